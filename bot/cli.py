@@ -1,0 +1,42 @@
+"""The `cmf-bot` command line: one parser, each area registers its own sub-commands.
+
+Registering must stay cheap: modules imported here may not import discord.py (the console's cold
+start is measured), so each handler imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from bot import console, runner
+    from bot.engine import kb_commands
+    from bot.moderation import cli as moderation_cli
+
+    parser = argparse.ArgumentParser(
+        prog="cmf-bot",
+        description="Answers questions about the Common Microcredential Framework (CMF).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    console.register(commands)  # ask, chat, check
+    runner.register(commands)  # run (the Discord bot)
+    kb = commands.add_parser("kb", help="validate, load and edit the knowledge base")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True, metavar="KB_COMMAND")
+    kb_commands.register(kb_sub)  # validate, load
+    moderation_cli.register(kb_sub)  # show, edit, add, delete, phrase, history, revert, ...
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0

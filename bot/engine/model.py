@@ -1,0 +1,167 @@
+"""Typed objects shared by the loader, the store, the answer engine and every front end.
+
+Nothing here knows about Discord or SQLite. The knowledge objects mirror the YAML files in
+`knowledge/` and `intents.yaml` one to one (see `knowledge/README.md`); the reply objects are what
+the engine gives back for a question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+LANGS: tuple[str, ...] = ("en", "fr", "es", "it", "de")
+"""The five languages every user-facing string exists in; the first is the fallback."""
+
+DEFAULT_LANG = "en"
+
+Localized = dict[str, str]
+"""A user-facing string in each of `LANGS`, e.g. ``{"en": "...", "fr": "...", ...}``."""
+
+AUDIENCES: tuple[str, ...] = ("learner", "employer", "university")
+
+LeadsToType = Literal["entry", "checklist", "course_search", "compliance_check", "credential_profile"]
+
+
+def pick(text: Localized, lang: str) -> str:
+    """The text in `lang`, else English, else any language present."""
+    return text.get(lang) or text.get(DEFAULT_LANG) or next(iter(text.values()), "")
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass
+class ChecklistItem:
+    id: str
+    text: Localized
+    rule: dict[str, Any] | None = None
+    """Machine-readable test used by the compliance check (see knowledge/README.md)."""
+
+
+@dataclass
+class Entry:
+    """One knowledge entry: an answer, or a checklist (kind == "checklist")."""
+
+    id: str
+    kind: Literal["answer", "checklist"]
+    title: Localized
+    answer: Localized
+    sources: list[str]
+    checked: str
+    """ISO date (YYYY-MM-DD) the entry was last checked against its sources."""
+    audiences: list[str] = field(default_factory=list)
+    checklist: list[ChecklistItem] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    file: str = ""
+    """Path of the YAML file it came from, relative to the knowledge directory."""
+
+
+@dataclass
+class Intent:
+    id: str
+    audiences: list[str]
+    leads_to: dict[str, Any]
+    """``{"type": <LeadsToType>, "entry": <entry id>?, "filters": {...}?}``."""
+    phrasings: dict[str, list[str]]
+    """Example phrasings per language code."""
+
+
+@dataclass
+class Course:
+    """One catalogue record (a course, microcredential, ExpertTrack, ... on a partner platform)."""
+
+    id: str
+    title: str
+    platform: str
+    type: str
+    source_urls: list[str]
+    institution: str | None = None
+    languages: list[str] = field(default_factory=list)
+    languages_inferred: bool = False
+    subjects: list[str] = field(default_factory=list)
+    workload: str | None = None
+    hours: float | None = None
+    credits: str | None = None
+    ects: float | None = None
+    level: str | None = None
+    eqf_level: int | None = None
+    assessment: str | None = None
+    id_verification: str | None = None
+    price: str | None = None
+    course_url: str | None = None
+    source_date: str | None = None
+    listed_year: int | None = None
+    cmf: str | None = None
+    page_seen: str | None = None
+    partial: bool = False
+    notes: str | None = None
+    file: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Replies
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    intent: str
+    title: str
+
+
+@dataclass
+class Item:
+    """One line of a structured answer.
+
+    A checklist requirement, a course in a list, a compliance verdict or a field of a credential
+    profile. Front ends render items as embed fields or bullet lines.
+    """
+
+    label: str
+    text: str
+    status: Literal["met", "not_met", "unknown"] | None = None
+    url: str | None = None
+    ref: str | None = None
+    """Stable id of what the item is about (checklist item id, course id, ...)."""
+
+
+Status = Literal["answer", "suggestions", "no_match"]
+Kind = Literal["text", "checklist", "courses", "credential", "compliance", "fallback"]
+
+
+@dataclass
+class Reply:
+    """What the engine answers to one question. `to_json()` is the console's stable contract."""
+
+    question: str
+    lang: str
+    status: Status
+    intent: str | None = None
+    confidence: float = 0.0
+    kind: Kind = "fallback"
+    title: str = ""
+    answer: str = ""
+    items: list[Item] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    reason: str | None = None
+    """Why there is no answer (empty question, too long, below threshold, ...), for logs and JSON."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON contract of `cmf-bot ask --json` (README, "JSON output")."""
+        out: dict[str, Any] = {
+            "question": self.question,
+            "lang": self.lang,
+            "status": self.status,
+            "intent": self.intent,
+            "confidence": round(float(self.confidence), 4),
+            "answer": self.answer,
+            "suggestions": [asdict(s) for s in self.suggestions],
+            "links": [asdict(link) for link in self.links],
+        }
+        if self.reason:
+            out["reason"] = self.reason
+        return out

@@ -1,0 +1,1 @@
+"""Moderators keep the knowledge base right: one service layer for Discord and the CLI."""
