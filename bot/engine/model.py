@@ -165,3 +165,15 @@ class Reply:
         if self.reason:
             out["reason"] = self.reason
         return out
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything loaded from `knowledge/` and `intents.yaml` (or read back from SQLite)."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    intents: dict[str, Intent] = field(default_factory=dict)
+    courses: dict[str, Course] = field(default_factory=dict)
+    strings: dict[str, Localized] = field(default_factory=dict)
+    vocabulary: dict[str, Any] = field(default_factory=dict)
+    """Merged `vocabulary:` mappings (course_words, languages, platforms, types, topics)."""
