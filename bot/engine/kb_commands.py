@@ -1,9 +1,120 @@
-"""Placeholder: filled in by its issue. Registers nothing yet."""
+"""`cmf-bot kb validate | load | export`: check the YAML, load it into SQLite, write it back out.
+
+Registering is cheap: each handler imports the loader, store and writer only when it runs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TextIO
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add this module's sub-commands to the `cmf-bot` parser."""
+    """Add `validate`, `load` and `export` to the `cmf-bot kb` parser."""
+    knowledge_help = (
+        "directory holding knowledge/ and intents.yaml (default: $CMF_BOT_KNOWLEDGE, else the bundled one)"
+    )
+    db_help = "SQLite database (default: $CMF_BOT_DB, else cmf-bot.sqlite3 in the user's data directory)"
+
+    validate = commands.add_parser(
+        "validate",
+        help="check knowledge/ and intents.yaml; print every error as file:line: field: reason",
+        description="Check every knowledge file against its schema and across files. Exit 1 on any error.",
+    )
+    validate.add_argument("--knowledge", metavar="DIR", help=knowledge_help)
+    validate.set_defaults(handler=_validate)
+
+    load = commands.add_parser(
+        "load",
+        help="validate, then load the knowledge base into SQLite in one transaction",
+        description="Validate, then replace the stored knowledge base in one transaction. "
+        "Nothing changes when there is an error; loading the same files again changes nothing.",
+    )
+    load.add_argument("--db", metavar="PATH", help=db_help)
+    load.add_argument("--knowledge", metavar="DIR", help=knowledge_help)
+    load.set_defaults(handler=_load)
+
+    export = commands.add_parser(
+        "export",
+        help="write the stored knowledge base as YAML files (knowledge/… and intents.yaml) under DIR",
+        description="Write the knowledge base from the database in exactly the format of knowledge/, "
+        "so that edits made in the bot go back into git.",
+    )
+    export.add_argument("dir", metavar="DIR", help="output directory (the files keep their relative paths)")
+    export.add_argument("--db", metavar="PATH", help=db_help)
+    export.set_defaults(handler=_export)
+
+
+def _print_errors(errors: list, out: TextIO, suffix: str = "") -> None:
+    for error in errors:
+        print(error, file=out)
+    noun = "error" if len(errors) == 1 else "errors"
+    print(f"{len(errors):,} {noun}{suffix}", file=out)
+
+
+def _counts(kb: object) -> str:
+    entries = len(kb.entries)  # type: ignore[attr-defined]
+    intents = kb.intents.values()  # type: ignore[attr-defined]
+    phrasings = sum(len(texts) for intent in intents for texts in intent.phrasings.values())
+    return (
+        f"{entries:,} entries, {len(intents):,} intents, {phrasings:,} phrasings, "
+        f"{len(kb.courses):,} courses, {len(kb.strings):,} strings"  # type: ignore[attr-defined]
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from bot.engine.loader import check_texts, read_texts, sorted_errors
+    from bot.engine.paths import knowledge_root
+
+    root = knowledge_root(args.knowledge)
+    texts, errors = read_texts(root)
+    kb, more = check_texts(texts)
+    errors = sorted_errors(errors + more, texts)
+    if errors or kb is None:
+        _print_errors(errors, sys.stdout)
+        return 1
+    print(f"ok: {_counts(kb)}")
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    from bot.engine.loader import KnowledgeError, load_knowledge
+    from bot.engine.paths import database_path, knowledge_root
+    from bot.engine.store import connect, replace_knowledge
+
+    root = knowledge_root(args.knowledge)
+    try:
+        kb = load_knowledge(root)
+    except KnowledgeError as exc:
+        _print_errors(exc.errors, sys.stdout, "; nothing was loaded")
+        return 1
+    path = database_path(args.db)
+    summary = replace_knowledge(connect(path), kb)
+    print(f"loaded {summary.describe()}")
+    print(f"database: {path}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.engine.dump import export_knowledge
+    from bot.engine.loader import KnowledgeError
+    from bot.engine.paths import database_path
+    from bot.engine.store import ensure_database
+
+    path = database_path(args.db)
+    try:
+        db = ensure_database(path)
+    except KnowledgeError as exc:
+        print(f"the database {path} is empty and the bundled knowledge is invalid:", file=sys.stderr)
+        _print_errors(exc.errors, sys.stderr)
+        return 1
+    out = Path(args.dir)
+    if out.exists() and not out.is_dir():
+        print(f"error: {out} is not a directory", file=sys.stderr)
+        return 2
+    written = export_knowledge(db, out)
+    print(f"wrote {len(written)} files to {out}")
+    return 0

@@ -57,7 +57,7 @@ class Entry:
     checklist: list[ChecklistItem] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     file: str = ""
-    """Path of the YAML file it came from, relative to the knowledge directory."""
+    """Path of the YAML file it came from, relative to the knowledge root (``knowledge/cmf.yaml``)."""
 
 
 @dataclass
@@ -149,6 +149,8 @@ class Reply:
     links: list[Link] = field(default_factory=list)
     reason: str | None = None
     """Why there is no answer (empty question, too long, below threshold, ...), for logs and JSON."""
+    question_id: int | None = None
+    """Id of the logged question (when the engine logs), for feedback buttons; not part of the JSON."""
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON contract of `cmf-bot ask --json` (README, "JSON output")."""
@@ -168,6 +170,22 @@ class Reply:
 
 
 @dataclass
+class SourceFile:
+    """One YAML file of the knowledge base, as needed to write it back (export)."""
+
+    path: str
+    """Relative to the knowledge root, POSIX style: ``knowledge/cmf.yaml``, ``intents.yaml``."""
+    kind: str
+    """entries | courses | strings | vocabulary | intents (the file's top-level key)."""
+    header: str = ""
+    """Comment lines at the top of the file after the schema line (kept by export)."""
+    ids: list[str] = field(default_factory=list)
+    """Ids (string keys for `strings`) of the file's objects, in file order; empty for vocabulary."""
+    comments: dict[str, str] = field(default_factory=dict)
+    """Comment lines written just before an object (by id), kept by export."""
+
+
+@dataclass
 class KnowledgeBase:
     """Everything loaded from `knowledge/` and `intents.yaml` (or read back from SQLite)."""
 
@@ -177,3 +195,8 @@ class KnowledgeBase:
     strings: dict[str, Localized] = field(default_factory=dict)
     vocabulary: dict[str, Any] = field(default_factory=dict)
     """Merged `vocabulary:` mappings (course_words, languages, platforms, types, topics)."""
+    files: list[SourceFile] = field(default_factory=list)
+    """The YAML files in load order (for storing and exporting)."""
+    data: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each object exactly as in YAML: ``data[kind][id]`` for entries, intents, courses and strings
+    (key), ``data["vocabulary"][file path]`` for each vocabulary file's mapping."""

@@ -7,10 +7,21 @@ so that an export writes the same files in the same order. Every change made aft
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import itertools
+import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
+
+from bot.engine.model import KnowledgeBase, SourceFile
 
 SCHEMA_VERSION = 1
 
@@ -70,6 +81,13 @@ CREATE TABLE IF NOT EXISTS strings (
     position INTEGER NOT NULL,
     data TEXT NOT NULL             -- JSON {lang: text}
 );
+-- comment lines written just above an object in its file (kept by export)
+CREATE TABLE IF NOT EXISTS comments (
+    file TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (file, object_id)
+);
 CREATE TABLE IF NOT EXISTS vocabulary (
     file TEXT PRIMARY KEY,
     data TEXT NOT NULL             -- JSON of the vocabulary mapping
@@ -84,7 +102,8 @@ CREATE TABLE IF NOT EXISTS revisions (
     at TEXT NOT NULL,              -- ISO 8601 UTC
     before TEXT,
     after TEXT,
-    note TEXT
+    note TEXT,
+    file TEXT                      -- the object's YAML file (so a revert re-creates it in place)
 );
 CREATE INDEX IF NOT EXISTS revisions_object ON revisions (object_type, object_id);
 -- questions asked (for gaps and stats); user ids are stored hashed
@@ -109,6 +128,15 @@ CREATE TABLE IF NOT EXISTS feedback (
     user_hash TEXT,
     UNIQUE (question_id, user_hash, kind)
 );
+-- gaps a moderator dismissed (or turned into a phrasing): questions similar to `key` (normalised
+-- text) asked up to `at` are hidden from `kb gaps`
+CREATE TABLE IF NOT EXISTS gap_dismissals (
+    key TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    action TEXT NOT NULL,          -- dismiss | phrasing:<intent id>
+    example TEXT NOT NULL
+);
 """
 
 
@@ -117,10 +145,328 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
+    # check_same_thread=False: the engine serialises access with its own lock, and the Discord bot
+    # calls it from a worker thread (and serves autocomplete from the event loop).
+    conn = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA busy_timeout = 10000")
     db = sqlite_utils.Database(conn)
     conn.executescript(SCHEMA)
+    return db
+
+
+# ---------------------------------------------------------------------------------------------
+# Transactions and change tracking
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+    """One atomic unit of work: ``BEGIN IMMEDIATE`` … ``COMMIT``, or a savepoint inside a caller's
+    transaction. Any exception rolls everything in it back and propagates.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        name = f"sp_{id(conn)}_{next(_savepoints)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+            raise
+        conn.execute(f"RELEASE {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+_savepoints = itertools.count(1)
+
+
+def get_meta(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+    row = db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+    db.conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def generation(db: sqlite_utils.Database) -> int:
+    """The change counter: any process compares it to notice that the knowledge base changed."""
+    return int(get_meta(db, "generation", "0") or 0)
+
+
+def bump_generation(db: sqlite_utils.Database) -> int:
+    """Count one change (call it inside the transaction that makes the change); the new generation."""
+    db.conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('generation', '1') "
+        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+    return generation(db)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading the knowledge base
+
+
+@dataclass
+class LoadSummary:
+    """What `replace_knowledge` did."""
+
+    entries: int = 0
+    intents: int = 0
+    phrasings: int = 0
+    courses: int = 0
+    strings: int = 0
+    files: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    changed: bool = False
+    generation: int = 0
+    content_hash: str = ""
+
+    def describe(self) -> str:
+        counts = (
+            f"{self.entries:,} entries, {self.intents:,} intents, {self.phrasings:,} phrasings, "
+            f"{self.courses:,} courses, {self.strings:,} strings from {self.files:,} files"
+        )
+        if not self.changed:
+            return f"{counts}; already up to date (generation {self.generation})"
+        return (
+            f"{counts}; {self.added:,} added, {self.updated:,} updated, {self.removed:,} removed "
+            f"(generation {self.generation})"
+        )
+
+
+_OBJECT_TABLES = {"entries": "entries", "intents": "intents", "courses": "courses", "strings": "strings"}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _rows(kb: KnowledgeBase) -> dict[str, dict[str, tuple[str, int, str]]]:
+    """Table -> id -> (file, position, data JSON) for the object tables, plus `files` and `vocabulary`."""
+    tables = (*_OBJECT_TABLES, "files", "vocabulary", "comments")
+    rows: dict[str, dict[str, tuple[str, int, str]]] = {t: {} for t in tables}
+    for file_position, source in enumerate(kb.files):
+        rows["files"][source.path] = (source.kind, file_position, source.header)
+        for oid, text in source.comments.items():
+            rows["comments"][f"{source.path}\x00{oid}"] = (source.path, oid, text)  # type: ignore[assignment]
+        if source.kind == "vocabulary":
+            rows["vocabulary"][source.path] = (source.path, 0, _json(kb.data["vocabulary"][source.path]))
+            continue
+        table = _OBJECT_TABLES[source.kind]
+        for position, oid in enumerate(source.ids):
+            rows[table][oid] = (source.path, position, _json(kb.data[source.kind][oid]))
+    return rows
+
+
+def _existing(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[Any, ...]]]:
+    queries = {
+        "files": "SELECT path, kind, position, header FROM files",
+        "entries": "SELECT id, file, position, data, version, updated_at, updated_by FROM entries",
+        "intents": "SELECT id, 'intents.yaml', position, data, version, updated_at, updated_by FROM intents",
+        "courses": "SELECT id, file, position, data, version, updated_at, updated_by FROM courses",
+        "strings": "SELECT key, file, position, data FROM strings",
+        "vocabulary": "SELECT file, file, 0, data FROM vocabulary",
+        "comments": "SELECT file || char(0) || object_id, file, object_id, text FROM comments",
+    }
+    return {t: {row[0]: tuple(row[1:]) for row in conn.execute(q)} for t, q in queries.items()}
+
+
+def content_hash(kb: KnowledgeBase) -> str:
+    """SHA-256 of everything `replace_knowledge` stores for `kb` (files, order and objects)."""
+    rows = _rows(kb)
+    canonical = _json({table: sorted([k, *v] for k, v in rows[table].items()) for table in sorted(rows)})
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def replace_knowledge(db: sqlite_utils.Database, kb: KnowledgeBase, *, author: str = "load") -> LoadSummary:
+    """Make the stored knowledge base exactly `kb`, in one transaction (all or nothing).
+
+    Idempotent: loading the same knowledge again changes nothing (not even the generation). Objects
+    whose data is unchanged keep their version; changed ones get version + 1. Rebuilds the course
+    search index (`bot.engine.search.rebuild_index`, when that module exists) in the same transaction.
+    """
+    rows = _rows(kb)
+    digest = content_hash(kb)
+    summary = LoadSummary(
+        entries=len(rows["entries"]),
+        intents=len(rows["intents"]),
+        phrasings=sum(len(t) for i in kb.intents.values() for t in i.phrasings.values()),
+        courses=len(rows["courses"]),
+        strings=len(rows["strings"]),
+        files=len(rows["files"]),
+        content_hash=digest,
+    )
+    with transaction(db) as conn:
+        old = _existing(conn)
+        for table in (*_OBJECT_TABLES.values(), "vocabulary"):
+            new_ids, old_ids = set(rows[table]), set(old[table])
+            summary.added += len(new_ids - old_ids)
+            summary.removed += len(old_ids - new_ids)
+            summary.updated += sum(
+                1 for k in new_ids & old_ids if tuple(rows[table][k]) != tuple(old[table][k][:3])
+            )
+        files_changed = any(
+            {k: tuple(v) for k, v in rows[t].items()} != old[t] for t in ("files", "comments")
+        )
+        summary.changed = bool(summary.added or summary.removed or summary.updated or files_changed)
+        if not summary.changed and get_meta(db, "loaded_at") is not None:
+            summary.generation = generation(db)
+            return summary
+        now = _now()
+
+        def versioned(table: str, oid: str, new: tuple[str, int, str]) -> tuple[int, str | None, str | None]:
+            before = old[table].get(oid)
+            if before is None:
+                return 1, now, author
+            if before[2] == new[2]:
+                return before[3], before[4], before[5]
+            return before[3] + 1, now, author
+
+        for table in (
+            "phrasings",
+            "intents",
+            "entries",
+            "courses",
+            "strings",
+            "vocabulary",
+            "comments",
+            "files",
+        ):
+            conn.execute(f"DELETE FROM {table}")
+        conn.executemany(
+            "INSERT INTO files (path, kind, position, header) VALUES (?, ?, ?, ?)",
+            [(path, *v) for path, v in rows["files"].items()],
+        )
+        conn.executemany(
+            "INSERT INTO entries (id, file, position, data, version, updated_at, updated_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(oid, *v, *versioned("entries", oid, v)) for oid, v in rows["entries"].items()],
+        )
+        conn.executemany(
+            "INSERT INTO intents (id, position, data, version, updated_at, updated_by) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(oid, v[1], v[2], *versioned("intents", oid, v)) for oid, v in rows["intents"].items()],
+        )
+        conn.executemany(
+            "INSERT INTO phrasings (intent_id, lang, text, position) VALUES (?, ?, ?, ?)",
+            [
+                (intent.id, lang, text, position)
+                for intent in kb.intents.values()
+                for lang, texts in intent.phrasings.items()
+                for position, text in enumerate(texts)
+            ],
+        )
+        course_rows = []
+        for oid, v in rows["courses"].items():
+            course = kb.courses[oid]
+            course_rows.append(
+                (oid, *v, course.title, course.platform, course.type, _json(course.languages),
+                 *versioned("courses", oid, v))
+            )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO courses (id, file, position, data, title, platform, type, languages, version, "
+            "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            course_rows,
+        )
+        conn.executemany(
+            "INSERT INTO strings (key, file, position, data) VALUES (?, ?, ?, ?)",
+            [(key, *v) for key, v in rows["strings"].items()],
+        )
+        conn.executemany(
+            "INSERT INTO comments (file, object_id, text) VALUES (?, ?, ?)", rows["comments"].values()
+        )
+        conn.executemany(
+            "INSERT INTO vocabulary (file, data) VALUES (?, ?)",
+            [(path, v[2]) for path, v in rows["vocabulary"].items()],
+        )
+        _rebuild_search_index(db)
+        set_meta(db, "schema_version", str(SCHEMA_VERSION))
+        set_meta(db, "content_hash", digest)
+        set_meta(db, "loaded_at", now)
+        summary.generation = bump_generation(db)
+    return summary
+
+
+def _rebuild_search_index(db: sqlite_utils.Database) -> None:
+    """Call `bot.engine.search.rebuild_index(db)` if that module exists (it is optional here)."""
+    try:
+        search = importlib.import_module("bot.engine.search")
+    except ModuleNotFoundError as exc:
+        if exc.name == "bot.engine.search":
+            return
+        raise
+    rebuild = getattr(search, "rebuild_index", None)
+    if rebuild is not None:
+        rebuild(db)
+
+
+def read_knowledge(db: sqlite_utils.Database) -> KnowledgeBase:
+    """The knowledge base as stored (after a load and any edits), files in their export order."""
+    from bot.engine.loader import INTENTS_FILE, build_knowledge
+
+    conn = db.conn
+    files: dict[str, SourceFile] = {
+        path: SourceFile(path, kind, header, [])
+        for path, kind, header in conn.execute("SELECT path, kind, header FROM files ORDER BY position, path")
+    }
+    data: dict[str, dict[str, Any]] = {
+        "entries": {},
+        "courses": {},
+        "strings": {},
+        "vocabulary": {},
+        "intents": {},
+    }
+    queries = {
+        "entries": "SELECT id, file, data FROM entries ORDER BY file, position, id",
+        "courses": "SELECT id, file, data FROM courses ORDER BY file, position, id",
+        "strings": "SELECT key, file, data FROM strings ORDER BY file, position, key",
+        "intents": f"SELECT id, '{INTENTS_FILE}', data FROM intents ORDER BY position, id",
+        "vocabulary": "SELECT file, file, data FROM vocabulary ORDER BY file",
+    }
+    for kind, query in queries.items():
+        for oid, path, raw in conn.execute(query):
+            source = files.get(path)
+            if source is None:  # an object added to a file that was not loaded: export it too
+                source = files[path] = SourceFile(path, kind, "", [])
+            data[kind][oid] = json.loads(raw)
+            if kind != "vocabulary":
+                source.ids.append(oid)
+    for path, oid, text in conn.execute(
+        "SELECT file, object_id, text FROM comments ORDER BY file, object_id"
+    ):
+        if path in files:
+            files[path].comments[oid] = text
+    return build_knowledge(list(files.values()), data)
+
+
+def ensure_database(db_path: str | Path, root: str | Path | None = None) -> sqlite_utils.Database:
+    """Open the database, loading the bundled knowledge the first time ("built on first use").
+
+    Raises `bot.engine.loader.KnowledgeError` when the knowledge is invalid (nothing is written).
+    """
+    from bot.engine.loader import load_knowledge
+    from bot.engine.paths import knowledge_root
+
+    db = connect(db_path)
+    if get_meta(db, "loaded_at") is None:
+        replace_knowledge(db, load_knowledge(knowledge_root(root)))
     return db

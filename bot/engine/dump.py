@@ -1,0 +1,255 @@
+"""Canonical YAML writer: the knowledge base back into `knowledge/` and `intents.yaml`, byte-stable.
+
+The same objects always give the same bytes: the schema comment first, then the file's header
+comments, block style with keys in the order of `knowledge/README.md`, short word lists (audiences,
+languages, subjects, vocabulary words) in flow style, multi-line text as literal blocks, long lines
+folded at `WIDTH`, unicode kept, dates as plain ``YYYY-MM-DD``, and a blank line between objects.
+Comments other than the header are not kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+from bot.engine.loader import INTENTS_FILE, SCHEMAS, VOCABULARY_SECTIONS, schema_comment
+from bot.engine.model import LANGS, KnowledgeBase
+
+WIDTH = 100
+"""Plain and quoted text is folded after this column."""
+
+ENTRY_KEYS = ("id", "kind", "audiences", "title", "answer", "checklist", "links", "sources", "checked")
+ITEM_KEYS = ("id", "text", "rule")
+RULE_KEYS = ("fact", "min", "max", "one_of", "equals", "includes", "any_of", "all_of", "note")
+LINK_KEYS = ("title", "url")
+COURSE_KEYS = (
+    "id", "title", "platform", "institution", "type", "languages", "languages_inferred", "subjects",
+    "workload", "hours", "credits", "ects", "level", "eqf_level", "assessment", "id_verification", "price",
+    "course_url", "source_urls", "source_date", "listed_year", "cmf", "page_seen", "partial",
+    "notes",
+)  # fmt: skip
+INTENT_KEYS = ("id", "audiences", "leads_to", "phrasings")
+LEADS_TO_KEYS = ("type", "entry", "filters")
+FILTER_KEYS = ("type", "platform", "language", "query")
+FLOW_LISTS = {"audiences", "languages", "subjects", "one_of", "includes"}
+
+
+class _Flow(list):  # type: ignore[type-arg]
+    """A list written in flow style: ``[a, b, c]``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper: indented block sequences, dates left as text, flow lists where marked."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+    }
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: _Dumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _represent_flow(dumper: _Dumper, items: _Flow) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=True)
+
+
+def _represent_list(dumper: _Dumper, items: list[Any]) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=False)
+
+
+def _represent_dict(dumper: _Dumper, mapping: dict[str, Any]) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", mapping.items(), flow_style=False)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(dict, _represent_dict)
+
+
+def _ordered(obj: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Known keys in `keys` order, then any others in their existing order."""
+    out = {k: obj[k] for k in keys if k in obj}
+    out.update((k, v) for k, v in obj.items() if k not in out)
+    return out
+
+
+def _localized(value: Any) -> Any:
+    return _ordered(value, LANGS) if isinstance(value, Mapping) else value
+
+
+def _rule(rule: Any) -> Any:
+    if not isinstance(rule, Mapping):
+        return rule
+    out = _ordered(rule, RULE_KEYS)
+    for key in ("one_of", "includes"):
+        if isinstance(out.get(key), list):
+            out[key] = _Flow(out[key])
+    for key in ("any_of", "all_of"):
+        if isinstance(out.get(key), list):
+            out[key] = [_rule(r) for r in out[key]]
+    if "note" in out:
+        out["note"] = _localized(out["note"])
+    return out
+
+
+def _flow_lists(obj: dict[str, Any]) -> dict[str, Any]:
+    return {k: _Flow(v) if k in FLOW_LISTS and isinstance(v, list) else v for k, v in obj.items()}
+
+
+def _entry(raw: Mapping[str, Any]) -> dict[str, Any]:
+    out = _flow_lists(_ordered(raw, ENTRY_KEYS))
+    for key in ("title", "answer"):
+        out[key] = _localized(out.get(key)) if key in out else None
+        if out[key] is None:
+            del out[key]
+    if isinstance(out.get("checklist"), list):
+        items = []
+        for item in out["checklist"]:
+            if isinstance(item, Mapping):
+                item = _ordered(item, ITEM_KEYS)
+                if "text" in item:
+                    item["text"] = _localized(item["text"])
+                if "rule" in item:
+                    item["rule"] = _rule(item["rule"])
+            items.append(item)
+        out["checklist"] = items
+    if isinstance(out.get("links"), list):
+        out["links"] = [
+            _ordered(link, LINK_KEYS) if isinstance(link, Mapping) else link for link in out["links"]
+        ]
+    return out
+
+
+def _course(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return _flow_lists(_ordered(raw, COURSE_KEYS))
+
+
+def _intent(raw: Mapping[str, Any]) -> dict[str, Any]:
+    out = _flow_lists(_ordered(raw, INTENT_KEYS))
+    leads = out.get("leads_to")
+    if isinstance(leads, Mapping):
+        leads = _ordered(leads, LEADS_TO_KEYS)
+        if isinstance(leads.get("filters"), Mapping):
+            leads["filters"] = _ordered(leads["filters"], FILTER_KEYS)
+        out["leads_to"] = leads
+    if isinstance(out.get("phrasings"), Mapping):
+        out["phrasings"] = _ordered(out["phrasings"], LANGS)
+    return out
+
+
+def _vocabulary(raw: Mapping[str, Any]) -> dict[str, Any]:
+    out = _ordered(raw, VOCABULARY_SECTIONS)
+    for section, mapping in out.items():
+        if isinstance(mapping, Mapping):
+            out[section] = {k: _Flow(v) if isinstance(v, list) else v for k, v in mapping.items()}
+    return out
+
+
+_SHAPERS = {"entries": _entry, "courses": _course, "intents": _intent}
+
+
+def dump_file(
+    kind: str,
+    objects: Any,
+    header: str = "",
+    path: str | None = None,
+    comments: Mapping[str, str] | None = None,
+) -> str:
+    """The canonical text of one knowledge file.
+
+    `objects` is a list of objects for entries, courses and intents, a mapping key -> localized text
+    for strings, and the vocabulary mapping for vocabulary. `header` holds the comment lines kept at
+    the top. `path` (relative to the knowledge root) gives the schema line's relative reference; by
+    default the file is taken to be ``intents.yaml`` for intents and ``knowledge/<kind>.yaml`` else.
+    `comments` maps an object id (or string key) to comment lines written just above it.
+    """
+    if kind not in SCHEMAS:
+        raise ValueError(f"unknown file kind {kind!r}")
+    if path is None:
+        path = INTENTS_FILE if kind == "intents" else f"knowledge/{kind}.yaml"
+    if kind in _SHAPERS:
+        body: Any = [_SHAPERS[kind](o) for o in objects]
+    elif kind == "strings":
+        body = {key: _localized(value) for key, value in objects.items()}
+    else:
+        body = _vocabulary(objects)
+    text = yaml.dump(
+        {kind: body},
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=WIDTH,
+        indent=2,
+        default_flow_style=False,
+    )
+    top = re.compile(r"^  - " if kind in _SHAPERS else r"^  \S")
+    if kind in _SHAPERS:
+        ids = [o.get("id") if isinstance(o, Mapping) else None for o in objects]
+    elif kind == "strings":
+        ids = list(objects)
+    else:
+        ids = []
+    comments = comments or {}
+    out: list[str] = []
+    count = 0
+    for line in text.splitlines(keepends=True):
+        if top.match(line):
+            if count:
+                out.append("\n")
+            note = comments.get(ids[count]) if count < len(ids) else None
+            if note:
+                out.extend("  " + c.strip() + "\n" for c in note.splitlines() if c.strip())
+            count += 1
+        out.append(line)
+    head = schema_comment(path, kind) + "\n"
+    if header:
+        head += header if header.endswith("\n") else header + "\n"
+        head += "\n"
+    return head + "".join(out)
+
+
+def dump_knowledge(kb: KnowledgeBase) -> dict[str, str]:
+    """Every file of the knowledge base as {path relative to the root: canonical text}, in file order."""
+    out: dict[str, str] = {}
+    for source in kb.files:
+        data = kb.data.get(source.kind, {})
+        if source.kind == "vocabulary":
+            objects: Any = data.get(source.path, {})
+        elif source.kind == "strings":
+            objects = {key: data[key] for key in source.ids if key in data}
+        else:
+            objects = [data[oid] for oid in source.ids if oid in data]
+        out[source.path] = dump_file(source.kind, objects, source.header, source.path, source.comments)
+    return out
+
+
+def write_knowledge(kb: KnowledgeBase, out_root: Path) -> list[Path]:
+    """Write every file of `kb` under `out_root` (creating `knowledge/...`); the paths written."""
+    out_root = Path(out_root).resolve()
+    written = []
+    for rel, text in dump_knowledge(kb).items():
+        target = (out_root / rel).resolve()
+        if not target.is_relative_to(out_root):
+            raise ValueError(f"refusing to write outside {out_root}: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+        written.append(target)
+    return written
+
+
+def export_knowledge(db: Any, out_root: Path) -> list[Path]:
+    """Write the knowledge base stored in `db` as YAML files under `out_root` (same paths, same order)."""
+    from bot.engine.store import read_knowledge
+
+    return write_knowledge(read_knowledge(db), out_root)

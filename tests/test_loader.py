@@ -1,0 +1,333 @@
+"""The knowledge loader: the shipped files are valid, and every kind of error is reported exactly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine.loader import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    KnowledgeError,
+    check_texts,
+    load_knowledge,
+    validate,
+)
+from bot.engine.model import LANGS
+from bot.engine.paths import PROJECT_ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+KB_MIN = FIXTURES / "kb_min"
+BROKEN = FIXTURES / "broken"
+
+HEAD = "# yaml-language-server: $schema=schemas/knowledge.schema.json\n"
+LOCAL = "{en: Title, fr: Titre, es: Título, it: Titolo, de: Titel}"
+
+
+def entry_yaml(entry_id: str = "extra", extra: str = "") -> str:
+    """A valid one-entry knowledge file (plus `extra` lines inside the entry)."""
+    return (
+        f"{HEAD}entries:\n  - id: {entry_id}\n    kind: answer\n    audiences: [learner]\n"
+        f"    title: {LOCAL}\n    answer: {LOCAL}\n{extra}"
+        "    sources: [https://emc.eadtu.eu/cmf]\n    checked: 2026-11-28\n"
+    )
+
+
+def messages(root: Path) -> list[str]:
+    return [str(e) for e in validate(root)]
+
+
+@pytest.fixture
+def kb_root(tmp_path: Path) -> Path:
+    """A writable copy of the minimal valid knowledge root."""
+    root = tmp_path / "kb"
+    shutil.copytree(KB_MIN, root)
+    return root
+
+
+# ---------------------------------------------------------------------------------------------
+# The shipped knowledge base (guards every future edit)
+
+
+def test_shipped_knowledge_is_valid() -> None:
+    assert (PROJECT_ROOT / "intents.yaml").is_file(), "intents.yaml is missing from the repository root"
+    assert messages(PROJECT_ROOT) == []
+
+
+def test_shipped_intents_meet_the_content_rules() -> None:
+    kb = load_knowledge(PROJECT_ROOT)
+    assert len(kb.intents) >= 60
+    short = {
+        (intent.id, lang): len(intent.phrasings[lang])
+        for intent in kb.intents.values()
+        for lang in LANGS
+        if len(intent.phrasings[lang]) < (10 if lang == "en" else 4)
+    }
+    assert short == {}, "intents with too few phrasings (at least 10 en, 4 in each other language)"
+    assert all(entry.sources for entry in kb.entries.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# The minimal fixture
+
+
+def test_minimal_fixture_is_valid_and_complete() -> None:
+    assert messages(KB_MIN) == []
+    kb = load_knowledge(KB_MIN)
+    assert sorted(kb.entries) == ["cmf-requirements", "cmf-study-hours", "cmf-what-is"]
+    assert sorted(kb.intents) == ["cmf-requirements", "cmf-study-hours", "find-courses"]
+    assert sorted(kb.courses) == ["fl-ou-online-teaching-adult-learners", "mx-upm-html5-webapps"]
+    assert sorted(kb.strings) == ["courses.found", "fallback.no_match"]
+    assert {i.leads_to["type"] for i in kb.intents.values()} == {"entry", "checklist", "course_search"}
+
+
+def test_objects_become_typed_model_objects() -> None:
+    kb = load_knowledge(KB_MIN)
+    checklist = kb.entries["cmf-requirements"]
+    assert checklist.kind == "checklist"
+    assert checklist.file == "knowledge/cmf.yaml"
+    assert [item.id for item in checklist.checklist] == ["study-hours", "eqf-level", "id-verification"]
+    assert checklist.checklist[0].rule == {"fact": "study_hours", "min": 100, "max": 150}
+    assert checklist.checked == "2026-11-28"  # dates stay text, exactly as written
+    assert kb.entries["cmf-what-is"].links[0].url.startswith("https://www.futurelearn.com/")
+    course = kb.courses["mx-upm-html5-webapps"]
+    assert (course.platform, course.type, course.languages, course.listed_year) == (
+        "MiríadaX",
+        "MOOC",
+        ["es"],
+        2015,
+    )
+    assert course.file == "knowledge/catalogue/miriadax.yaml"
+    assert kb.strings["courses.found"]["de"] == "{count} Kurse gefunden"
+    assert kb.vocabulary["platforms"]["MiríadaX"] == ["miriadax", "miríada x", "miriada"]
+    # the raw YAML objects are kept for the store, in file order
+    assert kb.data["entries"]["cmf-what-is"]["checked"] == "2026-11-28"
+    assert [f.path for f in kb.files] == [
+        "knowledge/catalogue/futurelearn.yaml",
+        "knowledge/catalogue/miriadax.yaml",
+        "knowledge/cmf.yaml",
+        "knowledge/ui/messages.yaml",
+        "knowledge/vocabulary.yaml",
+        "intents.yaml",
+    ]
+
+
+def test_vocabulary_files_are_merged(kb_root: Path) -> None:
+    (kb_root / "knowledge" / "more-words.yaml").write_text(
+        "# yaml-language-server: $schema=schemas/vocabulary.schema.json\n"
+        "vocabulary:\n  course_words:\n    en: [mooc, module]\n"
+        "  topics:\n    statistics: [statistics, statistik]\n",
+        encoding="utf-8",
+    )
+    kb = load_knowledge(kb_root)
+    assert kb.vocabulary["course_words"]["en"] == ["mooc", "module", "course", "courses"]
+    assert kb.vocabulary["topics"]["statistics"] == ["statistics", "statistik"]
+
+
+# ---------------------------------------------------------------------------------------------
+# One broken fixture per kind of error (tests/fixtures/broken/<case>/ is laid over kb_min)
+
+BROKEN_CASES = {
+    "syntax": ["knowledge/extra.yaml:5: (yaml): mapping values are not allowed here"],
+    "schema_type": [
+        'knowledge/extra.yaml:4: entries[0].kind: "faq" is not one of: answer, checklist',
+        "knowledge/extra.yaml:5: entries[0].audiences: expected a list, got text",
+        'knowledge/extra.yaml:8: entries[0].colour: unknown field "colour"',
+    ],
+    "missing_language": ['knowledge/extra.yaml:6: entries[0].title.fr: missing language "fr"'],
+    "bad_url": [
+        'knowledge/extra.yaml:10: entries[0].links[0].url: malformed URL "emc.eadtu.eu/cmf"',
+        'knowledge/extra.yaml:12: entries[0].sources[0]: malformed URL "htps://emc.eadtu.eu/cmf"',
+    ],
+    "duplicate_id": [
+        'knowledge/extra.yaml:3: entries[0].id: duplicate id "cmf-what-is" (first at knowledge/cmf.yaml:5)'
+    ],
+    "unknown_entry": ['intents.yaml:7: intents[0].leads_to.entry: unknown entry "cmf-study-hour"'],
+    "not_a_checklist": [
+        'intents.yaml:30: intents[1].leads_to.entry: entry "cmf-what-is" has kind answer; '
+        "a checklist intent needs a checklist entry"
+    ],
+    "duplicate_phrasing": [
+        'intents.yaml:47: intents[1].phrasings.de[1]: duplicate phrasing "cmf kriterien" '
+        '(also in intent "cmf-study-hours", intents.yaml:24)'
+    ],
+    "empty_answer": ["knowledge/extra.yaml:12: entries[0].answer.de: empty answer"],
+}
+
+
+def test_every_broken_fixture_has_a_case() -> None:
+    assert sorted(p.name for p in BROKEN.iterdir()) == sorted(BROKEN_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CASES))
+def test_broken_fixture_reports_the_exact_error(case: str, kb_root: Path) -> None:
+    shutil.copytree(BROKEN / case, kb_root, dirs_exist_ok=True)
+    assert messages(kb_root) == BROKEN_CASES[case]
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(kb_root)
+    assert [str(e) for e in caught.value.errors] == BROKEN_CASES[case]
+
+
+def test_every_error_is_reported_at_once(kb_root: Path) -> None:
+    for case in ("missing_language", "unknown_entry"):
+        shutil.copytree(BROKEN / case, kb_root, dirs_exist_ok=True)
+    (kb_root / "knowledge" / "second.yaml").write_text(entry_yaml("second", "    colour: red\n"), "utf-8")
+    assert messages(kb_root) == [
+        'knowledge/extra.yaml:6: entries[0].title.fr: missing language "fr"',
+        'knowledge/second.yaml:8: entries[0].colour: unknown field "colour"',
+        'intents.yaml:7: intents[0].leads_to.entry: unknown entry "cmf-study-hour"',
+    ]
+
+
+def test_oversized_file_is_refused_unread(kb_root: Path) -> None:
+    big = kb_root / "knowledge" / "big.yaml"
+    big.write_text(entry_yaml() + "# " + "x" * MAX_FILE_BYTES + "\n", "utf-8")
+    size = big.stat().st_size
+    assert messages(kb_root) == [
+        f"knowledge/big.yaml:1: (file): file is {size:,} bytes, over the 2,000,000-byte limit"
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Smaller error kinds, written inline
+
+
+def write(root: Path, rel: str, text: str | bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+SCHEMA_LINE = "# yaml-language-server: $schema=schemas/knowledge.schema.json"
+INLINE_CASES = [
+    pytest.param(
+        entry_yaml("a", "    links: &l []\n"),
+        "knowledge/extra.yaml:8: (yaml): anchors (&l) are not allowed",
+        id="anchor",
+    ),
+    pytest.param(
+        entry_yaml("a", "    links: !!python/object:os.system []\n"),
+        "knowledge/extra.yaml:8: entries[0].links: "
+        'tag "tag:yaml.org,2002:python/object:os.system" is not allowed',
+        id="python-tag",
+    ),
+    pytest.param(
+        entry_yaml("a", "    kind: answer\n"),
+        'knowledge/extra.yaml:8: entries[0].kind: duplicate key "kind"',
+        id="duplicate-key",
+    ),
+    pytest.param(
+        entry_yaml("a", "    checked: 2026-13-01\n").replace("    checked: 2026-11-28\n", ""),
+        'knowledge/extra.yaml:8: entries[0].checked: invalid date "2026-13-01": use YYYY-MM-DD',
+        id="bad-date",
+    ),
+    pytest.param(
+        entry_yaml("Bad_Id"),
+        'knowledge/extra.yaml:3: entries[0].id: invalid id "Bad_Id": '
+        'use lower-case a-z, 0-9 and "-", starting with a letter or digit',
+        id="bad-id",
+    ),
+    pytest.param(
+        entry_yaml().replace("title: {en: Title,", "title: {pt: Título, en: Title,"),
+        'knowledge/extra.yaml:6: entries[0].title.pt: unknown language "pt" (expected en, fr, es, it, de)',
+        id="unknown-language",
+    ),
+    pytest.param(
+        entry_yaml().replace("kind: answer", "kind: checklist"),
+        "knowledge/extra.yaml:3: entries[0].checklist: required field is missing when kind is checklist",
+        id="checklist-missing",
+    ),
+    pytest.param(
+        entry_yaml().replace("    sources: [https://emc.eadtu.eu/cmf]\n", ""),
+        "knowledge/extra.yaml:3: entries[0].sources: required field is missing",
+        id="sources-missing",
+    ),
+    pytest.param(
+        entry_yaml().replace(HEAD, ""),
+        f'knowledge/extra.yaml:1: (file): first line must be "{SCHEMA_LINE}"',
+        id="schema-line",
+    ),
+    pytest.param(
+        HEAD + "entries:\n- id: a\n  - b\n",
+        "knowledge/extra.yaml:4: (yaml): expected <block end>, but found '-'",
+        id="syntax-2",
+    ),
+    pytest.param(
+        HEAD + "courses: []\nentries: []\n",
+        "knowledge/extra.yaml:1: (file): expected exactly one top-level key, "
+        "one of entries, courses, strings, vocabulary, intents",
+        id="two-top-level-keys",
+    ),
+    pytest.param(b"# x\n\xff\n", "knowledge/extra.yaml:2: (file): not valid UTF-8 (byte 4)", id="not-utf8"),
+    pytest.param(
+        HEAD + "entries:\n" + "  " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n",
+        f"knowledge/extra.yaml:3: (yaml): nested deeper than {MAX_DEPTH} levels",
+        id="too-deep",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), INLINE_CASES)
+def test_inline_error(text: str | bytes, expected: str, kb_root: Path) -> None:
+    write(kb_root, "knowledge/extra.yaml", text)
+    assert messages(kb_root) == [expected]
+
+
+def test_duplicate_checklist_item_ids(kb_root: Path) -> None:
+    item = "      - id: same\n        text: " + LOCAL + "\n"
+    write(kb_root, "knowledge/extra.yaml", entry_yaml("list", "    checklist:\n" + item + item))
+    assert messages(kb_root) == [
+        'knowledge/extra.yaml:11: entries[0].checklist[1].id: duplicate checklist item id "same" '
+        "(first at knowledge/extra.yaml:9)"
+    ]
+
+
+def test_duplicate_string_keys_and_placeholders(kb_root: Path) -> None:
+    write(
+        kb_root,
+        "knowledge/ui/more.yaml",
+        "# yaml-language-server: $schema=../schemas/strings.schema.json\nstrings:\n"
+        "  fallback.no_match: " + LOCAL + "\n"
+        "  courses.more: {en: '{count} more', fr: '{n} de plus', es: '{count} más', it: '{count} altri', "
+        "de: '{count} weitere'}\n",
+    )
+    assert messages(kb_root) == [
+        'knowledge/ui/more.yaml:3: strings["fallback.no_match"]: duplicate string key "fallback.no_match" '
+        "(first at knowledge/ui/messages.yaml:4)",
+        'knowledge/ui/more.yaml:4: strings["courses.more"].fr: '
+        "placeholders differ from en (expected {count})",
+    ]
+
+
+def test_phrasing_may_not_copy_an_entry_title(kb_root: Path) -> None:
+    text = (kb_root / "intents.yaml").read_text("utf-8")
+    write(kb_root, "intents.yaml", text.replace("- trovare un corso", "- I requisiti del CMF"))
+    assert messages(kb_root) == [
+        'intents.yaml:66: intents[2].phrasings.it[0]: copies the title of entry "cmf-requirements"'
+    ]
+
+
+def test_missing_intents_file_and_intents_in_the_wrong_place(kb_root: Path) -> None:
+    (kb_root / "intents.yaml").rename(kb_root / "knowledge" / "intents.yaml")
+    assert messages(kb_root) == [
+        "intents.yaml:1: (file): file not found",
+        "knowledge/intents.yaml:1: (file): intents belong in intents.yaml",
+    ]
+
+
+def test_check_texts_validates_in_memory_files() -> None:
+    texts = {p.relative_to(KB_MIN).as_posix(): p.read_bytes() for p in sorted(KB_MIN.rglob("*.yaml"))}
+    kb, errors = check_texts(dict(sorted(texts.items(), key=lambda kv: kv[0] == "intents.yaml")))
+    assert errors == [] and kb is not None and len(kb.intents) == 3
+    texts["knowledge/cmf.yaml"] = texts["knowledge/cmf.yaml"].replace(b"kind: checklist", b"kind: answer")
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [str(e) for e in errors] == [
+        'intents.yaml:30: intents[1].leads_to.entry: entry "cmf-requirements" has kind answer; '
+        "a checklist intent needs a checklist entry"
+    ]
