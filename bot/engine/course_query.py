@@ -1,0 +1,227 @@
+"""Read a question that asks for courses, in any of the five languages, into search filters and topics.
+
+"cursos de estadística", "Python in French", "is there a microcredential in cyber security?",
+"des cours de data science en espagnol ?", "gibt es einen MOOC über Statistik auf iMooX".
+
+The names of languages, platforms and course types, the words meaning "a course" and the topic
+synonyms all come from the vocabulary (`knowledge/vocabulary.yaml`). Python only holds generic
+function words per language (articles, prepositions, question words) and words that show a question
+is about microcredentials in general ("how many hours…") rather than a request for courses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.engine.normalize import normalize
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Function words of the five languages, as `normalize` leaves them (no accents, no apostrophes).
+_STOPWORDS = _words(
+    """
+    a an the and or of to in on for with at by from about into is are be there any some me my i we you
+    can could would should do does please want need looking look find show list give get recommend
+    available offer offers have has many much like learn study all every other new online free
+    tous toutes tout autres nouveaux gratuit gratuits todos todas otros nuevos gratis gratuitos tutti tutte
+    altri nuovi gratuiti alle andere neue kostenlos kostenlose
+    le la les l un une des du de d et ou en au aux sur pour avec dans par je j me m moi nous vous il
+    y a t est sont ce cet cette ces qu que quel quelle quels quelles existe existent cherche chercher
+    trouver voudrais veux avez propose proposez peux pouvez connais connaissez sur apprendre etudier
+    el los las lo una unos unas del y o al con para por sobre hay busco buscar quiero quisiera tienen
+    teneis tienes existen existe algun alguno alguna algunos algunas conoces puedes recomiendas aprender
+    estudiar tiene tengo son es esta estan muchos muchas mucho
+    il lo gli i uno di della dello delle dei degli e su per con da nel nella ci c sono cerco cercare
+    vorrei voglio avete qualche esiste esistono consigli puoi conosci imparare studiare
+    der die das den dem des ein eine einen einem einer und oder zu zum zur im am auf uber fur mit von
+    bei nach gibt es ich suche suchen mochte will habt haben ihr kennst kennt kannst empfiehlst irgendein
+    irgendeinen welche lernen studieren ist sind hat hast viele viel mal bitte kann konnen
+    """
+)
+
+_QUESTION_WORDS = _words(
+    """what why how when who which whats
+    quoi pourquoi comment quand qui combien quest
+    que que cual cuales por que como cuando quien cuanto cuantos cuanta cuantas
+    cosa cos perche come quando chi quanto quanti quanta quante
+    was warum wie wann wer wieviel wieviele"""
+)
+"""Question words: without an explicit course word, a question containing one is not a course request."""
+
+_GENERAL_WORDS = _words(
+    """hours hour ects credit credits level levels eqf cost costs price long length recognised recognized
+    recognition requirement requirements rule rules definition meaning mean means cmf framework
+    certificate certificates stackable stack work worth difference recognise employer employers
+    heures heure credits niveau niveaux prix cout duree reconnu reconnue reconnaissance exigences regles
+    definition signifie cadre certificat
+    horas hora creditos nivel niveles precio coste costo duracion reconocido reconocida requisitos reglas
+    significa marco certificado
+    ore ora crediti livello livelli prezzo costo durata riconosciuto riconosciuta requisiti regole
+    significa quadro certificato
+    stunden stunde punkte kreditpunkte niveau stufe preis kosten dauer anerkannt anerkennung anforderungen
+    regeln bedeutet rahmen zertifikat"""
+)
+"""Words of questions about microcredentials in general: never topics of a course search."""
+
+_TOPIC_MIN_SIMILARITY = 85.0
+"""A word not in the vocabulary is matched to a topic synonym this similar (rapidfuzz ratio)."""
+
+_MAX_FREE_TOPIC_WORDS = 4
+"""Without a course word, a request is short: "Python in French"."""
+
+
+@dataclass
+class CourseQuery:
+    """What a course request asks for."""
+
+    topics: list[str] = field(default_factory=list)
+    """Topic words or phrases as written (normalised), e.g. ``["estadistica"]``."""
+    groups: list[list[str]] = field(default_factory=list)
+    """For each topic, its alternatives across languages (vocabulary synonyms), for `any_of`."""
+    language: str | None = None
+    platform: str | None = None
+    type: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.topics)
+
+    def search_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `CourseSearch.search`."""
+        return {
+            "text": self.text,
+            "any_of": self.groups,
+            "language": self.language,
+            "platform": self.platform,
+            "type": self.type,
+        }
+
+
+class CourseQueryReader:
+    """A vocabulary compiled once; `read(text)` is `parse_course_query(text, vocabulary)`."""
+
+    def __init__(self, vocabulary: Mapping[str, Any]) -> None:
+        vocab = vocabulary.get("vocabulary", vocabulary) if isinstance(vocabulary, Mapping) else {}
+        self.phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+        """Normalised phrase (as a word tuple) -> (kind, value). First kind listed wins a clash."""
+        self.synonyms: dict[str, list[str]] = {}
+        """Topic key -> its normalised synonyms (the key first)."""
+        for kind in ("types", "platforms", "languages", "topics"):
+            for key, words in (vocab.get(kind) or {}).items():
+                forms = [normalize(str(key))] + [normalize(str(w)) for w in words or []]
+                forms = list(dict.fromkeys(f for f in forms if f))
+                if kind == "topics":
+                    self.synonyms[str(key)] = forms
+                elif kind == "languages":
+                    forms = forms[1:]  # "es" is a word of its own (Spanish, French); names only
+                for form in forms:
+                    self.phrases.setdefault(tuple(form.split()), (kind, str(key)))
+        for words in (vocab.get("course_words") or {}).values():
+            for word in words or []:
+                if normalize(str(word)):
+                    self.phrases.setdefault(tuple(normalize(str(word)).split()), ("course", ""))
+        self.longest = max((len(p) for p in self.phrases), default=1)
+        self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
+        self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
+
+    def read(self, text: str) -> CourseQuery | None:
+        words = normalize(text or "").split()
+        query = CourseQuery()
+        asks_course = False  # a word for "course", or a platform name
+        names_type = False  # "microcredential" alone may be a question about microcredentials
+        known_topic = False
+        leftover: list[list[str]] = [[]]  # runs of words not recognised, split at recognised ones
+        i = 0
+        while i < len(words):
+            match = self._phrase_at(words, i)
+            if match is None:
+                leftover[-1].append(words[i])
+                i += 1
+                continue
+            length, (kind, value) = match
+            i += length
+            leftover.append([])
+            if kind == "course":
+                asks_course = True
+            elif kind == "types":
+                names_type = True
+                query.type = query.type or value
+            elif kind == "platforms":
+                asks_course = True
+                query.platform = query.platform or value
+            elif kind == "languages":
+                query.language = query.language or value
+            elif value not in query.topics:
+                known_topic = True
+                query.topics.append(" ".join(words[i - length : i]))
+                query.groups.append(self.synonyms[value])
+        free = [w for run in leftover for w in run if w not in _STOPWORDS and w not in _QUESTION_WORDS]
+        free = [w for w in free if w not in _GENERAL_WORDS and not w.isdigit()]
+        for word in free:
+            key = self._close_topic(word)
+            known_topic = known_topic or key is not None
+            query.topics.append(word)
+            query.groups.append(self.synonyms[key] if key else [word])
+        cue = _has_request_cue(words)
+        if names_type and not asks_course:
+            # "microcredentials in cyber security" / "is there a microcredential on …" ask for courses;
+            # "do employers recognise microcredentials?" does not.
+            asks_course = known_topic or cue or bool(query.language)
+            if not asks_course:
+                return None
+        is_question = any(w in _QUESTION_WORDS for w in words)
+        if is_question and any(w in _GENERAL_WORDS for w in words):
+            return None  # "how many hours is a microcredential?": about microcredentials in general
+        if asks_course:
+            if not (query.topics or query.language or query.platform or query.type or cue):
+                return None
+            return query
+        # No word for "course": only a short "<topic> in <language>" reads as a course request.
+        short = len(free) <= _MAX_FREE_TOPIC_WORDS and not any(w in _GENERAL_WORDS for w in words)
+        if query.language and query.topics and short and not is_question:
+            return query
+        return None
+
+    def _phrase_at(self, words: list[str], i: int) -> tuple[int, tuple[str, str]] | None:
+        for length in range(min(self.longest, len(words) - i), 0, -1):
+            hit = self.phrases.get(tuple(words[i : i + length]))
+            if hit:
+                return length, hit
+        plural = words[i] if i < len(words) else ""
+        if len(plural) > 3 and plural.endswith("s") and (plural[:-1],) in self.phrases:
+            return 1, self.phrases[(plural[:-1],)]
+        return None
+
+    def _close_topic(self, word: str) -> str | None:
+        if len(word) < 5 or not self.topic_forms:
+            return None
+        best = process.extractOne(
+            word, self.topic_forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY
+        )
+        return self.topic_of[best[0]] if best else None
+
+
+def _has_request_cue(words: list[str]) -> bool:
+    """Plural "list me the microcredentials"-style requests carry no topic: a cue word is enough."""
+    return any(w in _REQUEST_CUES for w in words)
+
+
+_REQUEST_CUES = _words(
+    """list show find any available recommend search looking offer offers there
+    liste montre trouver cherche disponibles recommander propose existe existent
+    lista muestra buscar busco disponibles recomienda hay existen ofrecen
+    elenco mostra cercare cerco disponibili consiglia esistono ci sono offrono
+    liste zeige finden suche verfugbar empfehlen gibt angeboten"""
+)
+
+
+def parse_course_query(text: str, vocabulary: Mapping[str, Any]) -> CourseQuery | None:
+    """The course request in `text`, or None when `text` does not ask for courses."""
+    return CourseQueryReader(vocabulary).read(text)

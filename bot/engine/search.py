@@ -1,0 +1,462 @@
+"""Course search over the catalogue: SQLite FTS5 for words, character trigrams for misspelt titles.
+
+`rebuild_index` derives four tables from `courses` (never edited by hand, rebuilt after every change):
+
+- `course_index`: one row per course (integer `rowid` shared by the FTS tables), with the normalised
+  title and the filter columns (platform, type, ECTS, EQF level).
+- `course_index_langs`: (lang, doc) pairs for the language filter.
+- `course_fts`: FTS5 over title, subjects, institution and platform/type (porter stemming on top of
+  unicode61 with accents removed), ranked by bm25 with the title and subjects weighted highest.
+- `course_trigrams`: FTS5 with the trigram tokenizer over normalised titles, for titles typed with
+  typos; `course_terms` lists the words of titles and subjects with their document frequency, and
+  `course_terms_tri` indexes those words by trigram to correct a misspelt query word.
+
+A query gathers a small candidate set in SQL (filters applied there) and re-ranks it in Python:
+
+1. Titles: the rarest trigrams of the normalised query (OR of three AND groups of three, so that a
+   typo spoils one group, not the search) select up to 40 titles by bm25; those at least
+   TITLE_MIN_SIMILARITY similar (rapidfuzz `ratio` on normalised titles) are kept.
+2. Words: every query word (or group of alternative words) must match (AND), bm25-ranked. A word in
+   no title, subject or institution also accepts the closest indexed words (ratio >= 80), so
+   "statistcs" finds "statistics". When nothing matches all words: words matching no course are
+   dropped; then, unless a title matched strongly, "all words but one", then OR of the rarer words.
+3. Score (0-1) = max(title similarity, 0.55 * word relevance + 0.45 * title similarity); ties break
+   on catalogue order. No step loops over all records in Python.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+from rapidfuzz import fuzz, process
+
+from bot.engine.normalize import normalize
+
+BM25_WEIGHTS = (10.0, 6.0, 2.0, 1.0)
+"""bm25 column weights: title, subjects, institution, platform/type."""
+
+CANDIDATES = 40
+"""Candidates taken from each of the word and trigram queries before re-ranking."""
+
+TITLE_GROUPS = 3
+TITLE_GROUP_SIZE = 3
+"""Misspelt-title candidates: the query's rarest trigrams in TITLE_GROUPS groups of TITLE_GROUP_SIZE."""
+
+TITLE_MIN_SIMILARITY = 72.0
+"""A trigram candidate is kept only if its title is at least this similar (rapidfuzz ratio, 0-100)."""
+
+STRONG_TITLE_SIMILARITY = 85.0
+"""A title this similar to the query makes the partial word matches (all words but one, any word) moot."""
+
+MAX_LEAVE_ONE_OUT = 8
+"""Up to this many query words, "all words but one" is tried when no course has them all."""
+
+WORD_WEIGHT = 0.55
+"""Score = max(title similarity, WORD_WEIGHT * word relevance + (1 - WORD_WEIGHT) * title similarity)."""
+
+TERM_MIN_SIMILARITY = 80.0
+"""A misspelt query word is replaced by indexed words at least this similar (ratio, 0-100)."""
+
+_INDEX_TABLES = (
+    "course_trigram_df",
+    "course_trigrams_vocab",
+    "course_fts",
+    "course_trigrams",
+    "course_terms_tri",
+    "course_terms",
+    "course_index_langs",
+)
+
+_SCHEMA = """
+CREATE TABLE course_index (
+    rowid INTEGER PRIMARY KEY,
+    course_id TEXT NOT NULL UNIQUE,
+    title_norm TEXT NOT NULL,
+    platform_key TEXT NOT NULL,
+    type_key TEXT NOT NULL,
+    ects REAL,
+    eqf_level INTEGER
+);
+CREATE TABLE course_index_langs (
+    lang TEXT NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (lang, doc)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE course_fts USING fts5(
+    title, subjects, institution, extra,
+    content='', tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE course_trigrams USING fts5(title, content='', tokenize='trigram', detail='none');
+CREATE VIRTUAL TABLE course_trigrams_vocab USING fts5vocab(course_trigrams, row);
+CREATE TABLE course_trigram_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE course_terms (
+    rowid INTEGER PRIMARY KEY,
+    term TEXT NOT NULL UNIQUE,
+    df INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE course_terms_tri USING fts5(term, content='', tokenize='trigram', detail='none');
+"""
+
+
+@dataclass
+class SearchResult:
+    """Ranked course ids with their scores (0-1, best first) and how many courses matched."""
+
+    hits: list[tuple[str, float]] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def ids(self) -> list[str]:
+        return [course_id for course_id, _ in self.hits]
+
+
+def rebuild_index(db: sqlite_utils.Database) -> None:
+    """(Re)build the search tables from the `courses` table.
+
+    Runs inside a savepoint, so it joins the caller's transaction (the loader's) or makes its own.
+    """
+    conn = db.conn
+    conn.execute("SAVEPOINT rebuild_course_index")
+    try:
+        for table in (*_INDEX_TABLES, "course_index"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _SCHEMA.split(";"):  # executescript() would commit the caller's transaction
+            if statement.strip():
+                conn.execute(statement)
+        _fill(conn)
+    except BaseException:
+        conn.execute("ROLLBACK TO rebuild_course_index")
+        conn.execute("RELEASE rebuild_course_index")
+        raise
+    conn.execute("RELEASE rebuild_course_index")
+
+
+def _fill(conn: sqlite3.Connection) -> None:
+    import json
+
+    rows = conn.execute(
+        "SELECT id, data, title, platform, type, languages FROM courses ORDER BY file, position, id"
+    )
+    index_rows: list[tuple[Any, ...]] = []
+    lang_rows: list[tuple[str, int]] = []
+    fts_rows: list[tuple[Any, ...]] = []
+    tri_rows: list[tuple[int, str]] = []
+    df: dict[str, int] = {}
+    for doc, (course_id, data_json, title, platform, type_, languages_json) in enumerate(rows, start=1):
+        data = json.loads(data_json) if data_json else {}
+        subjects = [str(s) for s in data.get("subjects") or []]
+        institution = data.get("institution") or ""
+        title_norm = normalize(title)
+        index_rows.append(
+            (
+                doc,
+                course_id,
+                title_norm,
+                normalize(platform),
+                normalize(type_),
+                _number(data.get("ects")),
+                _integer(data.get("eqf_level")),
+            )
+        )
+        for lang in sorted({str(code).lower() for code in json.loads(languages_json or "[]")}):
+            lang_rows.append((lang, doc))
+        fts_rows.append((doc, title, " ; ".join(subjects), institution, f"{platform} ; {type_}"))
+        tri_rows.append((doc, title_norm))
+        words = f"{title_norm} {normalize(' '.join(subjects))} {normalize(institution)}".split()
+        for term in set(words):
+            df[term] = df.get(term, 0) + 1
+    conn.executemany("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?)", index_rows)
+    conn.executemany("INSERT INTO course_index_langs VALUES (?, ?)", lang_rows)
+    conn.executemany(
+        "INSERT INTO course_fts (rowid, title, subjects, institution, extra) VALUES (?, ?, ?, ?, ?)", fts_rows
+    )
+    conn.executemany("INSERT INTO course_trigrams (rowid, title) VALUES (?, ?)", tri_rows)
+    terms = sorted(df.items())
+    conn.executemany(
+        "INSERT INTO course_terms VALUES (?, ?, ?)", [(i, t, n) for i, (t, n) in enumerate(terms, 1)]
+    )
+    conn.executemany(
+        "INSERT INTO course_terms_tri (rowid, term) VALUES (?, ?)",
+        [(i, t) for i, (t, _) in enumerate(terms, 1) if len(t) >= 3],
+    )
+    conn.execute("INSERT INTO course_trigram_df SELECT term, doc FROM course_trigrams_vocab")
+    for table in ("course_fts", "course_trigrams", "course_terms_tri"):
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return None if value is None or isinstance(value, bool) else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _integer(value: Any) -> int | None:
+    number = _number(value)
+    return int(number) if number is not None and number == int(number) else None
+
+
+class CourseSearch:
+    """Ranked, filtered search over the index built by `rebuild_index`."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.conn = db.conn
+
+    def search(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        platform: str | None = None,
+        type: str | None = None,
+        min_ects: float | None = None,
+        max_ects: float | None = None,
+        eqf_level: int | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        any_of: Sequence[Sequence[str]] | None = None,
+    ) -> SearchResult:
+        """Courses matching `text` (words, a title, possibly misspelt) and the filters, best first.
+
+        `any_of` replaces the words of `text` by groups of alternatives (a course must match one
+        entry of each group, else as many groups as possible); `text` still serves the title match.
+        Empty text and no groups lists the courses that pass the filters, by title.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must be >= 0")
+        where, params = _filters(language, platform, type, min_ects, max_ects, eqf_level)
+        query = normalize(text or "")
+        if any_of is not None:
+            groups = [[normalize(t) for t in g if normalize(t)] for g in any_of]
+            groups = [g for g in groups if g]
+        else:
+            groups = [[word] for word in query.split()]
+        if not groups and not query:
+            return self._list(where, params, limit, offset)
+        pool = max(CANDIDATES, 2 * (offset + limit))
+        titles = self._title_candidates(query, where, params, pool) if len(query) >= 5 else {}
+        strong_title = any(sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
+        words, total = self._word_candidates(groups, where, params, pool, relax=not strong_title)
+        ranked = self._rank(query, words, titles)
+        total = max(total, len(ranked))
+        return SearchResult(ranked[offset : offset + limit], total)
+
+    # -- candidates -------------------------------------------------------------------------
+
+    def _list(self, where: str, params: list[Any], limit: int, offset: int) -> SearchResult:
+        total = self.conn.execute(f"SELECT count(*) FROM course_index c WHERE 1 {where}", params).fetchone()[
+            0
+        ]
+        rows = self.conn.execute(
+            f"SELECT course_id FROM course_index c WHERE 1 {where} "
+            "ORDER BY title_norm, rowid LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return SearchResult([(course_id, 1.0) for (course_id,) in rows], total)
+
+    def _word_candidates(
+        self, groups: list[list[str]], where: str, params: list[Any], pool: int, *, relax: bool
+    ) -> tuple[dict[int, float], int]:
+        """{doc: relevance 0-1} from FTS5, and how many courses match the words.
+
+        All groups (AND) give relevance 0.5-1. When nothing matches them all: groups that match no
+        course at all are dropped (a typo in a short word); then, if `relax`, courses matching all
+        groups but one, then any of the rarer groups (OR), give relevance below 0.5.
+        """
+        groups = [g for g in (self._expand(group) for group in groups) if g]
+        if not groups:
+            return {}, 0
+        match_and = " AND ".join(_fts_group(g) for g in groups)
+        found = self._fts(match_and, where, params, pool)
+        if found:
+            total = self._fts_count(match_and, where, params) if len(found) >= pool else len(found)
+            return _relevance(found, 0.5, 1.0), total
+        live = [g for g in groups if self._matches(_fts_group(g))]
+        if live and len(live) < len(groups):
+            match_and = " AND ".join(_fts_group(g) for g in live)
+            found = self._fts(match_and, where, params, pool)
+            if found:
+                total = self._fts_count(match_and, where, params) if len(found) >= pool else len(found)
+                return _relevance(found, 0.5 * len(live) / len(groups), 0.9 * len(live) / len(groups)), total
+        if not relax or len(live) < 2:
+            return {}, 0
+        result: dict[int, float] = {}
+        if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
+            for skip in range(len(live)):
+                match = " AND ".join(_fts_group(g) for i, g in enumerate(live) if i != skip)
+                for doc, rel in _relevance(self._fts(match, where, params, pool), 0.25, 0.45).items():
+                    result[doc] = max(rel, result.get(doc, 0.0))
+            if result:
+                return result, len(result)
+        common = self._frequent(live)
+        rare = [g for g in live if not common.intersection(g)] or live
+        match_or = " OR ".join(_fts_group(g) for g in rare)
+        return _relevance(self._fts(match_or, where, params, pool), 0.0, 0.4), len(result)
+
+    def _matches(self, match: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM course_fts WHERE course_fts MATCH ? LIMIT 1", [match]).fetchone()
+            is not None
+        )
+
+    def _fts(self, match: str, where: str, params: list[Any], pool: int) -> list[tuple[int, float]]:
+        sql = (
+            f"SELECT f.rowid, bm25(course_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS r "
+            f"FROM course_fts f JOIN course_index c ON c.rowid = f.rowid "
+            f"WHERE course_fts MATCH ? {where} ORDER BY r, f.rowid LIMIT ?"
+        )
+        return self.conn.execute(sql, [match, *params, pool]).fetchall()
+
+    def _fts_count(self, match: str, where: str, params: list[Any]) -> int:
+        sql = (
+            "SELECT count(*) FROM course_fts f JOIN course_index c ON c.rowid = f.rowid "
+            f"WHERE course_fts MATCH ? {where}"
+        )
+        return self.conn.execute(sql, [match, *params]).fetchone()[0]
+
+    def _frequent(self, groups: list[list[str]]) -> set[str]:
+        """Words of `groups` found in more than 5% of the courses (dropped from OR queries)."""
+        words = sorted({w for g in groups for w in g})
+        n_docs = self.conn.execute("SELECT max(rowid) FROM course_index").fetchone()[0] or 0
+        marks = ",".join("?" * len(words))
+        rows = self.conn.execute(
+            f"SELECT term FROM course_terms WHERE term IN ({marks}) AND df > ?", [*words, n_docs / 20]
+        )
+        return {term for (term,) in rows}
+
+    def _expand(self, group: list[str]) -> list[str]:
+        """The group, plus the closest indexed words for a single word that no course contains."""
+        if len(group) != 1 or " " in group[0] or len(group[0]) < 4:
+            return group
+        word = group[0]
+        if self.conn.execute("SELECT 1 FROM course_terms WHERE term = ?", [word]).fetchone():
+            return group
+        candidates = {
+            term
+            for (term,) in self.conn.execute(
+                "SELECT term FROM course_terms WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?"
+                " LIMIT 5000",
+                [word[0], chr(ord(word[0]) + 1), len(word) - 2, len(word) + 2],
+            )
+        }
+        grams = _trigrams(word)
+        if grams:
+            match = " OR ".join(f'"{g}"' for g in grams)
+            rows = self.conn.execute(
+                "SELECT t.term FROM course_terms_tri JOIN course_terms t ON t.rowid = course_terms_tri.rowid "
+                "WHERE course_terms_tri MATCH ? ORDER BY rank LIMIT 50",
+                [match],
+            )
+            candidates.update(term for (term,) in rows)
+        close = process.extract(
+            word, sorted(candidates), scorer=fuzz.ratio, limit=3, score_cutoff=TERM_MIN_SIMILARITY
+        )
+        return [word, *(term for term, _, _ in close)]
+
+    def _title_candidates(self, query: str, where: str, params: list[Any], pool: int) -> dict[int, float]:
+        """{doc: title similarity 0-1} for titles sharing the rarest trigrams of `query` and at least
+        TITLE_MIN_SIMILARITY similar. The trigrams are OR-ed in small AND groups, so that trigrams
+        broken by a typo spoil one group, not the search."""
+        grams = _trigrams(query)
+        if not grams:
+            return {}
+        marks = ",".join("?" * len(grams))
+        known = self.conn.execute(
+            f"SELECT term FROM course_trigram_df WHERE term IN ({marks}) ORDER BY df, term LIMIT ?",
+            [*grams, TITLE_GROUPS * TITLE_GROUP_SIZE],
+        ).fetchall()
+        rare = [term for (term,) in known]
+        if not rare:
+            return {}
+        groups = [rare[i::TITLE_GROUPS] for i in range(min(TITLE_GROUPS, len(rare)))]
+        match = " OR ".join("(" + " AND ".join(_quote(g) for g in group) + ")" for group in groups)
+        sql = (
+            "SELECT t.rowid, c.title_norm FROM course_trigrams t JOIN course_index c ON c.rowid = t.rowid "
+            f"WHERE course_trigrams MATCH ? {where} ORDER BY rank, t.rowid LIMIT ?"
+        )
+        out: dict[int, float] = {}
+        for doc, title in self.conn.execute(sql, [match, *params, pool]):
+            similarity = fuzz.ratio(query, title)
+            if similarity >= TITLE_MIN_SIMILARITY:
+                out[doc] = similarity / 100.0
+        return out
+
+    # -- ranking ----------------------------------------------------------------------------
+
+    def _rank(self, query: str, words: dict[int, float], titles: dict[int, float]) -> list[tuple[str, float]]:
+        docs = sorted(set(words) | set(titles))
+        if not docs:
+            return []
+        marks = ",".join("?" * len(docs))
+        rows = self.conn.execute(
+            f"SELECT rowid, course_id, title_norm FROM course_index WHERE rowid IN ({marks})", docs
+        ).fetchall()
+        scored: list[tuple[float, int, str]] = []
+        for doc, course_id, title in rows:
+            similarity = titles.get(doc)
+            if similarity is None:
+                similarity = fuzz.ratio(query, title) / 100.0 if query else 0.0
+            score = max(similarity, WORD_WEIGHT * words.get(doc, 0.0) + (1 - WORD_WEIGHT) * similarity)
+            scored.append((score, doc, course_id))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [(course_id, round(score, 4)) for score, _, course_id in scored]
+
+
+def _filters(
+    language: str | None,
+    platform: str | None,
+    type_: str | None,
+    min_ects: float | None,
+    max_ects: float | None,
+    eqf_level: int | None,
+) -> tuple[str, list[Any]]:
+    """SQL conditions on `course_index c` (each starting with AND) and their parameters."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if language:
+        clauses.append("c.rowid IN (SELECT doc FROM course_index_langs WHERE lang = ?)")
+        params.append(language.strip().lower())
+    if platform and normalize(platform):
+        key = normalize(platform)
+        clauses.append("(c.platform_key = ? OR c.platform_key LIKE ?)")
+        params += [key, key + " %"]
+    if type_ and normalize(type_):
+        clauses.append("c.type_key = ?")
+        params.append(normalize(type_))
+    if min_ects is not None:
+        clauses.append("c.ects >= ?")
+        params.append(float(min_ects))
+    if max_ects is not None:
+        clauses.append("c.ects <= ?")
+        params.append(float(max_ects))
+    if eqf_level is not None:
+        clauses.append("c.eqf_level = ?")
+        params.append(int(eqf_level))
+    return "".join(f" AND {clause}" for clause in clauses), params
+
+
+def _fts_group(group: list[str]) -> str:
+    """An FTS5 expression matching any entry of `group` (words or phrases of normalised words)."""
+    terms = [f'"{term}"' for term in group]
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def _relevance(rows: list[tuple[int, float]], low: float, high: float) -> dict[int, float]:
+    """bm25 ranks (negative, lower is better) mapped to [low, high] relative to the best row."""
+    if not rows:
+        return {}
+    best = rows[0][1] or -1e-9
+    return {doc: low + (high - low) * max(0.0, min(1.0, rank / best)) for doc, rank in rows}
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _trigrams(text: str) -> list[str]:
+    """Distinct character trigrams of `text`, as the FTS5 trigram tokenizer cuts them."""
+    return sorted({text[i : i + 3] for i in range(len(text) - 2)})

@@ -1,0 +1,182 @@
+"""Reading course requests in the five languages into filters and topics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.engine.course_query import CourseQuery, parse_course_query
+from bot.engine.search import CourseSearch, rebuild_index
+from bot.engine.store import connect
+
+VOCABULARY = {
+    "vocabulary": {
+        "course_words": {
+            "en": ["course", "courses", "mooc", "moocs"],
+            "fr": ["cours", "formation", "formations"],
+            "es": ["curso", "cursos"],
+            "it": ["corso", "corsi"],
+            "de": ["kurs", "kurse"],
+        },
+        "languages": {
+            "en": ["english", "anglais", "inglés", "inglese", "englisch"],
+            "fr": ["french", "français", "francés", "francese", "französisch"],
+            "es": ["spanish", "espagnol", "español", "spagnolo", "spanisch"],
+            "it": ["italian", "italien", "italiano", "italienisch"],
+            "de": ["german", "allemand", "alemán", "tedesco", "deutsch"],
+        },
+        "platforms": {
+            "FutureLearn": ["futurelearn", "future learn"],
+            "FUN": ["fun", "fun mooc", "france université numérique"],
+            "MiríadaX": ["miriadax", "miríada x"],
+            "iMooX": ["imoox"],
+        },
+        "types": {
+            "microcredential": ["microcredential", "micro-credential", "microcredencial",
+                                "microcertification"],
+            "MOOC": ["mooc", "moocs"],
+        },
+        "topics": {
+            "statistics": ["statistics", "statistiques", "estadística", "statistica", "statistik"],
+            "data science": ["data science", "science des données", "ciencia de datos", "datenwissenschaft"],
+            "cyber security": ["cyber security", "cybersecurity", "cybersécurité", "ciberseguridad",
+                               "sicurezza informatica", "cybersicherheit"],
+        },
+    }
+}  # fmt: skip
+
+
+# Titles, platforms, languages and subjects from shared/data/catalogue-sample.yaml.
+COURSES = [
+    ("mx-estadistica", "Estadística para investigadores: Todo lo que siempre quiso saber", "MiríadaX", "MOOC",
+     ["es"], ["statistics", "research methods", "data analysis"]),
+    ("fun-python", "Python : des fondamentaux à l'utilisation du langage", "FUN MOOC", "MOOC", ["fr"],
+     ["Python", "programming", "Jupyter notebooks"]),
+    ("eduopen-python", "Introduzione alla programmazione con Python", "EduOpen", "MOOC", ["it"],
+     ["Python", "programming", "computing"]),
+    ("fun-epidemio", "Concepts et méthodes en épidémiologie", "FUN MOOC", "MOOC", ["fr", "en"],
+     ["epidemiology", "public health", "statistics"]),
+    ("fl-weka", "Data Mining with Weka", "FutureLearn", "short course", ["en"],
+     ["data mining", "machine learning", "Weka", "data science"]),
+]  # fmt: skip
+
+
+def parse(text: str) -> CourseQuery | None:
+    return parse_course_query(text, VOCABULARY)
+
+
+def test_spanish_topic_expands_to_all_languages() -> None:
+    query = parse("cursos de estadística")
+    assert query is not None
+    assert query.topics == ["estadistica"]
+    assert "statistics" in query.groups[0] and "statistik" in query.groups[0]
+    assert (query.language, query.platform, query.type) == (None, None, None)
+
+
+def test_topic_in_a_language_without_a_course_word() -> None:
+    query = parse("Python in French")
+    assert query is not None
+    assert (query.topics, query.language) == (["python"], "fr")
+
+
+def test_english_type_and_topic() -> None:
+    query = parse("is there a microcredential in cyber security?")
+    assert query is not None
+    assert query.type == "microcredential"
+    assert query.topics == ["cyber security"]
+    assert "ciberseguridad" in query.groups[0]
+
+
+def test_french_topic_phrase_and_language() -> None:
+    query = parse("des cours de data science en espagnol ?")
+    assert query is not None
+    assert (query.topics, query.language) == (["data science"], "es")
+
+
+def test_german_type_topic_and_platform() -> None:
+    query = parse("gibt es einen MOOC über Statistik auf iMooX")
+    assert query is not None
+    assert (query.type, query.platform, query.topics) == ("MOOC", "iMooX", ["statistik"])
+
+
+def test_italian_request_with_platform_and_plural_type() -> None:
+    query = parse("ci sono microcredentials di statistica su FutureLearn?")
+    assert query is not None
+    assert (query.type, query.platform, query.topics) == ("microcredential", "FutureLearn", ["statistica"])
+
+
+def test_misspelt_topic_is_matched_to_the_vocabulary() -> None:
+    query = parse("cursos de estadistca")
+    assert query is not None
+    assert "statistics" in query.groups[0]
+
+
+def test_type_with_a_request_word_lists_that_type() -> None:
+    query = parse("list all microcredentials")
+    assert query is not None
+    assert (query.type, query.topics) == ("microcredential", [])
+
+
+def test_language_only_request_lists_courses_in_that_language() -> None:
+    query = parse("des cours en italien ?")
+    assert query is not None
+    assert (query.topics, query.language) == ([], "it")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many hours is a microcredential?",
+        "what is a microcredential",
+        "qu'est-ce que le CMF ?",
+        "what is the CMF in French?",
+        "hello",
+        "",
+        "cuántos créditos ECTS tiene una microcredencial",
+        "wie viele Stunden hat ein Kurs?",
+        "Do employers recognise microcredentials?",
+        "microcredential vs MOOC",
+    ],
+)
+def test_questions_that_are_not_course_requests(text: str) -> None:
+    assert parse(text) is None
+
+
+def test_parsed_request_drives_the_search(tmp_path: Path) -> None:
+    db = connect(tmp_path / "kb.db")
+    db.conn.executemany(
+        "INSERT INTO courses (id, file, position, data, title, platform, type, languages) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                cid,
+                "knowledge/catalogue/test.yaml",
+                i,
+                json.dumps({"subjects": subjects}),
+                title,
+                platform,
+                type_,
+                json.dumps(langs),
+            )
+            for i, (cid, title, platform, type_, langs, subjects) in enumerate(COURSES)
+        ],
+    )
+    rebuild_index(db)
+    search = CourseSearch(db)
+    spanish = parse("cursos de estadística")
+    assert spanish is not None
+    assert set(search.search(**spanish.search_kwargs()).ids) == {"mx-estadistica", "fun-epidemio"}
+    english = parse("data science courses")
+    assert english is not None
+    assert search.search(**english.search_kwargs()).ids == ["fl-weka"]
+    french = parse("des cours de statistiques en français")
+    assert french is not None
+    assert search.search(**french.search_kwargs()).ids == ["fun-epidemio"]
+    python_it = parse("Python in Italian")
+    assert python_it is not None
+    assert search.search(**python_it.search_kwargs()).ids == ["eduopen-python"]
+    on_fun = parse("MOOC de Python sur FUN")
+    assert on_fun is not None
+    assert search.search(**on_fun.search_kwargs()).ids == ["fun-python"]

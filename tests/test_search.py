@@ -1,0 +1,192 @@
+"""Course search: index built from the `courses` table, ranked and filtered queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from bot.engine.search import CourseSearch, rebuild_index
+from bot.engine.store import connect
+
+# Titles, platforms, languages and subjects from shared/data/catalogue-sample.yaml; ECTS and EQF
+# values are test data only.
+COURSES: list[dict[str, Any]] = [
+    {"id": "mx-estadistica", "title": "Estadística para investigadores: Todo lo que siempre quiso saber",
+     "platform": "MiríadaX", "type": "MOOC", "languages": ["es"],
+     "subjects": ["statistics", "research methods", "data analysis"],
+     "institution": "Universidad de Cantabria"},
+    {"id": "fun-python", "title": "Python : des fondamentaux à l'utilisation du langage",
+     "platform": "FUN MOOC", "type": "MOOC", "languages": ["fr"],
+     "subjects": ["Python", "programming", "Jupyter notebooks"], "institution": "Inria", "ects": 2},
+    {"id": "eduopen-python", "title": "Introduzione alla programmazione con Python",
+     "platform": "EduOpen", "type": "MOOC", "languages": ["it"],
+     "subjects": ["Python", "programming", "computing"]},
+    {"id": "fl-cyber", "title": "Cyber security (OU microcredential, code TZFM862)",
+     "platform": "FutureLearn", "type": "microcredential", "languages": [],
+     "subjects": ["cyber security", "information security", "IT"],
+     "institution": "The Open University", "ects": 10, "eqf_level": 7},
+    {"id": "fl-fintech", "title": "FinTech: Financial Innovation", "platform": "FutureLearn",
+     "type": "microcredential", "languages": ["en"],
+     "subjects": ["fintech", "financial innovation", "finance"],
+     "institution": "Dublin City University", "ects": 5, "eqf_level": 6},
+    {"id": "fl-weka", "title": "Data Mining with Weka", "platform": "FutureLearn", "type": "short course",
+     "languages": ["en"], "subjects": ["data mining", "machine learning", "Weka", "data science"]},
+    {"id": "imoox-lernen", "title": "Lernen im Netz", "platform": "iMooX", "type": "MOOC",
+     "languages": ["de"], "subjects": ["online learning", "e-learning", "digital media"]},
+    {"id": "fun-epidemio", "title": "Concepts et méthodes en épidémiologie", "platform": "FUN MOOC",
+     "type": "MOOC", "languages": ["fr", "en"],
+     "subjects": ["epidemiology", "public health", "statistics"]},
+    {"id": "ou-networks", "title": "Computer Networks", "platform": "OpenupEd (partner: UNINETTUNO)",
+     "type": "MOOC", "languages": ["en", "it"],
+     "subjects": ["computer networks", "internet", "computer science"]},
+]  # fmt: skip
+
+
+def insert_courses(db: sqlite_utils.Database, courses: list[dict[str, Any]]) -> None:
+    """Write `courses` rows as the loader does (data = the record's JSON)."""
+    with db.conn:  # one transaction
+        db.conn.execute("BEGIN")
+        _insert(db, courses)
+
+
+def _insert(db: sqlite_utils.Database, courses: list[dict[str, Any]]) -> None:
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO courses (id, file, position, data, title, platform, type, languages) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (c["id"], "knowledge/catalogue/test.yaml", i, json.dumps(c), c["title"], c["platform"], c["type"],
+             json.dumps(c["languages"]))
+            for i, c in enumerate(courses)
+        ],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    database = connect(tmp_path / "kb.db")
+    insert_courses(database, COURSES)
+    rebuild_index(database)
+    return database
+
+
+@pytest.fixture
+def search(db: sqlite_utils.Database) -> CourseSearch:
+    return CourseSearch(db)
+
+
+def test_misspelt_title_comes_first(search: CourseSearch) -> None:
+    assert search.search("Data Minning wiht Weka").ids[0] == "fl-weka"
+    assert search.search("Introduzione alla programazione con Pyton").ids[0] == "eduopen-python"
+
+
+def test_title_typed_with_glued_words_is_found_by_characters(search: CourseSearch) -> None:
+    # no word of the query is in the index: only the character-trigram title match can find it
+    assert search.search("DataMining withWeka").ids == ["fl-weka"]
+
+
+def test_keyword_query_finds_by_subject_and_title_words(search: CourseSearch) -> None:
+    assert search.search("financial innovation").ids[0] == "fl-fintech"
+    assert search.search("weka mining").ids == ["fl-weka"]
+    assert set(search.search("python").ids) == {"fun-python", "eduopen-python"}
+
+
+def test_misspelt_keyword_is_corrected(search: CourseSearch) -> None:
+    assert search.search("epidemiologyy").ids[0] == "fun-epidemio"
+
+
+def test_accents_and_case_do_not_matter(search: CourseSearch) -> None:
+    assert search.search("ESTADISTICA investigadores").ids[0] == "mx-estadistica"
+    assert search.search("epidémiologie").ids[0] == "fun-epidemio"
+    assert search.search("epidemiologie").ids[0] == "fun-epidemio"
+
+
+def test_stemming_matches_word_forms(search: CourseSearch) -> None:
+    assert "fl-weka" in search.search("machine learning").ids
+    assert "ou-networks" in search.search("network").ids
+
+
+def test_unrelated_text_finds_nothing(search: CourseSearch) -> None:
+    result = search.search("underwater basket weaving")
+    assert result.hits == []
+    assert result.total == 0
+
+
+def test_language_filter(search: CourseSearch) -> None:
+    assert search.search("python", language="it").ids == ["eduopen-python"]
+    assert search.search("statistics", language="fr").ids == ["fun-epidemio"]
+    assert search.search("statistics", language="de").ids == []
+
+
+def test_platform_filter_matches_platform_name_prefix(search: CourseSearch) -> None:
+    assert search.search("python", platform="FUN").ids == ["fun-python"]
+    assert search.search("", platform="openuped").ids == ["ou-networks"]
+    assert search.search("", platform="miriadax").ids == ["mx-estadistica"]
+
+
+def test_type_and_credit_filters(search: CourseSearch) -> None:
+    assert set(search.search("", type="microcredential").ids) == {"fl-cyber", "fl-fintech"}
+    assert search.search("", type="microcredential", min_ects=6).ids == ["fl-cyber"]
+    assert set(search.search("", max_ects=5).ids) == {"fun-python", "fl-fintech"}
+    assert search.search("", eqf_level=6).ids == ["fl-fintech"]
+    assert search.search("security", type="short course").ids == []
+
+
+def test_empty_text_lists_filtered_courses_by_title(search: CourseSearch) -> None:
+    result = search.search("", platform="FutureLearn")
+    assert result.ids == ["fl-cyber", "fl-weka", "fl-fintech"]
+    assert result.total == 3
+
+
+def test_pagination(search: CourseSearch) -> None:
+    everything = search.search("", limit=100)
+    assert everything.total == len(COURSES)
+    page1 = search.search("", limit=4)
+    page2 = search.search("", limit=4, offset=4)
+    page3 = search.search("", limit=4, offset=8)
+    assert page1.ids + page2.ids + page3.ids == everything.ids
+    assert len(page3.ids) == 1
+    ranked = search.search("python programming", limit=1)
+    assert ranked.total == 2
+    second = search.search("python programming", limit=1, offset=1)
+    assert {ranked.ids[0], second.ids[0]} == {"fun-python", "eduopen-python"}
+
+
+def test_ranking_is_deterministic_and_scores_are_sorted(search: CourseSearch) -> None:
+    first = search.search("python")
+    assert first.hits == search.search("python").hits
+    scores = [score for _, score in first.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 < score <= 1.0 for score in scores)
+
+
+def test_alternative_groups(search: CourseSearch) -> None:
+    hits = search.search("estadística", any_of=[["statistics", "estadistica", "statistique"]]).ids
+    assert set(hits) == {"mx-estadistica", "fun-epidemio"}
+
+
+def test_bad_paging_arguments_are_rejected(search: CourseSearch) -> None:
+    with pytest.raises(ValueError):
+        search.search("python", limit=-1)
+
+
+def test_rebuild_after_a_course_changes(db: sqlite_utils.Database, search: CourseSearch) -> None:
+    changed = dict(COURSES[5], title="Practical Data Mining with R", subjects=["data mining", "R"])
+    insert_courses(db, [changed])
+    db.conn.execute("DELETE FROM courses WHERE id = 'imoox-lernen'")
+    rebuild_index(db)
+    assert search.search("weka").ids == []
+    assert search.search("Practical Data Minning with R").ids[0] == "fl-weka"
+    assert search.search("", platform="iMooX").ids == []
+
+
+def test_rebuild_joins_the_callers_transaction(db: sqlite_utils.Database, search: CourseSearch) -> None:
+    db.conn.execute("BEGIN")
+    db.conn.execute("DELETE FROM courses")
+    rebuild_index(db)
+    assert search.search("", limit=100).total == 0
+    db.conn.execute("ROLLBACK")
+    assert search.search("", limit=100).total == len(COURSES)
