@@ -1,9 +1,95 @@
-"""Placeholder: filled in by its issue. Registers nothing yet."""
+"""`cmf-bot run [--config FILE]`: start the Discord bot.
+
+Imports of discord.py happen inside the handler, so registering the sub-command stays cheap for the
+console. A missing or rejected token, or a bad setting, gives one line on stderr and exit code 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
+import sys
+from typing import Any
+
+EXIT_CONFIG = 2
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add this module's sub-commands to the `cmf-bot` parser."""
+    """Add `run` to the `cmf-bot` parser."""
+    parser = commands.add_parser(
+        "run",
+        help="run the Discord bot (token from DISCORD_TOKEN or .env)",
+        description="Run the Discord bot. Settings: environment, .env, optional YAML file.",
+    )
+    parser.add_argument("--config", metavar="FILE", help="YAML settings file (else $CMF_BOT_CONFIG)")
+    parser.add_argument("--env-file", metavar="FILE", default=".env", help="dotenv file (default: .env)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.set_defaults(handler=run)
+
+
+class _RedactToken(logging.Filter):
+    """Last line of defence: replace the token in any log record that would contain it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token and self.token in message:
+            record.msg, record.args = message.replace(self.token, "***"), None
+        return True
+
+
+def configure_logging(level: str, token: str | None) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    if token:
+        handler.addFilter(_RedactToken(token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("discord.gateway").setLevel(max(logging.getLevelName(level), logging.INFO))
+
+
+def _fail(message: str) -> int:
+    print(f"cmf-bot run: {message}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
+async def serve(bot: Any, token: str) -> None:
+    async with bot:
+        await bot.start(token)
+
+
+def run(args: argparse.Namespace, **client_options: Any) -> int:
+    """Load settings, start the bot and block until it stops; 2 on a configuration or login error."""
+    from bot.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(config_file=args.config, dotenv=args.env_file)
+        token = settings.require_token()
+    except ConfigError as exc:
+        return _fail(str(exc))
+    configure_logging(args.log_level, token)
+
+    import discord
+
+    from bot.client import create_bot
+
+    bot = create_bot(settings, **client_options)
+    try:
+        asyncio.run(serve(bot, token))
+    except discord.LoginFailure:
+        return _fail("Discord rejected the token (check DISCORD_TOKEN; reset it in the Developer Portal)")
+    except discord.PrivilegedIntentsRequired:
+        return _fail(
+            "the Message Content intent is not enabled for this application; enable it in the "
+            "Developer Portal (Bot → Privileged Gateway Intents) or remove CMF_BOT_HELP_CHANNEL_IDS"
+        )
+    except (OSError, discord.GatewayNotFound) as exc:
+        return _fail(f"cannot reach Discord ({type(exc).__name__})")
+    except ConfigError as exc:
+        return _fail(str(exc))
+    return 0

@@ -1,0 +1,109 @@
+"""Shared pytest fixtures. The fake Discord ones come first; see tests/fakediscord/README.md."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import discord
+import pytest
+from fakediscord import FakeDiscord, LogWatcher
+
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", None}
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never resolve a non-local host name (so a client not pointed at the fake fails fast
+    instead of reaching discord.com)."""
+    real = socket.getaddrinfo
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in _LOCAL_HOSTS:
+            raise OSError(f"tests must not reach the network (tried to resolve {name!r})")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _restore_discord_urls() -> Iterator[None]:
+    """Undo any redirection of discord.py's REST base and gateway URL (class attributes) after a test."""
+    base = discord.http.Route.BASE
+    gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    yield
+    discord.http.Route.BASE = base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = gateway
+
+
+@pytest.fixture
+def discord_log() -> Iterator[LogWatcher]:
+    """Fails the test if the ``discord`` or ``asyncio`` logger records an ERROR (discord.py swallows
+    exceptions in handlers and only logs them). ``discord_log.allow(regex)`` accepts expected ones;
+    ``discord_log.watch("name")`` watches another logger too."""
+    watcher = LogWatcher()
+    watcher.watch("discord")
+    watcher.watch("asyncio")
+    yield watcher
+    watcher.detach()
+    errors = watcher.unexpected()
+    if errors:
+        pytest.fail("errors were logged during the test:\n\n" + "\n\n".join(errors), pytrace=False)
+
+
+@pytest.fixture
+async def fake_discord(discord_log: LogWatcher) -> AsyncIterator[FakeDiscord]:
+    """A started :class:`FakeDiscord` (token ``fake.token``). A logged discord error makes every wait
+    on it fail at once; a request to a route the fake does not know fails the test at teardown."""
+    fake = FakeDiscord(token="fake-token-for-tests")
+    discord_log.on_error.append(
+        lambda record: fake.abort(AssertionError("discord.py logged an error: " + LogWatcher.text(record)))
+    )
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.close()
+    if fake.unhandled:
+        pytest.fail(f"the client called routes the fake does not implement: {fake.unhandled}", pytrace=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# cmf-bot fixtures (the Discord bot's end-to-end tests)
+
+_PROJECT_ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def bot_knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A knowledge database built once per session from the shipped knowledge (else, while the shipped
+    knowledge does not load, from tests/fixtures/kb_min); tests get a copy through ``bot_engine``."""
+    from bot.engine.engine import Engine
+
+    out = tmp_path_factory.mktemp("bot-kb") / "kb.sqlite3"
+    try:
+        engine = Engine.open(out, _PROJECT_ROOT)
+    except Exception:
+        for suffix in ("", "-wal", "-shm"):
+            out.with_name(out.name + suffix).unlink(missing_ok=True)
+        engine = Engine.open(out, _PROJECT_ROOT / "tests" / "fixtures" / "kb_min")
+    engine.close()
+    return out
+
+
+@pytest.fixture
+def bot_engine(bot_knowledge_db: Any, tmp_path: Any) -> Iterator[Any]:
+    """An engine over a private copy of the session's knowledge database, logging as "discord"."""
+    import shutil
+
+    from bot.engine.engine import Engine
+
+    db = tmp_path / "bot.sqlite3"
+    shutil.copy(bot_knowledge_db, db)
+    for cache in bot_knowledge_db.parent.glob(bot_knowledge_db.name + ".*"):  # e.g. the trained matcher
+        shutil.copy(cache, db.with_name(db.name + cache.name[len(bot_knowledge_db.name) :]))
+    engine = Engine.open(db, log_source="discord")
+    yield engine
+    engine.close()

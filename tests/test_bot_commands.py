@@ -1,0 +1,122 @@
+"""/requirements, /courses, /credential, /check (options and form) through the fake Discord."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from test_bot_e2e import EPHEMERAL, NO_PINGS, custom_ids, feedback_rows, message_response, quiet, started
+
+
+def titles_of(data: dict[str, Any]) -> list[str]:
+    return [f["name"] for e in data["embeds"] for f in e.get("fields", [])]
+
+
+async def test_requirements_for_an_audience_is_the_engine_checklist(fake_discord, bot_engine) -> None:
+    expected = bot_engine.checklist("employer", "de")
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("requirements", {"audience": "employer"}, locale="de")
+        data = await message_response(handle)
+        qid = bot_engine.db.execute("SELECT max(id) FROM questions").fetchone()[0]
+    assert data["embeds"][0].get("title", "") == expected.title[:256]
+    values = [f["value"] for e in data["embeds"] for f in e.get("fields", [])]
+    assert len(values) >= len(expected.items)
+    for item, value in zip(expected.items, values, strict=False):
+        assert item.text.strip()[:60] in value
+    assert data["allowed_mentions"] == NO_PINGS
+    assert f"cmf:fb:up:{qid}:de" in custom_ids(data)
+
+
+async def test_courses_pages_with_buttons_only_for_the_searcher(fake_discord, bot_engine) -> None:
+    with quiet(bot_engine):
+        everything = bot_engine.search_courses("", "en", limit=10)
+    assert len(everything.items) >= 2, "the test catalogue needs two courses"
+    async with started(fake_discord, bot_engine) as bot:
+        bot.get_cog("Courses").page_size = 1
+        handle = await fake_discord.slash("courses", {"query": ""})
+        first = await message_response(handle)
+        message = await handle.message()
+        ids = custom_ids(first)
+        buttons = [c for row in first["components"] for c in row["components"]]
+        prev_button = next(b for b in buttons if b.get("label") == "Previous")
+        next_button = next(b for b in buttons if b.get("label") == "Next")
+        assert prev_button.get("disabled") is True and not next_button.get("disabled")
+        assert first["embeds"][0]["footer"]["text"] == "Page 1"
+        assert titles_of(first)[0] == everything.items[0].label
+
+        stranger = await message_response(
+            await fake_discord.click(message, next_button["custom_id"], user="moderator")
+        )
+        assert int(stranger["flags"]) & EPHEMERAL and "Only the person who searched" in stranger["content"]
+
+        page2 = await fake_discord.click(message, next_button["custom_id"])
+        body = await page2.response()
+    assert body["type"] == 7  # the message is updated in place
+    assert body["data"]["embeds"][0]["footer"]["text"] == "Page 2"
+    assert titles_of(body["data"])[0] == everything.items[1].label
+    assert any(i.startswith("cmf:fb:up:") for i in ids)
+
+
+async def test_credential_autocomplete_and_profile(fake_discord, bot_engine) -> None:
+    course_id, title = bot_engine.course_choices("", limit=1)[0]
+    expected = bot_engine.credential_profile(course_id, "en")
+    async with started(fake_discord, bot_engine):
+        typed = title.split()[0]
+        choices = await (await fake_discord.autocomplete("credential", {"name": typed}, "name")).choices()
+        assert 1 <= len(choices) <= 25
+        assert course_id in [c["value"] for c in choices]
+        data = await message_response(await fake_discord.slash("credential", {"name": course_id}))
+    assert data["embeds"][0]["title"] == expected.title[:256]
+    assert f"cmf:src:en:p.{course_id}" in custom_ids(data)
+
+
+async def test_credential_unknown_name_gets_an_ephemeral_notice(fake_discord, bot_engine) -> None:
+    async with started(fake_discord, bot_engine):
+        data = await message_response(await fake_discord.slash("credential", {"name": "zzzz qqqq xxxx"}))
+    assert int(data["flags"]) & EPHEMERAL
+    assert "can't find" in data["content"]
+
+
+async def test_check_with_options_reports_each_requirement(fake_discord, bot_engine) -> None:
+    facts = {"study_hours": 80.0, "eqf_level": 6, "assessment": "proctored-exam", "id_verification": True}
+    expected = bot_engine.check_compliance(facts, "en")
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash(
+            "check", {"hours": 80, "eqf": 6, "assessment": "proctored-exam", "id_verification": True}
+        )
+        data = await message_response(handle)
+    assert data["embeds"][0].get("title", "") == expected.title[:256]
+    assert len(titles_of(data)) >= len(expected.items)
+    assert "cmf:src:en:c" in custom_ids(data) or not expected.links
+
+
+async def test_check_without_options_opens_a_form_and_answers_it(fake_discord, bot_engine) -> None:
+    expected = bot_engine.check_compliance({"study_hours": 120.0, "eqf_level": 6}, "fr")
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("check", locale="fr")
+        body = await handle.response()
+        assert body["type"] == 9 and body["data"]["custom_id"] == "cmf:check"
+        inputs = [c for row in body["data"]["components"] for c in row["components"]]
+        assert len(inputs) == 5
+        by_label = {c["label"]: c["custom_id"] for c in inputs}
+        hours_id = by_label["Heures d'étude au total"]
+        eqf_id = by_label["Niveau CEC (1-8)"]
+        submitted = await fake_discord.submit_modal("cmf:check", {hours_id: "120", eqf_id: "6"}, locale="fr")
+        data = await message_response(submitted)
+    assert data["embeds"][0].get("title", "") == expected.title[:256]
+    assert data["allowed_mentions"] == NO_PINGS
+
+
+async def test_check_form_with_a_bad_value_explains_and_checks_nothing(fake_discord, bot_engine) -> None:
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("check")
+        body = await handle.response()
+        eqf_id = next(
+            c["custom_id"]
+            for row in body["data"]["components"]
+            for c in row["components"]
+            if "EQF" in c["label"]
+        )
+        data = await message_response(await fake_discord.submit_modal("cmf:check", {eqf_id: "9"}))
+    assert int(data["flags"]) & EPHEMERAL and "not an EQF level" in data["content"]
+    assert feedback_rows(bot_engine) == []
+    assert bot_engine.db.execute("SELECT count(*) FROM questions").fetchone()[0] == 0
