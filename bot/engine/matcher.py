@@ -1,0 +1,409 @@
+"""Intent matching: a sparse linear classifier over word and character n-grams, in pure Python.
+
+Design (chosen by measurement on CLINC150, see README "Matching"): each phrasing becomes a TF-IDF
+vector of word 1–2-grams and character 2–5-grams of its normalised text; a multinomial logistic
+regression is trained on them by SGD at build time; `rank` gives softmax probabilities, so one
+threshold carries over between questions. Character n-grams make it tolerant of typos and do not
+depend on the language.
+
+Speed without numpy: the weights of one feature for all intents are packed into ONE Python integer,
+each intent in its own 64-bit lane (a fixed-point number with a bias). Adding `x * packed` for the
+question's features adds every intent's score at once in C, so a question costs one big-integer
+multiply-add per feature (~0.2 ms in all for CLINC150's 151 intents), and a training step costs two.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.engine.normalize import normalize
+
+OUT_OF_SCOPE = "_out_of_scope"
+"""Reserved intent id for example off-topic questions: trained on, never returned by `rank`."""
+
+Decision = Literal["answer", "suggestions", "no_match"]
+
+_LANE_BITS = 64
+_HALF = 1 << (_LANE_BITS - 1)
+_X_SCALE = 1 << 12
+"""Fixed-point scale of feature values (TF-IDF weights in [0, 1])."""
+_CONFIDENT = 0.99
+"""Training skips examples already given this probability (halves the build time, same accuracy)."""
+_W_SCALE = 1 << 28
+"""Fixed-point scale of weights; scores are integers at `_X_SCALE * _W_SCALE`."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Features
+
+
+def _raw_features(text: str, char_range: tuple[int, int], word_ngrams: int) -> Counter[str]:
+    """Word n-grams (prefixed "w ") and character n-grams of the space-padded normalised text."""
+    norm = normalize(text)
+    words = norm.split()
+    grams = [
+        "w " + " ".join(words[i : i + n])
+        for n in range(1, word_ngrams + 1)
+        for i in range(len(words) - n + 1)
+    ]
+    padded = f" {norm} "
+    lo, hi = char_range
+    grams += [padded[i : i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
+    return Counter(grams)
+
+
+class Vectorizer:
+    """TF-IDF (sublinear tf, smoothed idf, L2-normalised) over a vocabulary fixed at build time."""
+
+    def __init__(self, char_range: tuple[int, int] = (2, 5), word_ngrams: int = 2, min_df: int = 1) -> None:
+        self.char_range = char_range
+        self.word_ngrams = word_ngrams
+        self.min_df = min_df
+        self.index: dict[str, int] = {}
+        self.idf: list[float] = []
+
+    def fit(self, texts: Sequence[str]) -> list[dict[int, float]]:
+        """Learn the vocabulary and idf from `texts`; return their vectors."""
+        raw = [_raw_features(t, self.char_range, self.word_ngrams) for t in texts]
+        df: Counter[str] = Counter()
+        for counts in raw:
+            df.update(counts.keys())
+        kept = sorted(f for f, n in df.items() if n >= self.min_df)
+        self.index = {f: i for i, f in enumerate(kept)}
+        n_docs = len(texts)
+        self.idf = [math.log((1 + n_docs) / (1 + df[f])) + 1.0 for f in kept]
+        return [self._weigh(counts) for counts in raw]
+
+    def transform(self, text: str) -> dict[int, float]:
+        return self._weigh(_raw_features(text, self.char_range, self.word_ngrams))
+
+    def _weigh(self, counts: Counter[str]) -> dict[int, float]:
+        index, idf = self.index, self.idf
+        vec: dict[int, float] = {}
+        for feature, tf in counts.items():
+            i = index.get(feature)
+            if i is not None:
+                vec[i] = (1.0 + math.log(tf)) * idf[i]
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        if norm:
+            for i in vec:
+                vec[i] /= norm
+        return vec
+
+
+# ---------------------------------------------------------------------------------------------
+# Packed lanes
+
+
+class _Lanes:
+    """Packs a list of `n` signed integers into one Python int (64-bit lanes) and back."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.bias = int.from_bytes(array("Q", [_HALF] * n).tobytes(), "little")
+
+    def pack(self, values: Sequence[int]) -> int:
+        return int.from_bytes(array("Q", [v + _HALF for v in values]).tobytes(), "little") - self.bias
+
+    def unpack(self, packed: int) -> list[int]:
+        lanes = array("Q")
+        lanes.frombytes((packed + self.bias).to_bytes(self.n * 8, "little"))
+        return [v - _HALF for v in lanes]
+
+
+def _quantize(vec: dict[int, float]) -> list[tuple[int, int]]:
+    return [(i, round(v * _X_SCALE)) for i, v in vec.items() if v * _X_SCALE >= 0.5]
+
+
+def _softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+# ---------------------------------------------------------------------------------------------
+# Matcher
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Answer when the best probability reaches `answer`; suggest when it reaches `suggest`."""
+
+    answer: float
+    suggest: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.suggest <= self.answer <= 1.0:
+            raise ValueError(f"need 0 <= suggest <= answer <= 1, got {self.suggest} and {self.answer}")
+
+
+DEFAULT_THRESHOLDS = Thresholds(answer=0.5, suggest=0.2)
+"""Placeholder until tuned on `tests/data/questions.yaml` with `tune_thresholds` (README "Matching").
+
+A first tuning on all 378 questions of that set gave answer 0.258, suggest 0.176; CLINC150 (151 intents)
+gave 0.350. The engine's configured thresholds take precedence."""
+
+
+def decide(ranked: Sequence[tuple[str, float]], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decision:
+    """What to do with `rank`'s result: answer the best intent, offer suggestions, or decline."""
+    if not ranked:
+        return "no_match"
+    best = ranked[0][1]
+    if best >= thresholds.answer:
+        return "answer"
+    if best >= thresholds.suggest:
+        return "suggestions"
+    return "no_match"
+
+
+def tune_thresholds(
+    matcher: IntentMatcher,
+    labelled: Iterable[tuple[str, str | None]],
+    *,
+    oos_weight: float = 1.0,
+    limit: int = 3,
+) -> Thresholds:
+    """Pick thresholds on labelled questions: `(question, intent)` pairs, intent None = out of scope.
+
+    For `tests/data/questions.yaml` pass `[(row["q"], row["intent"]) for row in rows]`. See
+    `choose_thresholds` for the rule.
+    """
+    return choose_thresholds(
+        [(matcher.rank(q, limit), intent) for q, intent in labelled], oos_weight=oos_weight
+    )
+
+
+def choose_thresholds(
+    results: Iterable[tuple[Sequence[tuple[str, float]], str | None]],
+    *,
+    oos_weight: float = 1.0,
+) -> Thresholds:
+    """Pick thresholds from ranked results: `(ranked, expected intent or None for out of scope)`.
+
+    `answer` maximises the right outcomes: an in-scope question answered with its intent, an
+    out-of-scope one not answered (each out-of-scope question counts `oos_weight` times). `suggest`
+    (≤ answer) then maximises the in-scope questions left below `answer` whose intent is among the
+    suggestions, plus the out-of-scope ones that fall below it (a plain "I don't know"). Ties go to
+    the lowest threshold.
+    """
+    rows = [(list(ranked), intent) for ranked, intent in results]
+    if not rows:
+        raise ValueError("no labelled questions to tune thresholds on")
+
+    def top(ranked: list[tuple[str, float]]) -> float:
+        return ranked[0][1] if ranked else 0.0
+
+    cuts = sorted({0.0, 1.0} | {top(ranked) for ranked, _ in rows})
+    right = sorted(top(r) for r, intent in rows if intent is not None and r and r[0][0] == intent)
+    oos = sorted(top(r) for r, intent in rows if intent is None)
+
+    def answer_gain(th: float) -> float:
+        return len(right) - bisect_left(right, th) + oos_weight * bisect_left(oos, th)
+
+    answer = max(cuts, key=lambda th: (answer_gain(th), -th))
+    below = [(r, intent) for r, intent in rows if top(r) < answer]
+    listed = sorted(top(r) for r, intent in below if intent is not None and intent in (i for i, _ in r))
+    oos_below = sorted(top(r) for r, intent in below if intent is None)
+
+    def suggest_gain(th: float) -> float:
+        return len(listed) - bisect_left(listed, th) + oos_weight * bisect_left(oos_below, th)
+
+    suggest = max((c for c in cuts if c <= answer), key=lambda th: (suggest_gain(th), -th))
+    return Thresholds(answer=answer, suggest=suggest)
+
+
+class IntentMatcher:
+    """Ranks intents for a question. Build with `IntentMatcher.build(phrasings)`."""
+
+    def __init__(
+        self,
+        vectorizer: Vectorizer,
+        intents: list[str],
+        weights: list[int],
+        bias: int,
+        phrasing_langs: dict[str, Counter[str]],
+        weight_divisor: int = 1,
+    ) -> None:
+        self._vectorizer = vectorizer
+        self._intents = intents
+        self._weights = weights
+        self._bias = bias
+        self._lanes = _Lanes(len(intents))
+        self._phrasing_langs = phrasing_langs
+        self._score_scale = 1.0 / (_X_SCALE * _W_SCALE * weight_divisor)
+
+    @property
+    def intents(self) -> list[str]:
+        """The intents this matcher can return (without `OUT_OF_SCOPE`)."""
+        return [i for i in self._intents if i != OUT_OF_SCOPE]
+
+    @classmethod
+    def build(
+        cls,
+        phrasings: Iterable[tuple[str, str, str]],
+        *,
+        epochs: int = 4,
+        learning_rate: float = 5.0,
+        smoothing: float = 0.0,
+        oos_weight: float = 1.0,
+        seed: int = 0,
+        **vectorizer_options: Any,
+    ) -> IntentMatcher:
+        """Train on `(intent_id, lang, text)` tuples. The same tuples, in any order, give the same matcher."""
+        rows = [(str(i), str(lang), str(text)) for i, lang, text in phrasings]
+        rows = sorted({r for r in rows if normalize(r[2])})  # the input order does not matter
+        if not rows:
+            raise ValueError("no phrasings to build a matcher from")
+        intents = sorted({r[0] for r in rows})
+        if intents == [OUT_OF_SCOPE]:
+            raise ValueError("only out-of-scope phrasings; need at least one intent")
+        class_of = {intent: c for c, intent in enumerate(intents)}
+        vectorizer = Vectorizer(**vectorizer_options)
+        vectors = vectorizer.fit([r[2] for r in rows])
+        data = [(_quantize(v), class_of[r[0]]) for v, r in zip(vectors, rows, strict=True)]
+        oos_class = class_of.get(OUT_OF_SCOPE, -1)
+        weights, bias = _train_logreg(
+            data,
+            len(intents),
+            len(vectorizer.idf),
+            epochs,
+            learning_rate,
+            seed,
+            smoothing,
+            oos_class,
+            oos_weight,
+        )
+        langs: dict[str, Counter[str]] = {}
+        for intent, lang, _ in rows:
+            langs.setdefault(intent, Counter())[lang] += 1
+        return cls(vectorizer, intents, weights, bias, langs, weight_divisor=epochs)
+
+    def state(self) -> dict[str, Any]:
+        """The trained matcher as plain ints, floats, strings, lists and dicts (safe for `marshal`)."""
+        v = self._vectorizer
+        return {
+            "version": 1,
+            "char_range": list(v.char_range),
+            "word_ngrams": v.word_ngrams,
+            "min_df": v.min_df,
+            "index": v.index,
+            "idf": v.idf,
+            "intents": self._intents,
+            "weights": self._weights,
+            "bias": self._bias,
+            "langs": {k: dict(c) for k, c in self._phrasing_langs.items()},
+            "score_scale": self._score_scale,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> IntentMatcher:
+        """The matcher `state()` was taken from. Raises ValueError for another version's state."""
+        if not isinstance(state, dict) or state.get("version") != 1:
+            raise ValueError("not a matcher state of this version")
+        lo, hi = state["char_range"]
+        vectorizer = Vectorizer(char_range=(lo, hi), word_ngrams=state["word_ngrams"], min_df=state["min_df"])
+        vectorizer.index, vectorizer.idf = state["index"], state["idf"]
+        langs = {k: Counter(c) for k, c in state["langs"].items()}
+        matcher = cls(vectorizer, state["intents"], state["weights"], state["bias"], langs)
+        matcher._score_scale = state["score_scale"]
+        return matcher
+
+    def logits(self, question: str) -> list[float]:
+        """The linear score of every intent (in `self._intents` order) for `question`."""
+        vec = _quantize(self._vectorizer.transform(question))
+        weights = self._weights
+        acc = self._bias * _X_SCALE
+        for i, x in vec:
+            acc += weights[i] * x
+        scale = self._score_scale
+        return [s * scale for s in self._lanes.unpack(acc)]
+
+    def probabilities(self, question: str) -> list[float]:
+        """Softmax probability of every intent (in `self._intents` order) for `question`."""
+        return _softmax(self.logits(question))
+
+    def rank(self, question: str, limit: int = 3) -> list[tuple[str, float]]:
+        """The `limit` most likely intents, best first, with probabilities in [0, 1].
+
+        Ties are broken by intent id, so the order is deterministic. Empty text gives [].
+        """
+        if not normalize(question):
+            return []
+        probs = self.probabilities(question)
+        ranked = sorted(
+            ((intent, p) for intent, p in zip(self._intents, probs, strict=True) if intent != OUT_OF_SCOPE),
+            key=lambda ip: (-ip[1], ip[0]),
+        )
+        return ranked[: max(0, limit)]
+
+    def language_votes(self, question: str, limit: int = 3) -> Counter[str]:
+        """Languages of the phrasings of the top intents, weighted by their probability."""
+        votes: Counter[str] = Counter()
+        for intent, p in self.rank(question, limit):
+            langs = self._phrasing_langs.get(intent, Counter())
+            total = sum(langs.values()) or 1
+            for lang, n in langs.items():
+                votes[lang] += p * n / total
+        return votes
+
+
+def _train_logreg(
+    data: list[tuple[list[tuple[int, int]], int]],
+    n_classes: int,
+    n_features: int,
+    epochs: int,
+    learning_rate: float,
+    seed: int,
+    smoothing: float = 0.0,
+    oos_class: int = -1,
+    oos_weight: float = 1.0,
+) -> tuple[list[int], int]:
+    """Multinomial logistic regression by SGD on packed lanes.
+
+    Returns the sum of the weights (and bias) over the end of each epoch, i.e. `epochs` times the
+    epoch-averaged model, which generalises better than the last one.
+    """
+    lanes = _Lanes(n_classes)
+    weights = [0] * n_features
+    bias = 0
+    sum_weights = [0] * n_features
+    sum_bias = 0
+    order = list(range(len(data)))
+    rng = random.Random(seed)
+    score_scale = 1.0 / (_X_SCALE * _W_SCALE)
+    for epoch in range(epochs):
+        rng.shuffle(order)
+        lr = learning_rate / (1 + epoch)
+        for k in order:
+            vec, y = data[k]
+            acc = bias * _X_SCALE
+            for i, x in vec:
+                acc += weights[i] * x
+            probs = _softmax([s * score_scale for s in lanes.unpack(acc)])
+            if probs[y] >= _CONFIDENT and not smoothing:
+                continue  # the gradient would be below 1 % on every lane: skip the costly update
+            # Gradient of the cross-entropy against the (smoothed) one-hot target.
+            if smoothing:
+                spread = smoothing / n_classes
+                probs = [p - spread for p in probs]
+            probs[y] -= 1.0 - smoothing
+            # w_c -= lr * (p_c - y_c) * x  ->  weight ints change by (-lr * g_c * W/X) * x_int
+            gscale = -lr * _W_SCALE / _X_SCALE * (oos_weight if y == oos_class else 1.0)
+            grad = lanes.pack([round(g * gscale) for g in probs])
+            for i, x in vec:
+                weights[i] += grad * x
+            bias += grad * _X_SCALE
+        for i, w in enumerate(weights):
+            if w:
+                sum_weights[i] += w
+        sum_bias += bias
+    # The sums are `epochs` times the average: the caller divides the scores instead of the lanes.
+    return sum_weights, sum_bias

@@ -1,0 +1,29 @@
+"""Text normalisation shared by matching, language detection and search.
+
+`normalize` folds case, strips accents, turns punctuation into spaces and collapses white space, so
+"Qu'est-ce qu'une MICRO-CRÉDENTIAL ?" and "qu est ce qu une micro credential" compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Letters that NFKD does not decompose into a base letter plus a combining mark.
+_SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "þ": "th"})
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> str:
+    """Case fold, strip accents, replace punctuation by spaces and collapse white space."""
+    folded = text.casefold().translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """The words of `text` after `normalize`."""
+    return normalize(text).split()

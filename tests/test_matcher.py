@@ -1,0 +1,222 @@
+"""The intent matcher, thresholds and decisions, on a small hand-written knowledge base."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.engine.matcher import (
+    DEFAULT_THRESHOLDS,
+    OUT_OF_SCOPE,
+    IntentMatcher,
+    Thresholds,
+    decide,
+    tune_thresholds,
+)
+
+PHRASINGS: dict[str, dict[str, list[str]]] = {
+    "study-hours": {
+        "en": [
+            "How many hours is a microcredential?",
+            "what is the workload of a CMF course",
+            "how long does it take to complete a microcredential",
+            "how much study time do I need",
+        ],
+        "fr": ["Combien d'heures dure une microcertification ?", "quelle est la charge de travail"],
+        "es": ["¿Cuántas horas dura una microcredencial?", "cuánto tiempo de estudio necesito"],
+        "it": ["Quante ore dura una microcredenziale?", "quanto tempo di studio serve"],
+        "de": ["Wie viele Stunden dauert ein Microcredential?", "wie hoch ist der Arbeitsaufwand"],
+    },
+    "ects-credits": {
+        "en": [
+            "how many ECTS credits do I get",
+            "does it give university credits",
+            "can I transfer the credits to my degree",
+        ],
+        "fr": ["combien de crédits ECTS vais-je obtenir", "puis-je transférer les crédits"],
+        "es": ["cuántos créditos ECTS obtengo", "puedo transferir los créditos a mi grado"],
+        "it": ["quanti crediti ECTS ottengo", "posso trasferire i crediti alla mia laurea"],
+        "de": ["wie viele ECTS-Punkte bekomme ich", "kann ich die Leistungspunkte anrechnen lassen"],
+    },
+    "what-is-cmf": {
+        "en": [
+            "what is the Common Microcredential Framework",
+            "what does CMF mean",
+            "explain the CMF to me",
+        ],
+        "fr": ["qu'est-ce que le CMF", "c'est quoi le cadre commun des microcertifications"],
+        "es": ["qué es el CMF", "qué significa el marco común de microcredenciales"],
+        "it": ["che cos'è il CMF", "cosa significa il quadro comune delle microcredenziali"],
+        "de": ["was ist das CMF", "was bedeutet das gemeinsame Microcredential-Rahmenwerk"],
+    },
+    "id-verification": {
+        "en": [
+            "do I need to verify my identity",
+            "is there an ID check for the exam",
+            "how is my identity checked during the assessment",
+        ],
+        "fr": ["dois-je vérifier mon identité", "y a-t-il un contrôle d'identité à l'examen"],
+        "es": ["tengo que verificar mi identidad", "hay control de identidad en el examen"],
+        "it": ["devo verificare la mia identità", "c'è un controllo dell'identità all'esame"],
+        "de": ["muss ich meine Identität nachweisen", "gibt es eine Ausweiskontrolle bei der Prüfung"],
+    },
+    "eqf-level": {
+        "en": ["what EQF level are microcredentials", "which level of the European Qualifications Framework"],
+        "fr": ["quel niveau CEC", "à quel niveau du cadre européen des certifications"],
+        "es": ["qué nivel EQF tienen", "en qué nivel del marco europeo de cualificaciones"],
+        "it": ["che livello EQF hanno", "a quale livello del quadro europeo delle qualifiche"],
+        "de": ["welches EQR-Niveau haben sie", "auf welcher Stufe des Europäischen Qualifikationsrahmens"],
+    },
+    OUT_OF_SCOPE: {
+        "en": [
+            "what's the weather like today",
+            "tell me a joke",
+            "how do I change my discord nickname",
+            "who won the football match yesterday",
+            "what time is it",
+            "recommend a good restaurant",
+        ],
+    },
+}
+
+
+def rows() -> list[tuple[str, str, str]]:
+    return [(i, lang, t) for i, by_lang in PHRASINGS.items() for lang, ts in by_lang.items() for t in ts]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> IntentMatcher:
+    return IntentMatcher.build(rows())
+
+
+def test_build_from_tuples_knows_every_intent_but_out_of_scope(matcher: IntentMatcher) -> None:
+    assert sorted(matcher.intents) == sorted(i for i in PHRASINGS if i != OUT_OF_SCOPE)
+
+
+def test_rank_is_best_first_with_probabilities(matcher: IntentMatcher) -> None:
+    ranked = matcher.rank("how many hours does a microcredential take", limit=5)
+    assert ranked[0][0] == "study-hours"
+    scores = [s for _, s in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert sum(scores) <= 1.0 + 1e-9
+    assert len(matcher.rank("how many hours", limit=2)) == 2
+    assert OUT_OF_SCOPE not in {i for i, _ in matcher.rank("tell me a joke", limit=10)}
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("how mny hours is a microcredentail", "study-hours"),
+        ("how many ECST credit do i gett", "ects-credits"),
+        ("waht does CMF mean", "what-is-cmf"),
+        ("do i need to verfy my identiy", "id-verification"),
+    ],
+)
+def test_typos_still_find_the_intent(matcher: IntentMatcher, question: str, intent: str) -> None:
+    assert matcher.rank(question, 1)[0][0] == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Combien d'heures faut-il pour une microcertification ?", "study-hours"),
+        ("¿Cuántos créditos ECTS se obtienen?", "ects-credits"),
+        ("Cos'è il CMF?", "what-is-cmf"),
+        ("Muss ich bei der Prüfung meine Identität nachweisen?", "id-verification"),
+        ("quel niveau du cadre européen", "eqf-level"),
+    ],
+)
+def test_questions_in_other_languages(matcher: IntentMatcher, question: str, intent: str) -> None:
+    ranked = matcher.rank(question, 1)
+    assert ranked[0][0] == intent
+    assert decide(ranked) != "no_match"
+
+
+def test_language_votes_follow_the_matched_phrasings(matcher: IntentMatcher) -> None:
+    votes = matcher.language_votes("Wie viele Stunden dauert es?")
+    assert votes.most_common(1)[0][1] > 0
+    assert set(votes) <= {"en", "fr", "es", "it", "de"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the weather in Paris tomorrow", "tell me a funny joke please", "zzqx vvkp", "!!!", ""],
+)
+def test_unknown_questions_are_declined(matcher: IntentMatcher, question: str) -> None:
+    assert decide(matcher.rank(question)) in ("no_match", "suggestions")
+    assert decide(matcher.rank(question)) != "answer"
+
+
+def test_empty_question_ranks_nothing(matcher: IntentMatcher) -> None:
+    assert matcher.rank("  ?! ") == []
+    assert decide([]) == "no_match"
+
+
+def test_ranking_is_deterministic_and_independent_of_input_order() -> None:
+    shuffled = rows()
+    random.Random(7).shuffle(shuffled)
+    a, b = IntentMatcher.build(rows()), IntentMatcher.build(shuffled)
+    for q in ["how many hours", "ECTS", "qué es el CMF", "tell me a joke"]:
+        assert a.rank(q, 5) == b.rank(q, 5)
+
+
+def test_build_rejects_empty_input() -> None:
+    with pytest.raises(ValueError):
+        IntentMatcher.build([])
+    with pytest.raises(ValueError):
+        IntentMatcher.build([("a", "en", " ?! ")])
+    with pytest.raises(ValueError):
+        IntentMatcher.build([(OUT_OF_SCOPE, "en", "tell me a joke")])
+
+
+def test_single_intent_matcher_works() -> None:
+    m = IntentMatcher.build([("only", "en", "hello there")])
+    assert m.rank("hello") == [("only", 1.0)]
+
+
+def test_decide_uses_both_thresholds() -> None:
+    th = Thresholds(answer=0.6, suggest=0.3)
+    assert decide([("a", 0.6), ("b", 0.1)], th) == "answer"
+    assert decide([("a", 0.59)], th) == "suggestions"
+    assert decide([("a", 0.3)], th) == "suggestions"
+    assert decide([("a", 0.29)], th) == "no_match"
+    assert decide([], th) == "no_match"
+    assert DEFAULT_THRESHOLDS.suggest <= DEFAULT_THRESHOLDS.answer
+
+
+@pytest.mark.parametrize(("answer", "suggest"), [(0.3, 0.5), (1.5, 0.2), (0.5, -0.1)])
+def test_thresholds_are_validated(answer: float, suggest: float) -> None:
+    with pytest.raises(ValueError):
+        Thresholds(answer=answer, suggest=suggest)
+
+
+def test_tune_thresholds_separates_labelled_questions(matcher: IntentMatcher) -> None:
+    labelled = [
+        ("how many study hours", "study-hours"),
+        ("combien de crédits ECTS", "ects-credits"),
+        ("what is the CMF", "what-is-cmf"),
+        ("what's the weather like", None),
+        ("tell me a joke", None),
+    ]
+    th = tune_thresholds(matcher, labelled)
+    for q, intent in labelled:
+        ranked = matcher.rank(q)
+        if intent is None:
+            assert decide(ranked, th) != "answer"
+        else:
+            assert decide(ranked, th) == "answer"
+            assert ranked[0][0] == intent
+    with pytest.raises(ValueError):
+        tune_thresholds(matcher, [])
+
+
+def test_state_round_trip_gives_the_same_ranking(matcher: IntentMatcher) -> None:
+    import marshal
+
+    restored = IntentMatcher.from_state(marshal.loads(marshal.dumps(matcher.state())))
+    for q in ["how mny hours", "qué es el CMF", "tell me a joke"]:
+        assert restored.rank(q, 5) == matcher.rank(q, 5)
+    with pytest.raises(ValueError):
+        IntentMatcher.from_state({"version": 0})

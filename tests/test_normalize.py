@@ -1,0 +1,85 @@
+"""Normalisation and language detection."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.language import LANGS, detect_language
+from bot.engine.normalize import normalize, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Qu'est-ce qu'une MICRO-CRÉDENTIAL ?", "qu est ce qu une micro credential"),
+        ("  ¿Cuántas   horas?\t\n", "cuantas horas"),
+        ("Größe, Übung: Äpfel!", "grosse ubung apfel"),
+        ("L'œuvre d'Ørsted", "l oeuvre d orsted"),
+        ("perché è così", "perche e cosi"),
+        ("ECTS_credits/hours", "ects credits hours"),
+        ("", ""),
+        ("?!...", ""),
+    ],
+)
+def test_normalize(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_tokens_are_normalised_words() -> None:
+    assert tokens("How many HOURS, exactly?") == ["how", "many", "hours", "exactly"]
+    assert tokens("   ") == []
+
+
+SENTENCES = {
+    "en": [
+        "How many hours of study is a microcredential?",
+        "Can I get credits for this course",
+        "Who issues the certificate and is it recognised by my employer?",
+        "is there a microcredential in cyber security?",
+        "Python in French",
+    ],
+    "fr": [
+        "Combien d'heures dure une microcertification ?",
+        "Est-ce que je peux obtenir des crédits avec ce cours",
+        "Qui délivre le certificat et est-il reconnu par mon employeur ?",
+        "je cherche un cours de statistique en français",
+    ],
+    "es": [
+        "¿Cuántas horas dura una microcredencial?",
+        "cursos de estadística",
+        "puedo obtener créditos con este curso",
+        "quién emite el certificado y lo reconoce mi empresa",
+    ],
+    "it": [
+        "Quante ore dura una microcredenziale?",
+        "posso ottenere crediti con questo corso",
+        "chi rilascia il certificato e il mio datore di lavoro lo riconosce?",
+        "cerco un corso di statistica in italiano",
+    ],
+    "de": [
+        "Wie viele Stunden dauert ein Microcredential?",
+        "Kann ich dafür Leistungspunkte bekommen",
+        "Wer stellt das Zertifikat aus und erkennt mein Arbeitgeber es an?",
+        "Gibt es einen Kurs über Statistik auf Deutsch",
+    ],
+}
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [(lang, s) for lang, ss in SENTENCES.items() for s in ss])
+def test_detect_language(lang: str, sentence: str) -> None:
+    assert detect_language(sentence) == lang
+
+
+def test_every_language_is_covered() -> None:
+    assert set(SENTENCES) == set(LANGS)
+
+
+@pytest.mark.parametrize("text", ["", "CMF", "ok", "ECTS?", "Python", "12345", "?!"])
+def test_short_or_unknown_text_gives_the_default(text: str) -> None:
+    assert detect_language(text, default="it") == "it"
+    assert detect_language(text) is None
+
+
+def test_ambiguous_text_gives_the_default() -> None:
+    # "la" and "de" are both French and Spanish function words: no way to tell.
+    assert detect_language("la de", default="en") == "en"
