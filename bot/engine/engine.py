@@ -1,16 +1,130 @@
 """The answer engine facade: one object that the console, the Discord bot, the benchmarks and the
-tests all ask. CONTRACT ONLY — filled in by the engine issue (#3); signatures are fixed.
+tests all ask.
+
+`Engine.open()` builds the SQLite database from the bundled knowledge on first use, reads the
+knowledge base and trains the intent matcher in memory. Before each call it compares the
+database's `generation` with the one it loaded (one cheap query), so a change made by a moderator
+in another process (the bot, the CLI) is used on the next question, without a restart.
+
+Routing of a free-text question (`ask`):
+1. empty → `no_match` (reason `empty`); longer than `MAX_QUESTION_CHARS` → `no_match` (`too_long`);
+2. language: the `lang` argument, else detected from the question, else English;
+3. a course request (read by `parse_course_query`) → course search;
+4. the intents are ranked; the best one's probability decides: ≥ the answer threshold → the answer
+   its `leads_to` names (entry, checklist, course search, compliance check, credential profile);
+   between the suggest and answer thresholds → `suggestions` (up to 3 intents, "did you mean");
+   below → `no_match` with the moderator fallback.
+
+All methods are thread-safe (one lock): the Discord bot may call them from worker threads.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bot.engine.model import Reply, Suggestion
+from bot.engine.answers import Answers, UiStrings
+from bot.engine.compliance import UNIVERSITIES_CHECKLIST, FactError, parse_facts
+from bot.engine.model import DEFAULT_LANG, LANGS, Course, Intent, KnowledgeBase, Reply, Suggestion, pick
+from bot.engine.normalize import normalize
+
+MAX_QUESTION_CHARS = 500
+"""Longer questions are declined (reason `too_long`) before any matching."""
+
+DEFAULT_ANSWER_THRESHOLD = 0.45
+"""Answer when the best intent's probability reaches this. Chosen on the quality set's tune split as the value
+that maximises the lower of in-scope accuracy and out-of-scope declines (`python -m bench tune`)."""
+DEFAULT_SUGGEST_THRESHOLD = 0.2
+"""Offer "did you mean" suggestions from this probability up to the answer threshold."""
+ANSWER_THRESHOLD_ENV = "CMF_BOT_ANSWER_THRESHOLD"
+SUGGEST_THRESHOLD_ENV = "CMF_BOT_SUGGEST_THRESHOLD"
+
+MAX_SUGGESTIONS = 3
+SUGGESTION_FLOOR = 0.5
+"""Suggestions after the first must score at least this share of the suggest threshold."""
+COURSE_ROUTE_RANKS = 3
+"""A course request read by the parser goes to the search (when no intent is confidently matched) only
+if a course-search intent is among this many best-ranked intents; 0 = always."""
+CREDENTIAL_MATCH = 0.75
+"""A free-text credential question is profiled only if a course title matches at least this well."""
+
+AUDIENCE_CHECKLISTS = {
+    "learner": "cmf-requirements-learners",
+    "employer": "cmf-requirements-employers",
+    "university": "cmf-requirements-universities",
+}
+_AUDIENCE_ALIASES = {
+    "learner": "learner",
+    "learners": "learner",
+    "student": "learner",
+    "students": "learner",
+    "employer": "employer",
+    "employers": "employer",
+    "university": "university",
+    "universities": "university",
+}
+
+BUNDLED_UI_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "ui"
+
+
+def _env_float(name: str) -> float | None:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number between 0 and 1, got {raw!r}") from exc
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be between 0 and 1, got {raw!r}")
+    return value
+
+
+def resolve_thresholds(answer: float | None = None, suggest: float | None = None) -> tuple[float, float]:
+    """Thresholds from the arguments, else the environment, else the tuned defaults."""
+    a = answer if answer is not None else _env_float(ANSWER_THRESHOLD_ENV)
+    s = suggest if suggest is not None else _env_float(SUGGEST_THRESHOLD_ENV)
+    a = DEFAULT_ANSWER_THRESHOLD if a is None else a
+    s = min(DEFAULT_SUGGEST_THRESHOLD, a) if s is None else s
+    if not 0.0 <= s <= a <= 1.0:
+        raise ValueError(f"thresholds need 0 <= suggest <= answer <= 1, got suggest={s}, answer={a}")
+    return a, s
+
+
+def intent_rows(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """The (intent id, language, text) training rows: every phrasing of every intent."""
+    return [
+        (intent.id, lang, text)
+        for intent in kb.intents.values()
+        for lang, texts in intent.phrasings.items()
+        for text in texts
+    ]
 
 
 class Engine:
+    def __init__(
+        self,
+        db: Any,
+        *,
+        answer_threshold: float | None = None,
+        suggest_threshold: float | None = None,
+        log_source: str | None = None,
+    ) -> None:
+        """Use `Engine.open`; this wraps an already open database (a sqlite_utils Database)."""
+        self.db = db
+        self.answer_threshold, self.suggest_threshold = resolve_thresholds(
+            answer_threshold, suggest_threshold
+        )
+        self.log_source = log_source
+        self._lock = threading.RLock()
+        self._generation: int | None = None
+        self._search: Any = None
+        self._load()
+
     @classmethod
     def open(
         cls,
@@ -18,25 +132,277 @@ class Engine:
         knowledge_root: str | Path | None = None,
         *,
         log_source: str | None = None,
+        answer_threshold: float | None = None,
+        suggest_threshold: float | None = None,
     ) -> Engine:
-        """Open the database (building it from the bundled knowledge on first use)."""
-        raise NotImplementedError
+        """Open the database (building it from the bundled knowledge on first use).
+
+        `log_source` ("console", "discord") turns the question log on; None (the default) keeps
+        nothing. Thresholds default to `CMF_BOT_ANSWER_THRESHOLD` / `CMF_BOT_SUGGEST_THRESHOLD`,
+        else the tuned defaults.
+        """
+        from bot.engine import paths
+        from bot.engine.store import ensure_database
+
+        db = ensure_database(paths.database_path(db_path), paths.knowledge_root(knowledge_root))
+        return cls(
+            db,
+            answer_threshold=answer_threshold,
+            suggest_threshold=suggest_threshold,
+            log_source=log_source,
+        )
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        from bot.engine.store import generation, read_knowledge
+
+        gen = generation(self.db)
+        kb = read_knowledge(self.db)
+        self._install(kb)
+        self._generation = gen
+
+    def _install(self, kb: KnowledgeBase) -> None:
+        """Build everything derived from the knowledge base (matcher, titles, autocomplete)."""
+        from bot.engine.matcher import IntentMatcher
+
+        self.kb = kb
+        self.strings = UiStrings(kb.strings, BUNDLED_UI_DIR)
+        self.answers = Answers(self.strings)
+        rows = intent_rows(kb)
+        self.matcher = _cached_matcher(self.db, rows, IntentMatcher) if rows else None
+        self._titles: dict[str, dict[str, str]] = {i: self._intent_titles(kb.intents[i]) for i in kb.intents}
+        # autocomplete: (normalised text, intent id, language) for titles and phrasings
+        self._complete: list[tuple[str, str, str]] = []
+        for intent_id, titles in self._titles.items():
+            for lang, title in titles.items():
+                self._complete.append((normalize(title), intent_id, lang))
+        for intent_id, lang, text in rows:
+            self._complete.append((normalize(text), intent_id, lang))
+        self._course_titles: list[tuple[str, str]] = [(c.id, c.title) for c in kb.courses.values()]
+        self._search = None
+        self._reader: Any = None
+
+    def refresh(self) -> bool:
+        """Reload if another connection changed the knowledge base; True when it did."""
+        from bot.engine.store import generation
+
+        with self._lock:
+            gen = generation(self.db)
+            if gen == self._generation:
+                return False
+            self._load()
+            return True
+
+    @property
+    def generation(self) -> int | None:
+        """The knowledge-base generation currently loaded."""
+        return self._generation
+
+    def _intent_titles(self, intent: Intent) -> dict[str, str]:
+        """The intent's title in each language: its UI string, else its entry's title, else a phrasing."""
+        key = f"intent.{intent.id}"
+        if key in self.kb.strings:
+            return {lang: self.strings.get(key, lang) for lang in LANGS}
+        entry = self.kb.entries.get(str(intent.leads_to.get("entry") or ""))
+        if entry:
+            return {lang: pick(entry.title, lang) for lang in LANGS}
+        kind_key = f"leads.{intent.leads_to.get('type')}"
+        if self.strings.has(kind_key):
+            return {lang: self.strings.get(kind_key, lang) for lang in LANGS}
+        out = {}
+        for lang in LANGS:
+            texts = intent.phrasings.get(lang) or intent.phrasings.get(DEFAULT_LANG) or [intent.id]
+            out[lang] = texts[0][:1].upper() + texts[0][1:]
+        return out
+
+    def intent_title(self, intent_id: str, lang: str) -> str:
+        return self._titles.get(intent_id, {}).get(lang) or intent_id
+
+    # -- free text ------------------------------------------------------------------------------
 
     def ask(self, question: str, lang: str | None = None, *, user: str | None = None) -> Reply:
         """Answer a free-text question. `lang` forces the answer language (else detected)."""
-        raise NotImplementedError
+        with self._lock:
+            self.refresh()
+            reply = self._ask(question, lang if lang in LANGS else None)
+            if self.log_source:
+                from bot.engine.logbook import hash_user, log_question
 
-    def answer_intent(self, intent_id: str, lang: str, question: str = "") -> Reply:
-        """The answer an intent leads to (for a picked suggestion or an autocomplete choice)."""
-        raise NotImplementedError
+                reply.question_id = log_question(self.db, reply, self.log_source, hash_user(self.db, user))
+            return reply
 
-    def suggest_intents(self, text: str, lang: str, limit: int = 25) -> list[Suggestion]:
-        """Autocomplete: intents whose titles/phrasings best match what was typed so far."""
-        raise NotImplementedError
+    def detect_language(self, text: str) -> str:
+        """The question's language: detected from its words, else the matched intents' phrasings."""
+        from bot.engine.language import detect_language
 
-    def checklist(self, audience: str | None, lang: str) -> Reply:
-        """The CMF requirements as a checklist worded for learners, employers or universities."""
-        raise NotImplementedError
+        found = detect_language(text, default=None)
+        if found in LANGS:
+            return found
+        if self.matcher is not None:
+            votes = self.matcher.language_votes(text)
+            total = sum(votes.values())
+            if total > 0:
+                best, weight = votes.most_common(1)[0]
+                if best in LANGS and weight / total >= 0.6:
+                    return best
+        return DEFAULT_LANG
+
+    def rank(self, question: str, limit: int = MAX_SUGGESTIONS) -> list[tuple[str, float]]:
+        """The matcher's best intents for `question` with probabilities (for tuning and tests)."""
+        if self.matcher is None:
+            return []
+        return self.matcher.rank(question, limit=limit)
+
+    def _ask(self, question: str, lang: str | None) -> Reply:
+        text = " ".join(question.split())
+        if not text:
+            return self.answers.fallback(question, lang or DEFAULT_LANG, "empty")
+        if len(text) > MAX_QUESTION_CHARS:
+            lang = lang or self.detect_language(text[:MAX_QUESTION_CHARS])
+            return self.answers.fallback(question, lang, "too_long", max=MAX_QUESTION_CHARS, length=len(text))
+        lang = lang or self.detect_language(text)
+        ranked = self.rank(text, limit=10)
+        best_id, best = ranked[0] if ranked else (None, 0.0)
+        leads = self._leads(best_id)
+
+        # A compliance question states course facts ("80 hours at EQF 6 with a proctored exam"):
+        # one fact is enough when the best intent is the compliance check; two or more are enough
+        # unless another intent is confidently matched.
+        facts = parse_facts(text)
+        check_id, check_score = self._best_of_type(ranked, "compliance_check")
+        if facts and (
+            (best_id == check_id and best >= self.suggest_threshold)
+            or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
+        ):
+            confidence = max(check_score, self.answer_threshold)
+            return self._compliance_reply(facts, lang, question, check_id, confidence)
+
+        # A course request goes to the search when the best intent leads there, or when the parser
+        # reads one and no other intent is confidently matched ("how many hours is a
+        # microcredential" names a course type but is a question about the CMF).
+        course_query = self._course_query(text)
+        if leads.get("type") == "course_search" and best >= self.suggest_threshold:
+            return self._course_reply(question, lang, course_query, best_id, best)
+        if course_query is not None and best < self.answer_threshold:
+            intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
+            if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
+                return self._course_reply(question, lang, course_query, intent_id, confidence)
+
+        if best_id is None or best < self.suggest_threshold:
+            return self.answers.fallback(question, lang, "no_match", confidence=best)
+        if best < self.answer_threshold:
+            return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
+        return self._lead_to(best_id, leads, lang, question, best, text)
+
+    def _leads(self, intent_id: str | None) -> dict[str, Any]:
+        intent = self.kb.intents.get(intent_id or "")
+        return intent.leads_to if intent else {}
+
+    def _best_of_type(self, ranked: Iterable[tuple[str, float]], kind: str) -> tuple[str | None, float]:
+        """The best-ranked intent that leads to `kind`, else the first such intent (score 0)."""
+        for intent_id, score in ranked:
+            if self._leads(intent_id).get("type") == kind:
+                return intent_id, score
+        for intent in self.kb.intents.values():
+            if intent.leads_to.get("type") == kind:
+                return intent.id, 0.0
+        return None, 0.0
+
+    def _suggestions(self, ranked: list[tuple[str, float]], lang: str) -> list[Suggestion]:
+        out: list[Suggestion] = []
+        floor = self.suggest_threshold * SUGGESTION_FLOOR
+        for n, (intent_id, score) in enumerate(ranked):
+            if len(out) >= MAX_SUGGESTIONS or (n > 0 and score < floor):
+                break
+            out.append(Suggestion(intent=intent_id, title=self.intent_title(intent_id, lang)))
+        return out
+
+    def _lead_to(
+        self, intent_id: str, leads: dict[str, Any], lang: str, question: str, confidence: float, text: str
+    ) -> Reply:
+        kind = leads.get("type")
+        if kind in ("entry", "checklist"):
+            entry = self.kb.entries.get(str(leads.get("entry")))
+            if entry is None:
+                return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
+            if kind == "checklist":
+                return self.answers.checklist(entry, lang, question, intent_id, confidence)
+            return self.answers.entry(entry, lang, question, intent_id, confidence)
+        if kind == "course_search":
+            query = self._course_query(text) if text else None
+            return self._course_reply(question, lang, query, intent_id, confidence)
+        if kind == "compliance_check":
+            facts = parse_facts(text) if text else {}
+            if facts:
+                return self._compliance_reply(facts, lang, question, intent_id, confidence)
+            return self._compliance_how_to(lang, question, intent_id, confidence)
+        if kind == "credential_profile":
+            return self._credential_reply(text, lang, question, intent_id, confidence)
+        return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
+
+    # -- courses --------------------------------------------------------------------------------
+
+    def _searcher(self) -> Any:
+        if self._search is None:
+            from bot.engine.search import CourseSearch
+
+            self._search = CourseSearch(self.db)
+        return self._search
+
+    def _course_query(self, text: str) -> Any:
+        """The course request in `text` (a `CourseQuery`), or None."""
+        if not self.kb.vocabulary:
+            return None
+        if self._reader is None:
+            from bot.engine.course_query import CourseQueryReader
+
+            self._reader = CourseQueryReader(self.kb.vocabulary)
+        return self._reader.read(text)
+
+    def _run_search(
+        self,
+        text: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        **filters: Any,
+    ) -> tuple[list[Course], int]:
+        clean = {k: v for k, v in filters.items() if v not in (None, "")}
+        result = self._searcher().search(text, limit=limit, offset=offset, **clean)
+        courses = [self.kb.courses[cid] for cid in _hit_ids(result) if cid in self.kb.courses]
+        return courses, int(getattr(result, "total", len(courses)))
+
+    def _course_reply(
+        self,
+        question: str,
+        lang: str,
+        query: Any,
+        intent_id: str | None,
+        confidence: float,
+        limit: int = 10,
+    ) -> Reply:
+        """Search for what a question asks (the intent's `filters`, then what the parser read)."""
+        filters: dict[str, Any] = {}
+        if intent_id:
+            filters.update(self._leads(intent_id).get("filters") or {})
+        text = ""
+        if query is not None:
+            kwargs = dict(query.search_kwargs())
+            text = kwargs.pop("text", "") or ""
+            filters.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
+        courses, total = self._run_search(text, limit=limit, **filters)
+        shown = {k: v for k, v in filters.items() if k != "any_of"}
+        return self.answers.courses(
+            courses,
+            total,
+            lang,
+            query=text,
+            question=question,
+            intent=intent_id,
+            confidence=max(confidence, self.answer_threshold),
+            filters=shown,
+        )
 
     def search_courses(
         self,
@@ -50,20 +416,280 @@ class Engine:
         offset: int = 0,
     ) -> Reply:
         """Course search; `reply.items` are the courses, ranked by relevance."""
-        raise NotImplementedError
+        if limit < 1 or offset < 0:
+            raise ValueError("limit must be ≥ 1 and offset ≥ 0")
+        with self._lock:
+            self.refresh()
+            filters = {"language": language, "platform": platform, "type": type}
+            courses, total = self._run_search(query, limit=limit, offset=offset, **filters)
+            return self.answers.courses(
+                courses,
+                total,
+                _lang(lang),
+                query=query,
+                question=query,
+                offset=offset,
+                filters={k: v for k, v in filters.items() if v},
+            )
 
     def course_choices(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete for credentials: (course id, title) pairs."""
-        raise NotImplementedError
+        limit = max(1, min(limit, 25))
+        with self._lock:
+            self.refresh()
+            if not normalize(text):
+                return self._course_titles[:limit]
+            courses, _ = self._run_search(text, limit=limit)
+            return [(c.id, c.title) for c in courses]
 
     def credential_profile(self, course_id: str, lang: str) -> Reply:
         """What a credential certifies, in terms of the EU standard elements."""
-        raise NotImplementedError
+        with self._lock:
+            self.refresh()
+            lang = _lang(lang)
+            course = self.kb.courses.get(course_id)
+            if course is None:
+                return self.answers.fallback(course_id, lang, "unknown_course", course=course_id)
+            return self.answers.credential(course, lang, question=course_id)
+
+    def _credential_reply(
+        self, text: str, lang: str, question: str, intent_id: str, confidence: float
+    ) -> Reply:
+        if text:
+            result = self._searcher().search(text, limit=1)
+            hits = list(getattr(result, "hits", []) or [])
+            if hits:
+                course_id, score = _hit(hits[0])
+                if score >= CREDENTIAL_MATCH and course_id in self.kb.courses:
+                    return self.answers.credential(
+                        self.kb.courses[course_id],
+                        lang,
+                        question=question,
+                        intent=intent_id,
+                        confidence=confidence,
+                    )
+        title = self.intent_title(intent_id, lang)
+        return Reply(
+            question=question,
+            lang=lang,
+            status="answer",
+            intent=intent_id,
+            confidence=confidence,
+            kind="text",
+            title=title,
+            answer=f"**{title}**\n\n{self.strings.get('credential.how_to', lang)}",
+        )
+
+    # -- checklists and compliance --------------------------------------------------------------
+
+    def checklist(self, audience: str | None, lang: str) -> Reply:
+        """The CMF requirements as a checklist worded for learners, employers or universities."""
+        key = _AUDIENCE_ALIASES.get((audience or "learner").strip().casefold())
+        if key is None:
+            raise ValueError(f"unknown audience {audience!r} (expected learner, employer or university)")
+        with self._lock:
+            self.refresh()
+            lang = _lang(lang)
+            entry = self.kb.entries.get(AUDIENCE_CHECKLISTS[key])
+            if entry is None:
+                return self.answers.fallback("", lang, "missing_entry")
+            return self.answers.checklist(entry, lang)
 
     def check_compliance(self, facts: dict[str, Any], lang: str) -> Reply:
-        """Each CMF requirement as met / not met / unknown for the given course facts."""
-        raise NotImplementedError
+        """Each CMF requirement as met / not met / unknown for the given course facts.
+
+        Raises ValueError (FactError) for an unknown fact or a malformed value.
+        """
+        with self._lock:
+            self.refresh()
+            return self._compliance_reply(facts, _lang(lang), "", None, 1.0)
+
+    def _compliance_reply(
+        self, facts: dict[str, Any], lang: str, question: str, intent_id: str | None, confidence: float
+    ) -> Reply:
+        from bot.engine.compliance import check, validate_facts
+
+        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
+        if entry is None:
+            return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
+        clean = validate_facts(facts)
+        report = check(entry, clean, lang, self.strings.get)
+        return self.answers.compliance(
+            report, entry, clean, lang, question=question, intent=intent_id, confidence=confidence
+        )
+
+    def _compliance_how_to(self, lang: str, question: str, intent_id: str, confidence: float) -> Reply:
+        """A compliance question without facts: the universities' checklist and how to run the check."""
+        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
+        if entry is None:
+            return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
+        reply = self.answers.checklist(entry, lang, question, intent_id, confidence)
+        reply.answer = f"{reply.answer}\n\n{self.strings.get('compliance.how_to', lang)}"
+        return reply
+
+    # -- intents --------------------------------------------------------------------------------
+
+    def answer_intent(self, intent_id: str, lang: str, question: str = "") -> Reply:
+        """The answer an intent leads to (for a picked suggestion or an autocomplete choice)."""
+        with self._lock:
+            self.refresh()
+            lang = _lang(lang)
+            intent = self.kb.intents.get(intent_id)
+            if intent is None:
+                return self.answers.fallback(question, lang, "unknown_intent", intent=intent_id)
+            return self._lead_to(intent_id, intent.leads_to, lang, question, 1.0, " ".join(question.split()))
+
+    def suggest_intents(self, text: str, lang: str, limit: int = 25) -> list[Suggestion]:
+        """Autocomplete: intents whose titles/phrasings best match what was typed so far.
+
+        Served from memory: a prefix/word match over the normalised titles and phrasings (titles
+        in `lang` first), ranked by rapidfuzz `partial_ratio`; empty text lists intents in order.
+        """
+        from rapidfuzz import fuzz
+
+        limit = max(1, min(limit, 25))
+        with self._lock:
+            self.refresh()
+            lang = _lang(lang)
+            typed = normalize(text)
+            if not typed:
+                ids = list(self.kb.intents)[:limit]
+                return [Suggestion(i, self.intent_title(i, lang)) for i in ids]
+            best: dict[str, float] = {}
+            for norm_text, intent_id, text_lang in self._complete:
+                if not norm_text:
+                    continue
+                score = fuzz.partial_ratio(typed, norm_text) if len(typed) <= len(norm_text) else 0.0
+                if norm_text.startswith(typed):
+                    score += 10
+                if text_lang == lang:
+                    score += 2
+                if score > best.get(intent_id, -1.0):
+                    best[intent_id] = score
+            ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+            ranked = [(i, s) for i, s in ranked if s >= 60]
+            return [Suggestion(i, self.intent_title(i, lang)) for i, _ in ranked[:limit]]
+
+    # -- strings and feedback -------------------------------------------------------------------
 
     def string(self, key: str, lang: str, **values: Any) -> str:
         """A UI string from knowledge/ui/*.yaml in `lang`, with placeholders filled."""
-        raise NotImplementedError
+        return self.strings.get(key, _lang(lang), **values)
+
+    def feedback(self, question_id: int, kind: str, user: str | None = None) -> bool:
+        """Record 👍 (`up`), 👎 (`down`) or `not_what_i_asked` for a logged question."""
+        from bot.engine.logbook import hash_user, record_feedback
+
+        with self._lock:
+            return record_feedback(self.db, question_id, kind, hash_user(self.db, user))
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(Exception):  # closing twice: nothing to release
+            self.db.conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Matcher cache: training takes seconds, the console's cold start must stay under one second. The
+# trained state is kept in a file beside the database (`<db>.matcher`), written with `marshal`
+# (plain ints, floats, strings, lists and dicts: no code runs on load), and used only when its key
+# (a hash of the training rows, the matcher's source and the Python version) matches.
+
+_CACHE_MAGIC = "cmf-bot-matcher-1"
+
+
+def _cache_path(db: Any) -> Path | None:
+    try:
+        for _, name, file in db.conn.execute("PRAGMA database_list"):
+            if name == "main" and file:
+                return Path(file + ".matcher")
+    except Exception:  # not a sqlite_utils database: no cache
+        return None
+    return None
+
+
+def _cache_key(rows: list[tuple[str, str, str]], matcher_module: Any) -> str:
+    import hashlib
+    import sys
+
+    digest = hashlib.sha256()
+    digest.update(repr(sorted(set(rows))).encode("utf-8"))
+    digest.update(Path(matcher_module.__file__).read_bytes())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def _cached_matcher(db: Any, rows: list[tuple[str, str, str]], cls: Any) -> Any:
+    """`cls.build(rows)`, or the same matcher read back from the cache file."""
+    import marshal
+    import sys
+
+    module = sys.modules[cls.__module__]
+    path = _cache_path(db)
+    key = _cache_key(rows, module) if path else ""
+    if path is not None and path.exists():
+        try:
+            magic, stored_key, state = marshal.loads(path.read_bytes())
+            if magic == _CACHE_MAGIC and stored_key == key:
+                return _matcher_from_state(module, state)
+        except Exception:  # stale or damaged cache: rebuild
+            pass
+    matcher = cls.build(rows)
+    if path is not None:
+        try:
+            data = marshal.dumps((_CACHE_MAGIC, key, _matcher_state(matcher)))
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except Exception:  # read-only directory or an unexpected matcher shape: no cache
+            pass
+    return matcher
+
+
+def _matcher_state(m: Any) -> tuple[Any, ...]:
+    v = m._vectorizer
+    langs = {k: dict(c) for k, c in m._phrasing_langs.items()}
+    return (
+        tuple(v.char_range),
+        v.word_ngrams,
+        v.min_df,
+        v.index,
+        v.idf,
+        m._intents,
+        m._weights,
+        m._bias,
+        langs,
+        m._score_scale,
+    )
+
+
+def _matcher_from_state(module: Any, state: tuple[Any, ...]) -> Any:
+    from collections import Counter
+
+    char_range, word_ngrams, min_df, index, idf, intents, weights, bias, langs, scale = state
+    vectorizer = module.Vectorizer(char_range=tuple(char_range), word_ngrams=word_ngrams, min_df=min_df)
+    vectorizer.index, vectorizer.idf = index, idf
+    matcher = module.IntentMatcher(
+        vectorizer, intents, weights, bias, {k: Counter(c) for k, c in langs.items()}
+    )
+    matcher._score_scale = scale
+    return matcher
+
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def _hit(hit: Any) -> tuple[str, float]:
+    if isinstance(hit, tuple | list):
+        return str(hit[0]), float(hit[1])
+    return str(hit.course_id), float(getattr(hit, "score", 0.0))
+
+
+def _hit_ids(result: Any) -> list[str]:
+    hits = getattr(result, "hits", None)
+    if hits is None:
+        hits = result
+    return [_hit(h)[0] for h in hits]
+
+
+__all__ = ["MAX_QUESTION_CHARS", "Engine", "FactError", "resolve_thresholds"]

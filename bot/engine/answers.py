@@ -1,0 +1,436 @@
+"""Turn knowledge, courses and check results into `Reply` objects.
+
+Every reply has `answer`: a complete Markdown rendering (what the console prints and the JSON
+carries), plus structured `items` for front ends that lay them out (embed fields, buttons), and
+its source `links`. The wording of the bot itself comes from the `strings:` files
+(knowledge/ui/messages.yaml); nothing about the CMF is written here.
+"""
+
+from __future__ import annotations
+
+import string as _string
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.engine.compliance import ComplianceReport
+from bot.engine.model import DEFAULT_LANG, Course, Entry, Item, Link, Localized, Reply, Suggestion, pick
+
+OLD_LISTING_YEARS = 2
+"""A listing older than this many years is shown with a "check the course page" note."""
+
+STATUS_ICONS = {"met": "✅", "not_met": "❌", "unknown": "❔"}
+
+
+class _Blank(dict[str, Any]):
+    """format_map helper: a placeholder with no value stays visible as `{name}`."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class UiStrings:
+    """The bot's own strings (`strings:` files) with `{name}` placeholders.
+
+    Strings come from the knowledge base; a key missing there falls back to the bundled
+    `knowledge/ui/*.yaml` (read only when needed), then to the key itself, so an incomplete
+    knowledge root never breaks a reply.
+    """
+
+    def __init__(self, strings: Mapping[str, Localized], bundled_dir: Path | None = None) -> None:
+        self._strings = strings
+        self._bundled_dir = bundled_dir
+
+    @cached_property
+    def _bundled(self) -> dict[str, Localized]:
+        if self._bundled_dir is None or not self._bundled_dir.is_dir():
+            return {}
+        import yaml  # only when the knowledge base lacks a key
+
+        merged: dict[str, Localized] = {}
+        for path in sorted(self._bundled_dir.glob("*.yaml")):
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except (OSError, yaml.YAMLError):
+                continue
+            if isinstance(data, dict) and isinstance(data.get("strings"), dict):
+                merged.update(data["strings"])
+        return merged
+
+    def has(self, key: str) -> bool:
+        return key in self._strings or key in self._bundled
+
+    def get(self, key: str, lang: str, **values: Any) -> str:
+        text = self._strings.get(key) or self._bundled.get(key)
+        template = pick(text, lang) if text else key
+        if not values:
+            return template
+        try:
+            return _string.Formatter().vformat(template, (), _Blank(values))
+        except (ValueError, IndexError):
+            return template
+
+    __call__ = get
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).netloc
+    return host[4:] if host.startswith("www.") else host or url
+
+
+def source_links(links: Iterable[Link], sources: Iterable[str]) -> list[Link]:
+    """Further-reading links first, then source URLs (titled by their site), without duplicates."""
+    out: list[Link] = []
+    seen: set[str] = set()
+    for link in links:
+        if link.url not in seen:
+            seen.add(link.url)
+            out.append(link)
+    for url in sources:
+        if url and url not in seen:
+            seen.add(url)
+            out.append(Link(title=_host(url), url=url))
+    return out
+
+
+def _bullets(items: Sequence[Item], numbered: bool = False) -> str:
+    lines = []
+    for n, item in enumerate(items, 1):
+        mark = f"{n}." if numbered else "-"
+        icon = f"{STATUS_ICONS[item.status]} " if item.status else ""
+        head = f"**{item.label}**" if item.label else ""
+        body = f"{head}: {item.text}" if head and item.text else head or item.text
+        lines.append(f"{mark} {icon}{body}")
+    return "\n".join(lines)
+
+
+class Answers:
+    """Reply builders for one knowledge base; `s` gives UI strings."""
+
+    def __init__(self, s: UiStrings, today: date | None = None) -> None:
+        self.s = s
+        self.today = today or date.today()
+
+    # -- knowledge entries ----------------------------------------------------------------------
+
+    def entry(
+        self, entry: Entry, lang: str, question: str = "", intent: str | None = None, confidence: float = 1.0
+    ) -> Reply:
+        """A text answer, or a checklist when the entry is one."""
+        if entry.kind == "checklist":
+            return self.checklist(entry, lang, question, intent, confidence)
+        title = pick(entry.title, lang)
+        body = pick(entry.answer, lang).strip()
+        return Reply(
+            question=question,
+            lang=lang,
+            status="answer",
+            intent=intent,
+            confidence=confidence,
+            kind="text",
+            title=title,
+            answer=f"**{title}**\n\n{body}" if body else f"**{title}**",
+            links=source_links(entry.links, entry.sources),
+        )
+
+    def checklist(
+        self, entry: Entry, lang: str, question: str = "", intent: str | None = None, confidence: float = 1.0
+    ) -> Reply:
+        title = pick(entry.title, lang)
+        intro = pick(entry.answer, lang).strip() if entry.answer else ""
+        items = [Item(label="", text=pick(i.text, lang), ref=i.id) for i in entry.checklist]
+        parts = [f"**{title}**"]
+        if intro:
+            parts.append(intro)
+        parts.append(_bullets(items, numbered=True))
+        return Reply(
+            question=question,
+            lang=lang,
+            status="answer",
+            intent=intent,
+            confidence=confidence,
+            kind="checklist",
+            title=title,
+            answer="\n\n".join(parts),
+            items=items,
+            links=source_links(entry.links, entry.sources),
+        )
+
+    # -- courses --------------------------------------------------------------------------------
+
+    def listing_note(self, course: Course, lang: str) -> str:
+        """When the listing dates from, said honestly ("listed in 2016 — check the course page")."""
+        year = course.listed_year
+        if year is None:
+            return self.s("course.listed_unknown", lang)
+        if self.today.year - year > OLD_LISTING_YEARS:
+            return self.s("course.listed_old", lang, year=year)
+        return self.s("course.listed", lang, year=year)
+
+    def course_url(self, course: Course) -> str | None:
+        return course.course_url or (course.source_urls[0] if course.source_urls else None)
+
+    def course_item(self, course: Course, lang: str) -> Item:
+        parts = [course.platform]
+        if course.institution:
+            parts.append(course.institution)
+        parts.append(course.type)
+        if course.languages:
+            parts.append(self.s("course.languages", lang, languages=", ".join(course.languages)))
+        workload = _workload(course)
+        if workload:
+            parts.append(self.s("course.workload", lang, workload=workload))
+        credits = _credits(course)
+        if credits:
+            parts.append(self.s("course.credits", lang, credits=credits))
+        parts.append(self.listing_note(course, lang))
+        if course.partial:
+            parts.append(self.s("course.partial", lang))
+        url = self.course_url(course)
+        text = " · ".join(parts)
+        if url:
+            text = f"{text} — {url}"
+        return Item(label=course.title, text=text, url=url, ref=course.id)
+
+    def courses(
+        self,
+        courses: Sequence[Course],
+        total: int,
+        lang: str,
+        *,
+        query: str = "",
+        question: str = "",
+        intent: str | None = None,
+        confidence: float = 1.0,
+        offset: int = 0,
+        filters: Mapping[str, Any] | None = None,
+    ) -> Reply:
+        """A page of search results (`total` is the number of hits over all pages)."""
+        shown_filters = ", ".join(f"{v}" for v in (filters or {}).values() if v not in (None, ""))
+        what = " ".join(x for x in (query.strip(), f"({shown_filters})" if shown_filters else "") if x)
+        if not courses:
+            title = self.s("course.none_found", lang, query=what or "…")
+            return Reply(
+                question=question,
+                lang=lang,
+                status="answer",
+                intent=intent,
+                confidence=confidence,
+                kind="courses",
+                title=title,
+                answer=f"**{title}**\n\n{self.s('course.try_other_words', lang)}",
+            )
+        items = [self.course_item(c, lang) for c in courses]
+        if what:
+            title = self.s("course.heading", lang, query=what, total=total)
+        else:
+            title = self.s("course.heading_all", lang, total=total)
+        parts = [f"**{title}**", _bullets(items)]
+        if offset + len(courses) < total:
+            parts.append(
+                self.s("course.more", lang, first=offset + 1, last=offset + len(courses), total=total)
+            )
+        parts.append(self.s("course.data_note", lang))
+        links: list[Link] = []
+        for c in courses:
+            url = self.course_url(c)
+            if url:
+                links.append(Link(title=c.title, url=url))
+        return Reply(
+            question=question,
+            lang=lang,
+            status="answer",
+            intent=intent,
+            confidence=confidence,
+            kind="courses",
+            title=title,
+            answer="\n\n".join(parts),
+            items=items,
+            links=source_links(links, []),
+        )
+
+    def credential(
+        self,
+        course: Course,
+        lang: str,
+        *,
+        question: str = "",
+        intent: str | None = None,
+        confidence: float = 1.0,
+    ) -> Reply:
+        """What a credential certifies, in the EU standard's terms; gaps shown as not stated."""
+        missing = self.s("profile.not_stated", lang)
+
+        def field_(key: str, value: Any) -> Item:
+            text = str(value).strip() if value not in (None, "", []) else missing
+            return Item(label=self.s(f"profile.{key}", lang), text=text, ref=key)
+
+        level = course.level
+        if course.eqf_level is not None:
+            eqf = self.s("profile.eqf_value", lang, level=course.eqf_level)
+            level = f"{level} ({eqf})" if level else eqf
+        items = [
+            field_("title", course.title),
+            field_("type", course.type),
+            field_("issuer", course.institution),
+            field_("platform", course.platform),
+            field_("level", level),
+            field_("workload", _workload(course)),
+            field_("credits", _credits(course)),
+            field_("learning_outcomes", None),
+            field_("subjects", ", ".join(course.subjects) if course.subjects else None),
+            field_("assessment", course.assessment),
+            field_("id_verification", course.id_verification),
+            field_("cmf", course.cmf),
+            field_("languages", ", ".join(course.languages) if course.languages else None),
+            Item(label=self.s("profile.listing", lang), text=_listing(self, course, lang), ref="listing"),
+        ]
+        title = self.s("profile.heading", lang, title=course.title)
+        parts = [f"**{title}**", self.s("profile.intro", lang), _bullets(items)]
+        if course.partial:
+            parts.append(self.s("profile.partial", lang))
+        links = [Link(title=course.title, url=course.course_url)] if course.course_url else []
+        return Reply(
+            question=question,
+            lang=lang,
+            status="answer",
+            intent=intent,
+            confidence=confidence,
+            kind="credential",
+            title=title,
+            answer="\n\n".join(parts),
+            items=items,
+            links=source_links(links, course.source_urls),
+        )
+
+    # -- compliance -----------------------------------------------------------------------------
+
+    def compliance(
+        self,
+        report: ComplianceReport,
+        entry: Entry,
+        facts: Mapping[str, Any],
+        lang: str,
+        *,
+        question: str = "",
+        intent: str | None = None,
+        confidence: float = 1.0,
+    ) -> Reply:
+        items = [
+            Item(
+                label=f"{r.text} — {self.s(f'compliance.status.{r.status}', lang)}",
+                text=r.reason,
+                status=r.status,
+                ref=r.id,
+            )
+            for r in report.items
+        ]
+        title = self.s("compliance.heading", lang)
+        verdict = self.s(
+            f"compliance.verdict.{report.verdict}",
+            lang,
+            met=report.count("met"),
+            not_met=report.count("not_met"),
+            unknown=report.count("unknown"),
+            total=len(report.items),
+        )
+        given = self.s("compliance.facts_none", lang) if not facts else _facts_line(self, facts, lang)
+        parts = [f"**{title}**", given, verdict, _bullets(items), self.s("compliance.disclaimer", lang)]
+        return Reply(
+            question=question,
+            lang=lang,
+            status="answer",
+            intent=intent,
+            confidence=confidence,
+            kind="compliance",
+            title=title,
+            answer="\n\n".join(parts),
+            items=items,
+            links=source_links(entry.links, entry.sources),
+        )
+
+    # -- no answer ------------------------------------------------------------------------------
+
+    def suggestions(
+        self, question: str, lang: str, suggestions: Sequence[Suggestion], confidence: float
+    ) -> Reply:
+        heading = self.s("fallback.did_you_mean", lang)
+        lines = "\n".join(f"- {s.title}" for s in suggestions)
+        answer = f"{heading}\n{lines}\n\n{self.s('fallback.none_fits', lang)}"
+        return Reply(
+            question=question,
+            lang=lang,
+            status="suggestions",
+            intent=None,
+            confidence=confidence,
+            kind="fallback",
+            title=heading,
+            answer=answer,
+            suggestions=list(suggestions),
+            reason="below_answer_threshold",
+        )
+
+    def fallback(
+        self, question: str, lang: str, reason: str, confidence: float = 0.0, **values: Any
+    ) -> Reply:
+        """No answer: say why (empty, too long, unknown topic) and how to reach a moderator."""
+        text = self.s(f"fallback.{reason}", lang, **values)
+        if reason not in ("empty", "too_long"):
+            text = f"{text}\n\n{self.s('fallback.moderator', lang)}"
+        return Reply(
+            question=question,
+            lang=lang,
+            status="no_match",
+            intent=None,
+            confidence=confidence,
+            kind="fallback",
+            answer=text,
+            reason=reason,
+        )
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _workload(course: Course) -> str | None:
+    if course.workload:
+        return course.workload
+    if course.hours is not None:
+        return f"{_number(course.hours)} h"
+    return None
+
+
+def _credits(course: Course) -> str | None:
+    if course.credits:
+        return course.credits
+    if course.ects is not None:
+        return f"{_number(course.ects)} ECTS"
+    return None
+
+
+def _listing(answers: Answers, course: Course, lang: str) -> str:
+    note = answers.listing_note(course, lang)
+    return f"{course.source_date} ({note})" if course.source_date else note
+
+
+def _facts_line(answers: Answers, facts: Mapping[str, Any], lang: str) -> str:
+    shown = []
+    for name, value in facts.items():
+        label = answers.s(f"fact.{name}", lang)
+        if isinstance(value, bool):
+            value_text = answers.s("word.yes" if value else "word.no", lang)
+        elif isinstance(value, list):
+            value_text = ", ".join(answers.s(f"transcript.{v}", lang) for v in value) or "—"
+        elif name == "assessment":
+            value_text = answers.s(f"assessment.{value}", lang)
+        else:
+            value_text = _number(value) if isinstance(value, int | float) else str(value)
+        shown.append(f"{label}: {value_text}")
+    return answers.s("compliance.facts_given", lang, facts="; ".join(shown))
+
+
+__all__ = ["DEFAULT_LANG", "Answers", "UiStrings", "source_links"]

@@ -1,0 +1,564 @@
+"""The compliance check: a course's facts against the `rule`s of the universities' CMF checklist.
+
+Every figure comes from the rules in the knowledge base (knowledge/README.md, "Compliance rules");
+nothing about the CMF is written here. Each leaf rule gives `met`, `not_met` or `unknown` (its fact
+was not given) with a reason built from templates in knowledge/ui/messages.yaml; `any_of`/`all_of`
+combine them with three-valued logic. `parse_facts` reads the facts from a free-text question in
+the five languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.engine.model import Entry, pick
+from bot.engine.normalize import normalize
+
+Verdict = Literal["met", "not_met", "unknown"]
+
+UNIVERSITIES_CHECKLIST = "cmf-requirements-universities"
+"""The knowledge entry whose checklist items carry the rules."""
+
+FACTS: tuple[str, ...] = (
+    "study_hours",
+    "eqf_level",
+    "ects",
+    "assessment",
+    "awards_credit",
+    "id_verification",
+    "transcript",
+)
+ASSESSMENTS: tuple[str, ...] = (
+    "proctored-exam",
+    "supervised-exam",
+    "online-exam",
+    "assignment",
+    "peer-review",
+    "quiz",
+    "none",
+)
+TRANSCRIPT_ITEMS: tuple[str, ...] = ("learning-outcomes", "study-hours", "eqf-level", "credits")
+
+StringFn = Callable[..., str]
+"""`strings(key, lang, **values)`: a UI string in `lang` with placeholders filled."""
+
+
+class FactError(ValueError):
+    """A fact has a value of the wrong kind (e.g. EQF level 12, an unknown assessment)."""
+
+
+@dataclass
+class ItemResult:
+    id: str
+    text: str
+    """The requirement, in the asked language."""
+    status: Verdict
+    reason: str
+
+
+@dataclass
+class ComplianceReport:
+    items: list[ItemResult]
+
+    @property
+    def verdict(self) -> Verdict:
+        """not_met if any item is not met, met if all are met, else unknown."""
+        statuses = {i.status for i in self.items}
+        if "not_met" in statuses:
+            return "not_met"
+        if statuses == {"met"}:
+            return "met"
+        return "unknown"
+
+    def count(self, status: Verdict) -> int:
+        return sum(1 for i in self.items if i.status == status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validating facts
+
+
+def validate_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """Facts with known names and well-formed values; `None` values are dropped (= not given)."""
+    clean: dict[str, Any] = {}
+    for name, value in facts.items():
+        if value is None:
+            continue
+        if name not in FACTS:
+            raise FactError(f"unknown fact {name!r} (known: {', '.join(FACTS)})")
+        if name in ("study_hours", "ects"):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise FactError(f"{name} must be a number ≥ 0, got {value!r}")
+        elif name == "eqf_level":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8:
+                raise FactError(f"eqf_level must be a whole number from 1 to 8, got {value!r}")
+        elif name == "assessment":
+            if value not in ASSESSMENTS:
+                raise FactError(f"assessment must be one of {', '.join(ASSESSMENTS)}, got {value!r}")
+        elif name in ("awards_credit", "id_verification"):
+            if not isinstance(value, bool):
+                raise FactError(f"{name} must be true or false, got {value!r}")
+        elif name == "transcript":
+            if isinstance(value, str) or not all(v in TRANSCRIPT_ITEMS for v in value):
+                raise FactError(
+                    f"transcript must list items among {', '.join(TRANSCRIPT_ITEMS)}, got {value!r}"
+                )
+            value = [v for v in TRANSCRIPT_ITEMS if v in value]
+        clean[name] = value
+    return clean
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluating rules
+
+
+class _Evaluator:
+    def __init__(self, facts: Mapping[str, Any], lang: str, strings: StringFn) -> None:
+        self.facts = facts
+        self.lang = lang
+        self.s = strings
+
+    def label(self, fact: str) -> str:
+        return self.s(f"fact.{fact}", self.lang)
+
+    def show(self, fact: str, value: Any) -> str:
+        """A fact value as the user reads it, in their language."""
+        if isinstance(value, bool):
+            return self.s("word.yes" if value else "word.no", self.lang)
+        if isinstance(value, list | tuple):
+            return ", ".join(self.show(fact, v) for v in value) or self.s("word.nothing", self.lang)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if fact == "assessment" and isinstance(value, str):
+            return self.s(f"assessment.{value}", self.lang)
+        if fact == "transcript" and isinstance(value, str):
+            return self.s(f"transcript.{value}", self.lang)
+        return str(value)
+
+    def evaluate(self, rule: Mapping[str, Any]) -> tuple[Verdict, str]:
+        if "any_of" in rule:
+            return self._any_of(rule)
+        if "all_of" in rule:
+            return self._all_of(rule)
+        return self._leaf(rule)
+
+    def _any_of(self, rule: Mapping[str, Any]) -> tuple[Verdict, str]:
+        results = [self.evaluate(r) for r in rule["any_of"]]
+        note = rule.get("note")
+        note_text = pick(note, self.lang) if isinstance(note, dict) else ""
+        met = [reason for status, reason in results if status == "met"]
+        if met:
+            # the first alternative is the main wording; a later one is admitted only by the note's source
+            first_met = results[0][0] == "met"
+            reason = met[0] if first_met or not note_text else f"{met[0]} {note_text}"
+            return "met", reason
+        status: Verdict = "unknown" if any(s == "unknown" for s, _ in results) else "not_met"
+        reason = f" {self.s('compliance.joiner.or', self.lang)} ".join(r for _, r in results)
+        if note_text:
+            reason = f"{reason} {note_text}"
+        return status, reason
+
+    def _all_of(self, rule: Mapping[str, Any]) -> tuple[Verdict, str]:
+        results = [self.evaluate(r) for r in rule["all_of"]]
+        statuses = [s for s, _ in results]
+        joiner = f" {self.s('compliance.joiner.and', self.lang)} "
+        if "not_met" in statuses:
+            return "not_met", joiner.join(r for s, r in results if s == "not_met")
+        if "unknown" in statuses:
+            return "unknown", joiner.join(r for s, r in results if s != "met")
+        return "met", joiner.join(r for _, r in results)
+
+    def _leaf(self, rule: Mapping[str, Any]) -> tuple[Verdict, str]:
+        fact = rule.get("fact")
+        if not isinstance(fact, str):
+            return "unknown", self.s("compliance.reason.bad_rule", self.lang)
+        label = self.label(fact)
+        if fact not in self.facts:
+            return "unknown", self.s("compliance.reason.not_given", self.lang, fact=label)
+        value = self.facts[fact]
+        shown = self.show(fact, value)
+        if "min" in rule or "max" in rule:
+            return self._range(rule, fact, label, value, shown)
+        if "one_of" in rule:
+            allowed = list(rule["one_of"])
+            values = self.show(fact, allowed)
+            key = "one_of_met" if value in allowed else "one_of_not_met"
+            return _status(value in allowed), self.s(
+                f"compliance.reason.{key}", self.lang, fact=label, value=shown, values=values
+            )
+        if "equals" in rule:
+            expected = rule["equals"]
+            ok = value == expected
+            key = "equals_met" if ok else "equals_not_met"
+            return _status(ok), self.s(
+                f"compliance.reason.{key}",
+                self.lang,
+                fact=label,
+                value=shown,
+                expected=self.show(fact, expected),
+            )
+        if "includes" in rule:
+            required = list(rule["includes"])
+            have = value if isinstance(value, list | tuple) else [value]
+            missing = [v for v in required if v not in have]
+            if missing:
+                return "not_met", self.s(
+                    "compliance.reason.includes_not_met",
+                    self.lang,
+                    fact=label,
+                    missing=self.show(fact, missing),
+                    values=self.show(fact, required),
+                )
+            return "met", self.s(
+                "compliance.reason.includes_met", self.lang, fact=label, values=self.show(fact, required)
+            )
+        return "unknown", self.s("compliance.reason.bad_rule", self.lang)
+
+    def _range(
+        self, rule: Mapping[str, Any], fact: str, label: str, value: Any, shown: str
+    ) -> tuple[Verdict, str]:
+        low, high = rule.get("min"), rule.get("max")
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return "unknown", self.s("compliance.reason.bad_value", self.lang, fact=label, value=shown)
+        values = {"fact": label, "value": shown, "min": self.show(fact, low), "max": self.show(fact, high)}
+        if low is not None and value < low:
+            return "not_met", self.s("compliance.reason.below_min", self.lang, **values)
+        if high is not None and value > high:
+            return "not_met", self.s("compliance.reason.above_max", self.lang, **values)
+        if low is not None and high is not None:
+            key = "in_range"
+        elif low is not None:
+            key = "at_least"
+        else:
+            key = "at_most"
+        return "met", self.s(f"compliance.reason.{key}", self.lang, **values)
+
+
+def _status(ok: bool) -> Verdict:
+    return "met" if ok else "not_met"
+
+
+def evaluate_rule(
+    rule: Mapping[str, Any], facts: Mapping[str, Any], lang: str, strings: StringFn
+) -> tuple[Verdict, str]:
+    """One rule against the facts: (status, reason in `lang`)."""
+    return _Evaluator(facts, lang, strings).evaluate(rule)
+
+
+def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) -> ComplianceReport:
+    """Every checklist item of `entry` against `facts` (validated with `validate_facts` first)."""
+    clean = validate_facts(facts)
+    evaluator = _Evaluator(clean, lang, strings)
+    items: list[ItemResult] = []
+    for item in entry.checklist:
+        text = pick(item.text, lang)
+        if item.rule:
+            status, reason = evaluator.evaluate(item.rule)
+        else:
+            status, reason = "unknown", strings("compliance.reason.no_rule", lang)
+        items.append(ItemResult(item.id, text, status, reason))
+    return ComplianceReport(items)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading facts from a question
+
+_NUMBER = r"(\d{1,4}(?:[.,]\d+)?)"
+_HOUR_WORDS = r"(?:hours?|hrs?|h|heures?|hres?|horas?|hs|ore|stunden|std|stunde)"
+_PER_WEEK = (
+    r"\s*(?:/|per|a|an|each|every|par|por|a la|al|alla|pro|je|in der|la)\s*"
+    r"(?:week|wk|semaine|semana|settimana|woche)"
+)
+_HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_WEEK)
+_WEEKS = re.compile(_NUMBER + r"\s*-?\s*(?:weeks?|wks?|semaines?|semanas?|settiman[ae]|wochen?)\b")
+_HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")
+_EQF = re.compile(
+    r"\b(?:eqf|eqr|cec|mec|qeq|dqr|level|niveau|nivel|livello|stufe|lvl)"
+    r"(?:\s*(?:level|niveau|nivel|livello|stufe|eqf|eqr|cec|mec|qeq|de l|del|dell|du|de))*\s*([1-8])\b"
+)
+_EQF_AFTER = re.compile(r"\b([1-8])(?:st|nd|rd|th|e|eme|o|a)?\s*(?:eqf|eqr|cec)?\s*(?:level|niveau eqf)\b")
+_ECTS = re.compile(
+    _NUMBER
+    + r"\s*(?:ects|ects credits?|credits? ects|creditos ects|crediti ects|ects punkte|leistungspunkte)\b"
+)
+
+# Word lists are matched on `normalize`d text (lower case, no accents, punctuation as spaces).
+_ASSESSMENT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "none",
+        (
+            "no assessment",
+            "no exam",
+            "without assessment",
+            "without an exam",
+            "sans evaluation",
+            "sans examen",
+            "pas d examen",
+            "sin evaluacion",
+            "sin examen",
+            "senza valutazione",
+            "senza esame",
+            "keine prufung",
+            "ohne prufung",
+            "keine bewertung",
+        ),
+    ),
+    (
+        "proctored-exam",
+        (
+            "proctored",
+            "proctoring",
+            "proctorized",
+            "supervised online",
+            "remote invigilation",
+            "examen surveille",
+            "examen en ligne surveille",
+            "telesurveille",
+            "examen supervisado en linea",
+            "vigilado",
+            "esame sorvegliato",
+            "proctorato",
+            "online aufsicht",
+            "beaufsichtigte online",
+            "uberwachte online",
+        ),
+    ),
+    (
+        "supervised-exam",
+        (
+            "supervised exam",
+            "supervised assessment",
+            "invigilated",
+            "exam on campus",
+            "on site exam",
+            "in person exam",
+            "examen sur table",
+            "examen en presentiel",
+            "examen supervisado",
+            "examen presencial",
+            "esame in presenza",
+            "esame supervisionato",
+            "beaufsichtigte prufung",
+            "prasenzprufung",
+            "klausur",
+        ),
+    ),
+    (
+        "online-exam",
+        (
+            "online exam",
+            "online test",
+            "examen en ligne",
+            "examen en linea",
+            "examen online",
+            "esame online",
+            "online prufung",
+            "onlineprufung",
+        ),
+    ),
+    (
+        "peer-review",
+        (
+            "peer review",
+            "peer reviewed",
+            "peer graded",
+            "peer assessment",
+            "evaluation par les pairs",
+            "evaluation entre pairs",
+            "revision por pares",
+            "evaluacion por pares",
+            "evaluacion entre pares",
+            "valutazione tra pari",
+            "revisione tra pari",
+            "peer bewertung",
+        ),
+    ),
+    (
+        "assignment",
+        (
+            "assignment",
+            "essay",
+            "final project",
+            "devoir",
+            "dossier",
+            "trabajo final",
+            "proyecto final",
+            "tarea",
+            "elaborato",
+            "progetto finale",
+            "compito",
+            "hausarbeit",
+            "projektarbeit",
+            "abschlussarbeit",
+        ),
+    ),
+    (
+        "quiz",
+        (
+            "quiz",
+            "quizzes",
+            "multiple choice",
+            "qcm",
+            "cuestionario",
+            "test a risposta multipla",
+            "questionario",
+            "multiple choice test",
+        ),
+    ),
+)
+_ID_PATTERNS = re.compile(
+    r"\b(?:id|ids|identity|identities)\s+(?:is\s+|are\s+|gets\s+|get\s+)?"
+    r"(?:check|checks|checked|checking|verification|verifications|verified|verify)\b"
+    r"|\b(?:verify|verifies|verified|verifying|check|checks|checked|checking)\s+(?:the\s+|their\s+|each\s+)?"
+    r"(?:learner s\s+|learners\s+|student s\s+|students\s+)?(?:id|ids|identity|identities)\b"
+    r"|\b(?:verification|controle|verificacion|control|verifica|controllo)\s+(?:d\s+|de\s+l\s+|de\s+la\s+|de\s+|"
+    r"dell\s+|della\s+|dell\s+)?(?:identite|identidad|identita)\b"
+    r"|\b(?:identite|identidad|identita)\s+(?:est\s+|es\s+|e\s+)?(?:verifiee|verificada|verificata|controlee)\b"
+    r"|\b(?:identitatsprufung|identitatskontrolle|ausweiskontrolle|identitatsnachweis)\b"
+    r"|\bidentitat\s+(?:wird\s+)?(?:gepruft|kontrolliert|verifiziert)\b"
+)
+_NO_ID = re.compile(
+    r"\b(?:no|without|sans|pas de|sin|senza|ohne|keine?)\s+(?:\w+\s+)?"
+    r"(?:id|identity|identite|identidad|identita|identitats\w*|ausweis\w*|verification|verificacion|verifica)\b"
+)
+_CREDIT_WORDS = (
+    "awards credit",
+    "award credit",
+    "awards credits",
+    "gives credit",
+    "gives credits",
+    "credit bearing",
+    "for credit",
+    "academic credit",
+    "rpl",
+    "recognition of prior learning",
+    "donne des credits",
+    "delivre des credits",
+    "credits universitaires",
+    "otorga creditos",
+    "da creditos",
+    "creditos academicos",
+    "reconocimiento de aprendizajes previos",
+    "rilascia crediti",
+    "da crediti",
+    "crediti universitari",
+    "crediti formativi",
+    "vergibt credits",
+    "vergibt leistungspunkte",
+    "anrechenbar",
+    "anrechnung",
+)
+_NO_CREDIT = re.compile(
+    r"\b(?:no|without|not|sans|pas de|sin|ningun|senza|nessun|ohne|keine?)\s+(?:\w+\s+){0,2}"
+    r"(?:credit|credits|creditos|crediti|leistungspunkte|anrechnung)\b"
+)
+_TRANSCRIPT_WORDS = re.compile(
+    r"\b(?:transcript|transcripts|releve|releve de notes|expediente|certificado academico|"
+    r"supplement|leistungsnachweis|transcript of records|attestato dettagliato)\b"
+)
+_TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
+    "learning-outcomes": (
+        "learning outcomes",
+        "outcomes",
+        "acquis d apprentissage",
+        "resultats d apprentissage",
+        "resultados de aprendizaje",
+        "risultati di apprendimento",
+        "lernergebnisse",
+        "lernziele",
+    ),
+    "study-hours": (
+        "study hours",
+        "hours",
+        "heures",
+        "horas",
+        "ore",
+        "stunden",
+        "workload",
+        "charge de travail",
+        "carga de trabajo",
+        "carico di lavoro",
+        "arbeitsaufwand",
+        "lernaufwand",
+    ),
+    "eqf-level": ("eqf", "eqr", "cec", "mec", "qeq", "level", "niveau", "nivel", "livello", "stufe"),
+    "credits": ("credits", "credit", "ects", "creditos", "crediti", "leistungspunkte"),
+}
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _has_any(text: str, phrases: tuple[str, ...]) -> bool:
+    padded = f" {text} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+def parse_facts(text: str) -> dict[str, Any]:
+    """The course facts stated in a question (any of the five languages); absent facts are left out.
+
+    Recognises study hours ("80 hours", "80h", "80 heures", "10 weeks at 10 h/week"), the EQF level
+    ("EQF 6", "level 6", "niveau 6", "livello 6"), ECTS ("5 ECTS"), the kind of assessment, ID
+    verification (also its negation), whether credit is awarded, and the transcript's contents.
+    """
+    low = text.casefold()
+    norm = normalize(text)
+    facts: dict[str, Any] = {}
+
+    per_week = _HOURS_PER_WEEK.search(low)
+    weeks = _WEEKS.search(low)
+    hours = None
+    for m in _HOURS.finditer(low):
+        if per_week and m.start() == per_week.start():
+            continue
+        hours = _num(m.group(1))
+        break
+    if hours is None and per_week and weeks:
+        hours = _num(per_week.group(1)) * _num(weeks.group(1))
+    if hours is not None:
+        facts["study_hours"] = int(hours) if hours.is_integer() else hours
+
+    eqf = _EQF.search(norm) or _EQF_AFTER.search(norm)
+    if eqf:
+        facts["eqf_level"] = int(eqf.group(1))
+
+    ects = _ECTS.search(low) or _ECTS.search(norm)
+    if ects:
+        value = _num(ects.group(1))
+        facts["ects"] = int(value) if value.is_integer() else value
+
+    for kind, phrases in _ASSESSMENT_WORDS:
+        if _has_any(norm, phrases):
+            facts["assessment"] = kind
+            break
+
+    if _NO_ID.search(norm):
+        facts["id_verification"] = False
+    elif _ID_PATTERNS.search(norm):
+        facts["id_verification"] = True
+
+    if _NO_CREDIT.search(norm):
+        facts["awards_credit"] = False
+    elif _has_any(norm, _CREDIT_WORDS):
+        facts["awards_credit"] = True
+
+    # the transcript's contents are named after the word, in the same sentence
+    for sentence in re.split(r"[.;!?\n]+(?!\d)", text):
+        sentence_norm = normalize(sentence)
+        found = _TRANSCRIPT_WORDS.search(sentence_norm)
+        if found:
+            tail = sentence_norm[found.end() :]
+            padded = f" {tail}"
+            listed = [
+                item
+                for item, words in _TRANSCRIPT_ITEM_WORDS.items()
+                if any(f" {w}" in padded for w in words)
+            ]
+            if listed:
+                facts["transcript"] = listed
+            break
+    return facts
