@@ -1,0 +1,697 @@
+"""Import course lists (MOOChub JSON:API, CSV) and knowledge YAML into the knowledge base.
+
+An import is all or nothing:
+1. the whole input is read within the caps (`MAX_BYTES`, `MAX_ROWS`, and for a URL `MAX_PAGES`
+   pages within `TIMEOUT` seconds each) and parsed safely (json, csv, the loader's safe YAML);
+2. every row is mapped to a catalogue record and checked against the catalogue schema; a row that
+   fails is *rejected* with its row number and the reason;
+3. if any row was rejected, nothing is written (unless `skip_invalid=True`, the moderator's explicit
+   choice to apply the valid rows); otherwise the rows are compared with the stored records
+   (added / updated / unchanged) and applied in ONE transaction, after the whole knowledge base with
+   them passes the loader's checks. A dry run reports the same without writing.
+
+CSV header (UTF-8, comma-separated, first line; column order free; unknown columns are refused):
+``id,title,platform,institution,type,languages,subjects,workload,hours,credits,ects,level,
+eqf_level,assessment,price,course_url,source_urls,source_date,listed_year``. Required columns:
+`title`, `source_urls`, and `platform` unless given with `platform=`. List cells (`languages`,
+`subjects`, `source_urls`) separate values with ``;``. An empty cell means null (not stated); a
+column left out of the header leaves that field of an existing record as it is. An empty `id` is
+made from the platform and the title (``imx-bayesian-probability``); a record with the same
+`course_url` on the same platform is the same course. `type` defaults to MOOC.
+
+MOOChub (https://github.com/MOOChub/schema, v3): `data[].attributes` map to records as
+name→title, url→course_url, inLanguage→languages (primary subtag), publisher (else creators)→
+institution, keywords + teaches→subjects, workload {timeValue, timeUnit}→workload text (and
+hours = timeValue × the `duration` when both are in the same unit, e.g. 3 h/week × P6W = 18),
+numberOfCredits→ects (and credits text), educationalLevel→level text (eqf_level when its
+framework is EQF), offer/access→price, description (HTML stripped, first 300 characters)→notes;
+source_urls = the page's URL, source_date = "MOOChub API, imported <today>", listed_year = this
+year, platform from `platform=` or the endpoint host (imoox.at → iMooX), type MOOC unless
+`course_type=` says otherwise. Providers do not all follow the schema to the letter, so rows are
+checked for what the bot uses (a name and an http(s) url), not against the full MOOChub schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from bot.moderation.service import ServiceError, _Edit, _slug
+
+if TYPE_CHECKING:
+    from bot.moderation.service import KnowledgeService
+
+MAX_BYTES = 5_000_000
+"""Largest file (or page of a URL) accepted, in bytes."""
+MAX_ROWS = 2_000
+"""Most rows (records, objects) in one import."""
+MAX_PAGES = 50
+"""Most pages followed through `links.next`."""
+TIMEOUT = 20.0
+"""Seconds to wait for each page."""
+
+FORMATS = ("moochub", "csv", "yaml")
+CSV_COLUMNS: tuple[str, ...] = (
+    "id", "title", "platform", "institution", "type", "languages", "subjects", "workload", "hours", "credits",
+    "ects", "level", "eqf_level", "assessment", "price", "course_url", "source_urls", "source_date",
+    "listed_year",
+)  # fmt: skip
+CSV_LISTS = ("languages", "subjects", "source_urls")
+CSV_NUMBERS = ("hours", "ects")
+CSV_INTEGERS = ("eqf_level", "listed_year")
+
+PLATFORM_PREFIX = {
+    "FutureLearn": "fl",
+    "FUN": "fun",
+    "MiríadaX": "mx",
+    "EduOpen": "eo",
+    "iMooX": "imx",
+    "OpenupEd": "oup",
+}
+"""Id prefix of generated course ids, by partner (as in knowledge/catalogue/)."""
+HOST_PLATFORM = {"imoox.at": "iMooX"}
+"""Endpoint host → platform, when `platform=` is not given."""
+_PARTNER = re.compile(r"^(FutureLearn|FUN|MiríadaX|EduOpen|iMooX|OpenupEd)\b")
+_IGNORED_ON_COMPARE = ("source_date", "listed_year")
+"""A record that differs only in these is `unchanged` (re-importing the same list changes nothing)."""
+NOTES_CHARS = 300
+
+
+@dataclass
+class Rejection:
+    row: int
+    """CSV: the line number; MOOChub: the record's position over all pages; YAML: the object's position."""
+    id: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        ident = f" ({self.id})" if self.id else ""
+        return f"row {self.row}{ident}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    format: str
+    source: str
+    dry_run: bool
+    rows: int = 0
+    pages: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    applied: bool = False
+    """True when the changes were written (never for a dry run or a refused import)."""
+    generation: int | None = None
+
+    def summary(self) -> str:
+        counts = (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.rejected)} rejected"
+        )
+        if self.applied:
+            return f"imported {self.rows} rows from {self.source}: {counts}"
+        if self.dry_run:
+            return f"dry run, nothing written: {counts}"
+        rejected = len(self.rejected)
+        return f"nothing imported ({rejected} rows rejected; fix them or pass --skip-invalid): {counts}"
+
+
+@dataclass
+class _Row:
+    row: int
+    type: str
+    data: dict[str, Any] | None
+    reason: str | None = None
+    keys: set[str] | None = None
+    """Fields the input sets (the others of an existing record are kept); None = the whole object."""
+    derived_id: bool = False
+    """The id was made from platform and title: a stored record with the same course_url is this one."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+
+
+def detect_format(data: bytes, filename: str | None = None) -> str:
+    """moochub / csv / yaml from the file name's extension, else from the first characters."""
+    name = (filename or "").lower()
+    if name.endswith(".json"):
+        return "moochub"
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith((".yaml", ".yml")):
+        return "yaml"
+    head = data[:2000].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"{", b"[")):
+        return "moochub"
+    if re.search(rb"^(entries|courses|intents):", head, re.M):
+        return "yaml"
+    return "csv"
+
+
+def import_bytes(
+    service: KnowledgeService,
+    data: bytes,
+    fmt: str | None = None,
+    *,
+    filename: str | None = None,
+    platform: str | None = None,
+    course_type: str | None = None,
+    source_url: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> ImportReport:
+    """Import one file's bytes (see the module docstring). Raises ServiceError when the input as a
+    whole is unusable (too big, too many rows, not parseable, bad header); rows that fail are
+    reported in `ImportReport.rejected`."""
+    if len(data) > max_bytes:
+        raise ServiceError("import_too_big", size=f"{len(data):,}", limit=f"{max_bytes:,}")
+    fmt = fmt or detect_format(data, filename)
+    if fmt not in FORMATS:
+        raise ServiceError("import_format", reason=f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
+    source = filename or "input"
+    report = ImportReport(fmt, source, dry_run, pages=1)
+    if fmt == "moochub":
+        page = _json_page(data, source)
+        links = page.get("links") if isinstance(page.get("links"), dict) else {}
+        page_url = source_url or _http(links.get("self"))
+        if not page_url:
+            raise ServiceError("import_source", file=source)
+        rows = _moochub_rows([(page_url, page)], platform, course_type, max_rows)
+    elif fmt == "csv":
+        rows = _csv_rows(data, platform, course_type, max_rows)
+    else:
+        rows = _yaml_rows(data, source, max_rows)
+    return _apply(service, rows, report, skip_invalid)
+
+
+def import_url(
+    service: KnowledgeService,
+    url: str,
+    *,
+    platform: str | None = None,
+    course_type: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+    max_pages: int = MAX_PAGES,
+    timeout: float = TIMEOUT,
+) -> ImportReport:
+    """Import a MOOChub endpoint, following `links.next` (at most `max_pages` pages)."""
+    if not _http(url):
+        raise ServiceError("import_url", url=url)
+    platform = platform or _platform_from_host(url)
+    pages = list(
+        fetch_pages(url, max_pages=max_pages, max_bytes=max_bytes, timeout=timeout, max_rows=max_rows)
+    )
+    report = ImportReport("moochub", url, dry_run, pages=len(pages))
+    rows = _moochub_rows(pages, platform, course_type, max_rows)
+    return _apply(service, rows, report, skip_invalid)
+
+
+def fetch_pages(
+    url: str, *, max_pages: int, max_bytes: int, timeout: float, max_rows: int = MAX_ROWS
+) -> list[tuple[str, dict[str, Any]]]:
+    """Every page of a MOOChub endpoint as (page URL, parsed JSON), following `links.next`."""
+    import urllib.error
+    import urllib.request
+
+    pages: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    rows = 0
+    next_url: str | None = url
+    while next_url:
+        if len(pages) >= max_pages:
+            raise ServiceError("import_pages", limit=max_pages, url=url)
+        if not _http(next_url):
+            raise ServiceError("import_url", url=next_url)
+        seen.add(next_url)
+        request = urllib.request.Request(
+            next_url,
+            headers={
+                "Accept": "application/vnd.api+json; moochub-version=3.0, application/json;q=0.8",
+                "User-Agent": "cmf-bot (MOOChub import)",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                body = response.read(max_bytes + 1)
+        except urllib.error.HTTPError as exc:
+            raise ServiceError("import_fetch", url=next_url, reason=f"HTTP {exc.code} {exc.reason}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            raise ServiceError("import_fetch", url=next_url, reason=str(reason)) from exc
+        if len(body) > max_bytes:
+            raise ServiceError("import_too_big", size=f"more than {max_bytes:,}", limit=f"{max_bytes:,}")
+        page = _json_page(body, next_url)
+        pages.append((next_url, page))
+        rows += len(_items(page))
+        if rows > max_rows:
+            raise ServiceError("import_too_many", rows=f"more than {max_rows:,}", limit=f"{max_rows:,}")
+        links = page.get("links") if isinstance(page.get("links"), dict) else {}
+        following = links.get("next")
+        next_url = urljoin(next_url, following) if isinstance(following, str) and following else None
+        if next_url in seen:
+            next_url = None
+    return pages
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying
+
+
+def _apply(
+    service: KnowledgeService, rows: list[_Row], report: ImportReport, skip_invalid: bool
+) -> ImportReport:
+    from bot.engine.loader import object_errors
+
+    report.rows = len(rows)
+    with service._transaction():
+        by_url = _existing_by_url(service)
+        valid: list[_Row] = []
+        seen: dict[tuple[str, str], int] = {}
+        for row in rows:
+            if row.reason is None and row.data is not None:
+                if row.derived_id and row.data.get("course_url"):
+                    known = by_url.get((str(row.data.get("platform")), str(row.data["course_url"])))
+                    row.data["id"] = known or row.data["id"]
+                problems = object_errors(_KIND[row.type], row.data)
+                oid = str(row.data.get("id"))
+                if problems:
+                    row.reason = "; ".join(problems)
+                elif (row.type, oid) in seen:
+                    row.reason = f'duplicate id "{oid}" (also row {seen[(row.type, oid)]})'
+            if row.reason is not None:
+                oid = row.data.get("id") if row.data else None
+                report.rejected.append(Rejection(row.row, oid if isinstance(oid, str) else None, row.reason))
+                continue
+            assert row.data is not None
+            seen[(row.type, str(row.data["id"]))] = row.row
+            valid.append(row)
+        if report.rejected and not skip_invalid:
+            return report
+        edits = [_plan(service, row, report.source) for row in valid]
+        changes = service._apply(edits, dry_run=report.dry_run)
+    for edit, change in zip(edits, changes, strict=True):
+        if not change.changed:
+            report.unchanged.append(change.id)
+        elif edit.before is None:
+            report.added.append(change.id)
+        else:
+            report.updated.append(change.id)
+        if change.generation is not None:
+            report.generation = change.generation
+    report.applied = not report.dry_run and any(c.changed for c in changes)
+    return report
+
+
+_KIND = {"course": "courses", "entry": "entries", "intent": "intents"}
+
+
+def _plan(service: KnowledgeService, row: _Row, source: str) -> _Edit:
+    """The edit for one valid row: create, update (only the fields the row sets) or unchanged."""
+    assert row.data is not None
+    data = row.data
+    current = service._get(row.type, data["id"])  # type: ignore[arg-type]
+    note = f"import from {source}"[:300]
+    if current is None:
+        edit = service._plan_add(row.type, data, None)  # type: ignore[arg-type]
+        edit.action, edit.note = "import", note
+        return edit
+    if row.keys is None:
+        after = dict(data)
+    else:
+        after = {**current.data, **{k: v for k, v in data.items() if k in row.keys}}
+    if _comparable(row.type, after) == _comparable(row.type, current.data):
+        after = current.data
+    return _Edit(row.type, data["id"], current.data, after, current.file, "import", note)  # type: ignore[arg-type]
+
+
+def _comparable(type: str, data: dict[str, Any]) -> dict[str, Any]:
+    if type != "course":
+        return data
+    return {k: v for k, v in data.items() if k not in _IGNORED_ON_COMPARE}
+
+
+def _existing_by_url(service: KnowledgeService) -> dict[tuple[str, str], str]:
+    rows = service.db.conn.execute(
+        "SELECT id, platform, json_extract(data, '$.course_url') FROM courses "
+        "WHERE json_extract(data, '$.course_url') IS NOT NULL ORDER BY id"
+    )
+    out: dict[tuple[str, str], str] = {}
+    for oid, platform, url in rows:
+        out.setdefault((platform, url), oid)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# MOOChub
+
+
+def _json_page(data: bytes, source: str) -> dict[str, Any]:
+    try:
+        page = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ServiceError("import_format", reason=f"{source}: not valid JSON ({exc})") from exc
+    if not isinstance(page, dict) or "data" not in page:
+        raise ServiceError("import_format", reason=f"{source}: not a MOOChub course list (no data)")
+    return page
+
+
+def _items(page: dict[str, Any]) -> list[Any]:
+    data = page.get("data")
+    if isinstance(data, dict):
+        return [data]
+    return data if isinstance(data, list) else []
+
+
+def _platform_from_host(url: str) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    for known, platform in HOST_PLATFORM.items():
+        if host == known or host.endswith("." + known):
+            return platform
+    return None
+
+
+def _moochub_rows(
+    pages: list[tuple[str, dict[str, Any]]], platform: str | None, course_type: str | None, max_rows: int
+) -> list[_Row]:
+    if not platform:
+        platform = _platform_from_host(pages[0][0]) if pages else None
+    if not platform:
+        raise ServiceError("import_platform")
+    total = sum(len(_items(page)) for _, page in pages)
+    if total > max_rows:
+        raise ServiceError("import_too_many", rows=f"{total:,}", limit=f"{max_rows:,}")
+    today = datetime.now(UTC).date()
+    rows: list[_Row] = []
+    n = 0
+    for page_number, (page_url, page) in enumerate(pages, start=1):
+        for index, item in enumerate(_items(page), start=1):
+            n += 1
+            where = f"page {page_number} item {index}: " if len(pages) > 1 else ""
+            try:
+                data = _map_moochub(item, platform, course_type or "MOOC", page_url, today)
+            except ValueError as exc:
+                rows.append(_Row(n, "course", None, where + str(exc)))
+                continue
+            rows.append(_Row(n, "course", data, keys=set(data), derived_id=True))
+    return rows
+
+
+def _map_moochub(item: Any, platform: str, course_type: str, page_url: str, today: Any) -> dict[str, Any]:
+    if not isinstance(item, dict) or not isinstance(item.get("attributes"), dict):
+        raise ValueError("not a MOOChub course (no attributes)")
+    if item.get("type") not in (None, "Course", "courses"):
+        raise ValueError(f"type {item.get('type')!r} is not Course")
+    a = item["attributes"]
+    name = _text(a.get("name"))
+    if not name:
+        raise ValueError("missing name")
+    url = a.get("url")
+    if not _http(url):
+        raise ValueError(f"missing or non-http url {str(url)[:80]!r}" if url else "missing url")
+    workload, hours = _workload(a.get("workload"), a.get("duration"))
+    level, eqf = _level(a.get("educationalLevel"))
+    credits = a.get("numberOfCredits")
+    ects = float(credits) if isinstance(credits, int | float) and not isinstance(credits, bool) else None
+    notes = [f"Description: {_excerpt(a.get('description'))}" if _excerpt(a.get("description")) else ""]
+    awards = [str(x) for x in a.get("educationalCredentialsAwarded") or [] if isinstance(x, str)]
+    if awards:
+        notes.append("Awards: " + ", ".join(awards))
+    code = _text(a.get("courseCode")) or name
+    prefix = PLATFORM_PREFIX.get((_PARTNER.match(platform) or [None, ""])[1] or "", "mooc")
+    return {
+        "id": f"{prefix}-{_slug(code)[:60].strip('-') or 'course'}",
+        "title": name,
+        "platform": platform,
+        "institution": _institution(a.get("publisher"), a.get("creator")),
+        "type": course_type,
+        "languages": _languages(a.get("inLanguage")),
+        "languages_inferred": False,
+        "subjects": _subjects(a.get("keywords"), a.get("teaches")),
+        "workload": workload,
+        "hours": hours,
+        "credits": f"{ects:g} ECTS" if ects else None,
+        "ects": ects,
+        "level": level,
+        "eqf_level": eqf,
+        "price": _price(a.get("offer"), a.get("access")),
+        "course_url": url,
+        "source_urls": [page_url],
+        "source_date": f"MOOChub API, imported {today.isoformat()}",
+        "listed_year": today.year,
+        "page_seen": "MOOChub API record",
+        "notes": "; ".join(n for n in notes if n) or None,
+    }
+
+
+def _text(value: Any) -> str | None:
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def _http(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    parts = urlsplit(value.strip())
+    return value.strip() if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+def _label(names: Any) -> str | None:
+    """The English (else first) name of a MOOChub multilingual label list, or a plain string."""
+    if isinstance(names, str):
+        return _text(names)
+    if isinstance(names, list):
+        found = [n for n in names if isinstance(n, dict) and _text(n.get("name"))]
+        for n in found:
+            if str(n.get("inLanguage", "")).lower().startswith("en"):
+                return _text(n["name"])
+        return _text(found[0]["name"]) if found else None
+    return None
+
+
+def _institution(publisher: Any, creators: Any) -> str | None:
+    if isinstance(publisher, dict) and _text(publisher.get("name")):
+        return _text(publisher["name"])
+    names = [_text(c.get("name")) for c in creators or [] if isinstance(c, dict)]
+    return "; ".join(n for n in names if n) or None
+
+
+def _languages(values: Any) -> list[str]:
+    out: list[str] = []
+    for value in values or []:
+        if isinstance(value, str):
+            code = value.strip().split("-")[0].split("_")[0].lower()
+            if re.fullmatch(r"[a-z]{2,3}", code) and code not in out:
+                out.append(code)
+    return out
+
+
+def _subjects(keywords: Any, teaches: Any) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    candidates = [k for k in keywords or [] if isinstance(k, str)]
+    candidates += [_label(t.get("name")) or "" for t in teaches or [] if isinstance(t, dict)]
+    for value in candidates:
+        text = _text(value)
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            out.append(text)
+    return out[:15]
+
+
+_DURATION = re.compile(r"^P(\d+)([WDM])$")
+_UNIT_OF = {"h/week": "W", "h/day": "D", "h/month": "M"}
+_UNIT_WORD = {"W": "weeks", "D": "days", "M": "months"}
+
+
+def _workload(workload: Any, duration: Any) -> tuple[str | None, float | None]:
+    if not isinstance(workload, dict):
+        return None, None
+    value, unit = workload.get("timeValue"), workload.get("timeUnit")
+    if not isinstance(value, int | float) or isinstance(value, bool) or unit not in _UNIT_OF:
+        return None, None
+    text = f"{value:g} {unit}"
+    match = _DURATION.match(duration) if isinstance(duration, str) else None
+    if match and match[2] == _UNIT_OF[unit]:
+        total = float(value) * int(match[1])
+        return f"{text} for {int(match[1])} {_UNIT_WORD[match[2]]} ({duration})", total if total > 0 else None
+    return text, None
+
+
+def _level(levels: Any) -> tuple[str | None, int | None]:
+    texts: list[str] = []
+    eqf: int | None = None
+    for level in levels or []:
+        if not isinstance(level, dict):
+            continue
+        framework = _text(level.get("educationalFramework")) or ""
+        code = _text(str(level.get("shortCode") or "")) or ""
+        name = _label(level.get("name")) or ""
+        texts.append(" ".join(p for p in (framework, code, f"({name})" if name else "") if p))
+        if framework.upper() == "EQF" and code.isdigit() and 1 <= int(code) <= 8:
+            eqf = int(code)
+    return ("; ".join(t for t in texts if t) or None), eqf
+
+
+def _price(offers: Any, access: Any) -> str | None:
+    parts = []
+    for offer in offers or []:
+        if isinstance(offer, dict) and isinstance(offer.get("price"), int | float):
+            what = f" ({offer['category']})" if isinstance(offer.get("category"), str) else ""
+            parts.append(f"{offer['price']:g} {offer.get('priceCurrency') or ''}".strip() + what)
+    if parts:
+        return "; ".join(parts)
+    if isinstance(access, list) and "free" in access:
+        return "free"
+    return None
+
+
+class _Stripper(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in ("p", "br", "li", "div"):
+            self.parts.append(" ")
+
+
+def _excerpt(html: Any) -> str | None:
+    """The description as plain text, cut after `NOTES_CHARS` characters at a word end."""
+    if not isinstance(html, str) or not html.strip():
+        return None
+    stripper = _Stripper()
+    stripper.feed(html)
+    stripper.close()
+    text = " ".join("".join(stripper.parts).split())
+    if len(text) > NOTES_CHARS:
+        text = text[:NOTES_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return text or None
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def _csv_rows(data: bytes, platform: str | None, course_type: str | None, max_rows: int) -> list[_Row]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ServiceError("import_format", reason=f"the CSV is not UTF-8 (byte {exc.start})") from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise ServiceError("import_format", reason="the CSV is empty") from None
+    except csv.Error as exc:
+        raise ServiceError("import_format", reason=f"line 1: {exc}") from exc
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown or len(set(header)) != len(header):
+        problem = f"unknown column(s) {', '.join(unknown)}" if unknown else "a column appears twice"
+        raise ServiceError(
+            "import_format", reason=f"line 1: {problem}; the header is {','.join(CSV_COLUMNS)}"
+        )
+    missing = [c for c in ("title", "source_urls") if c not in header]
+    if "platform" not in header and not platform:
+        missing.append("platform (or --platform)")
+    if missing:
+        raise ServiceError("import_format", reason=f"line 1: missing column(s) {', '.join(missing)}")
+    rows: list[_Row] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= max_rows:
+                raise ServiceError("import_too_many", rows=f"more than {max_rows:,}", limit=f"{max_rows:,}")
+            if len(cells) != len(header):
+                rows.append(_Row(line, "course", None, f"{len(cells)} cells, the header has {len(header)}"))
+                continue
+            rows.append(_csv_row(line, dict(zip(header, cells, strict=True)), platform, course_type))
+    except csv.Error as exc:
+        raise ServiceError("import_format", reason=f"line {reader.line_num}: {exc}") from exc
+    return rows
+
+
+def _csv_row(line: int, cells: dict[str, str], platform: str | None, course_type: str | None) -> _Row:
+    data: dict[str, Any] = {}
+    problems: list[str] = []
+    for column, raw in cells.items():
+        value = raw.strip()
+        if column in CSV_LISTS:
+            data[column] = [v.strip() for v in value.split(";") if v.strip()]
+        elif not value:
+            data[column] = None
+        elif column in CSV_NUMBERS:
+            try:
+                data[column] = float(value.replace(",", "."))
+            except ValueError:
+                problems.append(f"{column}: not a number {value!r}")
+        elif column in CSV_INTEGERS:
+            if re.fullmatch(r"\d+", value):
+                data[column] = int(value)
+            else:
+                problems.append(f"{column}: not a whole number {value!r}")
+        else:
+            data[column] = value
+    if not data.get("platform"):
+        data["platform"] = platform
+    if not data.get("type"):
+        data["type"] = course_type or "MOOC"
+    if "languages" in data:
+        data["languages"] = [v.lower() for v in data["languages"]]
+    if problems:
+        return _Row(line, "course", None, "; ".join(problems))
+    keys = set(data)
+    derived = not data.get("id")
+    if derived:
+        title, plat = data.get("title") or "", str(data.get("platform") or "")
+        prefix = PLATFORM_PREFIX.get((_PARTNER.match(plat) or [None, ""])[1] or "", "course")
+        data["id"] = f"{prefix}-{_slug(title)[:60].strip('-')}" if _slug(title) else None
+        keys.add("id")
+    if data.get("id") is None:
+        return _Row(line, "course", None, "title: missing")
+    return _Row(line, "course", data, keys=keys, derived_id=derived)
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML (the knowledge format)
+
+
+def _yaml_rows(data: bytes, source: str, max_rows: int) -> list[_Row]:
+    from bot.engine.loader import parse_text
+
+    kind, body, lines, errors = parse_text(source, data)
+    if errors:
+        raise ServiceError("import_format", reason="; ".join(str(e) for e in errors[:5]))
+    types = {"entries": "entry", "courses": "course", "intents": "intent"}
+    if kind not in types or not isinstance(body, list):
+        raise ServiceError(
+            "import_format", reason=f"{source}: expected entries:, courses: or intents: with a list"
+        )
+    if len(body) > max_rows:
+        raise ServiceError("import_too_many", rows=f"{len(body):,}", limit=f"{max_rows:,}")
+    rows = []
+    for index, obj in enumerate(body):
+        row = index + 1
+        line = lines.get((kind, index), 0)
+        if not isinstance(obj, dict):
+            rows.append(_Row(row, types[kind], None, f"line {line}: not a mapping"))
+        else:
+            rows.append(_Row(row, types[kind], obj))
+    return rows

@@ -1,0 +1,855 @@
+"""The moderators' service layer: every change to the knowledge base, for the Discord cog and the CLI.
+
+`KnowledgeService(db, author)` wraps an open database (`bot.engine.store.connect`). Each action:
+- runs in one transaction (``BEGIN IMMEDIATE``): all or nothing, and two processes never interleave;
+- is validated with the loader's own rules (`bot.engine.loader.check_texts` on the files the change
+  touches, dumped canonically): a refused action raises `ServiceError` saying why and changes nothing;
+- is written as a revision (who, when, the object before and after, as JSON) and bumps the
+  `generation`, so the bot and the CLI use it on their next question, without a restart.
+
+Who may edit is decided by the caller (the Discord cog checks roles); the service records `author`
+("discord:<user id>" or "cli:<user>"). Messages of refusals are `mod.error.*` strings in
+`knowledge/ui/moderation.yaml`: `ServiceError.code` and `.params` let a front end show them in the
+user's language; `str(error)` is the English text.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlite_utils
+
+from bot.engine.model import LANGS, SourceFile
+
+ObjectType = Literal["entry", "intent", "course"]
+OBJECT_TYPES: tuple[ObjectType, ...] = ("entry", "intent", "course")
+TABLES: dict[str, str] = {"entry": "entries", "intent": "intents", "course": "courses"}
+"""Object type -> its table, which is also its YAML file kind (top-level key)."""
+_TYPE_OF_KIND = {kind: t for t, kind in TABLES.items()}
+_GROUPS = {"entries": ("entries", "intents"), "intents": ("entries", "intents"), "courses": ("courses",)}
+"""File kinds validated together (the cross-file rules link entries and intents; courses stand alone)."""
+
+INTENTS_PATH = "intents.yaml"
+_FILE_RE = re.compile(r"^knowledge/(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.yaml$")
+MAX_AUTHOR = 100
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+
+@cache
+def _strings() -> Any:
+    from bot.engine.answers import UiStrings
+    from bot.engine.engine import BUNDLED_UI_DIR
+
+    return UiStrings({}, BUNDLED_UI_DIR)
+
+
+def message(code: str, language: str = "en", /, **params: Any) -> str:
+    """The text of `mod.error.<code>` (knowledge/ui/moderation.yaml) in `language`, placeholders filled."""
+    template = str(_strings().get(f"mod.error.{code}", language))
+    try:
+        return template.format_map(_Keep(params))
+    except (ValueError, IndexError):
+        return template
+
+
+class _Keep(dict):  # type: ignore[type-arg]
+    """Format values; an unknown placeholder stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class ServiceError(Exception):
+    """A refused action: nothing was changed. `code` names the `mod.error.<code>` string, `params`
+    fill its placeholders; `str()` gives the English text."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(message(code, **params))
+
+    def localized(self, lang: str) -> str:
+        return message(self.code, lang, **self.params)
+
+
+class NotFoundError(ServiceError):
+    """No object (or revision, gap group) with that id."""
+
+
+class InvalidError(ServiceError):
+    """The change breaks a rule of the knowledge base; `errors` lists each problem found."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("invalid", details="\n".join(errors), count=len(errors))
+
+
+class ConflictError(ServiceError):
+    """Someone saved the object since the caller read it; nothing was overwritten.
+
+    `current` is the stored object now (its text, version and who changed it last)."""
+
+    def __init__(self, current: StoredObject, expected_version: int, lang: str | None = None) -> None:
+        self.current = current
+        self.expected_version = expected_version
+        newer = current.text(lang) if lang else json.dumps(current.data, ensure_ascii=False, indent=1)
+        super().__init__(
+            "conflict",
+            id=current.id,
+            who=current.updated_by or "?",
+            when=current.updated_at or "?",
+            version=current.version,
+            expected=expected_version,
+            newer=newer,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class StoredObject:
+    """One entry, intent or course as stored now."""
+
+    type: ObjectType
+    id: str
+    data: dict[str, Any]
+    """The object exactly as in YAML."""
+    file: str
+    version: int
+    updated_at: str | None
+    updated_by: str | None
+
+    def text(self, lang: str) -> str:
+        """An entry's title and answer in `lang` (other objects: their JSON)."""
+        if self.type == "entry":
+            title = (self.data.get("title") or {}).get(lang, "")
+            answer = (self.data.get("answer") or {}).get(lang, "")
+            return f"{title}\n{answer}"
+        return json.dumps(self.data, ensure_ascii=False, indent=1)
+
+
+@dataclass
+class Revision:
+    """One change: who made it, when, and the object before and after it (None = absent)."""
+
+    id: int
+    object_type: str
+    object_id: str
+    action: str
+    """create | update | delete | revert | import."""
+    author: str
+    at: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    note: str | None
+    file: str | None
+
+
+@dataclass
+class Change:
+    """What one action did to one object."""
+
+    type: ObjectType
+    id: str
+    action: str
+    """create | update | delete | revert | import; "unchanged" when nothing had to be written."""
+    revision: int | None = None
+    version: int | None = None
+    """The object's version after the change (None once deleted)."""
+    generation: int | None = None
+    file: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.action != "unchanged"
+
+
+@dataclass
+class _Edit:
+    """A planned change of one object (before/after are YAML data, None = absent)."""
+
+    type: ObjectType
+    id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    file: str
+    action: str
+    note: str | None = None
+    version: int = 0
+    position: int | None = field(default=None)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _slug(text: str) -> str:
+    from bot.engine.normalize import normalize
+
+    return re.sub(r"[^a-z0-9]+", "-", normalize(text)).strip("-")
+
+
+# ---------------------------------------------------------------------------------------------
+# The service
+
+
+class KnowledgeService:
+    """Moderator actions on the knowledge base stored in `db`, recorded as made by `author`."""
+
+    def __init__(self, db: sqlite_utils.Database, author: str) -> None:
+        author = (author or "").strip()
+        if not author or len(author) > MAX_AUTHOR:
+            raise ValueError(f"author must be 1-{MAX_AUTHOR} characters, e.g. 'cli:alice'")
+        self.db = db
+        self.author = author
+        _ensure_schema(db)
+
+    @classmethod
+    def open(cls, db_path: str | Path | None, author: str) -> KnowledgeService:
+        """Open the database (building it from the bundled knowledge on first use)."""
+        from bot.engine import paths
+        from bot.engine.store import ensure_database
+
+        return cls(ensure_database(paths.database_path(db_path)), author)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def find(self, object_id: str, type: ObjectType | None = None) -> list[StoredObject]:
+        """Every stored object with this id (an entry and an intent may share one)."""
+        out = []
+        for t in (type,) if type else OBJECT_TYPES:
+            obj = self._get(t, object_id)
+            if obj is not None:
+                out.append(obj)
+        return out
+
+    def get(self, object_id: str, type: ObjectType | None = None) -> StoredObject:
+        """The one object with this id; NotFoundError if none (or ambiguous without `type`)."""
+        found = self.find(object_id, type)
+        if not found:
+            raise NotFoundError("not_found", id=object_id)
+        if len(found) > 1:
+            raise ServiceError("ambiguous", id=object_id, types=", ".join(o.type for o in found))
+        return found[0]
+
+    def show(self, object_id: str, type: ObjectType | None = None) -> str:
+        """The object(s) with this id as their YAML source (canonical format), each headed by a
+        comment line giving its file, version and last change."""
+        from bot.engine.dump import dump_file
+
+        found = self.find(object_id, type)
+        if not found:
+            raise NotFoundError("not_found", id=object_id)
+        parts = []
+        for obj in found:
+            text = dump_file(TABLES[obj.type], [obj.data], path=obj.file)
+            body = text.split("\n", 1)[1]  # drop the schema line: this is a snippet, not a file
+            who = f", changed by {obj.updated_by} at {obj.updated_at}" if obj.updated_by else ""
+            parts.append(f"# {obj.file} ({obj.type} {obj.id}, version {obj.version}{who})\n{body}")
+        return "\n".join(parts)
+
+    def _get(self, type: ObjectType, object_id: str) -> StoredObject | None:
+        file = "file" if type != "intent" else f"'{INTENTS_PATH}'"
+        row = self.db.conn.execute(
+            f"SELECT data, {file}, version, updated_at, updated_by FROM {TABLES[type]} WHERE id = ?",
+            (object_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return StoredObject(type, object_id, json.loads(row[0]), row[1], row[2], row[3], row[4])
+
+    def ids(self, type: ObjectType) -> list[str]:
+        """All ids of one object type, sorted (for autocomplete)."""
+        return [r[0] for r in self.db.conn.execute(f"SELECT id FROM {TABLES[type]} ORDER BY id")]
+
+    # -- entries --------------------------------------------------------------------------------
+
+    def edit_entry(
+        self,
+        entry_id: str,
+        lang: str,
+        *,
+        title: str | None = None,
+        answer: str | None = None,
+        expected_version: int | None,
+    ) -> Change:
+        """Change an entry's title and/or answer in one language.
+
+        `expected_version` is the version the moderator started from (`StoredObject.version`); if the
+        entry changed since, ConflictError carries the newer text and who changed it. None skips the
+        check (only for callers that read and write at once).
+        """
+        if lang not in LANGS:
+            raise ServiceError("bad_lang", lang=lang, langs=", ".join(LANGS))
+        if title is None and answer is None:
+            raise ServiceError("nothing_to_change")
+        with self._transaction():
+            current = self._require("entry", entry_id)
+            self._check_version(current, expected_version, lang)
+            after = copy.deepcopy(current.data)
+            for key, value in (("title", title), ("answer", answer)):
+                if value is not None:
+                    after.setdefault(key, {})[lang] = _clean_text(value, multiline=key == "answer")
+            note = f"edit {lang}: " + " and ".join(k for k, v in (("title", title), ("answer", answer)) if v)
+            return self._apply_one(
+                _Edit("entry", entry_id, current.data, after, current.file, "update", note)
+            )
+
+    def replace(
+        self, type: ObjectType, object_id: str, data: Mapping[str, Any], *, expected_version: int | None
+    ) -> Change:
+        """Replace a whole object (its id may not change); same concurrency rule as `edit_entry`."""
+        if data.get("id") != object_id:
+            raise ServiceError("id_mismatch", id=object_id, got=str(data.get("id")))
+        with self._transaction():
+            current = self._require(type, object_id)
+            self._check_version(current, expected_version, None)
+            return self._apply_one(_Edit(type, object_id, current.data, dict(data), current.file, "update"))
+
+    def edit_course(
+        self, course_id: str, changes: Mapping[str, Any], *, expected_version: int | None
+    ) -> Change:
+        """Set fields of a catalogue record (None sets a field to null)."""
+        if "id" in changes and changes["id"] != course_id:
+            raise ServiceError("id_mismatch", id=course_id, got=str(changes["id"]))
+        with self._transaction():
+            current = self._require("course", course_id)
+            self._check_version(current, expected_version, None)
+            after = {**current.data, **changes}
+            note = "edit " + ", ".join(sorted(changes))
+            return self._apply_one(
+                _Edit("course", course_id, current.data, after, current.file, "update", note)
+            )
+
+    def add_entry(self, data: Mapping[str, Any], file: str | None = None) -> Change:
+        """Add a new entry (the knowledge format), to `file` (default: knowledge/cmf.yaml)."""
+        return self._add("entry", data, file)
+
+    def add_course(self, data: Mapping[str, Any], file: str | None = None) -> Change:
+        """Add a catalogue record, to `file` (default: the file holding its platform's records)."""
+        return self._add("course", data, file)
+
+    def add_intent(self, data: Mapping[str, Any]) -> Change:
+        """Add an intent (to intents.yaml)."""
+        return self._add("intent", data, INTENTS_PATH)
+
+    def add_yaml(self, raw: bytes | str, name: str = "input.yaml") -> list[Change]:
+        """Add every object of a YAML text in the knowledge format (entries:, courses: or intents:),
+        all in one transaction; refused as a whole if any id exists already or any object is invalid."""
+        from bot.engine.loader import parse_text
+
+        kind, body, _, errors = parse_text(name, raw)
+        if errors or kind not in _TYPE_OF_KIND or not isinstance(body, list):
+            details = (
+                "\n".join(str(e) for e in errors) or "expected entries:, courses: or intents: with a list"
+            )
+            raise InvalidError([details])
+        type = _TYPE_OF_KIND[kind]
+        with self._transaction():
+            edits = []
+            for obj in body:
+                if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+                    raise InvalidError([f"{kind}: every object needs an id"])
+                edits.append(self._plan_add(type, obj, None))
+            return self._apply(edits)
+
+    def _add(self, type: ObjectType, data: Mapping[str, Any], file: str | None) -> Change:
+        with self._transaction():
+            return self._apply_one(self._plan_add(type, dict(data), file))
+
+    def _plan_add(self, type: ObjectType, data: dict[str, Any], file: str | None) -> _Edit:
+        oid = data.get("id")
+        if not isinstance(oid, str) or not oid:
+            raise InvalidError(["id: missing"])
+        if self._get(type, oid) is not None:
+            raise ServiceError("exists", type=type, id=oid)
+        return _Edit(type, oid, None, copy.deepcopy(data), self._file_for(type, data, file), "create")
+
+    def delete_entry(self, entry_id: str, expected_version: int | None = None) -> Change:
+        """Delete an entry; refused while an intent leads to it (the message names the intents)."""
+        return self._delete("entry", entry_id, expected_version)
+
+    def delete_course(self, course_id: str, expected_version: int | None = None) -> Change:
+        return self._delete("course", course_id, expected_version)
+
+    def delete_intent(self, intent_id: str, expected_version: int | None = None) -> Change:
+        return self._delete("intent", intent_id, expected_version)
+
+    def _delete(self, type: ObjectType, oid: str, expected_version: int | None) -> Change:
+        with self._transaction():
+            current = self._require(type, oid)
+            self._check_version(current, expected_version, None)
+            return self._apply_one(_Edit(type, oid, current.data, None, current.file, "delete"))
+
+    def _intents_leading_to(self, entry_id: str) -> list[str]:
+        rows = self.db.conn.execute(
+            "SELECT id FROM intents WHERE json_extract(data, '$.leads_to.entry') = ? ORDER BY id", (entry_id,)
+        )
+        return [r[0] for r in rows]
+
+    # -- phrasings ------------------------------------------------------------------------------
+
+    def add_phrasing(self, intent_id: str, lang: str, text: str) -> Change:
+        """Teach an intent a new way of asking; the engine uses it on its next question."""
+        from bot.engine.normalize import normalize
+
+        text = _clean_text(text, multiline=False)
+        if lang not in LANGS:
+            raise ServiceError("bad_lang", lang=lang, langs=", ".join(LANGS))
+        key = normalize(text)
+        if not key:
+            raise ServiceError("empty_text")
+        with self._transaction():
+            current = self._require("intent", intent_id)
+            for other_id, other_lang, other in self._phrasings():
+                if normalize(other) == key:
+                    if other_id == intent_id:
+                        raise ServiceError("phrasing_exists", text=other, intent=intent_id, lang=other_lang)
+                    raise ServiceError("phrasing_elsewhere", text=other, intent=other_id, lang=other_lang)
+            after = copy.deepcopy(current.data)
+            after.setdefault("phrasings", {}).setdefault(lang, []).append(text)
+            edit = _Edit(
+                "intent", intent_id, current.data, after, INTENTS_PATH, "update", f"phrase add {lang}: {text}"
+            )
+            return self._apply_one(edit)
+
+    def remove_phrasing(self, intent_id: str, lang: str, text: str) -> Change:
+        """Remove a phrasing (matched after folding case, accents and punctuation)."""
+        from bot.engine.normalize import normalize
+
+        key = normalize(text)
+        with self._transaction():
+            current = self._require("intent", intent_id)
+            after = copy.deepcopy(current.data)
+            texts = (after.get("phrasings") or {}).get(lang) or []
+            kept = [t for t in texts if normalize(t) != key]
+            if len(kept) == len(texts):
+                raise NotFoundError("phrasing_missing", text=text, intent=intent_id, lang=lang)
+            after["phrasings"][lang] = kept
+            edit = _Edit(
+                "intent",
+                intent_id,
+                current.data,
+                after,
+                INTENTS_PATH,
+                "update",
+                f"phrase remove {lang}: {text}",
+            )
+            return self._apply_one(edit)
+
+    def _phrasings(self) -> Iterator[tuple[str, str, str]]:
+        for intent_id, raw in self.db.conn.execute("SELECT id, data FROM intents ORDER BY position, id"):
+            for lang, texts in (json.loads(raw).get("phrasings") or {}).items():
+                for text in texts or []:
+                    yield intent_id, lang, text
+
+    # -- history and revert ---------------------------------------------------------------------
+
+    def history(self, object_id: str, type: ObjectType | None = None, limit: int = 50) -> list[Revision]:
+        """The revisions of the object(s) with this id, newest first."""
+        sql = (
+            "SELECT id, object_type, object_id, action, author, at, before, after, note, file FROM revisions "
+            "WHERE object_id = ?" + (" AND object_type = ?" if type else "") + " ORDER BY id DESC LIMIT ?"
+        )
+        params: tuple[Any, ...] = (object_id, type, limit) if type else (object_id, limit)
+        return [_revision(row) for row in self.db.conn.execute(sql, params)]
+
+    def revision(self, revision_id: int) -> Revision:
+        row = self.db.conn.execute(
+            "SELECT id, object_type, object_id, action, author, at, before, after, note, file FROM revisions "
+            "WHERE id = ?",
+            (revision_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("revision_missing", revision=revision_id)
+        return _revision(row)
+
+    def revert(
+        self, object_id: str, revision_id: int, *, to: Literal["before", "after"] = "before"
+    ) -> Change:
+        """Put the object back as it was before (or, with `to="after"`, right after) that revision.
+
+        The revert is itself a new revision. Reverting a creation deletes the object; reverting a
+        deletion re-creates it in its file.
+        """
+        rev = self.revision(revision_id)
+        if rev.object_id != object_id:
+            raise ServiceError("revision_other", revision=revision_id, id=object_id, other=rev.object_id)
+        if rev.object_type not in TABLES:
+            raise ServiceError("revision_other", revision=revision_id, id=object_id, other=rev.object_type)
+        type: ObjectType = rev.object_type  # type: ignore[assignment]
+        target = rev.before if to == "before" else rev.after
+        with self._transaction():
+            current = self._get(type, object_id)
+            if (current.data if current else None) == target:
+                raise ServiceError("already_so", id=object_id, revision=revision_id)
+            file = current.file if current else (rev.file or self._file_for(type, target or {}, None))
+            note = f"revert to {to} revision {revision_id}"
+            edit = _Edit(type, object_id, current.data if current else None, target, file, "revert", note)
+            return self._apply_one(edit)
+
+    # -- gaps, import, export, stats (thin wrappers over their modules) --------------------------
+
+    def gaps(self, *, days: int | None = None, limit: int = 50) -> list[Any]:
+        """Unanswered and 👎 questions grouped by similarity (`bot.moderation.gaps.GapGroup`)."""
+        from bot.moderation.gaps import find_gaps
+
+        return find_gaps(self.db, days=days, limit=limit)
+
+    def gap_to_phrasing(self, group_id: str, intent_id: str, lang: str | None = None) -> Change:
+        """Add the group's representative question as a phrasing of `intent_id` (in the group's
+        language unless `lang` is given) and hide the group from the list."""
+        from bot.moderation.gaps import find_group, record_dismissal
+
+        group = find_group(self.db, group_id)
+        change = self.add_phrasing(intent_id, lang or group.lang, group.text)
+        record_dismissal(self.db, group, self.author, f"phrasing:{intent_id}")
+        return change
+
+    def dismiss_gap(self, group_id: str) -> None:
+        """Hide a gap group (its questions asked so far); later similar questions show again."""
+        from bot.moderation.gaps import find_group, record_dismissal
+
+        record_dismissal(self.db, find_group(self.db, group_id), self.author, "dismiss")
+
+    def import_file(self, data: bytes, fmt: str | None = None, **options: Any) -> Any:
+        """Import a MOOChub JSON, CSV or YAML course list; see `bot.moderation.importer.import_bytes`."""
+        from bot.moderation.importer import import_bytes
+
+        return import_bytes(self, data, fmt, **options)
+
+    def import_url(self, url: str, **options: Any) -> Any:
+        """Import a MOOChub endpoint, following `links.next`; see `bot.moderation.importer.import_url`."""
+        from bot.moderation.importer import import_url
+
+        return import_url(self, url, **options)
+
+    def export(self, out_dir: str | Path) -> list[Path]:
+        """Write the knowledge base as YAML files (knowledge/… and intents.yaml) under `out_dir`."""
+        from bot.engine.dump import export_knowledge
+
+        written = export_knowledge(self.db, Path(out_dir))
+        self._mark_exported()
+        return written
+
+    def export_zip(self) -> bytes:
+        """The same files as `export`, as the bytes of a zip archive (for a Discord attachment)."""
+        from bot.engine.dump import dump_knowledge
+        from bot.engine.store import read_knowledge
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path, text in dump_knowledge(read_knowledge(self.db)).items():
+                info = zipfile.ZipInfo(path, date_time=(2000, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, text.encode("utf-8"))
+        self._mark_exported()
+        return buffer.getvalue()
+
+    def pending_revisions(self) -> int:
+        """Revisions made since the last export (changes not yet back in git)."""
+        return pending_revisions(self.db)
+
+    def _mark_exported(self) -> None:
+        from bot.engine.store import set_meta
+
+        last = self.db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM revisions").fetchone()[0]
+        set_meta(self.db, "exported_revision", str(last))
+
+    def stats(self, days: int = 7) -> Any:
+        """Questions per intent, unanswered rate and feedback ratio (`bot.moderation.stats.Stats`)."""
+        from bot.moderation.stats import compute_stats
+
+        return compute_stats(self.db, days)
+
+    # -- the write path -------------------------------------------------------------------------
+
+    def _transaction(self) -> Any:
+        from bot.engine.store import transaction
+
+        return transaction(self.db)
+
+    def _require(self, type: ObjectType, oid: str) -> StoredObject:
+        obj = self._get(type, oid)
+        if obj is None:
+            raise NotFoundError("not_found_type", type=type, id=oid)
+        return obj
+
+    def _check_version(self, current: StoredObject, expected: int | None, lang: str | None) -> None:
+        if expected is not None and current.version != expected:
+            raise ConflictError(current, expected, lang)
+
+    def _file_for(self, type: ObjectType, data: Mapping[str, Any], file: str | None) -> str:
+        """Where a new object goes: `file` if given (checked), else a default for its type."""
+        if type == "intent":
+            return INTENTS_PATH
+        if file is not None:
+            if (
+                not _FILE_RE.match(file)
+                or file.startswith("knowledge/ui/")
+                or file.startswith("knowledge/schemas/")
+            ):
+                raise ServiceError("bad_file", file=file)
+            if (type == "course") != file.startswith("knowledge/catalogue/"):
+                raise ServiceError("bad_file", file=file)
+            kind = self.db.conn.execute("SELECT kind FROM files WHERE path = ?", (file,)).fetchone()
+            if kind and kind[0] != TABLES[type]:
+                raise ServiceError("bad_file", file=file)
+            return file
+        if type == "entry":
+            files = [
+                r[0]
+                for r in self.db.conn.execute(
+                    "SELECT path FROM files WHERE kind = 'entries' ORDER BY position"
+                )
+            ]
+            return "knowledge/cmf.yaml" if "knowledge/cmf.yaml" in files or not files else files[0]
+        platform = str(data.get("platform") or "")
+        row = self.db.conn.execute(
+            "SELECT file FROM courses WHERE platform = ? ORDER BY position LIMIT 1", (platform,)
+        ).fetchone()
+        if row:
+            return row[0]
+        first = platform.split()[0] if platform.split() else "courses"
+        row = self.db.conn.execute(
+            "SELECT file FROM courses WHERE platform = ? OR platform LIKE ? ORDER BY file, position LIMIT 1",
+            (first, first + " %"),
+        ).fetchone()
+        return row[0] if row else f"knowledge/catalogue/{_slug(first) or 'courses'}.yaml"
+
+    def _apply_one(self, edit: _Edit) -> Change:
+        return self._apply([edit])[0]
+
+    def _apply(self, edits: list[_Edit], *, dry_run: bool = False) -> list[Change]:
+        """Validate `edits` against the whole knowledge base, then write them (inside the caller's
+        transaction). Unchanged objects are reported as such and not written."""
+        from bot.engine.store import bump_generation
+
+        real = [e for e in edits if e.before != e.after]
+        real_ids = {id(e) for e in real}
+        for edit in real:
+            if edit.type == "entry" and edit.after is None:
+                leading = self._intents_leading_to(edit.id)
+                if leading:
+                    raise ServiceError("entry_in_use", id=edit.id, intents=", ".join(leading))
+        if real:
+            self.validate(real)
+        if dry_run:
+            return [
+                Change(e.type, e.id, e.action if id(e) in real_ids else "unchanged", file=e.file)
+                for e in edits
+            ]
+        now = _now()
+        out: list[Change] = []
+        touched = set()
+        for edit in edits:
+            if id(edit) not in real_ids:
+                out.append(Change(edit.type, edit.id, "unchanged", file=edit.file))
+                continue
+            version = self._write(edit, now)
+            cursor = self.db.conn.execute(
+                "INSERT INTO revisions (object_type, object_id, action, author, at, before, after, note, "
+                "file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    edit.type,
+                    edit.id,
+                    edit.action,
+                    self.author,
+                    now,
+                    None if edit.before is None else _json(edit.before),
+                    None if edit.after is None else _json(edit.after),
+                    edit.note,
+                    edit.file,
+                ),
+            )
+            touched.add(edit.type)
+            out.append(
+                Change(edit.type, edit.id, edit.action, int(cursor.lastrowid or 0), version, file=edit.file)
+            )
+        if touched:
+            if "course" in touched:
+                from bot.engine.search import rebuild_index
+
+                rebuild_index(self.db)
+            gen = bump_generation(self.db)
+            for change in out:
+                if change.changed:
+                    change.generation = gen
+        return out
+
+    def validate(self, edits: list[_Edit]) -> None:
+        """Raise InvalidError unless the knowledge base with `edits` applied passes the loader's checks
+        (schema and cross-file rules) on every file of the kinds the edits touch."""
+        from bot.engine.dump import dump_file
+        from bot.engine.loader import check_texts
+        from bot.engine.store import read_knowledge
+
+        kb = read_knowledge(self.db)
+        files = {f.path: f for f in kb.files}
+        for edit in edits:
+            kind = TABLES[edit.type]
+            for source in kb.files:
+                if (
+                    source.kind == kind
+                    and edit.id in source.ids
+                    and (edit.after is None or source.path != edit.file)
+                ):
+                    source.ids.remove(edit.id)
+            if edit.after is None:
+                kb.data[kind].pop(edit.id, None)
+                continue
+            kb.data.setdefault(kind, {})[edit.id] = edit.after
+            source = files.get(edit.file)
+            if source is None:
+                source = files[edit.file] = SourceFile(edit.file, kind, "", [])
+                kb.files.append(source)
+            if edit.id not in source.ids:
+                source.ids.append(edit.id)
+        kinds = {k for e in edits for k in _GROUPS[TABLES[e.type]]}
+        texts: dict[str, str] = {}
+        for source in kb.files:
+            if source.kind in kinds:
+                objects = [kb.data[source.kind][i] for i in source.ids if i in kb.data[source.kind]]
+                texts[source.path] = dump_file(
+                    source.kind, objects, source.header, source.path, source.comments
+                )
+        _, errors = check_texts(texts)
+        if errors:
+            raise InvalidError([_readable(str(e), files) for e in errors])
+
+    def _write(self, edit: _Edit, now: str) -> int | None:
+        conn = self.db.conn
+        table = TABLES[edit.type]
+        if edit.after is None:
+            conn.execute(f"DELETE FROM {table} WHERE id = ?", (edit.id,))
+            return None
+        data = _json(edit.after)
+        if edit.before is None:
+            if edit.type == "intent":
+                position = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM intents").fetchone()[0]
+                conn.execute(
+                    "INSERT INTO intents (id, position, data, version, updated_at, updated_by) "
+                    "VALUES (?, ?, ?, 1, ?, ?)",
+                    (edit.id, position, data, now, self.author),
+                )
+            else:
+                self._ensure_file(edit.file, table)
+                position = conn.execute(
+                    f"SELECT COALESCE(MAX(position), -1) + 1 FROM {table} WHERE file = ?", (edit.file,)
+                ).fetchone()[0]
+                conn.execute(
+                    f"INSERT INTO {table} (id, file, position, data, version, updated_at, updated_by"
+                    + (", title, platform, type, languages" if table == "courses" else "")
+                    + ") VALUES (?, ?, ?, ?, 1, ?, ?"
+                    + (", '', '', '', '[]'" if table == "courses" else "")
+                    + ")",
+                    (edit.id, edit.file, position, data, now, self.author),
+                )
+            version = 1
+        else:
+            conn.execute(
+                f"UPDATE {table} SET data = ?, version = version + 1, updated_at = ?, updated_by = ? "
+                "WHERE id = ?",
+                (data, now, self.author, edit.id),
+            )
+            version = conn.execute(f"SELECT version FROM {table} WHERE id = ?", (edit.id,)).fetchone()[0]
+        if table == "courses":
+            after = edit.after
+            conn.execute(
+                "UPDATE courses SET title = ?, platform = ?, type = ?, languages = ? WHERE id = ?",
+                (
+                    after["title"],
+                    after["platform"],
+                    after["type"],
+                    _json(after.get("languages") or []),
+                    edit.id,
+                ),
+            )
+        if table == "intents":
+            conn.execute("DELETE FROM phrasings WHERE intent_id = ?", (edit.id,))
+            conn.executemany(
+                "INSERT INTO phrasings (intent_id, lang, text, position) VALUES (?, ?, ?, ?)",
+                [
+                    (edit.id, lang, text, n)
+                    for lang, texts in (edit.after.get("phrasings") or {}).items()
+                    for n, text in enumerate(texts)
+                ],
+            )
+        return int(version)
+
+    def _ensure_file(self, path: str, kind: str) -> None:
+        conn = self.db.conn
+        if conn.execute("SELECT 1 FROM files WHERE path = ?", (path,)).fetchone():
+            return
+        position = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM files").fetchone()[0]
+        conn.execute(
+            "INSERT INTO files (path, kind, position, header) VALUES (?, ?, ?, '')", (path, kind, position)
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _ensure_schema(db: sqlite_utils.Database) -> None:
+    """Add what moderation needs to a database created before it existed (additive only)."""
+    columns = {row[1] for row in db.conn.execute("PRAGMA table_info(revisions)")}
+    if "file" not in columns:
+        db.conn.execute("ALTER TABLE revisions ADD COLUMN file TEXT")
+
+
+def pending_revisions(db: sqlite_utils.Database) -> int:
+    """Revisions made after the last export (moderators' changes not yet written back to git)."""
+    from bot.engine.store import get_meta
+
+    since = int(get_meta(db, "exported_revision", "0") or 0)
+    return int(db.conn.execute("SELECT COUNT(*) FROM revisions WHERE id > ?", (since,)).fetchone()[0])
+
+
+def _revision(row: tuple[Any, ...]) -> Revision:
+    before = json.loads(row[6]) if row[6] is not None else None
+    after = json.loads(row[7]) if row[7] is not None else None
+    return Revision(row[0], row[1], row[2], row[3], row[4], row[5], before, after, row[8], row[9])
+
+
+def _clean_text(text: str, *, multiline: bool) -> str:
+    """Trim; collapse Windows line ends; a one-line field may not contain a line break."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not multiline:
+        text = " ".join(text.split())
+    return text
+
+
+_INDEXED = re.compile(r"^(?P<file>[^:]+):\d+: (?P<kind>entries|courses|intents)\[(?P<n>\d+)\](?P<rest>\S*): ")
+
+
+def _readable(error: str, files: Mapping[str, SourceFile]) -> str:
+    """``knowledge/cmf.yaml:12: entries[3].title.fr: …`` → ``knowledge/cmf.yaml: entry "x".title.fr: …``
+    (line numbers refer to a file the moderator never sees)."""
+    match = _INDEXED.match(error)
+    if not match:
+        return re.sub(r"^([^:]+):\d+: ", r"\1: ", error)
+    source = files.get(match["file"])
+    n = int(match["n"])
+    name = source.ids[n] if source and n < len(source.ids) else match["n"]
+    label = f'{_TYPE_OF_KIND[match["kind"]]} "{name}"'
+    return f"{match['file']}: {label}{match['rest']}: " + error[match.end() :]

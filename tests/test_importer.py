@@ -1,0 +1,282 @@
+"""Imports (bot/moderation/importer.py): MOOChub over HTTP with several pages, CSV, YAML, caps, dry run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.engine.dump import dump_file, dump_knowledge
+from bot.engine.engine import Engine
+from bot.engine.store import connect, ensure_database, generation, read_knowledge
+from bot.moderation.importer import detect_format
+from bot.moderation.service import KnowledgeService, ServiceError
+
+ROOT = Path(__file__).resolve().parents[1]
+KB_MIN = ROOT / "tests" / "fixtures" / "kb_min"
+IMPORTS = ROOT / "tests" / "fixtures" / "imports"
+
+
+@pytest.fixture(scope="module")
+def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("importdb") / "kb.sqlite3"
+    db = ensure_database(path, KB_MIN)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def db_path(built_db: Path, tmp_path: Path) -> Path:
+    shutil.copy(built_db, tmp_path / "kb.sqlite3")
+    return tmp_path / "kb.sqlite3"
+
+
+@pytest.fixture
+def service(db_path: Path) -> KnowledgeService:
+    return KnowledgeService(connect(db_path), "cli:importer")
+
+
+def state(service: KnowledgeService) -> str:
+    files = dump_knowledge(read_knowledge(service.db))
+    revisions = service.db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
+    return hashlib.sha256(json.dumps([files, revisions, generation(service.db)]).encode()).hexdigest()
+
+
+# -- a MOOChub endpoint on 127.0.0.1 ----------------------------------------------------------
+
+
+class Endpoint:
+    """Serves /courses?page=1..3 (2 + 2 + 1 records); page 1 links page 2 absolutely, page 2 page 3
+    relatively; counts the requests."""
+
+    def __init__(self) -> None:
+        items = json.loads((IMPORTS / "moochub_courses.json").read_text("utf-8"))["data"]
+        self.chunks = [items[0:2], items[2:4], items[4:5]]
+        self.requests: list[str] = []
+        self.accept: list[str] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                endpoint.requests.append(self.path)
+                endpoint.accept.append(self.headers.get("Accept", ""))
+                body = endpoint.page(self.path)
+                if body is None:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/vnd.api+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def page(self, path: str) -> bytes | None:
+        if not path.startswith("/courses"):
+            return None
+        n = int(path.split("page=")[1]) if "page=" in path else 1
+        if not 1 <= n <= len(self.chunks):
+            return None
+        links = {"self": f"{self.base}/courses?page={n}", "first": f"{self.base}/courses?page=1"}
+        links["last"] = f"{self.base}/courses?page={len(self.chunks)}"
+        if n == 1:
+            links["next"] = f"{self.base}/courses?page=2"
+        elif n == 2:
+            links["next"] = "/courses?page=3"
+        return json.dumps({"links": links, "data": self.chunks[n - 1]}).encode()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def endpoint() -> Iterator[Endpoint]:
+    server = Endpoint()
+    yield server
+    server.close()
+
+
+def test_moochub_endpoint_with_three_pages_is_imported(service: KnowledgeService, endpoint: Endpoint) -> None:
+    report = service.import_url(f"{endpoint.base}/courses", platform="iMooX")
+    assert endpoint.requests == ["/courses", "/courses?page=2", "/courses?page=3"]
+    assert "moochub-version=3.0" in endpoint.accept[0]
+    assert report.pages == 3 and report.rows == 5 and report.applied
+    assert len(report.added) == 5 and not report.updated and not report.rejected
+
+    one = service.get("imx-fixture-one").data
+    today = datetime.now(UTC).date()
+    assert one["title"] == "Fixture course one" and one["platform"] == "iMooX" and one["type"] == "MOOC"
+    assert one["course_url"] == "https://example.org/courses/fixture-one"
+    assert one["source_urls"] == [f"{endpoint.base}/courses"]
+    assert one["languages"] == ["de", "en"] and one["institution"] == "Fixture University"
+    assert one["workload"] == "3 h/week for 6 weeks (P6W)" and one["hours"] == 18
+    assert one["ects"] == 4 and one["eqf_level"] == 6 and one["level"] == "EQF 6 (Bachelor)"
+    assert one["listed_year"] == today.year and today.isoformat() in one["source_date"]
+    assert one["notes"].startswith("Description: First fixture description & more. Second paragraph.")
+    assert service.get("imx-fixture-course-two").data["hours"] is None  # h/month without a duration in months
+    assert service.get("imx-fixture-course-three").data["price"] == "0 EUR (course); 49 EUR (certificate)"
+    assert service.get("imx-fixture-course-five").data["source_urls"] == [f"{endpoint.base}/courses?page=3"]
+    assert service.get("imx-fixture-one").file == "knowledge/catalogue/imoox.yaml"
+
+    # the engine's course search finds the imported course at once
+    engine = Engine(service.db)
+    reply = engine.search_courses("Fixture course three", "en")
+    assert reply.items and "Fixture course three" in reply.items[0].label + reply.items[0].text
+
+    # importing the same list again (another day) changes nothing
+    again = service.import_url(f"{endpoint.base}/courses", platform="iMooX")
+    assert len(again.unchanged) == 5 and not again.added and not again.updated and not again.applied
+
+
+def test_subjects_merge_keywords_and_skills(service: KnowledgeService, endpoint: Endpoint) -> None:
+    service.import_url(f"{endpoint.base}/courses", platform="iMooX")
+    # "Statistics" (a skill) repeats the keyword "statistics" and is kept once
+    assert service.get("imx-fixture-one").data["subjects"] == ["statistics", "data science"]
+
+
+def test_moochub_dry_run_writes_nothing(service: KnowledgeService, endpoint: Endpoint) -> None:
+    snapshot = state(service)
+    report = service.import_url(f"{endpoint.base}/courses", platform="iMooX", dry_run=True)
+    assert len(report.added) == 5 and not report.applied and "dry run" in report.summary()
+    assert state(service) == snapshot
+
+
+def test_moochub_page_cap_refuses_the_whole_import(service: KnowledgeService, endpoint: Endpoint) -> None:
+    snapshot = state(service)
+    with pytest.raises(ServiceError, match="more than 2 pages"):
+        service.import_url(f"{endpoint.base}/courses", platform="iMooX", max_pages=2)
+    with pytest.raises(ServiceError, match="rows"):
+        service.import_url(f"{endpoint.base}/courses", platform="iMooX", max_rows=3)
+    with pytest.raises(ServiceError, match="HTTP 404"):
+        service.import_url(f"{endpoint.base}/nothing", platform="iMooX")
+    with pytest.raises(ServiceError, match="which platform"):
+        service.import_url(f"{endpoint.base}/courses")
+    with pytest.raises(ServiceError, match="not an http"):
+        service.import_url("file:///etc/passwd", platform="iMooX")
+    assert state(service) == snapshot
+
+
+def test_moochub_file_with_a_bad_row_is_rejected_with_its_row_and_nothing_applied(
+    service: KnowledgeService,
+) -> None:
+    items = json.loads((IMPORTS / "moochub_courses.json").read_text("utf-8"))["data"]
+    items[1]["attributes"]["url"] = "ftp://example.org/x"
+    del items[3]["attributes"]["name"]
+    page = {"links": {"self": "https://example.org/moochub?page=1"}, "data": items}
+    snapshot = state(service)
+    report = service.import_file(json.dumps(page).encode(), "moochub", platform="iMooX")
+    assert [(r.row, r.reason) for r in report.rejected] == [
+        (2, "missing or non-http url 'ftp://example.org/x'"),
+        (4, "missing name"),
+    ]
+    assert not report.applied and state(service) == snapshot
+    applied = service.import_file(json.dumps(page).encode(), "moochub", platform="iMooX", skip_invalid=True)
+    assert applied.applied and len(applied.added) == 3 and len(applied.rejected) == 2
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+
+def test_csv_import_adds_records(service: KnowledgeService) -> None:
+    report = service.import_file((IMPORTS / "courses.csv").read_bytes(), filename="courses.csv")
+    assert report.format == "csv" and sorted(report.added) == [
+        "imx-fixture-csv-b",
+        "imx-fixture-csv-course-a",
+    ]
+    a = service.get("imx-fixture-csv-course-a").data
+    assert (
+        a["languages"] == ["de", "en"] and a["subjects"] == ["statistics", "open data"] and a["hours"] == 20
+    )
+    assert a["credits"] is None and a["listed_year"] == 2026
+    b = service.get("imx-fixture-csv-b").data
+    assert b["ects"] == 5 and b["eqf_level"] == 6 and b["type"] == "microcredential"
+
+
+def test_csv_with_bad_rows_is_rejected_with_line_numbers_and_changes_nothing(
+    service: KnowledgeService,
+) -> None:
+    snapshot = state(service)
+    report = service.import_file((IMPORTS / "courses_bad.csv").read_bytes(), filename="bad.csv")
+    assert [r.row for r in report.rejected] == [3, 4]
+    assert "eqf_level" in report.rejected[0].reason and "at most 8" in report.rejected[0].reason
+    assert "hours: not a number 'lots'" in report.rejected[1].reason
+    assert not report.applied and not report.added and "nothing imported" in report.summary()
+    assert state(service) == snapshot
+
+
+def test_csv_reimport_updates_the_record_with_the_same_course_url(service: KnowledgeService) -> None:
+    service.import_file((IMPORTS / "courses.csv").read_bytes(), filename="courses.csv")
+    changed = (
+        (IMPORTS / "courses.csv").read_text("utf-8").replace("Fixture University,MOOC", "Fixture Uni,MOOC")
+    )
+    report = service.import_file(changed.encode(), filename="courses.csv")
+    assert report.updated == ["imx-fixture-csv-course-a"] and report.unchanged == ["imx-fixture-csv-b"]
+    assert service.get("imx-fixture-csv-course-a").data["institution"] == "Fixture Uni"
+    (rev, _) = service.history("imx-fixture-csv-course-a")
+    assert rev.action == "import" and rev.before["institution"] == "Fixture University"
+
+
+def test_csv_header_problems_refuse_the_file(service: KnowledgeService) -> None:
+    with pytest.raises(ServiceError, match="unknown column"):
+        service.import_file(b"id,title,colour\n", "csv")
+    with pytest.raises(ServiceError, match="missing column"):
+        service.import_file(b"id,title\nx,y\n", "csv")
+
+
+def test_size_and_row_caps(service: KnowledgeService) -> None:
+    data = (IMPORTS / "courses.csv").read_bytes()
+    with pytest.raises(ServiceError, match="over the limit"):
+        service.import_file(data, "csv", max_bytes=100)
+    with pytest.raises(ServiceError, match="rows"):
+        service.import_file(data, "csv", max_rows=1)
+
+
+# -- YAML -------------------------------------------------------------------------------------
+
+
+def test_yaml_import_adds_updates_and_keeps_unchanged(service: KnowledgeService) -> None:
+    existing = dict(service.get("mx-upm-html5-webapps").data, notes="Changed by the YAML import test.")
+    untouched = service.get("fl-ou-online-teaching-adult-learners").data
+    new = (IMPORTS / "courses.yaml").read_text("utf-8")
+    text = new + dump_file("courses", [existing, untouched]).split("courses:\n", 1)[1]
+    report = service.import_file(text.encode(), filename="list.yaml")
+    assert report.format == "yaml"
+    assert report.added == ["imx-fixture-yaml"] and report.updated == ["mx-upm-html5-webapps"]
+    assert report.unchanged == ["fl-ou-online-teaching-adult-learners"]
+    assert service.get("mx-upm-html5-webapps").data["notes"] == "Changed by the YAML import test."
+
+
+def test_yaml_import_is_parsed_safely(service: KnowledgeService) -> None:
+    snapshot = state(service)
+    evil = b"courses:\n  - !!python/object/apply:os.system ['echo hi']\n"
+    with pytest.raises(ServiceError, match="not allowed"):
+        service.import_file(evil, "yaml")
+    aliases = b"courses:\n  - &a {id: x}\n  - *a\n"
+    with pytest.raises(ServiceError, match="not allowed"):
+        service.import_file(aliases, "yaml")
+    assert state(service) == snapshot
+
+
+def test_detect_format() -> None:
+    assert detect_format(b"{}", None) == "moochub"
+    assert detect_format(b"x", "a.csv") == "csv"
+    assert detect_format(b"# c\ncourses:\n", None) == "yaml"
+    assert detect_format(b"id,title\n", None) == "csv"
