@@ -45,11 +45,17 @@ class EditModal(discord.ui.Modal):
         self, cog: Moderation, lang: str, entry_id: str, text_lang: str, version: int, title: str, answer: str
     ) -> None:
         super().__init__(
-            title=_label(cog.t("mod.discord.edit.form_title", lang, id=entry_id, lang=text_lang)),
+            title=_label(cog.t("mod.discord.edit.form_title", lang, id=entry_id, language=text_lang)),
             custom_id=f"cmf:kb:edit:{text_lang}:{entry_id}"[:100],
             timeout=TIMEOUT,
         )
-        self.cog, self.lang, self.entry_id, self.text_lang, self.version = cog, lang, entry_id, text_lang, version
+        self.cog, self.lang, self.entry_id, self.text_lang, self.version = (
+            cog,
+            lang,
+            entry_id,
+            text_lang,
+            version,
+        )
         self.title_input: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
             label=_label(cog.t("mod.discord.form.title", lang)),
             default=title,
@@ -68,7 +74,12 @@ class EditModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self.cog.save_edit(
-            interaction, self.entry_id, self.text_lang, self.version, self.title_input.value, self.answer_input.value
+            interaction,
+            self.entry_id,
+            self.text_lang,
+            self.version,
+            self.title_input.value,
+            self.answer_input.value,
         )
 
 
@@ -93,7 +104,9 @@ class Draft:
         return [
             lang
             for lang in LANGS
-            if not all((self.texts.get(lang) or {}).get(k, "").strip() for k in ("title", "answer", "phrasings"))
+            if not all(
+                (self.texts.get(lang) or {}).get(k, "").strip() for k in ("title", "answer", "phrasings")
+            )
         ]
 
     def entry(self) -> dict[str, Any]:
@@ -127,7 +140,7 @@ class DraftModal(discord.ui.Modal):
 
     def __init__(self, cog: Moderation, lang: str, draft: Draft, text_lang: str) -> None:
         super().__init__(
-            title=_label(cog.t("mod.discord.add.form_title", lang, lang=LANG_NAMES[text_lang])),
+            title=_label(cog.t("mod.discord.add.form_title", lang, language=LANG_NAMES[text_lang])),
             custom_id=f"cmf:kb:add:{text_lang}:{draft.owner}",
             timeout=TIMEOUT,
         )
@@ -245,7 +258,10 @@ class DraftView(discord.ui.View):
     async def _cancel(self, interaction: discord.Interaction) -> None:
         self.stop()
         await interaction.response.edit_message(
-            content=self.cog.t("mod.discord.cancelled", self.lang), embeds=[], view=None, allowed_mentions=NONE
+            content=self.cog.t("mod.discord.cancelled", self.lang),
+            embeds=[],
+            view=None,
+            allowed_mentions=NONE,
         )
 
 
@@ -268,15 +284,22 @@ class ConfirmDelete(discord.ui.View):
         return False
 
     @discord.ui.button(label="Delete", style=discord.ButtonStyle.danger, custom_id="cmf:kb:delete:yes")
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]
+    ) -> None:
         self.stop()
         await self.cog.do_delete(interaction, self.entry_id, self.version, self.lang)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="cmf:kb:delete:no")
-    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]) -> None:
+    async def cancel(
+        self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]
+    ) -> None:
         self.stop()
         await interaction.response.edit_message(
-            content=self.cog.t("mod.discord.cancelled", self.lang), embeds=[], view=None, allowed_mentions=NONE
+            content=self.cog.t("mod.discord.cancelled", self.lang),
+            embeds=[],
+            view=None,
+            allowed_mentions=NONE,
         )
 
 

@@ -207,6 +207,7 @@ class FakeDiscord:
         self.deleted: dict[str, Json] = {}
         self.commands: dict[str | None, list[Json]] = {}  # guild id (None = global) -> synced commands
         self.interactions: dict[str, InteractionHandle] = {}  # token -> handle
+        self.uploads: dict[str, tuple[str, bytes]] = {}  # attachment id -> (content type, bytes)
         self.api_base = ""
         self.gateway_url = ""
         self._sessions: dict[str, _Session] = {}
@@ -279,6 +280,24 @@ class FakeDiscord:
 
     def user_id(self, alias: str) -> int:
         return int(self.world.user(alias)["id"])
+
+    def attachment(self, filename: str, content: bytes | str, content_type: str | None = None) -> Json:
+        """A file a user attached (for an attachment option, type 11): its attachment object, whose
+        ``url`` the fake serves (``GET /attachments/<id>/<filename>``, outside ``/api/v10``)."""
+        data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+        aid = snowflake()
+        kind = content_type or "application/octet-stream"
+        self.uploads[aid] = (kind, data)
+        base = self.api_base[: -len(API_PREFIX)]
+        url = f"{base}/attachments/{aid}/{filename}"
+        return {
+            "id": aid,
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": kind,
+        }
 
     # ------------------------------------------------------------------ waiting and inspection
 
@@ -749,6 +768,10 @@ class FakeDiscord:
             role = self.world.role(value)
             resolved.setdefault("roles", {})[role["id"]] = role
             return role["id"]
+        if t == 11:  # attachment: a dict from `attachment()`, or (filename, content)
+            att = value if isinstance(value, dict) else self.attachment(*value)
+            resolved.setdefault("attachments", {})[att["id"]] = att
+            return att["id"]
         if t == 7:
             ch = self.world.channel(value)
             resolved.setdefault("channels", {})[ch["id"]] = {**ch, "permissions": str((1 << 53) - 1)}
@@ -959,6 +982,11 @@ class FakeDiscord:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return await self._gateway(request)
+        if request.method == "GET" and request.path.startswith("/attachments/"):
+            upload = self.uploads.get(request.path.split("/")[2])
+            if upload is None:
+                return web.Response(status=404)
+            return web.Response(status=200, body=upload[1], headers={"Content-Type": upload[0]})
         self._inflight += 1
         try:
             return await self._rest(request)

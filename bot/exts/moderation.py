@@ -1,0 +1,876 @@
+"""`/kb …`: the moderators' commands, a thin Discord layer over `bot.moderation.service`.
+
+Who may use them: members with the configured moderator role (`Settings.moderator_role`, a name or
+an id) or the Manage Server permission. The group is registered with
+`default_permissions(manage_guild=True)`, so Discord hides it from everyone else until a server admin
+grants it to the moderator role (Server Settings → Integrations); the bot checks again on every
+command, button and form, answers anyone else with a short ephemeral refusal and logs the attempt.
+
+Every reply is ephemeral (moderation stays out of the help channels) and never pings. Service calls
+run on a worker thread (`asyncio.to_thread`) over the bot's own database connection, one at a time;
+after a change the engine reloads on its thread, so the next question already uses it.
+
+`/kb add` and the five languages: the knowledge base requires every entry in en, fr, es, it and de.
+The add form takes the id, the sources and one language (title, answer, how people ask); the reply
+has a button per language opening the same form for it, and "Create", enabled once all five are
+written. Create adds the entry and an intent with the same id (its phrasings are the lines typed
+under "how people ask"), in one transaction, only if the service accepts both; otherwise it says
+why and the draft stays open to fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.client import CMFBot
+from bot.engine.model import LANGS
+from bot.engine.paths import PROJECT_ROOT
+from bot.exts._moderation_ui import (
+    NONE,
+    ConfirmDelete,
+    Draft,
+    DraftModal,
+    DraftView,
+    EditModal,
+    GapsView,
+    IntentPicker,
+)
+from bot.i18n import Strings, bundled_strings, locale_lang
+from bot.moderation.service import ConflictError, InvalidError, KnowledgeService, ServiceError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+UI_FILE = PROJECT_ROOT / "knowledge" / "ui" / "moderation.yaml"
+EPHEMERAL_CONTENT_MAX = render.CONTENT_MAX
+CODE_MAX = render.DESCRIPTION_MAX - 20
+"""The longest YAML shown in an embed's code block; longer sources are attached as a file."""
+GAPS_SHOWN = 5
+HISTORY_SHOWN = 20
+AUTOCOMPLETE_MAX = 25
+IMPORT_FORMATS = ("moochub", "csv", "yaml")
+COLOUR = 0x2F855A
+CONFLICT_COLOUR = 0xC53030
+
+LANG_CHOICES = [app_commands.Choice(name=code, value=code) for code in LANGS]
+FORMAT_CHOICES = [app_commands.Choice(name=name, value=name) for name in IMPORT_FORMATS]
+PLATFORMS = ("FutureLearn", "FUN", "MiríadaX", "EduOpen", "iMooX", "OpenupEd")
+PLATFORM_CHOICES = [app_commands.Choice(name=name, value=name) for name in PLATFORMS]
+
+
+def who(author: str | None) -> str:
+    """`discord:<id>` as a mention (shown as the member's name, never pinging); else the author as is."""
+    if author and re.fullmatch(r"discord:\d{1,20}", author):
+        return f"<@{author.split(':', 1)[1]}>"
+    return render.neutralise(discord.utils.escape_markdown(author or "?"))
+
+
+def code_block(text: str) -> str:
+    return "```yaml\n" + text.replace("```", "`\u200b``") + "\n```"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+class Moderation(commands.Cog):
+    kb = app_commands.Group(
+        name="kb",
+        description="Moderators: keep the bot's knowledge base right",
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+    phrase = app_commands.Group(name="phrase", description="Teach or unteach a way of asking", parent=kb)
+
+    def __init__(self, bot: CMFBot) -> None:
+        self.bot = bot
+        self.strings = Strings(bot.engine, {**bundled_strings(), **bundled_strings(UI_FILE)})
+        self._db: Any = None
+        self._db_lock = threading.Lock()
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def t(self, key: str, lang: str, **values: Any) -> str:
+        return self.strings.get(key, lang, **values)
+
+    def _database(self) -> Any:
+        """The bot's own connection to the engine's database file (the engine keeps its own)."""
+        if self._db is None:
+            from bot.engine.store import connect
+
+            engine_db = self.bot.engine.db
+            row = engine_db.conn.execute("PRAGMA database_list").fetchone()
+            self._db = connect(row[2]) if row and row[2] else engine_db
+        return self._db
+
+    def _run_sync(self, user_id: int, action: Callable[[KnowledgeService], T]) -> T:
+        with self._db_lock:
+            return action(KnowledgeService(self._database(), f"discord:{user_id}"))
+
+    async def run(self, interaction: discord.Interaction, action: Callable[[KnowledgeService], T]) -> T:
+        """Run a service action for the interaction's user on a worker thread."""
+        return await asyncio.to_thread(self._run_sync, interaction.user.id, action)
+
+    async def reload(self) -> None:
+        """Make the engine load a change now (on its own thread), so the next question uses it."""
+        await self.bot.run_engine(self.bot.engine.refresh)
+
+    async def cog_unload(self) -> None:
+        if self._db is not None and self._db is not self.bot.engine.db:
+            self._db.conn.close()
+
+    def is_moderator(self, interaction: discord.Interaction) -> bool:
+        user = interaction.user
+        if interaction.guild is None or not isinstance(user, discord.Member):
+            return False
+        if interaction.permissions.manage_guild or user.guild_permissions.manage_guild:
+            return True
+        wanted = self.bot.settings.moderator_role.strip()
+        for role in user.roles:
+            if (wanted.isdigit() and role.id == int(wanted)) or role.name.casefold() == wanted.casefold():
+                return True
+        return False
+
+    async def gate(self, interaction: discord.Interaction, what: str) -> bool:
+        """True for a moderator; anyone else gets an ephemeral refusal, and the attempt is logged."""
+        if self.is_moderator(interaction):
+            return True
+        log.warning("refused /kb %s for user %s: not a moderator", what, interaction.user.id)
+        role = self.bot.settings.moderator_role
+        if role.isdigit() and interaction.guild is not None:
+            found = interaction.guild.get_role(int(role))
+            role = found.name if found else role
+        await self.say(interaction, self.t("mod.discord.refused", locale_lang(interaction.locale), role=role))
+        return False
+
+    async def refuse_not_yours(self, interaction: discord.Interaction, lang: str) -> None:
+        await self.say(interaction, self.t("mod.discord.not_yours", lang))
+
+    async def say(
+        self,
+        interaction: discord.Interaction,
+        content: str | None = None,
+        *,
+        embeds: list[discord.Embed] | None = None,
+        view: discord.ui.View | None = None,
+        file: discord.File | None = None,
+    ) -> None:
+        """An ephemeral reply (or follow-up, once the interaction is answered), never pinging."""
+        kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": NONE}
+        if content is not None:
+            kwargs["content"] = render.truncate(content, EPHEMERAL_CONTENT_MAX)
+        if embeds:
+            kwargs["embeds"] = embeds
+        if view is not None:
+            kwargs["view"] = view
+        if file is not None:
+            kwargs["file"] = file
+        if interaction.response.is_done():
+            await interaction.followup.send(**kwargs)
+        else:
+            await interaction.response.send_message(**kwargs)
+
+    async def say_long(self, interaction: discord.Interaction, title: str, text: str, **kw: Any) -> None:
+        """Text that may be longer than one embed: split across embeds and messages."""
+        messages = render.pack(render.build_embeds(title, text, colour=kw.pop("colour", COLOUR)))
+        for embeds in messages:
+            await self.say(interaction, embeds=embeds)
+
+    async def fail(self, interaction: discord.Interaction, exc: ServiceError, lang: str) -> None:
+        """A refused action: the service's reason, in the moderator's language."""
+        text = exc.localized(lang)
+        if isinstance(exc, InvalidError):
+            await self.say_long(interaction, self.t("mod.discord.invalid_title", lang), text)
+            return
+        await self.say(interaction, render.neutralise(text))
+
+    async def think(self, interaction: discord.Interaction) -> None:
+        """Acknowledge at once (an ephemeral "thinking…"), for actions that may take a few seconds."""
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+    # -- autocomplete (served from the engine's memory) ----------------------------------------
+
+    def _choices(self, ids: list[str], current: str) -> list[app_commands.Choice[str]]:
+        typed = current.strip().casefold()
+        starts = [i for i in ids if i.startswith(typed)]
+        contains = [i for i in ids if typed in i and i not in starts]
+        return [
+            app_commands.Choice(name=i, value=i)
+            for i in (starts + contains)[:AUTOCOMPLETE_MAX]
+            if len(i) <= 100
+        ]
+
+    async def entry_ids(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return self._choices(sorted(self.bot.engine.kb.entries), current)
+
+    async def object_ids(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        kb = self.bot.engine.kb
+        return self._choices(sorted({*kb.entries, *kb.intents, *kb.courses}), current)
+
+    async def intent_ids(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return self._choices(sorted(self.bot.engine.kb.intents), current)
+
+    # -- show -----------------------------------------------------------------------------------
+
+    @kb.command(name="show", description="Show an entry, intent or course as its YAML source")
+    @app_commands.rename(object_id="id")
+    @app_commands.describe(object_id="The id of the entry, intent or course")
+    async def show(self, interaction: discord.Interaction, object_id: str) -> None:
+        if not await self.gate(interaction, "show"):
+            return
+        lang = locale_lang(interaction.locale)
+        try:
+            text = await self.run(interaction, lambda s: s.show(object_id.strip()))
+        except ServiceError as exc:
+            await self.fail(interaction, exc, lang)
+            return
+        if len(text) <= CODE_MAX:
+            embed = discord.Embed(description=code_block(text), colour=COLOUR)
+            await self.say(interaction, embeds=[embed])
+            return
+        data = io.BytesIO(text.encode("utf-8"))
+        note = self.t("mod.discord.show.attached", lang, id=object_id.strip())
+        await self.say(interaction, note, file=discord.File(data, filename=f"{object_id.strip()[:90]}.yaml"))
+
+    show.autocomplete("object_id")(object_ids)
+
+    # -- edit -----------------------------------------------------------------------------------
+
+    @kb.command(name="edit", description="Edit an entry's title and answer in one language (a form)")
+    @app_commands.rename(entry_id="id")
+    @app_commands.describe(entry_id="The entry to edit", lang="Which language (default: yours)")
+    @app_commands.choices(lang=LANG_CHOICES)
+    async def edit(
+        self, interaction: discord.Interaction, entry_id: str, lang: app_commands.Choice[str] | None = None
+    ) -> None:
+        if not await self.gate(interaction, "edit"):
+            return
+        ui_lang = locale_lang(interaction.locale)
+        text_lang = lang.value if lang else ui_lang
+        try:
+            obj = await self.run(interaction, lambda s: s.get(entry_id.strip(), "entry"))
+        except ServiceError as exc:
+            await self.fail(interaction, exc, ui_lang)
+            return
+        title = (obj.data.get("title") or {}).get(text_lang, "")
+        answer = (obj.data.get("answer") or {}).get(text_lang, "")
+        if len(title) > 256 or len(answer) > 4000:
+            await self.say(interaction, self.t("mod.discord.edit.too_long", ui_lang, id=obj.id))
+            return
+        modal = EditModal(self, ui_lang, obj.id, text_lang, obj.version, title, answer)
+        await interaction.response.send_modal(modal)
+
+    edit.autocomplete("entry_id")(entry_ids)
+
+    async def save_edit(
+        self,
+        interaction: discord.Interaction,
+        entry_id: str,
+        text_lang: str,
+        version: int,
+        title: str,
+        answer: str,
+    ) -> None:
+        """The edit form was submitted: save it if nobody changed the entry since the form opened."""
+        if not await self.gate(interaction, "edit"):
+            return
+        lang = locale_lang(interaction.locale)
+        await self.think(interaction)
+        try:
+            change = await self.run(
+                interaction,
+                lambda s: s.edit_entry(
+                    entry_id, text_lang, title=title, answer=answer, expected_version=version
+                ),
+            )
+        except ConflictError as exc:
+            await self.conflict(interaction, exc, text_lang, title, answer, lang)
+            return
+        except ServiceError as exc:
+            await self.fail(interaction, exc, lang)
+            return
+        if not change.changed:
+            await self.say(interaction, self.t("mod.discord.unchanged", lang, id=entry_id))
+            return
+        await self.reload()
+        await self.say(
+            interaction,
+            self.t(
+                "mod.discord.edit.saved",
+                lang,
+                id=entry_id,
+                language=text_lang,
+                revision=change.revision,
+                version=change.version,
+            ),
+        )
+
+    async def conflict(
+        self,
+        interaction: discord.Interaction,
+        exc: ConflictError,
+        text_lang: str,
+        title: str,
+        answer: str,
+        lang: str,
+    ) -> None:
+        """Someone saved first: show the newer text and who saved it, and give back what was typed."""
+        current = exc.current
+        head = self.t(
+            "mod.discord.conflict",
+            lang,
+            id=current.id,
+            who=who(current.updated_by),
+            when=(current.updated_at or "?").replace("T", " "),
+            version=current.version,
+        )
+        newer_title = (current.data.get("title") or {}).get(text_lang, "")
+        newer_answer = (current.data.get("answer") or {}).get(text_lang, "")
+        embeds = render.build_embeds(
+            newer_title,
+            newer_answer,
+            colour=CONFLICT_COLOUR,
+            footer=self.t("mod.discord.conflict.newer", lang),
+        ) + render.build_embeds(
+            title, answer, colour=0x718096, footer=self.t("mod.discord.conflict.yours", lang)
+        )
+        await self.say(interaction, head)
+        for part in render.pack(embeds):
+            await self.say(interaction, embeds=part)
+
+    # -- add ------------------------------------------------------------------------------------
+
+    @kb.command(name="add", description="Add a new entry through a form, one language at a time")
+    @app_commands.describe(lang="The language you write first (default: yours)")
+    @app_commands.choices(lang=LANG_CHOICES)
+    async def add(
+        self, interaction: discord.Interaction, lang: app_commands.Choice[str] | None = None
+    ) -> None:
+        if not await self.gate(interaction, "add"):
+            return
+        ui_lang = locale_lang(interaction.locale)
+        await self.start_draft(interaction, ui_lang, first=lang.value if lang else ui_lang)
+
+    async def start_draft(
+        self, interaction: discord.Interaction, lang: str, *, first: str | None = None, group: Any = None
+    ) -> None:
+        """Open the first form of a new entry (from a gap: its question pre-filled as a phrasing)."""
+        draft = Draft(owner=interaction.user.id, first=first or lang)
+        if group is not None:
+            from bot.moderation.service import _slug
+
+            draft.first = group.lang if group.lang in LANGS else lang
+            draft.entry_id = _slug(group.text)[:60].strip("-")
+            draft.texts[draft.first] = {"title": "", "answer": "", "phrasings": group.text}
+        await interaction.response.send_modal(DraftModal(self, lang, draft, draft.first))
+
+    def draft_embed(self, draft: Draft, lang: str) -> discord.Embed:
+        missing = draft.missing()
+        lines = [
+            f"{'✏️' if code in missing else '✅'} **{code}** "
+            + render.neutralise(discord.utils.escape_markdown((draft.texts.get(code) or {}).get("title", "")))
+            for code in LANGS
+        ]
+        embed = discord.Embed(
+            title=render.truncate(self.t("mod.discord.add.draft", lang, id=draft.entry_id or "?"), 256),
+            description=render.truncate("\n".join(lines), render.DESCRIPTION_MAX),
+            colour=COLOUR,
+        )
+        hint = "mod.discord.add.missing" if missing else "mod.discord.add.ready"
+        embed.set_footer(text=render.truncate(self.t(hint, lang, langs=", ".join(missing)), 2048))
+        return embed
+
+    async def show_draft(self, interaction: discord.Interaction, draft: Draft, lang: str) -> None:
+        """After a draft form: the draft message with its language buttons (new, or updated in place)."""
+        view = DraftView(self, draft, lang)
+        embed = self.draft_embed(draft, lang)
+        if draft.started and interaction.message is not None:
+            await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NONE)
+        else:
+            draft.started = True
+            await self.say(interaction, embeds=[embed], view=view)
+
+    async def create_entry(self, interaction: discord.Interaction, draft: Draft, lang: str) -> None:
+        if not await self.gate(interaction, "add"):
+            return
+        missing = draft.missing()
+        if missing:
+            await self.say(interaction, self.t("mod.discord.add.missing", lang, langs=", ".join(missing)))
+            return
+        entry, intent = draft.entry(), draft.intent()
+
+        def create(service: KnowledgeService) -> tuple[Any, Any]:
+            from bot.engine.store import transaction
+
+            with transaction(service.db):
+                return service.add_entry(entry), service.add_intent(intent)
+
+        await interaction.response.defer()
+        try:
+            made_entry, made_intent = await self.run(interaction, create)
+        except ServiceError as exc:
+            await self.fail(interaction, exc, lang)
+            return
+        await self.reload()
+        await interaction.edit_original_response(
+            content=self.t(
+                "mod.discord.add.created",
+                lang,
+                id=draft.entry_id,
+                revision=made_entry.revision,
+                intent_revision=made_intent.revision,
+            ),
+            embed=None,
+            view=None,
+            allowed_mentions=NONE,
+        )
+
+    # -- delete ---------------------------------------------------------------------------------
+
+    @kb.command(name="delete", description="Delete an entry (asks you to confirm)")
+    @app_commands.rename(entry_id="id")
+    @app_commands.describe(entry_id="The entry to delete")
+    async def delete(self, interaction: discord.Interaction, entry_id: str) -> None:
+        if not await self.gate(interaction, "delete"):
+            return
+        lang = locale_lang(interaction.locale)
+        try:
+            obj = await self.run(interaction, lambda s: s.get(entry_id.strip(), "entry"))
+        except ServiceError as exc:
+            await self.fail(interaction, exc, lang)
+            return
+        title = (obj.data.get("title") or {}).get(lang) or (obj.data.get("title") or {}).get("en", "")
+        embed = discord.Embed(
+            title=render.truncate(render.neutralise(title), 256),
+            description=self.t("mod.discord.delete.ask", lang, id=obj.id, version=obj.version),
+            colour=CONFLICT_COLOUR,
+        )
+        await self.say(
+            interaction,
+            embeds=[embed],
+            view=ConfirmDelete(self, interaction.user.id, lang, obj.id, obj.version),
+        )
+
+    delete.autocomplete("entry_id")(entry_ids)
+
+    async def do_delete(
+        self, interaction: discord.Interaction, entry_id: str, version: int, lang: str
+    ) -> None:
+        if not await self.gate(interaction, "delete"):
+            return
+        await interaction.response.defer()
+        try:
+            change = await self.run(interaction, lambda s: s.delete_entry(entry_id, expected_version=version))
+        except ServiceError as exc:
+            await interaction.edit_original_response(view=None)
+            await self.fail(interaction, exc, lang)
+            return
+        await self.reload()
+        await interaction.edit_original_response(
+            content=self.t("mod.discord.delete.done", lang, id=entry_id, revision=change.revision),
+            embed=None,
+            view=None,
+            allowed_mentions=NONE,
+        )
+
+    # -- phrasings ------------------------------------------------------------------------------
+
+    @phrase.command(name="add", description="Teach the bot a new way of asking (effective at once)")
+    @app_commands.rename(intent_id="intent")
+    @app_commands.describe(
+        intent_id="The intent (the question it answers)",
+        text="How people ask it",
+        lang="The language of the text (default: detected)",
+    )
+    @app_commands.choices(lang=LANG_CHOICES)
+    async def phrase_add(
+        self,
+        interaction: discord.Interaction,
+        intent_id: str,
+        text: app_commands.Range[str, 1, 300],
+        lang: app_commands.Choice[str] | None = None,
+    ) -> None:
+        if not await self.gate(interaction, "phrase add"):
+            return
+        ui_lang = locale_lang(interaction.locale)
+        await self.think(interaction)
+        text_lang = lang.value if lang else await self.bot.run_engine(self.bot.detect_lang, text)
+        try:
+            change = await self.run(interaction, lambda s: s.add_phrasing(intent_id.strip(), text_lang, text))
+        except ServiceError as exc:
+            await self.fail(interaction, exc, ui_lang)
+            return
+        await self.reload()
+        await self.say(
+            interaction,
+            self.t(
+                "mod.discord.phrase.added",
+                ui_lang,
+                text=render.quote_user(text, 300),
+                intent=intent_id,
+                language=text_lang,
+                revision=change.revision,
+            ),
+        )
+
+    phrase_add.autocomplete("intent_id")(intent_ids)
+
+    @phrase.command(name="remove", description="Remove a way of asking from an intent")
+    @app_commands.rename(intent_id="intent")
+    @app_commands.describe(
+        intent_id="The intent", text="The phrasing to remove", lang="Its language (default: found)"
+    )
+    @app_commands.choices(lang=LANG_CHOICES)
+    async def phrase_remove(
+        self,
+        interaction: discord.Interaction,
+        intent_id: str,
+        text: app_commands.Range[str, 1, 300],
+        lang: app_commands.Choice[str] | None = None,
+    ) -> None:
+        if not await self.gate(interaction, "phrase remove"):
+            return
+        ui_lang = locale_lang(interaction.locale)
+        await self.think(interaction)
+        text_lang = lang.value if lang else self._phrasing_lang(intent_id.strip(), text)
+        try:
+            change = await self.run(
+                interaction, lambda s: s.remove_phrasing(intent_id.strip(), text_lang, text)
+            )
+        except ServiceError as exc:
+            await self.fail(interaction, exc, ui_lang)
+            return
+        await self.reload()
+        await self.say(
+            interaction,
+            self.t(
+                "mod.discord.phrase.removed",
+                ui_lang,
+                text=render.quote_user(text, 300),
+                intent=intent_id,
+                language=text_lang,
+                revision=change.revision,
+            ),
+        )
+
+    phrase_remove.autocomplete("intent_id")(intent_ids)
+
+    def _phrasing_lang(self, intent_id: str, text: str) -> str:
+        """The language an intent holds this phrasing in (else English, and the service says it's missing)."""
+        from bot.engine.normalize import normalize
+
+        intent = self.bot.engine.kb.intents.get(intent_id)
+        key = normalize(text)
+        for code, texts in (intent.phrasings if intent else {}).items():
+            if any(normalize(t) == key for t in texts):
+                return code
+        return "en"
+
+    # -- history and revert ---------------------------------------------------------------------
+
+    @kb.command(name="history", description="Every change to an entry, intent or course, newest first")
+    @app_commands.rename(object_id="id")
+    @app_commands.describe(object_id="The id of the entry, intent or course")
+    async def history(self, interaction: discord.Interaction, object_id: str) -> None:
+        if not await self.gate(interaction, "history"):
+            return
+        lang = locale_lang(interaction.locale)
+        revisions = await self.run(interaction, lambda s: s.history(object_id.strip(), limit=HISTORY_SHOWN))
+        if not revisions:
+            await self.say(interaction, self.t("mod.discord.history.none", lang, id=object_id.strip()))
+            return
+        lines = []
+        for rev in revisions:
+            note = f" — {render.quote_user(rev.note, 120)}" if rev.note else ""
+            when = rev.at.replace("T", " ")
+            lines.append(f"**#{rev.id}** · {rev.action} {rev.object_type} · {who(rev.author)} · {when}{note}")
+        embed = discord.Embed(
+            title=render.truncate(self.t("mod.discord.history.title", lang, id=object_id.strip()), 256),
+            description=render.truncate("\n".join(lines), render.DESCRIPTION_MAX),
+            colour=COLOUR,
+        )
+        embed.set_footer(text=self.t("mod.discord.history.footer", lang, id=object_id.strip()))
+        await self.say(interaction, embeds=[embed])
+
+    history.autocomplete("object_id")(object_ids)
+
+    @kb.command(name="revert", description="Put an object back as it was before a revision")
+    @app_commands.rename(object_id="id")
+    @app_commands.describe(object_id="The id of the entry, intent or course", revision="The revision number")
+    async def revert(
+        self, interaction: discord.Interaction, object_id: str, revision: app_commands.Range[int, 1]
+    ) -> None:
+        if not await self.gate(interaction, "revert"):
+            return
+        lang = locale_lang(interaction.locale)
+        await self.think(interaction)
+        try:
+            change = await self.run(interaction, lambda s: s.revert(object_id.strip(), revision))
+        except ServiceError as exc:
+            await self.fail(interaction, exc, lang)
+            return
+        await self.reload()
+        await self.say(
+            interaction,
+            self.t(
+                "mod.discord.revert.done", lang, id=object_id.strip(), revision=revision, new=change.revision
+            ),
+        )
+
+    revert.autocomplete("object_id")(object_ids)
+
+    # -- gaps -----------------------------------------------------------------------------------
+
+    @kb.command(name="gaps", description="Questions the bot could not answer well, grouped")
+    async def gaps(self, interaction: discord.Interaction) -> None:
+        if not await self.gate(interaction, "gaps"):
+            return
+        lang = locale_lang(interaction.locale)
+        groups = await self.run(interaction, lambda s: s.gaps(limit=1000))
+        embed, view = self.gaps_message(groups, lang)
+        await self.say(interaction, embeds=[embed], view=view)
+
+    def gaps_message(self, groups: list[Any], lang: str) -> tuple[discord.Embed, discord.ui.View]:
+        shown = groups[:GAPS_SHOWN]
+        embed = discord.Embed(
+            title=render.truncate(self.t("mod.discord.gaps.title", lang, count=len(groups)), 256),
+            colour=COLOUR,
+        )
+        if not groups:
+            embed.description = self.t("mod.discord.gaps.none", lang)
+        for n, group in enumerate(shown, 1):
+            reasons = ", ".join(f"{k} {v}" for k, v in sorted(group.reasons.items()))
+            examples = "\n".join(f"• {render.quote_user(e, 150)}" for e in group.examples[:3])
+            value = self.t(
+                "mod.discord.gaps.group",
+                lang,
+                count=group.count,
+                last=group.last_asked.replace("T", " ")[:16],
+                language=group.lang,
+                reasons=reasons,
+            )
+            embed.add_field(
+                name=render.truncate(f"{n}. “{render.quote_user(group.text, 200)}”", render.FIELD_NAME_MAX),
+                value=render.truncate(f"{value}\n{examples}".strip(), render.FIELD_VALUE_MAX),
+                inline=False,
+            )
+        if len(groups) > GAPS_SHOWN:
+            embed.set_footer(text=self.t("mod.discord.gaps.more", lang, shown=GAPS_SHOWN, count=len(groups)))
+        return embed, GapsView(self, lang, shown)
+
+    async def offer_intents(self, interaction: discord.Interaction, group: Any, lang: str) -> None:
+        """The intents closest to the gap's question (best first), to pick the one it should lead to."""
+        ranked = await self.bot.run_engine(self.bot.engine.rank, group.text, 25)
+        kb = self.bot.engine.kb
+        ids = [i for i, _ in ranked if i in kb.intents]
+        ids += [i for i in kb.intents if i not in ids]
+        options = [
+            discord.SelectOption(
+                label=render.truncate(self.bot.engine.intent_title(i, lang), 100),
+                value=i,
+                description=i[:100],
+            )
+            for i in ids[:25]
+        ]
+        text = self.t("mod.discord.gaps.pick_for", lang, text=render.quote_user(group.text, 300))
+        await self.say(interaction, text, view=IntentPicker(self, lang, group, options))
+
+    async def gap_to_phrasing(
+        self, interaction: discord.Interaction, group: Any, intent_id: str, lang: str
+    ) -> None:
+        await interaction.response.defer()
+        try:
+            change = await self.run(interaction, lambda s: s.gap_to_phrasing(group.id, intent_id))
+        except ServiceError as exc:
+            await self.fail(interaction, exc, lang)
+            return
+        await self.reload()
+        await interaction.edit_original_response(
+            content=self.t(
+                "mod.discord.phrase.added",
+                lang,
+                text=render.quote_user(group.text, 300),
+                intent=intent_id,
+                language=group.lang,
+                revision=change.revision,
+            ),
+            view=None,
+            allowed_mentions=NONE,
+        )
+
+    async def dismiss_gap(self, interaction: discord.Interaction, group: Any, lang: str) -> None:
+        """Hide the group, then show the list again in the same message."""
+        await interaction.response.defer()
+        try:
+            await self.run(interaction, lambda s: s.dismiss_gap(group.id))
+        except ServiceError as exc:
+            await self.fail(interaction, exc, lang)
+            return
+        groups = await self.run(interaction, lambda s: s.gaps(limit=1000))
+        embed, view = self.gaps_message(groups, lang)
+        note = self.t("mod.discord.gaps.dismissed", lang, text=render.quote_user(group.text))
+        await interaction.edit_original_response(content=note, embed=embed, view=view, allowed_mentions=NONE)
+
+    # -- import and export ----------------------------------------------------------------------
+
+    @kb.command(name="import", description="Import a course list: a file, or a MOOChub endpoint URL")
+    @app_commands.describe(
+        file="A MOOChub JSON, CSV or knowledge YAML file",
+        url="The URL of a partner's MOOChub endpoint (its next pages are followed)",
+        dry_run="Only report what would change",
+        format="The file's format (default: from its name and content)",
+        platform="The platform of the courses, when the file or the URL does not say",
+    )
+    @app_commands.choices(format=FORMAT_CHOICES, platform=PLATFORM_CHOICES)
+    async def import_(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment | None = None,
+        url: str | None = None,
+        dry_run: bool = False,
+        format: app_commands.Choice[str] | None = None,
+        platform: app_commands.Choice[str] | None = None,
+    ) -> None:
+        if not await self.gate(interaction, "import"):
+            return
+        lang = locale_lang(interaction.locale)
+        if (file is None) == (not url):
+            await self.say(interaction, self.t("mod.discord.import.one_source", lang))
+            return
+        from bot.moderation.importer import MAX_BYTES
+
+        if file is not None and file.size > MAX_BYTES:
+            await self.say(
+                interaction,
+                self.t("mod.discord.import.too_big", lang, size=f"{file.size:,}", limit=f"{MAX_BYTES:,}"),
+            )
+            return
+        await self.think(interaction)
+        fmt = format.value if format else None
+        options: dict[str, Any] = {"dry_run": dry_run, "platform": platform.value if platform else None}
+        try:
+            if file is not None:
+                data = await file.read()
+                name = file.filename
+                report = await self.run(
+                    interaction, lambda s: s.import_file(data, fmt, filename=name, **options)
+                )
+            else:
+                source = (url or "").strip()
+                report = await self.run(interaction, lambda s: s.import_url(source, **options))
+        except ServiceError as exc:
+            await self.fail(interaction, exc, lang)
+            return
+        except discord.HTTPException:
+            await self.say(interaction, self.t("mod.discord.import.unreadable", lang))
+            return
+        if report.applied:
+            await self.reload()
+        await self.say_long(interaction, self.import_title(report, lang), self.import_text(report, lang))
+
+    def import_title(self, report: Any, lang: str) -> str:
+        key = "applied" if report.applied else "dry_run" if report.dry_run else "refused"
+        return self.t(f"mod.discord.import.{key}", lang, source=render.quote_user(report.source, 150))
+
+    def import_text(self, report: Any, lang: str) -> str:
+        counts = self.t(
+            "mod.discord.import.counts",
+            lang,
+            rows=report.rows,
+            added=len(report.added),
+            updated=len(report.updated),
+            unchanged=len(report.unchanged),
+            rejected=len(report.rejected),
+        )
+        lines = [counts]
+        for label, ids in (("+", report.added), ("~", report.updated)):
+            if ids:
+                lines.append(
+                    f"{label} " + ", ".join(f"`{i}`" for i in ids[:30]) + (" …" if len(ids) > 30 else "")
+                )
+        if report.rejected:
+            lines.append("")
+            lines.append(self.t("mod.discord.import.rejected", lang))
+            lines += [f"• {render.quote_user(str(r), 300)}" for r in report.rejected[:50]]
+            if len(report.rejected) > 50:
+                lines.append("…")
+        return "\n".join(lines)
+
+    @kb.command(name="export", description="The knowledge base as YAML files in a zip, to commit to git")
+    async def export(self, interaction: discord.Interaction) -> None:
+        if not await self.gate(interaction, "export"):
+            return
+        lang = locale_lang(interaction.locale)
+        await self.think(interaction)
+
+        def export(service: KnowledgeService) -> tuple[int, bytes]:
+            return service.pending_revisions(), service.export_zip()
+
+        pending, data = await self.run(interaction, export)
+        limit = getattr(interaction, "attachment_size_limit", 8 * 1024 * 1024) or 8 * 1024 * 1024
+        if len(data) > limit:
+            await self.say(interaction, self.t("mod.discord.export.too_big", lang, size=f"{len(data):,}"))
+            return
+        name = f"cmf-knowledge-{datetime.now(UTC):%Y%m%d-%H%M}.zip"
+        await self.say(
+            interaction,
+            self.t("mod.discord.export.done", lang, changes=pending),
+            file=discord.File(io.BytesIO(data), filename=name),
+        )
+
+    # -- stats ----------------------------------------------------------------------------------
+
+    @kb.command(name="stats", description="Questions per intent, unanswered rate, feedback (7 and 30 days)")
+    async def stats(self, interaction: discord.Interaction) -> None:
+        if not await self.gate(interaction, "stats"):
+            return
+        lang = locale_lang(interaction.locale)
+        week, month = await self.run(interaction, lambda s: (s.stats(7), s.stats(30)))
+        embed = discord.Embed(title=self.t("mod.discord.stats.title", lang), colour=COLOUR)
+        for period in (week, month):
+            top = "\n".join(
+                f"{count} · {render.truncate(self.bot.engine.intent_title(intent, lang), 60)}"
+                for intent, count in period.per_intent[:5]
+            )
+            value = self.t(
+                "mod.discord.stats.period",
+                lang,
+                questions=period.questions,
+                answered=period.answered,
+                unanswered=percent(period.unanswered_rate),
+                suggestions=percent(period.suggestions_rate),
+                feedback=percent(period.feedback_ratio),
+                up=period.up,
+                down=period.down,
+                not_what=period.not_what_i_asked,
+            )
+            embed.add_field(
+                name=self.t("mod.discord.stats.days", lang, days=period.days),
+                value=render.truncate(f"{value}\n{top}".strip(), render.FIELD_VALUE_MAX),
+                inline=True,
+            )
+        await self.say(interaction, embeds=[embed])
+
+
+async def setup(bot: CMFBot) -> None:
+    await bot.add_cog(Moderation(bot))
