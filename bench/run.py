@@ -32,7 +32,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-README_OUT = Path("/tmp/readme/engine.md")
+PASSES = 3
+"""Engine.ask latency: the question set is asked this many times; p99 of each question's best time is
+reported beside the first pass, to tell the engine's cost from other jobs on the machine."""
+README_OUT = Path("/tmp/readme/bench.md")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,6 +164,10 @@ def stage_latency(db_dir: Path, size: int, n_questions: int, n_baseline: int) ->
         rebuild_index(db)
         bump_generation(db)
     db.conn.close()
+    # train and cache the intent matcher in another process, so that `open_s` and the peak memory
+    # are those of an engine opening an existing database (as the bot and the console do)
+    warm = f"from bot.engine.engine import Engine; Engine.open({str(db_path)!r}, {str(ROOT)!r}).close()"
+    subprocess.run([sys.executable, "-c", warm], cwd=ROOT, check=True)
     t0 = time.perf_counter()
     engine = Engine.open(db_path, ROOT)
     open_s = time.perf_counter() - t0
@@ -173,11 +180,22 @@ def stage_latency(db_dir: Path, size: int, n_questions: int, n_baseline: int) ->
         questions.append(r["title"])
     rng.shuffle(questions)
     questions = questions[:n_questions]
-    times = []
-    for q in questions:
+    passes: list[list[float]] = []
+    for _ in range(PASSES):  # the first pass is the figure; the best of the passes shows machine noise
+        times = []
+        for q in questions:
+            t = time.perf_counter()
+            engine.ask(q)
+            times.append(time.perf_counter() - t)
+        passes.append(times)
+    times = passes[0]
+    best = [min(ts) for ts in zip(*passes, strict=True)]
+    prefixes = [r["title"][: rng.randint(3, 12)] for r in rng.sample(records, min(len(records), 200))]
+    complete = []
+    for text in prefixes:
         t = time.perf_counter()
-        engine.ask(q)
-        times.append(time.perf_counter() - t)
+        engine.course_choices(text, 25)
+        complete.append(time.perf_counter() - t)
     engine_peak = _peak_mb()
     texts, _ = _knowledge_phrasings(engine.kb)
     choices = [utils.default_process(t) for t in texts + [r["title"] for r in records]]
@@ -192,6 +210,11 @@ def stage_latency(db_dir: Path, size: int, n_questions: int, n_baseline: int) ->
         "p50_ms": statistics.median(times) * 1000,
         "p99_ms": _pct(times, 0.99) * 1000,
         "max_ms": max(times) * 1000,
+        "best_p99_ms": _pct(best, 0.99) * 1000,
+        "passes": PASSES,
+        "complete_p50_ms": statistics.median(complete) * 1000,
+        "complete_p99_ms": _pct(complete, 0.99) * 1000,
+        "complete_max_ms": max(complete) * 1000,
         "open_s": open_s,
         "peak_mb": engine_peak,
         "base_n": len(base_times),
@@ -332,16 +355,46 @@ def build_table(results: dict[str, Any]) -> str:
                 f"{_ratio(r['p50_ms'], r['base_p50_ms'])} / {_ratio(r['p99_ms'], r['base_p99_ms'])}",
             )
         )
+        if "best_p99_ms" in r:
+            rows.append(
+                (
+                    f"Engine.ask p99, best of {r['passes']} passes per question, {size} courses",
+                    _ms(r["best_p99_ms"]),
+                    "—",
+                    "—",
+                )
+            )
         rows.append(
             (
-                f"longest single Engine.ask call, {size} courses",
+                f"longest single Engine.ask call (blocking), {size} courses",
                 _ms(r["max_ms"]),
                 _ms(r["base_max_ms"]),
                 _ratio(r["max_ms"], r["base_max_ms"]),
             )
         )
+        if "complete_p99_ms" in r:
+            rows.append(
+                (
+                    f"course autocomplete p50 / p99 / max, {size} courses",
+                    " / ".join(_ms(r[k]) for k in ("complete_p50_ms", "complete_p99_ms", "complete_max_ms")),
+                    "—",
+                    "—",
+                )
+            )
         rows.append(
             (f"peak memory, {size} courses (open {r['open_s']:.1f} s)", f"{r['peak_mb']:.0f} MB", "—", "—")
+        )
+    for r in results.get("search", []):
+        sample = "" if r["baseline_queries"] == r["queries"] else f"; baseline on {r['baseline_queries']}"
+        rows.append(
+            (
+                f"course search, {r['query']}, {r['records'] // 1000}k records: right first / p50 / p99 "
+                f"({r['queries']} q{sample})",
+                f"{_p(r['first'])} / {_ms(r['p50_ms'])} / {_ms(r['p99_ms'])}",
+                f"{_p(r['baseline_first'])} / {_ms(r['baseline_p50_ms'])} / {_ms(r['baseline_p99_ms'])}",
+                f"{_ratio(r['first'], r['baseline_first'])} / {_ratio(r['p50_ms'], r['baseline_p50_ms'])} / "
+                f"{_ratio(r['p99_ms'], r['baseline_p99_ms'])}",
+            )
         )
     c = results.get("coldstart")
     if c:
@@ -385,7 +438,7 @@ def machine() -> str:
 
 
 def run_all(quick: bool) -> dict[str, Any]:
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {"load_before": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="cmf-bench-") as tmp:
         tmp_dir = Path(tmp)
         if not quick:
@@ -403,17 +456,23 @@ def run_all(quick: bool) -> dict[str, Any]:
             results["latency"].append(
                 _stage("latency", "--dir", tmp, "--size", str(size), "--n-baseline", str(n_base))
             )
+        print("course search …", file=sys.stderr, flush=True)
+        search_sizes = "1000" if quick else "1000,10000,100000"
+        results["search"] = _stage(
+            "search", "--sizes", search_sizes, "--n-questions", "100" if quick else "500"
+        )["rows"]
         print("cold start …", file=sys.stderr, flush=True)
         results["coldstart"] = cold_start(tmp_dir, 3 if quick else 7)
+    results["load_after"] = os.getloadavg()
     return results
 
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
-def write_readme(table: str) -> None:
-    """Put the table and the machine between the bench markers of /tmp/readme/engine.md."""
-    section = f"{START}\nMachine: {machine()}\n\n{table}\n{END}"
+def write_readme(table: str, load: str = "") -> None:
+    """Put the table and the machine between the bench markers of README_OUT."""
+    section = f"{START}\nMachine: {machine()}{'; ' + load if load else ''}\n\n{table}\n{END}"
     text = README_OUT.read_text(encoding="utf-8") if README_OUT.exists() else ""
     if START in text and END in text:
         text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
@@ -460,6 +519,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, default=1000, help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="1000", help=argparse.SUPPRESS)
     parser.add_argument("--n-questions", type=int, default=400, help=argparse.SUPPRESS)
     parser.add_argument("--n-baseline", type=int, default=100, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -469,6 +529,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.stage == "latency":
         print(json.dumps(stage_latency(args.dir, args.size, args.n_questions, args.n_baseline)))
         return 0
+    if args.stage == "search":
+        from bench import search
+
+        sizes = tuple(int(n) for n in args.sizes.split(","))
+        print(json.dumps({"rows": search.rows(sizes, args.n_questions, args.n_baseline)}))
+        return 0
     if args.stage == "baseline-start":
         print(json.dumps(stage_baseline_start()))
         return 0
@@ -476,11 +542,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return tune()
     results = run_all(args.quick)
     table = build_table(results)
-    print(f"Machine: {machine()}\n")
+    load = (
+        f"load average (1 min) {results['load_before'][0]:.2f} before, {results['load_after'][0]:.2f} after"
+    )
+    print(f"Machine: {machine()}; {load}\n")
     print(table)
     if args.json:
         print(json.dumps(results, default=str))
-    write_readme(table)
+    write_readme(table, load)
     return 0
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from bot.engine.course_query import CourseQuery, parse_course_query
+from bot.engine.course_query import CourseQuery, CourseQueryReader, parse_course_query
 from bot.engine.search import CourseSearch, rebuild_index
 from bot.engine.store import connect
 
@@ -180,3 +182,68 @@ def test_parsed_request_drives_the_search(tmp_path: Path) -> None:
     on_fun = parse("MOOC de Python sur FUN")
     assert on_fun is not None
     assert search.search(**on_fun.search_kwargs()).ids == ["fun-python"]
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "knowledge" / "vocabulary.yaml"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Any:
+    """The shipped vocabulary (knowledge/vocabulary.yaml) as the engine reads it."""
+    return CourseQueryReader(yaml.safe_load(SHIPPED.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # questions about a platform, not requests for its courses
+        "what is futurelearn",
+        "does futurelearn require id verification?",
+        "hey, so what exactly is FutureLearn? is it a uni?",
+        "qu'est-ce que FUN MOOC ?",
+        "est-ce que FutureLearn demande une pièce d'identité ?",
+        "¿qué es MiríadaX?",
+        "¿MiríadaX pide verificar la identidad?",
+        "cos'è EduOpen?",
+        "EduOpen richiede un documento d'identità?",
+        "was ist iMooX?",
+        "verlangt iMooX einen Ausweis?",
+        # programming questions
+        "how do I write a for loop in python",
+        "comment faire une boucle for en python",
+        "cómo hago un bucle for en python",
+        "come si scrive un ciclo for in python",
+        "wie schreibe ich eine for-schleife in python",
+    ],
+)
+def test_platform_and_programming_questions_are_not_course_requests(shipped: Any, text: str) -> None:
+    assert shipped.read(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cursos de estadística", {"topics": ["estadistica"]}),
+        ("Python in French", {"topics": ["python"], "language": "fr"}),
+        ("is there a microcredential in cyber security?", {"type": "microcredential"}),
+        ("des cours de data science en espagnol ?", {"topics": ["data science"], "language": "es"}),
+        ("gibt es einen MOOC über Statistik auf iMooX", {"type": "MOOC", "platform": "iMooX"}),
+        ("python on futurelearn", {"topics": ["python"], "platform": "FutureLearn"}),
+        ("MOOC de Python sur FUN", {"platform": "FUN", "type": "MOOC"}),
+        ("corsi di statistica su EduOpen", {"platform": "EduOpen"}),
+        ("¿qué cursos de python hay en MiríadaX?", {"platform": "MiríadaX", "topics": ["python"]}),
+    ],
+)
+def test_course_requests_with_the_shipped_vocabulary(
+    shipped: Any, text: str, expected: dict[str, Any]
+) -> None:
+    query = shipped.read(text)
+    assert query is not None
+    for name, value in expected.items():
+        assert getattr(query, name) == value
+
+
+def test_a_text_known_to_be_a_course_search_is_read_without_a_request_word(shipped: Any) -> None:
+    assert shipped.read("Fisica quantistica e archeologia") is None
+    query = shipped.read("Fisica quantistica e archeologia", require_request=False)
+    assert query is not None and query.text == "fisica quantistica archeologia"

@@ -101,6 +101,28 @@ def test_a_bad_load_changes_nothing(
     assert read_knowledge(connect(db_path)).data == before.data
 
 
+def test_load_refuses_to_overwrite_unexported_moderator_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.moderation.service import KnowledgeService
+
+    db_path = tmp_path / "kb.sqlite3"
+    assert main(["kb", "load", "--db", str(db_path), "--knowledge", str(KB_MIN)]) == 0
+    service = KnowledgeService(connect(db_path), "cli:test")
+    service.add_phrasing("cmf-study-hours", "en", "how long is the whole thing in hours")
+    edited = read_knowledge(connect(db_path)).data
+    capsys.readouterr()
+
+    assert main(["kb", "load", "--db", str(db_path), "--knowledge", str(KB_MIN)]) == 1
+    assert "1 moderator change(s) made since the last export" in capsys.readouterr().err
+    assert read_knowledge(connect(db_path)).data == edited
+
+    assert main(["kb", "export", str(tmp_path / "out"), "--db", str(db_path)]) == 0
+    assert main(["kb", "load", "--db", str(db_path), "--knowledge", str(KB_MIN)]) == 0
+    assert read_knowledge(connect(db_path)).data != edited
+    assert main(["kb", "load", "--db", str(db_path), "--knowledge", str(KB_MIN), "--force"]) == 0
+
+
 def test_export_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db_path = tmp_path / "kb.sqlite3"
     main(["kb", "load", "--db", str(db_path), "--knowledge", str(KB_MIN)])

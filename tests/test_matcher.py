@@ -8,10 +8,14 @@ import pytest
 
 from bot.engine.matcher import (
     DEFAULT_THRESHOLDS,
+    EPOCH_BUDGET,
+    MAX_EPOCHS,
+    MIN_EPOCHS,
     OUT_OF_SCOPE,
     IntentMatcher,
     Thresholds,
     decide,
+    default_epochs,
     tune_thresholds,
 )
 
@@ -169,6 +173,30 @@ def test_build_rejects_empty_input() -> None:
         IntentMatcher.build([("a", "en", " ?! ")])
     with pytest.raises(ValueError):
         IntentMatcher.build([(OUT_OF_SCOPE, "en", "tell me a joke")])
+
+
+def test_default_epochs_fit_the_budget_within_bounds() -> None:
+    assert default_epochs(1) == default_epochs(3_000) == MAX_EPOCHS  # the bot's knowledge base
+    assert default_epochs(15_100) == MIN_EPOCHS  # CLINC150-sized
+    assert default_epochs(0) == MAX_EPOCHS
+    sizes = range(1, 20_000, 97)
+    epochs = [default_epochs(n) for n in sizes]
+    assert epochs == sorted(epochs, reverse=True)  # more phrasings never train more epochs
+    for n, e in zip(sizes, epochs, strict=True):
+        assert MIN_EPOCHS <= e <= MAX_EPOCHS
+        assert e == MIN_EPOCHS or n * e <= EPOCH_BUDGET
+
+
+def test_build_uses_the_default_epochs_and_rejects_fewer_than_one() -> None:
+    data = rows()
+    n = len({r for r in data if r[2].strip()})
+    implicit, explicit = IntentMatcher.build(data), IntentMatcher.build(data, epochs=default_epochs(n))
+    other = IntentMatcher.build(data, epochs=1)
+    questions = ["how many hours", "ECTS", "qué es el CMF", "tell me a joke"]
+    assert [implicit.rank(q, 5) for q in questions] == [explicit.rank(q, 5) for q in questions]
+    assert [implicit.rank(q, 5) for q in questions] != [other.rank(q, 5) for q in questions]
+    with pytest.raises(ValueError):
+        IntentMatcher.build(data, epochs=0)
 
 
 def test_single_intent_matcher_works() -> None:

@@ -4,8 +4,9 @@ Each row is `{q, intent, lang, split}`; `intent: null` marks an out-of-scope que
 *right* when the engine answers it (status "answer") with the labelled intent; an out-of-scope
 question is *declined* when the engine does not answer it: status "no_match" or "suggestions"
 (a "did you mean" offer is not an answer, and in help channels the bot stays silent on it).
-The thresholds are tuned on the `tune` split only (`python -m bench tune`); the `holdout` split is
-reported separately to show how well that choice carries over.
+The engine runs with its documented default thresholds (tuned on the `tune` split only, `python -m bench
+tune`), never with values chosen here or from the environment; the `holdout` split is reported separately
+to show how well that choice carries over.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
 
 
 def evaluate(engine: Any, rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Scores per split ("tune", "holdout") and for "all": in-scope accuracy, out-of-scope declined."""
+    """Scores per split ("tune", "holdout") and for "all": in-scope accuracy, out-of-scope declined.
+
+    `misses` (under "all") lists only questions of the tune split, so that a failing run never
+    shows the holdout questions' text to whoever tunes the knowledge base.
+    """
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
         reply = engine.ask(str(row["q"]))
@@ -45,13 +50,13 @@ def evaluate(engine: Any, rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[s
                 s["oos"] += 1
                 if reply.status != "answer":
                     s["declined"] += 1
-                elif split == "all":
+                elif split == "all" and row.get("split") == "tune":
                     s["misses"].append((row["q"], None, reply.intent, reply.confidence))
             else:
                 s["in"] += 1
                 if reply.status == "answer" and reply.intent == expected:
                     s["right"] += 1
-                elif split == "all":
+                elif split == "all" and row.get("split") == "tune":
                     got = reply.intent if reply.status == "answer" else reply.status
                     s["misses"].append((row["q"], expected, got, reply.confidence))
     for s in out.values():
@@ -73,11 +78,16 @@ def report(scores: Mapping[str, Mapping[str, Any]]) -> str:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from bot.engine.engine import Engine
+    from bot.engine.engine import DEFAULT_ANSWER_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD, Engine
     from bot.engine.loader import KnowledgeError
 
     try:
-        eng = Engine.open(tmp_path_factory.mktemp("quality") / "db.sqlite3", ROOT)
+        eng = Engine.open(
+            tmp_path_factory.mktemp("quality") / "db.sqlite3",
+            ROOT,
+            answer_threshold=DEFAULT_ANSWER_THRESHOLD,
+            suggest_threshold=DEFAULT_SUGGEST_THRESHOLD,
+        )
     except KnowledgeError as exc:  # pragma: no cover - only while the knowledge is being written
         pytest.skip(f"shipped knowledge does not validate yet: {str(exc)[:200]}")
     yield eng
@@ -97,3 +107,19 @@ def test_quality_set(engine: Any, capsys: pytest.CaptureFixture[str]) -> None:
     misses = "\n".join(f"  {q!r}: expected {e}, got {g} ({c:.2f})" for q, e, g, c in total["misses"][:40])
     assert total["accuracy"] >= TARGET, f"in-scope accuracy {total['accuracy']:.1%}\n{misses}"
     assert total["oos_declined"] >= TARGET, f"out-of-scope declined {total['oos_declined']:.1%}\n{misses}"
+
+
+def test_off_topic_examples_are_declined_and_never_offered(engine: Any) -> None:
+    """The shipped `off-topic` intent (leads_to decline) turns its matches into a plain no_match."""
+    off_topic = [i for i, intent in engine.kb.intents.items() if intent.leads_to.get("type") == "decline"]
+    assert off_topic == ["off-topic"]
+    for text in ("hello there", "tell me a joke", "how to center a div in css"):
+        reply = engine.ask(text)
+        assert (reply.status, reply.intent, reply.reason) == ("no_match", None, "no_match"), text
+        assert "off-topic" not in [s.intent for s in reply.suggestions]
+    assert "off-topic" not in [i for i, _ in engine.rank("tell me a joke", limit=100)]
+    assert "off-topic" not in [s.intent for s in engine.suggest_intents("", "en", limit=25)]
+    assert "off-topic" not in [s.intent for s in engine.suggest_intents("tell me a jo", "en")]
+    assert engine.answer_intent("off-topic", "en").status == "no_match"
+    # An in-scope question is still answered.
+    assert engine.ask("how many hours is a cmf microcredential").intent == "cmf-study-hours"

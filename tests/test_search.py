@@ -190,3 +190,54 @@ def test_rebuild_joins_the_callers_transaction(db: sqlite_utils.Database, search
     assert search.search("", limit=100).total == 0
     db.conn.execute("ROLLBACK")
     assert search.search("", limit=100).total == len(COURSES)
+
+
+def test_autocomplete_title_prefix_then_word_prefix_then_misspelt(search: CourseSearch) -> None:
+    assert search.complete("data min", 5)[0] == ("fl-weka", "Data Mining with Weka")
+    assert [cid for cid, _ in search.complete("python", 5)] == ["fun-python", "eduopen-python"]
+    assert search.complete("introduzione progr", 5)[0][0] == "eduopen-python"  # word prefix, not title start
+    assert search.complete("Computr Netwroks", 5)[0][0] == "ou-networks"  # misspelt: the full search
+    assert len(search.complete("", 3)) == 3
+    assert search.complete("underwater basket weaving", 5) == []
+
+
+def test_broad_query_over_the_bm25_budget_keeps_every_match_and_title_matches_first(
+    search: CourseSearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full = search.search("statistics")
+    monkeypatch.setattr("bot.engine.search.BM25_MAX_WORK", 1)
+    cheap = search.search("statistics")
+    assert set(cheap.ids) == set(full.ids) == {"mx-estadistica", "fun-epidemio"}
+    assert cheap.total == full.total == 2
+    python = search.search("python", language="fr")  # the language filter still applies
+    assert python.ids == ["fun-python"]
+
+
+def test_filters_combine_inside_the_word_search(search: CourseSearch) -> None:
+    assert search.search("statistics", language="en", platform="FUN").ids == ["fun-epidemio"]
+    assert search.search("statistics", language="en", platform="MiriadaX").ids == []
+    assert search.search("security", type="microcredential", platform="FutureLearn").ids == ["fl-cyber"]
+    assert search.search("networks", platform="OpenupEd").ids == ["ou-networks"]
+
+
+def test_engine_reads_course_records_from_sqlite_by_id(tmp_path: Path) -> None:
+    from bot.engine.engine import Engine
+    from bot.engine.store import StoredCourses
+
+    root = Path(__file__).resolve().parent / "fixtures" / "kb_min"
+    engine = Engine.open(tmp_path / "db.sqlite3", root)
+    try:
+        courses = engine.kb.courses
+        assert isinstance(courses, StoredCourses)  # nothing per course held in memory
+        assert len(courses) == 2 and "mx-upm-html5-webapps" in courses and "nope" not in courses
+        assert [
+            c.id
+            for c in courses.many(["mx-upm-html5-webapps", "nope", "fl-ou-online-teaching-adult-learners"])
+        ] == [
+            "mx-upm-html5-webapps",
+            "fl-ou-online-teaching-adult-learners",
+        ]
+        assert engine.course_choices("html", 5)[0][0] == "mx-upm-html5-webapps"
+        assert engine.credential_profile("mx-upm-html5-webapps", "en").status == "answer"
+    finally:
+        engine.close()

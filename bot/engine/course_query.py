@@ -66,7 +66,8 @@ _GENERAL_WORDS = _words(
     ore ora crediti livello livelli prezzo costo durata riconosciuto riconosciuta requisiti regole
     significa quadro certificato
     stunden stunde punkte kreditpunkte niveau stufe preis kosten dauer anerkannt anerkennung anforderungen
-    regeln bedeutet rahmen zertifikat"""
+    regeln bedeutet rahmen zertifikat
+    platform platforms plateforme plataforma piattaforma plattform"""
 )
 """Words of questions about microcredentials in general: never topics of a course search."""
 
@@ -131,11 +132,17 @@ class CourseQueryReader:
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
 
-    def read(self, text: str) -> CourseQuery | None:
+    def read(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
+        """The course request in `text`, or None when it does not ask for courses.
+
+        `require_request=False` returns what a text names (topics, filters) even without evidence of a
+        request, for a text already known to be a course search (the intent matcher said so).
+        """
         words = normalize(text or "").split()
         query = CourseQuery()
-        asks_course = False  # a word for "course", or a platform name
+        asks_course = False  # a word for "course"
         names_type = False  # "microcredential" alone may be a question about microcredentials
+        names_platform = False  # "FutureLearn" alone may be a question about the platform
         known_topic = False
         leftover: list[list[str]] = [[]]  # runs of words not recognised, split at recognised ones
         i = 0
@@ -154,7 +161,7 @@ class CourseQueryReader:
                 names_type = True
                 query.type = query.type or value
             elif kind == "platforms":
-                asks_course = True
+                names_platform = True
                 query.platform = query.platform or value
             elif kind == "languages":
                 query.language = query.language or value
@@ -170,10 +177,14 @@ class CourseQueryReader:
             query.topics.append(word)
             query.groups.append(self.synonyms[key] if key else [word])
         cue = _has_request_cue(words)
-        if names_type and not asks_course:
-            # "microcredentials in cyber security" / "is there a microcredential on …" ask for courses;
-            # "do employers recognise microcredentials?" does not.
-            asks_course = known_topic or cue or bool(query.language)
+        if not require_request:
+            return query
+        if (names_type or names_platform) and not asks_course:
+            # "microcredentials in cyber security" / "is there a microcredential on …" / "Python on
+            # FutureLearn" ask for courses; "do employers recognise microcredentials?", "what is
+            # FutureLearn?" and "does FutureLearn require an ID?" do not.
+            both = names_type and names_platform and bool(query.topics)  # "MOOC de Python sur FUN"
+            asks_course = known_topic or cue or bool(query.language) or both
             if not asks_course:
                 return None
         is_question = any(w in _QUESTION_WORDS for w in words)
@@ -223,5 +234,11 @@ _REQUEST_CUES = _words(
 
 
 def parse_course_query(text: str, vocabulary: Mapping[str, Any]) -> CourseQuery | None:
-    """The course request in `text`, or None when `text` does not ask for courses."""
+    """The course request in `text`, or None when `text` does not ask for courses.
+
+    A request needs evidence of asking for courses: a word for "course" ("cours", "Kurs", "MOOC"), or a
+    platform or course type together with a known topic, a language or a request word ("list", "any",
+    "gibt es"), or a short "<topic> in <language>". A question about a platform or about
+    microcredentials in general, or a programming question, is not a request.
+    """
     return CourseQueryReader(vocabulary).read(text)

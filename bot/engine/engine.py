@@ -9,8 +9,10 @@ in another process (the bot, the CLI) is used on the next question, without a re
 Routing of a free-text question (`ask`):
 1. empty → `no_match` (reason `empty`); longer than `MAX_QUESTION_CHARS` → `no_match` (`too_long`);
 2. language: the `lang` argument, else detected from the question, else English;
-3. a course request (read by `parse_course_query`) → course search;
-4. the intents are ranked; the best one's probability decides: ≥ the answer threshold → the answer
+3. the intents are ranked, with the off-topic examples (intents that lead to `decline`, trained as the
+   matcher's out-of-scope class): when those rank first → `no_match`, the normal fallback;
+4. a course request (read by `parse_course_query`) → course search;
+5. otherwise the best one's probability decides: ≥ the answer threshold → the answer
    its `leads_to` names (entry, checklist, course search, compliance check, credential profile);
    between the suggest and answer thresholds → `suggestions` (up to 3 intents, "did you mean");
    below → `no_match` with the moderator fallback.
@@ -35,10 +37,13 @@ from bot.engine.normalize import normalize
 MAX_QUESTION_CHARS = 500
 """Longer questions are declined (reason `too_long`) before any matching."""
 
-DEFAULT_ANSWER_THRESHOLD = 0.45
-"""Answer when the best intent's probability reaches this. Chosen on the quality set's tune split as the value
-that maximises the lower of in-scope accuracy and out-of-scope declines (`python -m bench tune`)."""
-DEFAULT_SUGGEST_THRESHOLD = 0.2
+DEFAULT_ANSWER_THRESHOLD = 0.2
+"""Answer when the best intent's probability reaches this. Chosen on the quality set's tune split only
+(`python -m bench tune`): in-scope accuracy and out-of-scope declines stay at 92.6 % / 91.9 % for every
+answer threshold from 0.10 to 0.20 (0.25 gives 91.0 % / 91.9 %) and `tune_thresholds` gives 0.12, so the top
+of that plateau is taken: off-topic questions that no off-topic example covers still need this much evidence
+to be answered."""
+DEFAULT_SUGGEST_THRESHOLD = 0.1
 """Offer "did you mean" suggestions from this probability up to the answer threshold."""
 ANSWER_THRESHOLD_ENV = "CMF_BOT_ANSWER_THRESHOLD"
 SUGGEST_THRESHOLD_ENV = "CMF_BOT_SUGGEST_THRESHOLD"
@@ -95,10 +100,21 @@ def resolve_thresholds(answer: float | None = None, suggest: float | None = None
     return a, s
 
 
+def declines(intent: Intent | None) -> bool:
+    """True for an intent of off-topic examples (`leads_to: {type: decline}`)."""
+    return intent is not None and intent.leads_to.get("type") == "decline"
+
+
 def intent_rows(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
-    """The (intent id, language, text) training rows: every phrasing of every intent."""
+    """The (intent id, language, text) training rows: every phrasing of every intent.
+
+    Phrasings of intents that lead to `decline` (off-topic examples) all train the matcher's reserved
+    out-of-scope class.
+    """
+    from bot.engine.matcher import OUT_OF_SCOPE
+
     return [
-        (intent.id, lang, text)
+        (OUT_OF_SCOPE if declines(intent) else intent.id, lang, text)
         for intent in kb.intents.values()
         for lang, texts in intent.phrasings.items()
         for text in texts
@@ -155,10 +171,11 @@ class Engine:
     # -- loading --------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        from bot.engine.store import generation, read_knowledge
+        from bot.engine.store import StoredCourses, generation, read_knowledge
 
         gen = generation(self.db)
-        kb = read_knowledge(self.db)
+        kb = read_knowledge(self.db, courses=False)
+        kb.courses = StoredCourses(self.db)  # type: ignore[assignment]  # records read by id when used
         self._install(kb)
         self._generation = gen
 
@@ -174,14 +191,16 @@ class Engine:
         self._titles: dict[str, dict[str, str]] = {i: self._intent_titles(kb.intents[i]) for i in kb.intents}
         # autocomplete: (normalised text, intent id, language) for titles and phrasings
         self._complete: list[tuple[str, str, str]] = []
-        for intent_id, titles in self._titles.items():
-            for lang, title in titles.items():
+        self._answerable = [i for i in kb.intents if not declines(kb.intents[i])]
+        for intent_id in self._answerable:
+            for lang, title in self._titles[intent_id].items():
                 self._complete.append((normalize(title), intent_id, lang))
         for intent_id, lang, text in rows:
-            self._complete.append((normalize(text), intent_id, lang))
-        self._course_titles: list[tuple[str, str]] = [(c.id, c.title) for c in kb.courses.values()]
+            if intent_id in kb.intents:  # not the off-topic examples
+                self._complete.append((normalize(text), intent_id, lang))
         self._search = None
         self._reader: Any = None
+        self._course_query("")  # compile the course-query vocabulary now, not in the first question
 
     def refresh(self) -> bool:
         """Reload if another connection changed the knowledge base; True when it did."""
@@ -262,8 +281,10 @@ class Engine:
             lang = lang or self.detect_language(text[:MAX_QUESTION_CHARS])
             return self.answers.fallback(question, lang, "too_long", max=MAX_QUESTION_CHARS, length=len(text))
         lang = lang or self.detect_language(text)
-        ranked = self.rank(text, limit=10)
+        ranked, off_topic = self._rank_all(text)
         best_id, best = ranked[0] if ranked else (None, 0.0)
+        if off_topic:  # an off-topic example matches best: decline, whatever else the question names
+            return self.answers.fallback(question, lang, "no_match", confidence=best)
         leads = self._leads(best_id)
 
         # A compliance question states course facts ("80 hours at EQF 6 with a proctored exam"):
@@ -294,6 +315,16 @@ class Engine:
         if best < self.answer_threshold:
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         return self._lead_to(best_id, leads, lang, question, best, text)
+
+    def _rank_all(self, text: str, limit: int = 10) -> tuple[list[tuple[str, float]], bool]:
+        """The best intents, and whether the off-topic examples (out-of-scope class) rank above them."""
+        if self.matcher is None:
+            return [], False
+        from bot.engine.matcher import OUT_OF_SCOPE
+
+        ranked = self.matcher.rank(text, limit=limit + 1, out_of_scope=True)
+        off_topic = bool(ranked) and ranked[0][0] == OUT_OF_SCOPE
+        return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], off_topic
 
     def _leads(self, intent_id: str | None) -> dict[str, Any]:
         intent = self.kb.intents.get(intent_id or "")
@@ -339,6 +370,8 @@ class Engine:
             return self._compliance_how_to(lang, question, intent_id, confidence)
         if kind == "credential_profile":
             return self._credential_reply(text, lang, question, intent_id, confidence)
+        if kind == "decline":
+            return self.answers.fallback(question, lang, "no_match", confidence=confidence)
         return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
 
     # -- courses --------------------------------------------------------------------------------
@@ -350,15 +383,16 @@ class Engine:
             self._search = CourseSearch(self.db)
         return self._search
 
-    def _course_query(self, text: str) -> Any:
-        """The course request in `text` (a `CourseQuery`), or None."""
+    def _course_query(self, text: str, *, require_request: bool = True) -> Any:
+        """The course request in `text` (a `CourseQuery`), or None. `require_request=False`: what the
+        text names even without a word asking for courses (the matcher already routed it to the search)."""
         if not self.kb.vocabulary:
             return None
         if self._reader is None:
             from bot.engine.course_query import CourseQueryReader
 
             self._reader = CourseQueryReader(self.kb.vocabulary)
-        return self._reader.read(text)
+        return self._reader.read(text, require_request=require_request)
 
     def _run_search(
         self,
@@ -370,8 +404,15 @@ class Engine:
     ) -> tuple[list[Course], int]:
         clean = {k: v for k, v in filters.items() if v not in (None, "")}
         result = self._searcher().search(text, limit=limit, offset=offset, **clean)
-        courses = [self.kb.courses[cid] for cid in _hit_ids(result) if cid in self.kb.courses]
+        courses = self._courses(_hit_ids(result))
         return courses, int(getattr(result, "total", len(courses)))
+
+    def _courses(self, course_ids: list[str]) -> list[Course]:
+        """The records of `course_ids` that exist, in that order (one query when read from SQLite)."""
+        many = getattr(self.kb.courses, "many", None)
+        if many is not None:
+            return list(many(course_ids))
+        return [self.kb.courses[cid] for cid in course_ids if cid in self.kb.courses]
 
     def _course_reply(
         self,
@@ -383,6 +424,9 @@ class Engine:
         limit: int = 10,
     ) -> Reply:
         """Search for what a question asks (the intent's `filters`, then what the parser read)."""
+        named = query is None and bool(question.strip())
+        if named:  # routed here by the matcher, not the parser: search what the question names
+            query = self._course_query(" ".join(question.split()), require_request=False)
         filters: dict[str, Any] = {}
         if intent_id:
             filters.update(self._leads(intent_id).get("filters") or {})
@@ -392,6 +436,10 @@ class Engine:
             text = kwargs.pop("text", "") or ""
             filters.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
         courses, total = self._run_search(text, limit=limit, **filters)
+        if named and not courses:  # it names no course ("what do you have?"): list them, as before
+            filters.pop("any_of", None)
+            text = ""
+            courses, total = self._run_search(text, limit=limit, **filters)
         shown = {k: v for k, v in filters.items() if k != "any_of"}
         return self.answers.courses(
             courses,
@@ -433,14 +481,12 @@ class Engine:
             )
 
     def course_choices(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
-        """Autocomplete for credentials: (course id, title) pairs."""
+        """Autocomplete for credentials: (course id, title) pairs, from index lookups in SQLite
+        (titles starting with the text, then word prefixes, then the misspelling-tolerant search)."""
         limit = max(1, min(limit, 25))
         with self._lock:
             self.refresh()
-            if not normalize(text):
-                return self._course_titles[:limit]
-            courses, _ = self._run_search(text, limit=limit)
-            return [(c.id, c.title) for c in courses]
+            return self._searcher().complete(text, limit)
 
     def credential_profile(self, course_id: str, lang: str) -> Reply:
         """What a credential certifies, in terms of the EU standard elements."""
@@ -553,7 +599,7 @@ class Engine:
             lang = _lang(lang)
             typed = normalize(text)
             if not typed:
-                ids = list(self.kb.intents)[:limit]
+                ids = self._answerable[:limit]
                 return [Suggestion(i, self.intent_title(i, lang)) for i in ids]
             best: dict[str, float] = {}
             for norm_text, intent_id, text_lang in self._complete:
@@ -594,7 +640,7 @@ class Engine:
 # (plain ints, floats, strings, lists and dicts: no code runs on load), and used only when its key
 # (a hash of the training rows, the matcher's source and the Python version) matches.
 
-_CACHE_MAGIC = "cmf-bot-matcher-1"
+_CACHE_MAGIC = "cmf-bot-matcher-2"
 
 
 def _cache_path(db: Any) -> Path | None:
@@ -619,7 +665,7 @@ def _cache_key(rows: list[tuple[str, str, str]], matcher_module: Any) -> str:
 
 
 def _cached_matcher(db: Any, rows: list[tuple[str, str, str]], cls: Any) -> Any:
-    """`cls.build(rows)`, or the same matcher read back from the cache file."""
+    """`cls.build(rows)`, or the same matcher read back from the cache file (`state()` / `from_state()`)."""
     import marshal
     import sys
 
@@ -630,48 +676,18 @@ def _cached_matcher(db: Any, rows: list[tuple[str, str, str]], cls: Any) -> Any:
         try:
             magic, stored_key, state = marshal.loads(path.read_bytes())
             if magic == _CACHE_MAGIC and stored_key == key:
-                return _matcher_from_state(module, state)
+                return cls.from_state(state)
         except Exception:  # stale or damaged cache: rebuild
             pass
     matcher = cls.build(rows)
     if path is not None:
         try:
-            data = marshal.dumps((_CACHE_MAGIC, key, _matcher_state(matcher)))
+            data = marshal.dumps((_CACHE_MAGIC, key, matcher.state()))
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             tmp.write_bytes(data)
             os.replace(tmp, path)
         except Exception:  # read-only directory or an unexpected matcher shape: no cache
             pass
-    return matcher
-
-
-def _matcher_state(m: Any) -> tuple[Any, ...]:
-    v = m._vectorizer
-    langs = {k: dict(c) for k, c in m._phrasing_langs.items()}
-    return (
-        tuple(v.char_range),
-        v.word_ngrams,
-        v.min_df,
-        v.index,
-        v.idf,
-        m._intents,
-        m._weights,
-        m._bias,
-        langs,
-        m._score_scale,
-    )
-
-
-def _matcher_from_state(module: Any, state: tuple[Any, ...]) -> Any:
-    from collections import Counter
-
-    char_range, word_ngrams, min_df, index, idf, intents, weights, bias, langs, scale = state
-    vectorizer = module.Vectorizer(char_range=tuple(char_range), word_ngrams=word_ngrams, min_df=min_df)
-    vectorizer.index, vectorizer.idf = index, idf
-    matcher = module.IntentMatcher(
-        vectorizer, intents, weights, bias, {k: Counter(c) for k, c in langs.items()}
-    )
-    matcher._score_scale = scale
     return matcher
 
 

@@ -33,6 +33,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     load.add_argument("--db", metavar="PATH", help=db_help)
     load.add_argument("--knowledge", metavar="DIR", help=knowledge_help)
+    load.add_argument(
+        "--force", action="store_true", help="load even if moderators' changes have not been exported yet"
+    )
     load.set_defaults(handler=_load)
 
     export = commands.add_parser(
@@ -81,7 +84,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     from bot.engine.loader import KnowledgeError, load_knowledge
     from bot.engine.paths import database_path, knowledge_root
-    from bot.engine.store import connect, replace_knowledge
+    from bot.engine.store import connect, mark_exported, pending_revisions, replace_knowledge
 
     root = knowledge_root(args.knowledge)
     try:
@@ -90,7 +93,17 @@ def _load(args: argparse.Namespace) -> int:
         _print_errors(exc.errors, sys.stdout, "; nothing was loaded")
         return 1
     path = database_path(args.db)
-    summary = replace_knowledge(connect(path), kb)
+    db = connect(path)
+    pending = pending_revisions(db)
+    if pending and not args.force:
+        print(
+            f"error: {path} holds {pending} moderator change(s) made since the last export; loading would "
+            "replace them. Run `cmf-bot kb export DIR` and commit the files first, or pass --force.",
+            file=sys.stderr,
+        )
+        return 1
+    summary = replace_knowledge(db, kb)
+    mark_exported(db)
     print(f"loaded {summary.describe()}")
     print(f"database: {path}")
     return 0
@@ -102,7 +115,7 @@ def _export(args: argparse.Namespace) -> int:
     from bot.engine.dump import export_knowledge
     from bot.engine.loader import KnowledgeError
     from bot.engine.paths import database_path
-    from bot.engine.store import ensure_database
+    from bot.engine.store import ensure_database, mark_exported
 
     path = database_path(args.db)
     try:
@@ -116,5 +129,6 @@ def _export(args: argparse.Namespace) -> int:
         print(f"error: {out} is not a directory", file=sys.stderr)
         return 2
     written = export_knowledge(db, out)
+    mark_exported(db)
     print(f"wrote {len(written)} files to {out}")
     return 0

@@ -36,8 +36,8 @@ from rapidfuzz import fuzz, process
 
 from bot.engine.normalize import normalize
 
-BM25_WEIGHTS = (10.0, 6.0, 2.0, 1.0)
-"""bm25 column weights: title, subjects, institution, platform/type."""
+BM25_WEIGHTS = (10.0, 6.0, 2.0, 1.0, 0.0)
+"""bm25 column weights: title, subjects, institution, platform/type, facets (language tokens)."""
 
 CANDIDATES = 40
 """Candidates taken from each of the word and trigram queries before re-ranking."""
@@ -61,6 +61,19 @@ WORD_WEIGHT = 0.55
 TERM_MIN_SIMILARITY = 80.0
 """A misspelt query word is replaced by indexed words at least this similar (ratio, 0-100)."""
 
+BM25_MAX_WORK = 2500
+"""bm25 scores every matching row, at about 1-2 µs per row and query phrase. A word query whose
+matching rows × phrases exceed this (a broad topic in a large catalogue) takes its candidates in
+catalogue order instead, courses with the words in their title first, and leaves the ordering to the
+title re-rank. This bounds a query's time whatever the catalogue's size."""
+
+TITLE_SEARCH_MIN_CHARS = 10
+"""The character-trigram title search runs for a query of two or more words, or one this long, when
+some of its words are in no title, subject or institution (a typo): known words are found by FTS5."""
+
+COMPLETE_PREFIX_CHARS = 3
+"""Autocomplete reads the last word typed as a prefix from this many characters on."""
+
 _INDEX_TABLES = (
     "course_trigram_df",
     "course_trigrams_vocab",
@@ -81,13 +94,16 @@ CREATE TABLE course_index (
     ects REAL,
     eqf_level INTEGER
 );
+CREATE INDEX course_index_title ON course_index (title_norm, rowid);
+CREATE INDEX course_index_type ON course_index (type_key, title_norm);
+CREATE INDEX course_index_platform ON course_index (platform_key, title_norm);
 CREATE TABLE course_index_langs (
     lang TEXT NOT NULL,
     doc INTEGER NOT NULL,
     PRIMARY KEY (lang, doc)
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE course_fts USING fts5(
-    title, subjects, institution, extra,
+    title, subjects, institution, extra, facets,
     content='', tokenize='porter unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE course_trigrams USING fts5(title, content='', tokenize='trigram', detail='none');
@@ -162,9 +178,13 @@ def _fill(conn: sqlite3.Connection) -> None:
                 _integer(data.get("eqf_level")),
             )
         )
-        for lang in sorted({str(code).lower() for code in json.loads(languages_json or "[]")}):
-            lang_rows.append((lang, doc))
-        fts_rows.append((doc, title, " ; ".join(subjects), institution, f"{platform} ; {type_}"))
+        langs = sorted({str(code).lower() for code in json.loads(languages_json or "[]")})
+        lang_rows += [(lang, doc) for lang in langs]
+        facets = [_lang_token(lang) for lang in langs] + [_facet_token("t", type_)]
+        platform_words = normalize(platform).split()  # a platform filter matches the start of the name
+        facets += [_facet_token("p", " ".join(platform_words[:n])) for n in range(1, len(platform_words) + 1)]
+        facets = " ".join(token for token in facets if token)
+        fts_rows.append((doc, title, " ; ".join(subjects), institution, f"{platform} ; {type_}", facets))
         tri_rows.append((doc, title_norm))
         words = f"{title_norm} {normalize(' '.join(subjects))} {normalize(institution)}".split()
         for term in set(words):
@@ -172,7 +192,9 @@ def _fill(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?)", index_rows)
     conn.executemany("INSERT INTO course_index_langs VALUES (?, ?)", lang_rows)
     conn.executemany(
-        "INSERT INTO course_fts (rowid, title, subjects, institution, extra) VALUES (?, ?, ?, ?, ?)", fts_rows
+        "INSERT INTO course_fts (rowid, title, subjects, institution, extra, facets) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        fts_rows,
     )
     conn.executemany("INSERT INTO course_trigrams (rowid, title) VALUES (?, ?)", tri_rows)
     terms = sorted(df.items())
@@ -229,6 +251,21 @@ class CourseSearch:
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must be >= 0")
         where, params = _filters(language, platform, type, min_ects, max_ects, eqf_level)
+        # word queries filter language, platform and type inside FTS5 (facet tokens), the rest in SQL
+        lang_token, platform_token, type_token = (
+            _lang_token(language or ""),
+            _facet_token("p", platform or ""),
+            _facet_token("t", type or ""),
+        )
+        facet = " AND ".join(t for t in (lang_token, platform_token, type_token) if t)
+        fts_where, fts_params = _filters(
+            None if lang_token else language,
+            None if platform_token else platform,
+            None if type_token else type,
+            min_ects,
+            max_ects,
+            eqf_level,
+        )
         query = normalize(text or "")
         if any_of is not None:
             groups = [[normalize(t) for t in g if normalize(t)] for g in any_of]
@@ -237,20 +274,97 @@ class CourseSearch:
             groups = [[word] for word in query.split()]
         if not groups and not query:
             return self._list(where, params, limit, offset)
+        groups, unknown = self._indexed(groups)
         pool = max(CANDIDATES, 2 * (offset + limit))
-        titles = self._title_candidates(query, where, params, pool) if len(query) >= 5 else {}
+        # titles by characters only for a typo (or glued words) in a long enough query: FTS5 finds
+        # known words, and `_expand` corrects a single misspelt word
+        long_enough = len(query.split()) >= 2 or len(query) >= TITLE_SEARCH_MIN_CHARS
+        titles = self._title_candidates(query, where, params, pool) if unknown and long_enough else {}
         strong_title = any(sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
-        words, total = self._word_candidates(groups, where, params, pool, relax=not strong_title)
+        words, total = self._word_candidates(
+            groups, fts_where, fts_params, pool, relax=not strong_title, facet=facet
+        )
         ranked = self._rank(query, words, titles)
         total = max(total, len(ranked))
         return SearchResult(ranked[offset : offset + limit], total)
 
+    def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Autocomplete: (course id, title) for what has been typed so far, best first.
+
+        Titles starting with the text (an index range), then courses containing its words with the
+        last one as a prefix (FTS5 `"word"*`), then `search` (misspelt titles and words). Empty text
+        gives the first courses by title. Each step is an index lookup, whatever the catalogue's size.
+        """
+        if limit <= 0:
+            return []
+        typed = normalize(text or "")
+        if not typed:
+            return self._titles(self._list("", [], limit, 0).ids)
+        found: list[str] = [
+            course_id
+            for (course_id,) in self.conn.execute(
+                "SELECT course_id FROM course_index WHERE title_norm >= ? AND title_norm < ? "
+                "ORDER BY title_norm, rowid LIMIT ?",
+                [typed, typed + "\U0010ffff", limit],
+            )
+        ]
+        words = [_quote(w) for w in typed.split()]
+        if len(found) < limit:
+            if len(typed.split()[-1]) >= COMPLETE_PREFIX_CHARS:
+                words[-1] += "*"
+            match = " AND ".join(words)
+            for expression in (f"{{title}} : ({match})", match):
+                sql = "SELECT rowid FROM course_fts WHERE course_fts MATCH ? ORDER BY rowid LIMIT ?"
+                docs = [doc for (doc,) in self.conn.execute(sql, [expression, limit])]
+                found += [cid for cid in self._course_ids(docs) if cid not in found]
+        if len(found) < limit:
+            found += [cid for cid in self.search(text, limit=limit).ids if cid not in found]
+        return self._titles(found[:limit])
+
+    def _course_ids(self, docs: list[int]) -> list[str]:
+        """Course ids of index rows `docs`, in that order."""
+        if not docs:
+            return []
+        marks = ",".join("?" * len(docs))
+        rows = self.conn.execute(f"SELECT rowid, course_id FROM course_index WHERE rowid IN ({marks})", docs)
+        ids = dict(rows.fetchall())
+        return [ids[doc] for doc in docs if doc in ids]
+
+    def _titles(self, course_ids: list[str]) -> list[tuple[str, str]]:
+        """(id, title as written) for `course_ids`, in that order."""
+        if not course_ids:
+            return []
+        marks = ",".join("?" * len(course_ids))
+        rows = self.conn.execute(f"SELECT id, title FROM courses WHERE id IN ({marks})", course_ids)
+        titles = dict(rows.fetchall())
+        return [(cid, titles[cid]) for cid in course_ids if cid in titles]
+
     # -- candidates -------------------------------------------------------------------------
 
+    def _indexed(self, groups: list[list[str]]) -> tuple[list[list[str]], bool]:
+        """Each group reduced to its first entry and the entries whose words are all indexed (an
+        alternative found in no course only costs time; a group with no indexed entry stays whole),
+        and whether some group has no indexed entry (a typo, glued words)."""
+        words = sorted({w for group in groups for alt in group for w in alt.split()})
+        if not words:
+            return groups, False
+        marks = ",".join("?" * len(words))
+        rows = self.conn.execute(f"SELECT term FROM course_terms WHERE term IN ({marks})", words)
+        known = {term for (term,) in rows}
+        out = []
+        for group in groups:
+            live = [alt for alt in group if known.issuperset(alt.split())]
+            out.append([group[0], *(alt for alt in live if alt != group[0])] if live else group)
+        unknown = any(not any(known.issuperset(alt.split()) for alt in group) for group in groups)
+        return out, unknown
+
     def _list(self, where: str, params: list[Any], limit: int, offset: int) -> SearchResult:
-        total = self.conn.execute(f"SELECT count(*) FROM course_index c WHERE 1 {where}", params).fetchone()[
-            0
-        ]
+        sql = (
+            f"SELECT count(*) FROM course_index c WHERE 1 {where}"
+            if where
+            else "SELECT count(*) FROM course_index"
+        )
+        total = self.conn.execute(sql, params).fetchone()[0]
         rows = self.conn.execute(
             f"SELECT course_id FROM course_index c WHERE 1 {where} "
             "ORDER BY title_norm, rowid LIMIT ? OFFSET ?",
@@ -259,7 +373,14 @@ class CourseSearch:
         return SearchResult([(course_id, 1.0) for (course_id,) in rows], total)
 
     def _word_candidates(
-        self, groups: list[list[str]], where: str, params: list[Any], pool: int, *, relax: bool
+        self,
+        groups: list[list[str]],
+        where: str,
+        params: list[Any],
+        pool: int,
+        *,
+        relax: bool,
+        facet: str = "",
     ) -> tuple[dict[int, float], int]:
         """{doc: relevance 0-1} from FTS5, and how many courses match the words.
 
@@ -271,16 +392,14 @@ class CourseSearch:
         if not groups:
             return {}, 0
         match_and = " AND ".join(_fts_group(g) for g in groups)
-        found = self._fts(match_and, where, params, pool)
+        found, total = self._fts(match_and, where, params, pool, facet)
         if found:
-            total = self._fts_count(match_and, where, params) if len(found) >= pool else len(found)
             return _relevance(found, 0.5, 1.0), total
         live = [g for g in groups if self._matches(_fts_group(g))]
         if live and len(live) < len(groups):
             match_and = " AND ".join(_fts_group(g) for g in live)
-            found = self._fts(match_and, where, params, pool)
+            found, total = self._fts(match_and, where, params, pool, facet)
             if found:
-                total = self._fts_count(match_and, where, params) if len(found) >= pool else len(found)
                 return _relevance(found, 0.5 * len(live) / len(groups), 0.9 * len(live) / len(groups)), total
         if not relax or len(live) < 2:
             return {}, 0
@@ -288,14 +407,16 @@ class CourseSearch:
         if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
             for skip in range(len(live)):
                 match = " AND ".join(_fts_group(g) for i, g in enumerate(live) if i != skip)
-                for doc, rel in _relevance(self._fts(match, where, params, pool), 0.25, 0.45).items():
+                for doc, rel in _relevance(
+                    self._fts(match, where, params, pool, facet)[0], 0.25, 0.45
+                ).items():
                     result[doc] = max(rel, result.get(doc, 0.0))
             if result:
                 return result, len(result)
         common = self._frequent(live)
         rare = [g for g in live if not common.intersection(g)] or live
         match_or = " OR ".join(_fts_group(g) for g in rare)
-        return _relevance(self._fts(match_or, where, params, pool), 0.0, 0.4), len(result)
+        return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), len(result)
 
     def _matches(self, match: str) -> bool:
         return (
@@ -303,20 +424,41 @@ class CourseSearch:
             is not None
         )
 
-    def _fts(self, match: str, where: str, params: list[Any], pool: int) -> list[tuple[int, float]]:
-        sql = (
-            f"SELECT f.rowid, bm25(course_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS r "
-            f"FROM course_fts f JOIN course_index c ON c.rowid = f.rowid "
-            f"WHERE course_fts MATCH ? {where} ORDER BY r, f.rowid LIMIT ?"
-        )
-        return self.conn.execute(sql, [match, *params, pool]).fetchall()
-
-    def _fts_count(self, match: str, where: str, params: list[Any]) -> int:
-        sql = (
-            "SELECT count(*) FROM course_fts f JOIN course_index c ON c.rowid = f.rowid "
+    def _fts(
+        self, match: str, where: str, params: list[Any], pool: int, facet: str = ""
+    ) -> tuple[list[tuple[int, float]], int]:
+        """Up to `pool` (doc, rank) rows matching `match` and the filters, best first (rank: lower is
+        better, as bm25), and how many courses match. Counting is cheap (no scoring); bm25 ranks the
+        rows within BM25_MAX_WORK (rows × phrases), else title matches come first, in catalogue order.
+        `facet` (facet tokens AND-ed) must match too: FTS5 intersects lists, cheaper than an SQL filter.
+        """
+        in_title = f"{{title}} : ({match})"
+        if facet:
+            match, in_title = (f"({m}) AND facets : ({facet})" for m in (match, in_title))
+        join = (
+            "FROM course_fts f CROSS JOIN course_index c ON c.rowid = f.rowid "
             f"WHERE course_fts MATCH ? {where}"
         )
-        return self.conn.execute(sql, [match, *params]).fetchone()[0]
+        if where:
+            total = self.conn.execute(f"SELECT count(*) {join}", [match, *params]).fetchone()[0]
+        else:
+            total = self.conn.execute(
+                "SELECT count(*) FROM course_fts WHERE course_fts MATCH ?", [match]
+            ).fetchone()[0]
+        if not total:
+            return [], 0
+        if total * max(1, match.count('"') // 2) <= BM25_MAX_WORK:
+            weights = ", ".join(map(str, BM25_WEIGHTS))
+            sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} ORDER BY r, f.rowid LIMIT ?"
+            return self.conn.execute(sql, [match, *params, pool]).fetchall(), total
+        rows: list[tuple[int, float]] = []
+        for rank, expression in ((-2.0, in_title), (-1.0, match)):
+            sql = f"SELECT f.rowid {join} ORDER BY f.rowid LIMIT ?"
+            seen = {doc for doc, _ in rows}
+            for (doc,) in self.conn.execute(sql, [expression, *params, pool]):
+                if doc not in seen and len(rows) < pool:
+                    rows.append((doc, rank))
+        return rows, total
 
     def _frequent(self, groups: list[list[str]]) -> set[str]:
         """Words of `groups` found in more than 5% of the courses (dropped from OR queries)."""
@@ -437,6 +579,18 @@ def _filters(
         clauses.append("c.eqf_level = ?")
         params.append(int(eqf_level))
     return "".join(f" AND {clause}" for clause in clauses), params
+
+
+def _lang_token(code: str) -> str:
+    """The facet token of a language code ("es" -> "zzeszz"; porter stemming leaves it alone), or ""."""
+    code = code.strip().lower()
+    return f"zz{code}zz" if code.isascii() and code.isalpha() and 2 <= len(code) <= 3 else ""
+
+
+def _facet_token(kind: str, value: str) -> str:
+    """The facet token of a platform (kind "p") or type ("t"): "FUN MOOC" -> "zzpfunmooczz", or ""."""
+    key = "".join(ch for ch in normalize(value) if ch.isascii() and ch.isalnum())
+    return f"zz{kind}{key}zz" if key else ""
 
 
 def _fts_group(group: list[str]) -> str:

@@ -12,7 +12,7 @@ import importlib
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.engine.model import KnowledgeBase, SourceFile
+from bot.engine.model import Course, KnowledgeBase, SourceFile
 
 SCHEMA_VERSION = 1
 
@@ -75,6 +75,8 @@ CREATE TABLE IF NOT EXISTS courses (
     updated_at TEXT,
     updated_by TEXT
 );
+-- catalogue order (export, the list of course ids) without sorting the whole table
+CREATE INDEX IF NOT EXISTS courses_order ON courses (file, position, id);
 CREATE TABLE IF NOT EXISTS strings (
     key TEXT PRIMARY KEY,
     file TEXT NOT NULL,
@@ -419,8 +421,12 @@ def _rebuild_search_index(db: sqlite_utils.Database) -> None:
         rebuild(db)
 
 
-def read_knowledge(db: sqlite_utils.Database) -> KnowledgeBase:
-    """The knowledge base as stored (after a load and any edits), files in their export order."""
+def read_knowledge(db: sqlite_utils.Database, *, courses: bool = True) -> KnowledgeBase:
+    """The knowledge base as stored (after a load and any edits), files in their export order.
+
+    `courses=False` leaves the catalogue out (`kb.courses` empty, catalogue files without ids): the
+    engine reads course records by id through `StoredCourses` instead of holding them all.
+    """
     from bot.engine.loader import INTENTS_FILE, build_knowledge
 
     conn = db.conn
@@ -442,6 +448,8 @@ def read_knowledge(db: sqlite_utils.Database) -> KnowledgeBase:
         "intents": f"SELECT id, '{INTENTS_FILE}', data FROM intents ORDER BY position, id",
         "vocabulary": "SELECT file, file, data FROM vocabulary ORDER BY file",
     }
+    if not courses:
+        del queries["courses"]
     for kind, query in queries.items():
         for oid, path, raw in conn.execute(query):
             source = files.get(path)
@@ -458,6 +466,46 @@ def read_knowledge(db: sqlite_utils.Database) -> KnowledgeBase:
     return build_knowledge(list(files.values()), data)
 
 
+class StoredCourses(Mapping[str, Course]):
+    """The catalogue as a read-only mapping over the `courses` table: a record is read (and typed) from
+    SQLite when it is used, so the engine holds no course in memory, whatever the catalogue's size."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.conn = db.conn
+
+    def __getitem__(self, course_id: str) -> Course:
+        from bot.engine.loader import course_from_data
+
+        row = self.conn.execute("SELECT data, file FROM courses WHERE id = ?", (course_id,)).fetchone()
+        if row is None:
+            raise KeyError(course_id)
+        return course_from_data(json.loads(row[0]), row[1])
+
+    def __contains__(self, course_id: object) -> bool:
+        if not isinstance(course_id, str):
+            return False
+        return self.conn.execute("SELECT 1 FROM courses WHERE id = ?", (course_id,)).fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        rows = self.conn.execute("SELECT id FROM courses ORDER BY file, position, id").fetchall()
+        return iter([course_id for (course_id,) in rows])
+
+    def __len__(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM courses").fetchone()[0])
+
+    def many(self, course_ids: Sequence[str]) -> list[Course]:
+        """The records of `course_ids` that exist, in that order (one query)."""
+        from bot.engine.loader import course_from_data
+
+        ids = list(dict.fromkeys(course_ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT id, data, file FROM courses WHERE id IN ({marks})", ids)
+        found = {cid: course_from_data(json.loads(data), file) for cid, data, file in rows}
+        return [found[cid] for cid in ids if cid in found]
+
+
 def ensure_database(db_path: str | Path, root: str | Path | None = None) -> sqlite_utils.Database:
     """Open the database, loading the bundled knowledge the first time ("built on first use").
 
@@ -470,3 +518,15 @@ def ensure_database(db_path: str | Path, root: str | Path | None = None) -> sqli
     if get_meta(db, "loaded_at") is None:
         replace_knowledge(db, load_knowledge(knowledge_root(root)))
     return db
+
+
+def pending_revisions(db: sqlite_utils.Database) -> int:
+    """Moderators' revisions made after the last export or load: changes not yet back in git."""
+    since = int(get_meta(db, "exported_revision", "0") or 0)
+    return int(db.conn.execute("SELECT COUNT(*) FROM revisions WHERE id > ?", (since,)).fetchone()[0])
+
+
+def mark_exported(db: sqlite_utils.Database) -> None:
+    """Record that every revision so far is in the files (after an export, or a load replacing them)."""
+    last = db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM revisions").fetchone()[0]
+    set_meta(db, "exported_revision", str(last))

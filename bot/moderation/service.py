@@ -30,6 +30,7 @@ from typing import Any, Literal
 import sqlite_utils
 
 from bot.engine.model import LANGS, SourceFile
+from bot.engine.store import mark_exported, pending_revisions
 
 ObjectType = Literal["entry", "intent", "course"]
 OBJECT_TYPES: tuple[ObjectType, ...] = ("entry", "intent", "course")
@@ -548,7 +549,7 @@ class KnowledgeService:
         from bot.engine.dump import export_knowledge
 
         written = export_knowledge(self.db, Path(out_dir))
-        self._mark_exported()
+        mark_exported(self.db)
         return written
 
     def export_zip(self) -> bytes:
@@ -562,18 +563,12 @@ class KnowledgeService:
                 info = zipfile.ZipInfo(path, date_time=(2000, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, text.encode("utf-8"))
-        self._mark_exported()
+        mark_exported(self.db)
         return buffer.getvalue()
 
     def pending_revisions(self) -> int:
         """Revisions made since the last export (changes not yet back in git)."""
         return pending_revisions(self.db)
-
-    def _mark_exported(self) -> None:
-        from bot.engine.store import set_meta
-
-        last = self.db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM revisions").fetchone()[0]
-        set_meta(self.db, "exported_revision", str(last))
 
     def stats(self, days: int = 7) -> Any:
         """Questions per intent, unanswered rate and feedback ratio (`bot.moderation.stats.Stats`)."""
@@ -815,14 +810,6 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     columns = {row[1] for row in db.conn.execute("PRAGMA table_info(revisions)")}
     if "file" not in columns:
         db.conn.execute("ALTER TABLE revisions ADD COLUMN file TEXT")
-
-
-def pending_revisions(db: sqlite_utils.Database) -> int:
-    """Revisions made after the last export (moderators' changes not yet written back to git)."""
-    from bot.engine.store import get_meta
-
-    since = int(get_meta(db, "exported_revision", "0") or 0)
-    return int(db.conn.execute("SELECT COUNT(*) FROM revisions WHERE id > ?", (since,)).fetchone()[0])
 
 
 def _revision(row: tuple[Any, ...]) -> Revision:
