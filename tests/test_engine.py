@@ -328,6 +328,15 @@ def test_shipped_knowledge_answers_and_checks(tmp_path: Path) -> None:
     assert eng.ask("how many hours is a microcredential").kind == "text"  # not a course search
 
 
+def test_a_course_request_with_no_exact_match_drops_the_narrowing_filter(tmp_path: Path) -> None:
+    """No Spanish data-science course is listed: say so, then show the topic in other languages."""
+    eng = _shipped_engine(tmp_path)
+    reply = eng.ask("is there one on data science in Spanish?")
+    assert reply.kind == "courses" and reply.items
+    assert "No course matches all of “data science (es)”" in reply.answer
+    assert all("language: es" not in item.text for item in reply.items)
+
+
 def test_trained_matcher_is_cached_beside_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

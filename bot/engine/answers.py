@@ -207,8 +207,10 @@ class Answers:
         confidence: float = 1.0,
         offset: int = 0,
         filters: Mapping[str, Any] | None = None,
+        note: str | None = None,
     ) -> Reply:
-        """A page of search results (`total` is the number of hits over all pages)."""
+        """A page of search results (`total` is the number of hits over all pages); `note` goes first
+        (e.g. that a filter was dropped because nothing matched with it)."""
         shown_filters = ", ".join(f"{v}" for v in (filters or {}).values() if v not in (None, ""))
         what = " ".join(x for x in (query.strip(), f"({shown_filters})" if shown_filters else "") if x)
         if not courses:
@@ -228,7 +230,7 @@ class Answers:
             title = self.s("course.heading", lang, query=what, total=total)
         else:
             title = self.s("course.heading_all", lang, total=total)
-        parts = [f"**{title}**", _bullets(items)]
+        parts = [f"**{title}**", *([note] if note else []), _bullets(items)]
         if offset + len(courses) < total:
             parts.append(
                 self.s("course.more", lang, first=offset + 1, last=offset + len(courses), total=total)

@@ -441,6 +441,17 @@ class Engine:
             text = ""
             courses, total = self._run_search(text, limit=limit, **filters)
         shown = {k: v for k, v in filters.items() if k != "any_of"}
+        note = None
+        narrowing = {k: v for k, v in shown.items() if k in ("language", "platform", "type")}
+        if not courses and narrowing and (text or filters.get("any_of")):
+            # "data science in Spanish" with no Spanish course: show the topic in other languages
+            relaxed = {k: v for k, v in filters.items() if k not in narrowing}
+            courses, total = self._run_search(text, limit=limit, **relaxed)
+            if courses:
+                what = " ".join(x for x in (text, "({})".format(", ".join(map(str, shown.values())))) if x)
+                dropped = ", ".join(str(v) for v in narrowing.values())
+                note = self.answers.s("course.relaxed", lang, query=what, dropped=dropped)
+                shown = {k: v for k, v in shown.items() if k not in narrowing}
         return self.answers.courses(
             courses,
             total,
@@ -450,6 +461,7 @@ class Engine:
             intent=intent_id,
             confidence=max(confidence, self.answer_threshold),
             filters=shown,
+            note=note,
         )
 
     def search_courses(

@@ -12,19 +12,11 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import CMFBot
+from bot.engine.compliance import ASSESSMENTS
+from bot.engine.compliance import TRANSCRIPT_ITEMS as TRANSCRIPT_PARTS
 from bot.i18n import locale_lang
 from bot.ui import CheckModal, notice, send_reply
 
-ASSESSMENTS: tuple[str, ...] = (
-    "proctored-exam",
-    "supervised-exam",
-    "online-exam",
-    "assignment",
-    "peer-review",
-    "quiz",
-    "none",
-)
-TRANSCRIPT_PARTS: tuple[str, ...] = ("learning-outcomes", "study-hours", "eqf-level", "credits")
 _YES = {"yes", "y", "true", "1", "oui", "o", "si", "sí", "sì", "ja", "j"}
 _NO = {"no", "n", "false", "0", "non", "nein"}
 
