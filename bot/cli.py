@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot import console, runner
+    from bot import __version__, console, runner
     from bot.engine import kb_commands
     from bot.moderation import cli as moderation_cli
 
@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cmf-bot",
         description="Answers questions about the Common Microcredential Framework (CMF).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     console.register(commands)  # ask, chat, check
     runner.register(commands)  # run (the Discord bot)
