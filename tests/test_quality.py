@@ -123,3 +123,19 @@ def test_off_topic_examples_are_declined_and_never_offered(engine: Any) -> None:
     assert engine.answer_intent("off-topic", "en").status == "no_match"
     # An in-scope question is still answered.
     assert engine.ask("how many hours is a cmf microcredential").intent == "cmf-study-hours"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i get a loan with bad credit",  # "credit" is not ECTS credit
+        "how do i order a marriage certificate",  # nor a course certificate
+        "how many holes are there on a golf course",  # nor a course request for the search
+        "how many hours of daylight in stockholm in december",  # nor study hours
+        "comment recharger mon crédit téléphone orange",
+    ],
+)
+def test_off_topic_examples_that_share_domain_words_are_declined(engine: Any, text: str) -> None:
+    """Off-topic examples win over the intents (and the course search) that share one of their words."""
+    reply = engine.ask(text)
+    assert (reply.status, reply.intent) == ("no_match", None), text
