@@ -139,3 +139,22 @@ def test_off_topic_examples_that_share_domain_words_are_declined(engine: Any, te
     """Off-topic examples win over the intents (and the course search) that share one of their words."""
     reply = engine.ask(text)
     assert (reply.status, reply.intent) == ("no_match", None), text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ces crédits sont acceptés par les universités ?", "cmf-credit-recognition"),
+        ("how many study hours does a cmf course need", "cmf-study-hours"),
+        ("which platform has microcredentials in german", "partner-platforms-by-language"),
+        ("quale piattaforma ha corsi in francese", "partner-platforms-by-language"),
+        ("who makes sure the person taking the exam is the real learner", "cmf-id-verification"),
+    ],
+)
+def test_generic_in_scope_questions_are_not_taken_by_the_off_topic_examples(
+    engine: Any, text: str, intent: str
+) -> None:
+    """Plain in-scope questions that share words with off-topic examples (hours, platform, credits,
+    exam) are still answered with their intent."""
+    reply = engine.ask(text)
+    assert (reply.status, reply.intent) == ("answer", intent), (text, reply.status, reply.intent)
