@@ -123,6 +123,29 @@ def test_load_refuses_to_overwrite_unexported_moderator_changes(
     assert main(["kb", "load", "--db", str(db_path), "--knowledge", str(KB_MIN), "--force"]) == 0
 
 
+def test_format_rewrites_files_in_the_canonical_layout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(KB_MIN, root)
+    cmf = root / "knowledge" / "cmf.yaml"
+    canonical = cmf.read_bytes()
+    cmf.write_bytes(
+        canonical.replace(
+            b"audiences: [learner, employer, university]",
+            b"audiences:\n    - learner\n    - employer\n    - university",
+            1,
+        )
+    )
+    assert main(["kb", "format", "--check", "--knowledge", str(root)]) == 1
+    assert "would reformat knowledge/cmf.yaml" in capsys.readouterr().out
+    assert cmf.read_bytes() != canonical
+    assert main(["kb", "format", "--knowledge", str(root)]) == 0
+    assert cmf.read_bytes() == canonical
+    assert main(["kb", "format", "--check", "--knowledge", str(root)]) == 0
+    assert capsys.readouterr().out.endswith("all files are in the canonical layout\n")
+
+
 def test_export_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db_path = tmp_path / "kb.sqlite3"
     main(["kb", "load", "--db", str(db_path), "--knowledge", str(KB_MIN)])

@@ -236,6 +236,8 @@ def test_export_load_export_is_byte_identical_for_the_shipped_knowledge(tmp_path
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*.yaml")}
     assert one == two
     assert read_knowledge(second_db).data == read_knowledge(first_db).data
+    shipped = {path: (PROJECT_ROOT / path).read_bytes() for path in one}
+    assert one == shipped, "the shipped files are not canonical: run `cmf-bot kb format`"
 
 
 def test_an_edited_object_is_exported_in_place(db: sqlite_utils.Database, kb: KnowledgeBase) -> None:

@@ -11,7 +11,7 @@ from typing import TextIO
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add `validate`, `load` and `export` to the `cmf-bot kb` parser."""
+    """Add `validate`, `load`, `format` and `export` to the `cmf-bot kb` parser."""
     knowledge_help = (
         "directory holding knowledge/ and intents.yaml (default: $CMF_BOT_KNOWLEDGE, else the bundled one)"
     )
@@ -37,6 +37,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--force", action="store_true", help="load even if moderators' changes have not been exported yet"
     )
     load.set_defaults(handler=_load)
+
+    fmt = commands.add_parser(
+        "format",
+        help="rewrite knowledge/ and intents.yaml in the canonical layout that export writes",
+        description="Validate, then rewrite every knowledge file in the canonical layout (the one "
+        "`kb export` writes), so that an export of the shipped knowledge equals the files byte for byte. "
+        "With --check, change nothing and exit 1 if a file would change.",
+    )
+    fmt.add_argument("--knowledge", metavar="DIR", help=knowledge_help)
+    fmt.add_argument("--check", action="store_true", help="only report the files that are not canonical")
+    fmt.set_defaults(handler=_format)
 
     export = commands.add_parser(
         "export",
@@ -107,6 +118,31 @@ def _load(args: argparse.Namespace) -> int:
     print(f"loaded {summary.describe()}")
     print(f"database: {path}")
     return 0
+
+
+def _format(args: argparse.Namespace) -> int:
+    from bot.engine.dump import dump_knowledge
+    from bot.engine.loader import KnowledgeError, load_knowledge
+    from bot.engine.paths import knowledge_root
+
+    root = knowledge_root(args.knowledge)
+    try:
+        kb = load_knowledge(root)
+    except KnowledgeError as exc:
+        _print_errors(exc.errors, sys.stdout, "; nothing was formatted")
+        return 1
+    changed = []
+    for path, text in dump_knowledge(kb).items():
+        target = root / path
+        if target.read_bytes() != text.encode("utf-8"):
+            changed.append(path)
+            if not args.check:
+                target.write_bytes(text.encode("utf-8"))
+    verb = "would reformat" if args.check else "reformatted"
+    for path in changed:
+        print(f"{verb} {path}")
+    print(f"{len(changed)} file(s) {verb}" if changed else "all files are in the canonical layout")
+    return 1 if changed and args.check else 0
 
 
 def _export(args: argparse.Namespace) -> int:
