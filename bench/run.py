@@ -2,7 +2,8 @@
 
 - CLINC150 (150 intents; `bench/clinc150.py`): in-scope accuracy and out-of-scope recall at one
   threshold chosen on the validation split, latency, build time, peak memory.
-- The quality set (`tests/data/questions.yaml`), tune and holdout splits, through `Engine.ask`.
+- The quality set (`tests/data/questions.yaml`), each split (tune, holdout, blind) and all,
+  through `Engine.ask`.
 - `Engine.ask` latency p50/p99 and the longest single call with catalogues of 1k, 10k and 100k
   generated course records (the generator of `bench/search.py`) added to the shipped knowledge.
 - Cold start of `cmf-bot ask` (a fresh process; median of several runs) and peak memory.
@@ -114,7 +115,7 @@ def stage_quality(db_dir: Path) -> dict[str, Any]:
     tune = [h for h in hits if h[0].get("split") == "tune"] or hits
     cut = max(cuts, key=lambda c: (right(tune, c), -c))
     base: dict[str, Any] = {}
-    for split in ("all", "tune", "holdout"):
+    for split in ("all", "tune", "holdout", "blind"):
         part = hits if split == "all" else [h for h in hits if h[0].get("split") == split]
         ins = [h for h in part if h[0]["intent"]]
         oos = [h for h in part if not h[0]["intent"]]
@@ -331,7 +332,7 @@ def build_table(results: dict[str, Any]) -> str:
         )
     q = results.get("quality")
     if q:
-        for split in ("tune", "holdout", "all"):
+        for split in ("tune", "holdout", "blind", "all"):
             mine, base = q["engine"].get(split), q["baseline"].get(split)
             if not mine:
                 continue
