@@ -20,6 +20,7 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -595,6 +596,17 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _ask_all(pairs: list[tuple[str, str]], top: Callable[[str], str | None]) -> tuple[int, list[float]]:
+    """How many (query, wanted id) pairs `top` answers with the wanted id, and each query's milliseconds."""
+    first, times = 0, []
+    for query, want in pairs:
+        start = time.perf_counter()
+        got = top(query)
+        times.append((time.perf_counter() - start) * 1000)
+        first += got == want
+    return first, times
+
+
 def measure(size: int, n_queries: int, n_baseline: int, workdir: Path) -> list[dict[str, Any]]:
     """Rows (ours and the baseline) for one catalogue size."""
     records = generate(size)
@@ -618,20 +630,19 @@ def measure(size: int, n_queries: int, n_baseline: int, workdir: Path) -> list[d
     }
     titles = [r["title"] for r in records]
     ids = [r["id"] for r in records]
+
+    def ours(query: str) -> str | None:
+        hits = search.search(query, limit=10).hits
+        return hits[0][0] if hits else None
+
+    def baseline(query: str) -> str | None:
+        best = process.extractOne(query, titles, scorer=fuzz.WRatio, processor=utils.default_process)
+        return ids[best[2]] if best is not None else None
+
     rows: list[dict[str, Any]] = []
     for kind, pairs in queries.items():
-        first, times = 0, []
-        for query, want in pairs:
-            start = time.perf_counter()
-            result = search.search(query, limit=10)
-            times.append((time.perf_counter() - start) * 1000)
-            first += bool(result.hits) and result.hits[0][0] == want
-        base_first, base_times = 0, []
-        for query, want in pairs[:n_baseline]:
-            start = time.perf_counter()
-            best = process.extractOne(query, titles, scorer=fuzz.WRatio, processor=utils.default_process)
-            base_times.append((time.perf_counter() - start) * 1000)
-            base_first += best is not None and ids[best[2]] == want
+        first, times = _ask_all(pairs, ours)
+        base_first, base_times = _ask_all(pairs[:n_baseline], baseline)
         n_base = len(pairs[:n_baseline])
         rows.append(
             {

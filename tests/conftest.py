@@ -107,3 +107,29 @@ def bot_engine(bot_knowledge_db: Any, tmp_path: Any) -> Iterator[Any]:
     engine = Engine.open(db, log_source="discord")
     yield engine
     engine.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# the small fixture knowledge base in SQLite (moderation service, `cmf-bot kb` commands, imports)
+
+
+@pytest.fixture(scope="session")
+def kb_min_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A database built once per session from tests/fixtures/kb_min; tests get a copy through ``db_path``."""
+    from bot.engine.store import ensure_database
+
+    path = tmp_path_factory.mktemp("kb-min") / "kb.sqlite3"
+    db = ensure_database(path, _PROJECT_ROOT / "tests" / "fixtures" / "kb_min")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the one file that is copied
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def db_path(kb_min_db: Any, tmp_path: Any) -> Any:
+    """A private copy of the kb_min database for one test."""
+    import shutil
+
+    target = tmp_path / "kb.sqlite3"
+    shutil.copy(kb_min_db, target)
+    return target

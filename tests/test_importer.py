@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,28 +15,12 @@ import pytest
 
 from bot.engine.dump import dump_file, dump_knowledge
 from bot.engine.engine import Engine
-from bot.engine.store import connect, ensure_database, generation, read_knowledge
+from bot.engine.store import connect, generation, read_knowledge
 from bot.moderation.importer import detect_format
 from bot.moderation.service import KnowledgeService, ServiceError
 
 ROOT = Path(__file__).resolve().parents[1]
-KB_MIN = ROOT / "tests" / "fixtures" / "kb_min"
 IMPORTS = ROOT / "tests" / "fixtures" / "imports"
-
-
-@pytest.fixture(scope="module")
-def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("importdb") / "kb.sqlite3"
-    db = ensure_database(path, KB_MIN)
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.close()
-    return path
-
-
-@pytest.fixture
-def db_path(built_db: Path, tmp_path: Path) -> Path:
-    shutil.copy(built_db, tmp_path / "kb.sqlite3")
-    return tmp_path / "kb.sqlite3"
 
 
 @pytest.fixture

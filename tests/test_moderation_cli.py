@@ -3,7 +3,6 @@ bot.cli.main, on a copy of the fixture database."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,26 +10,16 @@ import pytest
 from bot.cli import main
 from bot.engine.logbook import log_question
 from bot.engine.model import Reply
-from bot.engine.store import connect, ensure_database
+from bot.engine.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]
-KB_MIN = ROOT / "tests" / "fixtures" / "kb_min"
 IMPORTS = ROOT / "tests" / "fixtures" / "imports"
 
 
-@pytest.fixture(scope="module")
-def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("clidb") / "kb.sqlite3"
-    db = ensure_database(path, KB_MIN)
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.close()
-    return path
-
-
 @pytest.fixture
-def db(built_db: Path, tmp_path: Path) -> str:
-    shutil.copy(built_db, tmp_path / "kb.sqlite3")
-    return str(tmp_path / "kb.sqlite3")
+def db(db_path: Path) -> str:
+    """The path of a private copy of the kb_min database (conftest.py), as typed on the command line."""
+    return str(db_path)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,7 +19,7 @@ from bot.engine.engine import Engine
 from bot.engine.loader import load_knowledge, parse_text
 from bot.engine.logbook import log_question, record_feedback
 from bot.engine.model import Reply
-from bot.engine.store import connect, ensure_database, generation, read_knowledge, replace_knowledge
+from bot.engine.store import connect, generation, read_knowledge, replace_knowledge
 from bot.moderation.service import (
     ConflictError,
     InvalidError,
@@ -30,24 +29,7 @@ from bot.moderation.service import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-KB_MIN = ROOT / "tests" / "fixtures" / "kb_min"
 AUTHOR = "cli:tester"
-
-
-@pytest.fixture(scope="module")
-def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("moddb") / "kb.sqlite3"
-    db = ensure_database(path, KB_MIN)
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.close()
-    return path
-
-
-@pytest.fixture
-def db_path(built_db: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "kb.sqlite3"
-    shutil.copy(built_db, target)
-    return target
 
 
 @pytest.fixture

@@ -17,7 +17,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.engine.compliance import ComplianceReport
-from bot.engine.model import DEFAULT_LANG, Course, Entry, Item, Link, Localized, Reply, Suggestion, pick
+from bot.engine.model import (
+    DEFAULT_LANG,
+    Course,
+    Entry,
+    Item,
+    Kind,
+    Link,
+    Localized,
+    Reply,
+    Suggestion,
+    pick,
+)
 
 OLD_LISTING_YEARS = 2
 """A listing older than this many years is shown with a "check the course page" note."""
@@ -107,6 +118,33 @@ def _bullets(items: Sequence[Item], numbered: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _answer(
+    kind: Kind,
+    title: str,
+    answer: str,
+    *,
+    question: str,
+    lang: str,
+    intent: str | None,
+    confidence: float,
+    items: list[Item] | None = None,
+    links: list[Link] | None = None,
+) -> Reply:
+    """A reply with status "answer": the fields every answer builder sets the same way."""
+    return Reply(
+        question=question,
+        lang=lang,
+        status="answer",
+        intent=intent,
+        confidence=confidence,
+        kind=kind,
+        title=title,
+        answer=answer,
+        items=items if items is not None else [],
+        links=links if links is not None else [],
+    )
+
+
 class Answers:
     """Reply builders for one knowledge base; `s` gives UI strings."""
 
@@ -124,15 +162,14 @@ class Answers:
             return self.checklist(entry, lang, question, intent, confidence)
         title = pick(entry.title, lang)
         body = pick(entry.answer, lang).strip()
-        return Reply(
+        return _answer(
+            "text",
+            title,
+            f"**{title}**\n\n{body}" if body else f"**{title}**",
             question=question,
             lang=lang,
-            status="answer",
             intent=intent,
             confidence=confidence,
-            kind="text",
-            title=title,
-            answer=f"**{title}**\n\n{body}" if body else f"**{title}**",
             links=source_links(entry.links, entry.sources),
         )
 
@@ -146,15 +183,14 @@ class Answers:
         if intro:
             parts.append(intro)
         parts.append(_bullets(items, numbered=True))
-        return Reply(
+        return _answer(
+            "checklist",
+            title,
+            "\n\n".join(parts),
             question=question,
             lang=lang,
-            status="answer",
             intent=intent,
             confidence=confidence,
-            kind="checklist",
-            title=title,
-            answer="\n\n".join(parts),
             items=items,
             links=source_links(entry.links, entry.sources),
         )
@@ -215,15 +251,14 @@ class Answers:
         what = " ".join(x for x in (query.strip(), f"({shown_filters})" if shown_filters else "") if x)
         if not courses:
             title = self.s("course.none_found", lang, query=what or "…")
-            return Reply(
+            return _answer(
+                "courses",
+                title,
+                f"**{title}**\n\n{self.s('course.try_other_words', lang)}",
                 question=question,
                 lang=lang,
-                status="answer",
                 intent=intent,
                 confidence=confidence,
-                kind="courses",
-                title=title,
-                answer=f"**{title}**\n\n{self.s('course.try_other_words', lang)}",
             )
         items = [self.course_item(c, lang) for c in courses]
         if what:
@@ -241,15 +276,14 @@ class Answers:
             url = self.course_url(c)
             if url:
                 links.append(Link(title=c.title, url=url))
-        return Reply(
+        return _answer(
+            "courses",
+            title,
+            "\n\n".join(parts),
             question=question,
             lang=lang,
-            status="answer",
             intent=intent,
             confidence=confidence,
-            kind="courses",
-            title=title,
-            answer="\n\n".join(parts),
             items=items,
             links=source_links(links, []),
         )
@@ -295,15 +329,14 @@ class Answers:
         if course.partial:
             parts.append(self.s("profile.partial", lang))
         links = [Link(title=course.title, url=course.course_url)] if course.course_url else []
-        return Reply(
+        return _answer(
+            "credential",
+            title,
+            "\n\n".join(parts),
             question=question,
             lang=lang,
-            status="answer",
             intent=intent,
             confidence=confidence,
-            kind="credential",
-            title=title,
-            answer="\n\n".join(parts),
             items=items,
             links=source_links(links, course.source_urls),
         )
@@ -341,15 +374,14 @@ class Answers:
         )
         given = self.s("compliance.facts_none", lang) if not facts else _facts_line(self, facts, lang)
         parts = [f"**{title}**", given, verdict, _bullets(items), self.s("compliance.disclaimer", lang)]
-        return Reply(
+        return _answer(
+            "compliance",
+            title,
+            "\n\n".join(parts),
             question=question,
             lang=lang,
-            status="answer",
             intent=intent,
             confidence=confidence,
-            kind="compliance",
-            title=title,
-            answer="\n\n".join(parts),
             items=items,
             links=source_links(entry.links, entry.sources),
         )

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from bot.engine.model import KnowledgeBase
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -77,6 +81,17 @@ def _counts(kb: object) -> str:
     )
 
 
+def _load_checked(root: Path, undone: str) -> KnowledgeBase | None:
+    """The knowledge base under `root`; None after printing its errors and "nothing was `undone`"."""
+    from bot.engine.loader import KnowledgeError, load_knowledge
+
+    try:
+        return load_knowledge(root)
+    except KnowledgeError as exc:
+        _print_errors(exc.errors, sys.stdout, f"; nothing was {undone}")
+        return None
+
+
 def _validate(args: argparse.Namespace) -> int:
     from bot.engine.loader import check_texts, read_texts, sorted_errors
     from bot.engine.paths import knowledge_root
@@ -93,15 +108,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from bot.engine.loader import KnowledgeError, load_knowledge
     from bot.engine.paths import database_path, knowledge_root
     from bot.engine.store import connect, mark_exported, pending_revisions, replace_knowledge
 
-    root = knowledge_root(args.knowledge)
-    try:
-        kb = load_knowledge(root)
-    except KnowledgeError as exc:
-        _print_errors(exc.errors, sys.stdout, "; nothing was loaded")
+    kb = _load_checked(knowledge_root(args.knowledge), "loaded")
+    if kb is None:
         return 1
     path = database_path(args.db)
     db = connect(path)
@@ -122,14 +133,11 @@ def _load(args: argparse.Namespace) -> int:
 
 def _format(args: argparse.Namespace) -> int:
     from bot.engine.dump import dump_knowledge
-    from bot.engine.loader import KnowledgeError, load_knowledge
     from bot.engine.paths import knowledge_root
 
     root = knowledge_root(args.knowledge)
-    try:
-        kb = load_knowledge(root)
-    except KnowledgeError as exc:
-        _print_errors(exc.errors, sys.stdout, "; nothing was formatted")
+    kb = _load_checked(root, "formatted")
+    if kb is None:
         return 1
     changed = []
     for path, text in dump_knowledge(kb).items():
@@ -146,8 +154,6 @@ def _format(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from bot.engine.dump import export_knowledge
     from bot.engine.loader import KnowledgeError
     from bot.engine.paths import database_path

@@ -205,12 +205,36 @@ class DraftModal(discord.ui.Modal):
         await self.cog.show_draft(interaction, draft, self.lang)
 
 
-class DraftView(discord.ui.View):
+class OwnedView(discord.ui.View):
+    """A view only the moderator who opened it may use; its Cancel closes the message."""
+
+    def __init__(self, cog: Moderation, owner: int, lang: str) -> None:
+        super().__init__(timeout=TIMEOUT)
+        self.cog, self.owner, self.lang = cog, owner, lang
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner:
+            return True
+        await self.cog.refuse_not_yours(interaction, self.lang)
+        return False
+
+    async def close_cancelled(self, interaction: discord.Interaction) -> None:
+        """Stop listening and replace the message with "cancelled"."""
+        self.stop()
+        await interaction.response.edit_message(
+            content=self.cog.t("mod.discord.cancelled", self.lang),
+            embeds=[],
+            view=None,
+            allowed_mentions=NONE,
+        )
+
+
+class DraftView(OwnedView):
     """Under a draft: a button per language (✅ once written), Create and Cancel. Only its author."""
 
     def __init__(self, cog: Moderation, draft: Draft, lang: str) -> None:
-        super().__init__(timeout=TIMEOUT)
-        self.cog, self.draft, self.lang = cog, draft, lang
+        super().__init__(cog, draft.owner, lang)
+        self.draft = draft
         missing = draft.missing()
         for code in LANGS:
             button: discord.ui.Button[DraftView] = discord.ui.Button(
@@ -240,12 +264,6 @@ class DraftView(discord.ui.View):
         self.add_item(create)
         self.add_item(cancel)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.draft.owner:
-            return True
-        await self.cog.refuse_not_yours(interaction, self.lang)
-        return False
-
     def _language_callback(self, code: str) -> Any:
         async def callback(interaction: discord.Interaction) -> None:
             await interaction.response.send_modal(DraftModal(self.cog, self.lang, self.draft, code))
@@ -256,32 +274,20 @@ class DraftView(discord.ui.View):
         await self.cog.create_entry(interaction, self.draft, self.lang)
 
     async def _cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
-        await interaction.response.edit_message(
-            content=self.cog.t("mod.discord.cancelled", self.lang),
-            embeds=[],
-            view=None,
-            allowed_mentions=NONE,
-        )
+        await self.close_cancelled(interaction)
 
 
 # -- delete with a confirmation ------------------------------------------------------------------
 
 
-class ConfirmDelete(discord.ui.View):
+class ConfirmDelete(OwnedView):
     """Delete / Cancel under a deletion prompt; only the moderator who asked may press them."""
 
     def __init__(self, cog: Moderation, owner: int, lang: str, entry_id: str, version: int) -> None:
-        super().__init__(timeout=TIMEOUT)
-        self.cog, self.owner, self.lang, self.entry_id, self.version = cog, owner, lang, entry_id, version
+        super().__init__(cog, owner, lang)
+        self.entry_id, self.version = entry_id, version
         self.confirm.label = render.truncate(cog.t("mod.discord.delete.confirm", lang), 80)
         self.cancel.label = render.truncate(cog.t("mod.discord.cancel", lang), 80)
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner:
-            return True
-        await self.cog.refuse_not_yours(interaction, self.lang)
-        return False
 
     @discord.ui.button(label="Delete", style=discord.ButtonStyle.danger, custom_id="cmf:kb:delete:yes")
     async def confirm(
@@ -294,13 +300,7 @@ class ConfirmDelete(discord.ui.View):
     async def cancel(
         self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]
     ) -> None:
-        self.stop()
-        await interaction.response.edit_message(
-            content=self.cog.t("mod.discord.cancelled", self.lang),
-            embeds=[],
-            view=None,
-            allowed_mentions=NONE,
-        )
+        await self.close_cancelled(interaction)
 
 
 # -- gaps ----------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from bot.exts._moderation_ui import (
     IntentPicker,
 )
 from bot.i18n import Strings, bundled_strings, locale_lang
-from bot.moderation.service import ConflictError, InvalidError, KnowledgeService, ServiceError
+from bot.moderation.service import Change, ConflictError, InvalidError, KnowledgeService, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,18 @@ class Moderation(commands.Cog):
     async def reload(self) -> None:
         """Make the engine load a change now (on its own thread), so the next question uses it."""
         await self.bot.run_engine(self.bot.engine.refresh)
+
+    async def apply(
+        self, interaction: discord.Interaction, action: Callable[[KnowledgeService], T], lang: str
+    ) -> T | None:
+        """Run a change and reload the engine; None if the service refused it (the moderator is told why)."""
+        try:
+            result = await self.run(interaction, action)
+        except ServiceError as exc:
+            await self.fail(interaction, exc, lang)
+            return None
+        await self.reload()
+        return result
 
     async def cog_unload(self) -> None:
         if self._db is not None and self._db is not self.bot.engine.db:
@@ -426,12 +438,10 @@ class Moderation(commands.Cog):
                 return service.add_entry(entry), service.add_intent(intent)
 
         await interaction.response.defer()
-        try:
-            made_entry, made_intent = await self.run(interaction, create)
-        except ServiceError as exc:
-            await self.fail(interaction, exc, lang)
+        made = await self.apply(interaction, create, lang)
+        if made is None:
             return
-        await self.reload()
+        made_entry, made_intent = made
         await interaction.edit_original_response(
             content=self.t(
                 "mod.discord.add.created",
@@ -515,23 +525,7 @@ class Moderation(commands.Cog):
         ui_lang = locale_lang(interaction.locale)
         await self.think(interaction)
         text_lang = lang.value if lang else await self.bot.run_engine(self.bot.detect_lang, text)
-        try:
-            change = await self.run(interaction, lambda s: s.add_phrasing(intent_id.strip(), text_lang, text))
-        except ServiceError as exc:
-            await self.fail(interaction, exc, ui_lang)
-            return
-        await self.reload()
-        await self.say(
-            interaction,
-            self.t(
-                "mod.discord.phrase.added",
-                ui_lang,
-                text=render.quote_user(text, 300),
-                intent=intent_id,
-                language=text_lang,
-                revision=change.revision,
-            ),
-        )
+        await self.change_phrasing(interaction, intent_id, text, text_lang, ui_lang)
 
     phrase_add.autocomplete("intent_id")(intent_ids)
 
@@ -553,27 +547,40 @@ class Moderation(commands.Cog):
         ui_lang = locale_lang(interaction.locale)
         await self.think(interaction)
         text_lang = lang.value if lang else self._phrasing_lang(intent_id.strip(), text)
-        try:
-            change = await self.run(
-                interaction, lambda s: s.remove_phrasing(intent_id.strip(), text_lang, text)
-            )
-        except ServiceError as exc:
-            await self.fail(interaction, exc, ui_lang)
+        await self.change_phrasing(interaction, intent_id, text, text_lang, ui_lang, remove=True)
+
+    phrase_remove.autocomplete("intent_id")(intent_ids)
+
+    async def change_phrasing(
+        self,
+        interaction: discord.Interaction,
+        intent_id: str,
+        text: str,
+        text_lang: str,
+        lang: str,
+        *,
+        remove: bool = False,
+    ) -> None:
+        """Add (or remove) one phrasing of an intent, then say so, or why not."""
+
+        def action(service: KnowledgeService) -> Change:
+            change = service.remove_phrasing if remove else service.add_phrasing
+            return change(intent_id.strip(), text_lang, text)
+
+        change = await self.apply(interaction, action, lang)
+        if change is None:
             return
-        await self.reload()
         await self.say(
             interaction,
             self.t(
-                "mod.discord.phrase.removed",
-                ui_lang,
+                "mod.discord.phrase.removed" if remove else "mod.discord.phrase.added",
+                lang,
                 text=render.quote_user(text, 300),
                 intent=intent_id,
                 language=text_lang,
                 revision=change.revision,
             ),
         )
-
-    phrase_remove.autocomplete("intent_id")(intent_ids)
 
     def _phrasing_lang(self, intent_id: str, text: str) -> str:
         """The language an intent holds this phrasing in (else English, and the service says it's missing)."""
@@ -624,12 +631,9 @@ class Moderation(commands.Cog):
             return
         lang = locale_lang(interaction.locale)
         await self.think(interaction)
-        try:
-            change = await self.run(interaction, lambda s: s.revert(object_id.strip(), revision))
-        except ServiceError as exc:
-            await self.fail(interaction, exc, lang)
+        change = await self.apply(interaction, lambda s: s.revert(object_id.strip(), revision), lang)
+        if change is None:
             return
-        await self.reload()
         await self.say(
             interaction,
             self.t(
@@ -699,12 +703,9 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, group: Any, intent_id: str, lang: str
     ) -> None:
         await interaction.response.defer()
-        try:
-            change = await self.run(interaction, lambda s: s.gap_to_phrasing(group.id, intent_id))
-        except ServiceError as exc:
-            await self.fail(interaction, exc, lang)
+        change = await self.apply(interaction, lambda s: s.gap_to_phrasing(group.id, intent_id), lang)
+        if change is None:
             return
-        await self.reload()
         await interaction.edit_original_response(
             content=self.t(
                 "mod.discord.phrase.added",
