@@ -337,6 +337,12 @@ def test_a_course_request_with_no_exact_match_drops_the_narrowing_filter(tmp_pat
     assert all("language: es" not in item.text for item in reply.items)
 
 
+def test_a_course_list_names_the_topic_as_the_user_wrote_it(tmp_path: Path) -> None:
+    reply = _shipped_engine(tmp_path).ask("cursos de estadística")
+    assert reply.kind == "courses" and reply.lang == "es"
+    assert "«estadística»" in reply.title
+
+
 def test_trained_matcher_is_cached_beside_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -452,7 +452,10 @@ class Engine:
             relaxed = {k: v for k, v in filters.items() if k not in narrowing}
             courses, total = self._run_search(text, limit=limit, **relaxed)
             if courses:
-                what = " ".join(x for x in (text, "({})".format(", ".join(map(str, shown.values())))) if x)
+                shown_text = _as_written(question, text)
+                what = " ".join(
+                    x for x in (shown_text, "({})".format(", ".join(map(str, shown.values())))) if x
+                )
                 dropped = ", ".join(str(v) for v in narrowing.values())
                 note = self.answers.s("course.relaxed", lang, query=what, dropped=dropped)
                 shown = {k: v for k, v in shown.items() if k not in narrowing}
@@ -460,7 +463,7 @@ class Engine:
             courses,
             total,
             lang,
-            query=text,
+            query=_as_written(question, text),
             question=question,
             intent=intent_id,
             confidence=max(confidence, self.answer_threshold),
@@ -725,3 +728,9 @@ def _hit_ids(result: Any) -> list[str]:
 
 
 __all__ = ["MAX_QUESTION_CHARS", "Engine", "FactError", "resolve_thresholds"]
+
+
+def _as_written(question: str, text: str) -> str:
+    """The search words as the user typed them ("estadística", not the normalised "estadistica")."""
+    typed = {normalize(word): word.strip(".,;:!?¿¡()[]\"'«»“”") for word in question.split()}
+    return " ".join(typed.get(word, word) for word in text.split())
