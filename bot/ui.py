@@ -13,9 +13,11 @@ A reply key says how to rebuild an answer: `i.<intent>`, `r.<audience|all>`, `p.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
@@ -34,6 +36,55 @@ SELECT_OPTIONS_MAX = 25
 
 def _bot(interaction: discord.Interaction) -> CMFBot:
     return interaction.client  # type: ignore[return-value]
+
+
+# -- errors in buttons, menus and forms -----------------------------------------------------------
+
+
+async def report_error(interaction: discord.Interaction, error: Exception, where: str) -> None:
+    """What the slash-command error handler does, for components and forms: log the details, tell
+    the user in one short private line (discord.py would only log it, and the user would see
+    "This interaction failed")."""
+    from bot.i18n import locale_lang
+
+    log.error("error in %s", where, exc_info=error)
+    text = _bot(interaction).text("ui.error.generic", locale_lang(interaction.locale))
+    try:
+        await notice(interaction, text)
+    except discord.HTTPException:
+        log.warning("could not tell the user about the error in %s", where)
+
+
+SelfT = TypeVar("SelfT")
+
+
+def guarded(
+    callback: Callable[[SelfT, discord.Interaction], Awaitable[None]],
+) -> Callable[[SelfT, discord.Interaction], Awaitable[None]]:
+    """For the callbacks of `DynamicItem`s, whose errors discord.py only logs: report them."""
+
+    @functools.wraps(callback)
+    async def wrapper(self: SelfT, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception as error:
+            await report_error(interaction, error, type(self).__name__)
+
+    return wrapper
+
+
+class SafeView(discord.ui.View):
+    """A view whose failing buttons answer with the short error message."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: Any, /) -> None:
+        await report_error(interaction, error, f"{type(self).__name__} ({type(item).__name__})")
+
+
+class SafeModal(discord.ui.Modal):
+    """A form whose failing submission answers with the short error message."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+        await report_error(interaction, error, type(self).__name__)
 
 
 # -- answer buttons ------------------------------------------------------------------------------
@@ -59,6 +110,7 @@ class FeedbackButton(
     ) -> FeedbackButton:
         return cls(match["kind"], int(match["qid"]), match["lang"])
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         await bot.run_engine(bot.record_feedback, self.qid, self.kind, interaction.user.id)
@@ -86,6 +138,7 @@ class NotWhatButton(
     ) -> NotWhatButton:
         return cls(int(match["qid"]), match["lang"])
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         await bot.run_engine(bot.record_feedback, self.qid, "not_what_i_asked", interaction.user.id)
@@ -115,6 +168,7 @@ class SourcesButton(
     ) -> SourcesButton:
         return cls(match["lang"], match["key"])
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         reply = await bot.run_engine(rebuild_reply, bot.engine, self.key, self.lang)
@@ -148,6 +202,7 @@ class PickSelect(
     ) -> PickSelect:
         return cls(int(match["qid"]), match["lang"], int(match["uid"]))
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         if interaction.user.id != self.user_id:
@@ -285,7 +340,7 @@ async def notice(interaction: discord.Interaction, text: str) -> None:
 # -- the compliance form ------------------------------------------------------------------------
 
 
-class CheckModal(discord.ui.Modal):
+class CheckModal(SafeModal):
     """/check with no options: the course facts as a form (Discord allows five fields)."""
 
     def __init__(self, bot: CMFBot, lang: str) -> None:

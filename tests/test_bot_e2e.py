@@ -311,6 +311,26 @@ async def test_thumbs_up_is_stored_and_buttons_work_after_a_restart(fake_discord
     assert feedback_rows(bot_engine) == [(qid, "down")]  # 👎 replaces the same user's 👍
 
 
+async def test_a_failing_button_gets_the_short_message_and_is_logged(
+    fake_discord, bot_engine, monkeypatch, caplog
+) -> None:
+    question, _ = answerable(bot_engine)
+
+    def broken(*args: Any, **kwargs: Any) -> bool:
+        raise RuntimeError("feedback store exploded")
+
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("ask", {"question": question})
+        message = await handle.message()
+        qid = bot_engine.db.execute("SELECT max(id) FROM questions").fetchone()[0]
+        monkeypatch.setattr(bot_engine, "feedback", broken)
+        data = await message_response(await fake_discord.click(message, f"cmf:fb:up:{qid}:en"))
+    assert int(data["flags"]) & EPHEMERAL and data["allowed_mentions"] == NO_PINGS
+    assert data["content"].startswith("Sorry, something went wrong")
+    assert "feedback store exploded" in caplog.text and "feedback store exploded" not in data["content"]
+    assert feedback_rows(bot_engine) == []
+
+
 async def test_sources_button_lists_the_links_ephemerally(fake_discord, bot_engine) -> None:
     question, expected = answerable(bot_engine)
     links = expected.links
@@ -333,8 +353,8 @@ async def test_not_what_i_asked_records_the_question_for_moderators(fake_discord
         data = await message_response(await fake_discord.click(message, f"cmf:nw:{qid}:en"))
     assert int(data["flags"]) & EPHEMERAL and "moderators" in data["content"]
     assert feedback_rows(bot_engine) == [(qid, "not_what_i_asked")]
-    question = bot_engine.db.execute("SELECT question FROM questions WHERE id = ?", [qid]).fetchone()[0]
-    assert question == question
+    stored = bot_engine.db.execute("SELECT question FROM questions WHERE id = ?", [qid]).fetchone()[0]
+    assert stored == question
 
 
 # -- /about --------------------------------------------------------------------------------------

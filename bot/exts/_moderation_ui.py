@@ -16,6 +16,7 @@ import discord
 
 from bot import render
 from bot.engine.model import AUDIENCES, LANGS
+from bot.ui import SafeModal, SafeView
 
 if TYPE_CHECKING:
     from bot.exts.moderation import Moderation
@@ -38,7 +39,7 @@ def _label(text: str) -> str:
 # -- edit one language of an entry ---------------------------------------------------------------
 
 
-class EditModal(discord.ui.Modal):
+class EditModal(SafeModal):
     """The entry's title and answer in one language, pre-filled; saved with the version it was opened on."""
 
     def __init__(
@@ -135,7 +136,7 @@ def phrasing_lines(text: str) -> list[str]:
     return list(dict.fromkeys(" ".join(line.split()) for line in text.splitlines() if line.strip()))
 
 
-class DraftModal(discord.ui.Modal):
+class DraftModal(SafeModal):
     """One language of a new entry; the first language's form also asks for the id and the sources."""
 
     def __init__(self, cog: Moderation, lang: str, draft: Draft, text_lang: str) -> None:
@@ -205,7 +206,7 @@ class DraftModal(discord.ui.Modal):
         await self.cog.show_draft(interaction, draft, self.lang)
 
 
-class OwnedView(discord.ui.View):
+class OwnedView(SafeView):
     """A view only the moderator who opened it may use; its Cancel closes the message."""
 
     def __init__(self, cog: Moderation, owner: int, lang: str) -> None:
@@ -306,7 +307,7 @@ class ConfirmDelete(OwnedView):
 # -- gaps ----------------------------------------------------------------------------------------
 
 
-class GapsView(discord.ui.View):
+class GapsView(SafeView):
     """One row per gap group: "Add as phrasing of…", "New entry", "Dismiss"."""
 
     def __init__(self, cog: Moderation, lang: str, groups: list[Any]) -> None:
@@ -342,7 +343,7 @@ class GapsView(discord.ui.View):
         return callback
 
 
-class IntentPicker(discord.ui.View):
+class IntentPicker(SafeView):
     """The intents a gap question is closest to (best first); picking one adds it as a phrasing."""
 
     def __init__(self, cog: Moderation, lang: str, group: Any, options: list[discord.SelectOption]) -> None:

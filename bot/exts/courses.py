@@ -18,7 +18,7 @@ from bot import render
 from bot.client import CMFBot
 from bot.engine.model import LANGS, Reply
 from bot.i18n import locale_lang
-from bot.ui import NONE, FeedbackButton, NotWhatButton, notice
+from bot.ui import NONE, FeedbackButton, NotWhatButton, SafeView, notice
 
 PAGE_SIZE = 5
 PAGER_TIMEOUT = 600.0
@@ -27,7 +27,7 @@ PLATFORMS: tuple[str, ...] = ("FutureLearn", "FUN MOOC", "MiríadaX", "EduOpen",
 TYPES: tuple[str, ...] = ("MOOC", "microcredential", "short course", "ExpertTrack", "SLP")
 
 
-class CoursePager(discord.ui.View):
+class CoursePager(SafeView):
     """Previous / Next / Sources for one search; only `owner` may use them."""
 
     def __init__(
