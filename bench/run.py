@@ -445,8 +445,11 @@ def run_all(quick: bool) -> dict[str, Any]:
         if not quick:
             from bench import clinc150
 
-            print("CLINC150 …", file=sys.stderr, flush=True)
-            results["clinc150"] = clinc150.rows()
+            if clinc150.DATA.is_file():
+                print("CLINC150 …", file=sys.stderr, flush=True)
+                results["clinc150"] = clinc150.rows()
+            else:
+                print(f"CLINC150 skipped: no {clinc150.DATA} (set CMF_BOT_CLINC150)", file=sys.stderr)
         print("quality set …", file=sys.stderr, flush=True)
         results["quality"] = _stage("quality", "--dir", tmp)
         sizes = (1_000,) if quick else (1_000, 10_000, 100_000)
