@@ -450,3 +450,25 @@ def test_the_verdict_counts_only_the_five_requirements_in_every_language(lang: s
     assert re.search(r"\b1\b\D+\b5\b", verdict_line), verdict_line  # 1 of 5, not 1 of 6
     assert "6" not in verdict_line
     assert reply.items[-1].status == "info"
+
+
+async def test_discord_check_shows_the_ects_line_for_information_and_meets(fake_discord, bot_engine) -> None:
+    """/check with the issue's facts: met, and the ECTS line marked ℹ️, not ❌ (through the real client)."""
+    from test_bot_e2e import NO_PINGS, message_response, started
+
+    options = {
+        "hours": 100,
+        "eqf": 6,
+        "ects": 3.5,
+        "assessment": "proctored-exam",
+        "id_verification": True,
+        "transcript": "learning-outcomes, study-hours, eqf-level, credits",
+    }
+    async with started(fake_discord, bot_engine):
+        data = await message_response(await fake_discord.slash("check", options))
+    names = [f["name"] for e in data["embeds"] for f in e.get("fields", [])]
+    values = " ".join(f["value"] for e in data["embeds"] for f in e.get("fields", []))
+    assert not any(n.startswith("❌") for n in names), names
+    assert any(n.startswith("ℹ️") for n in names), names
+    assert "3.5 ECTS ≈ 88–105 h at 25–30 h per ECTS credit" in values
+    assert data["allowed_mentions"] == NO_PINGS

@@ -2,9 +2,10 @@
 
 Every figure comes from the rules in the knowledge base (knowledge/README.md, "Compliance rules");
 nothing about the CMF is written here. Each leaf rule gives `met`, `not_met` or `unknown` (its fact
-was not given) with a reason built from templates in knowledge/ui/messages.yaml; `any_of`/`all_of`
-combine them with three-valued logic. `parse_facts` reads the facts from a free-text question in
-the five languages.
+was not given, or `settles: false`: the sources neither admit nor exclude the value) with a reason
+built from templates in knowledge/ui/messages.yaml; `any_of`/`all_of` combine them with three-valued
+logic. An item whose rule `informs` (the ECTS read as hours) gets status `info` and never counts
+towards the verdict. `parse_facts` reads the facts from a free-text question in the five languages.
 """
 
 from __future__ import annotations
