@@ -29,7 +29,7 @@ ZWSP = "\u200b"
 ELLIPSIS = "…"
 
 _MENTION = re.compile(r"@(everyone|here|[!&]?\d+)")
-_STATUS_ICON = {"met": "✅", "not_met": "❌", "unknown": "❔"}
+_STATUS_ICON = {"met": "✅", "not_met": "❌", "unknown": "❔", "info": "ℹ️"}
 _COLOUR = {"answer": 0x2B6CB0, "suggestions": 0xD69E2E, "no_match": 0x718096}
 
 Labels = Callable[[str], str]

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.engine.answers import UiStrings
-from bot.engine.compliance import FactError, check, evaluate_rule, parse_facts, validate_facts
+from bot.engine.compliance import (
+    UNIVERSITIES_CHECKLIST,
+    FactError,
+    check,
+    evaluate_rule,
+    parse_facts,
+    validate_facts,
+)
+from bot.engine.loader import load_knowledge
 from bot.engine.model import ChecklistItem, Entry
 
 UI_DIR = Path(__file__).resolve().parents[1] / "knowledge" / "ui"
@@ -229,3 +238,237 @@ def test_parse_facts_negations_and_nothing() -> None:
     assert parse_facts("no ID check")["id_verification"] is False
     assert parse_facts("Does my course meet the CMF?") == {}
     assert parse_facts("What is a microcredential?") == {}
+
+
+def test_ids_checked_at_enrolment_are_not_read_as_checked_at_the_assessment() -> None:
+    assert "id_verification" not in parse_facts("ID checked at enrolment, 120 hours")
+    assert "id_verification" not in parse_facts("Identität wird bei der Einschreibung geprüft")
+    assert parse_facts("identity verified at the exam")["id_verification"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "assessment"),
+    [
+        ("120 horas, examen final supervisado", "supervised-exam"),
+        ("120 ore, esame finale sorvegliato", "supervised-exam"),
+        ("120 heures, examen final surveillé", "supervised-exam"),
+        ("a supervised final exam", "supervised-exam"),
+        ("a final proctored exam", "proctored-exam"),
+        ("mit beaufsichtigter Prüfung", "supervised-exam"),
+        ("examen final en ligne surveillé", "proctored-exam"),
+        ("trabajo final", "assignment"),
+        ("a final project", "assignment"),
+    ],
+)
+def test_exams_called_final_are_read(text: str, assessment: str) -> None:
+    assert parse_facts(text)["assessment"] == assessment
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("a course at bachelor level", 6),
+        ("at bachelor's level, 120 hours", 6),
+        ("un cours de niveau licence", 6),
+        ("un curso de nivel de grado", 6),
+        ("corso di livello laurea triennale", 6),
+        ("ein Kurs auf Bachelor-Niveau", 6),
+        ("master level", 7),
+        ("niveau master", 7),
+        ("livello magistrale", 7),
+        ("Masterniveau", 7),
+        ("EQF 5, niveau licence", 5),  # a level given as a number wins
+    ],
+)
+def test_a_degree_level_reads_as_its_eqf_level(text: str, level: int) -> None:
+    assert parse_facts(text)["eqf_level"] == level
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "unsaid"),
+    [
+        ("fr", "examen surveillé", "distance"),
+        ("fr", "examen final surveillé", "distance"),
+        ("de", "beaufsichtigte Prüfung", "Präsenz"),
+        ("es", "examen supervisado", "presencial"),
+        ("it", "esame sorvegliato", "presenza"),
+    ],
+)
+def test_the_facts_shown_never_add_what_was_not_said(lang: str, text: str, unsaid: str) -> None:
+    facts = parse_facts(text)
+    shown = STRINGS.get(f"assessment.{facts['assessment']}", lang)
+    assert unsaid.casefold() not in shown.casefold(), shown
+
+
+# -- the shipped rules: a verdict table ----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = load_knowledge(ROOT).entries[UNIVERSITIES_CHECKLIST]
+FULL_TRANSCRIPT = ["learning-outcomes", "study-hours", "eqf-level", "credits"]
+COMPLETE = {
+    "study_hours": 120,
+    "eqf_level": 6,
+    "assessment": "proctored-exam",
+    "awards_credit": True,
+    "id_verification": True,
+    "transcript": FULL_TRANSCRIPT,
+}
+ITEM_IDS = ["study-hours", "level", "assessment", "id-verification", "transcript", "credits"]
+
+# facts -> (verdict, status of each item in ITEM_IDS order); "info" never decides
+VERDICTS = [
+    pytest.param(
+        dict(COMPLETE, study_hours=100, ects=3.5),
+        "met",
+        ["met", "met", "met", "met", "met", "info"],
+        id="issue 9: 100 h, EQF 6, 3.5 ECTS meets the CMF",
+    ),
+    pytest.param(
+        dict(COMPLETE, study_hours=156, eqf_level=7, ects=7.5),
+        "not_met",
+        ["not_met", "met", "met", "met", "met", "info"],
+        id="Open University: 156 h, EQF 7, 7.5 ECTS fails only the hours",
+    ),
+    pytest.param(
+        {"study_hours": 156, "eqf_level": 7, "ects": 7.5},
+        "not_met",
+        ["not_met", "met", "unknown", "unknown", "unknown", "info"],
+        id="Open University, three facts only",
+    ),
+    pytest.param(
+        dict(COMPLETE, ects=10), "met", ["met"] * 5 + ["info"], id="ECTS out of 4-6 never fails a course"
+    ),
+    pytest.param(dict(COMPLETE), "met", ["met"] * 5 + ["info"], id="no ECTS given: still met"),
+    pytest.param(
+        dict(COMPLETE, eqf_level=5, ects=5),
+        "unknown",
+        ["met", "unknown", "met", "met", "met", "info"],
+        id="EQF 5 with 5 ECTS: the sources do not settle it",
+    ),
+    pytest.param(
+        dict(COMPLETE, eqf_level=8), "not_met", ["met", "not_met", "met", "met", "met", "info"], id="EQF 8"
+    ),
+    pytest.param(
+        dict(COMPLETE, assessment="assignment"),
+        "unknown",
+        ["met", "met", "unknown", "met", "met", "info"],
+        id="an assignment alone: open",
+    ),
+    pytest.param(
+        dict(COMPLETE, assessment="peer-review"),
+        "unknown",
+        ["met", "met", "unknown", "met", "met", "info"],
+        id="peer review alone: open",
+    ),
+    pytest.param(
+        dict(COMPLETE, assessment="quiz"),
+        "unknown",
+        ["met", "met", "unknown", "met", "met", "info"],
+        id="quiz",
+    ),
+    pytest.param(
+        dict(COMPLETE, assessment="assignment", awards_credit=False),
+        "not_met",
+        ["met", "met", "not_met", "met", "met", "info"],
+        id="an assignment without credit",
+    ),
+    pytest.param(
+        dict(COMPLETE, assessment="none"),
+        "not_met",
+        ["met", "met", "not_met", "met", "met", "info"],
+        id="no assessment",
+    ),
+    pytest.param(
+        dict(COMPLETE, assessment="online-exam"), "met", ["met"] * 5 + ["info"], id="an online exam"
+    ),
+    pytest.param(
+        dict(COMPLETE, id_verification=False, transcript=["credits"]),
+        "not_met",
+        ["met", "met", "met", "not_met", "not_met", "info"],
+        id="no ID check, thin transcript",
+    ),
+]
+
+
+@pytest.mark.parametrize(("facts", "verdict", "statuses"), VERDICTS)
+def test_verdict_table_of_the_shipped_rules(facts: dict, verdict: str, statuses: list[str]) -> None:
+    report = check(SHIPPED, facts, "en", STRINGS.get)
+    assert [i.id for i in report.items] == ITEM_IDS
+    assert [i.status for i in report.items] == statuses
+    assert report.verdict == verdict
+    assert len(report.deciding) == 5  # the five CMF requirements; the ECTS line only informs
+
+
+def test_the_issue_case_says_what_3_5_ects_means_and_meets_the_cmf() -> None:
+    facts = dict(COMPLETE, study_hours=100, ects=3.5)
+    report = check(SHIPPED, facts, "en", STRINGS.get)
+    info = report.items[-1]
+    assert (
+        info.reason == "3.5 ECTS ≈ 88–105 h at 25–30 h per ECTS credit: consistent with the 100 h you gave."
+    )
+    open_university = check(SHIPPED, {"study_hours": 156, "ects": 7.5}, "en", STRINGS.get).items[-1]
+    assert "188–225 h" in open_university.reason and "inconsistent with the 156 h" in open_university.reason
+    alone = check(SHIPPED, {"ects": 5}, "en", STRINGS.get).items[-1]
+    assert alone.status == "info" and "no study hours given" in alone.reason
+
+
+def test_open_items_say_why_the_sources_do_not_settle_them() -> None:
+    level = check(SHIPPED, {"eqf_level": 4}, "en", STRINGS.get).items[1]
+    assert level.status == "unknown"
+    assert (
+        "do not settle" in level.reason and "FutureLearn" in level.reason and "ECTS criteria" in level.reason
+    )
+    assessment = check(SHIPPED, {"assessment": "peer-review", "awards_credit": True}, "en", STRINGS.get)
+    reason = assessment.items[2].reason
+    assert "do not settle" in reason and "summative" in reason
+    assert "not one of the accepted values" not in reason  # the open alternative, not the refused one
+
+
+def test_the_ects_figures_come_from_the_knowledge_base() -> None:
+    rule = dict(SHIPPED.checklist[-1].rule or {}, hours_per_credit={"min": 20, "max": 40})
+    entry = Entry(
+        id="x",
+        kind="checklist",
+        title=_text("x"),
+        answer=_text(""),
+        sources=["https://example.org/"],
+        checked="2026-01-01",
+        checklist=[ChecklistItem("credits", _text("Credits"), rule)],
+    )
+    reason = check(entry, {"ects": 3.5, "study_hours": 100}, "en", STRINGS.get).items[0].reason
+    assert reason.startswith("3.5 ECTS ≈ 70–140 h at 20–40 h per ECTS credit")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "it", "de"])
+def test_the_verdict_counts_only_the_five_requirements_in_every_language(lang: str) -> None:
+    report = check(SHIPPED, dict(COMPLETE, study_hours=90, ects=3.5), lang, STRINGS.get)
+    assert report.verdict == "not_met" and report.count("not_met") == 1
+    from bot.engine.answers import Answers
+
+    reply = Answers(STRINGS).compliance(report, SHIPPED, dict(COMPLETE, study_hours=90, ects=3.5), lang)
+    verdict_line = reply.answer.split("\n\n")[2]
+    assert re.search(r"\b1\b\D+\b5\b", verdict_line), verdict_line  # 1 of 5, not 1 of 6
+    assert "6" not in verdict_line
+    assert reply.items[-1].status == "info"
+
+
+async def test_discord_check_shows_the_ects_line_for_information_and_meets(fake_discord, bot_engine) -> None:
+    """/check with the issue's facts: met, and the ECTS line marked ℹ️, not ❌ (through the real client)."""
+    from test_bot_e2e import NO_PINGS, message_response, started
+
+    options = {
+        "hours": 100,
+        "eqf": 6,
+        "ects": 3.5,
+        "assessment": "proctored-exam",
+        "id_verification": True,
+        "transcript": "learning-outcomes, study-hours, eqf-level, credits",
+    }
+    async with started(fake_discord, bot_engine):
+        data = await message_response(await fake_discord.slash("check", options))
+    names = [f["name"] for e in data["embeds"] for f in e.get("fields", [])]
+    values = " ".join(f["value"] for e in data["embeds"] for f in e.get("fields", []))
+    assert not any(n.startswith("❌") for n in names), names
+    assert any(n.startswith("ℹ️") for n in names), names
+    assert "3.5 ECTS ≈ 88–105 h at 25–30 h per ECTS credit" in values
+    assert data["allowed_mentions"] == NO_PINGS

@@ -33,7 +33,7 @@ from bot.engine.model import (
 OLD_LISTING_YEARS = 2
 """A listing older than this many years is shown with a "check the course page" note."""
 
-STATUS_ICONS = {"met": "✅", "not_met": "❌", "unknown": "❔"}
+STATUS_ICONS = {"met": "✅", "not_met": "❌", "unknown": "❔", "info": "ℹ️"}
 
 
 class _Blank(dict[str, Any]):
@@ -92,18 +92,30 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host or url
 
 
-def source_links(links: Iterable[Link], sources: Iterable[str]) -> list[Link]:
-    """Further-reading links first, then source URLs (titled by their site), without duplicates."""
+def source_links(
+    links: Iterable[Link], sources: Iterable[str], third_party: Iterable[str] = (), mark: str = ""
+) -> list[Link]:
+    """Further-reading links first, then source URLs (titled by their site), without duplicates.
+
+    The primary sources come before the `third_party` ones (press, blogs, copies, data sets), whose
+    titles end with `mark` (e.g. "(third-party)").
+    """
+    later = set(third_party)
+
+    def titled(title: str, url: str) -> str:
+        return f"{title} ({mark})" if mark and url in later else title
+
     out: list[Link] = []
     seen: set[str] = set()
     for link in links:
         if link.url not in seen:
             seen.add(link.url)
-            out.append(link)
-    for url in sources:
+            out.append(Link(title=titled(link.title, link.url), url=link.url))
+    ordered = [u for u in sources if u not in later] + [u for u in sources if u in later]
+    for url in ordered:
         if url and url not in seen:
             seen.add(url)
-            out.append(Link(title=_host(url), url=url))
+            out.append(Link(title=titled(_host(url), url), url=url))
     return out
 
 
@@ -152,6 +164,10 @@ class Answers:
         self.s = s
         self.today = today or date.today()
 
+    def plural(self, key: str, count: int) -> str:
+        """`key`, or its singular form `key.one` when `count` is 1 and the strings have one."""
+        return f"{key}.one" if count == 1 and self.s.has(f"{key}.one") else key
+
     # -- knowledge entries ----------------------------------------------------------------------
 
     def entry(
@@ -170,8 +186,12 @@ class Answers:
             lang=lang,
             intent=intent,
             confidence=confidence,
-            links=source_links(entry.links, entry.sources),
+            links=self.entry_links(entry, lang),
         )
+
+    def entry_links(self, entry: Entry, lang: str) -> list[Link]:
+        """An entry's further reading and sources, third-party sources last and marked."""
+        return source_links(entry.links, entry.sources, entry.third_party, self.s("source.third_party", lang))
 
     def checklist(
         self, entry: Entry, lang: str, question: str = "", intent: str | None = None, confidence: float = 1.0
@@ -192,22 +212,33 @@ class Answers:
             intent=intent,
             confidence=confidence,
             items=items,
-            links=source_links(entry.links, entry.sources),
+            links=self.entry_links(entry, lang),
         )
 
     # -- courses --------------------------------------------------------------------------------
 
     def listing_note(self, course: Course, lang: str) -> str:
-        """When the listing dates from, said honestly ("listed in 2016 — check the course page")."""
+        """When the listing dates from, said honestly ("listed in 2016 — check the course page"); the
+        course page is named only when the record has one (`course_url`)."""
         year = course.listed_year
+        page = "" if course.course_url else "_no_page"
         if year is None:
-            return self.s("course.listed_unknown", lang)
+            return self.s(f"course.listed_unknown{page}", lang)
         if self.today.year - year > OLD_LISTING_YEARS:
-            return self.s("course.listed_old", lang, year=year)
+            return self.s(f"course.listed_old{page}", lang, year=year)
         return self.s("course.listed", lang, year=year)
 
     def course_url(self, course: Course) -> str | None:
+        """The course page (`course_url`: the platform's own page), else the record's first source."""
         return course.course_url or (course.source_urls[0] if course.source_urls else None)
+
+    def url_note(self, course: Course, lang: str) -> str:
+        """The link of a course line: its course page, or the source the record was read from."""
+        if course.course_url:
+            return course.course_url
+        if course.source_urls:
+            return self.s("course.source", lang, url=course.source_urls[0])
+        return ""
 
     def course_item(self, course: Course, lang: str) -> Item:
         parts = [course.platform]
@@ -227,8 +258,9 @@ class Answers:
             parts.append(self.s("course.partial", lang))
         url = self.course_url(course)
         text = " · ".join(parts)
-        if url:
-            text = f"{text} — {url}"
+        link = self.url_note(course, lang)
+        if link:
+            text = f"{text} — {link}"
         return Item(label=course.title, text=text, url=url, ref=course.id)
 
     def courses(
@@ -261,21 +293,16 @@ class Answers:
                 confidence=confidence,
             )
         items = [self.course_item(c, lang) for c in courses]
-        if what:
-            title = self.s("course.heading", lang, query=what, total=total)
-        else:
-            title = self.s("course.heading_all", lang, total=total)
+        key = "course.heading" if what else "course.heading_all"
+        title = self.s(self.plural(key, total), lang, query=what, total=total)
         parts = [f"**{title}**", *([note] if note else []), _bullets(items)]
         if offset + len(courses) < total:
             parts.append(
                 self.s("course.more", lang, first=offset + 1, last=offset + len(courses), total=total)
             )
         parts.append(self.s("course.data_note", lang))
-        links: list[Link] = []
-        for c in courses:
-            url = self.course_url(c)
-            if url:
-                links.append(Link(title=c.title, url=url))
+        pages = [Link(title=c.title, url=c.course_url) for c in courses if c.course_url]
+        sources = [c.source_urls[0] for c in courses if not c.course_url and c.source_urls]
         return _answer(
             "courses",
             title,
@@ -285,7 +312,7 @@ class Answers:
             intent=intent,
             confidence=confidence,
             items=items,
-            links=source_links(links, []),
+            links=source_links(pages, sources),
         )
 
     def credential(
@@ -370,7 +397,7 @@ class Answers:
             met=report.count("met"),
             not_met=report.count("not_met"),
             unknown=report.count("unknown"),
-            total=len(report.items),
+            total=len(report.deciding),  # an item that only informs is not a requirement
         )
         given = self.s("compliance.facts_none", lang) if not facts else _facts_line(self, facts, lang)
         parts = [f"**{title}**", given, verdict, _bullets(items), self.s("compliance.disclaimer", lang)]
@@ -383,7 +410,7 @@ class Answers:
             intent=intent,
             confidence=confidence,
             items=items,
-            links=source_links(entry.links, entry.sources),
+            links=self.entry_links(entry, lang),
         )
 
     # -- no answer ------------------------------------------------------------------------------
@@ -463,7 +490,7 @@ def _facts_line(answers: Answers, facts: Mapping[str, Any], lang: str) -> str:
             value_text = answers.s(f"assessment.{value}", lang)
         else:
             value_text = _number(value) if isinstance(value, int | float) else str(value)
-        shown.append(f"{label}: {value_text}")
+        shown.append(answers.s("compliance.fact_value", lang, fact=label, value=value_text))
     return answers.s("compliance.facts_given", lang, facts="; ".join(shown))
 
 

@@ -2,13 +2,15 @@
 
 Every figure comes from the rules in the knowledge base (knowledge/README.md, "Compliance rules");
 nothing about the CMF is written here. Each leaf rule gives `met`, `not_met` or `unknown` (its fact
-was not given) with a reason built from templates in knowledge/ui/messages.yaml; `any_of`/`all_of`
-combine them with three-valued logic. `parse_facts` reads the facts from a free-text question in
-the five languages.
+was not given, or `settles: false`: the sources neither admit nor exclude the value) with a reason
+built from templates in knowledge/ui/messages.yaml; `any_of`/`all_of` combine them with three-valued
+logic. An item whose rule `informs` (the ECTS read as hours) gets status `info` and never counts
+towards the verdict. `parse_facts` reads the facts from a free-text question in the five languages.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from bot.engine.model import Entry, pick
 from bot.engine.normalize import normalize
 
 Verdict = Literal["met", "not_met", "unknown"]
+Status = Literal["met", "not_met", "unknown", "info"]
+"""An item's status: a verdict, or `info` for an item whose rule informs and never decides."""
 
 UNIVERSITIES_CHECKLIST = "cmf-requirements-universities"
 """The knowledge entry whose checklist items carry the rules."""
@@ -55,7 +59,7 @@ class ItemResult:
     id: str
     text: str
     """The requirement, in the asked language."""
-    status: Verdict
+    status: Status
     reason: str
 
 
@@ -64,16 +68,21 @@ class ComplianceReport:
     items: list[ItemResult]
 
     @property
+    def deciding(self) -> list[ItemResult]:
+        """The items that count towards the verdict (every item whose rule does not only inform)."""
+        return [i for i in self.items if i.status != "info"]
+
+    @property
     def verdict(self) -> Verdict:
-        """not_met if any item is not met, met if all are met, else unknown."""
-        statuses = {i.status for i in self.items}
+        """not_met if any deciding item is not met, met if all are met, else unknown."""
+        statuses = {i.status for i in self.deciding}
         if "not_met" in statuses:
             return "not_met"
         if statuses == {"met"}:
             return "met"
         return "unknown"
 
-    def count(self, status: Verdict) -> int:
+    def count(self, status: Status) -> int:
         return sum(1 for i in self.items if i.status == status)
 
 
@@ -130,13 +139,17 @@ class _Evaluator:
             return self.s("word.yes" if value else "word.no", self.lang)
         if isinstance(value, list | tuple):
             return ", ".join(self.show(fact, v) for v in value) or self.s("word.nothing", self.lang)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
+        if isinstance(value, float):
+            return _number(value)
         if fact == "assessment" and isinstance(value, str):
             return self.s(f"assessment.{value}", self.lang)
         if fact == "transcript" and isinstance(value, str):
             return self.s(f"transcript.{value}", self.lang)
         return str(value)
+
+    def note(self, rule: Mapping[str, Any]) -> str:
+        note = rule.get("note")
+        return pick(note, self.lang) if isinstance(note, dict) else ""
 
     def evaluate(self, rule: Mapping[str, Any]) -> tuple[Verdict, str]:
         if "any_of" in rule:
@@ -147,19 +160,19 @@ class _Evaluator:
 
     def _any_of(self, rule: Mapping[str, Any]) -> tuple[Verdict, str]:
         results = [self.evaluate(r) for r in rule["any_of"]]
-        note = rule.get("note")
-        note_text = pick(note, self.lang) if isinstance(note, dict) else ""
+        note_text = self.note(rule)
         met = [reason for status, reason in results if status == "met"]
         if met:
             # the first alternative is the main wording; a later one is admitted only by the note's source
             first_met = results[0][0] == "met"
             reason = met[0] if first_met or not note_text else f"{met[0]} {note_text}"
             return "met", reason
-        status: Verdict = "unknown" if any(s == "unknown" for s, _ in results) else "not_met"
+        if any(s == "unknown" for s, _ in results):
+            # what is open matters, not the alternatives that are plainly not met
+            reason = " ".join(dict.fromkeys(r for s, r in results if s == "unknown"))
+            return "unknown", f"{reason} {note_text}" if note_text else reason
         reason = f" {self.s('compliance.joiner.or', self.lang)} ".join(r for _, r in results)
-        if note_text:
-            reason = f"{reason} {note_text}"
-        return status, reason
+        return "not_met", f"{reason} {note_text}" if note_text else reason
 
     def _all_of(self, rule: Mapping[str, Any]) -> tuple[Verdict, str]:
         results = [self.evaluate(r) for r in rule["all_of"]]
@@ -178,7 +191,17 @@ class _Evaluator:
         label = self.label(fact)
         if fact not in self.facts:
             return "unknown", self.s("compliance.reason.not_given", self.lang, fact=label)
-        value = self.facts[fact]
+        status, reason = self._test(rule, fact, label, self.facts[fact])
+        if status == "met" and rule.get("settles") is False:
+            # a value the sources neither admit nor exclude: the item stays open, and the note says why
+            unsettled = self.s(
+                "compliance.reason.unsettled", self.lang, fact=label, value=self.show(fact, self.facts[fact])
+            )
+            note_text = self.note(rule)
+            return "unknown", f"{unsettled} {note_text}" if note_text else unsettled
+        return status, reason
+
+    def _test(self, rule: Mapping[str, Any], fact: str, label: str, value: Any) -> tuple[Verdict, str]:
         shown = self.show(fact, value)
         if "min" in rule or "max" in rule:
             return self._range(rule, fact, label, value, shown)
@@ -236,9 +259,49 @@ class _Evaluator:
             key = "at_most"
         return "met", self.s(f"compliance.reason.{key}", self.lang, **values)
 
+    def inform(self, rule: Mapping[str, Any]) -> str:
+        """The text of a rule that informs and never decides (`informs: true`)."""
+        if "hours_per_credit" in rule:
+            return self._hours_per_credit(rule)
+        return self.evaluate({k: v for k, v in rule.items() if k != "informs"})[1]
+
+    def _hours_per_credit(self, rule: Mapping[str, Any]) -> str:
+        """ECTS read as hours at the rule's hours per credit, set beside the study hours given."""
+        rate = rule["hours_per_credit"]
+        low_rate, high_rate = rate.get("min"), rate.get("max")
+        credits = self.facts.get("ects")
+        if credits is None or low_rate is None or high_rate is None:
+            if credits is None:
+                return self.s("compliance.reason.not_given", self.lang, fact=self.label("ects"))
+            return self.s("compliance.reason.bad_rule", self.lang)
+        low, high = credits * low_rate, credits * high_rate
+        values = {
+            "ects": _number(credits),
+            "low": _number(_round(low)),
+            "high": _number(_round(high)),
+            "min": _number(low_rate),
+            "max": _number(high_rate),
+        }
+        hours = self.facts.get("study_hours")
+        if hours is None:
+            return self.s("compliance.reason.ects_hours_alone", self.lang, **values)
+        key = "ects_hours_consistent" if low <= hours <= high else "ects_hours_inconsistent"
+        return self.s(f"compliance.reason.{key}", self.lang, hours=_number(hours), **values)
+
 
 def _status(ok: bool) -> Verdict:
     return "met" if ok else "not_met"
+
+
+def _round(value: float) -> float:
+    """Half up, to whole hours (87.5 -> 88), as people round."""
+    return float(math.floor(value + 0.5))
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def evaluate_rule(
@@ -249,13 +312,19 @@ def evaluate_rule(
 
 
 def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) -> ComplianceReport:
-    """Every checklist item of `entry` against `facts` (validated with `validate_facts` first)."""
+    """Every checklist item of `entry` against `facts` (validated with `validate_facts` first).
+
+    An item whose rule `informs` is shown with status `info` and never counts towards the verdict.
+    """
     clean = validate_facts(facts)
     evaluator = _Evaluator(clean, lang, strings)
     items: list[ItemResult] = []
     for item in entry.checklist:
         text = pick(item.text, lang)
-        if item.rule:
+        status: Status
+        if item.rule and item.rule.get("informs"):
+            status, reason = "info", evaluator.inform(item.rule)
+        elif item.rule:
             status, reason = evaluator.evaluate(item.rule)
         else:
             status, reason = "unknown", strings("compliance.reason.no_rule", lang)
@@ -283,6 +352,46 @@ _EQF_AFTER = re.compile(r"\b([1-8])(?:st|nd|rd|th|e|eme|o|a)?\s*(?:eqf|eqr|cec)?
 _ECTS = re.compile(
     _NUMBER
     + r"\s*(?:ects|ects credits?|credits? ects|creditos ects|crediti ects|ects punkte|leistungspunkte)\b"
+)
+
+_DEGREE_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    # a level named by its degree, as the EQF maps them (knowledge entry eqf-degree-mapping):
+    # bachelor (first cycle) = EQF 6, master (second cycle) = EQF 7; matched on `normalize`d text
+    (
+        6,
+        re.compile(
+            r"\b(?:bachelor s?|bachelors|undergraduate degree) level\b|\bbachelor level\b"
+            r"|\bniveau (?:de (?:la )?)?(?:licence|bachelor)\b"
+            r"|\bnivel (?:de )?(?:grado|licenciatura|bachelor)\b"
+            r"|\blivello (?:di )?(?:laurea triennale|laurea di primo livello|triennale|bachelor)\b"
+            r"|\bbachelor ?niveau\b|\bniveau (?:eines |des )?bachelors?\b"
+        ),
+    ),
+    (
+        7,
+        re.compile(
+            r"\b(?:master s?|masters) level\b|\bmaster level\b"
+            r"|\bniveau (?:de )?master\b"
+            r"|\bnivel (?:de )?master\b"
+            r"|\blivello (?:di )?(?:laurea magistrale|magistrale)\b"
+            r"|\bmaster ?niveau\b|\bniveau (?:eines |des )?masters?\b"
+        ),
+    ),
+)
+_FINAL = re.compile(
+    # "examen final surveillé", "esame finale sorvegliato", "final supervised exam": the word "final"
+    # says nothing about supervision, so it is dropped next to an exam word before the phrases are read
+    r"\b(exam|exams|examen|examenes|esame|esami|prueba|prova|assessment|evaluation|evaluacion|valutazione)"
+    r" (?:final|finale|finales|finali)\b"
+    r"|\b(?:final|finale) (?=(?:\w+ )?(?:exam|exams|examen|assessment|test)\b)"
+)
+_AT_ENROLMENT = re.compile(
+    # an identity check at enrolment is not one "at the point of assessment": leave that fact open
+    r"\b(?:at|on|during|upon|when) (?:enrolment|enrollment|registration|sign up|signup)\b"
+    r"|\b(?:a l|lors de l) (?:inscription|enregistrement)\b"
+    r"|\b(?:en|al hacer) la (?:matricula|inscripcion)\b|\bal (?:matricularse|inscribirse|registrarse)\b"
+    r"|\b(?:all|durante l) (?:iscrizione|registrazione)\b"
+    r"|\bbei der (?:einschreibung|anmeldung|registrierung)\b"
 )
 
 # Word lists are matched on `normalize`d text (lower case, no accents, punctuation as spaces).
@@ -313,17 +422,26 @@ _ASSESSMENT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "proctoring",
             "proctorized",
             "supervised online",
+            "online supervised",
             "remote invigilation",
-            "examen surveille",
             "examen en ligne surveille",
+            "examen surveille en ligne",
+            "examen surveille a distance",
             "telesurveille",
             "examen supervisado en linea",
-            "vigilado",
-            "esame sorvegliato",
+            "examen en linea supervisado",
+            "examen supervisado online",
+            "examen online supervisado",
+            "esame online sorvegliato",
+            "esame sorvegliato online",
+            "esame sorvegliato a distanza",
             "proctorato",
             "online aufsicht",
             "beaufsichtigte online",
+            "beaufsichtigten online",
+            "beaufsichtigter online",
             "uberwachte online",
+            "uberwachten online",
         ),
     ),
     (
@@ -335,13 +453,22 @@ _ASSESSMENT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "exam on campus",
             "on site exam",
             "in person exam",
+            "examen surveille",
             "examen sur table",
             "examen en presentiel",
             "examen supervisado",
+            "examen vigilado",
             "examen presencial",
+            "esame sorvegliato",
             "esame in presenza",
             "esame supervisionato",
             "beaufsichtigte prufung",
+            "beaufsichtigten prufung",
+            "beaufsichtigter prufung",
+            "prufung beaufsichtigt",
+            "prufung unter aufsicht",
+            "uberwachte prufung",
+            "uberwachten prufung",
             "prasenzprufung",
             "klausur",
         ),
@@ -502,8 +629,11 @@ def parse_facts(text: str) -> dict[str, Any]:
     """The course facts stated in a question (any of the five languages); absent facts are left out.
 
     Recognises study hours ("80 hours", "80h", "80 heures", "10 weeks at 10 h/week"), the EQF level
-    ("EQF 6", "level 6", "niveau 6", "livello 6"), ECTS ("5 ECTS"), the kind of assessment, ID
-    verification (also its negation), whether credit is awarded, and the transcript's contents.
+    ("EQF 6", "level 6", "niveau 6", "livello 6", or a degree level: "at bachelor level", "niveau
+    licence" = 6, "master level" = 7), ECTS ("5 ECTS"), the kind of assessment ("examen final
+    surveillé" is a supervised exam, never more than the words say), ID verification (also its
+    negation; a check at enrolment is left open, the CMF asks for one at the assessment), whether
+    credit is awarded, and the transcript's contents.
     """
     low = text.casefold()
     norm = normalize(text)
@@ -525,20 +655,26 @@ def parse_facts(text: str) -> dict[str, Any]:
     eqf = _EQF.search(norm) or _EQF_AFTER.search(norm)
     if eqf:
         facts["eqf_level"] = int(eqf.group(1))
+    else:
+        for level, pattern in _DEGREE_LEVELS:
+            if pattern.search(norm):
+                facts["eqf_level"] = level
+                break
 
     ects = _ECTS.search(low) or _ECTS.search(norm)
     if ects:
         value = _num(ects.group(1))
         facts["ects"] = int(value) if value.is_integer() else value
 
+    exams = _FINAL.sub(lambda m: m.group(1) or "", norm)
     for kind, phrases in _ASSESSMENT_WORDS:
-        if _has_any(norm, phrases):
+        if _has_any(exams, phrases):
             facts["assessment"] = kind
             break
 
     if _NO_ID.search(norm):
         facts["id_verification"] = False
-    elif _ID_PATTERNS.search(norm):
+    elif _ID_PATTERNS.search(norm) and not _AT_ENROLMENT.search(norm):
         facts["id_verification"] = True
 
     if _NO_CREDIT.search(norm):

@@ -169,7 +169,13 @@ class CourseQueryReader:
                 known_topic = True
                 query.topics.append(" ".join(words[i - length : i]))
                 query.groups.append(self.synonyms[value])
-        free = [w for run in leftover for w in run if w not in _STOPWORDS and w not in _QUESTION_WORDS]
+        # request words ("liste", "elenca") ask for courses; they are never a topic
+        free = [
+            w
+            for run in leftover
+            for w in run
+            if w not in _STOPWORDS and w not in _QUESTION_WORDS and w not in _REQUEST_CUES
+        ]
         free = [w for w in free if w not in _GENERAL_WORDS and not w.isdigit()]
         for word in free:
             key = self._close_topic(word)
@@ -228,7 +234,7 @@ _REQUEST_CUES = _words(
     """list show find any available recommend search looking offer offers there
     liste montre trouver cherche disponibles recommander propose existe existent
     lista muestra buscar busco disponibles recomienda hay existen ofrecen
-    elenco mostra cercare cerco disponibili consiglia esistono ci sono offrono
+    elenco elenca mostra mostrami cercare cerco disponibili consiglia esistono ci sono offrono
     liste zeige finden suche verfugbar empfehlen gibt angeboten"""
 )
 

@@ -22,9 +22,17 @@ from bot.engine.model import LANGS, KnowledgeBase
 WIDTH = 100
 """Plain and quoted text is folded after this column."""
 
-ENTRY_KEYS = ("id", "kind", "audiences", "title", "answer", "checklist", "links", "sources", "checked")
+ENTRY_KEYS = (
+    "id", "kind", "audiences", "title", "answer", "checklist", "links", "examples", "sources", "third_party",
+    "checked",
+)  # fmt: skip
 ITEM_KEYS = ("id", "text", "rule")
-RULE_KEYS = ("fact", "min", "max", "one_of", "equals", "includes", "any_of", "all_of", "note")
+RULE_KEYS = (
+    "informs", "fact", "min", "max", "one_of", "equals", "includes", "hours_per_credit", "any_of", "all_of",
+    "settles", "note",
+)  # fmt: skip
+EXAMPLE_KEYS = ("query", "expect")
+EXPECT_KEYS = ("type", "entry", "filters", "facts")
 LINK_KEYS = ("title", "url")
 COURSE_KEYS = (
     "id", "title", "platform", "institution", "type", "languages", "languages_inferred", "subjects",
@@ -128,6 +136,17 @@ def _entry(raw: Mapping[str, Any]) -> dict[str, Any]:
         out["links"] = [
             _ordered(link, LINK_KEYS) if isinstance(link, Mapping) else link for link in out["links"]
         ]
+    if isinstance(out.get("examples"), list):
+        examples = []
+        for example in out["examples"]:
+            if isinstance(example, Mapping):
+                example = _ordered(example, EXAMPLE_KEYS)
+                if "query" in example:
+                    example["query"] = _localized(example["query"])
+                if isinstance(example.get("expect"), Mapping):
+                    example["expect"] = _ordered(example["expect"], EXPECT_KEYS)
+            examples.append(example)
+        out["examples"] = examples
     return out
 
 

@@ -527,6 +527,12 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
                 ):
                     if isinstance(title, str):
                         titles.setdefault((lang, normalize(title)), oid)
+                sources = obj.get("sources") if isinstance(obj.get("sources"), list) else []
+                third = obj.get("third_party") if isinstance(obj.get("third_party"), list) else []
+                for n, url in enumerate(third):
+                    if url not in sources:
+                        path = (_prefix(doc), index, "third_party", n)
+                        err(doc, path, f'"{url}" is not one of the sources')
                 items = obj.get("checklist")
                 ids: dict[str, str] = {}
                 for n, item in enumerate(items if isinstance(items, list) else []):
@@ -763,6 +769,7 @@ def entry_from_data(raw: Mapping[str, Any], file: str = "") -> Entry:
         audiences=raw.get("audiences", []),
         checklist=[ChecklistItem(i["id"], i["text"], i.get("rule")) for i in raw.get("checklist") or []],
         links=[Link(link["title"], link["url"]) for link in raw.get("links") or []],
+        third_party=list(raw.get("third_party") or []),
         file=file,
     )
 

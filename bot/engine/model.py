@@ -56,6 +56,8 @@ class Entry:
     audiences: list[str] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    third_party: list[str] = field(default_factory=list)
+    """The `sources` that are third-party reports (press, blogs, copies, data sets), shown marked."""
     file: str = ""
     """Path of the YAML file it came from, relative to the knowledge root (``knowledge/cmf.yaml``)."""
 
@@ -122,7 +124,7 @@ class Item:
 
     label: str
     text: str
-    status: Literal["met", "not_met", "unknown"] | None = None
+    status: Literal["met", "not_met", "unknown", "info"] | None = None
     url: str | None = None
     ref: str | None = None
     """Stable id of what the item is about (checklist item id, course id, ...)."""

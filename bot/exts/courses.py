@@ -136,7 +136,7 @@ class Courses(commands.Cog):
 
     @app_commands.command(name="courses", description="Search the catalogue of courses and microcredentials")
     @app_commands.describe(
-        query="Topic or title, e.g. statistics, cyber security",
+        query="Topic or title, e.g. statistics, python",
         language="Language of the course",
         platform="Platform that offers it",
         type="Kind of course",
