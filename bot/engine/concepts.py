@@ -105,6 +105,9 @@ class ConceptLayer:
         self.domain = frozenset(evidence.get("domain") or [])
         self.off_domain = frozenset(evidence.get("off_domain") or [])
         self.partners = frozenset(evidence.get("partner") or [])
+        self.audiences = {
+            aud: frozenset(evidence.get(aud) or []) for aud in ("employer", "university") if evidence.get(aud)
+        }
         self.guards = {str(k): frozenset(v or []) for k, v in self._data["guards"].items()}
 
     @property

@@ -60,6 +60,13 @@ COURSE_ROUTE_RANKS = 3
 if a course-search intent is among this many best-ranked intents; 0 = always."""
 PARTNER_SPECIFIC = 0.5
 """An intent is specific to a partner platform when at least this share of its phrasings name it."""
+WEAK_EVIDENCE_OOS = 0.5
+"""A course request (or a bare catalogue subject) outweighs the off-topic examples only below this
+probability of theirs: "golf course near dublin" is declined, "corsi di python?" is searched."""
+ANSWER_SENTENCES = 1
+"""The first sentences of each entry's answer (every language) also train the intent leading to it."""
+AUDIENCE_PENALTY = 0.3
+"""Probability factor of an intent whose audiences leave out the one the question shows."""
 MAX_TOPIC_WORDS = 3
 """A message of at most this many words that names a catalogue subject is read as a course search."""
 CREDENTIAL_MATCH = 0.75
@@ -133,6 +140,9 @@ def intent_rows(kb: KnowledgeBase, titles: bool = True) -> list[tuple[str, str, 
             entry = kb.entries.get(str(intent.leads_to.get("entry") or ""))
             if entry is not None and not declines(intent):
                 rows.extend((intent.id, lang, title) for lang, title in entry.title.items() if title)
+                if ANSWER_SENTENCES:
+                    for lang, body in entry.answer.items():
+                        rows.extend((intent.id, lang, s) for s in _sentences(body)[:ANSWER_SENTENCES])
     return rows
 
 
@@ -328,7 +338,8 @@ class Engine:
         ranked, oos = self._rank_all(core)
         course_query = self._course_query(core)
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
-        domain = bool(found & self.concepts.domain) or self._asks_for_courses(course_query) or bool(topic)
+        strong = bool(found & self.concepts.domain) or bool(topic) or self._known_subject(course_query)
+        domain = strong or (self._asks_for_courses(course_query) and oos < WEAK_EVIDENCE_OOS)
         best = ranked[0][1] if ranked else 0.0
         if oos >= best and not domain:  # an off-topic example matches best and nothing says otherwise
             return self.answers.fallback(question, lang, "no_match", confidence=best)
@@ -390,6 +401,14 @@ class Engine:
         """A course request naming a topic, language or platform (evidence that it is about us)."""
         return query is not None and bool(query.topics or query.language or query.platform or query.type)
 
+    def _known_subject(self, query: Any) -> bool:
+        """A course request naming a subject of the vocabulary's topics that the catalogue has."""
+        if query is None or not any(len(group) > 1 for group in query.groups):
+            return False
+        groups = [g for g in query.groups if len(g) > 1]
+        courses, _ = self._run_search(" ".join(g[0] for g in groups), limit=1, any_of=groups)
+        return bool(courses)
+
     def _admissible(self, ranked: list[tuple[str, float]], found: set[str]) -> list[tuple[str, float]]:
         """Drop intents that cannot answer a question naming these concepts (see `_ask`, step 5)."""
         others = found & self.concepts.off_domain
@@ -403,6 +422,13 @@ class Engine:
             if partners and specific and not (specific & partners):
                 continue
             out.append((intent_id, p))
+        asked_as = {aud for aud, cs in self.concepts.audiences.items() if found & cs}
+        if asked_as:  # "our university…", "an applicant…": intents for other audiences rank lower
+            for n, (intent_id, p) in enumerate(out):
+                intent = self.kb.intents.get(intent_id)
+                if intent is not None and intent.audiences and not asked_as & set(intent.audiences):
+                    out[n] = (intent_id, p * AUDIENCE_PENALTY)
+            out.sort(key=lambda ip: (-ip[1], ip[0]))
         return out
 
     def _catalogue_topic(self, core: str) -> Any:
@@ -819,6 +845,16 @@ def _cached_matcher(
         except Exception:  # read-only directory or an unexpected matcher shape: no cache
             pass
     return matcher
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a Markdown answer (list marks and links dropped), for training."""
+    import re
+
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
+    plain = re.sub(r"(?m)^\s*(?:[-*]|\d+\.)\s+", "", plain).replace("**", "")
+    parts = re.split(r"(?<=[.!?])\s+|\n+", plain)
+    return [p.strip() for p in parts if len(p.split()) >= 4]
 
 
 def _intent_profiles(kb: KnowledgeBase, concepts: Any) -> dict[str, dict[str, float]]:
