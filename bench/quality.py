@@ -144,9 +144,13 @@ def report(scores: Mapping[str, Any], title: str = "") -> str:
         return f"{c[0]:>4}/{c[1]:<4} {share(c):6.1%}" if c else f"{'—':>17}"
 
     lines = [title] if title else []
-    lines.append(f"{'group':<20} {'in-scope right':>17} {'off-topic declined':>18} {'missing (unmapped)':>19}")
-    lines.append(f"{'all':<20} {cell(scores['all'], 'in')} {cell(scores['all'], 'out'):>18} "
-                 f"{cell(scores['all'], 'unmapped'):>19}")
+    lines.append(
+        f"{'group':<20} {'in-scope right':>17} {'off-topic declined':>18} {'missing (unmapped)':>19}"
+    )
+    lines.append(
+        f"{'all':<20} {cell(scores['all'], 'in')} {cell(scores['all'], 'out'):>18} "
+        f"{cell(scores['all'], 'unmapped'):>19}"
+    )
     for group in GROUPS:
         for value in sorted(scores[group]):
             b = scores[group][value]

@@ -97,7 +97,9 @@ class ConceptLayer:
 
     def __init__(self, vocabulary: Mapping[str, Any] | None) -> None:
         vocab = dict(vocabulary or {})
-        self._data = {k: vocab.get(k) or {} for k in ("concepts", "evidence", "guards", "small_talk", "polar")}
+        self._data = {
+            k: vocab.get(k) or {} for k in ("concepts", "evidence", "guards", "small_talk", "polar")
+        }
         self._concepts = _compile(self._data["concepts"])
         self._small_talk = _compile({"_": [p for ps in self._data["small_talk"].values() for p in ps or []]})
         self._polar = _compile({lang: ps for lang, ps in self._data["polar"].items()})

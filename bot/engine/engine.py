@@ -60,9 +60,11 @@ COURSE_ROUTE_RANKS = 3
 if a course-search intent is among this many best-ranked intents; 0 = always."""
 PARTNER_SPECIFIC = 0.5
 """An intent is specific to a partner platform when at least this share of its phrasings name it."""
-WEAK_EVIDENCE_OOS = 0.5
-"""A course request (or a bare catalogue subject) outweighs the off-topic examples only below this
-probability of theirs: "golf course near dublin" is declined, "corsi di python?" is searched."""
+CERTAIN_OFF_TOPIC = 0.99
+"""A course request naming a catalogue subject is declined only when an off-topic example matches it
+this surely ("how do I import a module in python")."""
+NO_CONCEPT_ANSWER = 0.9
+"""A question that names none of the concept layer's concepts is answered only from this probability."""
 ANSWER_SENTENCES = 1
 """The first sentences of each entry's answer (every language) also train the intent leading to it."""
 AUDIENCE_PENALTY = 0.3
@@ -338,8 +340,9 @@ class Engine:
         ranked, oos = self._rank_all(core)
         course_query = self._course_query(core)
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
-        strong = bool(found & self.concepts.domain) or bool(topic) or self._known_subject(course_query)
-        domain = strong or (self._asks_for_courses(course_query) and oos < WEAK_EVIDENCE_OOS)
+        strong = bool(found & self.concepts.domain) or bool(topic)
+        strong = strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))
+        domain = strong  # a course request with a subject the catalogue lacks is no evidence ("golf course")
         best = ranked[0][1] if ranked else 0.0
         if oos >= best and not domain:  # an off-topic example matches best and nothing says otherwise
             return self.answers.fallback(question, lang, "no_match", confidence=best)
@@ -382,7 +385,8 @@ class Engine:
             return self.answers.fallback(
                 question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
             )
-        if best < self.answer_threshold:
+        needed = self.answer_threshold if found else max(self.answer_threshold, NO_CONCEPT_ANSWER)
+        if best < needed:  # a question naming none of our concepts needs a clearer match
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         reply = self._lead_to(best_id, leads, lang, question, best, text)
         return self._polar(reply, best_id, core, lang)
@@ -396,10 +400,6 @@ class Engine:
         ranked = self.matcher.rank(text, limit=limit + 1, out_of_scope=True)
         oos = next((p for i, p in ranked if i == OUT_OF_SCOPE), 0.0)
         return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], oos
-
-    def _asks_for_courses(self, query: Any) -> bool:
-        """A course request naming a topic, language or platform (evidence that it is about us)."""
-        return query is not None and bool(query.topics or query.language or query.platform or query.type)
 
     def _known_subject(self, query: Any) -> bool:
         """A course request naming a subject of the vocabulary's topics that the catalogue has."""
