@@ -127,6 +127,7 @@ class ConceptLayer:
 
         Gives "" when the whole message is small talk ("hi, thanks!")."""
         kept = []
+        changed = False
         for clause in _CLAUSE.split(text):
             words = normalize(clause).split()
             if not words:
@@ -136,6 +137,7 @@ class ConceptLayer:
                 for k in range(start, end):
                     covered[k] = True
             if all(covered):
+                changed = True
                 continue
             lo, hi = 0, len(words)
             while lo < hi and covered[lo]:
@@ -145,8 +147,9 @@ class ConceptLayer:
             if lo == 0 and hi == len(words):
                 kept.append(clause.strip())
             else:
+                changed = True
                 kept.append(" ".join(words[lo:hi]))
-        return " ".join(kept).strip()
+        return " ".join(kept).strip() if changed else text.strip()
 
     def guard(self, text: str, found: set[str] | None = None) -> str | None:
         """The id of the first guard rule all of whose concepts occur in `text`, else None."""
