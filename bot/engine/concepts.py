@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.engine.normalize import normalize
@@ -33,7 +34,8 @@ class _Trie:
     """Word-level phrase trie; a node's `ends` are the labels of phrases ending there."""
 
     children: dict[str, _Trie] = field(default_factory=dict)
-    prefixes: list[tuple[str, _Trie]] = field(default_factory=list)
+    prefixes: dict[str, list[tuple[str, _Trie]]] = field(default_factory=dict)
+    """Children reached by a word prefix ("microcredenzial*"), keyed by the prefix's first 3 letters."""
     ends: set[str] = field(default_factory=set)
 
     def add(self, words: list[str], label: str) -> None:
@@ -41,13 +43,14 @@ class _Trie:
         for word in words:
             if word.endswith("*") and len(word) > 1:
                 stem = word[:-1]
-                for known, child in node.prefixes:
+                bucket = node.prefixes.setdefault(stem[:3], [])
+                for known, child in bucket:
                     if known == stem:
                         node = child
                         break
                 else:
                     child = _Trie()
-                    node.prefixes.append((stem, child))
+                    bucket.append((stem, child))
                     node = child
             else:
                 node = node.children.setdefault(word, _Trie())
@@ -58,7 +61,11 @@ class _Trie:
         child = self.children.get(word)
         if child is not None:
             out.append(child)
-        out.extend(node for stem, node in self.prefixes if word.startswith(stem))
+        if self.prefixes:
+            for key in {word[:1], word[:2], word[:3]}:
+                for stem, node in self.prefixes.get(key, ()):
+                    if word.startswith(stem):
+                        out.append(node)
         return out
 
 
@@ -120,7 +127,11 @@ class ConceptLayer:
 
     def concepts(self, text: str) -> set[str]:
         """The concept ids named in `text`."""
-        return {label for _, _, label in _spans(self._concepts, normalize(text).split())}
+        return set(self._named(normalize(text)))
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one layer per knowledge base, kept as long as it
+    def _named(self, norm: str) -> frozenset[str]:
+        return frozenset(label for _, _, label in _spans(self._concepts, norm.split()))
 
     def core(self, text: str) -> str:
         """`text` without its small-talk clauses (and small-talk words at either end of a clause).
