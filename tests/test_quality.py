@@ -122,6 +122,10 @@ less a small margin: a change that loses ground on questions it was never tuned 
 
 @pytest.fixture(scope="module")
 def blind_scores(engine: Any) -> dict[str, Any]:
+    import sys
+
+    if str(ROOT) not in sys.path:  # bench/ is a folder of the checkout, not an installed package
+        sys.path.insert(0, str(ROOT))
     from bench.quality import SETS, load_rows, score
 
     return score(engine, load_rows(SETS["blind"]))

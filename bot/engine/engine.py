@@ -224,6 +224,9 @@ class Engine:
             else None
         )
         self._profiles = _intent_profiles(kb, self.concepts)
+        self._phrasing_of = {
+            normalize(text): intent_id for intent_id, _, text in rows if intent_id in kb.intents
+        }
         self._titles: dict[str, dict[str, str]] = {i: self._intent_titles(kb.intents[i]) for i in kb.intents}
         # autocomplete: (normalised text, intent id, language) for titles and phrasings
         self._complete: list[tuple[str, str, str]] = []
@@ -385,7 +388,8 @@ class Engine:
             return self.answers.fallback(
                 question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
             )
-        needed = self.answer_threshold if found else max(self.answer_threshold, NO_CONCEPT_ANSWER)
+        known = self._phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
+        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
         if best < needed:  # a question naming none of our concepts needs a clearer match
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         reply = self._lead_to(best_id, leads, lang, question, best, text)
