@@ -19,7 +19,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
-TARGET = 0.90
+TARGET_IN_SCOPE = 0.91
+"""The old quality set must stay at or above this share of in-scope questions answered right (issue 8)."""
+TARGET_DECLINED = 0.98
+"""... and this share of out-of-scope questions declined."""
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
@@ -105,8 +108,46 @@ def test_quality_set(engine: Any, capsys: pytest.CaptureFixture[str]) -> None:
         print(report(scores))
     total = scores["all"]
     misses = "\n".join(f"  {q!r}: expected {e}, got {g} ({c:.2f})" for q, e, g, c in total["misses"][:40])
-    assert total["accuracy"] >= TARGET, f"in-scope accuracy {total['accuracy']:.1%}\n{misses}"
-    assert total["oos_declined"] >= TARGET, f"out-of-scope declined {total['oos_declined']:.1%}\n{misses}"
+    assert total["accuracy"] >= TARGET_IN_SCOPE, f"in-scope accuracy {total['accuracy']:.1%}\n{misses}"
+    declined = total["oos_declined"]
+    assert declined >= TARGET_DECLINED, f"out-of-scope declined {declined:.1%}\n{misses}"
+
+
+# -- the blind TEST set (tests/data/blind.yaml): aggregates only -------------------------------------
+
+BLIND_FLOOR = {"in": 0.64, "out": 0.88}
+"""What the engine reached on the blind set when it was last measured (README "The quality sets"),
+less a small margin: a change that loses ground on questions it was never tuned on fails here."""
+
+
+@pytest.fixture(scope="module")
+def blind_scores(engine: Any) -> dict[str, Any]:
+    import sys
+
+    if str(ROOT) not in sys.path:  # bench/ is a folder of the checkout, not an installed package
+        sys.path.insert(0, str(ROOT))
+    from bench.quality import SETS, load_rows, score
+
+    return score(engine, load_rows(SETS["blind"]))
+
+
+def test_blind_set_does_not_regress(blind_scores: dict[str, Any]) -> None:
+    """The blind set (never read for tuning) stays at or above its last measured level."""
+    from bench.quality import report, share
+
+    table = report(blind_scores, "blind set (aggregates only)")
+    for scope, floor in BLIND_FLOOR.items():
+        assert share(blind_scores["all"].get(scope)) >= floor, f"blind {scope} below {floor:.0%}\n{table}"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 8 targets (92 % / 95 % / 88 % a language) not reached yet")
+def test_blind_set_meets_the_issue_targets(blind_scores: dict[str, Any]) -> None:
+    """Issue 8's targets on the blind set. Strict: the day they are met, this xfail turns red so the
+    marker is removed. The message prints aggregates only, never a question."""
+    from bench.quality import failures, report
+
+    missed = failures(blind_scores)
+    assert not missed, "; ".join(missed) + "\n" + report(blind_scores, "blind set (aggregates only)")
 
 
 def test_off_topic_examples_are_declined_and_never_offered(engine: Any) -> None:

@@ -435,12 +435,27 @@ class Answers:
         )
 
     def fallback(
-        self, question: str, lang: str, reason: str, confidence: float = 0.0, **values: Any
+        self,
+        question: str,
+        lang: str,
+        reason: str,
+        confidence: float = 0.0,
+        suggestions: Sequence[Suggestion] = (),
+        **values: Any,
     ) -> Reply:
-        """No answer: say why (empty, too long, unknown topic) and how to reach a moderator."""
-        text = self.s(f"fallback.{reason}", lang, **values)
-        if reason not in ("empty", "too_long"):
-            text = f"{text}\n\n{self.s('fallback.moderator', lang)}"
+        """No answer: say why (empty, too long, unknown topic, declined), and how to go on.
+
+        With `suggestions` (the closest topics, when the question names one of ours) the reply lists
+        them and gives a hint to rephrase; every reply but `empty`/`too_long`/`declined` ends with the
+        moderator route. `reply.suggestions` carries the topics for front ends (pick menus).
+        """
+        parts = [self.s(f"fallback.{reason}", lang, **values)]
+        if suggestions:
+            lines = "\n".join(f"- {s.title}" for s in suggestions)
+            parts.append(f"{self.s('fallback.closest', lang)}\n{lines}")
+            parts.append(self.s("fallback.rephrase", lang))
+        if reason not in ("empty", "too_long", "declined"):
+            parts.append(self.s("fallback.moderator", lang))
         return Reply(
             question=question,
             lang=lang,
@@ -448,7 +463,8 @@ class Answers:
             intent=None,
             confidence=confidence,
             kind="fallback",
-            answer=text,
+            answer="\n\n".join(parts),
+            suggestions=list(suggestions),
             reason=reason,
         )
 

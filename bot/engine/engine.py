@@ -58,6 +58,19 @@ SUGGESTION_FLOOR = 0.5
 COURSE_ROUTE_RANKS = 3
 """A course request read by the parser goes to the search (when no intent is confidently matched) only
 if a course-search intent is among this many best-ranked intents; 0 = always."""
+PARTNER_SPECIFIC = 0.5
+"""An intent is specific to a partner platform when at least this share of its phrasings name it."""
+CERTAIN_OFF_TOPIC = 0.99
+"""A course request naming a catalogue subject is declined only when an off-topic example matches it
+this surely ("how do I import a module in python")."""
+NO_CONCEPT_ANSWER = 0.9
+"""A question that names none of the concept layer's concepts is answered only from this probability."""
+ANSWER_SENTENCES = 1
+"""The first sentences of each entry's answer (every language) also train the intent leading to it."""
+AUDIENCE_PENALTY = 0.3
+"""Probability factor of an intent whose audiences leave out the one the question shows."""
+MAX_TOPIC_WORDS = 3
+"""A message of at most this many words that names a catalogue subject is read as a course search."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
 
@@ -109,20 +122,30 @@ def declines(intent: Intent | None) -> bool:
     return intent is not None and intent.leads_to.get("type") == "decline"
 
 
-def intent_rows(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
-    """The (intent id, language, text) training rows: every phrasing of every intent.
+def intent_rows(kb: KnowledgeBase, titles: bool = True) -> list[tuple[str, str, str]]:
+    """The (intent id, language, text) training rows: every phrasing of every intent, and (`titles`)
+    the five titles of the entry an intent leads to, so the entry's own words are evidence too.
 
     Phrasings of intents that lead to `decline` (off-topic examples) all train the matcher's reserved
     out-of-scope class.
     """
     from bot.engine.matcher import OUT_OF_SCOPE
 
-    return [
+    rows = [
         (OUT_OF_SCOPE if declines(intent) else intent.id, lang, text)
         for intent in kb.intents.values()
         for lang, texts in intent.phrasings.items()
         for text in texts
     ]
+    if titles:
+        for intent in kb.intents.values():
+            entry = kb.entries.get(str(intent.leads_to.get("entry") or ""))
+            if entry is not None and not declines(intent):
+                rows.extend((intent.id, lang, title) for lang, title in entry.title.items() if title)
+                if ANSWER_SENTENCES:
+                    for lang, body in entry.answer.items():
+                        rows.extend((intent.id, lang, s) for s in _sentences(body)[:ANSWER_SENTENCES])
+    return rows
 
 
 class Engine:
@@ -190,8 +213,20 @@ class Engine:
         self.kb = kb
         self.strings = UiStrings(kb.strings, BUNDLED_UI_DIR)
         self.answers = Answers(self.strings)
+        from bot.engine.concepts import ConceptLayer
+
+        self.concepts = ConceptLayer(kb.vocabulary)
         rows = intent_rows(kb)
-        self.matcher = _cached_matcher(self.db, rows, IntentMatcher) if rows else None
+        annotate = self.concepts.features
+        self.matcher = (
+            _cached_matcher(self.db, rows, IntentMatcher, annotate=annotate, salt=self.concepts.digest)
+            if rows
+            else None
+        )
+        self._profiles = _intent_profiles(kb, self.concepts)
+        self._phrasing_of = {
+            normalize(text): intent_id for intent_id, _, text in rows if intent_id in kb.intents
+        }
         self._titles: dict[str, dict[str, str]] = {i: self._intent_titles(kb.intents[i]) for i in kb.intents}
         # autocomplete: (normalised text, intent id, language) for titles and phrasings
         self._complete: list[tuple[str, str, str]] = []
@@ -278,6 +313,20 @@ class Engine:
         return self.matcher.rank(question, limit=limit)
 
     def _ask(self, question: str, lang: str | None) -> Reply:
+        """The router: a function of the question and the loaded knowledge/matcher state.
+
+        1. empty / too long → fallback; language from `lang`, else detected;
+        2. guards (spam, scams, prompt injections; `knowledge/concepts.yaml`) → declined;
+        3. small-talk clauses are dropped; nothing left → fallback;
+        4. the intents are ranked on what is left. The off-topic examples (the out-of-scope class)
+           decline the question only when it shows no domain evidence (a concept of `evidence.domain`
+           or a course request); otherwise the intents' probabilities are read without them;
+        5. a question naming another provider (`evidence.off_domain`) is answered only by an intent
+           whose own phrasings name one; an intent specific to one partner platform does not answer a
+           question naming only others;
+        6. compliance facts, course requests and short catalogue topics go to their answers;
+        7. the best probability decides: answer / "did you mean" / fallback with the closest topics.
+        """
         text = " ".join(question.split())
         if not text:
             return self.answers.fallback(question, lang or DEFAULT_LANG, "empty")
@@ -285,20 +334,38 @@ class Engine:
             lang = lang or self.detect_language(text[:MAX_QUESTION_CHARS])
             return self.answers.fallback(question, lang, "too_long", max=MAX_QUESTION_CHARS, length=len(text))
         lang = lang or self.detect_language(text)
-        ranked, off_topic = self._rank_all(text)
-        best_id, best = ranked[0] if ranked else (None, 0.0)
-        if off_topic:  # an off-topic example matches best: decline, whatever else the question names
+        found = self.concepts.concepts(text)
+        if self.concepts.guard(text, found):
+            return self.answers.fallback(question, lang, "declined")
+        core = self.concepts.core(text)
+        if not core:
+            return self.answers.fallback(question, lang, "no_match")
+        ranked, oos = self._rank_all(core)
+        course_query = self._course_query(core)
+        topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
+        strong = bool(found & self.concepts.domain) or bool(topic)
+        strong = strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))
+        domain = strong  # a course request with a subject the catalogue lacks is no evidence ("golf course")
+        best = ranked[0][1] if ranked else 0.0
+        if oos >= best and not domain:  # an off-topic example matches best and nothing says otherwise
             return self.answers.fallback(question, lang, "no_match", confidence=best)
+        if oos > 0 and domain:
+            ranked = [(i, p / (1.0 - oos)) for i, p in ranked] if oos < 1.0 else ranked
+        ranked = self._admissible(ranked, found)
+        if not ranked:  # only intents about our partners, for a question about another provider
+            return self.answers.fallback(question, lang, "other_provider")
+        best_id, best = ranked[0]
         leads = self._leads(best_id)
 
         # A compliance question states course facts ("80 hours at EQF 6 with a proctored exam"):
-        # one fact is enough when the best intent is the compliance check; two or more are enough
-        # unless another intent is confidently matched.
+        # one fact is enough when the best intent is the compliance check; two are enough unless
+        # another intent is confidently matched, three always.
         facts = parse_facts(text)
         check_id, check_score = self._best_of_type(ranked, "compliance_check")
         if facts and (
             (best_id == check_id and best >= self.suggest_threshold)
             or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
+            or len(facts) >= 3
         ):
             confidence = max(check_score, self.answer_threshold)
             return self._compliance_reply(facts, lang, question, check_id, confidence)
@@ -306,29 +373,98 @@ class Engine:
         # A course request goes to the search when the best intent leads there, or when the parser
         # reads one and no other intent is confidently matched ("how many hours is a
         # microcredential" names a course type but is a question about the CMF).
-        course_query = self._course_query(text)
         if leads.get("type") == "course_search" and best >= self.suggest_threshold:
             return self._course_reply(question, lang, course_query, best_id, best)
         if course_query is not None and best < self.answer_threshold:
             intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
+        if topic is not None and best < self.answer_threshold:
+            # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
+            intent_id, _ = self._best_of_type([], "course_search")
+            return self._course_reply(question, lang, topic, intent_id, best)
 
-        if best_id is None or best < self.suggest_threshold:
-            return self.answers.fallback(question, lang, "no_match", confidence=best)
-        if best < self.answer_threshold:
+        if best < self.suggest_threshold:
+            return self.answers.fallback(
+                question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
+            )
+        known = self._phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
+        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
+        if best < needed:  # a question naming none of our concepts needs a clearer match
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
-        return self._lead_to(best_id, leads, lang, question, best, text)
+        reply = self._lead_to(best_id, leads, lang, question, best, text)
+        return self._polar(reply, best_id, core, lang)
 
-    def _rank_all(self, text: str, limit: int = 10) -> tuple[list[tuple[str, float]], bool]:
-        """The best intents, and whether the off-topic examples (out-of-scope class) rank above them."""
+    def _rank_all(self, text: str, limit: int = 10) -> tuple[list[tuple[str, float]], float]:
+        """The best intents, and the probability of the off-topic examples (the out-of-scope class)."""
         if self.matcher is None:
-            return [], False
+            return [], 0.0
         from bot.engine.matcher import OUT_OF_SCOPE
 
         ranked = self.matcher.rank(text, limit=limit + 1, out_of_scope=True)
-        off_topic = bool(ranked) and ranked[0][0] == OUT_OF_SCOPE
-        return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], off_topic
+        oos = next((p for i, p in ranked if i == OUT_OF_SCOPE), 0.0)
+        return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], oos
+
+    def _known_subject(self, query: Any) -> bool:
+        """A course request naming a subject of the vocabulary's topics that the catalogue has."""
+        if query is None or not any(len(group) > 1 for group in query.groups):
+            return False
+        groups = [g for g in query.groups if len(g) > 1]
+        courses, _ = self._run_search(" ".join(g[0] for g in groups), limit=1, any_of=groups)
+        return bool(courses)
+
+    def _admissible(self, ranked: list[tuple[str, float]], found: set[str]) -> list[tuple[str, float]]:
+        """Drop intents that cannot answer a question naming these concepts (see `_ask`, step 5)."""
+        others = found & self.concepts.off_domain
+        partners = found & self.concepts.partners
+        out = []
+        for intent_id, p in ranked:
+            profile = self._profiles.get(intent_id, {})
+            if others and not any(profile.get(c, 0.0) > 0 for c in others):
+                continue
+            specific = {c for c in self.concepts.partners if profile.get(c, 0.0) >= PARTNER_SPECIFIC}
+            if partners and specific and not (specific & partners):
+                continue
+            out.append((intent_id, p))
+        asked_as = {aud for aud, cs in self.concepts.audiences.items() if found & cs}
+        if asked_as:  # "our university…", "an applicant…": intents for other audiences rank lower
+            for n, (intent_id, p) in enumerate(out):
+                intent = self.kb.intents.get(intent_id)
+                if intent is not None and intent.audiences and not asked_as & set(intent.audiences):
+                    out[n] = (intent_id, p * AUDIENCE_PENALTY)
+            out.sort(key=lambda ip: (-ip[1], ip[0]))
+        return out
+
+    def _catalogue_topic(self, core: str) -> Any:
+        """A short message that only names a subject the catalogue has, read as a course query."""
+        words = normalize(core).split()
+        if not words or len(words) > MAX_TOPIC_WORDS:
+            return None
+        query = self._course_query(core, require_request=False)
+        if query is None or not any(len(group) > 1 for group in query.groups):
+            return None  # no subject of the vocabulary's topics
+        courses, _ = self._run_search(query.text, limit=1, any_of=query.groups)
+        return query if courses else None
+
+    def _closest(self, ranked: list[tuple[str, float]], found: set[str], lang: str) -> list[Suggestion]:
+        """Topics to pick from when nothing matched: the best-ranked intents when the question names
+        one of our concepts (ECTS, EQF, a partner…), else none."""
+        if not (found & self.concepts.domain) or not ranked:
+            return []
+        return [Suggestion(i, self.intent_title(i, lang)) for i, _ in ranked[:MAX_SUGGESTIONS]]
+
+    def _polar(self, reply: Reply, intent_id: str, core: str, lang: str) -> Reply:
+        """A yes/no question answered by an entry with a yes/no lead starts with that lead."""
+        entry_id = str(self._leads(intent_id).get("entry") or "")
+        key = f"polar.{entry_id}"
+        if reply.kind != "text" or not entry_id or not self.strings.has(key):
+            return reply
+        if not self.concepts.is_polar(core):
+            return reply
+        lead = self.strings.get(key, lang)
+        title, _, body = reply.answer.partition("\n\n")
+        reply.answer = f"{title}\n\n{lead}\n\n{body}" if body else f"{title}\n\n{lead}"
+        return reply
 
     def _leads(self, intent_id: str | None) -> dict[str, Any]:
         intent = self.kb.intents.get(intent_id or "")
@@ -672,33 +808,38 @@ def _cache_path(db: Any) -> Path | None:
     return None
 
 
-def _cache_key(rows: list[tuple[str, str, str]], matcher_module: Any) -> str:
+def _cache_key(rows: list[tuple[str, str, str]], matcher_module: Any, salt: str = "") -> str:
     import hashlib
     import sys
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(salt.encode("utf-8"))
     digest.update(repr(sorted(set(rows))).encode("utf-8"))
     digest.update(Path(matcher_module.__file__).read_bytes())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
 
-def _cached_matcher(db: Any, rows: list[tuple[str, str, str]], cls: Any) -> Any:
-    """`cls.build(rows)`, or the same matcher read back from the cache file (`state()` / `from_state()`)."""
+def _cached_matcher(
+    db: Any, rows: list[tuple[str, str, str]], cls: Any, annotate: Any = None, salt: str = ""
+) -> Any:
+    """`cls.build(rows, annotate=…)`, or the same matcher read back from the cache file
+    (`state()` / `from_state()`). `salt` names what else the features depend on (the concept data)."""
     import marshal
     import sys
 
     module = sys.modules[cls.__module__]
     path = _cache_path(db)
-    key = _cache_key(rows, module) if path else ""
+    key = _cache_key(rows, module, salt) if path else ""
     if path is not None and path.exists():
         try:
             magic, stored_key, state = marshal.loads(path.read_bytes())
             if magic == _CACHE_MAGIC and stored_key == key:
-                return cls.from_state(state)
+                matcher = cls.from_state(state)
+                matcher.set_annotate(annotate)
+                return matcher
         except Exception:  # stale or damaged cache: rebuild
             pass
-    matcher = cls.build(rows)
+    matcher = cls.build(rows, annotate=annotate)
     if path is not None:
         try:
             data = marshal.dumps((_CACHE_MAGIC, key, matcher.state()))
@@ -708,6 +849,29 @@ def _cached_matcher(db: Any, rows: list[tuple[str, str, str]], cls: Any) -> Any:
         except Exception:  # read-only directory or an unexpected matcher shape: no cache
             pass
     return matcher
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a Markdown answer (list marks and links dropped), for training."""
+    import re
+
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
+    plain = re.sub(r"(?m)^\s*(?:[-*]|\d+\.)\s+", "", plain).replace("**", "")
+    parts = re.split(r"(?<=[.!?])\s+|\n+", plain)
+    return [p.strip() for p in parts if len(p.split()) >= 4]
+
+
+def _intent_profiles(kb: KnowledgeBase, concepts: Any) -> dict[str, dict[str, float]]:
+    """For each intent, the share of its phrasings that name each concept."""
+    out: dict[str, dict[str, float]] = {}
+    for intent in kb.intents.values():
+        texts = [t for ts in intent.phrasings.values() for t in ts]
+        counts: dict[str, int] = {}
+        for text in texts:
+            for concept in concepts.concepts(text):
+                counts[concept] = counts.get(concept, 0) + 1
+        out[intent.id] = {c: n / len(texts) for c, n in counts.items()} if texts else {}
+    return out
 
 
 def _lang(lang: str | None) -> str:

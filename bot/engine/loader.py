@@ -55,7 +55,18 @@ SCHEMAS: dict[str, str] = {
 """File kind (its single top-level key) -> schema file in `knowledge/schemas/`."""
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
-VOCABULARY_SECTIONS = ("course_words", "languages", "platforms", "types", "topics")
+VOCABULARY_SECTIONS = (
+    "course_words",
+    "languages",
+    "platforms",
+    "types",
+    "topics",
+    "concepts",
+    "evidence",
+    "small_talk",
+    "guards",
+    "polar",
+)
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}

@@ -19,7 +19,7 @@ import random
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -55,8 +55,15 @@ def default_epochs(n_phrasings: int) -> int:
 # Features
 
 
-def _raw_features(text: str, char_range: tuple[int, int], word_ngrams: int) -> Counter[str]:
-    """Word n-grams (prefixed "w ") and character n-grams of the space-padded normalised text."""
+Annotate = Callable[[str], Iterable[str]]
+"""Extra features of a text (e.g. the concept layer's "concept:<id>"), added beside the n-grams."""
+
+
+def _raw_features(
+    text: str, char_range: tuple[int, int], word_ngrams: int, annotate: Annotate | None = None
+) -> Counter[str]:
+    """Word n-grams (prefixed "w "), character n-grams of the space-padded normalised text, and the
+    `annotate` features (prefixed "x ")."""
     norm = normalize(text)
     words = norm.split()
     grams = [
@@ -67,6 +74,8 @@ def _raw_features(text: str, char_range: tuple[int, int], word_ngrams: int) -> C
     padded = f" {norm} "
     lo, hi = char_range
     grams += [padded[i : i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
+    if annotate is not None:
+        grams += ["x " + f for f in annotate(text)]
     return Counter(grams)
 
 
@@ -79,10 +88,12 @@ class Vectorizer:
         self.min_df = min_df
         self.index: dict[str, int] = {}
         self.idf: list[float] = []
+        self.annotate: Annotate | None = None
+        """Extra features (not part of the state: the owner sets it again after `from_state`)."""
 
     def fit(self, texts: Sequence[str]) -> list[dict[int, float]]:
         """Learn the vocabulary and idf from `texts`; return their vectors."""
-        raw = [_raw_features(t, self.char_range, self.word_ngrams) for t in texts]
+        raw = [_raw_features(t, self.char_range, self.word_ngrams, self.annotate) for t in texts]
         df: Counter[str] = Counter()
         for counts in raw:
             df.update(counts.keys())
@@ -93,7 +104,7 @@ class Vectorizer:
         return [self._weigh(counts) for counts in raw]
 
     def transform(self, text: str) -> dict[int, float]:
-        return self._weigh(_raw_features(text, self.char_range, self.word_ngrams))
+        return self._weigh(_raw_features(text, self.char_range, self.word_ngrams, self.annotate))
 
     def _weigh(self, counts: Counter[str]) -> dict[int, float]:
         index, idf = self.index, self.idf
@@ -266,11 +277,13 @@ class IntentMatcher:
         smoothing: float = 0.0,
         oos_weight: float = 1.0,
         seed: int = 0,
+        annotate: Annotate | None = None,
         **vectorizer_options: Any,
     ) -> IntentMatcher:
         """Train on `(intent_id, lang, text)` tuples. The same tuples, in any order, give the same matcher.
 
-        `epochs` defaults to `default_epochs(number of distinct phrasings)`.
+        `epochs` defaults to `default_epochs(number of distinct phrasings)`. `annotate` gives extra
+        features of a text (the concept layer); pass the same to `set_annotate` after `from_state`.
         """
         rows = [(str(i), str(lang), str(text)) for i, lang, text in phrasings]
         rows = sorted({r for r in rows if normalize(r[2])})  # the input order does not matter
@@ -285,6 +298,7 @@ class IntentMatcher:
             raise ValueError("only out-of-scope phrasings; need at least one intent")
         class_of = {intent: c for c, intent in enumerate(intents)}
         vectorizer = Vectorizer(**vectorizer_options)
+        vectorizer.annotate = annotate
         vectors = vectorizer.fit([r[2] for r in rows])
         data = [(_quantize(v), class_of[r[0]]) for v, r in zip(vectors, rows, strict=True)]
         oos_class = class_of.get(OUT_OF_SCOPE, -1)
@@ -333,6 +347,10 @@ class IntentMatcher:
         matcher = cls(vectorizer, state["intents"], state["weights"], state["bias"], langs)
         matcher._score_scale = state["score_scale"]
         return matcher
+
+    def set_annotate(self, annotate: Annotate | None) -> None:
+        """The extra features used when the matcher was built (not kept by `state()`)."""
+        self._vectorizer.annotate = annotate
 
     def logits(self, question: str) -> list[float]:
         """The linear score of every intent (in `self._intents` order) for `question`."""

@@ -1,0 +1,186 @@
+"""The concept layer: multilingual words → concepts, small talk, guards and yes/no cues, all read from data.
+
+Everything here comes from the `vocabulary` sections `concepts`, `evidence`, `guards`, `small_talk`
+and `polar` (`knowledge/concepts.yaml`, schema `knowledge/schemas/vocabulary.schema.json`). Python
+only knows how to match them:
+
+- a phrase matches whole words of the normalised text (`normalize`: case, accents, punctuation);
+  a word ending in `*` matches any word starting with the rest ("microcredenzial*");
+- `concepts(text)` gives the concept ids found; the matcher adds them as shared features, so a
+  phrasing written in one language also teaches the others ("bachelor", "licence", "laurea" →
+  `degree-level`);
+- `core(text)` drops the clauses of a message that are only small talk ("hey! quick q, …");
+- `guard(text)` names the first guard rule whose concepts all occur (spam, scams, injections);
+- `is_polar(text)` tells a yes/no question by its opening words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from bot.engine.normalize import normalize
+
+_CLAUSE = re.compile(r"[.!?¿¡;:,\n()\[\]…]+|\s[-–—]\s")
+
+
+@dataclass
+class _Trie:
+    """Word-level phrase trie; a node's `ends` are the labels of phrases ending there."""
+
+    children: dict[str, _Trie] = field(default_factory=dict)
+    prefixes: dict[str, list[tuple[str, _Trie]]] = field(default_factory=dict)
+    """Children reached by a word prefix ("microcredenzial*"), keyed by the prefix's first 3 letters."""
+    ends: set[str] = field(default_factory=set)
+
+    def add(self, words: list[str], label: str) -> None:
+        node = self
+        for word in words:
+            if word.endswith("*") and len(word) > 1:
+                stem = word[:-1]
+                bucket = node.prefixes.setdefault(stem[:3], [])
+                for known, child in bucket:
+                    if known == stem:
+                        node = child
+                        break
+                else:
+                    child = _Trie()
+                    bucket.append((stem, child))
+                    node = child
+            else:
+                node = node.children.setdefault(word, _Trie())
+        node.ends.add(label)
+
+    def step(self, word: str) -> list[_Trie]:
+        out = []
+        child = self.children.get(word)
+        if child is not None:
+            out.append(child)
+        if self.prefixes:
+            for key in {word[:1], word[:2], word[:3]}:
+                for stem, node in self.prefixes.get(key, ()):
+                    if word.startswith(stem):
+                        out.append(node)
+        return out
+
+
+def _compile(mapping: Mapping[str, Iterable[str]]) -> _Trie:
+    trie = _Trie()
+    for label, phrases in mapping.items():
+        for phrase in phrases or []:
+            raw = str(phrase).casefold().strip()
+            star = raw.endswith("*")
+            words = normalize(raw).split()
+            if not words:
+                continue
+            if star:
+                words[-1] += "*"
+            trie.add(words, str(label))
+    return trie
+
+
+def _spans(trie: _Trie, words: list[str]) -> list[tuple[int, int, str]]:
+    """Every (start, end, label) of a phrase of `trie` in `words`."""
+    found = []
+    for i in range(len(words)):
+        frontier = [trie]
+        for j in range(i, len(words)):
+            nxt = [n for node in frontier for n in node.step(words[j])]
+            if not nxt:
+                break
+            for node in nxt:
+                found.extend((i, j + 1, label) for label in node.ends)
+            frontier = nxt
+    return found
+
+
+class ConceptLayer:
+    """The concept data compiled once. Empty data gives a layer that finds nothing."""
+
+    def __init__(self, vocabulary: Mapping[str, Any] | None) -> None:
+        vocab = dict(vocabulary or {})
+        self._data = {
+            k: vocab.get(k) or {} for k in ("concepts", "evidence", "guards", "small_talk", "polar")
+        }
+        self._concepts = _compile(self._data["concepts"])
+        self._small_talk = _compile({"_": [p for ps in self._data["small_talk"].values() for p in ps or []]})
+        self._polar = _compile({lang: ps for lang, ps in self._data["polar"].items()})
+        evidence = self._data["evidence"]
+        self.domain = frozenset(evidence.get("domain") or [])
+        self.off_domain = frozenset(evidence.get("off_domain") or [])
+        self.partners = frozenset(evidence.get("partner") or [])
+        self.audiences = {
+            aud: frozenset(evidence.get(aud) or []) for aud in ("employer", "university") if evidence.get(aud)
+        }
+        self.guards = {str(k): frozenset(v or []) for k, v in self._data["guards"].items()}
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the data (part of the matcher cache key: concepts are features)."""
+        raw = json.dumps(self._data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(raw).hexdigest()[:16]
+
+    def concepts(self, text: str) -> set[str]:
+        """The concept ids named in `text`."""
+        return set(self._named(normalize(text)))
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one layer per knowledge base, kept as long as it
+    def _named(self, norm: str) -> frozenset[str]:
+        return frozenset(label for _, _, label in _spans(self._concepts, norm.split()))
+
+    def core(self, text: str) -> str:
+        """`text` without its small-talk clauses (and small-talk words at either end of a clause).
+
+        Gives "" when the whole message is small talk ("hi, thanks!")."""
+        kept = []
+        changed = False
+        for clause in _CLAUSE.split(text):
+            words = normalize(clause).split()
+            if not words:
+                continue
+            covered = [False] * len(words)
+            for start, end, _ in _spans(self._small_talk, words):
+                for k in range(start, end):
+                    covered[k] = True
+            if all(covered):
+                changed = True
+                continue
+            lo, hi = 0, len(words)
+            while lo < hi and covered[lo]:
+                lo += 1
+            while hi > lo and covered[hi - 1]:
+                hi -= 1
+            if lo == 0 and hi == len(words):
+                kept.append(clause.strip())
+            else:
+                changed = True
+                kept.append(" ".join(words[lo:hi]))
+        return " ".join(kept).strip() if changed else text.strip()
+
+    def guard(self, text: str, found: set[str] | None = None) -> str | None:
+        """The id of the first guard rule all of whose concepts occur in `text`, else None."""
+        found = self.concepts(text) if found is None else found
+        for rule, needed in self.guards.items():
+            if needed and needed <= found:
+                return rule
+        return None
+
+    def is_polar(self, text: str) -> bool:
+        """Whether a clause of `text` opens like a yes/no question ("is it…", "est-ce que…", "kann ich…")."""
+        for clause in _CLAUSE.split(text):
+            words = normalize(clause).split()
+            if words and any(start == 0 for start, _, _ in _spans(self._polar, words[:4])):
+                return True
+        return False
+
+    def features(self, text: str) -> list[str]:
+        """Concept features of `text` for the matcher ("concept:<id>")."""
+        return sorted(f"concept:{c}" for c in self.concepts(text))
+
+
+__all__ = ["ConceptLayer"]
