@@ -6,12 +6,15 @@ The same words everywhere; only the layout differs. Icons: ✅ present / met, �
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.credentials.model import Finding, Report, Signature, Text
 from bot.credentials.report import say
 
+MAX_PATHS = 30
+"""At most this many uncovered paths are listed."""
 ICONS = {
     "present": "✅",
     "met": "✅",
@@ -35,14 +38,26 @@ class Section:
 
 
 class Presenter:
-    """Words for one report in its language."""
+    """Words for one report in its language.
 
-    def __init__(self, report: Report, strings: Any) -> None:
+    `escape` is applied to everything that comes from the file (values, names, URLs), e.g. Discord's
+    Markdown escaping, so a crafted credential cannot format the answer or hide a link.
+    """
+
+    def __init__(self, report: Report, strings: Any, escape: Callable[[str], str] | None = None) -> None:
         self.r = report
         self.strings = strings
+        self.escape = escape or (lambda value: value)
 
     def say(self, value: Text | str) -> str:
+        if isinstance(value, Text):
+            value = Text(value.key, {k: self._plain(v) for k, v in value.values.items()})
         return say(self.strings, value, self.r.lang)
+
+    def _plain(self, value: Any) -> Any:
+        if isinstance(value, Text):
+            return Text(value.key, {k: self._plain(v) for k, v in value.values.items()})
+        return self.escape(value) if isinstance(value, str) else value
 
     def title(self) -> str:
         what = self.say(Text(f"cred.model.{self.r.model}"))
@@ -56,12 +71,10 @@ class Presenter:
         return [self._signature(s) for s in self.r.signatures]
 
     def _signature(self, sig: Signature) -> str:
-        values: dict[str, Any] = {"method": sig.method}
-        values["where"] = self.say(sig.key) if sig.key else "?"
-        values["reason"] = self.say(sig.reason) if sig.reason else ""
+        values: dict[str, Any] = {"method": sig.method, "where": sig.key or "?", "reason": sig.reason or ""}
         line = self.say(Text(f"cred.sig.{sig.status}", values))
         if sig.status == "invalid" and sig.reason:
-            line = f"{line} {values['reason']}"
+            line = f"{line} {self.say(sig.reason)}"
         if sig.signed_at and sig.status == "valid":
             line = f"{line} {self.say(Text('cred.sig.signed_at', {'date': sig.signed_at[:10]}))}"
         return f"{ICONS[sig.status]} {line}"
@@ -72,7 +85,7 @@ class Presenter:
     def finding_text(self, finding: Finding) -> str:
         parts = []
         if finding.values:
-            parts.append("; ".join(v.shown for v in finding.values))
+            parts.append("; ".join(self.escape(v.shown) for v in finding.values))
         elif finding.status == "missing" and not finding.reason:
             parts.append(self.say(Text("cred.value.missing")))
         if finding.reason:
@@ -87,7 +100,8 @@ class Presenter:
         """Not checked, then the fields not covered by the signature (when any)."""
         out = [Section(self.say(Text("cred.heading.not_checked")), [self.say(t) for t in self.r.not_checked])]
         if self.r.uncovered:
-            lines = [self.say(Text("cred.uncovered.intro"))] + [f"`{p}`" for p in self.r.uncovered[:30]]
+            paths = ["`" + path.replace("`", "'") + "`" for path in self.r.uncovered[:MAX_PATHS]]
+            lines = [self.say(Text("cred.uncovered.intro")), *paths]
             out.append(Section(self.say(Text("cred.heading.uncovered")), lines))
         return out
 
