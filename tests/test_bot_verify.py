@@ -77,7 +77,8 @@ async def test_a_sealed_edc_is_explained_privately_and_nothing_about_the_learner
     assert all(ephemeral(m) and m["allowed_mentions"] == NO_PINGS for m in messages)
     embed = messages[0]["embeds"][0]
     assert "Europass Digital Credential" in embed["title"] and "JAdES" in embed["title"]
-    assert "Valid signature" in embed["description"] and "on behalf of the awarding body" in embed["description"]
+    assert "Valid signature" in embed["description"]
+    assert "on behalf of the awarding body" in embed["description"]
     shown = fields(messages)
     workload = next(v for k, v in shown.items() if "Notional workload" in k)
     assert next(k for k in shown if "Notional workload" in k).startswith("⚠️")
@@ -144,7 +145,8 @@ async def test_unreadable_files_get_one_clear_sentence(fake_discord, bot_engine)
     cases = {
         "notes.txt": (b"hello, this is not a credential", "can't read this file as a credential"),
         "evil.xml": (
-            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><europassCredential>&a;</europassCredential>',
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+            b"<europassCredential>&a;</europassCredential>",
             "declares a DTD or entities",
         ),
         "token.jwt": (sample("mynextid_ob3-microcredential_BROKEN-header-only.jwt"), "incomplete"),
