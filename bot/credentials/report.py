@@ -366,7 +366,7 @@ class _Builder:
             if isinstance(entry, dict):
                 url = entry.get("statusListCredential") or entry.get("id")
                 if isinstance(url, str):
-                    urls.append(F.cut(url, 120))
+                    urls.append(F.cut(url, 200))
         if urls:
             out.append(text("cred.never.status", url=", ".join(dict.fromkeys(urls))))
         elif self.parsed.model != "ob-link":
