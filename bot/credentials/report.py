@@ -58,11 +58,8 @@ def say(strings: Any, value: Text | str, lang: str) -> str:
 
 
 def _under(path: str, prefixes: list[str]) -> bool:
-    for prefix in prefixes:
-        base = prefix.split(":", 1)[0]
-        if path == base or path.startswith((base + ".", base + "[")):
-            return True
-    return False
+    """True when `path` is one of `prefixes` or inside one ("*" covers everything)."""
+    return any(p == "*" or path == p or path.startswith((p + ".", p + "[")) for p in prefixes)
 
 
 def _fold(value: str) -> str:
