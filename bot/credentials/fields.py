@@ -14,8 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.credentials.model import Text, text
-
 FIELDMAP_FILE = Path(__file__).resolve().parent / "data" / "fieldmap.yaml"
 MAX_SHOWN = 300
 """Longest text shown for one value (descriptions are cut)."""
@@ -241,7 +239,3 @@ def credit(value: Any, lang: str) -> tuple[float | None, str, bool]:
         ects = matches(framework, fieldmap().get("labels", {}).get("ects", []))
         return points, framework, ects
     return as_number(value), "", False
-
-
-def sensitive_note(label_key: str) -> Text:
-    return text("cred.value.hidden", what=text(label_key))

@@ -24,9 +24,6 @@ class Text:
     key: str
     values: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "values": {k: str(v) for k, v in self.values.items()}}
-
 
 def text(key: str, **values: Any) -> Text:
     return Text(key, values)

@@ -77,11 +77,10 @@ def verify(parsed: Parsed, pins: Pins, *, budget: float = CANON_SECONDS) -> Veri
         return Verification()
     if parsed.model == "ob-link":
         return Verification([Signature("hosted", "not_checked", text("cred.reason.hosted", url=parsed.link))])
-    if parsed.model in ("ob2", "ob1"):
+    if parsed.model in ("ob2", "ob1"):  # a signed OB 2.0 badge arrives as a JWS and is handled above
         verification = parsed.data.get("verification") or parsed.data.get("verify") or {}
-        kind = verification.get("type") if isinstance(verification, dict) else None
-        if kind in ("hosted", "HostedBadge", "signed", "SignedBadge", None) and verification:
-            url = parsed.data.get("id") or (verification.get("url") if isinstance(verification, dict) else "")
+        if isinstance(verification, dict) and verification.get("type", "hosted") in ("hosted", "HostedBadge"):
+            url = parsed.data.get("id") or verification.get("url") or "?"
             return Verification([Signature("hosted", "not_checked", text("cred.reason.hosted", url=url))])
         return Verification()
     if "proof" in parsed.data:
