@@ -416,6 +416,10 @@ def build_table(results: dict[str, Any]) -> str:
                 _ratio(c["peak_mb"], c["base_peak_mb"]),
             )
         )
+    if results.get("credentials"):
+        from bench import credentials
+
+        rows += credentials.table_rows(results["credentials"]["rows"], results["credentials"]["ask_imports"])
     lines = ["| measure | cmf-bot | baseline (rapidfuzz extractOne WRatio) | ratio |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c_} | {d} |" for a, b, c_, d in rows]
     return "\n".join(lines)
@@ -467,6 +471,8 @@ def run_all(quick: bool) -> dict[str, Any]:
         )["rows"]
         print("cold start …", file=sys.stderr, flush=True)
         results["coldstart"] = cold_start(tmp_dir, 3 if quick else 7)
+        print("credential files …", file=sys.stderr, flush=True)
+        results["credentials"] = _stage("credentials")
     results["load_after"] = os.getloadavg()
     return results
 
@@ -538,6 +544,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sizes = tuple(int(n) for n in args.sizes.split(","))
         print(json.dumps({"rows": search.rows(sizes, args.n_questions, args.n_baseline)}))
+        return 0
+    if args.stage == "credentials":
+        from bench import credentials
+
+        print(json.dumps({"rows": credentials.rows(), "ask_imports": credentials.ask_imports()}))
         return 0
     if args.stage == "baseline-start":
         print(json.dumps(stage_baseline_start()))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 def build_parser() -> argparse.ArgumentParser:
     from bot import __version__, console, runner
+    from bot.credentials import cli as credentials_cli
     from bot.engine import kb_commands
     from bot.moderation import cli as moderation_cli
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     console.register(commands)  # ask, chat, check
     runner.register(commands)  # run (the Discord bot)
+    credentials_cli.register(commands)  # credential FILE
     kb = commands.add_parser("kb", help="validate, load and edit the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True, metavar="KB_COMMAND")
     kb_commands.register(kb_sub)  # validate, load

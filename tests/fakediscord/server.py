@@ -698,6 +698,7 @@ class FakeDiscord:
     def _stored_command(self, cmd: Json, scope: str | None) -> Json:
         out = {
             "type": 1,
+            "description": "",  # like Discord: context menus (types 2, 3) come back with an empty one
             "options": [],
             "default_member_permissions": None,
             "nsfw": False,
