@@ -1107,9 +1107,7 @@ class FakeDiscord:
             return open_forms[-1] if open_forms else None
 
         whose = "" if user is None else f" shown to {user!r}"
-        origin: InteractionHandle = await self._wait_until(
-            shown, timeout, f"the modal {custom_id!r}{whose}"
-        )
+        origin: InteractionHandle = await self._wait_until(shown, timeout, f"the modal {custom_id!r}{whose}")
         assert origin.modal is not None
         inputs = {
             c["custom_id"]: c for c in walk_components(origin.modal["components"]) if c.get("custom_id")
