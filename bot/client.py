@@ -620,8 +620,8 @@ class CMFBot(commands.Bot):
         self._executor.shutdown(wait=False, cancel_futures=True)
         if self.settings_store is not None:
             store, self.settings_store = self.settings_store, None
-            with contextlib.suppress(Exception):
-                store.close()
+            with contextlib.suppress(Exception):  # waits for a call in flight, then closes
+                await asyncio.wait_for(asyncio.to_thread(store.close), 3.0)
         if self._owns_engine and self.engine is not None:
             engine, self.engine = self.engine, None
             try:

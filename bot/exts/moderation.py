@@ -159,8 +159,20 @@ class Moderation(commands.Cog):
         return result
 
     async def cog_unload(self) -> None:
-        if self._db is not None and self._db is not self.bot.engine.db:
+        """Close the cog's own connection once no service call uses it (a call still running on a
+        worker thread keeps it open: closing it under that thread could crash the process)."""
+        if self._db is not None and self._db is not getattr(self.bot.engine, "db", None):
+            await asyncio.to_thread(self._close_db)
+
+    def _close_db(self) -> None:
+        if not self._db_lock.acquire(timeout=3.0):
+            log.warning("a knowledge-base change is still running; its connection is left open")
+            return
+        try:
             self._db.conn.close()
+            self._db = None
+        finally:
+            self._db_lock.release()
 
     def is_moderator(self, interaction: discord.Interaction) -> bool:
         return self.bot.is_moderator(interaction)

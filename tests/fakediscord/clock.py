@@ -18,7 +18,10 @@ class FakeClock:
 
     def __init__(self) -> None:
         self.offset = 0.0
+        self.sleepers = 0
+        """How many coroutines are in :meth:`sleep` right now."""
         self._changed: asyncio.Event | None = None
+        self._counted = asyncio.Event()
 
     def now(self) -> float:
         return time.monotonic() + self.offset
@@ -34,8 +37,27 @@ class FakeClock:
 
     async def sleep(self, seconds: float) -> None:
         target = self.now() + max(0.0, seconds)
-        while (left := target - self.now()) > 0:
-            if self._changed is None:
-                self._changed = asyncio.Event()
+        self.sleepers += 1
+        self._counted.set()
+        try:
+            while (left := target - self.now()) > 0:
+                if self._changed is None:
+                    self._changed = asyncio.Event()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), left)
+        finally:
+            self.sleepers -= 1
+
+    async def until_sleeping(self, count: int, timeout: float = 5.0) -> None:
+        """Wait (real time) until at least ``count`` coroutines sleep on this clock, e.g. until the code
+        under test has started its timer, so that ``advance()`` is not spent before it starts."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.sleepers < count:
+            if loop.time() > deadline:
+                raise TimeoutError(
+                    f"fake clock: {self.sleepers} sleepers after {timeout}s, waited for {count}"
+                )
+            self._counted.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), left)
+                await asyncio.wait_for(self._counted.wait(), 0.05)

@@ -288,6 +288,8 @@ class FakeDiscord:
         self.enabled_intents = set(PRIVILEGED_INTENTS)
         """Privileged intents enabled for the application in the Developer Portal (all by default)."""
         self.client_close_codes: list[int | None] = []  # close codes of gateway connections the client closed
+        self.bot_in_guild = True
+        """False: the bot has not been invited yet (READY lists no guild; see :meth:`add_bot_to_guild`)."""
         self._rate_limits: list[_RateLimit] = []
         self.api_base = ""
         self.gateway_url = ""
@@ -644,7 +646,7 @@ class FakeDiscord:
         ready = {
             "v": 10,
             "user": {**self.world.bot, "verified": True, "mfa_enabled": False},
-            "guilds": [{"id": self.world.guild_id, "unavailable": True}],
+            "guilds": [{"id": self.world.guild_id, "unavailable": True}] if self.bot_in_guild else [],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": str(base.with_path("/resume")),
@@ -656,8 +658,16 @@ class FakeDiscord:
             "_trace": ["fakediscord"],
         }
         await self.dispatch("READY", ready)
-        await self.dispatch("GUILD_CREATE", self.world.guild_create())
+        if self.bot_in_guild:
+            await self.dispatch("GUILD_CREATE", self.world.guild_create())
         return session
+
+    async def add_bot_to_guild(self) -> None:
+        """Someone invites the running bot to the guild: GUILD_CREATE (discord.py calls on_guild_join)."""
+        self.bot_in_guild = True
+        payload = self.world.guild_create()
+        del payload["unavailable"]  # as Discord sends it for a join (not the end of an outage)
+        await self.dispatch("GUILD_CREATE", payload)
 
     async def _resume(self, ws: web.WebSocketResponse, d: Json) -> _Session | None:
         session = self._sessions.get(d.get("session_id", ""))
@@ -683,18 +693,36 @@ class FakeDiscord:
         author: str | Json = "member",
         mentions_bot: bool = False,
         dm: bool = False,
+        reply_to: Json | None = None,
+        ping: bool = True,
         **extra: Any,
     ) -> Json:
         """A user posts a message: stores it, dispatches MESSAGE_CREATE and returns the message dict.
 
         ``mentions_bot`` prefixes ``<@bot_id>`` to the content; ``<@id>``/``<@&id>`` in the content
         fill ``mentions``/``mention_roles``. ``dm=True`` sends it in the author's DM with the bot.
-        ``extra`` overrides message fields (e.g. ``message_reference``)."""
+        ``reply_to`` makes it a reply to a stored message (type 19, ``message_reference``,
+        ``referenced_message``); like Discord's client, a reply with ``ping`` (the default) mentions
+        the replied-to author although the text does not. ``extra`` overrides message fields."""
         user = self.world.user(author)
         bot_id = self.world.bot["id"]
         if mentions_bot and f"<@{bot_id}>" not in content:
             content = f"<@{bot_id}> {content}"
         mentions, roles, everyone = self.world.mentions_in(content)
+        if reply_to is not None:
+            target = self._message_ref(reply_to)
+            extra = {
+                "type": 19,
+                "message_reference": {
+                    "message_id": target["id"],
+                    "channel_id": target["channel_id"],
+                    "type": 0,
+                },
+                "referenced_message": target,
+                **extra,
+            }
+            if ping and all(m["id"] != target["author"]["id"] for m in mentions):
+                mentions = [*mentions, *self.world.mentions_in(f"<@{target['author']['id']}>")[0]]
         if dm:
             ch = self.world.dm_channel(user)
             msg = make_message(ch["id"], user, content, mentions=mentions, **extra)
@@ -1705,7 +1733,7 @@ class FakeDiscord:
         if m.group(1) != self.world.application_id:
             raise HttpError(403, 50001, "Missing Access")
         if m.lastindex and m.lastindex >= 2:
-            if m.group(2) != self.world.guild_id:
+            if m.group(2) != self.world.guild_id or not self.bot_in_guild:
                 raise HttpError(403, 50001, "Missing Access")
             return m.group(2)
         return None
