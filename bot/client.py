@@ -20,6 +20,7 @@ import importlib
 import json
 import logging
 import pkgutil
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 
 import discord
 import yarl
+from discord import app_commands
 from discord.ext import commands
 
 from bot.clock import Clock, SystemClock
@@ -297,6 +299,23 @@ class CMFBot(commands.Bot):
     def text(self, key: str, lang: str, **values: Any) -> str:
         """A UI string in `lang` (see `bot.i18n.Strings`)."""
         return self.strings.get(key, lang, **values)
+
+    def with_local_commands(self, reply: Reply, lang: str) -> Reply:
+        """The reply with the slash commands it names (`/about` in the engine's "I don't know", shared
+        with the console) spelt as users of `lang` see them in Discord (`/à-propos`)."""
+        if lang == "en" or "/" not in reply.answer:
+            return reply
+
+        def local(match: re.Match[str]) -> str:
+            return "/" + (self.strings.find(f"cmd.{match[1]}.name", lang) or match[1])
+
+        names = "|".join(
+            re.escape(c.name) for c in self.tree.get_commands() if isinstance(c, app_commands.Command)
+        )
+        if not names:
+            return reply
+        answer = re.sub(rf"(?<![\w/<])/({names})(?![\w-])", local, reply.answer)
+        return dataclasses.replace(reply, answer=answer) if answer != reply.answer else reply
 
     # -- servers: settings, moderators, permissions ---------------------------------------------
 

@@ -527,6 +527,7 @@ async def send_reply(
     """Answer an interaction with a reply: the first message as the response (or in place of the
     "thinking…" message), any overflow as follow-ups, the buttons under the last one."""
     bot = _bot(interaction)
+    reply = bot.with_local_commands(reply, lang)
     messages = render.reply_messages(reply, lambda key: bot.text(key, lang), footer=footer)
     if view is None:
         view = answer_view(bot, reply, lang, qid, sources_key, asker=interaction.user.id)
@@ -564,6 +565,7 @@ async def reply_to_message(
             f"embed:{channel.id}", "answering in %s as plain text: the bot lacks Embed Links there", where
         )
     view = answer_view(bot, reply, lang, qid, sources_key_for(reply), asker=message.author.id)
+    reply = bot.with_local_commands(reply, lang)
     parts: list[dict[str, Any]]
     if plain:
         parts = [{"content": text} for text in render.reply_text(reply, lambda key: bot.text(key, lang))]

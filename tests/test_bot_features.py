@@ -21,6 +21,7 @@ from test_bot_e2e import (
     answerable,
     custom_ids,
     message_response,
+    quiet,
     started,
     unsure,
 )
@@ -148,6 +149,17 @@ async def test_the_kb_tree_and_strings_name_the_commands_users_see(fake_discord,
     lang = next(o for o in subs["edit"]["options"] if o["name"] == "lang")
     assert lang["name_localizations"]["fr"] == "langue"
     assert "/connaissances" in refused["content"] and "/kb" not in refused["content"]
+
+
+async def test_the_fallback_names_the_about_command_as_french_users_see_it(fake_discord, bot_engine) -> None:
+    question = unsure(bot_engine, status="no_match")
+    with quiet(bot_engine):
+        with_english = bot_engine.ask(question, "fr").answer
+    async with started(fake_discord, bot_engine):
+        data = await message_response(await fake_discord.slash("ask", {"question": question}, locale="fr"))
+    shown = data["embeds"][0]["description"]
+    assert "/about" in with_english  # the engine's text, shared with the console
+    assert "/à-propos" in shown and "/about" not in shown
 
 
 async def test_the_bot_shows_a_presence_line(fake_discord, bot_engine) -> None:

@@ -85,3 +85,26 @@ def test_strings_fill_placeholders_and_fall_back_to_the_bundled_file() -> None:
     )
     assert strings.find("no.such.key", "en") is None
     assert strings.get("no.such.key", "en") == "no.such.key"
+
+
+def test_discord_strings_name_the_commands_users_of_each_language_see() -> None:
+    """A French string says /demander, not /ask: users see the localised names in Discord."""
+    from bot.i18n import UI_FILE
+
+    table = bundled_strings()
+    discord_strings = {**bundled_strings(UI_FILE.with_name("moderation.yaml")), **table}
+    commands = {
+        k.split(".")[1] for k in table if k.startswith("cmd.") and k.count(".") == 2 and k.endswith(".name")
+    }
+    assert {"ask", "about", "courses", "kb", "help"} <= commands
+    checked = 0
+    for key, texts in discord_strings.items():
+        if not key.startswith(("ui.", "mod.discord.")):
+            continue
+        for lang, text in texts.items():
+            for command in commands:
+                local = table[f"cmd.{command}.name"][lang]
+                if local != command and re.search(rf"(?<![\w/.])/{command}(?![\w-])", text):
+                    raise AssertionError(f"{key} ({lang}) says /{command}; users see /{local}")
+                checked += 1
+    assert checked > 1000
