@@ -19,6 +19,7 @@ import hashlib
 import importlib
 import json
 import logging
+import math
 import pkgutil
 import re
 import time
@@ -578,13 +579,14 @@ class CMFBot(commands.Bot):
 
     # -- health ---------------------------------------------------------------------------------
 
+    def _latency(self) -> str:
+        latency = self.latency  # nan or inf until the first heartbeat is acknowledged
+        return f"{latency * 1000:.0f} ms" if math.isfinite(latency) else "?"
+
     async def on_ready(self) -> None:
+        shards = f", {self.shard_count} shard(s)" if self.shard_count else ""
         log.info(
-            "ready: %s in %d server(s)%s, latency %.0f ms",
-            self.user,
-            len(self.guilds),
-            f", shards {self.shard_count}" if self.shard_count else "",
-            self.latency * 1000 if self.latency == self.latency and self.latency != float("inf") else -1,
+            "ready: %s in %d server(s)%s, latency %s", self.user, len(self.guilds), shards, self._latency()
         )
         if self._invite_logged or self.user is None:
             return
@@ -606,11 +608,9 @@ class CMFBot(commands.Bot):
             log.info("gateway disconnected; discord.py reconnects by itself")
 
     def health_line(self) -> str:
-        latency = self.latency
-        shown = f"{latency * 1000:.0f} ms" if latency == latency and latency != float("inf") else "?"
         return (
             f"health: {'connected' if self.is_ready() and not self.is_closed() else 'not connected'}, "
-            f"latency {shown}, {len(self.guilds)} server(s), {len(self.live)} open forms/views, "
+            f"latency {self._latency()}, {len(self.guilds)} server(s), {len(self.live)} open forms/views, "
             f"knowledge generation {getattr(self.engine, 'generation', '?')}, "
             f"up {int(time.monotonic() - self.started_at)} s"
         )

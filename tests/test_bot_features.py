@@ -5,6 +5,7 @@ clean SIGTERM — each through the real discord.py client against the fake Disco
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import signal
@@ -160,6 +161,21 @@ async def test_the_fallback_names_the_about_command_as_french_users_see_it(fake_
     shown = data["embeds"][0]["description"]
     assert "/about" in with_english  # the engine's text, shared with the console
     assert "/à-propos" in shown and "/about" not in shown
+
+
+async def test_health_is_visible_in_the_log(fake_discord, bot_engine, caplog) -> None:
+    caplog.set_level(logging.INFO, "bot.client")
+    async with started(fake_discord, bot_engine, health_interval=60.0):
+        fake_discord.advance(61)
+        for _ in range(100):  # the health loop wakes up on the fake clock and logs
+            if "health:" in caplog.text:
+                break
+            await asyncio.sleep(0.02)
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.client"]
+    assert any(line.startswith("ready: cmf-test-bot") and "1 server(s)" in line for line in lines)
+    assert any(
+        line.startswith("health: connected, latency") and "knowledge generation" in line for line in lines
+    )
 
 
 async def test_the_bot_shows_a_presence_line(fake_discord, bot_engine) -> None:
