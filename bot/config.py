@@ -34,7 +34,17 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "api_base": ("DISCORD_API_BASE", "api_base"),
     "gateway_url": ("DISCORD_GATEWAY_URL", "gateway_url"),
     "db_path": ("CMF_BOT_DB", "db"),
+    "sync_commands": ("CMF_BOT_SYNC_COMMANDS", "sync_commands"),
+    "shard_count": ("CMF_BOT_SHARD_COUNT", "shard_count"),
+    "shard_ids": ("CMF_BOT_SHARD_IDS", "shard_ids"),
+    "health_interval": ("CMF_BOT_HEALTH_INTERVAL", "health_interval"),
 }
+
+SYNC_MODES = ("changed", "always", "never")
+"""When `cmf-bot run` syncs the slash commands at start: only when the command tree changed since the
+last sync (stored in the database), at every start, or never (then only the owner's `sync` command)."""
+AUTO_SHARDS = 0
+"""`shard_count` value meaning "as many shards as Discord recommends" (CMF_BOT_SHARD_COUNT=auto)."""
 
 
 class ConfigError(ValueError):
@@ -68,6 +78,15 @@ class Settings:
     gateway_url: str = DEFAULT_GATEWAY_URL
     db_path: str | None = None
     """SQLite file; None means the engine's default (see bot/engine/paths.py)."""
+    sync_commands: str = "changed"
+    """One of `SYNC_MODES`."""
+    shard_count: int | None = None
+    """None: one gateway connection (`commands.Bot`); a number: `AutoShardedBot` with that many
+    shards; `AUTO_SHARDS` (0): as many as Discord recommends."""
+    shard_ids: tuple[int, ...] = ()
+    """The shards this process runs (empty: all of them); needs a `shard_count`."""
+    health_interval: float = 300.0
+    """Seconds between two "health" log lines; 0 turns them off."""
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -144,6 +163,26 @@ def _positive_int(name: str, raw: Any) -> int:
     return int(text)
 
 
+def _shard_count(name: str, raw: Any) -> int:
+    text = str(raw).strip().lower()
+    if text == "auto":
+        return AUTO_SHARDS
+    if not text.isdigit() or not 1 <= int(text) <= 10_000:
+        raise ConfigError(f"{name}: {text[:40]!r} must be auto or a number of shards from 1 to 10000")
+    return int(text)
+
+
+def _seconds(name: str, raw: Any) -> float:
+    text = str(raw).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:
+        raise ConfigError(f"{name}: {text[:40]!r} must be a number of seconds from 0 to 86400 (0: off)")
+    return value
+
+
 def read_config_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The YAML config file as a mapping of the keys in `_SOURCES`; unknown keys are an error."""
     import yaml
@@ -200,6 +239,17 @@ def load_settings(
             values[name] = _url(label, value, ("http", "https")).rstrip("/")
         elif name == "gateway_url":
             values[name] = _url(label, value, ("ws", "wss"))
+        elif name == "sync_commands":
+            mode = str(value).strip().lower()
+            if mode not in SYNC_MODES:
+                raise ConfigError(f"{label}: {mode[:40]!r} must be one of {', '.join(SYNC_MODES)}")
+            values[name] = mode
+        elif name == "shard_count":
+            values[name] = _shard_count(label, value)
+        elif name == "shard_ids":
+            values[name] = tuple(dict.fromkeys(_shard_id(label, item) for item in _items(value)))
+        elif name == "health_interval":
+            values[name] = _seconds(label, value)
         elif name == "moderator_role":
             role = str(value).strip()
             if not role or len(role) > 100:
@@ -207,4 +257,22 @@ def load_settings(
             values[name] = role
         else:
             values[name] = str(value).strip()
+    shard_ids = values.get("shard_ids", ())
+    if shard_ids:
+        count = values.get("shard_count")
+        if not count:
+            raise ConfigError("CMF_BOT_SHARD_IDS needs a fixed CMF_BOT_SHARD_COUNT (a number, not auto)")
+        if max(shard_ids) >= count:
+            raise ConfigError(f"CMF_BOT_SHARD_IDS: shard ids run from 0 to {count - 1}")
     return Settings(**values)
+
+
+def _items(raw: Any) -> list[str]:
+    items = raw if isinstance(raw, list | tuple) else re.split(r"[\s,]+", str(raw).strip())
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _shard_id(name: str, text: str) -> int:
+    if not text.isdigit():
+        raise ConfigError(f"{name}: {text[:40]!r} is not a shard id (0, 1, 2 …)")
+    return int(text)

@@ -178,6 +178,26 @@ def reply_messages(
     return pack(embeds)
 
 
+def reply_text(reply: Reply, labels: Labels | None = None, *, footer: str | None = None) -> list[str]:
+    """A reply as plain Markdown messages of at most 2,000 characters each, for channels where the
+    bot may not embed (no Embed Links): the same title, text, items and footer as the embeds."""
+    title = reply.title
+    if not title and reply.status != "answer" and reply.question:
+        title = quote_user(reply.question, TITLE_MAX)
+    description = reply.answer
+    if reply.status == "suggestions" and reply.suggestions:
+        description = (description + "\n\n" + "\n".join(f"• {s.title}" for s in reply.suggestions)).strip()
+    parts = [f"**{truncate(neutralise(title.strip()), TITLE_MAX)}**" if title.strip() else ""]
+    parts.append(neutralise(description.strip()))
+    for item in reply.items:
+        name, value = _field_lines(item)
+        parts.append(f"**{name}**\n{value}")
+    if footer:
+        parts.append("-# " + truncate(neutralise(footer), FOOTER_MAX))
+    text = "\n\n".join(part for part in parts if part.strip() and part != ZWSP)
+    return split_text(text, CONTENT_MAX) or [ZWSP]
+
+
 def links_text(reply: Reply, empty: str) -> str:
     """The reply's links as a bullet list for an ephemeral message (at most 2,000 characters)."""
     lines = [f"• [{neutralise(link.title)}](<{link.url}>)" for link in reply.links]

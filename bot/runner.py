@@ -2,17 +2,27 @@
 
 Imports of discord.py happen inside the handler, so registering the sub-command stays cheap for the
 console. A missing or rejected token, or a bad setting, gives one line on stderr and exit code 2.
+SIGTERM (systemd, Docker) and SIGINT (Ctrl-C) close the bot cleanly — the gateway, the HTTP session,
+the worker thread and the database — and exit 0; a close that hangs is cut short after
+`CLOSE_TIMEOUT` seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from typing import Any
 
 EXIT_CONFIG = 2
+CLOSE_TIMEOUT = 4.0
+"""Seconds `close()` may take after SIGTERM before the process stops anyway (systemd and Docker wait
+10 s before SIGKILL; the bot's own target is 5 s)."""
+
+log = logging.getLogger(__name__)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -59,8 +69,34 @@ def _fail(message: str) -> int:
 
 
 async def serve(bot: Any, token: str) -> None:
-    async with bot:
-        await bot.start(token)
+    """Run the bot until it stops, or until SIGTERM / SIGINT ask it to close."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for sig in signals:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            loop.add_signal_handler(sig, lambda s=sig: (log.info("%s received: closing", s.name), stop.set()))
+    try:
+        async with bot:
+            running = asyncio.create_task(bot.start(token), name="cmf-bot")
+            stopping = asyncio.create_task(stop.wait(), name="cmf-bot-stop")
+            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if running.done():
+                stopping.cancel()
+                running.result()  # LoginFailure, PrivilegedIntentsRequired, … for run() to report
+                return
+            try:
+                await asyncio.wait_for(bot.close(), CLOSE_TIMEOUT)
+            except TimeoutError:
+                log.warning("closing took longer than %.0f s; stopping anyway", CLOSE_TIMEOUT)
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await running
+            log.info("closed cleanly")
+    finally:
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
 
 
 def run(args: argparse.Namespace, **client_options: Any) -> int:

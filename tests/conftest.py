@@ -56,7 +56,8 @@ def discord_log() -> Iterator[LogWatcher]:
 @pytest.fixture
 async def fake_discord(discord_log: LogWatcher) -> AsyncIterator[FakeDiscord]:
     """A started :class:`FakeDiscord` (token ``fake.token``). A logged discord error makes every wait
-    on it fail at once; a request to a route the fake does not know fails the test at teardown."""
+    on it fail at once; a request to a route the fake does not know, or an interaction the client
+    never acknowledged, fails the test at teardown."""
     fake = FakeDiscord(token="fake-token-for-tests")
     discord_log.on_error.append(
         lambda record: fake.abort(AssertionError("discord.py logged an error: " + LogWatcher.text(record)))
@@ -68,6 +69,13 @@ async def fake_discord(discord_log: LogWatcher) -> AsyncIterator[FakeDiscord]:
         await fake.close()
     if fake.unhandled:
         pytest.fail(f"the client called routes the fake does not implement: {fake.unhandled}", pytrace=False)
+    silent = fake.unacknowledged()
+    if silent:
+        pytest.fail(
+            "interactions were never acknowledged (Discord shows 'The application did not respond'): "
+            + ", ".join(f"{h!r} {h.data.get('name') or h.data.get('custom_id')}" for h in silent),
+            pytrace=False,
+        )
 
 
 # ---------------------------------------------------------------------------------------------

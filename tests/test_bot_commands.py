@@ -94,13 +94,15 @@ async def test_check_without_options_opens_a_form_and_answers_it(fake_discord, b
     async with started(fake_discord, bot_engine):
         handle = await fake_discord.slash("check", locale="fr")
         body = await handle.response()
-        assert body["type"] == 9 and body["data"]["custom_id"] == "cmf:check"
+        form_id = body["data"]["custom_id"]
+        assert body["type"] == 9 and form_id.startswith("cmf:check:")
+        assert form_id.endswith(f":{fake_discord.user_id('member')}")  # the form of this member only
         inputs = [c for row in body["data"]["components"] for c in row["components"]]
         assert len(inputs) == 5
         by_label = {c["label"]: c["custom_id"] for c in inputs}
         hours_id = by_label["Heures d'étude au total"]
         eqf_id = by_label["Niveau CEC (1-8)"]
-        submitted = await fake_discord.submit_modal("cmf:check", {hours_id: "120", eqf_id: "6"}, locale="fr")
+        submitted = await fake_discord.submit_modal(form_id, {hours_id: "120", eqf_id: "6"}, locale="fr")
         data = await message_response(submitted)
     assert data["embeds"][0].get("title", "") == expected.title[:256]
     assert data["allowed_mentions"] == NO_PINGS
@@ -116,7 +118,8 @@ async def test_check_form_with_a_bad_value_explains_and_checks_nothing(fake_disc
             for c in row["components"]
             if "EQF" in c["label"]
         )
-        data = await message_response(await fake_discord.submit_modal("cmf:check", {eqf_id: "9"}))
+        submitted = await fake_discord.submit_modal(body["data"]["custom_id"], {eqf_id: "9"})
+        data = await message_response(submitted)
     assert int(data["flags"]) & EPHEMERAL and "not an EQF level" in data["content"]
     assert feedback_rows(bot_engine) == []
     assert bot_engine.db.execute("SELECT count(*) FROM questions").fetchone()[0] == 0

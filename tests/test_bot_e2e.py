@@ -6,6 +6,7 @@ the bot sends. The engine reads a private copy of the test knowledge database (s
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -36,8 +37,12 @@ def make_settings(fake: FakeDiscord, engine: Any, **overrides: Any) -> Settings:
 
 @asynccontextmanager
 async def started(fake: FakeDiscord, engine: Any, **overrides: Any) -> AsyncIterator[CMFBot]:
-    bot = create_bot(make_settings(fake, engine, **overrides), engine=engine, guild_ready_timeout=0.05)
+    """The bot running against the fake, on the fake's clock, once its start-up command sync is done."""
+    bot = create_bot(
+        make_settings(fake, engine, **overrides), engine=engine, clock=fake.clock, guild_ready_timeout=0.05
+    )
     async with running_client(fake, bot) as running:
+        await asyncio.wait_for(running.startup_done.wait(), 10)
         yield running
 
 
@@ -102,6 +107,29 @@ async def message_response(handle: Any) -> dict[str, Any]:
     body = await handle.response()
     assert body["type"] == 4, body
     return body["data"]
+
+
+async def answer_of(handle: Any, timeout: float = 5.0) -> dict[str, Any]:
+    """The answer to an interaction: the message sent as its response, or after "thinking…" (type 5)
+    the payload that replaced it (an edit of @original, or a first follow-up)."""
+    body = await handle.response()
+    if body["type"] != 5:
+        assert body["type"] in (4, 7), body
+        return body["data"]
+
+    def replaced() -> Any:
+        for request in handle.requests:
+            if request.method == "PATCH" and request.path.endswith("/messages/@original"):
+                return request
+            if request.method == "POST" and request.path.startswith("/webhooks/"):
+                return request
+        return None
+
+    found = await handle.fake._wait_until(replaced, timeout, f"the answer after thinking of {handle!r}")
+    if found.method == "PATCH":  # an edit keeps the message's flags (ephemeral, from the defer)
+        message = await handle.message()
+        return {**found.json, "flags": message.get("flags", 0)}
+    return found.json
 
 
 # -- start-up and the command tree ---------------------------------------------------------------

@@ -9,23 +9,21 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import zipfile
 from typing import Any
 
 from fakediscord import walk_components, would_ping
-from test_bot_e2e import EPHEMERAL, NO_PINGS, answerable, message_response, quiet, started
+from test_bot_e2e import EPHEMERAL, NO_PINGS, answer_of, answerable, message_response, quiet, started
 
 MODERATOR = "moderator"  # has the Moderator role (no Manage Server)
 ADMIN = "admin"  # has Manage Server (no Moderator role)
 
 
 async def reply_of(handle: Any) -> dict[str, Any]:
-    """The bot's answer to an interaction: the message it sent, or, after "thinking…", the follow-up."""
-    body = await handle.response()
-    if body["type"] == 5:
-        return await handle.followup(0, timeout=30)  # a change retrains the matcher: a few seconds
-    assert body["type"] in (4, 7), body
-    return body["data"]
+    """The bot's answer to an interaction: the message it sent, or, after "thinking…", the edit that
+    turned "thinking…" into the answer (or a first follow-up)."""
+    return await answer_of(handle, timeout=30)  # a change retrains the matcher: a few seconds
 
 
 def ephemeral(data: dict[str, Any]) -> bool:
@@ -55,6 +53,14 @@ async def edited(fake: Any, handle: Any) -> dict[str, Any]:
     await handle.response()
     await fake.wait_for("PATCH", rf"/webhooks/\d+/{handle.token}/messages/@original", timeout=20)
     return await handle.message()
+
+
+def kb_id(message: dict[str, Any], suffix: str) -> str:
+    """The custom id of a moderator button on a message: `cmf:kb:<its view's token>:<suffix>`."""
+    ids = [c["custom_id"] for c in walk_components(message.get("components", [])) if c.get("custom_id")]
+    found = [i for i in ids if re.fullmatch(rf"cmf:kb:[0-9a-f]{{10}}:{re.escape(suffix)}", i)]
+    assert len(found) == 1, (suffix, ids)
+    return found[0]
 
 
 def inputs_of(modal: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -123,7 +129,7 @@ async def test_a_moderator_by_role_and_an_admin_by_manage_server_may_show(fake_d
     assert f"id: {course}" in description and "platform: FutureLearn" in description
     # an entry in five languages is longer than an embed: its YAML comes as a file
     assert ephemeral(long) and "attached" in long["content"]
-    (attached,) = handle.callback.files
+    (attached,) = [f for r in handle.requests for f in r.files]
     assert attached.filename == "cmf-study-hours.yaml"
     text = attached.data.decode("utf-8")
     assert "id: cmf-study-hours" in text and "answer:" in text and "phrasings:" in text  # entry and intent
@@ -208,7 +214,7 @@ async def test_a_second_save_from_an_older_form_is_a_conflict_and_overwrites_not
             modal["custom_id"], {"title": before["title"]["en"], "answer": "My older draft."}
         )
         head = await reply_of(submit)
-        texts = await submit.followup(1, timeout=30)
+        texts = await submit.followup(0, timeout=30)
     assert ephemeral(head) and "Not saved" in head["content"]
     assert f"<@{admin_id}>" in head["content"]  # who changed it (a mention that never pings)
     assert head["allowed_mentions"] == NO_PINGS and would_ping(head) == []
@@ -316,13 +322,13 @@ async def test_delete_asks_to_confirm_and_only_the_invoker_can(fake_discord, bot
         prompt = await reply_of(handle)
         assert ephemeral(prompt) and "spare-entry" in text_of(prompt)
         message = await handle.message()
-        other = await reply_of(await fake_discord.click(message, "cmf:kb:delete:yes", user=ADMIN))
+        other = await reply_of(await fake_discord.click(message, kb_id(message, "delete:yes"), user=ADMIN))
         assert ephemeral(other) and "Only the moderator who started this" in other["content"]
         assert (
             bot_engine.db.execute("SELECT count(*) FROM entries WHERE id = 'spare-entry'").fetchone()[0] == 1
         )
         done = await edited(
-            fake_discord, await fake_discord.click(message, "cmf:kb:delete:yes", user=MODERATOR)
+            fake_discord, await fake_discord.click(message, kb_id(message, "delete:yes"), user=MODERATOR)
         )
     assert "Deleted" in done["content"] and "/kb revert" in done["content"] and not done.get("components")
     assert bot_engine.db.execute("SELECT count(*) FROM entries WHERE id = 'spare-entry'").fetchone()[0] == 0
@@ -334,7 +340,8 @@ async def test_deleting_an_entry_an_intent_leads_to_is_refused(fake_discord, bot
             "kb", {"id": "cmf-study-hours"}, subcommand="delete", user=MODERATOR
         )
         await reply_of(handle)
-        click = await fake_discord.click(await handle.message(), "cmf:kb:delete:yes", user=MODERATOR)
+        prompt = await handle.message()
+        click = await fake_discord.click(prompt, kb_id(prompt, "delete:yes"), user=MODERATOR)
         await click.response()
         refusal = await click.followup(0, timeout=30)
     assert ephemeral(refusal) and "cmf-study-hours" in refusal["content"]
@@ -381,11 +388,13 @@ async def test_add_collects_five_languages_then_creates_an_answerable_entry(fake
         assert ephemeral(draft) and "fr, es, it, de" in text_of(draft)
         message = await first.message()
         create = next(
-            c for c in walk_components(message["components"]) if c.get("custom_id") == "cmf:kb:draft:create"
+            c
+            for c in walk_components(message["components"])
+            if c.get("custom_id") == kb_id(message, "draft:create")
         )
         assert create.get("disabled") is True  # not before all five languages are written
         for code in ("fr", "es", "it", "de"):
-            click = await fake_discord.click(message, f"cmf:kb:draft:{code}", user=MODERATOR)
+            click = await fake_discord.click(message, kb_id(message, f"draft:{code}"), user=MODERATOR)
             form = (await click.response())["data"]
             assert set(inputs_of(form)) == {"title", "answer", "phrasings"}
             title, answer, phrasing = LANG_TEXTS[code]
@@ -395,7 +404,7 @@ async def test_add_collects_five_languages_then_creates_an_answerable_entry(fake
             assert (await updated.response())["type"] == 7  # the draft message is updated in place
             message = fake_discord.messages[message["id"]]
         created = await edited(
-            fake_discord, await fake_discord.click(message, "cmf:kb:draft:create", user=MODERATOR)
+            fake_discord, await fake_discord.click(message, kb_id(message, "draft:create"), user=MODERATOR)
         )
         assert "Created entry" in created["content"] and not created.get("components")
         asked = await message_response(
@@ -415,12 +424,12 @@ async def test_add_refuses_an_entry_the_knowledge_base_would_reject(fake_discord
         await reply_of(first)
         message = await first.message()
         for code in ("fr", "es", "it", "de"):
-            click = await fake_discord.click(message, f"cmf:kb:draft:{code}", user=MODERATOR)
+            click = await fake_discord.click(message, kb_id(message, f"draft:{code}"), user=MODERATOR)
             form = (await click.response())["data"]
             fields = {"title": f"T {code}", "answer": "A", "phrasings": f"p {code}"}
             await (await fake_discord.submit_modal(form["custom_id"], fields)).response()
             message = fake_discord.messages[message["id"]]
-        created = await fake_discord.click(message, "cmf:kb:draft:create", user=MODERATOR)
+        created = await fake_discord.click(message, kb_id(message, "draft:create"), user=MODERATOR)
         await created.response()
         refusal = await created.followup(0, timeout=30)
     assert ephemeral(refusal) and "Refused" in text_of(refusal) and "id" in text_of(refusal)
@@ -452,7 +461,7 @@ async def test_gaps_groups_unanswered_questions_and_dismiss_removes_the_group(
         dismiss = next(
             c["custom_id"]
             for c in walk_components(message["components"])
-            if c.get("custom_id", "").startswith("cmf:kb:gap:dismiss:")
+            if re.fullmatch(r"cmf:kb:[0-9a-f]{10}:gap:dismiss:\w+", c.get("custom_id", ""))
         )
         updated = await edited(fake_discord, await fake_discord.click(message, dismiss, user=MODERATOR))
     assert "Dismissed" in updated["content"]
@@ -471,7 +480,7 @@ async def test_a_gap_becomes_a_phrasing_of_the_picked_intent(fake_discord, bot_e
         phrase = next(
             c["custom_id"]
             for c in walk_components(message["components"])
-            if c.get("custom_id", "").startswith("cmf:kb:gap:phrase:")
+            if re.fullmatch(r"cmf:kb:[0-9a-f]{10}:gap:phrase:\w+", c.get("custom_id", ""))
         )
         picker = await fake_discord.click(message, phrase, user=MODERATOR)
         offered = await reply_of(picker)
@@ -548,7 +557,7 @@ async def test_export_attaches_a_zip_of_the_knowledge_base(fake_discord, bot_eng
         handle = await fake_discord.slash("kb", {}, subcommand="export", user=MODERATOR)
         data = await reply_of(handle)
     assert ephemeral(data) and data["allowed_mentions"] == NO_PINGS
-    (upload,) = [f for r in handle.followups for f in r.files]
+    (upload,) = [f for r in handle.requests for f in r.files]
     assert upload.filename.startswith("cmf-knowledge-") and upload.filename.endswith(".zip")
     with zipfile.ZipFile(io.BytesIO(upload.data)) as archive:
         names = set(archive.namelist())

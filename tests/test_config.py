@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import (
+    AUTO_SHARDS,
     DEFAULT_API_BASE,
     DEFAULT_GATEWAY_URL,
     ConfigError,
@@ -116,3 +117,41 @@ def test_dotenv_parsing() -> None:
 def test_cooldown_text() -> None:
     assert str(parse_cooldown("x", "3 / 60")) == "3/60"
     assert parse_cooldown("x", "0").rate == 0
+
+
+def test_sync_shards_and_health_settings(tmp_path: Path) -> None:
+    s = load_settings({}, dotenv=None)
+    assert s.sync_commands == "changed" and s.shard_count is None and s.shard_ids == ()
+    assert s.health_interval == 300.0
+    env = {
+        "CMF_BOT_SYNC_COMMANDS": "Never",
+        "CMF_BOT_SHARD_COUNT": "4",
+        "CMF_BOT_SHARD_IDS": "2, 3",
+        "CMF_BOT_HEALTH_INTERVAL": "0",
+    }
+    s = load_settings(env, dotenv=None)
+    assert s.sync_commands == "never" and s.shard_count == 4 and s.shard_ids == (2, 3)
+    assert s.health_interval == 0
+    auto = load_settings({"CMF_BOT_SHARD_COUNT": "auto"}, dotenv=None)
+    assert auto.shard_count == AUTO_SHARDS
+    config = tmp_path / "bot.yaml"
+    config.write_text("sync_commands: always\nshard_count: 2\nshard_ids: [1]\nhealth_interval: 60\n")
+    from_file = load_settings({}, dotenv=None, config_file=config)
+    assert (from_file.sync_commands, from_file.shard_count, from_file.shard_ids) == ("always", 2, (1,))
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CMF_BOT_SYNC_COMMANDS": "sometimes"}, "must be one of changed, always, never"),
+        ({"CMF_BOT_SHARD_COUNT": "0"}, "auto or a number of shards"),
+        ({"CMF_BOT_SHARD_IDS": "0"}, "needs a fixed CMF_BOT_SHARD_COUNT"),
+        ({"CMF_BOT_SHARD_COUNT": "auto", "CMF_BOT_SHARD_IDS": "0"}, "needs a fixed CMF_BOT_SHARD_COUNT"),
+        ({"CMF_BOT_SHARD_COUNT": "2", "CMF_BOT_SHARD_IDS": "2"}, "run from 0 to 1"),
+        ({"CMF_BOT_SHARD_COUNT": "2", "CMF_BOT_SHARD_IDS": "x"}, "is not a shard id"),
+        ({"CMF_BOT_HEALTH_INTERVAL": "-1"}, "from 0 to 86400"),
+    ],
+)
+def test_bad_sync_and_shard_settings_give_a_clear_error(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(env, dotenv=None)

@@ -1,8 +1,12 @@
 """Views and forms of the moderators' `/kb` commands (see `bot.exts.moderation`).
 
-None of these survive a restart (they hold the state of one moderator's task in memory and time out
-after `TIMEOUT` seconds): an edit form keeps the version it was opened on, a new-entry draft its five
-languages, the gaps list the groups it shows. Every button and form checks the user again.
+They hold the state of one moderator's task in memory — an edit form keeps the version it was opened
+on, a new-entry draft its five languages, the gaps list the groups it shows — as live objects (see
+`bot.ui`): each has a token of its own in its custom ids, so two moderators with the same form open
+never get each other's submission, and each lives `FORM_TTL` on the bot's clock (a moderator may take
+far longer than Discord's 15-minute token to write an answer: every submission and click is a new
+interaction). After that, or after a restart, a submission gets "this form has expired" with the text
+that was typed, so nothing is lost. Every button and form checks the user again.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import discord
 
 from bot import render
 from bot.engine.model import AUDIENCES, LANGS
-from bot.ui import SafeModal, SafeView
+from bot.ui import LIVE_TTL, SafeModal, SafeView
 
 if TYPE_CHECKING:
     from bot.exts.moderation import Moderation
@@ -24,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
-TIMEOUT = 900.0
+FORM_TTL = LIVE_TTL
 TITLE_INPUT_MAX = 256
 ANSWER_INPUT_MAX = 4000
 PHRASINGS_INPUT_MAX = 1000
@@ -43,12 +47,22 @@ class EditModal(SafeModal):
     """The entry's title and answer in one language, pre-filled; saved with the version it was opened on."""
 
     def __init__(
-        self, cog: Moderation, lang: str, entry_id: str, text_lang: str, version: int, title: str, answer: str
+        self,
+        cog: Moderation,
+        lang: str,
+        entry_id: str,
+        text_lang: str,
+        version: int,
+        title: str,
+        answer: str,
+        opener: int,
     ) -> None:
         super().__init__(
-            title=_label(cog.t("mod.discord.edit.form_title", lang, id=entry_id, language=text_lang)),
-            custom_id=f"cmf:kb:edit:{text_lang}:{entry_id}"[:100],
-            timeout=TIMEOUT,
+            cog.bot,
+            title=cog.t("mod.discord.edit.form_title", lang, id=entry_id, language=text_lang),
+            opener=opener,
+            name="edit",
+            ttl=FORM_TTL,
         )
         self.cog, self.lang, self.entry_id, self.text_lang, self.version = (
             cog,
@@ -100,6 +114,8 @@ class Draft:
     """lang -> {"title", "answer", "phrasings"} (phrasings: one per line)."""
     started: bool = False
     """True once the draft message exists (later forms update it instead of sending a new one)."""
+    view: Any = None
+    """The draft message's current buttons (stopped when a newer view replaces them)."""
 
     def missing(self) -> list[str]:
         return [
@@ -141,9 +157,11 @@ class DraftModal(SafeModal):
 
     def __init__(self, cog: Moderation, lang: str, draft: Draft, text_lang: str) -> None:
         super().__init__(
-            title=_label(cog.t("mod.discord.add.form_title", lang, language=LANG_NAMES[text_lang])),
-            custom_id=f"cmf:kb:add:{text_lang}:{draft.owner}",
-            timeout=TIMEOUT,
+            cog.bot,
+            title=cog.t("mod.discord.add.form_title", lang, language=LANG_NAMES[text_lang]),
+            opener=draft.owner,
+            name=f"add:{text_lang}",
+            ttl=FORM_TTL,
         )
         self.cog, self.lang, self.draft, self.text_lang = cog, lang, draft, text_lang
         current = draft.texts.get(text_lang, {})
@@ -210,10 +228,10 @@ class OwnedView(SafeView):
     """A view only the moderator who opened it may use; its Cancel closes the message."""
 
     def __init__(self, cog: Moderation, owner: int, lang: str) -> None:
-        super().__init__(timeout=TIMEOUT)
+        super().__init__(cog.bot, ttl=FORM_TTL)
         self.cog, self.owner, self.lang = cog, owner, lang
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def allowed(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner:
             return True
         await self.cog.refuse_not_yours(interaction, self.lang)
@@ -242,7 +260,7 @@ class DraftView(OwnedView):
                 label=LANG_NAMES[code],
                 emoji="✏️" if code in missing else "✅",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"cmf:kb:draft:{code}",
+                custom_id=self.cid("draft", code),
                 row=0,
             )
             button.callback = self._language_callback(code)  # type: ignore[method-assign]
@@ -250,7 +268,7 @@ class DraftView(OwnedView):
         create: discord.ui.Button[DraftView] = discord.ui.Button(
             label=render.truncate(cog.t("mod.discord.add.create", lang), 80),
             style=discord.ButtonStyle.success,
-            custom_id="cmf:kb:draft:create",
+            custom_id=self.cid("draft", "create"),
             disabled=bool(missing),
             row=1,
         )
@@ -258,7 +276,7 @@ class DraftView(OwnedView):
         cancel: discord.ui.Button[DraftView] = discord.ui.Button(
             label=render.truncate(cog.t("mod.discord.cancel", lang), 80),
             style=discord.ButtonStyle.secondary,
-            custom_id="cmf:kb:draft:cancel",
+            custom_id=self.cid("draft", "cancel"),
             row=1,
         )
         cancel.callback = self._cancel  # type: ignore[method-assign]
@@ -289,15 +307,17 @@ class ConfirmDelete(OwnedView):
         self.entry_id, self.version = entry_id, version
         self.confirm.label = render.truncate(cog.t("mod.discord.delete.confirm", lang), 80)
         self.cancel.label = render.truncate(cog.t("mod.discord.cancel", lang), 80)
+        self.confirm.custom_id = self.cid("delete", "yes")
+        self.cancel.custom_id = self.cid("delete", "no")
 
-    @discord.ui.button(label="Delete", style=discord.ButtonStyle.danger, custom_id="cmf:kb:delete:yes")
+    @discord.ui.button(label="Delete", style=discord.ButtonStyle.danger)
     async def confirm(
         self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]
     ) -> None:
         self.stop()
         await self.cog.do_delete(interaction, self.entry_id, self.version, self.lang)
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="cmf:kb:delete:no")
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(
         self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]
     ) -> None:
@@ -311,7 +331,7 @@ class GapsView(SafeView):
     """One row per gap group: "Add as phrasing of…", "New entry", "Dismiss"."""
 
     def __init__(self, cog: Moderation, lang: str, groups: list[Any]) -> None:
-        super().__init__(timeout=TIMEOUT)
+        super().__init__(cog.bot, ttl=FORM_TTL)
         self.cog, self.lang = cog, lang
         for row, group in enumerate(groups[:5]):
             n = row + 1
@@ -323,7 +343,7 @@ class GapsView(SafeView):
                 button: discord.ui.Button[GapsView] = discord.ui.Button(
                     label=render.truncate(f"{n}. {cog.t(key, lang)}", 80),
                     style=style,
-                    custom_id=f"cmf:kb:gap:{action}:{group.id}",
+                    custom_id=self.cid("gap", action, group.id),
                     row=row,
                 )
                 button.callback = self._callback(action, group)  # type: ignore[method-assign]
@@ -347,10 +367,10 @@ class IntentPicker(SafeView):
     """The intents a gap question is closest to (best first); picking one adds it as a phrasing."""
 
     def __init__(self, cog: Moderation, lang: str, group: Any, options: list[discord.SelectOption]) -> None:
-        super().__init__(timeout=TIMEOUT)
+        super().__init__(cog.bot, ttl=FORM_TTL)
         self.cog, self.lang, self.group = cog, lang, group
         select: discord.ui.Select[IntentPicker] = discord.ui.Select(
-            custom_id=f"cmf:kb:gapintent:{group.id}",
+            custom_id=self.cid("gapintent", group.id),
             options=options[:25],
             placeholder=render.truncate(cog.t("mod.discord.gaps.pick", lang), 150),
         )

@@ -1,12 +1,14 @@
 """`/courses query [language] [platform] [type]`: catalogue search, a page of results at a time.
 
-Paging buttons belong to the person who searched (others get a short ephemeral notice) and live
-for ten minutes; 👍 / 👎 and "Not what I asked" under the results are persistent like every answer's.
+Paging buttons belong to the person who searched (others get a short ephemeral notice). The pager
+is a live view (see `bot.ui`): every click is a new interaction with a fresh token, so pages turn for
+as long as the pager lives (`PAGER_TTL`, far past Discord's 15-minute token); after that, or after
+a restart, a click gets "this list has expired" and the dead buttons are removed. 👍 / 👎 and "Not
+what I asked" under the results are persistent like every answer's.
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import discord
@@ -18,10 +20,10 @@ from bot import render
 from bot.client import CMFBot
 from bot.engine.model import LANGS, Reply
 from bot.i18n import locale_lang
-from bot.ui import NONE, FeedbackButton, NotWhatButton, SafeView, notice
+from bot.ui import FeedbackButton, NotWhatButton, SafeView, ack_soon, notice, respond, update_message
 
 PAGE_SIZE = 5
-PAGER_TIMEOUT = 600.0
+PAGER_TTL = 3 * 3600.0
 QUERY_MAX = 200
 PLATFORMS: tuple[str, ...] = ("FutureLearn", "FUN MOOC", "MiríadaX", "EduOpen", "iMooX", "OpenupEd")
 TYPES: tuple[str, ...] = ("MOOC", "microcredential", "short course", "ExpertTrack", "SLP")
@@ -29,6 +31,8 @@ TYPES: tuple[str, ...] = ("MOOC", "microcredential", "short course", "ExpertTrac
 
 class CoursePager(SafeView):
     """Previous / Next / Sources for one search; only `owner` may use them."""
+
+    kind = "pg"
 
     def __init__(
         self,
@@ -39,13 +43,15 @@ class CoursePager(SafeView):
         qid: int | None,
         page_size: int = PAGE_SIZE,
     ) -> None:
-        super().__init__(timeout=PAGER_TIMEOUT)
+        super().__init__(bot, ttl=PAGER_TTL)
         self.bot, self.owner, self.lang, self.search, self.qid = bot, owner, lang, search, qid
         self.page_size = page_size
         self.offset = 0
         self.reply: Reply | None = None
         self.has_next = False
-        self.interaction: discord.Interaction | None = None
+        self.previous.custom_id = self.cid("prev")
+        self.next.custom_id = self.cid("next")
+        self.sources.custom_id = self.cid("src")
         self.previous.label = render.truncate(bot.text("ui.courses.previous", lang), 80)
         self.next.label = render.truncate(bot.text("ui.courses.next", lang), 80)
         self.sources.label = render.truncate(bot.text("ui.sources.label", lang), 80)
@@ -78,43 +84,31 @@ class CoursePager(SafeView):
         # a page of courses fits one message; keep the first message if a record were ever huge
         return messages[0]
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def allowed(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner:
             return True
         await notice(interaction, self.bot.text("ui.courses.not_yours", self.lang))
         return False
 
+    async def turn(self, interaction: discord.Interaction, offset: int) -> None:
+        await ack_soon(interaction, self.load(offset), update=True)
+        await update_message(interaction, embeds=self.embeds(), view=self)
+
     @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.primary, row=0)
     async def previous(
         self, interaction: discord.Interaction, button: discord.ui.Button[CoursePager]
     ) -> None:
-        await self.load(max(0, self.offset - self.page_size))
-        await interaction.response.edit_message(embeds=self.embeds(), view=self, allowed_mentions=NONE)
+        await self.turn(interaction, max(0, self.offset - self.page_size))
 
     @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.primary, row=0)
     async def next(self, interaction: discord.Interaction, button: discord.ui.Button[CoursePager]) -> None:
-        await self.load(self.offset + self.page_size)
-        await interaction.response.edit_message(embeds=self.embeds(), view=self, allowed_mentions=NONE)
+        await self.turn(interaction, self.offset + self.page_size)
 
     @discord.ui.button(label="Sources", emoji="📚", style=discord.ButtonStyle.secondary, row=0)
     async def sources(self, interaction: discord.Interaction, button: discord.ui.Button[CoursePager]) -> None:
         assert self.reply is not None
         text = render.links_text(self.reply, self.bot.text("ui.sources.none", self.lang))
-        await interaction.response.send_message(
-            text, ephemeral=True, allowed_mentions=NONE, suppress_embeds=True
-        )
-
-    async def on_timeout(self) -> None:
-        """Take the paging buttons away when they stop working (feedback buttons stay)."""
-        if self.interaction is None:
-            return
-        for item in (self.previous, self.next, self.sources):
-            self.remove_item(item)
-        persistent = discord.ui.View(timeout=None)
-        for item in self.children:
-            persistent.add_item(item)
-        with contextlib.suppress(discord.HTTPException):
-            await self.interaction.edit_original_response(view=persistent, allowed_mentions=NONE)
+        await respond(interaction, ephemeral=True, content=text, suppress_embeds=True)
 
 
 LANGUAGE_CHOICES = [
@@ -162,11 +156,15 @@ class Courses(commands.Cog):
             "platform": platform.value if platform else None,
             "type": type.value if type else None,
         }
-        qid = await bot.run_engine(bot.log_search, text, lang, interaction.user.id)
-        pager = CoursePager(bot, interaction.user.id, lang, search, qid, self.page_size)
-        await pager.load(0)
-        pager.interaction = interaction
-        await interaction.response.send_message(embeds=pager.embeds(), view=pager, allowed_mentions=NONE)
+
+        async def first_page() -> CoursePager:
+            qid = await bot.run_engine(bot.log_search, text, lang, interaction.user.id)
+            pager = CoursePager(bot, interaction.user.id, lang, search, qid, self.page_size)
+            await pager.load(0)
+            return pager
+
+        pager = await ack_soon(interaction, first_page())
+        await respond(interaction, embeds=pager.embeds(), view=pager)
 
 
 async def setup(bot: CMFBot) -> None:

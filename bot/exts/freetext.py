@@ -1,12 +1,19 @@
-"""Free-text questions: in the configured help channels, in direct messages, and when mentioned.
+"""Free-text questions: in help channels (and forum help channels), in direct messages, and when mentioned.
 
 - It never answers bots (itself included) or webhooks.
 - Confident answer → a reply under the question, with the answer buttons.
 - Unsure, in a DM or when mentioned → the close intents in a select menu (the asker picks one);
   no match there → the fallback, which says how to reach a moderator.
-- Unsure in a help channel → silence, so the bot adds no noise; over-long messages there are
-  ignored too (in a DM or a mention they get a short explanation).
-- Cooldown: when a user asks too fast, the bot reacts ⏳ to the message instead of answering.
+- Unsure in a help channel → silence (answer mode `confident`, the default), or the menu (mode
+  `suggest`); in mode `mentions` help channels get answers only when the bot is mentioned.
+- A reply to one of the bot's own answers ("thanks!") is not a question to the bot unless it
+  mentions the bot in its text: Discord adds the bot to a reply's mentions by itself.
+- Forum posts in a help forum: the post's title is the question (with the first message when the
+  title alone is not enough), and the bot answers a post at most once (remembered in the database).
+- Over-long messages in a help channel are ignored (in a DM or a mention they get a short
+  explanation). Cooldown: when a user asks too fast, the bot reacts ⏳ instead of answering.
+- Permissions: see `bot.ui.reply_to_message` (plain text without Embed Links, nothing without Send
+  Messages; each logged once per channel, never a traceback).
 """
 
 from __future__ import annotations
@@ -30,15 +37,50 @@ class FreeText(commands.Cog):
     def __init__(self, bot: CMFBot) -> None:
         self.bot = bot
 
-    def _in_help_channel(self, channel: discord.abc.Messageable) -> bool:
-        ids = self.bot.settings.help_channel_ids
-        return getattr(channel, "id", None) in ids or getattr(channel, "parent_id", None) in ids
+    def _in_help_channel(self, channel: discord.abc.Messageable, help_ids: tuple[int, ...]) -> bool:
+        return getattr(channel, "id", None) in help_ids or getattr(channel, "parent_id", None) in help_ids
 
     def _strip_mentions(self, content: str) -> str:
         me = self.bot.user
         if me is not None:
             content = re.sub(rf"<@!?{me.id}>", " ", content)
         return " ".join(content.split())
+
+    def _names_the_bot(self, message: discord.Message) -> bool:
+        """Whether the text itself mentions the bot (not only Discord's automatic reply mention)."""
+        me = self.bot.user
+        return me is not None and re.search(rf"<@!?{me.id}>", message.content or "") is not None
+
+    def _replies_to_the_bot(self, message: discord.Message) -> bool:
+        ref = message.reference
+        resolved = ref.resolved if ref is not None else None
+        me = self.bot.user
+        return isinstance(resolved, discord.Message) and me is not None and resolved.author.id == me.id
+
+    @staticmethod
+    def _forum_post(channel: object) -> discord.Thread | None:
+        if isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel):
+            return channel
+        return None
+
+    async def _answered(self, post: discord.Thread) -> bool:
+        store = self.bot.settings_store
+        return store is not None and await self.bot.run_settings(store.was_answered, post.id)
+
+    async def _react(self, message: discord.Message) -> None:
+        perms = self.bot.permissions_in(message.channel)
+        if perms is not None and not (perms.add_reactions and perms.read_message_history):
+            self.bot.warn_once(
+                f"react:{message.channel.id}",
+                "cannot react %s in %s (needs Add Reactions and Read Message History)",
+                COOLDOWN_REACTION,
+                message.channel.id,
+            )
+            return
+        try:
+            await message.add_reaction(COOLDOWN_REACTION)
+        except discord.HTTPException:
+            log.info("could not react to a message from a user on cooldown")
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -48,41 +90,59 @@ class FreeText(commands.Cog):
         if message.author.id == bot.user.id:
             return
         direct = message.guild is None
+        config = bot.server_config(message.guild.id if message.guild else None)
+        named = self._names_the_bot(message)
         mentioned = not direct and bot.user.mentioned_in(message) and not message.mention_everyone
-        if not (direct or mentioned or self._in_help_channel(message.channel)):
+        if mentioned and not named and self._replies_to_the_bot(message):
+            mentioned = False  # "thanks!" under an answer: Discord mentioned the bot, the member did not
+        in_help = self._in_help_channel(message.channel, config.help_channel_ids)
+        if in_help and config.answer_mode == "mentions" and not mentioned:
+            in_help = False
+        if not (direct or mentioned or in_help):
             return
         addressed = direct or mentioned
         if (await bot.get_context(message)).valid:
             return  # a prefix command (handled by discord.ext.commands), not a question
+        post = self._forum_post(message.channel) if in_help else None
+        if post is not None and not addressed and await self._answered(post):
+            return  # one answer per post
         text = self._strip_mentions(message.content)
-        if not text:
+        questions = [text] if text else []
+        if post is not None and message.id == post.id:  # the post's first message: its title asks
+            title = " ".join(post.name.split())
+            limit = bot.settings.max_question_chars
+            questions = [title] + ([f"{title} {text}"[:limit]] if text else [])
+        if not questions:
             if addressed:
                 await message.reply(
                     bot.text("ui.freetext.hello", "en"), allowed_mentions=NONE, mention_author=False
                 )
             return
         limit = bot.settings.max_question_chars
-        if len(text) > limit:
+        if len(questions[0]) > limit:
             if addressed:
-                lang = await bot.run_engine(bot.detect_lang, text)
+                lang = await bot.run_engine(bot.detect_lang, questions[0])
                 await message.reply(
-                    bot.text("ui.ask.too_long", lang, limit=limit, length=len(text)),
+                    bot.text("ui.ask.too_long", lang, limit=limit, length=len(questions[0])),
                     allowed_mentions=NONE,
                     mention_author=False,
                 )
             return
 
-        reply, qid = await bot.run_engine(bot.ask_logged, text, None, message.author.id)
-        if reply.status != "answer" and not addressed:
+        if len(questions) == 1:
+            reply, qid = await bot.run_engine(bot.ask_logged, questions[0], None, message.author.id)
+        else:
+            reply, qid = await bot.run_engine(bot.ask_first_confident, questions, None, message.author.id)
+        offer = addressed or config.answer_mode == "suggest"
+        if reply.status != "answer" and not (offer and (addressed or reply.status == "suggestions")):
             log.debug("unsure in a help channel; staying silent (%s)", reply.reason or reply.status)
             return
         if bot.freetext_cooldown.hit(message.author.id) is not None:
-            try:
-                await message.add_reaction(COOLDOWN_REACTION)
-            except discord.HTTPException:
-                log.info("could not react to a message from a user on cooldown")
+            await self._react(message)
             return
-        await reply_to_message(message, bot, reply, reply.lang or locale_lang(None), qid=qid)
+        sent = await reply_to_message(message, bot, reply, reply.lang or locale_lang(None), qid=qid)
+        if sent and post is not None and bot.settings_store is not None and message.guild is not None:
+            await bot.run_settings(bot.settings_store.mark_answered, post.id, message.guild.id)
 
 
 async def setup(bot: CMFBot) -> None:

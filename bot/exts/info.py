@@ -1,4 +1,10 @@
-"""`/requirements`, `/credential`, `/check` (options or a form) and `/about`."""
+"""`/requirements`, `/credential`, `/check` (options or a form) and `/about`.
+
+Every engine call goes through `ack_soon`, so a busy engine (a knowledge-base rebuild, a locked
+database) makes the bot say "thinking…" in time instead of failing Discord's 3-second deadline.
+`/about` also tells moderators which permissions the bot lacks in the channel and in the server's
+help channels (and what that costs).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,9 @@ from bot.client import CMFBot
 from bot.engine.compliance import ASSESSMENTS
 from bot.engine.compliance import TRANSCRIPT_ITEMS as TRANSCRIPT_PARTS
 from bot.i18n import locale_lang
-from bot.ui import CheckModal, notice, send_reply
+from bot.ui import CheckModal, ack_soon, notice, respond, send_reply, within
+
+AUTOCOMPLETE_BUDGET = 2.0
 
 _YES = {"yes", "y", "true", "1", "oui", "o", "si", "sí", "sì", "ja", "j"}
 _NO = {"no", "n", "false", "0", "non", "nein"}
@@ -77,8 +85,26 @@ def parse_transcript(raw: str) -> list[str]:
 
 async def send_compliance(interaction: discord.Interaction, facts: dict[str, Any], lang: str) -> None:
     bot: CMFBot = interaction.client  # type: ignore[assignment]
-    reply, qid = await bot.run_engine(bot.compliance_logged, facts, lang, interaction.user.id)
+    work = bot.run_engine(bot.compliance_logged, facts, lang, interaction.user.id)
+    reply, qid = await ack_soon(interaction, work)
     await send_reply(interaction, reply, lang, qid=qid, sources_key="c")
+
+
+PERMISSION_NAMES: tuple[str, ...] = (
+    "view_channel",
+    "send_messages",
+    "send_messages_in_threads",
+    "embed_links",
+    "read_message_history",
+    "add_reactions",
+)
+"""What the bot needs where it answers free text (see `bot.client.PERMISSIONS`), in the order shown."""
+
+
+def missing_permissions(perms: discord.Permissions, *, forum_tag: bool = False) -> list[str]:
+    """The names (`PERMISSION_NAMES`, plus manage_threads for a solved tag) the bot lacks."""
+    wanted = [*PERMISSION_NAMES, *(["manage_threads"] if forum_tag else [])]
+    return [name for name in wanted if not getattr(perms, name)]
 
 
 AUDIENCE_CHOICES = [
@@ -107,7 +133,8 @@ class Info(commands.Cog):
         bot = self.bot
         lang = locale_lang(interaction.locale)
         value = audience.value if audience else None
-        reply, qid = await bot.run_engine(bot.checklist_logged, value, lang, interaction.user.id)
+        work = bot.run_engine(bot.checklist_logged, value, lang, interaction.user.id)
+        reply, qid = await ack_soon(interaction, work)
         await send_reply(interaction, reply, lang, qid=qid, sources_key=f"r.{value or 'all'}")
 
     @app_commands.command(name="credential", description="What a credential from the catalogue certifies")
@@ -119,21 +146,28 @@ class Info(commands.Cog):
         if not course_id or len(course_id) > 100:
             await notice(interaction, bot.text("ui.credential.unknown", lang))
             return
-        if not await bot.run_engine(bot.has_course, course_id):
-            # typed without picking: take the best title match, if any
-            matches = await bot.run_engine(bot.engine.course_choices, course_id, limit=1)
-            if not matches:
-                await notice(interaction, bot.text("ui.credential.unknown", lang))
-                return
-            course_id = matches[0][0]
-        reply, qid = await bot.run_engine(bot.credential_logged, course_id, lang, interaction.user.id)
+
+        def profile(course_id: str) -> tuple[Any, int | None] | None:
+            if not bot.has_course(course_id):  # typed without picking: the best title match, if any
+                matches = bot.engine.course_choices(course_id, limit=1)
+                if not matches:
+                    return None
+                course_id = matches[0][0]
+            return course_id, bot.credential_logged(course_id, lang, interaction.user.id)
+
+        found = await ack_soon(interaction, bot.run_engine(profile, course_id))
+        if found is None:
+            await notice(interaction, bot.text("ui.credential.unknown", lang))
+            return
+        course_id, (reply, qid) = found
         await send_reply(interaction, reply, lang, qid=qid, sources_key=f"p.{course_id}")
 
     @credential.autocomplete("name")
     async def credential_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        choices = await self.bot.run_engine(self.bot.engine.course_choices, current[:100], limit=25)
+        work = self.bot.run_engine(self.bot.engine.course_choices, current[:100], limit=25)
+        choices = await within(work, AUTOCOMPLETE_BUDGET, self.bot.clock, [])
         return [
             app_commands.Choice(name=render.truncate(title, 100), value=course_id)
             for course_id, title in choices[:25]
@@ -166,7 +200,7 @@ class Info(commands.Cog):
         lang = locale_lang(interaction.locale)
         given = (hours, eqf, ects, assessment, id_verification, transcript)
         if all(value is None for value in given):
-            await interaction.response.send_modal(CheckModal(bot, lang))
+            await interaction.response.send_modal(CheckModal(bot, lang, interaction.user.id))
             return
         facts: dict[str, Any] = {}
         if hours is not None:
@@ -193,11 +227,8 @@ class Info(commands.Cog):
     async def about(self, interaction: discord.Interaction) -> None:
         bot = self.bot
         lang = locale_lang(interaction.locale)
-        counts = await bot.run_engine(bot.kb_counts)
-        role = bot.settings.moderator_role
-        if role.isdigit() and interaction.guild is not None:
-            found = interaction.guild.get_role(int(role))
-            role = found.name if found else role
+        counts = await ack_soon(interaction, bot.run_engine(bot.kb_counts))
+        role = bot.moderator_role_name(interaction.guild)
         embed = discord.Embed(
             title=render.truncate(bot.text("ui.about.title", lang), render.TITLE_MAX),
             description=render.truncate(
@@ -217,7 +248,44 @@ class Info(commands.Cog):
             ),
             inline=False,
         )
-        await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+        if bot.is_moderator(interaction):
+            self.add_permission_field(embed, interaction, lang)
+        await respond(interaction, embeds=[embed], ephemeral=False)
+
+    def add_permission_field(self, embed: discord.Embed, interaction: discord.Interaction, lang: str) -> None:
+        """For moderators: what the bot lacks here and in the help channels, and what that costs."""
+        bot = self.bot
+        guild = interaction.guild
+        config = bot.server_config(guild.id if guild else None)
+        names = {name: bot.text(f"perm.{name}", lang) for name in (*PERMISSION_NAMES, "manage_threads")}
+        lines = []
+        here = missing_permissions(interaction.app_permissions)
+        if here:
+            lines.append(bot.text("ui.about.perms_here", lang, perms=", ".join(names[n] for n in here)))
+        for channel_id in config.help_channel_ids:
+            channel = guild.get_channel(channel_id) if guild else None
+            perms = bot.permissions_in(channel) if channel is not None else None
+            if perms is None:
+                continue
+            forum = channel.type == discord.ChannelType.forum
+            lacking = missing_permissions(perms, forum_tag=bool(config.solved_tag) and forum)
+            if lacking:
+                lines.append(
+                    bot.text(
+                        "ui.about.perms_channel",
+                        lang,
+                        channel=f"<#{channel_id}>",
+                        perms=", ".join(names[n] for n in lacking),
+                    )
+                )
+        if lines:
+            lines.append(bot.text("ui.about.perms_effect", lang))
+        text = "\n".join(lines) if lines else bot.text("ui.about.perms_ok", lang)
+        embed.add_field(
+            name=render.truncate(bot.text("ui.about.perms_title", lang), render.FIELD_NAME_MAX),
+            value=render.truncate(render.neutralise(text), render.FIELD_VALUE_MAX),
+            inline=False,
+        )
 
 
 async def setup(bot: CMFBot) -> None:

@@ -8,7 +8,13 @@ command, button and form, answers anyone else with a short ephemeral refusal and
 
 Every reply is ephemeral (moderation stays out of the help channels) and never pings. Service calls
 run on a worker thread (`asyncio.to_thread`) over the bot's own database connection, one at a time;
-after a change the engine reloads on its thread, so the next question already uses it.
+after a change the engine reloads on its thread, so the next question already uses it. Every command
+that reads or writes the database acknowledges first ("thinking…"), so a busy or locked database
+never makes Discord say "The application did not respond"; `/kb edit`, which must answer with its
+form, gives up after `FORM_FETCH_BUDGET` seconds with a short "busy, try again".
+
+`/kb settings` shows and changes this server's settings (help channels, moderator role, answer mode,
+forum "solved" tag), stored in the database by `bot.guild_settings`.
 
 `/kb add` and the five languages: the knowledge base requires every entry in en, fr, es, it and de.
 The add form takes the id, the sources and one language (title, answer, how people ask); the reply
@@ -31,6 +37,7 @@ from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot import render
@@ -47,8 +54,10 @@ from bot.exts._moderation_ui import (
     GapsView,
     IntentPicker,
 )
+from bot.guild_settings import ANSWER_MODES, TAG_MAX, GuildSettings
 from bot.i18n import Strings, bundled_strings, locale_lang
 from bot.moderation.service import Change, ConflictError, InvalidError, KnowledgeService, ServiceError
+from bot.ui import ack_soon, defer, respond, within
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +73,15 @@ AUTOCOMPLETE_MAX = 25
 IMPORT_FORMATS = ("moochub", "csv", "yaml")
 COLOUR = 0x2F855A
 CONFLICT_COLOUR = 0xC53030
+FORM_FETCH_BUDGET = 2.0
+"""Seconds `/kb edit` waits for the entry before answering "busy" (a form cannot follow a defer)."""
+TOKEN_BUDGET = 13 * 60.0
+"""Seconds after which a long import says it will report by direct message (tokens live 15 minutes)."""
+HELP_CHANNEL_TYPES = discord.TextChannel | discord.ForumChannel
+ANSWER_MODE_CHOICES = [
+    app_commands.Choice(name=locale_str(mode, key=f"choice.answer_mode.{mode}"), value=mode)
+    for mode in ANSWER_MODES
+]
 
 LANG_CHOICES = [app_commands.Choice(name=code, value=code) for code in LANGS]
 FORMAT_CHOICES = [app_commands.Choice(name=name, value=name) for name in IMPORT_FORMATS]
@@ -141,30 +159,30 @@ class Moderation(commands.Cog):
         return result
 
     async def cog_unload(self) -> None:
-        if self._db is not None and self._db is not self.bot.engine.db:
+        """Close the cog's own connection once no service call uses it (a call still running on a
+        worker thread keeps it open: closing it under that thread could crash the process)."""
+        if self._db is not None and self._db is not getattr(self.bot.engine, "db", None):
+            await asyncio.to_thread(self._close_db)
+
+    def _close_db(self) -> None:
+        if not self._db_lock.acquire(timeout=3.0):
+            log.warning("a knowledge-base change is still running; its connection is left open")
+            return
+        try:
             self._db.conn.close()
+            self._db = None
+        finally:
+            self._db_lock.release()
 
     def is_moderator(self, interaction: discord.Interaction) -> bool:
-        user = interaction.user
-        if interaction.guild is None or not isinstance(user, discord.Member):
-            return False
-        if interaction.permissions.manage_guild or user.guild_permissions.manage_guild:
-            return True
-        wanted = self.bot.settings.moderator_role.strip()
-        for role in user.roles:
-            if (wanted.isdigit() and role.id == int(wanted)) or role.name.casefold() == wanted.casefold():
-                return True
-        return False
+        return self.bot.is_moderator(interaction)
 
     async def gate(self, interaction: discord.Interaction, what: str) -> bool:
         """True for a moderator; anyone else gets an ephemeral refusal, and the attempt is logged."""
         if self.is_moderator(interaction):
             return True
         log.warning("refused /kb %s for user %s: not a moderator", what, interaction.user.id)
-        role = self.bot.settings.moderator_role
-        if role.isdigit() and interaction.guild is not None:
-            found = interaction.guild.get_role(int(role))
-            role = found.name if found else role
+        role = self.bot.moderator_role_name(interaction.guild)
         await self.say(interaction, self.t("mod.discord.refused", locale_lang(interaction.locale), role=role))
         return False
 
@@ -180,20 +198,9 @@ class Moderation(commands.Cog):
         view: discord.ui.View | None = None,
         file: discord.File | None = None,
     ) -> None:
-        """An ephemeral reply (or follow-up, once the interaction is answered), never pinging."""
-        kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": NONE}
-        if content is not None:
-            kwargs["content"] = render.truncate(content, EPHEMERAL_CONTENT_MAX)
-        if embeds:
-            kwargs["embeds"] = embeds
-        if view is not None:
-            kwargs["view"] = view
-        if file is not None:
-            kwargs["file"] = file
-        if interaction.response.is_done():
-            await interaction.followup.send(**kwargs)
-        else:
-            await interaction.response.send_message(**kwargs)
+        """An ephemeral reply (in place of "thinking…", or a follow-up), never pinging."""
+        text = None if content is None else render.truncate(content, EPHEMERAL_CONTENT_MAX)
+        await respond(interaction, ephemeral=True, content=text, embeds=embeds, view=view, file=file)
 
     async def say_long(self, interaction: discord.Interaction, title: str, text: str, **kw: Any) -> None:
         """Text that may be longer than one embed: split across embeds and messages."""
@@ -211,8 +218,7 @@ class Moderation(commands.Cog):
 
     async def think(self, interaction: discord.Interaction) -> None:
         """Acknowledge at once (an ephemeral "thinking…"), for actions that may take a few seconds."""
-        if not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
 
     # -- autocomplete (served from the engine's memory) ----------------------------------------
 
@@ -251,6 +257,7 @@ class Moderation(commands.Cog):
         if not await self.gate(interaction, "show"):
             return
         lang = locale_lang(interaction.locale)
+        await self.think(interaction)
         try:
             text = await self.run(interaction, lambda s: s.show(object_id.strip()))
         except ServiceError as exc:
@@ -279,17 +286,22 @@ class Moderation(commands.Cog):
             return
         ui_lang = locale_lang(interaction.locale)
         text_lang = lang.value if lang else ui_lang
+        busy = object()
         try:
-            obj = await self.run(interaction, lambda s: s.get(entry_id.strip(), "entry"))
+            work = self.run(interaction, lambda s: s.get(entry_id.strip(), "entry"))
+            obj = await within(work, FORM_FETCH_BUDGET, self.bot.clock, busy)
         except ServiceError as exc:
             await self.fail(interaction, exc, ui_lang)
+            return
+        if obj is busy:  # the form must be the first response: no "thinking…" possible
+            await self.say(interaction, self.t("mod.discord.busy", ui_lang))
             return
         title = (obj.data.get("title") or {}).get(text_lang, "")
         answer = (obj.data.get("answer") or {}).get(text_lang, "")
         if len(title) > 256 or len(answer) > 4000:
             await self.say(interaction, self.t("mod.discord.edit.too_long", ui_lang, id=obj.id))
             return
-        modal = EditModal(self, ui_lang, obj.id, text_lang, obj.version, title, answer)
+        modal = EditModal(self, ui_lang, obj.id, text_lang, obj.version, title, answer, interaction.user.id)
         await interaction.response.send_modal(modal)
 
     edit.autocomplete("entry_id")(entry_ids)
@@ -414,7 +426,9 @@ class Moderation(commands.Cog):
 
     async def show_draft(self, interaction: discord.Interaction, draft: Draft, lang: str) -> None:
         """After a draft form: the draft message with its language buttons (new, or updated in place)."""
-        view = DraftView(self, draft, lang)
+        if draft.view is not None:
+            draft.view.stop()
+        view = draft.view = DraftView(self, draft, lang)
         embed = self.draft_embed(draft, lang)
         if draft.started and interaction.message is not None:
             await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NONE)
@@ -464,6 +478,7 @@ class Moderation(commands.Cog):
         if not await self.gate(interaction, "delete"):
             return
         lang = locale_lang(interaction.locale)
+        await self.think(interaction)
         try:
             obj = await self.run(interaction, lambda s: s.get(entry_id.strip(), "entry"))
         except ServiceError as exc:
@@ -602,6 +617,7 @@ class Moderation(commands.Cog):
         if not await self.gate(interaction, "history"):
             return
         lang = locale_lang(interaction.locale)
+        await self.think(interaction)
         revisions = await self.run(interaction, lambda s: s.history(object_id.strip(), limit=HISTORY_SHOWN))
         if not revisions:
             await self.say(interaction, self.t("mod.discord.history.none", lang, id=object_id.strip()))
@@ -650,6 +666,7 @@ class Moderation(commands.Cog):
         if not await self.gate(interaction, "gaps"):
             return
         lang = locale_lang(interaction.locale)
+        await self.think(interaction)
         groups = await self.run(interaction, lambda s: s.gaps(limit=1000))
         embed, view = self.gaps_message(groups, lang)
         await self.say(interaction, embeds=[embed], view=view)
@@ -684,7 +701,9 @@ class Moderation(commands.Cog):
 
     async def offer_intents(self, interaction: discord.Interaction, group: Any, lang: str) -> None:
         """The intents closest to the gap's question (best first), to pick the one it should lead to."""
-        ranked = await self.bot.run_engine(self.bot.engine.rank, group.text, 25)
+        ranked = await ack_soon(
+            interaction, self.bot.run_engine(self.bot.engine.rank, group.text, 25), ephemeral=True
+        )
         kb = self.bot.engine.kb
         ids = [i for i, _ in ranked if i in kb.intents]
         ids += [i for i in kb.intents if i not in ids]
@@ -752,6 +771,7 @@ class Moderation(commands.Cog):
         format: app_commands.Choice[str] | None = None,
         platform: app_commands.Choice[str] | None = None,
     ) -> None:
+        started = self.bot.clock.now()
         if not await self.gate(interaction, "import"):
             return
         lang = locale_lang(interaction.locale)
@@ -769,25 +789,58 @@ class Moderation(commands.Cog):
         await self.think(interaction)
         fmt = format.value if format else None
         options: dict[str, Any] = {"dry_run": dry_run, "platform": platform.value if platform else None}
-        try:
+
+        async def run_import() -> Any:
             if file is not None:
                 data = await file.read()
                 name = file.filename
-                report = await self.run(
+                return await self.run(
                     interaction, lambda s: s.import_file(data, fmt, filename=name, **options)
                 )
-            else:
-                source = (url or "").strip()
-                report = await self.run(interaction, lambda s: s.import_url(source, **options))
+            source = (url or "").strip()
+            return await self.run(interaction, lambda s: s.import_url(source, **options))
+
+        task = asyncio.ensure_future(run_import())
+        by_dm = not await self._done_within(task, TOKEN_BUDGET - (self.bot.clock.now() - started))
+        if by_dm:  # the follow-up token dies at 15 minutes: say so now, send the report privately later
+            await self.say(interaction, self.t("mod.discord.import.still_running", lang))
+        try:
+            report = await task
         except ServiceError as exc:
-            await self.fail(interaction, exc, lang)
+            if by_dm:
+                await self.send_dm(
+                    interaction.user, self.t("mod.discord.invalid_title", lang), exc.localized(lang)
+                )
+            else:
+                await self.fail(interaction, exc, lang)
             return
         except discord.HTTPException:
             await self.say(interaction, self.t("mod.discord.import.unreadable", lang))
             return
         if report.applied:
             await self.reload()
-        await self.say_long(interaction, self.import_title(report, lang), self.import_text(report, lang))
+        title, text = self.import_title(report, lang), self.import_text(report, lang)
+        if by_dm:
+            await self.send_dm(interaction.user, title, text)
+        else:
+            await self.say_long(interaction, title, text)
+
+    async def _done_within(self, task: asyncio.Future[Any], seconds: float) -> bool:
+        """Whether `task` finishes within `seconds` on the bot's clock (it keeps running either way)."""
+        timer = asyncio.ensure_future(self.bot.clock.sleep(max(0.0, seconds)))
+        try:
+            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            timer.cancel()
+        return task.done()
+
+    async def send_dm(self, user: discord.abc.User, title: str, text: str) -> None:
+        """A report by direct message (when the interaction's token has run out); logged if DMs are closed."""
+        try:
+            for embeds in render.pack(render.build_embeds(title, text, colour=COLOUR)):
+                await user.send(embeds=embeds, allowed_mentions=NONE)
+        except discord.HTTPException as exc:
+            log.warning("could not send a report to user %s by direct message: %s", user.id, exc.text or exc)
 
     def import_title(self, report: Any, lang: str) -> str:
         key = "applied" if report.applied else "dry_run" if report.dry_run else "refused"
@@ -846,6 +899,7 @@ class Moderation(commands.Cog):
         if not await self.gate(interaction, "stats"):
             return
         lang = locale_lang(interaction.locale)
+        await self.think(interaction)
         week, month = await self.run(interaction, lambda s: (s.stats(7), s.stats(30)))
         embed = discord.Embed(title=self.t("mod.discord.stats.title", lang), colour=COLOUR)
         for period in (week, month):
@@ -871,6 +925,120 @@ class Moderation(commands.Cog):
                 inline=True,
             )
         await self.say(interaction, embeds=[embed])
+
+    # -- this server's settings -------------------------------------------------------------------
+
+    @kb.command(name="settings", description="This server's help channels, moderator role and answer mode")
+    @app_commands.describe(
+        add_help_channel="A channel or forum where the bot answers questions without being mentioned",
+        remove_help_channel="A help channel where the bot should stop answering",
+        moderator_role="The role that may edit the knowledge base (Manage Server always may)",
+        answer_mode="In help channels: confident answers only, also suggestions, or only when mentioned",
+        solved_tag="Forum tag added when a post's author gives the answer 👍 (- turns it off)",
+        reset="Forget this server's settings and use the bot's configuration again",
+    )
+    @app_commands.choices(answer_mode=ANSWER_MODE_CHOICES)
+    async def settings_(
+        self,
+        interaction: discord.Interaction,
+        add_help_channel: HELP_CHANNEL_TYPES | None = None,  # type: ignore[valid-type]
+        remove_help_channel: HELP_CHANNEL_TYPES | None = None,  # type: ignore[valid-type]
+        moderator_role: discord.Role | None = None,
+        answer_mode: app_commands.Choice[str] | None = None,
+        solved_tag: app_commands.Range[str, 1, TAG_MAX] | None = None,
+        reset: bool = False,
+    ) -> None:
+        if not await self.gate(interaction, "settings"):
+            return
+        lang = locale_lang(interaction.locale)
+        guild = interaction.guild
+        assert guild is not None  # the group is guild-only
+        changing = reset or any(
+            v is not None
+            for v in (add_help_channel, remove_help_channel, moderator_role, answer_mode, solved_tag)
+        )
+        if changing and not interaction.permissions.manage_guild:
+            log.warning("refused /kb settings changes for user %s: no Manage Server", interaction.user.id)
+            await self.say(interaction, self.t("mod.discord.settings.manage_only", lang))
+            return
+        await self.think(interaction)
+        store = self.bot.settings_store
+        if changing and store is not None:
+            author = f"discord:{interaction.user.id}"
+            if reset:
+                await self.bot.run_settings(store.reset, guild.id)
+            else:
+                current = self.bot.server_settings.get(guild.id) or GuildSettings(guild.id)
+                config = self.bot.server_config(guild.id)
+                channels = list(config.help_channel_ids)
+                if add_help_channel is not None and add_help_channel.id not in channels:
+                    channels.append(add_help_channel.id)
+                if remove_help_channel is not None and remove_help_channel.id in channels:
+                    channels.remove(remove_help_channel.id)
+                changes: dict[str, Any] = {}
+                if add_help_channel is not None or remove_help_channel is not None:
+                    changes["help_channel_ids"] = tuple(channels)
+                if moderator_role is not None:
+                    changes["moderator_role_id"] = moderator_role.id
+                if answer_mode is not None:
+                    changes["answer_mode"] = answer_mode.value
+                if solved_tag is not None:
+                    tag = " ".join(solved_tag.split())
+                    changes["solved_tag"] = None if tag in ("", "-") else tag
+                await self.bot.run_settings(store.save, current.changed(**changes), author)
+            await self.bot.reload_server_settings()
+            log.info("server %s settings changed by %s", guild.id, author)
+        embed = self.settings_embed(guild, lang)
+        note = None
+        if changing:
+            note = self.t("mod.discord.settings.reset_done" if reset else "mod.discord.settings.saved", lang)
+        await self.say(interaction, note, embeds=[embed])
+
+    def settings_embed(self, guild: discord.Guild, lang: str) -> discord.Embed:
+        """The settings that apply in this server, and where each comes from."""
+        bot = self.bot
+        own = bot.server_settings.get(guild.id)
+        config = bot.server_config(guild.id)
+        from_config = " " + self.t("mod.discord.settings.from_config", lang)
+        channels = ", ".join(f"<#{c}>" for c in config.help_channel_ids) or self.t(
+            "mod.discord.settings.none", lang
+        )
+        if own is None or own.help_channel_ids is None:
+            channels += from_config
+        role = config.moderator_role
+        role_text = f"<@&{role}>" if role.isdigit() else render.neutralise(role)
+        if own is None or not own.moderator_role_id:
+            role_text += from_config
+        embed = discord.Embed(
+            title=render.truncate(self.t("mod.discord.settings.title", lang, server=guild.name), 256),
+            colour=COLOUR,
+        )
+        fields = (
+            ("mod.discord.settings.help_channels", channels),
+            ("mod.discord.settings.moderator_role", role_text),
+            (
+                "mod.discord.settings.answer_mode",
+                self.t(f"mod.discord.settings.mode.{config.answer_mode}", lang),
+            ),
+            (
+                "mod.discord.settings.solved_tag",
+                render.neutralise(config.solved_tag)
+                if config.solved_tag
+                else self.t("mod.discord.settings.off", lang),
+            ),
+        )
+        for key, value in fields:
+            embed.add_field(
+                name=self.t(key, lang), value=render.truncate(value, render.FIELD_VALUE_MAX), inline=False
+            )
+        if config.help_channel_ids and not bot.intents.message_content:
+            embed.description = self.t("mod.discord.settings.no_intent", lang)
+        if own is not None and own.updated_at:
+            when = own.updated_at.replace("T", " ")[:19]
+            embed.set_footer(
+                text=self.t("mod.discord.settings.updated", lang, who=who(own.updated_by), when=when)
+            )
+        return embed
 
 
 async def setup(bot: CMFBot) -> None:

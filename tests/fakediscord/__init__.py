@@ -4,12 +4,14 @@ See README.md in this directory. Import as ``from fakediscord import FakeDiscord
 (pytest puts ``tests/`` on ``sys.path`` through ``tests/conftest.py``).
 """
 
+from .clock import FakeClock
 from .factories import World, make_member, make_message, make_user, snowflake
 from .harness import ClientDied, LogWatcher, running_client
 from .server import (
     FakeDiscord,
     FakeDiscordAbort,
     InteractionHandle,
+    NotAcknowledged,
     RecordedFile,
     RecordedRequest,
     pointed_at,
@@ -18,10 +20,12 @@ from .validation import find_component, walk_components, would_ping
 
 __all__ = [
     "ClientDied",
+    "FakeClock",
     "FakeDiscord",
     "FakeDiscordAbort",
     "InteractionHandle",
     "LogWatcher",
+    "NotAcknowledged",
     "RecordedFile",
     "RecordedRequest",
     "World",

@@ -30,20 +30,31 @@ ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 MENTION_EVERYONE = 1 << 17
 USE_APPLICATION_COMMANDS = 1 << 31
+MANAGE_THREADS = 1 << 34
+SEND_MESSAGES_IN_THREADS = 1 << 38
 ADMINISTRATOR = 1 << 3
+ALL_PERMISSIONS = (1 << 53) - 1
 
 EVERYONE_PERMISSIONS = (
     ADD_REACTIONS
     | VIEW_CHANNEL
     | SEND_MESSAGES
+    | SEND_MESSAGES_IN_THREADS
     | EMBED_LINKS
     | ATTACH_FILES
     | READ_MESSAGE_HISTORY
     | USE_APPLICATION_COMMANDS
 )
 
+# Channel types.
+TEXT_CHANNEL = 0
+PUBLIC_THREAD = 11
+FORUM_CHANNEL = 15
+
 # Gateway intent bits the fake models.
 INTENT_GUILDS = 1 << 0
+INTENT_GUILD_MEMBERS = 1 << 1
+INTENT_GUILD_PRESENCES = 1 << 8
 INTENT_GUILD_MESSAGES = 1 << 9
 INTENT_DIRECT_MESSAGES = 1 << 12
 INTENT_MESSAGE_CONTENT = 1 << 15
@@ -107,6 +118,48 @@ def make_text_channel(guild_id: str, name: str, *, position: int, id: str | None
         "rate_limit_per_user": 0,
         "last_message_id": None,
         "flags": 0,
+    }
+
+
+def make_forum_channel(guild_id: str, name: str, *, position: int, tags: tuple[str, ...] = ()) -> Json:
+    """A forum channel (type 15) with ``tags`` as its available tags."""
+    return {
+        **make_text_channel(guild_id, name, position=position),
+        "type": FORUM_CHANNEL,
+        "available_tags": [
+            {"id": snowflake(), "name": tag, "moderated": False, "emoji_id": None, "emoji_name": None}
+            for tag in tags
+        ],
+        "default_reaction_emoji": None,
+        "default_thread_rate_limit_per_user": 0,
+        "default_sort_order": None,
+        "default_forum_layout": 0,
+    }
+
+
+def make_thread(parent: Json, name: str, owner_id: str, *, applied_tags: list[str] | None = None) -> Json:
+    """A public thread (type 11) in ``parent``; in a forum, a post titled ``name``."""
+    return {
+        "id": snowflake(),
+        "type": PUBLIC_THREAD,
+        "guild_id": parent["guild_id"],
+        "parent_id": parent["id"],
+        "owner_id": owner_id,
+        "name": name,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "total_message_sent": 0,
+        "flags": 0,
+        "applied_tags": list(applied_tags or []),
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 4320,
+            "archive_timestamp": now_iso(),
+            "locked": False,
+            "create_timestamp": now_iso(),
+        },
     }
 
 
@@ -194,6 +247,7 @@ class World:
     users: dict[str, Json]
     members: dict[str, Json] = field(default_factory=dict)  # user id -> member (with user)
     dm_channels: dict[str, Json] = field(default_factory=dict)  # user id -> DM channel
+    threads: dict[str, Json] = field(default_factory=dict)  # thread id -> thread (forum posts too)
 
     @property
     def guild_id(self) -> str:
@@ -244,14 +298,22 @@ class World:
                 return user
         raise KeyError(f"fake discord: unknown user {who!r} (aliases: {sorted(self.users)})")
 
-    def channel(self, which: str | int) -> Json:
-        """A guild or DM channel by name or id."""
+    def channel(self, which: str | int | Json) -> Json:
+        """A guild channel, thread or DM channel by name or id."""
+        if isinstance(which, dict):
+            return which
         if isinstance(which, str) and which in self.channels:
             return self.channels[which]
-        for ch in [*self.channels.values(), *self.dm_channels.values()]:
+        for ch in [*self.channels.values(), *self.threads.values(), *self.dm_channels.values()]:
             if ch["id"] == str(which):
                 return ch
         raise KeyError(f"fake discord: unknown channel {which!r} (names: {sorted(self.channels)})")
+
+    def add_forum(self, name: str, *, tags: tuple[str, ...] = ()) -> Json:
+        """Add a forum channel (before the client starts; or dispatch CHANNEL_CREATE yourself)."""
+        forum = make_forum_channel(self.guild_id, name, position=len(self.channels), tags=tags)
+        self.channels[name] = forum
+        return forum
 
     def role(self, which: str) -> Json:
         if which in self.roles:
@@ -275,17 +337,58 @@ class World:
         return self.dm_channels[user["id"]]
 
     def permissions(self, user_id: str) -> int:
+        """Guild-level permissions of a member (roles only; see :meth:`channel_permissions`)."""
         member = self.members.get(user_id)
         if member is None:
             return 0
         if self.guild["owner_id"] == user_id:
-            return (1 << 53) - 1
+            return ALL_PERMISSIONS
         perms = int(self.roles["@everyone"]["permissions"])
         for role_id in member["roles"]:
             perms |= int(self.role(role_id)["permissions"])
         if perms & ADMINISTRATOR:
-            return (1 << 53) - 1
+            return ALL_PERMISSIONS
         return perms
+
+    def channel_permissions(self, user_id: str, channel: str | int | Json) -> int:
+        """A member's permissions in a channel: roles, then the channel's overwrites for @everyone,
+        the member's roles and the member (Discord's order). Threads use their parent's overwrites."""
+        perms = self.permissions(user_id)
+        if perms == ALL_PERMISSIONS:
+            return perms
+        ch = self.channel(channel)
+        if ch.get("type") == PUBLIC_THREAD:
+            ch = self.channel(ch["parent_id"])
+        overwrites = {o["id"]: o for o in ch.get("permission_overwrites") or []}
+        everyone = overwrites.get(self.guild_id)
+        if everyone:
+            perms = (perms & ~int(everyone["deny"])) | int(everyone["allow"])
+        member = self.members.get(user_id) or {"roles": []}
+        allow = deny = 0
+        for role_id in member["roles"]:
+            if role_id in overwrites:
+                allow |= int(overwrites[role_id]["allow"])
+                deny |= int(overwrites[role_id]["deny"])
+        perms = (perms & ~deny) | allow
+        own = overwrites.get(user_id)
+        if own:
+            perms = (perms & ~int(own["deny"])) | int(own["allow"])
+        if not perms & VIEW_CHANNEL:
+            return 0
+        return perms
+
+    def set_overwrite(self, channel: str | int | Json, target: str, *, allow: int = 0, deny: int = 0) -> Json:
+        """Set the permission overwrite of ``target`` (a user alias or id, or a role name) on a
+        channel; returns the channel."""
+        ch = self.channel(channel)
+        try:
+            target_id, kind = self.role(target)["id"], 0
+        except KeyError:
+            target_id, kind = self.user(target)["id"], 1
+        kept = [o for o in ch.get("permission_overwrites") or [] if o["id"] != target_id]
+        kept.append({"id": target_id, "type": kind, "allow": str(allow), "deny": str(deny)})
+        ch["permission_overwrites"] = kept
+        return ch
 
     def guild_create(self) -> Json:
         """The GUILD_CREATE payload (member_count == len(members), so no chunking: pitfall 6)."""
@@ -318,7 +421,7 @@ class World:
             "emojis": [],
             "stickers": [],
             "channels": [{k: v for k, v in ch.items() if k != "guild_id"} for ch in self.channels.values()],
-            "threads": [],
+            "threads": list(self.threads.values()),
             "members": members,
             "member_count": len(members),
             "presences": [],

@@ -11,7 +11,12 @@ in :attr:`FakeDiscord.requests` (see :class:`RecordedRequest`); messages are in
 Like real Discord, the fake rejects (HTTP 400) messages over Discord's limits (content 2000, 10 embeds,
 embed title 256 / description 4096 / 25 fields / field 1024 / 6000 in all, 5 action rows of 5),
 empty messages, more than 25 autocomplete choices, a second response to one interaction, and command
-trees Discord would refuse. Routes it does not know get a loud 404 naming the route (and are listed in
+trees Discord would refuse. It is as strict as Discord where a bot would fail in production: on a
+simulated clock (:class:`~.clock.FakeClock`) an interaction must be acknowledged within 3 s and its
+token expires after 15 minutes; a form is submitted by the user who opened it; missing permissions
+give 403 50013 (and embeds without Embed Links are dropped); rate limits answer 429 with
+``retry_after`` and a ``Via`` header; a privileged intent the application lacks closes the gateway with
+4014. Routes it does not know get a loud 404 naming the route (and are listed in
 :attr:`FakeDiscord.unhandled`). See README.md next to this file.
 """
 
@@ -30,14 +35,25 @@ import discord
 import yarl
 from aiohttp import WSMsgType, web
 
+from .clock import FakeClock
 from .factories import (
+    ADD_REACTIONS,
+    EMBED_LINKS,
     INTENT_DIRECT_MESSAGES,
+    INTENT_GUILD_MEMBERS,
     INTENT_GUILD_MESSAGES,
+    INTENT_GUILD_PRESENCES,
     INTENT_MESSAGE_CONTENT,
+    MANAGE_THREADS,
     MENTION_EVERYONE,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+    VIEW_CHANNEL,
     Json,
     World,
     make_message,
+    make_thread,
     now_iso,
     snowflake,
 )
@@ -58,10 +74,24 @@ API_PREFIX = "/api/v10"
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+ACK_DEADLINE = 3.0
+"""Seconds Discord waits for the first response to an interaction ("The application did not respond")."""
+TOKEN_LIFETIME = 15 * 60.0
+"""Seconds an interaction token stays valid for follow-ups and edits."""
+PRIVILEGED_INTENTS = {
+    "members": INTENT_GUILD_MEMBERS,
+    "presences": INTENT_GUILD_PRESENCES,
+    "message_content": INTENT_MESSAGE_CONTENT,
+}
+_WAKE = 0.05  # waits re-check deadlines at least this often (real seconds)
 
 
 class FakeDiscordAbort(AssertionError):
     """Raised from every wait of the fake once the test harness reported a client failure."""
+
+
+class NotAcknowledged(AssertionError):
+    """An interaction was not acknowledged within 3 s: the user saw "The application did not respond"."""
 
 
 @dataclass
@@ -100,6 +130,17 @@ class RecordedRequest:
 
 
 @dataclass
+class _RateLimit:
+    """Answer the next ``times`` requests matching ``method`` and ``path`` with 429."""
+
+    method: str
+    path: re.Pattern[str]
+    retry_after: float
+    times: int
+    is_global: bool = False
+
+
+@dataclass
 class _Session:
     id: str
     intents: int
@@ -127,11 +168,17 @@ class InteractionHandle:
         self.id: str = payload["id"]
         self.token: str = payload["token"]
         self.type: int = payload["type"]
+        self.user_id: str = (payload.get("member") or {}).get("user", payload.get("user") or {}).get("id", "")
+        self.created: float = fake.clock.now()
         self.callback: RecordedRequest | None = None
         self.response_type: int | None = None
         self.original_id: str | None = None
         self.followup_ids: list[str] = []
         self.modal: Json | None = None
+        self.modal_submitted = False
+        self.late: RecordedRequest | None = None
+        """A callback that came after the 3 s deadline (Discord refused it with 10062)."""
+        self.no_response_expected = False
 
     def __repr__(self) -> str:
         return f"<InteractionHandle type={self.type} id={self.id} response_type={self.response_type}>"
@@ -139,6 +186,24 @@ class InteractionHandle:
     @property
     def data(self) -> Json:
         return self.payload["data"]
+
+    @property
+    def ack_deadline(self) -> float:
+        """Clock time by which Discord needs the first response."""
+        return self.created + ACK_DEADLINE
+
+    @property
+    def expires(self) -> float:
+        """Clock time after which the token is refused (401 50027)."""
+        return self.created + TOKEN_LIFETIME
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.callback is not None
+
+    def expect_no_response(self) -> None:
+        """Accept that this interaction is never answered (the teardown check would fail the test)."""
+        self.no_response_expected = True
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -155,8 +220,19 @@ class InteractionHandle:
         return [r for r in self.requests if r.method == "PATCH"]
 
     async def response(self, timeout: float = 5.0) -> Json:
-        """The callback body the client sent (waits for it)."""
-        req = await self.fake._wait_until(lambda: self.callback, timeout, f"the callback of {self!r}")
+        """The callback body the client sent (waits for it). Raises :class:`NotAcknowledged` as soon as
+        the 3 s deadline has passed (on the fake's clock) without one."""
+
+        def check() -> RecordedRequest | None:
+            if self.callback is None and self.fake.clock.now() > self.ack_deadline:
+                late = f" (a late callback was refused: {self.late!r})" if self.late else ""
+                raise NotAcknowledged(
+                    f"{self!r} was not acknowledged within {ACK_DEADLINE:g} s{late}: "
+                    "the user sees 'The application did not respond'"
+                )
+            return self.callback
+
+        req = await self.fake._wait_until(check, timeout, f"the callback of {self!r}")
         return req.json
 
     async def choices(self, timeout: float = 5.0) -> list[Json]:
@@ -208,6 +284,13 @@ class FakeDiscord:
         self.commands: dict[str | None, list[Json]] = {}  # guild id (None = global) -> synced commands
         self.interactions: dict[str, InteractionHandle] = {}  # token -> handle
         self.uploads: dict[str, tuple[str, bytes]] = {}  # attachment id -> (content type, bytes)
+        self.clock = FakeClock()
+        self.enabled_intents = set(PRIVILEGED_INTENTS)
+        """Privileged intents enabled for the application in the Developer Portal (all by default)."""
+        self.client_close_codes: list[int | None] = []  # close codes of gateway connections the client closed
+        self.bot_in_guild = True
+        """False: the bot has not been invited yet (READY lists no guild; see :meth:`add_bot_to_guild`)."""
+        self._rate_limits: list[_RateLimit] = []
         self.api_base = ""
         self.gateway_url = ""
         self._sessions: dict[str, _Session] = {}
@@ -235,6 +318,7 @@ class FakeDiscord:
 
     async def close(self) -> None:
         for ws in list(self._sockets):
+            ws._fake_closed = True  # type: ignore[attr-defined]
             await ws.close(code=1001, message=b"fake discord shutting down")
         if self._runner is not None:
             await self._runner.cleanup()
@@ -322,8 +406,18 @@ class FakeDiscord:
                 raise TimeoutError(
                     f"fake discord: timed out after {timeout}s waiting for {what}. Last requests:\n  {recent}"
                 )
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
+            with contextlib.suppress(TimeoutError):  # wake now and then: deadlines pass without events
+                await asyncio.wait_for(self._changed.wait(), min(remaining, _WAKE))
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` pass on the fake's clock (deadlines and token expiry) without sleeping."""
+        self.clock.advance(seconds)
+        self._notify()
+
+    def unacknowledged(self) -> list[InteractionHandle]:
+        """Interactions that never got a first response (the fixture fails a test that leaves one,
+        unless ``handle.expect_no_response()`` was called)."""
+        return [h for h in self.interactions.values() if h.callback is None and not h.no_response_expected]
 
     def mark(self) -> int:
         """The current number of recorded requests; pass as ``since=`` to only see later ones."""
@@ -470,6 +564,7 @@ class FakeDiscord:
         if session is None or session.ws is None:
             raise RuntimeError("fake discord: no open gateway connection to drop")
         ws = session.ws
+        ws._fake_closed = True  # type: ignore[attr-defined]
         await ws.close(code=code, message=b"fake discord dropped the connection")
         await self._wait_until(lambda: True if session.ws is not ws else None, 5.0, "the socket to close")
 
@@ -510,6 +605,7 @@ class FakeDiscord:
                 if op == 1:
                     await ws.send_str(json.dumps({"op": 11}))
                 elif op in (2, 6) and d.get("token") != self.token:
+                    ws._fake_closed = True  # type: ignore[attr-defined]
                     await ws.close(code=4004, message=b"Authentication failed.")
                 elif op == 2:
                     session = await self._identify(ws, d)
@@ -528,32 +624,50 @@ class FakeDiscord:
                     )
         finally:
             self._sockets.discard(ws)
+            if ws.close_code is not None and not getattr(ws, "_fake_closed", False):
+                self.client_close_codes.append(ws.close_code)
             if session is not None and session.ws is ws:
                 session.ws = None
             self._notify()
         return ws
 
-    async def _identify(self, ws: web.WebSocketResponse, d: Json) -> _Session:
-        session = _Session(id=snowflake(), intents=int(d.get("intents", 0)), ws=ws)
+    async def _identify(self, ws: web.WebSocketResponse, d: Json) -> _Session | None:
+        intents = int(d.get("intents", 0))
+        enabled = self.enabled_intents
+        disallowed = [n for n, bit in PRIVILEGED_INTENTS.items() if intents & bit and n not in enabled]
+        if disallowed:
+            ws._fake_closed = True  # type: ignore[attr-defined]
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return None
+        session = _Session(id=snowflake(), intents=intents, ws=ws)
         self._sessions[session.id] = session
         self._session = session
         base = yarl.URL(self.gateway_url)
         ready = {
             "v": 10,
             "user": {**self.world.bot, "verified": True, "mfa_enabled": False},
-            "guilds": [{"id": self.world.guild_id, "unavailable": True}],
+            "guilds": [{"id": self.world.guild_id, "unavailable": True}] if self.bot_in_guild else [],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": str(base.with_path("/resume")),
             "application": {"id": self.world.application_id, "flags": 0},
+            **({"shard": d["shard"]} if d.get("shard") else {}),
             "private_channels": [],
             "relationships": [],
             "user_settings": {},
             "_trace": ["fakediscord"],
         }
         await self.dispatch("READY", ready)
-        await self.dispatch("GUILD_CREATE", self.world.guild_create())
+        if self.bot_in_guild:
+            await self.dispatch("GUILD_CREATE", self.world.guild_create())
         return session
+
+    async def add_bot_to_guild(self) -> None:
+        """Someone invites the running bot to the guild: GUILD_CREATE (discord.py calls on_guild_join)."""
+        self.bot_in_guild = True
+        payload = self.world.guild_create()
+        del payload["unavailable"]  # as Discord sends it for a join (not the end of an outage)
+        await self.dispatch("GUILD_CREATE", payload)
 
     async def _resume(self, ws: web.WebSocketResponse, d: Json) -> _Session | None:
         session = self._sessions.get(d.get("session_id", ""))
@@ -579,18 +693,36 @@ class FakeDiscord:
         author: str | Json = "member",
         mentions_bot: bool = False,
         dm: bool = False,
+        reply_to: Json | None = None,
+        ping: bool = True,
         **extra: Any,
     ) -> Json:
         """A user posts a message: stores it, dispatches MESSAGE_CREATE and returns the message dict.
 
         ``mentions_bot`` prefixes ``<@bot_id>`` to the content; ``<@id>``/``<@&id>`` in the content
         fill ``mentions``/``mention_roles``. ``dm=True`` sends it in the author's DM with the bot.
-        ``extra`` overrides message fields (e.g. ``message_reference``)."""
+        ``reply_to`` makes it a reply to a stored message (type 19, ``message_reference``,
+        ``referenced_message``); like Discord's client, a reply with ``ping`` (the default) mentions
+        the replied-to author although the text does not. ``extra`` overrides message fields."""
         user = self.world.user(author)
         bot_id = self.world.bot["id"]
         if mentions_bot and f"<@{bot_id}>" not in content:
             content = f"<@{bot_id}> {content}"
         mentions, roles, everyone = self.world.mentions_in(content)
+        if reply_to is not None:
+            target = self._message_ref(reply_to)
+            extra = {
+                "type": 19,
+                "message_reference": {
+                    "message_id": target["id"],
+                    "channel_id": target["channel_id"],
+                    "type": 0,
+                },
+                "referenced_message": target,
+                **extra,
+            }
+            if ping and all(m["id"] != target["author"]["id"] for m in mentions):
+                mentions = [*mentions, *self.world.mentions_in(f"<@{target['author']['id']}>")[0]]
         if dm:
             ch = self.world.dm_channel(user)
             msg = make_message(ch["id"], user, content, mentions=mentions, **extra)
@@ -613,6 +745,70 @@ class FakeDiscord:
         self._store(msg)
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
+
+    async def set_permissions(
+        self, channel: str | int, target: str = "bot", *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """Set a permission overwrite on a channel (``target``: a user alias or a role name; e.g.
+        ``deny=EMBED_LINKS`` for the bot) and tell a connected client (CHANNEL_UPDATE)."""
+        ch = self.world.set_overwrite(channel, target, allow=allow, deny=deny)
+        if self._session is not None:
+            await self.dispatch("CHANNEL_UPDATE", ch)
+
+    async def forum_post(
+        self,
+        forum: str,
+        title: str,
+        content: str,
+        *,
+        author: str | Json = "member",
+        tags: tuple[str, ...] = (),
+    ) -> tuple[Json, Json]:
+        """A user opens a post in a forum channel: THREAD_CREATE (the post, titled ``title``) then
+        MESSAGE_CREATE of its first message (same id as the thread). Returns (thread, message)."""
+        parent = self.world.channel(forum)
+        user = self.world.user(author)
+        tag_ids = [t["id"] for t in parent.get("available_tags", []) if t["name"] in tags]
+        thread = make_thread(parent, title, user["id"], applied_tags=tag_ids)
+        self.world.threads[thread["id"]] = thread
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        msg = make_message(
+            thread["id"],
+            user,
+            content,
+            guild_id=self.world.guild_id,
+            member=self.world.member_payload(user, with_user=False),
+            id=thread["id"],
+        )
+        self._store(msg)
+        await self.dispatch("MESSAGE_CREATE", msg)
+        return thread, msg
+
+    async def context_menu(
+        self,
+        name: str,
+        message: Json | str | int,
+        *,
+        user: str | Json = "member",
+        locale: str = "en-US",
+    ) -> InteractionHandle:
+        """A user runs the message command ``name`` (right click → Apps) on a stored message. Like
+        Discord, ``resolved.messages`` carries the whole message, content included, whatever the
+        bot's intents."""
+        target = self._message_ref(message)
+        ch = self.world.channel(target["channel_id"])
+        dm = ch["type"] == 1
+        cmd, scope = self._find_command(name, dm, kind=3)
+        data: Json = {
+            "id": cmd["id"],
+            "name": cmd["name"],
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: dict(target)}},
+        }
+        if scope is not None:
+            data["guild_id"] = scope
+        return await self.interaction(2, data, user=user, channel=ch["id"], dm=dm, locale=locale)
 
     async def interaction(
         self,
@@ -640,6 +836,9 @@ class FakeDiscord:
             "entitlements": [],
             "data": data,
         }
+        if not dm:
+            ch = self.world.channel(channel)
+            payload["app_permissions"] = str(self.world.channel_permissions(self.world.bot["id"], ch))
         if dm:
             ch = self.world.dm_channel(usr)
             payload.update(
@@ -661,7 +860,7 @@ class FakeDiscord:
                 },
                 guild_locale=self.world.guild.get("preferred_locale", "en-US"),
                 member=self.world.member_payload(usr),
-                channel={**ch, "permissions": str(self.world.permissions(usr["id"]))},
+                channel={**ch, "permissions": str(self.world.channel_permissions(usr["id"], ch))},
                 channel_id=ch["id"],
                 context=0,
                 authorizing_integration_owners={"0": gid},
@@ -673,12 +872,12 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return handle
 
-    def _find_command(self, name: str, dm: bool) -> tuple[Json, str | None]:
+    def _find_command(self, name: str, dm: bool, kind: int = 1) -> tuple[Json, str | None]:
         scopes: list[str | None] = [None] if dm else [self.world.guild_id, None]
         for scope in scopes:
             for cmd in self.commands.get(scope, []):
                 names = {cmd["name"], *(cmd.get("name_localizations") or {}).values()}
-                if name in names and cmd.get("type", 1) == 1:
+                if name in names and cmd.get("type", 1) == kind:
                     return cmd, scope
         known = sorted(c["name"] for scope in scopes for c in self.commands.get(scope, []))
         raise LookupError(
@@ -913,20 +1112,30 @@ class FakeDiscord:
         timeout: float = 5.0,
     ) -> InteractionHandle:
         """Submit the modal ``custom_id`` the client showed (type 9 callback) with ``fields``
-        ({text input custom_id: value}). Waits for the modal to have been shown; by default the user
-        is the one who was shown it. Raises ValueError for unknown or missing required fields."""
+        ({text input custom_id: value}). Like Discord, a form is submitted by the user it was shown to,
+        once: ``user`` picks whose open form this is (needed when several users have a form with this
+        custom_id open). Waits for the modal to have been shown. Raises ValueError for unknown or
+        missing required fields, or for a form several users have open when ``user`` is not given."""
+        wanted = None if user is None else self.world.user(user)["id"]
 
         def shown() -> InteractionHandle | None:
-            return next(
-                (
-                    h
-                    for h in reversed(self.interactions.values())
-                    if h.modal and h.modal["custom_id"] == custom_id
-                ),
-                None,
-            )
+            open_forms = [
+                h
+                for h in self.interactions.values()
+                if h.modal and h.modal["custom_id"] == custom_id and not h.modal_submitted
+            ]
+            if wanted is not None:
+                open_forms = [h for h in open_forms if h.user_id == wanted]
+            owners = {h.user_id for h in open_forms}
+            if len(owners) > 1:
+                raise ValueError(
+                    f"fake discord: the form {custom_id!r} is open for several users ({sorted(owners)}); "
+                    "pass user= to say who submits it"
+                )
+            return open_forms[-1] if open_forms else None
 
-        origin: InteractionHandle = await self._wait_until(shown, timeout, f"the modal {custom_id!r}")
+        whose = "" if user is None else f" shown to {user!r}"
+        origin: InteractionHandle = await self._wait_until(shown, timeout, f"the modal {custom_id!r}{whose}")
         assert origin.modal is not None
         inputs = {
             c["custom_id"]: c for c in walk_components(origin.modal["components"]) if c.get("custom_id")
@@ -970,7 +1179,8 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "components": [submitted(c) for c in origin.modal["components"]]}
         p = origin.payload
         dm = "guild_id" not in p
-        who = user if user is not None else (p.get("user") or p["member"]["user"])
+        origin.modal_submitted = True
+        who = p.get("user") or p["member"]["user"]
         message = p.get("message")
         if message is not None and message["id"] in self.messages:
             message = self.messages[message["id"]]
@@ -1013,6 +1223,9 @@ class FakeDiscord:
             needs_auth = not (path.startswith("/webhooks/") or path.startswith("/interactions/"))
             if needs_auth and request.headers.get("Authorization") != f"Bot {self.token}":
                 raise HttpError(401, 0, "401: Unauthorized")
+            limited = self._rate_limited(rec)
+            if limited is not None:
+                return limited
             status, body = await handler(rec, match)
         except HttpError as exc:
             status, body = exc.status, exc.body()
@@ -1022,6 +1235,44 @@ class FakeDiscord:
         return web.Response(
             status=status, body=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
         )
+
+    def rate_limit(
+        self,
+        method: str,
+        path_regex: str,
+        *,
+        retry_after: float = 0.05,
+        times: int = 1,
+        is_global: bool = False,
+    ) -> None:
+        """Answer the next ``times`` requests matching ``method`` and ``path_regex`` (relative to
+        /api/v10) with 429 as Discord does: JSON ``retry_after`` (seconds), ``Retry-After`` and
+        ``X-RateLimit-*`` headers, and ``Via`` (without it discord.py takes a 429 for a Cloudflare ban)."""
+        self._rate_limits.append(
+            _RateLimit(method.upper(), re.compile(path_regex), retry_after, times, is_global)
+        )
+
+    def _rate_limited(self, rec: RecordedRequest) -> web.Response | None:
+        for rule in self._rate_limits:
+            if rule.times > 0 and rule.method == rec.method and rule.path.fullmatch(rec.path):
+                rule.times -= 1
+                body = {"message": "You are being rate limited.", "retry_after": rule.retry_after,
+                        "global": rule.is_global, "code": 0}  # fmt: skip
+                rec.status, rec.response = 429, body
+                headers = {
+                    "Content-Type": "application/json",
+                    "Retry-After": str(max(1, round(rule.retry_after))),
+                    "X-RateLimit-Limit": "1",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset-After": f"{rule.retry_after:.3f}",
+                    "X-RateLimit-Bucket": "fakediscord",
+                    "X-RateLimit-Scope": "global" if rule.is_global else "user",
+                    "Via": "1.1 google",
+                }
+                if rule.is_global:
+                    headers["X-RateLimit-Global"] = "true"
+                return web.Response(status=429, body=json.dumps(body).encode(), headers=headers)
+        return None
 
     @staticmethod
     async def _read_body(request: web.Request, rec: RecordedRequest) -> None:
@@ -1061,12 +1312,13 @@ class FakeDiscord:
             ("GET", "/users/{id}", self._get_user),
             ("POST", "/users/@me/channels", self._create_dm),
             ("GET", "/channels/{id}", self._get_channel),
+            ("PATCH", "/channels/{id}", self._edit_channel),
             ("POST", "/channels/{id}/typing", self._no_content),
             ("POST", "/channels/{id}/messages", self._create_message),
             ("GET", "/channels/{id}/messages/{id}", self._get_message),
             ("PATCH", "/channels/{id}/messages/{id}", self._edit_message),
             ("DELETE", "/channels/{id}/messages/{id}", self._delete_message),
-            ("PUT", "/channels/{id}/messages/{id}/reactions/{any}/@me", self._no_content),
+            ("PUT", "/channels/{id}/messages/{id}/reactions/{any}/@me", self._add_reaction),
             ("DELETE", "/channels/{id}/messages/{id}/reactions/{any}/@me", self._no_content),
             ("GET", "/guilds/{id}/members/{id}", self._get_member),
             ("POST", "/interactions/{id}/{any}/callback", self._callback),
@@ -1215,10 +1467,38 @@ class FakeDiscord:
                 )
             msg["attachments"] = kept
 
+    def _bot_permissions(self, channel: Json) -> int | None:
+        """The bot's permissions in a guild channel (None in a DM)."""
+        if channel["type"] == 1:
+            return None
+        return self.world.channel_permissions(self.world.bot["id"], channel)
+
+    def _check_send(self, channel: Json, payload: Json, files: int, *, creating: bool) -> Json:
+        """Discord's permission rules for the bot's own channel messages: View Channel (else 50001),
+        Send Messages (Send Messages in Threads in a thread), Read Message History for a reply (else
+        50013). Without Embed Links, embeds are dropped, and a message of embeds alone is refused
+        (50013). Returns the payload as Discord keeps it."""
+        perms = self._bot_permissions(channel)
+        if perms is None:
+            return payload
+        if not perms & VIEW_CHANNEL:
+            raise HttpError(403, 50001, "Missing Access")
+        send = SEND_MESSAGES_IN_THREADS if channel["type"] == 11 else SEND_MESSAGES
+        if creating and not perms & send:
+            raise HttpError(403, 50013, "Missing Permissions")
+        if creating and payload.get("message_reference") and not perms & READ_MESSAGE_HISTORY:
+            raise HttpError(403, 50013, "Missing Permissions")
+        if payload.get("embeds") and not perms & EMBED_LINKS:
+            if not (payload.get("content") or payload.get("components") or files):
+                raise HttpError(403, 50013, "Missing Permissions")
+            payload = {**payload, "embeds": []}
+        return payload
+
     async def _create_message(self, rec: RecordedRequest, m: re.Match[str]) -> tuple[int, Json]:
         channel = self._channel_or_404(m.group(1))
         payload = rec.json or {}
         validate_message(payload, files=len(rec.files), creating=True)
+        payload = self._check_send(channel, payload, len(rec.files), creating=True)
         msg = self._bot_message(channel, payload, rec.files)
         self._store(msg)
         await self._echo("MESSAGE_CREATE", msg)
@@ -1237,7 +1517,39 @@ class FakeDiscord:
         msg = self._message_or_404(m.group(2), m.group(1))
         if msg["author"]["id"] != self.world.bot["id"]:
             raise HttpError(403, 50005, "Cannot edit a message authored by another user")
+        payload = self._check_send(self.world.channel(msg["channel_id"]), rec.json or {}, 0, creating=False)
+        if payload is not rec.json:
+            rec = RecordedRequest(rec.index, rec.method, rec.path, rec.query, rec.headers, payload, rec.files)
         return 200, await self._edit(msg, rec)
+
+    async def _add_reaction(self, rec: RecordedRequest, m: re.Match[str]) -> tuple[int, None]:
+        channel = self._channel_or_404(m.group(1))
+        self._message_or_404(m.group(2), m.group(1))
+        perms = self._bot_permissions(channel)
+        if perms is not None and not (perms & READ_MESSAGE_HISTORY and perms & ADD_REACTIONS):
+            raise HttpError(403, 50013, "Missing Permissions")
+        return 204, None
+
+    async def _edit_channel(self, rec: RecordedRequest, m: re.Match[str]) -> tuple[int, Json]:
+        """Edit a thread (name, archived, locked, applied_tags): the thread's owner, or Manage Threads."""
+        thread = self.world.threads.get(m.group(1))
+        if thread is None:
+            self._channel_or_404(m.group(1))
+            raise HttpError(403, 50013, "Missing Permissions")  # the fake edits threads only
+        perms = self._bot_permissions(thread) or 0
+        if thread["owner_id"] != self.world.bot["id"] and not perms & MANAGE_THREADS:
+            raise HttpError(403, 50013, "Missing Permissions")
+        changes = rec.json or {}
+        for key in ("name", "applied_tags"):
+            if key in changes:
+                thread[key] = changes[key]
+        for key in ("archived", "locked"):
+            if key in changes:
+                thread["thread_metadata"][key] = changes[key]
+        self._notify()
+        if self._session is not None:
+            await self.dispatch("THREAD_UPDATE", thread)
+        return 200, thread
 
     async def _edit(self, msg: Json, rec: RecordedRequest) -> Json:
         payload = rec.json or {}
@@ -1275,6 +1587,8 @@ class FakeDiscord:
         handle = self.interactions.get(token)
         if handle is None:
             raise HttpError(404, 10015, "Unknown Webhook")
+        if self.clock.now() > handle.expires:
+            raise HttpError(401, 50027, "Invalid Webhook Token")  # tokens live 15 minutes
         return handle
 
     async def _callback(self, rec: RecordedRequest, m: re.Match[str]) -> tuple[int, Json]:
@@ -1283,6 +1597,10 @@ class FakeDiscord:
             raise HttpError(404, 10062, "Unknown interaction")
         if handle.callback is not None:
             raise HttpError(400, 40060, "Interaction has already been acknowledged.")
+        if handle.callback is None and self.clock.now() > handle.ack_deadline:
+            handle.late = rec
+            self._notify()
+            raise HttpError(404, 10062, "Unknown interaction")  # Discord: the 3 s deadline has passed
         body = rec.json or {}
         rtype, data = body.get("type"), body.get("data") or {}
         allowed = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}[handle.type]
@@ -1415,7 +1733,7 @@ class FakeDiscord:
         if m.group(1) != self.world.application_id:
             raise HttpError(403, 50001, "Missing Access")
         if m.lastindex and m.lastindex >= 2:
-            if m.group(2) != self.world.guild_id:
+            if m.group(2) != self.world.guild_id or not self.bot_in_guild:
                 raise HttpError(403, 50001, "Missing Access")
             return m.group(2)
         return None

@@ -159,35 +159,103 @@ def validate_choices(choices: Any) -> None:
 
 
 def validate_modal(data: Json) -> None:
+    """A modal Discord shows: custom id, title up to 45, 1-5 rows; text inputs with a label up to 45,
+    a placeholder up to 100, lengths within 0-4000 / 1-4000, and a pre-filled ``value`` that is not
+    longer than the input's own ``max_length`` (Discord refuses such a form)."""
     _check_len(data.get("custom_id"), 100, ("data", "custom_id"), required=True)
     _check_len(data.get("title"), 45, ("data", "title"), required=True)
     comps = data.get("components") or []
     if not 1 <= len(comps) <= 5:
         raise _invalid(("data", "components"), "Must be between 1 and 5 in length.")
     for c in walk_components(comps):
-        if c.get("type") == 4:
-            _check_len(c.get("custom_id"), 100, ("data", "components", "custom_id"), required=True)
-            _check_len(c.get("label"), 45, ("data", "components", "label"))
+        if c.get("type") != 4:
+            continue
+        cid = c.get("custom_id")
+        path = ("data", "components", str(cid), "value")
+        _check_len(cid, 100, ("data", "components", "custom_id"), required=True)
+        _check_len(c.get("label"), 45, ("data", "components", str(cid), "label"))
+        _check_len(c.get("placeholder"), 100, ("data", "components", str(cid), "placeholder"))
+        low, high = c.get("min_length"), c.get("max_length")
+        if low is not None and not 0 <= low <= 4000:
+            raise _invalid(("data", "components", str(cid), "min_length"), "Must be between 0 and 4000.")
+        if high is not None and not 1 <= high <= 4000:
+            raise _invalid(("data", "components", str(cid), "max_length"), "Must be between 1 and 4000.")
+        value = c.get("value") or ""
+        if len(value) > (high if high is not None else 4000):
+            raise _invalid(path, f"Must be {high if high is not None else 4000} or fewer in length.")
+
+
+# https://discord.com/developers/docs/reference#locales
+LOCALES = frozenset(
+    ["id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no", "pl",
+     "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN", "ja",
+     "zh-TW", "ko"]
+)  # fmt: skip
+COMMAND_SIZE_MAX = 8000
+"""Name, description and choice name/value characters of one command (the longest localisation of
+each field counts)."""
 
 
 def validate_commands(commands: list[Json]) -> None:
-    """Reject command trees Discord refuses: bad names (1-32 lowercase word characters), descriptions
-    outside 1-100 characters, over 25 options or choices, required options after optional ones,
-    duplicate names."""
+    """Reject command trees Discord refuses: bad names (1-32 lowercase word characters for slash
+    commands, 1-32 characters for context menus), descriptions outside 1-100 characters, localisation
+    keys that are not Discord locales, over 25 options or choices, choice names over 100 characters,
+    required options after optional ones, duplicate command or option names (per locale too),
+    sub-command groups inside groups, and commands over 8,000 characters in all."""
     if len(commands) > 100:
         raise _invalid((), "Must be 100 or fewer in length.")
-    names = [c.get("name") for c in commands if c.get("type", 1) == 1]
-    if len(names) != len(set(names)):
-        raise _invalid((), "Application command names must be unique", "APPLICATION_COMMANDS_DUPLICATE_NAME")
+    for kind in (1, 2, 3):
+        names = [c.get("name") for c in commands if c.get("type", 1) == kind]
+        if len(names) != len(set(names)):
+            raise _invalid(
+                (), "Application command names must be unique", "APPLICATION_COMMANDS_DUPLICATE_NAME"
+            )
     for i, cmd in enumerate(commands):
-        _validate_named(cmd, (i,), slash=cmd.get("type", 1) == 1)
-        _validate_options(cmd.get("options") or [], (i, "options"))
+        slash = cmd.get("type", 1) == 1
+        _validate_named(cmd, (i,), slash=slash)
+        if slash:
+            _validate_options(cmd.get("options") or [], (i, "options"), depth=0)
+        elif cmd.get("options"):
+            raise _invalid((i, "options"), "Context menu commands cannot have options")
+        size = command_size(cmd)
+        if size > COMMAND_SIZE_MAX:
+            raise _invalid(
+                (i,),
+                f"Command exceeds maximum size ({COMMAND_SIZE_MAX}): {size}",
+                "APPLICATION_COMMAND_TOO_LARGE",
+            )
+
+
+def command_size(cmd: Json) -> int:
+    """The characters Discord counts toward a command's 8,000 limit."""
+
+    def longest(obj: Json, key: str) -> int:
+        localised = (obj.get(f"{key}_localizations") or {}).values()
+        values = [str(obj.get(key) or ""), *(str(v) for v in localised)]
+        return max(len(v) for v in values)
+
+    def walk(obj: Json) -> int:
+        total = longest(obj, "name") + longest(obj, "description")
+        for choice in obj.get("choices") or []:
+            total += longest(choice, "name") + len(str(choice.get("value", "")))
+        return total + sum(walk(opt) for opt in obj.get("options") or [])
+
+    return walk(cmd)
+
+
+def _check_locales(obj: Json, path: tuple[str | int, ...]) -> None:
+    for key in ("name_localizations", "description_localizations"):
+        bad = sorted(set(obj.get(key) or {}) - LOCALES)
+        if bad:
+            raise _invalid((*path, key, bad[0]), f"Invalid locale {bad[0]!r}", "LOCALE_INVALID")
 
 
 def _validate_named(obj: Json, path: tuple[str | int, ...], *, slash: bool = True) -> None:
+    _check_locales(obj, path)
     names = [obj.get("name") or "", *(obj.get("name_localizations") or {}).values()]
     for name in names:
-        if slash and (not COMMAND_NAME.match(name) or name != name.lower()):
+        bad = (not COMMAND_NAME.match(name) or name != name.lower()) if slash else not 1 <= len(name) <= 32
+        if bad:
             raise _invalid(
                 (*path, "name"), f"Command name {name!r} is invalid", "APPLICATION_COMMAND_INVALID_NAME"
             )
@@ -197,14 +265,39 @@ def _validate_named(obj: Json, path: tuple[str | int, ...], *, slash: bool = Tru
                 raise _invalid((*path, "description"), "Must be between 1 and 100 in length.")
 
 
-def _validate_options(options: list[Json], path: tuple[str | int, ...]) -> None:
+def _validate_options(options: list[Json], path: tuple[str | int, ...], *, depth: int) -> None:
     if len(options) > 25:
         raise _invalid(path, "Must be 25 or fewer in length.")
+    _unique_option_names(options, path)
+    kinds = {1 if o.get("type") in (1, 2) else 0 for o in options}
+    if len(kinds) > 1:
+        raise _invalid(
+            path,
+            "Sub-commands and sub-command groups cannot be mixed with other options",
+            "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
+        )
     seen_optional = False
     for i, opt in enumerate(options):
         _validate_named(opt, (*path, i))
-        if opt.get("type") in (1, 2):
-            _validate_options(opt.get("options") or [], (*path, i, "options"))
+        if opt.get("type") == 2:  # a group: only at the top level, holding sub-commands only
+            children = opt.get("options") or []
+            if depth > 0 or any(c.get("type") != 1 for c in children):
+                raise _invalid(
+                    (*path, i, "type"),
+                    "Sub-command groups can only hold sub-commands and cannot be nested",
+                    "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+                )
+            _validate_options(children, (*path, i, "options"), depth=depth + 1)
+            continue
+        if opt.get("type") == 1:
+            children = opt.get("options") or []
+            if depth > 1 or any(c.get("type") in (1, 2) for c in children):
+                raise _invalid(
+                    (*path, i, "type"),
+                    "Sub-commands cannot hold sub-commands or groups",
+                    "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+                )
+            _validate_options(children, (*path, i, "options"), depth=depth + 1)
             continue
         if opt.get("required"):
             if seen_optional:
@@ -218,11 +311,40 @@ def _validate_options(options: list[Json], path: tuple[str | int, ...]) -> None:
         choices = opt.get("choices") or []
         if len(choices) > 25:
             raise _invalid((*path, i, "choices"), "Must be 25 or fewer in length.")
+        for k, choice in enumerate(choices):
+            _check_locales(choice, (*path, i, "choices", k))
+            for name in [choice.get("name") or "", *(choice.get("name_localizations") or {}).values()]:
+                if not 1 <= len(name) <= 100:
+                    raise _invalid((*path, i, "choices", k, "name"), "Must be between 1 and 100 in length.")
+            if isinstance(choice.get("value"), str) and not 1 <= len(choice["value"]) <= 100:
+                raise _invalid((*path, i, "choices", k, "value"), "Must be between 1 and 100 in length.")
         if choices and opt.get("autocomplete"):
             raise _invalid(
                 (*path, i, "autocomplete"),
                 "Autocomplete cannot be used with choices",
                 "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
+            )
+
+
+def _unique_option_names(options: list[Json], path: tuple[str | int, ...]) -> None:
+    """Option names are unique at their level, and so are the localised names in each locale (a
+    localised name may not equal another option's default name either)."""
+    defaults = [o.get("name") for o in options]
+    if len(defaults) != len(set(defaults)):
+        raise _invalid(path, "Option names must be unique", "APPLICATION_COMMAND_OPTION_NAME_DUPLICATE")
+    locales = {loc for o in options for loc in (o.get("name_localizations") or {})}
+    for loc in locales:
+        shown = [(o.get("name_localizations") or {}).get(loc, o.get("name")) for o in options]
+        clash = len(shown) != len(set(shown))
+        for o in options:
+            local = (o.get("name_localizations") or {}).get(loc)
+            if local is not None and local != o.get("name") and local in defaults:
+                clash = True
+        if clash:
+            raise _invalid(
+                path,
+                f"Option names must be unique in locale {loc}",
+                "APPLICATION_COMMAND_OPTION_NAME_DUPLICATE",
             )
 
 
