@@ -539,10 +539,26 @@ class KnowledgeService:
         return import_bytes(self, data, fmt, **options)
 
     def import_url(self, url: str, **options: Any) -> Any:
-        """Import a MOOChub endpoint, following `links.next`; see `bot.moderation.importer.import_url`."""
+        """Import a MOOChub endpoint, following `links.next`; see `bot.moderation.importer.import_url`.
+        The network fetch happens before the transaction; a caller holding its own lock should use
+        `fetch_url` (outside the lock) and then `import_fetched`."""
         from bot.moderation.importer import import_url
 
         return import_url(self, url, **options)
+
+    @staticmethod
+    def fetch_url(url: str, **options: Any) -> Any:
+        """Fetch a MOOChub endpoint's pages (network only: no database, no lock); see
+        `bot.moderation.importer.fetch_url`. Apply the result with `import_fetched`."""
+        from bot.moderation.importer import fetch_url
+
+        return fetch_url(url, **options)
+
+    def import_fetched(self, fetched: Any, **options: Any) -> Any:
+        """Validate and apply pages from `fetch_url` in one short transaction."""
+        from bot.moderation.importer import import_fetched
+
+        return import_fetched(self, fetched, **options)
 
     def export(self, out_dir: str | Path) -> list[Path]:
         """Write the knowledge base as YAML files (knowledge/… and intents.yaml) under `out_dir`."""
