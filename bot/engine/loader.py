@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -215,7 +216,12 @@ def _convert(
         )
         return None
     if isinstance(node, ScalarNode):
-        return loader.construct_object(node)
+        try:
+            return loader.construct_object(node)
+        except (ValueError, OverflowError):  # e.g. an integer of more than 4,300 digits
+            line = node.start_mark.line + 1
+            errors.append(LoadError(file, line, format_path(path) or "(yaml)", "number too long"))
+            return None
     if isinstance(node, SequenceNode):
         items = []
         for index, child in enumerate(node.value):
@@ -372,6 +378,32 @@ def _empty_reason(path: Path_) -> str:
     return "empty answer" if len(path) >= 2 and path[-2] == "answer" else "empty text"
 
 
+MAX_MAGNITUDE = 1e9
+"""Largest absolute number accepted anywhere (fields have their own, smaller, schema maximums)."""
+
+
+def _bad_numbers(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """(path, reason) of every NaN, Infinity or absurdly large number in `value` (jsonschema lets NaN
+    pass `minimum`/`maximum`, and a NaN stored as JSON breaks every later read)."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, float | int):
+        if isinstance(value, float) and not math.isfinite(value):
+            yield path, f"{value} is not a number (NaN and Infinity are not allowed)"
+        elif abs(value) > MAX_MAGNITUDE:
+            yield path, f"{_short_number(value)} is out of range"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _bad_numbers(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _bad_numbers(item, (*path, index))
+
+
+def _short_number(value: float | int) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else f"a {value.bit_length()}-bit whole number"
+
+
 def _schema_errors(doc: _Doc) -> list[LoadError]:
     assert doc.kind is not None and doc.lines is not None
     lines = doc.lines
@@ -383,7 +415,7 @@ def _schema_errors(doc: _Doc) -> list[LoadError]:
             probe = probe[:-1]
         return LoadError(doc.path, lines.get(probe, 1), format_path(field_path or path) or doc.kind, reason)
 
-    out: list[LoadError] = []
+    out: list[LoadError] = [at(p, reason=r) for p, r in _bad_numbers(doc.body, (doc.kind,))]
     for error in _validator(doc.kind).iter_errors(instance):
         out.extend(_translate(error, at, instance))
     return out
@@ -842,6 +874,7 @@ def object_errors(kind: str, obj: Any) -> list[str]:
     def at(path: Path_, field_path: Path_ | None = None, reason: str = "") -> LoadError:
         return LoadError("", 1, format_path((field_path or path)[2:]) or "(object)", reason)
 
+    found.extend(at((kind, 0, *p), reason=r) for p, r in _bad_numbers(obj))
     for error in _validator(kind).iter_errors(instance):
         found.extend(_translate(error, at, instance))
     return [f"{e.field}: {e.reason}" for e in dict.fromkeys(found)]

@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -529,7 +530,9 @@ def _map_moochub(item: Any, platform: str, course_type: str, page_url: str, toda
     workload, hours = _workload(a.get("workload"), a.get("duration"))
     level, eqf = _level(a.get("educationalLevel"))
     credits = a.get("numberOfCredits")
-    ects = float(credits) if isinstance(credits, int | float) and not isinstance(credits, bool) else None
+    if _number(credits) is None and credits is not None and isinstance(credits, int | float):
+        raise ValueError(f"numberOfCredits: {credits!r} is not a usable number")
+    ects = _number(credits)
     notes = [f"Description: {_excerpt(a.get('description'))}" if _excerpt(a.get("description")) else ""]
     awards = [str(x) for x in a.get("educationalCredentialsAwarded") or [] if isinstance(x, str)]
     if awards:
@@ -559,6 +562,17 @@ def _map_moochub(item: Any, platform: str, course_type: str, page_url: str, toda
         "page_seen": "MOOChub API record",
         "notes": "; ".join(n for n in notes if n) or None,
     }
+
+
+def _number(value: Any) -> float | None:
+    """A finite number of sane size as float, else None (NaN, Infinity, 1e999, bools, text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and abs(number) <= 1e9 else None
 
 
 def _text(value: Any) -> str | None:
@@ -623,8 +637,8 @@ _UNIT_WORD = {"W": "weeks", "D": "days", "M": "months"}
 def _workload(workload: Any, duration: Any) -> tuple[str | None, float | None]:
     if not isinstance(workload, dict):
         return None, None
-    value, unit = workload.get("timeValue"), workload.get("timeUnit")
-    if not isinstance(value, int | float) or isinstance(value, bool) or unit not in _UNIT_OF:
+    value, unit = _number(workload.get("timeValue")), workload.get("timeUnit")
+    if value is None or unit not in _UNIT_OF:
         return None, None
     text = f"{value:g} {unit}"
     match = _DURATION.match(duration) if isinstance(duration, str) else None
@@ -652,7 +666,7 @@ def _level(levels: Any) -> tuple[str | None, int | None]:
 def _price(offers: Any, access: Any) -> str | None:
     parts = []
     for offer in offers or []:
-        if isinstance(offer, dict) and isinstance(offer.get("price"), int | float):
+        if isinstance(offer, dict) and _number(offer.get("price")) is not None:
             what = f" ({offer['category']})" if isinstance(offer.get("category"), str) else ""
             parts.append(f"{offer['price']:g} {offer.get('priceCurrency') or ''}".strip() + what)
     if parts:

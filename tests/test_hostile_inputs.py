@@ -1,0 +1,103 @@
+"""Hostile inputs replayed (issue 14): each is refused with a short error naming the record, nothing is
+changed, and no traceback. URL-import attacks are in tests/test_url_import_security.py."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.engine.dump import dump_knowledge
+from bot.engine.loader import check_texts, parse_text
+from bot.engine.store import connect, generation, read_knowledge
+from bot.moderation.service import InvalidError, KnowledgeService
+
+HEADER = "# yaml-language-server: $schema=../schemas/catalogue.schema.json\n"
+CSV_HEADER = "id,title,platform,type,hours,ects,source_urls\n"
+COURSE_ID = "mx-upm-html5-webapps"
+
+
+@pytest.fixture(autouse=True)
+def no_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CMF_BOT_DB", raising=False)
+    monkeypatch.delenv("CMF_BOT_KNOWLEDGE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+def state(db_path: Path) -> str:
+    db = connect(db_path)
+    files = dump_knowledge(read_knowledge(db))
+    revisions = db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
+    out = hashlib.sha256(json.dumps([files, revisions, generation(db)]).encode()).hexdigest()
+    db.conn.close()
+    return out
+
+
+def course_yaml(hours: str) -> str:
+    return (
+        HEADER
+        + "courses:\n  - id: poison\n    title: Poison\n    platform: FUN\n    type: MOOC\n"
+        + f"    hours: {hours}\n    source_urls: [https://example.org/poison]\n"
+    )
+
+
+# -- NaN / Infinity / absurd magnitudes (#2) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hours", [".inf", "-.inf", ".nan", ".NaN", "1.0e+999", "1.0e+300", "99999999999999999999"]
+)
+def test_the_loader_refuses_non_finite_and_absurd_numbers(hours: str) -> None:
+    _, errors = check_texts({"knowledge/catalogue/poison.yaml": course_yaml(hours)})
+    assert errors and any(e.field == "courses[0].hours" for e in errors), errors
+
+
+def test_an_integer_too_long_to_convert_is_an_error_not_a_traceback() -> None:
+    _, _, _, errors = parse_text("x.yaml", course_yaml("9" * 5000))
+    assert errors and errors[0].field == "courses[0].hours"
+
+
+@pytest.mark.parametrize("cell", ["inf", "nan", "1e999", "-inf", "NaN", "1e12"])
+def test_csv_import_refuses_non_finite_numbers_naming_the_row(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], cell: str
+) -> None:
+    before = state(db_path)
+    path = tmp_path / "poison.csv"
+    path.write_text(CSV_HEADER + f"fun-poison,Poison,FUN,MOOC,{cell},,https://example.org/p\n", "utf-8")
+    assert main(["kb", "import", str(path), "--db", str(db_path)]) == 1
+    err = capsys.readouterr()
+    assert "rejected row 2 (fun-poison): hours:" in err.out and "Traceback" not in err.err
+    assert state(db_path) == before
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_moochub_non_finite_credits_are_rejected(db_path: Path, value: str) -> None:
+    service = KnowledgeService(connect(db_path), "cli:test")
+    attributes = '{"name": "Poison", "url": "https://example.org/poison", "numberOfCredits": VALUE}'
+    body = '{"links": {"self": "https://example.org/api"}, "data": [{"type": "Course", "attributes": ATTR}]}'
+    raw = body.replace("ATTR", attributes.replace("VALUE", value)).encode()
+    report = service.import_file(raw, "moochub", platform="iMooX")
+    assert not report.applied and len(report.rejected) == 1
+    assert "numberOfCredits" in str(report.rejected[0]) or "ects" in str(report.rejected[0])
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "1e999", "1e10"])
+def test_kb_edit_set_refuses_non_finite_numbers(
+    db_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    before = state(db_path)
+    code = main(["kb", "edit", COURSE_ID, "--set", f"hours={value}", "--version", "1", "--db", str(db_path)])
+    err = capsys.readouterr().err
+    assert code == 1 and "hours" in err and "Traceback" not in err
+    assert state(db_path) == before
+
+
+def test_the_service_refuses_nan_directly(db_path: Path) -> None:
+    service = KnowledgeService(connect(db_path), "cli:test")
+    with pytest.raises(InvalidError, match="hours"):
+        service.edit_course(COURSE_ID, {"hours": float("nan")}, expected_version=None)
+    with pytest.raises(InvalidError, match="ects"):
+        service.edit_course(COURSE_ID, {"ects": 1e6}, expected_version=None)
