@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,44 @@ def test_the_service_refuses_nan_directly(db_path: Path) -> None:
         service.edit_course(COURSE_ID, {"hours": float("nan")}, expected_version=None)
     with pytest.raises(InvalidError, match="ects"):
         service.edit_course(COURSE_ID, {"ects": 1e6}, expected_version=None)
+
+
+# -- catalogue text is never live Markdown (#6) -----------------------------------------------------
+
+PHISH = "[Free certificate - log in](https://evil.example)"
+_LIVE_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
+
+
+def test_catalogue_text_is_escaped_in_every_course_reply(db_path: Path) -> None:
+    from bot.engine.engine import Engine
+
+    service = KnowledgeService(connect(db_path), "cli:test")
+    service.add_course(
+        {
+            "id": "fun-phish",
+            "title": PHISH,
+            "platform": "FUN",
+            "institution": "**Official** `University` <@123>",
+            "type": "MOOC",
+            "languages": ["fr"],
+            "subjects": ["phishing"],
+            "workload": "_2 h_ [click](https://evil.example)",
+            "course_url": "https://www.fun-mooc.fr/fr/cours/phish/",
+            "source_urls": ["https://www.fun-mooc.fr/fr/cours/phish/"],
+        }
+    )
+    engine = Engine(service.db)
+    listing = engine.search_courses("Free certificate", "en")
+    profile = engine.credential_profile("fun-phish", "en")
+    for reply in (listing, profile):
+        texts = [
+            reply.answer,
+            *(i.label + " " + i.text for i in reply.items),
+            *(k.title for k in reply.links),
+        ]
+        assert any("evil.example" in t for t in texts)  # the text is shown …
+        for text in texts:
+            assert not _LIVE_LINK.search(text), text  # … but never as a masked link
+            assert "**Official**" not in text and "<@123>" not in text and "`University`" not in text
+    # the bot's own formatting stays live: the heading is bold, the course page is a plain URL
+    assert listing.answer.startswith("**") and "https://www.fun-mooc.fr/fr/cours/phish/" in listing.answer
