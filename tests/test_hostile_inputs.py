@@ -143,3 +143,49 @@ def test_catalogue_text_is_escaped_in_every_course_reply(db_path: Path) -> None:
             assert "**Official**" not in text and "<@123>" not in text and "`University`" not in text
     # the bot's own formatting stays live: the heading is bold, the course page is a plain URL
     assert listing.answer.startswith("**") and "https://www.fun-mooc.fr/fr/cours/phish/" in listing.answer
+
+
+# -- validation happens before the write lock (#5) ---------------------------------------------------
+
+
+def _csv(n: int) -> bytes:
+    rows = [f"fun-bulk-{i},Bulk course {i},FUN,MOOC,{i + 1},,https://example.org/bulk/{i}" for i in range(n)]
+    return (CSV_HEADER + "\n".join(rows) + "\n").encode()
+
+
+def test_an_import_is_validated_before_the_write_lock_is_taken(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = KnowledgeService(connect(db_path), "cli:test")
+    in_transaction: list[bool] = []
+    real = service.validate
+
+    def spy(edits: list[object]) -> None:
+        in_transaction.append(service.db.conn.in_transaction)
+        real(edits)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "validate", spy)
+    report = service.import_file(_csv(50), "csv")
+    assert report.applied and len(report.added) == 50
+    assert in_transaction == [False]  # the whole-base check ran without holding BEGIN IMMEDIATE
+
+
+def test_a_change_made_during_validation_is_seen_and_the_import_rechecked(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = KnowledgeService(connect(db_path), "cli:test")
+    other = KnowledgeService(connect(db_path), "cli:other")
+    in_transaction: list[bool] = []
+    real = service.validate
+
+    def spy(edits: list[object]) -> None:
+        in_transaction.append(service.db.conn.in_transaction)
+        if len(in_transaction) == 1:  # another moderator saves while the import is being checked
+            other.edit_course(COURSE_ID, {"hours": 7}, expected_version=None)
+        real(edits)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "validate", spy)
+    report = service.import_file(_csv(3), "csv")
+    assert report.applied and len(report.added) == 3
+    assert in_transaction == [False, True]  # checked again, under the lock, against the newer base
+    assert service.get(COURSE_ID).data["hours"] == 7

@@ -379,35 +379,66 @@ def _shown(url: str) -> str:
 def _apply(
     service: KnowledgeService, rows: list[_Row], report: ImportReport, skip_invalid: bool
 ) -> ImportReport:
-    from bot.engine.loader import object_errors
+    """Check and plan every row and validate the result against the whole knowledge base WITHOUT the
+    write lock, then write in one short ``BEGIN IMMEDIATE`` transaction. If someone changed the
+    knowledge base in between (its generation moved), the rows are planned and validated again
+    inside the transaction, so nothing is ever written unchecked."""
+    from bot.engine.store import generation
 
     report.rows = len(rows)
+    before = generation(service.db)
+    edits = _plan_rows(service, rows, report, skip_invalid)
+    if edits is None:
+        return report
+    if report.dry_run:
+        return _report(report, edits, service._apply(edits, dry_run=True))
+    service._prevalidate(edits)
     with service._transaction():
-        by_url = _existing_by_url(service)
-        valid: list[_Row] = []
-        seen: dict[tuple[str, str], int] = {}
-        for row in rows:
-            if row.reason is None and row.data is not None:
-                if row.derived_id and row.data.get("course_url"):
-                    known = by_url.get((str(row.data.get("platform")), str(row.data["course_url"])))
-                    row.data["id"] = known or row.data["id"]
-                problems = object_errors(_KIND[row.type], row.data)
-                oid = str(row.data.get("id"))
-                if problems:
-                    row.reason = "; ".join(problems)
-                elif (row.type, oid) in seen:
-                    row.reason = f'duplicate id "{oid}" (also row {seen[(row.type, oid)]})'
-            if row.reason is not None:
-                oid = row.data.get("id") if row.data else None
-                report.rejected.append(Rejection(row.row, oid if isinstance(oid, str) else None, row.reason))
-                continue
-            assert row.data is not None
-            seen[(row.type, str(row.data["id"]))] = row.row
-            valid.append(row)
-        if report.rejected and not skip_invalid:
-            return report
-        edits = [_plan(service, row, report.source) for row in valid]
-        changes = service._apply(edits, dry_run=report.dry_run)
+        if generation(service.db) == before:
+            changes = service._apply(edits, validated=True)
+        else:
+            report.rejected.clear()
+            edits = _plan_rows(service, rows, report, skip_invalid)
+            if edits is None:
+                return report
+            changes = service._apply(edits)
+    return _report(report, edits, changes)
+
+
+def _plan_rows(
+    service: KnowledgeService, rows: list[_Row], report: ImportReport, skip_invalid: bool
+) -> list[_Edit] | None:
+    """The edits of the valid rows; rejected rows go to `report.rejected`. None when the import is
+    refused (a row was rejected and the moderator did not ask to skip invalid rows)."""
+    from bot.engine.loader import object_errors
+
+    by_url = _existing_by_url(service)
+    valid: list[_Row] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row.reason is None and row.data is not None:
+            if row.derived_id and row.data.get("course_url"):
+                known = by_url.get((str(row.data.get("platform")), str(row.data["course_url"])))
+                row.data["id"] = known or row.data["id"]
+            problems = object_errors(_KIND[row.type], row.data)
+            oid = str(row.data.get("id"))
+            if problems:
+                row.reason = "; ".join(problems)
+            elif (row.type, oid) in seen:
+                row.reason = f'duplicate id "{oid}" (also row {seen[(row.type, oid)]})'
+        if row.reason is not None:
+            oid = row.data.get("id") if row.data else None
+            report.rejected.append(Rejection(row.row, oid if isinstance(oid, str) else None, row.reason))
+            continue
+        assert row.data is not None
+        seen[(row.type, str(row.data["id"]))] = row.row
+        valid.append(row)
+    if report.rejected and not skip_invalid:
+        return None
+    return [_plan(service, row, report.source) for row in valid]
+
+
+def _report(report: ImportReport, edits: list[_Edit], changes: list[Any]) -> ImportReport:
     for edit, change in zip(edits, changes, strict=True):
         if not change.changed:
             report.unchanged.append(change.id)

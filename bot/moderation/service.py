@@ -650,13 +650,9 @@ class KnowledgeService:
     def _apply_one(self, edit: _Edit) -> Change:
         return self._apply([edit])[0]
 
-    def _apply(self, edits: list[_Edit], *, dry_run: bool = False) -> list[Change]:
-        """Validate `edits` against the whole knowledge base, then write them (inside the caller's
-        transaction). Unchanged objects are reported as such and not written."""
-        from bot.engine.store import bump_generation
-
+    def _prevalidate(self, edits: list[_Edit]) -> None:
+        """Every check `_apply` makes, without writing (callers run it before taking the write lock)."""
         real = [e for e in edits if e.before != e.after]
-        real_ids = {id(e) for e in real}
         for edit in real:
             if edit.type == "entry" and edit.after is None:
                 leading = self._intents_leading_to(edit.id)
@@ -664,6 +660,17 @@ class KnowledgeService:
                     raise ServiceError("entry_in_use", id=edit.id, intents=", ".join(leading))
         if real:
             self.validate(real)
+
+    def _apply(self, edits: list[_Edit], *, dry_run: bool = False, validated: bool = False) -> list[Change]:
+        """Validate `edits` against the whole knowledge base (unless the caller did, with
+        `_prevalidate`, on the same generation), then write them (inside the caller's transaction).
+        Unchanged objects are reported as such and not written."""
+        from bot.engine.store import bump_generation
+
+        real = [e for e in edits if e.before != e.after]
+        real_ids = {id(e) for e in real}
+        if not validated:
+            self._prevalidate(edits)
         if dry_run:
             return [
                 Change(e.type, e.id, e.action if id(e) in real_ids else "unchanged", file=e.file)
