@@ -127,6 +127,8 @@ class ImportReport:
             return f"imported {self.rows} rows from {self.source}: {counts}"
         if self.dry_run:
             return f"dry run, nothing written: {counts}"
+        if not self.rejected:
+            return f"nothing to import: every row of {self.source} is already stored as given ({counts})"
         rejected = len(self.rejected)
         return f"nothing imported ({rejected} rows rejected; fix them or pass --skip-invalid): {counts}"
 
@@ -500,6 +502,8 @@ def _json_page(data: bytes, source: str) -> dict[str, Any]:
         page = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ServiceError("import_format", reason=f"{source}: not valid JSON ({exc})") from exc
+    except RecursionError:
+        raise ServiceError("import_format", reason=f"{source}: JSON nested too deeply") from None
     if not isinstance(page, dict) or "data" not in page:
         raise ServiceError("import_format", reason=f"{source}: not a MOOChub course list (no data)")
     return page

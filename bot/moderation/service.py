@@ -564,9 +564,9 @@ class KnowledgeService:
         """Write the knowledge base as YAML files (knowledge/… and intents.yaml) under `out_dir`."""
         from bot.engine.dump import export_knowledge
 
-        written = export_knowledge(self.db, Path(out_dir))
-        mark_exported(self.db)
-        return written
+        with self._transaction():  # fails on a read-only/locked database before any file is written
+            mark_exported(self.db)
+            return export_knowledge(self.db, Path(out_dir))
 
     def export_zip(self) -> bytes:
         """The same files as `export`, as the bytes of a zip archive (for a Discord attachment)."""
