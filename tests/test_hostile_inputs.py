@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,9 @@ from bot.cli import main
 from bot.engine.dump import dump_knowledge
 from bot.engine.loader import check_texts, parse_text
 from bot.engine.store import connect, generation, read_knowledge
-from bot.moderation.service import InvalidError, KnowledgeService
+from bot.moderation.service import InvalidError, KnowledgeService, ServiceError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 HEADER = "# yaml-language-server: $schema=../schemas/catalogue.schema.json\n"
 CSV_HEADER = "id,title,platform,type,hours,ects,source_urls\n"
@@ -189,3 +194,142 @@ def test_a_change_made_during_validation_is_seen_and_the_import_rechecked(
     assert report.applied and len(report.added) == 3
     assert in_transaction == [False, True]  # checked again, under the lock, against the newer base
     assert service.get(COURSE_ID).data["hours"] == 7
+
+
+# -- low items: one line and exit 2 (or 1 for a refused change), never a traceback -------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+
+
+@pytest.mark.parametrize("kind", ["directory", "corrupt", "under-a-file"])
+@pytest.mark.parametrize(
+    "command",
+    [["kb", "show", COURSE_ID], ["kb", "stats"], ["kb", "gaps"], ["kb", "history", COURSE_ID],
+     ["kb", "export", "OUT"], ["ask", "what is the CMF"], ["kb", "load"]],
+)  # fmt: skip
+def test_every_command_on_an_unusable_database_is_one_line(
+    tmp_path: Path, kind: str, command: list[str]
+) -> None:
+    if kind == "directory":
+        db = tmp_path / "dir.sqlite3"
+        db.mkdir()
+    elif kind == "corrupt":
+        db = tmp_path / "corrupt.sqlite3"
+        db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    else:
+        (tmp_path / "file").write_text("x")
+        db = tmp_path / "file" / "db.sqlite3"
+    out = tmp_path / "out"
+    args = [str(out) if a == "OUT" else a for a in command]
+    result = _cli(*args, "--db", str(db))
+    assert result.returncode in (1, 2), result
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_export_on_a_locked_database_writes_no_file(db_path: Path, tmp_path: Path) -> None:
+    from bot.moderation.service import KnowledgeService
+
+    service = KnowledgeService(connect(db_path), "cli:test")
+    service.db.conn.execute("PRAGMA busy_timeout = 100")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            service.export(tmp_path / "out")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not (tmp_path / "out").exists()
+
+
+def test_control_characters_in_yaml_and_in_names_are_refused(tmp_path: Path) -> None:
+    for raw in ("a\x00b", "a\x07b"):
+        _, errors = check_texts({"knowledge/catalogue/p.yaml": course_yaml("10").replace("Poison", raw, 1)})
+        assert errors and "control character" in errors[0].reason
+    for title, reason in (("Poison\u202etxt.exe", "U+202E"), ("Two\\nlines", "one line")):
+        text = course_yaml("10").replace("title: Poison", f'title: "{title}"')
+        _, errors = check_texts({"knowledge/catalogue/p.yaml": text})
+        assert any(e.field == "courses[0].title" and reason in e.reason for e in errors), errors
+
+
+def test_kb_add_with_a_nul_byte_is_one_line(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "nul.yaml"
+    path.write_bytes(course_yaml("10").replace("Poison", "Poi\x00son", 1).encode())
+    result = _cli("kb", "add", str(path), "--db", str(db_path))
+    assert result.returncode == 1 and "control character U+0000" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("10120 hours", 10120), ("1,000 hours", 1000), ("1.000 Stunden", 1000), ("123456 hours", None)],
+)
+def test_compliance_numbers_have_a_left_boundary(text: str, hours: int | None) -> None:
+    from bot.engine.compliance import parse_facts
+
+    assert parse_facts(text).get("study_hours") == hours
+
+
+def test_deeply_nested_json_is_refused(db_path: Path) -> None:
+    service = KnowledgeService(connect(db_path), "cli:test")
+    deep = b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(ServiceError, match="nested too deeply"):
+        service.import_file(deep, "moochub", platform="iMooX", source_url="https://example.org/a")
+
+
+def test_an_over_long_answer_is_refused(db_path: Path, tmp_path: Path) -> None:
+    service = KnowledgeService(connect(db_path), "cli:test")
+    entry = service.ids("entry")[0]
+    with pytest.raises(InvalidError, match="over the limit of 4,000"):
+        service.edit_entry(entry, "en", answer="word " * 20_000, expected_version=None)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["kb", "add", "/dev/zero"], ["kb", "import", "/dev/zero", "--format", "csv", "--platform", "FUN"],
+     ["kb", "edit", "cmf-what-is", "--lang", "en", "--answer-file", "/dev/zero", "--version", "1"],
+     ["ask", "--batch", "/dev/zero"]],
+)  # fmt: skip
+def test_character_devices_are_not_read_whole(db_path: Path, command: list[str]) -> None:
+    result = _cli(*command, "--db", str(db_path))
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_ask_batch_answers_before_the_input_ends(db_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--batch", "-", "--no-log", "--json", "--db", str(db_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(b"what is the CMF?\n")
+    proc.stdin.flush()
+    first = proc.stdout.readline()  # comes while stdin is still open
+    proc.stdin.close()
+    proc.wait(timeout=60)
+    assert json.loads(first)["question"] == "what is the CMF?"
+
+
+def test_an_import_of_unchanged_rows_says_so(db_path: Path) -> None:
+    service = KnowledgeService(connect(db_path), "cli:test")
+    first = service.import_file(_csv(2), "csv")
+    again = service.import_file(_csv(2), "csv")
+    assert first.applied and not again.applied
+    assert "nothing to import" in again.summary() and "rejected;" not in again.summary()
+
+
+def test_kb_validate_output_is_capped(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "kb"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "kb_min", root)
+    rows = "".join(f"  - id: bad-{i}\n" for i in range(600))
+    (root / "knowledge" / "catalogue" / "bad.yaml").write_text(HEADER + "courses:\n" + rows, "utf-8")
+    result = _cli("kb", "validate", "--knowledge", str(root))
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1 and len(lines) <= 202 and "more" in lines[-2], lines[-3:]
