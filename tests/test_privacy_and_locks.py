@@ -100,3 +100,23 @@ def test_a_new_database_is_private(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "new.sqlite3").stat().st_mode) == 0o600
+
+
+def test_feedback_on_a_locked_database_fails_fast_and_cleanly(db_path: Path) -> None:
+    from bot.engine.logbook import FeedbackError
+
+    engine = Engine(connect(db_path), log_source="console")
+    qid = engine.ask(QUESTION).question_id
+    assert qid is not None
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO meta (key, value) VALUES ('lock-holder', '1')")
+    try:
+        started = time.monotonic()
+        with pytest.raises(FeedbackError, match="not stored"):
+            engine.feedback(qid, "up", "user-1")
+        assert time.monotonic() - started < 2
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert engine.feedback(qid, "up", "user-1") is True

@@ -161,7 +161,8 @@ def record_feedback(db: sqlite_utils.Database, question_id: int, kind: str, user
     """Record 👍 / 👎 / "not what I asked" on a logged question.
 
     Returns False when the same user already gave this feedback (nothing changes). Raises
-    FeedbackError for an unknown kind or question id.
+    FeedbackError for an unknown kind or question id, and when the database cannot take the row
+    within `LOG_BUSY_MS` (the engine's lock is never held for long by a feedback click).
     """
     if kind not in FEEDBACK_KINDS:
         raise FeedbackError(f"unknown feedback kind {kind!r} (expected one of {', '.join(FEEDBACK_KINDS)})")
@@ -169,17 +170,20 @@ def record_feedback(db: sqlite_utils.Database, question_id: int, kind: str, user
     if row is None:
         raise FeedbackError(f"no question with id {question_id}")
     conn = db.conn
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
-        opposite = _EXCLUSIVE.get(kind)
-        if opposite and user_hash is not None:
-            conn.execute(
-                "DELETE FROM feedback WHERE question_id = ? AND user_hash = ? AND kind = ?",
-                [question_id, user_hash, opposite],
+    try:
+        with _short_busy(db), conn:
+            conn.execute("BEGIN IMMEDIATE")
+            opposite = _EXCLUSIVE.get(kind)
+            if opposite and user_hash is not None:
+                conn.execute(
+                    "DELETE FROM feedback WHERE question_id = ? AND user_hash = ? AND kind = ?",
+                    [question_id, user_hash, opposite],
+                )
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO feedback (at, question_id, intent, kind, user_hash)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [_now(), question_id, row[0], kind, user_hash],
             )
-        cursor = conn.execute(
-            "INSERT OR IGNORE INTO feedback (at, question_id, intent, kind, user_hash)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [_now(), question_id, row[0], kind, user_hash],
-        )
-        return cursor.rowcount > 0
+            return cursor.rowcount > 0
+    except sqlite3.Error as exc:  # locked for longer than LOG_BUSY_MS, read-only, broken
+        raise FeedbackError(f"feedback not stored now ({exc})") from None
