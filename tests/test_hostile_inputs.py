@@ -333,3 +333,10 @@ def test_kb_validate_output_is_capped(tmp_path: Path) -> None:
     result = _cli("kb", "validate", "--knowledge", str(root))
     lines = result.stdout.splitlines()
     assert result.returncode == 1 and len(lines) <= 202 and "more" in lines[-2], lines[-3:]
+
+
+def test_an_over_long_phrasing_is_refused(db_path: Path) -> None:
+    service = KnowledgeService(connect(db_path), "cli:test")
+    intent = service.ids("intent")[0]
+    with pytest.raises(InvalidError, match="over the limit of 500"):
+        service.add_phrasing(intent, "en", "quokka " * 100)

@@ -394,8 +394,10 @@ FIELD_LIMITS: dict[tuple[str, str], int] = {
     ("entries", "title"): 256,
     ("entries", "answer"): 4000,
     ("courses", "title"): 300,
+    ("intents", "phrasings"): 500,
 }
-"""(kind, field) → most characters in one language (Discord's form allows 256 / 4000)."""
+"""(kind, field) → most characters of one value (Discord's edit form allows 256 / 4000; a question
+longer than 500 characters is not answered, so neither is such a phrasing useful)."""
 ONE_LINE = {("courses", f) for f in ("id", "title", "platform", "institution", "type")} | {
     ("entries", "title"),
     ("intents", "phrasings"),
