@@ -199,8 +199,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+def _json(value: Any, *, strict: bool = True) -> str:
+    """Compact JSON; `strict` refuses NaN/Infinity (a stored NaN breaks every later JSON read).
+    Only the `before` of a revision is written leniently, so a record poisoned by an older version
+    can still be repaired."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=not strict)
 
 
 def _slug(text: str) -> str:
@@ -693,7 +696,7 @@ class KnowledgeService:
                     edit.action,
                     self.author,
                     now,
-                    None if edit.before is None else _json(edit.before),
+                    None if edit.before is None else _json(edit.before, strict=False),
                     None if edit.after is None else _json(edit.after),
                     edit.note,
                     edit.file,
