@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
-    except (sqlite3.Error, OSError, UnicodeError, RecursionError, MemoryError) as exc:
+    except (sqlite3.Error, OSError, ValueError, RecursionError, MemoryError) as exc:
         # a read-only, locked, corrupt or missing database, a directory given as a file, …: one line
         print(f"cmf-bot: error: {_one_line(exc)}", file=sys.stderr)
         return 2

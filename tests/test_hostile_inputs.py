@@ -340,3 +340,14 @@ def test_an_over_long_phrasing_is_refused(db_path: Path) -> None:
     intent = service.ids("intent")[0]
     with pytest.raises(InvalidError, match="over the limit of 500"):
         service.add_phrasing(intent, "en", "quokka " * 100)
+
+
+def test_summaries_say_what_happened(db_path: Path) -> None:
+    service = KnowledgeService(connect(db_path), "cli:test")
+    service.import_file(_csv(2), "csv")
+    bad = _csv(2).decode().replace(",1,,", ",nan,,").encode()  # row 2 rejected, row 3 stored already
+    report = service.import_file(bad, "csv", skip_invalid=True)
+    assert not report.applied and len(report.rejected) == 1
+    assert "--skip-invalid" not in report.summary() and "stored already" in report.summary()
+    mixed = service.import_file(_csv(4), "csv")
+    assert mixed.applied and "2 of 4 rows written" in mixed.summary()

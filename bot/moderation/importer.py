@@ -117,6 +117,8 @@ class ImportReport:
     applied: bool = False
     """True when the changes were written (never for a dry run or a refused import)."""
     generation: int | None = None
+    skip_invalid: bool = False
+    """The moderator asked to apply the valid rows even if some are rejected."""
 
     def summary(self) -> str:
         counts = (
@@ -124,12 +126,15 @@ class ImportReport:
             f"{len(self.rejected)} rejected"
         )
         if self.applied:
-            return f"imported {self.rows} rows from {self.source}: {counts}"
+            changed = len(self.added) + len(self.updated)
+            return f"imported {self.source}: {changed} of {self.rows} rows written ({counts})"
         if self.dry_run:
             return f"dry run, nothing written: {counts}"
         if not self.rejected:
             return f"nothing to import: every row of {self.source} is already stored as given ({counts})"
         rejected = len(self.rejected)
+        if self.skip_invalid:
+            return f"nothing imported: {rejected} rows rejected, the rest stored already as given ({counts})"
         return f"nothing imported ({rejected} rows rejected; fix them or pass --skip-invalid): {counts}"
 
 
@@ -388,6 +393,7 @@ def _apply(
     from bot.engine.store import generation
 
     report.rows = len(rows)
+    report.skip_invalid = skip_invalid
     before = generation(service.db)
     edits = _plan_rows(service, rows, report, skip_invalid)
     if edits is None:
