@@ -7,6 +7,7 @@ start is measured), so each handler imports what it needs when it runs.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -43,3 +44,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except (sqlite3.Error, OSError, ValueError, RecursionError, MemoryError) as exc:
+        # a read-only, locked, corrupt or missing database, a directory given as a file, …: one line
+        print(f"cmf-bot: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one short line (its class when it says nothing)."""
+    if isinstance(exc, sqlite3.Error):
+        return f"database: {' '.join(str(exc).split()) or type(exc).__name__}"[:300]
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}"[:300]
+    return (" ".join(str(exc).split()) or type(exc).__name__)[:300]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO, TextIO
 
 from bot.engine.compliance import ASSESSMENTS, TRANSCRIPT_ITEMS
 from bot.engine.model import DEFAULT_LANG, LANGS, Reply
@@ -202,30 +202,51 @@ def _run_ask(args: argparse.Namespace) -> int:
         else:
             out.write(render(reply, engine) + "\n")
         return 0
-    for n, line in enumerate(lines):
-        reply = engine.ask(line, args.lang)
-        if args.json:
-            _print_json(reply, out)
-        else:
-            out.write(("\n" if n else "") + f"> {line}\n" + render(reply, engine) + "\n")
-        out.flush()
+    try:
+        for n, line in enumerate(lines):
+            reply = engine.ask(line, args.lang)
+            if args.json:
+                _print_json(reply, out)
+            else:
+                out.write(("\n" if n else "") + f"> {line}\n" + render(reply, engine) + "\n")
+            out.flush()
+    except (BatchError, OSError) as exc:
+        _error(str(exc))
+        return EXIT_ERROR
     return 0
 
 
-def _read_batch(path: str) -> list[str] | None:
-    """The lines of a UTF-8 file (undecodable bytes become U+FFFD), or None after an error."""
+MAX_BATCH_LINE = 4096
+"""Longest question line of `ask --batch`, in bytes (a longer one stops the batch with an error)."""
+
+
+class BatchError(Exception):
+    """A line of the batch file cannot be used (too long)."""
+
+
+def _read_batch(path: str) -> Iterator[str] | None:
+    """The lines of a UTF-8 file (undecodable bytes become U+FFFD), streamed one at a time so the
+    first answer comes before the whole file is read; None after an error opening it."""
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
-    except OSError as exc:
-        _error(f"cannot read {path}: {exc.strerror or exc}")
+        handle = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    except (OSError, ValueError) as exc:
+        _error(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
         return None
-    text = raw.decode("utf-8", errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()  # the final newline does not start another question
-    return [line.rstrip("\r") for line in lines]
+    return _lines(handle, path)
+
+
+def _lines(handle: BinaryIO, path: str) -> Iterator[str]:
+    try:
+        for n, raw in enumerate(iter(lambda: handle.readline(MAX_BATCH_LINE + 1), b""), start=1):
+            if len(raw) > MAX_BATCH_LINE and not raw.endswith(b"\n"):
+                raise BatchError(f"{path}: line {n} is longer than {MAX_BATCH_LINE:,} bytes")
+            line = raw.decode("utf-8", errors="replace")
+            if n == 1:
+                line = line.removeprefix("\ufeff")
+            yield line.rstrip("\n").rstrip("\r")
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
 
 
 def _run_check(args: argparse.Namespace) -> int:

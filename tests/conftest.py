@@ -141,3 +141,25 @@ def db_path(kb_min_db: Any, tmp_path: Any) -> Any:
     target = tmp_path / "kb.sqlite3"
     shutil.copy(kb_min_db, target)
     return target
+
+
+# ---------------------------------------------------------------------------------------------
+# URL imports: the fake Discord serves attachments on 127.0.0.1, which the import fetcher refuses by
+# default. Only the Discord moderation tests get a test-only policy that reaches loopback over http;
+# every other test (tests/test_url_import_security.py above all) keeps the safe default.
+
+
+@pytest.fixture(autouse=True)
+def _loopback_imports_for_discord_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if request.node.module.__name__.rsplit(".", 1)[-1] != "test_bot_moderation":
+        return
+    from bot.moderation import importer
+    from bot.moderation.fetch import FetchPolicy
+
+    monkeypatch.setattr(
+        importer,
+        "policy_from_env",
+        lambda: FetchPolicy(allow_http=True, address_allowed=lambda ip: ip.is_loopback),
+    )

@@ -42,6 +42,8 @@ def test_show_edit_history_revert(db: str, capsys: pytest.CaptureFixture[str], t
         "fr",
         "--answer-file",
         str(answer),
+        "--version",
+        "1",
         "--db",
         db,
         "--as",
@@ -73,6 +75,10 @@ def test_refusals_exit_non_zero_with_one_clear_error(db: str, capsys: pytest.Cap
     code, _, err = run(capsys, "delete", "cmf-requirements", "--type", "entry", "--yes", "--db", db)
     assert code == 1 and "these intents lead to it: cmf-requirements" in err
     code, _, err = run(capsys, "edit", "cmf-what-is", "--lang", "en", "--answer", " ", "--db", db)
+    assert code == 2 and "give --version N" in err and "it is now 1" in err  # never overwrites blindly
+    code, _, err = run(
+        capsys, "edit", "cmf-what-is", "--lang", "en", "--answer", " ", "--version", "1", "--db", db
+    )
     assert code == 1 and "empty answer" in err
 
 

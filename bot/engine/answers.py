@@ -8,6 +8,7 @@ its source `links`. The wording of the bot itself comes from the `strings:` file
 
 from __future__ import annotations
 
+import re
 import string as _string
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -85,6 +86,17 @@ class UiStrings:
             return template
 
     __call__ = get
+
+
+_MARKDOWN = re.compile(r"([\\*_~|`\[\]<>#])")
+
+
+def escape_markdown(text: Any) -> str:
+    """Catalogue (or user) text made inert in Markdown: one line, every formatting character
+    (``\\ * _ ~ | ` [ ] < > #``) backslash-escaped, so a title like ``[Free](https://evil.example)``
+    shows as text, never as a masked link. The bot's own formatting stays live. (Written here: the
+    engine never imports discord.)"""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def _host(url: str) -> str:
@@ -241,18 +253,20 @@ class Answers:
         return ""
 
     def course_item(self, course: Course, lang: str) -> Item:
-        parts = [course.platform]
+        esc = escape_markdown
+        parts = [esc(course.platform)]
         if course.institution:
-            parts.append(course.institution)
-        parts.append(course.type)
+            parts.append(esc(course.institution))
+        parts.append(esc(course.type))
         if course.languages:
-            parts.append(self.s("course.languages", lang, languages=", ".join(course.languages)))
+            languages = esc(", ".join(course.languages))
+            parts.append(self.s("course.languages", lang, languages=languages))
         workload = _workload(course)
         if workload:
-            parts.append(self.s("course.workload", lang, workload=workload))
+            parts.append(self.s("course.workload", lang, workload=esc(workload)))
         credits = _credits(course)
         if credits:
-            parts.append(self.s("course.credits", lang, credits=credits))
+            parts.append(self.s("course.credits", lang, credits=esc(credits)))
         parts.append(self.listing_note(course, lang))
         if course.partial:
             parts.append(self.s("course.partial", lang))
@@ -261,7 +275,7 @@ class Answers:
         link = self.url_note(course, lang)
         if link:
             text = f"{text} — {link}"
-        return Item(label=course.title, text=text, url=url, ref=course.id)
+        return Item(label=esc(course.title), text=text, url=url, ref=course.id)
 
     def courses(
         self,
@@ -281,6 +295,7 @@ class Answers:
         (e.g. that a filter was dropped because nothing matched with it)."""
         shown_filters = ", ".join(f"{v}" for v in (filters or {}).values() if v not in (None, ""))
         what = " ".join(x for x in (query.strip(), f"({shown_filters})" if shown_filters else "") if x)
+        what = escape_markdown(what)
         if not courses:
             title = self.s("course.none_found", lang, query=what or "…")
             return _answer(
@@ -301,7 +316,7 @@ class Answers:
                 self.s("course.more", lang, first=offset + 1, last=offset + len(courses), total=total)
             )
         parts.append(self.s("course.data_note", lang))
-        pages = [Link(title=c.title, url=c.course_url) for c in courses if c.course_url]
+        pages = [Link(title=escape_markdown(c.title), url=c.course_url) for c in courses if c.course_url]
         sources = [c.source_urls[0] for c in courses if not c.course_url and c.source_urls]
         return _answer(
             "courses",
@@ -328,10 +343,10 @@ class Answers:
         missing = self.s("profile.not_stated", lang)
 
         def field_(key: str, value: Any) -> Item:
-            text = str(value).strip() if value not in (None, "", []) else missing
+            text = escape_markdown(value) if value not in (None, "", []) else missing
             return Item(label=self.s(f"profile.{key}", lang), text=text, ref=key)
 
-        level = course.level
+        level = escape_markdown(course.level) if course.level else None
         if course.eqf_level is not None:
             eqf = self.s("profile.eqf_value", lang, level=course.eqf_level)
             level = f"{level} ({eqf})" if level else eqf
@@ -340,7 +355,7 @@ class Answers:
             field_("type", course.type),
             field_("issuer", course.institution),
             field_("platform", course.platform),
-            field_("level", level),
+            Item(label=self.s("profile.level", lang), text=level or missing, ref="level"),
             field_("workload", _workload(course)),
             field_("credits", _credits(course)),
             field_("learning_outcomes", None),
@@ -351,11 +366,13 @@ class Answers:
             field_("languages", ", ".join(course.languages) if course.languages else None),
             Item(label=self.s("profile.listing", lang), text=_listing(self, course, lang), ref="listing"),
         ]
-        title = self.s("profile.heading", lang, title=course.title)
+        title = self.s("profile.heading", lang, title=escape_markdown(course.title))
         parts = [f"**{title}**", self.s("profile.intro", lang), _bullets(items)]
         if course.partial:
             parts.append(self.s("profile.partial", lang))
-        links = [Link(title=course.title, url=course.course_url)] if course.course_url else []
+        links = (
+            [Link(title=escape_markdown(course.title), url=course.course_url)] if course.course_url else []
+        )
         return _answer(
             "credential",
             title,
@@ -491,7 +508,7 @@ def _credits(course: Course) -> str | None:
 
 def _listing(answers: Answers, course: Course, lang: str) -> str:
     note = answers.listing_note(course, lang)
-    return f"{course.source_date} ({note})" if course.source_date else note
+    return f"{escape_markdown(course.source_date)} ({note})" if course.source_date else note
 
 
 def _facts_line(answers: Answers, facts: Mapping[str, Any], lang: str) -> str:
@@ -510,4 +527,4 @@ def _facts_line(answers: Answers, facts: Mapping[str, Any], lang: str) -> str:
     return answers.s("compliance.facts_given", lang, facts="; ".join(shown))
 
 
-__all__ = ["DEFAULT_LANG", "Answers", "UiStrings", "source_links"]
+__all__ = ["DEFAULT_LANG", "Answers", "UiStrings", "escape_markdown", "source_links"]

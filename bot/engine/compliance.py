@@ -335,7 +335,8 @@ def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) 
 # ---------------------------------------------------------------------------------------------
 # Reading facts from a question
 
-_NUMBER = r"(\d{1,4}(?:[.,]\d+)?)"
+_NUMBER = r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d{1,5}(?:[.,]\d+)?)"
+"""A number with a left boundary ("10120 hours" is not 120): "1,000" and "1.000" are thousands."""
 _HOUR_WORDS = r"(?:hours?|hrs?|h|heures?|hres?|horas?|hs|ore|stunden|std|stunde)"
 _PER_WEEK = (
     r"\s*(?:/|per|a|an|each|every|par|por|a la|al|alla|pro|je|in der|la)\s*"
@@ -617,6 +618,8 @@ _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
 
 
 def _num(text: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
+        return float(re.sub(r"[.,]", "", text))
     return float(text.replace(",", "."))
 
 

@@ -64,9 +64,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(handler=_export)
 
 
+MAX_SHOWN_ERRORS = 200
+"""Errors printed one per line; the rest are counted (a broken file can yield hundreds of thousands)."""
+
+
 def _print_errors(errors: list, out: TextIO, suffix: str = "") -> None:
-    for error in errors:
-        print(error, file=out)
+    for error in errors[:MAX_SHOWN_ERRORS]:
+        print(str(error)[:1000], file=out)
+    if len(errors) > MAX_SHOWN_ERRORS:
+        print(f"… and {len(errors) - MAX_SHOWN_ERRORS:,} more", file=out)
     noun = "error" if len(errors) == 1 else "errors"
     print(f"{len(errors):,} {noun}{suffix}", file=out)
 
@@ -157,7 +163,7 @@ def _export(args: argparse.Namespace) -> int:
     from bot.engine.dump import export_knowledge
     from bot.engine.loader import KnowledgeError
     from bot.engine.paths import database_path
-    from bot.engine.store import ensure_database, mark_exported
+    from bot.engine.store import ensure_database, mark_exported, transaction
 
     path = database_path(args.db)
     try:
@@ -170,7 +176,8 @@ def _export(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         print(f"error: {out} is not a directory", file=sys.stderr)
         return 2
-    written = export_knowledge(db, out)
-    mark_exported(db)
+    with transaction(db):  # a read-only or locked database fails here, before any file is written
+        mark_exported(db)
+        written = export_knowledge(db, out)
     print(f"wrote {len(written)} files to {out}")
     return 0

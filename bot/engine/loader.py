@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -167,7 +168,13 @@ class _Doc:
 
 
 def _parse(doc: _Doc, errors: list[LoadError]) -> None:
-    loader = _Loader(doc.text)
+    try:  # the reader checks the characters as it is built (NUL, other control characters)
+        loader = _Loader(doc.text)
+    except yaml.reader.ReaderError as exc:
+        line = doc.text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        errors.append(LoadError(doc.path, line, "(yaml)", f"control character U+{code:04X} is not allowed"))
+        return
     try:
         try:
             node = loader.get_single_node()
@@ -215,7 +222,12 @@ def _convert(
         )
         return None
     if isinstance(node, ScalarNode):
-        return loader.construct_object(node)
+        try:
+            return loader.construct_object(node)
+        except (ValueError, OverflowError):  # e.g. an integer of more than 4,300 digits
+            line = node.start_mark.line + 1
+            errors.append(LoadError(file, line, format_path(path) or "(yaml)", "number too long"))
+            return None
     if isinstance(node, SequenceNode):
         items = []
         for index, child in enumerate(node.value):
@@ -372,6 +384,62 @@ def _empty_reason(path: Path_) -> str:
     return "empty answer" if len(path) >= 2 and path[-2] == "answer" else "empty text"
 
 
+MAX_MAGNITUDE = 1e9
+"""Largest absolute number accepted anywhere (fields have their own, smaller, schema maximums)."""
+
+
+MAX_TEXT = 10_000
+"""Longest text of any field; answers and titles have the edit form's own limits below."""
+FIELD_LIMITS: dict[tuple[str, str], int] = {
+    ("entries", "title"): 256,
+    ("entries", "answer"): 4000,
+    ("courses", "title"): 300,
+    ("intents", "phrasings"): 500,
+}
+"""(kind, field) → most characters of one value (Discord's edit form allows 256 / 4000; a question
+longer than 500 characters is not answered, so neither is such a phrasing useful)."""
+ONE_LINE = {("courses", f) for f in ("id", "title", "platform", "institution", "type")} | {
+    ("entries", "title"),
+    ("intents", "phrasings"),
+}
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (all but tab and line ends) and bidirectional overrides/isolates (U+202E …)."""
+
+
+def _bad_values(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """(path, reason) of every bad value under `path` = (kind, index, field, …): NaN, Infinity or
+    absurdly large numbers (jsonschema lets NaN pass `minimum`/`maximum`, and a NaN stored as JSON
+    breaks every later read), control or bidi-override characters, line breaks in one-line fields,
+    over-long texts."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, float | int):
+        if isinstance(value, float) and not math.isfinite(value):
+            yield path, f"{value} is not a number (NaN and Infinity are not allowed)"
+        elif abs(value) > MAX_MAGNITUDE:
+            yield path, f"{_short_number(value)} is out of range"
+    elif isinstance(value, str):
+        bad = _FORBIDDEN.search(value)
+        field = (str(path[0]), str(path[2])) if len(path) > 2 else ("", "")
+        limit = FIELD_LIMITS.get(field, MAX_TEXT)
+        if bad:
+            yield path, f"contains the control character U+{ord(bad.group()):04X}"
+        elif field in ONE_LINE and ("\n" in value or "\r" in value):
+            yield path, "must be one line (no line breaks)"
+        if len(value) > limit:
+            yield path, f"is {len(value):,} characters long, over the limit of {limit:,}"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _bad_values(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _bad_values(item, (*path, index))
+
+
+def _short_number(value: float | int) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else f"a {value.bit_length()}-bit whole number"
+
+
 def _schema_errors(doc: _Doc) -> list[LoadError]:
     assert doc.kind is not None and doc.lines is not None
     lines = doc.lines
@@ -383,7 +451,7 @@ def _schema_errors(doc: _Doc) -> list[LoadError]:
             probe = probe[:-1]
         return LoadError(doc.path, lines.get(probe, 1), format_path(field_path or path) or doc.kind, reason)
 
-    out: list[LoadError] = []
+    out: list[LoadError] = [at(p, reason=r) for p, r in _bad_values(doc.body, (doc.kind,))]
     for error in _validator(doc.kind).iter_errors(instance):
         out.extend(_translate(error, at, instance))
     return out
@@ -842,6 +910,7 @@ def object_errors(kind: str, obj: Any) -> list[str]:
     def at(path: Path_, field_path: Path_ | None = None, reason: str = "") -> LoadError:
         return LoadError("", 1, format_path((field_path or path)[2:]) or "(object)", reason)
 
+    found.extend(at(p, reason=r) for p, r in _bad_values(obj, (kind, 0)))
     for error in _validator(kind).iter_errors(instance):
         found.extend(_translate(error, at, instance))
     return [f"{e.field}: {e.reason}" for e in dict.fromkeys(found)]

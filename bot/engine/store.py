@@ -11,9 +11,10 @@ import hashlib
 import importlib
 import itertools
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,6 +148,8 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
+        with suppress(FileExistsError):  # a new database is its owner's only (it holds the question log)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     # check_same_thread=False: the engine serialises access with its own lock, and the Discord bot
     # calls it from a worker thread (and serves autocomplete from the event loop).
     conn = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)

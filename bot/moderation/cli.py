@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -137,8 +138,11 @@ def _run(handler: Any, args: argparse.Namespace) -> int:
     except KnowledgeError as exc:
         print(f"error: the database is empty and the bundled knowledge is invalid:\n{exc}", file=sys.stderr)
         return 1
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except sqlite3.Error as exc:
+        print(f"error: database {args.db or 'default'}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, RecursionError) as exc:
+        print(f"error: {' '.join(str(exc).split())[:300]}", file=sys.stderr)
         return 2
 
 
@@ -152,6 +156,15 @@ def _show(service: Any, args: argparse.Namespace) -> int:
 
 
 def _edit(service: Any, args: argparse.Namespace) -> int:
+    if args.version is None:
+        current = service.find(args.id, "course" if args.fields else "entry")
+        now = f"; it is now {current[0].version}" if current else ""
+        print(
+            f"error: give --version N, the version you started from (`kb show {args.id}`{now}), so that "
+            "a change someone saved meanwhile is not overwritten",
+            file=sys.stderr,
+        )
+        return 2
     if args.fields:
         changes = dict(_field(f) for f in args.fields)
         change = service.edit_course(args.id, changes, expected_version=args.version)
@@ -164,14 +177,31 @@ def _edit(service: Any, args: argparse.Namespace) -> int:
             return 2
         answer = args.answer
         if args.answer_file:
-            answer = (
-                sys.stdin.read() if args.answer_file == "-" else Path(args.answer_file).read_text("utf-8")
-            )
+            answer = read_capped(args.answer_file, MAX_ANSWER_FILE).decode("utf-8")
         change = service.edit_entry(
             args.id, args.lang, title=args.title, answer=answer, expected_version=args.version
         )
     _done(change)
     return 0
+
+
+MAX_ANSWER_FILE = 64_000
+"""Most bytes read for --answer-file (an answer is capped far lower by the schema)."""
+MAX_INPUT_FILE = 5_000_000
+"""Most bytes read for `kb add` (the loader's own cap is lower)."""
+
+
+def read_capped(path: str, limit: int) -> bytes:
+    """At most `limit` bytes of a file (``-`` = stdin); ValueError beyond, so that a character
+    device (/dev/zero) or a huge file is refused without being read whole."""
+    if path == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path} is larger than {limit:,} bytes")
+    return data
 
 
 def _field(text: str) -> tuple[str, Any]:
@@ -199,7 +229,7 @@ def _done(change: Any) -> None:
 
 def _add(service: Any, args: argparse.Namespace) -> int:
     path = Path(args.file)
-    for change in service.add_yaml(path.read_bytes(), path.name):
+    for change in service.add_yaml(read_capped(args.file, MAX_INPUT_FILE), path.name):
         _done(change)
     return 0
 
@@ -291,15 +321,20 @@ def _import(service: Any, args: argparse.Namespace) -> int:
         report = service.import_url(args.source, **options)
     else:
         path = Path(args.source)
-        size = path.stat().st_size
         from bot.moderation.importer import MAX_BYTES
+        from bot.moderation.service import ServiceError
 
-        if size > MAX_BYTES:
-            from bot.moderation.service import ServiceError
-
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            size = path.stat().st_size
             raise ServiceError("import_too_big", size=f"{size:,}", limit=f"{MAX_BYTES:,}")
+        try:
+            data = read_capped(args.source, MAX_BYTES)
+        except ValueError:
+            raise ServiceError(
+                "import_too_big", size=f"more than {MAX_BYTES:,}", limit=f"{MAX_BYTES:,}"
+            ) from None
         report = service.import_file(
-            path.read_bytes(), args.format, filename=path.name, source_url=args.source_url, **options
+            data, args.format, filename=path.name, source_url=args.source_url, **options
         )
     for rejection in report.rejected:
         print(f"rejected {rejection}")

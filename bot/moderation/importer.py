@@ -2,7 +2,9 @@
 
 An import is all or nothing:
 1. the whole input is read within the caps (`MAX_BYTES`, `MAX_ROWS`, and for a URL `MAX_PAGES`
-   pages within `TIMEOUT` seconds each) and parsed safely (json, csv, the loader's safe YAML);
+   pages, `MAX_TOTAL_BYTES` and one overall `DEADLINE`) and parsed safely (json, csv, the loader's
+   safe YAML). A URL is fetched by `bot.moderation.fetch` (https to public addresses only, every
+   hop checked) BEFORE any database access: `fetch_url` then `import_fetched`;
 2. every row is mapped to a catalogue record and checked against the catalogue schema; a row that
    fails is *rejected* with its row number and the reason;
 3. if any row was rejected, nothing is written (unless `skip_invalid=True`, the moderator's explicit
@@ -36,13 +38,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from bot.moderation.fetch import FetchError, FetchPolicy, fetch, policy_from_env
 from bot.moderation.service import ServiceError, _Edit, _slug
 
 if TYPE_CHECKING:
@@ -54,8 +59,10 @@ MAX_ROWS = 2_000
 """Most rows (records, objects) in one import."""
 MAX_PAGES = 50
 """Most pages followed through `links.next`."""
-TIMEOUT = 20.0
-"""Seconds to wait for each page."""
+DEADLINE = 120.0
+"""Seconds for a whole URL import (every page, every redirect); each socket wait is at most 20 s."""
+MAX_TOTAL_BYTES = 20_000_000
+"""Most bytes over all pages of a URL import."""
 
 FORMATS = ("moochub", "csv", "yaml")
 CSV_COLUMNS: tuple[str, ...] = (
@@ -110,6 +117,8 @@ class ImportReport:
     applied: bool = False
     """True when the changes were written (never for a dry run or a refused import)."""
     generation: int | None = None
+    skip_invalid: bool = False
+    """The moderator asked to apply the valid rows even if some are rejected."""
 
     def summary(self) -> str:
         counts = (
@@ -117,10 +126,15 @@ class ImportReport:
             f"{len(self.rejected)} rejected"
         )
         if self.applied:
-            return f"imported {self.rows} rows from {self.source}: {counts}"
+            changed = len(self.added) + len(self.updated)
+            return f"imported {self.source}: {changed} of {self.rows} rows written ({counts})"
         if self.dry_run:
             return f"dry run, nothing written: {counts}"
+        if not self.rejected:
+            return f"nothing to import: every row of {self.source} is already stored as given ({counts})"
         rejected = len(self.rejected)
+        if self.skip_invalid:
+            return f"nothing imported: {rejected} rows rejected, the rest stored already as given ({counts})"
         return f"nothing imported ({rejected} rows rejected; fix them or pass --skip-invalid): {counts}"
 
 
@@ -195,6 +209,59 @@ def import_bytes(
     return _apply(service, rows, report, skip_invalid)
 
 
+@dataclass
+class FetchedList:
+    """The pages of a MOOChub endpoint, fetched (no database touched yet): `(page URL, JSON)` each."""
+
+    url: str
+    pages: list[tuple[str, dict[str, Any]]]
+
+
+def fetch_url(
+    url: str,
+    *,
+    policy: FetchPolicy | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+    max_rows: int = MAX_ROWS,
+    max_pages: int = MAX_PAGES,
+    deadline: float = DEADLINE,
+) -> FetchedList:
+    """Fetch every page of a MOOChub endpoint, following `links.next`, through the guarded fetcher
+    (`bot.moderation.fetch`), all within `deadline` seconds. Touches no database and holds no lock:
+    callers fetch first, then apply with `import_fetched`."""
+    if not _http(url):
+        raise ServiceError("import_url", url=url)
+    policy = policy or policy_from_env()
+    pages = fetch_pages(
+        url,
+        policy=policy,
+        max_pages=max_pages,
+        max_bytes=max_bytes,
+        max_total_bytes=max_total_bytes,
+        deadline=deadline,
+        max_rows=max_rows,
+    )
+    return FetchedList(url, pages)
+
+
+def import_fetched(
+    service: KnowledgeService,
+    fetched: FetchedList,
+    *,
+    platform: str | None = None,
+    course_type: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    max_rows: int = MAX_ROWS,
+) -> ImportReport:
+    """Validate and apply pages fetched by `fetch_url` (one short transaction)."""
+    platform = platform or _platform_from_host(fetched.url)
+    report = ImportReport("moochub", fetched.url, dry_run, pages=len(fetched.pages))
+    rows = _moochub_rows(fetched.pages, platform, course_type, max_rows)
+    return _apply(service, rows, report, skip_invalid)
+
+
 def import_url(
     service: KnowledgeService,
     url: str,
@@ -203,68 +270,113 @@ def import_url(
     course_type: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    policy: FetchPolicy | None = None,
     max_bytes: int = MAX_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
     max_rows: int = MAX_ROWS,
     max_pages: int = MAX_PAGES,
-    timeout: float = TIMEOUT,
+    deadline: float = DEADLINE,
 ) -> ImportReport:
-    """Import a MOOChub endpoint, following `links.next` (at most `max_pages` pages)."""
-    if not _http(url):
-        raise ServiceError("import_url", url=url)
-    platform = platform or _platform_from_host(url)
-    pages = list(
-        fetch_pages(url, max_pages=max_pages, max_bytes=max_bytes, timeout=timeout, max_rows=max_rows)
+    """Import a MOOChub endpoint: `fetch_url` (network, no lock), then `import_fetched`."""
+    if not (platform or _platform_from_host(url)):
+        raise ServiceError("import_platform")
+    fetched = fetch_url(
+        url,
+        policy=policy,
+        max_bytes=max_bytes,
+        max_total_bytes=max_total_bytes,
+        max_rows=max_rows,
+        max_pages=max_pages,
+        deadline=deadline,
     )
-    report = ImportReport("moochub", url, dry_run, pages=len(pages))
-    rows = _moochub_rows(pages, platform, course_type, max_rows)
-    return _apply(service, rows, report, skip_invalid)
+    return import_fetched(
+        service,
+        fetched,
+        platform=platform,
+        course_type=course_type,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        max_rows=max_rows,
+    )
 
 
 def fetch_pages(
-    url: str, *, max_pages: int, max_bytes: int, timeout: float, max_rows: int = MAX_ROWS
+    url: str,
+    *,
+    policy: FetchPolicy,
+    max_pages: int,
+    max_bytes: int,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+    deadline: float = DEADLINE,
+    max_rows: int = MAX_ROWS,
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Every page of a MOOChub endpoint as (page URL, parsed JSON), following `links.next`."""
-    import urllib.error
-    import urllib.request
-
+    """Every page of a MOOChub endpoint as (page URL, parsed JSON), following `links.next` (a string
+    or ``{"href": ...}``); each hop is checked by the guarded fetcher. Errors never echo a body."""
     pages: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
-    rows = 0
+    rows = total = 0
+    until = time.monotonic() + deadline
     next_url: str | None = url
     while next_url:
         if len(pages) >= max_pages:
             raise ServiceError("import_pages", limit=max_pages, url=url)
-        if not _http(next_url):
-            raise ServiceError("import_url", url=next_url)
         seen.add(next_url)
-        request = urllib.request.Request(
-            next_url,
-            headers={
-                "Accept": "application/vnd.api+json; moochub-version=3.0, application/json;q=0.8",
-                "User-Agent": "cmf-bot (MOOChub import)",
-            },
-        )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                body = response.read(max_bytes + 1)
-        except urllib.error.HTTPError as exc:
-            raise ServiceError("import_fetch", url=next_url, reason=f"HTTP {exc.code} {exc.reason}") from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            raise ServiceError("import_fetch", url=next_url, reason=str(reason)) from exc
-        if len(body) > max_bytes:
-            raise ServiceError("import_too_big", size=f"more than {max_bytes:,}", limit=f"{max_bytes:,}")
-        page = _json_page(body, next_url)
+            final, body = fetch(next_url, policy, deadline=until, max_bytes=max_bytes, accept=_ACCEPT)
+        except FetchError as exc:
+            if exc.blocked:
+                raise ServiceError("import_blocked", url=_shown(exc.url)) from None
+            if exc.too_big:
+                raise ServiceError(
+                    "import_too_big", size=f"more than {max_bytes:,}", limit=f"{max_bytes:,}"
+                ) from None
+            raise ServiceError("import_unreachable", url=_shown(exc.url), seconds=f"{deadline:g}") from None
+        total += len(body)
+        if total > max_total_bytes:
+            raise ServiceError(
+                "import_too_big", size=f"more than {max_total_bytes:,}", limit=f"{max_total_bytes:,}"
+            )
+        try:
+            page = _json_page(body, next_url)
+        except ServiceError:
+            raise ServiceError("import_not_a_list", url=_shown(next_url)) from None
         pages.append((next_url, page))
         rows += len(_items(page))
         if rows > max_rows:
             raise ServiceError("import_too_many", rows=f"more than {max_rows:,}", limit=f"{max_rows:,}")
-        links = page.get("links") if isinstance(page.get("links"), dict) else {}
-        following = links.get("next")
-        next_url = urljoin(next_url, following) if isinstance(following, str) and following else None
+        following = _next_link(page)
+        if following is _BAD:
+            raise ServiceError("import_not_a_list", url=_shown(next_url))
+        next_url = urljoin(final, following) if isinstance(following, str) and following else None
         if next_url in seen:
             next_url = None
     return pages
+
+
+_ACCEPT = "application/vnd.api+json; moochub-version=3.0, application/json;q=0.8"
+_BAD = object()
+
+
+def _next_link(page: dict[str, Any]) -> Any:
+    """`links.next` of a JSON:API page: a URL, ``{"href": URL}``, null/absent (None) or `_BAD`."""
+    links = page.get("links")
+    if links is None:
+        return None
+    if not isinstance(links, dict):
+        return _BAD
+    following = links.get("next")
+    if isinstance(following, dict):
+        following = following.get("href")
+    if following is None or isinstance(following, str):
+        return following or None
+    return _BAD
+
+
+def _shown(url: str) -> str:
+    """A URL as quoted back in an error: without query and fragment, at most 150 characters."""
+    parts = urlsplit(url)
+    shown = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else url
+    return shown[:150]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,35 +386,67 @@ def fetch_pages(
 def _apply(
     service: KnowledgeService, rows: list[_Row], report: ImportReport, skip_invalid: bool
 ) -> ImportReport:
-    from bot.engine.loader import object_errors
+    """Check and plan every row and validate the result against the whole knowledge base WITHOUT the
+    write lock, then write in one short ``BEGIN IMMEDIATE`` transaction. If someone changed the
+    knowledge base in between (its generation moved), the rows are planned and validated again
+    inside the transaction, so nothing is ever written unchecked."""
+    from bot.engine.store import generation
 
     report.rows = len(rows)
+    report.skip_invalid = skip_invalid
+    before = generation(service.db)
+    edits = _plan_rows(service, rows, report, skip_invalid)
+    if edits is None:
+        return report
+    if report.dry_run:
+        return _report(report, edits, service._apply(edits, dry_run=True))
+    service._prevalidate(edits)
     with service._transaction():
-        by_url = _existing_by_url(service)
-        valid: list[_Row] = []
-        seen: dict[tuple[str, str], int] = {}
-        for row in rows:
-            if row.reason is None and row.data is not None:
-                if row.derived_id and row.data.get("course_url"):
-                    known = by_url.get((str(row.data.get("platform")), str(row.data["course_url"])))
-                    row.data["id"] = known or row.data["id"]
-                problems = object_errors(_KIND[row.type], row.data)
-                oid = str(row.data.get("id"))
-                if problems:
-                    row.reason = "; ".join(problems)
-                elif (row.type, oid) in seen:
-                    row.reason = f'duplicate id "{oid}" (also row {seen[(row.type, oid)]})'
-            if row.reason is not None:
-                oid = row.data.get("id") if row.data else None
-                report.rejected.append(Rejection(row.row, oid if isinstance(oid, str) else None, row.reason))
-                continue
-            assert row.data is not None
-            seen[(row.type, str(row.data["id"]))] = row.row
-            valid.append(row)
-        if report.rejected and not skip_invalid:
-            return report
-        edits = [_plan(service, row, report.source) for row in valid]
-        changes = service._apply(edits, dry_run=report.dry_run)
+        if generation(service.db) == before:
+            changes = service._apply(edits, validated=True)
+        else:
+            report.rejected.clear()
+            edits = _plan_rows(service, rows, report, skip_invalid)
+            if edits is None:
+                return report
+            changes = service._apply(edits)
+    return _report(report, edits, changes)
+
+
+def _plan_rows(
+    service: KnowledgeService, rows: list[_Row], report: ImportReport, skip_invalid: bool
+) -> list[_Edit] | None:
+    """The edits of the valid rows; rejected rows go to `report.rejected`. None when the import is
+    refused (a row was rejected and the moderator did not ask to skip invalid rows)."""
+    from bot.engine.loader import object_errors
+
+    by_url = _existing_by_url(service)
+    valid: list[_Row] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row.reason is None and row.data is not None:
+            if row.derived_id and row.data.get("course_url"):
+                known = by_url.get((str(row.data.get("platform")), str(row.data["course_url"])))
+                row.data["id"] = known or row.data["id"]
+            problems = object_errors(_KIND[row.type], row.data)
+            oid = str(row.data.get("id"))
+            if problems:
+                row.reason = "; ".join(problems)
+            elif (row.type, oid) in seen:
+                row.reason = f'duplicate id "{oid}" (also row {seen[(row.type, oid)]})'
+        if row.reason is not None:
+            oid = row.data.get("id") if row.data else None
+            report.rejected.append(Rejection(row.row, oid if isinstance(oid, str) else None, row.reason))
+            continue
+        assert row.data is not None
+        seen[(row.type, str(row.data["id"]))] = row.row
+        valid.append(row)
+    if report.rejected and not skip_invalid:
+        return None
+    return [_plan(service, row, report.source) for row in valid]
+
+
+def _report(report: ImportReport, edits: list[_Edit], changes: list[Any]) -> ImportReport:
     for edit, change in zip(edits, changes, strict=True):
         if not change.changed:
             report.unchanged.append(change.id)
@@ -364,6 +508,8 @@ def _json_page(data: bytes, source: str) -> dict[str, Any]:
         page = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ServiceError("import_format", reason=f"{source}: not valid JSON ({exc})") from exc
+    except RecursionError:
+        raise ServiceError("import_format", reason=f"{source}: JSON nested too deeply") from None
     if not isinstance(page, dict) or "data" not in page:
         raise ServiceError("import_format", reason=f"{source}: not a MOOChub course list (no data)")
     return page
@@ -425,7 +571,9 @@ def _map_moochub(item: Any, platform: str, course_type: str, page_url: str, toda
     workload, hours = _workload(a.get("workload"), a.get("duration"))
     level, eqf = _level(a.get("educationalLevel"))
     credits = a.get("numberOfCredits")
-    ects = float(credits) if isinstance(credits, int | float) and not isinstance(credits, bool) else None
+    if _number(credits) is None and credits is not None and isinstance(credits, int | float):
+        raise ValueError(f"numberOfCredits: {credits!r} is not a usable number")
+    ects = _number(credits)
     notes = [f"Description: {_excerpt(a.get('description'))}" if _excerpt(a.get("description")) else ""]
     awards = [str(x) for x in a.get("educationalCredentialsAwarded") or [] if isinstance(x, str)]
     if awards:
@@ -455,6 +603,17 @@ def _map_moochub(item: Any, platform: str, course_type: str, page_url: str, toda
         "page_seen": "MOOChub API record",
         "notes": "; ".join(n for n in notes if n) or None,
     }
+
+
+def _number(value: Any) -> float | None:
+    """A finite number of sane size as float, else None (NaN, Infinity, 1e999, bools, text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and abs(number) <= 1e9 else None
 
 
 def _text(value: Any) -> str | None:
@@ -519,8 +678,8 @@ _UNIT_WORD = {"W": "weeks", "D": "days", "M": "months"}
 def _workload(workload: Any, duration: Any) -> tuple[str | None, float | None]:
     if not isinstance(workload, dict):
         return None, None
-    value, unit = workload.get("timeValue"), workload.get("timeUnit")
-    if not isinstance(value, int | float) or isinstance(value, bool) or unit not in _UNIT_OF:
+    value, unit = _number(workload.get("timeValue")), workload.get("timeUnit")
+    if value is None or unit not in _UNIT_OF:
         return None, None
     text = f"{value:g} {unit}"
     match = _DURATION.match(duration) if isinstance(duration, str) else None
@@ -548,7 +707,7 @@ def _level(levels: Any) -> tuple[str | None, int | None]:
 def _price(offers: Any, access: Any) -> str | None:
     parts = []
     for offer in offers or []:
-        if isinstance(offer, dict) and isinstance(offer.get("price"), int | float):
+        if isinstance(offer, dict) and _number(offer.get("price")) is not None:
             what = f" ({offer['category']})" if isinstance(offer.get("category"), str) else ""
             parts.append(f"{offer['price']:g} {offer.get('priceCurrency') or ''}".strip() + what)
     if parts:

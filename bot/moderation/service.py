@@ -199,8 +199,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _json(value: Any, *, strict: bool = True) -> str:
+    """Compact JSON; `strict` refuses NaN/Infinity (a stored NaN breaks every later JSON read).
+    Only the `before` of a revision is written leniently, so a record poisoned by an older version
+    can still be repaired."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=not strict)
 
 
 def _slug(text: str) -> str:
@@ -539,18 +542,34 @@ class KnowledgeService:
         return import_bytes(self, data, fmt, **options)
 
     def import_url(self, url: str, **options: Any) -> Any:
-        """Import a MOOChub endpoint, following `links.next`; see `bot.moderation.importer.import_url`."""
+        """Import a MOOChub endpoint, following `links.next`; see `bot.moderation.importer.import_url`.
+        The network fetch happens before the transaction; a caller holding its own lock should use
+        `fetch_url` (outside the lock) and then `import_fetched`."""
         from bot.moderation.importer import import_url
 
         return import_url(self, url, **options)
+
+    @staticmethod
+    def fetch_url(url: str, **options: Any) -> Any:
+        """Fetch a MOOChub endpoint's pages (network only: no database, no lock); see
+        `bot.moderation.importer.fetch_url`. Apply the result with `import_fetched`."""
+        from bot.moderation.importer import fetch_url
+
+        return fetch_url(url, **options)
+
+    def import_fetched(self, fetched: Any, **options: Any) -> Any:
+        """Validate and apply pages from `fetch_url` in one short transaction."""
+        from bot.moderation.importer import import_fetched
+
+        return import_fetched(self, fetched, **options)
 
     def export(self, out_dir: str | Path) -> list[Path]:
         """Write the knowledge base as YAML files (knowledge/… and intents.yaml) under `out_dir`."""
         from bot.engine.dump import export_knowledge
 
-        written = export_knowledge(self.db, Path(out_dir))
-        mark_exported(self.db)
-        return written
+        with self._transaction():  # fails on a read-only/locked database before any file is written
+            mark_exported(self.db)
+            return export_knowledge(self.db, Path(out_dir))
 
     def export_zip(self) -> bytes:
         """The same files as `export`, as the bytes of a zip archive (for a Discord attachment)."""
@@ -634,13 +653,9 @@ class KnowledgeService:
     def _apply_one(self, edit: _Edit) -> Change:
         return self._apply([edit])[0]
 
-    def _apply(self, edits: list[_Edit], *, dry_run: bool = False) -> list[Change]:
-        """Validate `edits` against the whole knowledge base, then write them (inside the caller's
-        transaction). Unchanged objects are reported as such and not written."""
-        from bot.engine.store import bump_generation
-
+    def _prevalidate(self, edits: list[_Edit]) -> None:
+        """Every check `_apply` makes, without writing (callers run it before taking the write lock)."""
         real = [e for e in edits if e.before != e.after]
-        real_ids = {id(e) for e in real}
         for edit in real:
             if edit.type == "entry" and edit.after is None:
                 leading = self._intents_leading_to(edit.id)
@@ -648,6 +663,17 @@ class KnowledgeService:
                     raise ServiceError("entry_in_use", id=edit.id, intents=", ".join(leading))
         if real:
             self.validate(real)
+
+    def _apply(self, edits: list[_Edit], *, dry_run: bool = False, validated: bool = False) -> list[Change]:
+        """Validate `edits` against the whole knowledge base (unless the caller did, with
+        `_prevalidate`, on the same generation), then write them (inside the caller's transaction).
+        Unchanged objects are reported as such and not written."""
+        from bot.engine.store import bump_generation
+
+        real = [e for e in edits if e.before != e.after]
+        real_ids = {id(e) for e in real}
+        if not validated:
+            self._prevalidate(edits)
         if dry_run:
             return [
                 Change(e.type, e.id, e.action if id(e) in real_ids else "unchanged", file=e.file)
@@ -670,7 +696,7 @@ class KnowledgeService:
                     edit.action,
                     self.author,
                     now,
-                    None if edit.before is None else _json(edit.before),
+                    None if edit.before is None else _json(edit.before, strict=False),
                     None if edit.after is None else _json(edit.after),
                     edit.note,
                     edit.file,
