@@ -73,6 +73,13 @@ MAX_TOPIC_WORDS = 3
 """A message of at most this many words that names a catalogue subject is read as a course search."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
+NAMED_TITLE_MATCH = 90
+"""A catalogue title is named in a question when it aligns with part of it at least this well
+(rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
+NAMED_TITLE_CANDIDATES = 10
+"""The course search's best hits for a question that are checked for a named title."""
+NAMED_TITLE_MIN_CHARS = 6
+"""Titles shorter than this (normalised) are not looked for inside a longer question."""
 
 AUDIENCE_CHECKLISTS = {
     "learner": "cmf-requirements-learners",
@@ -333,6 +340,7 @@ class Engine:
         if len(text) > MAX_QUESTION_CHARS:
             lang = lang or self.detect_language(text[:MAX_QUESTION_CHARS])
             return self.answers.fallback(question, lang, "too_long", max=MAX_QUESTION_CHARS, length=len(text))
+        lang_forced = lang is not None
         lang = lang or self.detect_language(text)
         found = self.concepts.concepts(text)
         if self.concepts.guard(text, found):
@@ -340,6 +348,9 @@ class Engine:
         core = self.concepts.core(text)
         if not core:
             return self.answers.fallback(question, lang, "no_match")
+        named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
+        if named is not None:
+            return named
         ranked, oos = self._rank_all(core)
         course_query = self._course_query(core)
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
@@ -394,6 +405,57 @@ class Engine:
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         reply = self._lead_to(best_id, leads, lang, question, best, text)
         return self._polar(reply, best_id, core, lang)
+
+    def _named_course(self, text: str) -> tuple[Course, str] | None:
+        """The catalogue course whose title `text` names, and the rest of the text without it.
+
+        Candidates are the course search's best hits and the titles starting at one of its words; a title counts when it aligns with part of
+        the text (`NAMED_TITLE_MATCH`), the longest such title winning ("Python" inside
+        "Introduzione alla programmazione con Python" loses to the whole title)."""
+        from rapidfuzz import fuzz
+
+        norm = normalize(text)
+        if len(norm.split()) < 2:
+            return None
+        best: tuple[int, float, Course, str] | None = None
+        searcher = self._searcher()
+        candidates = searcher.search(text, limit=NAMED_TITLE_CANDIDATES).ids
+        candidates += [c for c in searcher.titles_within(text) if c not in candidates]
+        for course_id in candidates:
+            course = self.kb.courses.get(course_id)
+            title = normalize(course.title) if course is not None else ""
+            if course is None or len(title) < NAMED_TITLE_MIN_CHARS or len(title) >= len(norm):
+                continue
+            found = fuzz.partial_ratio_alignment(title, norm, score_cutoff=NAMED_TITLE_MATCH)
+            if found is None:
+                continue
+            rest = " ".join((norm[: found.dest_start] + " " + norm[found.dest_end :]).split())
+            key = (len(title), found.score)
+            if rest and (best is None or key > best[:2]):
+                best = (len(title), found.score, course, rest)
+        return (best[2], best[3]) if best is not None else None
+
+    def _credential_for_named_course(
+        self, core: str, lang: str, question: str, *, forced: bool
+    ) -> Reply | None:
+        """"What does the credential for <course title> certify?": a question naming a catalogue
+        course whose other words ask for the credential profile (they rank the credential intent
+        first) gets that course's profile, in the language of those other words."""
+        named = self._named_course(core)
+        if named is None:
+            return None
+        course, rest = named
+        ranked, oos = self._rank_all(rest, limit=1)
+        if not ranked or oos >= ranked[0][1] or self._leads(ranked[0][0]).get("type") != "credential_profile":
+            return None
+        intent_id, confidence = ranked[0]
+        if confidence < self.answer_threshold:
+            return None
+        if not forced:
+            lang = self.detect_language(rest)
+        return self.answers.credential(
+            course, lang, question=question, intent=intent_id, confidence=confidence
+        )
 
     def _rank_all(self, text: str, limit: int = 10) -> tuple[list[tuple[str, float]], float]:
         """The best intents, and the probability of the off-topic examples (the out-of-scope class)."""
@@ -656,6 +718,11 @@ class Engine:
     def _credential_reply(
         self, text: str, lang: str, question: str, intent_id: str, confidence: float
     ) -> Reply:
+        named = self._named_course(text) if text else None
+        if named is not None:
+            return self.answers.credential(
+                named[0], lang, question=question, intent=intent_id, confidence=confidence
+            )
         if text:
             result = self._searcher().search(text, limit=1)
             hits = list(getattr(result, "hits", []) or [])
