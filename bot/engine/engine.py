@@ -409,9 +409,10 @@ class Engine:
     def _named_course(self, text: str) -> tuple[Course, str] | None:
         """The catalogue course whose title `text` names, and the rest of the text without it.
 
-        Candidates are the course search's best hits and the titles starting at one of its words; a title counts when it aligns with part of
-        the text (`NAMED_TITLE_MATCH`), the longest such title winning ("Python" inside
-        "Introduzione alla programmazione con Python" loses to the whole title)."""
+        Candidates are the course search's best hits and the titles starting at one of its words;
+        a title counts when it aligns with part of the text (`NAMED_TITLE_MATCH`), the longest such
+        title winning ("Python" inside "Introduzione alla programmazione con Python" loses to the
+        whole title)."""
         from rapidfuzz import fuzz
 
         norm = normalize(text)
