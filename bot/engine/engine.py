@@ -390,7 +390,9 @@ class Engine:
             intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
-        if topic is not None and best < self.answer_threshold:
+        known = self._phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
+        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
+        if topic is not None and best < needed:
             # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
             intent_id, _ = self._best_of_type([], "course_search")
             return self._course_reply(question, lang, topic, intent_id, best)
@@ -399,8 +401,6 @@ class Engine:
             return self.answers.fallback(
                 question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
             )
-        known = self._phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
-        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
         if best < needed:  # a question naming none of our concepts needs a clearer match
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         reply = self._lead_to(best_id, leads, lang, question, best, text)
