@@ -441,15 +441,17 @@ class Engine:
     ) -> Reply | None:
         """"What does the credential for <course title> certify?": a question naming a catalogue
         course whose other words ask for the credential profile (they rank the credential intent
-        first) gets that course's profile, in the language of those other words."""
+        first, once partner names are dropped: the course says where it is) gets that course's
+        profile, in the language of those other words."""
         named = self._named_course(core)
         if named is None:
             return None
         course, rest = named
-        ranked, oos = self._rank_all(rest, limit=1)
-        if not ranked or oos >= ranked[0][1] or self._leads(ranked[0][0]).get("type") != "credential_profile":
+        rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
+        ranked, oos = self._rank_all(rest, limit=1)  # a named course is domain evidence: no off-topic
+        if not ranked or self._leads(ranked[0][0]).get("type") != "credential_profile":
             return None
-        intent_id, confidence = ranked[0]
+        intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
         if confidence < self.answer_threshold:
             return None
         if not forced:
