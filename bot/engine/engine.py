@@ -328,8 +328,9 @@ class Engine:
         4. the intents are ranked on what is left. The off-topic examples (the out-of-scope class)
            decline the question only when it shows no domain evidence (a concept of `evidence.domain`
            or a course request); otherwise the intents' probabilities are read without them;
-        5. a question naming another provider (`evidence.off_domain`) is answered only by an intent
-           whose own phrasings name one; an intent specific to one partner platform does not answer a
+        5. a question naming another provider (`evidence.off_domain`) and none of our topics gets the
+           "not a CMF partner" fallback; with one of our topics, it is answered only by an intent
+           whose own phrasings name a provider; an intent specific to one partner platform does not answer a
            question naming only others;
         6. compliance facts, course requests and short catalogue topics go to their answers;
         7. the best probability decides: answer / "did you mean" / fallback with the closest topics.
@@ -363,7 +364,8 @@ class Engine:
         if oos > 0 and domain:
             ranked = [(i, p / (1.0 - oos)) for i, p in ranked] if oos < 1.0 else ranked
         ranked = self._admissible(ranked, found)
-        if not ranked:  # only intents about our partners, for a question about another provider
+        if not ranked or (found & self.concepts.off_domain and not domain):
+            # only intents about our partners, or nothing about our topics besides another provider
             return self.answers.fallback(question, lang, "other_provider")
         best_id, best = ranked[0]
         leads = self._leads(best_id)
