@@ -71,6 +71,10 @@ AUDIENCE_PENALTY = 0.3
 """Probability factor of an intent whose audiences leave out the one the question shows."""
 MAX_TOPIC_WORDS = 3
 """A message of at most this many words that names a catalogue subject is read as a course search."""
+SUBJECT_REQUEST_ANSWER = 0.9
+"""A course request naming a subject the catalogue has, and no concept of our topics (CMF,
+microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
+surely ("ci sono corsi sulle competenze digitali?")."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
 NAMED_TITLE_MATCH = 90
@@ -392,6 +396,14 @@ class Engine:
             intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
+        if (
+            course_query is not None
+            and best < SUBJECT_REQUEST_ANSWER
+            and not found & self.concepts.domain
+            and self._known_subject(course_query)
+        ):  # "ci sono corsi sulle competenze digitali?": a subject the catalogue has, nothing of the CMF
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
         known = self._phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
         needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
         if topic is not None and best < needed:
@@ -441,7 +453,7 @@ class Engine:
     def _credential_for_named_course(
         self, core: str, lang: str, question: str, *, forced: bool
     ) -> Reply | None:
-        """"What does the credential for <course title> certify?": a question naming a catalogue
+        """A question like "what does the credential for <course title> certify?": naming a catalogue
         course whose other words ask for the credential profile (they rank the credential intent
         first, once partner names are dropped: the course says where it is) gets that course's
         profile, in the language of those other words."""
