@@ -77,6 +77,9 @@ microcredential, ECTS, a partner…), goes to the search unless an intent is mat
 surely ("ci sono corsi sulle competenze digitali?")."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
+CREDENTIAL_RANKS = 5
+"""A question is looked at for a named course title only when a credential-profile intent is among
+this many best-ranked intents (the title lookup is the costly part)."""
 NAMED_TITLE_MATCH = 90
 """A catalogue title is named in a question when it aligns with part of it at least this well
 (rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
@@ -353,10 +356,11 @@ class Engine:
         core = self.concepts.core(text)
         if not core:
             return self.answers.fallback(question, lang, "no_match")
-        named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
-        if named is not None:
-            return named
         ranked, oos = self._rank_all(core)
+        if any(self._leads(i).get("type") == "credential_profile" for i, _ in ranked[:CREDENTIAL_RANKS]):
+            named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
+            if named is not None:
+                return named
         course_query = self._course_query(core)
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
         strong = bool(found & self.concepts.domain) or bool(topic)
