@@ -339,7 +339,9 @@ class Engine:
            "not a CMF partner" fallback; with one of our topics, it is answered only by an intent
            whose own phrasings name a provider; an intent specific to one partner platform does not answer a
            question naming only others;
-        6. compliance facts, course requests and short catalogue topics go to their answers;
+        6. a question naming a catalogue course whose other words ask for the credential profile
+           gets that course's profile (`_credential_for_named_course`);
+           compliance facts, course requests and short catalogue topics go to their answers;
         7. the best probability decides: answer / "did you mean" / fallback with the closest topics.
         """
         text = " ".join(question.split())
