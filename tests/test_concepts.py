@@ -225,26 +225,3 @@ def test_a_named_course_in_another_question_is_not_a_credential_profile(shipped:
     title, _ = _title_with_platform(shipped)
     for text in (f"is {title} free?", f"how many hours is {title}?"):
         assert shipped.ask(text).kind != "credential", text
-
-
-def test_one_partner_without_a_clear_match_gets_that_partners_intent(
-    shipped: Engine,
-) -> None:
-    """Below the bar, a question naming one partner platform is answered by the best-ranked intent
-    whose phrasings mostly name that partner; naming none (or two) keeps the fallback."""
-    path = shipped.db.conn.execute("PRAGMA database_list").fetchone()[2]
-    strict = Engine.open(path, ROOT, answer_threshold=0.9999, suggest_threshold=0.9999)
-    try:
-        for text, concept in (
-            ("en MiríadaX, ¿los foros están moderados?", "partner-miriadax"),
-            ("bei iMooX, gibt es untertitel?", "partner-imoox"),
-        ):
-            reply = strict.ask(text)
-            assert reply.status == "answer", text
-            phrasings = [p for ps in strict.kb.intents[reply.intent or ""].phrasings.values() for p in ps]
-            naming = sum(concept in strict.concepts.concepts(p) for p in phrasings)
-            assert naming / len(phrasings) >= 0.5, (text, reply.intent)
-        for text in ("are the forums moderated?", "on iMooX or MiríadaX, are the forums moderated?"):
-            assert strict.ask(text).status != "answer", text
-    finally:
-        strict.close()
