@@ -417,17 +417,6 @@ class Engine:
             intent_id, _ = self._best_of_type([], "course_search")
             return self._course_reply(question, lang, topic, intent_id, best)
 
-        if best < needed and len(found & self.concepts.partners) == 1:
-            # "¿puedo seguir viendo el contenido de un curso de MiríadaX…?": about one partner, no
-            # clear match: the best-ranked intent specific to that partner (its overview, usually)
-            (partner,) = found & self.concepts.partners
-            specific = [
-                (i, p) for i, p in ranked if self._profiles.get(i, {}).get(partner, 0.0) >= PARTNER_SPECIFIC
-            ]
-            if specific:
-                intent_id, p = specific[0]
-                reply = self._lead_to(intent_id, self._leads(intent_id), lang, question, max(p, best), text)
-                return self._polar(reply, intent_id, core, lang)
         if best < self.suggest_threshold:
             return self.answers.fallback(
                 question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
