@@ -83,8 +83,6 @@ this many best-ranked intents (the title lookup is the costly part)."""
 NAMED_TITLE_MATCH = 90
 """A catalogue title is named in a question when it aligns with part of it at least this well
 (rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
-NAMED_TITLE_CANDIDATES = 10
-"""The course search's best hits for a question that are checked for a named title."""
 NAMED_TITLE_MIN_CHARS = 6
 """Titles shorter than this (normalised) are not looked for inside a longer question."""
 
@@ -429,20 +427,19 @@ class Engine:
     def _named_course(self, text: str) -> tuple[Course, str] | None:
         """The catalogue course whose title `text` names, and the rest of the text without it.
 
-        Candidates are the course search's best hits and the titles starting at one of its words;
-        a title counts when it aligns with part of the text (`NAMED_TITLE_MATCH`), the longest such
-        title winning ("Python" inside "Introduzione alla programmazione con Python" loses to the
-        whole title)."""
+        Candidates are the titles starting at one of its words with that word and the next (one
+        index lookup a word, whatever the catalogue's size; a misspelt title is left to /credential's
+        autocomplete); a title counts when it aligns with part of the text (`NAMED_TITLE_MATCH`), the
+        longest such title winning ("Python" inside "Introduzione alla programmazione con Python" loses
+        to the whole title)."""
         from rapidfuzz import fuzz
 
         norm = normalize(text)
         if len(norm.split()) < 2:
             return None
-        best: tuple[int, float, Course, str] | None = None
         searcher = self._searcher()
-        candidates = searcher.search(text, limit=NAMED_TITLE_CANDIDATES).ids
-        candidates += [c for c in searcher.titles_within(text) if c not in candidates]
-        for course_id in candidates:
+        best: tuple[int, float, Course, str] | None = None
+        for course_id in searcher.titles_within(text):
             course = self.kb.courses.get(course_id)
             title = normalize(course.title) if course is not None else ""
             if course is None or len(title) < NAMED_TITLE_MIN_CHARS or len(title) >= len(norm):
