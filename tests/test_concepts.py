@@ -162,3 +162,66 @@ def test_fallback_names_the_closest_topics_when_the_question_names_ours(shipped:
         assert strict.string("fallback.moderator", "en") in plain.answer
     finally:
         strict.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is edx better than coursera?",
+        "comment me faire rembourser sur udemy ?",
+        "il certificato di coursera conviene?",
+    ],
+)
+def test_only_another_provider_gets_the_not_a_partner_fallback(shipped: Engine, text: str) -> None:
+    """Even the intent whose phrasings name other providers does not answer a question that is only
+    about one of them."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason, reply.intent) == ("no_match", "other_provider", None), text
+
+
+def test_another_provider_with_our_topics_is_answered(shipped: Engine) -> None:
+    for text in (
+        "is coursera one of the cmf partners?",
+        "est-ce que coursera fait partie du cmf ?",
+        "ist edx ein cmf partner?",
+    ):
+        reply = shipped.ask(text)
+        assert (reply.status, reply.intent) == ("answer", "non-partner-platforms"), (text, reply.intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ci sono corsi online sulle competenze digitali per i miei dipendenti?",
+        "gibt es passende kurse zum projektmanagement für unser team?",
+    ],
+)
+def test_a_course_request_for_a_catalogue_subject_is_a_search(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.kind) == ("answer", "courses"), (text, reply.kind, reply.intent)
+    assert reply.items, text
+
+
+def _title_with_platform(eng: Engine) -> tuple[str, str]:
+    """A catalogue course of several words on a partner platform: (title, platform name)."""
+    for course in sorted(eng.kb.courses.values(), key=lambda c: c.id):
+        if len(course.title.split()) >= 3 and eng.concepts.concepts(str(course.platform)):
+            return course.title, str(course.platform)
+    pytest.fail("no course with a partner platform named in the concept layer")
+
+
+def test_a_named_course_with_its_platform_gets_the_credential_profile(shipped: Engine) -> None:
+    title, platform = _title_with_platform(shipped)
+    for text, lang in (
+        (f"an applicant did '{title}' on {platform}, what does it certify?", "en"),
+        (f"Bewerber hat '{title}' auf {platform} gemacht, was bescheinigt das?", "de"),
+    ):
+        reply = shipped.ask(text)
+        shown = next((i.text for i in reply.items if i.ref == "title"), None)
+        assert (reply.kind, reply.lang, shown) == ("credential", lang, title), text
+
+
+def test_a_named_course_in_another_question_is_not_a_credential_profile(shipped: Engine) -> None:
+    title, _ = _title_with_platform(shipped)
+    for text in (f"is {title} free?", f"how many hours is {title}?"):
+        assert shipped.ask(text).kind != "credential", text

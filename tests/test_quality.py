@@ -115,9 +115,10 @@ def test_quality_set(engine: Any, capsys: pytest.CaptureFixture[str]) -> None:
 
 # -- the blind TEST set (tests/data/blind.yaml): aggregates only -------------------------------------
 
-BLIND_FLOOR = {"in": 0.64, "out": 0.88}
-"""What the engine reached on the blind set when it was last measured (README "The quality sets"),
-less a small margin: a change that loses ground on questions it was never tuned on fails here."""
+BLIND_FLOOR = {"in": 0.69, "out": 0.85}
+"""What the engine reached on the blind set when it was last measured (70.1 % / 86.7 % with the label
+map, README "The blind and development sets"), less a small margin: a change that loses ground on
+questions it was never tuned on fails here."""
 
 
 @pytest.fixture(scope="module")

@@ -275,7 +275,6 @@ def _credential_hint(lang: str) -> str:
     return template
 
 
-@pytest.mark.xfail(strict=True, reason="routing: issue 8")
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_credential_hint_leads_to_each_course(engine: Engine, lang: str) -> None:
     """'what does the credential for <course title> certify?' with each title in the catalogue."""

@@ -162,6 +162,17 @@ class ConceptLayer:
                 kept.append(" ".join(words[lo:hi]))
         return " ".join(kept).strip() if changed else text.strip()
 
+    def without(self, text: str, concept_ids: Iterable[str]) -> str:
+        """`text` normalised, without the words that name any of `concept_ids`."""
+        words = normalize(text).split()
+        drop = set(concept_ids)
+        covered = [False] * len(words)
+        for start, end, label in _spans(self._concepts, words):
+            if label in drop:
+                for k in range(start, end):
+                    covered[k] = True
+        return " ".join(w for w, c in zip(words, covered, strict=True) if not c)
+
     def guard(self, text: str, found: set[str] | None = None) -> str | None:
         """The id of the first guard rule all of whose concepts occur in `text`, else None."""
         found = self.concepts(text) if found is None else found

@@ -71,8 +71,20 @@ AUDIENCE_PENALTY = 0.3
 """Probability factor of an intent whose audiences leave out the one the question shows."""
 MAX_TOPIC_WORDS = 3
 """A message of at most this many words that names a catalogue subject is read as a course search."""
+SUBJECT_REQUEST_ANSWER = 0.9
+"""A course request naming a subject the catalogue has, and no concept of our topics (CMF,
+microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
+surely ("ci sono corsi sulle competenze digitali?")."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
+CREDENTIAL_RANKS = 5
+"""A question is looked at for a named course title only when a credential-profile intent is among
+this many best-ranked intents (the title lookup is the costly part)."""
+NAMED_TITLE_MATCH = 90
+"""A catalogue title is named in a question when it aligns with part of it at least this well
+(rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
+NAMED_TITLE_MIN_CHARS = 6
+"""Titles shorter than this (normalised) are not looked for inside a longer question."""
 
 AUDIENCE_CHECKLISTS = {
     "learner": "cmf-requirements-learners",
@@ -321,10 +333,13 @@ class Engine:
         4. the intents are ranked on what is left. The off-topic examples (the out-of-scope class)
            decline the question only when it shows no domain evidence (a concept of `evidence.domain`
            or a course request); otherwise the intents' probabilities are read without them;
-        5. a question naming another provider (`evidence.off_domain`) is answered only by an intent
-           whose own phrasings name one; an intent specific to one partner platform does not answer a
+        5. a question naming another provider (`evidence.off_domain`) and none of our topics gets the
+           "not a CMF partner" fallback; with one of our topics, it is answered only by an intent
+           whose own phrasings name a provider; an intent specific to one partner platform does not answer a
            question naming only others;
-        6. compliance facts, course requests and short catalogue topics go to their answers;
+        6. a question naming a catalogue course whose other words ask for the credential profile
+           gets that course's profile (`_credential_for_named_course`);
+           compliance facts, course requests and short catalogue topics go to their answers;
         7. the best probability decides: answer / "did you mean" / fallback with the closest topics.
         """
         text = " ".join(question.split())
@@ -333,6 +348,7 @@ class Engine:
         if len(text) > MAX_QUESTION_CHARS:
             lang = lang or self.detect_language(text[:MAX_QUESTION_CHARS])
             return self.answers.fallback(question, lang, "too_long", max=MAX_QUESTION_CHARS, length=len(text))
+        lang_forced = lang is not None
         lang = lang or self.detect_language(text)
         found = self.concepts.concepts(text)
         if self.concepts.guard(text, found):
@@ -341,6 +357,10 @@ class Engine:
         if not core:
             return self.answers.fallback(question, lang, "no_match")
         ranked, oos = self._rank_all(core)
+        if any(self._leads(i).get("type") == "credential_profile" for i, _ in ranked[:CREDENTIAL_RANKS]):
+            named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
+            if named is not None:
+                return named
         course_query = self._course_query(core)
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
         strong = bool(found & self.concepts.domain) or bool(topic)
@@ -352,7 +372,8 @@ class Engine:
         if oos > 0 and domain:
             ranked = [(i, p / (1.0 - oos)) for i, p in ranked] if oos < 1.0 else ranked
         ranked = self._admissible(ranked, found)
-        if not ranked:  # only intents about our partners, for a question about another provider
+        if not ranked or (found & self.concepts.off_domain and not domain):
+            # only intents about our partners, or nothing about our topics besides another provider
             return self.answers.fallback(question, lang, "other_provider")
         best_id, best = ranked[0]
         leads = self._leads(best_id)
@@ -379,7 +400,17 @@ class Engine:
             intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
-        if topic is not None and best < self.answer_threshold:
+        if (
+            course_query is not None
+            and best < SUBJECT_REQUEST_ANSWER
+            and not found & self.concepts.domain
+            and self._known_subject(course_query)
+        ):  # "ci sono corsi sulle competenze digitali?": a subject the catalogue has, nothing of the CMF
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
+        known = self._phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
+        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
+        if topic is not None and best < needed:
             # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
             intent_id, _ = self._best_of_type([], "course_search")
             return self._course_reply(question, lang, topic, intent_id, best)
@@ -388,12 +419,63 @@ class Engine:
             return self.answers.fallback(
                 question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
             )
-        known = self._phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
-        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
         if best < needed:  # a question naming none of our concepts needs a clearer match
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         reply = self._lead_to(best_id, leads, lang, question, best, text)
         return self._polar(reply, best_id, core, lang)
+
+    def _named_course(self, text: str) -> tuple[Course, str] | None:
+        """The catalogue course whose title `text` names, and the rest of the text without it.
+
+        Candidates are the titles starting at one of its words with that word and the next (one
+        index lookup a word, whatever the catalogue's size; a misspelt title is left to /credential's
+        autocomplete); a title counts when it aligns with part of the text (`NAMED_TITLE_MATCH`), the
+        longest such title winning ("Python" inside "Introduzione alla programmazione con Python" loses
+        to the whole title)."""
+        from rapidfuzz import fuzz
+
+        norm = normalize(text)
+        if len(norm.split()) < 2:
+            return None
+        searcher = self._searcher()
+        best: tuple[int, float, Course, str] | None = None
+        for course_id in searcher.titles_within(text):
+            course = self.kb.courses.get(course_id)
+            title = normalize(course.title) if course is not None else ""
+            if course is None or len(title) < NAMED_TITLE_MIN_CHARS or len(title) >= len(norm):
+                continue
+            found = fuzz.partial_ratio_alignment(title, norm, score_cutoff=NAMED_TITLE_MATCH)
+            if found is None:
+                continue
+            rest = " ".join((norm[: found.dest_start] + " " + norm[found.dest_end :]).split())
+            key = (len(title), found.score)
+            if rest and (best is None or key > best[:2]):
+                best = (len(title), found.score, course, rest)
+        return (best[2], best[3]) if best is not None else None
+
+    def _credential_for_named_course(
+        self, core: str, lang: str, question: str, *, forced: bool
+    ) -> Reply | None:
+        """A question like "what does the credential for <course title> certify?": naming a catalogue
+        course whose other words ask for the credential profile (they rank the credential intent
+        first, once partner names are dropped: the course says where it is) gets that course's
+        profile, in the language of those other words."""
+        named = self._named_course(core)
+        if named is None:
+            return None
+        course, rest = named
+        rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
+        ranked, oos = self._rank_all(rest, limit=1)  # a named course is domain evidence: no off-topic
+        if not ranked or self._leads(ranked[0][0]).get("type") != "credential_profile":
+            return None
+        intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
+        if confidence < self.answer_threshold:
+            return None
+        if not forced:
+            lang = self.detect_language(rest)
+        return self.answers.credential(
+            course, lang, question=question, intent=intent_id, confidence=confidence
+        )
 
     def _rank_all(self, text: str, limit: int = 10) -> tuple[list[tuple[str, float]], float]:
         """The best intents, and the probability of the off-topic examples (the out-of-scope class)."""
@@ -656,6 +738,11 @@ class Engine:
     def _credential_reply(
         self, text: str, lang: str, question: str, intent_id: str, confidence: float
     ) -> Reply:
+        named = self._named_course(text) if text else None
+        if named is not None:
+            return self.answers.credential(
+                named[0], lang, question=question, intent=intent_id, confidence=confidence
+            )
         if text:
             result = self._searcher().search(text, limit=1)
             hits = list(getattr(result, "hits", []) or [])

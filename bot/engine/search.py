@@ -321,6 +321,23 @@ class CourseSearch:
             found += [cid for cid in self.search(text, limit=limit).ids if cid not in found]
         return self._titles(found[:limit])
 
+    def titles_within(self, text: str, limit: int = 5) -> list[str]:
+        """Ids of courses whose normalised title starts at some word of `text` with that word and
+        the next one ("… the credential for introduction to programming …"), or is that one word:
+        one index range lookup per word, whatever the catalogue's size."""
+        words = normalize(text or "").split()
+        found: list[str] = []
+        sql = (
+            "SELECT course_id FROM course_index WHERE (title_norm >= ? AND title_norm < ?) "
+            "OR title_norm = ? ORDER BY title_norm, rowid LIMIT ?"
+        )
+        for n, word in enumerate(words):
+            pair = f"{word} {words[n + 1]}" if n + 1 < len(words) else word + " "
+            for (course_id,) in self.conn.execute(sql, [pair, pair + "\U0010ffff", word, limit]):
+                if course_id not in found:
+                    found.append(course_id)
+        return found
+
     def _course_ids(self, docs: list[int]) -> list[str]:
         """Course ids of index rows `docs`, in that order."""
         if not docs:
