@@ -605,3 +605,33 @@ async def test_import_a_moochub_endpoint_follows_its_next_pages(fake_discord, bo
     shown = text_of(data)
     assert "Imported" in shown and f"{len(items)} rows" in shown, shown
     assert course_count(bot_engine) > courses
+
+
+# -- id autocomplete (indexed queries on the cog's own connection) --------------------------------
+
+
+async def test_kb_id_autocomplete_offers_ids_by_prefix_then_by_substring(fake_discord, bot_engine) -> None:
+    ids = sorted(
+        r[0]
+        for r in bot_engine.db.execute(
+            "SELECT id FROM entries UNION SELECT id FROM intents UNION SELECT id FROM courses"
+        )
+    )
+    prefix = ids[len(ids) // 2][:3]
+    starting = [i for i in ids if i.startswith(prefix)]
+    middle = next(i for i in ids if len(i) > 12)[4:10]
+    async with started(fake_discord, bot_engine):
+        typed = await fake_discord.autocomplete("kb", {"id": prefix}, "id", subcommand="show", user=MODERATOR)
+        by_prefix = [c["value"] for c in await typed.choices()]
+        typed = await fake_discord.autocomplete("kb", {"id": middle}, "id", subcommand="show", user=MODERATOR)
+        by_substring = [c["value"] for c in await typed.choices()]
+        typed = await fake_discord.autocomplete(
+            "kb", {"id": "zz-no-such-id-zz"}, "id", subcommand="show", user=MODERATOR
+        )
+        nothing = await typed.choices()
+    assert by_prefix[: len(starting)] == starting[:25]  # every id starting with it first, in id order
+    assert 1 <= len(by_substring) <= 25 and all(middle in i for i in by_substring)
+    containing = [i for i in ids if middle in i]
+    if len(containing) <= 25:
+        assert sorted(by_substring) == containing
+    assert nothing == []
