@@ -816,7 +816,10 @@ class Moderation(commands.Cog):
                     interaction, lambda s: s.import_file(data, fmt, filename=name, **options)
                 )
             source = (url or "").strip()
-            return await self.run(interaction, lambda s: s.import_url(source, **options))
+            # the network part holds no lock and touches no database (one overall deadline in the
+            # service); only applying the pages takes the cog's lock, in one short transaction
+            fetched = await asyncio.to_thread(KnowledgeService.fetch_url, source)
+            return await self.run(interaction, lambda s: s.import_fetched(fetched, **options))
 
         task = asyncio.ensure_future(run_import())
         by_dm = not await self._done_within(task, TOKEN_BUDGET - (self.bot.clock.now() - started))
