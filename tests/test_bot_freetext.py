@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from typing import Any
 
 import pytest
 from test_bot_e2e import NO_PINGS, answerable, custom_ids, quiet, started, unsure
@@ -160,3 +161,34 @@ async def test_run_without_a_token_exits_2_with_one_line() -> None:
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2
     assert err.decode().strip().count("\n") == 0 and "DISCORD_TOKEN is not set" in err.decode()
+
+
+def logged_questions(engine: Any) -> int:
+    return engine.db.execute("SELECT count(*) FROM questions").fetchone()[0]
+
+
+async def test_messages_on_cooldown_are_not_recorded(fake_discord, bot_engine) -> None:
+    question, _ = answerable(bot_engine)
+    before = logged_questions(bot_engine)
+    async with started(fake_discord, bot_engine, freetext_cooldown=Cooldown(1, 60)):
+        first = await fake_discord.send_message(question, channel="help")
+        await fake_discord.wait_for_message("help", after=first)
+        for _ in range(4):
+            again = await fake_discord.send_message(question, channel="help")
+            await fake_discord.wait_for("PUT", rf"/channels/\d+/messages/{again['id']}/reactions/.+/@me")
+        await fake_discord.settle()
+    assert logged_questions(bot_engine) == before + 1  # only the answered one
+
+
+async def test_one_user_cannot_flood_the_question_log_with_silent_messages(fake_discord, bot_engine) -> None:
+    question = unsure(bot_engine, status="no_match")
+    before = logged_questions(bot_engine)
+    async with started(fake_discord, bot_engine, freetext_cooldown=Cooldown(1, 60)):
+        for n in range(8):
+            await fake_discord.send_message(f"{question} {n}", channel="help")
+        await fake_discord.settle()
+        assert logged_questions(bot_engine) == before + 2  # twice the cooldown's rate per window
+        fake_discord.advance(61)
+        await fake_discord.send_message(f"{question} again", channel="help")
+        await fake_discord.settle()
+    assert logged_questions(bot_engine) == before + 3

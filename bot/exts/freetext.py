@@ -11,7 +11,9 @@
 - Forum posts in a help forum: the post's title is the question (with the first message when the
   title alone is not enough), and the bot answers a post at most once (remembered in the database).
 - Over-long messages in a help channel are ignored (in a DM or a mention they get a short
-  explanation). Cooldown: when a user asks too fast, the bot reacts ⏳ instead of answering.
+  explanation). Cooldown: when a user asks too fast, the bot reacts ⏳ instead of answering, and
+  records nothing; at most twice the cooldown's rate of one user's free-text questions per window
+  reach the question log (and so gaps and stats), answered or not.
 - Permissions: see `bot.ui.reply_to_message` (plain text without Embed Links, nothing without Send
   Messages; each logged once per channel, never a traceback).
 """
@@ -129,7 +131,11 @@ class FreeText(commands.Cog):
                 )
             return
 
-        if len(questions) == 1:
+        uid, now = message.author.id, bot.clock.now()
+        if bot.freetext_cooldown.waiting(uid, now) or bot.freetext_log_budget.hit(uid, now) is not None:
+            # on cooldown, or over the log budget: answered (or not) as usual, but not recorded
+            reply, qid = await bot.run_engine(bot.ask_unlogged, questions, None), None
+        elif len(questions) == 1:
             reply, qid = await bot.run_engine(bot.ask_logged, questions[0], None, message.author.id)
         else:
             reply, qid = await bot.run_engine(bot.ask_first_confident, questions, None, message.author.id)
@@ -137,7 +143,7 @@ class FreeText(commands.Cog):
         if reply.status != "answer" and not (offer and (addressed or reply.status == "suggestions")):
             log.debug("unsure in a help channel; staying silent (%s)", reply.reason or reply.status)
             return
-        if bot.freetext_cooldown.hit(message.author.id) is not None:
+        if bot.freetext_cooldown.hit(uid, now) is not None:
             await self._react(message)
             return
         sent = await reply_to_message(message, bot, reply, reply.lang or locale_lang(None), qid=qid)
