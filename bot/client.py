@@ -69,6 +69,7 @@ def build_intents(settings: Settings, *, server_help_channels: bool = False) -> 
     intents.guilds = True  # channels, threads and roles, needed for slash commands in guilds
     intents.guild_messages = True  # mentions of the bot and help channels
     intents.dm_messages = True  # direct messages
+    intents.guild_reactions = True  # the asker's ❔ under an unanswered help-channel question
     intents.message_content = settings.needs_message_content or server_help_channels
     return intents
 
