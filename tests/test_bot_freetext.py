@@ -233,12 +233,17 @@ async def test_unsure_in_a_help_channel_reacts_once_and_answers_only_the_askers_
         await fake_discord.react(asked, HELP)  # once only
         await fake_discord.settle()
         (request,) = sent_messages(fake_discord, since)
+        menus = [c for row in reply["components"] for c in row["components"] if c["type"] == 3]
+        shown = "\n".join(e.get("description") or "" for e in reply["embeds"])
+        assert len(menus) == 1 and [o["label"] for o in menus[0]["options"]] == [t[:100] for t in titles[:25]]
+        assert all(t in shown for t in titles)
+        menu = menus[0]
+        picked = await fake_discord.select(reply, menu["custom_id"], [expected.suggestions[0].intent])
+        body = await picked.response()
+    chosen = bot_engine.answer_intent(expected.suggestions[0].intent, "en")
+    assert body["type"] == 7 and body["data"]["embeds"][0]["title"] == chosen.title  # picking answers
     assert str(request.json["message_reference"]["message_id"]) == asked["id"]
     assert request.json["allowed_mentions"] == {**NO_PINGS, "replied_user": False}
-    menus = [c for row in reply["components"] for c in row["components"] if c["type"] == 3]
-    assert len(menus) == 1 and [o["label"] for o in menus[0]["options"]] == [t[:100] for t in titles[:25]]
-    shown = "\n".join(e.get("description") or "" for e in reply["embeds"])
-    assert all(t in shown for t in titles)
 
 
 async def test_no_match_without_closest_topics_stays_silent_without_a_reaction(

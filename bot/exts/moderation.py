@@ -235,7 +235,8 @@ class Moderation(commands.Cog):
             path = await self.bot.run_engine(self._database_path)
             if not path:
                 return None
-            self._ids = IdLookup(path)
+            if self._ids is None:  # another autocomplete may have made it meanwhile
+                self._ids = IdLookup(path)
         return self._ids
 
     def _database_path(self) -> str:
@@ -244,11 +245,14 @@ class Moderation(commands.Cog):
 
     async def _choices(self, types: tuple[str, ...], current: str) -> list[app_commands.Choice[str]]:
         """Up to 25 ids for what was typed; nothing if the database does not answer within the budget."""
-        lookup = await self._id_lookup()
-        if lookup is None:
-            return []
-        work = lookup.find(types, current[:ID_MAX], AUTOCOMPLETE_MAX)
-        ids = await within(work, AUTOCOMPLETE_BUDGET, self.bot.clock, [])
+
+        async def find() -> list[str]:
+            lookup = await self._id_lookup()  # the first time, asks the engine's thread for the path
+            if lookup is None:
+                return []
+            return await lookup.find(types, current[:ID_MAX], AUTOCOMPLETE_MAX)
+
+        ids = await within(find(), AUTOCOMPLETE_BUDGET, self.bot.clock, [])
         return [app_commands.Choice(name=i, value=i) for i in ids]
 
     async def entry_ids(
