@@ -69,6 +69,7 @@ def build_intents(settings: Settings, *, server_help_channels: bool = False) -> 
     intents.guilds = True  # channels, threads and roles, needed for slash commands in guilds
     intents.guild_messages = True  # mentions of the bot and help channels
     intents.dm_messages = True  # direct messages
+    intents.guild_reactions = True  # the asker's ❔ under an unanswered help-channel question
     intents.message_content = settings.needs_message_content or server_help_channels
     return intents
 
@@ -130,6 +131,13 @@ class UserCooldown:
         self._uses[user_id] = uses
         return None
 
+    def waiting(self, user_id: int, now: float | None = None) -> bool:
+        """Whether the user's next use would be refused (counts nothing)."""
+        if self.rate <= 0:
+            return False
+        now = time.monotonic() if now is None else now
+        return sum(1 for t in self._uses.get(user_id, []) if now - t < self.per) >= self.rate
+
 
 @dataclasses.dataclass(frozen=True)
 class SyncResult:
@@ -178,6 +186,11 @@ class CMFBot(commands.Bot):
         self.live = Live(self.clock)
         self.ask_cooldown = UserCooldown(settings.ask_cooldown)
         self.freetext_cooldown = UserCooldown(settings.freetext_cooldown)
+        self.freetext_log_budget = UserCooldown(
+            Cooldown(2 * settings.freetext_cooldown.rate, settings.freetext_cooldown.per)
+        )
+        """Free-text questions logged per user and cooldown window (answered or not): one user's flood
+        of messages does not fill the question log, gaps and stats."""
         self.server_settings: dict[int, GuildSettings] = {}
         self.settings_store: GuildSettingsStore | None = None
         self.command_ids: dict[int | None, dict[str, int]] = {}
@@ -232,6 +245,13 @@ class CMFBot(commands.Bot):
         """Ask each question in turn and keep the first confident answer (else the first reply), logging
         only the reply kept. (A thin adapter: the engine has no "ask without logging" call yet, so the
         question log is switched off around the tries, under the engine's lock on its own thread.)"""
+        chosen = self.ask_unlogged(questions, lang)
+        return chosen, self._log(chosen, user_id)
+
+    def ask_unlogged(self, questions: list[str], lang: str | None) -> Reply:
+        """The first confident answer among `questions` (else the first reply), logging nothing. (A thin
+        adapter: the engine has no "ask without logging" call yet, so the question log is switched off
+        around the tries, under the engine's lock on its own thread.)"""
         engine = self.engine
         replies: list[Reply] = []
         with getattr(engine, "_lock", contextlib.nullcontext()):
@@ -243,8 +263,7 @@ class CMFBot(commands.Bot):
                         break
             finally:
                 engine.log_source = source
-        chosen = replies[-1] if replies[-1].status == "answer" else replies[0]
-        return chosen, self._log(chosen, user_id)
+        return replies[-1] if replies[-1].status == "answer" else replies[0]
 
     def answer_logged(self, intent: str, lang: str, question: str, user_id: int) -> tuple[Reply, int | None]:
         reply: Reply = self.engine.answer_intent(intent, lang, question)

@@ -7,12 +7,16 @@ or `CMF_BOT_CONFIG`), then the defaults below. The token is only ever read from 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -183,15 +187,42 @@ def _seconds(name: str, raw: Any) -> float:
     return value
 
 
+def read_dotenv(path: Path) -> dict[str, str]:
+    """The dotenv file's values. Not UTF-8 → ConfigError; readable by every user of the machine → one
+    warning line (it holds the token: `chmod 600`), not a refusal, so a first run still starts."""
+    try:
+        data = path.read_bytes()
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    if mode & stat.S_IROTH:
+        log.warning(
+            "%s is readable by every user of this machine and holds the token: chmod 600 %s", path, path
+        )
+    return parse_dotenv(text)
+
+
 def read_config_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The YAML config file as a mapping of the keys in `_SOURCES`; unknown keys are an error."""
     import yaml
 
     file = Path(path).expanduser()
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        text = file.read_text(encoding="utf-8")
+        if any(
+            isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
+            for event in yaml.parse(text, Loader=yaml.SafeLoader)
+        ):
+            raise ConfigError(f"config file {file}: YAML anchors and aliases (&name, *name) are not allowed")
+        data = yaml.safe_load(text) or {}
     except OSError as exc:
         raise ConfigError(f"config file {file}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {file}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"config file {file}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
@@ -215,7 +246,7 @@ def load_settings(
     environ = dict(os.environ if env is None else env)
     dotenv_values: dict[str, str] = {}
     if dotenv and Path(dotenv).is_file():
-        dotenv_values = parse_dotenv(Path(dotenv).read_text(encoding="utf-8"))
+        dotenv_values = read_dotenv(Path(dotenv))
     merged_env = {**dotenv_values, **environ}
     chosen_file = config_file or merged_env.get(CONFIG_ENV)
     file_values = read_config_file(chosen_file) if chosen_file else {}

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import sys
 from typing import Any
@@ -38,25 +39,34 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-class _RedactToken(logging.Filter):
-    """Last line of defence: replace the token in any log record that would contain it."""
+_INTERACTION_TOKENS = re.compile(
+    r"(/(?:interactions|webhooks)/\d+/)[^/\s?'\"]+"  # REST routes (discord.http logs them at DEBUG)
+    r"|((?:'token'|\"token\")\s*:\s*['\"])[^'\"]+"  # a payload printed as a dict or JSON
+)
 
-    def __init__(self, token: str) -> None:
+
+class _RedactToken(logging.Filter):
+    """Last line of defence: replace the bot token and any interaction token (15-minute webhook
+    credentials in discord.py's DEBUG request lines and in printed payloads) in every log record."""
+
+    def __init__(self, token: str | None) -> None:
         super().__init__()
         self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self.token and self.token in message:
-            record.msg, record.args = message.replace(self.token, "***"), None
+        redacted = _INTERACTION_TOKENS.sub(lambda m: (m.group(1) or m.group(2)) + "***", message)
+        if self.token:
+            redacted = redacted.replace(self.token, "***")
+        if redacted != message:
+            record.msg, record.args = redacted, None
         return True
 
 
 def configure_logging(level: str, token: str | None) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
-    if token:
-        handler.addFilter(_RedactToken(token))
+    handler.addFilter(_RedactToken(token))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

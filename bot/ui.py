@@ -490,7 +490,7 @@ def answer_view(
 ) -> discord.ui.View:
     """The buttons under an answer (and the pick menu when the bot is unsure)."""
     view = discord.ui.View(timeout=None)
-    if reply.status == "suggestions" and reply.suggestions and qid is not None and asker is not None:
+    if reply.status != "answer" and reply.suggestions and qid is not None and asker is not None:
         options = [
             discord.SelectOption(label=render.truncate(s.title, 100), value=s.intent[:100])
             for s in reply.suggestions[:SELECT_OPTIONS_MAX]

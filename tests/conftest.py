@@ -144,17 +144,15 @@ def db_path(kb_min_db: Any, tmp_path: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# URL imports: the fake Discord serves attachments on 127.0.0.1, which the import fetcher refuses by
-# default. Only the Discord moderation tests get a test-only policy that reaches loopback over http;
-# every other test (tests/test_url_import_security.py above all) keeps the safe default.
+# URL imports: the fake Discord (and test HTTP servers) serve on 127.0.0.1, which the import fetcher
+# refuses by default. A test that needs it asks for ``loopback_imports`` (test_bot_moderation.py does
+# for all its tests, through ``pytestmark``); every other test (tests/test_url_import_security.py above
+# all) keeps the safe default.
 
 
-@pytest.fixture(autouse=True)
-def _loopback_imports_for_discord_tests(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if request.node.module.__name__.rsplit(".", 1)[-1] != "test_bot_moderation":
-        return
+@pytest.fixture
+def loopback_imports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test-only fetch policy for URL imports: http allowed, loopback addresses only."""
     from bot.moderation import importer
     from bot.moderation.fetch import FetchPolicy
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from test_bot_e2e import NO_PINGS, answerable, custom_ids, quiet, started, unsure
@@ -160,3 +162,100 @@ async def test_run_without_a_token_exits_2_with_one_line() -> None:
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2
     assert err.decode().strip().count("\n") == 0 and "DISCORD_TOKEN is not set" in err.decode()
+
+
+def logged_questions(engine: Any) -> int:
+    return engine.db.execute("SELECT count(*) FROM questions").fetchone()[0]
+
+
+async def test_messages_on_cooldown_are_not_recorded(fake_discord, bot_engine) -> None:
+    question, _ = answerable(bot_engine)
+    before = logged_questions(bot_engine)
+    async with started(fake_discord, bot_engine, freetext_cooldown=Cooldown(1, 60)):
+        first = await fake_discord.send_message(question, channel="help")
+        await fake_discord.wait_for_message("help", after=first)
+        for _ in range(4):
+            again = await fake_discord.send_message(question, channel="help")
+            await fake_discord.wait_for("PUT", rf"/channels/\d+/messages/{again['id']}/reactions/.+/@me")
+        await fake_discord.settle()
+    assert logged_questions(bot_engine) == before + 1  # only the answered one
+
+
+async def test_one_user_cannot_flood_the_question_log_with_silent_messages(fake_discord, bot_engine) -> None:
+    question = unsure(bot_engine, status="no_match")
+    before = logged_questions(bot_engine)
+    async with started(fake_discord, bot_engine, freetext_cooldown=Cooldown(1, 60)):
+        for n in range(8):
+            await fake_discord.send_message(f"{question} {n}", channel="help")
+        await fake_discord.settle()
+        assert logged_questions(bot_engine) == before + 2  # twice the cooldown's rate per window
+        fake_discord.advance(61)
+        await fake_discord.send_message(f"{question} again", channel="help")
+        await fake_discord.settle()
+    assert logged_questions(bot_engine) == before + 3
+
+
+# -- help-channel fallback without noise: ❔ under the question, the topics when the asker asks --------
+
+HELP = "❔"
+
+
+def sent_messages(fake: Any, since: int) -> list[Any]:
+    return fake.find("POST", r"/channels/\d+/messages$", since=since)
+
+
+@pytest.mark.parametrize("status", ["suggestions", "no_match"])
+async def test_unsure_in_a_help_channel_reacts_once_and_answers_only_the_askers_reaction(
+    fake_discord, bot_engine, status
+) -> None:
+    question = unsure(bot_engine, status=status)
+    with quiet(bot_engine):
+        expected = bot_engine.ask(question)
+    titles = [s.title for s in expected.suggestions]
+    assert titles
+    async with started(fake_discord, bot_engine):
+        since = fake_discord.mark()
+        asked = await fake_discord.send_message(question, channel="help")
+        reaction = await fake_discord.wait_for(
+            "PUT", rf"/channels/\d+/messages/{asked['id']}/reactions/.+/@me"
+        )
+        await fake_discord.settle()
+        assert sent_messages(fake_discord, since) == []  # silent in the channel: only the one reaction
+        assert HELP in unquote(reaction.path)
+
+        await fake_discord.react(asked, HELP, user="moderator")  # somebody else's ❔: ignored
+        await fake_discord.settle()
+        assert sent_messages(fake_discord, since) == []
+
+        await fake_discord.react(asked, HELP)  # the asker's own ❔
+        reply = await fake_discord.wait_for_message("help", after=asked)
+        await fake_discord.wait_for("DELETE", rf"/channels/\d+/messages/{asked['id']}/reactions/.+/@me")
+        await fake_discord.react(asked, HELP)  # once only
+        await fake_discord.settle()
+        (request,) = sent_messages(fake_discord, since)
+        menus = [c for row in reply["components"] for c in row["components"] if c["type"] == 3]
+        shown = "\n".join(e.get("description") or "" for e in reply["embeds"])
+        assert len(menus) == 1 and [o["label"] for o in menus[0]["options"]] == [t[:100] for t in titles[:25]]
+        assert all(t in shown for t in titles)
+        menu = menus[0]
+        picked = await fake_discord.select(reply, menu["custom_id"], [expected.suggestions[0].intent])
+        body = await picked.response()
+    chosen = bot_engine.answer_intent(expected.suggestions[0].intent, "en")
+    assert body["type"] == 7 and body["data"]["embeds"][0]["title"] == chosen.title  # picking answers
+    assert str(request.json["message_reference"]["message_id"]) == asked["id"]
+    assert request.json["allowed_mentions"] == {**NO_PINGS, "replied_user": False}
+
+
+async def test_no_match_without_closest_topics_stays_silent_without_a_reaction(
+    fake_discord, bot_engine
+) -> None:
+    question = "what is the best pizza topping in naples"
+    with quiet(bot_engine):
+        reply = bot_engine.ask(question)
+    assert reply.status != "answer" and not reply.suggestions
+    async with started(fake_discord, bot_engine):
+        since = fake_discord.mark()
+        await fake_discord.send_message(question, channel="help")
+        await fake_discord.settle()
+        assert fake_discord.find("PUT", r"/reactions/", since=since) == []
+        assert sent_messages(fake_discord, since) == []

@@ -6,6 +6,7 @@ the payloads the bot sends and what the database holds afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -13,8 +14,11 @@ import re
 import zipfile
 from typing import Any
 
+import pytest
 from fakediscord import walk_components, would_ping
 from test_bot_e2e import EPHEMERAL, NO_PINGS, answer_of, answerable, message_response, quiet, started
+
+pytestmark = pytest.mark.usefixtures("loopback_imports")  # URL imports from 127.0.0.1
 
 MODERATOR = "moderator"  # has the Moderator role (no Manage Server)
 ADMIN = "admin"  # has Manage Server (no Moderator role)
@@ -604,4 +608,86 @@ async def test_import_a_moochub_endpoint_follows_its_next_pages(fake_discord, bo
         )
     shown = text_of(data)
     assert "Imported" in shown and f"{len(items)} rows" in shown, shown
+    assert course_count(bot_engine) > courses
+
+
+# -- id autocomplete (indexed queries on the cog's own connection) --------------------------------
+
+
+async def test_kb_id_autocomplete_offers_ids_by_prefix_then_by_substring(fake_discord, bot_engine) -> None:
+    ids = sorted(
+        r[0]
+        for r in bot_engine.db.execute(
+            "SELECT id FROM entries UNION SELECT id FROM intents UNION SELECT id FROM courses"
+        )
+    )
+    prefix = ids[len(ids) // 2][:3]
+    starting = [i for i in ids if i.startswith(prefix)]
+    middle = next(i for i in ids if len(i) > 12)[4:10]
+    async with started(fake_discord, bot_engine):
+        typed = await fake_discord.autocomplete("kb", {"id": prefix}, "id", subcommand="show", user=MODERATOR)
+        by_prefix = [c["value"] for c in await typed.choices()]
+        typed = await fake_discord.autocomplete("kb", {"id": middle}, "id", subcommand="show", user=MODERATOR)
+        by_substring = [c["value"] for c in await typed.choices()]
+        typed = await fake_discord.autocomplete(
+            "kb", {"id": "zz-no-such-id-zz"}, "id", subcommand="show", user=MODERATOR
+        )
+        nothing = await typed.choices()
+    assert by_prefix[: len(starting)] == starting[:25]  # every id starting with it first, in id order
+    assert 1 <= len(by_substring) <= 25 and all(middle in i for i in by_substring)
+    containing = [i for i in ids if middle in i]
+    if len(containing) <= 25:
+        assert sorted(by_substring) == containing
+    assert nothing == []
+
+
+# -- a slow URL import does not hold up other moderators ------------------------------------------
+
+
+async def test_a_slow_url_import_does_not_hold_up_another_moderators_show(fake_discord, bot_engine) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "imports" / "moochub_courses.json"
+    items = json.loads(fixture.read_text("utf-8"))["data"]
+    release, requested = threading.Event(), threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requested.set()
+            release.wait(20)  # the page comes only when the test says so
+            body = json.dumps({"links": {}, "data": items}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.api+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/courses"
+    courses = course_count(bot_engine)
+    try:
+        async with started(fake_discord, bot_engine):
+            importing = await fake_discord.slash(
+                "kb", {"url": url, "platform": "iMooX"}, subcommand="import", user=MODERATOR
+            )
+            await asyncio.to_thread(requested.wait, 10)
+            assert requested.is_set()
+            shown = await answer_of(
+                await fake_discord.slash("kb", {"id": "cmf-study-hours"}, subcommand="show", user=ADMIN),
+                timeout=10,
+            )
+            assert "cmf-study-hours" in text_of(shown) and not release.is_set()
+            release.set()
+            data = await reply_of(importing)
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+    assert "Imported" in text_of(data) and f"{len(items)} rows" in text_of(data), text_of(data)
     assert course_count(bot_engine) > courses

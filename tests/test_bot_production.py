@@ -311,13 +311,13 @@ async def test_a_url_import_that_outlives_its_token_reports_by_direct_message(
     from bot.moderation.service import KnowledgeService
 
     done = threading.Event()
-    original = KnowledgeService.import_url
+    original = KnowledgeService.fetch_url
 
-    def slow_import(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def slow_fetch(*args: Any, **kwargs: Any) -> Any:
         done.wait(10)  # a partner endpoint with many slow pages
-        return original(self, *args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(KnowledgeService, "import_url", slow_import)
+    monkeypatch.setattr(KnowledgeService, "fetch_url", staticmethod(slow_fetch))
     courses = bot_engine.db.execute("SELECT count(*) FROM courses").fetchone()[0]
     page = fake_discord.attachment("page.json", b'{"links": {}, "data": []}', "application/vnd.api+json")
     async with started(fake_discord, bot_engine):

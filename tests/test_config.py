@@ -155,3 +155,69 @@ def test_sync_shards_and_health_settings(tmp_path: Path) -> None:
 def test_bad_sync_and_shard_settings_give_a_clear_error(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings(env, dotenv=None)
+
+
+def test_a_world_readable_dotenv_gets_one_warning_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DISCORD_TOKEN=abc.def\n")
+    env_file.chmod(0o600)
+    with caplog.at_level("WARNING", "bot.config"):
+        assert load_settings({}, dotenv=env_file).token == "abc.def"
+    assert caplog.records == []
+    env_file.chmod(0o644)
+    with caplog.at_level("WARNING", "bot.config"):
+        assert load_settings({}, dotenv=env_file).token == "abc.def"  # a warning, not a refusal
+    (record,) = caplog.records
+    assert "readable by every user" in record.getMessage() and "chmod 600" in record.getMessage()
+    assert "abc.def" not in record.getMessage() and "\n" not in record.getMessage()
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"CMF_BOT_GUILD_IDS=1\nDISCORD_TOKEN=caf\xe9\n")
+    with pytest.raises(ConfigError, match="not UTF-8") as info:
+        load_settings({}, dotenv=env_file)
+    assert "\n" not in str(info.value)
+
+
+def test_run_with_a_non_utf8_dotenv_exits_2_with_one_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"DISCORD_TOKEN=caf\xe9\n")
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--env-file", str(env_file)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "not UTF-8" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "guild_ids: &ids [1, 2]\nhelp_channel_ids: *ids\n",
+        "base: &b {rate: 1}\nguild_ids: [1]\n",
+    ],
+)
+def test_yaml_anchors_and_aliases_in_the_config_file_are_refused(tmp_path: Path, text: str) -> None:
+    bad = tmp_path / "bot.yaml"
+    bad.write_text(text)
+    with pytest.raises(ConfigError, match="anchors and aliases") as info:
+        load_settings({}, dotenv=None, config_file=bad)
+    assert "\n" not in str(info.value)
+
+
+def test_a_config_file_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bot.yaml"
+    bad.write_bytes(b"guild_ids: [1]\n# caf\xe9\n")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_settings({}, dotenv=None, config_file=bad)

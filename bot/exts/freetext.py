@@ -5,37 +5,63 @@
 - Unsure, in a DM or when mentioned → the close intents in a select menu (the asker picks one);
   no match there → the fallback, which says how to reach a moderator.
 - Unsure in a help channel → silence (answer mode `confident`, the default), or the menu (mode
-  `suggest`); in mode `mentions` help channels get answers only when the bot is mentioned.
+  `suggest`); in mode `mentions` help channels get answers only when the bot is mentioned. When the
+  silent reply has closest topics, the bot adds one ❔ under the question; if the asker (only them)
+  adds ❔ too, the bot replies once with the topics as a pick menu, a hint to rephrase and the
+  moderator route. Nobody else sees anything more than the one reaction.
 - A reply to one of the bot's own answers ("thanks!") is not a question to the bot unless it
   mentions the bot in its text: Discord adds the bot to a reply's mentions by itself.
 - Forum posts in a help forum: the post's title is the question (with the first message when the
   title alone is not enough), and the bot answers a post at most once (remembered in the database).
 - Over-long messages in a help channel are ignored (in a DM or a mention they get a short
-  explanation). Cooldown: when a user asks too fast, the bot reacts ⏳ instead of answering.
+  explanation). Cooldown: when a user asks too fast, the bot reacts ⏳ instead of answering, and
+  records nothing; at most twice the cooldown's rate of one user's free-text questions per window
+  reach the question log (and so gaps and stats), answered or not.
 - Permissions: see `bot.ui.reply_to_message` (plain text without Embed Links, nothing without Send
   Messages; each logged once per channel, never a traceback).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
+from collections import OrderedDict
 
 import discord
 from discord.ext import commands
 
 from bot.client import CMFBot
+from bot.engine.model import Reply
 from bot.i18n import locale_lang
 from bot.ui import NONE, reply_to_message
 
 log = logging.getLogger(__name__)
 
 COOLDOWN_REACTION = "⏳"
+HELP_REACTION = "❔"
+"""Put under a help-channel question the bot could not answer but has closest topics for; when the
+asker adds it too, the bot replies once with those topics (a pick menu), a hint and the moderator route."""
+OFFER_TTL = 24 * 3600.0
+"""Seconds the asker's ❔ still brings the closest topics."""
+OFFERS_MAX = 2000
+"""Open offers kept at most (the oldest are forgotten first)."""
+
+
+@dataclasses.dataclass
+class HelpOffer:
+    """The fallback kept for a help-channel question, until its asker asks for it with ❔."""
+
+    message: discord.Message
+    reply: Reply
+    qid: int | None
+    expires: float
 
 
 class FreeText(commands.Cog):
     def __init__(self, bot: CMFBot) -> None:
         self.bot = bot
+        self._offers: OrderedDict[int, HelpOffer] = OrderedDict()
 
     def _in_help_channel(self, channel: discord.abc.Messageable, help_ids: tuple[int, ...]) -> bool:
         return getattr(channel, "id", None) in help_ids or getattr(channel, "parent_id", None) in help_ids
@@ -67,20 +93,48 @@ class FreeText(commands.Cog):
         store = self.bot.settings_store
         return store is not None and await self.bot.run_settings(store.was_answered, post.id)
 
-    async def _react(self, message: discord.Message) -> None:
+    async def _react(self, message: discord.Message, emoji: str = COOLDOWN_REACTION) -> bool:
         perms = self.bot.permissions_in(message.channel)
         if perms is not None and not (perms.add_reactions and perms.read_message_history):
             self.bot.warn_once(
                 f"react:{message.channel.id}",
                 "cannot react %s in %s (needs Add Reactions and Read Message History)",
-                COOLDOWN_REACTION,
+                emoji,
                 message.channel.id,
             )
-            return
+            return False
         try:
-            await message.add_reaction(COOLDOWN_REACTION)
+            await message.add_reaction(emoji)
         except discord.HTTPException:
-            log.info("could not react to a message from a user on cooldown")
+            log.info("could not react %s to a message", emoji)
+            return False
+        return True
+
+    async def _offer_help(self, message: discord.Message, reply: Reply, qid: int | None) -> None:
+        """Silent in the channel: one ❔ under the question, and the closest topics kept for its asker."""
+        if not await self._react(message, HELP_REACTION):
+            return
+        self._offers[message.id] = HelpOffer(message, reply, qid, self.bot.clock.now() + OFFER_TTL)
+        while len(self._offers) > OFFERS_MAX:
+            self._offers.popitem(last=False)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        """The asker (only them) added ❔ under their unanswered question: reply once with the offer."""
+        if str(payload.emoji) != HELP_REACTION or self.bot.user is None:
+            return
+        offer = self._offers.get(payload.message_id)
+        if offer is None or payload.user_id != offer.message.author.id:
+            return  # not an offer, or someone else's reaction: ignored
+        del self._offers[payload.message_id]
+        if self.bot.clock.now() > offer.expires:
+            return
+        reply = offer.reply
+        await reply_to_message(offer.message, self.bot, reply, reply.lang or locale_lang(None), qid=offer.qid)
+        try:
+            await offer.message.remove_reaction(HELP_REACTION, self.bot.user)
+        except discord.HTTPException:
+            log.info("could not remove the bot's %s after answering it", HELP_REACTION)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -129,15 +183,21 @@ class FreeText(commands.Cog):
                 )
             return
 
-        if len(questions) == 1:
+        uid, now = message.author.id, bot.clock.now()
+        if bot.freetext_cooldown.waiting(uid, now) or bot.freetext_log_budget.hit(uid, now) is not None:
+            # on cooldown, or over the log budget: answered (or not) as usual, but not recorded
+            reply, qid = await bot.run_engine(bot.ask_unlogged, questions, None), None
+        elif len(questions) == 1:
             reply, qid = await bot.run_engine(bot.ask_logged, questions[0], None, message.author.id)
         else:
             reply, qid = await bot.run_engine(bot.ask_first_confident, questions, None, message.author.id)
         offer = addressed or config.answer_mode == "suggest"
         if reply.status != "answer" and not (offer and (addressed or reply.status == "suggestions")):
             log.debug("unsure in a help channel; staying silent (%s)", reply.reason or reply.status)
+            if reply.suggestions and not bot.freetext_cooldown.waiting(uid, now):
+                await self._offer_help(message, reply, qid)
             return
-        if bot.freetext_cooldown.hit(message.author.id) is not None:
+        if bot.freetext_cooldown.hit(uid, now) is not None:
             await self._react(message)
             return
         sent = await reply_to_message(message, bot, reply, reply.lang or locale_lang(None), qid=qid)

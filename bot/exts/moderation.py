@@ -56,6 +56,7 @@ from bot.exts._moderation_ui import (
 )
 from bot.guild_settings import ANSWER_MODES, TAG_MAX, GuildSettings
 from bot.i18n import Strings, bundled_strings, locale_lang
+from bot.id_lookup import ID_MAX, IdLookup
 from bot.moderation.service import Change, ConflictError, InvalidError, KnowledgeService, ServiceError
 from bot.ui import ack_soon, defer, respond, within
 
@@ -70,6 +71,8 @@ CODE_MAX = render.DESCRIPTION_MAX - 20
 GAPS_SHOWN = 5
 HISTORY_SHOWN = 20
 AUTOCOMPLETE_MAX = 25
+AUTOCOMPLETE_BUDGET = 2.0
+"""Seconds an id autocomplete may wait for the database (it cannot be deferred); then it offers nothing."""
 IMPORT_FORMATS = ("moochub", "csv", "yaml")
 COLOUR = 0x2F855A
 CONFLICT_COLOUR = 0xC53030
@@ -118,6 +121,7 @@ class Moderation(commands.Cog):
         self.strings = Strings(bot.engine, {**bundled_strings(), **bundled_strings(UI_FILE)})
         self._db: Any = None
         self._db_lock = threading.Lock()
+        self._ids: IdLookup | None = None
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -161,6 +165,9 @@ class Moderation(commands.Cog):
     async def cog_unload(self) -> None:
         """Close the cog's own connection once no service call uses it (a call still running on a
         worker thread keeps it open: closing it under that thread could crash the process)."""
+        if self._ids is not None:
+            ids, self._ids = self._ids, None
+            await asyncio.to_thread(ids.close)
         if self._db is not None and self._db is not getattr(self.bot.engine, "db", None):
             await asyncio.to_thread(self._close_db)
 
@@ -220,33 +227,48 @@ class Moderation(commands.Cog):
         """Acknowledge at once (an ephemeral "thinking…"), for actions that may take a few seconds."""
         await defer(interaction, ephemeral=True)
 
-    # -- autocomplete (served from the engine's memory) ----------------------------------------
+    # -- autocomplete (indexed queries on a connection of their own, off the event loop) --------
 
-    def _choices(self, ids: list[str], current: str) -> list[app_commands.Choice[str]]:
-        typed = current.strip().casefold()
-        starts = [i for i in ids if i.startswith(typed)]
-        contains = [i for i in ids if typed in i and i not in starts]
-        return [
-            app_commands.Choice(name=i, value=i)
-            for i in (starts + contains)[:AUTOCOMPLETE_MAX]
-            if len(i) <= 100
-        ]
+    async def _id_lookup(self) -> IdLookup | None:
+        """The cog's id lookup over the engine's database file (None for an in-memory database)."""
+        if self._ids is None:
+            path = await self.bot.run_engine(self._database_path)
+            if not path:
+                return None
+            if self._ids is None:  # another autocomplete may have made it meanwhile
+                self._ids = IdLookup(path)
+        return self._ids
+
+    def _database_path(self) -> str:
+        row = self.bot.engine.db.conn.execute("PRAGMA database_list").fetchone()
+        return row[2] if row and row[2] else ""
+
+    async def _choices(self, types: tuple[str, ...], current: str) -> list[app_commands.Choice[str]]:
+        """Up to 25 ids for what was typed; nothing if the database does not answer within the budget."""
+
+        async def find() -> list[str]:
+            lookup = await self._id_lookup()  # the first time, asks the engine's thread for the path
+            if lookup is None:
+                return []
+            return await lookup.find(types, current[:ID_MAX], AUTOCOMPLETE_MAX)
+
+        ids = await within(find(), AUTOCOMPLETE_BUDGET, self.bot.clock, [])
+        return [app_commands.Choice(name=i, value=i) for i in ids]
 
     async def entry_ids(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._choices(sorted(self.bot.engine.kb.entries), current)
+        return await self._choices(("entry",), current)
 
     async def object_ids(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        kb = self.bot.engine.kb
-        return self._choices(sorted({*kb.entries, *kb.intents, *kb.courses}), current)
+        return await self._choices(("entry", "intent", "course"), current)
 
     async def intent_ids(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._choices(sorted(self.bot.engine.kb.intents), current)
+        return await self._choices(("intent",), current)
 
     # -- show -----------------------------------------------------------------------------------
 
@@ -798,7 +820,10 @@ class Moderation(commands.Cog):
                     interaction, lambda s: s.import_file(data, fmt, filename=name, **options)
                 )
             source = (url or "").strip()
-            return await self.run(interaction, lambda s: s.import_url(source, **options))
+            # the network part holds no lock and touches no database (one overall deadline in the
+            # service); only applying the pages takes the cog's lock, in one short transaction
+            fetched = await asyncio.to_thread(KnowledgeService.fetch_url, source)
+            return await self.run(interaction, lambda s: s.import_fetched(fetched, **options))
 
         task = asyncio.ensure_future(run_import())
         by_dm = not await self._done_within(task, TOKEN_BUDGET - (self.bot.clock.now() - started))

@@ -41,6 +41,7 @@ from .factories import (
     EMBED_LINKS,
     INTENT_DIRECT_MESSAGES,
     INTENT_GUILD_MEMBERS,
+    INTENT_GUILD_MESSAGE_REACTIONS,
     INTENT_GUILD_MESSAGES,
     INTENT_GUILD_PRESENCES,
     INTENT_MESSAGE_CONTENT,
@@ -542,6 +543,8 @@ class FakeDiscord:
                 await session.ws.send_str(json.dumps(frame))
 
     def _visible(self, session: _Session, event: str, data: Json) -> Json | None:
+        if event.startswith("MESSAGE_REACTION_") and "guild_id" in data:
+            return data if session.intents & INTENT_GUILD_MESSAGE_REACTIONS else None
         if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"):
             return data
         in_guild = "guild_id" in data
@@ -745,6 +748,24 @@ class FakeDiscord:
         self._store(msg)
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
+
+    async def react(self, message: Json | str | int, emoji: str, *, user: str | Json = "member") -> None:
+        """A user adds the unicode reaction ``emoji`` to a stored guild message (MESSAGE_REACTION_ADD,
+        delivered only with the GUILD_MESSAGE_REACTIONS intent, as Discord does)."""
+        msg = self._message_ref(message)
+        who = self.world.user(user)
+        data: Json = {
+            "user_id": who["id"],
+            "channel_id": msg["channel_id"],
+            "message_id": msg["id"],
+            "guild_id": self.world.guild_id,
+            "member": self.world.member_payload(who),
+            "emoji": {"id": None, "name": emoji},
+            "message_author_id": msg["author"]["id"],
+            "burst": False,
+            "type": 0,
+        }
+        await self.dispatch("MESSAGE_REACTION_ADD", data)
 
     async def set_permissions(
         self, channel: str | int, target: str = "bot", *, allow: int = 0, deny: int = 0
