@@ -160,3 +160,51 @@ def test_two_rows_of_one_import_with_the_same_page_are_refused(service: Knowledg
     report = service.import_file((head + rows).encode(), "csv")
     assert not report.applied and [r.row for r in report.rejected] == [3]
     assert "same course page as row 2" in report.rejected[0].reason
+
+
+# -- no per-file cap a real catalogue hits: imports fill numbered files ------------------------
+
+
+def csv_rows(start: int, count: int) -> bytes:
+    head = "title,platform,course_url,source_urls,description\n"
+    body = "".join(
+        f"Course number {n},iMooX,https://example.org/c/{n},https://example.org/list,{'About it. ' * 40}\n"
+        for n in range(start, start + count)
+    )
+    return (head + body).encode()
+
+
+def test_imports_fill_numbered_files_that_export_and_load_again(
+    service: KnowledgeService, tmp_path: Path
+) -> None:
+    from bot.engine.dump import export_knowledge
+    from bot.engine.loader import MAX_FILE_BYTES, validate
+    from bot.moderation.importer import FILE_RECORDS
+
+    curated = {r[0] for r in service.db.conn.execute("SELECT id FROM courses WHERE file LIKE '%/imoox.yaml'")}
+    first = service.import_file(csv_rows(0, 1200), "csv")
+    assert first.applied and len(first.added) == 1200
+    second = service.import_file(csv_rows(1200, 700), "csv")
+    assert second.applied and len(second.added) == 700
+    counts = dict(
+        service.db.conn.execute(
+            "SELECT file, COUNT(*) FROM courses WHERE file LIKE 'knowledge/catalogue/imoox/%' GROUP BY file"
+        ).fetchall()
+    )
+    assert counts == {
+        "knowledge/catalogue/imoox/001.yaml": FILE_RECORDS,
+        "knowledge/catalogue/imoox/002.yaml": FILE_RECORDS,
+        "knowledge/catalogue/imoox/003.yaml": FILE_RECORDS,
+        "knowledge/catalogue/imoox/004.yaml": 1900 - 3 * FILE_RECORDS,
+    }
+    # the hand-curated file keeps exactly its own records
+    assert {
+        r[0] for r in service.db.conn.execute("SELECT id FROM courses WHERE file LIKE '%/imoox.yaml'")
+    } == curated
+
+    export_knowledge(service.db, tmp_path)
+    for n in range(1, 5):
+        written = tmp_path / f"knowledge/catalogue/imoox/{n:03d}.yaml"
+        assert written.stat().st_size < MAX_FILE_BYTES
+        assert written.read_text("utf-8").startswith("# yaml-language-server: $schema=../../schemas/")
+    assert validate(tmp_path) == []

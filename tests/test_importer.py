@@ -130,7 +130,7 @@ def test_moochub_endpoint_with_three_pages_is_imported(service: KnowledgeService
     assert by_page(service, "fixture-two").data["hours"] is None  # h/month without a duration in months
     assert by_page(service, "fixture-three").data["price"] == "0 EUR (course); 49 EUR (certificate)"
     assert by_page(service, "fixture-five").data["source_urls"] == [f"{endpoint.base}/courses?page=3"]
-    assert by_page(service, "fixture-one").file == "knowledge/catalogue/imoox.yaml"
+    assert by_page(service, "fixture-one").file == "knowledge/catalogue/imoox/001.yaml"
 
     # the engine's course search finds the imported course at once
     engine = Engine(service.db)

@@ -464,7 +464,46 @@ def _plan_rows(
         valid.append(row)
     if report.rejected and not skip_invalid:
         return None
-    return [_plan(service, row, report.source) for row in valid]
+    edits = [_plan(service, row, report.source) for row in valid]
+    _assign_files(service, edits)
+    return edits
+
+
+FILE_RECORDS = 500
+"""Most records an import puts in one `catalogue/<platform>/NNN.yaml` (0.89 MB with 1,000-character
+descriptions, far below the loader's
+2,000,000-byte file cap even with long descriptions)."""
+_NUMBERED = re.compile(r"^(knowledge/catalogue/[a-z0-9_-]+)/\d{3,}\.yaml$")
+
+
+def _assign_files(service: KnowledgeService, edits: list[_Edit]) -> None:
+    """Put the courses an import adds in numbered files `knowledge/catalogue/<platform>/001.yaml`,
+    `002.yaml`, … of at most `FILE_RECORDS` records each, filling the last one first; the
+    hand-curated `catalogue/<platform>.yaml` is left to people. Updated records stay where they are."""
+    counts: dict[str, dict[str, int]] = {}
+    for edit in edits:
+        if edit.type != "course" or edit.before is not None or edit.after is None:
+            continue
+        default = edit.file
+        match = _NUMBERED.match(default)
+        folder = match[1] if match else default.removesuffix(".yaml")
+        if folder not in counts:
+            rows = service.db.conn.execute(
+                "SELECT file, COUNT(*) FROM courses WHERE file LIKE ? GROUP BY file", (folder + "/%",)
+            )
+            counts[folder] = {f: n for f, n in rows if _NUMBERED.match(f)}
+        files = counts[folder]
+        last = max(files, key=_file_number) if files else None
+        if last is None or files[last] >= FILE_RECORDS:
+            number = _file_number(last) + 1 if last else 1
+            last = f"{folder}/{number:03d}.yaml"
+            files[last] = 0
+        files[last] += 1
+        edit.file = last
+
+
+def _file_number(path: str) -> int:
+    return int(path.rsplit("/", 1)[1].removesuffix(".yaml"))
 
 
 def _report(report: ImportReport, edits: list[_Edit], changes: list[Any]) -> ImportReport:
