@@ -240,36 +240,20 @@ def _apply(
     started: str,
     today: str | None,
 ) -> None:
-    from bot.moderation.importer import ImportReport, _moochub_rows, _plan_rows
+    from bot.engine.store import generation
+    from bot.moderation.importer import _moochub_rows
 
     rows = _moochub_rows(pages, platform, "MOOC", SYNC_MAX_ROWS)
-    report = ImportReport("moochub", source.url, False, pages=len(pages))
     today = today or datetime.now(UTC).date().isoformat()
+    before = generation(service.db)
+    edits, withdrawn, listed = _plan(service, source, rows, today)
+    service._prevalidate(edits + withdrawn)  # the slow check, before the write lock is taken
     with service._transaction():
-        edits = _plan_rows(service, rows, report, skip_invalid=False)
-        if edits is None:
-            first = report.rejected[0]
-            raise SyncError(f"{len(report.rejected)} records rejected (first: {first})")
-        listed = {e.id for e in edits}
-        for edit in edits:  # a course listed again is no longer withdrawn
-            if edit.after is not None and edit.after.get("withdrawn"):
-                edit.after = {**edit.after, "withdrawn": None}
-        known = {
-            r[0]
-            for r in service.db.conn.execute(
-                "SELECT course_id FROM sync_records WHERE source = ?", (source.name,)
-            )
-        }
-        withdrawn: list[_Edit] = []
-        for oid in sorted(known - listed):
-            current = service._get("course", oid)
-            if current is None or current.data.get("withdrawn"):
-                continue
-            after = {**current.data, "withdrawn": today}
-            withdrawn.append(
-                _Edit("course", oid, current.data, after, current.file, "sync", f"withdrawn by {source.name}")
-            )
-        changes = service._apply(edits + withdrawn)
+        if generation(service.db) == before:
+            changes = service._apply(edits + withdrawn, validated=True)
+        else:  # someone changed the knowledge base meanwhile: plan and check again, under the lock
+            edits, withdrawn, listed = _plan(service, source, rows, today)
+            changes = service._apply(edits + withdrawn)
         for edit, change in zip(edits, changes, strict=False):
             if not change.changed:
                 result.unchanged += 1
@@ -284,6 +268,38 @@ def _apply(
         )
         result.ok = True
         _record(service, source, started, result, validators, commit=False)
+
+
+def _plan(
+    service: KnowledgeService, source: Source, rows: list[Any], today: str
+) -> tuple[list[_Edit], list[_Edit], set[str]]:
+    """(edits of the listed records, withdrawal edits, ids listed); SyncError if a row is rejected."""
+    from bot.moderation.importer import ImportReport, _plan_rows
+
+    report = ImportReport("moochub", source.url, False)
+    edits = _plan_rows(service, rows, report, skip_invalid=False)
+    if edits is None:
+        first = report.rejected[0]
+        raise SyncError(f"{len(report.rejected)} records rejected (first: {first})")
+    listed = {e.id for e in edits}
+    for edit in edits:  # a course listed again is no longer withdrawn
+        if edit.after is not None and edit.after.get("withdrawn"):
+            edit.after = {**edit.after, "withdrawn": None}
+    known = {
+        r[0]
+        for r in service.db.conn.execute(
+            "SELECT course_id FROM sync_records WHERE source = ?", (source.name,)
+        )
+    }
+    withdrawn: list[_Edit] = []
+    for oid in sorted(known - listed):
+        current = service._get("course", oid)
+        if current is None or current.data.get("withdrawn"):
+            continue
+        after = {**current.data, "withdrawn": today}
+        note = f"withdrawn by {source.name}"
+        withdrawn.append(_Edit("course", oid, current.data, after, current.file, "sync", note))
+    return edits, withdrawn, listed
 
 
 def _record(
