@@ -81,7 +81,7 @@ class Endpoint:
             return 304, b"", etag
         if n == 2 and self.mode == "500":
             return 503, b"busy", None
-        chunks = [self.courses[i : i + 2] for i in range(0, len(self.courses), 2)]
+        chunks = [self.courses[i : i + 2] for i in range(0, len(self.courses), 2)] or [[]]
         links: dict[str, Any] = {"self": f"{self.url}?page={n}"}
         if n < len(chunks):
             links["next"] = f"{self.url}?page={n + 1}"
@@ -212,3 +212,14 @@ def test_cli_sync_refuses_loopback_and_stats_show_the_source(
     bad.write_text("sources:\n  - name: Bad Name\n    url: https://example.org/x\n", "utf-8")
     assert main(["kb", "sync", "--db", str(db_path), "--sources", str(bad)]) == 2
     assert "name must be" in capsys.readouterr().err
+
+
+def test_a_source_that_suddenly_lists_nothing_withdraws_nothing(
+    service: KnowledgeService, endpoint: Endpoint
+) -> None:
+    sync(service, endpoint)
+    endpoint.courses = []
+    snapshot = state(service)
+    result = sync(service, endpoint)
+    assert not result.ok and "lists no course at all (it listed 5 before)" in (result.error or "")
+    assert state(service) == snapshot

@@ -17,7 +17,8 @@ For each source, `sync_source`:
    source: nothing of it is written;
 4. in ONE transaction, applies the records and marks the courses this source listed before but no
    longer lists as withdrawn (``withdrawn: <date>``; they are kept, never deleted; a course that comes
-   back loses the mark), and records the source's status.
+   back loses the mark; a source that suddenly lists no course at all fails instead), and records
+   the source's status.
 A failure (network, cap, bad page, rejected row) changes no record and is stored as the source's
 `last_error`; `sync_status` gives each source's last success, counts and last error.
 """
@@ -291,6 +292,10 @@ def _plan(
             "SELECT course_id FROM sync_records WHERE source = ?", (source.name,)
         )
     }
+    if known and not listed:
+        raise SyncError(
+            f"the source lists no course at all (it listed {len(known):,} before); nothing withdrawn"
+        )
     withdrawn: list[_Edit] = []
     for oid in sorted(known - listed):
         current = service._get("course", oid)
