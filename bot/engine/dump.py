@@ -37,8 +37,8 @@ LINK_KEYS = ("title", "url")
 COURSE_KEYS = (
     "id", "title", "platform", "institution", "type", "languages", "languages_inferred", "subjects",
     "workload", "hours", "credits", "ects", "level", "eqf_level", "assessment", "id_verification", "price",
-    "course_url", "source_urls", "source_date", "listed_year", "cmf", "page_seen", "partial",
-    "notes",
+    "course_url", "source_urls", "source_date", "listed_year", "withdrawn", "cmf", "page_seen", "partial",
+    "description", "notes",
 )  # fmt: skip
 INTENT_KEYS = ("id", "audiences", "leads_to", "phrasings")
 LEADS_TO_KEYS = ("type", "entry", "filters")

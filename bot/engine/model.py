@@ -97,9 +97,12 @@ class Course:
     course_url: str | None = None
     source_date: str | None = None
     listed_year: int | None = None
+    withdrawn: str | None = None
+    """Date a synced source stopped listing the course (kept, shown as withdrawn)."""
     cmf: str | None = None
     page_seen: str | None = None
     partial: bool = False
+    description: str | None = None
     notes: str | None = None
     file: str = ""
 

@@ -1,4 +1,4 @@
-"""`cmf-bot kb show | edit | add | delete | phrase | history | revert | gaps | import | stats`.
+"""`cmf-bot kb show | edit | add | delete | phrase | history | revert | gaps | import | sync | stats`.
 
 The command-line face of `bot.moderation.service.KnowledgeService` (the Discord cog is the other).
 Every command takes `--db PATH` and `--as NAME` (the author recorded in revisions, default
@@ -117,6 +117,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument(
         "--skip-invalid", action="store_true", help="apply the valid rows even if some are rejected"
     )
+
+    sync = add(
+        "sync",
+        "pull the configured MOOChub sources into the catalogue (all or nothing per source)",
+        _sync,
+        "Conditional GET (ETag / Last-Modified), links.next paging, caps and a deadline; a source that "
+        "fails changes nothing; courses a source no longer lists are marked withdrawn, not deleted.",
+    )
+    sync.add_argument("--sources", metavar="FILE", help="sources file (default: CMF_BOT_SYNC_SOURCES or "
+                      "deploy/sync-sources.yaml)")  # fmt: skip
+    sync.add_argument("--only", action="append", metavar="NAME", help="sync only this source (repeatable)")
 
     stats = add("stats", "questions per intent, unanswered rate and feedback ratio", _stats)
     stats.add_argument("--days", type=int, default=7, help="period in days (default 7; e.g. 30)")
@@ -347,6 +358,26 @@ def _import(service: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _sync(service: Any, args: argparse.Namespace) -> int:
+    from bot.moderation.sync import SyncError, load_sources, sync_all
+
+    try:
+        sources = load_sources(args.sources)
+    except SyncError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.only:
+        unknown = sorted(set(args.only) - {s.name for s in sources})
+        if unknown:
+            print(f"error: no source named {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        sources = [s for s in sources if s.name in args.only]
+    results = sync_all(service, sources)
+    for result in results:
+        print(result.summary())
+    return 0 if all(r.ok for r in results) else 1
+
+
 def _stats(service: Any, args: argparse.Namespace) -> int:
     stats = service.stats(args.days)
     rate = "n/a" if stats.unanswered_rate is None else f"{stats.unanswered_rate:.0%}"
@@ -364,4 +395,16 @@ def _stats(service: Any, args: argparse.Namespace) -> int:
         print("questions per intent:")
         for intent, count in stats.per_intent:
             print(f"  {count:>5}  {intent}")
+    from bot.moderation.sync import sync_status
+
+    sources = sync_status(service)
+    if sources:
+        print("catalogue sources (kb sync):")
+    for src in sources:
+        print(
+            f"  {src.source}: last success {src.last_success or 'never'}; last run {src.added} added, "
+            f"{src.updated} updated, {src.withdrawn} withdrawn, {src.unchanged} unchanged"
+        )
+        if src.last_error:
+            print(f"    last error ({src.last_attempt}): {src.last_error}")
     return 0

@@ -161,6 +161,17 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
+@dataclass
+class Fetched:
+    """One fetched document: `status` 200, or 304 (not modified: empty body) for a conditional GET."""
+
+    url: str
+    status: int
+    body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 def fetch(
     url: str,
     policy: FetchPolicy,
@@ -171,6 +182,27 @@ def fetch(
 ) -> tuple[str, bytes]:
     """(final URL after redirects, body) of a GET of `url`; `deadline` is a `time.monotonic()` value
     by which everything must be done. Raises FetchError (see the module docstring)."""
+    got = fetch_document(url, policy, deadline=deadline, max_bytes=max_bytes, accept=accept)
+    return got.url, got.body
+
+
+def fetch_document(
+    url: str,
+    policy: FetchPolicy,
+    *,
+    deadline: float,
+    max_bytes: int,
+    accept: str = "application/json",
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> Fetched:
+    """`fetch` with a conditional GET: with `etag` / `last_modified` (validators of an earlier
+    response) a 304 answer comes back as ``Fetched(status=304, body=b"")``. Same checks and errors."""
+    headers = {"Accept": accept, "User-Agent": USER_AGENT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         host, port, address = check_url(current, policy)
@@ -182,8 +214,11 @@ def fetch(
         cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
         conn = cls(host, port, address, min(policy.page_timeout, remaining))
         try:
-            conn.request("GET", path, headers={"Accept": accept, "User-Agent": USER_AGENT})
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
+            if response.status == 304 and (etag or last_modified):
+                validators = response.getheader("ETag"), response.getheader("Last-Modified")
+                return Fetched(current, 304, b"", *validators)
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
                 if not location:
@@ -208,7 +243,8 @@ def fetch(
                 body += chunk
                 if len(body) > max_bytes:
                     raise FetchError(current, too_big=True)
-            return current, bytes(body)
+            validators = response.getheader("ETag"), response.getheader("Last-Modified")
+            return Fetched(current, 200, bytes(body), *validators)
         except FetchError:
             raise
         except (OSError, http.client.HTTPException, ValueError):

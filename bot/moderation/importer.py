@@ -14,21 +14,27 @@ An import is all or nothing:
 
 CSV header (UTF-8, comma-separated, first line; column order free; unknown columns are refused):
 ``id,title,platform,institution,type,languages,subjects,workload,hours,credits,ects,level,
-eqf_level,assessment,price,course_url,source_urls,source_date,listed_year``. Required columns:
+eqf_level,assessment,price,course_url,source_urls,source_date,listed_year,description``. Required columns:
 `title`, `source_urls`, and `platform` unless given with `platform=`. List cells (`languages`,
 `subjects`, `source_urls`) separate values with ``;``. An empty cell means null (not stated); a
 column left out of the header leaves that field of an existing record as it is. An empty `id` is
 made from the platform and the title (``imx-bayesian-probability``); a record with the same
-`course_url` on the same platform is the same course. `type` defaults to MOOC.
+`course_url` on the same platform is the same course (URLs compared normalised, see `normalise_url`:
+``http://www.x.org/c/`` = ``https://x.org/c``). This holds for YAML imports too: a new id whose
+course page is already stored under another id is rejected as a duplicate. `type` defaults to MOOC.
 
 MOOChub (https://github.com/MOOChub/schema, v3): `data[].attributes` map to records as
 name→title, url→course_url, inLanguage→languages (primary subtag), publisher (else creators)→
 institution, keywords + teaches→subjects, workload {timeValue, timeUnit}→workload text (and
 hours = timeValue × the `duration` when both are in the same unit, e.g. 3 h/week × P6W = 18),
 numberOfCredits→ects (and credits text), educationalLevel→level text (eqf_level when its
-framework is EQF), offer/access→price, description (HTML stripped, first 300 characters)→notes;
-source_urls = the page's URL, source_date = "MOOChub API, imported <today>", listed_year = this
-year, platform from `platform=` or the endpoint host (imoox.at → iMooX), type MOOC unless
+framework is EQF), offer/access→price, description (HTML stripped, first 1000 characters)→
+description; course_url = the record's own course page, source_urls = the API page it came from;
+the id is `moochub_id` (prefix, slug, hash of the full courseCode: never collides); the date is the
+record's own (dateModified, else dateCreated, else the latest startDate) → source_date
+"MOOChub API record, dateModified 2014-03-01" and listed_year 2014, never the import date (an
+undated record has listed_year null); platform from `platform=` or the endpoint host (imoox.at →
+iMooX), type MOOC unless
 `course_type=` says otherwise. Providers do not all follow the schema to the letter, so rows are
 checked for what the bot uses (a name and an http(s) url), not against the full MOOChub schema.
 """
@@ -36,16 +42,16 @@ checked for what the bot uses (a name and an http(s) url), not against the full 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bot.moderation.fetch import FetchError, FetchPolicy, fetch, policy_from_env
 from bot.moderation.service import ServiceError, _Edit, _slug
@@ -68,7 +74,7 @@ FORMATS = ("moochub", "csv", "yaml")
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "title", "platform", "institution", "type", "languages", "subjects", "workload", "hours", "credits",
     "ects", "level", "eqf_level", "assessment", "price", "course_url", "source_urls", "source_date",
-    "listed_year",
+    "listed_year", "description",
 )  # fmt: skip
 CSV_LISTS = ("languages", "subjects", "source_urls")
 CSV_NUMBERS = ("hours", "ects")
@@ -88,7 +94,8 @@ HOST_PLATFORM = {"imoox.at": "iMooX"}
 _PARTNER = re.compile(r"^(FutureLearn|FUN|MiríadaX|EduOpen|iMooX|OpenupEd)\b")
 _IGNORED_ON_COMPARE = ("source_date", "listed_year")
 """A record that differs only in these is `unchanged` (re-importing the same list changes nothing)."""
-NOTES_CHARS = 300
+DESCRIPTION_CHARS = 1000
+"""Longest description kept (plain text, cut at a word end)."""
 
 
 @dataclass
@@ -423,17 +430,31 @@ def _plan_rows(
     by_url = _existing_by_url(service)
     valid: list[_Row] = []
     seen: dict[tuple[str, str], int] = {}
+    seen_urls: dict[tuple[str, str], tuple[str, int]] = {}
     for row in rows:
         if row.reason is None and row.data is not None:
-            if row.derived_id and row.data.get("course_url"):
-                known = by_url.get((str(row.data.get("platform")), str(row.data["course_url"])))
-                row.data["id"] = known or row.data["id"]
+            url_key = None
+            if row.type == "course" and isinstance(row.data.get("course_url"), str):
+                url_key = (str(row.data.get("platform")), normalise_url(row.data["course_url"]))
+                known = by_url.get(url_key)
+                if row.derived_id:
+                    row.data["id"] = known or row.data["id"]
+                elif known and known != row.data["id"] and not service._get("course", str(row.data["id"])):
+                    url = row.data["course_url"]
+                    row.reason = f'same course page as the stored record "{known}" (course_url {url})'
             problems = object_errors(_KIND[row.type], row.data)
             oid = str(row.data.get("id"))
-            if problems:
+            if row.reason is not None:
+                pass
+            elif problems:
                 row.reason = "; ".join(problems)
             elif (row.type, oid) in seen:
                 row.reason = f'duplicate id "{oid}" (also row {seen[(row.type, oid)]})'
+            elif url_key is not None and url_key in seen_urls and seen_urls[url_key][0] != oid:
+                other = seen_urls[url_key]
+                row.reason = f'same course page as row {other[1]} ("{other[0]}")'
+            if row.reason is None and url_key is not None:
+                seen_urls.setdefault(url_key, (oid, row.row))
         if row.reason is not None:
             oid = row.data.get("id") if row.data else None
             report.rejected.append(Rejection(row.row, oid if isinstance(oid, str) else None, row.reason))
@@ -443,7 +464,45 @@ def _plan_rows(
         valid.append(row)
     if report.rejected and not skip_invalid:
         return None
-    return [_plan(service, row, report.source) for row in valid]
+    edits = [_plan(service, row, report.source) for row in valid]
+    _assign_files(service, edits)
+    return edits
+
+
+FILE_RECORDS = 500
+"""Most records an import puts in one `catalogue/<platform>/NNN.yaml` (500 MOOChub records with
+1,000-character descriptions: 0.89 MB, far below the loader's 2,000,000-byte file cap)."""
+_NUMBERED = re.compile(r"^(knowledge/catalogue/[a-z0-9_-]+)/\d{3,}\.yaml$")
+
+
+def _assign_files(service: KnowledgeService, edits: list[_Edit]) -> None:
+    """Put the courses an import adds in numbered files `knowledge/catalogue/<platform>/001.yaml`,
+    `002.yaml`, … of at most `FILE_RECORDS` records each, filling the last one first; the
+    hand-curated `catalogue/<platform>.yaml` is left to people. Updated records stay where they are."""
+    counts: dict[str, dict[str, int]] = {}
+    for edit in edits:
+        if edit.type != "course" or edit.before is not None or edit.after is None:
+            continue
+        default = edit.file
+        match = _NUMBERED.match(default)
+        folder = match[1] if match else default.removesuffix(".yaml")
+        if folder not in counts:
+            rows = service.db.conn.execute(
+                "SELECT file, COUNT(*) FROM courses WHERE file LIKE ? GROUP BY file", (folder + "/%",)
+            )
+            counts[folder] = {f: n for f, n in rows if _NUMBERED.match(f)}
+        files = counts[folder]
+        last = max(files, key=_file_number) if files else None
+        if last is None or files[last] >= FILE_RECORDS:
+            number = _file_number(last) + 1 if last else 1
+            last = f"{folder}/{number:03d}.yaml"
+            files[last] = 0
+        files[last] += 1
+        edit.file = last
+
+
+def _file_number(path: str) -> int:
+    return int(path.rsplit("/", 1)[1].removesuffix(".yaml"))
 
 
 def _report(report: ImportReport, edits: list[_Edit], changes: list[Any]) -> ImportReport:
@@ -495,7 +554,7 @@ def _existing_by_url(service: KnowledgeService) -> dict[tuple[str, str], str]:
     )
     out: dict[tuple[str, str], str] = {}
     for oid, platform, url in rows:
-        out.setdefault((platform, url), oid)
+        out.setdefault((platform, normalise_url(str(url))), oid)
     return out
 
 
@@ -540,7 +599,6 @@ def _moochub_rows(
     total = sum(len(_items(page)) for _, page in pages)
     if total > max_rows:
         raise ServiceError("import_too_many", rows=f"{total:,}", limit=f"{max_rows:,}")
-    today = datetime.now(UTC).date()
     rows: list[_Row] = []
     n = 0
     for page_number, (page_url, page) in enumerate(pages, start=1):
@@ -548,7 +606,7 @@ def _moochub_rows(
             n += 1
             where = f"page {page_number} item {index}: " if len(pages) > 1 else ""
             try:
-                data = _map_moochub(item, platform, course_type or "MOOC", page_url, today)
+                data = _map_moochub(item, platform, course_type or "MOOC", page_url)
             except ValueError as exc:
                 rows.append(_Row(n, "course", None, where + str(exc)))
                 continue
@@ -556,7 +614,7 @@ def _moochub_rows(
     return rows
 
 
-def _map_moochub(item: Any, platform: str, course_type: str, page_url: str, today: Any) -> dict[str, Any]:
+def _map_moochub(item: Any, platform: str, course_type: str, page_url: str) -> dict[str, Any]:
     if not isinstance(item, dict) or not isinstance(item.get("attributes"), dict):
         raise ValueError("not a MOOChub course (no attributes)")
     if item.get("type") not in (None, "Course", "courses"):
@@ -574,19 +632,20 @@ def _map_moochub(item: Any, platform: str, course_type: str, page_url: str, toda
     if _number(credits) is None and credits is not None and isinstance(credits, int | float):
         raise ValueError(f"numberOfCredits: {credits!r} is not a usable number")
     ects = _number(credits)
-    notes = [f"Description: {_excerpt(a.get('description'))}" if _excerpt(a.get("description")) else ""]
+    notes: list[str] = []
     awards = [str(x) for x in a.get("educationalCredentialsAwarded") or [] if isinstance(x, str)]
     if awards:
         notes.append("Awards: " + ", ".join(awards))
-    code = _text(a.get("courseCode")) or name
-    prefix = PLATFORM_PREFIX.get((_PARTNER.match(platform) or [None, ""])[1] or "", "mooc")
+    code = _text(a.get("courseCode"))
+    languages = _languages(a.get("inLanguage"))
+    year, dated = _record_date(a)
     return {
-        "id": f"{prefix}-{_slug(code)[:60].strip('-') or 'course'}",
+        "id": moochub_id(platform, code, name, url),
         "title": name,
         "platform": platform,
         "institution": _institution(a.get("publisher"), a.get("creator")),
         "type": course_type,
-        "languages": _languages(a.get("inLanguage")),
+        "languages": languages,
         "languages_inferred": False,
         "subjects": _subjects(a.get("keywords"), a.get("teaches")),
         "workload": workload,
@@ -598,11 +657,61 @@ def _map_moochub(item: Any, platform: str, course_type: str, page_url: str, toda
         "price": _price(a.get("offer"), a.get("access")),
         "course_url": url,
         "source_urls": [page_url],
-        "source_date": f"MOOChub API, imported {today.isoformat()}",
-        "listed_year": today.year,
+        "source_date": f"MOOChub API record, {dated}" if dated else "MOOChub API record, undated",
+        "listed_year": year,
         "page_seen": "MOOChub API record",
-        "notes": "; ".join(n for n in notes if n) or None,
+        "description": _excerpt(a.get("description")),
+        "notes": "; ".join(notes) or None,
     }
+
+
+_DATE_FIELDS = ("dateModified", "dateCreated", "startDate")
+"""The record's own dates, in the order that dates the data best (MOOChub v3 schema)."""
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def _record_date(attributes: dict[str, Any]) -> tuple[int | None, str | None]:
+    """(year, "dateModified 2014-03-01") from the record's own dates, never the import date. A
+    `startDate` may be a list (repeated runs): its latest date counts. (None, None) when undated."""
+    for name in _DATE_FIELDS:
+        values = attributes.get(name)
+        values = values if isinstance(values, list) else [values]
+        dates = sorted(m[0] for v in values if isinstance(v, str) and (m := _ISO_DATE.match(v.strip())))
+        dates = [d for d in dates if 1990 <= int(d[:4]) <= 2100]
+        if dates:
+            return int(dates[-1][:4]), f"{name} {dates[-1]}"
+    return None, None
+
+
+def moochub_id(platform: str, code: str | None, name: str, url: str) -> str:
+    """A course id that never collides: partner prefix, a readable slug (of the course code, else the
+    title) and 8 hex digits of a SHA-256 of the full course code (else the normalised URL)."""
+    prefix = PLATFORM_PREFIX.get((_PARTNER.match(platform) or [None, ""])[1] or "", "mooc")
+    slug = _slug(code or name)[:50].strip("-") or "course"
+    digest = hashlib.sha256((code or normalise_url(url)).encode("utf-8")).hexdigest()[:8]
+    return f"{prefix}-{slug}-{digest}"
+
+
+_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|_hsenc|_hsmi|ref|source)$", re.I)
+_DEFAULT_PORT = {"http": 80, "https": 443}
+
+
+def normalise_url(url: str) -> str:
+    """The form two URLs of the same page share: scheme and host lower-case, http = https, no
+    ``www.``, no default port, no trailing slash, no fragment, no tracking parameters, the other
+    parameters sorted. Used to match duplicates only; records keep the URL as given."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if port and port != _DEFAULT_PORT.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = sorted((k, v) for k, v in pairs if not _TRACKING.match(k))
+    path = parts.path.rstrip("/")
+    return urlunsplit(("https", host, path, urlencode(query), ""))
 
 
 def _number(value: Any) -> float | None:
@@ -731,15 +840,15 @@ class _Stripper(HTMLParser):
 
 
 def _excerpt(html: Any) -> str | None:
-    """The description as plain text, cut after `NOTES_CHARS` characters at a word end."""
+    """The description as plain text, cut after `DESCRIPTION_CHARS` characters at a word end."""
     if not isinstance(html, str) or not html.strip():
         return None
     stripper = _Stripper()
     stripper.feed(html)
     stripper.close()
     text = " ".join("".join(stripper.parts).split())
-    if len(text) > NOTES_CHARS:
-        text = text[:NOTES_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    if len(text) > DESCRIPTION_CHARS:
+        text = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
     return text or None
 
 
