@@ -86,17 +86,16 @@ _PROJECT_ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def bot_knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """A knowledge database built once per session from the shipped knowledge (else, while the shipped
-    knowledge does not load, from tests/fixtures/kb_min); tests get a copy through ``bot_engine``."""
+    """A knowledge database built once per session from the shipped knowledge; tests get a copy through
+    ``bot_engine``. A shipped knowledge base that does not load fails every test using it, loudly."""
     from bot.engine.engine import Engine
+    from bot.engine.loader import KnowledgeError
 
     out = tmp_path_factory.mktemp("bot-kb") / "kb.sqlite3"
     try:
         engine = Engine.open(out, _PROJECT_ROOT)
-    except Exception:
-        for suffix in ("", "-wal", "-shm"):
-            out.with_name(out.name + suffix).unlink(missing_ok=True)
-        engine = Engine.open(out, _PROJECT_ROOT / "tests" / "fixtures" / "kb_min")
+    except KnowledgeError as exc:
+        pytest.fail(f"the shipped knowledge base does not load:\n{exc}", pytrace=False)
     engine.close()
     return out
 
@@ -161,3 +160,26 @@ def loopback_imports(monkeypatch: pytest.MonkeyPatch) -> None:
         "policy_from_env",
         lambda: FetchPolicy(allow_http=True, address_allowed=lambda ip: ip.is_loopback),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Test tiers (tests/README.md): markers applied by file, so `pytest -m "not slow and not e2e"` is the
+# fast tier. CI (.ci/run) runs everything.
+
+_E2E_FILES = ("test_bot_", "test_fakediscord.py")
+_SLOW_FILES = {
+    "test_quality.py",
+    "test_credentials_samples.py",
+    "test_import_kill.py",
+    "test_packaging.py",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the Discord suites ``e2e`` and the long-running files ``slow``."""
+    for item in items:
+        name = item.path.name
+        if name.startswith(_E2E_FILES):
+            item.add_marker(pytest.mark.e2e)
+        elif name in _SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
