@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
+from yaml.composer import Composer
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -36,6 +37,7 @@ from bot.engine.model import (
     Link,
     SourceFile,
 )
+from bot.engine.paths import PROJECT_ROOT
 
 MAX_FILE_BYTES = 2_000_000
 """Largest YAML file accepted (bytes)."""
@@ -44,7 +46,7 @@ MAX_DEPTH = 32
 
 KNOWLEDGE_DIR = "knowledge"
 INTENTS_FILE = "intents.yaml"
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / KNOWLEDGE_DIR / "schemas"
+SCHEMA_DIR = PROJECT_ROOT / KNOWLEDGE_DIR / "schemas"
 
 SCHEMAS: dict[str, str] = {
     "entries": "knowledge.schema.json",
@@ -122,20 +124,13 @@ class _Problem(Exception):
         self.line, self.field, self.reason = line, field, reason
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader that refuses anchors/aliases, caps nesting and keeps dates as text."""
+class _Checks:
+    """Refuses anchors/aliases and caps nesting while composing nodes (mixed into both loaders)."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != _TAG + "timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    _depth = 0
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]
         line = event.start_mark.line + 1
         if isinstance(event, AliasEvent):
             raise _Problem(line, "(yaml)", f"aliases (*{event.anchor}) are not allowed")
@@ -145,9 +140,41 @@ class _Loader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise _Problem(line, "(yaml)", f"nested deeper than {MAX_DEPTH} levels")
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
+
+
+_RESOLVERS: dict[Any, list[tuple[str, Any]]] = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TAG + "timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Loader(_Checks, yaml.SafeLoader):
+    """Pure-Python safe loader that refuses anchors/aliases, caps nesting and keeps dates as text."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = _RESOLVERS
+
+
+try:  # libyaml scans and parses (the slow part); composing stays in Python so every node keeps its mark
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CLoader: type | None = None
+else:
+
+    class _CLoaderImpl(_Checks, Composer, _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """The same checks over libyaml's event stream (Python's composer, C's scanner and parser)."""
+
+        yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = _RESOLVERS
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _CLoader = _CLoaderImpl
 
 
 @dataclass
@@ -167,34 +194,56 @@ class _Doc:
     """Parsed and shaped as a known kind (cross-file checks may use it)."""
 
 
-def _parse(doc: _Doc, errors: list[LoadError]) -> None:
+def _compose(loader_class: type, doc: _Doc, errors: list[LoadError]) -> tuple[Any, dict[Path_, int]] | None:
+    """Parse one file with `loader_class`: its value and the line of every value, or None on an error."""
     try:  # the reader checks the characters as it is built (NUL, other control characters)
-        loader = _Loader(doc.text)
+        loader = loader_class(doc.text)
     except yaml.reader.ReaderError as exc:
-        line = doc.text[: exc.position].count("\n") + 1
-        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        errors.append(LoadError(doc.path, line, "(yaml)", f"control character U+{code:04X} is not allowed"))
-        return
+        errors.append(_reader_error(doc, exc))
+        return None
     try:
         try:
             node = loader.get_single_node()
         except _Problem as problem:
             errors.append(LoadError(doc.path, problem.line, problem.field, problem.reason))
-            return
+            return None
+        except yaml.reader.ReaderError as exc:
+            errors.append(_reader_error(doc, exc))
+            return None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
             errors.append(
                 LoadError(doc.path, line, "(yaml)", str(exc.problem or exc.context or "syntax error"))
             )
-            return
+            return None
         except yaml.YAMLError as exc:
             errors.append(LoadError(doc.path, 1, "(yaml)", str(exc)))
-            return
+            return None
         lines: dict[Path_, int] = {(): node.start_mark.line + 1 if node else 1}
         value = _convert(loader, node, (), lines, doc.path, errors) if node is not None else None
     finally:
         loader.dispose()
+    return value, lines
+
+
+def _reader_error(doc: _Doc, exc: yaml.reader.ReaderError) -> LoadError:
+    line = doc.text[: exc.position].count("\n") + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return LoadError(doc.path, line, "(yaml)", f"control character U+{code:04X} is not allowed")
+
+
+def _parse(doc: _Doc, errors: list[LoadError]) -> None:
+    if _CLoader is not None:
+        found: list[LoadError] = []
+        parsed = _compose(_CLoader, doc, found)
+        if found:  # report with the pure-Python loader's wording and lines, exactly as without libyaml
+            parsed = _compose(_Loader, doc, errors)
+    else:  # pragma: no cover - PyYAML built without libyaml
+        parsed = _compose(_Loader, doc, errors)
+    if parsed is None:
+        return
+    value, lines = parsed
     kinds = ", ".join(SCHEMAS)
     if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in SCHEMAS:
         errors.append(LoadError(doc.path, 1, "(file)", f"expected exactly one top-level key, one of {kinds}"))
@@ -208,7 +257,7 @@ def _parse(doc: _Doc, errors: list[LoadError]) -> None:
 
 
 def _convert(
-    loader: _Loader, node: Node, path: Path_, lines: dict[Path_, int], file: str, errors: list[LoadError]
+    loader: Any, node: Node, path: Path_, lines: dict[Path_, int], file: str, errors: list[LoadError]
 ) -> Any:
     """Build plain Python values from a node tree, recording the line of every value."""
     if node.tag not in _ALLOWED_TAGS:
