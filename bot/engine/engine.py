@@ -33,6 +33,7 @@ from bot.engine.answers import Answers, UiStrings
 from bot.engine.compliance import UNIVERSITIES_CHECKLIST, FactError, parse_facts
 from bot.engine.model import DEFAULT_LANG, LANGS, Course, Intent, KnowledgeBase, Reply, Suggestion, pick
 from bot.engine.normalize import normalize
+from bot.engine.paths import PROJECT_ROOT
 
 MAX_QUESTION_CHARS = 500
 """Longer questions are declined (reason `too_long`) before any matching."""
@@ -102,7 +103,7 @@ _AUDIENCE_ALIASES = {
     "universities": "university",
 }
 
-BUNDLED_UI_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "ui"
+BUNDLED_UI_DIR = PROJECT_ROOT / "knowledge" / "ui"  # the checkout, else the copy in the wheel
 
 
 def _env_float(name: str) -> float | None:
