@@ -331,3 +331,35 @@ def test_check_texts_validates_in_memory_files() -> None:
         'intents.yaml:30: intents[1].leads_to.entry: entry "cmf-requirements" has kind answer; '
         "a checklist intent needs a checklist entry"
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# libyaml: C scanning/parsing gives exactly what the pure-Python loader gives
+
+
+def test_libyaml_is_used_when_pyyaml_has_it() -> None:
+    import yaml
+
+    from bot.engine import loader
+
+    assert (loader._CLoader is not None) == yaml.__with_libyaml__
+
+
+def test_libyaml_and_pure_python_load_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.engine import loader
+
+    with_c = load_knowledge(PROJECT_ROOT)
+    monkeypatch.setattr(loader, "_CLoader", None)
+    assert load_knowledge(PROJECT_ROOT) == with_c
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CASES))
+def test_libyaml_and_pure_python_report_the_same(
+    case: str, kb_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.engine import loader
+
+    shutil.copytree(BROKEN / case, kb_root, dirs_exist_ok=True)
+    with_c = messages(kb_root)
+    monkeypatch.setattr(loader, "_CLoader", None)
+    assert messages(kb_root) == with_c == BROKEN_CASES[case]
