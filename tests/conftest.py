@@ -167,11 +167,24 @@ def loopback_imports(monkeypatch: pytest.MonkeyPatch) -> None:
 # fast tier. CI (.ci/run) runs everything.
 
 _E2E_FILES = ("test_bot_", "test_fakediscord.py")
-_SLOW_FILES = {
+_SLOW_FILES = {  # each builds an engine over the shipped knowledge (about 10 s) or a wheel
     "test_quality.py",
     "test_credentials_samples.py",
     "test_import_kill.py",
     "test_packaging.py",
+    "test_common_questions.py",
+    "test_concepts.py",
+    "test_suggested_examples.py",
+    "test_catalogue_truth.py",
+}
+_SLOW_TESTS = {  # single tests over the shipped knowledge in otherwise fast files (`--durations=30`)
+    "test_engine.py": {
+        "test_a_course_list_names_the_topic_as_the_user_wrote_it",
+        "test_a_course_request_with_no_exact_match_drops_the_narrowing_filter",
+        "test_shipped_knowledge_answers_and_checks",
+    },
+    "test_compliance.py": {"test_discord_check_shows_the_ects_line_for_information_and_meets"},
+    "test_credentials_cli.py": {"test_the_command_is_listed_and_ask_stays_light"},
 }
 
 
@@ -181,5 +194,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         name = item.path.name
         if name.startswith(_E2E_FILES):
             item.add_marker(pytest.mark.e2e)
-        elif name in _SLOW_FILES:
+        elif name in _SLOW_FILES or item.originalname in _SLOW_TESTS.get(name, ()):
             item.add_marker(pytest.mark.slow)
