@@ -365,3 +365,29 @@ def test_trained_matcher_is_cached_beside_the_database(
     rebuilt = Engine.open(db_path, root)
     assert [rebuilt.rank(q, 3) for q in questions] == expected
     assert cache.read_bytes() != b"damaged"
+
+
+def test_a_withdrawn_course_says_so_in_lists_and_profiles(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    path = root / "knowledge" / "catalogue" / "miriadax.yaml"
+    text = path.read_text(encoding="utf-8")
+    marked = text.replace("    listed_year:", "    withdrawn: '2026-11-30'\n    listed_year:", 1)
+    path.write_text(marked, encoding="utf-8")
+    eng = Engine.open(tmp_path / "db.sqlite3", root)
+    try:
+        expected = {
+            "en": "withdrawn from MiríadaX's feed on 2026-11-30",
+            "fr": "retiré du flux de MiríadaX le 2026-11-30",
+            "es": "retirado del listado de MiríadaX el 2026-11-30",
+            "it": "ritirato dall'elenco di MiríadaX il 2026-11-30",
+            "de": "am 2026-11-30 aus dem Feed von MiríadaX entfernt",
+        }
+        for lang, note in expected.items():
+            item = eng.search_courses("html5", lang).items[0]
+            assert item.ref == "mx-upm-html5-webapps" and note in item.text
+            profile = eng.credential_profile("mx-upm-html5-webapps", lang)
+            assert note in {i.ref: i.text for i in profile.items}["listing"]
+        current = eng.credential_profile("fl-ou-online-teaching-adult-learners", "en")
+        assert "withdrawn" not in {i.ref: i.text for i in current.items}["listing"]
+    finally:
+        eng.close()

@@ -231,7 +231,17 @@ class Answers:
 
     def listing_note(self, course: Course, lang: str) -> str:
         """When the listing dates from, said honestly ("listed in 2016 — check the course page"); the
-        course page is named only when the record has one (`course_url`)."""
+        course page is named only when the record has one (`course_url`). A withdrawn course says so
+        first ("withdrawn from FUN MOOC's feed on 2026-11-30")."""
+        note = self._listed(course, lang)
+        if course.withdrawn:
+            withdrawn = self.s(
+                "course.withdrawn", lang, platform=escape_markdown(course.platform), date=course.withdrawn
+            )
+            return f"{withdrawn} · {note}"
+        return note
+
+    def _listed(self, course: Course, lang: str) -> str:
         year = course.listed_year
         page = "" if course.course_url else "_no_page"
         if year is None:

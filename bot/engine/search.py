@@ -21,7 +21,8 @@ A query gathers a small candidate set in SQL (filters applied there) and re-rank
    "statistcs" finds "statistics". When nothing matches all words: words matching no course are
    dropped; then, unless a title matched strongly, "all words but one", then OR of the rarer words.
 3. Score (0-1) = max(title similarity, 0.55 * word relevance + 0.45 * title similarity); ties break
-   on catalogue order. No step loops over all records in Python.
+   on catalogue order. Courses marked withdrawn (a synced source stopped listing them) come after
+   all current ones, in lists too. No step loops over all records in Python.
 """
 
 from __future__ import annotations
@@ -92,9 +93,11 @@ CREATE TABLE course_index (
     platform_key TEXT NOT NULL,
     type_key TEXT NOT NULL,
     ects REAL,
-    eqf_level INTEGER
+    eqf_level INTEGER,
+    withdrawn INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX course_index_title ON course_index (title_norm, rowid);
+CREATE INDEX course_index_listing ON course_index (withdrawn, title_norm, rowid);
 CREATE INDEX course_index_type ON course_index (type_key, title_norm);
 CREATE INDEX course_index_platform ON course_index (platform_key, title_norm);
 CREATE TABLE course_index_langs (
@@ -176,6 +179,7 @@ def _fill(conn: sqlite3.Connection) -> None:
                 normalize(type_),
                 _number(data.get("ects")),
                 _integer(data.get("eqf_level")),
+                1 if data.get("withdrawn") else 0,
             )
         )
         langs = sorted({str(code).lower() for code in json.loads(languages_json or "[]")})
@@ -189,7 +193,7 @@ def _fill(conn: sqlite3.Connection) -> None:
         words = f"{title_norm} {normalize(' '.join(subjects))} {normalize(institution)}".split()
         for term in set(words):
             df[term] = df.get(term, 0) + 1
-    conn.executemany("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?)", index_rows)
+    conn.executemany("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?, ?)", index_rows)
     conn.executemany("INSERT INTO course_index_langs VALUES (?, ?)", lang_rows)
     conn.executemany(
         "INSERT INTO course_fts (rowid, title, subjects, institution, extra, facets) "
@@ -384,7 +388,7 @@ class CourseSearch:
         total = self.conn.execute(sql, params).fetchone()[0]
         rows = self.conn.execute(
             f"SELECT course_id FROM course_index c WHERE 1 {where} "
-            "ORDER BY title_norm, rowid LIMIT ? OFFSET ?",
+            "ORDER BY c.withdrawn, title_norm, rowid LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
         return SearchResult([(course_id, 1.0) for (course_id,) in rows], total)
@@ -552,17 +556,17 @@ class CourseSearch:
             return []
         marks = ",".join("?" * len(docs))
         rows = self.conn.execute(
-            f"SELECT rowid, course_id, title_norm FROM course_index WHERE rowid IN ({marks})", docs
+            f"SELECT rowid, course_id, title_norm, withdrawn FROM course_index WHERE rowid IN ({marks})", docs
         ).fetchall()
-        scored: list[tuple[float, int, str]] = []
-        for doc, course_id, title in rows:
+        scored: list[tuple[int, float, int, str]] = []
+        for doc, course_id, title, withdrawn in rows:
             similarity = titles.get(doc)
             if similarity is None:
                 similarity = fuzz.ratio(query, title) / 100.0 if query else 0.0
             score = max(similarity, WORD_WEIGHT * words.get(doc, 0.0) + (1 - WORD_WEIGHT) * similarity)
-            scored.append((score, doc, course_id))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return [(course_id, round(score, 4)) for score, _, course_id in scored]
+            scored.append((withdrawn, score, doc, course_id))
+        scored.sort(key=lambda item: (item[0], -item[1], item[2]))  # withdrawn courses after current ones
+        return [(course_id, round(score, 4)) for _, score, _, course_id in scored]
 
 
 def _filters(
