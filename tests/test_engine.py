@@ -391,3 +391,34 @@ def test_a_withdrawn_course_says_so_in_lists_and_profiles(tmp_path: Path) -> Non
         assert "withdrawn" not in {i.ref: i.text for i in current.items}["listing"]
     finally:
         eng.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "institution"),
+    [
+        ("courses from the University of Glasgow", "en", "University of Glasgow"),
+        ("cours de l'Université Paris Diderot", "fr", "Université Paris Diderot"),
+        ("cursos de la Universidad de Málaga", "es", "Universidad de Málaga"),
+        ("corsi dell'Università UNINETTUNO", "it", "UNINETTUNO"),
+        ("Kurse der Universität Graz", "de", "Graz"),
+    ],
+)
+def test_courses_of_an_institution_in_five_languages(
+    shipped_engine: Engine, question: str, lang: str, institution: str
+) -> None:
+    reply = shipped_engine.ask(question)
+    assert reply.kind == "courses" and reply.lang == lang and reply.items
+    assert all(institution in shipped_engine.kb.courses[i.ref].institution for i in reply.items)
+
+
+def test_platform_requests_still_list_the_platforms_courses(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("MOOCs on iMooX")
+    assert reply.kind == "courses" and reply.items
+    assert all(shipped_engine.kb.courses[i.ref].platform == "iMooX" for i in reply.items)
+
+
+@pytest.fixture(scope="module")
+def shipped_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    eng = _shipped_engine(tmp_path_factory.mktemp("shipped"))
+    yield eng
+    eng.close()

@@ -256,3 +256,11 @@ def test_withdrawn_courses_rank_after_current_ones(tmp_path: Path) -> None:
     listed = search.search("", limit=20).ids
     assert listed[-1] == "fun-python" and len(listed) == len(COURSES)
     assert search.search("", platform="FUN MOOC").ids == ["fun-epidemio", "fun-python"]
+
+
+def test_institution_filter_keeps_the_courses_of_that_institution(search: CourseSearch) -> None:
+    assert search.search("", institution="cantabria").ids == ["mx-estadistica"]
+    assert search.search("", institution="Open University").ids == ["fl-cyber"]
+    assert search.search("statistics", institution="cantabria").ids == ["mx-estadistica"]
+    assert search.search("statistics", institution="inria").ids == []
+    assert search.search("", institution="leeds").total == 0

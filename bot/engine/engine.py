@@ -362,6 +362,10 @@ class Engine:
             if named is not None:
                 return named
         course_query = self._course_query(core)
+        if course_query is not None and getattr(course_query, "institution", None):
+            # "courses from the University of Glasgow": the courses of an institution, found or not
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
         strong = bool(found & self.concepts.domain) or bool(topic)
         strong = strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))

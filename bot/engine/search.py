@@ -245,16 +245,18 @@ class CourseSearch:
         limit: int = 10,
         offset: int = 0,
         any_of: Sequence[Sequence[str]] | None = None,
+        institution: str | None = None,
     ) -> SearchResult:
         """Courses matching `text` (words, a title, possibly misspelt) and the filters, best first.
 
         `any_of` replaces the words of `text` by groups of alternatives (a course must match one
         entry of each group, else as many groups as possible); `text` still serves the title match.
-        Empty text and no groups lists the courses that pass the filters, by title.
+        Empty text and no groups lists the courses that pass the filters, by title. `institution`
+        keeps the courses whose institution has all its words ("glasgow", "paris diderot").
         """
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must be >= 0")
-        where, params = _filters(language, platform, type, min_ects, max_ects, eqf_level)
+        where, params = _filters(language, platform, type, min_ects, max_ects, eqf_level, institution)
         # word queries filter language, platform and type inside FTS5 (facet tokens), the rest in SQL
         lang_token, platform_token, type_token = (
             _lang_token(language or ""),
@@ -269,6 +271,7 @@ class CourseSearch:
             min_ects,
             max_ects,
             eqf_level,
+            institution,
         )
         query = normalize(text or "")
         if any_of is not None:
@@ -576,10 +579,15 @@ def _filters(
     min_ects: float | None,
     max_ects: float | None,
     eqf_level: int | None,
+    institution: str | None = None,
 ) -> tuple[str, list[Any]]:
     """SQL conditions on `course_index c` (each starting with AND) and their parameters."""
     clauses: list[str] = []
     params: list[Any] = []
+    if institution and normalize(institution):
+        clauses.append("c.rowid IN (SELECT rowid FROM course_fts WHERE course_fts MATCH ?)")
+        words = " AND ".join(_quote(w) for w in normalize(institution).split())
+        params.append(f"{{institution}} : ({words})")
     if language:
         clauses.append("c.rowid IN (SELECT doc FROM course_index_langs WHERE lang = ?)")
         params.append(language.strip().lower())
