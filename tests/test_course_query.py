@@ -272,3 +272,19 @@ def test_a_university_word_without_a_name_is_no_institution(shipped: Any) -> Non
     query = shipped.read("python courses at a university")
     assert query is not None and query.institution is None
     assert shipped.read("how can the University of Leeds join the CMF") is None
+
+
+@pytest.mark.parametrize(
+    ("mooc", "course"),
+    [
+        ("MOOC sur l'intelligence artificielle", "cours d'intelligence artificielle"),
+        ("MOOC sobre inteligencia artificial", "cursos de inteligencia artificial"),
+        ("MOOC su intelligenza artificiale", "corsi di intelligenza artificiale"),
+        ("MOOC über künstliche Intelligenz", "Kurse über künstliche Intelligenz"),
+    ],
+)
+def test_mooc_as_the_course_word_reads_like_course(shipped: Any, mooc: str, course: str) -> None:
+    by_mooc, by_course = shipped.read(mooc), shipped.read(course)
+    assert by_mooc is not None and by_course is not None
+    assert by_mooc.topics == by_course.topics and by_mooc.topics
+    assert by_mooc.type == "MOOC"

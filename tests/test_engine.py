@@ -422,3 +422,39 @@ def shipped_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     eng = _shipped_engine(tmp_path_factory.mktemp("shipped"))
     yield eng
     eng.close()
+
+
+def _catalogue_pages() -> dict[str, list[str]]:
+    import yaml
+
+    vocabulary = yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text(encoding="utf-8"))
+    return vocabulary["vocabulary"]["catalogue_pages"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "MOOC sur l'intelligence artificielle",
+        "cours d'intelligence artificielle",
+        "MOOC sobre inteligencia artificial",
+        "MOOC über künstliche Intelligenz",
+        "Kurse über künstliche Intelligenz",
+    ],
+)
+def test_no_good_match_says_none_and_points_to_the_partners_catalogues(
+    shipped_engine: Engine, question: str
+) -> None:
+    """The catalogue has no AI course: no unrelated course (a word of it in another title), but the
+    partners' own catalogue pages."""
+    reply = shipped_engine.ask(question)
+    assert reply.kind == "courses" and reply.items == []
+    pages = _catalogue_pages()
+    assert {link.url for link in reply.links} == {urls[0] for urls in pages.values() if urls}
+    for name in pages:
+        assert name in reply.answer
+
+
+def test_mooc_and_course_words_find_the_same_courses(shipped_engine: Engine) -> None:
+    by_mooc = shipped_engine.ask("MOOC sur la statistique")
+    by_course = shipped_engine.ask("cours de statistique")
+    assert by_mooc.items and [i.ref for i in by_mooc.items] == [i.ref for i in by_course.items]

@@ -264,3 +264,11 @@ def test_institution_filter_keeps_the_courses_of_that_institution(search: Course
     assert search.search("statistics", institution="cantabria").ids == ["mx-estadistica"]
     assert search.search("statistics", institution="inria").ids == []
     assert search.search("", institution="leeds").total == 0
+
+
+def test_a_match_on_part_of_the_words_is_not_exact(search: CourseSearch) -> None:
+    assert search.search("statistics").exact
+    assert search.search("statistcs").exact  # a corrected typo still matches every word
+    partial = search.search("statistics quantum")  # "quantum" is in no course: dropped
+    assert partial.ids and not partial.exact
+    assert search.search("Estadistica para investigadores todo lo que quiso saber").exact

@@ -300,22 +300,34 @@ class Answers:
         offset: int = 0,
         filters: Mapping[str, Any] | None = None,
         note: str | None = None,
+        catalogues: Mapping[str, Sequence[str]] | None = None,
     ) -> Reply:
         """A page of search results (`total` is the number of hits over all pages); `note` goes first
-        (e.g. that a filter was dropped because nothing matched with it)."""
+        (e.g. that a filter was dropped because nothing matched with it). With no result, the
+        partners' own catalogue pages (`catalogues`: partner -> URLs, maybe none) are offered."""
         shown_filters = ", ".join(f"{v}" for v in (filters or {}).values() if v not in (None, ""))
         what = " ".join(x for x in (query.strip(), f"({shown_filters})" if shown_filters else "") if x)
         what = escape_markdown(what)
         if not courses:
             title = self.s("course.none_found", lang, query=what or "…")
+            parts = [f"**{title}**", self.s("course.try_other_words", lang)]
+            links: list[Link] = []
+            if catalogues:
+                named = [
+                    f"{escape_markdown(name)} (<{urls[0]}>)" if urls else escape_markdown(name)
+                    for name, urls in catalogues.items()
+                ]
+                parts.append(self.s("course.partner_catalogues", lang, partners=", ".join(named)))
+                links = [Link(title=name, url=urls[0]) for name, urls in catalogues.items() if urls]
             return _answer(
                 "courses",
                 title,
-                f"**{title}**\n\n{self.s('course.try_other_words', lang)}",
+                "\n\n".join(parts),
                 question=question,
                 lang=lang,
                 intent=intent,
                 confidence=confidence,
+                links=links,
             )
         items = [self.course_item(c, lang) for c in courses]
         key = "course.heading" if what else "course.heading_all"

@@ -132,9 +132,12 @@ class CourseQueryReader:
             for word in words or []:
                 if normalize(str(word)):
                     self.phrases.setdefault(tuple(normalize(str(word)).split()), ("institution", ""))
+        self.course_forms: set[tuple[str, ...]] = set()
+        """Words for "a course"; one that also names a type ("MOOC") sets the type and asks for courses."""
         for words in (vocab.get("course_words") or {}).values():
             for word in words or []:
                 if normalize(str(word)):
+                    self.course_forms.add(tuple(normalize(str(word)).split()))
                     self.phrases.setdefault(tuple(normalize(str(word)).split()), ("course", ""))
         self.longest = max((len(p) for p in self.phrases), default=1)
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
@@ -152,6 +155,8 @@ class CourseQueryReader:
         names_type = False  # "microcredential" alone may be a question about microcredentials
         names_platform = False  # "FutureLearn" alone may be a question about the platform
         known_topic = False
+        types_named = 0  # "microcredential vs MOOC" compares types: no request
+        course_by_type = False
         leftover: list[list[str]] = [[]]  # runs of words not recognised, split at recognised ones
         i = 0
         while i < len(words):
@@ -175,6 +180,9 @@ class CourseQueryReader:
             elif kind == "types":
                 names_type = True
                 query.type = query.type or value
+                types_named += 1
+                # "MOOC sur l'intelligence artificielle" asks for courses as "cours d'…" does
+                course_by_type = course_by_type or tuple(words[i - length : i]) in self.course_forms
             elif kind == "platforms":
                 names_platform = True
                 query.platform = query.platform or value
@@ -184,6 +192,7 @@ class CourseQueryReader:
                 known_topic = True
                 query.topics.append(" ".join(words[i - length : i]))
                 query.groups.append(self.synonyms[value])
+        asks_course = asks_course or (course_by_type and types_named == 1)
         # request words ("liste", "elenca") ask for courses; they are never a topic
         free = [
             w

@@ -127,6 +127,9 @@ class SearchResult:
 
     hits: list[tuple[str, float]] = field(default_factory=list)
     total: int = 0
+    exact: bool = True
+    """False when the hits match only part of the query's words (some dropped, "all but one", any
+    word) and no title is strongly similar: a weak match, which callers may treat as none."""
 
     @property
     def ids(self) -> list[str]:
@@ -288,12 +291,12 @@ class CourseSearch:
         long_enough = len(query.split()) >= 2 or len(query) >= TITLE_SEARCH_MIN_CHARS
         titles = self._title_candidates(query, where, params, pool) if unknown and long_enough else {}
         strong_title = any(sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
-        words, total = self._word_candidates(
+        words, total, complete = self._word_candidates(
             groups, fts_where, fts_params, pool, relax=not strong_title, facet=facet
         )
         ranked = self._rank(query, words, titles)
         total = max(total, len(ranked))
-        return SearchResult(ranked[offset : offset + limit], total)
+        return SearchResult(ranked[offset : offset + limit], total, exact=complete or strong_title)
 
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete: (course id, title) for what has been typed so far, best first.
@@ -405,8 +408,9 @@ class CourseSearch:
         *,
         relax: bool,
         facet: str = "",
-    ) -> tuple[dict[int, float], int]:
-        """{doc: relevance 0-1} from FTS5, and how many courses match the words.
+    ) -> tuple[dict[int, float], int, bool]:
+        """{doc: relevance 0-1} from FTS5, how many courses match the words, and whether they match
+        all the groups (False when a fallback below gave them).
 
         All groups (AND) give relevance 0.5-1. When nothing matches them all: groups that match no
         course at all are dropped (a typo in a short word); then, if `relax`, courses matching all
@@ -414,19 +418,20 @@ class CourseSearch:
         """
         groups = [g for g in (self._expand(group) for group in groups) if g]
         if not groups:
-            return {}, 0
+            return {}, 0, False
         match_and = " AND ".join(_fts_group(g) for g in groups)
         found, total = self._fts(match_and, where, params, pool, facet)
         if found:
-            return _relevance(found, 0.5, 1.0), total
+            return _relevance(found, 0.5, 1.0), total, True
         live = [g for g in groups if self._matches(_fts_group(g))]
         if live and len(live) < len(groups):
             match_and = " AND ".join(_fts_group(g) for g in live)
             found, total = self._fts(match_and, where, params, pool, facet)
             if found:
-                return _relevance(found, 0.5 * len(live) / len(groups), 0.9 * len(live) / len(groups)), total
+                low, high = 0.5 * len(live) / len(groups), 0.9 * len(live) / len(groups)
+                return _relevance(found, low, high), total, False
         if not relax or len(live) < 2:
-            return {}, 0
+            return {}, 0, False
         result: dict[int, float] = {}
         if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
             for skip in range(len(live)):
@@ -436,11 +441,11 @@ class CourseSearch:
                 ).items():
                     result[doc] = max(rel, result.get(doc, 0.0))
             if result:
-                return result, len(result)
+                return result, len(result), False
         common = self._frequent(live)
         rare = [g for g in live if not common.intersection(g)] or live
         match_or = " OR ".join(_fts_group(g) for g in rare)
-        return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), len(result)
+        return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), len(result), False
 
     def _matches(self, match: str) -> bool:
         return (
