@@ -247,3 +247,44 @@ def test_a_text_known_to_be_a_course_search_is_read_without_a_request_word(shipp
     assert shipped.read("Fisica quantistica e archeologia") is None
     query = shipped.read("Fisica quantistica e archeologia", require_request=False)
     assert query is not None and query.text == "fisica quantistica archeologia"
+
+
+@pytest.mark.parametrize(
+    ("text", "institution", "topics"),
+    [
+        ("courses from the University of Glasgow", "glasgow", []),
+        ("cours de l'Université Paris Diderot", "paris diderot", []),
+        ("cursos de la Universidad de Málaga", "malaga", []),
+        ("corsi dell'Università UNINETTUNO", "uninettuno", []),
+        ("Kurse der Universität Graz", "graz", []),
+        ("python courses from the Open University", "open", ["python"]),
+        ("cursos de la Universidad Nacional de Educación a Distancia", "nacional educacion distancia", []),
+    ],
+)
+def test_an_institution_named_in_a_course_request_is_read_not_a_topic(
+    shipped: Any, text: str, institution: str, topics: list[str]
+) -> None:
+    query = shipped.read(text)
+    assert query is not None and query.institution == institution and query.topics == topics
+
+
+def test_a_university_word_without_a_name_is_no_institution(shipped: Any) -> None:
+    query = shipped.read("python courses at a university")
+    assert query is not None and query.institution is None
+    assert shipped.read("how can the University of Leeds join the CMF") is None
+
+
+@pytest.mark.parametrize(
+    ("mooc", "course"),
+    [
+        ("MOOC sur l'intelligence artificielle", "cours d'intelligence artificielle"),
+        ("MOOC sobre inteligencia artificial", "cursos de inteligencia artificial"),
+        ("MOOC su intelligenza artificiale", "corsi di intelligenza artificiale"),
+        ("MOOC über künstliche Intelligenz", "Kurse über künstliche Intelligenz"),
+    ],
+)
+def test_mooc_as_the_course_word_reads_like_course(shipped: Any, mooc: str, course: str) -> None:
+    by_mooc, by_course = shipped.read(mooc), shipped.read(course)
+    assert by_mooc is not None and by_course is not None
+    assert by_mooc.topics == by_course.topics and by_mooc.topics
+    assert by_mooc.type == "MOOC"

@@ -365,3 +365,96 @@ def test_trained_matcher_is_cached_beside_the_database(
     rebuilt = Engine.open(db_path, root)
     assert [rebuilt.rank(q, 3) for q in questions] == expected
     assert cache.read_bytes() != b"damaged"
+
+
+def test_a_withdrawn_course_says_so_in_lists_and_profiles(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    path = root / "knowledge" / "catalogue" / "miriadax.yaml"
+    text = path.read_text(encoding="utf-8")
+    marked = text.replace("    listed_year:", "    withdrawn: '2026-11-30'\n    listed_year:", 1)
+    path.write_text(marked, encoding="utf-8")
+    eng = Engine.open(tmp_path / "db.sqlite3", root)
+    try:
+        expected = {
+            "en": "withdrawn from MiríadaX's feed on 2026-11-30",
+            "fr": "retiré du flux de MiríadaX le 2026-11-30",
+            "es": "retirado del listado de MiríadaX el 2026-11-30",
+            "it": "ritirato dall'elenco di MiríadaX il 2026-11-30",
+            "de": "am 2026-11-30 aus dem Feed von MiríadaX entfernt",
+        }
+        for lang, note in expected.items():
+            item = eng.search_courses("html5", lang).items[0]
+            assert item.ref == "mx-upm-html5-webapps" and note in item.text
+            profile = eng.credential_profile("mx-upm-html5-webapps", lang)
+            assert note in {i.ref: i.text for i in profile.items}["listing"]
+        current = eng.credential_profile("fl-ou-online-teaching-adult-learners", "en")
+        assert "withdrawn" not in {i.ref: i.text for i in current.items}["listing"]
+    finally:
+        eng.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "institution"),
+    [
+        ("courses from the University of Glasgow", "en", "University of Glasgow"),
+        ("cours de l'Université Paris Diderot", "fr", "Université Paris Diderot"),
+        ("cursos de la Universidad de Málaga", "es", "Universidad de Málaga"),
+        ("corsi dell'Università UNINETTUNO", "it", "UNINETTUNO"),
+        ("Kurse der Universität Graz", "de", "Graz"),
+    ],
+)
+def test_courses_of_an_institution_in_five_languages(
+    shipped_engine: Engine, question: str, lang: str, institution: str
+) -> None:
+    reply = shipped_engine.ask(question)
+    assert reply.kind == "courses" and reply.lang == lang and reply.items
+    assert all(institution in shipped_engine.kb.courses[i.ref].institution for i in reply.items)
+
+
+def test_platform_requests_still_list_the_platforms_courses(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("MOOCs on iMooX")
+    assert reply.kind == "courses" and reply.items
+    assert all(shipped_engine.kb.courses[i.ref].platform == "iMooX" for i in reply.items)
+
+
+@pytest.fixture(scope="module")
+def shipped_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    eng = _shipped_engine(tmp_path_factory.mktemp("shipped"))
+    yield eng
+    eng.close()
+
+
+def _catalogue_pages() -> dict[str, list[str]]:
+    import yaml
+
+    vocabulary = yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text(encoding="utf-8"))
+    return vocabulary["vocabulary"]["catalogue_pages"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "MOOC sur l'intelligence artificielle",
+        "cours d'intelligence artificielle",
+        "MOOC sobre inteligencia artificial",
+        "MOOC über künstliche Intelligenz",
+        "Kurse über künstliche Intelligenz",
+    ],
+)
+def test_no_good_match_says_none_and_points_to_the_partners_catalogues(
+    shipped_engine: Engine, question: str
+) -> None:
+    """The catalogue has no AI course: no unrelated course (a word of it in another title), but the
+    partners' own catalogue pages."""
+    reply = shipped_engine.ask(question)
+    assert reply.kind == "courses" and reply.items == []
+    pages = _catalogue_pages()
+    assert {link.url for link in reply.links} == {urls[0] for urls in pages.values() if urls}
+    for name in pages:
+        assert name in reply.answer
+
+
+def test_mooc_and_course_words_find_the_same_courses(shipped_engine: Engine) -> None:
+    by_mooc = shipped_engine.ask("MOOC sur la statistique")
+    by_course = shipped_engine.ask("cours de statistique")
+    assert by_mooc.items and [i.ref for i in by_mooc.items] == [i.ref for i in by_course.items]

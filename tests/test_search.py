@@ -241,3 +241,34 @@ def test_engine_reads_course_records_from_sqlite_by_id(tmp_path: Path) -> None:
         assert engine.credential_profile("mx-upm-html5-webapps", "en").status == "answer"
     finally:
         engine.close()
+
+
+def test_withdrawn_courses_rank_after_current_ones(tmp_path: Path) -> None:
+    """A course a synced source stopped listing stays findable, after every current course."""
+    database = connect(tmp_path / "kb.db")
+    courses = [dict(c) for c in COURSES]
+    courses[1]["withdrawn"] = "2026-11-30"  # fun-python, the best match for "python" below
+    insert_courses(database, courses)
+    rebuild_index(database)
+    search = CourseSearch(database)
+    assert search.search("python fondamentaux").ids[-1] == "fun-python"
+    assert search.search("python").ids == ["eduopen-python", "fun-python"]
+    listed = search.search("", limit=20).ids
+    assert listed[-1] == "fun-python" and len(listed) == len(COURSES)
+    assert search.search("", platform="FUN MOOC").ids == ["fun-epidemio", "fun-python"]
+
+
+def test_institution_filter_keeps_the_courses_of_that_institution(search: CourseSearch) -> None:
+    assert search.search("", institution="cantabria").ids == ["mx-estadistica"]
+    assert search.search("", institution="Open University").ids == ["fl-cyber"]
+    assert search.search("statistics", institution="cantabria").ids == ["mx-estadistica"]
+    assert search.search("statistics", institution="inria").ids == []
+    assert search.search("", institution="leeds").total == 0
+
+
+def test_a_match_on_part_of_the_words_is_not_exact(search: CourseSearch) -> None:
+    assert search.search("statistics").exact
+    assert search.search("statistcs").exact  # a corrected typo still matches every word
+    partial = search.search("statistics quantum")  # "quantum" is in no course: dropped
+    assert partial.ids and not partial.exact
+    assert search.search("Estadistica para investigadores todo lo que quiso saber").exact

@@ -231,7 +231,17 @@ class Answers:
 
     def listing_note(self, course: Course, lang: str) -> str:
         """When the listing dates from, said honestly ("listed in 2016 — check the course page"); the
-        course page is named only when the record has one (`course_url`)."""
+        course page is named only when the record has one (`course_url`). A withdrawn course says so
+        first ("withdrawn from FUN MOOC's feed on 2026-11-30")."""
+        note = self._listed(course, lang)
+        if course.withdrawn:
+            withdrawn = self.s(
+                "course.withdrawn", lang, platform=escape_markdown(course.platform), date=course.withdrawn
+            )
+            return f"{withdrawn} · {note}"
+        return note
+
+    def _listed(self, course: Course, lang: str) -> str:
         year = course.listed_year
         page = "" if course.course_url else "_no_page"
         if year is None:
@@ -290,22 +300,34 @@ class Answers:
         offset: int = 0,
         filters: Mapping[str, Any] | None = None,
         note: str | None = None,
+        catalogues: Mapping[str, Sequence[str]] | None = None,
     ) -> Reply:
         """A page of search results (`total` is the number of hits over all pages); `note` goes first
-        (e.g. that a filter was dropped because nothing matched with it)."""
+        (e.g. that a filter was dropped because nothing matched with it). With no result, the
+        partners' own catalogue pages (`catalogues`: partner -> URLs, maybe none) are offered."""
         shown_filters = ", ".join(f"{v}" for v in (filters or {}).values() if v not in (None, ""))
         what = " ".join(x for x in (query.strip(), f"({shown_filters})" if shown_filters else "") if x)
         what = escape_markdown(what)
         if not courses:
             title = self.s("course.none_found", lang, query=what or "…")
+            parts = [f"**{title}**", self.s("course.try_other_words", lang)]
+            links: list[Link] = []
+            if catalogues:
+                named = [
+                    f"{escape_markdown(name)} (<{urls[0]}>)" if urls else escape_markdown(name)
+                    for name, urls in catalogues.items()
+                ]
+                parts.append(self.s("course.partner_catalogues", lang, partners=", ".join(named)))
+                links = [Link(title=name, url=urls[0]) for name, urls in catalogues.items() if urls]
             return _answer(
                 "courses",
                 title,
-                f"**{title}**\n\n{self.s('course.try_other_words', lang)}",
+                "\n\n".join(parts),
                 question=question,
                 lang=lang,
                 intent=intent,
                 confidence=confidence,
+                links=links,
             )
         items = [self.course_item(c, lang) for c in courses]
         key = "course.heading" if what else "course.heading_all"

@@ -89,6 +89,9 @@ class CourseQuery:
     language: str | None = None
     platform: str | None = None
     type: str | None = None
+    institution: str | None = None
+    """The distinctive words of an institution named in the question ("university of glasgow" ->
+    ``"glasgow"``), normalised; the search keeps courses whose institution has them all."""
 
     @property
     def text(self) -> str:
@@ -102,6 +105,7 @@ class CourseQuery:
             "language": self.language,
             "platform": self.platform,
             "type": self.type,
+            "institution": self.institution,
         }
 
 
@@ -124,9 +128,16 @@ class CourseQueryReader:
                     forms = forms[1:]  # "es" is a word of its own (Spanish, French); names only
                 for form in forms:
                     self.phrases.setdefault(tuple(form.split()), (kind, str(key)))
+        for words in (vocab.get("institution_words") or {}).values():
+            for word in words or []:
+                if normalize(str(word)):
+                    self.phrases.setdefault(tuple(normalize(str(word)).split()), ("institution", ""))
+        self.course_forms: set[tuple[str, ...]] = set()
+        """Words for "a course"; one that also names a type ("MOOC") sets the type and asks for courses."""
         for words in (vocab.get("course_words") or {}).values():
             for word in words or []:
                 if normalize(str(word)):
+                    self.course_forms.add(tuple(normalize(str(word)).split()))
                     self.phrases.setdefault(tuple(normalize(str(word)).split()), ("course", ""))
         self.longest = max((len(p) for p in self.phrases), default=1)
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
@@ -144,6 +155,8 @@ class CourseQueryReader:
         names_type = False  # "microcredential" alone may be a question about microcredentials
         names_platform = False  # "FutureLearn" alone may be a question about the platform
         known_topic = False
+        types_named = 0  # "microcredential vs MOOC" compares types: no request
+        course_by_type = False
         leftover: list[list[str]] = [[]]  # runs of words not recognised, split at recognised ones
         i = 0
         while i < len(words):
@@ -155,11 +168,21 @@ class CourseQueryReader:
             length, (kind, value) = match
             i += length
             leftover.append([])
+            if kind == "institution":
+                name, i = self._institution_name(words, i, leftover[-2])
+                if name and query.institution is None:
+                    query.institution = name
+                elif not name:
+                    leftover[-1].append(words[i - 1])  # "a university": no name, an ordinary word
+                continue
             if kind == "course":
                 asks_course = True
             elif kind == "types":
                 names_type = True
                 query.type = query.type or value
+                types_named += 1
+                # "MOOC sur l'intelligence artificielle" asks for courses as "cours d'…" does
+                course_by_type = course_by_type or tuple(words[i - length : i]) in self.course_forms
             elif kind == "platforms":
                 names_platform = True
                 query.platform = query.platform or value
@@ -169,6 +192,7 @@ class CourseQueryReader:
                 known_topic = True
                 query.topics.append(" ".join(words[i - length : i]))
                 query.groups.append(self.synonyms[value])
+        asks_course = asks_course or (course_by_type and types_named == 1)
         # request words ("liste", "elenca") ask for courses; they are never a topic
         free = [
             w
@@ -176,7 +200,7 @@ class CourseQueryReader:
             for w in run
             if w not in _STOPWORDS and w not in _QUESTION_WORDS and w not in _REQUEST_CUES
         ]
-        free = [w for w in free if w not in _GENERAL_WORDS and not w.isdigit()]
+        free = [w for w in free if w not in _GENERAL_WORDS and w not in _CONNECTORS and not w.isdigit()]
         for word in free:
             key = self._close_topic(word)
             known_topic = known_topic or key is not None
@@ -197,7 +221,8 @@ class CourseQueryReader:
         if is_question and any(w in _GENERAL_WORDS for w in words):
             return None  # "how many hours is a microcredential?": about microcredentials in general
         if asks_course:
-            if not (query.topics or query.language or query.platform or query.type or cue):
+            named = query.topics or query.language or query.platform or query.type or query.institution
+            if not (named or cue):
                 return None
             return query
         # No word for "course": only a short "<topic> in <language>" reads as a course request.
@@ -205,6 +230,38 @@ class CourseQueryReader:
         if query.language and query.topics and short and not is_question:
             return query
         return None
+
+    def _institution_name(self, words: list[str], i: int, before: list[str]) -> tuple[str, int]:
+        """The name around the institution word ending at `i`: the words after it ("university of
+        glasgow", "universidad nacional de educacion a distancia") up to a function word or a known
+        phrase, else the word before it ("open university", taken out of `before`). Returns the
+        name's words and the index after them."""
+        name: list[str] = []
+        j = i
+        while j < len(words):
+            word = words[j]
+            if word in _CONNECTORS:
+                if not name and j + 1 < len(words) and words[j + 1] in _CONNECTORS:
+                    j += 1  # "de la", "of the"
+                    continue
+                nxt = words[j + 1] if j + 1 < len(words) else ""
+                if not nxt or nxt in _STOPWORDS or self._phrase_at(words, j + 1) is not None:
+                    break
+                if name:
+                    name.append(word)  # "nacional de educacion": kept inside the name
+                j += 1
+                continue
+            if word in _STOPWORDS or word in _QUESTION_WORDS or self._phrase_at(words, j) is not None:
+                break
+            name.append(word)
+            j += 1
+        while name and name[-1] in _CONNECTORS:
+            name.pop()
+        if name:
+            return " ".join(w for w in name if w not in _CONNECTORS), j
+        if before and before[-1] not in _STOPWORDS and before[-1] not in _QUESTION_WORDS:
+            return before.pop(), i
+        return "", i
 
     def _phrase_at(self, words: list[str], i: int) -> tuple[int, tuple[str, str]] | None:
         for length in range(min(self.longest, len(words) - i), 0, -1):
@@ -223,6 +280,10 @@ class CourseQueryReader:
             word, self.topic_forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY
         )
         return self.topic_of[best[0]] if best else None
+
+
+_CONNECTORS = _words("of the de del la las los l d du des di della dell dello delle der do da a")
+"""Words between an institution word and its name, or inside a name ("Universidad de Málaga")."""
 
 
 def _has_request_cue(words: list[str]) -> bool:

@@ -363,6 +363,10 @@ class Engine:
             if named is not None:
                 return named
         course_query = self._course_query(core)
+        if course_query is not None and getattr(course_query, "institution", None):
+            # "courses from the University of Glasgow": the courses of an institution, found or not
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
         strong = bool(found & self.concepts.domain) or bool(topic)
         strong = strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))
@@ -623,10 +627,15 @@ class Engine:
         *,
         limit: int,
         offset: int = 0,
+        exact_only: bool = False,
         **filters: Any,
     ) -> tuple[list[Course], int]:
+        """A page of courses and the number of hits; `exact_only` counts a weak match (only part of
+        the words found, `SearchResult.exact` False) as none."""
         clean = {k: v for k, v in filters.items() if v not in (None, "")}
         result = self._searcher().search(text, limit=limit, offset=offset, **clean)
+        if exact_only and not getattr(result, "exact", True):
+            return [], 0
         courses = self._courses(_hit_ids(result))
         return courses, int(getattr(result, "total", len(courses)))
 
@@ -658,7 +667,10 @@ class Engine:
             kwargs = dict(query.search_kwargs())
             text = kwargs.pop("text", "") or ""
             filters.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
-        courses, total = self._run_search(text, limit=limit, **filters)
+        # a weak match (part of the words) is none, unless the request names a vocabulary subject the
+        # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
+        exact_only = not named and not self._known_subject(query)
+        courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **filters)
         if named and not courses:  # it names no course ("what do you have?"): list them, as before
             filters.pop("any_of", None)
             text = ""
@@ -669,7 +681,7 @@ class Engine:
         if not courses and narrowing and (text or filters.get("any_of")):
             # "data science in Spanish" with no Spanish course: show the topic in other languages
             relaxed = {k: v for k, v in filters.items() if k not in narrowing}
-            courses, total = self._run_search(text, limit=limit, **relaxed)
+            courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **relaxed)
             if courses:
                 shown_text = _as_written(question, text)
                 what = " ".join(
@@ -688,7 +700,14 @@ class Engine:
             confidence=max(confidence, self.answer_threshold),
             filters=shown,
             note=note,
+            catalogues=self._partner_catalogues(),
         )
+
+    def _partner_catalogues(self) -> dict[str, list[str]]:
+        """The partners' own catalogue pages (`catalogue_pages` in the vocabulary; a partner with no
+        page known is named without a link)."""
+        pages = self.kb.vocabulary.get("catalogue_pages") or {}
+        return {str(name): [str(u) for u in urls or []] for name, urls in pages.items()}
 
     def search_courses(
         self,

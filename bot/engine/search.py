@@ -21,7 +21,8 @@ A query gathers a small candidate set in SQL (filters applied there) and re-rank
    "statistcs" finds "statistics". When nothing matches all words: words matching no course are
    dropped; then, unless a title matched strongly, "all words but one", then OR of the rarer words.
 3. Score (0-1) = max(title similarity, 0.55 * word relevance + 0.45 * title similarity); ties break
-   on catalogue order. No step loops over all records in Python.
+   on catalogue order. Courses marked withdrawn (a synced source stopped listing them) come after
+   all current ones, in lists too. No step loops over all records in Python.
 """
 
 from __future__ import annotations
@@ -92,9 +93,11 @@ CREATE TABLE course_index (
     platform_key TEXT NOT NULL,
     type_key TEXT NOT NULL,
     ects REAL,
-    eqf_level INTEGER
+    eqf_level INTEGER,
+    withdrawn INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX course_index_title ON course_index (title_norm, rowid);
+CREATE INDEX course_index_listing ON course_index (withdrawn, title_norm, rowid);
 CREATE INDEX course_index_type ON course_index (type_key, title_norm);
 CREATE INDEX course_index_platform ON course_index (platform_key, title_norm);
 CREATE TABLE course_index_langs (
@@ -124,6 +127,9 @@ class SearchResult:
 
     hits: list[tuple[str, float]] = field(default_factory=list)
     total: int = 0
+    exact: bool = True
+    """False when the hits match only part of the query's words (some dropped, "all but one", any
+    word) and no title is strongly similar: a weak match, which callers may treat as none."""
 
     @property
     def ids(self) -> list[str]:
@@ -176,6 +182,7 @@ def _fill(conn: sqlite3.Connection) -> None:
                 normalize(type_),
                 _number(data.get("ects")),
                 _integer(data.get("eqf_level")),
+                1 if data.get("withdrawn") else 0,
             )
         )
         langs = sorted({str(code).lower() for code in json.loads(languages_json or "[]")})
@@ -189,7 +196,7 @@ def _fill(conn: sqlite3.Connection) -> None:
         words = f"{title_norm} {normalize(' '.join(subjects))} {normalize(institution)}".split()
         for term in set(words):
             df[term] = df.get(term, 0) + 1
-    conn.executemany("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?)", index_rows)
+    conn.executemany("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?, ?)", index_rows)
     conn.executemany("INSERT INTO course_index_langs VALUES (?, ?)", lang_rows)
     conn.executemany(
         "INSERT INTO course_fts (rowid, title, subjects, institution, extra, facets) "
@@ -241,16 +248,18 @@ class CourseSearch:
         limit: int = 10,
         offset: int = 0,
         any_of: Sequence[Sequence[str]] | None = None,
+        institution: str | None = None,
     ) -> SearchResult:
         """Courses matching `text` (words, a title, possibly misspelt) and the filters, best first.
 
         `any_of` replaces the words of `text` by groups of alternatives (a course must match one
         entry of each group, else as many groups as possible); `text` still serves the title match.
-        Empty text and no groups lists the courses that pass the filters, by title.
+        Empty text and no groups lists the courses that pass the filters, by title. `institution`
+        keeps the courses whose institution has all its words ("glasgow", "paris diderot").
         """
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must be >= 0")
-        where, params = _filters(language, platform, type, min_ects, max_ects, eqf_level)
+        where, params = _filters(language, platform, type, min_ects, max_ects, eqf_level, institution)
         # word queries filter language, platform and type inside FTS5 (facet tokens), the rest in SQL
         lang_token, platform_token, type_token = (
             _lang_token(language or ""),
@@ -265,6 +274,7 @@ class CourseSearch:
             min_ects,
             max_ects,
             eqf_level,
+            institution,
         )
         query = normalize(text or "")
         if any_of is not None:
@@ -281,12 +291,12 @@ class CourseSearch:
         long_enough = len(query.split()) >= 2 or len(query) >= TITLE_SEARCH_MIN_CHARS
         titles = self._title_candidates(query, where, params, pool) if unknown and long_enough else {}
         strong_title = any(sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
-        words, total = self._word_candidates(
+        words, total, complete = self._word_candidates(
             groups, fts_where, fts_params, pool, relax=not strong_title, facet=facet
         )
         ranked = self._rank(query, words, titles)
         total = max(total, len(ranked))
-        return SearchResult(ranked[offset : offset + limit], total)
+        return SearchResult(ranked[offset : offset + limit], total, exact=complete or strong_title)
 
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete: (course id, title) for what has been typed so far, best first.
@@ -384,7 +394,7 @@ class CourseSearch:
         total = self.conn.execute(sql, params).fetchone()[0]
         rows = self.conn.execute(
             f"SELECT course_id FROM course_index c WHERE 1 {where} "
-            "ORDER BY title_norm, rowid LIMIT ? OFFSET ?",
+            "ORDER BY c.withdrawn, title_norm, rowid LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
         return SearchResult([(course_id, 1.0) for (course_id,) in rows], total)
@@ -398,8 +408,9 @@ class CourseSearch:
         *,
         relax: bool,
         facet: str = "",
-    ) -> tuple[dict[int, float], int]:
-        """{doc: relevance 0-1} from FTS5, and how many courses match the words.
+    ) -> tuple[dict[int, float], int, bool]:
+        """{doc: relevance 0-1} from FTS5, how many courses match the words, and whether they match
+        all the groups (False when a fallback below gave them).
 
         All groups (AND) give relevance 0.5-1. When nothing matches them all: groups that match no
         course at all are dropped (a typo in a short word); then, if `relax`, courses matching all
@@ -407,19 +418,20 @@ class CourseSearch:
         """
         groups = [g for g in (self._expand(group) for group in groups) if g]
         if not groups:
-            return {}, 0
+            return {}, 0, False
         match_and = " AND ".join(_fts_group(g) for g in groups)
         found, total = self._fts(match_and, where, params, pool, facet)
         if found:
-            return _relevance(found, 0.5, 1.0), total
+            return _relevance(found, 0.5, 1.0), total, True
         live = [g for g in groups if self._matches(_fts_group(g))]
         if live and len(live) < len(groups):
             match_and = " AND ".join(_fts_group(g) for g in live)
             found, total = self._fts(match_and, where, params, pool, facet)
             if found:
-                return _relevance(found, 0.5 * len(live) / len(groups), 0.9 * len(live) / len(groups)), total
+                low, high = 0.5 * len(live) / len(groups), 0.9 * len(live) / len(groups)
+                return _relevance(found, low, high), total, False
         if not relax or len(live) < 2:
-            return {}, 0
+            return {}, 0, False
         result: dict[int, float] = {}
         if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
             for skip in range(len(live)):
@@ -429,11 +441,11 @@ class CourseSearch:
                 ).items():
                     result[doc] = max(rel, result.get(doc, 0.0))
             if result:
-                return result, len(result)
+                return result, len(result), False
         common = self._frequent(live)
         rare = [g for g in live if not common.intersection(g)] or live
         match_or = " OR ".join(_fts_group(g) for g in rare)
-        return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), len(result)
+        return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), len(result), False
 
     def _matches(self, match: str) -> bool:
         return (
@@ -552,17 +564,17 @@ class CourseSearch:
             return []
         marks = ",".join("?" * len(docs))
         rows = self.conn.execute(
-            f"SELECT rowid, course_id, title_norm FROM course_index WHERE rowid IN ({marks})", docs
+            f"SELECT rowid, course_id, title_norm, withdrawn FROM course_index WHERE rowid IN ({marks})", docs
         ).fetchall()
-        scored: list[tuple[float, int, str]] = []
-        for doc, course_id, title in rows:
+        scored: list[tuple[int, float, int, str]] = []
+        for doc, course_id, title, withdrawn in rows:
             similarity = titles.get(doc)
             if similarity is None:
                 similarity = fuzz.ratio(query, title) / 100.0 if query else 0.0
             score = max(similarity, WORD_WEIGHT * words.get(doc, 0.0) + (1 - WORD_WEIGHT) * similarity)
-            scored.append((score, doc, course_id))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return [(course_id, round(score, 4)) for score, _, course_id in scored]
+            scored.append((withdrawn, score, doc, course_id))
+        scored.sort(key=lambda item: (item[0], -item[1], item[2]))  # withdrawn courses after current ones
+        return [(course_id, round(score, 4)) for _, score, _, course_id in scored]
 
 
 def _filters(
@@ -572,10 +584,15 @@ def _filters(
     min_ects: float | None,
     max_ects: float | None,
     eqf_level: int | None,
+    institution: str | None = None,
 ) -> tuple[str, list[Any]]:
     """SQL conditions on `course_index c` (each starting with AND) and their parameters."""
     clauses: list[str] = []
     params: list[Any] = []
+    if institution and normalize(institution):
+        clauses.append("c.rowid IN (SELECT rowid FROM course_fts WHERE course_fts MATCH ?)")
+        words = " AND ".join(_quote(w) for w in normalize(institution).split())
+        params.append(f"{{institution}} : ({words})")
     if language:
         clauses.append("c.rowid IN (SELECT doc FROM course_index_langs WHERE lang = ?)")
         params.append(language.strip().lower())
