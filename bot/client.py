@@ -243,26 +243,17 @@ class CMFBot(commands.Bot):
         self, questions: list[str], lang: str | None, user_id: int
     ) -> tuple[Reply, int | None]:
         """Ask each question in turn and keep the first confident answer (else the first reply), logging
-        only the reply kept. (A thin adapter: the engine has no "ask without logging" call yet, so the
-        question log is switched off around the tries, under the engine's lock on its own thread.)"""
+        only the reply kept."""
         chosen = self.ask_unlogged(questions, lang)
         return chosen, self._log(chosen, user_id)
 
     def ask_unlogged(self, questions: list[str], lang: str | None) -> Reply:
-        """The first confident answer among `questions` (else the first reply), logging nothing. (A thin
-        adapter: the engine has no "ask without logging" call yet, so the question log is switched off
-        around the tries, under the engine's lock on its own thread.)"""
-        engine = self.engine
+        """The first confident answer among `questions` (else the first reply), logging nothing."""
         replies: list[Reply] = []
-        with getattr(engine, "_lock", contextlib.nullcontext()):
-            source, engine.log_source = getattr(engine, "log_source", None), None
-            try:
-                for question in questions:
-                    replies.append(engine.ask(question, lang))
-                    if replies[-1].status == "answer":
-                        break
-            finally:
-                engine.log_source = source
+        for question in questions:
+            replies.append(self.engine.ask(question, lang, log=False))
+            if replies[-1].status == "answer":
+                break
         return replies[-1] if replies[-1].status == "answer" else replies[0]
 
     def answer_logged(self, intent: str, lang: str, question: str, user_id: int) -> tuple[Reply, int | None]:

@@ -278,6 +278,15 @@ def test_questions_and_feedback_are_logged_with_hashed_users(tmp_path: Path) -> 
         eng.feedback(999, "up", "1")
 
 
+def test_a_question_asked_with_log_false_is_not_logged(tmp_path: Path) -> None:
+    eng = Engine.open(tmp_path / "db.sqlite3", make_root(tmp_path), log_source="test")
+    reply = eng.ask("how many hours is a microcredential", user="1", log=False)
+    assert reply.intent == "cmf-study-hours" and reply.question_id is None
+    assert eng.db.execute("SELECT count(*) FROM questions").fetchone()[0] == 0
+    assert eng.log_source == "test"  # logging stays on for the next question
+    assert eng.ask("how many hours is a microcredential", user="1").question_id is not None
+
+
 def test_no_logging_unless_asked(engine: Engine) -> None:
     before = engine.db.execute("SELECT count(*) FROM questions").fetchone()[0]
     reply = engine.ask("how many hours is a microcredential")

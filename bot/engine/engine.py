@@ -292,12 +292,15 @@ class Engine:
 
     # -- free text ------------------------------------------------------------------------------
 
-    def ask(self, question: str, lang: str | None = None, *, user: str | None = None) -> Reply:
-        """Answer a free-text question. `lang` forces the answer language (else detected)."""
+    def ask(
+        self, question: str, lang: str | None = None, *, user: str | None = None, log: bool = True
+    ) -> Reply:
+        """Answer a free-text question. `lang` forces the answer language (else detected); `log=False`
+        keeps it out of the question log even when logging is on (a caller trying several wordings)."""
         with self._lock:
             self.refresh()
             reply = self._ask(question, lang if lang in LANGS else None)
-            if self.log_source:
+            if log and self.log_source:
                 from bot.engine.logbook import hash_user, log_question
 
                 reply.question_id = log_question(self.db, reply, self.log_source, hash_user(self.db, user))
