@@ -16,7 +16,7 @@ import copy
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -468,21 +468,25 @@ def _bad_values(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
         elif abs(value) > MAX_MAGNITUDE:
             yield path, f"{_short_number(value)} is out of range"
     elif isinstance(value, str):
-        bad = _FORBIDDEN.search(value)
-        field = (str(path[0]), str(path[2])) if len(path) > 2 else ("", "")
-        limit = FIELD_LIMITS.get(field, MAX_TEXT)
-        if bad:
-            yield path, f"contains the control character U+{ord(bad.group()):04X}"
-        elif field in ONE_LINE and ("\n" in value or "\r" in value):
-            yield path, "must be one line (no line breaks)"
-        if len(value) > limit:
-            yield path, f"is {len(value):,} characters long, over the limit of {limit:,}"
+        yield from _bad_text(value, path)
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _bad_values(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _bad_values(item, (*path, index))
+
+
+def _bad_text(value: str, path: Path_) -> Iterator[tuple[Path_, str]]:
+    bad = _FORBIDDEN.search(value)
+    field = (str(path[0]), str(path[2])) if len(path) > 2 else ("", "")
+    limit = FIELD_LIMITS.get(field, MAX_TEXT)
+    if bad:
+        yield path, f"contains the control character U+{ord(bad.group()):04X}"
+    elif field in ONE_LINE and ("\n" in value or "\r" in value):
+        yield path, "must be one line (no line breaks)"
+    if len(value) > limit:
+        yield path, f"is {len(value):,} characters long, over the limit of {limit:,}"
 
 
 def _short_number(value: float | int) -> str:
@@ -506,85 +510,130 @@ def _schema_errors(doc: _Doc) -> list[LoadError]:
     return out
 
 
+@dataclass
+class _SchemaError:
+    """One jsonschema error as the message handlers need it."""
+
+    error: Any
+    at: Any
+    instance: Any
+    path: Path_
+    value: Any
+    schema: Mapping[str, Any]
+
+    def one(self, reason: str) -> list[LoadError]:
+        return [self.at(self.path, None, reason)]
+
+    @property
+    def limit(self) -> Any:
+        return self.error.validator_value
+
+    def in_property_names(self) -> bool:
+        return "propertyNames" in self.error.relative_schema_path
+
+
+def _on_required(e: _SchemaError) -> list[LoadError]:
+    missing = [name for name in e.limit if isinstance(e.value, dict) and name not in e.value]
+    if _is_lang_map(e.schema):
+        return [e.at(e.path, (*e.path, name), f'missing language "{name}"') for name in missing]
+    when = _condition(e.instance, e.path) if "then" in e.error.relative_schema_path else ""
+    return [e.at(e.path, (*e.path, name), f"required field is missing{when}") for name in missing]
+
+
+def _on_additional(e: _SchemaError) -> list[LoadError]:
+    known = set(e.schema.get("properties", {}))
+    extras = [k for k in e.value if k not in known]
+    if _is_lang_map(e.schema):
+        expected = ", ".join(LANGS)
+        return [e.at((*e.path, k), None, f'unknown language "{k}" (expected {expected})') for k in extras]
+    return [e.at((*e.path, k), None, f'unknown field "{k}"') for k in extras]
+
+
+def _on_type(e: _SchemaError) -> list[LoadError]:
+    expected = [e.limit] if isinstance(e.limit, str) else list(e.limit)
+    words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+    return e.one(f"expected {words}, got {_kind_of(e.value)}")
+
+
+def _on_enum(e: _SchemaError) -> list[LoadError]:
+    options = ", ".join(str(v) for v in e.limit)
+    if e.in_property_names():
+        return [e.at((*e.path, e.value), None, f"unknown key {_short(e.value)} (expected one of: {options})")]
+    return e.one(f"{_short(e.value)} is not one of: {options}")
+
+
+def _on_pattern(e: _SchemaError) -> list[LoadError]:
+    reason = _pattern_reason(e.limit, e.value, e.path)
+    if e.in_property_names():
+        return [e.at((*e.path, e.value), None, reason)]
+    return e.one(reason)
+
+
+def _on_min_items(e: _SchemaError) -> list[LoadError]:
+    return e.one("must not be empty" if e.limit == 1 else f"needs at least {e.limit} items")
+
+
+def _on_unique(e: _SchemaError) -> list[LoadError]:
+    seen: set[str] = set()
+    dups = []
+    for item in e.value:
+        key = json.dumps(item, sort_keys=True)
+        if key in seen:
+            dups.append(item)
+        seen.add(key)
+    return e.one(f"duplicate value {_short(dups[0] if dups else e.value)}")
+
+
+_BOUND_WORDS = {
+    "minimum": "at least",
+    "maximum": "at most",
+    "exclusiveMinimum": "more than",
+    "exclusiveMaximum": "less than",
+}
+
+
+def _on_bound(e: _SchemaError) -> list[LoadError]:
+    return e.one(f"{_short(e.value)} must be {_BOUND_WORDS[e.error.validator]} {e.limit}")
+
+
+def _on_any_of(e: _SchemaError) -> list[LoadError]:
+    options = e.limit
+    if all(set(o) == {"required"} and len(o["required"]) == 1 for o in options):
+        return e.one("needs one of: " + ", ".join(o["required"][0] for o in options))
+    if isinstance(e.value, str) and any(str(o.get("pattern", "")).startswith("^https?://") for o in options):
+        return e.one(f"malformed URL {_short(e.value)}")
+    import jsonschema
+
+    best = jsonschema.exceptions.best_match(e.error.context)
+    if best is not None:
+        return _translate(best, e.at, e.instance)
+    return e.one(e.error.message)
+
+
+_HANDLERS: dict[str, Callable[[_SchemaError], list[LoadError]]] = {
+    "required": _on_required,
+    "additionalProperties": _on_additional,
+    "type": _on_type,
+    "enum": _on_enum,
+    "pattern": _on_pattern,
+    "format": lambda e: e.one(f"invalid date {_short(e.value)}: use YYYY-MM-DD"),
+    "minLength": lambda e: e.one(_empty_reason(e.path)),
+    "maxLength": lambda e: e.one(f"too long ({len(e.value)} characters, at most {e.limit})"),
+    "minItems": _on_min_items,
+    "uniqueItems": _on_unique,
+    **dict.fromkeys(_BOUND_WORDS, _on_bound),
+    "not": lambda e: e.one(f"not allowed{_condition(e.instance, e.path[:-1])}"),
+    "anyOf": _on_any_of,
+}
+"""jsonschema keyword -> the readable message(s) of an error it raised."""
+
+
 def _translate(error: Any, at: Any, instance: Any) -> list[LoadError]:
     """Turn one jsonschema error into readable `LoadError`s."""
-    path: Path_ = tuple(error.absolute_path)
-    value = error.instance
     schema = error.schema if isinstance(error.schema, Mapping) else {}
-    check = error.validator
-    if check == "required":
-        missing = [name for name in error.validator_value if isinstance(value, dict) and name not in value]
-        if _is_lang_map(schema):
-            return [at(path, (*path, name), f'missing language "{name}"') for name in missing]
-        when = ""
-        if "then" in error.relative_schema_path:
-            when = _condition(instance, path)
-        return [at(path, (*path, name), f"required field is missing{when}") for name in missing]
-    if check == "additionalProperties":
-        known = set(schema.get("properties", {}))
-        extras = [k for k in value if k not in known]
-        if _is_lang_map(schema):
-            expected = ", ".join(LANGS)
-            return [at((*path, k), None, f'unknown language "{k}" (expected {expected})') for k in extras]
-        return [at((*path, k), None, f'unknown field "{k}"') for k in extras]
-    if check == "type":
-        expected = error.validator_value
-        expected = [expected] if isinstance(expected, str) else list(expected)
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
-        return [at(path, None, f"expected {words}, got {_kind_of(value)}")]
-    if check == "enum":
-        options = ", ".join(str(v) for v in error.validator_value)
-        if "propertyNames" in error.relative_schema_path:
-            return [at((*path, value), None, f"unknown key {_short(value)} (expected one of: {options})")]
-        return [at(path, None, f"{_short(value)} is not one of: {options}")]
-    if check == "pattern":
-        reason = _pattern_reason(error.validator_value, value, path)
-        if "propertyNames" in error.relative_schema_path:
-            return [at((*path, value), None, reason)]
-        return [at(path, None, reason)]
-    if check == "format":
-        return [at(path, None, f"invalid date {_short(value)}: use YYYY-MM-DD")]
-    if check == "minLength":
-        return [at(path, None, _empty_reason(path))]
-    if check == "maxLength":
-        return [at(path, None, f"too long ({len(value)} characters, at most {error.validator_value})")]
-    if check == "minItems":
-        n = error.validator_value
-        return [at(path, None, "must not be empty" if n == 1 else f"needs at least {n} items")]
-    if check == "uniqueItems":
-        seen: set[str] = set()
-        dups = []
-        for item in value:
-            key = json.dumps(item, sort_keys=True)
-            if key in seen:
-                dups.append(item)
-            seen.add(key)
-        return [at(path, None, f"duplicate value {_short(dups[0] if dups else value)}")]
-    if check in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        words = {
-            "minimum": "at least",
-            "maximum": "at most",
-            "exclusiveMinimum": "more than",
-            "exclusiveMaximum": "less than",
-        }
-        return [at(path, None, f"{_short(value)} must be {words[check]} {error.validator_value}")]
-    if check == "not":
-        return [at(path, None, f"not allowed{_condition(instance, path[:-1])}")]
-    if check == "anyOf":
-        options = error.validator_value
-        if all(set(o) == {"required"} and len(o["required"]) == 1 for o in options):
-            names = ", ".join(o["required"][0] for o in options)
-            return [at(path, None, f"needs one of: {names}")]
-        if isinstance(value, str) and any(
-            str(o.get("pattern", "")).startswith("^https?://") for o in options
-        ):
-            return [at(path, None, f"malformed URL {_short(value)}")]
-        import jsonschema
-
-        best = jsonschema.exceptions.best_match(error.context)
-        if best is not None:
-            return _translate(best, at, instance)
-    return [at(path, None, error.message)]
+    e = _SchemaError(error, at, instance, tuple(error.absolute_path), error.instance, schema)
+    handler = _HANDLERS.get(error.validator)
+    return handler(e) if handler else e.one(error.message)
 
 
 def _condition(instance: Any, path: Path_) -> str:
@@ -604,7 +653,14 @@ def _condition(instance: Any, path: Path_) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Cross-file checks
+# Cross-file rules
+#
+# Each rule works on plain objects (as in YAML) and says where a problem is as a path relative to
+# the object; a `Where` callback names the place of an earlier object a message refers to. The file
+# loader (`_cross_checks`) and the moderators' object validation (`cross_problems`) use the same rules.
+
+Where = Callable[[Path_], str]
+"""Where a value of the object being checked is (``file:line`` for files), for "first at" messages."""
 
 
 def _prefix(doc: _Doc) -> str:
@@ -618,22 +674,137 @@ def _items(doc: _Doc) -> list[tuple[int, dict[str, Any]]]:
     return []
 
 
-def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
+def _third_party_problems(obj: Mapping[str, Any]) -> Iterator[tuple[Path_, str]]:
+    """Every third-party URL of an entry must be one of its sources."""
+    sources = obj.get("sources") if isinstance(obj.get("sources"), list) else []
+    third = obj.get("third_party") if isinstance(obj.get("third_party"), list) else []
+    for n, url in enumerate(third):
+        if url not in sources:
+            yield ("third_party", n), f'"{url}" is not one of the sources'
+
+
+def _checklist_problems(obj: Mapping[str, Any], where: Where) -> Iterator[tuple[Path_, str]]:
+    """Checklist item ids are unique within their entry."""
+    items = obj.get("checklist")
+    ids: dict[str, str] = {}
+    for n, item in enumerate(items if isinstance(items, list) else []):
+        iid = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(iid, str):
+            continue
+        path: Path_ = ("checklist", n, "id")
+        if iid in ids:
+            yield path, f'duplicate checklist item id "{iid}" (first at {ids[iid]})'
+        else:
+            ids[iid] = where(path)
+
+
+def entry_problems(obj: Mapping[str, Any], where: Where) -> list[tuple[Path_, str]]:
+    """The rules within one entry (its third-party sources, its checklist ids), beyond its schema."""
+    return [*_third_party_problems(obj), *_checklist_problems(obj, where)]
+
+
+def entry_titles(obj: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(language, normalised title) of an entry: a phrasing may not copy one."""
     from bot.engine.normalize import normalize
 
-    errors: list[LoadError] = []
+    title = obj.get("title")
+    for lang, text in title.items() if isinstance(title, dict) else ():
+        if isinstance(text, str):
+            yield lang, normalize(text)
 
-    def err(doc: _Doc, path: Path_, reason: str) -> None:
+
+def target_problem(obj: Mapping[str, Any], entry: Mapping[str, Any] | None) -> str | None:
+    """What is wrong with the entry an intent leads to (`entry`: that entry's data, None if absent)."""
+    leads = obj.get("leads_to")
+    if not isinstance(leads, dict) or not isinstance(leads.get("entry"), str):
+        return None
+    target = leads["entry"]
+    if entry is None:
+        return f'unknown entry "{target}"'
+    if leads.get("type") == "checklist" and entry.get("kind") != "checklist":
+        kind = entry.get("kind")
+        return f'entry "{target}" has kind {kind}; a checklist intent needs a checklist entry'
+    return None
+
+
+def target_of(obj: Mapping[str, Any]) -> str | None:
+    """The id of the entry an intent leads to, if any."""
+    leads = obj.get("leads_to")
+    return leads["entry"] if isinstance(leads, dict) and isinstance(leads.get("entry"), str) else None
+
+
+def phrasings_of(obj: Mapping[str, Any]) -> Iterator[tuple[Path_, str, str, str]]:
+    """(path, language, text, normalised text) of each non-empty phrasing of an intent."""
+    from bot.engine.normalize import normalize
+
+    by_lang = obj.get("phrasings")
+    for lang, texts in by_lang.items() if isinstance(by_lang, dict) else ():
+        for n, text in enumerate(texts if isinstance(texts, list) else []):
+            if isinstance(text, str) and text.strip():
+                yield ("phrasings", lang, n), lang, text, normalize(text)
+
+
+class PhrasingIndex:
+    """Phrasings seen so far (normalised text -> intent, language, where): the duplicate rule."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, str, str]] = {}
+
+    def add(self, oid: str, lang: str, text: str, key: str, where: str) -> str | None:
+        """Record a phrasing; the problem if it repeats an earlier one (the same intent may say the
+        same words in another language)."""
+        first = self.first.get(key)
+        if first is None:
+            self.first[key] = (oid, lang, where)
+            return None
+        if first[0] != oid or first[1] == lang:
+            other = f'intent "{first[0]}", ' if first[0] != oid else ""
+            return f'duplicate phrasing "{text}" (also in {other}{first[2]})'
+        return None
+
+
+def title_problem(titles: Mapping[tuple[str, str], str], lang: str, key: str) -> str | None:
+    """A phrasing that repeats an entry's title in its language teaches the matcher nothing."""
+    entry = titles.get((lang, key))
+    return f'copies the title of entry "{entry}"' if entry is not None else None
+
+
+def _placeholder_problems(text: Any) -> Iterator[tuple[str, str]]:
+    """(language, reason) of translations of a string whose placeholders differ from English."""
+    if not isinstance(text, dict) or not isinstance(text.get("en"), str):
+        return
+    expected = sorted(set(_PLACEHOLDER.findall(text["en"])))
+    for lang, value in text.items():
+        if lang == "en" or not isinstance(value, str):
+            continue
+        if sorted(set(_PLACEHOLDER.findall(value))) != expected:
+            shown = " ".join("{" + p + "}" for p in expected) or "none"
+            yield lang, f"placeholders differ from en (expected {shown})"
+
+
+class _Reporter:
+    """Collects cross-file `LoadError`s at the line of a path in a parsed file."""
+
+    def __init__(self) -> None:
+        self.errors: list[LoadError] = []
+
+    def __call__(self, doc: _Doc, path: Path_, reason: str) -> None:
         assert doc.lines is not None
         probe = path
         while probe not in doc.lines and probe:
             probe = probe[:-1]
-        errors.append(LoadError(doc.path, doc.lines.get(probe, 1), format_path(path), reason))
+        self.errors.append(LoadError(doc.path, doc.lines.get(probe, 1), format_path(path), reason))
 
+    @staticmethod
     def where(doc: _Doc, path: Path_) -> str:
         assert doc.lines is not None
         return f"{doc.path}:{doc.lines.get(path, 1)}"
 
+
+def _objects_and_ids(
+    docs: list[_Doc], err: _Reporter
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
+    """Duplicate ids and the rules within each entry; the entries by id and their titles."""
     seen: dict[tuple[str, str], str] = {}
     entries: dict[str, dict[str, Any]] = {}
     titles: dict[tuple[str, str], str] = {}
@@ -647,86 +818,69 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
             if first:
                 err(doc, path, f'duplicate id "{oid}" (first at {first})')
                 continue
-            seen[(doc.kind or "", oid)] = where(doc, path)
-            if doc.kind == "entries":
-                entries[oid] = obj
-                for lang, title in (
-                    (obj.get("title") or {}).items() if isinstance(obj.get("title"), dict) else ()
-                ):
-                    if isinstance(title, str):
-                        titles.setdefault((lang, normalize(title)), oid)
-                sources = obj.get("sources") if isinstance(obj.get("sources"), list) else []
-                third = obj.get("third_party") if isinstance(obj.get("third_party"), list) else []
-                for n, url in enumerate(third):
-                    if url not in sources:
-                        path = (_prefix(doc), index, "third_party", n)
-                        err(doc, path, f'"{url}" is not one of the sources')
-                items = obj.get("checklist")
-                ids: dict[str, str] = {}
-                for n, item in enumerate(items if isinstance(items, list) else []):
-                    iid = item.get("id") if isinstance(item, dict) else None
-                    if not isinstance(iid, str):
-                        continue
-                    ipath = (_prefix(doc), index, "checklist", n, "id")
-                    if iid in ids:
-                        err(doc, ipath, f'duplicate checklist item id "{iid}" (first at {ids[iid]})')
-                    else:
-                        ids[iid] = where(doc, ipath)
-        if doc.kind == "strings" and isinstance(doc.body, dict):
-            for key, text in doc.body.items():
-                path = ("strings", key)
-                first = seen.get(("strings", key))
-                if first:
-                    err(doc, path, f'duplicate string key "{key}" (first at {first})')
-                else:
-                    seen[("strings", key)] = where(doc, path)
-                if isinstance(text, dict) and isinstance(text.get("en"), str):
-                    expected = sorted(set(_PLACEHOLDER.findall(text["en"])))
-                    for lang, value in text.items():
-                        if lang == "en" or not isinstance(value, str):
-                            continue
-                        got = sorted(set(_PLACEHOLDER.findall(value)))
-                        if got != expected:
-                            shown = " ".join("{" + p + "}" for p in expected) or "none"
-                            err(doc, (*path, lang), f"placeholders differ from en (expected {shown})")
+            seen[(doc.kind or "", oid)] = err.where(doc, path)
+            if doc.kind != "entries":
+                continue
+            entries[oid] = obj
+            for lang, key in entry_titles(obj):
+                titles.setdefault((lang, key), oid)
+            base = (_prefix(doc), index)
+            for rel, reason in entry_problems(obj, lambda p, d=doc, b=base: err.where(d, (*b, *p))):
+                err(doc, (*base, *rel), reason)
+    return entries, titles
 
-    phrasings: dict[str, tuple[str, str, str]] = {}
+
+def _string_checks(docs: list[_Doc], err: _Reporter) -> None:
+    """Duplicate string keys across files; placeholders the same in every language."""
+    seen: dict[str, str] = {}
+    for doc in docs:
+        if doc.kind != "strings" or not isinstance(doc.body, dict):
+            continue
+        for key, text in doc.body.items():
+            path = ("strings", key)
+            if key in seen:
+                err(doc, path, f'duplicate string key "{key}" (first at {seen[key]})')
+            else:
+                seen[key] = err.where(doc, path)
+            for lang, reason in _placeholder_problems(text):
+                err(doc, (*path, lang), reason)
+
+
+def _intent_checks(
+    docs: list[_Doc],
+    entries: Mapping[str, dict[str, Any]],
+    titles: Mapping[tuple[str, str], str],
+    refs_ok: bool,
+    err: _Reporter,
+) -> None:
+    """Each intent's target entry, duplicate phrasings, phrasings copying a title."""
+    index = PhrasingIndex()
     for doc in docs:
         if doc.kind != "intents":
             continue
-        for index, obj in _items(doc):
-            oid = obj.get("id")
-            leads = obj.get("leads_to")
-            if refs_ok and isinstance(leads, dict) and isinstance(leads.get("entry"), str):
-                target = leads["entry"]
-                path = ("intents", index, "leads_to", "entry")
-                if target not in entries:
-                    err(doc, path, f'unknown entry "{target}"')
-                elif leads.get("type") == "checklist" and entries[target].get("kind") != "checklist":
-                    kind = entries[target].get("kind")
-                    err(
-                        doc,
-                        path,
-                        f'entry "{target}" has kind {kind}; a checklist intent needs a checklist entry',
-                    )
-            by_lang = obj.get("phrasings")
-            if not isinstance(by_lang, dict):
-                continue
-            for lang, texts in by_lang.items():
-                for n, text in enumerate(texts if isinstance(texts, list) else []):
-                    if not isinstance(text, str) or not text.strip():
-                        continue
-                    path = ("intents", index, "phrasings", lang, n)
-                    key = normalize(text)
-                    first = phrasings.get(key)
-                    if first and (first[0] != oid or first[1] == lang):
-                        other = f'intent "{first[0]}", ' if first[0] != oid else ""
-                        err(doc, path, f'duplicate phrasing "{text}" (also in {other}{first[2]})')
-                    elif not first:
-                        phrasings[key] = (str(oid), lang, where(doc, path))
-                    if refs_ok and (lang, key) in titles:
-                        err(doc, path, f'copies the title of entry "{titles[(lang, key)]}"')
-    return errors
+        for n, obj in _items(doc):
+            target = target_of(obj)
+            if refs_ok and target is not None:
+                reason = target_problem(obj, entries.get(target))
+                if reason:
+                    err(doc, ("intents", n, "leads_to", "entry"), reason)
+            for rel, lang, text, key in phrasings_of(obj):
+                path = ("intents", n, *rel)
+                clash = index.add(str(obj.get("id")), lang, text, key, err.where(doc, path))
+                if clash:
+                    err(doc, path, clash)
+                copied = title_problem(titles, lang, key) if refs_ok else None
+                if copied:
+                    err(doc, path, copied)
+
+
+def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
+    """The rules between objects and files (`refs_ok`: every file parsed, so references can be checked)."""
+    err = _Reporter()
+    entries, titles = _objects_and_ids(docs, err)
+    _string_checks(docs, err)
+    _intent_checks(docs, entries, titles, refs_ok, err)
+    return err.errors
 
 
 # ---------------------------------------------------------------------------------------------
