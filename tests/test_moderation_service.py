@@ -141,6 +141,51 @@ def test_edit_course_validates_with_the_catalogue_schema(service: KnowledgeServi
     assert state(service) == snapshot
 
 
+def test_an_entry_edit_keeps_the_rules_linking_it_to_intents(service: KnowledgeService) -> None:
+    """Checked on the objects (no file round trip): a title equal to a phrasing, a checklist entry
+    turned into an answer while a checklist intent leads to it, a third-party URL not in the sources."""
+    snapshot = state(service)
+    with pytest.raises(InvalidError, match=r'intent "cmf-study-hours"\.phrasings\.en\[0\]: copies the title'):
+        service.edit_entry(
+            "cmf-what-is", "en", title="How many hours is a microcredential?", expected_version=None
+        )
+    checklist = service.get("cmf-requirements", "entry").data
+    with pytest.raises(InvalidError, match="a checklist intent needs a checklist entry") as caught:
+        service.replace("entry", "cmf-requirements", {**checklist, "kind": "answer"}, expected_version=None)
+    assert any(
+        e.startswith('intents.yaml: intent "cmf-requirements".leads_to.entry') for e in caught.value.errors
+    )
+    entry = service.get("cmf-what-is").data
+    with pytest.raises(
+        InvalidError, match=r'entry "cmf-what-is"\.third_party\[0\]: "https://example\.org/x"'
+    ):
+        service.replace(
+            "entry", "cmf-what-is", {**entry, "third_party": ["https://example.org/x"]}, expected_version=None
+        )
+    assert state(service) == snapshot
+
+
+def test_an_intent_is_checked_against_the_stored_entries_and_phrasings(service: KnowledgeService) -> None:
+    snapshot = state(service)
+    intent = service.get("cmf-study-hours", "intent").data
+    moved = {**intent, "leads_to": {"type": "entry", "entry": "no-such-entry"}}
+    with pytest.raises(InvalidError, match=r'leads_to\.entry: unknown entry "no-such-entry"'):
+        service.replace("intent", "cmf-study-hours", moved, expected_version=None)
+    copy_of_other = json.loads(json.dumps(intent))
+    copy_of_other["phrasings"]["en"].append("what are the CMF requirements?")
+    clash = r'duplicate phrasing "what are the cmf requirements" \(also in intent "cmf-study-hours"'
+    with pytest.raises(InvalidError, match=clash):
+        service.replace("intent", "cmf-study-hours", copy_of_other, expected_version=None)
+    twice = "intents:\n" + "".join(
+        f"  - id: twin\n    audiences: [learner]\n    leads_to: {{type: entry, entry: cmf-what-is}}\n"
+        f"    phrasings: {{en: [twin question {n}], fr: [q{n}], es: [q{n}], it: [q{n}], de: [q{n}]}}\n"
+        for n in (1, 2)
+    )
+    with pytest.raises(InvalidError, match='duplicate id "twin"'):
+        service.add_yaml(twice)
+    assert state(service) == snapshot
+
+
 # -- add and delete ---------------------------------------------------------------------------
 
 

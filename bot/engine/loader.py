@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import yaml
 from yaml.composer import Composer
@@ -1101,19 +1101,115 @@ def parse_text(path: str, raw: bytes | str) -> tuple[str | None, Any, dict[Path_
     return doc.kind, doc.body, doc.lines or {}, []
 
 
+def schema_problems(kind: str, obj: Any) -> list[tuple[Path_, str]]:
+    """Schema problems of one object of `kind` (entries, courses or intents) as (path relative to the
+    object, reason), the same rules and messages as for a file; empty when the object is valid on its
+    own (the rules between objects are `cross_problems`)."""
+    instance = {kind: [obj]}
+    found: list[tuple[Path_, str]] = []
+
+    def at(path: Path_, field_path: Path_ | None = None, reason: str = "") -> LoadError:
+        found.append(((field_path or path)[2:], reason))
+        return LoadError("", 1, "", reason)
+
+    for path, reason in _bad_values(obj, (kind, 0)):
+        at(path, reason=reason)
+    for error in _validator(kind).iter_errors(instance):
+        _translate(error, at, instance)
+    return list(dict.fromkeys(found))
+
+
 def object_errors(kind: str, obj: Any) -> list[str]:
     """Schema problems of one object of `kind` (entries, courses or intents) as ``field: reason``.
 
     The field is relative to the object (``title.fr``); an empty list means the object is valid on
     its own (cross-file rules are checked by `check_texts`).
     """
-    instance = {kind: [obj]}
-    found: list[LoadError] = []
+    return [f"{format_path(path) or '(object)'}: {reason}" for path, reason in schema_problems(kind, obj)]
 
-    def at(path: Path_, field_path: Path_ | None = None, reason: str = "") -> LoadError:
-        return LoadError("", 1, format_path((field_path or path)[2:]) or "(object)", reason)
 
-    found.extend(at(p, reason=r) for p, r in _bad_values(obj, (kind, 0)))
-    for error in _validator(kind).iter_errors(instance):
-        found.extend(_translate(error, at, instance))
-    return [f"{e.field}: {e.reason}" for e in dict.fromkeys(found)]
+# ---------------------------------------------------------------------------------------------
+# Objects (a moderator's change, checked without writing or re-reading any file)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule of a changed object: its kind and id, the path in it, the reason."""
+
+    kind: str
+    id: str
+    path: Path_
+    reason: str
+
+
+class KnowledgeView(Protocol):
+    """The knowledge base as it would be with a change applied (what `cross_problems` reads)."""
+
+    def entry(self, entry_id: str) -> Mapping[str, Any] | None:
+        """An entry's data, None if there is none."""
+        ...
+
+    def intents(self) -> Iterable[tuple[str, Mapping[str, Any]]]:
+        """Every intent (id, data), in file order."""
+        ...
+
+    def titles(self) -> Iterable[tuple[str, Any]]:
+        """Every entry's (id, title mapping), in file order."""
+        ...
+
+
+def cross_problems(view: KnowledgeView, changed: list[tuple[str, str, Any]]) -> list[Problem]:
+    """Every problem that the `changed` objects (kind, id, data or None when deleted) bring into
+    `view`: their schema and the rules within them, the entries their intents lead to, intents
+    leading to a changed entry, duplicate phrasings and phrasings copying a title that involve a
+    changed object. The rules are the file loader's; objects that did not change are not re-checked.
+    """
+    problems: list[Problem] = []
+    for kind, oid, data in changed:
+        if data is not None:
+            problems += [Problem(kind, oid, p, r) for p, r in _own_problems(view, kind, data)]
+    entries = {oid for kind, oid, _ in changed if kind == "entries"}
+    intents = {oid for kind, oid, _ in changed if kind == "intents"}
+    if entries or intents:
+        problems += _intent_problems(view, entries, intents)
+    return problems
+
+
+def _own_problems(view: KnowledgeView, kind: str, data: Any) -> list[tuple[Path_, str]]:
+    """Schema, rules within an entry, an intent's target entry."""
+    found = schema_problems(kind, data)
+    if not isinstance(data, dict):
+        return found
+    if kind == "entries":
+        found += entry_problems(data, format_path)
+    target = target_of(data) if kind == "intents" else None
+    reason = target_problem(data, view.entry(target)) if target is not None else None
+    if reason:
+        found.append((("leads_to", "entry"), reason))
+    return found
+
+
+def _intent_problems(view: KnowledgeView, entries: set[str], intents: set[str]) -> list[Problem]:
+    """Targets of intents leading to a changed entry; duplicate phrasings and copied titles where
+    a changed intent or entry is involved."""
+    titles: dict[tuple[str, str], str] = {}
+    for eid, title in view.titles():
+        for lang, key in entry_titles({"title": title}):
+            titles.setdefault((lang, key), eid)
+    problems: list[Problem] = []
+    index = PhrasingIndex()
+    for iid, intent in view.intents():
+        target = target_of(intent)
+        if target in entries and iid not in intents:
+            reason = target_problem(intent, view.entry(target))
+            if reason:
+                problems.append(Problem("intents", iid, ("leads_to", "entry"), reason))
+        for path, lang, text, key in phrasings_of(intent):
+            first = index.first.get(key)
+            clash = index.add(iid, lang, text, key, INTENTS_FILE)
+            if clash and (iid in intents or (first is not None and first[0] in intents)):
+                problems.append(Problem("intents", iid, path, clash))
+            copied = title_problem(titles, lang, key)
+            if copied and (iid in intents or titles[(lang, key)] in entries):
+                problems.append(Problem("intents", iid, path, copied))
+    return problems

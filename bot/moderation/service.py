@@ -2,8 +2,9 @@
 
 `KnowledgeService(db, author)` wraps an open database (`bot.engine.store.connect`). Each action:
 - runs in one transaction (``BEGIN IMMEDIATE``): all or nothing, and two processes never interleave;
-- is validated with the loader's own rules (`bot.engine.loader.check_texts` on the files the change
-  touches, dumped canonically): a refused action raises `ServiceError` saying why and changes nothing;
+- is validated with the loader's own rules on the changed objects against the stored data
+  (`bot.engine.loader.cross_problems`; no file is dumped or parsed): a refused action raises
+  `ServiceError` saying why and changes nothing;
 - is written as a revision (who, when, the object before and after, as JSON) and bumps the
   `generation`, so the bot and the CLI use it on their next question, without a restart.
 
@@ -29,7 +30,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from bot.engine.model import LANGS, SourceFile
+from bot.engine.model import LANGS
 from bot.engine.store import mark_exported, pending_revisions
 
 ObjectType = Literal["entry", "intent", "course"]
@@ -37,8 +38,6 @@ OBJECT_TYPES: tuple[ObjectType, ...] = ("entry", "intent", "course")
 TABLES: dict[str, str] = {"entry": "entries", "intent": "intents", "course": "courses"}
 """Object type -> its table, which is also its YAML file kind (top-level key)."""
 _TYPE_OF_KIND = {kind: t for t, kind in TABLES.items()}
-_GROUPS = {"entries": ("entries", "intents"), "intents": ("entries", "intents"), "courses": ("courses",)}
-"""File kinds validated together (the cross-file rules link entries and intents; courses stand alone)."""
 
 INTENTS_PATH = "intents.yaml"
 _FILE_RE = re.compile(r"^knowledge/(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.yaml$")
@@ -718,44 +717,23 @@ class KnowledgeService:
         return out
 
     def validate(self, edits: list[_Edit]) -> None:
-        """Raise InvalidError unless the knowledge base with `edits` applied passes the loader's checks
-        (schema and cross-file rules) on every file of the kinds the edits touch."""
-        from bot.engine.dump import dump_file
-        from bot.engine.loader import check_texts
-        from bot.engine.store import read_knowledge
+        """Raise InvalidError unless the knowledge base with `edits` applied keeps the loader's rules
+        (`bot.engine.loader.cross_problems`): the edited objects' schema and the rules linking them to
+        the rest, checked on the objects themselves; nothing is dumped, parsed or written."""
+        from bot.engine.loader import cross_problems
 
-        kb = read_knowledge(self.db)
-        files = {f.path: f for f in kb.files}
+        view = _View(self.db, edits)
+        errors: list[str] = []
+        seen: set[tuple[str, str]] = set()
         for edit in edits:
-            kind = TABLES[edit.type]
-            for source in kb.files:
-                if (
-                    source.kind == kind
-                    and edit.id in source.ids
-                    and (edit.after is None or source.path != edit.file)
-                ):
-                    source.ids.remove(edit.id)
-            if edit.after is None:
-                kb.data[kind].pop(edit.id, None)
-                continue
-            kb.data.setdefault(kind, {})[edit.id] = edit.after
-            source = files.get(edit.file)
-            if source is None:
-                source = files[edit.file] = SourceFile(edit.file, kind, "", [])
-                kb.files.append(source)
-            if edit.id not in source.ids:
-                source.ids.append(edit.id)
-        kinds = {k for e in edits for k in _GROUPS[TABLES[e.type]]}
-        texts: dict[str, str] = {}
-        for source in kb.files:
-            if source.kind in kinds:
-                objects = [kb.data[source.kind][i] for i in source.ids if i in kb.data[source.kind]]
-                texts[source.path] = dump_file(
-                    source.kind, objects, source.header, source.path, source.comments
-                )
-        _, errors = check_texts(texts)
+            if (edit.type, edit.id) in seen:
+                errors.append(f'{edit.file}: {edit.type} "{edit.id}".id: duplicate id "{edit.id}"')
+            seen.add((edit.type, edit.id))
+        changed = [(TABLES[e.type], e.id, e.after) for e in edits]
+        for problem in cross_problems(view, changed):
+            errors.append(_describe(problem, view.file_of(problem.kind, problem.id)))
         if errors:
-            raise InvalidError([_readable(str(e), files) for e in errors])
+            raise InvalidError(errors)
 
     def _write(self, edit: _Edit, now: str) -> int | None:
         conn = self.db.conn
@@ -852,17 +830,56 @@ def _clean_text(text: str, *, multiline: bool) -> str:
     return text
 
 
-_INDEXED = re.compile(r"^(?P<file>[^:]+):\d+: (?P<kind>entries|courses|intents)\[(?P<n>\d+)\](?P<rest>\S*): ")
+def _describe(problem: Any, file: str) -> str:
+    """``knowledge/cmf.yaml: entry "x".title.fr: missing language "fr"`` (file, object, field, reason)."""
+    from bot.engine.loader import format_path
+
+    field = format_path(problem.path)
+    sep = "" if not field or field.startswith("[") else "."
+    return f'{file}: {_TYPE_OF_KIND[problem.kind]} "{problem.id}"{sep}{field}: {problem.reason}'
 
 
-def _readable(error: str, files: Mapping[str, SourceFile]) -> str:
-    """``knowledge/cmf.yaml:12: entries[3].title.fr: …`` → ``knowledge/cmf.yaml: entry "x".title.fr: …``
-    (line numbers refer to a file the moderator never sees)."""
-    match = _INDEXED.match(error)
-    if not match:
-        return re.sub(r"^([^:]+):\d+: ", r"\1: ", error)
-    source = files.get(match["file"])
-    n = int(match["n"])
-    name = source.ids[n] if source and n < len(source.ids) else match["n"]
-    label = f'{_TYPE_OF_KIND[match["kind"]]} "{name}"'
-    return f"{match['file']}: {label}{match['rest']}: " + error[match.end() :]
+class _View:
+    """The stored knowledge base with planned edits applied, read lazily (`loader.KnowledgeView`)."""
+
+    def __init__(self, db: sqlite_utils.Database, edits: list[_Edit]) -> None:
+        self.conn = db.conn
+        self.pending = {(TABLES[e.type], e.id): e.after for e in edits}
+        self.files = {(TABLES[e.type], e.id): e.file for e in edits}
+
+    def file_of(self, kind: str, oid: str) -> str:
+        if (kind, oid) in self.files:
+            return self.files[(kind, oid)]
+        if kind == "intents":
+            return INTENTS_PATH
+        row = self.conn.execute(f"SELECT file FROM {kind} WHERE id = ?", (oid,)).fetchone()
+        return str(row[0]) if row else "?"
+
+    def entry(self, entry_id: str) -> Mapping[str, Any] | None:
+        if ("entries", entry_id) in self.pending:
+            return self.pending[("entries", entry_id)]
+        row = self.conn.execute("SELECT data FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def _rows(self, kind: str, sql: str) -> Iterator[tuple[str, Any]]:
+        stored = set()
+        for oid, raw in self.conn.execute(sql):
+            stored.add(oid)
+            if (kind, oid) not in self.pending:
+                yield oid, json.loads(raw)
+            elif self.pending[(kind, oid)] is not None:
+                yield oid, self.pending[(kind, oid)]
+        for (k, oid), data in self.pending.items():
+            if k == kind and oid not in stored and data is not None:
+                yield oid, data
+
+    def intents(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        return self._rows("intents", "SELECT id, data FROM intents ORDER BY position, id")
+
+    def titles(self) -> Iterator[tuple[str, Any]]:
+        sql = (
+            "SELECT e.id, json_object('title', json_extract(e.data, '$.title')) FROM entries e "
+            "LEFT JOIN files f ON f.path = e.file ORDER BY f.position, e.file, e.position, e.id"
+        )
+        for oid, data in self._rows("entries", sql):
+            yield oid, data.get("title") if isinstance(data, dict) else None
