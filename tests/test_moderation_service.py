@@ -186,6 +186,52 @@ def test_an_intent_is_checked_against_the_stored_entries_and_phrasings(service: 
     assert state(service) == snapshot
 
 
+def _index_state(service: KnowledgeService) -> dict[str, Any]:
+    """Everything a course search reads that can be listed, and the answers to a few searches."""
+    from bot.engine.search import CourseSearch
+
+    conn = service.db.conn
+    tables = {
+        "index": "SELECT * FROM course_index ORDER BY rowid",
+        "langs": "SELECT * FROM course_index_langs ORDER BY lang, doc",
+        "trigram_df": "SELECT * FROM course_trigram_df ORDER BY term",
+        "terms": "SELECT term, df FROM course_terms ORDER BY term",
+        "term_trigrams": "SELECT t.term FROM course_terms_tri JOIN course_terms t "
+        "ON t.rowid = course_terms_tri.rowid WHERE course_terms_tri MATCH 'ast' ORDER BY t.term",
+    }
+    out: dict[str, Any] = {name: conn.execute(sql).fetchall() for name, sql in tables.items()}
+    search = CourseSearch(service.db)
+    for query in (
+        "html5 webapps",
+        "astronomy for beginners",
+        "astronmy",
+        "javascript",
+        "estrellas",
+        "moviles",
+    ):
+        for options in ({}, {"language": "en"}, {"platform": "FUN"}, {"eqf_level": 5}):
+            out[f"{query} {options}"] = search.search(query, **options).hits  # type: ignore[arg-type]
+    return out
+
+
+def test_a_course_edit_reindexes_it_in_place_exactly_as_a_full_rebuild(service: KnowledgeService) -> None:
+    from bot.engine.search import rebuild_index
+
+    changes = {
+        "title": "Astronomy for beginners: the stars",
+        "subjects": ["astronomy", "estrellas"],
+        "languages": ["en", "es"],
+        "platform": "FUN MOOC",
+        "eqf_level": 5,
+    }
+    service.edit_course("mx-upm-html5-webapps", changes, expected_version=None)
+    edited = _index_state(service)
+    assert edited["astronomy for beginners {}"][0][0] == "mx-upm-html5-webapps"
+    assert not any(hit[0] == "mx-upm-html5-webapps" for hit in edited["html5 webapps {}"])
+    rebuild_index(service.db)
+    assert _index_state(service) == edited
+
+
 # -- add and delete ---------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -703,14 +703,21 @@ def entry_problems(obj: Mapping[str, Any], where: Where) -> list[tuple[Path_, st
     return [*_third_party_problems(obj), *_checklist_problems(obj, where)]
 
 
-def entry_titles(obj: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(language, normalised title) of an entry: a phrasing may not copy one."""
+@lru_cache(maxsize=65_536)
+def text_key(text: str) -> str:
+    """`normalize(text)`, cached for every phrasing and title (more than `normalize`'s own cache holds,
+    so that a moderator's change in a running bot compares them all without folding them again)."""
     from bot.engine.normalize import normalize
 
+    return normalize(text)
+
+
+def entry_titles(obj: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(language, normalised title) of an entry: a phrasing may not copy one."""
     title = obj.get("title")
     for lang, text in title.items() if isinstance(title, dict) else ():
         if isinstance(text, str):
-            yield lang, normalize(text)
+            yield lang, text_key(text)
 
 
 def target_problem(obj: Mapping[str, Any], entry: Mapping[str, Any] | None) -> str | None:
@@ -735,13 +742,11 @@ def target_of(obj: Mapping[str, Any]) -> str | None:
 
 def phrasings_of(obj: Mapping[str, Any]) -> Iterator[tuple[Path_, str, str, str]]:
     """(path, language, text, normalised text) of each non-empty phrasing of an intent."""
-    from bot.engine.normalize import normalize
-
     by_lang = obj.get("phrasings")
     for lang, texts in by_lang.items() if isinstance(by_lang, dict) else ():
         for n, text in enumerate(texts if isinstance(texts, list) else []):
             if isinstance(text, str) and text.strip():
-                yield ("phrasings", lang, n), lang, text, normalize(text)
+                yield ("phrasings", lang, n), lang, text, text_key(text)
 
 
 class PhrasingIndex:

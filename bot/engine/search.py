@@ -170,31 +170,12 @@ def _fill(conn: sqlite3.Connection) -> None:
     df: dict[str, int] = {}
     for doc, (course_id, data_json, title, platform, type_, languages_json) in enumerate(rows, start=1):
         data = json.loads(data_json) if data_json else {}
-        subjects = [str(s) for s in data.get("subjects") or []]
-        institution = data.get("institution") or ""
-        title_norm = normalize(title)
-        index_rows.append(
-            (
-                doc,
-                course_id,
-                title_norm,
-                normalize(platform),
-                normalize(type_),
-                _number(data.get("ects")),
-                _integer(data.get("eqf_level")),
-                1 if data.get("withdrawn") else 0,
-            )
-        )
-        langs = sorted({str(code).lower() for code in json.loads(languages_json or "[]")})
-        lang_rows += [(lang, doc) for lang in langs]
-        facets = [_lang_token(lang) for lang in langs] + [_facet_token("t", type_)]
-        platform_words = normalize(platform).split()  # a platform filter matches the start of the name
-        facets += [_facet_token("p", " ".join(platform_words[:n])) for n in range(1, len(platform_words) + 1)]
-        facets = " ".join(token for token in facets if token)
-        fts_rows.append((doc, title, " ; ".join(subjects), institution, f"{platform} ; {type_}", facets))
-        tri_rows.append((doc, title_norm))
-        words = f"{title_norm} {normalize(' '.join(subjects))} {normalize(institution)}".split()
-        for term in set(words):
+        row = _document(doc, course_id, data, title, platform, type_, json.loads(languages_json or "[]"))
+        index_rows.append(row.index)
+        lang_rows += row.langs
+        fts_rows.append(row.fts)
+        tri_rows.append(row.trigrams)
+        for term in row.words:
             df[term] = df.get(term, 0) + 1
     conn.executemany("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?, ?)", index_rows)
     conn.executemany("INSERT INTO course_index_langs VALUES (?, ?)", lang_rows)
@@ -215,6 +196,117 @@ def _fill(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO course_trigram_df SELECT term, doc FROM course_trigrams_vocab")
     for table in ("course_fts", "course_trigrams", "course_terms_tri"):
         conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
+
+@dataclass(frozen=True)
+class _Document:
+    """The index rows of one course (document number `doc`)."""
+
+    index: tuple[Any, ...]
+    langs: list[tuple[str, int]]
+    fts: tuple[Any, ...]
+    trigrams: tuple[int, str]
+    words: frozenset[str]
+
+
+def _document(
+    doc: int, course_id: str, data: dict[str, Any], title: str, platform: str, type_: str, languages: Any
+) -> _Document:
+    subjects = [str(s) for s in data.get("subjects") or []]
+    institution = data.get("institution") or ""
+    title_norm = normalize(title)
+    index_row = (
+        doc,
+        course_id,
+        title_norm,
+        normalize(platform),
+        normalize(type_),
+        _number(data.get("ects")),
+        _integer(data.get("eqf_level")),
+        1 if data.get("withdrawn") else 0,
+    )
+    langs = sorted({str(code).lower() for code in languages or []})
+    facets = [_lang_token(lang) for lang in langs] + [_facet_token("t", type_)]
+    platform_words = normalize(platform).split()  # a platform filter matches the start of the name
+    facets += [_facet_token("p", " ".join(platform_words[:n])) for n in range(1, len(platform_words) + 1)]
+    facet_text = " ".join(token for token in facets if token)
+    fts = (doc, title, " ; ".join(subjects), institution, f"{platform} ; {type_}", facet_text)
+    words = f"{title_norm} {normalize(' '.join(subjects))} {normalize(institution)}".split()
+    return _Document(index_row, [(lang, doc) for lang in langs], fts, (doc, title_norm), frozenset(words))
+
+
+def _record_document(doc: int, course_id: str, data: dict[str, Any]) -> _Document:
+    return _document(
+        doc,
+        course_id,
+        data,
+        str(data.get("title") or ""),
+        str(data.get("platform") or ""),
+        str(data.get("type") or ""),
+        data.get("languages") or [],
+    )
+
+
+def update_course(
+    db: sqlite_utils.Database, course_id: str, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """Re-index one changed course in place (same document number, so catalogue order is kept), inside
+    the caller's transaction: the result equals `rebuild_index` for an edit, at the cost of one course
+    instead of the whole catalogue. (Adding or deleting a course changes the order: rebuild.)"""
+    conn = db.conn
+    found = conn.execute("SELECT rowid FROM course_index WHERE course_id = ?", (course_id,)).fetchone()
+    if found is None:
+        rebuild_index(db)
+        return
+    doc = int(found[0])
+    old, new = _record_document(doc, course_id, before), _record_document(doc, course_id, after)
+    if old == new:
+        return
+    conn.execute("DELETE FROM course_index WHERE rowid = ?", (doc,))
+    conn.execute("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new.index)
+    conn.execute("DELETE FROM course_index_langs WHERE doc = ?", (doc,))
+    conn.executemany("INSERT INTO course_index_langs VALUES (?, ?)", new.langs)
+    columns = "rowid, title, subjects, institution, extra, facets"
+    conn.execute(
+        f"INSERT INTO course_fts (course_fts, {columns}) VALUES ('delete', ?, ?, ?, ?, ?, ?)", old.fts
+    )
+    conn.execute(f"INSERT INTO course_fts ({columns}) VALUES (?, ?, ?, ?, ?, ?)", new.fts)
+    if old.trigrams != new.trigrams:
+        conn.execute(
+            "INSERT INTO course_trigrams (course_trigrams, rowid, title) VALUES ('delete', ?, ?)",
+            old.trigrams,
+        )
+        conn.execute("INSERT INTO course_trigrams (rowid, title) VALUES (?, ?)", new.trigrams)
+        grams = sorted(set(_trigrams(old.trigrams[1])) | set(_trigrams(new.trigrams[1])))
+        conn.executemany("DELETE FROM course_trigram_df WHERE term = ?", [(g,) for g in grams])
+        conn.executemany(
+            "INSERT INTO course_trigram_df SELECT term, doc FROM course_trigrams_vocab WHERE term = ?",
+            [(g,) for g in grams],
+        )
+    _update_terms(conn, old.words - new.words, new.words - old.words)
+
+
+def _update_terms(conn: sqlite3.Connection, gone: frozenset[str], added: frozenset[str]) -> None:
+    """Adjust the word document frequencies; a word in no course any more leaves the index."""
+    for term in gone:
+        row = conn.execute("SELECT rowid, df FROM course_terms WHERE term = ?", (term,)).fetchone()
+        if row is None:
+            continue
+        if row[1] > 1:
+            conn.execute("UPDATE course_terms SET df = df - 1 WHERE rowid = ?", (row[0],))
+            continue
+        conn.execute("DELETE FROM course_terms WHERE rowid = ?", (row[0],))
+        if len(term) >= 3:
+            conn.execute(
+                "INSERT INTO course_terms_tri (course_terms_tri, rowid, term) VALUES ('delete', ?, ?)",
+                (row[0], term),
+            )
+    for term in added:
+        if conn.execute("UPDATE course_terms SET df = df + 1 WHERE term = ?", (term,)).rowcount:
+            continue
+        rowid = conn.execute("INSERT INTO course_terms (term, df) VALUES (?, 1)", (term,)).lastrowid
+        if len(term) >= 3:
+            conn.execute("INSERT INTO course_terms_tri (rowid, term) VALUES (?, ?)", (rowid, term))
 
 
 def _number(value: Any) -> float | None:

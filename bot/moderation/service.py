@@ -42,6 +42,8 @@ _TYPE_OF_KIND = {kind: t for t, kind in TABLES.items()}
 INTENTS_PATH = "intents.yaml"
 _FILE_RE = re.compile(r"^knowledge/(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.yaml$")
 MAX_AUTHOR = 100
+REINDEX_IN_PLACE = 500
+"""Up to this many edited course records are re-indexed one by one; more rebuild the search index."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,6 +415,7 @@ class KnowledgeService:
 
     def add_phrasing(self, intent_id: str, lang: str, text: str) -> Change:
         """Teach an intent a new way of asking; the engine uses it on its next question."""
+        from bot.engine.loader import text_key
         from bot.engine.normalize import normalize
 
         text = _clean_text(text, multiline=False)
@@ -424,7 +427,7 @@ class KnowledgeService:
         with self._transaction():
             current = self._require("intent", intent_id)
             for other_id, other_lang, other in self._phrasings():
-                if normalize(other) == key:
+                if text_key(other) == key:
                     if other_id == intent_id:
                         raise ServiceError("phrasing_exists", text=other, intent=intent_id, lang=other_lang)
                     raise ServiceError("phrasing_elsewhere", text=other, intent=other_id, lang=other_lang)
@@ -707,14 +710,25 @@ class KnowledgeService:
             )
         if touched:
             if "course" in touched:
-                from bot.engine.search import rebuild_index
-
-                rebuild_index(self.db)
+                self._reindex_courses([e for e in real if e.type == "course"])
             gen = bump_generation(self.db)
             for change in out:
                 if change.changed:
                     change.generation = gen
         return out
+
+    def _reindex_courses(self, edits: list[_Edit]) -> None:
+        """Bring the course search index up to date: each edited record in place, or (for an added or
+        deleted record, which changes catalogue order, or a large batch) the whole index at once."""
+        from bot.engine.search import rebuild_index, update_course
+
+        in_place = len(edits) <= REINDEX_IN_PLACE and all(e.before and e.after for e in edits)
+        if not in_place:
+            rebuild_index(self.db)
+            return
+        for edit in edits:
+            assert edit.before is not None and edit.after is not None
+            update_course(self.db, edit.id, edit.before, edit.after)
 
     def validate(self, edits: list[_Edit]) -> None:
         """Raise InvalidError unless the knowledge base with `edits` applied keeps the loader's rules
