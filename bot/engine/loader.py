@@ -16,7 +16,7 @@ import copy
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -1185,16 +1185,20 @@ class KnowledgeView(Protocol):
         ...
 
 
-def cross_problems(view: KnowledgeView, changed: list[tuple[str, str, Any]]) -> list[Problem]:
+def cross_problems(
+    view: KnowledgeView, changed: list[tuple[str, str, Any]], schema_checked: Collection[tuple[str, str]] = ()
+) -> list[Problem]:
     """Every problem that the `changed` objects (kind, id, data or None when deleted) bring into
     `view`: their schema and the rules within them, the entries their intents lead to, intents
     leading to a changed entry, duplicate phrasings and phrasings copying a title that involve a
-    changed object. The rules are the file loader's; objects that did not change are not re-checked.
+    changed object. The rules are the file loader's; objects that did not change are not re-checked,
+    nor the schema of the (kind, id) in `schema_checked` (the caller ran `object_errors` on that data).
     """
     problems: list[Problem] = []
     for kind, oid, data in changed:
         if data is not None:
-            problems += [Problem(kind, oid, p, r) for p, r in _own_problems(view, kind, data)]
+            own = _own_problems(view, kind, data, (kind, oid) not in schema_checked)
+            problems += [Problem(kind, oid, p, r) for p, r in own]
     entries = {oid for kind, oid, _ in changed if kind == "entries"}
     intents = {oid for kind, oid, _ in changed if kind == "intents"}
     if entries or intents:
@@ -1202,9 +1206,9 @@ def cross_problems(view: KnowledgeView, changed: list[tuple[str, str, Any]]) -> 
     return problems
 
 
-def _own_problems(view: KnowledgeView, kind: str, data: Any) -> list[tuple[Path_, str]]:
-    """Schema, rules within an entry, an intent's target entry."""
-    found = schema_problems(kind, data)
+def _own_problems(view: KnowledgeView, kind: str, data: Any, schema: bool) -> list[tuple[Path_, str]]:
+    """Schema (unless checked already), rules within an entry, an intent's target entry."""
+    found = schema_problems(kind, data) if schema else []
     if not isinstance(data, dict):
         return found
     if kind == "entries":

@@ -530,7 +530,7 @@ def _plan(service: KnowledgeService, row: _Row, source: str) -> _Edit:
     note = f"import from {source}"[:300]
     if current is None:
         edit = service._plan_add(row.type, data, None)  # type: ignore[arg-type]
-        edit.action, edit.note = "import", note
+        edit.action, edit.note, edit.schema_checked = "import", note, True
         return edit
     if row.keys is None:
         after = dict(data)
@@ -538,7 +538,9 @@ def _plan(service: KnowledgeService, row: _Row, source: str) -> _Edit:
         after = {**current.data, **{k: v for k, v in data.items() if k in row.keys}}
     if _comparable(row.type, after) == _comparable(row.type, current.data):
         after = current.data
-    return _Edit(row.type, data["id"], current.data, after, current.file, "import", note)  # type: ignore[arg-type]
+    edit = _Edit(row.type, data["id"], current.data, after, current.file, "import", note)  # type: ignore[arg-type]
+    edit.schema_checked = row.keys is None
+    return edit
 
 
 def _comparable(type: str, data: dict[str, Any]) -> dict[str, Any]:
