@@ -281,3 +281,64 @@ def test_dump_round_trips_tricky_text() -> None:
     assert kb.vocabulary == vocabulary
     assert dump_file("strings", kb.strings, path="knowledge/ui/t.yaml") == text
     assert max(len(line) for line in text.splitlines() if "xxxxxxxx" not in line) <= 110
+
+
+# -- schema migrations ----------------------------------------------------------------------------
+
+
+def _version_1_database(path: Path) -> None:
+    """A database as the first release left it: its own DDL, schema_version 1, no migration records,
+    one entry and one revision (no `file` column then)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.executescript((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text(encoding="utf-8"))
+    entry = load_knowledge(KB_MIN).data["entries"]["cmf-what-is"]
+    with conn:
+        conn.execute("INSERT INTO meta VALUES ('schema_version', '1'), ('generation', '7')")
+        conn.execute("INSERT INTO files VALUES ('knowledge/cmf.yaml', 'entries', 0, '')")
+        conn.execute(
+            "INSERT INTO entries (id, file, position, data) "
+            "VALUES ('cmf-what-is', 'knowledge/cmf.yaml', 0, ?)",
+            (json.dumps(entry),),
+        )
+        conn.execute(
+            "INSERT INTO revisions (object_type, object_id, action, author, at, before, after) "
+            "VALUES ('entry', 'cmf-what-is', 'create', 'cli:old', '2026-01-01T00:00:00+00:00', NULL, ?)",
+            (json.dumps(entry),),
+        )
+    conn.close()
+
+
+def test_a_version_1_database_is_upgraded_in_place_by_numbered_steps(tmp_path: Path) -> None:
+    from bot.engine.store import SCHEMA_VERSION, get_meta, migrate
+    from bot.moderation.service import KnowledgeService
+
+    path = tmp_path / "old.sqlite3"
+    _version_1_database(path)
+    old = sqlite_utils.Database(path)
+    assert "file" not in old["revisions"].columns_dict and not old["comments"].exists()
+    old.conn.close()
+
+    db = connect(path)  # connecting migrates
+    steps = [r[0] for r in db.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert steps == ["m001_initial", "m002_comments_and_gaps", "m003_revision_file", "m004_courses_order"]
+    assert get_meta(db, "schema_version") == str(SCHEMA_VERSION) == str(len(steps))
+    assert "file" in db["revisions"].columns_dict
+    assert db["comments"].exists() and db["gap_dismissals"].exists()
+    assert "courses_order" in {index.name for index in db["courses"].indexes}
+    assert generation(db) == 7 and db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 1
+    assert migrate(db) == []  # nothing left to do, and nothing is written
+
+    service = KnowledgeService(db, "cli:tester")  # the upgraded database takes a moderator's change
+    change = service.edit_entry("cmf-what-is", "en", answer="Upgraded in place.", expected_version=1)
+    assert change.version == 2 and service.history("cmf-what-is")[0].file == "knowledge/cmf.yaml"
+
+
+def test_a_new_database_has_every_step_and_the_layout_of_an_upgraded_one(tmp_path: Path) -> None:
+    def layout(db: sqlite_utils.Database) -> set[tuple[str, str]]:
+        rows = db.conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        return set(rows) | {(t, c) for t in db.table_names() for c in db[t].columns_dict}
+
+    _version_1_database(tmp_path / "old.sqlite3")
+    assert layout(connect(tmp_path / "new.sqlite3")) == layout(connect(tmp_path / "old.sqlite3"))

@@ -24,9 +24,7 @@ import sqlite_utils
 
 from bot.engine.model import Course, KnowledgeBase, SourceFile
 
-SCHEMA_VERSION = 1
-
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -76,20 +74,11 @@ CREATE TABLE IF NOT EXISTS courses (
     updated_at TEXT,
     updated_by TEXT
 );
--- catalogue order (export, the list of course ids) without sorting the whole table
-CREATE INDEX IF NOT EXISTS courses_order ON courses (file, position, id);
 CREATE TABLE IF NOT EXISTS strings (
     key TEXT PRIMARY KEY,
     file TEXT NOT NULL,
     position INTEGER NOT NULL,
     data TEXT NOT NULL             -- JSON {lang: text}
-);
--- comment lines written just above an object in its file (kept by export)
-CREATE TABLE IF NOT EXISTS comments (
-    file TEXT NOT NULL,
-    object_id TEXT NOT NULL,
-    text TEXT NOT NULL,
-    PRIMARY KEY (file, object_id)
 );
 CREATE TABLE IF NOT EXISTS vocabulary (
     file TEXT PRIMARY KEY,
@@ -105,8 +94,7 @@ CREATE TABLE IF NOT EXISTS revisions (
     at TEXT NOT NULL,              -- ISO 8601 UTC
     before TEXT,
     after TEXT,
-    note TEXT,
-    file TEXT                      -- the object's YAML file (so a revert re-creates it in place)
+    note TEXT
 );
 CREATE INDEX IF NOT EXISTS revisions_object ON revisions (object_type, object_id);
 -- questions asked (for gaps and stats); user ids are stored hashed
@@ -131,20 +119,85 @@ CREATE TABLE IF NOT EXISTS feedback (
     user_hash TEXT,
     UNIQUE (question_id, user_hash, kind)
 );
--- gaps a moderator dismissed (or turned into a phrasing): questions similar to `key` (normalised
--- text) asked up to `at` are hidden from `kb gaps`
-CREATE TABLE IF NOT EXISTS gap_dismissals (
-    key TEXT PRIMARY KEY,
-    at TEXT NOT NULL,
-    author TEXT NOT NULL,
-    action TEXT NOT NULL,          -- dismiss | phrasing:<intent id>
-    example TEXT NOT NULL
-);
 """
+"""The layout of the first release (schema version 1): the baseline the numbered migrations start from.
+Raw SQL on purpose: it is that version's DDL, frozen (comments say what each column holds)."""
+
+MIGRATIONS = sqlite_utils.Migrations("cmf-bot")
+"""Numbered schema steps, applied in order by `connect` (sqlite-utils records each in
+`_sqlite_migrations`, in the same transaction as the step). Add a step; never edit one that shipped.
+Each step is idempotent, so a database made before the steps were recorded is brought up to date
+without harm."""
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The version-1 layout."""
+    _run_script(db, SCHEMA_V1)
+
+
+@MIGRATIONS()
+def m002_comments_and_gaps(db: sqlite_utils.Database) -> None:
+    """Comment lines kept above objects (for export); gaps a moderator dismissed."""
+    # the comment lines written just above an object in its file (kept by export)
+    db["comments"].create(
+        {"file": str, "object_id": str, "text": str},
+        pk=("file", "object_id"),
+        not_null={"file", "object_id", "text"},
+        if_not_exists=True,
+    )
+    # gaps a moderator dismissed (or turned into a phrasing): questions similar to `key` (normalised
+    # text) asked up to `at` are hidden from `kb gaps`; action is dismiss | phrasing:<intent id>
+    db["gap_dismissals"].create(
+        {"key": str, "at": str, "author": str, "action": str, "example": str},
+        pk="key",
+        not_null={"at", "author", "action", "example"},
+        if_not_exists=True,
+    )
+
+
+@MIGRATIONS()
+def m003_revision_file(db: sqlite_utils.Database) -> None:
+    """The YAML file of a revised object, so that a revert re-creates it in place."""
+    if "file" not in db["revisions"].columns_dict:
+        db["revisions"].add_column("file", str)
+
+
+@MIGRATIONS()
+def m004_courses_order(db: sqlite_utils.Database) -> None:
+    """Catalogue order (export, the list of course ids) without sorting the whole table."""
+    db["courses"].create_index(["file", "position", "id"], index_name="courses_order", if_not_exists=True)
+
+
+SCHEMA_VERSION = 4
+"""The number of migration steps (m001 … m004): `meta.schema_version` once `connect` has run them."""
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Statements one by one (`executescript` would commit the migration's transaction)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Bring the database's layout up to `SCHEMA_VERSION` in place, all steps in one write transaction
+    (two processes opening a new database never both migrate it); the names of the steps applied.
+    An up-to-date database is only read."""
+    if not MIGRATIONS.pending(db) and get_meta(db, "schema_version") == str(SCHEMA_VERSION):
+        return []
+    with transaction(db):
+        pending = [m.name for m in MIGRATIONS.pending(db)]
+        MIGRATIONS.apply(db)  # each step in a savepoint, recorded in _sqlite_migrations
+        set_meta(db, "schema_version", str(SCHEMA_VERSION))
+    return pending
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at `path` with the cmf-bot schema."""
+    """Open (creating if needed) the database at `path`, its layout migrated to `SCHEMA_VERSION`."""
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +210,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA busy_timeout = 10000")
     db = sqlite_utils.Database(conn)
-    conn.executescript(SCHEMA)
+    migrate(db)
     return db
 
 

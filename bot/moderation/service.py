@@ -233,7 +233,6 @@ class KnowledgeService:
             raise ValueError(f"author must be 1-{MAX_AUTHOR} characters, e.g. 'cli:alice'")
         self.db = db
         self.author = author
-        _ensure_schema(db)
 
     @classmethod
     def open(cls, db_path: str | Path | None, author: str) -> KnowledgeService:
@@ -868,13 +867,6 @@ def _course_columns(after: Mapping[str, Any], table: str) -> tuple[Any, ...]:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _ensure_schema(db: sqlite_utils.Database) -> None:
-    """Add what moderation needs to a database created before it existed (additive only)."""
-    columns = {row[1] for row in db.conn.execute("PRAGMA table_info(revisions)")}
-    if "file" not in columns:
-        db.conn.execute("ALTER TABLE revisions ADD COLUMN file TEXT")
 
 
 def _revision(row: tuple[Any, ...]) -> Revision:
