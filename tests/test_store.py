@@ -342,3 +342,21 @@ def test_a_new_database_has_every_step_and_the_layout_of_an_upgraded_one(tmp_pat
 
     _version_1_database(tmp_path / "old.sqlite3")
     assert layout(connect(tmp_path / "new.sqlite3")) == layout(connect(tmp_path / "old.sqlite3"))
+
+
+def test_a_streamed_export_writes_what_the_whole_knowledge_base_dumps(db_path: Path) -> None:
+    """`dump_stored` (one file in memory at a time, used by export) = `dump_knowledge(read_knowledge())`,
+    also with objects a moderator added to new files."""
+    from bot.engine.dump import dump_stored
+    from bot.moderation.service import KnowledgeService
+
+    service = KnowledgeService(connect(db_path), "cli:tester")
+    course = {**service.get("mx-upm-html5-webapps").data, "id": "mx-streamed", "course_url": None}
+    service.add_course(course, "knowledge/catalogue/new-platform.yaml")
+    entry = {**service.get("cmf-what-is").data, "id": "streamed-entry"}
+    entry["title"] = {lang: f"A streamed entry ({lang})" for lang in entry["title"]}
+    service.add_entry(entry, "knowledge/new/streamed.yaml")
+    streamed = list(dump_stored(service.db))
+    assert "knowledge/catalogue/new-platform.yaml" in dict(streamed)
+    assert "knowledge/new/streamed.yaml" in dict(streamed)
+    assert streamed == list(dump_knowledge(read_knowledge(service.db)).items())

@@ -10,7 +10,7 @@ Comments other than the header are not kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -256,19 +256,31 @@ def dump_knowledge(kb: KnowledgeBase) -> dict[str, str]:
 def write_knowledge(kb: KnowledgeBase, out_root: Path) -> list[Path]:
     """Write every file of `kb` under `out_root` (creating `knowledge/...`); the paths written."""
     out_root = Path(out_root).resolve()
-    written = []
-    for rel, text in dump_knowledge(kb).items():
-        target = (out_root / rel).resolve()
-        if not target.is_relative_to(out_root):
-            raise ValueError(f"refusing to write outside {out_root}: {rel}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
-        written.append(target)
-    return written
+    return [_write_file(out_root, rel, text) for rel, text in dump_knowledge(kb).items()]
+
+
+def _write_file(out_root: Path, rel: str, text: str) -> Path:
+    target = (out_root / rel).resolve()
+    if not target.is_relative_to(out_root):
+        raise ValueError(f"refusing to write outside {out_root}: {rel}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text.encode("utf-8"))
+    return target
+
+
+def dump_stored(db: Any) -> Iterator[tuple[str, str]]:
+    """Every file of the knowledge base stored in `db` as (path, canonical text), one at a time in file
+    order: the same texts as `dump_knowledge(read_knowledge(db))`, in memory one file at a time."""
+    from bot.engine.store import stored_files
+
+    for source, objects in stored_files(db):
+        yield source.path, dump_file(source.kind, objects, source.header, source.path, source.comments)
 
 
 def export_knowledge(db: Any, out_root: Path) -> list[Path]:
     """Write the knowledge base stored in `db` as YAML files under `out_root` (same paths, same order)."""
-    from bot.engine.store import read_knowledge
-
-    return write_knowledge(read_knowledge(db), out_root)
+    out_root = Path(out_root).resolve()
+    written = []
+    for rel, text in dump_stored(db):
+        written.append(_write_file(out_root, rel, text))
+    return written

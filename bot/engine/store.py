@@ -522,6 +522,52 @@ def read_knowledge(db: sqlite_utils.Database, *, courses: bool = True) -> Knowle
     return build_knowledge(list(files.values()), data)
 
 
+_FILE_OBJECTS = {
+    "entries": "SELECT id, data FROM entries WHERE file = ? ORDER BY position, id",
+    "courses": "SELECT id, data FROM courses WHERE file = ? ORDER BY position, id",
+    "strings": "SELECT key, data FROM strings WHERE file = ? ORDER BY position, key",
+    "intents": "SELECT id, data FROM intents WHERE ? IS NOT NULL ORDER BY position, id",
+    "vocabulary": "SELECT file, data FROM vocabulary WHERE file = ?",
+}
+"""The objects of one stored file, in file order (the `?` is the file's path)."""
+
+
+def stored_files(db: sqlite_utils.Database) -> Iterator[tuple[SourceFile, Any]]:
+    """Each stored file with its objects as in YAML, one file at a time and in export order (the same
+    files, order and objects as `read_knowledge`, without holding the knowledge base in memory):
+    a list of objects, a {key: text} mapping for strings, the mapping of a vocabulary file."""
+    from bot.engine.loader import INTENTS_FILE
+
+    conn = db.conn
+    files = [
+        SourceFile(path, kind, header, [])
+        for path, kind, header in conn.execute("SELECT path, kind, header FROM files ORDER BY position, path")
+    ]
+    known = {f.path for f in files}
+    for kind in ("entries", "courses", "strings"):  # objects added to a file that was not loaded
+        for (path,) in conn.execute(f"SELECT DISTINCT file FROM {kind} ORDER BY file").fetchall():
+            if path not in known:
+                known.add(path)
+                files.append(SourceFile(path, kind, "", []))
+    if INTENTS_FILE not in known and conn.execute("SELECT 1 FROM intents LIMIT 1").fetchone():
+        files.append(SourceFile(INTENTS_FILE, "intents", "", []))
+    for source in files:
+        if source.kind not in _FILE_OBJECTS:
+            continue
+        rows = conn.execute(_FILE_OBJECTS[source.kind], (source.path,))
+        objects = {oid: json.loads(raw) for oid, raw in rows}
+        source.ids = [] if source.kind == "vocabulary" else list(objects)
+        source.comments = dict(
+            conn.execute("SELECT object_id, text FROM comments WHERE file = ?", (source.path,))
+        )
+        if source.kind == "vocabulary":
+            yield source, objects.get(source.path, {})
+        elif source.kind == "strings":
+            yield source, objects
+        else:
+            yield source, list(objects.values())
+
+
 class StoredCourses(Mapping[str, Course]):
     """The catalogue as a read-only mapping over the `courses` table: a record is read (and typed) from
     SQLite when it is used, so the engine holds no course in memory, whatever the catalogue's size."""

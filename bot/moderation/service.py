@@ -581,12 +581,11 @@ class KnowledgeService:
 
     def export_zip(self) -> bytes:
         """The same files as `export`, as the bytes of a zip archive (for a Discord attachment)."""
-        from bot.engine.dump import dump_knowledge
-        from bot.engine.store import read_knowledge
+        from bot.engine.dump import dump_stored
 
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path, text in dump_knowledge(read_knowledge(self.db)).items():
+            for path, text in dump_stored(self.db):
                 info = zipfile.ZipInfo(path, date_time=(2000, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, text.encode("utf-8"))
