@@ -276,3 +276,18 @@ def test_detect_format() -> None:
     assert detect_format(b"x", "a.csv") == "csv"
     assert detect_format(b"# c\ncourses:\n", None) == "yaml"
     assert detect_format(b"id,title\n", None) == "csv"
+
+
+def test_generated_ids_have_a_prefix_for_every_partner_the_schema_allows() -> None:
+    from bot.engine.loader import object_errors, platforms
+    from bot.moderation.importer import PLATFORM_PREFIX
+
+    assert set(PLATFORM_PREFIX) == set(platforms())
+    record = {"id": "x-1", "title": "T", "type": "MOOC", "source_urls": ["https://example.org/c"]}
+    for platform in platforms():
+        assert object_errors("courses", {**record, "platform": f"{platform} something"}) == []
+    assert object_errors("courses", {**record, "platform": "Coursera"}) == [
+        'platform: unknown platform "Coursera": must start with '
+        + ", ".join(platforms()[:-1])
+        + f" or {platforms()[-1]}"
+    ]

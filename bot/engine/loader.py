@@ -441,14 +441,31 @@ def _pattern_reason(pattern: str, value: Any, path: Path_) -> str:
         return _empty_reason(path)
     if pattern.startswith("^[0-9]{4}"):
         return f"invalid date {shown}: use YYYY-MM-DD"
-    if pattern.startswith("^(FutureLearn"):
-        partners = "FutureLearn, FUN, MiríadaX, EduOpen, iMooX or OpenupEd"
-        return f"unknown platform {shown}: must start with {partners}"
+    if pattern == _platform_pattern():
+        names = platforms()
+        return f"unknown platform {shown}: must start with {', '.join(names[:-1])} or {names[-1]}"
     if pattern.startswith("^[a-z]{2,3}"):
         return f"invalid language code {shown}: use a two-letter ISO 639-1 code"
     if pattern.startswith("^[a-z0-9_]+"):
         return f"invalid key {shown}: use lower-case dotted names like fallback.no_match"
     return f"{shown} does not match {pattern}"
+
+
+@cache
+def _platform_pattern() -> str:
+    """The catalogue schema's pattern for `platform`: ``^(FutureLearn|FUN|…)\\b``."""
+    schema = _validator("courses").schema
+    return str(schema["$defs"]["course"]["properties"]["platform"]["pattern"])
+
+
+@cache
+def platforms() -> tuple[str, ...]:
+    """The partner platforms a catalogue record's `platform` starts with, as the catalogue schema
+    lists them (the one definition; the importer and the messages read it here)."""
+    match = re.fullmatch(r"\^\(([^()]+)\)\\b", _platform_pattern())
+    if match is None:
+        raise ValueError(f"unexpected platform pattern in {SCHEMAS['courses']}: {_platform_pattern()}")
+    return tuple(match[1].split("|"))
 
 
 def _empty_reason(path: Path_) -> str:

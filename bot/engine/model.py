@@ -20,6 +20,9 @@ Localized = dict[str, str]
 
 AUDIENCES: tuple[str, ...] = ("learner", "employer", "university")
 
+IMPORT_FORMATS: tuple[str, ...] = ("moochub", "csv", "yaml")
+"""What a course list can be imported from (`bot.moderation.importer`); front ends offer these."""
+
 LeadsToType = Literal["entry", "checklist", "course_search", "compliance_check", "credential_profile"]
 
 

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.engine.model import IMPORT_FORMATS
+
 _DB_HELP = "SQLite database (default: $CMF_BOT_DB, else cmf-bot.sqlite3 in the user's data directory)"
 _TYPES = ("entry", "intent", "course")
 
@@ -107,7 +109,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "applied (unless --skip-invalid). See the moderator guide for the CSV header and the caps.",
     )
     imp.add_argument("source", metavar="PATH|URL")
-    imp.add_argument("--format", choices=("moochub", "csv", "yaml"), help="default: from the extension")
+    imp.add_argument("--format", choices=IMPORT_FORMATS, help="default: from the extension")
     imp.add_argument("--platform", help="platform of the records (default: from the URL host, e.g. iMooX)")
     imp.add_argument(
         "--type", dest="course_type", help="course type when the source does not say (default MOOC)"

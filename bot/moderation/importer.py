@@ -53,8 +53,9 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from bot.engine.model import IMPORT_FORMATS
 from bot.moderation.fetch import FetchError, FetchPolicy, fetch, policy_from_env
-from bot.moderation.service import ServiceError, _Edit, _slug
+from bot.moderation.service import Edit, ServiceError, slug
 
 if TYPE_CHECKING:
     from bot.moderation.service import KnowledgeService
@@ -70,7 +71,7 @@ DEADLINE = 120.0
 MAX_TOTAL_BYTES = 20_000_000
 """Most bytes over all pages of a URL import."""
 
-FORMATS = ("moochub", "csv", "yaml")
+FORMATS = IMPORT_FORMATS
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "title", "platform", "institution", "type", "languages", "subjects", "workload", "hours", "credits",
     "ects", "level", "eqf_level", "assessment", "price", "course_url", "source_urls", "source_date",
@@ -88,14 +89,21 @@ PLATFORM_PREFIX = {
     "iMooX": "imx",
     "OpenupEd": "oup",
 }
-"""Id prefix of generated course ids, by partner (as in knowledge/catalogue/)."""
+"""Id prefix of generated course ids, by partner (as in knowledge/catalogue/); the partners themselves
+are the catalogue schema's (`bot.engine.loader.platforms`), a test keeps the two in step."""
 HOST_PLATFORM = {"imoox.at": "iMooX"}
 """Endpoint host → platform, when `platform=` is not given."""
-_PARTNER = re.compile(r"^(FutureLearn|FUN|MiríadaX|EduOpen|iMooX|OpenupEd)\b")
 _IGNORED_ON_COMPARE = ("source_date", "listed_year")
 """A record that differs only in these is `unchanged` (re-importing the same list changes nothing)."""
 DESCRIPTION_CHARS = 1000
 """Longest description kept (plain text, cut at a word end)."""
+
+
+def _partner(platform: str) -> str:
+    """The partner a platform name starts with ("FUN MOOC" -> "FUN"), "" if none."""
+    from bot.engine.loader import platforms
+
+    return next((p for p in platforms() if re.match(re.escape(p) + r"\b", platform)), "")
 
 
 @dataclass
@@ -406,23 +414,23 @@ def _apply(
     if edits is None:
         return report
     if report.dry_run:
-        return _report(report, edits, service._apply(edits, dry_run=True))
-    service._prevalidate(edits)
-    with service._transaction():
+        return _report(report, edits, service.apply(edits, dry_run=True))
+    service.check(edits)
+    with service.transaction():
         if generation(service.db) == before:
-            changes = service._apply(edits, validated=True)
+            changes = service.apply(edits, checked=True)
         else:
             report.rejected.clear()
             edits = _plan_rows(service, rows, report, skip_invalid)
             if edits is None:
                 return report
-            changes = service._apply(edits)
+            changes = service.apply(edits)
     return _report(report, edits, changes)
 
 
 def _plan_rows(
     service: KnowledgeService, rows: list[_Row], report: ImportReport, skip_invalid: bool
-) -> list[_Edit] | None:
+) -> list[Edit] | None:
     """The edits of the valid rows; rejected rows go to `report.rejected`. None when the import is
     refused (a row was rejected and the moderator did not ask to skip invalid rows)."""
     from bot.engine.loader import object_errors
@@ -439,7 +447,7 @@ def _plan_rows(
                 known = by_url.get(url_key)
                 if row.derived_id:
                     row.data["id"] = known or row.data["id"]
-                elif known and known != row.data["id"] and not service._get("course", str(row.data["id"])):
+                elif known and known != row.data["id"] and not service.stored("course", str(row.data["id"])):
                     url = row.data["course_url"]
                     row.reason = f'same course page as the stored record "{known}" (course_url {url})'
             problems = object_errors(_KIND[row.type], row.data)
@@ -475,7 +483,7 @@ FILE_RECORDS = 500
 _NUMBERED = re.compile(r"^(knowledge/catalogue/[a-z0-9_-]+)/\d{3,}\.yaml$")
 
 
-def _assign_files(service: KnowledgeService, edits: list[_Edit]) -> None:
+def _assign_files(service: KnowledgeService, edits: list[Edit]) -> None:
     """Put the courses an import adds in numbered files `knowledge/catalogue/<platform>/001.yaml`,
     `002.yaml`, … of at most `FILE_RECORDS` records each, filling the last one first; the
     hand-curated `catalogue/<platform>.yaml` is left to people. Updated records stay where they are."""
@@ -505,7 +513,7 @@ def _file_number(path: str) -> int:
     return int(path.rsplit("/", 1)[1].removesuffix(".yaml"))
 
 
-def _report(report: ImportReport, edits: list[_Edit], changes: list[Any]) -> ImportReport:
+def _report(report: ImportReport, edits: list[Edit], changes: list[Any]) -> ImportReport:
     for edit, change in zip(edits, changes, strict=True):
         if not change.changed:
             report.unchanged.append(change.id)
@@ -522,14 +530,14 @@ def _report(report: ImportReport, edits: list[_Edit], changes: list[Any]) -> Imp
 _KIND = {"course": "courses", "entry": "entries", "intent": "intents"}
 
 
-def _plan(service: KnowledgeService, row: _Row, source: str) -> _Edit:
+def _plan(service: KnowledgeService, row: _Row, source: str) -> Edit:
     """The edit for one valid row: create, update (only the fields the row sets) or unchanged."""
     assert row.data is not None
     data = row.data
-    current = service._get(row.type, data["id"])  # type: ignore[arg-type]
+    current = service.stored(row.type, data["id"])  # type: ignore[arg-type]
     note = f"import from {source}"[:300]
     if current is None:
-        edit = service._plan_add(row.type, data, None)  # type: ignore[arg-type]
+        edit = service.plan_add(row.type, data)  # type: ignore[arg-type]
         edit.action, edit.note, edit.schema_checked = "import", note, True
         return edit
     if row.keys is None:
@@ -538,7 +546,7 @@ def _plan(service: KnowledgeService, row: _Row, source: str) -> _Edit:
         after = {**current.data, **{k: v for k, v in data.items() if k in row.keys}}
     if _comparable(row.type, after) == _comparable(row.type, current.data):
         after = current.data
-    edit = _Edit(row.type, data["id"], current.data, after, current.file, "import", note)  # type: ignore[arg-type]
+    edit = Edit(row.type, data["id"], current.data, after, current.file, "import", note)  # type: ignore[arg-type]
     edit.schema_checked = row.keys is None
     return edit
 
@@ -688,10 +696,10 @@ def _record_date(attributes: dict[str, Any]) -> tuple[int | None, str | None]:
 def moochub_id(platform: str, code: str | None, name: str, url: str) -> str:
     """A course id that never collides: partner prefix, a readable slug (of the course code, else the
     title) and 8 hex digits of a SHA-256 of the full course code (else the normalised URL)."""
-    prefix = PLATFORM_PREFIX.get((_PARTNER.match(platform) or [None, ""])[1] or "", "mooc")
-    slug = _slug(code or name)[:50].strip("-") or "course"
+    prefix = PLATFORM_PREFIX.get(_partner(platform), "mooc")
+    stem = slug(code or name)[:50].strip("-") or "course"
     digest = hashlib.sha256((code or normalise_url(url)).encode("utf-8")).hexdigest()[:8]
-    return f"{prefix}-{slug}-{digest}"
+    return f"{prefix}-{stem}-{digest}"
 
 
 _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|_hsenc|_hsmi|ref|source)$", re.I)
@@ -931,8 +939,8 @@ def _csv_row(line: int, cells: dict[str, str], platform: str | None, course_type
     derived = not data.get("id")
     if derived:
         title, plat = data.get("title") or "", str(data.get("platform") or "")
-        prefix = PLATFORM_PREFIX.get((_PARTNER.match(plat) or [None, ""])[1] or "", "course")
-        data["id"] = f"{prefix}-{_slug(title)[:60].strip('-')}" if _slug(title) else None
+        prefix = PLATFORM_PREFIX.get(_partner(plat), "course")
+        data["id"] = f"{prefix}-{slug(title)[:60].strip('-')}" if slug(title) else None
         keys.add("id")
     if data.get("id") is None:
         return _Row(line, "course", None, "title: missing")

@@ -182,8 +182,9 @@ class Change:
 
 
 @dataclass
-class _Edit:
-    """A planned change of one object (before/after are YAML data, None = absent)."""
+class Edit:
+    """A planned change of one object (before/after are YAML data, None = absent): what `plan_add`
+    returns and `KnowledgeService.apply` writes."""
 
     type: ObjectType
     id: str
@@ -196,6 +197,10 @@ class _Edit:
     position: int | None = field(default=None)
     schema_checked: bool = False
     """`after` passed `loader.object_errors` already (the importer checks every row): not again."""
+
+
+_Edit = Edit
+"""The former name (bot/moderation/sync.py still uses it)."""
 
 
 def _now() -> str:
@@ -214,10 +219,14 @@ def _copy(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False))
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """Lower-case a-z0-9 words joined by "-" (accents folded): the stem of a generated id."""
     from bot.engine.normalize import normalize
 
     return re.sub(r"[^a-z0-9]+", "-", normalize(text)).strip("-")
+
+
+_slug = slug
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,6 +287,10 @@ class KnowledgeService:
             parts.append(f"# {obj.file} ({obj.type} {obj.id}, version {obj.version}{who})\n{body}")
         return "\n".join(parts)
 
+    def stored(self, type: ObjectType, object_id: str) -> StoredObject | None:
+        """The object of this type and id as stored, None if there is none."""
+        return self._get(type, object_id)
+
     def _get(self, type: ObjectType, object_id: str) -> StoredObject | None:
         file = "file" if type != "intent" else f"'{INTENTS_PATH}'"
         row = self.db.conn.execute(
@@ -321,9 +334,7 @@ class KnowledgeService:
                 if value is not None:
                     after.setdefault(key, {})[lang] = _clean_text(value, multiline=key == "answer")
             note = f"edit {lang}: " + " and ".join(k for k, v in (("title", title), ("answer", answer)) if v)
-            return self._apply_one(
-                _Edit("entry", entry_id, current.data, after, current.file, "update", note)
-            )
+            return self._apply_one(Edit("entry", entry_id, current.data, after, current.file, "update", note))
 
     def replace(
         self, type: ObjectType, object_id: str, data: Mapping[str, Any], *, expected_version: int | None
@@ -334,7 +345,7 @@ class KnowledgeService:
         with self._transaction():
             current = self._require(type, object_id)
             self._check_version(current, expected_version, None)
-            return self._apply_one(_Edit(type, object_id, current.data, dict(data), current.file, "update"))
+            return self._apply_one(Edit(type, object_id, current.data, dict(data), current.file, "update"))
 
     def edit_course(
         self, course_id: str, changes: Mapping[str, Any], *, expected_version: int | None
@@ -348,7 +359,7 @@ class KnowledgeService:
             after = {**current.data, **changes}
             note = "edit " + ", ".join(sorted(changes))
             return self._apply_one(
-                _Edit("course", course_id, current.data, after, current.file, "update", note)
+                Edit("course", course_id, current.data, after, current.file, "update", note)
             )
 
     def add_entry(self, data: Mapping[str, Any], file: str | None = None) -> Change:
@@ -387,13 +398,18 @@ class KnowledgeService:
         with self._transaction():
             return self._apply_one(self._plan_add(type, dict(data), file))
 
-    def _plan_add(self, type: ObjectType, data: dict[str, Any], file: str | None) -> _Edit:
+    def plan_add(self, type: ObjectType, data: Mapping[str, Any], file: str | None = None) -> Edit:
+        """The edit adding a new object (to `file`, else its type's default file); ServiceError if the
+        id exists. Nothing is written: pass it to `apply`."""
+        return self._plan_add(type, dict(data), file)
+
+    def _plan_add(self, type: ObjectType, data: dict[str, Any], file: str | None) -> Edit:
         oid = data.get("id")
         if not isinstance(oid, str) or not oid:
             raise InvalidError(["id: missing"])
         if self._get(type, oid) is not None:
             raise ServiceError("exists", type=type, id=oid)
-        return _Edit(type, oid, None, _copy(data), self._file_for(type, data, file), "create")
+        return Edit(type, oid, None, _copy(data), self._file_for(type, data, file), "create")
 
     def delete_entry(self, entry_id: str, expected_version: int | None = None) -> Change:
         """Delete an entry; refused while an intent leads to it (the message names the intents)."""
@@ -409,7 +425,7 @@ class KnowledgeService:
         with self._transaction():
             current = self._require(type, oid)
             self._check_version(current, expected_version, None)
-            return self._apply_one(_Edit(type, oid, current.data, None, current.file, "delete"))
+            return self._apply_one(Edit(type, oid, current.data, None, current.file, "delete"))
 
     def _intents_leading_to(self, entry_id: str) -> list[str]:
         rows = self.db.conn.execute(
@@ -439,7 +455,7 @@ class KnowledgeService:
                     raise ServiceError("phrasing_elsewhere", text=other, intent=other_id, lang=other_lang)
             after = copy.deepcopy(current.data)
             after.setdefault("phrasings", {}).setdefault(lang, []).append(text)
-            edit = _Edit(
+            edit = Edit(
                 "intent", intent_id, current.data, after, INTENTS_PATH, "update", f"phrase add {lang}: {text}"
             )
             return self._apply_one(edit)
@@ -457,7 +473,7 @@ class KnowledgeService:
             if len(kept) == len(texts):
                 raise NotFoundError("phrasing_missing", text=text, intent=intent_id, lang=lang)
             after["phrasings"][lang] = kept
-            edit = _Edit(
+            edit = Edit(
                 "intent",
                 intent_id,
                 current.data,
@@ -516,7 +532,7 @@ class KnowledgeService:
                 raise ServiceError("already_so", id=object_id, revision=revision_id)
             file = current.file if current else (rev.file or self._file_for(type, target or {}, None))
             note = f"revert to {to} revision {revision_id}"
-            edit = _Edit(type, object_id, current.data if current else None, target, file, "revert", note)
+            edit = Edit(type, object_id, current.data if current else None, target, file, "revert", note)
             return self._apply_one(edit)
 
     # -- gaps, import, export, stats (thin wrappers over their modules) --------------------------
@@ -604,6 +620,20 @@ class KnowledgeService:
 
     # -- the write path -------------------------------------------------------------------------
 
+    def transaction(self) -> Any:
+        """The write lock and unit of work of `apply`: ``with service.transaction(): ...``."""
+        return self._transaction()
+
+    def check(self, edits: list[Edit]) -> None:
+        """Every check `apply` makes, without writing: run it before taking the write lock, then
+        `apply(..., checked=True)` on the same generation. Raises ServiceError/InvalidError."""
+        self._prevalidate(edits)
+
+    def apply(self, edits: list[Edit], *, dry_run: bool = False, checked: bool = False) -> list[Change]:
+        """Validate `edits` (unless `checked`) and write them, inside the caller's `transaction`; one
+        `Change` per edit ("unchanged" when nothing had to be written)."""
+        return self._apply(edits, dry_run=dry_run, validated=checked)
+
     def _transaction(self) -> Any:
         from bot.engine.store import transaction
 
@@ -655,12 +685,12 @@ class KnowledgeService:
             "SELECT file FROM courses WHERE platform = ? OR platform LIKE ? ORDER BY file, position LIMIT 1",
             (first, first + " %"),
         ).fetchone()
-        return row[0] if row else f"knowledge/catalogue/{_slug(first) or 'courses'}.yaml"
+        return row[0] if row else f"knowledge/catalogue/{slug(first) or 'courses'}.yaml"
 
-    def _apply_one(self, edit: _Edit) -> Change:
+    def _apply_one(self, edit: Edit) -> Change:
         return self._apply([edit])[0]
 
-    def _prevalidate(self, edits: list[_Edit]) -> None:
+    def _prevalidate(self, edits: list[Edit]) -> None:
         """Every check `_apply` makes, without writing (callers run it before taking the write lock)."""
         real = [e for e in edits if e.before != e.after]
         for edit in real:
@@ -671,7 +701,7 @@ class KnowledgeService:
         if real:
             self.validate(real)
 
-    def _apply(self, edits: list[_Edit], *, dry_run: bool = False, validated: bool = False) -> list[Change]:
+    def _apply(self, edits: list[Edit], *, dry_run: bool = False, validated: bool = False) -> list[Change]:
         """Validate `edits` against the whole knowledge base (unless the caller did, with
         `_prevalidate`, on the same generation), then write them (inside the caller's transaction).
         Unchanged objects are reported as such and not written."""
@@ -707,7 +737,7 @@ class KnowledgeService:
                     change.generation = gen
         return out
 
-    def _reindex_courses(self, edits: list[_Edit]) -> None:
+    def _reindex_courses(self, edits: list[Edit]) -> None:
         """Bring the course search index up to date: each edited record in place, or (for an added or
         deleted record, which changes catalogue order, or a large batch) the whole index at once."""
         from bot.engine.search import rebuild_index, update_course
@@ -720,7 +750,7 @@ class KnowledgeService:
             assert edit.before is not None and edit.after is not None
             update_course(self.db, edit.id, edit.before, edit.after)
 
-    def validate(self, edits: list[_Edit]) -> None:
+    def validate(self, edits: list[Edit]) -> None:
         """Raise InvalidError unless the knowledge base with `edits` applied keeps the loader's rules
         (`bot.engine.loader.cross_problems`): the edited objects' schema and the rules linking them to
         the rest, checked on the objects themselves; nothing is dumped, parsed or written."""
@@ -762,7 +792,7 @@ class _Writer:
         self.positions[key] += 1
         return self.positions[key]
 
-    def write(self, edit: _Edit) -> int | None:
+    def write(self, edit: Edit) -> int | None:
         """Store one edit; the object's version after it (None once deleted)."""
         table = TABLES[edit.type]
         if edit.after is None:
@@ -783,7 +813,7 @@ class _Writer:
             self._phrasings(edit.id, edit.after)
         return version
 
-    def _insert(self, edit: _Edit, table: str, data: str) -> int:
+    def _insert(self, edit: Edit, table: str, data: str) -> int:
         assert edit.after is not None
         if table == "intents":
             self.conn.execute(
@@ -832,7 +862,7 @@ class _Writer:
             "INSERT INTO files (path, kind, position, header) VALUES (?, ?, ?, '')", (path, kind, position)
         )
 
-    def revisions(self, edits: list[_Edit]) -> Iterator[int]:
+    def revisions(self, edits: list[Edit]) -> Iterator[int]:
         """Record one revision per edit (one batch); their ids, in order."""
         first = int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM revisions").fetchone()[0])
         self.conn.executemany(
@@ -894,7 +924,7 @@ def _describe(problem: Any, file: str) -> str:
 class _View:
     """The stored knowledge base with planned edits applied, read lazily (`loader.KnowledgeView`)."""
 
-    def __init__(self, db: sqlite_utils.Database, edits: list[_Edit]) -> None:
+    def __init__(self, db: sqlite_utils.Database, edits: list[Edit]) -> None:
         self.conn = db.conn
         self.pending = {(TABLES[e.type], e.id): e.after for e in edits}
         self.files = {(TABLES[e.type], e.id): e.file for e in edits}
