@@ -214,6 +214,21 @@ INLINE_CASES = [
         id="anchor",
     ),
     pytest.param(
+        entry_yaml("a", "    links: [*l]\n"),
+        "knowledge/extra.yaml:8: (yaml): aliases (*l) are not allowed",
+        id="alias-in-flow",
+    ),
+    pytest.param(
+        entry_yaml("a", "    links: {x: &k 1}\n"),
+        "knowledge/extra.yaml:8: (yaml): anchors (&k) are not allowed",
+        id="anchor-in-flow",
+    ),
+    pytest.param(
+        entry_yaml("a", "    links: " + "[" * 40 + "]" * 40 + "\n"),
+        "knowledge/extra.yaml:8: (yaml): nested deeper than 32 levels",
+        id="too-deep-without-anchors",
+    ),
+    pytest.param(
         entry_yaml("a", "    links: !!python/object:os.system []\n"),
         "knowledge/extra.yaml:8: entries[0].links: "
         'tag "tag:yaml.org,2002:python/object:os.system" is not allowed',

@@ -161,6 +161,7 @@ try:  # libyaml scans and parses (the slow part); composing stays in Python so e
     from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CLoader: type | None = None
+    _CFastLoader: type | None = None
 else:
 
     class _CLoaderImpl(_Checks, Composer, _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
@@ -175,6 +176,23 @@ else:
             yaml.resolver.Resolver.__init__(self)
 
     _CLoader = _CLoaderImpl
+
+    class _CFastLoaderImpl(_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """libyaml scans, parses AND composes (C): used only for a text that cannot hold an anchor or
+        an alias (`_ANCHOR_OR_ALIAS`); nesting and every other rule are checked by `_convert`, and any
+        problem sends the file through `_CLoader`/`_Loader` for the exact message."""
+
+        yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = _RESOLVERS
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _CFastLoader = _CFastLoaderImpl
+
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]", re.M)
+"""Where an anchor (&a) or alias (*a) could start (a superset: also "*word*" in text)."""
 
 
 @dataclass
@@ -233,14 +251,25 @@ def _reader_error(doc: _Doc, exc: yaml.reader.ReaderError) -> LoadError:
     return LoadError(doc.path, line, "(yaml)", f"control character U+{code:04X} is not allowed")
 
 
-def _parse(doc: _Doc, errors: list[LoadError]) -> None:
+def _parsed(doc: _Doc, errors: list[LoadError]) -> tuple[Any, dict[Path_, int]] | None:
+    """The file's value and lines: composed by libyaml when the text allows, else by Python over
+    libyaml's events, else (for the messages of a broken file) by the pure-Python loader."""
+    found: list[LoadError] = []
+    if _CFastLoader is not None and not _ANCHOR_OR_ALIAS.search(doc.text):
+        parsed = _compose(_CFastLoader, doc, found)
+        if not found:
+            return parsed
+        found.clear()
     if _CLoader is not None:
-        found: list[LoadError] = []
         parsed = _compose(_CLoader, doc, found)
-        if found:  # report with the pure-Python loader's wording and lines, exactly as without libyaml
-            parsed = _compose(_Loader, doc, errors)
-    else:  # pragma: no cover - PyYAML built without libyaml
-        parsed = _compose(_Loader, doc, errors)
+        if not found:
+            return parsed
+    # report with the pure-Python loader's wording and lines, exactly as without libyaml
+    return _compose(_Loader, doc, errors)
+
+
+def _parse(doc: _Doc, errors: list[LoadError]) -> None:
+    parsed = _parsed(doc, errors)
     if parsed is None:
         return
     value, lines = parsed
@@ -260,6 +289,11 @@ def _convert(
     loader: Any, node: Node, path: Path_, lines: dict[Path_, int], file: str, errors: list[LoadError]
 ) -> Any:
     """Build plain Python values from a node tree, recording the line of every value."""
+    if len(path) >= MAX_DEPTH:  # only libyaml's own composer lets this through: the caller re-parses
+        errors.append(
+            LoadError(file, node.start_mark.line + 1, "(yaml)", f"nested deeper than {MAX_DEPTH} levels")
+        )
+        return None
     if node.tag not in _ALLOWED_TAGS:
         errors.append(
             LoadError(
