@@ -5,7 +5,8 @@ Each step runs in a fresh Python process (so its peak RSS is its own) on one dat
    `KnowledgeService.import_fetched` into a copy of the shipped knowledge base (no network);
 2. export: `cmf-bot kb export DIR` of the result (N / 500 catalogue files);
 3. load: `cmf-bot kb load --knowledge DIR --force` of those files into a fresh database.
-Printed: seconds and peak RSS (MB) of each step.
+Printed: wall and CPU seconds and peak RSS (MB) of each step (CPU time is the steadier figure on a
+shared machine).
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def run(total: int) -> dict[str, Any]:
     return results
 
 
-def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Seconds, peak RSS (MB, from wait4) and last output line of one child process."""
+def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS (MB, from wait4) and first output line of one child."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert process.stdout is not None
@@ -88,7 +89,8 @@ def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{' '.join(argv)} failed:\n{out}")
     lines = out.strip().splitlines()
-    return seconds, usage.ru_maxrss / 1024, lines[0] if lines else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, lines[0] if lines else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     total = int(args[0]) if args else 100_000
     print(f"catalogue of {total:,} MOOChub records (+ the shipped knowledge base)")
-    for name, (seconds, rss, line) in run(total).items():
-        print(f"{name:>6}: {seconds:6.1f} s, peak RSS {rss:5.0f} MB  ({line})")
+    for name, (seconds, cpu, rss, line) in run(total).items():
+        print(f"{name:>6}: {seconds:6.1f} s wall, {cpu:6.1f} s CPU, peak RSS {rss:5.0f} MB  ({line})")
     return 0
 
 

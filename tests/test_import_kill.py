@@ -46,13 +46,14 @@ def snapshot(path: Path) -> str:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_sigkill_during_an_import_leaves_the_database_unchanged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("count", [400, 10_000])  # 10,000: 20 new catalogue files, 5 times the old cap
+def test_sigkill_during_an_import_leaves_the_database_unchanged(tmp_path: Path, count: int) -> None:
     db_path = tmp_path / "kb.sqlite3"
     ensure_database(db_path, KB_MIN).conn.close()
     rows = [
         f",Fixture bulk course {n},iMooX,Fixture University,MOOC,en,bulk,,,,,,,,,"
         f"https://example.org/bulk/{n},https://example.org/bulk,list of 2026,2026"
-        for n in range(400)
+        for n in range(count)
     ]
     csv_path = tmp_path / "bulk.csv"
     csv_path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
@@ -65,7 +66,7 @@ def test_sigkill_during_an_import_leaves_the_database_unchanged(tmp_path: Path) 
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600
         while not marker.exists():
             assert child.poll() is None, child.communicate()[1].decode()
             assert time.monotonic() < deadline, "the import never reached its transaction"
@@ -86,5 +87,5 @@ def test_sigkill_during_an_import_leaves_the_database_unchanged(tmp_path: Path) 
     conn = sqlite3.connect(db_path)
     assert (
         conn.execute("SELECT COUNT(*) FROM courses WHERE id LIKE 'imx-fixture-bulk-course-%'").fetchone()[0]
-        == 400
+        == count
     )

@@ -398,18 +398,24 @@ class KnowledgeService:
         with self._transaction():
             return self._apply_one(self._plan_add(type, dict(data), file))
 
-    def plan_add(self, type: ObjectType, data: Mapping[str, Any], file: str | None = None) -> Edit:
+    def plan_add(
+        self, type: ObjectType, data: dict[str, Any], file: str | None = None, *, owned: bool = False
+    ) -> Edit:
         """The edit adding a new object (to `file`, else its type's default file); ServiceError if the
-        id exists. Nothing is written: pass it to `apply`."""
-        return self._plan_add(type, dict(data), file)
+        id exists. Nothing is written: pass it to `apply`. `owned`: the caller hands `data` over (it
+        is not copied; an import's fresh rows)."""
+        return self._plan_add(type, data, file, owned=owned)
 
-    def _plan_add(self, type: ObjectType, data: dict[str, Any], file: str | None) -> Edit:
+    def _plan_add(
+        self, type: ObjectType, data: dict[str, Any], file: str | None, *, owned: bool = False
+    ) -> Edit:
         oid = data.get("id")
         if not isinstance(oid, str) or not oid:
             raise InvalidError(["id: missing"])
         if self._get(type, oid) is not None:
             raise ServiceError("exists", type=type, id=oid)
-        return Edit(type, oid, None, _copy(data), self._file_for(type, data, file), "create")
+        after = data if owned else _copy(data)
+        return Edit(type, oid, None, after, self._file_for(type, data, file), "create")
 
     def delete_entry(self, entry_id: str, expected_version: int | None = None) -> Change:
         """Delete an entry; refused while an intent leads to it (the message names the intents)."""
@@ -868,7 +874,7 @@ class _Writer:
         self.conn.executemany(
             "INSERT INTO revisions (id, object_type, object_id, action, author, at, before, after, note, "
             "file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+            (  # a generator: one revision's JSON in memory at a time
                 (
                     first + n,
                     edit.type,
@@ -882,7 +888,7 @@ class _Writer:
                     edit.file,
                 )
                 for n, edit in enumerate(edits)
-            ],
+            ),
         )
         return iter(range(first, first + len(edits)))
 
