@@ -176,6 +176,8 @@ def test_an_intent_is_checked_against_the_stored_entries_and_phrasings(service: 
     clash = r'duplicate phrasing "what are the cmf requirements" \(also in intent "cmf-study-hours"'
     with pytest.raises(InvalidError, match=clash):
         service.replace("intent", "cmf-study-hours", copy_of_other, expected_version=None)
+    with pytest.raises(InvalidError, match=r'phrasings\.fr\[\d+\]: copies the title of entry "cmf-what-is"'):
+        service.add_phrasing("cmf-study-hours", "fr", service.get("cmf-what-is").data["title"]["fr"])
     twice = "intents:\n" + "".join(
         f"  - id: twin\n    audiences: [learner]\n    leads_to: {{type: entry, entry: cmf-what-is}}\n"
         f"    phrasings: {{en: [twin question {n}], fr: [q{n}], es: [q{n}], it: [q{n}], de: [q{n}]}}\n"
