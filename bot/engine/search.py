@@ -177,14 +177,9 @@ def _fill(conn: sqlite3.Connection) -> None:
         tri_rows.append(row.trigrams)
         for term in row.words:
             df[term] = df.get(term, 0) + 1
-    conn.executemany("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?, ?)", index_rows)
-    conn.executemany("INSERT INTO course_index_langs VALUES (?, ?)", lang_rows)
-    conn.executemany(
-        "INSERT INTO course_fts (rowid, title, subjects, institution, extra, facets) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        fts_rows,
-    )
-    conn.executemany("INSERT INTO course_trigrams (rowid, title) VALUES (?, ?)", tri_rows)
+        if len(index_rows) >= _FILL_BATCH:  # memory of one batch, not of the whole catalogue
+            _insert_documents(conn, index_rows, lang_rows, fts_rows, tri_rows)
+    _insert_documents(conn, index_rows, lang_rows, fts_rows, tri_rows)
     terms = sorted(df.items())
     conn.executemany(
         "INSERT INTO course_terms VALUES (?, ?, ?)", [(i, t, n) for i, (t, n) in enumerate(terms, 1)]
@@ -196,6 +191,24 @@ def _fill(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO course_trigram_df SELECT term, doc FROM course_trigrams_vocab")
     for table in ("course_fts", "course_trigrams", "course_terms_tri"):
         conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
+
+_FILL_BATCH = 5_000
+
+
+def _insert_documents(conn: sqlite3.Connection, *batches: list[Any]) -> None:
+    """Insert a batch of index, language, FTS and trigram rows, then empty the lists."""
+    index_rows, lang_rows, fts_rows, tri_rows = batches
+    conn.executemany("INSERT INTO course_index VALUES (?, ?, ?, ?, ?, ?, ?, ?)", index_rows)
+    conn.executemany("INSERT INTO course_index_langs VALUES (?, ?)", lang_rows)
+    conn.executemany(
+        "INSERT INTO course_fts (rowid, title, subjects, institution, extra, facets) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        fts_rows,
+    )
+    conn.executemany("INSERT INTO course_trigrams (rowid, title) VALUES (?, ?)", tri_rows)
+    for batch in batches:
+        batch.clear()
 
 
 @dataclass(frozen=True)
