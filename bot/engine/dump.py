@@ -61,6 +61,24 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
 
+    def analyze_scalar(self, scalar: str) -> Any:
+        """PyYAML's analysis (which style a text may take), remembered for short texts: keys and
+        repeated values ("null", platforms, languages) are most of a catalogue's scalars."""
+        if len(scalar) > _ANALYSIS_MAX_CHARS:
+            return super().analyze_scalar(scalar)
+        found = _ANALYSES.get(scalar)
+        if found is None:
+            found = _ANALYSES[scalar] = super().analyze_scalar(scalar)
+            if len(_ANALYSES) > _ANALYSES_KEPT:
+                _ANALYSES.clear()
+        return found
+
+
+_ANALYSIS_MAX_CHARS = 80
+_ANALYSES_KEPT = 50_000
+_ANALYSES: dict[str, Any] = {}
+"""The analysis depends only on the text (and `allow_unicode`, always true here)."""
+
 
 def _represent_str(dumper: _Dumper, text: str) -> yaml.ScalarNode:
     style = "|" if "\n" in text else None
