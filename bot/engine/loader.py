@@ -204,7 +204,7 @@ class _Doc:
     kind: str | None = None
     body: Any = None
     """The value under the top-level key."""
-    lines: dict[Path_, int] | None = None
+    lines: Mapping[Path_, int] | None = None
     header: str = ""
     comments: dict[str, str] | None = None
     """Comment lines just before each top-level object, by id (string key for strings)."""
@@ -212,7 +212,34 @@ class _Doc:
     """Parsed and shaped as a known kind (cross-file checks may use it)."""
 
 
-def _compose(loader_class: type, doc: _Doc, errors: list[LoadError]) -> tuple[Any, dict[Path_, int]] | None:
+class _LazyLines(Mapping[Path_, int]):
+    """The line of every value of a file, worked out (by parsing it again) only when a message needs
+    one: a clean 500-record catalogue file never holds its ~14,000 lines in memory."""
+
+    def __init__(self, doc: _Doc) -> None:
+        self.doc = doc
+        self._lines: dict[Path_, int] | None = None
+
+    def _real(self) -> dict[Path_, int]:
+        if self._lines is None:
+            loader = _CFastLoader or _CLoader or _Loader
+            parsed = _compose(loader, self.doc, [])
+            self._lines = (parsed[1] if parsed else None) or {(): 1}
+        return self._lines
+
+    def __getitem__(self, path: Path_) -> int:
+        return self._real()[path]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._real())
+
+    def __len__(self) -> int:
+        return len(self._real())
+
+
+def _compose(
+    loader_class: type, doc: _Doc, errors: list[LoadError], with_lines: bool = True
+) -> tuple[Any, dict[Path_, int] | None] | None:
     """Parse one file with `loader_class`: its value and the line of every value, or None on an error."""
     try:  # the reader checks the characters as it is built (NUL, other control characters)
         loader = loader_class(doc.text)
@@ -238,7 +265,7 @@ def _compose(loader_class: type, doc: _Doc, errors: list[LoadError]) -> tuple[An
         except yaml.YAMLError as exc:
             errors.append(LoadError(doc.path, 1, "(yaml)", str(exc)))
             return None
-        lines: dict[Path_, int] = {(): node.start_mark.line + 1 if node else 1}
+        lines: dict[Path_, int] | None = {(): node.start_mark.line + 1 if node else 1} if with_lines else None
         value = _convert(loader, node, (), lines, doc.path, errors) if node is not None else None
     finally:
         loader.dispose()
@@ -251,12 +278,12 @@ def _reader_error(doc: _Doc, exc: yaml.reader.ReaderError) -> LoadError:
     return LoadError(doc.path, line, "(yaml)", f"control character U+{code:04X} is not allowed")
 
 
-def _parsed(doc: _Doc, errors: list[LoadError]) -> tuple[Any, dict[Path_, int]] | None:
+def _parsed(doc: _Doc, errors: list[LoadError]) -> tuple[Any, dict[Path_, int] | None] | None:
     """The file's value and lines: composed by libyaml when the text allows, else by Python over
     libyaml's events, else (for the messages of a broken file) by the pure-Python loader."""
     found: list[LoadError] = []
     if _CFastLoader is not None and not _ANCHOR_OR_ALIAS.search(doc.text):
-        parsed = _compose(_CFastLoader, doc, found)
+        parsed = _compose(_CFastLoader, doc, found, with_lines=False)  # lines only if a message needs them
         if not found:
             return parsed
         found.clear()
@@ -279,14 +306,14 @@ def _parse(doc: _Doc, errors: list[LoadError]) -> None:
         return
     doc.kind = next(iter(value))
     doc.body = value[doc.kind]
-    doc.lines = lines
+    doc.lines = lines if lines is not None else _LazyLines(doc)
     doc.header = _header(doc.text)
     doc.comments = _object_comments(doc)
     doc.ok = True
 
 
 def _convert(
-    loader: Any, node: Node, path: Path_, lines: dict[Path_, int], file: str, errors: list[LoadError]
+    loader: Any, node: Node, path: Path_, lines: dict[Path_, int] | None, file: str, errors: list[LoadError]
 ) -> Any:
     """Build plain Python values from a node tree, recording the line of every value."""
     if len(path) >= MAX_DEPTH:  # only libyaml's own composer lets this through: the caller re-parses
@@ -314,7 +341,8 @@ def _convert(
     if isinstance(node, SequenceNode):
         items = []
         for index, child in enumerate(node.value):
-            lines[(*path, index)] = child.start_mark.line + 1
+            if lines is not None:
+                lines[(*path, index)] = child.start_mark.line + 1
             items.append(_convert(loader, child, (*path, index), lines, file, errors))
         return items
     assert isinstance(node, MappingNode)
@@ -335,7 +363,8 @@ def _convert(
         if key in mapping:
             errors.append(LoadError(file, line, format_path((*path, key)), f'duplicate key "{key}"'))
             continue
-        lines[(*path, key)] = line
+        if lines is not None:
+            lines[(*path, key)] = line
         mapping[key] = _convert(loader, value_node, (*path, key), lines, file, errors)
     return mapping
 
@@ -355,6 +384,11 @@ def _header(text: str) -> str:
 def _object_comments(doc: _Doc) -> dict[str, str]:
     """Comment lines right above each top-level object (blank lines between are ignored)."""
     assert doc.lines is not None
+    body = (
+        doc.text.split("\n")[len(doc.header.splitlines()) + 1 :] if doc.header else doc.text.split("\n")[1:]
+    )
+    if not any(line.lstrip().startswith("#") for line in body):
+        return {}
     if doc.kind == "strings" and isinstance(doc.body, dict):
         starts = {key: doc.lines.get(("strings", key)) for key in doc.body}
     elif doc.kind in ("entries", "courses", "intents") and isinstance(doc.body, list):
@@ -732,8 +766,9 @@ def _condition(instance: Any, path: Path_) -> str:
 # the object; a `Where` callback names the place of an earlier object a message refers to. The file
 # loader (`_cross_checks`) and the moderators' object validation (`cross_problems`) use the same rules.
 
-Where = Callable[[Path_], str]
-"""Where a value of the object being checked is (``file:line`` for files), for "first at" messages."""
+Where = Callable[[Path_], Any]
+"""Where a value of the object being checked is (``file:line`` for files, formatted with `str` when a
+message uses it), for "first at" messages."""
 
 
 def _prefix(doc: _Doc) -> str:
@@ -759,7 +794,7 @@ def _third_party_problems(obj: Mapping[str, Any]) -> Iterator[tuple[Path_, str]]
 def _checklist_problems(obj: Mapping[str, Any], where: Where) -> Iterator[tuple[Path_, str]]:
     """Checklist item ids are unique within their entry."""
     items = obj.get("checklist")
-    ids: dict[str, str] = {}
+    ids: dict[str, Any] = {}
     for n, item in enumerate(items if isinstance(items, list) else []):
         iid = item.get("id") if isinstance(item, dict) else None
         if not isinstance(iid, str):
@@ -826,9 +861,9 @@ class PhrasingIndex:
     """Phrasings seen so far (normalised text -> intent, language, where): the duplicate rule."""
 
     def __init__(self) -> None:
-        self.first: dict[str, tuple[str, str, str]] = {}
+        self.first: dict[str, tuple[str, str, Any]] = {}
 
-    def add(self, oid: str, lang: str, text: str, key: str, where: str) -> str | None:
+    def add(self, oid: str, lang: str, text: str, key: str, where: Any) -> str | None:
         """Record a phrasing; the problem if it repeats an earlier one (the same intent may say the
         same words in another language)."""
         first = self.first.get(key)
@@ -874,16 +909,25 @@ class _Reporter:
         self.errors.append(LoadError(doc.path, doc.lines.get(probe, 1), format_path(path), reason))
 
     @staticmethod
-    def where(doc: _Doc, path: Path_) -> str:
-        assert doc.lines is not None
-        return f"{doc.path}:{doc.lines.get(path, 1)}"
+    def where(doc: _Doc, path: Path_) -> Any:
+        """``file:line`` of a path, formatted only if a message uses it."""
+        return _Where(doc, path)
+
+
+class _Where:
+    def __init__(self, doc: _Doc, path: Path_) -> None:
+        self.doc, self.path = doc, path
+
+    def __str__(self) -> str:
+        assert self.doc.lines is not None
+        return f"{self.doc.path}:{self.doc.lines.get(self.path, 1)}"
 
 
 def _objects_and_ids(
     docs: list[_Doc], err: _Reporter
 ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
     """Duplicate ids and the rules within each entry; the entries by id and their titles."""
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], Any] = {}
     entries: dict[str, dict[str, Any]] = {}
     titles: dict[tuple[str, str], str] = {}
     for doc in docs:
@@ -910,7 +954,7 @@ def _objects_and_ids(
 
 def _string_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Duplicate string keys across files; placeholders the same in every language."""
-    seen: dict[str, str] = {}
+    seen: dict[str, Any] = {}
     for doc in docs:
         if doc.kind != "strings" or not isinstance(doc.body, dict):
             continue
