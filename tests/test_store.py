@@ -287,12 +287,14 @@ def test_dump_round_trips_tricky_text() -> None:
 
 
 def _version_1_database(path: Path) -> None:
-    """A database as the first release left it: its own DDL, schema_version 1, no migration records,
-    one entry and one revision (no `file` column then)."""
+    """A database as the first release left it: its DDL (`SCHEMA_V1`, kept verbatim as migration 1),
+    schema_version 1, no migration records, one entry and one revision (no `file` column then)."""
     import sqlite3
 
+    from bot.engine.store import SCHEMA_V1
+
     conn = sqlite3.connect(path)
-    conn.executescript((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text(encoding="utf-8"))
+    conn.executescript(SCHEMA_V1)
     entry = load_knowledge(KB_MIN).data["entries"]["cmf-what-is"]
     with conn:
         conn.execute("INSERT INTO meta VALUES ('schema_version', '1'), ('generation', '7')")
