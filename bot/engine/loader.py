@@ -346,6 +346,18 @@ def _convert(
             items.append(_convert(loader, child, (*path, index), lines, file, errors))
         return items
     assert isinstance(node, MappingNode)
+    return _convert_mapping(loader, node, path, lines, file, errors)
+
+
+def _convert_mapping(
+    loader: Any,
+    node: MappingNode,
+    path: Path_,
+    lines: dict[Path_, int] | None,
+    file: str,
+    errors: list[LoadError],
+) -> dict[str, Any]:
+    """A mapping's plain value: text keys only, no merge keys, no key twice."""
     mapping: dict[str, Any] = {}
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
