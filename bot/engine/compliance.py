@@ -5,7 +5,8 @@ nothing about the CMF is written here. Each leaf rule gives `met`, `not_met` or 
 was not given, or `settles: false`: the sources neither admit nor exclude the value) with a reason
 built from templates in knowledge/ui/messages.yaml; `any_of`/`all_of` combine them with three-valued
 logic. An item whose rule `informs` (the ECTS read as hours) gets status `info` and never counts
-towards the verdict. `parse_facts` reads the facts from a free-text question in the five languages.
+towards the verdict. `parse_facts` reads the facts from a free-text question in the bot's languages
+(their `compliance` word lists, knowledge/languages.json).
 """
 
 from __future__ import annotations
@@ -428,7 +429,7 @@ def _has_any(text: str, phrases: tuple[str, ...]) -> bool:
 
 
 def parse_facts(text: str) -> dict[str, Any]:
-    """The course facts stated in a question (any of the five languages); absent facts are left out.
+    """The course facts stated in a question (any of `LANGS`); absent facts are left out.
 
     Recognises study hours ("80 hours", "80h", "80 heures", "10 weeks at 10 h/week"), the EQF level
     ("EQF 6", "level 6", "niveau 6", "livello 6", or a degree level: "at bachelor level", "niveau
