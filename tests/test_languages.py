@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +168,70 @@ def test_the_scan_finds_a_spelled_out_tuple(tmp_path: Path) -> None:
 def test_the_languages_are_read_once() -> None:
     assert languages() is languages()
     assert languages_module.codes() == LANGS
+
+
+_ADD_LANGUAGE = """
+import json, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+path = root / "knowledge" / "languages.json"
+data = json.loads(path.read_text(encoding="utf-8"))
+spanish = next(lang for lang in data["languages"] if lang["code"] == "es")
+data["languages"].append({
+    **spanish,
+    "code": "pt",
+    "name": "Português",
+    "detection": {
+        "stopwords": "o os as um uma do da dos das em no na para com sem nao sim voce onde estao".split(),
+        "letters": ["ã", "õ"],
+        "patterns": ["(cao|coes)$"],
+    },
+})
+path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+"""
+
+_CHECK_LANGUAGE = """
+import sys
+from pathlib import Path
+from bot.engine.language import detect_language
+from bot.engine.loader import validate
+from bot.engine.model import LANGS
+print(LANGS)
+print(detect_language("Não sei onde estão os cursos da plataforma"))
+errors = [str(e) for e in validate(Path(sys.argv[1]))]
+print(sum('missing language "pt"' in e for e in errors), len(errors))
+"""
+
+
+def test_adding_a_language_is_data_and_the_generated_schema(tmp_path: Path) -> None:
+    """A copy of the checkout with a language added to languages.json and the schema regenerated:
+    no Python is touched, yet LANGS, detection and every schema's localized texts know it."""
+    import shutil
+    import subprocess
+    import sys
+
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "_bundled")
+    shutil.copytree(ROOT / "bot", tmp_path / "bot", ignore=ignore)
+    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge", ignore=ignore)
+    shutil.copy(ROOT / "intents.yaml", tmp_path / "intents.yaml")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    env.pop("CMF_BOT_KNOWLEDGE", None)
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("-c", _ADD_LANGUAGE, str(tmp_path))
+    run("-m", "bot.engine.languages", "--schema")
+    schema = json.loads((tmp_path / "knowledge/schemas/localized-text.schema.json").read_text("utf-8"))
+    assert schema["$defs"]["lang"]["enum"] == [*LANGS, "pt"]
+    langs, detected, counts = run("-c", _CHECK_LANGUAGE, str(tmp_path)).splitlines()
+    assert langs == repr((*LANGS, "pt"))
+    assert detected == "pt"
+    missing, total = map(int, counts.split())
+    # every localized text (entries, strings, checklist items, phrasings) now asks for Portuguese
+    assert missing > 100
+    assert missing == total
