@@ -348,11 +348,13 @@ _NUMBER = r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d{1,5}(?:[.,]\d+)?)"
 
 
 def _any(name: str) -> str:
-    """The regular expressions of list `name`, all languages, as one alternation."""
-    return "|".join(union("compliance", name))
+    """The regular expressions of list `name`, all languages, as one alternation (one that never
+    matches when no language has any, rather than one that matches the empty string)."""
+    return "|".join(union("compliance", name)) or "(?!)"
 
 
 def _phrases(name: str) -> tuple[str, ...]:
+    """The plain phrases of list `name`, all languages."""
     return tuple(union("compliance", name))
 
 
