@@ -3,17 +3,15 @@
 Every reply has `answer`: a complete Markdown rendering (what the console prints and the JSON
 carries), plus structured `items` for front ends that lay them out (embed fields, buttons), and
 its source `links`. The wording of the bot itself comes from the `strings:` files
-(knowledge/ui/messages.yaml); nothing about the CMF is written here.
+(knowledge/ui/messages.yaml) through the strings service (`bot.engine.strings.UiStrings`, re-exported
+here); nothing about the CMF is written here.
 """
 
 from __future__ import annotations
 
 import re
-import string as _string
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from functools import cached_property
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,67 +23,16 @@ from bot.engine.model import (
     Item,
     Kind,
     Link,
-    Localized,
     Reply,
     Suggestion,
     pick,
 )
+from bot.engine.strings import UiStrings
 
 OLD_LISTING_YEARS = 2
 """A listing older than this many years is shown with a "check the course page" note."""
 
 STATUS_ICONS = {"met": "✅", "not_met": "❌", "unknown": "❔", "info": "ℹ️"}
-
-
-class _Blank(dict[str, Any]):
-    """format_map helper: a placeholder with no value stays visible as `{name}`."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-class UiStrings:
-    """The bot's own strings (`strings:` files) with `{name}` placeholders.
-
-    Strings come from the knowledge base; a key missing there falls back to the bundled
-    `knowledge/ui/*.yaml` (read only when needed), then to the key itself, so an incomplete
-    knowledge root never breaks a reply.
-    """
-
-    def __init__(self, strings: Mapping[str, Localized], bundled_dir: Path | None = None) -> None:
-        self._strings = strings
-        self._bundled_dir = bundled_dir
-
-    @cached_property
-    def _bundled(self) -> dict[str, Localized]:
-        if self._bundled_dir is None or not self._bundled_dir.is_dir():
-            return {}
-        import yaml  # only when the knowledge base lacks a key
-
-        merged: dict[str, Localized] = {}
-        for path in sorted(self._bundled_dir.glob("*.yaml")):
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            except (OSError, yaml.YAMLError):
-                continue
-            if isinstance(data, dict) and isinstance(data.get("strings"), dict):
-                merged.update(data["strings"])
-        return merged
-
-    def has(self, key: str) -> bool:
-        return key in self._strings or key in self._bundled
-
-    def get(self, key: str, lang: str, **values: Any) -> str:
-        text = self._strings.get(key) or self._bundled.get(key)
-        template = pick(text, lang) if text else key
-        if not values:
-            return template
-        try:
-            return _string.Formatter().vformat(template, (), _Blank(values))
-        except (ValueError, IndexError):
-            return template
-
-    __call__ = get
 
 
 _MARKDOWN = re.compile(r"([\\*_~|`\[\]<>#])")

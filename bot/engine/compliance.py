@@ -5,7 +5,8 @@ nothing about the CMF is written here. Each leaf rule gives `met`, `not_met` or 
 was not given, or `settles: false`: the sources neither admit nor exclude the value) with a reason
 built from templates in knowledge/ui/messages.yaml; `any_of`/`all_of` combine them with three-valued
 logic. An item whose rule `informs` (the ECTS read as hours) gets status `info` and never counts
-towards the verdict. `parse_facts` reads the facts from a free-text question in the five languages.
+towards the verdict. `parse_facts` reads the facts from a free-text question in the bot's languages
+(their `compliance` word lists, knowledge/languages.json).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.engine.languages import languages, union
 from bot.engine.model import Entry, pick
 from bot.engine.normalize import normalize
 
@@ -337,283 +339,83 @@ def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) 
 
 _NUMBER = r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d{1,5}(?:[.,]\d+)?)"
 """A number with a left boundary ("10120 hours" is not 120): "1,000" and "1.000" are thousands."""
-_HOUR_WORDS = r"(?:hours?|hrs?|h|heures?|hres?|horas?|hs|ore|stunden|std|stunde)"
-_PER_WEEK = (
-    r"\s*(?:/|per|a|an|each|every|par|por|a la|al|alla|pro|je|in der|la)\s*"
-    r"(?:week|wk|semaine|semana|settimana|woche)"
-)
-_HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_WEEK)
-_WEEKS = re.compile(_NUMBER + r"\s*-?\s*(?:weeks?|wks?|semaines?|semanas?|settiman[ae]|wochen?)\b")
-_HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")
-_EQF = re.compile(
-    r"\b(?:eqf|eqr|cec|mec|qeq|dqr|level|niveau|nivel|livello|stufe|lvl)"
-    r"(?:\s*(?:level|niveau|nivel|livello|stufe|eqf|eqr|cec|mec|qeq|de l|del|dell|du|de))*\s*([1-8])\b"
-)
-_EQF_AFTER = re.compile(r"\b([1-8])(?:st|nd|rd|th|e|eme|o|a)?\s*(?:eqf|eqr|cec)?\s*(?:level|niveau eqf)\b")
-_ECTS = re.compile(
-    _NUMBER
-    + r"\s*(?:ects|ects credits?|credits? ects|creditos ects|crediti ects|ects punkte|leistungspunkte)\b"
-)
 
-_DEGREE_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
+# The words come from each language's `compliance` lists in knowledge/languages.json, all languages
+# together (a question may mix them), matched on `normalize`d text (lower case, no accents,
+# punctuation as spaces) except the hours, weeks and ECTS, read on the case-folded text. The
+# `assessments`, `credit_phrases` and `transcript_items` lists are plain phrases (matched between
+# spaces); every other list holds regular expressions, joined as alternatives.
+
+
+def _any(name: str) -> str:
+    """The regular expressions of list `name`, all languages, as one alternation (one that never
+    matches when no language has any, rather than one that matches the empty string)."""
+    return "|".join(union("compliance", name)) or "(?!)"
+
+
+def _phrases(name: str) -> tuple[str, ...]:
+    """The plain phrases of list `name`, all languages."""
+    return tuple(union("compliance", name))
+
+
+def _keyed(name: str, key: str) -> list[str]:
+    """Entry `key` of the mapping `name` (e.g. `assessments`), all languages."""
+    out: dict[str, None] = {}
+    for lang in languages():
+        for item in (lang.compliance.get(name) or {}).get(key) or ():
+            out.setdefault(item, None)
+    return list(out)
+
+
+_HOUR_WORDS = f"(?:{_any('hour_units')})"
+_PER_WEEK = rf"\s*(?:/|{_any('per')})\s*(?:{_any('week')})"
+_HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_WEEK)
+_WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
+_HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")
+_EQF_WORDS = f"{_any('eqf_names')}|{_any('level_words')}"
+_EQF = re.compile(rf"\b(?:{_EQF_WORDS})(?:\s*(?:{_EQF_WORDS}|{_any('level_connectors')}))*\s*([1-8])\b")
+_EQF_AFTER = re.compile(
+    rf"\b([1-8])(?:{_any('ordinals')})?\s*(?:{_any('eqf_names')})?\s*(?:{_any('level_after')})\b"
+)
+_ECTS = re.compile(_NUMBER + rf"\s*(?:{_any('ects_units')})\b")
+
+_DEGREE_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
     # a level named by its degree, as the EQF maps them (knowledge entry eqf-degree-mapping):
     # bachelor (first cycle) = EQF 6, master (second cycle) = EQF 7; matched on `normalize`d text
-    (
-        6,
-        re.compile(
-            r"\b(?:bachelor s?|bachelors|undergraduate degree) level\b|\bbachelor level\b"
-            r"|\bniveau (?:de (?:la )?)?(?:licence|bachelor)\b"
-            r"|\bnivel (?:de )?(?:grado|licenciatura|bachelor)\b"
-            r"|\blivello (?:di )?(?:laurea triennale|laurea di primo livello|triennale|bachelor)\b"
-            r"|\bbachelor ?niveau\b|\bniveau (?:eines |des )?bachelors?\b"
-        ),
-    ),
-    (
-        7,
-        re.compile(
-            r"\b(?:master s?|masters) level\b|\bmaster level\b"
-            r"|\bniveau (?:de )?master\b"
-            r"|\bnivel (?:de )?master\b"
-            r"|\blivello (?:di )?(?:laurea magistrale|magistrale)\b"
-            r"|\bmaster ?niveau\b|\bniveau (?:eines |des )?masters?\b"
-        ),
-    ),
+    (int(level), re.compile("|".join(_keyed("degree_levels", level))))
+    for level in dict.fromkeys(k for lang in languages() for k in lang.compliance.get("degree_levels") or {})
 )
 _FINAL = re.compile(
     # "examen final surveillé", "esame finale sorvegliato", "final supervised exam": the word "final"
     # says nothing about supervision, so it is dropped next to an exam word before the phrases are read
-    r"\b(exam|exams|examen|examenes|esame|esami|prueba|prova|assessment|evaluation|evaluacion|valutazione)"
-    r" (?:final|finale|finales|finali)\b"
-    r"|\b(?:final|finale) (?=(?:\w+ )?(?:exam|exams|examen|assessment|test)\b)"
+    rf"\b({_any('exam_words')}) (?:{_any('final_words')})\b"
+    rf"|\b(?:{_any('final_words')}) (?=(?:\w+ )?(?:{_any('exam_words')})\b)"
 )
 _AT_ENROLMENT = re.compile(
     # an identity check at enrolment is not one "at the point of assessment": leave that fact open
-    r"\b(?:at|on|during|upon|when) (?:enrolment|enrollment|registration|sign up|signup)\b"
-    r"|\b(?:a l|lors de l) (?:inscription|enregistrement)\b"
-    r"|\b(?:en|al hacer) la (?:matricula|inscripcion)\b|\bal (?:matricularse|inscribirse|registrarse)\b"
-    r"|\b(?:all|durante l) (?:iscrizione|registrazione)\b"
-    r"|\bbei der (?:einschreibung|anmeldung|registrierung)\b"
+    _any("at_enrolment")
 )
 
-# Word lists are matched on `normalize`d text (lower case, no accents, punctuation as spaces).
-_ASSESSMENT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "none",
-        (
-            "no assessment",
-            "no exam",
-            "without assessment",
-            "without an exam",
-            "sans evaluation",
-            "sans examen",
-            "pas d examen",
-            "sin evaluacion",
-            "sin examen",
-            "senza valutazione",
-            "senza esame",
-            "keine prufung",
-            "ohne prufung",
-            "keine bewertung",
-        ),
-    ),
-    (
-        "proctored-exam",
-        (
-            "proctored",
-            "proctoring",
-            "proctorized",
-            "supervised online",
-            "online supervised",
-            "remote invigilation",
-            "examen en ligne surveille",
-            "examen surveille en ligne",
-            "examen surveille a distance",
-            "telesurveille",
-            "examen supervisado en linea",
-            "examen en linea supervisado",
-            "examen supervisado online",
-            "examen online supervisado",
-            "esame online sorvegliato",
-            "esame sorvegliato online",
-            "esame sorvegliato a distanza",
-            "proctorato",
-            "online aufsicht",
-            "beaufsichtigte online",
-            "beaufsichtigten online",
-            "beaufsichtigter online",
-            "uberwachte online",
-            "uberwachten online",
-        ),
-    ),
-    (
-        "supervised-exam",
-        (
-            "supervised exam",
-            "supervised assessment",
-            "invigilated",
-            "exam on campus",
-            "on site exam",
-            "in person exam",
-            "examen surveille",
-            "examen sur table",
-            "examen en presentiel",
-            "examen supervisado",
-            "examen vigilado",
-            "examen presencial",
-            "esame sorvegliato",
-            "esame in presenza",
-            "esame supervisionato",
-            "beaufsichtigte prufung",
-            "beaufsichtigten prufung",
-            "beaufsichtigter prufung",
-            "prufung beaufsichtigt",
-            "prufung unter aufsicht",
-            "uberwachte prufung",
-            "uberwachten prufung",
-            "prasenzprufung",
-            "klausur",
-        ),
-    ),
-    (
-        "online-exam",
-        (
-            "online exam",
-            "online test",
-            "examen en ligne",
-            "examen en linea",
-            "examen online",
-            "esame online",
-            "online prufung",
-            "onlineprufung",
-        ),
-    ),
-    (
-        "peer-review",
-        (
-            "peer review",
-            "peer reviewed",
-            "peer graded",
-            "peer assessment",
-            "evaluation par les pairs",
-            "evaluation entre pairs",
-            "revision por pares",
-            "evaluacion por pares",
-            "evaluacion entre pares",
-            "valutazione tra pari",
-            "revisione tra pari",
-            "peer bewertung",
-        ),
-    ),
-    (
-        "assignment",
-        (
-            "assignment",
-            "essay",
-            "final project",
-            "devoir",
-            "dossier",
-            "trabajo final",
-            "proyecto final",
-            "tarea",
-            "elaborato",
-            "progetto finale",
-            "compito",
-            "hausarbeit",
-            "projektarbeit",
-            "abschlussarbeit",
-        ),
-    ),
-    (
-        "quiz",
-        (
-            "quiz",
-            "quizzes",
-            "multiple choice",
-            "qcm",
-            "cuestionario",
-            "test a risposta multipla",
-            "questionario",
-            "multiple choice test",
-        ),
-    ),
+_ASSESSMENT_ORDER: tuple[str, ...] = (
+    "none",
+    "proctored-exam",
+    "supervised-exam",
+    "online-exam",
+    "peer-review",
+    "assignment",
+    "quiz",
 )
-_ID_PATTERNS = re.compile(
-    r"\b(?:id|ids|identity|identities)\s+(?:is\s+|are\s+|gets\s+|get\s+)?"
-    r"(?:check|checks|checked|checking|verification|verifications|verified|verify)\b"
-    r"|\b(?:verify|verifies|verified|verifying|check|checks|checked|checking)\s+(?:the\s+|their\s+|each\s+)?"
-    r"(?:learner s\s+|learners\s+|student s\s+|students\s+)?(?:id|ids|identity|identities)\b"
-    r"|\b(?:verification|controle|verificacion|control|verifica|controllo)\s+(?:d\s+|de\s+l\s+|de\s+la\s+|de\s+|"
-    r"dell\s+|della\s+|dell\s+)?(?:identite|identidad|identita)\b"
-    r"|\b(?:identite|identidad|identita)\s+(?:est\s+|es\s+|e\s+)?(?:verifiee|verificada|verificata|controlee)\b"
-    r"|\b(?:identitatsprufung|identitatskontrolle|ausweiskontrolle|identitatsnachweis)\b"
-    r"|\bidentitat\s+(?:wird\s+)?(?:gepruft|kontrolliert|verifiziert)\b"
+"""The kinds of assessment in the order their phrases are tried: the first kind named wins."""
+_ASSESSMENT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (kind, tuple(_keyed("assessments", kind))) for kind in _ASSESSMENT_ORDER
 )
-_NO_ID = re.compile(
-    r"\b(?:no|without|sans|pas de|sin|senza|ohne|keine?)\s+(?:\w+\s+)?"
-    r"(?:id|identity|identite|identidad|identita|identitats\w*|ausweis\w*|verification|verificacion|verifica)\b"
-)
-_CREDIT_WORDS = (
-    "awards credit",
-    "award credit",
-    "awards credits",
-    "gives credit",
-    "gives credits",
-    "credit bearing",
-    "for credit",
-    "academic credit",
-    "rpl",
-    "recognition of prior learning",
-    "donne des credits",
-    "delivre des credits",
-    "credits universitaires",
-    "otorga creditos",
-    "da creditos",
-    "creditos academicos",
-    "reconocimiento de aprendizajes previos",
-    "rilascia crediti",
-    "da crediti",
-    "crediti universitari",
-    "crediti formativi",
-    "vergibt credits",
-    "vergibt leistungspunkte",
-    "anrechenbar",
-    "anrechnung",
-)
-_NO_CREDIT = re.compile(
-    r"\b(?:no|without|not|sans|pas de|sin|ningun|senza|nessun|ohne|keine?)\s+(?:\w+\s+){0,2}"
-    r"(?:credit|credits|creditos|crediti|leistungspunkte|anrechnung)\b"
-)
-_TRANSCRIPT_WORDS = re.compile(
-    r"\b(?:transcript|transcripts|releve|releve de notes|expediente|certificado academico|"
-    r"supplement|leistungsnachweis|transcript of records|attestato dettagliato)\b"
-)
+_ID_PATTERNS = re.compile(_any("id_checked"))
+_NO_ID = re.compile(rf"\b(?:{_any('id_negations')})\s+(?:\w+\s+)?(?:{_any('id_words')})\b")
+_CREDIT_WORDS = _phrases("credit_phrases")
+_NO_CREDIT = re.compile(rf"\b(?:{_any('credit_negations')})\s+(?:\w+\s+){{0,2}}(?:{_any('credit_words')})\b")
+_TRANSCRIPT_WORDS = re.compile(rf"\b(?:{_any('transcript_words')})\b")
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
-    "learning-outcomes": (
-        "learning outcomes",
-        "outcomes",
-        "acquis d apprentissage",
-        "resultats d apprentissage",
-        "resultados de aprendizaje",
-        "risultati di apprendimento",
-        "lernergebnisse",
-        "lernziele",
-    ),
-    "study-hours": (
-        "study hours",
-        "hours",
-        "heures",
-        "horas",
-        "ore",
-        "stunden",
-        "workload",
-        "charge de travail",
-        "carga de trabajo",
-        "carico di lavoro",
-        "arbeitsaufwand",
-        "lernaufwand",
-    ),
-    "eqf-level": ("eqf", "eqr", "cec", "mec", "qeq", "level", "niveau", "nivel", "livello", "stufe"),
-    "credits": ("credits", "credit", "ects", "creditos", "crediti", "leistungspunkte"),
+    item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS
 }
 
 
@@ -629,7 +431,7 @@ def _has_any(text: str, phrases: tuple[str, ...]) -> bool:
 
 
 def parse_facts(text: str) -> dict[str, Any]:
-    """The course facts stated in a question (any of the five languages); absent facts are left out.
+    """The course facts stated in a question (any of `LANGS`); absent facts are left out.
 
     Recognises study hours ("80 hours", "80h", "80 heures", "10 weeks at 10 h/week"), the EQF level
     ("EQF 6", "level 6", "niveau 6", "livello 6", or a degree level: "at bachelor level", "niveau

@@ -1,12 +1,13 @@
-"""Read a question that asks for courses, in any of the five languages, into search filters and topics.
+"""Read a question that asks for courses, in any of the bot's languages, into search filters and topics.
 
 "cursos de estadística", "Python in French", "is there a microcredential in cyber security?",
 "des cours de data science en espagnol ?", "gibt es einen MOOC über Statistik auf iMooX".
 
 The names of languages, platforms and course types, the words meaning "a course" and the topic
-synonyms all come from the vocabulary (`knowledge/vocabulary.yaml`). Python only holds generic
-function words per language (articles, prepositions, question words) and words that show a question
-is about microcredentials in general ("how many hours…") rather than a request for courses.
+synonyms all come from the vocabulary (`knowledge/vocabulary.yaml`). The generic function words per
+language (articles, prepositions, question words) and the words that show a question is about
+microcredentials in general ("how many hours…") rather than a request for courses are each
+language's `course_request` lists in `knowledge/languages.json`.
 """
 
 from __future__ import annotations
@@ -17,58 +18,22 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from bot.engine.languages import union
 from bot.engine.normalize import normalize
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+def _words(name: str) -> frozenset[str]:
+    """List `name` of the languages' `course_request` word lists, all languages together."""
+    return frozenset(union("course_request", name))
 
 
-# Function words of the five languages, as `normalize` leaves them (no accents, no apostrophes).
-_STOPWORDS = _words(
-    """
-    a an the and or of to in on for with at by from about into is are be there any some me my i we you
-    can could would should do does please want need looking look find show list give get recommend
-    available offer offers have has many much like learn study all every other new online free
-    tous toutes tout autres nouveaux gratuit gratuits todos todas otros nuevos gratis gratuitos tutti tutte
-    altri nuovi gratuiti alle andere neue kostenlos kostenlose
-    le la les l un une des du de d et ou en au aux sur pour avec dans par je j me m moi nous vous il
-    y a t est sont ce cet cette ces qu que quel quelle quels quelles existe existent cherche chercher
-    trouver voudrais veux avez propose proposez peux pouvez connais connaissez sur apprendre etudier
-    el los las lo una unos unas del y o al con para por sobre hay busco buscar quiero quisiera tienen
-    teneis tienes existen existe algun alguno alguna algunos algunas conoces puedes recomiendas aprender
-    estudiar tiene tengo son es esta estan muchos muchas mucho
-    il lo gli i uno di della dello delle dei degli e su per con da nel nella ci c sono cerco cercare
-    vorrei voglio avete qualche esiste esistono consigli puoi conosci imparare studiare
-    der die das den dem des ein eine einen einem einer und oder zu zum zur im am auf uber fur mit von
-    bei nach gibt es ich suche suchen mochte will habt haben ihr kennst kennt kannst empfiehlst irgendein
-    irgendeinen welche lernen studieren ist sind hat hast viele viel mal bitte kann konnen
-    """
-)
+# Function words of every language, as `normalize` leaves them (no accents, no apostrophes).
+_STOPWORDS = _words("stopwords")
 
-_QUESTION_WORDS = _words(
-    """what why how when who which whats
-    quoi pourquoi comment quand qui combien quest
-    que que cual cuales por que como cuando quien cuanto cuantos cuanta cuantas
-    cosa cos perche come quando chi quanto quanti quanta quante
-    was warum wie wann wer wieviel wieviele"""
-)
+_QUESTION_WORDS = _words("question_words")
 """Question words: without an explicit course word, a question containing one is not a course request."""
 
-_GENERAL_WORDS = _words(
-    """hours hour ects credit credits level levels eqf cost costs price long length recognised recognized
-    recognition requirement requirements rule rules definition meaning mean means cmf framework
-    certificate certificates stackable stack work worth difference recognise employer employers
-    heures heure credits niveau niveaux prix cout duree reconnu reconnue reconnaissance exigences regles
-    definition signifie cadre certificat
-    horas hora creditos nivel niveles precio coste costo duracion reconocido reconocida requisitos reglas
-    significa marco certificado
-    ore ora crediti livello livelli prezzo costo durata riconosciuto riconosciuta requisiti regole
-    significa quadro certificato
-    stunden stunde punkte kreditpunkte niveau stufe preis kosten dauer anerkannt anerkennung anforderungen
-    regeln bedeutet rahmen zertifikat
-    platform platforms plateforme plataforma piattaforma plattform"""
-)
+_GENERAL_WORDS = _words("general_words")
 """Words of questions about microcredentials in general: never topics of a course search."""
 
 _TOPIC_MIN_SIMILARITY = 85.0
@@ -282,7 +247,7 @@ class CourseQueryReader:
         return self.topic_of[best[0]] if best else None
 
 
-_CONNECTORS = _words("of the de del la las los l d du des di della dell dello delle der do da a")
+_CONNECTORS = _words("connectors")
 """Words between an institution word and its name, or inside a name ("Universidad de Málaga")."""
 
 
@@ -291,13 +256,8 @@ def _has_request_cue(words: list[str]) -> bool:
     return any(w in _REQUEST_CUES for w in words)
 
 
-_REQUEST_CUES = _words(
-    """list show find any available recommend search looking offer offers there
-    liste montre trouver cherche disponibles recommander propose existe existent
-    lista muestra buscar busco disponibles recomienda hay existen ofrecen
-    elenco elenca mostra mostrami cercare cerco disponibili consiglia esistono ci sono offrono
-    liste zeige finden suche verfugbar empfehlen gibt angeboten"""
-)
+_REQUEST_CUES = _words("request_cues")
+"""Words that ask for a list of courses ("list", "gibt es"): never a topic."""
 
 
 def parse_course_query(text: str, vocabulary: Mapping[str, Any]) -> CourseQuery | None:

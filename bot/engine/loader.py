@@ -445,11 +445,22 @@ def schema_comment(path: str, kind: str) -> str:
 
 @cache
 def _validator(kind: str) -> Any:
+    """The validator of a file kind; `$ref`s to other files in `knowledge/schemas/` (the shared
+    localized-text definitions) resolve by file name."""
     import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 
-    schema = json.loads((SCHEMA_DIR / SCHEMAS[kind]).read_text(encoding="utf-8"))
+    def read(path: Path) -> Any:
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    registry: Registry[Any] = Registry().with_resources(
+        (path.name, Resource.from_contents(read(path), default_specification=DRAFT202012))
+        for path in sorted(SCHEMA_DIR.glob("*.schema.json"))
+    )
+    schema = read(SCHEMA_DIR / SCHEMAS[kind])
     cls = jsonschema.Draft202012Validator
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
 
 
 @cache

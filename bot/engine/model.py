@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-LANGS: tuple[str, ...] = ("en", "fr", "es", "it", "de")
-"""The five languages every user-facing string exists in; the first is the fallback."""
+from bot.engine.languages import codes
 
-DEFAULT_LANG = "en"
+LANGS: tuple[str, ...] = codes()
+"""The languages every user-facing string exists in (knowledge/languages.json); the first is the fallback."""
+
+DEFAULT_LANG = LANGS[0]
 
 Localized = dict[str, str]
 """A user-facing string in each of `LANGS`, e.g. ``{"en": "...", "fr": "...", ...}``."""

@@ -52,26 +52,16 @@ REINDEX_IN_PLACE = 500
 
 @cache
 def _strings() -> Any:
-    from bot.engine.answers import UiStrings
-    from bot.engine.engine import BUNDLED_UI_DIR
+    """The bundled strings service (`bot.engine.strings`), loaded on the first refusal."""
+    from bot.engine.strings import bundled_strings
 
-    return UiStrings({}, BUNDLED_UI_DIR)
+    return bundled_strings()
 
 
 def message(code: str, language: str = "en", /, **params: Any) -> str:
-    """The text of `mod.error.<code>` (knowledge/ui/moderation.yaml) in `language`, placeholders filled."""
-    template = str(_strings().get(f"mod.error.{code}", language))
-    try:
-        return template.format_map(_Keep(params))
-    except (ValueError, IndexError):
-        return template
-
-
-class _Keep(dict):  # type: ignore[type-arg]
-    """Format values; an unknown placeholder stays as written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    """The text of `mod.error.<code>` (knowledge/ui/moderation.yaml) in `language`, placeholders
+    filled by the strings service's one rule (a placeholder with no value stays as `{name}`)."""
+    return str(_strings().get(f"mod.error.{code}", language, **params))
 
 
 class ServiceError(Exception):
