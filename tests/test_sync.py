@@ -223,3 +223,20 @@ def test_a_source_that_suddenly_lists_nothing_withdraws_nothing(
     result = sync(service, endpoint)
     assert not result.ok and "lists no course at all (it listed 5 before)" in (result.error or "")
     assert state(service) == snapshot
+
+
+def test_an_unchanged_resync_still_refuses_a_source_listing_a_course_twice(
+    service: KnowledgeService, endpoint: Endpoint
+) -> None:
+    assert sync(service, endpoint).ok
+    service.db.conn.execute("UPDATE sync_status SET etag = NULL")  # every page read again
+    service.db.conn.commit()
+    endpoint.courses.append(course(1))  # listed twice, otherwise unchanged
+    snapshot = state(service)
+    result = sync(service, endpoint)
+    assert not result.ok and "records rejected" in (result.error or "")
+    assert state(service) == snapshot
+    endpoint.courses.pop()
+    again = sync(service, endpoint)
+    assert again.ok and again.unchanged == 5 and not (again.added or again.updated or again.withdrawn)
+    assert state(service) == snapshot

@@ -389,6 +389,7 @@ def _apply(
                 result.added.append(change.id)
             else:
                 result.updated.append(change.id)
+        result.unchanged += len(listed) - len(edits)  # the rows `_unchanged_rows` left out
         result.withdrawn = [e.id for e in withdrawn]
         service.db.conn.executemany(
             "INSERT OR IGNORE INTO sync_records (source, course_id) VALUES (?, ?)",
@@ -494,18 +495,65 @@ def map_richie(item: Any, platform: str, api_url: str, page_url: str) -> dict[st
     }
 
 
+def _unchanged_rows(service: KnowledgeService, source: Source, rows: list[Any]) -> tuple[list[Any], set[str]]:
+    """(the rows to plan, the ids of the rows left out): a row this source synced before whose fields
+    equal the stored record's (as `kb import` compares them) and that is not marked withdrawn is left
+    out, so an unchanged re-sync validates nothing. Nothing is left out when two rows share an id or a
+    course page (`_plan_rows` then refuses the source)."""
+    from bot.moderation.importer import _comparable, normalise_url
+
+    stored = {
+        oid: json.loads(data)
+        for oid, data in service.db.conn.execute(
+            "SELECT c.id, c.data FROM courses c JOIN sync_records s ON s.course_id = c.id WHERE s.source = ?",
+            (source.name,),
+        )
+    }
+    by_url = {
+        (d.get("platform"), normalise_url(d["course_url"])): oid
+        for oid, d in stored.items()
+        if isinstance(d.get("course_url"), str)
+    }
+    keep: list[Any] = []
+    same: set[str] = set()
+    ids: set[str] = set()
+    urls: set[tuple[Any, str]] = set()
+    for row in rows:
+        data = row.data
+        if row.reason is not None or data is None:
+            keep.append(row)
+            continue
+        url = (data.get("platform"), normalise_url(data["course_url"])) if data.get("course_url") else None
+        oid = by_url.get(url) if url else None
+        oid = oid or str(data.get("id"))
+        if oid in ids or (url is not None and url in urls):
+            return rows, set()  # a duplicate: let the import's checks name it
+        ids.add(oid)
+        if url is not None:
+            urls.add(url)
+        current = stored.get(oid)
+        if current is not None and not current.get("withdrawn"):
+            after = {**current, **{k: v for k, v in data.items() if k != "id"}}
+            if _comparable("course", after) == _comparable("course", current):
+                same.add(oid)
+                continue
+        keep.append(row)
+    return keep, same
+
+
 def _plan(
     service: KnowledgeService, source: Source, rows: list[Any], today: str
 ) -> tuple[list[_Edit], list[_Edit], set[str]]:
     """(edits of the listed records, withdrawal edits, ids listed); SyncError if a row is rejected."""
     from bot.moderation.importer import ImportReport, _plan_rows
 
+    rows, same = _unchanged_rows(service, source, rows)
     report = ImportReport("moochub", source.url, False)
-    edits = _plan_rows(service, rows, report, skip_invalid=False)
+    edits = _plan_rows(service, rows, report, skip_invalid=False) if rows else []
     if edits is None:
         first = report.rejected[0]
         raise SyncError(f"{len(report.rejected)} records rejected (first: {first})")
-    listed = {e.id for e in edits}
+    listed = {e.id for e in edits} | same
     for edit in edits:  # a course listed again is no longer withdrawn
         if edit.after is not None and edit.after.get("withdrawn"):
             edit.after = {**edit.after, "withdrawn": None}
