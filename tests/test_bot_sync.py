@@ -128,3 +128,16 @@ async def test_off_unless_sources_are_configured(fake_discord: Any, bot_engine: 
         assert cog is not None and not cog.scheduled.is_running() and not cog.sources
         await fake_discord.settle()
     assert cog.runs == 0 and not richie.requests
+
+
+@pytest.mark.usefixtures("loopback_sync")
+async def test_the_task_runs_again_each_interval_with_a_conditional_get(
+    fake_discord: Any, bot_engine: Any, richie: Richie, tmp_path: Path
+) -> None:
+    settings = {"catalogue_sync_sources": sources_file(tmp_path, richie), "catalogue_sync_interval": 0.3}
+    async with started(fake_discord, bot_engine, **settings) as bot:
+        cog = bot.get_cog("CatalogueSync")
+        await until(lambda: cog.runs >= 2)
+        assert cog.last_results[0].ok and cog.last_results[0].not_modified  # the second run: 304
+    first_run = [p for p, etag in richie.requests if etag is None]
+    assert len(first_run) == 3 and all(etag == richie.etag() for _, etag in richie.requests[3:])

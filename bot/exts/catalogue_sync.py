@@ -56,15 +56,14 @@ class CatalogueSync(commands.Cog):
 
     @tasks.loop(hours=6)
     async def scheduled(self) -> None:
-        await self.run_once()
+        try:
+            await self.run_once()
+        except Exception:  # an uncaught error would end the loop: log it, the next run is as scheduled
+            log.exception("catalogue sync: the run failed; the next one runs as scheduled")
 
     @scheduled.before_loop
     async def _before(self) -> None:
         await self.bot.wait_until_ready()
-
-    @scheduled.error
-    async def _error(self, exc: BaseException) -> None:  # type: ignore[override]
-        log.error("catalogue sync: the run failed: %r; the next runs as scheduled", exc)
 
     async def run_once(self) -> list[SyncResult] | None:
         """One sync of every source (None when a run is still going: this one is skipped)."""
