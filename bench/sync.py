@@ -1,4 +1,6 @@
-"""`python -m bench.sync [N]`: `kb sync` of N MOOChub records (default 100,000) from an endpoint on 127.0.0.1.
+"""`python -m bench.sync [N] [moochub|richie]`: `kb sync` of N records (default 100,000) from an endpoint on
+127.0.0.1 (MOOChub v3 JSON:API by default, or a Richie course API: objects shaped as
+tests/fixtures/richie/courses.json, offset paging).
 
 Into a fresh copy of the shipped knowledge base: the first sync (time, peak RSS of this process), a
 re-sync answered 304 (conditional GET), and a re-sync of the same records without validators (every
@@ -17,6 +19,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = 1_000
@@ -41,12 +44,58 @@ def _course(n: int) -> dict[str, Any]:
     }
 
 
-def _serve(total: int) -> tuple[ThreadingHTTPServer, str]:
+def _richie(n: int) -> dict[str, Any]:
+    run = {
+        "start": f"20{14 + n % 12}-03-02T00:00:00Z",
+        "end": f"20{14 + n % 12}-04-27T00:00:00Z",
+        "languages": ["fr"],
+    }
+    return {
+        "id": str(n),
+        "title": f"Bench course {n} on data and society",
+        "absolute_url": f"/fr/cours/bench-course-{n}/",
+        "code": f"BENCH{n:06d}",
+        "categories": [],
+        "course_runs": [run],
+        "duration": "6 semaines",
+        "effort": "2 heures/semaine",
+        "introduction": "A realistic description sentence. " * 9,
+        "organization_highlighted": f"Bench University {n % 200}",
+        "organizations": [],
+        "state": {"priority": 6, "datetime": None, "call_to_action": None, "text": "archived"},
+        "offer": "free",
+        "price": None,
+        "price_currency": "EUR",
+    }
+
+
+def _serve(total: int, kind: str = "moochub") -> tuple[ThreadingHTTPServer, str]:
     pages = (total + PAGE - 1) // PAGE
     cache: dict[int, bytes] = {}
 
+    def richie_page(offset: int, limit: int) -> bytes:
+        objects = [_richie(i) for i in range(offset, min(offset + limit, total))]
+        return json.dumps(
+            {"meta": {"count": len(objects), "offset": offset, "total_count": total}, "objects": objects}
+        ).encode()
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if kind == "richie":
+                query = dict(parse_qsl(urlsplit(self.path).query))
+                offset = int(query.get("offset", 0))
+                if offset == 0 and self.headers.get("If-None-Match") == '"v1"':
+                    self.send_response(304)
+                    self.send_header("ETag", '"v1"')
+                    self.end_headers()
+                    return
+                body = richie_page(offset, int(query.get("limit", 10)))
+                self.send_response(200)
+                self.send_header("ETag", '"v1"')
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             n = int(self.path.split("page=")[1]) if "page=" in self.path else 1
             if n == 1 and self.headers.get("If-None-Match") == '"v1"':
                 self.send_response(304)
@@ -79,20 +128,24 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(total: int = 100_000) -> dict[str, Any]:
+def run(total: int = 100_000, kind: str = "moochub") -> dict[str, Any]:
     from bot.engine.store import connect, ensure_database, generation
     from bot.moderation.fetch import FetchPolicy
     from bot.moderation.service import KnowledgeService
     from bot.moderation.sync import Source, sync_source
 
     local = FetchPolicy(allow_http=True, address_allowed=lambda ip: ip.is_loopback)
-    server, base = _serve(total)
-    out: dict[str, Any] = {"records": total}
+    server, base = _serve(total, kind)
+    out: dict[str, Any] = {"records": total, "kind": kind}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite3"
         ensure_database(path, ROOT).conn.close()
         service = KnowledgeService(connect(path), "cli:bench")
-        source = Source("bench", base, "iMooX")
+        source = (
+            Source("bench", base, "FUN MOOC", "richie")
+            if kind == "richie"
+            else Source("bench", base, "iMooX")
+        )
         rss_before = _peak_mb()
         started = time.perf_counter()
         first = sync_source(service, source, policy=local)
@@ -122,4 +175,5 @@ def run(total: int = 100_000) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000), indent=1))
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    print(json.dumps(run(count, sys.argv[2] if len(sys.argv) > 2 else "moochub"), indent=1))
