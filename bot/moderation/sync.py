@@ -35,6 +35,7 @@ A failure (network, cap, bad page, rejected row) changes no record and is stored
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -67,7 +68,8 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS sync_status (
     source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT, last_attempt TEXT,
     last_success TEXT, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
-    withdrawn INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+    withdrawn INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+    digest TEXT);
 CREATE TABLE IF NOT EXISTS sync_records (source TEXT NOT NULL, course_id TEXT NOT NULL,
     PRIMARY KEY (source, course_id));
 """
@@ -100,6 +102,8 @@ class SyncResult:
     def summary(self) -> str:
         if not self.ok:
             return f"{self.source}: FAILED, nothing changed: {self.error}"
+        if self.not_modified and self.pages:
+            return f"{self.source}: {self.pages} pages, the same as at the last sync (nothing written)"
         if self.not_modified:
             return f"{self.source}: not modified since the last sync (nothing written)"
         return (
@@ -140,7 +144,10 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
 
 
 def _ensure_tables(service: KnowledgeService) -> None:
-    service.db.conn.executescript(_TABLES)
+    conn = service.db.conn
+    conn.executescript(_TABLES)
+    if "digest" not in {row[1] for row in conn.execute("PRAGMA table_info(sync_status)")}:
+        conn.execute("ALTER TABLE sync_status ADD COLUMN digest TEXT")  # a database synced before
 
 
 def _now() -> str:
@@ -166,9 +173,10 @@ def sync_source(
     result = SyncResult(source.name, ok=False)
     conn = service.db.conn
     state = conn.execute(
-        "SELECT url, etag, last_modified FROM sync_status WHERE source = ?", (source.name,)
+        "SELECT url, etag, last_modified, digest FROM sync_status WHERE source = ?", (source.name,)
     ).fetchone()
-    etag, modified = (state[1], state[2]) if state and state[0] == source.url else (None, None)
+    same_url = bool(state) and state[0] == source.url
+    etag, modified, digest = (state[1], state[2], state[3]) if same_url else (None, None, None)
     started = _now()
     try:
         platform = source.platform or _platform_from_host(source.url)
@@ -179,20 +187,24 @@ def sync_source(
             source.url, policy or policy_from_env(), etag, modified, max_pages, max_bytes, max_total_bytes,
             max_rows, deadline,
         )  # fmt: skip
-        if pages is None:
+        if pages is None or (digest is not None and validators[2] == digest):
+            # 304, or every page byte for byte as at the last successful sync: nothing to write
             result.ok = result.not_modified = True
-            _record(service, source, started, result, (etag, modified), commit=True)
+            result.pages = len(pages or [])
+            kept = (etag, modified, digest) if pages is None else validators
+            _record(service, source, started, result, kept, commit=True)
             return result
         result.pages = len(pages)
         _apply(service, source, platform, pages, result, validators, started, today)
     except (SyncError, ServiceError) as exc:
         result.ok, result.error = False, str(exc)
-        _record(service, source, started, result, (etag, modified), commit=True)
+        _record(service, source, started, result, (etag, modified, digest), commit=True)
     return result
 
 
 Pages = list[tuple[str, dict[str, Any]]]
-Validators = tuple[str | None, str | None]
+Validators = tuple[str | None, str | None, str | None]
+"""ETag and Last-Modified of the first page, and the SHA-256 of every page read (URL and body)."""
 
 
 @dataclass
@@ -207,6 +219,7 @@ class _Reader:
     max_rows: int
     accept: str
     pages: Pages = field(default_factory=list)
+    digest: Any = field(default_factory=hashlib.sha256)
     total: int = 0
     rows: int = 0
 
@@ -226,6 +239,7 @@ class _Reader:
                 f"page {len(self.pages) + 1}: {what or 'could not be fetched (error, timeout or refused)'}"
             ) from None
         if got.status != 304:
+            self.digest.update(b"%d %s %d " % (len(url), url.encode(), len(got.body)) + got.body)
             self.total += len(got.body)
             if self.total > self.max_total_bytes:
                 raise SyncError(f"more than {self.max_total_bytes:,} bytes over all pages")
@@ -255,15 +269,15 @@ def _fetch_all(
     until = time.monotonic() + deadline
     reader = _Reader(policy, until, max_pages, max_bytes, max_total_bytes, max_rows, _ACCEPT)
     seen: set[str] = set()
-    validators: Validators = (None, None)
+    first: tuple[str | None, str | None] = (None, None)
     next_url: str | None = url
     while next_url:
         seen.add(next_url)
         got = reader.get(next_url, etag, modified)
         if got.status == 304:
-            return None, (got.etag or etag, got.last_modified or modified)
+            return None, (got.etag or etag, got.last_modified or modified, None)
         if not reader.pages:
-            validators = (got.etag, got.last_modified)
+            first = (got.etag, got.last_modified)
         try:
             page = _json_page(got.body, next_url)
         except ServiceError:
@@ -277,7 +291,7 @@ def _fetch_all(
             raise SyncError(
                 f"page {len(reader.pages)}: links.next leads back to a page already read (a loop)"
             )
-    return reader.pages, validators
+    return reader.pages, (*first, reader.digest.hexdigest())
 
 
 def richie_page_url(url: str, offset: int, limit: int = RICHIE_PAGE) -> str:
@@ -304,7 +318,7 @@ def _fetch_richie(
     the first answers 304; and the first page's validators. A paging that does not add up fails."""
     until = time.monotonic() + deadline
     reader = _Reader(policy, until, max_pages, max_bytes, max_total_bytes, max_rows, "application/json")
-    validators: Validators = (None, None)
+    first: tuple[str | None, str | None] = (None, None)
     ids: set[str] = set()
     total: int | None = None
     offset = 0
@@ -312,10 +326,10 @@ def _fetch_richie(
         page_url = richie_page_url(url, offset)
         got = reader.get(page_url, etag, modified)
         if got.status == 304:
-            return None, (got.etag or etag, got.last_modified or modified)
+            return None, (got.etag or etag, got.last_modified or modified, None)
         n = len(reader.pages) + 1
         if n == 1:
-            validators = (got.etag, got.last_modified)
+            first = (got.etag, got.last_modified)
         page = _richie_page(got.body, n)
         meta, objects = page["meta"], page["objects"]
         if isinstance(meta.get("offset"), int) and meta["offset"] != offset:
@@ -337,7 +351,7 @@ def _fetch_richie(
         if not objects and offset < total:
             raise SyncError(f"page {n} is empty at offset {offset:,} of {total:,} courses")
         offset += len(objects)
-    return reader.pages, validators
+    return reader.pages, (*first, reader.digest.hexdigest())
 
 
 def _richie_page(body: bytes, n: int) -> dict[str, Any]:
@@ -361,7 +375,7 @@ def _apply(
     platform: str,
     pages: list[tuple[str, dict[str, Any]]],
     result: SyncResult,
-    validators: tuple[str | None, str | None],
+    validators: Validators,
     started: str,
     today: str | None,
 ) -> None:
@@ -583,7 +597,7 @@ def _record(
     source: Source,
     started: str,
     result: SyncResult,
-    validators: tuple[str | None, str | None],
+    validators: Validators,
     *,
     commit: bool,
 ) -> None:
@@ -591,19 +605,19 @@ def _record(
     counts = (len(result.added), len(result.updated), len(result.withdrawn), result.unchanged)
     sql = (
         "INSERT INTO sync_status (source, url, etag, last_modified, last_attempt, last_success, added,"
-        " updated, withdrawn, unchanged, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " updated, withdrawn, unchanged, last_error, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(source) DO UPDATE SET url = excluded.url, last_attempt = excluded.last_attempt,"
         " last_error = excluded.last_error"
     )
     if result.ok:
         sql += (
-            ", etag = excluded.etag, last_modified = excluded.last_modified,"
+            ", etag = excluded.etag, last_modified = excluded.last_modified, digest = excluded.digest,"
             " last_success = excluded.last_success, added = excluded.added, updated = excluded.updated,"
             " withdrawn = excluded.withdrawn, unchanged = excluded.unchanged"
         )
     params = (
         source.name, source.url, validators[0], validators[1], started, started if result.ok else None,
-        *(counts if result.ok else (0, 0, 0, 0)), result.error,
+        *(counts if result.ok else (0, 0, 0, 0)), result.error, validators[2],
     )  # fmt: skip
     if commit:
         with service.db.conn:
