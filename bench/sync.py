@@ -3,9 +3,10 @@
 tests/fixtures/richie/courses.json, offset paging).
 
 Into a fresh copy of the shipped knowledge base: the first sync (time, peak RSS of this process), a
-re-sync answered 304 (conditional GET), and a re-sync of the same records without validators (every
-page fetched and compared): both must leave the knowledge base unchanged (same generation, same
-revision count). Records are MOOChub v3 resources of realistic size (300-character descriptions).
+re-sync answered 304 (conditional GET), a re-sync without validators (every page fetched; the same
+bytes as the last sync, by SHA-256), and one without validators or digest (every record mapped and
+compared): each must leave the knowledge base unchanged (same generation, same revision count).
+Records are MOOChub v3 resources of realistic size (300-character descriptions).
 """
 
 from __future__ import annotations
@@ -165,6 +166,12 @@ def run(total: int = 100_000, kind: str = "moochub") -> dict[str, Any]:
         out["resync_304_s"] = round(time.perf_counter() - started, 2)
         out["resync_304_wrote_nothing"] = again.not_modified and unchanged_state() == before
         service.db.conn.execute("UPDATE sync_status SET etag = NULL, last_modified = NULL")
+        started = time.perf_counter()
+        same = sync_source(service, source, policy=local)
+        out["resync_same_pages_s"] = round(time.perf_counter() - started, 2)
+        out["resync_same_pages"] = same.summary()
+        out["resync_same_pages_wrote_nothing"] = same.ok and same.not_modified and unchanged_state() == before
+        service.db.conn.execute("UPDATE sync_status SET etag = NULL, last_modified = NULL, digest = NULL")
         started = time.perf_counter()
         full = sync_source(service, source, policy=local)
         out["resync_full_s"] = round(time.perf_counter() - started, 1)
