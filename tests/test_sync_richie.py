@@ -23,7 +23,7 @@ from bot.engine.store import connect, generation, read_knowledge
 from bot.moderation.fetch import FetchPolicy
 from bot.moderation.service import KnowledgeService
 from bot.moderation.sync import Source as SyncSource
-from bot.moderation.sync import SyncError, load_sources, richie_page_url, sync_source, sync_status
+from bot.moderation.sync import SyncError, load_sources, map_richie, richie_page_url, sync_source, sync_status
 
 FIXTURE = Path(__file__).parent / "fixtures" / "richie" / "courses.json"
 LOCAL = FetchPolicy(allow_http=True, address_allowed=lambda ip: ip.is_loopback, page_timeout=1.0)
@@ -264,3 +264,11 @@ def test_sources_file_kind(tmp_path: Path) -> None:
     bad.write_text("sources:\n  - name: fun\n    url: https://example.org/x\n    kind: edx\n", "utf-8")
     with pytest.raises(SyncError, match="kind must be one of moochub, richie"):
         load_sources(bad)
+
+
+def test_an_odd_course_id_never_makes_a_source_url() -> None:
+    item = {**json.loads(FIXTURE.read_text("utf-8"))["objects"][0], "id": "../../admin?x=1"}
+    page = "https://www.example.org/api/v1.0/courses/?scope=objects&limit=100&offset=0"
+    data = map_richie(item, "FUN MOOC", "https://www.example.org/api/v1.0/courses/", page)
+    assert data["source_urls"] == [page]
+    assert data["course_url"] == "https://www.example.org/fr/cours/fixture-introduction-aux-donnees/"

@@ -431,6 +431,8 @@ def _richie_rows(pages: Pages, platform: str, api_url: str) -> list[Any]:
     return rows
 
 
+_RICHIE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+"""A course id that may name its own API record (`<api>/<id>/`); any other id: the page read is the source."""
 _PAGE_LANGUAGE = re.compile(r"^/([a-z]{2})(?:-[a-z]{2})?/", re.I)
 
 
@@ -500,7 +502,7 @@ def map_richie(item: Any, platform: str, api_url: str, page_url: str) -> dict[st
         "eqf_level": None,
         "price": "; ".join(prices) or None,
         "course_url": course_url,
-        "source_urls": [urljoin(api, f"{oid}/") if oid is not None else page_url],
+        "source_urls": [urljoin(api, f"{oid}/") if _RICHIE_ID.match(str(oid)) else page_url],
         "source_date": f"Richie API record, {dated}",
         "listed_year": int(starts[-1][:4]) if starts else None,
         "page_seen": "Richie API record",
