@@ -141,3 +141,16 @@ async def test_the_task_runs_again_each_interval_with_a_conditional_get(
         assert cog.last_results[0].ok and cog.last_results[0].not_modified  # the second run: 304
     first_run = [p for p, etag in richie.requests if etag is None]
     assert len(first_run) == 3 and all(etag == richie.etag() for _, etag in richie.requests[3:])
+
+
+def test_the_schedule_is_read_from_the_environment() -> None:
+    from bot.config import ConfigError, load_settings
+
+    default = load_settings({}, dotenv=None)
+    assert default.catalogue_sync_sources is None and default.catalogue_sync_interval == 21_600
+    env = {"CMF_BOT_SYNC_SOURCES": "deploy/sync-sources.yaml", "CMF_BOT_SYNC_INTERVAL": "3600"}
+    settings = load_settings(env, dotenv=None)
+    assert settings.catalogue_sync_sources == "deploy/sync-sources.yaml"
+    assert settings.catalogue_sync_interval == 3600
+    with pytest.raises(ConfigError, match="CMF_BOT_SYNC_INTERVAL"):
+        load_settings({"CMF_BOT_SYNC_INTERVAL": "often"}, dotenv=None)
