@@ -1,9 +1,12 @@
-"""`python -m bench.sync [N]`: `kb sync` of N MOOChub records (default 100,000) from an endpoint on 127.0.0.1.
+"""`python -m bench.sync [N] [moochub|richie] [--pages-only]`: `kb sync` of N records (default 100,000) from
+an endpoint on 127.0.0.1 (MOOChub v3 JSON:API by default, or a Richie course API: objects shaped as
+tests/fixtures/richie/courses.json, offset paging). `--pages-only`: see `run_pages_only`.
 
 Into a fresh copy of the shipped knowledge base: the first sync (time, peak RSS of this process), a
-re-sync answered 304 (conditional GET), and a re-sync of the same records without validators (every
-page fetched and compared): both must leave the knowledge base unchanged (same generation, same
-revision count). Records are MOOChub v3 resources of realistic size (300-character descriptions).
+re-sync answered 304 (conditional GET), a re-sync without validators (every page fetched; the same
+bytes as the last sync, by SHA-256), and one without validators or digest (every record mapped and
+compared): each must leave the knowledge base unchanged (same generation, same revision count).
+Records are MOOChub v3 resources of realistic size (300-character descriptions).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = 1_000
@@ -41,12 +45,64 @@ def _course(n: int) -> dict[str, Any]:
     }
 
 
-def _serve(total: int) -> tuple[ThreadingHTTPServer, str]:
+def _richie(n: int) -> dict[str, Any]:
+    run = {
+        "start": f"20{14 + n % 12}-03-02T00:00:00Z",
+        "end": f"20{14 + n % 12}-04-27T00:00:00Z",
+        "languages": ["fr"],
+    }
+    return {
+        "id": str(n),
+        "title": f"Bench course {n} on data and society",
+        "absolute_url": f"/fr/cours/bench-course-{n}/",
+        "code": f"BENCH{n:06d}",
+        "categories": [],
+        "course_runs": [run],
+        "duration": "6 semaines",
+        "effort": "2 heures/semaine",
+        "introduction": "A realistic description sentence. " * 9,
+        "organization_highlighted": f"Bench University {n % 200}",
+        "organizations": [],
+        "state": {"priority": 6, "datetime": None, "call_to_action": None, "text": "archived"},
+        "offer": "free",
+        "price": None,
+        "price_currency": "EUR",
+    }
+
+
+def _serve(total: int, kind: str = "moochub", keep: bool = False) -> tuple[ThreadingHTTPServer, str]:
+    """The endpoint; `keep`: every page body is kept once built (the timed run then measures the client,
+    not the server building JSON in the same process)."""
     pages = (total + PAGE - 1) // PAGE
     cache: dict[int, bytes] = {}
+    kept: dict[tuple[int, int], bytes] = {}
+
+    def richie_page(offset: int, limit: int) -> bytes:
+        objects = [_richie(i) for i in range(offset, min(offset + limit, total))]
+        return json.dumps(
+            {"meta": {"count": len(objects), "offset": offset, "total_count": total}, "objects": objects}
+        ).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if kind == "richie":
+                query = dict(parse_qsl(urlsplit(self.path).query))
+                offset = int(query.get("offset", 0))
+                if offset == 0 and self.headers.get("If-None-Match") == '"v1"':
+                    self.send_response(304)
+                    self.send_header("ETag", '"v1"')
+                    self.end_headers()
+                    return
+                key = (offset, int(query.get("limit", 10)))
+                body = kept.get(key) or richie_page(*key)
+                if keep:
+                    kept[key] = body
+                self.send_response(200)
+                self.send_header("ETag", '"v1"')
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             n = int(self.path.split("page=")[1]) if "page=" in self.path else 1
             if n == 1 and self.headers.get("If-None-Match") == '"v1"':
                 self.send_response(304)
@@ -59,7 +115,7 @@ def _serve(total: int) -> tuple[ThreadingHTTPServer, str]:
                     links["next"] = f"{base}?page={n + 1}"
                 data = [_course(i) for i in range((n - 1) * PAGE, min(n * PAGE, total))]
                 cache[n] = json.dumps({"links": links, "data": data}).encode()
-            body = cache.pop(n)
+            body = cache[n] if keep else cache.pop(n)
             self.send_response(200)
             self.send_header("ETag", '"v1"')
             self.send_header("Content-Length", str(len(body)))
@@ -79,20 +135,24 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(total: int = 100_000) -> dict[str, Any]:
+def run(total: int = 100_000, kind: str = "moochub") -> dict[str, Any]:
     from bot.engine.store import connect, ensure_database, generation
     from bot.moderation.fetch import FetchPolicy
     from bot.moderation.service import KnowledgeService
     from bot.moderation.sync import Source, sync_source
 
     local = FetchPolicy(allow_http=True, address_allowed=lambda ip: ip.is_loopback)
-    server, base = _serve(total)
-    out: dict[str, Any] = {"records": total}
+    server, base = _serve(total, kind)
+    out: dict[str, Any] = {"records": total, "kind": kind}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite3"
         ensure_database(path, ROOT).conn.close()
         service = KnowledgeService(connect(path), "cli:bench")
-        source = Source("bench", base, "iMooX")
+        source = (
+            Source("bench", base, "FUN MOOC", "richie")
+            if kind == "richie"
+            else Source("bench", base, "iMooX")
+        )
         rss_before = _peak_mb()
         started = time.perf_counter()
         first = sync_source(service, source, policy=local)
@@ -113,6 +173,12 @@ def run(total: int = 100_000) -> dict[str, Any]:
         out["resync_304_wrote_nothing"] = again.not_modified and unchanged_state() == before
         service.db.conn.execute("UPDATE sync_status SET etag = NULL, last_modified = NULL")
         started = time.perf_counter()
+        same = sync_source(service, source, policy=local)
+        out["resync_same_pages_s"] = round(time.perf_counter() - started, 2)
+        out["resync_same_pages"] = same.summary()
+        out["resync_same_pages_wrote_nothing"] = same.ok and same.not_modified and unchanged_state() == before
+        service.db.conn.execute("UPDATE sync_status SET etag = NULL, last_modified = NULL, digest = NULL")
+        started = time.perf_counter()
         full = sync_source(service, source, policy=local)
         out["resync_full_s"] = round(time.perf_counter() - started, 1)
         out["resync_full"] = full.summary()
@@ -121,5 +187,67 @@ def run(total: int = 100_000) -> dict[str, Any]:
     return out
 
 
+def run_pages_only(total: int = 100_000, kind: str = "moochub") -> dict[str, Any]:
+    """The re-sync of N unchanged records whose first sync is too slow to run here (the whole-knowledge
+    validation of every write, the snapshot issue): the first sync only records the source's status
+    (the page digest; `_apply` is stubbed, no record is written), then a real re-sync reads every page
+    without validators, finds them identical and must write nothing."""
+    from bot.engine.store import connect, ensure_database, generation
+    from bot.moderation import sync
+    from bot.moderation.fetch import FetchPolicy
+    from bot.moderation.service import KnowledgeService
+
+    local = FetchPolicy(allow_http=True, address_allowed=lambda ip: ip.is_loopback)
+    server, base = _serve(total, kind, keep=True)
+    out: dict[str, Any] = {"records": total, "kind": kind}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite3"
+        ensure_database(path, ROOT).conn.close()
+        service = KnowledgeService(connect(path), "cli:bench")
+        source = (
+            sync.Source("bench", base, "FUN MOOC", "richie")
+            if kind == "richie"
+            else sync.Source("bench", base, "iMooX")
+        )
+        real_apply = sync._apply
+
+        def status_only(
+            service: Any,
+            source: Any,
+            platform: str,
+            pages: Any,
+            result: Any,
+            validators: Any,
+            started: str,
+            today: Any,
+        ) -> None:
+            result.ok = True
+            sync._record(service, source, started, result, validators, commit=True)
+
+        sync._apply = status_only  # type: ignore[assignment]
+        try:
+            assert sync.sync_source(service, source, policy=local).ok
+        finally:
+            sync._apply = real_apply  # type: ignore[assignment]
+        service.db.conn.execute("UPDATE sync_status SET etag = NULL, last_modified = NULL")
+        revisions = service.db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
+        before = (generation(service.db), revisions)
+        started = time.perf_counter()
+        again = sync.sync_source(service, source, policy=local)
+        out["resync_same_pages_s"] = round(time.perf_counter() - started, 2)
+        out["resync_same_pages"] = again.summary()
+        revisions = service.db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
+        out["wrote_nothing"] = again.not_modified and (generation(service.db), revisions) == before
+        out["peak_rss_mb"] = round(_peak_mb())
+    server.shutdown()
+    return out
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000), indent=1))
+    if "--pages-only" in sys.argv:
+        sys.argv.remove("--pages-only")
+        count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+        print(json.dumps(run_pages_only(count, sys.argv[2] if len(sys.argv) > 2 else "moochub"), indent=1))
+        raise SystemExit(0)
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    print(json.dumps(run(count, sys.argv[2] if len(sys.argv) > 2 else "moochub"), indent=1))

@@ -42,6 +42,8 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "shard_count": ("CMF_BOT_SHARD_COUNT", "shard_count"),
     "shard_ids": ("CMF_BOT_SHARD_IDS", "shard_ids"),
     "health_interval": ("CMF_BOT_HEALTH_INTERVAL", "health_interval"),
+    "catalogue_sync_sources": ("CMF_BOT_SYNC_SOURCES", "sync_sources"),
+    "catalogue_sync_interval": ("CMF_BOT_SYNC_INTERVAL", "sync_interval"),
 }
 
 SYNC_MODES = ("changed", "always", "never")
@@ -91,6 +93,10 @@ class Settings:
     """The shards this process runs (empty: all of them); needs a `shard_count`."""
     health_interval: float = 300.0
     """Seconds between two "health" log lines; 0 turns them off."""
+    catalogue_sync_sources: str | None = None
+    """The catalogue sources file (deploy/sync-sources.yaml's format); None: no scheduled catalogue sync."""
+    catalogue_sync_interval: float = 21_600.0
+    """Seconds between two scheduled catalogue syncs (bot/exts/catalogue_sync.py); 0 turns them off."""
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -279,7 +285,7 @@ def load_settings(
             values[name] = _shard_count(label, value)
         elif name == "shard_ids":
             values[name] = tuple(dict.fromkeys(_shard_id(label, item) for item in _items(value)))
-        elif name == "health_interval":
+        elif name in ("health_interval", "catalogue_sync_interval"):
             values[name] = _seconds(label, value)
         elif name == "moderator_role":
             role = str(value).strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +273,40 @@ def test_a_match_on_part_of_the_words_is_not_exact(search: CourseSearch) -> None
     partial = search.search("statistics quantum")  # "quantum" is in no course: dropped
     assert partial.ids and not partial.exact
     assert search.search("Estadistica para investigadores todo lo que quiso saber").exact
+
+
+@pytest.mark.parametrize(
+    ("question", "shown", "internal"),
+    [
+        (
+            "cursos de la Universidad Politécnica de Madrid",
+            "Universidad Politécnica de Madrid",
+            "(politecnica madrid)",
+        ),
+        ("courses from the Open University", "Open University", "(open)"),
+    ],
+)
+def test_an_institution_filter_is_shown_as_typed_not_as_its_match_words(
+    tmp_path: Path, question: str, shown: str, internal: str
+) -> None:
+    """The reply names the institution as the user wrote it; the search still matches by its words."""
+    from bot.engine.engine import Engine
+
+    root = tmp_path / "kb"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "kb_min", root)
+    vocabulary = root / "knowledge" / "vocabulary.yaml"
+    words = "  institution_words:\n    en: [university]\n    es: [universidad]\n"
+    vocabulary.write_text(vocabulary.read_text("utf-8") + "\n" + words, "utf-8")
+    engine = Engine.open(tmp_path / "db.sqlite3", root)
+    try:
+        reply = engine.ask(question)
+        assert reply.kind == "courses" and len(reply.items) == 1, reply.title
+        assert shown in reply.title and internal not in reply.title
+    finally:
+        engine.close()
+    from bot.engine.course_query import InstitutionName
+
+    name = InstitutionName("politecnica madrid", "Universidad Politécnica de Madrid")
+    assert name == "politecnica madrid" and f"{name}" == str(name) == "Universidad Politécnica de Madrid"
+    search = CourseSearch(connect(tmp_path / "db.sqlite3"))
+    assert search.search("", institution=name).ids == ["mx-upm-html5-webapps"]

@@ -223,3 +223,46 @@ def test_a_source_that_suddenly_lists_nothing_withdraws_nothing(
     result = sync(service, endpoint)
     assert not result.ok and "lists no course at all (it listed 5 before)" in (result.error or "")
     assert state(service) == snapshot
+
+
+def test_an_unchanged_resync_still_refuses_a_source_listing_a_course_twice(
+    service: KnowledgeService, endpoint: Endpoint
+) -> None:
+    assert sync(service, endpoint).ok
+    service.db.conn.execute("UPDATE sync_status SET etag = NULL")  # every page read again
+    service.db.conn.commit()
+    endpoint.courses.append(course(1))  # listed twice, otherwise unchanged
+    snapshot = state(service)
+    result = sync(service, endpoint)
+    assert not result.ok and "records rejected" in (result.error or "")
+    assert state(service) == snapshot
+    endpoint.courses.pop()
+    again = sync(service, endpoint)  # the same pages as the last successful sync
+    assert (
+        again.ok
+        and again.not_modified
+        and again.pages == 3
+        and "the same as at the last sync" in again.summary()
+    )
+    service.db.conn.execute("UPDATE sync_status SET etag = NULL, digest = NULL")
+    service.db.conn.commit()
+    compared = sync(service, endpoint)  # no validator, no digest: every record compared, none written
+    assert (
+        compared.ok
+        and compared.unchanged == 5
+        and not (compared.added or compared.updated or compared.withdrawn)
+    )
+    assert state(service) == snapshot
+
+
+def test_a_status_table_from_before_the_digest_gets_the_column(
+    service: KnowledgeService, endpoint: Endpoint
+) -> None:
+    service.db.conn.executescript(
+        "CREATE TABLE sync_status (source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,"
+        " last_attempt TEXT, last_success TEXT, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL"
+        " DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,"
+        " last_error TEXT);"
+    )
+    assert sync(service, endpoint).ok
+    assert sync_status(service)[0].added == 5

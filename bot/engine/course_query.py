@@ -12,6 +12,7 @@ language's `course_request` lists in `knowledge/languages.json`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,38 @@ _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
 
 
+class InstitutionName(str):
+    """An institution named in a question: the string is the distinctive words the search matches
+    (``"glasgow"``, normalised), `shown` the name as the user typed it (``"University of Glasgow"``).
+    `str()` and formatting give `shown`, so a reply that names the filter shows the name, never the
+    internal words; comparison, hashing and `normalize` use the words."""
+
+    shown: str
+
+    def __new__(cls, words: str, shown: str | None = None) -> InstitutionName:
+        name = super().__new__(cls, words)
+        name.shown = shown or words
+        return name
+
+    def __str__(self) -> str:
+        return self.shown
+
+    def __format__(self, spec: str) -> str:
+        return format(self.shown, spec)
+
+    def __repr__(self) -> str:
+        return f"InstitutionName({str.__str__(self)!r}, shown={self.shown!r})"
+
+
+def _as_typed(text: str, words: list[str], start: int, end: int) -> str:
+    """The words `start:end` of `normalize(text).split()` as `text` writes them (case, accents), when
+    each word of `text` normalises to one word; else the normalised words."""
+    typed = re.findall(r"[^\W_]+", text)
+    if len(typed) == len(words) and all(normalize(t) == w for t, w in zip(typed, words, strict=True)):
+        return " ".join(typed[start:end])
+    return " ".join(words[start:end])
+
+
 @dataclass
 class CourseQuery:
     """What a course request asks for."""
@@ -56,7 +89,8 @@ class CourseQuery:
     type: str | None = None
     institution: str | None = None
     """The distinctive words of an institution named in the question ("university of glasgow" ->
-    ``"glasgow"``), normalised; the search keeps courses whose institution has them all."""
+    ``"glasgow"``), normalised; the search keeps courses whose institution has them all. An
+    `InstitutionName`: shown as typed ("University of Glasgow")."""
 
     @property
     def text(self) -> str:
@@ -134,11 +168,14 @@ class CourseQueryReader:
             i += length
             leftover.append([])
             if kind == "institution":
-                name, i = self._institution_name(words, i, leftover[-2])
+                start = i - length
+                name, after = self._institution_name(words, i, leftover[-2])
                 if name and query.institution is None:
-                    query.institution = name
+                    start = start - 1 if after == i else start  # "open university": the word before
+                    query.institution = InstitutionName(name, _as_typed(text, words, start, after))
                 elif not name:
                     leftover[-1].append(words[i - 1])  # "a university": no name, an ordinary word
+                i = after
                 continue
             if kind == "course":
                 asks_course = True

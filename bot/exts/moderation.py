@@ -925,7 +925,11 @@ class Moderation(commands.Cog):
             return
         lang = locale_lang(interaction.locale)
         await self.think(interaction)
-        week, month = await self.run(interaction, lambda s: (s.stats(7), s.stats(30)))
+        from bot.moderation.sync import sync_status
+
+        week, month, sources = await self.run(
+            interaction, lambda s: (s.stats(7), s.stats(30), sync_status(s))
+        )
         embed = discord.Embed(title=self.t("mod.discord.stats.title", lang), colour=COLOUR)
         for period in (week, month):
             top = "\n".join(
@@ -949,7 +953,34 @@ class Moderation(commands.Cog):
                 value=render.truncate(f"{value}\n{top}".strip(), render.FIELD_VALUE_MAX),
                 inline=True,
             )
+        if sources:
+            embed.add_field(
+                name=self.t("mod.discord.stats.sources", lang),
+                value=render.truncate(
+                    "\n".join(self.source_line(s, lang) for s in sources), render.FIELD_VALUE_MAX
+                ),
+                inline=False,
+            )
         await self.say(interaction, embeds=[embed])
+
+    def source_line(self, source: Any, lang: str) -> str:
+        """One catalogue source's status (`bot.moderation.sync.SourceStatus`): last success and the counts of
+        that run, then its last error, if the last attempt failed."""
+        line = self.t(
+            "mod.discord.stats.source",
+            lang,
+            source=source.source,
+            success=(source.last_success or "").replace("T", " ").replace("+00:00", " UTC")
+            or self.t("mod.discord.stats.source_never", lang),
+            added=source.added,
+            updated=source.updated,
+            withdrawn=source.withdrawn,
+        )
+        if source.last_error:
+            when = (source.last_attempt or "").replace("T", " ").replace("+00:00", " UTC")
+            error = discord.utils.escape_markdown(render.truncate(source.last_error, 200))
+            line += "\n" + self.t("mod.discord.stats.source_error", lang, when=when, error=error)
+        return line
 
     # -- this server's settings -------------------------------------------------------------------
 

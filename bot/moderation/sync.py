@@ -1,4 +1,4 @@
-"""`cmf-bot kb sync`: pull each configured MOOChub v3 source into the catalogue, all or nothing per source.
+"""`cmf-bot kb sync`: pull each configured catalogue source into the catalogue, all or nothing per source.
 
 Sources are listed in a YAML file (``CMF_BOT_SYNC_SOURCES``, default `deploy/sync-sources.yaml`)::
 
@@ -6,13 +6,23 @@ Sources are listed in a YAML file (``CMF_BOT_SYNC_SOURCES``, default `deploy/syn
       - name: imoox                     # a-z 0-9 -, the key of the source's status
         url: https://imoox.at/mooc/local/moochubs/classes/webservice.php
         platform: iMooX                 # optional when the host says (imoox.at → iMooX)
+        kind: moochub                   # moochub (default) | richie
+
+Two kinds of source:
+- ``moochub``: a MOOChub v3 JSON:API endpoint, paged by `links.next`;
+- ``richie``: the course search API of a Richie site (the CMS FUN runs, github.com/openfun/richie),
+  ``GET <url>?scope=objects&limit=N&offset=M`` answering ``{"meta": {"count", "offset",
+  "total_count"}, "objects": [...]}`` (`src/richie/apps/search/viewsets/courses.py`); each object is
+  mapped by `map_richie` (the course page is its `absolute_url` on the source's own site).
 
 For each source, `sync_source`:
 1. fetches the first page through the guarded fetcher (`bot.moderation.fetch`) as a conditional GET
    (the ETag / Last-Modified of the last successful sync); a 304 means nothing changed: no page
    more is fetched and the knowledge base is not written;
-2. otherwise follows `links.next` (a link back to a page already fetched is an error, not the end),
-   within `SYNC_MAX_PAGES`, `SYNC_MAX_BYTES` a page, `SYNC_MAX_TOTAL_BYTES` and `SYNC_DEADLINE`;
+2. otherwise reads every page (MOOChub: `links.next`, a link back to a page already fetched is an
+   error, not the end; Richie: offset paging to `meta.total_count`, where a course read twice, an
+   ignored offset, a changing total or an early empty page is an error), within `SYNC_MAX_PAGES`,
+   `SYNC_MAX_BYTES` a page, `SYNC_MAX_TOTAL_BYTES` and `SYNC_DEADLINE`;
 3. maps every record as `kb import` does (`bot.moderation.importer`); any rejected row fails the
    source: nothing of it is written;
 4. in ONE transaction, applies the records and marks the courses this source listed before but no
@@ -25,6 +35,8 @@ A failure (network, cap, bad page, rejected row) changes no record and is stored
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import time
@@ -32,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
 
@@ -47,13 +59,19 @@ SYNC_MAX_BYTES = 5_000_000
 SYNC_MAX_TOTAL_BYTES = 500_000_000
 SYNC_MAX_ROWS = 200_000
 SYNC_DEADLINE = 600.0
+MAPPING_VERSION = 1
+"""Raise when a mapping of records changes: pages identical to the last sync are then applied again."""
+RICHIE_PAGE = 100
+"""Courses asked for per Richie page (`limit`; Richie's own default is 10)."""
+KINDS = ("moochub", "richie")
 DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "deploy" / "sync-sources.yaml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _TABLES = """
 CREATE TABLE IF NOT EXISTS sync_status (
     source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT, last_attempt TEXT,
     last_success TEXT, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
-    withdrawn INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+    withdrawn INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+    digest TEXT);
 CREATE TABLE IF NOT EXISTS sync_records (source TEXT NOT NULL, course_id TEXT NOT NULL,
     PRIMARY KEY (source, course_id));
 """
@@ -68,6 +86,7 @@ class Source:
     name: str
     url: str
     platform: str | None = None
+    kind: str = "moochub"
 
 
 @dataclass
@@ -85,6 +104,8 @@ class SyncResult:
     def summary(self) -> str:
         if not self.ok:
             return f"{self.source}: FAILED, nothing changed: {self.error}"
+        if self.not_modified and self.pages:
+            return f"{self.source}: {self.pages} pages, the same as at the last sync (nothing written)"
         if self.not_modified:
             return f"{self.source}: not modified since the last sync (nothing written)"
         return (
@@ -105,24 +126,30 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
         raise SyncError(f"{path}: not valid YAML") from None
     body = doc.get("sources") if isinstance(doc, dict) and set(doc) == {"sources"} else None
     if not isinstance(body, list):
-        raise SyncError(f"{path}: expected `sources:` with a list of {{name, url, platform}}")
+        raise SyncError(f"{path}: expected `sources:` with a list of {{name, url, platform, kind}}")
     out: list[Source] = []
     for n, item in enumerate(body, start=1):
-        if not isinstance(item, dict) or set(item) - {"name", "url", "platform"}:
-            raise SyncError(f"{path}: source {n}: only name, url and platform are allowed")
+        if not isinstance(item, dict) or set(item) - {"name", "url", "platform", "kind"}:
+            raise SyncError(f"{path}: source {n}: only name, url, platform and kind are allowed")
         name, url, platform = item.get("name"), item.get("url"), item.get("platform")
+        kind = item.get("kind", "moochub")
         if not isinstance(name, str) or not _NAME.match(name) or name in {s.name for s in out}:
             raise SyncError(f"{path}: source {n}: name must be a unique a-z 0-9 - word")
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise SyncError(f"{path}: source {n}: url must be an http(s) URL")
         if platform is not None and not isinstance(platform, str):
             raise SyncError(f"{path}: source {n}: platform must be text")
-        out.append(Source(name, url, platform))
+        if kind not in KINDS:
+            raise SyncError(f"{path}: source {n}: kind must be one of {', '.join(KINDS)}")
+        out.append(Source(name, url, platform, kind))
     return out
 
 
 def _ensure_tables(service: KnowledgeService) -> None:
-    service.db.conn.executescript(_TABLES)
+    conn = service.db.conn
+    conn.executescript(_TABLES)
+    if "digest" not in {row[1] for row in conn.execute("PRAGMA table_info(sync_status)")}:
+        conn.execute("ALTER TABLE sync_status ADD COLUMN digest TEXT")  # a database synced before
 
 
 def _now() -> str:
@@ -148,28 +175,86 @@ def sync_source(
     result = SyncResult(source.name, ok=False)
     conn = service.db.conn
     state = conn.execute(
-        "SELECT url, etag, last_modified FROM sync_status WHERE source = ?", (source.name,)
+        "SELECT url, etag, last_modified, digest FROM sync_status WHERE source = ?", (source.name,)
     ).fetchone()
-    etag, modified = (state[1], state[2]) if state and state[0] == source.url else (None, None)
+    same_url = bool(state) and state[0] == source.url
+    etag, modified, digest = (state[1], state[2], state[3]) if same_url else (None, None, None)
     started = _now()
     try:
         platform = source.platform or _platform_from_host(source.url)
         if not platform:
             raise SyncError("which platform? give `platform:` in the sources file")
-        pages, validators = _fetch_all(
+        fetch_pages = _fetch_richie if source.kind == "richie" else _fetch_all
+        pages, validators = fetch_pages(
             source.url, policy or policy_from_env(), etag, modified, max_pages, max_bytes, max_total_bytes,
             max_rows, deadline,
         )  # fmt: skip
-        if pages is None:
+        if pages is not None:  # the digest also covers what maps the pages: another platform re-applies
+            keyed = f"{MAPPING_VERSION} {source.kind} {platform} {validators[2]}"
+            validators = (validators[0], validators[1], hashlib.sha256(keyed.encode()).hexdigest())
+        if pages is None or (digest is not None and validators[2] == digest):
+            # 304, or every page byte for byte as at the last successful sync: nothing to write
             result.ok = result.not_modified = True
-            _record(service, source, started, result, (etag, modified), commit=True)
+            result.pages = len(pages or [])
+            kept = (etag, modified, digest) if pages is None else validators
+            _record(service, source, started, result, kept, commit=True)
             return result
         result.pages = len(pages)
         _apply(service, source, platform, pages, result, validators, started, today)
     except (SyncError, ServiceError) as exc:
         result.ok, result.error = False, str(exc)
-        _record(service, source, started, result, (etag, modified), commit=True)
+        _record(service, source, started, result, (etag, modified, digest), commit=True)
     return result
+
+
+Pages = list[tuple[str, dict[str, Any]]]
+Validators = tuple[str | None, str | None, str | None]
+"""ETag and Last-Modified of the first page, and the SHA-256 of every page read (URL and body)."""
+
+
+@dataclass
+class _Reader:
+    """One sync's page reads: the guarded conditional GET, the caps and the running totals."""
+
+    policy: FetchPolicy
+    until: float
+    max_pages: int
+    max_bytes: int
+    max_total_bytes: int
+    max_rows: int
+    accept: str
+    pages: Pages = field(default_factory=list)
+    digest: Any = field(default_factory=hashlib.sha256)
+    total: int = 0
+    rows: int = 0
+
+    def get(self, url: str, etag: str | None, modified: str | None) -> Any:
+        """The page at `url` (a `Fetched`; conditional only for the first page); SyncError on failure."""
+        if len(self.pages) >= self.max_pages:
+            raise SyncError(f"more than {self.max_pages:,} pages")
+        first = not self.pages
+        try:
+            got = fetch_document(
+                url, self.policy, deadline=self.until, max_bytes=self.max_bytes, accept=self.accept,
+                etag=etag if first else None, last_modified=modified if first else None,
+            )  # fmt: skip
+        except FetchError as exc:
+            what = "address not allowed" if exc.blocked else "page over the size cap" if exc.too_big else None
+            raise SyncError(
+                f"page {len(self.pages) + 1}: {what or 'could not be fetched (error, timeout or refused)'}"
+            ) from None
+        if got.status != 304:
+            self.digest.update(b"%d %s %d " % (len(url), url.encode(), len(got.body)) + got.body)
+            self.total += len(got.body)
+            if self.total > self.max_total_bytes:
+                raise SyncError(f"more than {self.max_total_bytes:,} bytes over all pages")
+        return got
+
+    def add(self, url: str, page: dict[str, Any], rows: int) -> None:
+        self.pages.append((url, page))
+        self.rows += rows
+        if self.rows > self.max_rows:
+            raise SyncError(f"more than {self.max_rows:,} records")
 
 
 def _fetch_all(
@@ -182,53 +267,111 @@ def _fetch_all(
     max_total_bytes: int,
     max_rows: int,
     deadline: float,
-) -> tuple[list[tuple[str, dict[str, Any]]] | None, tuple[str | None, str | None]]:
-    """Every page, or None when the first answers 304; and the first page's validators."""
+) -> tuple[Pages | None, Validators]:
+    """Every page of a MOOChub source, or None when the first answers 304; and the first page's validators."""
     from bot.moderation.importer import _ACCEPT, _BAD, _items, _json_page, _next_link
 
     until = time.monotonic() + deadline
-    pages: list[tuple[str, dict[str, Any]]] = []
+    reader = _Reader(policy, until, max_pages, max_bytes, max_total_bytes, max_rows, _ACCEPT)
     seen: set[str] = set()
-    validators: tuple[str | None, str | None] = (None, None)
-    total = rows = 0
+    first: tuple[str | None, str | None] = (None, None)
     next_url: str | None = url
     while next_url:
-        if len(pages) >= max_pages:
-            raise SyncError(f"more than {max_pages:,} pages")
         seen.add(next_url)
-        first = not pages
-        try:
-            got = fetch_document(
-                next_url, policy, deadline=until, max_bytes=max_bytes, accept=_ACCEPT,
-                etag=etag if first else None, last_modified=modified if first else None,
-            )  # fmt: skip
-        except FetchError as exc:
-            what = "address not allowed" if exc.blocked else "page over the size cap" if exc.too_big else None
-            raise SyncError(
-                f"page {len(pages) + 1}: {what or 'could not be fetched (error, timeout or refused)'}"
-            ) from None
+        got = reader.get(next_url, etag, modified)
         if got.status == 304:
-            return None, (got.etag or etag, got.last_modified or modified)
-        if first:
-            validators = (got.etag, got.last_modified)
-        total += len(got.body)
-        if total > max_total_bytes:
-            raise SyncError(f"more than {max_total_bytes:,} bytes over all pages")
+            return None, (got.etag or etag, got.last_modified or modified, None)
+        if not reader.pages:
+            first = (got.etag, got.last_modified)
         try:
             page = _json_page(got.body, next_url)
         except ServiceError:
-            raise SyncError(f"page {len(pages) + 1} is not a MOOChub course list") from None
-        pages.append((next_url, page))
-        rows += len(_items(page))
-        if rows > max_rows:
-            raise SyncError(f"more than {max_rows:,} records")
+            raise SyncError(f"page {len(reader.pages) + 1} is not a MOOChub course list") from None
+        reader.add(next_url, page, len(_items(page)))
         following = _next_link(page)
         if following is _BAD:
-            raise SyncError(f"page {len(pages)}: links.next is not a URL")
+            raise SyncError(f"page {len(reader.pages)}: links.next is not a URL")
         next_url = urljoin(got.url, following) if isinstance(following, str) and following else None
         if next_url in seen:
-            raise SyncError(f"page {len(pages)}: links.next leads back to a page already read (a loop)")
-    return pages, validators
+            raise SyncError(
+                f"page {len(reader.pages)}: links.next leads back to a page already read (a loop)"
+            )
+    return reader.pages, (*first, reader.digest.hexdigest())
+
+
+def richie_page_url(url: str, offset: int, limit: int = RICHIE_PAGE) -> str:
+    """`url` asking for courses only (``scope=objects``), `limit` of them from `offset` (its other
+    query parameters, e.g. a filter the operator set, are kept)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("scope", "limit", "offset")]
+    query += [("scope", "objects"), ("limit", str(limit)), ("offset", str(offset))]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _fetch_richie(
+    url: str,
+    policy: FetchPolicy,
+    etag: str | None,
+    modified: str | None,
+    max_pages: int,
+    max_bytes: int,
+    max_total_bytes: int,
+    max_rows: int,
+    deadline: float,
+) -> tuple[Pages | None, Validators]:
+    """Every page of a Richie course search API (offset paging up to `meta.total_count`), or None when
+    the first answers 304; and the first page's validators. A paging that does not add up fails."""
+    until = time.monotonic() + deadline
+    reader = _Reader(policy, until, max_pages, max_bytes, max_total_bytes, max_rows, "application/json")
+    first: tuple[str | None, str | None] = (None, None)
+    ids: set[str] = set()
+    total: int | None = None
+    offset = 0
+    while total is None or offset < total:
+        page_url = richie_page_url(url, offset)
+        got = reader.get(page_url, etag, modified)
+        if got.status == 304:
+            return None, (got.etag or etag, got.last_modified or modified, None)
+        n = len(reader.pages) + 1
+        if n == 1:
+            first = (got.etag, got.last_modified)
+        page = _richie_page(got.body, n)
+        meta, objects = page["meta"], page["objects"]
+        if isinstance(meta.get("offset"), int) and meta["offset"] != offset:
+            raise SyncError(f"page {n}: asked for offset {offset}, got {meta['offset']} (paging ignored)")
+        if total is not None and meta["total_count"] != total:
+            raise SyncError(
+                f"page {n}: the course count changed while paging ({total:,} → {meta['total_count']:,})"
+            )
+        total = meta["total_count"]
+        for obj in objects:
+            oid = str(obj.get("id")) if isinstance(obj, dict) and obj.get("id") is not None else None
+            if oid is not None and oid in ids:
+                raise SyncError(
+                    f"page {n}: course {oid[:40]} was already read on an earlier page (a paging loop)"
+                )
+            if oid is not None:
+                ids.add(oid)
+        reader.add(page_url, page, len(objects))
+        if not objects and offset < total:
+            raise SyncError(f"page {n} is empty at offset {offset:,} of {total:,} courses")
+        offset += len(objects)
+    return reader.pages, (*first, reader.digest.hexdigest())
+
+
+def _richie_page(body: bytes, n: int) -> dict[str, Any]:
+    """A Richie course list page (``meta.total_count`` an integer, ``objects`` a list), else SyncError."""
+    try:
+        page = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        page = None
+    meta = page.get("meta") if isinstance(page, dict) else None
+    total = meta.get("total_count") if isinstance(meta, dict) else None
+    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+        raise SyncError(f"page {n} is not a Richie course list (no meta.total_count)")
+    if not isinstance(page.get("objects"), list):  # type: ignore[union-attr]
+        raise SyncError(f"page {n} is not a Richie course list (no objects)")
+    return page  # type: ignore[return-value]
 
 
 def _apply(
@@ -237,14 +380,17 @@ def _apply(
     platform: str,
     pages: list[tuple[str, dict[str, Any]]],
     result: SyncResult,
-    validators: tuple[str | None, str | None],
+    validators: Validators,
     started: str,
     today: str | None,
 ) -> None:
     from bot.engine.store import generation
     from bot.moderation.importer import _moochub_rows
 
-    rows = _moochub_rows(pages, platform, "MOOC", SYNC_MAX_ROWS)
+    if source.kind == "richie":
+        rows = _richie_rows(pages, platform, source.url)
+    else:
+        rows = _moochub_rows(pages, platform, "MOOC", SYNC_MAX_ROWS)
     today = today or datetime.now(UTC).date().isoformat()
     before = generation(service.db)
     edits, withdrawn, listed = _plan(service, source, rows, today)
@@ -262,6 +408,7 @@ def _apply(
                 result.added.append(change.id)
             else:
                 result.updated.append(change.id)
+        result.unchanged += len(listed) - len(edits)  # the rows `_unchanged_rows` left out
         result.withdrawn = [e.id for e in withdrawn]
         service.db.conn.executemany(
             "INSERT OR IGNORE INTO sync_records (source, course_id) VALUES (?, ?)",
@@ -271,18 +418,163 @@ def _apply(
         _record(service, source, started, result, validators, commit=False)
 
 
+def _richie_rows(pages: Pages, platform: str, api_url: str) -> list[Any]:
+    """The import rows of a Richie source's pages (a course that cannot be mapped is a rejected row)."""
+    from bot.moderation.importer import _Row
+
+    rows: list[_Row] = []
+    n = 0
+    for page_number, (page_url, page) in enumerate(pages, start=1):
+        for index, item in enumerate(page["objects"], start=1):
+            n += 1
+            try:
+                data = map_richie(item, platform, api_url, page_url)
+            except ValueError as exc:
+                rows.append(_Row(n, "course", None, f"page {page_number} item {index}: {exc}"))
+                continue
+            rows.append(_Row(n, "course", data, keys=set(data), derived_id=True))
+    return rows
+
+
+_RICHIE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+"""A course id that may name its own API record (`<api>/<id>/`); any other id: the page read is the source."""
+_PAGE_LANGUAGE = re.compile(r"^/([a-z]{2})(?:-[a-z]{2})?/", re.I)
+
+
+def map_richie(item: Any, platform: str, api_url: str, page_url: str) -> dict[str, Any]:
+    """A catalogue record from one object of Richie's course API (`CoursesIndexer.format_es_object_for_api`):
+    title; the course page = `absolute_url` on the source's own site; institution =
+    `organization_highlighted`; languages from the course runs (else guessed from the page's
+    language prefix, marked ``languages_inferred``); the date = the latest run's start; workload from
+    `effort` and `duration`; price from `offer`/`price`; description from `introduction`. Categories
+    and organizations are ids only, so no subject is taken. ValueError when a course cannot be used."""
+    from bot.moderation.importer import _excerpt, _http, _languages, _number, _text, moochub_id
+
+    if not isinstance(item, dict):
+        raise ValueError("not a Richie course object")
+    title = _text(item.get("title"))
+    if not title:
+        raise ValueError("missing title")
+    absolute = item.get("absolute_url")
+    if not isinstance(absolute, str) or not absolute.strip():
+        raise ValueError("missing absolute_url")
+    course_url = urljoin(page_url, absolute.strip())
+    site = (urlsplit(page_url).hostname or "").removeprefix("www.")
+    if not _http(course_url) or (urlsplit(course_url).hostname or "").removeprefix("www.") != site:
+        raise ValueError(f"absolute_url {absolute[:80]!r} is not a page of the source's site")
+    runs = [r for r in item.get("course_runs") or [] if isinstance(r, dict)]
+    languages = _languages(
+        [code for r in runs for code in r.get("languages") or []] + list(item.get("languages") or [])
+    )
+    inferred = False
+    if not languages and (guess := _PAGE_LANGUAGE.match(urlsplit(course_url).path)):
+        languages, inferred = [guess[1].lower()], True
+    starts = sorted(
+        m[0]
+        for v in [r.get("start") for r in runs] + [item.get("start")]
+        if isinstance(v, str)
+        and (m := re.match(r"^\d{4}-\d{2}-\d{2}", v.strip()))
+        and 1990 <= int(m[0][:4]) <= 2100
+    )
+    effort, duration = _text(item.get("effort")), _text(item.get("duration"))
+    prices: list[str] = []
+    if item.get("offer") == "free":
+        prices.append("free")
+    elif (price := _number(item.get("price"))) is not None:
+        prices.append(f"{price:g} {_text(item.get('price_currency')) or ''}".strip())
+    if item.get("certificate_offer") == "free":
+        prices.append("certificate free")
+    elif (cert := _number(item.get("certificate_price"))) is not None:
+        prices.append(f"certificate {cert:g} {_text(item.get('price_currency')) or ''}".strip())
+    code = _text(item.get("code"))
+    oid = item.get("id")
+    api = api_url.split("?")[0].rstrip("/") + "/"
+    dated = f"latest run start {starts[-1]}" if starts else "no dated run"
+    return {
+        "id": moochub_id(platform, code, title, course_url),
+        "title": title,
+        "platform": platform,
+        "institution": _text(item.get("organization_highlighted")),
+        "type": "MOOC",
+        "languages": languages,
+        "languages_inferred": inferred,
+        "subjects": [],
+        "workload": "; ".join(p for p in (effort, duration) if p) or None,
+        "hours": None,
+        "credits": None,
+        "ects": None,
+        "level": None,
+        "eqf_level": None,
+        "price": "; ".join(prices) or None,
+        "course_url": course_url,
+        "source_urls": [urljoin(api, f"{oid}/") if _RICHIE_ID.match(str(oid)) else page_url],
+        "source_date": f"Richie API record, {dated}",
+        "listed_year": int(starts[-1][:4]) if starts else None,
+        "page_seen": "Richie API record",
+        "description": _excerpt(item.get("introduction")),
+        "notes": None,
+    }
+
+
+def _unchanged_rows(service: KnowledgeService, source: Source, rows: list[Any]) -> tuple[list[Any], set[str]]:
+    """(the rows to plan, the ids of the rows left out): a row this source synced before whose fields
+    equal the stored record's (as `kb import` compares them) and that is not marked withdrawn is left
+    out, so an unchanged re-sync validates nothing. Nothing is left out when two rows share an id or a
+    course page (`_plan_rows` then refuses the source)."""
+    from bot.moderation.importer import _comparable, normalise_url
+
+    stored = {
+        oid: json.loads(data)
+        for oid, data in service.db.conn.execute(
+            "SELECT c.id, c.data FROM courses c JOIN sync_records s ON s.course_id = c.id WHERE s.source = ?",
+            (source.name,),
+        )
+    }
+    by_url = {
+        (d.get("platform"), normalise_url(d["course_url"])): oid
+        for oid, d in stored.items()
+        if isinstance(d.get("course_url"), str)
+    }
+    keep: list[Any] = []
+    same: set[str] = set()
+    ids: set[str] = set()
+    urls: set[tuple[Any, str]] = set()
+    for row in rows:
+        data = row.data
+        if row.reason is not None or data is None:
+            keep.append(row)
+            continue
+        url = (data.get("platform"), normalise_url(data["course_url"])) if data.get("course_url") else None
+        oid = by_url.get(url) if url else None
+        oid = oid or str(data.get("id"))
+        if oid in ids or (url is not None and url in urls):
+            return rows, set()  # a duplicate: let the import's checks name it
+        ids.add(oid)
+        if url is not None:
+            urls.add(url)
+        current = stored.get(oid)
+        if current is not None and not current.get("withdrawn"):
+            after = {**current, **{k: v for k, v in data.items() if k != "id"}}
+            if _comparable("course", after) == _comparable("course", current):
+                same.add(oid)
+                continue
+        keep.append(row)
+    return keep, same
+
+
 def _plan(
     service: KnowledgeService, source: Source, rows: list[Any], today: str
 ) -> tuple[list[_Edit], list[_Edit], set[str]]:
     """(edits of the listed records, withdrawal edits, ids listed); SyncError if a row is rejected."""
     from bot.moderation.importer import ImportReport, _plan_rows
 
+    rows, same = _unchanged_rows(service, source, rows)
     report = ImportReport("moochub", source.url, False)
-    edits = _plan_rows(service, rows, report, skip_invalid=False)
+    edits = _plan_rows(service, rows, report, skip_invalid=False) if rows else []
     if edits is None:
         first = report.rejected[0]
         raise SyncError(f"{len(report.rejected)} records rejected (first: {first})")
-    listed = {e.id for e in edits}
+    listed = {e.id for e in edits} | same
     for edit in edits:  # a course listed again is no longer withdrawn
         if edit.after is not None and edit.after.get("withdrawn"):
             edit.after = {**edit.after, "withdrawn": None}
@@ -312,7 +604,7 @@ def _record(
     source: Source,
     started: str,
     result: SyncResult,
-    validators: tuple[str | None, str | None],
+    validators: Validators,
     *,
     commit: bool,
 ) -> None:
@@ -320,19 +612,19 @@ def _record(
     counts = (len(result.added), len(result.updated), len(result.withdrawn), result.unchanged)
     sql = (
         "INSERT INTO sync_status (source, url, etag, last_modified, last_attempt, last_success, added,"
-        " updated, withdrawn, unchanged, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " updated, withdrawn, unchanged, last_error, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(source) DO UPDATE SET url = excluded.url, last_attempt = excluded.last_attempt,"
         " last_error = excluded.last_error"
     )
     if result.ok:
         sql += (
-            ", etag = excluded.etag, last_modified = excluded.last_modified,"
+            ", etag = excluded.etag, last_modified = excluded.last_modified, digest = excluded.digest,"
             " last_success = excluded.last_success, added = excluded.added, updated = excluded.updated,"
             " withdrawn = excluded.withdrawn, unchanged = excluded.unchanged"
         )
     params = (
         source.name, source.url, validators[0], validators[1], started, started if result.ok else None,
-        *(counts if result.ok else (0, 0, 0, 0)), result.error,
+        *(counts if result.ok else (0, 0, 0, 0)), result.error, validators[2],
     )  # fmt: skip
     if commit:
         with service.db.conn:
