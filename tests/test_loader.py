@@ -419,16 +419,10 @@ def _shipped() -> Any:
 def test_object_errors_finds_exactly_what_jsonschema_finds(kind: str) -> None:
     """`object_errors` decides validity with a compiled check (jsonschema-rs) before asking
     jsonschema why: on hundreds of near-valid objects it must refuse exactly what jsonschema refuses."""
-    import json
+    from bot.engine.loader import _fast_validator, _validator
 
-    import jsonschema
-
-    from bot.engine.loader import SCHEMA_DIR, SCHEMAS
-
-    schema = json.loads((SCHEMA_DIR / SCHEMAS[kind]).read_text(encoding="utf-8"))
-    reference = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    assert _fast_validator(kind) is not None  # else every check silently takes the slow path
+    reference = _validator(kind)  # jsonschema, with the shared definitions resolved
     objects = list(_shipped().data[kind].values())
     sample = objects[:: max(1, len(objects) // 6)][:6]
     checked = refused = 0

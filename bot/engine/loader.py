@@ -19,8 +19,9 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar, Protocol
+from urllib.parse import urlparse
 
 import yaml
 from yaml.composer import Composer
@@ -471,7 +472,16 @@ def _fast_validator(kind: str) -> Any:
     try:
         import jsonschema_rs
 
-        return jsonschema_rs.validator_for(_validator(kind).schema, validate_formats=True)
+        def retrieve(uri: str) -> Any:  # the shared definitions, by file name, as `_validator` does
+            name = PurePosixPath(urlparse(uri).path).name
+            return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+
+        return jsonschema_rs.validator_for(
+            _validator(kind).schema,
+            validate_formats=True,
+            retriever=retrieve,
+            base_uri=f"file:///knowledge/schemas/{SCHEMAS[kind]}",
+        )
     except Exception:  # any failure to build it: the reference validator decides alone
         return None
 
