@@ -394,7 +394,7 @@ class IntentMatcher:
         """The linear score of each intent number that has a weight for one of the question's buckets
         (every other intent scores 0)."""
         buckets, values = self._vectorizer.transform(question)
-        return _scores(self._offsets, self._classes, self._weights, buckets, values)
+        return _scores(self._offsets, self._classes, self._weights, buckets, values, len(self._intents))
 
     def logits(self, question: str) -> list[float]:
         """The linear score of every intent (in `self._intents` order) for `question`."""
@@ -458,16 +458,19 @@ def _array(code: str, data: bytes) -> array:
 
 
 def _scores(
-    offsets: array, classes: array, weights: array, buckets: Sequence[int], values: Sequence[float]
+    offsets: array, classes: array, weights: array, buckets: Sequence[int], values: Sequence[float], n: int
 ) -> dict[int, float]:
-    """Sum of `value * weight` per intent number over the buckets' weights."""
-    acc: dict[int, float] = {}
-    get = acc.get
+    """Sum of `value * weight` per intent number (of `n`) over the buckets' weights."""
+    acc = [0.0] * n  # a list is twice as fast to add into as a dict
+    touched: set[int] = set()
     for b, x in zip(buckets, values, strict=True):
         lo, hi = offsets[b], offsets[b + 1]
-        for c, w in zip(classes[lo:hi], weights[lo:hi], strict=True):
-            acc[c] = get(c, 0.0) + w * x
-    return acc
+        if lo != hi:
+            cs = classes[lo:hi]
+            touched.update(cs)
+            for c, w in zip(cs, weights[lo:hi], strict=True):
+                acc[c] += w * x
+    return {c: acc[c] for c in sorted(touched)}
 
 
 def _support(
