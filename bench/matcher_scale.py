@@ -1,6 +1,6 @@
 """How the intent matcher scales: the shipped knowledge base at 1×, and synthetic ones at 3× and 10×.
 
-    python -m bench.matcher_scale [--scales 1,3,10] [--baseline-rev REV] [--no-baseline]
+    python -m bench.matcher_scale [--scales 1,3,10] [--no-baseline]
 
 The synthetic knowledge bases are made deterministically from the real one: copy k of intent I gets
 the id "I~k", two topic words of its own (drawn from the knowledge base's words) and every phrasing
@@ -11,14 +11,14 @@ Each figure comes from a fresh process: training time (wall and CPU), the peak R
 process, the size of the trained state (`marshal`, as the engine caches it), the memory the matcher
 takes once loaded from that state in a serving process (RSS after − before), and `rank` latency
 p50 / p99 over the old quality set's questions (each asked 3 times, best time kept, so other jobs on
-the shared machine weigh less). The baseline is the dense matcher of an earlier commit (`--baseline-rev`,
-read with `git show`), run in the same bench at 1× only: at 10× it needs several GB and minutes.
+the shared machine weigh less). The baseline is the engine's dense matcher (`bot.engine.matcher`), run
+in the same bench at 1× only (at 10× it needs several GB and minutes); the sparse one is
+`bot.engine.sparse_matcher`.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import marshal
 import os
@@ -34,8 +34,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE_REV = "82e1e15"
-"""The last commit with the dense matcher (packed 64-bit lanes, intents × features)."""
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
 REPEATS = 3
 
@@ -74,26 +72,17 @@ def synthetic_rows(
 
 
 def load_matcher_module(which: str) -> Any:
-    """`new`: bot.engine.matcher; `old`: the dense matcher of `BASELINE_REV` (from git)."""
-    if which == "new":
-        import bot.engine.matcher as module
+    """`dense`: bot.engine.matcher (the engine's); `sparse`: bot.engine.sparse_matcher."""
+    if which == "dense":
+        import bot.engine.matcher as dense
 
-        return module
-    source = subprocess.run(
-        ["git", "show", f"{os.environ.get('MATCHER_BASELINE_REV', BASELINE_REV)}:bot/engine/matcher.py"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout
-    path = Path(tempfile.mkdtemp()) / "old_matcher.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("old_matcher", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["old_matcher"] = module
-    spec.loader.exec_module(module)
-    return module
+        return dense
+    import bot.engine.sparse_matcher as sparse
+
+    class Module:  # the same names as the dense module
+        IntentMatcher = sparse.SparseIntentMatcher
+
+    return Module
 
 
 def _questions() -> list[str]:
@@ -195,7 +184,7 @@ COLUMNS = (
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
-    """A Markdown table of the measured rows, with new/old ratios where both ran at a scale."""
+    """A Markdown table of the measured rows, with sparse/dense ratios where both ran at a scale."""
     head = "| matcher | scale | " + " | ".join(title for _, title, _ in COLUMNS) + " |"
     lines = [head, "|" + "---|" * (len(COLUMNS) + 2)]
     for r in rows:
@@ -203,13 +192,13 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
         lines.append(f"| {r['matcher']} | {r['scale']}× | " + " | ".join(cells) + " |")
     for scale in sorted({r["scale"] for r in rows}):
         pair = {r["matcher"]: r for r in rows if r["scale"] == scale}
-        if "new" in pair and "old" in pair:
-            new, old = pair["new"], pair["old"]
+        if "sparse" in pair and "dense" in pair:
+            new, old = pair["sparse"], pair["dense"]
             cells = [
                 "" if key in ("intents", "phrasings") else f"×{new[key] / old[key]:.2f}" if old[key] else "—"
                 for key, _, _ in COLUMNS
             ]
-            lines.append(f"| ratio new / old | {scale}× | " + " | ".join(cells) + " |")
+            lines.append(f"| ratio sparse / dense | {scale}× | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -218,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m bench.matcher_scale", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--scales", default="1,3,10", help="comma-separated multiples of the knowledge base")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the old dense matcher at 1×")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the dense matcher at 1×")
     parser.add_argument("--stage", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage:
@@ -238,9 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--scales: whole numbers ≥ 1")
     rows = []
     if not args.no_baseline and 1 in scales:
-        rows.append(measure("old", 1))
+        rows.append(measure("dense", 1))
     for scale in scales:
-        rows.append(measure("new", scale))
+        rows.append(measure("sparse", scale))
         print(table(rows), file=sys.stderr, flush=True)  # progress: the table so far
     print(table(rows))
     return 0
