@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
-from bot.engine.matcher import OUT_OF_SCOPE, Annotate
+from bot.engine.matcher import OUT_OF_SCOPE, Annotate, IntentMatcher, _raw_features, training_rows
 from bot.engine.normalize import normalize
 
 STATE_VERSION = 2
@@ -55,26 +55,6 @@ def default_epochs(n_phrasings: int) -> int:
 # Features
 
 
-def _grams(
-    text: str, char_range: tuple[int, int], word_ngrams: int, annotate: Annotate | None = None
-) -> list[str]:
-    """Word n-grams (prefixed "w "), character n-grams of the space-padded normalised text, and the
-    `annotate` features (prefixed "x ")."""
-    norm = normalize(text)
-    words = norm.split()
-    grams = [
-        "w " + " ".join(words[i : i + n])
-        for n in range(1, word_ngrams + 1)
-        for i in range(len(words) - n + 1)
-    ]
-    padded = f" {norm} "
-    lo, hi = char_range
-    grams += [padded[i : i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
-    if annotate is not None:
-        grams += ["x " + f for f in annotate(text)]
-    return grams
-
-
 class Vectorizer:
     """TF-IDF (sublinear tf, smoothed idf, L2-normalised) over n-grams hashed into `2**dim_bits` buckets.
 
@@ -98,9 +78,9 @@ class Vectorizer:
         mask = (1 << self.dim_bits) - 1
         crc = zlib.crc32
         out: dict[int, int] = {}
-        for g in _grams(text, self.char_range, self.word_ngrams, self.annotate):
+        for g, n in _raw_features(text, self.char_range, self.word_ngrams, self.annotate).items():
             b = crc(g.encode("utf-8")) & mask
-            out[b] = out.get(b, 0) + 1
+            out[b] = out.get(b, 0) + n
         return out
 
     def fit(self, texts: Sequence[str]) -> tuple[array, array, array]:
@@ -145,13 +125,6 @@ class Vectorizer:
         return self.weigh(self.counts(text))
 
 
-def _softmax(scores: Sequence[float]) -> list[float]:
-    top = max(scores)
-    exps = [math.exp(s - top) for s in scores]
-    total = sum(exps)
-    return [e / total for e in exps]
-
-
 class SparseIntentMatcher:
     """Ranks intents for a question, with `IntentMatcher`'s interface. Build with `.build(phrasings)`."""
 
@@ -173,10 +146,11 @@ class SparseIntentMatcher:
         self._weights = weights
         self._phrasing_langs = phrasing_langs
 
-    @property
-    def intents(self) -> list[str]:
-        """The intents this matcher can return (without `OUT_OF_SCOPE`)."""
-        return [i for i in self._intents if i != OUT_OF_SCOPE]
+    # the same as the dense matcher's (they use only `rank`, `logits` and these attributes)
+    intents = IntentMatcher.intents
+    set_annotate = IntentMatcher.set_annotate
+    probabilities = IntentMatcher.probabilities
+    language_votes = IntentMatcher.language_votes
 
     @classmethod
     def build(
@@ -198,19 +172,9 @@ class SparseIntentMatcher:
         intents a bucket keeps weights for. `annotate` gives extra features of a text (the concept
         layer); pass the same to `set_annotate` after `from_state`.
         """
-        rows = [(str(i), str(lang), str(text)) for i, lang, text in phrasings]
-        rows = sorted({r for r in rows if normalize(r[2])})  # the input order does not matter
-        if not rows:
-            raise ValueError("no phrasings to build a matcher from")
-        if epochs is None:
-            epochs = default_epochs(len(rows))
-        if epochs < 1:
-            raise ValueError(f"epochs must be at least 1, got {epochs}")
         if max_classes < 1:
             raise ValueError(f"max_classes must be at least 1, got {max_classes}")
-        intents = sorted({r[0] for r in rows})
-        if intents == [OUT_OF_SCOPE]:
-            raise ValueError("only out-of-scope phrasings; need at least one intent")
+        rows, intents, epochs = training_rows(phrasings, epochs, default_epochs)
         class_of = {intent: c for c, intent in enumerate(intents)}
         vectorizer = Vectorizer(**vectorizer_options)
         vectorizer.annotate = annotate
@@ -301,10 +265,6 @@ class SparseIntentMatcher:
         langs = {k: Counter(c) for k, c in state["langs"].items()}
         return cls(vectorizer, intents, offsets, classes, weights, langs)
 
-    def set_annotate(self, annotate: Annotate | None) -> None:
-        """The extra features used when the matcher was built (not kept by `state()`)."""
-        self._vectorizer.annotate = annotate
-
     def _sparse_logits(self, question: str) -> dict[int, float]:
         """The linear score of each intent number that has a weight for one of the question's buckets
         (every other intent scores 0)."""
@@ -317,10 +277,6 @@ class SparseIntentMatcher:
         for c, s in self._sparse_logits(question).items():
             out[c] = s
         return out
-
-    def probabilities(self, question: str) -> list[float]:
-        """Softmax probability of every intent (in `self._intents` order) for `question`."""
-        return _softmax(self.logits(question))
 
     def rank(self, question: str, limit: int = 3, *, out_of_scope: bool = False) -> list[tuple[str, float]]:
         """The `limit` most likely intents, best first, with probabilities in [0, 1].
@@ -354,16 +310,6 @@ class SparseIntentMatcher:
                     ranked.append((intent, p))
             ranked.sort(key=lambda ip: (-ip[1], ip[0]))
         return ranked[:limit]
-
-    def language_votes(self, question: str, limit: int = 3) -> Counter[str]:
-        """Languages of the phrasings of the top intents, weighted by their probability."""
-        votes: Counter[str] = Counter()
-        for intent, p in self.rank(question, limit):
-            langs = self._phrasing_langs.get(intent, Counter())
-            total = sum(langs.values()) or 1
-            for lang, n in langs.items():
-                votes[lang] += p * n / total
-        return votes
 
 
 def _array(code: str, data: bytes) -> array:
