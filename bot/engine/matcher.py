@@ -21,14 +21,12 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from bot.engine.normalize import normalize
 
 OUT_OF_SCOPE = "_out_of_scope"
 """Reserved intent id for example off-topic questions: trained on, never returned by `rank`."""
-
-Decision = Literal["answer", "suggestions", "no_match"]
 
 _LANE_BITS = 64
 _HALF = 1 << (_LANE_BITS - 1)
@@ -174,18 +172,6 @@ A first tuning on all 378 questions of that set gave answer 0.258, suggest 0.176
 gave 0.350. The engine's configured thresholds take precedence."""
 
 
-def decide(ranked: Sequence[tuple[str, float]], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decision:
-    """What to do with `rank`'s result: answer the best intent, offer suggestions, or decline."""
-    if not ranked:
-        return "no_match"
-    best = ranked[0][1]
-    if best >= thresholds.answer:
-        return "answer"
-    if best >= thresholds.suggest:
-        return "suggestions"
-    return "no_match"
-
-
 def tune_thresholds(
     matcher: IntentMatcher,
     labelled: Iterable[tuple[str, str | None]],
@@ -242,6 +228,26 @@ def choose_thresholds(
     return Thresholds(answer=answer, suggest=suggest)
 
 
+def training_rows(
+    phrasings: Iterable[tuple[str, str, str]], epochs: int | None, epochs_for: Callable[[int], int]
+) -> tuple[list[tuple[str, str, str]], list[str], int]:
+    """The distinct non-empty `(intent, lang, text)` rows sorted (so the input order does not matter),
+    the sorted intent ids and the epochs (`epochs_for(len(rows))` when None). Raises ValueError for
+    no rows, only out-of-scope rows, or fewer than one epoch."""
+    rows = [(str(i), str(lang), str(text)) for i, lang, text in phrasings]
+    rows = sorted({r for r in rows if normalize(r[2])})
+    if not rows:
+        raise ValueError("no phrasings to build a matcher from")
+    if epochs is None:
+        epochs = epochs_for(len(rows))
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    intents = sorted({r[0] for r in rows})
+    if intents == [OUT_OF_SCOPE]:
+        raise ValueError("only out-of-scope phrasings; need at least one intent")
+    return rows, intents, epochs
+
+
 class IntentMatcher:
     """Ranks intents for a question. Build with `IntentMatcher.build(phrasings)`."""
 
@@ -285,17 +291,7 @@ class IntentMatcher:
         `epochs` defaults to `default_epochs(number of distinct phrasings)`. `annotate` gives extra
         features of a text (the concept layer); pass the same to `set_annotate` after `from_state`.
         """
-        rows = [(str(i), str(lang), str(text)) for i, lang, text in phrasings]
-        rows = sorted({r for r in rows if normalize(r[2])})  # the input order does not matter
-        if not rows:
-            raise ValueError("no phrasings to build a matcher from")
-        if epochs is None:
-            epochs = default_epochs(len(rows))
-        if epochs < 1:
-            raise ValueError(f"epochs must be at least 1, got {epochs}")
-        intents = sorted({r[0] for r in rows})
-        if intents == [OUT_OF_SCOPE]:
-            raise ValueError("only out-of-scope phrasings; need at least one intent")
+        rows, intents, epochs = training_rows(phrasings, epochs, default_epochs)
         class_of = {intent: c for c, intent in enumerate(intents)}
         vectorizer = Vectorizer(**vectorizer_options)
         vectorizer.annotate = annotate

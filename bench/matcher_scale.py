@@ -1,0 +1,239 @@
+"""How the intent matcher scales: the shipped knowledge base at 1×, and synthetic ones at 3× and 10×.
+
+    python -m bench.matcher_scale [--scales 1,3,10] [--no-baseline]
+
+The synthetic knowledge bases are made deterministically from the real one: copy k of intent I gets
+the id "I~k", two topic words of its own (drawn from the knowledge base's words) and every phrasing
+of I with about a third of its words swapped for other knowledge-base words and one topic word
+inserted, so the n-grams stay those of real phrasings. Copy 0 is the real knowledge base.
+
+Each figure comes from a fresh process: training time (wall and CPU), the peak RSS of the training
+process, the size of the trained state (`marshal`, as the engine caches it), the memory the matcher
+takes once loaded from that state in a serving process (RSS after − before), and `rank` latency
+p50 / p99 over the old quality set's questions (each asked 3 times, best time kept, so other jobs on
+the shared machine weigh less). The baseline is the engine's dense matcher (`bot.engine.matcher`), run
+in the same bench at 1× only (at 10× it needs several GB and minutes); the sparse one is
+`bot.engine.sparse_matcher`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import marshal
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
+REPEATS = 3
+
+
+def real_rows() -> tuple[list[tuple[str, str, str]], Any]:
+    """The shipped knowledge base's training rows and its concept annotator (as the engine uses them)."""
+    from bot.engine.concepts import ConceptLayer
+    from bot.engine.engine import intent_rows
+    from bot.engine.loader import load_knowledge
+
+    kb = load_knowledge(ROOT)
+    return intent_rows(kb), ConceptLayer(kb.vocabulary).features
+
+
+def synthetic_rows(
+    rows: Sequence[tuple[str, str, str]], scale: int, seed: int = 0
+) -> list[tuple[str, str, str]]:
+    """`rows` and `scale − 1` recombined copies of them (see the module docstring); deterministic."""
+    from bot.engine.matcher import OUT_OF_SCOPE
+
+    words = sorted({w for _, _, text in rows for w in text.split() if len(w) >= 4 and w.isalpha()})
+    by_intent: dict[str, list[tuple[str, str]]] = {}
+    for intent, lang, text in sorted(set(rows)):
+        by_intent.setdefault(intent, []).append((lang, text))
+    out = list(rows)
+    for k in range(1, scale):
+        rng = random.Random(f"{seed}:{k}")
+        for intent, texts in by_intent.items():
+            new_id = intent if intent == OUT_OF_SCOPE else f"{intent}~{k}"
+            topic = rng.sample(words, 2)
+            for lang, text in texts:
+                parts = [rng.choice(words) if rng.random() < 0.33 else w for w in text.split()]
+                parts.insert(rng.randrange(len(parts) + 1), rng.choice(topic))
+                out.append((new_id, lang, " ".join(parts)))
+    return out
+
+
+def load_matcher_module(which: str) -> Any:
+    """`dense`: bot.engine.matcher (the engine's); `sparse`: bot.engine.sparse_matcher."""
+    if which == "dense":
+        import bot.engine.matcher as dense
+
+        return dense
+    import bot.engine.sparse_matcher as sparse
+
+    class Module:  # the same names as the dense module
+        IntentMatcher = sparse.SparseIntentMatcher
+
+    return Module
+
+
+def _questions() -> list[str]:
+    import yaml
+
+    data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    rows = data.get("questions", data) if isinstance(data, dict) else data
+    return [str(r["q"]) for r in rows]
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def train_stage(which: str, scale: int, state_file: Path) -> dict[str, Any]:
+    """Train at `scale` in this process; write the state to `state_file`."""
+    module = load_matcher_module(which)
+    rows, annotate = real_rows()
+    rows = synthetic_rows(rows, scale)
+    before = _rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    matcher = module.IntentMatcher.build(rows, annotate=annotate)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    data = marshal.dumps(matcher.state())
+    state_file.write_bytes(data)
+    return {
+        "intents": len(matcher.intents),
+        "phrasings": len(set(rows)),
+        "train_s": wall,
+        "train_cpu_s": cpu,
+        "train_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "train_rss_before_mb": before,
+        "state_mb": len(data) / 2**20,
+    }
+
+
+def serve_stage(which: str, state_file: Path) -> dict[str, Any]:
+    """Load the state in this process and time `rank` on the quality set's questions."""
+    module = load_matcher_module(which)
+    _, annotate = real_rows()
+    questions = _questions()
+    before = _rss_mb()
+    t0 = time.perf_counter()
+    matcher = module.IntentMatcher.from_state(marshal.loads(state_file.read_bytes()))
+    matcher.set_annotate(annotate)
+    load_s = time.perf_counter() - t0
+    matcher_mb = _rss_mb() - before
+    best = [float("inf")] * len(questions)
+    for _ in range(REPEATS):
+        for k, q in enumerate(questions):
+            t = time.perf_counter()
+            matcher.rank(q, 4, out_of_scope=True)
+            best[k] = min(best[k], time.perf_counter() - t)
+    ordered = sorted(best)
+    return {
+        "load_ms": load_s * 1000,
+        "matcher_mb": matcher_mb,
+        "serve_rss_mb": _rss_mb(),
+        "p50_ms": statistics.median(ordered) * 1000,
+        "p99_ms": ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] * 1000,
+    }
+
+
+def _stage(*args: str) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.matcher_scale", "--stage", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if proc.returncode:
+        raise RuntimeError(f"stage {args} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure(which: str, scale: int) -> dict[str, Any]:
+    """One row: train in a process, then serve from its state in another."""
+    with tempfile.TemporaryDirectory() as tmp:
+        state = Path(tmp) / "state.marshal"
+        row = {"matcher": which, "scale": scale} | _stage("train", which, str(scale), str(state))
+        row |= _stage("serve", which, "0", str(state))
+    return row
+
+
+COLUMNS = (
+    ("intents", "intents", "{:d}"),
+    ("phrasings", "phrasings", "{:d}"),
+    ("train_s", "train s (wall)", "{:.1f}"),
+    ("train_cpu_s", "train s (CPU)", "{:.1f}"),
+    ("train_peak_mb", "train peak RSS MB", "{:.0f}"),
+    ("matcher_mb", "matcher MB (serving)", "{:.1f}"),
+    ("serve_rss_mb", "serving RSS MB", "{:.0f}"),
+    ("state_mb", "state MB", "{:.1f}"),
+    ("load_ms", "state load ms", "{:.0f}"),
+    ("p50_ms", "rank p50 ms", "{:.3f}"),
+    ("p99_ms", "rank p99 ms", "{:.3f}"),
+)
+
+
+def table(rows: Sequence[dict[str, Any]]) -> str:
+    """A Markdown table of the measured rows, with sparse/dense ratios where both ran at a scale."""
+    head = "| matcher | scale | " + " | ".join(title for _, title, _ in COLUMNS) + " |"
+    lines = [head, "|" + "---|" * (len(COLUMNS) + 2)]
+    for r in rows:
+        cells = [fmt.format(r[key]) for key, _, fmt in COLUMNS]
+        lines.append(f"| {r['matcher']} | {r['scale']}× | " + " | ".join(cells) + " |")
+    for scale in sorted({r["scale"] for r in rows}):
+        pair = {r["matcher"]: r for r in rows if r["scale"] == scale}
+        if "sparse" in pair and "dense" in pair:
+            new, old = pair["sparse"], pair["dense"]
+            cells = [
+                "" if key in ("intents", "phrasings") else f"×{new[key] / old[key]:.2f}" if old[key] else "—"
+                for key, _, _ in COLUMNS
+            ]
+            lines.append(f"| ratio sparse / dense | {scale}× | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.matcher_scale", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--scales", default="1,3,10", help="comma-separated multiples of the knowledge base")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the dense matcher at 1×")
+    parser.add_argument("--stage", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.stage:
+        kind, which, scale, state = args.stage
+        result = (
+            train_stage(which, int(scale), Path(state))
+            if kind == "train"
+            else serve_stage(which, Path(state))
+        )
+        print(json.dumps(result))
+        return 0
+    try:
+        scales = [int(s) for s in args.scales.split(",")]
+    except ValueError:
+        parser.error("--scales: comma-separated whole numbers, e.g. 1,3,10")
+    if not scales or min(scales) < 1:
+        parser.error("--scales: whole numbers ≥ 1")
+    rows = []
+    if not args.no_baseline and 1 in scales:
+        rows.append(measure("dense", 1))
+    for scale in scales:
+        rows.append(measure("sparse", scale))
+        print(table(rows), file=sys.stderr, flush=True)  # progress: the table so far
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
