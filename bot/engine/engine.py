@@ -85,7 +85,7 @@ class Engine:
         self._failed: int | None = None
         self._closed = False
         self._matcher_factory = matcher_factory
-        self.database_file: str | None = _database_file(db)
+        self.database_file: str | None = database_file(db)
         """The database file (None for an in-memory database)."""
         gen, kb = self._read_knowledge(own_connection=False)
         self._snapshot = self._build(gen, kb)
@@ -358,7 +358,7 @@ def _read(db: sqlite_utils.Database) -> tuple[int, KnowledgeBase]:
             conn.execute("COMMIT")
 
 
-def _database_file(db: sqlite_utils.Database) -> str | None:
+def database_file(db: sqlite_utils.Database) -> str | None:
     """The main database's file (None for an in-memory database)."""
     with contextlib.suppress(sqlite3.Error, AttributeError):
         for _, name, file in db.conn.execute("PRAGMA database_list"):
@@ -374,5 +374,6 @@ __all__ = [
     "MAX_QUESTION_CHARS",
     "Engine",
     "FactError",
+    "database_file",
     "resolve_thresholds",
 ]

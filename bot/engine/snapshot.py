@@ -16,6 +16,7 @@ writes a change can call `prepare_matcher_cache` so that readers find the new ma
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -247,13 +248,21 @@ def cached_matcher(
     return matcher
 
 
-def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path) -> None:
-    """Train (or find) the matcher of `kb` and keep it in the cache beside `database_file`, so that
-    the engines reading that database after a change find it trained (call it after a write)."""
+def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path) -> bool:
+    """Train the matcher of `kb` into the cache beside `database_file` unless it is there already, so
+    that the engines reading that database after a change find it trained (call it after a write).
+    True when it trained."""
     rows = intent_rows(kb)
-    if rows:
-        concepts = ConceptLayer(kb.vocabulary)
-        cached_matcher(rows, concepts.features, concepts.digest, matcher_cache_path(database_file))
+    path = matcher_cache_path(database_file)
+    if not rows or path is None:
+        return False
+    concepts = ConceptLayer(kb.vocabulary)
+    with contextlib.suppress(Exception):  # no cache, or a damaged one: train
+        magic, stored_key, _ = marshal.loads(path.read_bytes())
+        if magic == _CACHE_MAGIC and stored_key == _cache_key(rows, concepts.digest):
+            return False
+    cached_matcher(rows, concepts.features, concepts.digest, path)
+    return True
 
 
 __all__ = [
