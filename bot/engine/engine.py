@@ -9,10 +9,12 @@ router (`bot.engine.router`, a pure function of a question and a snapshot).
 Changes made elsewhere: before each call the engine compares the database's `generation` with its
 snapshot's (one cheap query). When they differ it builds the next snapshot on a background thread
 (its own connection to the database file) and swaps the reference when it is ready; questions keep
-being answered from the old snapshot meanwhile, so no question waits for a rebuild (training the
-matcher takes seconds; the writer usually leaves it trained in the cache, see
-`snapshot.prepare_matcher_cache`). `refresh()` starts the same build and waits for it (a moderator's
-own change, so that their next question sees it).
+being answered from the old snapshot meanwhile, so no question waits for a rebuild. Training the
+matcher takes seconds: a rebuild takes it from the cache beside the database, which the writer (the
+`cmf-bot kb` CLI) prepares after its change, else trains it in a child process
+(`snapshot.aside_matcher`). The first snapshot of a process is built before the first answer (from
+the cache when it is there). `refresh()` starts the same build and waits for it (a moderator's own
+change, so that their next question sees it).
 
 Thread-safety: any method may be called from any thread. The engine's one connection (course
 records, the catalogue search, the question log) is used under a lock held only while a call reads
@@ -50,7 +52,9 @@ from bot.engine.snapshot import (
     BUNDLED_UI_DIR,
     MatcherFactory,
     Snapshot,
+    aside_matcher,
     build_snapshot,
+    cached_matcher,
     matcher_cache_path,
 )
 from bot.engine.store import StoredCourses, ensure_database, generation, read_knowledge
@@ -88,7 +92,7 @@ class Engine:
         self.database_file: str | None = database_file(db)
         """The database file (None for an in-memory database)."""
         gen, kb = self._read_knowledge(own_connection=False)
-        self._snapshot = self._build(gen, kb)
+        self._snapshot = self._build(gen, kb, matcher_factory or cached_matcher)
 
     @classmethod
     def open(
@@ -183,7 +187,7 @@ class Engine:
             while True:
                 gen, kb = self._read_knowledge(own_connection=True)
                 if gen != self._snapshot.generation:
-                    snap = self._build(gen, kb)
+                    snap = self._build(gen, kb, self._matcher_factory or aside_matcher)
                     with self._builds:
                         self._snapshot = snap  # the swap: one reference, read by every call
                         self._failed = None
@@ -215,14 +219,14 @@ class Engine:
         with self._db_lock:
             return _read(self.db)
 
-    def _build(self, gen: int, kb: KnowledgeBase) -> Snapshot:
+    def _build(self, gen: int, kb: KnowledgeBase, matcher_factory: MatcherFactory) -> Snapshot:
         kb.courses = StoredCourses(self.db)  # type: ignore[assignment]  # records read by id when used
         return build_snapshot(
             kb,
             generation=gen,
             searcher=CourseSearch(self.db),
             matcher_cache=matcher_cache_path(self.database_file),
-            matcher_factory=self._matcher_factory,
+            matcher_factory=matcher_factory,
         )
 
     def _router(self) -> Router:

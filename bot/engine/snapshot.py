@@ -21,8 +21,11 @@ import hashlib
 import marshal
 import os
 import re
+import sqlite3
+import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -248,6 +251,93 @@ def cached_matcher(
     return matcher
 
 
+# -- a matcher trained aside ----------------------------------------------------------------------
+# A writer (the `cmf-bot kb` CLI) marks the database "preparing" from before its change until the new
+# matcher is in the cache; an engine rebuilding meanwhile waits for that cache instead of training.
+# Otherwise an engine's background rebuild trains in a child process (`python -m bot.engine.snapshot
+# DB`), on another core and without the engine's GIL, so answers keep their latency.
+
+WRITER_WAIT = 120.0
+"""Most seconds a rebuild waits for a writer's matcher (a marker older than this is ignored)."""
+_POLL = 0.05
+
+
+def _marker(path: Path) -> Path:
+    return path.with_name(f"{path.name}.preparing")
+
+
+@contextlib.contextmanager
+def preparing(database_file: str | Path | None) -> Iterator[None]:
+    """Mark the matcher cache of `database_file` as being prepared by this process (a writer wraps its
+    change and `prepare_matcher_cache` in it)."""
+    path = matcher_cache_path(database_file)
+    marker = _marker(path) if path is not None else None
+    if marker is not None:
+        with contextlib.suppress(OSError):
+            marker.write_text(str(os.getpid()), encoding="ascii")
+    try:
+        yield
+    finally:
+        if marker is not None:
+            with contextlib.suppress(OSError, ValueError):
+                if int(marker.read_text(encoding="ascii")) == os.getpid():
+                    marker.unlink()
+
+
+def _writer_preparing(path: Path) -> bool:
+    """A live process is preparing this matcher cache (a recent marker whose process runs)."""
+    marker = _marker(path)
+    try:
+        if time.time() - marker.stat().st_mtime > WRITER_WAIT:
+            return False
+        os.kill(int(marker.read_text(encoding="ascii")), 0)
+    except PermissionError:  # another user's process: alive
+        return True
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _stored_key(path: Path) -> str | None:
+    with contextlib.suppress(Exception):
+        magic, key, _ = marshal.loads(path.read_bytes())
+        return str(key) if magic == _CACHE_MAGIC else None
+    return None
+
+
+def aside_matcher(
+    rows: TrainingRows, annotate: Callable[[str], Any] | None, salt: str, path: Path | None
+) -> IntentMatcher:
+    """The matcher factory of background rebuilds: the cached matcher; else wait for a writer that is
+    preparing it; else train it in a child process; in the end (a newer change meanwhile, no child
+    possible) train it here."""
+    if path is None:
+        return cached_matcher(rows, annotate, salt, path)
+    key = _cache_key(rows, salt)
+    deadline = time.monotonic() + WRITER_WAIT
+    seen: float | None = None
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            mtime = path.stat().st_mtime
+            if mtime != seen:
+                seen = mtime
+                if _stored_key(path) == key:
+                    break
+        if not _writer_preparing(path):
+            break
+        time.sleep(_POLL)
+    if _stored_key(path) != key:
+        database = path.with_name(path.name.removesuffix(".matcher"))
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [sys.executable, "-m", "bot.engine.snapshot", str(database)],
+                capture_output=True,
+                timeout=600,
+                check=False,
+            )
+    return cached_matcher(rows, annotate, salt, path)
+
+
 def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path) -> bool:
     """Train the matcher of `kb` into the cache beside `database_file` unless it is there already, so
     that the engines reading that database after a change find it trained (call it after a write).
@@ -265,13 +355,38 @@ def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path) -> bool:
     return True
 
 
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m bot.engine.snapshot DB`: train the matcher of DB's knowledge base into its cache."""
+    from bot.engine.store import read_knowledge
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m bot.engine.snapshot DATABASE", file=sys.stderr)
+        return 2
+    import sqlite_utils
+
+    conn = sqlite3.connect(f"file:{args[0]}?mode=ro", uri=True, timeout=10)
+    try:
+        with preparing(args[0]):
+            prepare_matcher_cache(read_knowledge(sqlite_utils.Database(conn), courses=False), args[0])
+    finally:
+        conn.close()
+    return 0
+
+
 __all__ = [
     "CatalogueSearch",
     "Snapshot",
+    "aside_matcher",
     "build_snapshot",
     "cached_matcher",
     "declines",
     "intent_rows",
     "matcher_cache_path",
     "prepare_matcher_cache",
+    "preparing",
 ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

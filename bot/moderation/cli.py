@@ -137,16 +137,19 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _run(handler: Any, args: argparse.Namespace) -> int:
+    from bot.engine.engine import database_file
     from bot.engine.loader import KnowledgeError
+    from bot.engine.snapshot import preparing
     from bot.engine.store import generation
     from bot.moderation.service import KnowledgeService, ServiceError
 
     try:
         service = KnowledgeService.open(args.db, args.author or _default_author())
         before = generation(service.db)
-        status = int(handler(service, args) or 0)
-        if status == 0 and generation(service.db) != before:
-            _prepare_readers(service.db)
+        with preparing(database_file(service.db)):  # engines rebuilding meanwhile wait for our matcher
+            status = int(handler(service, args) or 0)
+            if status == 0 and generation(service.db) != before:
+                _prepare_readers(service.db)
         return status
     except ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
