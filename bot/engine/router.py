@@ -572,7 +572,7 @@ class Router:
         """Course search; `reply.items` are the courses, ranked by relevance."""
         if limit < 1 or offset < 0:
             raise ValueError("limit must be ≥ 1 and offset ≥ 0")
-        filters = {"language": language, "platform": platform, "type": type}
+        filters: dict[str, Any] = {"language": language, "platform": platform, "type": type}
         courses, total = self._run_search(query, limit=limit, offset=offset, **filters)
         return self.answers.courses(
             courses,

@@ -50,7 +50,10 @@ TrainingRows = list[tuple[str, str, str]]
 class CatalogueSearch(Protocol):
     """What the router needs of the catalogue search (`bot.engine.search.CourseSearch`)."""
 
-    def search(self, text: str, *, limit: int = ..., offset: int = ..., **filters: Any) -> Any: ...
+    @property
+    def search(self) -> Callable[..., Any]:
+        """(text, *, limit, offset, filters…) → a result with `hits`, `total` and `exact`."""
+        ...
 
     def complete(self, text: str, limit: int = ...) -> list[tuple[str, str]]: ...
 
