@@ -636,7 +636,7 @@ class CMFBot(commands.Bot):
     # -- shutdown -------------------------------------------------------------------------------
 
     async def close(self) -> None:
-        """Close the gateway and HTTP session, then the worker thread, the settings store and (when the
+        """Close the gateway and HTTP session, then the worker threads, the settings store and (when the
         bot opened it) the engine; waits for a running engine call at most a few seconds."""
         for task in list(self._background):
             task.cancel()
