@@ -9,8 +9,9 @@ question and a snapshot.
 
 The matcher cache: training takes seconds, the console's cold start must stay under one second. The
 trained state is kept in a file beside the database (`<db>.matcher`), written with `marshal` (plain
-ints, floats, strings, lists and dicts: no code runs on load), and used only when its key (a hash of
-the training rows, the concept data, the matcher's source and the Python version) matches. Whoever
+ints, floats, strings, lists and dicts: no code runs on load) in chunks (a background rebuild reading
+it never holds the GIL long), and used only when its key (a hash of the training rows, the concept
+data, the matcher's source and the Python version; the file's first line) matches. Whoever
 writes a change can call `prepare_matcher_cache` so that readers find the new matcher trained.
 """
 
@@ -22,8 +23,10 @@ import marshal
 import os
 import re
 import sqlite3
+import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -209,7 +212,75 @@ def _intent_profiles(kb: KnowledgeBase, concepts: ConceptLayer) -> dict[str, Map
 
 # -- the matcher cache ----------------------------------------------------------------------------
 
-_CACHE_MAGIC = "cmf-bot-matcher-2"
+_CACHE_MAGIC = b"cmf-bot-matcher-3"
+_CHUNK = 2000
+"""Items of a large list or dict written (and read back) per `marshal` call. One call holds the GIL:
+reading a 60 MB state in one call stalls every other thread of the process for a third of a second,
+in chunks for a few milliseconds at a time."""
+
+
+def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
+    """`state` (plain values) as: a header line with the key, then length-prefixed `marshal` blobs:
+    the layout, then the values, large lists and dicts in chunks of `_CHUNK` items."""
+    layout: list[tuple[str, str, int]] = []
+    chunks: list[Any] = []
+    for name, value in state.items():
+        items: list[Any] | None = None
+        if isinstance(value, list) and len(value) > _CHUNK:
+            items, kind = value, "list"
+        elif isinstance(value, dict) and len(value) > _CHUNK:
+            items, kind = list(value.items()), "dict"
+        if items is None:
+            layout.append((name, "value", 1))
+            chunks.append(value)
+            continue
+        parts = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+        layout.append((name, kind, len(parts)))
+        chunks.extend(parts)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with tmp.open("wb") as f:
+        f.write(_CACHE_MAGIC + b" " + key.encode("ascii") + b"\n")
+        for blob in [layout, *chunks]:
+            data = marshal.dumps(blob)
+            f.write(struct.pack("<Q", len(data)))
+            f.write(data)
+    os.replace(tmp, path)
+
+
+def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
+    """The state kept under `key`, or None (another key). Raises for a missing or damaged file."""
+    data = memoryview(path.read_bytes())
+    header = _CACHE_MAGIC + b" " + key.encode("ascii") + b"\n"
+    if data[: len(header)] != header:
+        return None
+    offset = len(header)
+
+    def blob() -> Any:
+        nonlocal offset
+        (size,) = struct.unpack_from("<Q", data, offset)
+        offset += 8
+        value = marshal.loads(data[offset : offset + size])
+        offset += size
+        return value
+
+    state: dict[str, Any] = {}
+    for name, kind, count in blob():
+        if kind == "value":
+            state[name] = blob()
+            continue
+        items: list[Any] = []
+        for _ in range(count):
+            items.extend(blob())
+        state[name] = items if kind == "list" else dict(items)
+    return state
+
+
+def _stored_key(path: Path) -> str | None:
+    """The key of the cache file (its header line only), or None."""
+    with contextlib.suppress(OSError, UnicodeDecodeError), path.open("rb") as f:
+        magic, _, key = f.readline(200).rstrip(b"\n").partition(b" ")
+        return key.decode("ascii") if magic == _CACHE_MAGIC else None
+    return None
 
 
 def matcher_cache_path(database_file: str | Path | None) -> Path | None:
@@ -235,8 +306,8 @@ def cached_matcher(
     key = _cache_key(rows, salt) if path is not None else ""
     if path is not None and path.exists():
         try:
-            magic, stored_key, state = marshal.loads(path.read_bytes())
-            if magic == _CACHE_MAGIC and stored_key == key:
+            state = _read_cache(path, key)
+            if state is not None:
                 matcher = IntentMatcher.from_state(state)
                 matcher.set_annotate(annotate)
                 return matcher
@@ -244,13 +315,8 @@ def cached_matcher(
             pass
     matcher = IntentMatcher.build(rows, annotate=annotate)
     if path is not None:
-        try:
-            data = marshal.dumps((_CACHE_MAGIC, key, matcher.state()))
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except Exception:  # read-only directory or an unexpected matcher shape: no cache
-            pass
+        with contextlib.suppress(Exception):  # read-only directory, unexpected matcher shape: no cache
+            _write_cache(path, key, matcher.state())
     return matcher
 
 
@@ -301,13 +367,6 @@ def _writer_preparing(path: Path) -> bool:
     return True
 
 
-def _stored_key(path: Path) -> str | None:
-    with contextlib.suppress(Exception):
-        magic, key, _ = marshal.loads(path.read_bytes())
-        return str(key) if magic == _CACHE_MAGIC else None
-    return None
-
-
 def aside_matcher(
     rows: TrainingRows, annotate: Callable[[str], Any] | None, salt: str, path: Path | None
 ) -> IntentMatcher:
@@ -350,10 +409,8 @@ def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path) -> bool:
     if not rows or path is None:
         return False
     concepts = ConceptLayer(kb.vocabulary)
-    with contextlib.suppress(Exception):  # no cache, or a damaged one: train
-        magic, stored_key, _ = marshal.loads(path.read_bytes())
-        if magic == _CACHE_MAGIC and stored_key == _cache_key(rows, concepts.digest):
-            return False
+    if _stored_key(path) == _cache_key(rows, concepts.digest):
+        return False
     cached_matcher(rows, concepts.features, concepts.digest, path)
     return True
 
