@@ -284,7 +284,7 @@ class CMFBot(commands.Bot):
             return False
 
     def has_course(self, course_id: str) -> bool:
-        return course_id in self.engine.kb.courses
+        return bool(self.engine.has_course(course_id))
 
     def detect_lang(self, text: str) -> str:
         return str(self.engine.detect_language(text))
@@ -297,7 +297,7 @@ class CMFBot(commands.Bot):
         return {
             "entries": len(kb.entries),
             "intents": len(kb.intents),
-            "courses": len(kb.courses),
+            "courses": self.engine.course_count(),
             "sources": len(sources),
             "checked": checked,
         }

@@ -300,6 +300,18 @@ class Engine:
         with self._db_lock:
             return router.credential_profile(course_id, lang)
 
+    def has_course(self, course_id: str) -> bool:
+        """Whether the catalogue has `course_id` (read from SQLite)."""
+        courses = self.current().kb.courses
+        with self._db_lock:
+            return course_id in courses
+
+    def course_count(self) -> int:
+        """The number of courses in the catalogue (read from SQLite)."""
+        courses = self.current().kb.courses
+        with self._db_lock:
+            return len(courses)
+
     def checklist(self, audience: str | None, lang: str) -> Reply:
         """The CMF requirements as a checklist worded for learners, employers or universities."""
         return self._router().checklist(audience, lang)
