@@ -148,3 +148,24 @@ def test_log_question_and_feedback_are_explicit_engine_calls(tmp_path: Path, db_
         assert engine.db.execute("SELECT question_id, kind FROM feedback").fetchall() == [(qid, "up")]
     finally:
         engine.close()
+
+
+def test_a_cli_change_leaves_the_new_matcher_trained_for_the_readers(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+    from bot.engine.matcher import IntentMatcher
+
+    root = make_root(tmp_path)
+    Engine.open(db_path, root).close()
+    argv = ["kb", "phrase", "add", "--db", str(db_path), "--lang", "en", "cmf-study-hours", QUESTION]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert not Path(f"{db_path}.matcher.preparing").exists()  # the writer's marker is gone
+    with monkeypatch.context() as m:  # an engine starting now finds the new matcher trained
+        m.setattr(IntentMatcher, "build", classmethod(lambda cls, *a, **k: pytest.fail("trained again")))
+        engine = Engine.open(db_path, root)
+    try:
+        reply = engine.ask(QUESTION, "en")
+        assert reply.status == "answer" and reply.intent == "cmf-study-hours"
+    finally:
+        engine.close()
