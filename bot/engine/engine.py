@@ -187,7 +187,7 @@ class Engine:
             while True:
                 gen, kb = self._read_knowledge(own_connection=True)
                 if gen != self._snapshot.generation:
-                    snap = self._build(gen, kb, self._matcher_factory or aside_matcher)
+                    snap = self._build(gen, kb, self._matcher_factory or aside_matcher, self._snapshot)
                     with self._builds:
                         self._snapshot = snap  # the swap: one reference, read by every call
                         self._failed = None
@@ -219,7 +219,9 @@ class Engine:
         with self._db_lock:
             return _read(self.db)
 
-    def _build(self, gen: int, kb: KnowledgeBase, matcher_factory: MatcherFactory) -> Snapshot:
+    def _build(
+        self, gen: int, kb: KnowledgeBase, matcher_factory: MatcherFactory, previous: Snapshot | None = None
+    ) -> Snapshot:
         kb.courses = StoredCourses(self.db)  # type: ignore[assignment]  # records read by id when used
         return build_snapshot(
             kb,
@@ -227,6 +229,7 @@ class Engine:
             searcher=CourseSearch(self.db),
             matcher_cache=matcher_cache_path(self.database_file),
             matcher_factory=matcher_factory,
+            previous=previous,
         )
 
     def _router(self) -> Router:

@@ -109,12 +109,15 @@ def build_snapshot(
     searcher: CatalogueSearch | None = None,
     matcher_cache: Path | None = None,
     matcher_factory: MatcherFactory | None = None,
+    previous: Snapshot | None = None,
 ) -> Snapshot:
     """The snapshot of `kb`. `searcher` serves course searches (None: no catalogue);
     `matcher_cache` is the cache file to read/write (None: train in memory); `matcher_factory`
-    replaces `cached_matcher` (tests and benchmarks)."""
+    replaces `cached_matcher` (tests and benchmarks). The concept layer and course-query reader of
+    `previous` are reused when the vocabulary is the same (compiling them holds the GIL ~0.1 s)."""
     strings = UiStrings(kb.strings, BUNDLED_UI_DIR)
-    concepts = ConceptLayer(kb.vocabulary)
+    same_vocabulary = previous is not None and previous.kb.vocabulary == kb.vocabulary
+    concepts = previous.concepts if previous is not None and same_vocabulary else ConceptLayer(kb.vocabulary)
     rows = intent_rows(kb)
     factory = matcher_factory or cached_matcher
     matcher = factory(rows, concepts.features, concepts.digest, matcher_cache) if rows else None
@@ -122,9 +125,12 @@ def build_snapshot(
     answerable = tuple(i for i, intent in kb.intents.items() if not declines(intent))
     complete = [(normalize(title), i, lang) for i in answerable for lang, title in titles[i].items()]
     complete += [(normalize(text), i, lang) for i, lang, text in rows if i in kb.intents]
-    reader = CourseQueryReader(kb.vocabulary) if kb.vocabulary else None
-    if reader is not None:
-        reader.read("")  # compile the course-query vocabulary now, not in the first question
+    if previous is not None and same_vocabulary:
+        reader = previous.reader
+    else:
+        reader = CourseQueryReader(kb.vocabulary) if kb.vocabulary else None
+        if reader is not None:
+            reader.read("")  # compile the course-query vocabulary now, not in the first question
     return Snapshot(
         generation=generation,
         kb=kb,
