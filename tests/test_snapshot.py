@@ -169,3 +169,20 @@ def test_a_cli_change_leaves_the_new_matcher_trained_for_the_readers(
         assert reply.status == "answer" and reply.intent == "cmf-study-hours"
     finally:
         engine.close()
+
+
+def test_a_background_rebuild_trains_the_matcher_in_a_child_process(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.engine.matcher import IntentMatcher
+
+    engine = Engine.open(db_path, make_root(tmp_path))
+    try:
+        KnowledgeService(connect(db_path), "cli:test").add_phrasing("cmf-study-hours", "en", QUESTION)
+        # the change was written without preparing the matcher: the rebuild must not train here
+        monkeypatch.setattr(IntentMatcher, "build", classmethod(lambda cls, *a, **k: pytest.fail("here")))
+        assert engine.refresh(timeout=WAIT) is True
+        reply = engine.ask(QUESTION, "en")
+        assert reply.status == "answer" and reply.intent == "cmf-study-hours"
+    finally:
+        engine.close()

@@ -431,7 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     import sqlite_utils
 
-    conn = sqlite3.connect(f"file:{args[0]}?mode=ro", uri=True, timeout=10)
+    conn = sqlite3.connect(Path(args[0]).resolve().as_uri() + "?mode=ro", uri=True, timeout=10)
     try:
         with preparing(args[0]):
             prepare_matcher_cache(read_knowledge(sqlite_utils.Database(conn), courses=False), args[0])
