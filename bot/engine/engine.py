@@ -35,7 +35,9 @@ from typing import Any
 import sqlite_utils
 
 from bot.engine import logbook, paths
+from bot.engine.answers import Answers, UiStrings
 from bot.engine.compliance import FactError
+from bot.engine.concepts import ConceptLayer
 from bot.engine.matcher import IntentMatcher
 from bot.engine.model import KnowledgeBase, Reply, Suggestion
 from bot.engine.router import (
@@ -137,12 +139,20 @@ class Engine:
         return self._snapshot.kb
 
     @property
-    def strings(self) -> Any:
+    def strings(self) -> UiStrings:
         return self._snapshot.strings
 
     @property
     def matcher(self) -> IntentMatcher | None:
         return self._snapshot.matcher
+
+    @property
+    def concepts(self) -> ConceptLayer:
+        return self._snapshot.concepts
+
+    @property
+    def answers(self) -> Answers:
+        return self._snapshot.answers
 
     def current(self) -> Snapshot:
         """The snapshot to answer from; starts building the next one when the database changed."""
