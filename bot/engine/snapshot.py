@@ -231,16 +231,15 @@ def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
     layout: list[tuple[str, str, int]] = []
     chunks: list[Any] = []
     for name, value in state.items():
-        items: list[Any] | None = None
+        parts: list[Any]
         if isinstance(value, list) and len(value) > _CHUNK:
-            items, kind = value, "list"
+            parts, kind = [value[i : i + _CHUNK] for i in range(0, len(value), _CHUNK)], "list"
         elif isinstance(value, dict) and len(value) > _CHUNK:
-            items, kind = list(value.items()), "dict"
-        if items is None:
-            layout.append((name, "value", 1))
-            chunks.append(value)
-            continue
-        parts = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+            pairs = list(value.items())
+            parts = [dict(pairs[i : i + _CHUNK]) for i in range(0, len(pairs), _CHUNK)]
+            kind = "dict"
+        else:
+            parts, kind = [value], "value"
         layout.append((name, kind, len(parts)))
         chunks.extend(parts)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
@@ -274,10 +273,13 @@ def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
         if kind == "value":
             state[name] = blob()
             continue
-        items: list[Any] = []
+        merged: Any = [] if kind == "list" else {}
         for _ in range(count):
-            items.extend(blob())
-        state[name] = items if kind == "list" else dict(items)
+            if kind == "list":
+                merged.extend(blob())
+            else:
+                merged.update(blob())
+        state[name] = merged
     return state
 
 
