@@ -12,7 +12,8 @@ Every figure stands beside a baseline measured in the same run: the nearest phra
 `process.extractOne` with `WRatio` and `default_process` (over the phrasings, plus the course titles
 for the catalogue rows), with the ratio cmf-bot / baseline. Each measurement runs in its own
 process so that its peak memory is its own. `--quick` runs a small subset; `tune` prints the
-thresholds `tune_thresholds` picks on the quality set's tune split.
+thresholds `tune_thresholds` picks on the quality set's tune split; `rebuild` runs `bench/rebuild.py`
+(`python -m bench.rebuild --baseline DIR` also measures another checkout).
 """
 
 from __future__ import annotations
@@ -523,7 +524,7 @@ def tune() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", choices=["all", "tune"], default="all")
+    parser.add_argument("command", nargs="?", choices=["all", "tune", "rebuild"], default="all")
     parser.add_argument("--quick", action="store_true", help="a fast subset: no CLINC150, 1k catalogue only")
     parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
@@ -555,6 +556,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "tune":
         return tune()
+    if args.command == "rebuild":  # a phrasing change from another process, seen by a running engine
+        from bench import rebuild
+
+        return rebuild.main([])
     results = run_all(args.quick)
     table = build_table(results)
     load = (

@@ -1,7 +1,9 @@
 """The Discord client: a `commands.Bot` that loads the cogs in `bot/exts/` and owns the engine.
 
-The engine runs on one worker thread (`run_engine`), so a slow database call never blocks the
-event loop and the engine's SQLite connection is only ever used by one thread at a time.
+Engine calls run on a small pool of worker threads (`run_engine`), so a slow database call never
+blocks the event loop; the engine is thread-safe (it serialises its own SQLite connection) and answers
+from its current knowledge snapshot while a change is being built, so one moderator waiting for their
+change (`Engine.refresh`) holds one worker, never the others' questions.
 
 Slash commands are synced on demand, not blindly at every start (see `sync_all`): at start only when
 the command tree changed since the last sync (`CMF_BOT_SYNC_COMMANDS`), when the bot joins a
@@ -58,6 +60,9 @@ solved also needs Manage Threads, granted separately where wanted.)"""
 MAX_RATELIMIT_WAIT = 60.0
 """A 429 asking to wait longer than this raises `discord.RateLimited` instead of blocking (e.g. the
 daily limit on command creation)."""
+ENGINE_WORKERS = 4
+"""Worker threads for engine calls: a moderator's `refresh()` waiting for the next knowledge snapshot
+occupies one of them while the others keep answering."""
 SETTINGS_REFRESH = 60.0
 """Seconds between two reloads of the per-server settings (other bot processes may change them)."""
 
@@ -98,11 +103,9 @@ def extension_names() -> list[str]:
 
 def database_file(engine: Any, settings: Settings) -> str:
     """The SQLite file the engine uses (else the configured or default path)."""
-    db = getattr(engine, "db", None)
-    if db is not None:
-        row = db.conn.execute("PRAGMA database_list").fetchone()
-        if row and row[2]:
-            return str(row[2])
+    found = getattr(engine, "database_file", None)
+    if found:
+        return str(found)
     from bot.engine import paths
 
     return str(paths.database_path(settings.db_path))
@@ -195,7 +198,7 @@ class CMFBot(commands.Bot):
         self.settings_store: GuildSettingsStore | None = None
         self.command_ids: dict[int | None, dict[str, int]] = {}
         """Command ids by scope (a guild id, or None for global), for clickable `</name:id>` mentions."""
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cmf-engine")
+        self._executor = ThreadPoolExecutor(max_workers=ENGINE_WORKERS, thread_name_prefix="cmf-engine")
         self._invite_logged = False
         self._warned: set[str] = set()
         self._background: set[asyncio.Task[Any]] = set()
@@ -207,7 +210,7 @@ class CMFBot(commands.Bot):
     # -- the engine, off the event loop -----------------------------------------------------------
 
     async def run_engine(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a (possibly blocking) engine call on the engine's worker thread."""
+        """Run a (possibly blocking) engine call on one of the engine's worker threads."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
 
@@ -221,15 +224,7 @@ class CMFBot(commands.Bot):
 
     def _log(self, reply: Reply, user_id: int, question: str | None = None) -> int | None:
         """Log `reply` as a question (`question` replaces its text in the log when given)."""
-        from bot.engine import logbook
-
-        db = getattr(self.engine, "db", None)
-        if db is None:
-            return None
-        logged = dataclasses.replace(reply, question=question) if question else reply
-        with getattr(self.engine, "_lock", contextlib.nullcontext()):
-            qid = logbook.log_question(db, logged, "discord", logbook.hash_user(db, user_id))
-        reply.question_id = qid
+        qid: int | None = self.engine.log_question(reply, user_id, source="discord", question=question)
         return qid
 
     def ask_logged(self, question: str, lang: str | None, user_id: int) -> tuple[Reply, int | None]:
@@ -289,7 +284,7 @@ class CMFBot(commands.Bot):
             return False
 
     def has_course(self, course_id: str) -> bool:
-        return course_id in self.engine.kb.courses
+        return bool(self.engine.has_course(course_id))
 
     def detect_lang(self, text: str) -> str:
         return str(self.engine.detect_language(text))
@@ -302,7 +297,7 @@ class CMFBot(commands.Bot):
         return {
             "entries": len(kb.entries),
             "intents": len(kb.intents),
-            "courses": len(kb.courses),
+            "courses": self.engine.course_count(),
             "sources": len(sources),
             "checked": checked,
         }
@@ -641,7 +636,7 @@ class CMFBot(commands.Bot):
     # -- shutdown -------------------------------------------------------------------------------
 
     async def close(self) -> None:
-        """Close the gateway and HTTP session, then the worker thread, the settings store and (when the
+        """Close the gateway and HTTP session, then the worker threads, the settings store and (when the
         bot opened it) the engine; waits for a running engine call at most a few seconds."""
         for task in list(self._background):
             task.cancel()

@@ -77,11 +77,6 @@ def split_text(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def embed_size(embed: discord.Embed) -> int:
-    """The characters Discord counts toward its 6,000 limit for one embed."""
-    return len(embed)
-
-
 def _field_lines(item: Item) -> tuple[str, str]:
     icon = _STATUS_ICON.get(item.status or "", "")
     name = f"{icon} {item.label}".strip() if icon else item.label

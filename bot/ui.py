@@ -18,8 +18,8 @@ forms by custom id). They live `LIVE_TTL` on the bot's clock — far past Discor
 and a click or submission that reaches no live object (after a restart, or later than that) gets a
 short "this has expired" answer from `bot.exts.expired` instead of Discord's "This interaction failed".
 
-**Discord's 3-second deadline.** `ack_soon` runs any possibly slow work (the engine's worker thread,
-a locked database, a knowledge-base rebuild) and acknowledges the interaction ("thinking…", or a
+**Discord's 3-second deadline.** `ack_soon` runs any possibly slow work (an engine call waiting for a
+locked database or a free engine worker) and acknowledges the interaction ("thinking…", or a
 deferred update for a button) if the work is not done within `ACK_GRACE` seconds; `respond` then
 sends the answer whatever state the interaction is in.
 """

@@ -44,15 +44,19 @@ async def let_time_pass(fake: FakeDiscord, seconds: float, *, sleeping: int) -> 
 
 @contextmanager
 def engine_busy(bot: Any) -> Iterator[threading.Event]:
-    """The engine's worker thread held by a long job (as during a knowledge-base rebuild) until the
-    returned event is set (at the latest when the block ends)."""
+    """Every engine worker thread held by a long job (a knowledge-base rebuild no longer holds one; a
+    locked database, or moderators waiting for their changes, may) until the returned event is set
+    (at the latest when the block ends)."""
+    from bot.client import ENGINE_WORKERS
+
     gate = threading.Event()
-    job = asyncio.ensure_future(bot.run_engine(gate.wait))
+    jobs = [asyncio.ensure_future(bot.run_engine(gate.wait)) for _ in range(ENGINE_WORKERS)]
     try:
         yield gate
     finally:
         gate.set()
-        job.add_done_callback(lambda f: f.cancelled() or f.exception())
+        for job in jobs:
+            job.add_done_callback(lambda f: f.cancelled() or f.exception())
 
 
 @contextmanager

@@ -306,9 +306,11 @@ def test_a_new_phrasing_is_used_at_once_by_an_engine_on_the_same_database(
     try:
         assert engine.ask(QUESTION, "en").intent != "cmf-requirements"
         service.add_phrasing("cmf-requirements", "en", QUESTION)
+        assert engine.refresh()  # the writer's process waits for the next snapshot (others answer meanwhile)
         reply = engine.ask(QUESTION, "en")
         assert reply.status == "answer" and reply.intent == "cmf-requirements"
         service.remove_phrasing("cmf-requirements", "en", QUESTION.upper())
+        assert engine.refresh()
         assert engine.ask(QUESTION, "en").intent != "cmf-requirements"
     finally:
         engine.close()

@@ -74,11 +74,10 @@ class CredentialKnowledge:
 
     @classmethod
     def from_engine(cls, engine: Any) -> CredentialKnowledge:
-        """From a running `Engine`, after picking up any change to the knowledge base (call it on the
-        engine's thread)."""
-        with engine._lock:
-            engine.refresh()
-            return cls.from_kb(engine.kb, engine.strings.get)
+        """From a running `Engine`'s current knowledge snapshot (its check for a newer knowledge base
+        may start building the next one; this does not wait for it)."""
+        snapshot = engine.current()
+        return cls.from_kb(snapshot.kb, snapshot.strings.get)
 
     def sources(self) -> list[str]:
         """The source URLs of every entry the check used, without duplicates."""

@@ -1,185 +1,100 @@
-"""The answer engine facade: one object that the console, the Discord bot, the benchmarks and the
-tests all ask.
+"""The answer engine: the one object the console, the Discord bot, the benchmarks and the tests ask.
 
-`Engine.open()` builds the SQLite database from the bundled knowledge on first use, reads the
-knowledge base and trains the intent matcher in memory. Before each call it compares the
-database's `generation` with the one it loaded (one cheap query), so a change made by a moderator
-in another process (the bot, the CLI) is used on the next question, without a restart.
+`Engine.open()` builds the SQLite database from the bundled knowledge on first use and builds the
+first knowledge snapshot (`bot.engine.snapshot`: the typed knowledge base, strings, concept layer,
+matcher, course-query reader, catalogue search, autocomplete index; the matcher read from its cache
+beside the database when it is there). Every answer comes from the current snapshot through the
+router (`bot.engine.router`, a pure function of a question and a snapshot).
 
-Routing of a free-text question (`ask`):
-1. empty → `no_match` (reason `empty`); longer than `MAX_QUESTION_CHARS` → `no_match` (`too_long`);
-2. language: the `lang` argument, else detected from the question, else English;
-3. the intents are ranked, with the off-topic examples (intents that lead to `decline`, trained as the
-   matcher's out-of-scope class): when those rank first → `no_match`, the normal fallback;
-4. a course request (read by `parse_course_query`) → course search;
-5. otherwise the best one's probability decides: ≥ the answer threshold → the answer
-   its `leads_to` names (entry, checklist, course search, compliance check, credential profile);
-   between the suggest and answer thresholds → `suggestions` (up to 3 intents, "did you mean");
-   below → `no_match` with the moderator fallback.
+Changes made elsewhere: before each call the engine compares the database's `generation` with its
+snapshot's (one cheap query). When they differ it builds the next snapshot on a background thread
+(its own connection to the database file) and swaps the reference when it is ready; questions keep
+being answered from the old snapshot meanwhile, so no question waits for a rebuild. Training the
+matcher takes seconds: a rebuild takes it from the cache beside the database, which the writer (the
+`cmf-bot kb` CLI) prepares after its change, else trains it in a child process
+(`snapshot.aside_matcher`). The first snapshot of a process is built before the first answer (from
+the cache when it is there). `refresh()` starts the same build and waits for it (a moderator's own
+change, so that their next question sees it).
 
-All methods are thread-safe (one lock): the Discord bot may call them from worker threads.
+Thread-safety: any method may be called from any thread. The engine's one connection (course
+records, the catalogue search, the question log) is used under a lock held only while a call reads
+or writes it; a rebuild never holds it except to read the generation (or, for an in-memory database
+that no other connection can open, to read the knowledge base).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
+import dataclasses
+import logging
+import sqlite3
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import sqlite_utils
+
+from bot.engine import logbook, paths
 from bot.engine.answers import Answers, UiStrings
-from bot.engine.compliance import UNIVERSITIES_CHECKLIST, FactError, parse_facts
-from bot.engine.model import DEFAULT_LANG, LANGS, Course, Intent, KnowledgeBase, Reply, Suggestion, pick
-from bot.engine.normalize import normalize
-from bot.engine.paths import PROJECT_ROOT
+from bot.engine.compliance import FactError
+from bot.engine.concepts import ConceptLayer
+from bot.engine.matcher import IntentMatcher
+from bot.engine.model import KnowledgeBase, Reply, Suggestion
+from bot.engine.router import (
+    DEFAULT_ANSWER_THRESHOLD,
+    DEFAULT_SUGGEST_THRESHOLD,
+    MAX_QUESTION_CHARS,
+    MAX_SUGGESTIONS,
+    Router,
+    Thresholds,
+    resolve_thresholds,
+)
+from bot.engine.search import CourseSearch
+from bot.engine.snapshot import (
+    BUNDLED_UI_DIR,
+    MatcherFactory,
+    Snapshot,
+    aside_matcher,
+    build_snapshot,
+    cached_matcher,
+    matcher_cache_path,
+)
+from bot.engine.store import StoredCourses, ensure_database, generation, read_knowledge
 
-MAX_QUESTION_CHARS = 500
-"""Longer questions are declined (reason `too_long`) before any matching."""
-
-DEFAULT_ANSWER_THRESHOLD = 0.25
-"""Answer when the best intent's probability reaches this. Chosen on the quality set's tune split only
-(364 questions, 110 of them off-topic, many sharing words with the domain: "credit card", "opening hours",
-"birth certificate"; mean of 5 training seeds, suggest 0.1). Re-checked after the generic in-scope
-phrasings of quality4: in-scope right / out-of-scope declined are 90.3 / 97.5 % at 0.15, 90.2 / 97.8 at
-0.20, 89.6 / 98.2 at 0.25, 88.7 / 98.2 at 0.30 and 87.7 / 98.2 at 0.35. Off-topic questions are declined
-by the `off-topic` examples (the out-of-scope class) more than by the threshold, so 0.15-0.25 differ by
-about one question a seed, within the noise between seeds; the highest of them is taken because a wrong
-answer about credentials is worse than an "I don't know". 0.30 loses two more in-scope questions a seed
-for no decline gained. README "Quality set" has the table."""
-DEFAULT_SUGGEST_THRESHOLD = 0.1
-"""Offer "did you mean" suggestions from this probability up to the answer threshold."""
-ANSWER_THRESHOLD_ENV = "CMF_BOT_ANSWER_THRESHOLD"
-SUGGEST_THRESHOLD_ENV = "CMF_BOT_SUGGEST_THRESHOLD"
-
-MAX_SUGGESTIONS = 3
-SUGGESTION_FLOOR = 0.5
-"""Suggestions after the first must score at least this share of the suggest threshold."""
-COURSE_ROUTE_RANKS = 3
-"""A course request read by the parser goes to the search (when no intent is confidently matched) only
-if a course-search intent is among this many best-ranked intents; 0 = always."""
-PARTNER_SPECIFIC = 0.5
-"""An intent is specific to a partner platform when at least this share of its phrasings name it."""
-CERTAIN_OFF_TOPIC = 0.99
-"""A course request naming a catalogue subject is declined only when an off-topic example matches it
-this surely ("how do I import a module in python")."""
-NO_CONCEPT_ANSWER = 0.9
-"""A question that names none of the concept layer's concepts is answered only from this probability."""
-ANSWER_SENTENCES = 1
-"""The first sentences of each entry's answer (every language) also train the intent leading to it."""
-AUDIENCE_PENALTY = 0.3
-"""Probability factor of an intent whose audiences leave out the one the question shows."""
-MAX_TOPIC_WORDS = 3
-"""A message of at most this many words that names a catalogue subject is read as a course search."""
-SUBJECT_REQUEST_ANSWER = 0.9
-"""A course request naming a subject the catalogue has, and no concept of our topics (CMF,
-microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
-surely ("ci sono corsi sulle competenze digitali?")."""
-CREDENTIAL_MATCH = 0.75
-"""A free-text credential question is profiled only if a course title matches at least this well."""
-CREDENTIAL_RANKS = 5
-"""A question is looked at for a named course title only when a credential-profile intent is among
-this many best-ranked intents (the title lookup is the costly part)."""
-NAMED_TITLE_MATCH = 90
-"""A catalogue title is named in a question when it aligns with part of it at least this well
-(rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
-NAMED_TITLE_MIN_CHARS = 6
-"""Titles shorter than this (normalised) are not looked for inside a longer question."""
-
-AUDIENCE_CHECKLISTS = {
-    "learner": "cmf-requirements-learners",
-    "employer": "cmf-requirements-employers",
-    "university": "cmf-requirements-universities",
-}
-_AUDIENCE_ALIASES = {
-    "learner": "learner",
-    "learners": "learner",
-    "student": "learner",
-    "students": "learner",
-    "employer": "employer",
-    "employers": "employer",
-    "university": "university",
-    "universities": "university",
-}
-
-BUNDLED_UI_DIR = PROJECT_ROOT / "knowledge" / "ui"  # the checkout, else the copy in the wheel
-
-
-def _env_float(name: str) -> float | None:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number between 0 and 1, got {raw!r}") from exc
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must be between 0 and 1, got {raw!r}")
-    return value
-
-
-def resolve_thresholds(answer: float | None = None, suggest: float | None = None) -> tuple[float, float]:
-    """Thresholds from the arguments, else the environment, else the tuned defaults."""
-    a = answer if answer is not None else _env_float(ANSWER_THRESHOLD_ENV)
-    s = suggest if suggest is not None else _env_float(SUGGEST_THRESHOLD_ENV)
-    a = DEFAULT_ANSWER_THRESHOLD if a is None else a
-    s = min(DEFAULT_SUGGEST_THRESHOLD, a) if s is None else s
-    if not 0.0 <= s <= a <= 1.0:
-        raise ValueError(f"thresholds need 0 <= suggest <= answer <= 1, got suggest={s}, answer={a}")
-    return a, s
-
-
-def declines(intent: Intent | None) -> bool:
-    """True for an intent of off-topic examples (`leads_to: {type: decline}`)."""
-    return intent is not None and intent.leads_to.get("type") == "decline"
-
-
-def intent_rows(kb: KnowledgeBase, titles: bool = True) -> list[tuple[str, str, str]]:
-    """The (intent id, language, text) training rows: every phrasing of every intent, and (`titles`)
-    the five titles of the entry an intent leads to, so the entry's own words are evidence too.
-
-    Phrasings of intents that lead to `decline` (off-topic examples) all train the matcher's reserved
-    out-of-scope class.
-    """
-    from bot.engine.matcher import OUT_OF_SCOPE
-
-    rows = [
-        (OUT_OF_SCOPE if declines(intent) else intent.id, lang, text)
-        for intent in kb.intents.values()
-        for lang, texts in intent.phrasings.items()
-        for text in texts
-    ]
-    if titles:
-        for intent in kb.intents.values():
-            entry = kb.entries.get(str(intent.leads_to.get("entry") or ""))
-            if entry is not None and not declines(intent):
-                rows.extend((intent.id, lang, title) for lang, title in entry.title.items() if title)
-                if ANSWER_SENTENCES:
-                    for lang, body in entry.answer.items():
-                        rows.extend((intent.id, lang, s) for s in _sentences(body)[:ANSWER_SENTENCES])
-    return rows
+log = logging.getLogger(__name__)
 
 
 class Engine:
+    """Answers from the current knowledge snapshot; see the module docstring."""
+
     def __init__(
         self,
-        db: Any,
+        db: sqlite_utils.Database,
         *,
         answer_threshold: float | None = None,
         suggest_threshold: float | None = None,
         log_source: str | None = None,
+        matcher_factory: MatcherFactory | None = None,
     ) -> None:
-        """Use `Engine.open`; this wraps an already open database (a sqlite_utils Database)."""
+        """Use `Engine.open`; this wraps an already open database. `matcher_factory` replaces the
+        cached matcher training (tests and benchmarks)."""
         self.db = db
         self.answer_threshold, self.suggest_threshold = resolve_thresholds(
             answer_threshold, suggest_threshold
         )
         self.log_source = log_source
-        self._lock = threading.RLock()
-        self._generation: int | None = None
-        self._search: Any = None
-        self._load()
+        """"console", "discord"…: questions are logged under this source; None logs nothing."""
+        self._db_lock = threading.RLock()
+        self._builds = threading.Condition()
+        self._builder: threading.Thread | None = None
+        self._again = False
+        self._failed: int | None = None
+        self._closed = False
+        self._matcher_factory = matcher_factory
+        self.database_file: str | None = database_file(db)
+        """The database file (None for an in-memory database)."""
+        gen, kb = self._read_knowledge(own_connection=False)
+        self._snapshot = self._build(gen, kb, matcher_factory or cached_matcher)
 
     @classmethod
     def open(
@@ -190,6 +105,7 @@ class Engine:
         log_source: str | None = None,
         answer_threshold: float | None = None,
         suggest_threshold: float | None = None,
+        matcher_factory: MatcherFactory | None = None,
     ) -> Engine:
         """Open the database (building it from the bundled knowledge on first use).
 
@@ -197,520 +113,175 @@ class Engine:
         nothing. Thresholds default to `CMF_BOT_ANSWER_THRESHOLD` / `CMF_BOT_SUGGEST_THRESHOLD`,
         else the tuned defaults.
         """
-        from bot.engine import paths
-        from bot.engine.store import ensure_database
-
         db = ensure_database(paths.database_path(db_path), paths.knowledge_root(knowledge_root))
         return cls(
             db,
             answer_threshold=answer_threshold,
             suggest_threshold=suggest_threshold,
             log_source=log_source,
+            matcher_factory=matcher_factory,
         )
 
-    # -- loading --------------------------------------------------------------------------------
-
-    def _load(self) -> None:
-        from bot.engine.store import StoredCourses, generation, read_knowledge
-
-        gen = generation(self.db)
-        kb = read_knowledge(self.db, courses=False)
-        kb.courses = StoredCourses(self.db)  # type: ignore[assignment]  # records read by id when used
-        self._install(kb)
-        self._generation = gen
-
-    def _install(self, kb: KnowledgeBase) -> None:
-        """Build everything derived from the knowledge base (matcher, titles, autocomplete)."""
-        from bot.engine.matcher import IntentMatcher
-
-        self.kb = kb
-        self.strings = UiStrings(kb.strings, BUNDLED_UI_DIR)
-        self.answers = Answers(self.strings)
-        from bot.engine.concepts import ConceptLayer
-
-        self.concepts = ConceptLayer(kb.vocabulary)
-        rows = intent_rows(kb)
-        annotate = self.concepts.features
-        self.matcher = (
-            _cached_matcher(self.db, rows, IntentMatcher, annotate=annotate, salt=self.concepts.digest)
-            if rows
-            else None
-        )
-        self._profiles = _intent_profiles(kb, self.concepts)
-        self._phrasing_of = {
-            normalize(text): intent_id for intent_id, _, text in rows if intent_id in kb.intents
-        }
-        self._titles: dict[str, dict[str, str]] = {i: self._intent_titles(kb.intents[i]) for i in kb.intents}
-        # autocomplete: (normalised text, intent id, language) for titles and phrasings
-        self._complete: list[tuple[str, str, str]] = []
-        self._answerable = [i for i in kb.intents if not declines(kb.intents[i])]
-        for intent_id in self._answerable:
-            for lang, title in self._titles[intent_id].items():
-                self._complete.append((normalize(title), intent_id, lang))
-        for intent_id, lang, text in rows:
-            if intent_id in kb.intents:  # not the off-topic examples
-                self._complete.append((normalize(text), intent_id, lang))
-        self._search = None
-        self._reader: Any = None
-        self._course_query("")  # compile the course-query vocabulary now, not in the first question
-
-    def refresh(self) -> bool:
-        """Reload if another connection changed the knowledge base; True when it did."""
-        from bot.engine.store import generation
-
-        with self._lock:
-            gen = generation(self.db)
-            if gen == self._generation:
-                return False
-            self._load()
-            return True
+    # -- snapshots ------------------------------------------------------------------------------
 
     @property
-    def generation(self) -> int | None:
-        """The knowledge-base generation currently loaded."""
-        return self._generation
+    def snapshot(self) -> Snapshot:
+        """The snapshot answers come from now (no generation check)."""
+        return self._snapshot
 
-    def _intent_titles(self, intent: Intent) -> dict[str, str]:
-        """The intent's title in each language: its UI string, else its entry's title, else a phrasing."""
-        key = f"intent.{intent.id}"
-        if key in self.kb.strings:
-            return {lang: self.strings.get(key, lang) for lang in LANGS}
-        entry = self.kb.entries.get(str(intent.leads_to.get("entry") or ""))
-        if entry:
-            return {lang: pick(entry.title, lang) for lang in LANGS}
-        kind_key = f"leads.{intent.leads_to.get('type')}"
-        if self.strings.has(kind_key):
-            return {lang: self.strings.get(kind_key, lang) for lang in LANGS}
-        out = {}
-        for lang in LANGS:
-            texts = intent.phrasings.get(lang) or intent.phrasings.get(DEFAULT_LANG) or [intent.id]
-            out[lang] = texts[0][:1].upper() + texts[0][1:]
-        return out
+    @property
+    def generation(self) -> int:
+        """The knowledge-base generation of the current snapshot."""
+        return self._snapshot.generation
 
-    def intent_title(self, intent_id: str, lang: str) -> str:
-        return self._titles.get(intent_id, {}).get(lang) or intent_id
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._snapshot.kb
 
-    # -- free text ------------------------------------------------------------------------------
+    @property
+    def strings(self) -> UiStrings:
+        return self._snapshot.strings
+
+    @property
+    def matcher(self) -> IntentMatcher | None:
+        return self._snapshot.matcher
+
+    @property
+    def concepts(self) -> ConceptLayer:
+        return self._snapshot.concepts
+
+    @property
+    def answers(self) -> Answers:
+        return self._snapshot.answers
+
+    def current(self) -> Snapshot:
+        """The snapshot to answer from; starts building the next one when the database changed."""
+        with self._db_lock:
+            gen = generation(self.db)
+        snap = self._snapshot
+        if gen != snap.generation and gen != self._failed:
+            self._start_build()
+        return snap
+
+    def refresh(self, wait: bool = True, timeout: float | None = None) -> bool:
+        """Pick up a change of the knowledge base: start building the next snapshot and (`wait`) wait
+        until it is in use. True when a new snapshot is in use. Questions asked meanwhile, from other
+        threads, are answered from the old snapshot."""
+        before = self._snapshot
+        with self._db_lock:
+            gen = generation(self.db)
+        if gen == before.generation:
+            return False
+        self._start_build()
+        if wait:
+            with self._builds:
+                self._builds.wait_for(
+                    lambda: self._builder is None or self._snapshot.generation == gen, timeout
+                )
+        return self._snapshot is not before
+
+    def _start_build(self) -> None:
+        with self._builds:
+            if self._closed:
+                return
+            if self._builder is not None:
+                self._again = True  # the running build reads the generation once more when done
+                return
+            self._builder = threading.Thread(target=self._build_loop, name="cmf-snapshot", daemon=True)
+            self._builder.start()
+
+    def _build_loop(self) -> None:
+        """Build snapshots until the installed one is the database's newest (background thread)."""
+        gen: int | None = None
+        try:
+            while True:
+                gen, kb = self._read_knowledge(own_connection=True)
+                if gen != self._snapshot.generation:
+                    snap = self._build(gen, kb, self._matcher_factory or aside_matcher, self._snapshot)
+                    with self._builds:
+                        self._snapshot = snap  # the swap: one reference, read by every call
+                        self._failed = None
+                        self._builds.notify_all()
+                with self._builds:
+                    if not self._again or self._closed:
+                        self._builder = None
+                        self._builds.notify_all()
+                        return
+                    self._again = False
+        except Exception:
+            log.exception(
+                "rebuilding the knowledge snapshot failed; still answering from generation %s",
+                self._snapshot.generation,
+            )
+            with self._builds:
+                self._failed = gen
+                self._builder, self._again = None, False
+                self._builds.notify_all()
+
+    def _read_knowledge(self, *, own_connection: bool) -> tuple[int, KnowledgeBase]:
+        """The generation and the knowledge base (no catalogue), read in one transaction."""
+        if own_connection and self.database_file:
+            conn = sqlite3.connect(self.database_file, timeout=10, isolation_level=None)
+            try:
+                return _read(sqlite_utils.Database(conn))
+            finally:
+                conn.close()
+        with self._db_lock:
+            return _read(self.db)
+
+    def _build(
+        self, gen: int, kb: KnowledgeBase, matcher_factory: MatcherFactory, previous: Snapshot | None = None
+    ) -> Snapshot:
+        kb.courses = StoredCourses(self.db)  # type: ignore[assignment]  # records read by id when used
+        return build_snapshot(
+            kb,
+            generation=gen,
+            searcher=CourseSearch(self.db),
+            matcher_cache=matcher_cache_path(self.database_file),
+            matcher_factory=matcher_factory,
+            previous=previous,
+        )
+
+    def _router(self) -> Router:
+        return Router(self.current(), Thresholds(self.answer_threshold, self.suggest_threshold))
+
+    # -- questions ------------------------------------------------------------------------------
 
     def ask(
-        self, question: str, lang: str | None = None, *, user: str | None = None, log: bool = True
+        self, question: str, lang: str | None = None, *, user: str | int | None = None, log: bool = True
     ) -> Reply:
-        """Answer a free-text question. `lang` forces the answer language (else detected); `log=False`
-        keeps it out of the question log even when logging is on (a caller trying several wordings)."""
-        with self._lock:
-            self.refresh()
-            reply = self._ask(question, lang if lang in LANGS else None)
-            if log and self.log_source:
-                from bot.engine.logbook import hash_user, log_question
-
-                reply.question_id = log_question(self.db, reply, self.log_source, hash_user(self.db, user))
-            return reply
+        """Answer a free-text question. `lang` forces the answer language (else detected). The
+        question is logged when logging is on (`log_source`) unless `log=False` (a caller trying
+        several wordings logs the one it keeps with `log_question`)."""
+        router = self._router()
+        with self._db_lock:
+            reply = router.ask(question, lang)
+        if log and self.log_source:
+            self.log_question(reply, user)
+        return reply
 
     def detect_language(self, text: str) -> str:
         """The question's language: detected from its words, else the matched intents' phrasings."""
-        from bot.engine.language import detect_language
-
-        found = detect_language(text, default=None)
-        if found in LANGS:
-            return found
-        if self.matcher is not None:
-            votes = self.matcher.language_votes(text)
-            total = sum(votes.values())
-            if total > 0:
-                best, weight = votes.most_common(1)[0]
-                if best in LANGS and weight / total >= 0.6:
-                    return best
-        return DEFAULT_LANG
+        return self._router().detect_language(text)
 
     def rank(self, question: str, limit: int = MAX_SUGGESTIONS) -> list[tuple[str, float]]:
         """The matcher's best intents for `question` with probabilities (for tuning and tests)."""
-        if self.matcher is None:
-            return []
-        return self.matcher.rank(question, limit=limit)
+        return self._router().rank(question, limit)
 
-    def _ask(self, question: str, lang: str | None) -> Reply:
-        """The router: a function of the question and the loaded knowledge/matcher state.
+    def intent_title(self, intent_id: str, lang: str) -> str:
+        return self._snapshot.intent_title(intent_id, lang)
 
-        1. empty / too long → fallback; language from `lang`, else detected;
-        2. guards (spam, scams, prompt injections; `knowledge/concepts.yaml`) → declined;
-        3. small-talk clauses are dropped; nothing left → fallback;
-        4. the intents are ranked on what is left. The off-topic examples (the out-of-scope class)
-           decline the question only when it shows no domain evidence (a concept of `evidence.domain`
-           or a course request); otherwise the intents' probabilities are read without them;
-        5. a question naming another provider (`evidence.off_domain`) and none of our topics gets the
-           "not a CMF partner" fallback; with one of our topics, it is answered only by an intent
-           whose own phrasings name a provider; an intent specific to one partner platform does not answer a
-           question naming only others;
-        6. a question naming a catalogue course whose other words ask for the credential profile
-           gets that course's profile (`_credential_for_named_course`);
-           compliance facts, course requests and short catalogue topics go to their answers;
-        7. the best probability decides: answer / "did you mean" / fallback with the closest topics.
-        """
-        text = " ".join(question.split())
-        if not text:
-            return self.answers.fallback(question, lang or DEFAULT_LANG, "empty")
-        if len(text) > MAX_QUESTION_CHARS:
-            lang = lang or self.detect_language(text[:MAX_QUESTION_CHARS])
-            return self.answers.fallback(question, lang, "too_long", max=MAX_QUESTION_CHARS, length=len(text))
-        lang_forced = lang is not None
-        lang = lang or self.detect_language(text)
-        found = self.concepts.concepts(text)
-        if self.concepts.guard(text, found):
-            return self.answers.fallback(question, lang, "declined")
-        core = self.concepts.core(text)
-        if not core:
-            return self.answers.fallback(question, lang, "no_match")
-        ranked, oos = self._rank_all(core)
-        if any(self._leads(i).get("type") == "credential_profile" for i, _ in ranked[:CREDENTIAL_RANKS]):
-            named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
-            if named is not None:
-                return named
-        course_query = self._course_query(core)
-        if course_query is not None and getattr(course_query, "institution", None):
-            # "courses from the University of Glasgow": the courses of an institution, found or not
-            intent_id, confidence = self._best_of_type(ranked, "course_search")
-            return self._course_reply(question, lang, course_query, intent_id, confidence)
-        topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
-        strong = bool(found & self.concepts.domain) or bool(topic)
-        strong = strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))
-        domain = strong  # a course request with a subject the catalogue lacks is no evidence ("golf course")
-        best = ranked[0][1] if ranked else 0.0
-        if oos >= best and not domain:  # an off-topic example matches best and nothing says otherwise
-            return self.answers.fallback(question, lang, "no_match", confidence=best)
-        if oos > 0 and domain:
-            ranked = [(i, p / (1.0 - oos)) for i, p in ranked] if oos < 1.0 else ranked
-        ranked = self._admissible(ranked, found)
-        if not ranked or (found & self.concepts.off_domain and not domain):
-            # only intents about our partners, or nothing about our topics besides another provider
-            return self.answers.fallback(question, lang, "other_provider")
-        best_id, best = ranked[0]
-        leads = self._leads(best_id)
+    def answer_intent(self, intent_id: str, lang: str, question: str = "") -> Reply:
+        """The answer an intent leads to (for a picked suggestion or an autocomplete choice)."""
+        router = self._router()
+        with self._db_lock:
+            return router.answer_intent(intent_id, lang, question)
 
-        # A compliance question states course facts ("80 hours at EQF 6 with a proctored exam"):
-        # one fact is enough when the best intent is the compliance check; two are enough unless
-        # another intent is confidently matched, three always.
-        facts = parse_facts(text)
-        check_id, check_score = self._best_of_type(ranked, "compliance_check")
-        if facts and (
-            (best_id == check_id and best >= self.suggest_threshold)
-            or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
-            or len(facts) >= 3
-        ):
-            confidence = max(check_score, self.answer_threshold)
-            return self._compliance_reply(facts, lang, question, check_id, confidence)
+    def suggest_intents(self, text: str, lang: str, limit: int = 25) -> list[Suggestion]:
+        """Autocomplete: intents whose titles/phrasings best match what was typed (from memory)."""
+        return self._router().suggest_intents(text, lang, limit)
 
-        # A course request goes to the search when the best intent leads there, or when the parser
-        # reads one and no other intent is confidently matched ("how many hours is a
-        # microcredential" names a course type but is a question about the CMF).
-        if leads.get("type") == "course_search" and best >= self.suggest_threshold:
-            return self._course_reply(question, lang, course_query, best_id, best)
-        if course_query is not None and best < self.answer_threshold:
-            intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
-            if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
-                return self._course_reply(question, lang, course_query, intent_id, confidence)
-        if (
-            course_query is not None
-            and best < SUBJECT_REQUEST_ANSWER
-            and not found & self.concepts.domain
-            and self._known_subject(course_query)
-        ):  # "ci sono corsi sulle competenze digitali?": a subject the catalogue has, nothing of the CMF
-            intent_id, confidence = self._best_of_type(ranked, "course_search")
-            return self._course_reply(question, lang, course_query, intent_id, confidence)
-        known = self._phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
-        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
-        if topic is not None and best < needed:
-            # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
-            intent_id, _ = self._best_of_type([], "course_search")
-            return self._course_reply(question, lang, topic, intent_id, best)
-
-        if best < self.suggest_threshold:
-            return self.answers.fallback(
-                question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
-            )
-        if best < needed:  # a question naming none of our concepts needs a clearer match
-            return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
-        reply = self._lead_to(best_id, leads, lang, question, best, text)
-        return self._polar(reply, best_id, core, lang)
-
-    def _named_course(self, text: str) -> tuple[Course, str] | None:
-        """The catalogue course whose title `text` names, and the rest of the text without it.
-
-        Candidates are the titles starting at one of its words with that word and the next (one
-        index lookup a word, whatever the catalogue's size; a misspelt title is left to /credential's
-        autocomplete); a title counts when it aligns with part of the text (`NAMED_TITLE_MATCH`), the
-        longest such title winning ("Python" inside "Introduzione alla programmazione con Python" loses
-        to the whole title)."""
-        from rapidfuzz import fuzz
-
-        norm = normalize(text)
-        if len(norm.split()) < 2:
-            return None
-        searcher = self._searcher()
-        best: tuple[int, float, Course, str] | None = None
-        for course_id in searcher.titles_within(text):
-            course = self.kb.courses.get(course_id)
-            title = normalize(course.title) if course is not None else ""
-            if course is None or len(title) < NAMED_TITLE_MIN_CHARS or len(title) >= len(norm):
-                continue
-            found = fuzz.partial_ratio_alignment(title, norm, score_cutoff=NAMED_TITLE_MATCH)
-            if found is None:
-                continue
-            rest = " ".join((norm[: found.dest_start] + " " + norm[found.dest_end :]).split())
-            key = (len(title), found.score)
-            if rest and (best is None or key > best[:2]):
-                best = (len(title), found.score, course, rest)
-        return (best[2], best[3]) if best is not None else None
-
-    def _credential_for_named_course(
-        self, core: str, lang: str, question: str, *, forced: bool
-    ) -> Reply | None:
-        """A question like "what does the credential for <course title> certify?": naming a catalogue
-        course whose other words ask for the credential profile (they rank the credential intent
-        first, once partner names are dropped: the course says where it is) gets that course's
-        profile, in the language of those other words."""
-        named = self._named_course(core)
-        if named is None:
-            return None
-        course, rest = named
-        rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
-        ranked, oos = self._rank_all(rest, limit=1)  # a named course is domain evidence: no off-topic
-        if not ranked or self._leads(ranked[0][0]).get("type") != "credential_profile":
-            return None
-        intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
-        if confidence < self.answer_threshold:
-            return None
-        if not forced:
-            lang = self.detect_language(rest)
-        return self.answers.credential(
-            course, lang, question=question, intent=intent_id, confidence=confidence
-        )
-
-    def _rank_all(self, text: str, limit: int = 10) -> tuple[list[tuple[str, float]], float]:
-        """The best intents, and the probability of the off-topic examples (the out-of-scope class)."""
-        if self.matcher is None:
-            return [], 0.0
-        from bot.engine.matcher import OUT_OF_SCOPE
-
-        ranked = self.matcher.rank(text, limit=limit + 1, out_of_scope=True)
-        oos = next((p for i, p in ranked if i == OUT_OF_SCOPE), 0.0)
-        return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], oos
-
-    def _known_subject(self, query: Any) -> bool:
-        """A course request naming a subject of the vocabulary's topics that the catalogue has."""
-        if query is None or not any(len(group) > 1 for group in query.groups):
-            return False
-        groups = [g for g in query.groups if len(g) > 1]
-        courses, _ = self._run_search(" ".join(g[0] for g in groups), limit=1, any_of=groups)
-        return bool(courses)
-
-    def _admissible(self, ranked: list[tuple[str, float]], found: set[str]) -> list[tuple[str, float]]:
-        """Drop intents that cannot answer a question naming these concepts (see `_ask`, step 5)."""
-        others = found & self.concepts.off_domain
-        partners = found & self.concepts.partners
-        out = []
-        for intent_id, p in ranked:
-            profile = self._profiles.get(intent_id, {})
-            if others and not any(profile.get(c, 0.0) > 0 for c in others):
-                continue
-            specific = {c for c in self.concepts.partners if profile.get(c, 0.0) >= PARTNER_SPECIFIC}
-            if partners and specific and not (specific & partners):
-                continue
-            out.append((intent_id, p))
-        asked_as = {aud for aud, cs in self.concepts.audiences.items() if found & cs}
-        if asked_as:  # "our university…", "an applicant…": intents for other audiences rank lower
-            for n, (intent_id, p) in enumerate(out):
-                intent = self.kb.intents.get(intent_id)
-                if intent is not None and intent.audiences and not asked_as & set(intent.audiences):
-                    out[n] = (intent_id, p * AUDIENCE_PENALTY)
-            out.sort(key=lambda ip: (-ip[1], ip[0]))
-        return out
-
-    def _catalogue_topic(self, core: str) -> Any:
-        """A short message that only names a subject the catalogue has, read as a course query."""
-        words = normalize(core).split()
-        if not words or len(words) > MAX_TOPIC_WORDS:
-            return None
-        query = self._course_query(core, require_request=False)
-        if query is None or not any(len(group) > 1 for group in query.groups):
-            return None  # no subject of the vocabulary's topics
-        courses, _ = self._run_search(query.text, limit=1, any_of=query.groups)
-        return query if courses else None
-
-    def _closest(self, ranked: list[tuple[str, float]], found: set[str], lang: str) -> list[Suggestion]:
-        """Topics to pick from when nothing matched: the best-ranked intents when the question names
-        one of our concepts (ECTS, EQF, a partner…), else none."""
-        if not (found & self.concepts.domain) or not ranked:
-            return []
-        return [Suggestion(i, self.intent_title(i, lang)) for i, _ in ranked[:MAX_SUGGESTIONS]]
-
-    def _polar(self, reply: Reply, intent_id: str, core: str, lang: str) -> Reply:
-        """A yes/no question answered by an entry with a yes/no lead starts with that lead."""
-        entry_id = str(self._leads(intent_id).get("entry") or "")
-        key = f"polar.{entry_id}"
-        if reply.kind != "text" or not entry_id or not self.strings.has(key):
-            return reply
-        if not self.concepts.is_polar(core):
-            return reply
-        lead = self.strings.get(key, lang)
-        title, _, body = reply.answer.partition("\n\n")
-        reply.answer = f"{title}\n\n{lead}\n\n{body}" if body else f"{title}\n\n{lead}"
-        return reply
-
-    def _leads(self, intent_id: str | None) -> dict[str, Any]:
-        intent = self.kb.intents.get(intent_id or "")
-        return intent.leads_to if intent else {}
-
-    def _best_of_type(self, ranked: Iterable[tuple[str, float]], kind: str) -> tuple[str | None, float]:
-        """The best-ranked intent that leads to `kind`, else the first such intent (score 0)."""
-        for intent_id, score in ranked:
-            if self._leads(intent_id).get("type") == kind:
-                return intent_id, score
-        for intent in self.kb.intents.values():
-            if intent.leads_to.get("type") == kind:
-                return intent.id, 0.0
-        return None, 0.0
-
-    def _suggestions(self, ranked: list[tuple[str, float]], lang: str) -> list[Suggestion]:
-        out: list[Suggestion] = []
-        floor = self.suggest_threshold * SUGGESTION_FLOOR
-        for n, (intent_id, score) in enumerate(ranked):
-            if len(out) >= MAX_SUGGESTIONS or (n > 0 and score < floor):
-                break
-            out.append(Suggestion(intent=intent_id, title=self.intent_title(intent_id, lang)))
-        return out
-
-    def _lead_to(
-        self, intent_id: str, leads: dict[str, Any], lang: str, question: str, confidence: float, text: str
-    ) -> Reply:
-        kind = leads.get("type")
-        if kind in ("entry", "checklist"):
-            entry = self.kb.entries.get(str(leads.get("entry")))
-            if entry is None:
-                return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
-            if kind == "checklist":
-                return self.answers.checklist(entry, lang, question, intent_id, confidence)
-            return self.answers.entry(entry, lang, question, intent_id, confidence)
-        if kind == "course_search":
-            query = self._course_query(text) if text else None
-            return self._course_reply(question, lang, query, intent_id, confidence)
-        if kind == "compliance_check":
-            facts = parse_facts(text) if text else {}
-            if facts:
-                return self._compliance_reply(facts, lang, question, intent_id, confidence)
-            return self._compliance_how_to(lang, question, intent_id, confidence)
-        if kind == "credential_profile":
-            return self._credential_reply(text, lang, question, intent_id, confidence)
-        if kind == "decline":
-            return self.answers.fallback(question, lang, "no_match", confidence=confidence)
-        return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
-
-    # -- courses --------------------------------------------------------------------------------
-
-    def _searcher(self) -> Any:
-        if self._search is None:
-            from bot.engine.search import CourseSearch
-
-            self._search = CourseSearch(self.db)
-        return self._search
-
-    def _course_query(self, text: str, *, require_request: bool = True) -> Any:
-        """The course request in `text` (a `CourseQuery`), or None. `require_request=False`: what the
-        text names even without a word asking for courses (the matcher already routed it to the search)."""
-        if not self.kb.vocabulary:
-            return None
-        if self._reader is None:
-            from bot.engine.course_query import CourseQueryReader
-
-            self._reader = CourseQueryReader(self.kb.vocabulary)
-        return self._reader.read(text, require_request=require_request)
-
-    def _run_search(
-        self,
-        text: str,
-        *,
-        limit: int,
-        offset: int = 0,
-        exact_only: bool = False,
-        **filters: Any,
-    ) -> tuple[list[Course], int]:
-        """A page of courses and the number of hits; `exact_only` counts a weak match (only part of
-        the words found, `SearchResult.exact` False) as none."""
-        clean = {k: v for k, v in filters.items() if v not in (None, "")}
-        result = self._searcher().search(text, limit=limit, offset=offset, **clean)
-        if exact_only and not getattr(result, "exact", True):
-            return [], 0
-        courses = self._courses(_hit_ids(result))
-        return courses, int(getattr(result, "total", len(courses)))
-
-    def _courses(self, course_ids: list[str]) -> list[Course]:
-        """The records of `course_ids` that exist, in that order (one query when read from SQLite)."""
-        many = getattr(self.kb.courses, "many", None)
-        if many is not None:
-            return list(many(course_ids))
-        return [self.kb.courses[cid] for cid in course_ids if cid in self.kb.courses]
-
-    def _course_reply(
-        self,
-        question: str,
-        lang: str,
-        query: Any,
-        intent_id: str | None,
-        confidence: float,
-        limit: int = 10,
-    ) -> Reply:
-        """Search for what a question asks (the intent's `filters`, then what the parser read)."""
-        named = query is None and bool(question.strip())
-        if named:  # routed here by the matcher, not the parser: search what the question names
-            query = self._course_query(" ".join(question.split()), require_request=False)
-        filters: dict[str, Any] = {}
-        if intent_id:
-            filters.update(self._leads(intent_id).get("filters") or {})
-        text = ""
-        if query is not None:
-            kwargs = dict(query.search_kwargs())
-            text = kwargs.pop("text", "") or ""
-            filters.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
-        # a weak match (part of the words) is none, unless the request names a vocabulary subject the
-        # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
-        exact_only = not named and not self._known_subject(query)
-        courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **filters)
-        if named and not courses:  # it names no course ("what do you have?"): list them, as before
-            filters.pop("any_of", None)
-            text = ""
-            courses, total = self._run_search(text, limit=limit, **filters)
-        shown = {k: v for k, v in filters.items() if k != "any_of"}
-        note = None
-        narrowing = {k: v for k, v in shown.items() if k in ("language", "platform", "type")}
-        if not courses and narrowing and (text or filters.get("any_of")):
-            # "data science in Spanish" with no Spanish course: show the topic in other languages
-            relaxed = {k: v for k, v in filters.items() if k not in narrowing}
-            courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **relaxed)
-            if courses:
-                shown_text = _as_written(question, text)
-                what = " ".join(
-                    x for x in (shown_text, "({})".format(", ".join(map(str, shown.values())))) if x
-                )
-                dropped = ", ".join(str(v) for v in narrowing.values())
-                note = self.answers.s("course.relaxed", lang, query=what, dropped=dropped)
-                shown = {k: v for k, v in shown.items() if k not in narrowing}
-        return self.answers.courses(
-            courses,
-            total,
-            lang,
-            query=_as_written(question, text),
-            question=question,
-            intent=intent_id,
-            confidence=max(confidence, self.answer_threshold),
-            filters=shown,
-            note=note,
-            catalogues=self._partner_catalogues(),
-        )
-
-    def _partner_catalogues(self) -> dict[str, list[str]]:
-        """The partners' own catalogue pages (`catalogue_pages` in the vocabulary; a partner with no
-        page known is named without a link)."""
-        pages = self.kb.vocabulary.get("catalogue_pages") or {}
-        return {str(name): [str(u) for u in urls or []] for name, urls in pages.items()}
+    # -- courses, checklists, compliance --------------------------------------------------------
 
     def search_courses(
         self,
@@ -724,287 +295,114 @@ class Engine:
         offset: int = 0,
     ) -> Reply:
         """Course search; `reply.items` are the courses, ranked by relevance."""
-        if limit < 1 or offset < 0:
-            raise ValueError("limit must be ≥ 1 and offset ≥ 0")
-        with self._lock:
-            self.refresh()
-            filters = {"language": language, "platform": platform, "type": type}
-            courses, total = self._run_search(query, limit=limit, offset=offset, **filters)
-            return self.answers.courses(
-                courses,
-                total,
-                _lang(lang),
-                query=query,
-                question=query,
-                offset=offset,
-                filters={k: v for k, v in filters.items() if v},
+        router = self._router()
+        with self._db_lock:
+            return router.search_courses(
+                query, lang, language=language, platform=platform, type=type, limit=limit, offset=offset
             )
 
     def course_choices(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
-        """Autocomplete for credentials: (course id, title) pairs, from index lookups in SQLite
-        (titles starting with the text, then word prefixes, then the misspelling-tolerant search)."""
-        limit = max(1, min(limit, 25))
-        with self._lock:
-            self.refresh()
-            return self._searcher().complete(text, limit)
+        """Autocomplete for credentials: (course id, title) pairs, from index lookups in SQLite."""
+        router = self._router()
+        with self._db_lock:
+            return router.course_choices(text, limit)
 
     def credential_profile(self, course_id: str, lang: str) -> Reply:
         """What a credential certifies, in terms of the EU standard elements."""
-        with self._lock:
-            self.refresh()
-            lang = _lang(lang)
-            course = self.kb.courses.get(course_id)
-            if course is None:
-                return self.answers.fallback(course_id, lang, "unknown_course", course=course_id)
-            return self.answers.credential(course, lang, question=course_id)
+        router = self._router()
+        with self._db_lock:
+            return router.credential_profile(course_id, lang)
 
-    def _credential_reply(
-        self, text: str, lang: str, question: str, intent_id: str, confidence: float
-    ) -> Reply:
-        named = self._named_course(text) if text else None
-        if named is not None:
-            return self.answers.credential(
-                named[0], lang, question=question, intent=intent_id, confidence=confidence
-            )
-        if text:
-            result = self._searcher().search(text, limit=1)
-            hits = list(getattr(result, "hits", []) or [])
-            if hits:
-                course_id, score = _hit(hits[0])
-                if score >= CREDENTIAL_MATCH and course_id in self.kb.courses:
-                    return self.answers.credential(
-                        self.kb.courses[course_id],
-                        lang,
-                        question=question,
-                        intent=intent_id,
-                        confidence=confidence,
-                    )
-        title = self.intent_title(intent_id, lang)
-        return Reply(
-            question=question,
-            lang=lang,
-            status="answer",
-            intent=intent_id,
-            confidence=confidence,
-            kind="text",
-            title=title,
-            answer=f"**{title}**\n\n{self.strings.get('credential.how_to', lang)}",
-        )
+    def has_course(self, course_id: str) -> bool:
+        """Whether the catalogue has `course_id` (read from SQLite)."""
+        courses = self.current().kb.courses
+        with self._db_lock:
+            return course_id in courses
 
-    # -- checklists and compliance --------------------------------------------------------------
+    def course_count(self) -> int:
+        """The number of courses in the catalogue (read from SQLite)."""
+        courses = self.current().kb.courses
+        with self._db_lock:
+            return len(courses)
 
     def checklist(self, audience: str | None, lang: str) -> Reply:
         """The CMF requirements as a checklist worded for learners, employers or universities."""
-        key = _AUDIENCE_ALIASES.get((audience or "learner").strip().casefold())
-        if key is None:
-            raise ValueError(f"unknown audience {audience!r} (expected learner, employer or university)")
-        with self._lock:
-            self.refresh()
-            lang = _lang(lang)
-            entry = self.kb.entries.get(AUDIENCE_CHECKLISTS[key])
-            if entry is None:
-                return self.answers.fallback("", lang, "missing_entry")
-            return self.answers.checklist(entry, lang)
+        return self._router().checklist(audience, lang)
 
     def check_compliance(self, facts: dict[str, Any], lang: str) -> Reply:
         """Each CMF requirement as met / not met / unknown for the given course facts.
 
         Raises ValueError (FactError) for an unknown fact or a malformed value.
         """
-        with self._lock:
-            self.refresh()
-            return self._compliance_reply(facts, _lang(lang), "", None, 1.0)
+        return self._router().check_compliance(facts, lang)
 
-    def _compliance_reply(
-        self, facts: dict[str, Any], lang: str, question: str, intent_id: str | None, confidence: float
-    ) -> Reply:
-        from bot.engine.compliance import check, validate_facts
-
-        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
-        if entry is None:
-            return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
-        clean = validate_facts(facts)
-        report = check(entry, clean, lang, self.strings.get)
-        return self.answers.compliance(
-            report, entry, clean, lang, question=question, intent=intent_id, confidence=confidence
-        )
-
-    def _compliance_how_to(self, lang: str, question: str, intent_id: str, confidence: float) -> Reply:
-        """A compliance question without facts: the universities' checklist and how to run the check."""
-        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
-        if entry is None:
-            return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
-        reply = self.answers.checklist(entry, lang, question, intent_id, confidence)
-        reply.answer = f"{reply.answer}\n\n{self.strings.get('compliance.how_to', lang)}"
-        return reply
-
-    # -- intents --------------------------------------------------------------------------------
-
-    def answer_intent(self, intent_id: str, lang: str, question: str = "") -> Reply:
-        """The answer an intent leads to (for a picked suggestion or an autocomplete choice)."""
-        with self._lock:
-            self.refresh()
-            lang = _lang(lang)
-            intent = self.kb.intents.get(intent_id)
-            if intent is None:
-                return self.answers.fallback(question, lang, "unknown_intent", intent=intent_id)
-            return self._lead_to(intent_id, intent.leads_to, lang, question, 1.0, " ".join(question.split()))
-
-    def suggest_intents(self, text: str, lang: str, limit: int = 25) -> list[Suggestion]:
-        """Autocomplete: intents whose titles/phrasings best match what was typed so far.
-
-        Served from memory: a prefix/word match over the normalised titles and phrasings (titles
-        in `lang` first), ranked by rapidfuzz `partial_ratio`; empty text lists intents in order.
-        """
-        from rapidfuzz import fuzz
-
-        limit = max(1, min(limit, 25))
-        with self._lock:
-            self.refresh()
-            lang = _lang(lang)
-            typed = normalize(text)
-            if not typed:
-                ids = self._answerable[:limit]
-                return [Suggestion(i, self.intent_title(i, lang)) for i in ids]
-            best: dict[str, float] = {}
-            for norm_text, intent_id, text_lang in self._complete:
-                if not norm_text:
-                    continue
-                score = fuzz.partial_ratio(typed, norm_text) if len(typed) <= len(norm_text) else 0.0
-                if norm_text.startswith(typed):
-                    score += 10
-                if text_lang == lang:
-                    score += 2
-                if score > best.get(intent_id, -1.0):
-                    best[intent_id] = score
-            ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-            ranked = [(i, s) for i, s in ranked if s >= 60]
-            return [Suggestion(i, self.intent_title(i, lang)) for i, _ in ranked[:limit]]
-
-    # -- strings and feedback -------------------------------------------------------------------
+    # -- strings, the question log and feedback -------------------------------------------------
 
     def string(self, key: str, lang: str, **values: Any) -> str:
         """A UI string from knowledge/ui/*.yaml in `lang`, with placeholders filled."""
-        return self.strings.get(key, _lang(lang), **values)
+        return Router(self._snapshot).string(key, lang, **values)
 
-    def feedback(self, question_id: int, kind: str, user: str | None = None) -> bool:
+    def log_question(
+        self,
+        reply: Reply,
+        user: str | int | None = None,
+        *,
+        source: str | None = None,
+        question: str | None = None,
+    ) -> int | None:
+        """Log `reply` as an asked question under `source` (default: `log_source`; nothing is logged
+        when both are None), the user only as a keyed hash; `question` replaces the text logged.
+        Sets and returns `reply.question_id` (None when not logged or the log is busy)."""
+        source = source or self.log_source
+        if not source:
+            return None
+        logged = dataclasses.replace(reply, question=question) if question else reply
+        with self._db_lock:
+            qid = logbook.log_question(self.db, logged, source, logbook.hash_user(self.db, user))
+        reply.question_id = qid
+        return qid
+
+    def feedback(self, question_id: int, kind: str, user: str | int | None = None) -> bool:
         """Record 👍 (`up`), 👎 (`down`) or `not_what_i_asked` for a logged question."""
-        from bot.engine.logbook import hash_user, record_feedback
-
-        with self._lock:
-            return record_feedback(self.db, question_id, kind, hash_user(self.db, user))
+        with self._db_lock:
+            return logbook.record_feedback(self.db, question_id, kind, logbook.hash_user(self.db, user))
 
     def close(self) -> None:
-        with self._lock, contextlib.suppress(Exception):  # closing twice: nothing to release
+        """Close the connection (a rebuild still running finishes on its own connection, unused)."""
+        with self._builds:
+            self._closed = True
+        with self._db_lock, contextlib.suppress(Exception):  # closing twice: nothing to release
             self.db.conn.close()
 
 
-# ---------------------------------------------------------------------------------------------
-# Matcher cache: training takes seconds, the console's cold start must stay under one second. The
-# trained state is kept in a file beside the database (`<db>.matcher`), written with `marshal`
-# (plain ints, floats, strings, lists and dicts: no code runs on load), and used only when its key
-# (a hash of the training rows, the matcher's source and the Python version) matches.
-
-_CACHE_MAGIC = "cmf-bot-matcher-2"
-
-
-def _cache_path(db: Any) -> Path | None:
+def _read(db: sqlite_utils.Database) -> tuple[int, KnowledgeBase]:
+    conn = db.conn
+    began = not conn.in_transaction
+    if began:
+        conn.execute("BEGIN")
     try:
+        return generation(db), read_knowledge(db, courses=False)
+    finally:
+        if began:
+            conn.execute("COMMIT")
+
+
+def database_file(db: sqlite_utils.Database) -> str | None:
+    """The main database's file (None for an in-memory database)."""
+    with contextlib.suppress(sqlite3.Error, AttributeError):
         for _, name, file in db.conn.execute("PRAGMA database_list"):
             if name == "main" and file:
-                return Path(file + ".matcher")
-    except Exception:  # not a sqlite_utils database: no cache
-        return None
+                return str(file)
     return None
 
 
-def _cache_key(rows: list[tuple[str, str, str]], matcher_module: Any, salt: str = "") -> str:
-    import hashlib
-    import sys
-
-    digest = hashlib.sha256(salt.encode("utf-8"))
-    digest.update(repr(sorted(set(rows))).encode("utf-8"))
-    digest.update(Path(matcher_module.__file__).read_bytes())
-    digest.update(sys.version.encode())
-    return digest.hexdigest()
-
-
-def _cached_matcher(
-    db: Any, rows: list[tuple[str, str, str]], cls: Any, annotate: Any = None, salt: str = ""
-) -> Any:
-    """`cls.build(rows, annotate=…)`, or the same matcher read back from the cache file
-    (`state()` / `from_state()`). `salt` names what else the features depend on (the concept data)."""
-    import marshal
-    import sys
-
-    module = sys.modules[cls.__module__]
-    path = _cache_path(db)
-    key = _cache_key(rows, module, salt) if path else ""
-    if path is not None and path.exists():
-        try:
-            magic, stored_key, state = marshal.loads(path.read_bytes())
-            if magic == _CACHE_MAGIC and stored_key == key:
-                matcher = cls.from_state(state)
-                matcher.set_annotate(annotate)
-                return matcher
-        except Exception:  # stale or damaged cache: rebuild
-            pass
-    matcher = cls.build(rows, annotate=annotate)
-    if path is not None:
-        try:
-            data = marshal.dumps((_CACHE_MAGIC, key, matcher.state()))
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except Exception:  # read-only directory or an unexpected matcher shape: no cache
-            pass
-    return matcher
-
-
-def _sentences(text: str) -> list[str]:
-    """The sentences of a Markdown answer (list marks and links dropped), for training."""
-    import re
-
-    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
-    plain = re.sub(r"(?m)^\s*(?:[-*]|\d+\.)\s+", "", plain).replace("**", "")
-    parts = re.split(r"(?<=[.!?])\s+|\n+", plain)
-    return [p.strip() for p in parts if len(p.split()) >= 4]
-
-
-def _intent_profiles(kb: KnowledgeBase, concepts: Any) -> dict[str, dict[str, float]]:
-    """For each intent, the share of its phrasings that name each concept."""
-    out: dict[str, dict[str, float]] = {}
-    for intent in kb.intents.values():
-        texts = [t for ts in intent.phrasings.values() for t in ts]
-        counts: dict[str, int] = {}
-        for text in texts:
-            for concept in concepts.concepts(text):
-                counts[concept] = counts.get(concept, 0) + 1
-        out[intent.id] = {c: n / len(texts) for c, n in counts.items()} if texts else {}
-    return out
-
-
-def _lang(lang: str | None) -> str:
-    return lang if lang in LANGS else DEFAULT_LANG
-
-
-def _hit(hit: Any) -> tuple[str, float]:
-    if isinstance(hit, tuple | list):
-        return str(hit[0]), float(hit[1])
-    return str(hit.course_id), float(getattr(hit, "score", 0.0))
-
-
-def _hit_ids(result: Any) -> list[str]:
-    hits = getattr(result, "hits", None)
-    if hits is None:
-        hits = result
-    return [_hit(h)[0] for h in hits]
-
-
-__all__ = ["MAX_QUESTION_CHARS", "Engine", "FactError", "resolve_thresholds"]
-
-
-def _as_written(question: str, text: str) -> str:
-    """The search words as the user typed them ("estadística", not the normalised "estadistica")."""
-    typed = {normalize(word): word.strip(".,;:!?¿¡()[]\"'«»“”") for word in question.split()}
-    return " ".join(typed.get(word, word) for word in text.split())
+__all__ = [
+    "BUNDLED_UI_DIR",
+    "DEFAULT_ANSWER_THRESHOLD",
+    "DEFAULT_SUGGEST_THRESHOLD",
+    "MAX_QUESTION_CHARS",
+    "Engine",
+    "FactError",
+    "database_file",
+    "resolve_thresholds",
+]

@@ -83,7 +83,8 @@ class Ask(commands.Cog):
     async def ask_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        """Served from the engine's in-memory index on its thread; nothing if the engine is busy."""
+        """Served from the snapshot's in-memory index on an engine worker; nothing if none answers in
+        time."""
         lang = locale_lang(interaction.locale)
         work = self.bot.run_engine(
             self.bot.engine.suggest_intents, current[:CHOICE_MAX], lang, limit=AUTOCOMPLETE_MAX

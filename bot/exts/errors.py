@@ -19,8 +19,6 @@ log = logging.getLogger(__name__)
 def user_message_key(error: Exception) -> tuple[str, dict[str, object]]:
     """The UI string (and its values) explaining an error to the user."""
     original = getattr(error, "original", error)
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return "ui.cooldown", {"seconds": math.ceil(error.retry_after)}
     if isinstance(
         error, app_commands.MissingPermissions | app_commands.MissingRole | app_commands.MissingAnyRole
     ):

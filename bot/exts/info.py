@@ -1,7 +1,7 @@
 """`/requirements`, `/credential`, `/check` (options or a form) and `/about`.
 
-Every engine call goes through `ack_soon`, so a busy engine (a knowledge-base rebuild, a locked
-database) makes the bot say "thinking…" in time instead of failing Discord's 3-second deadline.
+Every engine call goes through `ack_soon`, so a busy engine (a locked database, every engine worker
+taken) makes the bot say "thinking…" in time instead of failing Discord's 3-second deadline.
 `/about` also tells moderators which permissions the bot lacks in the channel and in the server's
 help channels (and what that costs).
 """

@@ -133,9 +133,8 @@ class Moderation(commands.Cog):
         if self._db is None:
             from bot.engine.store import connect
 
-            engine_db = self.bot.engine.db
-            row = engine_db.conn.execute("PRAGMA database_list").fetchone()
-            self._db = connect(row[2]) if row and row[2] else engine_db
+            # the engine's database file (an in-memory engine shares nothing: a database of its own)
+            self._db = connect(self.bot.engine.database_file or ":memory:")
         return self._db
 
     def _run_sync(self, user_id: int, action: Callable[[KnowledgeService], T]) -> T:
@@ -168,7 +167,7 @@ class Moderation(commands.Cog):
         if self._ids is not None:
             ids, self._ids = self._ids, None
             await asyncio.to_thread(ids.close)
-        if self._db is not None and self._db is not getattr(self.bot.engine, "db", None):
+        if self._db is not None:
             await asyncio.to_thread(self._close_db)
 
     def _close_db(self) -> None:
@@ -240,8 +239,7 @@ class Moderation(commands.Cog):
         return self._ids
 
     def _database_path(self) -> str:
-        row = self.bot.engine.db.conn.execute("PRAGMA database_list").fetchone()
-        return row[2] if row and row[2] else ""
+        return str(self.bot.engine.database_file or "")
 
     async def _choices(self, types: tuple[str, ...], current: str) -> list[app_commands.Choice[str]]:
         """Up to 25 ids for what was typed; nothing if the database does not answer within the budget."""

@@ -139,12 +139,20 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _run(handler: Any, args: argparse.Namespace) -> int:
+    from bot.engine.engine import database_file
     from bot.engine.loader import KnowledgeError
+    from bot.engine.snapshot import preparing
+    from bot.engine.store import generation
     from bot.moderation.service import KnowledgeService, ServiceError
 
     try:
         service = KnowledgeService.open(args.db, args.author or _default_author())
-        return int(handler(service, args) or 0)
+        before = generation(service.db)
+        with preparing(database_file(service.db)):  # engines rebuilding meanwhile wait for our matcher
+            status = int(handler(service, args) or 0)
+            if status == 0 and generation(service.db) != before:
+                _prepare_readers(service.db)
+        return status
     except ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -157,6 +165,23 @@ def _run(handler: Any, args: argparse.Namespace) -> int:
     except (OSError, ValueError, RecursionError) as exc:
         print(f"error: {' '.join(str(exc).split())[:300]}", file=sys.stderr)
         return 2
+
+
+def _prepare_readers(db: Any) -> None:
+    """After a successful change: train the new intent matcher into the cache beside the database, so
+    the engines reading it (the bot) find it trained and rarely train themselves. The change is made
+    whatever happens here."""
+    from bot.engine.engine import database_file
+    from bot.engine.snapshot import prepare_matcher_cache
+    from bot.engine.store import read_knowledge
+
+    path = database_file(db)
+    if path is None:
+        return
+    try:
+        prepare_matcher_cache(read_knowledge(db, courses=False), path)
+    except Exception as exc:  # the engines train it themselves
+        print(f"warning: the intent matcher was not prepared: {exc}", file=sys.stderr)
 
 
 def _one(service: Any, oid: str, type: str | None) -> Any:

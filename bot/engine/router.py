@@ -1,0 +1,741 @@
+"""The router: a question and a knowledge snapshot in, a `Reply` out.
+
+A pure function of its inputs (`route(snapshot, question)`): it reads the snapshot's knowledge base,
+matcher, concept layer and course-query reader, and the catalogue through the snapshot's search; it
+writes nothing and keeps nothing, so tests and benchmarks call it without a database (a snapshot
+without a catalogue finds no course). The engine (`bot.engine.engine`) picks the current snapshot,
+serialises use of its database connection and logs questions.
+
+Routing of a free-text question (`Router.ask`):
+1. empty → `no_match` (reason `empty`); longer than `MAX_QUESTION_CHARS` → `no_match` (`too_long`);
+2. language: the `lang` argument, else detected from the question, else English;
+3. the intents are ranked, with the off-topic examples (intents that lead to `decline`, trained as the
+   matcher's out-of-scope class): when those rank first → `no_match`, the normal fallback;
+4. a course request (read by `parse_course_query`) → course search;
+5. otherwise the best one's probability decides: ≥ the answer threshold → the answer
+   its `leads_to` names (entry, checklist, course search, compliance check, credential profile);
+   between the suggest and answer thresholds → `suggestions` (up to 3 intents, "did you mean");
+   below → `no_match` with the moderator fallback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.engine.compliance import UNIVERSITIES_CHECKLIST, check, parse_facts, validate_facts
+from bot.engine.course_query import CourseQuery
+from bot.engine.language import detect_language
+from bot.engine.matcher import OUT_OF_SCOPE
+from bot.engine.model import DEFAULT_LANG, LANGS, Course, Reply, Suggestion
+from bot.engine.normalize import normalize
+from bot.engine.snapshot import Snapshot
+
+MAX_QUESTION_CHARS = 500
+"""Longer questions are declined (reason `too_long`) before any matching."""
+
+DEFAULT_ANSWER_THRESHOLD = 0.25
+"""Answer when the best intent's probability reaches this. Chosen on the quality set's tune split only
+(364 questions, 110 of them off-topic, many sharing words with the domain: "credit card", "opening hours",
+"birth certificate"; mean of 5 training seeds, suggest 0.1). Re-checked after the generic in-scope
+phrasings of quality4: in-scope right / out-of-scope declined are 90.3 / 97.5 % at 0.15, 90.2 / 97.8 at
+0.20, 89.6 / 98.2 at 0.25, 88.7 / 98.2 at 0.30 and 87.7 / 98.2 at 0.35. Off-topic questions are declined
+by the `off-topic` examples (the out-of-scope class) more than by the threshold, so 0.15-0.25 differ by
+about one question a seed, within the noise between seeds; the highest of them is taken because a wrong
+answer about credentials is worse than an "I don't know". 0.30 loses two more in-scope questions a seed
+for no decline gained. README "Quality set" has the table."""
+DEFAULT_SUGGEST_THRESHOLD = 0.1
+"""Offer "did you mean" suggestions from this probability up to the answer threshold."""
+ANSWER_THRESHOLD_ENV = "CMF_BOT_ANSWER_THRESHOLD"
+SUGGEST_THRESHOLD_ENV = "CMF_BOT_SUGGEST_THRESHOLD"
+
+MAX_SUGGESTIONS = 3
+SUGGESTION_FLOOR = 0.5
+"""Suggestions after the first must score at least this share of the suggest threshold."""
+COURSE_ROUTE_RANKS = 3
+"""A course request read by the parser goes to the search (when no intent is confidently matched) only
+if a course-search intent is among this many best-ranked intents; 0 = always."""
+PARTNER_SPECIFIC = 0.5
+"""An intent is specific to a partner platform when at least this share of its phrasings name it."""
+CERTAIN_OFF_TOPIC = 0.99
+"""A course request naming a catalogue subject is declined only when an off-topic example matches it
+this surely ("how do I import a module in python")."""
+NO_CONCEPT_ANSWER = 0.9
+"""A question that names none of the concept layer's concepts is answered only from this probability."""
+AUDIENCE_PENALTY = 0.3
+"""Probability factor of an intent whose audiences leave out the one the question shows."""
+MAX_TOPIC_WORDS = 3
+"""A message of at most this many words that names a catalogue subject is read as a course search."""
+SUBJECT_REQUEST_ANSWER = 0.9
+"""A course request naming a subject the catalogue has, and no concept of our topics (CMF,
+microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
+surely ("ci sono corsi sulle competenze digitali?")."""
+CREDENTIAL_MATCH = 0.75
+"""A free-text credential question is profiled only if a course title matches at least this well."""
+CREDENTIAL_RANKS = 5
+"""A question is looked at for a named course title only when a credential-profile intent is among
+this many best-ranked intents (the title lookup is the costly part)."""
+NAMED_TITLE_MATCH = 90
+"""A catalogue title is named in a question when it aligns with part of it at least this well
+(rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
+NAMED_TITLE_MIN_CHARS = 6
+"""Titles shorter than this (normalised) are not looked for inside a longer question."""
+
+AUDIENCE_CHECKLISTS = {
+    "learner": "cmf-requirements-learners",
+    "employer": "cmf-requirements-employers",
+    "university": "cmf-requirements-universities",
+}
+_AUDIENCE_ALIASES = {
+    "learner": "learner",
+    "learners": "learner",
+    "student": "learner",
+    "students": "learner",
+    "employer": "employer",
+    "employers": "employer",
+    "university": "university",
+    "universities": "university",
+}
+
+
+def _env_float(name: str) -> float | None:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number between 0 and 1, got {raw!r}") from exc
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be between 0 and 1, got {raw!r}")
+    return value
+
+
+def resolve_thresholds(answer: float | None = None, suggest: float | None = None) -> tuple[float, float]:
+    """Thresholds from the arguments, else the environment, else the tuned defaults."""
+    a = answer if answer is not None else _env_float(ANSWER_THRESHOLD_ENV)
+    s = suggest if suggest is not None else _env_float(SUGGEST_THRESHOLD_ENV)
+    a = DEFAULT_ANSWER_THRESHOLD if a is None else a
+    s = min(DEFAULT_SUGGEST_THRESHOLD, a) if s is None else s
+    if not 0.0 <= s <= a <= 1.0:
+        raise ValueError(f"thresholds need 0 <= suggest <= answer <= 1, got suggest={s}, answer={a}")
+    return a, s
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The router's probability thresholds (see `resolve_thresholds`)."""
+
+    answer: float
+    suggest: float
+
+    @classmethod
+    def resolve(cls, answer: float | None = None, suggest: float | None = None) -> Thresholds:
+        return cls(*resolve_thresholds(answer, suggest))
+
+
+def route(
+    snapshot: Snapshot, question: str, lang: str | None = None, thresholds: Thresholds | None = None
+) -> Reply:
+    """Answer a free-text question from `snapshot` (`lang` forces the answer language)."""
+    return Router(snapshot, thresholds).ask(question, lang)
+
+
+class Router:
+    """The answers of one snapshot. Cheap to make: the engine makes one per call."""
+
+    def __init__(self, snapshot: Snapshot, thresholds: Thresholds | None = None) -> None:
+        thresholds = thresholds or Thresholds.resolve()
+        self.snapshot = snapshot
+        self.kb = snapshot.kb
+        self.strings = snapshot.strings
+        self.answers = snapshot.answers
+        self.concepts = snapshot.concepts
+        self.matcher = snapshot.matcher
+        self.answer_threshold = thresholds.answer
+        self.suggest_threshold = thresholds.suggest
+
+    def ask(self, question: str, lang: str | None = None) -> Reply:
+        """Answer a free-text question; `lang` forces the answer language (else detected)."""
+        return self._ask(question, lang if lang in LANGS else None)
+
+    def intent_title(self, intent_id: str, lang: str) -> str:
+        return self.snapshot.intent_title(intent_id, lang)
+
+    def detect_language(self, text: str) -> str:
+        """The question's language: detected from its words, else the matched intents' phrasings."""
+        found = detect_language(text, default=None)
+        if found in LANGS:
+            return found
+        if self.matcher is not None:
+            votes = self.matcher.language_votes(text)
+            total = sum(votes.values())
+            if total > 0:
+                best, weight = votes.most_common(1)[0]
+                if best in LANGS and weight / total >= 0.6:
+                    return best
+        return DEFAULT_LANG
+
+    def rank(self, question: str, limit: int = MAX_SUGGESTIONS) -> list[tuple[str, float]]:
+        """The matcher's best intents for `question` with probabilities (for tuning and tests)."""
+        if self.matcher is None:
+            return []
+        return self.matcher.rank(question, limit=limit)
+
+    def _ask(self, question: str, lang: str | None) -> Reply:
+        """The router: a function of the question and the loaded knowledge/matcher state.
+
+        1. empty / too long → fallback; language from `lang`, else detected;
+        2. guards (spam, scams, prompt injections; `knowledge/concepts.yaml`) → declined;
+        3. small-talk clauses are dropped; nothing left → fallback;
+        4. the intents are ranked on what is left. The off-topic examples (the out-of-scope class)
+           decline the question only when it shows no domain evidence (a concept of `evidence.domain`
+           or a course request); otherwise the intents' probabilities are read without them;
+        5. a question naming another provider (`evidence.off_domain`) and none of our topics gets the
+           "not a CMF partner" fallback; with one of our topics, it is answered only by an intent
+           whose own phrasings name a provider; an intent specific to one partner platform does not answer a
+           question naming only others;
+        6. a question naming a catalogue course whose other words ask for the credential profile
+           gets that course's profile (`_credential_for_named_course`);
+           compliance facts, course requests and short catalogue topics go to their answers;
+        7. the best probability decides: answer / "did you mean" / fallback with the closest topics.
+        """
+        text = " ".join(question.split())
+        if not text:
+            return self.answers.fallback(question, lang or DEFAULT_LANG, "empty")
+        if len(text) > MAX_QUESTION_CHARS:
+            lang = lang or self.detect_language(text[:MAX_QUESTION_CHARS])
+            return self.answers.fallback(question, lang, "too_long", max=MAX_QUESTION_CHARS, length=len(text))
+        lang_forced = lang is not None
+        lang = lang or self.detect_language(text)
+        found = self.concepts.concepts(text)
+        if self.concepts.guard(text, found):
+            return self.answers.fallback(question, lang, "declined")
+        core = self.concepts.core(text)
+        if not core:
+            return self.answers.fallback(question, lang, "no_match")
+        ranked, oos = self._rank_all(core)
+        if any(self._leads(i).get("type") == "credential_profile" for i, _ in ranked[:CREDENTIAL_RANKS]):
+            named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
+            if named is not None:
+                return named
+        course_query = self._course_query(core)
+        if course_query is not None and getattr(course_query, "institution", None):
+            # "courses from the University of Glasgow": the courses of an institution, found or not
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
+        topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
+        strong = bool(found & self.concepts.domain) or bool(topic)
+        strong = strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))
+        domain = strong  # a course request with a subject the catalogue lacks is no evidence ("golf course")
+        best = ranked[0][1] if ranked else 0.0
+        if oos >= best and not domain:  # an off-topic example matches best and nothing says otherwise
+            return self.answers.fallback(question, lang, "no_match", confidence=best)
+        if oos > 0 and domain:
+            ranked = [(i, p / (1.0 - oos)) for i, p in ranked] if oos < 1.0 else ranked
+        ranked = self._admissible(ranked, found)
+        if not ranked or (found & self.concepts.off_domain and not domain):
+            # only intents about our partners, or nothing about our topics besides another provider
+            return self.answers.fallback(question, lang, "other_provider")
+        best_id, best = ranked[0]
+        leads = self._leads(best_id)
+
+        # A compliance question states course facts ("80 hours at EQF 6 with a proctored exam"):
+        # one fact is enough when the best intent is the compliance check; two are enough unless
+        # another intent is confidently matched, three always.
+        facts = parse_facts(text)
+        check_id, check_score = self._best_of_type(ranked, "compliance_check")
+        if facts and (
+            (best_id == check_id and best >= self.suggest_threshold)
+            or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
+            or len(facts) >= 3
+        ):
+            confidence = max(check_score, self.answer_threshold)
+            return self._compliance_reply(facts, lang, question, check_id, confidence)
+
+        # A course request goes to the search when the best intent leads there, or when the parser
+        # reads one and no other intent is confidently matched ("how many hours is a
+        # microcredential" names a course type but is a question about the CMF).
+        if leads.get("type") == "course_search" and best >= self.suggest_threshold:
+            return self._course_reply(question, lang, course_query, best_id, best)
+        if course_query is not None and best < self.answer_threshold:
+            intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
+            if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
+                return self._course_reply(question, lang, course_query, intent_id, confidence)
+        if (
+            course_query is not None
+            and best < SUBJECT_REQUEST_ANSWER
+            and not found & self.concepts.domain
+            and self._known_subject(course_query)
+        ):  # "ci sono corsi sulle competenze digitali?": a subject the catalogue has, nothing of the CMF
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
+        known = self.snapshot.phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
+        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
+        if topic is not None and best < needed:
+            # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
+            intent_id, _ = self._best_of_type([], "course_search")
+            return self._course_reply(question, lang, topic, intent_id, best)
+
+        if best < self.suggest_threshold:
+            return self.answers.fallback(
+                question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
+            )
+        if best < needed:  # a question naming none of our concepts needs a clearer match
+            return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
+        reply = self._lead_to(best_id, leads, lang, question, best, text)
+        return self._polar(reply, best_id, core, lang)
+
+    def _named_course(self, text: str) -> tuple[Course, str] | None:
+        """The catalogue course whose title `text` names, and the rest of the text without it.
+
+        Candidates are the titles starting at one of its words with that word and the next (one
+        index lookup a word, whatever the catalogue's size; a misspelt title is left to /credential's
+        autocomplete); a title counts when it aligns with part of the text (`NAMED_TITLE_MATCH`), the
+        longest such title winning ("Python" inside "Introduzione alla programmazione con Python" loses
+        to the whole title)."""
+        norm = normalize(text)
+        if len(norm.split()) < 2:
+            return None
+        searcher = self.snapshot.searcher
+        if searcher is None:
+            return None
+        best: tuple[int, float, Course, str] | None = None
+        for course_id in searcher.titles_within(text):
+            course = self.kb.courses.get(course_id)
+            title = normalize(course.title) if course is not None else ""
+            if course is None or len(title) < NAMED_TITLE_MIN_CHARS or len(title) >= len(norm):
+                continue
+            found = fuzz.partial_ratio_alignment(title, norm, score_cutoff=NAMED_TITLE_MATCH)
+            if found is None:
+                continue
+            rest = " ".join((norm[: found.dest_start] + " " + norm[found.dest_end :]).split())
+            key = (len(title), found.score)
+            if rest and (best is None or key > best[:2]):
+                best = (len(title), found.score, course, rest)
+        return (best[2], best[3]) if best is not None else None
+
+    def _credential_for_named_course(
+        self, core: str, lang: str, question: str, *, forced: bool
+    ) -> Reply | None:
+        """A question like "what does the credential for <course title> certify?": naming a catalogue
+        course whose other words ask for the credential profile (they rank the credential intent
+        first, once partner names are dropped: the course says where it is) gets that course's
+        profile, in the language of those other words."""
+        named = self._named_course(core)
+        if named is None:
+            return None
+        course, rest = named
+        rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
+        ranked, oos = self._rank_all(rest, limit=1)  # a named course is domain evidence: no off-topic
+        if not ranked or self._leads(ranked[0][0]).get("type") != "credential_profile":
+            return None
+        intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
+        if confidence < self.answer_threshold:
+            return None
+        if not forced:
+            lang = self.detect_language(rest)
+        return self.answers.credential(
+            course, lang, question=question, intent=intent_id, confidence=confidence
+        )
+
+    def _rank_all(self, text: str, limit: int = 10) -> tuple[list[tuple[str, float]], float]:
+        """The best intents, and the probability of the off-topic examples (the out-of-scope class)."""
+        if self.matcher is None:
+            return [], 0.0
+        ranked = self.matcher.rank(text, limit=limit + 1, out_of_scope=True)
+        oos = next((p for i, p in ranked if i == OUT_OF_SCOPE), 0.0)
+        return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], oos
+
+    def _known_subject(self, query: Any) -> bool:
+        """A course request naming a subject of the vocabulary's topics that the catalogue has."""
+        if query is None or not any(len(group) > 1 for group in query.groups):
+            return False
+        groups = [g for g in query.groups if len(g) > 1]
+        courses, _ = self._run_search(" ".join(g[0] for g in groups), limit=1, any_of=groups)
+        return bool(courses)
+
+    def _admissible(self, ranked: list[tuple[str, float]], found: set[str]) -> list[tuple[str, float]]:
+        """Drop intents that cannot answer a question naming these concepts (see `_ask`, step 5)."""
+        others = found & self.concepts.off_domain
+        partners = found & self.concepts.partners
+        out = []
+        for intent_id, p in ranked:
+            profile = self.snapshot.profiles.get(intent_id, {})
+            if others and not any(profile.get(c, 0.0) > 0 for c in others):
+                continue
+            specific = {c for c in self.concepts.partners if profile.get(c, 0.0) >= PARTNER_SPECIFIC}
+            if partners and specific and not (specific & partners):
+                continue
+            out.append((intent_id, p))
+        asked_as = {aud for aud, cs in self.concepts.audiences.items() if found & cs}
+        if asked_as:  # "our university…", "an applicant…": intents for other audiences rank lower
+            for n, (intent_id, p) in enumerate(out):
+                intent = self.kb.intents.get(intent_id)
+                if intent is not None and intent.audiences and not asked_as & set(intent.audiences):
+                    out[n] = (intent_id, p * AUDIENCE_PENALTY)
+            out.sort(key=lambda ip: (-ip[1], ip[0]))
+        return out
+
+    def _catalogue_topic(self, core: str) -> Any:
+        """A short message that only names a subject the catalogue has, read as a course query."""
+        words = normalize(core).split()
+        if not words or len(words) > MAX_TOPIC_WORDS:
+            return None
+        query = self._course_query(core, require_request=False)
+        if query is None or not any(len(group) > 1 for group in query.groups):
+            return None  # no subject of the vocabulary's topics
+        courses, _ = self._run_search(query.text, limit=1, any_of=query.groups)
+        return query if courses else None
+
+    def _closest(self, ranked: list[tuple[str, float]], found: set[str], lang: str) -> list[Suggestion]:
+        """Topics to pick from when nothing matched: the best-ranked intents when the question names
+        one of our concepts (ECTS, EQF, a partner…), else none."""
+        if not (found & self.concepts.domain) or not ranked:
+            return []
+        return [Suggestion(i, self.intent_title(i, lang)) for i, _ in ranked[:MAX_SUGGESTIONS]]
+
+    def _polar(self, reply: Reply, intent_id: str, core: str, lang: str) -> Reply:
+        """A yes/no question answered by an entry with a yes/no lead starts with that lead."""
+        entry_id = str(self._leads(intent_id).get("entry") or "")
+        key = f"polar.{entry_id}"
+        if reply.kind != "text" or not entry_id or not self.strings.has(key):
+            return reply
+        if not self.concepts.is_polar(core):
+            return reply
+        lead = self.strings.get(key, lang)
+        title, _, body = reply.answer.partition("\n\n")
+        reply.answer = f"{title}\n\n{lead}\n\n{body}" if body else f"{title}\n\n{lead}"
+        return reply
+
+    def _leads(self, intent_id: str | None) -> dict[str, Any]:
+        intent = self.kb.intents.get(intent_id or "")
+        return intent.leads_to if intent else {}
+
+    def _best_of_type(self, ranked: Iterable[tuple[str, float]], kind: str) -> tuple[str | None, float]:
+        """The best-ranked intent that leads to `kind`, else the first such intent (score 0)."""
+        for intent_id, score in ranked:
+            if self._leads(intent_id).get("type") == kind:
+                return intent_id, score
+        for intent in self.kb.intents.values():
+            if intent.leads_to.get("type") == kind:
+                return intent.id, 0.0
+        return None, 0.0
+
+    def _suggestions(self, ranked: list[tuple[str, float]], lang: str) -> list[Suggestion]:
+        out: list[Suggestion] = []
+        floor = self.suggest_threshold * SUGGESTION_FLOOR
+        for n, (intent_id, score) in enumerate(ranked):
+            if len(out) >= MAX_SUGGESTIONS or (n > 0 and score < floor):
+                break
+            out.append(Suggestion(intent=intent_id, title=self.intent_title(intent_id, lang)))
+        return out
+
+    def _lead_to(
+        self, intent_id: str, leads: dict[str, Any], lang: str, question: str, confidence: float, text: str
+    ) -> Reply:
+        kind = leads.get("type")
+        if kind in ("entry", "checklist"):
+            entry = self.kb.entries.get(str(leads.get("entry")))
+            if entry is None:
+                return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
+            if kind == "checklist":
+                return self.answers.checklist(entry, lang, question, intent_id, confidence)
+            return self.answers.entry(entry, lang, question, intent_id, confidence)
+        if kind == "course_search":
+            query = self._course_query(text) if text else None
+            return self._course_reply(question, lang, query, intent_id, confidence)
+        if kind == "compliance_check":
+            facts = parse_facts(text) if text else {}
+            if facts:
+                return self._compliance_reply(facts, lang, question, intent_id, confidence)
+            return self._compliance_how_to(lang, question, intent_id, confidence)
+        if kind == "credential_profile":
+            return self._credential_reply(text, lang, question, intent_id, confidence)
+        if kind == "decline":
+            return self.answers.fallback(question, lang, "no_match", confidence=confidence)
+        return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
+
+    # -- courses --------------------------------------------------------------------------------
+
+    def _course_query(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
+        """The course request in `text`, or None. `require_request=False`: what the text names even
+        without a word asking for courses (the matcher already routed it to the search)."""
+        return self.snapshot.course_query(text, require_request=require_request)
+
+    def _run_search(
+        self,
+        text: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        exact_only: bool = False,
+        **filters: Any,
+    ) -> tuple[list[Course], int]:
+        """A page of courses and the number of hits; `exact_only` counts a weak match (only part of
+        the words found, `SearchResult.exact` False) as none."""
+        clean = {k: v for k, v in filters.items() if v not in (None, "")}
+        searcher = self.snapshot.searcher
+        if searcher is None:  # no catalogue
+            return [], 0
+        result = searcher.search(text, limit=limit, offset=offset, **clean)
+        if exact_only and not getattr(result, "exact", True):
+            return [], 0
+        courses = self._courses(_hit_ids(result))
+        return courses, int(getattr(result, "total", len(courses)))
+
+    def _courses(self, course_ids: list[str]) -> list[Course]:
+        """The records of `course_ids` that exist, in that order (one query when read from SQLite)."""
+        many = getattr(self.kb.courses, "many", None)
+        if many is not None:
+            return list(many(course_ids))
+        return [self.kb.courses[cid] for cid in course_ids if cid in self.kb.courses]
+
+    def _course_reply(
+        self,
+        question: str,
+        lang: str,
+        query: Any,
+        intent_id: str | None,
+        confidence: float,
+        limit: int = 10,
+    ) -> Reply:
+        """Search for what a question asks (the intent's `filters`, then what the parser read)."""
+        named = query is None and bool(question.strip())
+        if named:  # routed here by the matcher, not the parser: search what the question names
+            query = self._course_query(" ".join(question.split()), require_request=False)
+        filters: dict[str, Any] = {}
+        if intent_id:
+            filters.update(self._leads(intent_id).get("filters") or {})
+        text = ""
+        if query is not None:
+            kwargs = dict(query.search_kwargs())
+            text = kwargs.pop("text", "") or ""
+            filters.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
+        # a weak match (part of the words) is none, unless the request names a vocabulary subject the
+        # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
+        exact_only = not named and not self._known_subject(query)
+        courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **filters)
+        if named and not courses:  # it names no course ("what do you have?"): list them, as before
+            filters.pop("any_of", None)
+            text = ""
+            courses, total = self._run_search(text, limit=limit, **filters)
+        shown = {k: v for k, v in filters.items() if k != "any_of"}
+        note = None
+        narrowing = {k: v for k, v in shown.items() if k in ("language", "platform", "type")}
+        if not courses and narrowing and (text or filters.get("any_of")):
+            # "data science in Spanish" with no Spanish course: show the topic in other languages
+            relaxed = {k: v for k, v in filters.items() if k not in narrowing}
+            courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **relaxed)
+            if courses:
+                shown_text = _as_written(question, text)
+                what = " ".join(
+                    x for x in (shown_text, "({})".format(", ".join(map(str, shown.values())))) if x
+                )
+                dropped = ", ".join(str(v) for v in narrowing.values())
+                note = self.answers.s("course.relaxed", lang, query=what, dropped=dropped)
+                shown = {k: v for k, v in shown.items() if k not in narrowing}
+        return self.answers.courses(
+            courses,
+            total,
+            lang,
+            query=_as_written(question, text),
+            question=question,
+            intent=intent_id,
+            confidence=max(confidence, self.answer_threshold),
+            filters=shown,
+            note=note,
+            catalogues=self._partner_catalogues(),
+        )
+
+    def _partner_catalogues(self) -> dict[str, list[str]]:
+        """The partners' own catalogue pages (`catalogue_pages` in the vocabulary; a partner with no
+        page known is named without a link)."""
+        pages = self.kb.vocabulary.get("catalogue_pages") or {}
+        return {str(name): [str(u) for u in urls or []] for name, urls in pages.items()}
+
+    def search_courses(
+        self,
+        query: str,
+        lang: str,
+        *,
+        language: str | None = None,
+        platform: str | None = None,
+        type: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> Reply:
+        """Course search; `reply.items` are the courses, ranked by relevance."""
+        if limit < 1 or offset < 0:
+            raise ValueError("limit must be ≥ 1 and offset ≥ 0")
+        filters: dict[str, Any] = {"language": language, "platform": platform, "type": type}
+        courses, total = self._run_search(query, limit=limit, offset=offset, **filters)
+        return self.answers.courses(
+            courses,
+            total,
+            _lang(lang),
+            query=query,
+            question=query,
+            offset=offset,
+            filters={k: v for k, v in filters.items() if v},
+        )
+
+    def course_choices(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Autocomplete for credentials: (course id, title) pairs, from index lookups in SQLite
+        (titles starting with the text, then word prefixes, then the misspelling-tolerant search)."""
+        limit = max(1, min(limit, 25))
+        searcher = self.snapshot.searcher
+        return searcher.complete(text, limit) if searcher is not None else []
+
+    def credential_profile(self, course_id: str, lang: str) -> Reply:
+        """What a credential certifies, in terms of the EU standard elements."""
+        lang = _lang(lang)
+        course = self.kb.courses.get(course_id)
+        if course is None:
+            return self.answers.fallback(course_id, lang, "unknown_course", course=course_id)
+        return self.answers.credential(course, lang, question=course_id)
+
+    def _credential_reply(
+        self, text: str, lang: str, question: str, intent_id: str, confidence: float
+    ) -> Reply:
+        named = self._named_course(text) if text else None
+        if named is not None:
+            return self.answers.credential(
+                named[0], lang, question=question, intent=intent_id, confidence=confidence
+            )
+        if text and self.snapshot.searcher is not None:
+            result = self.snapshot.searcher.search(text, limit=1)
+            hits = list(getattr(result, "hits", []) or [])
+            if hits:
+                course_id, score = _hit(hits[0])
+                if score >= CREDENTIAL_MATCH and course_id in self.kb.courses:
+                    return self.answers.credential(
+                        self.kb.courses[course_id],
+                        lang,
+                        question=question,
+                        intent=intent_id,
+                        confidence=confidence,
+                    )
+        title = self.intent_title(intent_id, lang)
+        return Reply(
+            question=question,
+            lang=lang,
+            status="answer",
+            intent=intent_id,
+            confidence=confidence,
+            kind="text",
+            title=title,
+            answer=f"**{title}**\n\n{self.strings.get('credential.how_to', lang)}",
+        )
+
+    # -- checklists and compliance --------------------------------------------------------------
+
+    def checklist(self, audience: str | None, lang: str) -> Reply:
+        """The CMF requirements as a checklist worded for learners, employers or universities."""
+        key = _AUDIENCE_ALIASES.get((audience or "learner").strip().casefold())
+        if key is None:
+            raise ValueError(f"unknown audience {audience!r} (expected learner, employer or university)")
+        lang = _lang(lang)
+        entry = self.kb.entries.get(AUDIENCE_CHECKLISTS[key])
+        if entry is None:
+            return self.answers.fallback("", lang, "missing_entry")
+        return self.answers.checklist(entry, lang)
+
+    def check_compliance(self, facts: dict[str, Any], lang: str) -> Reply:
+        """Each CMF requirement as met / not met / unknown for the given course facts.
+
+        Raises ValueError (FactError) for an unknown fact or a malformed value.
+        """
+        return self._compliance_reply(facts, _lang(lang), "", None, 1.0)
+
+    def _compliance_reply(
+        self, facts: dict[str, Any], lang: str, question: str, intent_id: str | None, confidence: float
+    ) -> Reply:
+        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
+        if entry is None:
+            return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
+        clean = validate_facts(facts)
+        report = check(entry, clean, lang, self.strings.get)
+        return self.answers.compliance(
+            report, entry, clean, lang, question=question, intent=intent_id, confidence=confidence
+        )
+
+    def _compliance_how_to(self, lang: str, question: str, intent_id: str, confidence: float) -> Reply:
+        """A compliance question without facts: the universities' checklist and how to run the check."""
+        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
+        if entry is None:
+            return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
+        reply = self.answers.checklist(entry, lang, question, intent_id, confidence)
+        reply.answer = f"{reply.answer}\n\n{self.strings.get('compliance.how_to', lang)}"
+        return reply
+
+    # -- intents --------------------------------------------------------------------------------
+
+    def answer_intent(self, intent_id: str, lang: str, question: str = "") -> Reply:
+        """The answer an intent leads to (for a picked suggestion or an autocomplete choice)."""
+        lang = _lang(lang)
+        intent = self.kb.intents.get(intent_id)
+        if intent is None:
+            return self.answers.fallback(question, lang, "unknown_intent", intent=intent_id)
+        return self._lead_to(intent_id, intent.leads_to, lang, question, 1.0, " ".join(question.split()))
+
+    def suggest_intents(self, text: str, lang: str, limit: int = 25) -> list[Suggestion]:
+        """Autocomplete: intents whose titles/phrasings best match what was typed so far.
+
+        Served from memory: a prefix/word match over the normalised titles and phrasings (titles
+        in `lang` first), ranked by rapidfuzz `partial_ratio`; empty text lists intents in order.
+        """
+        limit = max(1, min(limit, 25))
+        lang = _lang(lang)
+        typed = normalize(text)
+        if not typed:
+            ids = self.snapshot.answerable[:limit]
+            return [Suggestion(i, self.intent_title(i, lang)) for i in ids]
+        best: dict[str, float] = {}
+        for norm_text, intent_id, text_lang in self.snapshot.complete:
+            if not norm_text:
+                continue
+            score = fuzz.partial_ratio(typed, norm_text) if len(typed) <= len(norm_text) else 0.0
+            if norm_text.startswith(typed):
+                score += 10
+            if text_lang == lang:
+                score += 2
+            if score > best.get(intent_id, -1.0):
+                best[intent_id] = score
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = [(i, s) for i, s in ranked if s >= 60]
+        return [Suggestion(i, self.intent_title(i, lang)) for i, _ in ranked[:limit]]
+
+    def string(self, key: str, lang: str, **values: Any) -> str:
+        """A UI string from knowledge/ui/*.yaml in `lang`, with placeholders filled."""
+        return self.strings.get(key, _lang(lang), **values)
+
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def _hit(hit: Any) -> tuple[str, float]:
+    if isinstance(hit, tuple | list):
+        return str(hit[0]), float(hit[1])
+    return str(hit.course_id), float(getattr(hit, "score", 0.0))
+
+
+def _hit_ids(result: Any) -> list[str]:
+    hits = getattr(result, "hits", None)
+    if hits is None:
+        hits = result
+    return [_hit(h)[0] for h in hits]
+
+
+__all__ = ["MAX_QUESTION_CHARS", "Router", "Thresholds", "resolve_thresholds", "route"]
+
+
+def _as_written(question: str, text: str) -> str:
+    """The search words as the user typed them ("estadística", not the normalised "estadistica")."""
+    typed = {normalize(word): word.strip(".,;:!?¿¡()[]\"'«»“”") for word in question.split()}
+    return " ".join(typed.get(word, word) for word in text.split())

@@ -1,0 +1,460 @@
+"""One immutable knowledge snapshot: everything an answer needs, built by one function.
+
+`build_snapshot` turns a typed knowledge base into a `Snapshot` (UI strings, the concept layer, the
+trained intent matcher, the course-query reader, the catalogue search, the autocomplete index and the
+per-intent tables the router reads). Nothing in a snapshot changes after it is built: the engine
+answers from its current snapshot and, when the knowledge base changes, builds the next one aside
+and swaps the reference (`bot.engine.engine`). The router (`bot.engine.router`) is a function of a
+question and a snapshot.
+
+The matcher cache: training takes seconds, the console's cold start must stay under one second. The
+trained state is kept in a file beside the database (`<db>.matcher`), written with `marshal` (plain
+ints, floats, strings, lists and dicts: no code runs on load) in chunks (a background rebuild reading
+it never holds the GIL long), and used only when its key (a hash of the training rows, the concept
+data, the matcher's source and the Python version; the file's first line) matches. Whoever
+writes a change can call `prepare_matcher_cache` so that readers find the new matcher trained.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import re
+import sqlite3
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from bot.engine.answers import Answers, UiStrings
+from bot.engine.concepts import ConceptLayer
+from bot.engine.course_query import CourseQuery, CourseQueryReader
+from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher
+from bot.engine.model import DEFAULT_LANG, LANGS, Intent, KnowledgeBase, pick
+from bot.engine.normalize import normalize
+from bot.engine.paths import PROJECT_ROOT
+
+BUNDLED_UI_DIR = PROJECT_ROOT / "knowledge" / "ui"  # the checkout, else the copy in the wheel
+
+ANSWER_SENTENCES = 1
+"""The first sentences of each entry's answer (every language) also train the intent leading to it."""
+
+TrainingRows = list[tuple[str, str, str]]
+
+
+class CatalogueSearch(Protocol):
+    """What the router needs of the catalogue search (`bot.engine.search.CourseSearch`)."""
+
+    @property
+    def search(self) -> Callable[..., Any]:
+        """(text, *, limit, offset, filters…) → a result with `hits`, `total` and `exact`."""
+        ...
+
+    def complete(self, text: str, limit: int = ...) -> list[tuple[str, str]]: ...
+
+    def titles_within(self, text: str, limit: int = ...) -> list[str]: ...
+
+
+MatcherFactory = Callable[[TrainingRows, Callable[[str], Any] | None, str, "Path | None"], IntentMatcher]
+"""(training rows, feature annotator, salt, cache file or None) → a trained matcher."""
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """Everything one answer reads, frozen at one knowledge-base generation."""
+
+    generation: int
+    kb: KnowledgeBase
+    strings: UiStrings
+    answers: Answers
+    concepts: ConceptLayer
+    matcher: IntentMatcher | None
+    searcher: CatalogueSearch | None
+    """None: no catalogue (every course search finds nothing)."""
+    reader: CourseQueryReader | None
+    """None when the knowledge base has no vocabulary (no course request is read)."""
+    profiles: Mapping[str, Mapping[str, float]]
+    """For each intent, the share of its phrasings that name each concept."""
+    phrasing_of: Mapping[str, str]
+    """Normalised training text → the intent it trains."""
+    titles: Mapping[str, Mapping[str, str]]
+    """Intent id → language → title."""
+    complete: tuple[tuple[str, str, str], ...]
+    """Autocomplete index: (normalised text, intent id, language) for titles and phrasings."""
+    answerable: tuple[str, ...]
+    """The intents that answer (not the off-topic examples), in knowledge-base order."""
+
+    def course_query(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
+        """The course request in `text`, or None (see `CourseQueryReader.read`)."""
+        if self.reader is None:
+            return None
+        return self.reader.read(text, require_request=require_request)
+
+    def intent_title(self, intent_id: str, lang: str) -> str:
+        return self.titles.get(intent_id, {}).get(lang) or intent_id
+
+
+def build_snapshot(
+    kb: KnowledgeBase,
+    *,
+    generation: int = 0,
+    searcher: CatalogueSearch | None = None,
+    matcher_cache: Path | None = None,
+    matcher_factory: MatcherFactory | None = None,
+    previous: Snapshot | None = None,
+) -> Snapshot:
+    """The snapshot of `kb`. `searcher` serves course searches (None: no catalogue);
+    `matcher_cache` is the cache file to read/write (None: train in memory); `matcher_factory`
+    replaces `cached_matcher` (tests and benchmarks). The concept layer and course-query reader of
+    `previous` are reused when the vocabulary is the same (compiling them holds the GIL ~0.1 s)."""
+    strings = UiStrings(kb.strings, BUNDLED_UI_DIR)
+    same_vocabulary = previous is not None and previous.kb.vocabulary == kb.vocabulary
+    concepts = previous.concepts if previous is not None and same_vocabulary else ConceptLayer(kb.vocabulary)
+    rows = intent_rows(kb)
+    factory = matcher_factory or cached_matcher
+    matcher = factory(rows, concepts.features, concepts.digest, matcher_cache) if rows else None
+    titles = {intent_id: _intent_titles(kb, strings, intent) for intent_id, intent in kb.intents.items()}
+    answerable = tuple(i for i, intent in kb.intents.items() if not declines(intent))
+    complete = [(normalize(title), i, lang) for i in answerable for lang, title in titles[i].items()]
+    complete += [(normalize(text), i, lang) for i, lang, text in rows if i in kb.intents]
+    if previous is not None and same_vocabulary:
+        reader = previous.reader
+    else:
+        reader = CourseQueryReader(kb.vocabulary) if kb.vocabulary else None
+        if reader is not None:
+            reader.read("")  # compile the course-query vocabulary now, not in the first question
+    return Snapshot(
+        generation=generation,
+        kb=kb,
+        strings=strings,
+        answers=Answers(strings),
+        concepts=concepts,
+        matcher=matcher,
+        searcher=searcher,
+        reader=reader,
+        profiles=MappingProxyType(_intent_profiles(kb, concepts)),
+        phrasing_of=MappingProxyType({normalize(t): i for i, _, t in rows if i in kb.intents}),
+        titles=MappingProxyType(titles),
+        complete=tuple(complete),
+        answerable=answerable,
+    )
+
+
+def declines(intent: Intent | None) -> bool:
+    """True for an intent of off-topic examples (`leads_to: {type: decline}`)."""
+    return intent is not None and intent.leads_to.get("type") == "decline"
+
+
+def intent_rows(kb: KnowledgeBase, titles: bool = True) -> TrainingRows:
+    """The (intent id, language, text) training rows: every phrasing of every intent, and (`titles`)
+    the five titles of the entry an intent leads to, so the entry's own words are evidence too.
+
+    Phrasings of intents that lead to `decline` (off-topic examples) all train the matcher's reserved
+    out-of-scope class.
+    """
+    rows = [
+        (OUT_OF_SCOPE if declines(intent) else intent.id, lang, text)
+        for intent in kb.intents.values()
+        for lang, texts in intent.phrasings.items()
+        for text in texts
+    ]
+    if titles:
+        for intent in kb.intents.values():
+            entry = kb.entries.get(str(intent.leads_to.get("entry") or ""))
+            if entry is not None and not declines(intent):
+                rows.extend((intent.id, lang, title) for lang, title in entry.title.items() if title)
+                if ANSWER_SENTENCES:
+                    for lang, body in entry.answer.items():
+                        rows.extend((intent.id, lang, s) for s in _sentences(body)[:ANSWER_SENTENCES])
+    return rows
+
+
+def _intent_titles(kb: KnowledgeBase, strings: UiStrings, intent: Intent) -> dict[str, str]:
+    """The intent's title in each language: its UI string, else its entry's title, else a phrasing."""
+    key = f"intent.{intent.id}"
+    if key in kb.strings:
+        return {lang: strings.get(key, lang) for lang in LANGS}
+    entry = kb.entries.get(str(intent.leads_to.get("entry") or ""))
+    if entry:
+        return {lang: pick(entry.title, lang) for lang in LANGS}
+    kind_key = f"leads.{intent.leads_to.get('type')}"
+    if strings.has(kind_key):
+        return {lang: strings.get(kind_key, lang) for lang in LANGS}
+    out = {}
+    for lang in LANGS:
+        texts = intent.phrasings.get(lang) or intent.phrasings.get(DEFAULT_LANG) or [intent.id]
+        out[lang] = texts[0][:1].upper() + texts[0][1:]
+    return out
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a Markdown answer (list marks and links dropped), for training."""
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
+    plain = re.sub(r"(?m)^\s*(?:[-*]|\d+\.)\s+", "", plain).replace("**", "")
+    parts = re.split(r"(?<=[.!?])\s+|\n+", plain)
+    return [p.strip() for p in parts if len(p.split()) >= 4]
+
+
+def _intent_profiles(kb: KnowledgeBase, concepts: ConceptLayer) -> dict[str, Mapping[str, float]]:
+    """For each intent, the share of its phrasings that name each concept."""
+    out: dict[str, Mapping[str, float]] = {}
+    for intent in kb.intents.values():
+        texts = [t for ts in intent.phrasings.values() for t in ts]
+        counts: dict[str, int] = {}
+        for text in texts:
+            for concept in concepts.concepts(text):
+                counts[concept] = counts.get(concept, 0) + 1
+        out[intent.id] = {c: n / len(texts) for c, n in counts.items()} if texts else {}
+    return out
+
+
+# -- the matcher cache ----------------------------------------------------------------------------
+
+_CACHE_MAGIC = b"cmf-bot-matcher-3"
+_CHUNK = 2000
+"""Items of a large list or dict written (and read back) per `marshal` call. One call holds the GIL:
+reading a 60 MB state in one call stalls every other thread of the process for a third of a second,
+in chunks for a few milliseconds at a time."""
+
+
+def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
+    """`state` (plain values) as: a header line with the key, then length-prefixed `marshal` blobs:
+    the layout, then the values, large lists and dicts in chunks of `_CHUNK` items."""
+    layout: list[tuple[str, str, int]] = []
+    chunks: list[Any] = []
+    for name, value in state.items():
+        parts: list[Any]
+        if isinstance(value, list) and len(value) > _CHUNK:
+            parts, kind = [value[i : i + _CHUNK] for i in range(0, len(value), _CHUNK)], "list"
+        elif isinstance(value, dict) and len(value) > _CHUNK:
+            pairs = list(value.items())
+            parts = [dict(pairs[i : i + _CHUNK]) for i in range(0, len(pairs), _CHUNK)]
+            kind = "dict"
+        else:
+            parts, kind = [value], "value"
+        layout.append((name, kind, len(parts)))
+        chunks.extend(parts)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with tmp.open("wb") as f:
+        f.write(_CACHE_MAGIC + b" " + key.encode("ascii") + b"\n")
+        for blob in [layout, *chunks]:
+            data = marshal.dumps(blob)
+            f.write(struct.pack("<Q", len(data)))
+            f.write(data)
+    os.replace(tmp, path)
+
+
+def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
+    """The state kept under `key`, or None (another key). Raises for a missing or damaged file."""
+    data = memoryview(path.read_bytes())
+    header = _CACHE_MAGIC + b" " + key.encode("ascii") + b"\n"
+    if data[: len(header)] != header:
+        return None
+    offset = len(header)
+
+    def blob() -> Any:
+        nonlocal offset
+        (size,) = struct.unpack_from("<Q", data, offset)
+        offset += 8
+        value = marshal.loads(data[offset : offset + size])
+        offset += size
+        return value
+
+    state: dict[str, Any] = {}
+    for name, kind, count in blob():
+        if kind == "value":
+            state[name] = blob()
+            continue
+        merged: Any = [] if kind == "list" else {}
+        for _ in range(count):
+            if kind == "list":
+                merged.extend(blob())
+            else:
+                merged.update(blob())
+        state[name] = merged
+    return state
+
+
+def _stored_key(path: Path) -> str | None:
+    """The key of the cache file (its header line only), or None."""
+    with contextlib.suppress(OSError, UnicodeDecodeError), path.open("rb") as f:
+        magic, _, key = f.readline(200).rstrip(b"\n").partition(b" ")
+        return key.decode("ascii") if magic == _CACHE_MAGIC else None
+    return None
+
+
+def matcher_cache_path(database_file: str | Path | None) -> Path | None:
+    """The matcher cache beside a database file (None for an in-memory database)."""
+    return Path(f"{database_file}.matcher") if database_file else None
+
+
+def _cache_key(rows: Sequence[tuple[str, str, str]], salt: str = "") -> str:
+    digest = hashlib.sha256(salt.encode("utf-8"))
+    digest.update(repr(sorted(set(rows))).encode("utf-8"))
+    module = sys.modules[IntentMatcher.__module__]
+    digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def cached_matcher(
+    rows: TrainingRows, annotate: Callable[[str], Any] | None, salt: str, path: Path | None
+) -> IntentMatcher:
+    """`IntentMatcher.build(rows, annotate=…)`, or the same matcher read back from the cache file
+    `path` (`state()` / `from_state()`). `salt` names what else the features depend on (the concept
+    data). A stale or damaged cache is rebuilt; an unwritable one is skipped."""
+    key = _cache_key(rows, salt) if path is not None else ""
+    if path is not None and path.exists():
+        try:
+            state = _read_cache(path, key)
+            if state is not None:
+                matcher = IntentMatcher.from_state(state)
+                matcher.set_annotate(annotate)
+                return matcher
+        except Exception:  # stale or damaged cache: rebuild
+            pass
+    matcher = IntentMatcher.build(rows, annotate=annotate)
+    if path is not None:
+        with contextlib.suppress(Exception):  # read-only directory, unexpected matcher shape: no cache
+            _write_cache(path, key, matcher.state())
+    return matcher
+
+
+# -- a matcher trained aside ----------------------------------------------------------------------
+# A writer (the `cmf-bot kb` CLI) marks the database "preparing" from before its change until the new
+# matcher is in the cache; an engine rebuilding meanwhile waits for that cache instead of training.
+# Otherwise an engine's background rebuild trains in a child process (`python -m bot.engine.snapshot
+# DB`), on another core and without the engine's GIL, so answers keep their latency.
+
+WRITER_WAIT = 120.0
+"""Most seconds a rebuild waits for a writer's matcher (a marker older than this is ignored)."""
+_POLL = 0.05
+
+
+def _marker(path: Path) -> Path:
+    return path.with_name(f"{path.name}.preparing")
+
+
+@contextlib.contextmanager
+def preparing(database_file: str | Path | None) -> Iterator[None]:
+    """Mark the matcher cache of `database_file` as being prepared by this process (a writer wraps its
+    change and `prepare_matcher_cache` in it)."""
+    path = matcher_cache_path(database_file)
+    marker = _marker(path) if path is not None else None
+    if marker is not None:
+        with contextlib.suppress(OSError):
+            marker.write_text(str(os.getpid()), encoding="ascii")
+    try:
+        yield
+    finally:
+        if marker is not None:
+            with contextlib.suppress(OSError, ValueError):
+                if int(marker.read_text(encoding="ascii")) == os.getpid():
+                    marker.unlink()
+
+
+def _writer_preparing(path: Path) -> bool:
+    """A live process is preparing this matcher cache (a recent marker whose process runs)."""
+    marker = _marker(path)
+    try:
+        if time.time() - marker.stat().st_mtime > WRITER_WAIT:
+            return False
+        os.kill(int(marker.read_text(encoding="ascii")), 0)
+    except PermissionError:  # another user's process: alive
+        return True
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def aside_matcher(
+    rows: TrainingRows, annotate: Callable[[str], Any] | None, salt: str, path: Path | None
+) -> IntentMatcher:
+    """The matcher factory of background rebuilds: the cached matcher; else wait for a writer that is
+    preparing it; else train it in a child process; in the end (a newer change meanwhile, no child
+    possible) train it here."""
+    if path is None:
+        return cached_matcher(rows, annotate, salt, path)
+    key = _cache_key(rows, salt)
+    deadline = time.monotonic() + WRITER_WAIT
+    seen: float | None = None
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            mtime = path.stat().st_mtime
+            if mtime != seen:
+                seen = mtime
+                if _stored_key(path) == key:
+                    break
+        if not _writer_preparing(path):
+            break
+        time.sleep(_POLL)
+    if _stored_key(path) != key:
+        database = path.with_name(path.name.removesuffix(".matcher"))
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [sys.executable, "-m", "bot.engine.snapshot", str(database)],
+                capture_output=True,
+                timeout=600,
+                check=False,
+            )
+    return cached_matcher(rows, annotate, salt, path)
+
+
+def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path) -> bool:
+    """Train the matcher of `kb` into the cache beside `database_file` unless it is there already, so
+    that the engines reading that database after a change find it trained (call it after a write).
+    True when it trained."""
+    rows = intent_rows(kb)
+    path = matcher_cache_path(database_file)
+    if not rows or path is None:
+        return False
+    concepts = ConceptLayer(kb.vocabulary)
+    if _stored_key(path) == _cache_key(rows, concepts.digest):
+        return False
+    cached_matcher(rows, concepts.features, concepts.digest, path)
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m bot.engine.snapshot DB`: train the matcher of DB's knowledge base into its cache."""
+    from bot.engine.store import read_knowledge
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m bot.engine.snapshot DATABASE", file=sys.stderr)
+        return 2
+    import sqlite_utils
+
+    conn = sqlite3.connect(Path(args[0]).resolve().as_uri() + "?mode=ro", uri=True, timeout=10)
+    try:
+        with preparing(args[0]):
+            prepare_matcher_cache(read_knowledge(sqlite_utils.Database(conn), courses=False), args[0])
+    finally:
+        conn.close()
+    return 0
+
+
+__all__ = [
+    "CatalogueSearch",
+    "Snapshot",
+    "aside_matcher",
+    "build_snapshot",
+    "cached_matcher",
+    "declines",
+    "intent_rows",
+    "matcher_cache_path",
+    "prepare_matcher_cache",
+    "preparing",
+]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

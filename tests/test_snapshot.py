@@ -1,0 +1,188 @@
+"""Knowledge snapshots: built aside and swapped in (no answer waits for a rebuild), the router without
+a database, and the engine's explicit question log and feedback calls."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_engine import make_root
+
+from bot.engine.engine import Engine
+from bot.engine.loader import load_knowledge
+from bot.engine.router import Router, Thresholds, route
+from bot.engine.snapshot import build_snapshot, cached_matcher
+from bot.engine.store import connect
+from bot.moderation.service import KnowledgeService
+
+QUESTION = "quokka wombat platypus"
+"""Words no phrasing of the test knowledge has: answered only once a moderator adds them."""
+STUDY_HOURS = "how many hours is a microcredential"
+WAIT = 60.0
+"""Seconds after which a call that should return is reported as hanging (a failure, not a timing)."""
+
+
+class GatedFactory:
+    """The matcher factory of an engine whose rebuilds wait for `release` (a slow training)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.building = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, rows: Any, annotate: Any, salt: str, path: Path | None) -> Any:
+        self.calls += 1
+        if self.calls > 1:  # not the first build of the process
+            self.building.set()
+            assert self.release.wait(WAIT), "the test never released the build"
+        return cached_matcher(rows, annotate, salt, path)
+
+
+@pytest.fixture()
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "db.sqlite3"
+
+
+def test_answers_come_from_the_old_snapshot_while_the_next_one_is_built(
+    tmp_path: Path, db_path: Path
+) -> None:
+    factory = GatedFactory()
+    engine = Engine.open(db_path, make_root(tmp_path), matcher_factory=factory)
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        before = engine.generation
+        assert engine.ask(QUESTION, "en").intent != "cmf-study-hours"
+        KnowledgeService(connect(db_path), "cli:test").add_phrasing("cmf-study-hours", "en", QUESTION)
+        # a question notices the change and starts the rebuild, which blocks in the matcher
+        first = pool.submit(engine.ask, QUESTION, "en").result(timeout=WAIT)
+        assert factory.building.wait(WAIT)
+        # while the build is blocked, questions from another thread are answered, from the old snapshot
+        during = [pool.submit(engine.ask, q, "en").result(timeout=WAIT) for q in (QUESTION, STUDY_HOURS)]
+        assert not factory.release.is_set() and engine.generation == before
+        assert first.intent != "cmf-study-hours" and during[0].intent != "cmf-study-hours"
+        assert during[1].status == "answer" and during[1].intent == "cmf-study-hours"
+        # a moderator's refresh waits for the build; the others do not
+        waiting = pool.submit(engine.refresh)
+        assert pool.submit(engine.ask, STUDY_HOURS, "en").result(timeout=WAIT).status == "answer"
+        assert not waiting.done()
+        factory.release.set()
+        assert waiting.result(timeout=WAIT) is True
+        assert engine.generation > before
+        after = engine.ask(QUESTION, "en")
+        assert after.status == "answer" and after.intent == "cmf-study-hours"
+    finally:
+        factory.release.set()
+        pool.shutdown(wait=True)
+        engine.close()
+
+
+def test_a_failed_rebuild_keeps_answering_from_the_snapshot_in_use(tmp_path: Path, db_path: Path) -> None:
+    calls = []
+
+    def failing(rows: Any, annotate: Any, salt: str, path: Path | None) -> Any:
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("training failed")
+        return cached_matcher(rows, annotate, salt, path)
+
+    engine = Engine.open(db_path, make_root(tmp_path), matcher_factory=failing)
+    try:
+        before = engine.generation
+        KnowledgeService(connect(db_path), "cli:test").add_phrasing("cmf-study-hours", "en", QUESTION)
+        assert engine.refresh() is False  # the build failed: nothing new in use
+        assert engine.generation == before
+        reply = engine.ask(STUDY_HOURS, "en")
+        assert reply.status == "answer" and reply.intent == "cmf-study-hours"
+        engine.ask(STUDY_HOURS, "en")
+        assert len(calls) == 2  # questions do not retry the failed generation; an explicit refresh does
+    finally:
+        engine.close()
+
+
+def test_refresh_without_a_change_is_false_and_keeps_the_snapshot(tmp_path: Path, db_path: Path) -> None:
+    engine = Engine.open(db_path, make_root(tmp_path))
+    try:
+        snapshot = engine.snapshot
+        assert engine.refresh() is False
+        assert engine.ask(STUDY_HOURS, "en").status == "answer"
+        assert engine.snapshot is snapshot
+    finally:
+        engine.close()
+
+
+def test_the_router_answers_from_a_snapshot_without_a_database(tmp_path: Path, db_path: Path) -> None:
+    root = make_root(tmp_path)
+    snapshot = build_snapshot(load_knowledge(root))  # no database, no catalogue, matcher in memory
+    assert snapshot.searcher is None
+    reply = route(snapshot, STUDY_HOURS)
+    assert (reply.status, reply.intent, reply.lang) == ("answer", "cmf-study-hours", "en")
+    engine = Engine.open(db_path, root)
+    try:
+        assert engine.ask(STUDY_HOURS, "fr").answer == route(snapshot, STUDY_HOURS, "fr").answer
+    finally:
+        engine.close()
+    router = Router(snapshot, Thresholds(answer=1.0, suggest=1.0))
+    assert router.ask(STUDY_HOURS).status == "no_match"  # the thresholds are the caller's
+    assert router.course_choices("html") == []  # no catalogue: no course
+    assert router.search_courses("html", "en").items == []
+    assert [s.intent for s in router.suggest_intents("hours", "en")][:1] == ["cmf-study-hours"]
+
+
+def test_log_question_and_feedback_are_explicit_engine_calls(tmp_path: Path, db_path: Path) -> None:
+    engine = Engine.open(db_path, make_root(tmp_path))  # no log_source: ask logs nothing
+    try:
+        reply = engine.ask(STUDY_HOURS, "en", user="42")
+        assert reply.question_id is None
+        assert engine.log_question(reply, 42) is None  # logging is off and no source is given
+        assert engine.db.execute("SELECT count(*) FROM questions").fetchone()[0] == 0
+        qid = engine.log_question(reply, 42, source="discord", question="/ask hours")
+        assert qid is not None and reply.question_id == qid
+        sql = "SELECT question, status, intent, source, user_hash FROM questions"
+        row = engine.db.execute(sql).fetchone()
+        assert row[:4] == ("/ask hours", "answer", "cmf-study-hours", "discord")
+        assert row[4] and "42" not in row[4]
+        assert engine.feedback(qid, "up", 42) is True
+        assert engine.db.execute("SELECT question_id, kind FROM feedback").fetchall() == [(qid, "up")]
+    finally:
+        engine.close()
+
+
+def test_a_cli_change_leaves_the_new_matcher_trained_for_the_readers(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+    from bot.engine.matcher import IntentMatcher
+
+    root = make_root(tmp_path)
+    Engine.open(db_path, root).close()
+    argv = ["kb", "phrase", "add", "--db", str(db_path), "--lang", "en", "cmf-study-hours", QUESTION]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert not Path(f"{db_path}.matcher.preparing").exists()  # the writer's marker is gone
+    with monkeypatch.context() as m:  # an engine starting now finds the new matcher trained
+        m.setattr(IntentMatcher, "build", classmethod(lambda cls, *a, **k: pytest.fail("trained again")))
+        engine = Engine.open(db_path, root)
+    try:
+        reply = engine.ask(QUESTION, "en")
+        assert reply.status == "answer" and reply.intent == "cmf-study-hours"
+    finally:
+        engine.close()
+
+
+def test_a_background_rebuild_trains_the_matcher_in_a_child_process(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.engine.matcher import IntentMatcher
+
+    engine = Engine.open(db_path, make_root(tmp_path))
+    try:
+        KnowledgeService(connect(db_path), "cli:test").add_phrasing("cmf-study-hours", "en", QUESTION)
+        # the change was written without preparing the matcher: the rebuild must not train here
+        monkeypatch.setattr(IntentMatcher, "build", classmethod(lambda cls, *a, **k: pytest.fail("here")))
+        assert engine.refresh(timeout=WAIT) is True
+        reply = engine.ask(QUESTION, "en")
+        assert reply.status == "answer" and reply.intent == "cmf-study-hours"
+    finally:
+        engine.close()
