@@ -1239,7 +1239,7 @@ def _merge_vocabulary(target: dict[str, Any], raw: Mapping[str, Any]) -> None:
 # Single files and objects (used by the moderation importer)
 
 
-def parse_text(path: str, raw: bytes | str) -> tuple[str | None, Any, dict[Path_, int], list[LoadError]]:
+def parse_text(path: str, raw: bytes | str) -> tuple[str | None, Any, Mapping[Path_, int], list[LoadError]]:
     """Parse one YAML text with the loader's safe rules (size cap, no aliases/tags, depth cap).
 
     Returns (kind, body under the top-level key, line of each value by path, errors); kind and body

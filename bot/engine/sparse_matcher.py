@@ -383,7 +383,7 @@ def _support(
     extra = extra or {}
     for b in sorted(set(pair_bucket).union(extra)):
         offsets.extend([prev] * (b + 1 - len(offsets)))  # empty buckets before b
-        ks = grouped[first[b] : first[b + 1]]
+        ks: Sequence[int] = grouped[first[b] : first[b + 1]]
         if len(ks) > max_classes:
             ks = sorted(ks, key=lambda k: (-pair_share[k], pair_class[k]))[:max_classes]
         classes.extend(sorted({pair_class[k] for k in ks} | always | extra.get(b, always)))

@@ -140,7 +140,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 def m002_comments_and_gaps(db: sqlite_utils.Database) -> None:
     """Comment lines kept above objects (for export); gaps a moderator dismissed."""
     # the comment lines written just above an object in its file (kept by export)
-    db["comments"].create(
+    db.table("comments").create(
         {"file": str, "object_id": str, "text": str},
         pk=("file", "object_id"),
         not_null={"file", "object_id", "text"},
@@ -148,7 +148,7 @@ def m002_comments_and_gaps(db: sqlite_utils.Database) -> None:
     )
     # gaps a moderator dismissed (or turned into a phrasing): questions similar to `key` (normalised
     # text) asked up to `at` are hidden from `kb gaps`; action is dismiss | phrasing:<intent id>
-    db["gap_dismissals"].create(
+    db.table("gap_dismissals").create(
         {"key": str, "at": str, "author": str, "action": str, "example": str},
         pk="key",
         not_null={"at", "author", "action", "example"},
@@ -159,14 +159,14 @@ def m002_comments_and_gaps(db: sqlite_utils.Database) -> None:
 @MIGRATIONS()
 def m003_revision_file(db: sqlite_utils.Database) -> None:
     """The YAML file of a revised object, so that a revert re-creates it in place."""
-    if "file" not in db["revisions"].columns_dict:
-        db["revisions"].add_column("file", str)
+    if "file" not in db.table("revisions").columns_dict:
+        db.table("revisions").add_column("file", str)
 
 
 @MIGRATIONS()
 def m004_courses_order(db: sqlite_utils.Database) -> None:
     """Catalogue order (export, the list of course ids) without sorting the whole table."""
-    db["courses"].create_index(["file", "position", "id"], index_name="courses_order", if_not_exists=True)
+    db.table("courses").create_index(["file", "position", "id"], index_name="courses_order", if_not_exists=True)
 
 
 SCHEMA_VERSION = 4
