@@ -55,7 +55,8 @@ def entry_data(engine: Any, entry_id: str) -> dict[str, Any]:
 async def edited(fake: Any, handle: Any) -> dict[str, Any]:
     """The message an interaction's (deferred) response edited, once the edit arrived."""
     await handle.response()
-    await fake.wait_for("PATCH", rf"/webhooks/\d+/{handle.token}/messages/@original", timeout=20)
+    # a change retrains the matcher: seconds, more on a loaded machine (as `answer_of` above)
+    await fake.wait_for("PATCH", rf"/webhooks/\d+/{handle.token}/messages/@original", timeout=30)
     return await handle.message()
 
 
