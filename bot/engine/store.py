@@ -166,7 +166,9 @@ def m003_revision_file(db: sqlite_utils.Database) -> None:
 @MIGRATIONS()
 def m004_courses_order(db: sqlite_utils.Database) -> None:
     """Catalogue order (export, the list of course ids) without sorting the whole table."""
-    db.table("courses").create_index(["file", "position", "id"], index_name="courses_order", if_not_exists=True)
+    db.table("courses").create_index(
+        ["file", "position", "id"], index_name="courses_order", if_not_exists=True
+    )
 
 
 SCHEMA_VERSION = 4
