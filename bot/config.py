@@ -242,7 +242,7 @@ def read_config_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     return data
 
 
-def load_settings(
+def load_settings(  # noqa: C901
     env: Mapping[str, str] | None = None,
     *,
     config_file: str | os.PathLike[str] | None = None,

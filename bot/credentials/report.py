@@ -114,7 +114,7 @@ class _Builder:
                         self.facts.setdefault("id_verification", checked)
         return out
 
-    def _element(self, eid: str, label: str, sources: list[dict[str, Any]], uncovered: list[str]) -> Finding:
+    def _element(self, eid: str, label: str, sources: list[dict[str, Any]], uncovered: list[str]) -> Finding:  # noqa: C901
         finding = Finding(eid, label, "missing")
         real = approx = 0
         links: list[str] = []

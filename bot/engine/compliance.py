@@ -430,7 +430,7 @@ def _has_any(text: str, phrases: tuple[str, ...]) -> bool:
     return any(f" {p} " in padded for p in phrases)
 
 
-def parse_facts(text: str) -> dict[str, Any]:
+def parse_facts(text: str) -> dict[str, Any]:  # noqa: C901
     """The course facts stated in a question (any of `LANGS`); absent facts are left out.
 
     Recognises study hours ("80 hours", "80h", "80 heures", "10 weeks at 10 h/week"), the EQF level

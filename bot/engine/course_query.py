@@ -142,7 +142,7 @@ class CourseQueryReader:
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
 
-    def read(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
+    def read(self, text: str, *, require_request: bool = True) -> CourseQuery | None:  # noqa: C901
         """The course request in `text`, or None when it does not ask for courses.
 
         `require_request=False` returns what a text names (topics, filters) even without evidence of a

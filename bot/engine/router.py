@@ -186,7 +186,7 @@ class Router:
             return []
         return self.matcher.rank(question, limit=limit)
 
-    def _ask(self, question: str, lang: str | None) -> Reply:
+    def _ask(self, question: str, lang: str | None) -> Reply:  # noqa: C901
         """The router: a function of the question and the loaded knowledge/matcher state.
 
         1. empty / too long → fallback; language from `lang`, else detected;

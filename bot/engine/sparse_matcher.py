@@ -393,7 +393,7 @@ def _support(
     return offsets, classes
 
 
-def _train_logreg(
+def _train_logreg(  # noqa: C901
     examples: tuple[array, array, array, array],
     support: tuple[array, array],
     n_classes: int,

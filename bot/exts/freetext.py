@@ -137,7 +137,7 @@ class FreeText(commands.Cog):
             log.info("could not remove the bot's %s after answering it", HELP_REACTION)
 
     @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    async def on_message(self, message: discord.Message) -> None:  # noqa: C901
         bot = self.bot
         if message.author.bot or message.webhook_id is not None or bot.user is None:
             return

@@ -186,7 +186,7 @@ def fetch(
     return got.url, got.body
 
 
-def fetch_document(
+def fetch_document(  # noqa: C901
     url: str,
     policy: FetchPolicy,
     *,

@@ -265,7 +265,7 @@ def _validate_named(obj: Json, path: tuple[str | int, ...], *, slash: bool = Tru
                 raise _invalid((*path, "description"), "Must be between 1 and 100 in length.")
 
 
-def _validate_options(options: list[Json], path: tuple[str | int, ...], *, depth: int) -> None:
+def _validate_options(options: list[Json], path: tuple[str | int, ...], *, depth: int) -> None:  # noqa: C901
     if len(options) > 25:
         raise _invalid(path, "Must be 25 or fewer in length.")
     _unique_option_names(options, path)
