@@ -23,6 +23,7 @@ from discord import app_commands
 
 from bot.engine.model import DEFAULT_LANG, LANGS
 from bot.engine.paths import PROJECT_ROOT
+from bot.engine.strings import fill
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,7 @@ class Strings:
             entry = self.table.get(key)
             if entry:
                 raw = entry.get(lang) or entry.get(DEFAULT_LANG) or ""
-                try:
-                    text = raw.format(**values) if values else raw
-                except (KeyError, IndexError, ValueError):
-                    text = raw
+                text = fill(raw, values)  # the strings service's one placeholder rule
         return text or None
 
     def get(self, key: str, lang: str, **values: Any) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import render
+from bot.engine.languages import languages
 from bot.engine.model import AUDIENCES, LANGS
 from bot.ui import LIVE_TTL, SafeModal, SafeView
 
@@ -33,7 +34,8 @@ TITLE_INPUT_MAX = 256
 ANSWER_INPUT_MAX = 4000
 PHRASINGS_INPUT_MAX = 1000
 SOURCES_INPUT_MAX = 1000
-LANG_NAMES = {"en": "English", "fr": "Français", "es": "Español", "it": "Italiano", "de": "Deutsch"}
+LANG_NAMES: dict[str, str] = {lang.code: lang.name for lang in languages()}
+"""Each language's own name (knowledge/languages.json), for form titles and pickers."""
 
 
 def _label(text: str) -> str:

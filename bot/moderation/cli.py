@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.engine.model import IMPORT_FORMATS
+from bot.engine.model import IMPORT_FORMATS, LANGS
 
 _DB_HELP = "SQLite database (default: $CMF_BOT_DB, else cmf-bot.sqlite3 in the user's data directory)"
 _TYPES = ("entry", "intent", "course")
@@ -55,7 +55,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "record (--set FIELD=VALUE). --version refuses the save if someone changed it since.",
     )
     edit.add_argument("id")
-    edit.add_argument("--lang", help="language of the text to change: en, fr, es, it, de")
+    edit.add_argument("--lang", help=f"language of the text to change: {', '.join(LANGS)}")
     edit.add_argument("--title", help="the new title")
     answer = edit.add_mutually_exclusive_group()
     answer.add_argument("--answer", help="the new answer (Markdown)")
@@ -209,7 +209,7 @@ def _edit(service: Any, args: argparse.Namespace) -> int:
     else:
         if not args.lang:
             print(
-                "error: give --lang (en, fr, es, it, de) with --title/--answer, or --set for a course",
+                f"error: give --lang ({', '.join(LANGS)}) with --title/--answer, or --set for a course",
                 file=sys.stderr,
             )
             return 2
