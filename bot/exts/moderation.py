@@ -421,7 +421,7 @@ class Moderation(commands.Cog):
         """Open the first form of a new entry (from a gap: its question pre-filled as a phrasing)."""
         draft = Draft(owner=interaction.user.id, first=first or lang)
         if group is not None:
-            from bot.moderation.service import _slug
+            from bot.moderation.service import slug as _slug
 
             draft.first = group.lang if group.lang in LANGS else lang
             draft.entry_id = _slug(group.text)[:60].strip("-")

@@ -189,10 +189,6 @@ class Edit:
     """`after` passed `loader.object_errors` already (the importer checks every row): not again."""
 
 
-_Edit = Edit
-"""The former name (bot/moderation/sync.py still uses it)."""
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -214,9 +210,6 @@ def slug(text: str) -> str:
     from bot.engine.normalize import normalize
 
     return re.sub(r"[^a-z0-9]+", "-", normalize(text)).strip("-")
-
-
-_slug = slug
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import yaml
 
 from bot.moderation.fetch import FetchError, FetchPolicy, fetch_document, policy_from_env
-from bot.moderation.service import ServiceError, _Edit
+from bot.moderation.service import Edit, ServiceError
 
 if TYPE_CHECKING:
     from bot.moderation.service import KnowledgeService
@@ -394,13 +394,13 @@ def _apply(
     today = today or datetime.now(UTC).date().isoformat()
     before = generation(service.db)
     edits, withdrawn, listed = _plan(service, source, rows, today)
-    service._prevalidate(edits + withdrawn)  # the slow check, before the write lock is taken
-    with service._transaction():
+    service.check(edits + withdrawn)  # the slow check, before the write lock is taken
+    with service.transaction():
         if generation(service.db) == before:
-            changes = service._apply(edits + withdrawn, validated=True)
+            changes = service.apply(edits + withdrawn, checked=True)
         else:  # someone changed the knowledge base meanwhile: plan and check again, under the lock
             edits, withdrawn, listed = _plan(service, source, rows, today)
-            changes = service._apply(edits + withdrawn)
+            changes = service.apply(edits + withdrawn)
         for edit, change in zip(edits, changes, strict=False):
             if not change.changed:
                 result.unchanged += 1
@@ -564,7 +564,7 @@ def _unchanged_rows(service: KnowledgeService, source: Source, rows: list[Any]) 
 
 def _plan(
     service: KnowledgeService, source: Source, rows: list[Any], today: str
-) -> tuple[list[_Edit], list[_Edit], set[str]]:
+) -> tuple[list[Edit], list[Edit], set[str]]:
     """(edits of the listed records, withdrawal edits, ids listed); SyncError if a row is rejected."""
     from bot.moderation.importer import ImportReport, _plan_rows
 
@@ -588,14 +588,14 @@ def _plan(
         raise SyncError(
             f"the source lists no course at all (it listed {len(known):,} before); nothing withdrawn"
         )
-    withdrawn: list[_Edit] = []
+    withdrawn: list[Edit] = []
     for oid in sorted(known - listed):
-        current = service._get("course", oid)
+        current = service.stored("course", oid)
         if current is None or current.data.get("withdrawn"):
             continue
         after = {**current.data, "withdrawn": today}
         note = f"withdrawn by {source.name}"
-        withdrawn.append(_Edit("course", oid, current.data, after, current.file, "sync", note))
+        withdrawn.append(Edit("course", oid, current.data, after, current.file, "sync", note))
     return edits, withdrawn, listed
 
 
