@@ -86,7 +86,7 @@ def _compile(mapping: Mapping[str, Iterable[str]]) -> _Trie:
 
 def _spans(trie: _Trie, words: list[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, label) of a phrase of `trie` in `words`."""
-    found = []
+    found: list[tuple[int, int, str]] = []
     for i in range(len(words)):
         frontier = [trie]
         for j in range(i, len(words)):

@@ -53,7 +53,8 @@ class _Flow(list):  # type: ignore[type-arg]
 class _Dumper(yaml.SafeDumper):
     """Safe dumper: indented block sequences, dates left as text, flow lists where marked."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
+    # types-PyYAML declares it per instance; PyYAML reads it from the class
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {  # type: ignore[misc]
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
     }
@@ -244,7 +245,8 @@ def dump_file(
         if top.match(line):
             if count:
                 out.append("\n")
-            note = comments.get(ids[count]) if count < len(ids) else None
+            oid = ids[count] if count < len(ids) else None
+            note = comments.get(oid) if oid is not None else None
             if note:
                 out.extend("  " + c.strip() + "\n" for c in note.splitlines() if c.strip())
             count += 1

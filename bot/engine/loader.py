@@ -155,7 +155,8 @@ _RESOLVERS: dict[Any, list[tuple[str, Any]]] = {
 class _Loader(_Checks, yaml.SafeLoader):
     """Pure-Python safe loader that refuses anchors/aliases, caps nesting and keeps dates as text."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = _RESOLVERS
+    # types-PyYAML declares it per instance; PyYAML reads it from the class
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = _RESOLVERS  # type: ignore[misc]
 
 
 try:  # libyaml scans and parses (the slow part); composing stays in Python so every node keeps its mark
@@ -168,7 +169,8 @@ else:
     class _CLoaderImpl(_Checks, Composer, _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
         """The same checks over libyaml's event stream (Python's composer, C's scanner and parser)."""
 
-        yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = _RESOLVERS
+        # types-PyYAML declares it per instance; PyYAML reads it from the class
+        yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = _RESOLVERS  # type: ignore[misc]
 
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
@@ -183,7 +185,8 @@ else:
         an alias (`_ANCHOR_OR_ALIAS`); nesting and every other rule are checked by `_convert`, and any
         problem sends the file through `_CLoader`/`_Loader` for the exact message."""
 
-        yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = _RESOLVERS
+        # types-PyYAML declares it per instance; PyYAML reads it from the class
+        yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = _RESOLVERS  # type: ignore[misc]
 
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
@@ -642,7 +645,8 @@ def _schema_errors(doc: _Doc) -> list[LoadError]:
         probe = path
         while probe not in lines and probe:
             probe = probe[:-1]
-        return LoadError(doc.path, lines.get(probe, 1), format_path(field_path or path) or doc.kind, reason)
+        field = format_path(field_path or path) or doc.kind or ""
+        return LoadError(doc.path, lines.get(probe, 1), field, reason)
 
     out: list[LoadError] = [at(p, reason=r) for p, r in _bad_values(doc.body, (doc.kind,))]
     for error in _schema_iter_errors(doc.kind, instance):
@@ -815,10 +819,16 @@ def _items(doc: _Doc) -> list[tuple[int, dict[str, Any]]]:
     return []
 
 
+def _list_at(obj: Mapping[str, Any], key: str) -> list[Any]:
+    """`obj[key]` when it is a list, else an empty one (the schema reports the wrong type)."""
+    value = obj.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _third_party_problems(obj: Mapping[str, Any]) -> Iterator[tuple[Path_, str]]:
     """Every third-party URL of an entry must be one of its sources."""
-    sources = obj.get("sources") if isinstance(obj.get("sources"), list) else []
-    third = obj.get("third_party") if isinstance(obj.get("third_party"), list) else []
+    sources = _list_at(obj, "sources")
+    third = _list_at(obj, "third_party")
     for n, url in enumerate(third):
         if url not in sources:
             yield ("third_party", n), f'"{url}" is not one of the sources'
@@ -980,7 +990,11 @@ def _objects_and_ids(
             for lang, key in entry_titles(obj):
                 titles.setdefault((lang, key), oid)
             base = (_prefix(doc), index)
-            for rel, reason in entry_problems(obj, lambda p, d=doc, b=base: err.where(d, (*b, *p))):
+
+            def where(p: Path_, d: _Doc = doc, b: Path_ = base) -> str:
+                return err.where(d, (*b, *p))
+
+            for rel, reason in entry_problems(obj, where):
                 err(doc, (*base, *rel), reason)
     return entries, titles
 
@@ -1219,12 +1233,12 @@ def intent_from_data(raw: Mapping[str, Any]) -> Intent:
 
 
 def course_from_data(raw: Mapping[str, Any], file: str = "") -> Course:
-    raw = copy.deepcopy(dict(raw))
+    data = copy.deepcopy(dict(raw))
     for name in ("hours", "ects"):
-        if raw.get(name) is not None:
-            raw[name] = float(raw[name])
+        if data.get(name) is not None:
+            data[name] = float(data[name])
     known = set(Course.__dataclass_fields__)
-    return Course(**{k: v for k, v in raw.items() if k in known}, file=file)
+    return Course(**{k: v for k, v in data.items() if k in known}, file=file)
 
 
 def _merge_vocabulary(target: dict[str, Any], raw: Mapping[str, Any]) -> None:

@@ -154,7 +154,7 @@ def _insert_question(db: sqlite_utils.Database, reply: Reply, source: str, user_
             user_hash,
         ],
     )
-    return int(cursor.lastrowid)
+    return int(cursor.lastrowid or 0)  # set by the INSERT above
 
 
 def record_feedback(db: sqlite_utils.Database, question_id: int, kind: str, user_hash: str | None) -> bool:

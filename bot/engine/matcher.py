@@ -389,7 +389,7 @@ class IntentMatcher:
             langs = self._phrasing_langs.get(intent, Counter())
             total = sum(langs.values()) or 1
             for lang, n in langs.items():
-                votes[lang] += p * n / total
+                votes[lang] += p * n / total  # type: ignore[assignment]  # float weights in a Counter
         return votes
 
 
