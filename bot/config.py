@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -242,7 +242,66 @@ def read_config_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     return data
 
 
-def load_settings(  # noqa: C901
+def _sync_mode(label: str, value: Any) -> str:
+    mode = str(value).strip().lower()
+    if mode not in SYNC_MODES:
+        raise ConfigError(f"{label}: {mode[:40]!r} must be one of {', '.join(SYNC_MODES)}")
+    return mode
+
+
+def _role(label: str, value: Any) -> str:
+    role = str(value).strip()
+    if not role or len(role) > 100:
+        raise ConfigError(f"{label}: give a role name or id (1-100 characters)")
+    return role
+
+
+def _shard_ids(label: str, value: Any) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(_shard_id(label, item) for item in _items(value)))
+
+
+_PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "guild_ids": _ids,
+    "help_channel_ids": _ids,
+    "ask_cooldown": parse_cooldown,
+    "freetext_cooldown": parse_cooldown,
+    "max_question_chars": _positive_int,
+    "api_base": lambda label, value: _url(label, value, ("http", "https")).rstrip("/"),
+    "gateway_url": lambda label, value: _url(label, value, ("ws", "wss")),
+    "sync_commands": _sync_mode,
+    "shard_count": _shard_count,
+    "shard_ids": _shard_ids,
+    "health_interval": _seconds,
+    "catalogue_sync_interval": _seconds,
+    "moderator_role": _role,
+}
+"""How each setting's raw value is checked and converted; any other setting is a stripped string."""
+
+
+def _raw_settings(
+    merged_env: Mapping[str, str], file_values: Mapping[str, Any]
+) -> dict[str, tuple[str, Any]]:
+    """Each setting's `(label, raw value)`: the environment (or `.env`) wins over the config file."""
+    raw: dict[str, tuple[str, Any]] = {}
+    for name, (env_name, key) in _SOURCES.items():
+        if merged_env.get(env_name, "").strip():
+            raw[name] = (env_name, merged_env[env_name])
+        elif file_values.get(key) is not None:
+            raw[name] = (key, file_values[key])
+    return raw
+
+
+def _check_shards(values: Mapping[str, Any]) -> None:
+    shard_ids = values.get("shard_ids", ())
+    if shard_ids:
+        count = values.get("shard_count")
+        if not count:
+            raise ConfigError("CMF_BOT_SHARD_IDS needs a fixed CMF_BOT_SHARD_COUNT (a number, not auto)")
+        if max(shard_ids) >= count:
+            raise ConfigError(f"CMF_BOT_SHARD_IDS: shard ids run from 0 to {count - 1}")
+
+
+def load_settings(
     env: Mapping[str, str] | None = None,
     *,
     config_file: str | os.PathLike[str] | None = None,
@@ -257,50 +316,11 @@ def load_settings(  # noqa: C901
     chosen_file = config_file or merged_env.get(CONFIG_ENV)
     file_values = read_config_file(chosen_file) if chosen_file else {}
 
-    raw: dict[str, Any] = {}
-    for name, (env_name, key) in _SOURCES.items():
-        if merged_env.get(env_name, "").strip():
-            raw[name] = (env_name, merged_env[env_name])
-        elif file_values.get(key) is not None:
-            raw[name] = (key, file_values[key])
-
     values: dict[str, Any] = {"token": (merged_env.get("DISCORD_TOKEN") or "").strip() or None}
-    for name, (label, value) in raw.items():
-        if name in ("guild_ids", "help_channel_ids"):
-            values[name] = _ids(label, value)
-        elif name in ("ask_cooldown", "freetext_cooldown"):
-            values[name] = parse_cooldown(label, value)
-        elif name == "max_question_chars":
-            values[name] = _positive_int(label, value)
-        elif name == "api_base":
-            values[name] = _url(label, value, ("http", "https")).rstrip("/")
-        elif name == "gateway_url":
-            values[name] = _url(label, value, ("ws", "wss"))
-        elif name == "sync_commands":
-            mode = str(value).strip().lower()
-            if mode not in SYNC_MODES:
-                raise ConfigError(f"{label}: {mode[:40]!r} must be one of {', '.join(SYNC_MODES)}")
-            values[name] = mode
-        elif name == "shard_count":
-            values[name] = _shard_count(label, value)
-        elif name == "shard_ids":
-            values[name] = tuple(dict.fromkeys(_shard_id(label, item) for item in _items(value)))
-        elif name in ("health_interval", "catalogue_sync_interval"):
-            values[name] = _seconds(label, value)
-        elif name == "moderator_role":
-            role = str(value).strip()
-            if not role or len(role) > 100:
-                raise ConfigError(f"{label}: give a role name or id (1-100 characters)")
-            values[name] = role
-        else:
-            values[name] = str(value).strip()
-    shard_ids = values.get("shard_ids", ())
-    if shard_ids:
-        count = values.get("shard_count")
-        if not count:
-            raise ConfigError("CMF_BOT_SHARD_IDS needs a fixed CMF_BOT_SHARD_COUNT (a number, not auto)")
-        if max(shard_ids) >= count:
-            raise ConfigError(f"CMF_BOT_SHARD_IDS: shard ids run from 0 to {count - 1}")
+    for name, (label, value) in _raw_settings(merged_env, file_values).items():
+        parse = _PARSERS.get(name)
+        values[name] = parse(label, value) if parse else str(value).strip()
+    _check_shards(values)
     return Settings(**values)
 
 
