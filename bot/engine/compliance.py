@@ -430,7 +430,7 @@ def _has_any(text: str, phrases: tuple[str, ...]) -> bool:
     return any(f" {p} " in padded for p in phrases)
 
 
-def parse_facts(text: str) -> dict[str, Any]:  # noqa: C901
+def parse_facts(text: str) -> dict[str, Any]:
     """The course facts stated in a question (any of `LANGS`); absent facts are left out.
 
     Recognises study hours ("80 hours", "80h", "80 heures", "10 weeks at 10 h/week"), the EQF level
@@ -442,64 +442,79 @@ def parse_facts(text: str) -> dict[str, Any]:  # noqa: C901
     """
     low = text.casefold()
     norm = normalize(text)
-    facts: dict[str, Any] = {}
+    found: dict[str, Any] = {
+        "study_hours": _study_hours(low),
+        "eqf_level": _eqf_level(norm),
+        "ects": _ects(low, norm),
+        "assessment": _assessment(norm),
+        "id_verification": _id_verification(norm),
+        "awards_credit": _awards_credit(norm),
+        "transcript": _transcript(text),
+    }
+    return {name: value for name, value in found.items() if value is not None}
 
+
+def _whole(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+def _study_hours(low: str) -> int | float | None:
+    """Hours as stated ("80 hours", "80h", "80 heures"), else "10 weeks at 10 h/week" multiplied out."""
     per_week = _HOURS_PER_WEEK.search(low)
-    weeks = _WEEKS.search(low)
-    hours = None
     for m in _HOURS.finditer(low):
-        if per_week and m.start() == per_week.start():
-            continue
-        hours = _num(m.group(1))
-        break
-    if hours is None and per_week and weeks:
-        hours = _num(per_week.group(1)) * _num(weeks.group(1))
-    if hours is not None:
-        facts["study_hours"] = int(hours) if hours.is_integer() else hours
+        if not (per_week and m.start() == per_week.start()):
+            return _whole(_num(m.group(1)))
+    weeks = _WEEKS.search(low)
+    if per_week and weeks:
+        return _whole(_num(per_week.group(1)) * _num(weeks.group(1)))
+    return None
 
+
+def _eqf_level(norm: str) -> int | None:
+    """An explicit EQF level, else the level of a named degree (bachelor 6, master 7)."""
     eqf = _EQF.search(norm) or _EQF_AFTER.search(norm)
     if eqf:
-        facts["eqf_level"] = int(eqf.group(1))
-    else:
-        for level, pattern in _DEGREE_LEVELS:
-            if pattern.search(norm):
-                facts["eqf_level"] = level
-                break
+        return int(eqf.group(1))
+    return next((level for level, pattern in _DEGREE_LEVELS if pattern.search(norm)), None)
 
+
+def _ects(low: str, norm: str) -> int | float | None:
     ects = _ECTS.search(low) or _ECTS.search(norm)
-    if ects:
-        value = _num(ects.group(1))
-        facts["ects"] = int(value) if value.is_integer() else value
+    return _whole(_num(ects.group(1))) if ects else None
 
+
+def _assessment(norm: str) -> str | None:
+    """The first kind of assessment (in `_ASSESSMENT_ORDER`) the text names."""
     exams = _FINAL.sub(lambda m: m.group(1) or "", norm)
-    for kind, phrases in _ASSESSMENT_WORDS:
-        if _has_any(exams, phrases):
-            facts["assessment"] = kind
-            break
+    return next((kind for kind, phrases in _ASSESSMENT_WORDS if _has_any(exams, phrases)), None)
 
+
+def _id_verification(norm: str) -> bool | None:
+    """False when negated, True when checked (not only at enrolment), else not stated."""
     if _NO_ID.search(norm):
-        facts["id_verification"] = False
-    elif _ID_PATTERNS.search(norm) and not _AT_ENROLMENT.search(norm):
-        facts["id_verification"] = True
+        return False
+    if _ID_PATTERNS.search(norm) and not _AT_ENROLMENT.search(norm):
+        return True
+    return None
 
+
+def _awards_credit(norm: str) -> bool | None:
     if _NO_CREDIT.search(norm):
-        facts["awards_credit"] = False
-    elif _has_any(norm, _CREDIT_WORDS):
-        facts["awards_credit"] = True
+        return False
+    return True if _has_any(norm, _CREDIT_WORDS) else None
 
-    # the transcript's contents are named after the word, in the same sentence
+
+def _transcript(text: str) -> list[str] | None:
+    """The transcript's contents, named after the word "transcript" in the same sentence."""
     for sentence in re.split(r"[.;!?\n]+(?!\d)", text):
         sentence_norm = normalize(sentence)
         found = _TRANSCRIPT_WORDS.search(sentence_norm)
         if found:
-            tail = sentence_norm[found.end() :]
-            padded = f" {tail}"
+            padded = f" {sentence_norm[found.end() :]}"
             listed = [
                 item
                 for item, words in _TRANSCRIPT_ITEM_WORDS.items()
                 if any(f" {w}" in padded for w in words)
             ]
-            if listed:
-                facts["transcript"] = listed
-            break
-    return facts
+            return listed or None
+    return None
