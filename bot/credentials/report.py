@@ -114,12 +114,31 @@ class _Builder:
                         self.facts.setdefault("id_verification", checked)
         return out
 
-    def _element(self, eid: str, label: str, sources: list[dict[str, Any]], uncovered: list[str]) -> Finding:  # noqa: C901
+    def _element(self, eid: str, label: str, sources: list[dict[str, Any]], uncovered: list[str]) -> Finding:
         finding = Finding(eid, label, "missing")
-        real = approx = 0
         links: list[str] = []
-        hours: float | None = None
-        ects: float | None = None
+        real, approx, numbers = self._collect(finding, sources, uncovered, links)
+        finding.values = _unique(finding.values)
+        hours, ects = numbers.get("study_hours"), numbers.get("ects")
+        self.facts.update(numbers)
+        if eid == "assessment-type":
+            self.assessment = [v.shown for v in finding.values if not v.sensitive]
+        if finding.status != "inconsistent":
+            finding.status = "present" if real else "unclear" if approx or links else "missing"
+        for url in dict.fromkeys(links):
+            finding.notes.append(text("cred.note.link_only", url=F.cut(url, 120)))
+        if hours is not None and ects is not None and ects > 0:
+            self._check_workload(finding, hours, ects)
+        finding.notes = _distinct(finding.notes)
+        return finding
+
+    def _collect(
+        self, finding: Finding, sources: list[dict[str, Any]], uncovered: list[str], links: list[str]
+    ) -> tuple[int, int, dict[str, float]]:
+        """Add every source's values to `finding`; return how many were exact and approximate, and
+        the first study hours / ECTS found (the EQF level goes straight into `self.facts`)."""
+        real = approx = 0
+        numbers: dict[str, float] = {}
         for source in sources:
             if source.get("only_if_none") and real:
                 continue
@@ -136,42 +155,30 @@ class _Builder:
                     finding.notes.append(text("cred.workload.calendar", raw=raw, amount=amount))
                 fact = source.get("fact")
                 if fact and shown.number is not None and value.covered:
-                    if fact == "study_hours" and hours is None:
-                        hours = shown.number
-                    elif fact == "ects" and ects is None:
-                        ects = shown.number
-                    elif fact == "eqf_level":
+                    if fact == "eqf_level":
                         self.facts.setdefault("eqf_level", int(shown.number))
+                    elif fact in ("study_hours", "ects"):
+                        numbers.setdefault(fact, shown.number)
             if found and source.get("note"):
                 finding.notes.append(text(source["note"]))
             if any(not v.covered for v, _ in found):
                 finding.notes.append(text("cred.note.unsigned_values"))
-        finding.values = _unique(finding.values)
-        if hours is not None:
-            self.facts["study_hours"] = hours
-        if ects is not None:
-            self.facts["ects"] = ects
-        if eid == "assessment-type":
-            self.assessment = [v.shown for v in finding.values if not v.sensitive]
-        if finding.status != "inconsistent":
-            finding.status = "present" if real else "unclear" if approx or links else "missing"
-        for url in dict.fromkeys(links):
-            finding.notes.append(text("cred.note.link_only", url=F.cut(url, 120)))
-        if hours is not None and ects is not None and ects > 0:
-            low, high = (ects * h for h in self.k.hours_per_ects)
-            if not low <= hours <= high:
-                finding.status = "inconsistent"
-                finding.notes.append(
-                    text(
-                        "cred.workload.mismatch",
-                        hours=F.number(hours),
-                        ects=F.number(ects),
-                        low=F.number(low),
-                        high=F.number(high),
-                    )
+        return real, approx, numbers
+
+    def _check_workload(self, finding: Finding, hours: float, ects: float) -> None:
+        """Mark the workload inconsistent when the hours fall outside the hours-per-ECTS range."""
+        low, high = (ects * h for h in self.k.hours_per_ects)
+        if not low <= hours <= high:
+            finding.status = "inconsistent"
+            finding.notes.append(
+                text(
+                    "cred.workload.mismatch",
+                    hours=F.number(hours),
+                    ects=F.number(ects),
+                    low=F.number(low),
+                    high=F.number(high),
                 )
-        finding.notes = _distinct(finding.notes)
-        return finding
+            )
 
     def _values(
         self, source: dict[str, Any], uncovered: list[str], links: list[str]
