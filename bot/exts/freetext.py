@@ -31,7 +31,7 @@ from collections import OrderedDict
 import discord
 from discord.ext import commands
 
-from bot.client import CMFBot
+from bot.client import CMFBot, ServerConfig
 from bot.engine.model import Reply
 from bot.i18n import locale_lang
 from bot.ui import NONE, reply_to_message
@@ -137,41 +137,59 @@ class FreeText(commands.Cog):
             log.info("could not remove the bot's %s after answering it", HELP_REACTION)
 
     @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:  # noqa: C901
+    async def on_message(self, message: discord.Message) -> None:
         bot = self.bot
         if message.author.bot or message.webhook_id is not None or bot.user is None:
             return
         if message.author.id == bot.user.id:
             return
-        direct = message.guild is None
         config = bot.server_config(message.guild.id if message.guild else None)
-        named = self._names_the_bot(message)
-        mentioned = not direct and bot.user.mentioned_in(message) and not message.mention_everyone
-        if mentioned and not named and self._replies_to_the_bot(message):
-            mentioned = False  # "thanks!" under an answer: Discord mentioned the bot, the member did not
-        in_help = self._in_help_channel(message.channel, config.help_channel_ids)
-        if in_help and config.answer_mode == "mentions" and not mentioned:
-            in_help = False
-        if not (direct or mentioned or in_help):
+        addressed, in_help = self._how_addressed(message, config)
+        if not (addressed or in_help):
             return
-        addressed = direct or mentioned
         if (await bot.get_context(message)).valid:
             return  # a prefix command (handled by discord.ext.commands), not a question
         post = self._forum_post(message.channel) if in_help else None
         if post is not None and not addressed and await self._answered(post):
             return  # one answer per post
+        questions = self._questions(message, post)
+        if not await self._fits(message, questions, addressed):
+            return
+        await self._answer(message, questions, config, addressed=addressed, post=post)
+
+    def _how_addressed(self, message: discord.Message, config: ServerConfig) -> tuple[bool, bool]:
+        """(addressed: a DM or a real mention of the bot, in_help: a help channel the bot answers in)."""
+        bot_user = self.bot.user
+        assert bot_user is not None
+        direct = message.guild is None
+        named = self._names_the_bot(message)
+        mentioned = not direct and bot_user.mentioned_in(message) and not message.mention_everyone
+        if mentioned and not named and self._replies_to_the_bot(message):
+            mentioned = False  # "thanks!" under an answer: Discord mentioned the bot, the member did not
+        in_help = self._in_help_channel(message.channel, config.help_channel_ids)
+        if in_help and config.answer_mode == "mentions" and not mentioned:
+            in_help = False
+        return direct or mentioned, in_help
+
+    def _questions(self, message: discord.Message, post: discord.Thread | None) -> list[str]:
+        """The text to answer; a forum post's first message is asked by its title (then title + text)."""
         text = self._strip_mentions(message.content)
         questions = [text] if text else []
-        if post is not None and message.id == post.id:  # the post's first message: its title asks
+        if post is not None and message.id == post.id:
             title = " ".join(post.name.split())
-            limit = bot.settings.max_question_chars
+            limit = self.bot.settings.max_question_chars
             questions = [title] + ([f"{title} {text}"[:limit]] if text else [])
+        return questions
+
+    async def _fits(self, message: discord.Message, questions: list[str], addressed: bool) -> bool:
+        """False for no text or too long a question (said only to someone who addressed the bot)."""
+        bot = self.bot
         if not questions:
             if addressed:
                 await message.reply(
                     bot.text("ui.freetext.hello", "en"), allowed_mentions=NONE, mention_author=False
                 )
-            return
+            return False
         limit = bot.settings.max_question_chars
         if len(questions[0]) > limit:
             if addressed:
@@ -181,8 +199,19 @@ class FreeText(commands.Cog):
                     allowed_mentions=NONE,
                     mention_author=False,
                 )
-            return
+            return False
+        return True
 
+    async def _answer(
+        self,
+        message: discord.Message,
+        questions: list[str],
+        config: ServerConfig,
+        *,
+        addressed: bool,
+        post: discord.Thread | None,
+    ) -> None:
+        bot = self.bot
         uid, now = message.author.id, bot.clock.now()
         if bot.freetext_cooldown.waiting(uid, now) or bot.freetext_log_budget.hit(uid, now) is not None:
             # on cooldown, or over the log budget: answered (or not) as usual, but not recorded
