@@ -265,7 +265,7 @@ def _validate_named(obj: Json, path: tuple[str | int, ...], *, slash: bool = Tru
                 raise _invalid((*path, "description"), "Must be between 1 and 100 in length.")
 
 
-def _validate_options(options: list[Json], path: tuple[str | int, ...], *, depth: int) -> None:  # noqa: C901
+def _validate_options(options: list[Json], path: tuple[str | int, ...], *, depth: int) -> None:
     if len(options) > 25:
         raise _invalid(path, "Must be 25 or fewer in length.")
     _unique_option_names(options, path)
@@ -279,25 +279,8 @@ def _validate_options(options: list[Json], path: tuple[str | int, ...], *, depth
     seen_optional = False
     for i, opt in enumerate(options):
         _validate_named(opt, (*path, i))
-        if opt.get("type") == 2:  # a group: only at the top level, holding sub-commands only
-            children = opt.get("options") or []
-            if depth > 0 or any(c.get("type") != 1 for c in children):
-                raise _invalid(
-                    (*path, i, "type"),
-                    "Sub-command groups can only hold sub-commands and cannot be nested",
-                    "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
-                )
-            _validate_options(children, (*path, i, "options"), depth=depth + 1)
-            continue
-        if opt.get("type") == 1:
-            children = opt.get("options") or []
-            if depth > 1 or any(c.get("type") in (1, 2) for c in children):
-                raise _invalid(
-                    (*path, i, "type"),
-                    "Sub-commands cannot hold sub-commands or groups",
-                    "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
-                )
-            _validate_options(children, (*path, i, "options"), depth=depth + 1)
+        if opt.get("type") in (1, 2):
+            _validate_subcommand(opt, (*path, i), depth=depth)
             continue
         if opt.get("required"):
             if seen_optional:
@@ -308,22 +291,47 @@ def _validate_options(options: list[Json], path: tuple[str | int, ...], *, depth
                 )
         else:
             seen_optional = True
-        choices = opt.get("choices") or []
-        if len(choices) > 25:
-            raise _invalid((*path, i, "choices"), "Must be 25 or fewer in length.")
-        for k, choice in enumerate(choices):
-            _check_locales(choice, (*path, i, "choices", k))
-            for name in [choice.get("name") or "", *(choice.get("name_localizations") or {}).values()]:
-                if not 1 <= len(name) <= 100:
-                    raise _invalid((*path, i, "choices", k, "name"), "Must be between 1 and 100 in length.")
-            if isinstance(choice.get("value"), str) and not 1 <= len(choice["value"]) <= 100:
-                raise _invalid((*path, i, "choices", k, "value"), "Must be between 1 and 100 in length.")
-        if choices and opt.get("autocomplete"):
+        _validate_choices(opt, (*path, i))
+
+
+def _validate_subcommand(opt: Json, path: tuple[str | int, ...], *, depth: int) -> None:
+    """A group (type 2) sits only at the top level and holds sub-commands only; a sub-command (type 1)
+    holds neither sub-commands nor groups."""
+    children = opt.get("options") or []
+    if opt.get("type") == 2:
+        if depth > 0 or any(c.get("type") != 1 for c in children):
             raise _invalid(
-                (*path, i, "autocomplete"),
-                "Autocomplete cannot be used with choices",
-                "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
+                (*path, "type"),
+                "Sub-command groups can only hold sub-commands and cannot be nested",
+                "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
             )
+    elif depth > 1 or any(c.get("type") in (1, 2) for c in children):
+        raise _invalid(
+            (*path, "type"),
+            "Sub-commands cannot hold sub-commands or groups",
+            "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+        )
+    _validate_options(children, (*path, "options"), depth=depth + 1)
+
+
+def _validate_choices(opt: Json, path: tuple[str | int, ...]) -> None:
+    """At most 25 choices, names and string values of 1-100 characters, never with autocomplete."""
+    choices = opt.get("choices") or []
+    if len(choices) > 25:
+        raise _invalid((*path, "choices"), "Must be 25 or fewer in length.")
+    for k, choice in enumerate(choices):
+        _check_locales(choice, (*path, "choices", k))
+        for name in [choice.get("name") or "", *(choice.get("name_localizations") or {}).values()]:
+            if not 1 <= len(name) <= 100:
+                raise _invalid((*path, "choices", k, "name"), "Must be between 1 and 100 in length.")
+        if isinstance(choice.get("value"), str) and not 1 <= len(choice["value"]) <= 100:
+            raise _invalid((*path, "choices", k, "value"), "Must be between 1 and 100 in length.")
+    if choices and opt.get("autocomplete"):
+        raise _invalid(
+            (*path, "autocomplete"),
+            "Autocomplete cannot be used with choices",
+            "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
+        )
 
 
 def _unique_option_names(options: list[Json], path: tuple[str | int, ...]) -> None:
