@@ -21,7 +21,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -622,6 +622,37 @@ class KnowledgeService:
         """Validate `edits` (unless `checked`) and write them, inside the caller's `transaction`; one
         `Change` per edit ("unchanged" when nothing had to be written)."""
         return self._apply(edits, dry_run=dry_run, validated=checked)
+
+    def apply_batches(self, batches: Iterable[list[Edit]], *, checked: bool = False) -> int | None:
+        """`apply` for more edits than should be held at once (an import of 100,000 records): each batch
+        is validated (unless `checked`: the caller ran `check` on each, on this generation) and written
+        in turn, inside the caller's `transaction`; the course index is brought up to date and the
+        generation bumped once, at the end. Batches must not share an object. Returns the new
+        generation, None when nothing had to be written."""
+        from bot.engine.search import rebuild_index
+        from bot.engine.store import bump_generation
+
+        writer = _Writer(self.db.conn, self.author, _now())
+        courses: list[Edit] = []
+        rebuild = touched = False
+        for edits in batches:
+            real = [e for e in edits if e.before != e.after]
+            if not checked:
+                self._prevalidate(real)
+            for edit in real:
+                writer.write(edit)
+            writer.revisions(real)
+            touched = touched or bool(real)
+            if not rebuild:
+                courses += [e for e in real if e.type == "course"]
+                rebuild = len(courses) > REINDEX_IN_PLACE or any(not (e.before and e.after) for e in courses)
+        if not touched:
+            return None
+        if rebuild:
+            rebuild_index(self.db)
+        elif courses:
+            self._reindex_courses(courses)
+        return bump_generation(self.db)
 
     def _transaction(self) -> Any:
         from bot.engine.store import transaction
