@@ -32,6 +32,7 @@ import re
 import zlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -56,6 +57,7 @@ DESCRIPTION_CHARS = 1000
 """Longest description kept (plain text, cut at a word end)."""
 
 
+@lru_cache(maxsize=64)
 def partner(platform: str) -> str:
     """The partner a platform name starts with ("FUN MOOC" -> "FUN"), "" if none."""
     from bot.engine.loader import platforms

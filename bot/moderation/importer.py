@@ -64,7 +64,7 @@ from bot.moderation.fetch import FetchError, FetchPolicy, fetch, policy_from_env
 from bot.moderation.service import Edit, ServiceError, slug
 
 if TYPE_CHECKING:
-    from bot.moderation.service import KnowledgeService
+    from bot.moderation.service import KnowledgeService, ObjectType
 
 MAX_BYTES = 5_000_000
 """Largest file (or page of a URL) accepted, in bytes."""
@@ -473,7 +473,7 @@ def plan_rows(
     report.rows = 0
     for row in rows:
         report.rows += 1
-        edit = _check_row(service, row, by_url, seen, seen_urls, note, relist)
+        edit = _check_row(service, files, row, by_url, seen, seen_urls, note, relist)
         if edit is None:
             assert row.reason is not None
             oid = row.data.get("id") if row.data else None
@@ -496,6 +496,7 @@ def plan_rows(
 
 def _check_row(
     service: KnowledgeService,
+    files: _Files,
     row: Row,
     by_url: dict[tuple[str, str], str],
     seen: dict[tuple[str, str], int],
@@ -523,7 +524,7 @@ def _check_row(
     if not isinstance(oid, str) or not oid:
         row.reason = "; ".join(object_errors(_KIND[row.type], data)) or "id: missing"
         return None
-    edit = _plan(service, row, note, relist)
+    edit = _plan(service, files, row, note, relist)
     if edit.before != edit.after:  # only a changed record is checked again
         problems = object_errors(_KIND[row.type], data)
         if problems:
@@ -562,6 +563,14 @@ class _Files:
         self.service = service
         self.last: dict[str, tuple[str, int] | None] = {}
         """Per folder: its last numbered file and how many records it holds."""
+        self.defaults: dict[tuple[str, str], str] = {}
+
+    def default(self, type: ObjectType, data: dict[str, Any]) -> str:
+        """The service's default file for a new object (asked once per type and platform)."""
+        key = (type, str(data.get("platform")) if type == "course" else "")
+        if key not in self.defaults:
+            self.defaults[key] = self.service.default_file(type, data)
+        return self.defaults[key]
 
     def assign(self, edit: Edit) -> None:
         if edit.type != "course" or edit.before is not None or edit.after is None:
@@ -598,15 +607,14 @@ def _report(report: ImportReport, plan: Plan | None, generation: int | None) -> 
 _KIND = {"course": "courses", "entry": "entries", "intent": "intents"}
 
 
-def _plan(service: KnowledgeService, row: Row, note: str, relist: bool = False) -> Edit:
+def _plan(service: KnowledgeService, files: _Files, row: Row, note: str, relist: bool = False) -> Edit:
     """The edit for one row: create, update (only the fields the row sets) or unchanged (after = before)."""
     assert row.data is not None
     data = row.data
     current = service.stored(row.type, data["id"])  # type: ignore[arg-type]
     if current is None:
-        edit = service.plan_add(row.type, data, owned=True)  # type: ignore[arg-type]
-        edit.action, edit.note, edit.schema_checked = "import", note, True
-        return edit
+        file = files.default(row.type, data)
+        return Edit(row.type, data["id"], None, data, file, "import", note, schema_checked=True)  # type: ignore[arg-type]
     if row.keys is None:
         after = dict(data)
     else:
