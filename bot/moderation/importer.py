@@ -5,12 +5,13 @@ An import is all or nothing:
    pages, `MAX_TOTAL_BYTES` and one overall `DEADLINE`) and parsed safely (json, csv, the loader's
    safe YAML). A URL is fetched by `bot.moderation.fetch` (https to public addresses only, every
    hop checked) BEFORE any database access: `fetch_url` then `import_fetched`;
-2. every row is mapped to a catalogue record and checked against the catalogue schema; a row that
-   fails is *rejected* with its row number and the reason;
+2. every row is mapped to a catalogue record and compared with the stored one (added / updated /
+   unchanged); a changed record is checked against the catalogue schema and, a batch at a time,
+   the loader's rules linking it to the rest (`KnowledgeService.check`); a row that fails is
+   *rejected* with its row number and the reason;
 3. if any row was rejected, nothing is written (unless `skip_invalid=True`, the moderator's explicit
-   choice to apply the valid rows); otherwise the rows are compared with the stored records
-   (added / updated / unchanged) and applied in ONE transaction, after the whole knowledge base with
-   them passes the loader's checks. A dry run reports the same without writing.
+   choice to apply the valid rows); otherwise the changes are applied in ONE transaction. A dry run
+   reports the same without writing.
 
 CSV header (UTF-8, comma-separated, first line; column order free; unknown columns are refused):
 ``id,title,platform,institution,type,languages,subjects,workload,hours,credits,ects,level,
@@ -26,8 +27,8 @@ course page is already stored under another id is rejected as a duplicate. `type
 MOOChub v3 records are mapped by `bot.moderation.feeds` (the mapping is described there).
 
 Scale: pages are kept compressed and mapped one at a time (`feeds.Pages`), every row is checked as it
-is read, only a changed record is schema-checked, and only what the write needs is kept (each changed
-record as JSON text); then everything is written in one transaction (`plan_rows`, `write_plan`).
+is read, only a changed record is checked, and only what the write needs is kept (the changed records,
+packed `BATCH` at a time); then everything is written in one transaction (`plan_rows`, `write_plan`).
 """
 
 from __future__ import annotations
@@ -613,7 +614,7 @@ def _plan(service: KnowledgeService, files: _Files, row: Row, note: str, relist:
     data = row.data
     current = service.stored(row.type, data["id"])  # type: ignore[arg-type]
     if current is None:
-        file = files.default(row.type, data)
+        file = files.default(row.type, data)  # type: ignore[arg-type]
         return Edit(row.type, data["id"], None, data, file, "import", note, schema_checked=True)  # type: ignore[arg-type]
     if row.keys is None:
         after = dict(data)

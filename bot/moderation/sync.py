@@ -22,9 +22,11 @@ For each source, `sync_source`:
 2. otherwise reads every page (MOOChub: `links.next`, a link back to a page already fetched is an
    error, not the end; Richie: offset paging to `meta.total_count`, where a course read twice, an
    ignored offset, a changing total or an early empty page is an error), within `SYNC_MAX_PAGES`,
-   `SYNC_MAX_BYTES` a page, `SYNC_MAX_TOTAL_BYTES` and `SYNC_DEADLINE`;
-3. maps every record as `kb import` does (`bot.moderation.importer`); any rejected row fails the
-   source: nothing of it is written;
+   `SYNC_MAX_BYTES` a page, `SYNC_MAX_TOTAL_BYTES` and `SYNC_DEADLINE`, keeping each page compressed
+   (`feeds.Pages`); pages byte for byte as at the last successful sync (SHA-256) end here too;
+3. maps the records a page at a time (`bot.moderation.feeds`) and plans them as `kb import` does
+   (`importer.plan_rows`: only changed records are checked, the plan is kept packed); any rejected
+   row fails the source: nothing of it is written;
 4. in ONE transaction, applies the records and marks the courses this source listed before but no
    longer lists as withdrawn (``withdrawn: <date>``; they are kept, never deleted; a course that comes
    back loses the mark; a source that suddenly lists no course at all fails instead), and records
