@@ -54,12 +54,12 @@ import yaml
 from bot.moderation.feeds import (
     ACCEPT,
     BAD_LINK,
-    MAPPED_KEYS,
     Pages,
     Row,
     excerpt,
     http_url,
     languages_of,
+    mapped_keys,
     moochub_id,
     moochub_rows,
     next_link,
@@ -442,7 +442,7 @@ def _richie_rows(pages: Pages, platform: str, api_url: str) -> Iterator[Row]:
             except ValueError as exc:
                 yield Row(n, "course", None, f"page {page_number} item {index}: {exc}")
                 continue
-            yield Row(n, "course", data, keys=MAPPED_KEYS, derived_id=True)
+            yield Row(n, "course", data, keys=mapped_keys(data), derived_id=True)
 
 
 _RICHIE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
