@@ -18,24 +18,28 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.moderation.feeds import Pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = 1_000
 
 
-def pages(total: int) -> list[tuple[str, dict[str, Any]]]:
-    """`total` MOOChub records in pages of `PAGE`, as `fetch_url` would return them."""
+def pages(total: int) -> Pages:
+    """`total` MOOChub records in pages of `PAGE`, as `fetch_url` returns them (kept compressed)."""
     from bench.sync import _course
+    from bot.moderation.feeds import Pages
 
     base = "https://imoox.at/mooc/local/moochubs/classes/webservice.php"
-    return [
+    return Pages(
         (
             f"{base}?page={n}",
             {"links": {}, "data": [_course(i) for i in range(start, min(start + PAGE, total))]},
         )
         for n, start in enumerate(range(0, total, PAGE), start=1)
-    ]
+    )
 
 
 def _import(db: str, total: int) -> None:

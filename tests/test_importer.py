@@ -291,3 +291,80 @@ def test_generated_ids_have_a_prefix_for_every_partner_the_schema_allows() -> No
         + ", ".join(platforms()[:-1])
         + f" or {platforms()[-1]}"
     ]
+
+
+# -- imports larger than one batch (streamed planning, one transaction) -----------------------
+
+
+def bulk_csv(count: int, bad: int | None = None) -> bytes:
+    """`count` CSV rows of new iMooX courses; row `bad` (0-based) has an EQF level out of range."""
+    head = "title,platform,eqf_level,course_url,source_urls\n"
+    rows = [
+        f"Bulk course {n},iMooX,{9 if n == bad else 4},https://example.org/bulk/{n},https://example.org/bulk"
+        for n in range(count)
+    ]
+    return (head + "\n".join(rows) + "\n").encode()
+
+
+def test_a_bad_row_in_a_late_batch_refuses_the_whole_import(
+    service: KnowledgeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.moderation import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    snapshot = state(service)
+    report = service.import_file(bulk_csv(9, bad=8), "csv")
+    assert [r.row for r in report.rejected] == [10] and "eqf_level" in report.rejected[0].reason
+    assert not report.applied and state(service) == snapshot
+
+
+def test_an_import_of_several_batches_is_one_write(
+    service: KnowledgeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.moderation import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    before = generation(service.db)
+    report = service.import_file(bulk_csv(9), "csv")
+    assert report.applied and len(report.added) == 9 and not report.rejected
+    assert generation(service.db) == before + 1 == report.generation
+    assert all(service.get(oid).data["eqf_level"] == 4 for oid in report.added)
+    again = service.import_file(bulk_csv(9), "csv")
+    assert not again.applied and len(again.unchanged) == 9 and generation(service.db) == before + 1
+
+
+def test_a_write_between_planning_and_the_transaction_is_kept_and_the_import_planned_again(
+    service: KnowledgeService, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.moderation import importer
+
+    other = KnowledgeService(connect(db_path), "cli:other")
+    real = importer.plan_rows
+    calls: list[int] = []
+
+    def plan_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
+        plan = real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:  # between the unlocked planning and the import's transaction
+            other.edit_course("mx-upm-html5-webapps", {"notes": "Edited meanwhile."}, expected_version=None)
+        return plan
+
+    monkeypatch.setattr(importer, "plan_rows", plan_then_someone_writes)
+    report = service.import_file(bulk_csv(3), "csv")
+    assert len(calls) == 2 and report.applied and len(report.added) == 3
+    assert service.get("mx-upm-html5-webapps").data["notes"] == "Edited meanwhile."
+
+
+def test_fetched_pages_are_kept_compressed_and_read_again_each_time() -> None:
+    from bot.moderation.feeds import Pages
+
+    pages = Pages([("https://x.org/p1", {"data": [{"a": 1}, {"a": 2}]}), ("https://x.org/p2", {"data": []})])
+    assert len(pages) == 2 and pages.records == 2
+    first, second = list(pages), list(pages)
+    assert (
+        first
+        == second
+        == [("https://x.org/p1", {"data": [{"a": 1}, {"a": 2}]}), ("https://x.org/p2", {"data": []})]
+    )
+    first[0][1]["data"].clear()  # what a reader changes is not what the next reader gets
+    assert next(iter(pages))[1]["data"] == [{"a": 1}, {"a": 2}]

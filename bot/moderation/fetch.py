@@ -186,7 +186,7 @@ def fetch(
     return got.url, got.body
 
 
-def fetch_document(  # noqa: C901
+def fetch_document(
     url: str,
     policy: FetchPolicy,
     *,
@@ -197,7 +197,8 @@ def fetch_document(  # noqa: C901
     last_modified: str | None = None,
 ) -> Fetched:
     """`fetch` with a conditional GET: with `etag` / `last_modified` (validators of an earlier
-    response) a 304 answer comes back as ``Fetched(status=304, body=b"")``. Same checks and errors."""
+    response) a 304 answer comes back as ``Fetched(status=304, body=b"")``. Same checks and errors.
+    Each hop: `_open` (checked address, one request), then `_redirect` or `_read_body`."""
     headers = {"Accept": accept, "User-Agent": USER_AGENT}
     if etag:
         headers["If-None-Match"] = etag
@@ -205,46 +206,18 @@ def fetch_document(  # noqa: C901
         headers["If-Modified-Since"] = last_modified
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        host, port, address = check_url(current, policy)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise FetchError(current)
-        parts = urlsplit(current)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-        conn = cls(host, port, address, min(policy.page_timeout, remaining))
+        conn, response = _open(current, policy, deadline, headers)
         try:
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
+            validators = response.getheader("ETag"), response.getheader("Last-Modified")
             if response.status == 304 and (etag or last_modified):
-                validators = response.getheader("ETag"), response.getheader("Last-Modified")
                 return Fetched(current, 304, b"", *validators)
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.getheader("Location")
-                if not location:
-                    raise FetchError(current)
-                current = urljoin(current, location)
+            if response.status in _REDIRECTS:
+                current = _redirect(current, response)
                 continue
             if response.status != 200:
                 raise FetchError(current)
-            length = response.getheader("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(current, too_big=True)
-            body = bytearray()
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise FetchError(current)
-                if conn.sock is not None:
-                    conn.sock.settimeout(min(policy.page_timeout, remaining))
-                chunk = response.read1(CHUNK)
-                if not chunk:
-                    break
-                body += chunk
-                if len(body) > max_bytes:
-                    raise FetchError(current, too_big=True)
-            validators = response.getheader("ETag"), response.getheader("Last-Modified")
-            return Fetched(current, 200, bytes(body), *validators)
+            body = _read_body(current, conn, response, policy, deadline, max_bytes)
+            return Fetched(current, 200, body, *validators)
         except FetchError:
             raise
         except (OSError, http.client.HTTPException, ValueError):
@@ -252,3 +225,63 @@ def fetch_document(  # noqa: C901
         finally:
             conn.close()
     raise FetchError(current)
+
+
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def _open(
+    url: str, policy: FetchPolicy, deadline: float, headers: dict[str, str]
+) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """Check `url` (`check_url`), connect to the checked address and send the GET; the connection
+    (the caller closes it) and the response's status and headers. FetchError on any failure."""
+    host, port, address = check_url(url, policy)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FetchError(url)
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    conn = cls(host, port, address, min(policy.page_timeout, remaining))
+    try:
+        conn.request("GET", path, headers=headers)
+        return conn, conn.getresponse()
+    except (OSError, http.client.HTTPException, ValueError):
+        conn.close()
+        raise FetchError(url) from None
+
+
+def _redirect(url: str, response: http.client.HTTPResponse) -> str:
+    """The next hop of a redirect (checked again by `_open`); FetchError without a Location."""
+    location = response.getheader("Location")
+    if not location:
+        raise FetchError(url)
+    return urljoin(url, location)
+
+
+def _read_body(
+    url: str,
+    conn: http.client.HTTPConnection,
+    response: http.client.HTTPResponse,
+    policy: FetchPolicy,
+    deadline: float,
+    max_bytes: int,
+) -> bytes:
+    """The body, read in chunks within `deadline` and `max_bytes` (a declared Content-Length over the
+    cap is refused before reading); FetchError(too_big=True) over the cap, FetchError when too slow."""
+    length = response.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise FetchError(url, too_big=True)
+    body = bytearray()
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchError(url)
+        if conn.sock is not None:
+            conn.sock.settimeout(min(policy.page_timeout, remaining))
+        chunk = response.read1(CHUNK)
+        if not chunk:
+            return bytes(body)
+        body += chunk
+        if len(body) > max_bytes:
+            raise FetchError(url, too_big=True)

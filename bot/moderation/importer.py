@@ -5,12 +5,13 @@ An import is all or nothing:
    pages, `MAX_TOTAL_BYTES` and one overall `DEADLINE`) and parsed safely (json, csv, the loader's
    safe YAML). A URL is fetched by `bot.moderation.fetch` (https to public addresses only, every
    hop checked) BEFORE any database access: `fetch_url` then `import_fetched`;
-2. every row is mapped to a catalogue record and checked against the catalogue schema; a row that
-   fails is *rejected* with its row number and the reason;
+2. every row is mapped to a catalogue record and compared with the stored one (added / updated /
+   unchanged); a changed record is checked against the catalogue schema and, a batch at a time,
+   the loader's rules linking it to the rest (`KnowledgeService.check`); a row that fails is
+   *rejected* with its row number and the reason;
 3. if any row was rejected, nothing is written (unless `skip_invalid=True`, the moderator's explicit
-   choice to apply the valid rows); otherwise the rows are compared with the stored records
-   (added / updated / unchanged) and applied in ONE transaction, after the whole knowledge base with
-   them passes the loader's checks. A dry run reports the same without writing.
+   choice to apply the valid rows); otherwise the changes are applied in ONE transaction. A dry run
+   reports the same without writing.
 
 CSV header (UTF-8, comma-separated, first line; column order free; unknown columns are refused):
 ``id,title,platform,institution,type,languages,subjects,workload,hours,credits,ects,level,
@@ -23,42 +24,48 @@ made from the platform and the title (``imx-bayesian-probability``); a record wi
 ``http://www.x.org/c/`` = ``https://x.org/c``). This holds for YAML imports too: a new id whose
 course page is already stored under another id is rejected as a duplicate. `type` defaults to MOOC.
 
-MOOChub (https://github.com/MOOChub/schema, v3): `data[].attributes` map to records as
-name→title, url→course_url, inLanguage→languages (primary subtag), publisher (else creators)→
-institution, keywords + teaches→subjects, workload {timeValue, timeUnit}→workload text (and
-hours = timeValue × the `duration` when both are in the same unit, e.g. 3 h/week × P6W = 18),
-numberOfCredits→ects (and credits text), educationalLevel→level text (eqf_level when its
-framework is EQF), offer/access→price, description (HTML stripped, first 1000 characters)→
-description; course_url = the record's own course page, source_urls = the API page it came from;
-the id is `moochub_id` (prefix, slug, hash of the full courseCode: never collides); the date is the
-record's own (dateModified, else dateCreated, else the latest startDate) → source_date
-"MOOChub API record, dateModified 2014-03-01" and listed_year 2014, never the import date (an
-undated record has listed_year null); platform from `platform=` or the endpoint host (imoox.at →
-iMooX), type MOOC unless
-`course_type=` says otherwise. Providers do not all follow the schema to the letter, so rows are
-checked for what the bot uses (a name and an http(s) url), not against the full MOOChub schema.
+MOOChub v3 records are mapped by `bot.moderation.feeds` (the mapping is described there).
+
+Scale: pages are kept compressed and mapped one at a time (`feeds.Pages`), every row is checked as it
+is read, only a changed record is checked, and only what the write needs is kept (the changed records,
+packed `BATCH` at a time); then everything is written in one transaction (`plan_rows`, `write_plan`).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import math
 import re
 import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from bot.engine.model import IMPORT_FORMATS
+from bot.moderation.feeds import (
+    ACCEPT,
+    BAD_LINK,
+    PLATFORM_PREFIX,
+    Pages,
+    Row,
+    comparable,
+    http_url,
+    moochub_rows,
+    next_link,
+    normalise_url,
+    page_items,
+    parse_page,
+    partner,
+    platform_from_host,
+)
 from bot.moderation.fetch import FetchError, FetchPolicy, fetch, policy_from_env
 from bot.moderation.service import Edit, ServiceError, slug
 
 if TYPE_CHECKING:
-    from bot.moderation.service import KnowledgeService
+    from bot.moderation.service import KnowledgeService, ObjectType
 
 MAX_BYTES = 5_000_000
 """Largest file (or page of a URL) accepted, in bytes."""
@@ -82,30 +89,6 @@ CSV_COLUMNS: tuple[str, ...] = (
 CSV_LISTS = ("languages", "subjects", "source_urls")
 CSV_NUMBERS = ("hours", "ects")
 CSV_INTEGERS = ("eqf_level", "listed_year")
-
-PLATFORM_PREFIX = {
-    "FutureLearn": "fl",
-    "FUN": "fun",
-    "MiríadaX": "mx",
-    "EduOpen": "eo",
-    "iMooX": "imx",
-    "OpenupEd": "oup",
-}
-"""Id prefix of generated course ids, by partner (as in knowledge/catalogue/); the partners themselves
-are the catalogue schema's (`bot.engine.loader.platforms`), a test keeps the two in step."""
-HOST_PLATFORM = {"imoox.at": "iMooX"}
-"""Endpoint host → platform, when `platform=` is not given."""
-_IGNORED_ON_COMPARE = ("source_date", "listed_year")
-"""A record that differs only in these is `unchanged` (re-importing the same list changes nothing)."""
-DESCRIPTION_CHARS = 1000
-"""Longest description kept (plain text, cut at a word end)."""
-
-
-def _partner(platform: str) -> str:
-    """The partner a platform name starts with ("FUN MOOC" -> "FUN"), "" if none."""
-    from bot.engine.loader import platforms
-
-    return next((p for p in platforms() if re.match(re.escape(p) + r"\b", platform)), "")
 
 
 @dataclass
@@ -155,18 +138,6 @@ class ImportReport:
         return f"nothing imported ({rejected} rows rejected; fix them or pass --skip-invalid): {counts}"
 
 
-@dataclass
-class _Row:
-    row: int
-    type: str
-    data: dict[str, Any] | None
-    reason: str | None = None
-    keys: set[str] | None = None
-    """Fields the input sets (the others of an existing record are kept); None = the whole object."""
-    derived_id: bool = False
-    """The id was made from platform and title: a stored record with the same course_url is this one."""
-
-
 # ---------------------------------------------------------------------------------------------
 # Entry points
 
@@ -213,25 +184,33 @@ def import_bytes(
     source = filename or "input"
     report = ImportReport(fmt, source, dry_run, pages=1)
     if fmt == "moochub":
-        page = _json_page(data, source)
+        page = parse_page(data, source)
         links = page.get("links") if isinstance(page.get("links"), dict) else {}
-        page_url = source_url or _http(links.get("self"))
+        page_url = source_url or http_url(links.get("self"))
         if not page_url:
             raise ServiceError("import_source", file=source)
-        rows = _moochub_rows([(page_url, page)], platform, course_type, max_rows)
-    elif fmt == "csv":
-        rows = _csv_rows(data, platform, course_type, max_rows)
-    else:
-        rows = _yaml_rows(data, source, max_rows)
-    return _apply(service, rows, report, skip_invalid)
+        pages = [(page_url, page)]
+        return _apply(
+            service,
+            lambda: moochub_rows(pages, platform, course_type, max_rows, several=False),
+            report,
+            skip_invalid,
+        )
+    rows = (
+        _csv_rows(data, platform, course_type, max_rows)
+        if fmt == "csv"
+        else _yaml_rows(data, source, max_rows)
+    )
+    return _apply(service, lambda: rows, report, skip_invalid)
 
 
 @dataclass
 class FetchedList:
-    """The pages of a MOOChub endpoint, fetched (no database touched yet): `(page URL, JSON)` each."""
+    """The pages of a MOOChub endpoint, fetched (no database touched yet): `(page URL, JSON)` each, kept
+    compressed (`feeds.Pages`; any re-iterable of pairs does)."""
 
     url: str
-    pages: list[tuple[str, dict[str, Any]]]
+    pages: Pages | list[tuple[str, dict[str, Any]]]
 
 
 def fetch_url(
@@ -247,7 +226,7 @@ def fetch_url(
     """Fetch every page of a MOOChub endpoint, following `links.next`, through the guarded fetcher
     (`bot.moderation.fetch`), all within `deadline` seconds. Touches no database and holds no lock:
     callers fetch first, then apply with `import_fetched`."""
-    if not _http(url):
+    if not http_url(url):
         raise ServiceError("import_url", url=url)
     policy = policy or policy_from_env()
     pages = fetch_pages(
@@ -273,10 +252,15 @@ def import_fetched(
     max_rows: int = MAX_ROWS,
 ) -> ImportReport:
     """Validate and apply pages fetched by `fetch_url` (one short transaction)."""
-    platform = platform or _platform_from_host(fetched.url)
+    platform = platform or platform_from_host(fetched.url)
     report = ImportReport("moochub", fetched.url, dry_run, pages=len(fetched.pages))
-    rows = _moochub_rows(fetched.pages, platform, course_type, max_rows)
-    return _apply(service, rows, report, skip_invalid)
+    pages, several = fetched.pages, len(fetched.pages) > 1
+    return _apply(
+        service,
+        lambda: moochub_rows(pages, platform, course_type, max_rows, several=several),
+        report,
+        skip_invalid,
+    )
 
 
 def import_url(
@@ -295,7 +279,7 @@ def import_url(
     deadline: float = DEADLINE,
 ) -> ImportReport:
     """Import a MOOChub endpoint: `fetch_url` (network, no lock), then `import_fetched`."""
-    if not (platform or _platform_from_host(url)):
+    if not (platform or platform_from_host(url)):
         raise ServiceError("import_platform")
     fetched = fetch_url(
         url,
@@ -326,10 +310,11 @@ def fetch_pages(
     max_total_bytes: int = MAX_TOTAL_BYTES,
     deadline: float = DEADLINE,
     max_rows: int = MAX_ROWS,
-) -> list[tuple[str, dict[str, Any]]]:
-    """Every page of a MOOChub endpoint as (page URL, parsed JSON), following `links.next` (a string
-    or ``{"href": ...}``); each hop is checked by the guarded fetcher. Errors never echo a body."""
-    pages: list[tuple[str, dict[str, Any]]] = []
+) -> Pages:
+    """Every page of a MOOChub endpoint as (page URL, parsed JSON), kept compressed, following
+    `links.next` (a string or ``{"href": ...}``); each hop is checked by the guarded fetcher. Errors
+    never echo a body."""
+    pages = Pages()
     seen: set[str] = set()
     rows = total = 0
     until = time.monotonic() + deadline
@@ -339,7 +324,7 @@ def fetch_pages(
             raise ServiceError("import_pages", limit=max_pages, url=url)
         seen.add(next_url)
         try:
-            final, body = fetch(next_url, policy, deadline=until, max_bytes=max_bytes, accept=_ACCEPT)
+            final, body = fetch(next_url, policy, deadline=until, max_bytes=max_bytes, accept=ACCEPT)
         except FetchError as exc:
             if exc.blocked:
                 raise ServiceError("import_blocked", url=_shown(exc.url)) from None
@@ -354,39 +339,20 @@ def fetch_pages(
                 "import_too_big", size=f"more than {max_total_bytes:,}", limit=f"{max_total_bytes:,}"
             )
         try:
-            page = _json_page(body, next_url)
+            page = parse_page(body, next_url)
         except ServiceError:
             raise ServiceError("import_not_a_list", url=_shown(next_url)) from None
-        pages.append((next_url, page))
-        rows += len(_items(page))
+        pages.add(next_url, body, len(page_items(page)))
+        rows = pages.records
         if rows > max_rows:
             raise ServiceError("import_too_many", rows=f"more than {max_rows:,}", limit=f"{max_rows:,}")
-        following = _next_link(page)
-        if following is _BAD:
+        following = next_link(page)
+        if following is BAD_LINK:
             raise ServiceError("import_not_a_list", url=_shown(next_url))
         next_url = urljoin(final, following) if isinstance(following, str) and following else None
         if next_url in seen:
             next_url = None
     return pages
-
-
-_ACCEPT = "application/vnd.api+json; moochub-version=3.0, application/json;q=0.8"
-_BAD = object()
-
-
-def _next_link(page: dict[str, Any]) -> Any:
-    """`links.next` of a JSON:API page: a URL, ``{"href": URL}``, null/absent (None) or `_BAD`."""
-    links = page.get("links")
-    if links is None:
-        return None
-    if not isinstance(links, dict):
-        return _BAD
-    following = links.get("next")
-    if isinstance(following, dict):
-        following = following.get("href")
-    if following is None or isinstance(following, str):
-        return following or None
-    return _BAD
 
 
 def _shown(url: str) -> str:
@@ -399,84 +365,188 @@ def _shown(url: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Applying
 
+BATCH = 1_000
+"""Changed records checked, packed and written per step: memory stays flat however long the list."""
+
 
 def _apply(
-    service: KnowledgeService, rows: list[_Row], report: ImportReport, skip_invalid: bool
+    service: KnowledgeService, rows_of: Callable[[], Iterable[Row]], report: ImportReport, skip_invalid: bool
 ) -> ImportReport:
-    """Check and plan every row and validate the result against the whole knowledge base WITHOUT the
-    write lock, then write in one short ``BEGIN IMMEDIATE`` transaction. If someone changed the
-    knowledge base in between (its generation moved), the rows are planned and validated again
-    inside the transaction, so nothing is ever written unchecked."""
+    """Plan and check every row WITHOUT the write lock (`plan_rows`), then write in one short
+    ``BEGIN IMMEDIATE`` transaction (`write_plan`). If someone changed the knowledge base in between
+    (its generation moved), the rows are read, planned and checked again inside the transaction, so
+    nothing is ever written unchecked. `rows_of` gives the rows afresh on each call."""
     from bot.engine.store import generation
 
-    report.rows = len(rows)
     report.skip_invalid = skip_invalid
     before = generation(service.db)
-    edits = _plan_rows(service, rows, report, skip_invalid)
-    if edits is None:
-        return report
-    if report.dry_run:
-        return _report(report, edits, service.apply(edits, dry_run=True))
-    service.check(edits)
+    plan = plan_rows(service, rows_of(), report, skip_invalid)
+    if plan is None or report.dry_run:
+        return _report(report, plan, None)
     with service.transaction():
-        if generation(service.db) == before:
-            changes = service.apply(edits, checked=True)
-        else:
+        if generation(service.db) != before:
             report.rejected.clear()
-            edits = _plan_rows(service, rows, report, skip_invalid)
-            if edits is None:
+            plan = plan_rows(service, rows_of(), report, skip_invalid)
+            if plan is None:
                 return report
-            changes = service.apply(edits)
-    return _report(report, edits, changes)
+        written = write_plan(service, plan)
+    return _report(report, plan, written)
 
 
-def _plan_rows(
-    service: KnowledgeService, rows: list[_Row], report: ImportReport, skip_invalid: bool
-) -> list[Edit] | None:
-    """The edits of the valid rows; rejected rows go to `report.rejected`. None when the import is
-    refused (a row was rejected and the moderator did not ask to skip invalid rows)."""
-    from bot.engine.loader import object_errors
+class Plan:
+    """What an import (or a sync) will write, planned and checked before the write lock is taken: the
+    changed objects packed a `BATCH` at a time (zlib-compressed JSON, ~10 MB for 100,000 records), and
+    the ids of every outcome."""
 
+    def __init__(self, service: KnowledgeService) -> None:
+        self.service = service
+        self.added: list[str] = []
+        self.updated: list[str] = []
+        self.unchanged: list[str] = []
+        self.withdrawn: list[str] = []
+        """Courses a sync marks withdrawn (written as updates, counted apart)."""
+        self._packed: list[bytes] = []
+        self._courses: list[Edit] = []
+        self._others: list[Edit] = []
+        """Entries and intents: checked all together (their rules link them to each other)."""
+
+    def add(self, edit: Edit) -> None:
+        """A changed object (checked when its batch is full, or by `close`)."""
+        (self.added if edit.before is None else self.updated).append(edit.id)
+        if edit.type != "course":
+            self._others.append(edit)
+            return
+        self._courses.append(edit)
+        if len(self._courses) >= BATCH:
+            self._pack(self._courses)
+            self._courses = []
+
+    def close(self) -> None:
+        """Check and pack what is left; ServiceError/InvalidError if the knowledge base refuses it."""
+        self._pack(self._courses)
+        self._pack(self._others)
+        self._courses, self._others = [], []
+
+    def _pack(self, edits: list[Edit]) -> None:
+        if not edits:
+            return
+        self.service.check(edits)
+        rows = [(e.type, e.id, e.before, e.after, e.file, e.action, e.note, e.schema_checked) for e in edits]
+        self._packed.append(zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 1))
+
+    def batches(self) -> Iterator[list[Edit]]:
+        """The planned edits again, a batch at a time (after `close`)."""
+        for packed in self._packed:
+            yield [
+                Edit(kind, oid, before, after, file, action, note, schema_checked=checked)
+                for kind, oid, before, after, file, action, note, checked in json.loads(
+                    zlib.decompress(packed)
+                )
+            ]
+
+    @property
+    def changes(self) -> int:
+        return len(self.added) + len(self.updated)
+
+
+def plan_rows(
+    service: KnowledgeService,
+    rows: Iterable[Row],
+    report: ImportReport,
+    skip_invalid: bool,
+    *,
+    relist: bool = False,
+    close: bool = True,
+) -> Plan | None:
+    """Check and plan the rows one at a time (nothing is written). A rejected row goes to
+    `report.rejected` (with its number and reason); a row whose record is stored as given is
+    unchanged (and not checked again); a changed one is checked (its schema here, the knowledge
+    base's rules by `service.check`, a batch at a time) and kept in the returned `Plan`. None when
+    the import is refused: a row was rejected and the moderator did not ask to skip invalid rows.
+    `relist`: a record marked withdrawn loses the mark (a sync lists it again). `close=False` leaves
+    the plan open for more edits (the caller then calls `Plan.close`)."""
     by_url = _existing_by_url(service)
-    valid: list[_Row] = []
+    plan = Plan(service)
     seen: dict[tuple[str, str], int] = {}
     seen_urls: dict[tuple[str, str], tuple[str, int]] = {}
+    files = _Files(service)
+    note = f"import from {report.source}"[:300]
+    report.rows = 0
     for row in rows:
-        if row.reason is None and row.data is not None:
-            url_key = None
-            if row.type == "course" and isinstance(row.data.get("course_url"), str):
-                url_key = (str(row.data.get("platform")), normalise_url(row.data["course_url"]))
-                known = by_url.get(url_key)
-                if row.derived_id:
-                    row.data["id"] = known or row.data["id"]
-                elif known and known != row.data["id"] and not service.stored("course", str(row.data["id"])):
-                    url = row.data["course_url"]
-                    row.reason = f'same course page as the stored record "{known}" (course_url {url})'
-            problems = object_errors(_KIND[row.type], row.data)
-            oid = str(row.data.get("id"))
-            if row.reason is not None:
-                pass
-            elif problems:
-                row.reason = "; ".join(problems)
-            elif (row.type, oid) in seen:
-                row.reason = f'duplicate id "{oid}" (also row {seen[(row.type, oid)]})'
-            elif url_key is not None and url_key in seen_urls and seen_urls[url_key][0] != oid:
-                other = seen_urls[url_key]
-                row.reason = f'same course page as row {other[1]} ("{other[0]}")'
-            if row.reason is None and url_key is not None:
-                seen_urls.setdefault(url_key, (oid, row.row))
-        if row.reason is not None:
+        report.rows += 1
+        edit = _check_row(service, files, row, by_url, seen, seen_urls, note, relist)
+        if edit is None:
+            assert row.reason is not None
             oid = row.data.get("id") if row.data else None
             report.rejected.append(Rejection(row.row, oid if isinstance(oid, str) else None, row.reason))
             continue
-        assert row.data is not None
-        seen[(row.type, str(row.data["id"]))] = row.row
-        valid.append(row)
+        seen[(row.type, edit.id)] = row.row
+        if report.rejected and not skip_invalid:
+            continue  # refused already: only the other rejections are still looked for
+        if edit.before == edit.after:
+            plan.unchanged.append(edit.id)
+            continue
+        files.assign(edit)
+        plan.add(edit)
     if report.rejected and not skip_invalid:
         return None
-    edits = [_plan(service, row, report.source) for row in valid]
-    _assign_files(service, edits)
-    return edits
+    if close:
+        plan.close()
+    return plan
+
+
+def _check_row(
+    service: KnowledgeService,
+    files: _Files,
+    row: Row,
+    by_url: dict[tuple[str, str], str],
+    seen: dict[tuple[str, str], int],
+    seen_urls: dict[tuple[str, str], tuple[str, int]],
+    note: str,
+    relist: bool,
+) -> Edit | None:
+    """The edit of one row, or None with `row.reason` set when the row is rejected."""
+    from bot.engine.loader import object_errors
+
+    data = row.data
+    if row.reason is not None or data is None:
+        row.reason = row.reason or "no data"
+        return None
+    url_key = None
+    if row.type == "course" and isinstance(data.get("course_url"), str):
+        url_key = (str(data.get("platform")), normalise_url(data["course_url"]))
+        known = by_url.get(url_key)
+        if row.derived_id:
+            data["id"] = known or data["id"]
+        elif known and known != data["id"] and not service.stored("course", str(data["id"])):
+            row.reason = f'same course page as the stored record "{known}" (course_url {data["course_url"]})'
+            return None
+    oid = data.get("id")
+    if not isinstance(oid, str) or not oid:
+        row.reason = "; ".join(object_errors(_KIND[row.type], data)) or "id: missing"
+        return None
+    edit = _plan(service, files, row, note, relist)
+    if edit.before != edit.after:  # only a changed record is checked again
+        problems = object_errors(_KIND[row.type], data)
+        if problems:
+            row.reason = "; ".join(problems)
+            return None
+    if (row.type, oid) in seen:
+        row.reason = f'duplicate id "{oid}" (also row {seen[(row.type, oid)]})'
+    elif url_key is not None and url_key in seen_urls and seen_urls[url_key][0] != oid:
+        other = seen_urls[url_key]
+        row.reason = f'same course page as row {other[1]} ("{other[0]}")'
+    if row.reason is not None:
+        return None
+    if url_key is not None:
+        seen_urls.setdefault(url_key, (oid, row.row))
+    return edit
+
+
+def write_plan(service: KnowledgeService, plan: Plan) -> int | None:
+    """Write a checked `Plan` inside the caller's `service.transaction()`, a batch at a time; the new
+    generation, None when nothing had to be written."""
+    return service.apply_batches(plan.batches(), checked=True)
 
 
 FILE_RECORDS = 500
@@ -485,78 +555,78 @@ FILE_RECORDS = 500
 _NUMBERED = re.compile(r"^(knowledge/catalogue/[a-z0-9_-]+)/\d{3,}\.yaml$")
 
 
-def _assign_files(service: KnowledgeService, edits: list[Edit]) -> None:
-    """Put the courses an import adds in numbered files `knowledge/catalogue/<platform>/001.yaml`,
+class _Files:
+    """Puts the courses an import adds in numbered files `knowledge/catalogue/<platform>/001.yaml`,
     `002.yaml`, … of at most `FILE_RECORDS` records each, filling the last one first; the
     hand-curated `catalogue/<platform>.yaml` is left to people. Updated records stay where they are."""
-    counts: dict[str, dict[str, int]] = {}
-    for edit in edits:
+
+    def __init__(self, service: KnowledgeService) -> None:
+        self.service = service
+        self.last: dict[str, tuple[str, int] | None] = {}
+        """Per folder: its last numbered file and how many records it holds."""
+        self.defaults: dict[tuple[str, str], str] = {}
+
+    def default(self, type: ObjectType, data: dict[str, Any]) -> str:
+        """The service's default file for a new object (asked once per type and platform)."""
+        key = (type, str(data.get("platform")) if type == "course" else "")
+        if key not in self.defaults:
+            self.defaults[key] = self.service.default_file(type, data)
+        return self.defaults[key]
+
+    def assign(self, edit: Edit) -> None:
         if edit.type != "course" or edit.before is not None or edit.after is None:
-            continue
-        default = edit.file
-        match = _NUMBERED.match(default)
-        folder = match[1] if match else default.removesuffix(".yaml")
-        if folder not in counts:
-            rows = service.db.conn.execute(
+            return
+        match = _NUMBERED.match(edit.file)
+        folder = match[1] if match else edit.file.removesuffix(".yaml")
+        if folder not in self.last:
+            rows = self.service.db.conn.execute(
                 "SELECT file, COUNT(*) FROM courses WHERE file LIKE ? GROUP BY file", (folder + "/%",)
             )
-            counts[folder] = {f: n for f, n in rows if _NUMBERED.match(f)}
-        files = counts[folder]
-        last = max(files, key=_file_number) if files else None
-        if last is None or files[last] >= FILE_RECORDS:
-            number = _file_number(last) + 1 if last else 1
-            last = f"{folder}/{number:03d}.yaml"
-            files[last] = 0
-        files[last] += 1
-        edit.file = last
+            files = {f: n for f, n in rows if _NUMBERED.match(f)}
+            last = max(files, key=_file_number) if files else None
+            self.last[folder] = (last, files[last]) if last else None
+        current = self.last[folder]
+        if current is None or current[1] >= FILE_RECORDS:
+            number = _file_number(current[0]) + 1 if current else 1
+            current = (f"{folder}/{number:03d}.yaml", 0)
+        self.last[folder] = (current[0], current[1] + 1)
+        edit.file = current[0]
 
 
 def _file_number(path: str) -> int:
     return int(path.rsplit("/", 1)[1].removesuffix(".yaml"))
 
 
-def _report(report: ImportReport, edits: list[Edit], changes: list[Any]) -> ImportReport:
-    for edit, change in zip(edits, changes, strict=True):
-        if not change.changed:
-            report.unchanged.append(change.id)
-        elif edit.before is None:
-            report.added.append(change.id)
-        else:
-            report.updated.append(change.id)
-        if change.generation is not None:
-            report.generation = change.generation
-    report.applied = not report.dry_run and any(c.changed for c in changes)
+def _report(report: ImportReport, plan: Plan | None, generation: int | None) -> ImportReport:
+    if plan is not None:
+        report.added, report.updated, report.unchanged = plan.added, plan.updated, plan.unchanged
+    report.applied = not report.dry_run and generation is not None
+    report.generation = generation
     return report
 
 
 _KIND = {"course": "courses", "entry": "entries", "intent": "intents"}
 
 
-def _plan(service: KnowledgeService, row: _Row, source: str) -> Edit:
-    """The edit for one valid row: create, update (only the fields the row sets) or unchanged."""
+def _plan(service: KnowledgeService, files: _Files, row: Row, note: str, relist: bool = False) -> Edit:
+    """The edit for one row: create, update (only the fields the row sets) or unchanged (after = before)."""
     assert row.data is not None
     data = row.data
     current = service.stored(row.type, data["id"])  # type: ignore[arg-type]
-    note = f"import from {source}"[:300]
     if current is None:
-        edit = service.plan_add(row.type, data, owned=True)  # type: ignore[arg-type]
-        edit.action, edit.note, edit.schema_checked = "import", note, True
-        return edit
+        file = files.default(row.type, data)  # type: ignore[arg-type]
+        return Edit(row.type, data["id"], None, data, file, "import", note, schema_checked=True)  # type: ignore[arg-type]
     if row.keys is None:
         after = dict(data)
     else:
         after = {**current.data, **{k: v for k, v in data.items() if k in row.keys}}
-    if _comparable(row.type, after) == _comparable(row.type, current.data):
+    if relist and after.get("withdrawn"):
+        after["withdrawn"] = None
+    if comparable(row.type, after) == comparable(row.type, current.data):
         after = current.data
     edit = Edit(row.type, data["id"], current.data, after, current.file, "import", note)  # type: ignore[arg-type]
     edit.schema_checked = row.keys is None
     return edit
-
-
-def _comparable(type: str, data: dict[str, Any]) -> dict[str, Any]:
-    if type != "course":
-        return data
-    return {k: v for k, v in data.items() if k not in _IGNORED_ON_COMPARE}
 
 
 def _existing_by_url(service: KnowledgeService) -> dict[tuple[str, str], str]:
@@ -571,304 +641,10 @@ def _existing_by_url(service: KnowledgeService) -> dict[tuple[str, str], str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# MOOChub
-
-
-def _json_page(data: bytes, source: str) -> dict[str, Any]:
-    try:
-        page = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ServiceError("import_format", reason=f"{source}: not valid JSON ({exc})") from exc
-    except RecursionError:
-        raise ServiceError("import_format", reason=f"{source}: JSON nested too deeply") from None
-    if not isinstance(page, dict) or "data" not in page:
-        raise ServiceError("import_format", reason=f"{source}: not a MOOChub course list (no data)")
-    return page
-
-
-def _items(page: dict[str, Any]) -> list[Any]:
-    data = page.get("data")
-    if isinstance(data, dict):
-        return [data]
-    return data if isinstance(data, list) else []
-
-
-def _platform_from_host(url: str) -> str | None:
-    host = (urlsplit(url).hostname or "").lower()
-    for known, platform in HOST_PLATFORM.items():
-        if host == known or host.endswith("." + known):
-            return platform
-    return None
-
-
-def _moochub_rows(
-    pages: list[tuple[str, dict[str, Any]]], platform: str | None, course_type: str | None, max_rows: int
-) -> list[_Row]:
-    if not platform:
-        platform = _platform_from_host(pages[0][0]) if pages else None
-    if not platform:
-        raise ServiceError("import_platform")
-    total = sum(len(_items(page)) for _, page in pages)
-    if total > max_rows:
-        raise ServiceError("import_too_many", rows=f"{total:,}", limit=f"{max_rows:,}")
-    rows: list[_Row] = []
-    n = 0
-    for page_number, (page_url, page) in enumerate(pages, start=1):
-        for index, item in enumerate(_items(page), start=1):
-            n += 1
-            where = f"page {page_number} item {index}: " if len(pages) > 1 else ""
-            try:
-                data = _map_moochub(item, platform, course_type or "MOOC", page_url)
-            except ValueError as exc:
-                rows.append(_Row(n, "course", None, where + str(exc)))
-                continue
-            rows.append(_Row(n, "course", data, keys=set(data), derived_id=True))
-    return rows
-
-
-def _map_moochub(item: Any, platform: str, course_type: str, page_url: str) -> dict[str, Any]:
-    if not isinstance(item, dict) or not isinstance(item.get("attributes"), dict):
-        raise ValueError("not a MOOChub course (no attributes)")
-    if item.get("type") not in (None, "Course", "courses"):
-        raise ValueError(f"type {item.get('type')!r} is not Course")
-    a = item["attributes"]
-    name = _text(a.get("name"))
-    if not name:
-        raise ValueError("missing name")
-    url = a.get("url")
-    if not _http(url):
-        raise ValueError(f"missing or non-http url {str(url)[:80]!r}" if url else "missing url")
-    workload, hours = _workload(a.get("workload"), a.get("duration"))
-    level, eqf = _level(a.get("educationalLevel"))
-    credits = a.get("numberOfCredits")
-    if _number(credits) is None and credits is not None and isinstance(credits, int | float):
-        raise ValueError(f"numberOfCredits: {credits!r} is not a usable number")
-    ects = _number(credits)
-    notes: list[str] = []
-    awards = [str(x) for x in a.get("educationalCredentialsAwarded") or [] if isinstance(x, str)]
-    if awards:
-        notes.append("Awards: " + ", ".join(awards))
-    code = _text(a.get("courseCode"))
-    languages = _languages(a.get("inLanguage"))
-    year, dated = _record_date(a)
-    return {
-        "id": moochub_id(platform, code, name, url),
-        "title": name,
-        "platform": platform,
-        "institution": _institution(a.get("publisher"), a.get("creator")),
-        "type": course_type,
-        "languages": languages,
-        "languages_inferred": False,
-        "subjects": _subjects(a.get("keywords"), a.get("teaches")),
-        "workload": workload,
-        "hours": hours,
-        "credits": f"{ects:g} ECTS" if ects else None,
-        "ects": ects,
-        "level": level,
-        "eqf_level": eqf,
-        "price": _price(a.get("offer"), a.get("access")),
-        "course_url": url,
-        "source_urls": [page_url],
-        "source_date": f"MOOChub API record, {dated}" if dated else "MOOChub API record, undated",
-        "listed_year": year,
-        "page_seen": "MOOChub API record",
-        "description": _excerpt(a.get("description")),
-        "notes": "; ".join(notes) or None,
-    }
-
-
-_DATE_FIELDS = ("dateModified", "dateCreated", "startDate")
-"""The record's own dates, in the order that dates the data best (MOOChub v3 schema)."""
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-
-
-def _record_date(attributes: dict[str, Any]) -> tuple[int | None, str | None]:
-    """(year, "dateModified 2014-03-01") from the record's own dates, never the import date. A
-    `startDate` may be a list (repeated runs): its latest date counts. (None, None) when undated."""
-    for name in _DATE_FIELDS:
-        values = attributes.get(name)
-        values = values if isinstance(values, list) else [values]
-        dates = sorted(m[0] for v in values if isinstance(v, str) and (m := _ISO_DATE.match(v.strip())))
-        dates = [d for d in dates if 1990 <= int(d[:4]) <= 2100]
-        if dates:
-            return int(dates[-1][:4]), f"{name} {dates[-1]}"
-    return None, None
-
-
-def moochub_id(platform: str, code: str | None, name: str, url: str) -> str:
-    """A course id that never collides: partner prefix, a readable slug (of the course code, else the
-    title) and 8 hex digits of a SHA-256 of the full course code (else the normalised URL)."""
-    prefix = PLATFORM_PREFIX.get(_partner(platform), "mooc")
-    stem = slug(code or name)[:50].strip("-") or "course"
-    digest = hashlib.sha256((code or normalise_url(url)).encode("utf-8")).hexdigest()[:8]
-    return f"{prefix}-{stem}-{digest}"
-
-
-_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|_hsenc|_hsmi|ref|source)$", re.I)
-_DEFAULT_PORT = {"http": 80, "https": 443}
-
-
-def normalise_url(url: str) -> str:
-    """The form two URLs of the same page share: scheme and host lower-case, http = https, no
-    ``www.``, no default port, no trailing slash, no fragment, no tracking parameters, the other
-    parameters sorted. Used to match duplicates only; records keep the URL as given."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return url.strip()
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if port and port != _DEFAULT_PORT.get(parts.scheme.lower()):
-        host = f"{host}:{port}"
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = sorted((k, v) for k, v in pairs if not _TRACKING.match(k))
-    path = parts.path.rstrip("/")
-    return urlunsplit(("https", host, path, urlencode(query), ""))
-
-
-def _number(value: Any) -> float | None:
-    """A finite number of sane size as float, else None (NaN, Infinity, 1e999, bools, text)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) and abs(number) <= 1e9 else None
-
-
-def _text(value: Any) -> str | None:
-    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
-
-
-def _http(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    parts = urlsplit(value.strip())
-    return value.strip() if parts.scheme in ("http", "https") and parts.hostname else None
-
-
-def _label(names: Any) -> str | None:
-    """The English (else first) name of a MOOChub multilingual label list, or a plain string."""
-    if isinstance(names, str):
-        return _text(names)
-    if isinstance(names, list):
-        found = [n for n in names if isinstance(n, dict) and _text(n.get("name"))]
-        for n in found:
-            if str(n.get("inLanguage", "")).lower().startswith("en"):
-                return _text(n["name"])
-        return _text(found[0]["name"]) if found else None
-    return None
-
-
-def _institution(publisher: Any, creators: Any) -> str | None:
-    if isinstance(publisher, dict) and _text(publisher.get("name")):
-        return _text(publisher["name"])
-    names = [_text(c.get("name")) for c in creators or [] if isinstance(c, dict)]
-    return "; ".join(n for n in names if n) or None
-
-
-def _languages(values: Any) -> list[str]:
-    out: list[str] = []
-    for value in values or []:
-        if isinstance(value, str):
-            code = value.strip().split("-")[0].split("_")[0].lower()
-            if re.fullmatch(r"[a-z]{2,3}", code) and code not in out:
-                out.append(code)
-    return out
-
-
-def _subjects(keywords: Any, teaches: Any) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
-    candidates = [k for k in keywords or [] if isinstance(k, str)]
-    candidates += [_label(t.get("name")) or "" for t in teaches or [] if isinstance(t, dict)]
-    for value in candidates:
-        text = _text(value)
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            out.append(text)
-    return out[:15]
-
-
-_DURATION = re.compile(r"^P(\d+)([WDM])$")
-_UNIT_OF = {"h/week": "W", "h/day": "D", "h/month": "M"}
-_UNIT_WORD = {"W": "weeks", "D": "days", "M": "months"}
-
-
-def _workload(workload: Any, duration: Any) -> tuple[str | None, float | None]:
-    if not isinstance(workload, dict):
-        return None, None
-    value, unit = _number(workload.get("timeValue")), workload.get("timeUnit")
-    if value is None or unit not in _UNIT_OF:
-        return None, None
-    text = f"{value:g} {unit}"
-    match = _DURATION.match(duration) if isinstance(duration, str) else None
-    if match and match[2] == _UNIT_OF[unit]:
-        total = float(value) * int(match[1])
-        return f"{text} for {int(match[1])} {_UNIT_WORD[match[2]]} ({duration})", total if total > 0 else None
-    return text, None
-
-
-def _level(levels: Any) -> tuple[str | None, int | None]:
-    texts: list[str] = []
-    eqf: int | None = None
-    for level in levels or []:
-        if not isinstance(level, dict):
-            continue
-        framework = _text(level.get("educationalFramework")) or ""
-        code = _text(str(level.get("shortCode") or "")) or ""
-        name = _label(level.get("name")) or ""
-        texts.append(" ".join(p for p in (framework, code, f"({name})" if name else "") if p))
-        if framework.upper() == "EQF" and code.isdigit() and 1 <= int(code) <= 8:
-            eqf = int(code)
-    return ("; ".join(t for t in texts if t) or None), eqf
-
-
-def _price(offers: Any, access: Any) -> str | None:
-    parts = []
-    for offer in offers or []:
-        if isinstance(offer, dict) and _number(offer.get("price")) is not None:
-            what = f" ({offer['category']})" if isinstance(offer.get("category"), str) else ""
-            parts.append(f"{offer['price']:g} {offer.get('priceCurrency') or ''}".strip() + what)
-    if parts:
-        return "; ".join(parts)
-    if isinstance(access, list) and "free" in access:
-        return "free"
-    return None
-
-
-class _Stripper(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("p", "br", "li", "div"):
-            self.parts.append(" ")
-
-
-def _excerpt(html: Any) -> str | None:
-    """The description as plain text, cut after `DESCRIPTION_CHARS` characters at a word end."""
-    if not isinstance(html, str) or not html.strip():
-        return None
-    stripper = _Stripper()
-    stripper.feed(html)
-    stripper.close()
-    text = " ".join("".join(stripper.parts).split())
-    if len(text) > DESCRIPTION_CHARS:
-        text = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
-    return text or None
-
-
-# ---------------------------------------------------------------------------------------------
 # CSV
 
 
-def _csv_rows(data: bytes, platform: str | None, course_type: str | None, max_rows: int) -> list[_Row]:
+def _csv_rows(data: bytes, platform: str | None, course_type: str | None, max_rows: int) -> list[Row]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -891,7 +667,7 @@ def _csv_rows(data: bytes, platform: str | None, course_type: str | None, max_ro
         missing.append("platform (or --platform)")
     if missing:
         raise ServiceError("import_format", reason=f"line 1: missing column(s) {', '.join(missing)}")
-    rows: list[_Row] = []
+    rows: list[Row] = []
     try:
         for cells in reader:
             line = reader.line_num
@@ -900,7 +676,7 @@ def _csv_rows(data: bytes, platform: str | None, course_type: str | None, max_ro
             if len(rows) >= max_rows:
                 raise ServiceError("import_too_many", rows=f"more than {max_rows:,}", limit=f"{max_rows:,}")
             if len(cells) != len(header):
-                rows.append(_Row(line, "course", None, f"{len(cells)} cells, the header has {len(header)}"))
+                rows.append(Row(line, "course", None, f"{len(cells)} cells, the header has {len(header)}"))
                 continue
             rows.append(_csv_row(line, dict(zip(header, cells, strict=True)), platform, course_type))
     except csv.Error as exc:
@@ -908,7 +684,7 @@ def _csv_rows(data: bytes, platform: str | None, course_type: str | None, max_ro
     return rows
 
 
-def _csv_row(line: int, cells: dict[str, str], platform: str | None, course_type: str | None) -> _Row:
+def _csv_row(line: int, cells: dict[str, str], platform: str | None, course_type: str | None) -> Row:
     data: dict[str, Any] = {}
     problems: list[str] = []
     for column, raw in cells.items():
@@ -936,24 +712,24 @@ def _csv_row(line: int, cells: dict[str, str], platform: str | None, course_type
     if "languages" in data:
         data["languages"] = [v.lower() for v in data["languages"]]
     if problems:
-        return _Row(line, "course", None, "; ".join(problems))
+        return Row(line, "course", None, "; ".join(problems))
     keys = set(data)
     derived = not data.get("id")
     if derived:
         title, plat = data.get("title") or "", str(data.get("platform") or "")
-        prefix = PLATFORM_PREFIX.get(_partner(plat), "course")
+        prefix = PLATFORM_PREFIX.get(partner(plat), "course")
         data["id"] = f"{prefix}-{slug(title)[:60].strip('-')}" if slug(title) else None
         keys.add("id")
     if data.get("id") is None:
-        return _Row(line, "course", None, "title: missing")
-    return _Row(line, "course", data, keys=keys, derived_id=derived)
+        return Row(line, "course", None, "title: missing")
+    return Row(line, "course", data, keys=keys, derived_id=derived)
 
 
 # ---------------------------------------------------------------------------------------------
 # YAML (the knowledge format)
 
 
-def _yaml_rows(data: bytes, source: str, max_rows: int) -> list[_Row]:
+def _yaml_rows(data: bytes, source: str, max_rows: int) -> list[Row]:
     from bot.engine.loader import parse_text
 
     kind, body, lines, errors = parse_text(source, data)
@@ -971,7 +747,7 @@ def _yaml_rows(data: bytes, source: str, max_rows: int) -> list[_Row]:
         row = index + 1
         line = lines.get((kind, index), 0)
         if not isinstance(obj, dict):
-            rows.append(_Row(row, types[kind], None, f"line {line}: not a mapping"))
+            rows.append(Row(row, types[kind], None, f"line {line}: not a mapping"))
         else:
-            rows.append(_Row(row, types[kind], obj))
+            rows.append(Row(row, types[kind], obj))
     return rows

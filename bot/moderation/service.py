@@ -21,7 +21,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -207,6 +207,8 @@ def _copy(value: Any) -> Any:
 
 def slug(text: str) -> str:
     """Lower-case a-z0-9 words joined by "-" (accents folded): the stem of a generated id."""
+    if text.isascii():  # the same result, without the accent folding (an import slugs 100,000 codes)
+        return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     from bot.engine.normalize import normalize
 
     return re.sub(r"[^a-z0-9]+", "-", normalize(text)).strip("-")
@@ -399,6 +401,10 @@ class KnowledgeService:
             raise ServiceError("exists", type=type, id=oid)
         after = data if owned else _copy(data)
         return Edit(type, oid, None, after, self._file_for(type, data, file), "create")
+
+    def default_file(self, type: ObjectType, data: Mapping[str, Any]) -> str:
+        """The file a new object of this type (and, for a course, platform) goes to by default."""
+        return self._file_for(type, data, None)
 
     def delete_entry(self, entry_id: str, expected_version: int | None = None) -> Change:
         """Delete an entry; refused while an intent leads to it (the message names the intents)."""
@@ -623,6 +629,37 @@ class KnowledgeService:
         `Change` per edit ("unchanged" when nothing had to be written)."""
         return self._apply(edits, dry_run=dry_run, validated=checked)
 
+    def apply_batches(self, batches: Iterable[list[Edit]], *, checked: bool = False) -> int | None:
+        """`apply` for more edits than should be held at once (an import of 100,000 records): each batch
+        is validated (unless `checked`: the caller ran `check` on each, on this generation) and written
+        in turn, inside the caller's `transaction`; the course index is brought up to date and the
+        generation bumped once, at the end. Batches must not share an object. Returns the new
+        generation, None when nothing had to be written."""
+        from bot.engine.search import rebuild_index
+        from bot.engine.store import bump_generation
+
+        writer = _Writer(self.db.conn, self.author, _now())
+        courses: list[Edit] = []
+        rebuild = touched = False
+        for edits in batches:
+            real = [e for e in edits if e.before != e.after]
+            if not checked:
+                self._prevalidate(real)
+            for edit in real:
+                writer.write(edit)
+            writer.revisions(real)
+            touched = touched or bool(real)
+            if not rebuild:
+                courses += [e for e in real if e.type == "course"]
+                rebuild = len(courses) > REINDEX_IN_PLACE or any(not (e.before and e.after) for e in courses)
+        if not touched:
+            return None
+        if rebuild:
+            rebuild_index(self.db)
+        elif courses:
+            self._reindex_courses(courses)
+        return bump_generation(self.db)
+
     def _transaction(self) -> Any:
         from bot.engine.store import transaction
 
@@ -768,6 +805,8 @@ class _Writer:
         self.conn, self.author, self.now = conn, author, now
         self.positions: dict[tuple[str, str], int] = {}
         self.files: set[str] = set()
+        self.dumped: dict[int, str] = {}
+        """`after` as JSON, by edit, between `write` and `revisions` (dumped once)."""
 
     def _next_position(self, table: str, file: str) -> int:
         key = (table, file)
@@ -787,7 +826,7 @@ class _Writer:
         if edit.after is None:
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (edit.id,))
             return None
-        data = _json(edit.after)
+        data = self.dumped[id(edit)] = _json(edit.after)
         if edit.before is None:
             version = self._insert(edit, table, data)
         else:
@@ -857,7 +896,7 @@ class _Writer:
         self.conn.executemany(
             "INSERT INTO revisions (id, object_type, object_id, action, author, at, before, after, note, "
             "file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (  # a generator: one revision's JSON in memory at a time
+            (  # a generator: each `after` was dumped by `write` (held for this batch only)
                 (
                     first + n,
                     edit.type,
@@ -866,7 +905,7 @@ class _Writer:
                     self.author,
                     self.now,
                     None if edit.before is None else _json(edit.before, strict=False),
-                    None if edit.after is None else _json(edit.after),
+                    None if edit.after is None else self.dumped.pop(id(edit), None) or _json(edit.after),
                     edit.note,
                     edit.file,
                 )

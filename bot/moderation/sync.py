@@ -22,9 +22,11 @@ For each source, `sync_source`:
 2. otherwise reads every page (MOOChub: `links.next`, a link back to a page already fetched is an
    error, not the end; Richie: offset paging to `meta.total_count`, where a course read twice, an
    ignored offset, a changing total or an early empty page is an error), within `SYNC_MAX_PAGES`,
-   `SYNC_MAX_BYTES` a page, `SYNC_MAX_TOTAL_BYTES` and `SYNC_DEADLINE`;
-3. maps every record as `kb import` does (`bot.moderation.importer`); any rejected row fails the
-   source: nothing of it is written;
+   `SYNC_MAX_BYTES` a page, `SYNC_MAX_TOTAL_BYTES` and `SYNC_DEADLINE`, keeping each page compressed
+   (`feeds.Pages`); pages byte for byte as at the last successful sync (SHA-256) end here too;
+3. maps the records a page at a time (`bot.moderation.feeds`) and plans them as `kb import` does
+   (`importer.plan_rows`: only changed records are checked, the plan is kept packed); any rejected
+   row fails the source: nothing of it is written;
 4. in ONE transaction, applies the records and marks the courses this source listed before but no
    longer lists as withdrawn (``withdrawn: <date>``; they are kept, never deleted; a course that comes
    back loses the mark; a source that suddenly lists no course at all fails instead), and records
@@ -40,6 +42,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +51,24 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
 
+from bot.moderation.feeds import (
+    ACCEPT,
+    BAD_LINK,
+    Pages,
+    Row,
+    excerpt,
+    http_url,
+    languages_of,
+    mapped_keys,
+    moochub_id,
+    moochub_rows,
+    next_link,
+    number_of,
+    page_items,
+    parse_page,
+    platform_from_host,
+    text_of,
+)
 from bot.moderation.fetch import FetchError, FetchPolicy, fetch_document, policy_from_env
 from bot.moderation.service import Edit, ServiceError
 
@@ -169,8 +190,6 @@ def sync_source(
     today: str | None = None,
 ) -> SyncResult:
     """Sync one source (see the module docstring); never raises for a source's own failure."""
-    from bot.moderation.importer import _platform_from_host
-
     _ensure_tables(service)
     result = SyncResult(source.name, ok=False)
     conn = service.db.conn
@@ -181,7 +200,7 @@ def sync_source(
     etag, modified, digest = (state[1], state[2], state[3]) if same_url else (None, None, None)
     started = _now()
     try:
-        platform = source.platform or _platform_from_host(source.url)
+        platform = source.platform or platform_from_host(source.url)
         if not platform:
             raise SyncError("which platform? give `platform:` in the sources file")
         fetch_pages = _fetch_richie if source.kind == "richie" else _fetch_all
@@ -207,7 +226,6 @@ def sync_source(
     return result
 
 
-Pages = list[tuple[str, dict[str, Any]]]
 Validators = tuple[str | None, str | None, str | None]
 """ETag and Last-Modified of the first page, and the SHA-256 of every page read (URL and body)."""
 
@@ -223,7 +241,7 @@ class _Reader:
     max_total_bytes: int
     max_rows: int
     accept: str
-    pages: Pages = field(default_factory=list)
+    pages: Pages = field(default_factory=Pages)
     digest: Any = field(default_factory=hashlib.sha256)
     total: int = 0
     rows: int = 0
@@ -250,8 +268,9 @@ class _Reader:
                 raise SyncError(f"more than {self.max_total_bytes:,} bytes over all pages")
         return got
 
-    def add(self, url: str, page: dict[str, Any], rows: int) -> None:
-        self.pages.append((url, page))
+    def add(self, url: str, body: bytes, rows: int) -> None:
+        """Keep a page read and checked (compressed: it is parsed again when the records are mapped)."""
+        self.pages.add(url, body, rows)
         self.rows += rows
         if self.rows > self.max_rows:
             raise SyncError(f"more than {self.max_rows:,} records")
@@ -269,10 +288,8 @@ def _fetch_all(
     deadline: float,
 ) -> tuple[Pages | None, Validators]:
     """Every page of a MOOChub source, or None when the first answers 304; and the first page's validators."""
-    from bot.moderation.importer import _ACCEPT, _BAD, _items, _json_page, _next_link
-
     until = time.monotonic() + deadline
-    reader = _Reader(policy, until, max_pages, max_bytes, max_total_bytes, max_rows, _ACCEPT)
+    reader = _Reader(policy, until, max_pages, max_bytes, max_total_bytes, max_rows, ACCEPT)
     seen: set[str] = set()
     first: tuple[str | None, str | None] = (None, None)
     next_url: str | None = url
@@ -284,12 +301,12 @@ def _fetch_all(
         if not reader.pages:
             first = (got.etag, got.last_modified)
         try:
-            page = _json_page(got.body, next_url)
+            page = parse_page(got.body, next_url)
         except ServiceError:
             raise SyncError(f"page {len(reader.pages) + 1} is not a MOOChub course list") from None
-        reader.add(next_url, page, len(_items(page)))
-        following = _next_link(page)
-        if following is _BAD:
+        reader.add(next_url, got.body, len(page_items(page)))
+        following = next_link(page)
+        if following is BAD_LINK:
             raise SyncError(f"page {len(reader.pages)}: links.next is not a URL")
         next_url = urljoin(got.url, following) if isinstance(following, str) and following else None
         if next_url in seen:
@@ -352,7 +369,7 @@ def _fetch_richie(
                 )
             if oid is not None:
                 ids.add(oid)
-        reader.add(page_url, page, len(objects))
+        reader.add(page_url, got.body, len(objects))
         if not objects and offset < total:
             raise SyncError(f"page {n} is empty at offset {offset:,} of {total:,} courses")
         offset += len(objects)
@@ -378,51 +395,44 @@ def _apply(
     service: KnowledgeService,
     source: Source,
     platform: str,
-    pages: list[tuple[str, dict[str, Any]]],
+    pages: Pages,
     result: SyncResult,
     validators: Validators,
     started: str,
     today: str | None,
 ) -> None:
+    """Map, check and plan the pages' records a page at a time without the write lock, then write
+    them, the withdrawals and the source's status in one transaction (planned again under the lock if
+    someone changed the knowledge base meanwhile)."""
     from bot.engine.store import generation
-    from bot.moderation.importer import _moochub_rows
+    from bot.moderation.importer import write_plan
 
-    if source.kind == "richie":
-        rows = _richie_rows(pages, platform, source.url)
-    else:
-        rows = _moochub_rows(pages, platform, "MOOC", SYNC_MAX_ROWS)
+    def rows() -> Iterator[Row]:
+        if source.kind == "richie":
+            return _richie_rows(pages, platform, source.url)
+        return moochub_rows(pages, platform, "MOOC", SYNC_MAX_ROWS)
+
     today = today or datetime.now(UTC).date().isoformat()
     before = generation(service.db)
-    edits, withdrawn, listed = _plan(service, source, rows, today)
-    service.check(edits + withdrawn)  # the slow check, before the write lock is taken
+    plan, listed = _plan(service, source, rows(), today)
     with service.transaction():
-        if generation(service.db) == before:
-            changes = service.apply(edits + withdrawn, checked=True)
-        else:  # someone changed the knowledge base meanwhile: plan and check again, under the lock
-            edits, withdrawn, listed = _plan(service, source, rows, today)
-            changes = service.apply(edits + withdrawn)
-        for edit, change in zip(edits, changes, strict=False):
-            if not change.changed:
-                result.unchanged += 1
-            elif edit.before is None:
-                result.added.append(change.id)
-            else:
-                result.updated.append(change.id)
-        result.unchanged += len(listed) - len(edits)  # the rows `_unchanged_rows` left out
-        result.withdrawn = [e.id for e in withdrawn]
+        if generation(service.db) != before:
+            plan, listed = _plan(service, source, rows(), today)
+        write_plan(service, plan)
+        result.added, result.updated = plan.added, plan.updated
+        result.withdrawn = plan.withdrawn
+        result.unchanged = len(plan.unchanged)
         service.db.conn.executemany(
             "INSERT OR IGNORE INTO sync_records (source, course_id) VALUES (?, ?)",
-            [(source.name, oid) for oid in sorted(listed)],
+            ((source.name, oid) for oid in sorted(listed)),
         )
         result.ok = True
         _record(service, source, started, result, validators, commit=False)
 
 
-def _richie_rows(pages: Pages, platform: str, api_url: str) -> list[Any]:
-    """The import rows of a Richie source's pages (a course that cannot be mapped is a rejected row)."""
-    from bot.moderation.importer import _Row
-
-    rows: list[_Row] = []
+def _richie_rows(pages: Pages, platform: str, api_url: str) -> Iterator[Row]:
+    """The import rows of a Richie source's pages, one at a time (a course that cannot be mapped is a
+    rejected row)."""
     n = 0
     for page_number, (page_url, page) in enumerate(pages, start=1):
         for index, item in enumerate(page["objects"], start=1):
@@ -430,10 +440,9 @@ def _richie_rows(pages: Pages, platform: str, api_url: str) -> list[Any]:
             try:
                 data = map_richie(item, platform, api_url, page_url)
             except ValueError as exc:
-                rows.append(_Row(n, "course", None, f"page {page_number} item {index}: {exc}"))
+                yield Row(n, "course", None, f"page {page_number} item {index}: {exc}")
                 continue
-            rows.append(_Row(n, "course", data, keys=set(data), derived_id=True))
-    return rows
+            yield Row(n, "course", data, keys=mapped_keys(data), derived_id=True)
 
 
 _RICHIE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -448,11 +457,9 @@ def map_richie(item: Any, platform: str, api_url: str, page_url: str) -> dict[st
     language prefix, marked ``languages_inferred``); the date = the latest run's start; workload from
     `effort` and `duration`; price from `offer`/`price`; description from `introduction`. Categories
     and organizations are ids only, so no subject is taken. ValueError when a course cannot be used."""
-    from bot.moderation.importer import _excerpt, _http, _languages, _number, _text, moochub_id
-
     if not isinstance(item, dict):
         raise ValueError("not a Richie course object")
-    title = _text(item.get("title"))
+    title = text_of(item.get("title"))
     if not title:
         raise ValueError("missing title")
     absolute = item.get("absolute_url")
@@ -460,10 +467,10 @@ def map_richie(item: Any, platform: str, api_url: str, page_url: str) -> dict[st
         raise ValueError("missing absolute_url")
     course_url = urljoin(page_url, absolute.strip())
     site = (urlsplit(page_url).hostname or "").removeprefix("www.")
-    if not _http(course_url) or (urlsplit(course_url).hostname or "").removeprefix("www.") != site:
+    if not http_url(course_url) or (urlsplit(course_url).hostname or "").removeprefix("www.") != site:
         raise ValueError(f"absolute_url {absolute[:80]!r} is not a page of the source's site")
     runs = [r for r in item.get("course_runs") or [] if isinstance(r, dict)]
-    languages = _languages(
+    languages = languages_of(
         [code for r in runs for code in r.get("languages") or []] + list(item.get("languages") or [])
     )
     inferred = False
@@ -476,17 +483,17 @@ def map_richie(item: Any, platform: str, api_url: str, page_url: str) -> dict[st
         and (m := re.match(r"^\d{4}-\d{2}-\d{2}", v.strip()))
         and 1990 <= int(m[0][:4]) <= 2100
     )
-    effort, duration = _text(item.get("effort")), _text(item.get("duration"))
+    effort, duration = text_of(item.get("effort")), text_of(item.get("duration"))
     prices: list[str] = []
     if item.get("offer") == "free":
         prices.append("free")
-    elif (price := _number(item.get("price"))) is not None:
-        prices.append(f"{price:g} {_text(item.get('price_currency')) or ''}".strip())
+    elif (price := number_of(item.get("price"))) is not None:
+        prices.append(f"{price:g} {text_of(item.get('price_currency')) or ''}".strip())
     if item.get("certificate_offer") == "free":
         prices.append("certificate free")
-    elif (cert := _number(item.get("certificate_price"))) is not None:
-        prices.append(f"certificate {cert:g} {_text(item.get('price_currency')) or ''}".strip())
-    code = _text(item.get("code"))
+    elif (cert := number_of(item.get("certificate_price"))) is not None:
+        prices.append(f"certificate {cert:g} {text_of(item.get('price_currency')) or ''}".strip())
+    code = text_of(item.get("code"))
     oid = item.get("id")
     api = api_url.split("?")[0].rstrip("/") + "/"
     dated = f"latest run start {starts[-1]}" if starts else "no dated run"
@@ -494,7 +501,7 @@ def map_richie(item: Any, platform: str, api_url: str, page_url: str) -> dict[st
         "id": moochub_id(platform, code, title, course_url),
         "title": title,
         "platform": platform,
-        "institution": _text(item.get("organization_highlighted")),
+        "institution": text_of(item.get("organization_highlighted")),
         "type": "MOOC",
         "languages": languages,
         "languages_inferred": inferred,
@@ -511,73 +518,22 @@ def map_richie(item: Any, platform: str, api_url: str, page_url: str) -> dict[st
         "source_date": f"Richie API record, {dated}",
         "listed_year": int(starts[-1][:4]) if starts else None,
         "page_seen": "Richie API record",
-        "description": _excerpt(item.get("introduction")),
+        "description": excerpt(item.get("introduction")),
         "notes": None,
     }
 
 
-def _unchanged_rows(service: KnowledgeService, source: Source, rows: list[Any]) -> tuple[list[Any], set[str]]:
-    """(the rows to plan, the ids of the rows left out): a row this source synced before whose fields
-    equal the stored record's (as `kb import` compares them) and that is not marked withdrawn is left
-    out, so an unchanged re-sync validates nothing. Nothing is left out when two rows share an id or a
-    course page (`_plan_rows` then refuses the source)."""
-    from bot.moderation.importer import _comparable, normalise_url
+def _plan(service: KnowledgeService, source: Source, rows: Iterator[Row], today: str) -> tuple[Any, set[str]]:
+    """(the checked plan: the listed records' changes, then the withdrawals; the ids listed); SyncError
+    if a row is rejected. A listed record marked withdrawn loses the mark."""
+    from bot.moderation.importer import ImportReport, plan_rows
 
-    stored = {
-        oid: json.loads(data)
-        for oid, data in service.db.conn.execute(
-            "SELECT c.id, c.data FROM courses c JOIN sync_records s ON s.course_id = c.id WHERE s.source = ?",
-            (source.name,),
-        )
-    }
-    by_url = {
-        (d.get("platform"), normalise_url(d["course_url"])): oid
-        for oid, d in stored.items()
-        if isinstance(d.get("course_url"), str)
-    }
-    keep: list[Any] = []
-    same: set[str] = set()
-    ids: set[str] = set()
-    urls: set[tuple[Any, str]] = set()
-    for row in rows:
-        data = row.data
-        if row.reason is not None or data is None:
-            keep.append(row)
-            continue
-        url = (data.get("platform"), normalise_url(data["course_url"])) if data.get("course_url") else None
-        oid = by_url.get(url) if url else None
-        oid = oid or str(data.get("id"))
-        if oid in ids or (url is not None and url in urls):
-            return rows, set()  # a duplicate: let the import's checks name it
-        ids.add(oid)
-        if url is not None:
-            urls.add(url)
-        current = stored.get(oid)
-        if current is not None and not current.get("withdrawn"):
-            after = {**current, **{k: v for k, v in data.items() if k != "id"}}
-            if _comparable("course", after) == _comparable("course", current):
-                same.add(oid)
-                continue
-        keep.append(row)
-    return keep, same
-
-
-def _plan(
-    service: KnowledgeService, source: Source, rows: list[Any], today: str
-) -> tuple[list[Edit], list[Edit], set[str]]:
-    """(edits of the listed records, withdrawal edits, ids listed); SyncError if a row is rejected."""
-    from bot.moderation.importer import ImportReport, _plan_rows
-
-    rows, same = _unchanged_rows(service, source, rows)
     report = ImportReport("moochub", source.url, False)
-    edits = _plan_rows(service, rows, report, skip_invalid=False) if rows else []
-    if edits is None:
+    plan = plan_rows(service, rows, report, skip_invalid=False, relist=True, close=False)
+    if plan is None:
         first = report.rejected[0]
         raise SyncError(f"{len(report.rejected)} records rejected (first: {first})")
-    listed = {e.id for e in edits} | same
-    for edit in edits:  # a course listed again is no longer withdrawn
-        if edit.after is not None and edit.after.get("withdrawn"):
-            edit.after = {**edit.after, "withdrawn": None}
+    listed = set(plan.added) | set(plan.updated) | set(plan.unchanged)
     known = {
         r[0]
         for r in service.db.conn.execute(
@@ -588,15 +544,16 @@ def _plan(
         raise SyncError(
             f"the source lists no course at all (it listed {len(known):,} before); nothing withdrawn"
         )
-    withdrawn: list[Edit] = []
     for oid in sorted(known - listed):
         current = service.stored("course", oid)
         if current is None or current.data.get("withdrawn"):
             continue
         after = {**current.data, "withdrawn": today}
         note = f"withdrawn by {source.name}"
-        withdrawn.append(Edit("course", oid, current.data, after, current.file, "sync", note))
-    return edits, withdrawn, listed
+        plan.add(Edit("course", oid, current.data, after, current.file, "sync", note))
+        plan.withdrawn.append(plan.updated.pop())
+    plan.close()
+    return plan, listed
 
 
 def _record(
