@@ -17,8 +17,9 @@ from bot.engine.loader import parse_text
 
 TRICKY = [
     "plain text", "Ünïcödé — ça marche 日本語 😀", "key: value", "ends with colon:", "a:b", "http://x.org/a?b=c#d",
-    "'quoted'", '"double"', "it's", "- leading dash", "-5", "--- doc", "... end", ".net", "?", "? mark", ":colon",
-    "#hash", "a #b", "a#b", "123", "0123", "1.5", "1e3", "0x1F", "yes", "No", "null", "Null", "~", "true", "off",
+    "'quoted'", '"double"', "it's", "- leading dash", "-5", "--- doc", "... end", ".net", "?", "? mark",
+    ":colon", "#hash", "a #b", "a#b", "123", "0123", "1.5", "1e3", "0x1F", "yes", "No", "null", "Null", "~",
+    "true", "off",
     "2014-03-01", "2014-03-01 10:00:00", "=", "<<", " leading space", "trailing space ", "two  spaces",
     "tab\there", "multi\nline", "cr\rchar", "nel\x85char", "line\u2028sep", "bom\ufeffchar", "nbsp\xa0char",
     "[flow]", "{map}", "a, b", "a [b]", "&anchor", "*alias", "!tag", "|pipe", ">gt", "%pct", "@at", "`tick",
@@ -98,7 +99,7 @@ def test_numbers_lists_and_unknown_shapes_match_pyyaml() -> None:
         _record(hours=1e20, ects=-3, eqf_level=0, credits=2.5),
         _record(hours=float("inf"), listed_year=True),
         _record(subjects=[], source_urls=[]),
-        _record(subjects=["topic %d" % i for i in range(30)]),
+        _record(subjects=[f"topic {i}" for i in range(30)]),
         _record(cmf={"a": 1}, extra_key="x", Weird="y"),
         _record(source_urls=[1, None]),
         _record(title=""),

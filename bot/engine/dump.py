@@ -293,7 +293,7 @@ _ANALYZER = _Dumper(None, allow_unicode=True)  # type: ignore[arg-type]
 
 
 def _text_style(text: str, flow: bool) -> str:
-    """"" (plain) or "'" (single-quoted): the style PyYAML's emitter chooses for `text`; `_Fallback`
+    """Plain ("") or single-quoted ("'"): the style PyYAML's emitter chooses for `text`; `_Fallback`
     for any other (double-quoted, literal block)."""
     if flow:
         if _FLOW_ITEM.fullmatch(text) and " #" not in text and text[-1] != " " and _resolves_to_str(text):
