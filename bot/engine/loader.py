@@ -28,6 +28,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.engine.catalogue_reader import read_catalogue
 from bot.engine.model import (
     LANGS,
     ChecklistItem,
@@ -283,9 +284,14 @@ def _reader_error(doc: _Doc, exc: yaml.reader.ReaderError) -> LoadError:
 
 
 def _parsed(doc: _Doc, errors: list[LoadError]) -> tuple[Any, dict[Path_, int] | None] | None:
-    """The file's value and lines: composed by libyaml when the text allows, else by Python over
-    libyaml's events, else (for the messages of a broken file) by the pure-Python loader."""
+    """The file's value and lines: read directly for a catalogue file in the canonical layout
+    (`bot.engine.catalogue_reader`), else composed by libyaml when the text allows, else by Python
+    over libyaml's events, else (for the messages of a broken file) by the pure-Python loader."""
     found: list[LoadError] = []
+    if "\ncourses:\n" in doc.text or doc.text.startswith("courses:\n"):
+        records = read_catalogue(doc.text)  # the canonical layout `kb export` writes, read directly
+        if records is not None:
+            return records, None  # lines only if a message needs them
     if _CFastLoader is not None and not _ANCHOR_OR_ALIAS.search(doc.text):
         parsed = _compose(_CFastLoader, doc, found, with_lines=False)  # lines only if a message needs them
         if not found:
