@@ -11,50 +11,10 @@ import random
 from typing import Any
 
 import yaml
+from catalogue_samples import TRICKY, sample_record, sample_text
 
 from bot.engine.dump import _course_text, _Fallback, _pyyaml_course_text, course_text, dump_file
 from bot.engine.loader import parse_text
-
-TRICKY = [
-    "plain text", "Ünïcödé — ça marche 日本語 😀", "key: value", "ends with colon:", "a:b", "http://x.org/a?b=c#d",
-    "'quoted'", '"double"', "it's", "- leading dash", "-5", "--- doc", "... end", ".net", "?", "? mark",
-    ":colon", "#hash", "a #b", "a#b", "123", "0123", "1.5", "1e3", "0x1F", "yes", "No", "null", "Null", "~",
-    "true", "off",
-    "2014-03-01", "2014-03-01 10:00:00", "=", "<<", " leading space", "trailing space ", "two  spaces",
-    "tab\there", "multi\nline", "cr\rchar", "nel\x85char", "line\u2028sep", "bom\ufeffchar", "nbsp\xa0char",
-    "[flow]", "{map}", "a, b", "a [b]", "&anchor", "*alias", "!tag", "|pipe", ">gt", "%pct", "@at", "`tick",
-    "x" * 150, ("word " * 40).strip(), ("it's a 'word' " * 15).strip(), ("a: b " * 30).strip(),
-    "ctrl\x01char", "\x7f", "€", "ı", "x" * 99 + " y", "é" * 120,
-]  # fmt: skip
-ALPHABET = "ab xyz:#-'\",[]{}?!&*|>%@`.0123456789éü—😀\t\n\x85\u2028\ufeff\xa0~=<"
-MOSTLY_WORDS = "abcdefg hij klm  nop" * 3 + "':#-,.?[]é😀0123"
-"""Mostly words and spaces: long texts that the fast writer folds (with quotes, colons, dashes)."""
-
-
-def _record(**values: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "id": "x-1",
-        "title": "A title",
-        "platform": "iMooX",
-        "institution": None,
-        "type": "MOOC",
-        "languages": ["de"],
-        "subjects": ["data", "society"],
-        "hours": 12.0,
-        "ects": 2,
-        "partial": False,
-        "course_url": "https://example.org/c/1",
-        "source_urls": ["https://example.org/a", "https://example.org/b"],
-        "notes": None,
-    }
-    base.update(values)
-    return base
-
-
-def _random_text(rng: random.Random) -> str:
-    size = rng.choice([1, 2, 3, 5, 10, 40, 90, 95, 99, 100, 101, 102, 130, 250])
-    alphabet = ALPHABET if rng.random() < 0.3 else MOSTLY_WORDS
-    return "".join(rng.choice(alphabet) for _ in range(size))
 
 
 def _same_as_pyyaml(record: dict[str, Any]) -> bool:
@@ -71,11 +31,11 @@ def test_tricky_texts_in_every_position_match_pyyaml_byte_for_byte() -> None:
     fast = 0
     for text in TRICKY:
         for record in (
-            _record(title=text),
-            _record(id="x-2", description=text, notes=text),
-            _record(subjects=[text, "data"]),
-            _record(source_urls=[text]),
-            _record(workload=text, source_date=text),
+            sample_record(title=text),
+            sample_record(id="x-2", description=text, notes=text),
+            sample_record(subjects=[text, "data"]),
+            sample_record(source_urls=[text]),
+            sample_record(workload=text, source_date=text),
         ):
             fast += _same_as_pyyaml(record)
     assert fast > len(TRICKY) * 3  # most records are written by the fast path
@@ -85,33 +45,33 @@ def test_random_texts_match_pyyaml_byte_for_byte() -> None:
     rng = random.Random(13)
     fast = 0
     for _ in range(3000):
-        text = _random_text(rng)
+        text = sample_text(rng)
         key = rng.choice(["title", "description", "institution", "assessment"])
-        record = _record(**{key: text, "subjects": [_random_text(rng)] if rng.random() < 0.3 else ["x"]})
+        record = sample_record(**{key: text, "subjects": [sample_text(rng)] if rng.random() < 0.3 else ["x"]})
         if rng.random() < 0.3:
-            record["source_urls"] = [_random_text(rng)]
+            record["source_urls"] = [sample_text(rng)]
         fast += _same_as_pyyaml(record)
     assert fast > 1000
 
 
 def test_numbers_lists_and_unknown_shapes_match_pyyaml() -> None:
     for record in (
-        _record(hours=1e20, ects=-3, eqf_level=0, credits=2.5),
-        _record(hours=float("inf"), listed_year=True),
-        _record(subjects=[], source_urls=[]),
-        _record(subjects=[f"topic {i}" for i in range(30)]),
-        _record(cmf={"a": 1}, extra_key="x", Weird="y"),
-        _record(source_urls=[1, None]),
-        _record(title=""),
+        sample_record(hours=1e20, ects=-3, eqf_level=0, credits=2.5),
+        sample_record(hours=float("inf"), listed_year=True),
+        sample_record(subjects=[], source_urls=[]),
+        sample_record(subjects=[f"topic {i}" for i in range(30)]),
+        sample_record(cmf={"a": 1}, extra_key="x", Weird="y"),
+        sample_record(source_urls=[1, None]),
+        sample_record(title=""),
     ):
         _same_as_pyyaml(record)
 
 
 def test_long_plain_texts_fold_at_the_width_and_read_back() -> None:
     description = " ".join(f"word{i}" for i in range(80)) + "  two spaces " + "x" * 120
-    record = _record(description=description, title="it's: " + "quoted " * 30)
+    record = sample_record(description=description, title="it's: " + "quoted " * 30)
     assert _same_as_pyyaml(record)
-    text = dump_file("courses", [record, _record(id="x-2")], comments={"x-2": "# second"})
+    text = dump_file("courses", [record, sample_record(id="x-2")], comments={"x-2": "# second"})
     lines = text.splitlines()
     assert max(len(line) for line in lines if "x" * 120 not in line) <= 110
     assert "  # second" in lines
