@@ -24,8 +24,10 @@ _RESOLVERS = {
 }
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALARS: dict[str, Any] = {}
-"""Plain scalars that are not text (null, booleans, numbers), by their text."""
-_SCALARS_KEPT = 10_000
+"""Short plain values by their text: null, booleans, numbers and short texts, so that a catalogue's
+repeated values (platform, type, language, subject words) are one object each, not one per record."""
+_SCALARS_KEPT = 20_000
+_SHARED_CHARS = 24
 
 _UNSAFE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 """A character the fast reader leaves to PyYAML (tabs, CR, control and line-break characters, BOM)."""
@@ -45,7 +47,7 @@ def _plain(text: str) -> Any:
         raise _NotCanonical
     found = _SCALARS.get(text)
     if found is not None or text in _SCALARS:
-        return found
+        return found  # one object for each repeated short value ("MOOC", "de", "null", 12.0 …)
     for tag, regexp in _RESOLVERS.get(text[0], []) + _RESOLVERS.get(None, []):
         if regexp.match(text):
             if tag not in (_TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"):
@@ -55,6 +57,10 @@ def _plain(text: str) -> Any:
                 _SCALARS.clear()
             _SCALARS[text] = value
             return value
+    if len(text) <= _SHARED_CHARS:
+        if len(_SCALARS) > _SCALARS_KEPT:
+            _SCALARS.clear()
+        _SCALARS[text] = text
     return text
 
 
@@ -97,17 +103,20 @@ def read_catalogue(text: str) -> dict[str, list[dict[str, Any]]] | None:
         return None
 
 
-_KEYS_OK: set[str] = set()
+_KEYS: dict[str, str] = {}
 
 
 def _key(name: str) -> str:
-    """A field name that PyYAML reads as text (not null, a boolean or a number)."""
-    if name not in _KEYS_OK:
+    """A field name that PyYAML reads as text (not null, a boolean or a number), one object per name."""
+    known = _KEYS.get(name)
+    if known is None:
         for _tag, regexp in _RESOLVERS.get(name[0], []) + _RESOLVERS.get(None, []):
             if regexp.match(name):
                 raise _NotCanonical
-        _KEYS_OK.add(name)
-    return name
+        if len(_KEYS) > 1_000:
+            _KEYS.clear()
+        known = _KEYS[name] = name
+    return known
 
 
 def _continue(line: str, value: list[str] | None, items: list[list[str]] | None) -> None:

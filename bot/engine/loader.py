@@ -602,28 +602,40 @@ ONE_LINE = {("courses", f) for f in ("id", "title", "platform", "institution", "
 }
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Control characters (all but tab and line ends) and bidirectional overrides/isolates (U+202E …)."""
+_FORBIDDEN_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""`_FORBIDDEN` or a line end: a text without any needs no closer look."""
+_SHORTEST_LIMIT = min(MAX_TEXT, *FIELD_LIMITS.values())
+"""A text this long or shorter is within every field's limit."""
 
 
-def _bad_values(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+def _bad_values(value: Any, path: Path_) -> list[tuple[Path_, str]]:
     """(path, reason) of every bad value under `path` = (kind, index, field, …): NaN, Infinity or
     absurdly large numbers (jsonschema lets NaN pass `minimum`/`maximum`, and a NaN stored as JSON
     breaks every later read), control or bidi-override characters, line breaks in one-line fields,
     over-long texts."""
-    if isinstance(value, bool):
+    out: list[tuple[Path_, str]] = []
+    _collect_bad(value, path, out)
+    return out
+
+
+def _collect_bad(value: Any, path: Path_, out: list[tuple[Path_, str]]) -> None:
+    if isinstance(value, bool) or value is None:
         return
     if isinstance(value, float | int):
         if isinstance(value, float) and not math.isfinite(value):
-            yield path, f"{value} is not a number (NaN and Infinity are not allowed)"
+            out.append((path, f"{value} is not a number (NaN and Infinity are not allowed)"))
         elif abs(value) > MAX_MAGNITUDE:
-            yield path, f"{_short_number(value)} is out of range"
+            out.append((path, f"{_short_number(value)} is out of range"))
     elif isinstance(value, str):
-        yield from _bad_text(value, path)
+        out.extend(_bad_text(value, path))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _bad_values(item, (*path, key))
+            if type(item) is str and len(item) <= _SHORTEST_LIMIT and not _FORBIDDEN_OR_BREAK.search(item):
+                continue  # the common case, checked here: a short one-line text without control characters
+            _collect_bad(item, (*path, key), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _bad_values(item, (*path, index))
+            _collect_bad(item, (*path, index), out)
 
 
 def _bad_text(value: str, path: Path_) -> Iterator[tuple[Path_, str]]:
@@ -1239,12 +1251,21 @@ def intent_from_data(raw: Mapping[str, Any]) -> Intent:
 
 
 def course_from_data(raw: Mapping[str, Any], file: str = "") -> Course:
-    data = copy.deepcopy(dict(raw))
+    # a record's own copy: its values are scalars and lists of scalars (deep-copied otherwise)
+    data = {
+        k: v if v is None or type(v) in (str, int, float, bool) else _copy_value(v) for k, v in raw.items()
+    }
     for name in ("hours", "ects"):
         if data.get(name) is not None:
             data[name] = float(data[name])
     known = set(Course.__dataclass_fields__)
     return Course(**{k: v for k, v in data.items() if k in known}, file=file)
+
+
+def _copy_value(value: Any) -> Any:
+    if type(value) is list and all(v is None or type(v) in (str, int, float, bool) for v in value):
+        return list(value)
+    return copy.deepcopy(value)
 
 
 def _merge_vocabulary(target: dict[str, Any], raw: Mapping[str, Any]) -> None:
