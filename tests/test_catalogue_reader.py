@@ -124,3 +124,17 @@ def test_shipped_catalogue_files_are_read_directly_and_identically() -> None:
     for path in files:
         text = Path(path).read_text(encoding="utf-8")
         assert read_catalogue(text) == _yaml_value(text), path
+
+
+def test_a_problem_in_a_file_read_directly_names_its_line_and_field() -> None:
+    from bot.engine import catalogue_reader
+
+    bad = sample_record(id="b", platform="Coursera", description="word " * 80 + "end")
+    text = dump_file("courses", [sample_record(id="a"), bad], path="knowledge/catalogue/x.yaml")
+    assert catalogue_reader.read_catalogue(text) is not None  # the fast path, then lines on demand
+    _, errors = loader.check_texts({"knowledge/catalogue/x.yaml": text})
+    line = next(n for n, row in enumerate(text.split("\n"), 1) if "Coursera" in row)
+    assert [(e.file, e.line, e.field) for e in errors] == [
+        ("knowledge/catalogue/x.yaml", line, "courses[1].platform")
+    ]
+    assert "Coursera" in errors[0].reason

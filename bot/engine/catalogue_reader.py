@@ -52,7 +52,10 @@ def _plain(text: str) -> Any:
         if regexp.match(text):
             if tag not in (_TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"):
                 raise _NotCanonical
-            value = _CONSTRUCTOR.construct_object(ScalarNode(tag, text))
+            try:  # PyYAML's own constructor for the tag (not `construct_object`: it keeps every node)
+                value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, text))
+            except (ValueError, OverflowError):  # e.g. an integer of 5,000 digits: the loader says so
+                raise _NotCanonical from None
             if len(_SCALARS) > _SCALARS_KEPT:
                 _SCALARS.clear()
             _SCALARS[text] = value

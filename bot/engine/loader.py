@@ -224,11 +224,21 @@ class _LazyLines(Mapping[Path_, int]):
     def __init__(self, doc: _Doc) -> None:
         self.doc = doc
         self._lines: dict[Path_, int] | None = None
+        self._raw: bytes | str | None = None
+
+    def release_text(self, raw: bytes | str) -> None:
+        """Drop the file's decoded text (a large catalogue holds it twice otherwise); `raw`, the file's
+        content as read, is decoded again if a message needs a line."""
+        self._raw = raw
+        self.doc.text = ""
 
     def _real(self) -> dict[Path_, int]:
         if self._lines is None:
             loader = _CFastLoader or _CLoader or _Loader
-            parsed = _compose(loader, self.doc, [])
+            doc = self.doc
+            if not doc.text and self._raw is not None:
+                doc = _Doc(doc.path, _decode(doc.path, self._raw, []) or "")
+            parsed = _compose(loader, doc, [])
             self._lines = (parsed[1] if parsed else None) or {(): 1}
         return self._lines
 
@@ -1155,6 +1165,8 @@ def check_texts(texts: Mapping[str, bytes | str]) -> tuple[KnowledgeBase | None,
         wanted = schema_comment(path, doc.kind)
         if doc.text.split("\n", 1)[0].rstrip() != wanted:
             errors.append(LoadError(path, 1, "(file)", f'first line must be "{wanted}"'))
+        if isinstance(doc.lines, _LazyLines):  # header and comments are read: the text is not needed
+            doc.lines.release_text(raw)
         errors.extend(e for e in _schema_errors(doc) if e.field not in parse_fields)
     good = [d for d in docs if d.ok]
     refs_ok = len(good) == len(texts) and not any(e.field in ("(file)", "(yaml)") for e in errors)
