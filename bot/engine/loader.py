@@ -1139,6 +1139,14 @@ def check_texts(texts: Mapping[str, bytes | str]) -> tuple[KnowledgeBase | None,
     Paths are relative to the knowledge root (``knowledge/cmf.yaml``, ``intents.yaml``); the order of
     `texts` is the load (and export) order.
     """
+    return _check_texts(texts)
+
+
+def _check_texts(
+    texts: Mapping[str, bytes | str], release: dict[str, bytes] | None = None
+) -> tuple[KnowledgeBase | None, list[LoadError]]:
+    """`check_texts`; `release` (the same files, owned by the caller) is emptied once every check has
+    passed, before the knowledge base is built, so that a large catalogue's bytes are not held twice."""
     errors: list[LoadError] = []
     docs: list[_Doc] = []
     for path, raw in texts.items():
@@ -1175,6 +1183,11 @@ def check_texts(texts: Mapping[str, bytes | str]) -> tuple[KnowledgeBase | None,
     errors = sorted(dict.fromkeys(errors), key=lambda e: (order.get(e.file, -1), e.line, e.field, e.reason))
     if errors:
         return None, errors
+    if release is not None:  # no message can need a line now
+        for doc in good:
+            if isinstance(doc.lines, _LazyLines):
+                doc.lines = None
+        release.clear()
     return _build(good), []
 
 
@@ -1193,7 +1206,7 @@ def sorted_errors(errors: list[LoadError], texts: Mapping[str, Any]) -> list[Loa
 def load_knowledge(root: Path) -> KnowledgeBase:
     """Load and validate the knowledge root; raises `KnowledgeError` listing every problem."""
     texts, errors = read_texts(Path(root))
-    kb, more = check_texts(texts)
+    kb, more = _check_texts(texts, release=None if errors else texts)  # emptied only when all is well
     if errors or more or kb is None:
         raise KnowledgeError(sorted_errors(errors + more, texts))
     return kb
