@@ -419,7 +419,7 @@ def _course_text(raw: Mapping[str, Any]) -> str:
         out.append(":")
         prefix = "\n    "
         column = 5 + len(key)
-        if isinstance(value, str):
+        if type(value) is str:
             _write_text(value, column, 6, out)
         elif isinstance(value, _Flow):
             if not value:
