@@ -5,8 +5,8 @@ Each step runs in a fresh Python process (so its peak RSS is its own) on one dat
    `KnowledgeService.import_fetched` into a copy of the shipped knowledge base (no network);
 2. export: `cmf-bot kb export DIR` of the result (N / 500 catalogue files);
 3. load: `cmf-bot kb load --knowledge DIR --force` of those files into a fresh database.
-Printed: wall and CPU seconds and peak RSS (MB) of each step (CPU time is the steadier figure on a
-shared machine).
+Printed: wall and CPU seconds and peak RSS (MB) of each step, and the machine's 1-minute load average
+when it ended (CPU time is the steadier figure on a shared machine).
 """
 
 from __future__ import annotations
@@ -82,8 +82,9 @@ def run(total: int) -> dict[str, Any]:
     return results
 
 
-def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds, peak RSS (MB, from wait4) and first output line of one child."""
+def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS (MB, from wait4), load average and first output line of one
+    child."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert process.stdout is not None
@@ -94,7 +95,7 @@ def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, s
         raise SystemExit(f"{' '.join(argv)} failed:\n{out}")
     lines = out.strip().splitlines()
     cpu = usage.ru_utime + usage.ru_stime
-    return seconds, cpu, usage.ru_maxrss / 1024, lines[0] if lines else ""
+    return seconds, cpu, usage.ru_maxrss / 1024, os.getloadavg()[0], lines[0] if lines else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,8 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     total = int(args[0]) if args else 100_000
     print(f"catalogue of {total:,} MOOChub records (+ the shipped knowledge base)")
-    for name, (seconds, cpu, rss, line) in run(total).items():
-        print(f"{name:>6}: {seconds:6.1f} s wall, {cpu:6.1f} s CPU, peak RSS {rss:5.0f} MB  ({line})")
+    for name, (seconds, cpu, rss, load, line) in run(total).items():
+        print(
+            f"{name:>6}: {seconds:6.1f} s wall, {cpu:6.1f} s CPU, peak RSS {rss:5.0f} MB, "
+            f"load average {load:4.1f}  ({line})"
+        )
     return 0
 
 

@@ -362,3 +362,21 @@ def test_a_streamed_export_writes_what_the_whole_knowledge_base_dumps(db_path: P
     assert "knowledge/catalogue/new-platform.yaml" in dict(streamed)
     assert "knowledge/new/streamed.yaml" in dict(streamed)
     assert streamed == list(dump_knowledge(read_knowledge(service.db)).items())
+
+
+def test_content_hash_is_the_sha256_of_the_stored_rows_as_one_json_text() -> None:
+    """The digest is fed row by row; it is the hash of the whole canonical text, as before."""
+    import hashlib
+
+    from bot.engine import store
+
+    kb = load_knowledge(PROJECT_ROOT)
+    rows = store._rows(kb)
+    whole = json.dumps(
+        {table: sorted([key, *row] for key, row in rows[table].items()) for table in sorted(rows)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    assert store.content_hash(kb) == hashlib.sha256(whole.encode("utf-8")).hexdigest()
+    kb.data["courses"][next(iter(kb.data["courses"]))]["title"] = "changed"
+    assert store.content_hash(kb) != hashlib.sha256(whole.encode("utf-8")).hexdigest()

@@ -216,6 +216,8 @@ def dump_file(
         raise ValueError(f"unknown file kind {kind!r}")
     if path is None:
         path = INTENTS_FILE if kind == "intents" else f"knowledge/{kind}.yaml"
+    if kind == "courses" and objects and all(isinstance(o, Mapping) for o in objects):
+        return _dump_courses(objects, header, path, comments or {})
     if kind in _SHAPERS:
         body: Any = [_SHAPERS[kind](o) for o in objects]
     elif kind == "strings":
@@ -256,6 +258,233 @@ def dump_file(
         head += header if header.endswith("\n") else header + "\n"
         head += "\n"
     return head + "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue's fast writer: course records are flat and their shape is known, so their text is
+# written directly -- the same bytes as PyYAML's emitter with `_Dumper` (plain and single-quoted text
+# folded at `WIDTH` exactly as `Emitter.write_plain` / `write_single_quoted` do). A record holding
+# anything else (a text that needs double quotes or a literal block, a nested mapping, a flow list
+# that would wrap, an unusual key) is written by PyYAML itself, so the output never differs.
+
+_PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe"
+_BLOCK_PLAIN = re.compile(rf"(?![#,\[\]{{}}&*!|>'\"%@`?:\-. ])[{_PRINTABLE}]+")
+"""A text that PyYAML surely writes plain in block context (a subset; other texts are analysed)."""
+_FLOW_ITEM = re.compile(rf"(?![#,\[\]{{}}&*!|>'\"%@`?:\-. ])(?:(?![,\[\]{{}}?:])[{_PRINTABLE}])+")
+"""A list item that PyYAML surely writes plain in a flow list (then checked for " #" and spaces)."""
+_KEY = re.compile(r"[a-z][a-z_]*")
+_LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
+
+
+class _Fallback(Exception):
+    """This record is not written by the fast writer: PyYAML writes it."""
+
+
+def _resolves_to_str(text: str) -> bool:
+    """Whether PyYAML reads `text` written plain back as a string (its implicit resolvers, as `_Dumper`)."""
+    resolvers = _Dumper.yaml_implicit_resolvers
+    for _tag, regexp in resolvers.get(text[0] if text else "", []) + resolvers.get(None, []):
+        if regexp.match(text):
+            return False
+    return True
+
+
+_ANALYZER = _Dumper(None, allow_unicode=True)  # type: ignore[arg-type]
+
+
+def _text_style(text: str, flow: bool) -> str:
+    """Plain ("") or single-quoted ("'"): the style PyYAML's emitter chooses for `text`; `_Fallback`
+    for any other (double-quoted, literal block)."""
+    if flow:
+        if _FLOW_ITEM.fullmatch(text) and " #" not in text and text[-1] != " " and _resolves_to_str(text):
+            return ""
+    elif (
+        _BLOCK_PLAIN.fullmatch(text)
+        and ": " not in text
+        and " #" not in text
+        and text[-1] not in ": "
+        and _resolves_to_str(text)
+    ):
+        return ""
+    if _LINE_BREAKS.search(text):
+        raise _Fallback
+    analysis = _ANALYZER.analyze_scalar(text)
+    plain_ok = analysis.allow_flow_plain if flow else analysis.allow_block_plain
+    if plain_ok and _resolves_to_str(text):
+        return ""
+    if analysis.allow_single_quoted:
+        return "'"
+    raise _Fallback
+
+
+def _write_plain(text: str, column: int, indent: int, out: list[str]) -> int:
+    """`Emitter.write_plain` (split, no line breaks) after "key:"; the column after it."""
+    out.append(" ")
+    column += 1
+    if column + len(text) <= WIDTH:
+        out.append(text)
+        return column + len(text)
+    words = text.split(" ")
+    out.append(words[0])
+    column += len(words[0])
+    spaces = 0
+    for word in words[1:]:
+        spaces += 1
+        if not word:  # a run of spaces: never folded
+            continue
+        if spaces == 1 and column > WIDTH:
+            out.append("\n" + " " * indent)
+            column = indent
+        else:
+            out.append(" " * spaces)
+            column += spaces
+        out.append(word)
+        column += len(word)
+        spaces = 0
+    return column
+
+
+def _write_single_quoted(text: str, column: int, indent: int, out: list[str]) -> int:
+    """`Emitter.write_single_quoted` (split, no line breaks) after "key:"; the column after it."""
+    out.append(" '")
+    column += 2
+    spaces = False
+    start = end = 0
+    size = len(text)
+    while end <= size:
+        ch = text[end] if end < size else None
+        if spaces:
+            if ch != " ":
+                if start + 1 == end and column > WIDTH and start != 0 and end != size:
+                    out.append("\n" + " " * indent)
+                    column = indent
+                else:
+                    out.append(text[start:end])
+                    column += end - start
+                start = end
+        elif (ch is None or ch == " " or ch == "'") and start < end:
+            out.append(text[start:end])
+            column += end - start
+            start = end
+        if ch == "'":
+            out.append("''")
+            column += 2
+            start = end + 1
+        if ch is not None:
+            spaces = ch == " "
+        end += 1
+    out.append("'")
+    return column + 1
+
+
+def _write_text(text: str, column: int, indent: int, out: list[str]) -> None:
+    if not text:
+        raise _Fallback
+    if _text_style(text, flow=False) == "":
+        _write_plain(text, column, indent, out)
+    else:
+        _write_single_quoted(text, column, indent, out)
+
+
+def _scalar(value: Any) -> str:
+    """The plain text of a non-text scalar, as `_Dumper` represents it."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is float and value == value and value not in (float("inf"), float("-inf")):
+        text = repr(value).lower()
+        return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
+    raise _Fallback
+
+
+_KEYS_OK: set[str] = set()
+
+
+def _course_text(raw: Mapping[str, Any]) -> str:
+    """One record as `yaml.dump` writes it as an item of ``courses:`` (or `_Fallback`)."""
+    out: list[str] = []
+    prefix = "  - "
+    for key, value in _course(raw).items():
+        if key not in _KEYS_OK:
+            if not (isinstance(key, str) and _KEY.fullmatch(key) and _resolves_to_str(key)):
+                raise _Fallback
+            _KEYS_OK.add(key)
+        out.append(prefix)
+        out.append(key)
+        out.append(":")
+        prefix = "\n    "
+        column = 5 + len(key)
+        if type(value) is str:
+            _write_text(value, column, 6, out)
+        elif isinstance(value, _Flow):
+            if not value:
+                out.append(" []")
+                continue
+            if not all(type(v) is str and v and _text_style(v, flow=True) == "" for v in value):
+                raise _Fallback
+            line = " [" + ", ".join(value) + "]"
+            if column + len(line) > WIDTH:
+                raise _Fallback
+            out.append(line)
+        elif isinstance(value, list):
+            if not value:
+                out.append(" []")
+                continue
+            for item in value:
+                if type(item) is not str:
+                    raise _Fallback
+                out.append("\n      -")
+                _write_text(item, 7, 8, out)
+        elif isinstance(value, (dict, list, tuple)):
+            raise _Fallback
+        else:
+            out.append(" ")
+            out.append(_scalar(value))
+    out.append("\n")
+    return "".join(out)
+
+
+def _pyyaml_course_text(raw: Mapping[str, Any]) -> str:
+    text = yaml.dump(
+        {"courses": [_course(raw)]},
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=WIDTH,
+        indent=2,
+        default_flow_style=False,
+    )
+    return text.split("\n", 1)[1]
+
+
+def course_text(raw: Mapping[str, Any]) -> str:
+    """The canonical text of one course record as an item of a catalogue file ("  - id: …")."""
+    try:
+        return _course_text(raw)
+    except _Fallback:
+        return _pyyaml_course_text(raw)
+
+
+def _dump_courses(objects: Any, header: str, path: str, comments: Mapping[str, str]) -> str:
+    out = [schema_comment(path, "courses") + "\n"]
+    if header:
+        out.append(header if header.endswith("\n") else header + "\n")
+        out.append("\n")
+    out.append("courses:\n")
+    for count, raw in enumerate(objects):
+        if count:
+            out.append("\n")
+        oid = raw.get("id")
+        note = comments.get(oid) if isinstance(oid, str) else None
+        if note:
+            out.extend("  " + c.strip() + "\n" for c in note.splitlines() if c.strip())
+        out.append(course_text(raw))
+    return "".join(out)
 
 
 def dump_knowledge(kb: KnowledgeBase) -> dict[str, str]:

@@ -28,6 +28,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.engine.catalogue_reader import read_catalogue
 from bot.engine.model import (
     LANGS,
     ChecklistItem,
@@ -223,11 +224,21 @@ class _LazyLines(Mapping[Path_, int]):
     def __init__(self, doc: _Doc) -> None:
         self.doc = doc
         self._lines: dict[Path_, int] | None = None
+        self._raw: bytes | str | None = None
+
+    def release_text(self, raw: bytes | str) -> None:
+        """Drop the file's decoded text (a large catalogue holds it twice otherwise); `raw`, the file's
+        content as read, is decoded again if a message needs a line."""
+        self._raw = raw
+        self.doc.text = ""
 
     def _real(self) -> dict[Path_, int]:
         if self._lines is None:
             loader = _CFastLoader or _CLoader or _Loader
-            parsed = _compose(loader, self.doc, [])
+            doc = self.doc
+            if not doc.text and self._raw is not None:
+                doc = _Doc(doc.path, _decode(doc.path, self._raw, []) or "")
+            parsed = _compose(loader, doc, [])
             self._lines = (parsed[1] if parsed else None) or {(): 1}
         return self._lines
 
@@ -283,9 +294,14 @@ def _reader_error(doc: _Doc, exc: yaml.reader.ReaderError) -> LoadError:
 
 
 def _parsed(doc: _Doc, errors: list[LoadError]) -> tuple[Any, dict[Path_, int] | None] | None:
-    """The file's value and lines: composed by libyaml when the text allows, else by Python over
-    libyaml's events, else (for the messages of a broken file) by the pure-Python loader."""
+    """The file's value and lines: read directly for a catalogue file in the canonical layout
+    (`bot.engine.catalogue_reader`), else composed by libyaml when the text allows, else by Python
+    over libyaml's events, else (for the messages of a broken file) by the pure-Python loader."""
     found: list[LoadError] = []
+    if "\ncourses:\n" in doc.text or doc.text.startswith("courses:\n"):
+        records = read_catalogue(doc.text)  # the canonical layout `kb export` writes, read directly
+        if records is not None:
+            return records, None  # lines only if a message needs them
     if _CFastLoader is not None and not _ANCHOR_OR_ALIAS.search(doc.text):
         parsed = _compose(_CFastLoader, doc, found, with_lines=False)  # lines only if a message needs them
         if not found:
@@ -596,28 +612,40 @@ ONE_LINE = {("courses", f) for f in ("id", "title", "platform", "institution", "
 }
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Control characters (all but tab and line ends) and bidirectional overrides/isolates (U+202E …)."""
+_FORBIDDEN_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""`_FORBIDDEN` or a line end: a text without any needs no closer look."""
+_SHORTEST_LIMIT = min(MAX_TEXT, *FIELD_LIMITS.values())
+"""A text this long or shorter is within every field's limit."""
 
 
-def _bad_values(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+def _bad_values(value: Any, path: Path_) -> list[tuple[Path_, str]]:
     """(path, reason) of every bad value under `path` = (kind, index, field, …): NaN, Infinity or
     absurdly large numbers (jsonschema lets NaN pass `minimum`/`maximum`, and a NaN stored as JSON
     breaks every later read), control or bidi-override characters, line breaks in one-line fields,
     over-long texts."""
-    if isinstance(value, bool):
+    out: list[tuple[Path_, str]] = []
+    _collect_bad(value, path, out)
+    return out
+
+
+def _collect_bad(value: Any, path: Path_, out: list[tuple[Path_, str]]) -> None:
+    if isinstance(value, bool) or value is None:
         return
     if isinstance(value, float | int):
         if isinstance(value, float) and not math.isfinite(value):
-            yield path, f"{value} is not a number (NaN and Infinity are not allowed)"
+            out.append((path, f"{value} is not a number (NaN and Infinity are not allowed)"))
         elif abs(value) > MAX_MAGNITUDE:
-            yield path, f"{_short_number(value)} is out of range"
+            out.append((path, f"{_short_number(value)} is out of range"))
     elif isinstance(value, str):
-        yield from _bad_text(value, path)
+        out.extend(_bad_text(value, path))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _bad_values(item, (*path, key))
+            if type(item) is str and len(item) <= _SHORTEST_LIMIT and not _FORBIDDEN_OR_BREAK.search(item):
+                continue  # the common case, checked here: a short one-line text without control characters
+            _collect_bad(item, (*path, key), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _bad_values(item, (*path, index))
+            _collect_bad(item, (*path, index), out)
 
 
 def _bad_text(value: str, path: Path_) -> Iterator[tuple[Path_, str]]:
@@ -1111,6 +1139,14 @@ def check_texts(texts: Mapping[str, bytes | str]) -> tuple[KnowledgeBase | None,
     Paths are relative to the knowledge root (``knowledge/cmf.yaml``, ``intents.yaml``); the order of
     `texts` is the load (and export) order.
     """
+    return _check_texts(texts)
+
+
+def _check_texts(
+    texts: Mapping[str, bytes | str], release: dict[str, bytes] | None = None
+) -> tuple[KnowledgeBase | None, list[LoadError]]:
+    """`check_texts`; `release` (the same files, owned by the caller) is emptied once every check has
+    passed, before the knowledge base is built, so that a large catalogue's bytes are not held twice."""
     errors: list[LoadError] = []
     docs: list[_Doc] = []
     for path, raw in texts.items():
@@ -1137,6 +1173,8 @@ def check_texts(texts: Mapping[str, bytes | str]) -> tuple[KnowledgeBase | None,
         wanted = schema_comment(path, doc.kind)
         if doc.text.split("\n", 1)[0].rstrip() != wanted:
             errors.append(LoadError(path, 1, "(file)", f'first line must be "{wanted}"'))
+        if isinstance(doc.lines, _LazyLines):  # header and comments are read: the text is not needed
+            doc.lines.release_text(raw)
         errors.extend(e for e in _schema_errors(doc) if e.field not in parse_fields)
     good = [d for d in docs if d.ok]
     refs_ok = len(good) == len(texts) and not any(e.field in ("(file)", "(yaml)") for e in errors)
@@ -1145,6 +1183,11 @@ def check_texts(texts: Mapping[str, bytes | str]) -> tuple[KnowledgeBase | None,
     errors = sorted(dict.fromkeys(errors), key=lambda e: (order.get(e.file, -1), e.line, e.field, e.reason))
     if errors:
         return None, errors
+    if release is not None:  # no message can need a line now
+        for doc in good:
+            if isinstance(doc.lines, _LazyLines):
+                doc.lines = None
+        release.clear()
     return _build(good), []
 
 
@@ -1163,7 +1206,7 @@ def sorted_errors(errors: list[LoadError], texts: Mapping[str, Any]) -> list[Loa
 def load_knowledge(root: Path) -> KnowledgeBase:
     """Load and validate the knowledge root; raises `KnowledgeError` listing every problem."""
     texts, errors = read_texts(Path(root))
-    kb, more = check_texts(texts)
+    kb, more = _check_texts(texts, release=None if errors else texts)  # emptied only when all is well
     if errors or more or kb is None:
         raise KnowledgeError(sorted_errors(errors + more, texts))
     return kb
@@ -1233,12 +1276,21 @@ def intent_from_data(raw: Mapping[str, Any]) -> Intent:
 
 
 def course_from_data(raw: Mapping[str, Any], file: str = "") -> Course:
-    data = copy.deepcopy(dict(raw))
+    # a record's own copy: its values are scalars and lists of scalars (deep-copied otherwise)
+    data = {
+        k: v if v is None or type(v) in (str, int, float, bool) else _copy_value(v) for k, v in raw.items()
+    }
     for name in ("hours", "ects"):
         if data.get(name) is not None:
             data[name] = float(data[name])
     known = set(Course.__dataclass_fields__)
     return Course(**{k: v for k, v in data.items() if k in known}, file=file)
+
+
+def _copy_value(value: Any) -> Any:
+    if type(value) is list and all(v is None or type(v) in (str, int, float, bool) for v in value):
+        return list(value)
+    return copy.deepcopy(value)
 
 
 def _merge_vocabulary(target: dict[str, Any], raw: Mapping[str, Any]) -> None:

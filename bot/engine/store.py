@@ -352,9 +352,24 @@ def _existing(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[Any, ...]]]
 
 def content_hash(kb: KnowledgeBase) -> str:
     """SHA-256 of everything `replace_knowledge` stores for `kb` (files, order and objects)."""
-    rows = _rows(kb)
-    canonical = _json({table: sorted([k, *v] for k, v in rows[table].items()) for table in sorted(rows)})
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _rows_hash(_rows(kb))
+
+
+def _rows_hash(rows: dict[str, dict[str, tuple[str, int, str]]]) -> str:
+    """SHA-256 of the JSON text ``{table: sorted [id, *row]}`` of `rows`, fed to the hash a row at a
+    time (the same digest as hashing that text whole, without building it)."""
+    digest = hashlib.sha256()
+    sep = "{"
+    for table in sorted(rows):
+        digest.update(f"{sep}{_json(table)}:[".encode())
+        comma = ""
+        for oid in sorted(rows[table]):
+            digest.update((comma + _json([oid, *rows[table][oid]])).encode("utf-8"))
+            comma = ","
+        digest.update(b"]")
+        sep = ","
+    digest.update(b"}" if rows else b"{}")
+    return digest.hexdigest()
 
 
 def replace_knowledge(db: sqlite_utils.Database, kb: KnowledgeBase, *, author: str = "load") -> LoadSummary:
@@ -365,7 +380,7 @@ def replace_knowledge(db: sqlite_utils.Database, kb: KnowledgeBase, *, author: s
     search index (`bot.engine.search.rebuild_index`, when that module exists) in the same transaction.
     """
     rows = _rows(kb)
-    digest = content_hash(kb)
+    digest = _rows_hash(rows)
     summary = LoadSummary(
         entries=len(rows["entries"]),
         intents=len(rows["intents"]),
@@ -435,18 +450,16 @@ def replace_knowledge(db: sqlite_utils.Database, kb: KnowledgeBase, *, author: s
                 for position, text in enumerate(texts)
             ],
         )
-        course_rows = []
-        for oid, v in rows["courses"].items():
-            course = kb.courses[oid]
-            course_rows.append(
-                (oid, *v, course.title, course.platform, course.type, _json(course.languages),
-                 *versioned("courses", oid, v))
-            )  # fmt: skip
         conn.executemany(
             "INSERT INTO courses (id, file, position, data, title, platform, type, languages, version, "
             "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            course_rows,
-        )
+            (
+                (oid, *v, course.title, course.platform, course.type, _json(course.languages),
+                 *versioned("courses", oid, v))
+                for oid, v in rows["courses"].items()
+                for course in (kb.courses[oid],)
+            ),
+        )  # fmt: skip
         conn.executemany(
             "INSERT INTO strings (key, file, position, data) VALUES (?, ?, ?, ?)",
             [(key, *v) for key, v in rows["strings"].items()],
