@@ -62,6 +62,11 @@ WORD_WEIGHT = 0.55
 TERM_MIN_SIMILARITY = 80.0
 """A misspelt query word is replaced by indexed words at least this similar (ratio, 0-100)."""
 
+BM25_COMMON_DF = 5000
+"""bm25 first counts, for each phrase of its query, every row that has it (about 20 ns a row): "de",
+"and", "pour" cost a millisecond each at 100k courses. Words in more than this many courses are
+matched (AND) but not scored, which changes little: their weight (idf) is small anyway."""
+
 BM25_MAX_WORK = 2500
 """bm25 scores every matching row, at about 1-2 µs per row and query phrase. A word query whose
 matching rows × phrases exceed this (a broad topic in a large catalogue) takes its candidates in
@@ -462,6 +467,15 @@ class CourseSearch:
         ids = dict(rows.fetchall())
         return [ids[doc] for doc in docs if doc in ids]
 
+    def _title_norms(self, docs: list[int]) -> list[tuple[int, str]]:
+        """(doc, normalised title) of index rows `docs`, in that order."""
+        if not docs:
+            return []
+        marks = ",".join("?" * len(docs))
+        rows = self.conn.execute(f"SELECT rowid, title_norm FROM course_index WHERE rowid IN ({marks})", docs)
+        titles = dict(rows.fetchall())
+        return [(doc, titles[doc]) for doc in docs if doc in titles]
+
     def _titles(self, course_ids: list[str]) -> list[tuple[str, str]]:
         """(id, title as written) for `course_ids`, in that order."""
         if not course_ids:
@@ -524,14 +538,15 @@ class CourseSearch:
         groups = [g for g in (self._expand(group) for group in groups) if g]
         if not groups:
             return {}, 0, False
+        heavy = self._common(groups, BM25_COMMON_DF)
         match_and = " AND ".join(_fts_group(g) for g in groups)
-        found, total = self._fts(match_and, where, params, pool, facet)
+        found, total = self._fts(match_and, where, params, pool, facet, _scored(groups, heavy))
         if found:
             return _relevance(found, 0.5, 1.0), total, True
         live = [g for g in groups if self._matches(_fts_group(g))]
         if live and len(live) < len(groups):
             match_and = " AND ".join(_fts_group(g) for g in live)
-            found, total = self._fts(match_and, where, params, pool, facet)
+            found, total = self._fts(match_and, where, params, pool, facet, _scored(live, heavy))
             if found:
                 low, high = 0.5 * len(live) / len(groups), 0.9 * len(live) / len(groups)
                 return _relevance(found, low, high), total, False
@@ -540,15 +555,17 @@ class CourseSearch:
         result: dict[int, float] = {}
         if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
             for skip in range(len(live)):
-                match = " AND ".join(_fts_group(g) for i, g in enumerate(live) if i != skip)
+                kept = [g for i, g in enumerate(live) if i != skip]
+                match = " AND ".join(_fts_group(g) for g in kept)
                 for doc, rel in _relevance(
-                    self._fts(match, where, params, pool, facet)[0], 0.25, 0.45
+                    self._fts(match, where, params, pool, facet, _scored(kept, heavy))[0], 0.25, 0.45
                 ).items():
                     result[doc] = max(rel, result.get(doc, 0.0))
             if result:
                 return result, len(result), False
-        common = self._frequent(live)
-        rare = [g for g in live if not common.intersection(g)] or live
+        n_docs = self.conn.execute("SELECT max(rowid) FROM course_index").fetchone()[0] or 0
+        common = self._common(live, n_docs / 20)
+        rare = [g for g in live if not _touches(g, common)] or live
         match_or = " OR ".join(_fts_group(g) for g in rare)
         return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), len(result), False
 
@@ -559,13 +576,22 @@ class CourseSearch:
         )
 
     def _fts(
-        self, match: str, where: str, params: list[Any], pool: int, facet: str = ""
+        self,
+        match: str,
+        where: str,
+        params: list[Any],
+        pool: int,
+        facet: str = "",
+        scored: str | None = None,
     ) -> tuple[list[tuple[int, float]], int]:
         """Up to `pool` (doc, rank) rows matching `match` and the filters, best first (rank: lower is
         better, as bm25), and how many courses match. Counting is cheap (no scoring); bm25 ranks the
         rows within BM25_MAX_WORK (rows × phrases), else title matches come first, in catalogue order.
         `facet` (facet tokens AND-ed) must match too: FTS5 intersects lists, cheaper than an SQL filter.
+        `scored` is the part of `match` that bm25 scores (None: all of it; "": none, as for too many
+        rows); facet tokens are never scored (their weight is 0, and bm25 would count their rows).
         """
+        scored_match = match if scored is None else scored
         in_title = f"{{title}} : ({match})"
         if facet:
             match, in_title = (f"({m}) AND facets : ({facet})" for m in (match, in_title))
@@ -581,10 +607,19 @@ class CourseSearch:
             ).fetchone()[0]
         if not total:
             return [], 0
-        if total * max(1, match.count('"') // 2) <= BM25_MAX_WORK:
+        if scored_match and total * max(1, scored_match.count('"') // 2) <= BM25_MAX_WORK:
             weights = ", ".join(map(str, BM25_WEIGHTS))
-            sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} ORDER BY r, f.rowid LIMIT ?"
-            return self.conn.execute(sql, [match, *params, pool]).fetchall(), total
+            if scored_match == match and not facet:
+                sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} ORDER BY r, f.rowid LIMIT ?"
+                return self.conn.execute(sql, [match, *params, pool]).fetchall(), total
+            # bm25 over the scored part; the whole expression as a filter (`+` keeps SQLite from
+            # handing the rowids to FTS5 one by one, which would restart the scoring for each)
+            sql = (
+                f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} "
+                "AND +f.rowid IN (SELECT rowid FROM course_fts WHERE course_fts MATCH ?) "
+                "ORDER BY r, f.rowid LIMIT ?"
+            )
+            return self.conn.execute(sql, [scored_match, *params, match, pool]).fetchall(), total
         rows: list[tuple[int, float]] = []
         for rank, expression in ((-2.0, in_title), (-1.0, match)):
             sql = f"SELECT f.rowid {join} ORDER BY f.rowid LIMIT ?"
@@ -594,13 +629,14 @@ class CourseSearch:
                     rows.append((doc, rank))
         return rows, total
 
-    def _frequent(self, groups: list[list[str]]) -> set[str]:
-        """Words of `groups` found in more than 5% of the courses (dropped from OR queries)."""
-        words = sorted({w for g in groups for w in g})
-        n_docs = self.conn.execute("SELECT max(rowid) FROM course_index").fetchone()[0] or 0
+    def _common(self, groups: list[list[str]], min_df: float) -> set[str]:
+        """Words of `groups` (their entries' words) found in more than `min_df` courses."""
+        words = sorted({w for g in groups for entry in g for w in entry.split()})
+        if not words:
+            return set()
         marks = ",".join("?" * len(words))
         rows = self.conn.execute(
-            f"SELECT term FROM course_terms WHERE term IN ({marks}) AND df > ?", [*words, n_docs / 20]
+            f"SELECT term FROM course_terms WHERE term IN ({marks}) AND df > ?", [*words, min_df]
         )
         return {term for (term,) in rows}
 
@@ -650,12 +686,16 @@ class CourseSearch:
             return {}
         groups = [rare[i::TITLE_GROUPS] for i in range(min(TITLE_GROUPS, len(rare)))]
         match = " OR ".join("(" + " AND ".join(_quote(g) for g in group) + ")" for group in groups)
+        # rank (bm25) scores every matching title; a join to course_index for each of them would
+        # cost as much again, so it is made only when there are filters, and titles are read after
+        join = "JOIN course_index c ON c.rowid = t.rowid " if where else ""
         sql = (
-            "SELECT t.rowid, c.title_norm FROM course_trigrams t JOIN course_index c ON c.rowid = t.rowid "
-            f"WHERE course_trigrams MATCH ? {where} ORDER BY rank, t.rowid LIMIT ?"
+            f"SELECT t.rowid FROM course_trigrams t {join}WHERE course_trigrams MATCH ? {where} "
+            "ORDER BY rank, t.rowid LIMIT ?"
         )
+        docs = [doc for (doc,) in self.conn.execute(sql, [match, *params, pool])]
         out: dict[int, float] = {}
-        for doc, title in self.conn.execute(sql, [match, *params, pool]):
+        for doc, title in self._title_norms(docs):
             similarity = fuzz.ratio(query, title)
             if similarity >= TITLE_MIN_SIMILARITY:
                 out[doc] = similarity / 100.0
@@ -736,6 +776,20 @@ def _fts_group(group: list[str]) -> str:
     """An FTS5 expression matching any entry of `group` (words or phrases of normalised words)."""
     terms = [f'"{term}"' for term in group]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def _touches(group: list[str], words: set[str]) -> bool:
+    """Whether some entry of `group` has one of `words`."""
+    return any(w in words for entry in group for w in entry.split())
+
+
+def _scored(groups: list[list[str]], heavy: set[str]) -> str | None:
+    """The FTS5 expression bm25 should score for the AND of `groups`: None (all of it) when no group
+    has a word of `heavy`, else the AND of the groups without one ("" if none is left)."""
+    light = [g for g in groups if not _touches(g, heavy)]
+    if len(light) == len(groups):
+        return None
+    return " AND ".join(_fts_group(g) for g in light)
 
 
 def _relevance(rows: list[tuple[int, float]], low: float, high: float) -> dict[int, float]:
