@@ -396,14 +396,18 @@ class CourseSearch:
             return self._list(where, params, limit, offset)
         groups, unknown = self._indexed(groups)
         pool = max(CANDIDATES, 2 * (offset + limit))
+        words, total, complete, live = self._word_candidates(groups, fts_where, fts_params, pool, facet=facet)
         # titles by characters only for a typo (or glued words) in a long enough query: FTS5 finds
-        # known words, and `_expand` corrects a single misspelt word
+        # known words, and `_expand` corrects a single misspelt word; not needed either when a course
+        # with all the words already has a title strongly similar to the query
         long_enough = len(query.split()) >= 2 or len(query) >= TITLE_SEARCH_MIN_CHARS
-        titles = self._title_candidates(query, where, params, pool) if unknown and long_enough else {}
-        strong_title = any(sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
-        words, total, complete = self._word_candidates(
-            groups, fts_where, fts_params, pool, relax=not strong_title, facet=facet
-        )
+        titles: dict[int, float] = {}
+        strong_title = complete and self._similar_title(query, list(words))
+        if unknown and long_enough and not strong_title:
+            titles = self._title_candidates(query, where, params, pool)
+            strong_title = any(sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
+        if not words and not strong_title:  # a title strongly similar makes partial word matches moot
+            words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet)
         ranked = self._rank(query, words, titles)
         total = max(total, len(ranked))
         return SearchResult(ranked[offset : offset + limit], total, exact=complete or strong_title)
@@ -519,39 +523,40 @@ class CourseSearch:
         return SearchResult([(course_id, 1.0) for (course_id,) in rows], total)
 
     def _word_candidates(
-        self,
-        groups: list[list[str]],
-        where: str,
-        params: list[Any],
-        pool: int,
-        *,
-        relax: bool,
-        facet: str = "",
-    ) -> tuple[dict[int, float], int, bool]:
-        """{doc: relevance 0-1} from FTS5, how many courses match the words, and whether they match
-        all the groups (False when a fallback below gave them).
+        self, groups: list[list[str]], where: str, params: list[Any], pool: int, *, facet: str = ""
+    ) -> tuple[dict[int, float], int, bool, list[list[str]]]:
+        """{doc: relevance 0-1} from FTS5, how many courses match the words, whether they match all
+        the groups, and the groups that match some course (for `_partial_candidates`).
 
-        All groups (AND) give relevance 0.5-1. When nothing matches them all: groups that match no
-        course at all are dropped (a typo in a short word); then, if `relax`, courses matching all
-        groups but one, then any of the rarer groups (OR), give relevance below 0.5.
+        All groups (AND) give relevance 0.5-1. When nothing matches them all, groups that match no
+        course at all are dropped (a typo in a short word), with a lower relevance.
         """
         groups = [g for g in (self._expand(group) for group in groups) if g]
         if not groups:
-            return {}, 0, False
+            return {}, 0, False, []
         heavy = self._common(groups, BM25_COMMON_DF)
         match_and = " AND ".join(_fts_group(g) for g in groups)
         found, total = self._fts(match_and, where, params, pool, facet, _scored(groups, heavy))
         if found:
-            return _relevance(found, 0.5, 1.0), total, True
+            return _relevance(found, 0.5, 1.0), total, True, groups
         live = [g for g in groups if self._matches(_fts_group(g))]
         if live and len(live) < len(groups):
             match_and = " AND ".join(_fts_group(g) for g in live)
             found, total = self._fts(match_and, where, params, pool, facet, _scored(live, heavy))
             if found:
                 low, high = 0.5 * len(live) / len(groups), 0.9 * len(live) / len(groups)
-                return _relevance(found, low, high), total, False
-        if not relax or len(live) < 2:
-            return {}, 0, False
+                return _relevance(found, low, high), total, False, live
+        return {}, 0, False, live
+
+    def _partial_candidates(
+        self, live: list[list[str]], where: str, params: list[Any], pool: int, facet: str
+    ) -> tuple[dict[int, float], int]:
+        """When no course has all the `live` groups (those of the query that match some course):
+        courses matching all groups but one, then any of the rarer groups (OR), with
+        relevance below 0.5, and how many."""
+        if len(live) < 2:
+            return {}, 0
+        heavy = self._common(live, BM25_COMMON_DF)
         result: dict[int, float] = {}
         if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
             for skip in range(len(live)):
@@ -562,12 +567,19 @@ class CourseSearch:
                 ).items():
                     result[doc] = max(rel, result.get(doc, 0.0))
             if result:
-                return result, len(result), False
+                return result, len(result)
         n_docs = self.conn.execute("SELECT max(rowid) FROM course_index").fetchone()[0] or 0
         common = self._common(live, n_docs / 20)
         rare = [g for g in live if not _touches(g, common)] or live
         match_or = " OR ".join(_fts_group(g) for g in rare)
-        return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), len(result), False
+        return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), 0
+
+    def _similar_title(self, query: str, docs: list[int]) -> bool:
+        """Whether one of the courses `docs` has a title at least STRONG_TITLE_SIMILARITY similar."""
+        return any(
+            fuzz.ratio(query, title, score_cutoff=STRONG_TITLE_SIMILARITY)
+            for _, title in self._title_norms(docs)
+        )
 
     def _matches(self, match: str) -> bool:
         return (
