@@ -35,6 +35,7 @@ from typing import Any
 import sqlite_utils
 from rapidfuzz import fuzz, process
 
+from bot.engine.course_query import Institution
 from bot.engine.normalize import normalize
 
 BM25_WEIGHTS = (10.0, 6.0, 2.0, 1.0, 0.0)
@@ -358,15 +359,18 @@ class CourseSearch:
         limit: int = 10,
         offset: int = 0,
         any_of: Sequence[Sequence[str]] | None = None,
-        institution: str | None = None,
+        institution: str | Institution | None = None,
     ) -> SearchResult:
         """Courses matching `text` (words, a title, possibly misspelt) and the filters, best first.
 
         `any_of` replaces the words of `text` by groups of alternatives (a course must match one
         entry of each group, else as many groups as possible); `text` still serves the title match.
         Empty text and no groups lists the courses that pass the filters, by title. `institution`
-        keeps the courses whose institution has all its words ("glasgow", "paris diderot").
+        keeps the courses whose institution has all its words ("glasgow", "paris diderot"; an
+        `Institution` read from a question gives its `words`).
         """
+        if isinstance(institution, Institution):
+            institution = institution.words
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must be >= 0")
         where, params = _filters(language, platform, type, min_ects, max_ects, eqf_level, institution)
