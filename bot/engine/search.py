@@ -403,11 +403,13 @@ class CourseSearch:
         words, total, complete, live = self._word_candidates(groups, fts_where, fts_params, pool, facet=facet)
         # titles by characters only for a typo (or glued words) in a long enough query: FTS5 finds
         # known words, and `_expand` corrects a single misspelt word; not needed either when a course
-        # with all the words already has a title strongly similar to the query
+        # with all the words already has a title strongly similar to the query. When no course has
+        # all the words ("scienza di dati": a typo that makes another word), a strongly similar title
+        # spares the partial matches below (up to one FTS5 query per word)
         long_enough = len(query.split()) >= 2 or len(query) >= TITLE_SEARCH_MIN_CHARS
         titles: dict[int, float] = {}
         strong_title = complete and self._similar_title(query, list(words))
-        if unknown and long_enough and not strong_title:
+        if (unknown or not words) and long_enough and not strong_title:
             titles = self._title_candidates(query, where, params, pool)
             strong_title = any(sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
         if not words and not strong_title:  # a title strongly similar makes partial word matches moot
