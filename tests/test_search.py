@@ -214,6 +214,15 @@ def test_broad_query_over_the_bm25_budget_keeps_every_match_and_title_matches_fi
     assert python.ids == ["fun-python"]
 
 
+def test_a_typo_that_makes_another_word_still_finds_the_title(search: CourseSearch) -> None:
+    # every word is indexed ("de": Universidad de Cantabria) but no course has them all: the title
+    # search finds the strongly similar title, an exact match, not a partial one
+    result = search.search("Concepts et méthodes de épidémiologie")
+    assert result.ids[0] == "fun-epidemio" and result.exact
+    partial = search.search("epidemiology python")  # no similar title: a partial match, as before
+    assert not partial.exact
+
+
 def test_common_words_must_match_but_are_not_scored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     extra = [
         {"id": "x-dataviz", "title": "Data Visualisation", "platform": "FutureLearn", "type": "MOOC",

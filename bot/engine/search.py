@@ -13,14 +13,17 @@
 
 A query gathers a small candidate set in SQL (filters applied there) and re-ranks it in Python:
 
-1. Titles: the rarest trigrams of the normalised query (OR of three AND groups of three, so that a
-   typo spoils one group, not the search) select up to 40 titles by bm25; those at least
-   TITLE_MIN_SIMILARITY similar (rapidfuzz `ratio` on normalised titles) are kept.
-2. Words: every query word (or group of alternative words) must match (AND), bm25-ranked. A word in
-   no title, subject or institution also accepts the closest indexed words (ratio >= 80), so
-   "statistcs" finds "statistics". When nothing matches all words: words matching no course are
-   dropped; then, unless a title matched strongly, "all words but one", then OR of the rarer words.
-3. Score (0-1) = max(title similarity, 0.55 * word relevance + 0.45 * title similarity); ties break
+1. Words: every query word (or group of alternative words) must match (AND), bm25-ranked (words in
+   more than BM25_COMMON_DF courses match but are not scored). A word in no title, subject or
+   institution also accepts the closest indexed words (ratio >= 80), so "statistcs" finds
+   "statistics". When nothing matches all words, words matching no course are dropped.
+2. Titles, when some word is in no course or no course has all the words, and no course of step 1
+   has a title STRONG_TITLE_SIMILARITY similar: the rarest trigrams of the normalised query (OR of
+   three AND groups of three, so that a typo spoils one group, not the search) select up to 40
+   titles by bm25; those at least TITLE_MIN_SIMILARITY similar (rapidfuzz `ratio` on normalised
+   titles) are kept.
+3. Still nothing, and no strongly similar title: "all words but one", then OR of the rarer words.
+4. Score (0-1) = max(title similarity, 0.55 * word relevance + 0.45 * title similarity); ties break
    on catalogue order. Courses marked withdrawn (a synced source stopped listing them) come after
    all current ones, in lists too. No step loops over all records in Python.
 """
@@ -76,7 +79,8 @@ title re-rank. This bounds a query's time whatever the catalogue's size."""
 
 TITLE_SEARCH_MIN_CHARS = 10
 """The character-trigram title search runs for a query of two or more words, or one this long, when
-some of its words are in no title, subject or institution (a typo): known words are found by FTS5."""
+some of its words are in no title, subject or institution (a typo), or no course has them all (a
+typo that makes another word): known words are found by FTS5."""
 
 COMPLETE_PREFIX_CHARS = 3
 """Autocomplete reads the last word typed as a prefix from this many characters on."""
@@ -411,7 +415,7 @@ class CourseSearch:
         strong_title = complete and self._similar_title(query, list(words))
         if (unknown or not words) and long_enough and not strong_title:
             titles = self._title_candidates(query, where, params, pool)
-            strong_title = any(sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
+            strong_title = any(100 * sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
         if not words and not strong_title:  # a title strongly similar makes partial word matches moot
             words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet)
         ranked = self._rank(query, words, titles)
