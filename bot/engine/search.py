@@ -412,10 +412,12 @@ class CourseSearch:
         # spares the partial matches below (up to one FTS5 query per word)
         long_enough = len(query.split()) >= 2 or len(query) >= TITLE_SEARCH_MIN_CHARS
         titles: dict[int, float] = {}
-        strong_title = complete and self._similar_title(query, list(words))
-        if (unknown or not words) and long_enough and not strong_title:
-            titles = self._title_candidates(query, where, params, pool)
-            strong_title = any(100 * sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
+        strong_title = False
+        if (unknown or not words) and long_enough:
+            strong_title = complete and self._similar_title(query, list(words))
+            if not strong_title:
+                titles = self._title_candidates(query, where, params, pool)
+                strong_title = any(100 * sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
         if not words and not strong_title:  # a title strongly similar makes partial word matches moot
             words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet)
         ranked = self._rank(query, words, titles)
