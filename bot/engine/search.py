@@ -30,6 +30,7 @@ A query gathers a small candidate set in SQL (filters applied there) and re-rank
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -168,8 +169,6 @@ def rebuild_index(db: sqlite_utils.Database) -> None:
 
 
 def _fill(conn: sqlite3.Connection) -> None:
-    import json
-
     rows = conn.execute(
         "SELECT id, data, title, platform, type, languages FROM courses ORDER BY file, position, id"
     )
@@ -623,6 +622,23 @@ class CourseSearch:
             "FROM course_fts f CROSS JOIN course_index c ON c.rowid = f.rowid "
             f"WHERE course_fts MATCH ? {where}"
         )
+        weights = ", ".join(map(str, BM25_WEIGHTS))
+        if scored_match and scored_match != match:
+            # bm25 over the scored part, restricted to the rows of the whole expression, read once
+            # (`+` keeps SQLite from handing the rowids to FTS5 one by one, which would restart the
+            # scoring for each); more rows than the budget: counted and taken unscored, below
+            budget = BM25_MAX_WORK // max(1, scored_match.count('"') // 2)
+            sql = f"SELECT f.rowid {join} LIMIT ?"
+            docs = [doc for (doc,) in self.conn.execute(sql, [match, *params, budget + 1])]
+            if len(docs) <= budget:
+                if not docs:
+                    return [], 0
+                sql = (
+                    f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} "
+                    "AND +f.rowid IN (SELECT value FROM json_each(?)) ORDER BY r, f.rowid LIMIT ?"
+                )
+                rows = self.conn.execute(sql, [scored_match, *params, json.dumps(docs), pool]).fetchall()
+                return rows, len(docs)
         if where:
             total = self.conn.execute(f"SELECT count(*) {join}", [match, *params]).fetchone()[0]
         else:
@@ -631,19 +647,9 @@ class CourseSearch:
             ).fetchone()[0]
         if not total:
             return [], 0
-        if scored_match and total * max(1, scored_match.count('"') // 2) <= BM25_MAX_WORK:
-            weights = ", ".join(map(str, BM25_WEIGHTS))
-            if scored_match == match and not facet:
-                sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} ORDER BY r, f.rowid LIMIT ?"
-                return self.conn.execute(sql, [match, *params, pool]).fetchall(), total
-            # bm25 over the scored part; the whole expression as a filter (`+` keeps SQLite from
-            # handing the rowids to FTS5 one by one, which would restart the scoring for each)
-            sql = (
-                f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} "
-                "AND +f.rowid IN (SELECT rowid FROM course_fts WHERE course_fts MATCH ?) "
-                "ORDER BY r, f.rowid LIMIT ?"
-            )
-            return self.conn.execute(sql, [scored_match, *params, match, pool]).fetchall(), total
+        if scored_match == match and total * max(1, match.count('"') // 2) <= BM25_MAX_WORK:
+            sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} ORDER BY r, f.rowid LIMIT ?"
+            return self.conn.execute(sql, [match, *params, pool]).fetchall(), total
         rows: list[tuple[int, float]] = []
         for rank, expression in ((-2.0, in_title), (-1.0, match)):
             sql = f"SELECT f.rowid {join} ORDER BY f.rowid LIMIT ?"
