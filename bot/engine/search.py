@@ -637,8 +637,8 @@ class CourseSearch:
                     f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} "
                     "AND +f.rowid IN (SELECT value FROM json_each(?)) ORDER BY r, f.rowid LIMIT ?"
                 )
-                rows = self.conn.execute(sql, [scored_match, *params, json.dumps(docs), pool]).fetchall()
-                return rows, len(docs)
+                ranked = self.conn.execute(sql, [scored_match, *params, json.dumps(docs), pool]).fetchall()
+                return ranked, len(docs)
         if where:
             total = self.conn.execute(f"SELECT count(*) {join}", [match, *params]).fetchone()[0]
         else:
