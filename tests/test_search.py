@@ -214,6 +214,42 @@ def test_broad_query_over_the_bm25_budget_keeps_every_match_and_title_matches_fi
     assert python.ids == ["fun-python"]
 
 
+def test_a_typo_that_makes_another_word_still_finds_the_title(search: CourseSearch) -> None:
+    # every word is indexed ("de": Universidad de Cantabria) but no course has them all: the title
+    # search finds the strongly similar title, an exact match, not a partial one
+    result = search.search("Concepts et méthodes de épidémiologie")
+    assert result.ids[0] == "fun-epidemio" and result.exact
+    partial = search.search("epidemiology python")  # no similar title: a partial match, as before
+    assert not partial.exact
+
+
+def test_common_words_must_match_but_are_not_scored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = [
+        {"id": "x-dataviz", "title": "Data Visualisation", "platform": "FutureLearn", "type": "MOOC",
+         "languages": ["en"], "subjects": ["data", "visualisation"]},
+        {"id": "x-viz", "title": "Visualisation for Designers", "platform": "FUN MOOC", "type": "MOOC",
+         "languages": ["fr"], "subjects": ["visualisation", "design"]},
+    ]  # fmt: skip
+    db = connect(tmp_path / "kb.db")
+    insert_courses(db, COURSES + extra)
+    rebuild_index(db)
+    search = CourseSearch(db)
+    # "data" is in 3 courses, "visualisation" in 2, "mining" in 1: with a budget of 2, "data" is
+    # matched (AND) but left out of bm25, and the matches stay those of the full query
+    queries = [("data visualisation", None), ("data mining", None), ("data networks", None),
+               ("data visualisation", "en"), ("data visualisation", "fr")]  # fmt: skip
+    full = [search.search(text, language=lang) for text, lang in queries]
+    monkeypatch.setattr("bot.engine.search.BM25_COMMON_DF", 2)
+    cheap = [search.search(text, language=lang) for text, lang in queries]
+    assert [(r.ids, r.total, r.exact) for r in cheap] == [(r.ids, r.total, r.exact) for r in full]
+    assert cheap[0].ids == cheap[3].ids == ["x-dataviz"] and "x-dataviz" not in cheap[4].ids
+    assert cheap[1].ids == ["fl-weka"] and not cheap[2].exact
+    # every word common: no bm25 at all, the matches still come
+    monkeypatch.setattr("bot.engine.search.BM25_COMMON_DF", 0)
+    assert search.search("data visualisation").ids == ["x-dataviz"]
+    assert set(search.search("python programming").ids) == {"eduopen-python", "fun-python"}
+
+
 def test_filters_combine_inside_the_word_search(search: CourseSearch) -> None:
     assert search.search("statistics", language="en", platform="FUN").ids == ["fun-epidemio"]
     assert search.search("statistics", language="en", platform="MiriadaX").ids == []
@@ -304,9 +340,9 @@ def test_an_institution_filter_is_shown_as_typed_not_as_its_match_words(
         assert shown in reply.title and internal not in reply.title
     finally:
         engine.close()
-    from bot.engine.course_query import InstitutionName
+    from bot.engine.course_query import Institution
 
-    name = InstitutionName("politecnica madrid", "Universidad Politécnica de Madrid")
-    assert name == "politecnica madrid" and f"{name}" == str(name) == "Universidad Politécnica de Madrid"
+    name = Institution("politecnica madrid", "Universidad Politécnica de Madrid")
+    assert f"{name}" == str(name) == "Universidad Politécnica de Madrid"
     search = CourseSearch(connect(tmp_path / "db.sqlite3"))
     assert search.search("", institution=name).ids == ["mx-upm-html5-webapps"]

@@ -44,27 +44,17 @@ _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
 
 
-class InstitutionName(str):
-    """An institution named in a question: the string is the distinctive words the search matches
-    (``"glasgow"``, normalised), `shown` the name as the user typed it (``"University of Glasgow"``).
-    `str()` and formatting give `shown`, so a reply that names the filter shows the name, never the
-    internal words; comparison, hashing and `normalize` use the words."""
+@dataclass(frozen=True)
+class Institution:
+    """An institution named in a question: `words`, the distinctive words the search matches
+    (``"glasgow"``, normalised), and `shown`, the name as the user typed it (``"University of
+    Glasgow"``). `str()` gives `shown`, so a reply that lists the filters names it as typed."""
 
+    words: str
     shown: str
-
-    def __new__(cls, words: str, shown: str | None = None) -> InstitutionName:
-        name = super().__new__(cls, words)
-        name.shown = shown or words
-        return name
 
     def __str__(self) -> str:
         return self.shown
-
-    def __format__(self, spec: str) -> str:
-        return format(self.shown, spec)
-
-    def __repr__(self) -> str:
-        return f"InstitutionName({str.__str__(self)!r}, shown={self.shown!r})"
 
 
 def _as_typed(text: str, words: list[str], start: int, end: int) -> str:
@@ -87,10 +77,9 @@ class CourseQuery:
     language: str | None = None
     platform: str | None = None
     type: str | None = None
-    institution: str | None = None
-    """The distinctive words of an institution named in the question ("university of glasgow" ->
-    ``"glasgow"``), normalised; the search keeps courses whose institution has them all. An
-    `InstitutionName`: shown as typed ("University of Glasgow")."""
+    institution: Institution | None = None
+    """An institution named in the question: the search keeps the courses whose institution has all
+    of its `words` ("university of glasgow" -> ``"glasgow"``); replies show it as typed."""
 
     @property
     def text(self) -> str:
@@ -142,96 +131,86 @@ class CourseQueryReader:
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
 
-    def read(self, text: str, *, require_request: bool = True) -> CourseQuery | None:  # noqa: C901
+    def read(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
         """The course request in `text`, or None when it does not ask for courses.
 
         `require_request=False` returns what a text names (topics, filters) even without evidence of a
         request, for a text already known to be a course search (the intent matcher said so).
         """
         words = normalize(text or "").split()
-        query = CourseQuery()
-        asks_course = False  # a word for "course"
-        names_type = False  # "microcredential" alone may be a question about microcredentials
-        names_platform = False  # "FutureLearn" alone may be a question about the platform
-        known_topic = False
-        types_named = 0  # "microcredential vs MOOC" compares types: no request
-        course_by_type = False
-        leftover: list[list[str]] = [[]]  # runs of words not recognised, split at recognised ones
+        reading = self._scan(text, words)
+        free = self._add_free_topics(reading)
+        if not require_request:
+            return reading.query
+        return reading.query if _asks_for_courses(reading, words, free) else None
+
+    def _scan(self, text: str, words: list[str]) -> _Reading:
+        """Step 1: the vocabulary's phrases in `words` (longest first), read into the query and the
+        evidence of a request; the runs of other words are kept in `leftover`."""
+        reading = _Reading()
+        query = reading.query
+        course_by_type = False  # "MOOC sur l'intelligence artificielle" asks for courses as "cours d'…"
         i = 0
         while i < len(words):
             match = self._phrase_at(words, i)
             if match is None:
-                leftover[-1].append(words[i])
+                reading.leftover[-1].append(words[i])
                 i += 1
                 continue
             length, (kind, value) = match
             i += length
-            leftover.append([])
+            reading.leftover.append([])
             if kind == "institution":
-                start = i - length
-                name, after = self._institution_name(words, i, leftover[-2])
-                if name and query.institution is None:
-                    start = start - 1 if after == i else start  # "open university": the word before
-                    query.institution = InstitutionName(name, _as_typed(text, words, start, after))
-                elif not name:
-                    leftover[-1].append(words[i - 1])  # "a university": no name, an ordinary word
-                i = after
-                continue
-            if kind == "course":
-                asks_course = True
+                i = self._read_institution(text, words, i, length, reading)
+            elif kind == "course":
+                reading.asks_course = True
             elif kind == "types":
-                names_type = True
+                reading.names_type = True
                 query.type = query.type or value
-                types_named += 1
-                # "MOOC sur l'intelligence artificielle" asks for courses as "cours d'…" does
+                reading.types_named += 1
                 course_by_type = course_by_type or tuple(words[i - length : i]) in self.course_forms
             elif kind == "platforms":
-                names_platform = True
+                reading.names_platform = True
                 query.platform = query.platform or value
             elif kind == "languages":
                 query.language = query.language or value
             elif value not in query.topics:
-                known_topic = True
+                reading.known_topic = True
                 query.topics.append(" ".join(words[i - length : i]))
                 query.groups.append(self.synonyms[value])
-        asks_course = asks_course or (course_by_type and types_named == 1)
-        # request words ("liste", "elenca") ask for courses; they are never a topic
+        reading.asks_course = reading.asks_course or (course_by_type and reading.types_named == 1)
+        return reading
+
+    def _read_institution(self, text: str, words: list[str], i: int, length: int, reading: _Reading) -> int:
+        """An institution word of `length` words ends at `i`: its name (after it, or the word before)
+        becomes the query's institution (the first one named); without a name it is an ordinary
+        word. Returns where reading goes on."""
+        start = i - length
+        name, after = self._institution_name(words, i, reading.leftover[-2])
+        if name and reading.query.institution is None:
+            start = start - 1 if after == i else start  # "open university": the word before
+            reading.query.institution = Institution(name, _as_typed(text, words, start, after))
+        elif not name:
+            reading.leftover[-1].append(words[i - 1])  # "a university": no name, an ordinary word
+        return after
+
+    def _add_free_topics(self, reading: _Reading) -> list[str]:
+        """Step 2: the words outside the vocabulary that can be topics (not function, question,
+        request or general words, connectors or numbers) become topics, through a close vocabulary
+        topic when there is one (a typo). Returns them."""
         free = [
             w
-            for run in leftover
+            for run in reading.leftover
             for w in run
             if w not in _STOPWORDS and w not in _QUESTION_WORDS and w not in _REQUEST_CUES
         ]
         free = [w for w in free if w not in _GENERAL_WORDS and w not in _CONNECTORS and not w.isdigit()]
         for word in free:
             key = self._close_topic(word)
-            known_topic = known_topic or key is not None
-            query.topics.append(word)
-            query.groups.append(self.synonyms[key] if key else [word])
-        cue = _has_request_cue(words)
-        if not require_request:
-            return query
-        if (names_type or names_platform) and not asks_course:
-            # "microcredentials in cyber security" / "is there a microcredential on …" / "Python on
-            # FutureLearn" ask for courses; "do employers recognise microcredentials?", "what is
-            # FutureLearn?" and "does FutureLearn require an ID?" do not.
-            both = names_type and names_platform and bool(query.topics)  # "MOOC de Python sur FUN"
-            asks_course = known_topic or cue or bool(query.language) or both
-            if not asks_course:
-                return None
-        is_question = any(w in _QUESTION_WORDS for w in words)
-        if is_question and any(w in _GENERAL_WORDS for w in words):
-            return None  # "how many hours is a microcredential?": about microcredentials in general
-        if asks_course:
-            named = query.topics or query.language or query.platform or query.type or query.institution
-            if not (named or cue):
-                return None
-            return query
-        # No word for "course": only a short "<topic> in <language>" reads as a course request.
-        short = len(free) <= _MAX_FREE_TOPIC_WORDS and not any(w in _GENERAL_WORDS for w in words)
-        if query.language and query.topics and short and not is_question:
-            return query
-        return None
+            reading.known_topic = reading.known_topic or key is not None
+            reading.query.topics.append(word)
+            reading.query.groups.append(self.synonyms[key] if key else [word])
+        return free
 
     def _institution_name(self, words: list[str], i: int, before: list[str]) -> tuple[str, int]:
         """The name around the institution word ending at `i`: the words after it ("university of
@@ -282,6 +261,50 @@ class CourseQueryReader:
             word, self.topic_forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY
         )
         return self.topic_of[best[0]] if best else None
+
+
+@dataclass
+class _Reading:
+    """A question being read: the query so far and the evidence that it asks for courses."""
+
+    query: CourseQuery = field(default_factory=CourseQuery)
+    asks_course: bool = False
+    """A word for "course" ("cours", "Kurs"), or "MOOC" used as one."""
+    names_type: bool = False
+    """A course type: "microcredential" alone may be a question about microcredentials."""
+    names_platform: bool = False
+    """A platform: "FutureLearn" alone may be a question about the platform."""
+    types_named: int = 0
+    """Several types ("microcredential vs MOOC") compare them: no request."""
+    known_topic: bool = False
+    """A vocabulary topic, or a word close to one."""
+    leftover: list[list[str]] = field(default_factory=lambda: [[]])
+    """Runs of words outside the vocabulary, split at the phrases found."""
+
+
+def _asks_for_courses(reading: _Reading, words: list[str], free: list[str]) -> bool:
+    """Step 3: whether the question asks for courses (the evidence `parse_course_query` lists)."""
+    query = reading.query
+    cue = _has_request_cue(words)
+    asks_course = reading.asks_course
+    if (reading.names_type or reading.names_platform) and not asks_course:
+        # "microcredentials in cyber security" / "is there a microcredential on …" / "Python on
+        # FutureLearn" ask for courses; "do employers recognise microcredentials?", "what is
+        # FutureLearn?" and "does FutureLearn require an ID?" do not.
+        # "MOOC de Python sur FUN": a type, a platform and a topic
+        both = reading.names_type and reading.names_platform and bool(query.topics)
+        asks_course = reading.known_topic or cue or bool(query.language) or both
+        if not asks_course:
+            return False
+    is_question = any(w in _QUESTION_WORDS for w in words)
+    if is_question and any(w in _GENERAL_WORDS for w in words):
+        return False  # "how many hours is a microcredential?": about microcredentials in general
+    if asks_course:
+        named = query.topics or query.language or query.platform or query.type or query.institution
+        return bool(named or cue)
+    # No word for "course": only a short "<topic> in <language>" reads as a course request.
+    short = len(free) <= _MAX_FREE_TOPIC_WORDS and not any(w in _GENERAL_WORDS for w in words)
+    return bool(query.language and query.topics and short and not is_question)
 
 
 _CONNECTORS = _words("connectors")

@@ -13,20 +13,24 @@
 
 A query gathers a small candidate set in SQL (filters applied there) and re-ranks it in Python:
 
-1. Titles: the rarest trigrams of the normalised query (OR of three AND groups of three, so that a
-   typo spoils one group, not the search) select up to 40 titles by bm25; those at least
-   TITLE_MIN_SIMILARITY similar (rapidfuzz `ratio` on normalised titles) are kept.
-2. Words: every query word (or group of alternative words) must match (AND), bm25-ranked. A word in
-   no title, subject or institution also accepts the closest indexed words (ratio >= 80), so
-   "statistcs" finds "statistics". When nothing matches all words: words matching no course are
-   dropped; then, unless a title matched strongly, "all words but one", then OR of the rarer words.
-3. Score (0-1) = max(title similarity, 0.55 * word relevance + 0.45 * title similarity); ties break
+1. Words: every query word (or group of alternative words) must match (AND), bm25-ranked (words in
+   more than BM25_COMMON_DF courses match but are not scored). A word in no title, subject or
+   institution also accepts the closest indexed words (ratio >= 80), so "statistcs" finds
+   "statistics". When nothing matches all words, words matching no course are dropped.
+2. Titles, when some word is in no course or no course has all the words, and no course of step 1
+   has a title STRONG_TITLE_SIMILARITY similar: the rarest trigrams of the normalised query (OR of
+   three AND groups of three, so that a typo spoils one group, not the search) select up to 40
+   titles by bm25; those at least TITLE_MIN_SIMILARITY similar (rapidfuzz `ratio` on normalised
+   titles) are kept.
+3. Still nothing, and no strongly similar title: "all words but one", then OR of the rarer words.
+4. Score (0-1) = max(title similarity, 0.55 * word relevance + 0.45 * title similarity); ties break
    on catalogue order. Courses marked withdrawn (a synced source stopped listing them) come after
    all current ones, in lists too. No step loops over all records in Python.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +39,7 @@ from typing import Any
 import sqlite_utils
 from rapidfuzz import fuzz, process
 
+from bot.engine.course_query import Institution
 from bot.engine.normalize import normalize
 
 BM25_WEIGHTS = (10.0, 6.0, 2.0, 1.0, 0.0)
@@ -62,6 +67,11 @@ WORD_WEIGHT = 0.55
 TERM_MIN_SIMILARITY = 80.0
 """A misspelt query word is replaced by indexed words at least this similar (ratio, 0-100)."""
 
+BM25_COMMON_DF = 5000
+"""bm25 first counts, for each phrase of its query, every row that has it (about 20 ns a row): "de",
+"and", "pour" cost a millisecond each at 100k courses. Words in more than this many courses are
+matched (AND) but not scored, which changes little: their weight (idf) is small anyway."""
+
 BM25_MAX_WORK = 2500
 """bm25 scores every matching row, at about 1-2 µs per row and query phrase. A word query whose
 matching rows × phrases exceed this (a broad topic in a large catalogue) takes its candidates in
@@ -70,7 +80,8 @@ title re-rank. This bounds a query's time whatever the catalogue's size."""
 
 TITLE_SEARCH_MIN_CHARS = 10
 """The character-trigram title search runs for a query of two or more words, or one this long, when
-some of its words are in no title, subject or institution (a typo): known words are found by FTS5."""
+some of its words are in no title, subject or institution (a typo), or no course has them all (a
+typo that makes another word): known words are found by FTS5."""
 
 COMPLETE_PREFIX_CHARS = 3
 """Autocomplete reads the last word typed as a prefix from this many characters on."""
@@ -158,8 +169,6 @@ def rebuild_index(db: sqlite_utils.Database) -> None:
 
 
 def _fill(conn: sqlite3.Connection) -> None:
-    import json
-
     rows = conn.execute(
         "SELECT id, data, title, platform, type, languages FROM courses ORDER BY file, position, id"
     )
@@ -353,15 +362,18 @@ class CourseSearch:
         limit: int = 10,
         offset: int = 0,
         any_of: Sequence[Sequence[str]] | None = None,
-        institution: str | None = None,
+        institution: str | Institution | None = None,
     ) -> SearchResult:
         """Courses matching `text` (words, a title, possibly misspelt) and the filters, best first.
 
         `any_of` replaces the words of `text` by groups of alternatives (a course must match one
         entry of each group, else as many groups as possible); `text` still serves the title match.
         Empty text and no groups lists the courses that pass the filters, by title. `institution`
-        keeps the courses whose institution has all its words ("glasgow", "paris diderot").
+        keeps the courses whose institution has all its words ("glasgow", "paris diderot"; an
+        `Institution` read from a question gives its `words`).
         """
+        if isinstance(institution, Institution):
+            institution = institution.words
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must be >= 0")
         where, params = _filters(language, platform, type, min_ects, max_ects, eqf_level, institution)
@@ -391,14 +403,22 @@ class CourseSearch:
             return self._list(where, params, limit, offset)
         groups, unknown = self._indexed(groups)
         pool = max(CANDIDATES, 2 * (offset + limit))
+        words, total, complete, live = self._word_candidates(groups, fts_where, fts_params, pool, facet=facet)
         # titles by characters only for a typo (or glued words) in a long enough query: FTS5 finds
-        # known words, and `_expand` corrects a single misspelt word
+        # known words, and `_expand` corrects a single misspelt word; not needed either when a course
+        # with all the words already has a title strongly similar to the query. When no course has
+        # all the words ("scienza di dati": a typo that makes another word), a strongly similar title
+        # spares the partial matches below (up to one FTS5 query per word)
         long_enough = len(query.split()) >= 2 or len(query) >= TITLE_SEARCH_MIN_CHARS
-        titles = self._title_candidates(query, where, params, pool) if unknown and long_enough else {}
-        strong_title = any(sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
-        words, total, complete = self._word_candidates(
-            groups, fts_where, fts_params, pool, relax=not strong_title, facet=facet
-        )
+        titles: dict[int, float] = {}
+        strong_title = False
+        if (unknown or not words) and long_enough:
+            strong_title = complete and self._similar_title(query, list(words))
+            if not strong_title:
+                titles = self._title_candidates(query, where, params, pool)
+                strong_title = any(100 * sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
+        if not words and not strong_title:  # a title strongly similar makes partial word matches moot
+            words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet)
         ranked = self._rank(query, words, titles)
         total = max(total, len(ranked))
         return SearchResult(ranked[offset : offset + limit], total, exact=complete or strong_title)
@@ -462,6 +482,15 @@ class CourseSearch:
         ids = dict(rows.fetchall())
         return [ids[doc] for doc in docs if doc in ids]
 
+    def _title_norms(self, docs: list[int]) -> list[tuple[int, str]]:
+        """(doc, normalised title) of index rows `docs`, in that order."""
+        if not docs:
+            return []
+        marks = ",".join("?" * len(docs))
+        rows = self.conn.execute(f"SELECT rowid, title_norm FROM course_index WHERE rowid IN ({marks})", docs)
+        titles = dict(rows.fetchall())
+        return [(doc, titles[doc]) for doc in docs if doc in titles]
+
     def _titles(self, course_ids: list[str]) -> list[tuple[str, str]]:
         """(id, title as written) for `course_ids`, in that order."""
         if not course_ids:
@@ -505,52 +534,63 @@ class CourseSearch:
         return SearchResult([(course_id, 1.0) for (course_id,) in rows], total)
 
     def _word_candidates(
-        self,
-        groups: list[list[str]],
-        where: str,
-        params: list[Any],
-        pool: int,
-        *,
-        relax: bool,
-        facet: str = "",
-    ) -> tuple[dict[int, float], int, bool]:
-        """{doc: relevance 0-1} from FTS5, how many courses match the words, and whether they match
-        all the groups (False when a fallback below gave them).
+        self, groups: list[list[str]], where: str, params: list[Any], pool: int, *, facet: str = ""
+    ) -> tuple[dict[int, float], int, bool, list[list[str]]]:
+        """{doc: relevance 0-1} from FTS5, how many courses match the words, whether they match all
+        the groups, and the groups that match some course (for `_partial_candidates`).
 
-        All groups (AND) give relevance 0.5-1. When nothing matches them all: groups that match no
-        course at all are dropped (a typo in a short word); then, if `relax`, courses matching all
-        groups but one, then any of the rarer groups (OR), give relevance below 0.5.
+        All groups (AND) give relevance 0.5-1. When nothing matches them all, groups that match no
+        course at all are dropped (a typo in a short word), with a lower relevance.
         """
         groups = [g for g in (self._expand(group) for group in groups) if g]
         if not groups:
-            return {}, 0, False
+            return {}, 0, False, []
+        heavy = self._common(groups, BM25_COMMON_DF)
         match_and = " AND ".join(_fts_group(g) for g in groups)
-        found, total = self._fts(match_and, where, params, pool, facet)
+        found, total = self._fts(match_and, where, params, pool, facet, _scored(groups, heavy))
         if found:
-            return _relevance(found, 0.5, 1.0), total, True
+            return _relevance(found, 0.5, 1.0), total, True, groups
         live = [g for g in groups if self._matches(_fts_group(g))]
         if live and len(live) < len(groups):
             match_and = " AND ".join(_fts_group(g) for g in live)
-            found, total = self._fts(match_and, where, params, pool, facet)
+            found, total = self._fts(match_and, where, params, pool, facet, _scored(live, heavy))
             if found:
                 low, high = 0.5 * len(live) / len(groups), 0.9 * len(live) / len(groups)
-                return _relevance(found, low, high), total, False
-        if not relax or len(live) < 2:
-            return {}, 0, False
+                return _relevance(found, low, high), total, False, live
+        return {}, 0, False, live
+
+    def _partial_candidates(
+        self, live: list[list[str]], where: str, params: list[Any], pool: int, facet: str
+    ) -> tuple[dict[int, float], int]:
+        """When no course has all the `live` groups (those of the query that match some course):
+        courses matching all groups but one, then any of the rarer groups (OR), with
+        relevance below 0.5, and how many."""
+        if len(live) < 2:
+            return {}, 0
+        heavy = self._common(live, BM25_COMMON_DF)
         result: dict[int, float] = {}
         if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
             for skip in range(len(live)):
-                match = " AND ".join(_fts_group(g) for i, g in enumerate(live) if i != skip)
+                kept = [g for i, g in enumerate(live) if i != skip]
+                match = " AND ".join(_fts_group(g) for g in kept)
                 for doc, rel in _relevance(
-                    self._fts(match, where, params, pool, facet)[0], 0.25, 0.45
+                    self._fts(match, where, params, pool, facet, _scored(kept, heavy))[0], 0.25, 0.45
                 ).items():
                     result[doc] = max(rel, result.get(doc, 0.0))
             if result:
-                return result, len(result), False
-        common = self._frequent(live)
-        rare = [g for g in live if not common.intersection(g)] or live
+                return result, len(result)
+        n_docs = self.conn.execute("SELECT max(rowid) FROM course_index").fetchone()[0] or 0
+        common = self._common(live, n_docs / 20)
+        rare = [g for g in live if not _touches(g, common)] or live
         match_or = " OR ".join(_fts_group(g) for g in rare)
-        return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), len(result), False
+        return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), 0
+
+    def _similar_title(self, query: str, docs: list[int]) -> bool:
+        """Whether one of the courses `docs` has a title at least STRONG_TITLE_SIMILARITY similar."""
+        return any(
+            fuzz.ratio(query, title, score_cutoff=STRONG_TITLE_SIMILARITY)
+            for _, title in self._title_norms(docs)
+        )
 
     def _matches(self, match: str) -> bool:
         return (
@@ -559,13 +599,22 @@ class CourseSearch:
         )
 
     def _fts(
-        self, match: str, where: str, params: list[Any], pool: int, facet: str = ""
+        self,
+        match: str,
+        where: str,
+        params: list[Any],
+        pool: int,
+        facet: str = "",
+        scored: str | None = None,
     ) -> tuple[list[tuple[int, float]], int]:
         """Up to `pool` (doc, rank) rows matching `match` and the filters, best first (rank: lower is
         better, as bm25), and how many courses match. Counting is cheap (no scoring); bm25 ranks the
         rows within BM25_MAX_WORK (rows × phrases), else title matches come first, in catalogue order.
         `facet` (facet tokens AND-ed) must match too: FTS5 intersects lists, cheaper than an SQL filter.
+        `scored` is the part of `match` that bm25 scores (None: all of it; "": none, as for too many
+        rows); facet tokens are never scored (their weight is 0, and bm25 would count their rows).
         """
+        scored_match = match if scored is None else scored
         in_title = f"{{title}} : ({match})"
         if facet:
             match, in_title = (f"({m}) AND facets : ({facet})" for m in (match, in_title))
@@ -573,6 +622,23 @@ class CourseSearch:
             "FROM course_fts f CROSS JOIN course_index c ON c.rowid = f.rowid "
             f"WHERE course_fts MATCH ? {where}"
         )
+        weights = ", ".join(map(str, BM25_WEIGHTS))
+        if scored_match and scored_match != match:
+            # bm25 over the scored part, restricted to the rows of the whole expression, read once
+            # (`+` keeps SQLite from handing the rowids to FTS5 one by one, which would restart the
+            # scoring for each); more rows than the budget: counted and taken unscored, below
+            budget = BM25_MAX_WORK // max(1, scored_match.count('"') // 2)
+            sql = f"SELECT f.rowid {join} LIMIT ?"
+            docs = [doc for (doc,) in self.conn.execute(sql, [match, *params, budget + 1])]
+            if len(docs) <= budget:
+                if not docs:
+                    return [], 0
+                sql = (
+                    f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} "
+                    "AND +f.rowid IN (SELECT value FROM json_each(?)) ORDER BY r, f.rowid LIMIT ?"
+                )
+                ranked = self.conn.execute(sql, [scored_match, *params, json.dumps(docs), pool]).fetchall()
+                return ranked, len(docs)
         if where:
             total = self.conn.execute(f"SELECT count(*) {join}", [match, *params]).fetchone()[0]
         else:
@@ -581,8 +647,7 @@ class CourseSearch:
             ).fetchone()[0]
         if not total:
             return [], 0
-        if total * max(1, match.count('"') // 2) <= BM25_MAX_WORK:
-            weights = ", ".join(map(str, BM25_WEIGHTS))
+        if scored_match == match and total * max(1, match.count('"') // 2) <= BM25_MAX_WORK:
             sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} ORDER BY r, f.rowid LIMIT ?"
             return self.conn.execute(sql, [match, *params, pool]).fetchall(), total
         rows: list[tuple[int, float]] = []
@@ -594,13 +659,14 @@ class CourseSearch:
                     rows.append((doc, rank))
         return rows, total
 
-    def _frequent(self, groups: list[list[str]]) -> set[str]:
-        """Words of `groups` found in more than 5% of the courses (dropped from OR queries)."""
-        words = sorted({w for g in groups for w in g})
-        n_docs = self.conn.execute("SELECT max(rowid) FROM course_index").fetchone()[0] or 0
+    def _common(self, groups: list[list[str]], min_df: float) -> set[str]:
+        """Words of `groups` (their entries' words) found in more than `min_df` courses."""
+        words = sorted({w for g in groups for entry in g for w in entry.split()})
+        if not words:
+            return set()
         marks = ",".join("?" * len(words))
         rows = self.conn.execute(
-            f"SELECT term FROM course_terms WHERE term IN ({marks}) AND df > ?", [*words, n_docs / 20]
+            f"SELECT term FROM course_terms WHERE term IN ({marks}) AND df > ?", [*words, min_df]
         )
         return {term for (term,) in rows}
 
@@ -650,12 +716,16 @@ class CourseSearch:
             return {}
         groups = [rare[i::TITLE_GROUPS] for i in range(min(TITLE_GROUPS, len(rare)))]
         match = " OR ".join("(" + " AND ".join(_quote(g) for g in group) + ")" for group in groups)
+        # rank (bm25) scores every matching title; a join to course_index for each of them would
+        # cost as much again, so it is made only when there are filters, and titles are read after
+        join = "JOIN course_index c ON c.rowid = t.rowid " if where else ""
         sql = (
-            "SELECT t.rowid, c.title_norm FROM course_trigrams t JOIN course_index c ON c.rowid = t.rowid "
-            f"WHERE course_trigrams MATCH ? {where} ORDER BY rank, t.rowid LIMIT ?"
+            f"SELECT t.rowid FROM course_trigrams t {join}WHERE course_trigrams MATCH ? {where} "
+            "ORDER BY rank, t.rowid LIMIT ?"
         )
+        docs = [doc for (doc,) in self.conn.execute(sql, [match, *params, pool])]
         out: dict[int, float] = {}
-        for doc, title in self.conn.execute(sql, [match, *params, pool]):
+        for doc, title in self._title_norms(docs):
             similarity = fuzz.ratio(query, title)
             if similarity >= TITLE_MIN_SIMILARITY:
                 out[doc] = similarity / 100.0
@@ -736,6 +806,20 @@ def _fts_group(group: list[str]) -> str:
     """An FTS5 expression matching any entry of `group` (words or phrases of normalised words)."""
     terms = [f'"{term}"' for term in group]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def _touches(group: list[str], words: set[str]) -> bool:
+    """Whether some entry of `group` has one of `words`."""
+    return any(w in words for entry in group for w in entry.split())
+
+
+def _scored(groups: list[list[str]], heavy: set[str]) -> str | None:
+    """The FTS5 expression bm25 should score for the AND of `groups`: None (all of it) when no group
+    has a word of `heavy`, else the AND of the groups without one ("" if none is left)."""
+    light = [g for g in groups if not _touches(g, heavy)]
+    if len(light) == len(groups):
+        return None
+    return " AND ".join(_fts_group(g) for g in light)
 
 
 def _relevance(rows: list[tuple[int, float]], low: float, high: float) -> dict[int, float]:
