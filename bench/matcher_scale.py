@@ -41,8 +41,8 @@ REPEATS = 3
 def real_rows() -> tuple[list[tuple[str, str, str]], Any]:
     """The shipped knowledge base's training rows and its concept annotator (as the engine uses them)."""
     from bot.engine.concepts import ConceptLayer
-    from bot.engine.engine import intent_rows
     from bot.engine.loader import load_knowledge
+    from bot.engine.snapshot import intent_rows
 
     kb = load_knowledge(ROOT)
     return intent_rows(kb), ConceptLayer(kb.vocabulary).features
