@@ -54,17 +54,14 @@ class Rows:
 
 def gram_ids(grams_of: Iterable[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(sorted distinct grams, row of each occurrence, gram number of each occurrence)."""
-    ids: dict[str, int] = {}
-    flat: list[int] = []
+    flat: list[str] = []
     lengths: list[int] = []
-    setdefault = ids.setdefault
     for grams in grams_of:
-        flat.extend([setdefault(g, len(ids)) for g in grams])
+        flat.extend(grams)
         lengths.append(len(grams))
-    vocab = sorted(ids)
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[np.fromiter((ids[g] for g in vocab), dtype=np.int64, count=len(vocab))] = np.arange(len(vocab))
-    occ_gram = rank[np.asarray(flat, dtype=np.int64)] if flat else np.zeros(0, dtype=np.int64)
+    vocab = sorted(dict.fromkeys(flat))  # C loops: no Python-level work per gram
+    number = {g: i for i, g in enumerate(vocab)}
+    occ_gram = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
     occ_row = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     return vocab, occ_row, occ_gram
 
@@ -188,10 +185,12 @@ def pack_lanes(weights: np.ndarray, scale: float, half: int) -> list[int]:
     """Each row of `weights` (float) as one Python int: lane c holds round(w[c] × scale) in 64 bits
     with `half` added (the packing of `matcher._Lanes`, minus its bias), so all-zero rows give 0."""
     n_rows, n_lanes = weights.shape
-    ints = np.rint(weights.astype(np.float64) * scale).astype(np.int64)
-    lanes = (ints.view(np.uint64) + np.uint64(half)).astype("<u8")
+    scaled = weights * weights.dtype.type(scale)  # exact for float32 and a power-of-two scale
+    np.rint(scaled, out=scaled)
+    lanes = scaled.astype(np.int64).view(np.uint64)
+    lanes += np.uint64(half)  # two's complement + half (mod 2**64) = the lane's biased value
     bias = int.from_bytes(np.full(n_lanes, half, dtype="<u8").tobytes(), "little")
-    raw = lanes.tobytes()
+    raw = lanes.astype("<u8", copy=False).tobytes()
     width = 8 * n_lanes
     from_bytes = int.from_bytes
     return [from_bytes(raw[i * width : (i + 1) * width], "little") - bias for i in range(n_rows)]
