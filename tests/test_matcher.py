@@ -340,3 +340,20 @@ def test_max_classes_caps_the_intents_a_bucket_weighs() -> None:
     assert one.rank("how many ECTS credits", 1)[0][0] == "ects-credits"
     with pytest.raises(ValueError):
         SparseIntentMatcher.build(rows(), max_classes=0)
+
+
+def test_the_sparse_matcher_trains_with_numpy_too() -> None:
+    """The experimental numpy path of the sparse matcher (no confuser pass): same interface and state."""
+    data = rows()
+    first = SparseIntentMatcher.build(data, trainer="numpy")
+    assert first.state() == SparseIntentMatcher.build(list(reversed(data)), trainer="numpy").state()
+    again = SparseIntentMatcher.from_state(first.state())
+    for question, intent in [
+        ("how many hours is a microcredential", "study-hours"),
+        ("cuántos créditos ECTS obtengo", "ects-credits"),
+        ("what does CMF mean", "what-is-cmf"),
+    ]:
+        assert first.rank(question, 1)[0][0] == intent
+        assert again.rank(question, 3) == first.rank(question, 3)
+    with pytest.raises(ValueError):
+        SparseIntentMatcher.build(data, trainer="sklearn")
