@@ -11,9 +11,11 @@ does not load numpy.
   per-example SGD it replaces), learning rate decaying as 1/epoch, examples already given probability
   ≥ `CONFIDENT` skipped, weights averaged over the end of each epoch;
 - `pack_lanes`: those weights in the serving format (one Python int of 64-bit lanes per feature);
-- `train_sparse`: the same SGD with weights only on (feature, intent) support pairs.
+- `fit_dense`: all three for `IntentMatcher.build`;
+- `hashed_rows`, `support`, `train_sparse`: the same for the sparse matcher (hashed buckets, weights
+  only on (bucket, intent) support pairs; experimental, no confuser pass).
 
-Deterministic for a given seed (numpy's PCG64 generator; float32 sums in a fixed order).
+Deterministic for a given seed (numpy's PCG64 generator, one BLAS thread, sums in a fixed order).
 """
 
 from __future__ import annotations
