@@ -88,22 +88,25 @@ def _evaluate(
     }
 
 
-def _run_matcher(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]:
+def _run_matcher(data: dict[str, list[list[str]]], step: int, trainer: str = "numpy") -> dict[str, Any]:
     from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher
 
     rows = [(intent, "en", text) for text, intent in data["train"]]
     rows += [(OUT_OF_SCOPE, "en", text) for text, _ in data["oos_train"]]
-    t0 = time.perf_counter()
-    matcher = IntentMatcher.build(rows)
-    build = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    matcher = IntentMatcher.build(rows, trainer=trainer)
+    build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     def predict(text: str) -> Ranked:
         ranked = matcher.rank(text, 3)
         return ranked[0] if ranked else ("", 0.0)
 
-    return {"method": "IntentMatcher (logistic regression, word+char TF-IDF)", "build_s": build} | _evaluate(
-        predict, data, step
-    )
+    name = f"IntentMatcher (logistic regression, word+char TF-IDF; {trainer} trainer)"
+    return {"method": name, "build_s": build, "build_cpu_s": build_cpu} | _evaluate(predict, data, step)
+
+
+def _run_matcher_python(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]:
+    return _run_matcher(data, step, trainer="python")
 
 
 def _run_baseline(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]:
@@ -123,7 +126,7 @@ def _run_baseline(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]
     )
 
 
-METHODS = {"matcher": _run_matcher, "baseline": _run_baseline}
+METHODS = {"matcher": _run_matcher, "matcher-python": _run_matcher_python, "baseline": _run_baseline}
 
 
 def _measure_one(method: str, data_path: Path, step: int) -> dict[str, Any]:
@@ -140,7 +143,7 @@ def rows(data_path: Path = DATA, baseline_step: int = 5) -> list[dict[str, Any]]
     if not data_path.is_file():
         raise FileNotFoundError(f"CLINC150 data not found at {data_path}")
     out = []
-    for method, step in (("matcher", 1), ("baseline", baseline_step)):
+    for method, step in (("matcher", 1), ("baseline", baseline_step), ("matcher-python", 1)):
         proc = subprocess.run(
             [
                 sys.executable,
@@ -159,11 +162,14 @@ def rows(data_path: Path = DATA, baseline_step: int = 5) -> list[dict[str, Any]]
             cwd=Path(__file__).resolve().parents[1],
         )
         out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    mine, base = out
+    mine, base, old = out
     ratio: dict[str, Any] = {"method": "ratio IntentMatcher / baseline"}
     for key in ("top1", "acc_at_threshold", "oos_recall", "p50_ms", "p99_ms", "peak_mb"):
         ratio[key] = mine[key] / base[key] if base[key] else float("inf")
-    out.append(ratio)
+    trainers: dict[str, Any] = {"method": "ratio numpy trainer / python trainer"}
+    for key in ("top1", "acc_at_threshold", "oos_recall", "build_s", "build_cpu_s", "peak_mb"):
+        trainers[key] = mine[key] / old[key] if old[key] else float("inf")
+    out[2:] = [ratio, old, trainers]
     return out
 
 
@@ -189,15 +195,18 @@ def table(result: Sequence[dict[str, Any]]) -> str:
             x = {k: _fmt(r[k], "ratio") for k in r if k != "method"}
             lines.append(
                 f"| {r['method']} | | {x['top1']} | {x['acc_at_threshold']} / {x['oos_recall']} | "
-                f"{x['p50_ms']} | {x['p99_ms']} | | {x['peak_mb']} |"
+                f"{x.get('p50_ms', '')} | {x.get('p99_ms', '')} | {x.get('build_s', '')} "
+                f"{'(CPU ' + x['build_cpu_s'] + ')' if 'build_cpu_s' in x else ''} | {x['peak_mb']} |"
             )
             continue
         n = f"{r['n_test']} / {r['n_oos_test']}" + (f" (1 in {r['step']})" if r["step"] > 1 else "")
+        cpu = f" (CPU {r['build_cpu_s']:.1f})" if "build_cpu_s" in r else ""
         lines.append(
             f"| {r['method']} | {n} | {_fmt(r['top1'], 'top1')} | "
             f"{_fmt(r['acc_at_threshold'], 'top1')} / {_fmt(r['oos_recall'], 'top1')} "
             f"({r['threshold']:.3f}) | "
-            f"{r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['build_s']:.1f} | {r['peak_mb']:.0f} |"
+            f"{r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['build_s']:.1f}"
+            f"{cpu} | {r['peak_mb']:.0f} |"
         )
     return "\n".join(lines)
 

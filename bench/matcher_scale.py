@@ -11,8 +11,9 @@ Each figure comes from a fresh process: training time (wall and CPU), the peak R
 process, the size of the trained state (`marshal`, as the engine caches it), the memory the matcher
 takes once loaded from that state in a serving process (RSS after − before), and `rank` latency
 p50 / p99 over the old quality set's questions (each asked 3 times, best time kept, so other jobs on
-the shared machine weigh less). The baseline is the engine's dense matcher (`bot.engine.matcher`), run
-in the same bench at 1× only (at 10× it needs several GB and minutes); the sparse one is
+the shared machine weigh less). The baseline is the engine's dense matcher (`bot.engine.matcher`,
+trained by numpy, and again by its former pure-Python trainer, `dense-python`), run in the same bench
+at 1× only (at 10× it needs several GB and minutes); the sparse one is
 `bot.engine.sparse_matcher`.
 """
 
@@ -41,8 +42,8 @@ REPEATS = 3
 def real_rows() -> tuple[list[tuple[str, str, str]], Any]:
     """The shipped knowledge base's training rows and its concept annotator (as the engine uses them)."""
     from bot.engine.concepts import ConceptLayer
-    from bot.engine.engine import intent_rows
     from bot.engine.loader import load_knowledge
+    from bot.engine.snapshot import intent_rows
 
     kb = load_knowledge(ROOT)
     return intent_rows(kb), ConceptLayer(kb.vocabulary).features
@@ -72,11 +73,22 @@ def synthetic_rows(
 
 
 def load_matcher_module(which: str) -> Any:
-    """`dense`: bot.engine.matcher (the engine's); `sparse`: bot.engine.sparse_matcher."""
+    """`dense`: bot.engine.matcher (the engine's, numpy trainer); `dense-python`: the same trained by
+    its pure-Python per-example SGD (the trainer before issue 10); `sparse`: bot.engine.sparse_matcher."""
     if which == "dense":
         import bot.engine.matcher as dense
 
         return dense
+    if which == "dense-python":
+        import bot.engine.matcher as dense_python
+
+        class Python:  # the dense matcher built with trainer="python"
+            class IntentMatcher(dense_python.IntentMatcher):
+                @classmethod
+                def build(cls, phrasings: Any, **options: Any) -> Any:
+                    return dense_python.IntentMatcher.build(phrasings, trainer="python", **options)
+
+        return Python
     import bot.engine.sparse_matcher as sparse
 
     class Module:  # the same names as the dense module
@@ -183,6 +195,12 @@ COLUMNS = (
 )
 
 
+def _ratio(new: dict[str, Any], old: dict[str, Any], key: str) -> str:
+    if key in ("intents", "phrasings"):
+        return ""
+    return f"×{new[key] / old[key]:.2f}" if old[key] else "—"
+
+
 def table(rows: Sequence[dict[str, Any]]) -> str:
     """A Markdown table of the measured rows, with sparse/dense ratios where both ran at a scale."""
     head = "| matcher | scale | " + " | ".join(title for _, title, _ in COLUMNS) + " |"
@@ -192,13 +210,11 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
         lines.append(f"| {r['matcher']} | {r['scale']}× | " + " | ".join(cells) + " |")
     for scale in sorted({r["scale"] for r in rows}):
         pair = {r["matcher"]: r for r in rows if r["scale"] == scale}
-        if "sparse" in pair and "dense" in pair:
-            new, old = pair["sparse"], pair["dense"]
-            cells = [
-                "" if key in ("intents", "phrasings") else f"×{new[key] / old[key]:.2f}" if old[key] else "—"
-                for key, _, _ in COLUMNS
-            ]
-            lines.append(f"| ratio sparse / dense | {scale}× | " + " | ".join(cells) + " |")
+        for a, b in (("sparse", "dense"), ("dense", "dense-python")):
+            if a in pair and b in pair:
+                new, old = pair[a], pair[b]
+                cells = [_ratio(new, old, key) for key, _, _ in COLUMNS]
+                lines.append(f"| ratio {a} / {b} | {scale}× | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -207,7 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m bench.matcher_scale", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--scales", default="1,3,10", help="comma-separated multiples of the knowledge base")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the dense matcher at 1×")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the dense matcher (numpy and python trainers) at 1×"
+    )
     parser.add_argument("--stage", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage:
@@ -228,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     if not args.no_baseline and 1 in scales:
         rows.append(measure("dense", 1))
+        rows.append(measure("dense-python", 1))
     for scale in scales:
         rows.append(measure("sparse", scale))
         print(table(rows), file=sys.stderr, flush=True)  # progress: the table so far

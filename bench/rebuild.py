@@ -69,9 +69,7 @@ def measure(code: Path, workdir: Path) -> dict[str, Any]:
 
     db = workdir / "db.sqlite3"
     engine = Engine.open(db, code)  # builds the database and the matcher cache
-    phrasings = sorted(
-        {t for i in engine.kb.intents.values() for ts in i.phrasings.values() for t in ts}
-    )
+    phrasings = sorted({t for i in engine.kb.intents.values() for ts in i.phrasings.values() for t in ts})
     questions = random.Random(7).sample(phrasings, min(SAMPLE, len(phrasings)))
     for q in questions[:20]:
         engine.ask(q)

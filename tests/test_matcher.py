@@ -12,10 +12,13 @@ from bot.engine.matcher import (
     EPOCH_BUDGET,
     MAX_EPOCHS,
     MIN_EPOCHS,
+    NUMPY_EPOCH_BUDGET,
+    NUMPY_MAX_EPOCHS,
     OUT_OF_SCOPE,
     IntentMatcher,
     Thresholds,
     default_epochs,
+    numpy_epochs,
     tune_thresholds,
 )
 from bot.engine.sparse_matcher import SparseIntentMatcher
@@ -208,10 +211,37 @@ def test_default_epochs_fit_the_budget_within_bounds() -> None:
         assert e == MIN_EPOCHS or n * e <= EPOCH_BUDGET
 
 
+def test_numpy_epochs_fit_their_budget_within_bounds() -> None:
+    assert numpy_epochs(8_300) == 8  # the bot's knowledge base
+    assert numpy_epochs(15_100) == MIN_EPOCHS  # CLINC150-sized
+    assert numpy_epochs(1) == numpy_epochs(0) == NUMPY_MAX_EPOCHS
+    sizes = range(1, 100_000, 397)
+    epochs = [numpy_epochs(n) for n in sizes]
+    assert epochs == sorted(epochs, reverse=True)
+    for n, e in zip(sizes, epochs, strict=True):
+        assert MIN_EPOCHS <= e <= NUMPY_MAX_EPOCHS
+        assert e == MIN_EPOCHS or n * e <= NUMPY_EPOCH_BUDGET
+
+
+def test_both_trainers_learn_the_intents_and_the_numpy_one_is_deterministic() -> None:
+    data = rows()
+    questions = ["how many hours is a microcredential", "cuántos créditos ECTS obtengo", "what does CMF mean"]
+    python = IntentMatcher.build(data, trainer="python")
+    first, again = IntentMatcher.build(data), IntentMatcher.build(list(reversed(data)))
+    assert first.state() == again.state()  # same seed, any row order: the same matcher
+    assert first.state() != IntentMatcher.build(data, seed=1).state()
+    assert [python.rank(q, 1)[0][0] for q in questions] == [first.rank(q, 1)[0][0] for q in questions]
+    assert first.state().keys() == python.state().keys()  # one serving format
+    with pytest.raises(ValueError):
+        IntentMatcher.build(data, trainer="sklearn")
+    with pytest.raises(ValueError):
+        IntentMatcher.build(data, smoothing=0.1)  # label smoothing: python trainer only
+
+
 def test_build_uses_the_default_epochs_and_rejects_fewer_than_one() -> None:
     data = rows()
     n = len({r for r in data if r[2].strip()})
-    implicit, explicit = IntentMatcher.build(data), IntentMatcher.build(data, epochs=default_epochs(n))
+    implicit, explicit = IntentMatcher.build(data), IntentMatcher.build(data, epochs=numpy_epochs(n))
     other = IntentMatcher.build(data, epochs=1)
     questions = ["how many hours", "ECTS", "qué es el CMF", "tell me a joke"]
     assert [implicit.rank(q, 5) for q in questions] == [explicit.rank(q, 5) for q in questions]
@@ -310,3 +340,20 @@ def test_max_classes_caps_the_intents_a_bucket_weighs() -> None:
     assert one.rank("how many ECTS credits", 1)[0][0] == "ects-credits"
     with pytest.raises(ValueError):
         SparseIntentMatcher.build(rows(), max_classes=0)
+
+
+def test_the_sparse_matcher_trains_with_numpy_too() -> None:
+    """The experimental numpy path of the sparse matcher (no confuser pass): same interface and state."""
+    data = rows()
+    first = SparseIntentMatcher.build(data, trainer="numpy")
+    assert first.state() == SparseIntentMatcher.build(list(reversed(data)), trainer="numpy").state()
+    again = SparseIntentMatcher.from_state(first.state())
+    for question, intent in [
+        ("how many hours is a microcredential", "study-hours"),
+        ("cuántos créditos ECTS obtengo", "ects-credits"),
+        ("what does CMF mean", "what-is-cmf"),
+    ]:
+        assert first.rank(question, 1)[0][0] == intent
+        assert again.rank(question, 3) == first.rank(question, 3)
+    with pytest.raises(ValueError):
+        SparseIntentMatcher.build(data, trainer="sklearn")

@@ -299,8 +299,9 @@ def matcher_cache_path(database_file: str | Path | None) -> Path | None:
 def _cache_key(rows: Sequence[tuple[str, str, str]], salt: str = "") -> str:
     digest = hashlib.sha256(salt.encode("utf-8"))
     digest.update(repr(sorted(set(rows))).encode("utf-8"))
-    module = sys.modules[IntentMatcher.__module__]
-    digest.update(Path(str(module.__file__)).read_bytes())
+    module = Path(str(sys.modules[IntentMatcher.__module__].__file__))
+    digest.update(module.read_bytes())
+    digest.update(module.with_name("trainer.py").read_bytes())  # its trainer (not imported: numpy)
     digest.update(sys.version.encode())
     return digest.hexdigest()
 

@@ -13,6 +13,9 @@ Scaling: the weights are sparse. A bucket carries weights only for the intents w
 contain it, at most `MAX_CLASSES` of them (those where it is most frequent), stored in flat
 `array`s (bucket offsets, intent numbers, float32 weights). A question costs one short loop per
 bucket, memory and training grow with the phrasings, not with intents × features.
+
+`build(..., trainer="numpy")` trains with `bot.engine.trainer` (experimental: no confuser pass yet;
+README "Matching" has its measurements).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
-from bot.engine.matcher import OUT_OF_SCOPE, Annotate, IntentMatcher, _raw_features, training_rows
+from bot.engine.matcher import OUT_OF_SCOPE, Annotate, IntentMatcher, _grams, _raw_features, training_rows
 from bot.engine.normalize import normalize
 
 STATE_VERSION = 2
@@ -164,6 +167,7 @@ class SparseIntentMatcher:
         max_classes: int = MAX_CLASSES,
         confuser_pass: bool = True,
         annotate: Annotate | None = None,
+        trainer: str = "python",
         **vectorizer_options: Any,
     ) -> SparseIntentMatcher:
         """Train on `(intent_id, lang, text)` tuples. The same tuples, in any order, give the same matcher.
@@ -174,10 +178,16 @@ class SparseIntentMatcher:
         """
         if max_classes < 1:
             raise ValueError(f"max_classes must be at least 1, got {max_classes}")
+        if trainer not in ("numpy", "python"):
+            raise ValueError(f"trainer must be 'numpy' or 'python', got {trainer!r}")
         rows, intents, epochs = training_rows(phrasings, epochs, default_epochs)
         class_of = {intent: c for c, intent in enumerate(intents)}
         vectorizer = Vectorizer(**vectorizer_options)
         vectorizer.annotate = annotate
+        if trainer == "numpy":
+            return cls._build_numpy(
+                rows, intents, vectorizer, epochs, learning_rate, oos_weight, seed, max_classes
+            )
         ex_offsets, ex_buckets, ex_values = vectorizer.fit([r[2] for r in rows])
         labels = array("I", [class_of[r[0]] for r in rows])
         oos_class = class_of.get(OUT_OF_SCOPE, -1)
@@ -226,6 +236,62 @@ class SparseIntentMatcher:
         for intent, lang, _ in rows:
             langs.setdefault(intent, Counter())[lang] += 1
         return cls(vectorizer, intents, offsets, classes, weights, langs)
+
+    @classmethod
+    def _build_numpy(
+        cls,
+        rows: list[tuple[str, str, str]],
+        intents: list[str],
+        vectorizer: Vectorizer,
+        epochs: int,
+        learning_rate: float,
+        oos_weight: float,
+        seed: int,
+        max_classes: int,
+    ) -> SparseIntentMatcher:
+        """`build` with `bot.engine.trainer` (numpy, imported only here): the same features and
+        support, no confuser pass, mini-batch SGD."""
+        import numpy as np
+
+        from bot.engine import trainer
+
+        class_of = {intent: c for c, intent in enumerate(intents)}
+        dim = 1 << vectorizer.dim_bits
+        mask = dim - 1
+        v = vectorizer
+        idf, ex = trainer.hashed_rows(
+            [r[2] for r in rows],
+            lambda text: _grams(text, v.char_range, v.word_ngrams, v.annotate),
+            lambda g: zlib.crc32(g.encode("utf-8")) & mask,
+            dim,
+        )
+        labels = np.asarray([class_of[r[0]] for r in rows], dtype=np.int64)
+        oos_class = class_of.get(OUT_OF_SCOPE, -1)
+        offsets, classes = trainer.support(ex, labels, len(intents), dim, max_classes, oos_class)
+        weights = trainer.train_sparse(
+            ex,
+            labels,
+            len(intents),
+            offsets,
+            classes,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            seed=seed,
+            example_weight=np.where(labels == oos_class, oos_weight, 1.0),
+        )
+        vectorizer.idf = _array("f", idf.tobytes())
+        langs: dict[str, Counter[str]] = {}
+        for intent, lang, _ in rows:
+            langs.setdefault(intent, Counter())[lang] += 1
+        code = "H" if len(intents) < 1 << 16 else "I"
+        return cls(
+            vectorizer,
+            intents,
+            _array("I", offsets.astype(np.uint32).tobytes()),
+            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32).tobytes()),
+            _array("f", weights.astype(np.float32).tobytes()),
+            langs,
+        )
 
     def state(self) -> dict[str, Any]:
         """The trained matcher as plain ints, strings, bytes, lists and dicts (safe for `marshal`)."""

@@ -1,0 +1,349 @@
+"""The matchers' training, vectorised with numpy (issues 10 and 8: a phrasing live in seconds).
+
+Imported only while a matcher is built (`IntentMatcher.build`, `SparseIntentMatcher.build`), never
+on the question path: a cached matcher is read back and served in pure Python, so `cmf-bot ask`
+does not load numpy.
+
+- `tfidf`: the vocabulary, idf and TF-IDF rows of the training texts with the same formula as
+  `matcher.Vectorizer` (sublinear tf, smoothed idf, L2 norm), computed on flat integer arrays;
+- `train_dense`: multinomial logistic regression on those rows by mini-batch SGD in float32 (the
+  gradient of a batch is the sum of its examples', so the learning rate means what it meant for the
+  per-example SGD it replaces), learning rate decaying as 1/epoch, examples already given probability
+  ≥ `CONFIDENT` skipped, weights averaged over the end of each epoch;
+- `pack_lanes`: those weights in the serving format (one Python int of 64-bit lanes per feature);
+- `fit_dense`: all three for `IntentMatcher.build`;
+- `hashed_rows`, `support`, `train_sparse`: the same for the sparse matcher (hashed buckets, weights
+  only on (bucket, intent) support pairs; experimental, no confuser pass).
+
+Deterministic for a given seed (numpy's PCG64 generator, one BLAS thread, sums in a fixed order).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+
+# One BLAS thread: the batches are small (threads cost more than they give on a shared 2-core
+# machine, measured 10x slower) and a single thread sums in a fixed order (deterministic results).
+# Effective because numpy is first imported here, in a process that trains.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+CONFIDENT = 0.99
+"""Examples already given this probability add no gradient (as in the pure-Python trainer)."""
+BATCH = 4
+"""Examples per SGD step. On the quality set's tune split and dev half a, 4 scored like the per-example
+SGD it replaces; 16 and 32 lost 2–10 points (README "Matching")."""
+SMALL = 1_000
+"""Fewer rows than `BATCH` × this: smaller batches (one example a step under 2,000 rows, where steps
+are cheap and a few dozen phrasings need every update)."""
+
+
+class Rows:
+    """Sparse rows as flat arrays: row k has `indices[indptr[k]:indptr[k + 1]]`, `values[…]`."""
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, values: np.ndarray) -> None:
+        self.indptr = indptr
+        self.indices = indices
+        self.values = values
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.indptr) - 1
+
+
+def gram_ids(grams_of: Iterable[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(sorted distinct grams, row of each occurrence, gram number of each occurrence)."""
+    flat: list[str] = []
+    lengths: list[int] = []
+    for grams in grams_of:
+        flat.extend(grams)
+        lengths.append(len(grams))
+    vocab = sorted(dict.fromkeys(flat))  # C loops: no Python-level work per gram
+    number = {g: i for i, g in enumerate(vocab)}
+    occ_gram = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
+    occ_row = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    return vocab, occ_row, occ_gram
+
+
+def tfidf(
+    n_rows: int, n_grams: int, occ_row: np.ndarray, occ_gram: np.ndarray, min_df: int = 1
+) -> tuple[np.ndarray, np.ndarray, Rows]:
+    """From gram occurrences: (kept gram numbers, their idf, the TF-IDF rows over the kept grams
+    renumbered 0…). idf = ln((1 + n) / (1 + df)) + 1; tf weight 1 + ln(tf); rows L2-normalised."""
+    key = np.unique(occ_row * n_grams + occ_gram, return_counts=True)
+    pairs, tf = key
+    row, gram = pairs // n_grams, pairs % n_grams
+    df = np.bincount(gram, minlength=n_grams)
+    kept = np.flatnonzero(df >= min_df)
+    new_id = np.full(n_grams, -1, dtype=np.int64)
+    new_id[kept] = np.arange(len(kept))
+    idf = np.log((1.0 + n_rows) / (1.0 + df[kept])) + 1.0
+    keep = new_id[gram] >= 0
+    row, gram, tf = row[keep], new_id[gram[keep]], tf[keep]
+    values = (1.0 + np.log(tf)) * idf[gram]
+    norm = np.sqrt(np.bincount(row, weights=values * values, minlength=n_rows))
+    values = values / np.where(norm > 0, norm, 1.0)[row]
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
+    return kept, idf, Rows(indptr, gram, values)
+
+
+def _epoch_layout(rows: Rows, order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows in `order`: (indptr, positions into the original flat arrays, row number in the new
+    order of each position)."""
+    lens = np.diff(rows.indptr)[order]
+    indptr = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(lens, out=indptr[1:])
+    starts = rows.indptr[:-1][order]
+    positions = np.arange(indptr[-1], dtype=np.int64) - np.repeat(indptr[:-1] - starts, lens)
+    return indptr, positions, np.repeat(np.arange(len(order), dtype=np.int64), lens)
+
+
+def _batches(rows: Rows, order: np.ndarray, batch: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The rows in `order`, cut into batches of `batch`: for each, (its distinct features, the batch
+    as a dense float32 matrix examples × those features)."""
+    n_features = int(rows.indices.max()) + 1 if len(rows.indices) else 1
+    indptr, positions, row_of = _epoch_layout(rows, order)
+    batch_of = row_of // batch
+    keys, inverse = np.unique(batch_of * n_features + rows.indices[positions], return_inverse=True)
+    n_batches = (len(order) + batch - 1) // batch
+    bounds = np.searchsorted(keys // n_features, np.arange(n_batches + 1))
+    features = keys % n_features
+    column = inverse.reshape(-1) - bounds[batch_of]
+    values = rows.values[positions].astype(np.float32)
+    out = []
+    for j in range(n_batches):
+        k0, k1 = j * batch, min((j + 1) * batch, len(order))
+        a, e = indptr[k0], indptr[k1]
+        x = np.zeros((k1 - k0, bounds[j + 1] - bounds[j]), dtype=np.float32)
+        x[row_of[a:e] - k0, column[a:e]] = values[a:e]
+        out.append((features[bounds[j] : bounds[j + 1]], x))
+    return out
+
+
+def train_dense(
+    rows: Rows,
+    labels: np.ndarray,
+    n_classes: int,
+    n_features: int,
+    *,
+    epochs: int,
+    learning_rate: float,
+    seed: int,
+    example_weight: np.ndarray,
+    batch: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression: (weights `n_features × n_classes`, bias), float32, averaged
+    over the end of each epoch. Rows without a feature are left out (they would train the bias only).
+
+    The examples are shuffled once into batches of `batch` (each kept as a small dense matrix over
+    its own features, so a step is two matrix products); each epoch visits the batches in a new order.
+    """
+    rng = np.random.default_rng(seed)
+    keep = np.flatnonzero(np.diff(rows.indptr) > 0)
+    batch = batch or min(BATCH, max(1, len(keep) // SMALL))
+    order = keep[rng.permutation(len(keep))]
+    steps = [
+        (
+            feats,
+            x,
+            labels[order[k : k + batch]],
+            example_weight[order[k : k + batch]].astype(np.float32),
+            np.arange(len(x)),
+        )
+        for k, (feats, x) in zip(range(0, len(order), batch), _batches(rows, order, batch), strict=True)
+    ]
+    w = np.zeros((n_features, n_classes), dtype=np.float32)
+    b = np.zeros(n_classes, dtype=np.float32)
+    w_sum = np.zeros_like(w)
+    b_sum = np.zeros_like(b)
+    for epoch in range(epochs):
+        lr = np.float32(learning_rate / (1 + epoch))
+        for j in rng.permutation(len(steps)).tolist():
+            feats, x, y, weight, at = steps[j]
+            w_batch = w[feats]
+            p = x @ w_batch
+            p += b
+            p -= p.max(axis=1, keepdims=True)
+            np.exp(p, out=p)
+            p /= p.sum(axis=1, keepdims=True)
+            active = p[at, y] < CONFIDENT  # the others would add less than 1 % to every weight
+            if not active.any():
+                continue
+            p[at, y] -= 1.0
+            p *= ((-lr) * weight * active)[:, None]
+            b += p.sum(axis=0)
+            w_batch += x.T @ p
+            w[feats] = w_batch
+        w_sum += w
+        b_sum += b
+    return w_sum / np.float32(epochs), b_sum / np.float32(epochs)
+
+
+def pack_lanes(weights: np.ndarray, scale: float, half: int) -> list[int]:
+    """Each row of `weights` (float) as one Python int: lane c holds round(w[c] × scale) in 64 bits
+    with `half` added (the packing of `matcher._Lanes`, minus its bias), so all-zero rows give 0."""
+    n_rows, n_lanes = weights.shape
+    scaled = weights * weights.dtype.type(scale)  # exact for float32 and a power-of-two scale
+    np.rint(scaled, out=scaled)
+    lanes = scaled.astype(np.int64).view(np.uint64)
+    lanes += np.uint64(half)  # two's complement + half (mod 2**64) = the lane's biased value
+    bias = int.from_bytes(np.full(n_lanes, half, dtype="<u8").tobytes(), "little")
+    raw = lanes.astype("<u8", copy=False).tobytes()
+    width = 8 * n_lanes
+    from_bytes = int.from_bytes
+    return [from_bytes(raw[i * width : (i + 1) * width], "little") - bias for i in range(n_rows)]
+
+
+def texts_to_rows(
+    texts: Sequence[str], grams: Callable[[str], list[str]], min_df: int = 1
+) -> tuple[list[str], list[float], Rows]:
+    """(vocabulary in feature order, idf, TF-IDF rows) of `texts`, with `grams(text)` their n-grams."""
+    vocab, occ_row, occ_gram = gram_ids(grams(t) for t in texts)
+    kept, idf, rows = tfidf(len(texts), len(vocab), occ_row, occ_gram, min_df)
+    return [vocab[i] for i in kept.tolist()], idf.tolist(), rows
+
+
+def fit_dense(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    n_classes: int,
+    grams: Callable[[str], list[str]],
+    *,
+    min_df: int,
+    epochs: int,
+    learning_rate: float,
+    seed: int,
+    oos_class: int,
+    oos_weight: float,
+    w_scale: float,
+    half: int,
+) -> tuple[list[str], list[float], list[int], int]:
+    """Train the dense matcher: (vocabulary in feature order, idf, packed weights of each feature,
+    packed bias), the serving format of `matcher.IntentMatcher`."""
+    vocab, idf, rows = texts_to_rows(texts, grams, min_df)
+    y = np.asarray(labels, dtype=np.int64)
+    weight = np.where(y == oos_class, oos_weight, 1.0)
+    w, b = train_dense(
+        rows,
+        y,
+        n_classes,
+        len(vocab),
+        epochs=epochs,
+        learning_rate=learning_rate,
+        seed=seed,
+        example_weight=weight,
+    )
+    return vocab, idf, pack_lanes(w, w_scale, half), pack_lanes(b[None, :], w_scale, half)[0]
+
+
+# -- the sparse matcher (`sparse_matcher.SparseIntentMatcher`, trainer="numpy") -------------------
+
+
+def hashed_rows(
+    texts: Sequence[str], grams: Callable[[str], list[str]], bucket: Callable[[str], int], dim: int
+) -> tuple[np.ndarray, Rows]:
+    """(idf of every bucket as float32, 0 where no text has it; TF-IDF rows over buckets) with the
+    formula of `sparse_matcher.Vectorizer` (its idf kept in float32, as served)."""
+    vocab, occ_row, occ_gram = gram_ids(grams(t) for t in texts)
+    buckets = np.fromiter(map(bucket, vocab), dtype=np.int64, count=len(vocab))
+    n = len(texts)
+    pairs, tf = np.unique(occ_row * dim + buckets[occ_gram], return_counts=True)
+    row, b = pairs // dim, pairs % dim
+    df = np.bincount(b, minlength=dim)
+    idf = np.zeros(dim, dtype=np.float32)
+    seen = df > 0
+    idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
+    values = (1.0 + np.log(tf)) * idf[b].astype(np.float64)
+    norm = np.sqrt(np.bincount(row, weights=values * values, minlength=n))
+    values = values / np.where(norm > 0, norm, 1.0)[row]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
+    return idf, Rows(indptr, b, values)
+
+
+def support(
+    rows: Rows, labels: np.ndarray, n_classes: int, dim: int, max_classes: int, every: int = -1
+) -> tuple[np.ndarray, np.ndarray]:
+    """`sparse_matcher._support` without confusers: (offsets `dim + 1`, classes) — each bucket's
+    intents whose phrasings contain it, at most `max_classes` (the largest share of their phrasings,
+    ties by intent number), plus the intent `every` (≥ 0: the out-of-scope class) on every bucket."""
+    row_of = np.repeat(np.arange(rows.n_rows), np.diff(rows.indptr))
+    pairs, count = np.unique(rows.indices * n_classes + labels[row_of], return_counts=True)
+    b, c = pairs // n_classes, pairs % n_classes
+    share = count / np.bincount(labels, minlength=n_classes)[c]
+    order = np.lexsort((c, -share, b))
+    b, c = b[order], c[order]
+    first = np.searchsorted(b, b)  # index of each bucket's first pair
+    keep = (np.arange(len(b)) - first) < max_classes
+    b, c = b[keep], c[keep]
+    if every >= 0:
+        present = np.unique(b)
+        b = np.concatenate([b, present])
+        c = np.concatenate([c, np.full(len(present), every)])
+    pairs = np.unique(b * n_classes + c)
+    b, c = pairs // n_classes, pairs % n_classes
+    offsets = np.zeros(dim + 1, dtype=np.int64)
+    np.cumsum(np.bincount(b, minlength=dim), out=offsets[1:])
+    return offsets, c
+
+
+def train_sparse(
+    rows: Rows,
+    labels: np.ndarray,
+    n_classes: int,
+    offsets: np.ndarray,
+    classes: np.ndarray,
+    *,
+    epochs: int,
+    learning_rate: float,
+    seed: int,
+    example_weight: np.ndarray,
+    batch: int | None = None,
+) -> np.ndarray:
+    """Logistic regression with weights only on the support slots (`offsets`, `classes`): intents
+    without a slot for any bucket of an example score 0. Weights (float32) averaged over epochs."""
+    rng = np.random.default_rng(seed)
+    keep = np.flatnonzero(np.diff(rows.indptr) > 0)
+    batch = batch or min(BATCH, max(1, len(keep) // SMALL))
+    order = keep[rng.permutation(len(keep))]
+    indptr, positions, row_of = _epoch_layout(rows, order)
+    ex_b, ex_x = rows.indices[positions], rows.values[positions].astype(np.float32)
+    y_all, wt_all = labels[order], example_weight[order].astype(np.float32)
+    weights = np.zeros(len(classes), dtype=np.float32)
+    total = np.zeros_like(weights)
+    n_batches = (len(order) + batch - 1) // batch
+    for epoch in range(epochs):
+        lr = np.float32(learning_rate / (1 + epoch))
+        for j in rng.permutation(n_batches).tolist():
+            k0, k1 = j * batch, min((j + 1) * batch, len(order))
+            a, e = indptr[k0], indptr[k1]
+            bk = ex_b[a:e]
+            lo, lens = offsets[bk], offsets[bk + 1] - offsets[bk]
+            n_slots = int(lens.sum())
+            if not n_slots:
+                continue
+            ends = np.cumsum(lens)
+            slot = np.arange(n_slots) - np.repeat(ends - lens - lo, lens)
+            local = np.repeat(row_of[a:e] - k0, lens)
+            x = np.repeat(ex_x[a:e], lens)
+            key = local * n_classes + classes[slot]
+            m = k1 - k0
+            scores = np.bincount(key, weights=weights[slot] * x, minlength=m * n_classes)
+            p: np.ndarray = scores.astype(np.float64).reshape(m, n_classes)
+            p -= p.max(axis=1, keepdims=True)
+            np.exp(p, out=p)
+            p /= p.sum(axis=1, keepdims=True)
+            y = y_all[k0:k1]
+            at = np.arange(m)
+            active = p[at, y] < CONFIDENT
+            if not active.any():
+                continue
+            p[at, y] -= 1.0
+            p *= ((-lr) * wt_all[k0:k1] * active)[:, None]
+            np.add.at(weights, slot, (p.reshape(-1)[key] * x).astype(np.float32))
+        total += weights
+    return total / np.float32(epochs)
