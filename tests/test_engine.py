@@ -426,6 +426,28 @@ def test_courses_of_an_institution_in_five_languages(
     assert all(institution in shipped_engine.kb.courses[i.ref].institution for i in reply.items)
 
 
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        (
+            "Hi, I teach at a university: our course is EQF 6, 5 ECTS, 140 hours with a proctored exam. "
+            "Does it meet the CMF?",
+            "compliance-check",
+        ),
+        (
+            "How can a partner university put a microcredential on FutureLearn?",
+            "universities-futurelearn-proposal",
+        ),
+    ],
+)
+def test_an_institution_word_naming_the_asker_is_no_course_request(
+    shipped_engine: Engine, question: str, intent: str
+) -> None:
+    # "a university", "partner university" name who asks; no catalogue institution → the intent answers
+    reply = shipped_engine.ask(question)
+    assert reply.status == "answer" and reply.intent == intent, (reply.status, reply.intent)
+
+
 def test_platform_requests_still_list_the_platforms_courses(shipped_engine: Engine) -> None:
     reply = shipped_engine.ask("MOOCs on iMooX")
     assert reply.kind == "courses" and reply.items

@@ -224,8 +224,8 @@ class Router:
             if named is not None:
                 return named
         course_query = self._course_query(core)
-        if course_query is not None and getattr(course_query, "institution", None):
-            # "courses from the University of Glasgow": the courses of an institution, found or not
+        if course_query is not None and self._asks_for_institution(course_query, ranked):
+            # "courses from the University of Glasgow": the courses of an institution
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
@@ -350,6 +350,20 @@ class Router:
         ranked = self.matcher.rank(text, limit=limit + 1, out_of_scope=True)
         oos = next((p for i, p in ranked if i == OUT_OF_SCOPE), 0.0)
         return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], oos
+
+    def _asks_for_institution(self, query: CourseQuery, ranked: list[tuple[str, float]]) -> bool:
+        """A course request naming an institution goes to its courses when the catalogue has some, or
+        when no other intent is confidently matched: "how does a partner university propose a
+        microcredential", "our college's course is EQF 6, 5 ECTS…" name the asker, not a provider."""
+        institution = getattr(query, "institution", None)
+        if not institution:
+            return False
+        if not ranked or ranked[0][1] < self.answer_threshold:
+            return True
+        if self._leads(ranked[0][0]).get("type") == "course_search":
+            return True
+        courses, _ = self._run_search("", limit=1, institution=institution)
+        return bool(courses)
 
     def _known_subject(self, query: Any) -> bool:
         """A course request naming a subject of the vocabulary's topics that the catalogue has."""
