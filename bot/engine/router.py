@@ -74,6 +74,9 @@ SUBJECT_REQUEST_ANSWER = 0.9
 """A course request naming a subject the catalogue has, and no concept of our topics (CMF,
 microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
 surely ("ci sono corsi sulle competenze digitali?")."""
+MEASURED_FACTS = ("study_hours", "eqf_level", "ects")
+"""Course facts with a figure: one of them, stated by a university of its own course ("notre mooc fait
+2 ECTS, on peut le labelliser CMF ?"), is enough for the compliance check."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
 CREDENTIAL_RANKS = 5
@@ -253,6 +256,7 @@ class Router:
             (best_id == check_id and best >= self.suggest_threshold)
             or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
             or len(facts) >= 3
+            or (self._states_own_course(found) and any(k in facts for k in MEASURED_FACTS))
         ):
             confidence = max(check_score, self.answer_threshold)
             return self._compliance_reply(facts, lang, question, check_id, confidence)
@@ -364,6 +368,10 @@ class Router:
             return True
         courses, _ = self._run_search("", limit=1, institution=institution)
         return bool(courses)
+
+    def _states_own_course(self, found: set[str]) -> bool:
+        """Whether the question speaks as a university of its own course ("notre mooc fait 2 ECTS")."""
+        return bool(found & self.concepts.audiences.get("university", frozenset()))
 
     def _known_subject(self, query: Any) -> bool:
         """A course request naming a subject of the vocabulary's topics that the catalogue has."""
