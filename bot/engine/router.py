@@ -66,6 +66,14 @@ CERTAIN_OFF_TOPIC = 0.99
 this surely ("how do I import a module in python")."""
 NO_CONCEPT_ANSWER = 0.9
 """A question that names none of the concept layer's concepts is answered only from this probability."""
+QUIET_OFF_TOPIC = 0.1
+"""The off-topic examples are silent on a question when their probability is at most this."""
+QUIET_ANSWER = 0.5
+"""A question naming none of our concepts, on which the off-topic examples are silent, is answered
+from this probability (else `NO_CONCEPT_ANSWER`): abstention rests on the off-topic evidence, not on
+a concept word being present ("can I search by platform and language with this bot?"). Chosen on dev
+half a and the old quality set: the one off-topic question there without concepts whose best intent
+reaches 0.4 has an off-topic probability of 0.39; the in-scope ones gained have 0.003-0.04."""
 AUDIENCE_PENALTY = 0.3
 """Probability factor of an intent whose audiences leave out the one the question shows."""
 MAX_TOPIC_WORDS = 3
@@ -279,7 +287,9 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         known = self.snapshot.phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
-        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
+        needed = self.answer_threshold
+        if not (found or known):  # a question naming none of our concepts needs a clearer match
+            needed = max(needed, QUIET_ANSWER if oos <= QUIET_OFF_TOPIC else NO_CONCEPT_ANSWER)
         if topic is not None and best < needed:
             # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
             intent_id, _ = self._best_of_type([], "course_search")
