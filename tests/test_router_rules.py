@@ -67,3 +67,17 @@ def test_a_weak_match_is_not_answered_even_when_the_off_topic_examples_are_silen
     engine, matcher = scripted
     matcher.ranking = [("learners-old-listings", QUIET_ANSWER * 0.8), (OUT_OF_SCOPE, 0.0)]
     assert engine.ask(QUESTION, "en").status != "answer"
+
+
+def test_a_search_for_one_course_type_reports_the_intent_of_that_search(scripted: Any) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("course-search", 0.6), ("course-search-microcredential", 0.3), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask("microcredentials on data science please", "en")
+    assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search-microcredential")
+
+
+def test_a_search_without_a_course_type_keeps_the_general_search(scripted: Any) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("course-search", 0.6), ("course-search-microcredential", 0.3), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask("courses on data science please", "en")
+    assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search")

@@ -548,6 +548,7 @@ class Router:
             kwargs = dict(query.search_kwargs())
             text = kwargs.pop("text", "") or ""
             filters.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
+            intent_id = self._search_intent(intent_id, filters)
         # a weak match (part of the words) is none, unless the request names a vocabulary subject the
         # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
         exact_only = not named and not self._known_subject(query)
@@ -583,6 +584,21 @@ class Router:
             note=note,
             catalogues=self._partner_catalogues(),
         )
+
+    def _search_intent(self, intent_id: str | None, filters: dict[str, Any]) -> str | None:
+        """The course-search intent that says what is searched: of those whose `filters` all hold in
+        `filters`, the one with most ("any microcredential about project management" is the
+        microcredential search even when the general search ranked first)."""
+        if intent_id is not None and self._leads(intent_id).get("type") != "course_search":
+            return intent_id
+        best, best_n = intent_id, len(self._leads(intent_id).get("filters") or {}) if intent_id else -1
+        for intent in self.kb.intents.values():
+            wanted = intent.leads_to.get("filters") or {}
+            if intent.leads_to.get("type") != "course_search" or len(wanted) <= best_n:
+                continue
+            if all(filters.get(k) == v for k, v in wanted.items()):
+                best, best_n = intent.id, len(wanted)
+        return best
 
     def _partner_catalogues(self) -> dict[str, list[str]]:
         """The partners' own catalogue pages (`catalogue_pages` in the vocabulary; a partner with no
