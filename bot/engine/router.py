@@ -67,7 +67,8 @@ this surely ("how do I import a module in python")."""
 NO_CONCEPT_ANSWER = 0.9
 """A question that names none of the concept layer's concepts is answered only from this probability."""
 QUIET_OFF_TOPIC = 0.1
-"""The off-topic examples are silent on a question when their probability is at most this."""
+"""The off-topic examples are silent on a question when their probability is at most this (a knowledge
+base without off-topic examples has no such evidence: `NO_CONCEPT_ANSWER` holds)."""
 QUIET_ANSWER = 0.5
 """A question naming none of our concepts, on which the off-topic examples are silent, is answered
 from this probability (else `NO_CONCEPT_ANSWER`): abstention rests on the off-topic evidence, not on
@@ -289,7 +290,8 @@ class Router:
         known = self.snapshot.phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
         needed = self.answer_threshold
         if not (found or known):  # a question naming none of our concepts needs a clearer match
-            needed = max(needed, QUIET_ANSWER if oos <= QUIET_OFF_TOPIC else NO_CONCEPT_ANSWER)
+            quiet = oos <= QUIET_OFF_TOPIC and self._has_off_topic_examples()
+            needed = max(needed, QUIET_ANSWER if quiet else NO_CONCEPT_ANSWER)
         if topic is not None and best < needed:
             # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
             intent_id, _ = self._best_of_type([], "course_search")
@@ -382,6 +384,11 @@ class Router:
     def _states_own_course(self, found: set[str]) -> bool:
         """Whether the question speaks as a university of its own course ("notre mooc fait 2 ECTS")."""
         return bool(found & self.concepts.audiences.get("university", frozenset()))
+
+    def _has_off_topic_examples(self) -> bool:
+        """Whether the knowledge base has off-topic examples (intents leading to `decline`): without
+        them the out-of-scope class is silent on every question and says nothing."""
+        return len(self.snapshot.answerable) < len(self.kb.intents)
 
     def _known_subject(self, query: Any) -> bool:
         """A course request naming a subject of the vocabulary's topics that the catalogue has."""
