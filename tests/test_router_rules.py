@@ -81,3 +81,14 @@ def test_a_search_without_a_course_type_keeps_the_general_search(scripted: Any) 
     matcher.ranking = [("course-search", 0.6), ("course-search-microcredential", 0.3), (OUT_OF_SCOPE, 0.0)]
     reply = engine.ask("courses on data science please", "en")
     assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search")
+
+
+def test_a_yes_no_question_answered_by_a_checklist_starts_with_its_lead(scripted: Any) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("cmf-requirements-employer", 0.9), (OUT_OF_SCOPE, 0.0)]
+    lead = engine.string("polar.cmf-requirements-employers", "fr")
+    asked = engine.ask("est-ce qu'un recruteur peut se fier à une microcertification CMF ?", "fr")
+    assert (asked.status, asked.kind) == ("answer", "checklist") and asked.items
+    assert asked.answer.startswith(f"**{asked.title}**\n\n{lead}")
+    plain = engine.ask("que montre une microcertification CMF à un recruteur ?", "fr")
+    assert plain.kind == "checklist" and lead not in plain.answer

@@ -442,7 +442,7 @@ class Router:
         """A yes/no question answered by an entry with a yes/no lead starts with that lead."""
         entry_id = str(self._leads(intent_id).get("entry") or "")
         key = f"polar.{entry_id}"
-        if reply.kind != "text" or not entry_id or not self.strings.has(key):
+        if reply.kind not in ("text", "checklist") or not entry_id or not self.strings.has(key):
             return reply
         if not self.concepts.is_polar(core):
             return reply
