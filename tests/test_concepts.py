@@ -225,3 +225,27 @@ def test_a_named_course_in_another_question_is_not_a_credential_profile(shipped:
     title, _ = _title_with_platform(shipped)
     for text in (f"is {title} free?", f"how many hours is {title}?"):
         assert shipped.ask(text).kind != "credential", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how does the FUN exam work?",
+        "examen de FUN avec webcam",
+        "esame di fun",
+        "Prüfung bei FUN",
+        "FUN Zertifikat",
+    ],
+)
+def test_fun_is_named_by_its_exams_and_certificates(shipped: Engine, text: str) -> None:
+    assert "partner-fun" in shipped.concepts.concepts(text)
+
+
+@pytest.mark.parametrize("text", ["is studying for a microcredential fun?", "any fun courses on data?"])
+def test_the_english_word_fun_names_no_partner(shipped: Engine, text: str) -> None:
+    assert "partner-fun" not in shipped.concepts.concepts(text)
+
+
+def test_another_partners_exam_gets_no_fun_exam_answer(shipped: Engine) -> None:
+    reply = shipped.ask("is the MiríadaX exam supervised with a webcam?")
+    assert reply.intent != "partner-fun-proctored-exam"

@@ -426,6 +426,47 @@ def test_courses_of_an_institution_in_five_languages(
     assert all(institution in shipped_engine.kb.courses[i.ref].institution for i in reply.items)
 
 
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        (
+            "Hi, I teach at a university: our course is EQF 6, 5 ECTS, 140 hours with a proctored exam. "
+            "Does it meet the CMF?",
+            "compliance-check",
+        ),
+        (
+            "How can a partner university put a microcredential on FutureLearn?",
+            "universities-futurelearn-proposal",
+        ),
+    ],
+)
+def test_an_institution_word_naming_the_asker_is_no_course_request(
+    shipped_engine: Engine, question: str, intent: str
+) -> None:
+    # "a university", "partner university" name who asks; no catalogue institution → the intent answers
+    reply = shipped_engine.ask(question)
+    assert reply.status == "answer" and reply.intent == intent, (reply.status, reply.intent)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "il nostro corso vale 6 ECTS, può diventare una microcredenziale CMF?",
+        "unser Kurs hat 3 ECTS, geht das als CMF-Microcredential?",
+    ],
+)
+def test_one_figure_about_our_own_course_gets_the_compliance_check(
+    shipped_engine: Engine, question: str
+) -> None:
+    reply = shipped_engine.ask(question)
+    assert reply.status == "answer" and reply.intent == "compliance-check", (reply.status, reply.intent)
+
+
+def test_a_figure_asked_about_is_no_compliance_check(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("how many hours is a CMF microcredential?")
+    assert reply.status == "answer" and reply.intent != "compliance-check"
+
+
 def test_platform_requests_still_list_the_platforms_courses(shipped_engine: Engine) -> None:
     reply = shipped_engine.ask("MOOCs on iMooX")
     assert reply.kind == "courses" and reply.items

@@ -66,6 +66,15 @@ CERTAIN_OFF_TOPIC = 0.99
 this surely ("how do I import a module in python")."""
 NO_CONCEPT_ANSWER = 0.9
 """A question that names none of the concept layer's concepts is answered only from this probability."""
+QUIET_OFF_TOPIC = 0.1
+"""The off-topic examples are silent on a question when their probability is at most this (a knowledge
+base without off-topic examples has no such evidence: `NO_CONCEPT_ANSWER` holds)."""
+QUIET_ANSWER = 0.5
+"""A question naming none of our concepts, on which the off-topic examples are silent, is answered
+from this probability (else `NO_CONCEPT_ANSWER`): abstention rests on the off-topic evidence, not on
+a concept word being present ("can I search by platform and language with this bot?"). Chosen on dev
+half a and the old quality set: the one off-topic question there without concepts whose best intent
+reaches 0.4 has an off-topic probability of 0.39; the in-scope ones gained have 0.003-0.04."""
 AUDIENCE_PENALTY = 0.3
 """Probability factor of an intent whose audiences leave out the one the question shows."""
 MAX_TOPIC_WORDS = 3
@@ -74,6 +83,9 @@ SUBJECT_REQUEST_ANSWER = 0.9
 """A course request naming a subject the catalogue has, and no concept of our topics (CMF,
 microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
 surely ("ci sono corsi sulle competenze digitali?")."""
+MEASURED_FACTS = ("study_hours", "eqf_level", "ects")
+"""Course facts with a figure: one of them, stated by a university of its own course ("notre mooc fait
+2 ECTS, on peut le labelliser CMF ?"), is enough for the compliance check."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
 CREDENTIAL_RANKS = 5
@@ -224,8 +236,8 @@ class Router:
             if named is not None:
                 return named
         course_query = self._course_query(core)
-        if course_query is not None and getattr(course_query, "institution", None):
-            # "courses from the University of Glasgow": the courses of an institution, found or not
+        if course_query is not None and self._asks_for_institution(course_query, ranked):
+            # "courses from the University of Glasgow": the courses of an institution
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
@@ -253,6 +265,7 @@ class Router:
             (best_id == check_id and best >= self.suggest_threshold)
             or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
             or len(facts) >= 3
+            or (self._states_own_course(found) and any(k in facts for k in MEASURED_FACTS))
         ):
             confidence = max(check_score, self.answer_threshold)
             return self._compliance_reply(facts, lang, question, check_id, confidence)
@@ -275,7 +288,10 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         known = self.snapshot.phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
-        needed = self.answer_threshold if found or known else max(self.answer_threshold, NO_CONCEPT_ANSWER)
+        needed = self.answer_threshold
+        if not (found or known):  # a question naming none of our concepts needs a clearer match
+            quiet = oos <= QUIET_OFF_TOPIC and self._has_off_topic_examples()
+            needed = max(needed, QUIET_ANSWER if quiet else NO_CONCEPT_ANSWER)
         if topic is not None and best < needed:
             # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
             intent_id, _ = self._best_of_type([], "course_search")
@@ -351,6 +367,29 @@ class Router:
         oos = next((p for i, p in ranked if i == OUT_OF_SCOPE), 0.0)
         return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], oos
 
+    def _asks_for_institution(self, query: CourseQuery, ranked: list[tuple[str, float]]) -> bool:
+        """A course request naming an institution goes to its courses when the catalogue has some, or
+        when no other intent is confidently matched: "how does a partner university propose a
+        microcredential", "our college's course is EQF 6, 5 ECTS…" name the asker, not a provider."""
+        institution = getattr(query, "institution", None)
+        if not institution:
+            return False
+        if not ranked or ranked[0][1] < self.answer_threshold:
+            return True
+        if self._leads(ranked[0][0]).get("type") == "course_search":
+            return True
+        courses, _ = self._run_search("", limit=1, institution=institution)
+        return bool(courses)
+
+    def _states_own_course(self, found: set[str]) -> bool:
+        """Whether the question speaks as a university of its own course ("notre mooc fait 2 ECTS")."""
+        return bool(found & self.concepts.audiences.get("university", frozenset()))
+
+    def _has_off_topic_examples(self) -> bool:
+        """Whether the knowledge base has off-topic examples (intents leading to `decline`): without
+        them the out-of-scope class is silent on every question and says nothing."""
+        return len(self.snapshot.answerable) < len(self.kb.intents)
+
     def _known_subject(self, query: Any) -> bool:
         """A course request naming a subject of the vocabulary's topics that the catalogue has."""
         if query is None or not any(len(group) > 1 for group in query.groups):
@@ -403,7 +442,7 @@ class Router:
         """A yes/no question answered by an entry with a yes/no lead starts with that lead."""
         entry_id = str(self._leads(intent_id).get("entry") or "")
         key = f"polar.{entry_id}"
-        if reply.kind != "text" or not entry_id or not self.strings.has(key):
+        if reply.kind not in ("text", "checklist") or not entry_id or not self.strings.has(key):
             return reply
         if not self.concepts.is_polar(core):
             return reply
@@ -516,6 +555,7 @@ class Router:
             kwargs = dict(query.search_kwargs())
             text = kwargs.pop("text", "") or ""
             filters.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
+            intent_id = self._search_intent(intent_id, filters)
         # a weak match (part of the words) is none, unless the request names a vocabulary subject the
         # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
         exact_only = not named and not self._known_subject(query)
@@ -551,6 +591,21 @@ class Router:
             note=note,
             catalogues=self._partner_catalogues(),
         )
+
+    def _search_intent(self, intent_id: str | None, filters: dict[str, Any]) -> str | None:
+        """The course-search intent that says what is searched: of those whose `filters` all hold in
+        `filters`, the one with most ("any microcredential about project management" is the
+        microcredential search even when the general search ranked first)."""
+        if intent_id is not None and self._leads(intent_id).get("type") != "course_search":
+            return intent_id
+        best, best_n = intent_id, len(self._leads(intent_id).get("filters") or {}) if intent_id else -1
+        for intent in self.kb.intents.values():
+            wanted = intent.leads_to.get("filters") or {}
+            if intent.leads_to.get("type") != "course_search" or len(wanted) <= best_n:
+                continue
+            if all(filters.get(k) == v for k, v in wanted.items()):
+                best, best_n = intent.id, len(wanted)
+        return best
 
     def _partner_catalogues(self) -> dict[str, list[str]]:
         """The partners' own catalogue pages (`catalogue_pages` in the vocabulary; a partner with no

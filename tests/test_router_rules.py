@@ -1,0 +1,94 @@
+"""Router rules checked with a scripted matcher (the ranking is given, so a rule is tested on its own,
+whatever the trained matcher of the day ranks): abstention on questions naming none of our concepts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.engine.engine import Engine
+from bot.engine.matcher import OUT_OF_SCOPE
+from bot.engine.router import NO_CONCEPT_ANSWER, QUIET_ANSWER, QUIET_OFF_TOPIC
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class ScriptedMatcher:
+    """Ranks every question the same way: `ranking` (intent, probability), off-topic class included."""
+
+    def __init__(self) -> None:
+        self.ranking: list[tuple[str, float]] = []
+
+    def rank(self, text: str, limit: int = 3, out_of_scope: bool = False) -> list[tuple[str, float]]:
+        rows = [r for r in self.ranking if out_of_scope or r[0] != OUT_OF_SCOPE]
+        return sorted(rows, key=lambda r: -r[1])[:limit]
+
+    def language_votes(self, text: str) -> Counter[str]:
+        return Counter()
+
+
+@pytest.fixture(scope="module")
+def scripted(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    matcher = ScriptedMatcher()
+    engine = Engine.open(
+        tmp_path_factory.mktemp("rules") / "db.sqlite3", ROOT, matcher_factory=lambda *_: matcher
+    )
+    yield engine, matcher
+    engine.close()
+
+
+QUESTION = "why are the dates shown here so old?"  # names none of the concept layer's concepts
+
+
+def test_the_question_names_no_concept(scripted: Any) -> None:
+    engine, _ = scripted
+    assert engine.concepts.concepts(QUESTION) == set()
+
+
+def test_silent_off_topic_examples_let_a_clear_match_answer(scripted: Any) -> None:
+    engine, matcher = scripted
+    best = (QUIET_ANSWER + NO_CONCEPT_ANSWER) / 2
+    matcher.ranking = [("learners-old-listings", best), (OUT_OF_SCOPE, QUIET_OFF_TOPIC / 2)]
+    reply = engine.ask(QUESTION, "en")
+    assert (reply.status, reply.intent) == ("answer", "learners-old-listings")
+
+
+def test_off_topic_evidence_still_asks_for_a_near_certain_match(scripted: Any) -> None:
+    engine, matcher = scripted
+    best = (QUIET_ANSWER + NO_CONCEPT_ANSWER) / 2
+    matcher.ranking = [("learners-old-listings", best), (OUT_OF_SCOPE, QUIET_OFF_TOPIC * 2)]
+    assert engine.ask(QUESTION, "en").status == "suggestions"
+
+
+def test_a_weak_match_is_not_answered_even_when_the_off_topic_examples_are_silent(scripted: Any) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("learners-old-listings", QUIET_ANSWER * 0.8), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(QUESTION, "en").status != "answer"
+
+
+def test_a_search_for_one_course_type_reports_the_intent_of_that_search(scripted: Any) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("course-search", 0.6), ("course-search-microcredential", 0.3), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask("microcredentials on data science please", "en")
+    assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search-microcredential")
+
+
+def test_a_search_without_a_course_type_keeps_the_general_search(scripted: Any) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("course-search", 0.6), ("course-search-microcredential", 0.3), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask("courses on data science please", "en")
+    assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search")
+
+
+def test_a_yes_no_question_answered_by_a_checklist_starts_with_its_lead(scripted: Any) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("cmf-requirements-employer", 0.9), (OUT_OF_SCOPE, 0.0)]
+    lead = engine.string("polar.cmf-requirements-employers", "fr")
+    asked = engine.ask("est-ce qu'un recruteur peut se fier à une microcertification CMF ?", "fr")
+    assert (asked.status, asked.kind) == ("answer", "checklist") and asked.items
+    assert asked.answer.startswith(f"**{asked.title}**\n\n{lead}")
+    plain = engine.ask("que montre une microcertification CMF à un recruteur ?", "fr")
+    assert plain.kind == "checklist" and lead not in plain.answer
