@@ -198,7 +198,7 @@ class Router:
             return []
         return self.matcher.rank(question, limit=limit)
 
-    def _ask(self, question: str, lang: str | None) -> Reply:  # noqa: C901
+    def _ask(self, question: str, lang: str | None) -> Reply:
         """The router: a function of the question and the loaded knowledge/matcher state.
 
         1. empty / too long → fallback; language from `lang`, else detected;
@@ -240,10 +240,7 @@ class Router:
             # "courses from the University of Glasgow": the courses of an institution
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
-        topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
-        strong = bool(found & self.concepts.domain) or bool(topic)
-        strong = strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))
-        domain = strong  # a course request with a subject the catalogue lacks is no evidence ("golf course")
+        topic, domain = self._domain_evidence(core, found, oos, course_query)
         best = ranked[0][1] if ranked else 0.0
         if oos >= best and not domain:  # an off-topic example matches best and nothing says otherwise
             return self.answers.fallback(question, lang, "no_match", confidence=best)
@@ -253,40 +250,27 @@ class Router:
         if not ranked or (found & self.concepts.off_domain and not domain):
             # only intents about our partners, or nothing about our topics besides another provider
             return self.answers.fallback(question, lang, "other_provider")
+        routed = self._compliance_route(text, question, lang, ranked, found)
+        if routed is None:
+            routed = self._course_route(question, lang, course_query, ranked, found)
+        if routed is not None:
+            return routed
+        return self._decide(question, text, core, lang, ranked, found, oos, topic)
+
+    def _decide(
+        self,
+        question: str,
+        text: str,
+        core: str,
+        lang: str,
+        ranked: list[tuple[str, float]],
+        found: set[str],
+        oos: float,
+        topic: Any,
+    ) -> Reply:
+        """Step 7: the best probability decides between the answer, "did you mean", a catalogue topic's
+        courses and the fallback with the closest topics."""
         best_id, best = ranked[0]
-        leads = self._leads(best_id)
-
-        # A compliance question states course facts ("80 hours at EQF 6 with a proctored exam"):
-        # one fact is enough when the best intent is the compliance check; two are enough unless
-        # another intent is confidently matched, three always.
-        facts = parse_facts(text)
-        check_id, check_score = self._best_of_type(ranked, "compliance_check")
-        if facts and (
-            (best_id == check_id and best >= self.suggest_threshold)
-            or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
-            or len(facts) >= 3
-            or (self._states_own_course(found) and any(k in facts for k in MEASURED_FACTS))
-        ):
-            confidence = max(check_score, self.answer_threshold)
-            return self._compliance_reply(facts, lang, question, check_id, confidence)
-
-        # A course request goes to the search when the best intent leads there, or when the parser
-        # reads one and no other intent is confidently matched ("how many hours is a
-        # microcredential" names a course type but is a question about the CMF).
-        if leads.get("type") == "course_search" and best >= self.suggest_threshold:
-            return self._course_reply(question, lang, course_query, best_id, best)
-        if course_query is not None and best < self.answer_threshold:
-            intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
-            if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
-                return self._course_reply(question, lang, course_query, intent_id, confidence)
-        if (
-            course_query is not None
-            and best < SUBJECT_REQUEST_ANSWER
-            and not found & self.concepts.domain
-            and self._known_subject(course_query)
-        ):  # "ci sono corsi sulle competenze digitali?": a subject the catalogue has, nothing of the CMF
-            intent_id, confidence = self._best_of_type(ranked, "course_search")
-            return self._course_reply(question, lang, course_query, intent_id, confidence)
         known = self.snapshot.phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
         needed = self.answer_threshold
         if not (found or known):  # a question naming none of our concepts needs a clearer match
@@ -303,8 +287,70 @@ class Router:
             )
         if best < needed:  # a question naming none of our concepts needs a clearer match
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
-        reply = self._lead_to(best_id, leads, lang, question, best, text)
+        reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
         return self._polar(reply, best_id, core, lang)
+
+    def _domain_evidence(
+        self, core: str, found: set[str], oos: float, course_query: CourseQuery | None
+    ) -> tuple[Any, bool]:
+        """(the catalogue topic the question is, if it names no domain concept; whether anything says
+        the question is ours: a domain concept, a catalogue topic, or a course request for a subject
+        the catalogue has — one it lacks is no evidence, "golf course")."""
+        topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
+        strong = bool(found & self.concepts.domain) or bool(topic)
+        return topic, strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))
+
+    def _compliance_route(
+        self, text: str, question: str, lang: str, ranked: list[tuple[str, float]], found: set[str]
+    ) -> Reply | None:
+        """The compliance check when the question states course facts ("80 hours at EQF 6 with a
+        proctored exam"): one fact is enough when the best intent is the compliance check (or a
+        university states a measured figure of its own course); two unless another intent is
+        confidently matched; three always."""
+        facts = parse_facts(text)
+        if not facts:
+            return None
+        best_id, best = ranked[0]
+        check_id, check_score = self._best_of_type(ranked, "compliance_check")
+        if (
+            (best_id == check_id and best >= self.suggest_threshold)
+            or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
+            or len(facts) >= 3
+            or (self._states_own_course(found) and any(k in facts for k in MEASURED_FACTS))
+        ):
+            confidence = max(check_score, self.answer_threshold)
+            return self._compliance_reply(facts, lang, question, check_id, confidence)
+        return None
+
+    def _course_route(
+        self,
+        question: str,
+        lang: str,
+        course_query: CourseQuery | None,
+        ranked: list[tuple[str, float]],
+        found: set[str],
+    ) -> Reply | None:
+        """The course search when the best intent leads there, or when the parser reads a course
+        request and no other intent is confidently matched ("how many hours is a microcredential"
+        names a course type but is a question about the CMF), or when it asks for a subject the
+        catalogue has and nothing of the CMF ("ci sono corsi sulle competenze digitali?")."""
+        best_id, best = ranked[0]
+        if self._leads(best_id).get("type") == "course_search" and best >= self.suggest_threshold:
+            return self._course_reply(question, lang, course_query, best_id, best)
+        if course_query is None:
+            return None
+        if best < self.answer_threshold:
+            intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
+            if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
+                return self._course_reply(question, lang, course_query, intent_id, confidence)
+        if (
+            best < SUBJECT_REQUEST_ANSWER
+            and not found & self.concepts.domain
+            and self._known_subject(course_query)
+        ):
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
+        return None
 
     def _named_course(self, text: str) -> tuple[Course, str] | None:
         """The catalogue course whose title `text` names, and the rest of the text without it.
