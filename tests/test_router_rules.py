@@ -11,7 +11,7 @@ import pytest
 
 from bot.engine.engine import Engine
 from bot.engine.matcher import OUT_OF_SCOPE
-from bot.engine.router import NO_CONCEPT_ANSWER, QUIET_ANSWER, QUIET_OFF_TOPIC
+from bot.engine.router import NO_CONCEPT_ANSWER
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,25 +48,14 @@ def test_the_question_names_no_concept(scripted: Any) -> None:
     assert engine.concepts.concepts(QUESTION) == set()
 
 
-def test_silent_off_topic_examples_let_a_clear_match_answer(scripted: Any) -> None:
+def test_a_question_naming_no_concept_needs_a_near_certain_match(scripted: Any) -> None:
+    # even when the off-topic examples are silent on it (a relaxation to 0.5 was measured and not kept)
     engine, matcher = scripted
-    best = (QUIET_ANSWER + NO_CONCEPT_ANSWER) / 2
-    matcher.ranking = [("learners-old-listings", best), (OUT_OF_SCOPE, QUIET_OFF_TOPIC / 2)]
+    matcher.ranking = [("learners-old-listings", NO_CONCEPT_ANSWER * 0.9), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(QUESTION, "en").status == "suggestions"
+    matcher.ranking = [("learners-old-listings", (1 + NO_CONCEPT_ANSWER) / 2), (OUT_OF_SCOPE, 0.0)]
     reply = engine.ask(QUESTION, "en")
     assert (reply.status, reply.intent) == ("answer", "learners-old-listings")
-
-
-def test_off_topic_evidence_still_asks_for_a_near_certain_match(scripted: Any) -> None:
-    engine, matcher = scripted
-    best = (QUIET_ANSWER + NO_CONCEPT_ANSWER) / 2
-    matcher.ranking = [("learners-old-listings", best), (OUT_OF_SCOPE, QUIET_OFF_TOPIC * 2)]
-    assert engine.ask(QUESTION, "en").status == "suggestions"
-
-
-def test_a_weak_match_is_not_answered_even_when_the_off_topic_examples_are_silent(scripted: Any) -> None:
-    engine, matcher = scripted
-    matcher.ranking = [("learners-old-listings", QUIET_ANSWER * 0.8), (OUT_OF_SCOPE, 0.0)]
-    assert engine.ask(QUESTION, "en").status != "answer"
 
 
 def test_a_search_for_one_course_type_reports_the_intent_of_that_search(scripted: Any) -> None:

@@ -66,15 +66,6 @@ CERTAIN_OFF_TOPIC = 0.99
 this surely ("how do I import a module in python")."""
 NO_CONCEPT_ANSWER = 0.9
 """A question that names none of the concept layer's concepts is answered only from this probability."""
-QUIET_OFF_TOPIC = 0.1
-"""The off-topic examples are silent on a question when their probability is at most this (a knowledge
-base without off-topic examples has no such evidence: `NO_CONCEPT_ANSWER` holds)."""
-QUIET_ANSWER = 0.5
-"""A question naming none of our concepts, on which the off-topic examples are silent, is answered
-from this probability (else `NO_CONCEPT_ANSWER`): abstention rests on the off-topic evidence, not on
-a concept word being present ("can I search by platform and language with this bot?"). Chosen on dev
-half a and the old quality set: the one off-topic question there without concepts whose best intent
-reaches 0.4 has an off-topic probability of 0.39; the in-scope ones gained have 0.003-0.04."""
 AUDIENCE_PENALTY = 0.3
 """Probability factor of an intent whose audiences leave out the one the question shows."""
 MAX_TOPIC_WORDS = 3
@@ -274,8 +265,7 @@ class Router:
         known = self.snapshot.phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
         needed = self.answer_threshold
         if not (found or known):  # a question naming none of our concepts needs a clearer match
-            quiet = oos <= QUIET_OFF_TOPIC and self._has_off_topic_examples()
-            needed = max(needed, QUIET_ANSWER if quiet else NO_CONCEPT_ANSWER)
+            needed = max(needed, NO_CONCEPT_ANSWER)
         if topic is not None and best < needed:
             # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
             intent_id, _ = self._best_of_type([], "course_search")
@@ -430,11 +420,6 @@ class Router:
     def _states_own_course(self, found: set[str]) -> bool:
         """Whether the question speaks as a university of its own course ("notre mooc fait 2 ECTS")."""
         return bool(found & self.concepts.audiences.get("university", frozenset()))
-
-    def _has_off_topic_examples(self) -> bool:
-        """Whether the knowledge base has off-topic examples (intents leading to `decline`): without
-        them the out-of-scope class is silent on every question and says nothing."""
-        return len(self.snapshot.answerable) < len(self.kb.intents)
 
     def _known_subject(self, query: Any) -> bool:
         """A course request naming a subject of the vocabulary's topics that the catalogue has."""
