@@ -224,15 +224,7 @@ def dump_file(
         body = {key: _localized(value) for key, value in objects.items()}
     else:
         body = _vocabulary(objects)
-    text = yaml.dump(
-        {kind: body},
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=WIDTH,
-        indent=2,
-        default_flow_style=False,
-    )
+    text = _yaml_text({kind: body})
     top = re.compile(r"^  - " if kind in _SHAPERS else r"^  \S")
     if kind in _SHAPERS:
         ids = [o.get("id") if isinstance(o, Mapping) else None for o in objects]
@@ -449,9 +441,10 @@ def _course_text(raw: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
-def _pyyaml_course_text(raw: Mapping[str, Any]) -> str:
-    text = yaml.dump(
-        {"courses": [_course(raw)]},
+def _yaml_text(data: Mapping[str, Any]) -> str:
+    """`data` in the knowledge files' layout, written by PyYAML (block style, keys in order)."""
+    return yaml.dump(
+        data,
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
@@ -459,6 +452,10 @@ def _pyyaml_course_text(raw: Mapping[str, Any]) -> str:
         indent=2,
         default_flow_style=False,
     )
+
+
+def _pyyaml_course_text(raw: Mapping[str, Any]) -> str:
+    text = _yaml_text({"courses": [_course(raw)]})
     return text.split("\n", 1)[1]
 
 
