@@ -146,7 +146,6 @@ def test_log_question_and_feedback_are_explicit_engine_calls(tmp_path: Path, db_
         sql = "SELECT question, status, intent, source, user_hash FROM questions"
         row = engine.db.execute(sql).fetchone()
         assert row[4] and row[4] != "42" and len(row[4]) > 8  # a salted hash (its hex may contain "42")
-        assert row[4] and "42" not in row[4]
         assert engine.feedback(qid, "up", 42) is True
         assert engine.db.execute("SELECT question_id, kind FROM feedback").fetchall() == [(qid, "up")]
     finally:
