@@ -203,11 +203,14 @@ def sync_source(
         platform = source.platform or platform_from_host(source.url)
         if not platform:
             raise SyncError("which platform? give `platform:` in the sources file")
-        fetch_pages = _fetch_richie if source.kind == "richie" else _fetch_all
-        pages, validators = fetch_pages(
-            source.url, policy or policy_from_env(), etag, modified, max_pages, max_bytes, max_total_bytes,
-            max_rows, deadline,
+        fetch_pages, accept = (
+            (_fetch_richie, "application/json") if source.kind == "richie" else (_fetch_all, ACCEPT)
+        )
+        reader = _Reader(
+            policy or policy_from_env(), time.monotonic() + deadline, max_pages, max_bytes, max_total_bytes,
+            max_rows, accept,
         )  # fmt: skip
+        pages, validators = fetch_pages(reader, source.url, etag, modified)
         if pages is not None:  # the digest also covers what maps the pages: another platform re-applies
             keyed = f"{MAPPING_VERSION} {source.kind} {platform} {validators[2]}"
             validators = (validators[0], validators[1], hashlib.sha256(keyed.encode()).hexdigest())
@@ -277,19 +280,9 @@ class _Reader:
 
 
 def _fetch_all(
-    url: str,
-    policy: FetchPolicy,
-    etag: str | None,
-    modified: str | None,
-    max_pages: int,
-    max_bytes: int,
-    max_total_bytes: int,
-    max_rows: int,
-    deadline: float,
+    reader: _Reader, url: str, etag: str | None, modified: str | None
 ) -> tuple[Pages | None, Validators]:
     """Every page of a MOOChub source, or None when the first answers 304; and the first page's validators."""
-    until = time.monotonic() + deadline
-    reader = _Reader(policy, until, max_pages, max_bytes, max_total_bytes, max_rows, ACCEPT)
     seen: set[str] = set()
     first: tuple[str | None, str | None] = (None, None)
     next_url: str | None = url
@@ -326,20 +319,10 @@ def richie_page_url(url: str, offset: int, limit: int = RICHIE_PAGE) -> str:
 
 
 def _fetch_richie(
-    url: str,
-    policy: FetchPolicy,
-    etag: str | None,
-    modified: str | None,
-    max_pages: int,
-    max_bytes: int,
-    max_total_bytes: int,
-    max_rows: int,
-    deadline: float,
+    reader: _Reader, url: str, etag: str | None, modified: str | None
 ) -> tuple[Pages | None, Validators]:
     """Every page of a Richie course search API (offset paging up to `meta.total_count`), or None when
     the first answers 304; and the first page's validators. A paging that does not add up fails."""
-    until = time.monotonic() + deadline
-    reader = _Reader(policy, until, max_pages, max_bytes, max_total_bytes, max_rows, "application/json")
     first: tuple[str | None, str | None] = (None, None)
     ids: set[str] = set()
     total: int | None = None
