@@ -427,6 +427,30 @@ def test_courses_of_an_institution_in_five_languages(
 
 
 @pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("courses from the University of Leeds", "en"),
+        ("cours de l'Université de Leeds", "fr"),
+        ("cursos de la Universidad de Oxford", "es"),
+        ("corsi dell'Università di Padova", "it"),
+        ("Kurse der Universität Hamburg", "de"),
+    ],
+)
+def test_courses_of_an_institution_the_catalogue_lacks_get_an_honest_none(
+    shipped_engine: Engine, question: str, lang: str
+) -> None:
+    # the word "university" must not draw the universities' CMF requirements: it is a search, and
+    # the catalogue has none of these institutions, so the reply says so and links the partners
+    assert not any(
+        question.split()[-1] in (c.institution or "") for c in shipped_engine.kb.courses.values()
+    )
+    reply = shipped_engine.ask(question)
+    assert (reply.kind, reply.lang, reply.intent) == ("courses", lang, "course-search"), reply
+    assert not reply.items
+    assert "https://www.futurelearn.com" in {link.url for link in reply.links}
+
+
+@pytest.mark.parametrize(
     ("question", "intent"),
     [
         (

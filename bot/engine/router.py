@@ -323,7 +323,8 @@ class Router:
         """The course search when the best intent leads there, or when the parser reads a course
         request and no other intent is confidently matched ("how many hours is a microcredential"
         names a course type but is a question about the CMF), or when it asks for a subject the
-        catalogue has and nothing of the CMF ("ci sono corsi sulle competenze digitali?")."""
+        catalogue has and nothing of the CMF ("ci sono corsi sulle competenze digitali?"), or for the
+        courses of a named institution."""
         best_id, best = ranked[0]
         if self._leads(best_id).get("type") == "course_search" and best >= self.suggest_threshold:
             return self._course_reply(question, lang, course_query, best_id, best)
@@ -333,11 +334,12 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
-        if (
-            best < SUBJECT_REQUEST_ANSWER
-            and not found & self.concepts.domain
-            and self._known_subject(course_query)
+        if not found & self.concepts.domain and (
+            course_query.institution is not None
+            or (best < SUBJECT_REQUEST_ANSWER and self._known_subject(course_query))
         ):
+            # courses of a named institution ("courses from the University of Leeds") are a search,
+            # whatever intent the word "university" draws, and get an honest "none" when there are none
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
