@@ -324,11 +324,18 @@ def test_a_version_1_database_is_upgraded_in_place_by_numbered_steps(tmp_path: P
 
     db = connect(path)  # connecting migrates
     steps = [r[0] for r in db.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    assert steps == ["m001_initial", "m002_comments_and_gaps", "m003_revision_file", "m004_courses_order"]
+    assert steps == [
+        "m001_initial",
+        "m002_comments_and_gaps",
+        "m003_revision_file",
+        "m004_courses_order",
+        "m005_sync_tables",
+    ]
     assert get_meta(db, "schema_version") == str(SCHEMA_VERSION) == str(len(steps))
     assert "file" in db["revisions"].columns_dict
     assert db["comments"].exists() and db["gap_dismissals"].exists()
     assert "courses_order" in {index.name for index in db["courses"].indexes}
+    assert db["sync_status"].exists() and db["sync_records"].exists()
     assert generation(db) == 7 and db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 1
     assert migrate(db) == []  # nothing left to do, and nothing is written
 
@@ -344,6 +351,27 @@ def test_a_new_database_has_every_step_and_the_layout_of_an_upgraded_one(tmp_pat
 
     _version_1_database(tmp_path / "old.sqlite3")
     assert layout(connect(tmp_path / "new.sqlite3")) == layout(connect(tmp_path / "old.sqlite3"))
+
+
+def test_sync_tables_made_by_an_older_sync_get_the_digest_column(tmp_path: Path) -> None:
+    """Before m005 the sync made its own tables, at first without `digest`: the step keeps the rows."""
+    path = tmp_path / "synced.sqlite3"
+    db = connect(path)
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_sync_tables'")
+    db.conn.execute("DROP TABLE sync_status")
+    db.conn.execute(
+        "CREATE TABLE sync_status (source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT,"
+        " last_modified TEXT, last_attempt TEXT, last_success TEXT, added INTEGER NOT NULL DEFAULT 0,"
+        " updated INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
+        " unchanged INTEGER NOT NULL DEFAULT 0, last_error TEXT)"
+    )
+    db.conn.execute("INSERT INTO sync_status (source, url, added) VALUES ('imoox', 'https://x.test/', 3)")
+    db.conn.close()
+
+    upgraded = connect(path)
+    assert "digest" in upgraded["sync_status"].columns_dict
+    rows = list(upgraded.conn.execute("SELECT source, added, digest FROM sync_status"))
+    assert rows == [("imoox", 3, None)]
 
 
 def test_a_streamed_export_writes_what_the_whole_knowledge_base_dumps(db_path: Path) -> None:

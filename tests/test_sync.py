@@ -255,14 +255,3 @@ def test_an_unchanged_resync_still_refuses_a_source_listing_a_course_twice(
     assert state(service) == snapshot
 
 
-def test_a_status_table_from_before_the_digest_gets_the_column(
-    service: KnowledgeService, endpoint: Endpoint
-) -> None:
-    service.db.conn.executescript(
-        "CREATE TABLE sync_status (source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,"
-        " last_attempt TEXT, last_success TEXT, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL"
-        " DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,"
-        " last_error TEXT);"
-    )
-    assert sync(service, endpoint).ok
-    assert sync_status(service)[0].added == 5

@@ -171,8 +171,34 @@ def m004_courses_order(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = 4
-"""The number of migration steps (m001 … m004): `meta.schema_version` once `connect` has run them."""
+@MIGRATIONS()
+def m005_sync_tables(db: sqlite_utils.Database) -> None:
+    """Catalogue sync (`bot/moderation/sync.py`): each source's last run and validators, and which
+    courses each source lists (a course it stops listing is marked withdrawn)."""
+    db.table("sync_status").create(
+        {
+            "source": str, "url": str, "etag": str, "last_modified": str, "last_attempt": str,
+            "last_success": str, "added": int, "updated": int, "withdrawn": int, "unchanged": int,
+            "last_error": str, "digest": str,
+        },
+        pk="source",
+        not_null={"url", "added", "updated", "withdrawn", "unchanged"},
+        defaults={"added": 0, "updated": 0, "withdrawn": 0, "unchanged": 0},
+        if_not_exists=True,
+    )
+    # a database synced before this step had the table made by sync itself, maybe without `digest`
+    if "digest" not in db.table("sync_status").columns_dict:
+        db.table("sync_status").add_column("digest", str)
+    db.table("sync_records").create(
+        {"source": str, "course_id": str},
+        pk=("source", "course_id"),
+        not_null={"source", "course_id"},
+        if_not_exists=True,
+    )
+
+
+SCHEMA_VERSION = 5
+"""The number of migration steps (m001 … m005): `meta.schema_version` once `connect` has run them."""
 
 
 def _run_script(db: sqlite_utils.Database, script: str) -> None:

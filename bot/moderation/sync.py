@@ -87,15 +87,6 @@ RICHIE_PAGE = 100
 KINDS = ("moochub", "richie")
 DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "deploy" / "sync-sources.yaml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-_TABLES = """
-CREATE TABLE IF NOT EXISTS sync_status (
-    source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT, last_attempt TEXT,
-    last_success TEXT, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
-    withdrawn INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0, last_error TEXT,
-    digest TEXT);
-CREATE TABLE IF NOT EXISTS sync_records (source TEXT NOT NULL, course_id TEXT NOT NULL,
-    PRIMARY KEY (source, course_id));
-"""
 
 
 class SyncError(Exception):
@@ -166,13 +157,6 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
     return out
 
 
-def _ensure_tables(service: KnowledgeService) -> None:
-    conn = service.db.conn
-    conn.executescript(_TABLES)
-    if "digest" not in {row[1] for row in conn.execute("PRAGMA table_info(sync_status)")}:
-        conn.execute("ALTER TABLE sync_status ADD COLUMN digest TEXT")  # a database synced before
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -190,7 +174,6 @@ def sync_source(
     today: str | None = None,
 ) -> SyncResult:
     """Sync one source (see the module docstring); never raises for a source's own failure."""
-    _ensure_tables(service)
     result = SyncResult(source.name, ok=False)
     conn = service.db.conn
     state = conn.execute(
@@ -593,7 +576,6 @@ class SourceStatus:
 
 def sync_status(service: KnowledgeService) -> list[SourceStatus]:
     """Each synced source's status (for `kb stats`); empty before the first sync."""
-    _ensure_tables(service)
     return [
         SourceStatus(*row)
         for row in service.db.conn.execute(
