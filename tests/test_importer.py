@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pytest
+from local_http import LocalServer
 
 from bot.engine.dump import dump_file, dump_knowledge
 from bot.engine.engine import Engine
@@ -49,39 +49,24 @@ def by_page(service: KnowledgeService, page: str) -> Any:
 # -- a MOOChub endpoint on 127.0.0.1 ----------------------------------------------------------
 
 
-class Endpoint:
+class Endpoint(LocalServer):
     """Serves /courses?page=1..3 (2 + 2 + 1 records); page 1 links page 2 absolutely, page 2 page 3
     relatively; counts the requests."""
+
+    content_type = "application/vnd.api+json"
 
     def __init__(self) -> None:
         items = json.loads((IMPORTS / "moochub_courses.json").read_text("utf-8"))["data"]
         self.chunks = [items[0:2], items[2:4], items[4:5]]
         self.requests: list[str] = []
         self.accept: list[str] = []
-        endpoint = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                endpoint.requests.append(self.path)
-                endpoint.accept.append(self.headers.get("Accept", ""))
-                body = endpoint.page(self.path)
-                if body is None:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/vnd.api+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+    def respond(self, path: str, headers: Message) -> tuple[int, bytes, dict[str, str]]:
+        self.requests.append(path)
+        self.accept.append(headers.get("Accept", ""))
+        body = self.page(path)
+        return (404, b"", {}) if body is None else (200, body, {})
 
     def page(self, path: str) -> bytes | None:
         if not path.startswith("/courses"):
@@ -97,9 +82,6 @@ class Endpoint:
             links["next"] = "/courses?page=3"
         return json.dumps({"links": links, "data": self.chunks[n - 1]}).encode()
 
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

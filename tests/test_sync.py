@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pytest
+from local_http import LocalServer
 
 from bot.cli import main
 from bot.engine.dump import dump_knowledge
@@ -45,34 +45,23 @@ def course(n: int) -> dict[str, Any]:
     }
 
 
-class Endpoint:
+class Endpoint(LocalServer):
     """`/courses?page=N` over `self.courses`, 2 a page, with an ETag over the whole list; `mode` makes it
     misbehave: "500" (page 2 fails), "big" (page 2 is oversized), "loop" (page 2 links back to page 1)."""
+
+    content_type = "application/vnd.api+json"
 
     def __init__(self) -> None:
         self.courses = [course(n) for n in range(1, 6)]
         self.mode = "ok"
         self.requests: list[tuple[str, str | None]] = []
-        endpoint = self
+        super().__init__()
+        self.url = f"{self.base}/courses"
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                endpoint.requests.append((self.path, self.headers.get("If-None-Match")))
-                status, body, etag = endpoint.answer(self.path, self.headers.get("If-None-Match"))
-                self.send_response(status)
-                if etag:
-                    self.send_header("ETag", etag)
-                self.send_header("Content-Type", "application/vnd.api+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/courses"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def respond(self, path: str, headers: Message) -> tuple[int, bytes, dict[str, str]]:
+        self.requests.append((path, headers.get("If-None-Match")))
+        status, body, etag = self.answer(path, headers.get("If-None-Match"))
+        return status, body, {"ETag": etag} if etag else {}
 
     def answer(self, path: str, if_none_match: str | None) -> tuple[int, bytes, str | None]:
         etag = '"' + hashlib.sha256(json.dumps(self.courses).encode()).hexdigest()[:16] + '"'
@@ -97,8 +86,7 @@ class Endpoint:
 def endpoint() -> Iterator[Endpoint]:
     ep = Endpoint()
     yield ep
-    ep.server.shutdown()
-    ep.server.server_close()
+    ep.close()
 
 
 @pytest.fixture

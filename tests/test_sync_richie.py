@@ -8,15 +8,15 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from email.message import Message
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from local_http import LocalServer
 
 from bot.engine.dump import dump_knowledge
 from bot.engine.store import connect, generation, read_knowledge
@@ -33,7 +33,7 @@ SERVER_PAGE = 2
 follow `meta.count` / the objects it got, not assume its own limit)."""
 
 
-class Richie:
+class Richie(LocalServer):
     """`/api/v1.0/courses/?scope=objects&limit=L&offset=O` over `self.objects` with an ETag over the list;
     `mode`: "500" (the second page fails), "slow" (the second page takes 3 s), "big" (the second page
     is oversized), "loop" (offset ignored: page 1 again), "shrink" (the total changes while paging)."""
@@ -42,27 +42,14 @@ class Richie:
         self.objects: list[dict[str, Any]] = json.loads(FIXTURE.read_text("utf-8"))["objects"]
         self.mode = "ok"
         self.requests: list[tuple[str, str | None]] = []
-        richie = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                richie.requests.append((self.path, self.headers.get("If-None-Match")))
-                status, body, etag = richie.answer(self.path, self.headers.get("If-None-Match"))
-                self.send_response(status)
-                if etag:
-                    self.send_header("ETag", etag)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.site = f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__()
+        self.site = self.base
         self.url = f"{self.site}/api/v1.0/courses/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def respond(self, path: str, headers: Message) -> tuple[int, bytes, dict[str, str]]:
+        self.requests.append((path, headers.get("If-None-Match")))
+        status, body, etag = self.answer(path, headers.get("If-None-Match"))
+        return status, body, {"ETag": etag} if etag else {}
 
     def etag(self) -> str:
         return '"' + hashlib.sha256(json.dumps(self.objects).encode()).hexdigest()[:16] + '"'
@@ -94,8 +81,7 @@ class Richie:
 def richie() -> Iterator[Richie]:
     server = Richie()
     yield server
-    server.server.shutdown()
-    server.server.server_close()
+    server.close()
 
 
 @pytest.fixture
