@@ -3,7 +3,6 @@ changed, and no traceback. URL-import attacks are in tests/test_url_import_secur
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -12,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from kb_state import knowledge_state
 
 from bot.cli import main
-from bot.engine.dump import dump_knowledge
 from bot.engine.loader import check_texts, parse_text
-from bot.engine.store import connect, generation, read_knowledge
+from bot.engine.store import connect
 from bot.moderation.service import InvalidError, KnowledgeService, ServiceError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,9 +34,7 @@ def no_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def state(db_path: Path) -> str:
     db = connect(db_path)
-    files = dump_knowledge(read_knowledge(db))
-    revisions = db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
-    out = hashlib.sha256(json.dumps([files, revisions, generation(db)]).encode()).hexdigest()
+    out = knowledge_state(db)
     db.conn.close()
     return out
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from email.message import Message
@@ -10,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kb_state import knowledge_state
 from local_http import LocalServer
 
-from bot.engine.dump import dump_file, dump_knowledge
+from bot.engine.dump import dump_file
 from bot.engine.engine import Engine
-from bot.engine.store import connect, generation, read_knowledge
+from bot.engine.store import connect, generation
 from bot.moderation.fetch import FetchPolicy
 from bot.moderation.importer import detect_format
 from bot.moderation.service import KnowledgeService, ServiceError
@@ -31,9 +31,7 @@ def service(db_path: Path) -> KnowledgeService:
 
 
 def state(service: KnowledgeService) -> str:
-    files = dump_knowledge(read_knowledge(service.db))
-    revisions = service.db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
-    return hashlib.sha256(json.dumps([files, revisions, generation(service.db)]).encode()).hexdigest()
+    return knowledge_state(service.db)
 
 
 def by_page(service: KnowledgeService, page: str) -> Any:

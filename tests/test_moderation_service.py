@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -13,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kb_state import knowledge_state
 
-from bot.engine.dump import dump_knowledge
 from bot.engine.engine import Engine
 from bot.engine.loader import load_knowledge, parse_text
 from bot.engine.logbook import log_question, record_feedback
@@ -38,11 +37,7 @@ def service(db_path: Path) -> KnowledgeService:
 
 
 def state(service: KnowledgeService) -> str:
-    """A hash of the whole stored knowledge base (every exported file) and of the revisions."""
-    files = dump_knowledge(read_knowledge(service.db))
-    revisions = service.db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
-    payload = json.dumps([files, revisions, generation(service.db)], sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return knowledge_state(service.db)
 
 
 def new_entry(entry_id: str = "moderated-note") -> dict[str, Any]:

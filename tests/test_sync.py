@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kb_state import knowledge_state
 from local_http import LocalServer
 
 from bot.cli import main
-from bot.engine.dump import dump_knowledge
-from bot.engine.store import connect, generation, read_knowledge
+from bot.engine.store import connect
 from bot.moderation.fetch import FetchPolicy
 from bot.moderation.service import KnowledgeService
 from bot.moderation.sync import Source, sync_source, sync_status
@@ -95,9 +95,7 @@ def service(db_path: Path) -> KnowledgeService:
 
 
 def state(service: KnowledgeService) -> str:
-    files = dump_knowledge(read_knowledge(service.db))
-    revisions = service.db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
-    return hashlib.sha256(json.dumps([files, revisions, generation(service.db)]).encode()).hexdigest()
+    return knowledge_state(service.db)
 
 
 def stored(service: KnowledgeService) -> dict[str, dict[str, Any]]:

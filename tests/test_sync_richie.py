@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from kb_state import knowledge_state
 from local_http import LocalServer
 
-from bot.engine.dump import dump_knowledge
-from bot.engine.store import connect, generation, read_knowledge
+from bot.engine.store import connect
 from bot.moderation.fetch import FetchPolicy
 from bot.moderation.service import KnowledgeService
 from bot.moderation.sync import Source as SyncSource
@@ -90,9 +90,7 @@ def service(db_path: Path) -> KnowledgeService:
 
 
 def state(service: KnowledgeService) -> str:
-    files = dump_knowledge(read_knowledge(service.db))
-    revisions = service.db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
-    return hashlib.sha256(json.dumps([files, revisions, generation(service.db)]).encode()).hexdigest()
+    return knowledge_state(service.db)
 
 
 def stored(service: KnowledgeService, richie: Richie) -> dict[str, dict[str, Any]]:
