@@ -253,7 +253,9 @@ class Answers:
         (e.g. that a filter was dropped because nothing matched with it). With no result, the
         partners' own catalogue pages (`catalogues`: partner -> URLs, maybe none) are offered."""
         shown_filters = ", ".join(f"{v}" for v in (filters or {}).values() if v not in (None, ""))
-        what = " ".join(x for x in (query.strip(), f"({shown_filters})" if shown_filters else "") if x)
+        what = query.strip()
+        if shown_filters:  # "cybersecurity (FutureLearn)", or the filters alone: "University of Leeds"
+            what = f"{what} ({shown_filters})" if what else shown_filters
         what = escape_markdown(what)
         if not courses:
             title = self.s("course.none_found", lang, query=what or "…")
