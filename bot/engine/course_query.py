@@ -48,13 +48,10 @@ _MAX_FREE_TOPIC_WORDS = 4
 class Institution:
     """An institution named in a question: `words`, the distinctive words the search matches
     (``"glasgow"``, normalised), and `shown`, the name as the user typed it (``"University of
-    Glasgow"``). `str()` gives `shown`, so a reply that lists the filters names it as typed."""
+    Glasgow"``), which a reply listing the filters shows."""
 
     words: str
     shown: str
-
-    def __str__(self) -> str:
-        return self.shown
 
 
 def _as_typed(text: str, words: list[str], start: int, end: int) -> str:

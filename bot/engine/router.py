@@ -597,7 +597,8 @@ class Router:
             filters.pop("any_of", None)
             text = ""
             courses, total = self._run_search(text, limit=limit, **filters)
-        shown = {k: v for k, v in filters.items() if k != "any_of"}
+        # the filters as the reply names them (an institution as the question wrote it)
+        shown = {k: getattr(v, "shown", v) for k, v in filters.items() if k != "any_of"}
         note = None
         narrowing = {k: v for k, v in shown.items() if k in ("language", "platform", "type")}
         if not courses and narrowing and (text or filters.get("any_of")):
