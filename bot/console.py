@@ -304,6 +304,8 @@ def chat(engine: Any, lang: str | None, stdin: TextIO, out: TextIO) -> int:
         text = line.strip()
         if not text:
             continue
+        if text.casefold() in ("quit", "exit"):  # what people type to leave a prompt, not a question
+            return 0
         if text.startswith("/"):
             command, _, rest = text.partition(" ")
             command = command.casefold()

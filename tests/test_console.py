@@ -131,6 +131,13 @@ def test_chat_with_piped_stdin_and_lang_switch(kb: Path, monkeypatch, capsys) ->
     assert "never answered" not in out
 
 
+@pytest.mark.parametrize("word", ["quit", "Exit"])
+def test_chat_ends_on_a_bare_quit_or_exit(kb: Path, monkeypatch, capsys, word: str) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{word}\nhow many hours is a microcredential\n"))
+    assert main(["chat", "--no-log"]) == 0
+    assert capsys.readouterr().out == ""  # left at once: no "I don't know", no answer to the next line
+
+
 def test_check_flags(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["check", "--hours", "80", "--eqf", "6", "--id-verification", "--transcript", "learning-outcomes"]
     assert main(args) == 0
