@@ -201,6 +201,7 @@ def _string_examples() -> dict[str, dict[str, list[str]]]:
 
 STRING_EXAMPLES = _string_examples()
 FOLLOWED = {
+    "fallback.greeting",
     "credential.how_to",
     "compliance.how_to",
     "cmd.courses.opt.query.description",
@@ -218,6 +219,19 @@ def test_every_string_that_suggests_something_is_followed_here() -> None:
     assert set(STRING_EXAMPLES) <= FOLLOWED, sorted(set(STRING_EXAMPLES) - FOLLOWED)
     for key in FOLLOWED:
         assert set(STRING_EXAMPLES[key]) == set(LANGS), (key, sorted(STRING_EXAMPLES[key]))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_greeting_example_is_answered_in_its_language(engine: Engine, lang: str) -> None:
+    """A message that is only a greeting gets the greeting in its language, and its example question
+    is answered (by the study-hours intent, in the same language)."""
+    hello = {"en": "hi!", "fr": "bonjour", "es": "hola", "it": "ciao", "de": "hallo"}[lang]
+    greeting = engine.ask(hello, lang)
+    assert (greeting.status, greeting.reason) == ("no_match", "greeting"), greeting
+    (question,) = STRING_EXAMPLES["fallback.greeting"][lang]
+    assert question in greeting.answer
+    reply = engine.ask(question)
+    assert (reply.status, reply.intent, reply.lang) == ("answer", "cmf-study-hours", lang), question
 
 
 @pytest.mark.parametrize("lang", LANGS)

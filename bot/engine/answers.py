@@ -442,7 +442,7 @@ class Answers:
             lines = "\n".join(f"- {s.title}" for s in suggestions)
             parts.append(f"{self.s('fallback.closest', lang)}\n{lines}")
             parts.append(self.s("fallback.rephrase", lang))
-        if reason not in ("empty", "too_long", "declined"):
+        if reason not in ("empty", "too_long", "declined", "greeting"):
             parts.append(self.s("fallback.moderator", lang))
         return Reply(
             question=question,

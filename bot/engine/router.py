@@ -194,7 +194,7 @@ class Router:
 
         1. empty / too long → fallback; language from `lang`, else detected;
         2. guards (spam, scams, prompt injections; `knowledge/concepts.yaml`) → declined;
-        3. small-talk clauses are dropped; nothing left → fallback;
+        3. small-talk clauses are dropped; nothing left → a greeting that says what to ask;
         4. the intents are ranked on what is left. The off-topic examples (the out-of-scope class)
            decline the question only when it shows no domain evidence (a concept of `evidence.domain`
            or a course request); otherwise the intents' probabilities are read without them;
@@ -219,8 +219,8 @@ class Router:
         if self.concepts.guard(text, found):
             return self.answers.fallback(question, lang, "declined")
         core = self.concepts.core(text)
-        if not core:
-            return self.answers.fallback(question, lang, "no_match")
+        if not core:  # only a greeting or thanks: say what the bot answers, with an example
+            return self.answers.fallback(question, lang, "greeting")
         ranked, oos = self._rank_all(core)
         if any(self._leads(i).get("type") == "credential_profile" for i, _ in ranked[:CREDENTIAL_RANKS]):
             named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
