@@ -144,13 +144,37 @@ def _open(args: argparse.Namespace, log: bool) -> Any:
     from bot.engine.loader import KnowledgeError
 
     try:
-        return Engine.open(args.db, args.knowledge, log_source="console" if log else None)
+        engine = Engine.open(args.db, args.knowledge, log_source="console" if log else None)
+        _note_changed_files(args)
+        return engine
     except KnowledgeError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid knowledge base"
         _error(f"the knowledge base is invalid: {first} (run `cmf-bot kb validate` for details)")
     except (sqlite3.Error, OSError, ValueError) as exc:
         _error(f"cannot open the database: {exc}")
     return None
+
+
+def _note_changed_files(args: argparse.Namespace) -> None:
+    """One line on stderr when the knowledge files differ from what the database was loaded from
+    (after a `git pull`, or an edit of the YAML): the console answers from the database."""
+    import sqlite3
+
+    import sqlite_utils
+
+    from bot.engine.freshness import files_changed_since_load
+    from bot.engine.paths import database_path, knowledge_root
+
+    conn = sqlite3.connect(database_path(args.db).resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        changed = files_changed_since_load(sqlite_utils.Database(conn), knowledge_root(args.knowledge))
+    finally:
+        conn.close()
+    if changed:
+        _error(
+            "note: the knowledge files changed since this database was loaded; answers come from the "
+            "database until `cmf-bot kb load` loads them"
+        )
 
 
 def _error(message: str) -> None:

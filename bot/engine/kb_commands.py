@@ -114,6 +114,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
+    from bot.engine.freshness import record_loaded_files
     from bot.engine.paths import database_path, knowledge_root
     from bot.engine.store import connect, mark_exported, pending_revisions, replace_knowledge
 
@@ -132,6 +133,7 @@ def _load(args: argparse.Namespace) -> int:
         return 1
     summary = replace_knowledge(db, kb)
     mark_exported(db)
+    record_loaded_files(db, knowledge_root(args.knowledge))
     print(f"loaded {summary.describe()}")
     print(f"database: {path}")
     return 0
@@ -161,8 +163,9 @@ def _format(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from bot.engine.dump import export_knowledge
+    from bot.engine.freshness import record_loaded_files
     from bot.engine.loader import KnowledgeError
-    from bot.engine.paths import database_path
+    from bot.engine.paths import database_path, knowledge_root
     from bot.engine.store import ensure_database, mark_exported, transaction
 
     path = database_path(args.db)
@@ -179,5 +182,7 @@ def _export(args: argparse.Namespace) -> int:
     with transaction(db):  # a read-only or locked database fails here, before any file is written
         mark_exported(db)
         written = export_knowledge(db, out)
+        if out.resolve() == knowledge_root(None).resolve():  # the files now hold what is stored
+            record_loaded_files(db, out)
     print(f"wrote {len(written)} files to {out}")
     return 0

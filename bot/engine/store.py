@@ -654,12 +654,14 @@ def ensure_database(db_path: str | Path, root: str | Path | None = None) -> sqli
 
     Raises `bot.engine.loader.KnowledgeError` when the knowledge is invalid (nothing is written).
     """
+    from bot.engine.freshness import record_loaded_files
     from bot.engine.loader import load_knowledge
     from bot.engine.paths import knowledge_root
 
     db = connect(db_path)
     if get_meta(db, "loaded_at") is None:
         replace_knowledge(db, load_knowledge(knowledge_root(root)))
+        record_loaded_files(db, knowledge_root(root))
     return db
 
 
