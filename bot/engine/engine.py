@@ -28,7 +28,9 @@ import contextlib
 import dataclasses
 import logging
 import sqlite3
+import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,35 @@ from bot.engine.snapshot import (
 from bot.engine.store import StoredCourses, ensure_database, generation, read_knowledge
 
 log = logging.getLogger(__name__)
+
+BUILD_SWITCH_INTERVAL = 0.0005
+"""Seconds: the interpreter's thread switch interval (`sys.setswitchinterval`, default 0.005) while a
+background rebuild runs. The rebuild is pure Python and keeps the GIL; an answer gives the GIL up
+around every SQLite call (a course question makes 10–25) and each time waits up to one interval to get
+it back, so with the default interval one answer waited 50–230 ms (`bench.rebuild`, README)."""
+
+_responsive_lock = threading.Lock()
+_responsive_builds = 0
+_interval_before = 0.0
+
+
+@contextlib.contextmanager
+def _responsive() -> Iterator[None]:
+    """Lower the switch interval to `BUILD_SWITCH_INTERVAL` while at least one rebuild (of any engine of
+    the process) runs; the previous interval comes back when the last one ends."""
+    global _responsive_builds, _interval_before
+    with _responsive_lock:
+        if _responsive_builds == 0:
+            _interval_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_interval_before, BUILD_SWITCH_INTERVAL))
+        _responsive_builds += 1
+    try:
+        yield
+    finally:
+        with _responsive_lock:
+            _responsive_builds -= 1
+            if _responsive_builds == 0:
+                sys.setswitchinterval(_interval_before)
 
 
 class Engine:
@@ -191,7 +222,12 @@ class Engine:
             self._builder.start()
 
     def _build_loop(self) -> None:
-        """Build snapshots until the installed one is the database's newest (background thread)."""
+        """Build snapshots until the installed one is the database's newest (background thread); the
+        answers of other threads get the GIL back quickly meanwhile (`_responsive`)."""
+        with _responsive():
+            self._build_until_current()
+
+    def _build_until_current(self) -> None:
         gen: int | None = None
         try:
             while True:
