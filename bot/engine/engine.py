@@ -124,6 +124,7 @@ class Engine:
         self._matcher_factory = matcher_factory
         self.database_file: str | None = database_file(db)
         """The database file (None for an in-memory database)."""
+        self._log = logbook.QuestionLog(db, self._db_lock, self.database_file)
         gen, kb = self._read_knowledge(own_connection=False)
         self._snapshot = self._build(gen, kb, matcher_factory or cached_matcher)
 
@@ -394,19 +395,24 @@ class Engine:
             return None
         logged = dataclasses.replace(reply, question=question) if question else reply
         with self._db_lock:
-            qid = logbook.log_question(self.db, logged, source, logbook.hash_user(self.db, user))
+            user_hash = logbook.hash_user(self.db, user)
+        qid = self._log.log(logged, source, user_hash)  # never waits for a writer (logbook.QuestionLog)
         reply.question_id = qid
         return qid
 
     def feedback(self, question_id: int, kind: str, user: str | int | None = None) -> bool:
-        """Record 👍 (`up`), 👎 (`down`) or `not_what_i_asked` for a logged question."""
+        """Record 👍 (`up`), 👎 (`down`) or `not_what_i_asked` for a logged question (waiting at most
+        `logbook.LOG_BUSY_MS` for a writer, on a connection answers do not use)."""
         with self._db_lock:
-            return logbook.record_feedback(self.db, question_id, kind, logbook.hash_user(self.db, user))
+            user_hash = logbook.hash_user(self.db, user)
+        return self._log.feedback(question_id, kind, user_hash)
 
     def close(self) -> None:
-        """Close the connection (a rebuild still running finishes on its own connection, unused)."""
+        """Write the queued question log rows (for at most `logbook.CLOSE_WAIT` s) and close the
+        connections (a rebuild still running finishes on its own connection, unused)."""
         with self._builds:
             self._closed = True
+        self._log.close()
         with self._db_lock, contextlib.suppress(Exception):  # closing twice: nothing to release
             self.db.conn.close()
 
