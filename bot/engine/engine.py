@@ -16,10 +16,13 @@ matcher takes seconds: a rebuild takes it from the cache beside the database, wh
 the cache when it is there). `refresh()` starts the same build and waits for it (a moderator's own
 change, so that their next question sees it).
 
-Thread-safety: any method may be called from any thread. The engine's one connection (course
-records, the catalogue search, the question log) is used under a lock held only while a call reads
-or writes it; a rebuild never holds it except to read the generation (or, for an in-memory database
-that no other connection can open, to read the knowledge base).
+Thread-safety: any method may be called from any thread. The engine's connection (course records,
+the catalogue search; reads only) is used under a lock held only while a call reads it; a rebuild
+never holds it except to read the generation (or, for an in-memory database that no other connection
+can open, to read the knowledge base). The question log and feedback write on connections of their
+own and never make an answer wait for another process's write lock (`logbook.QuestionLog`). While a
+rebuild runs, the thread switch interval is `BUILD_SWITCH_INTERVAL`, so that the pure-Python build
+gives the GIL back quickly to answers, which release it around every SQLite call.
 """
 
 from __future__ import annotations
