@@ -3,8 +3,9 @@
 For each code tree (this checkout, and `--baseline DIR`, e.g. the main checkout, measured in the same
 run), in a fresh process running that tree's code over its own temporary database:
 
-- a thread asks questions in a loop (the knowledge base's own phrasings, and a probe question) while
-  ANOTHER process runs `cmf-bot kb phrase add` to teach an intent the probe; reported: the worst and
+- a thread asks questions in a loop (the knowledge base's own phrasings, and a probe question), each
+  logged in the question log as the Discord bot logs them, while ANOTHER process runs
+  `cmf-bot kb phrase add` to teach an intent the probe; reported: the worst and
   p99 answer latency from the moment the command starts until the probe is answered by the new
   phrasing (plus one second), the time until then ("live"), and how long the command took;
 - `Engine.ask` latency p50/p99 over the phrasings when nothing changes (best of `PASSES` per question);
@@ -108,6 +109,7 @@ def measure(code: Path, workdir: Path) -> dict[str, Any]:
                 live_at.append(time.perf_counter())
             time.sleep(PAUSE)
 
+    engine.log_source = "discord"  # the bot logs every question: its INSERT meets the CLI's write lock
     asker = threading.Thread(target=loop, daemon=True)
     asker.start()
     time.sleep(1.0)

@@ -173,7 +173,8 @@ async def test_answers_and_buttons_are_acknowledged_in_time_while_the_database_i
             waiting = fake_discord.clock.sleepers
             asked = await fake_discord.slash("ask", {"question": question})
             await let_time_pass(fake_discord, ACK_GRACE + 0.01, sleeping=waiting + 1)
-            assert (await asked.response())["type"] == 5
+            # the answer itself never waits for the lock (its log row is queued), so it may come first
+            assert (await asked.response())["type"] in (4, 5)
             thumbs = await fake_discord.click(message, f"cmf:fb:up:{qid}:en")
             await let_time_pass(fake_discord, ACK_GRACE + 0.01, sleeping=waiting + 1)
             assert (await thumbs.response())["type"] == 5  # "thinking…", privately

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from test_engine import make_root
 
-from bot.engine.engine import Engine
+from bot.engine.engine import BUILD_SWITCH_INTERVAL, Engine
 from bot.engine.loader import load_knowledge
 from bot.engine.router import Router, Thresholds, route
 from bot.engine.snapshot import build_snapshot, cached_matcher
@@ -79,6 +80,33 @@ def test_answers_come_from_the_old_snapshot_while_the_next_one_is_built(
     finally:
         factory.release.set()
         pool.shutdown(wait=True)
+        engine.close()
+
+
+def test_a_background_rebuild_lets_answering_threads_take_the_gil_back_quickly(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """The rebuild is pure Python holding the GIL; an answer gives the GIL up around each SQLite call
+    and waits up to one switch interval to get it back (5 ms by default: 10-25 calls made one course
+    answer wait 50-230 ms). While a rebuild runs the interval is short; afterwards it is the caller's."""
+    default = sys.getswitchinterval()
+    seen: list[float] = []
+
+    def factory(rows: Any, annotate: Any, salt: str, path: Path | None) -> Any:
+        seen.append(sys.getswitchinterval())
+        return cached_matcher(rows, annotate, salt, path)
+
+    engine = Engine.open(db_path, make_root(tmp_path), matcher_factory=factory)
+    try:
+        KnowledgeService(connect(db_path), "cli:test").add_phrasing("cmf-study-hours", "en", QUESTION)
+        assert engine.refresh(timeout=WAIT) is True
+        assert len(seen) == 2 and seen[0] == default  # the first build is not a background one
+        assert seen[1] <= BUILD_SWITCH_INTERVAL < default
+        deadline = time.monotonic() + WAIT  # the build thread restores it as it ends
+        while sys.getswitchinterval() != default and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sys.getswitchinterval() == default
+    finally:
         engine.close()
 
 

@@ -16,10 +16,13 @@ matcher takes seconds: a rebuild takes it from the cache beside the database, wh
 the cache when it is there). `refresh()` starts the same build and waits for it (a moderator's own
 change, so that their next question sees it).
 
-Thread-safety: any method may be called from any thread. The engine's one connection (course
-records, the catalogue search, the question log) is used under a lock held only while a call reads
-or writes it; a rebuild never holds it except to read the generation (or, for an in-memory database
-that no other connection can open, to read the knowledge base).
+Thread-safety: any method may be called from any thread. The engine's connection (course records,
+the catalogue search; reads only) is used under a lock held only while a call reads it; a rebuild
+never holds it except to read the generation (or, for an in-memory database that no other connection
+can open, to read the knowledge base). The question log and feedback write on connections of their
+own and never make an answer wait for another process's write lock (`logbook.QuestionLog`). While a
+rebuild runs, the thread switch interval is `BUILD_SWITCH_INTERVAL`, so that the pure-Python build
+gives the GIL back quickly to answers, which release it around every SQLite call.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ import contextlib
 import dataclasses
 import logging
 import sqlite3
+import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +68,35 @@ from bot.engine.store import StoredCourses, ensure_database, generation, read_kn
 
 log = logging.getLogger(__name__)
 
+BUILD_SWITCH_INTERVAL = 0.0005
+"""Seconds: the interpreter's thread switch interval (`sys.setswitchinterval`, default 0.005) while a
+background rebuild runs. The rebuild is pure Python and keeps the GIL; an answer gives the GIL up
+around every SQLite call (a course question makes 10–25) and each time waits up to one interval to get
+it back, so with the default interval one answer waited 50–230 ms (`bench.rebuild`, README)."""
+
+_responsive_lock = threading.Lock()
+_responsive_builds = 0
+_interval_before = 0.0
+
+
+@contextlib.contextmanager
+def _responsive() -> Iterator[None]:
+    """Lower the switch interval to `BUILD_SWITCH_INTERVAL` while at least one rebuild (of any engine of
+    the process) runs; the previous interval comes back when the last one ends."""
+    global _responsive_builds, _interval_before
+    with _responsive_lock:
+        if _responsive_builds == 0:
+            _interval_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_interval_before, BUILD_SWITCH_INTERVAL))
+        _responsive_builds += 1
+    try:
+        yield
+    finally:
+        with _responsive_lock:
+            _responsive_builds -= 1
+            if _responsive_builds == 0:
+                sys.setswitchinterval(_interval_before)
+
 
 class Engine:
     """Answers from the current knowledge snapshot; see the module docstring."""
@@ -93,6 +127,7 @@ class Engine:
         self._matcher_factory = matcher_factory
         self.database_file: str | None = database_file(db)
         """The database file (None for an in-memory database)."""
+        self._log = logbook.QuestionLog(db, self._db_lock, self.database_file)
         gen, kb = self._read_knowledge(own_connection=False)
         self._snapshot = self._build(gen, kb, matcher_factory or cached_matcher)
 
@@ -191,7 +226,12 @@ class Engine:
             self._builder.start()
 
     def _build_loop(self) -> None:
-        """Build snapshots until the installed one is the database's newest (background thread)."""
+        """Build snapshots until the installed one is the database's newest (background thread); the
+        answers of other threads get the GIL back quickly meanwhile (`_responsive`)."""
+        with _responsive():
+            self._build_until_current()
+
+    def _build_until_current(self) -> None:
         gen: int | None = None
         try:
             while True:
@@ -358,19 +398,24 @@ class Engine:
             return None
         logged = dataclasses.replace(reply, question=question) if question else reply
         with self._db_lock:
-            qid = logbook.log_question(self.db, logged, source, logbook.hash_user(self.db, user))
+            user_hash = logbook.hash_user(self.db, user)
+        qid = self._log.log(logged, source, user_hash)  # never waits for a writer (logbook.QuestionLog)
         reply.question_id = qid
         return qid
 
     def feedback(self, question_id: int, kind: str, user: str | int | None = None) -> bool:
-        """Record 👍 (`up`), 👎 (`down`) or `not_what_i_asked` for a logged question."""
+        """Record 👍 (`up`), 👎 (`down`) or `not_what_i_asked` for a logged question (waiting at most
+        `logbook.LOG_BUSY_MS` for a writer, on a connection answers do not use)."""
         with self._db_lock:
-            return logbook.record_feedback(self.db, question_id, kind, logbook.hash_user(self.db, user))
+            user_hash = logbook.hash_user(self.db, user)
+        return self._log.feedback(question_id, kind, user_hash)
 
     def close(self) -> None:
-        """Close the connection (a rebuild still running finishes on its own connection, unused)."""
+        """Write the queued question log rows (for at most `logbook.CLOSE_WAIT` s) and close the
+        connections (a rebuild still running finishes on its own connection, unused)."""
         with self._builds:
             self._closed = True
+        self._log.close()
         with self._db_lock, contextlib.suppress(Exception):  # closing twice: nothing to release
             self.db.conn.close()
 

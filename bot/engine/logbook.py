@@ -6,9 +6,12 @@ created on first use; a salt left in `meta` by an older version moves there) —
 gives the same hash, and Discord ids, which are easy to enumerate, cannot be recovered from a copy of
 the database alone.
 
-Logging never holds up an answer: the question row is written with a short busy timeout
-(`LOG_BUSY_MS`); when the database is locked by another writer, read-only or broken, the row is
-dropped (with a warning in the log) and the answer goes out without a question id.
+Logging never holds up an answer (`QuestionLog`, the engine's log): the question row is written on
+a connection of the log's own that never waits for SQLite's write lock. When another process holds
+that lock (a moderator's change, an import), the answer goes out at once without a question id (so
+without feedback buttons) and the row is queued, then written by a background thread as soon as the
+lock is free; a read-only or broken database drops it (with a warning in the log). Feedback (a click)
+waits at most `LOG_BUSY_MS` for the lock, on a connection of its own: never the engine's.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +40,15 @@ _EXCLUSIVE = {"up": "down", "down": "up"}
 _SALT_KEY = "user_hash_salt"
 SALT_ENV = "CMF_BOT_USER_SALT"
 LOG_BUSY_MS = 200
-"""Longest wait (ms) for the write lock when logging a question or feedback; then the row is dropped."""
+"""Longest wait (ms) for the write lock when recording feedback (or `log_question` on a connection);
+then the row is dropped. The engine's question log never waits (`QuestionLog`)."""
+QUEUE_MAX = 10_000
+"""Questions kept while the database is locked (older rows are written first; beyond, rows are dropped)."""
+QUEUE_POLL = 0.02
+"""Seconds between two attempts of the background writer to take the write lock."""
+CLOSE_WAIT = 1.0
+"""Seconds `QuestionLog.close` keeps trying to write the queued rows before dropping them."""
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 _log = logging.getLogger(__name__)
 _salts: dict[str, bytes] = {}
 _salts_lock = threading.Lock()
@@ -139,22 +151,149 @@ def _short_busy(db: sqlite_utils.Database) -> Iterator[None]:
             conn.execute(f"PRAGMA busy_timeout = {before}")
 
 
+_INSERT = (
+    "INSERT INTO questions (at, question, lang, status, intent, confidence, source, user_hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+Row = tuple[str, str, str, str, str | None, float, str, str | None]
+
+
+def _row(reply: Reply, source: str, user_hash: str | None) -> Row:
+    confidence = float(reply.confidence)
+    return (_now(), reply.question, reply.lang, reply.status, reply.intent, confidence, source, user_hash)
+
+
 def _insert_question(db: sqlite_utils.Database, reply: Reply, source: str, user_hash: str | None) -> int:
-    cursor = db.execute(
-        "INSERT INTO questions (at, question, lang, status, intent, confidence, source, user_hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            _now(),
-            reply.question,
-            reply.lang,
-            reply.status,
-            reply.intent,
-            float(reply.confidence),
-            source,
-            user_hash,
-        ],
-    )
+    cursor = db.execute(_INSERT, list(_row(reply, source, user_hash)))
     return int(cursor.lastrowid or 0)  # set by the INSERT above
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Whether `exc` says another connection holds the lock (not a read-only or broken database)."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _BUSY
+
+
+class QuestionLog:
+    """The question log and feedback of one engine, kept off its answer path (see the module docstring).
+
+    Every write of the log goes through one connection of its own, used under the log's lock and never
+    waiting in SQLite's busy handler (busy timeout 0): an answer's INSERT takes the free write lock or
+    fails at once, and the background writer of queued rows polls for the lock (`QUEUE_POLL`) instead
+    of waiting inside SQLite, so an answer never waits behind it either. `synchronous = NORMAL` on that
+    connection: no fsync per logged question (a power cut may lose the last rows, never corrupt them).
+    An in-memory database (no other connection can lock it) is written on the engine's connection
+    under the engine's lock, as before."""
+
+    def __init__(
+        self, db: sqlite_utils.Database, db_lock: threading.RLock, database_file: str | None
+    ) -> None:
+        self._db, self._db_lock, self._file = db, db_lock, database_file
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._pending: list[Row] = []
+        self._writer: threading.Thread | None = None
+        self._closed = False
+
+    def _connection(self) -> sqlite3.Connection:
+        """The log's connection (opened on first use; call with `_lock` held)."""
+        if self._conn is None:
+            assert self._file is not None
+            conn = sqlite3.connect(self._file, timeout=0, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn = conn
+        return self._conn
+
+    def log(self, reply: Reply, source: str, user_hash: str | None) -> int | None:
+        """Store one asked question; its id, or None when the row could not be written now (queued
+        when the database is locked, dropped when it is read-only or broken)."""
+        if self._file is None:
+            with self._db_lock:
+                return log_question(self._db, reply, source, user_hash)
+        row = _row(reply, source, user_hash)
+        with self._lock:
+            if self._closed:
+                return None
+            try:
+                return int(self._connection().execute(_INSERT, row).lastrowid or 0)
+            except sqlite3.Error as exc:
+                if not _busy(exc):
+                    _log.warning("question not logged: %s", exc)
+                    return None
+            if len(self._pending) >= QUEUE_MAX:
+                _log.warning("question not logged: the database is locked and %d rows wait", QUEUE_MAX)
+                return None
+            self._pending.append(row)
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_pending, name="cmf-log", daemon=True)
+                self._writer.start()
+        return None
+
+    def _write_pending(self) -> None:
+        """Background thread: write the queued rows once the write lock is free, then end."""
+        while True:
+            with self._lock:
+                if not self._pending or self._flush():  # empty: written, dropped, or closed
+                    self._writer = None
+                    return
+            time.sleep(QUEUE_POLL)
+
+    def _flush(self) -> bool:
+        """Try once to write the queued rows in one transaction (call with `_lock` held). True when
+        the queue is empty afterwards (written, or dropped because the database cannot take them)."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            if _busy(exc):
+                return False
+            _log.warning("%d questions not logged: %s", len(self._pending), exc)
+            self._pending.clear()
+            return True
+        try:
+            conn.executemany(_INSERT, self._pending)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            _log.warning("%d questions not logged: %s", len(self._pending), exc)
+        self._pending.clear()
+        return True
+
+    def feedback(self, question_id: int, kind: str, user_hash: str | None) -> bool:
+        """`record_feedback` on a connection of its own (waiting at most `LOG_BUSY_MS`)."""
+        if self._file is None:
+            with self._db_lock:
+                return record_feedback(self._db, question_id, kind, user_hash)
+        try:
+            conn = sqlite3.connect(self._file, timeout=LOG_BUSY_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise FeedbackError(f"feedback not stored now ({exc})") from None
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            return record_feedback(sqlite_utils.Database(conn), question_id, kind, user_hash)
+        except sqlite3.Error as exc:
+            raise FeedbackError(f"feedback not stored now ({exc})") from None
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        """Write what is queued (trying for up to `CLOSE_WAIT` seconds), then close the connection."""
+        deadline = time.monotonic() + CLOSE_WAIT
+        while True:
+            with self._lock:
+                if not self._pending or self._flush() or time.monotonic() > deadline:
+                    if self._pending:
+                        _log.warning(
+                            "%d questions not logged: the database stayed locked", len(self._pending)
+                        )
+                        self._pending.clear()
+                    self._closed = True
+                    if self._conn is not None:
+                        with contextlib.suppress(sqlite3.Error):
+                            self._conn.close()
+                        self._conn = None
+                    return
+            time.sleep(QUEUE_POLL)
 
 
 def record_feedback(db: sqlite_utils.Database, question_id: int, kind: str, user_hash: str | None) -> bool:

@@ -296,9 +296,19 @@ def matcher_cache_path(database_file: str | Path | None) -> Path | None:
     return Path(f"{database_file}.matcher") if database_file else None
 
 
+_KEY_SLICE = 256
+
+
 def _cache_key(rows: Sequence[tuple[str, str, str]], salt: str = "") -> str:
     digest = hashlib.sha256(salt.encode("utf-8"))
-    digest.update(repr(sorted(set(rows))).encode("utf-8"))
+    # the bytes of repr(sorted(set(rows))), made a slice at a time: one repr of ~8k rows holds the GIL
+    # ~8 ms (longer on a loaded machine), which an answer in another thread would wait for
+    ordered = sorted(set(rows))
+    digest.update(b"[")
+    for start in range(0, len(ordered), _KEY_SLICE):
+        text = ", ".join(map(repr, ordered[start : start + _KEY_SLICE]))
+        digest.update(((", " if start else "") + text).encode("utf-8"))
+    digest.update(b"]")
     module = Path(str(sys.modules[IntentMatcher.__module__].__file__))
     digest.update(module.read_bytes())
     digest.update(module.with_name("trainer.py").read_bytes())  # its trainer (not imported: numpy)
