@@ -172,8 +172,8 @@ def _note_changed_files(args: argparse.Namespace) -> None:
         conn.close()
     if changed:
         _error(
-            "note: the knowledge files changed since this database was loaded; answers come from the "
-            "database until `cmf-bot kb load` loads them"
+            "note: the knowledge files differ from those this database was loaded from (changed since?); "
+            "answers come from the database until `cmf-bot kb load` loads them"
         )
 
 

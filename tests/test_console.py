@@ -140,20 +140,20 @@ def test_chat_ends_on_a_bare_quit_or_exit(kb: Path, monkeypatch, capsys, word: s
 
 def test_ask_notes_knowledge_files_changed_since_the_load_until_kb_load(kb: Path, capsys) -> None:
     assert main(["ask", "how many hours is a microcredential", "--no-log"]) == 0
-    assert "changed since" not in capsys.readouterr().err  # built from these very files
+    assert "knowledge files differ" not in capsys.readouterr().err  # built from these very files
     intents = kb / "intents.yaml"
     intents.write_text(intents.read_text("utf-8") + "\n# a comment from git\n", "utf-8")
     assert main(["ask", "how many hours is a microcredential", "--no-log"]) == 0
-    assert "the knowledge files changed since this database was loaded" in capsys.readouterr().err
+    assert "the knowledge files differ from those this database was loaded from" in capsys.readouterr().err
     assert main(["kb", "load"]) == 0
     capsys.readouterr()
     assert main(["ask", "how many hours is a microcredential", "--no-log"]) == 0
-    assert "changed since" not in capsys.readouterr().err
+    assert "knowledge files differ" not in capsys.readouterr().err
     intents.write_text(intents.read_text("utf-8") + "\n# another comment\n", "utf-8")
     assert main(["kb", "export", str(kb)]) == 0  # the files are rewritten from the database
     capsys.readouterr()
     assert main(["ask", "how many hours is a microcredential", "--no-log"]) == 0
-    assert "changed since" not in capsys.readouterr().err
+    assert "knowledge files differ" not in capsys.readouterr().err
 
 
 def test_check_flags(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -292,7 +292,10 @@ def test_an_over_long_answer_is_refused(db_path: Path, tmp_path: Path) -> None:
      ["kb", "edit", "cmf-what-is", "--lang", "en", "--answer-file", "/dev/zero", "--version", "1"],
      ["ask", "--batch", "/dev/zero"]],
 )  # fmt: skip
-def test_character_devices_are_not_read_whole(db_path: Path, command: list[str]) -> None:
+def test_character_devices_are_not_read_whole(
+    db_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CMF_BOT_KNOWLEDGE", str(ROOT / "tests" / "fixtures" / "kb_min"))  # db_path's files
     result = _cli(*command, "--db", str(db_path))
     assert result.returncode in (1, 2) and "Traceback" not in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
