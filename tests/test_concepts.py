@@ -139,6 +139,12 @@ def test_spam_scams_and_injections_are_declined_in_every_language(shipped: Engin
         "cuéntame un chiste sobre las microcredenciales",
         "scrivi una poesia sul CMF",
         "erzähl mir einen Witz über Microcredentials",
+        # writing a CV or a cover letter (Europass's CV editor is not about credentials)
+        "how do I fill in a Europass CV?",
+        "comment remplir le CV europass ?",
+        "cómo relleno el CV europass?",
+        "come si compila il modello di CV europass?",
+        "wie fülle ich den Europass Lebenslauf aus?",
     ],
 )
 def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine, text: str) -> None:
@@ -152,6 +158,7 @@ def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine,
         ("can I buy the certificate of achievement on futurelearn?", "partner-futurelearn-certificate"),
         ("can I buy a microcredential in instalments?", "partner-futurelearn-mc-instalments"),
         ("wie viele ECTS Punkte bringt ein Microcredential?", "cmf-credits"),
+        ("can I add my microcredential to my europass CV?", "europass-wallet"),
     ],
 )
 def test_buying_and_credit_words_in_a_real_question_are_not_declined(
