@@ -145,6 +145,13 @@ def test_spam_scams_and_injections_are_declined_in_every_language(shipped: Engin
         "cómo relleno el CV europass?",
         "come si compila il modello di CV europass?",
         "wie fülle ich den Europass Lebenslauf aus?",
+        # promotion and exams taken for money
+        "subscribe to my youtube channel, I review every FutureLearn microcredential",
+        "code promo FUN -30% sur les certificats, lien dans ma bio",
+        "únete a mi servidor de discord sobre microcredenciales discord.gg/abc",
+        "faccio io l'esame eduopen al posto tuo",
+        "ich schreibe deine Prüfung bei iMooX für dich",
+        "I can take your FutureLearn exam for you, cheap",
     ],
 )
 def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine, text: str) -> None:
