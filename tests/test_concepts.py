@@ -152,6 +152,12 @@ def test_spam_scams_and_injections_are_declined_in_every_language(shipped: Engin
         "faccio io l'esame eduopen al posto tuo",
         "ich schreibe deine Prüfung bei iMooX für dich",
         "I can take your FutureLearn exam for you, cheap",
+        # orders and certificates of a partner platform: its support desk knows
+        "I finished my FutureLearn course 2 weeks ago and still haven't received my certificate",
+        "mon nom est mal écrit sur mon certificat FUN",
+        "terminé el curso de miriadax y no me llega el certificado",
+        "ho finito il corso su eduopen ma non ho ricevuto l'attestato",
+        "mein Name ist falsch auf dem iMooX Zertifikat",
     ],
 )
 def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine, text: str) -> None:
@@ -166,6 +172,7 @@ def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine,
         ("can I buy a microcredential in instalments?", "partner-futurelearn-mc-instalments"),
         ("wie viele ECTS Punkte bringt ein Microcredential?", "cmf-credits"),
         ("can I add my microcredential to my europass CV?", "europass-wallet"),
+        ("can i get a refund on a futurelearn microcredential if i change my mind", "partner-futurelearn-mc-refunds"),
     ],
 )
 def test_buying_and_credit_words_in_a_real_question_are_not_declined(
