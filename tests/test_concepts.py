@@ -172,7 +172,10 @@ def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine,
         ("can I buy a microcredential in instalments?", "partner-futurelearn-mc-instalments"),
         ("wie viele ECTS Punkte bringt ein Microcredential?", "cmf-credits"),
         ("can I add my microcredential to my europass CV?", "europass-wallet"),
-        ("can i get a refund on a futurelearn microcredential if i change my mind", "partner-futurelearn-mc-refunds"),
+        (
+            "can i get a refund on a futurelearn microcredential if i change my mind",
+            "partner-futurelearn-mc-refunds",
+        ),
     ],
 )
 def test_buying_and_credit_words_in_a_real_question_are_not_declined(
