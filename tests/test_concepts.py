@@ -158,6 +158,12 @@ def test_spam_scams_and_injections_are_declined_in_every_language(shipped: Engin
         "terminé el curso de miriadax y no me llega el certificado",
         "ho finito il corso su eduopen ma non ho ricevuto l'attestato",
         "mein Name ist falsch auf dem iMooX Zertifikat",
+        # homework of a course's own subject
+        "explain the pythagorean theorem for my online course",
+        "aidez moi pour l'exercice du MOOC FUN sur les fractions",
+        "explícame la fotosíntesis para mi curso de miriadax",
+        "spiegami il teorema di pitagora per il corso eduopen",
+        "erklär mir die Photosynthese für meinen iMooX Kurs",
     ],
 )
 def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine, text: str) -> None:
@@ -172,6 +178,7 @@ def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine,
         ("can I buy a microcredential in instalments?", "partner-futurelearn-mc-instalments"),
         ("wie viele ECTS Punkte bringt ein Microcredential?", "cmf-credits"),
         ("can I add my microcredential to my europass CV?", "europass-wallet"),
+        ("explain the CMF to me in plain words", "cmf-what-is"),
         (
             "can i get a refund on a futurelearn microcredential if i change my mind",
             "partner-futurelearn-mc-refunds",
