@@ -163,7 +163,7 @@ def test_spam_scams_and_injections_are_declined_in_every_language(shipped: Engin
         "aidez moi pour l'exercice du MOOC FUN sur les fractions",
         "explícame la fotosíntesis para mi curso de miriadax",
         "spiegami il teorema di pitagora per il corso eduopen",
-        "erklär mir die Photosynthese für meinen iMooX Kurs",
+        "erklär mir die Photosynthese für meinen Kurs auf iMooX",
     ],
 )
 def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine, text: str) -> None:
