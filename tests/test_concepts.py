@@ -164,6 +164,12 @@ def test_spam_scams_and_injections_are_declined_in_every_language(shipped: Engin
         "explícame la fotosíntesis para mi curso de miriadax",
         "spiegami il teorema di pitagora per il corso eduopen",
         "erklär mir die Photosynthese für meinen Kurs auf iMooX",
+        # everyday documents and exams that share our words (certificate, exam, licence)
+        "how do I renew the SSL certificate of my website?",
+        "où demander un acte de naissance ?",
+        "el examen de conducir es con cámara?",
+        "esame della patente, qualche consiglio?",
+        "wo beantrage ich ein Führungszeugnis?",
     ],
 )
 def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine, text: str) -> None:
