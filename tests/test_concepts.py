@@ -168,7 +168,7 @@ def test_spam_scams_and_injections_are_declined_in_every_language(shipped: Engin
         "how do I renew the SSL certificate of my website?",
         "où demander un acte de naissance ?",
         "el examen de conducir es con cámara?",
-        "esame della patente, qualche consiglio?",
+        "come si prenota l'esame della patente?",
         "wo beantrage ich ein Führungszeugnis?",
     ],
 )
