@@ -170,6 +170,12 @@ def test_spam_scams_and_injections_are_declined_in_every_language(shipped: Engin
         "el examen de conducir es con cámara?",
         "come si prenota l'esame della patente?",
         "wo beantrage ich ein Führungszeugnis?",
+        # credentials without effort, paid in crypto or advertised with a website
+        "FREE ECTS certificates, 100% accredited, no study needed, visit certs4u.com",
+        "obtenez votre certificat CMF sans effort, paiement en bitcoin",
+        "título universitario en 2 semanas sin exámenes, visita nuestra web",
+        "ottieni la tua microcredenziale senza studiare, pagamento in bitcoin",
+        "Microcredential ohne Lernen, Zahlung per Bitcoin",
     ],
 )
 def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine, text: str) -> None:
@@ -196,6 +202,13 @@ def test_buying_and_credit_words_in_a_real_question_are_not_declined(
 ) -> None:
     reply = shipped.ask(text)
     assert (reply.status, reply.intent) == ("answer", intent)
+
+
+@pytest.mark.parametrize(
+    "text", ["can I get ECTS credits without an exam?", "¿puedo conseguir una microcredencial sin examen?"]
+)
+def test_asking_whether_credit_needs_an_exam_is_not_declined(shipped: Engine, text: str) -> None:
+    assert shipped.ask(text).status == "answer"
 
 
 @pytest.mark.parametrize(
