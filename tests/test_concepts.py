@@ -355,3 +355,18 @@ def test_the_english_word_fun_names_no_partner(shipped: Engine, text: str) -> No
 def test_another_partners_exam_gets_no_fun_exam_answer(shipped: Engine) -> None:
     reply = shipped.ask("is the MiríadaX exam supervised with a webcam?")
     assert reply.intent != "partner-fun-proctored-exam"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Comment obtenir un certificat sur FUN ?", "partner-fun-certificate"),
+        ("¿Cómo obtengo un certificado en FUN?", "partner-fun-certificate"),
+        ("How do we offer a certificate on FUN for our course?", "universities-fun-certificates"),
+    ],
+)
+def test_obtaining_a_certificate_is_the_learners_question_offering_one_the_universities(
+    shipped: Engine, text: str, intent: str
+) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.intent) == ("answer", intent)
