@@ -81,3 +81,17 @@ def test_a_yes_no_question_answered_by_a_checklist_starts_with_its_lead(scripted
     assert asked.answer.startswith(f"**{asked.title}**\n\n{lead}")
     plain = engine.ask("que montre une microcertification CMF à un recruteur ?", "fr")
     assert plain.kind == "checklist" and lead not in plain.answer
+
+
+def test_three_course_facts_get_the_compliance_check_even_naming_a_university(scripted: Any) -> None:
+    # the institution's course list would answer a question that is a compliance check
+    engine, matcher = scripted
+    matcher.ranking = [("course-search-microcredential", 0.2), ("compliance-check", 0.1), (OUT_OF_SCOPE, 0.0)]
+    question = (
+        "at a UK university we run a 12-week module at level 7, assessed by an online exam with an "
+        "ID check: anything missing for the CMF?"
+    )
+    reply = engine.ask(question, "en")
+    assert (reply.status, reply.kind, reply.intent) == ("answer", "compliance", "compliance-check")
+    fewer = engine.ask("courses from a UK university at level 7", "en")
+    assert fewer.kind == "courses"

@@ -74,6 +74,10 @@ SUBJECT_REQUEST_ANSWER = 0.9
 """A course request naming a subject the catalogue has, and no concept of our topics (CMF,
 microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
 surely ("ci sono corsi sulle competenze digitali?")."""
+FACTS_ALWAYS_CHECKED = 3
+"""A question stating this many course facts (hours, EQF level, ECTS, assessment…) always gets the
+compliance check, even when it names an institution ("a 12-week module at a UK university, level 7,
+assessed by portfolio, with an ID check")."""
 MEASURED_FACTS = ("study_hours", "eqf_level", "ects")
 """Course facts with a figure: one of them, stated by a university of its own course ("notre mooc fait
 2 ECTS, on peut le labelliser CMF ?"), is enough for the compliance check."""
@@ -227,8 +231,13 @@ class Router:
             if named is not None:
                 return named
         course_query = self._course_query(core)
-        if course_query is not None and self._asks_for_institution(course_query, ranked):
-            # "courses from the University of Glasgow": the courses of an institution
+        if (
+            course_query is not None
+            and len(parse_facts(text)) < FACTS_ALWAYS_CHECKED
+            and self._asks_for_institution(course_query, ranked)
+        ):
+            # "courses from the University of Glasgow": the courses of an institution (a question
+            # stating three course facts is a compliance check even when it names its university)
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         topic, domain = self._domain_evidence(core, found, oos, course_query)
@@ -305,7 +314,7 @@ class Router:
         if (
             (best_id == check_id and best >= self.suggest_threshold)
             or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
-            or len(facts) >= 3
+            or len(facts) >= FACTS_ALWAYS_CHECKED
             or (self._states_own_course(found) and any(k in facts for k in MEASURED_FACTS))
         ):
             confidence = max(check_score, self.answer_threshold)
