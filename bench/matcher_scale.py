@@ -180,6 +180,60 @@ def measure(which: str, scale: int) -> dict[str, Any]:
     return row
 
 
+def quality_stage(which: str, options: dict[str, Any], confirm: bool) -> dict[str, Any]:
+    """Right outcomes of the whole engine with this matcher on the quality set's tune split and dev
+    half a (half b too when `confirm`): in-scope answered right + off-topic declined, as counts."""
+    import bench.quality as quality
+    from bot.engine.engine import DEFAULT_ANSWER_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD, Engine
+    from tests.test_quality import evaluate, load_questions
+
+    module = load_matcher_module(which)
+
+    def factory(rows: Any, annotate: Any, salt: str, path: Any) -> Any:
+        return module.IntentMatcher.build(rows, annotate=annotate, **options)
+
+    dev = quality.load_rows(quality.SETS["dev"])
+    out: dict[str, Any] = {"matcher": which, "options": options}
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = Engine.open(
+            Path(tmp) / "q.sqlite3",
+            ROOT,
+            answer_threshold=DEFAULT_ANSWER_THRESHOLD,
+            suggest_threshold=DEFAULT_SUGGEST_THRESHOLD,
+            matcher_factory=factory,
+        )
+        try:
+            tune = evaluate(engine, [r for r in load_questions() if r.get("split") == "tune"])["tune"]
+            out["tune"] = [tune["right"], tune["in"], tune["declined"], tune["oos"]]
+            for name in ("a", "b") if confirm else ("a",):
+                cells = quality.score(engine, [r for r in dev if quality.half(r) == name])["all"]
+                out[f"dev_{name}"] = cells.get("in", [0, 0]) + cells.get("out", [0, 0])
+        finally:
+            engine.close()
+    out["right_tune_dev_a"] = sum(out["tune"][::2]) + sum(out["dev_a"][::2])
+    return out
+
+
+def clinc_stage(which: str, options: dict[str, Any]) -> dict[str, Any]:
+    """CLINC150 with this matcher (threshold chosen on validation, as `bench.clinc150`)."""
+    from bench.clinc150 import DATA, _evaluate
+    from bot.engine.matcher import OUT_OF_SCOPE
+
+    module = load_matcher_module(which)
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    rows = [(intent, "en", text) for text, intent in data["train"]]
+    rows += [(OUT_OF_SCOPE, "en", text) for text, _ in data["oos_train"]]
+    cpu = time.process_time()
+    matcher = module.IntentMatcher.build(rows, **options)
+    cpu = time.process_time() - cpu
+
+    def predict(text: str) -> tuple[str, float]:
+        ranked = matcher.rank(text, 3)
+        return ranked[0] if ranked else ("", 0.0)
+
+    return {"matcher": which, "options": options, "build_cpu_s": cpu} | _evaluate(predict, data, 1)
+
+
 COLUMNS = (
     ("intents", "intents", "{:d}"),
     ("phrasings", "phrasings", "{:d}"),
@@ -226,8 +280,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip the dense matcher (numpy and python trainers) at 1×"
     )
+    parser.add_argument(
+        "--quality",
+        choices=["dev", "confirm", "clinc150"],
+        help="instead of timings: right outcomes of the engine on the tune split + dev half a (confirm: "
+        "+ half b), or CLINC150, for the dense and the sparse matcher (1× only)",
+    )
+    parser.add_argument(
+        "--options", default="{}", help="JSON keyword options for the sparse matcher's build (with --quality)"
+    )
     parser.add_argument("--stage", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.quality:
+        options = json.loads(args.options)
+        for which in ("dense", "sparse"):
+            opts = options if which == "sparse" else {}
+            if args.quality == "clinc150":
+                print(json.dumps(clinc_stage(which, opts)), flush=True)
+            else:
+                print(json.dumps(quality_stage(which, opts, args.quality == "confirm")), flush=True)
+        return 0
     if args.stage:
         kind, which, scale, state = args.stage
         result = (

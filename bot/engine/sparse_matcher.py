@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import math
 import random
-import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
-from bot.engine.matcher import OUT_OF_SCOPE, Annotate, IntentMatcher, _grams, _raw_features, training_rows
+from bot.engine.hashing import bucket_counts
+from bot.engine.matcher import OUT_OF_SCOPE, Annotate, IntentMatcher, training_rows
 from bot.engine.normalize import normalize
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 _CONFIDENT = 0.99
 """Training skips the update of examples already given this probability (same accuracy, faster)."""
 DIM_BITS = 20
@@ -77,14 +77,8 @@ class Vectorizer:
         """Extra features (not part of the state: the owner sets it again after `from_state`)."""
 
     def counts(self, text: str) -> dict[int, int]:
-        """Term counts of `text` by bucket."""
-        mask = (1 << self.dim_bits) - 1
-        crc = zlib.crc32
-        out: dict[int, int] = {}
-        for g, n in _raw_features(text, self.char_range, self.word_ngrams, self.annotate).items():
-            b = crc(g.encode("utf-8")) & mask
-            out[b] = out.get(b, 0) + n
-        return out
+        """Term counts of `text` by bucket (`bot.engine.hashing`)."""
+        return bucket_counts(text, self.char_range, self.word_ngrams, self.dim_bits, self.annotate)
 
     def fit(self, texts: Sequence[str]) -> tuple[array, array, array]:
         """Learn the idf from `texts`; their vectors as flat arrays `(offsets, buckets, values)`:
@@ -185,9 +179,15 @@ class SparseIntentMatcher:
         vectorizer = Vectorizer(**vectorizer_options)
         vectorizer.annotate = annotate
         if trainer == "numpy":
-            return cls._build_numpy(
-                rows, intents, vectorizer, epochs, learning_rate, oos_weight, seed, max_classes
-            )
+            options = {
+                "epochs": epochs,
+                "learning_rate": learning_rate,
+                "seed": seed,
+                "max_classes": max_classes,
+                "oos_weight": oos_weight,
+                "confuser_pass": confuser_pass,
+            }
+            return cls._build_numpy(rows, intents, vectorizer, options)
         ex_offsets, ex_buckets, ex_values = vectorizer.fit([r[2] for r in rows])
         labels = array("I", [class_of[r[0]] for r in rows])
         oos_class = class_of.get(OUT_OF_SCOPE, -1)
@@ -232,10 +232,7 @@ class SparseIntentMatcher:
             oos_class,
             oos_weight,
         )
-        langs: dict[str, Counter[str]] = {}
-        for intent, lang, _ in rows:
-            langs.setdefault(intent, Counter())[lang] += 1
-        return cls(vectorizer, intents, offsets, classes, weights, langs)
+        return cls(vectorizer, intents, offsets, classes, weights, _langs(rows))
 
     @classmethod
     def _build_numpy(
@@ -243,46 +240,27 @@ class SparseIntentMatcher:
         rows: list[tuple[str, str, str]],
         intents: list[str],
         vectorizer: Vectorizer,
-        epochs: int,
-        learning_rate: float,
-        oos_weight: float,
-        seed: int,
-        max_classes: int,
+        options: dict[str, Any],
     ) -> SparseIntentMatcher:
-        """`build` with `bot.engine.trainer` (numpy, imported only here): the same features and
-        support, no confuser pass, mini-batch SGD."""
+        """`build` with `bot.engine.sparse_trainer` (numpy, imported only here)."""
         import numpy as np
 
-        from bot.engine import trainer
+        from bot.engine import sparse_trainer
 
         class_of = {intent: c for c, intent in enumerate(intents)}
-        dim = 1 << vectorizer.dim_bits
-        mask = dim - 1
         v = vectorizer
-        idf, ex = trainer.hashed_rows(
-            [r[2] for r in rows],
-            lambda text: _grams(text, v.char_range, v.word_ngrams, v.annotate),
-            lambda g: zlib.crc32(g.encode("utf-8")) & mask,
-            dim,
+        texts = sparse_trainer.Texts(
+            [r[2] for r in rows], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
         )
-        labels = np.asarray([class_of[r[0]] for r in rows], dtype=np.int64)
-        oos_class = class_of.get(OUT_OF_SCOPE, -1)
-        offsets, classes = trainer.support(ex, labels, len(intents), dim, max_classes, oos_class)
-        weights = trainer.train_sparse(
-            ex,
-            labels,
+        idf, offsets, classes, weights = sparse_trainer.train(
+            texts,
+            [class_of[r[0]] for r in rows],
             len(intents),
-            offsets,
-            classes,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            seed=seed,
-            example_weight=np.where(labels == oos_class, oos_weight, 1.0),
+            oos_class=class_of.get(OUT_OF_SCOPE, -1),
+            **options,
         )
+        del texts
         vectorizer.idf = _array("f", idf.tobytes())
-        langs: dict[str, Counter[str]] = {}
-        for intent, lang, _ in rows:
-            langs.setdefault(intent, Counter())[lang] += 1
         code = "H" if len(intents) < 1 << 16 else "I"
         return cls(
             vectorizer,
@@ -290,7 +268,7 @@ class SparseIntentMatcher:
             _array("I", offsets.astype(np.uint32).tobytes()),
             _array(code, classes.astype(np.uint16 if code == "H" else np.uint32).tobytes()),
             _array("f", weights.astype(np.float32).tobytes()),
-            langs,
+            _langs(rows),
         )
 
     def state(self) -> dict[str, Any]:
@@ -376,6 +354,14 @@ class SparseIntentMatcher:
                     ranked.append((intent, p))
             ranked.sort(key=lambda ip: (-ip[1], ip[0]))
         return ranked[:limit]
+
+
+def _langs(rows: Iterable[tuple[str, str, str]]) -> dict[str, Counter[str]]:
+    """How many phrasings of each intent are in each language."""
+    langs: dict[str, Counter[str]] = {}
+    for intent, lang, _ in rows:
+        langs.setdefault(intent, Counter())[lang] += 1
+    return langs
 
 
 def _array(code: str, data: bytes) -> array:

@@ -1,0 +1,401 @@
+"""Training of the sparse matcher with numpy, in flat memory (issue 8: ≤ 15 s and ≤ 150 MB at 10×).
+
+Imported only while `SparseIntentMatcher.build` trains (never on the question path).
+
+- **Features without strings**: the normalised texts of a chunk of rows become one array of code
+  points; the keys of every character 2–5-gram come from a rolling polynomial (`h·P + c`, one vector
+  operation per n), the keys of word 1–2-grams from differences of prefix keys; `mix` and the bucket
+  are vector operations too. The result is bit for bit `hashing.bucket_counts` (tested).
+- **Flat memory**: the features are recomputed for each pass, a chunk of rows at a time (a pass over
+  ten times the knowledge base takes ~1 s), so nothing grows with the n-gram occurrences: what is kept
+  is the normalised texts, the idf (one float32 per bucket) and the support and weights.
+- **Support**: each bucket weighs the intents whose phrasings contain it most often (relatively), at
+  most `max_classes`, and the out-of-scope class; found from per-chunk (bucket, intent) counts with
+  one sort of packed 64-bit keys.
+- **Compact confuser pass**: during the first epoch each row's most probable wrong intent is kept when
+  it gets ≥ `CONFUSER_P` (one int per row); then that intent gets weights on the row's buckets too
+  (the negative evidence a dense model has everywhere), the weights learnt so far carried over.
+- **SGD**: mini-batches of `BATCH` rows (the gradient of a batch is the sum of its rows', as in
+  `bot.engine.trainer`), learning rate decaying as 1/epoch, rows already given ≥ `CONFIDENT` skipped,
+  weights averaged over the end of each epoch.
+
+Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+from bot.engine import hashing  # noqa: E402
+from bot.engine.normalize import normalize  # noqa: E402
+
+CONFIDENT = 0.99
+CONFUSER_P = 0.05
+"""A row's most probable wrong intent is its confuser when it gets at least this in the first epoch."""
+CONFUSER_BUCKETS = 32
+"""A confuser gets slots on this many of the row's buckets (its largest TF-IDF values)."""
+BATCH = 4
+"""Rows per SGD step (one under `SMALL` × 2 rows)."""
+SMALL = 1_000
+HASH_ROWS = 1_024
+"""Rows hashed at once (a few MB of temporary arrays)."""
+SLOT_ROWS = 64
+"""Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
+
+_U = np.uint64
+
+
+def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
+    """`hashing.mix` of uint64 keys (in place), as int64 buckets."""
+    keys ^= keys >> _U(30)
+    keys *= _U(hashing.M1)
+    keys ^= keys >> _U(27)
+    keys *= _U(hashing.M2)
+    keys ^= keys >> _U(31)
+    keys >>= _U(64 - dim_bits)
+    return keys.astype(np.int64)
+
+
+class Texts:
+    """The normalised training texts and their extra features' buckets (computed once)."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        char_range: tuple[int, int],
+        word_ngrams: int,
+        dim_bits: int,
+        annotate: hashing.Annotate | None,
+    ) -> None:
+        self.norms = [normalize(t) for t in texts]
+        self.char_range = char_range
+        self.word_ngrams = word_ngrams
+        self.dim_bits = dim_bits
+        counts: list[int] = []
+        flat: list[int] = []
+        if annotate is not None:
+            cache: dict[str, int] = {}
+            for text in texts:
+                feats = list(annotate(text))
+                for f in feats:
+                    b = cache.get(f)
+                    if b is None:
+                        b = cache[f] = hashing.extra_bucket(f, dim_bits)
+                    flat.append(b)
+                counts.append(len(feats))
+        else:
+            counts = [0] * len(texts)
+        self.extra_ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(counts, dtype=np.int64), out=self.extra_ptr[1:])
+        self.extra = np.asarray(flat, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+    def features(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(local row, bucket, term count) of the texts `rows` (local row k = `rows[k]`), sorted by
+        local row then bucket."""
+        padded = [f" {self.norms[r]} " for r in rows.tolist()]
+        lens = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+        codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        n = len(codes)
+        ends = np.cumsum(lens)
+        row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lens)
+        end_of = np.repeat(ends, lens)
+        pos = np.arange(n, dtype=np.int64)
+        keys: list[np.ndarray] = []
+        owners: list[np.ndarray] = []
+        lo, hi = self.char_range
+        h = codes.copy()
+        for size in range(2, hi + 1):
+            h = h[:-1] * _U(hashing.P) + codes[size - 1 :]
+            if size >= lo:
+                ok = pos[: len(h)] + size <= end_of[: len(h)]
+                keys.append(h[ok])
+                owners.append(row_of[: len(h)][ok])
+        if self.word_ngrams:
+            # prefix keys H[i] = key(codes[0..i]) = P^i · Σ_{j≤i} c_j · P^-j (mod 2^64)
+            p_inv = pow(hashing.P, -1, 1 << 64)
+            powers = np.full(n + 1, hashing.P, dtype=np.uint64)
+            powers[0] = 1
+            np.cumprod(powers, out=powers)
+            inv_powers = np.full(n, p_inv, dtype=np.uint64)
+            inv_powers[0] = 1
+            np.cumprod(inv_powers, out=inv_powers)
+            prefix = np.zeros(n + 1, dtype=np.uint64)  # prefix[i + 1] = H[i]
+            np.cumsum(codes * inv_powers, out=prefix[1:])
+            prefix[1:] *= powers[:-1]
+            space = codes == _U(32)
+            starts = np.flatnonzero(~space[1:] & space[:-1]) + 1
+            stops = np.flatnonzero(~space[:-1] & space[1:]) + 1  # exclusive
+            word_row = row_of[starts]
+            for size in range(1, self.word_ngrams + 1):
+                a, b = starts[: len(starts) - size + 1], stops[size - 1 :]
+                same = word_row[: len(a)] == word_row[size - 1 :]
+                a, b = a[same], b[same]
+                k = prefix[b] - prefix[a] * powers[b - a]
+                keys.append(k + _U(hashing.TAG_WORD))
+                owners.append(word_row[: len(same)][same])
+        bucket = _mix(np.concatenate(keys), self.dim_bits)
+        owner = np.concatenate(owners)
+        extra_lens = self.extra_ptr[rows + 1] - self.extra_ptr[rows]
+        if extra_lens.any():
+            take = np.repeat(self.extra_ptr[rows] - np.cumsum(extra_lens) + extra_lens, extra_lens)
+            take += np.arange(int(extra_lens.sum()))
+            bucket = np.concatenate([bucket, self.extra[take]])
+            owner = np.concatenate([owner, np.repeat(np.arange(len(rows)), extra_lens)])
+        pairs, tf = np.unique(owner << self.dim_bits | bucket, return_counts=True)
+        return pairs >> self.dim_bits, pairs & ((1 << self.dim_bits) - 1), tf
+
+    def chunks(self, order: np.ndarray, size: int = HASH_ROWS) -> Iterable[tuple[np.ndarray, tuple]]:
+        """(rows, `features(rows)`) for consecutive slices of `order`."""
+        for k in range(0, len(order), size):
+            rows = order[k : k + size]
+            yield rows, self.features(rows)
+
+
+def idf_and_support(
+    texts: Texts, labels: np.ndarray, n_classes: int, max_classes: int, every: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One pass: (idf float32 by bucket, 0 where no text has it; support offsets; support classes)."""
+    dim_bits = texts.dim_bits
+    dim = 1 << dim_bits
+    n = len(texts)
+    df = np.zeros(dim, dtype=np.int64)
+    pair_keys: list[np.ndarray] = []
+    pair_counts: list[np.ndarray] = []
+    for rows, (local, bucket, _) in texts.chunks(np.arange(n)):
+        df += np.bincount(bucket, minlength=dim)
+        keys, counts = np.unique(bucket * n_classes + labels[rows][local], return_counts=True)
+        pair_keys.append(keys)
+        pair_counts.append(counts)
+    idf = np.zeros(dim, dtype=np.float32)
+    seen = df > 0
+    idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
+    del df
+    keys, inverse = np.unique(np.concatenate(pair_keys), return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate(pair_counts)).astype(np.int64)
+    del pair_keys, pair_counts, inverse
+    bucket, cls = keys // n_classes, keys % n_classes
+    per_class = np.bincount(labels, minlength=n_classes)
+    # rank a bucket's intents by their share of phrasings with it (largest first, ties by intent):
+    # one sort of (bucket, 2^20 · (1 − share), intent) packed in 64 bits
+    if n_classes >= 1 << 16 or dim_bits > 27:
+        raise ValueError("the numpy trainer takes at most 65,535 intents and 2^27 buckets")
+    miss = np.rint((1.0 - counts / per_class[cls]) * ((1 << 20) - 1)).astype(np.int64)
+    order = np.sort(bucket << 36 | miss << 16 | cls)
+    bucket, cls = order >> 36, order & 0xFFFF
+    first = np.searchsorted(bucket, bucket)
+    keep = np.arange(len(bucket)) - first < max_classes
+    bucket, cls = bucket[keep], cls[keep]
+    if every >= 0:
+        present = _unique(bucket)
+        bucket = np.concatenate([bucket, present])
+        cls = np.concatenate([cls, np.full(len(present), every)])
+    offsets, classes = _layout(_unique(bucket * n_classes + cls), n_classes, dim)
+    return idf, offsets, classes
+
+
+def _layout(keys: np.ndarray, n_classes: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct `bucket * n_classes + class` keys as (offsets `dim + 1`, classes)."""
+    bucket = keys // n_classes
+    offsets = np.zeros(dim + 1, dtype=np.int64)
+    np.cumsum(np.bincount(bucket, minlength=dim), out=offsets[1:])
+    return offsets, (keys % n_classes).astype(np.int32)
+
+
+def _keys(offsets: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:
+    bucket = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+    return bucket * n_classes + classes
+
+
+def _values(
+    local: np.ndarray, bucket: np.ndarray, tf: np.ndarray, idf: np.ndarray, n_rows: int
+) -> np.ndarray:
+    """TF-IDF values (sublinear tf, L2 norm per row) of the pairs of `Texts.features`."""
+    values = (1.0 + np.log(tf)) * idf[bucket].astype(np.float64)
+    norm = np.sqrt(np.bincount(local, weights=values * values, minlength=n_rows))
+    return values / np.where(norm > 0, norm, 1.0)[local]
+
+
+def train(
+    texts: Texts,
+    labels: Sequence[int],
+    n_classes: int,
+    *,
+    epochs: int,
+    learning_rate: float,
+    seed: int,
+    max_classes: int,
+    oos_class: int,
+    oos_weight: float,
+    confuser_pass: bool,
+    max_confusers: int = 8,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Train: (idf float32 by bucket, offsets, classes, weights float32) in
+    `SparseIntentMatcher`'s layout."""
+    y_all = np.asarray(labels, dtype=np.int64)
+    n = len(y_all)
+    idf, offsets, classes = idf_and_support(texts, y_all, n_classes, max_classes, oos_class)
+    weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
+    weights = np.zeros(len(classes), dtype=np.float32)
+    total = np.zeros_like(weights)
+    rng = np.random.default_rng(seed)
+    batch = min(BATCH, max(1, n // (2 * SMALL)))
+    slot_rows = max(batch, SLOT_ROWS // batch * batch)
+    for epoch in range(epochs):
+        lr = learning_rate / (1 + epoch)
+        order = rng.permutation(n)
+        confusers = np.full(n, -1, dtype=np.int64) if confuser_pass and epoch == 0 else None
+        for rows, (local, bucket, tf) in texts.chunks(order):
+            values = _values(local, bucket, tf, idf, len(rows)).astype(np.float32)
+            row_ptr = np.searchsorted(local, np.arange(len(rows) + 1))
+            for s0 in range(0, len(rows), slot_rows):
+                s1 = min(s0 + slot_rows, len(rows))
+                a, e = row_ptr[s0], row_ptr[s1]
+                _sgd_rows(
+                    rows[s0:s1],
+                    local[a:e] - s0,
+                    bucket[a:e],
+                    values[a:e],
+                    (offsets, classes, weights),
+                    y_all,
+                    weight_of,
+                    n_classes,
+                    batch,
+                    np.float32(lr),
+                    confusers,
+                )
+        if confusers is not None:
+            offsets, classes, weights, total = _add_confusers(
+                texts, confusers, idf, (offsets, classes, weights, total), n_classes, max_confusers
+            )
+        total += weights
+        if progress is not None:
+            progress(f"epoch {epoch + 1}: {len(weights)} slots")
+    return idf, offsets, classes, total / np.float32(epochs)
+
+
+def _sgd_rows(
+    rows: np.ndarray,
+    local: np.ndarray,
+    bucket: np.ndarray,
+    values: np.ndarray,
+    model: tuple[np.ndarray, np.ndarray, np.ndarray],
+    y_all: np.ndarray,
+    weight_of: np.ndarray,
+    n_classes: int,
+    batch: int,
+    lr: np.float32,
+    confusers: np.ndarray | None,
+) -> None:
+    """SGD steps over `rows` (their feature pairs given), `batch` rows a step, updating the weights."""
+    offsets, classes, weights = model
+    lo = offsets[bucket]
+    lens = offsets[bucket + 1] - lo
+    n_slots = int(lens.sum())
+    ends = np.cumsum(lens)
+    slot = np.arange(n_slots, dtype=np.int64) - np.repeat(ends - lens - lo, lens)
+    x = np.repeat(values, lens)
+    slot_row = np.repeat(local, lens)
+    key = (slot_row % batch) * n_classes + classes[slot]
+    bounds = np.searchsorted(slot_row, np.arange(0, len(rows) + batch, batch)).tolist()
+    y_rows = y_all[rows]
+    step_weight = (weight_of[rows] * -lr).astype(np.float32)
+    for j in range(0, len(rows), batch):
+        a, e = bounds[j // batch], bounds[j // batch + 1]
+        if a == e:
+            continue
+        m = min(batch, len(rows) - j)
+        sl, xs, ks = slot[a:e], x[a:e], key[a:e]
+        p = np.bincount(ks, weights=weights[sl] * xs, minlength=m * n_classes).reshape(m, n_classes)
+        p -= p.max(axis=1, keepdims=True)
+        np.exp(p, out=p)
+        p /= p.sum(axis=1, keepdims=True)
+        y = y_rows[j : j + m]
+        at = np.arange(m)
+        p_y = p[at, y]
+        if confusers is not None:
+            p[at, y] = -1.0
+            top = p.argmax(axis=1)
+            found = p[at, top] >= CONFUSER_P
+            confusers[rows[j : j + m][found]] = top[found]
+            p[at, y] = p_y
+        active = p_y < CONFIDENT
+        if not active.any():
+            continue
+        p[at, y] -= 1.0
+        p *= (step_weight[j : j + m] * active)[:, None]
+        np.add.at(weights, sl, (p.reshape(-1)[ks] * xs).astype(np.float32))
+
+
+def _add_confusers(
+    texts: Texts,
+    confusers: np.ndarray,
+    idf: np.ndarray,
+    model: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    n_classes: int,
+    max_confusers: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The support grown by the confusers: a confused row's confuser gets a slot on the row's
+    `CONFUSER_BUCKETS` most weighted buckets; a bucket takes at most `max_confusers` new intents (those
+    confused on it most often). The weights (and their running total) are carried over."""
+    offsets, classes, weights, total = model
+    dim = len(offsets) - 1
+    confused = np.flatnonzero(confusers >= 0)
+    parts: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for rows, (local, bucket, tf) in texts.chunks(confused):
+        values = _values(local, bucket, tf, idf, len(rows))
+        order = np.lexsort((-values, local))
+        local, bucket = local[order], bucket[order]
+        first = np.searchsorted(local, local)
+        top = np.arange(len(local)) - first < CONFUSER_BUCKETS
+        keys, n = np.unique(bucket[top] * n_classes + confusers[rows][local[top]], return_counts=True)
+        parts.append(keys)
+        counts.append(n)
+    old = _keys(offsets, classes, n_classes)
+    if parts:
+        keys, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+        n = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
+        del parts, counts, inverse
+        fresh = ~_member(keys, old)
+        keys, n = keys[fresh], n[fresh]
+        bucket, cls = keys // n_classes, keys % n_classes
+        packed = np.sort(bucket << 36 | (((1 << 20) - 1) - np.minimum(n, (1 << 20) - 1)) << 16 | cls)
+        bucket, cls = packed >> 36, packed & 0xFFFF
+        keep = np.arange(len(bucket)) - np.searchsorted(bucket, bucket) < max_confusers
+        added = np.sort(bucket[keep] * n_classes + cls[keep])
+    else:
+        added = np.zeros(0, dtype=np.int64)
+    keys = np.concatenate([old, added])
+    keys.sort()
+    at = np.searchsorted(keys, old)
+    del old
+    grown_weights = np.zeros(len(keys), dtype=np.float32)
+    grown_weights[at] = weights
+    grown_total = np.zeros(len(keys), dtype=np.float32)
+    grown_total[at] = total
+    offsets, classes = _layout(keys, n_classes, dim)
+    return offsets, classes, grown_weights, grown_total
+
+
+def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which of `keys` are in the sorted array `sorted_keys`."""
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a sort: faster than numpy's hash-based `unique` on large arrays)."""
+    values = np.sort(values)
+    keep = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
