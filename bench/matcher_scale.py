@@ -289,11 +289,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--options", default="{}", help="JSON keyword options for the sparse matcher's build (with --quality)"
     )
+    parser.add_argument("--sparse-only", action="store_true", help="with --quality: skip the dense matcher")
     parser.add_argument("--stage", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quality:
         options = json.loads(args.options)
-        for which in ("dense", "sparse"):
+        for which in ("sparse",) if args.sparse_only else ("dense", "sparse"):
             opts = options if which == "sparse" else {}
             if args.quality == "clinc150":
                 print(json.dumps(clinc_stage(which, opts)), flush=True)

@@ -47,11 +47,21 @@ EPOCH_BUDGET = 25_000
 `MAX_EPOCHS`. The bot's knowledge base (~3,000 phrasings) gets 8 epochs, CLINC150 (15,100 phrasings)
 gets 4, ten times the knowledge base (~42,000) gets 2. README "Matching" has the measurements."""
 MIN_EPOCHS, MAX_EPOCHS = 2, 8
+SLOT_BUDGET = 240_000
+"""The numpy trainer's default `max_classes`: this many over the number of phrasings, between
+`MIN_CLASSES` and `MAX_CLASSES` — 24 for the bot's knowledge base (~8,300 phrasings), 8 from three
+times that. A training step costs about as much as the intents its buckets weigh (README "Matching")."""
+MIN_CLASSES = 8
 
 
 def default_epochs(n_phrasings: int) -> int:
     """The number of training epochs `IntentMatcher.build` uses for `n_phrasings` (see `EPOCH_BUDGET`)."""
     return max(MIN_EPOCHS, min(MAX_EPOCHS, EPOCH_BUDGET // max(1, n_phrasings)))
+
+
+def default_max_classes(n_phrasings: int) -> int:
+    """The `max_classes` the numpy trainer uses for `n_phrasings` (see `SLOT_BUDGET`)."""
+    return max(MIN_CLASSES, min(MAX_CLASSES, SLOT_BUDGET // max(1, n_phrasings)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,10 +168,11 @@ class SparseIntentMatcher:
         learning_rate: float = 5.0,
         oos_weight: float = 1.0,
         seed: int = 0,
-        max_classes: int = MAX_CLASSES,
+        max_classes: int | None = None,
         confuser_pass: bool = True,
         annotate: Annotate | None = None,
-        trainer: str = "python",
+        trainer: str = "numpy",
+        max_confusers: int = 8,
         **vectorizer_options: Any,
     ) -> SparseIntentMatcher:
         """Train on `(intent_id, lang, text)` tuples. The same tuples, in any order, give the same matcher.
@@ -170,11 +181,13 @@ class SparseIntentMatcher:
         intents a bucket keeps weights for. `annotate` gives extra features of a text (the concept
         layer); pass the same to `set_annotate` after `from_state`.
         """
-        if max_classes < 1:
+        if max_classes is not None and max_classes < 1:
             raise ValueError(f"max_classes must be at least 1, got {max_classes}")
         if trainer not in ("numpy", "python"):
             raise ValueError(f"trainer must be 'numpy' or 'python', got {trainer!r}")
         rows, intents, epochs = training_rows(phrasings, epochs, default_epochs)
+        if max_classes is None:
+            max_classes = MAX_CLASSES if trainer == "python" else default_max_classes(len(rows))
         class_of = {intent: c for c, intent in enumerate(intents)}
         vectorizer = Vectorizer(**vectorizer_options)
         vectorizer.annotate = annotate
@@ -186,6 +199,7 @@ class SparseIntentMatcher:
                 "max_classes": max_classes,
                 "oos_weight": oos_weight,
                 "confuser_pass": confuser_pass,
+                "max_confusers": max_confusers,
             }
             return cls._build_numpy(rows, intents, vectorizer, options)
         ex_offsets, ex_buckets, ex_values = vectorizer.fit([r[2] for r in rows])
@@ -260,14 +274,15 @@ class SparseIntentMatcher:
             **options,
         )
         del texts
-        vectorizer.idf = _array("f", idf.tobytes())
+        vectorizer.idf = _array("f", idf)
+        del idf
         code = "H" if len(intents) < 1 << 16 else "I"
         return cls(
             vectorizer,
             intents,
-            _array("I", offsets.astype(np.uint32).tobytes()),
-            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32).tobytes()),
-            _array("f", weights.astype(np.float32).tobytes()),
+            _array("I", offsets.astype(np.uint32)),
+            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32)),
+            _array("f", weights),
             _langs(rows),
         )
 
@@ -364,9 +379,10 @@ def _langs(rows: Iterable[tuple[str, str, str]]) -> dict[str, Counter[str]]:
     return langs
 
 
-def _array(code: str, data: bytes) -> array:
+def _array(code: str, data: Any) -> array:
+    """An `array` of `code` from bytes or anything with the buffer protocol (a numpy array)."""
     out = array(code)
-    out.frombytes(data)
+    out.frombytes(memoryview(data).cast("B"))
     return out
 
 

@@ -33,7 +33,6 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 from bot.engine import hashing  # noqa: E402
-from bot.engine.normalize import normalize  # noqa: E402
 
 CONFIDENT = 0.99
 CONFUSER_P = 0.05
@@ -47,6 +46,8 @@ HASH_ROWS = 1_024
 """Rows hashed at once (a few MB of temporary arrays)."""
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
+SUPPORT_ROWS = 50_000
+"""Above this many rows the support is chosen in 2, 4 … passes (less memory, one more hashing pass each)."""
 
 _U = np.uint64
 
@@ -73,7 +74,7 @@ class Texts:
         dim_bits: int,
         annotate: hashing.Annotate | None,
     ) -> None:
-        self.norms = [normalize(t) for t in texts]
+        self.norms = [hashing.normalize_fast(t) for t in texts]
         self.char_range = char_range
         self.word_ngrams = word_ngrams
         self.dim_bits = dim_bits
@@ -163,43 +164,110 @@ class Texts:
 def idf_and_support(
     texts: Texts, labels: np.ndarray, n_classes: int, max_classes: int, every: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One pass: (idf float32 by bucket, 0 where no text has it; support offsets; support classes)."""
+    """(idf float32 by bucket, 0 where no text has it; support offsets; support classes).
+
+    A bucket's intents are ranked by their share of phrasings with it (largest first, ties by intent
+    number) with one sort of (bucket, 2^20 · (1 − share), intent) packed in 64 bits; with many rows,
+    in `rounds` passes over the texts, each for a part of the buckets, so those keys stay small."""
     dim_bits = texts.dim_bits
+    if n_classes >= 1 << 16 or dim_bits > 27:
+        raise ValueError("the numpy trainer takes at most 65,535 intents and 2^27 buckets")
     dim = 1 << dim_bits
     n = len(texts)
-    df = np.zeros(dim, dtype=np.int64)
-    pair_keys: list[np.ndarray] = []
-    pair_counts: list[np.ndarray] = []
-    for rows, (local, bucket, _) in texts.chunks(np.arange(n)):
-        df += np.bincount(bucket, minlength=dim)
-        keys, counts = np.unique(bucket * n_classes + labels[rows][local], return_counts=True)
-        pair_keys.append(keys)
-        pair_counts.append(counts)
+    per_class = np.bincount(labels, minlength=n_classes)
+    df = np.zeros(dim, dtype=np.int32)
+    rounds = 1
+    while rounds * SUPPORT_ROWS < n and rounds < 16:
+        rounds *= 2
+    shift = dim_bits - rounds.bit_length() + 1
+    selected: list[np.ndarray] = []
+    for part in range(rounds):
+        packed: list[np.ndarray] = []
+        for bucket, cls, count in _pair_counts(texts, labels, shift, part, df if part == 0 else None):
+            miss = np.rint((1.0 - count / per_class[cls]) * ((1 << 20) - 1)).astype(np.int64)
+            packed.append(bucket << 36 | miss << 16 | cls)
+        keys = _consume(packed)
+        keys.sort()
+        keys = keys[_first_of_runs(keys, max_classes, 36)]
+        selected.append((keys >> 36) * n_classes + (keys & 0xFFFF))
+        del keys
     idf = np.zeros(dim, dtype=np.float32)
     seen = df > 0
     idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
-    del df
-    keys, inverse = np.unique(np.concatenate(pair_keys), return_inverse=True)
-    counts = np.bincount(inverse, weights=np.concatenate(pair_counts)).astype(np.int64)
-    del pair_keys, pair_counts, inverse
-    bucket, cls = keys // n_classes, keys % n_classes
-    per_class = np.bincount(labels, minlength=n_classes)
-    # rank a bucket's intents by their share of phrasings with it (largest first, ties by intent):
-    # one sort of (bucket, 2^20 · (1 − share), intent) packed in 64 bits
-    if n_classes >= 1 << 16 or dim_bits > 27:
-        raise ValueError("the numpy trainer takes at most 65,535 intents and 2^27 buckets")
-    miss = np.rint((1.0 - counts / per_class[cls]) * ((1 << 20) - 1)).astype(np.int64)
-    order = np.sort(bucket << 36 | miss << 16 | cls)
-    bucket, cls = order >> 36, order & 0xFFFF
-    first = np.searchsorted(bucket, bucket)
-    keep = np.arange(len(bucket)) - first < max_classes
-    bucket, cls = bucket[keep], cls[keep]
+    del df, seen
+    keys = np.concatenate(selected)
+    del selected
     if every >= 0:
-        present = _unique(bucket)
-        bucket = np.concatenate([bucket, present])
-        cls = np.concatenate([cls, np.full(len(present), every)])
-    offsets, classes = _layout(_unique(bucket * n_classes + cls), n_classes, dim)
+        keys = np.concatenate([keys, _unique(keys // n_classes) * n_classes + every])
+    offsets, classes = _layout(_unique(keys), n_classes, dim)
     return idf, offsets, classes
+
+
+def _pair_counts(
+    texts: Texts, labels: np.ndarray, shift: int, part: int, df: np.ndarray | None
+) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(bucket, intent, how many of the intent's rows have it) for the buckets with `bucket >> shift
+    == part`, a group of whole intents at a time (the rows are sorted by intent); adds every bucket's
+    rows to `df` when given."""
+    n = len(labels)
+    starts = [0, *(np.flatnonzero(np.diff(labels)) + 1).tolist(), n]
+    dim = 1 << texts.dim_bits
+    k = 0
+    while k < len(starts) - 1:
+        end = k + 1
+        while end < len(starts) - 1 and starts[end + 1] - starts[k] <= HASH_ROWS:
+            end += 1
+        lo, hi = starts[k], starts[end]
+        k = end
+        if hi - lo <= HASH_ROWS:
+            local, bucket, _ = texts.features(np.arange(lo, hi))
+            if df is not None:
+                np.add.at(df, bucket, 1)
+            mine = bucket >> shift == part
+            keys, count = np.unique(
+                bucket[mine] * len(labels) + labels[lo:hi][local[mine]], return_counts=True
+            )
+            yield keys // len(labels), keys % len(labels), count
+            continue
+        rows_with = np.zeros(dim, dtype=np.int32)  # one intent with many rows
+        for sub in range(lo, hi, HASH_ROWS):
+            _, bucket, _ = texts.features(np.arange(sub, min(sub + HASH_ROWS, hi)))
+            np.add.at(rows_with, bucket, 1)
+            if df is not None:
+                np.add.at(df, bucket, 1)
+        nonzero = np.flatnonzero(rows_with)
+        nonzero = nonzero[nonzero >> shift == part]
+        yield nonzero, np.full(len(nonzero), labels[lo]), rows_with[nonzero].astype(np.int64)
+
+
+def _consume(parts: list[np.ndarray]) -> np.ndarray:
+    """`np.concatenate(parts)`, emptying `parts` as it goes (peak: the result and one part)."""
+    out = np.empty(sum(len(p) for p in parts), dtype=parts[0].dtype if parts else np.int64)
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
+
+
+def _first_of_runs(sorted_keys: np.ndarray, limit: int, shift: int = 0) -> np.ndarray:
+    """Positions of the first `limit` items of each run of equal `sorted_keys >> shift` (in order),
+    without temporaries of the input's size."""
+    change: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
+    block = 1 << 20
+    for k in range(1, len(sorted_keys), block):
+        end = min(k + block, len(sorted_keys))
+        a = sorted_keys[k - 1 : end - 1] >> shift
+        b = sorted_keys[k:end] >> shift
+        change.append(np.flatnonzero(a != b) + k)
+    starts = np.concatenate(change)
+    take = np.minimum(np.diff(np.concatenate([starts, [len(sorted_keys)]])), limit)
+    ends = np.cumsum(take)
+    out = np.repeat(starts - ends + take, take)
+    out += np.arange(len(out))
+    return out
 
 
 def _layout(keys: np.ndarray, n_classes: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
@@ -207,7 +275,7 @@ def _layout(keys: np.ndarray, n_classes: int, dim: int) -> tuple[np.ndarray, np.
     bucket = keys // n_classes
     offsets = np.zeros(dim + 1, dtype=np.int64)
     np.cumsum(np.bincount(bucket, minlength=dim), out=offsets[1:])
-    return offsets, (keys % n_classes).astype(np.int32)
+    return offsets, (keys % n_classes).astype(np.int16 if n_classes < 1 << 15 else np.int32)
 
 
 def _keys(offsets: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:
@@ -246,7 +314,7 @@ def train(
     idf, offsets, classes = idf_and_support(texts, y_all, n_classes, max_classes, oos_class)
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
     weights = np.zeros(len(classes), dtype=np.float32)
-    total = np.zeros_like(weights)
+    total: np.ndarray | None = None
     rng = np.random.default_rng(seed)
     batch = min(BATCH, max(1, n // (2 * SMALL)))
     slot_rows = max(batch, SLOT_ROWS // batch * batch)
@@ -274,13 +342,18 @@ def train(
                     confusers,
                 )
         if confusers is not None:
-            offsets, classes, weights, total = _add_confusers(
-                texts, confusers, idf, (offsets, classes, weights, total), n_classes, max_confusers
+            offsets, classes, weights = _add_confusers(
+                texts, confusers, idf, (offsets, classes, weights), n_classes, max_confusers
             )
-        total += weights
+        if total is None:
+            total = weights.copy()
+        else:
+            total += weights
         if progress is not None:
             progress(f"epoch {epoch + 1}: {len(weights)} slots")
-    return idf, offsets, classes, total / np.float32(epochs)
+    assert total is not None  # epochs ≥ 1
+    total /= np.float32(epochs)
+    return idf, offsets, classes, total
 
 
 def _sgd_rows(
@@ -300,13 +373,14 @@ def _sgd_rows(
     offsets, classes, weights = model
     lo = offsets[bucket]
     lens = offsets[bucket + 1] - lo
-    n_slots = int(lens.sum())
     ends = np.cumsum(lens)
-    slot = np.arange(n_slots, dtype=np.int64) - np.repeat(ends - lens - lo, lens)
+    slot = np.repeat(lo - ends + lens, lens)
+    slot += np.arange(len(slot))
     x = np.repeat(values, lens)
-    slot_row = np.repeat(local, lens)
-    key = (slot_row % batch) * n_classes + classes[slot]
-    bounds = np.searchsorted(slot_row, np.arange(0, len(rows) + batch, batch)).tolist()
+    key = np.repeat((local % batch) * n_classes, lens)
+    key += classes[slot]
+    pair_bounds = np.searchsorted(local, np.arange(0, len(rows) + batch, batch))
+    bounds = np.concatenate([[0], ends])[pair_bounds].tolist()
     y_rows = y_all[rows]
     step_weight = (weight_of[rows] * -lr).astype(np.float32)
     for j in range(0, len(rows), batch):
@@ -340,51 +414,51 @@ def _add_confusers(
     texts: Texts,
     confusers: np.ndarray,
     idf: np.ndarray,
-    model: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    model: tuple[np.ndarray, np.ndarray, np.ndarray],
     n_classes: int,
     max_confusers: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The support grown by the confusers: a confused row's confuser gets a slot on the row's
     `CONFUSER_BUCKETS` most weighted buckets; a bucket takes at most `max_confusers` new intents (those
-    confused on it most often). The weights (and their running total) are carried over."""
-    offsets, classes, weights, total = model
+    confused on it most often), after its old ones. The weights learnt so far are carried over."""
+    offsets, classes, weights = model
     dim = len(offsets) - 1
     confused = np.flatnonzero(confusers >= 0)
     parts: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
     for rows, (local, bucket, tf) in texts.chunks(confused):
         values = _values(local, bucket, tf, idf, len(rows))
         order = np.lexsort((-values, local))
         local, bucket = local[order], bucket[order]
-        first = np.searchsorted(local, local)
-        top = np.arange(len(local)) - first < CONFUSER_BUCKETS
+        top = _first_of_runs(local, CONFUSER_BUCKETS)
         keys, n = np.unique(bucket[top] * n_classes + confusers[rows][local[top]], return_counts=True)
-        parts.append(keys)
-        counts.append(n)
-    old = _keys(offsets, classes, n_classes)
+        parts.append(keys << 20 | np.minimum(n, (1 << 20) - 1))  # (pair, rows) in 56 bits
     if parts:
-        keys, inverse = np.unique(np.concatenate(parts), return_inverse=True)
-        n = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
-        del parts, counts, inverse
+        packed = _consume(parts)
+        packed.sort()
+        starts = np.flatnonzero(np.diff(packed >> 20)) + 1
+        starts = np.concatenate([[0], starts])
+        n = np.add.reduceat(packed & ((1 << 20) - 1), starts)
+        keys = packed[starts] >> 20
+        del packed, starts
+        old = _keys(offsets, classes, n_classes)
+        old.sort()
         fresh = ~_member(keys, old)
-        keys, n = keys[fresh], n[fresh]
-        bucket, cls = keys // n_classes, keys % n_classes
-        packed = np.sort(bucket << 36 | (((1 << 20) - 1) - np.minimum(n, (1 << 20) - 1)) << 16 | cls)
-        bucket, cls = packed >> 36, packed & 0xFFFF
-        keep = np.arange(len(bucket)) - np.searchsorted(bucket, bucket) < max_confusers
-        added = np.sort(bucket[keep] * n_classes + cls[keep])
+        del old
+        keys, n = keys[fresh], np.minimum(n[fresh], (1 << 20) - 1)
+        packed = (keys // n_classes) << 36 | ((1 << 20) - 1 - n) << 16 | keys % n_classes
+        del keys, n
+        packed.sort()
+        packed = packed[_first_of_runs(packed, max_confusers, 36)]
+        added = np.sort((packed >> 36) * n_classes + (packed & 0xFFFF))
+        del packed
     else:
         added = np.zeros(0, dtype=np.int64)
-    keys = np.concatenate([old, added])
-    keys.sort()
-    at = np.searchsorted(keys, old)
-    del old
-    grown_weights = np.zeros(len(keys), dtype=np.float32)
-    grown_weights[at] = weights
-    grown_total = np.zeros(len(keys), dtype=np.float32)
-    grown_total[at] = total
-    offsets, classes = _layout(keys, n_classes, dim)
-    return offsets, classes, grown_weights, grown_total
+    # each bucket's new intents go after its old ones: the old weights keep their order
+    at = offsets[added // n_classes + 1]
+    weights = np.insert(weights, at, np.float32(0))
+    classes = np.insert(classes, at, (added % n_classes).astype(classes.dtype))
+    offsets = offsets + np.searchsorted(added // n_classes, np.arange(dim + 1), side="left")
+    return offsets, classes, weights
 
 
 def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
