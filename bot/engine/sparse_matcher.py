@@ -49,14 +49,24 @@ gets 4, ten times the knowledge base (~42,000) gets 2. README "Matching" has the
 MIN_EPOCHS, MAX_EPOCHS = 2, 8
 SLOT_BUDGET = 240_000
 """The numpy trainer's default `max_classes`: this many over the number of phrasings, between
-`MIN_CLASSES` and `MAX_CLASSES` — 24 for the bot's knowledge base (~8,300 phrasings), 8 from three
-times that. A training step costs about as much as the intents its buckets weigh (README "Matching")."""
-MIN_CLASSES = 8
+`MIN_CLASSES` and `MAX_CLASSES` — 24 for the bot's knowledge base (~8,300 phrasings), 9 at three times
+that, 6 at ten times. A training step costs about as much as the intents its buckets weigh (README
+"Matching")."""
+MIN_CLASSES = 6
+NUMPY_EPOCH_BUDGET = 70_000
+"""The numpy trainer's epochs: this many over the number of phrasings, between `MIN_EPOCHS` and
+`MAX_EPOCHS` — 8 for the bot's knowledge base (8 scored better than 2 and 4 on the quality set's tune
+split + dev half a), 2 from three times that."""
 
 
 def default_epochs(n_phrasings: int) -> int:
     """The number of training epochs `IntentMatcher.build` uses for `n_phrasings` (see `EPOCH_BUDGET`)."""
     return max(MIN_EPOCHS, min(MAX_EPOCHS, EPOCH_BUDGET // max(1, n_phrasings)))
+
+
+def numpy_epochs(n_phrasings: int) -> int:
+    """The number of training epochs of the numpy trainer for `n_phrasings` (`NUMPY_EPOCH_BUDGET`)."""
+    return max(MIN_EPOCHS, min(MAX_EPOCHS, NUMPY_EPOCH_BUDGET // max(1, n_phrasings)))
 
 
 def default_max_classes(n_phrasings: int) -> int:
@@ -177,15 +187,20 @@ class SparseIntentMatcher:
     ) -> SparseIntentMatcher:
         """Train on `(intent_id, lang, text)` tuples. The same tuples, in any order, give the same matcher.
 
-        `epochs` defaults to `default_epochs(number of distinct phrasings)`; `max_classes` caps the
-        intents a bucket keeps weights for. `annotate` gives extra features of a text (the concept
-        layer); pass the same to `set_annotate` after `from_state`.
+        `trainer`: "numpy" (`bot.engine.sparse_trainer`, the default) or "python" (the per-example
+        SGD it replaced, kept for comparison). `epochs` defaults to `numpy_epochs` (`default_epochs`
+        for the python trainer) of the number of distinct phrasings; `max_classes` caps the intents a
+        bucket keeps weights for (default `default_max_classes`, 24 for the python trainer);
+        `max_confusers` caps the intents the confuser pass adds to a bucket (numpy trainer).
+        `annotate` gives extra features of a text (the concept layer); pass the same to
+        `set_annotate` after `from_state`.
         """
         if max_classes is not None and max_classes < 1:
             raise ValueError(f"max_classes must be at least 1, got {max_classes}")
         if trainer not in ("numpy", "python"):
             raise ValueError(f"trainer must be 'numpy' or 'python', got {trainer!r}")
-        rows, intents, epochs = training_rows(phrasings, epochs, default_epochs)
+        epochs_for = numpy_epochs if trainer == "numpy" else default_epochs
+        rows, intents, epochs = training_rows(phrasings, epochs, epochs_for)
         if max_classes is None:
             max_classes = MAX_CLASSES if trainer == "python" else default_max_classes(len(rows))
         class_of = {intent: c for c, intent in enumerate(intents)}

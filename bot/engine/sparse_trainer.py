@@ -46,7 +46,7 @@ HASH_ROWS = 1_024
 """Rows hashed at once (a few MB of temporary arrays)."""
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
-SUPPORT_ROWS = 50_000
+SUPPORT_ROWS = 25_000
 """Above this many rows the support is chosen in 2, 4 … passes (less memory, one more hashing pass each)."""
 
 _U = np.uint64
@@ -222,7 +222,7 @@ def _pair_counts(
         if hi - lo <= HASH_ROWS:
             local, bucket, _ = texts.features(np.arange(lo, hi))
             if df is not None:
-                np.add.at(df, bucket, 1)
+                df += np.bincount(bucket, minlength=dim).astype(np.int32)
             mine = bucket >> shift == part
             keys, count = np.unique(
                 bucket[mine] * len(labels) + labels[lo:hi][local[mine]], return_counts=True
@@ -232,9 +232,11 @@ def _pair_counts(
         rows_with = np.zeros(dim, dtype=np.int32)  # one intent with many rows
         for sub in range(lo, hi, HASH_ROWS):
             _, bucket, _ = texts.features(np.arange(sub, min(sub + HASH_ROWS, hi)))
-            np.add.at(rows_with, bucket, 1)
+            counts = np.bincount(bucket, minlength=dim).astype(np.int32)
+            rows_with += counts
             if df is not None:
-                np.add.at(df, bucket, 1)
+                df += counts
+            del counts
         nonzero = np.flatnonzero(rows_with)
         nonzero = nonzero[nonzero >> shift == part]
         yield nonzero, np.full(len(nonzero), labels[lo]), rows_with[nonzero].astype(np.int64)
