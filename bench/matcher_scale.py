@@ -8,13 +8,21 @@ of I with about a third of its words swapped for other knowledge-base words and 
 inserted, so the n-grams stay those of real phrasings. Copy 0 is the real knowledge base.
 
 Each figure comes from a fresh process: training time (wall and CPU), the peak RSS of the training
-process, the size of the trained state (`marshal`, as the engine caches it), the memory the matcher
+process (and its RSS before training: the knowledge base loaded, the rows made), the size of the
+trained state (`marshal`, as the engine caches it) and the time to write it, the memory the matcher
 takes once loaded from that state in a serving process (RSS after − before), and `rank` latency
 p50 / p99 over the old quality set's questions (each asked 3 times, best time kept, so other jobs on
-the shared machine weigh less). The baseline is the engine's dense matcher (`bot.engine.matcher`,
-trained by numpy, and again by its former pure-Python trainer, `dense-python`), run in the same bench
-at 1× only (at 10× it needs several GB and minutes); the sparse one is
-`bot.engine.sparse_matcher`.
+the shared machine weigh less). "phrasing live (est.)" = training wall time + state write + state
+load: the matcher's share of a new phrasing going live (the service's database write and the rest of
+the snapshot, ~2 s at 1× in `bench.rebuild`, are not included). The baseline is the engine's dense
+matcher (`bot.engine.matcher`, trained by numpy, and again by its former pure-Python trainer,
+`dense-python`), run in the same bench at 1× only (at 10× it needs several GB and minutes); the sparse
+one is `bot.engine.sparse_matcher` (numpy trainer, `bot.engine.sparse_trainer`).
+
+    python -m bench.matcher_scale --quality dev|confirm|clinc150 [--sparse-only] [--options JSON]
+
+compares the two matchers' accuracy instead (1×): right outcomes of the whole engine on the quality
+set's tune split and dev half a (`confirm`: and half b), or CLINC150 as `bench.clinc150` scores it.
 """
 
 from __future__ import annotations
@@ -119,15 +127,19 @@ def train_stage(which: str, scale: int, state_file: Path) -> dict[str, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
     matcher = module.IntentMatcher.build(rows, annotate=annotate)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    write = time.perf_counter()
     data = marshal.dumps(matcher.state())
     state_file.write_bytes(data)
+    write = time.perf_counter() - write
     return {
         "intents": len(matcher.intents),
         "phrasings": len(set(rows)),
         "train_s": wall,
         "train_cpu_s": cpu,
-        "train_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "train_peak_mb": peak,
         "train_rss_before_mb": before,
+        "write_ms": write * 1000,
         "state_mb": len(data) / 2**20,
     }
 
@@ -177,6 +189,7 @@ def measure(which: str, scale: int) -> dict[str, Any]:
         state = Path(tmp) / "state.marshal"
         row = {"matcher": which, "scale": scale} | _stage("train", which, str(scale), str(state))
         row |= _stage("serve", which, "0", str(state))
+    row["live_s"] = row["train_s"] + (row["write_ms"] + row["load_ms"]) / 1000
     return row
 
 
@@ -240,10 +253,13 @@ COLUMNS = (
     ("train_s", "train s (wall)", "{:.1f}"),
     ("train_cpu_s", "train s (CPU)", "{:.1f}"),
     ("train_peak_mb", "train peak RSS MB", "{:.0f}"),
+    ("train_rss_before_mb", "RSS before training MB", "{:.0f}"),
     ("matcher_mb", "matcher MB (serving)", "{:.1f}"),
     ("serve_rss_mb", "serving RSS MB", "{:.0f}"),
     ("state_mb", "state MB", "{:.1f}"),
+    ("write_ms", "state write ms", "{:.0f}"),
     ("load_ms", "state load ms", "{:.0f}"),
+    ("live_s", "phrasing live s (est.)", "{:.1f}"),
     ("p50_ms", "rank p50 ms", "{:.3f}"),
     ("p99_ms", "rank p99 ms", "{:.3f}"),
 )
