@@ -46,7 +46,7 @@ HASH_ROWS = 1_024
 """Rows hashed at once (a few MB of temporary arrays)."""
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
-SUPPORT_ROWS = 25_000
+SUPPORT_ROWS = 50_000
 """Above this many rows the support is chosen in 2, 4 … passes (less memory, one more hashing pass each)."""
 
 _U = np.uint64
@@ -429,7 +429,7 @@ def _add_confusers(
     parts: list[np.ndarray] = []
     for rows, (local, bucket, tf) in texts.chunks(confused):
         values = _values(local, bucket, tf, idf, len(rows))
-        order = np.lexsort((-values, local))
+        order = np.argsort(local * 2.0 - values)  # by row, then largest value first (values ≤ 1)
         local, bucket = local[order], bucket[order]
         top = _first_of_runs(local, CONFUSER_BUCKETS)
         keys, n = np.unique(bucket[top] * n_classes + confusers[rows][local[top]], return_counts=True)
