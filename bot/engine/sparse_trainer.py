@@ -324,6 +324,7 @@ def train(
         lr = learning_rate / (1 + epoch)
         order = rng.permutation(n)
         confusers = np.full(n, -1, dtype=np.int64) if confuser_pass and epoch == 0 else None
+        confused: list[np.ndarray] = []
         for rows, (local, bucket, tf) in texts.chunks(order):
             values = _values(local, bucket, tf, idf, len(rows)).astype(np.float32)
             row_ptr = np.searchsorted(local, np.arange(len(rows) + 1))
@@ -343,9 +344,11 @@ def train(
                     np.float32(lr),
                     confusers,
                 )
+            if confusers is not None:
+                confused.append(_confuser_pairs(local, bucket, values, confusers[rows], n_classes))
         if confusers is not None:
             offsets, classes, weights = _add_confusers(
-                texts, confusers, idf, (offsets, classes, weights), n_classes, max_confusers
+                confused, (offsets, classes, weights), n_classes, max_confusers
             )
         if total is None:
             total = weights.copy()
@@ -412,28 +415,33 @@ def _sgd_rows(
         np.add.at(weights, sl, (p.reshape(-1)[ks] * xs).astype(np.float32))
 
 
+def _confuser_pairs(
+    local: np.ndarray, bucket: np.ndarray, values: np.ndarray, confuser: np.ndarray, n_classes: int
+) -> np.ndarray:
+    """For a chunk's rows (`confuser[k]` of local row k, −1 for none): the distinct (bucket, confuser)
+    keys of each confused row's `CONFUSER_BUCKETS` most weighted buckets, with how many rows gave each,
+    packed as `key << 20 | rows`."""
+    mine = confuser[local] >= 0
+    local, bucket, values = local[mine], bucket[mine], values[mine]
+    order = np.argsort(local * 2.0 - values)  # by row, then largest value first (values ≤ 1)
+    local, bucket = local[order], bucket[order]
+    top = _first_of_runs(local, CONFUSER_BUCKETS)
+    keys, n = np.unique(bucket[top] * n_classes + confuser[local[top]], return_counts=True)
+    return keys << 20 | np.minimum(n, (1 << 20) - 1)
+
+
 def _add_confusers(
-    texts: Texts,
-    confusers: np.ndarray,
-    idf: np.ndarray,
+    parts: list[np.ndarray],
     model: tuple[np.ndarray, np.ndarray, np.ndarray],
     n_classes: int,
     max_confusers: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The support grown by the confusers: a confused row's confuser gets a slot on the row's
-    `CONFUSER_BUCKETS` most weighted buckets; a bucket takes at most `max_confusers` new intents (those
-    confused on it most often), after its old ones. The weights learnt so far are carried over."""
+    """The support grown by the confusers (`parts` from `_confuser_pairs`, emptied): a bucket takes
+    at most `max_confusers` new intents (those confused on it most often), after its old ones. The
+    weights learnt so far are carried over."""
     offsets, classes, weights = model
     dim = len(offsets) - 1
-    confused = np.flatnonzero(confusers >= 0)
-    parts: list[np.ndarray] = []
-    for rows, (local, bucket, tf) in texts.chunks(confused):
-        values = _values(local, bucket, tf, idf, len(rows))
-        order = np.argsort(local * 2.0 - values)  # by row, then largest value first (values ≤ 1)
-        local, bucket = local[order], bucket[order]
-        top = _first_of_runs(local, CONFUSER_BUCKETS)
-        keys, n = np.unique(bucket[top] * n_classes + confusers[rows][local[top]], return_counts=True)
-        parts.append(keys << 20 | np.minimum(n, (1 << 20) - 1))  # (pair, rows) in 56 bits
+    parts = [p for p in parts if len(p)]
     if parts:
         packed = _consume(parts)
         packed.sort()
