@@ -274,15 +274,18 @@ def _first_of_runs(sorted_keys: np.ndarray, limit: int, shift: int = 0) -> np.nd
 
 def _layout(keys: np.ndarray, n_classes: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct `bucket * n_classes + class` keys as (offsets `dim + 1`, classes)."""
-    bucket = keys // n_classes
     offsets = np.zeros(dim + 1, dtype=np.int64)
-    np.cumsum(np.bincount(bucket, minlength=dim), out=offsets[1:])
-    return offsets, (keys % n_classes).astype(np.int16 if n_classes < 1 << 15 else np.int32)
+    np.cumsum(np.bincount(keys // n_classes, minlength=dim), out=offsets[1:])
+    return offsets.astype(np.int32), (keys % n_classes).astype(np.int16 if n_classes < 1 << 15 else np.int32)
 
 
 def _keys(offsets: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:
-    bucket = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
-    return bucket * n_classes + classes
+    """The support's `bucket * n_classes + class` keys, slot by slot (one array of their size)."""
+    keys = np.repeat(
+        np.arange(0, (len(offsets) - 1) * n_classes, n_classes, dtype=np.int64), np.diff(offsets)
+    )
+    keys += classes
+    return keys
 
 
 def _values(
@@ -441,8 +444,7 @@ def _add_confusers(
     weights learnt so far are carried over."""
     offsets, classes, weights = model
     dim = len(offsets) - 1
-    parts = [p for p in parts if len(p)]
-    if parts:
+    if any(len(p) for p in parts):
         packed = _consume(parts)
         packed.sort()
         starts = np.flatnonzero(np.diff(packed >> 20)) + 1
@@ -467,7 +469,7 @@ def _add_confusers(
     at = offsets[added // n_classes + 1]
     weights = np.insert(weights, at, np.float32(0))
     classes = np.insert(classes, at, (added % n_classes).astype(classes.dtype))
-    offsets = offsets + np.searchsorted(added // n_classes, np.arange(dim + 1), side="left")
+    offsets = offsets + np.searchsorted(added // n_classes, np.arange(dim + 1), side="left").astype(np.int32)
     return offsets, classes, weights
 
 
