@@ -397,7 +397,8 @@ def _sgd_rows(
             continue
         m = min(batch, len(rows) - j)
         sl, xs, ks = slot[a:e], x[a:e], key[a:e]
-        p = np.bincount(ks, weights=weights[sl] * xs, minlength=m * n_classes).reshape(m, n_classes)
+        scores = np.bincount(ks, weights=weights[sl] * xs, minlength=m * n_classes)
+        p: np.ndarray = scores.reshape(m, n_classes)  # float64 (weighted counts)
         p -= p.max(axis=1, keepdims=True)
         np.exp(p, out=p)
         p /= p.sum(axis=1, keepdims=True)
