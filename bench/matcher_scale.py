@@ -8,13 +8,21 @@ of I with about a third of its words swapped for other knowledge-base words and 
 inserted, so the n-grams stay those of real phrasings. Copy 0 is the real knowledge base.
 
 Each figure comes from a fresh process: training time (wall and CPU), the peak RSS of the training
-process, the size of the trained state (`marshal`, as the engine caches it), the memory the matcher
+process (and its RSS before training: the knowledge base loaded, the rows made), the size of the
+trained state (`marshal`, as the engine caches it) and the time to write it, the memory the matcher
 takes once loaded from that state in a serving process (RSS after − before), and `rank` latency
 p50 / p99 over the old quality set's questions (each asked 3 times, best time kept, so other jobs on
-the shared machine weigh less). The baseline is the engine's dense matcher (`bot.engine.matcher`,
-trained by numpy, and again by its former pure-Python trainer, `dense-python`), run in the same bench
-at 1× only (at 10× it needs several GB and minutes); the sparse one is
-`bot.engine.sparse_matcher`.
+the shared machine weigh less). "phrasing live (est.)" = training wall time + state write + state
+load: the matcher's share of a new phrasing going live (the service's database write and the rest of
+the snapshot, ~2 s at 1× in `bench.rebuild`, are not included). The baseline is the engine's dense
+matcher (`bot.engine.matcher`, trained by numpy, and again by its former pure-Python trainer,
+`dense-python`), run in the same bench at 1× only (at 10× it needs several GB and minutes); the sparse
+one is `bot.engine.sparse_matcher` (numpy trainer, `bot.engine.sparse_trainer`).
+
+    python -m bench.matcher_scale --quality dev|confirm|clinc150 [--sparse-only] [--options JSON]
+
+compares the two matchers' accuracy instead (1×): right outcomes of the whole engine on the quality
+set's tune split and dev half a (`confirm`: and half b), or CLINC150 as `bench.clinc150` scores it.
 """
 
 from __future__ import annotations
@@ -119,15 +127,19 @@ def train_stage(which: str, scale: int, state_file: Path) -> dict[str, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
     matcher = module.IntentMatcher.build(rows, annotate=annotate)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    write = time.perf_counter()
     data = marshal.dumps(matcher.state())
     state_file.write_bytes(data)
+    write = time.perf_counter() - write
     return {
         "intents": len(matcher.intents),
         "phrasings": len(set(rows)),
         "train_s": wall,
         "train_cpu_s": cpu,
-        "train_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "train_peak_mb": peak,
         "train_rss_before_mb": before,
+        "write_ms": write * 1000,
         "state_mb": len(data) / 2**20,
     }
 
@@ -177,7 +189,62 @@ def measure(which: str, scale: int) -> dict[str, Any]:
         state = Path(tmp) / "state.marshal"
         row = {"matcher": which, "scale": scale} | _stage("train", which, str(scale), str(state))
         row |= _stage("serve", which, "0", str(state))
+    row["live_s"] = row["train_s"] + (row["write_ms"] + row["load_ms"]) / 1000
     return row
+
+
+def quality_stage(which: str, options: dict[str, Any], confirm: bool) -> dict[str, Any]:
+    """Right outcomes of the whole engine with this matcher on the quality set's tune split and dev
+    half a (half b too when `confirm`): in-scope answered right + off-topic declined, as counts."""
+    import bench.quality as quality
+    from bot.engine.engine import DEFAULT_ANSWER_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD, Engine
+    from tests.test_quality import evaluate, load_questions
+
+    module = load_matcher_module(which)
+
+    def factory(rows: Any, annotate: Any, salt: str, path: Any) -> Any:
+        return module.IntentMatcher.build(rows, annotate=annotate, **options)
+
+    dev = quality.load_rows(quality.SETS["dev"])
+    out: dict[str, Any] = {"matcher": which, "options": options}
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = Engine.open(
+            Path(tmp) / "q.sqlite3",
+            ROOT,
+            answer_threshold=DEFAULT_ANSWER_THRESHOLD,
+            suggest_threshold=DEFAULT_SUGGEST_THRESHOLD,
+            matcher_factory=factory,
+        )
+        try:
+            tune = evaluate(engine, [r for r in load_questions() if r.get("split") == "tune"])["tune"]
+            out["tune"] = [tune["right"], tune["in"], tune["declined"], tune["oos"]]
+            for name in ("a", "b") if confirm else ("a",):
+                cells = quality.score(engine, [r for r in dev if quality.half(r) == name])["all"]
+                out[f"dev_{name}"] = cells.get("in", [0, 0]) + cells.get("out", [0, 0])
+        finally:
+            engine.close()
+    out["right_tune_dev_a"] = sum(out["tune"][::2]) + sum(out["dev_a"][::2])
+    return out
+
+
+def clinc_stage(which: str, options: dict[str, Any]) -> dict[str, Any]:
+    """CLINC150 with this matcher (threshold chosen on validation, as `bench.clinc150`)."""
+    from bench.clinc150 import DATA, _evaluate
+    from bot.engine.matcher import OUT_OF_SCOPE
+
+    module = load_matcher_module(which)
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    rows = [(intent, "en", text) for text, intent in data["train"]]
+    rows += [(OUT_OF_SCOPE, "en", text) for text, _ in data["oos_train"]]
+    cpu = time.process_time()
+    matcher = module.IntentMatcher.build(rows, **options)
+    cpu = time.process_time() - cpu
+
+    def predict(text: str) -> tuple[str, float]:
+        ranked = matcher.rank(text, 3)
+        return ranked[0] if ranked else ("", 0.0)
+
+    return {"matcher": which, "options": options, "build_cpu_s": cpu} | _evaluate(predict, data, 1)
 
 
 COLUMNS = (
@@ -186,10 +253,13 @@ COLUMNS = (
     ("train_s", "train s (wall)", "{:.1f}"),
     ("train_cpu_s", "train s (CPU)", "{:.1f}"),
     ("train_peak_mb", "train peak RSS MB", "{:.0f}"),
+    ("train_rss_before_mb", "RSS before training MB", "{:.0f}"),
     ("matcher_mb", "matcher MB (serving)", "{:.1f}"),
     ("serve_rss_mb", "serving RSS MB", "{:.0f}"),
     ("state_mb", "state MB", "{:.1f}"),
+    ("write_ms", "state write ms", "{:.0f}"),
     ("load_ms", "state load ms", "{:.0f}"),
+    ("live_s", "phrasing live s (est.)", "{:.1f}"),
     ("p50_ms", "rank p50 ms", "{:.3f}"),
     ("p99_ms", "rank p99 ms", "{:.3f}"),
 )
@@ -226,8 +296,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip the dense matcher (numpy and python trainers) at 1×"
     )
+    parser.add_argument(
+        "--quality",
+        choices=["dev", "confirm", "clinc150"],
+        help="instead of timings: right outcomes of the engine on the tune split + dev half a (confirm: "
+        "+ half b), or CLINC150, for the dense and the sparse matcher (1× only)",
+    )
+    parser.add_argument(
+        "--options", default="{}", help="JSON keyword options for the sparse matcher's build (with --quality)"
+    )
+    parser.add_argument("--sparse-only", action="store_true", help="with --quality: skip the dense matcher")
     parser.add_argument("--stage", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.quality:
+        options = json.loads(args.options)
+        for which in ("sparse",) if args.sparse_only else ("dense", "sparse"):
+            opts = options if which == "sparse" else {}
+            if args.quality == "clinc150":
+                print(json.dumps(clinc_stage(which, opts)), flush=True)
+            else:
+                print(json.dumps(quality_stage(which, opts, args.quality == "confirm")), flush=True)
+        return 0
     if args.stage:
         kind, which, scale, state = args.stage
         result = (

@@ -1,38 +1,38 @@
-"""A sparse intent matcher over hashed word and character n-grams, in pure Python (issue 8, scaling).
+"""A sparse intent matcher over hashed word and character n-grams, served in pure Python (issue 8).
 
-Measured, NOT used by the engine yet (README "Matching"): it keeps `IntentMatcher`'s interface and
-accuracy on CLINC150 top-1 and the quality sets, but loses ground on the blind set and trains slower
-than the dense matcher at today's size. `bench/matcher_scale.py` compares the two. Each phrasing
-becomes a TF-IDF vector of word 1–2-grams and character 2–5-grams of its normalised text, hashed
-(CRC-32) into a fixed number of buckets, so no vocabulary is kept. A multinomial logistic regression
-is trained on them by SGD at build time (see `EPOCH_BUDGET`); `rank` gives softmax probabilities, so
-one threshold carries over between questions. Character n-grams make it tolerant of typos and do not
-depend on the language.
+Measured, NOT used by the engine (README "Matching", "Scaling"): it keeps `IntentMatcher`'s interface
+and about its accuracy on the quality sets, takes a sixth of its memory, and trains ten times the
+knowledge base in ~15 s. Each phrasing becomes a TF-IDF vector of word 1–2-grams and character
+2–5-grams of its normalised text, hashed into a fixed number of buckets without building the n-gram
+strings (`bot.engine.hashing`), so no vocabulary is kept. A multinomial logistic regression is trained
+on them by SGD at build time; `rank` gives softmax probabilities, so one threshold carries over between
+questions. Character n-grams make it tolerant of typos and do not depend on the language.
 
 Scaling: the weights are sparse. A bucket carries weights only for the intents whose phrasings
-contain it, at most `MAX_CLASSES` of them (those where it is most frequent), stored in flat
-`array`s (bucket offsets, intent numbers, float32 weights). A question costs one short loop per
-bucket, memory and training grow with the phrasings, not with intents × features.
+contain it, at most `max_classes` of them (those where it is most frequent), the out-of-scope class,
+and the confusers a first epoch finds, stored in flat `array`s (bucket offsets, intent numbers,
+float32 weights). A question costs one short loop per bucket, memory and training grow with the
+phrasings, not with intents × features.
 
-`build(..., trainer="numpy")` trains with `bot.engine.trainer` (experimental: no confuser pass yet;
-README "Matching" has its measurements).
+`build()` trains with numpy (`bot.engine.sparse_trainer`, imported only then); `trainer="python"` is
+the former pure-Python SGD, kept for comparison.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
-from bot.engine.matcher import OUT_OF_SCOPE, Annotate, IntentMatcher, _grams, _raw_features, training_rows
+from bot.engine.hashing import bucket_counts
+from bot.engine.matcher import OUT_OF_SCOPE, Annotate, IntentMatcher, training_rows
 from bot.engine.normalize import normalize
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 _CONFIDENT = 0.99
 """Training skips the update of examples already given this probability (same accuracy, faster)."""
 DIM_BITS = 20
@@ -47,11 +47,31 @@ EPOCH_BUDGET = 25_000
 `MAX_EPOCHS`. The bot's knowledge base (~3,000 phrasings) gets 8 epochs, CLINC150 (15,100 phrasings)
 gets 4, ten times the knowledge base (~42,000) gets 2. README "Matching" has the measurements."""
 MIN_EPOCHS, MAX_EPOCHS = 2, 8
+SLOT_BUDGET = 240_000
+"""The numpy trainer's default `max_classes`: this many over the number of phrasings, between
+`MIN_CLASSES` and `MAX_CLASSES` — 24 for the bot's knowledge base (~8,300 phrasings), 9 at three times
+that, 6 at ten times. A training step costs about as much as the intents its buckets weigh (README
+"Matching")."""
+MIN_CLASSES = 6
+NUMPY_EPOCH_BUDGET = 70_000
+"""The numpy trainer's epochs: this many over the number of phrasings, between `MIN_EPOCHS` and
+`MAX_EPOCHS` — 8 for the bot's knowledge base (8 scored better than 2 and 4 on the quality set's tune
+split + dev half a), 2 from three times that."""
 
 
 def default_epochs(n_phrasings: int) -> int:
     """The number of training epochs `IntentMatcher.build` uses for `n_phrasings` (see `EPOCH_BUDGET`)."""
     return max(MIN_EPOCHS, min(MAX_EPOCHS, EPOCH_BUDGET // max(1, n_phrasings)))
+
+
+def numpy_epochs(n_phrasings: int) -> int:
+    """The number of training epochs of the numpy trainer for `n_phrasings` (`NUMPY_EPOCH_BUDGET`)."""
+    return max(MIN_EPOCHS, min(MAX_EPOCHS, NUMPY_EPOCH_BUDGET // max(1, n_phrasings)))
+
+
+def default_max_classes(n_phrasings: int) -> int:
+    """The `max_classes` the numpy trainer uses for `n_phrasings` (see `SLOT_BUDGET`)."""
+    return max(MIN_CLASSES, min(MAX_CLASSES, SLOT_BUDGET // max(1, n_phrasings)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,14 +97,8 @@ class Vectorizer:
         """Extra features (not part of the state: the owner sets it again after `from_state`)."""
 
     def counts(self, text: str) -> dict[int, int]:
-        """Term counts of `text` by bucket."""
-        mask = (1 << self.dim_bits) - 1
-        crc = zlib.crc32
-        out: dict[int, int] = {}
-        for g, n in _raw_features(text, self.char_range, self.word_ngrams, self.annotate).items():
-            b = crc(g.encode("utf-8")) & mask
-            out[b] = out.get(b, 0) + n
-        return out
+        """Term counts of `text` by bucket (`bot.engine.hashing`)."""
+        return bucket_counts(text, self.char_range, self.word_ngrams, self.dim_bits, self.annotate)
 
     def fit(self, texts: Sequence[str]) -> tuple[array, array, array]:
         """Learn the idf from `texts`; their vectors as flat arrays `(offsets, buckets, values)`:
@@ -164,30 +178,45 @@ class SparseIntentMatcher:
         learning_rate: float = 5.0,
         oos_weight: float = 1.0,
         seed: int = 0,
-        max_classes: int = MAX_CLASSES,
+        max_classes: int | None = None,
         confuser_pass: bool = True,
         annotate: Annotate | None = None,
-        trainer: str = "python",
+        trainer: str = "numpy",
+        max_confusers: int = 8,
         **vectorizer_options: Any,
     ) -> SparseIntentMatcher:
         """Train on `(intent_id, lang, text)` tuples. The same tuples, in any order, give the same matcher.
 
-        `epochs` defaults to `default_epochs(number of distinct phrasings)`; `max_classes` caps the
-        intents a bucket keeps weights for. `annotate` gives extra features of a text (the concept
-        layer); pass the same to `set_annotate` after `from_state`.
+        `trainer`: "numpy" (`bot.engine.sparse_trainer`, the default) or "python" (the per-example
+        SGD it replaced, kept for comparison). `epochs` defaults to `numpy_epochs` (`default_epochs`
+        for the python trainer) of the number of distinct phrasings; `max_classes` caps the intents a
+        bucket keeps weights for (default `default_max_classes`, 24 for the python trainer);
+        `max_confusers` caps the intents the confuser pass adds to a bucket (numpy trainer).
+        `annotate` gives extra features of a text (the concept layer); pass the same to
+        `set_annotate` after `from_state`.
         """
-        if max_classes < 1:
+        if max_classes is not None and max_classes < 1:
             raise ValueError(f"max_classes must be at least 1, got {max_classes}")
         if trainer not in ("numpy", "python"):
             raise ValueError(f"trainer must be 'numpy' or 'python', got {trainer!r}")
-        rows, intents, epochs = training_rows(phrasings, epochs, default_epochs)
+        epochs_for = numpy_epochs if trainer == "numpy" else default_epochs
+        rows, intents, epochs = training_rows(phrasings, epochs, epochs_for)
+        if max_classes is None:
+            max_classes = MAX_CLASSES if trainer == "python" else default_max_classes(len(rows))
         class_of = {intent: c for c, intent in enumerate(intents)}
         vectorizer = Vectorizer(**vectorizer_options)
         vectorizer.annotate = annotate
         if trainer == "numpy":
-            return cls._build_numpy(
-                rows, intents, vectorizer, epochs, learning_rate, oos_weight, seed, max_classes
-            )
+            options = {
+                "epochs": epochs,
+                "learning_rate": learning_rate,
+                "seed": seed,
+                "max_classes": max_classes,
+                "oos_weight": oos_weight,
+                "confuser_pass": confuser_pass,
+                "max_confusers": max_confusers,
+            }
+            return cls._build_numpy(rows, intents, vectorizer, options)
         ex_offsets, ex_buckets, ex_values = vectorizer.fit([r[2] for r in rows])
         labels = array("I", [class_of[r[0]] for r in rows])
         oos_class = class_of.get(OUT_OF_SCOPE, -1)
@@ -232,10 +261,7 @@ class SparseIntentMatcher:
             oos_class,
             oos_weight,
         )
-        langs: dict[str, Counter[str]] = {}
-        for intent, lang, _ in rows:
-            langs.setdefault(intent, Counter())[lang] += 1
-        return cls(vectorizer, intents, offsets, classes, weights, langs)
+        return cls(vectorizer, intents, offsets, classes, weights, _langs(rows))
 
     @classmethod
     def _build_numpy(
@@ -243,54 +269,36 @@ class SparseIntentMatcher:
         rows: list[tuple[str, str, str]],
         intents: list[str],
         vectorizer: Vectorizer,
-        epochs: int,
-        learning_rate: float,
-        oos_weight: float,
-        seed: int,
-        max_classes: int,
+        options: dict[str, Any],
     ) -> SparseIntentMatcher:
-        """`build` with `bot.engine.trainer` (numpy, imported only here): the same features and
-        support, no confuser pass, mini-batch SGD."""
+        """`build` with `bot.engine.sparse_trainer` (numpy, imported only here)."""
         import numpy as np
 
-        from bot.engine import trainer
+        from bot.engine import sparse_trainer
 
         class_of = {intent: c for c, intent in enumerate(intents)}
-        dim = 1 << vectorizer.dim_bits
-        mask = dim - 1
         v = vectorizer
-        idf, ex = trainer.hashed_rows(
-            [r[2] for r in rows],
-            lambda text: _grams(text, v.char_range, v.word_ngrams, v.annotate),
-            lambda g: zlib.crc32(g.encode("utf-8")) & mask,
-            dim,
+        texts = sparse_trainer.Texts(
+            [r[2] for r in rows], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
         )
-        labels = np.asarray([class_of[r[0]] for r in rows], dtype=np.int64)
-        oos_class = class_of.get(OUT_OF_SCOPE, -1)
-        offsets, classes = trainer.support(ex, labels, len(intents), dim, max_classes, oos_class)
-        weights = trainer.train_sparse(
-            ex,
-            labels,
+        idf, offsets, classes, weights = sparse_trainer.train(
+            texts,
+            [class_of[r[0]] for r in rows],
             len(intents),
-            offsets,
-            classes,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            seed=seed,
-            example_weight=np.where(labels == oos_class, oos_weight, 1.0),
+            oos_class=class_of.get(OUT_OF_SCOPE, -1),
+            **options,
         )
-        vectorizer.idf = _array("f", idf.tobytes())
-        langs: dict[str, Counter[str]] = {}
-        for intent, lang, _ in rows:
-            langs.setdefault(intent, Counter())[lang] += 1
+        del texts
+        vectorizer.idf = _array("f", idf)
+        del idf
         code = "H" if len(intents) < 1 << 16 else "I"
         return cls(
             vectorizer,
             intents,
-            _array("I", offsets.astype(np.uint32).tobytes()),
-            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32).tobytes()),
-            _array("f", weights.astype(np.float32).tobytes()),
-            langs,
+            _array("I", offsets.astype(np.uint32)),
+            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32)),
+            _array("f", weights),
+            _langs(rows),
         )
 
     def state(self) -> dict[str, Any]:
@@ -378,9 +386,18 @@ class SparseIntentMatcher:
         return ranked[:limit]
 
 
-def _array(code: str, data: bytes) -> array:
+def _langs(rows: Iterable[tuple[str, str, str]]) -> dict[str, Counter[str]]:
+    """How many phrasings of each intent are in each language."""
+    langs: dict[str, Counter[str]] = {}
+    for intent, lang, _ in rows:
+        langs.setdefault(intent, Counter())[lang] += 1
+    return langs
+
+
+def _array(code: str, data: Any) -> array:
+    """An `array` of `code` from bytes or anything with the buffer protocol (a numpy array)."""
     out = array(code)
-    out.frombytes(data)
+    out.frombytes(memoryview(data).cast("B"))
     return out
 
 

@@ -1,0 +1,488 @@
+"""Training of the sparse matcher with numpy, in flat memory (issue 8: ≤ 15 s and ≤ 150 MB at 10×).
+
+Imported only while `SparseIntentMatcher.build` trains (never on the question path).
+
+- **Features without strings**: the normalised texts of a chunk of rows become one array of code
+  points; the keys of every character 2–5-gram come from a rolling polynomial (`h·P + c`, one vector
+  operation per n), the keys of word 1–2-grams from differences of prefix keys; `mix` and the bucket
+  are vector operations too. The result is bit for bit `hashing.bucket_counts` (tested).
+- **Flat memory**: the features are recomputed for each pass, a chunk of rows at a time (a pass over
+  ten times the knowledge base takes ~1 s), so nothing grows with the n-gram occurrences: what is kept
+  is the normalised texts, the idf (one float32 per bucket) and the support and weights.
+- **Support**: each bucket weighs the intents whose phrasings contain it most often (relatively), at
+  most `max_classes`, and the out-of-scope class; found from per-chunk (bucket, intent) counts with
+  one sort of packed 64-bit keys.
+- **Compact confuser pass**: during the first epoch each row's most probable wrong intent is kept when
+  it gets ≥ `CONFUSER_P` (one int per row); then that intent gets weights on the row's buckets too
+  (the negative evidence a dense model has everywhere), the weights learnt so far carried over.
+- **SGD**: mini-batches of `BATCH` rows (the gradient of a batch is the sum of its rows', as in
+  `bot.engine.trainer`), learning rate decaying as 1/epoch, rows already given ≥ `CONFIDENT` skipped,
+  weights averaged over the end of each epoch.
+
+Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+from bot.engine import hashing  # noqa: E402
+
+CONFIDENT = 0.99
+CONFUSER_P = 0.05
+"""A row's most probable wrong intent is its confuser when it gets at least this in the first epoch."""
+CONFUSER_BUCKETS = 32
+"""A confuser gets slots on this many of the row's buckets (its largest TF-IDF values)."""
+BATCH = 4
+"""Rows per SGD step (one under `SMALL` × 2 rows)."""
+SMALL = 1_000
+HASH_ROWS = 1_024
+"""Rows hashed at once (a few MB of temporary arrays)."""
+SLOT_ROWS = 64
+"""Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
+SUPPORT_ROWS = 50_000
+"""Above this many rows the support is chosen in 2, 4 … passes (less memory, one more hashing pass each)."""
+
+_U = np.uint64
+
+
+def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
+    """`hashing.mix` of uint64 keys (in place), as int64 buckets."""
+    keys ^= keys >> _U(30)
+    keys *= _U(hashing.M1)
+    keys ^= keys >> _U(27)
+    keys *= _U(hashing.M2)
+    keys ^= keys >> _U(31)
+    keys >>= _U(64 - dim_bits)
+    return keys.astype(np.int64)
+
+
+class Texts:
+    """The normalised training texts and their extra features' buckets (computed once)."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        char_range: tuple[int, int],
+        word_ngrams: int,
+        dim_bits: int,
+        annotate: hashing.Annotate | None,
+    ) -> None:
+        self.norms = [hashing.normalize_fast(t) for t in texts]
+        self.char_range = char_range
+        self.word_ngrams = word_ngrams
+        self.dim_bits = dim_bits
+        counts: list[int] = []
+        flat: list[int] = []
+        if annotate is not None:
+            cache: dict[str, int] = {}
+            for text in texts:
+                feats = list(annotate(text))
+                for f in feats:
+                    b = cache.get(f)
+                    if b is None:
+                        b = cache[f] = hashing.extra_bucket(f, dim_bits)
+                    flat.append(b)
+                counts.append(len(feats))
+        else:
+            counts = [0] * len(texts)
+        self.extra_ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(counts, dtype=np.int64), out=self.extra_ptr[1:])
+        self.extra = np.asarray(flat, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+    def features(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(local row, bucket, term count) of the texts `rows` (local row k = `rows[k]`), sorted by
+        local row then bucket."""
+        padded = [f" {self.norms[r]} " for r in rows.tolist()]
+        lens = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+        codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        n = len(codes)
+        ends = np.cumsum(lens)
+        row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lens)
+        end_of = np.repeat(ends, lens)
+        pos = np.arange(n, dtype=np.int64)
+        keys: list[np.ndarray] = []
+        owners: list[np.ndarray] = []
+        lo, hi = self.char_range
+        h = codes.copy()
+        for size in range(2, hi + 1):
+            h = h[:-1] * _U(hashing.P) + codes[size - 1 :]
+            if size >= lo:
+                ok = pos[: len(h)] + size <= end_of[: len(h)]
+                keys.append(h[ok])
+                owners.append(row_of[: len(h)][ok])
+        if self.word_ngrams:
+            # prefix keys H[i] = key(codes[0..i]) = P^i · Σ_{j≤i} c_j · P^-j (mod 2^64)
+            p_inv = pow(hashing.P, -1, 1 << 64)
+            powers = np.full(n + 1, hashing.P, dtype=np.uint64)
+            powers[0] = 1
+            np.cumprod(powers, out=powers)
+            inv_powers = np.full(n, p_inv, dtype=np.uint64)
+            inv_powers[0] = 1
+            np.cumprod(inv_powers, out=inv_powers)
+            prefix = np.zeros(n + 1, dtype=np.uint64)  # prefix[i + 1] = H[i]
+            np.cumsum(codes * inv_powers, out=prefix[1:])
+            prefix[1:] *= powers[:-1]
+            space = codes == _U(32)
+            starts = np.flatnonzero(~space[1:] & space[:-1]) + 1
+            stops = np.flatnonzero(~space[:-1] & space[1:]) + 1  # exclusive
+            word_row = row_of[starts]
+            for size in range(1, self.word_ngrams + 1):
+                a, b = starts[: len(starts) - size + 1], stops[size - 1 :]
+                same = word_row[: len(a)] == word_row[size - 1 :]
+                a, b = a[same], b[same]
+                k = prefix[b] - prefix[a] * powers[b - a]
+                keys.append(k + _U(hashing.TAG_WORD))
+                owners.append(word_row[: len(same)][same])
+        bucket = _mix(np.concatenate(keys), self.dim_bits)
+        owner = np.concatenate(owners)
+        extra_lens = self.extra_ptr[rows + 1] - self.extra_ptr[rows]
+        if extra_lens.any():
+            take = np.repeat(self.extra_ptr[rows] - np.cumsum(extra_lens) + extra_lens, extra_lens)
+            take += np.arange(int(extra_lens.sum()))
+            bucket = np.concatenate([bucket, self.extra[take]])
+            owner = np.concatenate([owner, np.repeat(np.arange(len(rows)), extra_lens)])
+        pairs, tf = np.unique(owner << self.dim_bits | bucket, return_counts=True)
+        return pairs >> self.dim_bits, pairs & ((1 << self.dim_bits) - 1), tf
+
+    def chunks(self, order: np.ndarray, size: int = HASH_ROWS) -> Iterable[tuple[np.ndarray, tuple]]:
+        """(rows, `features(rows)`) for consecutive slices of `order`."""
+        for k in range(0, len(order), size):
+            rows = order[k : k + size]
+            yield rows, self.features(rows)
+
+
+def idf_and_support(
+    texts: Texts, labels: np.ndarray, n_classes: int, max_classes: int, every: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(idf float32 by bucket, 0 where no text has it; support offsets; support classes).
+
+    A bucket's intents are ranked by their share of phrasings with it (largest first, ties by intent
+    number) with one sort of (bucket, 2^20 · (1 − share), intent) packed in 64 bits; with many rows,
+    in `rounds` passes over the texts, each for a part of the buckets, so those keys stay small."""
+    dim_bits = texts.dim_bits
+    if n_classes >= 1 << 16 or dim_bits > 27:
+        raise ValueError("the numpy trainer takes at most 65,535 intents and 2^27 buckets")
+    dim = 1 << dim_bits
+    n = len(texts)
+    per_class = np.bincount(labels, minlength=n_classes)
+    df = np.zeros(dim, dtype=np.int32)
+    rounds = 1
+    while rounds * SUPPORT_ROWS < n and rounds < 16:
+        rounds *= 2
+    shift = dim_bits - rounds.bit_length() + 1
+    selected: list[np.ndarray] = []
+    for part in range(rounds):
+        packed: list[np.ndarray] = []
+        for bucket, cls, count in _pair_counts(texts, labels, shift, part, df if part == 0 else None):
+            miss = np.rint((1.0 - count / per_class[cls]) * ((1 << 20) - 1)).astype(np.int64)
+            packed.append(bucket << 36 | miss << 16 | cls)
+        keys = _consume(packed)
+        keys.sort()
+        keys = keys[_first_of_runs(keys, max_classes, 36)]
+        selected.append((keys >> 36) * n_classes + (keys & 0xFFFF))
+        del keys
+    idf = np.zeros(dim, dtype=np.float32)
+    seen = df > 0
+    idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
+    del df, seen
+    keys = np.concatenate(selected)
+    del selected
+    if every >= 0:
+        keys = np.concatenate([keys, _unique(keys // n_classes) * n_classes + every])
+    offsets, classes = _layout(_unique(keys), n_classes, dim)
+    return idf, offsets, classes
+
+
+def _pair_counts(
+    texts: Texts, labels: np.ndarray, shift: int, part: int, df: np.ndarray | None
+) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(bucket, intent, how many of the intent's rows have it) for the buckets with `bucket >> shift
+    == part`, a group of whole intents at a time (the rows are sorted by intent); adds every bucket's
+    rows to `df` when given."""
+    n = len(labels)
+    starts = [0, *(np.flatnonzero(np.diff(labels)) + 1).tolist(), n]
+    dim = 1 << texts.dim_bits
+    k = 0
+    while k < len(starts) - 1:
+        end = k + 1
+        while end < len(starts) - 1 and starts[end + 1] - starts[k] <= HASH_ROWS:
+            end += 1
+        lo, hi = starts[k], starts[end]
+        k = end
+        if hi - lo <= HASH_ROWS:
+            local, bucket, _ = texts.features(np.arange(lo, hi))
+            if df is not None:
+                df += np.bincount(bucket, minlength=dim).astype(np.int32)
+            mine = bucket >> shift == part
+            keys, count = np.unique(
+                bucket[mine] * len(labels) + labels[lo:hi][local[mine]], return_counts=True
+            )
+            yield keys // len(labels), keys % len(labels), count
+            continue
+        rows_with = np.zeros(dim, dtype=np.int32)  # one intent with many rows
+        for sub in range(lo, hi, HASH_ROWS):
+            _, bucket, _ = texts.features(np.arange(sub, min(sub + HASH_ROWS, hi)))
+            counts = np.bincount(bucket, minlength=dim).astype(np.int32)
+            rows_with += counts
+            if df is not None:
+                df += counts
+            del counts
+        nonzero = np.flatnonzero(rows_with)
+        nonzero = nonzero[nonzero >> shift == part]
+        yield nonzero, np.full(len(nonzero), labels[lo]), rows_with[nonzero].astype(np.int64)
+
+
+def _consume(parts: list[np.ndarray]) -> np.ndarray:
+    """`np.concatenate(parts)`, emptying `parts` as it goes (peak: the result and one part)."""
+    out = np.empty(sum(len(p) for p in parts), dtype=parts[0].dtype if parts else np.int64)
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
+
+
+def _first_of_runs(sorted_keys: np.ndarray, limit: int, shift: int = 0) -> np.ndarray:
+    """Positions of the first `limit` items of each run of equal `sorted_keys >> shift` (in order),
+    without temporaries of the input's size."""
+    change: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
+    block = 1 << 20
+    for k in range(1, len(sorted_keys), block):
+        end = min(k + block, len(sorted_keys))
+        a = sorted_keys[k - 1 : end - 1] >> shift
+        b = sorted_keys[k:end] >> shift
+        change.append(np.flatnonzero(a != b) + k)
+    starts = np.concatenate(change)
+    take = np.minimum(np.diff(np.concatenate([starts, [len(sorted_keys)]])), limit)
+    ends = np.cumsum(take)
+    out = np.repeat(starts - ends + take, take)
+    out += np.arange(len(out))
+    return out
+
+
+def _layout(keys: np.ndarray, n_classes: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct `bucket * n_classes + class` keys as (offsets `dim + 1`, classes)."""
+    offsets = np.zeros(dim + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys // n_classes, minlength=dim), out=offsets[1:])
+    return offsets.astype(np.int32), (keys % n_classes).astype(np.int16 if n_classes < 1 << 15 else np.int32)
+
+
+def _keys(offsets: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:
+    """The support's `bucket * n_classes + class` keys, slot by slot (one array of their size)."""
+    keys = np.repeat(
+        np.arange(0, (len(offsets) - 1) * n_classes, n_classes, dtype=np.int64), np.diff(offsets)
+    )
+    keys += classes
+    return keys
+
+
+def _values(
+    local: np.ndarray, bucket: np.ndarray, tf: np.ndarray, idf: np.ndarray, n_rows: int
+) -> np.ndarray:
+    """TF-IDF values (sublinear tf, L2 norm per row) of the pairs of `Texts.features`."""
+    values = (1.0 + np.log(tf)) * idf[bucket].astype(np.float64)
+    norm = np.sqrt(np.bincount(local, weights=values * values, minlength=n_rows))
+    return values / np.where(norm > 0, norm, 1.0)[local]
+
+
+def train(
+    texts: Texts,
+    labels: Sequence[int],
+    n_classes: int,
+    *,
+    epochs: int,
+    learning_rate: float,
+    seed: int,
+    max_classes: int,
+    oos_class: int,
+    oos_weight: float,
+    confuser_pass: bool,
+    max_confusers: int = 8,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Train: (idf float32 by bucket, offsets, classes, weights float32) in
+    `SparseIntentMatcher`'s layout."""
+    y_all = np.asarray(labels, dtype=np.int64)
+    n = len(y_all)
+    idf, offsets, classes = idf_and_support(texts, y_all, n_classes, max_classes, oos_class)
+    weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
+    weights = np.zeros(len(classes), dtype=np.float32)
+    total: np.ndarray | None = None
+    rng = np.random.default_rng(seed)
+    batch = min(BATCH, max(1, n // (2 * SMALL)))
+    slot_rows = max(batch, SLOT_ROWS // batch * batch)
+    for epoch in range(epochs):
+        lr = learning_rate / (1 + epoch)
+        order = rng.permutation(n)
+        confusers = np.full(n, -1, dtype=np.int64) if confuser_pass and epoch == 0 else None
+        confused: list[np.ndarray] = []
+        for rows, (local, bucket, tf) in texts.chunks(order):
+            values = _values(local, bucket, tf, idf, len(rows)).astype(np.float32)
+            row_ptr = np.searchsorted(local, np.arange(len(rows) + 1))
+            for s0 in range(0, len(rows), slot_rows):
+                s1 = min(s0 + slot_rows, len(rows))
+                a, e = row_ptr[s0], row_ptr[s1]
+                _sgd_rows(
+                    rows[s0:s1],
+                    local[a:e] - s0,
+                    bucket[a:e],
+                    values[a:e],
+                    (offsets, classes, weights),
+                    y_all,
+                    weight_of,
+                    n_classes,
+                    batch,
+                    np.float32(lr),
+                    confusers,
+                )
+            if confusers is not None:
+                confused.append(_confuser_pairs(local, bucket, values, confusers[rows], n_classes))
+        if confusers is not None:
+            offsets, classes, weights = _add_confusers(
+                confused, (offsets, classes, weights), n_classes, max_confusers
+            )
+        if total is None:
+            total = weights.copy()
+        else:
+            total += weights
+        if progress is not None:
+            progress(f"epoch {epoch + 1}: {len(weights)} slots")
+    assert total is not None  # epochs ≥ 1
+    total /= np.float32(epochs)
+    return idf, offsets, classes, total
+
+
+def _sgd_rows(
+    rows: np.ndarray,
+    local: np.ndarray,
+    bucket: np.ndarray,
+    values: np.ndarray,
+    model: tuple[np.ndarray, np.ndarray, np.ndarray],
+    y_all: np.ndarray,
+    weight_of: np.ndarray,
+    n_classes: int,
+    batch: int,
+    lr: np.float32,
+    confusers: np.ndarray | None,
+) -> None:
+    """SGD steps over `rows` (their feature pairs given), `batch` rows a step, updating the weights."""
+    offsets, classes, weights = model
+    lo = offsets[bucket]
+    lens = offsets[bucket + 1] - lo
+    ends = np.cumsum(lens)
+    slot = np.repeat(lo - ends + lens, lens)
+    slot += np.arange(len(slot))
+    x = np.repeat(values, lens)
+    key = np.repeat((local % batch) * n_classes, lens)
+    key += classes[slot]
+    pair_bounds = np.searchsorted(local, np.arange(0, len(rows) + batch, batch))
+    bounds = np.concatenate([[0], ends])[pair_bounds].tolist()
+    y_rows = y_all[rows]
+    step_weight = (weight_of[rows] * -lr).astype(np.float32)
+    for j in range(0, len(rows), batch):
+        a, e = bounds[j // batch], bounds[j // batch + 1]
+        if a == e:
+            continue
+        m = min(batch, len(rows) - j)
+        sl, xs, ks = slot[a:e], x[a:e], key[a:e]
+        scores = np.bincount(ks, weights=weights[sl] * xs, minlength=m * n_classes)
+        p: np.ndarray = scores.reshape(m, n_classes)  # float64 (weighted counts)
+        p -= p.max(axis=1, keepdims=True)
+        np.exp(p, out=p)
+        p /= p.sum(axis=1, keepdims=True)
+        y = y_rows[j : j + m]
+        at = np.arange(m)
+        p_y = p[at, y]
+        if confusers is not None:
+            p[at, y] = -1.0
+            top = p.argmax(axis=1)
+            found = p[at, top] >= CONFUSER_P
+            confusers[rows[j : j + m][found]] = top[found]
+            p[at, y] = p_y
+        active = p_y < CONFIDENT
+        if not active.any():
+            continue
+        p[at, y] -= 1.0
+        p *= (step_weight[j : j + m] * active)[:, None]
+        np.add.at(weights, sl, (p.reshape(-1)[ks] * xs).astype(np.float32))
+
+
+def _confuser_pairs(
+    local: np.ndarray, bucket: np.ndarray, values: np.ndarray, confuser: np.ndarray, n_classes: int
+) -> np.ndarray:
+    """For a chunk's rows (`confuser[k]` of local row k, −1 for none): the distinct (bucket, confuser)
+    keys of each confused row's `CONFUSER_BUCKETS` most weighted buckets, with how many rows gave each,
+    packed as `key << 20 | rows`."""
+    mine = confuser[local] >= 0
+    local, bucket, values = local[mine], bucket[mine], values[mine]
+    order = np.argsort(local * 2.0 - values)  # by row, then largest value first (values ≤ 1)
+    local, bucket = local[order], bucket[order]
+    top = _first_of_runs(local, CONFUSER_BUCKETS)
+    keys, n = np.unique(bucket[top] * n_classes + confuser[local[top]], return_counts=True)
+    return keys << 20 | np.minimum(n, (1 << 20) - 1)
+
+
+def _add_confusers(
+    parts: list[np.ndarray],
+    model: tuple[np.ndarray, np.ndarray, np.ndarray],
+    n_classes: int,
+    max_confusers: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The support grown by the confusers (`parts` from `_confuser_pairs`, emptied): a bucket takes
+    at most `max_confusers` new intents (those confused on it most often), after its old ones. The
+    weights learnt so far are carried over."""
+    offsets, classes, weights = model
+    dim = len(offsets) - 1
+    if any(len(p) for p in parts):
+        packed = _consume(parts)
+        packed.sort()
+        starts = np.flatnonzero(np.diff(packed >> 20)) + 1
+        starts = np.concatenate([[0], starts])
+        n = np.add.reduceat(packed & ((1 << 20) - 1), starts)
+        keys = packed[starts] >> 20
+        del packed, starts
+        old = _keys(offsets, classes, n_classes)
+        old.sort()
+        fresh = ~_member(keys, old)
+        del old
+        keys, n = keys[fresh], np.minimum(n[fresh], (1 << 20) - 1)
+        packed = (keys // n_classes) << 36 | ((1 << 20) - 1 - n) << 16 | keys % n_classes
+        del keys, n
+        packed.sort()
+        packed = packed[_first_of_runs(packed, max_confusers, 36)]
+        added = np.sort((packed >> 36) * n_classes + (packed & 0xFFFF))
+        del packed
+    else:
+        added = np.zeros(0, dtype=np.int64)
+    # each bucket's new intents go after its old ones: the old weights keep their order
+    at = offsets[added // n_classes + 1]
+    weights = np.insert(weights, at, np.float32(0))
+    classes = np.insert(classes, at, (added % n_classes).astype(classes.dtype))
+    offsets = offsets + np.searchsorted(added // n_classes, np.arange(dim + 1), side="left").astype(np.int32)
+    return offsets, classes, weights
+
+
+def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which of `keys` are in the sorted array `sorted_keys`."""
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a sort: faster than numpy's hash-based `unique` on large arrays)."""
+    values = np.sort(values)
+    keep = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]

@@ -1,0 +1,154 @@
+"""The sparse matcher's feature hashing and numpy trainer (issue 8: a matcher that scales).
+
+The trainer hashes thousands of texts at once with numpy; a question is hashed in pure Python at
+serve time. Both must give the same buckets, and serving must never load numpy.
+"""
+
+from __future__ import annotations
+
+import marshal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.engine import hashing, sparse_trainer
+from bot.engine.matcher import OUT_OF_SCOPE
+from bot.engine.normalize import normalize
+from bot.engine.sparse_matcher import (
+    MAX_CLASSES,
+    MIN_CLASSES,
+    SparseIntentMatcher,
+    default_max_classes,
+    numpy_epochs,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TEXTS = [
+    "How many hours is a microcredential?",
+    "Qu'est-ce qu'une MICRO-CRÉDENTIAL ?",
+    "¿Cuántas horas dura una microcredencial?",
+    "Wie viele Stunden dauert ein Microcredential? Straße, Übung, ẞ",
+    "quanto tempo di studio serve… l'esame è online?",
+    "a",
+    "ok ok ok ok ok",
+    "  spaced   out\twords\nhere  ",
+    "emoji 😀 and CJK 東京 and Ǆ ﬁ ½ and a\u0301\u0488b",
+    "snake_case-and-dashes/slashes.dots",
+]
+
+
+def annotate(text: str) -> list[str]:
+    folded = text.casefold()
+    return [f"concept:{w}" for w in ("hours", "stunden", "horas") if w in folded]
+
+
+@pytest.mark.parametrize("char_range, word_ngrams", [((2, 5), 2), ((3, 4), 1), ((2, 3), 3)])
+def test_the_trainer_hashes_like_a_question_is_hashed_at_serve_time(
+    char_range: tuple[int, int], word_ngrams: int
+) -> None:
+    texts = sparse_trainer.Texts(TEXTS, char_range, word_ngrams, 20, annotate)
+    order = np.array([3, 0, 9, 5, 1, 8, 2, 7, 6, 4])
+    local, bucket, tf = texts.features(order)
+    for k, row in enumerate(order.tolist()):
+        got = dict(zip(bucket[local == k].tolist(), tf[local == k].tolist(), strict=True))
+        assert got == hashing.bucket_counts(TEXTS[row], char_range, word_ngrams, 20, annotate), TEXTS[row]
+
+
+def test_features_are_hashed_n_grams_of_the_normalised_text() -> None:
+    counts = hashing.bucket_counts("Ok, ok!", (2, 5), 2, 20)
+    # " ok ok ": 2-grams " o" "ok" "k " " o" "ok" "k " ... and the words "ok" (twice) and "ok ok"
+    assert counts[hashing.mix(hashing.span_key("ok"), 20)] == 2
+    assert counts[hashing.mix((hashing.span_key("ok") + hashing.TAG_WORD) & hashing.MASK, 20)] == 2
+    assert counts[hashing.mix((hashing.span_key("ok ok") + hashing.TAG_WORD) & hashing.MASK, 20)] == 1
+    assert hashing.bucket_counts("?!", (2, 5), 2, 20) == {}
+    assert all(0 <= b < 1 << 12 for b in hashing.bucket_counts(TEXTS[0], (2, 5), 2, 12))
+
+
+def test_the_fast_normalisation_is_the_normalisation() -> None:
+    extra = ["İstanbul ΩMEGA ǅ", "Œuvre Æther Łódź Ħal Þing", "x\u0301\u20dd y", "ÀÉÎÕÜ çñ ß œ ø ł", ""]
+    for text in TEXTS + extra:
+        assert hashing.normalize_fast(text) == normalize(text), text
+
+
+def _rows() -> list[tuple[str, str, str]]:
+    topics = {
+        "hours": [
+            "how many hours does it take",
+            "what is the workload",
+            "wie viele Stunden",
+            "cuántas horas",
+        ],
+        "credits": ["how many ECTS credits", "can I transfer the credits", "combien de crédits ECTS"],
+        "exam": ["is there an exam", "how is the assessment done", "c'è un esame finale"],
+        "price": ["how much does it cost", "is it free", "combien ça coûte"],
+    }
+    rows = [(intent, "en", text) for intent, texts in topics.items() for text in texts]
+    rows += [(OUT_OF_SCOPE, "en", t) for t in ("tell me a joke", "what's the weather", "who won the match")]
+    return rows
+
+
+def test_chunked_and_partitioned_passes_give_the_same_matcher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing a few rows at a time and choosing the support in several bucket-range passes (what
+    keeps memory flat at 10x) change nothing in the result."""
+    whole = SparseIntentMatcher.build(_rows(), annotate=annotate).state()
+    monkeypatch.setattr(sparse_trainer, "HASH_ROWS", 2)
+    monkeypatch.setattr(sparse_trainer, "SUPPORT_ROWS", 3)
+    monkeypatch.setattr(sparse_trainer, "SLOT_ROWS", 1)
+    assert SparseIntentMatcher.build(_rows(), annotate=annotate).state() == whole
+
+
+def test_the_confuser_pass_adds_weights_and_keeps_the_answers() -> None:
+    plain = SparseIntentMatcher.build(_rows(), confuser_pass=False)
+    full = SparseIntentMatcher.build(_rows())
+    assert len(full.state()["weights"]) > len(plain.state()["weights"])
+    for question, intent in [
+        ("how many hours", "hours"),
+        ("ECTS credits", "credits"),
+        ("is it free", "price"),
+    ]:
+        assert full.rank(question, 1)[0][0] == intent
+    capped = SparseIntentMatcher.build(_rows(), max_confusers=1)
+    assert len(plain.state()["weights"]) <= len(capped.state()["weights"]) <= len(full.state()["weights"])
+
+
+def test_training_size_defaults() -> None:
+    assert numpy_epochs(8_300) == 8
+    assert numpy_epochs(83_000) == numpy_epochs(25_000) == 2
+    assert default_max_classes(8_300) == MAX_CLASSES
+    assert default_max_classes(83_000) == MIN_CLASSES
+    assert MIN_CLASSES <= default_max_classes(25_000) <= MAX_CLASSES
+
+
+def test_out_of_range_settings_are_refused() -> None:
+    with pytest.raises(ValueError):
+        SparseIntentMatcher.build(_rows(), dim_bits=28)
+    with pytest.raises(ValueError):
+        SparseIntentMatcher.build(_rows(), max_classes=0)
+
+
+def test_serving_a_trained_state_does_not_import_numpy(tmp_path: Path) -> None:
+    matcher = SparseIntentMatcher.build(_rows(), annotate=annotate)
+    state = tmp_path / "state.marshal"
+    state.write_bytes(marshal.dumps(matcher.state()))
+    expected = matcher.rank("wie viele Stunden?", 2)
+    script = (
+        "import marshal, sys\n"
+        "from bot.engine.sparse_matcher import SparseIntentMatcher\n"
+        f"m = SparseIntentMatcher.from_state(marshal.loads(open({str(state)!r}, 'rb').read()))\n"
+        "def annotate(text):\n"
+        "    folded = text.casefold()\n"
+        "    return [f'concept:{w}' for w in ('hours', 'stunden', 'horas') if w in folded]\n"
+        "m.set_annotate(annotate)\n"
+        "print(repr(m.rank('wie viele Stunden?', 2)))\n"
+        "print('numpy loaded' if 'numpy' in sys.modules else 'no numpy')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    ranked, numpy_line = done.stdout.strip().splitlines()
+    assert numpy_line == "no numpy"
+    assert ranked == repr(expected)
