@@ -242,3 +242,44 @@ def test_answering_from_a_cached_matcher_does_not_import_numpy(tmp_path: Path, d
     out = done.stdout.strip().splitlines()
     assert out[-1] == "no numpy 0", done.stdout
     assert any("hour" in line.lower() for line in out[:-1])  # it did answer the question
+
+
+def test_a_knowledge_base_past_the_size_limit_gets_the_sparse_matcher_and_keeps_it_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From `SPARSE_FROM_ROWS` training rows the engine trains the sparse matcher (the dense one does
+    not fit in memory at 3× today's size); it answers like the dense one and is read back from the
+    cache on the next open. Below the limit the same knowledge gets the dense matcher."""
+    from bot.engine import snapshot
+    from bot.engine.matcher import IntentMatcher
+    from bot.engine.sparse_matcher import SparseIntentMatcher
+
+    root, db_path = make_root(tmp_path), tmp_path / "db.sqlite3"
+    question = "how many hours is a microcredential"
+    monkeypatch.setattr(snapshot, "SPARSE_FROM_ROWS", 1)
+    engine = Engine.open(db_path, root)
+    try:
+        assert isinstance(engine.matcher, SparseIntentMatcher)
+        reply = engine.ask(question)
+        assert (reply.status, reply.intent) == ("answer", "cmf-study-hours")
+    finally:
+        engine.close()
+
+    def no_training(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the cached sparse matcher was trained again")
+
+    monkeypatch.setattr(SparseIntentMatcher, "build", no_training)
+    again = Engine.open(db_path, root)
+    try:
+        assert isinstance(again.matcher, SparseIntentMatcher)
+        assert again.ask(question).intent == "cmf-study-hours"
+    finally:
+        again.close()
+
+    monkeypatch.setattr(snapshot, "SPARSE_FROM_ROWS", 20_000)  # the default: kb_min is far below it
+    dense = Engine.open(db_path, root)
+    try:
+        assert isinstance(dense.matcher, IntentMatcher)
+        assert dense.ask(question).intent == "cmf-study-hours"
+    finally:
+        dense.close()

@@ -43,7 +43,7 @@ from bot.engine import logbook, paths
 from bot.engine.answers import Answers, UiStrings
 from bot.engine.compliance import FactError
 from bot.engine.concepts import ConceptLayer
-from bot.engine.matcher import IntentMatcher
+from bot.engine.matcher import MatcherBase
 from bot.engine.model import KnowledgeBase, Reply, Suggestion
 from bot.engine.router import (
     DEFAULT_ANSWER_THRESHOLD,
@@ -178,7 +178,7 @@ class Engine:
         return self._snapshot.strings
 
     @property
-    def matcher(self) -> IntentMatcher | None:
+    def matcher(self) -> MatcherBase | None:
         return self._snapshot.matcher
 
     @property

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from bot.engine.matcher import annotation_features
 from bot.engine.normalize import _NON_WORD, _SPECIAL, normalize
 
 MASK = (1 << 64) - 1
@@ -107,7 +108,7 @@ def bucket_counts(
             b = mix((span_key(" ".join(words[i : i + n])) + TAG_WORD) & MASK, dim_bits)
             out[b] = out.get(b, 0) + 1
     if annotate is not None:
-        for feature in annotate(text):
+        for feature in annotation_features(text, annotate):
             b = extra_bucket(feature, dim_bits)
             out[b] = out.get(b, 0) + 1
     return out

@@ -99,12 +99,16 @@ def _grams(
     lo, hi = char_range
     grams += [padded[i : i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
     if annotate is not None:
-        found = sorted(set(annotate(text)))
-        grams += ["x " + f for f in found] * ANNOTATION_REPEAT
-        # pairs of annotations ("a FUN certificate" = partner-fun & certificate): what two concepts
-        # mean together, whatever the language
-        grams += ["x " + a + "&" + b for n, a in enumerate(found) for b in found[n + 1 :]]
+        grams += ["x " + f for f in annotation_features(text, annotate)]
     return grams
+
+
+def annotation_features(text: str, annotate: Annotate) -> list[str]:
+    """The annotator's features of `text` as both matchers count them: each distinct one
+    `ANNOTATION_REPEAT` times, then each pair ("a FUN certificate" = partner-fun & certificate: what two
+    concepts mean together, whatever the language)."""
+    found = sorted(set(annotate(text)))
+    return found * ANNOTATION_REPEAT + [a + "&" + b for n, a in enumerate(found) for b in found[n + 1 :]]
 
 
 class Vectorizer:
@@ -278,7 +282,51 @@ def training_rows(
     return rows, intents, epochs
 
 
-class IntentMatcher:
+class MatcherBase:
+    """What the engine's two intent matchers share (`IntentMatcher` here, dense;
+    `bot.engine.sparse_matcher.SparseIntentMatcher`): each gives `logits` and `rank` of its own."""
+
+    _vectorizer: Any
+    _intents: list[str]
+    _phrasing_langs: dict[str, Counter[str]]
+
+    @property
+    def intents(self) -> list[str]:
+        """The intents this matcher can return (without `OUT_OF_SCOPE`)."""
+        return [i for i in self._intents if i != OUT_OF_SCOPE]
+
+    def set_annotate(self, annotate: Annotate | None) -> None:
+        """The extra features used when the matcher was built (not kept by `state()`)."""
+        self._vectorizer.annotate = annotate
+
+    def logits(self, question: str) -> list[float]:
+        """The linear score of every intent (in `self._intents` order) for `question`."""
+        raise NotImplementedError
+
+    def probabilities(self, question: str) -> list[float]:
+        """Softmax probability of every intent (in `self._intents` order) for `question`."""
+        return _softmax(self.logits(question))
+
+    def rank(self, question: str, limit: int = 3, *, out_of_scope: bool = False) -> list[tuple[str, float]]:
+        """The `limit` most likely intents, best first, with probabilities in [0, 1]."""
+        raise NotImplementedError
+
+    def state(self) -> dict[str, Any]:
+        """The trained matcher as plain values (safe for `marshal`)."""
+        raise NotImplementedError
+
+    def language_votes(self, question: str, limit: int = 3) -> Counter[str]:
+        """Languages of the phrasings of the top intents, weighted by their probability."""
+        votes: Counter[str] = Counter()
+        for intent, p in self.rank(question, limit):
+            langs = self._phrasing_langs.get(intent, Counter())
+            total = sum(langs.values()) or 1
+            for lang, n in langs.items():
+                votes[lang] += p * n / total  # type: ignore[assignment]  # float weights in a Counter
+        return votes
+
+
+class IntentMatcher(MatcherBase):
     """Ranks intents for a question. Build with `IntentMatcher.build(phrasings)`."""
 
     def __init__(
@@ -297,11 +345,6 @@ class IntentMatcher:
         self._lanes = _Lanes(len(intents))
         self._phrasing_langs = phrasing_langs
         self._score_scale = 1.0 / (_X_SCALE * _W_SCALE * weight_divisor)
-
-    @property
-    def intents(self) -> list[str]:
-        """The intents this matcher can return (without `OUT_OF_SCOPE`)."""
-        return [i for i in self._intents if i != OUT_OF_SCOPE]
 
     @classmethod
     def build(
@@ -405,10 +448,6 @@ class IntentMatcher:
         matcher._score_scale = state["score_scale"]
         return matcher
 
-    def set_annotate(self, annotate: Annotate | None) -> None:
-        """The extra features used when the matcher was built (not kept by `state()`)."""
-        self._vectorizer.annotate = annotate
-
     def logits(self, question: str) -> list[float]:
         """The linear score of every intent (in `self._intents` order) for `question`."""
         vec = _quantize(self._vectorizer.transform(question))
@@ -418,10 +457,6 @@ class IntentMatcher:
             acc += weights[i] * x
         scale = self._score_scale
         return [s * scale for s in self._lanes.unpack(acc)]
-
-    def probabilities(self, question: str) -> list[float]:
-        """Softmax probability of every intent (in `self._intents` order) for `question`."""
-        return _softmax(self.logits(question))
 
     def rank(self, question: str, limit: int = 3, *, out_of_scope: bool = False) -> list[tuple[str, float]]:
         """The `limit` most likely intents, best first, with probabilities in [0, 1].
@@ -442,16 +477,6 @@ class IntentMatcher:
             key=lambda ip: (-ip[1], ip[0]),
         )
         return ranked[: max(0, limit)]
-
-    def language_votes(self, question: str, limit: int = 3) -> Counter[str]:
-        """Languages of the phrasings of the top intents, weighted by their probability."""
-        votes: Counter[str] = Counter()
-        for intent, p in self.rank(question, limit):
-            langs = self._phrasing_langs.get(intent, Counter())
-            total = sum(langs.values()) or 1
-            for lang, n in langs.items():
-                votes[lang] += p * n / total  # type: ignore[assignment]  # float weights in a Counter
-        return votes
 
 
 def _train_logreg(

@@ -32,15 +32,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.engine.answers import Answers, UiStrings
 from bot.engine.concepts import ConceptLayer
 from bot.engine.course_query import CourseQuery, CourseQueryReader
-from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher
+from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher, MatcherBase
 from bot.engine.model import DEFAULT_LANG, LANGS, Intent, KnowledgeBase, pick
 from bot.engine.normalize import normalize
 from bot.engine.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:  # imported when the engine needs it (see `matcher_class`)
+    from bot.engine.sparse_matcher import SparseIntentMatcher
 
 BUNDLED_UI_DIR = PROJECT_ROOT / "knowledge" / "ui"  # the checkout, else the copy in the wheel
 
@@ -63,8 +66,28 @@ class CatalogueSearch(Protocol):
     def titles_within(self, text: str, limit: int = ...) -> list[str]: ...
 
 
-MatcherFactory = Callable[[TrainingRows, Callable[[str], Any] | None, str, "Path | None"], IntentMatcher]
+Matcher = MatcherBase
+"""The engine's intent matcher: dense (`IntentMatcher`) below `SPARSE_FROM_ROWS` training rows, sparse
+(`SparseIntentMatcher`) from there."""
+MatcherFactory = Callable[[TrainingRows, Callable[[str], Any] | None, str, "Path | None"], Matcher]
 """(training rows, feature annotator, salt, cache file or None) → a trained matcher."""
+
+SPARSE_FROM_ROWS = 20_000
+"""Training rows (phrasings, titles, answers' first sentences) from which the engine trains the sparse
+matcher (`bot/engine/sparse_matcher.py`) instead of the dense one. The dense matcher keeps intents ×
+features weights: at today's ~8,300 rows it is the more accurate of the two (right outcomes on the tune
+split + dev halves 735 against 728) and takes 88 MB loaded, 474 MB while training; at 3× (25,000 rows)
+it already needs 2.2 GB to train, and 10× does not fit. The sparse one grows with the phrasings (10×:
+24 MB loaded, 13–16 s of CPU to train; README "Matching")."""
+
+
+def matcher_class(n_rows: int) -> type[IntentMatcher] | type[SparseIntentMatcher]:
+    """The matcher class the engine trains for `n_rows` training rows (see `SPARSE_FROM_ROWS`)."""
+    if n_rows < SPARSE_FROM_ROWS:
+        return IntentMatcher
+    from bot.engine.sparse_matcher import SparseIntentMatcher
+
+    return SparseIntentMatcher
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,7 +99,7 @@ class Snapshot:
     strings: UiStrings
     answers: Answers
     concepts: ConceptLayer
-    matcher: IntentMatcher | None
+    matcher: Matcher | None
     searcher: CatalogueSearch | None
     """None: no catalogue (every course search finds nothing)."""
     reader: CourseQueryReader | None
@@ -297,6 +320,11 @@ def matcher_cache_path(database_file: str | Path | None) -> Path | None:
 
 
 _KEY_SLICE = 256
+_MATCHER_SOURCES = {
+    "IntentMatcher": ("matcher.py", "trainer.py"),
+    "SparseIntentMatcher": ("sparse_matcher.py", "hashing.py", "sparse_trainer.py", "matcher.py"),
+}
+"""The source files a cached matcher of each class depends on (part of the cache key)."""
 
 
 def _cache_key(rows: Sequence[tuple[str, str, str]], salt: str = "") -> str:
@@ -309,30 +337,33 @@ def _cache_key(rows: Sequence[tuple[str, str, str]], salt: str = "") -> str:
         text = ", ".join(map(repr, ordered[start : start + _KEY_SLICE]))
         digest.update(((", " if start else "") + text).encode("utf-8"))
     digest.update(b"]")
-    module = Path(str(sys.modules[IntentMatcher.__module__].__file__))
-    digest.update(module.read_bytes())
-    digest.update(module.with_name("trainer.py").read_bytes())  # its trainer (not imported: numpy)
+    cls = matcher_class(len(ordered))
+    digest.update(cls.__name__.encode())
+    module = Path(str(sys.modules[cls.__module__].__file__))
+    for name in _MATCHER_SOURCES[cls.__name__]:  # the matcher, its features and its trainer (numpy)
+        digest.update(module.with_name(name).read_bytes())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
 
 def cached_matcher(
     rows: TrainingRows, annotate: Callable[[str], Any] | None, salt: str, path: Path | None
-) -> IntentMatcher:
-    """`IntentMatcher.build(rows, annotate=…)`, or the same matcher read back from the cache file
+) -> Matcher:
+    """`matcher_class(…).build(rows, annotate=…)`, or the same matcher read back from the cache file
     `path` (`state()` / `from_state()`). `salt` names what else the features depend on (the concept
     data). A stale or damaged cache is rebuilt; an unwritable one is skipped."""
+    cls = matcher_class(len(set(rows)))
     key = _cache_key(rows, salt) if path is not None else ""
     if path is not None and path.exists():
         try:
             state = _read_cache(path, key)
             if state is not None:
-                matcher = IntentMatcher.from_state(state)
+                matcher = cls.from_state(state)
                 matcher.set_annotate(annotate)
                 return matcher
         except Exception:  # stale or damaged cache: rebuild
             pass
-    matcher = IntentMatcher.build(rows, annotate=annotate)
+    matcher = cls.build(rows, annotate=annotate)
     if path is not None:
         with contextlib.suppress(Exception):  # read-only directory, unexpected matcher shape: no cache
             _write_cache(path, key, matcher.state())
@@ -388,7 +419,7 @@ def _writer_preparing(path: Path) -> bool:
 
 def aside_matcher(
     rows: TrainingRows, annotate: Callable[[str], Any] | None, salt: str, path: Path | None
-) -> IntentMatcher:
+) -> Matcher:
     """The matcher factory of background rebuilds: the cached matcher; else wait for a writer that is
     preparing it; else train it in a child process; in the end (a newer change meanwhile, no child
     possible) train it here."""

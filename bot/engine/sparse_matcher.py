@@ -29,7 +29,7 @@ from itertools import accumulate
 from typing import Any
 
 from bot.engine.hashing import bucket_counts
-from bot.engine.matcher import OUT_OF_SCOPE, Annotate, IntentMatcher, training_rows
+from bot.engine.matcher import OUT_OF_SCOPE, Annotate, MatcherBase, training_rows
 from bot.engine.normalize import normalize
 
 STATE_VERSION = 3
@@ -142,7 +142,7 @@ class Vectorizer:
         return self.weigh(self.counts(text))
 
 
-class SparseIntentMatcher:
+class SparseIntentMatcher(MatcherBase):
     """Ranks intents for a question, with `IntentMatcher`'s interface. Build with `.build(phrasings)`."""
 
     def __init__(
@@ -162,12 +162,6 @@ class SparseIntentMatcher:
         self._classes = classes
         self._weights = weights
         self._phrasing_langs = phrasing_langs
-
-    # the same as the dense matcher's (they use only `rank`, `logits` and these attributes)
-    intents = IntentMatcher.intents
-    set_annotate = IntentMatcher.set_annotate
-    probabilities = IntentMatcher.probabilities
-    language_votes = IntentMatcher.language_votes
 
     @classmethod
     def build(

@@ -83,7 +83,7 @@ class Texts:
         if annotate is not None:
             cache: dict[str, int] = {}
             for text in texts:
-                feats = list(annotate(text))
+                feats = hashing.annotation_features(text, annotate)
                 for f in feats:
                     b = cache.get(f)
                     if b is None:
