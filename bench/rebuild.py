@@ -11,6 +11,12 @@ run), in a fresh process running that tree's code over its own temporary databas
 - `Engine.ask` latency p50/p99 over the phrasings when nothing changes (best of `PASSES` per question);
 - `cmf-bot ask` cold start (a fresh process over an existing database; median of `COLD_RUNS`).
 
+`--scale N` measures the same over a knowledge base with N times the intents and phrasings
+(`synthetic_root`: each intent, the off-topic one aside, gets N − 1 copies whose phrasings are the
+originals with a third of their words swapped and a topic word of the copy's own, as
+`bench.matcher_scale` makes them; the copies lead to the same entries). From 20,000 training rows the
+engine trains the sparse matcher (`bot/engine/snapshot.py`, `SPARSE_FROM_ROWS`).
+
 The machine is shared: each figure is printed beside the baseline's, measured minutes apart.
 """
 
@@ -51,8 +57,8 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _child_env(code: Path) -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(code), CMF_BOT_KNOWLEDGE=str(code))
+def _child_env(code: Path, knowledge: Path | None = None) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(code), CMF_BOT_KNOWLEDGE=str(knowledge or code))
     env.pop("CMF_BOT_DB", None)
     return env
 
@@ -65,11 +71,60 @@ def _cli(code: Path, *args: str) -> list[str]:
 # -- the measuring process (runs `code`'s engine) ------------------------------------------------
 
 
-def measure(code: Path, workdir: Path) -> dict[str, Any]:
+def synthetic_root(code: Path, scale: int, target: Path, seed: int = 0) -> Path:
+    """A knowledge root with `code`'s knowledge and `scale` times its intents (see the module
+    docstring); phrasings that would repeat one already there (normalised) are left out."""
+    import shutil
+
+    import yaml
+
+    from bot.engine.normalize import normalize
+
+    shutil.copytree(code / "knowledge", target / "knowledge")
+    text = (code / "intents.yaml").read_text("utf-8")
+    intents = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["intents"]
+    seen = {normalize(p) for i in intents for ps in i.get("phrasings", {}).values() for p in ps}
+    words = sorted({w for p in seen for w in p.split() if len(w) >= 4 and w.isalpha()})
+    out = list(intents)
+    for k in range(2, scale + 1):
+        rng = random.Random(f"{seed}:{k}")
+        for intent in intents:
+            if intent.get("leads_to", {}).get("type") == "decline":
+                continue
+            topic = rng.sample(words, 2)
+            phrasings: dict[str, list[str]] = {}
+            for lang, texts in intent.get("phrasings", {}).items():
+                for phrase in texts:
+                    parts = [rng.choice(words) if rng.random() < 0.33 else w for w in phrase.split()]
+                    parts.insert(rng.randrange(len(parts) + 1), rng.choice(topic))
+                    new = " ".join(parts)
+                    if normalize(new) not in seen:
+                        seen.add(normalize(new))
+                        phrasings.setdefault(lang, []).append(new)
+            if phrasings:
+                out.append({**intent, "id": f"{intent['id']}-x{k}", "phrasings": phrasings})
+    body = yaml.dump(
+        json.loads(json.dumps({"intents": out})),  # no shared objects, so no YAML anchors (refused)
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        allow_unicode=True,
+        sort_keys=False,
+        width=1000,
+    )
+    (target / "intents.yaml").write_text(text.split("\n", 1)[0] + "\n" + body, "utf-8")
+    return target
+
+
+def measure(code: Path, workdir: Path, knowledge: Path | None = None) -> dict[str, Any]:
+    from bot.engine import loader
     from bot.engine.engine import Engine
 
+    if knowledge is not None:  # a synthetic root: its intents.yaml is over the 2 MB cap of one file
+        loader.MAX_FILE_BYTES = 100_000_000
     db = workdir / "db.sqlite3"
-    engine = Engine.open(db, code)  # builds the database and the matcher cache
+    open_started = time.perf_counter()
+    engine = Engine.open(db, knowledge or code)  # builds the database and the matcher cache
+    open_s = time.perf_counter() - open_started
+    n_rows = sum(len(ts) for i in engine.kb.intents.values() for ts in i.phrasings.values())
     phrasings = sorted({t for i in engine.kb.intents.values() for ts in i.phrasings.values() for t in ts})
     questions = random.Random(7).sample(phrasings, min(SAMPLE, len(phrasings)))
     for q in questions[:20]:
@@ -87,7 +142,7 @@ def measure(code: Path, workdir: Path) -> dict[str, Any]:
     cold, cold_cpu = [], []
     for _ in range(COLD_RUNS):
         t, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(_cli(code, "ask", "--db", str(db), "what is the CMF"), env=_child_env(code),
+        subprocess.run(_cli(code, "ask", "--db", str(db), "what is the CMF"), env=_child_env(code, knowledge),
                        cwd=workdir, capture_output=True, check=True)  # fmt: skip
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cold.append(time.perf_counter() - t)
@@ -95,6 +150,8 @@ def measure(code: Path, workdir: Path) -> dict[str, Any]:
 
     samples: list[tuple[float, float]] = []  # (start, seconds)
     live_at: list[float] = []
+    swapped_at: list[float] = []  # the engine answers from the new generation (knowledge + matcher)
+    generation = engine.generation
     stop = threading.Event()
 
     def loop() -> None:
@@ -105,6 +162,8 @@ def measure(code: Path, workdir: Path) -> dict[str, Any]:
             t = time.perf_counter()
             reply = engine.ask(q, "en" if q == PROBE else None)
             samples.append((t, time.perf_counter() - t))
+            if not swapped_at and engine.generation != generation:
+                swapped_at.append(time.perf_counter())
             if q == PROBE and reply.intent == PROBE_INTENT and reply.status == "answer" and not live_at:
                 live_at.append(time.perf_counter())
             time.sleep(PAUSE)
@@ -116,7 +175,7 @@ def measure(code: Path, workdir: Path) -> dict[str, Any]:
     start = time.perf_counter()
     command = subprocess.Popen(
         _cli(code, "kb", "phrase", "add", "--db", str(db), "--lang", "en", PROBE_INTENT, PROBE),
-        env=_child_env(code),
+        env=_child_env(code, knowledge),
         cwd=workdir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -127,16 +186,23 @@ def measure(code: Path, workdir: Path) -> dict[str, Any]:
             command_done = time.perf_counter()
         if live_at and time.perf_counter() > live_at[0] + AFTER_LIVE:
             break
+        if swapped_at and not live_at and time.perf_counter() > swapped_at[0] + 10:
+            break  # the new snapshot is in, and the probe is still not answered: it will not be
         time.sleep(0.01)
     if command_done is None:
         command.wait()
         command_done = time.perf_counter()
     stop.set()
     asker.join(GIVE_UP)
-    end = live_at[0] + AFTER_LIVE if live_at else time.perf_counter()
+    end = live_at[0] + AFTER_LIVE if live_at else time.perf_counter()  # (or the give-up time)
     during = [s for t, s in samples if start <= t <= end]
+    n_intents, matcher = len(engine.kb.intents), type(engine.matcher).__name__
     engine.close()
     return {
+        "intents": n_intents,
+        "phrasings": n_rows,
+        "matcher": matcher,
+        "open_s": open_s,
         "answer_p50_ms": statistics.median(best) * 1000,
         "answer_p99_ms": _pct(best, 0.99) * 1000,
         "cold_start_s": statistics.median(cold),
@@ -145,6 +211,7 @@ def measure(code: Path, workdir: Path) -> dict[str, Any]:
         "change_p99_ms": _pct(during, 0.99) * 1000 if during else None,
         "change_answers": len(during),
         "live_s": live_at[0] - start if live_at else None,
+        "swap_s": swapped_at[0] - start if swapped_at else None,
         "command_s": command_done - start,
         "command_rc": command.returncode,
     }
@@ -153,12 +220,14 @@ def measure(code: Path, workdir: Path) -> dict[str, Any]:
 # -- the orchestrator ---------------------------------------------------------------------------
 
 
-def run_tree(code: Path) -> dict[str, Any]:
-    """`measure` in a fresh process running `code`'s sources."""
+def run_tree(code: Path, scale: int = 1) -> dict[str, Any]:
+    """`measure` in a fresh process running `code`'s sources (over `scale` times its intents)."""
     with tempfile.TemporaryDirectory(prefix="cmf-rebuild-") as tmp:
+        knowledge = synthetic_root(code, scale, Path(tmp) / "kb") if scale > 1 else None
+        stage = [str(code), tmp] + ([str(knowledge)] if knowledge else [])
         proc = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--stage", str(code), tmp],
-            env=_child_env(code),
+            [sys.executable, str(Path(__file__).resolve()), "--stage", *stage],
+            env=_child_env(code, knowledge),
             cwd=tmp,
             capture_output=True,
             text=True,
@@ -171,9 +240,12 @@ def run_tree(code: Path) -> dict[str, Any]:
 
 
 ROWS = (
+    ("phrasings", "phrasings in the knowledge base (intents: see the JSON lines)", "", 0),
+    ("open_s", "`Engine.open` of a new database (load, train the matcher)", "s", 1),
     ("change_worst_ms", "worst answer latency during a phrasing change from another process", "ms", 0),
     ("change_p99_ms", "p99 answer latency during that change", "ms", 1),
     ("live_s", "phrasing live in the running engine, from the command's start", "s", 2),
+    ("swap_s", "new snapshot (knowledge + matcher) in the running engine, from the command's start", "s", 2),
     ("command_s", "`cmf-bot kb phrase add` (write, then prepare the matcher cache)", "s", 2),
     ("answer_p50_ms", "Engine.ask p50, no change (best of 3 per question)", "ms", 2),
     ("answer_p99_ms", "Engine.ask p99, no change (best of 3 per question)", "ms", 2),
@@ -190,16 +262,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.rebuild", description=__doc__.split("\n")[0])
     parser.add_argument("--baseline", type=Path, help="another checkout measured first (e.g. /work/main)")
     parser.add_argument("--runs", type=int, default=1, help="measurements of each tree (default 1)")
-    parser.add_argument("--stage", nargs=2, metavar=("CODE", "DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--scale", type=int, default=1, help="times the intents and phrasings (default 1)")
+    parser.add_argument("--stage", nargs="+", metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage:
-        print(json.dumps(measure(Path(args.stage[0]), Path(args.stage[1]))))
+        knowledge = Path(args.stage[2]) if len(args.stage) > 2 else None
+        print(json.dumps(measure(Path(args.stage[0]), Path(args.stage[1]), knowledge)))
         return 0
     trees = ([("baseline", args.baseline.resolve())] if args.baseline else []) + [("this", ROOT)]
     results: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in trees}
     for _ in range(args.runs):
         for name, code in trees:
-            results[name].append(run_tree(code))
+            results[name].append(run_tree(code, args.scale))
             print(f"{name}: {json.dumps(results[name][-1])}", file=sys.stderr)
     header = "| measure | " + " | ".join(name for name, _ in trees) + " |"
     print(header)
