@@ -343,7 +343,8 @@ def test_max_classes_caps_the_intents_a_bucket_weighs() -> None:
 
 
 def test_the_sparse_matcher_trains_with_numpy_too() -> None:
-    """The experimental numpy path of the sparse matcher (no confuser pass): same interface and state."""
+    """The sparse matcher's numpy trainer (`bot.engine.sparse_trainer`, the default): order-independent,
+    the same answers after a state round trip, an unknown trainer refused."""
     data = rows()
     first = SparseIntentMatcher.build(data, trainer="numpy")
     assert first.state() == SparseIntentMatcher.build(list(reversed(data)), trainer="numpy").state()

@@ -1,6 +1,7 @@
-"""The matchers' training, vectorised with numpy (issues 10 and 8: a phrasing live in seconds).
+"""The dense matcher's training, vectorised with numpy (issues 10 and 8: a phrasing live in seconds);
+the sparse matcher's is `bot.engine.sparse_trainer`.
 
-Imported only while a matcher is built (`IntentMatcher.build`, `SparseIntentMatcher.build`), never
+Imported only while a matcher is built (`IntentMatcher.build`), never
 on the question path: a cached matcher is read back and served in pure Python, so `cmf-bot ask`
 does not load numpy.
 
@@ -11,9 +12,7 @@ does not load numpy.
   per-example SGD it replaces), learning rate decaying as 1/epoch, examples already given probability
   ≥ `CONFIDENT` skipped, weights averaged over the end of each epoch;
 - `pack_lanes`: those weights in the serving format (one Python int of 64-bit lanes per feature);
-- `fit_dense`: all three for `IntentMatcher.build`;
-- `hashed_rows`, `support`, `train_sparse`: the same for the sparse matcher (hashed buckets, weights
-  only on (bucket, intent) support pairs; experimental, no confuser pass).
+- `fit_dense`: all three for `IntentMatcher.build`.
 
 Deterministic for a given seed (numpy's PCG64 generator, one BLAS thread, sums in a fixed order).
 """
@@ -238,112 +237,3 @@ def fit_dense(
         example_weight=weight,
     )
     return vocab, idf, pack_lanes(w, w_scale, half), pack_lanes(b[None, :], w_scale, half)[0]
-
-
-# -- the sparse matcher (`sparse_matcher.SparseIntentMatcher`, trainer="numpy") -------------------
-
-
-def hashed_rows(
-    texts: Sequence[str], grams: Callable[[str], list[str]], bucket: Callable[[str], int], dim: int
-) -> tuple[np.ndarray, Rows]:
-    """(idf of every bucket as float32, 0 where no text has it; TF-IDF rows over buckets) with the
-    formula of `sparse_matcher.Vectorizer` (its idf kept in float32, as served)."""
-    vocab, occ_row, occ_gram = gram_ids(grams(t) for t in texts)
-    buckets = np.fromiter(map(bucket, vocab), dtype=np.int64, count=len(vocab))
-    n = len(texts)
-    pairs, tf = np.unique(occ_row * dim + buckets[occ_gram], return_counts=True)
-    row, b = pairs // dim, pairs % dim
-    df = np.bincount(b, minlength=dim)
-    idf = np.zeros(dim, dtype=np.float32)
-    seen = df > 0
-    idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
-    values = (1.0 + np.log(tf)) * idf[b].astype(np.float64)
-    norm = np.sqrt(np.bincount(row, weights=values * values, minlength=n))
-    values = values / np.where(norm > 0, norm, 1.0)[row]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
-    return idf, Rows(indptr, b, values)
-
-
-def support(
-    rows: Rows, labels: np.ndarray, n_classes: int, dim: int, max_classes: int, every: int = -1
-) -> tuple[np.ndarray, np.ndarray]:
-    """`sparse_matcher._support` without confusers: (offsets `dim + 1`, classes) — each bucket's
-    intents whose phrasings contain it, at most `max_classes` (the largest share of their phrasings,
-    ties by intent number), plus the intent `every` (≥ 0: the out-of-scope class) on every bucket."""
-    row_of = np.repeat(np.arange(rows.n_rows), np.diff(rows.indptr))
-    pairs, count = np.unique(rows.indices * n_classes + labels[row_of], return_counts=True)
-    b, c = pairs // n_classes, pairs % n_classes
-    share = count / np.bincount(labels, minlength=n_classes)[c]
-    order = np.lexsort((c, -share, b))
-    b, c = b[order], c[order]
-    first = np.searchsorted(b, b)  # index of each bucket's first pair
-    keep = (np.arange(len(b)) - first) < max_classes
-    b, c = b[keep], c[keep]
-    if every >= 0:
-        present = np.unique(b)
-        b = np.concatenate([b, present])
-        c = np.concatenate([c, np.full(len(present), every)])
-    pairs = np.unique(b * n_classes + c)
-    b, c = pairs // n_classes, pairs % n_classes
-    offsets = np.zeros(dim + 1, dtype=np.int64)
-    np.cumsum(np.bincount(b, minlength=dim), out=offsets[1:])
-    return offsets, c
-
-
-def train_sparse(
-    rows: Rows,
-    labels: np.ndarray,
-    n_classes: int,
-    offsets: np.ndarray,
-    classes: np.ndarray,
-    *,
-    epochs: int,
-    learning_rate: float,
-    seed: int,
-    example_weight: np.ndarray,
-    batch: int | None = None,
-) -> np.ndarray:
-    """Logistic regression with weights only on the support slots (`offsets`, `classes`): intents
-    without a slot for any bucket of an example score 0. Weights (float32) averaged over epochs."""
-    rng = np.random.default_rng(seed)
-    keep = np.flatnonzero(np.diff(rows.indptr) > 0)
-    batch = batch or min(BATCH, max(1, len(keep) // SMALL))
-    order = keep[rng.permutation(len(keep))]
-    indptr, positions, row_of = _epoch_layout(rows, order)
-    ex_b, ex_x = rows.indices[positions], rows.values[positions].astype(np.float32)
-    y_all, wt_all = labels[order], example_weight[order].astype(np.float32)
-    weights = np.zeros(len(classes), dtype=np.float32)
-    total = np.zeros_like(weights)
-    n_batches = (len(order) + batch - 1) // batch
-    for epoch in range(epochs):
-        lr = np.float32(learning_rate / (1 + epoch))
-        for j in rng.permutation(n_batches).tolist():
-            k0, k1 = j * batch, min((j + 1) * batch, len(order))
-            a, e = indptr[k0], indptr[k1]
-            bk = ex_b[a:e]
-            lo, lens = offsets[bk], offsets[bk + 1] - offsets[bk]
-            n_slots = int(lens.sum())
-            if not n_slots:
-                continue
-            ends = np.cumsum(lens)
-            slot = np.arange(n_slots) - np.repeat(ends - lens - lo, lens)
-            local = np.repeat(row_of[a:e] - k0, lens)
-            x = np.repeat(ex_x[a:e], lens)
-            key = local * n_classes + classes[slot]
-            m = k1 - k0
-            scores = np.bincount(key, weights=weights[slot] * x, minlength=m * n_classes)
-            p: np.ndarray = scores.astype(np.float64).reshape(m, n_classes)
-            p -= p.max(axis=1, keepdims=True)
-            np.exp(p, out=p)
-            p /= p.sum(axis=1, keepdims=True)
-            y = y_all[k0:k1]
-            at = np.arange(m)
-            active = p[at, y] < CONFIDENT
-            if not active.any():
-                continue
-            p[at, y] -= 1.0
-            p *= ((-lr) * wt_all[k0:k1] * active)[:, None]
-            np.add.at(weights, slot, (p.reshape(-1)[key] * x).astype(np.float32))
-        total += weights
-    return total / np.float32(epochs)
