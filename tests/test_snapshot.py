@@ -89,7 +89,11 @@ def test_a_background_rebuild_lets_answering_threads_take_the_gil_back_quickly(
     """The rebuild is pure Python holding the GIL; an answer gives the GIL up around each SQLite call
     and waits up to one switch interval to get it back (5 ms by default: 10-25 calls made one course
     answer wait 50-230 ms). While a rebuild runs the interval is short; afterwards it is the caller's."""
+    deadline = time.monotonic() + WAIT  # a rebuild another test's engine left running ends first
+    while sys.getswitchinterval() <= BUILD_SWITCH_INTERVAL and time.monotonic() < deadline:
+        time.sleep(0.01)
     default = sys.getswitchinterval()
+    assert default > BUILD_SWITCH_INTERVAL, "another engine's rebuild kept the short interval"
     seen: list[float] = []
 
     def factory(rows: Any, annotate: Any, salt: str, path: Path | None) -> Any:
