@@ -231,10 +231,11 @@ class Router:
             if named is not None:
                 return named
         course_query = self._course_query(core)
+        facts = parse_facts(text)
         if (
             course_query is not None
-            and len(parse_facts(text)) < FACTS_ALWAYS_CHECKED
-            and self._asks_for_institution(course_query, ranked)
+            and len(facts) < FACTS_ALWAYS_CHECKED
+            and self._asks_for_institution(course_query, ranked, found)
         ):
             # "courses from the University of Glasgow": the courses of an institution (a question
             # stating three course facts is a compliance check even when it names its university)
@@ -250,7 +251,7 @@ class Router:
         if not ranked or (found & self.concepts.off_domain and not domain):
             # only intents about our partners, or nothing about our topics besides another provider
             return self.answers.fallback(question, lang, "other_provider")
-        routed = self._compliance_route(text, question, lang, ranked, found)
+        routed = self._compliance_route(facts, question, lang, ranked, found)
         if routed is None:
             routed = self._course_route(question, lang, course_query, ranked, found)
         if routed is not None:
@@ -300,13 +301,17 @@ class Router:
         return topic, strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))
 
     def _compliance_route(
-        self, text: str, question: str, lang: str, ranked: list[tuple[str, float]], found: set[str]
+        self,
+        facts: dict[str, Any],
+        question: str,
+        lang: str,
+        ranked: list[tuple[str, float]],
+        found: set[str],
     ) -> Reply | None:
-        """The compliance check when the question states course facts ("80 hours at EQF 6 with a
-        proctored exam"): one fact is enough when the best intent is the compliance check (or a
-        university states a measured figure of its own course); two unless another intent is
+        """The compliance check when the question states course facts (`parse_facts`: "80 hours at
+        EQF 6 with a proctored exam"): one fact is enough when the best intent is the compliance check
+        (or a university states a measured figure of its own course); two unless another intent is
         confidently matched; three always."""
-        facts = parse_facts(text)
         if not facts:
             return None
         best_id, best = ranked[0]
@@ -332,8 +337,7 @@ class Router:
         """The course search when the best intent leads there, or when the parser reads a course
         request and no other intent is confidently matched ("how many hours is a microcredential"
         names a course type but is a question about the CMF), or when it asks for a subject the
-        catalogue has and nothing of the CMF ("ci sono corsi sulle competenze digitali?"), or for the
-        courses of a named institution."""
+        catalogue has and nothing of the CMF ("ci sono corsi sulle competenze digitali?")."""
         best_id, best = ranked[0]
         if self._leads(best_id).get("type") == "course_search" and best >= self.suggest_threshold:
             return self._course_reply(question, lang, course_query, best_id, best)
@@ -343,12 +347,11 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
-        if not found & self.concepts.domain and (
-            course_query.institution is not None
-            or (best < SUBJECT_REQUEST_ANSWER and self._known_subject(course_query))
+        if (
+            best < SUBJECT_REQUEST_ANSWER
+            and not found & self.concepts.domain
+            and self._known_subject(course_query)
         ):
-            # courses of a named institution ("courses from the University of Leeds") are a search,
-            # whatever intent the word "university" draws, and get an honest "none" when there are none
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
@@ -414,13 +417,20 @@ class Router:
         oos = next((p for i, p in ranked if i == OUT_OF_SCOPE), 0.0)
         return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], oos
 
-    def _asks_for_institution(self, query: CourseQuery, ranked: list[tuple[str, float]]) -> bool:
-        """A course request naming an institution goes to its courses when the catalogue has some, or
-        when no other intent is confidently matched: "how does a partner university propose a
-        microcredential", "our college's course is EQF 6, 5 ECTS…" name the asker, not a provider."""
+    def _asks_for_institution(
+        self, query: CourseQuery, ranked: list[tuple[str, float]], found: set[str]
+    ) -> bool:
+        """A course request naming an institution goes to its courses when it names nothing of our
+        topics or of other providers ("courses from the University of Leeds": whatever intent the word
+        "university" draws, a search, with an honest "none" when the catalogue lists none), when the
+        catalogue has some, or when no other intent is confidently matched. "How does a partner
+        university propose a microcredential", "our college's course is EQF 6, 5 ECTS…" name the
+        asker, not a provider."""
         institution = getattr(query, "institution", None)
         if not institution:
             return False
+        if not found & (self.concepts.domain | self.concepts.off_domain):
+            return True
         if not ranked or ranked[0][1] < self.answer_threshold:
             return True
         if self._leads(ranked[0][0]).get("type") == "course_search":
