@@ -13,21 +13,15 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.engine.loader import knowledge_files
 from bot.engine.store import get_meta, set_meta
-
-SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def files_digest(root: str | Path) -> str:
-    """SHA-256 over the names and bytes of `intents.yaml` and the files under `knowledge/`."""
+    """SHA-256 over the names and bytes of the files a load reads (`loader.knowledge_files`)."""
     root = Path(root)
-    base = root / "knowledge"
-    files = [p for p in base.rglob("*") if p.suffix in SUFFIXES and p.is_file()] if base.is_dir() else []
-    files = [p for p in files if not any(part.startswith(".") for part in p.relative_to(base).parts)]
-    if (root / "intents.yaml").is_file():
-        files.append(root / "intents.yaml")
     digest = hashlib.sha256()
-    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+    for path in knowledge_files(root):
         data = path.read_bytes()
         digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
         digest.update(data)

@@ -1084,26 +1084,33 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
 # Public API
 
 
-def read_texts(root: Path) -> tuple[dict[str, bytes], list[LoadError]]:
-    """The YAML files under `root` (knowledge/**.yaml, then intents.yaml) as bytes, with read errors."""
+def knowledge_files(root: Path) -> list[Path]:
+    """The files a load reads under `root`: knowledge/**.yaml (not in hidden folders) by path, then
+    intents.yaml; those that exist."""
     root = Path(root)
-    texts: dict[str, bytes] = {}
-    errors: list[LoadError] = []
     base = root / KNOWLEDGE_DIR
-    if not base.is_dir():
-        errors.append(LoadError(f"{KNOWLEDGE_DIR}/", 1, "(file)", "directory not found"))
-        files: list[Path] = []
-    else:
+    files: list[Path] = []
+    if base.is_dir():
         files = sorted(
             (p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
             key=lambda p: p.relative_to(root).as_posix(),
         )
         files = [p for p in files if not any(part.startswith(".") for part in p.relative_to(base).parts)]
-    intents = root / INTENTS_FILE
-    if intents.is_file():
-        files.append(intents)
-    else:
+    if (root / INTENTS_FILE).is_file():
+        files.append(root / INTENTS_FILE)
+    return files
+
+
+def read_texts(root: Path) -> tuple[dict[str, bytes], list[LoadError]]:
+    """The YAML files under `root` (knowledge/**.yaml, then intents.yaml) as bytes, with read errors."""
+    root = Path(root)
+    texts: dict[str, bytes] = {}
+    errors: list[LoadError] = []
+    if not (root / KNOWLEDGE_DIR).is_dir():
+        errors.append(LoadError(f"{KNOWLEDGE_DIR}/", 1, "(file)", "directory not found"))
+    if not (root / INTENTS_FILE).is_file():
         errors.append(LoadError(INTENTS_FILE, 1, "(file)", "file not found"))
+    files = knowledge_files(root)
     for file in files:
         rel = file.relative_to(root).as_posix()
         size = file.stat().st_size
