@@ -74,10 +74,16 @@ def synthetic_rows(
             new_id = intent if intent == OUT_OF_SCOPE else f"{intent}~{k}"
             topic = rng.sample(words, 2)
             for lang, text in texts:
-                parts = [rng.choice(words) if rng.random() < 0.33 else w for w in text.split()]
-                parts.insert(rng.randrange(len(parts) + 1), rng.choice(topic))
-                out.append((new_id, lang, " ".join(parts)))
+                out.append((new_id, lang, recombined(text, rng, words, topic)))
     return out
+
+
+def recombined(text: str, rng: random.Random, words: Sequence[str], topic: Sequence[str]) -> str:
+    """`text` with about a third of its words swapped for random `words` and one word of `topic`
+    inserted: a synthetic phrasing of a copied intent."""
+    parts = [rng.choice(words) if rng.random() < 0.33 else w for w in text.split()]
+    parts.insert(rng.randrange(len(parts) + 1), rng.choice(topic))
+    return " ".join(parts)
 
 
 def load_matcher_module(which: str) -> Any:

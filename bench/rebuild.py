@@ -78,6 +78,7 @@ def synthetic_root(code: Path, scale: int, target: Path, seed: int = 0) -> Path:
 
     import yaml
 
+    from bench.matcher_scale import recombined
     from bot.engine.normalize import normalize
 
     shutil.copytree(code / "knowledge", target / "knowledge")
@@ -95,9 +96,7 @@ def synthetic_root(code: Path, scale: int, target: Path, seed: int = 0) -> Path:
             phrasings: dict[str, list[str]] = {}
             for lang, texts in intent.get("phrasings", {}).items():
                 for phrase in texts:
-                    parts = [rng.choice(words) if rng.random() < 0.33 else w for w in phrase.split()]
-                    parts.insert(rng.randrange(len(parts) + 1), rng.choice(topic))
-                    new = " ".join(parts)
+                    new = recombined(phrase, rng, words, topic)
                     if normalize(new) not in seen:
                         seen.add(normalize(new))
                         phrasings.setdefault(lang, []).append(new)
