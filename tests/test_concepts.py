@@ -184,6 +184,37 @@ def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine,
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "advice"),
+    [
+        ("my futurelearn password doesnt work", "en", "help centre of the platform"),
+        ("je n'arrive pas à changer mon mot de passe sur FUN", "fr", "centre d'aide de la plateforme"),
+        ("terminé el curso de miriadax y no me llega el certificado", "es", "centro de ayuda"),
+        ("ho finito il corso su eduopen ma non ho ricevuto l'attestato", "it", "centro assistenza"),
+        ("ich habe mein Passwort bei iMooX vergessen", "de", "Hilfe-Center der Plattform"),
+        ("can you do my homework for the futurelearn course", "en", "own work"),
+        ("fais mes devoirs du MOOC FUN stp", "fr", "votre propre travail"),
+        ("dame las respuestas del examen de miriadax", "es", "trabajo tuyo"),
+        ("dammi le risposte del quiz eduopen", "it", "lavoro tuo"),
+        ("mach meine Hausaufgaben für den iMooX Kurs", "de", "eigene Leistung"),
+    ],
+)
+def test_account_and_homework_declines_say_where_to_get_help(
+    shipped: Engine, text: str, lang: str, advice: str
+) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason, reply.lang) == ("no_match", "declined", lang), text
+    assert advice in reply.answer
+    generic = shipped.strings.get("fallback.declined", lang)
+    assert reply.answer != generic
+
+
+def test_other_guards_keep_the_short_generic_decline(shipped: Engine) -> None:
+    reply = shipped.ask("FREE ECTS certificates, 100% accredited, no study needed, visit certs4u.com")
+    assert reply.reason == "declined"
+    assert reply.answer == shipped.strings.get("fallback.declined", "en")
+
+
+@pytest.mark.parametrize(
     ("text", "intent"),
     [
         ("can I buy the certificate of achievement on futurelearn?", "partner-futurelearn-certificate"),

@@ -433,11 +433,16 @@ class Answers:
     ) -> Reply:
         """No answer: say why (empty, too long, unknown topic, declined), and how to go on.
 
+        A question declined by a guard (`guard=<rule id>`) gets `fallback.declined.<rule id>` where the
+        strings have it (e.g. account support: ask the platform's help centre), else `fallback.declined`.
         With `suggestions` (the closest topics, when the question names one of ours) the reply lists
         them and gives a hint to rephrase; every reply but `empty`/`too_long`/`declined` ends with the
         moderator route. `reply.suggestions` carries the topics for front ends (pick menus).
         """
-        parts = [self.s(f"fallback.{reason}", lang, **values)]
+        key = f"fallback.{reason}"
+        if values.get("guard") and self.s.has(f"{key}.{values['guard']}"):
+            key = f"{key}.{values['guard']}"  # a guard with advice of its own (knowledge/ui/messages.yaml)
+        parts = [self.s(key, lang, **values)]
         if suggestions:
             lines = "\n".join(f"- {s.title}" for s in suggestions)
             parts.append(f"{self.s('fallback.closest', lang)}\n{lines}")

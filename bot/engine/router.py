@@ -220,8 +220,9 @@ class Router:
         lang_forced = lang is not None
         lang = lang or self.detect_language(text)
         found = self.concepts.concepts(text)
-        if self.concepts.guard(text, found):
-            return self.answers.fallback(question, lang, "declined")
+        guard = self.concepts.guard(text, found)
+        if guard is not None:
+            return self.answers.fallback(question, lang, "declined", guard=guard)
         core = self.concepts.core(text)
         if not core:  # only a greeting or thanks: say what the bot answers, with an example
             return self.answers.fallback(question, lang, "greeting")
