@@ -275,13 +275,19 @@ def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
-    """The state kept under `key`, or None (another key). Raises for a missing or damaged file."""
+def _read_cache(path: Path, key: str | None) -> dict[str, Any] | None:
+    """The state kept under `key` (any key when None), or None (another key). Raises for a missing or
+    damaged file."""
     data = memoryview(path.read_bytes())
-    header = _CACHE_MAGIC + b" " + key.encode("ascii") + b"\n"
-    if data[: len(header)] != header:
-        return None
-    offset = len(header)
+    if key is not None:
+        header = _CACHE_MAGIC + b" " + key.encode("ascii") + b"\n"
+        if data[: len(header)] != header:
+            return None
+        offset = len(header)
+    else:
+        if data[: len(_CACHE_MAGIC) + 1] != _CACHE_MAGIC + b" ":
+            return None
+        offset = bytes(data[:200]).index(b"\n") + 1
 
     def blob() -> Any:
         nonlocal offset
@@ -327,17 +333,10 @@ _MATCHER_SOURCES = {
 """The source files a cached matcher of each class depends on (part of the cache key)."""
 
 
-def _cache_key(rows: Sequence[tuple[str, str, str]], salt: str = "") -> str:
+def _base_key(salt: str, cls: type) -> str:
+    """What a matcher's training depends on besides its rows: `salt` (the concept data), the class,
+    its sources and the Python version. A warm update starts only from a matcher of the same base."""
     digest = hashlib.sha256(salt.encode("utf-8"))
-    # the bytes of repr(sorted(set(rows))), made a slice at a time: one repr of ~8k rows holds the GIL
-    # ~8 ms (longer on a loaded machine), which an answer in another thread would wait for
-    ordered = sorted(set(rows))
-    digest.update(b"[")
-    for start in range(0, len(ordered), _KEY_SLICE):
-        text = ", ".join(map(repr, ordered[start : start + _KEY_SLICE]))
-        digest.update(((", " if start else "") + text).encode("utf-8"))
-    digest.update(b"]")
-    cls = matcher_class(len(ordered))
     digest.update(cls.__name__.encode())
     module = Path(str(sys.modules[cls.__module__].__file__))
     for name in _MATCHER_SOURCES[cls.__name__]:  # the matcher, its features and its trainer (numpy)
@@ -346,27 +345,147 @@ def _cache_key(rows: Sequence[tuple[str, str, str]], salt: str = "") -> str:
     return digest.hexdigest()
 
 
+def _cache_key(rows: Sequence[tuple[str, str, str]], salt: str = "") -> str:
+    ordered = sorted(set(rows))
+    digest = hashlib.sha256(_base_key(salt, matcher_class(len(ordered))).encode("ascii"))
+    # the bytes of repr(sorted(set(rows))), made a slice at a time: one repr of ~8k rows holds the GIL
+    # ~8 ms (longer on a loaded machine), which an answer in another thread would wait for
+    digest.update(b"[")
+    for start in range(0, len(ordered), _KEY_SLICE):
+        text = ", ".join(map(repr, ordered[start : start + _KEY_SLICE]))
+        digest.update(((", " if start else "") + text).encode("utf-8"))
+    digest.update(b"]")
+    return digest.hexdigest()
+
+
+WARM_MAX_ROWS = 50
+"""A change adding at most this many training rows (and removing none) is learnt by a warm update of
+the cached matcher (`MatcherBase.warm_update`) instead of a full training."""
+WARM_LIMIT = 20
+"""Warm updates in a row after which the next change trains from scratch again (so the matcher never
+drifts far from what a full training of its rows gives)."""
+_ROW_SEP, _FIELD_SEP = "\x1e", "\x1f"
+
+
+def _pack_rows(rows: Sequence[tuple[str, str, str]]) -> str:
+    """The sorted rows as one string (one `marshal` item, read back in milliseconds); "" when a text
+    holds a separator (then no warm update starts from this state)."""
+    if any(_ROW_SEP in f or _FIELD_SEP in f for row in rows for f in row):
+        return ""
+    return _ROW_SEP.join(_FIELD_SEP.join(row) for row in rows)
+
+
+def _unpack_rows(packed: str) -> list[tuple[str, str, str]]:
+    out = []
+    for row in packed.split(_ROW_SEP) if packed else []:
+        intent, lang, text = row.split(_FIELD_SEP)
+        out.append((intent, lang, text))
+    return out
+
+
+def cache_info(path: Path | None) -> dict[str, Any] | None:
+    """What the matcher cache holds: {"key", "class", "warm": warm updates since a full training,
+    "rows": training rows}, or None (no cache, or unreadable)."""
+    if path is None:
+        return None
+    key = _stored_key(path)
+    try:
+        state = _read_cache(path, key) if key else None
+    except Exception:  # damaged
+        return None
+    if state is None:
+        return None
+    return {
+        "key": key,
+        "class": state.get("_class"),
+        "warm": state.get("_warm", 0),
+        "rows": len(_unpack_rows(state.get("_rows", ""))),
+    }
+
+
+def forget_matcher_cache(database_file: str | Path | None) -> None:
+    """Delete the matcher cache beside `database_file`, so the next matcher is trained from scratch
+    (`cmf-bot kb load`: a loaded knowledge base gets the matcher a full training of it gives)."""
+    path = matcher_cache_path(database_file)
+    if path is not None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _warm_matcher(
+    state: dict[str, Any],
+    rows: Sequence[tuple[str, str, str]],
+    annotate: Callable[[str], Any] | None,
+    salt: str,
+    cls: type[IntentMatcher] | type[SparseIntentMatcher],
+    seed: int,
+) -> Matcher | None:
+    """The matcher of `rows` warm-updated from the cached `state` of an earlier row set, or None when
+    that does not apply: another base (class, concept data, sources), rows removed, none or more than
+    `WARM_MAX_ROWS` added, `WARM_LIMIT` reached, or an added row of an intent the old matcher lacks."""
+    if state.get("_base") != _base_key(salt, cls) or state.get("_warm", 0) >= WARM_LIMIT:
+        return None
+    old = _unpack_rows(state.get("_rows", ""))
+    if not old:
+        return None
+    new = set(rows)
+    added = sorted(new.difference(old))
+    if not added or len(added) > WARM_MAX_ROWS or not new.issuperset(old):
+        return None
+    try:
+        matcher = cls.from_state({k: v for k, v in state.items() if not k.startswith("_")})
+        matcher.set_annotate(annotate)
+        return matcher.warm_update(added, old, seed=seed)
+    except ValueError:  # an unknown intent, a python-trained matcher: train from scratch
+        return None
+
+
 def cached_matcher(
-    rows: TrainingRows, annotate: Callable[[str], Any] | None, salt: str, path: Path | None
+    rows: TrainingRows,
+    annotate: Callable[[str], Any] | None,
+    salt: str,
+    path: Path | None,
+    *,
+    warm: bool = True,
 ) -> Matcher:
     """`matcher_class(…).build(rows, annotate=…)`, or the same matcher read back from the cache file
     `path` (`state()` / `from_state()`). `salt` names what else the features depend on (the concept
-    data). A stale or damaged cache is rebuilt; an unwritable one is skipped."""
-    cls = matcher_class(len(set(rows)))
-    key = _cache_key(rows, salt) if path is not None else ""
+    data). A stale or damaged cache is rebuilt; an unwritable one is skipped. When the cache holds
+    the matcher of a slightly smaller row set (`_warm_matcher`) and `warm`, the new matcher is that
+    one updated warm instead of trained from scratch; the cache records how many warm updates it has
+    had since a full training."""
+    ordered = sorted(set(rows))
+    cls = matcher_class(len(ordered))
+    key = _cache_key(ordered, salt) if path is not None else ""
+    previous: dict[str, Any] | None = None
     if path is not None and path.exists():
         try:
-            state = _read_cache(path, key)
-            if state is not None:
-                matcher = cls.from_state(state)
+            stored = _stored_key(path)
+            state = _read_cache(path, stored) if stored is not None and (warm or stored == key) else None
+            if state is not None and stored == key:
+                matcher = cls.from_state({k: v for k, v in state.items() if not k.startswith("_")})
                 matcher.set_annotate(annotate)
                 return matcher
+            previous = state if warm else None
         except Exception:  # stale or damaged cache: rebuild
             pass
-    matcher = cls.build(rows, annotate=annotate)
+    matcher = None
+    warm_count = 0
+    if previous is not None:
+        matcher = _warm_matcher(previous, ordered, annotate, salt, cls, int(key[:8], 16))
+        warm_count = previous.get("_warm", 0) + 1
+        del previous
+    if matcher is None:
+        matcher, warm_count = cls.build(rows, annotate=annotate), 0
     if path is not None:
         with contextlib.suppress(Exception):  # read-only directory, unexpected matcher shape: no cache
-            _write_cache(path, key, matcher.state())
+            extra = {
+                "_base": _base_key(salt, cls),
+                "_class": cls.__name__,
+                "_warm": warm_count,
+                "_rows": _pack_rows(ordered),
+            }
+            _write_cache(path, key, {**matcher.state(), **extra})
     return matcher
 
 
@@ -450,9 +569,10 @@ def aside_matcher(
     return cached_matcher(rows, annotate, salt, path)
 
 
-def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path) -> bool:
+def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path, *, warm: bool = True) -> bool:
     """Train the matcher of `kb` into the cache beside `database_file` unless it is there already, so
-    that the engines reading that database after a change find it trained (call it after a write).
+    that the engines reading that database after a change find it trained (call it after a write);
+    warm-updated from the cached one when the change is small (see `cached_matcher`) and `warm`.
     True when it trained."""
     rows = intent_rows(kb)
     path = matcher_cache_path(database_file)
@@ -461,7 +581,7 @@ def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path) -> bool:
     concepts = ConceptLayer(kb.vocabulary)
     if _stored_key(path) == _cache_key(rows, concepts.digest):
         return False
-    cached_matcher(rows, concepts.features, concepts.digest, path)
+    cached_matcher(rows, concepts.features, concepts.digest, path, warm=warm)
     return True
 
 
@@ -489,8 +609,10 @@ __all__ = [
     "Snapshot",
     "aside_matcher",
     "build_snapshot",
+    "cache_info",
     "cached_matcher",
     "declines",
+    "forget_matcher_cache",
     "intent_rows",
     "matcher_cache_path",
     "prepare_matcher_cache",

@@ -142,6 +142,10 @@ class Vectorizer:
         return self.weigh(self.counts(text))
 
 
+_NUMPY_CODE = {"H": "uint16", "I": "uint32"}
+"""numpy's dtype of the `array` type codes of the classes."""
+
+
 class SparseIntentMatcher(MatcherBase):
     """Ranks intents for a question, with `IntentMatcher`'s interface. Build with `.build(phrasings)`."""
 
@@ -294,6 +298,69 @@ class SparseIntentMatcher(MatcherBase):
             _array("f", weights),
             _langs(rows),
         )
+
+    def warm_update(
+        self, added: Sequence[tuple[str, str, str]], old: Sequence[tuple[str, str, str]], *, seed: int = 0
+    ) -> SparseIntentMatcher:
+        """`MatcherBase.warm_update` (numpy, `sparse_trainer.warm_train`): the hashed feature space
+        is fixed, so a new phrasing only needs slots for its buckets (its intent, the out-of-scope
+        class and the intents it was confused with) and an idf for the buckets no training text had."""
+        import numpy as np
+
+        from bot.engine import sparse_trainer
+        from bot.engine.matcher import (
+            WARM_ADDED_WEIGHT,
+            WARM_LEARNING_RATE,
+            WARM_MAX_PASSES,
+            WARM_MIN_PASSES,
+            WARM_TARGET,
+            replay_rows,
+        )
+
+        rows = self._warm_check(added)
+        neighbours = self._neighbours(rows)
+        replay = replay_rows(rows, old, neighbours, seed)
+        class_of = {intent: c for c, intent in enumerate(self._intents)}
+        v = self._vectorizer
+        texts = sparse_trainer.Texts(
+            [r[2] for r in rows + replay], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
+        )
+        model = (
+            np.frombuffer(v.idf, dtype=np.float32),
+            np.frombuffer(self._offsets, dtype=np.uint32).astype(np.int64),
+            np.frombuffer(self._classes, dtype=_NUMPY_CODE[self._classes.typecode]).astype(np.int64),
+            np.frombuffer(self._weights, dtype=np.float32),
+        )
+        (idf, offsets, classes, weights), passes, worst = sparse_trainer.warm_train(
+            texts,
+            [class_of[r[0]] for r in rows + replay],
+            len(rows),
+            model,
+            len(self._intents),
+            extra_classes=sorted(class_of[i] for i in neighbours),
+            oos_class=class_of.get(OUT_OF_SCOPE, -1),
+            oos_weight=1.0,
+            learning_rate=WARM_LEARNING_RATE,
+            added_weight=WARM_ADDED_WEIGHT,
+            seed=seed,
+            target=WARM_TARGET,
+            min_passes=WARM_MIN_PASSES,
+            max_passes=WARM_MAX_PASSES,
+        )
+        vectorizer = Vectorizer(v.char_range, v.word_ngrams, v.dim_bits)
+        vectorizer.idf = _array("f", idf.astype(np.float32))
+        vectorizer.annotate = v.annotate
+        code = self._classes.typecode
+        updated = type(self)(
+            vectorizer,
+            list(self._intents),
+            _array("I", offsets.astype(np.uint32)),
+            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32)),
+            _array("f", weights.astype(np.float32)),
+            self._langs_with(rows),
+        )
+        updated.warm_passes, updated.warm_worst = passes, worst
+        return updated
 
     def state(self) -> dict[str, Any]:
         """The trained matcher as plain ints, strings, bytes, lists and dicts (safe for `marshal`)."""
