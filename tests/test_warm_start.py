@@ -91,7 +91,14 @@ def test_a_phrasing_added_from_the_cli_is_learnt_by_a_warm_update(
         _no_training(m, _class(kind))
         _cli(capsys, "kb", "phrase", "add", "--db", str(db), "--lang", "en", INTENT, "numbat echidna dingo")
     info = cache_info(cache)
-    assert info is not None and info["warm"] == 2
+    assert info is not None and info["warm"] == 2 and info["recent"] == 2  # both trained again
+    engine = Engine.open(db, root)
+    try:
+        for text in (QUESTION, "numbat echidna dingo"):  # the second update kept the first phrasing
+            reply = engine.ask(text, "en")
+            assert (reply.status, reply.intent) == ("answer", INTENT)
+    finally:
+        engine.close()
 
 
 def test_a_removed_phrasing_a_load_and_the_limit_train_from_scratch(
@@ -106,7 +113,7 @@ def test_a_removed_phrasing_a_load_and_the_limit_train_from_scratch(
 
     # removing a phrasing retrains: replaying the rest cannot make the matcher forget it
     _cli(capsys, "kb", "phrase", "remove", "--db", str(db), "--lang", "en", INTENT, QUESTION)
-    assert (cache_info(cache) or {}).get("warm") == 0
+    assert (cache_info(cache) or {}).get("warm") == 0 and (cache_info(cache) or {}).get("recent") == 0
     engine = Engine.open(db, root)
     try:
         assert engine.ask(QUESTION, "en").intent != INTENT or engine.ask(QUESTION, "en").status != "answer"

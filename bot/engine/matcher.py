@@ -364,13 +364,30 @@ class MatcherBase:
         raise NotImplementedError
 
     def warm_update(
-        self, added: Sequence[tuple[str, str, str]], old: Sequence[tuple[str, str, str]], *, seed: int = 0
+        self,
+        added: Sequence[tuple[str, str, str]],
+        old: Sequence[tuple[str, str, str]],
+        *,
+        seed: int = 0,
+        recent: Sequence[tuple[str, str, str]] = (),
     ) -> MatcherBase:
         """A new matcher: this one's weights trained a few passes more on the `added` rows (intents
         this matcher knows) mixed with a replay of the `old` rows it was trained on (`replay_rows`),
-        until each added row gets `WARM_TARGET`. This matcher is not changed. Raises ValueError when
-        it cannot be updated that way (an unknown intent, no added rows): then train from scratch."""
+        until each added row gets `WARM_TARGET`. `recent`: old rows added by earlier warm updates,
+        trained like the added ones (so a later update does not wear them down). This matcher is not
+        changed. Raises ValueError when it cannot be updated that way (an unknown intent, no added
+        rows): then train from scratch."""
         raise NotImplementedError
+
+    @staticmethod
+    def _taught(
+        rows: list[tuple[str, str, str]],
+        recent: Sequence[tuple[str, str, str]],
+        old: Sequence[tuple[str, str, str]],
+    ) -> list[tuple[str, str, str]]:
+        """The rows a warm update trains to `WARM_TARGET`: the added ones, then the `recent` ones
+        still among the `old` rows."""
+        return rows + sorted(set(recent).intersection(old).difference(rows))
 
     def _warm_check(self, added: Sequence[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """The distinct non-empty added rows, sorted; ValueError for none or an intent not known."""
@@ -501,7 +518,12 @@ class IntentMatcher(MatcherBase):
         return cls(vectorizer, intents, weights, bias, langs, weight_divisor=epochs)
 
     def warm_update(
-        self, added: Sequence[tuple[str, str, str]], old: Sequence[tuple[str, str, str]], *, seed: int = 0
+        self,
+        added: Sequence[tuple[str, str, str]],
+        old: Sequence[tuple[str, str, str]],
+        *,
+        seed: int = 0,
+        recent: Sequence[tuple[str, str, str]] = (),
     ) -> IntentMatcher:
         """`MatcherBase.warm_update` (numpy, `trainer.warm_dense`). The vocabulary grows by the added
         rows' new n-grams (idf of an n-gram seen once; the other idfs are kept: one row more changes
@@ -514,7 +536,8 @@ class IntentMatcher(MatcherBase):
         if v.min_df != 1 or not math.isclose(self._score_scale, 1.0 / (_X_SCALE * _W_SCALE)):
             raise ValueError("only a numpy-trained matcher with min_df 1 is updated warm")
         neighbours = self._neighbours(rows)
-        replay = replay_rows(rows, old, neighbours, seed)
+        taught = self._taught(rows, recent, old)
+        replay = replay_rows(taught, old, neighbours, seed)
         vectorizer = Vectorizer(v.char_range, v.word_ngrams, v.min_df)
         vectorizer.annotate = v.annotate
         index, idf = dict(v.index), list(v.idf)
@@ -526,14 +549,14 @@ class IntentMatcher(MatcherBase):
                     idf.append(seen_once)
         vectorizer.index, vectorizer.idf = index, idf
         class_of = {intent: c for c, intent in enumerate(self._intents)}
-        train = rows + replay
+        train = taught + replay
         feats, packed, bias, passes, worst = warm_dense(
             [vectorizer.transform(r[2]) for r in train],
             [class_of[r[0]] for r in train],
-            len(rows),
+            len(taught),
             (self._weights, self._bias),
             len(self._intents),
-            example_weight=[WARM_ADDED_WEIGHT] * len(rows) + [1.0] * len(replay),
+            example_weight=[WARM_ADDED_WEIGHT] * len(taught) + [1.0] * len(replay),
             learning_rate=WARM_LEARNING_RATE,
             seed=seed,
             target=WARM_TARGET,

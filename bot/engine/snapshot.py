@@ -408,7 +408,8 @@ def _unpack_rows(packed: str) -> list[tuple[str, str, str]]:
 
 def cache_info(path: Path | None) -> dict[str, Any] | None:
     """What the matcher cache holds: {"key", "class", "warm": warm updates since a full training,
-    "rows": training rows}, or None (no cache, or unreadable)."""
+    "rows": training rows, "recent": rows added by those warm updates}, or None (no cache, or
+    unreadable)."""
     if path is None:
         return None
     key = _stored_key(path)
@@ -423,6 +424,7 @@ def cache_info(path: Path | None) -> dict[str, Any] | None:
         "class": state.get("_class"),
         "warm": state.get("_warm", 0),
         "rows": len(_unpack_rows(state.get("_rows", ""))),
+        "recent": len(_unpack_rows(state.get("_recent", ""))),
     }
 
 
@@ -458,7 +460,7 @@ def _warm_matcher(
     try:
         matcher = cls.from_state({k: v for k, v in state.items() if not k.startswith("_")})
         matcher.set_annotate(annotate)
-        return matcher.warm_update(added, old, seed=seed)
+        return matcher.warm_update(added, old, seed=seed, recent=_unpack_rows(state.get("_recent", "")))
     except ValueError:  # an unknown intent, a python-trained matcher: train from scratch
         return None
 
@@ -495,13 +497,15 @@ def cached_matcher(
         except Exception:  # stale or damaged cache: rebuild
             pass
     matcher = None
-    warm_count = 0
+    warm_count, recent = 0, ""
     if previous is not None:
         matcher = _warm_matcher(previous, distinct, annotate, salt, cls, int(str(key)[:8], 16))
         warm_count = previous.get("_warm", 0) + 1
-        del previous
+        old = set(_unpack_rows(previous.get("_rows", "")))
+        recent = _pack_rows(sorted(set(_unpack_rows(previous.get("_recent", ""))).union(distinct - old)))
+        del previous, old
     if matcher is None:
-        matcher, warm_count = cls.build(rows, annotate=annotate), 0
+        matcher, warm_count, recent = cls.build(rows, annotate=annotate), 0, ""
     if path is not None and key is not None:
         with contextlib.suppress(Exception):  # read-only directory, unexpected matcher shape: no cache
             extra = {
@@ -509,6 +513,7 @@ def cached_matcher(
                 "_class": cls.__name__,
                 "_warm": warm_count,
                 "_rows": _pack_rows(sorted(distinct)),
+                "_recent": recent,  # the rows added by warm updates since the full training
             }
             _write_cache(path, key, {**matcher.state(), **extra})
     return matcher

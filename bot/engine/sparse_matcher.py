@@ -300,7 +300,12 @@ class SparseIntentMatcher(MatcherBase):
         )
 
     def warm_update(
-        self, added: Sequence[tuple[str, str, str]], old: Sequence[tuple[str, str, str]], *, seed: int = 0
+        self,
+        added: Sequence[tuple[str, str, str]],
+        old: Sequence[tuple[str, str, str]],
+        *,
+        seed: int = 0,
+        recent: Sequence[tuple[str, str, str]] = (),
     ) -> SparseIntentMatcher:
         """`MatcherBase.warm_update` (numpy, `sparse_trainer.warm_train`): the hashed feature space
         is fixed, so a new phrasing only needs slots for its buckets (its intent, the out-of-scope
@@ -319,11 +324,12 @@ class SparseIntentMatcher(MatcherBase):
 
         rows = self._warm_check(added)
         neighbours = self._neighbours(rows)
-        replay = replay_rows(rows, old, neighbours, seed)
+        taught = self._taught(rows, recent, old)
+        replay = replay_rows(taught, old, neighbours, seed)
         class_of = {intent: c for c, intent in enumerate(self._intents)}
         v = self._vectorizer
         texts = sparse_trainer.Texts(
-            [r[2] for r in rows + replay], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
+            [r[2] for r in taught + replay], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
         )
         model = (
             np.frombuffer(v.idf, dtype=np.float32),
@@ -333,8 +339,8 @@ class SparseIntentMatcher(MatcherBase):
         )
         (idf, offsets, classes, weights), passes, worst = sparse_trainer.warm_train(
             texts,
-            [class_of[r[0]] for r in rows + replay],
-            len(rows),
+            [class_of[r[0]] for r in taught + replay],
+            len(taught),
             model,
             len(self._intents),
             extra_classes=sorted(class_of[i] for i in neighbours),
