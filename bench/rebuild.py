@@ -114,9 +114,8 @@ def synthetic_root(code: Path, scale: int, target: Path, seed: int = 0) -> Path:
 
 
 def measure(code: Path, workdir: Path, knowledge: Path | None = None) -> dict[str, Any]:
-    from bot.engine import loader
+    from bot.engine import loader, snapshot
     from bot.engine.engine import Engine
-    from bot.engine.snapshot import cache_info, matcher_cache_path
 
     if knowledge is not None:  # a synthetic root: its intents.yaml is over the 2 MB cap of one file
         loader.MAX_FILE_BYTES = 100_000_000
@@ -203,7 +202,8 @@ def measure(code: Path, workdir: Path, knowledge: Path | None = None) -> dict[st
     n_intents, matcher = len(engine.kb.intents), type(engine.matcher).__name__
     ranked = engine.matcher.rank(PROBE, 1) if engine.matcher is not None else []
     probe_reply = engine.ask(PROBE, "en")
-    cached = cache_info(matcher_cache_path(db)) or {}
+    info = getattr(snapshot, "cache_info", None)  # (a baseline tree may lack it)
+    cached = (info(snapshot.matcher_cache_path(db)) if info else None) or {}
     engine.close()
     return {
         "intents": n_intents,

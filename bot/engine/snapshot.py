@@ -12,7 +12,10 @@ trained state is kept in a file beside the database (`<db>.matcher`), written wi
 ints, floats, strings, lists and dicts: no code runs on load) in chunks (a background rebuild reading
 it never holds the GIL long), and used only when its key (a hash of the training rows, the concept
 data, the matcher's source and the Python version; the file's first line) matches. Whoever
-writes a change can call `prepare_matcher_cache` so that readers find the new matcher trained.
+writes a change can call `prepare_matcher_cache` so that readers find the new matcher trained. The
+cache also keeps the rows it was trained on, so a small change (a few rows added, none removed) is
+learnt by a warm update of the cached matcher instead of a full training (`cached_matcher`,
+`WARM_MAX_ROWS`, `WARM_LIMIT`; README "Matching").
 """
 
 from __future__ import annotations

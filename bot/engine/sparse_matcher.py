@@ -1,6 +1,7 @@
 """A sparse intent matcher over hashed word and character n-grams, served in pure Python (issue 8).
 
-Measured, NOT used by the engine (README "Matching", "Scaling"): it keeps `IntentMatcher`'s interface
+The engine's matcher from `snapshot.SPARSE_FROM_ROWS` training rows (README "Matching", "Scaling"):
+it keeps `IntentMatcher`'s interface
 and about its accuracy on the quality sets, takes a sixth of its memory, and trains ten times the
 knowledge base in ~15 s. Each phrasing becomes a TF-IDF vector of word 1–2-grams and character
 2–5-grams of its normalised text, hashed into a fixed number of buckets without building the n-gram
@@ -15,7 +16,9 @@ float32 weights). A question costs one short loop per bucket, memory and trainin
 phrasings, not with intents × features.
 
 `build()` trains with numpy (`bot.engine.sparse_trainer`, imported only then); `trainer="python"` is
-the former pure-Python SGD, kept for comparison.
+the former pure-Python SGD, kept for comparison. `warm_update()` learns a few added phrasings from a
+trained matcher (`sparse_trainer.warm_train`): the hashed feature space is fixed, so only slots and
+the idf of buckets never seen are added.
 """
 
 from __future__ import annotations
