@@ -442,18 +442,20 @@ def forget_matcher_cache(database_file: str | Path | None) -> None:
 
 def _warm_matcher(
     state: dict[str, Any],
+    meta: dict[str, Any],
     rows: set[tuple[str, str, str]],
     annotate: Callable[[str], Any] | None,
     salt: str,
     cls: type[IntentMatcher] | type[SparseIntentMatcher],
     seed: int,
 ) -> Matcher | None:
-    """The matcher of `rows` warm-updated from the cached `state` of an earlier row set, or None when
-    that does not apply: another base (class, concept data, sources), rows removed, none or more than
-    `WARM_MAX_ROWS` added, `WARM_LIMIT` reached, or an added row of an intent the old matcher lacks."""
-    if state.get("_base") != _base_key(salt, cls) or state.get("_warm", 0) >= WARM_LIMIT:
+    """The matcher of `rows` warm-updated from the cached matcher `state` (emptied once read) of an
+    earlier row set (`meta`: the cache's "_" entries), or None when that does not apply: another base
+    (class, concept data, sources), rows removed, none or more than `WARM_MAX_ROWS` added,
+    `WARM_LIMIT` reached, or an added row of an intent the old matcher lacks."""
+    if meta.get("_base") != _base_key(salt, cls) or meta.get("_warm", 0) >= WARM_LIMIT:
         return None
-    old = _unpack_rows(state.get("_rows", ""))
+    old = _unpack_rows(meta.get("_rows", ""))
     if not old:
         return None
     new = rows
@@ -461,9 +463,10 @@ def _warm_matcher(
     if not added or len(added) > WARM_MAX_ROWS or not new.issuperset(old):
         return None
     try:
-        matcher = cls.from_state({k: v for k, v in state.items() if not k.startswith("_")})
+        matcher = cls.from_state(state)
+        state.clear()  # (the old state's bytes: ~30 MB at 10×)
         matcher.set_annotate(annotate)
-        return matcher.warm_update(added, old, seed=seed, recent=_unpack_rows(state.get("_recent", "")))
+        return matcher.warm_update(added, old, seed=seed, recent=_unpack_rows(meta.get("_recent", "")))
     except ValueError:  # an unknown intent, a python-trained matcher: train from scratch
         return None
 
@@ -502,11 +505,13 @@ def cached_matcher(
     matcher = None
     warm_count, recent = 0, ""
     if previous is not None:
-        matcher = _warm_matcher(previous, distinct, annotate, salt, cls, int(str(key)[:8], 16))
-        warm_count = previous.get("_warm", 0) + 1
-        old = set(_unpack_rows(previous.get("_rows", "")))
-        recent = _pack_rows(sorted(set(_unpack_rows(previous.get("_recent", ""))).union(distinct - old)))
-        del previous, old
+        meta = {k: previous.pop(k) for k in list(previous) if k.startswith("_")}
+        matcher = _warm_matcher(previous, meta, distinct, annotate, salt, cls, int(str(key)[:8], 16))
+        del previous
+        warm_count = meta.get("_warm", 0) + 1
+        old = set(_unpack_rows(meta.get("_rows", "")))
+        recent = _pack_rows(sorted(set(_unpack_rows(meta.get("_recent", ""))).union(distinct - old)))
+        del meta, old
     if matcher is None:
         matcher, warm_count, recent = cls.build(rows, annotate=annotate), 0, ""
     if path is not None and key is not None:

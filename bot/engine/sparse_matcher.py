@@ -334,10 +334,13 @@ class SparseIntentMatcher(MatcherBase):
         texts = sparse_trainer.Texts(
             [r[2] for r in taught + replay], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
         )
-        model = (
+        small = len(self._intents) < 1 << 15
+        model = (  # the trainer's types: int32 offsets, int16 classes (int32 from 2^15 intents)
             np.frombuffer(v.idf, dtype=np.float32),
-            np.frombuffer(self._offsets, dtype=np.uint32).astype(np.int64),
-            np.frombuffer(self._classes, dtype=_NUMPY_CODE[self._classes.typecode]).astype(np.int64),
+            np.frombuffer(self._offsets, dtype=np.uint32).view(np.int32),
+            np.frombuffer(self._classes, dtype=_NUMPY_CODE[self._classes.typecode]).astype(
+                np.int16 if small else np.int32
+            ),
             np.frombuffer(self._weights, dtype=np.float32),
         )
         (idf, offsets, classes, weights), passes, worst = sparse_trainer.warm_train(

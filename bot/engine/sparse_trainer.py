@@ -533,12 +533,14 @@ def warm_train(
     wanted = [y_all[local], np.full(len(bucket), oos_class)] if oos_class >= 0 else [y_all[local]]
     wanted += [np.full(len(bucket), c) for c in extra_classes]
     keys = _unique(np.concatenate([bucket * n_classes + w for w in wanted]))
-    old = _keys(offsets, classes, n_classes)
-    old.sort()
-    added = keys[~_member(keys, old)]
-    del old
+    mine = _unique(bucket)  # the slots already there, of these buckets only
+    lo = offsets[mine].astype(np.int64)
+    lens = offsets[mine + 1] - lo
+    slot = np.repeat(lo - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+    there = np.sort(np.repeat(mine * n_classes, lens) + classes[slot])
+    added = keys[~_member(keys, there)]
     offsets, classes, weights = _insert_slots(added, (offsets, classes, weights), n_classes)
-    model_now = (offsets.astype(np.int64), classes.astype(np.int64), weights.astype(np.float32))
+    model_now = (offsets, classes, weights)  # new arrays (`np.insert`): the model given is unchanged
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
     weight_of[:n_added] *= added_weight
     rng = np.random.default_rng(seed)
