@@ -496,13 +496,13 @@ def cached_matcher(
             stored = _stored_key(path)
             state = _read_cache(path, stored) if stored is not None and (warm or stored == key) else None
             if state is not None and stored == key:
-                matcher = cls.from_state({k: v for k, v in state.items() if not k.startswith("_")})
-                matcher.set_annotate(annotate)
-                return matcher
+                cached = cls.from_state({k: v for k, v in state.items() if not k.startswith("_")})
+                cached.set_annotate(annotate)
+                return cached
             previous = state if warm else None
         except Exception:  # stale or damaged cache: rebuild
             pass
-    matcher = None
+    matcher: Matcher | None = None
     warm_count, recent = 0, ""
     if previous is not None:
         meta = {k: previous.pop(k) for k in list(previous) if k.startswith("_")}

@@ -592,7 +592,7 @@ def row_probabilities(
     key = np.repeat(local * n_classes, lens) + classes[slot]
     contributions = weights[slot] * np.repeat(values, lens)
     scores = np.bincount(key, weights=contributions, minlength=len(rows) * n_classes)
-    p = scores.reshape(len(rows), n_classes)
+    p: np.ndarray = scores.reshape(len(rows), n_classes)  # float64 (weighted counts)
     p -= p.max(axis=1, keepdims=True)
     np.exp(p, out=p)
     p /= p.sum(axis=1, keepdims=True)
