@@ -126,7 +126,7 @@ def test_a_removed_phrasing_a_load_and_the_limit_train_from_scratch(
         _cli(capsys, *add, text)
         assert (cache_info(cache) or {}).get("warm") == [1, 2, 0][n]
 
-    # a load forgets the cache: the next engine trains the loaded knowledge from scratch
+    # a load that changes the knowledge base forgets the cache: the next engine trains it from scratch
     _cli(capsys, "kb", "load", "--db", str(db), "--force", "--knowledge", str(root))
     assert cache_info(cache) is None
     built: list[int] = []
@@ -137,6 +137,10 @@ def test_a_removed_phrasing_a_load_and_the_limit_train_from_scratch(
         return real(cls, *args, **kwargs)
 
     monkeypatch.setattr(_class(kind), "build", classmethod(counting))
+    Engine.open(db, root).close()
+    assert built == [1] and (cache_info(cache) or {}).get("warm") == 0
+    # loading the same files again changes nothing: the cache stays, nothing is trained
+    _cli(capsys, "kb", "load", "--db", str(db), "--knowledge", str(root))
     Engine.open(db, root).close()
     assert built == [1] and (cache_info(cache) or {}).get("warm") == 0
 

@@ -133,7 +133,8 @@ def _load(args: argparse.Namespace) -> int:
         )
         return 1
     summary = replace_knowledge(db, kb)
-    forget_matcher_cache(path)  # a load is trained from scratch, never warm-updated (README "Matching")
+    if summary.changed:  # a load is trained from scratch, never warm-updated (README "Matching")
+        forget_matcher_cache(path)
     mark_exported(db)
     record_loaded_files(db, knowledge_root(args.knowledge))
     print(f"loaded {summary.describe()}")
