@@ -173,3 +173,22 @@ def test_a_warm_update_needs_known_intents_and_leaves_the_old_matcher_alone(
     for _, _, text in rows[:20]:
         assert copy.rank(text, 3, out_of_scope=True) == new.rank(text, 3, out_of_scope=True)
     assert OUT_OF_SCOPE not in [i for i, _ in new.rank(QUESTION, 5)]
+
+
+def test_a_change_made_by_the_bot_is_learnt_warm_by_the_engine_rebuild(tmp_path: Path) -> None:
+    """A moderator's `/kb` change is written by the service without preparing the matcher: the
+    running engine's background rebuild (a child process) updates the cached matcher warm."""
+    from bot.engine.store import connect
+    from bot.moderation.service import KnowledgeService
+
+    db = tmp_path / "db.sqlite3"
+    engine = Engine.open(db, make_root(tmp_path))
+    try:
+        KnowledgeService(connect(db), "discord:test").add_phrasing(INTENT, "en", QUESTION)
+        assert engine.refresh(timeout=60) is True
+        reply = engine.ask(QUESTION, "en")
+        assert (reply.status, reply.intent) == ("answer", INTENT)
+    finally:
+        engine.close()
+    info = cache_info(matcher_cache_path(db))
+    assert info is not None and info["warm"] == 1
