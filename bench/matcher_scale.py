@@ -13,8 +13,11 @@ trained state (`marshal`, as the engine caches it) and the time to write it, the
 takes once loaded from that state in a serving process (RSS after − before), and `rank` latency
 p50 / p99 over the old quality set's questions (each asked 3 times, best time kept, so other jobs on
 the shared machine weigh less). "phrasing live (est.)" = training wall time + state write + state
-load: the matcher's share of a new phrasing going live (the service's database write and the rest of
-the snapshot, ~2 s at 1× in `bench.rebuild`, are not included). The baseline is the engine's dense
+load: the matcher's share of a new phrasing going live when trained from scratch (the service's
+database write and the rest of the snapshot, ~2 s at 1× in `bench.rebuild`, are not included). In a
+third process the state is loaded again and one phrasing of unknown words is learnt by a warm update
+(`warm_update`, as the engine does for a small change): its CPU, that process's peak RSS and the
+phrasing's probability afterwards. The baseline is the engine's dense
 matcher (`bot.engine.matcher`, trained by numpy, and again by its former pure-Python trainer,
 `dense-python`), run in the same bench at 1× only (at 10× it needs several GB and minutes); the sparse
 one is `bot.engine.sparse_matcher` (numpy trainer, `bot.engine.sparse_trainer`).
@@ -177,6 +180,34 @@ def serve_stage(which: str, state_file: Path) -> dict[str, Any]:
     }
 
 
+PROBE = ("cmf-study-hours", "en", "zorblax quux frobnicate plonk")
+"""The row a warm update adds (words of no phrasing)."""
+
+
+def warm_stage(which: str, scale: int, state_file: Path) -> dict[str, Any]:
+    """Load the state in this process and learn `PROBE` by a warm update (`warm_update`): its CPU,
+    the process's peak RSS (state, rows and update), and the probe's probability afterwards."""
+    module = load_matcher_module(which)
+    rows, annotate = real_rows()
+    rows = synthetic_rows(rows, scale)
+    matcher = module.IntentMatcher.from_state(marshal.loads(state_file.read_bytes()))
+    matcher.set_annotate(annotate)
+    before = _rss_mb()
+    cpu = time.process_time()
+    try:
+        updated = matcher.warm_update([PROBE], rows)
+    except ValueError:  # the python-trained dense matcher is not updated warm
+        return {"warm_cpu_s": None, "warm_peak_mb": None, "warm_rss_before_mb": before, "warm_p": None}
+    cpu = time.process_time() - cpu
+    ranked = updated.rank(PROBE[2], 1)
+    return {
+        "warm_cpu_s": cpu,
+        "warm_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "warm_rss_before_mb": before,
+        "warm_p": ranked[0][1] if ranked and ranked[0][0] == PROBE[0] else 0.0,
+    }
+
+
 def _stage(*args: str) -> dict[str, Any]:
     proc = subprocess.run(
         [sys.executable, "-m", "bench.matcher_scale", "--stage", *args],
@@ -195,6 +226,7 @@ def measure(which: str, scale: int) -> dict[str, Any]:
         state = Path(tmp) / "state.marshal"
         row = {"matcher": which, "scale": scale} | _stage("train", which, str(scale), str(state))
         row |= _stage("serve", which, "0", str(state))
+        row |= _stage("warm", which, str(scale), str(state))
     row["live_s"] = row["train_s"] + (row["write_ms"] + row["load_ms"]) / 1000
     return row
 
@@ -268,11 +300,14 @@ COLUMNS = (
     ("live_s", "phrasing live s (est.)", "{:.1f}"),
     ("p50_ms", "rank p50 ms", "{:.3f}"),
     ("p99_ms", "rank p99 ms", "{:.3f}"),
+    ("warm_cpu_s", "warm update s (CPU)", "{:.2f}"),
+    ("warm_peak_mb", "warm update peak RSS MB", "{:.0f}"),
+    ("warm_p", "probe p after it", "{:.2f}"),
 )
 
 
 def _ratio(new: dict[str, Any], old: dict[str, Any], key: str) -> str:
-    if key in ("intents", "phrasings"):
+    if key in ("intents", "phrasings") or new.get(key) is None or old.get(key) is None:
         return ""
     return f"×{new[key] / old[key]:.2f}" if old[key] else "—"
 
@@ -282,7 +317,7 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
     head = "| matcher | scale | " + " | ".join(title for _, title, _ in COLUMNS) + " |"
     lines = [head, "|" + "---|" * (len(COLUMNS) + 2)]
     for r in rows:
-        cells = [fmt.format(r[key]) for key, _, fmt in COLUMNS]
+        cells = ["–" if r.get(key) is None else fmt.format(r[key]) for key, _, fmt in COLUMNS]
         lines.append(f"| {r['matcher']} | {r['scale']}× | " + " | ".join(cells) + " |")
     for scale in sorted({r["scale"] for r in rows}):
         pair = {r["matcher"]: r for r in rows if r["scale"] == scale}
@@ -325,11 +360,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.stage:
         kind, which, scale, state = args.stage
-        result = (
-            train_stage(which, int(scale), Path(state))
-            if kind == "train"
-            else serve_stage(which, Path(state))
-        )
+        if kind == "train":
+            result = train_stage(which, int(scale), Path(state))
+        elif kind == "warm":
+            result = warm_stage(which, int(scale), Path(state))
+        else:
+            result = serve_stage(which, Path(state))
         print(json.dumps(result))
         return 0
     try:

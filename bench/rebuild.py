@@ -114,7 +114,7 @@ def synthetic_root(code: Path, scale: int, target: Path, seed: int = 0) -> Path:
 
 
 def measure(code: Path, workdir: Path, knowledge: Path | None = None) -> dict[str, Any]:
-    from bot.engine import loader
+    from bot.engine import loader, snapshot
     from bot.engine.engine import Engine
 
     if knowledge is not None:  # a synthetic root: its intents.yaml is over the 2 MB cap of one file
@@ -171,6 +171,8 @@ def measure(code: Path, workdir: Path, knowledge: Path | None = None) -> dict[st
     asker = threading.Thread(target=loop, daemon=True)
     asker.start()
     time.sleep(1.0)
+    load_average = os.getloadavg()[0]
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     command = subprocess.Popen(
         _cli(code, "kb", "phrase", "add", "--db", str(db), "--lang", "en", PROBE_INTENT, PROBE),
@@ -191,11 +193,17 @@ def measure(code: Path, workdir: Path, knowledge: Path | None = None) -> dict[st
     if command_done is None:
         command.wait()
         command_done = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime
     stop.set()
     asker.join(GIVE_UP)
     end = live_at[0] + AFTER_LIVE if live_at else time.perf_counter()  # (or the give-up time)
     during = [s for t, s in samples if start <= t <= end]
     n_intents, matcher = len(engine.kb.intents), type(engine.matcher).__name__
+    ranked = engine.matcher.rank(PROBE, 1) if engine.matcher is not None else []
+    probe_reply = engine.ask(PROBE, "en")
+    info = getattr(snapshot, "cache_info", None)  # (a baseline tree may lack it)
+    cached = (info(snapshot.matcher_cache_path(db)) if info else None) or {}
     engine.close()
     return {
         "intents": n_intents,
@@ -213,6 +221,11 @@ def measure(code: Path, workdir: Path, knowledge: Path | None = None) -> dict[st
         "swap_s": swapped_at[0] - start if swapped_at else None,
         "command_s": command_done - start,
         "command_rc": command.returncode,
+        "command_cpu_s": cpu_s,
+        "load_average": load_average,
+        "probe_answered": probe_reply.status == "answer" and probe_reply.intent == PROBE_INTENT,
+        "probe_p": ranked[0][1] if ranked and ranked[0][0] == PROBE_INTENT else 0.0,
+        "warm_updates": cached.get("warm"),
     }
 
 
@@ -246,6 +259,11 @@ ROWS = (
     ("live_s", "phrasing live in the running engine, from the command's start", "s", 2),
     ("swap_s", "new snapshot (knowledge + matcher) in the running engine, from the command's start", "s", 2),
     ("command_s", "`cmf-bot kb phrase add` (write, then prepare the matcher cache)", "s", 2),
+    ("command_cpu_s", "CPU s of child processes during the change (the command; an engine's build)", "s", 2),
+    ("probe_answered", "probe answered by its intent after the change", "", 0),
+    ("probe_p", "the probe's probability for its intent after the change", "", 2),
+    ("warm_updates", "warm updates in the cached matcher after the change (0: trained from scratch)", "", 0),
+    ("load_average", "load average (1 min) when the change started", "", 1),
     ("answer_p50_ms", "Engine.ask p50, no change (best of 3 per question)", "ms", 2),
     ("answer_p99_ms", "Engine.ask p99, no change (best of 3 per question)", "ms", 2),
     ("cold_start_s", "`cmf-bot ask` cold start, wall (median of 5)", "s", 2),
@@ -254,6 +272,8 @@ ROWS = (
 
 
 def _fmt(value: Any, digits: int) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return "–" if value is None else f"{value:.{digits}f}"
 
 
@@ -280,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     for key, label, unit, digits in ROWS:
         cells = []
         for name, _ in trees:
-            values = [r[key] for r in results[name]]
+            values = [r.get(key) for r in results[name]]  # a baseline may lack a row
             cells.append(" / ".join(_fmt(v, digits) for v in values) + f" {unit}")
         print(f"| {label} | " + " | ".join(cells) + " |")
     return 0

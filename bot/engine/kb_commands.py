@@ -116,6 +116,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     from bot.engine.freshness import record_loaded_files
     from bot.engine.paths import database_path, knowledge_root
+    from bot.engine.snapshot import forget_matcher_cache
     from bot.engine.store import connect, mark_exported, pending_revisions, replace_knowledge
 
     kb = _load_checked(knowledge_root(args.knowledge), "loaded")
@@ -132,6 +133,8 @@ def _load(args: argparse.Namespace) -> int:
         )
         return 1
     summary = replace_knowledge(db, kb)
+    if summary.changed:  # a load is trained from scratch, never warm-updated (README "Matching")
+        forget_matcher_cache(path)
     mark_exported(db)
     record_loaded_files(db, knowledge_root(args.knowledge))
     print(f"loaded {summary.describe()}")

@@ -282,6 +282,50 @@ def training_rows(
     return rows, intents, epochs
 
 
+WARM_TARGET = 0.95
+"""A warm update (`MatcherBase.warm_update`) trains until each added phrasing gets at least this
+probability for its intent from the updated matcher (the router answers a question naming none of
+our concepts from 0.9), within `WARM_MAX_PASSES` passes."""
+WARM_MIN_PASSES, WARM_MAX_PASSES = 3, 12
+WARM_LEARNING_RATE = 1.0
+"""Learning rate of a warm update's passes (a full training starts at 5 and decays as 1/epoch)."""
+WARM_ADDED_WEIGHT = 4.0
+"""An added row's gradient counts this many times a replayed row's."""
+WARM_REPLAY = 400
+"""Old rows replayed beside the added ones in a warm update (a seeded sample, the off-topic class
+included), so the weights the added rows move keep serving the rest."""
+WARM_NEIGHBOURS = 60
+"""At most this many old rows of each intent the added rows train or were confused with, replayed
+too (the intents a new phrasing can damage most)."""
+
+
+def replay_rows(
+    added: Sequence[tuple[str, str, str]],
+    old: Sequence[tuple[str, str, str]],
+    neighbours: Iterable[str],
+    seed: int,
+) -> list[tuple[str, str, str]]:
+    """The old rows a warm update replays: up to `WARM_NEIGHBOURS` rows of each intent of `added` and
+    of `neighbours` (the intents the old matcher gave the added phrasings), and a seeded sample of
+    `WARM_REPLAY` rows of the rest (sorted first, so the choice depends only on the rows)."""
+    rng = random.Random(seed)
+    ordered = sorted(set(old) - set(added))
+    near = {r[0] for r in added} | set(neighbours)
+    by_intent: dict[str, list[tuple[str, str, str]]] = {}
+    rest: list[tuple[str, str, str]] = []
+    for row in ordered:
+        if row[0] in near:
+            by_intent.setdefault(row[0], []).append(row)
+        else:
+            rest.append(row)
+    out: list[tuple[str, str, str]] = []
+    for intent in sorted(by_intent):
+        rows = by_intent[intent]
+        out += rows if len(rows) <= WARM_NEIGHBOURS else rng.sample(rows, WARM_NEIGHBOURS)
+    out += rest if len(rest) <= WARM_REPLAY else rng.sample(rest, WARM_REPLAY)
+    return sorted(out)
+
+
 class MatcherBase:
     """What the engine's two intent matchers share (`IntentMatcher` here, dense;
     `bot.engine.sparse_matcher.SparseIntentMatcher`): each gives `logits` and `rank` of its own."""
@@ -289,6 +333,10 @@ class MatcherBase:
     _vectorizer: Any
     _intents: list[str]
     _phrasing_langs: dict[str, Counter[str]]
+    warm_passes: int = 0
+    """Passes of the last warm update that made this matcher (0: trained from scratch or read back)."""
+    warm_worst: float = 1.0
+    """The lowest probability an added row got from that warm update."""
 
     @property
     def intents(self) -> list[str]:
@@ -314,6 +362,57 @@ class MatcherBase:
     def state(self) -> dict[str, Any]:
         """The trained matcher as plain values (safe for `marshal`)."""
         raise NotImplementedError
+
+    def warm_update(
+        self,
+        added: Sequence[tuple[str, str, str]],
+        old: Sequence[tuple[str, str, str]],
+        *,
+        seed: int = 0,
+        recent: Sequence[tuple[str, str, str]] = (),
+    ) -> MatcherBase:
+        """A new matcher: this one's weights trained a few passes more on the `added` rows (intents
+        this matcher knows) mixed with a replay of the `old` rows it was trained on (`replay_rows`),
+        until each added row gets `WARM_TARGET`. `recent`: old rows added by earlier warm updates,
+        trained like the added ones (so a later update does not wear them down). This matcher is not
+        changed. Raises ValueError when it cannot be updated that way (an unknown intent, no added
+        rows): then train from scratch."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _taught(
+        rows: list[tuple[str, str, str]],
+        recent: Sequence[tuple[str, str, str]],
+        old: Sequence[tuple[str, str, str]],
+    ) -> list[tuple[str, str, str]]:
+        """The rows a warm update trains to `WARM_TARGET`: the added ones, then the `recent` ones
+        still among the `old` rows."""
+        return rows + sorted(set(recent).intersection(old).difference(rows))
+
+    def _warm_check(self, added: Sequence[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """The distinct non-empty added rows, sorted; ValueError for none or an intent not known."""
+        rows = sorted({(str(i), str(lang), str(t)) for i, lang, t in added if normalize(str(t))})
+        if not rows:
+            raise ValueError("no phrasings to add")
+        unknown = sorted({r[0] for r in rows} - set(self._intents))
+        if unknown:
+            raise ValueError(f"intents the matcher was not trained on: {', '.join(unknown[:5])}")
+        return rows
+
+    def _neighbours(self, added: Sequence[tuple[str, str, str]]) -> set[str]:
+        """The intents (the out-of-scope class too) this matcher gives ≥ 5 % on an added row."""
+        return {
+            intent
+            for row in added
+            for intent, p in self.rank(row[2], 4, out_of_scope=True)
+            if p >= 0.05 and intent != row[0]
+        }
+
+    def _langs_with(self, added: Sequence[tuple[str, str, str]]) -> dict[str, Counter[str]]:
+        langs = {k: Counter(c) for k, c in self._phrasing_langs.items()}
+        for intent, lang, _ in added:
+            langs.setdefault(intent, Counter())[lang] += 1
+        return langs
 
     def language_votes(self, question: str, limit: int = 3) -> Counter[str]:
         """Languages of the phrasings of the top intents, weighted by their probability."""
@@ -417,6 +516,62 @@ class IntentMatcher(MatcherBase):
             oos_weight,
         )
         return cls(vectorizer, intents, weights, bias, langs, weight_divisor=epochs)
+
+    def warm_update(
+        self,
+        added: Sequence[tuple[str, str, str]],
+        old: Sequence[tuple[str, str, str]],
+        *,
+        seed: int = 0,
+        recent: Sequence[tuple[str, str, str]] = (),
+    ) -> IntentMatcher:
+        """`MatcherBase.warm_update` (numpy, `trainer.warm_dense`). The vocabulary grows by the added
+        rows' new n-grams (idf of an n-gram seen once; the other idfs are kept: one row more changes
+        them by < 0.1 %), with weights learnt from zero; only the weights of the features of the rows
+        trained move. Needs a numpy-trained matcher (`min_df` 1, undivided weights)."""
+        from bot.engine.trainer import warm_dense
+
+        rows = self._warm_check(added)
+        v = self._vectorizer
+        if v.min_df != 1 or not math.isclose(self._score_scale, 1.0 / (_X_SCALE * _W_SCALE)):
+            raise ValueError("only a numpy-trained matcher with min_df 1 is updated warm")
+        neighbours = self._neighbours(rows)
+        taught = self._taught(rows, recent, old)
+        replay = replay_rows(taught, old, neighbours, seed)
+        vectorizer = Vectorizer(v.char_range, v.word_ngrams, v.min_df)
+        vectorizer.annotate = v.annotate
+        index, idf = dict(v.index), list(v.idf)
+        seen_once = math.log((1 + len(set(old))) / 2) + 1.0
+        for row in rows:
+            for gram in _grams(row[2], v.char_range, v.word_ngrams, v.annotate):
+                if gram not in index:
+                    index[gram] = len(idf)
+                    idf.append(seen_once)
+        vectorizer.index, vectorizer.idf = index, idf
+        class_of = {intent: c for c, intent in enumerate(self._intents)}
+        train = taught + replay
+        feats, packed, bias, passes, worst = warm_dense(
+            [vectorizer.transform(r[2]) for r in train],
+            [class_of[r[0]] for r in train],
+            len(taught),
+            (self._weights, self._bias),
+            len(self._intents),
+            example_weight=[WARM_ADDED_WEIGHT] * len(taught) + [1.0] * len(replay),
+            learning_rate=WARM_LEARNING_RATE,
+            seed=seed,
+            target=WARM_TARGET,
+            min_passes=WARM_MIN_PASSES,
+            max_passes=WARM_MAX_PASSES,
+            w_scale=_W_SCALE,
+            half=_HALF,
+        )
+        weights = list(self._weights)
+        weights.extend([0] * (len(idf) - len(weights)))
+        for f, w in zip(feats, packed, strict=True):
+            weights[f] = w
+        updated = type(self)(vectorizer, list(self._intents), weights, bias, self._langs_with(rows))
+        updated.warm_passes, updated.warm_worst = passes, worst
+        return updated
 
     def state(self) -> dict[str, Any]:
         """The trained matcher as plain ints, floats, strings, lists and dicts (safe for `marshal`)."""

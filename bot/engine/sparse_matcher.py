@@ -1,6 +1,7 @@
 """A sparse intent matcher over hashed word and character n-grams, served in pure Python (issue 8).
 
-Measured, NOT used by the engine (README "Matching", "Scaling"): it keeps `IntentMatcher`'s interface
+The engine's matcher from `snapshot.SPARSE_FROM_ROWS` training rows (README "Matching", "Scaling"):
+it keeps `IntentMatcher`'s interface
 and about its accuracy on the quality sets, takes a sixth of its memory, and trains ten times the
 knowledge base in ~15 s. Each phrasing becomes a TF-IDF vector of word 1–2-grams and character
 2–5-grams of its normalised text, hashed into a fixed number of buckets without building the n-gram
@@ -15,7 +16,9 @@ float32 weights). A question costs one short loop per bucket, memory and trainin
 phrasings, not with intents × features.
 
 `build()` trains with numpy (`bot.engine.sparse_trainer`, imported only then); `trainer="python"` is
-the former pure-Python SGD, kept for comparison.
+the former pure-Python SGD, kept for comparison. `warm_update()` learns a few added phrasings from a
+trained matcher (`sparse_trainer.warm_train`): the hashed feature space is fixed, so only slots and
+the idf of buckets never seen are added.
 """
 
 from __future__ import annotations
@@ -140,6 +143,10 @@ class Vectorizer:
     def transform(self, text: str) -> tuple[list[int], list[float]]:
         """(buckets, TF-IDF values) of `text`."""
         return self.weigh(self.counts(text))
+
+
+_NUMPY_CODE = {"H": "uint16", "I": "uint32"}
+"""numpy's dtype of the `array` type codes of the classes."""
 
 
 class SparseIntentMatcher(MatcherBase):
@@ -294,6 +301,78 @@ class SparseIntentMatcher(MatcherBase):
             _array("f", weights),
             _langs(rows),
         )
+
+    def warm_update(
+        self,
+        added: Sequence[tuple[str, str, str]],
+        old: Sequence[tuple[str, str, str]],
+        *,
+        seed: int = 0,
+        recent: Sequence[tuple[str, str, str]] = (),
+    ) -> SparseIntentMatcher:
+        """`MatcherBase.warm_update` (numpy, `sparse_trainer.warm_train`): the hashed feature space
+        is fixed, so a new phrasing only needs slots for its buckets (its intent, the out-of-scope
+        class and the intents it was confused with) and an idf for the buckets no training text had."""
+        import numpy as np
+
+        from bot.engine import sparse_trainer
+        from bot.engine.matcher import (
+            WARM_ADDED_WEIGHT,
+            WARM_LEARNING_RATE,
+            WARM_MAX_PASSES,
+            WARM_MIN_PASSES,
+            WARM_TARGET,
+            replay_rows,
+        )
+
+        rows = self._warm_check(added)
+        neighbours = self._neighbours(rows)
+        taught = self._taught(rows, recent, old)
+        replay = replay_rows(taught, old, neighbours, seed)
+        class_of = {intent: c for c, intent in enumerate(self._intents)}
+        v = self._vectorizer
+        texts = sparse_trainer.Texts(
+            [r[2] for r in taught + replay], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
+        )
+        small = len(self._intents) < 1 << 15
+        model = (  # the trainer's types: int32 offsets, int16 classes (int32 from 2^15 intents)
+            np.frombuffer(v.idf, dtype=np.float32),
+            np.frombuffer(self._offsets, dtype=np.uint32).view(np.int32),
+            np.frombuffer(self._classes, dtype=_NUMPY_CODE[self._classes.typecode]).astype(
+                np.int16 if small else np.int32
+            ),
+            np.frombuffer(self._weights, dtype=np.float32),
+        )
+        (idf, offsets, classes, weights), passes, worst = sparse_trainer.warm_train(
+            texts,
+            [class_of[r[0]] for r in taught + replay],
+            len(taught),
+            model,
+            len(self._intents),
+            extra_classes=sorted(class_of[i] for i in neighbours),
+            oos_class=class_of.get(OUT_OF_SCOPE, -1),
+            oos_weight=1.0,
+            learning_rate=WARM_LEARNING_RATE,
+            added_weight=WARM_ADDED_WEIGHT,
+            seed=seed,
+            target=WARM_TARGET,
+            min_passes=WARM_MIN_PASSES,
+            max_passes=WARM_MAX_PASSES,
+        )
+        vectorizer = Vectorizer(v.char_range, v.word_ngrams, v.dim_bits)
+        vectorizer.idf = _array("f", idf.astype(np.float32))
+        vectorizer.annotate = v.annotate
+        code = self._classes.typecode
+        updated = type(self)(
+            vectorizer,
+            list(self._intents),
+            _array("I", offsets.astype(np.uint32)),
+            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32)),
+            _array("f", weights.astype(np.float32)),
+            self._langs_with(rows),
+        )
+        updated.warm_passes, updated.warm_worst = passes, worst
+        return updated
 
     def state(self) -> dict[str, Any]:
         """The trained matcher as plain ints, strings, bytes, lists and dicts (safe for `marshal`)."""

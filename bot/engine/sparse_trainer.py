@@ -444,7 +444,6 @@ def _add_confusers(
     at most `max_confusers` new intents (those confused on it most often), after its old ones. The
     weights learnt so far are carried over."""
     offsets, classes, weights = model
-    dim = len(offsets) - 1
     if any(len(p) for p in parts):
         packed = _consume(parts)
         packed.sort()
@@ -466,7 +465,16 @@ def _add_confusers(
         del packed
     else:
         added = np.zeros(0, dtype=np.int64)
-    # each bucket's new intents go after its old ones: the old weights keep their order
+    return _insert_slots(added, (offsets, classes, weights), n_classes)
+
+
+def _insert_slots(
+    added: np.ndarray, model: tuple[np.ndarray, np.ndarray, np.ndarray], n_classes: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The support with the sorted new `bucket * n_classes + class` keys `added` (none already
+    there) as zero weights, each after its bucket's old ones: the old weights keep their order."""
+    offsets, classes, weights = model
+    dim = len(offsets) - 1
     at = offsets[added // n_classes + 1]
     weights = np.insert(weights, at, np.float32(0))
     classes = np.insert(classes, at, (added % n_classes).astype(classes.dtype))
@@ -486,3 +494,106 @@ def _unique(values: np.ndarray) -> np.ndarray:
     keep = np.ones(len(values), dtype=bool)
     np.not_equal(values[1:], values[:-1], out=keep[1:])
     return values[keep]
+
+
+# -- warm start: a few rows more, from a trained model --------------------------------------------
+
+
+def warm_train(
+    texts: Texts,
+    labels: Sequence[int],
+    n_added: int,
+    model: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    n_classes: int,
+    *,
+    extra_classes: Sequence[int],
+    oos_class: int,
+    oos_weight: float,
+    learning_rate: float,
+    added_weight: float,
+    seed: int,
+    target: float,
+    min_passes: int,
+    max_passes: int,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], int, float]:
+    """Train a trained model (idf, offsets, classes, weights) further on `texts`: its first `n_added`
+    rows are new, the rest replayed old rows. The new rows' buckets no training text had get the
+    largest idf (a bucket seen once); each new row's buckets get slots for its intent, the
+    out-of-scope class and `extra_classes` (the intents it could be confused with). Then SGD passes
+    over all the rows (new ones weighing `added_weight`), at least `min_passes`, until every new row
+    gets `target` for its intent or `max_passes`. Returns (the model, passes, the lowest new row's
+    probability); the model given is not changed."""
+    idf, offsets, classes, weights = model
+    y_all = np.asarray(labels, dtype=np.int64)
+    new = np.arange(n_added)
+    local, bucket, _ = texts.features(new)
+    idf = idf.copy()
+    unseen = idf[bucket] == 0
+    idf[bucket[unseen]] = idf.max()
+    wanted = [y_all[local], np.full(len(bucket), oos_class)] if oos_class >= 0 else [y_all[local]]
+    wanted += [np.full(len(bucket), c) for c in extra_classes]
+    keys = _unique(np.concatenate([bucket * n_classes + w for w in wanted]))
+    mine = _unique(bucket)  # the slots already there, of these buckets only
+    lo = offsets[mine].astype(np.int64)
+    lens = offsets[mine + 1] - lo
+    slot = np.repeat(lo - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+    there = np.sort(np.repeat(mine * n_classes, lens) + classes[slot])
+    added = keys[~_member(keys, there)]
+    offsets, classes, weights = _insert_slots(added, (offsets, classes, weights), n_classes)
+    model_now = (offsets, classes, weights)  # new arrays (`np.insert`): the model given is unchanged
+    weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
+    weight_of[:n_added] *= added_weight
+    rng = np.random.default_rng(seed)
+    n = len(y_all)
+    batch = 1
+    worst, passes = 0.0, 0
+    for passes in range(1, max_passes + 1):
+        order = rng.permutation(n)
+        for rows, (loc, bkt, tf) in texts.chunks(order):
+            values = _values(loc, bkt, tf, idf, len(rows)).astype(np.float32)
+            _sgd_rows(
+                rows,
+                loc,
+                bkt,
+                values,
+                model_now,
+                y_all,
+                weight_of,
+                n_classes,
+                batch,
+                np.float32(learning_rate),
+                None,
+            )
+        worst = float(row_probabilities(texts, new, y_all[:n_added], idf, model_now, n_classes).min())
+        if passes >= min_passes and worst >= target:
+            break
+    offsets, classes, weights = model_now
+    return (idf, offsets, classes, weights), passes, worst
+
+
+def row_probabilities(
+    texts: Texts,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    idf: np.ndarray,
+    model: tuple[np.ndarray, np.ndarray, np.ndarray],
+    n_classes: int,
+) -> np.ndarray:
+    """The probability the model gives each of `rows` for its label (intents without a slot for any
+    of a row's buckets score 0, as when serving)."""
+    offsets, classes, weights = model
+    local, bucket, tf = texts.features(rows)
+    values = _values(local, bucket, tf, idf, len(rows))
+    lo = offsets[bucket]
+    lens = offsets[bucket + 1] - lo
+    ends = np.cumsum(lens)
+    slot = np.repeat(lo - ends + lens, lens)
+    slot += np.arange(len(slot))
+    key = np.repeat(local * n_classes, lens) + classes[slot]
+    contributions = weights[slot] * np.repeat(values, lens)
+    scores = np.bincount(key, weights=contributions, minlength=len(rows) * n_classes)
+    p: np.ndarray = scores.reshape(len(rows), n_classes)  # float64 (weighted counts)
+    p -= p.max(axis=1, keepdims=True)
+    np.exp(p, out=p)
+    p /= p.sum(axis=1, keepdims=True)
+    return p[np.arange(len(rows)), labels]

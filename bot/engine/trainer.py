@@ -237,3 +237,74 @@ def fit_dense(
         example_weight=weight,
     )
     return vocab, idf, pack_lanes(w, w_scale, half), pack_lanes(b[None, :], w_scale, half)[0]
+
+
+# -- warm start: a few rows more, from a trained matcher ------------------------------------------
+
+
+def unpack_lanes(packed: Sequence[int], n_lanes: int, scale: float, half: int) -> np.ndarray:
+    """The inverse of `pack_lanes`: float32 rows (`len(packed)` × `n_lanes`) of packed ints."""
+    bias = int.from_bytes(np.full(n_lanes, half, dtype="<u8").tobytes(), "little")
+    width = 8 * n_lanes
+    raw = b"".join((p + bias).to_bytes(width, "little") for p in packed)
+    lanes = np.frombuffer(raw, dtype="<u8").reshape(len(packed), n_lanes) - np.uint64(half)
+    return lanes.view(np.int64).astype(np.float32) / np.float32(scale)
+
+
+def warm_dense(
+    vectors: Sequence[dict[int, float]],
+    labels: Sequence[int],
+    n_added: int,
+    packed: tuple[Sequence[int], int],
+    n_classes: int,
+    *,
+    example_weight: Sequence[float],
+    learning_rate: float,
+    seed: int,
+    target: float,
+    min_passes: int,
+    max_passes: int,
+    w_scale: float,
+    half: int,
+) -> tuple[list[int], list[int], int, int, float]:
+    """Train a trained dense matcher further on the TF-IDF `vectors` (the first `n_added` new, the
+    rest replayed), one example a step, at least `min_passes` passes and until every new row gets
+    `target` for its label (or `max_passes`). Only the weights of the features these rows have move:
+    they are unpacked from `packed` (packed weights by feature, packed bias; a feature past the end
+    has none yet) and packed back. Returns (those features, their packed weights, the packed bias,
+    passes, the lowest new row's probability)."""
+    weights, bias = packed
+    feats = sorted(set().union(*vectors))
+    column = {f: i for i, f in enumerate(feats)}
+    w = unpack_lanes([weights[f] if f < len(weights) else 0 for f in feats], n_classes, w_scale, half)
+    b = unpack_lanes([bias], n_classes, w_scale, half)[0]
+    rows = [
+        (np.fromiter(map(column.__getitem__, v), np.int64, len(v)), np.fromiter(v.values(), np.float32))
+        for v in vectors
+    ]
+    y = np.asarray(labels, dtype=np.int64)
+    step = np.asarray(example_weight, dtype=np.float32) * np.float32(-learning_rate)
+    rng = np.random.default_rng(seed)
+
+    def probabilities(k: int) -> np.ndarray:
+        idx, x = rows[k]
+        p = x @ w[idx] + b
+        p -= p.max()
+        np.exp(p, out=p)
+        return p / p.sum()
+
+    worst, passes = 0.0, 0
+    for passes in range(1, max_passes + 1):
+        for k in rng.permutation(len(rows)).tolist():
+            p = probabilities(k)
+            if p[y[k]] >= CONFIDENT:
+                continue
+            p[y[k]] -= 1.0
+            p *= step[k]
+            idx, x = rows[k]
+            w[idx] += np.outer(x, p)
+            b += p
+        worst = min(float(probabilities(k)[y[k]]) for k in range(n_added))
+        if passes >= min_passes and worst >= target:
+            break
+    return feats, pack_lanes(w, w_scale, half), pack_lanes(b[None, :], w_scale, half)[0], passes, worst
