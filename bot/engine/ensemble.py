@@ -1,0 +1,192 @@
+"""An ensemble of intent matchers: the average of their probabilities (or logits) (issue 8, sixth pass).
+
+Members are any `MatcherBase` trained on the same rows (so they share the intent list): the dense
+`IntentMatcher` (word + character n-gram vocabulary, numpy SGD), the sparse `SparseIntentMatcher`
+(hashed n-grams, its own support and trainer), or the dense one trained with other seeds (bagging).
+`combine="probability"` averages the members' softmax probabilities (each member's own calibration
+is kept); `combine="logit"` averages their linear scores and takes one softmax.
+
+A spec names the members: `(("dense", 0), ("sparse", 0))` trains the dense matcher with seed 0 and
+the sparse one with seed 0. `state()` is flat (each member's keys prefixed "<n>:"), so the engine's
+cache writes its large lists in chunks as for a single matcher; `from_state` reads it back.
+
+Whether the engine uses an ensemble is decided by measurement (`python -m bench.ensemble`, README
+"Matching"); `factory` makes a `snapshot.MatcherFactory` of a spec for benchmarks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.engine.matcher import OUT_OF_SCOPE, Annotate, IntentMatcher, MatcherBase
+from bot.engine.normalize import normalize
+
+STATE_VERSION = 1
+COMBINES = ("probability", "logit")
+Spec = Sequence[tuple[str, int]]
+"""Members as (kind, training seed): kind "dense" (`IntentMatcher`) or "sparse" (`SparseIntentMatcher`)."""
+DEFAULT_SPEC: tuple[tuple[str, int], ...] = (("dense", 0), ("sparse", 0))
+
+
+def _member_class(kind: str) -> Any:
+    """The matcher class of a member kind (the sparse one imported only when asked for)."""
+    if kind == "dense":
+        return IntentMatcher
+    if kind == "sparse":
+        from bot.engine.sparse_matcher import SparseIntentMatcher
+
+        return SparseIntentMatcher
+    raise ValueError(f"member kind must be 'dense' or 'sparse', got {kind!r}")
+
+
+class EnsembleMatcher(MatcherBase):
+    """Ranks intents by the (weighted) average of its members' probabilities or logits."""
+
+    def __init__(
+        self,
+        members: Sequence[MatcherBase],
+        kinds: Sequence[str],
+        *,
+        weights: Sequence[float] | None = None,
+        combine: str = "probability",
+    ) -> None:
+        """`members` trained on the same rows (same intents, same order); `kinds` their kinds (for
+        `state`); `weights` (default equal) must be positive."""
+        if not members:
+            raise ValueError("an ensemble needs at least one member")
+        if len(kinds) != len(members):
+            raise ValueError("one kind per member")
+        if combine not in COMBINES:
+            raise ValueError(f"combine must be one of {COMBINES}, got {combine!r}")
+        intents = members[0]._intents
+        if any(m._intents != intents for m in members):
+            raise ValueError("the members were trained on different intents")
+        weights = [1.0] * len(members) if weights is None else [float(w) for w in weights]
+        if len(weights) != len(members) or min(weights) <= 0:
+            raise ValueError("one positive weight per member")
+        total = sum(weights)
+        self._members = list(members)
+        self._kinds = [str(k) for k in kinds]
+        self._weights = [w / total for w in weights]
+        self._combine = combine
+        self._intents = list(intents)
+        self._phrasing_langs: dict[str, Counter[str]] = members[0]._phrasing_langs
+        self._vectorizer = members[0]._vectorizer
+
+    @classmethod
+    def build(
+        cls,
+        phrasings: Iterable[tuple[str, str, str]],
+        *,
+        spec: Spec = DEFAULT_SPEC,
+        weights: Sequence[float] | None = None,
+        combine: str = "probability",
+        annotate: Annotate | None = None,
+    ) -> EnsembleMatcher:
+        """Train each member of `spec` on `(intent_id, lang, text)` tuples (see `Spec`)."""
+        rows = list(phrasings)
+        members = [_member_class(kind).build(rows, seed=seed, annotate=annotate) for kind, seed in spec]
+        return cls(members, [kind for kind, _ in spec], weights=weights, combine=combine)
+
+    @property
+    def members(self) -> list[MatcherBase]:
+        """The member matchers, in order."""
+        return list(self._members)
+
+    def set_annotate(self, annotate: Annotate | None) -> None:
+        """The extra features used when the members were built (not kept by `state()`)."""
+        for member in self._members:
+            member.set_annotate(annotate)
+
+    def probabilities(self, question: str) -> list[float]:
+        """The ensemble's probability of every intent (in `self._intents` order)."""
+        if self._combine == "logit":
+            return _softmax(self.logits(question))
+        out = [0.0] * len(self._intents)
+        for member, w in zip(self._members, self._weights, strict=True):
+            for c, p in enumerate(member.probabilities(question)):
+                out[c] += w * p
+        return out
+
+    def logits(self, question: str) -> list[float]:
+        """Averaged member logits ("logit"), or the log of the averaged probabilities ("probability"):
+        either way their softmax is `probabilities`."""
+        if self._combine == "probability":
+            return [math.log(p) if p > 0 else -1e9 for p in self.probabilities(question)]
+        out = [0.0] * len(self._intents)
+        for member, w in zip(self._members, self._weights, strict=True):
+            for c, s in enumerate(member.logits(question)):
+                out[c] += w * s
+        return out
+
+    def rank(self, question: str, limit: int = 3, *, out_of_scope: bool = False) -> list[tuple[str, float]]:
+        """The `limit` most likely intents, best first, with probabilities in [0, 1] (`OUT_OF_SCOPE`
+        only when `out_of_scope`; ties by intent id; empty text gives [])."""
+        if not normalize(question) or limit <= 0:
+            return []
+        ranked = sorted(
+            (
+                (intent, p)
+                for intent, p in zip(self._intents, self.probabilities(question), strict=True)
+                if out_of_scope or intent != OUT_OF_SCOPE
+            ),
+            key=lambda ip: (-ip[1], ip[0]),
+        )
+        return ranked[:limit]
+
+    def state(self) -> dict[str, Any]:
+        """Plain values (safe for `marshal`), flat: member n's keys are prefixed "n:"."""
+        out: dict[str, Any] = {
+            "version": STATE_VERSION,
+            "kind": "ensemble",
+            "members": list(self._kinds),
+            "weights": list(self._weights),
+            "combine": self._combine,
+        }
+        for n, member in enumerate(self._members):
+            for key, value in member.state().items():
+                out[f"{n}:{key}"] = value
+        return out
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> EnsembleMatcher:
+        """The ensemble `state()` was taken from. Raises ValueError for another version's state."""
+        if not isinstance(state, dict) or state.get("kind") != "ensemble":
+            raise ValueError("not an ensemble state")
+        if state.get("version") != STATE_VERSION:
+            raise ValueError("not an ensemble state of this version")
+        kinds = [str(k) for k in state["members"]]
+        parts: list[dict[str, Any]] = [{} for _ in kinds]
+        for key, value in state.items():
+            head, sep, rest = key.partition(":")
+            if sep and head.isdigit() and int(head) < len(kinds):
+                parts[int(head)][rest] = value
+        members = [_member_class(kind).from_state(part) for kind, part in zip(kinds, parts, strict=True)]
+        return cls(members, kinds, weights=state["weights"], combine=state["combine"])
+
+
+def _softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def factory(
+    spec: Spec = DEFAULT_SPEC, *, weights: Sequence[float] | None = None, combine: str = "probability"
+) -> Callable[[list[tuple[str, str, str]], Annotate | None, str, Path | None], EnsembleMatcher]:
+    """A `snapshot.MatcherFactory` that trains this ensemble (no cache: for benchmarks and tests)."""
+
+    def make(
+        rows: list[tuple[str, str, str]], annotate: Annotate | None, salt: str, path: Path | None
+    ) -> EnsembleMatcher:
+        return EnsembleMatcher.build(rows, spec=spec, weights=weights, combine=combine, annotate=annotate)
+
+    return make
+
+
+__all__ = ["DEFAULT_SPEC", "EnsembleMatcher", "factory"]
