@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.engine import Engine
-from bot.engine.ensemble import EnsembleMatcher, factory
+from bot.engine.ensemble import BAG_SEEDS, BaggedIntentMatcher, EnsembleMatcher, average_dense, factory
 from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher
 from bot.engine.sparse_matcher import SparseIntentMatcher
 
@@ -146,3 +146,36 @@ def test_the_engine_answers_through_an_ensemble_factory(tmp_path: Path) -> None:
         assert reply.intent == "cmf-study-hours"
     finally:
         engine.close()
+
+
+def test_averaged_dense_weights_rank_like_the_logit_average(members: tuple) -> None:
+    dense, dense1, _sparse = members
+    bag = EnsembleMatcher([dense, dense1], ["dense", "dense"], combine="logit")
+    merged = average_dense([dense, dense1])
+    assert isinstance(merged, IntentMatcher)
+    for q in QUESTIONS:
+        assert merged.logits(q) == pytest.approx(bag.logits(q), abs=1e-9)
+        assert [i for i, _ in merged.rank(q, 5, out_of_scope=True)] == [
+            i for i, _ in bag.rank(q, 5, out_of_scope=True)
+        ]
+    # it is a plain dense matcher: its state reads back as one
+    back = IntentMatcher.from_state(marshal.loads(marshal.dumps(merged.state())))
+    back.set_annotate(annotate)
+    assert back.rank("wie viele Stunden", 3) == merged.rank("wie viele Stunden", 3)
+    with pytest.raises(ValueError):
+        average_dense([])
+    other = IntentMatcher.build([*_rows(), ("hours", "en", "a brand new phrasing")], annotate=annotate)
+    with pytest.raises(ValueError, match="vocabularies"):
+        average_dense([dense, other])
+
+
+def test_the_bagged_matcher_trains_its_seeds_and_serves_as_a_dense_matcher() -> None:
+    rows = _rows()
+    bagged = BaggedIntentMatcher.build(rows, seeds=[0, 1], annotate=annotate)
+    expected = average_dense([IntentMatcher.build(rows, seed=s, annotate=annotate) for s in (0, 1)])
+    assert bagged.state() == expected.state()
+    back = BaggedIntentMatcher.from_state(bagged.state())
+    assert isinstance(back, BaggedIntentMatcher)
+    back.set_annotate(annotate)
+    assert back.rank("how many hours", 1)[0][0] == "hours"
+    assert len(BAG_SEEDS) > 1
