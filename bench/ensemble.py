@@ -97,7 +97,8 @@ class Members:
 
 
 def quality_stage(seed: int, configs: Sequence[str]) -> list[dict[str, Any]]:
-    """Right outcomes of each configuration at this seed (aggregates only)."""
+    """Right outcomes of each configuration at this seed (aggregates only). A configuration name may
+    end in "@0.3": the engine's answer threshold for it (else the default)."""
     import bench.quality as quality
     from bot.engine.engine import DEFAULT_ANSWER_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD, Engine
     from tests.test_quality import evaluate, load_questions
@@ -107,7 +108,8 @@ def quality_stage(seed: int, configs: Sequence[str]) -> list[dict[str, Any]]:
     old = load_questions()
     out = []
     with tempfile.TemporaryDirectory() as tmp:
-        for config in configs:
+        for name in configs:
+            config, _, threshold = name.partition("@")
 
             def factory(rows: Any, annotate: Any, salt: str, path: Any, config: str = config) -> Any:
                 return members.matcher(config, rows, annotate)
@@ -115,12 +117,12 @@ def quality_stage(seed: int, configs: Sequence[str]) -> list[dict[str, Any]]:
             engine = Engine.open(
                 Path(tmp) / "q.sqlite3",
                 ROOT,
-                answer_threshold=DEFAULT_ANSWER_THRESHOLD,
+                answer_threshold=float(threshold) if threshold else DEFAULT_ANSWER_THRESHOLD,
                 suggest_threshold=DEFAULT_SUGGEST_THRESHOLD,
                 matcher_factory=factory,
             )
             try:
-                row: dict[str, Any] = {"config": config, "seed": seed}
+                row: dict[str, Any] = {"config": name, "seed": seed}
                 whole = evaluate(engine, old)
                 tune = whole["tune"]
                 row["tune"] = [tune["right"], tune["in"], tune["declined"], tune["oos"]]
@@ -303,11 +305,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ensemble", description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", choices=["quality", "clinc150", "cost"], default="quality")
     parser.add_argument("--seeds", default="0,1,2", help="comma-separated training seeds")
-    parser.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated names of CONFIGS")
+    parser.add_argument(
+        "--configs",
+        default=",".join(CONFIGS),
+        help='comma-separated names of CONFIGS; with quality, "NAME@0.3" sets the answer threshold',
+    )
     parser.add_argument("--stage", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     configs = [c for c in args.configs.split(",") if c]
-    unknown = [c for c in configs if c not in CONFIGS]
+    unknown = [c for c in configs if c.partition("@")[0] not in CONFIGS]
     if unknown:
         parser.error(f"unknown configurations: {', '.join(unknown)} (known: {', '.join(CONFIGS)})")
     if args.stage:
