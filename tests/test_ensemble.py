@@ -179,3 +179,30 @@ def test_the_bagged_matcher_trains_its_seeds_and_serves_as_a_dense_matcher() -> 
     back.set_annotate(annotate)
     assert back.rank("how many hours", 1)[0][0] == "hours"
     assert len(BAG_SEEDS) > 1
+
+
+def test_the_bagged_matcher_goes_through_the_engine_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wiring proposed for `snapshot.py` (matcher_class → BaggedIntentMatcher, its sources in
+    the cache key): trained once, read back from the cache file the second time."""
+    from bot.engine import snapshot
+
+    monkeypatch.setattr(snapshot, "matcher_class", lambda n_rows: BaggedIntentMatcher)
+    sources = {"BaggedIntentMatcher": ("ensemble.py", "matcher.py", "trainer.py")}
+    monkeypatch.setattr(snapshot, "_MATCHER_SOURCES", snapshot._MATCHER_SOURCES | sources)
+    trained: list[int] = []
+    real_build = BaggedIntentMatcher.build.__func__  # type: ignore[attr-defined]
+
+    def counting_build(cls: type, *args: object, **kwargs: object) -> BaggedIntentMatcher:
+        trained.append(1)
+        return real_build(cls, *args, **kwargs)
+
+    monkeypatch.setattr(BaggedIntentMatcher, "build", classmethod(counting_build))
+    path = tmp_path / "db.sqlite3.matcher"
+    first = snapshot.cached_matcher(_rows(), annotate, "salt", path)
+    second = snapshot.cached_matcher(_rows(), annotate, "salt", path)
+    assert trained == [1]
+    assert isinstance(first, BaggedIntentMatcher) and isinstance(second, BaggedIntentMatcher)
+    for q in QUESTIONS:
+        assert second.rank(q, 3, out_of_scope=True) == first.rank(q, 3, out_of_scope=True)
