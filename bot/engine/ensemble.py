@@ -178,6 +178,15 @@ def _softmax(scores: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+def _check_same_model(first: IntentMatcher, other: IntentMatcher) -> None:
+    """Raise ValueError unless `other` has `first`'s intents, score scale and vocabulary."""
+    v, w = first._vectorizer, other._vectorizer
+    if other._intents != first._intents or other._score_scale != first._score_scale:
+        raise ValueError("the members were trained on different intents or scales")
+    if (w.index, w.idf, w.char_range, w.word_ngrams) != (v.index, v.idf, v.char_range, v.word_ngrams):
+        raise ValueError("the members have different vocabularies")
+
+
 def average_dense(members: Sequence[IntentMatcher]) -> IntentMatcher:
     """One `IntentMatcher` whose logits are the mean of the members' (the "logit" average of dense
     members trained on the same rows with other seeds): the same vocabulary, so the mean of linear
@@ -187,18 +196,19 @@ def average_dense(members: Sequence[IntentMatcher]) -> IntentMatcher:
     if not members:
         raise ValueError("nothing to average")
     first = members[0]
-    v = first._vectorizer
     for m in members[1:]:
-        w = m._vectorizer
-        if m._intents != first._intents or m._score_scale != first._score_scale:
-            raise ValueError("the members were trained on different intents or scales")
-        if (w.index, w.idf, w.char_range, w.word_ngrams) != (v.index, v.idf, v.char_range, v.word_ngrams):
-            raise ValueError("the members have different vocabularies")
+        _check_same_model(first, m)
     weights = [sum(ws) for ws in zip(*(m._weights for m in members), strict=True)]
-    bias = sum(m._bias for m in members)
-    merged = IntentMatcher(v, list(first._intents), weights, bias, first._phrasing_langs)
-    merged._score_scale = first._score_scale / len(members)
-    return merged
+    return _with_weights(first, weights, sum(m._bias for m in members), len(members))
+
+
+def _with_weights(
+    like: IntentMatcher, weights: list[int], bias: int, n: int, cls: Any = IntentMatcher
+) -> Any:
+    """A matcher of class `cls` with `like`'s vocabulary and the sum of `n` members' packed weights."""
+    out = cls(like._vectorizer, list(like._intents), weights, bias, like._phrasing_langs)
+    out._score_scale = like._score_scale / n
+    return out
 
 
 class BaggedIntentMatcher(IntentMatcher):
@@ -214,14 +224,21 @@ class BaggedIntentMatcher(IntentMatcher):
         annotate: Annotate | None = None,
         **options: Any,
     ) -> BaggedIntentMatcher:
-        """Train `IntentMatcher.build(…, seed=s)` for each of `seeds` (default `BAG_SEEDS`); average."""
+        """Train `IntentMatcher.build(…, seed=s)` for each of `seeds` (default `BAG_SEEDS`) and
+        average them (`average_dense`), one member in memory at a time."""
         rows = list(phrasings)
         seeds = BAG_SEEDS if seeds is None else list(seeds)
-        members = [IntentMatcher.build(rows, seed=s, annotate=annotate, **options) for s in seeds]
-        merged = average_dense(members)
-        out = cls(merged._vectorizer, merged._intents, merged._weights, merged._bias, merged._phrasing_langs)
-        out._score_scale = merged._score_scale
-        return out
+        if not seeds:
+            raise ValueError("need at least one seed")
+        first = IntentMatcher.build(rows, seed=seeds[0], annotate=annotate, **options)
+        weights, bias = list(first._weights), first._bias
+        for seed in seeds[1:]:
+            member = IntentMatcher.build(rows, seed=seed, annotate=annotate, **options)
+            _check_same_model(first, member)
+            weights = [a + b for a, b in zip(weights, member._weights, strict=True)]
+            bias += member._bias
+            del member
+        return _with_weights(first, weights, bias, len(seeds), cls)
 
 
 def factory(
