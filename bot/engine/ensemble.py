@@ -243,7 +243,10 @@ class BaggedIntentMatcher(IntentMatcher):
         for seed in seeds[1:]:
             member = IntentMatcher.build(rows, seed=seed, annotate=annotate, **options)
             _check_same_model(first, member)
-            weights = [a + b for a, b in zip(weights, member._weights, strict=True)]
+            if len(member._weights) != len(weights):
+                raise ValueError("the members have different vocabularies")
+            for i, w in enumerate(member._weights):  # in place: no third copy of the weights
+                weights[i] += w
             bias += member._bias
             del member
         return _with_weights(first, weights, bias, len(seeds), cls)
