@@ -89,13 +89,17 @@ def _evaluate(
     }
 
 
-def _run_matcher(data: dict[str, list[list[str]]], step: int, trainer: str = "numpy") -> dict[str, Any]:
+def _run_matcher(
+    data: dict[str, list[list[str]]], step: int, trainer: str = "numpy", bagged: bool = False
+) -> dict[str, Any]:
+    """The engine's dense matcher (`bagged`: trained with `ensemble.BAG_SEEDS` and averaged)."""
+    from bot.engine.ensemble import BAG_SEEDS, BaggedIntentMatcher
     from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher
 
     rows = [(intent, "en", text) for text, intent in data["train"]]
     rows += [(OUT_OF_SCOPE, "en", text) for text, _ in data["oos_train"]]
     t0, c0 = time.perf_counter(), time.process_time()
-    matcher = IntentMatcher.build(rows, trainer=trainer)
+    matcher = BaggedIntentMatcher.build(rows) if bagged else IntentMatcher.build(rows, trainer=trainer)
     build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     def predict(text: str) -> Ranked:
@@ -103,25 +107,13 @@ def _run_matcher(data: dict[str, list[list[str]]], step: int, trainer: str = "nu
         return ranked[0] if ranked else ("", 0.0)
 
     name = f"IntentMatcher (logistic regression, word+char TF-IDF; {trainer} trainer)"
+    if bagged:
+        name = f"BaggedIntentMatcher (dense, numpy trainer, seeds {', '.join(map(str, BAG_SEEDS))} averaged)"
     return {"method": name, "build_s": build, "build_cpu_s": build_cpu} | _evaluate(predict, data, step)
 
 
 def _run_bagged(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]:
-    from bot.engine.ensemble import BAG_SEEDS, BaggedIntentMatcher
-    from bot.engine.matcher import OUT_OF_SCOPE
-
-    rows = [(intent, "en", text) for text, intent in data["train"]]
-    rows += [(OUT_OF_SCOPE, "en", text) for text, _ in data["oos_train"]]
-    t0, c0 = time.perf_counter(), time.process_time()
-    matcher = BaggedIntentMatcher.build(rows)
-    build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
-
-    def predict(text: str) -> Ranked:
-        ranked = matcher.rank(text, 3)
-        return ranked[0] if ranked else ("", 0.0)
-
-    name = f"BaggedIntentMatcher (dense, numpy trainer, seeds {', '.join(map(str, BAG_SEEDS))} averaged)"
-    return {"method": name, "build_s": build, "build_cpu_s": build_cpu} | _evaluate(predict, data, step)
+    return _run_matcher(data, step, bagged=True)
 
 
 def _run_matcher_python(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]:
