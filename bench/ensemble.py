@@ -43,27 +43,38 @@ CONFIGS: dict[str, tuple[tuple[str, ...], str]] = {
     "dense x2/logit": (("dense", "dense@10"), "logit"),
     "dense x5/prob": (("dense", "dense@10", "dense@20", "dense@30", "dense@40"), "probability"),
     "dense x5/logit": (("dense", "dense@10", "dense@20", "dense@30", "dense@40"), "logit"),
+    "dense+dense c1-4/logit": (("dense", "dense@10#c14"), "logit"),
+    "dense+dense c3-6/logit": (("dense", "dense@10#c36"), "logit"),
+    "dense+dense w1/logit": (("dense", "dense@10#w1"), "logit"),
     "dense 16 epochs": (("dense~16",), "probability"),
     "dense 24 epochs": (("dense~24",), "probability"),
     "dense x3+sparse/prob": (("dense", "dense@10", "dense@20", "sparse"), "probability"),
     "dense x3+sparse/logit": (("dense", "dense@10", "dense@20", "sparse"), "logit"),
 }
-"""Name → (member keys, combine). A member key is "dense" / "sparse" (seed s), "dense@k" (seed s+k) or
-"dense~e" (e epochs; the default gives 8 to the shipped knowledge base, as much CPU as one member)."""
+"""Name → (member keys, combine). A member key is "dense" / "sparse" (seed s), "dense@k" (seed s+k),
+"dense~e" (e epochs; the default gives 8 to the shipped knowledge base, as much CPU as one member) or
+"dense#c14" / "dense#w1" (other n-grams; see `_member`)."""
 
 
 def _member(key: str, seed: int) -> tuple[str, int, dict[str, Any]]:
     """(kind, training seed, build options) of a member key: "dense", "dense@10" (seed + 10),
-    "dense~16" (16 epochs instead of the default)."""
+    "dense~16" (16 epochs instead of the default), "dense#c14" (character 1-4-grams), "dense#w1"
+    (word unigrams only)."""
+    key, _, features = key.partition("#")
     key, _, epochs = key.partition("~")
     kind, _, offset = key.partition("@")
-    return kind, seed + int(offset or 0), ({"epochs": int(epochs)} if epochs else {})
+    options: dict[str, Any] = {"epochs": int(epochs)} if epochs else {}
+    if features.startswith("c"):
+        options["char_range"] = (int(features[1]), int(features[2]))
+    elif features.startswith("w"):
+        options["word_ngrams"] = int(features[1:])
+    return kind, seed + int(offset or 0), options
 
 
 def _bagged(config: str) -> bool:
     """Dense members only, logits averaged: served as one `IntentMatcher` (`average_dense`)."""
     keys, combine = CONFIGS[config]
-    return combine == "logit" and all(_member(k, 0)[0] == "dense" for k in keys)
+    return combine == "logit" and all(_member(k, 0)[0] == "dense" and "#" not in k for k in keys)
 
 
 class Members:
