@@ -1,12 +1,13 @@
 """CLINC150 benchmark of the intent matcher against the rapidfuzz nearest-phrasing baseline.
 
-    python -m bench.clinc150 [--data PATH] [--baseline-step N]
+    python -m bench.clinc150 [--data PATH] [--baseline-step N] [--bagged]
 
 Each method runs in its own subprocess so that its peak memory (max RSS) is its own. The threshold
 of each method is chosen on the validation split (val + oos_val) as the one that best meets both
 targets at once: it maximises min(accuracy − 0.90, out-of-scope recall − 0.75). In-scope accuracy at
 that threshold counts a declined in-scope question as wrong. The baseline (42 ms a question) is run
-on every N-th question of each split to keep the run short; the table says so.
+on every N-th question of each split to keep the run short; the table says so. `--bagged` adds the
+dense matcher trained with `ensemble.BAG_SEEDS` and averaged (`ensemble.BaggedIntentMatcher`).
 """
 
 from __future__ import annotations
@@ -88,13 +89,17 @@ def _evaluate(
     }
 
 
-def _run_matcher(data: dict[str, list[list[str]]], step: int, trainer: str = "numpy") -> dict[str, Any]:
+def _run_matcher(
+    data: dict[str, list[list[str]]], step: int, trainer: str = "numpy", bagged: bool = False
+) -> dict[str, Any]:
+    """The engine's dense matcher (`bagged`: trained with `ensemble.BAG_SEEDS` and averaged)."""
+    from bot.engine.ensemble import BAG_SEEDS, BaggedIntentMatcher
     from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher
 
     rows = [(intent, "en", text) for text, intent in data["train"]]
     rows += [(OUT_OF_SCOPE, "en", text) for text, _ in data["oos_train"]]
     t0, c0 = time.perf_counter(), time.process_time()
-    matcher = IntentMatcher.build(rows, trainer=trainer)
+    matcher = BaggedIntentMatcher.build(rows) if bagged else IntentMatcher.build(rows, trainer=trainer)
     build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     def predict(text: str) -> Ranked:
@@ -102,7 +107,13 @@ def _run_matcher(data: dict[str, list[list[str]]], step: int, trainer: str = "nu
         return ranked[0] if ranked else ("", 0.0)
 
     name = f"IntentMatcher (logistic regression, word+char TF-IDF; {trainer} trainer)"
+    if bagged:
+        name = f"BaggedIntentMatcher (dense, numpy trainer, seeds {', '.join(map(str, BAG_SEEDS))} averaged)"
     return {"method": name, "build_s": build, "build_cpu_s": build_cpu} | _evaluate(predict, data, step)
+
+
+def _run_bagged(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]:
+    return _run_matcher(data, step, bagged=True)
 
 
 def _run_matcher_python(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]:
@@ -126,7 +137,12 @@ def _run_baseline(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]
     )
 
 
-METHODS = {"matcher": _run_matcher, "matcher-python": _run_matcher_python, "baseline": _run_baseline}
+METHODS = {
+    "matcher": _run_matcher,
+    "matcher-python": _run_matcher_python,
+    "baseline": _run_baseline,
+    "bagged": _run_bagged,
+}
 
 
 def _measure_one(method: str, data_path: Path, step: int) -> dict[str, Any]:
@@ -138,12 +154,14 @@ def _measure_one(method: str, data_path: Path, step: int) -> dict[str, Any]:
     return row
 
 
-def rows(data_path: Path = DATA, baseline_step: int = 5) -> list[dict[str, Any]]:
-    """Benchmark rows: the matcher, the baseline, and the matcher/baseline ratios."""
+def rows(data_path: Path = DATA, baseline_step: int = 5, bagged: bool = False) -> list[dict[str, Any]]:
+    """Benchmark rows: the matcher, the baseline, and the matcher/baseline ratios (`bagged`: and the
+    bagged dense matcher, with its ratios to the matcher)."""
     if not data_path.is_file():
         raise FileNotFoundError(f"CLINC150 data not found at {data_path}")
     out = []
-    for method, step in (("matcher", 1), ("baseline", baseline_step), ("matcher-python", 1)):
+    methods = [("matcher", 1), ("baseline", baseline_step), ("matcher-python", 1)]
+    for method, step in methods + ([("bagged", 1)] if bagged else []):
         proc = subprocess.run(
             [
                 sys.executable,
@@ -162,7 +180,8 @@ def rows(data_path: Path = DATA, baseline_step: int = 5) -> list[dict[str, Any]]
             cwd=Path(__file__).resolve().parents[1],
         )
         out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    mine, base, old = out
+    mine, base, old = out[:3]
+    extra = out[3:]
     ratio: dict[str, Any] = {"method": "ratio IntentMatcher / baseline"}
     for key in ("top1", "acc_at_threshold", "oos_recall", "p50_ms", "p99_ms", "peak_mb"):
         ratio[key] = mine[key] / base[key] if base[key] else float("inf")
@@ -170,6 +189,12 @@ def rows(data_path: Path = DATA, baseline_step: int = 5) -> list[dict[str, Any]]
     for key in ("top1", "acc_at_threshold", "oos_recall", "build_s", "build_cpu_s", "peak_mb"):
         trainers[key] = mine[key] / old[key] if old[key] else float("inf")
     out[2:] = [ratio, old, trainers]
+    for bag in extra:
+        out.append(bag)
+        bagging: dict[str, Any] = {"method": "ratio bagged / IntentMatcher"}
+        for key in ("top1", "acc_at_threshold", "oos_recall", "build_s", "build_cpu_s", "peak_mb"):
+            bagging[key] = bag[key] / mine[key] if mine[key] else float("inf")
+        out.append(bagging)
     return out
 
 
@@ -215,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.clinc150", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="path to CLINC150 data_full.json")
     parser.add_argument("--baseline-step", type=int, default=5, help="baseline on every N-th question")
+    parser.add_argument("--bagged", action="store_true", help="also the bagged dense matcher (ensemble)")
     parser.add_argument("--one", choices=sorted(METHODS), help=argparse.SUPPRESS)
     parser.add_argument("--step", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -224,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(_measure_one(args.one, args.data, args.step)))
         return 0
     try:
-        result = rows(args.data, args.baseline_step)
+        result = rows(args.data, args.baseline_step, bagged=args.bagged)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

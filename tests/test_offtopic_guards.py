@@ -1,0 +1,78 @@
+"""Off-topic messages that share our words (issue 8, sixth pass): certification vendors are other
+providers, account support of a partner platform and ads for microcredentials are declined, and the
+real questions with the same words are not. The guards are data (`knowledge/concepts.yaml`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.engine.engine import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    eng = Engine.open(tmp_path_factory.mktemp("guards") / "db.sqlite3", ROOT)
+    yield eng
+    eng.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a partner platform's downloads, pages and payments: its support desk knows
+        "my FutureLearn microcredential certificate PDF won't download, help",
+        "FUN : impossible de télécharger mon attestation, page blanche",
+        "MiriadaX no me deja descargar el certificado, sale una pantalla en blanco",
+        "EduOpen non mi fa scaricare l'attestato, la pagina resta bianca",
+        "iMooX: mein Zertifikat lässt sich nicht herunterladen",
+        # ads selling or shortcutting a microcredential or credits, with a contact bait
+        "earn 30 ECTS in one weekend, accredited, pay by paypal, link below",
+        "Get your EU-recognised microcredential today without any course, 99 euros, message on telegram",
+        "microcertification reconnue en un week-end, contactez-moi en MP",
+        "Vendo microcredenziali riconosciute, scrivimi in privato",
+        "Microcredential ohne Prüfung, schnell und günstig, schreib mir per PN",
+    ],
+)
+def test_account_support_and_microcredential_ads_are_declined(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does the Microsoft Azure fundamentals certification expire?",
+        "is my TOEFL certificate still valid after two years?",
+        "wie lange ist das Goethe Zertifikat gültig?",
+    ],
+)
+def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert reply.status != "answer", text
+    assert reply.reason in ("other_provider", "no_match"), (text, reply.reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I download my FutureLearn microcredential certificate?",
+        "is there a microcredential without an exam?",
+        "how many ECTS is a microcredential, and can I do it in one weekend?",
+        "can I buy a microcredential on FutureLearn and pay in instalments?",
+        "can I translate my ECTS into hours?",
+    ],
+)
+def test_real_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert reply.reason != "declined", text
+    assert reply.status == "answer", (text, reply.status, reply.reason)
+
+
+def test_a_certification_vendor_named_with_the_cmf_gets_the_non_partner_answer(shipped: Engine) -> None:
+    reply = shipped.ask("is the AWS certificate a microcredential under the CMF?")
+    assert (reply.status, reply.intent) == ("answer", "non-partner-platforms")
