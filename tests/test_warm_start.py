@@ -13,6 +13,7 @@ from test_engine import make_root
 from bot.cli import main
 from bot.engine import snapshot
 from bot.engine.engine import Engine
+from bot.engine.ensemble import BaggedIntentMatcher
 from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher
 from bot.engine.snapshot import cache_info, intent_rows, matcher_cache_path
 from bot.engine.sparse_matcher import SparseIntentMatcher
@@ -31,7 +32,8 @@ def kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 
 
 def _class(kind: str) -> type[IntentMatcher] | type[SparseIntentMatcher]:
-    return SparseIntentMatcher if kind == "sparse" else IntentMatcher
+    """The engine's matcher of that kind (the dense one is a bag of dense matchers)."""
+    return SparseIntentMatcher if kind == "sparse" else BaggedIntentMatcher
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> None:

@@ -528,12 +528,19 @@ class IntentMatcher(MatcherBase):
         """`MatcherBase.warm_update` (numpy, `trainer.warm_dense`). The vocabulary grows by the added
         rows' new n-grams (idf of an n-gram seen once; the other idfs are kept: one row more changes
         them by < 0.1 %), with weights learnt from zero; only the weights of the features of the rows
-        trained move. Needs a numpy-trained matcher (`min_df` 1, undivided weights)."""
+        trained move. Needs a numpy-trained matcher (`min_df` 1) whose packed weights are a whole
+        number of models (1, or the sum of a bag's members, `ensemble.BaggedIntentMatcher`): a bag's
+        lanes are read and written at its divisor, so the update trains the members' mean."""
         from bot.engine.trainer import warm_dense
 
         rows = self._warm_check(added)
         v = self._vectorizer
-        if v.min_df != 1 or not math.isclose(self._score_scale, 1.0 / (_X_SCALE * _W_SCALE)):
+        divisor = round(1.0 / (self._score_scale * _X_SCALE * _W_SCALE))
+        if (
+            v.min_df != 1
+            or divisor < 1
+            or not math.isclose(self._score_scale, 1.0 / (_X_SCALE * _W_SCALE * divisor))
+        ):
             raise ValueError("only a numpy-trained matcher with min_df 1 is updated warm")
         neighbours = self._neighbours(rows)
         taught = self._taught(rows, recent, old)
@@ -562,14 +569,16 @@ class IntentMatcher(MatcherBase):
             target=WARM_TARGET,
             min_passes=WARM_MIN_PASSES,
             max_passes=WARM_MAX_PASSES,
-            w_scale=_W_SCALE,
+            w_scale=_W_SCALE * divisor,
             half=_HALF,
         )
         weights = list(self._weights)
         weights.extend([0] * (len(idf) - len(weights)))
         for f, w in zip(feats, packed, strict=True):
             weights[f] = w
-        updated = type(self)(vectorizer, list(self._intents), weights, bias, self._langs_with(rows))
+        updated = type(self)(
+            vectorizer, list(self._intents), weights, bias, self._langs_with(rows), weight_divisor=divisor
+        )
         updated.warm_passes, updated.warm_worst = passes, worst
         return updated
 
