@@ -538,3 +538,39 @@ def test_mooc_and_course_words_find_the_same_courses(shipped_engine: Engine) -> 
     by_mooc = shipped_engine.ask("MOOC sur la statistique")
     by_course = shipped_engine.ask("cours de statistique")
     assert by_mooc.items and [i.ref for i in by_mooc.items] == [i.ref for i in by_course.items]
+
+
+def test_a_rebuilt_snapshot_and_the_one_it_replaces_leave_no_reference_cycles(shipped_engine: Engine) -> None:
+    """The engine freezes the objects alive after a build (`gc.freeze`, so that the collector's full
+    passes do not stall answers); that is only safe while snapshots are freed by reference counting."""
+    import gc
+
+    from bot.engine.snapshot import build_snapshot, cached_matcher, matcher_cache_path
+
+    previous = shipped_engine.current()
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        rebuilt = build_snapshot(
+            previous.kb,
+            generation=previous.generation + 1,
+            matcher_cache=matcher_cache_path(shipped_engine.database_file),
+            matcher_factory=cached_matcher,
+            previous=previous,
+        )
+        assert rebuilt.matcher is not None and rebuilt.kb is previous.kb
+        made = gc.collect()  # cyclic garbage left by the build itself
+        fresh = build_snapshot(  # nothing reused: its own concept layer and course-query reader
+            previous.kb,
+            generation=previous.generation + 2,
+            matcher_cache=matcher_cache_path(shipped_engine.database_file),
+            matcher_factory=cached_matcher,
+        )
+        assert fresh.matcher is not None
+        del rebuilt, fresh
+        dropped = gc.collect()  # what two dropped snapshots leave to the collector
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert (made, dropped) == (0, 0)

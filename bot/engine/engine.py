@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import logging
 import sqlite3
 import sys
@@ -98,6 +99,18 @@ def _responsive() -> Iterator[None]:
                 sys.setswitchinterval(_interval_before)
 
 
+def _freeze_long_lived() -> None:
+    """Move the objects alive now (the installed snapshot, the modules) out of the garbage collector's
+    reach (`gc.freeze`). A full collection traverses every tracked object while it holds the GIL: with a
+    snapshot loaded that is ~50 ms (2-core machine), and the allocations of a rebuild trigger several,
+    each of which stalls the answers of other threads (`bench.rebuild`: the slowest answers during a
+    change overlapped them). Frozen objects are still freed by reference counting; a snapshot and a
+    rebuild make no reference cycles (tests/test_engine.py), so nothing of theirs is kept for good. The
+    young generations are collected first so that fresh cyclic garbage is not frozen."""
+    gc.collect(1)
+    gc.freeze()
+
+
 class Engine:
     """Answers from the current knowledge snapshot; see the module docstring."""
 
@@ -130,6 +143,7 @@ class Engine:
         self._log = logbook.QuestionLog(db, self._db_lock, self.database_file)
         gen, kb = self._read_knowledge(own_connection=False)
         self._snapshot = self._build(gen, kb, matcher_factory or cached_matcher)
+        _freeze_long_lived()
 
     @classmethod
     def open(
@@ -230,6 +244,7 @@ class Engine:
         answers of other threads get the GIL back quickly meanwhile (`_responsive`)."""
         with _responsive():
             self._build_until_current()
+        _freeze_long_lived()
 
     def _build_until_current(self) -> None:
         gen: int | None = None
