@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import marshal
 import os
 import re
@@ -272,9 +273,21 @@ def _intent_profiles(
 
 _CACHE_MAGIC = b"cmf-bot-matcher-3"
 _CHUNK = 2000
-"""Items of a large list or dict written (and read back) per `marshal` call. One call holds the GIL:
-reading a 60 MB state in one call stalls every other thread of the process for a third of a second,
-in chunks for a few milliseconds at a time."""
+"""Most items of a large list or dict written (and read back) per `marshal` call. One call holds the
+GIL: reading a 60 MB state in one call stalls every other thread of the process for a third of a
+second, in chunks for a few milliseconds at a time."""
+_CHUNK_BYTES = 64 * 1024
+"""About the most bytes of one chunk: a list of large items (the dense matcher's packed weights, ~720
+bytes each at 1×) gets fewer than `_CHUNK` items a chunk. 2,000 of them made 1.4 MB blobs whose
+`marshal.loads` held the GIL ~20 ms, and an answer during a rebuild waited that long at each of its
+SQLite calls (`bench.rebuild`, traced: 58–95 ms answers)."""
+
+
+def _chunk_items(value: list[Any] | dict[Any, Any]) -> int:
+    """Items a chunk of `value`: `_CHUNK`, fewer when its items are large (sized by a sample)."""
+    sample = value[:16] if isinstance(value, list) else list(itertools.islice(value.items(), 16))
+    size = max(1, len(marshal.dumps(sample)) // max(1, len(sample)))
+    return max(1, min(_CHUNK, _CHUNK_BYTES // size))
 
 
 def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
@@ -284,11 +297,12 @@ def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
     chunks: list[Any] = []
     for name, value in state.items():
         parts: list[Any]
-        if isinstance(value, list) and len(value) > _CHUNK:
-            parts, kind = [value[i : i + _CHUNK] for i in range(0, len(value), _CHUNK)], "list"
-        elif isinstance(value, dict) and len(value) > _CHUNK:
+        step = _chunk_items(value) if isinstance(value, (list, dict)) else 0
+        if isinstance(value, list) and len(value) > step:
+            parts, kind = [value[i : i + step] for i in range(0, len(value), step)], "list"
+        elif isinstance(value, dict) and len(value) > step:
             pairs = list(value.items())
-            parts = [dict(pairs[i : i + _CHUNK]) for i in range(0, len(pairs), _CHUNK)]
+            parts = [dict(pairs[i : i + step]) for i in range(0, len(pairs), step)]
             kind = "dict"
         else:
             parts, kind = [value], "value"
