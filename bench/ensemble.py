@@ -24,13 +24,14 @@ import marshal
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from bench.stages import run_stage
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -265,15 +266,7 @@ def serve_stage(config: str, state_path: Path) -> dict[str, Any]:
 
 
 def _stage(*args: str) -> list[dict[str, Any]]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.ensemble", "--stage", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if proc.returncode:
-        raise RuntimeError(f"stage {args} failed:\n{proc.stderr[-2000:]}")
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return run_stage("bench.ensemble", *args)
 
 
 def quality_table(rows: Sequence[dict[str, Any]]) -> str:

@@ -37,13 +37,14 @@ import os
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from bench.stages import run_stage
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
@@ -209,15 +210,7 @@ def warm_stage(which: str, scale: int, state_file: Path) -> dict[str, Any]:
 
 
 def _stage(*args: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.matcher_scale", "--stage", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if proc.returncode:
-        raise RuntimeError(f"stage {args} failed:\n{proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_stage("bench.matcher_scale", *args)[-1]
 
 
 def measure(which: str, scale: int) -> dict[str, Any]:

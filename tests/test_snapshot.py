@@ -287,3 +287,29 @@ def test_a_knowledge_base_past_the_size_limit_gets_the_sparse_matcher_and_keeps_
         assert dense.ask(question).intent == "cmf-study-hours"
     finally:
         dense.close()
+
+
+def test_the_matcher_cache_is_written_in_small_chunks_and_read_back_whole(tmp_path: Path) -> None:
+    """One `marshal` blob is read while holding the GIL: large items (packed weights) get fewer a
+    chunk, so no blob of the file is much over 64 KB, and the state reads back equal."""
+    import struct
+
+    from bot.engine import snapshot
+
+    state = {
+        "weights": [(7 << (64 * 90)) + i for i in range(3000)],  # ~720-byte ints, like 90 lanes
+        "idf": [1.5] * 5000,
+        "index": {f"gram{i}": i for i in range(5000)},
+        "scale": 0.25,
+    }
+    path = tmp_path / "db.sqlite3.matcher"
+    snapshot._write_cache(path, "k", state)
+    data = path.read_bytes()
+    offset, sizes = data.index(b"\n") + 1, []
+    while offset < len(data):
+        (size,) = struct.unpack_from("<Q", data, offset)
+        sizes.append(size)
+        offset += 8 + size
+    assert len(sizes) > 30 and max(sizes) <= 2 * snapshot._CHUNK_BYTES
+    assert snapshot._read_cache(path, "k") == state
+    assert snapshot._read_cache(path, "other") is None

@@ -528,9 +528,10 @@ class IntentMatcher(MatcherBase):
         """`MatcherBase.warm_update` (numpy, `trainer.warm_dense`). The vocabulary grows by the added
         rows' new n-grams (idf of an n-gram seen once; the other idfs are kept: one row more changes
         them by < 0.1 %), with weights learnt from zero; only the weights of the features of the rows
-        trained move. Needs a numpy-trained matcher (`min_df` 1) whose packed weights are a whole
-        number of models (1, or the sum of a bag's members, `ensemble.BaggedIntentMatcher`): a bag's
-        lanes are read and written at its divisor, so the update trains the members' mean."""
+        trained move. Needs `min_df` 1 and packed weights at a whole divisor of the weight scale: 1
+        for the numpy trainer, the members of a bag (`ensemble.BaggedIntentMatcher`, whose lanes are
+        their sum) or the epochs of the python trainer (averaged weights); the lanes are read and
+        written at that divisor, so the update trains the mean."""
         from bot.engine.trainer import warm_dense
 
         rows = self._warm_check(added)
@@ -541,7 +542,7 @@ class IntentMatcher(MatcherBase):
             or divisor < 1
             or not math.isclose(self._score_scale, 1.0 / (_X_SCALE * _W_SCALE * divisor))
         ):
-            raise ValueError("only a numpy-trained matcher with min_df 1 is updated warm")
+            raise ValueError("only a matcher with min_df 1 and a whole weight divisor is updated warm")
         neighbours = self._neighbours(rows)
         taught = self._taught(rows, recent, old)
         replay = replay_rows(taught, old, neighbours, seed)

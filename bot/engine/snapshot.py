@@ -486,7 +486,7 @@ def _warm_matcher(
         state.clear()  # (the old state's bytes: ~30 MB at 10×)
         matcher.set_annotate(annotate)
         return matcher.warm_update(added, old, seed=seed, recent=_unpack_rows(meta.get("_recent", "")))
-    except ValueError:  # an unknown intent, a python-trained matcher: train from scratch
+    except ValueError:  # an unknown intent, a matcher that cannot be updated warm: train from scratch
         return None
 
 
