@@ -40,10 +40,10 @@ def locale_lang(locale: discord.Locale | str | None) -> str:
 @cache
 def bundled_strings(path: Path = UI_FILE) -> dict[str, dict[str, str]]:
     """The `strings:` table of the bundled discord.yaml (empty if the file is missing)."""
-    import yaml
+    from bot.engine.yaml_fast import safe_load
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError:
         log.warning("UI strings file %s not found; labels fall back to their keys", path)
         return {}

@@ -63,10 +63,12 @@ class UiStrings:
             return {}
         import yaml  # only when the knowledge base lacks a key
 
+        from bot.engine.yaml_fast import safe_load
+
         merged: dict[str, Localized] = {}
         for path in sorted(self._bundled_dir.glob("*.yaml")):
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                data = safe_load(path.read_text(encoding="utf-8")) or {}
             except (OSError, yaml.YAMLError):
                 continue
             if isinstance(data, dict) and isinstance(data.get("strings"), dict):
