@@ -129,6 +129,10 @@ class ConceptLayer:
         """The concept ids named in `text`."""
         return set(self._named(normalize(text)))
 
+    def concepts_of_normalized(self, norm: str) -> frozenset[str]:
+        """The concept ids named in a text already passed through `normalize`."""
+        return self._named(norm)
+
     @lru_cache(maxsize=2048)  # noqa: B019 - one layer per knowledge base, kept as long as it
     def _named(self, norm: str) -> frozenset[str]:
         return frozenset(label for _, _, label in _spans(self._concepts, norm.split()))

@@ -169,7 +169,7 @@ def build_snapshot(
             norm[text] = known.get(text) or normalize(text)
     complete = [(normalize(title), i, lang) for i in answerable for lang, title in titles[i].items()]
     complete += [(norm[text], i, lang) for i, lang, text in rows if i in kb.intents]
-    profiles = _intent_profiles(kb, concepts, previous if same_vocabulary else None)
+    profiles = _intent_profiles(kb, concepts, norm, previous if same_vocabulary else None)
     if previous is not None and same_vocabulary:
         reader = previous.reader
     else:
@@ -250,11 +250,15 @@ def _sentences(text: str) -> list[str]:
 
 
 def _intent_profiles(
-    kb: KnowledgeBase, concepts: ConceptLayer, previous: Snapshot | None = None
+    kb: KnowledgeBase,
+    concepts: ConceptLayer,
+    normalized: Mapping[str, str],
+    previous: Snapshot | None = None,
 ) -> dict[str, Mapping[str, float]]:
     """For each intent, the share of its phrasings that name each concept; an intent unchanged
     since `previous` (a snapshot with the same concept layer) keeps its profile (at 10× the knowledge
-    base, finding the concepts of every phrasing again took ~2 s of a rebuild)."""
+    base, finding the concepts of every phrasing again took ~2 s of a rebuild). `normalized` holds
+    the phrasings' normalised texts (the training rows'), so they are not normalised again."""
     out: dict[str, Mapping[str, float]] = {}
     for intent in kb.intents.values():
         if previous is not None and previous.kb.intents.get(intent.id) == intent:
@@ -263,7 +267,8 @@ def _intent_profiles(
         texts = [t for ts in intent.phrasings.values() for t in ts]
         counts: dict[str, int] = {}
         for text in texts:
-            for concept in concepts.concepts(text):
+            norm = normalized.get(text)
+            for concept in concepts.concepts(text) if norm is None else concepts.concepts_of_normalized(norm):
                 counts[concept] = counts.get(concept, 0) + 1
         out[intent.id] = {c: n / len(texts) for c, n in counts.items()} if texts else {}
     return out
