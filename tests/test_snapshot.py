@@ -313,3 +313,6 @@ def test_the_matcher_cache_is_written_in_small_chunks_and_read_back_whole(tmp_pa
     assert len(sizes) > 30 and max(sizes) <= 2 * snapshot._CHUNK_BYTES
     assert snapshot._read_cache(path, "k") == state
     assert snapshot._read_cache(path, "other") is None
+    path.write_bytes(data[: len(data) - 100])  # cut inside the last blob
+    with pytest.raises(ValueError, match="truncated"):
+        snapshot._read_cache(path, "k")

@@ -325,39 +325,39 @@ def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
 
 def _read_cache(path: Path, key: str | None) -> dict[str, Any] | None:
     """The state kept under `key` (any key when None), or None (another key). Raises for a missing or
-    damaged file."""
-    data = memoryview(path.read_bytes())
-    if key is not None:
-        header = _CACHE_MAGIC + b" " + key.encode("ascii") + b"\n"
-        if data[: len(header)] != header:
+    damaged file. The file is read blob by blob, so the process never holds the whole file beside
+    the state it becomes (reading it whole first took the 1× bag's load from 144 to 218 MB at peak)."""
+    with path.open("rb") as f:
+        first = f.readline(200)
+        if key is not None:
+            if first != _CACHE_MAGIC + b" " + key.encode("ascii") + b"\n":
+                return None
+        elif not first.startswith(_CACHE_MAGIC + b" ") or not first.endswith(b"\n"):
             return None
-        offset = len(header)
-    else:
-        if data[: len(_CACHE_MAGIC) + 1] != _CACHE_MAGIC + b" ":
-            return None
-        offset = bytes(data[:200]).index(b"\n") + 1
 
-    def blob() -> Any:
-        nonlocal offset
-        (size,) = struct.unpack_from("<Q", data, offset)
-        offset += 8
-        value = marshal.loads(data[offset : offset + size])
-        offset += size
-        return value
+        def blob() -> Any:
+            head = f.read(8)
+            if len(head) != 8:
+                raise ValueError(f"{path}: truncated matcher cache")
+            (size,) = struct.unpack("<Q", head)
+            raw = f.read(size)
+            if len(raw) != size:
+                raise ValueError(f"{path}: truncated matcher cache")
+            return marshal.loads(raw)
 
-    state: dict[str, Any] = {}
-    for name, kind, count in blob():
-        if kind == "value":
-            state[name] = blob()
-            continue
-        merged: Any = [] if kind == "list" else {}
-        for _ in range(count):
-            if kind == "list":
-                merged.extend(blob())
-            else:
-                merged.update(blob())
-        state[name] = merged
-    return state
+        state: dict[str, Any] = {}
+        for name, kind, count in blob():
+            if kind == "value":
+                state[name] = blob()
+                continue
+            merged: Any = [] if kind == "list" else {}
+            for _ in range(count):
+                if kind == "list":
+                    merged.extend(blob())
+                else:
+                    merged.update(blob())
+            state[name] = merged
+        return state
 
 
 def _stored_key(path: Path) -> str | None:
