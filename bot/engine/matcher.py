@@ -455,11 +455,15 @@ class IntentMatcher(MatcherBase):
         smoothing: float = 0.0,
         oos_weight: float = 1.0,
         seed: int = 0,
+        seeds: Sequence[int] | None = None,
         annotate: Annotate | None = None,
         trainer: str = "numpy",
         **vectorizer_options: Any,
     ) -> IntentMatcher:
         """Train on `(intent_id, lang, text)` tuples. The same tuples, in any order, give the same matcher.
+
+        `seeds` (numpy trainer): train once per seed on the same features and serve the mean of
+        those models (a bag, `ensemble.BaggedIntentMatcher`) at the cost of one; default `(seed,)`.
 
         `epochs` defaults to `numpy_epochs` (`default_epochs` for the python trainer) of the number
         of distinct phrasings. `annotate` gives extra
@@ -471,6 +475,9 @@ class IntentMatcher(MatcherBase):
             raise ValueError(f"trainer must be 'numpy' or 'python', got {trainer!r}")
         if smoothing and trainer == "numpy":
             raise ValueError("label smoothing needs trainer='python'")
+        seeds = (seed,) if seeds is None else tuple(seeds)
+        if not seeds or (trainer == "python" and len(seeds) > 1):
+            raise ValueError("seeds: one or more with trainer='numpy', one with trainer='python'")
         epochs_for = numpy_epochs if trainer == "numpy" else default_epochs
         rows, intents, epochs = training_rows(phrasings, epochs, epochs_for)
         class_of = {intent: c for c, intent in enumerate(intents)}
@@ -493,7 +500,7 @@ class IntentMatcher(MatcherBase):
                 min_df=vectorizer.min_df,
                 epochs=epochs,
                 learning_rate=learning_rate,
-                seed=seed,
+                seeds=seeds,
                 oos_class=oos_class,
                 oos_weight=oos_weight,
                 w_scale=_W_SCALE,
@@ -501,7 +508,7 @@ class IntentMatcher(MatcherBase):
             )
             vectorizer.index = {f: i for i, f in enumerate(vocab)}
             vectorizer.idf = idf
-            return cls(vectorizer, intents, packed, packed_bias, langs)
+            return cls(vectorizer, intents, packed, packed_bias, langs, weight_divisor=len(seeds))
         vectors = vectorizer.fit([r[2] for r in rows])
         data = [(_quantize(v), class_of[r[0]]) for v, r in zip(vectors, rows, strict=True)]
         weights, bias = _train_logreg(
@@ -510,7 +517,7 @@ class IntentMatcher(MatcherBase):
             len(vectorizer.idf),
             epochs,
             learning_rate,
-            seed,
+            seeds[0],
             smoothing,
             oos_class,
             oos_weight,
