@@ -2,6 +2,7 @@
 
     python -m bench.quality blind            # the frozen blind TEST set: aggregates only
     python -m bench.quality dev [--half a|b] # the development set (or one deterministic half)
+    python -m bench.quality devc             # development set C: confirmation only (2026-12-03)
     python -m bench.quality questions        # the old quality set (tests/data/questions.yaml)
 
 Rows are `{q, lang, audience, style, intent}`. `intent` is a list of acceptable intent ids (an answer
@@ -27,7 +28,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-SETS = {"blind": DATA / "blind.yaml", "dev": DATA / "dev.yaml", "questions": DATA / "questions.yaml"}
+SETS = {
+    "blind": DATA / "blind.yaml",
+    "dev": DATA / "dev.yaml",
+    "devc": DATA / "devc.yaml",
+    "questions": DATA / "questions.yaml",
+}
 LABEL_MAP = DATA / "label-map.yaml"
 
 TARGET_IN_SCOPE = 0.92
