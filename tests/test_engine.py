@@ -441,9 +441,7 @@ def test_courses_of_an_institution_the_catalogue_lacks_get_an_honest_none(
 ) -> None:
     # the word "university" must not draw the universities' CMF requirements: it is a search, and
     # the catalogue has none of these institutions, so the reply says so and links the partners
-    assert not any(
-        question.split()[-1] in (c.institution or "") for c in shipped_engine.kb.courses.values()
-    )
+    assert not any(question.split()[-1] in (c.institution or "") for c in shipped_engine.kb.courses.values())
     reply = shipped_engine.ask(question)
     assert (reply.kind, reply.lang, reply.intent) == ("courses", lang, "course-search"), reply
     assert not reply.items

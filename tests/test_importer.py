@@ -81,7 +81,6 @@ class Endpoint(LocalServer):
         return json.dumps({"links": links, "data": self.chunks[n - 1]}).encode()
 
 
-
 @pytest.fixture
 def endpoint() -> Iterator[Endpoint]:
     server = Endpoint()

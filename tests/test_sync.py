@@ -239,5 +239,3 @@ def test_an_unchanged_resync_still_refuses_a_source_listing_a_course_twice(
         and not (compared.added or compared.updated or compared.withdrawn)
     )
     assert state(service) == snapshot
-
-

@@ -177,9 +177,18 @@ def m005_sync_tables(db: sqlite_utils.Database) -> None:
     courses each source lists (a course it stops listing is marked withdrawn)."""
     db.table("sync_status").create(
         {
-            "source": str, "url": str, "etag": str, "last_modified": str, "last_attempt": str,
-            "last_success": str, "added": int, "updated": int, "withdrawn": int, "unchanged": int,
-            "last_error": str, "digest": str,
+            "source": str,
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "last_attempt": str,
+            "last_success": str,
+            "added": int,
+            "updated": int,
+            "withdrawn": int,
+            "unchanged": int,
+            "last_error": str,
+            "digest": str,
         },
         pk="source",
         not_null={"url", "added", "updated", "withdrawn", "unchanged"},
