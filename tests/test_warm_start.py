@@ -147,6 +147,37 @@ def test_a_removed_phrasing_a_load_and_the_limit_train_from_scratch(
     assert built == [1] and (cache_info(cache) or {}).get("warm") == 0
 
 
+def test_an_edited_title_or_phrasing_is_learnt_warm_a_deleted_one_is_not(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An edit replaces a training row by one of the same intent and language (an entry's title, a
+    phrasing removed and another added in its place): learnt warm. A deletion alone is not."""
+    root, db = make_root(tmp_path), tmp_path / "db.sqlite3"
+    cache = matcher_cache_path(db)
+    Engine.open(db, root).close()
+    title = "How many quokka wombat hours?"
+    with monkeypatch.context() as m:
+        _no_training(m, _class(kind))
+        _cli(
+            capsys, "kb", "edit", "--db", str(db), "--lang", "en", "--title", title, "--version", "1", INTENT
+        )
+        info = cache_info(cache)
+        assert info is not None and info["warm"] == 1
+        engine = Engine.open(db, root)
+        try:
+            reply = engine.ask(title, "en")
+            assert (reply.status, reply.intent) == ("answer", INTENT)
+        finally:
+            engine.close()
+
+    # a phrasing edited in two steps: removed (full training), then a new one added (warm)
+    add = ["kb", "phrase", "add", "--db", str(db), "--lang", "en", INTENT]
+    _cli(capsys, *add, QUESTION)
+    assert (cache_info(cache) or {}).get("warm") == 2
+    _cli(capsys, "kb", "phrase", "remove", "--db", str(db), "--lang", "en", INTENT, QUESTION)
+    assert (cache_info(cache) or {}).get("warm") == 0
+
+
 def test_a_warm_update_needs_known_intents_and_leaves_the_old_matcher_alone(
     tmp_path: Path, kind: str
 ) -> None:

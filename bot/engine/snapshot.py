@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -409,8 +409,9 @@ def _cache_key(rows: Sequence[tuple[str, str, str]] | set[tuple[str, str, str]],
 
 
 WARM_MAX_ROWS = 50
-"""A change adding at most this many training rows (and removing none) is learnt by a warm update of
-the cached matcher (`MatcherBase.warm_update`) instead of a full training."""
+"""A change adding at most this many training rows (and removing none, or only rows it replaces:
+`_replaces`) is learnt by a warm update of the cached matcher (`MatcherBase.warm_update`) instead of
+a full training."""
 WARM_LIMIT = 20
 """Warm updates in a row after which the next change trains from scratch again (so the matcher never
 drifts far from what a full training of its rows gives)."""
@@ -475,24 +476,35 @@ def _warm_matcher(
 ) -> Matcher | None:
     """The matcher of `rows` warm-updated from the cached matcher `state` (emptied once read) of an
     earlier row set (`meta`: the cache's "_" entries), or None when that does not apply: another base
-    (class, concept data, sources), rows removed, none or more than `WARM_MAX_ROWS` added,
-    `WARM_LIMIT` reached, or an added row of an intent the old matcher lacks."""
+    (class, concept data, sources), rows removed that the added ones do not replace (`_replaces`),
+    none or more than `WARM_MAX_ROWS` added, `WARM_LIMIT` reached, or an added row of an intent the
+    old matcher lacks."""
     if meta.get("_base") != _base_key(salt, cls) or meta.get("_warm", 0) >= WARM_LIMIT:
         return None
-    old = _unpack_rows(meta.get("_rows", ""))
+    old = set(_unpack_rows(meta.get("_rows", "")))
     if not old:
         return None
-    new = rows
-    added = sorted(new.difference(old))
-    if not added or len(added) > WARM_MAX_ROWS or not new.issuperset(old):
+    added = sorted(rows.difference(old))
+    removed = old.difference(rows)
+    if not added or len(added) > WARM_MAX_ROWS or not _replaces(added, removed):
         return None
     try:
         matcher = cls.from_state(state)
         state.clear()  # (the old state's bytes: ~30 MB at 10×)
         matcher.set_annotate(annotate)
-        return matcher.warm_update(added, old, seed=seed, recent=_unpack_rows(meta.get("_recent", "")))
+        kept = sorted(old - removed)  # the replay pool: a replaced row is not trained again
+        return matcher.warm_update(added, kept, seed=seed, recent=_unpack_rows(meta.get("_recent", "")))
     except ValueError:  # an unknown intent, a matcher that cannot be updated warm: train from scratch
         return None
+
+
+def _replaces(added: Iterable[tuple[str, str, str]], removed: Iterable[tuple[str, str, str]]) -> bool:
+    """Whether every removed row is replaced by an added row of the same intent and language: an
+    edited title, answer or phrasing. What the old text taught stays in the weights, and it taught
+    that same intent in that language, so a warm update is enough; a row removed without one (a
+    phrasing deleted because it misled the matcher) needs the full training that forgets it."""
+    edited = {(intent, lang) for intent, lang, _ in added}
+    return all((intent, lang) in edited for intent, lang, _ in removed)
 
 
 def cached_matcher(
