@@ -349,10 +349,11 @@ class Router:
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         if (
-            best < SUBJECT_REQUEST_ANSWER
-            and not found & self.concepts.domain
+            (course_query.leading or (best < SUBJECT_REQUEST_ANSWER and not found & self.concepts.domain))
             and self._known_subject(course_query)
         ):
+            # "ci sono corsi sulle competenze digitali?"; "mooc <subject> qui donne des ects ?" opens
+            # with its request, whatever else it asks
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
@@ -556,8 +557,13 @@ class Router:
 
     def _course_query(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
         """The course request in `text`, or None. `require_request=False`: what the text names even
-        without a word asking for courses (the matcher already routed it to the search)."""
-        return self.snapshot.course_query(text, require_request=require_request)
+        without a word asking for courses (the matcher already routed it to the search). A request
+        made only by a chat phrase ("anything about …", "hay algo de …") counts when the catalogue
+        has the subject it names ("anything about the weather?" is no request)."""
+        query = self.snapshot.course_query(text, require_request=require_request)
+        if require_request and query is not None and query.cued and not self._known_subject(query):
+            return None
+        return query
 
     def _run_search(
         self,
