@@ -288,6 +288,9 @@ class Router:
             )
         if best < needed:  # a question naming none of our concepts needs a clearer match
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
+        steered = self.concepts.steer(core, found, best_id)
+        if steered in self.kb.intents:  # "EQF 4 admitted?": the CMF's rule, not what level 4 is
+            best_id = str(steered)
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
         return self._polar(reply, best_id, core, lang)
 
