@@ -352,9 +352,8 @@ class Router:
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         if (
-            (course_query.leading or (best < SUBJECT_REQUEST_ANSWER and not found & self.concepts.domain))
-            and self._known_subject(course_query)
-        ):
+            course_query.leading or (best < SUBJECT_REQUEST_ANSWER and not found & self.concepts.domain)
+        ) and self._known_subject(course_query):
             # "ci sono corsi sulle competenze digitali?"; "mooc <subject> qui donne des ects ?" opens
             # with its request, whatever else it asks
             intent_id, confidence = self._best_of_type(ranked, "course_search")
