@@ -267,3 +267,37 @@ def test_steering_rules_are_not_matcher_features() -> None:
     data = yaml.safe_load((ROOT / "knowledge" / "concepts.yaml").read_text("utf-8"))["vocabulary"]
     without = {k: v for k, v in data.items() if not k.startswith("steer_")}
     assert ConceptLayer(data).digest == ConceptLayer(without).digest
+
+
+JOINING = [
+    ("en", "how can our university become a partner of FutureLearn?", "partner-futurelearn"),
+    ("fr", "comment notre université peut-elle devenir partenaire de FUN ?", "partner-fun"),
+    ("es", "¿cómo puede mi universidad hacerse socio de MiríadaX?", "partner-miriadax"),
+    ("it", "come diventare partner di EduOpen?", "partner-eduopen"),
+    ("de", "wie wird man partner bei iMooX?", "partner-imoox"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "ranked_first"), JOINING)
+def test_becoming_a_partner_gets_how_a_university_joins(
+    scripted: Any, lang: str, text: str, ranked_first: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [(ranked_first, 0.6), ("university-joins", 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, lang).intent == "university-joins"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "ranked_first"),
+    [
+        ("en", "what is iMooX?", "partner-imoox"),
+        ("fr", "comment rejoindre un cours sur FUN ?", "partner-fun"),  # a learner joining a course
+        ("de", "ist FUN ein Partner des CMF?", "cmf-partners"),
+    ],
+)
+def test_other_partner_questions_keep_their_intent(
+    scripted: Any, lang: str, text: str, ranked_first: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [(ranked_first, 0.6), ("university-joins", 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, lang).intent == ranked_first
