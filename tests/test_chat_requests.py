@@ -56,6 +56,7 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 CHAT_REQUESTS = [
     ("en", "anything about poetry??"),
+    ("en", "anything about editing wikipedia??"),  # one word besides the subject
     ("en", "is there anything on corpus linguistics here"),
     ("fr", "y a-t-il quelque chose sur la biodiversité ?"),
     ("es", "hay algo de garcia marquez?"),
@@ -76,8 +77,15 @@ CHAT_DECLINES = [
     ("it", "c'è qualcosa da mangiare?"),
     ("it", "avete qualcosa per il mal di testa?"),
     ("de", "habt ihr was gegen kopfschmerzen?"),
+    # a catalogue subject in its everyday sense, with more words outside the vocabulary
+    ("en", "do you have any statistics on covid deaths?"),
+    ("en", "got any python snakes for sale?"),
+    ("en", "anything about the python 3.12 release date?"),
+    ("es", "tienes algo de estadística de accidentes de tráfico?"),
+    ("it", "c'è qualcosa sulla probabilità di pioggia domani?"),
 ]
-"""The same chat phrases about things the catalogue does not have: no request."""
+"""The same chat phrases about things the catalogue does not have, or naming a catalogue subject in
+another sense (the off-topic examples ranking first): no request."""
 
 
 @pytest.mark.parametrize(("lang", "text"), CHAT_REQUESTS)

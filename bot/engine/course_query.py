@@ -85,6 +85,12 @@ class CourseQuery:
     statistica", "mooc épidémiologie qui donne des ects ?", "statistik kurs mit ects?")."""
 
     @property
+    def other_words(self) -> int:
+        """How many topic words are outside the vocabulary ("editing" in "anything about editing
+        wikipedia??", "covid deaths" in "do you have any statistics on covid deaths?")."""
+        return sum(1 for group in self.groups if len(group) == 1)
+
+    @property
     def text(self) -> str:
         return " ".join(self.topics)
 

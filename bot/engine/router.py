@@ -74,6 +74,13 @@ SUBJECT_REQUEST_ANSWER = 0.9
 """A course request naming a subject the catalogue has, and no concept of our topics (CMF,
 microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
 surely ("ci sono corsi sulle competenze digitali?")."""
+CUED_OTHER_WORDS = 1
+CUED_CHATTY_OFF_TOPIC = 0.3
+"""A chat request ("anything about …", "do you have …"; `CourseQuery.cued`) naming more than
+`CUED_OTHER_WORDS` words outside the vocabulary besides its subject is a request only while the
+off-topic examples' probability stays below this: "anything about editing wikipedia??" and "dove
+posso imparare la statistica?" are requests, "do you have any statistics on covid deaths?", "got
+any python snakes for sale?" are not (chosen on our own probes, not on a labelled set)."""
 FACTS_ALWAYS_CHECKED = 3
 """A question stating this many course facts (hours, EQF level, ECTS, assessment…) always gets the
 compliance check, even when it names an institution ("a 12-week module at a UK university, level 7,
@@ -232,6 +239,13 @@ class Router:
             if named is not None:
                 return named
         course_query = self._course_query(core)
+        if (
+            course_query is not None
+            and course_query.cued
+            and course_query.other_words > CUED_OTHER_WORDS
+            and oos >= CUED_CHATTY_OFF_TOPIC
+        ):
+            course_query = None  # "do you have any statistics on covid deaths?": not a course request
         facts = parse_facts(text)
         if (
             course_query is not None
