@@ -148,7 +148,9 @@ class CourseQueryReader:
         """The course request in `text`, or None when it does not ask for courses.
 
         `require_request=False` returns what a text names (topics, filters) even without evidence of a
-        request, for a text already known to be a course search (the intent matcher said so).
+        request, for a text already known to be a course search (the intent matcher said so). A text
+        whose only evidence is a chat phrase (`request_phrases`) comes back marked `cued`: the caller
+        decides (a subject the catalogue has); one opening with a course word and a topic, `leading`.
         """
         words = normalize(text or "").split()
         reading = self._scan(text, words)

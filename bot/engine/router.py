@@ -75,6 +75,8 @@ SUBJECT_REQUEST_ANSWER = 0.9
 microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
 surely ("ci sono corsi sulle competenze digitali?")."""
 CUED_OTHER_WORDS = 1
+"""Words outside the vocabulary a chat request may name besides its subject before the off-topic
+examples are heard (`CUED_CHATTY_OFF_TOPIC`)."""
 CUED_CHATTY_OFF_TOPIC = 0.3
 """A chat request ("anything about …", "do you have …"; `CourseQuery.cued`) naming more than
 `CUED_OTHER_WORDS` words outside the vocabulary besides its subject is a request only while the
@@ -216,7 +218,9 @@ class Router:
         6. a question naming a catalogue course whose other words ask for the credential profile
            gets that course's profile (`_credential_for_named_course`);
            compliance facts, course requests and short catalogue topics go to their answers;
-        7. the best probability decides: answer / "did you mean" / fallback with the closest topics.
+        7. the best probability decides: answer / "did you mean" / fallback with the closest topics;
+           a steering rule (`steer_*` in `knowledge/concepts.yaml`) may give an answered question to a
+           neighbouring intent ("EQF 4 admitted?" → the CMF's level rule).
         """
         text = " ".join(question.split())
         if not text:
