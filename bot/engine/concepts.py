@@ -11,7 +11,10 @@ only knows how to match them:
   `degree-level`);
 - `core(text)` drops the clauses of a message that are only small talk ("hey! quick q, …");
 - `guard(text)` names the first guard rule whose concepts all occur (spam, scams, injections);
-- `is_polar(text)` tells a yes/no question by its opening words.
+- `is_polar(text)` tells a yes/no question by its opening words;
+- `steer(text, found, best)` names the intent a steering rule gives a question that the matcher ranked
+  `best` first ("EQF 4 admitted?" asks the CMF's rule, not what EQF level 4 is). Steering rules are
+  router data, not matcher features: they are not part of `digest`.
 """
 
 from __future__ import annotations
@@ -99,6 +102,18 @@ def _spans(trie: _Trie, words: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
+@dataclass(frozen=True)
+class SteerRule:
+    """A steering rule (`knowledge/concepts.yaml`, sections `steer_*`): a question the matcher ranks
+    one of `from_` first, with one of the rule's cue phrases and none of the `unless` concepts, is
+    answered by `to`."""
+
+    rule: str
+    to: str
+    from_: frozenset[str]
+    unless: frozenset[str]
+
+
 class ConceptLayer:
     """The concept data compiled once. Empty data gives a layer that finds nothing."""
 
@@ -118,6 +133,18 @@ class ConceptLayer:
             aud: frozenset(evidence.get(aud) or []) for aud in ("employer", "university") if evidence.get(aud)
         }
         self.guards = {str(k): frozenset(v or []) for k, v in self._data["guards"].items()}
+        steer = {k: vocab.get(k) or {} for k in ("steer_to", "steer_from", "steer_cues", "steer_unless")}
+        self._steer_cues = _compile(steer["steer_cues"])
+        self.steering = {
+            str(rule): SteerRule(
+                rule=str(rule),
+                to=str(to[0]),
+                from_=frozenset(str(i) for i in steer["steer_from"].get(rule) or []),
+                unless=frozenset(str(c) for c in steer["steer_unless"].get(rule) or []),
+            )
+            for rule, to in steer["steer_to"].items()
+            if to
+        }
 
     @property
     def digest(self) -> str:
@@ -193,9 +220,19 @@ class ConceptLayer:
                 return True
         return False
 
+    def steer(self, text: str, found: set[str], best: str) -> str | None:
+        """The intent a steering rule gives `text` when the matcher ranked `best` first: a rule applies
+        when `best` is one of its `steer_from` intents, one of its `steer_cues` occurs and none of its
+        `steer_unless` concepts is in `found`. None when no rule applies."""
+        rules = [r for r in self.steering.values() if best in r.from_ and not found & r.unless]
+        if not rules:
+            return None
+        cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
+        return next((r.to for r in rules if r.rule in cued), None)
+
     def features(self, text: str) -> list[str]:
         """Concept features of `text` for the matcher ("concept:<id>")."""
         return sorted(f"concept:{c}" for c in self.concepts(text))
 
 
-__all__ = ["ConceptLayer"]
+__all__ = ["ConceptLayer", "SteerRule"]

@@ -77,6 +77,18 @@ class CourseQuery:
     institution: Institution | None = None
     """An institution named in the question: the search keeps the courses whose institution has all
     of its `words` ("university of glasgow" -> ``"glasgow"``); replies show it as typed."""
+    cued: bool = False
+    """Asked only by a chat phrase ("anything about …", "hay algo de …", "c'è qualcosa su …",
+    `request_phrases`): a request only for a subject the catalogue has (the router checks)."""
+    leading: bool = False
+    """The message opens with a course word and a vocabulary topic, in either order ("corso
+    statistica", "mooc épidémiologie qui donne des ects ?", "statistik kurs mit ects?")."""
+
+    @property
+    def other_words(self) -> int:
+        """How many topic words are outside the vocabulary ("editing" in "anything about editing
+        wikipedia??", "covid deaths" in "do you have any statistics on covid deaths?")."""
+        return sum(1 for group in self.groups if len(group) == 1)
 
     @property
     def text(self) -> str:
@@ -124,6 +136,10 @@ class CourseQueryReader:
                 if normalize(str(word)):
                     self.course_forms.add(tuple(normalize(str(word)).split()))
                     self.phrases.setdefault(tuple(normalize(str(word)).split()), ("course", ""))
+        for words in (vocab.get("request_phrases") or {}).values():
+            for word in words or []:
+                if normalize(str(word)):
+                    self.phrases.setdefault(tuple(normalize(str(word)).split()), ("cue", ""))
         self.longest = max((len(p) for p in self.phrases), default=1)
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
@@ -132,14 +148,23 @@ class CourseQueryReader:
         """The course request in `text`, or None when it does not ask for courses.
 
         `require_request=False` returns what a text names (topics, filters) even without evidence of a
-        request, for a text already known to be a course search (the intent matcher said so).
+        request, for a text already known to be a course search (the intent matcher said so). A text
+        whose only evidence is a chat phrase (`request_phrases`) comes back marked `cued`: the caller
+        decides (a subject the catalogue has); one opening with a course word and a topic, `leading`.
         """
         words = normalize(text or "").split()
         reading = self._scan(text, words)
         free = self._add_free_topics(reading)
+        query = reading.query
+        query.leading = reading.opening in (("course", "topic"), ("topic", "course"))
         if not require_request:
-            return reading.query
-        return reading.query if _asks_for_courses(reading, words, free) else None
+            return query
+        if query.leading or _asks_for_courses(reading, words, free):
+            return query
+        if reading.cued and query.topics:  # "anything about poetry??": only for a subject we have
+            query.cued = True
+            return query
+        return None
 
     def _scan(self, text: str, words: list[str]) -> _Reading:
         """Step 1: the vocabulary's phrases in `words` (longest first), read into the query and the
@@ -151,16 +176,25 @@ class CourseQueryReader:
         while i < len(words):
             match = self._phrase_at(words, i)
             if match is None:
+                if i == reading.opening_end and reading.opening and words[i] in _STOPWORDS:
+                    reading.opening_end += 1  # "cours de statistique"
                 reading.leftover[-1].append(words[i])
                 i += 1
                 continue
             length, (kind, value) = match
+            if i == reading.opening_end and len(reading.opening) < 2:
+                # the message opens with this phrase, or it follows the opening one at once
+                is_course = kind == "course" or tuple(words[i : i + length]) in self.course_forms
+                reading.opening += ("course" if is_course else "topic" if kind == "topics" else kind,)
+                reading.opening_end = i + length
             i += length
             reading.leftover.append([])
             if kind == "institution":
                 i = self._read_institution(text, words, i, length, reading)
             elif kind == "course":
                 reading.asks_course = True
+            elif kind == "cue":
+                reading.cued = True
             elif kind == "types":
                 reading.names_type = True
                 query.type = query.type or value
@@ -277,6 +311,13 @@ class _Reading:
     """A vocabulary topic, or a word close to one."""
     leftover: list[list[str]] = field(default_factory=lambda: [[]])
     """Runs of words outside the vocabulary, split at the phrases found."""
+    cued: bool = False
+    """A chat request phrase ("anything about", "hay algo de", "gibt es was über")."""
+    opening: tuple[str, ...] = ()
+    """The kinds of the first two phrases when the message opens with one and the second follows it
+    (function words between them allowed): "course", "topic", "types", …"""
+    opening_end: int = 0
+    """Where the opening phrases end (the next one must start there to be part of it)."""
 
 
 def _asks_for_courses(reading: _Reading, words: list[str], free: list[str]) -> bool:

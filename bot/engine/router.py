@@ -74,6 +74,15 @@ SUBJECT_REQUEST_ANSWER = 0.9
 """A course request naming a subject the catalogue has, and no concept of our topics (CMF,
 microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
 surely ("ci sono corsi sulle competenze digitali?")."""
+CUED_OTHER_WORDS = 1
+"""Words outside the vocabulary a chat request may name besides its subject before the off-topic
+examples are heard (`CUED_CHATTY_OFF_TOPIC`)."""
+CUED_CHATTY_OFF_TOPIC = 0.3
+"""A chat request ("anything about …", "do you have …"; `CourseQuery.cued`) naming more than
+`CUED_OTHER_WORDS` words outside the vocabulary besides its subject is a request only while the
+off-topic examples' probability stays below this: "anything about editing wikipedia??" and "dove
+posso imparare la statistica?" are requests, "do you have any statistics on covid deaths?", "got
+any python snakes for sale?" are not (chosen on our own probes, not on a labelled set)."""
 FACTS_ALWAYS_CHECKED = 3
 """A question stating this many course facts (hours, EQF level, ECTS, assessment…) always gets the
 compliance check, even when it names an institution ("a 12-week module at a UK university, level 7,
@@ -209,7 +218,9 @@ class Router:
         6. a question naming a catalogue course whose other words ask for the credential profile
            gets that course's profile (`_credential_for_named_course`);
            compliance facts, course requests and short catalogue topics go to their answers;
-        7. the best probability decides: answer / "did you mean" / fallback with the closest topics.
+        7. the best probability decides: answer / "did you mean" / fallback with the closest topics;
+           a steering rule (`steer_*` in `knowledge/concepts.yaml`) may give an answered question to a
+           neighbouring intent ("EQF 4 admitted?" → the CMF's level rule).
         """
         text = " ".join(question.split())
         if not text:
@@ -232,6 +243,13 @@ class Router:
             if named is not None:
                 return named
         course_query = self._course_query(core)
+        if (
+            course_query is not None
+            and course_query.cued
+            and course_query.other_words > CUED_OTHER_WORDS
+            and oos >= CUED_CHATTY_OFF_TOPIC
+        ):
+            course_query = None  # "do you have any statistics on covid deaths?": not a course request
         facts = parse_facts(text)
         if (
             course_query is not None
@@ -288,6 +306,9 @@ class Router:
             )
         if best < needed:  # a question naming none of our concepts needs a clearer match
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
+        steered = self.concepts.steer(core, found, best_id)
+        if steered in self.kb.intents:  # "EQF 4 admitted?": the CMF's rule, not what level 4 is
+            best_id = str(steered)
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
         return self._polar(reply, best_id, core, lang)
 
@@ -349,10 +370,10 @@ class Router:
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         if (
-            best < SUBJECT_REQUEST_ANSWER
-            and not found & self.concepts.domain
-            and self._known_subject(course_query)
-        ):
+            course_query.leading or (best < SUBJECT_REQUEST_ANSWER and not found & self.concepts.domain)
+        ) and self._known_subject(course_query):
+            # "ci sono corsi sulle competenze digitali?"; "mooc <subject> qui donne des ects ?" opens
+            # with its request, whatever else it asks
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
@@ -556,8 +577,13 @@ class Router:
 
     def _course_query(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
         """The course request in `text`, or None. `require_request=False`: what the text names even
-        without a word asking for courses (the matcher already routed it to the search)."""
-        return self.snapshot.course_query(text, require_request=require_request)
+        without a word asking for courses (the matcher already routed it to the search). A request
+        made only by a chat phrase ("anything about …", "hay algo de …") counts when the catalogue
+        has the subject it names ("anything about the weather?" is no request)."""
+        query = self.snapshot.course_query(text, require_request=require_request)
+        if require_request and query is not None and query.cued and not self._known_subject(query):
+            return None
+        return query
 
     def _run_search(
         self,

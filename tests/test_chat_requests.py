@@ -1,0 +1,311 @@
+"""Issue 8, seventh pass: course requests typed as chat, and steering rules (router data).
+
+A chat phrase ("anything about …", "hay algo de …", "c'è qualcosa su …", "gibt es was über …";
+`request_phrases` in knowledge/vocabulary.yaml) asks for courses only when the catalogue has the
+subject it names; a message opening with a course word and a vocabulary topic ("mooc <subject> qui
+donne des ects ?") goes to the search whatever else it names; a steering rule
+(`steer_*` in knowledge/concepts.yaml) gives "is EQF level N allowed?" the CMF's level rule.
+
+The rules are checked with a scripted matcher (the ranking is given, so each rule is tested on its
+own, whatever the trained matcher of the day ranks), and the chat requests once more through the
+engine with the shipped matcher.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.engine.concepts import ConceptLayer
+from bot.engine.course_query import CourseQueryReader
+from bot.engine.engine import Engine
+from bot.engine.matcher import OUT_OF_SCOPE
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class ScriptedMatcher:
+    """Ranks every question the same way: `ranking` (intent, probability), off-topic class included."""
+
+    def __init__(self) -> None:
+        self.ranking: list[tuple[str, float]] = []
+
+    def rank(self, text: str, limit: int = 3, out_of_scope: bool = False) -> list[tuple[str, float]]:
+        rows = [r for r in self.ranking if out_of_scope or r[0] != OUT_OF_SCOPE]
+        return sorted(rows, key=lambda r: -r[1])[:limit]
+
+    def language_votes(self, text: str) -> Counter[str]:
+        return Counter()
+
+
+@pytest.fixture(scope="module")
+def scripted(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    matcher = ScriptedMatcher()
+    engine = Engine.open(
+        tmp_path_factory.mktemp("chat") / "db.sqlite3", ROOT, matcher_factory=lambda *_: matcher
+    )
+    yield engine, matcher
+    engine.close()
+
+
+# -- chat requests ----------------------------------------------------------------------------
+
+CHAT_REQUESTS = [
+    ("en", "anything about poetry??"),
+    ("en", "anything about editing wikipedia??"),  # one word besides the subject
+    ("en", "is there anything on corpus linguistics here"),
+    ("fr", "y a-t-il quelque chose sur la biodiversité ?"),
+    ("es", "hay algo de garcia marquez?"),
+    ("es", "estadística, hay algo?"),
+    ("it", "c'è qualcosa sull'epidemiologia?"),
+    ("it", "microeconomia, c'è qualcosa?"),
+    ("de", "gibt es was über projektmanagement?"),
+    ("de", "statistik für anfänger, gibts da was?"),
+]
+"""A chat phrase and a subject the shipped catalogue has (poetry, corpus linguistics, biodiversity,
+García Márquez, statistics, epidemiology, microeconomics, project management)."""
+
+CHAT_DECLINES = [
+    ("en", "anything about the weather tomorrow??"),
+    ("en", "is there anything on tv tonight"),
+    ("fr", "y a-t-il quelque chose à manger ?"),
+    ("es", "hay algo de comer?"),
+    ("it", "c'è qualcosa da mangiare?"),
+    ("it", "avete qualcosa per il mal di testa?"),
+    ("de", "habt ihr was gegen kopfschmerzen?"),
+    # a catalogue subject in its everyday sense, with more words outside the vocabulary
+    ("en", "do you have any statistics on covid deaths?"),
+    ("en", "got any python snakes for sale?"),
+    ("en", "anything about the python 3.12 release date?"),
+    ("es", "tienes algo de estadística de accidentes de tráfico?"),
+    ("it", "c'è qualcosa sulla probabilità di pioggia domani?"),
+]
+"""The same chat phrases about things the catalogue does not have, or naming a catalogue subject in
+another sense (the off-topic examples ranking first): no request."""
+
+
+@pytest.mark.parametrize(("lang", "text"), CHAT_REQUESTS)
+def test_a_chat_request_for_a_catalogue_subject_searches_even_when_the_off_topic_class_wins(
+    scripted: Any, lang: str, text: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [(OUT_OF_SCOPE, 0.7), ("course-search", 0.2), ("prerequisites", 0.1)]
+    reply = engine.ask(text, lang)
+    assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search")
+    assert reply.items, "the catalogue has this subject"
+
+
+@pytest.mark.parametrize(("lang", "text"), CHAT_DECLINES)
+def test_a_chat_phrase_about_something_the_catalogue_lacks_stays_declined(
+    scripted: Any, lang: str, text: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [(OUT_OF_SCOPE, 0.7), ("course-search", 0.2), ("prerequisites", 0.1)]
+    assert engine.ask(text, lang).status == "no_match"
+
+
+OPENING_REQUESTS = [
+    ("en", "course epidemiology with ects?"),
+    ("fr", "mooc épidémiologie qui donne des ects ?"),
+    ("es", "curso de estadística con créditos ects?"),
+    ("it", "corso python con crediti ects?"),
+    ("de", "statistik kurs mit ects?"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), OPENING_REQUESTS)
+def test_a_message_opening_with_a_course_word_and_a_subject_searches(
+    scripted: Any, lang: str, text: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("learners-credits-by-platform", 0.8), ("course-search", 0.1), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(text, lang)
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "course golf with ects?"),
+        ("fr", "mooc jardinage qui donne des ects ?"),
+        ("it", "ho fatto un corso di python, mi danno crediti ects?"),  # not at the opening
+        ("de", "welche kurse geben ects?"),  # no subject
+    ],
+)
+def test_without_a_catalogue_subject_at_the_opening_the_best_intent_answers(
+    scripted: Any, lang: str, text: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("learners-credits-by-platform", 0.95), ("course-search", 0.03), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(text, lang)
+    assert (reply.status, reply.intent) == ("answer", "learners-credits-by-platform")
+
+
+def test_a_course_request_for_a_subject_we_lack_stays_declined(scripted: Any) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [(OUT_OF_SCOPE, 0.8), ("course-search", 0.15), ("prerequisites", 0.05)]
+    assert engine.ask("corso di golf a Roma", "it").status == "no_match"
+
+
+@pytest.fixture(scope="module")
+def shipped_reader() -> CourseQueryReader:
+    return CourseQueryReader(yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text("utf-8")))
+
+
+def test_the_reader_marks_chat_requests_and_openings(shipped_reader: CourseQueryReader) -> None:
+    cued = shipped_reader.read("hay algo de garcia marquez?")
+    assert cued is not None and cued.cued and cued.topics == ["garcia marquez"]
+    assert shipped_reader.read("hay algo de garcia marquez?", require_request=False).topics == [
+        "garcia marquez"
+    ]
+    opening = shipped_reader.read("mooc épidémiologie qui donne des ects ?")
+    assert opening is not None and opening.leading and not opening.cued
+    assert opening.topics[0] == "epidemiologie"
+    assert shipped_reader.read("qui donne des ects pour un mooc d'épidémiologie ?") is None
+    plain = shipped_reader.read("cursos de estadística")
+    assert plain is not None and not plain.cued and plain.leading
+
+
+def test_every_language_has_request_phrases() -> None:
+    vocabulary = yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text("utf-8"))["vocabulary"]
+    assert set(vocabulary["request_phrases"]) == {"en", "fr", "es", "it", "de"}
+
+
+@pytest.fixture(scope="module")
+def shipped_engine(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    engine = Engine.open(tmp_path_factory.mktemp("chat-shipped") / "db.sqlite3", ROOT)
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize(("lang", "text"), CHAT_REQUESTS)
+def test_chat_requests_reach_the_search_with_the_shipped_matcher(
+    shipped_engine: Any, lang: str, text: str
+) -> None:
+    reply = shipped_engine.ask(text)
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    assert reply.lang == lang
+
+
+@pytest.mark.parametrize(("lang", "text"), CHAT_DECLINES)
+def test_chat_phrases_off_our_topics_stay_declined_with_the_shipped_matcher(
+    shipped_engine: Any, lang: str, text: str
+) -> None:
+    assert shipped_engine.ask(text).status != "answer"
+
+
+# -- steering rules ---------------------------------------------------------------------------
+
+LEVEL_ALLOWED = [
+    ("en", "EQF 4 admitted?"),
+    ("en", "is EQF level 5 accepted for the CMF?"),
+    ("fr", "le niveau 4 du CEC est-il admis ?"),
+    ("es", "¿se acepta el nivel MEC 4?"),
+    ("it", "EQF 8 è ammesso per il CMF?"),
+    ("de", "ist EQR-Stufe 4 zulässig?"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), LEVEL_ALLOWED)
+@pytest.mark.parametrize("ranked_first", ["eqf-what-is", "eqf-level-5", "eqf-degree-mapping"])
+def test_whether_a_level_is_admitted_gets_the_cmf_level_rule(
+    scripted: Any, lang: str, text: str, ranked_first: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [(ranked_first, 0.7), ("cmf-level", 0.1), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(text, lang)
+    assert (reply.status, reply.intent) == ("answer", "cmf-level")
+    assert reply.title == engine.intent_title("cmf-level", lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "intent"),
+    [
+        ("en", "what does EQF level 5 mean?", "eqf-level-5"),
+        ("fr", "qu'est-ce que le CEC ?", "eqf-what-is"),
+        ("es", "¿qué significa el nivel 5 del MEC?", "eqf-level-5"),
+        ("it", "che cos'è il livello EQF 5?", "eqf-level-5"),
+        ("de", "was bedeutet EQR-Stufe 5?", "eqf-level-5"),
+        ("en", "is a bachelor accepted in Germany?", "recognition-abroad"),  # not an EQF intent first
+    ],
+)
+def test_questions_about_the_levels_themselves_keep_their_intent(
+    scripted: Any, lang: str, text: str, intent: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [(intent, 0.7), ("cmf-level", 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert (engine.ask(text, lang).intent, engine.ask(text, lang).status) == (intent, "answer")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "how many hours are 5 ECTS?"),
+        ("fr", "combien d'heures font 4 ECTS ?"),
+        ("es", "¿cuántas horas son 6 ECTS?"),
+        ("it", "quante ore sono 5 CFU?"),
+        ("de", "wie viele Stunden sind 5 ECTS?"),
+    ],
+)
+def test_hours_of_a_number_of_credits_get_what_an_ects_credit_is(scripted: Any, lang: str, text: str) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("cmf-hours-to-ects", 0.7), ("ects-what-is", 0.2), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, lang).intent == "ects-what-is"
+    # naming the CMF or a microcredential keeps the CMF's conversion
+    for named in ("in a CMF microcredential", "per una microcredenziale"):
+        assert engine.ask(f"{text} {named}", lang).intent == "cmf-hours-to-ects"
+
+
+def test_steering_rules_name_intents_and_concepts_that_exist() -> None:
+    data = yaml.safe_load((ROOT / "knowledge" / "concepts.yaml").read_text("utf-8"))["vocabulary"]
+    intents = {i["id"] for i in yaml.safe_load((ROOT / "intents.yaml").read_text("utf-8"))["intents"]}
+    layer = ConceptLayer(data)
+    assert layer.steering, "no steering rule shipped"
+    assert set(data["steer_from"]) == set(data["steer_to"]) == set(data["steer_cues"])
+    for rule in layer.steering.values():
+        assert rule.to in intents and rule.from_ <= intents and rule.to not in rule.from_
+        assert rule.unless <= set(data["concepts"])
+
+
+def test_steering_rules_are_not_matcher_features() -> None:
+    data = yaml.safe_load((ROOT / "knowledge" / "concepts.yaml").read_text("utf-8"))["vocabulary"]
+    without = {k: v for k, v in data.items() if not k.startswith("steer_")}
+    assert ConceptLayer(data).digest == ConceptLayer(without).digest
+
+
+JOINING = [
+    ("en", "how can our university become a partner of FutureLearn?", "partner-futurelearn"),
+    ("fr", "comment notre université peut-elle devenir partenaire de FUN ?", "partner-fun"),
+    ("es", "¿cómo puede mi universidad hacerse socio de MiríadaX?", "partner-miriadax"),
+    ("it", "come diventare partner di EduOpen?", "partner-eduopen"),
+    ("de", "wie wird man partner bei iMooX?", "partner-imoox"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "ranked_first"), JOINING)
+def test_becoming_a_partner_gets_how_a_university_joins(
+    scripted: Any, lang: str, text: str, ranked_first: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [(ranked_first, 0.6), ("university-joins", 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, lang).intent == "university-joins"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "ranked_first"),
+    [
+        ("en", "what is iMooX?", "partner-imoox"),
+        ("fr", "comment rejoindre un cours sur FUN ?", "partner-fun"),  # a learner joining a course
+        ("de", "ist FUN ein Partner des CMF?", "cmf-partners"),
+    ],
+)
+def test_other_partner_questions_keep_their_intent(
+    scripted: Any, lang: str, text: str, ranked_first: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [(ranked_first, 0.6), ("university-joins", 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, lang).intent == ranked_first
