@@ -6,7 +6,10 @@ serve time. Both must give the same buckets, and serving must never load numpy.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import marshal
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -152,3 +155,57 @@ def test_serving_a_trained_state_does_not_import_numpy(tmp_path: Path) -> None:
     ranked, numpy_line = done.stdout.strip().splitlines()
     assert numpy_line == "no numpy"
     assert ranked == repr(expected)
+
+
+def _pinned_rows() -> list[tuple[str, str, str]]:
+    """1,850 made-up rows: 30 intents of 25 phrasings (accented syllables, three languages) and an
+    off-topic class of 1,100 rows (more than the trainer hashes at once: its one-intent path)."""
+    rng = random.Random(8)
+    syllables = ["ka", "mo", "ré", "tu", "li", "ses", "ño", "vä", "ri", "pa", "zo", "en", "ç", "ou"]
+    words = ["".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(400)]
+    rows = []
+    for i in range(30):
+        topic = rng.sample(words, 5)
+        for _ in range(25):
+            n = rng.randint(2, 9)
+            text = " ".join(rng.choice(topic) if rng.random() < 0.4 else rng.choice(words) for _ in range(n))
+            rows.append((f"intent-{i:02d}", rng.choice(["en", "fr", "de"]), text.capitalize() + "?"))
+    for _ in range(1100):
+        rows.append((OUT_OF_SCOPE, "en", " ".join(rng.choice(words) for _ in range(rng.randint(1, 7)))))
+    return rows
+
+
+def _pinned_annotate(text: str) -> list[str]:
+    return [f"c:{w}" for w in ("kamo", "tuli", "ses") if w in text.casefold()]
+
+
+PINNED_BUILD = "34a37f37c3e63bed69c3154b8a81b46c928c48eebd980243a2ca1619fb08743b"
+PINNED_WARM = "24e2cd8db0af58d04ccd0fbbd9e58bfd6d1af4fbe498a09e40d3573d00833eac"
+"""`_digest` of the state of `_pinned_rows()` trained by the numpy trainer, and of that
+matcher after a warm update, computed with the trainer of 2026-12-03 (before the 10× memory work):
+the memory changes since must leave the trained weights bit for bit the same (numpy 2.4, x86-64;
+another numpy or CPU may round a logarithm differently and change these digests)."""
+
+
+def _digest(matcher: SparseIntentMatcher) -> str:
+    """SHA-256 of a matcher's state (its arrays' bytes, then the rest as sorted JSON)."""
+    state = matcher.state()
+    digest = hashlib.sha256()
+    for key in ("idf", "offsets", "classes", "weights"):
+        digest.update(state.pop(key))
+    digest.update(json.dumps(state, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def test_the_trained_state_is_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _pinned_rows()
+    matcher = SparseIntentMatcher.build(rows, annotate=_pinned_annotate)
+    assert _digest(matcher) == PINNED_BUILD
+    added = [("intent-03", "en", "zorblax kamo quux"), ("intent-07", "fr", "plonk tuli ses")]
+    warm = matcher.warm_update(added, rows, seed=3)
+    assert _digest(warm) == PINNED_WARM
+    # a few rows at a time, the support in several bucket-range passes: the same state
+    monkeypatch.setattr(sparse_trainer, "HASH_ROWS", 100)
+    monkeypatch.setattr(sparse_trainer, "SUPPORT_ROWS", 500)
+    again = SparseIntentMatcher.build(rows, annotate=_pinned_annotate)
+    assert _digest(again) == PINNED_BUILD
