@@ -25,6 +25,7 @@ Deterministic for a given seed.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -53,14 +54,14 @@ _U = np.uint64
 
 
 def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
-    """`hashing.mix` of uint64 keys (in place), as int64 buckets."""
+    """`hashing.mix` of uint64 keys, in place, as int64 buckets (a view of `keys`)."""
     keys ^= keys >> _U(30)
     keys *= _U(hashing.M1)
     keys ^= keys >> _U(27)
     keys *= _U(hashing.M2)
     keys ^= keys >> _U(31)
     keys >>= _U(64 - dim_bits)
-    return keys.astype(np.int64)
+    return keys.view(np.int64)
 
 
 class Texts:
@@ -74,52 +75,69 @@ class Texts:
         dim_bits: int,
         annotate: hashing.Annotate | None,
     ) -> None:
-        self.norms = [hashing.normalize_fast(t) for t in texts]
         self.char_range = char_range
         self.word_ngrams = word_ngrams
         self.dim_bits = dim_bits
-        counts: list[int] = []
-        flat: list[int] = []
+        n = len(texts)
+        # the normalised texts as one UTF-8 string (83,000 str objects would take twice the memory)
+        pieces: list[bytes] = []
+        self._start = np.zeros(n + 1, dtype=np.int64)
+        self._chars = np.zeros(n, dtype=np.int32)
+        for k in range(0, n, HASH_ROWS):
+            norms = [hashing.normalize_fast(t) for t in texts[k : k + HASH_ROWS]]
+            encoded = [t.encode() for t in norms]
+            self._chars[k : k + len(norms)] = np.fromiter(map(len, norms), dtype=np.int32, count=len(norms))
+            self._start[k + 1 : k + 1 + len(norms)] = np.fromiter(
+                map(len, encoded), dtype=np.int64, count=len(encoded)
+            )
+            pieces.append(b"".join(encoded))
+        np.cumsum(self._start, out=self._start)
+        self._utf8 = b"".join(pieces)
+        del pieces
+        counts = array("q", bytes(8 * n))
+        flat = array("i")
         if annotate is not None:
             cache: dict[str, int] = {}
-            for text in texts:
+            for k, text in enumerate(texts):
                 feats = hashing.annotation_features(text, annotate)
                 for f in feats:
                     b = cache.get(f)
                     if b is None:
                         b = cache[f] = hashing.extra_bucket(f, dim_bits)
                     flat.append(b)
-                counts.append(len(feats))
-        else:
-            counts = [0] * len(texts)
-        self.extra_ptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.asarray(counts, dtype=np.int64), out=self.extra_ptr[1:])
-        self.extra = np.asarray(flat, dtype=np.int64)
+                counts[k] = len(feats)
+        self.extra_ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(counts, dtype=np.int64), out=self.extra_ptr[1:])
+        self.extra = np.frombuffer(flat, dtype=np.int32) if flat else np.zeros(0, dtype=np.int32)
 
     def __len__(self) -> int:
-        return len(self.norms)
+        return len(self._chars)
 
     def features(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(local row, bucket, term count) of the texts `rows` (local row k = `rows[k]`), sorted by
         local row then bucket."""
-        padded = [f" {self.norms[r]} " for r in rows.tolist()]
-        lens = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
-        codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        blob, start = self._utf8, self._start
+        spans = zip(start[rows].tolist(), start[rows + 1].tolist(), strict=True)
+        text = b"".join([b" " + blob[a:e] + b" " for a, e in spans])
+        codes = np.frombuffer(text.decode().encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        del text
+        lens = self._chars[rows].astype(np.int64) + 2
         n = len(codes)
-        ends = np.cumsum(lens)
         row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lens)
-        end_of = np.repeat(ends, lens)
-        pos = np.arange(n, dtype=np.int64)
-        keys: list[np.ndarray] = []
-        owners: list[np.ndarray] = []
+        room = np.repeat(np.cumsum(lens), lens)  # the end of each code point's row …
+        room -= np.arange(n, dtype=np.int64)  # … as code points left in the row from it
+        dim_bits = self.dim_bits
+        pairs: list[np.ndarray] = []  # local row << dim_bits | bucket, of every n-gram
         lo, hi = self.char_range
         h = codes.copy()
         for size in range(2, hi + 1):
             h = h[:-1] * _U(hashing.P) + codes[size - 1 :]
             if size >= lo:
-                ok = pos[: len(h)] + size <= end_of[: len(h)]
-                keys.append(h[ok])
-                owners.append(row_of[: len(h)][ok])
+                ok = room[: len(h)] >= size
+                bucket = _mix(h[ok], dim_bits)
+                bucket |= row_of[: len(h)][ok] << dim_bits
+                pairs.append(bucket)
+        del h, room
         if self.word_ngrams:
             # prefix keys H[i] = key(codes[0..i]) = P^i · Σ_{j≤i} c_j · P^-j (mod 2^64)
             p_inv = pow(hashing.P, -1, 1 << 64)
@@ -131,6 +149,7 @@ class Texts:
             np.cumprod(inv_powers, out=inv_powers)
             prefix = np.zeros(n + 1, dtype=np.uint64)  # prefix[i + 1] = H[i]
             np.cumsum(codes * inv_powers, out=prefix[1:])
+            del inv_powers
             prefix[1:] *= powers[:-1]
             space = codes == _U(32)
             starts = np.flatnonzero(~space[1:] & space[:-1]) + 1
@@ -141,18 +160,29 @@ class Texts:
                 same = word_row[: len(a)] == word_row[size - 1 :]
                 a, b = a[same], b[same]
                 k = prefix[b] - prefix[a] * powers[b - a]
-                keys.append(k + _U(hashing.TAG_WORD))
-                owners.append(word_row[: len(same)][same])
-        bucket = _mix(np.concatenate(keys), self.dim_bits)
-        owner = np.concatenate(owners)
+                k += _U(hashing.TAG_WORD)
+                bucket = _mix(k, dim_bits)
+                bucket |= word_row[: len(same)][same] << dim_bits
+                pairs.append(bucket)
         extra_lens = self.extra_ptr[rows + 1] - self.extra_ptr[rows]
         if extra_lens.any():
             take = np.repeat(self.extra_ptr[rows] - np.cumsum(extra_lens) + extra_lens, extra_lens)
             take += np.arange(int(extra_lens.sum()))
-            bucket = np.concatenate([bucket, self.extra[take]])
-            owner = np.concatenate([owner, np.repeat(np.arange(len(rows)), extra_lens)])
-        pairs, tf = np.unique(owner << self.dim_bits | bucket, return_counts=True)
-        return pairs >> self.dim_bits, pairs & ((1 << self.dim_bits) - 1), tf
+            bucket = np.repeat(np.arange(len(rows), dtype=np.int64), extra_lens) << dim_bits
+            bucket |= self.extra[take]
+            pairs.append(bucket)
+        packed = _consume(pairs)
+        packed.sort()
+        if not len(packed):
+            return packed, packed.copy(), packed.copy()
+        head = np.empty(len(packed), dtype=bool)
+        head[0] = True
+        np.not_equal(packed[1:], packed[:-1], out=head[1:])
+        at = np.flatnonzero(head)
+        del head
+        tf = np.diff(at, append=len(packed))
+        packed = packed[at]
+        return packed >> dim_bits, packed & ((1 << dim_bits) - 1), tf
 
     def chunks(self, order: np.ndarray, size: int = HASH_ROWS) -> Iterable[tuple[np.ndarray, tuple]]:
         """(rows, `features(rows)`) for consecutive slices of `order`."""
