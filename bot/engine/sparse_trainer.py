@@ -47,8 +47,10 @@ HASH_ROWS = 1_024
 """Rows hashed at once (a few MB of temporary arrays)."""
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
-SUPPORT_ROWS = 50_000
-"""Above this many rows the support is chosen in 2, 4 … passes (less memory, one more hashing pass each)."""
+SUPPORT_SLICE = 1 << 18
+"""The support's keys are sorted this many at a time (a range of whole buckets)."""
+_MISS_BITS = 20
+"""Bits of a (bucket, intent) pair's rank key given to `1 − share`."""
 
 _U = np.uint64
 
@@ -197,8 +199,11 @@ def idf_and_support(
     """(idf float32 by bucket, 0 where no text has it; support offsets; support classes).
 
     A bucket's intents are ranked by their share of phrasings with it (largest first, ties by intent
-    number) with one sort of (bucket, 2^20 · (1 − share), intent) packed in 64 bits; with many rows,
-    in `rounds` passes over the texts, each for a part of the buckets, so those keys stay small."""
+    number). Two passes over the texts: the first counts each bucket's texts (the idf) and intents;
+    the second writes each (bucket, intent) pair's rank key, `2^20 · (1 − share)` and the intent
+    number packed in 32 bits (64 from 4,096 intents), into its bucket's place in one array (a
+    counting sort: the bucket is where the key is, so it takes no bits); then each bucket's keys are
+    sorted, a range of buckets at a time, and the first `max_classes` kept."""
     dim_bits = texts.dim_bits
     if n_classes >= 1 << 16 or dim_bits > 27:
         raise ValueError("the numpy trainer takes at most 65,535 intents and 2^27 buckets")
@@ -206,39 +211,64 @@ def idf_and_support(
     n = len(texts)
     per_class = np.bincount(labels, minlength=n_classes)
     df = np.zeros(dim, dtype=np.int32)
-    rounds = 1
-    while rounds * SUPPORT_ROWS < n and rounds < 16:
-        rounds *= 2
-    shift = dim_bits - rounds.bit_length() + 1
-    selected: list[np.ndarray] = []
-    for part in range(rounds):
-        packed: list[np.ndarray] = []
-        for bucket, cls, count in _pair_counts(texts, labels, shift, part, df if part == 0 else None):
-            miss = np.rint((1.0 - count / per_class[cls]) * ((1 << 20) - 1)).astype(np.int64)
-            packed.append(bucket << 36 | miss << 16 | cls)
-        keys = _consume(packed)
-        keys.sort()
-        keys = keys[_first_of_runs(keys, max_classes, 36)]
-        selected.append((keys >> 36) * n_classes + (keys & 0xFFFF))
-        del keys
+    width = np.zeros(dim, dtype=np.int32)  # the intents with a bucket
+    for bucket, _, _ in _pair_counts(texts, labels, df):
+        width += np.bincount(bucket, minlength=dim)
+    total = int(width.sum(dtype=np.int64))
+    cls_bits = max(1, (n_classes - 1).bit_length())
+    key_bits = _MISS_BITS + cls_bits
+    key_type = np.uint32 if key_bits <= 32 else np.uint64
+    fill = np.zeros(dim + 1, dtype=np.int32 if total < 1 << 31 else np.int64)
+    np.cumsum(width, out=fill[1:], dtype=fill.dtype)  # fill[b]: where bucket b's next key goes
+    keys = np.empty(total, dtype=key_type)
+    miss_max = (1 << _MISS_BITS) - 1
+    for bucket, cls, count in _pair_counts(texts, labels, None):  # sorted by bucket
+        miss = np.rint((1.0 - count / per_class[cls]) * miss_max).astype(key_type)
+        miss <<= key_type(cls_bits)
+        miss |= cls.astype(key_type)
+        head = np.flatnonzero(np.diff(bucket, prepend=-1))
+        run = np.diff(head, append=len(bucket))
+        at = fill[bucket]
+        at += np.arange(len(bucket), dtype=at.dtype) - np.repeat(head, run).astype(at.dtype)
+        keys[at] = miss
+        fill[bucket[head]] += run.astype(fill.dtype)
+    del per_class
     idf = np.zeros(dim, dtype=np.float32)
     seen = df > 0
     idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
     del df, seen
-    keys = np.concatenate(selected)
-    del selected
-    if every >= 0:
-        keys = np.concatenate([keys, _unique(keys // n_classes) * n_classes + every])
-    offsets, classes = _layout(_unique(keys), n_classes, dim)
-    return idf, offsets, classes
+    ends = fill[:dim]  # now bucket b's keys are keys[ends[b] − width[b] : ends[b]]
+    classes: list[np.ndarray] = []
+    b0 = 0
+    while b0 < dim:
+        lo = int(ends[b0] - width[b0])
+        b1 = max(b0 + 1, int(np.searchsorted(ends, lo + SUPPORT_SLICE, side="right")))
+        sorted_keys = keys[lo : int(ends[b1 - 1])].astype(np.uint64)
+        sorted_keys |= np.repeat(np.arange(b0, b1, dtype=np.uint64) << _U(key_bits), width[b0:b1])
+        sorted_keys.sort()
+        sorted_keys = sorted_keys[_first_of_runs(sorted_keys, max_classes, key_bits)]
+        bucket = (sorted_keys >> _U(key_bits)).astype(np.int64)
+        cls = (sorted_keys & _U((1 << cls_bits) - 1)).astype(np.int64)
+        del sorted_keys
+        if every >= 0:
+            bucket = np.concatenate([bucket, _unique(bucket)])
+            cls = np.concatenate([cls, np.full(len(bucket) - len(cls), every)])
+        slots = _unique(bucket * n_classes + cls)
+        width[b0:b1] = np.bincount(slots // n_classes - b0, minlength=b1 - b0)
+        classes.append((slots % n_classes).astype(np.int16 if n_classes < 1 << 15 else np.int32))
+        b0 = b1
+    del keys, fill
+    offsets = np.zeros(dim + 1, dtype=np.int32)
+    np.cumsum(width, out=offsets[1:], dtype=np.int32)
+    return idf, offsets, _consume(classes)
 
 
 def _pair_counts(
-    texts: Texts, labels: np.ndarray, shift: int, part: int, df: np.ndarray | None
+    texts: Texts, labels: np.ndarray, df: np.ndarray | None
 ) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(bucket, intent, how many of the intent's rows have it) for the buckets with `bucket >> shift
-    == part`, a group of whole intents at a time (the rows are sorted by intent); adds every bucket's
-    rows to `df` when given."""
+    """(bucket, intent, how many of the intent's rows have it), sorted by bucket then intent, for a
+    group of whole intents at a time (the rows are sorted by intent); adds every bucket's rows to `df`
+    when given."""
     n = len(labels)
     starts = [0, *(np.flatnonzero(np.diff(labels)) + 1).tolist(), n]
     dim = 1 << texts.dim_bits
@@ -252,23 +282,17 @@ def _pair_counts(
         if hi - lo <= HASH_ROWS:
             local, bucket, _ = texts.features(np.arange(lo, hi))
             if df is not None:
-                df += np.bincount(bucket, minlength=dim).astype(np.int32)
-            mine = bucket >> shift == part
-            keys, count = np.unique(
-                bucket[mine] * len(labels) + labels[lo:hi][local[mine]], return_counts=True
-            )
-            yield keys // len(labels), keys % len(labels), count
+                df += np.bincount(bucket, minlength=dim)
+            keys, count = np.unique(bucket * n + labels[lo:hi][local], return_counts=True)
+            yield keys // n, keys % n, count
             continue
         rows_with = np.zeros(dim, dtype=np.int32)  # one intent with many rows
         for sub in range(lo, hi, HASH_ROWS):
             _, bucket, _ = texts.features(np.arange(sub, min(sub + HASH_ROWS, hi)))
-            counts = np.bincount(bucket, minlength=dim).astype(np.int32)
-            rows_with += counts
-            if df is not None:
-                df += counts
-            del counts
+            rows_with += np.bincount(bucket, minlength=dim)
+        if df is not None:
+            df += rows_with
         nonzero = np.flatnonzero(rows_with)
-        nonzero = nonzero[nonzero >> shift == part]
         yield nonzero, np.full(len(nonzero), labels[lo]), rows_with[nonzero].astype(np.int64)
 
 
@@ -300,13 +324,6 @@ def _first_of_runs(sorted_keys: np.ndarray, limit: int, shift: int = 0) -> np.nd
     out = np.repeat(starts - ends + take, take)
     out += np.arange(len(out))
     return out
-
-
-def _layout(keys: np.ndarray, n_classes: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct `bucket * n_classes + class` keys as (offsets `dim + 1`, classes)."""
-    offsets = np.zeros(dim + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys // n_classes, minlength=dim), out=offsets[1:])
-    return offsets.astype(np.int32), (keys % n_classes).astype(np.int16 if n_classes < 1 << 15 else np.int32)
 
 
 def _keys(offsets: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:
