@@ -45,6 +45,8 @@ BATCH = 4
 SMALL = 1_000
 HASH_ROWS = 1_024
 """Rows hashed at once (a few MB of temporary arrays)."""
+CONFUSER_RANGES = 16
+"""The confusers found are merged into the support in this many bucket ranges, one at a time."""
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
 SUPPORT_SLICE = 1 << 18
@@ -489,17 +491,32 @@ def _add_confusers(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The support grown by the confusers (`parts` from `_confuser_pairs`, emptied): a bucket takes
     at most `max_confusers` new intents (those confused on it most often), after its old ones. The
-    weights learnt so far are carried over."""
+    weights learnt so far are carried over. Merged a range of buckets at a time (`CONFUSER_RANGES`),
+    so the temporaries are a fraction of `parts`."""
     offsets, classes, weights = model
-    if any(len(p) for p in parts):
-        packed = _consume(parts)
+    dim = len(offsets) - 1
+    added: list[np.ndarray] = []
+    step = -(-dim // CONFUSER_RANGES)
+    for b0 in range(0, dim, step):
+        b1 = min(dim, b0 + step)
+        lo, hi = (b0 * n_classes) << 20, (b1 * n_classes) << 20
+        packed = np.concatenate(
+            [p[np.searchsorted(p, lo) : len(p) if b1 == dim else np.searchsorted(p, hi)] for p in parts]
+            or [np.zeros(0, dtype=np.int64)]
+        )
+        if not len(packed):
+            continue
         packed.sort()
-        starts = np.flatnonzero(np.diff(packed >> 20)) + 1
-        starts = np.concatenate([[0], starts])
+        starts = np.flatnonzero(np.diff(packed >> 20, prepend=-1))
         n = np.add.reduceat(packed & ((1 << 20) - 1), starts)
         keys = packed[starts] >> 20
         del packed, starts
-        old = _keys(offsets, classes, n_classes)
+        a, e = int(offsets[b0]), int(offsets[b1])
+        old = np.repeat(
+            np.arange(b0 * n_classes, b1 * n_classes, n_classes, dtype=np.int64),
+            np.diff(offsets[b0 : b1 + 1]),
+        )
+        old += classes[a:e]
         old.sort()
         fresh = ~_member(keys, old)
         del old
@@ -508,11 +525,10 @@ def _add_confusers(
         del keys, n
         packed.sort()
         packed = packed[_first_of_runs(packed, max_confusers, 36)]
-        added = np.sort((packed >> 36) * n_classes + (packed & 0xFFFF))
+        added.append(np.sort((packed >> 36) * n_classes + (packed & 0xFFFF)))
         del packed
-    else:
-        added = np.zeros(0, dtype=np.int64)
-    return _insert_slots(added, (offsets, classes, weights), n_classes)
+    parts.clear()
+    return _insert_slots(_consume(added), (offsets, classes, weights), n_classes)
 
 
 def _insert_slots(
@@ -521,12 +537,15 @@ def _insert_slots(
     """The support with the sorted new `bucket * n_classes + class` keys `added` (none already
     there) as zero weights, each after its bucket's old ones: the old weights keep their order."""
     offsets, classes, weights = model
-    dim = len(offsets) - 1
     at = offsets[added // n_classes + 1]
     weights = np.insert(weights, at, np.float32(0))
     classes = np.insert(classes, at, (added % n_classes).astype(classes.dtype))
-    offsets = offsets + np.searchsorted(added // n_classes, np.arange(dim + 1), side="left").astype(np.int32)
-    return offsets, classes, weights
+    del at
+    shift = np.zeros(len(offsets), dtype=np.int32)  # slots added before each bucket
+    np.add.at(shift, added // n_classes + 1, 1)
+    np.cumsum(shift, out=shift, dtype=np.int32)
+    shift += offsets
+    return shift, classes, weights
 
 
 def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
