@@ -43,8 +43,12 @@ CONFUSER_BUCKETS = 32
 BATCH = 4
 """Rows per SGD step (one under `SMALL` × 2 rows)."""
 SMALL = 1_000
-HASH_ROWS = 1_024
-"""Rows hashed at once (a few MB of temporary arrays)."""
+HASH_ROWS = 512
+"""Rows hashed at once while choosing the support (a few MB of temporary arrays)."""
+TRAIN_ROWS = 1_024
+"""Rows hashed at once in an SGD epoch. Not only memory: the confuser pass ranks a chunk's
+buckets with an unstable sort, so another chunk size can break ties between equal values otherwise
+(the trained weights would change a little)."""
 CONFUSER_RANGES = 16
 """The confusers found are merged into the support in this many bucket ranges, one at a time."""
 SLOT_ROWS = 64
@@ -188,7 +192,7 @@ class Texts:
         packed = packed[at]
         return packed >> dim_bits, packed & ((1 << dim_bits) - 1), tf
 
-    def chunks(self, order: np.ndarray, size: int = HASH_ROWS) -> Iterable[tuple[np.ndarray, tuple]]:
+    def chunks(self, order: np.ndarray, size: int = TRAIN_ROWS) -> Iterable[tuple[np.ndarray, tuple]]:
         """(rows, `features(rows)`) for consecutive slices of `order`."""
         for k in range(0, len(order), size):
             rows = order[k : k + size]
