@@ -529,27 +529,42 @@ def _add_confusers(
         del keys, n
         packed.sort()
         packed = packed[_first_of_runs(packed, max_confusers, 36)]
-        added.append(np.sort((packed >> 36) * n_classes + (packed & 0xFFFF)))
+        packed = (packed >> 36) << 16 | (packed & 0xFFFF)  # (bucket, class)
+        packed.sort()
+        added.append(packed)
         del packed
     parts.clear()
-    return _insert_slots(_consume(added), (offsets, classes, weights), n_classes)
+    packed = _consume(added)
+    return _insert_slots(
+        (packed >> 16).astype(np.int32), (packed & 0xFFFF).astype(classes.dtype), (offsets, classes, weights)
+    )
 
 
 def _insert_slots(
-    added: np.ndarray, model: tuple[np.ndarray, np.ndarray, np.ndarray], n_classes: int
+    bucket: np.ndarray, cls: np.ndarray, model: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The support with the sorted new `bucket * n_classes + class` keys `added` (none already
-    there) as zero weights, each after its bucket's old ones: the old weights keep their order."""
+    """The support with new slots (`bucket`, `cls`: sorted by bucket then class, none already there)
+    as zero weights, each after its bucket's old ones: the old weights keep their order. (Like
+    `np.insert`, without its index temporaries several times the size of the slots added.)"""
     offsets, classes, weights = model
-    at = offsets[added // n_classes + 1]
-    weights = np.insert(weights, at, np.float32(0))
-    classes = np.insert(classes, at, (added % n_classes).astype(classes.dtype))
+    size = len(weights) + len(bucket)
+    index = np.int32 if size < 1 << 31 else np.int64
+    at = offsets[bucket + 1].astype(index)  # slot k goes before old slot at[k] …
+    at += np.arange(len(bucket), dtype=index)  # … which is its place once the k slots before it are in
+    old = np.ones(size, dtype=bool)
+    old[at] = False
+    new_weights = np.zeros(size, dtype=weights.dtype)
+    new_weights[old] = weights
+    new_classes = np.empty(size, dtype=classes.dtype)
+    new_classes[old] = classes
+    del old
+    new_classes[at] = cls
     del at
     shift = np.zeros(len(offsets), dtype=np.int32)  # slots added before each bucket
-    np.add.at(shift, added // n_classes + 1, 1)
+    np.add.at(shift, bucket + 1, 1)
     np.cumsum(shift, out=shift, dtype=np.int32)
     shift += offsets
-    return shift, classes, weights
+    return shift, new_classes, new_weights
 
 
 def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
@@ -609,7 +624,9 @@ def warm_train(
     slot = np.repeat(lo - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
     there = np.sort(np.repeat(mine * n_classes, lens) + classes[slot])
     added = keys[~_member(keys, there)]
-    offsets, classes, weights = _insert_slots(added, (offsets, classes, weights), n_classes)
+    offsets, classes, weights = _insert_slots(
+        added // n_classes, (added % n_classes).astype(classes.dtype), (offsets, classes, weights)
+    )
     model_now = (offsets, classes, weights)  # new arrays (`np.insert`): the model given is unchanged
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
     weight_of[:n_added] *= added_weight
