@@ -53,7 +53,7 @@ CONFUSER_RANGES = 16
 """The confusers found are merged into the support in this many bucket ranges, one at a time."""
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
-SUPPORT_SLICE = 1 << 18
+SUPPORT_SLICE = 1 << 17
 """The support's keys are sorted this many at a time (a range of whole buckets)."""
 _MISS_BITS = 20
 """Bits of a (bucket, intent) pair's rank key given to `1 − share`."""
@@ -226,6 +226,7 @@ def idf_and_support(
     key_type = np.uint32 if key_bits <= 32 else np.uint64
     fill = np.zeros(dim + 1, dtype=np.int32 if total < 1 << 31 else np.int64)
     np.cumsum(width, out=fill[1:], dtype=fill.dtype)  # fill[b]: where bucket b's next key goes
+    del width  # a bucket's keys start where the previous bucket's end
     keys = np.empty(total, dtype=key_type)
     miss_max = (1 << _MISS_BITS) - 1
     for bucket, cls, count in _pair_counts(texts, labels, None):  # sorted by bucket
@@ -243,14 +244,17 @@ def idf_and_support(
     seen = df > 0
     idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
     del df, seen
-    ends = fill[:dim]  # now bucket b's keys are keys[ends[b] − width[b] : ends[b]]
+    ends = fill  # now bucket b's keys are keys[ends[b − 1] : ends[b]] (ends[-1] = 0)
+    ends[dim] = 0
+    width = np.zeros(dim, dtype=np.int32)  # from here: each bucket's slots
     classes: list[np.ndarray] = []
     b0 = 0
     while b0 < dim:
-        lo = int(ends[b0] - width[b0])
-        b1 = max(b0 + 1, int(np.searchsorted(ends, lo + SUPPORT_SLICE, side="right")))
+        lo = int(ends[b0 - 1])
+        b1 = max(b0 + 1, int(np.searchsorted(ends[:dim], lo + SUPPORT_SLICE, side="right")))
         sorted_keys = keys[lo : int(ends[b1 - 1])].astype(np.uint64)
-        sorted_keys |= np.repeat(np.arange(b0, b1, dtype=np.uint64) << _U(key_bits), width[b0:b1])
+        sizes = np.diff(ends[b0:b1], prepend=lo)
+        sorted_keys |= np.repeat(np.arange(b0, b1, dtype=np.uint64) << _U(key_bits), sizes)
         sorted_keys.sort()
         sorted_keys = sorted_keys[_first_of_runs(sorted_keys, max_classes, key_bits)]
         bucket = (sorted_keys >> _U(key_bits)).astype(np.int64)
