@@ -479,16 +479,18 @@ def _sgd_rows(
 def _confuser_pairs(
     local: np.ndarray, bucket: np.ndarray, values: np.ndarray, confuser: np.ndarray, n_classes: int
 ) -> np.ndarray:
-    """For a chunk's rows (`confuser[k]` of local row k, −1 for none): the distinct (bucket, confuser)
-    keys of each confused row's `CONFUSER_BUCKETS` most weighted buckets, with how many rows gave each,
-    packed as `key << 20 | rows`."""
+    """For a chunk's rows (`confuser[k]` of local row k, −1 for none): the (bucket, confuser) keys
+    `bucket * n_classes + confuser` of each confused row's `CONFUSER_BUCKETS` most weighted buckets,
+    sorted, a key once for each row that gave it (32 bits while the keys fit)."""
     mine = confuser[local] >= 0
     local, bucket, values = local[mine], bucket[mine], values[mine]
     order = np.argsort(local * 2.0 - values)  # by row, then largest value first (values ≤ 1)
     local, bucket = local[order], bucket[order]
     top = _first_of_runs(local, CONFUSER_BUCKETS)
-    keys, n = np.unique(bucket[top] * n_classes + confuser[local[top]], return_counts=True)
-    return keys << 20 | np.minimum(n, (1 << 20) - 1)
+    keys = bucket[top] * n_classes + confuser[local[top]]
+    keys = keys.astype(np.uint32 if int(bucket.max(initial=0) + 1) * n_classes <= 1 << 32 else np.int64)
+    keys.sort()
+    return keys
 
 
 def _add_confusers(
@@ -497,7 +499,7 @@ def _add_confusers(
     n_classes: int,
     max_confusers: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The support grown by the confusers (`parts` from `_confuser_pairs`, emptied): a bucket takes
+    """The support grown by the confusers (`parts`: `_confuser_pairs` of each chunk, emptied): a bucket takes
     at most `max_confusers` new intents (those confused on it most often), after its old ones. The
     weights learnt so far are carried over. Merged a range of buckets at a time (`CONFUSER_RANGES`),
     so the temporaries are a fraction of `parts`."""
@@ -507,17 +509,20 @@ def _add_confusers(
     step = -(-dim // CONFUSER_RANGES)
     for b0 in range(0, dim, step):
         b1 = min(dim, b0 + step)
-        lo, hi = (b0 * n_classes) << 20, (b1 * n_classes) << 20
+        lo, hi = b0 * n_classes, b1 * n_classes
         packed = np.concatenate(
-            [p[np.searchsorted(p, lo) : len(p) if b1 == dim else np.searchsorted(p, hi)] for p in parts]
+            [
+                p[np.searchsorted(p, lo) : len(p) if b1 == dim else np.searchsorted(p, hi)].astype(np.int64)
+                for p in parts
+            ]
             or [np.zeros(0, dtype=np.int64)]
         )
         if not len(packed):
             continue
         packed.sort()
-        starts = np.flatnonzero(np.diff(packed >> 20, prepend=-1))
-        n = np.add.reduceat(packed & ((1 << 20) - 1), starts)
-        keys = packed[starts] >> 20
+        starts = np.flatnonzero(np.diff(packed, prepend=-1))
+        n = np.diff(starts, append=len(packed))  # how many rows gave each key
+        keys = packed[starts]
         del packed, starts
         a, e = int(offsets[b0]), int(offsets[b1])
         old = np.repeat(
