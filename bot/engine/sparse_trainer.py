@@ -49,6 +49,8 @@ TRAIN_ROWS = 1_024
 """Rows hashed at once in an SGD epoch. Not only memory: the confuser pass ranks a chunk's
 buckets with an unstable sort, so another chunk size can break ties between equal values otherwise
 (the trained weights would change a little)."""
+INSERT_BLOCK = 1 << 18
+"""Slots moved at once when the confusers' slots are inserted."""
 CONFUSER_RANGES = 16
 """The confusers found are merged into the support in this many bucket ranges, one at a time."""
 SLOT_ROWS = 64
@@ -505,7 +507,8 @@ def _add_confusers(
     so the temporaries are a fraction of `parts`."""
     offsets, classes, weights = model
     dim = len(offsets) - 1
-    added: list[np.ndarray] = []
+    added_buckets: list[np.ndarray] = []
+    added_classes: list[np.ndarray] = []
     step = -(-dim // CONFUSER_RANGES)
     for b0 in range(0, dim, step):
         b1 = min(dim, b0 + step)
@@ -540,40 +543,45 @@ def _add_confusers(
         packed = packed[_first_of_runs(packed, max_confusers, 36)]
         packed = (packed >> 36) << 16 | (packed & 0xFFFF)  # (bucket, class)
         packed.sort()
-        added.append(packed)
+        added_buckets.append((packed >> 16).astype(np.int32))
+        added_classes.append((packed & 0xFFFF).astype(classes.dtype))
         del packed
     parts.clear()
-    packed = _consume(added)
-    return _insert_slots(
-        (packed >> 16).astype(np.int32), (packed & 0xFFFF).astype(classes.dtype), (offsets, classes, weights)
-    )
+    return _insert_slots(_consume(added_buckets), _consume(added_classes), (offsets, classes, weights))
 
 
 def _insert_slots(
     bucket: np.ndarray, cls: np.ndarray, model: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The support with new slots (`bucket`, `cls`: sorted by bucket then class, none already there)
-    as zero weights, each after its bucket's old ones: the old weights keep their order. (Like
-    `np.insert`, without its index temporaries several times the size of the slots added.)"""
+    as zero weights, each after its bucket's old ones: the old weights keep their order. `classes` and
+    `weights` are grown in place (they must own their data), the old slots moved right a block at a
+    time from the end, so no second copy of them is made."""
     offsets, classes, weights = model
-    size = len(weights) + len(bucket)
-    index = np.int32 if size < 1 << 31 else np.int64
-    at = offsets[bucket + 1].astype(index)  # slot k goes before old slot at[k] …
-    at += np.arange(len(bucket), dtype=index)  # … which is its place once the k slots before it are in
-    old = np.ones(size, dtype=bool)
-    old[at] = False
-    new_weights = np.zeros(size, dtype=weights.dtype)
-    new_weights[old] = weights
-    new_classes = np.empty(size, dtype=classes.dtype)
-    new_classes[old] = classes
-    del old
-    new_classes[at] = cls
+    n_old = len(weights)
+    size = n_old + len(bucket)
+    at = offsets[bucket + 1].astype(
+        np.int32 if size < 1 << 31 else np.int64
+    )  # new slot k goes before old slot at[k]
+    classes.resize(size, refcheck=False)
+    weights.resize(size, refcheck=False)
+    for j1 in range(n_old, 0, -INSERT_BLOCK):
+        j0 = max(0, j1 - INSERT_BLOCK)
+        old = np.arange(j0, j1, dtype=at.dtype)  # (of `at`'s type, or searchsorted converts `at`)
+        to = np.searchsorted(at, old, side="right")  # old slot j moves right by the new slots before it
+        to += old
+        del old
+        classes[to] = classes[j0:j1].copy()
+        weights[to] = weights[j0:j1].copy()
+    at += np.arange(len(bucket), dtype=at.dtype)  # new slot k's place once the k before it are in
+    classes[at] = cls
+    weights[at] = 0
     del at
     shift = np.zeros(len(offsets), dtype=np.int32)  # slots added before each bucket
     np.add.at(shift, bucket + 1, 1)
     np.cumsum(shift, out=shift, dtype=np.int32)
     shift += offsets
-    return shift, new_classes, new_weights
+    return shift, classes, weights
 
 
 def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
@@ -634,9 +642,11 @@ def warm_train(
     there = np.sort(np.repeat(mine * n_classes, lens) + classes[slot])
     added = keys[~_member(keys, there)]
     offsets, classes, weights = _insert_slots(
-        added // n_classes, (added % n_classes).astype(classes.dtype), (offsets, classes, weights)
+        added // n_classes,
+        (added % n_classes).astype(classes.dtype),
+        (offsets, classes.copy(), weights.copy()),
     )
-    model_now = (offsets, classes, weights)  # new arrays (`np.insert`): the model given is unchanged
+    model_now = (offsets, classes, weights)  # new arrays: the model given is unchanged
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
     weight_of[:n_added] *= added_weight
     rng = np.random.default_rng(seed)
