@@ -100,6 +100,7 @@ def test_chunked_and_partitioned_passes_give_the_same_matcher(monkeypatch: pytes
     whole = SparseIntentMatcher.build(_rows(), annotate=annotate).state()
     monkeypatch.setattr(sparse_trainer, "HASH_ROWS", 2)
     monkeypatch.setattr(sparse_trainer, "SUPPORT_SLICE", 3)
+    monkeypatch.setattr(sparse_trainer, "SUPPORT_KEYS", 5)
     monkeypatch.setattr(sparse_trainer, "SLOT_ROWS", 1)
     assert SparseIntentMatcher.build(_rows(), annotate=annotate).state() == whole
 
@@ -204,8 +205,10 @@ def test_the_trained_state_is_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
     added = [("intent-03", "en", "zorblax kamo quux"), ("intent-07", "fr", "plonk tuli ses")]
     warm = matcher.warm_update(added, rows, seed=3)
     assert _digest(warm) == PINNED_WARM
-    # a few rows hashed at a time, the support sorted a few keys at a time: the same state
+    # a few rows hashed at a time, the support in many bucket ranges, a few keys sorted at a time:
+    # the same state
     monkeypatch.setattr(sparse_trainer, "HASH_ROWS", 100)
     monkeypatch.setattr(sparse_trainer, "SUPPORT_SLICE", 64)
+    monkeypatch.setattr(sparse_trainer, "SUPPORT_KEYS", 20_000)
     again = SparseIntentMatcher.build(rows, annotate=_pinned_annotate)
     assert _digest(again) == PINNED_BUILD

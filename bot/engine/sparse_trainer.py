@@ -55,6 +55,9 @@ CONFUSER_RANGES = 16
 """The confusers found are merged into the support in this many bucket ranges, one at a time."""
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
+SUPPORT_KEYS = 1 << 22
+"""The support's rank keys are written for at most this many (bucket, intent) pairs at a time (16 MB;
+each range of buckets more costs a pass over the texts: two at 10×)."""
 SUPPORT_SLICE = 1 << 17
 """The support's keys are sorted this many at a time (a range of whole buckets)."""
 _MISS_BITS = 20
@@ -207,56 +210,88 @@ def idf_and_support(
     """(idf float32 by bucket, 0 where no text has it; support offsets; support classes).
 
     A bucket's intents are ranked by their share of phrasings with it (largest first, ties by intent
-    number). Two passes over the texts: the first counts each bucket's texts (the idf) and intents;
-    the second writes each (bucket, intent) pair's rank key, `2^20 · (1 − share)` and the intent
-    number packed in 32 bits (64 from 4,096 intents), into its bucket's place in one array (a
-    counting sort: the bucket is where the key is, so it takes no bits); then each bucket's keys are
-    sorted, a range of buckets at a time, and the first `max_classes` kept."""
+    number). A first pass over the texts counts each bucket's texts (the idf) and intents; then, for
+    a range of buckets at a time (`SUPPORT_KEYS` keys), a pass writes each (bucket, intent) pair's
+    rank key, `2^20 · (1 − share)` and the intent number packed in 32 bits (64 from 4,096 intents),
+    into its bucket's place in one array (a counting sort: the bucket is where the key is, so it
+    takes no bits); each bucket's keys are sorted, `SUPPORT_SLICE` at a time, and the first
+    `max_classes` kept."""
     dim_bits = texts.dim_bits
     if n_classes >= 1 << 16 or dim_bits > 27:
         raise ValueError("the numpy trainer takes at most 65,535 intents and 2^27 buckets")
     dim = 1 << dim_bits
     n = len(texts)
-    per_class = np.bincount(labels, minlength=n_classes)
     df = np.zeros(dim, dtype=np.int32)
     width = np.zeros(dim, dtype=np.int32)  # the intents with a bucket
-    for bucket, _, _ in _pair_counts(texts, labels, df):
+    big: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for bucket, _, _ in _pair_counts(texts, labels, df, None, big):
         width += np.bincount(bucket, minlength=dim)
+    idf = np.zeros(dim, dtype=np.float32)
+    seen = df > 0
+    idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
+    del df, seen
     total = int(width.sum(dtype=np.int64))
+    fill = np.zeros(dim + 1, dtype=np.int32 if total < 1 << 31 else np.int64)
+    np.cumsum(width, out=fill[1:], dtype=fill.dtype)  # fill[b]: where bucket b's next key goes
+    width[:] = 0  # from here: each bucket's slots
+    classes: list[np.ndarray] = []
+    start = 0
+    while start < dim:
+        end = min(
+            dim, max(start + 1, int(np.searchsorted(fill, fill[start] + SUPPORT_KEYS, side="right")) - 1)
+        )
+        _support_range(
+            texts, labels, (start, end), fill, (n_classes, max_classes, every), width, classes, big
+        )
+        start = end
+    del fill
+    offsets = np.zeros(dim + 1, dtype=np.int32)
+    np.cumsum(width, out=offsets[1:], dtype=np.int32)
+    return idf, offsets, _consume(classes)
+
+
+def _support_range(
+    texts: Texts,
+    labels: np.ndarray,
+    buckets: tuple[int, int],
+    fill: np.ndarray,
+    sizes: tuple[int, int, int],
+    width: np.ndarray,
+    classes: list[np.ndarray],
+    big: dict[int, tuple[np.ndarray, np.ndarray]],
+) -> None:
+    """`idf_and_support` for the buckets `start ≤ b < end`: their keys written by a pass over the
+    texts (`fill[b]`: where bucket b's next key goes; it ends where b's keys end), then each
+    bucket's best `max_classes` intents and `every` (when ≥ 0) appended to `classes` and their number
+    set in `width` (`sizes`: (n_classes, max_classes, every); `big`: as `_pair_counts`)."""
+    n_classes, max_classes, every = sizes
+    start, end = buckets
+    per_class = np.bincount(labels, minlength=n_classes)
     cls_bits = max(1, (n_classes - 1).bit_length())
     key_bits = _MISS_BITS + cls_bits
     key_type = np.uint32 if key_bits <= 32 else np.uint64
-    fill = np.zeros(dim + 1, dtype=np.int32 if total < 1 << 31 else np.int64)
-    np.cumsum(width, out=fill[1:], dtype=fill.dtype)  # fill[b]: where bucket b's next key goes
-    del width  # a bucket's keys start where the previous bucket's end
-    keys = np.empty(total, dtype=key_type)
+    base = int(fill[start])
+    keys = np.empty(int(fill[end]) - base, dtype=key_type)
     miss_max = (1 << _MISS_BITS) - 1
-    for bucket, cls, count in _pair_counts(texts, labels, None):  # sorted by bucket
+    for bucket, cls, count in _pair_counts(texts, labels, None, buckets, big):  # sorted by bucket
         miss = np.rint((1.0 - count / per_class[cls]) * miss_max).astype(key_type)
         miss <<= key_type(cls_bits)
         miss |= cls.astype(key_type)
         head = np.flatnonzero(np.diff(bucket, prepend=-1))
         run = np.diff(head, append=len(bucket))
-        at = fill[bucket]
+        at = fill[bucket] - base
         at += np.arange(len(bucket), dtype=at.dtype) - np.repeat(head, run).astype(at.dtype)
         keys[at] = miss
         fill[bucket[head]] += run.astype(fill.dtype)
     del per_class
-    idf = np.zeros(dim, dtype=np.float32)
-    seen = df > 0
-    idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
-    del df, seen
-    ends = fill  # now bucket b's keys are keys[ends[b − 1] : ends[b]] (ends[-1] = 0)
-    ends[dim] = 0
-    width = np.zeros(dim, dtype=np.int32)  # from here: each bucket's slots
-    classes: list[np.ndarray] = []
-    b0 = 0
-    while b0 < dim:
-        lo = int(ends[b0 - 1])
-        b1 = max(b0 + 1, int(np.searchsorted(ends[:dim], lo + SUPPORT_SLICE, side="right")))
-        sorted_keys = keys[lo : int(ends[b1 - 1])].astype(np.uint64)
-        sizes = np.diff(ends[b0:b1], prepend=lo)
-        sorted_keys |= np.repeat(np.arange(b0, b1, dtype=np.uint64) << _U(key_bits), sizes)
+    ends = fill[start:end] - base  # now bucket b's keys end at ends[b - start]
+    b0 = start
+    while b0 < end:
+        lo = int(ends[b0 - start - 1]) if b0 > start else 0
+        b1 = max(b0 + 1, start + int(np.searchsorted(ends, lo + SUPPORT_SLICE, side="right")))
+        sorted_keys = keys[lo : int(ends[b1 - 1 - start])].astype(np.uint64)
+        counts = np.diff(ends[b0 - start : b1 - start], prepend=lo)
+        sorted_keys |= np.repeat(np.arange(b0, b1, dtype=np.uint64) << _U(key_bits), counts)
         sorted_keys.sort()
         sorted_keys = sorted_keys[_first_of_runs(sorted_keys, max_classes, key_bits)]
         bucket = (sorted_keys >> _U(key_bits)).astype(np.int64)
@@ -269,18 +304,20 @@ def idf_and_support(
         width[b0:b1] = np.bincount(slots // n_classes - b0, minlength=b1 - b0)
         classes.append((slots % n_classes).astype(np.int16 if n_classes < 1 << 15 else np.int32))
         b0 = b1
-    del keys, fill
-    offsets = np.zeros(dim + 1, dtype=np.int32)
-    np.cumsum(width, out=offsets[1:], dtype=np.int32)
-    return idf, offsets, _consume(classes)
 
 
 def _pair_counts(
-    texts: Texts, labels: np.ndarray, df: np.ndarray | None
+    texts: Texts,
+    labels: np.ndarray,
+    df: np.ndarray | None,
+    buckets: tuple[int, int] | None,
+    big: dict[int, tuple[np.ndarray, np.ndarray]],
 ) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(bucket, intent, how many of the intent's rows have it), sorted by bucket then intent, for a
-    group of whole intents at a time (the rows are sorted by intent); adds every bucket's rows to `df`
-    when given."""
+    group of whole intents at a time (the rows are sorted by intent), of the buckets `start ≤ b <
+    end` only when `buckets` is (start, end); adds every bucket's rows to `df` when given. An intent
+    with more than `HASH_ROWS` rows is counted on the first call and kept in `big` for the next ones
+    (hashing it again would need a bucket-sized count array each time)."""
     n = len(labels)
     starts = [0, *(np.flatnonzero(np.diff(labels)) + 1).tolist(), n]
     dim = 1 << texts.dim_bits
@@ -295,17 +332,27 @@ def _pair_counts(
             local, bucket, _ = texts.features(np.arange(lo, hi))
             if df is not None:
                 df += np.bincount(bucket, minlength=dim)
+            if buckets is not None:
+                mine = (bucket >= buckets[0]) & (bucket < buckets[1])
+                local, bucket = local[mine], bucket[mine]
             keys, count = np.unique(bucket * n + labels[lo:hi][local], return_counts=True)
             yield keys // n, keys % n, count
             continue
-        rows_with = np.zeros(dim, dtype=np.int32)  # one intent with many rows
-        for sub in range(lo, hi, HASH_ROWS):
-            _, bucket, _ = texts.features(np.arange(sub, min(sub + HASH_ROWS, hi)))
-            rows_with += np.bincount(bucket, minlength=dim)
-        if df is not None:
-            df += rows_with
-        nonzero = np.flatnonzero(rows_with)
-        yield nonzero, np.full(len(nonzero), labels[lo]), rows_with[nonzero].astype(np.int64)
+        if lo not in big:  # one intent with many rows: counted once, kept as (buckets, rows)
+            rows_with = np.zeros(dim, dtype=np.int32)
+            for sub in range(lo, hi, HASH_ROWS):
+                _, bucket, _ = texts.features(np.arange(sub, min(sub + HASH_ROWS, hi)))
+                rows_with += np.bincount(bucket, minlength=dim)
+            if df is not None:
+                df += rows_with
+            nonzero = np.flatnonzero(rows_with).astype(np.int32)
+            big[lo] = nonzero, rows_with[nonzero]
+            del rows_with
+        nonzero, rows = big[lo]
+        if buckets is not None:
+            a, e = np.searchsorted(nonzero, buckets)
+            nonzero, rows = nonzero[a:e], rows[a:e]
+        yield nonzero.astype(np.int64), np.full(len(nonzero), labels[lo]), rows.astype(np.int64)
 
 
 def _consume(parts: list[np.ndarray]) -> np.ndarray:
