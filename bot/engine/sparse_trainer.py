@@ -398,9 +398,12 @@ def _values(
     local: np.ndarray, bucket: np.ndarray, tf: np.ndarray, idf: np.ndarray, n_rows: int
 ) -> np.ndarray:
     """TF-IDF values (sublinear tf, L2 norm per row) of the pairs of `Texts.features`."""
-    values = (1.0 + np.log(tf)) * idf[bucket].astype(np.float64)
+    values = np.log(tf)  # float64, computed in place from here
+    values += 1.0
+    values *= idf[bucket]
     norm = np.sqrt(np.bincount(local, weights=values * values, minlength=n_rows))
-    return values / np.where(norm > 0, norm, 1.0)[local]
+    values /= np.where(norm > 0, norm, 1.0)[local]
+    return values
 
 
 def train(
@@ -429,12 +432,15 @@ def train(
     rng = np.random.default_rng(seed)
     batch = min(BATCH, max(1, n // (2 * SMALL)))
     slot_rows = max(batch, SLOT_ROWS // batch * batch)
+    # hashed half a chunk at a time (less memory; the same steps while a half is whole slot groups)
+    piece = TRAIN_ROWS // 2 if TRAIN_ROWS // 2 % slot_rows == 0 else TRAIN_ROWS
     for epoch in range(epochs):
         lr = learning_rate / (1 + epoch)
         order = rng.permutation(n)
         confusers = np.full(n, -1, dtype=np.int64) if confuser_pass and epoch == 0 else None
         confused: list[np.ndarray] = []
-        for rows, (local, bucket, tf) in texts.chunks(order):
+        pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # of this TRAIN_ROWS chunk
+        for k, (rows, (local, bucket, tf)) in enumerate(texts.chunks(order, piece)):
             values = _values(local, bucket, tf, idf, len(rows)).astype(np.float32)
             row_ptr = np.searchsorted(local, np.arange(len(rows) + 1))
             for s0 in range(0, len(rows), slot_rows):
@@ -453,8 +459,15 @@ def train(
                     np.float32(lr),
                     confusers,
                 )
-            if confusers is not None:
-                confused.append(_confuser_pairs(local, bucket, values, confusers[rows], n_classes))
+            if confusers is not None:  # the confused rows' features, by TRAIN_ROWS chunk
+                at = k * piece % TRAIN_ROWS  # where this piece starts in its chunk
+                mine = confusers[rows][local] >= 0
+                pending.append((local[mine] + at, bucket[mine], values[mine]))
+                if at + piece >= TRAIN_ROWS or k * piece + len(rows) >= n:
+                    chunk = confusers[order[k * piece - at : k * piece - at + TRAIN_ROWS]]
+                    local, bucket, values = (np.concatenate(p) for p in zip(*pending, strict=True))
+                    pending.clear()
+                    confused.append(_confuser_pairs(local, bucket, values, chunk, n_classes))
         if confusers is not None:
             offsets, classes, weights = _add_confusers(
                 confused, (offsets, classes, weights), n_classes, max_confusers
