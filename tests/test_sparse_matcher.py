@@ -18,12 +18,13 @@ import numpy as np
 import pytest
 
 from bot.engine import hashing, sparse_trainer
-from bot.engine.matcher import OUT_OF_SCOPE
+from bot.engine.matcher import OUT_OF_SCOPE, training_rows
 from bot.engine.normalize import normalize
 from bot.engine.sparse_matcher import (
     MAX_CLASSES,
     MIN_CLASSES,
     SparseIntentMatcher,
+    _training_rows,
     default_max_classes,
     numpy_epochs,
 )
@@ -212,3 +213,29 @@ def test_the_trained_state_is_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sparse_trainer, "SUPPORT_KEYS", 20_000)
     again = SparseIntentMatcher.build(rows, annotate=_pinned_annotate)
     assert _digest(again) == PINNED_BUILD
+
+
+def test_the_light_row_preparation_is_the_matchers() -> None:
+    """The sparse matcher prepares its rows without copying them (`_training_rows`); it must give
+    what `matcher.training_rows` gives, errors included."""
+    rows = [
+        *_rows(),
+        ("hours", "en", "How many hours does it take"),  # differs from a row only by case
+        ("hours", "en", "how many hours does it take"),  # a repeat
+        ["price", "fr", "Combien ça coûte ?"],  # a list, not a tuple
+        ("exam", "it", 42),  # not a string
+        ("credits", "en", "?!"),  # nothing left once normalised
+    ]
+    for epochs in (None, 3):
+        assert _training_rows(rows, epochs, numpy_epochs) == training_rows(rows, epochs, numpy_epochs)
+    for bad, epochs in (
+        ([], None),
+        ([("x", "en", "...")], None),
+        (_rows(), 0),
+        ([(OUT_OF_SCOPE, "en", "hi")], None),
+    ):
+        with pytest.raises(ValueError) as light:
+            _training_rows(bad, epochs, numpy_epochs)
+        with pytest.raises(ValueError) as plain:
+            training_rows(bad, epochs, numpy_epochs)
+        assert str(light.value) == str(plain.value)
