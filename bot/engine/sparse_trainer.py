@@ -43,12 +43,14 @@ CONFUSER_BUCKETS = 32
 BATCH = 4
 """Rows per SGD step (one under `SMALL` × 2 rows)."""
 SMALL = 1_000
-HASH_ROWS = 512
+HASH_ROWS = 256
 """Rows hashed at once while choosing the support (a few MB of temporary arrays)."""
 TRAIN_ROWS = 1_024
-"""Rows hashed at once in an SGD epoch. Not only memory: the confuser pass ranks a chunk's
-buckets with an unstable sort, so another chunk size can break ties between equal values otherwise
-(the trained weights would change a little)."""
+"""The confuser pass ranks the buckets of this many rows of an SGD epoch at once. Not only memory:
+that sort is unstable, so another chunk size could break ties between equal values otherwise (the
+trained weights would change a little)."""
+EPOCH_ROWS = 256
+"""Rows hashed at once in an SGD epoch (a divisor of `TRAIN_ROWS`, a multiple of `SLOT_ROWS`)."""
 INSERT_BLOCK = 1 << 18
 """Slots moved at once when the confusers' slots are inserted."""
 CONFUSER_RANGES = 16
@@ -432,8 +434,9 @@ def train(
     rng = np.random.default_rng(seed)
     batch = min(BATCH, max(1, n // (2 * SMALL)))
     slot_rows = max(batch, SLOT_ROWS // batch * batch)
-    # hashed half a chunk at a time (less memory; the same steps while a half is whole slot groups)
-    piece = TRAIN_ROWS // 2 if TRAIN_ROWS // 2 % slot_rows == 0 else TRAIN_ROWS
+    # hashed a piece of a chunk at a time (less memory; the same steps while pieces are whole slot
+    # groups and divide the chunk)
+    piece = EPOCH_ROWS if EPOCH_ROWS % slot_rows == 0 and TRAIN_ROWS % EPOCH_ROWS == 0 else TRAIN_ROWS
     for epoch in range(epochs):
         lr = learning_rate / (1 + epoch)
         order = rng.permutation(n)
