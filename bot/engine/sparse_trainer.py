@@ -51,7 +51,7 @@ that sort is unstable, so another chunk size could break ties between equal valu
 trained weights would change a little)."""
 EPOCH_ROWS = 256
 """Rows hashed at once in an SGD epoch (a divisor of `TRAIN_ROWS`, a multiple of `SLOT_ROWS`)."""
-INSERT_BLOCK = 1 << 18
+INSERT_BLOCK = 1 << 16
 """Slots moved at once when the confusers' slots are inserted."""
 CONFUSER_RANGES = 16
 """The confusers found are merged into the support in this many bucket ranges, one at a time."""
@@ -619,29 +619,30 @@ def _insert_slots(
     """The support with new slots (`bucket`, `cls`: sorted by bucket then class, none already there)
     as zero weights, each after its bucket's old ones: the old weights keep their order. `classes` and
     `weights` are grown in place (they must own their data), the old slots moved right a block at a
-    time from the end, so no second copy of them is made."""
+    time from the end, so no second copy of them is made. `bucket` is used up (changed)."""
     offsets, classes, weights = model
     n_old = len(weights)
     size = n_old + len(bucket)
-    at = offsets[bucket + 1].astype(
-        np.int32 if size < 1 << 31 else np.int64
-    )  # new slot k goes before old slot at[k]
+    index = np.int32 if size < 1 << 31 else np.int64
+    bucket += 1
+    at = offsets[bucket].astype(index)  # new slot k goes before old slot at[k]
     classes.resize(size, refcheck=False)
     weights.resize(size, refcheck=False)
     for j1 in range(n_old, 0, -INSERT_BLOCK):
         j0 = max(0, j1 - INSERT_BLOCK)
-        old = np.arange(j0, j1, dtype=at.dtype)  # (of `at`'s type, or searchsorted converts `at`)
+        old = np.arange(j0, j1, dtype=index)  # (of `at`'s type, or searchsorted converts `at`)
         to = np.searchsorted(at, old, side="right")  # old slot j moves right by the new slots before it
         to += old
         del old
         classes[to] = classes[j0:j1].copy()
         weights[to] = weights[j0:j1].copy()
-    at += np.arange(len(bucket), dtype=at.dtype)  # new slot k's place once the k before it are in
+    for k0 in range(0, len(at), INSERT_BLOCK):  # new slot k's place once the k before it are in
+        at[k0 : k0 + INSERT_BLOCK] += np.arange(k0, min(len(at), k0 + INSERT_BLOCK), dtype=index)
     classes[at] = cls
     weights[at] = 0
     del at
     shift = np.zeros(len(offsets), dtype=np.int32)  # slots added before each bucket
-    np.add.at(shift, bucket + 1, 1)
+    np.add.at(shift, bucket, 1)
     np.cumsum(shift, out=shift, dtype=np.int32)
     shift += offsets
     return shift, classes, weights
