@@ -43,7 +43,7 @@ CONFUSER_BUCKETS = 32
 BATCH = 4
 """Rows per SGD step (one under `SMALL` × 2 rows)."""
 SMALL = 1_000
-HASH_ROWS = 256
+HASH_ROWS = 512
 """Rows hashed at once while choosing the support (a few MB of temporary arrays)."""
 TRAIN_ROWS = 1_024
 """The confuser pass ranks the buckets of this many rows of an SGD epoch at once. Not only memory:
