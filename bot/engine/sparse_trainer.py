@@ -24,6 +24,7 @@ Deterministic for a given seed.
 
 from __future__ import annotations
 
+import mmap
 import os
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -66,6 +67,13 @@ _MISS_BITS = 20
 """Bits of a (bucket, intent) pair's rank key given to `1 − share`."""
 
 _U = np.uint64
+
+
+def _mapped(n: int, dtype: type) -> np.ndarray:
+    """A zeroed array of `n` items in an anonymous memory map of its own, given back to the system
+    as soon as the array is freed. The trainer's largest arrays live there: malloc would keep them,
+    once freed, in its heap (and raise the size from which it maps memory), ~15–25 MB of RSS at 10×."""
+    return np.frombuffer(mmap.mmap(-1, max(1, n * np.dtype(dtype).itemsize)), dtype=dtype, count=n)
 
 
 def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
@@ -273,7 +281,7 @@ def _support_range(
     key_bits = _MISS_BITS + cls_bits
     key_type = np.uint32 if key_bits <= 32 else np.uint64
     base = int(fill[start])
-    keys = np.empty(int(fill[end]) - base, dtype=key_type)
+    keys = _mapped(int(fill[end]) - base, key_type)
     miss_max = (1 << _MISS_BITS) - 1
     for bucket, cls, count in _pair_counts(texts, labels, None, buckets, big):  # sorted by bucket
         miss = np.rint((1.0 - count / per_class[cls]) * miss_max).astype(key_type)
@@ -429,7 +437,7 @@ def train(
     n = len(y_all)
     idf, offsets, classes = idf_and_support(texts, y_all, n_classes, max_classes, oos_class)
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
-    weights = np.zeros(len(classes), dtype=np.float32)
+    weights = _mapped(len(classes), np.float32)
     total: np.ndarray | None = None
     rng = np.random.default_rng(seed)
     batch = min(BATCH, max(1, n // (2 * SMALL)))
@@ -472,11 +480,12 @@ def train(
                     pending.clear()
                     confused.append(_confuser_pairs(local, bucket, values, chunk, n_classes))
         if confusers is not None:
-            offsets, classes, weights = _add_confusers(
-                confused, (offsets, classes, weights), n_classes, max_confusers
-            )
+            model = [offsets, classes, weights]  # `_add_confusers` lets the old arrays go
+            del offsets, classes, weights
+            offsets, classes, weights = _add_confusers(confused, model, n_classes, max_confusers)
         if total is None:
-            total = weights.copy()
+            total = _mapped(len(weights), np.float32)
+            total += weights
         else:
             total += weights
         if progress is not None:
@@ -560,14 +569,14 @@ def _confuser_pairs(
 
 def _add_confusers(
     parts: list[np.ndarray],
-    model: tuple[np.ndarray, np.ndarray, np.ndarray],
+    model: list[np.ndarray],
     n_classes: int,
     max_confusers: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The support grown by the confusers (`parts`: `_confuser_pairs` of each chunk, emptied): a bucket takes
     at most `max_confusers` new intents (those confused on it most often), after its old ones. The
     weights learnt so far are carried over. Merged a range of buckets at a time (`CONFUSER_RANGES`),
-    so the temporaries are a fraction of `parts`."""
+    so the temporaries are a fraction of `parts`. `model`: [offsets, classes, weights], emptied."""
     offsets, classes, weights = model
     dim = len(offsets) - 1
     added_buckets: list[np.ndarray] = []
@@ -610,42 +619,50 @@ def _add_confusers(
         added_classes.append((packed & 0xFFFF).astype(classes.dtype))
         del packed
     parts.clear()
-    return _insert_slots(_consume(added_buckets), _consume(added_classes), (offsets, classes, weights))
+    del offsets, classes, weights
+    return _insert_slots(_consume(added_buckets), _consume(added_classes), model)
 
 
 def _insert_slots(
-    bucket: np.ndarray, cls: np.ndarray, model: tuple[np.ndarray, np.ndarray, np.ndarray]
+    bucket: np.ndarray, cls: np.ndarray, model: list[np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The support with new slots (`bucket`, `cls`: sorted by bucket then class, none already there)
-    as zero weights, each after its bucket's old ones: the old weights keep their order. `classes` and
-    `weights` are grown in place (they must own their data), the old slots moved right a block at a
-    time from the end, so no second copy of them is made. `bucket` is used up (changed)."""
+    """The support `model` ([offsets, classes, weights], emptied: an array no one else holds is
+    freed as soon as it is copied) with new slots (`bucket`, `cls`: sorted by bucket then class,
+    none already there) as zero weights, each after its bucket's old ones: the old weights keep their
+    order. New arrays (`_mapped`), filled a block at a time (`np.insert` makes index temporaries
+    several times the size of the slots added). `bucket` is used up (changed)."""
     offsets, classes, weights = model
-    n_old = len(weights)
-    size = n_old + len(bucket)
+    model.clear()
+    size = len(weights) + len(bucket)
     index = np.int32 if size < 1 << 31 else np.int64
     bucket += 1
     at = offsets[bucket].astype(index)  # new slot k goes before old slot at[k]
-    classes.resize(size, refcheck=False)
-    weights.resize(size, refcheck=False)
-    for j1 in range(n_old, 0, -INSERT_BLOCK):
-        j0 = max(0, j1 - INSERT_BLOCK)
-        old = np.arange(j0, j1, dtype=index)  # (of `at`'s type, or searchsorted converts `at`)
-        to = np.searchsorted(at, old, side="right")  # old slot j moves right by the new slots before it
-        to += old
-        del old
-        classes[to] = classes[j0:j1].copy()
-        weights[to] = weights[j0:j1].copy()
+    new_weights = _spread(weights, at, size)
+    del weights
+    new_classes = _spread(classes, at, size)
+    del classes
     for k0 in range(0, len(at), INSERT_BLOCK):  # new slot k's place once the k before it are in
         at[k0 : k0 + INSERT_BLOCK] += np.arange(k0, min(len(at), k0 + INSERT_BLOCK), dtype=index)
-    classes[at] = cls
-    weights[at] = 0
+    new_classes[at] = cls
     del at
     shift = np.zeros(len(offsets), dtype=np.int32)  # slots added before each bucket
     np.add.at(shift, bucket, 1)
     np.cumsum(shift, out=shift, dtype=np.int32)
     shift += offsets
-    return shift, classes, weights
+    return shift, new_classes, new_weights
+
+
+def _spread(values: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
+    """`values` in a new zeroed array of `size` (`_mapped`), value j moved right by the number of
+    `at` (sorted) ≤ j, a block at a time."""
+    out = _mapped(size, values.dtype)
+    for j0 in range(0, len(values), INSERT_BLOCK):
+        j1 = min(len(values), j0 + INSERT_BLOCK)
+        old = np.arange(j0, j1, dtype=at.dtype)  # (of `at`'s type, or searchsorted converts `at`)
+        to = np.searchsorted(at, old, side="right")
+        to += old
+        out[to] = values[j0:j1]
+    return out
 
 
 def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
@@ -708,7 +725,7 @@ def warm_train(
     offsets, classes, weights = _insert_slots(
         added // n_classes,
         (added % n_classes).astype(classes.dtype),
-        (offsets, classes.copy(), weights.copy()),
+        [offsets, classes, weights],
     )
     model_now = (offsets, classes, weights)  # new arrays: the model given is unchanged
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
