@@ -73,7 +73,10 @@ def _mapped(n: int, dtype: type) -> np.ndarray:
     """A zeroed array of `n` items in an anonymous memory map of its own, given back to the system
     as soon as the array is freed. The trainer's largest arrays live there: malloc would keep them,
     once freed, in its heap (and raise the size from which it maps memory), ~15–25 MB of RSS at 10×."""
-    return np.frombuffer(mmap.mmap(-1, max(1, n * np.dtype(dtype).itemsize)), dtype=dtype, count=n)
+    mapped = mmap.mmap(-1, max(1, n * np.dtype(dtype).itemsize))
+    if hasattr(mmap, "MADV_HUGEPAGE"):  # as numpy does for its large arrays: fewer TLB misses
+        mapped.madvise(mmap.MADV_HUGEPAGE)
+    return np.frombuffer(mapped, dtype=dtype, count=n)
 
 
 def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
@@ -231,17 +234,21 @@ def idf_and_support(
         raise ValueError("the numpy trainer takes at most 65,535 intents and 2^27 buckets")
     dim = 1 << dim_bits
     n = len(texts)
-    df = np.zeros(dim, dtype=np.int32)
-    width = np.zeros(dim, dtype=np.int32)  # the intents with a bucket
+    df = _mapped(dim, np.int32)  # the rows with a bucket
+    width = _mapped(dim, np.int32)  # the intents with a bucket
     big: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for bucket, _, _ in _pair_counts(texts, labels, df, None, big):
-        width += np.bincount(bucket, minlength=dim)
-    idf = np.zeros(dim, dtype=np.float32)
-    seen = df > 0
-    idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
-    del df, seen
+    for bucket, _, count in _pair_counts(texts, labels, None, big):  # sorted by bucket
+        if len(bucket):
+            head = np.flatnonzero(np.diff(bucket, prepend=-1))
+            width[bucket[head]] += np.diff(head, append=len(bucket)).astype(np.int32)
+            df[bucket[head]] += np.add.reduceat(count, head).astype(np.int32)
+    idf = _mapped(dim, np.float32)
+    for b0 in range(0, dim, SUPPORT_SLICE):
+        seen = np.flatnonzero(df[b0 : b0 + SUPPORT_SLICE]) + b0
+        idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
+    del df
     total = int(width.sum(dtype=np.int64))
-    fill = np.zeros(dim + 1, dtype=np.int32 if total < 1 << 31 else np.int64)
+    fill = _mapped(dim + 1, np.int32 if total < 1 << 31 else np.int64)
     np.cumsum(width, out=fill[1:], dtype=fill.dtype)  # fill[b]: where bucket b's next key goes
     width[:] = 0  # from here: each bucket's slots
     classes: list[np.ndarray] = []
@@ -255,9 +262,10 @@ def idf_and_support(
         )
         start = end
     del fill
-    offsets = np.zeros(dim + 1, dtype=np.int32)
+    offsets = _mapped(dim + 1, np.int32)
     np.cumsum(width, out=offsets[1:], dtype=np.int32)
-    return idf, offsets, _consume(classes)
+    del width
+    return idf, offsets, _consume(classes, mapped=True)
 
 
 def _support_range(
@@ -283,7 +291,7 @@ def _support_range(
     base = int(fill[start])
     keys = _mapped(int(fill[end]) - base, key_type)
     miss_max = (1 << _MISS_BITS) - 1
-    for bucket, cls, count in _pair_counts(texts, labels, None, buckets, big):  # sorted by bucket
+    for bucket, cls, count in _pair_counts(texts, labels, buckets, big):  # sorted by bucket
         miss = np.rint((1.0 - count / per_class[cls]) * miss_max).astype(key_type)
         miss <<= key_type(cls_bits)
         miss |= cls.astype(key_type)
@@ -319,18 +327,15 @@ def _support_range(
 def _pair_counts(
     texts: Texts,
     labels: np.ndarray,
-    df: np.ndarray | None,
     buckets: tuple[int, int] | None,
     big: dict[int, tuple[np.ndarray, np.ndarray]],
 ) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(bucket, intent, how many of the intent's rows have it), sorted by bucket then intent, for a
     group of whole intents at a time (the rows are sorted by intent), of the buckets `start ≤ b <
-    end` only when `buckets` is (start, end); adds every bucket's rows to `df` when given. An intent
-    with more than `HASH_ROWS` rows is counted on the first call and kept in `big` for the next ones
-    (hashing it again would need a bucket-sized count array each time)."""
+    end` only when `buckets` is (start, end). An intent with more than `HASH_ROWS` rows is counted
+    on the first call and kept in `big` for the next ones."""
     n = len(labels)
     starts = [0, *(np.flatnonzero(np.diff(labels)) + 1).tolist(), n]
-    dim = 1 << texts.dim_bits
     k = 0
     while k < len(starts) - 1:
         end = k + 1
@@ -340,8 +345,6 @@ def _pair_counts(
         k = end
         if hi - lo <= HASH_ROWS:
             local, bucket, _ = texts.features(np.arange(lo, hi))
-            if df is not None:
-                df += np.bincount(bucket, minlength=dim)
             if buckets is not None:
                 mine = (bucket >= buckets[0]) & (bucket < buckets[1])
                 local, bucket = local[mine], bucket[mine]
@@ -349,12 +352,11 @@ def _pair_counts(
             yield keys // n, keys % n, count
             continue
         if lo not in big:  # one intent with many rows: counted once, kept as (buckets, rows)
-            rows_with = np.zeros(dim, dtype=np.int32)
+            rows_with = _mapped(1 << texts.dim_bits, np.int32)
             for sub in range(lo, hi, HASH_ROWS):
                 _, bucket, _ = texts.features(np.arange(sub, min(sub + HASH_ROWS, hi)))
-                rows_with += np.bincount(bucket, minlength=dim)
-            if df is not None:
-                df += rows_with
+                bucket, count = np.unique(bucket, return_counts=True)
+                rows_with[bucket] += count.astype(np.int32)
             nonzero = np.flatnonzero(rows_with).astype(np.int32)
             big[lo] = nonzero, rows_with[nonzero]
             del rows_with
@@ -365,9 +367,11 @@ def _pair_counts(
         yield nonzero.astype(np.int64), np.full(len(nonzero), labels[lo]), rows.astype(np.int64)
 
 
-def _consume(parts: list[np.ndarray]) -> np.ndarray:
-    """`np.concatenate(parts)`, emptying `parts` as it goes (peak: the result and one part)."""
-    out = np.empty(sum(len(p) for p in parts), dtype=parts[0].dtype if parts else np.int64)
+def _consume(parts: list[np.ndarray], mapped: bool = False) -> np.ndarray:
+    """`np.concatenate(parts)`, emptying `parts` as it goes (peak: the result and one part); in an
+    array of its own (`_mapped`) when `mapped`."""
+    size, dtype = sum(len(p) for p in parts), parts[0].dtype if parts else np.int64
+    out = _mapped(size, dtype) if mapped else np.empty(size, dtype=dtype)
     at = 0
     parts.reverse()
     while parts:
@@ -645,7 +649,7 @@ def _insert_slots(
         at[k0 : k0 + INSERT_BLOCK] += np.arange(k0, min(len(at), k0 + INSERT_BLOCK), dtype=index)
     new_classes[at] = cls
     del at
-    shift = np.zeros(len(offsets), dtype=np.int32)  # slots added before each bucket
+    shift = _mapped(len(offsets), np.int32)  # slots added before each bucket
     np.add.at(shift, bucket, 1)
     np.cumsum(shift, out=shift, dtype=np.int32)
     shift += offsets
