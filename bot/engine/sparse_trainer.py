@@ -50,7 +50,7 @@ TRAIN_ROWS = 1_024
 """The confuser pass ranks the buckets of this many rows of an SGD epoch at once. Not only memory:
 that sort is unstable, so another chunk size could break ties between equal values otherwise (the
 trained weights would change a little)."""
-EPOCH_ROWS = 256
+EPOCH_ROWS = 512
 """Rows hashed at once in an SGD epoch (a divisor of `TRAIN_ROWS`, a multiple of `SLOT_ROWS`)."""
 INSERT_BLOCK = 1 << 16
 """Slots moved at once when the confusers' slots are inserted."""
