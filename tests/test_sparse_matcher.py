@@ -6,7 +6,10 @@ serve time. Both must give the same buckets, and serving must never load numpy.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import marshal
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +18,13 @@ import numpy as np
 import pytest
 
 from bot.engine import hashing, sparse_trainer
-from bot.engine.matcher import OUT_OF_SCOPE
+from bot.engine.matcher import OUT_OF_SCOPE, training_rows
 from bot.engine.normalize import normalize
 from bot.engine.sparse_matcher import (
     MAX_CLASSES,
     MIN_CLASSES,
     SparseIntentMatcher,
+    _training_rows,
     default_max_classes,
     numpy_epochs,
 )
@@ -96,7 +100,8 @@ def test_chunked_and_partitioned_passes_give_the_same_matcher(monkeypatch: pytes
     keeps memory flat at 10x) change nothing in the result."""
     whole = SparseIntentMatcher.build(_rows(), annotate=annotate).state()
     monkeypatch.setattr(sparse_trainer, "HASH_ROWS", 2)
-    monkeypatch.setattr(sparse_trainer, "SUPPORT_ROWS", 3)
+    monkeypatch.setattr(sparse_trainer, "SUPPORT_SLICE", 3)
+    monkeypatch.setattr(sparse_trainer, "SUPPORT_KEYS", 5)
     monkeypatch.setattr(sparse_trainer, "SLOT_ROWS", 1)
     assert SparseIntentMatcher.build(_rows(), annotate=annotate).state() == whole
 
@@ -152,3 +157,85 @@ def test_serving_a_trained_state_does_not_import_numpy(tmp_path: Path) -> None:
     ranked, numpy_line = done.stdout.strip().splitlines()
     assert numpy_line == "no numpy"
     assert ranked == repr(expected)
+
+
+def _pinned_rows() -> list[tuple[str, str, str]]:
+    """1,850 made-up rows: 30 intents of 25 phrasings (accented syllables, three languages) and an
+    off-topic class of 1,100 rows (more than the trainer hashes at once: its one-intent path)."""
+    rng = random.Random(8)
+    syllables = ["ka", "mo", "ré", "tu", "li", "ses", "ño", "vä", "ri", "pa", "zo", "en", "ç", "ou"]
+    words = ["".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(400)]
+    rows = []
+    for i in range(30):
+        topic = rng.sample(words, 5)
+        for _ in range(25):
+            n = rng.randint(2, 9)
+            text = " ".join(rng.choice(topic) if rng.random() < 0.4 else rng.choice(words) for _ in range(n))
+            rows.append((f"intent-{i:02d}", rng.choice(["en", "fr", "de"]), text.capitalize() + "?"))
+    for _ in range(1100):
+        rows.append((OUT_OF_SCOPE, "en", " ".join(rng.choice(words) for _ in range(rng.randint(1, 7)))))
+    return rows
+
+
+def _pinned_annotate(text: str) -> list[str]:
+    return [f"c:{w}" for w in ("kamo", "tuli", "ses") if w in text.casefold()]
+
+
+PINNED_BUILD = "34a37f37c3e63bed69c3154b8a81b46c928c48eebd980243a2ca1619fb08743b"
+PINNED_WARM = "24e2cd8db0af58d04ccd0fbbd9e58bfd6d1af4fbe498a09e40d3573d00833eac"
+"""`_digest` of the state of `_pinned_rows()` trained by the numpy trainer, and of that
+matcher after a warm update, computed with the trainer of 2026-12-03 (before the 10× memory work):
+the memory changes since must leave the trained weights bit for bit the same (numpy 2.4, x86-64;
+another numpy or CPU may round a logarithm differently and change these digests)."""
+
+
+def _digest(matcher: SparseIntentMatcher) -> str:
+    """SHA-256 of a matcher's state (its arrays' bytes, then the rest as sorted JSON)."""
+    state = matcher.state()
+    digest = hashlib.sha256()
+    for key in ("idf", "offsets", "classes", "weights"):
+        digest.update(state.pop(key))
+    digest.update(json.dumps(state, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def test_the_trained_state_is_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _pinned_rows()
+    matcher = SparseIntentMatcher.build(rows, annotate=_pinned_annotate)
+    assert _digest(matcher) == PINNED_BUILD
+    added = [("intent-03", "en", "zorblax kamo quux"), ("intent-07", "fr", "plonk tuli ses")]
+    warm = matcher.warm_update(added, rows, seed=3)
+    assert _digest(warm) == PINNED_WARM
+    # a few rows hashed at a time, the support in many bucket ranges, a few keys sorted at a time:
+    # the same state
+    monkeypatch.setattr(sparse_trainer, "HASH_ROWS", 100)
+    monkeypatch.setattr(sparse_trainer, "SUPPORT_SLICE", 64)
+    monkeypatch.setattr(sparse_trainer, "SUPPORT_KEYS", 20_000)
+    again = SparseIntentMatcher.build(rows, annotate=_pinned_annotate)
+    assert _digest(again) == PINNED_BUILD
+
+
+def test_the_light_row_preparation_is_the_matchers() -> None:
+    """The sparse matcher prepares its rows without copying them (`_training_rows`); it must give
+    what `matcher.training_rows` gives, errors included."""
+    rows = [
+        *_rows(),
+        ("hours", "en", "How many hours does it take"),  # differs from a row only by case
+        ("hours", "en", "how many hours does it take"),  # a repeat
+        ["price", "fr", "Combien ça coûte ?"],  # a list, not a tuple
+        ("exam", "it", 42),  # not a string
+        ("credits", "en", "?!"),  # nothing left once normalised
+    ]
+    for epochs in (None, 3):
+        assert _training_rows(rows, epochs, numpy_epochs) == training_rows(rows, epochs, numpy_epochs)
+    for bad, epochs in (
+        ([], None),
+        ([("x", "en", "...")], None),
+        (_rows(), 0),
+        ([(OUT_OF_SCOPE, "en", "hi")], None),
+    ):
+        with pytest.raises(ValueError) as light:
+            _training_rows(bad, epochs, numpy_epochs)
+        with pytest.raises(ValueError) as plain:
+            training_rows(bad, epochs, numpy_epochs)
+        assert str(light.value) == str(plain.value)

@@ -7,11 +7,14 @@ Imported only while `SparseIntentMatcher.build` trains (never on the question pa
   operation per n), the keys of word 1–2-grams from differences of prefix keys; `mix` and the bucket
   are vector operations too. The result is bit for bit `hashing.bucket_counts` (tested).
 - **Flat memory**: the features are recomputed for each pass, a chunk of rows at a time (a pass over
-  ten times the knowledge base takes ~1 s), so nothing grows with the n-gram occurrences: what is kept
-  is the normalised texts, the idf (one float32 per bucket) and the support and weights.
+  ten times the knowledge base takes ~0.5 s), so nothing grows with the n-gram occurrences: what is
+  kept is the normalised texts (one UTF-8 string), the idf (one float32 per bucket) and the support
+  and weights. The largest arrays live in memory maps of their own (`_mapped`), so that, once freed,
+  they do not stay in malloc's heap (peak RSS at 10×: ~145 MB, of which ~80 MB is the process and
+  numpy before training; README "Scaling").
 - **Support**: each bucket weighs the intents whose phrasings contain it most often (relatively), at
-  most `max_classes`, and the out-of-scope class; found from per-chunk (bucket, intent) counts with
-  one sort of packed 64-bit keys.
+  most `max_classes`, and the out-of-scope class; found by a counting sort of 32-bit (share, intent)
+  keys laid out by bucket, a range of buckets at a time (`idf_and_support`).
 - **Compact confuser pass**: during the first epoch each row's most probable wrong intent is kept when
   it gets ≥ `CONFUSER_P` (one int per row); then that intent gets weights on the row's buckets too
   (the negative evidence a dense model has everywhere), the weights learnt so far carried over.
@@ -24,7 +27,9 @@ Deterministic for a given seed.
 
 from __future__ import annotations
 
+import mmap
 import os
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -42,25 +47,50 @@ CONFUSER_BUCKETS = 32
 BATCH = 4
 """Rows per SGD step (one under `SMALL` × 2 rows)."""
 SMALL = 1_000
-HASH_ROWS = 1_024
-"""Rows hashed at once (a few MB of temporary arrays)."""
+HASH_ROWS = 512
+"""Rows hashed at once while choosing the support (a few MB of temporary arrays)."""
+TRAIN_ROWS = 1_024
+"""The confuser pass ranks the buckets of this many rows of an SGD epoch at once. Not only memory:
+that sort is unstable, so another chunk size could break ties between equal values otherwise (the
+trained weights would change a little)."""
+EPOCH_ROWS = 512
+"""Rows hashed at once in an SGD epoch (a divisor of `TRAIN_ROWS`, a multiple of `SLOT_ROWS`)."""
+INSERT_BLOCK = 1 << 16
+"""Slots moved at once when the confusers' slots are inserted."""
+CONFUSER_RANGES = 16
+"""The confusers found are merged into the support in this many bucket ranges, one at a time."""
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
-SUPPORT_ROWS = 50_000
-"""Above this many rows the support is chosen in 2, 4 … passes (less memory, one more hashing pass each)."""
+SUPPORT_KEYS = 1 << 22
+"""The support's rank keys are written for at most this many (bucket, intent) pairs at a time (16 MB;
+each range of buckets more costs a pass over the texts: two at 10×)."""
+SUPPORT_SLICE = 1 << 17
+"""The support's keys are sorted this many at a time (a range of whole buckets)."""
+_MISS_BITS = 20
+"""Bits of a (bucket, intent) pair's rank key given to `1 − share`."""
 
 _U = np.uint64
 
 
+def _mapped(n: int, dtype: type) -> np.ndarray:
+    """A zeroed array of `n` items in an anonymous memory map of its own, given back to the system
+    as soon as the array is freed. The trainer's largest arrays live there: malloc would keep them,
+    once freed, in its heap (and raise the size from which it maps memory), ~15–25 MB of RSS at 10×."""
+    mapped = mmap.mmap(-1, max(1, n * np.dtype(dtype).itemsize))
+    if hasattr(mmap, "MADV_HUGEPAGE"):  # as numpy does for its large arrays: fewer TLB misses
+        mapped.madvise(mmap.MADV_HUGEPAGE)
+    return np.frombuffer(mapped, dtype=dtype, count=n)
+
+
 def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
-    """`hashing.mix` of uint64 keys (in place), as int64 buckets."""
+    """`hashing.mix` of uint64 keys, in place, as int64 buckets (a view of `keys`)."""
     keys ^= keys >> _U(30)
     keys *= _U(hashing.M1)
     keys ^= keys >> _U(27)
     keys *= _U(hashing.M2)
     keys ^= keys >> _U(31)
     keys >>= _U(64 - dim_bits)
-    return keys.astype(np.int64)
+    return keys.view(np.int64)
 
 
 class Texts:
@@ -74,52 +104,69 @@ class Texts:
         dim_bits: int,
         annotate: hashing.Annotate | None,
     ) -> None:
-        self.norms = [hashing.normalize_fast(t) for t in texts]
         self.char_range = char_range
         self.word_ngrams = word_ngrams
         self.dim_bits = dim_bits
-        counts: list[int] = []
-        flat: list[int] = []
+        n = len(texts)
+        # the normalised texts as one UTF-8 string (83,000 str objects would take twice the memory)
+        pieces: list[bytes] = []
+        self._start = np.zeros(n + 1, dtype=np.int64)
+        self._chars = np.zeros(n, dtype=np.int32)
+        for k in range(0, n, HASH_ROWS):
+            norms = [hashing.normalize_fast(t) for t in texts[k : k + HASH_ROWS]]
+            encoded = [t.encode() for t in norms]
+            self._chars[k : k + len(norms)] = np.fromiter(map(len, norms), dtype=np.int32, count=len(norms))
+            self._start[k + 1 : k + 1 + len(norms)] = np.fromiter(
+                map(len, encoded), dtype=np.int64, count=len(encoded)
+            )
+            pieces.append(b"".join(encoded))
+        np.cumsum(self._start, out=self._start)
+        self._utf8 = b"".join(pieces)
+        del pieces
+        counts = array("q", bytes(8 * n))
+        flat = array("i")
         if annotate is not None:
             cache: dict[str, int] = {}
-            for text in texts:
+            for k, text in enumerate(texts):
                 feats = hashing.annotation_features(text, annotate)
                 for f in feats:
                     b = cache.get(f)
                     if b is None:
                         b = cache[f] = hashing.extra_bucket(f, dim_bits)
                     flat.append(b)
-                counts.append(len(feats))
-        else:
-            counts = [0] * len(texts)
-        self.extra_ptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.asarray(counts, dtype=np.int64), out=self.extra_ptr[1:])
-        self.extra = np.asarray(flat, dtype=np.int64)
+                counts[k] = len(feats)
+        self.extra_ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(counts, dtype=np.int64), out=self.extra_ptr[1:])
+        self.extra = np.frombuffer(flat, dtype=np.int32) if flat else np.zeros(0, dtype=np.int32)
 
     def __len__(self) -> int:
-        return len(self.norms)
+        return len(self._chars)
 
     def features(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(local row, bucket, term count) of the texts `rows` (local row k = `rows[k]`), sorted by
         local row then bucket."""
-        padded = [f" {self.norms[r]} " for r in rows.tolist()]
-        lens = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
-        codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        blob, start = self._utf8, self._start
+        spans = zip(start[rows].tolist(), start[rows + 1].tolist(), strict=True)
+        text = b"".join([b" " + blob[a:e] + b" " for a, e in spans])
+        codes = np.frombuffer(text.decode().encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        del text
+        lens = self._chars[rows].astype(np.int64) + 2
         n = len(codes)
-        ends = np.cumsum(lens)
         row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lens)
-        end_of = np.repeat(ends, lens)
-        pos = np.arange(n, dtype=np.int64)
-        keys: list[np.ndarray] = []
-        owners: list[np.ndarray] = []
+        room = np.repeat(np.cumsum(lens), lens)  # the end of each code point's row …
+        room -= np.arange(n, dtype=np.int64)  # … as code points left in the row from it
+        dim_bits = self.dim_bits
+        pairs: list[np.ndarray] = []  # local row << dim_bits | bucket, of every n-gram
         lo, hi = self.char_range
         h = codes.copy()
         for size in range(2, hi + 1):
             h = h[:-1] * _U(hashing.P) + codes[size - 1 :]
             if size >= lo:
-                ok = pos[: len(h)] + size <= end_of[: len(h)]
-                keys.append(h[ok])
-                owners.append(row_of[: len(h)][ok])
+                ok = room[: len(h)] >= size
+                bucket = _mix(h[ok], dim_bits)
+                bucket |= row_of[: len(h)][ok] << dim_bits
+                pairs.append(bucket)
+        del h, room
         if self.word_ngrams:
             # prefix keys H[i] = key(codes[0..i]) = P^i · Σ_{j≤i} c_j · P^-j (mod 2^64)
             p_inv = pow(hashing.P, -1, 1 << 64)
@@ -131,6 +178,7 @@ class Texts:
             np.cumprod(inv_powers, out=inv_powers)
             prefix = np.zeros(n + 1, dtype=np.uint64)  # prefix[i + 1] = H[i]
             np.cumsum(codes * inv_powers, out=prefix[1:])
+            del inv_powers
             prefix[1:] *= powers[:-1]
             space = codes == _U(32)
             starts = np.flatnonzero(~space[1:] & space[:-1]) + 1
@@ -141,20 +189,31 @@ class Texts:
                 same = word_row[: len(a)] == word_row[size - 1 :]
                 a, b = a[same], b[same]
                 k = prefix[b] - prefix[a] * powers[b - a]
-                keys.append(k + _U(hashing.TAG_WORD))
-                owners.append(word_row[: len(same)][same])
-        bucket = _mix(np.concatenate(keys), self.dim_bits)
-        owner = np.concatenate(owners)
+                k += _U(hashing.TAG_WORD)
+                bucket = _mix(k, dim_bits)
+                bucket |= word_row[: len(same)][same] << dim_bits
+                pairs.append(bucket)
         extra_lens = self.extra_ptr[rows + 1] - self.extra_ptr[rows]
         if extra_lens.any():
             take = np.repeat(self.extra_ptr[rows] - np.cumsum(extra_lens) + extra_lens, extra_lens)
             take += np.arange(int(extra_lens.sum()))
-            bucket = np.concatenate([bucket, self.extra[take]])
-            owner = np.concatenate([owner, np.repeat(np.arange(len(rows)), extra_lens)])
-        pairs, tf = np.unique(owner << self.dim_bits | bucket, return_counts=True)
-        return pairs >> self.dim_bits, pairs & ((1 << self.dim_bits) - 1), tf
+            bucket = np.repeat(np.arange(len(rows), dtype=np.int64), extra_lens) << dim_bits
+            bucket |= self.extra[take]
+            pairs.append(bucket)
+        packed = _consume(pairs)
+        packed.sort()
+        if not len(packed):
+            return packed, packed.copy(), packed.copy()
+        head = np.empty(len(packed), dtype=bool)
+        head[0] = True
+        np.not_equal(packed[1:], packed[:-1], out=head[1:])
+        at = np.flatnonzero(head)
+        del head
+        tf = np.diff(at, append=len(packed))
+        packed = packed[at]
+        return packed >> dim_bits, packed & ((1 << dim_bits) - 1), tf
 
-    def chunks(self, order: np.ndarray, size: int = HASH_ROWS) -> Iterable[tuple[np.ndarray, tuple]]:
+    def chunks(self, order: np.ndarray, size: int = TRAIN_ROWS) -> Iterable[tuple[np.ndarray, tuple]]:
         """(rows, `features(rows)`) for consecutive slices of `order`."""
         for k in range(0, len(order), size):
             rows = order[k : k + size]
@@ -167,51 +226,119 @@ def idf_and_support(
     """(idf float32 by bucket, 0 where no text has it; support offsets; support classes).
 
     A bucket's intents are ranked by their share of phrasings with it (largest first, ties by intent
-    number) with one sort of (bucket, 2^20 · (1 − share), intent) packed in 64 bits; with many rows,
-    in `rounds` passes over the texts, each for a part of the buckets, so those keys stay small."""
+    number). A first pass over the texts counts each bucket's texts (the idf) and intents; then, for
+    a range of buckets at a time (`SUPPORT_KEYS` keys), a pass writes each (bucket, intent) pair's
+    rank key, `2^20 · (1 − share)` and the intent number packed in 32 bits (64 from 4,096 intents),
+    into its bucket's place in one array (a counting sort: the bucket is where the key is, so it
+    takes no bits); each bucket's keys are sorted, `SUPPORT_SLICE` at a time, and the first
+    `max_classes` kept."""
     dim_bits = texts.dim_bits
     if n_classes >= 1 << 16 or dim_bits > 27:
         raise ValueError("the numpy trainer takes at most 65,535 intents and 2^27 buckets")
     dim = 1 << dim_bits
     n = len(texts)
+    df = _mapped(dim, np.int32)  # the rows with a bucket
+    width = _mapped(dim, np.int32)  # the intents with a bucket
+    big: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for bucket, _, count in _pair_counts(texts, labels, None, big):  # sorted by bucket
+        if len(bucket):
+            head = np.flatnonzero(np.diff(bucket, prepend=-1))
+            width[bucket[head]] += np.diff(head, append=len(bucket)).astype(np.int32)
+            df[bucket[head]] += np.add.reduceat(count, head).astype(np.int32)
+    idf = _mapped(dim, np.float32)
+    for b0 in range(0, dim, SUPPORT_SLICE):
+        seen = np.flatnonzero(df[b0 : b0 + SUPPORT_SLICE]) + b0
+        idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
+    del df
+    total = int(width.sum(dtype=np.int64))
+    fill = _mapped(dim + 1, np.int32 if total < 1 << 31 else np.int64)
+    np.cumsum(width, out=fill[1:], dtype=fill.dtype)  # fill[b]: where bucket b's next key goes
+    width[:] = 0  # from here: each bucket's slots
+    classes: list[np.ndarray] = []
+    start = 0
+    while start < dim:
+        end = min(
+            dim, max(start + 1, int(np.searchsorted(fill, fill[start] + SUPPORT_KEYS, side="right")) - 1)
+        )
+        _support_range(
+            texts, labels, (start, end), fill, (n_classes, max_classes, every), width, classes, big
+        )
+        start = end
+    del fill
+    offsets = _mapped(dim + 1, np.int32)
+    np.cumsum(width, out=offsets[1:], dtype=np.int32)
+    del width
+    return idf, offsets, _consume(classes, mapped=True)
+
+
+def _support_range(
+    texts: Texts,
+    labels: np.ndarray,
+    buckets: tuple[int, int],
+    fill: np.ndarray,
+    sizes: tuple[int, int, int],
+    width: np.ndarray,
+    classes: list[np.ndarray],
+    big: dict[int, tuple[np.ndarray, np.ndarray]],
+) -> None:
+    """`idf_and_support` for the buckets `start ≤ b < end`: their keys written by a pass over the
+    texts (`fill[b]`: where bucket b's next key goes; it ends where b's keys end), then each
+    bucket's best `max_classes` intents and `every` (when ≥ 0) appended to `classes` and their number
+    set in `width` (`sizes`: (n_classes, max_classes, every); `big`: as `_pair_counts`)."""
+    n_classes, max_classes, every = sizes
+    start, end = buckets
     per_class = np.bincount(labels, minlength=n_classes)
-    df = np.zeros(dim, dtype=np.int32)
-    rounds = 1
-    while rounds * SUPPORT_ROWS < n and rounds < 16:
-        rounds *= 2
-    shift = dim_bits - rounds.bit_length() + 1
-    selected: list[np.ndarray] = []
-    for part in range(rounds):
-        packed: list[np.ndarray] = []
-        for bucket, cls, count in _pair_counts(texts, labels, shift, part, df if part == 0 else None):
-            miss = np.rint((1.0 - count / per_class[cls]) * ((1 << 20) - 1)).astype(np.int64)
-            packed.append(bucket << 36 | miss << 16 | cls)
-        keys = _consume(packed)
-        keys.sort()
-        keys = keys[_first_of_runs(keys, max_classes, 36)]
-        selected.append((keys >> 36) * n_classes + (keys & 0xFFFF))
-        del keys
-    idf = np.zeros(dim, dtype=np.float32)
-    seen = df > 0
-    idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
-    del df, seen
-    keys = np.concatenate(selected)
-    del selected
-    if every >= 0:
-        keys = np.concatenate([keys, _unique(keys // n_classes) * n_classes + every])
-    offsets, classes = _layout(_unique(keys), n_classes, dim)
-    return idf, offsets, classes
+    cls_bits = max(1, (n_classes - 1).bit_length())
+    key_bits = _MISS_BITS + cls_bits
+    key_type = np.uint32 if key_bits <= 32 else np.uint64
+    base = int(fill[start])
+    keys = _mapped(int(fill[end]) - base, key_type)
+    miss_max = (1 << _MISS_BITS) - 1
+    for bucket, cls, count in _pair_counts(texts, labels, buckets, big):  # sorted by bucket
+        miss = np.rint((1.0 - count / per_class[cls]) * miss_max).astype(key_type)
+        miss <<= key_type(cls_bits)
+        miss |= cls.astype(key_type)
+        head = np.flatnonzero(np.diff(bucket, prepend=-1))
+        run = np.diff(head, append=len(bucket))
+        at = fill[bucket] - base
+        at += np.arange(len(bucket), dtype=at.dtype) - np.repeat(head, run).astype(at.dtype)
+        keys[at] = miss
+        fill[bucket[head]] += run.astype(fill.dtype)
+    del per_class
+    ends = fill[start:end] - base  # now bucket b's keys end at ends[b - start]
+    b0 = start
+    while b0 < end:
+        lo = int(ends[b0 - start - 1]) if b0 > start else 0
+        b1 = max(b0 + 1, start + int(np.searchsorted(ends, lo + SUPPORT_SLICE, side="right")))
+        sorted_keys = keys[lo : int(ends[b1 - 1 - start])].astype(np.uint64)
+        counts = np.diff(ends[b0 - start : b1 - start], prepend=lo)
+        sorted_keys |= np.repeat(np.arange(b0, b1, dtype=np.uint64) << _U(key_bits), counts)
+        sorted_keys.sort()
+        sorted_keys = sorted_keys[_first_of_runs(sorted_keys, max_classes, key_bits)]
+        bucket = (sorted_keys >> _U(key_bits)).astype(np.int64)
+        cls = (sorted_keys & _U((1 << cls_bits) - 1)).astype(np.int64)
+        del sorted_keys
+        if every >= 0:
+            bucket = np.concatenate([bucket, _unique(bucket)])
+            cls = np.concatenate([cls, np.full(len(bucket) - len(cls), every)])
+        slots = _unique(bucket * n_classes + cls)
+        width[b0:b1] = np.bincount(slots // n_classes - b0, minlength=b1 - b0)
+        classes.append((slots % n_classes).astype(np.int16 if n_classes < 1 << 15 else np.int32))
+        b0 = b1
 
 
 def _pair_counts(
-    texts: Texts, labels: np.ndarray, shift: int, part: int, df: np.ndarray | None
+    texts: Texts,
+    labels: np.ndarray,
+    buckets: tuple[int, int] | None,
+    big: dict[int, tuple[np.ndarray, np.ndarray]],
 ) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(bucket, intent, how many of the intent's rows have it) for the buckets with `bucket >> shift
-    == part`, a group of whole intents at a time (the rows are sorted by intent); adds every bucket's
-    rows to `df` when given."""
+    """(bucket, intent, how many of the intent's rows have it), sorted by bucket then intent, for a
+    group of whole intents at a time (the rows are sorted by intent), of the buckets `start ≤ b <
+    end` only when `buckets` is (start, end). An intent with more than `HASH_ROWS` rows is counted
+    on the first call and kept in `big` for the next ones."""
     n = len(labels)
     starts = [0, *(np.flatnonzero(np.diff(labels)) + 1).tolist(), n]
-    dim = 1 << texts.dim_bits
     k = 0
     while k < len(starts) - 1:
         end = k + 1
@@ -221,30 +348,33 @@ def _pair_counts(
         k = end
         if hi - lo <= HASH_ROWS:
             local, bucket, _ = texts.features(np.arange(lo, hi))
-            if df is not None:
-                df += np.bincount(bucket, minlength=dim).astype(np.int32)
-            mine = bucket >> shift == part
-            keys, count = np.unique(
-                bucket[mine] * len(labels) + labels[lo:hi][local[mine]], return_counts=True
-            )
-            yield keys // len(labels), keys % len(labels), count
+            if buckets is not None:
+                mine = (bucket >= buckets[0]) & (bucket < buckets[1])
+                local, bucket = local[mine], bucket[mine]
+            keys, count = np.unique(bucket * n + labels[lo:hi][local], return_counts=True)
+            yield keys // n, keys % n, count
             continue
-        rows_with = np.zeros(dim, dtype=np.int32)  # one intent with many rows
-        for sub in range(lo, hi, HASH_ROWS):
-            _, bucket, _ = texts.features(np.arange(sub, min(sub + HASH_ROWS, hi)))
-            counts = np.bincount(bucket, minlength=dim).astype(np.int32)
-            rows_with += counts
-            if df is not None:
-                df += counts
-            del counts
-        nonzero = np.flatnonzero(rows_with)
-        nonzero = nonzero[nonzero >> shift == part]
-        yield nonzero, np.full(len(nonzero), labels[lo]), rows_with[nonzero].astype(np.int64)
+        if lo not in big:  # one intent with many rows: counted once, kept as (buckets, rows)
+            rows_with = _mapped(1 << texts.dim_bits, np.int32)
+            for sub in range(lo, hi, HASH_ROWS):
+                _, bucket, _ = texts.features(np.arange(sub, min(sub + HASH_ROWS, hi)))
+                bucket, count = np.unique(bucket, return_counts=True)
+                rows_with[bucket] += count.astype(np.int32)
+            nonzero = np.flatnonzero(rows_with).astype(np.int32)
+            big[lo] = nonzero, rows_with[nonzero]
+            del rows_with
+        nonzero, rows = big[lo]
+        if buckets is not None:
+            a, e = np.searchsorted(nonzero, buckets)
+            nonzero, rows = nonzero[a:e], rows[a:e]
+        yield nonzero.astype(np.int64), np.full(len(nonzero), labels[lo]), rows.astype(np.int64)
 
 
-def _consume(parts: list[np.ndarray]) -> np.ndarray:
-    """`np.concatenate(parts)`, emptying `parts` as it goes (peak: the result and one part)."""
-    out = np.empty(sum(len(p) for p in parts), dtype=parts[0].dtype if parts else np.int64)
+def _consume(parts: list[np.ndarray], mapped: bool = False) -> np.ndarray:
+    """`np.concatenate(parts)`, emptying `parts` as it goes (peak: the result and one part); in an
+    array of its own (`_mapped`) when `mapped`."""
+    size, dtype = sum(len(p) for p in parts), parts[0].dtype if parts else np.int64
+    out = _mapped(size, dtype) if mapped else np.empty(size, dtype=dtype)
     at = 0
     parts.reverse()
     while parts:
@@ -272,13 +402,6 @@ def _first_of_runs(sorted_keys: np.ndarray, limit: int, shift: int = 0) -> np.nd
     return out
 
 
-def _layout(keys: np.ndarray, n_classes: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct `bucket * n_classes + class` keys as (offsets `dim + 1`, classes)."""
-    offsets = np.zeros(dim + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys // n_classes, minlength=dim), out=offsets[1:])
-    return offsets.astype(np.int32), (keys % n_classes).astype(np.int16 if n_classes < 1 << 15 else np.int32)
-
-
 def _keys(offsets: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:
     """The support's `bucket * n_classes + class` keys, slot by slot (one array of their size)."""
     keys = np.repeat(
@@ -292,9 +415,12 @@ def _values(
     local: np.ndarray, bucket: np.ndarray, tf: np.ndarray, idf: np.ndarray, n_rows: int
 ) -> np.ndarray:
     """TF-IDF values (sublinear tf, L2 norm per row) of the pairs of `Texts.features`."""
-    values = (1.0 + np.log(tf)) * idf[bucket].astype(np.float64)
+    values = np.log(tf)  # float64, computed in place from here
+    values += 1.0
+    values *= idf[bucket]
     norm = np.sqrt(np.bincount(local, weights=values * values, minlength=n_rows))
-    return values / np.where(norm > 0, norm, 1.0)[local]
+    values /= np.where(norm > 0, norm, 1.0)[local]
+    return values
 
 
 def train(
@@ -318,17 +444,21 @@ def train(
     n = len(y_all)
     idf, offsets, classes = idf_and_support(texts, y_all, n_classes, max_classes, oos_class)
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
-    weights = np.zeros(len(classes), dtype=np.float32)
+    weights = _mapped(len(classes), np.float32)
     total: np.ndarray | None = None
     rng = np.random.default_rng(seed)
     batch = min(BATCH, max(1, n // (2 * SMALL)))
     slot_rows = max(batch, SLOT_ROWS // batch * batch)
+    # hashed a piece of a chunk at a time (less memory; the same steps while pieces are whole slot
+    # groups and divide the chunk)
+    piece = EPOCH_ROWS if EPOCH_ROWS % slot_rows == 0 and TRAIN_ROWS % EPOCH_ROWS == 0 else TRAIN_ROWS
     for epoch in range(epochs):
         lr = learning_rate / (1 + epoch)
         order = rng.permutation(n)
         confusers = np.full(n, -1, dtype=np.int64) if confuser_pass and epoch == 0 else None
         confused: list[np.ndarray] = []
-        for rows, (local, bucket, tf) in texts.chunks(order):
+        pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # of this TRAIN_ROWS chunk
+        for k, (rows, (local, bucket, tf)) in enumerate(texts.chunks(order, piece)):
             values = _values(local, bucket, tf, idf, len(rows)).astype(np.float32)
             row_ptr = np.searchsorted(local, np.arange(len(rows) + 1))
             for s0 in range(0, len(rows), slot_rows):
@@ -347,14 +477,22 @@ def train(
                     np.float32(lr),
                     confusers,
                 )
-            if confusers is not None:
-                confused.append(_confuser_pairs(local, bucket, values, confusers[rows], n_classes))
+            if confusers is not None:  # the confused rows' features, by TRAIN_ROWS chunk
+                at = k * piece % TRAIN_ROWS  # where this piece starts in its chunk
+                mine = confusers[rows][local] >= 0
+                pending.append((local[mine] + at, bucket[mine], values[mine]))
+                if at + piece >= TRAIN_ROWS or k * piece + len(rows) >= n:
+                    chunk = confusers[order[k * piece - at : k * piece - at + TRAIN_ROWS]]
+                    local, bucket, values = (np.concatenate(p) for p in zip(*pending, strict=True))
+                    pending.clear()
+                    confused.append(_confuser_pairs(local, bucket, values, chunk, n_classes))
         if confusers is not None:
-            offsets, classes, weights = _add_confusers(
-                confused, (offsets, classes, weights), n_classes, max_confusers
-            )
+            model = [offsets, classes, weights]  # `_add_confusers` lets the old arrays go
+            del offsets, classes, weights
+            offsets, classes, weights = _add_confusers(confused, model, n_classes, max_confusers)
         if total is None:
-            total = weights.copy()
+            total = _mapped(len(weights), np.float32)
+            total += weights
         else:
             total += weights
         if progress is not None:
@@ -422,37 +560,58 @@ def _sgd_rows(
 def _confuser_pairs(
     local: np.ndarray, bucket: np.ndarray, values: np.ndarray, confuser: np.ndarray, n_classes: int
 ) -> np.ndarray:
-    """For a chunk's rows (`confuser[k]` of local row k, −1 for none): the distinct (bucket, confuser)
-    keys of each confused row's `CONFUSER_BUCKETS` most weighted buckets, with how many rows gave each,
-    packed as `key << 20 | rows`."""
+    """For a chunk's rows (`confuser[k]` of local row k, −1 for none): the (bucket, confuser) keys
+    `bucket * n_classes + confuser` of each confused row's `CONFUSER_BUCKETS` most weighted buckets,
+    sorted, a key once for each row that gave it (32 bits while the keys fit)."""
     mine = confuser[local] >= 0
     local, bucket, values = local[mine], bucket[mine], values[mine]
     order = np.argsort(local * 2.0 - values)  # by row, then largest value first (values ≤ 1)
     local, bucket = local[order], bucket[order]
     top = _first_of_runs(local, CONFUSER_BUCKETS)
-    keys, n = np.unique(bucket[top] * n_classes + confuser[local[top]], return_counts=True)
-    return keys << 20 | np.minimum(n, (1 << 20) - 1)
+    keys = bucket[top] * n_classes + confuser[local[top]]
+    keys = keys.astype(np.uint32 if int(bucket.max(initial=0) + 1) * n_classes <= 1 << 32 else np.int64)
+    keys.sort()
+    return keys
 
 
 def _add_confusers(
     parts: list[np.ndarray],
-    model: tuple[np.ndarray, np.ndarray, np.ndarray],
+    model: list[np.ndarray],
     n_classes: int,
     max_confusers: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The support grown by the confusers (`parts` from `_confuser_pairs`, emptied): a bucket takes
+    """The support grown by the confusers (`parts`: `_confuser_pairs` of each chunk, emptied): a bucket takes
     at most `max_confusers` new intents (those confused on it most often), after its old ones. The
-    weights learnt so far are carried over."""
+    weights learnt so far are carried over. Merged a range of buckets at a time (`CONFUSER_RANGES`),
+    so the temporaries are a fraction of `parts`. `model`: [offsets, classes, weights], emptied."""
     offsets, classes, weights = model
-    if any(len(p) for p in parts):
-        packed = _consume(parts)
+    dim = len(offsets) - 1
+    added_buckets: list[np.ndarray] = []
+    added_classes: list[np.ndarray] = []
+    step = -(-dim // CONFUSER_RANGES)
+    for b0 in range(0, dim, step):
+        b1 = min(dim, b0 + step)
+        lo, hi = b0 * n_classes, b1 * n_classes
+        packed = np.concatenate(
+            [
+                p[np.searchsorted(p, lo) : len(p) if b1 == dim else np.searchsorted(p, hi)].astype(np.int64)
+                for p in parts
+            ]
+            or [np.zeros(0, dtype=np.int64)]
+        )
+        if not len(packed):
+            continue
         packed.sort()
-        starts = np.flatnonzero(np.diff(packed >> 20)) + 1
-        starts = np.concatenate([[0], starts])
-        n = np.add.reduceat(packed & ((1 << 20) - 1), starts)
-        keys = packed[starts] >> 20
+        starts = np.flatnonzero(np.diff(packed, prepend=-1))
+        n = np.diff(starts, append=len(packed))  # how many rows gave each key
+        keys = packed[starts]
         del packed, starts
-        old = _keys(offsets, classes, n_classes)
+        a, e = int(offsets[b0]), int(offsets[b1])
+        old = np.repeat(
+            np.arange(b0 * n_classes, b1 * n_classes, n_classes, dtype=np.int64),
+            np.diff(offsets[b0 : b1 + 1]),
+        )
+        old += classes[a:e]
         old.sort()
         fresh = ~_member(keys, old)
         del old
@@ -461,25 +620,56 @@ def _add_confusers(
         del keys, n
         packed.sort()
         packed = packed[_first_of_runs(packed, max_confusers, 36)]
-        added = np.sort((packed >> 36) * n_classes + (packed & 0xFFFF))
+        packed = (packed >> 36) << 16 | (packed & 0xFFFF)  # (bucket, class)
+        packed.sort()
+        added_buckets.append((packed >> 16).astype(np.int32))
+        added_classes.append((packed & 0xFFFF).astype(classes.dtype))
         del packed
-    else:
-        added = np.zeros(0, dtype=np.int64)
-    return _insert_slots(added, (offsets, classes, weights), n_classes)
+    parts.clear()
+    del offsets, classes, weights
+    return _insert_slots(_consume(added_buckets), _consume(added_classes), model)
 
 
 def _insert_slots(
-    added: np.ndarray, model: tuple[np.ndarray, np.ndarray, np.ndarray], n_classes: int
+    bucket: np.ndarray, cls: np.ndarray, model: list[np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The support with the sorted new `bucket * n_classes + class` keys `added` (none already
-    there) as zero weights, each after its bucket's old ones: the old weights keep their order."""
+    """The support `model` ([offsets, classes, weights], emptied: an array no one else holds is
+    freed as soon as it is copied) with new slots (`bucket`, `cls`: sorted by bucket then class,
+    none already there) as zero weights, each after its bucket's old ones: the old weights keep their
+    order. New arrays (`_mapped`), filled a block at a time (`np.insert` makes index temporaries
+    several times the size of the slots added). `bucket` is used up (changed)."""
     offsets, classes, weights = model
-    dim = len(offsets) - 1
-    at = offsets[added // n_classes + 1]
-    weights = np.insert(weights, at, np.float32(0))
-    classes = np.insert(classes, at, (added % n_classes).astype(classes.dtype))
-    offsets = offsets + np.searchsorted(added // n_classes, np.arange(dim + 1), side="left").astype(np.int32)
-    return offsets, classes, weights
+    model.clear()
+    size = len(weights) + len(bucket)
+    index = np.int32 if size < 1 << 31 else np.int64
+    bucket += 1
+    at = offsets[bucket].astype(index)  # new slot k goes before old slot at[k]
+    new_weights = _spread(weights, at, size)
+    del weights
+    new_classes = _spread(classes, at, size)
+    del classes
+    for k0 in range(0, len(at), INSERT_BLOCK):  # new slot k's place once the k before it are in
+        at[k0 : k0 + INSERT_BLOCK] += np.arange(k0, min(len(at), k0 + INSERT_BLOCK), dtype=index)
+    new_classes[at] = cls
+    del at
+    shift = _mapped(len(offsets), np.int32)  # slots added before each bucket
+    np.add.at(shift, bucket, 1)
+    np.cumsum(shift, out=shift, dtype=np.int32)
+    shift += offsets
+    return shift, new_classes, new_weights
+
+
+def _spread(values: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
+    """`values` in a new zeroed array of `size` (`_mapped`), value j moved right by the number of
+    `at` (sorted) ≤ j, a block at a time."""
+    out = _mapped(size, values.dtype)
+    for j0 in range(0, len(values), INSERT_BLOCK):
+        j1 = min(len(values), j0 + INSERT_BLOCK)
+        old = np.arange(j0, j1, dtype=at.dtype)  # (of `at`'s type, or searchsorted converts `at`)
+        to = np.searchsorted(at, old, side="right")
+        to += old
+        out[to] = values[j0:j1]
+    return out
 
 
 def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
@@ -539,8 +729,12 @@ def warm_train(
     slot = np.repeat(lo - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
     there = np.sort(np.repeat(mine * n_classes, lens) + classes[slot])
     added = keys[~_member(keys, there)]
-    offsets, classes, weights = _insert_slots(added, (offsets, classes, weights), n_classes)
-    model_now = (offsets, classes, weights)  # new arrays (`np.insert`): the model given is unchanged
+    offsets, classes, weights = _insert_slots(
+        added // n_classes,
+        (added % n_classes).astype(classes.dtype),
+        [offsets, classes, weights],
+    )
+    model_now = (offsets, classes, weights)  # new arrays: the model given is unchanged
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
     weight_of[:n_added] *= added_weight
     rng = np.random.default_rng(seed)
