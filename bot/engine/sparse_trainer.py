@@ -36,6 +36,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
 
 from bot.engine import hashing  # noqa: E402
 
@@ -72,7 +73,7 @@ _MISS_BITS = 20
 _U = np.uint64
 
 
-def _mapped(n: int, dtype: type) -> np.ndarray:
+def _mapped(n: int, dtype: npt.DTypeLike) -> np.ndarray:
     """A zeroed array of `n` items in an anonymous memory map of its own, given back to the system
     as soon as the array is freed. The trainer's largest arrays live there: malloc would keep them,
     once freed, in its heap (and raise the size from which it maps memory), ~15–25 MB of RSS at 10×."""
@@ -425,7 +426,7 @@ def _values(
 
 def train(
     texts: Texts,
-    labels: Sequence[int],
+    labels: Sequence[int] | np.ndarray,
     n_classes: int,
     *,
     epochs: int,
