@@ -24,7 +24,6 @@ from bot.engine.sparse_matcher import (
     MAX_CLASSES,
     MIN_CLASSES,
     SparseIntentMatcher,
-    _training_rows,
     default_max_classes,
     numpy_epochs,
 )
@@ -215,27 +214,30 @@ def test_the_trained_state_is_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _digest(again) == PINNED_BUILD
 
 
-def test_the_light_row_preparation_is_the_matchers() -> None:
-    """The sparse matcher prepares its rows without copying them (`_training_rows`); it must give
-    what `matcher.training_rows` gives, errors included."""
+def test_training_rows_keep_the_callers_tuples_and_refuse_what_cannot_train() -> None:
+    """Both matchers prepare their rows with `matcher.training_rows`: distinct non-empty rows, sorted,
+    the caller's tuples of strings kept (not copied: 6 MB at 10×), anything else made strings."""
+    kept = ("hours", "en", "How many hours does it take")
     rows = [
         *_rows(),
-        ("hours", "en", "How many hours does it take"),  # differs from a row only by case
+        kept,
+        ("hours", "en", "how many hours does it take"),  # differs from a row only by case
         ("hours", "en", "how many hours does it take"),  # a repeat
         ["price", "fr", "Combien ça coûte ?"],  # a list, not a tuple
         ("exam", "it", 42),  # not a string
         ("credits", "en", "?!"),  # nothing left once normalised
     ]
+    expected = sorted({(str(i), str(lang), str(t)) for i, lang, t in rows if normalize(str(t))})
     for epochs in (None, 3):
-        assert _training_rows(rows, epochs, numpy_epochs) == training_rows(rows, epochs, numpy_epochs)
-    for bad, epochs in (
-        ([], None),
-        ([("x", "en", "...")], None),
-        (_rows(), 0),
-        ([(OUT_OF_SCOPE, "en", "hi")], None),
+        got, intents, n_epochs = training_rows(rows, epochs, numpy_epochs)
+        assert got == expected and intents == sorted({r[0] for r in expected})
+        assert n_epochs == (epochs or numpy_epochs(len(expected)))
+        assert any(r is kept for r in got)
+    for bad, epochs, message in (
+        ([], None, "no phrasings"),
+        ([("x", "en", "...")], None, "no phrasings"),
+        (_rows(), 0, "at least 1"),
+        ([(OUT_OF_SCOPE, "en", "hi")], None, "only out-of-scope"),
     ):
-        with pytest.raises(ValueError) as light:
-            _training_rows(bad, epochs, numpy_epochs)
-        with pytest.raises(ValueError) as plain:
+        with pytest.raises(ValueError, match=message):
             training_rows(bad, epochs, numpy_epochs)
-        assert str(light.value) == str(plain.value)
