@@ -13,12 +13,13 @@ engine with the shipped matcher.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from scripted_matcher import ScriptedMatcher, scripted_engine
 
 from bot.engine.concepts import ConceptLayer
 from bot.engine.course_query import CourseQueryReader
@@ -28,28 +29,9 @@ from bot.engine.matcher import OUT_OF_SCOPE
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class ScriptedMatcher:
-    """Ranks every question the same way: `ranking` (intent, probability), off-topic class included."""
-
-    def __init__(self) -> None:
-        self.ranking: list[tuple[str, float]] = []
-
-    def rank(self, text: str, limit: int = 3, out_of_scope: bool = False) -> list[tuple[str, float]]:
-        rows = [r for r in self.ranking if out_of_scope or r[0] != OUT_OF_SCOPE]
-        return sorted(rows, key=lambda r: -r[1])[:limit]
-
-    def language_votes(self, text: str) -> Counter[str]:
-        return Counter()
-
-
 @pytest.fixture(scope="module")
-def scripted(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    matcher = ScriptedMatcher()
-    engine = Engine.open(
-        tmp_path_factory.mktemp("chat") / "db.sqlite3", ROOT, matcher_factory=lambda *_: matcher
-    )
-    yield engine, matcher
-    engine.close()
+def scripted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, ScriptedMatcher]]:
+    yield from scripted_engine(tmp_path_factory.mktemp("chat"))
 
 
 # -- chat requests ----------------------------------------------------------------------------

@@ -3,41 +3,20 @@ whatever the trained matcher of the day ranks): abstention on questions naming n
 
 from __future__ import annotations
 
-from collections import Counter
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from scripted_matcher import ScriptedMatcher, scripted_engine
 
 from bot.engine.engine import Engine
 from bot.engine.matcher import OUT_OF_SCOPE
 from bot.engine.router import NO_CONCEPT_ANSWER
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-class ScriptedMatcher:
-    """Ranks every question the same way: `ranking` (intent, probability), off-topic class included."""
-
-    def __init__(self) -> None:
-        self.ranking: list[tuple[str, float]] = []
-
-    def rank(self, text: str, limit: int = 3, out_of_scope: bool = False) -> list[tuple[str, float]]:
-        rows = [r for r in self.ranking if out_of_scope or r[0] != OUT_OF_SCOPE]
-        return sorted(rows, key=lambda r: -r[1])[:limit]
-
-    def language_votes(self, text: str) -> Counter[str]:
-        return Counter()
-
 
 @pytest.fixture(scope="module")
-def scripted(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    matcher = ScriptedMatcher()
-    engine = Engine.open(
-        tmp_path_factory.mktemp("rules") / "db.sqlite3", ROOT, matcher_factory=lambda *_: matcher
-    )
-    yield engine, matcher
-    engine.close()
+def scripted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, ScriptedMatcher]]:
+    yield from scripted_engine(tmp_path_factory.mktemp("rules"))
 
 
 QUESTION = "why are the dates shown here so old?"  # names none of the concept layer's concepts
