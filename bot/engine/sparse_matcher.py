@@ -343,12 +343,13 @@ class SparseIntentMatcher(MatcherBase):
             [r[2] for r in taught + replay], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
         )
         small = len(self._intents) < 1 << 15
+        stored = np.frombuffer(self._classes, dtype=_NUMPY_CODE[self._classes.typecode])
+        wanted = np.dtype(np.int16 if small else np.int32)
         model = (  # the trainer's types: int32 offsets, int16 classes (int32 from 2^15 intents)
             np.frombuffer(v.idf, dtype=np.float32),
             np.frombuffer(self._offsets, dtype=np.uint32).view(np.int32),
-            np.frombuffer(self._classes, dtype=_NUMPY_CODE[self._classes.typecode]).astype(
-                np.int16 if small else np.int32
-            ),
+            # class numbers are below 2^15 (2^31): the same bits read signed, no copy when as wide
+            stored.view(wanted) if stored.itemsize == wanted.itemsize else stored.astype(wanted),
             np.frombuffer(self._weights, dtype=np.float32),
         )
         (idf, offsets, classes, weights), passes, worst = sparse_trainer.warm_train(
@@ -368,15 +369,23 @@ class SparseIntentMatcher(MatcherBase):
             max_passes=WARM_MAX_PASSES,
         )
         vectorizer = Vectorizer(v.char_range, v.word_ngrams, v.dim_bits)
-        vectorizer.idf = _array("f", idf.astype(np.float32))
+        vectorizer.idf = _array("f", idf.astype(np.float32, copy=False))
         vectorizer.annotate = v.annotate
         code = self._classes.typecode
+        out_classes = np.dtype(np.uint16 if code == "H" else np.uint32)
+        # the arrays are read once more into `array`s: no numpy copy in between (offsets and class
+        # numbers are never negative, so their unsigned reading is the same bits)
         updated = type(self)(
             vectorizer,
             list(self._intents),
-            _array("I", offsets.astype(np.uint32)),
-            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32)),
-            _array("f", weights.astype(np.float32)),
+            _array("I", offsets.view(np.uint32) if offsets.itemsize == 4 else offsets.astype(np.uint32)),
+            _array(
+                code,
+                classes.view(out_classes)
+                if classes.itemsize == out_classes.itemsize
+                else classes.astype(out_classes),
+            ),
+            _array("f", weights.astype(np.float32, copy=False)),
             self._langs_with(rows),
         )
         updated.warm_passes, updated.warm_worst = passes, worst
