@@ -103,14 +103,11 @@ def bot_knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture
 def bot_engine(bot_knowledge_db: Any, tmp_path: Any) -> Iterator[Any]:
     """An engine over a private copy of the session's knowledge database, logging as "discord"."""
-    import shutil
+    from db_copies import copy_database
 
     from bot.engine.engine import Engine
 
-    db = tmp_path / "bot.sqlite3"
-    shutil.copy(bot_knowledge_db, db)
-    for cache in bot_knowledge_db.parent.glob(bot_knowledge_db.name + ".*"):  # e.g. the trained matcher
-        shutil.copy(cache, db.with_name(db.name + cache.name[len(bot_knowledge_db.name) :]))
+    db = copy_database(bot_knowledge_db, tmp_path / "bot.sqlite3")  # the matcher cache linked
     engine = Engine.open(db, log_source="discord")
     yield engine
     engine.close()

@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import shutil
 import signal
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from db_copies import copy_database
 from fakediscord import FakeDiscord
 from test_bot_e2e import (
     EPHEMERAL,
@@ -275,11 +275,7 @@ def _bot_env(fake: FakeDiscord, db: Path, **extra: str) -> dict[str, str]:
 def _copy_db(engine: Any, target: Path) -> Path:
     source = Path(engine.db.conn.execute("PRAGMA database_list").fetchone()[2])
     engine.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy(source, target)
-    for cache in source.parent.glob(source.name + ".*"):  # the trained matcher
-        if not cache.name.endswith(("-wal", "-shm")):
-            shutil.copy(cache, target.with_name(target.name + cache.name[len(source.name) :]))
-    return target
+    return copy_database(source, target)  # the trained matcher linked
 
 
 async def _start_cli(env: dict[str, str]) -> asyncio.subprocess.Process:
