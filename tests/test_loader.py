@@ -434,3 +434,32 @@ def test_object_errors_finds_exactly_what_jsonschema_finds(kind: str) -> None:
             checked += 1
             refused += expected
     assert checked > 200 and refused > checked // 2
+
+
+def test_steering_rules_name_existing_intents_and_concepts() -> None:
+    """A typo in a steering rule (`steer_*` in the vocabulary) would silently switch it off: the load
+    names the file, line and field instead, and loads nothing."""
+    texts = {
+        p.relative_to(PROJECT_ROOT).as_posix(): p.read_bytes()
+        for p in sorted((PROJECT_ROOT / "knowledge").rglob("*.yaml"))
+    }
+    texts["intents.yaml"] = (PROJECT_ROOT / "intents.yaml").read_bytes()
+    concepts = texts["knowledge/concepts.yaml"]
+    concepts = concepts.replace(b"level-admitted: [cmf-level]", b"level-admitted: [cmf-levels]")
+    concepts = concepts.replace(
+        b"hours-of-credits: [cmf, microcredential]", b"hours-of-credits: [cmf, microcred]"
+    )
+    texts["knowledge/concepts.yaml"] = concepts
+    kb, errors = check_texts(texts)
+    assert kb is None
+    lines = {n + 1: line for n, line in enumerate(concepts.decode().splitlines())}
+    found = {(e.file, e.field, e.reason) for e in errors}
+    assert found == {
+        ("knowledge/concepts.yaml", "vocabulary.steer_to.level-admitted[0]", 'unknown intent "cmf-levels"'),
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.steer_unless.hours-of-credits[1]",
+            'unknown concept "microcred"',
+        ),
+    }
+    assert all("cmf-levels" in lines[e.line] or "microcred" in lines[e.line] for e in errors)

@@ -1071,12 +1071,35 @@ def _intent_checks(
                     err(doc, path, copied)
 
 
+def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
+    """The steering rules (`steer_*` of the vocabulary) name intents and concepts that exist, and
+    every rule has the one intent it steers to: a typo would silently switch a rule off."""
+    intents = {str(obj.get("id")) for doc in docs if doc.kind == "intents" for _, obj in _items(doc)}
+    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
+    concepts = {str(c) for doc in vocabularies for c in (doc.body.get("concepts") or {})}
+    for doc in vocabularies:
+        rules = doc.body.get("steer_to") or {}
+        for section, known, what in (
+            ("steer_to", intents, "intent"),
+            ("steer_from", intents, "intent"),
+            ("steer_unless", concepts, "concept"),
+        ):
+            for rule, names in (doc.body.get(section) or {}).items():
+                if section != "steer_to" and rule not in rules:
+                    err(doc, ("vocabulary", section, rule), f'no steer_to for rule "{rule}"')
+                for k, name in enumerate(names or []):
+                    if str(name) not in known:
+                        err(doc, ("vocabulary", section, rule, k), f'unknown {what} "{name}"')
+
+
 def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
     """The rules between objects and files (`refs_ok`: every file parsed, so references can be checked)."""
     err = _Reporter()
     entries, titles = _objects_and_ids(docs, err)
     _string_checks(docs, err)
     _intent_checks(docs, entries, titles, refs_ok, err)
+    if refs_ok:
+        _steering_checks(docs, err)
     return err.errors
 
 
