@@ -162,18 +162,35 @@ def test_an_edited_title_or_phrasing_is_learnt_warm_a_deleted_one_is_not(
             capsys, "kb", "edit", "--db", str(db), "--lang", "en", "--title", title, "--version", "1", INTENT
         )
         info = cache_info(cache)
-        assert info is not None and info["warm"] == 1
+        assert info is not None and info["warm"] == 1 and info["recent"] == 1
         engine = Engine.open(db, root)
         try:
             reply = engine.ask(title, "en")
             assert (reply.status, reply.intent) == ("answer", INTENT)
         finally:
             engine.close()
+        # edited again: the first new title is replaced, and no longer trained again as a recent row
+        _cli(
+            capsys,
+            "kb",
+            "edit",
+            "--db",
+            str(db),
+            "--lang",
+            "en",
+            "--title",
+            title + "!",
+            "--version",
+            "2",
+            INTENT,
+        )
+        info = cache_info(cache)
+        assert info is not None and info["warm"] == 2 and info["recent"] == 1
 
-    # a phrasing edited in two steps: removed (full training), then a new one added (warm)
+    # a phrasing added (warm), then deleted: a deletion alone trains from scratch
     add = ["kb", "phrase", "add", "--db", str(db), "--lang", "en", INTENT]
     _cli(capsys, *add, QUESTION)
-    assert (cache_info(cache) or {}).get("warm") == 2
+    assert (cache_info(cache) or {}).get("warm") == 3
     _cli(capsys, "kb", "phrase", "remove", "--db", str(db), "--lang", "en", INTENT, QUESTION)
     assert (cache_info(cache) or {}).get("warm") == 0
 

@@ -468,6 +468,7 @@ def forget_matcher_cache(database_file: str | Path | None) -> None:
 def _warm_matcher(
     state: dict[str, Any],
     meta: dict[str, Any],
+    old: set[tuple[str, str, str]],
     rows: set[tuple[str, str, str]],
     annotate: Callable[[str], Any] | None,
     salt: str,
@@ -475,14 +476,11 @@ def _warm_matcher(
     seed: int,
 ) -> Matcher | None:
     """The matcher of `rows` warm-updated from the cached matcher `state` (emptied once read) of an
-    earlier row set (`meta`: the cache's "_" entries), or None when that does not apply: another base
+    earlier row set `old` (`meta`: the cache's "_" entries), or None when that does not apply: another base
     (class, concept data, sources), rows removed that the added ones do not replace (`_replaces`),
     none or more than `WARM_MAX_ROWS` added, `WARM_LIMIT` reached, or an added row of an intent the
     old matcher lacks."""
-    if meta.get("_base") != _base_key(salt, cls) or meta.get("_warm", 0) >= WARM_LIMIT:
-        return None
-    old = set(_unpack_rows(meta.get("_rows", "")))
-    if not old:
+    if meta.get("_base") != _base_key(salt, cls) or meta.get("_warm", 0) >= WARM_LIMIT or not old:
         return None
     added = sorted(rows.difference(old))
     removed = old.difference(rows)
@@ -542,12 +540,14 @@ def cached_matcher(
     warm_count, recent = 0, ""
     if previous is not None:
         meta = {k: previous.pop(k) for k in list(previous) if k.startswith("_")}
-        matcher = _warm_matcher(previous, meta, distinct, annotate, salt, cls, int(str(key)[:8], 16))
+        old = set(_unpack_rows(meta.get("_rows", "")))
+        matcher = _warm_matcher(previous, meta, old, distinct, annotate, salt, cls, int(str(key)[:8], 16))
         del previous
         warm_count = meta.get("_warm", 0) + 1
-        old = set(_unpack_rows(meta.get("_rows", "")))
-        recent = _pack_rows(sorted(set(_unpack_rows(meta.get("_recent", ""))).union(distinct - old)))
-        del meta, old
+        # the rows warm updates added since the full training that are still rows (an edit replaces some)
+        kept = set(_unpack_rows(meta.get("_recent", ""))).intersection(distinct)
+        recent = _pack_rows(sorted(kept.union(distinct - old)))
+        del meta, old, kept
     if matcher is None:
         matcher, warm_count, recent = cls.build(rows, annotate=annotate), 0, ""
     if path is not None and key is not None:
