@@ -11,7 +11,7 @@ from scripted_matcher import ScriptedMatcher, scripted_engine
 
 from bot.engine.engine import Engine
 from bot.engine.matcher import OUT_OF_SCOPE
-from bot.engine.router import NO_CONCEPT_ANSWER
+from bot.engine.router import NO_CONCEPT_ANSWER, POLAR_LEAD_CONFIDENCE
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,20 @@ def test_a_yes_no_question_answered_by_a_checklist_starts_with_its_lead(scripted
     assert asked.answer.startswith(f"**{asked.title}**\n\n{lead}")
     plain = engine.ask("que montre une microcertification CMF à un recruteur ?", "fr")
     assert plain.kind == "checklist" and lead not in plain.answer
+
+
+def test_a_yes_no_lead_needs_a_confident_match(scripted: Any) -> None:
+    """Below POLAR_LEAD_CONFIDENCE the answer comes without its yes/no lead: the lead was as often
+    about another question ("¿puedo pagar con paypal?" → "Sí, … en seis cuotas")."""
+    engine, matcher = scripted
+    question = "est-ce qu'un recruteur peut se fier à une microcertification CMF ?"
+    lead = engine.string("polar.cmf-requirements-employers", "fr")
+    matcher.ranking = [("cmf-requirements-employer", POLAR_LEAD_CONFIDENCE - 0.01), (OUT_OF_SCOPE, 0.0)]
+    unsure = engine.ask(question, "fr")
+    assert (unsure.status, unsure.intent) == ("answer", "cmf-requirements-employer")
+    assert lead not in unsure.answer
+    matcher.ranking = [("cmf-requirements-employer", POLAR_LEAD_CONFIDENCE), (OUT_OF_SCOPE, 0.0)]
+    assert lead in engine.ask(question, "fr").answer
 
 
 def test_three_course_facts_get_the_compliance_check_even_naming_a_university(scripted: Any) -> None:

@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -42,6 +43,7 @@ from bot.engine.answers import Answers, UiStrings
 from bot.engine.concepts import ConceptLayer
 from bot.engine.course_query import CourseQuery, CourseQueryReader
 from bot.engine.ensemble import BaggedIntentMatcher
+from bot.engine.language import LanguageProfile
 from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher, MatcherBase
 from bot.engine.model import DEFAULT_LANG, LANGS, Intent, KnowledgeBase, pick
 from bot.engine.normalize import normalize
@@ -134,6 +136,16 @@ class Snapshot:
 
     def intent_title(self, intent_id: str, lang: str) -> str:
         return self.titles.get(intent_id, {}).get(lang) or intent_id
+
+    @cached_property
+    def language_profile(self) -> LanguageProfile:
+        """The language model of the intents' phrasings, for questions whose stopwords do not tell
+        their language; built on first use (~50 ms), as most questions never need it."""
+        texts: dict[str, list[str]] = {}
+        for intent in self.kb.intents.values():
+            for lang, phrasings in intent.phrasings.items():
+                texts.setdefault(lang, []).extend(phrasings)
+        return LanguageProfile(texts)
 
 
 def build_snapshot(

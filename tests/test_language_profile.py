@@ -1,0 +1,68 @@
+"""The language of a question whose function words do not tell it: `LanguageProfile`, the character-
+trigram model of the intents' phrasings, and the answers it picks the language of."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.engine.language import PROFILE_TEXTS, LanguageProfile, detect_language
+
+TOY = {
+    "en": ["where is the house", "the weather is nice there", "what is this thing"],
+    "fr": ["où est la maison", "il fait beau là-bas", "qu'est-ce que c'est que cette chose"],
+    "de": ["wo ist das haus", "das wetter ist schön dort", "was ist das für ein ding"],
+}
+
+
+def test_the_profile_picks_the_language_whose_trigrams_the_text_shares() -> None:
+    profile = LanguageProfile(TOY)
+    assert profile.best("the house there") == "en"
+    assert profile.best("la chose est là") == "fr"
+    assert profile.best("schönes wetter im haus") == "de"
+
+
+def test_no_letters_or_no_texts_give_no_language() -> None:
+    assert LanguageProfile(TOY).best("42 ?!") is None
+    assert LanguageProfile(TOY).best("") is None
+    assert LanguageProfile({}).best("the house") is None
+    assert LanguageProfile({"en": []}).best("the house") is None
+
+
+def test_only_the_first_texts_of_a_language_are_read() -> None:
+    many = ["zzz"] * PROFILE_TEXTS + ["qqq qqq qqq"]
+    profile = LanguageProfile({"en": many, "fr": ["qqq"]})
+    assert profile.best("qqq") == "fr"  # the English text past the cap never counted
+
+
+UNDECIDED = [
+    ("peut-on payer en plusieurs fois ?", "fr"),
+    ("remboursement microcertification", "fr"),
+    ("pagar a plazos posible?", "es"),
+    ("reconocimiento créditos universidad", "es"),
+    ("microcredenziale prezzo", "it"),
+    ("riconoscimento crediti università", "it"),
+    ("wieviele stunden braucht man", "de"),
+]
+
+
+@pytest.mark.parametrize(("question", "lang"), UNDECIDED)
+def test_a_question_without_function_words_is_answered_in_its_own_language(
+    bot_engine: Any, question: str, lang: str
+) -> None:
+    assert detect_language(question) is None  # the stopwords alone cannot tell: the profile decides
+    reply = bot_engine.ask(question)
+    assert reply.lang == lang
+    if reply.intent:
+        assert bot_engine.intent_title(reply.intent, lang) in reply.answer
+
+
+def test_a_yes_no_lead_comes_in_the_question_s_language(bot_engine: Any) -> None:
+    """The lead used to come in English: "peut-on…" was detected as English."""
+    reply = bot_engine.ask("peut-on payer en plusieurs fois ?")
+    assert reply.lang == "fr"
+    english = bot_engine.ask("can I pay in instalments?")
+    assert english.lang == "en" and english.intent == reply.intent
+    lead_en = english.answer.split("\n\n")[1]
+    assert lead_en not in reply.answer
