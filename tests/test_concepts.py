@@ -43,6 +43,15 @@ def test_concepts_match_whole_words_across_languages_and_word_endings(layer: Con
     assert layer.features("ECTS for a licence?") == ["concept:degree-level", "concept:ects"]
 
 
+def test_prefixes_shorter_than_three_letters_and_phrases_after_a_prefix() -> None:
+    concepts = {"ai": ["ki*", "ia"], "mc": ["micro* cred*"], "eqf": ["eqf", "eqf level"]}
+    layer = ConceptLayer({"concepts": concepts})
+    assert layer.concepts("KI-Kurse für Anfänger") == {"ai"}  # "ki*": a 2-letter prefix
+    assert layer.concepts("Ski-Kurse") == set()  # ...that still needs the word to start with it
+    assert layer.concepts("Micro-Credentials, EQF level 6?") == {"mc", "eqf"}
+    assert layer.concepts("a microcosm of credit") == set()  # "micro* cred*" needs both words in a row
+
+
 def test_small_talk_clauses_are_dropped_and_the_question_kept(layer: ConceptLayer) -> None:
     assert normalize(layer.core("hey! quick q, how many ECTS is it? thanks")) == "how many ects is it"
     assert normalize(layer.core("salut, c'est combien d'ECTS merci")) == "c est combien d ects"

@@ -83,3 +83,18 @@ def test_short_or_unknown_text_gives_the_default(text: str) -> None:
 def test_ambiguous_text_gives_the_default() -> None:
     # "la" and "de" are both French and Spanish function words: no way to tell.
     assert detect_language("la de", default="en") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Crème BRÛLÉE", "creme brulee"),
+        ("e\u0301te\u0301", "ete"),  # combining acute accents, already decomposed
+        ("Œuvre, Ångström, Straße", "oeuvre angstrom strasse"),
+        ("ﬁnal", "final"),  # a compatibility ligature
+        ("שָׁלוֹם", "שלום"),  # marks of another script are stripped too
+        ("plain ascii, no accents!", "plain ascii no accents"),
+    ],
+)
+def test_normalize_strips_every_combining_mark(text: str, expected: str) -> None:
+    assert normalize(text) == expected

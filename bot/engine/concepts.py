@@ -40,6 +40,8 @@ class _Trie:
     prefixes: dict[str, list[tuple[str, _Trie]]] = field(default_factory=dict)
     """Children reached by a word prefix ("microcredenzial*"), keyed by the prefix's first 3 letters."""
     ends: set[str] = field(default_factory=set)
+    short_prefixes: bool = False
+    """Whether a prefix is shorter than 3 letters (then a word's 1- and 2-letter keys are looked up too)."""
 
     def add(self, words: list[str], label: str) -> None:
         node = self
@@ -47,6 +49,7 @@ class _Trie:
             if word.endswith("*") and len(word) > 1:
                 stem = word[:-1]
                 bucket = node.prefixes.setdefault(stem[:3], [])
+                node.short_prefixes = node.short_prefixes or len(stem) < 3
                 for known, child in bucket:
                     if known == stem:
                         node = child
@@ -60,12 +63,11 @@ class _Trie:
         node.ends.add(label)
 
     def step(self, word: str) -> list[_Trie]:
-        out = []
         child = self.children.get(word)
-        if child is not None:
-            out.append(child)
+        out = [] if child is None else [child]
         if self.prefixes:
-            for key in {word[:1], word[:2], word[:3]}:
+            keys = {word[:1], word[:2], word[:3]} if self.short_prefixes else (word[:3],)
+            for key in keys:
                 for stem, node in self.prefixes.get(key, ()):
                     if word.startswith(stem):
                         out.append(node)
@@ -90,15 +92,18 @@ def _compile(mapping: Mapping[str, Iterable[str]]) -> _Trie:
 def _spans(trie: _Trie, words: list[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, label) of a phrase of `trie` in `words`."""
     found: list[tuple[int, int, str]] = []
-    for i in range(len(words)):
-        frontier = [trie]
-        for j in range(i, len(words)):
-            nxt = [n for node in frontier for n in node.step(words[j])]
-            if not nxt:
+    n_words = len(words)
+    for i in range(n_words):
+        frontier = trie.step(words[i])
+        j = i
+        while frontier:
+            j += 1
+            for node in frontier:
+                if node.ends:
+                    found.extend((i, j, label) for label in node.ends)
+            if j == n_words:
                 break
-            for node in nxt:
-                found.extend((i, j + 1, label) for label in node.ends)
-            frontier = nxt
+            frontier = [n for node in frontier for n in node.step(words[j])]
     return found
 
 

@@ -15,13 +15,26 @@ _SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+class _CombiningMarks(dict[int, int | None]):
+    """`str.translate` table deleting combining marks: each code point is looked up once, then read
+    from the dict in C (the per-character Python test took a third of normalising 10× the phrasings)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _CombiningMarks()
+
+
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Case fold, strip accents, replace punctuation by spaces and collapse white space."""
     folded = text.casefold().translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", folded)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", stripped).strip()
+    if not folded.isascii():  # ASCII has no accents to strip
+        folded = unicodedata.normalize("NFKD", folded).translate(_MARKS)
+    return _NON_WORD.sub(" ", folded).strip()
 
 
 def tokens(text: str) -> list[str]:
