@@ -73,7 +73,7 @@ BUILD_SWITCH_INTERVAL = 0.0005
 """Seconds: the interpreter's thread switch interval (`sys.setswitchinterval`, default 0.005) while a
 background rebuild runs. The rebuild is pure Python and keeps the GIL; an answer gives the GIL up
 around every SQLite call (a course question makes 10–25) and each time waits up to one interval to get
-it back, so with the default interval one answer waited 50–230 ms (`bench.rebuild`, README)."""
+it back, so with the default interval one answer waited 50–230 ms (`bench.rebuild`, docs/benchmarks.md)."""
 
 _responsive_lock = threading.Lock()
 _responsive_builds = 0

@@ -133,7 +133,7 @@ def _load(args: argparse.Namespace) -> int:
         )
         return 1
     summary = replace_knowledge(db, kb)
-    if summary.changed:  # a load is trained from scratch, never warm-updated (README "Matching")
+    if summary.changed:  # a load is trained from scratch, never warm-updated (docs/matching.md)
         forget_matcher_cache(path)
     mark_exported(db)
     record_loaded_files(db, knowledge_root(args.knowledge))

@@ -1,6 +1,6 @@
 """Intent matching: a sparse linear classifier over word and character n-grams, in pure Python.
 
-Design (chosen by measurement on CLINC150, see README "Matching"): each phrasing becomes a TF-IDF
+Design (chosen by measurement on CLINC150, see docs/matching.md): each phrasing becomes a TF-IDF
 vector of word 1–2-grams and character 2–5-grams of its normalised text; a multinomial logistic
 regression is trained on them by SGD at build time (4–8 epochs, see `EPOCH_BUDGET`); `rank` gives
 softmax probabilities, so one threshold carries over between questions. Character n-grams make it
@@ -40,7 +40,7 @@ EPOCH_BUDGET = 25_000
 """Default training length: as many epochs as fit in this many example passes, between `MIN_EPOCHS` and
 `MAX_EPOCHS`. The bot's knowledge base (~3,000 phrasings) gets 8 epochs, which scores about 1.5 points
 better on the quality set's tune split than 4 (mean of 3 seeds) and varies less between seeds; CLINC150
-(15,100 phrasings) gets 4, so its build stays ~25 s. README "Matching" has the measurements."""
+(15,100 phrasings) gets 4, so its build stays ~25 s. docs/matching.md has the measurements."""
 MIN_EPOCHS, MAX_EPOCHS = 4, 8
 NUMPY_EPOCH_BUDGET, NUMPY_MAX_EPOCHS = 70_000, 16
 """The same rule for the numpy trainer (the default), up to 16 epochs: the bot's knowledge base
@@ -200,7 +200,7 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds(answer=0.5, suggest=0.2)
-"""Placeholder until tuned on `tests/data/questions.yaml` with `tune_thresholds` (README "Matching").
+"""Placeholder until tuned on `tests/data/questions.yaml` with `tune_thresholds` (docs/matching.md).
 
 A first tuning on all 378 questions of that set gave answer 0.258, suggest 0.176; CLINC150 (151 intents)
 gave 0.350. The engine's configured thresholds take precedence."""

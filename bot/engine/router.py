@@ -47,7 +47,7 @@ phrasings of quality4: in-scope right / out-of-scope declined are 90.3 / 97.5 % 
 by the `off-topic` examples (the out-of-scope class) more than by the threshold, so 0.15-0.25 differ by
 about one question a seed, within the noise between seeds; the highest of them is taken because a wrong
 answer about credentials is worse than an "I don't know". 0.30 loses two more in-scope questions a seed
-for no decline gained. README "Quality set" has the table."""
+for no decline gained. docs/evaluation.md, "The quality set", has the table."""
 DEFAULT_SUGGEST_THRESHOLD = 0.1
 """Offer "did you mean" suggestions from this probability up to the answer threshold."""
 ANSWER_THRESHOLD_ENV = "CMF_BOT_ANSWER_THRESHOLD"

@@ -15,7 +15,7 @@ data, the matcher's source and the Python version; the file's first line) matche
 writes a change can call `prepare_matcher_cache` so that readers find the new matcher trained. The
 cache also keeps the rows it was trained on, so a small change (a few rows added, none removed) is
 learnt by a warm update of the cached matcher instead of a full training (`cached_matcher`,
-`WARM_MAX_ROWS`, `WARM_LIMIT`; README "Matching").
+`WARM_MAX_ROWS`, `WARM_LIMIT`; docs/matching.md).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ matcher (`bot/engine/sparse_matcher.py`) instead of the dense one. The dense mat
 features weights: at today's ~8,300 rows it is the more accurate of the two (right outcomes on the tune
 split + dev halves 735 against 728) and takes 88 MB loaded, 474 MB while training; at 3× (25,000 rows)
 it already needs 2.2 GB to train, and 10× does not fit. The sparse one grows with the phrasings (10×:
-24 MB loaded, 13–16 s of CPU to train; README "Matching")."""
+24 MB loaded, 13–16 s of CPU to train; docs/matching.md)."""
 
 
 def matcher_class(n_rows: int) -> type[IntentMatcher] | type[SparseIntentMatcher]:

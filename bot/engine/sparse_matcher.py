@@ -1,6 +1,6 @@
 """A sparse intent matcher over hashed word and character n-grams, served in pure Python (issue 8).
 
-The engine's matcher from `snapshot.SPARSE_FROM_ROWS` training rows (README "Matching", "Scaling"):
+The engine's matcher from `snapshot.SPARSE_FROM_ROWS` training rows (docs/matching.md, "Scaling"):
 it keeps `IntentMatcher`'s interface
 and about its accuracy on the quality sets, takes a sixth of its memory, and trains ten times the
 knowledge base in ~15 s. Each phrasing becomes a TF-IDF vector of word 1–2-grams and character
@@ -48,13 +48,13 @@ MAX_CLASSES = 24
 EPOCH_BUDGET = 25_000
 """Default training length: as many epochs as fit in this many example passes, between `MIN_EPOCHS` and
 `MAX_EPOCHS`. The bot's knowledge base (~3,000 phrasings) gets 8 epochs, CLINC150 (15,100 phrasings)
-gets 4, ten times the knowledge base (~42,000) gets 2. README "Matching" has the measurements."""
+gets 4, ten times the knowledge base (~42,000) gets 2. docs/matching.md has the measurements."""
 MIN_EPOCHS, MAX_EPOCHS = 2, 8
 SLOT_BUDGET = 240_000
 """The numpy trainer's default `max_classes`: this many over the number of phrasings, between
 `MIN_CLASSES` and `MAX_CLASSES` — 24 for the bot's knowledge base (~8,300 phrasings), 9 at three times
-that, 6 at ten times. A training step costs about as much as the intents its buckets weigh (README
-"Matching")."""
+that, 6 at ten times. A training step costs about as much as the intents its buckets weigh
+(docs/matching.md)."""
 MIN_CLASSES = 6
 NUMPY_EPOCH_BUDGET = 70_000
 """The numpy trainer's epochs: this many over the number of phrasings, between `MIN_EPOCHS` and

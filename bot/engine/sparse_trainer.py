@@ -11,7 +11,7 @@ Imported only while `SparseIntentMatcher.build` trains (never on the question pa
   kept is the normalised texts (one UTF-8 string), the idf (one float32 per bucket) and the support
   and weights. The largest arrays live in memory maps of their own (`_mapped`), so that, once freed,
   they do not stay in malloc's heap (peak RSS at 10×: ~145 MB, of which ~80 MB is the process and
-  numpy before training; README "Scaling").
+  numpy before training; docs/matching.md, "Scaling").
 - **Support**: each bucket weighs the intents whose phrasings contain it most often (relatively), at
   most `max_classes`, and the out-of-scope class; found by a counting sort of 32-bit (share, intent)
   keys laid out by bucket, a range of buckets at a time (`idf_and_support`).

@@ -35,7 +35,7 @@ CONFIDENT = 0.99
 """Examples already given this probability add no gradient (as in the pure-Python trainer)."""
 BATCH = 4
 """Examples per SGD step. On the quality set's tune split and dev half a, 4 scored like the per-example
-SGD it replaces; 16 and 32 lost 2–10 points (README "Matching")."""
+SGD it replaces; 16 and 32 lost 2–10 points (docs/matching.md)."""
 SMALL = 1_000
 """Fewer rows than `BATCH` × this: smaller batches (one example a step under 2,000 rows, where steps
 are cheap and a few dozen phrasings need every update)."""
