@@ -72,9 +72,26 @@ def _member(key: str, seed: int) -> tuple[str, int, dict[str, Any]]:
     return kind, seed + int(offset or 0), options
 
 
+KNN = "+knn"
+"""A configuration name may end in "+knnW[kK][n]": the matcher's top five intents re-weighed by the
+nearest training rows (`neighbours.NeighbourMixMatcher`, weight W, the mean of the K best cosines of
+an intent, default 1; "n": the out-of-scope class not re-weighed)."""
+
+
+def _knn(name: str) -> tuple[str, dict[str, Any] | None]:
+    """(base configuration, `NeighbourMixMatcher` options or None) of a configuration name."""
+    base, sep, spec = name.partition(KNN)
+    if not sep:
+        return name, None
+    with_oos = not spec.endswith("n")
+    spec = spec.rstrip("n")
+    weight, _, k = spec.partition("k")
+    return base, {"weight": float(weight), "k": int(k or 1), "with_oos": with_oos}
+
+
 def _bagged(config: str) -> bool:
     """Dense members only, logits averaged: served as one `IntentMatcher` (`average_dense`)."""
-    keys, combine = CONFIGS[config]
+    keys, combine = CONFIGS[_knn(config)[0]]
     return combine == "logit" and all(_member(k, 0)[0] == "dense" and "#" not in k for k in keys)
 
 
@@ -85,6 +102,7 @@ class Members:
         self.seed = seed
         self.trained: dict[str, Any] = {}
         self.cpu: dict[str, float] = {}
+        self.indexes: dict[str, Any] = {}
 
     def get(self, key: str, rows: list[tuple[str, str, str]], annotate: Any) -> Any:
         if key not in self.trained:
@@ -99,6 +117,14 @@ class Members:
     def matcher(self, config: str, rows: list[tuple[str, str, str]], annotate: Any) -> Any:
         from bot.engine.ensemble import EnsembleMatcher, average_dense
 
+        config, knn = _knn(config)
+        if knn is not None:
+            from bot.engine.neighbours import NeighbourIndex, NeighbourMixMatcher
+
+            base = self.matcher(config, rows, annotate)
+            if config not in self.indexes:
+                self.indexes[config] = NeighbourIndex.build(base, rows)
+            return NeighbourMixMatcher(base, self.indexes[config], **knn)
         keys, combine = CONFIGS[config]
         members = [self.get(k, rows, annotate) for k in keys]
         if len(members) == 1:
@@ -145,7 +171,7 @@ def quality_stage(seed: int, configs: Sequence[str]) -> list[dict[str, Any]]:
             finally:
                 engine.close()
             row["right"] = sum(row["tune"][::2]) + sum(row["dev_a"][::2]) + sum(row["dev_b"][::2])
-            keys = CONFIGS[config][0]
+            keys = CONFIGS[_knn(config)[0]][0]
             row["train_cpu_s"] = sum(members.cpu[k] for k in keys)
             out.append(row)
             print(json.dumps(row), flush=True)
@@ -170,7 +196,7 @@ def clinc_stage(seed: int, configs: Sequence[str]) -> list[dict[str, Any]]:
             return ranked[0] if ranked else ("", 0.0)
 
         row = {"config": config, "seed": seed} | _evaluate(predict, data, 1)
-        row["train_cpu_s"] = sum(members.cpu[k] for k in CONFIGS[config][0])
+        row["train_cpu_s"] = sum(members.cpu[k] for k in CONFIGS[_knn(config)[0]][0])
         out.append(row)
         print(json.dumps(row), flush=True)
     return out
@@ -326,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stage", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     configs = [c for c in args.configs.split(",") if c]
-    unknown = [c for c in configs if c.partition("@")[0] not in CONFIGS]
+    unknown = [c for c in configs if _knn(c.partition("@")[0])[0] not in CONFIGS]
     if unknown:
         parser.error(f"unknown configurations: {', '.join(unknown)} (known: {', '.join(CONFIGS)})")
     if args.stage:
