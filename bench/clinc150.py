@@ -246,6 +246,7 @@ def _run_knn(data: dict[str, list[list[str]]], step: int, seed: int = 0) -> dict
         }
     for signal in ("sim_pred", "margin_oos"):
         out[f"{signal}+"] = _combined(arr, signal)
+        out[f"{signal}~"] = _combined(arr, signal, by_curve=True)
     return out
 
 
@@ -265,13 +266,15 @@ def _oracle(z: Any, a: dict[str, Any]) -> tuple[float, float]:
     return float(acc[j]), float(rec[j])
 
 
-BETAS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
-"""The weights of the second signal tried in one confidence score, log p + β · signal."""
+BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+"""The weights of the second signal tried in one confidence score, log p + β · signal (0: p alone)."""
 
 
-def _combined(arr: dict[str, dict[str, Any]], signal: str) -> dict[str, Any]:
+def _combined(arr: dict[str, dict[str, Any]], signal: str, by_curve: bool = False) -> dict[str, Any]:
     """One confidence score, log p + β · `signal`, its threshold chosen on validation as the
-    probability's (`choose_threshold`), β too (from `BETAS`, by the same objective)."""
+    probability's (`choose_threshold`), β too (from `BETAS`, by the same objective; `by_curve`: the β
+    whose validation curve is highest, i.e. the best validation OOS recall at accuracy ≥ `ORACLE_ACC`,
+    the smaller β on ties)."""
     import numpy as np
 
     def results(split: str, beta: float) -> tuple[list[tuple[Ranked, str]], list[float]]:
@@ -290,6 +293,9 @@ def _combined(arr: dict[str, dict[str, Any]], signal: str) -> dict[str, Any]:
         th = choose_threshold(scored, oos)
         acc, rec = at_threshold(scored, oos, th)
         key = (min(acc - TARGET_ACC, rec - TARGET_OOS), acc + rec)
+        if by_curve:
+            z = np.log(np.maximum(arr["val"]["p"], 1e-12)) + beta * arr["val"][signal]
+            key = (_oracle(z, arr["val"])[1], -beta)
         if not best or key > best[0]:
             best = (key, beta, th, (acc, rec))
     _, beta, th, val = best
@@ -437,9 +443,9 @@ def knn_table(r: dict[str, Any]) -> str:
         "| rule | chosen on validation | val acc / OOS recall | test acc / OOS recall | oracle (test) |",
         "|---|---|---|---|---|",
     ]
-    for name in ("prob", *SIGNALS, "sim_pred+", "margin_oos+"):
+    for name in ("prob", *SIGNALS, "sim_pred+", "margin_oos+", "sim_pred~", "margin_oos~"):
         x = r[name]
-        if name.endswith("+"):
+        if name[-1] in "+~":
             rule = f"log p + {x['beta']:g} · {name[:-1]} ≥ {x['t']:.3f} (oracle β {x['oracle'][2]:g})"
         elif name == "prob":
             rule = f"p ≥ {x['t']:.3f}"

@@ -22,6 +22,7 @@ import argparse
 import json
 import marshal
 import os
+import re
 import resource
 import statistics
 import sys
@@ -73,9 +74,14 @@ def _member(key: str, seed: int) -> tuple[str, int, dict[str, Any]]:
 
 
 KNN = "+knn"
-"""A configuration name may end in "+knnW[kK][n]": the matcher's top five intents re-weighed by the
-nearest training rows (`neighbours.NeighbourMixMatcher`, weight W, the mean of the K best cosines of
-an intent, default 1; "n": the out-of-scope class not re-weighed)."""
+"""A configuration name may end in "+knnW[kK][n][bS][gSxF]": the matcher's top five intents re-weighed
+by the nearest training rows (`neighbours.NeighbourMixMatcher`, weight W, the mean of the K best
+cosines of an intent, default 1; "n": the out-of-scope class not re-weighed; "bS": the off-topic
+class's probability given to the intents when the best cosine reaches S; "gSxF": below S, the
+intents' probabilities times F, the rest to the off-topic class)."""
+_KNN_SPEC = re.compile(
+    r"(?P<w>[\d.]+)(k(?P<k>\d+))?(?P<n>n)?(b(?P<b>[\d.]+))?(g(?P<g>[\d.]+)x(?P<f>[\d.]+))?"
+)
 
 
 def _knn(name: str) -> tuple[str, dict[str, Any] | None]:
@@ -83,10 +89,15 @@ def _knn(name: str) -> tuple[str, dict[str, Any] | None]:
     base, sep, spec = name.partition(KNN)
     if not sep:
         return name, None
-    with_oos = not spec.endswith("n")
-    spec = spec.rstrip("n")
-    weight, _, k = spec.partition("k")
-    return base, {"weight": float(weight), "k": int(k or 1), "with_oos": with_oos}
+    m = _KNN_SPEC.fullmatch(spec)
+    if m is None:
+        return "?" + name, None
+    options: dict[str, Any] = {"weight": float(m["w"]), "k": int(m["k"] or 1), "with_oos": not m["n"]}
+    if m["b"]:
+        options["boost"] = float(m["b"])
+    if m["g"]:
+        options["gate"] = (float(m["g"]), float(m["f"]))
+    return base, options
 
 
 def _bagged(config: str) -> bool:

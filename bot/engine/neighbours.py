@@ -125,9 +125,14 @@ class NeighbourMixMatcher(IntentMatcher):
         k: int = 1,
         top: int = TOP,
         with_oos: bool = True,
+        boost: float | None = None,
+        gate: tuple[float, float] | None = None,
     ) -> None:
         """`weight` ≥ 0 multiplies the similarity in the score; `with_oos`: the out-of-scope class is
-        re-weighed too when it is among the top classes (else it keeps its probability and is skipped)."""
+        re-weighed too when it is among the top classes (else it keeps its probability and is skipped).
+        Abstention (bench variants): `boost` s — when the best cosine with the top intents' rows
+        reaches s, the out-of-scope class's probability is shared among the intents; `gate` (s, f) —
+        below s, the intents' probabilities are multiplied by f and the rest goes to out-of-scope."""
         super().__init__(base._vectorizer, base._intents, base._weights, base._bias, base._phrasing_langs)
         self._score_scale = base._score_scale
         self.index = index
@@ -136,8 +141,10 @@ class NeighbourMixMatcher(IntentMatcher):
         self.top = top
         self._oos = base._intents.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in base._intents else -1
         self.with_oos = with_oos
+        self.boost = boost
+        self.gate = gate
         self.last_best = 0.0
-        """The best cosine with the re-weighed classes' rows, of the last question scored."""
+        """The best cosine with the rows of the top intents (out-of-scope left out), last question."""
 
     def _linear(self, vec: Sequence[tuple[int, int]]) -> list[float]:
         weights = self._weights
@@ -158,16 +165,24 @@ class NeighbourMixMatcher(IntentMatcher):
         order = sorted(range(len(probs)), key=lambda c: -probs[c])
         chosen = [c for c in order if self.with_oos or c != self._oos][: self.top]
         sims = {c: self.index.score(vec, c, self.k) for c in chosen}
-        self.last_best = max(sims.values(), default=0.0)
-        if not self.weight or not chosen:
-            return probs
-        mass = sum(probs[c] for c in chosen)
-        scores = {c: math.log(max(probs[c], 1e-300)) + self.weight * sims[c] for c in chosen}
-        peak = max(scores.values())
-        ex = {c: math.exp(s - peak) for c, s in scores.items()}
-        norm = sum(ex.values())
-        for c in chosen:
-            probs[c] = mass * ex[c] / norm
+        intents = [c for c in order if c != self._oos][: self.top]
+        best = max((sims[c] if c in sims else self.index.score(vec, c, 1) for c in intents), default=0.0)
+        self.last_best = best
+        if self.weight and chosen:
+            mass = sum(probs[c] for c in chosen)
+            scores = {c: math.log(max(probs[c], 1e-300)) + self.weight * sims[c] for c in chosen}
+            peak = max(scores.values())
+            ex = {c: math.exp(s - peak) for c, s in scores.items()}
+            norm = sum(ex.values())
+            for c in chosen:
+                probs[c] = mass * ex[c] / norm
+        if self._oos >= 0 and self.boost is not None and best >= self.boost and probs[self._oos] < 1.0:
+            keep = 1.0 / (1.0 - probs[self._oos])
+            probs = [0.0 if c == self._oos else p * keep for c, p in enumerate(probs)]
+        if self._oos >= 0 and self.gate is not None and best < self.gate[0]:
+            f = self.gate[1]
+            moved = sum(p for c, p in enumerate(probs) if c != self._oos) * (1.0 - f)
+            probs = [p + moved if c == self._oos else p * f for c, p in enumerate(probs)]
         return probs
 
     def logits(self, question: str) -> list[float]:
