@@ -458,6 +458,7 @@ def knn_table(r: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global TARGET_ACC, TARGET_OOS
     parser = argparse.ArgumentParser(prog="python -m bench.clinc150", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="path to CLINC150 data_full.json")
     parser.add_argument("--baseline-step", type=int, default=5, help="baseline on every N-th question")
@@ -467,10 +468,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="SEEDS",
         help="only the nearest-phrasing abstention rules (bag + neighbour index) at these training seeds",
     )
+    parser.add_argument(
+        "--targets",
+        default=f"{TARGET_ACC},{TARGET_OOS}",
+        help="accuracy,recall the validation choice balances (default %(default)s; the issue's: 0.907,0.76)",
+    )
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--one", choices=sorted(METHODS), help=argparse.SUPPRESS)
     parser.add_argument("--step", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    try:
+        TARGET_ACC, TARGET_OOS = (float(x) for x in args.targets.split(","))
+    except ValueError:
+        parser.error("--targets: two numbers, accuracy,recall")
     if args.baseline_step < 1 or args.step < 1:
         parser.error("steps must be ≥ 1")
     if args.one:
@@ -489,6 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     str(args.data),
                     "--seed",
                     seed,
+                    "--targets",
+                    args.targets,
                 ],
                 capture_output=True,
                 text=True,
