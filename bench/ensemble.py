@@ -366,6 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = [c for c in configs if _knn(c.partition("@")[0])[0] not in CONFIGS]
     if unknown:
         parser.error(f"unknown configurations: {', '.join(unknown)} (known: {', '.join(CONFIGS)})")
+    if args.what == "cost" and any(_knn(c)[1] is not None for c in configs):
+        parser.error("cost: +knn configurations are not measured here (docs/quality.md, eighth pass, part B)")
     if args.stage:
         kind, a, b = args.stage
         if kind == "quality":
