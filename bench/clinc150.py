@@ -1,6 +1,7 @@
 """CLINC150 benchmark of the intent matcher against the rapidfuzz nearest-phrasing baseline.
 
     python -m bench.clinc150 [--data PATH] [--baseline-step N] [--bagged]
+    python -m bench.clinc150 --knn 0,1,2 [--targets 0.907,0.76]   # nearest-phrasing abstention rules
 
 Each method runs in its own subprocess so that its peak memory (max RSS) is its own. The threshold
 of each method is chosen on the validation split (val + oos_val) as the one that best meets both

@@ -4,6 +4,9 @@
     python -m bench.ensemble clinc150 [--seeds 0]      # CLINC150, threshold chosen on validation
     python -m bench.ensemble cost [--configs NAME,…]   # training CPU, loaded memory, Engine.ask p50/p99
 
+A configuration name + "+knn4n" (see `KNN`) re-weighs its top five intents by the nearest training
+rows (`bot.engine.neighbours`, eighth pass, part B: measured, not used by the engine).
+
 Each seed runs in its own process. At seed s the members are trained once — the dense matcher with
 seeds s, s+10, … s+40 (`dense`, `dense@10`, … `dense@40`) and the sparse one with seed s — and every
 configuration of `CONFIGS` is scored with those members through the whole engine (`Engine.open(…,
