@@ -1,6 +1,7 @@
 """CLINC150 benchmark of the intent matcher against the rapidfuzz nearest-phrasing baseline.
 
     python -m bench.clinc150 [--data PATH] [--baseline-step N] [--bagged]
+    python -m bench.clinc150 --knn 0,1,2 [--targets 0.907,0.76]   # nearest-phrasing abstention rules
 
 Each method runs in its own subprocess so that its peak memory (max RSS) is its own. The threshold
 of each method is chosen on the validation split (val + oos_val) as the one that best meets both
@@ -120,6 +121,202 @@ def _run_matcher_python(data: dict[str, list[list[str]]], step: int) -> dict[str
     return _run_matcher(data, step, trainer="python")
 
 
+ORACLE_ACC = 0.907
+"""The "oracle" column of `_run_knn`: the best test OOS recall any rule of a family reaches at this
+test accuracy or more (not a fair result: it shows whether a signal moves the trade-off curve)."""
+SIGNALS = ("sim_pred", "sim_top", "margin_oos")
+"""The second confidence signals `_run_knn` tries beside the probability: the best cosine with the
+answered intent's training rows, with any row of the matcher's top five intents, and that best
+cosine minus the best cosine with an out-of-scope training row."""
+
+
+def choose_two(
+    p: Any, sim: Any, gold_ok: Any, is_oos: Any, grid: int = 40, acc_floor: float | None = None
+) -> tuple[float, float, float]:
+    """(t1, t2, s) of the rule "answer when p ≥ t1, or p ≥ t2 and sim ≥ s" that maximises
+    min(acc − TARGET_ACC, OOS recall − TARGET_OOS), then acc + recall, on these results (numpy arrays:
+    probability, second signal, top-1 right, out-of-scope). t1 = 1.01 is the "and" rule, s = −1 the
+    probability alone (both inside the grid). `acc_floor`: instead, the best OOS recall with an
+    accuracy of at least that (the "oracle" point of docs/matching.md when run on the test split)."""
+    import numpy as np
+
+    qs = np.linspace(0, 1, grid + 1)
+    t_cuts = np.unique(np.concatenate([np.quantile(p, qs), [1.01]]))
+    s_cuts = np.unique(np.concatenate([np.quantile(sim, qs), [-1.0]]))
+    n_in, n_oos = int((~is_oos).sum()), int(is_oos.sum())
+    sim_ok = sim[None, :] >= s_cuts[:, None]  # (s, rows)
+    best: tuple[Any, ...] = (-9.0, -9.0, 0.0, 0.0, 0.0)
+    for t2 in t_cuts:
+        low = sim_ok & (p >= t2)[None, :]
+        for t1 in t_cuts[t_cuts >= t2]:
+            answered = low | (p >= t1)[None, :]
+            acc = (answered & (gold_ok & ~is_oos)[None, :]).sum(axis=1) / n_in
+            rec = (~answered & is_oos[None, :]).sum(axis=1) / n_oos
+            slack = np.minimum(acc - TARGET_ACC, rec - TARGET_OOS)
+            if acc_floor is not None:
+                slack = np.where(acc >= acc_floor, rec, -1.0)
+            j = int(np.lexsort((-(acc + rec), -slack))[0])
+            key = (float(slack[j]), float(acc[j] + rec[j]), float(t1), float(t2), float(s_cuts[j]))
+            if key[:2] > best[:2]:
+                best = key
+    return best[2], best[3], best[4]
+
+
+def _run_knn(data: dict[str, list[list[str]]], step: int, seed: int = 0) -> dict[str, Any]:
+    """The bag (`BaggedIntentMatcher`, seeds seed and seed + 10) with the nearest training rows
+    (`neighbours.NeighbourIndex`) as a second confidence signal: every rule of `choose_two` is chosen on
+    the validation split and reported on the test split, beside the probability alone."""
+    import numpy as np
+
+    from bot.engine.ensemble import BaggedIntentMatcher
+    from bot.engine.matcher import OUT_OF_SCOPE, _quantize
+    from bot.engine.neighbours import TOP, NeighbourIndex
+
+    rows = [(intent, "en", text) for text, intent in data["train"]]
+    rows += [(OUT_OF_SCOPE, "en", text) for text, _ in data["oos_train"]]
+    c0 = time.process_time()
+    matcher = BaggedIntentMatcher.build(rows, seeds=[seed, seed + 10])
+    build_cpu = time.process_time() - c0
+    c0 = time.process_time()
+    index = NeighbourIndex.build(matcher, rows)
+    index_cpu = time.process_time() - c0
+    class_of = {intent: c for c, intent in enumerate(matcher._intents)}
+    oos_class = class_of[OUT_OF_SCOPE]
+    cols: dict[str, dict[str, list[Any]]] = {}
+    latencies = []
+    for split in SPLITS:
+        col: dict[str, list[Any]] = {"p": [], "ok": [], "oos": []} | {k: [] for k in SIGNALS}
+        for text, intent in data[split][::step]:
+            ranked = matcher.rank(text, TOP)
+            t0 = time.perf_counter()
+            vec = _quantize(matcher._vectorizer.transform(text))
+            sims = [index.score(vec, class_of[i]) for i, _ in ranked]
+            sim_oos = index.score(vec, oos_class)
+            latencies.append(time.perf_counter() - t0)
+            col["p"].append(ranked[0][1] if ranked else 0.0)
+            col["ok"].append(bool(ranked) and ranked[0][0] == intent)
+            col["oos"].append(split.startswith("oos"))
+            col["sim_pred"].append(sims[0] if sims else 0.0)
+            col["sim_top"].append(max(sims, default=0.0))
+            col["margin_oos"].append(max(sims, default=0.0) - sim_oos)
+        cols[split] = col
+    arr = {
+        name: {k: np.array(cols[a][k] + cols[b][k]) for k in cols[a]}
+        for name, a, b in (("val", "val", "oos_val"), ("test", "test", "oos_test"))
+    }
+
+    def score(split: str, t1: float, t2: float, s: float, signal: str) -> tuple[float, float]:
+        a = arr[split]
+        answered = (a["p"] >= t1) | ((a["p"] >= t2) & (a[signal] >= s))
+        acc = float((answered & a["ok"] & ~a["oos"]).sum() / (~a["oos"]).sum())
+        return acc, float((~answered & a["oos"]).sum() / a["oos"].sum())
+
+    val, test = arr["val"], arr["test"]
+    in_scope = ~val["oos"]
+    th = choose_threshold(
+        [
+            (("x" if ok else "", float(p)), "x")
+            for p, ok in zip(val["p"][in_scope], val["ok"][in_scope], strict=True)
+        ],
+        [float(p) for p in val["p"][val["oos"]]],
+    )
+    out: dict[str, Any] = {
+        "seed": seed,
+        "top1": float(test["ok"][~test["oos"]].mean()),
+        "build_cpu_s": build_cpu,
+        "index_cpu_s": index_cpu,
+        "index_ints_bytes": list(index.size()),
+        "knn_p99_ms": sorted(latencies)[round(0.99 * (len(latencies) - 1))] * 1000,
+        "prob": {
+            "t": th,
+            "val": score("val", th, 2.0, 0.0, "p"),
+            "test": score("test", th, 2.0, 0.0, "p"),
+            "oracle": _oracle(test["p"], test),
+        },
+    }
+    for signal in SIGNALS:
+        t1, t2, s = choose_two(val["p"], val[signal], val["ok"], val["oos"])
+        o1, o2, o3 = choose_two(test["p"], test[signal], test["ok"], test["oos"], acc_floor=ORACLE_ACC)
+        out[signal] = {
+            "oracle": score("test", o1, o2, o3, signal),
+            "t1": t1,
+            "t2": t2,
+            "s": s,
+            "val": score("val", t1, t2, s, signal),
+            "test": score("test", t1, t2, s, signal),
+        }
+    for signal in ("sim_pred", "margin_oos"):
+        out[f"{signal}+"] = _combined(arr, signal)
+        out[f"{signal}~"] = _combined(arr, signal, by_curve=True)
+    return out
+
+
+def _oracle(z: Any, a: dict[str, Any]) -> tuple[float, float]:
+    """(accuracy, OOS recall) of the threshold on score `z` with the best recall at accuracy ≥
+    `ORACLE_ACC` on the rows of `a` (every distinct score a cut)."""
+    import numpy as np
+
+    order = np.argsort(-z, kind="stable")
+    zs, good, oos = z[order], (a["ok"] & ~a["oos"])[order], a["oos"][order]
+    answered_good = np.cumsum(good)  # answering the first j+1 rows (z ≥ zs[j])
+    answered_oos = np.cumsum(oos)
+    last = np.r_[zs[1:] != zs[:-1], True]  # cut only between distinct scores
+    acc = answered_good[last] / (~a["oos"]).sum()
+    rec = 1.0 - answered_oos[last] / oos.sum()
+    j = int(np.argmax(np.where(acc >= ORACLE_ACC, rec, -1.0)))
+    return float(acc[j]), float(rec[j])
+
+
+BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+"""The weights of the second signal tried in one confidence score, log p + β · signal (0: p alone)."""
+
+
+def _combined(arr: dict[str, dict[str, Any]], signal: str, by_curve: bool = False) -> dict[str, Any]:
+    """One confidence score, log p + β · `signal`, its threshold chosen on validation as the
+    probability's (`choose_threshold`), β too (from `BETAS`, by the same objective; `by_curve`: the β
+    whose validation curve is highest, i.e. the best validation OOS recall at accuracy ≥ `ORACLE_ACC`,
+    the smaller β on ties)."""
+    import numpy as np
+
+    def results(split: str, beta: float) -> tuple[list[tuple[Ranked, str]], list[float]]:
+        a = arr[split]
+        z = np.log(np.maximum(a["p"], 1e-12)) + beta * a[signal]
+        scored = [
+            (("x" if ok else "", float(v)), "x")
+            for v, ok, o in zip(z, a["ok"], a["oos"], strict=True)
+            if not o
+        ]
+        return scored, [float(v) for v in z[a["oos"]]]
+
+    best: tuple[Any, ...] = ()
+    for beta in BETAS:
+        scored, oos = results("val", beta)
+        th = choose_threshold(scored, oos)
+        acc, rec = at_threshold(scored, oos, th)
+        key = (min(acc - TARGET_ACC, rec - TARGET_OOS), acc + rec)
+        if by_curve:
+            z = np.log(np.maximum(arr["val"]["p"], 1e-12)) + beta * arr["val"][signal]
+            key = (_oracle(z, arr["val"])[1], -beta)
+        if not best or key > best[0]:
+            best = (key, beta, th, (acc, rec))
+    _, beta, th, val = best
+    scored, oos = results("test", beta)
+    oracle = max(
+        (
+            (*_oracle(np.log(np.maximum(arr["test"]["p"], 1e-12)) + b * arr["test"][signal], arr["test"]), b)
+            for b in BETAS
+        ),
+        key=lambda ar: ar[1] if ar[0] >= ORACLE_ACC else -1.0,
+    )
+    return {
+        "beta": beta,
+        "t": th,
+        "val": val,
+        "test": at_threshold(scored, oos, th),
+        "oracle": oracle,
+    }
+
+
 def _run_baseline(data: dict[str, list[list[str]]], step: int) -> dict[str, Any]:
     from rapidfuzz import fuzz, process, utils
 
@@ -142,13 +339,14 @@ METHODS = {
     "matcher-python": _run_matcher_python,
     "baseline": _run_baseline,
     "bagged": _run_bagged,
+    "knn": _run_knn,
 }
 
 
-def _measure_one(method: str, data_path: Path, step: int) -> dict[str, Any]:
+def _measure_one(method: str, data_path: Path, step: int, seed: int = 0) -> dict[str, Any]:
     """Run one method in this process and add its peak RSS."""
     data = json.loads(data_path.read_text(encoding="utf-8"))
-    row = METHODS[method](data, step)
+    row = _run_knn(data, step, seed) if method == "knn" else METHODS[method](data, step)
     row["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     row["step"] = step
     return row
@@ -236,18 +434,81 @@ def table(result: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def knn_table(r: dict[str, Any]) -> str:
+    """A Markdown table of one `_run_knn` result (validation-chosen rules, test figures)."""
+    lines = [
+        f"seed {r['seed']}: top-1 {r['top1']:.1%}, index {r['index_ints_bytes'][1] / 2**20:.0f} MB of lanes "
+        f"in {r['index_ints_bytes'][0]} ints, built in {r['index_cpu_s']:.1f} s CPU, "
+        f"{r['knn_p99_ms']:.2f} ms p99 a question, peak {r['peak_mb']:.0f} MB",
+        "",
+        "| rule | chosen on validation | val acc / OOS recall | test acc / OOS recall | oracle (test) |",
+        "|---|---|---|---|---|",
+    ]
+    for name in ("prob", *SIGNALS, "sim_pred+", "margin_oos+", "sim_pred~", "margin_oos~"):
+        x = r[name]
+        if name[-1] in "+~":
+            rule = f"log p + {x['beta']:g} · {name[:-1]} ≥ {x['t']:.3f} (oracle β {x['oracle'][2]:g})"
+        elif name == "prob":
+            rule = f"p ≥ {x['t']:.3f}"
+        else:
+            rule = f"p ≥ {x['t1']:.3f} or (p ≥ {x['t2']:.3f} and {name} ≥ {x['s']:.3f})"
+        v, t, o = x["val"], x["test"], x["oracle"]
+        cells = f"{v[0]:.1%} / {v[1]:.1%} | {t[0]:.1%} / {t[1]:.1%} | {o[0]:.1%} / {o[1]:.1%}"
+        lines.append(f"| {name} | {rule} | {cells} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    global TARGET_ACC, TARGET_OOS
     parser = argparse.ArgumentParser(prog="python -m bench.clinc150", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="path to CLINC150 data_full.json")
     parser.add_argument("--baseline-step", type=int, default=5, help="baseline on every N-th question")
     parser.add_argument("--bagged", action="store_true", help="also the bagged dense matcher (ensemble)")
+    parser.add_argument(
+        "--knn",
+        metavar="SEEDS",
+        help="only the nearest-phrasing abstention rules (bag + neighbour index) at these training seeds",
+    )
+    parser.add_argument(
+        "--targets",
+        default=f"{TARGET_ACC},{TARGET_OOS}",
+        help="accuracy,recall the validation choice balances (default %(default)s; the issue's: 0.907,0.76)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--one", choices=sorted(METHODS), help=argparse.SUPPRESS)
     parser.add_argument("--step", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    try:
+        TARGET_ACC, TARGET_OOS = (float(x) for x in args.targets.split(","))
+    except ValueError:
+        parser.error("--targets: two numbers, accuracy,recall")
     if args.baseline_step < 1 or args.step < 1:
         parser.error("steps must be ≥ 1")
     if args.one:
-        print(json.dumps(_measure_one(args.one, args.data, args.step)))
+        print(json.dumps(_measure_one(args.one, args.data, args.step, args.seed)))
+        return 0
+    if args.knn:
+        for seed in args.knn.split(","):
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.clinc150",
+                    "--one",
+                    "knn",
+                    "--data",
+                    str(args.data),
+                    "--seed",
+                    seed,
+                    "--targets",
+                    args.targets,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=Path(__file__).resolve().parents[1],
+            )
+            print(knn_table(json.loads(proc.stdout.strip().splitlines()[-1])), flush=True)
         return 0
     try:
         result = rows(args.data, args.baseline_step, bagged=args.bagged)

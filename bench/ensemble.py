@@ -4,6 +4,9 @@
     python -m bench.ensemble clinc150 [--seeds 0]      # CLINC150, threshold chosen on validation
     python -m bench.ensemble cost [--configs NAME,…]   # training CPU, loaded memory, Engine.ask p50/p99
 
+A configuration name + "+knn4n" (see `KNN`) re-weighs its top five intents by the nearest training
+rows (`bot.engine.neighbours`, eighth pass, part B: measured, not used by the engine).
+
 Each seed runs in its own process. At seed s the members are trained once — the dense matcher with
 seeds s, s+10, … s+40 (`dense`, `dense@10`, … `dense@40`) and the sparse one with seed s — and every
 configuration of `CONFIGS` is scored with those members through the whole engine (`Engine.open(…,
@@ -22,6 +25,7 @@ import argparse
 import json
 import marshal
 import os
+import re
 import resource
 import statistics
 import sys
@@ -72,9 +76,36 @@ def _member(key: str, seed: int) -> tuple[str, int, dict[str, Any]]:
     return kind, seed + int(offset or 0), options
 
 
+KNN = "+knn"
+"""A configuration name may end in "+knnW[kK][n][bS][gSxF]": the matcher's top five intents re-weighed
+by the nearest training rows (`neighbours.NeighbourMixMatcher`, weight W, the mean of the K best
+cosines of an intent, default 1; "n": the out-of-scope class not re-weighed; "bS": the off-topic
+class's probability given to the intents when the best cosine reaches S; "gSxF": below S, the
+intents' probabilities times F, the rest to the off-topic class)."""
+_KNN_SPEC = re.compile(
+    r"(?P<w>[\d.]+)(k(?P<k>\d+))?(?P<n>n)?(b(?P<b>[\d.]+))?(g(?P<g>[\d.]+)x(?P<f>[\d.]+))?"
+)
+
+
+def _knn(name: str) -> tuple[str, dict[str, Any] | None]:
+    """(base configuration, `NeighbourMixMatcher` options or None) of a configuration name."""
+    base, sep, spec = name.partition(KNN)
+    if not sep:
+        return name, None
+    m = _KNN_SPEC.fullmatch(spec)
+    if m is None:
+        return "?" + name, None
+    options: dict[str, Any] = {"weight": float(m["w"]), "k": int(m["k"] or 1), "with_oos": not m["n"]}
+    if m["b"]:
+        options["boost"] = float(m["b"])
+    if m["g"]:
+        options["gate"] = (float(m["g"]), float(m["f"]))
+    return base, options
+
+
 def _bagged(config: str) -> bool:
     """Dense members only, logits averaged: served as one `IntentMatcher` (`average_dense`)."""
-    keys, combine = CONFIGS[config]
+    keys, combine = CONFIGS[_knn(config)[0]]
     return combine == "logit" and all(_member(k, 0)[0] == "dense" and "#" not in k for k in keys)
 
 
@@ -85,6 +116,7 @@ class Members:
         self.seed = seed
         self.trained: dict[str, Any] = {}
         self.cpu: dict[str, float] = {}
+        self.indexes: dict[str, Any] = {}
 
     def get(self, key: str, rows: list[tuple[str, str, str]], annotate: Any) -> Any:
         if key not in self.trained:
@@ -99,6 +131,14 @@ class Members:
     def matcher(self, config: str, rows: list[tuple[str, str, str]], annotate: Any) -> Any:
         from bot.engine.ensemble import EnsembleMatcher, average_dense
 
+        config, knn = _knn(config)
+        if knn is not None:
+            from bot.engine.neighbours import NeighbourIndex, NeighbourMixMatcher
+
+            base = self.matcher(config, rows, annotate)
+            if config not in self.indexes:
+                self.indexes[config] = NeighbourIndex.build(base, rows)
+            return NeighbourMixMatcher(base, self.indexes[config], **knn)
         keys, combine = CONFIGS[config]
         members = [self.get(k, rows, annotate) for k in keys]
         if len(members) == 1:
@@ -145,7 +185,7 @@ def quality_stage(seed: int, configs: Sequence[str]) -> list[dict[str, Any]]:
             finally:
                 engine.close()
             row["right"] = sum(row["tune"][::2]) + sum(row["dev_a"][::2]) + sum(row["dev_b"][::2])
-            keys = CONFIGS[config][0]
+            keys = CONFIGS[_knn(config)[0]][0]
             row["train_cpu_s"] = sum(members.cpu[k] for k in keys)
             out.append(row)
             print(json.dumps(row), flush=True)
@@ -170,7 +210,7 @@ def clinc_stage(seed: int, configs: Sequence[str]) -> list[dict[str, Any]]:
             return ranked[0] if ranked else ("", 0.0)
 
         row = {"config": config, "seed": seed} | _evaluate(predict, data, 1)
-        row["train_cpu_s"] = sum(members.cpu[k] for k in CONFIGS[config][0])
+        row["train_cpu_s"] = sum(members.cpu[k] for k in CONFIGS[_knn(config)[0]][0])
         out.append(row)
         print(json.dumps(row), flush=True)
     return out
@@ -326,9 +366,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stage", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     configs = [c for c in args.configs.split(",") if c]
-    unknown = [c for c in configs if c.partition("@")[0] not in CONFIGS]
+    unknown = [c for c in configs if _knn(c.partition("@")[0])[0] not in CONFIGS]
     if unknown:
         parser.error(f"unknown configurations: {', '.join(unknown)} (known: {', '.join(CONFIGS)})")
+    if args.what == "cost" and any(_knn(c)[1] is not None for c in configs):
+        parser.error("cost: +knn configurations are not measured here (docs/quality.md, eighth pass, part B)")
     if args.stage:
         kind, a, b = args.stage
         if kind == "quality":
