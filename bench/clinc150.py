@@ -168,9 +168,9 @@ def _run_knn(data: dict[str, list[list[str]]], step: int, seed: int = 0) -> dict
     the validation split and reported on the test split, beside the probability alone."""
     import numpy as np
 
+    from bench.neighbours import TOP, NeighbourIndex
     from bot.engine.ensemble import BaggedIntentMatcher
     from bot.engine.matcher import OUT_OF_SCOPE, _quantize
-    from bot.engine.neighbours import TOP, NeighbourIndex
 
     rows = [(intent, "en", text) for text, intent in data["train"]]
     rows += [(OUT_OF_SCOPE, "en", text) for text, _ in data["oos_train"]]

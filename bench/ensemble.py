@@ -5,7 +5,7 @@
     python -m bench.ensemble cost [--configs NAME,…]   # training CPU, loaded memory, Engine.ask p50/p99
 
 A configuration name + "+knn4n" (see `KNN`) re-weighs its top five intents by the nearest training
-rows (`bot.engine.neighbours`, eighth pass, part B: measured, not used by the engine).
+rows (`bench.neighbours`, eighth pass, part B: measured, not used by the engine).
 
 Each seed runs in its own process. At seed s the members are trained once — the dense matcher with
 seeds s, s+10, … s+40 (`dense`, `dense@10`, … `dense@40`) and the sparse one with seed s — and every
@@ -133,7 +133,7 @@ class Members:
 
         config, knn = _knn(config)
         if knn is not None:
-            from bot.engine.neighbours import NeighbourIndex, NeighbourMixMatcher
+            from bench.neighbours import NeighbourIndex, NeighbourMixMatcher
 
             base = self.matcher(config, rows, annotate)
             if config not in self.indexes:

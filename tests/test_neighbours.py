@@ -1,15 +1,22 @@
-"""Nearest training phrasings (`bot.engine.neighbours`): the packed index's cosines, the re-weighing of
+"""Nearest training phrasings (`bench.neighbours`): the packed index's cosines, the re-weighing of
 the matcher's top intents, and the abstention variants measured in the benches."""
 
 from __future__ import annotations
 
 import marshal
 import math
+import sys
+from pathlib import Path
 
 import pytest
 
 from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher, _quantize
-from bot.engine.neighbours import NeighbourIndex, NeighbourMixMatcher
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # bench/ is a folder of the checkout, not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from bench.neighbours import NeighbourIndex, NeighbourMixMatcher  # noqa: E402
 
 TOPICS = {
     "hours": ["how many hours does it take", "what is the workload", "wie viele Stunden", "cuántas horas"],
