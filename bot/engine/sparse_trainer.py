@@ -83,6 +83,39 @@ def _mapped(n: int, dtype: npt.DTypeLike) -> np.ndarray:
     return np.frombuffer(mapped, dtype=dtype, count=n)
 
 
+_ARRAY_CODES = {"float32": "f", "int32": "I", "uint32": "I", "int16": "H", "uint16": "H"}
+"""The `array` type code that stores each numpy dtype `in_array` takes (signed ints as unsigned:
+offsets and class numbers are never negative, so both readings are the same)."""
+
+
+def in_array(n: int, dtype: npt.DTypeLike) -> np.ndarray:
+    """A zeroed numpy array of `n` items whose memory is a Python `array` (of `_ARRAY_CODES`), the
+    serving matcher's storage: `owner` gives that `array` back, so a warm update's model needs no
+    copy (~20 MB at 10×) to become the new matcher's."""
+    code = _ARRAY_CODES[np.dtype(dtype).name]
+    store = array(code, [0]) * n  # (no bytes of zeros to copy from)
+    if store.itemsize != np.dtype(dtype).itemsize:
+        raise ValueError(f"array {code!r} does not store {np.dtype(dtype).name} on this platform")
+    return np.frombuffer(store, dtype=dtype)
+
+
+def owner(values: np.ndarray, code: str) -> array | None:
+    """The `array` of type `code` that is all of `values`' memory (made by `in_array`), or None."""
+    base: object = values
+    while isinstance(base, np.ndarray):
+        base = base.base
+    store = base.obj if isinstance(base, memoryview) else None
+    if (
+        isinstance(store, array)
+        and store.typecode == code
+        and values.flags.c_contiguous
+        and store.buffer_info() == (values.ctypes.data, values.nbytes // store.itemsize)
+        and values.nbytes == len(store) * store.itemsize
+    ):
+        return store
+    return None
+
+
 def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
     """`hashing.mix` of uint64 keys, in place, as int64 buckets (a view of `keys`)."""
     keys ^= keys >> _U(30)
@@ -461,23 +494,15 @@ def train(
         pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # of this TRAIN_ROWS chunk
         for k, (rows, (local, bucket, tf)) in enumerate(texts.chunks(order, piece)):
             values = _values(local, bucket, tf, idf, len(rows)).astype(np.float32)
-            row_ptr = np.searchsorted(local, np.arange(len(rows) + 1))
-            for s0 in range(0, len(rows), slot_rows):
-                s1 = min(s0 + slot_rows, len(rows))
-                a, e = row_ptr[s0], row_ptr[s1]
-                _sgd_rows(
-                    rows[s0:s1],
-                    local[a:e] - s0,
-                    bucket[a:e],
-                    values[a:e],
-                    (offsets, classes, weights),
-                    y_all,
-                    weight_of,
-                    n_classes,
-                    batch,
-                    np.float32(lr),
-                    confusers,
-                )
+            _sgd_slots(
+                rows,
+                (local, bucket, values),
+                (offsets, classes, weights),
+                (y_all, weight_of),
+                (n_classes, batch, slot_rows),
+                np.float32(lr),
+                confusers,
+            )
             if confusers is not None:  # the confused rows' features, by TRAIN_ROWS chunk
                 at = k * piece % TRAIN_ROWS  # where this piece starts in its chunk
                 mine = confusers[rows][local] >= 0
@@ -501,6 +526,41 @@ def train(
     assert total is not None  # epochs ≥ 1
     total /= np.float32(epochs)
     return idf, offsets, classes, total
+
+
+def _sgd_slots(
+    rows: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    model: tuple[np.ndarray, np.ndarray, np.ndarray],
+    targets: tuple[np.ndarray, np.ndarray],
+    sizes: tuple[int, int, int],
+    lr: np.float32,
+    confusers: np.ndarray | None,
+) -> None:
+    """`_sgd_rows` over `rows` (`pairs`: their (local row, bucket, value), sorted by local row),
+    `slot_rows` rows at a time: their support slots are laid out for that many rows only (for 1,024
+    rows at 10×, ~25 MB of int64 slot and key arrays). The same steps as one call, since a step
+    reads the weights as the steps before left them (`sizes`: n_classes, batch, slot_rows)."""
+    local, bucket, values = pairs
+    y_all, weight_of = targets
+    n_classes, batch, slot_rows = sizes
+    row_ptr = np.searchsorted(local, np.arange(len(rows) + 1))
+    for s0 in range(0, len(rows), slot_rows):
+        s1 = min(s0 + slot_rows, len(rows))
+        a, e = row_ptr[s0], row_ptr[s1]
+        _sgd_rows(
+            rows[s0:s1],
+            local[a:e] - s0,
+            bucket[a:e],
+            values[a:e],
+            model,
+            y_all,
+            weight_of,
+            n_classes,
+            batch,
+            lr,
+            confusers,
+        )
 
 
 def _sgd_rows(
@@ -632,38 +692,44 @@ def _add_confusers(
 
 
 def _insert_slots(
-    bucket: np.ndarray, cls: np.ndarray, model: list[np.ndarray]
+    bucket: np.ndarray,
+    cls: np.ndarray,
+    model: list[np.ndarray],
+    alloc: Callable[[int, npt.DTypeLike], np.ndarray] = _mapped,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The support `model` ([offsets, classes, weights], emptied: an array no one else holds is
     freed as soon as it is copied) with new slots (`bucket`, `cls`: sorted by bucket then class,
     none already there) as zero weights, each after its bucket's old ones: the old weights keep their
-    order. New arrays (`_mapped`), filled a block at a time (`np.insert` makes index temporaries
-    several times the size of the slots added). `bucket` is used up (changed)."""
+    order. New arrays (`alloc`: `_mapped`, or `in_array` for a warm update), filled a block at a
+    time (`np.insert` makes index temporaries several times the size of the slots added). `bucket`
+    is used up (changed)."""
     offsets, classes, weights = model
     model.clear()
     size = len(weights) + len(bucket)
     index = np.int32 if size < 1 << 31 else np.int64
     bucket += 1
     at = offsets[bucket].astype(index)  # new slot k goes before old slot at[k]
-    new_weights = _spread(weights, at, size)
+    new_weights = _spread(weights, at, size, alloc)
     del weights
-    new_classes = _spread(classes, at, size)
+    new_classes = _spread(classes, at, size, alloc)
     del classes
     for k0 in range(0, len(at), INSERT_BLOCK):  # new slot k's place once the k before it are in
         at[k0 : k0 + INSERT_BLOCK] += np.arange(k0, min(len(at), k0 + INSERT_BLOCK), dtype=index)
     new_classes[at] = cls
     del at
-    shift = _mapped(len(offsets), np.int32)  # slots added before each bucket
+    shift = alloc(len(offsets), np.int32)  # slots added before each bucket
     np.add.at(shift, bucket, 1)
     np.cumsum(shift, out=shift, dtype=np.int32)
     shift += offsets
     return shift, new_classes, new_weights
 
 
-def _spread(values: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
-    """`values` in a new zeroed array of `size` (`_mapped`), value j moved right by the number of
-    `at` (sorted) ≤ j, a block at a time."""
-    out = _mapped(size, values.dtype)
+def _spread(
+    values: np.ndarray, at: np.ndarray, size: int, alloc: Callable[[int, npt.DTypeLike], np.ndarray]
+) -> np.ndarray:
+    """`values` in a new zeroed array of `size` (from `alloc`), value j moved right by the number
+    of `at` (sorted) ≤ j, a block at a time."""
+    out = alloc(size, values.dtype)
     for j0 in range(0, len(values), INSERT_BLOCK):
         j1 = min(len(values), j0 + INSERT_BLOCK)
         old = np.arange(j0, j1, dtype=at.dtype)  # (of `at`'s type, or searchsorted converts `at`)
@@ -713,12 +779,12 @@ def warm_train(
     out-of-scope class and `extra_classes` (the intents it could be confused with). Then SGD passes
     over all the rows (new ones weighing `added_weight`), at least `min_passes`, until every new row
     gets `target` for its intent or `max_passes`. Returns (the model, passes, the lowest new row's
-    probability); the model given is not changed."""
+    probability); the model given is not changed, the one returned is in `in_array`s."""
     idf, offsets, classes, weights = model
     y_all = np.asarray(labels, dtype=np.int64)
     new = np.arange(n_added)
     local, bucket, _ = texts.features(new)
-    idf = idf.copy()
+    idf = _copied(idf)
     unseen = idf[bucket] == 0
     idf[bucket[unseen]] = idf.max()
     wanted = [y_all[local], np.full(len(bucket), oos_class)] if oos_class >= 0 else [y_all[local]]
@@ -734,6 +800,7 @@ def warm_train(
         added // n_classes,
         (added % n_classes).astype(classes.dtype),
         [offsets, classes, weights],
+        in_array,
     )
     model_now = (offsets, classes, weights)  # new arrays: the model given is unchanged
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
@@ -744,18 +811,14 @@ def warm_train(
     worst, passes = 0.0, 0
     for passes in range(1, max_passes + 1):
         order = rng.permutation(n)
-        for rows, (loc, bkt, tf) in texts.chunks(order):
+        for rows, (loc, bkt, tf) in texts.chunks(order, EPOCH_ROWS):  # (each row's values are its own)
             values = _values(loc, bkt, tf, idf, len(rows)).astype(np.float32)
-            _sgd_rows(
+            _sgd_slots(
                 rows,
-                loc,
-                bkt,
-                values,
+                (loc, bkt, values),
                 model_now,
-                y_all,
-                weight_of,
-                n_classes,
-                batch,
+                (y_all, weight_of),
+                (n_classes, batch, SLOT_ROWS),
                 np.float32(learning_rate),
                 None,
             )
@@ -764,6 +827,13 @@ def warm_train(
             break
     offsets, classes, weights = model_now
     return (idf, offsets, classes, weights), passes, worst
+
+
+def _copied(values: np.ndarray) -> np.ndarray:
+    """A copy of `values` in an `in_array`."""
+    out = in_array(len(values), values.dtype)
+    out[:] = values
+    return out
 
 
 def row_probabilities(
