@@ -304,16 +304,13 @@ class SparseIntentMatcher(MatcherBase):
             **options,
         )
         del texts, labels
-        vectorizer.idf = _array("f", idf)
+        # the idf, weights and (with the confuser pass) support are made in `array`s
+        # (`sparse_trainer.in_array`): the matcher takes them as they are
+        vectorizer.idf = _taken("f", idf)
         del idf
         code = "H" if len(intents) < 1 << 16 else "I"
         return cls(
-            vectorizer,
-            intents,
-            _array("I", offsets.astype(np.uint32)),
-            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32)),
-            _array("f", weights),
-            langs,
+            vectorizer, intents, _taken("I", offsets), _taken(code, classes), _taken("f", weights), langs
         )
 
     def warm_update(

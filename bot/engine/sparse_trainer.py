@@ -27,6 +27,7 @@ Deterministic for a given seed.
 
 from __future__ import annotations
 
+import ctypes
 import mmap
 import os
 from array import array
@@ -54,8 +55,10 @@ TRAIN_ROWS = 1_024
 """The confuser pass ranks the buckets of this many rows of an SGD epoch at once. Not only memory:
 that sort is unstable, so another chunk size could break ties between equal values otherwise (the
 trained weights would change a little)."""
-EPOCH_ROWS = 512
+EPOCH_ROWS = 256
 """Rows hashed at once in an SGD epoch (a divisor of `TRAIN_ROWS`, a multiple of `SLOT_ROWS`)."""
+TRIM_PIECES = 16
+"""An SGD epoch gives malloc's free heap back (`_trim`) every this many pieces it hashes."""
 INSERT_BLOCK = 1 << 16
 """Slots moved at once when the confusers' slots are inserted."""
 CONFUSER_RANGES = 16
@@ -114,6 +117,26 @@ def owner(values: np.ndarray, code: str) -> array | None:
     ):
         return store
     return None
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None (another C library)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (AttributeError, OSError):
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def _trim() -> None:
+    """Give the free memory in malloc's heap back to the system (glibc's `malloc_trim`), before a
+    stage that allocates much. The numpy temporaries of the hashing passes go to the heap (this
+    process's mmap threshold is raised by then), and once freed their pages stay resident between
+    live blocks: 10–20 MB of RSS at 10× when the next stage's arrays are made."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
@@ -279,7 +302,7 @@ def idf_and_support(
             head = np.flatnonzero(np.diff(bucket, prepend=-1))
             width[bucket[head]] += np.diff(head, append=len(bucket)).astype(np.int32)
             df[bucket[head]] += np.add.reduceat(count, head).astype(np.int32)
-    idf = _mapped(dim, np.float32)
+    idf = in_array(dim, np.float32)  # (the matcher's idf: `owner` gives it back)
     for b0 in range(0, dim, SUPPORT_SLICE):
         seen = np.flatnonzero(df[b0 : b0 + SUPPORT_SLICE]) + b0
         idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
@@ -294,6 +317,7 @@ def idf_and_support(
         end = min(
             dim, max(start + 1, int(np.searchsorted(fill, fill[start] + SUPPORT_KEYS, side="right")) - 1)
         )
+        _trim()
         _support_range(
             texts, labels, (start, end), fill, (n_classes, max_classes, every), width, classes, big
         )
@@ -487,12 +511,15 @@ def train(
     # groups and divide the chunk)
     piece = EPOCH_ROWS if EPOCH_ROWS % slot_rows == 0 and TRAIN_ROWS % EPOCH_ROWS == 0 else TRAIN_ROWS
     for epoch in range(epochs):
+        _trim()
         lr = learning_rate / (1 + epoch)
         order = rng.permutation(n)
         confusers = np.full(n, -1, dtype=np.int64) if confuser_pass and epoch == 0 else None
         confused: list[np.ndarray] = []
         pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # of this TRAIN_ROWS chunk
         for k, (rows, (local, bucket, tf)) in enumerate(texts.chunks(order, piece)):
+            if k % TRIM_PIECES == TRIM_PIECES - 1:
+                _trim()
             values = _values(local, bucket, tf, idf, len(rows)).astype(np.float32)
             _sgd_slots(
                 rows,
@@ -515,9 +542,10 @@ def train(
         if confusers is not None:
             model = [offsets, classes, weights]  # `_add_confusers` lets the old arrays go
             del offsets, classes, weights
-            offsets, classes, weights = _add_confusers(confused, model, n_classes, max_confusers)
+            offsets, classes, weights = _add_confusers(confused, model, n_classes, max_confusers, in_array)
         if total is None:
-            total = _mapped(len(weights), np.float32)
+            _trim()  # (the confusers' temporaries)
+            total = in_array(len(weights), np.float32)  # (the matcher's weights: no copy at the end)
             total += weights
         else:
             total += weights
@@ -640,11 +668,13 @@ def _add_confusers(
     model: list[np.ndarray],
     n_classes: int,
     max_confusers: int,
+    alloc: Callable[[int, npt.DTypeLike], np.ndarray] = _mapped,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The support grown by the confusers (`parts`: `_confuser_pairs` of each chunk, emptied): a bucket takes
     at most `max_confusers` new intents (those confused on it most often), after its old ones. The
     weights learnt so far are carried over. Merged a range of buckets at a time (`CONFUSER_RANGES`),
-    so the temporaries are a fraction of `parts`. `model`: [offsets, classes, weights], emptied."""
+    so the temporaries are a fraction of `parts`. `model`: [offsets, classes, weights], emptied;
+    the new one is made by `alloc` (`_insert_slots`)."""
     offsets, classes, weights = model
     dim = len(offsets) - 1
     added_buckets: list[np.ndarray] = []
@@ -688,7 +718,8 @@ def _add_confusers(
         del packed
     parts.clear()
     del offsets, classes, weights
-    return _insert_slots(_consume(added_buckets), _consume(added_classes), model)
+    _trim()
+    return _insert_slots(_consume(added_buckets), _consume(added_classes), model, alloc)
 
 
 def _insert_slots(
@@ -796,6 +827,7 @@ def warm_train(
     slot = np.repeat(lo - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
     there = np.sort(np.repeat(mine * n_classes, lens) + classes[slot])
     added = keys[~_member(keys, there)]
+    _trim()
     offsets, classes, weights = _insert_slots(
         added // n_classes,
         (added % n_classes).astype(classes.dtype),
