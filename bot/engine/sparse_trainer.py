@@ -9,9 +9,11 @@ Imported only while `SparseIntentMatcher.build` trains (never on the question pa
 - **Flat memory**: the features are recomputed for each pass, a chunk of rows at a time (a pass over
   ten times the knowledge base takes ~0.5 s), so nothing grows with the n-gram occurrences: what is
   kept is the normalised texts (one UTF-8 string), the idf (one float32 per bucket) and the support
-  and weights. The largest arrays live in memory maps of their own (`_mapped`), so that, once freed,
-  they do not stay in malloc's heap (peak RSS at 10×: ~145 MB, of which ~80 MB is the process and
-  numpy before training; docs/matching.md, "Scaling").
+  and weights. The largest temporary arrays live in memory maps of their own (`_mapped`), so that,
+  once freed, they do not stay in malloc's heap; what the matcher keeps (idf, support, averaged
+  weights) is made in Python `array`s it takes without a copy (`in_array`); malloc's free heap is
+  given back between stages (`_trim`). Peak RSS at 10×: ~137 MB, of which ~80 MB is the process and
+  numpy before training (docs/matching.md, "Scaling").
 - **Support**: each bucket weighs the intents whose phrasings contain it most often (relatively), at
   most `max_classes`, and the out-of-scope class; found by a counting sort of 32-bit (share, intent)
   keys laid out by bucket, a range of buckets at a time (`idf_and_support`).
@@ -499,7 +501,7 @@ def train(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Train: (idf float32 by bucket, offsets, classes, weights float32) in
     `SparseIntentMatcher`'s layout."""
-    y_all = np.asarray(labels, dtype=np.int64)
+    y_all = np.asarray(labels, dtype=np.int32)  # (the matcher's labels as they are: no copy)
     n = len(y_all)
     idf, offsets, classes = idf_and_support(texts, y_all, n_classes, max_classes, oos_class)
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
