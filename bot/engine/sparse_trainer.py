@@ -518,7 +518,10 @@ def train(
         lr = learning_rate / (1 + epoch)
         order = rng.permutation(n)
         confusers = np.full(n, -1, dtype=np.int64) if confuser_pass and epoch == 0 else None
-        confused: list[np.ndarray] = []
+        confused: list[np.ndarray] = []  # views of `kept`, one a TRAIN_ROWS chunk
+        if confusers is not None:  # at most CONFUSER_BUCKETS keys a row; pages touched as written
+            wide = (len(offsets) - 1) * n_classes > 1 << 32  # (else `_confuser_pairs` gives uint32)
+            kept, filled = _mapped(n * CONFUSER_BUCKETS, np.int64 if wide else np.uint32), 0
         pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # of this TRAIN_ROWS chunk
         for k, (rows, (local, bucket, tf)) in enumerate(texts.chunks(order, piece)):
             values = _values(local, bucket, tf, idf, len(rows)).astype(np.float32)
@@ -539,11 +542,16 @@ def train(
                     chunk = confusers[order[k * piece - at : k * piece - at + TRAIN_ROWS]]
                     local, bucket, values = (np.concatenate(p) for p in zip(*pending, strict=True))
                     pending.clear()
-                    confused.append(_confuser_pairs(local, bucket, values, chunk, n_classes))
+                    pairs = _confuser_pairs(local, bucket, values, chunk, n_classes)
+                    kept[filled : filled + len(pairs)] = pairs
+                    confused.append(kept[filled : filled + len(pairs)])
+                    filled += len(pairs)
+                    del pairs
         if confusers is not None:
             model = [offsets, classes, weights]  # `_add_confusers` lets the old arrays go
             del offsets, classes, weights
             offsets, classes, weights = _add_confusers(confused, model, n_classes, max_confusers, in_array)
+            del kept  # (its memory map goes with the last view)
         if total is None:
             _trim()  # (the confusers' temporaries)
             total = in_array(len(weights), np.float32)  # (the matcher's weights: no copy at the end)
