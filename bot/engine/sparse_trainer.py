@@ -66,8 +66,8 @@ CONFUSER_RANGES = 16
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
 SUPPORT_KEYS = 1 << 22
-"""The support's rank keys are written for at most this many (bucket, intent) pairs at a time (16 MB;
-each range of buckets more costs a pass over the texts: two at 10×)."""
+"""The support's rank keys are written for at most about this many (bucket, intent) pairs at a time
+(16 MB; each range of buckets more costs a pass over the texts: two at 10×, of ~13 MB each)."""
 SUPPORT_SLICE = 1 << 17
 """The support's keys are sorted this many at a time (a range of whole buckets)."""
 _MISS_BITS = 20
@@ -314,16 +314,18 @@ def idf_and_support(
     np.cumsum(width, out=fill[1:], dtype=fill.dtype)  # fill[b]: where bucket b's next key goes
     width[:] = 0  # from here: each bucket's slots
     classes: list[np.ndarray] = []
-    start = 0
-    while start < dim:
-        end = min(
-            dim, max(start + 1, int(np.searchsorted(fill, fill[start] + SUPPORT_KEYS, side="right")) - 1)
-        )
-        _trim()
-        _support_range(
-            texts, labels, (start, end), fill, (n_classes, max_classes, every), width, classes, big
-        )
-        start = end
+    # as few ranges of whole buckets as `SUPPORT_KEYS` allows, with about as many keys each
+    ranges = max(1, -(-total // SUPPORT_KEYS))
+    bounds = [0]
+    for k in range(1, ranges):
+        at = int(np.searchsorted(fill, k * total // ranges, side="right")) - 1
+        bounds.append(min(dim, max(bounds[-1] + 1, at)))
+    for start, end in zip(bounds, [*bounds[1:], dim], strict=True):
+        if end > start:
+            _trim()
+            _support_range(
+                texts, labels, (start, end), fill, (n_classes, max_classes, every), width, classes, big
+            )
     del fill
     offsets = _mapped(dim + 1, np.int32)
     np.cumsum(width, out=offsets[1:], dtype=np.int32)
@@ -549,9 +551,8 @@ def train(
                     del pairs
         if confusers is not None:
             model = [offsets, classes, weights]  # `_add_confusers` lets the old arrays go
-            del offsets, classes, weights
+            del offsets, classes, weights, kept  # (`kept` goes with the last view of `confused`)
             offsets, classes, weights = _add_confusers(confused, model, n_classes, max_confusers, in_array)
-            del kept  # (its memory map goes with the last view)
         if total is None:
             _trim()  # (the confusers' temporaries)
             total = in_array(len(weights), np.float32)  # (the matcher's weights: no copy at the end)
