@@ -122,7 +122,7 @@ def owner(values: np.ndarray, code: str) -> array | None:
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's `malloc_trim`, or None (another C library)."""
     try:
-        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+        return ctypes.CDLL(None).malloc_trim
     except (AttributeError, OSError):
         return None
 
