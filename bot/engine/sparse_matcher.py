@@ -88,14 +88,20 @@ class Vectorizer:
     """
 
     def __init__(
-        self, char_range: tuple[int, int] = (2, 5), word_ngrams: int = 2, dim_bits: int = DIM_BITS
+        self,
+        char_range: tuple[int, int] = (2, 5),
+        word_ngrams: int = 2,
+        dim_bits: int = DIM_BITS,
+        *,
+        idf: array | None = None,
     ) -> None:
+        """`idf`: the idf of every bucket when known (a trained state's), zeros otherwise."""
         if not 8 <= dim_bits <= 26:
             raise ValueError(f"dim_bits must be between 8 and 26, got {dim_bits}")
         self.char_range = char_range
         self.word_ngrams = word_ngrams
         self.dim_bits = dim_bits
-        self.idf = array("f", bytes(4 << dim_bits))
+        self.idf = array("f", [0.0]) * (1 << dim_bits) if idf is None else idf
         self.annotate: Annotate | None = None
         """Extra features (not part of the state: the owner sets it again after `from_state`)."""
 
@@ -205,7 +211,8 @@ class SparseIntentMatcher(MatcherBase):
         if max_classes is None:
             max_classes = MAX_CLASSES if trainer == "python" else default_max_classes(len(rows))
         class_of = {intent: c for c, intent in enumerate(intents)}
-        vectorizer = Vectorizer(**vectorizer_options)
+        # (the numpy trainer makes the idf: no 4 MB of zeros meanwhile)
+        vectorizer = Vectorizer(**vectorizer_options, idf=array("f") if trainer == "numpy" else None)
         vectorizer.annotate = annotate
         if trainer == "numpy":
             options = {
@@ -283,7 +290,6 @@ class SparseIntentMatcher(MatcherBase):
         rows = held.pop()
         class_of = {intent: c for c, intent in enumerate(intents)}
         v = vectorizer
-        v.idf = array("f")  # the trainer makes the idf: no 4 MB of zeros meanwhile
         texts = sparse_trainer.Texts(
             [r[2] for r in rows], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
         )
@@ -298,16 +304,13 @@ class SparseIntentMatcher(MatcherBase):
             **options,
         )
         del texts, labels
-        vectorizer.idf = _array("f", idf)
+        # the idf, weights and (with the confuser pass) support are made in `array`s
+        # (`sparse_trainer.in_array`): the matcher takes them as they are
+        vectorizer.idf = _taken("f", idf)
         del idf
         code = "H" if len(intents) < 1 << 16 else "I"
         return cls(
-            vectorizer,
-            intents,
-            _array("I", offsets.astype(np.uint32)),
-            _array(code, classes.astype(np.uint16 if code == "H" else np.uint32)),
-            _array("f", weights),
-            langs,
+            vectorizer, intents, _taken("I", offsets), _taken(code, classes), _taken("f", weights), langs
         )
 
     def warm_update(
@@ -368,24 +371,17 @@ class SparseIntentMatcher(MatcherBase):
             min_passes=WARM_MIN_PASSES,
             max_passes=WARM_MAX_PASSES,
         )
-        vectorizer = Vectorizer(v.char_range, v.word_ngrams, v.dim_bits)
-        vectorizer.idf = _array("f", idf.astype(np.float32, copy=False))
+        # the model is made in `array`s (`sparse_trainer.in_array`): the matcher takes them as they
+        # are (a copy only where a type differs: classes between 2^15 and 2^16 intents)
+        vectorizer = Vectorizer(v.char_range, v.word_ngrams, v.dim_bits, idf=_taken("f", idf))
         vectorizer.annotate = v.annotate
         code = self._classes.typecode
-        out_classes = np.dtype(np.uint16 if code == "H" else np.uint32)
-        # the arrays are read once more into `array`s: no numpy copy in between (offsets and class
-        # numbers are never negative, so their unsigned reading is the same bits)
         updated = type(self)(
             vectorizer,
             list(self._intents),
-            _array("I", offsets.view(np.uint32) if offsets.itemsize == 4 else offsets.astype(np.uint32)),
-            _array(
-                code,
-                classes.view(out_classes)
-                if classes.itemsize == out_classes.itemsize
-                else classes.astype(out_classes),
-            ),
-            _array("f", weights.astype(np.float32, copy=False)),
+            _taken("I", offsets),
+            _taken(code, classes),
+            _taken("f", weights),
             self._langs_with(rows),
         )
         updated.warm_passes, updated.warm_worst = passes, worst
@@ -415,9 +411,11 @@ class SparseIntentMatcher(MatcherBase):
             raise ValueError("not a matcher state of this version")
         lo, hi = state["char_range"]
         vectorizer = Vectorizer(
-            char_range=(lo, hi), word_ngrams=state["word_ngrams"], dim_bits=state["dim_bits"]
+            char_range=(lo, hi),
+            word_ngrams=state["word_ngrams"],
+            dim_bits=state["dim_bits"],
+            idf=_array("f", state["idf"]),
         )
-        vectorizer.idf = _array("f", state["idf"])
         offsets = _array("I", state["offsets"])
         classes = _array(state["class_code"], state["classes"])
         weights = _array("f", state["weights"])
@@ -482,6 +480,20 @@ def _langs(rows: Iterable[tuple[str, str, str]]) -> dict[str, Counter[str]]:
     for intent, lang, _ in rows:
         langs.setdefault(intent, Counter())[lang] += 1
     return langs
+
+
+def _taken(code: str, values: Any) -> array:
+    """The `array` of type `code` a trainer's numpy array is stored in (`sparse_trainer.owner`),
+    or a copy of its values as that type."""
+    import numpy as np
+
+    from bot.engine import sparse_trainer
+
+    store = sparse_trainer.owner(values, code)
+    if store is not None:
+        return store
+    dtype = {"f": np.float32, "I": np.uint32, "H": np.uint16}[code]
+    return _array(code, values.astype(dtype))
 
 
 def _array(code: str, data: Any) -> array:

@@ -9,9 +9,11 @@ Imported only while `SparseIntentMatcher.build` trains (never on the question pa
 - **Flat memory**: the features are recomputed for each pass, a chunk of rows at a time (a pass over
   ten times the knowledge base takes ~0.5 s), so nothing grows with the n-gram occurrences: what is
   kept is the normalised texts (one UTF-8 string), the idf (one float32 per bucket) and the support
-  and weights. The largest arrays live in memory maps of their own (`_mapped`), so that, once freed,
-  they do not stay in malloc's heap (peak RSS at 10×: ~145 MB, of which ~80 MB is the process and
-  numpy before training; docs/matching.md, "Scaling").
+  and weights. The largest temporary arrays live in memory maps of their own (`_mapped`), so that,
+  once freed, they do not stay in malloc's heap; what the matcher keeps (idf, support, averaged
+  weights) is made in Python `array`s it takes without a copy (`in_array`); malloc's free heap is
+  given back between stages (`_trim`). Peak RSS at 10×: ~137 MB, of which ~80 MB is the process and
+  numpy before training (docs/matching.md, "Scaling").
 - **Support**: each bucket weighs the intents whose phrasings contain it most often (relatively), at
   most `max_classes`, and the out-of-scope class; found by a counting sort of 32-bit (share, intent)
   keys laid out by bucket, a range of buckets at a time (`idf_and_support`).
@@ -27,6 +29,7 @@ Deterministic for a given seed.
 
 from __future__ import annotations
 
+import ctypes
 import mmap
 import os
 from array import array
@@ -54,7 +57,7 @@ TRAIN_ROWS = 1_024
 """The confuser pass ranks the buckets of this many rows of an SGD epoch at once. Not only memory:
 that sort is unstable, so another chunk size could break ties between equal values otherwise (the
 trained weights would change a little)."""
-EPOCH_ROWS = 512
+EPOCH_ROWS = 256
 """Rows hashed at once in an SGD epoch (a divisor of `TRAIN_ROWS`, a multiple of `SLOT_ROWS`)."""
 INSERT_BLOCK = 1 << 16
 """Slots moved at once when the confusers' slots are inserted."""
@@ -63,8 +66,8 @@ CONFUSER_RANGES = 16
 SLOT_ROWS = 64
 """Rows whose support slots are laid out at once (a multiple of `BATCH`)."""
 SUPPORT_KEYS = 1 << 22
-"""The support's rank keys are written for at most this many (bucket, intent) pairs at a time (16 MB;
-each range of buckets more costs a pass over the texts: two at 10×)."""
+"""The support's rank keys are written for at most about this many (bucket, intent) pairs at a time
+(16 MB; each range of buckets more costs a pass over the texts: two at 10×, of ~13 MB each)."""
 SUPPORT_SLICE = 1 << 17
 """The support's keys are sorted this many at a time (a range of whole buckets)."""
 _MISS_BITS = 20
@@ -81,6 +84,61 @@ def _mapped(n: int, dtype: npt.DTypeLike) -> np.ndarray:
     if hasattr(mmap, "MADV_HUGEPAGE"):  # as numpy does for its large arrays: fewer TLB misses
         mapped.madvise(mmap.MADV_HUGEPAGE)
     return np.frombuffer(mapped, dtype=dtype, count=n)
+
+
+_ARRAY_CODES = {"float32": "f", "int32": "I", "uint32": "I", "int16": "H", "uint16": "H"}
+"""The `array` type code that stores each numpy dtype `in_array` takes (signed ints as unsigned:
+offsets and class numbers are never negative, so both readings are the same)."""
+
+
+def in_array(n: int, dtype: npt.DTypeLike) -> np.ndarray:
+    """A zeroed numpy array of `n` items whose memory is a Python `array` (of `_ARRAY_CODES`), the
+    serving matcher's storage: `owner` gives that `array` back, so a warm update's model needs no
+    copy (~20 MB at 10×) to become the new matcher's."""
+    code = _ARRAY_CODES[np.dtype(dtype).name]
+    store = array(code, [0]) * n  # (no bytes of zeros to copy from)
+    if store.itemsize != np.dtype(dtype).itemsize:
+        raise ValueError(f"array {code!r} does not store {np.dtype(dtype).name} on this platform")
+    return np.frombuffer(store, dtype=dtype)
+
+
+def owner(values: np.ndarray, code: str) -> array | None:
+    """The `array` of type `code` that is all of `values`' memory (made by `in_array`), or None."""
+    base: object = values
+    while isinstance(base, np.ndarray):
+        base = base.base
+    store = base.obj if isinstance(base, memoryview) else None
+    if (
+        isinstance(store, array)
+        and store.typecode == code
+        and values.flags.c_contiguous
+        and store.buffer_info() == (values.ctypes.data, values.nbytes // store.itemsize)
+        and values.nbytes == len(store) * store.itemsize
+    ):
+        return store
+    return None
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None (another C library)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def _trim() -> None:
+    """Give the free memory in malloc's heap back to the system (glibc's `malloc_trim`), before a
+    stage that allocates much (a range of the support, an epoch, the confusers' slots). The numpy
+    temporaries of the hashing passes go to the heap (this process's mmap threshold is raised by
+    then), and once freed their pages stay resident between live blocks: 10–20 MB of RSS at 10× when
+    the next stage's arrays are made. Only between stages: trimming every few pieces of a pass
+    saved ~1 MB more for three times the page faults."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
@@ -246,7 +304,7 @@ def idf_and_support(
             head = np.flatnonzero(np.diff(bucket, prepend=-1))
             width[bucket[head]] += np.diff(head, append=len(bucket)).astype(np.int32)
             df[bucket[head]] += np.add.reduceat(count, head).astype(np.int32)
-    idf = _mapped(dim, np.float32)
+    idf = in_array(dim, np.float32)  # (the matcher's idf: `owner` gives it back)
     for b0 in range(0, dim, SUPPORT_SLICE):
         seen = np.flatnonzero(df[b0 : b0 + SUPPORT_SLICE]) + b0
         idf[seen] = np.log((1.0 + n) / (1.0 + df[seen])) + 1.0
@@ -256,15 +314,18 @@ def idf_and_support(
     np.cumsum(width, out=fill[1:], dtype=fill.dtype)  # fill[b]: where bucket b's next key goes
     width[:] = 0  # from here: each bucket's slots
     classes: list[np.ndarray] = []
-    start = 0
-    while start < dim:
-        end = min(
-            dim, max(start + 1, int(np.searchsorted(fill, fill[start] + SUPPORT_KEYS, side="right")) - 1)
-        )
-        _support_range(
-            texts, labels, (start, end), fill, (n_classes, max_classes, every), width, classes, big
-        )
-        start = end
+    # as few ranges of whole buckets as `SUPPORT_KEYS` allows, with about as many keys each
+    ranges = max(1, -(-total // SUPPORT_KEYS))
+    bounds = [0]
+    for k in range(1, ranges):
+        at = int(np.searchsorted(fill, k * total // ranges, side="right")) - 1
+        bounds.append(min(dim, max(bounds[-1] + 1, at)))
+    for start, end in zip(bounds, [*bounds[1:], dim], strict=True):
+        if end > start:
+            _trim()
+            _support_range(
+                texts, labels, (start, end), fill, (n_classes, max_classes, every), width, classes, big
+            )
     del fill
     offsets = _mapped(dim + 1, np.int32)
     np.cumsum(width, out=offsets[1:], dtype=np.int32)
@@ -306,6 +367,7 @@ def _support_range(
         keys[at] = miss
         fill[bucket[head]] += run.astype(fill.dtype)
     del per_class
+    _trim()  # (the pass's temporaries)
     ends = fill[start:end] - base  # now bucket b's keys end at ends[b - start]
     b0 = start
     while b0 < end:
@@ -441,7 +503,7 @@ def train(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Train: (idf float32 by bucket, offsets, classes, weights float32) in
     `SparseIntentMatcher`'s layout."""
-    y_all = np.asarray(labels, dtype=np.int64)
+    y_all = np.asarray(labels, dtype=np.int32)  # (the matcher's labels as they are: no copy)
     n = len(y_all)
     idf, offsets, classes = idf_and_support(texts, y_all, n_classes, max_classes, oos_class)
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
@@ -454,30 +516,26 @@ def train(
     # groups and divide the chunk)
     piece = EPOCH_ROWS if EPOCH_ROWS % slot_rows == 0 and TRAIN_ROWS % EPOCH_ROWS == 0 else TRAIN_ROWS
     for epoch in range(epochs):
+        _trim()
         lr = learning_rate / (1 + epoch)
         order = rng.permutation(n)
         confusers = np.full(n, -1, dtype=np.int64) if confuser_pass and epoch == 0 else None
-        confused: list[np.ndarray] = []
+        confused: list[np.ndarray] = []  # views of `kept`, one a TRAIN_ROWS chunk
+        if confusers is not None:  # at most CONFUSER_BUCKETS keys a row; pages touched as written
+            wide = (len(offsets) - 1) * n_classes > 1 << 32  # (else `_confuser_pairs` gives uint32)
+            kept, filled = _mapped(n * CONFUSER_BUCKETS, np.int64 if wide else np.uint32), 0
         pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # of this TRAIN_ROWS chunk
         for k, (rows, (local, bucket, tf)) in enumerate(texts.chunks(order, piece)):
             values = _values(local, bucket, tf, idf, len(rows)).astype(np.float32)
-            row_ptr = np.searchsorted(local, np.arange(len(rows) + 1))
-            for s0 in range(0, len(rows), slot_rows):
-                s1 = min(s0 + slot_rows, len(rows))
-                a, e = row_ptr[s0], row_ptr[s1]
-                _sgd_rows(
-                    rows[s0:s1],
-                    local[a:e] - s0,
-                    bucket[a:e],
-                    values[a:e],
-                    (offsets, classes, weights),
-                    y_all,
-                    weight_of,
-                    n_classes,
-                    batch,
-                    np.float32(lr),
-                    confusers,
-                )
+            _sgd_slots(
+                rows,
+                (local, bucket, values),
+                (offsets, classes, weights),
+                (y_all, weight_of),
+                (n_classes, batch, slot_rows),
+                np.float32(lr),
+                confusers,
+            )
             if confusers is not None:  # the confused rows' features, by TRAIN_ROWS chunk
                 at = k * piece % TRAIN_ROWS  # where this piece starts in its chunk
                 mine = confusers[rows][local] >= 0
@@ -486,13 +544,18 @@ def train(
                     chunk = confusers[order[k * piece - at : k * piece - at + TRAIN_ROWS]]
                     local, bucket, values = (np.concatenate(p) for p in zip(*pending, strict=True))
                     pending.clear()
-                    confused.append(_confuser_pairs(local, bucket, values, chunk, n_classes))
+                    pairs = _confuser_pairs(local, bucket, values, chunk, n_classes)
+                    kept[filled : filled + len(pairs)] = pairs
+                    confused.append(kept[filled : filled + len(pairs)])
+                    filled += len(pairs)
+                    del pairs
         if confusers is not None:
             model = [offsets, classes, weights]  # `_add_confusers` lets the old arrays go
-            del offsets, classes, weights
-            offsets, classes, weights = _add_confusers(confused, model, n_classes, max_confusers)
+            del offsets, classes, weights, kept  # (`kept` goes with the last view of `confused`)
+            offsets, classes, weights = _add_confusers(confused, model, n_classes, max_confusers, in_array)
         if total is None:
-            total = _mapped(len(weights), np.float32)
+            _trim()  # (the confusers' temporaries)
+            total = in_array(len(weights), np.float32)  # (the matcher's weights: no copy at the end)
             total += weights
         else:
             total += weights
@@ -501,6 +564,41 @@ def train(
     assert total is not None  # epochs ≥ 1
     total /= np.float32(epochs)
     return idf, offsets, classes, total
+
+
+def _sgd_slots(
+    rows: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    model: tuple[np.ndarray, np.ndarray, np.ndarray],
+    targets: tuple[np.ndarray, np.ndarray],
+    sizes: tuple[int, int, int],
+    lr: np.float32,
+    confusers: np.ndarray | None,
+) -> None:
+    """`_sgd_rows` over `rows` (`pairs`: their (local row, bucket, value), sorted by local row),
+    `slot_rows` rows at a time: their support slots are laid out for that many rows only (for 1,024
+    rows at 10×, ~25 MB of int64 slot and key arrays). The same steps as one call, since a step
+    reads the weights as the steps before left them (`sizes`: n_classes, batch, slot_rows)."""
+    local, bucket, values = pairs
+    y_all, weight_of = targets
+    n_classes, batch, slot_rows = sizes
+    row_ptr = np.searchsorted(local, np.arange(len(rows) + 1))
+    for s0 in range(0, len(rows), slot_rows):
+        s1 = min(s0 + slot_rows, len(rows))
+        a, e = row_ptr[s0], row_ptr[s1]
+        _sgd_rows(
+            rows[s0:s1],
+            local[a:e] - s0,
+            bucket[a:e],
+            values[a:e],
+            model,
+            y_all,
+            weight_of,
+            n_classes,
+            batch,
+            lr,
+            confusers,
+        )
 
 
 def _sgd_rows(
@@ -580,11 +678,13 @@ def _add_confusers(
     model: list[np.ndarray],
     n_classes: int,
     max_confusers: int,
+    alloc: Callable[[int, npt.DTypeLike], np.ndarray] = _mapped,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The support grown by the confusers (`parts`: `_confuser_pairs` of each chunk, emptied): a bucket takes
     at most `max_confusers` new intents (those confused on it most often), after its old ones. The
     weights learnt so far are carried over. Merged a range of buckets at a time (`CONFUSER_RANGES`),
-    so the temporaries are a fraction of `parts`. `model`: [offsets, classes, weights], emptied."""
+    so the temporaries are a fraction of `parts`. `model`: [offsets, classes, weights], emptied;
+    the new one is made by `alloc` (`_insert_slots`)."""
     offsets, classes, weights = model
     dim = len(offsets) - 1
     added_buckets: list[np.ndarray] = []
@@ -628,42 +728,51 @@ def _add_confusers(
         del packed
     parts.clear()
     del offsets, classes, weights
-    return _insert_slots(_consume(added_buckets), _consume(added_classes), model)
+    _trim()
+    return _insert_slots(_consume(added_buckets), _consume(added_classes), model, alloc)
 
 
 def _insert_slots(
-    bucket: np.ndarray, cls: np.ndarray, model: list[np.ndarray]
+    bucket: np.ndarray,
+    cls: np.ndarray,
+    model: list[np.ndarray],
+    alloc: Callable[[int, npt.DTypeLike], np.ndarray] = _mapped,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The support `model` ([offsets, classes, weights], emptied: an array no one else holds is
     freed as soon as it is copied) with new slots (`bucket`, `cls`: sorted by bucket then class,
     none already there) as zero weights, each after its bucket's old ones: the old weights keep their
-    order. New arrays (`_mapped`), filled a block at a time (`np.insert` makes index temporaries
-    several times the size of the slots added). `bucket` is used up (changed)."""
+    order. New arrays (`alloc`: `_mapped`, or `in_array` for a warm update), filled a block at a
+    time (`np.insert` makes index temporaries several times the size of the slots added). `bucket`
+    is used up (changed)."""
     offsets, classes, weights = model
     model.clear()
     size = len(weights) + len(bucket)
     index = np.int32 if size < 1 << 31 else np.int64
     bucket += 1
     at = offsets[bucket].astype(index)  # new slot k goes before old slot at[k]
-    new_weights = _spread(weights, at, size)
+    _trim()
+    new_weights = _spread(weights, at, size, alloc)
     del weights
-    new_classes = _spread(classes, at, size)
+    _trim()
+    new_classes = _spread(classes, at, size, alloc)
     del classes
     for k0 in range(0, len(at), INSERT_BLOCK):  # new slot k's place once the k before it are in
         at[k0 : k0 + INSERT_BLOCK] += np.arange(k0, min(len(at), k0 + INSERT_BLOCK), dtype=index)
     new_classes[at] = cls
     del at
-    shift = _mapped(len(offsets), np.int32)  # slots added before each bucket
+    shift = alloc(len(offsets), np.int32)  # slots added before each bucket
     np.add.at(shift, bucket, 1)
     np.cumsum(shift, out=shift, dtype=np.int32)
     shift += offsets
     return shift, new_classes, new_weights
 
 
-def _spread(values: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
-    """`values` in a new zeroed array of `size` (`_mapped`), value j moved right by the number of
-    `at` (sorted) ≤ j, a block at a time."""
-    out = _mapped(size, values.dtype)
+def _spread(
+    values: np.ndarray, at: np.ndarray, size: int, alloc: Callable[[int, npt.DTypeLike], np.ndarray]
+) -> np.ndarray:
+    """`values` in a new zeroed array of `size` (from `alloc`), value j moved right by the number
+    of `at` (sorted) ≤ j, a block at a time."""
+    out = alloc(size, values.dtype)
     for j0 in range(0, len(values), INSERT_BLOCK):
         j1 = min(len(values), j0 + INSERT_BLOCK)
         old = np.arange(j0, j1, dtype=at.dtype)  # (of `at`'s type, or searchsorted converts `at`)
@@ -713,12 +822,12 @@ def warm_train(
     out-of-scope class and `extra_classes` (the intents it could be confused with). Then SGD passes
     over all the rows (new ones weighing `added_weight`), at least `min_passes`, until every new row
     gets `target` for its intent or `max_passes`. Returns (the model, passes, the lowest new row's
-    probability); the model given is not changed."""
+    probability); the model given is not changed, the one returned is in `in_array`s."""
     idf, offsets, classes, weights = model
     y_all = np.asarray(labels, dtype=np.int64)
     new = np.arange(n_added)
     local, bucket, _ = texts.features(new)
-    idf = idf.copy()
+    idf = _copied(idf)
     unseen = idf[bucket] == 0
     idf[bucket[unseen]] = idf.max()
     wanted = [y_all[local], np.full(len(bucket), oos_class)] if oos_class >= 0 else [y_all[local]]
@@ -730,10 +839,12 @@ def warm_train(
     slot = np.repeat(lo - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
     there = np.sort(np.repeat(mine * n_classes, lens) + classes[slot])
     added = keys[~_member(keys, there)]
+    _trim()
     offsets, classes, weights = _insert_slots(
         added // n_classes,
         (added % n_classes).astype(classes.dtype),
         [offsets, classes, weights],
+        in_array,
     )
     model_now = (offsets, classes, weights)  # new arrays: the model given is unchanged
     weight_of = np.where(y_all == oos_class, oos_weight, 1.0)
@@ -744,18 +855,14 @@ def warm_train(
     worst, passes = 0.0, 0
     for passes in range(1, max_passes + 1):
         order = rng.permutation(n)
-        for rows, (loc, bkt, tf) in texts.chunks(order):
+        for rows, (loc, bkt, tf) in texts.chunks(order, EPOCH_ROWS):  # (each row's values are its own)
             values = _values(loc, bkt, tf, idf, len(rows)).astype(np.float32)
-            _sgd_rows(
+            _sgd_slots(
                 rows,
-                loc,
-                bkt,
-                values,
+                (loc, bkt, values),
                 model_now,
-                y_all,
-                weight_of,
-                n_classes,
-                batch,
+                (y_all, weight_of),
+                (n_classes, batch, SLOT_ROWS),
                 np.float32(learning_rate),
                 None,
             )
@@ -764,6 +871,13 @@ def warm_train(
             break
     offsets, classes, weights = model_now
     return (idf, offsets, classes, weights), passes, worst
+
+
+def _copied(values: np.ndarray) -> np.ndarray:
+    """A copy of `values` in an `in_array`."""
+    out = in_array(len(values), values.dtype)
+    out[:] = values
+    return out
 
 
 def row_probabilities(
