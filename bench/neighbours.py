@@ -146,18 +146,10 @@ class NeighbourMixMatcher(IntentMatcher):
         self.last_best = 0.0
         """The best cosine with the rows of the top intents (out-of-scope left out), last question."""
 
-    def _linear(self, vec: Sequence[tuple[int, int]]) -> list[float]:
-        weights = self._weights
-        acc = self._bias * _X_SCALE
-        for i, x in vec:
-            acc += weights[i] * x
-        scale = self._score_scale
-        return [s * scale for s in self._lanes.unpack(acc)]
-
     def probabilities(self, question: str) -> list[float]:
         """The base matcher's probabilities with its top classes re-weighed."""
         vec = _quantize(self._vectorizer.transform(question))
-        logits = self._linear(vec)
+        logits = self.scores_of(vec)
         top = max(logits)
         exps = [math.exp(s - top) for s in logits]
         total = sum(exps)

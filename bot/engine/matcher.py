@@ -631,7 +631,10 @@ class IntentMatcher(MatcherBase):
 
     def logits(self, question: str) -> list[float]:
         """The linear score of every intent (in `self._intents` order) for `question`."""
-        vec = _quantize(self._vectorizer.transform(question))
+        return self.scores_of(_quantize(self._vectorizer.transform(question)))
+
+    def scores_of(self, vec: Sequence[tuple[int, int]]) -> list[float]:
+        """The linear score of every intent for a quantised feature vector (`_quantize`)."""
         weights = self._weights
         acc = self._bias * _X_SCALE
         for i, x in vec:
