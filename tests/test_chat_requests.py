@@ -291,3 +291,30 @@ def test_other_partner_questions_keep_their_intent(
     engine, matcher = scripted
     matcher.ranking = [(ranked_first, 0.6), ("university-joins", 0.1), (OUT_OF_SCOPE, 0.0)]
     assert engine.ask(text, lang).intent == ranked_first
+
+
+COURSE_QUESTIONS = [  # each ran one search twice before
+    "is there a course on data science in Spanish?",
+    "mindfulness",
+    "corso di statistica in italiano",
+]
+
+
+@pytest.mark.parametrize("question", COURSE_QUESTIONS)
+def test_one_question_runs_each_course_search_once(
+    bot_engine: Any, monkeypatch: pytest.MonkeyPatch, question: str
+) -> None:
+    """The router asks the catalogue several times for a course question (is the subject known, is it a
+    bare topic, the page of results); the same search is run once and reused within the question."""
+    searcher = bot_engine.snapshot.searcher
+    calls: list[str] = []
+    search = searcher.search
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(repr((args, sorted(kwargs.items()))))
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(searcher, "search", spy)
+    reply = bot_engine.ask(question)
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    assert len(calls) >= 2 and len(calls) == len(set(calls))

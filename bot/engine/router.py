@@ -180,6 +180,9 @@ class Router:
         self.matcher = snapshot.matcher
         self.answer_threshold = thresholds.answer
         self.suggest_threshold = thresholds.suggest
+        self._searches: dict[str, Any] = {}
+        """This question's course searches by their arguments (a course question asked up to five, a
+        quarter of them the same again)."""
 
     def ask(self, question: str, lang: str | None = None) -> Reply:
         """Answer a free-text question; `lang` forces the answer language (else detected)."""
@@ -603,7 +606,10 @@ class Router:
         searcher = self.snapshot.searcher
         if searcher is None:  # no catalogue
             return [], 0
-        result = searcher.search(text, limit=limit, offset=offset, **clean)
+        key = repr((text, limit, offset, sorted(clean.items())))
+        result = self._searches.get(key)
+        if result is None:
+            result = self._searches[key] = searcher.search(text, limit=limit, offset=offset, **clean)
         if exact_only and not getattr(result, "exact", True):
             return [], 0
         courses = self._courses(_hit_ids(result))
