@@ -98,3 +98,12 @@ def test_ambiguous_text_gives_the_default() -> None:
 )
 def test_normalize_strips_every_combining_mark(text: str, expected: str) -> None:
     assert normalize(text) == expected
+
+
+def test_the_accent_table_stays_bounded_whatever_the_text() -> None:
+    from bot.engine.normalize import _MARKS, _MARKS_KEPT
+
+    rare = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 2_000))  # CJK: far above the kept range
+    normalize(rare + "é")
+    assert all(code < _MARKS_KEPT for code in _MARKS)
+    assert normalize("\u4e00\u0301e\u0301") == "\u4e00e"  # still stripped when not remembered

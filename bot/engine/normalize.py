@@ -17,12 +17,19 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 class _CombiningMarks(dict[int, int | None]):
     """`str.translate` table deleting combining marks: each code point is looked up once, then read
-    from the dict in C (the per-character Python test took a third of normalising 10× the phrasings)."""
+    from the dict in C (the per-character Python test took a third of normalising 10× the phrasings).
+    Only code points below `_MARKS_KEPT` are remembered, so messages of random characters cannot grow
+    the table without bound in a long-running bot."""
 
     def __missing__(self, code: int) -> int | None:
         kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
+        if code < _MARKS_KEPT:
+            self[code] = kept
         return kept
+
+
+_MARKS_KEPT = 0x3000
+"""Latin, Greek, Cyrillic and the other alphabetic scripts, with every combining-mark block among them."""
 
 
 _MARKS = _CombiningMarks()
