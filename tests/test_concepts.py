@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from bot.engine.concepts import ConceptLayer
 from bot.engine.engine import Engine
+from bot.engine.loader import load_knowledge
 from bot.engine.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,6 +291,44 @@ def test_a_yes_no_question_starts_with_the_entrys_lead(shipped: Engine) -> None:
     assert asked.answer.startswith(f"**{asked.title}**\n\n{lead}")
     not_polar = shipped.ask("how do FutureLearn instalments work for a microcredential")
     assert not_polar.intent == asked.intent and lead not in not_polar.answer
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a reply (split at sentence and list punctuation, not inside "3.0") of 4+ words."""
+    plain = re.sub(r"\*+", "", text).casefold()
+    parts = re.split(r"(?<!\d)[.](?!\d)|[!?:;\n]+", plain)
+    return [c.strip(" -—") for c in parts if len(c.split()) >= 4]
+
+
+def test_no_yes_no_lead_repeats_a_clause_of_its_answer() -> None:
+    """A lead sits right above its entry's answer: saying one of the answer's clauses again word for
+    word ("…ask the platform's support or the university behind the course." twice) reads as a glitch."""
+    kb = load_knowledge(ROOT)
+    leads = {key: text for key, text in kb.strings.items() if key.startswith("polar.")}
+    assert len(leads) > 30
+    repeated = []
+    for key, by_lang in leads.items():
+        entry = kb.entries[key.removeprefix("polar.")]
+        for lang, lead in by_lang.items():
+            answer = set(_clauses(entry.answer[lang]))
+            repeated += [(key, lang, clause) for clause in _clauses(lead) if clause in answer]
+    assert repeated == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do I need a degree to enrol on a microcredential?",
+        "can my company buy microcredentials for the whole team?",
+        "is FUN's paid training payable in instalments?",
+        "is every CMF microcredential given with a transcript?",
+    ],
+)
+def test_a_yes_no_answer_says_nothing_twice(shipped: Engine, question: str) -> None:
+    reply = shipped.ask(question)
+    assert reply.status == "answer", reply.status
+    clauses = _clauses(reply.answer)
+    assert len(clauses) == len(set(clauses)), reply.answer
 
 
 def test_fallback_names_the_closest_topics_when_the_question_names_ours(shipped: Engine) -> None:
