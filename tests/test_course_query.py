@@ -194,6 +194,24 @@ def shipped() -> Any:
 
 
 @pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("est-ce que je peux faire un microcredential en français", "fr"),
+        ("posso fare una microcredenziale in italiano?", "it"),
+        ("¿puedo hacer una microcredencial en español?", "es"),
+        ("can I take a microcredential in German?", "de"),
+        ("kann ich ein Microcredential auf Deutsch machen?", "de"),
+    ],
+)
+def test_asking_whether_one_can_take_a_course_adds_no_topic(shipped: Any, text: str, language: str) -> None:
+    """ "faire", "fare", "take"… are how people ask, not what about: a topic "faire" found nothing
+    and the reply said "no course found for 'faire (microcredential, fr)'"."""
+    query = shipped.read(text)
+    assert query is not None
+    assert (query.type, query.language, query.topics) == ("microcredential", language, [])
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # questions about a platform, not requests for its courses
