@@ -265,6 +265,21 @@ def test_chatty_wording_around_a_real_question_is_answered(shipped: Engine, text
     assert (reply.status, reply.intent) == ("answer", intent)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we are a polytechnic in Finland",
+        "siamo un politecnico",
+        "wir sind eine Fachhochschule",
+        "une école polytechnique",
+    ],
+)
+def test_a_polytechnic_is_a_university(shipped: Engine, text: str) -> None:
+    """ "We are a polytechnic in Finland, can we join?" named no concept, so it needed a 0.9 match and
+    got "I don't know that one"; as a university it is answered with how a university joins."""
+    assert "university" in shipped.concepts.concepts(text)
+
+
 def test_pure_small_talk_is_declined(shipped: Engine) -> None:
     assert shipped.ask("hi there, thanks!").status == "no_match"
 
