@@ -35,6 +35,8 @@ SETS = {
     "questions": DATA / "questions.yaml",
 }
 LABEL_MAP = DATA / "label-map.yaml"
+MERGED = "merged:"
+"""Key prefix, in a loaded label map, of an intent id merged into another (`merged:` in the file)."""
 
 TARGET_IN_SCOPE = 0.92
 """Blind set: share of in-scope questions answered with an acceptable intent (issue 8)."""
@@ -53,7 +55,8 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def load_label_map(path: Path = LABEL_MAP) -> dict[str, list[str]]:
-    """`missing:<slug>` → intent ids, from `tests/data/label-map.yaml` (empty when absent)."""
+    """`missing:<slug>` → intent ids, from `tests/data/label-map.yaml` (empty when absent); an intent
+    merged into another (the file's `merged:`) is kept under `merged:<old id>` → [the id it became]."""
     if not path.exists():
         return {}
     import yaml
@@ -64,6 +67,9 @@ def load_label_map(path: Path = LABEL_MAP) -> dict[str, list[str]]:
     for slug, ids in (raw or {}).items():
         key = str(slug).removeprefix("missing:")
         out[key] = [str(i) for i in ([ids] if isinstance(ids, str) else ids or [])]
+    merged = data.get("merged") if isinstance(data, dict) else None
+    for old, new in (merged or {}).items():
+        out[f"{MERGED}{old}"] = [str(new)]
     return out
 
 
@@ -90,7 +96,7 @@ def expected(row: Mapping[str, Any], label_map: Mapping[str, list[str]]) -> tupl
             else:
                 unmapped = True
         else:
-            ok.add(item)
+            ok.update(label_map.get(f"{MERGED}{item}", [item]))
     if not ok and unmapped:
         return "unmapped", set()
     return "in", ok

@@ -193,3 +193,22 @@ def test_the_label_map_names_every_slug_and_only_real_answer_intents(kb: Knowled
         for intent_id in intents:
             assert intent_id in kb.intents, (label, intent_id)
             assert kb.intents[intent_id].leads_to["type"] != "decline", (label, intent_id)
+
+
+def test_a_merged_intent_is_gone_and_its_rows_accept_the_intent_it_became(kb: KnowledgeBase) -> None:
+    """`merged:` in the label map: the old id no longer exists, the new one does, and a frozen set's
+    row labelled with the old id is right when answered with the new one (bench/quality.py)."""
+    import sys
+
+    if str(PROJECT_ROOT) not in sys.path:  # bench/ is a folder of the checkout, not an installed package
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from bench.quality import expected, load_label_map
+
+    merged = yaml.safe_load(Path(LABEL_MAP).read_text(encoding="utf-8"))["merged"]
+    assert merged
+    label_map = load_label_map(LABEL_MAP)
+    for old, new in merged.items():
+        assert old not in kb.intents and new in kb.intents, (old, new)
+        assert expected({"intent": [old]}, label_map) == ("in", {new})
+        assert expected({"intent": old}, label_map) == ("in", {new})
+    assert expected({"intent": "cmf-level"}, label_map) == ("in", {"cmf-level"})

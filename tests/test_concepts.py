@@ -457,7 +457,7 @@ def test_another_partners_exam_gets_no_fun_exam_answer(shipped: Engine) -> None:
     [
         ("Comment obtenir un certificat sur FUN ?", "partner-fun-certificate"),
         ("¿Cómo obtengo un certificado en FUN?", "partner-fun-certificate"),
-        ("How do we offer a certificate on FUN for our course?", "universities-fun-certificates"),
+        ("How do we offer a certificate on FUN for our course?", "partner-fun-certificate"),
     ],
 )
 def test_obtaining_a_certificate_is_the_learners_question_offering_one_the_universities(
