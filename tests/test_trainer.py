@@ -62,3 +62,57 @@ def test_a_bag_needs_a_seed() -> None:
             TEXTS, [0] * len(TEXTS), 1, lambda t: _grams(t, (2, 5), 2), min_df=1, epochs=1,
             learning_rate=1.0, seeds=[], oos_class=-1, oos_weight=1.0, w_scale=1.0, half=_HALF,
         )  # fmt: skip
+
+
+def _order_of(texts: list[str], labels: list[int], seed: int, epoch: int) -> list[str]:
+    keys = trainer.row_keys_of(texts, labels)
+    keep = np.arange(len(texts))
+    return [texts[i] for i in trainer.epoch_order(keep, keys, seed, epoch).tolist()]
+
+
+def test_a_new_training_row_leaves_the_others_in_their_epoch_order() -> None:
+    """SGD visits the rows by keys of their own text and label: adding a phrasing inserts it into each
+    epoch's sequence and keeps every other row where it was relative to the rest (a positional shuffle
+    re-dealt them all, so one new phrasing changed ~30 of 1,308 answers to unrelated questions)."""
+    texts = [f"phrasing number {k}" for k in range(300)]
+    labels = [k % 7 for k in range(300)]
+    for seed, epoch in ((0, 0), (0, 5), (3, 1)):
+        before = _order_of(texts, labels, seed, epoch)
+        grown = [*texts[:120], "a new phrasing", *texts[120:]]
+        after = _order_of(grown, [*labels[:120], 2, *labels[120:]], seed, epoch)
+        assert [t for t in after if t != "a new phrasing"] == before
+        assert sorted(after) == sorted(grown)
+    assert _order_of(texts, labels, 0, 0) != _order_of(texts, labels, 0, 1)  # a new order each epoch
+    assert _order_of(texts, labels, 0, 0) != _order_of(texts, labels, 1, 0)  # and each seed
+    assert _order_of(texts, labels, 2, 3) == _order_of(list(texts), list(labels), 2, 3)  # deterministic
+
+
+def test_a_new_training_row_changes_the_trained_weights_less_than_a_reshuffle() -> None:
+    """The weights trained with one row more stay far closer to the old ones than another seed's
+    weights do: what changes is that row's effect, not the whole SGD trajectory."""
+    rng = random.Random(4)
+    words = ["hours", "ects", "level", "exam", "fee", "refund", "badge", "eqf", "transcript", "partner"]
+    texts = [" ".join(rng.choice(words) for _ in range(4)) + f" w{k % 50}" for k in range(400)]
+    labels = [words.index(t.split()[0]) for t in texts]
+
+    def fit(texts: list[str], labels: list[int], seed: int) -> dict[str, np.ndarray]:
+        vocab, _, rows = trainer.texts_to_rows(texts, lambda t: t.split())
+        w, _ = trainer.train_dense(
+            rows,
+            np.asarray(labels, dtype=np.int64),
+            len(words),
+            len(vocab),
+            epochs=4,
+            learning_rate=0.5,
+            seed=seed,
+            example_weight=np.ones(len(labels)),
+            row_keys=trainer.row_keys_of(texts, labels),
+        )
+        return dict(zip(vocab, w, strict=True))
+
+    def distance(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> float:
+        return float(sum(np.abs(a[f] - b[f]).sum() for f in a.keys() & b.keys()))
+
+    base = fit(texts, labels, 0)
+    grown = fit([*texts, "refund fee w7"], [*labels, words.index("refund")], 0)
+    assert distance(base, grown) < 0.25 * distance(base, fit(texts, labels, 1))
