@@ -110,6 +110,13 @@ OWN_PHRASINGS: dict[str, dict[str, str]] = {
         "it": "posso ripetere l'esame se non lo passo",
         "de": "kann ich die prüfung wiederholen wenn ich durchfalle",
     },
+    "exam-online": {
+        "en": "is the exam online or in person",
+        "fr": "l'examen se passe en ligne ou sur place ?",
+        "es": "¿el examen es online o presencial?",
+        "it": "l'esame è online o in presenza?",
+        "de": "ist die prüfung online oder vor ort?",
+    },
     "employer-bulk-purchase": {
         "en": "can we buy microcredentials for our staff in bulk",
         "fr": "acheter des microcertifications pour nos salariés en lot",
