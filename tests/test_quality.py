@@ -114,13 +114,14 @@ def test_quality_set(engine: Any, capsys: pytest.CaptureFixture[str]) -> None:
 
 # -- the blind TEST set (tests/data/blind.yaml): aggregates only -------------------------------------
 
-BLIND_FLOOR = {"in": 0.75, "out": 0.87}
-"""What the engine reached on the blind set when it was last measured (77.2 % / 88.6 % with the
-label map and the phase-3 label refresh, README "The blind and development sets"), less a margin of
-about two points: a change that loses ground on questions it was never tuned on fails here."""
-DEV_C_FLOOR = {"in": 0.78, "out": 0.95}
-"""The same for development set C (`tests/data/devc.yaml`, confirmation only): 80.4 % / 96.9 %
-when it was last measured."""
+BLIND_FLOOR = {"in": 0.76, "out": 0.87}
+"""What the engine reached on the blind set when it was last measured (77.9 % / 89.2 % with the
+label map, the phase-3 label refresh and the ninth pass's merged intents, README "The blind and
+development sets"), less a margin of about two points: a change that loses ground on questions it was
+never tuned on fails here."""
+DEV_C_FLOOR = {"in": 0.82, "out": 0.95}
+"""The same for development set C (`tests/data/devc.yaml`; analysed since the ninth pass): 84.5 % /
+96.9 % when it was last measured."""
 
 
 def _scores_of(engine: Any, name: str) -> dict[str, Any]:
@@ -134,7 +135,8 @@ def _scores_of(engine: Any, name: str) -> dict[str, Any]:
 
 
 def test_dev_set_c_does_not_regress(engine: Any) -> None:
-    """Development set C (written blind, never analysed row by row) stays at its last measured level."""
+    """Development set C (written blind; its misses read row by row since the ninth pass) stays at its
+    last measured level."""
     scores = _scores_of(engine, "devc")  # puts the checkout's bench/ on the path
     from bench.quality import report, share
 
