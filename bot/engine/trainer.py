@@ -14,7 +14,8 @@ does not load numpy.
 - `pack_lanes`: those weights in the serving format (one Python int of 64-bit lanes per feature);
 - `fit_dense`: all three for `IntentMatcher.build`, for one seed or a bag of several.
 
-Deterministic for a given seed (numpy's PCG64 generator, one BLAS thread, sums in a fixed order).
+Deterministic for a given seed (the SGD order comes from the rows' own keys, `epoch_order`; the warm
+update's from numpy's PCG64 generator; one BLAS thread, sums in a fixed order).
 """
 
 from __future__ import annotations
