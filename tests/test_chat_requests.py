@@ -242,6 +242,31 @@ def test_hours_of_a_number_of_credits_get_what_an_ects_credit_is(scripted: Any, 
         assert engine.ask(f"{text} {named}", lang).intent == "cmf-hours-to-ects"
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "is level 6 the same as a bachelor's degree?"),
+        ("fr", "le niveau 7 c'est un master ?"),
+        ("es", "¿el nivel 6 equivale a un grado?"),
+        ("it", "il livello 6 vale come una laurea?"),
+        ("de", "ist Stufe 7 wie ein Master?"),
+    ],
+)
+def test_whether_a_level_is_a_degree_gets_the_level_to_degree_table(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """Ranked to "is a microcredential equivalent to a degree?" but asking about a level: the EQF table
+    of degrees; asked about a microcredential, the equivalence answer stays."""
+    engine, matcher = scripted
+    matcher.ranking = [("degree-equivalence", 0.7), ("eqf-degree-mapping", 0.2), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, lang).intent == "eqf-degree-mapping"
+    assert engine.ask(f"{text} (a microcredential)", lang).intent == "degree-equivalence"
+    assert (
+        engine.ask("is a microcredential the same as a bachelor's degree?", "en").intent
+        == "degree-equivalence"
+    )
+
+
 def test_steering_rules_name_intents_and_concepts_that_exist() -> None:
     data = yaml.safe_load((ROOT / "knowledge" / "concepts.yaml").read_text("utf-8"))["vocabulary"]
     intents = {i["id"] for i in yaml.safe_load((ROOT / "intents.yaml").read_text("utf-8"))["intents"]}
