@@ -289,3 +289,28 @@ def test_mooc_as_the_course_word_reads_like_course(shipped: Any, mooc: str, cour
     assert by_mooc is not None and by_course is not None
     assert by_mooc.topics == by_course.topics and by_mooc.topics
     assert by_mooc.type == "MOOC"
+
+
+def test_a_misspelt_word_gets_the_closest_topic_of_the_whole_vocabulary(shipped: Any) -> None:
+    """The reader compares a word only with the topic forms of a length that can be similar enough;
+    what it reads must be what a comparison with every form gives (the first best form, at least
+    `_TOPIC_MIN_SIMILARITY` similar), for typos of every form and for unrelated words."""
+    from rapidfuzz import fuzz, process
+
+    from bot.engine.course_query import _TOPIC_MIN_SIMILARITY
+
+    forms = shipped.topic_forms
+    words = {"mindfulnes", "programacion", "statistcs", "wikipedia", "groningen", "xylophones"}
+    for form in forms[::7]:
+        if " " not in form and len(form) >= 6:
+            words |= {form[:-1], form[1:], form[:2] + form[3:], form + "s", form + "ing"}
+    read = 0
+    for word in sorted(words):
+        best = process.extractOne(word, forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY)
+        expected = shipped.synonyms[shipped.topic_of[best[0]]] if best else [word]
+        query = shipped.read(word, require_request=False)
+        got = query.groups[0] if query is not None and query.topics == [word] else None
+        if got is not None:
+            assert got == expected, word
+            read += 1
+    assert read > 50
