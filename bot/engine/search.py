@@ -401,9 +401,11 @@ class CourseSearch:
             groups = [[word] for word in query.split()]
         if not groups and not query:
             return self._list(where, params, limit, offset)
-        groups, unknown = self._indexed(groups)
+        groups, unknown, dfs = self._indexed(groups)
         pool = max(CANDIDATES, 2 * (offset + limit))
-        words, total, complete, live = self._word_candidates(groups, fts_where, fts_params, pool, facet=facet)
+        words, total, complete, live = self._word_candidates(
+            groups, fts_where, fts_params, pool, facet=facet, dfs=dfs
+        )
         # titles by characters only for a typo (or glued words) in a long enough query: FTS5 finds
         # known words, and `_expand` corrects a single misspelt word; not needed either when a course
         # with all the words already has a title strongly similar to the query. When no course has
@@ -418,7 +420,7 @@ class CourseSearch:
                 titles = self._title_candidates(query, where, params, pool)
                 strong_title = any(100 * sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
         if not words and not strong_title:  # a title strongly similar makes partial word matches moot
-            words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet)
+            words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet, dfs)
         ranked = self._rank(query, words, titles)
         total = max(total, len(ranked))
         return SearchResult(ranked[offset : offset + limit], total, exact=complete or strong_title)
@@ -502,22 +504,24 @@ class CourseSearch:
 
     # -- candidates -------------------------------------------------------------------------
 
-    def _indexed(self, groups: list[list[str]]) -> tuple[list[list[str]], bool]:
+    def _indexed(self, groups: list[list[str]]) -> tuple[list[list[str]], bool, dict[str, int]]:
         """Each group reduced to its first entry and the entries whose words are all indexed (an
         alternative found in no course only costs time; a group with no indexed entry stays whole),
-        and whether some group has no indexed entry (a typo, glued words)."""
+        whether some group has no indexed entry (a typo, glued words), and the document frequency of
+        each indexed word (read once here for `_expand` and `_common`)."""
         words = sorted({w for group in groups for alt in group for w in alt.split()})
         if not words:
-            return groups, False
+            return groups, False, {}
         marks = ",".join("?" * len(words))
-        rows = self.conn.execute(f"SELECT term FROM course_terms WHERE term IN ({marks})", words)
-        known = {term for (term,) in rows}
+        rows = self.conn.execute(f"SELECT term, df FROM course_terms WHERE term IN ({marks})", words)
+        dfs: dict[str, int] = dict(rows.fetchall())
+        known = set(dfs)
         out = []
         for group in groups:
             live = [alt for alt in group if known.issuperset(alt.split())]
             out.append([group[0], *(alt for alt in live if alt != group[0])] if live else group)
         unknown = any(not any(known.issuperset(alt.split()) for alt in group) for group in groups)
-        return out, unknown
+        return out, unknown, dfs
 
     def _list(self, where: str, params: list[Any], limit: int, offset: int) -> SearchResult:
         sql = (
@@ -534,18 +538,26 @@ class CourseSearch:
         return SearchResult([(course_id, 1.0) for (course_id,) in rows], total)
 
     def _word_candidates(
-        self, groups: list[list[str]], where: str, params: list[Any], pool: int, *, facet: str = ""
+        self,
+        groups: list[list[str]],
+        where: str,
+        params: list[Any],
+        pool: int,
+        *,
+        facet: str = "",
+        dfs: dict[str, int],
     ) -> tuple[dict[int, float], int, bool, list[list[str]]]:
         """{doc: relevance 0-1} from FTS5, how many courses match the words, whether they match all
         the groups, and the groups that match some course (for `_partial_candidates`).
 
         All groups (AND) give relevance 0.5-1. When nothing matches them all, groups that match no
-        course at all are dropped (a typo in a short word), with a lower relevance.
+        course at all are dropped (a typo in a short word), with a lower relevance. `dfs`: the
+        document frequencies of the groups' words (`_indexed`), completed with those of `_expand`.
         """
-        groups = [g for g in (self._expand(group) for group in groups) if g]
+        groups = [g for g in (self._expand(group, dfs) for group in groups) if g]
         if not groups:
             return {}, 0, False, []
-        heavy = self._common(groups, BM25_COMMON_DF)
+        heavy = _common(groups, BM25_COMMON_DF, dfs)
         match_and = " AND ".join(_fts_group(g) for g in groups)
         found, total = self._fts(match_and, where, params, pool, facet, _scored(groups, heavy))
         if found:
@@ -560,14 +572,14 @@ class CourseSearch:
         return {}, 0, False, live
 
     def _partial_candidates(
-        self, live: list[list[str]], where: str, params: list[Any], pool: int, facet: str
+        self, live: list[list[str]], where: str, params: list[Any], pool: int, facet: str, dfs: dict[str, int]
     ) -> tuple[dict[int, float], int]:
         """When no course has all the `live` groups (those of the query that match some course):
         courses matching all groups but one, then any of the rarer groups (OR), with
         relevance below 0.5, and how many."""
         if len(live) < 2:
             return {}, 0
-        heavy = self._common(live, BM25_COMMON_DF)
+        heavy = _common(live, BM25_COMMON_DF, dfs)
         result: dict[int, float] = {}
         if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
             for skip in range(len(live)):
@@ -580,7 +592,7 @@ class CourseSearch:
             if result:
                 return result, len(result)
         n_docs = self.conn.execute("SELECT max(rowid) FROM course_index").fetchone()[0] or 0
-        common = self._common(live, n_docs / 20)
+        common = _common(live, n_docs / 20, dfs)
         rare = [g for g in live if not _touches(g, common)] or live
         match_or = " OR ".join(_fts_group(g) for g in rare)
         return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), 0
@@ -639,15 +651,27 @@ class CourseSearch:
                 )
                 ranked = self.conn.execute(sql, [scored_match, *params, json.dumps(docs), pool]).fetchall()
                 return ranked, len(docs)
-        if where:
+        phrases = max(1, match.count('"') // 2)
+        total = None
+        if scored_match == match:
+            # up to `pool` rows, scored in the same read: when that is all of them (the usual case
+            # for a precise query), no count and no second read ("ORDER BY r" would score them all)
+            sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} LIMIT ?"
+            rows = self.conn.execute(sql, [match, *params, pool + 1]).fetchall()
+            if len(rows) <= pool:
+                total = len(rows)
+                if total and total * phrases <= BM25_MAX_WORK:
+                    rows.sort(key=lambda row: (row[1], row[0]))  # as ORDER BY r, f.rowid
+                    return rows, total
+        if total is None and where:
             total = self.conn.execute(f"SELECT count(*) {join}", [match, *params]).fetchone()[0]
-        else:
+        elif total is None:
             total = self.conn.execute(
                 "SELECT count(*) FROM course_fts WHERE course_fts MATCH ?", [match]
             ).fetchone()[0]
         if not total:
             return [], 0
-        if scored_match == match and total * max(1, match.count('"') // 2) <= BM25_MAX_WORK:
+        if scored_match == match and total * phrases <= BM25_MAX_WORK:
             sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} ORDER BY r, f.rowid LIMIT ?"
             return self.conn.execute(sql, [match, *params, pool]).fetchall(), total
         rows: list[tuple[int, float]] = []
@@ -659,44 +683,35 @@ class CourseSearch:
                     rows.append((doc, rank))
         return rows, total
 
-    def _common(self, groups: list[list[str]], min_df: float) -> set[str]:
-        """Words of `groups` (their entries' words) found in more than `min_df` courses."""
-        words = sorted({w for g in groups for entry in g for w in entry.split()})
-        if not words:
-            return set()
-        marks = ",".join("?" * len(words))
-        rows = self.conn.execute(
-            f"SELECT term FROM course_terms WHERE term IN ({marks}) AND df > ?", [*words, min_df]
-        )
-        return {term for (term,) in rows}
-
-    def _expand(self, group: list[str]) -> list[str]:
-        """The group, plus the closest indexed words for a single word that no course contains."""
+    def _expand(self, group: list[str], dfs: dict[str, int]) -> list[str]:
+        """The group, plus the closest indexed words for a single word that no course contains (in
+        no course: not in `dfs`, which gets the document frequencies of the words added)."""
         if len(group) != 1 or " " in group[0] or len(group[0]) < 4:
             return group
         word = group[0]
-        if self.conn.execute("SELECT 1 FROM course_terms WHERE term = ?", [word]).fetchone():
+        if word in dfs:
             return group
-        candidates = {
-            term
-            for (term,) in self.conn.execute(
-                "SELECT term FROM course_terms WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?"
-                " LIMIT 5000",
+        candidates = dict(
+            self.conn.execute(
+                "SELECT term, df FROM course_terms WHERE term >= ? AND term < ? "
+                "AND length(term) BETWEEN ? AND ? LIMIT 5000",
                 [word[0], chr(ord(word[0]) + 1), len(word) - 2, len(word) + 2],
-            )
-        }
+            ).fetchall()
+        )
         grams = _trigrams(word)
         if grams:
             match = " OR ".join(f'"{g}"' for g in grams)
             rows = self.conn.execute(
-                "SELECT t.term FROM course_terms_tri JOIN course_terms t ON t.rowid = course_terms_tri.rowid "
+                "SELECT t.term, t.df FROM course_terms_tri "
+                "JOIN course_terms t ON t.rowid = course_terms_tri.rowid "
                 "WHERE course_terms_tri MATCH ? ORDER BY rank LIMIT 50",
                 [match],
             )
-            candidates.update(term for (term,) in rows)
+            candidates.update(rows.fetchall())
         close = process.extract(
             word, sorted(candidates), scorer=fuzz.ratio, limit=3, score_cutoff=TERM_MIN_SIMILARITY
         )
+        dfs.update((term, candidates[term]) for term, _, _ in close)
         return [word, *(term for term, _, _ in close)]
 
     def _title_candidates(self, query: str, where: str, params: list[Any], pool: int) -> dict[int, float]:
@@ -806,6 +821,12 @@ def _fts_group(group: list[str]) -> str:
     """An FTS5 expression matching any entry of `group` (words or phrases of normalised words)."""
     terms = [f'"{term}"' for term in group]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def _common(groups: list[list[str]], min_df: float, dfs: dict[str, int]) -> set[str]:
+    """Words of `groups` (their entries' words) found in more than `min_df` courses (`dfs`: the
+    document frequencies of the indexed words among them)."""
+    return {w for g in groups for entry in g for w in entry.split() if dfs.get(w, 0) > min_df}
 
 
 def _touches(group: list[str], words: set[str]) -> bool:
