@@ -180,9 +180,9 @@ class Router:
         self.matcher = snapshot.matcher
         self.answer_threshold = thresholds.answer
         self.suggest_threshold = thresholds.suggest
-        self._searches: dict[str, Any] = {}
+        self._searches: dict[str, list[Any]] = {}
         """This question's course searches by their arguments (a course question asked up to five, a
-        quarter of them the same again)."""
+        quarter of them the same again): [the search result, its course records once read]."""
 
     def ask(self, question: str, lang: str | None = None) -> Reply:
         """Answer a free-text question; `lang` forces the answer language (else detected)."""
@@ -607,13 +607,15 @@ class Router:
         if searcher is None:  # no catalogue
             return [], 0
         key = repr((text, limit, offset, sorted(clean.items())))
-        result = self._searches.get(key)
-        if result is None:
-            result = self._searches[key] = searcher.search(text, limit=limit, offset=offset, **clean)
+        found = self._searches.get(key)
+        if found is None:
+            found = self._searches[key] = [searcher.search(text, limit=limit, offset=offset, **clean), None]
+        result, courses = found
         if exact_only and not getattr(result, "exact", True):
             return [], 0
-        courses = self._courses(_hit_ids(result))
-        return courses, int(getattr(result, "total", len(courses)))
+        if courses is None:  # the records, read once for the question
+            courses = found[1] = self._courses(_hit_ids(result))
+        return list(courses), int(getattr(result, "total", len(courses)))
 
     def _courses(self, course_ids: list[str]) -> list[Course]:
         """The records of `course_ids` that exist, in that order (one query when read from SQLite)."""

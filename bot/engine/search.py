@@ -83,6 +83,15 @@ TITLE_SEARCH_MIN_CHARS = 10
 some of its words are in no title, subject or institution (a typo), or no course has them all (a
 typo that makes another word): known words are found by FTS5."""
 
+GROUP_DOCS = 200
+"""When no course has all the words of a query, the courses of each word (group of alternatives) are
+listed up to this many (more: not listed), so that the "all words but one" queries whose words have
+no course in common are known to find none without an FTS5 query each."""
+
+TITLE_WORDS = 100
+"""`titles_within` looks titles up for this many words of a text in one SQL statement (a compound
+SELECT of one part a word; SQLite allows 500)."""
+
 COMPLETE_PREFIX_CHARS = 3
 """Autocomplete reads the last word typed as a prefix from this many characters on."""
 
@@ -403,8 +412,9 @@ class CourseSearch:
             return self._list(where, params, limit, offset)
         groups, unknown, dfs = self._indexed(groups)
         pool = max(CANDIDATES, 2 * (offset + limit))
+        docs: dict[str, frozenset[int] | None] = {}
         words, total, complete, live = self._word_candidates(
-            groups, fts_where, fts_params, pool, facet=facet, dfs=dfs
+            groups, fts_where, fts_params, pool, facet=facet, dfs=dfs, docs=docs
         )
         # titles by characters only for a typo (or glued words) in a long enough query: FTS5 finds
         # known words, and `_expand` corrects a single misspelt word; not needed either when a course
@@ -420,7 +430,7 @@ class CourseSearch:
                 titles = self._title_candidates(query, where, params, pool)
                 strong_title = any(100 * sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
         if not words and not strong_title:  # a title strongly similar makes partial word matches moot
-            words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet, dfs)
+            words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet, dfs, docs)
         ranked = self._rank(query, words, titles)
         total = max(total, len(ranked))
         return SearchResult(ranked[offset : offset + limit], total, exact=complete or strong_title)
@@ -461,19 +471,26 @@ class CourseSearch:
     def titles_within(self, text: str, limit: int = 5) -> list[str]:
         """Ids of courses whose normalised title starts at some word of `text` with that word and
         the next one ("… the credential for introduction to programming …"), or is that one word:
-        one index range lookup per word, whatever the catalogue's size."""
+        one index range lookup per word (all in one SQL statement), whatever the catalogue's size."""
         words = normalize(text or "").split()
-        found: list[str] = []
-        sql = (
-            "SELECT course_id FROM course_index WHERE (title_norm >= ? AND title_norm < ?) "
-            "OR title_norm = ? ORDER BY title_norm, rowid LIMIT ?"
+        if not words:
+            return []
+        # one statement for up to TITLE_WORDS words: per word, its `limit` first titles, as one query a word
+        one = (
+            "SELECT * FROM (SELECT ? AS n, course_id, title_norm, rowid FROM course_index "
+            "WHERE (title_norm >= ? AND title_norm < ?) OR title_norm = ? ORDER BY title_norm, rowid LIMIT ?)"
         )
-        for n, word in enumerate(words):
-            pair = f"{word} {words[n + 1]}" if n + 1 < len(words) else word + " "
-            for (course_id,) in self.conn.execute(sql, [pair, pair + "\U0010ffff", word, limit]):
-                if course_id not in found:
-                    found.append(course_id)
-        return found
+        rows: list[tuple[int, str, str, int]] = []
+        for start in range(0, len(words), TITLE_WORDS):
+            params: list[Any] = []
+            for n in range(start, min(len(words), start + TITLE_WORDS)):
+                word = words[n]
+                pair = f"{word} {words[n + 1]}" if n + 1 < len(words) else word + " "
+                params += [n, pair, pair + "\U0010ffff", word, limit]
+            sql = " UNION ALL ".join([one] * (len(params) // 5))
+            rows += self.conn.execute(sql, params).fetchall()
+        rows.sort(key=lambda row: (row[0], row[2], row[3]))  # by word, then as each query ordered
+        return list(dict.fromkeys(course_id for _, course_id, _, _ in rows))
 
     def _course_ids(self, docs: list[int]) -> list[str]:
         """Course ids of index rows `docs`, in that order."""
@@ -546,13 +563,15 @@ class CourseSearch:
         *,
         facet: str = "",
         dfs: dict[str, int],
+        docs: dict[str, frozenset[int] | None],
     ) -> tuple[dict[int, float], int, bool, list[list[str]]]:
         """{doc: relevance 0-1} from FTS5, how many courses match the words, whether they match all
         the groups, and the groups that match some course (for `_partial_candidates`).
 
         All groups (AND) give relevance 0.5-1. When nothing matches them all, groups that match no
         course at all are dropped (a typo in a short word), with a lower relevance. `dfs`: the
-        document frequencies of the groups' words (`_indexed`), completed with those of `_expand`.
+        document frequencies of the groups' words (`_indexed`), completed with those of `_expand`;
+        `docs` gets the courses of each group then (`_group_docs`), for `_partial_candidates`.
         """
         groups = [g for g in (self._expand(group, dfs) for group in groups) if g]
         if not groups:
@@ -562,8 +581,12 @@ class CourseSearch:
         found, total = self._fts(match_and, where, params, pool, facet, _scored(groups, heavy))
         if found:
             return _relevance(found, 0.5, 1.0), total, True, groups
-        live = [g for g in groups if self._matches(_fts_group(g))]
-        if live and len(live) < len(groups):
+        for group in groups:
+            key = _fts_group(group)
+            if key not in docs:
+                docs[key] = self._group_docs(key)
+        live = [g for g in groups if docs[_fts_group(g)] != frozenset()]  # None: too many to list
+        if live and len(live) < len(groups) and not _disjoint(live, docs):
             match_and = " AND ".join(_fts_group(g) for g in live)
             found, total = self._fts(match_and, where, params, pool, facet, _scored(live, heavy))
             if found:
@@ -572,11 +595,19 @@ class CourseSearch:
         return {}, 0, False, live
 
     def _partial_candidates(
-        self, live: list[list[str]], where: str, params: list[Any], pool: int, facet: str, dfs: dict[str, int]
+        self,
+        live: list[list[str]],
+        where: str,
+        params: list[Any],
+        pool: int,
+        facet: str,
+        dfs: dict[str, int],
+        docs: dict[str, frozenset[int] | None],
     ) -> tuple[dict[int, float], int]:
         """When no course has all the `live` groups (those of the query that match some course):
         courses matching all groups but one, then any of the rarer groups (OR), with
-        relevance below 0.5, and how many."""
+        relevance below 0.5, and how many. A leave-one-out whose groups have no course in common
+        (`docs`, from `_word_candidates`) is known to find none without asking FTS5."""
         if len(live) < 2:
             return {}, 0
         heavy = _common(live, BM25_COMMON_DF, dfs)
@@ -584,6 +615,8 @@ class CourseSearch:
         if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
             for skip in range(len(live)):
                 kept = [g for i, g in enumerate(live) if i != skip]
+                if _disjoint(kept, docs):
+                    continue
                 match = " AND ".join(_fts_group(g) for g in kept)
                 for doc, rel in _relevance(
                     self._fts(match, where, params, pool, facet, _scored(kept, heavy))[0], 0.25, 0.45
@@ -604,11 +637,12 @@ class CourseSearch:
             for _, title in self._title_norms(docs)
         )
 
-    def _matches(self, match: str) -> bool:
-        return (
-            self.conn.execute("SELECT 1 FROM course_fts WHERE course_fts MATCH ? LIMIT 1", [match]).fetchone()
-            is not None
-        )
+    def _group_docs(self, match: str) -> frozenset[int] | None:
+        """The courses (index rowids) that FTS5 expression `match` finds, no filter applied, or
+        None when there are more than GROUP_DOCS (only an empty set says "matches no course")."""
+        sql = "SELECT rowid FROM course_fts WHERE course_fts MATCH ? LIMIT ?"
+        rows = self.conn.execute(sql, [match, GROUP_DOCS + 1]).fetchall()
+        return frozenset(doc for (doc,) in rows) if len(rows) <= GROUP_DOCS else None
 
     def _fts(
         self,
@@ -827,6 +861,13 @@ def _common(groups: list[list[str]], min_df: float, dfs: dict[str, int]) -> set[
     """Words of `groups` (their entries' words) found in more than `min_df` courses (`dfs`: the
     document frequencies of the indexed words among them)."""
     return {w for g in groups for entry in g for w in entry.split() if dfs.get(w, 0) > min_df}
+
+
+def _disjoint(groups: list[list[str]], docs: dict[str, frozenset[int] | None]) -> bool:
+    """Whether no course can match all of `groups`: the courses listed for some of them (`docs`, by
+    FTS5 expression; None or absent: not listed) have none in common. False when unsure."""
+    listed = [found for found in (docs.get(_fts_group(g)) for g in groups) if found is not None]
+    return bool(listed) and not frozenset.intersection(*listed)
 
 
 def _touches(group: list[str], words: set[str]) -> bool:

@@ -1,0 +1,105 @@
+"""The search's shortcuts give the results of the long way round (one query per word, every "all
+words but one" query asked of FTS5), with fewer SQL statements."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+from test_search import COURSES, insert_courses
+
+from bot.engine import search as search_module
+from bot.engine.normalize import normalize
+from bot.engine.search import CourseSearch, rebuild_index
+from bot.engine.store import connect
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    database = connect(tmp_path / "kb.db")
+    insert_courses(database, COURSES)
+    rebuild_index(database)
+    return database
+
+
+def _titles_one_query_a_word(db: sqlite_utils.Database, text: str, limit: int = 5) -> list[str]:
+    """`titles_within` as it was written first: one index range query per word."""
+    words = normalize(text).split()
+    found: list[str] = []
+    sql = (
+        "SELECT course_id FROM course_index WHERE (title_norm >= ? AND title_norm < ?) "
+        "OR title_norm = ? ORDER BY title_norm, rowid LIMIT ?"
+    )
+    for n, word in enumerate(words):
+        pair = f"{word} {words[n + 1]}" if n + 1 < len(words) else word + " "
+        for (course_id,) in db.conn.execute(sql, [pair, pair + "\U0010ffff", word, limit]):
+            if course_id not in found:
+                found.append(course_id)
+    return found
+
+
+def _texts(seed: int, n: int) -> list[str]:
+    """Texts mixing title words, subjects, function words and words of no course, in random order."""
+    rng = random.Random(seed)
+    pool = sorted({w for c in COURSES for w in normalize(c["title"] + " " + " ".join(c["subjects"])).split()})
+    pool += ["the", "de", "for", "quantum", "zebra", "statistcs", "pyhton", "netwroks", "credential"]
+    texts = []
+    for _ in range(n):
+        words = rng.sample(pool, rng.randint(1, 9))
+        if rng.random() < 0.5:  # a title's opening, as a question names it
+            title = normalize(rng.choice(COURSES)["title"]).split()
+            at = rng.randint(0, len(words))
+            words[at:at] = title[: rng.randint(1, len(title))]
+        texts.append(" ".join(words))
+    return texts
+
+
+@pytest.mark.parametrize("per_statement", [100, 2])
+def test_titles_within_one_statement_finds_what_one_query_a_word_finds(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch, per_statement: int
+) -> None:
+    monkeypatch.setattr(search_module, "TITLE_WORDS", per_statement)
+    search = CourseSearch(db)
+    named = "what does the credential for Introduzione alla programmazione con Python certify"
+    texts = [*_texts(1, 200), named]
+    found = 0
+    for text in texts:
+        for limit in (1, 5):
+            expected = _titles_one_query_a_word(db, text, limit)
+            assert search.titles_within(text, limit) == expected, text
+            found += bool(expected)
+    assert found > 50
+    assert search.titles_within("") == []
+
+
+def _search(db: sqlite_utils.Database, text: str, filters: dict[str, Any]) -> tuple[Any, int]:
+    """A search's result and how many SQL statements it made."""
+    seen: list[str] = []
+    db.conn.set_trace_callback(lambda sql: seen.append(sql) if not sql.startswith("--") else None)
+    try:
+        return CourseSearch(db).search(text, limit=10, **filters), len(seen)
+    finally:
+        db.conn.set_trace_callback(None)
+
+
+def test_all_words_but_one_skips_only_queries_that_find_nothing(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the courses of each word listed, an "all words but one" query whose words share no course
+    is not asked; GROUP_DOCS = 0 lists none, so every such query goes to FTS5 as before."""
+    filters: list[dict[str, Any]] = [{}, {"language": "en"}, {"platform": "FutureLearn"}, {"min_ects": 3}]
+    saved = partial = 0
+    for n, text in enumerate(_texts(2, 300)):
+        kwargs = filters[n % len(filters)]
+        short, fewer = _search(db, text, kwargs)
+        monkeypatch.setattr(search_module, "GROUP_DOCS", 0)
+        long, more = _search(db, text, kwargs)
+        monkeypatch.undo()
+        assert (short.hits, short.total, short.exact) == (long.hits, long.total, long.exact), (text, kwargs)
+        saved += more - fewer
+        partial += not long.exact and bool(long.hits)
+    assert partial > 20, partial  # the partial matches were exercised
+    assert saved > 100, saved  # and the shortcut spared FTS5 queries
