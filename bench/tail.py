@@ -75,12 +75,19 @@ def _digest(reply: Any) -> str:
     return hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def serve(code: Path, workdir: Path, timed: tuple[str, ...], replies: tuple[str, ...]) -> None:
+def serve(
+    code: Path, workdir: Path, timed: tuple[str, ...], replies: tuple[str, ...], keep: bool = True
+) -> None:
     """The child process: `code`'s engine over a new database in `workdir`, warmed with one pass
     over the timed questions; then, one command a line on stdin, one JSON line on stdout:
     `time START END` → [[wall s, CPU s], …] (best of `PASSES`) for timed questions START:END;
-    `digests` → {question: digest} for the reply sets; `quit`."""
+    `digests` → {question: digest} for the reply sets; `quit`. `keep=False`: the search keeps no
+    word corrections from one question to the next (`EXPANSIONS_KEPT`)."""
+    from bot.engine import search
     from bot.engine.engine import Engine
+
+    if not keep and hasattr(search, "EXPANSIONS_KEPT"):
+        search.EXPANSIONS_KEPT = 0
 
     engine = Engine.open(workdir / "db.sqlite3", code)
     questions = _questions(code, timed)
@@ -110,12 +117,14 @@ def serve(code: Path, workdir: Path, timed: tuple[str, ...], replies: tuple[str,
 class Tree:
     """A child process serving one code tree's engine (`serve`)."""
 
-    def __init__(self, name: str, code: Path, timed: tuple[str, ...], replies: tuple[str, ...]) -> None:
+    def __init__(
+        self, name: str, code: Path, timed: tuple[str, ...], replies: tuple[str, ...], keep: bool = True
+    ) -> None:
         self.name = name
         self._tmp = tempfile.TemporaryDirectory(prefix="cmf-tail-")
         env = dict(os.environ, PYTHONPATH=str(code), CMF_BOT_KNOWLEDGE=str(code))
         env.pop("CMF_BOT_DB", None)
-        stage = [str(code), self._tmp.name, ",".join(timed), ",".join(replies)]
+        stage = [str(code), self._tmp.name, ",".join(timed), ",".join(replies), "keep" if keep else "none"]
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--stage", *stage],
             env=env,
@@ -172,17 +181,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--replies", default=",".join(REPLY_SETS), help="question sets whose replies are compared"
     )
-    parser.add_argument("--stage", nargs=4, metavar="ARG", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--kept-off",
+        action="store_true",
+        help="also measure this tree keeping no word corrections between questions (EXPANSIONS_KEPT = 0)",
+    )
+    parser.add_argument("--stage", nargs=5, metavar="ARG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage:
-        code, workdir, timed, replies = args.stage
-        serve(Path(code), Path(workdir), _names(timed), _names(replies))
+        code, workdir, timed, replies, keep = args.stage
+        serve(Path(code), Path(workdir), _names(timed), _names(replies), keep == "keep")
         return 0
     timed, replies = _names(args.sets), _names(args.replies)
     if "blind" in timed or "blind" in replies:
         parser.error("the blind set is reserved for the lead engineer")
-    named = ([("baseline", args.baseline.resolve())] if args.baseline else []) + [("this", ROOT)]
-    trees = [Tree(name, code, timed, replies) for name, code in named]
+    named = [("baseline", args.baseline.resolve(), True)] if args.baseline else []
+    named += [("this, kept off", ROOT, False)] if args.kept_off else []
+    trees = [Tree(name, code, timed, replies, keep) for name, code, keep in [*named, ("this", ROOT, True)]]
     try:
         n = trees[-1].questions
         if any(tree.questions != n for tree in trees):
@@ -208,19 +223,28 @@ def main(argv: list[str] | None = None) -> int:
                 print(_row(tree.name, run, result), flush=True)
         print(f"\n{n} questions timed ({'+'.join(timed)}), best of {PASSES} each, engine warm; the trees "
               f"take turns every {BATCH} questions.")  # fmt: skip
-        if args.baseline:
+        base = trees[0].name
+        for tree in trees[1:]:  # each against the first: the baseline, else "this, kept off"
             for kind in ("wall", "cpu"):
                 for key in ("p99", "slowest"):
                     ratios = [
-                        this[kind][key] / base[kind][key]
-                        for base, this in zip(results["baseline"], results["this"], strict=True)
+                        mine[kind][key] / first[kind][key]
+                        for first, mine in zip(results[base], results[tree.name], strict=True)
                     ]
-                    print(f"{kind} {key} this / baseline, by run: " + ", ".join(f"{r:.2f}" for r in ratios))
-            old, new = (tree.ask("digests") for tree in trees)
-            same = [q for q in new if old.get(q) == new[q]]
-            print(f"identical replies ({'+'.join(replies)}): {len(same)} / {len(new)}")
-            for q in [q for q in new if old.get(q) != new[q]][:10]:
-                print(f"  differs: {q!r}")
+                    print(
+                        f"{kind} {key} {tree.name} / {base}, by run: " + ", ".join(f"{r:.2f}" for r in ratios)
+                    )
+        if len(trees) > 1:
+            old = trees[0].ask("digests")
+            for tree in trees[1:]:
+                new = tree.ask("digests")
+                same = [q for q in new if old.get(q) == new[q]]
+                print(
+                    f"identical replies ({'+'.join(replies)}), {tree.name} and {base}: "
+                    f"{len(same)} / {len(new)}"
+                )
+                for q in [q for q in new if old.get(q) != new[q]][:10]:
+                    print(f"  differs: {q!r}")
     finally:
         for tree in trees:
             tree.close()

@@ -103,3 +103,60 @@ def test_all_words_but_one_skips_only_queries_that_find_nothing(
         partial += not long.exact and bool(long.hits)
     assert partial > 20, partial  # the partial matches were exercised
     assert saved > 100, saved  # and the shortcut spared FTS5 queries
+
+
+def test_word_corrections_are_kept_between_searches_and_bounded(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A misspelt word corrected once is not looked up again (fewer statements, same result); at most
+    `EXPANSIONS_KEPT` corrections are kept, the oldest dropped first."""
+    monkeypatch.setattr(search_module, "EXPANSIONS_KEPT", 2)
+    search = CourseSearch(db)
+
+    def run(text: str) -> tuple[Any, int]:
+        seen: list[str] = []
+        db.conn.set_trace_callback(lambda sql: seen.append(sql) if not sql.startswith("--") else None)
+        try:
+            return search.search(text, limit=10), len(seen)
+        finally:
+            db.conn.set_trace_callback(None)
+
+    first, looked_up = run("statistcs")
+    again, kept = run("statistcs")
+    assert first.ids and "mx-estadistica" in first.ids
+    assert (again.hits, again.total, again.exact) == (first.hits, first.total, first.exact)
+    assert kept == looked_up - 2  # the two index reads of the correction
+    run("pyhton")
+    run("netwroks")  # a third correction: "statistcs" is dropped
+    dropped, count = run("statistcs")
+    assert count == looked_up and dropped.hits == first.hits
+    assert search.search("pyhton").ids == CourseSearch(db).search("pyhton").ids
+
+
+def test_a_catalogue_change_is_searched_with_fresh_word_corrections(db_path: Path) -> None:
+    """Kept corrections belong to one knowledge snapshot: after a moderator adds a course, a misspelt
+    word its title brings into the catalogue is corrected to it on the next question."""
+    from bot.engine.engine import Engine
+    from bot.moderation.service import KnowledgeService
+
+    engine = Engine.open(db_path)
+    try:
+        assert engine.search_courses("quantm", "en").items == []  # no "quantum" yet: nothing to correct to
+        service = KnowledgeService(connect(db_path), "cli:test")
+        service.add_course(
+            {
+                "id": "fun-quantum",
+                "title": "Quantum basics",
+                "platform": "FUN",
+                "type": "MOOC",
+                "languages": ["fr"],
+                "subjects": ["quantum physics"],
+                "course_url": "https://www.fun-mooc.fr/fr/cours/quantum/",
+                "source_urls": ["https://www.fun-mooc.fr/fr/cours/quantum/"],
+            }
+        )
+        assert engine.refresh()
+        found = engine.search_courses("quantm", "en").items
+        assert [item.ref for item in found] == ["fun-quantum"]
+    finally:
+        engine.close()

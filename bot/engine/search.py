@@ -83,6 +83,12 @@ TITLE_SEARCH_MIN_CHARS = 10
 some of its words are in no title, subject or institution (a typo), or no course has them all (a
 typo that makes another word): known words are found by FTS5."""
 
+EXPANSIONS_KEPT = 4096
+"""Corrections of words in no course (`_expand`: two index reads and a fuzzy comparison, a tenth of
+a millisecond) kept by a `CourseSearch`, the oldest dropped first. The same words come back question
+after question ("anything", "wollen", "cursos de mates"); the engine makes a new `CourseSearch` for
+each knowledge snapshot, so a catalogue change starts with none. 0 keeps none (`bench.tail`)."""
+
 GROUP_DOCS = 200
 """When no course has all the words of a query, the courses of each word (group of alternatives) are
 listed up to this many (more: not listed), so that the "all words but one" queries whose words have
@@ -357,6 +363,9 @@ class CourseSearch:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.conn = db.conn
+        self.expansions_kept = EXPANSIONS_KEPT
+        self._expansions: dict[str, tuple[tuple[str, int], ...]] = {}
+        """Word -> its closest indexed words with their document frequencies (`_expand`)."""
 
     def search(
         self,
@@ -719,12 +728,27 @@ class CourseSearch:
 
     def _expand(self, group: list[str], dfs: dict[str, int]) -> list[str]:
         """The group, plus the closest indexed words for a single word that no course contains (in
-        no course: not in `dfs`, which gets the document frequencies of the words added)."""
+        no course: not in `dfs`, which gets the document frequencies of the words added); the
+        corrections found are kept (`EXPANSIONS_KEPT`)."""
         if len(group) != 1 or " " in group[0] or len(group[0]) < 4:
             return group
         word = group[0]
         if word in dfs:
             return group
+        close = self._expansions.get(word)
+        if close is None:
+            close = self._closest_terms(word)
+            if self.expansions_kept > 0:
+                if len(self._expansions) >= self.expansions_kept:
+                    self._expansions.pop(next(iter(self._expansions)), None)  # the oldest
+                self._expansions[word] = close
+        dfs.update(close)
+        return [word, *(term for term, _ in close)]
+
+    def _closest_terms(self, word: str) -> tuple[tuple[str, int], ...]:
+        """Up to 3 indexed words at least TERM_MIN_SIMILARITY similar to `word`, closest first, with
+        their document frequencies: among those of the same first letter and about the same length,
+        and the 50 sharing most of its trigrams."""
         candidates = dict(
             self.conn.execute(
                 "SELECT term, df FROM course_terms WHERE term >= ? AND term < ? "
@@ -745,8 +769,7 @@ class CourseSearch:
         close = process.extract(
             word, sorted(candidates), scorer=fuzz.ratio, limit=3, score_cutoff=TERM_MIN_SIMILARITY
         )
-        dfs.update((term, candidates[term]) for term, _, _ in close)
-        return [word, *(term for term, _, _ in close)]
+        return tuple((term, candidates[term]) for term, _, _ in close)
 
     def _title_candidates(self, query: str, where: str, params: list[Any], pool: int) -> dict[int, float]:
         """{doc: title similarity 0-1} for titles sharing the rarest trigrams of `query` and at least
