@@ -160,3 +160,16 @@ def test_a_catalogue_change_is_searched_with_fresh_word_corrections(db_path: Pat
         assert [item.ref for item in found] == ["fun-quantum"]
     finally:
         engine.close()
+
+
+def test_the_courses_of_many_words_listed_in_several_statements_are_the_same(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The courses of each word are read in one statement for up to TITLE_WORDS words: split into
+    statements of two words, every search gives the same result."""
+    texts = _texts(3, 200)
+    whole = [CourseSearch(db).search(text, limit=10) for text in texts]
+    monkeypatch.setattr(search_module, "TITLE_WORDS", 2)
+    split = [CourseSearch(db).search(text, limit=10) for text in texts]
+    assert [(r.hits, r.total, r.exact) for r in split] == [(r.hits, r.total, r.exact) for r in whole]
+    assert sum(1 for r in whole if r.hits and not r.exact) > 10

@@ -96,7 +96,7 @@ no course in common are known to find none without an FTS5 query each."""
 
 TITLE_WORDS = 100
 """`titles_within` looks titles up for this many words of a text in one SQL statement (a compound
-SELECT of one part a word; SQLite allows 500)."""
+SELECT of one part a word; SQLite allows 500); so does `_group_docs` for the courses of each word."""
 
 COMPLETE_PREFIX_CHARS = 3
 """Autocomplete reads the last word typed as a prefix from this many characters on."""
@@ -590,10 +590,7 @@ class CourseSearch:
         found, total = self._fts(match_and, where, params, pool, facet, _scored(groups, heavy))
         if found:
             return _relevance(found, 0.5, 1.0), total, True, groups
-        for group in groups:
-            key = _fts_group(group)
-            if key not in docs:
-                docs[key] = self._group_docs(key)
+        docs.update(self._group_docs([k for k in dict.fromkeys(map(_fts_group, groups)) if k not in docs]))
         live = [g for g in groups if docs[_fts_group(g)] != frozenset()]  # None: too many to list
         if live and len(live) < len(groups) and not _disjoint(live, docs):
             match_and = " AND ".join(_fts_group(g) for g in live)
@@ -646,12 +643,25 @@ class CourseSearch:
             for _, title in self._title_norms(docs)
         )
 
-    def _group_docs(self, match: str) -> frozenset[int] | None:
-        """The courses (index rowids) that FTS5 expression `match` finds, no filter applied, or
-        None when there are more than GROUP_DOCS (only an empty set says "matches no course")."""
-        sql = "SELECT rowid FROM course_fts WHERE course_fts MATCH ? LIMIT ?"
-        rows = self.conn.execute(sql, [match, GROUP_DOCS + 1]).fetchall()
-        return frozenset(doc for (doc,) in rows) if len(rows) <= GROUP_DOCS else None
+    def _group_docs(self, matches: list[str]) -> dict[str, frozenset[int] | None]:
+        """For each FTS5 expression of `matches`, the courses (index rowids) it finds, no filter
+        applied, or None when there are more than GROUP_DOCS (only an empty set says "matches no
+        course"); one SQL statement for up to TITLE_WORDS expressions."""
+        one = "SELECT ? AS n, rowid FROM (SELECT rowid FROM course_fts WHERE course_fts MATCH ? LIMIT ?)"
+        found: dict[str, frozenset[int] | None] = {}
+        for start in range(0, len(matches), TITLE_WORDS):
+            part = matches[start : start + TITLE_WORDS]
+            params: list[Any] = []
+            for n, match in enumerate(part):
+                params += [n, match, GROUP_DOCS + 1]
+            rows: list[list[int]] = [[] for _ in part]
+            for n, doc in self.conn.execute(" UNION ALL ".join([one] * len(part)), params):
+                rows[n].append(doc)
+            found.update(
+                (match, frozenset(docs) if len(docs) <= GROUP_DOCS else None)
+                for match, docs in zip(part, rows, strict=True)
+            )
+        return found
 
     def _fts(
         self,
