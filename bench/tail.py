@@ -13,6 +13,10 @@ its own knowledge; its engine is warmed with one pass over the timed questions. 
   digest of its reply (status, intent, confidence, answer, suggestions, links…) compared: how many
   questions both trees answer identically, and the first that differ.
 
+`--kept-off` adds this tree with nothing kept about words from one question to the next (the
+search's word corrections, the course-query reader's close topics): the warm pass fills those, so
+this shows the figures for questions whose words are all new.
+
 The blind set is never read.
 """
 
@@ -81,13 +85,16 @@ def serve(
     """The child process: `code`'s engine over a new database in `workdir`, warmed with one pass
     over the timed questions; then, one command a line on stdin, one JSON line on stdout:
     `time START END` → [[wall s, CPU s], …] (best of `PASSES`) for timed questions START:END;
-    `digests` → {question: digest} for the reply sets; `quit`. `keep=False`: the search keeps no
-    word corrections from one question to the next (`EXPANSIONS_KEPT`)."""
-    from bot.engine import search
+    `digests` → {question: digest} for the reply sets; `quit`. `keep=False`: nothing learnt about a
+    word is kept from one question to the next (the search's corrections, `EXPANSIONS_KEPT`; the
+    course-query reader's close topics, `CLOSE_TOPICS_KEPT`)."""
+    from bot.engine import course_query, search
     from bot.engine.engine import Engine
 
-    if not keep and hasattr(search, "EXPANSIONS_KEPT"):
-        search.EXPANSIONS_KEPT = 0
+    if not keep:
+        for module, name in ((search, "EXPANSIONS_KEPT"), (course_query, "CLOSE_TOPICS_KEPT")):
+            if hasattr(module, name):
+                setattr(module, name, 0)
 
     engine = Engine.open(workdir / "db.sqlite3", code)
     questions = _questions(code, timed)
@@ -184,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--kept-off",
         action="store_true",
-        help="also measure this tree keeping no word corrections between questions (EXPANSIONS_KEPT = 0)",
+        help="also measure this tree keeping nothing about words between questions (EXPANSIONS_KEPT and "
+        "CLOSE_TOPICS_KEPT = 0)",
     )
     parser.add_argument("--stage", nargs=5, metavar="ARG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

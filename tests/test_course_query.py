@@ -314,3 +314,28 @@ def test_a_misspelt_word_gets_the_closest_topic_of_the_whole_vocabulary(shipped:
             assert got == expected, word
             read += 1
     assert read > 50
+
+
+def test_close_topics_are_kept_per_reader_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word compared with the vocabulary once is not compared again (same topic); at most
+    `CLOSE_TOPICS_KEPT` words are kept, the oldest dropped first."""
+    from bot.engine import course_query
+
+    monkeypatch.setattr(course_query, "CLOSE_TOPICS_KEPT", 2)
+    reader = CourseQueryReader(yaml.safe_load(SHIPPED.read_text(encoding="utf-8")))
+    calls: list[str] = []
+    extract_one = course_query.process.extractOne
+
+    def counted(word: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(word)
+        return extract_one(word, *args, **kwargs)
+
+    monkeypatch.setattr(course_query.process, "extractOne", counted)
+    first = reader.read("statistcs", require_request=False)
+    again = reader.read("statistcs", require_request=False)
+    assert first is not None and again is not None and first.groups == again.groups
+    assert "statistics" in first.groups[0] and calls == ["statistcs"]
+    reader.read("pyhton", require_request=False)
+    reader.read("mindfulnes", require_request=False)  # a third word: "statistcs" is dropped
+    reader.read("statistcs", require_request=False)
+    assert calls == ["statistcs", "pyhton", "mindfulnes", "statistcs"]

@@ -40,6 +40,10 @@ _GENERAL_WORDS = _words("general_words")
 _TOPIC_MIN_SIMILARITY = 85.0
 """A word not in the vocabulary is matched to a topic synonym this similar (rapidfuzz ratio)."""
 
+CLOSE_TOPICS_KEPT = 4096
+"""Words matched to a close vocabulary topic (a fuzzy comparison with the forms of about their
+length) kept by a reader; 0 keeps none (`bench.tail --kept-off`)."""
+
 _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
 
@@ -144,6 +148,9 @@ class CourseQueryReader:
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
         self._forms_near: dict[int, list[str]] = {}
+        self._close: dict[str, str | None] = {}
+        """Word -> the topic `_close_topic` found for it (at most `CLOSE_TOPICS_KEPT`, oldest dropped
+        first): the vocabulary is fixed for a reader, and the same words come back in many questions."""
         """Word length -> the topic forms that can be `_TOPIC_MIN_SIMILARITY` similar to a word of
         that length, in `topic_forms` order (`_near`)."""
 
@@ -293,11 +300,20 @@ class CourseQueryReader:
         `_TOPIC_MIN_SIMILARITY`; the first form in `topic_forms` order wins a tie), or None."""
         if len(word) < 5 or not self.topic_forms:
             return None
+        if word in self._close:
+            return self._close[word]
         forms = self._near(len(word))
-        if not forms:
-            return None
-        best = process.extractOne(word, forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY)
-        return self.topic_of[best[0]] if best else None
+        best = (
+            process.extractOne(word, forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY)
+            if forms
+            else None
+        )
+        key = self.topic_of[best[0]] if best else None
+        if CLOSE_TOPICS_KEPT > 0:
+            if len(self._close) >= CLOSE_TOPICS_KEPT:
+                self._close.pop(next(iter(self._close)), None)  # the oldest
+            self._close[word] = key
+        return key
 
     def _near(self, length: int) -> list[str]:
         """The topic forms that can be `_TOPIC_MIN_SIMILARITY` similar to a word of `length`
