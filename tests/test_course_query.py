@@ -339,3 +339,23 @@ def test_close_topics_are_kept_per_reader_and_bounded(monkeypatch: pytest.Monkey
     reader.read("mindfulnes", require_request=False)  # a third word: "statistcs" is dropped
     reader.read("statistcs", require_request=False)
     assert calls == ["statistcs", "pyhton", "mindfulnes", "statistcs"]
+
+
+def test_phrases_are_looked_up_only_from_words_that_start_one(shipped: Any) -> None:
+    """A reader tries the phrases starting at a word only up to the longest phrase that word starts;
+    trying every length up to the vocabulary's longest phrase everywhere reads the same queries."""
+    from test_search_shortcuts import _texts
+
+    class Everywhere(dict[str, int]):
+        def get(self, key: str, default: Any = None) -> int:  # type: ignore[override]
+            return int(reader.longest)
+
+    data = Path(__file__).resolve().parent / "data" / "questions.yaml"
+    texts = [str(row["q"]) for row in yaml.safe_load(data.read_text(encoding="utf-8"))["questions"]]
+    texts += _texts(4, 100)
+    reader = CourseQueryReader(yaml.safe_load(SHIPPED.read_text(encoding="utf-8")))
+    fast = [reader.read(text, require_request=False) for text in texts]
+    reader.longest_from = Everywhere()
+    slow = [reader.read(text, require_request=False) for text in texts]
+    assert fast == slow
+    assert sum(1 for q in fast if q is not None and (q.topics or q.platform or q.language)) > 200

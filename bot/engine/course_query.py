@@ -145,6 +145,8 @@ class CourseQueryReader:
                 if normalize(str(word)):
                     self.phrases.setdefault(tuple(normalize(str(word)).split()), ("cue", ""))
         self.longest = max((len(p) for p in self.phrases), default=1)
+        self.longest_from = _longest_from(self.phrases)
+        """First word of a phrase -> the most words of a phrase starting with it (`_phrase_at`)."""
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
         self._forms_near: dict[int, list[str]] = {}
@@ -286,7 +288,10 @@ class CourseQueryReader:
         return "", i
 
     def _phrase_at(self, words: list[str], i: int) -> tuple[int, tuple[str, str]] | None:
-        for length in range(min(self.longest, len(words) - i), 0, -1):
+        """The longest vocabulary phrase starting at word `i` (a plural "-s" of a one-word phrase
+        too): (its length in words, (kind, value)), or None."""
+        longest = self.longest_from.get(words[i], 0) if i < len(words) else 0  # phrases starting there
+        for length in range(min(longest, len(words) - i), 0, -1):
             hit = self.phrases.get(tuple(words[i : i + length]))
             if hit:
                 return length, hit
@@ -327,6 +332,15 @@ class CourseQueryReader:
             forms = [f for f in self.topic_forms if 100 * abs(len(f) - length) <= slack * (len(f) + length)]
             self._forms_near[length] = forms
         return forms
+
+
+def _longest_from(phrases: Mapping[tuple[str, ...], Any]) -> dict[str, int]:
+    """First word of a phrase -> the most words of a phrase starting with it."""
+    longest: dict[str, int] = {}
+    for phrase in phrases:
+        if phrase:
+            longest[phrase[0]] = max(len(phrase), longest.get(phrase[0], 0))
+    return longest
 
 
 @dataclass
