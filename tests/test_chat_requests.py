@@ -318,3 +318,23 @@ def test_one_question_runs_each_course_search_once(
     reply = bot_engine.ask(question)
     assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
     assert len(calls) >= 2 and len(calls) == len(set(calls))
+
+
+@pytest.mark.parametrize("question", COURSE_QUESTIONS)
+def test_one_question_reads_a_course_record_once(
+    bot_engine: Any, monkeypatch: pytest.MonkeyPatch, question: str
+) -> None:
+    """Checks that only need to know whether a search finds a course (is the subject known, is it a
+    bare topic) read no record; the page of results reads each of its records once."""
+    courses = bot_engine.snapshot.kb.courses
+    read: list[str] = []
+    many = courses.many
+
+    def spy(course_ids: Any) -> Any:
+        read.extend(course_ids)
+        return many(course_ids)
+
+    monkeypatch.setattr(courses, "many", spy)
+    reply = bot_engine.ask(question)
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    assert sorted(read) == sorted(item.ref for item in reply.items)

@@ -461,8 +461,7 @@ class Router:
             return True
         if self._leads(ranked[0][0]).get("type") == "course_search":
             return True
-        courses, _ = self._run_search("", limit=1, institution=institution)
-        return bool(courses)
+        return self._finds_a_course("", institution=institution)
 
     def _states_own_course(self, found: set[str]) -> bool:
         """Whether the question speaks as a university of its own course ("notre mooc fait 2 ECTS")."""
@@ -473,8 +472,7 @@ class Router:
         if query is None or not any(len(group) > 1 for group in query.groups):
             return False
         groups = [g for g in query.groups if len(g) > 1]
-        courses, _ = self._run_search(" ".join(g[0] for g in groups), limit=1, any_of=groups)
-        return bool(courses)
+        return self._finds_a_course(" ".join(g[0] for g in groups), any_of=groups)
 
     def _admissible(self, ranked: list[tuple[str, float]], found: set[str]) -> list[tuple[str, float]]:
         """Drop intents that cannot answer a question naming these concepts (see `_ask`, step 5)."""
@@ -506,8 +504,7 @@ class Router:
         query = self._course_query(core, require_request=False)
         if query is None or not any(len(group) > 1 for group in query.groups):
             return None  # no subject of the vocabulary's topics
-        courses, _ = self._run_search(query.text, limit=1, any_of=query.groups)
-        return query if courses else None
+        return query if self._finds_a_course(query.text, any_of=query.groups) else None
 
     def _closest(self, ranked: list[tuple[str, float]], found: set[str], lang: str) -> list[Suggestion]:
         """Topics to pick from when nothing matched: the best-ranked intents when the question names
@@ -602,20 +599,39 @@ class Router:
     ) -> tuple[list[Course], int]:
         """A page of courses and the number of hits; `exact_only` counts a weak match (only part of
         the words found, `SearchResult.exact` False) as none."""
-        clean = {k: v for k, v in filters.items() if v not in (None, "")}
-        searcher = self.snapshot.searcher
-        if searcher is None:  # no catalogue
+        found = self._search(text, limit, offset, filters)
+        if found is None:  # no catalogue
             return [], 0
-        key = repr((text, limit, offset, sorted(clean.items())))
-        found = self._searches.get(key)
-        if found is None:
-            found = self._searches[key] = [searcher.search(text, limit=limit, offset=offset, **clean), None]
         result, courses = found
         if exact_only and not getattr(result, "exact", True):
             return [], 0
         if courses is None:  # the records, read once for the question
             courses = found[1] = self._courses(_hit_ids(result))
         return list(courses), int(getattr(result, "total", len(courses)))
+
+    def _search(self, text: str, limit: int, offset: int, filters: dict[str, Any]) -> list[Any] | None:
+        """[the search result, its course records once read (None before)] for these arguments, from
+        this question's searches when it ran already; None without a catalogue."""
+        searcher = self.snapshot.searcher
+        if searcher is None:
+            return None
+        clean = {k: v for k, v in filters.items() if v not in (None, "")}
+        key = repr((text, limit, offset, sorted(clean.items())))
+        found = self._searches.get(key)
+        if found is None:
+            found = self._searches[key] = [searcher.search(text, limit=limit, offset=offset, **clean), None]
+        return found
+
+    def _finds_a_course(self, text: str, **filters: Any) -> bool:
+        """Whether the best hit of a search is a catalogue course, as `bool(self._run_search(text,
+        limit=1, ...)[0])` says, without reading its record (one lookup by id, when not read yet)."""
+        found = self._search(text, 1, 0, filters)
+        if found is None:
+            return False
+        result, courses = found
+        if courses is not None:
+            return bool(courses)
+        return any(course_id in self.kb.courses for course_id in _hit_ids(result))
 
     def _courses(self, course_ids: list[str]) -> list[Course]:
         """The records of `course_ids` that exist, in that order (one query when read from SQLite)."""
