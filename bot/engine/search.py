@@ -91,8 +91,9 @@ each knowledge snapshot, so a catalogue change starts with none. 0 keeps none (`
 
 GROUP_DOCS = 200
 """When no course has all the words of a query, the courses of each word (group of alternatives) are
-listed up to this many (more: not listed), so that the "all words but one" queries whose words have
-no course in common are known to find none without an FTS5 query each."""
+listed up to this many (more, or more by its words' document frequencies: not listed), so that the
+"all words but one" queries whose words have no course in common are known to find none without an
+FTS5 query each."""
 
 TITLE_WORDS = 100
 """`titles_within` looks titles up for this many words of a text in one SQL statement (a compound
@@ -590,7 +591,8 @@ class CourseSearch:
         found, total = self._fts(match_and, where, params, pool, facet, _scored(groups, heavy))
         if found:
             return _relevance(found, 0.5, 1.0), total, True, groups
-        docs.update(self._group_docs([k for k in dict.fromkeys(map(_fts_group, groups)) if k not in docs]))
+        wanted = {_fts_group(g): _most_docs(g, dfs) <= GROUP_DOCS for g in groups}
+        docs.update(self._group_docs({k: listed for k, listed in wanted.items() if k not in docs}))
         live = [g for g in groups if docs[_fts_group(g)] != frozenset()]  # None: too many to list
         if live and len(live) < len(groups) and not _disjoint(live, docs):
             match_and = " AND ".join(_fts_group(g) for g in live)
@@ -643,23 +645,25 @@ class CourseSearch:
             for _, title in self._title_norms(docs)
         )
 
-    def _group_docs(self, matches: list[str]) -> dict[str, frozenset[int] | None]:
+    def _group_docs(self, matches: dict[str, bool]) -> dict[str, frozenset[int] | None]:
         """For each FTS5 expression of `matches`, the courses (index rowids) it finds, no filter
-        applied, or None when there are more than GROUP_DOCS (only an empty set says "matches no
-        course"); one SQL statement for up to TITLE_WORDS expressions."""
+        applied, or None when there are more than GROUP_DOCS or the expression is not to be listed
+        (`matches[expression]` False: whether it matches some course is all that is read; only an
+        empty set says "matches no course"); one SQL statement for up to TITLE_WORDS expressions."""
         one = "SELECT ? AS n, rowid FROM (SELECT rowid FROM course_fts WHERE course_fts MATCH ? LIMIT ?)"
         found: dict[str, frozenset[int] | None] = {}
-        for start in range(0, len(matches), TITLE_WORDS):
-            part = matches[start : start + TITLE_WORDS]
+        items = list(matches.items())
+        for start in range(0, len(items), TITLE_WORDS):
+            part = items[start : start + TITLE_WORDS]
             params: list[Any] = []
-            for n, match in enumerate(part):
-                params += [n, match, GROUP_DOCS + 1]
+            for n, (match, listed) in enumerate(part):
+                params += [n, match, GROUP_DOCS + 1 if listed else 1]
             rows: list[list[int]] = [[] for _ in part]
             for n, doc in self.conn.execute(" UNION ALL ".join([one] * len(part)), params):
                 rows[n].append(doc)
             found.update(
-                (match, frozenset(docs) if len(docs) <= GROUP_DOCS else None)
-                for match, docs in zip(part, rows, strict=True)
+                (match, frozenset(docs) if not docs or (listed and len(docs) <= GROUP_DOCS) else None)
+                for (match, listed), docs in zip(part, rows, strict=True)
             )
         return found
 
@@ -894,6 +898,12 @@ def _common(groups: list[list[str]], min_df: float, dfs: dict[str, int]) -> set[
     """Words of `groups` (their entries' words) found in more than `min_df` courses (`dfs`: the
     document frequencies of the indexed words among them)."""
     return {w for g in groups for entry in g for w in entry.split() if dfs.get(w, 0) > min_df}
+
+
+def _most_docs(group: list[str], dfs: dict[str, int]) -> int:
+    """About how many courses a group can match at most: for each entry, the document frequency of
+    its rarest word (`dfs`; FTS5 stemming may match a few more), summed."""
+    return sum(min((dfs.get(w, 0) for w in entry.split()), default=0) for entry in group)
 
 
 def _disjoint(groups: list[list[str]], docs: dict[str, frozenset[int] | None]) -> bool:
