@@ -183,6 +183,8 @@ class Router:
         self._searches: dict[str, list[Any]] = {}
         """This question's course searches by their arguments (a course question asked up to five, a
         quarter of them the same again): [the search result, its course records once read]."""
+        self._named: dict[str, tuple[Course, str] | None] = {}
+        """This question's catalogue titles named, by normalised text (`_named_course`)."""
 
     def ask(self, question: str, lang: str | None = None) -> Reply:
         """Answer a free-text question; `lang` forces the answer language (else detected)."""
@@ -389,8 +391,14 @@ class Router:
         index lookup a word, whatever the catalogue's size; a misspelt title is left to /credential's
         autocomplete); a title counts when it aligns with part of the text (`NAMED_TITLE_MATCH`), the
         longest such title winning ("Python" inside "Introduzione alla programmazione con Python" loses
-        to the whole title)."""
+        to the whole title). Looked up once a question for the same (normalised) text."""
         norm = normalize(text)
+        if norm not in self._named:
+            self._named[norm] = self._title_named(text, norm)
+        return self._named[norm]
+
+    def _title_named(self, text: str, norm: str) -> tuple[Course, str] | None:
+        """`_named_course` of `text` (normalised: `norm`), looked up."""
         if len(norm.split()) < 2:
             return None
         searcher = self.snapshot.searcher
