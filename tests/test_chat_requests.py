@@ -343,3 +343,44 @@ def test_one_question_runs_each_course_search_once(
     reply = bot_engine.ask(question)
     assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
     assert len(calls) >= 2 and len(calls) == len(set(calls))
+
+
+@pytest.mark.parametrize("question", COURSE_QUESTIONS)
+def test_one_question_reads_a_course_record_once(
+    bot_engine: Any, monkeypatch: pytest.MonkeyPatch, question: str
+) -> None:
+    """Checks that only need to know whether a search finds a course (is the subject known, is it a
+    bare topic) read no record; the page of results reads each of its records once."""
+    courses = bot_engine.snapshot.kb.courses
+    read: list[str] = []
+    many = courses.many
+
+    def spy(course_ids: Any) -> Any:
+        read.extend(course_ids)
+        return many(course_ids)
+
+    monkeypatch.setattr(courses, "many", spy)
+    reply = bot_engine.ask(question)
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    assert sorted(read) == sorted(item.ref for item in reply.items)
+
+
+def test_a_course_named_in_a_credential_question_is_looked_up_once(
+    bot_engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The router looks for a catalogue title in a credential question twice (for the named course's
+    profile, then in the credential answer, which here names none and says how to ask); the same
+    text is looked up once a question."""
+    searcher = bot_engine.snapshot.searcher
+    looked_up: list[str] = []
+    titles_within = searcher.titles_within
+
+    def spy(text: str, *args: Any, **kwargs: Any) -> Any:
+        looked_up.append(text)
+        return titles_within(text, *args, **kwargs)
+
+    monkeypatch.setattr(searcher, "titles_within", spy)
+    reply = bot_engine.ask("what exactly does a micro-credential prove, field by field")
+    assert (reply.status, reply.intent) == ("answer", "credential-profile")
+    assert "/credential" in reply.answer
+    assert len(looked_up) == 1

@@ -472,3 +472,60 @@ async def test_discord_check_shows_the_ects_line_for_information_and_meets(fake_
     assert any(n.startswith("ℹ️") for n in names), names
     assert "3.5 ECTS ≈ 88–105 h at 25–30 h per ECTS credit" in values
     assert data["allowed_mentions"] == NO_PINGS
+
+
+def _fact_texts() -> list[str]:
+    """Questions of the quality and dev sets, and variants stating facts in other scripts of digits."""
+    import yaml
+
+    data = Path(__file__).resolve().parent / "data"
+    texts = [
+        str(row["q"])
+        for name in ("questions.yaml", "dev.yaml", "devc.yaml")
+        for row in yaml.safe_load((data / name).read_text(encoding="utf-8"))["questions"]
+    ]
+    texts += [
+        "our course: １２０ hours, EQF ６, ５ ECTS",  # full-width digits (read as digits)
+        "a level ² course with ³ ECTS",  # superscripts are no digits
+        "120 hours, a bachelor level course, proctored exam, no credit",
+        "master level, 10 weeks at 12 h/week, graded assignments, transcript with learning outcomes",
+        "niveau licence, examen final surveillé, pas de crédits ECTS",
+    ]
+    return texts
+
+
+def test_facts_read_with_the_digit_gate_are_those_read_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Numbers are only looked for in a text with a digit; a pattern that finds a "digit" everywhere
+    opens every gate (every regular expression tried, as before): the facts must be the same."""
+    from bot.engine import compliance
+
+    texts = _fact_texts()
+    gated = [parse_facts(text) for text in texts]
+    monkeypatch.setattr(compliance, "_DIGIT", re.compile(""))
+    assert [parse_facts(text) for text in texts] == gated
+    assert sum(1 for facts in gated if "study_hours" in facts or "ects" in facts) > 30
+    assert parse_facts("our course: １２０ hours, EQF ６, ５ ECTS") == {
+        "study_hours": 120,
+        "eqf_level": 6,
+        "ects": 5,
+    }
+
+
+def test_phrase_patterns_find_what_a_phrase_by_phrase_search_finds() -> None:
+    """`_among` (one pattern a list) answers as `" phrase " in " text "` for each phrase of the list."""
+    from bot.engine.compliance import _ASSESSMENT_ORDER, _among, _keyed, _phrases
+    from bot.engine.normalize import normalize
+
+    lists = [_keyed("assessments", kind) for kind in _ASSESSMENT_ORDER] + [list(_phrases("credit_phrases"))]
+    texts = [normalize(text) for text in _fact_texts()] + [""]
+    texts += [phrase for phrases in lists for phrase in phrases]  # each phrase alone, at both ends
+    hits = 0
+    for phrases in lists:
+        pattern = _among(phrases)
+        for text in texts:
+            padded = f" {text} "
+            expected = any(f" {p} " in padded for p in phrases)
+            assert (pattern.search(padded) is not None) == expected, (phrases[:3], text)
+            hits += expected
+    assert hits > 50
+    assert _among([]).search("  ") is None

@@ -307,3 +307,73 @@ def test_mooc_as_the_course_word_reads_like_course(shipped: Any, mooc: str, cour
     assert by_mooc is not None and by_course is not None
     assert by_mooc.topics == by_course.topics and by_mooc.topics
     assert by_mooc.type == "MOOC"
+
+
+def test_a_misspelt_word_gets_the_closest_topic_of_the_whole_vocabulary(shipped: Any) -> None:
+    """The reader compares a word only with the topic forms of a length that can be similar enough;
+    what it reads must be what a comparison with every form gives (the first best form, at least
+    `_TOPIC_MIN_SIMILARITY` similar), for typos of every form and for unrelated words."""
+    from rapidfuzz import fuzz, process
+
+    from bot.engine.course_query import _TOPIC_MIN_SIMILARITY
+
+    forms = shipped.topic_forms
+    words = {"mindfulnes", "programacion", "statistcs", "wikipedia", "groningen", "xylophones"}
+    for form in forms[::7]:
+        if " " not in form and len(form) >= 6:
+            words |= {form[:-1], form[1:], form[:2] + form[3:], form + "s", form + "ing"}
+    read = 0
+    for word in sorted(words):
+        best = process.extractOne(word, forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY)
+        expected = shipped.synonyms[shipped.topic_of[best[0]]] if best else [word]
+        query = shipped.read(word, require_request=False)
+        got = query.groups[0] if query is not None and query.topics == [word] else None
+        if got is not None:
+            assert got == expected, word
+            read += 1
+    assert read > 50
+
+
+def test_close_topics_are_kept_per_reader_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word compared with the vocabulary once is not compared again (same topic); at most
+    `CLOSE_TOPICS_KEPT` words are kept, the oldest dropped first."""
+    from bot.engine import course_query
+
+    monkeypatch.setattr(course_query, "CLOSE_TOPICS_KEPT", 2)
+    reader = CourseQueryReader(yaml.safe_load(SHIPPED.read_text(encoding="utf-8")))
+    calls: list[str] = []
+    extract_one = course_query.process.extractOne
+
+    def counted(word: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(word)
+        return extract_one(word, *args, **kwargs)
+
+    monkeypatch.setattr(course_query.process, "extractOne", counted)
+    first = reader.read("statistcs", require_request=False)
+    again = reader.read("statistcs", require_request=False)
+    assert first is not None and again is not None and first.groups == again.groups
+    assert "statistics" in first.groups[0] and calls == ["statistcs"]
+    reader.read("pyhton", require_request=False)
+    reader.read("mindfulnes", require_request=False)  # a third word: "statistcs" is dropped
+    reader.read("statistcs", require_request=False)
+    assert calls == ["statistcs", "pyhton", "mindfulnes", "statistcs"]
+
+
+def test_phrases_are_looked_up_only_from_words_that_start_one(shipped: Any) -> None:
+    """A reader tries the phrases starting at a word only up to the longest phrase that word starts;
+    trying every length up to the vocabulary's longest phrase everywhere reads the same queries."""
+    from test_search_shortcuts import _texts
+
+    class Everywhere(dict[str, int]):
+        def get(self, key: str, default: Any = None) -> int:  # type: ignore[override]
+            return int(reader.longest)
+
+    data = Path(__file__).resolve().parent / "data" / "questions.yaml"
+    texts = [str(row["q"]) for row in yaml.safe_load(data.read_text(encoding="utf-8"))["questions"]]
+    texts += _texts(4, 100)
+    reader = CourseQueryReader(yaml.safe_load(SHIPPED.read_text(encoding="utf-8")))
+    fast = [reader.read(text, require_request=False) for text in texts]
+    reader.longest_from = Everywhere()
+    slow = [reader.read(text, require_request=False) for text in texts]
+    assert fast == slow
+    assert sum(1 for q in fast if q is not None and (q.topics or q.platform or q.language)) > 200

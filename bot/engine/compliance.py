@@ -406,12 +406,22 @@ _ASSESSMENT_ORDER: tuple[str, ...] = (
     "quiz",
 )
 """The kinds of assessment in the order their phrases are tried: the first kind named wins."""
-_ASSESSMENT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-    (kind, tuple(_keyed("assessments", kind))) for kind in _ASSESSMENT_ORDER
+
+
+def _among(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    """One pattern finding any of the plain `phrases` between spaces in a text padded with a space at
+    each end (what `f" {phrase} " in padded` tests phrase by phrase; never matches without phrases)."""
+    if not phrases:
+        return re.compile("(?!)")
+    return re.compile(" (?:" + "|".join(re.escape(p) for p in phrases) + ") ")
+
+
+_ASSESSMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, _among(_keyed("assessments", kind))) for kind in _ASSESSMENT_ORDER
 )
 _ID_PATTERNS = re.compile(_any("id_checked"))
 _NO_ID = re.compile(rf"\b(?:{_any('id_negations')})\s+(?:\w+\s+)?(?:{_any('id_words')})\b")
-_CREDIT_WORDS = _phrases("credit_phrases")
+_CREDIT_WORDS = _among(_phrases("credit_phrases"))
 _NO_CREDIT = re.compile(rf"\b(?:{_any('credit_negations')})\s+(?:\w+\s+){{0,2}}(?:{_any('credit_words')})\b")
 _TRANSCRIPT_WORDS = re.compile(rf"\b(?:{_any('transcript_words')})\b")
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
@@ -425,9 +435,13 @@ def _num(text: str) -> float:
     return float(text.replace(",", "."))
 
 
-def _has_any(text: str, phrases: tuple[str, ...]) -> bool:
-    padded = f" {text} "
-    return any(f" {p} " in padded for p in phrases)
+def _has_any(text: str, phrases: re.Pattern[str]) -> bool:
+    """Whether `text` has one of the phrases of `phrases` (`_among`) between spaces or at an end."""
+    return phrases.search(f" {text} ") is not None
+
+
+_DIGIT = re.compile(r"\d")
+"""Hours, weeks, ECTS and an explicit EQF level are numbers: a text without a digit states none."""
 
 
 def parse_facts(text: str) -> dict[str, Any]:
@@ -442,10 +456,11 @@ def parse_facts(text: str) -> dict[str, Any]:
     """
     low = text.casefold()
     norm = normalize(text)
+    in_low, in_norm = _DIGIT.search(low) is not None, _DIGIT.search(norm) is not None
     found: dict[str, Any] = {
-        "study_hours": _study_hours(low),
-        "eqf_level": _eqf_level(norm),
-        "ects": _ects(low, norm),
+        "study_hours": _study_hours(low) if in_low else None,
+        "eqf_level": _eqf_level(norm, numbers=in_norm),
+        "ects": _ects(low, norm) if in_low or in_norm else None,
         "assessment": _assessment(norm),
         "id_verification": _id_verification(norm),
         "awards_credit": _awards_credit(norm),
@@ -470,9 +485,10 @@ def _study_hours(low: str) -> int | float | None:
     return None
 
 
-def _eqf_level(norm: str) -> int | None:
-    """An explicit EQF level, else the level of a named degree (bachelor 6, master 7)."""
-    eqf = _EQF.search(norm) or _EQF_AFTER.search(norm)
+def _eqf_level(norm: str, *, numbers: bool = True) -> int | None:
+    """An explicit EQF level, else the level of a named degree (bachelor 6, master 7). `numbers`
+    False: `norm` has no digit, so no explicit level."""
+    eqf = (_EQF.search(norm) or _EQF_AFTER.search(norm)) if numbers else None
     if eqf:
         return int(eqf.group(1))
     return next((level for level, pattern in _DEGREE_LEVELS if pattern.search(norm)), None)

@@ -40,6 +40,10 @@ _GENERAL_WORDS = _words("general_words")
 _TOPIC_MIN_SIMILARITY = 85.0
 """A word not in the vocabulary is matched to a topic synonym this similar (rapidfuzz ratio)."""
 
+CLOSE_TOPICS_KEPT = 4096
+"""Words matched to a close vocabulary topic (a fuzzy comparison with the forms of about their
+length) kept by a reader; 0 keeps none (`bench.tail --kept-off`)."""
+
 _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
 
@@ -141,8 +145,16 @@ class CourseQueryReader:
                 if normalize(str(word)):
                     self.phrases.setdefault(tuple(normalize(str(word)).split()), ("cue", ""))
         self.longest = max((len(p) for p in self.phrases), default=1)
+        self.longest_from = _longest_from(self.phrases)
+        """First word of a phrase -> the most words of a phrase starting with it (`_phrase_at`)."""
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
+        self._forms_near: dict[int, list[str]] = {}
+        self._close: dict[str, str | None] = {}
+        """Word -> the topic `_close_topic` found for it (at most `CLOSE_TOPICS_KEPT`, oldest dropped
+        first): the vocabulary is fixed for a reader, and the same words come back in many questions."""
+        """Word length -> the topic forms that can be `_TOPIC_MIN_SIMILARITY` similar to a word of
+        that length, in `topic_forms` order (`_near`)."""
 
     def read(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
         """The course request in `text`, or None when it does not ask for courses.
@@ -276,7 +288,10 @@ class CourseQueryReader:
         return "", i
 
     def _phrase_at(self, words: list[str], i: int) -> tuple[int, tuple[str, str]] | None:
-        for length in range(min(self.longest, len(words) - i), 0, -1):
+        """The longest vocabulary phrase starting at word `i` (a plural "-s" of a one-word phrase
+        too): (its length in words, (kind, value)), or None."""
+        longest = self.longest_from.get(words[i], 0) if i < len(words) else 0  # phrases starting there
+        for length in range(min(longest, len(words) - i), 0, -1):
             hit = self.phrases.get(tuple(words[i : i + length]))
             if hit:
                 return length, hit
@@ -286,12 +301,46 @@ class CourseQueryReader:
         return None
 
     def _close_topic(self, word: str) -> str | None:
+        """The topic of the vocabulary form closest to `word` (rapidfuzz ratio, at least
+        `_TOPIC_MIN_SIMILARITY`; the first form in `topic_forms` order wins a tie), or None."""
         if len(word) < 5 or not self.topic_forms:
             return None
-        best = process.extractOne(
-            word, self.topic_forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY
+        if word in self._close:
+            return self._close[word]
+        forms = self._near(len(word))
+        best = (
+            process.extractOne(word, forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY)
+            if forms
+            else None
         )
-        return self.topic_of[best[0]] if best else None
+        key = self.topic_of[best[0]] if best else None
+        if CLOSE_TOPICS_KEPT > 0:
+            if len(self._close) >= CLOSE_TOPICS_KEPT:
+                self._close.pop(next(iter(self._close)), None)  # the oldest
+            self._close[word] = key
+        return key
+
+    def _near(self, length: int) -> list[str]:
+        """The topic forms that can be `_TOPIC_MIN_SIMILARITY` similar to a word of `length`
+        characters: `ratio` is 100 * (1 - distance / (sum of lengths)) and the distance is at least
+        the difference of the lengths, so a form much shorter or longer cannot reach it (a quarter of
+        the forms are left for a 10-letter word: same result, about 4x faster). Computed once per
+        length (bounded: a word is shorter than a question, at most 500 characters)."""
+        forms = self._forms_near.get(length)
+        if forms is None:
+            slack = 100.0 - _TOPIC_MIN_SIMILARITY
+            forms = [f for f in self.topic_forms if 100 * abs(len(f) - length) <= slack * (len(f) + length)]
+            self._forms_near[length] = forms
+        return forms
+
+
+def _longest_from(phrases: Mapping[tuple[str, ...], Any]) -> dict[str, int]:
+    """First word of a phrase -> the most words of a phrase starting with it."""
+    longest: dict[str, int] = {}
+    for phrase in phrases:
+        if phrase:
+            longest[phrase[0]] = max(len(phrase), longest.get(phrase[0], 0))
+    return longest
 
 
 @dataclass

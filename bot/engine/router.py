@@ -180,9 +180,11 @@ class Router:
         self.matcher = snapshot.matcher
         self.answer_threshold = thresholds.answer
         self.suggest_threshold = thresholds.suggest
-        self._searches: dict[str, Any] = {}
+        self._searches: dict[str, list[Any]] = {}
         """This question's course searches by their arguments (a course question asked up to five, a
-        quarter of them the same again)."""
+        quarter of them the same again): [the search result, its course records once read]."""
+        self._named: dict[str, tuple[Course, str] | None] = {}
+        """This question's catalogue titles named, by normalised text (`_named_course`)."""
 
     def ask(self, question: str, lang: str | None = None) -> Reply:
         """Answer a free-text question; `lang` forces the answer language (else detected)."""
@@ -389,8 +391,14 @@ class Router:
         index lookup a word, whatever the catalogue's size; a misspelt title is left to /credential's
         autocomplete); a title counts when it aligns with part of the text (`NAMED_TITLE_MATCH`), the
         longest such title winning ("Python" inside "Introduzione alla programmazione con Python" loses
-        to the whole title)."""
+        to the whole title). Looked up once a question for the same (normalised) text."""
         norm = normalize(text)
+        if norm not in self._named:
+            self._named[norm] = self._title_named(text, norm)
+        return self._named[norm]
+
+    def _title_named(self, text: str, norm: str) -> tuple[Course, str] | None:
+        """`_named_course` of `text` (normalised: `norm`), looked up."""
         if len(norm.split()) < 2:
             return None
         searcher = self.snapshot.searcher
@@ -461,8 +469,7 @@ class Router:
             return True
         if self._leads(ranked[0][0]).get("type") == "course_search":
             return True
-        courses, _ = self._run_search("", limit=1, institution=institution)
-        return bool(courses)
+        return self._finds_a_course("", institution=institution)
 
     def _states_own_course(self, found: set[str]) -> bool:
         """Whether the question speaks as a university of its own course ("notre mooc fait 2 ECTS")."""
@@ -473,8 +480,7 @@ class Router:
         if query is None or not any(len(group) > 1 for group in query.groups):
             return False
         groups = [g for g in query.groups if len(g) > 1]
-        courses, _ = self._run_search(" ".join(g[0] for g in groups), limit=1, any_of=groups)
-        return bool(courses)
+        return self._finds_a_course(" ".join(g[0] for g in groups), any_of=groups)
 
     def _admissible(self, ranked: list[tuple[str, float]], found: set[str]) -> list[tuple[str, float]]:
         """Drop intents that cannot answer a question naming these concepts (see `_ask`, step 5)."""
@@ -506,8 +512,7 @@ class Router:
         query = self._course_query(core, require_request=False)
         if query is None or not any(len(group) > 1 for group in query.groups):
             return None  # no subject of the vocabulary's topics
-        courses, _ = self._run_search(query.text, limit=1, any_of=query.groups)
-        return query if courses else None
+        return query if self._finds_a_course(query.text, any_of=query.groups) else None
 
     def _closest(self, ranked: list[tuple[str, float]], found: set[str], lang: str) -> list[Suggestion]:
         """Topics to pick from when nothing matched: the best-ranked intents when the question names
@@ -602,18 +607,39 @@ class Router:
     ) -> tuple[list[Course], int]:
         """A page of courses and the number of hits; `exact_only` counts a weak match (only part of
         the words found, `SearchResult.exact` False) as none."""
-        clean = {k: v for k, v in filters.items() if v not in (None, "")}
-        searcher = self.snapshot.searcher
-        if searcher is None:  # no catalogue
+        found = self._search(text, limit, offset, filters)
+        if found is None:  # no catalogue
             return [], 0
-        key = repr((text, limit, offset, sorted(clean.items())))
-        result = self._searches.get(key)
-        if result is None:
-            result = self._searches[key] = searcher.search(text, limit=limit, offset=offset, **clean)
+        result, courses = found
         if exact_only and not getattr(result, "exact", True):
             return [], 0
-        courses = self._courses(_hit_ids(result))
-        return courses, int(getattr(result, "total", len(courses)))
+        if courses is None:  # the records, read once for the question
+            courses = found[1] = self._courses(_hit_ids(result))
+        return list(courses), int(getattr(result, "total", len(courses)))
+
+    def _search(self, text: str, limit: int, offset: int, filters: dict[str, Any]) -> list[Any] | None:
+        """[the search result, its course records once read (None before)] for these arguments, from
+        this question's searches when it ran already; None without a catalogue."""
+        searcher = self.snapshot.searcher
+        if searcher is None:
+            return None
+        clean = {k: v for k, v in filters.items() if v not in (None, "")}
+        key = repr((text, limit, offset, sorted(clean.items())))
+        found = self._searches.get(key)
+        if found is None:
+            found = self._searches[key] = [searcher.search(text, limit=limit, offset=offset, **clean), None]
+        return found
+
+    def _finds_a_course(self, text: str, **filters: Any) -> bool:
+        """Whether the best hit of a search is a catalogue course, as `bool(self._run_search(text,
+        limit=1, ...)[0])` says, without reading its record (one lookup by id, when not read yet)."""
+        found = self._search(text, 1, 0, filters)
+        if found is None:
+            return False
+        result, courses = found
+        if courses is not None:
+            return bool(courses)
+        return any(course_id in self.kb.courses for course_id in _hit_ids(result))
 
     def _courses(self, course_ids: list[str]) -> list[Course]:
         """The records of `course_ids` that exist, in that order (one query when read from SQLite)."""

@@ -83,6 +83,22 @@ TITLE_SEARCH_MIN_CHARS = 10
 some of its words are in no title, subject or institution (a typo), or no course has them all (a
 typo that makes another word): known words are found by FTS5."""
 
+EXPANSIONS_KEPT = 4096
+"""Corrections of words in no course (`_expand`: two index reads and a fuzzy comparison, a tenth of
+a millisecond) kept by a `CourseSearch`, the oldest dropped first. The same words come back question
+after question ("anything", "wollen", "cursos de mates"); the engine makes a new `CourseSearch` for
+each knowledge snapshot, so a catalogue change starts with none. 0 keeps none (`bench.tail`)."""
+
+GROUP_DOCS = 200
+"""When no course has all the words of a query, the courses of each word (group of alternatives) are
+listed up to this many (more, or more by its words' document frequencies: not listed), so that the
+"all words but one" queries whose words have no course in common are known to find none without an
+FTS5 query each."""
+
+TITLE_WORDS = 100
+"""`titles_within` looks titles up for this many words of a text in one SQL statement (a compound
+SELECT of one part a word; SQLite allows 500); so does `_group_docs` for the courses of each word."""
+
 COMPLETE_PREFIX_CHARS = 3
 """Autocomplete reads the last word typed as a prefix from this many characters on."""
 
@@ -348,6 +364,9 @@ class CourseSearch:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.conn = db.conn
+        self.expansions_kept = EXPANSIONS_KEPT
+        self._expansions: dict[str, tuple[tuple[str, int], ...]] = {}
+        """Word -> its closest indexed words with their document frequencies (`_expand`)."""
 
     def search(
         self,
@@ -401,9 +420,12 @@ class CourseSearch:
             groups = [[word] for word in query.split()]
         if not groups and not query:
             return self._list(where, params, limit, offset)
-        groups, unknown = self._indexed(groups)
+        groups, unknown, dfs = self._indexed(groups)
         pool = max(CANDIDATES, 2 * (offset + limit))
-        words, total, complete, live = self._word_candidates(groups, fts_where, fts_params, pool, facet=facet)
+        docs: dict[str, frozenset[int] | None] = {}
+        words, total, complete, live = self._word_candidates(
+            groups, fts_where, fts_params, pool, facet=facet, dfs=dfs, docs=docs
+        )
         # titles by characters only for a typo (or glued words) in a long enough query: FTS5 finds
         # known words, and `_expand` corrects a single misspelt word; not needed either when a course
         # with all the words already has a title strongly similar to the query. When no course has
@@ -418,7 +440,7 @@ class CourseSearch:
                 titles = self._title_candidates(query, where, params, pool)
                 strong_title = any(100 * sim >= STRONG_TITLE_SIMILARITY for sim in titles.values())
         if not words and not strong_title:  # a title strongly similar makes partial word matches moot
-            words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet)
+            words, total = self._partial_candidates(live, fts_where, fts_params, pool, facet, dfs, docs)
         ranked = self._rank(query, words, titles)
         total = max(total, len(ranked))
         return SearchResult(ranked[offset : offset + limit], total, exact=complete or strong_title)
@@ -459,19 +481,26 @@ class CourseSearch:
     def titles_within(self, text: str, limit: int = 5) -> list[str]:
         """Ids of courses whose normalised title starts at some word of `text` with that word and
         the next one ("… the credential for introduction to programming …"), or is that one word:
-        one index range lookup per word, whatever the catalogue's size."""
+        one index range lookup per word (all in one SQL statement), whatever the catalogue's size."""
         words = normalize(text or "").split()
-        found: list[str] = []
-        sql = (
-            "SELECT course_id FROM course_index WHERE (title_norm >= ? AND title_norm < ?) "
-            "OR title_norm = ? ORDER BY title_norm, rowid LIMIT ?"
+        if not words:
+            return []
+        # one statement for up to TITLE_WORDS words: per word, its `limit` first titles, as one query a word
+        one = (
+            "SELECT * FROM (SELECT ? AS n, course_id, title_norm, rowid FROM course_index "
+            "WHERE (title_norm >= ? AND title_norm < ?) OR title_norm = ? ORDER BY title_norm, rowid LIMIT ?)"
         )
-        for n, word in enumerate(words):
-            pair = f"{word} {words[n + 1]}" if n + 1 < len(words) else word + " "
-            for (course_id,) in self.conn.execute(sql, [pair, pair + "\U0010ffff", word, limit]):
-                if course_id not in found:
-                    found.append(course_id)
-        return found
+        rows: list[tuple[int, str, str, int]] = []
+        for start in range(0, len(words), TITLE_WORDS):
+            params: list[Any] = []
+            for n in range(start, min(len(words), start + TITLE_WORDS)):
+                word = words[n]
+                pair = f"{word} {words[n + 1]}" if n + 1 < len(words) else word + " "
+                params += [n, pair, pair + "\U0010ffff", word, limit]
+            sql = " UNION ALL ".join([one] * (len(params) // 5))
+            rows += self.conn.execute(sql, params).fetchall()
+        rows.sort(key=lambda row: (row[0], row[2], row[3]))  # by word, then as each query ordered
+        return list(dict.fromkeys(course_id for _, course_id, _, _ in rows))
 
     def _course_ids(self, docs: list[int]) -> list[str]:
         """Course ids of index rows `docs`, in that order."""
@@ -502,22 +531,24 @@ class CourseSearch:
 
     # -- candidates -------------------------------------------------------------------------
 
-    def _indexed(self, groups: list[list[str]]) -> tuple[list[list[str]], bool]:
+    def _indexed(self, groups: list[list[str]]) -> tuple[list[list[str]], bool, dict[str, int]]:
         """Each group reduced to its first entry and the entries whose words are all indexed (an
         alternative found in no course only costs time; a group with no indexed entry stays whole),
-        and whether some group has no indexed entry (a typo, glued words)."""
+        whether some group has no indexed entry (a typo, glued words), and the document frequency of
+        each indexed word (read once here for `_expand` and `_common`)."""
         words = sorted({w for group in groups for alt in group for w in alt.split()})
         if not words:
-            return groups, False
+            return groups, False, {}
         marks = ",".join("?" * len(words))
-        rows = self.conn.execute(f"SELECT term FROM course_terms WHERE term IN ({marks})", words)
-        known = {term for (term,) in rows}
+        rows = self.conn.execute(f"SELECT term, df FROM course_terms WHERE term IN ({marks})", words)
+        dfs: dict[str, int] = dict(rows.fetchall())
+        known = set(dfs)
         out = []
         for group in groups:
             live = [alt for alt in group if known.issuperset(alt.split())]
             out.append([group[0], *(alt for alt in live if alt != group[0])] if live else group)
         unknown = any(not any(known.issuperset(alt.split()) for alt in group) for group in groups)
-        return out, unknown
+        return out, unknown, dfs
 
     def _list(self, where: str, params: list[Any], limit: int, offset: int) -> SearchResult:
         sql = (
@@ -534,24 +565,36 @@ class CourseSearch:
         return SearchResult([(course_id, 1.0) for (course_id,) in rows], total)
 
     def _word_candidates(
-        self, groups: list[list[str]], where: str, params: list[Any], pool: int, *, facet: str = ""
+        self,
+        groups: list[list[str]],
+        where: str,
+        params: list[Any],
+        pool: int,
+        *,
+        facet: str = "",
+        dfs: dict[str, int],
+        docs: dict[str, frozenset[int] | None],
     ) -> tuple[dict[int, float], int, bool, list[list[str]]]:
         """{doc: relevance 0-1} from FTS5, how many courses match the words, whether they match all
         the groups, and the groups that match some course (for `_partial_candidates`).
 
         All groups (AND) give relevance 0.5-1. When nothing matches them all, groups that match no
-        course at all are dropped (a typo in a short word), with a lower relevance.
+        course at all are dropped (a typo in a short word), with a lower relevance. `dfs`: the
+        document frequencies of the groups' words (`_indexed`), completed with those of `_expand`;
+        `docs` gets the courses of each group then (`_group_docs`), for `_partial_candidates`.
         """
-        groups = [g for g in (self._expand(group) for group in groups) if g]
+        groups = [g for g in (self._expand(group, dfs) for group in groups) if g]
         if not groups:
             return {}, 0, False, []
-        heavy = self._common(groups, BM25_COMMON_DF)
+        heavy = _common(groups, BM25_COMMON_DF, dfs)
         match_and = " AND ".join(_fts_group(g) for g in groups)
         found, total = self._fts(match_and, where, params, pool, facet, _scored(groups, heavy))
         if found:
             return _relevance(found, 0.5, 1.0), total, True, groups
-        live = [g for g in groups if self._matches(_fts_group(g))]
-        if live and len(live) < len(groups):
+        wanted = {_fts_group(g): _most_docs(g, dfs) <= GROUP_DOCS for g in groups}
+        docs.update(self._group_docs({k: listed for k, listed in wanted.items() if k not in docs}))
+        live = [g for g in groups if docs[_fts_group(g)] != frozenset()]  # None: too many to list
+        if live and len(live) < len(groups) and not _disjoint(live, docs):
             match_and = " AND ".join(_fts_group(g) for g in live)
             found, total = self._fts(match_and, where, params, pool, facet, _scored(live, heavy))
             if found:
@@ -560,18 +603,28 @@ class CourseSearch:
         return {}, 0, False, live
 
     def _partial_candidates(
-        self, live: list[list[str]], where: str, params: list[Any], pool: int, facet: str
+        self,
+        live: list[list[str]],
+        where: str,
+        params: list[Any],
+        pool: int,
+        facet: str,
+        dfs: dict[str, int],
+        docs: dict[str, frozenset[int] | None],
     ) -> tuple[dict[int, float], int]:
         """When no course has all the `live` groups (those of the query that match some course):
         courses matching all groups but one, then any of the rarer groups (OR), with
-        relevance below 0.5, and how many."""
+        relevance below 0.5, and how many. A leave-one-out whose groups have no course in common
+        (`docs`, from `_word_candidates`) is known to find none without asking FTS5."""
         if len(live) < 2:
             return {}, 0
-        heavy = self._common(live, BM25_COMMON_DF)
+        heavy = _common(live, BM25_COMMON_DF, dfs)
         result: dict[int, float] = {}
         if 3 <= len(live) <= MAX_LEAVE_ONE_OUT:
             for skip in range(len(live)):
                 kept = [g for i, g in enumerate(live) if i != skip]
+                if _disjoint(kept, docs):
+                    continue
                 match = " AND ".join(_fts_group(g) for g in kept)
                 for doc, rel in _relevance(
                     self._fts(match, where, params, pool, facet, _scored(kept, heavy))[0], 0.25, 0.45
@@ -580,7 +633,7 @@ class CourseSearch:
             if result:
                 return result, len(result)
         n_docs = self.conn.execute("SELECT max(rowid) FROM course_index").fetchone()[0] or 0
-        common = self._common(live, n_docs / 20)
+        common = _common(live, n_docs / 20, dfs)
         rare = [g for g in live if not _touches(g, common)] or live
         match_or = " OR ".join(_fts_group(g) for g in rare)
         return _relevance(self._fts(match_or, where, params, pool, facet)[0], 0.0, 0.4), 0
@@ -592,11 +645,27 @@ class CourseSearch:
             for _, title in self._title_norms(docs)
         )
 
-    def _matches(self, match: str) -> bool:
-        return (
-            self.conn.execute("SELECT 1 FROM course_fts WHERE course_fts MATCH ? LIMIT 1", [match]).fetchone()
-            is not None
-        )
+    def _group_docs(self, matches: dict[str, bool]) -> dict[str, frozenset[int] | None]:
+        """For each FTS5 expression of `matches`, the courses (index rowids) it finds, no filter
+        applied, or None when there are more than GROUP_DOCS or the expression is not to be listed
+        (`matches[expression]` False: whether it matches some course is all that is read; only an
+        empty set says "matches no course"); one SQL statement for up to TITLE_WORDS expressions."""
+        one = "SELECT ? AS n, rowid FROM (SELECT rowid FROM course_fts WHERE course_fts MATCH ? LIMIT ?)"
+        found: dict[str, frozenset[int] | None] = {}
+        items = list(matches.items())
+        for start in range(0, len(items), TITLE_WORDS):
+            part = items[start : start + TITLE_WORDS]
+            params: list[Any] = []
+            for n, (match, listed) in enumerate(part):
+                params += [n, match, GROUP_DOCS + 1 if listed else 1]
+            rows: list[list[int]] = [[] for _ in part]
+            for n, doc in self.conn.execute(" UNION ALL ".join([one] * len(part)), params):
+                rows[n].append(doc)
+            found.update(
+                (match, frozenset(docs) if not docs or (listed and len(docs) <= GROUP_DOCS) else None)
+                for (match, listed), docs in zip(part, rows, strict=True)
+            )
+        return found
 
     def _fts(
         self,
@@ -639,15 +708,27 @@ class CourseSearch:
                 )
                 ranked = self.conn.execute(sql, [scored_match, *params, json.dumps(docs), pool]).fetchall()
                 return ranked, len(docs)
-        if where:
+        phrases = max(1, match.count('"') // 2)
+        total = None
+        if scored_match == match:
+            # up to `pool` rows, scored in the same read: when that is all of them (the usual case
+            # for a precise query), no count and no second read ("ORDER BY r" would score them all)
+            sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} LIMIT ?"
+            rows = self.conn.execute(sql, [match, *params, pool + 1]).fetchall()
+            if len(rows) <= pool:
+                total = len(rows)
+                if total and total * phrases <= BM25_MAX_WORK:
+                    rows.sort(key=lambda row: (row[1], row[0]))  # as ORDER BY r, f.rowid
+                    return rows, total
+        if total is None and where:
             total = self.conn.execute(f"SELECT count(*) {join}", [match, *params]).fetchone()[0]
-        else:
+        elif total is None:
             total = self.conn.execute(
                 "SELECT count(*) FROM course_fts WHERE course_fts MATCH ?", [match]
             ).fetchone()[0]
         if not total:
             return [], 0
-        if scored_match == match and total * max(1, match.count('"') // 2) <= BM25_MAX_WORK:
+        if scored_match == match and total * phrases <= BM25_MAX_WORK:
             sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} ORDER BY r, f.rowid LIMIT ?"
             return self.conn.execute(sql, [match, *params, pool]).fetchall(), total
         rows: list[tuple[int, float]] = []
@@ -659,45 +740,50 @@ class CourseSearch:
                     rows.append((doc, rank))
         return rows, total
 
-    def _common(self, groups: list[list[str]], min_df: float) -> set[str]:
-        """Words of `groups` (their entries' words) found in more than `min_df` courses."""
-        words = sorted({w for g in groups for entry in g for w in entry.split()})
-        if not words:
-            return set()
-        marks = ",".join("?" * len(words))
-        rows = self.conn.execute(
-            f"SELECT term FROM course_terms WHERE term IN ({marks}) AND df > ?", [*words, min_df]
-        )
-        return {term for (term,) in rows}
-
-    def _expand(self, group: list[str]) -> list[str]:
-        """The group, plus the closest indexed words for a single word that no course contains."""
+    def _expand(self, group: list[str], dfs: dict[str, int]) -> list[str]:
+        """The group, plus the closest indexed words for a single word that no course contains (in
+        no course: not in `dfs`, which gets the document frequencies of the words added); the
+        corrections found are kept (`EXPANSIONS_KEPT`)."""
         if len(group) != 1 or " " in group[0] or len(group[0]) < 4:
             return group
         word = group[0]
-        if self.conn.execute("SELECT 1 FROM course_terms WHERE term = ?", [word]).fetchone():
+        if word in dfs:
             return group
-        candidates = {
-            term
-            for (term,) in self.conn.execute(
-                "SELECT term FROM course_terms WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?"
-                " LIMIT 5000",
+        close = self._expansions.get(word)
+        if close is None:
+            close = self._closest_terms(word)
+            if self.expansions_kept > 0:
+                if len(self._expansions) >= self.expansions_kept:
+                    self._expansions.pop(next(iter(self._expansions)), None)  # the oldest
+                self._expansions[word] = close
+        dfs.update(close)
+        return [word, *(term for term, _ in close)]
+
+    def _closest_terms(self, word: str) -> tuple[tuple[str, int], ...]:
+        """Up to 3 indexed words at least TERM_MIN_SIMILARITY similar to `word`, closest first, with
+        their document frequencies: among those of the same first letter and about the same length,
+        and the 50 sharing most of its trigrams."""
+        candidates = dict(
+            self.conn.execute(
+                "SELECT term, df FROM course_terms WHERE term >= ? AND term < ? "
+                "AND length(term) BETWEEN ? AND ? LIMIT 5000",
                 [word[0], chr(ord(word[0]) + 1), len(word) - 2, len(word) + 2],
-            )
-        }
+            ).fetchall()
+        )
         grams = _trigrams(word)
         if grams:
             match = " OR ".join(f'"{g}"' for g in grams)
             rows = self.conn.execute(
-                "SELECT t.term FROM course_terms_tri JOIN course_terms t ON t.rowid = course_terms_tri.rowid "
+                "SELECT t.term, t.df FROM course_terms_tri "
+                "JOIN course_terms t ON t.rowid = course_terms_tri.rowid "
                 "WHERE course_terms_tri MATCH ? ORDER BY rank LIMIT 50",
                 [match],
             )
-            candidates.update(term for (term,) in rows)
+            candidates.update(rows.fetchall())
         close = process.extract(
             word, sorted(candidates), scorer=fuzz.ratio, limit=3, score_cutoff=TERM_MIN_SIMILARITY
         )
-        return [word, *(term for term, _, _ in close)]
+        return tuple((term, candidates[term]) for term, _, _ in close)
 
     def _title_candidates(self, query: str, where: str, params: list[Any], pool: int) -> dict[int, float]:
         """{doc: title similarity 0-1} for titles sharing the rarest trigrams of `query` and at least
@@ -806,6 +892,25 @@ def _fts_group(group: list[str]) -> str:
     """An FTS5 expression matching any entry of `group` (words or phrases of normalised words)."""
     terms = [f'"{term}"' for term in group]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def _common(groups: list[list[str]], min_df: float, dfs: dict[str, int]) -> set[str]:
+    """Words of `groups` (their entries' words) found in more than `min_df` courses (`dfs`: the
+    document frequencies of the indexed words among them)."""
+    return {w for g in groups for entry in g for w in entry.split() if dfs.get(w, 0) > min_df}
+
+
+def _most_docs(group: list[str], dfs: dict[str, int]) -> int:
+    """About how many courses a group can match at most: for each entry, the document frequency of
+    its rarest word (`dfs`; FTS5 stemming may match a few more), summed."""
+    return sum(min((dfs.get(w, 0) for w in entry.split()), default=0) for entry in group)
+
+
+def _disjoint(groups: list[list[str]], docs: dict[str, frozenset[int] | None]) -> bool:
+    """Whether no course can match all of `groups`: the courses listed for some of them (`docs`, by
+    FTS5 expression; None or absent: not listed) have none in common. False when unsure."""
+    listed = [found for found in (docs.get(_fts_group(g)) for g in groups) if found is not None]
+    return bool(listed) and not frozenset.intersection(*listed)
 
 
 def _touches(group: list[str], words: set[str]) -> bool:
