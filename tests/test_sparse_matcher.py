@@ -73,8 +73,32 @@ def test_features_are_hashed_n_grams_of_the_normalised_text() -> None:
 
 def test_the_fast_normalisation_is_the_normalisation() -> None:
     extra = ["İstanbul ΩMEGA ǅ", "Œuvre Æther Łódź Ħal Þing", "x\u0301\u20dd y", "ÀÉÎÕÜ çñ ß œ ø ł", ""]
+    extra += ["đ ħ ı þ Ø", "ÆØ only", "straße ŒUVRE"]  # each letter `translate` replaces (and none)
     for text in TEXTS + extra:
         assert hashing.normalize_fast(text) == normalize(text), text
+
+
+def test_the_concept_layer_annotates_a_training_text_once_normalised_as_it_annotates_a_question() -> None:
+    """The trainer normalises each text once and gives the concept layer that (`of_normalized`):
+    the same features, so the same buckets as a question hashed at serve time."""
+    from bot.engine.concepts import ConceptLayer
+    from bot.engine.loader import load_knowledge
+    from bot.engine.snapshot import intent_rows
+
+    kb = load_knowledge(ROOT)
+    layer = ConceptLayer(kb.vocabulary)
+    assert hashing.of_normalized(layer.features) == layer.features_of_normalized
+    assert hashing.of_normalized(annotate) is None  # a plain function: given the text itself
+    texts = TEXTS + [text for _, _, text in intent_rows(kb)[::15]]
+    named = [text for text in texts if layer.features(text)]
+    assert len(named) > 50  # (the sample names concepts)
+    for text in texts:
+        assert layer.features_of_normalized(normalize(text)) == layer.features(text), text
+    trained = sparse_trainer.Texts(texts, (2, 5), 2, 20, layer.features)
+    local, bucket, tf = trained.features(np.arange(len(texts)))
+    for k, text in enumerate(texts):
+        got = dict(zip(bucket[local == k].tolist(), tf[local == k].tolist(), strict=True))
+        assert got == hashing.bucket_counts(text, (2, 5), 2, 20, layer.features), text
 
 
 def _rows() -> list[tuple[str, str, str]]:

@@ -42,6 +42,8 @@ class _Trie:
     ends: set[str] = field(default_factory=set)
     short_prefixes: bool = False
     """Whether a prefix is shorter than 3 letters (then a word's 1- and 2-letter keys are looked up too)."""
+    starts: dict[str, list[_Trie]] = field(default_factory=dict)
+    """`step` of words from this node, remembered (`start`): most words of a text start no phrase."""
 
     def add(self, words: list[str], label: str) -> None:
         node = self
@@ -62,6 +64,16 @@ class _Trie:
                 node = node.children.setdefault(word, _Trie())
         node.ends.add(label)
 
+    def start(self, word: str) -> list[_Trie]:
+        """`step(word)`, remembered for at most `_STARTS_KEPT` words (random text cannot grow it
+        without bound in a long-running bot). The list returned is shared: not to be changed."""
+        out = self.starts.get(word)
+        if out is None:
+            out = self.step(word)
+            if len(self.starts) < _STARTS_KEPT:
+                self.starts[word] = out
+        return out
+
     def step(self, word: str) -> list[_Trie]:
         child = self.children.get(word)
         out = [] if child is None else [child]
@@ -72,6 +84,10 @@ class _Trie:
                     if word.startswith(stem):
                         out.append(node)
         return out
+
+
+_STARTS_KEPT = 1 << 16
+"""Words whose first step a trie remembers (ten times the knowledge base's phrasings have ~10,000)."""
 
 
 def _compile(mapping: Mapping[str, Iterable[str]]) -> _Trie:
@@ -93,8 +109,11 @@ def _spans(trie: _Trie, words: list[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, label) of a phrase of `trie` in `words`."""
     found: list[tuple[int, int, str]] = []
     n_words = len(words)
+    starts = trie.starts
     for i in range(n_words):
-        frontier = trie.step(words[i])
+        frontier = starts.get(words[i])
+        if frontier is None:
+            frontier = trie.start(words[i])
         j = i
         while frontier:
             j += 1
@@ -238,6 +257,11 @@ class ConceptLayer:
     def features(self, text: str) -> list[str]:
         """Concept features of `text` for the matcher ("concept:<id>")."""
         return sorted(f"concept:{c}" for c in self.concepts(text))
+
+    def features_of_normalized(self, norm: str) -> list[str]:
+        """`features` of a text already passed through `normalize` (the sparse trainer, which
+        normalises each of its texts once: `bot.engine.hashing.of_normalized`)."""
+        return sorted(f"concept:{c}" for c in self._named(norm))
 
 
 __all__ = ["ConceptLayer", "SteerRule"]
