@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -42,7 +42,7 @@ class _Trie:
     ends: set[str] = field(default_factory=set)
     short_prefixes: bool = False
     """Whether a prefix is shorter than 3 letters (then a word's 1- and 2-letter keys are looked up too)."""
-    starts: dict[str, list[_Trie]] = field(default_factory=dict)
+    starts: dict[str, tuple[_Trie, ...]] = field(default_factory=dict)
     """`step` of words from this node, remembered (`start`): most words of a text start no phrase."""
 
     def add(self, words: list[str], label: str) -> None:
@@ -64,12 +64,12 @@ class _Trie:
                 node = node.children.setdefault(word, _Trie())
         node.ends.add(label)
 
-    def start(self, word: str) -> list[_Trie]:
+    def start(self, word: str) -> Sequence[_Trie]:
         """`step(word)`, remembered for at most `_STARTS_KEPT` words (random text cannot grow it
-        without bound in a long-running bot). The list returned is shared: not to be changed."""
+        without bound in a long-running bot)."""
         out = self.starts.get(word)
         if out is None:
-            out = self.step(word)
+            out = tuple(self.step(word)) or _NO_STEP  # (one empty tuple for most words)
             if len(self.starts) < _STARTS_KEPT:
                 self.starts[word] = out
         return out
@@ -86,8 +86,10 @@ class _Trie:
         return out
 
 
-_STARTS_KEPT = 1 << 16
-"""Words whose first step a trie remembers (ten times the knowledge base's phrasings have ~10,000)."""
+_STARTS_KEPT = 1 << 14
+"""Words whose first step a trie remembers (ten times the knowledge base's phrasings have ~6,500;
+at most ~2 MB)."""
+_NO_STEP: tuple[_Trie, ...] = ()
 
 
 def _compile(mapping: Mapping[str, Iterable[str]]) -> _Trie:
@@ -111,9 +113,8 @@ def _spans(trie: _Trie, words: list[str]) -> list[tuple[int, int, str]]:
     n_words = len(words)
     starts = trie.starts
     for i in range(n_words):
-        frontier = starts.get(words[i])
-        if frontier is None:
-            frontier = trie.start(words[i])
+        first = starts.get(words[i])
+        frontier: Sequence[_Trie] = trie.start(words[i]) if first is None else first
         j = i
         while frontier:
             j += 1

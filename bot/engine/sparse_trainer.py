@@ -167,14 +167,16 @@ class Texts:
         self.char_range = char_range
         self.word_ngrams = word_ngrams
         self.dim_bits = dim_bits
+        self._cached_powers = np.ones(0, dtype=np.uint64), np.ones(0, dtype=np.uint64)
         n = len(texts)
-        # the normalised texts as one UTF-8 string (83,000 str objects would take twice the memory)
+        # the normalised texts, each padded with a space either side, as one UTF-8 string (83,000 str
+        # objects would take twice the memory)
         pieces: list[bytes] = []
         self._start = np.zeros(n + 1, dtype=np.int64)
         self._chars = np.zeros(n, dtype=np.int32)
         for k in range(0, n, HASH_ROWS):
             norms = [hashing.normalize_fast(t) for t in texts[k : k + HASH_ROWS]]
-            encoded = [t.encode() for t in norms]
+            encoded = [f" {t} ".encode() for t in norms]  # (padded as hashed: one slice a text)
             self._chars[k : k + len(norms)] = np.fromiter(map(len, norms), dtype=np.int32, count=len(norms))
             self._start[k + 1 : k + 1 + len(norms)] = np.fromiter(
                 map(len, encoded), dtype=np.int64, count=len(encoded)
@@ -198,7 +200,7 @@ class Texts:
                 else:
                     if k % HASH_ROWS == 0:  # (a few bounds at a time: no 83,000 ints at 10×)
                         bounds = self._start[k : k + HASH_ROWS + 1].tolist()
-                    a, e = bounds[k % HASH_ROWS], bounds[k % HASH_ROWS + 1]
+                    a, e = bounds[k % HASH_ROWS] + 1, bounds[k % HASH_ROWS + 1] - 1
                     feats = hashing.annotation_features(blob[a:e].decode(), of_norm)
                 for f in feats:
                     b = cache.get(f)
@@ -217,8 +219,11 @@ class Texts:
         """(local row, bucket, term count) of the texts `rows` (local row k = `rows[k]`), sorted by
         local row then bucket."""
         blob, start = self._utf8, self._start
-        spans = zip(start[rows].tolist(), start[rows + 1].tolist(), strict=True)
-        text = b"".join([b" " + blob[a:e] + b" " for a, e in spans])
+        if len(rows) and int(rows[-1]) - int(rows[0]) == len(rows) - 1 and (np.diff(rows) == 1).all():
+            text = blob[start[rows[0]] : start[rows[-1] + 1]]  # consecutive rows: one slice
+        else:
+            spans = zip(start[rows].tolist(), start[rows + 1].tolist(), strict=True)
+            text = b"".join([blob[a:e] for a, e in spans])
         codes = np.frombuffer(text.decode().encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         del text
         lens = self._chars[rows].astype(np.int64) + 2
@@ -240,17 +245,10 @@ class Texts:
         del h, room
         if self.word_ngrams:
             # prefix keys H[i] = key(codes[0..i]) = P^i · Σ_{j≤i} c_j · P^-j (mod 2^64)
-            p_inv = pow(hashing.P, -1, 1 << 64)
-            powers = np.full(n + 1, hashing.P, dtype=np.uint64)
-            powers[0] = 1
-            np.cumprod(powers, out=powers)
-            inv_powers = np.full(n, p_inv, dtype=np.uint64)
-            inv_powers[0] = 1
-            np.cumprod(inv_powers, out=inv_powers)
+            powers, inv_powers = self._powers(n + 1)
             prefix = np.zeros(n + 1, dtype=np.uint64)  # prefix[i + 1] = H[i]
-            np.cumsum(codes * inv_powers, out=prefix[1:])
-            del inv_powers
-            prefix[1:] *= powers[:-1]
+            np.cumsum(codes * inv_powers[:n], out=prefix[1:])
+            prefix[1:] *= powers[:n]
             space = codes == _U(32)
             starts = np.flatnonzero(~space[1:] & space[:-1]) + 1
             stops = np.flatnonzero(~space[:-1] & space[1:]) + 1  # exclusive
@@ -271,18 +269,36 @@ class Texts:
             bucket = np.repeat(np.arange(len(rows), dtype=np.int64), extra_lens) << dim_bits
             bucket |= self.extra[take]
             pairs.append(bucket)
-        packed = _consume(pairs)
+        # sorted as 32-bit keys when they fit (~40 % faster than 64-bit ones)
+        packed = _consume(pairs, np.uint32 if len(rows) << dim_bits <= 1 << 32 else np.int64)
         packed.sort()
         if not len(packed):
-            return packed, packed.copy(), packed.copy()
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty.copy(), empty.copy()
         head = np.empty(len(packed), dtype=bool)
         head[0] = True
         np.not_equal(packed[1:], packed[:-1], out=head[1:])
         at = np.flatnonzero(head)
         del head
-        tf = np.diff(at, append=len(packed))
+        tf = np.empty(len(at), dtype=np.int64)
+        np.subtract(at[1:], at[:-1], out=tf[:-1])
+        tf[-1] = len(packed) - at[-1]
         packed = packed[at]
-        return packed >> dim_bits, packed & ((1 << dim_bits) - 1), tf
+        local = (packed >> dim_bits).astype(np.int64)
+        packed &= (1 << dim_bits) - 1
+        return local, packed.astype(np.int64), tf
+
+    def _powers(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(P^i, P^-i mod 2^64) for i < n at least, computed once for the longest chunk yet."""
+        if len(self._cached_powers[0]) < n:
+            powers = np.full(n, hashing.P, dtype=np.uint64)
+            powers[0] = 1
+            np.cumprod(powers, out=powers)
+            inv_powers = np.full(n, pow(hashing.P, -1, 1 << 64), dtype=np.uint64)
+            inv_powers[0] = 1
+            np.cumprod(inv_powers, out=inv_powers)
+            self._cached_powers = powers, inv_powers
+        return self._cached_powers
 
     def chunks(self, order: np.ndarray, size: int = TRAIN_ROWS) -> Iterable[tuple[np.ndarray, tuple]]:
         """(rows, `features(rows)`) for consecutive slices of `order`."""
@@ -445,10 +461,12 @@ def _pair_counts(
         yield nonzero.astype(np.int64), np.full(len(nonzero), labels[lo]), rows.astype(np.int64)
 
 
-def _consume(parts: list[np.ndarray], mapped: bool = False) -> np.ndarray:
-    """`np.concatenate(parts)`, emptying `parts` as it goes (peak: the result and one part); in an
-    array of its own (`_mapped`) when `mapped`."""
-    size, dtype = sum(len(p) for p in parts), parts[0].dtype if parts else np.int64
+def _consume(parts: list[np.ndarray], dtype: npt.DTypeLike | None = None, mapped: bool = False) -> np.ndarray:
+    """`np.concatenate(parts)`, emptying `parts` as it goes (peak: the result and one part), of
+    `dtype` (cast; by default the parts'); in an array of its own (`_mapped`) when `mapped`."""
+    size = sum(len(p) for p in parts)
+    if dtype is None:
+        dtype = parts[0].dtype if parts else np.int64
     out = _mapped(size, dtype) if mapped else np.empty(size, dtype=dtype)
     at = 0
     parts.reverse()
