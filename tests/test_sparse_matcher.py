@@ -61,6 +61,30 @@ def test_the_trainer_hashes_like_a_question_is_hashed_at_serve_time(
         assert got == hashing.bucket_counts(TEXTS[row], char_range, word_ngrams, 20, annotate), TEXTS[row]
 
 
+@pytest.mark.parametrize("dim_bits", [20, 26])
+def test_consecutive_rows_and_wide_keys_hash_the_same(dim_bits: int) -> None:
+    """Consecutive rows are read as one slice; 80 rows of 2^26 buckets need 64-bit sort keys."""
+    texts = TEXTS * 8
+    trained = sparse_trainer.Texts(texts, (2, 5), 2, dim_bits, annotate)
+    for rows in (np.arange(10, 70), np.arange(len(texts))[::-1].copy(), np.arange(3, 4)):
+        local, bucket, tf = trained.features(rows)
+        for k, row in enumerate(rows.tolist()):
+            got = dict(zip(bucket[local == k].tolist(), tf[local == k].tolist(), strict=True))
+            assert got == hashing.bucket_counts(texts[row], (2, 5), 2, dim_bits, annotate), texts[row]
+
+
+def test_bucket_intent_counts_are_those_of_unique_pairs() -> None:
+    rng = np.random.default_rng(5)
+    for dim_bits, spread in ((20, 7), (20, 3000), (20, 9000), (26, 500)):  # 32-bit keys, then 64-bit
+        bucket = rng.integers(0, 1 << dim_bits, 5_000)
+        bucket[::3] = bucket[1::3]  # (repeated pairs)
+        label = np.sort(rng.integers(40, 40 + spread, 5_000)).astype(np.int32)
+        got = sparse_trainer._counted(bucket, label, dim_bits)
+        keys, count = np.unique(bucket * 10_000 + label, return_counts=True)
+        for part, want in zip(got, (keys // 10_000, keys % 10_000, count), strict=True):
+            assert part.dtype == np.int64 and np.array_equal(part, want)
+
+
 def test_features_are_hashed_n_grams_of_the_normalised_text() -> None:
     counts = hashing.bucket_counts("Ok, ok!", (2, 5), 2, 20)
     # " ok ok ": 2-grams " o" "ok" "k " " o" "ok" "k " ... and the words "ok" (twice) and "ok ok"
