@@ -711,11 +711,14 @@ def _sgd_rows(
             top = p.argmax(axis=1)
             found = p[np.arange(m), top] >= CONFUSER_P
             confusers[rows[j : j + m][found]] = top[found]
-        active = p_y < CONFIDENT
-        if not active.any():
+        probs = p_y.tolist()  # (Python floats: cheaper than array tests for 4 rows)
+        if min(probs) >= CONFIDENT:  # no row learns
             continue
         scores[at_y] = p_y - 1.0
-        p *= step_weight[j : j + m, None] if active.all() else (step_weight[j : j + m] * active)[:, None]
+        if max(probs) < CONFIDENT:  # every row learns
+            p *= step_weight[j : j + m, None]
+        else:
+            p *= (step_weight[j : j + m] * (p_y < CONFIDENT))[:, None]
         add_at(weights, sl, np.multiply(scores.take(ks), xs, out=out, casting="same_kind"))
 
 
