@@ -317,3 +317,21 @@ def test_training_rows_keep_the_callers_tuples_and_refuse_what_cannot_train() ->
     ):
         with pytest.raises(ValueError, match=message):
             training_rows(bad, epochs, numpy_epochs)
+
+
+def test_the_bench_times_the_trainers_stages_without_changing_its_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if str(ROOT) not in sys.path:  # bench/ is a folder of the checkout, not an installed package
+        monkeypatch.syspath_prepend(str(ROOT))
+    from bench.matcher_scale import STAGES, stage_timers
+
+    for name in ("idf_and_support", "_values", "_sgd_slots", "_confuser_pairs", "_add_confusers"):
+        monkeypatch.setattr(sparse_trainer, name, getattr(sparse_trainer, name))  # (put back after)
+    for name in ("__init__", "features"):
+        monkeypatch.setattr(sparse_trainer.Texts, name, getattr(sparse_trainer.Texts, name))
+    rows = _pinned_rows()
+    plain = _digest(SparseIntentMatcher.build(rows, annotate=_pinned_annotate))
+    cpu = stage_timers()
+    assert _digest(SparseIntentMatcher.build(rows, annotate=_pinned_annotate)) == plain
+    assert set(cpu) == set(STAGES) and all(cpu[stage] > 0 for stage in STAGES)
