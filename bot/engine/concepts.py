@@ -86,9 +86,9 @@ class _Trie:
         return out
 
 
-_STARTS_KEPT = 1 << 14
-"""Words whose first step a trie remembers (ten times the knowledge base's phrasings have ~6,500;
-at most ~2 MB)."""
+_STARTS_KEPT = 1 << 13
+"""Words whose first step a trie remembers (ten times the knowledge base's phrasings have ~6,500
+distinct words; at most ~1 MB a trie, whatever a long-running bot is sent)."""
 _NO_STEP: tuple[_Trie, ...] = ()
 
 
