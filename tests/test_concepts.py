@@ -52,25 +52,22 @@ def test_prefixes_shorter_than_three_letters_and_phrases_after_a_prefix() -> Non
     assert layer.concepts("a microcosm of credit") == set()  # "micro* cred*" needs both words in a row
 
 
-def test_the_first_words_a_layer_remembers_stay_bounded_and_change_nothing(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_annotator_of_normalised_texts_finds_what_features_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`features_normalized` (the sparse trainer's: it remembers the words starting no concept, at
+    most `_STARTS_KEPT` of them) gives `features` of the normalised text, whatever it remembered."""
     import bot.engine.concepts as concepts
 
-    noise = " ".join(f"w{k}" for k in range(500))  # random words, as a long-running bot may see
+    noise = " ".join(f"w{k}" for k in range(500))  # more words than it remembers
     texts = [noise, "wie viele Leistungspunkte bringt das?", "a bachelorette party", "dm me, fake diplome"]
-    texts += ["buy a fake diploma, dm me", "KI* micro cred", "hey, quick q: est ce que la licence compte ?"]
-    monkeypatch.setattr(concepts, "_STARTS_KEPT", 0)  # nothing remembered
-    plain = ConceptLayer(DATA)
-    expected = [(plain.concepts(t), plain.guard(t), plain.core(t), plain.is_polar(t)) for t in texts]
-    assert not plain._concepts.starts
-    monkeypatch.setattr(concepts, "_STARTS_KEPT", 40)
+    texts += ["buy a fake diploma, dm me", "KI* micro cred", "ECTS for a licence?", "objects and projects"]
     layer = ConceptLayer(DATA)
-    for _ in range(2):  # the second time from what was remembered
-        got = [(layer.concepts(t), layer.guard(t), layer.core(t), layer.is_polar(t)) for t in texts]
-        assert got == expected
-    assert expected[4][:2] == ({"buy", "fake", "document", "contact"}, "scam")
-    assert 0 < len(layer._concepts.starts) <= 40
+    expected = [layer.features(text) for text in texts]
+    assert expected[6] == ["concept:degree-level", "concept:ects"]
+    for kept in (0, 40, concepts._STARTS_KEPT):
+        monkeypatch.setattr(concepts, "_STARTS_KEPT", kept)
+        of_norm = layer.features_normalized()
+        for _ in range(2):  # the second time from what it remembered
+            assert [of_norm(normalize(text)) for text in texts] == expected
 
 
 def test_small_talk_clauses_are_dropped_and_the_question_kept(layer: ConceptLayer) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -42,8 +42,6 @@ class _Trie:
     ends: set[str] = field(default_factory=set)
     short_prefixes: bool = False
     """Whether a prefix is shorter than 3 letters (then a word's 1- and 2-letter keys are looked up too)."""
-    starts: dict[str, tuple[_Trie, ...]] = field(default_factory=dict)
-    """`step` of words from this node, remembered (`start`): most words of a text start no phrase."""
 
     def add(self, words: list[str], label: str) -> None:
         node = self
@@ -64,16 +62,6 @@ class _Trie:
                 node = node.children.setdefault(word, _Trie())
         node.ends.add(label)
 
-    def start(self, word: str) -> Sequence[_Trie]:
-        """`step(word)`, remembered for at most `_STARTS_KEPT` words (random text cannot grow it
-        without bound in a long-running bot)."""
-        out = self.starts.get(word)
-        if out is None:
-            out = tuple(self.step(word)) or _NO_STEP  # (one empty tuple for most words)
-            if len(self.starts) < _STARTS_KEPT:
-                self.starts[word] = out
-        return out
-
     def step(self, word: str) -> list[_Trie]:
         child = self.children.get(word)
         out = [] if child is None else [child]
@@ -87,8 +75,8 @@ class _Trie:
 
 
 _STARTS_KEPT = 1 << 13
-"""Words whose first step a trie remembers (ten times the knowledge base's phrasings have ~6,500
-distinct words; at most ~1 MB a trie, whatever a long-running bot is sent)."""
+"""Words whose first step `_spans` remembers in a table it is given (ten times the knowledge base's
+phrasings have ~6,500 distinct words; at most ~1 MB)."""
 _NO_STEP: tuple[_Trie, ...] = ()
 
 
@@ -107,14 +95,24 @@ def _compile(mapping: Mapping[str, Iterable[str]]) -> _Trie:
     return trie
 
 
-def _spans(trie: _Trie, words: list[str]) -> list[tuple[int, int, str]]:
-    """Every (start, end, label) of a phrase of `trie` in `words`."""
+def _spans(
+    trie: _Trie, words: list[str], starts: dict[str, Sequence[_Trie]] | None = None
+) -> list[tuple[int, int, str]]:
+    """Every (start, end, label) of a phrase of `trie` in `words`. `starts`: a table of the
+    first steps of words (`trie.step`) to remember them in, for many texts at once."""
     found: list[tuple[int, int, str]] = []
     n_words = len(words)
-    starts = trie.starts
     for i in range(n_words):
-        first = starts.get(words[i])
-        frontier: Sequence[_Trie] = trie.start(words[i]) if first is None else first
+        frontier: Sequence[_Trie]
+        if starts is None:
+            frontier = trie.step(words[i])
+        else:
+            first = starts.get(words[i])
+            if first is None:
+                first = tuple(trie.step(words[i])) or _NO_STEP  # (one empty tuple for most words)
+                if len(starts) < _STARTS_KEPT:
+                    starts[words[i]] = first
+            frontier = first
         j = i
         while frontier:
             j += 1
@@ -259,10 +257,17 @@ class ConceptLayer:
         """Concept features of `text` for the matcher ("concept:<id>")."""
         return sorted(f"concept:{c}" for c in self.concepts(text))
 
-    def features_of_normalized(self, norm: str) -> list[str]:
-        """`features` of a text already passed through `normalize` (the sparse trainer, which
-        normalises each of its texts once: `bot.engine.hashing.of_normalized`)."""
-        return sorted(f"concept:{c}" for c in self._named(norm))
+    def features_normalized(self) -> Callable[[str], list[str]]:
+        """An annotator giving the `features` of texts already passed through `normalize`, for many
+        texts (the sparse trainer normalises each of its texts once: `hashing.of_normalized`). It
+        remembers which words start no concept in a table of its own, let go with it."""
+        trie = self._concepts
+        starts: dict[str, Sequence[_Trie]] = {}
+
+        def features(norm: str) -> list[str]:
+            return sorted({f"concept:{label}" for _, _, label in _spans(trie, norm.split(), starts)})
+
+        return features
 
 
 __all__ = ["ConceptLayer", "SteerRule"]

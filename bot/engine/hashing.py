@@ -58,12 +58,14 @@ def normalize_fast(text: str) -> str:
 
 
 def of_normalized(annotate: Annotate) -> Annotate | None:
-    """The same annotator taking a text already normalised (`normalize`), when it offers one: a
-    bound method `x.f` whose object has `f_of_normalized` (`ConceptLayer.features`), else None.
-    The sparse trainer normalises each of its texts once and annotates that."""
+    """An annotator doing what `annotate` does to texts already normalised (`normalize`), when
+    `annotate` offers one: a bound method `x.f` whose object has a factory of them, `f_normalized`
+    (`ConceptLayer.features`); else None. The sparse trainer normalises each text once and
+    annotates that (one annotator for all its texts: it may keep caches, let go with it)."""
     owner, name = getattr(annotate, "__self__", None), getattr(annotate, "__name__", None)
-    found = getattr(owner, f"{name}_of_normalized", None) if owner is not None and name else None
-    return found if callable(found) else None
+    factory = getattr(owner, f"{name}_normalized", None) if owner is not None and name else None
+    made = factory() if callable(factory) else None
+    return made if callable(made) else None
 
 
 def mix(key: int, dim_bits: int) -> int:
