@@ -17,7 +17,8 @@ load: the matcher's share of a new phrasing going live when trained from scratch
 database write and the rest of the snapshot, ~2 s at 1× in `bench.rebuild`, are not included). In a
 third process the state is loaded again and one phrasing of unknown words is learnt by a warm update
 (`warm_update`, as the engine does for a small change): its CPU, that process's peak RSS and the
-phrasing's probability afterwards. The baseline is the engine's dense
+phrasing's probability afterwards. The sparse matcher's training CPU is split by stage (texts,
+support, the epochs' hashing, SGD, confuser pass, other: `stage_timers`). The baseline is the engine's dense
 matcher (`bot.engine.matcher`, trained by numpy, and again by its former pure-Python trainer,
 `dense-python`), run in the same bench at 1× only (at 10× it needs several GB and minutes); the sparse
 one is `bot.engine.sparse_matcher` (numpy trainer, `bot.engine.sparse_trainer`).
@@ -128,15 +129,60 @@ def _rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+STAGES = ("texts", "support", "hashing", "sgd", "confusers")
+
+
+def stage_timers() -> dict[str, float]:
+    """Make the sparse trainer add up the CPU of its stages (in this process): the texts
+    (normalisation, concept annotation), the support (idf and each bucket's intents, with its own
+    hashing passes), the epochs' hashing (n-grams and TF-IDF values), the SGD steps and the confuser
+    pass. A stage called inside another (hashing in the support) counts for the outer one."""
+    import functools
+
+    from bot.engine import sparse_trainer as st
+
+    cpu = dict.fromkeys(STAGES, 0.0)
+    inside = [False]
+
+    def timed(name: str, fn: Any) -> Any:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if inside[0]:
+                return fn(*args, **kwargs)
+            inside[0] = True
+            t = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                cpu[name] += time.process_time() - t
+                inside[0] = False
+
+        return wrapper
+
+    st.Texts.__init__ = timed("texts", st.Texts.__init__)  # type: ignore[method-assign]
+    st.idf_and_support = timed("support", st.idf_and_support)
+    st.Texts.features = timed("hashing", st.Texts.features)  # type: ignore[method-assign]
+    st._values = timed("hashing", st._values)
+    st._sgd_slots = timed("sgd", st._sgd_slots)
+    st._confuser_pairs = timed("confusers", st._confuser_pairs)
+    st._add_confusers = timed("confusers", st._add_confusers)
+    return cpu
+
+
 def train_stage(which: str, scale: int, state_file: Path) -> dict[str, Any]:
-    """Train at `scale` in this process; write the state to `state_file`."""
+    """Train at `scale` in this process; write the state to `state_file`. The sparse matcher's
+    training CPU is also given by stage (`stage_timers`; "other": the rows, labels and the rest)."""
     module = load_matcher_module(which)
     rows, annotate = real_rows()
     rows = synthetic_rows(rows, scale)
     before = _rss_mb()
     wall, cpu = time.perf_counter(), time.process_time()
+    stages = stage_timers() if which == "sparse" else None  # (numpy imported here: in the CPU, as before)
     matcher = module.IntentMatcher.build(rows, annotate=annotate)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    by_stage: dict[str, float] = {}
+    if stages is not None:
+        by_stage = {f"cpu_{k}": v for k, v in stages.items()} | {"cpu_other": cpu - sum(stages.values())}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     write = time.perf_counter()
     data = marshal.dumps(matcher.state())
@@ -151,7 +197,7 @@ def train_stage(which: str, scale: int, state_file: Path) -> dict[str, Any]:
         "train_rss_before_mb": before,
         "write_ms": write * 1000,
         "state_mb": len(data) / 2**20,
-    }
+    } | by_stage
 
 
 def serve_stage(which: str, state_file: Path) -> dict[str, Any]:
@@ -296,6 +342,12 @@ COLUMNS = (
     ("warm_cpu_s", "warm update s (CPU)", "{:.2f}"),
     ("warm_peak_mb", "warm update peak RSS MB", "{:.0f}"),
     ("warm_p", "probe p after it", "{:.2f}"),
+    ("cpu_texts", "CPU: texts s", "{:.2f}"),
+    ("cpu_support", "CPU: support s", "{:.2f}"),
+    ("cpu_hashing", "CPU: epochs' hashing s", "{:.2f}"),
+    ("cpu_sgd", "CPU: SGD s", "{:.2f}"),
+    ("cpu_confusers", "CPU: confusers s", "{:.2f}"),
+    ("cpu_other", "CPU: other s", "{:.2f}"),
 )
 
 

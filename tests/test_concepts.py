@@ -54,6 +54,24 @@ def test_prefixes_shorter_than_three_letters_and_phrases_after_a_prefix() -> Non
     assert layer.concepts("a microcosm of credit") == set()  # "micro* cred*" needs both words in a row
 
 
+def test_an_annotator_of_normalised_texts_finds_what_features_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`features_normalized` (the sparse trainer's: it remembers the words starting no concept, at
+    most `_STARTS_KEPT` of them) gives `features` of the normalised text, whatever it remembered."""
+    import bot.engine.concepts as concepts
+
+    noise = " ".join(f"w{k}" for k in range(500))  # more words than it remembers
+    texts = [noise, "wie viele Leistungspunkte bringt das?", "a bachelorette party", "dm me, fake diplome"]
+    texts += ["buy a fake diploma, dm me", "KI* micro cred", "ECTS for a licence?", "objects and projects"]
+    layer = ConceptLayer(DATA)
+    expected = [layer.features(text) for text in texts]
+    assert expected[6] == ["concept:degree-level", "concept:ects"]
+    for kept in (0, 40, concepts._STARTS_KEPT):
+        monkeypatch.setattr(concepts, "_STARTS_KEPT", kept)
+        of_norm = layer.features_normalized()
+        for _ in range(2):  # the second time from what it remembered
+            assert [of_norm(normalize(text)) for text in texts] == expected
+
+
 def test_small_talk_clauses_are_dropped_and_the_question_kept(layer: ConceptLayer) -> None:
     assert normalize(layer.core("hey! quick q, how many ECTS is it? thanks")) == "how many ects is it"
     assert normalize(layer.core("salut, c'est combien d'ECTS merci")) == "c est combien d ects"

@@ -61,6 +61,30 @@ def test_the_trainer_hashes_like_a_question_is_hashed_at_serve_time(
         assert got == hashing.bucket_counts(TEXTS[row], char_range, word_ngrams, 20, annotate), TEXTS[row]
 
 
+@pytest.mark.parametrize("dim_bits", [20, 26])
+def test_consecutive_rows_and_wide_keys_hash_the_same(dim_bits: int) -> None:
+    """Consecutive rows are read as one slice; 80 rows of 2^26 buckets need 64-bit sort keys."""
+    texts = TEXTS * 8
+    trained = sparse_trainer.Texts(texts, (2, 5), 2, dim_bits, annotate)
+    for rows in (np.arange(10, 70), np.arange(len(texts))[::-1].copy(), np.arange(3, 4)):
+        local, bucket, tf = trained.features(rows)
+        for k, row in enumerate(rows.tolist()):
+            got = dict(zip(bucket[local == k].tolist(), tf[local == k].tolist(), strict=True))
+            assert got == hashing.bucket_counts(texts[row], (2, 5), 2, dim_bits, annotate), texts[row]
+
+
+def test_bucket_intent_counts_are_those_of_unique_pairs() -> None:
+    rng = np.random.default_rng(5)
+    for dim_bits, spread in ((20, 7), (20, 3000), (20, 9000), (26, 500)):  # 32-bit keys, then 64-bit
+        bucket = rng.integers(0, 1 << dim_bits, 5_000)
+        bucket[::3] = bucket[1::3]  # (repeated pairs)
+        label = np.sort(rng.integers(40, 40 + spread, 5_000)).astype(np.int32)
+        got = sparse_trainer._counted(bucket, label, dim_bits)
+        keys, count = np.unique(bucket * 10_000 + label, return_counts=True)
+        for part, want in zip(got, (keys // 10_000, keys % 10_000, count), strict=True):
+            assert part.dtype == np.int64 and np.array_equal(part, want)
+
+
 def test_features_are_hashed_n_grams_of_the_normalised_text() -> None:
     counts = hashing.bucket_counts("Ok, ok!", (2, 5), 2, 20)
     # " ok ok ": 2-grams " o" "ok" "k " " o" "ok" "k " ... and the words "ok" (twice) and "ok ok"
@@ -73,8 +97,34 @@ def test_features_are_hashed_n_grams_of_the_normalised_text() -> None:
 
 def test_the_fast_normalisation_is_the_normalisation() -> None:
     extra = ["İstanbul ΩMEGA ǅ", "Œuvre Æther Łódź Ħal Þing", "x\u0301\u20dd y", "ÀÉÎÕÜ çñ ß œ ø ł", ""]
+    extra += ["đ ħ ı þ Ø", "ÆØ only", "straße ŒUVRE"]  # each letter `translate` replaces (and none)
     for text in TEXTS + extra:
         assert hashing.normalize_fast(text) == normalize(text), text
+
+
+def test_the_concept_layer_annotates_a_training_text_once_normalised_as_it_annotates_a_question() -> None:
+    """The trainer normalises each text once and gives the concept layer that (`of_normalized`):
+    the same features, so the same buckets as a question hashed at serve time."""
+    from bot.engine.concepts import ConceptLayer
+    from bot.engine.loader import load_knowledge
+    from bot.engine.snapshot import intent_rows
+
+    kb = load_knowledge(ROOT)
+    layer = ConceptLayer(kb.vocabulary)
+    of_norm = hashing.of_normalized(layer.features)
+    assert of_norm is not None
+    assert hashing.of_normalized(annotate) is None  # a plain function: given the text itself
+    texts = TEXTS + [text for _, _, text in intent_rows(kb)[::15]]
+    named = [text for text in texts if layer.features(text)]
+    assert len(named) > 50  # (the sample names concepts)
+    for _ in range(2):  # (the second time from the words it remembered)
+        for text in texts:
+            assert of_norm(normalize(text)) == layer.features(text), text
+    trained = sparse_trainer.Texts(texts, (2, 5), 2, 20, layer.features)
+    local, bucket, tf = trained.features(np.arange(len(texts)))
+    for k, text in enumerate(texts):
+        got = dict(zip(bucket[local == k].tolist(), tf[local == k].tolist(), strict=True))
+        assert got == hashing.bucket_counts(text, (2, 5), 2, 20, layer.features), text
 
 
 def _rows() -> list[tuple[str, str, str]]:
@@ -269,3 +319,21 @@ def test_training_rows_keep_the_callers_tuples_and_refuse_what_cannot_train() ->
     ):
         with pytest.raises(ValueError, match=message):
             training_rows(bad, epochs, numpy_epochs)
+
+
+def test_the_bench_times_the_trainers_stages_without_changing_its_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if str(ROOT) not in sys.path:  # bench/ is a folder of the checkout, not an installed package
+        monkeypatch.syspath_prepend(str(ROOT))
+    from bench.matcher_scale import STAGES, stage_timers
+
+    for name in ("idf_and_support", "_values", "_sgd_slots", "_confuser_pairs", "_add_confusers"):
+        monkeypatch.setattr(sparse_trainer, name, getattr(sparse_trainer, name))  # (put back after)
+    for name in ("__init__", "features"):
+        monkeypatch.setattr(sparse_trainer.Texts, name, getattr(sparse_trainer.Texts, name))
+    rows = _pinned_rows()
+    plain = _digest(SparseIntentMatcher.build(rows, annotate=_pinned_annotate))
+    cpu = stage_timers()
+    assert _digest(SparseIntentMatcher.build(rows, annotate=_pinned_annotate)) == plain
+    assert set(cpu) == set(STAGES) and all(cpu[stage] > 0 for stage in STAGES)

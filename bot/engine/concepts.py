@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -74,6 +74,12 @@ class _Trie:
         return out
 
 
+_STARTS_KEPT = 1 << 13
+"""Words whose first step `_spans` remembers in a table it is given (ten times the knowledge base's
+phrasings have ~6,500 distinct words; at most ~1 MB)."""
+_NO_STEP: tuple[_Trie, ...] = ()
+
+
 def _compile(mapping: Mapping[str, Iterable[str]]) -> _Trie:
     trie = _Trie()
     for label, phrases in mapping.items():
@@ -89,12 +95,24 @@ def _compile(mapping: Mapping[str, Iterable[str]]) -> _Trie:
     return trie
 
 
-def _spans(trie: _Trie, words: list[str]) -> list[tuple[int, int, str]]:
-    """Every (start, end, label) of a phrase of `trie` in `words`."""
+def _spans(
+    trie: _Trie, words: list[str], starts: dict[str, Sequence[_Trie]] | None = None
+) -> list[tuple[int, int, str]]:
+    """Every (start, end, label) of a phrase of `trie` in `words`. `starts`: a table of the
+    first steps of words (`trie.step`) to remember them in, for many texts at once."""
     found: list[tuple[int, int, str]] = []
     n_words = len(words)
     for i in range(n_words):
-        frontier = trie.step(words[i])
+        frontier: Sequence[_Trie]
+        if starts is None:
+            frontier = trie.step(words[i])
+        else:
+            first = starts.get(words[i])
+            if first is None:
+                first = tuple(trie.step(words[i])) or _NO_STEP  # (one empty tuple for most words)
+                if len(starts) < _STARTS_KEPT:
+                    starts[words[i]] = first
+            frontier = first
         j = i
         while frontier:
             j += 1
@@ -238,6 +256,18 @@ class ConceptLayer:
     def features(self, text: str) -> list[str]:
         """Concept features of `text` for the matcher ("concept:<id>")."""
         return sorted(f"concept:{c}" for c in self.concepts(text))
+
+    def features_normalized(self) -> Callable[[str], list[str]]:
+        """An annotator giving the `features` of texts already passed through `normalize`, for many
+        texts (the sparse trainer normalises each of its texts once: `hashing.of_normalized`). It
+        remembers which words start no concept in a table of its own, let go with it."""
+        trie = self._concepts
+        starts: dict[str, Sequence[_Trie]] = {}
+
+        def features(norm: str) -> list[str]:
+            return sorted({f"concept:{label}" for _, _, label in _spans(trie, norm.split(), starts)})
+
+        return features
 
 
 __all__ = ["ConceptLayer", "SteerRule"]
