@@ -714,12 +714,12 @@ class CourseSearch:
             # up to `pool` rows, scored in the same read: when that is all of them (the usual case
             # for a precise query), no count and no second read ("ORDER BY r" would score them all)
             sql = f"SELECT f.rowid, bm25(course_fts, {weights}) AS r {join} LIMIT ?"
-            scored = self.conn.execute(sql, [match, *params, pool + 1]).fetchall()
-            if len(scored) <= pool:
-                total = len(scored)
+            found_rows = self.conn.execute(sql, [match, *params, pool + 1]).fetchall()
+            if len(found_rows) <= pool:
+                total = len(found_rows)
                 if total and total * phrases <= BM25_MAX_WORK:
-                    scored.sort(key=lambda row: (row[1], row[0]))  # as ORDER BY r, f.rowid
-                    return scored, total
+                    found_rows.sort(key=lambda row: (row[1], row[0]))  # as ORDER BY r, f.rowid
+                    return found_rows, total
         if total is None and where:
             total = self.conn.execute(f"SELECT count(*) {join}", [match, *params]).fetchone()[0]
         elif total is None:
