@@ -115,13 +115,13 @@ def test_quality_set(engine: Any, capsys: pytest.CaptureFixture[str]) -> None:
 # -- the blind TEST set (tests/data/blind.yaml): aggregates only -------------------------------------
 
 BLIND_FLOOR = {"in": 0.76, "out": 0.87}
-"""What the engine reached on the blind set when it was last measured (77.9 % / 89.2 % with the
+"""What the engine reached on the blind set when it was last measured (77.9 % / 88.6 % with the
 label map, the phase-3 label refresh and the ninth pass's merged intents, README "The blind and
 development sets"), less a margin of about two points: a change that loses ground on questions it was
 never tuned on fails here."""
 DEV_C_FLOOR = {"in": 0.82, "out": 0.95}
-"""The same for development set C (`tests/data/devc.yaml`; analysed since the ninth pass): 84.5 % /
-96.9 % when it was last measured."""
+"""The same for development set C (`tests/data/devc.yaml`; analysed since the ninth pass): 84.1 % /
+97.9 % when it was last measured."""
 
 
 def _scores_of(engine: Any, name: str) -> dict[str, Any]:
