@@ -267,6 +267,22 @@ def test_whether_a_level_is_a_degree_gets_the_level_to_degree_table(
     )
 
 
+def test_chat_the_off_topic_examples_hear_too_naming_nothing_we_have_is_declined(scripted: Any) -> None:
+    """Ranked to the course search with the off-topic class close behind, a question that is no course
+    request and names nothing the catalogue has is declined; it listed the whole catalogue ("is there
+    anything on tv tonight", after a retraining). Asking what there is, or for a subject, still searches."""
+    engine, matcher = scripted
+    matcher.ranking = [("course-search", 0.55), (OUT_OF_SCOPE, 0.4), ("cmf-level", 0.05)]
+    declined = engine.ask("is there anything on tv tonight", "en")
+    assert (declined.status, declined.items) == ("no_match", [])
+    listed = engine.ask("what do you have?", "en")
+    assert (listed.status, listed.kind) == ("answer", "courses") and listed.items
+    subject = engine.ask("anything about poetry??", "en")
+    assert (subject.status, subject.kind) == ("answer", "courses") and subject.items
+    matcher.ranking = [("course-search", 0.8), (OUT_OF_SCOPE, 0.1), ("cmf-level", 0.1)]
+    assert engine.ask("is there anything on tv tonight", "en").status == "answer"  # the matcher is sure
+
+
 def test_steering_rules_name_intents_and_concepts_that_exist() -> None:
     data = yaml.safe_load((ROOT / "knowledge" / "concepts.yaml").read_text("utf-8"))["vocabulary"]
     intents = {i["id"] for i in yaml.safe_load((ROOT / "intents.yaml").read_text("utf-8"))["intents"]}

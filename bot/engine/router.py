@@ -278,7 +278,7 @@ class Router:
             return self.answers.fallback(question, lang, "other_provider")
         routed = self._compliance_route(facts, question, lang, ranked, found)
         if routed is None:
-            routed = self._course_route(question, lang, course_query, ranked, found)
+            routed = self._course_route(question, lang, course_query, ranked, found, oos)
         if routed is not None:
             return routed
         return self._decide(question, text, core, lang, ranked, found, oos, topic)
@@ -361,6 +361,7 @@ class Router:
         course_query: CourseQuery | None,
         ranked: list[tuple[str, float]],
         found: set[str],
+        oos: float,
     ) -> Reply | None:
         """The course search when the best intent leads there, or when the parser reads a course
         request and no other intent is confidently matched ("how many hours is a microcredential"
@@ -368,6 +369,14 @@ class Router:
         catalogue has and nothing of the CMF ("ci sono corsi sulle competenze digitali?")."""
         best_id, best = ranked[0]
         if self._leads(best_id).get("type") == "course_search" and best >= self.suggest_threshold:
+            if (
+                course_query is None
+                and oos >= CUED_CHATTY_OFF_TOPIC
+                and self._names_nothing_we_have(question, found)
+            ):
+                # "is there anything on tv tonight": chat the off-topic examples hear too, naming
+                # nothing the catalogue has; searching it listed the whole catalogue
+                return self.answers.fallback(question, lang, "no_match", confidence=best)
             return self._course_reply(question, lang, course_query, best_id, best)
         if course_query is None:
             return None
@@ -383,6 +392,16 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
+
+    def _names_nothing_we_have(self, question: str, found: set[str]) -> bool:
+        """No domain concept, and what the question names as a course request finds no course."""
+        if found & self.concepts.domain:
+            return False
+        named = self._course_query(" ".join(question.split()), require_request=False)
+        if named is None or not named.topics:
+            return False  # "what do you have?": the whole catalogue is the answer
+        courses, _ = self._run_search(named.text, limit=1, any_of=named.groups, exact_only=True)
+        return not courses
 
     def _named_course(self, text: str) -> tuple[Course, str] | None:
         """The catalogue course whose title `text` names, and the rest of the text without it.
