@@ -133,7 +133,7 @@ class NeighbourMixMatcher(IntentMatcher):
         Abstention (bench variants): `boost` s — when the best cosine with the top intents' rows
         reaches s, the out-of-scope class's probability is shared among the intents; `gate` (s, f) —
         below s, the intents' probabilities are multiplied by f and the rest goes to out-of-scope."""
-        super().__init__(base._vectorizer, base._intents, base._weights, base._bias, base._phrasing_langs)
+        super().__init__(base._vectorizer, base._intents, base._weights, base._bias)
         self._score_scale = base._score_scale
         self.index = index
         self.weight = float(weight)

@@ -3,7 +3,6 @@ matcher of the day ranks), and an engine over the shipped knowledge that uses it
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,9 +21,6 @@ class ScriptedMatcher:
     def rank(self, text: str, limit: int = 3, out_of_scope: bool = False) -> list[tuple[str, float]]:
         rows = [r for r in self.ranking if out_of_scope or r[0] != OUT_OF_SCOPE]
         return sorted(rows, key=lambda r: -r[1])[:limit]
-
-    def language_votes(self, text: str) -> Counter[str]:
-        return Counter()
 
 
 def scripted_engine(tmp: Path) -> Iterator[tuple[Engine, ScriptedMatcher]]:

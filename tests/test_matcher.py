@@ -149,12 +149,6 @@ def test_questions_in_other_languages(matcher: Matcher, question: str, intent: s
     assert ranked[0][1] >= DEFAULT_THRESHOLDS.suggest
 
 
-def test_language_votes_follow_the_matched_phrasings(matcher: Matcher) -> None:
-    votes = matcher.language_votes("Wie viele Stunden dauert es?")
-    assert votes.most_common(1)[0][1] > 0
-    assert set(votes) <= {"en", "fr", "es", "it", "de"}
-
-
 @pytest.mark.parametrize(
     "question",
     ["what's the weather in Paris tomorrow", "tell me a funny joke please", "zzqx vvkp", "!!!", ""],
@@ -290,9 +284,9 @@ def test_state_round_trip_gives_the_same_ranking(matcher: Matcher) -> None:
     for q in ["how mny hours", "qué es el CMF", "tell me a joke"]:
         assert restored.rank(q, 5) == matcher.rank(q, 5)
         assert restored.logits(q) == matcher.logits(q)
-        assert restored.language_votes(q) == matcher.language_votes(q)
     with pytest.raises(ValueError):
         type(matcher).from_state({"version": 0})
+    assert "langs" not in matcher.state()  # the phrasing-language counts are gone (ninth pass)
     if isinstance(matcher, SparseIntentMatcher):
         broken = matcher.state() | {"weights": matcher.state()["weights"][:-4]}
         with pytest.raises(ValueError):

@@ -22,7 +22,6 @@ sums the members' packed weights into one `IntentMatcher`, and `BaggedIntentMatc
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -84,7 +83,6 @@ class EnsembleMatcher(MatcherBase):
         self._weights = [w / total for w in weights]
         self._combine = combine
         self._intents = list(intents)
-        self._phrasing_langs: dict[str, Counter[str]] = members[0]._phrasing_langs
         self._vectorizer = members[0]._vectorizer
 
     @classmethod
@@ -214,7 +212,7 @@ def _with_weights(
     like: IntentMatcher, weights: list[int], bias: int, n: int, cls: Any = IntentMatcher
 ) -> Any:
     """A matcher of class `cls` with `like`'s vocabulary and the sum of `n` members' packed weights."""
-    out = cls(like._vectorizer, list(like._intents), weights, bias, like._phrasing_langs)
+    out = cls(like._vectorizer, list(like._intents), weights, bias)
     out._score_scale = like._score_scale / n
     return out
 

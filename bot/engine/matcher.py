@@ -341,7 +341,6 @@ class MatcherBase:
 
     _vectorizer: Any
     _intents: list[str]
-    _phrasing_langs: dict[str, Counter[str]]
     warm_passes: int = 0
     """Passes of the last warm update that made this matcher (0: trained from scratch or read back)."""
     warm_worst: float = 1.0
@@ -417,22 +416,6 @@ class MatcherBase:
             if p >= 0.05 and intent != row[0]
         }
 
-    def _langs_with(self, added: Sequence[tuple[str, str, str]]) -> dict[str, Counter[str]]:
-        langs = {k: Counter(c) for k, c in self._phrasing_langs.items()}
-        for intent, lang, _ in added:
-            langs.setdefault(intent, Counter())[lang] += 1
-        return langs
-
-    def language_votes(self, question: str, limit: int = 3) -> Counter[str]:
-        """Languages of the phrasings of the top intents, weighted by their probability."""
-        votes: Counter[str] = Counter()
-        for intent, p in self.rank(question, limit):
-            langs = self._phrasing_langs.get(intent, Counter())
-            total = sum(langs.values()) or 1
-            for lang, n in langs.items():
-                votes[lang] += p * n / total  # type: ignore[assignment]  # float weights in a Counter
-        return votes
-
 
 class IntentMatcher(MatcherBase):
     """Ranks intents for a question. Build with `IntentMatcher.build(phrasings)`."""
@@ -443,7 +426,6 @@ class IntentMatcher(MatcherBase):
         intents: list[str],
         weights: list[int],
         bias: int,
-        phrasing_langs: dict[str, Counter[str]],
         weight_divisor: int = 1,
     ) -> None:
         self._vectorizer = vectorizer
@@ -451,7 +433,6 @@ class IntentMatcher(MatcherBase):
         self._weights = weights
         self._bias = bias
         self._lanes = _Lanes(len(intents))
-        self._phrasing_langs = phrasing_langs
         self._score_scale = 1.0 / (_X_SCALE * _W_SCALE * weight_divisor)
 
     @classmethod
@@ -493,9 +474,6 @@ class IntentMatcher(MatcherBase):
         vectorizer = Vectorizer(**vectorizer_options)
         vectorizer.annotate = annotate
         oos_class = class_of.get(OUT_OF_SCOPE, -1)
-        langs: dict[str, Counter[str]] = {}
-        for intent, lang, _ in rows:
-            langs.setdefault(intent, Counter())[lang] += 1
         if trainer == "numpy":
             # numpy is imported here, while training, and never on the question path
             from bot.engine.trainer import fit_dense
@@ -517,7 +495,7 @@ class IntentMatcher(MatcherBase):
             )
             vectorizer.index = {f: i for i, f in enumerate(vocab)}
             vectorizer.idf = idf
-            return cls(vectorizer, intents, packed, packed_bias, langs, weight_divisor=len(seeds))
+            return cls(vectorizer, intents, packed, packed_bias, weight_divisor=len(seeds))
         vectors = vectorizer.fit([r[2] for r in rows])
         data = [(_quantize(v), class_of[r[0]]) for v, r in zip(vectors, rows, strict=True)]
         weights, bias = _train_logreg(
@@ -531,7 +509,7 @@ class IntentMatcher(MatcherBase):
             oos_class,
             oos_weight,
         )
-        return cls(vectorizer, intents, weights, bias, langs, weight_divisor=epochs)
+        return cls(vectorizer, intents, weights, bias, weight_divisor=epochs)
 
     def warm_update(
         self,
@@ -593,9 +571,7 @@ class IntentMatcher(MatcherBase):
         weights.extend([0] * (len(idf) - len(weights)))
         for f, w in zip(feats, packed, strict=True):
             weights[f] = w
-        updated = type(self)(
-            vectorizer, list(self._intents), weights, bias, self._langs_with(rows), weight_divisor=divisor
-        )
+        updated = type(self)(vectorizer, list(self._intents), weights, bias, weight_divisor=divisor)
         updated.warm_passes, updated.warm_worst = passes, worst
         return updated
 
@@ -603,7 +579,7 @@ class IntentMatcher(MatcherBase):
         """The trained matcher as plain ints, floats, strings, lists and dicts (safe for `marshal`)."""
         v = self._vectorizer
         return {
-            "version": 1,
+            "version": 2,
             "char_range": list(v.char_range),
             "word_ngrams": v.word_ngrams,
             "min_df": v.min_df,
@@ -612,20 +588,18 @@ class IntentMatcher(MatcherBase):
             "intents": self._intents,
             "weights": self._weights,
             "bias": self._bias,
-            "langs": {k: dict(c) for k, c in self._phrasing_langs.items()},
             "score_scale": self._score_scale,
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> IntentMatcher:
         """The matcher `state()` was taken from. Raises ValueError for another version's state."""
-        if not isinstance(state, dict) or state.get("version") != 1:
+        if not isinstance(state, dict) or state.get("version") != 2:
             raise ValueError("not a matcher state of this version")
         lo, hi = state["char_range"]
         vectorizer = Vectorizer(char_range=(lo, hi), word_ngrams=state["word_ngrams"], min_df=state["min_df"])
         vectorizer.index, vectorizer.idf = state["index"], state["idf"]
-        langs = {k: Counter(c) for k, c in state["langs"].items()}
-        matcher = cls(vectorizer, state["intents"], state["weights"], state["bias"], langs)
+        matcher = cls(vectorizer, state["intents"], state["weights"], state["bias"])
         matcher._score_scale = state["score_scale"]
         return matcher
 

@@ -35,7 +35,7 @@ from bot.engine.hashing import bucket_counts
 from bot.engine.matcher import OUT_OF_SCOPE, Annotate, MatcherBase, training_rows
 from bot.engine.normalize import normalize
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 _CONFIDENT = 0.99
 """Training skips the update of examples already given this probability (same accuracy, faster)."""
 DIM_BITS = 20
@@ -165,7 +165,6 @@ class SparseIntentMatcher(MatcherBase):
         offsets: array,
         classes: array,
         weights: array,
-        phrasing_langs: dict[str, Counter[str]],
     ) -> None:
         """`offsets` (one more than the buckets): bucket b's weights are `weights[offsets[b]:offsets[b+1]]`,
         for the intents numbered `classes[offsets[b]:offsets[b+1]]` (indexes into `intents`)."""
@@ -174,7 +173,6 @@ class SparseIntentMatcher(MatcherBase):
         self._offsets = offsets
         self._classes = classes
         self._weights = weights
-        self._phrasing_langs = phrasing_langs
 
     @classmethod
     def build(
@@ -271,7 +269,7 @@ class SparseIntentMatcher(MatcherBase):
             oos_class,
             oos_weight,
         )
-        return cls(vectorizer, intents, offsets, classes, weights, _langs(rows))
+        return cls(vectorizer, intents, offsets, classes, weights)
 
     @classmethod
     def _build_numpy(
@@ -294,7 +292,6 @@ class SparseIntentMatcher(MatcherBase):
             [r[2] for r in rows], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
         )
         labels = array("i", [class_of[r[0]] for r in rows])
-        langs = _langs(rows)
         del rows
         idf, offsets, classes, weights = sparse_trainer.train(
             texts,
@@ -309,9 +306,7 @@ class SparseIntentMatcher(MatcherBase):
         vectorizer.idf = _taken("f", idf)
         del idf
         code = "H" if len(intents) < 1 << 16 else "I"
-        return cls(
-            vectorizer, intents, _taken("I", offsets), _taken(code, classes), _taken("f", weights), langs
-        )
+        return cls(vectorizer, intents, _taken("I", offsets), _taken(code, classes), _taken("f", weights))
 
     def warm_update(
         self,
@@ -382,7 +377,6 @@ class SparseIntentMatcher(MatcherBase):
             _taken("I", offsets),
             _taken(code, classes),
             _taken("f", weights),
-            self._langs_with(rows),
         )
         updated.warm_passes, updated.warm_worst = passes, worst
         return updated
@@ -401,7 +395,6 @@ class SparseIntentMatcher(MatcherBase):
             "classes": self._classes.tobytes(),
             "class_code": self._classes.typecode,
             "weights": self._weights.tobytes(),
-            "langs": {k: dict(c) for k, c in self._phrasing_langs.items()},
         }
 
     @classmethod
@@ -424,8 +417,7 @@ class SparseIntentMatcher(MatcherBase):
             raise ValueError("matcher state: arrays of the wrong size")
         if len(classes) != len(weights) or offsets[-1] != len(weights):
             raise ValueError("matcher state: arrays of the wrong size")
-        langs = {k: Counter(c) for k, c in state["langs"].items()}
-        return cls(vectorizer, intents, offsets, classes, weights, langs)
+        return cls(vectorizer, intents, offsets, classes, weights)
 
     def _sparse_logits(self, question: str) -> dict[int, float]:
         """The linear score of each intent number that has a weight for one of the question's buckets
@@ -472,14 +464,6 @@ class SparseIntentMatcher(MatcherBase):
                     ranked.append((intent, p))
             ranked.sort(key=lambda ip: (-ip[1], ip[0]))
         return ranked[:limit]
-
-
-def _langs(rows: Iterable[tuple[str, str, str]]) -> dict[str, Counter[str]]:
-    """How many phrasings of each intent are in each language."""
-    langs: dict[str, Counter[str]] = {}
-    for intent, lang, _ in rows:
-        langs.setdefault(intent, Counter())[lang] += 1
-    return langs
 
 
 def _taken(code: str, values: Any) -> array:
