@@ -32,6 +32,7 @@ SETS = {
     "blind": DATA / "blind.yaml",
     "dev": DATA / "dev.yaml",
     "devc": DATA / "devc.yaml",
+    "devd": DATA / "devd.yaml",
     "questions": DATA / "questions.yaml",
 }
 LABEL_MAP = DATA / "label-map.yaml"
