@@ -302,6 +302,29 @@ def test_pure_small_talk_is_declined(shipped: Engine) -> None:
     assert shipped.ask("hi there, thanks!").status == "no_match"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("who are you?", "en"),
+        ("what can you do?", "en"),
+        ("help", "en"),
+        ("qui es-tu ?", "fr"),
+        ("¿qué puedes hacer?", "es"),
+        ("cosa sai fare?", "it"),
+        ("was kannst du?", "de"),
+    ],
+)
+def test_asking_what_the_bot_is_gets_the_greeting_that_says_what_it_answers(
+    shipped: Engine, text: str, lang: str
+) -> None:
+    """ "What can you do?" got "I don't know that one" (in Spanish: three unrelated topics to pick)."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason, reply.lang) == ("no_match", "greeting", lang)
+    assert reply.suggestions == []
+    asked = shipped.ask("help, how many ECTS is a CMF microcredential?")
+    assert (asked.status, asked.intent) == ("answer", "cmf-credits")
+
+
 def test_another_providers_question_gets_no_partner_answer(shipped: Engine) -> None:
     reply = shipped.ask("how do I get a refund on Coursera?")
     assert reply.status == "no_match"
