@@ -150,11 +150,11 @@ class CourseQueryReader:
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
         self._forms_near: dict[int, list[str]] = {}
+        """Word length -> the topic forms that can be `_TOPIC_MIN_SIMILARITY` similar to a word of
+        that length, in `topic_forms` order (`_near`)."""
         self._close: dict[str, str | None] = {}
         """Word -> the topic `_close_topic` found for it (at most `CLOSE_TOPICS_KEPT`, oldest dropped
         first): the vocabulary is fixed for a reader, and the same words come back in many questions."""
-        """Word length -> the topic forms that can be `_TOPIC_MIN_SIMILARITY` similar to a word of
-        that length, in `topic_forms` order (`_near`)."""
 
     def read(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
         """The course request in `text`, or None when it does not ask for courses.

@@ -85,7 +85,7 @@ matcher (`bot/engine/sparse_matcher.py`) instead of the dense one. The dense mat
 features weights: at today's ~8,300 rows it is the more accurate of the two (right outcomes on the tune
 split + dev halves 735 against 728) and takes 88 MB loaded, 474 MB while training; at 3× (25,000 rows)
 it already needs 2.2 GB to train, and 10× does not fit. The sparse one grows with the phrasings (10×:
-24 MB loaded, 13–16 s of CPU to train; docs/matching.md)."""
+20 MB loaded, 10–12 s of CPU to train; docs/matching.md)."""
 
 
 def matcher_class(n_rows: int) -> type[IntentMatcher] | type[SparseIntentMatcher]:
