@@ -524,3 +524,38 @@ def test_obtaining_a_certificate_is_the_learners_question_offering_one_the_unive
 ) -> None:
     reply = shipped.ask(text)
     assert (reply.status, reply.intent) == ("answer", intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("¿dónde guardo mi credencial digital europea?", "europass"),
+        ("la credenziale digitale europea si può condividere?", "europass"),
+        ("un certificat numérique européen, c'est quoi ?", "europass"),
+        ("quality assurance of a microcredential", "quality-assurance"),
+        ("qui s'occupe de l'assurance qualité ?", "quality-assurance"),
+        ("¿quién hace la garantía de calidad?", "quality-assurance"),
+        ("chi fa la garanzia della qualità?", "quality-assurance"),
+        ("wer macht die Qualitätssicherung?", "quality-assurance"),
+        ("is the final task a peer review?", "peer-assessment"),
+        ("¿la evaluación entre pares es obligatoria?", "peer-assessment"),
+    ],
+)
+def test_singular_digital_credentials_quality_assurance_and_peer_review_are_concepts(
+    shipped: Engine, text: str, concept: str
+) -> None:
+    """A question naming none of the concepts needs a 0.9 match: "¿Qué es una credencial digital
+    europea…?" was offered "did you mean" at 0.83 because only the plural was a concept."""
+    assert concept in shipped.concepts.concepts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("che cosa dice l'Europa sulla garanzia della qualità?", "eu-principles"),
+        ("Wie funktioniert die Qualitätssicherung?", "eu-principles"),
+    ],
+)
+def test_a_quality_assurance_question_is_answered(shipped: Engine, text: str, intent: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.intent) == ("answer", intent)
