@@ -13,13 +13,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class ScriptedMatcher:
-    """Ranks every question the same way: `ranking` (intent, probability), off-topic class included."""
+    """Ranks every question the same way: `ranking` (intent, probability), off-topic class included;
+    a text containing a key of `when` (lower case) gets that key's ranking instead."""
 
     def __init__(self) -> None:
         self.ranking: list[tuple[str, float]] = []
+        self.when: dict[str, list[tuple[str, float]]] = {}
 
     def rank(self, text: str, limit: int = 3, out_of_scope: bool = False) -> list[tuple[str, float]]:
-        rows = [r for r in self.ranking if out_of_scope or r[0] != OUT_OF_SCOPE]
+        ranking = next((r for key, r in self.when.items() if key in text.lower()), self.ranking)
+        rows = [r for r in ranking if out_of_scope or r[0] != OUT_OF_SCOPE]
         return sorted(rows, key=lambda r: -r[1])[:limit]
 
 

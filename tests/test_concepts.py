@@ -559,3 +559,22 @@ def test_singular_digital_credentials_quality_assurance_and_peer_review_are_conc
 def test_a_quality_assurance_question_is_answered(shipped: Engine, text: str, intent: str) -> None:
     reply = shipped.ask(text)
     assert (reply.status, reply.intent) == ("answer", intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("le certificat est-il payant ?", "partner-fun-certificate"),  # was: is a microcredential free
+        ("qui signe le certificat ?", "partner-fun-certificate"),  # was: FutureLearn's certificate
+        ("¿el certificado es de pago?", "partner-miriadax"),  # was: FUN's certificate
+        ("combien d'heures dure une microcertification ?", "cmf-study-hours"),  # clear: kept
+        ("c'est quoi un ECTS ?", "ects-what-is"),
+    ],
+)
+def test_a_heading_naming_no_platform_is_read_as_about_its_languages_platform(
+    shipped: Engine, text: str, intent: str
+) -> None:
+    """FUN's help-centre headings never name FUN; a French question naming no platform that nothing
+    answers clearly is read as about FUN (`home_partner`), a clear general answer is kept."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.intent) == ("answer", intent)

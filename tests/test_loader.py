@@ -463,3 +463,35 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
         ),
     }
     assert all("cmf-levels" in lines[e.line] or "microcred" in lines[e.line] for e in errors)
+
+
+def test_a_home_platform_phrase_must_name_one_partner_platform() -> None:
+    """`home_partner` phrases are read through the concept layer: a phrase naming no platform (or
+    two) would silently switch the reading off for its language, so the load refuses it."""
+    texts = {
+        p.relative_to(PROJECT_ROOT).as_posix(): p.read_bytes()
+        for p in sorted((PROJECT_ROOT / "knowledge").rglob("*.yaml"))
+    }
+    texts["intents.yaml"] = (PROJECT_ROOT / "intents.yaml").read_bytes()
+    concepts = texts["knowledge/concepts.yaml"]
+    assert b"fr: [sur fun]" in concepts and b"de: [bei imoox]" in concepts
+    concepts = concepts.replace(b"fr: [sur fun]", b"fr: [sur la plateforme]")
+    concepts = concepts.replace(b"de: [bei imoox]", b"de: [bei imoox oder eduopen]")
+    texts["knowledge/concepts.yaml"] = concepts
+    kb, errors = check_texts(texts)
+    assert kb is None
+    lines = {n + 1: line for n, line in enumerate(concepts.decode().splitlines())}
+    found = {(e.file, e.field, e.reason) for e in errors}
+    assert found == {
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.home_partner.fr",
+            '"sur la plateforme" must name one partner platform, names none',
+        ),
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.home_partner.de",
+            '"bei imoox oder eduopen" must name one partner platform, names partner-eduopen, partner-imoox',
+        ),
+    }
+    assert all("plateforme" in lines[e.line] or "oder eduopen" in lines[e.line] for e in errors)

@@ -11,7 +11,7 @@ from scripted_matcher import ScriptedMatcher, scripted_engine
 
 from bot.engine.engine import Engine
 from bot.engine.matcher import OUT_OF_SCOPE
-from bot.engine.router import NO_CONCEPT_ANSWER, POLAR_LEAD_CONFIDENCE
+from bot.engine.router import HOME_PARTNER_BELOW, HOME_PARTNER_FROM, NO_CONCEPT_ANSWER, POLAR_LEAD_CONFIDENCE
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +88,63 @@ def test_three_course_facts_get_the_compliance_check_even_naming_a_university(sc
     assert (reply.status, reply.kind, reply.intent) == ("answer", "compliance", "compliance-check")
     fewer = engine.ask("courses from a UK university at level 7", "en")
     assert fewer.kind == "courses"
+
+
+# -- a question naming no platform, read as about its language's home platform ----------------------
+
+HEADING = "le certificat est-il payant ?"  # a FUN help-centre style heading: it never names FUN
+
+
+@pytest.fixture
+def as_if_on_fun(scripted: Any) -> Iterator[tuple[Engine, ScriptedMatcher]]:
+    """The scripted matcher ranks FUN's certificate first when the text says "sur fun"."""
+    engine, matcher = scripted
+    matcher.when = {"sur fun": [("partner-fun-certificate", HOME_PARTNER_FROM), (OUT_OF_SCOPE, 0.0)]}
+    try:
+        yield engine, matcher
+    finally:
+        matcher.when = {}
+
+
+def test_a_french_heading_naming_no_platform_gets_funs_answer(as_if_on_fun: Any) -> None:
+    engine, matcher = as_if_on_fun
+    matcher.ranking = [("learners-is-it-free", HOME_PARTNER_BELOW - 0.01), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(HEADING, "fr")
+    assert (reply.status, reply.intent) == ("answer", "partner-fun-certificate")
+    assert "FUN" in reply.title
+
+
+def test_a_clear_general_answer_is_kept(as_if_on_fun: Any) -> None:
+    engine, matcher = as_if_on_fun
+    matcher.ranking = [("learners-is-it-free", HOME_PARTNER_BELOW), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(HEADING, "fr").intent == "learners-is-it-free"
+
+
+def test_the_home_platform_must_win_clearly(as_if_on_fun: Any) -> None:
+    engine, matcher = as_if_on_fun
+    matcher.ranking = [("learners-is-it-free", 0.5), (OUT_OF_SCOPE, 0.0)]
+    matcher.when["sur fun"] = [("partner-fun-certificate", HOME_PARTNER_FROM - 0.01), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(HEADING, "fr").intent == "learners-is-it-free"
+
+
+def test_only_an_intent_of_the_home_platform_answers(as_if_on_fun: Any) -> None:
+    engine, matcher = as_if_on_fun
+    matcher.ranking = [("learners-is-it-free", 0.5), (OUT_OF_SCOPE, 0.0)]
+    matcher.when["sur fun"] = [("cmf-study-hours", 0.99), (OUT_OF_SCOPE, 0.0)]  # not specific to FUN
+    assert engine.ask(HEADING, "fr").intent == "learners-is-it-free"
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("le certificat FutureLearn est-il payant ?", "fr"),  # names a platform: read as it is
+        ("il certificato è a pagamento?", "it"),  # Italian has no home platform in the data
+        ("why are the dates shown here so old?", "fr"),  # names none of our concepts
+    ],
+)
+def test_no_home_platform_reading_when_the_question_names_one_or_has_none(
+    as_if_on_fun: Any, question: str, lang: str
+) -> None:
+    engine, matcher = as_if_on_fun
+    matcher.ranking = [("learners-is-it-free", 0.5), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(question, lang).intent != "partner-fun-certificate"

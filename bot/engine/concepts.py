@@ -156,6 +156,13 @@ class ConceptLayer:
             aud: frozenset(evidence.get(aud) or []) for aud in ("employer", "university") if evidence.get(aud)
         }
         self.guards = {str(k): frozenset(v or []) for k, v in self._data["guards"].items()}
+        self.home_partner: dict[str, tuple[str, str]] = {}
+        """Language → (phrase, partner concept): the platform a question in that language naming no
+        platform may be about (`home_partner`; read by the router, not a matcher feature)."""
+        for lang, phrases in (vocab.get("home_partner") or {}).items():
+            named = self.concepts(str(phrases[0])) & self.partners if len(phrases or []) == 1 else set()
+            if len(named) == 1:  # the loader reports any other as an error
+                self.home_partner[str(lang)] = (str(phrases[0]), next(iter(named)))
         steer = {k: vocab.get(k) or {} for k in ("steer_to", "steer_from", "steer_cues", "steer_unless")}
         self._steer_cues = _compile(steer["steer_cues"])
         self.steering = {

@@ -29,6 +29,7 @@ from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.engine.catalogue_reader import read_catalogue
+from bot.engine.concepts import ConceptLayer
 from bot.engine.model import (
     LANGS,
     ChecklistItem,
@@ -1092,6 +1093,26 @@ def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
                         err(doc, ("vocabulary", section, rule, k), f'unknown {what} "{name}"')
 
 
+def _home_partner_checks(docs: list[_Doc], err: _Reporter) -> None:
+    """Each language of the vocabulary's `home_partner` has one phrase naming exactly one partner
+    platform (a concept of `evidence.partner`): any other would silently switch the reading off."""
+    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
+    merged: dict[str, Any] = {}
+    for doc in vocabularies:
+        _merge_vocabulary(merged, doc.body)
+    layer = ConceptLayer(merged)
+    for doc in vocabularies:
+        for lang, phrases in (doc.body.get("home_partner") or {}).items():
+            where = ("vocabulary", "home_partner", lang)
+            if len(merged["home_partner"][lang]) != 1:
+                err(doc, where, "one phrase per language, across the vocabulary files")
+                continue
+            named = sorted(layer.concepts(str(phrases[0])) & layer.partners)
+            if len(named) != 1:
+                names = ", ".join(named) or "none"
+                err(doc, where, f'"{phrases[0]}" must name one partner platform, names {names}')
+
+
 def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
     """The rules between objects and files (`refs_ok`: every file parsed, so references can be checked)."""
     err = _Reporter()
@@ -1100,6 +1121,7 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
     _intent_checks(docs, entries, titles, refs_ok, err)
     if refs_ok:
         _steering_checks(docs, err)
+        _home_partner_checks(docs, err)
     return err.errors
 
 

@@ -66,6 +66,12 @@ CERTAIN_OFF_TOPIC = 0.99
 this surely ("how do I import a module in python")."""
 NO_CONCEPT_ANSWER = 0.9
 """A question that names none of the concept layer's concepts is answered only from this probability."""
+HOME_PARTNER_BELOW = 0.75
+"""A question naming no platform is read as about its language's home platform only when no intent
+answers it from this probability (`Router._home_partner`; measured 0.6–0.75 on the development sets,
+higher lets the home platform take general questions)."""
+HOME_PARTNER_FROM = 0.9
+"""…and the home platform's intent then answers it from this probability."""
 AUDIENCE_PENALTY = 0.3
 """Probability factor of an intent whose audiences leave out the one the question shows."""
 MAX_TOPIC_WORDS = 3
@@ -225,7 +231,9 @@ class Router:
            gets that course's profile (`_credential_for_named_course`);
            compliance facts, course requests and short catalogue topics go to their answers;
         7. the best probability decides: answer / "did you mean" / fallback with the closest topics;
-           a steering rule (`steer_*` in `knowledge/concepts.yaml`) may give an answered question to a
+           a question naming no platform that nothing answers clearly may be read as about its
+           language's home platform (`_home_partner`: a FUN FAQ heading in French); a steering
+           rule (`steer_*` in `knowledge/concepts.yaml`) may give an answered question to a
            neighbouring intent ("EQF 4 admitted?" → the CMF's level rule).
         """
         text = " ".join(question.split())
@@ -296,6 +304,9 @@ class Router:
     ) -> Reply:
         """Step 7: the best probability decides between the answer, "did you mean", a catalogue topic's
         courses and the fallback with the closest topics."""
+        homed = self._home_partner(core, lang, found, ranked)
+        if homed is not None:  # "Qui délivre le certificat ?": FUN's certificate, as its help centre says
+            ranked = [homed] + [r for r in ranked if r[0] != homed[0]]
         best_id, best = ranked[0]
         known = self.snapshot.phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
         needed = self.answer_threshold
@@ -510,7 +521,7 @@ class Router:
             profile = self.snapshot.profiles.get(intent_id, {})
             if others and not any(profile.get(c, 0.0) > 0 for c in others):
                 continue
-            specific = {c for c in self.concepts.partners if profile.get(c, 0.0) >= PARTNER_SPECIFIC}
+            specific = self._specific_partners(intent_id)
             if partners and specific and not (specific & partners):
                 continue
             out.append((intent_id, p))
@@ -522,6 +533,34 @@ class Router:
                     out[n] = (intent_id, p * AUDIENCE_PENALTY)
             out.sort(key=lambda ip: (-ip[1], ip[0]))
         return out
+
+    def _specific_partners(self, intent_id: str) -> set[str]:
+        """The partner platforms (concept ids) an intent is specific to: named by at least
+        `PARTNER_SPECIFIC` of its phrasings."""
+        profile = self.snapshot.profiles.get(intent_id, {})
+        return {c for c in self.concepts.partners if profile.get(c, 0.0) >= PARTNER_SPECIFIC}
+
+    def _home_partner(
+        self, core: str, lang: str, found: set[str], ranked: list[tuple[str, float]]
+    ) -> tuple[str, float] | None:
+        """The intent of the language's home platform (`home_partner` in `knowledge/concepts.yaml`)
+        that answers a question naming no platform, read as if it named that platform.
+
+        Partner help centres write their FAQ headings without their own name ("Est-ce que le
+        certificat est gratuit ?" is FUN's). Such a question names one of our concepts, no platform,
+        and no intent answers it clearly (best < `HOME_PARTNER_BELOW`); asked again with the home
+        platform's phrase added, an intent specific to that platform must win clearly
+        (≥ `HOME_PARTNER_FROM`). The reply's title names the platform, so the reading is visible."""
+        home = self.concepts.home_partner.get(lang)
+        if home is None or not found or found & self.concepts.partners:
+            return None
+        if not ranked or ranked[0][1] >= HOME_PARTNER_BELOW:
+            return None
+        phrase, partner = home
+        again, _ = self._rank_all(f"{core} {phrase}", limit=1)
+        if not again or again[0][1] < HOME_PARTNER_FROM:
+            return None
+        return again[0] if self._specific_partners(again[0][0]) == {partner} else None
 
     def _catalogue_topic(self, core: str) -> Any:
         """A short message that only names a subject the catalogue has, read as a course query."""
