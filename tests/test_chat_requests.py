@@ -267,6 +267,30 @@ def test_whether_a_level_is_a_degree_gets_the_level_to_degree_table(
     )
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "who is the issuer of these, the platform or the uni?"),
+        ("fr", "qui délivre la microcertification, la plateforme ou l'université ?"),
+        ("es", "¿quién emite la credencial, la plataforma o la universidad?"),
+        ("it", "chi rilascia il certificato, la piattaforma o l'università?"),
+        ("de", "wer ist der Aussteller, die Plattform oder die Uni?"),
+    ],
+)
+def test_who_issues_a_credential_gets_the_check_that_names_the_awarding_body(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """Ranked to a platform's overview, "who issues it?" gets how to check a credential, which says the
+    university awards it and the platform only delivers the course; a question about the platform
+    itself keeps its overview."""
+    engine, matcher = scripted
+    for overview in ("partner-futurelearn", "partner-eduopen", "cmf-accreditation"):
+        matcher.ranking = [(overview, 0.5), ("employers-check-credential", 0.2), (OUT_OF_SCOPE, 0.0)]
+        assert engine.ask(text, lang).intent == "employers-check-credential"
+    matcher.ranking = [("partner-futurelearn", 0.5), ("employers-check-credential", 0.2), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask("what is futurelearn?", "en").intent == "partner-futurelearn"
+
+
 def test_chat_the_off_topic_examples_hear_too_naming_nothing_we_have_is_declined(scripted: Any) -> None:
     """Ranked to the course search with the off-topic class close behind, a question that is no course
     request and names nothing the catalogue has is declined; it listed the whole catalogue ("is there
