@@ -57,17 +57,6 @@ def normalize_fast(text: str) -> str:
     return _NON_WORD.sub(" ", stripped).strip()
 
 
-def of_normalized(annotate: Annotate) -> Annotate | None:
-    """An annotator doing what `annotate` does to texts already normalised (`normalize`), when
-    `annotate` offers one: a bound method `x.f` whose object has a factory of them, `f_normalized`
-    (`ConceptLayer.features`); else None. The sparse trainer normalises each text once and
-    annotates that (one annotator for all its texts: it may keep caches, let go with it)."""
-    owner, name = getattr(annotate, "__self__", None), getattr(annotate, "__name__", None)
-    factory = getattr(owner, f"{name}_normalized", None) if owner is not None and name else None
-    made = factory() if callable(factory) else None
-    return made if callable(made) else None
-
-
 def mix(key: int, dim_bits: int) -> int:
     """The bucket (top `dim_bits` bits) of a 64-bit key after the splitmix64 finaliser."""
     x = key ^ (key >> 30)
