@@ -321,9 +321,9 @@ def test_the_matcher_cache_is_written_in_small_chunks_and_read_back_whole(tmp_pa
 def test_the_snapshot_gives_the_sparse_trainer_the_concept_layers_annotator_of_normalised_texts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Training and warm-updating the sparse matcher, the snapshot passes the trainer the concept
-    layer's annotator of normalised texts explicitly (so each text is normalised once), a new one
-    each training; the matcher keeps only the concept annotator itself."""
+    """Training and warm-updating the sparse matcher, the snapshot passes the trainer the factory of
+    the concept layer's annotators of normalised texts explicitly (so each text is normalised once);
+    the matcher keeps only the concept annotator itself."""
     from bot.engine import snapshot, sparse_trainer
     from bot.engine.concepts import ConceptAnnotator, ConceptLayer
     from bot.engine.normalize import normalize
@@ -350,8 +350,9 @@ def test_the_snapshot_gives_the_sparse_trainer_the_concept_layers_annotator_of_n
     assert (snapshot.cache_info(path) or {}).get("warm") == 1  # the second one was a warm update
     assert len(made) == 2
     assert [given[0] for given in made] == [annotator, annotator]
-    of_norm, again = made[0][1], made[1][1]
-    assert callable(of_norm) and callable(again) and of_norm is not again
+    assert made[0][1] == made[1][1] == annotator.normalized  # (the factory: a new annotator each time)
+    of_norm = made[0][1]()
+    assert of_norm is not made[1][1]()
     texts = [text for _, _, text in rows]
     assert any(layer.features(text) for text in texts)
     assert [of_norm(normalize(text)) for text in texts] == [layer.features(text) for text in texts]

@@ -35,6 +35,8 @@ M1, M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 """splitmix64's finaliser constants."""
 
 Annotate = Callable[[str], Iterable[str]]
+AnnotatorFactory = Callable[[], Annotate]
+"""Makes a new annotator (e.g. of normalised texts: `ConceptLayer.features_normalized`)."""
 
 
 _ACCENTS = re.compile("[\u0300-\u036f]+")

@@ -513,11 +513,12 @@ def _training_options(
     cls: type[IntentMatcher] | type[SparseIntentMatcher], annotate: Callable[[str], Any] | None
 ) -> dict[str, Any]:
     """The keywords `cls.build` and `warm_update` get besides the annotator: for the sparse matcher
-    and the concept layer's annotator, `annotate_normalized` (a new annotator of normalised texts:
-    the trainer normalises each text once and annotates that); none for the dense matcher."""
+    and the concept layer's annotator, `normalized_annotator_factory` (the concept layer's annotators
+    of normalised texts: the trainer normalises each text once and annotates that); none for the
+    dense matcher."""
     if issubclass(cls, IntentMatcher) or not isinstance(annotate, ConceptAnnotator):
         return {}
-    return {"annotate_normalized": annotate.normalized()}
+    return {"normalized_annotator_factory": annotate.normalized}
 
 
 def _replaces(added: Iterable[tuple[str, str, str]], removed: Iterable[tuple[str, str, str]]) -> bool:

@@ -156,10 +156,10 @@ def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
 class Texts:
     """The normalised training texts and their extra features' buckets (computed once).
 
-    `annotate` gives a text's extra features (the concept layer); `annotate_normalized`, when given,
-    gives the same features of a text already normalised (`ConceptLayer.features_normalized`): each
-    text is then normalised once and that is annotated (one annotator for all the texts: it may keep
-    caches, let go with it)."""
+    `annotate` gives a text's extra features (the concept layer); `normalized_annotator_factory`, when
+    given, makes an annotator giving the same features of a text already normalised
+    (`ConceptLayer.features_normalized`): each text is then normalised once and that is annotated (one
+    annotator for all the texts, made here and let go once they are annotated: it may keep caches)."""
 
     def __init__(
         self,
@@ -168,7 +168,7 @@ class Texts:
         word_ngrams: int,
         dim_bits: int,
         annotate: hashing.Annotate | None,
-        annotate_normalized: hashing.Annotate | None = None,
+        normalized_annotator_factory: hashing.AnnotatorFactory | None = None,
     ) -> None:
         self.char_range = char_range
         self.word_ngrams = word_ngrams
@@ -197,16 +197,17 @@ class Texts:
             # the annotator of normalised texts is given each text normalised, read back from
             # `_utf8`: each text is normalised once (and the texts' pieces are freed before the
             # annotator's memory grows: ~3 MB less RSS at 10× than annotating chunk by chunk)
+            of_norm = None if normalized_annotator_factory is None else normalized_annotator_factory()
             blob = self._utf8
             cache: dict[str, int] = {}
             for k, text in enumerate(texts):
-                if annotate_normalized is None:
+                if of_norm is None:
                     feats = hashing.annotation_features(text, annotate)
                 else:
                     if k % HASH_ROWS == 0:  # (a few bounds at a time: no 83,000 ints at 10×)
                         bounds = self._start[k : k + HASH_ROWS + 1].tolist()
                     a, e = bounds[k % HASH_ROWS] + 1, bounds[k % HASH_ROWS + 1] - 1
-                    feats = hashing.annotation_features(blob[a:e].decode(), annotate_normalized)
+                    feats = hashing.annotation_features(blob[a:e].decode(), of_norm)
                 for f in feats:
                     b = cache.get(f)
                     if b is None:
