@@ -72,6 +72,22 @@ def test_an_annotator_of_normalised_texts_finds_what_features_finds(monkeypatch:
             assert [of_norm(normalize(text)) for text in texts] == expected
 
 
+def test_the_concept_annotator_gives_features_and_new_annotators_of_normalised_texts() -> None:
+    """`ConceptAnnotator` (what the snapshot trains with): called, the layer's `features`;
+    `normalized()`, a new `features_normalized` annotator each time (the sparse trainer's)."""
+    from bot.engine.concepts import ConceptAnnotator
+
+    layer = ConceptLayer(DATA)
+    annotator = ConceptAnnotator(layer)
+    texts = ["ECTS for a licence?", "buy a fake diploma, dm me", "objects and projects", ""]
+    assert [annotator(text) for text in texts] == [layer.features(text) for text in texts]
+    assert annotator(texts[0]) == ["concept:degree-level", "concept:ects"]
+    first, second = annotator.normalized(), annotator.normalized()
+    assert first is not second
+    for of_norm in (first, second):
+        assert [of_norm(normalize(text)) for text in texts] == [layer.features(text) for text in texts]
+
+
 def test_small_talk_clauses_are_dropped_and_the_question_kept(layer: ConceptLayer) -> None:
     assert normalize(layer.core("hey! quick q, how many ECTS is it? thanks")) == "how many ects is it"
     assert normalize(layer.core("salut, c'est combien d'ECTS merci")) == "c est combien d ects"

@@ -316,3 +316,43 @@ def test_the_matcher_cache_is_written_in_small_chunks_and_read_back_whole(tmp_pa
     path.write_bytes(data[: len(data) - 100])  # cut inside the last blob
     with pytest.raises(ValueError, match="truncated"):
         snapshot._read_cache(path, "k")
+
+
+def test_the_snapshot_gives_the_sparse_trainer_the_concept_layers_annotator_of_normalised_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training and warm-updating the sparse matcher, the snapshot passes the trainer the factory of
+    the concept layer's annotators of normalised texts explicitly (so each text is normalised once);
+    the matcher keeps only the concept annotator itself."""
+    from bot.engine import snapshot, sparse_trainer
+    from bot.engine.concepts import ConceptAnnotator, ConceptLayer
+    from bot.engine.normalize import normalize
+    from bot.engine.paths import PROJECT_ROOT
+    from bot.engine.sparse_matcher import SparseIntentMatcher
+
+    rows = snapshot.intent_rows(load_knowledge(make_root(tmp_path)))
+    layer = ConceptLayer(load_knowledge(PROJECT_ROOT).vocabulary)  # (kb_min's names no concept)
+    made: list[tuple[Any, ...]] = []
+    real = sparse_trainer.Texts
+
+    def recording(*args: Any) -> Any:
+        made.append(args[4:])
+        return real(*args)
+
+    monkeypatch.setattr(sparse_trainer, "Texts", recording)
+    monkeypatch.setattr(snapshot, "SPARSE_FROM_ROWS", 1)
+    annotator, path = ConceptAnnotator(layer), tmp_path / "db.sqlite3.matcher"
+    trained = cached_matcher(rows, annotator, layer.digest, path)
+    intent, lang, _ = rows[0]
+    added = [*rows, (intent, lang, "ECTS of it, a new phrasing")]
+    warm = cached_matcher(added, annotator, layer.digest, path)
+    assert isinstance(trained, SparseIntentMatcher) and isinstance(warm, SparseIntentMatcher)
+    assert (snapshot.cache_info(path) or {}).get("warm") == 1  # the second one was a warm update
+    assert len(made) == 2
+    assert [given[0] for given in made] == [annotator, annotator]
+    assert made[0][1] == made[1][1] == annotator.normalized  # (the factory: a new annotator each time)
+    of_norm = made[0][1]()
+    assert of_norm is not made[1][1]()
+    texts = [text for _, _, text in rows]
+    assert any(layer.features(text) for text in texts)
+    assert [of_norm(normalize(text)) for text in texts] == [layer.features(text) for text in texts]

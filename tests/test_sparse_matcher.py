@@ -12,7 +12,10 @@ import marshal
 import random
 import subprocess
 import sys
+import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -103,28 +106,73 @@ def test_the_fast_normalisation_is_the_normalisation() -> None:
 
 
 def test_the_concept_layer_annotates_a_training_text_once_normalised_as_it_annotates_a_question() -> None:
-    """The trainer normalises each text once and gives the concept layer that (`of_normalized`):
-    the same features, so the same buckets as a question hashed at serve time."""
+    """Given a factory of the concept layer's annotators of normalised texts
+    (`normalized_annotator_factory`), the trainer makes one, normalises each text once and annotates
+    that, never the raw text, and lets the annotator go: the same features, so the same buckets as a
+    question hashed at serve time."""
     from bot.engine.concepts import ConceptLayer
     from bot.engine.loader import load_knowledge
     from bot.engine.snapshot import intent_rows
 
     kb = load_knowledge(ROOT)
     layer = ConceptLayer(kb.vocabulary)
-    of_norm = hashing.of_normalized(layer.features)
-    assert of_norm is not None
-    assert hashing.of_normalized(annotate) is None  # a plain function: given the text itself
     texts = TEXTS + [text for _, _, text in intent_rows(kb)[::15]]
     named = [text for text in texts if layer.features(text)]
     assert len(named) > 50  # (the sample names concepts)
+    of_norm = layer.features_normalized()
     for _ in range(2):  # (the second time from the words it remembered)
         for text in texts:
             assert of_norm(normalize(text)) == layer.features(text), text
-    trained = sparse_trainer.Texts(texts, (2, 5), 2, 20, layer.features)
+    given: list[str] = []
+    made: list[weakref.ref[Any]] = []
+
+    def factory() -> Callable[[str], list[str]]:
+        of_norm = layer.features_normalized()
+
+        def normalized(norm: str) -> list[str]:
+            given.append(norm)
+            return of_norm(norm)
+
+        made.append(weakref.ref(normalized))
+        return normalized
+
+    def raw(text: str) -> list[str]:
+        raise AssertionError(f"the raw text was annotated: {text!r}")
+
+    trained = sparse_trainer.Texts(texts, (2, 5), 2, 20, raw, factory)
+    assert given == [normalize(text) for text in texts]  # each text once, normalised
+    assert len(made) == 1 and made[0]() is None  # one annotator, let go
     local, bucket, tf = trained.features(np.arange(len(texts)))
     for k, text in enumerate(texts):
         got = dict(zip(bucket[local == k].tolist(), tf[local == k].tolist(), strict=True))
         assert got == hashing.bucket_counts(text, (2, 5), 2, 20, layer.features), text
+
+
+def test_the_sparse_matcher_passes_the_factory_of_annotators_of_normalised_texts_to_its_trainer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`build` and `warm_update` give the trainer the `normalized_annotator_factory` they are given
+    (the matcher keeps only `annotate`); with it the trained matcher is the one trained from the raw
+    texts."""
+    made: list[object] = []
+    real = sparse_trainer.Texts
+
+    def recording(*args: Any) -> sparse_trainer.Texts:
+        made.append(args[5] if len(args) > 5 else None)
+        return real(*args)
+
+    def factory() -> Callable[[str], list[str]]:
+        return annotate  # `annotate` of a text already normalised gives what it gives of the text
+
+    monkeypatch.setattr(sparse_trainer, "Texts", recording)
+    plain = SparseIntentMatcher.build(_rows(), annotate=annotate)
+    given = SparseIntentMatcher.build(_rows(), annotate=annotate, normalized_annotator_factory=factory)
+    assert made == [None, factory]
+    assert given.state() == plain.state()
+    added = [("hours", "en", "zorblax Stunden plonk")]
+    warm = given.warm_update(added, _rows(), normalized_annotator_factory=factory)
+    assert made[-1] is factory
+    assert warm.state() == plain.warm_update(added, _rows()).state()
 
 
 def _rows() -> list[tuple[str, str, str]]:

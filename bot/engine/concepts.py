@@ -266,8 +266,8 @@ class ConceptLayer:
 
     def features_normalized(self) -> Callable[[str], list[str]]:
         """An annotator giving the `features` of texts already passed through `normalize`, for many
-        texts (the sparse trainer normalises each of its texts once: `hashing.of_normalized`). It
-        remembers which words start no concept in a table of its own, let go with it."""
+        texts (the sparse trainer normalises each of its texts once; `ConceptAnnotator.normalized`).
+        It remembers which words start no concept in a table of its own, let go with it."""
         trie = self._concepts
         starts: dict[str, Sequence[_Trie]] = {}
 
@@ -277,4 +277,20 @@ class ConceptLayer:
         return features
 
 
-__all__ = ["ConceptLayer", "SteerRule"]
+@dataclass(frozen=True, eq=False)
+class ConceptAnnotator:
+    """The concept layer as the matcher's annotator (what the snapshot trains with): called with a
+    text, its `features`; `normalized()`, a new annotator of texts already normalised
+    (`features_normalized`), which the snapshot gives the sparse trainer explicitly."""
+
+    layer: ConceptLayer
+
+    def __call__(self, text: str) -> list[str]:
+        return self.layer.features(text)
+
+    def normalized(self) -> Callable[[str], list[str]]:
+        """A new annotator of normalised texts (`ConceptLayer.features_normalized`)."""
+        return self.layer.features_normalized()
+
+
+__all__ = ["ConceptAnnotator", "ConceptLayer", "SteerRule"]

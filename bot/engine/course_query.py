@@ -19,6 +19,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from bot.engine.bounded import BoundedCache
 from bot.engine.languages import union
 from bot.engine.normalize import normalize
 
@@ -42,7 +43,8 @@ _TOPIC_MIN_SIMILARITY = 85.0
 
 CLOSE_TOPICS_KEPT = 4096
 """Words matched to a close vocabulary topic (a fuzzy comparison with the forms of about their
-length) kept by a reader; 0 keeps none (`bench.tail --kept-off`)."""
+length) kept by a reader (`bounded.BoundedCache`, sized when the reader is made); 0 keeps none
+(`bench.tail --kept-off`)."""
 
 _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
@@ -152,7 +154,7 @@ class CourseQueryReader:
         self._forms_near: dict[int, list[str]] = {}
         """Word length -> the topic forms that can be `_TOPIC_MIN_SIMILARITY` similar to a word of
         that length, in `topic_forms` order (`_near`)."""
-        self._close: dict[str, str | None] = {}
+        self._close: BoundedCache[str, str | None] = BoundedCache(CLOSE_TOPICS_KEPT)
         """Word -> the topic `_close_topic` found for it (at most `CLOSE_TOPICS_KEPT`, oldest dropped
         first): the vocabulary is fixed for a reader, and the same words come back in many questions."""
 
@@ -314,10 +316,7 @@ class CourseQueryReader:
             else None
         )
         key = self.topic_of[best[0]] if best else None
-        if CLOSE_TOPICS_KEPT > 0:
-            if len(self._close) >= CLOSE_TOPICS_KEPT:
-                self._close.pop(next(iter(self._close)), None)  # the oldest
-            self._close[word] = key
+        self._close.put(word, key)
         return key
 
     def _near(self, length: int) -> list[str]:

@@ -35,6 +35,8 @@ M1, M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 """splitmix64's finaliser constants."""
 
 Annotate = Callable[[str], Iterable[str]]
+AnnotatorFactory = Callable[[], Annotate]
+"""Makes a new annotator (e.g. of normalised texts: `ConceptLayer.features_normalized`)."""
 
 
 _ACCENTS = re.compile("[\u0300-\u036f]+")
@@ -55,17 +57,6 @@ def normalize_fast(text: str) -> str:
     if not stripped.isascii():  # other combining marks may be left: the general rule
         stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", stripped).strip()
-
-
-def of_normalized(annotate: Annotate) -> Annotate | None:
-    """An annotator doing what `annotate` does to texts already normalised (`normalize`), when
-    `annotate` offers one: a bound method `x.f` whose object has a factory of them, `f_normalized`
-    (`ConceptLayer.features`); else None. The sparse trainer normalises each text once and
-    annotates that (one annotator for all its texts: it may keep caches, let go with it)."""
-    owner, name = getattr(annotate, "__self__", None), getattr(annotate, "__name__", None)
-    factory = getattr(owner, f"{name}_normalized", None) if owner is not None and name else None
-    made = factory() if callable(factory) else None
-    return made if callable(made) else None
 
 
 def mix(key: int, dim_bits: int) -> int:

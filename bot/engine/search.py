@@ -39,6 +39,7 @@ from typing import Any
 import sqlite_utils
 from rapidfuzz import fuzz, process
 
+from bot.engine.bounded import BoundedCache
 from bot.engine.course_query import Institution
 from bot.engine.normalize import normalize
 
@@ -85,9 +86,10 @@ typo that makes another word): known words are found by FTS5."""
 
 EXPANSIONS_KEPT = 4096
 """Corrections of words in no course (`_expand`: two index reads and a fuzzy comparison, a tenth of
-a millisecond) kept by a `CourseSearch`, the oldest dropped first. The same words come back question
-after question ("anything", "wollen", "cursos de mates"); the engine makes a new `CourseSearch` for
-each knowledge snapshot, so a catalogue change starts with none. 0 keeps none (`bench.tail`)."""
+a millisecond) kept by a `CourseSearch` (`bounded.BoundedCache`), the oldest dropped first. The same
+words come back question after question ("anything", "wollen", "cursos de mates"); the engine makes a
+new `CourseSearch` for each knowledge snapshot, so a catalogue change starts with none. 0 keeps none
+(`bench.tail`)."""
 
 GROUP_DOCS = 200
 """When no course has all the words of a query, the courses of each word (group of alternatives) are
@@ -364,8 +366,7 @@ class CourseSearch:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.conn = db.conn
-        self.expansions_kept = EXPANSIONS_KEPT
-        self._expansions: dict[str, tuple[tuple[str, int], ...]] = {}
+        self._expansions: BoundedCache[str, tuple[tuple[str, int], ...]] = BoundedCache(EXPANSIONS_KEPT)
         """Word -> its closest indexed words with their document frequencies (`_expand`)."""
 
     def search(
@@ -752,10 +753,7 @@ class CourseSearch:
         close = self._expansions.get(word)
         if close is None:
             close = self._closest_terms(word)
-            if self.expansions_kept > 0:
-                if len(self._expansions) >= self.expansions_kept:
-                    self._expansions.pop(next(iter(self._expansions)), None)  # the oldest
-                self._expansions[word] = close
+            self._expansions.put(word, close)
         dfs.update(close)
         return [word, *(term for term, _ in close)]
 

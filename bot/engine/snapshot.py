@@ -40,7 +40,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.engine.answers import Answers, UiStrings
-from bot.engine.concepts import ConceptLayer
+from bot.engine.concepts import ConceptAnnotator, ConceptLayer
 from bot.engine.course_query import CourseQuery, CourseQueryReader
 from bot.engine.ensemble import BaggedIntentMatcher
 from bot.engine.language import LanguageProfile
@@ -171,7 +171,7 @@ def build_snapshot(
     concepts = previous.concepts if previous is not None and same_vocabulary else ConceptLayer(kb.vocabulary)
     rows = intent_rows(kb)
     factory = matcher_factory or cached_matcher
-    matcher = factory(rows, concepts.features, concepts.digest, matcher_cache) if rows else None
+    matcher = factory(rows, ConceptAnnotator(concepts), concepts.digest, matcher_cache) if rows else None
     titles = {intent_id: _intent_titles(kb, strings, intent) for intent_id, intent in kb.intents.items()}
     answerable = tuple(i for i, intent in kb.intents.items() if not declines(intent))
     known = previous.normalized if previous is not None else {}
@@ -503,9 +503,22 @@ def _warm_matcher(
         state.clear()  # (the old state's bytes: ~30 MB at 10×)
         matcher.set_annotate(annotate)
         kept = sorted(old - removed)  # the replay pool: a replaced row is not trained again
-        return matcher.warm_update(added, kept, seed=seed, recent=_unpack_rows(meta.get("_recent", "")))
+        recent = _unpack_rows(meta.get("_recent", ""))
+        return matcher.warm_update(added, kept, seed=seed, recent=recent, **_training_options(cls, annotate))
     except ValueError:  # an unknown intent, a matcher that cannot be updated warm: train from scratch
         return None
+
+
+def _training_options(
+    cls: type[IntentMatcher] | type[SparseIntentMatcher], annotate: Callable[[str], Any] | None
+) -> dict[str, Any]:
+    """The keywords `cls.build` and `warm_update` get besides the annotator: for the sparse matcher
+    and the concept layer's annotator, `normalized_annotator_factory` (the concept layer's annotators
+    of normalised texts: the trainer normalises each text once and annotates that); none for the
+    dense matcher."""
+    if issubclass(cls, IntentMatcher) or not isinstance(annotate, ConceptAnnotator):
+        return {}
+    return {"normalized_annotator_factory": annotate.normalized}
 
 
 def _replaces(added: Iterable[tuple[str, str, str]], removed: Iterable[tuple[str, str, str]]) -> bool:
@@ -561,7 +574,8 @@ def cached_matcher(
         recent = _pack_rows(sorted(kept.union(distinct - old)))
         del meta, old, kept
     if matcher is None:
-        matcher, warm_count, recent = cls.build(rows, annotate=annotate), 0, ""
+        matcher = cls.build(rows, annotate=annotate, **_training_options(cls, annotate))
+        warm_count, recent = 0, ""
     if path is not None and key is not None:
         with contextlib.suppress(Exception):  # read-only directory, unexpected matcher shape: no cache
             extra = {
@@ -668,7 +682,7 @@ def prepare_matcher_cache(kb: KnowledgeBase, database_file: str | Path, *, warm:
     key = _cache_key(rows, concepts.digest)
     if _stored_key(path) == key:
         return False
-    cached_matcher(rows, concepts.features, concepts.digest, path, warm=warm, key=key)
+    cached_matcher(rows, ConceptAnnotator(concepts), concepts.digest, path, warm=warm, key=key)
     return True
 
 

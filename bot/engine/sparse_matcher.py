@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
-from bot.engine.hashing import bucket_counts
+from bot.engine.hashing import AnnotatorFactory, bucket_counts
 from bot.engine.matcher import OUT_OF_SCOPE, Annotate, MatcherBase, training_rows
 from bot.engine.normalize import normalize
 
@@ -186,6 +186,7 @@ class SparseIntentMatcher(MatcherBase):
         max_classes: int | None = None,
         confuser_pass: bool = True,
         annotate: Annotate | None = None,
+        normalized_annotator_factory: AnnotatorFactory | None = None,
         trainer: str = "numpy",
         max_confusers: int = 8,
         **vectorizer_options: Any,
@@ -198,7 +199,10 @@ class SparseIntentMatcher(MatcherBase):
         bucket keeps weights for (default `default_max_classes`, 24 for the python trainer);
         `max_confusers` caps the intents the confuser pass adds to a bucket (numpy trainer).
         `annotate` gives extra features of a text (the concept layer); pass the same to
-        `set_annotate` after `from_state`.
+        `set_annotate` after `from_state`. `normalized_annotator_factory` makes an annotator giving the
+        same features of a text already normalised (`ConceptLayer.features_normalized`), for the numpy
+        trainer: it normalises each text once and annotates that (the annotator is let go once the
+        texts are annotated; nothing of it is kept).
         """
         if max_classes is not None and max_classes < 1:
             raise ValueError(f"max_classes must be at least 1, got {max_classes}")
@@ -224,7 +228,7 @@ class SparseIntentMatcher(MatcherBase):
             }
             held = [rows]
             del rows  # `_build_numpy` lets the rows go once it has their texts and labels
-            return cls._build_numpy(held, intents, vectorizer, options)
+            return cls._build_numpy(held, intents, vectorizer, options, normalized_annotator_factory)
         ex_offsets, ex_buckets, ex_values = vectorizer.fit([r[2] for r in rows])
         labels = array("I", [class_of[r[0]] for r in rows])
         oos_class = class_of.get(OUT_OF_SCOPE, -1)
@@ -278,6 +282,7 @@ class SparseIntentMatcher(MatcherBase):
         intents: list[str],
         vectorizer: Vectorizer,
         options: dict[str, Any],
+        normalized_annotator_factory: AnnotatorFactory | None,
     ) -> SparseIntentMatcher:
         """`build` with `bot.engine.sparse_trainer` (numpy, imported only here). `held` holds the only
         reference to the rows: they are let go before training (83,000 tuples at 10× are 6 MB)."""
@@ -289,7 +294,12 @@ class SparseIntentMatcher(MatcherBase):
         class_of = {intent: c for c, intent in enumerate(intents)}
         v = vectorizer
         texts = sparse_trainer.Texts(
-            [r[2] for r in rows], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
+            [r[2] for r in rows],
+            v.char_range,
+            v.word_ngrams,
+            v.dim_bits,
+            v.annotate,
+            normalized_annotator_factory,
         )
         labels = array("i", [class_of[r[0]] for r in rows])
         del rows
@@ -315,10 +325,12 @@ class SparseIntentMatcher(MatcherBase):
         *,
         seed: int = 0,
         recent: Sequence[tuple[str, str, str]] = (),
+        normalized_annotator_factory: AnnotatorFactory | None = None,
     ) -> SparseIntentMatcher:
         """`MatcherBase.warm_update` (numpy, `sparse_trainer.warm_train`): the hashed feature space
         is fixed, so a new phrasing only needs slots for its buckets (its intent, the out-of-scope
-        class and the intents it was confused with) and an idf for the buckets no training text had."""
+        class and the intents it was confused with) and an idf for the buckets no training text had.
+        `normalized_annotator_factory`: as in `build` (of the annotator `set_annotate` gave)."""
         import numpy as np
 
         from bot.engine import sparse_trainer
@@ -338,7 +350,12 @@ class SparseIntentMatcher(MatcherBase):
         class_of = {intent: c for c, intent in enumerate(self._intents)}
         v = self._vectorizer
         texts = sparse_trainer.Texts(
-            [r[2] for r in taught + replay], v.char_range, v.word_ngrams, v.dim_bits, v.annotate
+            [r[2] for r in taught + replay],
+            v.char_range,
+            v.word_ngrams,
+            v.dim_bits,
+            v.annotate,
+            normalized_annotator_factory,
         )
         small = len(self._intents) < 1 << 15
         stored = np.frombuffer(self._classes, dtype=_NUMPY_CODE[self._classes.typecode])

@@ -154,7 +154,12 @@ def _mix(keys: np.ndarray, dim_bits: int) -> np.ndarray:
 
 
 class Texts:
-    """The normalised training texts and their extra features' buckets (computed once)."""
+    """The normalised training texts and their extra features' buckets (computed once).
+
+    `annotate` gives a text's extra features (the concept layer); `normalized_annotator_factory`, when
+    given, makes an annotator giving the same features of a text already normalised
+    (`ConceptLayer.features_normalized`): each text is then normalised once and that is annotated (one
+    annotator for all the texts, made here and let go once they are annotated: it may keep caches)."""
 
     def __init__(
         self,
@@ -163,6 +168,7 @@ class Texts:
         word_ngrams: int,
         dim_bits: int,
         annotate: hashing.Annotate | None,
+        normalized_annotator_factory: hashing.AnnotatorFactory | None = None,
     ) -> None:
         self.char_range = char_range
         self.word_ngrams = word_ngrams
@@ -188,10 +194,10 @@ class Texts:
         counts = array("q", bytes(8 * n))
         flat = array("i")
         if annotate is not None:
-            # an annotator that takes the normalised text (the concept layer) is given it, read back
-            # from `_utf8`: each text is normalised once (and the texts' pieces are freed before the
+            # the annotator of normalised texts is given each text normalised, read back from
+            # `_utf8`: each text is normalised once (and the texts' pieces are freed before the
             # annotator's memory grows: ~3 MB less RSS at 10× than annotating chunk by chunk)
-            of_norm = hashing.of_normalized(annotate)
+            of_norm = None if normalized_annotator_factory is None else normalized_annotator_factory()
             blob = self._utf8
             cache: dict[str, int] = {}
             for k, text in enumerate(texts):
