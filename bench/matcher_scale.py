@@ -54,12 +54,18 @@ REPEATS = 3
 
 def real_rows() -> tuple[list[tuple[str, str, str]], Any]:
     """The shipped knowledge base's training rows and its concept annotator (as the engine uses them)."""
-    from bot.engine.concepts import ConceptLayer
+    from bot.engine.concepts import ConceptAnnotator, ConceptLayer
     from bot.engine.loader import load_knowledge
     from bot.engine.snapshot import intent_rows
 
     kb = load_knowledge(ROOT)
-    return intent_rows(kb), ConceptLayer(kb.vocabulary).features
+    return intent_rows(kb), ConceptAnnotator(ConceptLayer(kb.vocabulary))
+
+
+def training_options(which: str, annotate: Any) -> dict[str, Any]:
+    """What the snapshot gives the sparse trainer besides the annotator: the concept layer's annotators
+    of normalised texts (each text is normalised once); nothing for the dense matchers."""
+    return {"normalized_annotator_factory": annotate.normalized} if which == "sparse" else {}
 
 
 def synthetic_rows(
@@ -178,7 +184,7 @@ def train_stage(which: str, scale: int, state_file: Path) -> dict[str, Any]:
     before = _rss_mb()
     wall, cpu = time.perf_counter(), time.process_time()
     stages = stage_timers() if which == "sparse" else None  # (numpy imported here: in the CPU, as before)
-    matcher = module.IntentMatcher.build(rows, annotate=annotate)
+    matcher = module.IntentMatcher.build(rows, annotate=annotate, **training_options(which, annotate))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     by_stage: dict[str, float] = {}
     if stages is not None:
@@ -242,7 +248,7 @@ def warm_stage(which: str, scale: int, state_file: Path) -> dict[str, Any]:
     before = _rss_mb()
     cpu = time.process_time()
     try:
-        updated = matcher.warm_update([PROBE], rows)
+        updated = matcher.warm_update([PROBE], rows, **training_options(which, annotate))
     except ValueError:  # the python-trained dense matcher is not updated warm
         return {"warm_cpu_s": None, "warm_peak_mb": None, "warm_rss_before_mb": before, "warm_p": None}
     cpu = time.process_time() - cpu
