@@ -72,6 +72,10 @@ answers it from this probability (`Router._home_partner`; measured 0.6–0.75 on
 higher lets the home platform take general questions)."""
 HOME_PARTNER_FROM = 0.9
 """…and the home platform's intent then answers it from this probability."""
+HOME_PARTNER_SHARE = 0.3
+"""An intent is the home platform's when at least this share of its phrasings name that platform,
+more than any other ("fun" alone is no concept: a third of FUN's paid-training phrasings say "sur fun"
+or "fun mooc")."""
 AUDIENCE_PENALTY = 0.3
 """Probability factor of an intent whose audiences leave out the one the question shows."""
 MAX_TOPIC_WORDS = 3
@@ -549,7 +553,7 @@ class Router:
         Partner help centres write their FAQ headings without their own name ("Est-ce que le
         certificat est gratuit ?" is FUN's). Such a question names one of our concepts, no platform,
         and no intent answers it clearly (best < `HOME_PARTNER_BELOW`); asked again with the home
-        platform's phrase added, an intent specific to that platform must win clearly
+        platform's phrase added, an intent of that platform (`HOME_PARTNER_SHARE`) must win clearly
         (≥ `HOME_PARTNER_FROM`). The reply's title names the platform, so the reading is visible."""
         home = self.concepts.home_partner.get(lang)
         if home is None or not found or found & self.concepts.partners:
@@ -560,7 +564,11 @@ class Router:
         again, _ = self._rank_all(f"{core} {phrase}", limit=1)
         if not again or again[0][1] < HOME_PARTNER_FROM:
             return None
-        return again[0] if self._specific_partners(again[0][0]) == {partner} else None
+        profile = self.snapshot.profiles.get(again[0][0], {})
+        share = {c: profile.get(c, 0.0) for c in self.concepts.partners}
+        if share[partner] < HOME_PARTNER_SHARE or max(share.values()) > share[partner]:
+            return None
+        return again[0]
 
     def _catalogue_topic(self, core: str) -> Any:
         """A short message that only names a subject the catalogue has, read as a course query."""
