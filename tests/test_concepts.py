@@ -585,6 +585,7 @@ def test_a_quality_assurance_question_is_answered(shipped: Engine, text: str, in
         ("¿el certificado es de pago?", "partner-miriadax"),  # was: FUN's certificate
         ("combien d'heures dure une microcertification ?", "cmf-study-hours"),  # clear: kept
         ("c'est quoi un ECTS ?", "ects-what-is"),
+        ("je veux m'inscrire à une formation qualifiante, je fais comment ?", "partner-fun-paid-training"),
     ],
 )
 def test_a_heading_naming_no_platform_is_read_as_about_its_languages_platform(
