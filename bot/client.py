@@ -558,7 +558,9 @@ class CMFBot(commands.Bot):
 
     async def fetch_command_ids(self, guild_id: int | None = None) -> None:
         """Learn the ids of the commands Discord has (for `</name:id>` mentions) without syncing."""
-        scopes = [guild_id] if guild_id is not None else (list(self.settings.guild_ids) or [None])
+        scopes: list[int | None] = (
+            [guild_id] if guild_id is not None else (list(self.settings.guild_ids) or [None])
+        )
         for scope in scopes:
             try:
                 fetched = await self.tree.fetch_commands(guild=discord.Object(id=scope) if scope else None)

@@ -306,10 +306,20 @@ def _run_chat(args: argparse.Namespace) -> int:
     return chat(engine, args.lang, sys.stdin, sys.stdout)
 
 
+def _line_writer(out: TextIO) -> Callable[[str], None]:
+    """`say(text)`: one line to `out`, flushed (each reply shows as soon as it is ready)."""
+
+    def say(text: str) -> None:
+        out.write(text + "\n")
+        out.flush()
+
+    return say
+
+
 def chat(engine: Any, lang: str | None, stdin: TextIO, out: TextIO) -> int:
     """The REPL: a prompt on a terminal, plain line-by-line reading when stdin is piped."""
     interactive = stdin.isatty() and out.isatty()
-    say: Callable[[str], None] = lambda text: (out.write(text + "\n"), out.flush())[0]  # noqa: E731
+    say = _line_writer(out)
     ui = lang or DEFAULT_LANG
     if interactive:
         say(engine.string("chat.welcome", ui))

@@ -100,10 +100,10 @@ def build_embeds(
     continued: str = "(…)",
 ) -> list[discord.Embed]:
     """Embeds holding a title, a Markdown description and item fields, each embed within its limits."""
-    title = truncate(neutralise(title.strip()), TITLE_MAX) if title.strip() else None
+    heading = truncate(neutralise(title.strip()), TITLE_MAX) if title.strip() else None
     embeds: list[discord.Embed] = []
     for index, chunk in enumerate(split_text(neutralise(description), DESCRIPTION_MAX) or [""]):
-        embed = _new_embed(colour, title if index == 0 else None)
+        embed = _new_embed(colour, heading if index == 0 else None)
         if chunk:
             embed.description = chunk
         embeds.append(embed)

@@ -83,9 +83,14 @@ async def serve(bot: Any, token: str) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     signals = (signal.SIGTERM, signal.SIGINT)
+
+    def on_signal(sig: signal.Signals) -> None:
+        log.info("%s received: closing", sig.name)
+        stop.set()
+
     for sig in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
-            loop.add_signal_handler(sig, lambda s=sig: (log.info("%s received: closing", s.name), stop.set()))
+            loop.add_signal_handler(sig, on_signal, sig)
     try:
         async with bot:
             running = asyncio.create_task(bot.start(token), name="cmf-bot")

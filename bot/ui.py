@@ -32,7 +32,7 @@ import logging
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
@@ -146,7 +146,7 @@ SelfT = TypeVar("SelfT")
 
 def guarded(
     callback: Callable[[SelfT, discord.Interaction], Awaitable[None]],
-) -> Callable[[SelfT, discord.Interaction], Awaitable[None]]:
+) -> Callable[[SelfT, discord.Interaction], Coroutine[Any, Any, None]]:
     """For the callbacks of `DynamicItem`s, whose errors discord.py only logs: report them."""
 
     @functools.wraps(callback)
@@ -210,7 +210,11 @@ class SafeModal(discord.ui.Modal):
         super().stop()
         self._live.discard(self.token)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any] | None = None, /
+    ) -> None:
+        # discord.py calls a Modal's on_error without the `item` of BaseView.on_error (Modal's own
+        # override drops it); accepting it optionally fits both signatures
         await report_error(interaction, error, type(self).__name__)
 
 
@@ -337,7 +341,7 @@ class FeedbackButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> FeedbackButton:
         return cls(match["kind"], int(match["qid"]), match["lang"])
 
@@ -366,7 +370,7 @@ class NotWhatButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> NotWhatButton:
         return cls(int(match["qid"]), match["lang"])
 
@@ -395,7 +399,7 @@ class SourcesButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> SourcesButton:
         return cls(match["lang"], match["key"])
 
@@ -428,7 +432,7 @@ class PickSelect(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PickSelect:
         return cls(int(match["qid"]), match["lang"], int(match["uid"]))
 

@@ -26,6 +26,8 @@ from test_bot_e2e import (
 )
 from test_bot_moderation import entry_data, reply_of
 
+from bot.exts.ask import AUTOCOMPLETE_BUDGET
+from bot.exts.moderation import FORM_FETCH_BUDGET, TOKEN_BUDGET
 from bot.ui import ACK_GRACE
 
 MODERATOR = "moderator"
@@ -36,9 +38,14 @@ def db_file(engine: Any) -> str:
     return str(engine.db.conn.execute("PRAGMA database_list").fetchone()[2])
 
 
-async def let_time_pass(fake: FakeDiscord, seconds: float, *, sleeping: int) -> None:
-    """Advance the fake clock once `sleeping` timers wait on it (so the bot's own timer has started)."""
-    await fake.clock.until_sleeping(sleeping)
+async def let_time_pass(
+    fake: FakeDiscord, seconds: float, *, timer: float | tuple[float, float], since: int
+) -> None:
+    """Advance the fake clock once the bot's own timer of `timer` seconds (a range for one that counts
+    down what is left of a budget) has begun since `since` (`fake.clock.mark()`), so that the advance
+    is not spent before it starts (see FakeClock.until_started: counting sleepers raced with the
+    settings loop, which wakes and sleeps again when the test lets a minute pass)."""
+    await fake.clock.until_started(*(timer if isinstance(timer, tuple) else (timer,)), since=since)
     fake.advance(seconds)
 
 
@@ -141,24 +148,61 @@ async def test_ask_is_acknowledged_in_time_while_the_knowledge_base_is_rebuilt(
     question, expected = answerable(bot_engine)
     async with started(fake_discord, bot_engine) as bot:
         with engine_busy(bot) as rebuild_done:
-            waiting = fake_discord.clock.sleepers
+            mark = fake_discord.clock.mark()
             handle = await fake_discord.slash("ask", {"question": question})
-            await let_time_pass(fake_discord, ACK_GRACE + 0.01, sleeping=waiting + 1)
+            await let_time_pass(fake_discord, ACK_GRACE + 0.01, timer=ACK_GRACE, since=mark)
             body = await handle.response()
             assert body["type"] == 5 and not int(body.get("data", {}).get("flags") or 0) & EPHEMERAL
             fake_discord.advance(60)  # the rebuild takes a minute: the token still has 14
             rebuild_done.set()
             answer = await answer_of(handle)
-        autocomplete_waiting = fake_discord.clock.sleepers
         with engine_busy(bot):
+            mark = fake_discord.clock.mark()
             typed = await fake_discord.autocomplete("ask", {"question": "hou"}, "question")
-            await let_time_pass(fake_discord, 2.01, sleeping=autocomplete_waiting + 1)
+            await let_time_pass(
+                fake_discord, AUTOCOMPLETE_BUDGET + 0.01, timer=AUTOCOMPLETE_BUDGET, since=mark
+            )
             choices = await typed.choices()  # autocomplete cannot wait: it offers nothing this time
     assert handle.late is None and answer["embeds"][0]["title"] == expected.title
     assert answer["allowed_mentions"] == NO_PINGS and any(
         i.startswith("cmf:fb:up:") for i in custom_ids(answer)
     )
     assert choices == [] and typed.late is None
+
+
+async def test_the_harness_advances_after_the_bots_timer_not_after_the_settings_loop(
+    fake_discord, bot_engine, monkeypatch
+) -> None:
+    """The interleaving that made the test above fail under load: its minute wakes the settings loop,
+    whose reload ends only as the autocomplete arrives, and the autocomplete reaches its timer a
+    little later. Counting sleepers then advanced the clock before the bot's timer began, and the
+    autocomplete missed its deadline although the bot was in time; `let_time_pass` waits for the
+    timer itself."""
+    import bot.ui
+    from bot.client import CMFBot
+
+    reload, within = CMFBot.reload_server_settings, bot.ui.within
+    sent = asyncio.Event()
+
+    async def slow_reload(self: CMFBot) -> None:
+        await reload(self)
+        if self.startup_done.is_set():
+            await asyncio.wait_for(sent.wait(), 5)
+
+    async def late_within(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.3)
+        return await within(*args, **kwargs)
+
+    async def autocomplete(*args: Any, **kwargs: Any) -> Any:
+        handle = await send_autocomplete(*args, **kwargs)
+        sent.set()
+        return handle
+
+    send_autocomplete = fake_discord.autocomplete
+    monkeypatch.setattr(CMFBot, "reload_server_settings", slow_reload)
+    monkeypatch.setattr(bot.ui, "within", late_within)  # before the extensions import it
+    monkeypatch.setattr(fake_discord, "autocomplete", autocomplete)
+    await test_ask_is_acknowledged_in_time_while_the_knowledge_base_is_rebuilt(fake_discord, bot_engine)
 
 
 async def test_answers_and_buttons_are_acknowledged_in_time_while_the_database_is_locked(
@@ -170,13 +214,14 @@ async def test_answers_and_buttons_are_acknowledged_in_time_while_the_database_i
         message = fake_discord.messages_in("general")[-1]
         qid = bot_engine.db.execute("SELECT max(id) FROM questions").fetchone()[0]
         with database_locked(bot_engine):
-            waiting = fake_discord.clock.sleepers
+            mark = fake_discord.clock.mark()
             asked = await fake_discord.slash("ask", {"question": question})
-            await let_time_pass(fake_discord, ACK_GRACE + 0.01, sleeping=waiting + 1)
+            await let_time_pass(fake_discord, ACK_GRACE + 0.01, timer=ACK_GRACE, since=mark)
             # the answer itself never waits for the lock (its log row is queued), so it may come first
             assert (await asked.response())["type"] in (4, 5)
+            mark = fake_discord.clock.mark()
             thumbs = await fake_discord.click(message, f"cmf:fb:up:{qid}:en")
-            await let_time_pass(fake_discord, ACK_GRACE + 0.01, sleeping=waiting + 1)
+            await let_time_pass(fake_discord, ACK_GRACE + 0.01, timer=ACK_GRACE, since=mark)
             assert (await thumbs.response())["type"] == 5  # "thinking…", privately
         answer = await answer_of(asked)
         thanks = await answer_of(thumbs)
@@ -220,11 +265,11 @@ async def test_kb_edit_on_a_busy_database_says_so_in_time(fake_discord, bot_engi
     monkeypatch.setattr(KnowledgeService, "get", blocked_get)
     async with started(fake_discord, bot_engine):
         try:
-            waiting = fake_discord.clock.sleepers
+            mark = fake_discord.clock.mark()
             handle = await fake_discord.slash(
                 "kb", {"id": "cmf-study-hours"}, subcommand="edit", user=MODERATOR
             )
-            await let_time_pass(fake_discord, 2.01, sleeping=waiting + 1)
+            await let_time_pass(fake_discord, FORM_FETCH_BUDGET + 0.01, timer=FORM_FETCH_BUDGET, since=mark)
             data = await message_response(handle)  # a form cannot follow "thinking…": a short notice
         finally:
             free.set()
@@ -327,7 +372,7 @@ async def test_a_url_import_that_outlives_its_token_reports_by_direct_message(
     page = fake_discord.attachment("page.json", b'{"links": {}, "data": []}', "application/vnd.api+json")
     async with started(fake_discord, bot_engine):
         try:
-            waiting = fake_discord.clock.sleepers
+            mark = fake_discord.clock.mark()
             handle = await fake_discord.slash(
                 "kb",
                 {"url": page["url"], "dry_run": True, "platform": "iMooX"},
@@ -335,7 +380,8 @@ async def test_a_url_import_that_outlives_its_token_reports_by_direct_message(
                 user=MODERATOR,
             )
             assert (await handle.response())["type"] == 5
-            await let_time_pass(fake_discord, 14 * 60, sleeping=waiting + 1)
+            # the import's timer: what is left of the token budget once the import has started
+            await let_time_pass(fake_discord, 14 * 60, timer=(TOKEN_BUDGET - 60, TOKEN_BUDGET), since=mark)
             still = await answer_of(handle)
             fake_discord.advance(2 * 60)  # now the token is dead
         finally:

@@ -159,6 +159,33 @@ def test_a_key_embedded_in_a_jwt_proves_the_maths_only(knowledge: Any) -> None:
     assert "cred.warn.embedded_key" in [w.key for w in report.warnings]
 
 
+def test_only_a_vc11_jwt_reads_the_jwt_claims_iss_and_nbf_as_issuer_and_issue_date(knowledge: Any) -> None:
+    """VC 1.1 as a JWT wraps the credential in `vc` and lets `iss`/`nbf` stand for its issuer and
+    issuance date; a VC 2.0 JWT (`vc+jwt`) is the credential itself, so a report must not show an
+    issuer or issue date that the credential does not state."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = {"id": "did:example:learner"}
+    registered = {"iss": "https://jwt-issuer.example", "nbf": 1767225600}  # 2026-01-01T00:00:00Z
+
+    def shown(report: Report) -> dict[str, list[str]]:
+        by_id = {f.id: f for f in report.elements}
+        return {e: [v.shown for v in by_id[e].values] for e in ("awarding-body", "date-of-issue")}
+
+    v2 = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}
+    token = compact_jws(
+        {**v2, "credentialSubject": subject, **registered}, key, {"alg": "ES256", "typ": "vc+jwt"}
+    )
+    assert shown(check(token, knowledge)) == {"awarding-body": [], "date-of-issue": []}
+
+    v11 = {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"]}
+    token = compact_jws({"vc": {**v11, "credentialSubject": subject}, **registered}, key, {"alg": "ES256"})
+    found = shown(check(token, knowledge))
+    assert found["awarding-body"] == ["https://jwt-issuer.example"]
+    assert len(found["date-of-issue"]) == 1 and "2026" in found["date-of-issue"][0]
+
+
 @pytest.mark.parametrize("alg", ["none", "HS256"])
 def test_unsigned_or_symmetric_tokens_are_never_valid(alg: str, knowledge: Any) -> None:
     claims = json.loads(sample("mynextid_ob3-microcredential_unsigned.json"))

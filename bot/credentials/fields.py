@@ -137,9 +137,9 @@ def show(value: Any, lang: str) -> str:
             return show(value["@value"], lang)
         for key in ("prefLabel", "noteLiteral", "legalName", "name", "title", "targetName", "preferredName"):
             if key in value:
-                shown = show(value[key], lang)
-                if shown:
-                    return shown
+                label = show(value[key], lang)
+                if label:
+                    return label
         if isinstance(value.get("id"), str):
             return cut(value["id"])
     return ""

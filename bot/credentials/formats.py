@@ -231,9 +231,9 @@ def _from_compact_jws(token: str) -> Parsed:
     if "alg" not in header:
         raise CredentialError("cred.error.bad_jws")
     claims = _json_segment(payload_b64)
-    cred = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
-    cred = dict(cred)
-    if cred is not claims:  # VC 1.1 as a JWT: registered claims stand for credential fields
+    wrapped = claims.get("vc")
+    cred = dict(wrapped if isinstance(wrapped, dict) else claims)
+    if isinstance(wrapped, dict):  # VC 1.1 as a JWT: registered claims stand for credential fields
         if "iss" in claims and "issuer" not in cred:
             cred["issuer"] = claims["iss"]
         if isinstance(claims.get("nbf"), int | float) and "issuanceDate" not in cred:

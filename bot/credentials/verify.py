@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.credentials.keys import Pins, did_key_ed25519, multibase_decode
-from bot.credentials.model import Parsed, Signature, Text, text
+from bot.credentials.model import Parsed, Signature, SigStatus, Text, text
 
 MAX_CANON_BYTES = 256 * 1024
 """Largest JSON document (serialised) that is RDF-canonicalised; larger ones are not checked."""
@@ -153,7 +153,7 @@ def _verify_data_integrity(doc: dict[str, Any], pins: Pins, budget: float) -> Ve
                 )
                 result.signatures.append(Signature(suite, "invalid", reason, key_label, signer))
             continue
-        status = "valid" if _ed25519_ok(key, signature, data) else "invalid"
+        status: SigStatus = "valid" if _ed25519_ok(key, signature, data) else "invalid"
         result.signatures.append(
             Signature(suite, status, None, key_label, signer, str(proof.get("created") or ""))
         )
@@ -443,7 +443,7 @@ def _verify_compact(parsed: Parsed, pins: Pins) -> Verification:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             jws.deserialize_compact(env["compact"], key, algorithms=[alg], registry=_registry())
-        status = "valid"
+        status: SigStatus = "valid"
     except (JoseError, ValueError):
         status = "invalid"
     result.signatures.append(Signature(method, status, None, key_label))
@@ -483,15 +483,19 @@ def _verify_jws_json(parsed: Parsed) -> Verification:
         if isinstance(thumb, str) and thumb != _b64url(hashlib.sha256(der).digest()):
             result.signatures.append(Signature(method, "invalid", text("cred.reason.thumbprint"), key_label))
             continue
-        single = {
+        single: jws.FlattenedJSONSerialization = {
             "payload": value["payload"],
-            **{k: member[k] for k in ("protected", "header", "signature") if k in member},
+            "signature": member["signature"],
         }
+        if "protected" in member:
+            single["protected"] = member["protected"]
+        if "header" in member:
+            single["header"] = member["header"]
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 jws.deserialize_json(single, key, algorithms=[alg], registry=_registry(JADES_HEADERS))
-            status = "valid"
+            status: SigStatus = "valid"
         except (JoseError, ValueError):
             status = "invalid"
         signed_at = header.get("sigT") if isinstance(header.get("sigT"), str) else None

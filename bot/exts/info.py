@@ -20,6 +20,7 @@ from bot import render
 from bot.client import CMFBot
 from bot.engine.compliance import ASSESSMENTS
 from bot.engine.compliance import TRANSCRIPT_ITEMS as TRANSCRIPT_PARTS
+from bot.engine.model import Reply
 from bot.i18n import locale_lang
 from bot.ui import CheckModal, ack_soon, notice, respond, send_reply, within
 
@@ -147,7 +148,7 @@ class Info(commands.Cog):
             await notice(interaction, bot.text("ui.credential.unknown", lang))
             return
 
-        def profile(course_id: str) -> tuple[Any, int | None] | None:
+        def profile(course_id: str) -> tuple[str, tuple[Reply, int | None]] | None:
             if not bot.has_course(course_id):  # typed without picking: the best title match, if any
                 matches = bot.engine.course_choices(course_id, limit=1)
                 if not matches:
@@ -265,7 +266,7 @@ class Info(commands.Cog):
         for channel_id in config.help_channel_ids:
             channel = guild.get_channel(channel_id) if guild else None
             perms = bot.permissions_in(channel) if channel is not None else None
-            if perms is None:
+            if channel is None or perms is None:
                 continue
             forum = channel.type == discord.ChannelType.forum
             lacking = missing_permissions(perms, forum_tag=bool(config.solved_tag) and forum)

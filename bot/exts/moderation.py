@@ -57,7 +57,14 @@ from bot.exts._moderation_ui import (
 from bot.guild_settings import ANSWER_MODES, TAG_MAX, GuildSettings
 from bot.i18n import Strings, bundled_strings, locale_lang
 from bot.id_lookup import ID_MAX, IdLookup
-from bot.moderation.service import Change, ConflictError, InvalidError, KnowledgeService, ServiceError
+from bot.moderation.service import (
+    Change,
+    ConflictError,
+    InvalidError,
+    KnowledgeService,
+    ServiceError,
+    StoredObject,
+)
 from bot.ui import ack_soon, defer, respond, within
 
 log = logging.getLogger(__name__)
@@ -306,14 +313,13 @@ class Moderation(commands.Cog):
             return
         ui_lang = locale_lang(interaction.locale)
         text_lang = lang.value if lang else ui_lang
-        busy = object()
         try:
             work = self.run(interaction, lambda s: s.get(entry_id.strip(), "entry"))
-            obj = await within(work, FORM_FETCH_BUDGET, self.bot.clock, busy)
+            obj: StoredObject | None = await within(work, FORM_FETCH_BUDGET, self.bot.clock, None)
         except ServiceError as exc:
             await self.fail(interaction, exc, ui_lang)
             return
-        if obj is busy:  # the form must be the first response: no "thinking…" possible
+        if obj is None:  # too slow; the form must be the first response: no "thinking…" possible
             await self.say(interaction, self.t("mod.discord.busy", ui_lang))
             return
         title = (obj.data.get("title") or {}).get(text_lang, "")
@@ -857,7 +863,7 @@ class Moderation(commands.Cog):
             timer.cancel()
         return task.done()
 
-    async def send_dm(self, user: discord.abc.User, title: str, text: str) -> None:
+    async def send_dm(self, user: discord.User | discord.Member, title: str, text: str) -> None:
         """A report by direct message (when the interaction's token has run out); logged if DMs are closed."""
         try:
             for embeds in render.pack(render.build_embeds(title, text, colour=COLOUR)):

@@ -185,7 +185,7 @@ def import_bytes(
     report = ImportReport(fmt, source, dry_run, pages=1)
     if fmt == "moochub":
         page = parse_page(data, source)
-        links = page.get("links") if isinstance(page.get("links"), dict) else {}
+        links = page["links"] if isinstance(page.get("links"), dict) else {}
         page_url = source_url or http_url(links.get("self"))
         if not page_url:
             raise ServiceError("import_source", file=source)

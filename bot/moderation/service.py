@@ -37,7 +37,7 @@ ObjectType = Literal["entry", "intent", "course"]
 OBJECT_TYPES: tuple[ObjectType, ...] = ("entry", "intent", "course")
 TABLES: dict[str, str] = {"entry": "entries", "intent": "intents", "course": "courses"}
 """Object type -> its table, which is also its YAML file kind (top-level key)."""
-_TYPE_OF_KIND = {kind: t for t, kind in TABLES.items()}
+_TYPE_OF_KIND: dict[str, ObjectType] = {TABLES[t]: t for t in OBJECT_TYPES}
 
 INTENTS_PATH = "intents.yaml"
 _FILE_RE = re.compile(r"^knowledge/(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.yaml$")

@@ -20,6 +20,8 @@ class FakeClock:
         self.offset = 0.0
         self.sleepers = 0
         """How many coroutines are in :meth:`sleep` right now."""
+        self.started: list[float] = []
+        """The length of every :meth:`sleep` begun on this clock, in order (see :meth:`until_started`)."""
         self._changed: asyncio.Event | None = None
         self._counted = asyncio.Event()
 
@@ -36,7 +38,9 @@ class FakeClock:
             self._changed = None
 
     async def sleep(self, seconds: float) -> None:
-        target = self.now() + max(0.0, seconds)
+        seconds = max(0.0, seconds)
+        target = self.now() + seconds
+        self.started.append(seconds)
         self.sleepers += 1
         self._counted.set()
         try:
@@ -48,15 +52,28 @@ class FakeClock:
         finally:
             self.sleepers -= 1
 
-    async def until_sleeping(self, count: int, timeout: float = 5.0) -> None:
-        """Wait (real time) until at least ``count`` coroutines sleep on this clock, e.g. until the code
-        under test has started its timer, so that ``advance()`` is not spent before it starts."""
+    def mark(self) -> int:
+        """How many sleeps have begun so far; pass it as ``since=`` to :meth:`until_started`."""
+        return len(self.started)
+
+    async def until_started(
+        self, shortest: float, longest: float | None = None, *, since: int, timeout: float = 5.0
+    ) -> None:
+        """Wait (real time) until a sleep of ``shortest`` seconds (or between ``shortest`` and ``longest``)
+        has begun since ``since`` (:meth:`mark`), e.g. until the code under test has started its timer,
+        so that ``advance()`` is not spent before it starts.
+
+        The timer is recognised by its length, not by a count of sleepers: the bot's background loops
+        sleep on the same clock, and when time passes they wake, work and sleep again, so a count
+        taken while one of them was awake would be reached by that loop and not by the timer."""
+        longest = shortest if longest is None else longest
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while self.sleepers < count:
+        while not any(shortest <= s <= longest for s in self.started[since:]):
             if loop.time() > deadline:
                 raise TimeoutError(
-                    f"fake clock: {self.sleepers} sleepers after {timeout}s, waited for {count}"
+                    f"fake clock: no sleep of {shortest:g}-{longest:g} s began in {timeout}s; "
+                    f"began since the mark: {self.started[since:]}"
                 )
             self._counted.clear()
             with contextlib.suppress(TimeoutError):
