@@ -383,6 +383,26 @@ def test_a_yes_no_question_starts_with_the_entrys_lead(shipped: Engine) -> None:
     assert not_polar.intent == asked.intent and lead not in not_polar.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "lang", "word"),
+    [
+        ("can I defer my microcredential to the next run?", "en", "deferral"),
+        ("¿puedo aplazar mi microcredencial a la siguiente edición?", "es", "aplazamiento"),
+        ("posso rinviare la microcredenziale all'edizione successiva?", "it", "rinvio"),
+        ("kann ich mein Microcredential auf den nächsten Durchgang verschieben?", "de", "Verschiebung"),
+    ],
+)
+def test_the_refund_entrys_yes_also_answers_a_deferral_question(
+    shipped: Engine, question: str, lang: str, word: str
+) -> None:
+    """The entry covers refunds and deferral; its lead said only "Yes, within 14 days of the course
+    start", which read as the deferral window to someone asking to defer."""
+    reply = shipped.ask(question)
+    assert reply.intent == "partner-futurelearn-mc-refunds"
+    lead = shipped.string("polar.partner-futurelearn-mc-refunds", lang)
+    assert reply.answer.startswith(f"**{reply.title}**\n\n{lead}") and word in lead
+
+
 def _clauses(text: str) -> list[str]:
     """The clauses of a reply (split at sentence and list punctuation, not inside "3.0") of 4+ words."""
     plain = re.sub(r"\*+", "", text).casefold()

@@ -211,6 +211,14 @@ def test_asking_whether_one_can_take_a_course_adds_no_topic(shipped: Any, text: 
     assert (query.type, query.language, query.topics) == ("microcredential", language, [])
 
 
+def test_gibts_is_how_people_ask_not_a_topic(shipped: Any) -> None:
+    """ "gibts kurse zu nachhaltigkeit" searched for "nachhaltigkeit gibts" and fell back to a
+    French course; "gibts" ("gibt es") is a request word like "gibt"."""
+    query = shipped.read("gibts kurse zu nachhaltigkeit auf deutsch")
+    assert query is not None
+    assert (query.language, query.topics) == ("de", ["nachhaltigkeit"])
+
+
 @pytest.mark.parametrize(
     "text",
     [
