@@ -482,7 +482,7 @@ class IntentMatcher(MatcherBase):
             vocab, idf, packed, packed_bias = fit_dense(
                 [r[2] for r in rows],
                 [class_of[r[0]] for r in rows],
-                len(intents),
+                intents,
                 lambda text: _grams(text, char_range, word_ngrams, annotate),
                 min_df=vectorizer.min_df,
                 epochs=epochs,

@@ -116,9 +116,10 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def row_keys_of(texts: Sequence[str], labels: Sequence[int]) -> np.ndarray:
-    """One uint64 a training row, from its text and label only (blake2b), so a row keeps its key,
-    and its place in each epoch's order relative to the others, when other rows come or go."""
+def row_keys_of(texts: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+    """One uint64 a training row, from its text and its label's name only (blake2b), so a row keeps
+    its key, and its place in each epoch's order relative to the others, when other rows or other
+    intents come or go (a class number shifts when an intent is added before it)."""
     return np.fromiter(
         (
             int.from_bytes(hashlib.blake2b(f"{label}\0{text}".encode(), digest_size=8).digest(), "little")
@@ -272,7 +273,7 @@ def texts_to_rows(
 def fit_dense(
     texts: Sequence[str],
     labels: Sequence[int],
-    n_classes: int,
+    class_names: Sequence[str],
     grams: Callable[[str], list[str]],
     *,
     min_df: int,
@@ -294,7 +295,8 @@ def fit_dense(
     vocab, idf, rows = texts_to_rows(texts, grams, min_df)
     y = np.asarray(labels, dtype=np.int64)
     weight = np.where(y == oos_class, oos_weight, 1.0)
-    keys = row_keys_of(texts, labels)
+    keys = row_keys_of(texts, [class_names[label] for label in labels])
+    n_classes = len(class_names)
     total_w: np.ndarray | None = None
     total_b: np.ndarray | None = None
     for seed in seeds:
