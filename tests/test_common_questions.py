@@ -110,6 +110,13 @@ OWN_PHRASINGS: dict[str, dict[str, str]] = {
         "it": "posso ripetere l'esame se non lo passo",
         "de": "kann ich die prüfung wiederholen wenn ich durchfalle",
     },
+    "certificate-arrival": {
+        "en": "how long until i receive my certificate",
+        "fr": "j'ai fini le cours, quand arrive le certificat ?",
+        "es": "terminé el curso, ¿cuándo me llega el certificado?",
+        "it": "ho finito il corso, quando arriva il certificato?",
+        "de": "kurs fertig, wann kommt das zertifikat?",
+    },
     "exam-online": {
         "en": "is the exam online or in person",
         "fr": "l'examen se passe en ligne ou sur place ?",
