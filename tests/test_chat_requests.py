@@ -291,6 +291,29 @@ def test_who_issues_a_credential_gets_the_check_that_names_the_awarding_body(
     assert engine.ask("what is futurelearn?", "en").intent == "partner-futurelearn"
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "how much is the certificate?"),
+        ("fr", "le certificat coûte combien ?"),
+        ("es", "¿qué precio tiene el certificado?"),
+        ("it", "il certificato quanto costa?"),
+        ("de", "wie viel kostet so ein Zertifikat?"),
+    ],
+)
+def test_the_price_of_a_certificate_gets_what_is_free_and_what_is_paid(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """Ranked to when a certificate arrives (or to a course's credential profile), a question about
+    its price gets what is free and what is paid on each platform; asked when it arrives, it stays."""
+    engine, matcher = scripted
+    for ranked_first in ("certificate-arrival", "credential-profile"):
+        matcher.ranking = [(ranked_first, 0.6), ("learners-is-it-free", 0.2), (OUT_OF_SCOPE, 0.0)]
+        assert engine.ask(text, lang).intent == "learners-is-it-free"
+    matcher.ranking = [("certificate-arrival", 0.6), ("learners-is-it-free", 0.2), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask("when does the certificate arrive?", "en").intent == "certificate-arrival"
+
+
 def test_chat_the_off_topic_examples_hear_too_naming_nothing_we_have_is_declined(scripted: Any) -> None:
     """Ranked to the course search with the off-topic class close behind, a question that is no course
     request and names nothing the catalogue has is declined; it listed the whole catalogue ("is there

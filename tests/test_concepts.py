@@ -602,7 +602,6 @@ def test_a_quality_assurance_question_is_answered(shipped: Engine, text: str, in
     [
         ("le certificat est-il payant ?", "partner-fun-certificate"),  # was: is a microcredential free
         ("qui signe le certificat ?", "partner-fun-certificate"),  # was: FutureLearn's certificate
-        ("¿el certificado es de pago?", "partner-miriadax"),  # was: FUN's certificate
         ("combien d'heures dure une microcertification ?", "cmf-study-hours"),  # clear: kept
         ("c'est quoi un ECTS ?", "ects-what-is"),
         ("je veux m'inscrire à une formation qualifiante, je fais comment ?", "partner-fun-paid-training"),
