@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,7 @@ from bot.engine.compliance import (
     UNIVERSITIES_CHECKLIST,
     FactError,
     check,
+    credit_hours,
     evaluate_rule,
     parse_facts,
     validate_facts,
@@ -529,3 +532,42 @@ def test_phrase_patterns_find_what_a_phrase_by_phrase_search_finds() -> None:
             hits += expected
     assert hits > 50
     assert _among([]).search("  ") is None
+
+
+CREDITS_RULE = ChecklistItem(
+    "credits", _text("Credits"), {"informs": True, "fact": "ects", "hours_per_credit": {"min": 25, "max": 30}}
+)
+WITH_CREDITS = dataclasses.replace(ENTRY, checklist=[*ENTRY.checklist, CREDITS_RULE])
+
+
+def test_credit_hours_work_out_the_one_figure_stated_at_the_rules_rate() -> None:
+    assert credit_hours(WITH_CREDITS, {"ects": 6}) == {
+        "kind": "ects_in_hours", "ects": "6", "low": "150", "high": "180", "min": "25", "max": "30"
+    }  # fmt: skip
+    assert credit_hours(WITH_CREDITS, {"ects": 2.5})["low"] == "63"  # 62.5 h, rounded half up
+    assert credit_hours(WITH_CREDITS, {"study_hours": 120}) == {
+        "kind": "hours_in_ects", "hours": "120", "low": "4", "high": "4.8", "min": "25", "max": "30"
+    }  # fmt: skip
+    assert credit_hours(WITH_CREDITS, {"ects": 5, "study_hours": 120}) is None  # both: nothing to work out
+    assert credit_hours(WITH_CREDITS, {"eqf_level": 6}) is None
+    assert credit_hours(ENTRY, {"ects": 6}) is None  # no rule reading ECTS as hours
+
+
+@pytest.mark.parametrize(
+    ("question", "worked"),
+    [
+        ("how many hours of work is 6 ECTS?", "**6 ECTS ≈ 150–180 hours**"),
+        ("3 ECTS c'est combien d'heures ?", "**3 ECTS ≈ 75 à 90 heures**"),
+        ("¿cuántas horas son 4 ECTS?", "**4 ECTS ≈ 100–120 horas**"),
+        ("quante ore di studio sono 6 ECTS?", "**6 ECTS ≈ 150–180 ore**"),
+        ("wie viele Stunden sind 2,5 ECTS?", "**2,5 ECTS ≈ 63–75 Stunden**"),
+    ],
+)
+def test_an_ects_question_with_a_figure_gets_it_worked_out(
+    bot_engine: Any, question: str, worked: str
+) -> None:
+    """ "quante ore sono 6 ects" got the 25-30 h rule and left the sum to the asker."""
+    reply = bot_engine.ask(question)
+    assert reply.intent in ("ects-what-is", "cmf-hours-to-ects")
+    assert reply.answer.split("\n\n")[1].startswith(worked)
+    assert "≈" not in bot_engine.ask("what is an ECTS credit?").answer  # no figure, nothing added

@@ -334,6 +334,39 @@ def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) 
     return ComplianceReport(items)
 
 
+def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | None:
+    """The ECTS stated in `facts` worked out as hours, or the hours as ECTS, at the hours per ECTS
+    credit of `entry`'s rule that reads ECTS as hours (`hours_per_credit`): the values of the
+    `answer.ects_in_hours` / `answer.hours_in_ects` strings, with "kind" naming which. None when the
+    facts state neither figure, or both (nothing to work out), or the entry has no such rule."""
+    rate = next(
+        (i.rule["hours_per_credit"] for i in entry.checklist if i.rule and "hours_per_credit" in i.rule), None
+    )
+    if not rate or rate.get("min") is None or rate.get("max") is None:
+        return None
+    low_rate, high_rate = float(rate["min"]), float(rate["max"])
+    credits, hours = facts.get("ects"), facts.get("study_hours")
+    if (credits is None) == (hours is None) or low_rate <= 0:
+        return None
+    values = {"min": _number(_whole(low_rate)), "max": _number(_whole(high_rate))}
+    if credits is not None:
+        low, high = _round(credits * low_rate), _round(credits * high_rate)
+        return values | {
+            "kind": "ects_in_hours",
+            "ects": _number(credits),
+            "low": _number(low),
+            "high": _number(high),
+        }
+    assert hours is not None  # exactly one of the two is stated
+    low, high = round(hours / high_rate, 1), round(hours / low_rate, 1)
+    return values | {
+        "kind": "hours_in_ects",
+        "hours": _number(hours),
+        "low": _number(low),
+        "high": _number(high),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading facts from a question
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.engine.compliance import UNIVERSITIES_CHECKLIST, check, parse_facts, validate_facts
+from bot.engine.compliance import UNIVERSITIES_CHECKLIST, check, credit_hours, parse_facts, validate_facts
 from bot.engine.course_query import CourseQuery
 from bot.engine.language import detect_language
 from bot.engine.matcher import OUT_OF_SCOPE
@@ -331,7 +331,7 @@ class Router:
         if steered in self.kb.intents:  # "EQF 4 admitted?": the CMF's rule, not what level 4 is
             best_id = str(steered)
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
-        return self._polar(reply, best_id, core, lang)
+        return self._worked_out(self._polar(reply, best_id, core, lang), best_id, text, lang)
 
     def _domain_evidence(
         self, core: str, found: set[str], oos: float, course_query: CourseQuery | None
@@ -600,6 +600,24 @@ class Router:
         lead = self.strings.get(key, lang)
         title, _, body = reply.answer.partition("\n\n")
         reply.answer = f"{title}\n\n{lead}\n\n{body}" if body else f"{title}\n\n{lead}"
+        return reply
+
+    def _worked_out(self, reply: Reply, intent_id: str, text: str, lang: str) -> Reply:
+        """An answer whose intent `works_out` credit hours starts with the figure the question states
+        worked out ("how many hours is 6 ECTS?" → 6 ECTS ≈ 150–180 hours), at the hours per credit of
+        the universities' checklist (`compliance.credit_hours`)."""
+        if self._leads(intent_id).get("works_out") != "credit-hours" or reply.kind != "text":
+            return reply
+        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
+        worked = credit_hours(entry, parse_facts(text)) if entry is not None else None
+        if worked is None:
+            return reply
+        kind = worked.pop("kind")
+        if lang != "en":  # "2,5 ECTS", as these languages write decimals
+            worked = {k: v.replace(".", ",") for k, v in worked.items()}
+        line = self.strings.get(f"answer.{kind}", lang, **worked)
+        title, _, body = reply.answer.partition("\n\n")
+        reply.answer = f"{title}\n\n{line}\n\n{body}" if body else f"{title}\n\n{line}"
         return reply
 
     def _leads(self, intent_id: str | None) -> dict[str, Any]:
