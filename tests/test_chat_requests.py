@@ -314,6 +314,29 @@ def test_the_price_of_a_certificate_gets_what_is_free_and_what_is_paid(
     assert engine.ask("when does the certificate arrive?", "en").intent == "certificate-arrival"
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "how long do I have to change my mind after signing up?"),
+        ("fr", "combien de temps pour changer d'avis après l'inscription ?"),
+        ("es", "¿hay un plazo para cambiar de opinión después de apuntarme a una microcredencial?"),
+        ("it", "entro quanto posso cambiare idea dopo essermi iscritto a una microcredenziale?"),
+        ("de", "wie lange kann ich die Anmeldung rückgängig machen?"),
+    ],
+)
+def test_changing_ones_mind_after_enrolling_gets_the_refund_window(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """ "¿Cuánto tiempo tengo para cambiar de opinión tras inscribirme…?" names a duration and got the
+    study hours; changing one's mind after enrolling is the refund window (FutureLearn's own wording)."""
+    engine, matcher = scripted
+    for ranked_first in ("cmf-study-hours", "partner-futurelearn-mc-enrolment"):
+        matcher.ranking = [(ranked_first, 0.6), ("partner-futurelearn-mc-refunds", 0.2), (OUT_OF_SCOPE, 0.0)]
+        assert engine.ask(text, lang).intent == "partner-futurelearn-mc-refunds"
+    matcher.ranking = [("cmf-study-hours", 0.6), ("partner-futurelearn-mc-refunds", 0.2), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask("how long does a microcredential take?", "en").intent == "cmf-study-hours"
+
+
 def test_chat_the_off_topic_examples_hear_too_naming_nothing_we_have_is_declined(scripted: Any) -> None:
     """Ranked to the course search with the off-topic class close behind, a question that is no course
     request and names nothing the catalogue has is declined; it listed the whole catalogue ("is there
