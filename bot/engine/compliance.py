@@ -346,25 +346,24 @@ def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | Non
         return None
     low_rate, high_rate = float(rate["min"]), float(rate["max"])
     credits, hours = facts.get("ects"), facts.get("study_hours")
-    if (credits is None) == (hours is None) or low_rate <= 0:
-        return None
-    values = {"min": _number(_whole(low_rate)), "max": _number(_whole(high_rate))}
-    if credits is not None:
+    rates = {"min": _number(_whole(low_rate)), "max": _number(_whole(high_rate))}
+    if credits is not None and hours is None:
         low, high = _round(credits * low_rate), _round(credits * high_rate)
-        return values | {
+        return rates | {
             "kind": "ects_in_hours",
             "ects": _number(credits),
             "low": _number(low),
             "high": _number(high),
         }
-    assert hours is not None  # exactly one of the two is stated
-    low, high = round(hours / high_rate, 1), round(hours / low_rate, 1)
-    return values | {
-        "kind": "hours_in_ects",
-        "hours": _number(hours),
-        "low": _number(low),
-        "high": _number(high),
-    }
+    if hours is not None and credits is None and low_rate > 0:
+        low, high = round(hours / high_rate, 1), round(hours / low_rate, 1)
+        return rates | {
+            "kind": "hours_in_ects",
+            "hours": _number(hours),
+            "low": _number(low),
+            "high": _number(high),
+        }
+    return None  # neither figure stated, or both: nothing to work out
 
 
 # ---------------------------------------------------------------------------------------------
