@@ -284,12 +284,27 @@ STEERED = {
         "partner-futurelearn-mc-refunds",
         "how long does a microcredential take?",
     ),
+    "slp-or-cmf": (("slp-what-is",), "slp-vs-cmf", "what is a short learning programme?"),
+    "cmf-demands": (
+        ("cmf-credit-recognition",),
+        "universities-futurelearn-microcredential-rules",
+        "will my microcredential count towards a degree?",
+    ),
+    "joining-openuped": (
+        ("partner-openuped-quality-label",),
+        "universities-join-openuped",
+        "what is the openuped quality label?",
+    ),
 }
-"""Steering rules of the tenth pass. "who-issues": a platform's overview → how to check a credential,
+"""Steering rules of the tenth and eleventh passes. "who-issues": a platform's overview → how to check a credential,
 which says the university awards it and the platform only delivers the course. "certificate-price":
 when a certificate arrives → what is free and what is paid on each platform. "change-of-mind": the
 study hours ("¿Cuánto tiempo tengo para cambiar de opinión tras inscribirme…?" names a duration) → the
-refund window, FutureLearn's own wording for it."""
+refund window, FutureLearn's own wording for it. "slp-or-cmf": what an SLP is → how it differs from
+a CMF microcredential, when the question names the CMF. "cmf-demands": whether a microcredential
+counts towards a degree → FutureLearn's partner rules, which say it must count towards one, when a
+university asks what the CMF requires. "joining-openuped": the OpenupEd label → how an institution
+joins, which includes getting the label, when the question asks how to join."""
 
 
 @pytest.mark.parametrize(
@@ -318,6 +333,21 @@ refund window, FutureLearn's own wording for it."""
             "entro quanto posso cambiare idea dopo essermi iscritto a una microcredenziale?",
         ),
         ("change-of-mind", "de", "wie lange kann ich die Anmeldung rückgängig machen?"),
+        ("slp-or-cmf", "en", "is a 20 ECTS short learning programme still inside the CMF?"),
+        ("slp-or-cmf", "fr", "un SLP de 15 ECTS, ça rentre dans le CMF ?"),
+        ("slp-or-cmf", "es", "¿un SLP cabe en el marco común de microcredenciales?"),
+        ("slp-or-cmf", "it", "uno short learning programme rientra nel CMF?"),
+        ("slp-or-cmf", "de", "gehört ein SLP mit 20 ECTS noch zum CMF?"),
+        ("cmf-demands", "en", "does the CMF require that it counts towards a master's?"),
+        ("cmf-demands", "fr", "le CMF exige-t-il qu'elle compte pour un diplôme ?"),
+        ("cmf-demands", "es", "¿el CMF exige que cuente para un grado?"),
+        ("cmf-demands", "it", "il CMF richiede che valga per una laurea?"),
+        ("cmf-demands", "de", "verlangt das CMF die Anrechnung auf einen Studiengang?"),
+        ("joining-openuped", "en", "how do we join openuped as a university?"),
+        ("joining-openuped", "fr", "comment adhérer à openuped ?"),
+        ("joining-openuped", "es", "¿cómo puede mi universidad unirse a openuped?"),
+        ("joining-openuped", "it", "come aderire a openuped?"),
+        ("joining-openuped", "de", "wie kann unsere Hochschule OpenupEd beitreten?"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(
