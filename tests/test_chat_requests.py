@@ -295,8 +295,15 @@ STEERED = {
         "universities-join-openuped",
         "what is the openuped quality label?",
     ),
+    "authentic": (("employers-open-badges",), "employers-check-credential", "what is an open badge?"),
+    "credential-against-degree": (
+        ("eqf-degree-mapping",),
+        "degree-equivalence",
+        "which eqf level is a bachelor's degree?",
+    ),
 }
-"""Steering rules of the tenth and eleventh passes. "who-issues": a platform's overview → how to check a credential,
+"""Steering rules of the tenth and eleventh passes. "who-issues": a platform's overview → how to check a
+credential,
 which says the university awards it and the platform only delivers the course. "certificate-price":
 when a certificate arrives → what is free and what is paid on each platform. "change-of-mind": the
 study hours ("¿Cuánto tiempo tengo para cambiar de opinión tras inscribirme…?" names a duration) → the
@@ -304,7 +311,10 @@ refund window, FutureLearn's own wording for it. "slp-or-cmf": what an SLP is �
 a CMF microcredential, when the question names the CMF. "cmf-demands": whether a microcredential
 counts towards a degree → FutureLearn's partner rules, which say it must count towards one, when a
 university asks what the CMF requires. "joining-openuped": the OpenupEd label → how an institution
-joins, which includes getting the label, when the question asks how to join."""
+joins, which includes getting the label, when the question asks how to join. "authentic": how to
+read an Open Badge → how to check a credential, when the question asks whether one is genuine.
+"credential-against-degree": the EQF levels of degrees → whether a microcredential equals a degree,
+when the question names a microcredential. "cmf-demands" also takes "does it need to count…?"."""
 
 
 @pytest.mark.parametrize(
@@ -348,6 +358,17 @@ joins, which includes getting the label, when the question asks how to join."""
         ("joining-openuped", "es", "¿cómo puede mi universidad unirse a openuped?"),
         ("joining-openuped", "it", "come aderire a openuped?"),
         ("joining-openuped", "de", "wie kann unsere Hochschule OpenupEd beitreten?"),
+        ("cmf-demands", "en", "do microcreds have to count toward a degree programme?"),
+        ("authentic", "en", "how can I tell if a badge is fake?"),
+        ("authentic", "fr", "ce badge numérique est-il authentique ?"),
+        ("authentic", "es", "¿cómo sé si un open badge es auténtico?"),
+        ("authentic", "it", "come capisco se un open badge è falso?"),
+        ("authentic", "de", "ist dieses Open Badge echt?"),
+        ("credential-against-degree", "en", "an EQF 7 microcredential of 5 ECTS, is that a master's?"),
+        ("credential-against-degree", "fr", "une microcertification niveau 6, ça vaut une licence ?"),
+        ("credential-against-degree", "es", "una microcredencial de nivel 6 equivale a un grado?"),
+        ("credential-against-degree", "it", "una microcredenziale di livello 7 vale una laurea magistrale?"),
+        ("credential-against-degree", "de", "ist ein Microcredential auf Stufe 6 ein Bachelor?"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(

@@ -9,20 +9,13 @@ from typing import Any
 
 import pytest
 import sqlite_utils
-from test_search import COURSES, insert_courses
+from test_search import COURSES
+from test_search import db as db  # the fixture: test_search's courses, indexed
 
 from bot.engine import search as search_module
 from bot.engine.normalize import normalize
-from bot.engine.search import CourseSearch, rebuild_index
+from bot.engine.search import CourseSearch
 from bot.engine.store import connect
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    database = connect(tmp_path / "kb.db")
-    insert_courses(database, COURSES)
-    rebuild_index(database)
-    return database
 
 
 def _titles_one_query_a_word(db: sqlite_utils.Database, text: str, limit: int = 5) -> list[str]:

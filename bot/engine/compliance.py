@@ -553,16 +553,34 @@ def _awards_credit(norm: str) -> bool | None:
 
 
 def _transcript(text: str) -> list[str] | None:
-    """The transcript's contents, named after the word "transcript" in the same sentence."""
+    """The transcript's contents, named after the word "transcript" in the same sentence. An item
+    with a figure beside it is the course's value, not an item listed: "a CMF transcript for 6 ECTS
+    at EQF 7" says what the credential is worth, not that the transcript lacks the learning outcomes."""
     for sentence in re.split(r"[.;!?\n]+(?!\d)", text):
         sentence_norm = normalize(sentence)
         found = _TRANSCRIPT_WORDS.search(sentence_norm)
         if found:
-            padded = f" {sentence_norm[found.end() :]}"
+            padded = f" {sentence_norm[found.end() :]} "
             listed = [
                 item
                 for item, words in _TRANSCRIPT_ITEM_WORDS.items()
-                if any(f" {w}" in padded for w in words)
+                if any(_named_without_figure(padded, w) for w in words)
             ]
             return listed or None
     return None
+
+
+def _named_without_figure(padded: str, words: str) -> bool:
+    """Whether `words` occur in `padded` (normalised, space-padded) at least once with no number
+    right before or after them."""
+    return any(
+        not (
+            _ENDS_WITH_NUMBER.search(padded[: m.start() + 1])
+            or _STARTS_WITH_NUMBER.match(padded[m.end() - 1 :])
+        )
+        for m in re.finditer(rf" {re.escape(words)} ", padded)
+    )
+
+
+_ENDS_WITH_NUMBER = re.compile(r"\d+(?:[.,]\d+)? $")
+_STARTS_WITH_NUMBER = re.compile(r" \d")

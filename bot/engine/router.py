@@ -293,7 +293,7 @@ class Router:
             routed = self._course_route(question, lang, course_query, ranked, found, oos)
         if routed is not None:
             return routed
-        return self._decide(question, text, core, lang, ranked, found, oos, topic)
+        return self._decide(question, text, core, lang, ranked, found, oos, topic, facts)
 
     def _decide(
         self,
@@ -305,6 +305,7 @@ class Router:
         found: set[str],
         oos: float,
         topic: Any,
+        facts: dict[str, Any],
     ) -> Reply:
         """Step 7: the best probability decides between the answer, "did you mean", a catalogue topic's
         courses and the fallback with the closest topics."""
@@ -331,7 +332,7 @@ class Router:
         if steered in self.kb.intents:  # "EQF 4 admitted?": the CMF's rule, not what level 4 is
             best_id = str(steered)
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
-        return self._worked_out(self._polar(reply, best_id, core, lang), best_id, text, lang)
+        return self._worked_out(self._polar(reply, best_id, core, lang), best_id, facts, lang)
 
     def _domain_evidence(
         self, core: str, found: set[str], oos: float, course_query: CourseQuery | None
@@ -602,14 +603,14 @@ class Router:
         reply.answer = f"{title}\n\n{lead}\n\n{body}" if body else f"{title}\n\n{lead}"
         return reply
 
-    def _worked_out(self, reply: Reply, intent_id: str, text: str, lang: str) -> Reply:
+    def _worked_out(self, reply: Reply, intent_id: str, facts: dict[str, Any], lang: str) -> Reply:
         """An answer whose intent `works_out` credit hours starts with the figure the question states
         worked out ("how many hours is 6 ECTS?" → 6 ECTS ≈ 150–180 hours), at the hours per credit of
-        the universities' checklist (`compliance.credit_hours`)."""
+        the universities' checklist (`compliance.credit_hours`); `facts`: the question's, `parse_facts`."""
         if self._leads(intent_id).get("works_out") != "credit-hours" or reply.kind != "text":
             return reply
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
-        worked = credit_hours(entry, parse_facts(text)) if entry is not None else None
+        worked = credit_hours(entry, facts) if entry is not None else None
         if worked is None:
             return reply
         kind = worked.pop("kind")
