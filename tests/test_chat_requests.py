@@ -301,6 +301,16 @@ STEERED = {
         "degree-equivalence",
         "which eqf level is a bachelor's degree?",
     ),
+    "cmf-requirements": (
+        ("prerequisites",),
+        "cmf-requirements-learner",
+        "who can enrol on a microcredential?",
+    ),
+    "wallet": (
+        ("employers-europass-digital-credentials",),
+        "europass-wallet",
+        "what is a european digital credential?",
+    ),
 }
 """Steering rules of the tenth and eleventh passes. "who-issues": a platform's overview → how to check a
 credential,
@@ -314,7 +324,10 @@ university asks what the CMF requires. "joining-openuped": the OpenupEd label �
 joins, which includes getting the label, when the question asks how to join. "authentic": how to
 read an Open Badge → how to check a credential, when the question asks whether one is genuine.
 "credential-against-degree": the EQF levels of degrees → whether a microcredential equals a degree,
-when the question names a microcredential. "cmf-demands" also takes "does it need to count…?"."""
+when the question names a microcredential. "cmf-demands" also takes "does it need to count…?".
+"cmf-requirements": entry requirements → the CMF's requirements ("i requisiti" are both in Italian),
+when the question names the CMF's requirements. "wallet": what a European Digital Credential is →
+storing and sharing one in Europass, when the question asks about the wallet or uploading."""
 
 
 @pytest.mark.parametrize(
@@ -369,6 +382,16 @@ when the question names a microcredential. "cmf-demands" also takes "does it nee
         ("credential-against-degree", "es", "una microcredencial de nivel 6 equivale a un grado?"),
         ("credential-against-degree", "it", "una microcredenziale di livello 7 vale una laurea magistrale?"),
         ("credential-against-degree", "de", "ist ein Microcredential auf Stufe 6 ein Bachelor?"),
+        ("cmf-requirements", "en", "what are the CMF requirements?"),
+        ("cmf-requirements", "fr", "quelles sont les exigences du CMF ?"),
+        ("cmf-requirements", "es", "¿cuáles son los requisitos del CMF?"),
+        ("cmf-requirements", "it", "quali sono i requisiti di una microcredenziale CMF?"),
+        ("cmf-requirements", "de", "welche Anforderungen des CMF gibt es?"),
+        ("wallet", "en", "how do I upload my credential to the europass wallet?"),
+        ("wallet", "fr", "comment déposer mon justificatif dans europass ?"),
+        ("wallet", "es", "¿cómo subo mi credencial a europass?"),
+        ("wallet", "it", "come carico la credenziale su europass?"),
+        ("wallet", "de", "europass wallet wie lade ich da was hoch"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(
