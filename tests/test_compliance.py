@@ -17,6 +17,7 @@ from bot.engine.compliance import (
     credit_hours,
     evaluate_rule,
     parse_facts,
+    study_pace,
     validate_facts,
 )
 from bot.engine.loader import load_knowledge
@@ -577,3 +578,55 @@ def test_an_ects_question_with_a_figure_gets_it_worked_out(
     assert reply.intent in ("ects-what-is", "cmf-hours-to-ects")
     assert reply.answer.split("\n\n")[1].startswith(worked)
     assert "≈" not in bot_engine.ask("what is an ECTS credit?").answer  # no figure, nothing added
+
+
+def test_study_pace_works_out_weeks_or_weekly_hours_for_the_hours_stated_or_the_rules_range() -> None:
+    assert study_pace(ENTRY, "I can study 8 hours a week, how long will it take?") == {
+        "kind": "pace_weeks", "hours": "100–150", "per_week": "8", "weeks": "13–19"
+    }  # fmt: skip
+    assert study_pace(ENTRY, "10 heures par semaine, pour 150 heures ça fait combien ?")["weeks"] == "15"
+    assert study_pace(ENTRY, "una microcredencial de 12 semanas, ¿cuántas horas por semana?") == {
+        "kind": "pace_hours", "hours": "100–150", "weeks": "12", "per_week": "8.3–12.5"
+    }  # fmt: skip
+    assert study_pace(ENTRY, "80-120 Stunden in 10 Wochen, wie viel pro Woche?")["per_week"] == "8–12"
+    assert study_pace(ENTRY, "how many hours is a microcredential?") is None  # nothing to work out
+    assert study_pace(ENTRY, "10 weeks at 12 h/week") is None  # the question already did the sum
+    assert study_pace(ENTRY, "0 hours a week") is None
+    no_range = dataclasses.replace(ENTRY, checklist=ENTRY.checklist[1:])
+    assert study_pace(no_range, "8 hours a week") is None  # no rule on the study hours
+
+
+@pytest.mark.parametrize(
+    ("question", "worked"),
+    [
+        (
+            "I can only study about 8 hours a week, how long will a microcredential take me?",
+            "**100–150 hours at 8 hours a week ≈ 13–19 weeks.**",
+        ),
+        (
+            "j'ai 10 heures par semaine, une microcertification de 150 heures prend combien de temps ?",
+            "**150 heures à raison de 10 heures par semaine ≈ 15 semaines.**",
+        ),
+        (
+            "¿cuántas horas por semana para una microcredencial de 12 semanas?",
+            "**100–150 horas en 12 semanas ≈ 8,3–12,5 horas por semana.**",
+        ),
+        (
+            "quanto dura una microcredenziale se studio 5 ore a settimana?",
+            "**100–150 ore con 5 ore a settimana ≈ 20–30 settimane.**",
+        ),
+        (
+            "wie lange dauert ein Microcredential bei 6 Stunden pro Woche?",
+            "**100–150 Stunden bei 6 Stunden pro Woche ≈ 17–25 Wochen.**",
+        ),
+    ],
+)
+def test_a_study_time_question_with_a_pace_gets_it_worked_out(
+    bot_engine: Any, question: str, worked: str
+) -> None:
+    """ "I can study 8 hours a week, how long will it take?" got the 100-150 hours and left the sum to
+    the asker."""
+    reply = bot_engine.ask(question)
+    assert reply.intent == "cmf-study-hours"
+    assert reply.answer.split("\n\n")[1] == worked
+    assert "≈" not in bot_engine.ask("how many study hours is a microcredential?").answer

@@ -366,6 +366,53 @@ def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | Non
     return None  # neither figure stated, or both: nothing to work out
 
 
+def study_pace(entry: Entry, text: str) -> dict[str, str] | None:
+    """The weeks or the weekly hours a question's figures work out to, for the study hours it
+    states ("150 hours", "100-150 hours") or else the range of `entry`'s rule on `study_hours`
+    (the CMF's 100-150): "8 hours a week" → about 13-19 weeks ("kind": "pace_weeks"); "a
+    12-week microcredential" → about 8.3-12.5 hours a week ("kind": "pace_hours"). The values of
+    the `answer.pace_weeks` / `answer.pace_hours` strings; None when the question states neither a
+    weekly pace nor a number of weeks, or both, or `entry` has no study-hours range."""
+    rule = next((i.rule for i in entry.checklist if i.rule and i.rule.get("fact") == "study_hours"), None)
+    if not rule or rule.get("min") is None or rule.get("max") is None:
+        return None
+    low = text.casefold()
+    per_week, weeks = _HOURS_PER_WEEK.search(low), _WEEKS.search(low)
+    if bool(per_week) == bool(weeks):
+        return None  # nothing to work out, or the question already did ("10 weeks at 12 h/week")
+    first, last = _stated_hours(low, per_week) or (float(rule["min"]), float(rule["max"]))
+    hours = _span(first, last)
+    if per_week is not None:
+        pace = _num(per_week.group(1))
+        if pace <= 0:
+            return None
+        return {"kind": "pace_weeks", "hours": hours, "per_week": _number(_whole(pace)),
+                "weeks": _span(_round(first / pace), _round(last / pace))}  # fmt: skip
+    count = _num(weeks.group(1)) if weeks is not None else 0.0
+    if count <= 0:
+        return None
+    return {"kind": "pace_hours", "hours": hours, "weeks": _number(_whole(count)),
+            "per_week": _span(round(first / count, 1), round(last / count, 1))}  # fmt: skip
+
+
+def _stated_hours(low: str, per_week: re.Match[str] | None) -> tuple[float, float] | None:
+    """The study hours a question states, as a range (one figure is both ends), leaving out its
+    weekly hours; None when it states none."""
+    stated = _HOUR_RANGE.search(low)
+    if stated and _num(stated.group(1)) <= _num(stated.group(2)):
+        return _num(stated.group(1)), _num(stated.group(2))
+    for m in _HOURS.finditer(low):
+        if not (per_week and m.start() == per_week.start()):
+            return _num(m.group(1)), _num(m.group(1))
+    return None
+
+
+def _span(low: float, high: float) -> str:
+    """ "13–19", or "15" when both ends are the same."""
+    low_text, high_text = _number(_whole(float(low))), _number(_whole(float(high)))
+    return low_text if low_text == high_text else f"{low_text}–{high_text}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading facts from a question
 
@@ -404,6 +451,8 @@ _PER_WEEK = rf"\s*(?:/|{_any('per')})\s*(?:{_any('week')})"
 _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_WEEK)
 _WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
 _HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")
+_HOUR_RANGE = re.compile(_NUMBER + r"\s*[-–—]\s*" + _NUMBER + r"\s*" + _HOUR_WORDS + r"\b")
+"""Study hours stated as a range: "100-150 hours", "100–150 ore"."""
 _EQF_WORDS = f"{_any('eqf_names')}|{_any('level_words')}"
 _EQF = re.compile(rf"\b(?:{_EQF_WORDS})(?:\s*(?:{_EQF_WORDS}|{_any('level_connectors')}))*\s*([1-8])\b")
 _EQF_AFTER = re.compile(

@@ -27,7 +27,14 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.engine.compliance import UNIVERSITIES_CHECKLIST, check, credit_hours, parse_facts, validate_facts
+from bot.engine.compliance import (
+    UNIVERSITIES_CHECKLIST,
+    check,
+    credit_hours,
+    parse_facts,
+    study_pace,
+    validate_facts,
+)
 from bot.engine.course_query import CourseQuery
 from bot.engine.language import detect_language
 from bot.engine.matcher import OUT_OF_SCOPE
@@ -332,7 +339,7 @@ class Router:
         if steered in self.kb.intents:  # "EQF 4 admitted?": the CMF's rule, not what level 4 is
             best_id = str(steered)
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
-        return self._worked_out(self._polar(reply, best_id, core, lang), best_id, facts, lang)
+        return self._worked_out(self._polar(reply, best_id, core, lang), best_id, text, facts, lang)
 
     def _domain_evidence(
         self, core: str, found: set[str], oos: float, course_query: CourseQuery | None
@@ -603,14 +610,23 @@ class Router:
         reply.answer = f"{title}\n\n{lead}\n\n{body}" if body else f"{title}\n\n{lead}"
         return reply
 
-    def _worked_out(self, reply: Reply, intent_id: str, facts: dict[str, Any], lang: str) -> Reply:
-        """An answer whose intent `works_out` credit hours starts with the figure the question states
-        worked out ("how many hours is 6 ECTS?" → 6 ECTS ≈ 150–180 hours), at the hours per credit of
-        the universities' checklist (`compliance.credit_hours`); `facts`: the question's, `parse_facts`."""
-        if self._leads(intent_id).get("works_out") != "credit-hours" or reply.kind != "text":
-            return reply
+    def _worked_out(self, reply: Reply, intent_id: str, text: str, facts: dict[str, Any], lang: str) -> Reply:
+        """An answer whose intent `works_out` a figure starts with the figure the question states
+        worked out, by the rules of the universities' checklist: "credit-hours", ECTS as hours and
+        hours as ECTS at its hours per credit ("how many hours is 6 ECTS?" → 6 ECTS ≈ 150–180 hours;
+        `compliance.credit_hours`, from `facts`, the question's); "study-pace", a weekly pace as weeks
+        or weeks as a weekly pace for its study hours ("8 hours a week" → 100–150 hours ≈ 13–19
+        weeks; `compliance.study_pace`)."""
+        works_out = self._leads(intent_id).get("works_out")
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
-        worked = credit_hours(entry, facts) if entry is not None else None
+        if entry is None or reply.kind != "text":
+            return reply
+        if works_out == "credit-hours":
+            worked = credit_hours(entry, facts)
+        elif works_out == "study-pace":
+            worked = study_pace(entry, text)
+        else:
+            return reply
         if worked is None:
             return reply
         kind = worked.pop("kind")
