@@ -152,6 +152,22 @@ def test_the_reader_marks_chat_requests_and_openings(shipped_reader: CourseQuery
     assert plain is not None and not plain.cued and plain.leading
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "topics"),
+    [
+        ("gibt es englische kurse zu machine learning", "en", ["machine learning"]),
+        ("deutschen kurs über statistik", "de", ["statistik"]),
+        ("spanische kurse über marketing", "es", ["marketing"]),
+    ],
+)
+def test_an_inflected_language_name_is_the_language_not_a_topic(
+    shipped_reader: CourseQueryReader, text: str, language: str, topics: list[str]
+) -> None:
+    """ "englische kurse zu machine learning" searched for "machine learning englische"."""
+    query = shipped_reader.read(text)
+    assert query is not None and query.language == language and query.topics == topics
+
+
 def test_every_language_has_request_phrases() -> None:
     vocabulary = yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text("utf-8"))["vocabulary"]
     assert set(vocabulary["request_phrases"]) == {"en", "fr", "es", "it", "de"}
