@@ -327,6 +327,11 @@ STEERED = {
         "europass-wallet",
         "what is a european digital credential?",
     ),
+    "recognised-abroad": (
+        ("cmf-accreditation", "cmf-benefits", "cmf-what-is"),
+        "recognition-abroad",
+        "is the CMF officially recognised?",
+    ),
 }
 """Steering rules of the tenth and eleventh passes. "who-issues": a platform's overview → how to check a
 credential,
@@ -343,7 +348,9 @@ read an Open Badge → how to check a credential, when the question asks whether
 when the question names a microcredential. "cmf-demands" also takes "does it need to count…?".
 "cmf-requirements": entry requirements → the CMF's requirements ("i requisiti" are both in Italian),
 when the question names the CMF's requirements. "wallet": what a European Digital Credential is →
-storing and sharing one in Europass, when the question asks about the wallet or uploading."""
+storing and sharing one in Europass, when the question asks about the wallet or uploading.
+"recognised-abroad" (a `steer_when` concept, no cue phrase): whether the CMF is recognised, or what
+it is → recognition in another country, when the question names one outside the EU or "abroad"."""
 
 
 @pytest.mark.parametrize(
@@ -408,6 +415,11 @@ storing and sharing one in Europass, when the question asks about the wallet or 
         ("wallet", "es", "¿cómo subo mi credencial a europass?"),
         ("wallet", "it", "come carico la credenziale su europass?"),
         ("wallet", "de", "europass wallet wie lade ich da was hoch"),
+        ("recognised-abroad", "en", "is it recognised outside the EU?"),
+        ("recognised-abroad", "fr", "c'est reconnu en Suisse ?"),
+        ("recognised-abroad", "es", "¿el CMF vale fuera de la UE, en Chile por ejemplo?"),
+        ("recognised-abroad", "it", "il cmf vale anche in svizzera?"),
+        ("recognised-abroad", "de", "ist das in der schweiz anerkannt"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(
@@ -445,7 +457,9 @@ def test_steering_rules_name_intents_and_concepts_that_exist() -> None:
     intents = {i["id"] for i in yaml.safe_load((ROOT / "intents.yaml").read_text("utf-8"))["intents"]}
     layer = ConceptLayer(data)
     assert layer.steering, "no steering rule shipped"
-    assert set(data["steer_from"]) == set(data["steer_to"]) == set(data["steer_cues"])
+    assert (
+        set(data["steer_from"]) == set(data["steer_to"]) == set(data["steer_cues"]) | set(data["steer_when"])
+    )
     for rule in layer.steering.values():
         assert rule.to in intents and rule.from_ <= intents and rule.to not in rule.from_
         assert rule.unless <= set(data["concepts"])

@@ -449,6 +449,7 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
     concepts = concepts.replace(
         b"hours-of-credits: [cmf, microcredential]", b"hours-of-credits: [cmf, microcred]"
     )
+    concepts = concepts.replace(b"recognised-abroad: [abroad]", b"recognised-abroad: [abraod]")
     texts["knowledge/concepts.yaml"] = concepts
     kb, errors = check_texts(texts)
     assert kb is None
@@ -461,8 +462,9 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
             "vocabulary.steer_unless.hours-of-credits[1]",
             'unknown concept "microcred"',
         ),
+        ("knowledge/concepts.yaml", "vocabulary.steer_when.recognised-abroad[0]", 'unknown concept "abraod"'),
     }
-    assert all("cmf-levels" in lines[e.line] or "microcred" in lines[e.line] for e in errors)
+    assert all(any(w in lines[e.line] for w in ("cmf-levels", "microcred", "abraod")) for e in errors)
 
 
 @pytest.mark.parametrize(

@@ -128,13 +128,14 @@ def _spans(
 @dataclass(frozen=True)
 class SteerRule:
     """A steering rule (`knowledge/concepts.yaml`, sections `steer_*`): a question the matcher ranks
-    one of `from_` first, with one of the rule's cue phrases and none of the `unless` concepts, is
-    answered by `to`."""
+    one of `from_` first, with one of the rule's cue phrases or `when` concepts and none of the
+    `unless` concepts, is answered by `to`."""
 
     rule: str
     to: str
     from_: frozenset[str]
     unless: frozenset[str]
+    when: frozenset[str] = frozenset()
 
 
 class ConceptLayer:
@@ -163,7 +164,10 @@ class ConceptLayer:
             named = self.concepts(str(phrases[0])) & self.partners if len(phrases or []) == 1 else set()
             if len(named) == 1:  # the loader reports any other as an error
                 self.home_partner[str(lang)] = (str(phrases[0]), next(iter(named)))
-        steer = {k: vocab.get(k) or {} for k in ("steer_to", "steer_from", "steer_cues", "steer_unless")}
+        steer = {
+            k: vocab.get(k) or {}
+            for k in ("steer_to", "steer_from", "steer_cues", "steer_unless", "steer_when")
+        }
         self._steer_cues = _compile(steer["steer_cues"])
         self.steering = {
             str(rule): SteerRule(
@@ -171,6 +175,7 @@ class ConceptLayer:
                 to=str(to[0]),
                 from_=frozenset(str(i) for i in steer["steer_from"].get(rule) or []),
                 unless=frozenset(str(c) for c in steer["steer_unless"].get(rule) or []),
+                when=frozenset(str(c) for c in steer["steer_when"].get(rule) or []),
             )
             for rule, to in steer["steer_to"].items()
             if to
@@ -252,12 +257,14 @@ class ConceptLayer:
 
     def steer(self, text: str, found: set[str], best: str) -> str | None:
         """The intent a steering rule gives `text` when the matcher ranked `best` first: a rule applies
-        when `best` is one of its `steer_from` intents, one of its `steer_cues` occurs and none of its
-        `steer_unless` concepts is in `found`. None when no rule applies."""
+        when `best` is one of its `steer_from` intents, one of its `steer_cues` occurs or one of its
+        `steer_when` concepts is in `found`, and none of its `steer_unless` concepts is. None when no
+        rule applies."""
         rules = [r for r in self.steering.values() if best in r.from_ and not found & r.unless]
         if not rules:
             return None
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
+        cued |= {r.rule for r in rules if found & r.when}
         return next((r.to for r in rules if r.rule in cued), None)
 
     def features(self, text: str) -> list[str]:

@@ -1084,6 +1084,7 @@ def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
             ("steer_to", intents, "intent"),
             ("steer_from", intents, "intent"),
             ("steer_unless", concepts, "concept"),
+            ("steer_when", concepts, "concept"),
         ):
             for rule, names in (doc.body.get(section) or {}).items():
                 if section != "steer_to" and rule not in rules:
