@@ -332,6 +332,11 @@ STEERED = {
         "recognition-abroad",
         "is the CMF officially recognised?",
     ),
+    "same-as-a-course": (
+        ("universities-futurelearn-microcredential-design",),
+        "partner-futurelearn-product-types",
+        "how do we design a microcredential for futurelearn?",
+    ),
 }
 """Steering rules of the tenth and eleventh passes. "who-issues": a platform's overview → how to check a
 credential,
@@ -350,7 +355,9 @@ when the question names a microcredential. "cmf-demands" also takes "does it nee
 when the question names the CMF's requirements. "wallet": what a European Digital Credential is →
 storing and sharing one in Europass, when the question asks about the wallet or uploading.
 "recognised-abroad" (a `steer_when` concept, no cue phrase): whether the CMF is recognised, or what
-it is → recognition in another country, when the question names one outside the EU or "abroad"."""
+it is → recognition in another country, when the question names one outside the EU or "abroad".
+"same-as-a-course": designing a FutureLearn microcredential (for partners) → FutureLearn's kinds of
+course, when a learner compares a microcredential with a normal course."""
 
 
 @pytest.mark.parametrize(
@@ -420,6 +427,11 @@ it is → recognition in another country, when the question names one outside th
         ("recognised-abroad", "es", "¿el CMF vale fuera de la UE, en Chile por ejemplo?"),
         ("recognised-abroad", "it", "il cmf vale anche in svizzera?"),
         ("recognised-abroad", "de", "ist das in der schweiz anerkannt"),
+        ("same-as-a-course", "en", "is a microcredential the same thing as a normal futurelearn course?"),
+        ("same-as-a-course", "fr", "une microcertification futurelearn, c'est la même chose qu'un cours ?"),
+        ("same-as-a-course", "es", "¿una microcredencial es lo mismo que un curso normal de futurelearn?"),
+        ("same-as-a-course", "it", "differenza tra microcredenziale e corso normale su futurelearn?"),
+        ("same-as-a-course", "de", "ist ein Microcredential dasselbe wie ein normaler FutureLearn-Kurs?"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(
