@@ -23,7 +23,7 @@ ENTRY = "universities-credential-fields"
 
 ISSUER_QUESTIONS: dict[str, str] = {
     "en": "our university wants to award a micro-credential as an EDC, in which ELM property do the ECTS go?",
-    "fr": "nous voulons émettre nos microcertifications en Open Badges 3.0 : dans quel champ mettre les ECTS ?",
+    "fr": "nous voulons émettre nos microcertifications en Open Badges 3.0 : quel champ pour les ECTS ?",
     "es": "¿qué campos del modelo ELM usamos para expedir una microcredencial con sus horas y sus ECTS?",
     "it": "per rilasciare una microcredenziale come credenziale digitale europea, quali campi ELM usiamo?",
     "de": "Wir wollen ein Microcredential als Open Badge 3.0 ausstellen: in welches Feld gehören die ECTS?",
@@ -80,7 +80,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     eng.close()
 
 
-def test_the_entry_gives_the_elm_paths_the_ob3_fields_and_what_the_sources_do_not_say(kb: KnowledgeBase) -> None:
+def test_the_entry_gives_the_elm_paths_the_ob3_fields_and_what_is_not_known(kb: KnowledgeBase) -> None:
     entry = kb.entries[ENTRY]
     assert set(entry.audiences) == {"university", "employer"}
     assert entry.checked == "2026-12-03"
@@ -106,13 +106,15 @@ def test_one_intent_leads_there_with_enough_phrasings(kb: KnowledgeBase) -> None
 
 
 def test_the_questions_are_written_for_this_test(kb: KnowledgeBase) -> None:
-    phrasings = {normalize(p) for intent in kb.intents.values() for ps in intent.phrasings.values() for p in ps}
+    phrasings = {normalize(p) for i in kb.intents.values() for ps in i.phrasings.values() for p in ps}
     for question in [*ISSUER_QUESTIONS.values(), READER_QUESTION[0]]:
         assert normalize(question) not in phrasings, question
 
 
 @pytest.mark.parametrize(("lang", "question"), sorted(ISSUER_QUESTIONS.items()), ids=sorted(ISSUER_QUESTIONS))
-def test_an_issuers_question_gets_the_fields(engine: Engine, kb: KnowledgeBase, lang: str, question: str) -> None:
+def test_an_issuers_question_gets_the_fields(
+    engine: Engine, kb: KnowledgeBase, lang: str, question: str
+) -> None:
     reply = engine.ask(question)
     assert (reply.status, reply.intent, reply.lang) == ("answer", ENTRY, lang), (reply.status, reply.intent)
     assert kb.entries[ENTRY].answer[lang].splitlines()[0] in reply.answer
