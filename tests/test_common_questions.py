@@ -54,6 +54,13 @@ OWN_PHRASINGS: dict[str, dict[str, str]] = {
         "it": "il cmf è un accreditamento?",
         "de": "ist cmf eine akkreditierung",
     },
+    "quality-assurance": {
+        "en": "who checks the quality of microcredentials",
+        "fr": "qui contrôle la qualité des microcertifications ?",
+        "es": "¿cómo se controla la calidad de una microcredencial?",
+        "it": "chi controlla la qualità delle microcredenziali?",
+        "de": "wer prüft die qualität von microcredentials?",
+    },
     "transcript-grades": {
         "en": "are grades on the transcript",
         "fr": "la note est sur le relevé ?",
