@@ -8,6 +8,7 @@ manager azienda Milano Vorremmo formare personale che diano").
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +159,17 @@ def test_a_general_question_in_a_chatty_message_is_no_course_request(
     shipped: CourseQueryReader, text: str
 ) -> None:
     assert shipped.read(text) is None
+
+
+@pytest.mark.parametrize(("text", "topic", "filters"), CHATTY, ids=[t[:40] for t, _, _ in CHATTY])
+def test_a_chatty_course_request_without_its_punctuation_searches_for_its_topic(
+    shipped: CourseQueryReader, text: str, topic: set[str], filters: dict[str, Any]
+) -> None:
+    """The router reads a message whose greeting it trimmed without its punctuation ("sono HR
+    manager in un'azienda di Milano Vorremmo formare il personale su project management con corsi
+    …"): the self-introduction ends at "Vorremmo", the topic is still after its marker."""
+    query = shipped.read(re.sub(r"[.!?;:,¡¿]", " ", text), require_request=False)
+    assert query is not None
+    assert set(query.text.split()) == topic
+    for name, value in filters.items():
+        assert getattr(query, name) == value, name

@@ -81,6 +81,10 @@ _TOPIC_MARKERS = _words("topic_markers")
 _CLAUSE_JOINS = _words("clause_joins")
 """Words joining two clauses: a self-introduction ends at one."""
 
+_REQUEST_VERBS = _words("request_verbs")
+"""Verbs of wanting or looking for ("vorremmo", "would like"): a self-introduction ends at one (the
+router may pass the message without its punctuation)."""
+
 _SELF_INTRODUCTIONS = frozenset(tuple(p.split()) for p in _words("self_introductions"))
 """Phrases opening a self-introduction ("i m", "sono", "ich bin"), as word tuples."""
 
@@ -361,9 +365,10 @@ class CourseQueryReader:
         those that follow a course word when some do: "un MOOC de estadística para mi equipo de
         investigación")."""
         vocab = [at for at in reading.topic_at if layout.sentence_of[at] in sentences and at not in left_out]
+        kept_apart = [ok and k not in left_out for k, ok in enumerate(candidate)]
         spans = [
             (attached, content)
-            for attached, content in self._topic_spans(words, reading, layout, sentences, candidate)
+            for attached, content in self._topic_spans(words, reading, layout, sentences, kept_apart)
             if content
         ]
         pool: set[int] | None = None
@@ -456,7 +461,7 @@ class CourseQueryReader:
                 continue  # "ci sono corsi": not where a self-introduction starts
             j = i + length
             while j < len(words) and clause_of[j] == clause_of[i]:
-                if words[j] in _CLAUSE_JOINS or words[j] in _REQUEST_CUES:
+                if words[j] in _CLAUSE_JOINS or words[j] in _REQUEST_CUES or words[j] in _REQUEST_VERBS:
                     break
                 hit = self._phrase_at(words, j)
                 if hit is not None and hit[1][0] in _REQUEST_KINDS:
@@ -642,10 +647,16 @@ def _asks_in_general(words: list[str], layout: _Layout) -> bool:
     """Whether a sentence of the message asks a question with a general word ("how many hours is a
     microcredential?"). A general word describing the credit wanted ("corsi che diano crediti",
     "credit-bearing") does not count, nor a short follow-up after another sentence ("… a course in
-    Spanish on project management. Which platform?")."""
+    Spanish on project management. Which platform?"; without punctuation, a question word starting
+    the last `_FOLLOW_UP_WORDS` words after a longer sentence)."""
     sentences: dict[int, list[int]] = {}
     for k, sentence in enumerate(layout.sentence_of):
         sentences.setdefault(sentence, []).append(k)
+    if len(sentences) == 1:
+        questions = [k for k, word in enumerate(words) if word in _QUESTION_WORDS]
+        last = questions[-1] if questions else 0
+        if len(words) - last <= _FOLLOW_UP_WORDS and last > _FOLLOW_UP_WORDS:
+            sentences = {0: list(range(last)), 1: list(range(last, len(words)))}
     for at in sentences.values():
         if len(sentences) > 1 and len(at) <= _FOLLOW_UP_WORDS:
             continue
