@@ -394,7 +394,7 @@ class CourseQueryReader:
         candidate: list[bool],
     ) -> list[tuple[bool, list[int]]]:
         """The words after each topic marker of `sentences` (articles skipped; connectors inside
-        "gestion de projet"; describing words passed over) up to the clause's end or a word that
+        "gestion de projet"; describing words and numbers passed over) up to the clause's end or a word that
         cannot be a topic: (the marker follows a course word, the topic words' indices). A course
         word or request phrase ending with a marker ("any courses on", "anything about") is one."""
         marks = reading.marks
@@ -421,6 +421,7 @@ class CourseQueryReader:
                     content.append(k)
                 elif not (
                     (content and words[k] in _CONNECTORS)
+                    or words[k].isdigit()  # "python 3.12 release date"
                     or words[k] in _DESCRIPTIVE_WORDS
                     or words[k] in _GREETINGS
                     or words[k] in _AUDIENCE_WORDS
@@ -633,7 +634,7 @@ def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layo
         if not asks_course:
             return False
     is_question = any(w in _QUESTION_WORDS for w in words)
-    if is_question and _asks_in_general(words, layout):
+    if is_question and _asks_in_general(words, reading.marks, layout):
         return False  # "how many hours is a microcredential?": about microcredentials in general
     if asks_course:
         named = query.topics or query.language or query.platform or query.type or query.institution
@@ -643,12 +644,13 @@ def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layo
     return bool(query.language and query.topics and short and not is_question)
 
 
-def _asks_in_general(words: list[str], layout: _Layout) -> bool:
+def _asks_in_general(words: list[str], marks: list[str], layout: _Layout) -> bool:
     """Whether a sentence of the message asks a question with a general word ("how many hours is a
-    microcredential?"). A general word describing the credit wanted ("corsi che diano crediti",
-    "credit-bearing") does not count, nor a short follow-up after another sentence ("… a course in
-    Spanish on project management. Which platform?"; without punctuation, a question word starting
-    the last `_FOLLOW_UP_WORDS` words after a longer sentence)."""
+    microcredential?"). A credit word describing the course wanted after it ("corsi che diano
+    crediti", "formations qui donnent des crédits"; not "qui donne des ects pour un mooc ?") does not
+    count, nor a short follow-up after another sentence ("… a course in Spanish on project
+    management. Which platform?"; without punctuation, a question word starting the last
+    `_FOLLOW_UP_WORDS` words after a longer sentence)."""
     sentences: dict[int, list[int]] = {}
     for k, sentence in enumerate(layout.sentence_of):
         sentences.setdefault(sentence, []).append(k)
@@ -661,7 +663,9 @@ def _asks_in_general(words: list[str], layout: _Layout) -> bool:
         if len(sentences) > 1 and len(at) <= _FOLLOW_UP_WORDS:
             continue
         asked = any(words[k] in _QUESTION_WORDS for k in at)
-        if asked and any(words[k] in _GENERAL_WORDS and not _describes_credit(words, k) for k in at):
+        courses = [k for k in at if marks[k] in ("course", "types")]
+        wanted = {k for k in at if courses and courses[0] < k and _describes_credit(words, k)}
+        if asked and any(words[k] in _GENERAL_WORDS and k not in wanted for k in at):
             return True
     return False
 
