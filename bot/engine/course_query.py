@@ -320,8 +320,8 @@ class CourseQueryReader:
             if k not in intro
             and (reading.marks[k] in _REQUEST_KINDS or (not reading.marks[k] and word in _REQUEST_CUES))
         )
-        attempts = [(asking, intro), (every, intro), (every, frozenset())] if asking else [(every, intro)]
-        attempts += [(every, frozenset())] if not asking else []
+        # the sentences asking for courses, else all; a self-introduction only when nothing else has a topic
+        attempts = ([(asking, intro)] if asking else []) + [(every, intro), (every, frozenset())]
         kept: tuple[list[int], list[int]] = ([], [])
         for sentences, left_out in attempts:
             kept = self._topic_words(words, reading, layout, sentences, left_out, candidate)
@@ -394,9 +394,10 @@ class CourseQueryReader:
         candidate: list[bool],
     ) -> list[tuple[bool, list[int]]]:
         """The words after each topic marker of `sentences` (articles skipped; connectors inside
-        "gestion de projet"; describing words and numbers passed over) up to the clause's end or a word that
-        cannot be a topic: (the marker follows a course word, the topic words' indices). A course
-        word or request phrase ending with a marker ("any courses on", "anything about") is one."""
+        "gestion de projet"; describing words and numbers passed over) up to the clause's end or a
+        word that cannot be a topic: (the marker follows a course word, the topic words' indices).
+        A course word or request phrase ending with a marker ("any courses on", "anything about")
+        is one."""
         marks = reading.marks
         spans = []
         for i, word in enumerate(words):
