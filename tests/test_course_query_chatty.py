@@ -153,6 +153,11 @@ def test_a_chatty_course_request_is_read_as_one(shipped: CourseQueryReader, text
         "how many hours is a microcredential?",
         "I'm doing a course on FutureLearn. How many credits is a microcredential worth?",
         "Bonjour. Combien d'heures dure une microcertification ?",
+        "hi, hiring manager here. candidate lists a 'CMF microcredential in FinTech'. what does that "
+        "actually certify?",
+        # searched for "accredited" and "these" before the describing and function words were known
+        "does CMF on a certificate mean the course is accredited?",
+        "are the courses on these platforms free?",
     ],
 )
 def test_a_general_question_in_a_chatty_message_is_no_course_request(

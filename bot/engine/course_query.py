@@ -646,29 +646,24 @@ def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layo
 
 
 def _asks_in_general(words: list[str], marks: list[str], layout: _Layout) -> bool:
-    """Whether a sentence of the message asks a question with a general word ("how many hours is a
+    """Whether the message asks a question with a general word ("how many hours is a
     microcredential?"). A credit word describing the course wanted after it ("corsi che diano
     crediti", "formations qui donnent des crédits"; not "qui donne des ects pour un mooc ?") does not
-    count, nor a short follow-up after another sentence ("… a course in Spanish on project
-    management. Which platform?"; without punctuation, a question word starting the last
-    `_FOLLOW_UP_WORDS` words after a longer sentence)."""
+    count, nor a general word in a short follow-up after another sentence ("… a course in Spanish on
+    project management. Which platform?"; without punctuation, a message ending with a question word
+    and a general word after a longer request)."""
     sentences: dict[int, list[int]] = {}
     for k, sentence in enumerate(layout.sentence_of):
         sentences.setdefault(sentence, []).append(k)
-    if len(sentences) == 1:
-        questions = [k for k, word in enumerate(words) if word in _QUESTION_WORDS]
-        last = questions[-1] if questions else 0
-        if len(words) - last <= _FOLLOW_UP_WORDS and last > _FOLLOW_UP_WORDS:
-            sentences = {0: list(range(last)), 1: list(range(last, len(words)))}
-    for at in sentences.values():
-        if len(sentences) > 1 and len(at) <= _FOLLOW_UP_WORDS:
-            continue
-        asked = any(words[k] in _QUESTION_WORDS for k in at)
-        courses = [k for k in at if marks[k] in ("course", "types")]
-        wanted = {k for k in at if courses and courses[0] < k and _describes_credit(words, k)}
-        if asked and any(words[k] in _GENERAL_WORDS and k not in wanted for k in at):
-            return True
-    return False
+    last = len(words) - 2  # "… on project management that gives university credit which platform"
+    if len(sentences) == 1 and last > _FOLLOW_UP_WORDS and words[last] in _QUESTION_WORDS:
+        sentences = {0: list(range(last)), 1: [last, last + 1]} if words[-1] in _GENERAL_WORDS else sentences
+    follow_ups = {
+        k for at in sentences.values() if len(sentences) > 1 and len(at) <= _FOLLOW_UP_WORDS for k in at
+    }
+    courses = [k for k, mark in enumerate(marks) if mark in ("course", "types")]
+    wanted = {k for k in range(len(words)) if courses and courses[0] < k and _describes_credit(words, k)}
+    return any(w in _GENERAL_WORDS and k not in follow_ups and k not in wanted for k, w in enumerate(words))
 
 
 def _describes_credit(words: list[str], k: int) -> bool:
