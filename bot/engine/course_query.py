@@ -8,6 +8,17 @@ synonyms all come from the vocabulary (`knowledge/vocabulary.yaml`). The generic
 language (articles, prepositions, question words) and the words that show a question is about
 microcredentials in general ("how many hours…") rather than a request for courses are each
 language's `course_request` lists in `knowledge/languages.json`.
+
+A long chatty message ("Buongiorno, sono HR manager in un'azienda di Milano. Vorremmo formare il
+personale su project management con corsi che diano crediti.") is read for its topic, not its filler:
+the sentences that ask for courses (a course word, type, platform or request word) give the topics
+(the others only when those name none); a self-introduction at the start of a clause ("sono HR manager
+…", "I'm from Spain", up to a join word or a course word) is left out, and an institution named in it
+is who asks, not a filter; when the message names its topic after a topic marker ("corsi su X", "a
+course on X", "Kurse über X"), the words after the markers are the search (those right after a course
+word first); greetings, self-introductions, the people to train, the words describing a course
+("short", "european") and the words describing credit next to a credit word ("che diano crediti")
+are never topics. Every word list is language data (`course_request` in `knowledge/languages.json`).
 """
 
 from __future__ import annotations
@@ -45,6 +56,47 @@ CLOSE_TOPICS_KEPT = 4096
 """Words matched to a close vocabulary topic (a fuzzy comparison with the forms of about their
 length) kept by a reader (`bounded.BoundedCache`, sized when the reader is made); 0 keeps none
 (`bench.tail --kept-off`)."""
+
+_GREETINGS = _words("greetings")
+"""Greeting and sign-off words: never topics."""
+
+_AUDIENCE_WORDS = _words("audience_words")
+"""Who is to be trained ("team", "dipendenti") and training them ("upskill"): never topics."""
+
+_DESCRIPTIVE_WORDS = _words("descriptive_words")
+"""Words that describe any course ("short", "european", "thema"): never topics nor an institution name."""
+
+_CREDIT_WORDS = _words("credit_words")
+"""Words for academic credit; the `credit_context` words near one describe the credit."""
+
+_CREDIT_CONTEXT = _words("credit_context")
+"""Words describing credit ("gives", "bearing", "diano"): not topics within `_CREDIT_REACH` words of a
+credit word."""
+
+_CREDIT_REACH = 3
+
+_TOPIC_MARKERS = _words("topic_markers")
+"""Words after which a message names its topic ("on", "sur", "sobre", "su", "uber")."""
+
+_CLAUSE_JOINS = _words("clause_joins")
+"""Words joining two clauses: a self-introduction ends at one."""
+
+_REQUEST_VERBS = _words("request_verbs")
+"""Verbs of wanting or looking for ("vorremmo", "would like"): a self-introduction ends at one (the
+router may pass the message without its punctuation)."""
+
+_SELF_INTRODUCTIONS = frozenset(tuple(p.split()) for p in _words("self_introductions"))
+"""Phrases opening a self-introduction ("i m", "sono", "ich bin"), as word tuples."""
+
+_LONGEST_INTRODUCTION = max((len(p) for p in _SELF_INTRODUCTIONS), default=0)
+
+_REQUEST_KINDS = ("course", "cue", "types", "platforms")
+"""Phrase kinds that show a sentence asks for courses."""
+
+_BREAK = re.compile(r"([.!?;:,]+(?=\s|$)|[¡¿])")
+"""Punctuation between clauses (followed by a space or the end: "node.js", "1,5" stay words)."""
+
+_SENTENCE_END = re.compile(r"[.!?;¡¿]")
 
 _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
@@ -167,23 +219,26 @@ class CourseQueryReader:
         decides (a subject the catalogue has); one opening with a course word and a topic, `leading`.
         """
         words = normalize(text or "").split()
-        reading = self._scan(text, words)
-        free = self._add_free_topics(reading)
+        layout = _layout(text or "", words)
+        intro = self._introductions(words, layout.clause_of)
+        reading = self._scan(text, words, intro)
+        free = self._add_free_topics(reading, words, layout, intro)
         query = reading.query
         query.leading = reading.opening in (("course", "topic"), ("topic", "course"))
         if not require_request:
             return query
-        if query.leading or _asks_for_courses(reading, words, free):
+        if query.leading or _asks_for_courses(reading, words, free, layout):
             return query
         if reading.cued and query.topics:  # "anything about poetry??": only for a subject we have
             query.cued = True
             return query
         return None
 
-    def _scan(self, text: str, words: list[str]) -> _Reading:
+    def _scan(self, text: str, words: list[str], intro: frozenset[int] = frozenset()) -> _Reading:
         """Step 1: the vocabulary's phrases in `words` (longest first), read into the query and the
-        evidence of a request; the runs of other words are kept in `leftover`."""
-        reading = _Reading()
+        evidence of a request; the runs of other words are kept in `leftover`, each word's phrase
+        kind in `marks`. An institution named inside a self-introduction (`intro`) is no filter."""
+        reading = _Reading(marks=[""] * len(words))
         query = reading.query
         course_by_type = False  # "MOOC sur l'intelligence artificielle" asks for courses as "cours d'…"
         i = 0
@@ -196,6 +251,8 @@ class CourseQueryReader:
                 i += 1
                 continue
             length, (kind, value) = match
+            reading.marks[i : i + length] = [kind] * length
+            reading.ends.add(i + length - 1)
             if i == reading.opening_end and len(reading.opening) < 2:
                 # the message opens with this phrase, or it follows the opening one at once
                 is_course = kind == "course" or tuple(words[i : i + length]) in self.course_forms
@@ -204,7 +261,7 @@ class CourseQueryReader:
             i += length
             reading.leftover.append([])
             if kind == "institution":
-                i = self._read_institution(text, words, i, length, reading)
+                i = self._read_institution(text, words, i, length, reading, intro)
             elif kind == "course":
                 reading.asks_course = True
             elif kind == "cue":
@@ -223,39 +280,197 @@ class CourseQueryReader:
                 reading.known_topic = True
                 query.topics.append(" ".join(words[i - length : i]))
                 query.groups.append(self.synonyms[value])
+                reading.topic_at.append(i - length)
         reading.asks_course = reading.asks_course or (course_by_type and reading.types_named == 1)
         return reading
 
-    def _read_institution(self, text: str, words: list[str], i: int, length: int, reading: _Reading) -> int:
+    def _read_institution(
+        self, text: str, words: list[str], i: int, length: int, reading: _Reading, intro: frozenset[int]
+    ) -> int:
         """An institution word of `length` words ends at `i`: its name (after it, or the word before)
-        becomes the query's institution (the first one named); without a name it is an ordinary
-        word. Returns where reading goes on."""
+        becomes the query's institution (the first one named, not in a self-introduction: "I am a
+        student at the University of Vienna" says who asks); without a name it is an ordinary word.
+        Returns where reading goes on."""
         start = i - length
         name, after = self._institution_name(words, i, reading.leftover[-2])
-        if name and reading.query.institution is None:
+        if name:
             start = start - 1 if after == i else start  # "open university": the word before
-            reading.query.institution = Institution(name, _as_typed(text, words, start, after))
-        elif not name:
+            reading.marks[start:after] = ["institution"] * (after - start)
+            if reading.query.institution is None and start not in intro:
+                reading.query.institution = Institution(name, _as_typed(text, words, start, after))
+        else:
             reading.leftover[-1].append(words[i - 1])  # "a university": no name, an ordinary word
+            reading.marks[i - 1] = ""
         return after
 
-    def _add_free_topics(self, reading: _Reading) -> list[str]:
+    def _add_free_topics(
+        self, reading: _Reading, words: list[str], layout: _Layout, intro: frozenset[int]
+    ) -> list[str]:
         """Step 2: the words outside the vocabulary that can be topics (not function, question,
-        request or general words, connectors or numbers) become topics, through a close vocabulary
-        topic when there is one (a typo). Returns them."""
-        free = [
-            w
-            for run in reading.leftover
-            for w in run
-            if w not in _STOPWORDS and w not in _QUESTION_WORDS and w not in _REQUEST_CUES
-        ]
-        free = [w for w in free if w not in _GENERAL_WORDS and w not in _CONNECTORS and not w.isdigit()]
+        request, general, greeting, audience or descriptive words, connectors, numbers, nor words
+        describing credit) become topics, through a close vocabulary topic when there is one (a
+        typo); of a long message, only those of the sentences asking for courses, outside a
+        self-introduction, and after a topic marker when the message has one (`_topic_words`).
+        Returns them."""
+        candidate = [self._may_be_topic(words, k, reading.marks) for k in range(len(words))]
+        every = frozenset(layout.sentence_of)
+        asking = frozenset(
+            layout.sentence_of[k]
+            for k, word in enumerate(words)
+            if k not in intro
+            and (reading.marks[k] in _REQUEST_KINDS or (not reading.marks[k] and word in _REQUEST_CUES))
+        )
+        # the sentences asking for courses, else all; a self-introduction only when nothing else has a topic
+        attempts = ([(asking, intro)] if asking else []) + [(every, intro), (every, frozenset())]
+        kept: tuple[list[int], list[int]] = ([], [])
+        for sentences, left_out in attempts:
+            kept = self._topic_words(words, reading, layout, sentences, left_out, candidate)
+            if kept[0] or kept[1]:
+                break
+        at_vocab, at_free = kept
+        query = reading.query
+        chosen = [n for n, at in enumerate(reading.topic_at) if at in at_vocab]
+        query.topics = [query.topics[n] for n in chosen]
+        query.groups = [query.groups[n] for n in chosen]
+        reading.known_topic = bool(chosen)
+        free = [words[k] for k in at_free]
         for word in free:
             key = self._close_topic(word)
             reading.known_topic = reading.known_topic or key is not None
             reading.query.topics.append(word)
             reading.query.groups.append(self.synonyms[key] if key else [word])
         return free
+
+    def _may_be_topic(self, words: list[str], k: int, marks: list[str]) -> bool:
+        """Whether the word at `k`, outside the vocabulary, can be a topic word."""
+        word = words[k]
+        if marks[k] or word.isdigit() or any(word in s for s in _NEVER_TOPICS):
+            return False
+        if word in _CREDIT_CONTEXT:
+            near = words[max(0, k - _CREDIT_REACH) : k + _CREDIT_REACH + 1]
+            return not any(w in _CREDIT_WORDS for w in near)
+        return True
+
+    def _topic_words(
+        self,
+        words: list[str],
+        reading: _Reading,
+        layout: _Layout,
+        sentences: frozenset[int],
+        left_out: frozenset[int],
+        candidate: list[bool],
+    ) -> tuple[list[int], list[int]]:
+        """Where the topics of `sentences` are, outside `left_out`: the vocabulary topics' and the
+        other topic words'; the latter only after topic markers when some have one (only after
+        those that follow a course word when some do: "un MOOC de estadística para mi equipo de
+        investigación")."""
+        vocab = [at for at in reading.topic_at if layout.sentence_of[at] in sentences and at not in left_out]
+        kept_apart = [ok and k not in left_out for k, ok in enumerate(candidate)]
+        spans = [
+            (attached, content)
+            for attached, content in self._topic_spans(words, reading, layout, sentences, kept_apart)
+            if content
+        ]
+        pool: set[int] | None = None
+        if spans:
+            firsts = [content for attached, content in spans if attached]
+            pool = {k for content in (firsts or [content for _, content in spans]) for k in content}
+        free = [
+            k
+            for k in range(len(words))
+            if candidate[k]
+            and layout.sentence_of[k] in sentences
+            and k not in left_out
+            and (pool is None or k in pool)
+        ]
+        return vocab, free
+
+    def _topic_spans(
+        self,
+        words: list[str],
+        reading: _Reading,
+        layout: _Layout,
+        sentences: frozenset[int],
+        candidate: list[bool],
+    ) -> list[tuple[bool, list[int]]]:
+        """The words after each topic marker of `sentences` (articles skipped; connectors inside
+        "gestion de projet"; describing words and numbers passed over) up to the clause's end or a
+        word that cannot be a topic: (the marker follows a course word, the topic words' indices).
+        A course word or request phrase ending with a marker ("any courses on", "anything about")
+        is one."""
+        marks = reading.marks
+        spans = []
+        for i, word in enumerate(words):
+            if layout.sentence_of[i] not in sentences:
+                continue
+            if marks[i] in ("course", "cue") and i in reading.ends and word in _TOPIC_MARKERS:
+                attached = True
+            elif not marks[i] and word in _TOPIC_MARKERS:
+                attached = self._after_course_word(words, marks, layout, i)
+            else:
+                continue
+            clause = layout.clause_of[i]  # articles skipped: "sur la gestion de projet"
+            in_clause = [k for k in range(i + 1, len(words)) if layout.clause_of[k] == clause]
+            k = next((k for k in in_clause if marks[k] or words[k] not in _STOPWORDS), i + 1 + len(in_clause))
+            content: list[int] = []
+            while k < len(words) and layout.clause_of[k] == clause:
+                if marks[k] == "topics":
+                    content.append(k)
+                elif marks[k]:
+                    break
+                elif candidate[k]:
+                    content.append(k)
+                elif not (
+                    (content and words[k] in _CONNECTORS)
+                    or words[k].isdigit()  # "python 3.12 release date"
+                    or words[k] in _DESCRIPTIVE_WORDS
+                    or words[k] in _GREETINGS
+                    or words[k] in _AUDIENCE_WORDS
+                ):
+                    break
+                k += 1
+            spans.append((attached, content))
+        return spans
+
+    def _after_course_word(self, words: list[str], marks: list[str], layout: _Layout, i: int) -> bool:
+        """Whether the marker at `i` follows a course word, type or request phrase, with only
+        function words, filters and words describing the course between ("a course in Spanish on")."""
+        k = i - 1
+        while k >= 0 and layout.sentence_of[k] == layout.sentence_of[i]:
+            if marks[k] in ("course", "types", "cue"):
+                return True
+            word = words[k]
+            passed = (word in s for s in (_STOPWORDS, _TOPIC_MARKERS, _GENERAL_WORDS, _DESCRIPTIVE_WORDS))
+            if not (marks[k] in ("languages", "platforms") or any(passed) or word in _CREDIT_WORDS):
+                return False
+            k -= 1
+        return False
+
+    def _introductions(self, words: list[str], clause_of: list[int]) -> frozenset[int]:
+        """The words of self-introductions: from a `self_introductions` phrase at the start of a
+        clause (after greetings) up to the clause's end, a join word, a request word or a course
+        word, type, platform or request phrase ("Hey all, I'm from Spain and I'd like …")."""
+        intro: set[int] = set()
+        for i in range(len(words)):
+            longest = range(_LONGEST_INTRODUCTION, 0, -1)
+            length = next((n for n in longest if tuple(words[i : i + n]) in _SELF_INTRODUCTIONS), 0)
+            if not length or i in intro:
+                continue
+            k = i - 1
+            while k >= 0 and clause_of[k] == clause_of[i] and words[k] in _GREETINGS:
+                k -= 1
+            if k >= 0 and clause_of[k] == clause_of[i] and words[k] not in _CLAUSE_JOINS:
+                continue  # "ci sono corsi": not where a self-introduction starts
+            j = i + length
+            while j < len(words) and clause_of[j] == clause_of[i]:
+                if words[j] in _CLAUSE_JOINS or words[j] in _REQUEST_CUES or words[j] in _REQUEST_VERBS:
+                    break
+                hit = self._phrase_at(words, j)
+                if hit is not None and hit[1][0] in _REQUEST_KINDS:
+                    break
+                j += 1
+            intro.update(range(i, j))
+        return frozenset(intro)
 
     def _institution_name(self, words: list[str], i: int, before: list[str]) -> tuple[str, int]:
         """The name around the institution word ending at `i`: the words after it ("university of
@@ -279,13 +494,15 @@ class CourseQueryReader:
                 continue
             if word in _STOPWORDS or word in _QUESTION_WORDS or self._phrase_at(words, j) is not None:
                 break
+            if word in _DESCRIPTIVE_WORDS or word in _GENERAL_WORDS:
+                break  # "universidades europeas", "university credit": no name
             name.append(word)
             j += 1
         while name and name[-1] in _CONNECTORS:
             name.pop()
         if name:
             return " ".join(w for w in name if w not in _CONNECTORS), j
-        if before and before[-1] not in _STOPWORDS and before[-1] not in _QUESTION_WORDS:
+        if before and not any(before[-1] in s for s in (*_NEVER_TOPICS, _CREDIT_CONTEXT)):
             return before.pop(), i
         return "", i
 
@@ -366,9 +583,44 @@ class _Reading:
     (function words between them allowed): "course", "topic", "types", …"""
     opening_end: int = 0
     """Where the opening phrases end (the next one must start there to be part of it)."""
+    marks: list[str] = field(default_factory=list)
+    """Each word's phrase kind ("course", "topics", "institution", …), "" outside the vocabulary."""
+    ends: set[int] = field(default_factory=set)
+    """Where each phrase found ends (its last word)."""
+    topic_at: list[int] = field(default_factory=list)
+    """Where each vocabulary topic of `query.topics` starts (in the same order)."""
 
 
-def _asks_for_courses(reading: _Reading, words: list[str], free: list[str]) -> bool:
+@dataclass(frozen=True)
+class _Layout:
+    """The sentence and the clause of each word of a message (numbers, in order)."""
+
+    sentence_of: list[int]
+    clause_of: list[int]
+
+
+def _layout(text: str, words: list[str]) -> _Layout:
+    """The sentences ("." "!" "?" ";", "¿") and clauses (also "," ":") of `text`'s `words`; one of
+    each when the pieces do not normalise to the same words."""
+    sentence_of: list[int] = []
+    clause_of: list[int] = []
+    seen: list[str] = []
+    sentence = clause = 0
+    for piece in _BREAK.split(text):
+        if _BREAK.fullmatch(piece):
+            sentence += 1 if _SENTENCE_END.search(piece) else 0
+            clause += 1
+            continue
+        for word in normalize(piece).split():
+            seen.append(word)
+            sentence_of.append(sentence)
+            clause_of.append(clause)
+    if seen != words:
+        return _Layout([0] * len(words), [0] * len(words))
+    return _Layout(sentence_of, clause_of)
+
+
+def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layout: _Layout) -> bool:
     """Step 3: whether the question asks for courses (the evidence `parse_course_query` lists)."""
     query = reading.query
     cue = _has_request_cue(words)
@@ -383,7 +635,7 @@ def _asks_for_courses(reading: _Reading, words: list[str], free: list[str]) -> b
         if not asks_course:
             return False
     is_question = any(w in _QUESTION_WORDS for w in words)
-    if is_question and any(w in _GENERAL_WORDS for w in words):
+    if is_question and _asks_in_general(words, reading.marks, layout):
         return False  # "how many hours is a microcredential?": about microcredentials in general
     if asks_course:
         named = query.topics or query.language or query.platform or query.type or query.institution
@@ -391,6 +643,37 @@ def _asks_for_courses(reading: _Reading, words: list[str], free: list[str]) -> b
     # No word for "course": only a short "<topic> in <language>" reads as a course request.
     short = len(free) <= _MAX_FREE_TOPIC_WORDS and not any(w in _GENERAL_WORDS for w in words)
     return bool(query.language and query.topics and short and not is_question)
+
+
+def _asks_in_general(words: list[str], marks: list[str], layout: _Layout) -> bool:
+    """Whether the message asks a question with a general word ("how many hours is a
+    microcredential?"). A credit word describing the course wanted after it ("corsi che diano
+    crediti", "formations qui donnent des crédits"; not "qui donne des ects pour un mooc ?") does not
+    count, nor a general word in a short follow-up after another sentence ("… a course in Spanish on
+    project management. Which platform?"; without punctuation, a message ending with a question word
+    and a general word after a longer request)."""
+    sentences: dict[int, list[int]] = {}
+    for k, sentence in enumerate(layout.sentence_of):
+        sentences.setdefault(sentence, []).append(k)
+    last = len(words) - 2  # "… on project management that gives university credit which platform"
+    if len(sentences) == 1 and last > _FOLLOW_UP_WORDS and words[last] in _QUESTION_WORDS:
+        sentences = {0: list(range(last)), 1: [last, last + 1]} if words[-1] in _GENERAL_WORDS else sentences
+    follow_ups = {
+        k for at in sentences.values() if len(sentences) > 1 and len(at) <= _FOLLOW_UP_WORDS for k in at
+    }
+    courses = [k for k, mark in enumerate(marks) if mark in ("course", "types")]
+    wanted = {k for k in range(len(words)) if courses and courses[0] < k and _describes_credit(words, k)}
+    return any(w in _GENERAL_WORDS and k not in follow_ups and k not in wanted for k, w in enumerate(words))
+
+
+def _describes_credit(words: list[str], k: int) -> bool:
+    """Whether the credit word at `k` has a word describing the credit near it ("che diano crediti")."""
+    near = words[max(0, k - _CREDIT_REACH) : k + _CREDIT_REACH + 1]
+    return words[k] in _CREDIT_WORDS and any(w in _CREDIT_CONTEXT for w in near)
+
+
+_FOLLOW_UP_WORDS = 3
+"""A sentence this short after another ("Which platform?", "Cosa c'è?") follows the request up."""
 
 
 _CONNECTORS = _words("connectors")
@@ -404,6 +687,18 @@ def _has_request_cue(words: list[str]) -> bool:
 
 _REQUEST_CUES = _words("request_cues")
 """Words that ask for a list of courses ("list", "gibt es"): never a topic."""
+
+_NEVER_TOPICS = (
+    _STOPWORDS,
+    _QUESTION_WORDS,
+    _REQUEST_CUES,
+    _GENERAL_WORDS,
+    _CONNECTORS,
+    _GREETINGS,
+    _AUDIENCE_WORDS,
+    _DESCRIPTIVE_WORDS,
+    _CREDIT_WORDS,
+)
 
 
 def parse_course_query(text: str, vocabulary: Mapping[str, Any]) -> CourseQuery | None:

@@ -1,0 +1,180 @@
+"""Course requests written as long chatty messages: the search gets their topic, not their filler.
+
+Greetings, self-introductions ("I'm an HR manager in Milan"), team sizes, "that gives credits",
+"from European universities" and the sentences around the request are not what the user wants to
+learn; before this table they were searched as topic words ("project management Buongiorno HR
+manager azienda Milano Vorremmo formare personale che diano").
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.engine.course_query import CourseQueryReader
+
+SHIPPED = Path(__file__).resolve().parents[1] / "knowledge" / "vocabulary.yaml"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> CourseQueryReader:
+    """The shipped vocabulary (knowledge/vocabulary.yaml) as the engine reads it."""
+    return CourseQueryReader(yaml.safe_load(SHIPPED.read_text(encoding="utf-8")))
+
+
+# (message, the words the search must get (normalised, any order), the filters it must keep)
+CHATTY: list[tuple[str, set[str], dict[str, Any]]] = [
+    # English
+    ("We want to upskill 20 engineers in cybersecurity. Are there short credit-bearing online courses "
+     "from European universities?", {"cybersecurity"}, {"institution": None}),
+    ("Hey all, I'm from Spain and I'd like a course in Spanish on project management that gives "
+     "university credit. Which platform?", {"project", "management"},
+     {"language": "es", "institution": None}),
+    ("Hi! I'm an HR manager in Milan. We are looking for courses on negotiation for our sales team.",
+     {"negotiation"}, {}),
+    ("Hello, I work as a nurse in Dublin and would love to find a course about public health that gives "
+     "ECTS credits.", {"public", "health"}, {}),
+    ("Good morning. Our company has 50 employees and we need training in data analysis. Anything on "
+     "FutureLearn?", {"data", "analysis"}, {"platform": "FutureLearn"}),
+    ("Hi there, my team of 12 developers wants to learn machine learning. Can you recommend a "
+     "microcredential in English?", {"machine", "learning"}, {"type": "microcredential", "language": "en"}),
+    ("Hello! I'm a teacher from Portugal. Do you know any MOOCs about creative writing?",
+     {"creative", "writing"}, {}),  # "MOOCs" is a course word, "a MOOC" the type
+    ("Dear bot, I am a student at the University of Vienna and I'm looking for an online course on "
+     "beekeeping.", {"beekeeping"}, {"institution": None}),
+    ("Hello, thanks for your help. I'd like to find a course about data visualisation, ideally accredited "
+     "and from a European university.", {"data", "visualisation"}, {"institution": None}),
+    ("Hi, I manage a small nonprofit. Are there any courses on fundraising that give academic credit?",
+     {"fundraising"}, {}),
+    # French
+    ("Bonjour, je suis responsable RH dans une PME à Lyon. Je cherche des cours sur la gestion de projet "
+     "pour mes collaborateurs.", {"gestion", "de", "projet"}, {}),
+    ("Salut ! Nous sommes une équipe de 15 ingénieurs et nous voudrions des formations en cybersécurité "
+     "qui donnent des crédits ECTS.", {"cybersecurite"}, {}),
+    ("Bonjour à tous. Je travaille dans une banque à Paris. Existe-t-il un MOOC sur la finance durable ?",
+     {"finance", "durable"}, {"type": "MOOC"}),
+    ("Bonsoir, je suis enseignante au lycée et j'aimerais suivre un cours de python en français.",
+     {"python"}, {"language": "fr"}),
+    ("Bonjour, je voudrais former mes salariés au marketing digital. Vous avez des cours sur FUN ?",
+     {"marketing", "digital"}, {"platform": "FUN"}),
+    ("Bonjour, je suis à la recherche d'un cours en ligne sur l'éthique de l'intelligence artificielle, "
+     "si possible avec des crédits universitaires.", {"ethique", "intelligence", "artificielle"}, {}),
+    ("Bonjour, nous sommes une association de 8 bénévoles à Nantes. Auriez-vous une formation sur la "
+     "comptabilité ?", {"comptabilite"}, {}),
+    # Spanish
+    ("Hola, soy de Madrid y me gustaría un curso en español sobre gestión de proyectos que dé créditos "
+     "universitarios.", {"gestion", "de", "proyectos"}, {"language": "es"}),
+    ("Buenas tardes. Somos una empresa de 30 empleados y queremos formar al equipo en ciberseguridad. "
+     "¿Qué cursos hay?", {"ciberseguridad"}, {}),
+    ("Hola, trabajo como enfermera en Sevilla. ¿Hay algún curso de salud pública que den créditos?",
+     {"salud", "publica"}, {}),
+    ("Buenos días, soy profesor de secundaria. Busco cursos online sobre aprendizaje automático en "
+     "MiríadaX.", {"aprendizaje", "automatico"}, {"platform": "MiríadaX"}),
+    ("¡Hola! Quiero aprender marketing digital, ¿hay microcredenciales con créditos ECTS de universidades "
+     "europeas?", {"marketing", "digital"}, {"type": "microcredential", "institution": None}),
+    ("Hola a todos, necesito un MOOC de estadística para mi equipo de investigación.",
+     {"estadistica"}, {"type": "MOOC"}),
+    ("Buenas, soy estudiante en Valencia. Me interesa un curso de python en inglés que otorgue créditos.",
+     {"python"}, {"language": "en"}),
+    ("Hola, dirijo una ONG en Bilbao y buscamos formación sobre liderazgo para voluntarios.",
+     {"liderazgo"}, {}),
+    # Italian
+    ("Buongiorno, sono HR manager in un'azienda di Milano. Vorremmo formare il personale su project "
+     "management con corsi che diano crediti. Cosa c'è?", {"project", "management"}, {}),
+    ("Ciao a tutti! Siamo un team di 10 sviluppatori e cerchiamo corsi di sicurezza informatica in "
+     "italiano.", {"sicurezza", "informatica"}, {"language": "it"}),
+    ("Salve, lavoro in un ospedale a Torino. Ci sono corsi di sanità pubblica su EduOpen?",
+     {"sanita", "pubblica"}, {"platform": "EduOpen"}),
+    ("Buongiorno, sono un'insegnante. Esiste un corso online sulla didattica digitale che rilasci crediti "
+     "formativi?", {"didattica", "digitale"}, {}),
+    ("Ciao, sono Marco, studente di economia a Bologna. Mi consigli un MOOC di statistica?",
+     {"statistica"}, {"type": "MOOC"}),
+    ("Buonasera, vorrei un corso breve in inglese sul machine learning per i miei dipendenti.",
+     {"machine", "learning"}, {"type": "short course", "language": "en"}),
+    ("Salve! La nostra azienda ha 200 dipendenti. Cerchiamo una microcredenziale sulla leadership con "
+     "crediti ECTS.", {"leadership"}, {"type": "microcredential"}),
+    ("Ciao, mi chiamo Giulia e vorrei imparare la fotografia. C'è un corso?", {"fotografia"}, {}),
+    # German
+    ("Hallo zusammen, ich bin Personalleiterin in einem Unternehmen in München. Gibt es Kurse über "
+     "Projektmanagement mit Leistungspunkten?", {"projektmanagement"}, {}),
+    ("Guten Tag, wir sind ein Team von 20 Ingenieuren und suchen einen Online-Kurs zu Cybersicherheit "
+     "auf Deutsch.", {"cybersicherheit"}, {"language": "de"}),
+    ("Hallo! Ich arbeite als Lehrer in Wien. Habt ihr einen MOOC zum Thema Nachhaltigkeit auf iMooX?",
+     {"nachhaltigkeit"}, {"type": "MOOC", "platform": "iMooX"}),
+    ("Hi, ich komme aus Spanien und möchte einen Kurs auf Spanisch über Datenanalyse, der Leistungspunkte "
+     "bringt.", {"datenanalyse"}, {"language": "es"}),
+    ("Guten Morgen. Unsere Firma hat 40 Mitarbeiter. Gibt es eine Weiterbildung im Bereich Marketing mit "
+     "ECTS?", {"marketing"}, {}),
+    ("Hallo, ich bin Studentin an der Universität Graz und suche einen Kurs über Statistik.",
+     {"statistik"}, {"institution": None}),
+    ("Servus! Mein Team möchte Python lernen. Welche Kurse auf Englisch gibt es?",
+     {"python"}, {"language": "en"}),
+    ("Guten Tag, ich bin Krankenpfleger. Gibt es Mikrozertifikate zu öffentlicher Gesundheit, die "
+     "anerkannt werden?", {"offentlicher", "gesundheit"}, {}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "filters"), CHATTY, ids=[t[:40] for t, _, _ in CHATTY])
+def test_a_chatty_course_request_searches_for_its_topic(
+    shipped: CourseQueryReader, text: str, topic: set[str], filters: dict[str, Any]
+) -> None:
+    """What the search gets from the message (the router reads it this way once the message is
+    known to ask for courses): the topic's words and nothing else, and the filters it names."""
+    query = shipped.read(text, require_request=False)
+    assert query is not None
+    assert set(query.text.split()) == topic
+    for name, value in filters.items():
+        assert getattr(query, name) == value, name
+
+
+NOT_READ_AS_REQUESTS = {
+    # "Mikrozertifikate" (plural) is not in the vocabulary, so nothing in it says "courses"
+    "Guten Tag, ich bin Krankenpfleger. Gibt es Mikrozertifikate zu öffentlicher Gesundheit, die "
+    "anerkannt werden?",
+}
+
+
+@pytest.mark.parametrize(
+    "text", [t for t, _, _ in CHATTY if t not in NOT_READ_AS_REQUESTS], ids=lambda t: str(t)[:40]
+)
+def test_a_chatty_course_request_is_read_as_one(shipped: CourseQueryReader, text: str) -> None:
+    """A follow-up like "Which platform?" or credit described as wanted ("che diano crediti") does not
+    make the message a question about microcredentials in general."""
+    assert shipped.read(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many hours is a microcredential?",
+        "I'm doing a course on FutureLearn. How many credits is a microcredential worth?",
+        "Bonjour. Combien d'heures dure une microcertification ?",
+        "hi, hiring manager here. candidate lists a 'CMF microcredential in FinTech'. what does that "
+        "actually certify?",
+        # searched for "accredited" and "these" before the describing and function words were known
+        "does CMF on a certificate mean the course is accredited?",
+        "are the courses on these platforms free?",
+    ],
+)
+def test_a_general_question_in_a_chatty_message_is_no_course_request(
+    shipped: CourseQueryReader, text: str
+) -> None:
+    assert shipped.read(text) is None
+
+
+@pytest.mark.parametrize(("text", "topic", "filters"), CHATTY, ids=[t[:40] for t, _, _ in CHATTY])
+def test_a_chatty_course_request_without_its_punctuation_searches_for_its_topic(
+    shipped: CourseQueryReader, text: str, topic: set[str], filters: dict[str, Any]
+) -> None:
+    """The router reads a message whose greeting it trimmed without its punctuation ("sono HR
+    manager in un'azienda di Milano Vorremmo formare il personale su project management con corsi
+    …"): the self-introduction ends at "Vorremmo", the topic is still after its marker."""
+    query = shipped.read(re.sub(r"[.!?;:,¡¿]", " ", text), require_request=False)
+    assert query is not None
+    assert set(query.text.split()) == topic
+    for name, value in filters.items():
+        assert getattr(query, name) == value, name
