@@ -168,6 +168,27 @@ def test_an_inflected_language_name_is_the_language_not_a_topic(
     assert query is not None and query.language == language and query.topics == topics
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hay cursos de ciberseguridad con creditos ects",
+        "gibt es kurse zu statistik mit ects",
+        "ci sono corsi di statistica con crediti",
+        "y a-t-il des cours de statistique avec des ects",
+        "are there courses on statistics with ects",
+    ],
+)
+def test_a_request_opening_with_the_words_asking_for_it_is_leading(
+    shipped_reader: CourseQueryReader, text: str
+) -> None:
+    """ "hay cursos de ciberseguridad con créditos ects?" named ECTS, so only a request that opens
+    the message could search; it got which partners give credit instead."""
+    query = shipped_reader.read(text)
+    assert query is not None and query.leading
+    asked = shipped_reader.read("what is a course on statistics worth?", require_request=False)
+    assert asked is None or not asked.leading  # a question word opens a question, not a request
+
+
 def test_every_language_has_request_phrases() -> None:
     vocabulary = yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text("utf-8"))["vocabulary"]
     assert set(vocabulary["request_phrases"]) == {"en", "fr", "es", "it", "de"}

@@ -245,8 +245,14 @@ class CourseQueryReader:
         while i < len(words):
             match = self._phrase_at(words, i)
             if match is None:
-                if i == reading.opening_end and reading.opening and words[i] in _STOPWORDS:
-                    reading.opening_end += 1  # "cours de statistique"
+                if (
+                    i == reading.opening_end
+                    and words[i] in _STOPWORDS
+                    and (reading.opening or words[i] not in _QUESTION_WORDS)
+                ):
+                    # "cours de statistique"; before the first phrase, the words asking for it:
+                    # "hay cursos de…", "gibt es Kurse zu…", "y a-t-il des cours de…"
+                    reading.opening_end += 1
                 reading.leftover[-1].append(words[i])
                 i += 1
                 continue
