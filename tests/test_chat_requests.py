@@ -112,6 +112,28 @@ def test_a_message_opening_with_a_course_word_and_a_subject_searches(
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
+        ("en", "where can i find 5 ects courses on sustainability"),
+        ("it", "vorrei fare un corso breve sulla finanza sostenibile con crediti ECTS"),
+    ],
+)
+def test_a_request_naming_only_the_credit_it_wants_searches_unless_an_intent_is_sure(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """The ECTS a request wants (`evidence.request_filters`) do not make it a question about ECTS:
+    below `SUBJECT_REQUEST_ANSWER` it searches; a question naming the CMF does not."""
+    engine, matcher = scripted
+    matcher.ranking = [("learners-credits-by-platform", 0.76), ("course-search", 0.1), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(text, lang)
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    named = engine.ask(f"{text} for the CMF", lang)
+    assert named.intent == "learners-credits-by-platform"
+    matcher.ranking = [("learners-credits-by-platform", 0.95), ("course-search", 0.03), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, lang).intent == "learners-credits-by-platform"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
         ("en", "course golf with ects?"),
         ("fr", "mooc jardinage qui donne des ects ?"),
         ("it", "ho fatto un corso di python, mi danno crediti ects?"),  # not at the opening

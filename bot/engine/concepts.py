@@ -153,6 +153,8 @@ class ConceptLayer:
         self.domain = frozenset(evidence.get("domain") or [])
         self.off_domain = frozenset(evidence.get("off_domain") or [])
         self.partners = frozenset(evidence.get("partner") or [])
+        self.request_filters = frozenset(evidence.get("request_filters") or [])
+        """Domain concepts a course request may name as what its courses should give (ECTS, credit)."""
         self.audiences = {
             aud: frozenset(evidence.get(aud) or []) for aud in ("employer", "university") if evidence.get(aud)
         }

@@ -88,9 +88,10 @@ AUDIENCE_PENALTY = 0.3
 MAX_TOPIC_WORDS = 3
 """A message of at most this many words that names a catalogue subject is read as a course search."""
 SUBJECT_REQUEST_ANSWER = 0.9
-"""A course request naming a subject the catalogue has, and no concept of our topics (CMF,
-microcredential, ECTS, a partner…), goes to the search unless an intent is matched at least this
-surely ("ci sono corsi sulle competenze digitali?")."""
+"""A course request naming a subject the catalogue has, and no concept of our topics (CMF, a
+partner…) besides what its courses should give (ECTS, credit: `evidence.request_filters`), goes to
+the search unless an intent is matched at least this surely ("ci sono corsi sulle competenze
+digitali?", "where can I find 5 ECTS courses on sustainability?")."""
 CUED_OTHER_WORDS = 1
 """Words outside the vocabulary a chat request may name besides its subject before the off-topic
 examples are heard (`CUED_CHATTY_OFF_TOPIC`)."""
@@ -407,11 +408,13 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
-        if (
-            course_query.leading or (best < SUBJECT_REQUEST_ANSWER and not found & self.concepts.domain)
-        ) and self._known_subject(course_query):
+        named = found & self.concepts.domain - self.concepts.request_filters
+        if (course_query.leading or (best < SUBJECT_REQUEST_ANSWER and not named)) and self._known_subject(
+            course_query
+        ):
             # "ci sono corsi sulle competenze digitali?"; "mooc <subject> qui donne des ects ?" opens
-            # with its request, whatever else it asks
+            # with its request, whatever else it asks; "un corso breve sulla finanza sostenibile con
+            # crediti ECTS" names only what its courses should give (`evidence.request_filters`)
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
