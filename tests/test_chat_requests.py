@@ -507,6 +507,27 @@ def test_chat_the_off_topic_examples_hear_too_naming_nothing_we_have_is_declined
     assert engine.ask("is there anything on tv tonight", "en").status == "answer"  # the matcher is sure
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "what does a microcredential certify?"),
+        ("it", "quali competenze certifica una microcredenziale?"),
+    ],
+)
+def test_what_a_credential_certifies_without_a_course_gets_the_general_answer_then_how_to_name_one(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """It got only "tell me which course you mean": now what any CMF microcredential tells (the
+    intent's `entry`), then how to ask about one course; the reply stays the matched intent's."""
+    engine, matcher = scripted
+    matcher.ranking = [("credential-profile", 0.9), ("employers-hiring-value", 0.05), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(text, lang)
+    general = engine.snapshot.kb.entries["employers-hiring-value"]
+    assert reply.intent == "credential-profile"
+    assert reply.answer.startswith(f"**{general.title[lang]}**")
+    assert reply.answer.endswith(engine.snapshot.strings.get("credential.for_one_course", lang))
+
+
 def test_steering_rules_name_intents_and_concepts_that_exist() -> None:
     data = yaml.safe_load((ROOT / "knowledge" / "concepts.yaml").read_text("utf-8"))["vocabulary"]
     intents = {i["id"] for i in yaml.safe_load((ROOT / "intents.yaml").read_text("utf-8"))["intents"]}

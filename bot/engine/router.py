@@ -894,6 +894,13 @@ class Router:
                         intent=intent_id,
                         confidence=confidence,
                     )
+        general = self.kb.entries.get(str(self._leads(intent_id).get("entry") or ""))
+        if general is not None:
+            # "what does a microcredential certify?" names no course: what any CMF microcredential
+            # tells, then how to ask about one course's credential
+            reply = self.answers.entry(general, lang, question, intent_id, confidence)
+            reply.answer = f"{reply.answer}\n\n{self.strings.get('credential.for_one_course', lang)}"
+            return reply
         title = self.intent_title(intent_id, lang)
         return Reply(
             question=question,
