@@ -100,6 +100,14 @@ def bot_knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return out
 
 
+@pytest.fixture(scope="session")
+def shipped_kb() -> Any:
+    """The shipped knowledge base, loaded once per session (read-only: tests must not change it)."""
+    from bot.engine.loader import load_knowledge
+
+    return load_knowledge(_PROJECT_ROOT)
+
+
 @pytest.fixture
 def bot_engine(bot_knowledge_db: Any, tmp_path: Any) -> Iterator[Any]:
     """An engine over a private copy of the session's knowledge database, logging as "discord"."""

@@ -9,15 +9,11 @@ reaches the new entry while a reader's question stays with its neighbour.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.engine.engine import Engine
-from bot.engine.loader import load_knowledge
 from bot.engine.model import LANGS, KnowledgeBase
 from bot.engine.normalize import normalize
-from bot.engine.paths import PROJECT_ROOT
 
 ENTRY = "universities-credential-fields"
 
@@ -68,20 +64,10 @@ FACTS_URLS = [  # every source of cmf-facts.md §5.1-5.2 and the Council Recomme
 ]
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(PROJECT_ROOT)
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    eng = Engine.open(tmp_path_factory.mktemp("credential-fields") / "db.sqlite3", PROJECT_ROOT)
-    yield eng
-    eng.close()
-
-
-def test_the_entry_gives_the_elm_paths_the_ob3_fields_and_what_is_not_known(kb: KnowledgeBase) -> None:
-    entry = kb.entries[ENTRY]
+def test_the_entry_gives_the_elm_paths_the_ob3_fields_and_what_is_not_known(
+    shipped_kb: KnowledgeBase,
+) -> None:
+    entry = shipped_kb.entries[ENTRY]
     assert set(entry.audiences) == {"university", "employer"}
     assert entry.checked == "2026-12-03"
     for lang in LANGS:
@@ -97,31 +83,31 @@ def test_the_entry_gives_the_elm_paths_the_ob3_fields_and_what_is_not_known(kb: 
     assert "https://github.com/MyNextID/credentials" in entry.third_party
 
 
-def test_one_intent_leads_there_with_enough_phrasings(kb: KnowledgeBase) -> None:
-    intents = [i for i in kb.intents.values() if i.leads_to.get("entry") == ENTRY]
+def test_one_intent_leads_there_with_enough_phrasings(shipped_kb: KnowledgeBase) -> None:
+    intents = [i for i in shipped_kb.intents.values() if i.leads_to.get("entry") == ENTRY]
     assert [i.id for i in intents] == [ENTRY]
     counts = {lang: len(intents[0].phrasings[lang]) for lang in LANGS}
     assert 15 <= counts["en"] <= 30, counts
     assert all(8 <= counts[lang] <= 15 for lang in LANGS if lang != "en"), counts
 
 
-def test_the_questions_are_written_for_this_test(kb: KnowledgeBase) -> None:
-    phrasings = {normalize(p) for i in kb.intents.values() for ps in i.phrasings.values() for p in ps}
+def test_the_questions_are_written_for_this_test(shipped_kb: KnowledgeBase) -> None:
+    phrasings = {normalize(p) for i in shipped_kb.intents.values() for ps in i.phrasings.values() for p in ps}
     for question in [*ISSUER_QUESTIONS.values(), READER_QUESTION[0]]:
         assert normalize(question) not in phrasings, question
 
 
 @pytest.mark.parametrize(("lang", "question"), sorted(ISSUER_QUESTIONS.items()), ids=sorted(ISSUER_QUESTIONS))
 def test_an_issuers_question_gets_the_fields(
-    engine: Engine, kb: KnowledgeBase, lang: str, question: str
+    bot_engine: Engine, shipped_kb: KnowledgeBase, lang: str, question: str
 ) -> None:
-    reply = engine.ask(question)
+    reply = bot_engine.ask(question)
     assert (reply.status, reply.intent, reply.lang) == ("answer", ENTRY, lang), (reply.status, reply.intent)
-    assert kb.entries[ENTRY].answer[lang].splitlines()[0] in reply.answer
-    assert {link.url for link in reply.links} >= set(kb.entries[ENTRY].sources)
+    assert shipped_kb.entries[ENTRY].answer[lang].splitlines()[0] in reply.answer
+    assert {link.url for link in reply.links} >= set(shipped_kb.entries[ENTRY].sources)
 
 
-def test_a_readers_question_stays_with_reading_an_open_badge(engine: Engine) -> None:
+def test_a_readers_question_stays_with_reading_an_open_badge(bot_engine: Engine) -> None:
     question, intent = READER_QUESTION
-    reply = engine.ask(question)
+    reply = bot_engine.ask(question)
     assert (reply.status, reply.intent) == ("answer", intent), (reply.status, reply.intent)

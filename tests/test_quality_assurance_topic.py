@@ -4,15 +4,11 @@ neighbouring questions on the OpenupEd label and the EU principles still reach t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.engine.engine import Engine
-from bot.engine.loader import load_knowledge
 from bot.engine.model import KnowledgeBase
 from bot.engine.normalize import normalize
-from bot.engine.paths import PROJECT_ROOT
 
 # One question a language, written for this test: none is a phrasing of any intent.
 OWN_WORDS = {
@@ -29,38 +25,26 @@ NEIGHBOURS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(PROJECT_ROOT)
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    eng = Engine.open(tmp_path_factory.mktemp("qa") / "db.sqlite3", PROJECT_ROOT)
-    yield eng
-    eng.close()
-
-
-def test_the_questions_are_not_phrasings_of_any_intent(kb: KnowledgeBase) -> None:
-    phrasings = {normalize(p) for i in kb.intents.values() for ps in i.phrasings.values() for p in ps}
+def test_the_questions_are_not_phrasings_of_any_intent(shipped_kb: KnowledgeBase) -> None:
+    phrasings = {normalize(p) for i in shipped_kb.intents.values() for ps in i.phrasings.values() for p in ps}
     for question in [*OWN_WORDS.values(), *(q for q, _ in NEIGHBOURS)]:
         assert normalize(question) not in phrasings, question
 
 
 @pytest.mark.parametrize(("lang", "question"), OWN_WORDS.items(), ids=list(OWN_WORDS))
 def test_a_quality_question_in_own_words_gets_the_quality_assurance_entry(
-    engine: Engine, kb: KnowledgeBase, lang: str, question: str
+    bot_engine: Engine, shipped_kb: KnowledgeBase, lang: str, question: str
 ) -> None:
-    reply = engine.ask(question)
+    reply = bot_engine.ask(question)
     assert (reply.status, reply.intent, reply.lang) == ("answer", "quality-assurance", lang)
-    entry = kb.entries["quality-assurance"]
+    entry = shipped_kb.entries["quality-assurance"]
     assert entry.answer[lang].splitlines()[0] in reply.answer
     assert {link.url for link in reply.links} >= set(entry.sources)
 
 
 @pytest.mark.parametrize(("question", "intent_id"), NEIGHBOURS, ids=[i for _, i in NEIGHBOURS])
 def test_the_neighbouring_questions_keep_their_own_entries(
-    engine: Engine, question: str, intent_id: str
+    bot_engine: Engine, question: str, intent_id: str
 ) -> None:
-    reply = engine.ask(question)
+    reply = bot_engine.ask(question)
     assert (reply.status, reply.intent) == ("answer", intent_id)
