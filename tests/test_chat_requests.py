@@ -380,6 +380,11 @@ STEERED = {
         "partner-futurelearn-product-types",
         "how do we design a microcredential for futurelearn?",
     ),
+    "payment-means": (
+        ("partner-futurelearn-mc-instalments",),
+        "partner-fun-paid-training",
+        "can I pay a futurelearn microcredential in instalments?",
+    ),
 }
 """Steering rules of the tenth and eleventh passes. "who-issues": a platform's overview → how to check a
 credential,
@@ -400,7 +405,9 @@ storing and sharing one in Europass, when the question asks about the wallet or 
 "recognised-abroad" (a `steer_when` concept, no cue phrase): whether the CMF is recognised, or what
 it is → recognition in another country, when the question names one outside the EU or "abroad".
 "same-as-a-course": designing a FutureLearn microcredential (for partners) → FutureLearn's kinds of
-course, when a learner compares a microcredential with a normal course."""
+course, when a learner compares a microcredential with a normal course. "payment-means": paying
+FutureLearn in instalments → FUN's paid training, whose help centre names the cards it takes, when a
+question naming no platform asks which means of payment are accepted (FUN's help-centre heading)."""
 
 
 @pytest.mark.parametrize(
@@ -475,6 +482,8 @@ course, when a learner compares a microcredential with a normal course."""
         ("same-as-a-course", "es", "¿una microcredencial es lo mismo que un curso normal de futurelearn?"),
         ("same-as-a-course", "it", "differenza tra microcredenziale e corso normale su futurelearn?"),
         ("same-as-a-course", "de", "ist ein Microcredential dasselbe wie ein normaler FutureLearn-Kurs?"),
+        ("payment-means", "fr", "Quels moyens de paiement sont acceptés ?"),
+        ("payment-means", "en", "can I pay for the certificate by visa or mastercard?"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(
