@@ -203,6 +203,7 @@ STRING_EXAMPLES = _string_examples()
 FOLLOWED = {
     "fallback.greeting",
     "credential.how_to",
+    "credential.for_one_course",
     "compliance.how_to",
     "cmd.courses.opt.query.description",
     "cmd.check.opt.transcript.description",
@@ -288,6 +289,13 @@ def _credential_hint(lang: str) -> str:
     (template,) = STRING_EXAMPLES["credential.how_to"][lang]
     assert re.search(r"<[^>]+>", template), template
     return template
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_hint_after_the_general_answer_suggests_the_same_question(lang: str) -> None:
+    """`credential.for_one_course` (after "what does a microcredential certify?") suggests what
+    `credential.how_to` does, so the test below follows both."""
+    assert STRING_EXAMPLES["credential.for_one_course"][lang] == STRING_EXAMPLES["credential.how_to"][lang]
 
 
 @pytest.mark.parametrize("lang", LANGS)
