@@ -467,6 +467,26 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
     assert all(any(w in lines[e.line] for w in ("cmf-levels", "microcred", "abraod")) for e in errors)
 
 
+def test_evidence_names_existing_concepts() -> None:
+    """A typo in an `evidence` list (here `request_filters`) would silently leave the concept out: the
+    load names the file, line and field instead, and loads nothing."""
+    texts = {
+        p.relative_to(PROJECT_ROOT).as_posix(): p.read_bytes()
+        for p in sorted((PROJECT_ROOT / "knowledge").rglob("*.yaml"))
+    }
+    texts["intents.yaml"] = (PROJECT_ROOT / "intents.yaml").read_bytes()
+    concepts = texts["knowledge/concepts.yaml"].replace(
+        b"request_filters: [ects, credit-unit, credit]", b"request_filters: [ects, credit-unit, credits]"
+    )
+    texts["knowledge/concepts.yaml"] = concepts
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.field, e.reason) for e in errors] == [
+        ("knowledge/concepts.yaml", "vocabulary.evidence.request_filters[2]", 'unknown concept "credits"')
+    ]
+    assert "credits" in concepts.decode().splitlines()[errors[0].line - 1]
+
+
 @pytest.mark.parametrize(
     ("phrase", "names"),
     [(b"sur la plateforme", "none"), (b"sur fun ou eduopen", "partner-eduopen, partner-fun")],

@@ -1094,6 +1094,18 @@ def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
                         err(doc, ("vocabulary", section, rule, k), f'unknown {what} "{name}"')
 
 
+def _evidence_checks(docs: list[_Doc], err: _Reporter) -> None:
+    """Each kind of `evidence` (domain, partner, request_filters…) names concepts that exist: a typo
+    would silently leave a concept out of it."""
+    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
+    concepts = {str(c) for doc in vocabularies for c in (doc.body.get("concepts") or {})}
+    for doc in vocabularies:
+        for kind, names in (doc.body.get("evidence") or {}).items():
+            for k, name in enumerate(names or []):
+                if str(name) not in concepts:
+                    err(doc, ("vocabulary", "evidence", kind, k), f'unknown concept "{name}"')
+
+
 def _home_partner_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each language of the vocabulary's `home_partner` has one phrase naming exactly one partner
     platform (a concept of `evidence.partner`): any other would silently switch the reading off."""
@@ -1122,6 +1134,7 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
     _intent_checks(docs, entries, titles, refs_ok, err)
     if refs_ok:
         _steering_checks(docs, err)
+        _evidence_checks(docs, err)
         _home_partner_checks(docs, err)
     return err.errors
 

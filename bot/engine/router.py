@@ -621,7 +621,7 @@ class Router:
         or weeks as a weekly pace for its study hours ("8 hours a week" → 100–150 hours ≈ 13–19
         weeks; `compliance.study_pace`)."""
         works_out = self._leads(intent_id).get("works_out")
-        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
+        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST) if works_out else None
         if entry is None or reply.kind != "text":
             return reply
         if works_out == "credit-hours":
