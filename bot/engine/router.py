@@ -21,6 +21,7 @@ Routing of a free-text question (`Router.ask`):
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,11 @@ ANSWER_THRESHOLD_ENV = "CMF_BOT_ANSWER_THRESHOLD"
 SUGGEST_THRESHOLD_ENV = "CMF_BOT_SUGGEST_THRESHOLD"
 
 MAX_SUGGESTIONS = 3
+RESCUED_REASONS = ("no_match", "below_answer_threshold")
+"""The replies without an answer whose message's question sentence is asked again on its own."""
+QUESTION_SENTENCE_MIN_WORDS = 3
+QUESTION_SENTENCE_RANKS = 6
+"""The sentence's answer must be among the whole message's best intents: the context agrees."""
 SUGGESTION_FLOOR = 0.5
 """Suggestions after the first must score at least this share of the suggest threshold."""
 COURSE_ROUTE_RANKS = 3
@@ -206,7 +212,7 @@ class Router:
 
     def ask(self, question: str, lang: str | None = None) -> Reply:
         """Answer a free-text question; `lang` forces the answer language (else detected)."""
-        return self._ask(question, lang if lang in LANGS else None)
+        return self._ask_question_sentence(question, lang if lang in LANGS else None)
 
     def intent_title(self, intent_id: str, lang: str) -> str:
         return self.snapshot.intent_title(intent_id, lang)
@@ -302,6 +308,28 @@ class Router:
         if routed is not None:
             return routed
         return self._decide(question, text, core, lang, ranked, found, oos, topic, facts)
+
+    def _ask_question_sentence(self, question: str, lang: str | None) -> Reply:
+        """The whole message first; when nothing answers it clearly, its question sentence alone.
+
+        In a long message the context ("I work full time as an accountant in Vienna and did a MOOC on
+        iMooX…") can outweigh the question it ends with; when the whole message gets no answer, the
+        last sentence that asks something is asked on its own, and its answer is kept when it has one
+        that the whole message also ranks high."""
+        reply = self._ask(question, lang)
+        if reply.status == "answer" or reply.reason not in RESCUED_REASONS:
+            return reply
+        sentence = question_sentence(question)
+        if sentence is None:
+            return reply
+        alone = self._ask(sentence, lang or reply.lang)
+        if alone.status != "answer":
+            return reply
+        whole, _ = self._rank_all(self.concepts.core(" ".join(question.split())), QUESTION_SENTENCE_RANKS)
+        if alone.intent not in {intent_id for intent_id, _ in whole}:
+            return reply  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
+        alone.question = question
+        return alone
 
     def _decide(
         self,
@@ -1014,6 +1042,25 @@ def _hit_ids(result: Any) -> list[str]:
 
 
 __all__ = ["MAX_QUESTION_CHARS", "Router", "Thresholds", "resolve_thresholds", "route"]
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def question_sentence(text: str) -> str | None:
+    """The last sentence of a message of several that asks something (ends with "?"; from its "¿"
+    when it has one), else its last sentence; None for a message of one short sentence."""
+    text = " ".join(text.split())
+    sentences = [s for s in _SENTENCE_BREAK.split(text) if s]
+    if len(sentences) < 2 and "¿" not in text[1:]:
+        return None
+    asking = [s for s in sentences if s.endswith("?")]
+    sentence = (asking or sentences)[-1]
+    if "¿" in sentence:
+        sentence = sentence[sentence.rindex("¿") :]
+    if len(sentence.split()) < QUESTION_SENTENCE_MIN_WORDS:
+        return None
+    return sentence
 
 
 def _as_written(question: str, text: str) -> str:
