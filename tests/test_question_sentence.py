@@ -1,0 +1,85 @@
+"""A long message that gets no answer as a whole is answered from its question sentence, when the
+whole message agrees (`Router._ask_question_sentence`, `question_sentence`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.engine.router import question_sentence
+
+
+@pytest.mark.parametrize(
+    ("message", "sentence"),
+    [
+        (
+            "I work nights. Do microcredentials count toward a degree?",
+            "Do microcredentials count toward a degree?",
+        ),
+        # the last sentence that asks, not the context after it
+        (
+            "Does it count toward a degree? I study in Bologna. Just asking.",
+            "Does it count toward a degree?",
+        ),
+        # Spanish: from the opening "¿", even inside one sentence
+        (
+            "Soy profesora en Sevilla, ¿los cursos de MiríadaX dan créditos?",
+            "¿los cursos de MiríadaX dan créditos?",
+        ),
+        # no question mark: the last sentence
+        (
+            "Ich arbeite Vollzeit. Wie viele Stunden pro Woche brauche ich",
+            "Wie viele Stunden pro Woche brauche ich",
+        ),
+    ],
+)
+def test_the_question_sentence_of_a_message(message: str, sentence: str) -> None:
+    assert question_sentence(message) == sentence
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "do microcredentials count toward a degree?",  # one sentence: nothing to take apart
+        "I work nights and study at weekends. Why?",  # a question too short to ask alone
+        "¿cuántas horas son?",
+    ],
+)
+def test_no_question_sentence(message: str) -> None:
+    assert question_sentence(message) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        # the context (a teacher with little time, a course on digital education) outweighs the question
+        (
+            "Soy profesora de secundaria en Sevilla y tengo poco tiempo libre. Me interesa hacer un curso "
+            "en MiríadaX sobre educación digital. ¿Esos cursos dan créditos universitarios o solo un "
+            "certificado de participación?",
+            "learners-credits-by-platform",
+        ),
+        (
+            "Ciao a tutti. Faccio l'infermiera a turni e ho poco tempo libre. "
+            "Ci sono corsi sulla sanità digitale?",
+            "course-search",
+        ),
+    ],
+)
+def test_a_long_message_is_answered_from_its_question(bot_engine: Any, message: str, intent: str) -> None:
+    reply = bot_engine.ask(message)
+    assert (reply.status, reply.intent) == ("answer", intent)
+    assert reply.question == message  # the reply (and the log) keep what was asked
+
+
+def test_a_question_that_needs_its_context_is_not_answered_alone(bot_engine: Any) -> None:
+    # "¿Eso encaja con el CMF?" alone is "what is the CMF"; the whole message ranks that nowhere near
+    message = (
+        "Coordino la formación permanente de una universidad en Valencia. Queremos crear un programa corto "
+        "de 20 ECTS con varios módulos. ¿Eso encaja con el CMF o es otra cosa?"
+    )
+    alone = bot_engine.ask("¿Eso encaja con el CMF o es otra cosa?")
+    reply = bot_engine.ask(message)
+    assert alone.status == "answer"
+    assert reply.intent != alone.intent
