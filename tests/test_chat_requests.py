@@ -334,7 +334,7 @@ STEERED = {
         "what is futurelearn?",
     ),
     "certificate-price": (
-        ("certificate-arrival", "credential-profile"),
+        ("certificate-arrival", "credential-profile", "partner-fun-certificate"),
         "learners-is-it-free",
         "when does the certificate arrive?",
     ),
@@ -385,6 +385,11 @@ STEERED = {
         "partner-fun-paid-training",
         "can I pay a futurelearn microcredential in instalments?",
     ),
+    "identity-check": (
+        ("partner-fun-proctored-exam",),
+        "cmf-id-verification",
+        "how does the remote proctored exam work?",
+    ),
 }
 """Steering rules of the tenth and eleventh passes. "who-issues": a platform's overview → how to check a
 credential,
@@ -407,7 +412,11 @@ it is → recognition in another country, when the question names one outside th
 "same-as-a-course": designing a FutureLearn microcredential (for partners) → FutureLearn's kinds of
 course, when a learner compares a microcredential with a normal course. "payment-means": paying
 FutureLearn in instalments → FUN's paid training, whose help centre names the cards it takes, when a
-question naming no platform asks which means of payment are accepted (FUN's help-centre heading)."""
+question naming no platform asks which means of payment are accepted (FUN's help-centre heading).
+Twelfth pass: "identity-check" (a `steer_when` concept): FUN's proctored exam → the CMF's identity check,
+when a question names the identity check but neither FUN nor proctoring ("Wie funktioniert die
+Identitätsprüfung bei der Prüfung?"); "certificate-price" also takes FUN's certificate from a question
+naming no platform ("Was kostet ein Zertifikat?"), except a French heading read as FUN's."""
 
 
 @pytest.mark.parametrize(
@@ -484,6 +493,11 @@ question naming no platform asks which means of payment are accepted (FUN's help
         ("same-as-a-course", "de", "ist ein Microcredential dasselbe wie ein normaler FutureLearn-Kurs?"),
         ("payment-means", "fr", "Quels moyens de paiement sont acceptés ?"),
         ("payment-means", "en", "can I pay for the certificate by visa or mastercard?"),
+        ("identity-check", "en", "how do you verify my identity at the exam?"),
+        ("identity-check", "fr", "comment se passe la vérification d'identité pendant l'examen ?"),
+        ("identity-check", "es", "¿cómo comprueban la identidad en el examen?"),
+        ("identity-check", "it", "come avviene la verifica dell'identità all'esame?"),
+        ("identity-check", "de", "Wie läuft die Identitätsprüfung bei der Prüfung ab?"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(

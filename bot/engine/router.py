@@ -364,8 +364,10 @@ class Router:
             )
         if best < needed:  # a question naming none of our concepts needs a clearer match
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
-        steered = self.concepts.steer(core, found, best_id)
-        if steered in self.kb.intents:  # "EQF 4 admitted?": the CMF's rule, not what level 4 is
+        # a heading read as its home platform's ("Est-ce que le certificat est gratuit ?": FUN's) keeps
+        # that platform's answer; otherwise "EQF 4 admitted?" gets the CMF's rule, not what level 4 is
+        steered = None if homed is not None else self.concepts.steer(core, found, best_id)
+        if steered in self.kb.intents:
             best_id = str(steered)
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
         return self._worked_out(self._polar(reply, best_id, core, lang), best_id, text, facts, lang)
