@@ -7,47 +7,50 @@ The names of languages, platforms and course types, the words meaning "a course"
 synonyms all come from the vocabulary (`knowledge/vocabulary.yaml`). The generic function words per
 language (articles, prepositions, question words) and the words that show a question is about
 microcredentials in general ("how many hours…") rather than a request for courses are each
-language's `course_request` lists in `knowledge/languages.json`.
+language's `course_request` lists in `knowledge/languages.json`, loaded by `request_layout`.
 
-A long chatty message ("Buongiorno, sono HR manager in un'azienda di Milano. Vorremmo formare il
-personale su project management con corsi che diano crediti.") is read for its topic, not its filler:
-the sentences that ask for courses (a course word, type, platform or request word) give the topics
-(the others only when those name none); a self-introduction at the start of a clause ("sono HR manager
-…", "I'm from Spain", up to a join word or a course word) is left out, and an institution named in it
-is who asks, not a filter; when the message names its topic after a topic marker ("corsi su X", "a
-course on X", "Kurse über X"), the words after the markers are the search (those right after a course
-word first); greetings, self-introductions, the people to train, the words describing a course
-("short", "european") and the words describing credit next to a credit word ("che diano crediti")
-are never topics. Every word list is language data (`course_request` in `knowledge/languages.json`).
+`CourseQueryReader.read` works in three steps: it finds the vocabulary's phrases (filters, topics,
+course words, an institution's name) in the question (`_scan`); it adds the other words that can be
+topics (`_add_free_topics`); it decides whether the question asks for courses (`_asks_for_courses`).
+A long chatty message is read for its topic, not its filler, through its layout
+(`request_layout`: sentences, clauses, self-introductions): the sentences that ask for courses (a
+course word, type, platform or request word) give the topics (the others only when those name none),
+leaving out self-introductions; when the message names its topic after a topic marker ("corsi su X",
+"a course on X", "Kurse über X"), the words after the markers are the search (those right after a
+course word first).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from bot.engine.bounded import BoundedCache
-from bot.engine.languages import union
 from bot.engine.normalize import normalize
-
-
-def _words(name: str) -> frozenset[str]:
-    """List `name` of the languages' `course_request` word lists, all languages together."""
-    return frozenset(union("course_request", name))
-
-
-# Function words of every language, as `normalize` leaves them (no accents, no apostrophes).
-_STOPWORDS = _words("stopwords")
-
-_QUESTION_WORDS = _words("question_words")
-"""Question words: without an explicit course word, a question containing one is not a course request."""
-
-_GENERAL_WORDS = _words("general_words")
-"""Words of questions about microcredentials in general: never topics of a course search."""
+from bot.engine.request_layout import (
+    AUDIENCE_WORDS,
+    CONNECTORS,
+    CREDIT_CONTEXT,
+    CREDIT_WORDS,
+    DESCRIPTIVE_WORDS,
+    GENERAL_WORDS,
+    GREETINGS,
+    NEVER_TOPICS,
+    QUESTION_WORDS,
+    REQUEST_CUES,
+    STOPWORDS,
+    TOPIC_MARKERS,
+    Layout,
+    asks_in_general,
+    credit_description,
+    has_request_cue,
+    lay_out,
+    self_introductions,
+)
 
 _TOPIC_MIN_SIMILARITY = 85.0
 """A word not in the vocabulary is matched to a topic synonym this similar (rapidfuzz ratio)."""
@@ -57,46 +60,8 @@ CLOSE_TOPICS_KEPT = 4096
 length) kept by a reader (`bounded.BoundedCache`, sized when the reader is made); 0 keeps none
 (`bench.tail --kept-off`)."""
 
-_GREETINGS = _words("greetings")
-"""Greeting and sign-off words: never topics."""
-
-_AUDIENCE_WORDS = _words("audience_words")
-"""Who is to be trained ("team", "dipendenti") and training them ("upskill"): never topics."""
-
-_DESCRIPTIVE_WORDS = _words("descriptive_words")
-"""Words that describe any course ("short", "european", "thema"): never topics nor an institution name."""
-
-_CREDIT_WORDS = _words("credit_words")
-"""Words for academic credit; the `credit_context` words near one describe the credit."""
-
-_CREDIT_CONTEXT = _words("credit_context")
-"""Words describing credit ("gives", "bearing", "diano"): not topics within `_CREDIT_REACH` words of a
-credit word."""
-
-_CREDIT_REACH = 3
-
-_TOPIC_MARKERS = _words("topic_markers")
-"""Words after which a message names its topic ("on", "sur", "sobre", "su", "uber")."""
-
-_CLAUSE_JOINS = _words("clause_joins")
-"""Words joining two clauses: a self-introduction ends at one."""
-
-_REQUEST_VERBS = _words("request_verbs")
-"""Verbs of wanting or looking for ("vorremmo", "would like"): a self-introduction ends at one (the
-router may pass the message without its punctuation)."""
-
-_SELF_INTRODUCTIONS = frozenset(tuple(p.split()) for p in _words("self_introductions"))
-"""Phrases opening a self-introduction ("i m", "sono", "ich bin"), as word tuples."""
-
-_LONGEST_INTRODUCTION = max((len(p) for p in _SELF_INTRODUCTIONS), default=0)
-
 _REQUEST_KINDS = ("course", "cue", "types", "platforms")
 """Phrase kinds that show a sentence asks for courses."""
-
-_BREAK = re.compile(r"([.!?;:,]+(?=\s|$)|[¡¿])")
-"""Punctuation between clauses (followed by a space or the end: "node.js", "1,5" stay words)."""
-
-_SENTENCE_END = re.compile(r"[.!?;¡¿]")
 
 _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
@@ -174,30 +139,16 @@ class CourseQueryReader:
         self.synonyms: dict[str, list[str]] = {}
         """Topic key -> its normalised synonyms (the key first)."""
         for kind in ("types", "platforms", "languages", "topics"):
-            for key, words in (vocab.get(kind) or {}).items():
-                forms = [normalize(str(key))] + [normalize(str(w)) for w in words or []]
-                forms = list(dict.fromkeys(f for f in forms if f))
-                if kind == "topics":
-                    self.synonyms[str(key)] = forms
-                elif kind == "languages":
-                    forms = forms[1:]  # "es" is a word of its own (Spanish, French); names only
-                for form in forms:
-                    self.phrases.setdefault(tuple(form.split()), (kind, str(key)))
-        for words in (vocab.get("institution_words") or {}).values():
-            for word in words or []:
-                if normalize(str(word)):
-                    self.phrases.setdefault(tuple(normalize(str(word)).split()), ("institution", ""))
+            self._add_named(vocab, kind)
+        for phrase in _phrases(vocab, "institution_words"):
+            self.phrases.setdefault(phrase, ("institution", ""))
         self.course_forms: set[tuple[str, ...]] = set()
         """Words for "a course"; one that also names a type ("MOOC") sets the type and asks for courses."""
-        for words in (vocab.get("course_words") or {}).values():
-            for word in words or []:
-                if normalize(str(word)):
-                    self.course_forms.add(tuple(normalize(str(word)).split()))
-                    self.phrases.setdefault(tuple(normalize(str(word)).split()), ("course", ""))
-        for words in (vocab.get("request_phrases") or {}).values():
-            for word in words or []:
-                if normalize(str(word)):
-                    self.phrases.setdefault(tuple(normalize(str(word)).split()), ("cue", ""))
+        for phrase in _phrases(vocab, "course_words"):
+            self.course_forms.add(phrase)
+            self.phrases.setdefault(phrase, ("course", ""))
+        for phrase in _phrases(vocab, "request_phrases"):
+            self.phrases.setdefault(phrase, ("cue", ""))
         self.longest = max((len(p) for p in self.phrases), default=1)
         self.longest_from = _longest_from(self.phrases)
         """First word of a phrase -> the most words of a phrase starting with it (`_phrase_at`)."""
@@ -210,6 +161,19 @@ class CourseQueryReader:
         """Word -> the topic `_close_topic` found for it (at most `CLOSE_TOPICS_KEPT`, oldest dropped
         first): the vocabulary is fixed for a reader, and the same words come back in many questions."""
 
+    def _add_named(self, vocab: Mapping[str, Any], kind: str) -> None:
+        """The phrases of a vocabulary section naming things ("types", "platforms", "languages",
+        "topics"): each key with its synonyms; a topic's forms become its `synonyms` too."""
+        for key, words in (vocab.get(kind) or {}).items():
+            forms = [normalize(str(key))] + [normalize(str(w)) for w in words or []]
+            forms = list(dict.fromkeys(f for f in forms if f))
+            if kind == "topics":
+                self.synonyms[str(key)] = forms
+            elif kind == "languages":
+                forms = forms[1:]  # "es" is a word of its own (Spanish, French); names only
+            for form in forms:
+                self.phrases.setdefault(tuple(form.split()), (kind, str(key)))
+
     def read(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
         """The course request in `text`, or None when it does not ask for courses.
 
@@ -219,8 +183,8 @@ class CourseQueryReader:
         decides (a subject the catalogue has); one opening with a course word and a topic, `leading`.
         """
         words = normalize(text or "").split()
-        layout = _layout(text or "", words)
-        intro = self._introductions(words, layout.clause_of)
+        layout = lay_out(text or "", words)
+        intro = self_introductions(words, layout.clause_of, lambda j: self._asks_at(words, j))
         reading = self._scan(text, words, intro)
         free = self._add_free_topics(reading, words, layout, intro)
         query = reading.query
@@ -234,61 +198,70 @@ class CourseQueryReader:
             return query
         return None
 
+    def _asks_at(self, words: list[str], j: int) -> bool:
+        """Whether a phrase asking for courses (a course word, type, platform or request phrase)
+        starts at word `j`."""
+        hit = self._phrase_at(words, j)
+        return hit is not None and hit[1][0] in _REQUEST_KINDS
+
     def _scan(self, text: str, words: list[str], intro: frozenset[int] = frozenset()) -> _Reading:
         """Step 1: the vocabulary's phrases in `words` (longest first), read into the query and the
         evidence of a request; the runs of other words are kept in `leftover`, each word's phrase
         kind in `marks`. An institution named inside a self-introduction (`intro`) is no filter."""
         reading = _Reading(marks=[""] * len(words))
-        query = reading.query
-        course_by_type = False  # "MOOC sur l'intelligence artificielle" asks for courses as "cours d'…"
         i = 0
         while i < len(words):
             match = self._phrase_at(words, i)
             if match is None:
-                if (
-                    i == reading.opening_end
-                    and words[i] in _STOPWORDS
-                    and (reading.opening or words[i] not in _QUESTION_WORDS)
-                ):
-                    # "cours de statistique"; before the first phrase, the words asking for it:
-                    # "hay cursos de…", "gibt es Kurse zu…", "y a-t-il des cours de…"
-                    reading.opening_end += 1
-                reading.leftover[-1].append(words[i])
+                _pass_word(reading, words, i)
                 i += 1
                 continue
             length, (kind, value) = match
-            reading.marks[i : i + length] = [kind] * length
-            reading.ends.add(i + length - 1)
-            if i == reading.opening_end and len(reading.opening) < 2:
-                # the message opens with this phrase, or it follows the opening one at once
-                is_course = kind == "course" or tuple(words[i : i + length]) in self.course_forms
-                reading.opening += ("course" if is_course else "topic" if kind == "topics" else kind,)
-                reading.opening_end = i + length
+            self._mark_phrase(reading, words, i, length, kind)
             i += length
             reading.leftover.append([])
             if kind == "institution":
                 i = self._read_institution(text, words, i, length, reading, intro)
-            elif kind == "course":
-                reading.asks_course = True
-            elif kind == "cue":
-                reading.cued = True
-            elif kind == "types":
-                reading.names_type = True
-                query.type = query.type or value
-                reading.types_named += 1
-                course_by_type = course_by_type or tuple(words[i - length : i]) in self.course_forms
-            elif kind == "platforms":
-                reading.names_platform = True
-                query.platform = query.platform or value
-            elif kind == "languages":
-                query.language = query.language or value
-            elif value not in query.topics:
-                reading.known_topic = True
-                query.topics.append(" ".join(words[i - length : i]))
-                query.groups.append(self.synonyms[value])
-                reading.topic_at.append(i - length)
-        reading.asks_course = reading.asks_course or (course_by_type and reading.types_named == 1)
+            else:
+                self._take_phrase(reading, words, i - length, i, kind, value)
+        reading.asks_course = reading.asks_course or (reading.course_by_type and reading.types_named == 1)
         return reading
+
+    def _mark_phrase(self, reading: _Reading, words: list[str], i: int, length: int, kind: str) -> None:
+        """Marks the phrase of `kind` at `i:i + length`; a phrase the message opens with, or one
+        right after that, joins `reading.opening`."""
+        reading.marks[i : i + length] = [kind] * length
+        reading.ends.add(i + length - 1)
+        if i == reading.opening_end and len(reading.opening) < 2:
+            is_course = kind == "course" or tuple(words[i : i + length]) in self.course_forms
+            reading.opening += ("course" if is_course else "topic" if kind == "topics" else kind,)
+            reading.opening_end = i + length
+
+    def _take_phrase(
+        self, reading: _Reading, words: list[str], start: int, end: int, kind: str, value: str
+    ) -> None:
+        """Reads the phrase `start:end` of `kind` (not an institution) into the query (the first type,
+        platform and language named are the filters; each topic once) and the evidence of a request."""
+        query = reading.query
+        if kind == "course":
+            reading.asks_course = True
+        elif kind == "cue":
+            reading.cued = True
+        elif kind == "types":
+            reading.names_type = True
+            query.type = query.type or value
+            reading.types_named += 1
+            reading.course_by_type = reading.course_by_type or tuple(words[start:end]) in self.course_forms
+        elif kind == "platforms":
+            reading.names_platform = True
+            query.platform = query.platform or value
+        elif kind == "languages":
+            query.language = query.language or value
+        elif value not in query.topics:
+            reading.known_topic = True
+            query.topics.append(" ".join(words[start:end]))
+            query.groups.append(self.synonyms[value])
+            reading.topic_at.append(start)
 
     def _read_institution(
         self, text: str, words: list[str], i: int, length: int, reading: _Reading, intro: frozenset[int]
@@ -310,22 +283,17 @@ class CourseQueryReader:
         return after
 
     def _add_free_topics(
-        self, reading: _Reading, words: list[str], layout: _Layout, intro: frozenset[int]
+        self, reading: _Reading, words: list[str], layout: Layout, intro: frozenset[int]
     ) -> list[str]:
         """Step 2: the words outside the vocabulary that can be topics (not function, question,
         request, general, greeting, audience or descriptive words, connectors, numbers, nor words
         describing credit) become topics, through a close vocabulary topic when there is one (a
         typo); of a long message, only those of the sentences asking for courses, outside a
         self-introduction, and after a topic marker when the message has one (`_topic_words`).
-        Returns them."""
+        The vocabulary topics outside those places are dropped. Returns the words added."""
         candidate = [self._may_be_topic(words, k, reading.marks) for k in range(len(words))]
         every = frozenset(layout.sentence_of)
-        asking = frozenset(
-            layout.sentence_of[k]
-            for k, word in enumerate(words)
-            if k not in intro
-            and (reading.marks[k] in _REQUEST_KINDS or (not reading.marks[k] and word in _REQUEST_CUES))
-        )
+        asking = _asking_sentences(words, reading.marks, layout, intro)
         # the sentences asking for courses, else all; a self-introduction only when nothing else has a topic
         attempts = ([(asking, intro)] if asking else []) + [(every, intro), (every, frozenset())]
         kept: tuple[list[int], list[int]] = ([], [])
@@ -334,11 +302,7 @@ class CourseQueryReader:
             if kept[0] or kept[1]:
                 break
         at_vocab, at_free = kept
-        query = reading.query
-        chosen = [n for n, at in enumerate(reading.topic_at) if at in at_vocab]
-        query.topics = [query.topics[n] for n in chosen]
-        query.groups = [query.groups[n] for n in chosen]
-        reading.known_topic = bool(chosen)
+        _keep_vocabulary_topics(reading, at_vocab)
         free = [words[k] for k in at_free]
         for word in free:
             key = self._close_topic(word)
@@ -350,18 +314,15 @@ class CourseQueryReader:
     def _may_be_topic(self, words: list[str], k: int, marks: list[str]) -> bool:
         """Whether the word at `k`, outside the vocabulary, can be a topic word."""
         word = words[k]
-        if marks[k] or word.isdigit() or any(word in s for s in _NEVER_TOPICS):
+        if marks[k] or word.isdigit() or any(word in s for s in NEVER_TOPICS):
             return False
-        if word in _CREDIT_CONTEXT:
-            near = words[max(0, k - _CREDIT_REACH) : k + _CREDIT_REACH + 1]
-            return not any(w in _CREDIT_WORDS for w in near)
-        return True
+        return not credit_description(words, k)
 
     def _topic_words(
         self,
         words: list[str],
         reading: _Reading,
-        layout: _Layout,
+        layout: Layout,
         sentences: frozenset[int],
         left_out: frozenset[int],
         candidate: list[bool],
@@ -395,50 +356,28 @@ class CourseQueryReader:
         self,
         words: list[str],
         reading: _Reading,
-        layout: _Layout,
+        layout: Layout,
         sentences: frozenset[int],
         candidate: list[bool],
     ) -> list[tuple[bool, list[int]]]:
-        """The words after each topic marker of `sentences` (articles skipped; connectors inside
-        "gestion de projet"; describing words and numbers passed over) up to the clause's end or a
-        word that cannot be a topic: (the marker follows a course word, the topic words' indices).
-        A course word or request phrase ending with a marker ("any courses on", "anything about")
-        is one."""
+        """The topic words after each topic marker of `sentences` (`_words_after_marker`): (the marker
+        follows a course word, the topic words' indices). A course word or request phrase ending with
+        a marker ("any courses on", "anything about") is one."""
         marks = reading.marks
         spans = []
         for i, word in enumerate(words):
             if layout.sentence_of[i] not in sentences:
                 continue
-            if marks[i] in ("course", "cue") and i in reading.ends and word in _TOPIC_MARKERS:
+            if marks[i] in ("course", "cue") and i in reading.ends and word in TOPIC_MARKERS:
                 attached = True
-            elif not marks[i] and word in _TOPIC_MARKERS:
+            elif not marks[i] and word in TOPIC_MARKERS:
                 attached = self._after_course_word(words, marks, layout, i)
             else:
                 continue
-            clause = layout.clause_of[i]  # articles skipped: "sur la gestion de projet"
-            in_clause = [k for k in range(i + 1, len(words)) if layout.clause_of[k] == clause]
-            k = next((k for k in in_clause if marks[k] or words[k] not in _STOPWORDS), i + 1 + len(in_clause))
-            content: list[int] = []
-            while k < len(words) and layout.clause_of[k] == clause:
-                if marks[k] == "topics":
-                    content.append(k)
-                elif marks[k]:
-                    break
-                elif candidate[k]:
-                    content.append(k)
-                elif not (
-                    (content and words[k] in _CONNECTORS)
-                    or words[k].isdigit()  # "python 3.12 release date"
-                    or words[k] in _DESCRIPTIVE_WORDS
-                    or words[k] in _GREETINGS
-                    or words[k] in _AUDIENCE_WORDS
-                ):
-                    break
-                k += 1
-            spans.append((attached, content))
+            spans.append((attached, _words_after_marker(words, marks, layout, i, candidate)))
         return spans
 
-    def _after_course_word(self, words: list[str], marks: list[str], layout: _Layout, i: int) -> bool:
+    def _after_course_word(self, words: list[str], marks: list[str], layout: Layout, i: int) -> bool:
         """Whether the marker at `i` follows a course word, type or request phrase, with only
         function words, filters and words describing the course between ("a course in Spanish on")."""
         k = i - 1
@@ -446,71 +385,52 @@ class CourseQueryReader:
             if marks[k] in ("course", "types", "cue"):
                 return True
             word = words[k]
-            passed = (word in s for s in (_STOPWORDS, _TOPIC_MARKERS, _GENERAL_WORDS, _DESCRIPTIVE_WORDS))
-            if not (marks[k] in ("languages", "platforms") or any(passed) or word in _CREDIT_WORDS):
+            passed = (word in s for s in (STOPWORDS, TOPIC_MARKERS, GENERAL_WORDS, DESCRIPTIVE_WORDS))
+            if not (marks[k] in ("languages", "platforms") or any(passed) or word in CREDIT_WORDS):
                 return False
             k -= 1
         return False
 
-    def _introductions(self, words: list[str], clause_of: list[int]) -> frozenset[int]:
-        """The words of self-introductions: from a `self_introductions` phrase at the start of a
-        clause (after greetings) up to the clause's end, a join word, a request word or a course
-        word, type, platform or request phrase ("Hey all, I'm from Spain and I'd like …")."""
-        intro: set[int] = set()
-        for i in range(len(words)):
-            longest = range(_LONGEST_INTRODUCTION, 0, -1)
-            length = next((n for n in longest if tuple(words[i : i + n]) in _SELF_INTRODUCTIONS), 0)
-            if not length or i in intro:
-                continue
-            k = i - 1
-            while k >= 0 and clause_of[k] == clause_of[i] and words[k] in _GREETINGS:
-                k -= 1
-            if k >= 0 and clause_of[k] == clause_of[i] and words[k] not in _CLAUSE_JOINS:
-                continue  # "ci sono corsi": not where a self-introduction starts
-            j = i + length
-            while j < len(words) and clause_of[j] == clause_of[i]:
-                if words[j] in _CLAUSE_JOINS or words[j] in _REQUEST_CUES or words[j] in _REQUEST_VERBS:
-                    break
-                hit = self._phrase_at(words, j)
-                if hit is not None and hit[1][0] in _REQUEST_KINDS:
-                    break
-                j += 1
-            intro.update(range(i, j))
-        return frozenset(intro)
-
     def _institution_name(self, words: list[str], i: int, before: list[str]) -> tuple[str, int]:
-        """The name around the institution word ending at `i`: the words after it ("university of
-        glasgow", "universidad nacional de educacion a distancia") up to a function word or a known
-        phrase, else the word before it ("open university", taken out of `before`). Returns the
-        name's words and the index after them."""
+        """The name around the institution word ending at `i`: the words after it
+        (`_name_after`), else the word before it ("open university", taken out of `before`) when it
+        can be a name. Returns the name's words and the index after them."""
+        name, j = self._name_after(words, i)
+        if name:
+            return " ".join(w for w in name if w not in CONNECTORS), j
+        if before and not any(before[-1] in s for s in (*NEVER_TOPICS, CREDIT_CONTEXT)):
+            return before.pop(), i
+        return "", i
+
+    def _name_after(self, words: list[str], i: int) -> tuple[list[str], int]:
+        """The words of a name starting at `i` ("university of glasgow", "universidad nacional de
+        educacion a distancia") up to a function word, a question, descriptive or general word, or a
+        known phrase; connectors are passed before the name ("de la", "of the") and kept inside it
+        ("nacional de educacion") but not at its end. Returns them and the index where reading goes on."""
         name: list[str] = []
         j = i
         while j < len(words):
             word = words[j]
-            if word in _CONNECTORS:
-                if not name and j + 1 < len(words) and words[j + 1] in _CONNECTORS:
+            if word in CONNECTORS:
+                if not name and j + 1 < len(words) and words[j + 1] in CONNECTORS:
                     j += 1  # "de la", "of the"
                     continue
                 nxt = words[j + 1] if j + 1 < len(words) else ""
-                if not nxt or nxt in _STOPWORDS or self._phrase_at(words, j + 1) is not None:
+                if not nxt or nxt in STOPWORDS or self._phrase_at(words, j + 1) is not None:
                     break
                 if name:
                     name.append(word)  # "nacional de educacion": kept inside the name
                 j += 1
                 continue
-            if word in _STOPWORDS or word in _QUESTION_WORDS or self._phrase_at(words, j) is not None:
+            if word in STOPWORDS or word in QUESTION_WORDS or self._phrase_at(words, j) is not None:
                 break
-            if word in _DESCRIPTIVE_WORDS or word in _GENERAL_WORDS:
+            if word in DESCRIPTIVE_WORDS or word in GENERAL_WORDS:
                 break  # "universidades europeas", "university credit": no name
             name.append(word)
             j += 1
-        while name and name[-1] in _CONNECTORS:
+        while name and name[-1] in CONNECTORS:
             name.pop()
-        if name:
-            return " ".join(w for w in name if w not in _CONNECTORS), j
-        if before and not any(before[-1] in s for s in (*_NEVER_TOPICS, _CREDIT_CONTEXT)):
-            return before.pop(), i
-        return "", i
+        return name, j
 
     def _phrase_at(self, words: list[str], i: int) -> tuple[int, tuple[str, str]] | None:
         """The longest vocabulary phrase starting at word `i` (a plural "-s" of a one-word phrase
@@ -556,6 +476,15 @@ class CourseQueryReader:
         return forms
 
 
+def _phrases(vocab: Mapping[str, Any], section: str) -> Iterator[tuple[str, ...]]:
+    """The words of a vocabulary section listing words per language ("course_words"), normalised,
+    as word tuples; the words that normalise to nothing left out."""
+    for words in (vocab.get(section) or {}).values():
+        for word in words or []:
+            if normalize(str(word)):
+                yield tuple(normalize(str(word)).split())
+
+
 def _longest_from(phrases: Mapping[tuple[str, ...], Any]) -> dict[str, int]:
     """First word of a phrase -> the most words of a phrase starting with it."""
     longest: dict[str, int] = {}
@@ -578,6 +507,9 @@ class _Reading:
     """A platform: "FutureLearn" alone may be a question about the platform."""
     types_named: int = 0
     """Several types ("microcredential vs MOOC") compare them: no request."""
+    course_by_type: bool = False
+    """A type named by a course word: "MOOC sur l'intelligence artificielle" asks for courses as
+    "cours d'…" (when it is the only type named)."""
     known_topic: bool = False
     """A vocabulary topic, or a word close to one."""
     leftover: list[list[str]] = field(default_factory=lambda: [[]])
@@ -597,39 +529,75 @@ class _Reading:
     """Where each vocabulary topic of `query.topics` starts (in the same order)."""
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """The sentence and the clause of each word of a message (numbers, in order)."""
-
-    sentence_of: list[int]
-    clause_of: list[int]
-
-
-def _layout(text: str, words: list[str]) -> _Layout:
-    """The sentences ("." "!" "?" ";", "¿") and clauses (also "," ":") of `text`'s `words`; one of
-    each when the pieces do not normalise to the same words."""
-    sentence_of: list[int] = []
-    clause_of: list[int] = []
-    seen: list[str] = []
-    sentence = clause = 0
-    for piece in _BREAK.split(text):
-        if _BREAK.fullmatch(piece):
-            sentence += 1 if _SENTENCE_END.search(piece) else 0
-            clause += 1
-            continue
-        for word in normalize(piece).split():
-            seen.append(word)
-            sentence_of.append(sentence)
-            clause_of.append(clause)
-    if seen != words:
-        return _Layout([0] * len(words), [0] * len(words))
-    return _Layout(sentence_of, clause_of)
+def _pass_word(reading: _Reading, words: list[str], i: int) -> None:
+    """Keeps the word at `i`, outside the vocabulary, in the current run of `leftover`. A function
+    word right where the opening phrases end stretches the opening: "cours de statistique"; before
+    the first phrase, the words asking for it ("hay cursos de…", "gibt es Kurse zu…", "y a-t-il des
+    cours de…"), but not a question word."""
+    if (
+        i == reading.opening_end
+        and words[i] in STOPWORDS
+        and (reading.opening or words[i] not in QUESTION_WORDS)
+    ):
+        reading.opening_end += 1
+    reading.leftover[-1].append(words[i])
 
 
-def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layout: _Layout) -> bool:
+def _asking_sentences(
+    words: list[str], marks: list[str], layout: Layout, intro: frozenset[int]
+) -> frozenset[int]:
+    """The sentences with a word asking for courses (a course word, type, platform, request phrase
+    or request word) outside a self-introduction."""
+    return frozenset(
+        layout.sentence_of[k]
+        for k, word in enumerate(words)
+        if k not in intro and (marks[k] in _REQUEST_KINDS or (not marks[k] and word in REQUEST_CUES))
+    )
+
+
+def _keep_vocabulary_topics(reading: _Reading, at_vocab: list[int]) -> None:
+    """Keeps the vocabulary topics that start at `at_vocab` (in the order found), drops the others."""
+    query = reading.query
+    chosen = [n for n, at in enumerate(reading.topic_at) if at in at_vocab]
+    query.topics = [query.topics[n] for n in chosen]
+    query.groups = [query.groups[n] for n in chosen]
+    reading.known_topic = bool(chosen)
+
+
+def _words_after_marker(
+    words: list[str], marks: list[str], layout: Layout, i: int, candidate: list[bool]
+) -> list[int]:
+    """The topic words after the topic marker at `i`: articles skipped ("sur la gestion de projet"),
+    then the vocabulary topics and `candidate` words, with connectors inside ("gestion de projet")
+    and describing words, greetings, audience words and numbers passed over ("python 3.12 release
+    date"), up to the clause's end, another phrase or a word that cannot be a topic."""
+    clause = layout.clause_of[i]
+    in_clause = [k for k in range(i + 1, len(words)) if layout.clause_of[k] == clause]
+    k = next((k for k in in_clause if marks[k] or words[k] not in STOPWORDS), i + 1 + len(in_clause))
+    content: list[int] = []
+    while k < len(words) and layout.clause_of[k] == clause:
+        if marks[k] == "topics":
+            content.append(k)
+        elif marks[k]:
+            break
+        elif candidate[k]:
+            content.append(k)
+        elif not (
+            (content and words[k] in CONNECTORS)
+            or words[k].isdigit()
+            or words[k] in DESCRIPTIVE_WORDS
+            or words[k] in GREETINGS
+            or words[k] in AUDIENCE_WORDS
+        ):
+            break
+        k += 1
+    return content
+
+
+def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layout: Layout) -> bool:
     """Step 3: whether the question asks for courses (the evidence `parse_course_query` lists)."""
     query = reading.query
-    cue = _has_request_cue(words)
+    cue = has_request_cue(words)
     asks_course = reading.asks_course
     if (reading.names_type or reading.names_platform) and not asks_course:
         # "microcredentials in cyber security" / "is there a microcredential on …" / "Python on
@@ -640,71 +608,15 @@ def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layo
         asks_course = reading.known_topic or cue or bool(query.language) or both
         if not asks_course:
             return False
-    is_question = any(w in _QUESTION_WORDS for w in words)
-    if is_question and _asks_in_general(words, reading.marks, layout):
+    is_question = any(w in QUESTION_WORDS for w in words)
+    if is_question and asks_in_general(words, reading.marks, layout):
         return False  # "how many hours is a microcredential?": about microcredentials in general
     if asks_course:
         named = query.topics or query.language or query.platform or query.type or query.institution
         return bool(named or cue)
     # No word for "course": only a short "<topic> in <language>" reads as a course request.
-    short = len(free) <= _MAX_FREE_TOPIC_WORDS and not any(w in _GENERAL_WORDS for w in words)
+    short = len(free) <= _MAX_FREE_TOPIC_WORDS and not any(w in GENERAL_WORDS for w in words)
     return bool(query.language and query.topics and short and not is_question)
-
-
-def _asks_in_general(words: list[str], marks: list[str], layout: _Layout) -> bool:
-    """Whether the message asks a question with a general word ("how many hours is a
-    microcredential?"). A credit word describing the course wanted after it ("corsi che diano
-    crediti", "formations qui donnent des crédits"; not "qui donne des ects pour un mooc ?") does not
-    count, nor a general word in a short follow-up after another sentence ("… a course in Spanish on
-    project management. Which platform?"; without punctuation, a message ending with a question word
-    and a general word after a longer request)."""
-    sentences: dict[int, list[int]] = {}
-    for k, sentence in enumerate(layout.sentence_of):
-        sentences.setdefault(sentence, []).append(k)
-    last = len(words) - 2  # "… on project management that gives university credit which platform"
-    if len(sentences) == 1 and last > _FOLLOW_UP_WORDS and words[last] in _QUESTION_WORDS:
-        sentences = {0: list(range(last)), 1: [last, last + 1]} if words[-1] in _GENERAL_WORDS else sentences
-    follow_ups = {
-        k for at in sentences.values() if len(sentences) > 1 and len(at) <= _FOLLOW_UP_WORDS for k in at
-    }
-    courses = [k for k, mark in enumerate(marks) if mark in ("course", "types")]
-    wanted = {k for k in range(len(words)) if courses and courses[0] < k and _describes_credit(words, k)}
-    return any(w in _GENERAL_WORDS and k not in follow_ups and k not in wanted for k, w in enumerate(words))
-
-
-def _describes_credit(words: list[str], k: int) -> bool:
-    """Whether the credit word at `k` has a word describing the credit near it ("che diano crediti")."""
-    near = words[max(0, k - _CREDIT_REACH) : k + _CREDIT_REACH + 1]
-    return words[k] in _CREDIT_WORDS and any(w in _CREDIT_CONTEXT for w in near)
-
-
-_FOLLOW_UP_WORDS = 3
-"""A sentence this short after another ("Which platform?", "Cosa c'è?") follows the request up."""
-
-
-_CONNECTORS = _words("connectors")
-"""Words between an institution word and its name, or inside a name ("Universidad de Málaga")."""
-
-
-def _has_request_cue(words: list[str]) -> bool:
-    """Plural "list me the microcredentials"-style requests carry no topic: a cue word is enough."""
-    return any(w in _REQUEST_CUES for w in words)
-
-
-_REQUEST_CUES = _words("request_cues")
-"""Words that ask for a list of courses ("list", "gibt es"): never a topic."""
-
-_NEVER_TOPICS = (
-    _STOPWORDS,
-    _QUESTION_WORDS,
-    _REQUEST_CUES,
-    _GENERAL_WORDS,
-    _CONNECTORS,
-    _GREETINGS,
-    _AUDIENCE_WORDS,
-    _DESCRIPTIVE_WORDS,
-    _CREDIT_WORDS,
-)
 
 
 def parse_course_query(text: str, vocabulary: Mapping[str, Any]) -> CourseQuery | None:

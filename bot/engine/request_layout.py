@@ -1,0 +1,223 @@
+"""The layout of a message asking for courses, and the word lists that tell its filler from its topic.
+
+A long chatty message ("Buongiorno, sono HR manager in un'azienda di Milano. Vorremmo formare il
+personale su project management con corsi che diano crediti.") is read for its topic, not its
+filler. This module finds the filler, the course-query reader (`course_query.CourseQueryReader`)
+reads the rest:
+
+- the sentences ("." "!" "?" ";", "¿") and clauses (also "," ":") of the message (`lay_out`);
+- the self-introductions: from a phrase such as "sono", "I'm", "ich bin" at the start of a clause
+  (after greetings) up to the clause's end, a join word, a request word or a course word ("sono HR
+  manager …", "I'm from Spain and I'd like …"; `self_introductions`); an institution named in one
+  is who asks, not a filter;
+- the words describing credit next to a credit word ("che diano crediti": `describes_credit`,
+  `credit_description`) and the short follow-up sentences ("… Which platform?"), which do not make
+  the message a question about microcredentials in general (`asks_in_general`);
+- the words asking for a list of courses ("list", "gibt es": `has_request_cue`).
+
+Every word list is language data: the `course_request` lists of `knowledge/languages.json` (all
+languages together, as `normalize` leaves them: no accents, no apostrophes). Greetings, the people
+to train, the words describing a course ("short", "european") and the other lists of `NEVER_TOPICS`
+are never topics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.engine.languages import union
+from bot.engine.normalize import normalize
+
+
+def _words(name: str) -> frozenset[str]:
+    """List `name` of the languages' `course_request` word lists, all languages together."""
+    return frozenset(union("course_request", name))
+
+
+STOPWORDS = _words("stopwords")
+"""Function words of every language (articles, prepositions, pronouns)."""
+
+QUESTION_WORDS = _words("question_words")
+"""Question words: without an explicit course word, a question containing one is not a course request."""
+
+GENERAL_WORDS = _words("general_words")
+"""Words of questions about microcredentials in general ("hours", "ECTS"): never topics of a course search."""
+
+GREETINGS = _words("greetings")
+"""Greeting and sign-off words: never topics."""
+
+AUDIENCE_WORDS = _words("audience_words")
+"""Who is to be trained ("team", "dipendenti") and training them ("upskill"): never topics."""
+
+DESCRIPTIVE_WORDS = _words("descriptive_words")
+"""Words that describe any course ("short", "european", "thema"): never topics nor an institution name."""
+
+CREDIT_WORDS = _words("credit_words")
+"""Words for academic credit; the `CREDIT_CONTEXT` words near one describe the credit."""
+
+CREDIT_CONTEXT = _words("credit_context")
+"""Words describing credit ("gives", "bearing", "diano"): not topics within `_CREDIT_REACH` words of a
+credit word."""
+
+_CREDIT_REACH = 3
+
+TOPIC_MARKERS = _words("topic_markers")
+"""Words after which a message names its topic ("on", "sur", "sobre", "su", "uber")."""
+
+CONNECTORS = _words("connectors")
+"""Words between an institution word and its name, or inside a name ("Universidad de Málaga")."""
+
+REQUEST_CUES = _words("request_cues")
+"""Words that ask for a list of courses ("list", "gibt es"): never a topic."""
+
+NEVER_TOPICS = (
+    STOPWORDS,
+    QUESTION_WORDS,
+    REQUEST_CUES,
+    GENERAL_WORDS,
+    CONNECTORS,
+    GREETINGS,
+    AUDIENCE_WORDS,
+    DESCRIPTIVE_WORDS,
+    CREDIT_WORDS,
+)
+"""The word lists whose words are never topics of a course search."""
+
+_CLAUSE_JOINS = _words("clause_joins")
+"""Words joining two clauses: a self-introduction ends at one."""
+
+_REQUEST_VERBS = _words("request_verbs")
+"""Verbs of wanting or looking for ("vorremmo", "would like"): a self-introduction ends at one (the
+router may pass the message without its punctuation)."""
+
+_SELF_INTRODUCTIONS = frozenset(tuple(p.split()) for p in _words("self_introductions"))
+"""Phrases opening a self-introduction ("i m", "sono", "ich bin"), as word tuples."""
+
+_LONGEST_INTRODUCTION = max((len(p) for p in _SELF_INTRODUCTIONS), default=0)
+
+_BREAK = re.compile(r"([.!?;:,]+(?=\s|$)|[¡¿])")
+"""Punctuation between clauses (followed by a space or the end: "node.js", "1,5" stay words)."""
+
+_SENTENCE_END = re.compile(r"[.!?;¡¿]")
+
+_FOLLOW_UP_WORDS = 3
+"""A sentence this short after another ("Which platform?", "Cosa c'è?") follows the request up."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The sentence and the clause of each word of a message (numbers, in order)."""
+
+    sentence_of: list[int]
+    clause_of: list[int]
+
+
+def lay_out(text: str, words: list[str]) -> Layout:
+    """The sentences ("." "!" "?" ";", "¿") and clauses (also "," ":") of `text`'s `words`
+    (`normalize(text).split()`); one of each when the pieces do not normalise to the same words."""
+    sentence_of: list[int] = []
+    clause_of: list[int] = []
+    seen: list[str] = []
+    sentence = clause = 0
+    for piece in _BREAK.split(text):
+        if _BREAK.fullmatch(piece):
+            sentence += 1 if _SENTENCE_END.search(piece) else 0
+            clause += 1
+            continue
+        for word in normalize(piece).split():
+            seen.append(word)
+            sentence_of.append(sentence)
+            clause_of.append(clause)
+    if seen != words:
+        return Layout([0] * len(words), [0] * len(words))
+    return Layout(sentence_of, clause_of)
+
+
+def self_introductions(
+    words: list[str], clause_of: list[int], asks_at: Callable[[int], bool]
+) -> frozenset[int]:
+    """The words of self-introductions: from a `self_introductions` phrase at the start of a
+    clause (after greetings) up to the clause's end, a join word, a request word or a word where
+    `asks_at` finds a phrase asking for courses (a course word, type, platform or request phrase:
+    "Hey all, I'm from Spain and I'd like …")."""
+    intro: set[int] = set()
+    for i in range(len(words)):
+        length = _introduction_at(words, i)
+        if not length or i in intro or not _opens_clause(words, clause_of, i):
+            continue
+        j = i + length
+        while j < len(words) and clause_of[j] == clause_of[i] and not _ends_introduction(words, j, asks_at):
+            j += 1
+        intro.update(range(i, j))
+    return frozenset(intro)
+
+
+def _introduction_at(words: list[str], i: int) -> int:
+    """The length in words of the longest `self_introductions` phrase starting at `i`, or 0."""
+    longest = range(_LONGEST_INTRODUCTION, 0, -1)
+    return next((n for n in longest if tuple(words[i : i + n]) in _SELF_INTRODUCTIONS), 0)
+
+
+def _opens_clause(words: list[str], clause_of: list[int], i: int) -> bool:
+    """Whether the word at `i` starts its clause, after greetings or a join word ("ci sono corsi"
+    does not: "sono" there is no self-introduction)."""
+    k = i - 1
+    while k >= 0 and clause_of[k] == clause_of[i] and words[k] in GREETINGS:
+        k -= 1
+    return not (k >= 0 and clause_of[k] == clause_of[i] and words[k] not in _CLAUSE_JOINS)
+
+
+def _ends_introduction(words: list[str], j: int, asks_at: Callable[[int], bool]) -> bool:
+    """Whether a self-introduction ends at the word at `j`: a join word, a request word or verb, or a
+    phrase asking for courses."""
+    word = words[j]
+    return word in _CLAUSE_JOINS or word in REQUEST_CUES or word in _REQUEST_VERBS or asks_at(j)
+
+
+def asks_in_general(words: list[str], marks: list[str], layout: Layout) -> bool:
+    """Whether the message asks a question with a general word ("how many hours is a
+    microcredential?"). A credit word describing the course wanted after it ("corsi che diano
+    crediti", "formations qui donnent des crédits"; not "qui donne des ects pour un mooc ?") does not
+    count, nor a general word in a short follow-up after another sentence ("… a course in Spanish on
+    project management. Which platform?"; without punctuation, a message ending with a question word
+    and a general word after a longer request). `marks` is each word's vocabulary phrase kind
+    ("course", "types", …; "" outside the vocabulary)."""
+    follow_ups = _follow_ups(words, layout)
+    courses = [k for k, mark in enumerate(marks) if mark in ("course", "types")]
+    wanted = {k for k in range(len(words)) if courses and courses[0] < k and describes_credit(words, k)}
+    return any(w in GENERAL_WORDS and k not in follow_ups and k not in wanted for k, w in enumerate(words))
+
+
+def _follow_ups(words: list[str], layout: Layout) -> set[int]:
+    """The words of the short sentences (at most `_FOLLOW_UP_WORDS`) of a message of several; a
+    message of one sentence ending with a question word and a general word after a longer request
+    ("… on project management that gives university credit which platform") is read as two."""
+    sentences: dict[int, list[int]] = {}
+    for k, sentence in enumerate(layout.sentence_of):
+        sentences.setdefault(sentence, []).append(k)
+    last = len(words) - 2
+    if len(sentences) == 1 and last > _FOLLOW_UP_WORDS and words[last] in QUESTION_WORDS:
+        sentences = {0: list(range(last)), 1: [last, last + 1]} if words[-1] in GENERAL_WORDS else sentences
+    return {k for at in sentences.values() if len(sentences) > 1 and len(at) <= _FOLLOW_UP_WORDS for k in at}
+
+
+def describes_credit(words: list[str], k: int) -> bool:
+    """Whether the credit word at `k` has a word describing the credit near it ("che diano crediti")."""
+    return words[k] in CREDIT_WORDS and any(w in CREDIT_CONTEXT for w in _near(words, k))
+
+
+def credit_description(words: list[str], k: int) -> bool:
+    """Whether the word at `k` describes credit ("diano") with a credit word near it ("crediti")."""
+    return words[k] in CREDIT_CONTEXT and any(w in CREDIT_WORDS for w in _near(words, k))
+
+
+def _near(words: list[str], k: int) -> list[str]:
+    """The words within `_CREDIT_REACH` of the word at `k`, itself included."""
+    return words[max(0, k - _CREDIT_REACH) : k + _CREDIT_REACH + 1]
+
+
+def has_request_cue(words: list[str]) -> bool:
+    """Plural "list me the microcredentials"-style requests carry no topic: a cue word is enough."""
+    return any(w in REQUEST_CUES for w in words)

@@ -1,0 +1,97 @@
+"""The layout of a chatty message asking for courses: sentences, clauses, self-introductions, credit
+descriptions and follow-ups (the word lists are `course_request` in `knowledge/languages.json`)."""
+
+from __future__ import annotations
+
+from bot.engine.normalize import normalize
+from bot.engine.request_layout import (
+    Layout,
+    asks_in_general,
+    credit_description,
+    describes_credit,
+    has_request_cue,
+    lay_out,
+    self_introductions,
+)
+
+
+def _words(text: str) -> list[str]:
+    return normalize(text).split()
+
+
+def test_sentences_and_clauses_are_numbered_per_word() -> None:
+    text = "Hi all, I'm from Spain. Any course on node.js?"
+    layout = lay_out(text, _words(text))
+    # hi all | i m from spain . | any course on node js ?  ("node.js" stays one piece of a clause)
+    assert layout.sentence_of == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
+    assert layout.clause_of == [0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2]
+
+
+def test_words_that_are_not_the_texts_make_one_sentence_and_one_clause() -> None:
+    layout = lay_out("One. Two, three.", ["uno", "dos"])
+    assert (layout.sentence_of, layout.clause_of) == ([0, 0], [0, 0])
+
+
+def _introduction(text: str) -> list[str]:
+    words = _words(text)
+    layout = lay_out(text, words)
+    return [
+        words[k] for k in sorted(self_introductions(words, layout.clause_of, lambda j: words[j] == "mooc"))
+    ]
+
+
+def test_a_self_introduction_runs_from_its_phrase_to_a_join_word_after_greetings() -> None:
+    assert _introduction("Buongiorno, sono HR manager e vorremmo corsi") == ["sono", "hr", "manager"]
+    assert _introduction("Buongiorno sono HR manager e vorremmo corsi") == ["sono", "hr", "manager"]
+    assert _introduction("Hi all, I'm from Spain. Any course on node.js?") == ["i", "m", "from", "spain"]
+
+
+def test_a_self_introduction_ends_where_a_phrase_asks_for_courses() -> None:
+    assert _introduction("I am a teacher MOOC statistics") == ["i", "am", "a", "teacher"]
+
+
+def test_an_introduction_phrase_inside_a_clause_is_no_self_introduction() -> None:
+    assert _introduction("ci sono corsi di statistica") == []
+
+
+def _marks(words: list[str], course: str) -> list[str]:
+    return ["course" if w == course else "" for w in words]
+
+
+def _lay(words: list[str]) -> Layout:
+    """The layout of a message without punctuation: one sentence, one clause."""
+    return lay_out(" ".join(words), words)
+
+
+def test_a_general_word_makes_a_general_question_unless_it_describes_the_credit_wanted() -> None:
+    general = _words("how many hours is a course")
+    assert asks_in_general(general, _marks(general, "course"), _lay(general))
+    wanted = _words("quali corsi che diano crediti")
+    assert not asks_in_general(wanted, _marks(wanted, "corsi"), _lay(wanted))
+    before_course = _words("quanti crediti che diano corsi")  # the credit word comes before the course word
+    assert asks_in_general(before_course, _marks(before_course, "corsi"), _lay(before_course))
+
+
+def test_a_short_follow_up_sentence_is_not_a_general_question() -> None:
+    text = "I need a course in Spanish on project management. Which level?"
+    words = _words(text)
+    assert not asks_in_general(words, _marks(words, "course"), lay_out(text, words))
+    no_punctuation = _words("I need a course in Spanish on project management which level")
+    assert not asks_in_general(no_punctuation, _marks(no_punctuation, "course"), _lay(no_punctuation))
+    one_sentence = _words("which level is a course in Spanish on project management")
+    assert asks_in_general(one_sentence, _marks(one_sentence, "course"), _lay(one_sentence))
+
+
+def test_credit_words_and_the_words_describing_them_find_each_other_within_three_words() -> None:
+    words = _words("corsi che diano crediti")
+    assert describes_credit(words, words.index("crediti"))
+    assert credit_description(words, words.index("diano"))
+    assert not credit_description(words, words.index("corsi"))
+    far = _words("diano corsi online in italiano crediti")
+    assert not describes_credit(far, far.index("crediti"))
+    assert not credit_description(far, far.index("diano"))
+
+
+def test_a_request_cue_word_asks_for_a_list() -> None:
+    assert has_request_cue(_words("list the microcredentials"))
+    assert not has_request_cue(_words("what is a microcredential"))
