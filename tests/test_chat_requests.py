@@ -180,6 +180,8 @@ def test_the_reader_marks_chat_requests_and_openings(shipped_reader: CourseQuery
         ("gibt es englische kurse zu machine learning", "en", ["machine learning"]),
         ("deutschen kurs über statistik", "de", ["statistik"]),
         ("spanische kurse über marketing", "es", ["marketing"]),
+        ("deutschsprachige kurse über statistik", "de", ["statistik"]),
+        ("gibt es englischsprachigen kurse zu marketing", "en", ["marketing"]),
     ],
 )
 def test_an_inflected_language_name_is_the_language_not_a_topic(
@@ -329,7 +331,7 @@ def test_whether_a_level_is_a_degree_gets_the_level_to_degree_table(
 STEERED = {
     # rule: (intents it takes a question from, the intent it gives it, a question without its cue)
     "who-issues": (
-        ("partner-futurelearn", "partner-eduopen", "cmf-accreditation"),
+        ("partner-futurelearn", "partner-eduopen", "cmf-accreditation", "certificate-arrival"),
         "employers-check-credential",
         "what is futurelearn?",
     ),
