@@ -76,3 +76,29 @@ def test_real_questions_with_the_same_words_are_not_declined(shipped: Engine, te
 def test_a_certification_vendor_named_with_the_cmf_gets_the_non_partner_answer(shipped: Engine) -> None:
     reply = shipped.ask("is the AWS certificate a microcredential under the CMF?")
     assert (reply.status, reply.intent) == ("answer", "non-partner-platforms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i get a refund for my cancelled train ticket",
+        "je voudrais être remboursé de mon billet de train annulé",
+        "¿me devuelven el dinero del billete de avión?",
+        "posso avere il rimborso del biglietto del concerto?",
+        "Flug gestrichen, bekomme ich das Geld für mein Flugticket zurückerstattet?",
+    ],
+)
+def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) -> None:
+    """A refund word used to reach FutureLearn's refund answer whatever was bought (twelfth pass)."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+def test_a_microcredential_refund_is_still_answered(shipped: Engine) -> None:
+    reply = shipped.ask("can i get a refund on my futurelearn microcredential?")
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-refunds")
+
+
+def test_a_password_reset_is_declined_whatever_the_word_for_password(shipped: Engine) -> None:
+    reply = shipped.ask("Wie kann ich mein iMooX-Kennwort zurücksetzen?")
+    assert (reply.status, reply.reason) == ("no_match", "declined")
