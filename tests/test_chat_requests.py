@@ -387,6 +387,11 @@ STEERED = {
         "partner-fun-paid-training",
         "can I pay a futurelearn microcredential in instalments?",
     ),
+    "expiry": (
+        ("partner-futurelearn-certificate", "partner-fun-certificate", "certificate-arrival"),
+        "credential-expiry",
+        "what does the certificate show?",
+    ),
     "identity-check": (
         ("partner-fun-proctored-exam",),
         "cmf-id-verification",
@@ -415,7 +420,8 @@ it is → recognition in another country, when the question names one outside th
 course, when a learner compares a microcredential with a normal course. "payment-means": paying
 FutureLearn in instalments → FUN's paid training, whose help centre names the cards it takes, when a
 question naming no platform asks which means of payment are accepted (FUN's help-centre heading).
-Twelfth pass: "identity-check" (a `steer_when` concept): FUN's proctored exam → the CMF's identity check,
+Twelfth pass: "expiry": a certificate's contents or arrival → whether a credential expires, when the
+question asks about expiry or validity; "identity-check" (a `steer_when` concept): FUN's proctored exam → the CMF's identity check,
 when a question names the identity check but neither FUN nor proctoring ("Wie funktioniert die
 Identitätsprüfung bei der Prüfung?"); "certificate-price" also takes FUN's certificate from a question
 naming no platform ("Was kostet ein Zertifikat?"), except a French heading read as FUN's."""
@@ -495,6 +501,11 @@ naming no platform ("Was kostet ein Zertifikat?"), except a French heading read 
         ("same-as-a-course", "de", "ist ein Microcredential dasselbe wie ein normaler FutureLearn-Kurs?"),
         ("payment-means", "fr", "Quels moyens de paiement sont acceptés ?"),
         ("payment-means", "en", "can I pay for the certificate by visa or mastercard?"),
+        ("expiry", "en", "do the certificates expire?"),
+        ("expiry", "fr", "mon certificat a-t-il une date d'expiration ?"),
+        ("expiry", "es", "¿el certificado caduca?"),
+        ("expiry", "it", "il certificato ha una scadenza?"),
+        ("expiry", "de", "ist das Zertifikat nach fünf Jahren noch gültig?"),
         ("identity-check", "en", "how do you verify my identity at the exam?"),
         ("identity-check", "fr", "comment se passe la vérification d'identité pendant l'examen ?"),
         ("identity-check", "es", "¿cómo comprueban la identidad en el examen?"),
