@@ -102,3 +102,27 @@ def test_a_microcredential_refund_is_still_answered(shipped: Engine) -> None:
 def test_a_password_reset_is_declined_whatever_the_word_for_password(shipped: Engine) -> None:
     reply = shipped.ask("Wie kann ich mein iMooX-Kennwort zurücksetzen?")
     assert (reply.status, reply.reason) == ("no_match", "declined")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which payroll software is best for a company of 200 employees?",
+        "quel logiciel de paie pour une PME de 30 salariés ?",
+        "¿qué programa de nóminas recomendáis para una empresa pequeña?",
+        "quale software per buste paga consigliate per 30 dipendenti",
+        "welche Lohnabrechnungssoftware ist gut für kleine Firmen?",
+        "Wie läuft eine Systemakkreditierung für unsere Hochschule ab?",
+        "Comment obtenir l'accréditation de la CTI pour notre école d'ingénieurs ?",
+        "Come si ottiene l'accreditamento iniziale di un nuovo corso di laurea?",
+    ],
+)
+def test_payroll_software_and_degree_accreditation_are_declined(shipped: Engine, text: str) -> None:
+    """ "employees" and "accreditation" sent these to buying for a team and to what "CMF" means (trial)."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+def test_training_staff_and_an_accredited_microcredential_are_still_answered(shipped: Engine) -> None:
+    assert shipped.ask("can we buy microcredentials for 200 employees?").intent == "employer-bulk-purchase"
+    assert shipped.ask("is a CMF microcredential accredited?").intent == "cmf-accreditation"
