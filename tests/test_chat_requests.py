@@ -421,8 +421,9 @@ course, when a learner compares a microcredential with a normal course. "payment
 FutureLearn in instalments → FUN's paid training, whose help centre names the cards it takes, when a
 question naming no platform asks which means of payment are accepted (FUN's help-centre heading).
 Twelfth pass: "expiry": a certificate's contents or arrival → whether a credential expires, when the
-question asks about expiry or validity; "identity-check" (a `steer_when` concept): FUN's proctored exam → the CMF's identity check,
-when a question names the identity check but neither FUN nor proctoring ("Wie funktioniert die
+question asks about expiry or validity; "identity-check" (a `steer_when` concept): FUN's proctored
+exam → the CMF's identity check, when a question names the identity check but neither FUN nor
+proctoring ("Wie funktioniert die
 Identitätsprüfung bei der Prüfung?"); "certificate-price" also takes FUN's certificate from a question
 naming no platform ("Was kostet ein Zertifikat?"), except a French heading read as FUN's."""
 

@@ -159,3 +159,24 @@ def test_no_home_platform_reading_when_the_question_names_one_or_has_none(
     engine, matcher = as_if_on_fun
     matcher.ranking = [("learners-is-it-free", 0.5), (OUT_OF_SCOPE, 0.0)]
     assert engine.ask(question, lang).intent != "partner-fun-certificate"
+
+
+# -- a university describing its own course asks about it, not for courses -------------------------
+
+
+def test_a_university_describing_its_own_programme_is_not_sent_to_the_catalogue(scripted: Any) -> None:
+    """Unsure between intents with the course search among them, a course request is searched; a
+    university stating its own programme ("queremos ofrecer… un programa") is not, and gets the
+    intents instead (twelfth pass: it searched the catalogue for "continua ofrecer programa")."""
+    engine, matcher = scripted
+    matcher.ranking = [
+        ("cmf-credits", 0.2),
+        ("course-search", 0.15),
+        ("universities-meet-cmf", 0.1),
+        (OUT_OF_SCOPE, 0.0),
+    ]
+    request = engine.ask("hay cursos de MiríadaX sobre marketing?", "es")
+    assert request.kind == "courses"
+    own = engine.ask("queremos ofrecer en MiríadaX un programa sobre marketing, ¿encaja en el CMF?", "es")
+    assert own.kind != "courses"
+    assert own.status == "suggestions" and own.suggestions[0].intent == "cmf-credits"

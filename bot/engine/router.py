@@ -434,7 +434,9 @@ class Router:
             return self._course_reply(question, lang, course_query, best_id, best)
         if course_query is None:
             return None
-        if best < self.answer_threshold:
+        if best < self.answer_threshold and not self._states_own_course(found):
+            # (a university describing its own course is asking about it, not for courses:
+            # "Queremos ofrecer en MiríadaX un programa de 3 ECTS. ¿Cumple con … el CMF?")
             intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
