@@ -830,6 +830,14 @@ class Router:
                 dropped = ", ".join(str(v) for v in narrowing.values())
                 note = self.answers.s("course.relaxed", lang, query=what, dropped=dropped)
                 shown = {k: v for k, v in shown.items() if k not in narrowing}
+        if (
+            note is None
+            and courses
+            and not any(c.credits for c in courses)
+            and self._asks_for_credit(question)
+        ):
+            # "data science with ects": the catalogue cannot filter on credit; say so, not nothing
+            note = self.answers.s("course.no_credit_data", lang)
         return self.answers.courses(
             courses,
             total,
@@ -842,6 +850,10 @@ class Router:
             note=note,
             catalogues=self._partner_catalogues(),
         )
+
+    def _asks_for_credit(self, question: str) -> bool:
+        """Whether a course request names the credit its courses should give (`evidence.request_filters`)."""
+        return bool(self.concepts.concepts(question) & self.concepts.request_filters)
 
     def _search_intent(self, intent_id: str | None, filters: dict[str, Any]) -> str | None:
         """The course-search intent that says what is searched: of those whose `filters` all hold in
