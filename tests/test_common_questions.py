@@ -138,6 +138,13 @@ OWN_PHRASINGS: dict[str, dict[str, str]] = {
         "it": "comprare microcredenziali per i dipendenti in blocco",
         "de": "microcredentials für mitarbeiter in großen mengen kaufen",
     },
+    "course-duration": {
+        "en": "how long is a course",
+        "fr": "quelle est la durée d'un cours ?",
+        "es": "¿cuál es la duración de los cursos?",
+        "it": "qual è la durata dei corsi?",
+        "de": "wie lang ist ein kurs?",
+    },
 }
 
 
