@@ -126,3 +126,19 @@ def test_payroll_software_and_degree_accreditation_are_declined(shipped: Engine,
 def test_training_staff_and_an_accredited_microcredential_are_still_answered(shipped: Engine) -> None:
     assert shipped.ask("can we buy microcredentials for 200 employees?").intent == "employer-bulk-purchase"
     assert shipped.ask("is a CMF microcredential accredited?").intent == "cmf-accreditation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Accessibility statement",
+        "Dichiarazione di accessibilità",
+        "Politique de cookies",
+        "Aviso legal",
+        "Impressum",
+    ],
+)
+def test_a_help_centres_site_pages_are_declined(shipped: Engine, text: str) -> None:
+    """"Dichiarazione di accessibilità" searched the catalogue for "accessibilità" (FAQ-heading trial)."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
