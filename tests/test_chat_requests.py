@@ -680,7 +680,7 @@ def test_a_course_named_in_a_credential_question_is_looked_up_once(
         return titles_within(text, *args, **kwargs)
 
     monkeypatch.setattr(searcher, "titles_within", spy)
-    reply = bot_engine.ask("what exactly does a micro-credential prove, field by field")
+    reply = bot_engine.ask("what does a micro-credential certify, field by field?")
     assert (reply.status, reply.intent) == ("answer", "credential-profile")
     assert "/credential" in reply.answer
     assert len(looked_up) == 1
