@@ -475,6 +475,8 @@ naming no platform ("Was kostet ein Zertifikat?"), except a French heading read 
         ("authentic", "es", "¿cómo sé si un open badge es auténtico?"),
         ("authentic", "it", "come capisco se un open badge è falso?"),
         ("authentic", "de", "ist dieses Open Badge echt?"),
+        ("authentic", "it", "come si verifica un badge digitale?"),
+        ("authentic", "en", "how do I verify an open badge?"),
         ("credential-against-degree", "en", "an EQF 7 microcredential of 5 ECTS, is that a master's?"),
         ("credential-against-degree", "fr", "une microcertification niveau 6, ça vaut une licence ?"),
         ("credential-against-degree", "es", "una microcredencial de nivel 6 equivale a un grado?"),

@@ -49,6 +49,8 @@ def test_account_support_and_microcredential_ads_are_declined(shipped: Engine, t
         "does the Microsoft Azure fundamentals certification expire?",
         "is my TOEFL certificate still valid after two years?",
         "wie lange ist das Goethe Zertifikat gültig?",
+        "¿el DELE C1 cuenta como nivel 6 del marco europeo?",
+        "does IELTS 7 count as EQF level 6?",
     ],
 )
 def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: str) -> None:
