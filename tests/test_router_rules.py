@@ -180,3 +180,15 @@ def test_a_university_describing_its_own_programme_is_not_sent_to_the_catalogue(
     own = engine.ask("queremos ofrecer en MiríadaX un programa sobre marketing, ¿encaja en el CMF?", "es")
     assert own.kind != "courses"
     assert own.status == "suggestions" and own.suggestions[0].intent == "cmf-credits"
+
+
+def test_a_request_naming_only_who_is_to_be_trained_is_no_subject(scripted: Any) -> None:
+    """ "Formación para empresas" (a FAQ heading) searched the catalogue for "empresas" although the
+    company-training intent was sure; a subject beside the company word is still searched."""
+    engine, matcher = scripted
+    matcher.ranking = [("employer-bulk-purchase", 0.95), ("course-search", 0.01), (OUT_OF_SCOPE, 0.0)]
+    heading = engine.ask("Formación para empresas", "es")
+    assert (heading.status, heading.intent) == ("answer", "employer-bulk-purchase")
+    assert engine.ask("Weiterbildung für Unternehmen", "de").intent == "employer-bulk-purchase"
+    subject = engine.ask("cursos de gestión de empresas", "es")
+    assert subject.kind == "courses"

@@ -441,6 +441,8 @@ class Router:
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         named = found & self.concepts.domain - self.concepts.request_filters
+        if best >= SUBJECT_REQUEST_ANSWER and self._names_only_trainees(course_query):
+            return None  # "Formación para empresas": training for companies, not courses about them
         if (course_query.leading or (best < SUBJECT_REQUEST_ANSWER and not named)) and self._known_subject(
             course_query
         ):
@@ -450,6 +452,13 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
+
+    def _names_only_trainees(self, query: CourseQuery) -> bool:
+        """Every topic word of a course request names who is to be trained (`evidence.trainees`)."""
+        trainees = self.concepts.trainees
+        return bool(trainees and query.topics) and all(
+            self.concepts.concepts(t) & trainees for t in query.topics
+        )
 
     def _names_nothing_we_have(self, question: str, found: set[str]) -> bool:
         """No domain concept, and what the question names as a course request finds no course."""
