@@ -141,6 +141,29 @@ def test_training_staff_and_an_accredited_microcredential_are_still_answered(shi
     ],
 )
 def test_a_help_centres_site_pages_are_declined(shipped: Engine, text: str) -> None:
-    """"Dichiarazione di accessibilità" searched the catalogue for "accessibilità" (FAQ-heading trial)."""
+    """ "Dichiarazione di accessibilità" searched the catalogue for "accessibilità" (FAQ-heading trial)."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # billing by another provider, told at length (it searched the catalogue for "project management")
+        "Hi, I did a Coursera course on project management and cancelled, but they keep charging me. "
+        "How do I get them to stop billing me?",
+        "Je veux annuler mon abonnement à une plateforme de cours, comment faire ?",
+        # homework with a word count (it searched the catalogue for "economics inflation")
+        "Hello, I'm a student with an assignment due tomorrow. "
+        "Can you write me a 500-word essay on inflation?",
+        "Necesito un ensayo sobre la inflación para mañana, ¿me lo escribes?",
+        # a degree without an exam, for a price
+        "On me propose un diplôme de master reconnu en Europe en deux semaines pour 300 euros, sans examen. "
+        "Je paie par virement ?",
+        "Master's degree in 2 weeks, no exam, only 300 euros, is it a good deal?",
+    ],
+)
+def test_long_off_topic_messages_are_declined(shipped: Engine, text: str) -> None:
+    """Long off-topic messages from the long-message trial (13) that were answered."""
     reply = shipped.ask(text)
     assert (reply.status, reply.reason) == ("no_match", "declined"), text
