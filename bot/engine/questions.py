@@ -94,8 +94,8 @@ def _opens_question(join: str, after: list[str]) -> bool:
 
 
 def _without_leading_join(part: str) -> str:
-    """"and how do I check it?" → "how do I check it?": a join before an opener says nothing of
-    what is asked (nor a comma before the next part)."""
+    """The part without a join that opens it before an opener ("and how do I check it?" → "how do
+    I check it?") and without a comma that ends it."""
     words = part.rstrip(",;:").split()
     first = normalize(words[0]).split() if words else []
     if len(first) == 1 and len(words) > MIN_WORDS:
