@@ -199,6 +199,15 @@ def test_two_questions_on_the_same_topic_get_one_answer(bot_engine: Any, message
     assert "also" not in reply.to_json()
 
 
+def test_a_part_that_lost_the_platform_gets_no_other_platforms_answer(bot_engine: Any) -> None:
+    """Alone, "peut-on payer en plusieurs fois ?" is FutureLearn's instalments; the message is about FUN."""
+    message = "Sur FUN, combien coûte une formation certifiante et peut-on payer en plusieurs fois ?"
+    assert len(question_parts(message)) == 2
+    reply = bot_engine.ask(message)
+    assert (reply.status, reply.intent) == ("answer", "partner-fun-paid-training")
+    assert reply.also is None
+
+
 @pytest.mark.parametrize(
     "message",
     [

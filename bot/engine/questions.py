@@ -23,7 +23,8 @@ from bot.engine.languages import languages
 from bot.engine.normalize import normalize
 
 MIN_WORDS = 3
-"""A question part has at least this many words (white-space separated, as written)."""
+"""A question part has at least this many words (white-space separated, as written, with a letter or
+a digit: the "?" of "c'est gratuit ?" is no word)."""
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _SPANISH_OPEN = "¿"
@@ -82,10 +83,15 @@ def split_joined(sentence: str) -> list[str]:
             continue
         if not _opens_question(norms[i][0], [w for n in norms[i + 1 : i + 6] for w in n]):
             continue
-        if i - cuts[-1] >= MIN_WORDS and len(words) - i - 1 >= MIN_WORDS:
+        if _count(words[cuts[-1] : i]) >= MIN_WORDS and _count(words[i + 1 :]) >= MIN_WORDS:
             cuts.append(i)
     parts = [" ".join(words[a:b]) for a, b in zip(cuts, [*cuts[1:], len(words)], strict=True)]
     return [_without_leading_join(p) for p in parts]
+
+
+def _count(words: list[str]) -> int:
+    """The words among `words` (tokens with a letter or a digit)."""
+    return sum(1 for word in words if any(ch.isalnum() for ch in word))
 
 
 def _opens_question(join: str, after: list[str]) -> bool:
@@ -98,7 +104,7 @@ def _without_leading_join(part: str) -> str:
     I check it?") and without a comma that ends it."""
     words = part.rstrip(",;:").split()
     first = normalize(words[0]).split() if words else []
-    if len(first) == 1 and len(words) > MIN_WORDS:
+    if len(first) == 1 and _count(words[1:]) >= MIN_WORDS:
         after = [w for word in words[1:6] for w in normalize(word).split()]
         if _opens_question(first[0], after):
             words = words[1:]
@@ -111,7 +117,7 @@ def question_parts(text: str) -> list[str]:
     parts: list[str] = []
     for sentence in question_sentences(text):
         for part in split_joined(sentence):
-            if len(part.split()) >= MIN_WORDS:
+            if _count(part.split()) >= MIN_WORDS:
                 parts.append(part)
     return parts
 

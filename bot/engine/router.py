@@ -332,6 +332,24 @@ class Router:
         alone.question = question
         return alone
 
+    def _admissible_also(self, intent_id: str, found: set[str]) -> bool:
+        """Whether a part's intent may answer the message naming `found`: as for the whole message
+        (`_admissible`); an intent specific to a partner platform (`PARTNER_SPECIFIC`) only when the
+        message names it; and when the message names a platform, no intent whose phrasings name
+        another one most (`HOME_PARTNER_SHARE`). A part alone loses what the message names: "…
+        formation qualifiante sur FUN, et peut-on payer en une fois ?" is not FutureLearn's
+        instalments."""
+        specific = self._specific_partners(intent_id)
+        if specific and not specific & found:
+            return False
+        named = found & self.concepts.partners
+        profile = self.snapshot.profiles.get(intent_id, {})
+        share = {c: profile.get(c, 0.0) for c in self.concepts.partners}
+        most = max(share, key=lambda c: (share[c], c), default=None)
+        if named and most is not None and share[most] >= HOME_PARTNER_SHARE and most not in named:
+            return False
+        return bool(self._admissible([(intent_id, 1.0)], found))
+
     def _ranked_high(self, question: str) -> set[str]:
         """The whole message's best `QUESTION_SENTENCE_RANKS` intents: an answer to a part of it
         counts only when the context agrees."""
@@ -344,21 +362,25 @@ class Router:
         When the message's reply answers an intent A and the message has at least two question parts
         (`questions.question_parts`: its question sentences, and two questions joined in one, "… e
         quanto tempo …"), each part is asked alone, in the reply's language; the first whose answer
-        is for another intent B, one the whole message also ranks high (`_ranked_high`), is kept as
-        the second answer. The reply itself (status, intent, confidence) is unchanged."""
+        is for another intent B, one the whole message also ranks high (`_ranked_high`) and that may
+        answer what the whole message names (`_admissible_also`: no partner's intent unless the
+        message names that partner), is kept as the second answer. The reply itself (status,
+        intent, confidence) is unchanged."""
         if reply.status != "answer" or reply.also is not None:
             return reply
         parts = question_parts(question)
         if len(parts) < 2:
             return reply
         high: set[str] | None = None
+        found: set[str] = set()
         for part in parts:
             alone = self._ask(part, lang or reply.lang)
             if alone.status != "answer" or alone.intent is None or alone.intent == reply.intent:
                 continue
             if high is None:
                 high = self._ranked_high(question)
-            if alone.intent in high:
+                found = self.concepts.concepts(" ".join(question.split()))
+            if alone.intent in high and self._admissible_also(alone.intent, found):
                 alone.question = part
                 reply.also = alone
                 break
