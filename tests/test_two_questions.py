@@ -130,12 +130,7 @@ TWO_QUESTIONS = [
         "employers-check-credential",
         "credential-profile",
     ),
-    (
-        "fr",
-        "Combien d'ECTS vaut une microcertification et combien d'heures faut-il y consacrer ?",
-        "cmf-credits",
-        "cmf-study-hours",
-    ),
+    ("fr", "Qu'est-ce que le CMF ? Et qui sont les partenaires ?", "cmf-partners", "cmf-what-is"),
     (
         "it",
         "Quante ore di studio richiede una microcredenziale e quanti crediti ECTS dà?",
