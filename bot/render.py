@@ -14,6 +14,7 @@ from collections.abc import Callable
 import discord
 
 from bot.engine.model import Item, Reply
+from bot.engine.strings import fill
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -24,6 +25,11 @@ FOOTER_MAX = 2048
 MESSAGE_TOTAL_MAX = 6000
 EMBEDS_PER_MESSAGE = 10
 CONTENT_MAX = 2000
+ALSO_MIN = 300
+"""Fewest characters a second answer's embed needs in the message of the first (else it goes in a
+message of its own)."""
+ALSO_HEADING = "reply.also_asked"
+"""The string key of the second answer's heading ("You also asked: {title}")."""
 
 ZWSP = "\u200b"
 ELLIPSIS = "…"
@@ -170,7 +176,41 @@ def reply_messages(
         footer=footer,
         continued=label("render.continued") or "(…)",
     )
-    return pack(embeds)
+    messages = pack(embeds)
+    if reply.also is not None:
+        _add_also(messages, reply.also, label, _COLOUR.get(reply.status, _COLOUR["answer"]))
+    return messages
+
+
+def _also_heading(also: Reply, label: Labels) -> str:
+    """The heading of a second answer ("You also asked: <title>") in the labels' language."""
+    return fill(label(ALSO_HEADING) or "{title}", {"title": also.title or also.question}).strip()
+
+
+def _add_also(messages: list[list[discord.Embed]], also: Reply, label: Labels, colour: int) -> None:
+    """The second answer as one more embed in the last message of the first answer, under "You also
+    asked: <title>", trimmed (at a paragraph when it can) to the room the message has left; in a
+    message of its own when fewer than `ALSO_MIN` characters or no embed is left there. The first
+    answer is never trimmed for it."""
+    title = truncate(neutralise(_also_heading(also, label)), TITLE_MAX) or None
+    last = messages[-1]
+    room = MESSAGE_TOTAL_MAX - sum(len(embed) for embed in last) - len(title or "")
+    if len(last) >= EMBEDS_PER_MESSAGE or room < ALSO_MIN:
+        last = []
+        messages.append(last)
+        room = MESSAGE_TOTAL_MAX - len(title or "")
+    embed = _new_embed(colour, title)
+    embed.description = _trimmed(neutralise(also.body()), min(room, DESCRIPTION_MAX)) or ZWSP
+    last.append(embed)
+
+
+def _trimmed(text: str, limit: int) -> str:
+    """`text` within `limit` characters: its first piece (cut at a paragraph, a line or a word) and
+    an ellipsis when it is longer."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return split_text(text, max(1, limit - 1))[0].rstrip() + ELLIPSIS
 
 
 def reply_text(reply: Reply, labels: Labels | None = None, *, footer: str | None = None) -> list[str]:
@@ -189,6 +229,9 @@ def reply_text(reply: Reply, labels: Labels | None = None, *, footer: str | None
         parts.append(f"**{name}**\n{value}")
     if footer:
         parts.append("-# " + truncate(neutralise(footer), FOOTER_MAX))
+    if reply.also is not None:
+        heading = truncate(neutralise(_also_heading(reply.also, labels or (lambda key: ""))), TITLE_MAX)
+        parts += [f"**{heading}**", neutralise(reply.also.body())]
     text = "\n\n".join(part for part in parts if part.strip() and part != ZWSP)
     return split_text(text, CONTENT_MAX) or [ZWSP]
 

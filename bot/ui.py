@@ -27,6 +27,7 @@ sends the answer whatever state the interaction is in.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import re
@@ -517,6 +518,17 @@ def answer_view(
 # -- sending ------------------------------------------------------------------------------------
 
 
+def _local_commands(bot: CMFBot, reply: Reply, lang: str) -> Reply:
+    """The reply, and its second answer (`Reply.also`), with the slash commands they name spelt as
+    users of `lang` see them (`CMFBot.with_local_commands`)."""
+    reply = bot.with_local_commands(reply, lang)
+    if reply.also is not None:
+        also = bot.with_local_commands(reply.also, lang)
+        if also is not reply.also:
+            reply = dataclasses.replace(reply, also=also)
+    return reply
+
+
 async def send_reply(
     interaction: discord.Interaction,
     reply: Reply,
@@ -531,7 +543,7 @@ async def send_reply(
     """Answer an interaction with a reply: the first message as the response (or in place of the
     "thinking…" message), any overflow as follow-ups, the buttons under the last one."""
     bot = _bot(interaction)
-    reply = bot.with_local_commands(reply, lang)
+    reply = _local_commands(bot, reply, lang)
     messages = render.reply_messages(reply, lambda key: bot.text(key, lang), footer=footer)
     if view is None:
         view = answer_view(bot, reply, lang, qid, sources_key, asker=interaction.user.id)
@@ -569,7 +581,7 @@ async def reply_to_message(
             f"embed:{channel.id}", "answering in %s as plain text: the bot lacks Embed Links there", where
         )
     view = answer_view(bot, reply, lang, qid, sources_key_for(reply), asker=message.author.id)
-    reply = bot.with_local_commands(reply, lang)
+    reply = _local_commands(bot, reply, lang)
     parts: list[dict[str, Any]]
     if plain:
         parts = [{"content": text} for text in render.reply_text(reply, lambda key: bot.text(key, lang))]

@@ -161,6 +161,9 @@ class Reply:
     """Why there is no answer (empty question, too long, below threshold, ...), for logs and JSON."""
     question_id: int | None = None
     """Id of the logged question (when the engine logs), for feedback buttons; not part of the JSON."""
+    also: Reply | None = None
+    """The answer to a second, different question the message asks ("… and how long does it take?"),
+    shown after this one; never has its own `also`. Status, intent and confidence stay this reply's."""
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON contract of `cmf-bot ask --json` (README, "JSON output")."""
@@ -176,7 +179,17 @@ class Reply:
         }
         if self.reason:
             out["reason"] = self.reason
+        if self.also is not None:
+            out["also"] = self.also.to_json()
         return out
+
+    def body(self) -> str:
+        """The answer without its opening title line (`**title**`), for a front end that shows the
+        title on its own."""
+        head, _, rest = self.answer.strip().partition("\n\n")
+        if self.title and head.strip() == f"**{self.title}**":
+            return rest.strip()
+        return self.answer.strip()
 
 
 @dataclass

@@ -21,7 +21,6 @@ Routing of a free-text question (`Router.ask`):
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +40,7 @@ from bot.engine.language import detect_language
 from bot.engine.matcher import OUT_OF_SCOPE
 from bot.engine.model import DEFAULT_LANG, LANGS, Course, Reply, Suggestion
 from bot.engine.normalize import normalize
+from bot.engine.questions import question_parts, question_sentence
 from bot.engine.snapshot import Snapshot
 
 MAX_QUESTION_CHARS = 500
@@ -64,7 +64,6 @@ SUGGEST_THRESHOLD_ENV = "CMF_BOT_SUGGEST_THRESHOLD"
 MAX_SUGGESTIONS = 3
 RESCUED_REASONS = ("no_match", "below_answer_threshold")
 """The replies without an answer whose message's question sentence is asked again on its own."""
-QUESTION_SENTENCE_MIN_WORDS = 3
 QUESTION_SENTENCE_RANKS = 6
 """The sentence's answer must be among the whole message's best intents: the context agrees."""
 SUGGESTION_FLOOR = 0.5
@@ -211,8 +210,11 @@ class Router:
         """This question's catalogue titles named, by normalised text (`_named_course`)."""
 
     def ask(self, question: str, lang: str | None = None) -> Reply:
-        """Answer a free-text question; `lang` forces the answer language (else detected)."""
-        return self._ask_question_sentence(question, lang if lang in LANGS else None)
+        """Answer a free-text question; `lang` forces the answer language (else detected). A message
+        asking two things ("how many ECTS and how long does it take?") may get a second answer
+        (`Reply.also`, see `_also_asked`)."""
+        lang = lang if lang in LANGS else None
+        return self._also_asked(self._ask_question_sentence(question, lang), question, lang)
 
     def intent_title(self, intent_id: str, lang: str) -> str:
         return self.snapshot.intent_title(intent_id, lang)
@@ -325,11 +327,64 @@ class Router:
         alone = self._ask(sentence, lang or reply.lang)
         if alone.status != "answer":
             return reply
-        whole, _ = self._rank_all(self.concepts.core(" ".join(question.split())), QUESTION_SENTENCE_RANKS)
-        if alone.intent not in {intent_id for intent_id, _ in whole}:
+        if alone.intent not in self._ranked_high(question):
             return reply  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
         alone.question = question
         return alone
+
+    def _admissible_also(self, intent_id: str, found: set[str]) -> bool:
+        """Whether a part's intent may answer the message naming `found`: as for the whole message
+        (`_admissible`); an intent specific to a partner platform (`PARTNER_SPECIFIC`) only when the
+        message names it; and when the message names a platform, no intent whose phrasings name
+        another one most (`HOME_PARTNER_SHARE`). A part alone loses what the message names: "…
+        formation qualifiante sur FUN, et peut-on payer en une fois ?" is not FutureLearn's
+        instalments."""
+        specific = self._specific_partners(intent_id)
+        if specific and not specific & found:
+            return False
+        named = found & self.concepts.partners
+        profile = self.snapshot.profiles.get(intent_id, {})
+        share = {c: profile.get(c, 0.0) for c in self.concepts.partners}
+        most = max(share, key=lambda c: (share[c], c), default=None)
+        if named and most is not None and share[most] >= HOME_PARTNER_SHARE and most not in named:
+            return False
+        return bool(self._admissible([(intent_id, 1.0)], found))
+
+    def _ranked_high(self, question: str) -> set[str]:
+        """The whole message's best `QUESTION_SENTENCE_RANKS` intents: an answer to a part of it
+        counts only when the context agrees."""
+        whole, _ = self._rank_all(self.concepts.core(" ".join(question.split())), QUESTION_SENTENCE_RANKS)
+        return {intent_id for intent_id, _ in whole}
+
+    def _also_asked(self, reply: Reply, question: str, lang: str | None) -> Reply:
+        """A second answer (`reply.also`) for a message that asks two different things.
+
+        When the message's reply answers an intent A and the message has at least two question parts
+        (`questions.question_parts`: its question sentences, and two questions joined in one, "… e
+        quanto tempo …"), each part is asked alone, in the reply's language; the first whose answer
+        is for another intent B, one the whole message also ranks high (`_ranked_high`) and that may
+        answer what the whole message names (`_admissible_also`: no partner's intent unless the
+        message names that partner), is kept as the second answer. The reply itself (status,
+        intent, confidence) is unchanged."""
+        if reply.status != "answer" or reply.also is not None:
+            return reply
+        parts = question_parts(question)
+        if len(parts) < 2:
+            return reply
+        high: set[str] | None = None
+        found: set[str] = set()
+        for part in parts:
+            alone = self._ask(part, lang or reply.lang)
+            if alone.status != "answer" or alone.intent is None or alone.intent == reply.intent:
+                continue
+            if high is None:
+                high = self._ranked_high(question)
+                found = self.concepts.concepts(" ".join(question.split()))
+            if alone.intent in high and self._admissible_also(alone.intent, found):
+                alone.question = part
+                reply.also = alone
+                break
+        return reply
 
     def _decide(
         self,
@@ -1067,25 +1122,6 @@ def _hit_ids(result: Any) -> list[str]:
 
 
 __all__ = ["MAX_QUESTION_CHARS", "Router", "Thresholds", "resolve_thresholds", "route"]
-
-
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
-
-
-def question_sentence(text: str) -> str | None:
-    """The last sentence of a message of several that asks something (ends with "?"; from its "¿"
-    when it has one), else its last sentence; None for a message of one short sentence."""
-    text = " ".join(text.split())
-    sentences = [s for s in _SENTENCE_BREAK.split(text) if s]
-    if len(sentences) < 2 and "¿" not in text[1:]:
-        return None
-    asking = [s for s in sentences if s.endswith("?")]
-    sentence = (asking or sentences)[-1]
-    if "¿" in sentence:
-        sentence = sentence[sentence.rindex("¿") :]
-    if len(sentence.split()) < QUESTION_SENTENCE_MIN_WORDS:
-        return None
-    return sentence
 
 
 def _as_written(question: str, text: str) -> str:

@@ -1,0 +1,148 @@
+"""The questions a message asks: its question sentences, and two questions joined in one sentence.
+
+Pure functions of the text (no knowledge base): the router asks each part alone to find a second
+question a message asks ("Quanti ECTS vale di solito e quanto tempo devo dedicarci?") and to rescue a
+long message's question sentence.
+
+- A **question sentence** ends with "?" (a Spanish one starts at its "¿"); a message without any
+  "?" is read as asking its last sentence.
+- Within a question sentence, one of a language's `clause_joins` followed by one of its
+  `question_openers` (both lists of `course_request` in knowledge/languages.json, words as
+  `normalize` leaves them) starts a second question: "… e quanto tempo …", "… and how do I …",
+  "… et combien …", "… y cuántas …", "… und kann ich …". The join and the opener must be of the same
+  language ("and was" is no German question).
+- A part needs `MIN_WORDS` words; a shorter one stays with its neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from bot.engine.languages import languages
+from bot.engine.normalize import normalize
+
+MIN_WORDS = 3
+"""A question part has at least this many words (white-space separated, as written, with a letter or
+a digit: the "?" of "c'est gratuit ?" is no word)."""
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+_SPANISH_OPEN = "¿"
+
+
+@cache
+def _joins() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each clause join (normalised) → the question openers (as word tuples) of its languages."""
+    openers: dict[str, set[tuple[str, ...]]] = {}
+    for lang in languages():
+        words = [tuple(o.split()) for o in lang.course_request.get("question_openers") or ()]
+        for join in lang.course_request.get("clause_joins") or ():
+            openers.setdefault(join, set()).update(words)
+    return {join: tuple(sorted(found, key=len, reverse=True)) for join, found in openers.items()}
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text` (white space collapsed): cut after ".", "!" or "?" followed by white
+    space, and before a Spanish "¿" that follows other words."""
+    text = " ".join(text.split())
+    out: list[str] = []
+    for sentence in _SENTENCE_BREAK.split(text):
+        while _SPANISH_OPEN in sentence[1:]:
+            cut = sentence.index(_SPANISH_OPEN, 1)
+            head, sentence = sentence[:cut].strip(), sentence[cut:]
+            if head:
+                out.append(head)
+        if sentence:
+            out.append(sentence)
+    return out
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.endswith("?") or sentence.startswith(_SPANISH_OPEN)
+
+
+def question_sentences(text: str) -> list[str]:
+    """The sentences of `text` that ask something (end with "?", or open with "¿"); a message
+    without a "?" asks its last sentence."""
+    found = sentences(text)
+    if not found:
+        return []
+    if "?" not in text and _SPANISH_OPEN not in text:
+        return found[-1:]
+    return [s for s in found if _asks(s)]
+
+
+def split_joined(sentence: str) -> list[str]:
+    """A sentence cut before each clause join that opens another question ("… e quanto tempo …"),
+    each part of at least `MIN_WORDS` words (else it stays with the part before)."""
+    words = sentence.split()
+    norms = [normalize(w).split() for w in words]
+    cuts = [0]
+    for i in range(1, len(words) - 1):
+        if len(norms[i]) != 1:
+            continue
+        if not _opens_question(norms[i][0], [w for n in norms[i + 1 : i + 6] for w in n]):
+            continue
+        if _count(words[cuts[-1] : i]) >= MIN_WORDS and _count(words[i + 1 :]) >= MIN_WORDS:
+            cuts.append(i)
+    parts = [" ".join(words[a:b]) for a, b in zip(cuts, [*cuts[1:], len(words)], strict=True)]
+    return [_without_leading_join(p) for p in parts]
+
+
+def _count(words: list[str]) -> int:
+    """The words among `words` (tokens with a letter or a digit)."""
+    return sum(1 for word in words if any(ch.isalnum() for ch in word))
+
+
+def _opens_question(join: str, after: list[str]) -> bool:
+    """Whether the normalised words `after` a clause join start one of its languages' openers."""
+    return any(tuple(after[: len(o)]) == o for o in _joins().get(join, ()))
+
+
+def _without_leading_join(part: str) -> str:
+    """The part without a join that opens it before an opener ("and how do I check it?" → "how do
+    I check it?") and without a comma that ends it."""
+    words = part.rstrip(",;:").split()
+    first = normalize(words[0]).split() if words else []
+    if len(first) == 1 and _count(words[1:]) >= MIN_WORDS:
+        after = [w for word in words[1:6] for w in normalize(word).split()]
+        if _opens_question(first[0], after):
+            words = words[1:]
+    return " ".join(words)
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions a message asks, in order: its question sentences, each cut where a clause join
+    opens another question; parts of fewer than `MIN_WORDS` words are left out."""
+    parts: list[str] = []
+    for sentence in question_sentences(text):
+        for part in split_joined(sentence):
+            if _count(part.split()) >= MIN_WORDS:
+                parts.append(part)
+    return parts
+
+
+def question_sentence(text: str) -> str | None:
+    """The last sentence of a message of several that asks something (ends with "?"; from its "¿"
+    when it has one), else its last sentence; None for a message of one short sentence."""
+    text = " ".join(text.split())
+    found = [s for s in _SENTENCE_BREAK.split(text) if s]
+    if len(found) < 2 and _SPANISH_OPEN not in text[1:]:
+        return None
+    asking = [s for s in found if s.endswith("?")]
+    sentence = (asking or found)[-1]
+    if _SPANISH_OPEN in sentence:
+        sentence = sentence[sentence.rindex(_SPANISH_OPEN) :]
+    if len(sentence.split()) < MIN_WORDS:
+        return None
+    return sentence
+
+
+__all__ = [
+    "MIN_WORDS",
+    "question_parts",
+    "question_sentence",
+    "question_sentences",
+    "sentences",
+    "split_joined",
+]

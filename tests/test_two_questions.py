@@ -1,0 +1,362 @@
+"""A message that asks two different things gets both answers: the question parts of a message
+(`bot.engine.questions`), the second answer (`Reply.also`) through `Engine.ask`, the console and the
+Discord bot (a second embed in the same message, within Discord's limits)."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from db_copies import copy_database
+from test_bot_e2e import NO_PINGS, custom_ids, message_response, started
+
+from bot import render
+from bot.cli import main
+from bot.engine.languages import languages
+from bot.engine.model import Reply
+from bot.engine.questions import question_parts
+
+# -- the question parts of a message (pure) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        (
+            "Quanti ECTS vale di solito e quanto tempo devo dedicarci?",
+            ["Quanti ECTS vale di solito", "quanto tempo devo dedicarci?"],
+        ),
+        (
+            "what does it tell me about the candidate? and how do I check it's genuine?",
+            ["what does it tell me about the candidate?", "how do I check it's genuine?"],
+        ),
+        (
+            "Welches EQR-Niveau haben die Microcredentials und kann ich die trotzdem machen?",
+            ["Welches EQR-Niveau haben die Microcredentials", "kann ich die trotzdem machen?"],
+        ),
+        (
+            "Combien d'ECTS vaut une microcertification, et combien d'heures faut-il y consacrer ?",
+            ["Combien d'ECTS vaut une microcertification", "combien d'heures faut-il y consacrer ?"],
+        ),
+        (
+            "Hola, soy profe ¿cuántos créditos tiene una microcredencial y cuántas horas hay que dedicarle?",
+            ["¿cuántos créditos tiene una microcredencial", "cuántas horas hay que dedicarle?"],
+        ),
+        (  # Spanish: each "¿" opens a question, the statement before is no question
+            "Trabajo en Madrid. ¿Qué es el CMF? ¿Y quiénes son los socios del CMF?",
+            ["¿Qué es el CMF?", "quiénes son los socios del CMF?"],
+        ),
+        (  # "è" is also the Italian join "e": no opener follows it here
+            "È possibile seguire un corso gratis e c'è un esame finale?",
+            ["È possibile seguire un corso gratis", "c'è un esame finale?"],
+        ),
+        (  # without "?", the last sentence is the question
+            "ich habe eine Frage. wie lange dauert ein Microcredential und was kostet es am Ende",
+            ["wie lange dauert ein Microcredential", "was kostet es am Ende"],
+        ),
+    ],
+)
+def test_question_parts_in_five_languages(message: str, parts: list[str]) -> None:
+    assert question_parts(message) == parts
+
+
+@pytest.mark.parametrize(
+    ("message", "contrast", "contrast_parts"),
+    [
+        (  # the join and the opener must be of one language: "and" + German "was" is no question
+            "I did a MOOC and was wondering how it works?",
+            "I did a MOOC and how does it work?",
+            ["I did a MOOC", "how does it work?"],
+        ),
+        (  # a join before no opener
+            "Ich habe einen Bachelor und möchte wissen, ob das reicht?",
+            "Ich habe einen Bachelor und kann ich damit teilnehmen?",
+            ["Ich habe einen Bachelor", "kann ich damit teilnehmen?"],
+        ),
+        (  # a part needs three words: "quanto costa?" stays with its sentence
+            "Una microcredenziale è riconosciuta e quanto costa?",
+            "Una microcredenziale è riconosciuta e quanto costa in tutto?",
+            ["Una microcredenziale è riconosciuta", "quanto costa in tutto?"],
+        ),
+        (  # a statement between questions is no question part
+            "I work in Vienna. I did a MOOC on iMooX. How many ECTS is it?",
+            "Is iMooX a CMF partner? I did a MOOC on iMooX. How many ECTS is it?",
+            ["Is iMooX a CMF partner?", "How many ECTS is it?"],
+        ),
+    ],
+)
+def test_what_is_not_a_second_question(message: str, contrast: str, contrast_parts: list[str]) -> None:
+    """Each message asks one thing; the contrast, worded a little differently, asks two."""
+    assert question_parts(message) == [message.rsplit(". ", 1)[-1]]
+    assert question_parts(contrast) == contrast_parts
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        ("Merci ! Très utile.", []),  # no "?": the last sentence is asked, and it is too short
+        ("Danke! Was ist das CMF? Und wer ist dabei?", ["Was ist das CMF?", "wer ist dabei?"]),
+        ("gracias. ¿y eso?", []),
+    ],
+)
+def test_short_sentences_are_no_question_parts(message: str, parts: list[str]) -> None:
+    assert question_parts(message) == parts
+
+
+def test_every_language_lists_question_openers() -> None:
+    """The openers are language data (`course_request.question_openers`), for every language."""
+    for lang in languages():
+        openers = lang.course_request["question_openers"]
+        assert openers and lang.course_request["clause_joins"], lang.code
+
+
+# -- Engine.ask with the shipped knowledge ---------------------------------------------------------
+
+
+TWO_QUESTIONS = [
+    (
+        "en",
+        "What is a microcredential and how many hours of study does it take?",
+        "cmf-study-hours",
+        "eu-definition",
+    ),
+    (
+        "en",
+        "what does it tell me about the candidate? and how do I check it's genuine?",
+        "employers-check-credential",
+        "credential-profile",
+    ),
+    ("fr", "Qu'est-ce que le CMF ? Et qui sont les partenaires ?", "cmf-partners", "cmf-what-is"),
+    (
+        "it",
+        "Quante ore di studio richiede una microcredenziale e quanti crediti ECTS dà?",
+        "cmf-credits",
+        "cmf-study-hours",
+    ),
+    (
+        "es",
+        "¿Cuántas horas de estudio requiere una microcredencial y cuántos créditos ECTS da?",
+        "cmf-credits",
+        "cmf-study-hours",
+    ),
+    (
+        "de",
+        "Wie viele Stunden dauert eine Microcredential und wie viele ECTS-Punkte bekomme ich?",
+        "cmf-credits",
+        "cmf-study-hours",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "message", "first", "second"), TWO_QUESTIONS)
+def test_a_message_asking_two_things_gets_both_answers(
+    bot_engine: Any, lang: str, message: str, first: str, second: str
+) -> None:
+    reply = bot_engine.ask(message)
+    assert (reply.status, reply.lang, reply.intent) == ("answer", lang, first)
+    also = reply.also
+    assert also is not None
+    assert (also.status, also.lang, also.intent) == ("answer", lang, second)
+    assert also.also is None
+    assert also.question in question_parts(message)
+    data = reply.to_json()
+    assert data["intent"] == first
+    assert data["also"]["intent"] == second
+    assert data["also"]["answer"] == also.answer
+
+
+def test_the_second_answer_leaves_the_main_reply_and_its_log_alone(bot_engine: Any) -> None:
+    _, message, first, _ = TWO_QUESTIONS[0]
+    reply = bot_engine.ask(message)
+    alone = bot_engine.answer_intent(first, "en", message)
+    assert reply.also is not None
+    assert (reply.title, reply.answer, reply.links) == (alone.title, alone.answer, alone.links)
+    row = bot_engine.db.execute("SELECT question, intent FROM questions ORDER BY id DESC LIMIT 1").fetchone()
+    assert tuple(row) == (message, first)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "How many ECTS do I get? and how many ECTS credits does a microcredential give?",
+        "How many hours is a microcredential and how many hours does it take in total?",
+    ],
+)
+def test_two_questions_on_the_same_topic_get_one_answer(bot_engine: Any, message: str) -> None:
+    assert len(question_parts(message)) == 2
+    reply = bot_engine.ask(message)
+    assert reply.status == "answer"
+    assert reply.also is None
+    assert "also" not in reply.to_json()
+
+
+def test_a_part_that_lost_the_platform_gets_no_other_platforms_answer(bot_engine: Any) -> None:
+    """Alone, "peut-on payer en plusieurs fois ?" is FutureLearn's instalments; the message is about FUN."""
+    message = "Sur FUN, combien coûte une formation certifiante et peut-on payer en plusieurs fois ?"
+    assert len(question_parts(message)) == 2
+    reply = bot_engine.ask(message)
+    assert (reply.status, reply.intent) == ("answer", "partner-fun-paid-training")
+    assert reply.also is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "How many ECTS credits does a microcredential give?",
+        "I work in Vienna and did a MOOC on iMooX. How many ECTS credits does a microcredential give?",
+        "Quanti crediti ECTS vale una microcredenziale e quanto costa?",
+    ],
+)
+def test_a_single_question_never_gets_a_second_answer(bot_engine: Any, message: str) -> None:
+    assert len(question_parts(message)) <= 1
+    reply = bot_engine.ask(message)
+    assert reply.status == "answer"
+    assert reply.also is None
+    assert "also" not in reply.to_json()
+
+
+# -- the console ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shipped_db(bot_knowledge_db: Path, tmp_path: Path) -> str:
+    return str(copy_database(bot_knowledge_db, tmp_path / "console.sqlite3"))
+
+
+def test_console_ask_prints_the_second_answer_under_its_heading(
+    shipped_db: str, bot_engine: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, message, _, _ = TWO_QUESTIONS[3]
+    expected = bot_engine.ask(message, log=False)
+    assert expected.also is not None
+    assert main(["ask", "--db", shipped_db, "--no-log", message]) == 0
+    out = capsys.readouterr().out
+    first, heading, rest = out.partition(f"\n\nHai chiesto anche: {expected.also.title}\n\n")
+    assert heading, out
+    assert first.startswith(f"**{expected.title}**")
+    assert rest.startswith(expected.also.body()[:80])
+    assert expected.also.links[0].url in rest
+
+
+def test_console_ask_json_has_the_second_answer(shipped_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _, message, first, second = TWO_QUESTIONS[2]
+    assert main(["ask", "--db", shipped_db, "--no-log", "--json", message]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["intent"], row["also"]["intent"], row["also"]["lang"]) == (first, second, "fr")
+
+
+def test_console_chat_prints_the_second_answer(
+    shipped_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, message, _, _ = TWO_QUESTIONS[5]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{message}\n/quit\n"))
+    assert main(["chat", "--db", shipped_db, "--no-log"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Du hast auch gefragt: ") == 1
+
+
+# -- Discord ----------------------------------------------------------------------------------------
+
+
+def _within_limits(embeds: list[dict[str, Any]]) -> int:
+    """The characters Discord counts in a message's embeds (asserting its limits)."""
+    assert 1 <= len(embeds) <= render.EMBEDS_PER_MESSAGE
+    total = 0
+    for embed in embeds:
+        assert len(embed.get("title", "")) <= render.TITLE_MAX
+        assert len(embed.get("description", "")) <= render.DESCRIPTION_MAX
+        total += len(embed.get("title", "")) + len(embed.get("description", ""))
+        total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+        total += len(embed.get("footer", {}).get("text", ""))
+    assert total <= render.MESSAGE_TOTAL_MAX
+    return total
+
+
+async def test_ask_sends_the_second_answer_as_a_second_embed(fake_discord: Any, bot_engine: Any) -> None:
+    _, message, first, second = TWO_QUESTIONS[1]
+    expected = bot_engine.ask(message, log=False)
+    assert expected.also is not None
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("ask", {"question": message})
+        data = await message_response(handle)
+    assert data["allowed_mentions"] == NO_PINGS
+    embeds = data["embeds"]
+    assert len(embeds) == 2
+    _within_limits(embeds)
+    assert embeds[0]["title"] == expected.title
+    assert embeds[1]["title"] == f"You also asked: {expected.also.title}"
+    assert expected.also.body()[:60] in embeds[1]["description"]
+    qid = bot_engine.db.execute("SELECT max(id) FROM questions").fetchone()[0]
+    assert f"cmf:fb:up:{qid}:en" in custom_ids(data)  # the buttons are about the main answer
+    assert f"cmf:src:en:i.{first}" in custom_ids(data)
+    assert f"i.{second}" not in " ".join(custom_ids(data))
+    row = bot_engine.db.execute("SELECT intent FROM questions WHERE id = ?", [qid]).fetchone()
+    assert row[0] == first
+
+
+# -- rendering within Discord's limits --------------------------------------------------------------
+
+
+def _reply(answer_chars: int, also_chars: int) -> Reply:
+    also = Reply(
+        question="and how long?",
+        lang="en",
+        status="answer",
+        intent="b",
+        kind="text",
+        title="Second",
+        answer="**Second**\n\n" + "\n\n".join(["word " * 40] * (also_chars // 200 + 1))[:also_chars],
+    )
+    return Reply(
+        question="what and how long?",
+        lang="en",
+        status="answer",
+        intent="a",
+        kind="text",
+        title="First",
+        answer="**First**\n\n" + ("word " * (answer_chars // 5))[:answer_chars],
+        also=also,
+    )
+
+
+def _labels(key: str) -> str:
+    return {"reply.also_asked": "You also asked: {title}"}.get(key, "")
+
+
+@pytest.mark.parametrize(("answer_chars", "also_chars"), [(500, 800), (3000, 4000), (3900, 3900)])
+def test_the_second_embed_is_trimmed_to_the_room_the_message_has(answer_chars: int, also_chars: int) -> None:
+    reply = _reply(answer_chars, also_chars)
+    messages = render.reply_messages(reply, _labels, footer="asked by someone")
+    assert len(messages) == 1
+    for embeds in messages:
+        assert len(embeds) <= render.EMBEDS_PER_MESSAGE
+        assert sum(len(e) for e in embeds) <= render.MESSAGE_TOTAL_MAX
+    *main_embeds, also = messages[0]
+    assert also.title == "You also asked: Second"
+    shown = "".join(e.description or "" for e in main_embeds)
+    assert shown.count("word") == answer_chars // 5  # the first answer is never trimmed
+    body = reply.also.body() if reply.also else ""
+    if len(body) + sum(len(e) for e in main_embeds) + len(also.title) <= render.MESSAGE_TOTAL_MAX:
+        assert also.description == body
+    else:
+        assert also.description.endswith(render.ELLIPSIS)
+        assert body.startswith(also.description[:-1].rstrip())
+
+
+def test_a_full_message_sends_the_second_answer_in_its_own() -> None:
+    reply = _reply(5900, 1000)
+    messages = render.reply_messages(reply, _labels)
+    assert [e.title for e in messages[-1]] == ["You also asked: Second"]
+    for embeds in messages:
+        assert sum(len(e) for e in embeds) <= render.MESSAGE_TOTAL_MAX
+
+
+def test_plain_text_replies_carry_the_second_answer() -> None:
+    texts = render.reply_text(_reply(300, 300), _labels)
+    joined = "\n\n".join(texts)
+    assert "**You also asked: Second**" in joined
+    assert all(len(t) <= render.CONTENT_MAX for t in texts)
