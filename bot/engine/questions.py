@@ -125,14 +125,11 @@ def question_parts(text: str) -> list[str]:
 def question_sentence(text: str) -> str | None:
     """The last sentence of a message of several that asks something (ends with "?"; from its "¿"
     when it has one), else its last sentence; None for a message of one short sentence."""
-    text = " ".join(text.split())
-    found = [s for s in _SENTENCE_BREAK.split(text) if s]
-    if len(found) < 2 and _SPANISH_OPEN not in text[1:]:
+    found = sentences(text)
+    if len(found) < 2:
         return None
     asking = [s for s in found if s.endswith("?")]
     sentence = (asking or found)[-1]
-    if _SPANISH_OPEN in sentence:
-        sentence = sentence[sentence.rindex(_SPANISH_OPEN) :]
     if len(sentence.split()) < MIN_WORDS:
         return None
     return sentence

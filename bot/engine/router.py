@@ -343,8 +343,7 @@ class Router:
         if specific and not specific & found:
             return False
         named = found & self.concepts.partners
-        profile = self.snapshot.profiles.get(intent_id, {})
-        share = {c: profile.get(c, 0.0) for c in self.concepts.partners}
+        share = self._partner_share(intent_id)
         most = max(share, key=lambda c: (share[c], c), default=None)
         if named and most is not None and share[most] >= HOME_PARTNER_SHARE and most not in named:
             return False
@@ -645,11 +644,15 @@ class Router:
             out.sort(key=lambda ip: (-ip[1], ip[0]))
         return out
 
+    def _partner_share(self, intent_id: str) -> dict[str, float]:
+        """Each partner platform (concept id) → the share of the intent's phrasings that name it."""
+        profile = self.snapshot.profiles.get(intent_id, {})
+        return {c: profile.get(c, 0.0) for c in self.concepts.partners}
+
     def _specific_partners(self, intent_id: str) -> set[str]:
         """The partner platforms (concept ids) an intent is specific to: named by at least
         `PARTNER_SPECIFIC` of its phrasings."""
-        profile = self.snapshot.profiles.get(intent_id, {})
-        return {c for c in self.concepts.partners if profile.get(c, 0.0) >= PARTNER_SPECIFIC}
+        return {c for c, share in self._partner_share(intent_id).items() if share >= PARTNER_SPECIFIC}
 
     def _home_partner(
         self, core: str, lang: str, found: set[str], ranked: list[tuple[str, float]]
@@ -671,8 +674,7 @@ class Router:
         again, _ = self._rank_all(f"{core} {phrase}", limit=1)
         if not again or again[0][1] < HOME_PARTNER_FROM:
             return None
-        profile = self.snapshot.profiles.get(again[0][0], {})
-        share = {c: profile.get(c, 0.0) for c in self.concepts.partners}
+        share = self._partner_share(again[0][0])
         if share[partner] < HOME_PARTNER_SHARE or max(share.values()) > share[partner]:
             return None
         return again[0]
