@@ -90,6 +90,16 @@ def test_three_course_facts_get_the_compliance_check_even_naming_a_university(sc
     assert fewer.kind == "courses"
 
 
+def test_an_employer_stating_a_candidates_figures_is_not_given_a_compliance_check(scripted: Any) -> None:
+    # two facts and no sure intent make a compliance check, unless an employer reads a credential
+    engine, matcher = scripted
+    matcher.ranking = [("credential-profile", 0.2), ("compliance-check", 0.1), (OUT_OF_SCOPE, 0.0)]
+    employer = engine.ask("a candidate shows a microcredential at EQF 6 with 4 ECTS: what is it?", "en")
+    assert employer.kind != "compliance"
+    course = engine.ask("a microcredential at EQF 6 with 4 ECTS: what is it?", "en")
+    assert (course.status, course.kind) == ("answer", "compliance")
+
+
 # -- a question naming no platform, read as about its language's home platform ----------------------
 
 HEADING = "le certificat est-il payant ?"  # a FUN help-centre style heading: it never names FUN

@@ -452,9 +452,16 @@ class Router:
             return None
         best_id, best = ranked[0]
         check_id, check_score = self._best_of_type(ranked, "compliance_check")
+        # an employer stating a candidate's figures reads a credential, not checks a course: "un
+        # candidato ha una microcredenziale EQF 6 e 4 ECTS, cosa significa in ore?"
+        reads_credential = self._asks_as_employer(found) and not self._states_own_course(found)
         if (
             (best_id == check_id and best >= self.suggest_threshold)
-            or (len(facts) >= 2 and (best < self.answer_threshold or best_id == check_id))
+            or (
+                len(facts) >= 2
+                and not reads_credential
+                and (best < self.answer_threshold or best_id == check_id)
+            )
             or len(facts) >= FACTS_ALWAYS_CHECKED
             or (self._states_own_course(found) and any(k in facts for k in MEASURED_FACTS))
         ):
@@ -610,6 +617,10 @@ class Router:
         if self._leads(ranked[0][0]).get("type") == "course_search":
             return True
         return self._finds_a_course("", institution=institution)
+
+    def _asks_as_employer(self, found: set[str]) -> bool:
+        """Whether the question speaks as an employer ("a candidate has…", "our staff")."""
+        return bool(found & self.concepts.audiences.get("employer", frozenset()))
 
     def _states_own_course(self, found: set[str]) -> bool:
         """Whether the question speaks as a university of its own course ("notre mooc fait 2 ECTS")."""
