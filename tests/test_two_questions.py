@@ -204,6 +204,35 @@ def test_a_part_that_lost_the_platform_gets_no_other_platforms_answer(bot_engine
 
 
 @pytest.mark.parametrize(
+    ("message", "first", "second"),
+    [
+        (
+            "Some colleagues told me about iMooX. I'm used to paid platforms so I was surprised. Are their "
+            "courses really free and do any of them give credits?",
+            "learners-is-it-free",
+            "partner-imoox-microcredentials",
+        ),
+        (
+            "Ich überlege, einen Microcredential bei FutureLearn zu buchen. Gibt es eine Ratenzahlung und "
+            "kann ich zurücktreten, wenn es mir nicht gefällt?",
+            "partner-futurelearn-mc-instalments",
+            "partner-futurelearn-mc-refunds",
+        ),
+    ],
+)
+def test_a_part_asks_about_the_platform_the_message_names(
+    bot_engine: Any, message: str, first: str, second: str
+) -> None:
+    """The second part names no platform ("do any of them give credits?"); the message does."""
+    parts = question_parts(message)
+    assert len(parts) == 2 and not bot_engine.concepts.concepts(parts[1]) & bot_engine.concepts.partners
+    reply = bot_engine.ask(message)
+    assert (reply.status, reply.intent) == ("answer", first)
+    assert reply.also is not None
+    assert (reply.also.status, reply.also.intent, reply.also.question) == ("answer", second, parts[1])
+
+
+@pytest.mark.parametrize(
     "message",
     [
         "How many ECTS credits does a microcredential give?",

@@ -243,6 +243,14 @@ class ConceptLayer:
                     covered[k] = True
         return " ".join(w for w, c in zip(words, covered, strict=True) if not c)
 
+    def naming(self, text: str, concept_ids: Iterable[str]) -> list[str]:
+        """The words of `text` (normalised) that name any of `concept_ids`, one string a naming, in
+        order and without repeats ("… on iMooX and on FUN" → ["imoox", "fun"])."""
+        words = normalize(text).split()
+        wanted = set(concept_ids)
+        spans = _spans(self._concepts, words)
+        return list(dict.fromkeys(" ".join(words[a:b]) for a, b, label in spans if label in wanted))
+
     def guard(self, text: str, found: set[str] | None = None) -> str | None:
         """The id of the first guard rule all of whose concepts occur in `text`, else None."""
         found = self.concepts(text) if found is None else found

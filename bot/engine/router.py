@@ -363,27 +363,45 @@ class Router:
         quanto tempo …"), each part is asked alone, in the reply's language; the first whose answer
         is for another intent B, one the whole message also ranks high (`_ranked_high`) and that may
         answer what the whole message names (`_admissible_also`: no partner's intent unless the
-        message names that partner), is kept as the second answer. The reply itself (status,
-        intent, confidence) is unchanged."""
+        message names that partner), is kept as the second answer. A part that asks something
+        (answered or "did you mean") is asked again with the platforms only the message names
+        (`_with_platforms`): "… iMooX … and do any of them give credits?". The reply itself
+        (status, intent, confidence) is unchanged."""
         if reply.status != "answer" or reply.also is not None:
             return reply
         parts = question_parts(question)
         if len(parts) < 2:
             return reply
+        lang = lang or reply.lang
         high: set[str] | None = None
         found: set[str] = set()
         for part in parts:
-            alone = self._ask(part, lang or reply.lang)
-            if alone.status != "answer" or alone.intent is None or alone.intent == reply.intent:
-                continue
-            if high is None:
-                high = self._ranked_high(question)
-                found = self.concepts.concepts(" ".join(question.split()))
-            if alone.intent in high and self._admissible_also(alone.intent, found):
-                alone.question = part
-                reply.also = alone
-                break
+            alone = self._ask(part, lang)
+            tries = [alone]
+            if alone.status in ("answer", "suggestions") and (
+                with_platforms := self._with_platforms(part, question)
+            ):
+                # a part that asks something may ask it of a platform only the message names
+                tries.append(self._ask(with_platforms, lang))
+            for alone in tries:
+                if alone.status != "answer" or alone.intent is None or alone.intent == reply.intent:
+                    continue
+                if high is None:
+                    high = self._ranked_high(question)
+                    found = self.concepts.concepts(" ".join(question.split()))
+                if alone.intent in high and self._admissible_also(alone.intent, found):
+                    alone.question = part
+                    reply.also = alone
+                    return reply
         return reply
+
+    def _with_platforms(self, part: str, question: str) -> str | None:
+        """A part of `question` with the partner platforms the message names and the part does not
+        (in "Are iMooX courses free, and do any of them give credits?" the second part asks about
+        iMooX); None when there are none."""
+        partners = self.concepts.partners
+        missing = self.concepts.naming(question, partners - self.concepts.concepts(part))
+        return " ".join([part, *missing]) if missing else None
 
     def _decide(
         self,
