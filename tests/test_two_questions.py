@@ -120,7 +120,7 @@ def test_every_language_lists_question_openers() -> None:
 TWO_QUESTIONS = [
     (
         "en",
-        "What is a microcredential and how many hours of study does it take?",
+        "What exactly is a micro-credential, and how many hours of study does one take?",
         "cmf-study-hours",
         "eu-definition",
     ),
