@@ -167,3 +167,42 @@ def test_long_off_topic_messages_are_declined(shipped: Engine, text: str) -> Non
     """Long off-topic messages from the long-message trial (13) that were answered."""
     reply = shipped.ask(text)
     assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I got an email: I was selected for an EU micro-credential grant and must pay a processing fee to "
+        "receive my ECTS certificate. Should I pay?",
+        "On me demande des frais de dossier pour recevoir ma microcertification, c'est normal ?",
+        "Me piden una tasa de tramitación para enviarme el certificado ECTS, ¿pago?",
+        "Mi chiedono spese di pratica per ricevere la microcredenziale, devo pagare?",
+        "Ich soll eine Bearbeitungsgebühr zahlen, um mein ECTS-Zertifikat zu bekommen. Ist das seriös?",
+    ],
+)
+def test_a_fee_to_receive_a_certificate_is_declined_as_a_scam(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi consigli un corso di machine learning su edx",
+        "any data science course on coursera?",
+        "un cours de gestion de projet sur openclassrooms ?",
+    ],
+)
+def test_a_course_request_on_another_provider_gets_the_non_partner_answer(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "other_provider"), text
+
+
+def test_the_same_course_request_without_the_provider_is_searched(shipped: Engine) -> None:
+    reply = shipped.ask("mi consigli un corso di machine learning?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+
+
+def test_closing_an_account_is_declined_in_italian(shipped: Engine) -> None:
+    reply = shipped.ask("come cancello il mio account eduopen")
+    assert (reply.status, reply.reason) == ("no_match", "declined")

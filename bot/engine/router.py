@@ -71,8 +71,9 @@ SUGGESTION_FLOOR = 0.5
 COURSE_ROUTE_RANKS = 3
 """A course request read by the parser goes to the search (when no intent is confidently matched) only
 if a course-search intent is among this many best-ranked intents; 0 = always."""
-PARTNER_SPECIFIC = 0.5
-"""An intent is specific to a partner platform when at least this share of its phrasings name it."""
+PARTNER_SPECIFIC = 0.3
+"""An intent is specific to a partner platform when at least this share of its phrasings name it
+(FutureLearn's prices, instalments and refunds: 0.3–0.5; general intents: below 0.25)."""
 CERTAIN_OFF_TOPIC = 0.99
 """A course request naming a catalogue subject is declined only when an off-topic example matches it
 this surely ("how do I import a module in python")."""
@@ -449,10 +450,13 @@ class Router:
     ) -> tuple[Any, bool]:
         """(the catalogue topic the question is, if it names no domain concept; whether anything says
         the question is ours: a domain concept, a catalogue topic, or a course request for a subject
-        the catalogue has — one it lacks is no evidence, "golf course")."""
+        the catalogue has — one it lacks is no evidence, "golf course"; one naming another provider
+        is a request for its courses, "un corso di machine learning su edx")."""
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
         strong = bool(found & self.concepts.domain) or bool(topic)
-        return topic, strong or (oos < CERTAIN_OFF_TOPIC and self._known_subject(course_query))
+        elsewhere = bool(found & self.concepts.off_domain)
+        requested = oos < CERTAIN_OFF_TOPIC and not elsewhere and self._known_subject(course_query)
+        return topic, strong or requested
 
     def _compliance_route(
         self,
