@@ -37,6 +37,7 @@ SENTENCES = {
         "Who issues the certificate and is it recognised by my employer?",
         "is there a microcredential in cyber security?",
         "Python in French",
+        "Verifying a candidate's microcredential",  # "s" and "plus" are English too
     ],
     "fr": [
         "Combien d'heures dure une microcertification ?",
@@ -55,6 +56,10 @@ SENTENCES = {
         "posso ottenere crediti con questo corso",
         "chi rilascia il certificato e il mio datore di lavoro lo riconosce?",
         "cerco un corso di statistica in italiano",
+        # user trials: "se" and a verb, an English name, an Italian ending (-enza)
+        "se faccio un mooc su eduopen risulto iscritto all'universita?",
+        "Requisiti del Common Microcredential Framework",
+        "Un docente chiede se una microcredenziale CMF deve prevedere un esame o se basta la frequenza.",
     ],
     "de": [
         "Wie viele Stunden dauert ein Microcredential?",

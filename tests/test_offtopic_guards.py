@@ -206,3 +206,31 @@ def test_the_same_course_request_without_the_provider_is_searched(shipped: Engin
 def test_closing_an_account_is_declined_in_italian(shipped: Engine) -> None:
     reply = shipped.ask("come cancello il mio account eduopen")
     assert (reply.status, reply.reason) == ("no_match", "declined")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gestion des cookies",
+        "Zertifikat verloren",
+        "I lost my certificate",
+        "Perdí mi certificado, ¿qué hago?",
+        "ho perso il certificato",
+    ],
+)
+def test_cookie_settings_and_a_lost_certificate_go_to_the_help_centre(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plazo de desistimiento de una microcredencial",
+        "Widerrufsrecht bei einem Microcredential auf FutureLearn",
+        "diritto di recesso per una microcredenziale",
+    ],
+)
+def test_the_legal_withdrawal_period_is_the_refund_question(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-refunds"), text
