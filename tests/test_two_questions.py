@@ -58,6 +58,22 @@ from bot.engine.questions import question_parts
             "ich habe eine Frage. wie lange dauert ein Microcredential und was kostet es am Ende",
             ["wie lange dauert ein Microcredential", "was kostet es am Ende"],
         ),
+        (  # user trials 15 and 17: openers without a question word
+            "Is there a microcredential on FutureLearn for us, and can the fee be paid in instalments?",
+            ["Is there a microcredential on FutureLearn for us", "can the fee be paid in instalments?"],
+        ),
+        (
+            "¿Qué cursos de MiríadaX hay sobre desarrollo web, y dan algún certificado con créditos?",
+            ["¿Qué cursos de MiríadaX hay sobre desarrollo web", "dan algún certificado con créditos?"],
+        ),
+        (
+            "quante ore servono per una microcredenziale e che livello eqf ha",
+            ["quante ore servono per una microcredenziale", "che livello eqf ha"],
+        ),
+        (
+            "Welche Pflichtangaben nennt die EU-Empfehlung, und bis wann mussten die Staaten berichten?",
+            ["Welche Pflichtangaben nennt die EU-Empfehlung", "bis wann mussten die Staaten berichten?"],
+        ),
     ],
 )
 def test_question_parts_in_five_languages(message: str, parts: list[str]) -> None:
