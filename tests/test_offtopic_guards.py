@@ -234,3 +234,17 @@ def test_cookie_settings_and_a_lost_certificate_go_to_the_help_centre(shipped: E
 def test_the_legal_withdrawal_period_is_the_refund_question(shipped: Engine, text: str) -> None:
     reply = shipped.ask(text)
     assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-refunds"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Recupero credenziali SPID", "Wie hoch ist der Arbeitgeberanteil zur Sozialversicherung in Österreich?"],
+)
+def test_a_public_login_and_social_security_contributions_are_declined(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+def test_recognition_in_hiring_is_the_employers_question(shipped: Engine) -> None:
+    reply = shipped.ask("Anerkennung von Microcredentials bei Bewerbungen")
+    assert (reply.status, reply.intent) == ("answer", "employers-hiring-value")
