@@ -222,6 +222,21 @@ def test_parse_facts_in_five_languages(text: str, expected: dict) -> None:
     assert parse_facts(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("8 weeks at 10 hours a week plus a final exam", 80),
+        ("10 weeks, 8 hours weekly", 80),
+        ("un MOOC de 6 semaines à 3 heures hebdomadaires", 18),
+        ("un MOOC de 10 semanas con 2 horas semanales", 20),
+        ("10 settimane con 5 ore settimanali", 50),
+        ("12 Wochen mit 8 Stunden wöchentlich", 96),
+    ],
+)
+def test_hours_a_week_said_with_an_adjective_are_multiplied_out(text: str, hours: int) -> None:
+    assert parse_facts(text)["study_hours"] == hours
+
+
 def test_parse_facts_credit_and_transcript() -> None:
     facts = parse_facts(
         "130h, level 6, awards credit via RPL, IDs are checked. Transcript with learning outcomes."

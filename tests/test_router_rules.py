@@ -90,6 +90,18 @@ def test_three_course_facts_get_the_compliance_check_even_naming_a_university(sc
     assert fewer.kind == "courses"
 
 
+def test_a_university_offering_its_own_course_is_not_sent_to_its_course_list(scripted: Any) -> None:
+    # naming its university is no request for that university's courses ("queremos ofrecer…")
+    engine, matcher = scripted
+    matcher.ranking = [("universities-meet-cmf", 0.3), ("compliance-check", 0.1), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(
+        "Coordino los cursos de la Universidad de Cantabria. Queremos ofrecer un MOOC de 10 semanas "
+        "con 2 horas semanales. ¿Cumple el CMF?",
+        "es",
+    )
+    assert (reply.status, reply.kind, reply.intent) == ("answer", "compliance", "compliance-check")
+
+
 def test_an_employer_stating_a_candidates_figures_is_not_given_a_compliance_check(scripted: Any) -> None:
     # two facts and no sure intent make a compliance check, unless an employer reads a credential
     engine, matcher = scripted

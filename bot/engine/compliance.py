@@ -447,7 +447,7 @@ def _keyed(name: str, key: str) -> list[str]:
 
 
 _HOUR_WORDS = f"(?:{_any('hour_units')})"
-_PER_WEEK = rf"\s*(?:/|{_any('per')})\s*(?:{_any('week')})"
+_PER_WEEK = rf"(?:\s*(?:/|{_any('per')})\s*(?:{_any('week')})|\s+(?:{_any('weekly')}))"
 _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_WEEK)
 _WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
 _HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")

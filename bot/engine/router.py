@@ -630,8 +630,8 @@ class Router:
         university propose a microcredential", "our college's course is EQF 6, 5 ECTS…" name the
         asker, not a provider."""
         institution = getattr(query, "institution", None)
-        if not institution:
-            return False
+        if not institution or self._states_own_course(found):
+            return False  # ("Coordino los cursos de la Universidad de Cantabria. Queremos ofrecer…")
         if not found & (self.concepts.domain | self.concepts.off_domain):
             return True
         if not ranked or ranked[0][1] < self.answer_threshold:
