@@ -178,3 +178,34 @@ def test_a_chatty_course_request_without_its_punctuation_searches_for_its_topic(
     assert set(query.text.split()) == topic
     for name, value in filters.items():
         assert getattr(query, name) == value, name
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "language"),
+    [
+        ("cerco un corso di inglese", "english language", None),
+        ("un cours d'anglais ?", "english language", None),
+        ("¿hay cursos de inglés?", "english language", None),
+        ("any course to improve my english?", "english language", None),
+        ("gibt es einen Kurs für mein Italienisch?", "italian language", None),
+        # the language a course is taught in stays a filter
+        ("corsi in inglese sull'intelligenza artificiale", None, "en"),
+        ("cursos en inglés de ciencia de datos", None, "en"),
+    ],
+)
+def test_a_language_after_of_or_learn_is_the_subject_not_the_course_language(
+    shipped: CourseQueryReader, text: str, topic: str | None, language: str | None
+) -> None:
+    query = shipped.read(text)
+    assert query is not None
+    assert query.language == language
+    assert (topic in query.topics) if topic else all("language" not in t for t in query.topics)
+
+
+@pytest.mark.parametrize(
+    "question", ["un cours d'anglais ?", "cursos de inglés", "a course to improve my english?"]
+)
+def test_a_request_to_learn_english_lists_its_courses(bot_engine: Any, question: str) -> None:
+    reply = bot_engine.ask(question)
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "Exploring English: Language and Culture" in reply.answer

@@ -39,6 +39,7 @@ from bot.engine.request_layout import (
     DESCRIPTIVE_WORDS,
     GENERAL_WORDS,
     GREETINGS,
+    LANGUAGE_SUBJECT_MARKERS,
     NEVER_TOPICS,
     QUESTION_WORDS,
     REQUEST_CUES,
@@ -152,6 +153,13 @@ class CourseQueryReader:
         self.longest = max((len(p) for p in self.phrases), default=1)
         self.longest_from = _longest_from(self.phrases)
         """First word of a phrase -> the most words of a phrase starting with it (`_phrase_at`)."""
+        self.language_topic: dict[str, str] = {}
+        """Language code -> the vocabulary topic of learning it: "<its English name> language"
+        ("english language"), when the vocabulary has one."""
+        for code, names in (vocab.get("languages") or {}).items():
+            key = f"{normalize(str(names[0]))} language" if names else ""
+            if key in self.synonyms:
+                self.language_topic[str(code)] = key
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
         self._forms_near: dict[int, list[str]] = {}
@@ -255,8 +263,15 @@ class CourseQueryReader:
         elif kind == "platforms":
             reading.names_platform = True
             query.platform = query.platform or value
-        elif kind == "languages":
+        elif kind == "languages" and not (start and words[start - 1] in LANGUAGE_SUBJECT_MARKERS):
             query.language = query.language or value
+        elif kind == "languages":  # "corso di inglese", "improve my English": the language is the subject
+            topic = self.language_topic.get(value)
+            if topic is not None and topic not in query.topics:
+                reading.known_topic = True
+                query.topics.append(topic)
+                query.groups.append(self.synonyms[topic])
+                reading.topic_at.append(start)
         elif value not in query.topics:
             reading.known_topic = True
             query.topics.append(" ".join(words[start:end]))

@@ -72,6 +72,10 @@ CONNECTORS = _words("connectors")
 REQUEST_CUES = _words("request_cues")
 """Words that ask for a list of courses ("list", "gibt es"): never a topic."""
 
+LANGUAGE_SUBJECT_MARKERS = _words("language_subject_markers")
+"""Words before a language's name that make it the subject learnt ("corso di inglese", "improve my
+English"), not the language of the course ("corso in inglese")."""
+
 NEVER_TOPICS = (
     STOPWORDS,
     QUESTION_WORDS,
