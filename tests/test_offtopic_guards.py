@@ -248,3 +248,18 @@ def test_a_public_login_and_social_security_contributions_are_declined(shipped: 
 def test_recognition_in_hiring_is_the_employers_question(shipped: Engine) -> None:
     reply = shipped.ask("Anerkennung von Microcredentials bei Bewerbungen")
     assert (reply.status, reply.intent) == ("answer", "employers-hiring-value")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stellenangebote an der TU Graz",
+        "Wie finde ich in München einen Kita-Platz für meine Tochter?",
+        "Do I need a visa as a Portuguese citizen to sit an exam in London?",
+        "Acreditación ANECA como profesor contratado doctor",
+        "wie kann ich mein imoox konto loeschen",
+    ],
+)
+def test_job_offers_childcare_visas_and_staff_accreditation_are_declined(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
