@@ -57,3 +57,19 @@ def test_joint_programmes_get_eadtus_guidance(bot_engine: Any, question: str, la
 def test_a_miriadax_price_question_never_gets_futurelearns_prices(bot_engine: Any, question: str) -> None:
     reply = bot_engine.ask(question)
     assert (reply.status, reply.intent) == ("answer", "partner-miriadax")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("est-ce que le CPF finance les microcredentials de fun ?", "fr"),
+        ("can my training fund pay for a futurelearn microcredential?", "en"),
+        ("il fondo interprofessionale paga i corsi di EduOpen?", "it"),
+    ],
+)
+def test_a_funding_question_says_it_is_not_in_the_sources(bot_engine: Any, question: str, lang: str) -> None:
+    """Training-funding schemes (CPF, OPCO, Fondimpresa…) are in no source: the reply says so and who
+    knows, with what the sources say about paying."""
+    reply = bot_engine.ask(question)
+    assert (reply.status, reply.intent, reply.lang) == ("answer", "training-funding", lang)
+    assert "Visa" in reply.answer and "Mastercard" in reply.answer  # FUN's payment rule, from its help centre
