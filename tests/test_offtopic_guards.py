@@ -263,3 +263,22 @@ def test_recognition_in_hiring_is_the_employers_question(shipped: Engine) -> Non
 def test_job_offers_childcare_visas_and_staff_accreditation_are_declined(shipped: Engine, text: str) -> None:
     reply = shipped.ask(text)
     assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Press contacts",
+        "Le certificat Google Gestion de projet est-il reconnu en France ?",
+        "Gana 20 créditos ECTS rápido invirtiendo en nuestro token educativo",
+        "Prenotazione appelli d'esame su Esse3",
+        "Prüfungsanmeldung im Campusportal",
+        "Wie hoch ist bei uns das Weiterbildungsbudget pro Mitarbeiter?",
+    ],
+)
+def test_user_trial_23_look_alikes_are_declined(shipped: Engine, text: str) -> None:
+    """Press pages, Google's certificates, a crypto 'token' selling ECTS, exam booking at a
+    university, a company's training budget: declined in five languages (user trial 23)."""
+    reply = shipped.ask(text)
+    assert reply.status == "no_match", text
+    assert reply.reason in ("declined", "other_provider"), text

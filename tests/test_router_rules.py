@@ -102,6 +102,20 @@ def test_a_university_offering_its_own_course_is_not_sent_to_its_course_list(scr
     assert (reply.status, reply.kind, reply.intent) == ("answer", "compliance", "compliance-check")
 
 
+def test_a_university_stating_its_figure_asks_for_the_check_only_when_no_other_intent_is_sure(
+    scripted: Any,
+) -> None:
+    # "we are designing a Short Learning Programme of 20 ECTS: how does it differ…" asks about SLPs
+    engine, matcher = scripted
+    question = "we are designing a Short Learning Programme of 20 ECTS: how does it differ from the CMF?"
+    others = ["slp-what-is", "cmf-level", "cmf-credits", "ects-what-is", "eqf-what-is"]
+    matcher.ranking = [("slp-vs-cmf", 0.8), *((o, 0.02) for o in others), ("compliance-check", 0.01)]
+    matcher.ranking.append((OUT_OF_SCOPE, 0.0))
+    assert engine.ask(question, "en").kind != "compliance"
+    matcher.ranking = [("slp-vs-cmf", 0.3), ("compliance-check", 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(question, "en").kind == "compliance"  # nothing sure: the figure is checked
+
+
 def test_an_employer_stating_a_candidates_figures_is_not_given_a_compliance_check(scripted: Any) -> None:
     # two facts and no sure intent make a compliance check, unless an employer reads a credential
     engine, matcher = scripted

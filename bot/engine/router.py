@@ -117,6 +117,12 @@ another question ("can I pay with PayPal?" → "Yes, … in instalments"). On th
 half a, leads below 0.7 were wrong 4 times in 13 and 2 in 102 above; dev half b and dev set C: 4 in
 11 and 2 in 32. The answer itself is given either way."""
 
+OWN_COURSE_CHECK_RANKS = 5
+"""A university's own figure makes a compliance check when the check ranks among this many best
+intents, or when no intent reaches `OWN_COURSE_OTHER_SURE` (trials 2-24: right 5 of 5 such rows
+kept, 4 SLP / joint-programme questions given their own answer)."""
+OWN_COURSE_OTHER_SURE = 0.5
+
 MEASURED_FACTS = ("study_hours", "eqf_level", "ects")
 """Course facts with a figure: one of them, stated by a university of its own course ("notre mooc fait
 2 ECTS, on peut le labelliser CMF ?"), is enough for the compliance check."""
@@ -485,11 +491,24 @@ class Router:
                 and (best < self.answer_threshold or best_id == check_id)
             )
             or len(facts) >= FACTS_ALWAYS_CHECKED
-            or (self._states_own_course(found) and any(k in facts for k in MEASURED_FACTS))
+            or (
+                self._states_own_course(found)
+                and any(k in facts for k in MEASURED_FACTS)
+                and self._may_be_a_check(ranked, check_id)
+            )
         ):
             confidence = max(check_score, self.answer_threshold)
             return self._compliance_reply(facts, lang, question, check_id, confidence)
         return None
+
+    def _may_be_a_check(self, ranked: list[tuple[str, float]], check_id: str | None) -> bool:
+        """Whether a university stating a figure of its own course may be asking for the compliance
+        check: the matcher ranks the check among its best `OWN_COURSE_CHECK_RANKS`, or no other intent
+        is fairly sure (`OWN_COURSE_OTHER_SURE`). "We are designing a Short Learning Programme of 20
+        ECTS: how does it differ from a microcredential?" asks about SLPs."""
+        if ranked[0][1] < OWN_COURSE_OTHER_SURE:
+            return True
+        return check_id in {intent_id for intent_id, _ in ranked[:OWN_COURSE_CHECK_RANKS]}
 
     def _course_route(
         self,
