@@ -108,7 +108,8 @@ def test_a_university_stating_its_figure_asks_for_the_check_only_when_no_other_i
     # "we are designing a Short Learning Programme of 20 ECTS: how does it differ…" asks about SLPs
     engine, matcher = scripted
     question = "we are designing a Short Learning Programme of 20 ECTS: how does it differ from the CMF?"
-    others = ["slp-what-is", "cmf-level", "cmf-credits", "ects-what-is", "eqf-what-is"]
+    others = ["slp-what-is", "cmf-level", "cmf-credits", "ects-what-is", "eqf-what-is", "cmf-what-is"]
+    others += ["cmf-partners", "cmf-origin", "cmf-benefits"]  # the check ranks below them all
     matcher.ranking = [("slp-vs-cmf", 0.8), *((o, 0.02) for o in others), ("compliance-check", 0.01)]
     matcher.ranking.append((OUT_OF_SCOPE, 0.0))
     assert engine.ask(question, "en").kind != "compliance"

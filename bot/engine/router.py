@@ -117,10 +117,10 @@ another question ("can I pay with PayPal?" → "Yes, … in instalments"). On th
 half a, leads below 0.7 were wrong 4 times in 13 and 2 in 102 above; dev half b and dev set C: 4 in
 11 and 2 in 32. The answer itself is given either way."""
 
-OWN_COURSE_CHECK_RANKS = 5
+OWN_COURSE_CHECK_RANKS = 8
 """A university's own figure makes a compliance check when the check ranks among this many best
-intents, or when no intent reaches `OWN_COURSE_OTHER_SURE` (trials 2-24: right 5 of 5 such rows
-kept, 4 SLP / joint-programme questions given their own answer)."""
+intents, or when no intent reaches `OWN_COURSE_OTHER_SURE`: on the trials' and tests' own-course
+messages the real checks rank it 2nd-7th, the SLP and joint-programme questions 13th or lower."""
 OWN_COURSE_OTHER_SURE = 0.5
 
 MEASURED_FACTS = ("study_hours", "eqf_level", "ects")
