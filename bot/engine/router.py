@@ -122,6 +122,8 @@ OWN_COURSE_CHECK_RANKS = 8
 intents, or when no intent reaches `OWN_COURSE_OTHER_SURE`: on the trials' and tests' own-course
 messages the real checks rank it 2nd-7th, the SLP and joint-programme questions 13th or lower."""
 OWN_COURSE_OTHER_SURE = 0.5
+"""Below this probability for the best intent, a university's own figure is checked wherever the
+matcher ranks the check ("Queremos ofrecer en MiríadaX un programa de 3 ECTS. ¿Cumple…?")."""
 
 MEASURED_FACTS = ("study_hours", "eqf_level", "ects")
 """Course facts with a figure: one of them, stated by a university of its own course ("notre mooc fait
@@ -384,21 +386,21 @@ class Router:
         found: set[str] = set()
         for part in parts:
             alone = self._ask(part, lang)
-            tries = [alone]
+            answers = [alone]
             if alone.status in ("answer", "suggestions") and (
                 with_platforms := self._with_platforms(part, question)
             ):
                 # a part that asks something may ask it of a platform only the message names
-                tries.append(self._ask(with_platforms, lang))
-            for alone in tries:
-                if alone.status != "answer" or alone.intent is None or alone.intent == reply.intent:
+                answers.append(self._ask(with_platforms, lang))
+            for answer in answers:
+                if answer.status != "answer" or answer.intent is None or answer.intent == reply.intent:
                     continue
                 if high is None:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
-                if alone.intent in high and self._admissible_also(alone.intent, found):
-                    alone.question = part
-                    reply.also = alone
+                if answer.intent in high and self._admissible_also(answer.intent, found):
+                    answer.question = part
+                    reply.also = answer
                     return reply
         return reply
 
