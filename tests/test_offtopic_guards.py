@@ -172,22 +172,6 @@ def test_long_off_topic_messages_are_declined(shipped: Engine, text: str) -> Non
 @pytest.mark.parametrize(
     "text",
     [
-        "I got an email: I was selected for an EU micro-credential grant and must pay a processing fee to "
-        "receive my ECTS certificate. Should I pay?",
-        "On me demande des frais de dossier pour recevoir ma microcertification, c'est normal ?",
-        "Me piden una tasa de tramitación para enviarme el certificado ECTS, ¿pago?",
-        "Mi chiedono spese di pratica per ricevere la microcredenziale, devo pagare?",
-        "Ich soll eine Bearbeitungsgebühr zahlen, um mein ECTS-Zertifikat zu bekommen. Ist das seriös?",
-    ],
-)
-def test_a_fee_to_receive_a_certificate_is_declined_as_a_scam(shipped: Engine, text: str) -> None:
-    reply = shipped.ask(text)
-    assert (reply.status, reply.reason) == ("no_match", "declined"), text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "mi consigli un corso di machine learning su edx",
         "any data science course on coursera?",
         "un cours de gestion de projet sur openclassrooms ?",
@@ -203,26 +187,6 @@ def test_the_same_course_request_without_the_provider_is_searched(shipped: Engin
     assert (reply.status, reply.kind) == ("answer", "courses")
 
 
-def test_closing_an_account_is_declined_in_italian(shipped: Engine) -> None:
-    reply = shipped.ask("come cancello il mio account eduopen")
-    assert (reply.status, reply.reason) == ("no_match", "declined")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Gestion des cookies",
-        "Zertifikat verloren",
-        "I lost my certificate",
-        "Perdí mi certificado, ¿qué hago?",
-        "ho perso il certificato",
-    ],
-)
-def test_cookie_settings_and_a_lost_certificate_go_to_the_help_centre(shipped: Engine, text: str) -> None:
-    reply = shipped.ask(text)
-    assert (reply.status, reply.reason) == ("no_match", "declined"), text
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -236,49 +200,53 @@ def test_the_legal_withdrawal_period_is_the_refund_question(shipped: Engine, tex
     assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-refunds"), text
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["Recupero credenziali SPID", "Wie hoch ist der Arbeitgeberanteil zur Sozialversicherung in Österreich?"],
-)
-def test_a_public_login_and_social_security_contributions_are_declined(shipped: Engine, text: str) -> None:
-    reply = shipped.ask(text)
-    assert (reply.status, reply.reason) == ("no_match", "declined"), text
-
-
 def test_recognition_in_hiring_is_the_employers_question(shipped: Engine) -> None:
     reply = shipped.ask("Anerkennung von Microcredentials bei Bewerbungen")
     assert (reply.status, reply.intent) == ("answer", "employers-hiring-value")
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Stellenangebote an der TU Graz",
-        "Wie finde ich in München einen Kita-Platz für meine Tochter?",
-        "Do I need a visa as a Portuguese citizen to sit an exam in London?",
-        "Acreditación ANECA como profesor contratado doctor",
-        "wie kann ich mein imoox konto loeschen",
-    ],
-)
-def test_job_offers_childcare_visas_and_staff_accreditation_are_declined(shipped: Engine, text: str) -> None:
-    reply = shipped.ask(text)
-    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+# (message, the reason it is declined with): the thirteenth pass's guards, from user trials 14-26
+DECLINED_LOOK_ALIKES = [
+    # a fee asked to release a certificate is a scam
+    (
+        "I got an email: I was selected for an EU micro-credential grant and must pay a processing fee to "
+        "receive my ECTS certificate. Should I pay?",
+        "declined",
+    ),
+    ("On me demande des frais de dossier pour recevoir ma microcertification, c'est normal ?", "declined"),
+    ("Me piden una tasa de tramitación para enviarme el certificado ECTS, ¿pago?", "declined"),
+    ("Mi chiedono spese di pratica per ricevere la microcredenziale, devo pagare?", "declined"),
+    (
+        "Ich soll eine Bearbeitungsgebühr zahlen, um mein ECTS-Zertifikat zu bekommen. Ist das seriös?",
+        "declined",
+    ),
+    ("Gana 20 créditos ECTS rápido invirtiendo en nuestro token educativo", "declined"),
+    # account support: closing an account, a lost certificate, a public login
+    ("come cancello il mio account eduopen", "declined"),
+    ("wie kann ich mein imoox konto loeschen", "declined"),
+    ("Zertifikat verloren", "declined"),
+    ("I lost my certificate", "declined"),
+    ("Perdí mi certificado, ¿qué hago?", "declined"),
+    ("ho perso il certificato", "declined"),
+    ("Recupero credenziali SPID", "declined"),
+    # a help centre's pages
+    ("Gestion des cookies", "declined"),
+    ("Press contacts", "declined"),
+    # HR and university administration, everyday life
+    ("Wie hoch ist der Arbeitgeberanteil zur Sozialversicherung in Österreich?", "declined"),
+    ("Wie hoch ist bei uns das Weiterbildungsbudget pro Mitarbeiter?", "declined"),
+    ("Acreditación ANECA como profesor contratado doctor", "declined"),
+    ("Prenotazione appelli d'esame su Esse3", "declined"),
+    ("Prüfungsanmeldung im Campusportal", "declined"),
+    ("Stellenangebote an der TU Graz", "declined"),
+    ("Wie finde ich in München einen Kita-Platz für meine Tochter?", "declined"),
+    ("Do I need a visa as a Portuguese citizen to sit an exam in London?", "declined"),
+    # Google's certificates are another provider's
+    ("Le certificat Google Gestion de projet est-il reconnu en France ?", "other_provider"),
+]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Press contacts",
-        "Le certificat Google Gestion de projet est-il reconnu en France ?",
-        "Gana 20 créditos ECTS rápido invirtiendo en nuestro token educativo",
-        "Prenotazione appelli d'esame su Esse3",
-        "Prüfungsanmeldung im Campusportal",
-        "Wie hoch ist bei uns das Weiterbildungsbudget pro Mitarbeiter?",
-    ],
-)
-def test_user_trial_23_look_alikes_are_declined(shipped: Engine, text: str) -> None:
-    """Press pages, Google's certificates, a crypto 'token' selling ECTS, exam booking at a
-    university, a company's training budget: declined in five languages (user trial 23)."""
+@pytest.mark.parametrize(("text", "reason"), DECLINED_LOOK_ALIKES)
+def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text: str, reason: str) -> None:
     reply = shipped.ask(text)
-    assert reply.status == "no_match", text
-    assert reply.reason in ("declined", "other_provider"), text
+    assert (reply.status, reply.reason) == ("no_match", reason), text
