@@ -66,3 +66,30 @@ def test_a_yes_no_lead_comes_in_the_question_s_language(bot_engine: Any) -> None
     assert english.lang == "en" and english.intent == reply.intent
     lead_en = english.answer.split("\n\n")[1]
     assert lead_en not in reply.answer
+
+
+def test_a_language_other_than_the_default_must_be_clearly_likelier() -> None:
+    profile = LanguageProfile(TOY)
+    assert profile.best("wo ist") == "de"
+    assert profile.best("wo ist", over="en", margin=1_000.0) is None  # not likelier by that much
+    assert profile.best("the house", over="en", margin=1_000.0) == "en"  # the default needs no margin
+
+
+SHORT = [
+    ("ects?", "en"),
+    ("eqf?", "en"),
+    ("microcredential?", "en"),
+    ("ECTS", "en"),
+    ("¿ects?", "es"),  # the letters only some languages use still tell
+    ("ects ?", "fr"),
+]
+
+
+@pytest.mark.parametrize(("question", "lang"), SHORT)
+def test_a_few_letters_are_answered_in_the_default_language_unless_a_letter_tells(
+    bot_engine: Any, question: str, lang: str
+) -> None:
+    """ "ects?" used to be answered in German and "eqf?" in Spanish: four letters' trigrams guessed."""
+    reply = bot_engine.ask(question)
+    assert reply.lang == lang
+    assert reply.intent is not None

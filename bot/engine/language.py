@@ -21,7 +21,7 @@ from bot.engine.languages import languages
 from bot.engine.model import LANGS
 from bot.engine.normalize import tokens
 
-__all__ = ["LANGS", "LanguageProfile", "detect_language", "language_scores"]
+__all__ = ["LANGS", "LanguageProfile", "detect_language", "language_scores", "leaning_language"]
 
 
 def _shared(lists: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
@@ -84,6 +84,14 @@ def detect_language(text: str, default: str | None = None) -> str | None:
     return best
 
 
+def leaning_language(text: str) -> str | None:
+    """The language `text` leans to on too little evidence for `detect_language`: at least one letter
+    only some languages use ("¿ects?", "löse 3x + 7"), ahead of every other language; else None."""
+    ranked = sorted(language_scores(text).items(), key=lambda kv: -kv[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    return best if top >= _LETTER_WEIGHT and top > second else None
+
+
 PROFILE_TEXTS = 4_000
 """At most this many texts of each language build a `LanguageProfile` (~50 ms for today's ~1,700
 phrasings a language; bounded at 10× the knowledge base, where more text adds nothing)."""
@@ -92,6 +100,13 @@ phrasings a language; bounded at 10× the knowledge base, where more text adds n
 def _trigrams(text: str) -> Iterable[str]:
     padded = f" {text.casefold()} "
     return map("".join, zip(padded, padded[1:], padded[2:], strict=False))
+
+
+PROFILE_MARGIN = 4.0
+"""How much likelier (natural log) than the default language the profile's best must be to be taken.
+Measured on the development sets' 1,651 questions and 12 short ones ("ects?", "eqf?",
+"microcredential?"): told right 1,644 with no margin, 1,652 at 3, 1,654 at 4 to 6 (with
+`leaning_language` after it), 1,653 at 8."""
 
 
 class LanguageProfile:
@@ -120,8 +135,11 @@ class LanguageProfile:
             self._logp[lang] = {g: math.log(c + 1) - denominator for g, c in grams.items()}
             self._unseen[lang] = -denominator
 
-    def best(self, text: str) -> str | None:
-        """The most likely language of `text`; None without a letter trigram or a profile."""
+    def best(self, text: str, *, over: str | None = None, margin: float = 0.0) -> str | None:
+        """The most likely language of `text`; None without a letter trigram or a profile.
+
+        With `over`, a language other than `over` must be `margin` likelier than it (natural log):
+        a few letters ("ects?", "mooc?") say little, and are better read in the default language."""
         grams = [g for g in _trigrams(text) if any(ch.isalpha() for ch in g)]
         if not grams or not self._logp:
             return None
@@ -129,4 +147,7 @@ class LanguageProfile:
             lang: sum(logp.get(g, self._unseen[lang]) for g in grams) for lang, logp in self._logp.items()
         }
         order = {lang: n for n, lang in enumerate(LANGS)}
-        return max(scores, key=lambda lang: (scores[lang], -order.get(lang, len(order))))
+        best = max(scores, key=lambda lang: (scores[lang], -order.get(lang, len(order))))
+        if over in scores and best != over and scores[best] - scores[over] < margin:
+            return None
+        return best

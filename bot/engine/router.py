@@ -36,7 +36,7 @@ from bot.engine.compliance import (
     validate_facts,
 )
 from bot.engine.course_query import CourseQuery
-from bot.engine.language import detect_language
+from bot.engine.language import PROFILE_MARGIN, detect_language, leaning_language
 from bot.engine.matcher import OUT_OF_SCOPE
 from bot.engine.model import DEFAULT_LANG, LANGS, Course, Reply, Suggestion
 from bot.engine.normalize import normalize
@@ -230,11 +230,15 @@ class Router:
 
     def detect_language(self, text: str) -> str:
         """The question's language: told by its function words, else by the language model of the
-        intents' phrasings (`Snapshot.language_profile`), else the default."""
+        intents' phrasings (`Snapshot.language_profile`) when it is clearly likelier than the
+        default, else by a letter only some languages use, else the default."""
         found = detect_language(text, default=None)
         if found in LANGS:
             return found
-        found = self.snapshot.language_profile.best(text)
+        found = self.snapshot.language_profile.best(text, over=DEFAULT_LANG, margin=PROFILE_MARGIN)
+        if found in LANGS:
+            return found
+        found = leaning_language(text)
         return found if found in LANGS else DEFAULT_LANG
 
     def rank(self, question: str, limit: int = MAX_SUGGESTIONS) -> list[tuple[str, float]]:
