@@ -50,6 +50,8 @@ CHATTY: list[tuple[str, set[str], dict[str, Any]]] = [
      "and from a European university.", {"data", "visualisation"}, {"institution": None}),
     ("Hi, I manage a small nonprofit. Are there any courses on fundraising that give academic credit?",
      {"fundraising"}, {}),
+    ("We're a mid-size firm wanting to upskill 20 staff in project management. Is there something on these "
+     "platforms with a proper assessment we could use?", {"project", "management"}, {}),
     # French
     ("Bonjour, je suis responsable RH dans une PME à Lyon. Je cherche des cours sur la gestion de projet "
      "pour mes collaborateurs.", {"gestion", "de", "projet"}, {}),
@@ -82,6 +84,12 @@ CHATTY: list[tuple[str, set[str], dict[str, Any]]] = [
      {"python"}, {"language": "en"}),
     ("Hola, dirijo una ONG en Bilbao y buscamos formación sobre liderazgo para voluntarios.",
      {"liderazgo"}, {}),
+    # a job title with a course word ("responsable de formación") is part of the introduction
+    ("Soy responsable de formación en una consultora de Sevilla. Queremos que el equipo mejore sus "
+     "presentaciones. ¿Hay algún curso en el catálogo que sirva y que tenga evaluación?",
+     {"presentaciones"}, {}),
+    ("Tengo una pyme y quiero formar a mis empleados en gestión de proyectos, ¿qué me recomiendan?",
+     {"gestion", "de", "proyectos"}, {}),
     # Italian
     ("Buongiorno, sono HR manager in un'azienda di Milano. Vorremmo formare il personale su project "
      "management con corsi che diano crediti. Cosa c'è?", {"project", "management"}, {}),
@@ -98,6 +106,7 @@ CHATTY: list[tuple[str, set[str], dict[str, Any]]] = [
     ("Salve! La nostra azienda ha 200 dipendenti. Cerchiamo una microcredenziale sulla leadership con "
      "crediti ECTS.", {"leadership"}, {"type": "microcredential"}),
     ("Ciao, mi chiamo Giulia e vorrei imparare la fotografia. C'è un corso?", {"fotografia"}, {}),
+    ("Vorrei formare i miei dipendenti sull'innovazione. C'è qualcosa nel catalogo?", {"innovazione"}, {}),
     # German
     ("Hallo zusammen, ich bin Personalleiterin in einem Unternehmen in München. Gibt es Kurse über "
      "Projektmanagement mit Leistungspunkten?", {"projektmanagement"}, {}),
@@ -113,6 +122,10 @@ CHATTY: list[tuple[str, set[str], dict[str, Any]]] = [
      {"statistik"}, {"institution": None}),
     ("Servus! Mein Team möchte Python lernen. Welche Kurse auf Englisch gibt es?",
      {"python"}, {"language": "en"}),
+    ("Wir wollen unsere Ingenieure in Entrepreneurship schulen. Gibt es dazu etwas im Katalog?",
+     {"entrepreneurship"}, {}),
+    ("Ich bin Lehrerin und möchte mich im Bereich digitale Lehre weiterbilden. Gibt es auf iMooX Kurse "
+     "dazu?", {"digitale", "lehre"}, {"platform": "iMooX"}),
     ("Guten Tag, ich bin Krankenpfleger. Gibt es Mikrozertifikate zu öffentlicher Gesundheit, die "
      "anerkannt werden?", {"offentlicher", "gesundheit"}, {}),
 ]  # fmt: skip

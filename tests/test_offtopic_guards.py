@@ -221,6 +221,14 @@ DECLINED_LOOK_ALIKES = [
         "declined",
     ),
     ("Gana 20 créditos ECTS rápido invirtiendo en nuestro token educativo", "declined"),
+    # a prize that must be paid for, a "free" certificate with a shipping fee (trials 27 to 30)
+    ("I won a microcredential voucher but have to pay a 40 euro fee to claim it. Is this real?", "declined"),
+    ("gané un curso de futurelearn y tengo q pagar 30 euros para reclamarlo, es real?", "declined"),
+    ("J'ai gagné une microcertification, il faut payer 29€ de frais… c'est une arnaque ?", "declined"),
+    ("Ho vinto un corso EduOpen ma devo pagare 25 euro, è una truffa?", "declined"),
+    ("Ich habe einen iMooX-Kurs gewonnen und soll 20 Euro zahlen. Ist das echt?", "declined"),
+    ("Free ECTS certificate, you only pay shipping. Legit or scam?", "declined"),
+    ("Certificado CMF gratis, solo pagas los gastos de envío. ¿Es una estafa?", "declined"),
     # account support: closing an account, a lost certificate, a public login
     ("come cancello il mio account eduopen", "declined"),
     ("wie kann ich mein imoox konto loeschen", "declined"),

@@ -50,6 +50,16 @@ def test_a_self_introduction_ends_where_a_phrase_asks_for_courses() -> None:
     assert _introduction("I am a teacher MOOC statistics") == ["i", "am", "a", "teacher"]
 
 
+def test_a_course_word_in_a_job_title_after_a_connector_stays_in_the_self_introduction() -> None:
+    # "soy responsable de formación": a job title, not a request for training
+    assert _introduction("Soy responsable de MOOC en una consultora") == [
+        "soy", "responsable", "de", "mooc", "en", "una", "consultora"
+    ]  # fmt: skip
+    assert _introduction("I am head of MOOC design") == ["i", "am", "head", "of", "mooc", "design"]
+    # without a connector before it, a course word still ends the introduction
+    assert _introduction("I am head MOOC design") == ["i", "am", "head"]
+
+
 def test_an_introduction_phrase_inside_a_clause_is_no_self_introduction() -> None:
     assert _introduction("ci sono corsi di statistica") == []
 

@@ -145,14 +145,21 @@ def self_introductions(
     """The words of self-introductions: from a `self_introductions` phrase at the start of a
     clause (after greetings) up to the clause's end, a join word, a request word or a word where
     `asks_at` finds a phrase asking for courses (a course word, type, platform or request phrase:
-    "Hey all, I'm from Spain and I'd like …")."""
+    "Hey all, I'm from Spain and I'd like …"), except one in a job title after a connector ("soy
+    responsable de formación en una consultora")."""
     intro: set[int] = set()
     for i in range(len(words)):
         length = _introduction_at(words, i)
         if not length or i in intro or not _opens_clause(words, clause_of, i):
             continue
         j = i + length
-        while j < len(words) and clause_of[j] == clause_of[i] and not _ends_introduction(words, j, asks_at):
+        while j < len(words) and clause_of[j] == clause_of[i]:
+            # a job title goes on through a course word: "soy responsable de formación", "head of training"
+            in_title = (
+                j - 1 > i + length - 1 and words[j - 1] in CONNECTORS and words[j - 2] not in CONNECTORS
+            )
+            if _ends_introduction(words, j, asks_at) and not (in_title and asks_at(j)):
+                break
             j += 1
         intro.update(range(i, j))
     return frozenset(intro)
