@@ -592,6 +592,13 @@ JOINING = [
     ("es", "¿cómo puede mi universidad hacerse socio de MiríadaX?", "partner-miriadax"),
     ("it", "come diventare partner di EduOpen?", "partner-eduopen"),
     ("de", "wie wird man partner bei iMooX?", "partner-imoox"),
+    (
+        "en",
+        "We are a university already on EduOpen. How would we go about joining the Common Microcredential "
+        "Framework?",
+        "partner-eduopen",
+    ),
+    ("it", "siamo già su EduOpen: come facciamo ad aderire al CMF?", "partner-eduopen"),
 ]
 
 
@@ -618,6 +625,37 @@ def test_other_partner_questions_keep_their_intent(
     engine, matcher = scripted
     matcher.ranking = [(ranked_first, 0.6), ("university-joins", 0.1), (OUT_OF_SCOPE, 0.0)]
     assert engine.ask(text, lang).intent == ranked_first
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "es",
+            "Tengo una pyme y quiero que mi equipo mejore sus presentaciones. ¿Hay algún curso en MiríadaX?",
+        ),
+        ("en", "my team needs to get better at presentations, any course on MiríadaX about that?"),
+    ],
+)
+def test_a_platform_named_as_where_to_search_does_not_keep_a_subject_request_from_the_search(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """A course request naming a platform is about its catalogue, not a question about the platform:
+    the platform's overview (fairly, not surely matched) gave way to the search only without it."""
+    engine, matcher = scripted
+    matcher.ranking = [("partner-miriadax", 0.6), ("course-search", 0.1), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(text, lang)
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert any("Presentaciones" in item.label for item in reply.items)
+    assert engine.ask("are MiríadaX courses free?", "en").intent == "partner-miriadax"  # no subject
+
+
+def test_offering_a_paid_certificate_on_a_fun_mooc_keeps_fun_s_certificate_answer(scripted: Any) -> None:
+    """ "nos MOOC FUN" names FUN: the certificate-price rule leaves FUN's certificate answer alone."""
+    engine, matcher = scripted
+    matcher.ranking = [("partner-fun-certificate", 0.6), ("learners-is-it-free", 0.1), (OUT_OF_SCOPE, 0.0)]
+    text = "nous voulons proposer un certificat payant sur un de nos MOOC FUN. quel est le prix minimum ?"
+    assert engine.ask(text, "fr").intent == "partner-fun-certificate"
 
 
 COURSE_QUESTIONS = [  # each ran one search twice before

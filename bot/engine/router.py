@@ -549,6 +549,8 @@ class Router:
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         named = found & self.concepts.domain - self.concepts.request_filters
+        if course_query.platform:  # "¿hay algún curso en MiríadaX sobre eso?": where to search, not a topic
+            named -= self.concepts.partners
         if best >= SUBJECT_REQUEST_ANSWER and self._names_only_trainees(course_query):
             return None  # "Formación para empresas": training for companies, not courses about them
         if (course_query.leading or (best < SUBJECT_REQUEST_ANSWER and not named)) and self._known_subject(
