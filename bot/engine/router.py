@@ -64,6 +64,8 @@ SUGGEST_THRESHOLD_ENV = "CMF_BOT_SUGGEST_THRESHOLD"
 MAX_SUGGESTIONS = 3
 RESCUED_REASONS = ("no_match", "below_answer_threshold")
 """The replies without an answer whose message's question sentence is asked again on its own."""
+RANKS_KEPT = 10
+"""The most intents `_rank_all` is asked for (and keeps for the question's other parts)."""
 QUESTION_SENTENCE_RANKS = 6
 """The sentence's answer must be among the whole message's best intents: the context agrees."""
 SUGGESTION_FLOOR = 0.5
@@ -217,6 +219,9 @@ class Router:
         quarter of them the same again): [the search result, its course records once read]."""
         self._named: dict[str, tuple[Course, str] | None] = {}
         """This question's catalogue titles named, by normalised text (`_named_course`)."""
+        self._ranks: dict[str, tuple[list[tuple[str, float]], float]] = {}
+        """This question's rankings by text (`_rank_all`): a message's parts and the whole are asked
+        again when it has two questions or its question sentence is rescued."""
 
     def ask(self, question: str, lang: str | None = None) -> Reply:
         """Answer a free-text question; `lang` forces the answer language (else detected). A message
@@ -643,9 +648,12 @@ class Router:
         """The best intents, and the probability of the off-topic examples (the out-of-scope class)."""
         if self.matcher is None:
             return [], 0.0
-        ranked = self.matcher.rank(text, limit=limit + 1, out_of_scope=True)
-        oos = next((p for i, p in ranked if i == OUT_OF_SCOPE), 0.0)
-        return [r for r in ranked if r[0] != OUT_OF_SCOPE][:limit], oos
+        if text not in self._ranks:
+            ranked = self.matcher.rank(text, limit=RANKS_KEPT + 1, out_of_scope=True)
+            oos = next((p for i, p in ranked if i == OUT_OF_SCOPE), 0.0)
+            self._ranks[text] = [r for r in ranked if r[0] != OUT_OF_SCOPE], oos
+        ranked, oos = self._ranks[text]
+        return ranked[:limit], oos
 
     def _asks_for_institution(
         self, query: CourseQuery, ranked: list[tuple[str, float]], found: set[str]
