@@ -641,13 +641,18 @@ def test_a_platform_named_as_where_to_search_does_not_keep_a_subject_request_fro
     scripted: Any, lang: str, text: str
 ) -> None:
     """A course request naming a platform is about its catalogue, not a question about the platform:
-    the platform's overview (fairly, not surely matched) gave way to the search only without it."""
+    the platform's overview (fairly, not surely matched) gave way to the search only without it. The
+    request needs a request word in a sentence that asks ("hay", "gibt es", "any"): on the trials'
+    3,740 questions this gained 8 course lists and lost 1 answer; without that condition it lost 8."""
     engine, matcher = scripted
     matcher.ranking = [("partner-miriadax", 0.6), ("course-search", 0.1), (OUT_OF_SCOPE, 0.0)]
     reply = engine.ask(text, lang)
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert any("Presentaciones" in item.label for item in reply.items)
     assert engine.ask("are MiríadaX courses free?", "en").intent == "partner-miriadax"  # no subject
+    # a course taken, not asked for: no sentence that asks has a request word
+    taken = "Ho fatto un corso sulle presentazioni su MiríadaX. Posso farmi riconoscere i crediti?"
+    assert engine.ask(taken, "it").intent == "partner-miriadax"
 
 
 def test_offering_a_paid_certificate_on_a_fun_mooc_keeps_fun_s_certificate_answer(scripted: Any) -> None:

@@ -40,7 +40,8 @@ from bot.engine.language import PROFILE_MARGIN, detect_language, leaning_languag
 from bot.engine.matcher import OUT_OF_SCOPE
 from bot.engine.model import DEFAULT_LANG, LANGS, Course, Reply, Suggestion
 from bot.engine.normalize import normalize
-from bot.engine.questions import question_parts, question_sentence
+from bot.engine.questions import question_parts, question_sentence, question_sentences
+from bot.engine.request_layout import has_request_cue
 from bot.engine.snapshot import Snapshot
 
 MAX_QUESTION_CHARS = 500
@@ -554,7 +555,8 @@ class Router:
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         named = found & self.concepts.domain - self.concepts.request_filters
-        if course_query.platform:  # "¿hay algún curso en MiríadaX sobre eso?": where to search, not a topic
+        if course_query.platform and self._asks_for_a_list(question):
+            # "¿hay algún curso en MiríadaX sobre eso?": where to search, not what is asked about
             named -= self.concepts.partners
         if best >= SUBJECT_REQUEST_ANSWER and self._names_only_trainees(course_query):
             return None  # "Formación para empresas": training for companies, not courses about them
@@ -567,6 +569,11 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
+
+    def _asks_for_a_list(self, question: str) -> bool:
+        """Whether a sentence of `question` that asks something has a request word ("hay", "gibt es",
+        "any", "looking"): "Ho fatto un corso su EduOpen, posso farmi riconoscere i CFU?" does not."""
+        return any(has_request_cue(normalize(s).split()) for s in question_sentences(question))
 
     def _names_only_trainees(self, query: CourseQuery) -> bool:
         """Every topic word of a course request names who is to be trained (`evidence.trainees`)."""
