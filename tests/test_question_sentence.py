@@ -83,3 +83,16 @@ def test_a_question_that_needs_its_context_is_not_answered_alone(bot_engine: Any
     reply = bot_engine.ask(message)
     assert alone.status == "answer"
     assert reply.intent != alone.intent
+
+
+def test_a_question_sentence_alone_does_not_answer_for_a_platform_the_message_does_not_name(
+    bot_engine: Any,
+) -> None:
+    # alone, "¿Puedo pedir el reembolso…?" is FutureLearn's refund rules; the message is about Udemy
+    message = (
+        "Tengo un curso de Udemy de Excel que compré en oferta y el instructor no responde preguntas. "
+        "¿Puedo pedir el reembolso después de 40 días?"
+    )
+    alone = bot_engine.ask("¿Puedo pedir el reembolso después de 40 días?")
+    assert (alone.status, alone.intent) == ("answer", "partner-futurelearn-mc-refunds")
+    assert bot_engine.ask(message).status != "answer"

@@ -348,6 +348,10 @@ class Router:
             return reply
         if alone.intent not in self._ranked_high(question):
             return reply  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
+        if alone.intent and not self._admissible_also(
+            alone.intent, self.concepts.concepts(" ".join(question.split()))
+        ):
+            return reply  # "Tengo un curso de Udemy … ¿Puedo pedir el reembolso?": not FutureLearn's refunds
         alone.question = question
         return alone
 
