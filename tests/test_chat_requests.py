@@ -81,6 +81,21 @@ def test_a_chat_request_for_a_catalogue_subject_searches_even_when_the_off_topic
     assert reply.items, "the catalogue has this subject"
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"), [("it", "cè qualcosa per migliorare il mio inglese"), ("en", "anything about poetry??")]
+)
+def test_a_chat_request_of_vocabulary_words_only_searches_even_when_the_off_topic_class_is_sure(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """Every topic word is the vocabulary's: the off-topic examples' certainty ("how do I import a
+    module in python", `CERTAIN_OFF_TOPIC`) does not decline it."""
+    engine, matcher = scripted
+    matcher.ranking = [(OUT_OF_SCOPE, 1.0), ("course-search", 0.0), ("prerequisites", 0.0)]
+    reply = engine.ask(text, lang)
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    assert engine.ask("how do I import a module in python", "en").status == "no_match"
+
+
 @pytest.mark.parametrize(("lang", "text"), CHAT_DECLINES)
 def test_a_chat_phrase_about_something_the_catalogue_lacks_stays_declined(
     scripted: Any, lang: str, text: str

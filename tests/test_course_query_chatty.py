@@ -201,6 +201,8 @@ def test_a_chatty_course_request_without_its_punctuation_searches_for_its_topic(
         ("¿hay cursos de inglés?", "english language", None),
         ("any course to improve my english?", "english language", None),
         ("gibt es einen Kurs für mein Italienisch?", "italian language", None),
+        ("cerco qualcosa per migliorare l'inglese", "english language", None),  # after an article
+        ("un corso per studiare l'italiano?", "italian language", None),
         # the language a course is taught in stays a filter
         ("corsi in inglese sull'intelligenza artificiale", None, "en"),
         ("cursos en inglés de ciencia de datos", None, "en"),

@@ -477,7 +477,11 @@ class Router:
         topic = self._catalogue_topic(core) if not found & self.concepts.domain else None
         strong = bool(found & self.concepts.domain) or bool(topic)
         elsewhere = bool(found & self.concepts.off_domain)
-        requested = oos < CERTAIN_OFF_TOPIC and not elsewhere and self._known_subject(course_query)
+        # a chat request whose every topic word is the vocabulary's ("c'è qualcosa per migliorare il
+        # mio inglese") is one even when an off-topic example matches it surely
+        clean_chat = course_query is not None and course_query.cued and course_query.other_words == 0
+        sure = oos >= CERTAIN_OFF_TOPIC and not clean_chat
+        requested = not sure and not elsewhere and self._known_subject(course_query)
         return topic, strong or requested
 
     def _compliance_route(
