@@ -568,9 +568,13 @@ class Router:
             named -= self.concepts.partners
         if best >= SUBJECT_REQUEST_ANSWER and self._names_only_trainees(course_query):
             return None  # "Formación para empresas": training for companies, not courses about them
-        if (course_query.leading or (best < SUBJECT_REQUEST_ANSWER and not named)) and self._known_subject(
-            course_query
-        ):
+        # how sure the best intent is before the off-topic examples were set aside: "cerco un corso per
+        # migliorare il mio inglese" ranks the how-to-search help at 0.3, 0.9 once the off-topic 0.67 is
+        # left out
+        unscaled = best * (1.0 - oos) if 0.0 < oos < 1.0 else best
+        if (
+            course_query.leading or (unscaled < SUBJECT_REQUEST_ANSWER and not named)
+        ) and self._known_subject(course_query):
             # "ci sono corsi sulle competenze digitali?"; "mooc <subject> qui donne des ects ?" opens
             # with its request, whatever else it asks; "un corso breve sulla finanza sostenibile con
             # crediti ECTS" names only what its courses should give (`evidence.request_filters`)
