@@ -86,7 +86,13 @@ SHORT = [
 
 
 @pytest.mark.parametrize(
-    ("question", "lang"), [("MOOC en épidémiologie", "fr"), ("MOOC en español sobre marketing", "es")]
+    ("question", "lang"),
+    [
+        ("MOOC en épidémiologie", "fr"),
+        ("MOOC en español sobre marketing", "es"),
+        # "quiero", "algo" are Spanish function words too: it was answered in French
+        ("quiero formar a mi equipo en mindfulness y gestion emocional, algo en miriadax?", "es"),
+    ],
 )
 def test_en_is_a_french_word_as_well_as_a_spanish_one(bot_engine: Any, question: str, lang: str) -> None:
     """ "MOOC en épidémiologie" was answered in Spanish: only Spanish listed "en"."""
