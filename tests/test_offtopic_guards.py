@@ -250,6 +250,8 @@ DECLINED_LOOK_ALIKES = [
     ("¿Cómo cambio el correo electrónico de mi cuenta de MiríadaX?", "declined"),
     ("Wie lösche ich mein iMooX-Konto?", "declined"),
     ("Quelle est la procédure pour poser des congés payés dans notre entreprise ?", "declined"),
+    ("¿cómo subo al nivel 7 en candy crush?", "declined"),  # a game's level is no EQF level
+    ("wie komme ich in Fortnite auf Level 7?", "declined"),
     # account support: closing an account, a lost certificate, a public login
     ("come cancello il mio account eduopen", "declined"),
     ("wie kann ich mein imoox konto loeschen", "declined"),

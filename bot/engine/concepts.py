@@ -156,6 +156,8 @@ class ConceptLayer:
         self.request_filters = frozenset(evidence.get("request_filters") or [])
         """Domain concepts a course request may name as what its courses should give (ECTS, credit)."""
         self.trainees = frozenset(evidence.get("trainees") or [])
+        self.search_scope = frozenset(evidence.get("search_scope") or [])
+        """Concepts a course request may name as where to search (the partners, the CMF)."""
         """Concepts naming who is to be trained ("empresas", "Mitarbeitende"), never a subject alone."""
         self.audiences = {
             aud: frozenset(evidence.get(aud) or []) for aud in ("employer", "university") if evidence.get(aud)

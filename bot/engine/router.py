@@ -563,9 +563,9 @@ class Router:
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         named = found & self.concepts.domain - self.concepts.request_filters
-        if course_query.platform and self._asks_for_a_list(question):
+        if self._asks_for_a_list(question):
             # "¿hay algún curso en MiríadaX sobre eso?": where to search, not what is asked about
-            named -= self.concepts.partners
+            named -= self.concepts.search_scope
         if best >= SUBJECT_REQUEST_ANSWER and self._names_only_trainees(course_query):
             return None  # "Formación para empresas": training for companies, not courses about them
         # how sure the best intent is before the off-topic examples were set aside: "cerco un corso per
