@@ -670,6 +670,35 @@ def test_a_platform_named_as_where_to_search_does_not_keep_a_subject_request_fro
     assert engine.ask(taken, "it").intent == "partner-miriadax"
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "We want to upskill our developers. Which courses or microcredentials on project management "
+            "are there?",
+        ),
+        ("fr", "Existe-t-il un MOOC sur le leadership agile pour nos managers ?"),
+    ],
+)
+def test_the_kind_of_course_asked_for_does_not_keep_a_subject_request_from_the_search(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """ "microcredentials", "MOOC" say what kind of course is wanted (`evidence.search_scope`), not
+    that the message asks about microcredentials."""
+    engine, matcher = scripted
+    matcher.ranking = [
+        ("learners-certificate-or-microcredential", 0.6),
+        ("course-search", 0.1),
+        (OUT_OF_SCOPE, 0.0),
+    ]
+    reply = engine.ask(text, lang)
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    # without a request word, a question about microcredentials keeps its answer
+    plain = "Is a microcredential on project management worth more than a certificate?"
+    assert engine.ask(plain, "en").intent == "learners-certificate-or-microcredential"
+
+
 def test_offering_a_paid_certificate_on_a_fun_mooc_keeps_fun_s_certificate_answer(scripted: Any) -> None:
     """ "nos MOOC FUN" names FUN: the certificate-price rule leaves FUN's certificate answer alone."""
     engine, matcher = scripted
