@@ -252,6 +252,8 @@ DECLINED_LOOK_ALIKES = [
     ("Quelle est la procédure pour poser des congés payés dans notre entreprise ?", "declined"),
     ("¿cómo subo al nivel 7 en candy crush?", "declined"),  # a game's level is no EQF level
     ("wie komme ich in Fortnite auf Level 7?", "declined"),
+    ("Ein Online-Doktortitel für 299 Euro in zwei Wochen, ganz ohne Arbeit: seriös?", "declined"),
+    ("Mail: il tuo account EduOpen verrà chiuso se non paghi 19,99 euro. È una truffa?", "declined"),
     # account support: closing an account, a lost certificate, a public login
     ("come cancello il mio account eduopen", "declined"),
     ("wie kann ich mein imoox konto loeschen", "declined"),
