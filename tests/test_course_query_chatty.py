@@ -225,6 +225,8 @@ def test_a_language_after_of_or_learn_is_the_subject_not_the_course_language(
         "a course to improve my english?",
         # the how-to-search help is matched at 0.9 only once the off-topic examples are set aside
         "cerco un corso per migliorare il mio inglese",
+        # the hours a week she has are said, not asked
+        "Sono insegnante e ho due ore a settimana. C'è un corso gratuito per capire come sta il mio inglese?",
     ],
 )
 def test_a_request_to_learn_english_lists_its_courses(bot_engine: Any, question: str) -> None:

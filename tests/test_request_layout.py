@@ -92,6 +92,24 @@ def test_a_short_follow_up_sentence_is_not_a_general_question() -> None:
     assert asks_in_general(one_sentence, _marks(one_sentence, "course"), _lay(one_sentence))
 
 
+def test_a_general_word_in_a_statement_around_the_question_is_not_a_general_question() -> None:
+    text = "Ich habe etwa zwei Stunden pro Woche. Gibt es einen Kurs zu Statistik?"
+    words = _words(text)
+    layout = lay_out(text, words)
+    assert layout.asking == {1}
+    assert not asks_in_general(words, _marks(words, "kurs"), layout)
+    asked = "Ich suche einen Kurs. Wie viele Stunden hat ein Microcredential?"  # the question is general
+    words = _words(asked)
+    assert asks_in_general(words, _marks(words, "kurs"), lay_out(asked, words))
+    spanish = "Trabajo mucho. ¿Cuántas horas tiene un curso"  # "¿" opens the asking sentence
+    layout = lay_out(spanish, _words(spanish))
+    assert layout.asking == {layout.sentence_of[-1]} and layout.sentence_of[0] not in layout.asking
+    # a question that asks for no course: the statement's general word still counts
+    about = "A candidate lists a CMF microcredential. What does that certify?"
+    words = _words(about)
+    assert asks_in_general(words, _marks(words, "microcredential"), lay_out(about, words))
+
+
 def test_credit_words_and_the_words_describing_them_find_each_other_within_three_words() -> None:
     words = _words("corsi che diano crediti")
     assert describes_credit(words, words.index("crediti"))

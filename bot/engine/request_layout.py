@@ -116,6 +116,8 @@ class Layout:
 
     sentence_of: list[int]
     clause_of: list[int]
+    asking: frozenset[int] = frozenset()
+    """The sentences that ask something: they end with "?" or open with "¿"."""
 
 
 def lay_out(text: str, words: list[str]) -> Layout:
@@ -124,10 +126,15 @@ def lay_out(text: str, words: list[str]) -> Layout:
     sentence_of: list[int] = []
     clause_of: list[int] = []
     seen: list[str] = []
+    asking: set[int] = set()
     sentence = clause = 0
     for piece in _BREAK.split(text):
         if _BREAK.fullmatch(piece):
+            if "?" in piece and (sentence in sentence_of[-1:]):
+                asking.add(sentence)
             sentence += 1 if _SENTENCE_END.search(piece) else 0
+            if "¿" in piece:
+                asking.add(sentence)
             clause += 1
             continue
         for word in normalize(piece).split():
@@ -136,7 +143,7 @@ def lay_out(text: str, words: list[str]) -> Layout:
             clause_of.append(clause)
     if seen != words:
         return Layout([0] * len(words), [0] * len(words))
-    return Layout(sentence_of, clause_of)
+    return Layout(sentence_of, clause_of, frozenset(asking))
 
 
 def self_introductions(
@@ -198,7 +205,20 @@ def asks_in_general(words: list[str], marks: list[str], layout: Layout) -> bool:
     follow_ups = _follow_ups(words, layout)
     courses = [k for k, mark in enumerate(marks) if mark in ("course", "types")]
     wanted = {k for k in range(len(words)) if courses and courses[0] < k and describes_credit(words, k)}
-    return any(w in GENERAL_WORDS and k not in follow_ups and k not in wanted for k, w in enumerate(words))
+    # a statement around a question asking for courses ("Ich habe etwa zwei Stunden pro Woche. Gibt es
+    # einen Italienischkurs?") asks nothing general
+    requests = {
+        layout.sentence_of[k]
+        for k, word in enumerate(words)
+        if marks[k] in ("course", "cue", "types", "platforms") or (not marks[k] and word in REQUEST_CUES)
+    }
+    told = {
+        k for k, at in enumerate(layout.sentence_of) if requests & layout.asking and at not in layout.asking
+    }
+    return any(
+        w in GENERAL_WORDS and k not in follow_ups and k not in wanted and k not in told
+        for k, w in enumerate(words)
+    )
 
 
 def _follow_ups(words: list[str], layout: Layout) -> set[int]:
