@@ -254,6 +254,7 @@ DECLINED_LOOK_ALIKES = [
     ("wie komme ich in Fortnite auf Level 7?", "declined"),
     ("Ein Online-Doktortitel für 299 Euro in zwei Wochen, ganz ohne Arbeit: seriös?", "declined"),
     ("Mail: il tuo account EduOpen verrà chiuso se non paghi 19,99 euro. È una truffa?", "declined"),
+    ("come mi collego al wifi eduroam dell'università?", "declined"),
     # account support: closing an account, a lost certificate, a public login
     ("come cancello il mio account eduopen", "declined"),
     ("wie kann ich mein imoox konto loeschen", "declined"),
