@@ -156,10 +156,10 @@ class ConceptLayer:
         self.request_filters = frozenset(evidence.get("request_filters") or [])
         """Domain concepts a course request may name as what its courses should give (ECTS, credit)."""
         self.trainees = frozenset(evidence.get("trainees") or [])
+        """Concepts naming who is to be trained ("empresas", "Mitarbeitende"), never a subject alone."""
         self.search_scope = frozenset(evidence.get("search_scope") or [])
         """Concepts a course request may name as where to search or what kind of course it wants (the
         partner platforms, "microcredential", "MOOC")."""
-        """Concepts naming who is to be trained ("empresas", "Mitarbeitende"), never a subject alone."""
         self.audiences = {
             aud: frozenset(evidence.get(aud) or []) for aud in ("employer", "university") if evidence.get(aud)
         }

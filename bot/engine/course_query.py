@@ -42,7 +42,7 @@ from bot.engine.request_layout import (
     LANGUAGE_SUBJECT_MARKERS,
     NEVER_TOPICS,
     QUESTION_WORDS,
-    REQUEST_CUES,
+    REQUEST_KINDS,
     STOPWORDS,
     TOPIC_MARKERS,
     Layout,
@@ -50,6 +50,7 @@ from bot.engine.request_layout import (
     credit_description,
     has_request_cue,
     lay_out,
+    request_sentences,
     self_introductions,
 )
 
@@ -61,8 +62,6 @@ CLOSE_TOPICS_KEPT = 4096
 length) kept by a reader (`bounded.BoundedCache`, sized when the reader is made); 0 keeps none
 (`bench.tail --kept-off`)."""
 
-_REQUEST_KINDS = ("course", "cue", "types", "platforms")
-"""Phrase kinds that show a sentence asks for courses."""
 
 _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
@@ -210,7 +209,7 @@ class CourseQueryReader:
         """Whether a phrase asking for courses (a course word, type, platform or request phrase)
         starts at word `j`."""
         hit = self._phrase_at(words, j)
-        return hit is not None and hit[1][0] in _REQUEST_KINDS
+        return hit is not None and hit[1][0] in REQUEST_KINDS
 
     def _scan(self, text: str, words: list[str], intro: frozenset[int] = frozenset()) -> _Reading:
         """Step 1: the vocabulary's phrases in `words` (longest first), read into the query and the
@@ -308,7 +307,7 @@ class CourseQueryReader:
         The vocabulary topics outside those places are dropped. Returns the words added."""
         candidate = [self._may_be_topic(words, k, reading.marks) for k in range(len(words))]
         every = frozenset(layout.sentence_of)
-        asking = _asking_sentences(words, reading.marks, layout, intro)
+        asking = request_sentences(words, reading.marks, layout, intro)
         # the sentences asking for courses, else all; a self-introduction only when nothing else has a topic
         attempts = ([(asking, intro)] if asking else []) + [(every, intro), (every, frozenset())]
         kept: tuple[list[int], list[int]] = ([], [])
@@ -556,18 +555,6 @@ def _pass_word(reading: _Reading, words: list[str], i: int) -> None:
     ):
         reading.opening_end += 1
     reading.leftover[-1].append(words[i])
-
-
-def _asking_sentences(
-    words: list[str], marks: list[str], layout: Layout, intro: frozenset[int]
-) -> frozenset[int]:
-    """The sentences with a word asking for courses (a course word, type, platform, request phrase
-    or request word) outside a self-introduction."""
-    return frozenset(
-        layout.sentence_of[k]
-        for k, word in enumerate(words)
-        if k not in intro and (marks[k] in _REQUEST_KINDS or (not marks[k] and word in REQUEST_CUES))
-    )
 
 
 def _keep_vocabulary_topics(reading: _Reading, at_vocab: list[int]) -> None:

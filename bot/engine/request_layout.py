@@ -130,7 +130,7 @@ def lay_out(text: str, words: list[str]) -> Layout:
     sentence = clause = 0
     for piece in _BREAK.split(text):
         if _BREAK.fullmatch(piece):
-            if "?" in piece and (sentence in sentence_of[-1:]):
+            if "?" in piece and sentence_of and sentence_of[-1] == sentence:
                 asking.add(sentence)
             sentence += 1 if _SENTENCE_END.search(piece) else 0
             if "¿" in piece:
@@ -207,17 +207,29 @@ def asks_in_general(words: list[str], marks: list[str], layout: Layout) -> bool:
     wanted = {k for k in range(len(words)) if courses and courses[0] < k and describes_credit(words, k)}
     # a statement around a question asking for courses ("Ich habe etwa zwei Stunden pro Woche. Gibt es
     # einen Italienischkurs?") asks nothing general
-    requests = {
-        layout.sentence_of[k]
-        for k, word in enumerate(words)
-        if marks[k] in ("course", "cue", "types", "platforms") or (not marks[k] and word in REQUEST_CUES)
-    }
+    requests = request_sentences(words, marks, layout)
     told = {
         k for k, at in enumerate(layout.sentence_of) if requests & layout.asking and at not in layout.asking
     }
     return any(
         w in GENERAL_WORDS and k not in follow_ups and k not in wanted and k not in told
         for k, w in enumerate(words)
+    )
+
+
+REQUEST_KINDS = ("course", "cue", "types", "platforms")
+"""Vocabulary phrase kinds that show a sentence asks for courses."""
+
+
+def request_sentences(
+    words: list[str], marks: list[str], layout: Layout, left_out: frozenset[int] = frozenset()
+) -> frozenset[int]:
+    """The sentences with a word asking for courses (a phrase of `REQUEST_KINDS`, or a request word
+    outside the vocabulary), counting no word of `left_out` (a self-introduction)."""
+    return frozenset(
+        layout.sentence_of[k]
+        for k, word in enumerate(words)
+        if k not in left_out and (marks[k] in REQUEST_KINDS or (not marks[k] and word in REQUEST_CUES))
     )
 
 
