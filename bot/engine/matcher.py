@@ -138,6 +138,24 @@ class Vectorizer:
     def transform(self, text: str) -> dict[int, float]:
         return self._weigh(_raw_features(text, self.char_range, self.word_ngrams, self.annotate))
 
+    def quantized(self, text: str) -> list[tuple[int, int]]:
+        """`_quantize(self.transform(text))` in one pass over the features (the matcher's hot path)."""
+        index_get, idf, log = self.index.get, self.idf, math.log
+        found: list[tuple[int, float]] = []
+        for feature, tf in _raw_features(text, self.char_range, self.word_ngrams, self.annotate).items():
+            i = index_get(feature)
+            if i is not None:
+                found.append((i, idf[i] if tf == 1 else (1.0 + log(tf)) * idf[i]))
+        norm = math.sqrt(sum(v * v for _, v in found))
+        if not norm:
+            return []
+        out = []
+        for i, v in found:
+            x = v / norm * _X_SCALE
+            if x >= 0.5:
+                out.append((i, round(x)))
+        return out
+
     def _weigh(self, counts: Counter[str]) -> dict[int, float]:
         index, idf = self.index, self.idf
         vec: dict[int, float] = {}
@@ -605,7 +623,7 @@ class IntentMatcher(MatcherBase):
 
     def logits(self, question: str) -> list[float]:
         """The linear score of every intent (in `self._intents` order) for `question`."""
-        return self.scores_of(_quantize(self._vectorizer.transform(question)))
+        return self.scores_of(self._vectorizer.quantized(question))
 
     def scores_of(self, vec: Sequence[tuple[int, int]]) -> list[float]:
         """The linear score of every intent for a quantised feature vector (`_quantize`)."""
