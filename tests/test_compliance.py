@@ -272,6 +272,38 @@ def test_ids_checked_at_enrolment_are_not_read_as_checked_at_the_assessment() ->
 
 
 @pytest.mark.parametrize(
+    ("text", "checked"),
+    [
+        ("esame scritto con riconoscimento dell'identità tramite documento", True),
+        ("modulo con identificazione dello studente all'esame", True),
+        ("l'identità viene verificata con un documento", True),
+        ("corso senza riconoscimento dell'identità", False),
+        ("cuestionario final y comprobación de identidad", True),
+        ("curso sin comprobación de identidad", False),
+        ("Quiz am Ende, die Identität wird per Ausweis geprüft", True),
+        ("Klausur, Ausweis wird vorher kontrolliert", True),
+        ("Kurs ohne dass die Identität geprüft wird", False),
+        ("QCM final avec identification des apprenants", True),
+        ("cours sans identification des apprenants", False),
+    ],
+)
+def test_id_checks_worded_in_other_languages(text: str, checked: bool) -> None:
+    assert parse_facts(text)["id_verification"] is checked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Identität wird nicht geprüft",
+        "l'identità non viene verificata",
+        "corso senza riconoscimento dei crediti",
+    ],
+)
+def test_id_checks_not_read_from_a_negated_or_other_phrase(text: str) -> None:
+    assert parse_facts(text).get("id_verification") is not True
+
+
+@pytest.mark.parametrize(
     ("text", "assessment"),
     [
         ("120 horas, examen final supervisado", "supervised-exam"),
