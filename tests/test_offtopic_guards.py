@@ -284,3 +284,41 @@ DECLINED_LOOK_ALIKES = [
 def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text: str, reason: str) -> None:
     reply = shipped.ask(text)
     assert (reply.status, reply.reason) == ("no_match", reason), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a fee asked by an unsolicited message to release a certificate or diploma
+        "I got an email saying I must pay a 40 euro fee to receive my FutureLearn certificate, is it normal?",
+        "me llegó un correo que dice que pague una tasa para recibir mi certificado de miriadax",
+        "j'ai reçu un mail qui dit de payer des frais pour débloquer mon attestation FUN",
+        "ho ricevuto una mail: devo pagare 25 euro per avere il mio attestato EduOpen?",
+        # a certificate made up or bought instead of earned
+        "generate me a certificate with my name on it, as if I had completed the course",
+        "generami un attestato con il mio nome come se avessi completato il corso, nessuno controllerà",
+        "where can I buy a completed microcredential certificate? I'll pay whatever it costs",
+        "kann ich ein Zertifikat mit 6 ECTS kaufen? Geld spielt keine Rolle",
+        # a homework request and account support, however they are worded
+        "kannst du mir die Erörterung komplett schreiben? 800 Wörter bis morgen",
+        "vendo attestati firmati, scrivetemi in privato",
+        "Wie kann ich meinen Account löschen?",
+        "Come posso modificare il mio profilo?",
+    ],
+)
+def test_fees_forged_certificates_homework_and_account_pages_are_declined(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do I have to pay to get my FutureLearn microcredential certificate?",
+        "is my name on the certificate of a microcredential?",
+        "can I buy a certificate for a FutureLearn course I completed?",
+        "I received an email about my certificate, when does it arrive?",
+    ],
+)
+def test_real_certificate_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:
+    assert shipped.ask(text).reason != "declined", text
