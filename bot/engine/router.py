@@ -291,7 +291,7 @@ class Router:
         if not core:  # only a greeting or thanks: say what the bot answers, with an example
             return self.answers.fallback(question, lang, "greeting")
         ranked, oos = self._rank_all(core)
-        if any(self._leads(i).get("type") == "credential_profile" for i, _ in ranked[:CREDENTIAL_RANKS]):
+        if any(self._profiles_named_course(i) for i, _ in ranked[:CREDENTIAL_RANKS]):
             named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
             if named is not None:
                 return named
@@ -639,26 +639,38 @@ class Router:
                 best = (len(title), found.score, course, rest)
         return (best[2], best[3]) if best is not None else None
 
+    def _profiles_named_course(self, intent_id: str) -> bool:
+        """Whether a question naming a catalogue course that `intent_id` answers gets that course's
+        record: the credential profile, and an entry intent marked `named_course: profile` ("how long
+        does Introduction to Dutch take?" reads the course's workload, not the general answer)."""
+        leads = self._leads(intent_id)
+        return leads.get("type") == "credential_profile" or leads.get("named_course") == "profile"
+
     def _credential_for_named_course(
         self, core: str, lang: str, question: str, *, forced: bool
     ) -> Reply | None:
-        """A question like "what does the credential for <course title> certify?": naming a catalogue
-        course whose other words ask for the credential profile (they rank the credential intent
-        first, once partner names are dropped: the course says where it is) gets that course's
-        profile, in the language of those other words."""
+        """A question like "what does the credential for <course title> certify?" or "how long does
+        <course title> take?": naming a catalogue course whose other words ask for the credential
+        profile or for one of its facts (they rank first an intent that `_profiles_named_course`,
+        once partner names are dropped: the course says where it is) gets that course's profile, in
+        the language of those other words."""
         named = self._named_course(core)
         if named is None:
             return None
         course, rest = named
         rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
         ranked, oos = self._rank_all(rest, limit=1)  # a named course is domain evidence: no off-topic
-        if not ranked or self._leads(ranked[0][0]).get("type") != "credential_profile":
+        if not ranked or not self._profiles_named_course(ranked[0][0]):
             return None
         intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
         if confidence < self.answer_threshold:
             return None
         if not forced:
             lang = self.detect_language(rest)
+        if self._leads(intent_id).get("type") != "credential_profile":  # the reply is the profile
+            intent_id = next(
+                (i for i in self.kb.intents if self._leads(i).get("type") == "credential_profile"), intent_id
+            )
         return self.answers.credential(
             course, lang, question=question, intent=intent_id, confidence=confidence
         )
