@@ -638,3 +638,13 @@ def test_a_heading_naming_no_platform_is_read_as_about_its_languages_platform(
     answers clearly is read as about FUN (`home_partner`), a clear general answer is kept."""
     reply = shipped.ask(text)
     assert (reply.status, reply.intent) == ("answer", intent)
+
+
+def test_a_title_given_in_two_languages_is_named_by_either_half(shipped: Engine) -> None:
+    course = next((c for c in shipped.kb.courses.values() if " / " in c.title), None)
+    if course is None:
+        pytest.fail("the shipped catalogue has no title given in two languages")
+    first = course.title.split(" / ")[0]
+    reply = shipped.ask(f"how many hours is {first}?")
+    shown = {i.ref: i.text for i in reply.items}
+    assert (reply.kind, shown.get("title")) == ("credential", course.title)

@@ -627,16 +627,18 @@ class Router:
         best: tuple[int, float, Course, str] | None = None
         for course_id in searcher.titles_within(text):
             course = self.kb.courses.get(course_id)
-            title = normalize(course.title) if course is not None else ""
-            if course is None or len(title) < NAMED_TITLE_MIN_CHARS or len(title) >= len(norm):
+            if course is None:
                 continue
-            found = fuzz.partial_ratio_alignment(title, norm, score_cutoff=NAMED_TITLE_MATCH)
-            if found is None:
-                continue
-            rest = " ".join((norm[: found.dest_start] + " " + norm[found.dest_end :]).split())
-            key = (len(title), found.score)
-            if rest and (best is None or key > best[:2]):
-                best = (len(title), found.score, course, rest)
+            for title in _title_forms(course.title):
+                if len(title) < NAMED_TITLE_MIN_CHARS or len(title) >= len(norm):
+                    continue
+                found = fuzz.partial_ratio_alignment(title, norm, score_cutoff=NAMED_TITLE_MATCH)
+                if found is None:
+                    continue
+                rest = " ".join((norm[: found.dest_start] + " " + norm[found.dest_end :]).split())
+                key = (len(title), found.score)
+                if rest and (best is None or key > best[:2]):
+                    best = (len(title), found.score, course, rest)
         return (best[2], best[3]) if best is not None else None
 
     def _profiles_named_course(self, intent_id: str) -> bool:
@@ -1229,3 +1231,10 @@ def _as_written(question: str, text: str) -> str:
     """The search words as the user typed them ("estadística", not the normalised "estadistica")."""
     typed = {normalize(word): word.strip(".,;:!?¿¡()[]\"'«»“”") for word in question.split()}
     return " ".join(typed.get(word, word) for word in text.split())
+
+
+def _title_forms(title: str) -> list[str]:
+    """A course title normalised, and each half of a title given in two languages ("Du manager au
+    leader agile / From manager to agile leader"): a message names one of them."""
+    parts = [p for p in title.split(" / ") if p.strip()] if " / " in title else []
+    return list(dict.fromkeys(normalize(t) for t in [title, *parts]))
