@@ -406,3 +406,36 @@ def test_plain_text_replies_carry_the_second_answer() -> None:
     joined = "\n\n".join(texts)
     assert "**You also asked: Second**" in joined
     assert all(len(t) <= render.CONTENT_MAX for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("message", "second"),
+    [
+        (
+            "We would like to book places for ten of our staff on a cyber security microcredential. "
+            "Do you offer group bookings for companies?",
+            "employer-bulk-purchase",
+        ),
+        (
+            "Wir wollen zwölf Mitarbeitende in einem Microcredential-Kurs zur Cybersicherheit weiterbilden. "
+            "Gibt es Sammelbuchungen für Firmen?",
+            "employer-bulk-purchase",
+        ),
+    ],
+)
+def test_a_search_on_the_statement_leaves_room_for_the_question_beside_it(
+    bot_engine: Any, message: str, second: str
+) -> None:
+    """The request is a statement and the one question asks something else: the search comes
+    first, the question's answer second."""
+    assert len(question_parts(message)) == 1
+    reply = bot_engine.ask(message)
+    assert reply.kind == "courses" and reply.items, message
+    assert reply.also is not None and reply.also.intent == second
+
+
+def test_a_question_naming_where_to_search_is_part_of_the_request(bot_engine: Any) -> None:
+    message = "I'd like a course on Python programming in Italian. What is there on EduOpen?"
+    reply = bot_engine.ask(message)
+    assert reply.kind == "courses"
+    assert reply.also is None

@@ -393,7 +393,7 @@ class Router:
         if reply.status != "answer" or reply.also is not None:
             return reply
         parts = question_parts(question)
-        if len(parts) < 2:
+        if len(parts) < 2 and not self._search_beside_a_question(reply, parts, question):
             return reply
         lang = lang or reply.lang
         high: set[str] | None = None
@@ -417,6 +417,18 @@ class Router:
                     reply.also = answer
                     return reply
         return reply
+
+    def _search_beside_a_question(self, reply: Reply, parts: list[str], question: str) -> bool:
+        """Whether a course search answered a message whose one question sentence is not the whole
+        message: "We want places for ten staff on a cyber security course. Do you offer group
+        bookings?" searches on the statement, and its question may ask something else. A question
+        naming where to search (a platform, "MOOC": `search_scope`) is part of the request: "… in
+        Python. What is there on EduOpen?"."""
+        if len(parts) != 1 or self._leads(reply.intent or "").get("type") != "course_search":
+            return False
+        if self.concepts.concepts(parts[0]) & self.concepts.search_scope:
+            return False
+        return normalize(parts[0]) != normalize(question)
 
     def _with_platforms(self, part: str, question: str) -> str | None:
         """A part of `question` with the partner platforms the message names and the part does not
