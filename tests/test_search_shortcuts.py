@@ -19,7 +19,8 @@ from bot.engine.store import connect
 
 
 def _titles_one_query_a_word(db: sqlite_utils.Database, text: str, limit: int = 5) -> list[str]:
-    """`titles_within` as it was written first: one index range query per word."""
+    """`titles_within` as it was written first: one index range query per word (the next word's
+    first `TITLE_NEXT_CHARS` letters)."""
     words = normalize(text).split()
     found: list[str] = []
     sql = (
@@ -27,7 +28,9 @@ def _titles_one_query_a_word(db: sqlite_utils.Database, text: str, limit: int = 
         "OR title_norm = ? ORDER BY title_norm, rowid LIMIT ?"
     )
     for n, word in enumerate(words):
-        pair = f"{word} {words[n + 1]}" if n + 1 < len(words) else word + " "
+        pair = (
+            f"{word} {words[n + 1][: search_module.TITLE_NEXT_CHARS]}" if n + 1 < len(words) else word + " "
+        )
         for (course_id,) in db.conn.execute(sql, [pair, pair + "\U0010ffff", word, limit]):
             if course_id not in found:
                 found.append(course_id)
@@ -166,3 +169,14 @@ def test_the_courses_of_many_words_listed_in_several_statements_are_the_same(
     split = [CourseSearch(db).search(text, limit=10) for text in texts]
     assert [(r.hits, r.total, r.exact) for r in split] == [(r.hits, r.total, r.exact) for r in whole]
     assert sum(1 for r in whole if r.hits and not r.exact) > 10
+
+
+def test_a_misspelt_word_after_the_first_still_finds_the_title(db: sqlite_utils.Database) -> None:
+    search = CourseSearch(db)
+    title = next(c["title"] for c in COURSES if len(normalize(c["title"]).split()) >= 3)
+    first, second, *_ = normalize(title).split()
+    misspelt = second[: search_module.TITLE_NEXT_CHARS] + "qq"
+    assert any(
+        normalize(next(c["title"] for c in COURSES if c["id"] == cid)) == normalize(title)
+        for cid in search.titles_within(f"is {first} {misspelt} free?")
+    )

@@ -100,6 +100,9 @@ FTS5 query each."""
 TITLE_WORDS = 100
 """`titles_within` looks titles up for this many words of a text in one SQL statement (a compound
 SELECT of one part a word; SQLite allows 500); so does `_group_docs` for the courses of each word."""
+TITLE_NEXT_CHARS = 4
+"""Letters of the word after a title's first word that `titles_within` looks up: a misspelt title
+still finds its candidates ("programing"), which the caller then aligns with the text."""
 
 COMPLETE_PREFIX_CHARS = 3
 """Autocomplete reads the last word typed as a prefix from this many characters on."""
@@ -481,7 +484,8 @@ class CourseSearch:
 
     def titles_within(self, text: str, limit: int = 5) -> list[str]:
         """Ids of courses whose normalised title starts at some word of `text` with that word and
-        the next one ("… the credential for introduction to programming …"), or is that one word:
+        the start of the next one (`TITLE_NEXT_CHARS`: "begin programing" finds "Begin Programming…",
+        the caller aligns the whole title), or is that one word:
         one index range lookup per word (all in one SQL statement), whatever the catalogue's size."""
         words = normalize(text or "").split()
         if not words:
@@ -496,7 +500,7 @@ class CourseSearch:
             params: list[Any] = []
             for n in range(start, min(len(words), start + TITLE_WORDS)):
                 word = words[n]
-                pair = f"{word} {words[n + 1]}" if n + 1 < len(words) else word + " "
+                pair = f"{word} {words[n + 1][:TITLE_NEXT_CHARS]}" if n + 1 < len(words) else word + " "
                 params += [n, pair, pair + "\U0010ffff", word, limit]
             sql = " UNION ALL ".join([one] * (len(params) // 5))
             rows += self.conn.execute(sql, params).fetchall()
