@@ -304,6 +304,10 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
         "vendo attestati firmati, scrivetemi in privato",
         "Wie kann ich meinen Account löschen?",
         "Come posso modificare il mio profilo?",
+        # a degree offered in a hurry or for free with a contact bait; a partner's jobs or canteen
+        "FREE accredited MBA in 2 weeks, DM me for the link, only $49",
+        "is futurelearn hiring? where's their careers page",
+        "wo finde ich die Mensa-Speisekarte der TU Graz?",
     ],
 )
 def test_fees_forged_certificates_homework_and_account_pages_are_declined(shipped: Engine, text: str) -> None:
