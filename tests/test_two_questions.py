@@ -31,6 +31,10 @@ from bot.engine.questions import question_parts
             ["Quanti ECTS vale di solito", "quanto tempo devo dedicarci?"],
         ),
         (
+            "le certificat fun il coûte combien ? et l'exam c surveillé comment",
+            ["le certificat fun il coûte combien ?", "et l'exam c surveillé comment"],
+        ),
+        (
             "what does it tell me about the candidate? and how do I check it's genuine?",
             ["what does it tell me about the candidate?", "how do I check it's genuine?"],
         ),
@@ -109,6 +113,12 @@ def test_what_is_not_a_second_question(message: str, contrast: str, contrast_par
     """Each message asks one thing; the contrast, worded a little differently, asks two."""
     assert question_parts(message) == [message.rsplit(". ", 1)[-1]]
     assert question_parts(contrast) == contrast_parts
+
+
+def test_a_closing_remark_after_a_question_is_no_question_part() -> None:
+    assert question_parts("Is a FutureLearn microcredential free? And thanks a lot for your help!") == [
+        "Is a FutureLearn microcredential free?"
+    ]
 
 
 @pytest.mark.parametrize(

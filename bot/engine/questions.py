@@ -5,7 +5,8 @@ question a message asks ("Quanti ECTS vale di solito e quanto tempo devo dedicar
 long message's question sentence.
 
 - A **question sentence** ends with "?" (a Spanish one starts at its "¿"); a message without any
-  "?" is read as asking its last sentence.
+  "?" is read as asking its last sentence, and a last sentence that opens with a clause join after
+  a question ("… ? et l'exam c surveillé comment") asks too.
 - Within a question sentence, one of a language's `clause_joins` followed by one of its
   `question_openers` (both lists of `course_request` in knowledge/languages.json, words as
   `normalize` leaves them) starts a second question: "… e quanto tempo …", "… and how do I …",
@@ -69,7 +70,27 @@ def question_sentences(text: str) -> list[str]:
         return []
     if "?" not in text and _SPANISH_OPEN not in text:
         return found[-1:]
-    return [s for s in found if _asks(s)]
+    asking = [s for s in found if _asks(s)]
+    if len(found) > 1 and not _asks(found[-1]) and _opens_with_join(found[-1]):
+        asking.append(found[-1])  # "… combien ? et l'exam c surveillé comment": a question without "?"
+    return asking
+
+
+def _opens_with_join(sentence: str) -> bool:
+    """Whether `sentence` opens with a clause join ("and", "et", "y", "e", "und"), has `MIN_WORDS`
+    words after it and a question word among them ("et l'exam c surveillé comment", not "and thanks
+    a lot")."""
+    words = sentence.split()
+    first = normalize(words[0]).split() if words else []
+    if len(first) != 1 or first[0] not in _joins() or _count(words[1:]) < MIN_WORDS:
+        return False
+    return not _question_words().isdisjoint(normalize(" ".join(words[1:])).split())
+
+
+@cache
+def _question_words() -> frozenset[str]:
+    """The question words of every language (`course_request.question_words`)."""
+    return frozenset(w for lang in languages() for w in lang.course_request.get("question_words") or ())
 
 
 def split_joined(sentence: str) -> list[str]:
