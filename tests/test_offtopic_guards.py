@@ -308,6 +308,10 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
         "FREE accredited MBA in 2 weeks, DM me for the link, only $49",
         "is futurelearn hiring? where's their careers page",
         "wo finde ich die Mensa-Speisekarte der TU Graz?",
+        # certificates sold without the course, for crypto or by an agency; a landlord's deposit
+        "we can issue verified CMF certificates without doing the course, just $99 paid in USDT",
+        "una agencia que vende títulos universitarios en 48 horas, sin estudiar ni hacer exámenes",
+        "Mein Vermieter will die Kaution nicht zurückzahlen, kann ich ihn verklagen?",
     ],
 )
 def test_fees_forged_certificates_homework_and_account_pages_are_declined(shipped: Engine, text: str) -> None:
