@@ -329,6 +329,7 @@ class Answers:
             Item(label=self.s("profile.level", lang), text=level or missing, ref="level"),
             field_("workload", _workload(course)),
             field_("credits", _credits(course)),
+            field_("price", course.price),
             field_("learning_outcomes", None),
             field_("subjects", ", ".join(course.subjects) if course.subjects else None),
             field_("assessment", course.assessment),
