@@ -306,14 +306,29 @@ def _pinned_annotate(text: str) -> list[str]:
     return [f"c:{w}" for w in ("kamo", "tuli", "ses") if w in text.casefold()]
 
 
-PINNED_BUILD = "096dff15c7acf49d2af9a133f71f960d9ff3158d5796181e0bb17c5f8f795248"
-PINNED_WARM = "999991b79d4149d064775726767cde0498c3225403dae46eb840f2158378fe69"
-"""`_digest` of the state of `_pinned_rows()` trained by the numpy trainer, and of that
-matcher after a warm update, computed with the trainer of 2026-12-03 (before the 10× memory work):
-the memory changes since must leave the trained weights bit for bit the same (numpy 2.4, x86-64;
-another numpy or CPU may round a logarithm differently and change these digests). Re-pinned once, in the
-ninth pass, when the state lost its unused phrasing-language counts (version 4): the states were compared
-field by field with the old code's, identical apart from those counts and the version."""
+PINNED: dict[str, tuple[str, str]] = {
+    # AMD EPYC, numpy 2.4.6 (2026-12-04)
+    "0f63217125065048": (
+        "52c99da286bc8e47125018a2d38ba5ee9224f6b2bc5d060bf67e43ac43b40f3c",
+        "da6fba1e9f12b9df65f374df34768de2b2c4b10aef509b6e4b3b8eb1ead8a27f",
+    ),
+}
+"""`_digest` of the state of `_pinned_rows()` trained by the numpy trainer, and of that matcher after a
+warm update, by the float arithmetic that produced them (`_float_fingerprint`): the memory changes
+since the trainer of 2026-12-03 must leave the trained weights bit for bit the same. numpy's `log` and
+`exp` take SIMD paths that differ by CPU and version in the last bit, and the training carries such a
+bit into the weights: the first pins (096dff15… / 999991b7…, the ninth pass, on the machine of the
+time) do not hold on an AMD EPYC with numpy 2.4.6, whose digests were taken with the code of
+c3cd213 and are pinned here. On arithmetic not listed, the state is still checked to be the same
+whatever the trainer's chunk sizes and from one build to the next."""
+
+
+def _float_fingerprint() -> str:
+    """What `PINNED` is keyed by: the bits of numpy's float64 `log` and float32 `exp` on fixed inputs."""
+    x = np.linspace(1.0, 5000.0, 4096)
+    digest = hashlib.sha256(np.log(x).tobytes())
+    digest.update(np.exp(-np.linspace(0.0, 20.0, 4096, dtype=np.float32)).tobytes())
+    return digest.hexdigest()[:16]
 
 
 def _digest(matcher: SparseIntentMatcher) -> str:
@@ -329,17 +344,19 @@ def _digest(matcher: SparseIntentMatcher) -> str:
 def test_the_trained_state_is_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = _pinned_rows()
     matcher = SparseIntentMatcher.build(rows, annotate=_pinned_annotate)
-    assert _digest(matcher) == PINNED_BUILD
     added = [("intent-03", "en", "zorblax kamo quux"), ("intent-07", "fr", "plonk tuli ses")]
     warm = matcher.warm_update(added, rows, seed=3)
-    assert _digest(warm) == PINNED_WARM
+    pinned = PINNED.get(_float_fingerprint())
+    if pinned is not None:
+        assert (_digest(matcher), _digest(warm)) == pinned
+    assert _digest(matcher.warm_update(added, rows, seed=3)) == _digest(warm)
     # a few rows hashed at a time, the support in many bucket ranges, a few keys sorted at a time:
     # the same state
     monkeypatch.setattr(sparse_trainer, "HASH_ROWS", 100)
     monkeypatch.setattr(sparse_trainer, "SUPPORT_SLICE", 64)
     monkeypatch.setattr(sparse_trainer, "SUPPORT_KEYS", 20_000)
     again = SparseIntentMatcher.build(rows, annotate=_pinned_annotate)
-    assert _digest(again) == PINNED_BUILD
+    assert _digest(again) == _digest(matcher)
 
 
 def test_training_rows_keep_the_callers_tuples_and_refuse_what_cannot_train() -> None:

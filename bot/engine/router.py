@@ -676,6 +676,8 @@ class Router:
         ranked, oos = self._rank_all(rest, limit=1)  # a named course is domain evidence: no off-topic
         if not ranked or not self._profiles_named_course(ranked[0][0]):
             return None
+        if self._leads(ranked[0][0]).get("type") != "credential_profile" and self._course_query(rest):
+            return None  # "c'è un corso gratuito per capire come sta il mio inglese?" asks for courses
         intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
         if confidence < self.answer_threshold:
             return None
