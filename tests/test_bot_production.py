@@ -24,7 +24,7 @@ from test_bot_e2e import (
     quiet,
     started,
 )
-from test_bot_moderation import entry_data, reply_of
+from test_bot_moderation import KB_CHANGE_WAIT, entry_data, reply_of
 
 from bot.exts.ask import AUTOCOMPLETE_BUDGET
 from bot.exts.moderation import FORM_FETCH_BUDGET, TOKEN_BUDGET
@@ -132,7 +132,7 @@ async def test_two_moderators_editing_one_entry_the_second_gets_the_conflict_wit
         replies = {user: await reply_of(handle) for user, handle in handles.items()}
         (winner,) = [u for u, r in replies.items() if r["content"].startswith("Saved")]
         (loser,) = [u for u in replies if u != winner]
-        both_texts = await handles[loser].followup(0, timeout=30)
+        both_texts = await handles[loser].followup(0, timeout=KB_CHANGE_WAIT)
     assert "Not saved" in replies[loser]["content"] and replies[loser]["allowed_mentions"] == NO_PINGS
     shown = str(both_texts["embeds"])
     assert texts[winner] in shown and texts[loser] in shown  # nothing typed is lost
