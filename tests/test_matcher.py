@@ -17,6 +17,8 @@ from bot.engine.matcher import (
     OUT_OF_SCOPE,
     IntentMatcher,
     Thresholds,
+    Vectorizer,
+    _quantize,
     default_epochs,
     numpy_epochs,
     tune_thresholds,
@@ -352,3 +354,13 @@ def test_the_sparse_matcher_trains_with_numpy_too() -> None:
         assert again.rank(question, 3) == first.rank(question, 3)
     with pytest.raises(ValueError):
         SparseIntentMatcher.build(data, trainer="sklearn")
+
+
+def test_the_one_pass_question_vector_is_the_two_step_one() -> None:
+    """`Vectorizer.quantized` (the matcher's hot path) gives exactly `_quantize(transform(text))`,
+    repeated n-grams (a log tf) and texts with no known feature included."""
+    vectorizer = Vectorizer()
+    vectorizer.fit(["how many hours is a microcredential", "combien d'heures", "ECTS ECTS ECTS credits"])
+    for text in ("how many hours hours hours?", "ECTS credits ECTS", "zzzz qqqq", "", "heures ECTS"):
+        assert vectorizer.quantized(text) == _quantize(vectorizer.transform(text)), text
+    assert vectorizer.quantized("how many hours")  # not trivially empty

@@ -676,17 +676,17 @@ class Router:
         ranked, oos = self._rank_all(rest, limit=1)  # a named course is domain evidence: no off-topic
         if not ranked or not self._profiles_named_course(ranked[0][0]):
             return None
-        if self._leads(ranked[0][0]).get("type") != "credential_profile" and self._course_query(rest):
-            return None  # "c'è un corso gratuito per capire come sta il mio inglese?" asks for courses
         intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
+        if self._leads(intent_id).get("type") != "credential_profile":  # a fact of the course's record
+            if self._course_query(rest):
+                return None  # "c'è un corso gratuito per capire come sta il mio inglese?" asks for courses
+            intent_id = (
+                self._best_of_type((), "credential_profile")[0] or intent_id
+            )  # the reply is the profile
         if confidence < self.answer_threshold:
             return None
         if not forced:
             lang = self.detect_language(rest)
-        if self._leads(intent_id).get("type") != "credential_profile":  # the reply is the profile
-            intent_id = next(
-                (i for i in self.kb.intents if self._leads(i).get("type") == "credential_profile"), intent_id
-            )
         return self.answers.credential(
             course, lang, question=question, intent=intent_id, confidence=confidence
         )
