@@ -47,9 +47,11 @@ CHAT_REQUESTS = [
     ("it", "microeconomia, c'è qualcosa?"),
     ("de", "gibt es was über projektmanagement?"),
     ("de", "statistik für anfänger, gibts da was?"),
+    ("en", "is there smth on data mining w weka"),  # "w": shorthand for "with", not a subject
+    ("fr", "y a qqch en crypto ? (la vraie, pas le bitcoin lol)"),
 ]
 """A chat phrase and a subject the shipped catalogue has (poetry, corpus linguistics, biodiversity,
-García Márquez, statistics, epidemiology, microeconomics, project management)."""
+García Márquez, statistics, epidemiology, microeconomics, project management, Weka, cryptography)."""
 
 CHAT_DECLINES = [
     ("en", "anything about the weather tomorrow??"),
@@ -168,6 +170,57 @@ def test_a_course_request_for_a_subject_we_lack_stays_declined(scripted: Any) ->
     engine, matcher = scripted
     matcher.ranking = [(OUT_OF_SCOPE, 0.8), ("course-search", 0.15), ("prerequisites", 0.05)]
     assert engine.ask("corso di golf a Roma", "it").status == "no_match"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "any blockchain courses for beginners lol"),
+        ("fr", "vous avez des cours de pâtisserie disponibles ?"),
+        ("de", "gibt es einen Kurs über Blockchain?"),
+    ],
+)
+def test_a_listed_request_for_one_subject_we_lack_gets_an_honest_search(
+    scripted: Any, lang: str, text: str
+) -> None:
+    """A course word and a list word ("any", "disponibles", "gibt es") make a request even for a
+    subject the catalogue lacks: the search says so, where "corso di golf a Roma" stays declined."""
+    engine, matcher = scripted
+    matcher.ranking = [(OUT_OF_SCOPE, 0.4), ("course-search", 0.15), ("prerequisites", 0.05)]
+    reply = engine.ask(text, lang)
+    assert (reply.status, reply.kind, reply.items) == ("answer", "courses", [])
+
+
+def _misspelt(title: str) -> str:
+    """The title in lower case with the fifth letter of its longest word (after the first) dropped,
+    as typed in chat: "project maagement: beyond the basics"."""
+    words = title.lower().split()
+    k = max(range(1, len(words)), key=lambda n: len(words[n]))
+    words[k] = words[k][:4] + words[k][5:]
+    return " ".join(words)
+
+
+def test_a_message_nothing_answers_gets_the_course_it_names_misspelt(scripted: Any) -> None:
+    """ "begin programing build ur first mobile game - is it still on??": no topic answers "is it
+    still on", but every long catalogue title named in it, misspelt, gets its course: its record
+    (dates, workload, price, page) or a list holding it."""
+    engine, matcher = scripted
+    matcher.ranking = [(OUT_OF_SCOPE, 0.9), ("course-search", 0.05), ("prerequisites", 0.05)]
+    titles = [
+        c
+        for c in sorted(engine.kb.courses.values(), key=lambda c: c.id)
+        if len(c.title.split()) >= 3 and len(c.title) >= 25 and " / " not in c.title
+    ]
+    assert len(titles) >= 10
+    for course in titles:
+        reply = engine.ask(f"{_misspelt(course.title)} - is it still on??")
+        if reply.kind == "credential":
+            shown = {i.ref: i.text.replace("\\", "") for i in reply.items}
+            assert (reply.lang, shown.get("title")) == ("en", course.title), course.title
+            assert reply.confidence >= 0.9
+        else:
+            assert reply.kind == "courses", course.title
+            assert course.id in {i.ref for i in reply.items}, course.title
 
 
 @pytest.fixture(scope="module")

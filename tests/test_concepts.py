@@ -523,8 +523,13 @@ def test_a_named_course_with_its_platform_gets_the_credential_profile(shipped: E
 
 def test_a_named_course_in_another_question_is_not_a_credential_profile(shipped: Engine) -> None:
     title, _ = _title_with_platform(shipped)
-    for text in (f"how do I enrol in {title}?", f"where can I find reviews of {title}?"):
+    for text in (
+        f"is there a course like {title} in Spanish?",
+        f"can my employer pay for {title} for the whole team?",
+    ):
         assert shipped.ask(text).kind != "credential", text
+    enrol = shipped.ask(f"how do I enrol in {title}?")  # nothing else answers: the record and its page
+    assert (enrol.kind, enrol.lang) == ("credential", "en")
 
 
 def test_a_fact_asked_of_a_named_course_is_read_from_its_record(shipped: Engine) -> None:
@@ -639,6 +644,22 @@ def test_a_heading_naming_no_platform_is_read_as_about_its_languages_platform(
     answers clearly is read as about FUN (`home_partner`), a clear general answer is kept."""
     reply = shipped.ask(text)
     assert (reply.status, reply.intent) == ("answer", intent)
+
+
+def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shipped: Engine) -> None:
+    """The record says what a course's certificate is worth in credits ("convertible into 2 ECTS at
+    Cnam"); a course word that refers to the named course ("the MOOC") is not a course request."""
+    title, _ = _title_with_platform(shipped)
+    for text in (
+        f"Le certificat du MOOC « {title} » compte-t-il pour des crédits ?",
+        f"will '{title}' count toward a master's degree?",
+        f"is '{title}' an accredited course?",
+    ):
+        reply = shipped.ask(text)
+        shown = {i.ref: i.text for i in reply.items}
+        assert (reply.kind, shown.get("title")) == ("credential", title), text
+    other = shipped.ask(f"Le MOOC « {title} » est bien, y a-t-il d'autres cours disponibles ?")
+    assert other.kind != "credential"
 
 
 def test_a_title_given_in_two_languages_is_named_by_either_half(shipped: Engine) -> None:

@@ -328,6 +328,8 @@ class CourseQueryReader:
     def _may_be_topic(self, words: list[str], k: int, marks: list[str]) -> bool:
         """Whether the word at `k`, outside the vocabulary, can be a topic word."""
         word = words[k]
+        if len(word) < 2:  # "data mining w weka": a single letter is shorthand, not a subject
+            return False
         if marks[k] or word.isdigit() or any(word in s for s in NEVER_TOPICS):
             return False
         return not credit_description(words, k)

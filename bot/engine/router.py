@@ -141,6 +141,9 @@ NAMED_TITLE_MATCH = 90
 (rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
 NAMED_TITLE_MIN_CHARS = 6
 """Titles shorter than this (normalised) are not looked for inside a longer question."""
+FALLBACK_TITLE_CHARS = 20
+"""A message that nothing else answers gets the profile of a course it names only when the title
+named is at least this long (normalised): a short title ("Quality management") is an ordinary phrase."""
 
 AUDIENCE_CHECKLISTS = {
     "learner": "cmf-requirements-learners",
@@ -331,7 +334,8 @@ class Router:
         return self._decide(question, text, core, lang, ranked, found, oos, topic, facts)
 
     def _ask_question_sentence(self, question: str, lang: str | None) -> Reply:
-        """The whole message first; when nothing answers it clearly, its question sentence alone.
+        """The whole message first; when nothing answers it clearly, its question sentence alone, then
+        the profile of a catalogue course it names (`_named_course_profile`).
 
         In a long message the context ("I work full time as an accountant in Vienna and did a MOOC on
         iMooX…") can outweigh the question it ends with; when the whole message gets no answer, the
@@ -340,20 +344,47 @@ class Router:
         reply = self._ask(question, lang)
         if reply.status == "answer" or reply.reason not in RESCUED_REASONS:
             return reply
+        return (
+            self._sentence_alone(question, lang or reply.lang)
+            or self._named_course_profile(question, lang)
+            or reply
+        )
+
+    def _sentence_alone(self, question: str, lang: str) -> Reply | None:
+        """The answer to the message's question sentence asked alone, if the whole message agrees."""
         sentence = question_sentence(question)
         if sentence is None:
-            return reply
-        alone = self._ask(sentence, lang or reply.lang)
+            return None
+        alone = self._ask(sentence, lang)
         if alone.status != "answer":
-            return reply
+            return None
         if alone.intent not in self._ranked_high(question):
-            return reply  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
+            return None  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
         if alone.intent and not self._admissible_also(
             alone.intent, self.concepts.concepts(" ".join(question.split()))
         ):
-            return reply  # "Tengo un curso de Udemy … ¿Puedo pedir el reembolso?": not FutureLearn's refunds
+            return None  # "Tengo un curso de Udemy … ¿Puedo pedir el reembolso?": not FutureLearn's refunds
         alone.question = question
         return alone
+
+    def _named_course_profile(self, question: str, lang: str | None) -> Reply | None:
+        """The profile of the catalogue course a message names at length (`FALLBACK_TITLE_CHARS`)
+        when nothing else answers it: "begin programing build ur first mobile game - is it still
+        on??" gets the course's record (dates, workload, price), not "I don't know that one"."""
+        core = self.concepts.core(" ".join(question.split()))
+        named = self._named_course(core) if core else None
+        if named is None:
+            return None
+        course, rest = named
+        if len(normalize(core)) - len(rest) < FALLBACK_TITLE_CHARS:
+            return None  # "quality management" inside a question about software is no course named
+        intent_id, _ = self._best_of_type((), "credential_profile")
+        lang = lang or self.detect_language(rest)  # the asker's words, not the title's language
+        norm = normalize(core)
+        confidence = max(fuzz.partial_ratio(title, norm) for title in _title_forms(course.title)) / 100
+        return self.answers.credential(
+            course, lang, question=question, intent=intent_id, confidence=confidence
+        )
 
     def _admissible_also(self, intent_id: str, found: set[str]) -> bool:
         """Whether a part's intent may answer the message naming `found`: as for the whole message
@@ -493,7 +524,11 @@ class Router:
         # mio inglese") is one even when an off-topic example matches it surely
         clean_chat = course_query is not None and course_query.cued and course_query.other_words == 0
         sure = oos >= CERTAIN_OFF_TOPIC and not clean_chat
-        requested = not sure and not elsewhere and self._known_subject(course_query)
+        requested = (
+            not sure
+            and not elsewhere
+            and (self._known_subject(course_query) or _plain_request(course_query, core))
+        )
         return topic, strong or requested
 
     def _compliance_route(
@@ -678,7 +713,7 @@ class Router:
             return None
         intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
         if self._leads(intent_id).get("type") != "credential_profile":  # a fact of the course's record
-            if self._course_query(rest):
+            if self._asks_for_other_courses(rest):
                 return None  # "c'è un corso gratuito per capire come sta il mio inglese?" asks for courses
             intent_id = (
                 self._best_of_type((), "credential_profile")[0] or intent_id
@@ -690,6 +725,13 @@ class Router:
         return self.answers.credential(
             course, lang, question=question, intent=intent_id, confidence=confidence
         )
+
+    def _asks_for_other_courses(self, rest: str) -> bool:
+        """Whether what a question says besides a course title it names asks for courses: a request
+        phrase or cue ("c'è un corso gratuito per …", "any similar courses?"), not a course word that
+        refers to the named course ("le certificat du MOOC … compte-t-il pour des crédits ?")."""
+        query = self._course_query(rest)
+        return query is not None and (query.cued or query.leading or has_request_cue(normalize(rest).split()))
 
     def _rank_all(self, text: str, limit: int = 10) -> tuple[list[tuple[str, float]], float]:
         """The best intents, and the probability of the off-topic examples (the out-of-scope class)."""
@@ -1245,6 +1287,18 @@ def _as_written(question: str, text: str) -> str:
     """The search words as the user typed them ("estadística", not the normalised "estadistica")."""
     typed = {normalize(word): word.strip(".,;:!?¿¡()[]\"'«»“”") for word in question.split()}
     return " ".join(typed.get(word, word) for word in text.split())
+
+
+def _plain_request(query: CourseQuery | None, core: str) -> bool:
+    """A request with a course word and a list word for one subject the vocabulary lacks ("any
+    blockchain courses for beginners?"): one the catalogue can answer, even if with "none"."""
+    return (
+        query is not None
+        and not query.cued
+        and query.other_words == 1
+        and len(query.groups) == 1
+        and has_request_cue(normalize(core).split())
+    )
 
 
 def _title_forms(title: str) -> list[str]:
