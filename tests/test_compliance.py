@@ -258,6 +258,15 @@ def test_parse_facts_credit_and_transcript() -> None:
     ]
 
 
+def test_hours_with_a_word_between_and_italian_credits_are_read() -> None:
+    """ "totals about 120 study hours"; "5 CFU" says the course awards university credits (the
+    sources do not equate CFU with ECTS, so no ECTS figure is read from it)."""
+    assert parse_facts("a course that totals about 120 study hours")["study_hours"] == 120
+    assert parse_facts("8 learning hours a week for 12 weeks")["study_hours"] == 96
+    italian = parse_facts("corso di 125 ore, livello EQF 6, 5 CFU")
+    assert italian["awards_credit"] is True and "ects" not in italian
+
+
 def test_parse_facts_negations_and_nothing() -> None:
     assert parse_facts("not credit-bearing and no ID check")["awards_credit"] is False
     assert parse_facts("no ID check")["id_verification"] is False
@@ -285,6 +294,8 @@ def test_ids_checked_at_enrolment_are_not_read_as_checked_at_the_assessment() ->
         ("Kurs ohne dass die Identität geprüft wird", False),
         ("QCM final avec identification des apprenants", True),
         ("cours sans identification des apprenants", False),
+        ("prova finale proctorata e identificazione tramite documento", True),
+        ("examen final supervisado por webcam y verificación de DNI", True),
     ],
 )
 def test_id_checks_worded_in_other_languages(text: str, checked: bool) -> None:
@@ -315,6 +326,10 @@ def test_id_checks_not_read_from_a_negated_or_other_phrase(text: str) -> None:
         ("examen final en ligne surveillé", "proctored-exam"),
         ("trabajo final", "assignment"),
         ("a final project", "assignment"),
+        ("con prova finale proctorata", "proctored-exam"),
+        ("examen final supervisado por webcam", "proctored-exam"),
+        ("Klausur per Webcam überwacht", "proctored-exam"),
+        ("QCM final, vérification de l'identité par webcam", "quiz"),  # the webcam checks the ID only
     ],
 )
 def test_exams_called_final_are_read(text: str, assessment: str) -> None:
