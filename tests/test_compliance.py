@@ -267,6 +267,22 @@ def test_hours_with_a_word_between_and_italian_credits_are_read() -> None:
     assert italian["awards_credit"] is True and "ects" not in italian
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is set at EQF level 6 and awards 5 ECTS.",
+        "un curso que otorga 6 ECTS",
+        "un module qui donne 4 ECTS",
+    ],
+)
+def test_credits_a_course_awards_say_it_awards_credit(text: str) -> None:
+    assert parse_facts(text)["awards_credit"] is True
+
+
+def test_credits_only_stated_do_not_say_they_are_awarded() -> None:
+    assert "awards_credit" not in parse_facts("a course of 5 ECTS at EQF 6")
+
+
 def test_parse_facts_negations_and_nothing() -> None:
     assert parse_facts("not credit-bearing and no ID check")["awards_credit"] is False
     assert parse_facts("no ID check")["id_verification"] is False

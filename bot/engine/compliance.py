@@ -504,6 +504,10 @@ _ID_PATTERNS = re.compile(_any("id_checked"))
 _NO_ID = re.compile(rf"\b(?:{_any('id_negations')})\s+(?:\w+\s+)?(?:{_any('id_words')})\b")
 _CREDIT_WORDS = _among(_phrases("credit_phrases"))
 _NO_CREDIT = re.compile(rf"\b(?:{_any('credit_negations')})\s+(?:\w+\s+){{0,2}}(?:{_any('credit_words')})\b")
+_AWARDED = re.compile(
+    # "awards 5 ECTS", "otorga 6 ECTS", "rilascia 8 CFU": a number of credits the course awards
+    rf"\b(?:{_any('credit_verbs')})\s+(?:\w+\s+)?{_NUMBER}\s*(?:{_any('ects_units')}|{_any('credit_words')}|cfu)\b"
+)
 _TRANSCRIPT_WORDS = re.compile(rf"\b(?:{_any('transcript_words')})\b")
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
     item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS
@@ -598,7 +602,7 @@ def _id_verification(norm: str) -> bool | None:
 def _awards_credit(norm: str) -> bool | None:
     if _NO_CREDIT.search(norm):
         return False
-    return True if _has_any(norm, _CREDIT_WORDS) else None
+    return True if _has_any(norm, _CREDIT_WORDS) or _AWARDED.search(norm) else None
 
 
 def _transcript(text: str) -> list[str] | None:
