@@ -228,6 +228,16 @@ def shipped_reader() -> CourseQueryReader:
     return CourseQueryReader(yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text("utf-8")))
 
 
+def test_a_topic_named_twice_is_read_once(shipped_reader: CourseQueryReader) -> None:
+    query = shipped_reader.read("je galère avec les réseaux. Il y a un mooc sur les réseaux de données ?")
+    assert query is not None and len(query.groups) == 1 and query.language is None
+
+
+def test_a_language_after_a_german_subject_marker_is_the_subject(shipped_reader: CourseQueryReader) -> None:
+    query = shipped_reader.read("suche nen kurs zu italienisch für anfänger")
+    assert query is not None and query.language is None and query.topics == ["italian language"]
+
+
 def test_the_reader_marks_chat_requests_and_openings(shipped_reader: CourseQueryReader) -> None:
     cued = shipped_reader.read("hay algo de garcia marquez?")
     assert cued is not None and cued.cued and cued.topics == ["garcia marquez"]

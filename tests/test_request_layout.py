@@ -123,3 +123,9 @@ def test_credit_words_and_the_words_describing_them_find_each_other_within_three
 def test_a_request_cue_word_asks_for_a_list() -> None:
     assert has_request_cue(_words("list the microcredentials"))
     assert not has_request_cue(_words("what is a microcredential"))
+
+
+def test_a_request_cue_of_several_words_is_read_whole() -> None:
+    assert has_request_cue(_words("Il y a un mooc sur les réseaux de données ?"))
+    assert has_request_cue(_words("y a-t-il des cours de statistique ?"))
+    assert not has_request_cue(_words("horas y créditos de una microcredencial"))  # Spanish "y": and

@@ -271,7 +271,7 @@ class CourseQueryReader:
                 query.topics.append(topic)
                 query.groups.append(self.synonyms[topic])
                 reading.topic_at.append(start)
-        elif value not in query.topics:
+        elif self.synonyms[value] not in query.groups:  # "réseaux … réseaux de données": one topic
             reading.known_topic = True
             query.topics.append(" ".join(words[start:end]))
             query.groups.append(self.synonyms[value])
@@ -320,6 +320,8 @@ class CourseQueryReader:
         free = [words[k] for k in at_free]
         for word in free:
             key = self._close_topic(word)
+            if key is not None and self.synonyms[key] in reading.query.groups:
+                continue  # the vocabulary topic is already read
             reading.known_topic = reading.known_topic or key is not None
             reading.query.topics.append(word)
             reading.query.groups.append(self.synonyms[key] if key else [word])

@@ -261,6 +261,13 @@ def _near(words: list[str], k: int) -> list[str]:
     return words[max(0, k - _CREDIT_REACH) : k + _CREDIT_REACH + 1]
 
 
+_REQUEST_CUE_PHRASES = tuple(f" {cue} " for cue in REQUEST_CUES if " " in cue)
+"""Cues of several words ("il y a"): French "y" alone is Spanish "and"."""
+
+
 def has_request_cue(words: list[str]) -> bool:
     """Plural "list me the microcredentials"-style requests carry no topic: a cue word is enough."""
-    return any(w in REQUEST_CUES for w in words)
+    if any(w in REQUEST_CUES for w in words):
+        return True
+    padded = f" {' '.join(words)} "
+    return any(cue in padded for cue in _REQUEST_CUE_PHRASES)
