@@ -189,6 +189,8 @@ def test_a_listed_request_for_one_subject_we_lack_gets_an_honest_search(
     matcher.ranking = [(OUT_OF_SCOPE, 0.4), ("course-search", 0.15), ("prerequisites", 0.05)]
     reply = engine.ask(text, lang)
     assert (reply.status, reply.kind, reply.items) == ("answer", "courses", [])
+    golf = engine.ask("how many holes are there on a golf course", "en")  # a question, not a request
+    assert golf.status == "no_match"
 
 
 def _misspelt(title: str) -> str:

@@ -41,7 +41,7 @@ from bot.engine.matcher import OUT_OF_SCOPE
 from bot.engine.model import DEFAULT_LANG, LANGS, Course, Reply, Suggestion
 from bot.engine.normalize import normalize
 from bot.engine.questions import question_parts, question_sentence, question_sentences
-from bot.engine.request_layout import has_request_cue
+from bot.engine.request_layout import QUESTION_WORDS, has_request_cue
 from bot.engine.snapshot import Snapshot
 
 MAX_QUESTION_CHARS = 500
@@ -1291,13 +1291,16 @@ def _as_written(question: str, text: str) -> str:
 
 def _plain_request(query: CourseQuery | None, core: str) -> bool:
     """A request with a course word and a list word for one subject the vocabulary lacks ("any
-    blockchain courses for beginners?"): one the catalogue can answer, even if with "none"."""
+    blockchain courses for beginners?"): one the catalogue can answer, even if with "none". A question
+    word makes it a question about something else ("how many holes are there on a golf course")."""
+    words = normalize(core).split()
     return (
         query is not None
         and not query.cued
         and query.other_words == 1
         and len(query.groups) == 1
-        and has_request_cue(normalize(core).split())
+        and has_request_cue(words)
+        and not any(w in QUESTION_WORDS for w in words)
     )
 
 
