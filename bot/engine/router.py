@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -221,7 +221,7 @@ class Router:
         self._searches: dict[str, list[Any]] = {}
         """This question's course searches by their arguments (a course question asked up to five, a
         quarter of them the same again): [the search result, its course records once read]."""
-        self._named: dict[str, tuple[Course, str] | None] = {}
+        self._named: dict[str, NamedCourse | None] = {}
         """This question's catalogue titles named, by normalised text (`_named_course`)."""
         self._ranks: dict[str, tuple[list[tuple[str, float]], float]] = {}
         """This question's rankings by text (`_rank_all`): a message's parts and the whole are asked
@@ -373,17 +373,12 @@ class Router:
         on??" gets the course's record (dates, workload, price), not "I don't know that one"."""
         core = self.concepts.core(" ".join(question.split()))
         named = self._named_course(core) if core else None
-        if named is None:
-            return None
-        course, rest = named
-        if len(normalize(core)) - len(rest) < FALLBACK_TITLE_CHARS:
+        if named is None or named.span < FALLBACK_TITLE_CHARS:
             return None  # "quality management" inside a question about software is no course named
         intent_id, _ = self._best_of_type((), "credential_profile")
-        lang = lang or self.detect_language(rest)  # the asker's words, not the title's language
-        norm = normalize(core)
-        confidence = max(fuzz.partial_ratio(title, norm) for title in _title_forms(course.title)) / 100
+        lang = lang or self.detect_language(named.rest)  # the asker's words, not the title's language
         return self.answers.credential(
-            course, lang, question=question, intent=intent_id, confidence=confidence
+            named.course, lang, question=question, intent=intent_id, confidence=named.match
         )
 
     def _admissible_also(self, intent_id: str, found: set[str]) -> bool:
@@ -651,7 +646,7 @@ class Router:
         courses, _ = self._run_search(named.text, limit=1, any_of=named.groups, exact_only=True)
         return not courses
 
-    def _named_course(self, text: str) -> tuple[Course, str] | None:
+    def _named_course(self, text: str) -> NamedCourse | None:
         """The catalogue course whose title `text` names, and the rest of the text without it.
 
         Candidates are the titles starting at one of its words with that word and the next (one
@@ -664,14 +659,14 @@ class Router:
             self._named[norm] = self._title_named(text, norm)
         return self._named[norm]
 
-    def _title_named(self, text: str, norm: str) -> tuple[Course, str] | None:
+    def _title_named(self, text: str, norm: str) -> NamedCourse | None:
         """`_named_course` of `text` (normalised: `norm`), looked up."""
         if len(norm.split()) < 2:
             return None
         searcher = self.snapshot.searcher
         if searcher is None:
             return None
-        best: tuple[int, float, Course, str] | None = None
+        best: tuple[int, float, NamedCourse] | None = None
         for course_id in searcher.titles_within(text):
             course = self.kb.courses.get(course_id)
             if course is None:
@@ -685,8 +680,9 @@ class Router:
                 rest = " ".join((norm[: found.dest_start] + " " + norm[found.dest_end :]).split())
                 key = (len(title), found.score)
                 if rest and (best is None or key > best[:2]):
-                    best = (len(title), found.score, course, rest)
-        return (best[2], best[3]) if best is not None else None
+                    span = found.dest_end - found.dest_start
+                    best = (len(title), found.score, NamedCourse(course, rest, found.score / 100, span))
+        return best[2] if best is not None else None
 
     def _profiles_named_course(self, intent_id: str) -> bool:
         """Whether a question naming a catalogue course that `intent_id` answers gets that course's
@@ -706,7 +702,7 @@ class Router:
         named = self._named_course(core)
         if named is None:
             return None
-        course, rest = named
+        course, rest = named.course, named.rest
         rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
         ranked, oos = self._rank_all(rest, limit=1)  # a named course is domain evidence: no off-topic
         if not ranked or not self._profiles_named_course(ranked[0][0]):
@@ -1146,7 +1142,7 @@ class Router:
         named = self._named_course(text) if text else None
         if named is not None:
             return self.answers.credential(
-                named[0], lang, question=question, intent=intent_id, confidence=confidence
+                named.course, lang, question=question, intent=intent_id, confidence=confidence
             )
         if text and self.snapshot.searcher is not None:
             result = self.snapshot.searcher.search(text, limit=1)
@@ -1287,6 +1283,18 @@ def _as_written(question: str, text: str) -> str:
     """The search words as the user typed them ("estadística", not the normalised "estadistica")."""
     typed = {normalize(word): word.strip(".,;:!?¿¡()[]\"'«»“”") for word in question.split()}
     return " ".join(typed.get(word, word) for word in text.split())
+
+
+class NamedCourse(NamedTuple):
+    """A catalogue course whose title a question names (`Router._named_course`)."""
+
+    course: Course
+    rest: str
+    """The question's normalised text without the title."""
+    match: float
+    """How well the title aligns with the question, 0-1 (rapidfuzz `partial_ratio` / 100)."""
+    span: int
+    """How many characters of the normalised question the title covers."""
 
 
 def _plain_request(query: CourseQuery | None, core: str) -> bool:
