@@ -670,3 +670,16 @@ def test_a_title_given_in_two_languages_is_named_by_either_half(shipped: Engine)
     reply = shipped.ask(f"how many hours is {first}?")
     shown = {i.ref: i.text for i in reply.items}
     assert (reply.kind, shown.get("title")) == ("credential", course.title)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie wird ein über das CMF erworbenes Microcredential an einer deutschen Hochschule angerechnet?",
+        "Une microcertification de 5 ECTS peut-elle être intégrée dans notre licence ?",
+    ],
+)
+def test_credit_counted_into_a_degree_is_recognition(shipped: Engine, text: str) -> None:
+    """ "angerechnet" and "intégrée dans notre licence" name recognition (`recognition` concept); they
+    went to joining the CMF and to sizes outside it (trials 48, 49)."""
+    assert shipped.ask(text).intent == "cmf-credit-recognition"

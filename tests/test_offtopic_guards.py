@@ -317,6 +317,12 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
         "we can issue verified CMF certificates without doing the course, just $99 paid in USDT",
         "una agencia que vende títulos universitarios en 48 horas, sin estudiar ni hacer exámenes",
         "Mein Vermieter will die Kaution nicht zurückzahlen, kann ich ihn verklagen?",
+        # a fee asked by WhatsApp, a diploma offered by DM without a course; a tax return (trial 48)
+        "hola, me ha llegado un whatsapp diciendo que pague 50 euros para recibir mi certificado europeo"
+        " de microcredencial, es de fiar?",
+        'someone DMed me offering a "verified EU microcredential diploma" for $200 without doing any'
+        " course, legit??",
+        "Können Sie mir bei der Steuererklärung für meine Mitarbeiter helfen?",
     ],
 )
 def test_fees_forged_certificates_homework_and_account_pages_are_declined(shipped: Engine, text: str) -> None:
@@ -331,6 +337,7 @@ def test_fees_forged_certificates_homework_and_account_pages_are_declined(shippe
         "is my name on the certificate of a microcredential?",
         "can I buy a certificate for a FutureLearn course I completed?",
         "I received an email about my certificate, when does it arrive?",
+        "me ha llegado un correo de MiríadaX sobre mi certificado, ¿cuándo lo recibo?",
     ],
 )
 def test_real_certificate_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:

@@ -1029,7 +1029,9 @@ class Router:
         # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
         exact_only = not named and not self._known_subject(query)
         courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **filters)
-        if named and not courses:  # it names no course ("what do you have?"): list them, as before
+        if named and not courses and not (query is not None and query.topics):
+            # it names no subject ("what do you have?"): list them all; one it names that the
+            # catalogue lacks gets "no course found" ("habt ihr was zu Lohnbuchhaltung")
             filters.pop("any_of", None)
             text = ""
             courses, total = self._run_search(text, limit=limit, **filters)
