@@ -314,6 +314,23 @@ def test_chat_requests_reach_the_search_with_the_shipped_matcher(
     assert reply.lang == lang
 
 
+def test_chat_filler_and_the_purpose_of_a_request_are_not_searched(shipped_engine: Any) -> None:
+    """ "ola q tal" is a greeting and "para el curro" says what the course is for (trial 48: the
+    search was for "presentaciones ola tal curro" and the message was declined)."""
+    reply = shipped_engine.ask("ola q tal, necesito aprender a hacer presentaciones para el curro, algo??")
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    assert reply.answer.splitlines()[0].startswith("**Cursos para «presentaciones» (")
+
+
+def test_a_routed_search_for_a_subject_we_lack_does_not_list_the_catalogue(shipped_engine: Any) -> None:
+    """The matcher sends "habt ihr was zu Lohnbuchhaltung" to the search; with no such course the reply
+    said "68 found" and listed the catalogue. "What courses do you have?" names no subject: all."""
+    reply = shipped_engine.ask("habt ihr was zu lohnbuchhaltung")
+    assert (reply.kind, reply.items) == ("courses", [])
+    assert "lohnbuchhaltung" in reply.answer.splitlines()[0]
+    assert len(shipped_engine.ask("quels cours proposez-vous ?").items) == 10
+
+
 @pytest.mark.parametrize(("lang", "text"), CHAT_DECLINES)
 def test_chat_phrases_off_our_topics_stay_declined_with_the_shipped_matcher(
     shipped_engine: Any, lang: str, text: str
