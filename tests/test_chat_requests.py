@@ -293,6 +293,24 @@ def test_a_request_opening_with_the_words_asking_for_it_is_leading(
     assert asked is None or not asked.leading  # a question word opens a question, not a request
 
 
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("cursos de contabilidad en miriadax?", True),
+        ("Kurse zu Lohnbuchhaltung", True),
+        ("courses on nursing please", True),
+        ("how many hours is a course on statistics?", False),
+        ("is a course on statistics enough for a master?", False),
+        ("cursos de contabilidad con ects, cuánto cuestan?", False),
+    ],
+)
+def test_a_message_that_is_only_a_course_request_is_bare(
+    shipped_reader: CourseQueryReader, text: str, bare: bool
+) -> None:
+    query = shipped_reader.read(text, require_request=False)
+    assert query is not None and query.bare is bare
+
+
 def test_every_language_has_request_phrases() -> None:
     vocabulary = yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text("utf-8"))["vocabulary"]
     assert set(vocabulary["request_phrases"]) == {"en", "fr", "es", "it", "de"}
@@ -320,6 +338,18 @@ def test_chat_filler_and_the_purpose_of_a_request_are_not_searched(shipped_engin
     reply = shipped_engine.ask("ola q tal, necesito aprender a hacer presentaciones para el curro, algo??")
     assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
     assert reply.answer.splitlines()[0].startswith("**Cursos para «presentaciones» (")
+
+
+def test_a_bare_course_request_is_searched_whatever_the_matcher_ranks_first(shipped_engine: Any) -> None:
+    """ "cursos de contabilidad en miriadax?" got MiríadaX's overview (0.95); a subject the catalogue
+    lacks gets an honest "none found" rather than a decline (trial 47)."""
+    reply = shipped_engine.ask("cursos de contabilidad en miriadax?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "contabilidad" in reply.answer.splitlines()[0]
+    reply = shipped_engine.ask("kurse zu lohnbuchhaltung")
+    assert (reply.status, reply.kind, reply.items) == ("answer", "courses", [])
+    # naming no platform, type or language, a subject we lack may be no MOOC at all
+    assert shipped_engine.ask("corso di golf a Roma per principianti").status != "answer"
 
 
 def test_a_routed_search_for_a_subject_we_lack_does_not_list_the_catalogue(shipped_engine: Any) -> None:

@@ -42,6 +42,7 @@ from bot.engine.request_layout import (
     LANGUAGE_SUBJECT_MARKERS,
     NEVER_TOPICS,
     QUESTION_WORDS,
+    REQUEST_CUES,
     REQUEST_KINDS,
     STOPWORDS,
     TOPIC_MARKERS,
@@ -106,6 +107,11 @@ class CourseQuery:
     leading: bool = False
     """The message opens with a course word and a vocabulary topic, in either order ("corso
     statistica", "mooc épidémiologie qui donne des ects ?", "statistik kurs mit ects?")."""
+    bare: bool = False
+    """The message is a course request and nothing else: it opens with a course word (after request
+    words, "hay cursos de …"), then names its subject and filters, with function and request words
+    between them ("cursos de contabilidad en miriadax?", "Kurse zu Lohnbuchhaltung"), no question
+    word nor any other word (`_only_a_request`)."""
 
     @property
     def other_words(self) -> int:
@@ -196,6 +202,11 @@ class CourseQueryReader:
         free = self._add_free_topics(reading, words, layout, intro)
         query = reading.query
         query.leading = reading.opening in (("course", "topic"), ("topic", "course"))
+        query.bare = (
+            reading.opening[:1] == ("course",)
+            and bool(query.topics)
+            and _only_a_request(words, reading.marks, free)
+        )
         if not require_request:
             return query
         if query.leading or _asks_for_courses(reading, words, free, layout):
@@ -598,6 +609,18 @@ def _words_after_marker(
             break
         k += 1
     return content
+
+
+_REQUEST_FILLER = (
+    STOPWORDS | TOPIC_MARKERS | CONNECTORS | REQUEST_CUES | GREETINGS | DESCRIPTIVE_WORDS | AUDIENCE_WORDS
+) - QUESTION_WORDS
+"""The words a bare course request may have besides its phrases and topics (`CourseQuery.bare`)."""
+
+
+def _only_a_request(words: list[str], marks: list[str], free: list[str]) -> bool:
+    """Whether each word is part of a vocabulary phrase, a topic word or request filler."""
+    topics = set(free)
+    return all(marks[k] or word in topics or word in _REQUEST_FILLER for k, word in enumerate(words))
 
 
 def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layout: Layout) -> bool:

@@ -598,6 +598,11 @@ class Router:
             return self._course_reply(question, lang, course_query, best_id, best)
         if course_query is None:
             return None
+        if _bare_catalogue_request(course_query) and not self._states_own_course(found):
+            # "cursos de contabilidad en miriadax?" asks a catalogue for courses and nothing else,
+            # whatever the matcher ranks first (MiríadaX's overview)
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
         if best < self.answer_threshold and not self._states_own_course(found):
             # (a university describing its own course is asking about it, not for courses:
             # "Queremos ofrecer en MiríadaX un programa de 3 ECTS. ¿Cumple con … el CMF?")
@@ -1303,6 +1308,8 @@ def _plain_request(query: CourseQuery | None, core: str) -> bool:
     """A request with a course word and a list word for one subject the vocabulary lacks ("any
     blockchain courses for beginners?"): one the catalogue can answer, even if with "none". A question
     word makes it a question about something else ("how many holes are there on a golf course")."""
+    if _bare_catalogue_request(query):  # "Kurse zu Lohnbuchhaltung auf iMooX?": a request, nothing else
+        return True
     words = normalize(core).split()
     return (
         query is not None
@@ -1312,6 +1319,13 @@ def _plain_request(query: CourseQuery | None, core: str) -> bool:
         and has_request_cue(words)
         and not any(w in QUESTION_WORDS for w in words)
     )
+
+
+def _bare_catalogue_request(query: CourseQuery | None) -> bool:
+    """A message that is only a course request (`CourseQuery.bare`) naming where or in what form to
+    search: a platform, a course type or a language ("cursos de contabilidad en miriadax?"). Without
+    one, a subject the catalogue lacks may be no MOOC at all ("corso di golf a Roma")."""
+    return query is not None and query.bare and bool(query.platform or query.type or query.language)
 
 
 def _title_forms(title: str) -> list[str]:
