@@ -177,6 +177,11 @@ def test_long_off_topic_messages_are_declined(shipped: Engine, text: str) -> Non
     assert (reply.status, reply.reason) == ("no_match", "declined"), text
 
 
+def test_federica_web_learning_is_another_provider(shipped: Engine) -> None:
+    """It got how to find a course with the bot (trial 50)."""
+    assert shipped.ask("Come funzionano i corsi di Federica Web Learning?").reason == "other_provider"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -323,6 +328,13 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
         'someone DMed me offering a "verified EU microcredential diploma" for $200 without doing any'
         " course, legit??",
         "Können Sie mir bei der Steuererklärung für meine Mitarbeiter helfen?",
+        # a help centre's support, app, cookie and video-player headings (trial 50)
+        "How do I contact FutureLearn support?",
+        "Comment contacter le support de FUN ?",
+        "Quelle est la politique de FUN concernant les cookies ?",
+        "Welche Cookies verwendet iMooX?",
+        "Gibt es eine iMooX-App?",
+        "No puedo ver los vídeos del curso, ¿qué hago?",
     ],
 )
 def test_fees_forged_certificates_homework_and_account_pages_are_declined(shipped: Engine, text: str) -> None:
