@@ -352,6 +352,14 @@ def test_a_bare_course_request_is_searched_whatever_the_matcher_ranks_first(ship
     assert shipped_engine.ask("corso di golf a Roma per principianti").status != "answer"
 
 
+def test_a_subject_asked_in_spanish_finds_the_courses_tagged_with_it(shipped_engine: Any) -> None:
+    """The UPM web-development courses on MiríadaX are tagged "programming" (trial 50: "no course
+    matches" for programación on MiríadaX); the subject is searched in every language."""
+    reply = shipped_engine.ask("¿Qué cursos de programación hay en MiríadaX?")
+    assert reply.kind == "courses"
+    assert "mx-upm-html5-webapps" in {item.ref for item in reply.items}
+
+
 def test_a_routed_search_for_a_subject_we_lack_does_not_list_the_catalogue(shipped_engine: Any) -> None:
     """The matcher sends "habt ihr was zu Lohnbuchhaltung" to the search; with no such course the reply
     said "68 found" and listed the catalogue. "What courses do you have?" names no subject: all."""
