@@ -108,3 +108,17 @@ def test_a_few_letters_are_answered_in_the_default_language_unless_a_letter_tell
     reply = bot_engine.ask(question)
     assert reply.lang == lang
     assert reply.intent is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        # Italian elides articles as French does ("l'iscrizione", "all'università"): it was French
+        ("L'iscrizione a EduOpen comporta l'iscrizione all'università?", "it"),
+        ("la microcredenziale vale all'estero?", "it"),
+        # two German words outweigh one English one (trial 47: answered in English)
+        ("is imoox teil vom cmf", "de"),
+    ],
+)
+def test_elided_italian_articles_and_german_words_tell_their_language(question: str, lang: str) -> None:
+    assert detect_language(question) == lang
