@@ -360,6 +360,13 @@ def test_a_subject_asked_in_spanish_finds_the_courses_tagged_with_it(shipped_eng
     assert "mx-upm-html5-webapps" in {item.ref for item in reply.items}
 
 
+def test_the_verb_offering_courses_is_no_subject(shipped_engine: Any) -> None:
+    """ "Welche Kurse bietet die TU Graz auf iMooX an?" searched for "bietet" and found none."""
+    reply = shipped_engine.ask("Welche Kurse bietet die TU Graz auf iMooX an?")
+    assert reply.kind == "courses" and reply.items
+    assert "bietet" not in reply.answer.splitlines()[0]
+
+
 def test_a_routed_search_for_a_subject_we_lack_does_not_list_the_catalogue(shipped_engine: Any) -> None:
     """The matcher sends "habt ihr was zu Lohnbuchhaltung" to the search; with no such course the reply
     said "68 found" and listed the catalogue. "What courses do you have?" names no subject: all."""
