@@ -225,6 +225,21 @@ def test_a_message_nothing_answers_gets_the_course_it_names_misspelt(scripted: A
             assert course.id in {i.ref for i in reply.items}, course.title
 
 
+def test_a_message_nothing_answers_gets_a_short_title_it_quotes(scripted: Any) -> None:
+    """A short title is an ordinary phrase unquoted (`FALLBACK_TITLE_CHARS`), a course named when
+    quoted, even nearly ("'Matematica di base'" for "Matematica Base", trial 47); a quoted phrase
+    that is no title names none, and an apostrophe inside a word opens no quote."""
+    engine, matcher = scripted
+    matcher.ranking = [(OUT_OF_SCOPE, 0.9), ("course-search", 0.05), ("prerequisites", 0.05)]
+    course = next(c for c in engine.kb.courses.values() if c.title == "Matematica Base")
+    reply = engine.ask("ho appena finito 'Matematica di base', quanto dura la prossima edizione?")
+    shown = {i.ref: i.text for i in reply.items}
+    assert (reply.kind, reply.lang, shown.get("title")) == ("credential", "it", course.title)
+    unquoted = engine.ask("ho appena finito Matematica di base, quanto dura la prossima edizione?")
+    assert unquoted.kind != "credential"
+    assert engine.ask("l'iscrizione al corso 'Pizza napoletana' è gratis?").kind != "credential"
+
+
 @pytest.fixture(scope="module")
 def shipped_reader() -> CourseQueryReader:
     return CourseQueryReader(yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text("utf-8")))

@@ -21,6 +21,7 @@ Routing of a free-text question (`Router.ask`):
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -141,6 +142,11 @@ NAMED_TITLE_MATCH = 90
 (rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
 NAMED_TITLE_MIN_CHARS = 6
 """Titles shorter than this (normalised) are not looked for inside a longer question."""
+QUOTED_TITLE_MATCH = 85.0
+"""A quoted stretch of a question names a catalogue title when they are at least this alike
+(rapidfuzz `ratio` on normalised text, 0-100): "'Matematica di base'" names "Matematica Base"."""
+QUOTED_CANDIDATES = 5
+"""How many autocomplete candidates a quoted stretch is compared with (`_quoted_course`)."""
 FALLBACK_TITLE_CHARS = 20
 """A message that nothing else answers gets the profile of a course it names only when the title
 named is at least this long (normalised): a short title ("Quality management") is an ordinary phrase."""
@@ -368,18 +374,38 @@ class Router:
         return alone
 
     def _named_course_profile(self, question: str, lang: str | None) -> Reply | None:
-        """The profile of the catalogue course a message names at length (`FALLBACK_TITLE_CHARS`)
-        when nothing else answers it: "begin programing build ur first mobile game - is it still
-        on??" gets the course's record (dates, workload, price), not "I don't know that one"."""
+        """The profile of the catalogue course a message names at length (`FALLBACK_TITLE_CHARS`) or
+        quotes (`_quoted_course`) when nothing else answers it: "begin programing build ur first mobile
+        game - is it still on??" gets the course's record (dates, workload, price), not "I don't know
+        that one"; so does "Ho visto il corso 'Matematica di base' su EduOpen. Quanto dura?"."""
         core = self.concepts.core(" ".join(question.split()))
         named = self._named_course(core) if core else None
-        if named is None or named.span < FALLBACK_TITLE_CHARS:
-            return None  # "quality management" inside a question about software is no course named
+        if named is not None and named.span >= FALLBACK_TITLE_CHARS:
+            course, match, rest = named.course, named.match, named.rest
+        else:  # "quality management" inside a question about software is no course named
+            quoted = self._quoted_course(question)
+            if quoted is None:
+                return None
+            (course, match), rest = quoted, _QUOTED.sub(" ", question)
         intent_id, _ = self._best_of_type((), "credential_profile")
-        lang = lang or self.detect_language(named.rest)  # the asker's words, not the title's language
-        return self.answers.credential(
-            named.course, lang, question=question, intent=intent_id, confidence=named.match
-        )
+        lang = lang or self.detect_language(rest)  # the asker's words, not the title's language
+        return self.answers.credential(course, lang, question=question, intent=intent_id, confidence=match)
+
+    def _quoted_course(self, question: str) -> tuple[Course, float] | None:
+        """The catalogue course whose title `question` quotes, as written or nearly
+        (`QUOTED_TITLE_MATCH`), and how alike they are (0-1); the candidates are the catalogue's
+        autocomplete for the quoted text (index lookups, whatever the catalogue's size)."""
+        searcher = self.snapshot.searcher
+        if searcher is None:
+            return None
+        for quoted in _QUOTED.findall(question):
+            text = normalize(quoted)
+            for course_id, title in searcher.complete(quoted, limit=QUOTED_CANDIDATES):
+                score = max(fuzz.ratio(text, form) for form in _title_forms(title))
+                course = self.kb.courses.get(course_id) if score >= QUOTED_TITLE_MATCH else None
+                if course is not None:
+                    return course, score / 100
+        return None
 
     def _admissible_also(self, intent_id: str, found: set[str]) -> bool:
         """Whether a part's intent may answer the message naming `found`: as for the whole message
@@ -1326,6 +1352,11 @@ def _bare_catalogue_request(query: CourseQuery | None) -> bool:
     search: a platform, a course type or a language ("cursos de contabilidad en miriadax?"). Without
     one, a subject the catalogue lacks may be no MOOC at all ("corso di golf a Roma")."""
     return query is not None and query.bare and bool(query.platform or query.type or query.language)
+
+
+_QUOTED = re.compile(r"""(?<!\w)["'«“‘„‚]\s*([^"'«»“”‘’„‚]{3,}?)\s*["'»”’“‘](?!\w)""")
+"""A stretch of text between quotes of any style ("…", '…', «…», “…”, „…“); an apostrophe inside a
+word ("I'd", "l'iscrizione") opens none."""
 
 
 def _title_forms(title: str) -> list[str]:
