@@ -240,6 +240,25 @@ def test_a_message_nothing_answers_gets_a_short_title_it_quotes(scripted: Any) -
     assert engine.ask("l'iscrizione al corso 'Pizza napoletana' è gratis?").kind != "credential"
 
 
+def test_a_question_about_a_course_it_quotes_gets_the_course_s_record(shipped_engine: Any) -> None:
+    """ "¿Cuándo empieza el curso «Maestros de la Poesía Hispánica»…?" got a list of one course; the
+    record says when its last known run started (trial 49). Asking for other courses still lists them."""
+    reply = shipped_engine.ask(
+        "¿Cuándo empieza el curso «Maestros de la Poesía Hispánica» de la Universitat Pompeu Fabra?"
+    )
+    shown = {i.ref: i.text for i in reply.items}
+    assert (reply.kind, reply.lang, shown.get("title")) == (
+        "credential",
+        "es",
+        "Maestros de la Poesía Hispánica",
+    )
+    others = shipped_engine.ask(
+        "Vi en MiríadaX un curso 'Probabilidad basica' de la Politécnica de Cartagena. ¿Qué otros cursos de"
+        " matemáticas en español me recomendáis?"
+    )
+    assert others.kind == "courses"
+
+
 @pytest.fixture(scope="module")
 def shipped_reader() -> CourseQueryReader:
     return CourseQueryReader(yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text("utf-8")))

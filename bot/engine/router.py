@@ -304,6 +304,9 @@ class Router:
             named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
             if named is not None:
                 return named
+        quoted = self._quoted_course_asked(core, lang, question, forced=lang_forced)
+        if quoted is not None:
+            return quoted
         course_query = self._course_query(core)
         if (
             course_query is not None
@@ -752,6 +755,24 @@ class Router:
         return self.answers.credential(
             course, lang, question=question, intent=intent_id, confidence=confidence
         )
+
+    def _quoted_course_asked(self, core: str, lang: str, question: str, *, forced: bool) -> Reply | None:
+        """A question about a catalogue course it quotes ("¿Cuándo empieza el curso «Maestros de la
+        Poesía Hispánica»?") gets the course's profile, unless its other words ask for other courses
+        or state a course's figures (a compliance check)."""
+        if not _QUOTED.search(core) or parse_facts(core):
+            return None
+        found = self._quoted_course(core)
+        if found is None:
+            return None
+        rest = normalize(_QUOTED.sub(" ", core))
+        if not rest or self._asks_for_other_courses(rest):
+            return None
+        course, match = found
+        intent_id, _ = self._best_of_type((), "credential_profile")
+        if not forced:
+            lang = self.detect_language(rest)
+        return self.answers.credential(course, lang, question=question, intent=intent_id, confidence=match)
 
     def _asks_for_other_courses(self, rest: str) -> bool:
         """Whether what a question says besides a course title it names asks for courses: a request
