@@ -561,6 +561,9 @@ def test_a_fact_asked_of_a_named_course_is_read_from_its_record(shipped: Engine)
         "esame di fun",
         "Prüfung bei FUN",
         "FUN Zertifikat",
+        # a help centre's "what is" heading and the platform named as one (trial 50)
+        "Qu'est-ce que FUN ?",
+        "la plateforme FUN",
     ],
 )
 def test_fun_is_named_by_its_exams_and_certificates(shipped: Engine, text: str) -> None:
