@@ -461,6 +461,24 @@ def test_questions_about_the_levels_themselves_keep_their_intent(
 
 
 @pytest.mark.parametrize(
+    ("lang", "text", "level"),
+    [
+        ("fr", "que veut dire le niveau 7 du cadre européen des certifications ?", 7),
+        ("it", "cosa vuol dire livello 5 nel quadro europeo?", 5),
+        ("de", "was heißt Stufe 8 im Qualifikationsrahmen?", 8),
+    ],
+)
+def test_a_question_naming_one_level_gets_that_level_not_the_eqf_overview(
+    scripted: Any, lang: str, text: str, level: int
+) -> None:
+    """The matcher ranked the EQF overview first for a question about level 7 (`level-N-named`)."""
+    engine, matcher = scripted
+    matcher.ranking = [("eqf-what-is", 0.7), (f"eqf-level-{level}", 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, lang).intent == f"eqf-level-{level}"
+    assert engine.ask("what is the EQF?", "en").intent == "eqf-what-is"
+
+
+@pytest.mark.parametrize(
     ("lang", "text"),
     [
         ("en", "how many hours are 5 ECTS?"),

@@ -273,8 +273,9 @@ class ConceptLayer:
     def steer(self, text: str, found: set[str], best: str) -> str | None:
         """The intent a steering rule gives `text` when the matcher ranked `best` first: a rule applies
         when `best` is one of its `steer_from` intents, one of its `steer_cues` occurs or one of its
-        `steer_when` concepts is in `found`, and none of its `steer_unless` concepts is. None when no
-        rule applies."""
+        `steer_when` concepts is in `found`, and none of its `steer_unless` concepts is; of several,
+        the first in `steer_to` order ("is EQF 5 admitted?" is `level-admitted`, not `level-5-named`).
+        None when no rule applies."""
         rules = [r for r in self.steering.values() if best in r.from_ and not found & r.unless]
         if not rules:
             return None
