@@ -335,6 +335,8 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
         "Welche Cookies verwendet iMooX?",
         "Gibt es eine iMooX-App?",
         "No puedo ver los vídeos del curso, ¿qué hago?",
+        "¿Por qué no se reproducen los vídeos del curso?",  # trial 51
+        "¿Cómo cambio el idioma de la plataforma?",
     ],
 )
 def test_fees_forged_certificates_homework_and_account_pages_are_declined(shipped: Engine, text: str) -> None:
