@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.engine.questions import question_parts
 from bot.engine.router import question_sentence
 
 
@@ -96,3 +97,19 @@ def test_a_question_sentence_alone_does_not_answer_for_a_platform_the_message_do
     alone = bot_engine.ask("¿Puedo pedir el reembolso después de 40 días?")
     assert (alone.status, alone.intent) == ("answer", "partner-futurelearn-mc-refunds")
     assert bot_engine.ask(message).status != "answer"
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        (
+            "oye cuanto cuesta una microcredencial en futurelearn? y se puede pagar a plazos",
+            ["oye cuanto cuesta una microcredencial en futurelearn?", "se puede pagar a plazos"],
+        ),
+        ("how long is it? and thanks a lot for the help", ["how long is it?"]),
+    ],
+)
+def test_a_last_sentence_opening_with_a_join_and_an_opener_asks(message: str, parts: list[str]) -> None:
+    """ "… ? y se puede pagar a plazos" asks a second question without its "?" (trial 51: the price
+    half was dropped); a join before thanks asks nothing."""
+    assert question_parts(message) == parts

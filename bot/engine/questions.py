@@ -78,13 +78,14 @@ def question_sentences(text: str) -> list[str]:
 
 def _opens_with_join(sentence: str) -> bool:
     """Whether `sentence` opens with a clause join ("and", "et", "y", "e", "und"), has `MIN_WORDS`
-    words after it and a question word among them ("et l'exam c surveillé comment", not "and thanks
-    a lot")."""
+    words after it and a question word among them or a question opener right after the join ("et
+    l'exam c surveillé comment", "y se puede pagar a plazos", not "and thanks a lot")."""
     words = sentence.split()
     first = normalize(words[0]).split() if words else []
     if len(first) != 1 or first[0] not in _joins() or _count(words[1:]) < MIN_WORDS:
         return False
-    return not _question_words().isdisjoint(normalize(" ".join(words[1:])).split())
+    after = normalize(" ".join(words[1:])).split()
+    return not _question_words().isdisjoint(after) or _opens_question(first[0], after)
 
 
 @cache
