@@ -38,3 +38,14 @@ def test_no_note_without_a_credit_word_or_when_a_course_states_its_credit(bot_en
     stated = bot_engine.ask("cours d'épidémiologie avec des ECTS ?")  # its record: 2 ECTS at the Cnam
     assert stated.kind == "courses" and stated.items
     assert "aucune de ces fiches" not in stated.answer
+
+
+def test_a_record_linked_to_the_cmf_is_quoted_instead(bot_engine: Any) -> None:
+    """The OU's cyber security microcredential has no credit figure, but its record says it meets the
+    CMF; "no record says" read as if it gave none (trial 51)."""
+    course = next(c for c in bot_engine.kb.courses.values() if c.cmf and "cyber" in c.title.lower())
+    reply = bot_engine.ask("c'è un corso di cybersecurity che dia crediti?")
+    assert (reply.kind, reply.lang) == ("courses", "it")
+    assert course.id in {item.ref for item in reply.items}
+    assert f"«{course.title}» dice del CMF: «{course.cmf}»" in reply.answer
+    assert "4 a 6 ECTS" in reply.answer

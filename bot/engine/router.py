@@ -1110,7 +1110,13 @@ class Router:
             and self._asks_for_credit(question)
         ):
             # "data science with ects": the catalogue cannot filter on credit; say so, not nothing
-            note = self.answers.s("course.no_credit_data", lang)
+            # (what a record says of the CMF, when one does: a CMF microcredential carries credit)
+            linked = next((c for c in courses if c.cmf), None)
+            note = (
+                self.answers.s("course.no_credit_figure_cmf", lang, title=linked.title, cmf=linked.cmf)
+                if linked is not None
+                else self.answers.s("course.no_credit_data", lang)
+            )
         return self.answers.courses(
             courses,
             total,
