@@ -337,6 +337,8 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
         "No puedo ver los vídeos del curso, ¿qué hago?",
         "¿Por qué no se reproducen los vídeos del curso?",  # trial 51
         "¿Cómo cambio el idioma de la plataforma?",
+        "bonsoir, jai eu un mail qui dit que je peux acheter un certificat cmf reconnu par l'ue pour 49e sans"
+        " passer d examen, juste en payant. c'est legit ??",
     ],
 )
 def test_fees_forged_certificates_homework_and_account_pages_are_declined(shipped: Engine, text: str) -> None:
@@ -352,6 +354,7 @@ def test_fees_forged_certificates_homework_and_account_pages_are_declined(shippe
         "can I buy a certificate for a FutureLearn course I completed?",
         "I received an email about my certificate, when does it arrive?",
         "me ha llegado un correo de MiríadaX sobre mi certificado, ¿cuándo lo recibo?",
+        "j'ai reçu un mail de FUN : puis-je acheter le certificat maintenant ?",
     ],
 )
 def test_real_certificate_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:
