@@ -11,7 +11,8 @@ Routing of a free-text question (`Router.ask`):
 2. language: the `lang` argument, else detected from the question, else English;
 3. the intents are ranked, with the off-topic examples (intents that lead to `decline`, trained as the
    matcher's out-of-scope class): when those rank first → `no_match`, the normal fallback;
-4. a course request (read by `parse_course_query`) → course search;
+4. a course request (read by `parse_course_query`) → course search; a question about a catalogue
+   course it names or quotes → that course's profile;
 5. otherwise the best one's probability decides: ≥ the answer threshold → the answer
    its `leads_to` names (entry, checklist, course search, compliance check, credential profile);
    between the suggest and answer thresholds → `suggestions` (up to 3 intents, "did you mean");
@@ -276,7 +277,8 @@ class Router:
            whose own phrasings name a provider; an intent specific to one partner platform does not answer a
            question naming only others;
         6. a question naming a catalogue course whose other words ask for the credential profile
-           gets that course's profile (`_credential_for_named_course`);
+           gets that course's profile (`_credential_for_named_course`), as does a question about a
+           course it quotes (`_quoted_course_asked`);
            compliance facts, course requests and short catalogue topics go to their answers;
         7. the best probability decides: answer / "did you mean" / fallback with the closest topics;
            a question naming no platform that nothing answers clearly may be read as about its
