@@ -259,6 +259,18 @@ def test_a_question_about_a_course_it_quotes_gets_the_course_s_record(shipped_en
     assert others.kind == "courses"
 
 
+def test_a_question_about_what_courses_cost_is_no_request_for_them(scripted: Any) -> None:
+    """ "Was kostet ein Kurs auf iMooX?" listed iMooX's courses (trial 51): a price question naming no
+    subject sets the course-search intents aside (`evidence.course_facts`); naming one, or asking
+    without a price word, it stays a search."""
+    engine, matcher = scripted
+    matcher.ranking = [("course-search", 0.6), ("learners-is-it-free", 0.3), (OUT_OF_SCOPE, 0.0)]
+    asked = engine.ask("Was kostet ein Kurs auf iMooX?")
+    assert (asked.status, asked.intent, asked.kind) == ("answer", "learners-is-it-free", "text")
+    assert engine.ask("gibt es Kurse auf iMooX?").kind == "courses"
+    assert engine.ask("was kostet ein Statistik-Kurs auf iMooX?").kind == "courses"
+
+
 @pytest.fixture(scope="module")
 def shipped_reader() -> CourseQueryReader:
     return CourseQueryReader(yaml.safe_load((ROOT / "knowledge" / "vocabulary.yaml").read_text("utf-8")))

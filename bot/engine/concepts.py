@@ -157,6 +157,9 @@ class ConceptLayer:
         """Domain concepts a course request may name as what its courses should give (ECTS, credit)."""
         self.trainees = frozenset(evidence.get("trainees") or [])
         """Concepts naming who is to be trained ("empresas", "Mitarbeitende"), never a subject alone."""
+        self.course_facts = frozenset(evidence.get("course_facts") or [])
+        """Concepts of what courses are like ("price"): a question about them that names no subject
+        asks about courses, not for a list of them ("Was kostet ein Kurs auf iMooX?")."""
         self.search_scope = frozenset(evidence.get("search_scope") or [])
         """Concepts a course request may name as where to search or what kind of course it wants (the
         partner platforms, "microcredential", "MOOC")."""

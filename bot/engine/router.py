@@ -334,6 +334,7 @@ class Router:
         if oos > 0 and domain:
             ranked = [(i, p / (1.0 - oos)) for i, p in ranked] if oos < 1.0 else ranked
         ranked = self._admissible(ranked, found)
+        ranked = self._without_searches(ranked, course_query, core, found)
         if not ranked or (found & self.concepts.off_domain and not domain):
             # only intents about our partners, or nothing about our topics besides another provider
             return self.answers.fallback(question, lang, "other_provider")
@@ -659,6 +660,31 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
+
+    def _asks_about_courses(self, query: CourseQuery | None, core: str, found: set[str]) -> bool:
+        """A question about what courses are like that names no subject ("Was kostet ein Kurs auf
+        iMooX?"): a question word and a concept of `evidence.course_facts`; a search listed iMooX's
+        courses without their price."""
+        if not found & self.concepts.course_facts or not any(
+            w in QUESTION_WORDS for w in normalize(core).split()
+        ):
+            return False
+        named = query or self._course_query(core, require_request=False)  # what it names, asked or not
+        return named is not None and not named.topics
+
+    def _without_searches(
+        self, ranked: list[tuple[str, float]], query: CourseQuery | None, core: str, found: set[str]
+    ) -> list[tuple[str, float]]:
+        """For a question about what courses are like (`_asks_about_courses`), `ranked` without the
+        intents leading to a course search, the others' probabilities rescaled to the mass left (as
+        the off-topic class is set aside); otherwise, or if nothing is left, `ranked` unchanged."""
+        if not self._asks_about_courses(query, core, found):
+            return ranked
+        kept = [(i, p) for i, p in ranked if self._leads(i).get("type") != "course_search"]
+        mass = sum(p for _, p in ranked) - sum(p for _, p in kept)
+        if not kept or mass <= 0.0:
+            return ranked
+        return [(i, p / (1.0 - mass)) for i, p in kept] if mass < 1.0 else kept
 
     def _asks_for_a_list(self, question: str) -> bool:
         """Whether a sentence of `question` that asks something has a request word ("hay", "gibt es",
