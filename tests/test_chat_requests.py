@@ -348,6 +348,9 @@ def test_a_request_opening_with_the_words_asking_for_it_is_leading(
         ("how many hours is a course on statistics?", False),
         ("is a course on statistics enough for a master?", False),
         ("cursos de contabilidad con ects, cuánto cuestan?", False),
+        ("hay cursos de contabilidad en miriadax?", True),
+        # a course word ("training") after words that ask nothing (the full suite caught it)
+        ("can my training fund pay for a futurelearn microcredential?", False),
     ],
 )
 def test_a_message_that_is_only_a_course_request_is_bare(

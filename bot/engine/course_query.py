@@ -41,6 +41,7 @@ from bot.engine.request_layout import (
     GREETINGS,
     LANGUAGE_SUBJECT_MARKERS,
     NEVER_TOPICS,
+    QUESTION_OPENERS,
     QUESTION_WORDS,
     REQUEST_CUES,
     REQUEST_KINDS,
@@ -205,6 +206,7 @@ class CourseQueryReader:
         query.bare = (
             reading.opening[:1] == ("course",)
             and bool(query.topics)
+            and _opens_with_the_request(words, reading.marks)
             and _only_a_request(words, reading.marks, free)
         )
         if not require_request:
@@ -615,6 +617,21 @@ _REQUEST_FILLER = (
     STOPWORDS | TOPIC_MARKERS | CONNECTORS | REQUEST_CUES | GREETINGS | DESCRIPTIVE_WORDS | AUDIENCE_WORDS
 ) - QUESTION_WORDS
 """The words a bare course request may have besides its phrases and topics (`CourseQuery.bare`)."""
+_OPENING_FILLER = (REQUEST_CUES | GREETINGS | STOPWORDS) - QUESTION_WORDS
+"""The words a bare course request may open with before its course word, one of them a request word
+(`_opens_with_the_request`)."""
+
+
+def _opens_with_the_request(words: list[str], marks: list[str]) -> bool:
+    """Whether the words before the first course word, if any, ask for it: a request word among
+    function words and greetings ("hay cursos de …", "gibt es Kurse zu …"), or a question opener right
+    before it ("Welche Kurse …"), not "can my training fund pay …"."""
+    first = next((k for k, mark in enumerate(marks) if mark == "course"), len(words))
+    before = range(first)
+    if not before or words[first - 1] in QUESTION_OPENERS:
+        return True
+    asks = any(marks[k] == "cue" or words[k] in REQUEST_CUES for k in before)
+    return asks and all(marks[k] == "cue" or words[k] in _OPENING_FILLER for k in before)
 
 
 def _only_a_request(words: list[str], marks: list[str], free: list[str]) -> bool:

@@ -69,6 +69,9 @@ TOPIC_MARKERS = _words("topic_markers")
 CONNECTORS = _words("connectors")
 """Words between an institution word and its name, or inside a name ("Universidad de Málaga")."""
 
+QUESTION_OPENERS = _words("question_openers")
+"""The words and phrases that open a question ("which", "welche", "quels", "can i")."""
+
 REQUEST_CUES = _words("request_cues")
 """Words that ask for a list of courses ("list", "gibt es"): never a topic."""
 
