@@ -230,6 +230,8 @@ class Router:
         quarter of them the same again): [the search result, its course records once read]."""
         self._named: dict[str, NamedCourse | None] = {}
         """This question's catalogue titles named, by normalised text (`_named_course`)."""
+        self._quoted: dict[str, tuple[Course, float] | None] = {}
+        """This question's catalogue titles quoted, by text (`_quoted_course`)."""
         self._ranks: dict[str, tuple[list[tuple[str, float]], float]] = {}
         """This question's rankings by text (`_rank_all`): a message's parts and the whole are asked
         again when it has two questions or its question sentence is rescued."""
@@ -393,14 +395,26 @@ class Router:
             if quoted is None:
                 return None
             (course, match), rest = quoted, _QUOTED.sub(" ", question)
-        intent_id, _ = self._best_of_type((), "credential_profile")
         lang = lang or self.detect_language(rest)  # the asker's words, not the title's language
-        return self.answers.credential(course, lang, question=question, intent=intent_id, confidence=match)
+        return self._profile(course, lang, question, match)
+
+    def _profile(self, course: Course, lang: str, question: str, confidence: float) -> Reply:
+        """The credential profile of `course`, answered for `question` under the profile intent."""
+        intent_id, _ = self._best_of_type((), "credential_profile")
+        return self.answers.credential(
+            course, lang, question=question, intent=intent_id, confidence=confidence
+        )
 
     def _quoted_course(self, question: str) -> tuple[Course, float] | None:
         """The catalogue course whose title `question` quotes, as written or nearly
         (`QUOTED_TITLE_MATCH`), and how alike they are (0-1); the candidates are the catalogue's
         autocomplete for the quoted text (index lookups, whatever the catalogue's size)."""
+        if question not in self._quoted:
+            self._quoted[question] = self._quoted_lookup(question)
+        return self._quoted[question]
+
+    def _quoted_lookup(self, question: str) -> tuple[Course, float] | None:
+        """`_quoted_course`, looked up (asked once a text: the whole message and the fallback ask it)."""
         searcher = self.snapshot.searcher
         if searcher is None:
             return None
@@ -797,10 +811,7 @@ class Router:
         if not rest or self._asks_for_other_courses(rest):
             return None
         course, match = found
-        intent_id, _ = self._best_of_type((), "credential_profile")
-        if not forced:
-            lang = self.detect_language(rest)
-        return self.answers.credential(course, lang, question=question, intent=intent_id, confidence=match)
+        return self._profile(course, lang if forced else self.detect_language(rest), question, match)
 
     def _asks_for_other_courses(self, rest: str) -> bool:
         """Whether what a question says besides a course title it names asks for courses: a request
