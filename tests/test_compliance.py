@@ -353,6 +353,20 @@ def test_exams_called_final_are_read(text: str, assessment: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "assessment"),
+    [
+        ("final assessment is a portfolio marked by tutors, no identity checks", "assignment"),
+        ("tutor marked assignments, 120 hours", "assignment"),
+        ("un portafolio evaluado por el profesorado", "assignment"),
+        ("3 ECTS, 75 Stunden, EQF 5, Abschlussprüfung online ohne Identitätsprüfung", "online-exam"),
+    ],
+)
+def test_portfolios_and_german_online_exams_are_read(text: str, assessment: str) -> None:
+    """Trial 53: a tutor-marked portfolio and "Abschlussprüfung online" were shown as "not given"."""
+    assert parse_facts(text)["assessment"] == assessment
+
+
+@pytest.mark.parametrize(
     ("text", "level"),
     [
         ("a course at bachelor level", 6),
