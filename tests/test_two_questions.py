@@ -78,6 +78,22 @@ from bot.engine.questions import question_parts
             "Welche Pflichtangaben nennt die EU-Empfehlung, und bis wann mussten die Staaten berichten?",
             ["Welche Pflichtangaben nennt die EU-Empfehlung", "bis wann mussten die Staaten berichten?"],
         ),
+        (  # user trial 53: an opener after a preposition ("à combien", "a cuántos", "a quanti")
+            "Quelle charge de travail représente une microcertification"
+            " et à combien d'ECTS cela correspond-il ?",
+            [
+                "Quelle charge de travail représente une microcertification",
+                "à combien d'ECTS cela correspond-il ?",
+            ],
+        ),
+        (
+            "cuántas horas son en total y a cuántos créditos equivale eso?",
+            ["cuántas horas son en total", "a cuántos créditos equivale eso?"],
+        ),
+        (
+            "quante ore richiede in tutto e a quanti crediti equivale?",
+            ["quante ore richiede in tutto", "a quanti crediti equivale?"],
+        ),
     ],
 )
 def test_question_parts_in_five_languages(message: str, parts: list[str]) -> None:
