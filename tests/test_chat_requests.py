@@ -967,3 +967,68 @@ def test_a_course_named_in_a_credential_question_is_looked_up_once(
     assert (reply.status, reply.intent) == ("answer", "credential-profile")
     assert "/credential" in reply.answer
     assert len(looked_up) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # trial 52: the remark after the question held no subject, only context
+        (
+            "hay cursos en portugues? mi novia es brasileña",
+            "es",
+            {"mx-pucrs-engenharia-producao", "mx-unl-tecgeo"},
+        ),
+        ("any courses on python? my boss is from madrid", "en", None),
+    ],
+)
+def test_a_remark_after_the_request_is_no_subject_when_the_whole_message_finds_nothing(
+    scripted: Any, text: str, lang: str, expected: set[str] | None
+) -> None:
+    """The statement after a course request ("mi novia es brasileña") is searched with it first;
+    when that finds nothing, the request alone is searched, and the reply keeps the whole message."""
+    engine, matcher = scripted
+    matcher.ranking = [("course-search", 0.9), ("prerequisites", 0.05)]
+    reply = engine.ask(text, lang)
+    found = {i.ref for i in reply.items}
+    assert (reply.status, reply.kind, reply.question) == ("answer", "courses", text)
+    if expected is None:  # python: the request alone, whatever the catalogue's Python courses are
+        alone = engine.ask("any courses on python?", lang)
+        assert found == {i.ref for i in alone.items} and found
+    else:
+        assert expected <= found
+    # a remark that narrows what was asked stays part of it: found together, kept together
+    narrowed = engine.ask("cursos en portugues? sobre geografia", "es")
+    assert {i.ref for i in narrowed.items} == {"mx-unl-tecgeo"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("italienisch lernen für anfänger?", "de"),  # trial 52
+        ("learn italian for beginners?", "en"),
+        ("je veux apprendre l'italien", "fr"),
+    ],
+)
+def test_a_short_message_naming_only_a_language_to_learn_gets_its_courses(
+    scripted: Any, text: str, lang: str
+) -> None:
+    """Up to `MAX_TOPIC_ONLY_WORDS` words whose only topic is the vocabulary's ("learn italian") read
+    as a course search when no intent is clear; a word outside the vocabulary keeps it a question."""
+    engine, matcher = scripted
+    matcher.ranking = [("partner-platforms-by-language", 0.42), ("partner-eduopen", 0.15)]
+    reply = engine.ask(text)
+    assert (reply.lang, reply.status, reply.kind) == (lang, "answer", "courses")
+    assert "imx-italienischer" in {i.ref for i in reply.items}
+    assert engine.ask("how do i learn italian fast").kind != "courses"
+
+
+def test_learning_a_language_steers_a_platform_answer_to_the_search(scripted: Any) -> None:
+    """ "aprender italiano para principiantes?" matched the ten EU principles ("principiantes"):
+    the `learn-a-language` steering rule sends a confident platform answer to the course search."""
+    engine, matcher = scripted
+    matcher.ranking = [("eu-principles", 0.97), ("partner-platforms-by-language", 0.02)]
+    reply = engine.ask("aprender italiano para principiantes?")
+    assert (reply.intent, reply.kind) == ("course-search", "courses")
+    assert "imx-italienischer" in {i.ref for i in reply.items}
+    matcher.ranking = [("partner-platforms-by-language", 0.97), ("eu-principles", 0.02)]
+    assert engine.ask("which platform has courses in italian?").intent == "partner-platforms-by-language"

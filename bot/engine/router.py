@@ -42,7 +42,7 @@ from bot.engine.language import PROFILE_MARGIN, detect_language, leaning_languag
 from bot.engine.matcher import OUT_OF_SCOPE
 from bot.engine.model import DEFAULT_LANG, LANGS, Course, Reply, Suggestion
 from bot.engine.normalize import normalize
-from bot.engine.questions import question_parts, question_sentence, question_sentences
+from bot.engine.questions import question_parts, question_sentence, question_sentences, sentences
 from bot.engine.request_layout import QUESTION_WORDS, has_request_cue
 from bot.engine.snapshot import Snapshot
 
@@ -98,6 +98,9 @@ AUDIENCE_PENALTY = 0.3
 """Probability factor of an intent whose audiences leave out the one the question shows."""
 MAX_TOPIC_WORDS = 3
 """A message of at most this many words that names a catalogue subject is read as a course search."""
+MAX_TOPIC_ONLY_WORDS = 5
+"""A message of at most this many words whose only topic words are the vocabulary's subjects ("learn
+italian for beginners?", "italienisch lernen für anfänger?") is read as a course search too."""
 SUBJECT_REQUEST_ANSWER = 0.9
 """A course request naming a subject the catalogue has, and no concept of our topics (CMF, a
 partner…) besides what its courses should give (ECTS, credit: `evidence.request_filters`), goes to
@@ -926,11 +929,13 @@ class Router:
     def _catalogue_topic(self, core: str) -> Any:
         """A short message that only names a subject the catalogue has, read as a course query."""
         words = normalize(core).split()
-        if not words or len(words) > MAX_TOPIC_WORDS:
+        if not words or len(words) > MAX_TOPIC_ONLY_WORDS:
             return None
         query = self._course_query(core, require_request=False)
         if query is None or not any(len(group) > 1 for group in query.groups):
             return None  # no subject of the vocabulary's topics
+        if len(words) > MAX_TOPIC_WORDS and query.other_words:
+            return None  # "how do i learn python fast": more than a subject
         return query if self._finds_a_course(query.text, any_of=query.groups) else None
 
     def _closest(self, ranked: list[tuple[str, float]], found: set[str], lang: str) -> list[Suggestion]:
@@ -1120,6 +1125,15 @@ class Router:
         # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
         exact_only = not named and not self._known_subject(query)
         courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **filters)
+        if not courses and query is not None and query.topics:
+            asked = _without_trailing_remark(question)
+            retry = self._course_query(asked, require_request=False) if asked else None
+            if retry is not None and retry.topics != query.topics and self._finds(retry, filters):
+                # "hay cursos en portugues? mi novia es brasileña": the remark after the question is
+                # context, not the subject; searched only when the whole message finds nothing
+                reply = self._course_reply(asked or "", lang, retry, intent_id, confidence, limit)
+                reply.question = question
+                return reply
         if named and not courses and not (query is not None and query.topics):
             # it names no subject ("what do you have?"): list them all; one it names that the
             # catalogue lacks gets "no course found" ("habt ihr was zu Lohnbuchhaltung")
@@ -1168,6 +1182,14 @@ class Router:
             note=note,
             catalogues=self._partner_catalogues(),
         )
+
+    def _finds(self, query: CourseQuery, filters: dict[str, Any]) -> bool:
+        """Whether `query` (with the intent's `filters`) finds a course, a whole-words match."""
+        kwargs = dict(query.search_kwargs())
+        text = kwargs.pop("text", "") or ""
+        merged = {k: v for k, v in filters.items() if k != "any_of"}  # the other query's words
+        merged.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
+        return bool(self._run_search(text, limit=1, exact_only=True, **merged)[0])
 
     def _asks_for_credit(self, question: str) -> bool:
         """Whether a course request names the credit its courses should give (`evidence.request_filters`)."""
@@ -1376,6 +1398,16 @@ def _hit_ids(result: Any) -> list[str]:
 
 
 __all__ = ["MAX_QUESTION_CHARS", "Router", "Thresholds", "resolve_thresholds", "route"]
+
+
+def _without_trailing_remark(question: str) -> str | None:
+    """The message up to its last question sentence when statements follow it ("hay cursos en
+    portugues? mi novia es brasileña" → "hay cursos en portugues?"), else None."""
+    found = sentences(question)
+    asking = [i for i, s in enumerate(found) if s.endswith("?") or s.startswith("¿")]
+    if not asking or asking[-1] == len(found) - 1:
+        return None
+    return " ".join(found[: asking[-1] + 1])
 
 
 def _as_written(question: str, text: str) -> str:
