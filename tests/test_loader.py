@@ -467,6 +467,43 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
     assert all(any(w in lines[e.line] for w in ("cmf-levels", "microcred", "abraod")) for e in errors)
 
 
+def test_guard_advice_names_existing_guards_and_has_its_string() -> None:
+    """A typo in `guard_advice` would silently drop the scam warning: the load names the file, line
+    and field of an unknown guard rule, a rule given twice and an advice without its string."""
+    texts = {
+        p.relative_to(PROJECT_ROOT).as_posix(): p.read_bytes()
+        for p in sorted((PROJECT_ROOT / "knowledge").rglob("*.yaml"))
+    }
+    texts["intents.yaml"] = (PROJECT_ROOT / "intents.yaml").read_bytes()
+    concepts = texts["knowledge/concepts.yaml"]
+    assert b"  guard_advice:\n    scam: [buy-shortcut-credential," in concepts
+    concepts = concepts.replace(
+        b"  guard_advice:\n    scam: [buy-shortcut-credential,",
+        b"  guard_advice:\n    fraud: [prize-fee]\n    scam: [buy-shortcut-credentail,",
+    )
+    texts["knowledge/concepts.yaml"] = concepts
+    kb, errors = check_texts(texts)
+    assert kb is None
+    found = {(e.file, e.field, e.reason) for e in errors}
+    assert found == {
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.guard_advice.fraud",
+            'no string "fallback.declined.fraud" in knowledge/ui',
+        ),
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.guard_advice.scam[0]",
+            'unknown guard rule "buy-shortcut-credentail"',
+        ),
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.guard_advice.scam[12]",
+            'guard rule "prize-fee" already has an advice',
+        ),
+    }
+
+
 def test_evidence_names_existing_concepts() -> None:
     """A typo in an `evidence` list (here `request_filters`) would silently leave the concept out: the
     load names the file, line and field instead, and loads nothing."""

@@ -167,6 +167,12 @@ class ConceptLayer:
             aud: frozenset(evidence.get(aud) or []) for aud in ("employer", "university") if evidence.get(aud)
         }
         self.guards = {str(k): frozenset(v or []) for k, v in self._data["guards"].items()}
+        self.guard_advice = {
+            str(rule): str(advice)
+            for advice, rules in (vocab.get("guard_advice") or {}).items()
+            for rule in rules or []
+        }
+        """Guard rule → the advice its declined message gives (`guard_advice`: a scam warning)."""
         self.home_partner: dict[str, tuple[str, str]] = {}
         """Language → (phrase, partner concept): the platform a question in that language naming no
         platform may be about (`home_partner`; read by the router, not a matcher feature)."""

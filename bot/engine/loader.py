@@ -1106,6 +1106,26 @@ def _evidence_checks(docs: list[_Doc], err: _Reporter) -> None:
                     err(doc, ("vocabulary", "evidence", kind, k), f'unknown concept "{name}"')
 
 
+def _guard_advice_checks(docs: list[_Doc], err: _Reporter) -> None:
+    """Each `guard_advice` names guard rules that exist, each rule in one advice at most, and the
+    advice has its string `fallback.declined.<advice id>`: a typo would silently drop the advice."""
+    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
+    guards = {str(g) for doc in vocabularies for g in (doc.body.get("guards") or {})}
+    strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
+    seen: set[str] = set()
+    for doc in vocabularies:
+        for advice, rules in (doc.body.get("guard_advice") or {}).items():
+            where = ("vocabulary", "guard_advice", advice)
+            if f"fallback.declined.{advice}" not in strings:
+                err(doc, where, f'no string "fallback.declined.{advice}" in knowledge/ui')
+            for k, rule in enumerate(rules or []):
+                if str(rule) not in guards:
+                    err(doc, (*where, k), f'unknown guard rule "{rule}"')
+                elif str(rule) in seen:
+                    err(doc, (*where, k), f'guard rule "{rule}" already has an advice')
+                seen.add(str(rule))
+
+
 def _home_partner_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each language of the vocabulary's `home_partner` has one phrase naming exactly one partner
     platform (a concept of `evidence.partner`): any other would silently switch the reading off."""
@@ -1136,6 +1156,7 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
         _steering_checks(docs, err)
         _evidence_checks(docs, err)
         _home_partner_checks(docs, err)
+        _guard_advice_checks(docs, err)
     return err.errors
 
 

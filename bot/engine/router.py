@@ -302,7 +302,8 @@ class Router:
         found = self.concepts.concepts(text)
         guard = self.concepts.guard(text, found)
         if guard is not None:
-            return self.answers.fallback(question, lang, "declined", guard=guard)
+            advice = self.concepts.guard_advice.get(guard, guard)
+            return self.answers.fallback(question, lang, "declined", guard=advice)
         core = self.concepts.core(text)
         if not core:  # only a greeting or thanks: say what the bot answers, with an example
             return self.answers.fallback(question, lang, "greeting")
