@@ -369,6 +369,10 @@ def test_real_certificate_questions_with_the_same_words_are_not_declined(shipped
             "scam",
         ),
         ("vendo certificados futurelearn baratos, escribidme por dm", "estafa"),
+        (
+            "me ha llegado un whatsapp: por 50 euros me dan un título universitario en 1 semana, es verdad?",
+            "estafa",
+        ),
         ("microcertification reconnue en un week-end, contactez-moi en MP", "arnaque"),
         ("Vendo microcredenziali riconosciute, scrivimi in privato", "truffa"),
         ("Microcredential ohne Prüfung, schnell und günstig, schreib mir per PN", "Betrug"),
