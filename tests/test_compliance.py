@@ -231,6 +231,12 @@ def test_parse_facts_in_five_languages(text: str, expected: dict) -> None:
         ("un MOOC de 10 semanas con 2 horas semanales", 20),
         ("10 settimane con 5 ore settimanali", 50),
         ("12 Wochen mit 8 Stunden wöchentlich", 96),
+        # trial 54: the hours after "à", "at", "x" are each week's
+        ("Ist ein Kurs mit 3 Wochen à 3 Stunden ein CMF-konformes Microcredential?", 9),
+        ("10 weeks at 12 hours", 120),
+        ("un cours de 10 semaines à 12 heures", 120),
+        ("10 settimane da 12 ore", 120),
+        ("10 weeks, 120 hours in total", 120),
     ],
 )
 def test_hours_a_week_said_with_an_adjective_are_multiplied_out(text: str, hours: int) -> None:
@@ -683,6 +689,8 @@ def test_study_pace_works_out_weeks_or_weekly_hours_for_the_hours_stated_or_the_
     assert study_pace(ENTRY, "80-120 Stunden in 10 Wochen, wie viel pro Woche?")["per_week"] == "8–12"
     assert study_pace(ENTRY, "how many hours is a microcredential?") is None  # nothing to work out
     assert study_pace(ENTRY, "10 weeks at 12 h/week") is None  # the question already did the sum
+    # trial 54: "à 3 Stunden" is each week's, not 3 hours in all ("≈ 1 Stunden pro Woche")
+    assert study_pace(ENTRY, "Ist ein Kurs mit 3 Wochen à 3 Stunden CMF-konform?") is None
     assert study_pace(ENTRY, "0 hours a week") is None
     no_range = dataclasses.replace(ENTRY, checklist=ENTRY.checklist[1:])
     assert study_pace(no_range, "8 hours a week") is None  # no rule on the study hours

@@ -378,8 +378,9 @@ def study_pace(entry: Entry, text: str) -> dict[str, str] | None:
         return None
     low = text.casefold()
     per_week, weeks = _HOURS_PER_WEEK.search(low), _WEEKS.search(low)
-    if bool(per_week) == bool(weeks):
-        return None  # nothing to work out, or the question already did ("10 weeks at 12 h/week")
+    if bool(per_week) == bool(weeks) or _WEEKS_OF_HOURS.search(low):
+        # nothing to work out, or the question already did ("10 weeks at 12 h/week", "3 Wochen à 3 Stunden")
+        return None
     first, last = _stated_hours(low, per_week) or (float(rule["min"]), float(rule["max"]))
     hours = _span(first, last)
     if per_week is not None:
@@ -451,6 +452,15 @@ _PER_WEEK = rf"(?:\s*(?:/|{_any('per')})\s*(?:{_any('week')})|\s+(?:{_any('weekl
 _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_WEEK)
 _WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
 _HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")
+_WEEKS_OF_HOURS = re.compile(
+    # "10 weeks at 12 hours", "3 Wochen à 3 Stunden": the hours are each week's
+    _NUMBER
+    + rf"\s*-?\s*(?:{_any('week_units')})\s+(?:{_any('weeks_of')})\s+"
+    + _NUMBER
+    + r"\s*-?\s*"
+    + _HOUR_WORDS
+    + r"\b"
+)
 _HOUR_RANGE = re.compile(_NUMBER + r"\s*[-–—]\s*" + _NUMBER + r"\s*" + _HOUR_WORDS + r"\b")
 """Study hours stated as a range: "100-150 hours", "100–150 ore"."""
 _EQF_WORDS = f"{_any('eqf_names')}|{_any('level_words')}"
@@ -559,7 +569,11 @@ def _whole(value: float) -> int | float:
 
 
 def _study_hours(low: str) -> int | float | None:
-    """Hours as stated ("80 hours", "80h", "80 heures"), else "10 weeks at 10 h/week" multiplied out."""
+    """Hours as stated ("80 hours", "80h", "80 heures"), else "10 weeks at 10 h/week" multiplied out;
+    "10 weeks at 12 hours", "3 Wochen à 3 Stunden" (`weeks_of`) are multiplied out first."""
+    weeks_of = _WEEKS_OF_HOURS.search(low)
+    if weeks_of:
+        return _whole(_num(weeks_of.group(1)) * _num(weeks_of.group(2)))
     per_week = _HOURS_PER_WEEK.search(low)
     for m in _HOURS.finditer(low):
         if not (per_week and m.start() == per_week.start()):
