@@ -1032,3 +1032,13 @@ def test_learning_a_language_steers_a_platform_answer_to_the_search(scripted: An
     assert "imx-italienischer" in {i.ref for i in reply.items}
     matcher.ranking = [("partner-platforms-by-language", 0.97), ("eu-principles", 0.02)]
     assert engine.ask("which platform has courses in italian?").intent == "partner-platforms-by-language"
+
+
+def test_a_question_on_a_transcript_gets_what_the_transcript_shows(scripted: Any) -> None:
+    """Trial 54: "Welche Angaben enthält ein Microcredential-Transkript …?" got what a credential
+    tells employers (the `transcript-contents` steering rule; "Transkript" names the transcript)."""
+    engine, matcher = scripted
+    matcher.ranking = [("credential-profile", 0.9), ("cmf-transcript", 0.05)]
+    reply = engine.ask("Welche Angaben enthält ein Microcredential-Transkript, das ein Bewerber vorlegt?")
+    assert (reply.lang, reply.intent) == ("de", "cmf-transcript")
+    assert engine.ask("what does a cmf microcredential tell an employer?").intent == "credential-profile"
