@@ -1042,3 +1042,14 @@ def test_a_question_on_a_transcript_gets_what_the_transcript_shows(scripted: Any
     reply = engine.ask("Welche Angaben enthält ein Microcredential-Transkript, das ein Bewerber vorlegt?")
     assert (reply.lang, reply.intent) == ("de", "cmf-transcript")
     assert engine.ask("what does a cmf microcredential tell an employer?").intent == "credential-profile"
+
+
+def test_whether_courses_give_credit_is_the_credit_by_platform_answer(scripted: Any) -> None:
+    """ "¿Esos cursos dan créditos universitarios o solo un certificado de participación?" asks which
+    courses give credit, not whether an attendance certificate is a microcredential
+    (`courses-give-credit` steering); the attendance question itself keeps its answer."""
+    engine, matcher = scripted
+    matcher.ranking = [("eu-attendance-certificate", 0.6), ("learners-credits-by-platform", 0.2)]
+    asked = engine.ask("¿Esos cursos dan créditos universitarios o solo un certificado de participación?")
+    assert (asked.lang, asked.intent) == ("es", "learners-credits-by-platform")
+    assert engine.ask("is an attendance certificate a microcredential?").intent == "eu-attendance-certificate"
