@@ -436,14 +436,20 @@ def test_object_errors_finds_exactly_what_jsonschema_finds(kind: str) -> None:
     assert checked > 200 and refused > checked // 2
 
 
-def test_steering_rules_name_existing_intents_and_concepts() -> None:
-    """A typo in a steering rule (`steer_*` in the vocabulary) would silently switch it off: the load
-    names the file, line and field instead, and loads nothing."""
+def _shipped_texts() -> dict[str, bytes]:
+    """The shipped knowledge files and intents.yaml, by path, as `check_texts` reads them."""
     texts = {
         p.relative_to(PROJECT_ROOT).as_posix(): p.read_bytes()
         for p in sorted((PROJECT_ROOT / "knowledge").rglob("*.yaml"))
     }
     texts["intents.yaml"] = (PROJECT_ROOT / "intents.yaml").read_bytes()
+    return texts
+
+
+def test_steering_rules_name_existing_intents_and_concepts() -> None:
+    """A typo in a steering rule (`steer_*` in the vocabulary) would silently switch it off: the load
+    names the file, line and field instead, and loads nothing."""
+    texts = _shipped_texts()
     concepts = texts["knowledge/concepts.yaml"]
     concepts = concepts.replace(b"level-admitted: [cmf-level]", b"level-admitted: [cmf-levels]")
     concepts = concepts.replace(
@@ -470,11 +476,7 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
 def test_guard_advice_names_existing_guards_and_has_its_string() -> None:
     """A typo in `guard_advice` would silently drop the scam warning: the load names the file, line
     and field of an unknown guard rule, a rule given twice and an advice without its string."""
-    texts = {
-        p.relative_to(PROJECT_ROOT).as_posix(): p.read_bytes()
-        for p in sorted((PROJECT_ROOT / "knowledge").rglob("*.yaml"))
-    }
-    texts["intents.yaml"] = (PROJECT_ROOT / "intents.yaml").read_bytes()
+    texts = _shipped_texts()
     concepts = texts["knowledge/concepts.yaml"]
     assert b"  guard_advice:\n    scam: [buy-shortcut-credential," in concepts
     concepts = concepts.replace(
@@ -507,11 +509,7 @@ def test_guard_advice_names_existing_guards_and_has_its_string() -> None:
 def test_evidence_names_existing_concepts() -> None:
     """A typo in an `evidence` list (here `request_filters`) would silently leave the concept out: the
     load names the file, line and field instead, and loads nothing."""
-    texts = {
-        p.relative_to(PROJECT_ROOT).as_posix(): p.read_bytes()
-        for p in sorted((PROJECT_ROOT / "knowledge").rglob("*.yaml"))
-    }
-    texts["intents.yaml"] = (PROJECT_ROOT / "intents.yaml").read_bytes()
+    texts = _shipped_texts()
     concepts = texts["knowledge/concepts.yaml"].replace(
         b"request_filters: [ects, credit-unit, credit]", b"request_filters: [ects, credit-unit, credits]"
     )
@@ -531,11 +529,7 @@ def test_evidence_names_existing_concepts() -> None:
 def test_a_home_platform_phrase_must_name_one_partner_platform(phrase: bytes, names: str) -> None:
     """`home_partner` phrases are read through the concept layer: a phrase naming no platform (or
     two) would silently switch the reading off for its language, so the load refuses it."""
-    texts = {
-        p.relative_to(PROJECT_ROOT).as_posix(): p.read_bytes()
-        for p in sorted((PROJECT_ROOT / "knowledge").rglob("*.yaml"))
-    }
-    texts["intents.yaml"] = (PROJECT_ROOT / "intents.yaml").read_bytes()
+    texts = _shipped_texts()
     concepts = texts["knowledge/concepts.yaml"]
     assert b"fr: [sur fun]" in concepts
     concepts = concepts.replace(b"fr: [sur fun]", b"fr: [" + phrase + b"]")
