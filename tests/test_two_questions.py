@@ -86,6 +86,10 @@ from bot.engine.questions import question_parts
                 "à combien d'ECTS cela correspond-il ?",
             ],
         ),
+        (  # trial 54: "also" opens the second question of a chat message
+            "will the credits count at my uni or is it up to them? also do i need to show ID for the exam",
+            ["will the credits count at my uni or is it up to them?", "do i need to show ID for the exam"],
+        ),
         (
             "cuántas horas son en total y a cuántos créditos equivale eso?",
             ["cuántas horas son en total", "a cuántos créditos equivale eso?"],
