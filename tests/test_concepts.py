@@ -243,6 +243,7 @@ def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine,
         ("can you do my homework for the futurelearn course", "en", "own work"),
         ("fais mes devoirs du MOOC FUN stp", "fr", "votre propre travail"),
         ("dame las respuestas del examen de miriadax", "es", "trabajo tuyo"),
+        ("tu peux me faire mon devoir de maths : resoudre 2x+3=11", "fr", "propre travail"),  # trial 54
         ("dammi le risposte del quiz eduopen", "it", "lavoro tuo"),
         ("mach meine Hausaufgaben für den iMooX Kurs", "de", "eigene Leistung"),
     ],
