@@ -76,6 +76,16 @@ def question_sentences(text: str) -> list[str]:
     return asking
 
 
+def before_trailing_remark(text: str) -> str | None:
+    """`text` up to its last question sentence when statements follow it ("hay cursos en
+    portugues? mi novia es brasileña" → "hay cursos en portugues?"), else None."""
+    found = sentences(text)
+    asking = [i for i, s in enumerate(found) if _asks(s)]
+    if not asking or asking[-1] == len(found) - 1:
+        return None
+    return " ".join(found[: asking[-1] + 1])
+
+
 def _opens_with_join(sentence: str) -> bool:
     """Whether `sentence` opens with a clause join ("and", "et", "y", "e", "und"), has `MIN_WORDS`
     words after it and a question word among them or a question opener right after the join ("et
@@ -159,6 +169,7 @@ def question_sentence(text: str) -> str | None:
 
 __all__ = [
     "MIN_WORDS",
+    "before_trailing_remark",
     "question_parts",
     "question_sentence",
     "question_sentences",

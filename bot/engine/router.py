@@ -42,7 +42,12 @@ from bot.engine.language import PROFILE_MARGIN, detect_language, leaning_languag
 from bot.engine.matcher import OUT_OF_SCOPE
 from bot.engine.model import DEFAULT_LANG, LANGS, Course, Reply, Suggestion
 from bot.engine.normalize import normalize
-from bot.engine.questions import question_parts, question_sentence, question_sentences, sentences
+from bot.engine.questions import (
+    before_trailing_remark,
+    question_parts,
+    question_sentence,
+    question_sentences,
+)
 from bot.engine.request_layout import QUESTION_WORDS, has_request_cue
 from bot.engine.snapshot import Snapshot
 
@@ -1082,13 +1087,16 @@ class Router:
             found = self._searches[key] = [searcher.search(text, limit=limit, offset=offset, **clean), None]
         return found
 
-    def _finds_a_course(self, text: str, **filters: Any) -> bool:
+    def _finds_a_course(self, text: str, *, exact_only: bool = False, **filters: Any) -> bool:
         """Whether the best hit of a search is a catalogue course, as `bool(self._run_search(text,
-        limit=1, ...)[0])` says, without reading its record (one lookup by id, when not read yet)."""
+        limit=1, exact_only=...)[0])` says, without reading its record (one lookup by id, when not
+        read yet)."""
         found = self._search(text, 1, 0, filters)
         if found is None:
             return False
         result, courses = found
+        if exact_only and not getattr(result, "exact", True):
+            return False
         if courses is not None:
             return bool(courses)
         return any(course_id in self.kb.courses for course_id in _hit_ids(result))
@@ -1126,15 +1134,15 @@ class Router:
         # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
         exact_only = not named and not self._known_subject(query)
         courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **filters)
-        if not courses and query is not None and query.topics:
-            asked = _without_trailing_remark(question)
-            retry = self._course_query(asked, require_request=False) if asked else None
-            if retry is not None and retry.topics != query.topics and self._finds(retry, filters):
-                # "hay cursos en portugues? mi novia es brasileña": the remark after the question is
-                # context, not the subject; searched only when the whole message finds nothing
-                reply = self._course_reply(asked or "", lang, retry, intent_id, confidence, limit)
-                reply.question = question
-                return reply
+        asked = before_trailing_remark(question) if not courses and query and query.topics else None
+        retry = self._course_query(asked, require_request=False) if asked else None
+        if asked and retry and retry.topics != query.topics and self._finds(retry, filters):
+            # "hay cursos en portugues? mi novia es brasileña": the remark after the question is
+            # context, not the subject; searched only when the whole message finds nothing (once:
+            # the question alone has no remark after it)
+            reply = self._course_reply(asked, lang, retry, intent_id, confidence, limit)
+            reply.question = question
+            return reply
         if named and not courses and not (query is not None and query.topics):
             # it names no subject ("what do you have?"): list them all; one it names that the
             # catalogue lacks gets "no course found" ("habt ihr was zu Lohnbuchhaltung")
@@ -1190,7 +1198,7 @@ class Router:
         text = kwargs.pop("text", "") or ""
         merged = {k: v for k, v in filters.items() if k != "any_of"}  # the other query's words
         merged.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
-        return bool(self._run_search(text, limit=1, exact_only=True, **merged)[0])
+        return self._finds_a_course(text, exact_only=True, **merged)
 
     def _asks_for_credit(self, question: str) -> bool:
         """Whether a course request names the credit its courses should give (`evidence.request_filters`)."""
@@ -1399,16 +1407,6 @@ def _hit_ids(result: Any) -> list[str]:
 
 
 __all__ = ["MAX_QUESTION_CHARS", "Router", "Thresholds", "resolve_thresholds", "route"]
-
-
-def _without_trailing_remark(question: str) -> str | None:
-    """The message up to its last question sentence when statements follow it ("hay cursos en
-    portugues? mi novia es brasileña" → "hay cursos en portugues?"), else None."""
-    found = sentences(question)
-    asking = [i for i, s in enumerate(found) if s.endswith("?") or s.startswith("¿")]
-    if not asking or asking[-1] == len(found) - 1:
-        return None
-    return " ".join(found[: asking[-1] + 1])
 
 
 def _as_written(question: str, text: str) -> str:
