@@ -1053,3 +1053,31 @@ def test_whether_courses_give_credit_is_the_credit_by_platform_answer(scripted: 
     asked = engine.ask("¿Esos cursos dan créditos universitarios o solo un certificado de participación?")
     assert (asked.lang, asked.intent) == ("es", "learners-credits-by-platform")
     assert engine.ask("is an attendance certificate a microcredential?").intent == "eu-attendance-certificate"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "heading"),
+    [
+        ("hi, gibts bei futurelearn auch kurse auf deutsch?", "de", "Deutsch, FutureLearn"),  # trial 55
+        ("y a-t-il des cours en anglais sur FUN ?", "fr", "anglais, FUN"),
+        ("hay cursos en ingles en miriadax?", "es", "inglés, MiríadaX"),
+    ],
+)
+def test_a_platforms_courses_in_a_language_are_searched_and_the_language_named(
+    scripted: Any, text: str, lang: str, heading: str
+) -> None:
+    """A request naming only a platform and a language is a search of that platform in that language,
+    whatever intent ranks first (FutureLearn's access rules did); the heading and each course name the
+    language in the reader's language, not by its code."""
+    engine, matcher = scripted
+    matcher.ranking = [("futurelearn-access-rules", 0.9), ("partner-platforms-by-language", 0.05)]
+    reply = engine.ask(text)
+    assert (reply.lang, reply.status, reply.kind) == (lang, "answer", "courses")
+    assert heading in reply.answer.splitlines()[0]
+    language = heading.split(", ")[0]
+    for item in reply.items:
+        languages = next(p for p in item.text.split(" · ") if p.startswith(("langue", "idioma")))
+        assert language in languages.split(": ")[1].split(", "), languages
+    # a platform's languages asked without a request word keep the intent's answer
+    matcher.ranking = [("partner-platforms-by-language", 0.9), ("course-search", 0.05)]
+    assert engine.ask("are FutureLearn courses only in English?").intent == "partner-platforms-by-language"

@@ -209,6 +209,13 @@ class Answers:
             return self.s("course.source", lang, url=course.source_urls[0])
         return ""
 
+    def language_names(self, codes: Sequence[str], lang: str) -> str:
+        """Language codes as names in the reader's language ("en, fr" → "anglais, français"); a code
+        without a `language.<code>` string stays as it is."""
+        return ", ".join(
+            self.s(f"language.{code}", lang) if self.s.has(f"language.{code}") else code for code in codes
+        )
+
     def course_item(self, course: Course, lang: str) -> Item:
         esc = escape_markdown
         parts = [esc(course.platform)]
@@ -216,7 +223,7 @@ class Answers:
             parts.append(esc(course.institution))
         parts.append(esc(course.type))
         if course.languages:
-            languages = esc(", ".join(course.languages))
+            languages = esc(self.language_names(course.languages, lang))
             parts.append(self.s("course.languages", lang, languages=languages))
         workload = _workload(course)
         if workload:
@@ -252,7 +259,11 @@ class Answers:
         """A page of search results (`total` is the number of hits over all pages); `note` goes first
         (e.g. that a filter was dropped because nothing matched with it). With no result, the
         partners' own catalogue pages (`catalogues`: partner -> URLs, maybe none) are offered."""
-        shown_filters = ", ".join(f"{v}" for v in (filters or {}).values() if v not in (None, ""))
+        shown_filters = ", ".join(
+            self.language_names([v], lang) if key == "language" else f"{v}"
+            for key, v in (filters or {}).items()
+            if v not in (None, "")
+        )
         what = query.strip()
         if shown_filters:  # "cybersecurity (FutureLearn)", or the filters alone: "University of Leeds"
             what = f"{what} ({shown_filters})" if what else shown_filters
@@ -335,7 +346,7 @@ class Answers:
             field_("assessment", course.assessment),
             field_("id_verification", course.id_verification),
             field_("cmf", course.cmf),
-            field_("languages", ", ".join(course.languages) if course.languages else None),
+            field_("languages", self.language_names(course.languages, lang) if course.languages else None),
             Item(label=self.s("profile.listing", lang), text=_listing(self, course, lang), ref="listing"),
         ]
         title = self.s("profile.heading", lang, title=escape_markdown(course.title))

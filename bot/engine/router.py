@@ -658,6 +658,15 @@ class Router:
             # whatever the matcher ranks first (MiríadaX's overview)
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
+        if (
+            _platform_courses_in_a_language(course_query)
+            and self._asks_for_a_list(question)
+            and not self._states_own_course(found)
+        ):
+            # "gibt es bei FutureLearn Kurse auf Deutsch?" asks for a platform's courses in a
+            # language: the search says which (or none), not FutureLearn's access rules
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
         if best < self.answer_threshold and not self._states_own_course(found):
             # (a university describing its own course is asking about it, not for courses:
             # "Queremos ofrecer en MiríadaX un programa de 3 ECTS. ¿Cumple con … el CMF?")
@@ -1449,6 +1458,11 @@ def _bare_catalogue_request(query: CourseQuery | None) -> bool:
     search: a platform, a course type or a language ("cursos de contabilidad en miriadax?"). Without
     one, a subject the catalogue lacks may be no MOOC at all ("corso di golf a Roma")."""
     return query is not None and query.bare and bool(query.platform or query.type or query.language)
+
+
+def _platform_courses_in_a_language(query: CourseQuery) -> bool:
+    """A course request naming no subject, only a platform and a language to search in."""
+    return not query.topics and bool(query.platform) and bool(query.language)
 
 
 _QUOTED = re.compile(r"""(?<!\w)["'«“‘„‚]\s*([^"'«»“”‘’„‚]{3,}?)\s*["'»”’“‘](?!\w)""")
