@@ -1081,3 +1081,21 @@ def test_a_platforms_courses_in_a_language_are_searched_and_the_language_named(
     # a platform's languages asked without a request word keep the intent's answer
     matcher.ranking = [("partner-platforms-by-language", 0.9), ("course-search", 0.05)]
     assert engine.ask("are FutureLearn courses only in English?").intent == "partner-platforms-by-language"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me acuerdo de un curso sobre poesia hispanica o algo asi en miriadax, como se llamaba",  # trial 56
+        "there was a course about poetry on miriadax, what was it called?",
+    ],
+)
+def test_a_half_remembered_course_on_a_platform_is_searched(scripted: Any, text: str) -> None:
+    """"What was it called" asks for a course (`request_cues`): the search finds it, not the
+    platform's overview that ranks first."""
+    engine, matcher = scripted
+    matcher.ranking = [("partner-miriadax", 0.6), ("course-search", 0.08)]
+    reply = engine.ask(text)
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert [i.label for i in reply.items] == ["Maestros de la Poesía Hispánica"]
+    assert engine.ask("que es miriadax y como funciona?").intent == "partner-miriadax"
