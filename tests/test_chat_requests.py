@@ -1091,7 +1091,7 @@ def test_a_platforms_courses_in_a_language_are_searched_and_the_language_named(
     ],
 )
 def test_a_half_remembered_course_on_a_platform_is_searched(scripted: Any, text: str) -> None:
-    """"What was it called" asks for a course (`request_cues`): the search finds it, not the
+    """ "What was it called" asks for a course (`request_cues`): the search finds it, not the
     platform's overview that ranks first."""
     engine, matcher = scripted
     matcher.ranking = [("partner-miriadax", 0.6), ("course-search", 0.08)]
