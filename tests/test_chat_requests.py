@@ -493,6 +493,16 @@ def test_a_question_naming_one_level_gets_that_level_not_the_eqf_overview(
     assert engine.ask("what is the EQF?", "en").intent == "eqf-what-is"
 
 
+def test_what_a_level_means_in_skills_is_that_levels_answer_not_the_employers_overview(scripted: Any) -> None:
+    """Trial 56: an employer asking what an EQF 6 microcredential means in skills got what a CMF
+    credential tells employers; the level's own answer gives its knowledge, skills and autonomy."""
+    engine, matcher = scripted
+    matcher.ranking = [("credential-profile", 0.7), ("eqf-level-6", 0.1), (OUT_OF_SCOPE, 0.0)]
+    text = "Siamo un'azienda: una microcredenziale di livello EQF 6 cosa significa in termini di competenze?"
+    assert engine.ask(text).intent == "eqf-level-6"
+    assert engine.ask("what does a cmf microcredential tell an employer?").intent == "credential-profile"
+
+
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
