@@ -730,3 +730,22 @@ def test_a_study_time_question_with_a_pace_gets_it_worked_out(
     assert reply.intent == "cmf-study-hours"
     assert reply.answer.split("\n\n")[1] == worked
     assert "≈" not in bot_engine.ask("how many study hours is a microcredential?").answer
+
+
+def test_a_course_without_a_transcript_a_document_check_and_a_written_exam_are_read() -> None:
+    """Trial 58: "ma senza transcript" left the transcript open (it is missing: not met), "controllo
+    del documento" is an identity check, and a written final exam ("schriftliche Abschlussprüfung")
+    is a supervised one; a German transcript lists "Lernergebnissen, Stunden, Niveau und Credits"."""
+    italian = parse_facts(
+        "Il nostro ateneo vuole proporre un corso di 150 ore, 6 CFU, livello EQF 7, con esame finale in"
+        " presenza con controllo del documento, ma senza transcript. Rispetta il CMF?"
+    )
+    assert italian["transcript"] == [] and italian["id_verification"] is True
+    german = parse_facts(
+        "Unser Kurs umfasst 100 Stunden, 4 ECTS, EQR-Niveau 5, eine schriftliche Abschlussprüfung mit"
+        " Ausweiskontrolle und ein Transcript mit Lernergebnissen, Stunden, Niveau und Credits."
+    )
+    assert german["assessment"] == "supervised-exam"
+    assert set(german["transcript"]) == {"learning-outcomes", "study-hours", "eqf-level", "credits"}
+    assert parse_facts("our course has no transcript")["transcript"] == []
+    assert parse_facts("a transcript with the learning outcomes")["transcript"] == ["learning-outcomes"]

@@ -519,6 +519,9 @@ _AWARDED = re.compile(
     rf"\b(?:{_any('credit_verbs')})\s+(?:\w+\s+)?{_NUMBER}\s*(?:{_any('ects_units')}|{_any('credit_words')}|cfu)\b"
 )
 _TRANSCRIPT_WORDS = re.compile(rf"\b(?:{_any('transcript_words')})\b")
+_WITHOUT_A = re.compile(rf"\b(?:{_any('id_negations')}|{_any('credit_negations')})\s+(?:\w{{1,4}}\s+)?$")
+"""A negation right before the word "transcript" ("without a transcript", "senza transcript"): the
+course has none."""
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
     item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS
 }
@@ -626,6 +629,8 @@ def _transcript(text: str) -> list[str] | None:
     for sentence in re.split(r"[.;!?\n]+(?!\d)", text):
         sentence_norm = normalize(sentence)
         found = _TRANSCRIPT_WORDS.search(sentence_norm)
+        if found and _WITHOUT_A.search(sentence_norm[: found.start()]):
+            return []  # "ma senza transcript": given, and listing nothing
         if found:
             padded = f" {sentence_norm[found.end() :]} "
             listed = [
