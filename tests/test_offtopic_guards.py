@@ -438,3 +438,24 @@ def test_how_are_you_gets_the_greeting_not_i_dont_know(shipped: Engine, text: st
     bot answers."""
     reply = shipped.ask(text)
     assert (reply.status, reply.reason) == ("no_match", "greeting"), (text, reply.reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 57: help-centre headings copied from the partners' pages
+        "A course I enrolled in is missing from my account",
+        "Sharing Certificates on LinkedIn",
+        "Condividere i certificati su LinkedIn",
+        "Edit certificates in Course Creator",
+    ],
+)
+def test_a_help_centres_account_and_tool_headings_are_declined(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+
+
+def test_umsonst_asks_the_price_and_is_no_course_subject(shipped: Engine) -> None:
+    """Trial 57: "Sind die Kurse wirklich umsonst?" searched the catalogue for "umsonst"."""
+    reply = shipped.ask("Sind die Kurse wirklich umsonst?")
+    assert reply.kind != "courses" and "umsonst" not in reply.answer.splitlines()[0]
