@@ -365,21 +365,22 @@ def test_a_bare_catalogue_subject_is_a_course_search(shipped: Engine, text: str)
 
 
 @pytest.mark.parametrize(
-    ("text", "lang"),
+    ("text", "language"),
     [
-        ("est-ce que je peux faire un microcredential en français", "fr"),
-        ("posso fare una microcredenziale in italiano?", "it"),
-        ("kann ich ein Microcredential auf Spanisch machen?", "es"),
+        ("est-ce que je peux faire un microcredential en français", "français"),
+        ("posso fare una microcredenziale in italiano?", "italiano"),
+        ("kann ich ein Microcredential auf Spanisch machen?", "Spanisch"),
     ],
 )
 def test_asking_for_a_microcredential_in_a_language_searches_the_catalogue(
-    shipped: Engine, text: str, lang: str
+    shipped: Engine, text: str, language: str
 ) -> None:
     """The French question was answered with the EU definition (0.3), the Italian one with the entry
-    requirements; the search says honestly that the catalogue has none in that language."""
+    requirements; the search says honestly that the catalogue has none in that language (named in
+    the reader's language)."""
     reply = shipped.ask(text)
     assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search-microcredential")
-    assert f"microcredential, {lang}" in reply.answer
+    assert f"microcredential, {language}" in reply.answer
 
 
 def test_a_yes_no_question_starts_with_the_entrys_lead(shipped: Engine) -> None:

@@ -500,7 +500,7 @@ def test_guard_advice_names_existing_guards_and_has_its_string() -> None:
         ),
         (
             "knowledge/concepts.yaml",
-            "vocabulary.guard_advice.scam[11]",
+            "vocabulary.guard_advice.scam[10]",
             'guard rule "prize-fee" already has an advice',
         ),
     }

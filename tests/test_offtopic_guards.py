@@ -459,3 +459,37 @@ def test_umsonst_asks_the_price_and_is_no_course_subject(shipped: Engine) -> Non
     """Trial 57: "Sind die Kurse wirklich umsonst?" searched the catalogue for "umsonst"."""
     reply = shipped.ask("Sind die Kurse wirklich umsonst?")
     assert reply.kind != "courses" and "umsonst" not in reply.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        # trial 58: phishing gets advice about links, codes and passwords, not about buying credentials
+        (
+            "Gentile utente, abbiamo rilevato un accesso sospetto al suo account. Invii le credenziali di"
+            " accesso e il codice OTP per sbloccarlo entro oggi.",
+            "phishing",
+        ),
+        (
+            "Estimado cliente: su cuenta universitaria será suspendida. Haga clic en el enlace y confirme"
+            " su contraseña y el número de su tarjeta.",
+            "phishing",
+        ),
+        (
+            "Your microcredential account will be suspended today: reply with your card number and CVV.",
+            "phishing",
+        ),
+    ],
+)
+def test_phishing_is_declined_with_advice_on_links_and_codes(
+    shipped: Engine, text: str, warning: str
+) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), text
+    assert warning in reply.answer and "100" not in reply.answer, reply.answer
+
+
+def test_an_employment_law_warning_letter_is_declined(shipped: Engine) -> None:
+    """Trial 58: "brauche hilfe bei einer abmahnung für einen mitarbeiter" got the team-purchase answer."""
+    reply = shipped.ask("brauche hilfe bei einer abmahnung für einen mitarbeiter")
+    assert (reply.status, reply.reason) == ("no_match", "declined")
