@@ -522,6 +522,30 @@ def test_evidence_names_existing_concepts() -> None:
     assert "credits" in concepts.decode().splitlines()[errors[0].line - 1]
 
 
+def test_guard_unless_names_an_existing_guard_rule_and_concepts() -> None:
+    """A typo in `guard_unless` would let the everyday-life guard decline a learner's real question
+    again: the load names the file, line and field of an unknown rule or concept, and loads nothing."""
+    texts = _shipped_texts()
+    concepts = texts["knowledge/concepts.yaml"]
+    shipped = b"  guard_unless:\n    everyday-life: [microcredential, cmf, eqf, ects, mooc]"
+    assert shipped in concepts
+    concepts = concepts.replace(
+        shipped, b"  guard_unless:\n    everyday-lives: [microcredential, cmf, eqf, ects, moocs]"
+    )
+    texts["knowledge/concepts.yaml"] = concepts
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert {(e.file, e.field, e.reason) for e in errors} == {
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.guard_unless.everyday-lives",
+            'unknown guard rule "everyday-lives"',
+        ),
+        ("knowledge/concepts.yaml", "vocabulary.guard_unless.everyday-lives[4]", 'unknown concept "moocs"'),
+    }
+    assert all(b"everyday-lives" in concepts.splitlines()[e.line - 1] for e in errors)
+
+
 @pytest.mark.parametrize(
     ("phrase", "names"),
     [(b"sur la plateforme", "none"), (b"sur fun ou eduopen", "partner-eduopen, partner-fun")],

@@ -493,3 +493,24 @@ def test_an_employment_law_warning_letter_is_declined(shipped: Engine) -> None:
     """Trial 58: "brauche hilfe bei einer abmahnung für einen mitarbeiter" got the team-purchase answer."""
     reply = shipped.ask("brauche hilfe bei einer abmahnung für einen mitarbeiter")
     assert (reply.status, reply.reason) == ("no_match", "declined")
+
+
+def test_a_learners_life_around_a_real_question_is_not_declined(shipped: Engine) -> None:
+    """Trial 59: parental leave ("Elternzeit", an everyday-life guard word) told before a question on
+    an EQF 6 microcredential declined the question; `guard_unless` keeps the guard off when the
+    message names a microcredential, the CMF, EQF, ECTS or a MOOC. Childcare alone is still declined."""
+    question = (
+        "ich bin gerade in elternzeit und will mich weiterbilden, ist ein Microcredential auf EQF Stufe 6"
+        " zu schwer für mich wenn ich nur Abitur habe?"
+    )
+    assert shipped.ask(question).reason != "declined"
+    assert shipped.ask("was bedeutet elternzeit für meinen urlaub?").reason == "declined"
+
+
+def test_card_details_asked_in_a_partners_name_are_phishing(shipped: Engine) -> None:
+    """Trial 59: naming MiríadaX in a phishing mail got MiríadaX's overview."""
+    reply = shipped.ask(
+        "Me llegó un correo de 'MiríadaX' pidiendo los datos de mi tarjeta para renovar mi cuenta,"
+        " ¿se los doy?"
+    )
+    assert (reply.status, reply.reason) == ("no_match", "declined") and "phishing" in reply.answer

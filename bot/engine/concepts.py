@@ -167,6 +167,11 @@ class ConceptLayer:
             aud: frozenset(evidence.get(aud) or []) for aud in ("employer", "university") if evidence.get(aud)
         }
         self.guards = {str(k): frozenset(v or []) for k, v in self._data["guards"].items()}
+        self.guard_unless = {
+            str(rule): frozenset(str(c) for c in concepts or [])
+            for rule, concepts in (vocab.get("guard_unless") or {}).items()
+        }
+        """Guard rule → concepts any of which keeps it from declining (`guard_unless`)."""
         self.guard_advice = {
             str(rule): str(advice)
             for advice, rules in (vocab.get("guard_advice") or {}).items()
@@ -264,10 +269,11 @@ class ConceptLayer:
         return list(dict.fromkeys(" ".join(words[a:b]) for a, b, label in spans if label in wanted))
 
     def guard(self, text: str, found: set[str] | None = None) -> str | None:
-        """The id of the first guard rule all of whose concepts occur in `text`, else None."""
+        """The id of the first guard rule all of whose concepts occur in `text` and none of its
+        `guard_unless` concepts, else None."""
         found = self.concepts(text) if found is None else found
         for rule, needed in self.guards.items():
-            if needed and needed <= found:
+            if needed and needed <= found and not found & self.guard_unless.get(rule, frozenset()):
                 return rule
         return None
 

@@ -1094,6 +1094,21 @@ def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
                         err(doc, ("vocabulary", section, rule, k), f'unknown {what} "{name}"')
 
 
+def _guard_unless_checks(docs: list[_Doc], err: _Reporter) -> None:
+    """Each `guard_unless` names a guard rule and concepts that exist: a typo would silently let
+    the rule decline real questions again."""
+    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
+    concepts = {str(c) for doc in vocabularies for c in (doc.body.get("concepts") or {})}
+    guards = {str(g) for doc in vocabularies for g in (doc.body.get("guards") or {})}
+    for doc in vocabularies:
+        for rule, names in (doc.body.get("guard_unless") or {}).items():
+            if str(rule) not in guards:
+                err(doc, ("vocabulary", "guard_unless", rule), f'unknown guard rule "{rule}"')
+            for k, name in enumerate(names or []):
+                if str(name) not in concepts:
+                    err(doc, ("vocabulary", "guard_unless", rule, k), f'unknown concept "{name}"')
+
+
 def _evidence_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each kind of `evidence` (domain, partner, request_filters…) names concepts that exist: a typo
     would silently leave a concept out of it."""
@@ -1157,6 +1172,7 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
         _evidence_checks(docs, err)
         _home_partner_checks(docs, err)
         _guard_advice_checks(docs, err)
+        _guard_unless_checks(docs, err)
     return err.errors
 
 
