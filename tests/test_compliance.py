@@ -749,3 +749,20 @@ def test_a_course_without_a_transcript_a_document_check_and_a_written_exam_are_r
     assert set(german["transcript"]) == {"learning-outcomes", "study-hours", "eqf-level", "credits"}
     assert parse_facts("our course has no transcript")["transcript"] == []
     assert parse_facts("a transcript with the learning outcomes")["transcript"] == ["learning-outcomes"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 59: a final exam whose supervision is not stated was "not given", so "not enough facts"
+        "un candidato presenta una microcredencial de 125 horas, nivel EQF 7, con examen final y verificación"
+        " de identidad, 5 ECTS",
+        "un percorso di 150 ore, livello EQF 7, 6 ECTS, esame finale con verifica dell'identità",
+        "a 120-hour course at EQF 6 with a final exam and an ID check",
+    ],
+)
+def test_a_final_exam_without_its_supervision_is_a_summative_assessment(text: str) -> None:
+    assert parse_facts(text)["assessment"] == "final-exam"
+    # a kind the text names wins over the bare "final exam"
+    assert parse_facts("a final proctored exam")["assessment"] == "proctored-exam"
+    assert parse_facts("esame finale in presenza")["assessment"] == "supervised-exam"

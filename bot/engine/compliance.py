@@ -41,6 +41,7 @@ ASSESSMENTS: tuple[str, ...] = (
     "proctored-exam",
     "supervised-exam",
     "online-exam",
+    "final-exam",
     "assignment",
     "peer-review",
     "quiz",
@@ -602,9 +603,11 @@ def _ects(low: str, norm: str) -> int | float | None:
 
 
 def _assessment(norm: str) -> str | None:
-    """The first kind of assessment (in `_ASSESSMENT_ORDER`) the text names."""
+    """The first kind of assessment (in `_ASSESSMENT_ORDER`) the text names; else a final exam whose
+    supervision the text does not state ("examen final", "esame finale"): `final-exam`."""
     exams = _FINAL.sub(lambda m: m.group(1) or "", norm)
-    return next((kind for kind, phrases in _ASSESSMENT_WORDS if _has_any(exams, phrases)), None)
+    named = next((kind for kind, phrases in _ASSESSMENT_WORDS if _has_any(exams, phrases)), None)
+    return named or ("final-exam" if _FINAL.search(norm) else None)
 
 
 def _id_verification(norm: str) -> bool | None:
