@@ -233,3 +233,22 @@ def test_a_request_to_learn_english_lists_its_courses(bot_engine: Any, question:
     reply = bot_engine.ask(question)
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert "Exploring English: Language and Culture" in reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me saque un certificado en un mooc, lo puedo convalidar en mi universidad de madrid?",  # trial 59
+        "can I get credit for a mooc at my University of Leeds?",
+        "kann ich den MOOC an meiner Universität Wien anrechnen lassen?",
+    ],
+)
+def test_an_institution_after_a_possessive_is_the_askers_own_not_a_filter(
+    shipped: CourseQueryReader, text: str
+) -> None:
+    """ "mi universidad de Madrid" says where the asker studies: the courses searched are not
+    filtered on it (the message went to "courses of the University of Madrid", none found)."""
+    query = shipped.read(text, require_request=False)
+    assert query is not None and query.institution is None
+    named = shipped.read("courses from the University of Leeds", require_request=False)
+    assert named is not None and named.institution is not None

@@ -41,6 +41,7 @@ from bot.engine.request_layout import (
     GREETINGS,
     LANGUAGE_SUBJECT_MARKERS,
     NEVER_TOPICS,
+    POSSESSIVES,
     QUESTION_OPENERS,
     QUESTION_WORDS,
     REQUEST_CUES,
@@ -295,14 +296,16 @@ class CourseQueryReader:
     ) -> int:
         """An institution word of `length` words ends at `i`: its name (after it, or the word before)
         becomes the query's institution (the first one named, not in a self-introduction: "I am a
-        student at the University of Vienna" says who asks); without a name it is an ordinary word.
-        Returns where reading goes on."""
+        student at the University of Vienna" says who asks, nor after a possessive: "mi universidad
+        de Madrid" is the asker's own); without a name it is an ordinary word. Returns where reading
+        goes on."""
         start = i - length
         name, after = self._institution_name(words, i, reading.leftover[-2])
         if name:
             start = start - 1 if after == i else start  # "open university": the word before
             reading.marks[start:after] = ["institution"] * (after - start)
-            if reading.query.institution is None and start not in intro:
+            owned = start > 0 and words[start - 1] in POSSESSIVES
+            if reading.query.institution is None and start not in intro and not owned:
                 reading.query.institution = Institution(name, _as_typed(text, words, start, after))
         else:
             reading.leftover[-1].append(words[i - 1])  # "a university": no name, an ordinary word

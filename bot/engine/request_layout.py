@@ -99,6 +99,9 @@ _REQUEST_VERBS = _words("request_verbs")
 """Verbs of wanting or looking for ("vorremmo", "would like"): a self-introduction ends at one (the
 router may pass the message without its punctuation)."""
 
+POSSESSIVES = _words("possessives")
+"""Possessive words ("my", "mi", "unsere"): an institution after one is the asker's own."""
+
 _SELF_INTRODUCTIONS = frozenset(tuple(p.split()) for p in _words("self_introductions"))
 """Phrases opening a self-introduction ("i m", "sono", "ich bin"), as word tuples."""
 
