@@ -1109,3 +1109,21 @@ def test_a_half_remembered_course_on_a_platform_is_searched(scripted: Any, text:
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert [i.label for i in reply.items] == ["Maestros de la Poesía Hispánica"]
     assert engine.ask("que es miriadax y como funciona?").intent == "partner-miriadax"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "muss ich für ein microcredential schon einen bachelor haben?",  # trial 59
+        "do I need a bachelor's degree to take a microcredential?",
+        "serve la laurea per fare una microcredenziale?",
+    ],
+)
+def test_whether_a_degree_is_needed_is_the_entry_requirements_question(scripted: Any, text: str) -> None:
+    """Asking whether a degree is needed to enrol got whether a microcredential equals a degree
+    (`degree-needed` steering); the equivalence question keeps its answer."""
+    engine, matcher = scripted
+    matcher.ranking = [("degree-equivalence", 0.63), ("prerequisites", 0.26)]
+    assert engine.ask(text).intent == "prerequisites"
+    equivalence = engine.ask("is a microcredential equivalent to a bachelor's degree?")
+    assert equivalence.intent == "degree-equivalence"
