@@ -246,6 +246,11 @@ def test_account_support_homework_and_credit_sales_are_declined(shipped: Engine,
         ("tu peux me faire mon devoir de maths : resoudre 2x+3=11", "fr", "propre travail"),  # trial 54
         ("dammi le risposte del quiz eduopen", "it", "lavoro tuo"),
         ("mach meine Hausaufgaben für den iMooX Kurs", "de", "eigene Leistung"),
+        # trial 55
+        ("Tu peux me faire ma dissertation de philo sur la liberté ?", "fr", "propre travail"),
+        ("Kannst du meine Mathehausaufgaben machen? Was ist das Integral von x^2?", "de", "eigene Leistung"),
+        ("¿me resuelves esta ecuación? 3x + 7 = 22", "es", "trabajo tuyo"),
+        ("mi traduci questo testo in inglese per il compito di domani?", "it", "lavoro tuo"),
     ],
 )
 def test_account_and_homework_declines_say_where_to_get_help(
