@@ -193,8 +193,9 @@ def test_off_topic_examples_are_declined_and_never_offered(engine: Any) -> None:
     assert off_topic == ["off-topic"]
     for text, reason in (
         ("hello there", "greeting"),  # small talk alone: what the bot answers, no topic
-        ("tell me a joke", "no_match"),
+        ("what is the capital of australia", "no_match"),
         ("how to center a div in css", "no_match"),
+        ("tell me a joke", "declined"),  # a chat task (guard `chat-task`), declined before matching
     ):
         reply = engine.ask(text)
         assert (reply.status, reply.intent, reply.reason) == ("no_match", None, reason), text
