@@ -479,6 +479,15 @@ def test_a_learners_life_around_a_real_question_is_not_declined(shipped: Engine)
     assert shipped.ask("was bedeutet elternzeit für meinen urlaub?").reason == "declined"
 
 
+def test_a_joke_asked_for_is_declined_but_a_microcredential_called_a_joke_is_a_question(
+    shipped: Engine,
+) -> None:
+    """ "tell me a joke" and its kin are chat tasks; the bare words "a joke" are no request for one."""
+    for text in ("tell me a joke", "raccontami una barzelletta", "erzähl mir einen Witz"):
+        assert shipped.ask(text).reason == "declined", text
+    assert shipped.ask("is this microcredential a joke or is it worth it?").reason != "declined"
+
+
 def test_card_details_asked_in_a_partners_name_are_phishing(shipped: Engine) -> None:
     """Trial 59: naming MiríadaX in a phishing mail got MiríadaX's overview."""
     reply = shipped.ask(
