@@ -759,6 +759,8 @@ def test_a_course_without_a_transcript_a_document_check_and_a_written_exam_are_r
         " de identidad, 5 ECTS",
         "un percorso di 150 ore, livello EQF 7, 6 ECTS, esame finale con verifica dell'identità",
         "a 120-hour course at EQF 6 with a final exam and an ID check",
+        # German names a final exam in one word
+        "Kurs mit 125 Stunden, EQF 6, 5 ECTS und Abschlussprüfung mit Ausweiskontrolle",
     ],
 )
 def test_a_final_exam_without_its_supervision_is_a_summative_assessment(text: str) -> None:
@@ -766,3 +768,5 @@ def test_a_final_exam_without_its_supervision_is_a_summative_assessment(text: st
     # a kind the text names wins over the bare "final exam"
     assert parse_facts("a final proctored exam")["assessment"] == "proctored-exam"
     assert parse_facts("esame finale in presenza")["assessment"] == "supervised-exam"
+    assert parse_facts("eine schriftliche Abschlussprüfung")["assessment"] == "supervised-exam"
+    assert parse_facts("Abschlussklausur am Ende")["assessment"] == "supervised-exam"

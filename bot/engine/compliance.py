@@ -496,8 +496,10 @@ _ASSESSMENT_ORDER: tuple[str, ...] = (
     "peer-review",
     "assignment",
     "quiz",
+    "final-exam",
 )
-"""The kinds of assessment in the order their phrases are tried: the first kind named wins."""
+"""The kinds of assessment in the order their phrases are tried: the first kind named wins. A final
+exam named in one word ("Abschlussprüfung") comes last: any word on its supervision decides first."""
 
 
 def _among(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
