@@ -1072,12 +1072,28 @@ def _intent_checks(
                     err(doc, path, copied)
 
 
+def _vocabularies(docs: list[_Doc]) -> list[_Doc]:
+    return [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
+
+
+def _defined(vocabularies: list[_Doc], section: str) -> set[str]:
+    """The names a vocabulary section defines (its keys, e.g. the concept ids), over all files."""
+    return {str(name) for doc in vocabularies for name in (doc.body.get(section) or {})}
+
+
+def _known_names(doc: _Doc, path: Path_, names: Any, known: set[str], what: str, err: _Reporter) -> None:
+    """Each of `names` (a list under `path`) is one of `known`, else an error at its position."""
+    for k, name in enumerate(names or []):
+        if str(name) not in known:
+            err(doc, (*path, k), f'unknown {what} "{name}"')
+
+
 def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
     """The steering rules (`steer_*` of the vocabulary) name intents and concepts that exist, and
     every rule has the one intent it steers to: a typo would silently switch a rule off."""
     intents = {str(obj.get("id")) for doc in docs if doc.kind == "intents" for _, obj in _items(doc)}
-    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
-    concepts = {str(c) for doc in vocabularies for c in (doc.body.get("concepts") or {})}
+    vocabularies = _vocabularies(docs)
+    concepts = _defined(vocabularies, "concepts")
     for doc in vocabularies:
         rules = doc.body.get("steer_to") or {}
         for section, known, what in (
@@ -1089,43 +1105,36 @@ def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
             for rule, names in (doc.body.get(section) or {}).items():
                 if section != "steer_to" and rule not in rules:
                     err(doc, ("vocabulary", section, rule), f'no steer_to for rule "{rule}"')
-                for k, name in enumerate(names or []):
-                    if str(name) not in known:
-                        err(doc, ("vocabulary", section, rule, k), f'unknown {what} "{name}"')
+                _known_names(doc, ("vocabulary", section, rule), names, known, what, err)
 
 
 def _guard_unless_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each `guard_unless` names a guard rule and concepts that exist: a typo would silently let
     the rule decline real questions again."""
-    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
-    concepts = {str(c) for doc in vocabularies for c in (doc.body.get("concepts") or {})}
-    guards = {str(g) for doc in vocabularies for g in (doc.body.get("guards") or {})}
+    vocabularies = _vocabularies(docs)
+    concepts, guards = _defined(vocabularies, "concepts"), _defined(vocabularies, "guards")
     for doc in vocabularies:
         for rule, names in (doc.body.get("guard_unless") or {}).items():
             if str(rule) not in guards:
                 err(doc, ("vocabulary", "guard_unless", rule), f'unknown guard rule "{rule}"')
-            for k, name in enumerate(names or []):
-                if str(name) not in concepts:
-                    err(doc, ("vocabulary", "guard_unless", rule, k), f'unknown concept "{name}"')
+            _known_names(doc, ("vocabulary", "guard_unless", rule), names, concepts, "concept", err)
 
 
 def _evidence_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each kind of `evidence` (domain, partner, request_filters…) names concepts that exist: a typo
     would silently leave a concept out of it."""
-    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
-    concepts = {str(c) for doc in vocabularies for c in (doc.body.get("concepts") or {})}
+    vocabularies = _vocabularies(docs)
+    concepts = _defined(vocabularies, "concepts")
     for doc in vocabularies:
         for kind, names in (doc.body.get("evidence") or {}).items():
-            for k, name in enumerate(names or []):
-                if str(name) not in concepts:
-                    err(doc, ("vocabulary", "evidence", kind, k), f'unknown concept "{name}"')
+            _known_names(doc, ("vocabulary", "evidence", kind), names, concepts, "concept", err)
 
 
 def _guard_advice_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each `guard_advice` names guard rules that exist, each rule in one advice at most, and the
     advice has its string `fallback.declined.<advice id>`: a typo would silently drop the advice."""
-    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
-    guards = {str(g) for doc in vocabularies for g in (doc.body.get("guards") or {})}
+    vocabularies = _vocabularies(docs)
+    guards = _defined(vocabularies, "guards")
     strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
     seen: set[str] = set()
     for doc in vocabularies:
@@ -1144,7 +1153,7 @@ def _guard_advice_checks(docs: list[_Doc], err: _Reporter) -> None:
 def _home_partner_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each language of the vocabulary's `home_partner` has one phrase naming exactly one partner
     platform (a concept of `evidence.partner`): any other would silently switch the reading off."""
-    vocabularies = [doc for doc in docs if doc.kind == "vocabulary" and isinstance(doc.body, dict)]
+    vocabularies = _vocabularies(docs)
     merged: dict[str, Any] = {}
     for doc in vocabularies:
         _merge_vocabulary(merged, doc.body)
