@@ -237,6 +237,10 @@ def test_parse_facts_in_five_languages(text: str, expected: dict) -> None:
         ("un cours de 10 semaines à 12 heures", 120),
         ("10 settimane da 12 ore", 120),
         ("10 weeks, 120 hours in total", 120),
+        # trial 61: "about" before each week's hours
+        ("12 Wochen à ca. 10 Stunden, also 120 h", 120),
+        ("10 weeks at about 12 hours", 120),
+        ("10 semaines à environ 10 heures", 100),
     ],
 )
 def test_hours_a_week_said_with_an_adjective_are_multiplied_out(text: str, hours: int) -> None:
@@ -318,6 +322,11 @@ def test_ids_checked_at_enrolment_are_not_read_as_checked_at_the_assessment() ->
         ("cours sans identification des apprenants", False),
         ("prova finale proctorata e identificazione tramite documento", True),
         ("examen final supervisado por webcam y verificación de DNI", True),
+        # trial 61: "nessun …" negates; a photo ID at an oral exam is a check; "ue" for "ü"
+        ("quiz automatici finali, nessun controllo identità", False),
+        ("aucune vérification d'identité", False),
+        ("mündliche Abschlussprüfung per Zoom mit Lichtbildausweis", True),
+        ("Identitaetspruefung bei der Abschlusspruefung", True),
     ],
 )
 def test_id_checks_worded_in_other_languages(text: str, checked: bool) -> None:
@@ -365,6 +374,12 @@ def test_exams_called_final_are_read(text: str, assessment: str) -> None:
         ("tutor marked assignments, 120 hours", "assignment"),
         ("un portafolio evaluado por el profesorado", "assignment"),
         ("3 ECTS, 75 Stunden, EQF 5, Abschlussprüfung online ohne Identitätsprüfung", "online-exam"),
+        # trial 61: an exam said to be unsupervised is never a supervised one; an oral exam is
+        ("Abschluss mit einer Online-Klausur ohne Aufsicht und ohne Ausweiskontrolle", "online-exam"),
+        ("examen final sans surveillance", "online-exam"),
+        ("quiz finali senza sorveglianza", "quiz"),
+        ("muendliche Abschlusspruefung per Zoom", "supervised-exam"),
+        ("an oral exam with the tutor", "supervised-exam"),
     ],
 )
 def test_portfolios_and_german_online_exams_are_read(text: str, assessment: str) -> None:

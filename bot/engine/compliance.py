@@ -457,6 +457,7 @@ _WEEKS_OF_HOURS = re.compile(
     # "10 weeks at 12 hours", "3 Wochen à 3 Stunden": the hours are each week's
     _NUMBER
     + rf"\s*-?\s*(?:{_any('week_units')})\s+(?:{_any('weeks_of')})\s+"
+    + rf"(?:(?:{_any('approximately')})\s+)?"  # "12 Wochen à ca. 10 Stunden"
     + _NUMBER
     + r"\s*-?\s*"
     + _HOUR_WORDS
@@ -513,6 +514,16 @@ def _among(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
 _ASSESSMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, _among(_keyed("assessments", kind))) for kind in _ASSESSMENT_ORDER
 )
+_UNSUPERVISED = _among(_phrases("unsupervised"))
+"""An exam said to be unsupervised ("Online-Klausur ohne Aufsicht"): no supervised kind is read."""
+_SUPERVISED_KINDS = frozenset({"proctored-exam", "supervised-exam"})
+_SPELLINGS: dict[str, str] = {
+    written: normalised
+    for lang in languages()
+    for written, normalised in (lang.compliance.get("spellings") or {}).items()
+}
+"""Word parts typed without the language's letters -> as normalised ("pruef" -> "pruf")."""
+_SPELLING = re.compile("|".join(sorted(map(re.escape, _SPELLINGS), key=len, reverse=True)) or "(?!)")
 _ID_PATTERNS = re.compile(_any("id_checked"))
 _NO_ID = re.compile(rf"\b(?:{_any('id_negations')})\s+(?:\w+\s+)?(?:{_any('id_words')})\b")
 _CREDIT_WORDS = _among(_phrases("credit_phrases"))
@@ -556,7 +567,7 @@ def parse_facts(text: str) -> dict[str, Any]:
     credit is awarded, and the transcript's contents.
     """
     low = text.casefold()
-    norm = normalize(text)
+    norm = _SPELLING.sub(lambda m: _SPELLINGS[m.group(0)], normalize(text))
     in_low, in_norm = _DIGIT.search(low) is not None, _DIGIT.search(norm) is not None
     found: dict[str, Any] = {
         "study_hours": _study_hours(low) if in_low else None,
@@ -606,9 +617,21 @@ def _ects(low: str, norm: str) -> int | float | None:
 
 def _assessment(norm: str) -> str | None:
     """The first kind of assessment (in `_ASSESSMENT_ORDER`) the text names; else a final exam whose
-    supervision the text does not state ("examen final", "esame finale"): `final-exam`."""
+    supervision the text does not state ("examen final", "esame finale"): `final-exam`. An exam said
+    to be unsupervised ("ohne Aufsicht") is never a supervised or proctored one: `online-exam` when no
+    other kind is named."""
     exams = _FINAL.sub(lambda m: m.group(1) or "", norm)
-    named = next((kind for kind, phrases in _ASSESSMENT_WORDS if _has_any(exams, phrases)), None)
+    unsupervised = _has_any(norm, _UNSUPERVISED)
+    named = next(
+        (
+            kind
+            for kind, phrases in _ASSESSMENT_WORDS
+            if not (unsupervised and kind in _SUPERVISED_KINDS) and _has_any(exams, phrases)
+        ),
+        None,
+    )
+    if named is None and unsupervised:
+        return "online-exam"  # an exam said to be unsupervised, no other kind named
     return named or ("final-exam" if _FINAL.search(norm) else None)
 
 
