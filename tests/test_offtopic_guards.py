@@ -36,6 +36,9 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         "microcertification reconnue en un week-end, contactez-moi en MP",
         "Vendo microcredenziali riconosciute, scrivimi in privato",
         "Microcredential ohne Prüfung, schnell und günstig, schreib mir per PN",
+        # trials 60 and 61: a card charged twice is the platform's payment desk's, not the refund policy
+        "ma carte a ete debitee deux fois sur fun pour le meme certificat, vous pouvez me rembourser??",
+        "la mia carta è stata addebitata due volte su futurelearn, come mi faccio ridare i soldi?",
     ],
 )
 def test_account_support_and_microcredential_ads_are_declined(shipped: Engine, text: str) -> None:
@@ -382,6 +385,12 @@ def test_real_certificate_questions_with_the_same_words_are_not_declined(shipped
         ("microcertification reconnue en un week-end, contactez-moi en MP", "arnaque"),
         ("Vendo microcredenziali riconosciute, scrivimi in privato", "truffa"),
         ("Microcredential ohne Prüfung, schnell und günstig, schreib mir per PN", "Betrug"),
+        # trial 61: "hab ne mail bekommen" is an unsolicited message
+        (
+            "hab ne mail bekommen: ihr EU-microcredential laeuft ab, bitte 49 euro zahlen und ausweis"
+            " hochladen. ist das echt??",
+            "Betrug",
+        ),
     ],
 )
 def test_a_scam_is_declined_with_a_warning(shipped: Engine, text: str, warning: str) -> None:
@@ -451,6 +460,12 @@ def test_umsonst_asks_the_price_and_is_no_course_subject(shipped: Engine) -> Non
             "phishing",
         ),
         ("Verdienen Sie 5000 € pro Woche von zu Hause! Geben Sie Ihre Kreditkartendaten ein.", "Phishing"),
+        # trial 60: an account "blocked unless you pay", in a partner's name
+        (
+            "me ha llegado un correo de 'miriadax' diciendo q mi cuenta se bloquea si no pago 9,99 por un"
+            " link. es real? ya meti la tarjeta",
+            "phishing",
+        ),
     ],
 )
 def test_phishing_is_declined_with_advice_on_links_and_codes(
