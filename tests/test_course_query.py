@@ -182,6 +182,15 @@ def test_parsed_request_drives_the_search(tmp_path: Path) -> None:
     on_fun = parse("MOOC de Python sur FUN")
     assert on_fun is not None
     assert search.search(**on_fun.search_kwargs()).ids == ["fun-python"]
+    # trial 60: two subjects joined by "y" / "or" ask for courses on either, not only on both
+    either = parse("cursos de estadística y ciencia de datos")
+    assert either is not None and either.topics == ["estadistica y ciencia de datos"]
+    assert set(search.search(**either.search_kwargs()).ids) == {"mx-estadistica", "fun-epidemio", "fl-weka"}
+    english_or = parse("courses on statistics or data science")
+    assert english_or is not None and len(english_or.groups) == 1
+    # words between the subjects other than "and" / "or" keep both required
+    apart = parse("cursos de estadística de ciencia de datos")
+    assert apart is not None and len(apart.groups) == 2
 
 
 SHIPPED = Path(__file__).resolve().parents[1] / "knowledge" / "vocabulary.yaml"

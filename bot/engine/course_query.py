@@ -47,6 +47,7 @@ from bot.engine.request_layout import (
     REQUEST_CUES,
     REQUEST_KINDS,
     STOPWORDS,
+    TOPIC_ALTERNATIVES,
     TOPIC_MARKERS,
     Layout,
     asks_in_general,
@@ -210,6 +211,7 @@ class CourseQueryReader:
             and _opens_with_the_request(words, reading.marks)
             and _only_a_request(words, reading.marks, free)
         )
+        _join_alternatives(query, words)
         if not require_request:
             return query
         if query.leading or _asks_for_courses(reading, words, free, layout):
@@ -575,6 +577,27 @@ def _pass_word(reading: _Reading, words: list[str], i: int) -> None:
     ):
         reading.opening_end += 1
     reading.leftover[-1].append(words[i])
+
+
+def _join_alternatives(query: CourseQuery, words: list[str]) -> None:
+    """Two vocabulary subjects written one after the other with "and" / "or" between them ("cursos
+    de matemáticas y estadística", "maths or statistics") ask for courses on either: their groups
+    of alternatives become one group, so the search finds the courses on one or the other, not only
+    those on both. Words outside the vocabulary stay apart: "física
+    cuántica y arqueología" may name a subject in two words."""
+    text = f" {' '.join(words)} "
+    n = 0
+    while n + 1 < len(query.topics):
+        first, second = query.topics[n], query.topics[n + 1]
+        known = len(query.groups[n]) > 1 and len(query.groups[n + 1]) > 1
+        joined = next(
+            (f"{first} {w} {second}" for w in TOPIC_ALTERNATIVES if f" {first} {w} {second} " in text), None
+        )
+        if joined is None or not known:
+            n += 1
+            continue
+        query.topics[n : n + 2] = [joined]
+        query.groups[n : n + 2] = [list(dict.fromkeys(query.groups[n] + query.groups[n + 1]))]
 
 
 def _keep_vocabulary_topics(reading: _Reading, at_vocab: list[int]) -> None:

@@ -99,6 +99,9 @@ _REQUEST_VERBS = _words("request_verbs")
 """Verbs of wanting or looking for ("vorremmo", "would like"): a self-introduction ends at one (the
 router may pass the message without its punctuation)."""
 
+TOPIC_ALTERNATIVES = _words("topic_alternatives")
+"""Words between two subjects that ask for either ("and", "or", "y", "oder")."""
+
 POSSESSIVES = _words("possessives")
 """Possessive words ("my", "mi", "unsere"): an institution after one is the asker's own."""
 
