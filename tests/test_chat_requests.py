@@ -1094,6 +1094,29 @@ def test_a_platforms_courses_in_a_language_are_searched_and_the_language_named(
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "ranking"),
+    [
+        # trial 60: a platform's courses that give credit, though the credits-by-platform answer ranks first
+        ("yo vous connaissez des moocs fun qui donnent des ects?", "fr", "learners-credits-by-platform"),
+        ("statistics courses with ects", "en", "course-search"),
+    ],
+)
+def test_a_request_for_credit_lists_the_courses_whose_record_gives_credits(
+    scripted: Any, text: str, lang: str, ranking: str
+) -> None:
+    """The catalogue's credit figures filter the hits when some have one, and the reply says so."""
+    engine, matcher = scripted
+    matcher.ranking = [(ranking, 0.8), ("course-search", 0.05)]
+    reply = engine.ask(text)
+    assert (reply.lang, reply.status, reply.kind) == (lang, "answer", "courses")
+    assert reply.items and all("ECTS" in item.text for item in reply.items), [i.text for i in reply.items]
+    assert engine.string("course.with_credit", lang) in reply.answer
+    # the same request without credit lists the others too
+    plain = engine.ask("statistics courses")
+    assert len(plain.items) > len(engine.ask("statistics courses with ects").items)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "me acuerdo de un curso sobre poesia hispanica o algo asi en miriadax, como se llamaba",  # trial 56

@@ -130,6 +130,9 @@ another question ("can I pay with PayPal?" → "Yes, … in instalments"). On th
 half a, leads below 0.7 were wrong 4 times in 13 and 2 in 102 above; dev half b and dev set C: 4 in
 11 and 2 in 32. The answer itself is given either way."""
 
+ANY_CREDIT = 0.1
+"""`min_ects` of a search for the courses whose record gives credits (any figure above zero)."""
+
 OWN_COURSE_CHECK_RANKS = 8
 """A university's own figure makes a compliance check when the check ranks among this many best
 intents, or when no intent reaches `OWN_COURSE_OTHER_SURE`: on the trials' and tests' own-course
@@ -659,7 +662,7 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         if (
-            _platform_courses_in_a_language(course_query)
+            _platform_courses_with_a_filter(course_query, self._asks_for_credit(question))
             and self._asks_for_a_list(question)
             and not self._states_own_course(found)
         ):
@@ -1143,6 +1146,16 @@ class Router:
         # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
         exact_only = not named and not self._known_subject(query)
         courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **filters)
+        credit_note = None
+        if courses and self._asks_for_credit(question) and not any(c.credits for c in courses[:1]):
+            # "des moocs fun qui donnent des ects ?": the courses whose record gives credits, when
+            # some of the hits have them (the others follow nowhere: the asker wants credit)
+            with_credit = self._run_search(
+                text, limit=limit, exact_only=exact_only, min_ects=ANY_CREDIT, **filters
+            )
+            if with_credit[0]:
+                courses, total = with_credit
+                credit_note = self.answers.s("course.with_credit", lang)
         asked = before_trailing_remark(question) if not courses and query and query.topics else None
         retry = self._course_query(asked, require_request=False) if asked else None
         if asked and retry and retry.topics != query.topics and self._finds(retry, filters):
@@ -1188,6 +1201,7 @@ class Router:
                 if linked is not None
                 else self.answers.s("course.no_credit_data", lang)
             )
+        note = note or credit_note
         return self.answers.courses(
             courses,
             total,
@@ -1460,9 +1474,10 @@ def _bare_catalogue_request(query: CourseQuery | None) -> bool:
     return query is not None and query.bare and bool(query.platform or query.type or query.language)
 
 
-def _platform_courses_in_a_language(query: CourseQuery) -> bool:
-    """A course request naming no subject, only a platform and a language to search in."""
-    return not query.topics and bool(query.platform) and bool(query.language)
+def _platform_courses_with_a_filter(query: CourseQuery, asks_for_credit: bool) -> bool:
+    """A course request naming no subject, only a platform and a language to search in or the
+    credit its courses should give ("des moocs fun qui donnent des ects ?")."""
+    return not query.topics and bool(query.platform) and (bool(query.language) or asks_for_credit)
 
 
 _QUOTED = re.compile(r"""(?<!\w)["'«“‘„‚]\s*([^"'«»“”‘’„‚]{3,}?)\s*["'»”’“‘](?!\w)""")
