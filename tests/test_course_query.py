@@ -267,6 +267,9 @@ def test_platform_and_programming_questions_are_not_course_requests(shipped: Any
         ("MOOC de Python sur FUN", {"platform": "FUN", "type": "MOOC"}),
         ("corsi di statistica su EduOpen", {"platform": "EduOpen"}),
         ("¿qué cursos de python hay en MiríadaX?", {"platform": "MiríadaX", "topics": ["python"]}),
+        # trials 62, 63: "recomiendan" and "habt ihr" ask for courses; "básico" describes one
+        ("quiero reforzar mates, algo basico y gratis. que me recomiendan?", {"topics": ["mates"]}),
+        ("ich will was zu Gebäudetechnik lernen. Habt ihr da was?", {"topics": ["gebaudetechnik"]}),
     ],
 )
 def test_course_requests_with_the_shipped_vocabulary(

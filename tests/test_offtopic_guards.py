@@ -73,6 +73,8 @@ def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: s
         "do I need an api key for the iMooX MOOChub endpoint?",
         "Für unser Weiterbildungsbudget: Was kostet ein Microcredential bei FutureLearn ungefähr?",
         "¿Dónde compro un curso de MiríadaX con créditos?",
+        # trial 62: a MOOC on cryptography is no crypto-money scheme (`guard_unless`)
+        "je voudrais faire un mooc sur la crypto / l'arithmetique cet ete. ma fac va me le compter en ects ?",
     ],
 )
 def test_real_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:
@@ -348,6 +350,8 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
         "¿Cómo cambio el idioma de la plataforma?",
         "bonsoir, jai eu un mail qui dit que je peux acheter un certificat cmf reconnu par l'ue pour 49e sans"
         " passer d examen, juste en payant. c'est legit ??",
+        # trial 63: a school exam's past papers are homework
+        "Mon fils passe le brevet des collèges en juin. Vous auriez des annales de maths corrigées ?",
     ],
 )
 def test_fees_forged_certificates_homework_and_account_pages_are_declined(shipped: Engine, text: str) -> None:
@@ -460,6 +464,12 @@ def test_umsonst_asks_the_price_and_is_no_course_subject(shipped: Engine) -> Non
             "phishing",
         ),
         ("Verdienen Sie 5000 € pro Woche von zu Hause! Geben Sie Ihre Kreditkartendaten ein.", "Phishing"),
+        # trial 63: card details to "confirm", in a partner's name
+        (
+            "Ho ricevuto una mail da 'EduOpen' che mi chiede di confermare la carta di credito sennò perdo il"
+            " certificato. È normale?",
+            "phishing",
+        ),
         # trial 60: an account "blocked unless you pay", in a partner's name
         (
             "me ha llegado un correo de 'miriadax' diciendo q mi cuenta se bloquea si no pago 9,99 por un"
