@@ -74,6 +74,28 @@ def test_a_long_message_is_answered_from_its_question(bot_engine: Any, message: 
     assert reply.question == message  # the reply (and the log) keep what was asked
 
 
+def test_each_question_of_a_message_is_tried_and_keeps_the_messages_subject(bot_engine: Any) -> None:
+    """Trial 63: two questions after a context sentence got "did you mean" (only the last one was
+    tried alone); a question whose subject is in the context sentence lost it when asked alone."""
+    two = bot_engine.ask(
+        "we're a 4 person HR team at a software company. can these microcredentials be stacked into a"
+        " full degree later on? and how are we supposed to check one is real when a candidate shows us a pdf?"
+    )
+    assert (two.status, {two.intent, two.also and two.also.intent}) == (
+        "answer",
+        {"employers-check-credential", "stackability"},
+    )
+    subject_before = (
+        "hey all, im a nurse working nights and thinking about doing one of those futurelearn"
+        " microcredentials on the side. realistically how many hours am i signing up for in total??"
+    )
+    assert bot_engine.ask("realistically how many hours am i signing up for in total??").status != "answer"
+    assert (bot_engine.ask(subject_before).status, bot_engine.ask(subject_before).intent) == (
+        "answer",
+        "cmf-study-hours",
+    )
+
+
 def test_a_question_that_needs_its_context_is_not_answered_alone(bot_engine: Any) -> None:
     # "¿Eso encaja con el CMF?" alone is "what is the CMF"; the whole message ranks that nowhere near
     message = (

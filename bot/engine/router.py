@@ -377,21 +377,43 @@ class Router:
         )
 
     def _sentence_alone(self, question: str, lang: str) -> Reply | None:
-        """The answer to the message's question sentence asked alone, if the whole message agrees."""
+        """The answer to one of the message's questions asked alone, if the whole message agrees: its
+        question sentence first (`question_sentence`), then each of its questions in order
+        (`question_parts`: "…can these be stacked into a degree? and how do we check one is real?"),
+        each as written, then with the subject words the message names and it does not
+        (`_with_subject`: "…a futurelearn microcredential on the side. how many hours am i signing up
+        for in total??")."""
         sentence = question_sentence(question)
-        if sentence is None:
+        candidates = list(dict.fromkeys([*([sentence] if sentence else []), *question_parts(question)]))
+        if not candidates or candidates == [" ".join(question.split())]:
             return None
-        alone = self._ask(sentence, lang)
-        if alone.status != "answer":
-            return None
-        if alone.intent not in self._ranked_high(question):
-            return None  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
-        if alone.intent and not self._admissible_also(
-            alone.intent, self.concepts.concepts(" ".join(question.split()))
-        ):
-            return None  # "Tengo un curso de Udemy … ¿Puedo pedir el reembolso?": not FutureLearn's refunds
-        alone.question = question
-        return alone
+        high: set[str] | None = None
+        found = self.concepts.concepts(" ".join(question.split()))
+        for candidate in candidates:
+            for text in (candidate, self._with_subject(candidate, question)):
+                if not text:
+                    continue
+                alone = self._ask(text, lang)
+                if alone.status != "answer":
+                    continue
+                if high is None:
+                    high = self._ranked_high(question)
+                if alone.intent not in high:
+                    continue  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
+                if alone.intent and not self._admissible_also(alone.intent, found):
+                    continue  # "Tengo un curso de Udemy … ¿Puedo pedir el reembolso?": not FL's refunds
+                alone.question = question
+                return alone
+        return None
+
+    def _with_subject(self, part: str, question: str) -> str | None:
+        """A part of `question` with the words naming the domain concepts the message names and the
+        part does not ("microcredentials"): a question sentence after a context sentence often
+        leaves its subject there. None when there are none. (Not the platforms: "… from the OU on
+        futurelearn. what level is that?" asks about a course, not about FutureLearn.)"""
+        wanted = self.concepts.domain - self.concepts.partners - self.concepts.concepts(part)
+        missing = self.concepts.naming(question, wanted)
+        return " ".join([part, *missing]) if missing else None
 
     def _named_course_profile(self, question: str, lang: str | None) -> Reply | None:
         """The profile of the catalogue course a message names at length (`FALLBACK_TITLE_CHARS`) or
