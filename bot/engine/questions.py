@@ -12,6 +12,11 @@ long message's question sentence.
   `normalize` leaves them) starts a second question: "… e quanto tempo …", "… and how do I …",
   "… et combien …", "… y cuántas …", "… und kann ich …". The join and the opener must be of the same
   language ("and was" is no German question).
+- In a list of three questions or more, a comma also starts one when the words before it ask
+  something (a question word or an opener) and those after it open with an opener of any language:
+  "Do they give ECTS a Dutch uni would accept, how long do they take, and can we pay in
+  instalments?" asks three things; "how does FutureLearn want it designed, how many short courses?"
+  asks one.
 - A part needs `MIN_WORDS` words; a shorter one stays with its neighbour.
 """
 
@@ -110,15 +115,43 @@ def split_joined(sentence: str) -> list[str]:
     words = sentence.split()
     norms = [normalize(w).split() for w in words]
     cuts = [0]
+    at_commas: list[int] = []
     for i in range(1, len(words) - 1):
+        if words[i - 1].endswith(",") and _after_a_comma(norms, cuts[-1], i):
+            if _count(words[cuts[-1] : i]) >= MIN_WORDS and _count(words[i:]) >= MIN_WORDS:
+                cuts.append(i)
+                at_commas.append(i)
+            continue
         if len(norms[i]) != 1:
             continue
         if not _opens_question(norms[i][0], [w for n in norms[i + 1 : i + 6] for w in n]):
             continue
         if _count(words[cuts[-1] : i]) >= MIN_WORDS and _count(words[i + 1 :]) >= MIN_WORDS:
             cuts.append(i)
+    if len(cuts) < 3 and at_commas:
+        # a comma cuts only a list of three questions or more ("A, B, and C?"): "how does FutureLearn
+        # want a microcredential designed, how many short courses?" asks one thing twice
+        cuts = [c for c in cuts if c not in at_commas]
     parts = [" ".join(words[a:b]) for a, b in zip(cuts, [*cuts[1:], len(words)], strict=True)]
     return [_without_leading_join(p) for p in parts]
+
+
+def _after_a_comma(norms: list[list[str]], start: int, i: int) -> bool:
+    """Whether a comma before word `i` may separate two questions: the words since `start` have a
+    question word or open with an opener, and those from `i` open with an opener of any language
+    ("Do they give ECTS a Dutch uni would accept, how long do they take, …")."""
+    before = [w for n in norms[start:i] for w in n]
+    after = [w for n in norms[i : i + 5] for w in n]
+    asks = not _question_words().isdisjoint(before) or any(
+        tuple(before[: len(o)]) == o for o in _all_openers()
+    )
+    return asks and any(tuple(after[: len(o)]) == o for o in _all_openers())
+
+
+@cache
+def _all_openers() -> tuple[tuple[str, ...], ...]:
+    """The question openers of every language, as word tuples."""
+    return tuple({o for found in _joins().values() for o in found})
 
 
 def _count(words: list[str]) -> int:

@@ -494,8 +494,9 @@ class Router:
         answer what the whole message names (`_admissible_also`: no partner's intent unless the
         message names that partner), is kept as the second answer. A part that asks something
         (answered or "did you mean") is asked again with the platforms only the message names
-        (`_with_platforms`): "… iMooX … and do any of them give credits?". The reply itself
-        (status, intent, confidence) is unchanged."""
+        (`_with_platforms`): "… iMooX … and do any of them give credits?"; one that gets no answer,
+        with the subject words only the message names (`_with_subject`). The reply itself (status,
+        intent, confidence) is unchanged."""
         if reply.status != "answer" or reply.also is not None:
             return reply
         parts = question_parts(question)
@@ -512,6 +513,10 @@ class Router:
             ):
                 # a part that asks something may ask it of a platform only the message names
                 answers.append(self._ask(with_platforms, lang))
+            if alone.status != "answer" and (with_subject := self._with_subject(part, question)):
+                # "… FutureLearn microcredentials. …, how long do they take, …": of the subject the
+                # message names
+                answers.append(self._ask(with_subject, lang))
             for answer in answers:
                 if answer.status != "answer" or answer.intent is None or answer.intent == reply.intent:
                     continue
