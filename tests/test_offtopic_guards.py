@@ -230,6 +230,9 @@ def test_recognition_in_hiring_is_the_employers_question(shipped: Engine) -> Non
 
 # (message, the reason it is declined with): the thirteenth pass's guards, from user trials 14-26
 DECLINED_LOOK_ALIKES = [
+    # trial 65: credit for a car and a driving licence's points share the word "credit" only
+    ("cuanto credito me da el banco santander para un coche? vi q ellos hacen lo de miriadax", "declined"),
+    ("quanti crediti servono per recuperare i punti della patente? ne ho persi 6", "declined"),
     # a fee asked to release a certificate is a scam
     (
         "I got an email: I was selected for an EU micro-credential grant and must pay a processing fee to "
@@ -464,6 +467,12 @@ def test_umsonst_asks_the_price_and_is_no_course_subject(shipped: Engine) -> Non
             "phishing",
         ),
         ("Verdienen Sie 5000 € pro Woche von zu Hause! Geben Sie Ihre Kreditkartendaten ein.", "Phishing"),
+        # trial 64: a card's code to "unlock" a certificate, in a partner's name
+        (
+            "j'ai recu un mail 'FUN MOOC' qui me demande mon code de carte bancaire pour debloquer mon"
+            " certificat, c'est normal ??",
+            "hameçonnage",
+        ),
         # trial 63: card details to "confirm", in a partner's name
         (
             "Ho ricevuto una mail da 'EduOpen' che mi chiede di confermare la carta di credito sennò perdo il"
