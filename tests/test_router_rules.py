@@ -76,6 +76,31 @@ def test_a_yes_no_lead_needs_a_confident_match(scripted: Any) -> None:
     assert lead in engine.ask(question, "fr").answer
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("is a CMF microcredential worth 10 ECTS?", "en"),  # "Yes: … 4–6 ECTS" contradicted it
+        ("ma 1 cfu è uguale a 1 ects?", "it"),  # trial 65
+    ],
+)
+def test_a_yes_or_no_lead_is_not_given_to_a_question_stating_a_figure(
+    scripted: Any, question: str, lang: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("cmf-credits", 0.95), (OUT_OF_SCOPE, 0.0)]
+    lead = engine.string("polar.cmf-credits", lang)
+    asked = engine.ask(question, lang)
+    assert (asked.status, asked.intent) == ("answer", "cmf-credits") and lead not in asked.answer
+    # a yes/no question without a figure keeps it, and a lead that says neither yes nor no stays
+    assert (
+        engine.string("polar.cmf-credits", "en")
+        in engine.ask("do CMF microcredentials give ECTS?", "en").answer
+    )
+    matcher.ranking = [("cmf-credit-recognition", 0.95), (OUT_OF_SCOPE, 0.0)]
+    recognition = engine.string("polar.cmf-credit-recognition", "en")
+    assert recognition in engine.ask("can I get 6 ECTS counted at my university?", "en").answer
+
+
 def test_three_course_facts_get_the_compliance_check_even_naming_a_university(scripted: Any) -> None:
     # the institution's course list would answer a question that is a compliance check
     engine, matcher = scripted

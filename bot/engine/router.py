@@ -991,7 +991,8 @@ class Router:
         return [Suggestion(i, self.intent_title(i, lang)) for i, _ in ranked[:MAX_SUGGESTIONS]]
 
     def _polar(self, reply: Reply, intent_id: str, core: str, lang: str) -> Reply:
-        """A yes/no question answered with confidence by an entry with a yes/no lead starts with that lead."""
+        """A yes/no question answered with confidence by an entry with a yes/no lead starts with that
+        lead; not a lead that says yes or no when the question states a figure."""
         entry_id = str(self._leads(intent_id).get("entry") or "")
         key = f"polar.{entry_id}"
         if reply.kind not in ("text", "checklist") or not entry_id or not self.strings.has(key):
@@ -999,6 +1000,11 @@ class Router:
         if reply.confidence < POLAR_LEAD_CONFIDENCE:
             return reply
         if not self.concepts.is_polar(core):
+            return reply
+        if _DIGIT.search(core) and self.strings.get(key, DEFAULT_LANG).startswith(("Yes", "No")):
+            # "is a CMF microcredential worth 10 ECTS?", "1 CFU = 1 ECTS?": a figure the question
+            # states is not what a lead's "yes" or "no" answers (the leads are written in English
+            # first: its opening word says whether a lead answers yes or no)
             return reply
         lead = self.strings.get(key, lang)
         title, _, body = reply.answer.partition("\n\n")
@@ -1506,6 +1512,8 @@ def _platform_courses_with_a_filter(query: CourseQuery, asks_for_credit: bool) -
     credit its courses should give ("des moocs fun qui donnent des ects ?")."""
     return not query.topics and bool(query.platform) and (bool(query.language) or asks_for_credit)
 
+
+_DIGIT = re.compile(r"\d")
 
 _QUOTED = re.compile(r"""(?<!\w)["'«“‘„‚]\s*([^"'«»“”‘’„‚]{3,}?)\s*["'»”’“‘](?!\w)""")
 """A stretch of text between quotes of any style ("…", '…', «…», “…”, „…“); an apostrophe inside a
