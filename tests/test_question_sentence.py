@@ -158,6 +158,11 @@ def test_a_question_sentence_alone_does_not_answer_for_a_platform_the_message_do
                 "can we pay in instalments?",
             ],
         ),
+        # trial 65: "a che livello" opens a question after "e"
+        (
+            "quanti ECTS corrispondono e a che livello si colloca rispetto a una laurea?",
+            ["quanti ECTS corrispondono", "a che livello si colloca rispetto a una laurea?"],
+        ),
         # two questions at a comma are often one asked twice; a comma after a statement cuts nothing
         (
             "how does futurelearn want us to design a microcredential, how many short courses?",
