@@ -689,12 +689,13 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         if (
-            _platform_courses_with_a_filter(course_query, self._asks_for_credit(question))
+            _platform_courses_with_a_filter(course_query, self._credit_on(course_query, question))
             and self._asks_for_a_list(question)
             and not self._states_own_course(found)
         ):
             # "gibt es bei FutureLearn Kurse auf Deutsch?" asks for a platform's courses in a
-            # language: the search says which (or none), not FutureLearn's access rules
+            # language: the search says which (or none), not FutureLearn's access rules; "des moocs
+            # fun qui donnent des ects ?", those with credit when the catalogue has some
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         if best < self.answer_threshold and not self._states_own_course(found):
@@ -1255,6 +1256,15 @@ class Router:
         merged = {k: v for k, v in filters.items() if k != "any_of"}  # the other query's words
         merged.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
         return self._finds_a_course(text, exact_only=True, **merged)
+
+    def _credit_on(self, query: CourseQuery, question: str) -> bool:
+        """Whether a course request asks for credit and the catalogue has courses with a credit figure
+        on the platform it names: otherwise the platform's own answer on credit says more ("do any of
+        iMooX's courses give credits?" gets the microcredentials.at route, not nine courses without a
+        figure)."""
+        return self._asks_for_credit(question) and self._finds_a_course(
+            "", platform=query.platform, min_ects=ANY_CREDIT
+        )
 
     def _asks_for_credit(self, question: str) -> bool:
         """Whether a course request names the credit its courses should give (`evidence.request_filters`)."""
