@@ -392,6 +392,11 @@ def test_real_certificate_questions_with_the_same_words_are_not_declined(shipped
         ("microcertification reconnue en un week-end, contactez-moi en MP", "arnaque"),
         ("Vendo microcredenziali riconosciute, scrivimi in privato", "truffa"),
         ("Microcredential ohne Prüfung, schnell und günstig, schreib mir per PN", "Betrug"),
+        # trial 66: an unsolicited mail asking to pay to "renew" a credential
+        (
+            "hab ne mail bekommen: 'ihr ECTS-zertifikat läuft ab, jetzt für 49€ verlängern' – ist das echt??",
+            "Betrug",
+        ),
         # trial 61: "hab ne mail bekommen" is an unsolicited message
         (
             "hab ne mail bekommen: ihr EU-microcredential laeuft ab, bitte 49 euro zahlen und ausweis"
