@@ -101,6 +101,21 @@ def test_a_yes_or_no_lead_is_not_given_to_a_question_stating_a_figure(
     assert recognition in engine.ask("can I get 6 ECTS counted at my university?", "en").answer
 
 
+def test_what_a_credential_tells_an_employer_works_out_the_ects_it_states(scripted: Any) -> None:
+    """Trial 66: "un candidato dice q tiene una microcredencial de 5 ECTS. cuantas horas son?" got
+    what a microcredential tells an employer, with the 25-30 h rule left to the asker."""
+    engine, matcher = scripted
+    matcher.ranking = [("credential-profile", 0.9), (OUT_OF_SCOPE, 0.0)]
+    stated = engine.ask(
+        "soy de rrhh. un candidato tiene una microcredencial de 5 ECTS, cuantas horas son?", "es"
+    )
+    assert (stated.intent, stated.answer.split("\n\n")[1]) == (
+        "credential-profile",
+        "**5 ECTS ≈ 125–150 horas** de estudio, a 25–30 horas por crédito ECTS.",
+    )
+    assert "≈" not in engine.ask("what does a microcredential tell an employer?", "en").answer
+
+
 def test_three_course_facts_get_the_compliance_check_even_naming_a_university(scripted: Any) -> None:
     # the institution's course list would answer a question that is a compliance check
     engine, matcher = scripted
