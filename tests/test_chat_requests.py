@@ -284,6 +284,14 @@ def test_a_topic_named_twice_is_read_once(shipped_reader: CourseQueryReader) -> 
 def test_a_language_after_a_german_subject_marker_is_the_subject(shipped_reader: CourseQueryReader) -> None:
     query = shipped_reader.read("suche nen kurs zu italienisch für anfänger")
     assert query is not None and query.language is None and query.topics == ["italian language"]
+    assert query.shown == "italienisch"  # a heading names it as written, not by the vocabulary's key
+
+
+def test_a_language_learnt_is_named_in_the_heading_as_written(scripted: Any) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("course-search", 0.9)]
+    reply = engine.ask("cours d'italien")
+    assert (reply.kind, reply.answer.splitlines()[0]) == ("courses", "**Cours pour « italien » (1 trouvé)**")
 
 
 def test_the_reader_marks_chat_requests_and_openings(shipped_reader: CourseQueryReader) -> None:

@@ -104,6 +104,9 @@ class CourseQuery:
     institution: Institution | None = None
     """An institution named in the question: the search keeps the courses whose institution has all
     of its `words` ("university of glasgow" -> ``"glasgow"``); replies show it as typed."""
+    written: dict[str, str] = field(default_factory=dict)
+    """A topic read through its vocabulary key -> the words the message wrote for it ("italian
+    language" -> "italien" in "cours d'italien"), for the reply's heading."""
     cued: bool = False
     """Asked only by a chat phrase ("anything about …", "hay algo de …", "c'è qualcosa su …",
     `request_phrases`): a request only for a subject the catalogue has (the router checks)."""
@@ -125,6 +128,11 @@ class CourseQuery:
     @property
     def text(self) -> str:
         return " ".join(self.topics)
+
+    @property
+    def shown(self) -> str:
+        """The topics as the message wrote them (`written`), for a heading."""
+        return " ".join(self.written.get(topic, topic) for topic in self.topics)
 
     def search_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `CourseSearch.search`."""
@@ -285,6 +293,7 @@ class CourseQueryReader:
             if topic is not None and topic not in query.topics:
                 reading.known_topic = True
                 query.topics.append(topic)
+                query.written[topic] = " ".join(words[start:end])
                 query.groups.append(self.synonyms[topic])
                 reading.topic_at.append(start)
         elif self.synonyms[value] not in query.groups:  # "réseaux … réseaux de données": one topic

@@ -1214,7 +1214,7 @@ class Router:
             relaxed = {k: v for k, v in filters.items() if k not in narrowing}
             courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **relaxed)
             if courses:
-                shown_text = _as_written(question, text)
+                shown_text = _heading_text(question, text, query)
                 what = " ".join(
                     x for x in (shown_text, "({})".format(", ".join(map(str, shown.values())))) if x
                 )
@@ -1240,7 +1240,7 @@ class Router:
             courses,
             total,
             lang,
-            query=_as_written(question, text),
+            query=_heading_text(question, text, query),
             question=question,
             intent=intent_id,
             confidence=max(confidence, self.answer_threshold),
@@ -1473,6 +1473,14 @@ def _hit_ids(result: Any) -> list[str]:
 
 
 __all__ = ["MAX_QUESTION_CHARS", "Router", "Thresholds", "resolve_thresholds", "route"]
+
+
+def _heading_text(question: str, text: str, query: CourseQuery | None) -> str:
+    """The search words for a reply's heading, as the user typed them: a language learnt as the
+    subject as the message wrote it ("italien", not the vocabulary's "italian language")."""
+    if query is not None and text and text == query.text:
+        text = query.shown
+    return _as_written(question, text)
 
 
 def _as_written(question: str, text: str) -> str:
