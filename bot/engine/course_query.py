@@ -592,8 +592,8 @@ def _join_alternatives(query: CourseQuery, words: list[str]) -> None:
     """Two vocabulary subjects written one after the other with "and" / "or" between them ("cursos
     de matemáticas y estadística", "maths or statistics") ask for courses on either: their groups
     of alternatives become one group, so the search finds the courses on one or the other, not only
-    those on both. Words outside the vocabulary stay apart: "física
-    cuántica y arqueología" may name a subject in two words."""
+    those on both. Words outside the vocabulary stay apart: "física cuántica y arqueología" may name
+    a subject in two words."""
     text = f" {' '.join(words)} "
     n = 0
     while n + 1 < len(query.topics):

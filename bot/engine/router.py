@@ -689,7 +689,9 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         if (
-            _platform_courses_with_a_filter(course_query, self._credit_on(course_query, question))
+            not course_query.topics
+            and course_query.platform
+            and (course_query.language or self._credit_on(course_query, question))
             and self._asks_for_a_list(question)
             and not self._states_own_course(found)
         ):
@@ -1181,7 +1183,7 @@ class Router:
         exact_only = not named and not self._known_subject(query)
         courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **filters)
         credit_note = None
-        if courses and self._asks_for_credit(question) and not any(c.credits for c in courses[:1]):
+        if courses and not courses[0].credits and self._asks_for_credit(question):
             # "des moocs fun qui donnent des ects ?": the courses whose record gives credits, when
             # some of the hits have them (the others follow nowhere: the asker wants credit)
             with_credit = self._run_search(
@@ -1523,12 +1525,6 @@ def _bare_catalogue_request(query: CourseQuery | None) -> bool:
     search: a platform, a course type or a language ("cursos de contabilidad en miriadax?"). Without
     one, a subject the catalogue lacks may be no MOOC at all ("corso di golf a Roma")."""
     return query is not None and query.bare and bool(query.platform or query.type or query.language)
-
-
-def _platform_courses_with_a_filter(query: CourseQuery, asks_for_credit: bool) -> bool:
-    """A course request naming no subject, only a platform and a language to search in or the
-    credit its courses should give ("des moocs fun qui donnent des ects ?")."""
-    return not query.topics and bool(query.platform) and (bool(query.language) or asks_for_credit)
 
 
 _DIGIT = re.compile(r"\d")
