@@ -80,7 +80,10 @@ def test_a_yes_no_lead_needs_a_confident_match(scripted: Any) -> None:
     ("question", "lang"),
     [
         ("is a CMF microcredential worth 10 ECTS?", "en"),  # "Yes: … 4–6 ECTS" contradicted it
-        ("ma 1 cfu è uguale a 1 ects?", "it"),  # trial 65
+        (
+            "è vero che una microcredenziale CMF vale 10 ECTS?",
+            "it",
+        ),  # trial 65 asked "1 cfu è uguale a 1 ects?"
     ],
 )
 def test_a_yes_or_no_lead_is_not_given_to_a_question_stating_a_figure(
