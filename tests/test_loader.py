@@ -457,9 +457,18 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
     )
     concepts = concepts.replace(b"recognised-abroad: [abroad]", b"recognised-abroad: [abraod]")
     texts["knowledge/concepts.yaml"] = concepts
+    # a steering rule's lead (knowledge/ui/steer.yaml) names its rule
+    texts["knowledge/ui/steer.yaml"] = texts["knowledge/ui/steer.yaml"].replace(
+        b"steer.who-issues:", b"steer.who-issue:"
+    )
     kb, errors = check_texts(texts)
     assert kb is None
     lines = {n + 1: line for n, line in enumerate(concepts.decode().splitlines())}
+    leads = [e for e in errors if e.file == "knowledge/ui/steer.yaml"]
+    assert [(e.field, e.reason) for e in leads] == [
+        ('strings["steer.who-issue"]', 'unknown steering rule "who-issue"')
+    ]
+    errors = [e for e in errors if e not in leads]
     found = {(e.file, e.field, e.reason) for e in errors}
     assert found == {
         ("knowledge/concepts.yaml", "vocabulary.steer_to.level-admitted[0]", 'unknown intent "cmf-levels"'),

@@ -119,6 +119,21 @@ def test_what_a_credential_tells_an_employer_works_out_the_ects_it_states(script
     assert "≈" not in engine.ask("what does a microcredential tell an employer?", "en").answer
 
 
+def test_a_steering_rules_lead_opens_the_answer_it_chose(scripted: Any) -> None:
+    """Trial 68: five "who issues it, the platform or the university?" questions got the checklist on
+    checking a credential, whose second step answers them; the `who-issues` rule's lead says it first,
+    whether the rule or the matcher chose that answer."""
+    engine, matcher = scripted
+    lead = engine.string("steer.who-issues", "it")
+    for first in ("employers-check-credential", "partner-futurelearn"):  # chosen by the matcher / the rule
+        matcher.ranking = [(first, 0.9), (OUT_OF_SCOPE, 0.0)]
+        asked = engine.ask("chi rilascia la microcredenziale, la piattaforma o l'università?", "it")
+        assert asked.intent == "employers-check-credential"
+        assert asked.answer.startswith(f"**{asked.title}**\n\n{lead}\n\n")
+    matcher.ranking = [("employers-check-credential", 0.9), (OUT_OF_SCOPE, 0.0)]
+    assert lead not in engine.ask("come verifico la microcredenziale di un candidato?", "it").answer
+
+
 def test_three_course_facts_get_the_compliance_check_even_naming_a_university(scripted: Any) -> None:
     # the institution's course list would answer a question that is a compliance check
     engine, matcher = scripted

@@ -125,6 +125,10 @@ def _spans(
     return found
 
 
+STEER_LEAD = "steer."
+"""Key prefix of a steering rule's lead in the UI strings (`steer.<rule id>`, knowledge/ui/steer.yaml)."""
+
+
 @dataclass(frozen=True)
 class SteerRule:
     """A steering rule (`knowledge/concepts.yaml`, sections `steer_*`): a question the matcher ranks
@@ -286,17 +290,32 @@ class ConceptLayer:
         return False
 
     def steer(self, text: str, found: set[str], best: str) -> str | None:
-        """The intent a steering rule gives `text` when the matcher ranked `best` first: a rule applies
+        """The intent a steering rule gives `text` when the matcher ranked `best` first (`steer_rule`),
+        None when no rule applies."""
+        rule = self.steer_rule(text, found, best)
+        return rule.to if rule is not None else None
+
+    def cued_rule(self, text: str, found: set[str], to: str) -> SteerRule | None:
+        """The steering rule leading to `to` that `text` cues (one of its `steer_cues`, none of its
+        `steer_unless` concepts), whatever the matcher ranked first: its lead (`STEER_LEAD`) opens
+        the answer when the matcher already chose that intent."""
+        cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
+        return next(
+            (r for r in self.steering.values() if r.to == to and r.rule in cued and not found & r.unless),
+            None,
+        )
+
+    def steer_rule(self, text: str, found: set[str], best: str) -> SteerRule | None:
+        """The steering rule that applies to `text` when the matcher ranked `best` first: a rule applies
         when `best` is one of its `steer_from` intents, one of its `steer_cues` occurs or one of its
         `steer_when` concepts is in `found`, and none of its `steer_unless` concepts is; of several,
-        the first in `steer_to` order ("is EQF 5 admitted?" is `level-admitted`, not `level-5-named`).
-        None when no rule applies."""
+        the first in `steer_to` order ("is EQF 5 admitted?" is `level-admitted`, not `level-5-named`)."""
         rules = [r for r in self.steering.values() if best in r.from_ and not found & r.unless]
         if not rules:
             return None
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
         cued |= {r.rule for r in rules if found & r.when}
-        return next((r.to for r in rules if r.rule in cued), None)
+        return next((r for r in rules if r.rule in cued), None)
 
     def features(self, text: str) -> list[str]:
         """Concept features of `text` for the matcher ("concept:<id>")."""

@@ -29,7 +29,7 @@ from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.engine.catalogue_reader import read_catalogue
-from bot.engine.concepts import ConceptLayer
+from bot.engine.concepts import STEER_LEAD, ConceptLayer
 from bot.engine.model import (
     LANGS,
     ChecklistItem,
@@ -1089,8 +1089,9 @@ def _known_names(doc: _Doc, path: Path_, names: Any, known: set[str], what: str,
 
 
 def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
-    """The steering rules (`steer_*` of the vocabulary) name intents and concepts that exist, and
-    every rule has the one intent it steers to: a typo would silently switch a rule off."""
+    """The steering rules (`steer_*` of the vocabulary) name intents and concepts that exist, every
+    rule has the one intent it steers to, and each steering lead (`steer.<rule>` string) names a
+    rule: a typo would silently switch a rule or its lead off."""
     intents = {str(obj.get("id")) for doc in docs if doc.kind == "intents" for _, obj in _items(doc)}
     vocabularies = _vocabularies(docs)
     concepts = _defined(vocabularies, "concepts")
@@ -1106,6 +1107,14 @@ def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
                 if section != "steer_to" and rule not in rules:
                     err(doc, ("vocabulary", section, rule), f'no steer_to for rule "{rule}"')
                 _known_names(doc, ("vocabulary", section, rule), names, known, what, err)
+    rules = _defined(vocabularies, "steer_to")
+    for doc in docs:
+        if doc.kind != "strings" or not isinstance(doc.body, dict):
+            continue
+        for key in doc.body:
+            # a steering lead (knowledge/ui/steer.yaml) for a rule that does not exist is never shown
+            if str(key).startswith(STEER_LEAD) and str(key)[len(STEER_LEAD) :] not in rules:
+                err(doc, ("strings", key), f'unknown steering rule "{str(key)[len(STEER_LEAD) :]}"')
 
 
 def _guard_unless_checks(docs: list[_Doc], err: _Reporter) -> None:

@@ -37,6 +37,7 @@ from bot.engine.compliance import (
     study_pace,
     validate_facts,
 )
+from bot.engine.concepts import STEER_LEAD
 from bot.engine.course_query import CourseQuery
 from bot.engine.language import PROFILE_MARGIN, detect_language, leaning_language
 from bot.engine.matcher import OUT_OF_SCOPE
@@ -584,11 +585,28 @@ class Router:
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         # a heading read as its home platform's ("Est-ce que le certificat est gratuit ?": FUN's) keeps
         # that platform's answer; otherwise "EQF 4 admitted?" gets the CMF's rule, not what level 4 is
-        steered = None if homed is not None else self.concepts.steer(core, found, best_id)
-        if steered in self.kb.intents:
-            best_id = str(steered)
+        rule = None if homed is not None else self.concepts.steer_rule(core, found, best_id)
+        if rule is not None and rule.to in self.kb.intents:
+            best_id = rule.to
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
+        if rule is None or rule.to != best_id:
+            rule = self.concepts.cued_rule(core, found, best_id)
+        if rule is not None:
+            reply = self._steer_lead(reply, rule.rule, lang)
         return self._worked_out(self._polar(reply, best_id, core, lang), best_id, text, facts, lang)
+
+    def _steer_lead(self, reply: Reply, rule: str, lang: str) -> Reply:
+        """An answer a steering rule chose starts with that rule's lead (`steer.<rule>` in
+        knowledge/ui/steer.yaml), when it has one: "who issues it, the platform or the university?"
+        gets the checklist on checking a credential, whose second step answers it; the lead says it
+        first."""
+        key = f"{STEER_LEAD}{rule}"
+        if reply.kind not in ("text", "checklist") or not self.strings.has(key):
+            return reply
+        title, _, body = reply.answer.partition("\n\n")
+        lead = self.strings.get(key, lang)
+        reply.answer = f"{title}\n\n{lead}\n\n{body}" if body else f"{title}\n\n{lead}"
+        return reply
 
     def _domain_evidence(
         self, core: str, found: set[str], oos: float, course_query: CourseQuery | None
