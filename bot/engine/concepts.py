@@ -299,11 +299,11 @@ class ConceptLayer:
         """The steering rule leading to `to` that `text` cues (one of its `steer_cues`, none of its
         `steer_unless` concepts), whatever the matcher ranked first: its lead (`STEER_LEAD`) opens
         the answer when the matcher already chose that intent."""
+        rules = [r for r in self.steering.values() if r.to == to and not found & r.unless]
+        if not rules:  # most answers: no rule leads to them, and the cues are not looked for
+            return None
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
-        return next(
-            (r for r in self.steering.values() if r.to == to and r.rule in cued and not found & r.unless),
-            None,
-        )
+        return next((r for r in rules if r.rule in cued), None)
 
     def steer_rule(self, text: str, found: set[str], best: str) -> SteerRule | None:
         """The steering rule that applies to `text` when the matcher ranked `best` first: a rule applies
