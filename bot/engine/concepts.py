@@ -12,9 +12,10 @@ only knows how to match them:
 - `core(text)` drops the clauses of a message that are only small talk ("hey! quick q, …");
 - `guard(text)` names the first guard rule whose concepts all occur (spam, scams, injections);
 - `is_polar(text)` tells a yes/no question by its opening words;
-- `steer(text, found, best)` names the intent a steering rule gives a question that the matcher ranked
-  `best` first ("EQF 4 admitted?" asks the CMF's rule, not what EQF level 4 is). Steering rules are
-  router data, not matcher features: they are not part of `digest`.
+- `steer_rule(text, found, best)` names the steering rule that gives a question the matcher ranked
+  `best` first to another intent ("EQF 4 admitted?" asks the CMF's rule, not what EQF level 4 is);
+  `cued_rule(text, found, to)`, the rule a question cues whose answer `to` already is (for its lead).
+  Steering rules are router data, not matcher features: they are not part of `digest`.
 """
 
 from __future__ import annotations
@@ -288,12 +289,6 @@ class ConceptLayer:
             if words and any(start == 0 for start, _, _ in _spans(self._polar, words[:4])):
                 return True
         return False
-
-    def steer(self, text: str, found: set[str], best: str) -> str | None:
-        """The intent a steering rule gives `text` when the matcher ranked `best` first (`steer_rule`),
-        None when no rule applies."""
-        rule = self.steer_rule(text, found, best)
-        return rule.to if rule is not None else None
 
     def cued_rule(self, text: str, found: set[str], to: str) -> SteerRule | None:
         """The steering rule leading to `to` that `text` cues (one of its `steer_cues`, none of its
