@@ -98,6 +98,22 @@ from bot.engine.questions import question_parts
             "quante ore richiede in tutto e a quanti crediti equivale?",
             ["quante ore richiede in tutto", "a quanti crediti equivale?"],
         ),
+        (  # trial 68: an indirect question after a join ("and whether", "et si", "und ob")
+            "Können Sie erklären, was ein Micro-Credential ist und ob es in Österreich Größen gibt?",
+            ["Können Sie erklären, was ein Micro-Credential ist", "ob es in Österreich Größen gibt?"],
+        ),
+        (
+            "Pouvez-vous expliquer ce que garantit le label CMF et si nos salariés peuvent faire"
+            " valoir ces crédits dans un master ?",
+            [
+                "Pouvez-vous expliquer ce que garantit le label CMF",
+                "si nos salariés peuvent faire valoir ces crédits dans un master ?",
+            ],
+        ),
+        (
+            "could you tell me what the level is and whether a university would accept it?",
+            ["could you tell me what the level is", "whether a university would accept it?"],
+        ),
     ],
 )
 def test_question_parts_in_five_languages(message: str, parts: list[str]) -> None:

@@ -10,8 +10,9 @@ long message's question sentence.
 - Within a question sentence, one of a language's `clause_joins` followed by one of its
   `question_openers` (both lists of `course_request` in knowledge/languages.json, words as
   `normalize` leaves them) starts a second question: "… e quanto tempo …", "… and how do I …",
-  "… et combien …", "… y cuántas …", "… und kann ich …". The join and the opener must be of the same
-  language ("and was" is no German question).
+  "… et combien …", "… y cuántas …", "… und kann ich …", or an indirect one: "… et si …",
+  "… und ob …". The join and the opener must be of the same language ("and was" is no German
+  question).
 - In a list of three questions or more, a comma also starts one when the words before it ask
   something (a question word or an opener) and those after it open with an opener of any language:
   "Do they give ECTS a Dutch uni would accept, how long do they take, and can we pay in
