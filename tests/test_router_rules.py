@@ -134,6 +134,28 @@ def test_a_steering_rules_lead_opens_the_answer_it_chose(scripted: Any) -> None:
     assert lead not in engine.ask("come verifico la microcredenziale di un candidato?", "it").answer
 
 
+def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:
+    """Trial 68: "candidate has a 'microcredential' from futurelearn on her cv, what eqf level is that
+    meant to be?" ranked the certificate types first, too weakly to answer; the `level-of-a-credential`
+    rule's cue ("what eqf level") names what it asks. A weak match on a message of two questions is not
+    steered as a whole, and a weak match without a cue still gets "did you mean"."""
+    engine, matcher = scripted
+    weak = engine.answer_threshold * 0.8
+    assert weak >= engine.suggest_threshold
+    matcher.ranking = [("employers-certificate-types", weak), ("cmf-level", weak / 3), (OUT_OF_SCOPE, 0.0)]
+    asked = engine.ask("a candidate has a microcredential on her cv, what eqf level is that?", "en")
+    assert (asked.status, asked.intent) == ("answer", "cmf-level")
+    no_cue = engine.ask("a candidate has a microcredential on her cv, is that any good?", "en")
+    assert no_cue.status == "suggestions"
+    two = "a candidate has a microcredential, what eqf level is it and is it recognised abroad?"
+    matcher.when = {two: matcher.ranking}  # the whole message ranks as weakly; each part alone otherwise
+    matcher.ranking = [("recognition-abroad", 0.9), (OUT_OF_SCOPE, 0.0)]
+    try:
+        assert engine.ask(two, "en").status == "suggestions"
+    finally:
+        matcher.when = {}
+
+
 def test_three_course_facts_get_the_compliance_check_even_naming_a_university(scripted: Any) -> None:
     # the institution's course list would answer a question that is a compliance check
     engine, matcher = scripted

@@ -581,11 +581,13 @@ class Router:
             return self.answers.fallback(
                 question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
             )
-        if best < needed:  # a question naming none of our concepts needs a clearer match
-            return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         # a heading read as its home platform's ("Est-ce que le certificat est gratuit ?": FUN's) keeps
         # that platform's answer; otherwise "EQF 4 admitted?" gets the CMF's rule, not what level 4 is
         rule = None if homed is not None else self.concepts.steer_rule(core, found, best_id)
+        # a weak match needs a clearer one (a question naming none of our concepts, or asking below the
+        # answer threshold), unless a steering rule's cue names what a one-question message asks
+        if best < needed and (rule is None or len(question_parts(question)) > 1):
+            return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         if rule is not None and rule.to in self.kb.intents:
             best_id = rule.to
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
