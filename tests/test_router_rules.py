@@ -309,3 +309,23 @@ def test_a_request_naming_only_who_is_to_be_trained_is_no_subject(scripted: Any)
     assert engine.ask("Weiterbildung für Unternehmen", "de").intent == "employer-bulk-purchase"
     subject = engine.ask("cursos de gestión de empresas", "es")
     assert subject.kind == "courses"
+
+
+def test_a_question_sentence_asked_alone_is_no_empty_course_search(scripted: Any) -> None:
+    """Trial 69: "my boss says these online microcredentials are useless … is he right?? what do they
+    even prove" had its sentence "is he right??" asked alone and searched: "No course found for
+    'right (microcredential)'". A sentence read out of its message that finds no course is no answer;
+    the message gets "did you mean" instead. A sentence whose search finds courses still answers."""
+    engine, matcher = scripted
+    message = "my boss says microcredentials are useless. is he right?? what do they even prove"
+    matcher.when = {message: [("employers-hiring-value", 0.12), ("course-search", 0.11), (OUT_OF_SCOPE, 0.0)]}
+    matcher.ranking = [("course-search", 0.9), (OUT_OF_SCOPE, 0.0)]  # each sentence alone
+    try:
+        reply = engine.ask(message, "en")
+        assert reply.status == "suggestions" and reply.kind != "courses"
+        found = "i work in a bakery. are there courses on data science? what do they prove"
+        matcher.when[found] = matcher.when.pop(message)
+        searched = engine.ask(found, "en")
+        assert (searched.status, searched.kind) == ("answer", "courses") and searched.items
+    finally:
+        matcher.when = {}

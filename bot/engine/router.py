@@ -395,8 +395,8 @@ class Router:
                 if not text:
                     continue
                 alone = self._ask(text, lang)
-                if alone.status != "answer":
-                    continue
+                if alone.status != "answer" or (alone.kind == "courses" and not alone.items):
+                    continue  # a search finding nothing read its words from a sentence out of context
                 if high is None:
                     high = self._ranked_high(question)
                 if alone.intent not in high:
