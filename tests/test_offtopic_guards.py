@@ -518,6 +518,19 @@ def test_a_learners_life_around_a_real_question_is_not_declined(shipped: Engine)
     assert shipped.ask("was bedeutet elternzeit für meinen urlaub?").reason == "declined"
 
 
+def test_a_course_request_told_after_parental_leave_is_searched(shipped: Engine) -> None:
+    """Trial 69: a course request after "on parental leave til september" was declined; a course
+    request (`course-request`) keeps the everyday-life guard off too, and the catalogue's data
+    courses are listed."""
+    reply = shipped.ask(
+        "on parental leave til september, baby naps like 2h a day lol. want to do something useful"
+        " - any data mining or data science courses in english? free ideally"
+    )
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert any("Data Mining" in item.label for item in reply.items)
+    assert shipped.ask("parental leave and my holiday entitlement, how does it work?").reason == "declined"
+
+
 def test_a_joke_asked_for_is_declined_but_a_microcredential_called_a_joke_is_a_question(
     shipped: Engine,
 ) -> None:

@@ -137,8 +137,9 @@ def test_a_steering_rules_lead_opens_the_answer_it_chose(scripted: Any) -> None:
 def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:
     """Trial 68: "candidate has a 'microcredential' from futurelearn on her cv, what eqf level is that
     meant to be?" ranked the certificate types first, too weakly to answer; the `level-of-a-credential`
-    rule's cue ("what eqf level") names what it asks. A weak match on a message of two questions is not
-    steered as a whole, and a weak match without a cue still gets "did you mean"."""
+    rule's cue ("what eqf level") names what it asks, in a message naming a concept of the domain. A
+    weak match on a message of two questions is not steered as a whole, and a weak match without a cue
+    or without such a concept still gets "did you mean"."""
     engine, matcher = scripted
     weak = engine.answer_threshold * 0.8
     assert weak >= engine.suggest_threshold
@@ -147,6 +148,8 @@ def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshol
     assert (asked.status, asked.intent) == ("answer", "cmf-level")
     no_cue = engine.ask("a candidate has a microcredential on her cv, is that any good?", "en")
     assert no_cue.status == "suggestions"
+    # the cue alone, in a message naming none of the domain's concepts (a game, a school), is no answer
+    assert engine.ask("my son got a badge in his game, what level is that?", "en").status == "suggestions"
     two = "a candidate has a microcredential, what eqf level is it and is it recognised abroad?"
     matcher.when = {two: matcher.ranking}  # the whole message ranks as weakly; each part alone otherwise
     matcher.ranking = [("recognition-abroad", 0.9), (OUT_OF_SCOPE, 0.0)]

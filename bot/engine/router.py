@@ -585,8 +585,12 @@ class Router:
         # that platform's answer; otherwise "EQF 4 admitted?" gets the CMF's rule, not what level 4 is
         rule = None if homed is not None else self.concepts.steer_rule(core, found, best_id)
         # a weak match needs a clearer one (a question naming none of our concepts, or asking below the
-        # answer threshold), unless a steering rule's cue names what a one-question message asks
-        if best < needed and (rule is None or len(question_parts(question)) > 1):
+        # answer threshold), unless a steering rule's cue names what a one-question message about the
+        # domain asks ("candidate has a microcredential on her cv, what eqf level is that?")
+        steered = (
+            rule is not None and bool(found & self.concepts.domain) and len(question_parts(question)) == 1
+        )
+        if best < needed and not steered:
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         if rule is not None and rule.to in self.kb.intents:
             best_id = rule.to
