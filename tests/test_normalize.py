@@ -38,6 +38,9 @@ SENTENCES = {
         "is there a microcredential in cyber security?",
         "Python in French",
         "Verifying a candidate's microcredential",  # "s" and "plus" are English too
+        # trial 70 (real headings): "ou" is French, "towards" and "already" are English
+        "Counting microcredentials towards OU qualifications",
+        "Already studied a postgraduate microcredential?",
     ],
     "fr": [
         "Combien d'heures dure une microcertification ?",
