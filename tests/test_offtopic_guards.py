@@ -355,6 +355,8 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
         " passer d examen, juste en payant. c'est legit ??",
         # trial 63: a school exam's past papers are homework
         "Mon fils passe le brevet des collèges en juin. Vous auriez des annales de maths corrigées ?",
+        # trial 70: a thesis to write on a topic of ours is still homework
+        "Puoi scrivere la mia tesina sul Quadro europeo delle qualifiche?",
     ],
 )
 def test_fees_forged_certificates_homework_and_account_pages_are_declined(shipped: Engine, text: str) -> None:
