@@ -666,11 +666,52 @@ def test_credit_hours_work_out_the_one_figure_stated_at_the_rules_rate() -> None
     }  # fmt: skip
     assert credit_hours(WITH_CREDITS, {"ects": 2.5})["low"] == "63"  # 62.5 h, rounded half up
     assert credit_hours(WITH_CREDITS, {"study_hours": 120}) == {
-        "kind": "hours_in_ects", "hours": "120", "low": "4", "high": "4.8", "min": "25", "max": "30"
+        "kind": "hours_in_ects", "hours": "120", "low": "4", "high": "4.8", "min": "25", "max": "30",
+        "against": "within", "least": "100", "most": "150",
     }  # fmt: skip
     assert credit_hours(WITH_CREDITS, {"ects": 5, "study_hours": 120}) is None  # both: nothing to work out
     assert credit_hours(WITH_CREDITS, {"eqf_level": 6}) is None
     assert credit_hours(ENTRY, {"ects": 6}) is None  # no rule reading ECTS as hours
+
+
+def test_the_hours_worked_out_are_set_against_the_rules_study_hours() -> None:
+    """Trial 69: "is 3 ects enough to count as a cmf microcredential or nah" got the 4–6 ECTS answer
+    with no word on 3. The hours a figure comes to are below, within or above the rule's 100–150 h;
+    hours partly inside the range (6 ECTS ≈ 150–180 h) get no verdict."""
+    assert credit_hours(WITH_CREDITS, {"ects": 3})["against"] == "below"  # 75–90 h
+    assert credit_hours(WITH_CREDITS, {"ects": 5})["against"] == "within"  # 125–150 h
+    assert credit_hours(WITH_CREDITS, {"ects": 8})["against"] == "above"  # 200–240 h
+    assert credit_hours(WITH_CREDITS, {"study_hours": 80})["against"] == "below"
+    assert "against" not in credit_hours(WITH_CREDITS, {"ects": 6})
+    no_hours = dataclasses.replace(WITH_CREDITS, checklist=[CREDITS_RULE])
+    assert "against" not in credit_hours(no_hours, {"ects": 3})  # no rule on the study hours
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        (
+            "is 3 ects enough to count as a cmf microcredential or nah",
+            "That is fewer than the 100–150 study hours",
+        ),
+        ("3 ECTS suffisent pour une microcertification CMF ?", "C'est moins que les 100 à 150 heures"),
+        (
+            "hab 100 stunden in nen kurs investiert, zählt das schon als microcredential?",
+            "Das liegt innerhalb",
+        ),
+        (
+            "my course is 200 hours, is that a cmf microcredential?",
+            "That is more than the 100–150 study hours",
+        ),
+    ],
+)
+def test_a_figure_asked_of_a_microcredential_is_set_against_its_study_hours(
+    bot_engine: Any, question: str, verdict: str
+) -> None:
+    reply = bot_engine.ask(question)
+    assert verdict in reply.answer.split("\n\n")[1], reply.answer
+    # a figure asked of ECTS alone, naming no microcredential, gets the sum only
+    assert "100–150" not in bot_engine.ask("how many hours is 3 ECTS?").answer.split("\n\n")[1]
 
 
 @pytest.mark.parametrize(

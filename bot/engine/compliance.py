@@ -338,8 +338,9 @@ def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) 
 def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | None:
     """The ECTS stated in `facts` worked out as hours, or the hours as ECTS, at the hours per ECTS
     credit of `entry`'s rule that reads ECTS as hours (`hours_per_credit`): the values of the
-    `answer.ects_in_hours` / `answer.hours_in_ects` strings, with "kind" naming which. None when the
-    facts state neither figure, or both (nothing to work out), or the entry has no such rule."""
+    `answer.ects_in_hours` / `answer.hours_in_ects` strings, with "kind" naming which, and where those
+    hours fall against the entry's study-hours rule (`_against_study_hours`). None when the facts
+    state neither figure, or both (nothing to work out), or the entry has no such rule."""
     rate = next(
         (i.rule["hours_per_credit"] for i in entry.checklist if i.rule and "hours_per_credit" in i.rule), None
     )
@@ -350,21 +351,39 @@ def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | Non
     rates = {"min": _number(_whole(low_rate)), "max": _number(_whole(high_rate))}
     if credits is not None and hours is None:
         low, high = _round(credits * low_rate), _round(credits * high_rate)
-        return rates | {
-            "kind": "ects_in_hours",
-            "ects": _number(credits),
-            "low": _number(low),
-            "high": _number(high),
-        }
+        span = {"low": _number(low), "high": _number(high)}
+        return (
+            rates
+            | {"kind": "ects_in_hours", "ects": _number(credits)}
+            | span
+            | _against_study_hours(entry, low, high)
+        )
     if hours is not None and credits is None and low_rate > 0:
         low, high = round(hours / high_rate, 1), round(hours / low_rate, 1)
-        return rates | {
-            "kind": "hours_in_ects",
-            "hours": _number(hours),
-            "low": _number(low),
-            "high": _number(high),
-        }
+        span = {"low": _number(low), "high": _number(high)}
+        against = _against_study_hours(entry, float(hours), float(hours))
+        return rates | {"kind": "hours_in_ects", "hours": _number(hours)} | span | against
     return None  # neither figure stated, or both: nothing to work out
+
+
+def _against_study_hours(entry: Entry, low: float, high: float) -> dict[str, str]:
+    """Where study hours of `low`–`high` fall against `entry`'s rule on `study_hours` (the CMF's
+    100–150): "against" is "below" (all of them under its minimum), "above" (all over its maximum) or
+    "within" (all inside), the key suffix of an `answer.study_hours_*` string, with the rule's
+    "least" and "most"; empty when they fall partly inside, or `entry` has no such rule."""
+    rule = next((i.rule for i in entry.checklist if i.rule and i.rule.get("fact") == "study_hours"), None)
+    if not rule or rule.get("min") is None or rule.get("max") is None:
+        return {}
+    least, most = float(rule["min"]), float(rule["max"])
+    if high < least:
+        against = "below"
+    elif low > most:
+        against = "above"
+    elif least <= low and high <= most:
+        against = "within"
+    else:
+        return {}
+    return {"against": against, "least": _number(_whole(least)), "most": _number(_whole(most))}
 
 
 def study_pace(entry: Entry, text: str) -> dict[str, str] | None:

@@ -1049,18 +1049,20 @@ class Router:
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST) if works_out else None
         if entry is None or reply.kind != "text":
             return reply
-        if works_out == "credit-hours":
-            worked = credit_hours(entry, facts)
-        elif works_out == "study-pace":
-            worked = study_pace(entry, text)
-        else:
-            return reply
+        worked = study_pace(entry, text) if works_out == "study-pace" else None
+        if worked is None and works_out in ("credit-hours", "study-pace"):
+            worked = credit_hours(entry, facts)  # "hab 100 stunden investiert, zählt das?": 100 h as ECTS
         if worked is None:
             return reply
         kind = worked.pop("kind")
+        against = {k: worked.pop(k) for k in ("against", "least", "most") if k in worked}
         if lang != "en":  # "2,5 ECTS", as these languages write decimals
             worked = {k: v.replace(".", ",") for k, v in worked.items()}
         line = self.strings.get(f"answer.{kind}", lang, **worked)
+        if against and self.concepts.concepts(text) & self.concepts.cmf_named:
+            # "is 3 ects enough to count as a cmf microcredential?": against the CMF's study hours
+            verdict = against.pop("against")
+            line = f"{line} {self.strings.get(f'answer.study_hours_{verdict}', lang, **against)}"
         title, _, body = reply.answer.partition("\n\n")
         reply.answer = f"{title}\n\n{line}\n\n{body}" if body else f"{title}\n\n{line}"
         return reply
