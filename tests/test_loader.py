@@ -536,11 +536,10 @@ def test_guard_unless_names_an_existing_guard_rule_and_concepts() -> None:
     again: the load names the file, line and field of an unknown rule or concept, and loads nothing."""
     texts = _shipped_texts()
     concepts = texts["knowledge/concepts.yaml"]
-    shipped = b"  guard_unless:\n    everyday-life: [microcredential, cmf, eqf, ects, mooc]"
+    shipped = b"  guard_unless:\n    everyday-life: [microcredential, cmf, eqf, ects, mooc, course-request]"
     assert shipped in concepts
-    concepts = concepts.replace(
-        shipped, b"  guard_unless:\n    everyday-lives: [microcredential, cmf, eqf, ects, moocs]"
-    )
+    typos = b"  guard_unless:\n    everyday-lives: [microcredential, cmf, eqf, ects, moocs, course-request]"
+    concepts = concepts.replace(shipped, typos)
     texts["knowledge/concepts.yaml"] = concepts
     kb, errors = check_texts(texts)
     assert kb is None
