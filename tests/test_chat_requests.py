@@ -794,6 +794,40 @@ def test_what_a_credential_certifies_without_a_course_gets_the_general_answer_th
     assert reply.answer.endswith(engine.snapshot.strings.get("credential.for_one_course", lang))
 
 
+BY_LANGUAGE, BY_CREDIT = "partner-platforms-by-language", "learners-credits-by-platform"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "first", "target"),
+    [
+        (
+            "es",
+            "FutureLearn o MiriadaX? cual es mejor si solo hablo español",
+            "partner-miriadax",
+            BY_LANGUAGE,
+        ),
+        ("en", "futurelearn vs miriadax, which one is better?", "partner-futurelearn", BY_LANGUAGE),
+        ("de", "iMooX oder FutureLearn, was ist besser für Deutschsprachige?", "partner-imoox", BY_LANGUAGE),
+        ("de", "imoox oder futurelearn wenn ich am ende ects haben will?", "partner-imoox", BY_CREDIT),
+        ("it", "EduOpen o FutureLearn: dove prendo crediti?", "partner-eduopen", BY_CREDIT),
+    ],
+)
+def test_two_platforms_compared_get_the_comparison_not_one_platforms_overview(
+    scripted: Any, lang: str, text: str, first: str, target: str
+) -> None:
+    """Trial 69: "FutureLearn o MiriadaX? cual es mejor…" got MiríadaX's overview alone. A question
+    naming two partner platforms (`steer_when_two`) and comparing them (a cue: "better", "vs", "mejor")
+    gets the platforms by language; asking about credits, the courses that give credit. One platform
+    named, or two without a comparison or credits, keeps the platform's answer."""
+    engine, matcher = scripted
+    matcher.ranking = [(first, 0.6), (target, 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, lang).intent == target
+    matcher.ranking = [("partner-eduopen", 0.6), (target, 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask("is EduOpen better than a normal university course?", "en").intent == "partner-eduopen"
+    two_uncompared = "voglio migliorare il mio inglese, c'è qualcosa su eduopen o futurelearn?"
+    assert engine.ask(two_uncompared, "it").intent == "partner-eduopen"
+
+
 def test_steering_rules_name_intents_and_concepts_that_exist() -> None:
     data = yaml.safe_load((ROOT / "knowledge" / "concepts.yaml").read_text("utf-8"))["vocabulary"]
     intents = {i["id"] for i in yaml.safe_load((ROOT / "intents.yaml").read_text("utf-8"))["intents"]}

@@ -141,6 +141,8 @@ class SteerRule:
     from_: frozenset[str]
     unless: frozenset[str]
     when: frozenset[str] = frozenset()
+    two_of: frozenset[str] = frozenset()
+    """Concepts at least two of which the question must name (`steer_when_two`), when any."""
 
 
 class ConceptLayer:
@@ -195,7 +197,7 @@ class ConceptLayer:
                 self.home_partner[str(lang)] = (str(phrases[0]), next(iter(named)))
         steer = {
             k: vocab.get(k) or {}
-            for k in ("steer_to", "steer_from", "steer_cues", "steer_unless", "steer_when")
+            for k in ("steer_to", "steer_from", "steer_cues", "steer_unless", "steer_when", "steer_when_two")
         }
         self._steer_cues = _compile(steer["steer_cues"])
         self.steering = {
@@ -205,6 +207,7 @@ class ConceptLayer:
                 from_=frozenset(str(i) for i in steer["steer_from"].get(rule) or []),
                 unless=frozenset(str(c) for c in steer["steer_unless"].get(rule) or []),
                 when=frozenset(str(c) for c in steer["steer_when"].get(rule) or []),
+                two_of=frozenset(str(c) for c in steer["steer_when_two"].get(rule) or []),
             )
             for rule, to in steer["steer_to"].items()
             if to
@@ -297,7 +300,7 @@ class ConceptLayer:
         """The steering rule leading to `to` that `text` cues (one of its `steer_cues`, none of its
         `steer_unless` concepts), whatever the matcher ranked first: its lead (`STEER_LEAD`) opens
         the answer when the matcher already chose that intent."""
-        rules = [r for r in self.steering.values() if r.to == to and not found & r.unless]
+        rules = [r for r in self.steering.values() if r.to == to and self._admits(r, found)]
         if not rules:  # most answers: no rule leads to them, and the cues are not looked for
             return None
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
@@ -307,13 +310,19 @@ class ConceptLayer:
         """The steering rule that applies to `text` when the matcher ranked `best` first: a rule applies
         when `best` is one of its `steer_from` intents, one of its `steer_cues` occurs or one of its
         `steer_when` concepts is in `found`, and none of its `steer_unless` concepts is; of several,
-        the first in `steer_to` order ("is EQF 5 admitted?" is `level-admitted`, not `level-5-named`)."""
-        rules = [r for r in self.steering.values() if best in r.from_ and not found & r.unless]
+        the first in `steer_to` order ("is EQF 5 admitted?" is `level-admitted`, not `level-5-named`).
+        A rule with `steer_when_two` concepts applies only to a question naming two of them at least."""
+        rules = [r for r in self.steering.values() if best in r.from_ and self._admits(r, found)]
         if not rules:
             return None
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
         cued |= {r.rule for r in rules if found & r.when}
         return next((r for r in rules if r.rule in cued), None)
+
+    def _admits(self, rule: SteerRule, found: set[str]) -> bool:
+        """Whether a question naming `found` may be steered by `rule`: none of its `unless` concepts,
+        and two of its `two_of` concepts when it has any."""
+        return not found & rule.unless and (not rule.two_of or len(found & rule.two_of) >= 2)
 
     def features(self, text: str) -> list[str]:
         """Concept features of `text` for the matcher ("concept:<id>")."""

@@ -1102,6 +1102,7 @@ def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
             ("steer_from", intents, "intent"),
             ("steer_unless", concepts, "concept"),
             ("steer_when", concepts, "concept"),
+            ("steer_when_two", concepts, "concept"),
         ):
             for rule, names in (doc.body.get(section) or {}).items():
                 if section != "steer_to" and rule not in rules:
