@@ -319,8 +319,9 @@ def test_a_request_naming_only_who_is_to_be_trained_is_no_subject(scripted: Any)
 def test_a_question_sentence_asked_alone_is_no_empty_course_search(scripted: Any) -> None:
     """Trial 69: "my boss says these online microcredentials are useless … is he right?? what do they
     even prove" had its sentence "is he right??" asked alone and searched: "No course found for
-    'right (microcredential)'". A sentence read out of its message that finds no course is no answer;
-    the message gets "did you mean" instead. A sentence whose search finds courses still answers."""
+    'right (microcredential)'". A sentence read out of its message that finds no course, and asks for
+    none itself, is no answer; the message gets "did you mean" instead. A sentence whose search finds
+    courses still answers (one asking for courses the catalogue lacks: tests/test_question_sentence.py)."""
     engine, matcher = scripted
     message = "my boss says microcredentials are useless. is he right?? what do they even prove"
     matcher.when = {message: [("employers-hiring-value", 0.12), ("course-search", 0.11), (OUT_OF_SCOPE, 0.0)]}

@@ -395,8 +395,10 @@ class Router:
                 if not text:
                     continue
                 alone = self._ask(text, lang)
-                if alone.status != "answer" or (alone.kind == "courses" and not alone.items):
-                    continue  # a search finding nothing read its words from a sentence out of context
+                if alone.status != "answer":
+                    continue
+                if alone.kind == "courses" and not alone.items and self._course_query(text) is None:
+                    continue  # "is he right??" searched for "right": no request, no course found
                 if high is None:
                     high = self._ranked_high(question)
                 if alone.intent not in high:
