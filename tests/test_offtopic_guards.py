@@ -301,6 +301,9 @@ DECLINED_LOOK_ALIKES = [
     ("Do I need a visa as a Portuguese citizen to sit an exam in London?", "declined"),
     # Google's certificates are another provider's
     ("Le certificat Google Gestion de projet est-il reconnu en France ?", "other_provider"),
+    # trial 67: Italy's continuing medical education credits are no ECTS ("crediti ECM")
+    ("Cosa sono i crediti ECM?", "declined"),
+    ("Quanti crediti ECM devo fare ogni anno?", "declined"),
 ]
 
 
@@ -308,6 +311,10 @@ DECLINED_LOOK_ALIKES = [
 def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text: str, reason: str) -> None:
     reply = shipped.ask(text)
     assert (reply.status, reply.reason) == ("no_match", reason), text
+
+
+def test_ecm_credits_asked_of_a_partners_course_are_not_declined(shipped: Engine) -> None:
+    assert shipped.ask("un corso EduOpen dà crediti ECM?").reason != "declined"
 
 
 @pytest.mark.parametrize(
