@@ -304,6 +304,15 @@ DECLINED_LOOK_ALIKES = [
     # trial 67: Italy's continuing medical education credits are no ECTS ("crediti ECM")
     ("Cosa sono i crediti ECM?", "declined"),
     ("Quanti crediti ECM devo fare ogni anno?", "declined"),
+    # real off-topic help-page headings (school-leaving exams, admissions, a learning platform's admin,
+    # other providers' certificates), collected after the twentieth pass
+    ("Come ottenere il diploma di maturità", "declined"),
+    ("Wie läuft eine Zeugnisübergabe ab?", "declined"),
+    ("Bis wann muss ich mich für einen Studiengang bewerben?", "declined"),
+    ("Setting a course enrolment key", "declined"),
+    ("Duración de la inscripción en Moodle", "declined"),
+    ("What is the MITx Online Refund Policy?", "other_provider"),
+    ("How long are Cambridge certificates valid?", "other_provider"),
 ]
 
 
@@ -315,6 +324,18 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
 
 def test_ecm_credits_asked_of_a_partners_course_are_not_declined(shipped: Engine) -> None:
     assert shipped.ask("un corso EduOpen dà crediti ECM?").reason != "declined"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cursos de mates basicas para repasar antes de la selectividad?",  # a course request
+        "Ho la maturità: posso fare una microcredenziale?",
+        "Is the Abitur at EQF level 4?",
+    ],
+)
+def test_a_school_exam_named_beside_our_topics_is_not_declined(shipped: Engine, text: str) -> None:
+    assert shipped.ask(text).reason != "declined"
 
 
 @pytest.mark.parametrize(
