@@ -510,6 +510,14 @@ def test_what_a_level_means_in_skills_is_that_levels_answer_not_the_employers_ov
     assert engine.ask(text).intent == "eqf-level-6"
     assert engine.ask("what does a cmf microcredential tell an employer?").intent == "credential-profile"
 
+    # trial 69: "un candidat a mis 'microcredential EQF 6' sur son cv, ca veut dire quoi" ranked the
+    # employers' overview (what a credential tells, the kinds of certificate) first
+    for first in ("employers-hiring-value", "employers-certificate-types"):
+        matcher.ranking = [(first, 0.7), ("eqf-level-6", 0.1), (OUT_OF_SCOPE, 0.0)]
+        cv = "je suis rh, un candidat a mis 'microcredential EQF 6' sur son cv, ça veut dire quoi ?"
+        assert engine.ask(cv, "fr").intent == "eqf-level-6"
+        assert engine.ask("a candidate lists a microcredential on her cv, what does it mean?").intent == first
+
 
 @pytest.mark.parametrize(
     ("lang", "text"),
