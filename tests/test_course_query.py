@@ -220,6 +220,24 @@ def test_asking_whether_one_can_take_a_course_adds_no_topic(shipped: Any, text: 
     assert (query.type, query.language, query.topics) == ("microcredential", language, [])
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where do I find microcredentials?",
+        "¿dónde encuentro microcredenciales?",
+        "dove trovo le microcredenziali?",
+        "wo finde ich Microcredentials?",
+    ],
+)
+def test_asking_where_to_find_them_adds_no_topic(shipped: Any, text: str) -> None:
+    """ "where do I find microcredentials?" said "No course found for 'where (microcredential)'":
+    "where", "dónde", "dove", "wo" are question words, "find" and its kin how people ask. (Read as
+    the matcher's course search reads a question it routed there, without a request word.)"""
+    query = shipped.read(text, require_request=False)
+    assert query is not None
+    assert (query.type, query.topics) == ("microcredential", [])
+
+
 def test_gibts_is_how_people_ask_not_a_topic(shipped: Any) -> None:
     """ "gibts kurse zu nachhaltigkeit" searched for "nachhaltigkeit gibts" and fell back to a
     French course; "gibts" ("gibt es") is a request word like "gibt"."""
