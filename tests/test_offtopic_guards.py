@@ -520,6 +520,19 @@ def test_umsonst_asks_the_price_and_is_no_course_subject(shipped: Engine) -> Non
             " link. es real? ya meti la tarjeta",
             "phishing",
         ),
+        # trials 71 and 72: a bank login for a "scholarship"; a credential "cancelled unless you pay via
+        # this link"
+        (
+            "got a dm saying i won a free microcredential scholarship, i just need to send my bank login to"
+            " claim it. legit??",
+            "phishing",
+        ),
+        (
+            "got an email saying my futurelearn microcredential gets cancelled unless i pay 49 euro via this"
+            " link within 24h, legit??",
+            "phishing",
+        ),
+        ("j'ai reçu un mail : payez 30 euros par ce lien pour recevoir votre certificat FUN", "hameçonnage"),
     ],
 )
 def test_phishing_is_declined_with_advice_on_links_and_codes(
@@ -568,6 +581,12 @@ def test_a_joke_asked_for_is_declined_but_a_microcredential_called_a_joke_is_a_q
     for text in ("tell me a joke", "raccontami una barzelletta", "erzähl mir einen Witz"):
         assert shipped.ask(text).reason == "declined", text
     assert shipped.ask("is this microcredential a joke or is it worth it?").reason != "declined"
+
+
+def test_paying_by_a_link_is_phishing_only_in_a_message_received(shipped: Engine) -> None:
+    """A learner asking how to pay is no phishing, even "via this link"; a mail asking it is."""
+    asked = shipped.ask("can I pay the FutureLearn microcredential via this link on the course page?")
+    assert asked.reason != "declined"
 
 
 def test_card_details_asked_in_a_partners_name_are_phishing(shipped: Engine) -> None:
