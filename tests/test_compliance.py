@@ -750,6 +750,13 @@ def test_study_pace_works_out_weeks_or_weekly_hours_for_the_hours_stated_or_the_
     assert study_pace(ENTRY, "0 hours a week") is None
     no_range = dataclasses.replace(ENTRY, checklist=ENTRY.checklist[1:])
     assert study_pace(no_range, "8 hours a week") is None  # no rule on the study hours
+    # trial 63: a weekly pace as a range is the pace, not the hours in all ("8–10 hours at 10 hours a
+    # week ≈ 1 weeks"); trial 68: a pace no one keeps is something else's weeks ("a 1 week workshop")
+    assert study_pace(ENTRY, "how many hours in total?? i can maybe do 8-10 hrs a week") == {
+        "kind": "pace_weeks", "hours": "100–150", "per_week": "8–10", "weeks": "10–19"
+    }  # fmt: skip
+    assert study_pace(ENTRY, "120-150 hours, 8-10 h per week")["weeks"] == "12–19"
+    assert study_pace(ENTRY, "how many hours? we run a 1 week workshop in house") is None
 
 
 @pytest.mark.parametrize(
@@ -786,6 +793,21 @@ def test_a_study_time_question_with_a_pace_gets_it_worked_out(
     assert reply.intent == "cmf-study-hours"
     assert reply.answer.split("\n\n")[1] == worked
     assert "≈" not in bot_engine.ask("how many study hours is a microcredential?").answer
+
+
+def test_a_pace_told_before_the_question_sentence_is_worked_out(bot_engine: Any) -> None:
+    """Trial 71: "j'ai genre 5h par semaine. je peux faire une microcredential en combien de temps ?"
+    was answered from its question sentence alone, which states no pace: the context sentence's
+    pace is worked out too."""
+    reply = bot_engine.ask(
+        "je reprends le taf apres un conge parental, j'ai genre 5h par semaine. je peux faire une"
+        " microcredential en combien de temps ?"
+    )
+    assert reply.intent == "cmf-study-hours"
+    assert (
+        reply.answer.split("\n\n")[1]
+        == "**100–150 heures à raison de 5 heures par semaine ≈ 20–30 semaines.**"
+    )
 
 
 def test_a_course_without_a_transcript_a_document_check_and_a_written_exam_are_read() -> None:

@@ -404,22 +404,32 @@ def study_pace(entry: Entry, text: str) -> dict[str, str] | None:
     first, last = _stated_hours(low, per_week) or (float(rule["min"]), float(rule["max"]))
     hours = _span(first, last)
     if per_week is not None:
-        pace = _num(per_week.group(1))
-        if pace <= 0:
+        most = _num(per_week.group(1))
+        before = _PACE_FROM.search(low[: per_week.start()])  # "8-10 hrs a week": a pace of 8 to 10
+        least = _num(before.group(1)) if before and _num(before.group(1)) < most else most
+        if least <= 0:
             return None
-        return {"kind": "pace_weeks", "hours": hours, "per_week": _number(_whole(pace)),
-                "weeks": _span(_round(first / pace), _round(last / pace))}  # fmt: skip
+        return {"kind": "pace_weeks", "hours": hours, "per_week": _span(least, most),
+                "weeks": _span(_round(first / most), _round(last / least))}  # fmt: skip
     count = _num(weeks.group(1)) if weeks is not None else 0.0
-    if count <= 0:
-        return None
+    if count <= 0 or first / count > MOST_HOURS_A_WEEK:
+        return None  # "compare it with a 1 week workshop": no one studies 100 hours in a week
     return {"kind": "pace_hours", "hours": hours, "weeks": _number(_whole(count)),
             "per_week": _span(round(first / count, 1), round(last / count, 1))}  # fmt: skip
+
+
+MOST_HOURS_A_WEEK = 60
+"""A pace above this many hours a week is no study pace: the weeks named belong to something else
+("compare it with a 1 week workshop we run in house" is not a microcredential done in one week)."""
 
 
 def _stated_hours(low: str, per_week: re.Match[str] | None) -> tuple[float, float] | None:
     """The study hours a question states, as a range (one figure is both ends), leaving out its
     weekly hours; None when it states none."""
     stated = _HOUR_RANGE.search(low)
+    weekly = per_week.span() if per_week else (len(low), len(low))
+    if stated and stated.end() > weekly[0] and stated.start() < weekly[1]:
+        stated = None  # "8-10 hrs a week" is the weekly pace, not the hours in all
     if stated and _num(stated.group(1)) <= _num(stated.group(2)):
         return _num(stated.group(1)), _num(stated.group(2))
     for m in _HOURS.finditer(low):
@@ -482,6 +492,8 @@ _WEEKS_OF_HOURS = re.compile(
     + _HOUR_WORDS
     + r"\b"
 )
+_PACE_FROM = re.compile(_NUMBER + r"\s*[-–—]\s*$")
+"""The first end of a weekly pace given as a range, just before its second ("8-10 hrs a week")."""
 _HOUR_RANGE = re.compile(_NUMBER + r"\s*[-–—]\s*" + _NUMBER + r"\s*" + _HOUR_WORDS + r"\b")
 """Study hours stated as a range: "100-150 hours", "100–150 ore"."""
 _EQF_WORDS = f"{_any('eqf_names')}|{_any('level_words')}"

@@ -405,6 +405,12 @@ class Router:
                     continue  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
                 if alone.intent and not self._admissible_also(alone.intent, found):
                     continue  # "Tengo un curso de Udemy … ¿Puedo pedir el reembolso?": not FL's refunds
+                intent_id, asked_in = alone.intent, alone.lang
+                if intent_id and self._worked_line(intent_id, text, parse_facts(text), asked_in) is None:
+                    # "j'ai genre 5h par semaine. je peux faire une microcredential en combien de temps ?":
+                    # the figure is in the context sentence
+                    whole = " ".join(question.split())
+                    alone = self._worked_out(alone, intent_id, whole, parse_facts(whole), asked_in)
                 alone.question = question
                 return alone
         return None
@@ -1042,20 +1048,31 @@ class Router:
 
     def _worked_out(self, reply: Reply, intent_id: str, text: str, facts: dict[str, Any], lang: str) -> Reply:
         """An answer whose intent `works_out` a figure starts with the figure the question states
-        worked out, by the rules of the universities' checklist: "credit-hours", ECTS as hours and
-        hours as ECTS at its hours per credit ("how many hours is 6 ECTS?" → 6 ECTS ≈ 150–180 hours;
-        `compliance.credit_hours`, from `facts`, the question's); "study-pace", a weekly pace as weeks
-        or weeks as a weekly pace for its study hours ("8 hours a week" → 100–150 hours ≈ 13–19
-        weeks; `compliance.study_pace`)."""
+        worked out (`_worked_line`)."""
+        line = self._worked_line(intent_id, text, facts, lang) if reply.kind == "text" else None
+        if line is None:
+            return reply
+        title, _, body = reply.answer.partition("\n\n")
+        reply.answer = f"{title}\n\n{line}\n\n{body}" if body else f"{title}\n\n{line}"
+        return reply
+
+    def _worked_line(self, intent_id: str, text: str, facts: dict[str, Any], lang: str) -> str | None:
+        """The figure `text` states, worked out by the rules of the universities' checklist for an
+        intent that `works_out` one: "credit-hours", ECTS as hours and hours as ECTS at its hours per
+        credit ("how many hours is 6 ECTS?" → 6 ECTS ≈ 150–180 hours; `compliance.credit_hours`, from
+        `facts`, the question's), set against the CMF's study hours when the text names the CMF or a
+        microcredential; "study-pace", a weekly pace as weeks or weeks as a weekly pace for its study
+        hours ("8 hours a week" → 100–150 hours ≈ 13–19 weeks; `compliance.study_pace`), else its
+        credit-hours. None when there is nothing to work out."""
         works_out = self._leads(intent_id).get("works_out")
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST) if works_out else None
-        if entry is None or reply.kind != "text":
-            return reply
+        if entry is None:
+            return None
         worked = study_pace(entry, text) if works_out == "study-pace" else None
         if worked is None and works_out in ("credit-hours", "study-pace"):
             worked = credit_hours(entry, facts)  # "hab 100 stunden investiert, zählt das?": 100 h as ECTS
         if worked is None:
-            return reply
+            return None
         kind = worked.pop("kind")
         against = {k: worked.pop(k) for k in ("against", "least", "most") if k in worked}
         if lang != "en":  # "2,5 ECTS", as these languages write decimals
@@ -1065,9 +1082,7 @@ class Router:
             # "is 3 ects enough to count as a cmf microcredential?": against the CMF's study hours
             verdict = against.pop("against")
             line = f"{line} {self.strings.get(f'answer.study_hours_{verdict}', lang, **against)}"
-        title, _, body = reply.answer.partition("\n\n")
-        reply.answer = f"{title}\n\n{line}\n\n{body}" if body else f"{title}\n\n{line}"
-        return reply
+        return line
 
     def _leads(self, intent_id: str | None) -> dict[str, Any]:
         intent = self.kb.intents.get(intent_id or "")
