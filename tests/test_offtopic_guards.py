@@ -313,6 +313,8 @@ DECLINED_LOOK_ALIKES = [
     ("Duración de la inscripción en Moodle", "declined"),
     ("What is the MITx Online Refund Policy?", "other_provider"),
     ("How long are Cambridge certificates valid?", "other_provider"),
+    # trial 72: a course marketplace's instructor page ("pay fees to become an instructor")
+    ("Dois-je payer des frais pour devenir formateur ?", "declined"),
 ]
 
 
