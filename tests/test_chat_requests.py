@@ -565,6 +565,11 @@ def test_whether_a_level_is_a_degree_gets_the_level_to_degree_table(
 
 STEERED = {
     # rule: (intents it takes a question from, the intent it gives it, a question without its cue)
+    "credits-transfer": (
+        ("ects-what-is", "cmf-credits", "university-joins"),
+        "cmf-credit-recognition",
+        "what is an ECTS credit?",
+    ),
     "who-issues": (
         ("partner-futurelearn", "partner-eduopen", "cmf-accreditation", "certificate-arrival"),
         "employers-check-credential",
@@ -705,6 +710,12 @@ naming no platform ("Was kostet ein Zertifikat?"), except a French heading read 
         ("joining-openuped", "it", "come aderire a openuped?"),
         ("joining-openuped", "de", "wie kann unsere Hochschule OpenupEd beitreten?"),
         ("cmf-demands", "en", "do microcreds have to count toward a degree programme?"),
+        # trials 64, 66, 67, 72: a university's FAQ heading asked about transferring credits
+        ("credits-transfer", "es", "¿Puedo transferir mis créditos ECTS a otra institución educativa?"),
+        ("credits-transfer", "en", "can I transfer my ECTS credits to another university?"),
+        ("credits-transfer", "fr", "puis-je transférer mes crédits ECTS dans une autre université ?"),
+        ("credits-transfer", "it", "posso trasferire i crediti ECTS in un'altra università?"),
+        ("credits-transfer", "de", "kann ich meine ECTS an eine andere Hochschule übertragen?"),
         ("authentic", "en", "how can I tell if a badge is fake?"),
         ("authentic", "fr", "ce badge numérique est-il authentique ?"),
         ("authentic", "es", "¿cómo sé si un open badge es auténtico?"),
