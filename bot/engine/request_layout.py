@@ -206,14 +206,21 @@ def _ends_introduction(words: list[str], j: int, asks_at: Callable[[int], bool])
 def asks_in_general(words: list[str], marks: list[str], layout: Layout) -> bool:
     """Whether the message asks a question with a general word ("how many hours is a
     microcredential?"). A credit word describing the course wanted after it ("corsi che diano
-    crediti", "formations qui donnent des crédits"; not "qui donne des ects pour un mooc ?") does not
-    count, nor a general word in a short follow-up after another sentence ("… a course in Spanish on
-    project management. Which platform?"; without punctuation, a message ending with a question word
-    and a general word after a longer request). `marks` is each word's vocabulary phrase kind
+    crediti", "formations qui donnent des crédits"; not "qui donne des ects pour un mooc ?") or a
+    credit figure right before it ("5 ects courses") does not count, nor a general word in a short
+    follow-up after another sentence ("… a course in Spanish on project management. Which
+    platform?"; without punctuation, a message ending with a question word and a general word after
+    a longer request). `marks` is each word's vocabulary phrase kind
     ("course", "types", …; "" outside the vocabulary)."""
     follow_ups = _follow_ups(words, layout)
     courses = [k for k, mark in enumerate(marks) if mark in ("course", "types")]
     wanted = {k for k in range(len(words)) if courses and courses[0] < k and describes_credit(words, k)}
+    # "where can i find 5 ects courses on …": the credit figure right before the course word
+    wanted |= {
+        k
+        for k in range(1, len(words) - 1)
+        if words[k] in CREDIT_WORDS and words[k - 1].isdigit() and k + 1 in courses
+    }
     # a statement around a question asking for courses ("Ich habe etwa zwei Stunden pro Woche. Gibt es
     # einen Italienischkurs?") asks nothing general
     requests = request_sentences(words, marks, layout)

@@ -595,15 +595,17 @@ class Router:
         # a weak match needs a clearer one (a question naming none of our concepts, or asking below the
         # answer threshold), unless a steering rule's cue names what a one-question message about the
         # domain asks ("candidate has a microcredential on her cv, what eqf level is that?")
+        if rule is not None and rule.to not in self.kb.intents:
+            rule = None  # the loader refuses such a rule; a hand-built knowledge base may still hold one
         steered = (
             rule is not None and bool(found & self.concepts.domain) and len(question_parts(question)) == 1
         )
         if best < needed and not steered:
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
-        if rule is not None and rule.to in self.kb.intents:
+        if rule is not None:
             best_id = rule.to
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
-        if rule is None or rule.to != best_id:
+        if rule is None:  # the matcher's own choice may still have a rule's cue (and its lead)
             rule = self.concepts.cued_rule(core, found, best_id)
         if rule is not None:
             reply = self._steer_lead(reply, rule.rule, lang)
