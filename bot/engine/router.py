@@ -502,7 +502,8 @@ class Router:
         is for another intent B, one the whole message also ranks high (`_ranked_high`) and that may
         answer what the whole message names (`_admissible_also`: no partner's intent unless the
         message names that partner), is kept as the second answer. A part that asks something
-        (answered or "did you mean") is asked again with the platforms only the message names
+        (answered, "did you mean", or no match; not declined) is asked again with the platforms only
+        the message names
         (`_with_platforms`): "… iMooX … and do any of them give credits?"; one that gets no answer,
         with the subject words only the message names (`_with_subject`). The reply itself (status,
         intent, confidence) is unchanged."""
@@ -517,10 +518,11 @@ class Router:
         for part in parts:
             alone = self._ask(part, lang)
             answers = [alone]
-            if alone.status in ("answer", "suggestions") and (
+            if (alone.status in ("answer", "suggestions") or alone.reason == "no_match") and (
                 with_platforms := self._with_platforms(part, question)
             ):
-                # a part that asks something may ask it of a platform only the message names
+                # a part that asks something (not declined by a guard, not about another provider) may
+                # ask it of a platform only the message names
                 answers.append(self._ask(with_platforms, lang))
             if alone.status != "answer" and (with_subject := self._with_subject(part, question)):
                 # "… FutureLearn microcredentials. …, how long do they take, …": of the subject the
