@@ -456,6 +456,9 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
         b"hours-of-credits: [cmf, microcredential]", b"hours-of-credits: [cmf, microcred]"
     )
     concepts = concepts.replace(b"recognised-abroad: [abroad]", b"recognised-abroad: [abraod]")
+    two = b"  steer_when_two:\n    platforms-compared-credit: [partner-futurelearn,"
+    assert two in concepts
+    concepts = concepts.replace(two, two.replace(b"futurelearn", b"futurlearn"))
     texts["knowledge/concepts.yaml"] = concepts
     # a steering rule's lead (knowledge/ui/steer.yaml) names its rule
     texts["knowledge/ui/steer.yaml"] = texts["knowledge/ui/steer.yaml"].replace(
@@ -478,8 +481,14 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
             'unknown concept "microcred"',
         ),
         ("knowledge/concepts.yaml", "vocabulary.steer_when.recognised-abroad[0]", 'unknown concept "abraod"'),
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.steer_when_two.platforms-compared-credit[0]",
+            'unknown concept "partner-futurlearn"',
+        ),
     }
-    assert all(any(w in lines[e.line] for w in ("cmf-levels", "microcred", "abraod")) for e in errors)
+    words = ("cmf-levels", "microcred", "abraod", "partner-futurlearn")
+    assert all(any(w in lines[e.line] for w in words) for e in errors)
 
 
 def test_guard_advice_names_existing_guards_and_has_its_string() -> None:

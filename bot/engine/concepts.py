@@ -169,7 +169,7 @@ class ConceptLayer:
         asks about courses, not for a list of them ("Was kostet ein Kurs auf iMooX?")."""
         self.cmf_named = frozenset(evidence.get("cmf_named") or [])
         """Concepts naming the CMF or a microcredential: a figure a question states is set against the
-        CMF's study hours only in a question naming one (`Router._worked_out`)."""
+        CMF's study hours only in a question naming one (`Router._worked_line`)."""
         self.search_scope = frozenset(evidence.get("search_scope") or [])
         """Concepts a course request may name as where to search or what kind of course it wants (the
         partner platforms, "microcredential", "MOOC")."""
