@@ -366,15 +366,24 @@ def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | Non
     return None  # neither figure stated, or both: nothing to work out
 
 
+def _study_hours_range(entry: Entry) -> tuple[float, float] | None:
+    """The least and most study hours of `entry`'s rule on `study_hours` (the CMF's 100–150), or None
+    when it has no such rule with both ends."""
+    rule = next((i.rule for i in entry.checklist if i.rule and i.rule.get("fact") == "study_hours"), None)
+    if not rule or rule.get("min") is None or rule.get("max") is None:
+        return None
+    return float(rule["min"]), float(rule["max"])
+
+
 def _against_study_hours(entry: Entry, low: float, high: float) -> dict[str, str]:
     """Where study hours of `low`–`high` fall against `entry`'s rule on `study_hours` (the CMF's
     100–150): "against" is "below" (all of them under its minimum), "above" (all over its maximum) or
     "within" (all inside), the key suffix of an `answer.study_hours_*` string, with the rule's
     "least" and "most"; empty when they fall partly inside, or `entry` has no such rule."""
-    rule = next((i.rule for i in entry.checklist if i.rule and i.rule.get("fact") == "study_hours"), None)
-    if not rule or rule.get("min") is None or rule.get("max") is None:
+    required = _study_hours_range(entry)
+    if required is None:
         return {}
-    least, most = float(rule["min"]), float(rule["max"])
+    least, most = required
     if high < least:
         against = "below"
     elif low > most:
@@ -393,15 +402,15 @@ def study_pace(entry: Entry, text: str) -> dict[str, str] | None:
     12-week microcredential" → about 8.3-12.5 hours a week ("kind": "pace_hours"). The values of
     the `answer.pace_weeks` / `answer.pace_hours` strings; None when the question states neither a
     weekly pace nor a number of weeks, or both, or `entry` has no study-hours range."""
-    rule = next((i.rule for i in entry.checklist if i.rule and i.rule.get("fact") == "study_hours"), None)
-    if not rule or rule.get("min") is None or rule.get("max") is None:
+    required = _study_hours_range(entry)
+    if required is None:
         return None
     low = text.casefold()
     per_week, weeks = _HOURS_PER_WEEK.search(low), _WEEKS.search(low)
     if bool(per_week) == bool(weeks) or _WEEKS_OF_HOURS.search(low):
         # nothing to work out, or the question already did ("10 weeks at 12 h/week", "3 Wochen à 3 Stunden")
         return None
-    first, last = _stated_hours(low, per_week) or (float(rule["min"]), float(rule["max"]))
+    first, last = _stated_hours(low, per_week) or required
     hours = _span(first, last)
     if per_week is not None:
         most = _num(per_week.group(1))

@@ -621,10 +621,7 @@ class Router:
         key = f"{STEER_LEAD}{rule}"
         if reply.kind not in ("text", "checklist") or not self.strings.has(key):
             return reply
-        title, _, body = reply.answer.partition("\n\n")
-        lead = self.strings.get(key, lang)
-        reply.answer = f"{title}\n\n{lead}\n\n{body}" if body else f"{title}\n\n{lead}"
-        return reply
+        return _opening_with(reply, self.strings.get(key, lang))
 
     def _domain_evidence(
         self, core: str, found: set[str], oos: float, course_query: CourseQuery | None
@@ -1045,20 +1042,13 @@ class Router:
             # states is not what a lead's "yes" or "no" answers (the leads are written in English
             # first: its opening word says whether a lead answers yes or no)
             return reply
-        lead = self.strings.get(key, lang)
-        title, _, body = reply.answer.partition("\n\n")
-        reply.answer = f"{title}\n\n{lead}\n\n{body}" if body else f"{title}\n\n{lead}"
-        return reply
+        return _opening_with(reply, self.strings.get(key, lang))
 
     def _worked_out(self, reply: Reply, intent_id: str, text: str, facts: dict[str, Any], lang: str) -> Reply:
         """An answer whose intent `works_out` a figure starts with the figure the question states
         worked out (`_worked_line`)."""
         line = self._worked_line(intent_id, text, facts, lang) if reply.kind == "text" else None
-        if line is None:
-            return reply
-        title, _, body = reply.answer.partition("\n\n")
-        reply.answer = f"{title}\n\n{line}\n\n{body}" if body else f"{title}\n\n{line}"
-        return reply
+        return reply if line is None else _opening_with(reply, line)
 
     def _worked_line(self, intent_id: str, text: str, facts: dict[str, Any], lang: str) -> str | None:
         """The figure `text` states, worked out by the rules of the universities' checklist for an
@@ -1522,6 +1512,14 @@ def _hit_ids(result: Any) -> list[str]:
 
 
 __all__ = ["MAX_QUESTION_CHARS", "Router", "Thresholds", "resolve_thresholds", "route"]
+
+
+def _opening_with(reply: Reply, line: str) -> Reply:
+    """`reply` with `line` as the first paragraph after its title (a yes/no lead, a steering lead, a
+    figure worked out)."""
+    title, _, body = reply.answer.partition("\n\n")
+    reply.answer = f"{title}\n\n{line}\n\n{body}" if body else f"{title}\n\n{line}"
+    return reply
 
 
 def _heading_text(question: str, text: str, query: CourseQuery | None) -> str:
