@@ -757,6 +757,12 @@ def test_study_pace_works_out_weeks_or_weekly_hours_for_the_hours_stated_or_the_
     }  # fmt: skip
     assert study_pace(ENTRY, "120-150 hours, 8-10 h per week")["weeks"] == "12–19"
     assert study_pace(ENTRY, "how many hours? we run a 1 week workshop in house") is None
+    # trial 71: "tengo 40 horas al mes" was read as 40 study hours in all (≈ 1.3–1.6 ECTS, too few)
+    assert study_pace(ENTRY, "tengo 40 horas al mes, me da para una microcredencial?") == {
+        "kind": "pace_months", "hours": "100–150", "per_month": "40", "months": "2.5–3.8"
+    }  # fmt: skip
+    assert study_pace(ENTRY, "150 Stunden, ich habe 30 Stunden im Monat")["months"] == "5"
+    assert study_pace(ENTRY, "20 hours a month, and a 10 week course?") is None  # weeks stated: no pace
 
 
 @pytest.mark.parametrize(
@@ -781,6 +787,14 @@ def test_study_pace_works_out_weeks_or_weekly_hours_for_the_hours_stated_or_the_
         (
             "wie lange dauert ein Microcredential bei 6 Stunden pro Woche?",
             "**100–150 Stunden bei 6 Stunden pro Woche ≈ 17–25 Wochen.**",
+        ),
+        (
+            "tengo 40 horas al mes, me da para una microcredencial?",
+            "**100–150 horas con 40 horas al mes ≈ 2,5–3,8 meses.**",
+        ),
+        (
+            "ho 25 ore al mese, in quanto tempo finisco una microcredenziale?",
+            "**100–150 ore con 25 ore al mese ≈ 4–6 mesi.**",
         ),
     ],
 )
@@ -826,6 +840,12 @@ def test_a_course_without_a_transcript_a_document_check_and_a_written_exam_are_r
     assert german["assessment"] == "supervised-exam"
     assert set(german["transcript"]) == {"learning-outcomes", "study-hours", "eqf-level", "credits"}
     assert parse_facts("our course has no transcript")["transcript"] == []
+    # trial 73: "no damos transcript" was "not stated"; an exam "con documento" is an identity check
+    assert parse_facts("examen final con verificacion de identidad, no damos transcript")["transcript"] == []
+    assert parse_facts("we don't issue a transcript")["transcript"] == []
+    assert parse_facts("wir stellen keinen Leistungsnachweis aus")["transcript"] == []
+    assert parse_facts("corso 4 cfu, 100 ore, esame in presenza con documento")["id_verification"] is True
+    assert parse_facts("esame in presenza senza documento").get("id_verification") is None
     assert parse_facts("a transcript with the learning outcomes")["transcript"] == ["learning-outcomes"]
 
 

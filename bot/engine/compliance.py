@@ -396,28 +396,36 @@ def _against_study_hours(entry: Entry, low: float, high: float) -> dict[str, str
 
 
 def study_pace(entry: Entry, text: str) -> dict[str, str] | None:
-    """The weeks or the weekly hours a question's figures work out to, for the study hours it
+    """The weeks, months or weekly hours a question's figures work out to, for the study hours it
     states ("150 hours", "100-150 hours") or else the range of `entry`'s rule on `study_hours`
-    (the CMF's 100-150): "8 hours a week" → about 13-19 weeks ("kind": "pace_weeks"); "a
-    12-week microcredential" → about 8.3-12.5 hours a week ("kind": "pace_hours"). The values of
-    the `answer.pace_weeks` / `answer.pace_hours` strings; None when the question states neither a
-    weekly pace nor a number of weeks, or both, or `entry` has no study-hours range."""
+    (the CMF's 100-150): "8 hours a week" → about 13-19 weeks ("kind": "pace_weeks"); "40 hours a
+    month" → about 2.5-3.8 months ("kind": "pace_months"); "a 12-week microcredential" → about
+    8.3-12.5 hours a week ("kind": "pace_hours"). The values of the `answer.pace_*` strings; None
+    when the question states no pace nor a number of weeks, or both a pace and weeks, or `entry`
+    has no study-hours range."""
     required = _study_hours_range(entry)
     if required is None:
         return None
     low = text.casefold()
     per_week, weeks = _HOURS_PER_WEEK.search(low), _WEEKS.search(low)
-    if bool(per_week) == bool(weeks) or _WEEKS_OF_HOURS.search(low):
+    per_month = _HOURS_PER_MONTH.search(low)
+    if per_month and (per_week or weeks):
+        return None  # "20 hours a month, and a 10 week course?": two paces, nothing sure to work out
+    if (bool(per_week) == bool(weeks) and not per_month) or _WEEKS_OF_HOURS.search(low):
         # nothing to work out, or the question already did ("10 weeks at 12 h/week", "3 Wochen à 3 Stunden")
         return None
-    first, last = _stated_hours(low, per_week) or required
+    pace = per_week or per_month
+    first, last = _stated_hours(low, pace) or required
     hours = _span(first, last)
-    if per_week is not None:
-        most = _num(per_week.group(1))
-        before = _PACE_FROM.search(low[: per_week.start()])  # "8-10 hrs a week": a pace of 8 to 10
+    if pace is not None:
+        most = _num(pace.group(1))
+        before = _PACE_FROM.search(low[: pace.start()])  # "8-10 hrs a week": a pace of 8 to 10
         least = _num(before.group(1)) if before and _num(before.group(1)) < most else most
         if least <= 0:
             return None
+        if per_month is not None:
+            return {"kind": "pace_months", "hours": hours, "per_month": _span(least, most),
+                    "months": _span(round(first / most, 1), round(last / least, 1))}  # fmt: skip
         return {"kind": "pace_weeks", "hours": hours, "per_week": _span(least, most),
                 "weeks": _span(_round(first / most), _round(last / least))}  # fmt: skip
     count = _num(weeks.group(1)) if weeks is not None else 0.0
@@ -432,17 +440,17 @@ MOST_HOURS_A_WEEK = 60
 ("compare it with a 1 week workshop we run in house" is not a microcredential done in one week)."""
 
 
-def _stated_hours(low: str, per_week: re.Match[str] | None) -> tuple[float, float] | None:
+def _stated_hours(low: str, pace: re.Match[str] | None) -> tuple[float, float] | None:
     """The study hours a question states, as a range (one figure is both ends), leaving out its
-    weekly hours; None when it states none."""
+    weekly or monthly hours (`pace`); None when it states none."""
     stated = _HOUR_RANGE.search(low)
-    weekly = per_week.span() if per_week else (len(low), len(low))
-    if stated and stated.end() > weekly[0] and stated.start() < weekly[1]:
+    paced = pace.span() if pace else (len(low), len(low))
+    if stated and stated.end() > paced[0] and stated.start() < paced[1]:
         stated = None  # "8-10 hrs a week" is the weekly pace, not the hours in all
     if stated and _num(stated.group(1)) <= _num(stated.group(2)):
         return _num(stated.group(1)), _num(stated.group(2))
     for m in _HOURS.finditer(low):
-        if not (per_week and m.start() == per_week.start()):
+        if not (pace and m.start() == pace.start()):
             return _num(m.group(1)), _num(m.group(1))
     return None
 
@@ -489,6 +497,9 @@ def _keyed(name: str, key: str) -> list[str]:
 _HOUR_WORDS = f"(?:{_any('hour_units')})"
 _PER_WEEK = rf"(?:\s*(?:/|{_any('per')})\s*(?:{_any('week')})|\s+(?:{_any('weekly')}))"
 _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_WEEK)
+_PER_MONTH = rf"(?:\s*(?:/|{_any('per')})\s*(?:{_any('month')})\b|\s+(?:{_any('monthly')})\b)"
+_HOURS_PER_MONTH = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_MONTH)
+"""A monthly pace: "40 hours a month", "40 horas al mes", "40 Stunden im Monat"."""
 _WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
 _HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")
 _WEEKS_OF_HOURS = re.compile(
@@ -573,9 +584,11 @@ _AWARDED = re.compile(
     rf"\b(?:{_any('credit_verbs')})\s+(?:\w+\s+)?{_NUMBER}\s*(?:{_any('ects_units')}|{_any('credit_words')}|cfu)\b"
 )
 _TRANSCRIPT_WORDS = re.compile(rf"\b(?:{_any('transcript_words')})\b")
-_WITHOUT_A = re.compile(rf"\b(?:{_any('id_negations')}|{_any('credit_negations')})\s+(?:\w{{1,4}}\s+)?$")
-"""A negation right before the word "transcript" ("without a transcript", "senza transcript"): the
-course has none."""
+_WITHOUT_A = re.compile(
+    rf"\b(?:{_any('id_negations')}|{_any('credit_negations')}|{_any('not_issued')})\s+(?:\w{{1,4}}\s+)?$"
+)
+"""A negation right before the word "transcript" ("without a transcript", "senza transcript", "no
+damos transcript"): the course has none."""
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
     item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS
 }
@@ -632,8 +645,9 @@ def _study_hours(low: str) -> int | float | None:
     if weeks_of:
         return _whole(_num(weeks_of.group(1)) * _num(weeks_of.group(2)))
     per_week = _HOURS_PER_WEEK.search(low)
+    paces = {m.start() for m in (per_week, _HOURS_PER_MONTH.search(low)) if m}
     for m in _HOURS.finditer(low):
-        if not (per_week and m.start() == per_week.start()):
+        if m.start() not in paces:
             return _whole(_num(m.group(1)))
     weeks = _WEEKS.search(low)
     if per_week and weeks:
