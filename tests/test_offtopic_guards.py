@@ -315,6 +315,12 @@ DECLINED_LOOK_ALIKES = [
     ("How long are Cambridge certificates valid?", "other_provider"),
     # trial 72: a course marketplace's instructor page ("pay fees to become an instructor")
     ("Dois-je payer des frais pour devenir formateur ?", "declined"),
+    # trial 74: a consumer credit score, a student's degree progress, the EU digital identity, a
+    # digital-skills certificate of another provider
+    ("Which credit score level do I need to pay my course in instalments with Klarna?", "declined"),
+    ("Fuori corso: il numero minimo di CFU da ottenere", "declined"),
+    ("¿Qué es la Identidad Digital Europea?", "declined"),
+    ("Für wen ist das DigComp-CERT geeignet und was bringt es?", "other_provider"),
 ]
 
 
@@ -326,6 +332,11 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
 
 def test_ecm_credits_asked_of_a_partners_course_are_not_declined(shipped: Engine) -> None:
     assert shipped.ask("un corso EduOpen dà crediti ECM?").reason != "declined"
+
+
+def test_the_eu_digital_identity_wallet_asked_about_our_credentials_is_not_declined(shipped: Engine) -> None:
+    reply = shipped.ask("can I keep my europass credentials in the EU digital identity wallet?")
+    assert reply.status == "answer" and reply.intent == "europass-wallet"
 
 
 @pytest.mark.parametrize(
