@@ -290,6 +290,11 @@ def test_platform_and_programming_questions_are_not_course_requests(shipped: Any
         ("ich will was zu Gebäudetechnik lernen. Habt ihr da was?", {"topics": ["gebaudetechnik"]}),
         # trial 66: a country says where, it is no subject ("Netherlands" searched "Introduction to Dutch")
         ("any microcredential I can take in the Netherlands?", {"topics": [], "type": "microcredential"}),
+        # trial 73: "fürs" and "am besten" searched "programmieren fürs besten"
+        (
+            "kurs fürs programmieren lernen auf deutsch, anfänger, am besten gratis?",
+            {"topics": ["programmieren"]},
+        ),
     ],
 )
 def test_course_requests_with_the_shipped_vocabulary(
