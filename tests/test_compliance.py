@@ -715,6 +715,37 @@ def test_a_figure_asked_of_a_microcredential_is_set_against_its_study_hours(
 
 
 @pytest.mark.parametrize(
+    ("question", "intent", "verdict"),
+    [
+        (
+            "jai un certificat fun de 2 ects avec examen surveille, est ce que ca compte comme une"
+            " microcredential cmf ?",
+            "partner-fun-certificate",
+            "**2 ECTS ≈ 50 à 60 heures** d'études, à raison de 25 à 30 heures par crédit ECTS. C'est moins"
+            " que les 100 à 150 heures",
+        ),
+        (
+            "ho fatto un corso eduopen da 25 ore con badge bestr, vale come microcredenziale cmf?",
+            "partner-eduopen-credits",
+            "**25 ore ≈ 0,8–1 ECTS**, a 25–30 ore per credito ECTS. È meno delle 100–150 ore",
+        ),
+    ],
+)
+def test_a_platforms_figure_asked_of_a_microcredential_is_set_against_its_study_hours(
+    bot_engine: Any, question: str, intent: str, verdict: str
+) -> None:
+    """Trial 73: "a 2 ECTS FUN certificate, does it count as a CMF microcredential?" got FUN's
+    certificates and never said that 2 ECTS is far from the 100-150 hours; the platform's answer
+    stays, opened by the figure set against the CMF's study hours."""
+    reply = bot_engine.ask(question)
+    assert reply.intent == intent
+    assert reply.answer.split("\n\n")[1].startswith(verdict), reply.answer
+    # the platform's answer to a question that asks no yes/no of a figure gets no such line
+    plain = bot_engine.ask("ho fatto un corso eduopen da 25 ore, come ottengo i CFU?")
+    assert "≈" not in plain.answer
+
+
+@pytest.mark.parametrize(
     ("question", "worked"),
     [
         ("how many hours of work is 6 ECTS?", "**6 ECTS ≈ 150–180 hours**"),

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -290,11 +290,20 @@ class ConceptLayer:
 
     def is_polar(self, text: str) -> bool:
         """Whether a clause of `text` opens like a yes/no question ("is it…", "est-ce que…", "kann ich…")."""
+        return any(True for _ in self._polar_clauses(text))
+
+    def polar_naming(self, text: str, wanted: Iterable[str]) -> bool:
+        """Whether a clause of `text` opens like a yes/no question and names one of the `wanted`
+        concepts ("…, est ce que ca compte comme une microcredential cmf ?")."""
+        wanted = set(wanted)
+        return any(self._named(" ".join(words)) & wanted for words in self._polar_clauses(text))
+
+    def _polar_clauses(self, text: str) -> Iterator[list[str]]:
+        """The normalised words of each clause of `text` that opens like a yes/no question."""
         for clause in _CLAUSE.split(text):
             words = normalize(clause).split()
             if words and any(start == 0 for start, _, _ in _spans(self._polar, words[:4])):
-                return True
-        return False
+                yield words
 
     def cued_rule(self, text: str, found: set[str], to: str) -> SteerRule | None:
         """The steering rule leading to `to` that `text` cues (one of its `steer_cues`, none of its

@@ -1057,8 +1057,13 @@ class Router:
         `facts`, the question's), set against the CMF's study hours when the text names the CMF or a
         microcredential; "study-pace", a weekly pace as weeks or weeks as a weekly pace for its study
         hours ("8 hours a week" → 100–150 hours ≈ 13–19 weeks; `compliance.study_pace`), else its
-        credit-hours. None when there is nothing to work out."""
+        credit-hours. An intent without `works_out` gets the credit-hours set against the CMF's study
+        hours for a yes/no question asking whether a figure qualifies (`_asks_if_it_qualifies`). None
+        when there is nothing to work out."""
         works_out = self._leads(intent_id).get("works_out")
+        judged_only = works_out is None and self._asks_if_it_qualifies(text)
+        if judged_only:
+            works_out = "credit-hours"
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST) if works_out else None
         if entry is None:
             return None
@@ -1069,6 +1074,8 @@ class Router:
             return None
         kind = worked.pop("kind")
         against = {k: worked.pop(k) for k in ("against", "least", "most") if k in worked}
+        if judged_only and not against:
+            return None
         if lang != "en":  # "2,5 ECTS", as these languages write decimals
             worked = {k: v.replace(".", ",") for k, v in worked.items()}
         line = self.strings.get(f"answer.{kind}", lang, **worked)
@@ -1077,6 +1084,13 @@ class Router:
             verdict = against.pop("against")
             line = f"{line} {self.strings.get(f'answer.study_hours_{verdict}', lang, **against)}"
         return line
+
+    def _asks_if_it_qualifies(self, text: str) -> bool:
+        """A yes/no question whose clause names the CMF or a microcredential ("jai un certificat fun
+        de 2 ects …, est ce que ca compte comme une microcredential cmf ?"): whatever answers it, the
+        figure the message states is set against the CMF's study hours (`_worked_line`); not "… 'EQF
+        7, 5 ECTS'. es nivel master o no?", a yes/no question on something else."""
+        return self.concepts.polar_naming(text, self.concepts.cmf_named)
 
     def _leads(self, intent_id: str | None) -> dict[str, Any]:
         intent = self.kb.intents.get(intent_id or "")
