@@ -650,13 +650,17 @@ def test_a_quality_assurance_question_is_answered(shipped: Engine, text: str, in
         ("combien d'heures dure une microcertification ?", "cmf-study-hours"),  # clear: kept
         ("c'est quoi un ECTS ?", "ects-what-is"),
         ("je veux m'inscrire à une formation qualifiante, je fais comment ?", "partner-fun-paid-training"),
+        # FutureLearn's own heading (trials 64, 66, 67, 74 copied it: a "did you mean" menu)
+        ("How does a learner qualify for a certificate?", "partner-futurelearn-certificate"),
+        ("how many hours is a microcredential?", "cmf-study-hours"),  # clear: kept
     ],
 )
 def test_a_heading_naming_no_platform_is_read_as_about_its_languages_platform(
     shipped: Engine, text: str, intent: str
 ) -> None:
-    """FUN's help-centre headings never name FUN; a French question naming no platform that nothing
-    answers clearly is read as about FUN (`home_partner`), a clear general answer is kept."""
+    """FUN's help-centre headings never name FUN, FutureLearn's never name FutureLearn; a French or
+    English question naming no platform that nothing answers clearly is read as about FUN or
+    FutureLearn (`home_partner`), a clear general answer is kept."""
     reply = shipped.ask(text)
     assert (reply.status, reply.intent) == ("answer", intent)
 
