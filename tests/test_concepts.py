@@ -681,6 +681,34 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
     assert other.kind != "credential"
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "ese de estadistica para investigadores de la de salamanca cuanto dura",
+            "Estadística para investigadores",
+        ),
+        ("el de mindfulnes de malaga da certificado??", "Mindfulness para regular emociones"),
+        ("that fintech one from dcu, how many hours is it", "FinTech: Financial Innovation"),
+        ("le mooc du cnam sur le manager agile donne des ects?", "Du manager au leader agile"),
+    ],
+)
+def test_a_course_described_by_its_subject_and_university_gets_its_record(
+    shipped: Engine, text: str, title: str
+) -> None:
+    """Trial 75: a half-remembered title ("ese de estadística … de salamanca") got "I don't know" or
+    the general answer; the subject and another word found in one course only name that course."""
+    reply = shipped.ask(text)
+    shown = {i.ref: i.text for i in reply.items}
+    assert reply.kind == "credential" and shown.get("title", "").startswith(title), reply.answer
+
+
+def test_a_request_for_such_a_course_is_still_a_search(shipped: Engine) -> None:
+    reply = shipped.ask("hay algún curso de estadística de la universidad de salamanca?")
+    assert reply.kind == "courses"
+    assert shipped.ask("how many hours is a microcredential in data science?").intent == "cmf-study-hours"
+
+
 def test_a_title_given_in_two_languages_is_named_by_either_half(shipped: Engine) -> None:
     course = next((c for c in shipped.kb.courses.values() if " / " in c.title), None)
     if course is None:

@@ -147,6 +147,11 @@ MEASURED_FACTS = ("study_hours", "eqf_level", "ects")
 2 ECTS, on peut le labelliser CMF ?"), is enough for the compliance check."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
+DESCRIBED_COURSE_TOPICS = 2
+"""A course described without its title is looked for only when the question names this many topics
+(one subject alone, "python", is what many courses and general questions share)."""
+DESCRIBED_COURSE_MATCH = 0.9
+"""The match reported for a course described by its words (`Router._described_course`)."""
 CREDENTIAL_RANKS = 5
 """A question is looked at for a named course title only when a credential-profile intent is among
 this many best-ranked intents (the title lookup is the costly part)."""
@@ -844,6 +849,26 @@ class Router:
                     best = (len(title), found.score, NamedCourse(course, rest, found.score / 100, span))
         return best[2] if best is not None else None
 
+    def _described_course(self, text: str) -> NamedCourse | None:
+        """The one catalogue course that `text` describes by its subject and another of its words
+        (its university, the rest of its title) without writing its title: "ese de estadistica para
+        investigadores de la de salamanca cuanto dura", "el de mindfulnes de malaga da certificado??".
+        Read as a course query naming at least `DESCRIBED_COURSE_TOPICS` topics, no request for
+        courses, and all of them found in exactly one course. The rest is the text without the topics."""
+        query = self._course_query(text, require_request=False)
+        if query is None or len(query.topics) < DESCRIBED_COURSE_TOPICS:
+            return None
+        words = normalize(text).split()
+        if has_request_cue(words):
+            return None  # "hay algún curso de estadística de salamanca?": a search lists it
+        filters = {k: v for k, v in query.search_kwargs().items() if k != "text" and v not in (None, "", [])}
+        courses, total = self._run_search(query.text, limit=1, exact_only=True, **filters)
+        if total != 1 or not courses:
+            return None
+        topic_words = {w for topic in query.topics for w in topic.split()}
+        rest = " ".join(w for w in words if w not in topic_words)
+        return NamedCourse(courses[0], rest, DESCRIBED_COURSE_MATCH, 0) if rest else None
+
     def _profiles_named_course(self, intent_id: str) -> bool:
         """Whether a question naming a catalogue course that `intent_id` answers gets that course's
         record: the credential profile, and an entry intent marked `named_course: profile` ("how long
@@ -859,7 +884,7 @@ class Router:
         profile or for one of its facts (they rank first an intent that `_profiles_named_course`,
         once partner names are dropped: the course says where it is) gets that course's profile, in
         the language of those other words."""
-        named = self._named_course(core)
+        named = self._named_course(core) or self._described_course(core)
         if named is None:
             return None
         course, rest = named.course, named.rest
