@@ -321,6 +321,11 @@ DECLINED_LOOK_ALIKES = [
     ("Fuori corso: il numero minimo di CFU da ottenere", "declined"),
     ("¿Qué es la Identidad Digital Europea?", "declined"),
     ("Für wen ist das DigComp-CERT geeignet und was bringt es?", "other_provider"),
+    # trial 76: an account "to be suspended" unless a fee is paid is phishing, whatever it names
+    (
+        "jai recu un sms 'votre compte europass va etre suspendu, payez 4,99€ pour le garder' c normal??",
+        "declined",
+    ),
 ]
 
 
@@ -332,6 +337,13 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
 
 def test_ecm_credits_asked_of_a_partners_course_are_not_declined(shipped: Engine) -> None:
     assert shipped.ask("un corso EduOpen dà crediti ECM?").reason != "declined"
+
+
+def test_a_training_account_named_in_full_is_the_funding_answer_not_a_search(shipped: Engine) -> None:
+    """Trial 76: "Comment utiliser mon compte personnel de formation pour financer ma formation ?"
+    searched the catalogue for "utiliser compte financer"; the CPF spelt out is a funding scheme."""
+    reply = shipped.ask("Comment utiliser mon compte personnel de formation pour financer ma formation ?")
+    assert (reply.status, reply.intent) == ("answer", "training-funding")
 
 
 def test_the_eu_digital_identity_wallet_asked_about_our_credentials_is_not_declined(shipped: Engine) -> None:
