@@ -321,6 +321,8 @@ DECLINED_LOOK_ALIKES = [
     ("Fuori corso: il numero minimo di CFU da ottenere", "declined"),
     ("¿Qué es la Identidad Digital Europea?", "declined"),
     ("Für wen ist das DigComp-CERT geeignet und was bringt es?", "other_provider"),
+    # trial 75: a French language test for naturalisation
+    ("quel niveau au TCF pour la naturalisation", "declined"),
     # trial 76: an account "to be suspended" unless a fee is paid is phishing, whatever it names
     (
         "jai recu un sms 'votre compte europass va etre suspendu, payez 4,99€ pour le garder' c normal??",
@@ -337,6 +339,13 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
 
 def test_ecm_credits_asked_of_a_partners_course_are_not_declined(shipped: Engine) -> None:
     assert shipped.ask("un corso EduOpen dà crediti ECM?").reason != "declined"
+
+
+def test_another_providers_decline_is_in_the_askers_language(shipped: Engine) -> None:
+    """Trial 75: "coursera plus conviene o no? boh" was declined in Spanish ("conviene" is both
+    languages'; "boh" is Italian only)."""
+    reply = shipped.ask("coursera plus conviene o no? boh")
+    assert (reply.reason, reply.lang) == ("other_provider", "it")
 
 
 def test_a_training_account_named_in_full_is_the_funding_answer_not_a_search(shipped: Engine) -> None:
