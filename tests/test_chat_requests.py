@@ -1115,6 +1115,20 @@ def test_a_question_on_a_transcript_gets_what_the_transcript_shows(scripted: Any
     assert engine.ask("what does a cmf microcredential tell an employer?").intent == "credential-profile"
 
 
+def test_a_credential_set_against_a_degree_gets_whether_it_equals_one(scripted: Any) -> None:
+    """Trial 75: "una microcredenziale futurelearn quanto vale rispetto a una laurea?" got the kinds of
+    platform certificates (`credential-against-a-degree` steering); which certificates are
+    microcredentials keeps its answer."""
+    engine, matcher = scripted
+    matcher.ranking = [("employers-certificate-types", 0.5), ("degree-equivalence", 0.1)]
+    asked = engine.ask(
+        "sono un recruiter, una microcredenziale futurelearn quanto vale rispetto a una laurea?"
+    )
+    assert (asked.lang, asked.intent) == ("it", "degree-equivalence")
+    kept = engine.ask("which platform certificates are real microcredentials?")
+    assert kept.intent == "employers-certificate-types"
+
+
 def test_whether_courses_give_credit_is_the_credit_by_platform_answer(scripted: Any) -> None:
     """ "¿Esos cursos dan créditos universitarios o solo un certificado de participación?" asks which
     courses give credit, not whether an attendance certificate is a microcredential
