@@ -343,6 +343,7 @@ def test_pure_small_talk_is_declined(shipped: Engine) -> None:
         ("¿qué puedes hacer?", "es"),
         ("cosa sai fare?", "it"),
         ("was kannst du?", "de"),
+        ("hola q onda", "es"),  # trial 75: Latin American greetings are greetings, not course topics
     ],
 )
 def test_asking_what_the_bot_is_gets_the_greeting_that_says_what_it_answers(

@@ -350,7 +350,9 @@ class Router:
         topic, domain = self._domain_evidence(core, found, oos, course_query)
         best = ranked[0][1] if ranked else 0.0
         if oos >= best and not domain:  # an off-topic example matches best and nothing says otherwise
-            return self.answers.fallback(question, lang, "no_match", confidence=best)
+            # (one naming another provider gets the "not a CMF partner" answer either way)
+            reason = "other_provider" if found & self.concepts.off_domain else "no_match"
+            return self.answers.fallback(question, lang, reason, confidence=best)
         if oos > 0 and domain:
             ranked = [(i, p / (1.0 - oos)) for i, p in ranked] if oos < 1.0 else ranked
         ranked = self._admissible(ranked, found)
