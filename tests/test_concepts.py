@@ -644,6 +644,23 @@ def test_a_quality_assurance_question_is_answered(shipped: Engine, text: str, in
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Welche Berechtigungen ergeben sich aus der DQR-Zuordnung einer Qualifikation?",
+        "¿Otorga cualificaciones el MECU?",
+        "le niveau RNCP correspond à quel niveau européen ?",
+    ],
+)
+def test_a_national_framework_gets_what_the_sources_say_and_do_not(shipped: Engine, text: str) -> None:
+    """Trials 74 and 76: headings on Germany's DQR or Spain's MECU got the EQF's definition, as if it
+    answered them; the national frameworks' answer says they are not in the sources, then what is."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.intent) == ("answer", "national-frameworks")
+    assert "ENIC-NARIC" in reply.answer
+    assert shipped.ask("what is the EQF?").intent == "eqf-what-is"
+
+
+@pytest.mark.parametrize(
     ("text", "intent"),
     [
         ("le certificat est-il payant ?", "partner-fun-certificate"),  # was: is a microcredential free
