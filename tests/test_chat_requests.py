@@ -1129,6 +1129,16 @@ def test_a_credential_set_against_a_degree_gets_whether_it_equals_one(scripted: 
     assert kept.intent == "employers-certificate-types"
 
 
+def test_courses_in_either_of_two_languages_are_listed_and_named(shipped_engine: Any) -> None:
+    """ "python in Italian or French" lists the courses in either language, and the heading names
+    both."""
+    reply = shipped_engine.ask("corsi di python in italiano o francese?")
+    assert reply.kind == "courses" and reply.items
+    assert "italiano, francese" in reply.title
+    shown = [item.text.split("lingua: ")[1].split(" · ")[0] for item in reply.items]
+    assert set(shown) == {"italiano", "francese"}
+
+
 def test_whether_courses_give_credit_is_the_credit_by_platform_answer(scripted: Any) -> None:
     """ "¿Esos cursos dan créditos universitarios o solo un certificado de participación?" asks which
     courses give credit, not whether an attendance certificate is a microcredential

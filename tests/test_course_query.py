@@ -238,6 +238,24 @@ def test_asking_where_to_find_them_adds_no_topic(shipped: Any, text: str) -> Non
     assert (query.type, query.topics) == ("microcredential", [])
 
 
+@pytest.mark.parametrize(
+    ("text", "languages"),
+    [
+        ("un corso di algebra lineare in italiano o inglese", ("it", "en")),
+        ("ci sono corsi gratuiti su imoox in italiano o in inglese?", ("it", "en")),
+        ("suchen weiterbildung zu hochbau, deutsch oder englisch egal", ("de", "en")),
+        # a language named elsewhere in the message is no alternative
+        ("i speak spanish. any data science courses in english?", "es"),
+        ("python courses in french", "fr"),
+    ],
+)
+def test_languages_joined_by_or_are_alternatives(shipped: Any, text: str, languages: Any) -> None:
+    """Trials 60-72: "in italiano o inglese" searched Italian courses only."""
+    query = shipped.read(text)
+    assert query is not None
+    assert query.search_kwargs()["language"] == languages
+
+
 def test_gibts_is_how_people_ask_not_a_topic(shipped: Any) -> None:
     """ "gibts kurse zu nachhaltigkeit" searched for "nachhaltigkeit gibts" and fell back to a
     French course; "gibts" ("gibt es") is a request word like "gibt"."""

@@ -122,6 +122,17 @@ def test_language_filter(search: CourseSearch) -> None:
     assert search.search("statistics", language="de").ids == []
 
 
+def test_a_language_filter_may_name_alternatives(search: CourseSearch) -> None:
+    """ "python in Italian or French": a course in any of the languages, with words (FTS5 facets) or
+    without (SQL)."""
+    assert set(search.search("python", language=("it", "fr")).ids) == {"eduopen-python", "fun-python"}
+    assert search.search("python", language=["it"]).ids == ["eduopen-python"]
+    assert set(search.search("", language=("it", "fr")).ids) == set(
+        search.search("", language="it").ids
+    ) | set(search.search("", language="fr").ids)
+    assert search.search("statistics", language=("de", "fr")).ids == ["fun-epidemio"]
+
+
 def test_platform_filter_matches_platform_name_prefix(search: CourseSearch) -> None:
     assert search.search("python", platform="FUN").ids == ["fun-python"]
     assert search.search("", platform="openuped").ids == ["ou-networks"]

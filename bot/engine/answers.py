@@ -260,7 +260,9 @@ class Answers:
         (e.g. that a filter was dropped because nothing matched with it). With no result, the
         partners' own catalogue pages (`catalogues`: partner -> URLs, maybe none) are offered."""
         shown_filters = ", ".join(
-            self.language_names([v], lang) if key == "language" else f"{v}"
+            self.language_names(list(v) if isinstance(v, list | tuple) else [v], lang)
+            if key == "language"
+            else f"{v}"
             for key, v in (filters or {}).items()
             if v not in (None, "")
         )

@@ -99,6 +99,9 @@ class CourseQuery:
     groups: list[list[str]] = field(default_factory=list)
     """For each topic, its alternatives across languages (vocabulary synonyms), for `any_of`."""
     language: str | None = None
+    other_languages: list[str] = field(default_factory=list)
+    """Languages named as alternatives to `language` ("in italiano o inglese", "deutsch oder
+    englisch"): a course in any of them will do."""
     platform: str | None = None
     type: str | None = None
     institution: Institution | None = None
@@ -139,7 +142,7 @@ class CourseQuery:
         return {
             "text": self.text,
             "any_of": self.groups,
-            "language": self.language,
+            "language": (self.language, *self.other_languages) if self.other_languages else self.language,
             "platform": self.platform,
             "type": self.type,
             "institution": self.institution,
@@ -287,7 +290,15 @@ class CourseQueryReader:
             reading.names_platform = True
             query.platform = query.platform or value
         elif kind == "languages" and not (start and words[start - 1] in LANGUAGE_SUBJECT_MARKERS):
-            query.language = query.language or value
+            if query.language is None:
+                query.language = value
+            elif (
+                value != query.language
+                and value not in query.other_languages
+                and _joined_as_alternative(words[reading.language_end : start])
+            ):
+                query.other_languages.append(value)  # "in italiano o in inglese"
+            reading.language_end = end
         elif kind == "languages":  # "corso di inglese", "improve my English": the language is the subject
             topic = self.language_topic.get(value)
             if topic is not None and topic not in query.topics:
@@ -572,6 +583,8 @@ class _Reading:
     """Where each phrase found ends (its last word)."""
     topic_at: list[int] = field(default_factory=list)
     """Where each vocabulary topic of `query.topics` starts (in the same order)."""
+    language_end: int = 0
+    """Where the last language named as a filter ends."""
 
 
 def _pass_word(reading: _Reading, words: list[str], i: int) -> None:
@@ -586,6 +599,21 @@ def _pass_word(reading: _Reading, words: list[str], i: int) -> None:
     ):
         reading.opening_end += 1
     reading.leftover[-1].append(words[i])
+
+
+LANGUAGES_APART = 3
+"""At most this many words between two languages named as alternatives ("in italiano o in inglese")."""
+
+
+def _joined_as_alternative(between: list[str]) -> bool:
+    """Whether the words between two languages join them as alternatives: an "or" / "and"
+    (`TOPIC_ALTERNATIVES`) and otherwise only function words ("italiano o inglese", "in italiano o in
+    inglese", "deutsch oder englisch"), not a sentence between them."""
+    return (
+        0 < len(between) <= LANGUAGES_APART
+        and any(w in TOPIC_ALTERNATIVES for w in between)
+        and all(w in TOPIC_ALTERNATIVES or w in STOPWORDS or w in CONNECTORS for w in between)
+    )
 
 
 def _join_alternatives(query: CourseQuery, words: list[str]) -> None:

@@ -1296,9 +1296,9 @@ class Router:
             if courses:
                 shown_text = _heading_text(question, text, query)
                 what = " ".join(
-                    x for x in (shown_text, "({})".format(", ".join(map(str, shown.values())))) if x
+                    x for x in (shown_text, "({})".format(", ".join(map(_shown_filter, shown.values())))) if x
                 )
-                dropped = ", ".join(str(v) for v in narrowing.values())
+                dropped = ", ".join(_shown_filter(v) for v in narrowing.values())
                 note = self.answers.s("course.relaxed", lang, query=what, dropped=dropped)
                 shown = {k: v for k, v in shown.items() if k not in narrowing}
         if (
@@ -1575,6 +1575,11 @@ def _as_written(question: str, text: str) -> str:
     """The search words as the user typed them ("estadística", not the normalised "estadistica")."""
     typed = {normalize(word): word.strip(".,;:!?¿¡()[]\"'«»“”") for word in question.split()}
     return " ".join(typed.get(word, word) for word in text.split())
+
+
+def _shown_filter(value: Any) -> str:
+    """A search filter as a reply names it: "es", or languages given as alternatives "it/en"."""
+    return "/".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
 
 
 class NamedCourse(NamedTuple):

@@ -376,7 +376,7 @@ class CourseSearch:
         self,
         text: str,
         *,
-        language: str | None = None,
+        language: str | Sequence[str] | None = None,
         platform: str | None = None,
         type: str | None = None,
         min_ects: float | None = None,
@@ -402,7 +402,7 @@ class CourseSearch:
         where, params = _filters(language, platform, type, min_ects, max_ects, eqf_level, institution)
         # word queries filter language, platform and type inside FTS5 (facet tokens), the rest in SQL
         lang_token, platform_token, type_token = (
-            _lang_token(language or ""),
+            _lang_tokens(language),
             _facet_token("p", platform or ""),
             _facet_token("t", type or ""),
         )
@@ -841,7 +841,7 @@ class CourseSearch:
 
 
 def _filters(
-    language: str | None,
+    language: str | Sequence[str] | None,
     platform: str | None,
     type_: str | None,
     min_ects: float | None,
@@ -856,9 +856,11 @@ def _filters(
         clauses.append("c.rowid IN (SELECT rowid FROM course_fts WHERE course_fts MATCH ?)")
         words = " AND ".join(_quote(w) for w in normalize(institution).split())
         params.append(f"{{institution}} : ({words})")
-    if language:
-        clauses.append("c.rowid IN (SELECT doc FROM course_index_langs WHERE lang = ?)")
-        params.append(language.strip().lower())
+    codes = _codes(language)
+    if codes:
+        marks = ", ".join("?" * len(codes))
+        clauses.append(f"c.rowid IN (SELECT doc FROM course_index_langs WHERE lang IN ({marks}))")
+        params += codes
     if platform and normalize(platform):
         key = normalize(platform)
         clauses.append("(c.platform_key = ? OR c.platform_key LIKE ?)")
@@ -876,6 +878,23 @@ def _filters(
         clauses.append("c.eqf_level = ?")
         params.append(int(eqf_level))
     return "".join(f" AND {clause}" for clause in clauses), params
+
+
+def _codes(language: str | Sequence[str] | None) -> list[str]:
+    """The language codes of a language filter: one code, or several for a course in any of them."""
+    if not language:
+        return []
+    codes = [language] if isinstance(language, str) else list(language)
+    return list(dict.fromkeys(c.strip().lower() for c in codes if c and c.strip()))
+
+
+def _lang_tokens(language: str | Sequence[str] | None) -> str:
+    """The FTS5 facet expression of a language filter: one token, or several as alternatives
+    ("(zzitzz OR zzenzz)"); "" when a code has no token (the filter is then applied in SQL)."""
+    tokens = [_lang_token(code) for code in _codes(language)]
+    if not tokens or not all(tokens):
+        return ""
+    return tokens[0] if len(tokens) == 1 else "(" + " OR ".join(tokens) + ")"
 
 
 def _lang_token(code: str) -> str:
