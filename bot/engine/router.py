@@ -369,13 +369,17 @@ class Router:
 
     def _ask_question_sentence(self, question: str, lang: str | None) -> Reply:
         """The whole message first; when nothing answers it clearly, its question sentence alone, then
-        the profile of a catalogue course it names (`_named_course_profile`).
+        the profile of a catalogue course it names (`_named_course_profile`; only that for a message
+        naming another provider, as a catalogue title may).
 
         In a long message the context ("I work full time as an accountant in Vienna and did a MOOC on
         iMooX…") can outweigh the question it ends with; when the whole message gets no answer, the
         last sentence that asks something is asked on its own, and its answer is kept when it has one
         that the whole message also ranks high."""
         reply = self._ask(question, lang)
+        if reply.reason == "other_provider":
+            # "Understanding IELTS … - is it still on??": a catalogue course may name another provider
+            return self._named_course_profile(question, lang) or reply
         if reply.status == "answer" or reply.reason not in RESCUED_REASONS:
             return reply
         return (
