@@ -877,6 +877,10 @@ def test_a_course_without_a_transcript_a_document_check_and_a_written_exam_are_r
     assert parse_facts("wir stellen keinen Leistungsnachweis aus")["transcript"] == []
     assert parse_facts("corso 4 cfu, 100 ore, esame in presenza con documento")["id_verification"] is True
     assert parse_facts("esame in presenza senza documento").get("id_verification") is None
+    # trial 77: "6 semanas de 5 horas" was 5 study hours; "12 semanas de 150 horas" stays 150 in all
+    assert parse_facts("nuestro curso: 6 semanas de 5 horas, examen online")["study_hours"] == 30
+    assert parse_facts("un cours de 10 semaines de 12 heures")["study_hours"] == 120
+    assert parse_facts("una microcredencial de 12 semanas de 150 horas")["study_hours"] == 150
     assert parse_facts("a transcript with the learning outcomes")["transcript"] == ["learning-outcomes"]
 
 

@@ -308,6 +308,8 @@ def test_platform_and_programming_questions_are_not_course_requests(shipped: Any
         ("ich will was zu Gebäudetechnik lernen. Habt ihr da was?", {"topics": ["gebaudetechnik"]}),
         # trial 66: a country says where, it is no subject ("Netherlands" searched "Introduction to Dutch")
         ("any microcredential I can take in the Netherlands?", {"topics": [], "type": "microcredential"}),
+        # trial 77: umlauts typed as "ue", "ae" ("informatik fuer anfaenger")
+        ("informatik fuer anfaenger, gibts da was?", {"topics": ["informatik"]}),
         # trial 73: "fürs" and "am besten" searched "programmieren fürs besten"
         (
             "kurs fürs programmieren lernen auf deutsch, anfänger, am besten gratis?",

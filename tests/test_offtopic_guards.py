@@ -321,6 +321,8 @@ DECLINED_LOOK_ALIKES = [
     ("Fuori corso: il numero minimo di CFU da ottenere", "declined"),
     ("¿Qué es la Identidad Digital Europea?", "declined"),
     ("Für wen ist das DigComp-CERT geeignet und was bringt es?", "other_provider"),
+    # trial 77: an Italian tax credit for training
+    ("Quanti crediti d'imposta posso ottenere per la formazione 4.0 della mia azienda?", "declined"),
     # trial 75: a French language test for naturalisation
     ("quel niveau au TCF pour la naturalisation", "declined"),
     # trial 76: an account "to be suspended" unless a fee is paid is phishing, whatever it names

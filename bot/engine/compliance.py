@@ -411,7 +411,7 @@ def study_pace(entry: Entry, text: str) -> dict[str, str] | None:
     per_month = _HOURS_PER_MONTH.search(low)
     if per_month and (per_week or weeks):
         return None  # "20 hours a month, and a 10 week course?": two paces, nothing sure to work out
-    if (bool(per_week) == bool(weeks) and not per_month) or _WEEKS_OF_HOURS.search(low):
+    if (bool(per_week) == bool(weeks) and not per_month) or _weeks_of_hours(low):
         # nothing to work out, or the question already did ("10 weeks at 12 h/week", "3 Wochen à 3 Stunden")
         return None
     pace = per_week or per_month
@@ -512,6 +512,15 @@ _WEEKS_OF_HOURS = re.compile(
     + _HOUR_WORDS
     + r"\b"
 )
+
+
+def _weeks_of_hours(low: str) -> re.Match[str] | None:
+    """Weeks of so many hours each ("10 weeks at 12 hours", "6 semanas de 5 horas"); not when the
+    hours are more than anyone studies in a week: "12 semanas de 150 horas" gives the hours in all."""
+    found = _WEEKS_OF_HOURS.search(low)
+    return found if found and _num(found.group(2)) <= MOST_HOURS_A_WEEK else None
+
+
 _PACE_FROM = re.compile(_NUMBER + r"\s*[-–—]\s*$")
 """The first end of a weekly pace given as a range, just before its second ("8-10 hrs a week")."""
 _HOUR_RANGE = re.compile(_NUMBER + r"\s*[-–—]\s*" + _NUMBER + r"\s*" + _HOUR_WORDS + r"\b")
@@ -641,7 +650,7 @@ def _whole(value: float) -> int | float:
 def _study_hours(low: str) -> int | float | None:
     """Hours as stated ("80 hours", "80h", "80 heures"), else "10 weeks at 10 h/week" multiplied out;
     "10 weeks at 12 hours", "3 Wochen à 3 Stunden" (`weeks_of`) are multiplied out first."""
-    weeks_of = _WEEKS_OF_HOURS.search(low)
+    weeks_of = _weeks_of_hours(low)
     if weeks_of:
         return _whole(_num(weeks_of.group(1)) * _num(weeks_of.group(2)))
     per_week = _HOURS_PER_WEEK.search(low)
