@@ -321,6 +321,15 @@ DECLINED_LOOK_ALIKES = [
     ("Fuori corso: il numero minimo di CFU da ottenere", "declined"),
     ("¿Qué es la Identidad Digital Europea?", "declined"),
     ("Für wen ist das DigComp-CERT geeignet und was bringt es?", "other_provider"),
+    # trial 78: a fire-safety course's professional training credits; edX's "upgrade to verified"
+    (
+        "corso addetto antincendio livello 1 rischio basso crediti formativi professionali cfp trentino",
+        "declined",
+    ),
+    (
+        "If I don't upgrade to verified, can I get an official document to show I have done the course?",
+        "other_provider",
+    ),
     # trial 77: an Italian tax credit for training
     ("Quanti crediti d'imposta posso ottenere per la formazione 4.0 della mia azienda?", "declined"),
     # trial 75: a French language test for naturalisation
