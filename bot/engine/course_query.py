@@ -22,6 +22,7 @@ course word first).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -209,6 +210,12 @@ class CourseQueryReader:
         whose only evidence is a chat phrase (`request_phrases`) comes back marked `cued`: the caller
         decides (a subject the catalogue has); one opening with a course word and a topic, `leading`.
         """
+        named, requested = self.read_both(text)
+        return requested if require_request else named
+
+    def read_both(self, text: str) -> tuple[CourseQuery, CourseQuery | None]:
+        """`read(text, require_request=False)` and `read(text)` from one reading of the text (two
+        objects: only the request may be marked `cued`)."""
         words = normalize(text or "").split()
         layout = lay_out(text or "", words)
         intro = self_introductions(words, layout.clause_of, lambda j: self._asks_at(words, j))
@@ -223,14 +230,13 @@ class CourseQueryReader:
             and _only_a_request(words, reading.marks, free)
         )
         _join_alternatives(query, words)
-        if not require_request:
-            return query
+        named = dataclasses.replace(query)
         if query.leading or _asks_for_courses(reading, words, free, layout):
-            return query
+            return named, query
         if reading.cued and query.topics:  # "anything about poetry??": only for a subject we have
             query.cued = True
-            return query
-        return None
+            return named, query
+        return named, None
 
     def _asks_at(self, words: list[str], j: int) -> bool:
         """Whether a phrase asking for courses (a course word, type, platform or request phrase)

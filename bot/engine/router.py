@@ -249,6 +249,8 @@ class Router:
         """This question's catalogue titles named, by normalised text (`_named_course`)."""
         self._quoted: dict[str, tuple[Course, float] | None] = {}
         """This question's catalogue titles quoted, by text (`_quoted_course`)."""
+        self._queries: dict[tuple[str, bool], CourseQuery | None] = {}
+        """This question's course-query readings by (text, `require_request`) (`_course_query`)."""
         self._ranks: dict[str, tuple[list[tuple[str, float]], float]] = {}
         """This question's rankings by text (`_rank_all`): a message's parts and the whole are asked
         again when it has two questions or its question sentence is rescued."""
@@ -859,10 +861,15 @@ class Router:
         """The one catalogue course that `text` describes by its subject and another of its words
         (its university, the rest of its title) without writing its title: "ese de estadistica para
         investigadores de la de salamanca cuanto dura", "el de mindfulnes de malaga da certificado??".
-        Read as a course query naming at least `DESCRIBED_COURSE_TOPICS` topics, no request for
-        courses, and all of them found in exactly one course. The rest is the text without the topics."""
+        Read as a course query naming at least `DESCRIBED_COURSE_TOPICS` topics, one of them a
+        vocabulary subject (free words alone are not worth a search), no request for courses, and all
+        of them found in exactly one course. The rest is the text without the topics."""
         query = self._course_query(text, require_request=False)
-        if query is None or len(query.topics) < DESCRIBED_COURSE_TOPICS:
+        if (
+            query is None
+            or len(query.topics) < DESCRIBED_COURSE_TOPICS
+            or query.other_words == len(query.topics)
+        ):
             return None
         words = normalize(text).split()
         if has_request_cue(words):
@@ -1178,7 +1185,9 @@ class Router:
         without a word asking for courses (the matcher already routed it to the search). A request
         made only by a chat phrase ("anything about …", "hay algo de …") counts when the catalogue
         has the subject it names ("anything about the weather?" is no request)."""
-        query = self.snapshot.course_query(text, require_request=require_request)
+        if (text, require_request) not in self._queries:  # both readings at once: many ask for both
+            self._queries[(text, False)], self._queries[(text, True)] = self.snapshot.course_queries(text)
+        query = self._queries[(text, require_request)]
         if require_request and query is not None and query.cued and not self._known_subject(query):
             return None
         return query

@@ -134,6 +134,12 @@ class Snapshot:
             return None
         return self.reader.read(text, require_request=require_request)
 
+    def course_queries(self, text: str) -> tuple[CourseQuery | None, CourseQuery | None]:
+        """`course_query(text, require_request=False)` and `course_query(text)`, read once."""
+        if self.reader is None:
+            return None, None
+        return self.reader.read_both(text)
+
     def intent_title(self, intent_id: str, lang: str) -> str:
         return self.titles.get(intent_id, {}).get(lang) or intent_id
 
