@@ -729,6 +729,11 @@ def test_a_figure_asked_of_a_microcredential_is_set_against_its_study_hours(
             "partner-eduopen-credits",
             "**25 ore ≈ 0,8–1 ECTS**, a 25–30 ore per credito ECTS. È meno delle 100–150 ore",
         ),
+        (  # "passt das …?" asks yes or no (trial 77)
+            "ich hab ein FUN-Zertifikat mit 2 ECTS, passt das als CMF-Microcredential?",
+            "partner-fun-certificate",
+            "**2 ECTS ≈ 50–60 Stunden** Lernaufwand, bei 25–30 Stunden pro ECTS-Punkt. Das ist weniger",
+        ),
     ],
 )
 def test_a_platforms_figure_asked_of_a_microcredential_is_set_against_its_study_hours(
@@ -743,6 +748,8 @@ def test_a_platforms_figure_asked_of_a_microcredential_is_set_against_its_study_
     # the platform's answer to a question that asks no yes/no of a figure gets no such line
     plain = bot_engine.ask("ho fatto un corso eduopen da 25 ore, come ottengo i CFU?")
     assert "≈" not in plain.answer
+    # nor one stating a convention's range ("3-15 ECTS" is no course's figure)
+    assert "≈" not in bot_engine.ask("in österreich sagt uniko 3-15 ECTS, passt das zum CMF?").answer
 
 
 @pytest.mark.parametrize(

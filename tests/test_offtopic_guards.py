@@ -359,6 +359,12 @@ def test_another_providers_decline_is_in_the_askers_language(shipped: Engine) ->
     assert (reply.reason, reply.lang) == ("other_provider", "it")
 
 
+def test_a_german_question_opened_in_english_is_answered_in_german(shipped: Engine) -> None:
+    """Trial 77: "hi, was bringt mir eigentlich so ein microcredential?" was answered in English ("hi",
+    "was" and "so" are English words too; "mir", "eigentlich", "bringt" are German only)."""
+    assert shipped.ask("hi, was bringt mir eigentlich so ein microcredential?").lang == "de"
+
+
 def test_a_training_account_named_in_full_is_the_funding_answer_not_a_search(shipped: Engine) -> None:
     """Trial 76: "Comment utiliser mon compte personnel de formation pour financer ma formation ?"
     searched the catalogue for "utiliser compte financer"; the CPF spelt out is a funding scheme."""

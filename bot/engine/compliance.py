@@ -525,6 +525,17 @@ _PACE_FROM = re.compile(_NUMBER + r"\s*[-–—]\s*$")
 """The first end of a weekly pace given as a range, just before its second ("8-10 hrs a week")."""
 _HOUR_RANGE = re.compile(_NUMBER + r"\s*[-–—]\s*" + _NUMBER + r"\s*" + _HOUR_WORDS + r"\b")
 """Study hours stated as a range: "100-150 hours", "100–150 ore"."""
+_ECTS_RANGE = re.compile(_NUMBER + r"\s*[-–—]\s*" + _NUMBER + rf"\s*(?:{_any('ects_units')})\b")
+"""Credits stated as a range: "3-15 ECTS", "4–6 ECTS"."""
+
+
+def states_a_range(text: str) -> bool:
+    """Whether `text` states its ECTS or its study hours as a range ("uniko sagt 3-15 ECTS"): a
+    convention's span, not one course's figure."""
+    low = text.casefold()
+    return bool(_ECTS_RANGE.search(low) or _HOUR_RANGE.search(low))
+
+
 _EQF_WORDS = f"{_any('eqf_names')}|{_any('level_words')}"
 _EQF = re.compile(rf"\b(?:{_EQF_WORDS})(?:\s*(?:{_EQF_WORDS}|{_any('level_connectors')}))*\s*([1-8])\b")
 _EQF_AFTER = re.compile(
