@@ -1100,7 +1100,12 @@ class Router:
         hours for a yes/no question asking whether a figure qualifies (`_asks_if_it_qualifies`). None
         when there is nothing to work out."""
         works_out = self._leads(intent_id).get("works_out")
-        judged_only = works_out is None and self._asks_if_it_qualifies(text) and not states_a_range(text)
+        judged_only = (
+            works_out is None
+            and (facts.get("ects") is not None or facts.get("study_hours") is not None)
+            and self._asks_if_it_qualifies(text)
+            and not states_a_range(text)
+        )
         if judged_only:
             works_out = "credit-hours"
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST) if works_out else None
