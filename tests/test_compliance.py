@@ -748,6 +748,13 @@ def test_a_platforms_figure_asked_of_a_microcredential_is_set_against_its_study_
     # the platform's answer to a question that asks no yes/no of a figure gets no such line
     plain = bot_engine.ask("ho fatto un corso eduopen da 25 ore, come ottengo i CFU?")
     assert "≈" not in plain.answer
+    # both figures stated: the hours are set against the CMF's (trial 77)
+    both = bot_engine.ask(
+        "Wir planen ein Microcredential mit 8 ECTS und 200 Stunden Workload. Passt das noch in den"
+        " CMF-Rahmen oder ist das eher ein SLP?"
+    )
+    assert both.answer.split("\n\n")[1].startswith("**200 Stunden ≈ 6,7–8 ECTS**"), both.answer
+    assert "mehr als die 100–150" in both.answer.split("\n\n")[1]
     # nor one stating a convention's range ("3-15 ECTS" is no course's figure)
     assert "≈" not in bot_engine.ask("in österreich sagt uniko 3-15 ECTS, passt das zum CMF?").answer
 

@@ -1108,6 +1108,9 @@ class Router:
         )
         if judged_only:
             works_out = "credit-hours"
+            if facts.get("ects") is not None and facts.get("study_hours") is not None:
+                # "8 ECTS und 200 Stunden … passt das in den CMF-Rahmen?": the hours are set against it
+                facts = {"study_hours": facts["study_hours"]}
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST) if works_out else None
         if entry is None:
             return None
