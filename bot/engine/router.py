@@ -875,8 +875,8 @@ class Router:
         words = normalize(text).split()
         if has_request_cue(words):
             return None  # "hay algún curso de estadística de salamanca?": a search lists it
-        filters = {k: v for k, v in query.search_kwargs().items() if k != "text" and v not in (None, "", [])}
-        courses, total = self._run_search(query.text, limit=1, exact_only=True, **filters)
+        text_searched, filters = _search_arguments(query)
+        courses, total = self._run_search(text_searched, limit=1, exact_only=True, **filters)
         if total != 1 or not courses:
             return None
         topic_words = {w for topic in query.topics for w in topic.split()}
@@ -1274,9 +1274,8 @@ class Router:
             filters.update(self._leads(intent_id).get("filters") or {})
         text = ""
         if query is not None:
-            kwargs = dict(query.search_kwargs())
-            text = kwargs.pop("text", "") or ""
-            filters.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
+            text, named_filters = _search_arguments(query)
+            filters.update(named_filters)
             intent_id = self._search_intent(intent_id, filters)
         # a weak match (part of the words) is none, unless the request names a vocabulary subject the
         # catalogue has ("corsi sulle competenze digitali per i miei dipendenti": the rest is noise)
@@ -1353,10 +1352,9 @@ class Router:
 
     def _finds(self, query: CourseQuery, filters: dict[str, Any]) -> bool:
         """Whether `query` (with the intent's `filters`) finds a course, a whole-words match."""
-        kwargs = dict(query.search_kwargs())
-        text = kwargs.pop("text", "") or ""
+        text, named_filters = _search_arguments(query)
         merged = {k: v for k, v in filters.items() if k != "any_of"}  # the other query's words
-        merged.update({k: v for k, v in kwargs.items() if v not in (None, "", [])})
+        merged.update(named_filters)
         return self._finds_a_course(text, exact_only=True, **merged)
 
     def _credit_on(self, query: CourseQuery, question: str) -> bool:
@@ -1597,6 +1595,13 @@ def _as_written(question: str, text: str) -> str:
     """The search words as the user typed them ("estadística", not the normalised "estadistica")."""
     typed = {normalize(word): word.strip(".,;:!?¿¡()[]\"'«»“”") for word in question.split()}
     return " ".join(typed.get(word, word) for word in text.split())
+
+
+def _search_arguments(query: CourseQuery) -> tuple[str, dict[str, Any]]:
+    """A course query's search text and the filters it sets (those left empty dropped)."""
+    kwargs = dict(query.search_kwargs())
+    text = kwargs.pop("text", "") or ""
+    return text, {k: v for k, v in kwargs.items() if v not in (None, "", [])}
 
 
 def _shown_filter(value: Any) -> str:
