@@ -583,3 +583,31 @@ def test_a_home_platform_phrase_must_name_one_partner_platform(phrase: bytes, na
         ("knowledge/concepts.yaml", "vocabulary.home_partner.fr", reason)
     }
     assert all(phrase.decode() in lines[e.line] for e in errors)
+
+
+def test_each_unsourced_aspect_has_its_line_and_each_line_an_aspect() -> None:
+    """A typo in an aspect id of `unsourced` or in its line's key would silently drop the "not in my
+    sources" line: the load names the file, line and field of both, and loads nothing."""
+    texts = _shipped_texts()
+    concepts = texts["knowledge/concepts.yaml"]
+    assert b"\n    linkedin: [on linkedin," in concepts
+    texts["knowledge/concepts.yaml"] = concepts.replace(
+        b"\n    linkedin: [on linkedin,", b"\n    linkdin: [on linkedin,"
+    )
+    kb, errors = check_texts(texts)
+    assert kb is None
+    lines = {n + 1: line for n, line in enumerate(texts["knowledge/concepts.yaml"].decode().splitlines())}
+    found = {(e.file, e.field, e.reason) for e in errors}
+    assert found == {
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.unsourced.linkdin",
+            'no string "unsourced.linkdin" in knowledge/ui',
+        ),
+        (
+            "knowledge/ui/unsourced.yaml",
+            'strings["unsourced.linkedin"]',
+            'unknown aspect "linkedin" (vocabulary: unsourced)',
+        ),
+    }
+    assert "linkdin" in lines[next(e.line for e in errors if e.file == "knowledge/concepts.yaml")]

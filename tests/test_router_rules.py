@@ -335,3 +335,40 @@ def test_a_question_sentence_asked_alone_is_no_empty_course_search(scripted: Any
         assert (searched.status, searched.kind) == ("answer", "courses") and searched.items
     finally:
         matcher.when = {}
+
+
+def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripted: Any) -> None:
+    """Trial 79: "y a une réduc étudiant sur le certificat FUN ?" got FUN's certificate answer, and the
+    discount it asked about was silently left out. An answer to a message naming an aspect of
+    `unsourced` (knowledge/concepts.yaml) opens with that aspect's line, in the reply's language,
+    whatever the answer; "I don't know that one" gets it when the message names one of our topics."""
+    engine, matcher = scripted
+    line = engine.string("unsourced.discounts", "fr")
+    matcher.ranking = [("partner-fun-certificate", 0.95), (OUT_OF_SCOPE, 0.0)]
+    asked = engine.ask("y a une reduc etudiant sur le prix du certificat fun ?", "fr")
+    assert (asked.status, asked.intent) == ("answer", "partner-fun-certificate")
+    assert asked.answer.startswith(f"**{asked.title}**\n\n{line}\n\n")
+    assert line not in engine.ask("combien coûte le certificat fun ?", "fr").answer
+    matcher.ranking = [("partner-fun-certificate", 0.01), (OUT_OF_SCOPE, 0.0)]
+    unknown = engine.ask("is there a student discount on ECTS courses?", "en")
+    assert unknown.reason == "no_match"
+    assert engine.string("unsourced.discounts", "en") in unknown.answer
+    # two aspects in one message: both lines, in the order the message names them
+    matcher.ranking = [("europass-wallet", 0.95), (OUT_OF_SCOPE, 0.0)]
+    both = engine.ask("any promo code? and how do I put my certificate on LinkedIn?", "en").answer
+    promo, linkedin = engine.string("unsourced.discounts", "en"), engine.string("unsourced.linkedin", "en")
+    assert promo in both and linkedin in both and both.index(promo) < both.index(linkedin)
+
+
+def test_no_aspect_line_for_another_providers_question_or_a_declined_one(scripted: Any) -> None:
+    """The line speaks of the partner platforms' courses: a message about another provider ("… on
+    my LinkedIn profile, from LinkedIn Learning") or one declined as off-topic, naming none of our
+    topics, gets none."""
+    engine, matcher = scripted
+    matcher.ranking = [("non-partner-platforms", 0.95), (OUT_OF_SCOPE, 0.0)]
+    other = engine.ask("my LinkedIn Learning certificate on my linkedin profile, is it CMF?", "en")
+    assert other.answer and engine.string("unsourced.linkedin", "en") not in other.answer
+    matcher.ranking = [(OUT_OF_SCOPE, 0.99), ("partner-fun-certificate", 0.01)]
+    declined = engine.ask("student discount on spotify premium?", "en")
+    assert declined.status == "no_match"
+    assert engine.string("unsourced.discounts", "en") not in declined.answer

@@ -128,6 +128,9 @@ def _spans(
 
 STEER_LEAD = "steer."
 """Key prefix of a steering rule's lead in the UI strings (`steer.<rule id>`, knowledge/ui/steer.yaml)."""
+UNSOURCED_LEAD = "unsourced."
+"""Key prefix of the line on an aspect the sources do not cover (`unsourced.<aspect id>`,
+knowledge/ui/unsourced.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,7 @@ class ConceptLayer:
             for k in ("steer_to", "steer_from", "steer_cues", "steer_unless", "steer_when", "steer_when_two")
         }
         self._steer_cues = _compile(steer["steer_cues"])
+        self._unsourced = _compile(vocab.get("unsourced") or {})
         self.steering = {
             str(rule): SteerRule(
                 rule=str(rule),
@@ -327,6 +331,12 @@ class ConceptLayer:
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
         cued |= {r.rule for r in rules if found & r.when}
         return next((r for r in rules if r.rule in cued), None)
+
+    def unsourced(self, text: str) -> list[str]:
+        """The aspects (`unsourced`) `text` names that the sources do not cover, in the order the
+        text names them first ("student discount", "on linkedin")."""
+        spans = sorted(_spans(self._unsourced, normalize(text).split()))
+        return list(dict.fromkeys(label for _, _, label in spans))
 
     def _admits(self, rule: SteerRule, found: set[str]) -> bool:
         """Whether a question naming `found` may be steered by `rule`: none of its `unless` concepts,

@@ -29,7 +29,7 @@ from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.engine.catalogue_reader import read_catalogue
-from bot.engine.concepts import STEER_LEAD, ConceptLayer
+from bot.engine.concepts import STEER_LEAD, UNSOURCED_LEAD, ConceptLayer
 from bot.engine.model import (
     LANGS,
     ChecklistItem,
@@ -1160,6 +1160,25 @@ def _guard_advice_checks(docs: list[_Doc], err: _Reporter) -> None:
                 seen.add(str(rule))
 
 
+def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
+    """Each aspect the sources do not cover (`unsourced`) has its line `unsourced.<aspect id>` in
+    knowledge/ui, and each such line names an aspect: either typo would silently drop the line."""
+    aspects = _defined(_vocabularies(docs), "unsourced")
+    strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
+    for doc in _vocabularies(docs):
+        for aspect in doc.body.get("unsourced") or {}:
+            if f"{UNSOURCED_LEAD}{aspect}" not in strings:
+                where = ("vocabulary", "unsourced", aspect)
+                err(doc, where, f'no string "{UNSOURCED_LEAD}{aspect}" in knowledge/ui')
+    for doc in docs:
+        if doc.kind != "strings" or not isinstance(doc.body, dict):
+            continue
+        for key in doc.body:
+            aspect = str(key)[len(UNSOURCED_LEAD) :]
+            if str(key).startswith(UNSOURCED_LEAD) and aspect not in aspects:
+                err(doc, ("strings", key), f'unknown aspect "{aspect}" (vocabulary: unsourced)')
+
+
 def _home_partner_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each language of the vocabulary's `home_partner` has one phrase naming exactly one partner
     platform (a concept of `evidence.partner`): any other would silently switch the reading off."""
@@ -1192,6 +1211,7 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
         _home_partner_checks(docs, err)
         _guard_advice_checks(docs, err)
         _guard_unless_checks(docs, err)
+        _unsourced_checks(docs, err)
     return err.errors
 
 

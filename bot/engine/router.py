@@ -38,7 +38,7 @@ from bot.engine.compliance import (
     study_pace,
     validate_facts,
 )
-from bot.engine.concepts import STEER_LEAD
+from bot.engine.concepts import STEER_LEAD, UNSOURCED_LEAD
 from bot.engine.course_query import CourseQuery
 from bot.engine.language import PROFILE_MARGIN, detect_language, leaning_language
 from bot.engine.matcher import OUT_OF_SCOPE
@@ -261,7 +261,8 @@ class Router:
         asking two things ("how many ECTS and how long does it take?") may get a second answer
         (`Reply.also`, see `_also_asked`)."""
         lang = lang if lang in LANGS else None
-        return self._also_asked(self._ask_question_sentence(question, lang), question, lang)
+        reply = self._also_asked(self._ask_question_sentence(question, lang), question, lang)
+        return self._unsourced_lines(reply, question)
 
     def intent_title(self, intent_id: str, lang: str) -> str:
         return self.snapshot.intent_title(intent_id, lang)
@@ -553,6 +554,26 @@ class Router:
                     reply.also = answer
                     return reply
         return reply
+
+    def _unsourced_lines(self, reply: Reply, question: str) -> Reply:
+        """An answer (or "did you mean") to a message naming something the sources do not cover
+        (`ConceptLayer.unsourced`: "y a une réduc étudiant ?", "… on LinkedIn?") opens with that
+        aspect's line (`unsourced.<aspect>`), which says so and who would know: the part is not
+        silently left out. "I don't know that one" gets it only for a message naming one of our
+        topics ("any student discount on FUN?", not "… on Spotify?"); a message about another
+        provider, a compliance check and a course's credential profile (which state figures) get
+        none."""
+        aspects = self.concepts.unsourced(question)
+        if not aspects or reply.kind in ("compliance", "credential"):
+            return reply  # "… online exam with webcam + ID check, does it qualify?" states, not asks
+        found = self.concepts.concepts(question)
+        if found & self.concepts.off_domain:  # "… my LinkedIn Learning certificate …"
+            return reply
+        if reply.status == "no_match" and not (reply.reason == "no_match" and found & self.concepts.domain):
+            return reply
+        keys = [f"{UNSOURCED_LEAD}{aspect}" for aspect in aspects]
+        lines = [self.strings.get(key, reply.lang) for key in keys if self.strings.has(key)]
+        return _opening_with(reply, "\n".join(lines)) if lines else reply
 
     def _search_beside_a_question(self, reply: Reply, parts: list[str], question: str) -> bool:
         """Whether a course search answered a message whose one question sentence is not the whole
