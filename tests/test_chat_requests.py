@@ -602,6 +602,11 @@ STEERED = {
         "degree-equivalence",
         "which eqf level is a bachelor's degree?",
     ),
+    "level-of-a-credential-as-degree": (
+        ("eqf-level-5", "eqf-level-6", "eqf-level-7", "eqf-level-8"),
+        "degree-equivalence",
+        "does an EQF level 7 microcredential need an exam?",
+    ),
     "cmf-requirements": (
         ("prerequisites",),
         "cmf-requirements-learner",
@@ -665,7 +670,10 @@ question asks about expiry or validity; "identity-check" (a `steer_when` concept
 exam → the CMF's identity check, when a question names the identity check but neither FUN nor
 proctoring ("Wie funktioniert die
 Identitätsprüfung bei der Prüfung?"); "certificate-price" also takes FUN's certificate from a question
-naming no platform ("Was kostet ein Zertifikat?"), except a French heading read as FUN's."""
+naming no platform ("Was kostet ein Zertifikat?"), except a French heading read as FUN's.
+Twenty-third pass: "level-of-a-credential-as-degree" (`steer_when_two`: a microcredential and a
+degree): what an EQF level means → whether a microcredential equals a degree ("nivel eqf 7 en una
+microcredencial, eso significa que tiene un master?"); without a degree named, the level's answer."""
 
 
 @pytest.mark.parametrize(
@@ -728,6 +736,20 @@ naming no platform ("Was kostet ein Zertifikat?"), except a French heading read 
         ("credential-against-degree", "es", "una microcredencial de nivel 6 equivale a un grado?"),
         ("credential-against-degree", "it", "una microcredenziale di livello 7 vale una laurea magistrale?"),
         ("credential-against-degree", "de", "ist ein Microcredential auf Stufe 6 ein Bachelor?"),
+        # trial 79: an employer reading a microcredential's EQF level as a degree
+        (
+            "level-of-a-credential-as-degree",
+            "es",
+            "un candidato dice que tiene nivel eqf 7 en una microcredencial, eso significa que es un master?",
+        ),
+        ("level-of-a-credential-as-degree", "en", "her microcredential is EQF 6, so she has a bachelor's?"),
+        ("level-of-a-credential-as-degree", "fr", "microcertification niveau 7, donc il a un master ?"),
+        ("level-of-a-credential-as-degree", "it", "microcredenziale EQF 6 quindi ha una laurea triennale?"),
+        (
+            "level-of-a-credential-as-degree",
+            "de",
+            "Microcredential auf EQF 7, heißt das, sie hat einen Master?",
+        ),
         ("cmf-requirements", "en", "what are the CMF requirements?"),
         ("cmf-requirements", "fr", "quelles sont les exigences du CMF ?"),
         ("cmf-requirements", "es", "¿cuáles son los requisitos del CMF?"),

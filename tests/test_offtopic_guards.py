@@ -339,6 +339,10 @@ DECLINED_LOOK_ALIKES = [
         "jai recu un sms 'votre compte europass va etre suspendu, payez 4,99€ pour le garder' c normal??",
         "declined",
     ),
+    # trials 79 and 80: a Cambridge language exam, a badge platform's help page, the EU COVID certificate
+    ("quanto costa la certificazione cambridge c1 e dove si fa l'esame a milano?", "other_provider"),
+    ("Comment ajouter mon badge Credly sur LinkedIn ?", "other_provider"),
+    ("Digitales COVID-Zertifikat der EU", "declined"),
 ]
 
 
