@@ -51,6 +51,21 @@ def test_a_search_without_a_course_type_keeps_the_general_search(scripted: Any) 
     assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search")
 
 
+def test_the_microcredential_search_filters_on_the_type_only_when_the_message_names_it(scripted: Any) -> None:
+    """Trial 79: "any free cyber security or data mining courses?" ranked to the microcredential search
+    was told "no course matches (microcredential)" and shown the courses without that filter: a
+    course type the message does not name is no filter. Named, it still filters."""
+    engine, matcher = scripted
+    matcher.ranking = [("course-search-microcredential", 0.9), (OUT_OF_SCOPE, 0.0)]
+    unnamed = engine.ask("any cyber security or data mining courses?", "en")
+    assert (unnamed.kind, unnamed.intent) == ("courses", "course-search-microcredential")
+    assert "microcredential" not in unnamed.answer.split("\n\n")[0]
+    assert "Data Mining with Weka" in [item.label for item in unnamed.items]
+    named = engine.ask("any microcredential on cyber security or data mining?", "en")
+    assert "(microcredential)" in named.answer.split("\n\n")[0]
+    assert "Data Mining with Weka" not in [item.label for item in named.items]
+
+
 def test_a_yes_no_question_answered_by_a_checklist_starts_with_its_lead(scripted: Any) -> None:
     engine, matcher = scripted
     matcher.ranking = [("cmf-requirements-employer", 0.9), (OUT_OF_SCOPE, 0.0)]

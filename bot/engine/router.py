@@ -546,6 +546,8 @@ class Router:
             for answer in answers:
                 if answer.status != "answer" or answer.intent is None or answer.intent == reply.intent:
                     continue
+                if answer.kind == reply.kind == "courses" and answer.items == reply.items:
+                    continue  # the same courses found by another course-search intent
                 if high is None:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
@@ -1295,6 +1297,10 @@ class Router:
             filters.update(self._leads(intent_id).get("filters") or {})
         text = ""
         if query is not None:
+            if "type" in filters and query.type is None:
+                # the matcher's microcredential search for "any free cyber security courses?": a
+                # course type the message does not name is no filter (it hid the short courses)
+                filters.pop("type")
             text, named_filters = _search_arguments(query)
             filters.update(named_filters)
             intent_id = self._search_intent(intent_id, filters)
