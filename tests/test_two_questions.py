@@ -495,3 +495,49 @@ def test_a_question_naming_where_to_search_is_part_of_the_request(bot_engine: An
     reply = bot_engine.ask(message)
     assert reply.kind == "courses"
     assert reply.also is None
+
+
+def test_a_course_request_takes_its_subject_from_the_sentence_before(bot_engine: Any) -> None:
+    """Trial 79: the subject was in the sentence before the request ("Quiero que mis empleados
+    mejoren hablando en público y haciendo presentaciones. ¿Hay algún curso en español que les
+    sirva?"), and the request alone listed all 13 Spanish courses. A request naming no subject takes
+    the catalogue subjects the sentences before it name (not those after it: "… para empresas?")."""
+    message = (
+        "Dirijo un equipo de atencion al cliente en Madrid. Quiero que mis 12 empleados mejoren hablando "
+        "en publico y haciendo presentaciones. Hay algun curso en espanol que les sirva? Y hay precio "
+        "especial para empresas?"
+    )
+    reply = bot_engine.ask(message)
+    searches = [r for r in (reply, reply.also) if r is not None and r.kind == "courses"]
+    assert len(searches) == 1
+    assert [item.label for item in searches[0].items] == ["Presentaciones Eficaces"]
+    assert "empresas" not in searches[0].title
+    alone = bot_engine.ask("Hay algun curso en espanol que les sirva?")
+    assert alone.kind == "courses" and len(alone.items) > 1
+
+
+@pytest.mark.parametrize(
+    ("message", "course"),
+    [
+        # trial 79: "have anything / courses in <subject>" asks for courses on a platform
+        ("does futurelearn have anything in fintech?", "FinTech: Financial Innovation"),
+        ("does futurelearn have courses in fintech?", "FinTech: Financial Innovation"),
+        (
+            "We're a mid-sized fintech in Dublin looking to upskill about 20 analysts. Does FutureLearn have "
+            "anything credit-bearing in fintech? Also, do you offer bulk or corporate pricing?",
+            "FinTech: Financial Innovation",
+        ),
+        # trial 79: "nachhaltiges Bauen" is the catalogue's building construction
+        (
+            "Wir sind ein Ingenieurbuero mit 15 Leuten. Wir wollen unsere Mitarbeiter beim nachhaltigen "
+            "Bauen weiterbilden. Am besten kostenlos und auf Deutsch. Gibts da was Passendes?",
+            "Lebenszyklusorientierter Hochbau",
+        ),
+    ],
+)
+def test_a_course_request_inside_a_longer_message_finds_its_course(
+    bot_engine: Any, message: str, course: str
+) -> None:
+    reply = bot_engine.ask(message)
+    searches = [r for r in (reply, reply.also) if r is not None and r.kind == "courses"]
+    assert searches and course in [item.label for item in searches[0].items]

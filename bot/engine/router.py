@@ -49,6 +49,7 @@ from bot.engine.questions import (
     question_parts,
     question_sentence,
     question_sentences,
+    sentences,
 )
 from bot.engine.request_layout import QUESTION_WORDS, has_request_cue
 from bot.engine.snapshot import Snapshot
@@ -439,6 +440,22 @@ class Router:
         missing = self.concepts.naming(question, wanted)
         return " ".join([part, *missing]) if missing else None
 
+    def _with_topics(self, part: str, question: str) -> str | None:
+        """A course request of `question` that names no subject, with the subjects of the vocabulary
+        (topics the catalogue has) that the sentences before it name; None when the part names a
+        subject or those sentences name none."""
+        query = self._course_query(part, require_request=False)
+        if query is None or query.topics:
+            return None
+        topics: list[str] = []
+        for sentence in sentences(question):
+            if normalize(sentence) == normalize(part):
+                break  # the context comes before the request ("… precio para empresas?" after it is not)
+            other = self._course_query(sentence, require_request=False)
+            if other is not None and self._known_subject(other):
+                topics += [t for t, group in zip(other.topics, other.groups, strict=True) if len(group) > 1]
+        return " ".join([part, *dict.fromkeys(topics)]) if topics else None
+
     def _named_course_profile(self, question: str, lang: str | None) -> Reply | None:
         """The profile of the catalogue course a message names at length (`FALLBACK_TITLE_CHARS`) or
         quotes (`_quoted_course`) when nothing else answers it: "begin programing build ur first mobile
@@ -539,6 +556,10 @@ class Router:
                 # a part that asks something (not declined by a guard, not about another provider) may
                 # ask it of a platform only the message names
                 answers.append(self._ask(with_platforms, lang))
+            if alone.kind == "courses" and (with_topics := self._with_topics(part, question)):
+                # "Quiero que mis empleados mejoren hablando en público. ¿Hay algún curso en español?":
+                # the subject is in the sentence before, not in the part
+                answers.insert(0, self._ask(with_topics, lang))
             if alone.status != "answer" and (with_subject := self._with_subject(part, question)):
                 # "… FutureLearn microcredentials. …, how long do they take, …": of the subject the
                 # message names
