@@ -603,7 +603,15 @@ STEERED = {
         "which eqf level is a bachelor's degree?",
     ),
     "level-of-a-credential-as-degree": (
-        ("eqf-level-5", "eqf-level-6", "eqf-level-7", "eqf-level-8"),
+        (
+            "eqf-level-5",
+            "eqf-level-6",
+            "eqf-level-7",
+            "eqf-level-8",
+            "employers-hiring-value",
+            "employers-certificate-types",
+            "credential-profile",
+        ),
         "degree-equivalence",
         "does an EQF level 7 microcredential need an exam?",
     ),
@@ -744,6 +752,12 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         ),
         ("level-of-a-credential-as-degree", "en", "her microcredential is EQF 6, so she has a bachelor's?"),
         ("level-of-a-credential-as-degree", "fr", "microcertification niveau 7, donc il a un master ?"),
+        # trial 81: an employer's question, first ranked to what a credential tells an employer
+        (
+            "level-of-a-credential-as-degree",
+            "fr",
+            "je suis RH, un candidat a mis 'microcredential EQF 7' sur son cv, ca vaut un master ou pas ?",
+        ),
         ("level-of-a-credential-as-degree", "it", "microcredenziale EQF 6 quindi ha una laurea triennale?"),
         (
             "level-of-a-credential-as-degree",
@@ -859,14 +873,18 @@ def test_two_platforms_compared_get_the_comparison_not_one_platforms_overview(
     """Trial 69: "FutureLearn o MiriadaX? cual es mejor…" got MiríadaX's overview alone. A question
     naming two partner platforms (`steer_when_two`) and comparing them (a cue: "better", "vs", "mejor")
     gets the platforms by language; asking about credits, the courses that give credit. One platform
-    named, or two without a comparison or credits, keeps the platform's answer."""
+    named, or two without a comparison or credits, is not steered."""
     engine, matcher = scripted
     matcher.ranking = [(first, 0.6), (target, 0.1), (OUT_OF_SCOPE, 0.0)]
     assert engine.ask(text, lang).intent == target
     matcher.ranking = [("partner-eduopen", 0.6), (target, 0.1), (OUT_OF_SCOPE, 0.0)]
     assert engine.ask("is EduOpen better than a normal university course?", "en").intent == "partner-eduopen"
-    two_uncompared = "voglio migliorare il mio inglese, c'è qualcosa su eduopen o futurelearn?"
-    assert engine.ask(two_uncompared, "it").intent == "partner-eduopen"
+    # two platforms named in a course request ("c'è qualcosa su …", a request cue since the
+    # twenty-third pass): its courses, not the comparison
+    two_uncompared = engine.ask(
+        "voglio migliorare il mio inglese, c'è qualcosa su eduopen o futurelearn?", "it"
+    )
+    assert (two_uncompared.kind, two_uncompared.intent) == ("courses", "course-search")
 
 
 def test_steering_rules_name_intents_and_concepts_that_exist() -> None:

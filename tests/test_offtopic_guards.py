@@ -343,6 +343,12 @@ DECLINED_LOOK_ALIKES = [
     ("quanto costa la certificazione cambridge c1 e dove si fa l'esame a milano?", "other_provider"),
     ("Comment ajouter mon badge Credly sur LinkedIn ?", "other_provider"),
     ("Digitales COVID-Zertifikat der EU", "declined"),
+    # trial 82: edX's audit track, a Mexican tax e-signature
+    (
+        "¿Cuál es la diferencia entre tomar el curso bajo la modalidad asistente o certificado verificado?",
+        "other_provider",
+    ),
+    ('¿Dónde tramito mi "e.firma"?', "declined"),
 ]
 
 
