@@ -917,3 +917,25 @@ def test_a_final_exam_without_its_supervision_is_a_summative_assessment(text: st
     assert parse_facts("esame finale in presenza")["assessment"] == "supervised-exam"
     assert parse_facts("eine schriftliche Abschlussprüfung")["assessment"] == "supervised-exam"
     assert parse_facts("Abschlussklausur am Ende")["assessment"] == "supervised-exam"
+
+
+@pytest.mark.parametrize(
+    ("ects", "status", "shown"),
+    [
+        (2, "not_met", "≈ 50–60 h (2 ECTS), below the minimum of 100"),
+        (4, "met", "≈ 100–120 h (4 ECTS), within 100–150"),
+        (5, "met", "≈ 125–150 h (5 ECTS), within 100–150"),
+        (6, "unknown", "not given"),
+        (7, "not_met", "≈ 175–210 h (7 ECTS), above the maximum of 150"),
+    ],
+)
+def test_ects_alone_settle_the_study_hours_only_when_every_reading_agrees(
+    ects: int, status: str, shown: str
+) -> None:
+    """Trial 81: "notre mooc fait 2 ECTS, on peut l'appeler microcredential CMF ?" was told the study
+    hours were not given, though 2 ECTS are 50–60 h at any of the checklist's 25–30 h per credit:
+    below the CMF's 100 h whatever the rate. 6 ECTS (150–180 h) may or may not be within 100–150."""
+    report = check(SHIPPED, {"ects": ects}, "en", STRINGS.get)
+    hours = report.items[0]
+    assert hours.status == status and shown in hours.reason
+    assert report.verdict == ("not_met" if status == "not_met" else "unknown")

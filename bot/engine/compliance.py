@@ -128,10 +128,18 @@ def validate_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class _Evaluator:
-    def __init__(self, facts: Mapping[str, Any], lang: str, strings: StringFn) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, Any],
+        lang: str,
+        strings: StringFn,
+        hours_per_credit: tuple[float, float] | None = None,
+    ) -> None:
         self.facts = facts
         self.lang = lang
         self.s = strings
+        self.hours_per_credit = hours_per_credit
+        """The hours per ECTS credit of the checklist's rule that reads ECTS as hours, if it has one."""
 
     def label(self, fact: str) -> str:
         return self.s(f"fact.{fact}", self.lang)
@@ -193,6 +201,9 @@ class _Evaluator:
             return "unknown", self.s("compliance.reason.bad_rule", self.lang)
         label = self.label(fact)
         if fact not in self.facts:
+            from_credits = self._hours_from_credits(rule, fact, label)
+            if from_credits is not None:
+                return from_credits
             return "unknown", self.s("compliance.reason.not_given", self.lang, fact=label)
         status, reason = self._test(rule, fact, label, self.facts[fact])
         if status == "met" and rule.get("settles") is False:
@@ -203,6 +214,29 @@ class _Evaluator:
             note_text = self.note(rule)
             return "unknown", f"{unsettled} {note_text}" if note_text else unsettled
         return status, reason
+
+    def _hours_from_credits(
+        self, rule: Mapping[str, Any], fact: str, label: str
+    ) -> tuple[Verdict, str] | None:
+        """A rule on study hours when only the ECTS are given, read as hours at the checklist's hours
+        per credit: settled only when every reading agrees ("2 ECTS" is 50–60 h, below the CMF's 100
+        whatever the rate; "6 ECTS", 150–180 h, is not settled by 100–150). None otherwise."""
+        credits = self.facts.get("ects")
+        if fact != "study_hours" or self.hours_per_credit is None or not isinstance(credits, int | float):
+            return None
+        if "min" not in rule and "max" not in rule:
+            return None
+        low_rate, high_rate = self.hours_per_credit
+        low, high = _round(credits * low_rate), _round(credits * high_rate)
+        shown = f"≈ {_span_text(low, high)} h ({_number(credits)} ECTS)"
+        least, most = rule.get("min"), rule.get("max")
+        if least is not None and high < least:
+            return self._range(rule, fact, label, high, shown)
+        if most is not None and low > most:
+            return self._range(rule, fact, label, low, shown)
+        if (least is None or low >= least) and (most is None or high <= most):
+            return self._range(rule, fact, label, low, shown)
+        return None
 
     def _test(self, rule: Mapping[str, Any], fact: str, label: str, value: Any) -> tuple[Verdict, str]:
         shown = self.show(fact, value)
@@ -292,6 +326,11 @@ class _Evaluator:
         return self.s(f"compliance.reason.{key}", self.lang, hours=_number(hours), **values)
 
 
+def _span_text(low: float, high: float) -> str:
+    """ "50–60", or one figure when both ends agree."""
+    return _number(low) if low == high else f"{_number(low)}–{_number(high)}"
+
+
 def _status(ok: bool) -> Verdict:
     return "met" if ok else "not_met"
 
@@ -320,7 +359,13 @@ def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) 
     An item whose rule `informs` is shown with status `info` and never counts towards the verdict.
     """
     clean = validate_facts(facts)
-    evaluator = _Evaluator(clean, lang, strings)
+    rate = next(
+        (i.rule["hours_per_credit"] for i in entry.checklist if i.rule and "hours_per_credit" in i.rule), None
+    )
+    per_credit = (
+        (float(rate["min"]), float(rate["max"])) if rate and "min" in rate and "max" in rate else None
+    )
+    evaluator = _Evaluator(clean, lang, strings, per_credit)
     items: list[ItemResult] = []
     for item in entry.checklist:
         text = pick(item.text, lang)
