@@ -387,3 +387,18 @@ def test_no_aspect_line_for_another_providers_question_or_a_declined_one(scripte
     declined = engine.ask("student discount on spotify premium?", "en")
     assert declined.status == "no_match"
     assert engine.string("unsourced.discounts", "en") not in declined.answer
+
+
+def test_ects_stated_with_a_pace_work_out_the_weeks_or_months_they_take(scripted: Any) -> None:
+    """Trial 81: "6 ECTS quante ore sono? io ho solo tipo 20 ore al mese" got 150–180 hours and not
+    what 20 hours a month make of them; the pace is worked out on the ECTS read as hours."""
+    engine, matcher = scripted
+    matcher.ranking = [("ects-what-is", 0.9), (OUT_OF_SCOPE, 0.0)]
+    monthly = engine.ask("6 ECTS quante ore sono? io ho solo tipo 20 ore al mese", "it").answer
+    assert (
+        "**6 ECTS ≈ 150–180 ore**" in monthly
+        and "**150–180 ore con 20 ore al mese ≈ 7,5–9 mesi.**" in monthly
+    )
+    weekly = engine.ask("how many hours is 5 ects? i can do 8 hours a week", "en").answer
+    assert "**125–150 hours at 8 hours a week ≈ 16–19 weeks.**" in weekly
+    assert "a week ≈" not in engine.ask("how many hours is 5 ects?", "en").answer

@@ -359,13 +359,7 @@ def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) 
     An item whose rule `informs` is shown with status `info` and never counts towards the verdict.
     """
     clean = validate_facts(facts)
-    rate = next(
-        (i.rule["hours_per_credit"] for i in entry.checklist if i.rule and "hours_per_credit" in i.rule), None
-    )
-    per_credit = (
-        (float(rate["min"]), float(rate["max"])) if rate and "min" in rate and "max" in rate else None
-    )
-    evaluator = _Evaluator(clean, lang, strings, per_credit)
+    evaluator = _Evaluator(clean, lang, strings, hours_per_credit(entry))
     items: list[ItemResult] = []
     for item in entry.checklist:
         text = pick(item.text, lang)
@@ -380,18 +374,27 @@ def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) 
     return ComplianceReport(items)
 
 
+def hours_per_credit(entry: Entry) -> tuple[float, float] | None:
+    """The least and most hours per ECTS credit of `entry`'s rule that reads ECTS as hours
+    (`hours_per_credit`: the CMF checklist's 25–30), or None when it has none."""
+    rate = next(
+        (i.rule["hours_per_credit"] for i in entry.checklist if i.rule and "hours_per_credit" in i.rule), None
+    )
+    if not rate or rate.get("min") is None or rate.get("max") is None:
+        return None
+    return float(rate["min"]), float(rate["max"])
+
+
 def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | None:
     """The ECTS stated in `facts` worked out as hours, or the hours as ECTS, at the hours per ECTS
     credit of `entry`'s rule that reads ECTS as hours (`hours_per_credit`): the values of the
     `answer.ects_in_hours` / `answer.hours_in_ects` strings, with "kind" naming which, and where those
     hours fall against the entry's study-hours rule (`_against_study_hours`). None when the facts
     state neither figure, or both (nothing to work out), or the entry has no such rule."""
-    rate = next(
-        (i.rule["hours_per_credit"] for i in entry.checklist if i.rule and "hours_per_credit" in i.rule), None
-    )
-    if not rate or rate.get("min") is None or rate.get("max") is None:
+    rate = hours_per_credit(entry)
+    if rate is None:
         return None
-    low_rate, high_rate = float(rate["min"]), float(rate["max"])
+    low_rate, high_rate = rate
     credits, hours = facts.get("ects"), facts.get("study_hours")
     rates = {"min": _number(_whole(low_rate)), "max": _number(_whole(high_rate))}
     if credits is not None and hours is None:
@@ -440,15 +443,18 @@ def _against_study_hours(entry: Entry, low: float, high: float) -> dict[str, str
     return {"against": against, "least": _number(_whole(least)), "most": _number(_whole(most))}
 
 
-def study_pace(entry: Entry, text: str) -> dict[str, str] | None:
+def study_pace(
+    entry: Entry, text: str, hours_range: tuple[float, float] | None = None
+) -> dict[str, str] | None:
     """The weeks, months or weekly hours a question's figures work out to, for the study hours it
     states ("150 hours", "100-150 hours") or else the range of `entry`'s rule on `study_hours`
     (the CMF's 100-150): "8 hours a week" → about 13-19 weeks ("kind": "pace_weeks"); "40 hours a
     month" → about 2.5-3.8 months ("kind": "pace_months"); "a 12-week microcredential" → about
     8.3-12.5 hours a week ("kind": "pace_hours"). The values of the `answer.pace_*` strings; None
     when the question states no pace nor a number of weeks, or both a pace and weeks, or `entry`
-    has no study-hours range."""
-    required = _study_hours_range(entry)
+    has no study-hours range. `hours_range` (the ECTS the question states, read as hours) replaces the
+    entry's range ("6 ECTS … 20 ore al mese": 150–180 hours)."""
+    required = hours_range or _study_hours_range(entry)
     if required is None:
         return None
     low = text.casefold()

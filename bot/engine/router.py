@@ -33,6 +33,7 @@ from bot.engine.compliance import (
     UNIVERSITIES_CHECKLIST,
     check,
     credit_hours,
+    hours_per_credit,
     parse_facts,
     states_a_range,
     study_pace,
@@ -1174,7 +1175,26 @@ class Router:
             # "is 3 ects enough to count as a cmf microcredential?": against the CMF's study hours
             verdict = against.pop("against")
             line = f"{line} {self.strings.get(f'answer.study_hours_{verdict}', lang, **against)}"
-        return line
+        paced = self._pace_of_credits(entry, text, facts, kind, lang)
+        return f"{line} {paced}" if paced else line
+
+    def _pace_of_credits(
+        self, entry: Any, text: str, facts: dict[str, Any], kind: str, lang: str
+    ) -> str | None:
+        """The weeks or months the ECTS a question states take at the pace it states ("6 ECTS quante
+        ore sono? io ho solo tipo 20 ore al mese" → 150–180 hours ≈ 7.5–9 months), when the line
+        worked out is those ECTS as hours; None otherwise."""
+        rate = hours_per_credit(entry)
+        credits = facts.get("ects")
+        if kind != "ects_in_hours" or rate is None or credits is None:
+            return None
+        paced = study_pace(entry, text, (credits * rate[0], credits * rate[1]))
+        pace = paced.pop("kind") if paced is not None else None
+        if paced is None or pace not in ("pace_weeks", "pace_months"):
+            return None  # "6 ECTS in 12 weeks" states no pace of its own: nothing more to work out
+        if lang != "en":
+            paced = {k: v.replace(".", ",") for k, v in paced.items()}
+        return self.strings.get(f"answer.{pace}", lang, **paced)
 
     def _asks_if_it_qualifies(self, text: str) -> bool:
         """A yes/no question whose clause names the CMF or a microcredential ("jai un certificat fun
