@@ -626,7 +626,7 @@ STEERED = {
         "what is a european digital credential?",
     ),
     "recognised-abroad": (
-        ("cmf-accreditation", "cmf-benefits", "cmf-what-is"),
+        ("cmf-accreditation", "cmf-benefits", "cmf-what-is", "employers-certificate-types"),
         "recognition-abroad",
         "is the CMF officially recognised?",
     ),
@@ -779,6 +779,12 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         ("recognised-abroad", "es", "¿el CMF vale fuera de la UE, en Chile por ejemplo?"),
         ("recognised-abroad", "it", "il cmf vale anche in svizzera?"),
         ("recognised-abroad", "de", "ist das in der schweiz anerkannt"),
+        # trial 81: an employer asking whether a candidate's certificate counts across Europe
+        (
+            "recognised-abroad",
+            "de",
+            "wie erkenne ich ob das zertifikat von nem bewerber europaweit anerkannt ist",
+        ),
         ("same-as-a-course", "en", "is a microcredential the same thing as a normal futurelearn course?"),
         ("same-as-a-course", "fr", "une microcertification futurelearn, c'est la même chose qu'un cours ?"),
         ("same-as-a-course", "es", "¿una microcredencial es lo mismo que un curso normal de futurelearn?"),

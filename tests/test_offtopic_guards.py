@@ -349,6 +349,8 @@ DECLINED_LOOK_ALIKES = [
         "other_provider",
     ),
     ('¿Dónde tramito mi "e.firma"?', "declined"),
+    # trial 81: points of a French driving licence
+    ("mon permis est a 4 points, combien j'en recupere avec un stage de recuperation ?", "declined"),
 ]
 
 
