@@ -709,6 +709,13 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
         ("el de mindfulnes de malaga da certificado??", "Mindfulness para regular emociones"),
         ("that fintech one from dcu, how many hours is it", "FinTech: Financial Innovation"),
         ("le mooc du cnam sur le manager agile donne des ects?", "Du manager au leader agile"),
+        # trial 81: a clipped subject ("epidemio"), chat words around the university ("theres", "right")
+        ("le mooc d'epidemio du cnam, ca donne des ects ou pas ?", "Concepts et méthodes en épidémiologie"),
+        (
+            "theres a fintech microcredential from that dublin uni right? how many hours is it and how many "
+            "credits do u get",
+            "FinTech: Financial Innovation",
+        ),
     ],
 )
 def test_a_course_described_by_its_subject_and_university_gets_its_record(
