@@ -716,6 +716,9 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
             "credits do u get",
             "FinTech: Financial Innovation",
         ),
+        # trial 83: the title's words among chat words ("ca"), and a whole title asked about weakly
+        ("le mooc manager leader agile du cnam ca donne des ects?", "Du manager au leader agile"),
+        ("lernen im netz mooc, wie lange geht der und kann man da ne prüfung machen", "Lernen im Netz"),
     ],
 )
 def test_a_course_described_by_its_subject_and_university_gets_its_record(

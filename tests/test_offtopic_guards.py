@@ -395,6 +395,9 @@ def test_the_eu_digital_identity_wallet_asked_about_our_credentials_is_not_decli
         "cursos de mates basicas para repasar antes de la selectividad?",  # a course request
         "Ho la maturità: posso fare una microcredenziale?",
         "Is the Abitur at EQF level 4?",
+        # trial 83: a course to revise for a university entrance test is a course request
+        "ciao raga qualcuno sa se c'e un corso di matematica di base online gratuito tipo per ripassare "
+        "prima del test di ingresso",
     ],
 )
 def test_a_school_exam_named_beside_our_topics_is_not_declined(shipped: Engine, text: str) -> None:

@@ -402,3 +402,15 @@ def test_ects_stated_with_a_pace_work_out_the_weeks_or_months_they_take(scripted
     weekly = engine.ask("how many hours is 5 ects? i can do 8 hours a week", "en").answer
     assert "**125–150 hours at 8 hours a week ≈ 16–19 weeks.**" in weekly
     assert "a week ≈" not in engine.ask("how many hours is 5 ects?", "en").answer
+
+
+def test_a_menu_never_offers_the_same_title_twice(scripted: Any) -> None:
+    """Trial 83: two intents answered by one entry (what a microcredential tells an employer, and a
+    course's credential profile without a course) were offered as two identical lines."""
+    engine, matcher = scripted
+    same = engine.intent_title("employers-hiring-value", "de")
+    assert engine.intent_title("credential-profile", "de") == same
+    matcher.ranking = [("employers-hiring-value", 0.2), ("credential-profile", 0.19), ("cmf-benefits", 0.15)]
+    reply = engine.ask("was bringt uns das gegenüber einem normalen teilnahmezertifikat", "de")
+    titles = [s.title for s in reply.suggestions]
+    assert reply.status == "suggestions" and titles.count(same) == 1 and len(titles) == len(set(titles)) == 2

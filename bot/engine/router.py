@@ -958,7 +958,9 @@ class Router:
             intent_id = (
                 self._best_of_type((), "credential_profile")[0] or intent_id
             )  # the reply is the profile
-        if confidence < self.answer_threshold:
+        # a course named by its whole title is what the question is about: a weak reading of what it
+        # asks of the course still reads its record ("… wie lange geht der …": the duration at 0.23)
+        if confidence < (self.suggest_threshold if named.match >= 1.0 else self.answer_threshold):
             return None
         if not forced:
             lang = self.detect_language(rest)
@@ -1108,7 +1110,7 @@ class Router:
         one of our concepts (ECTS, EQF, a partner…), else none."""
         if not (found & self.concepts.domain) or not ranked:
             return []
-        return [Suggestion(i, self.intent_title(i, lang)) for i, _ in ranked[:MAX_SUGGESTIONS]]
+        return _distinct([Suggestion(i, self.intent_title(i, lang)) for i, _ in ranked[:MAX_SUGGESTIONS]])
 
     def _polar(self, reply: Reply, intent_id: str, core: str, lang: str) -> Reply:
         """A yes/no question answered with confidence by an entry with a yes/no lead starts with that
@@ -1224,7 +1226,7 @@ class Router:
             if len(out) >= MAX_SUGGESTIONS or (n > 0 and score < floor):
                 break
             out.append(Suggestion(intent=intent_id, title=self.intent_title(intent_id, lang)))
-        return out
+        return _distinct(out)
 
     def _lead_to(
         self, intent_id: str, leads: dict[str, Any], lang: str, question: str, confidence: float, text: str
@@ -1641,6 +1643,19 @@ def _hit_ids(result: Any) -> list[str]:
 
 
 __all__ = ["MAX_QUESTION_CHARS", "Router", "Thresholds", "resolve_thresholds", "route"]
+
+
+def _distinct(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The suggestions without a second one of the same title (two intents answered by one entry,
+    "what a CMF microcredential tells an employer" and a course's credential profile): a menu that
+    offers the same line twice (trial 83)."""
+    seen: set[str] = set()
+    out = []
+    for suggestion in suggestions:
+        if suggestion.title not in seen:
+            seen.add(suggestion.title)
+            out.append(suggestion)
+    return out
 
 
 def _opening_with(reply: Reply, line: str) -> Reply:
