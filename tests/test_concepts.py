@@ -709,13 +709,8 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
         ("el de mindfulnes de malaga da certificado??", "Mindfulness para regular emociones"),
         ("that fintech one from dcu, how many hours is it", "FinTech: Financial Innovation"),
         ("le mooc du cnam sur le manager agile donne des ects?", "Du manager au leader agile"),
-        # trial 81: a clipped subject ("epidemio"), chat words around the university ("theres", "right")
+        # trial 81: a clipped subject ("epidemio")
         ("le mooc d'epidemio du cnam, ca donne des ects ou pas ?", "Concepts et méthodes en épidémiologie"),
-        (
-            "theres a fintech microcredential from that dublin uni right? how many hours is it and how many "
-            "credits do u get",
-            "FinTech: Financial Innovation",
-        ),
         # trial 83: the title's words among chat words ("ca"), and a whole title asked about weakly
         ("le mooc manager leader agile du cnam ca donne des ects?", "Du manager au leader agile"),
         ("lernen im netz mooc, wie lange geht der und kann man da ne prüfung machen", "Lernen im Netz"),

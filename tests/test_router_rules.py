@@ -414,3 +414,21 @@ def test_a_menu_never_offers_the_same_title_twice(scripted: Any) -> None:
     reply = engine.ask("was bringt uns das gegenüber einem normalen teilnahmezertifikat", "de")
     titles = [s.title for s in reply.suggestions]
     assert reply.status == "suggestions" and titles.count(same) == 1 and len(titles) == len(set(titles)) == 2
+
+
+def test_a_degree_question_stating_an_eqf_level_opens_with_that_levels_cycle(scripted: Any) -> None:
+    """Trial 84: "un candidat me parle d'une micro-certification niveau CEC 7, … genre master ?" got
+    "level 6 or 7 = bachelor or master level", never the one level asked; the answer now opens with
+    the cycle of the level the question states (`works_out: level-cycle`)."""
+    engine, matcher = scripted
+    matcher.ranking = [("degree-equivalence", 0.9), (OUT_OF_SCOPE, 0.0)]
+    for lang, text, level in (
+        ("fr", "une micro-certification niveau CEC 7, ça correspond à un master ?", 7),
+        ("de", "Bewerberin hat ein 'Microcredential EQR 6' – ist das Bachelor-Niveau?", 6),
+    ):
+        reply = engine.ask(text, lang)
+        assert reply.answer.startswith(
+            f"**{reply.title}**\n\n{engine.string(f'answer.level_cycle_{level}', lang)}"
+        )
+    plain = engine.ask("is a microcredential the same as a degree?", "en").answer
+    assert not any(engine.string(f"answer.level_cycle_{n}", "en") in plain for n in (5, 6, 7, 8))

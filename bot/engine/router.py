@@ -1143,10 +1143,14 @@ class Router:
         `facts`, the question's), set against the CMF's study hours when the text names the CMF or a
         microcredential; "study-pace", a weekly pace as weeks or weeks as a weekly pace for its study
         hours ("8 hours a week" → 100–150 hours ≈ 13–19 weeks; `compliance.study_pace`), else its
-        credit-hours. An intent without `works_out` gets the credit-hours set against the CMF's study
-        hours for a yes/no question asking whether a figure qualifies (`_asks_if_it_qualifies`). None
-        when there is nothing to work out."""
+        credit-hours; "level-cycle", the degree cycle of the EQF level stated
+        (`answer.level_cycle_<n>`). An intent without `works_out` gets the credit-hours set against the
+        CMF's study hours for a yes/no question asking whether a figure qualifies
+        (`_asks_if_it_qualifies`). None when there is nothing to work out."""
         works_out = self._leads(intent_id).get("works_out")
+        if works_out == "level-cycle":  # "an EQF 7 microcredential, is that a master's?"
+            key = f"answer.level_cycle_{facts.get('eqf_level')}"
+            return self.strings.get(key, lang) if self.strings.has(key) else None
         judged_only = (
             works_out is None
             and (facts.get("ects") is not None or facts.get("study_hours") is not None)
