@@ -432,3 +432,24 @@ def test_a_degree_question_stating_an_eqf_level_opens_with_that_levels_cycle(scr
         )
     plain = engine.ask("is a microcredential the same as a degree?", "en").answer
     assert not any(engine.string(f"answer.level_cycle_{n}", "en") in plain for n in (5, 6, 7, 8))
+
+
+def test_a_universitys_own_recognition_rules_are_said_to_be_missing(scripted: Any) -> None:
+    """Trial 84: six recognition headings (work experience, credit caps, legal basis, the French VAE)
+    got the general "will it count for my degree?" answer, which never said their own rules are not
+    in the sources; the aspect `recognition-rules` says so first, and who decides."""
+    engine, matcher = scripted
+    matcher.ranking = [("cmf-credit-recognition", 0.9), (OUT_OF_SCOPE, 0.0)]
+    for lang, text in (
+        ("it", "Riconoscimento crediti per attività professionale"),
+        ("es", "¿Cuántos créditos se pueden reconocer?"),
+        ("fr", "Qu'est-ce que la VAE ?"),
+    ):
+        reply = engine.ask(text, lang)
+        assert reply.answer.startswith(
+            f"**{reply.title}**\n\n{engine.string('unsourced.recognition-rules', lang)}"
+        )
+    assert (
+        engine.string("unsourced.recognition-rules", "en")
+        not in engine.ask("will my microcredential count towards my degree?", "en").answer
+    )
