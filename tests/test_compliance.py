@@ -939,3 +939,17 @@ def test_ects_alone_settle_the_study_hours_only_when_every_reading_agrees(
     hours = report.items[0]
     assert hours.status == status and shown in hours.reason
     assert report.verdict == ("not_met" if status == "not_met" else "unknown")
+
+
+@pytest.mark.parametrize(
+    ("text", "id_checked"),
+    [
+        # trial 85: a passport check, an exam "con dni", and a document check that is not made
+        ("proctored final exam w/ passport check, 150 study hours", True),
+        ("tenemos un curso de 4 ects, 110 h, eqf 4, examen presencial con dni", True),
+        ("esame finale online con proctoring ma senza controllo del documento", False),
+        ("esame finale con controllo del documento", True),
+    ],
+)
+def test_identity_checks_said_with_a_document_are_read(text: str, id_checked: bool) -> None:
+    assert parse_facts(text).get("id_verification") is id_checked
