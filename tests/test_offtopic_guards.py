@@ -599,6 +599,8 @@ def test_umsonst_asks_the_price_and_is_no_course_subject(shipped: Engine) -> Non
             "phishing",
         ),
         ("j'ai reçu un mail : payez 30 euros par ce lien pour recevoir votre certificat FUN", "hameçonnage"),
+        # trial 86: the French training account's classic scam message (asking about it is no scam)
+        ("Votre CPF va expirer", "hameçonnage"),
     ],
 )
 def test_phishing_is_declined_with_advice_on_links_and_codes(
@@ -607,6 +609,7 @@ def test_phishing_is_declined_with_advice_on_links_and_codes(
     reply = shipped.ask(text)
     assert (reply.status, reply.reason) == ("no_match", "declined"), text
     assert warning in reply.answer and "100" not in reply.answer, reply.answer
+    assert "hameçonnage" not in shipped.ask("Mon CPF va expirer ?").answer
 
 
 def test_an_employment_law_warning_letter_is_declined(shipped: Engine) -> None:
