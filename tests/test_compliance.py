@@ -953,3 +953,13 @@ def test_ects_alone_settle_the_study_hours_only_when_every_reading_agrees(
 )
 def test_identity_checks_said_with_a_document_are_read(text: str, id_checked: bool) -> None:
     assert parse_facts(text).get("id_verification") is id_checked
+
+
+def test_hours_die_woche_are_a_weekly_pace_not_the_study_hours() -> None:
+    """Trial 87: "ich hab 10 std die woche, schaff ich ein microcredential in 3 monaten?" was read as
+    10 study hours in all ("≈ 0,3–0,4 ECTS"); "die Woche" and "jede Woche" are per week, as "pro Woche"."""
+    message = "ich hab 10 std die woche, schaff ich ein microcredential in 3 monaten?"
+    for text in (message, "10 std jede woche"):
+        assert "study_hours" not in parse_facts(text), text
+    paced = study_pace(SHIPPED, message)
+    assert paced is not None and paced["kind"] == "pace_weeks" and paced["weeks"] == "10–15"
