@@ -156,15 +156,27 @@ def pack(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
     return messages
 
 
+def _described(reply: Reply) -> str:
+    """The text under a reply's title: its answer without an opening line that repeats the title
+    (`**title**`, or "Did you mean:"), and for "did you mean" the suggestions as a list unless the
+    answer lists them already (the engine's does: they were shown twice)."""
+    description = reply.body()
+    head, _, rest = description.partition("\n")
+    if reply.title and head.strip() == reply.title.strip() and rest.strip():
+        description = rest.strip()
+    listed = all(s.title in description for s in reply.suggestions)
+    if reply.status == "suggestions" and reply.suggestions and not listed:
+        lines = "\n".join(f"• {s.title}" for s in reply.suggestions)
+        description = f"{description}\n\n{lines}".strip()
+    return description
+
+
 def reply_messages(
     reply: Reply, labels: Labels | None = None, *, footer: str | None = None
 ) -> list[list[discord.Embed]]:
     """A reply as one or more messages' worth of embeds (usually one message with one embed)."""
     label = labels or (lambda key: "")
-    description = reply.answer
-    if reply.status == "suggestions" and reply.suggestions:
-        lines = "\n".join(f"• {s.title}" for s in reply.suggestions)
-        description = f"{description}\n\n{lines}".strip()
+    description = _described(reply)
     title = reply.title
     if not title and reply.status != "answer" and reply.question:
         title = quote_user(reply.question, TITLE_MAX)
@@ -219,9 +231,7 @@ def reply_text(reply: Reply, labels: Labels | None = None, *, footer: str | None
     title = reply.title
     if not title and reply.status != "answer" and reply.question:
         title = quote_user(reply.question, TITLE_MAX)
-    description = reply.answer
-    if reply.status == "suggestions" and reply.suggestions:
-        description = (description + "\n\n" + "\n".join(f"• {s.title}" for s in reply.suggestions)).strip()
+    description = _described(reply)
     parts = [f"**{truncate(neutralise(title.strip()), TITLE_MAX)}**" if title.strip() else ""]
     parts.append(neutralise(description.strip()))
     for item in reply.items:

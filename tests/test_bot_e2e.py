@@ -191,7 +191,9 @@ async def test_ask_answers_with_an_embed_and_the_answer_buttons(fake_discord, bo
     assert data["allowed_mentions"] == NO_PINGS
     embed = data["embeds"][0]
     assert embed["title"] == expected.title
-    assert expected.answer.split()[0] in embed["description"]
+    # the title is shown once, as the embed's title, not again as the description's first line
+    assert embed["description"].startswith(expected.body().split()[0])
+    assert f"**{expected.title}**" not in embed["description"]
     ids = custom_ids(data)
     qid = bot_engine.db.execute("SELECT max(id) FROM questions").fetchone()[0]
     assert f"cmf:fb:up:{qid}:en" in ids and f"cmf:fb:down:{qid}:en" in ids

@@ -121,3 +121,31 @@ def test_links_text_dedupes_and_fits_a_message() -> None:
     text = render.links_text(Reply(question="", lang="en", status="answer", links=links), "none")
     assert len(text) <= render.CONTENT_MAX and text.startswith("• [Page 0")
     assert render.links_text(Reply(question="", lang="en", status="answer"), "none") == "none"
+
+
+def test_a_did_you_mean_lists_each_suggestion_once_and_the_heading_once() -> None:
+    """The engine's "did you mean" already lists its suggestions under the heading that is also its
+    title: the embed showed the heading twice and the list twice."""
+    suggestions = [Suggestion("a", "First"), Suggestion("b", "Second")]
+    reply = Reply(
+        question="what about this?",
+        lang="en",
+        status="suggestions",
+        title="Did you mean:",
+        answer="Did you mean:\n- First\n- Second\n\nIf none fits, ask a moderator.",
+        suggestions=suggestions,
+    )
+    embed = render.reply_messages(reply)[0][0]
+    assert embed.title == "Did you mean:"
+    assert embed.description.count("First") == 1 and "Did you mean" not in embed.description
+    text = render.reply_text(reply)[0]
+    assert text.count("First") == 1 and text.count("Did you mean:") == 1
+
+
+def test_an_answer_shows_its_title_once() -> None:
+    reply = Reply(
+        question="q", lang="en", status="answer", title="Hours", answer="**Hours**\n\n100 to 150 hours."
+    )
+    embed = render.reply_messages(reply)[0][0]
+    assert (embed.title, embed.description) == ("Hours", "100 to 150 hours.")
+    assert render.reply_text(reply)[0].count("Hours") == 1

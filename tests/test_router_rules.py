@@ -453,3 +453,15 @@ def test_a_universitys_own_recognition_rules_are_said_to_be_missing(scripted: An
         engine.string("unsourced.recognition-rules", "en")
         not in engine.ask("will my microcredential count towards my degree?", "en").answer
     )
+
+
+def test_an_aspect_line_follows_a_did_you_mean_menu(scripted: Any) -> None:
+    """A "did you mean" menu may offer only neighbours of what was asked ("Qu'est-ce que la VAE ?"):
+    the line saying the sources lack it follows the menu, before the way on if none fits."""
+    engine, matcher = scripted
+    matcher.ranking = [("cmf-credit-recognition", 0.15), ("cmf-transcript", 0.14), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask("Qu'est-ce que la VAE ?", "fr")
+    line = engine.string("unsourced.recognition-rules", "fr")
+    assert reply.status == "suggestions" and f"\n\n{line}\n\n" in reply.answer
+    menu, _, after = reply.answer.partition(line)
+    assert all(s.title in menu for s in reply.suggestions) and after.strip()

@@ -43,7 +43,7 @@ from bot.engine.concepts import STEER_LEAD, UNSOURCED_LEAD
 from bot.engine.course_query import CourseQuery
 from bot.engine.language import PROFILE_MARGIN, detect_language, leaning_language
 from bot.engine.matcher import OUT_OF_SCOPE
-from bot.engine.model import DEFAULT_LANG, LANGS, Course, Reply, Suggestion
+from bot.engine.model import DEFAULT_LANG, LANGS, Course, Entry, Reply, Suggestion
 from bot.engine.normalize import normalize
 from bot.engine.questions import (
     before_trailing_remark,
@@ -596,8 +596,8 @@ class Router:
         if reply.status == "no_match" and not (reply.reason == "no_match" and found & self.concepts.domain):
             return reply
         keys = [f"{UNSOURCED_LEAD}{aspect}" for aspect in aspects]
-        lines = [self.strings.get(key, reply.lang) for key in keys if self.strings.has(key)]
-        return _opening_with(reply, "\n".join(lines)) if lines else reply
+        lines = "\n".join(self.strings.get(key, reply.lang) for key in keys if self.strings.has(key))
+        return _opening_with(reply, lines) if lines else reply  # after "did you mean" and its list
 
     def _search_beside_a_question(self, reply: Reply, parts: list[str], question: str) -> bool:
         """Whether a course search answered a message whose one question sentence is not the whole
@@ -1185,7 +1185,7 @@ class Router:
         return f"{line} {paced}" if paced else line
 
     def _pace_of_credits(
-        self, entry: Any, text: str, facts: dict[str, Any], kind: str, lang: str
+        self, entry: Entry, text: str, facts: dict[str, Any], kind: str, lang: str
     ) -> str | None:
         """The weeks or months the ECTS a question states take at the pace it states ("6 ECTS quante
         ore sono? io ho solo tipo 20 ore al mese" → 150–180 hours ≈ 7.5–9 months), when the line
@@ -1653,13 +1653,10 @@ def _distinct(suggestions: list[Suggestion]) -> list[Suggestion]:
     """The suggestions without a second one of the same title (two intents answered by one entry,
     "what a CMF microcredential tells an employer" and a course's credential profile): a menu that
     offers the same line twice (trial 83)."""
-    seen: set[str] = set()
-    out = []
+    first: dict[str, Suggestion] = {}
     for suggestion in suggestions:
-        if suggestion.title not in seen:
-            seen.add(suggestion.title)
-            out.append(suggestion)
-    return out
+        first.setdefault(suggestion.title, suggestion)
+    return list(first.values())
 
 
 def _opening_with(reply: Reply, line: str) -> Reply:
