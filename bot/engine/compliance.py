@@ -228,7 +228,7 @@ class _Evaluator:
             return None
         low_rate, high_rate = self.hours_per_credit
         low, high = _round(credits * low_rate), _round(credits * high_rate)
-        shown = f"≈ {_span_text(low, high)} h ({_number(credits)} ECTS)"
+        shown = f"≈ {_span(low, high)} h ({_number(credits)} ECTS)"
         least, most = rule.get("min"), rule.get("max")
         if least is not None and high < least:
             return self._range(rule, fact, label, high, shown)
@@ -324,11 +324,6 @@ class _Evaluator:
             return self.s("compliance.reason.ects_hours_alone", self.lang, **values)
         key = "ects_hours_consistent" if low <= hours <= high else "ects_hours_inconsistent"
         return self.s(f"compliance.reason.{key}", self.lang, hours=_number(hours), **values)
-
-
-def _span_text(low: float, high: float) -> str:
-    """ "50–60", or one figure when both ends agree."""
-    return _number(low) if low == high else f"{_number(low)}–{_number(high)}"
 
 
 def _status(ok: bool) -> Verdict:
