@@ -16,6 +16,7 @@ from bot.engine.compliance import (
     check,
     credit_hours,
     evaluate_rule,
+    listed_hours,
     parse_facts,
     study_pace,
     validate_facts,
@@ -963,3 +964,25 @@ def test_hours_die_woche_are_a_weekly_pace_not_the_study_hours() -> None:
         assert "study_hours" not in parse_facts(text), text
     paced = study_pace(SHIPPED, message)
     assert paced is not None and paced["kind"] == "pace_weeks" and paced["weeks"] == "10–15"
+
+
+@pytest.mark.parametrize(
+    ("workload", "hours", "expected"),
+    [
+        ("6 weeks x 2 hours/week", None, (12, 12)),
+        ("2.5 hours/week x 5 weeks", None, (12.5, 12.5)),
+        ("8 weeks x 3-4 hours/week", None, (24, 32)),
+        ("3 hours/week x 6+1 weeks", None, (21, 21)),
+        ("125 hours (DCU presentation)", None, (125, 125)),
+        ("3 weeks x about 3 hours/week (2015); mooc-list.com gave 4 weeks x 3 hours/week", None, (9, 12)),
+        ("6 semanas de 5 horas por semana", None, (30, 30)),
+        ("anything", 40, (40, 40)),
+        ("3 weeks", None, None),
+        ("self-paced; self study", None, None),
+        (None, None, None),
+    ],
+)
+def test_a_course_record_s_hours_in_all_are_worked_out_from_its_workload(
+    workload: str | None, hours: float | None, expected: tuple[float, float] | None
+) -> None:
+    assert listed_hours(workload, hours) == expected

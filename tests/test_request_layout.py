@@ -125,6 +125,15 @@ def test_a_request_cue_word_asks_for_a_list() -> None:
     assert not has_request_cue(_words("what is a microcredential"))
 
 
+def test_a_cue_word_in_an_idiom_at_the_end_of_a_clause_asks_for_nothing() -> None:
+    """Trial 91: "is the fintech one from dcu any good, how many hours is it" read "any" as a request
+    for courses, so the course it describes was searched for rather than shown."""
+    assert not has_request_cue(_words("is the fintech one from dcu any good, how many hours is it"))
+    assert not has_request_cue(_words("is it any good?"))
+    assert has_request_cue(_words("any good courses on python?"))
+    assert has_request_cue(_words("are there any good ones in spanish"))
+
+
 def test_a_request_cue_of_several_words_is_read_whole() -> None:
     assert has_request_cue(_words("Il y a un mooc sur les réseaux de données ?"))
     assert has_request_cue(_words("y a-t-il des cours de statistique ?"))

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.engine.compliance import ComplianceReport
+from bot.engine.compliance import ComplianceReport, figure_span, listed_hours
 from bot.engine.model import (
     DEFAULT_LANG,
     Course,
@@ -322,8 +322,12 @@ class Answers:
         question: str = "",
         intent: str | None = None,
         confidence: float = 1.0,
+        cmf_hours: Mapping[str, str] | None = None,
     ) -> Reply:
-        """What a credential certifies, in the EU standard's terms; gaps shown as not stated."""
+        """What a credential certifies, in the EU standard's terms; gaps shown as not stated.
+
+        `cmf_hours` ("hours", "against", "least", "most"): where the record's study hours fall against
+        the CMF's, shown on the CMF line when the record does not state the CMF."""
         missing = self.s("profile.not_stated", lang)
 
         def field_(key: str, value: Any) -> Item:
@@ -334,20 +338,21 @@ class Answers:
         if course.eqf_level is not None:
             eqf = self.s("profile.eqf_value", lang, level=course.eqf_level)
             level = f"{level} ({eqf})" if level else eqf
+        workload = self._workload_line(course, lang)
         items = [
             field_("title", course.title),
             field_("type", course.type),
             field_("issuer", course.institution),
             field_("platform", course.platform),
             Item(label=self.s("profile.level", lang), text=level or missing, ref="level"),
-            field_("workload", _workload(course)),
+            Item(label=self.s("profile.workload", lang), text=workload, ref="workload"),
             field_("credits", _credits(course)),
             field_("price", course.price),
             field_("learning_outcomes", None),
             field_("subjects", ", ".join(course.subjects) if course.subjects else None),
             field_("assessment", course.assessment),
             field_("id_verification", course.id_verification),
-            field_("cmf", course.cmf),
+            Item(label=self.s("profile.cmf", lang), text=self._cmf_line(course, lang, cmf_hours), ref="cmf"),
             field_("languages", self.language_names(course.languages, lang) if course.languages else None),
             Item(label=self.s("profile.listing", lang), text=_listing(self, course, lang), ref="listing"),
         ]
@@ -369,6 +374,32 @@ class Answers:
             items=items,
             links=source_links(links, course.source_urls),
         )
+
+    def _workload_line(self, course: Course, lang: str) -> str:
+        """The profile's workload: as the record states it, with the hours in all that a weekly pace
+        works out to ("4 hours/week x 5 weeks (20 hours in all)")."""
+        workload = _workload(course)
+        if not workload:
+            return self.s("profile.not_stated", lang)
+        hours = listed_hours(course.workload, None) if course.hours is None else None
+        span = figure_span(*hours) if hours is not None else ""
+        if not span or re.search(rf"(?<![\d.,]){re.escape(span)}(?![\d.,])", workload):
+            return escape_markdown(workload)  # "125 hours (DCU presentation)" says it already
+        span = span if lang == "en" else span.replace(".", ",")
+        return f"{escape_markdown(workload)} ({self.s('profile.workload_total', lang, hours=span)})"
+
+    def _cmf_line(self, course: Course, lang: str, cmf_hours: Mapping[str, str] | None) -> str:
+        """The profile's CMF line: what the record states, else its study hours against the CMF's."""
+        if course.cmf:
+            return escape_markdown(course.cmf)
+        missing = self.s("profile.not_stated", lang)
+        if not cmf_hours:
+            return missing
+        hours = cmf_hours["hours"] if lang == "en" else cmf_hours["hours"].replace(".", ",")
+        listed = self.s("profile.cmf_listed_hours", lang, not_stated=missing, hours=hours)
+        least, most = cmf_hours["least"], cmf_hours["most"]
+        against = self.s(f"answer.study_hours_{cmf_hours['against']}", lang, least=least, most=most)
+        return f"{listed} {against}"
 
     # -- compliance -----------------------------------------------------------------------------
 

@@ -228,7 +228,7 @@ class _Evaluator:
             return None
         low_rate, high_rate = self.hours_per_credit
         low, high = _round(credits * low_rate), _round(credits * high_rate)
-        shown = f"≈ {_span(low, high)} h ({_number(credits)} ECTS)"
+        shown = f"≈ {figure_span(low, high)} h ({_number(credits)} ECTS)"
         least, most = rule.get("min"), rule.get("max")
         if least is not None and high < least:
             return self._range(rule, fact, label, high, shown)
@@ -384,7 +384,7 @@ def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | Non
     """The ECTS stated in `facts` worked out as hours, or the hours as ECTS, at the hours per ECTS
     credit of `entry`'s rule that reads ECTS as hours (`hours_per_credit`): the values of the
     `answer.ects_in_hours` / `answer.hours_in_ects` strings, with "kind" naming which, and where those
-    hours fall against the entry's study-hours rule (`_against_study_hours`). None when the facts
+    hours fall against the entry's study-hours rule (`against_study_hours`). None when the facts
     state neither figure, or both (nothing to work out), or the entry has no such rule."""
     rate = hours_per_credit(entry)
     if rate is None:
@@ -399,12 +399,12 @@ def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | Non
             rates
             | {"kind": "ects_in_hours", "ects": _number(credits)}
             | span
-            | _against_study_hours(entry, low, high)
+            | against_study_hours(entry, low, high)
         )
     if hours is not None and credits is None and low_rate > 0:
         low, high = round(hours / high_rate, 1), round(hours / low_rate, 1)
         span = {"low": _number(low), "high": _number(high)}
-        against = _against_study_hours(entry, float(hours), float(hours))
+        against = against_study_hours(entry, float(hours), float(hours))
         return rates | {"kind": "hours_in_ects", "hours": _number(hours)} | span | against
     return None  # neither figure stated, or both: nothing to work out
 
@@ -418,7 +418,7 @@ def _study_hours_range(entry: Entry) -> tuple[float, float] | None:
     return float(rule["min"]), float(rule["max"])
 
 
-def _against_study_hours(entry: Entry, low: float, high: float) -> dict[str, str]:
+def against_study_hours(entry: Entry, low: float, high: float) -> dict[str, str]:
     """Where study hours of `low`–`high` fall against `entry`'s rule on `study_hours` (the CMF's
     100–150): "against" is "below" (all of them under its minimum), "above" (all over its maximum) or
     "within" (all inside), the key suffix of an `answer.study_hours_*` string, with the rule's
@@ -462,7 +462,7 @@ def study_pace(
         return None
     pace = per_week or per_month
     first, last = _stated_hours(low, pace) or required
-    hours = _span(first, last)
+    hours = figure_span(first, last)
     if pace is not None:
         most = _num(pace.group(1))
         before = _PACE_FROM.search(low[: pace.start()])  # "8-10 hrs a week": a pace of 8 to 10
@@ -470,20 +470,51 @@ def study_pace(
         if least <= 0:
             return None
         if per_month is not None:
-            return {"kind": "pace_months", "hours": hours, "per_month": _span(least, most),
-                    "months": _span(round(first / most, 1), round(last / least, 1))}  # fmt: skip
-        return {"kind": "pace_weeks", "hours": hours, "per_week": _span(least, most),
-                "weeks": _span(_round(first / most), _round(last / least))}  # fmt: skip
+            return {"kind": "pace_months", "hours": hours, "per_month": figure_span(least, most),
+                    "months": figure_span(round(first / most, 1), round(last / least, 1))}  # fmt: skip
+        return {"kind": "pace_weeks", "hours": hours, "per_week": figure_span(least, most),
+                "weeks": figure_span(_round(first / most), _round(last / least))}  # fmt: skip
     count = _num(weeks.group(1)) if weeks is not None else 0.0
     if count <= 0 or first / count > MOST_HOURS_A_WEEK:
         return None  # "compare it with a 1 week workshop": no one studies 100 hours in a week
     return {"kind": "pace_hours", "hours": hours, "weeks": _number(_whole(count)),
-            "per_week": _span(round(first / count, 1), round(last / count, 1))}  # fmt: skip
+            "per_week": figure_span(round(first / count, 1), round(last / count, 1))}  # fmt: skip
 
 
 MOST_HOURS_A_WEEK = 60
 """A pace above this many hours a week is no study pace: the weeks named belong to something else
 ("compare it with a 1 week workshop we run in house" is not a microcredential done in one week)."""
+
+
+def listed_hours(workload: str | None, hours: float | None) -> tuple[float, float] | None:
+    """The least and most study hours in all of a catalogue record: its `hours`, else its workload
+    text worked out ("6 weeks x 2 hours/week" → 12–12, "8 weeks x 3-4 hours/week" → 24–32), every
+    figure it gives counted ("3 weeks x about 3 hours/week …; mooc-list.com gave 4 weeks x 3
+    hours/week" → 9–12). None when it states no hours in all nor both weeks and a weekly pace
+    ("3 weeks", "self-paced")."""
+    if hours is not None:
+        return float(hours), float(hours)
+    if not workload:
+        return None
+    low = workload.casefold()
+    paces: list[tuple[float, float]] = []
+    for pace in _HOURS_PER_WEEK.finditer(low):
+        most = _num(pace.group(1))
+        before = _PACE_FROM.search(low[: pace.start()])  # "3-4 hours/week"
+        least = _num(before.group(1)) if before and _num(before.group(1)) < most else most
+        paces.append((least, most))
+    weeks = [
+        _num(m.group(1)) + (_num(m.group(2)) if m.group(2) else 0.0) for m in _LISTED_WEEKS.finditer(low)
+    ]
+    if paces and weeks:
+        least = min(w for w in weeks) * min(p[0] for p in paces)
+        most = max(w for w in weeks) * max(p[1] for p in paces)
+        return (least, most) if least > 0 else None
+    paced = {m.start() for m in _HOURS_PER_WEEK.finditer(low)}
+    totals = [_num(m.group(1)) for m in _HOURS.finditer(low) if m.start() not in paced]
+    if totals and not paces:
+        return min(totals), max(totals)
+    return None
 
 
 def _stated_hours(low: str, pace: re.Match[str] | None) -> tuple[float, float] | None:
@@ -501,7 +532,7 @@ def _stated_hours(low: str, pace: re.Match[str] | None) -> tuple[float, float] |
     return None
 
 
-def _span(low: float, high: float) -> str:
+def figure_span(low: float, high: float) -> str:
     """ "13–19", or "15" when both ends are the same."""
     low_text, high_text = _number(_whole(float(low))), _number(_whole(float(high)))
     return low_text if low_text == high_text else f"{low_text}–{high_text}"
@@ -547,6 +578,8 @@ _PER_MONTH = rf"(?:\s*(?:/|{_any('per')})\s*(?:{_any('month')})\b|\s+(?:{_any('m
 _HOURS_PER_MONTH = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_MONTH)
 """A monthly pace: "40 hours a month", "40 horas al mes", "40 Stunden im Monat"."""
 _WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
+_LISTED_WEEKS = re.compile(_NUMBER + r"(?:\s*\+\s*" + _NUMBER + rf")?\s*-?\s*(?:{_any('week_units')})\b")
+"""A record's weeks, an added week counted ("6+1 weeks": 7)."""
 _HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")
 _WEEKS_OF_HOURS = re.compile(
     # "10 weeks at 12 hours", "3 Wochen à 3 Stunden": the hours are each week's

@@ -281,9 +281,29 @@ _REQUEST_CUE_PHRASES = tuple(f" {cue} " for cue in REQUEST_CUES if " " in cue)
 """Cues of several words ("il y a"): French "y" alone is Spanish "and"."""
 
 
+_CUE_IDIOMS = tuple(idiom.split() for idiom in _words("cue_idioms"))
+"""Phrases in which a cue asks for nothing ("is the fintech one from dcu any good"), at the end of a
+message or before a question word (`_idiom_ends`); "any good courses on python?" asks for courses."""
+
+
+def _idiom_ends(words: list[str]) -> set[int]:
+    """The positions of the words of `words` that are one of the `_CUE_IDIOMS` (`has_request_cue`)."""
+    idle: set[int] = set()
+    for idiom in _CUE_IDIOMS:
+        size = len(idiom)
+        for i in range(len(words) - size + 1):
+            after = words[i + size] if i + size < len(words) else None
+            if words[i : i + size] == idiom and (after is None or after in QUESTION_WORDS):
+                idle.update(range(i, i + size))
+    return idle
+
+
 def has_request_cue(words: list[str]) -> bool:
-    """Plural "list me the microcredentials"-style requests carry no topic: a cue word is enough."""
-    if any(w in REQUEST_CUES for w in words):
+    """Plural "list me the microcredentials"-style requests carry no topic: a cue word is enough (not
+    inside one of the `_CUE_IDIOMS`)."""
+    idle = _idiom_ends(words) if _CUE_IDIOMS else set()
+    kept = [w for i, w in enumerate(words) if i not in idle]
+    if any(w in REQUEST_CUES for w in kept):
         return True
-    padded = f" {' '.join(words)} "
+    padded = f" {' '.join(kept)} "
     return any(cue in padded for cue in _REQUEST_CUE_PHRASES)

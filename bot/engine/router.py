@@ -31,9 +31,12 @@ from rapidfuzz import fuzz
 
 from bot.engine.compliance import (
     UNIVERSITIES_CHECKLIST,
+    against_study_hours,
     check,
     credit_hours,
+    figure_span,
     hours_per_credit,
+    listed_hours,
     parse_facts,
     states_a_range,
     study_pace,
@@ -477,9 +480,7 @@ class Router:
     def _profile(self, course: Course, lang: str, question: str, confidence: float) -> Reply:
         """The credential profile of `course`, answered for `question` under the profile intent."""
         intent_id, _ = self._best_of_type((), "credential_profile")
-        return self.answers.credential(
-            course, lang, question=question, intent=intent_id, confidence=confidence
-        )
+        return self._credential(course, lang, question=question, intent=intent_id, confidence=confidence)
 
     def _quoted_course(self, question: str) -> tuple[Course, float] | None:
         """The catalogue course whose title `question` quotes, as written or nearly
@@ -933,7 +934,7 @@ class Router:
         record: the credential profile, and an entry intent marked `named_course: profile` ("how long
         does Introduction to Dutch take?" reads the course's workload, not the general answer)."""
         leads = self._leads(intent_id)
-        return leads.get("type") == "credential_profile" or leads.get("named_course") == "profile"
+        return leads.get("type") == "credential_profile" or leads.get("named_course") in ("profile", "cmf")
 
     def _credential_for_named_course(
         self, core: str, lang: str, question: str, *, forced: bool
@@ -952,6 +953,11 @@ class Router:
         if not ranked or not self._profiles_named_course(ranked[0][0]):
             return None
         intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
+        if (
+            self._leads(intent_id).get("named_course") == "cmf"
+            and not self.concepts.concepts(rest) & self.concepts.cmf_named
+        ):
+            return None  # "OER kurs für hochschullehrende?" ranks the CMF's checklist but names no CMF
         if self._leads(intent_id).get("type") != "credential_profile":  # a fact of the course's record
             if self._asks_for_other_courses(rest):
                 return None  # "c'è un corso gratuito per capire come sta il mio inglese?" asks for courses
@@ -964,9 +970,7 @@ class Router:
             return None
         if not forced:
             lang = self.detect_language(rest)
-        return self.answers.credential(
-            course, lang, question=question, intent=intent_id, confidence=confidence
-        )
+        return self._credential(course, lang, question=question, intent=intent_id, confidence=confidence)
 
     def _quoted_course_asked(self, core: str, lang: str, question: str, *, forced: bool) -> Reply | None:
         """A question about a catalogue course it quotes ("¿Cuándo empieza el curso «Maestros de la
@@ -1504,14 +1508,36 @@ class Router:
         course = self.kb.courses.get(course_id)
         if course is None:
             return self.answers.fallback(course_id, lang, "unknown_course", course=course_id)
-        return self.answers.credential(course, lang, question=course_id)
+        return self._credential(course, lang, question=course_id)
+
+    def _credential(self, course: Course, lang: str, **reply: Any) -> Reply:
+        """`course`'s credential profile; a record that does not say whether the course meets the CMF
+        but whose workload comes to a number of hours shows where they fall against the CMF's study
+        hours ("6 weeks x 2 hours/week": 12 hours, fewer than the 100–150 it requires)."""
+        return self.answers.credential(course, lang, cmf_hours=self._listed_against_cmf(course), **reply)
+
+    def _listed_against_cmf(self, course: Course) -> dict[str, str] | None:
+        """Where the study hours of `course`'s record (`listed_hours`; else its ECTS at the checklist's
+        hours per credit) fall against the universities' checklist: "hours", "against", "least",
+        "most"; None when the record states the CMF itself, or no hours, or hours partly inside."""
+        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
+        if course.cmf or entry is None:
+            return None
+        hours = listed_hours(course.workload, course.hours)
+        rate = hours_per_credit(entry)
+        if hours is None and course.ects is not None and rate is not None:
+            hours = course.ects * rate[0], course.ects * rate[1]
+        against = against_study_hours(entry, *hours) if hours is not None else {}
+        if hours is None or not against:
+            return None
+        return {"hours": figure_span(*hours), **against}
 
     def _credential_reply(
         self, text: str, lang: str, question: str, intent_id: str, confidence: float
     ) -> Reply:
         named = self._named_course(text) if text else None
         if named is not None:
-            return self.answers.credential(
+            return self._credential(
                 named.course, lang, question=question, intent=intent_id, confidence=confidence
             )
         if text and self.snapshot.searcher is not None:
@@ -1520,7 +1546,7 @@ class Router:
             if hits:
                 course_id, score = _hit(hits[0])
                 if score >= CREDENTIAL_MATCH and course_id in self.kb.courses:
-                    return self.answers.credential(
+                    return self._credential(
                         self.kb.courses[course_id],
                         lang,
                         question=question,
@@ -1737,7 +1763,17 @@ word ("I'd", "l'iscrizione") opens none."""
 
 
 def _title_forms(title: str) -> list[str]:
-    """A course title normalised, and each half of a title given in two languages ("Du manager au
-    leader agile / From manager to agile leader"): a message names one of them."""
+    """A course title normalised, each half of a title given in two languages ("Du manager au
+    leader agile / From manager to agile leader"), and its main title of at least
+    `MAIN_TITLE_WORDS` words without a subtitle in brackets or after a colon ("Mindfulness para
+    regular emociones (Programa Inteligencia Emocional Plena)", "Maths for Humans: Linear, Quadratic
+    & Inverse Relations"): a message names one of them."""
     parts = [p for p in title.split(" / ") if p.strip()] if " / " in title else []
-    return list(dict.fromkeys(normalize(t) for t in [title, *parts]))
+    main = [m for m in (_BRACKETED_END.sub("", title), title.split(":")[0]) if m != title]
+    short = [m for m in main if len(normalize(m).split()) >= MAIN_TITLE_WORDS]
+    return list(dict.fromkeys(normalize(t) for t in [title, *parts, *short]))
+
+
+_BRACKETED_END = re.compile(r"\s*\([^()]*\)\s*$")
+MAIN_TITLE_WORDS = 3
+"""A main title of fewer words ("FinTech", "Global Ethics") is as likely a topic as a course named."""
