@@ -964,9 +964,10 @@ class Router:
             intent_id = (
                 self._best_of_type((), "credential_profile")[0] or intent_id
             )  # the reply is the profile
-        # a course named by its whole title is what the question is about: a weak reading of what it
-        # asks of the course still reads its record ("… wie lange geht der …": the duration at 0.23)
-        if confidence < (self.suggest_threshold if named.match >= 1.0 else self.answer_threshold):
+        # a course named by its whole title, or described by words found in it alone, is what the
+        # question is about: a weak reading of what it asks of the course still reads its record
+        # ("… wie lange geht der …": the duration at 0.23; "el de mindfulnes de malaga da certificado??")
+        if confidence < self.suggest_threshold:
             return None
         if not forced:
             lang = self.detect_language(rest)
