@@ -227,8 +227,12 @@ class CMFBot(commands.Bot):
         qid: int | None = self.engine.log_question(reply, user_id, source="discord", question=question)
         return qid
 
-    def ask_logged(self, question: str, lang: str | None, user_id: int) -> tuple[Reply, int | None]:
-        reply: Reply = self.engine.ask(question, lang, user=str(user_id))
+    def ask_logged(
+        self, question: str, lang: str | None, user_id: int, previous: str | None = None
+    ) -> tuple[Reply, int | None]:
+        """`question` answered and logged; `previous`: the asker's previous question in the same
+        conversation, answered a moment ago (a short follow-up may be read with it)."""
+        reply: Reply = self.engine.ask(question, lang, user=str(user_id), previous=previous)
         qid = reply.question_id
         if qid is None and getattr(self.engine, "log_source", None) is None:
             qid = self._log(reply, user_id)
@@ -242,11 +246,11 @@ class CMFBot(commands.Bot):
         chosen = self.ask_unlogged(questions, lang)
         return chosen, self._log(chosen, user_id)
 
-    def ask_unlogged(self, questions: list[str], lang: str | None) -> Reply:
+    def ask_unlogged(self, questions: list[str], lang: str | None, previous: str | None = None) -> Reply:
         """The first confident answer among `questions` (else the first reply), logging nothing."""
         replies: list[Reply] = []
         for question in questions:
-            replies.append(self.engine.ask(question, lang, log=False))
+            replies.append(self.engine.ask(question, lang, log=False, previous=previous))
             if replies[-1].status == "answer":
                 break
         return replies[-1] if replies[-1].status == "answer" else replies[0]

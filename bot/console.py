@@ -331,6 +331,7 @@ def chat(engine: Any, lang: str | None, stdin: TextIO, out: TextIO) -> int:
     interactive = stdin.isatty() and out.isatty()
     say = _line_writer(out)
     ui = lang or DEFAULT_LANG
+    previous: str | None = None  # the last question answered: a short follow-up may be read with it
     if interactive:
         say(engine.string("chat.welcome", ui))
     while True:
@@ -370,7 +371,9 @@ def chat(engine: Any, lang: str | None, stdin: TextIO, out: TextIO) -> int:
             else:
                 say(engine.string("chat.unknown_command", ui, command=command))
             continue
-        reply = engine.ask(line, lang)
+        reply = engine.ask(line, lang, previous=previous)
+        if reply.status == "answer":
+            previous = reply.read_as or line
         if lang is None:
             ui = reply.lang
         say(render(reply, engine) + "\n")

@@ -303,14 +303,22 @@ class Engine:
     # -- questions ------------------------------------------------------------------------------
 
     def ask(
-        self, question: str, lang: str | None = None, *, user: str | int | None = None, log: bool = True
+        self,
+        question: str,
+        lang: str | None = None,
+        *,
+        user: str | int | None = None,
+        log: bool = True,
+        previous: str | None = None,
     ) -> Reply:
         """Answer a free-text question. `lang` forces the answer language (else detected). The
         question is logged when logging is on (`log_source`) unless `log=False` (a caller trying
-        several wordings logs the one it keeps with `log_question`)."""
+        several wordings logs the one it keeps with `log_question`). `previous`: the asker's
+        previous question in the same conversation, answered a moment ago (a short follow-up that
+        nothing answers alone is read with its subject: `Router.ask`)."""
         router = self._router()
         with self._db_lock:
-            reply = router.ask(question, lang)
+            reply = router.ask(question, lang, previous)
         if log and self.log_source:
             self.log_question(reply, user)
         return reply

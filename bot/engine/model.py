@@ -165,6 +165,10 @@ class Reply:
     """The answer to a second, different question the message asks ("… and how long does it take?"),
     shown after this one; never has its own `also`. Status, intent and confidence stay this reply's."""
 
+    read_as: str | None = None
+    """The text answered when it is not the question: a short follow-up read with what the asker's
+    previous question names ("data science and in French?" for "and in French?")."""
+
     def to_json(self) -> dict[str, Any]:
         """The documented JSON contract of `cmf-bot ask --json` (README, "JSON output")."""
         out: dict[str, Any] = {
@@ -181,6 +185,8 @@ class Reply:
             out["reason"] = self.reason
         if self.also is not None:
             out["also"] = self.also.to_json()
+        if self.read_as is not None:
+            out["read_as"] = self.read_as
         return out
 
     def body(self) -> str:

@@ -81,6 +81,11 @@ RESCUED_REASONS = ("no_match", "below_answer_threshold")
 """The replies without an answer whose message's question sentence is asked again on its own."""
 RANKS_KEPT = 10
 """The most intents `_rank_all` is asked for (and keeps for the question's other parts)."""
+FOLLOW_UP_WORDS = 10
+"""A question of more words says what it is about: it is never read with the previous one."""
+FOLLOW_UP_REASONS = frozenset({"no_match", "below_answer_threshold"})
+"""The replies a follow-up may replace: "I don't know" and "did you mean" (not a guard's decline,
+another provider, a greeting)."""
 QUESTION_SENTENCE_RANKS = 6
 """The sentence's answer must be among the whole message's best intents: the context agrees."""
 SUGGESTION_FLOOR = 0.5
@@ -261,13 +266,59 @@ class Router:
         """This question's rankings by text (`_rank_all`): a message's parts and the whole are asked
         again when it has two questions or its question sentence is rescued."""
 
-    def ask(self, question: str, lang: str | None = None) -> Reply:
+    def ask(self, question: str, lang: str | None = None, previous: str | None = None) -> Reply:
         """Answer a free-text question; `lang` forces the answer language (else detected). A message
         asking two things ("how many ECTS and how long does it take?") may get a second answer
-        (`Reply.also`, see `_also_asked`)."""
+        (`Reply.also`, see `_also_asked`). `previous` is the asker's previous question, answered a
+        moment ago in the same conversation: a short question nothing answers alone may be read with
+        its subject ("y cuánto cuesta eso?", `_follow_up`)."""
         lang = lang if lang in LANGS else None
         reply = self._also_asked(self._ask_question_sentence(question, lang), question, lang)
+        if previous:
+            reply = self._follow_up(reply, question, previous, lang)
         return self._unsourced_lines(reply, question)
+
+    def _follow_up(self, reply: Reply, question: str, previous: str, lang: str | None) -> Reply:
+        """`reply`, or, for a short question (`FOLLOW_UP_WORDS`) that gets no answer alone and is
+        not declined, or a search for courses of no subject, the answer to it read with what the
+        previous question names and it does not:
+        the subject ("… eso" after "¿qué es una microcredencial de FutureLearn?": the microcredential,
+        `_with_subject`), the platforms (`_with_platforms`), the course subjects ("and in French?"
+        after a search for data science courses in Spanish, `_topics_to_follow`). The answer opens with
+        a line saying it was read so (`answer.follow_up`)."""
+        if len(normalize(question).split()) > FOLLOW_UP_WORDS:
+            return reply
+        topics = self._topics_to_follow(question, previous)
+        if reply.status == "answer" and not (reply.kind == "courses" and topics):
+            return reply  # "y en francés?" listed every course in French: the previous one's subject
+        if reply.status != "answer" and reply.reason not in FOLLOW_UP_REASONS:
+            return reply
+        named = self.concepts.concepts(question)
+        subject = self.concepts.naming(previous, self.concepts.domain - self.concepts.partners - named)
+        platforms = self.concepts.naming(previous, self.concepts.partners - named)
+        # what the previous question names goes first: a question sentence is read up to its "?"
+        candidates = [
+            [*topics, question] if topics else [],
+            [*subject, *platforms, question] if subject and platforms else [],
+            [*subject, question] if subject else [],
+            [*platforms, question] if platforms else [],
+        ]
+        for text in dict.fromkeys(" ".join(c) for c in candidates if c):
+            read = self._ask(text, lang or reply.lang)
+            if read.status != "answer" or (read.kind == "courses" and not read.items):
+                continue
+            read.question, read.read_as = question, text
+            return _opening_with(read, self.strings.get("answer.follow_up", read.lang))
+        return reply
+
+    def _topics_to_follow(self, question: str, previous: str) -> list[str]:
+        """The subjects of the course request `previous` when `question` is a course request naming
+        none ("and in French?" after "any data science courses in Spanish?"); else none."""
+        query = self._course_query(question, require_request=False)
+        if query is None or query.topics:
+            return []
+        before = self._course_query(previous)
+        return list(before.topics) if before is not None else []
 
     def intent_title(self, intent_id: str, lang: str) -> str:
         return self.snapshot.intent_title(intent_id, lang)

@@ -17,6 +17,9 @@
   explanation). Cooldown: when a user asks too fast, the bot reacts ⏳ instead of answering, and
   records nothing; at most twice the cooldown's rate of one user's free-text questions per window
   reach the question log (and so gaps and stats), answered or not.
+- Follow-ups: a short question that nothing answers alone ("and in French?", "y cuánto cuesta
+  eso?") is read with the asker's last question answered in the same channel within
+  `FOLLOW_UP_TTL` (never someone else's; not in forum posts, each a question of its own).
 - Permissions: see `bot.ui.reply_to_message` (plain text without Embed Links, nothing without Send
   Messages; each logged once per channel, never a traceback).
 """
@@ -46,6 +49,11 @@ OFFER_TTL = 24 * 3600.0
 """Seconds the asker's ❔ still brings the closest topics."""
 OFFERS_MAX = 2000
 """Open offers kept at most (the oldest are forgotten first)."""
+FOLLOW_UP_TTL = 10 * 60.0
+"""Seconds an answered question stays the asker's previous question in that channel: a short
+follow-up ("and in French?") may be read with it."""
+PREVIOUS_MAX = 2000
+"""Previous questions kept at most (the oldest are forgotten first)."""
 
 
 @dataclasses.dataclass
@@ -62,6 +70,20 @@ class FreeText(commands.Cog):
     def __init__(self, bot: CMFBot) -> None:
         self.bot = bot
         self._offers: OrderedDict[int, HelpOffer] = OrderedDict()
+        self._previous: OrderedDict[tuple[int, int], tuple[str, float]] = OrderedDict()
+        """The last question answered, by (channel, asker), with when (`FOLLOW_UP_TTL`)."""
+
+    def _previous_question(self, message: discord.Message, now: float) -> str | None:
+        """The asker's last question answered in this channel, if within `FOLLOW_UP_TTL`."""
+        kept = self._previous.get((message.channel.id, message.author.id))
+        return kept[0] if kept is not None and now - kept[1] <= FOLLOW_UP_TTL else None
+
+    def _remember(self, message: discord.Message, question: str, now: float) -> None:
+        key = (message.channel.id, message.author.id)
+        self._previous.pop(key, None)
+        self._previous[key] = (question, now)
+        while len(self._previous) > PREVIOUS_MAX:
+            self._previous.popitem(last=False)
 
     def _in_help_channel(self, channel: discord.abc.Messageable, help_ids: tuple[int, ...]) -> bool:
         return getattr(channel, "id", None) in help_ids or getattr(channel, "parent_id", None) in help_ids
@@ -213,11 +235,12 @@ class FreeText(commands.Cog):
     ) -> None:
         bot = self.bot
         uid, now = message.author.id, bot.clock.now()
+        previous = self._previous_question(message, now) if post is None else None
         if bot.freetext_cooldown.waiting(uid, now) or bot.freetext_log_budget.hit(uid, now) is not None:
             # on cooldown, or over the log budget: answered (or not) as usual, but not recorded
-            reply, qid = await bot.run_engine(bot.ask_unlogged, questions, None), None
+            reply, qid = await bot.run_engine(bot.ask_unlogged, questions, None, previous), None
         elif len(questions) == 1:
-            reply, qid = await bot.run_engine(bot.ask_logged, questions[0], None, message.author.id)
+            reply, qid = await bot.run_engine(bot.ask_logged, questions[0], None, uid, previous)
         else:
             reply, qid = await bot.run_engine(bot.ask_first_confident, questions, None, message.author.id)
         offer = addressed or config.answer_mode == "suggest"
@@ -230,6 +253,8 @@ class FreeText(commands.Cog):
             await self._react(message)
             return
         sent = await reply_to_message(message, bot, reply, reply.lang or locale_lang(None), qid=qid)
+        if sent and reply.status == "answer" and post is None:
+            self._remember(message, reply.read_as or questions[0], now)  # a follow-up keeps its subject
         if sent and post is not None and bot.settings_store is not None and message.guild is not None:
             await bot.run_settings(bot.settings_store.mark_answered, post.id, message.guild.id)
 
