@@ -326,6 +326,28 @@ def _line_writer(out: TextIO) -> Callable[[str], None]:
     return say
 
 
+def _chat_command(
+    engine: Any, command: str, rest: str, lang: str | None, ui: str, say: Callable[[str], None]
+) -> tuple[str | None, str]:
+    """A chat command other than quitting (`/help`, `/lang xx|auto`): said, and the (answer language,
+    interface language) it leaves."""
+    if command == "/help":
+        say(engine.string("chat.help", ui))
+    elif command == "/lang":
+        choice = rest.strip().casefold()
+        if choice in LANGS:
+            lang = ui = choice
+            say(engine.string("chat.lang_set", ui, language=choice))
+        elif choice in ("auto", ""):
+            lang = None
+            say(engine.string("chat.lang_auto", ui))
+        else:
+            say(engine.string("chat.lang_unknown", ui, language=choice, langs=", ".join(LANGS)))
+    else:
+        say(engine.string("chat.unknown_command", ui, command=command))
+    return lang, ui
+
+
 def chat(engine: Any, lang: str | None, stdin: TextIO, out: TextIO) -> int:
     """The REPL: a prompt on a terminal, plain line-by-line reading when stdin is piped."""
     interactive = stdin.isatty() and out.isatty()
@@ -356,20 +378,7 @@ def chat(engine: Any, lang: str | None, stdin: TextIO, out: TextIO) -> int:
             command = command.casefold()
             if command in ("/quit", "/exit", "/q"):
                 return 0
-            if command == "/help":
-                say(engine.string("chat.help", ui))
-            elif command == "/lang":
-                choice = rest.strip().casefold()
-                if choice in LANGS:
-                    lang = ui = choice
-                    say(engine.string("chat.lang_set", ui, language=choice))
-                elif choice in ("auto", ""):
-                    lang = None
-                    say(engine.string("chat.lang_auto", ui))
-                else:
-                    say(engine.string("chat.lang_unknown", ui, language=choice, langs=", ".join(LANGS)))
-            else:
-                say(engine.string("chat.unknown_command", ui, command=command))
+            lang, ui = _chat_command(engine, command, rest, lang, ui, say)
             continue
         reply = engine.ask(line, lang, previous=previous)
         if reply.status == "answer":
