@@ -256,6 +256,23 @@ def test_languages_joined_by_or_are_alternatives(shipped: Any, text: str, langua
     assert query.search_kwargs()["language"] == languages
 
 
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("cursos de matemáticas y estadística", ("mathematics", "statistics")),
+        # trial 89: an article after the "or"; the two subjects were read as one course's description
+        ("des cours sur la cryptographie ou les maths gratuits?", ("cryptography", "mathematics")),
+        ("corsi di python o di statistica?", ("python", "statistics")),
+    ],
+)
+def test_two_subjects_joined_by_or_are_one_group_of_alternatives(
+    shipped: Any, text: str, subjects: tuple[str, str]
+) -> None:
+    query = shipped.read(text)
+    assert query is not None and len(query.groups) == 1
+    assert set(subjects) <= set(query.groups[0])
+
+
 def test_gibts_is_how_people_ask_not_a_topic(shipped: Any) -> None:
     """ "gibts kurse zu nachhaltigkeit" searched for "nachhaltigkeit gibts" and fell back to a
     French course; "gibts" ("gibt es") is a request word like "gibt"."""

@@ -626,16 +626,18 @@ def _join_alternatives(query: CourseQuery, words: list[str]) -> None:
     """Two vocabulary subjects written one after the other with "and" / "or" between them ("cursos
     de matemáticas y estadística", "maths or statistics") ask for courses on either: their groups
     of alternatives become one group, so the search finds the courses on one or the other, not only
-    those on both. Words outside the vocabulary stay apart: "física cuántica y arqueología" may name
-    a subject in two words."""
+    those on both; function words may stand beside the "or" ("la cryptographie ou les maths"). Words
+    outside the vocabulary stay apart: "física cuántica y arqueología" may name a subject in two
+    words."""
     text = f" {' '.join(words)} "
     n = 0
     while n + 1 < len(query.topics):
         first, second = query.topics[n], query.topics[n + 1]
         known = len(query.groups[n]) > 1 and len(query.groups[n + 1]) > 1
-        joined = next(
-            (f"{first} {w} {second}" for w in TOPIC_ALTERNATIVES if f" {first} {w} {second} " in text), None
-        )
+        apart = re.search(rf" {re.escape(first)} ((?:\S+ ){{1,{LANGUAGES_APART}}}){re.escape(second)} ", text)
+        between = apart.group(1).split() if apart else []
+        # "cryptographie ou les maths": an article may follow the "or"
+        joined = f"{first} {' '.join(between)} {second}" if _joined_as_alternative(between) else None
         if joined is None or not known:
             n += 1
             continue
