@@ -375,6 +375,29 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
     assert promo in both and linkedin in both and both.index(promo) < both.index(linkedin)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "aspect"),
+    [
+        # trial 91: a public-sector competition, the French employment service, both silently dropped
+        ("raga ma una microcredenziale vale per un concorso pubblico?", "it", "public-competitions"),
+        ("¿una microcredencial puntúa en las oposiciones?", "es", "public-competitions"),
+        (
+            "les mooc de fun donnent des ects ? et c'est reconnu par pole emploi ?",
+            "fr",
+            "employment-services",
+        ),
+        ("zählt ein microcredential bei der arbeitsagentur?", "de", "employment-services"),
+    ],
+)
+def test_public_competitions_and_employment_services_are_said_to_be_outside_the_sources(
+    scripted: Any, text: str, lang: str, aspect: str
+) -> None:
+    engine, matcher = scripted
+    matcher.ranking = [("cmf-credit-recognition", 0.9), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(text, lang)
+    assert reply.status == "answer" and engine.string(f"unsourced.{aspect}", lang) in reply.answer
+
+
 def test_no_aspect_line_for_another_providers_question_or_a_declined_one(scripted: Any) -> None:
     """The line speaks of the partner platforms' courses: a message about another provider ("… on
     my LinkedIn profile, from LinkedIn Learning") or one declined as off-topic, naming none of our
