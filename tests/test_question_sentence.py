@@ -172,6 +172,11 @@ def test_a_question_sentence_alone_does_not_answer_for_a_platform_the_message_do
             "For an employer, what does EQF 6 mean? and what is EQF 7",
             ["For an employer, what does EQF 6 mean?", "what is EQF 7"],
         ),
+        # trial 89: "und muss die …" opens a second German question
+        (
+            "wie lang darf eine cmf microcredential maximal sein und muss die pruefung beaufsichtigt sein?",
+            ["wie lang darf eine cmf microcredential maximal sein", "muss die pruefung beaufsichtigt sein?"],
+        ),
     ],
 )
 def test_a_last_sentence_opening_with_a_join_and_an_opener_asks(message: str, parts: list[str]) -> None:
