@@ -804,3 +804,12 @@ def test_credit_counted_into_a_degree_is_recognition(shipped: Engine) -> None:
     assert "recognition" in shipped.concepts.concepts(text)
     # credit "intégrée dans notre licence" is counted into a degree too (trial 48)
     assert "recognition" in shipped.concepts.concepts("peut-elle être intégrée dans notre licence ?")
+
+
+def test_an_empty_search_for_a_verb_never_answers_a_message_with_an_answered_part(shipped: Engine) -> None:
+    """Trial 92: "le microcredenziali scadono? e si possono verificare online?" opened with "No course
+    found for 'scadono'" and its expiry answer came second; a part that is no course request gets
+    no "No course found" either."""
+    reply = shipped.ask("le microcredenziali scadono? e si possono verificare online?")
+    assert (reply.status, reply.intent) == ("answer", "credential-expiry")
+    assert reply.also is None or reply.also.kind != "courses" or reply.also.items

@@ -274,6 +274,12 @@ class Router:
         its subject ("y cuánto cuesta eso?", `_follow_up`)."""
         lang = lang if lang in LANGS else None
         reply = self._also_asked(self._ask_question_sentence(question, lang), question, lang)
+        if reply.kind == "courses" and not reply.items and reply.also is not None:
+            # "le microcredenziali scadono? e si possono verificare online?" searched for "scadono":
+            # the answer to a part comes first, and another part may be answered after it
+            first, reply.also = reply.also, None
+            first.question = question
+            reply = self._also_asked(first, question, lang)
         if previous:
             reply = self._follow_up(reply, question, previous, lang)
         return self._unsourced_lines(reply, question)
@@ -622,6 +628,8 @@ class Router:
                     continue
                 if answer.kind == reply.kind == "courses" and answer.items == reply.items:
                     continue  # the same courses found by another course-search intent
+                if answer.kind == "courses" and not answer.items and self._course_query(part) is None:
+                    continue  # "… e si possono verificare online?" searched for "verificare": no request
                 if high is None:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
