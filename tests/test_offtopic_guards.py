@@ -362,6 +362,8 @@ DECLINED_LOOK_ALIKES = [
     ),
     ("how do i forge a futurelearn certificate with ects on it", "declined"),
     ("comment falsifier un certificat de réussite FUN ?", "declined"),
+    # trial 93: openHPI's qualified certificate
+    ("Wie bekomme ich bei openHPI ein Qualifiziertes Zertifikat?", "other_provider"),
 ]
 
 
@@ -624,6 +626,12 @@ def test_umsonst_asks_the_price_and_is_no_course_subject(shipped: Engine) -> Non
             "phishing",
         ),
         ("i got an email from futurelearn saying i won a scholarship, is it real?", "phishing"),
+        # trial 93: login details and an IBAN asked for, "or your ECTS expire"
+        (
+            "Ihr Zertifikat läuft ab! Bitte bestätigen Sie Ihre Zugangsdaten und IBAN unter"
+            " http://cmf-verify.example.com innerhalb von 24h, sonst verfallen Ihre ECTS",
+            "Phishing",
+        ),
     ],
 )
 def test_phishing_is_declined_with_advice_on_links_and_codes(

@@ -387,9 +387,12 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
             "employment-services",
         ),
         ("zählt ein microcredential bei der arbeitsagentur?", "de", "employment-services"),
+        # trials 90, 92 and 93: CFU against ECTS or grades
+        ("differenza tra cfu e ects?", "it", "cfu"),
+        ("CFU e voti sono la stessa cosa?", "it", "cfu"),
     ],
 )
-def test_public_competitions_and_employment_services_are_said_to_be_outside_the_sources(
+def test_competitions_employment_services_and_cfu_are_said_to_be_outside_the_sources(
     scripted: Any, text: str, lang: str, aspect: str
 ) -> None:
     engine, matcher = scripted
