@@ -813,3 +813,20 @@ def test_an_empty_search_for_a_verb_never_answers_a_message_with_an_answered_par
     reply = shipped.ask("le microcredenziali scadono? e si possono verificare online?")
     assert (reply.status, reply.intent) == ("answer", "credential-expiry")
     assert reply.also is None or reply.also.kind != "courses" or reply.also.items
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Qué relación tiene con el Proceso de Bolonia en la educación superior?",
+        "Che rapporto esiste con il processo di Bologna relativo all'istruzione superiore?",
+        "Quel est le lien avec le processus de Bologne ?",
+    ],
+)
+def test_the_bologna_process_names_the_eqf_and_gets_the_levels_of_the_degree_cycles(
+    shipped: Engine, text: str
+) -> None:
+    """Trial 93: copied EQF-page headings on the Bologna process got "did you mean" or "I don't know";
+    the process (QF-EHEA, its degree cycles) is what the EQF-to-degree table maps."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.intent) == ("answer", "eqf-degree-mapping")
