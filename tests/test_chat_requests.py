@@ -650,6 +650,13 @@ STEERED = {
         "cmf-id-verification",
         "how does the remote proctored exam work?",
     ),
+    # trials 89 and 92: a weekly pace asked of a microcredential got the certificate-or-microcredential
+    # advice, or a menu
+    "weekly-pace": (
+        ("learners-certificate-or-microcredential", "universities-futurelearn-microcredential-rules"),
+        "cmf-study-hours",
+        "is a certificate enough or do I need a microcredential?",
+    ),
 }
 """Steering rules of the tenth and eleventh passes. "who-issues": a platform's overview → how to check a
 credential,
@@ -802,6 +809,11 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         ("identity-check", "es", "¿cómo comprueban la identidad en el examen?"),
         ("identity-check", "it", "come avviene la verifica dell'identità all'esame?"),
         ("identity-check", "de", "Wie läuft die Identitätsprüfung bei der Prüfung ab?"),
+        ("weekly-pace", "en", "i have 5 hours a week, is that enough for a microcredential?"),
+        ("weekly-pace", "fr", "j'ai 6h par semaine, ca suffit pour une microcertification ?"),
+        ("weekly-pace", "es", "tengo 10 horas a la semana, me da para hacer una microcredencial?"),
+        ("weekly-pace", "it", "ho 5 ore a settimana, bastano per una microcredenziale?"),
+        ("weekly-pace", "de", "ich hab 4 stunden die woche, reicht das für ein microcredential?"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(
@@ -816,6 +828,22 @@ def test_a_steering_rule_gives_a_cued_question_to_its_intent(
         assert engine.ask(text, lang).intent == target
     matcher.ranking = [(sources[0], 0.6), (target, 0.2), (OUT_OF_SCOPE, 0.0)]
     assert engine.ask(uncued, "en").intent == sources[0]
+
+
+def test_a_cue_answers_a_question_ranking_its_rules_own_intent_just_below_the_threshold(
+    scripted: Any,
+) -> None:
+    """Trial 92: "tengo 10 horas a la semana, me da para hacer una microcredencial de futurelearn?"
+    ranked the study hours first just below the answer threshold and got a menu; the weekly pace is
+    the `weekly-pace` rule's cue, so the study hours answer (with the pace worked out)."""
+    engine, matcher = scripted
+    below = engine.answer_threshold * 0.9
+    matcher.ranking = [("cmf-study-hours", below), ("cmf-credits", below * 0.5), (OUT_OF_SCOPE, 0.0)]
+    cued = engine.ask("tengo 10 horas a la semana, me da para hacer una microcredencial?", "es")
+    assert (cued.status, cued.intent) == ("answer", "cmf-study-hours")
+    assert "10 horas por semana" in cued.answer
+    uncued = engine.ask("me da para hacer una microcredencial?", "es")
+    assert uncued.status == "suggestions"
 
 
 def test_chat_the_off_topic_examples_hear_too_naming_nothing_we_have_is_declined(scripted: Any) -> None:

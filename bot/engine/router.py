@@ -718,9 +718,11 @@ class Router:
         # domain asks ("candidate has a microcredential on her cv, what eqf level is that?")
         if rule is not None and rule.to not in self.kb.intents:
             rule = None  # the loader refuses such a rule; a hand-built knowledge base may still hold one
-        steered = (
-            rule is not None and bool(found & self.concepts.domain) and len(question_parts(question)) == 1
+        cued = rule is not None or (
+            # the matcher's own choice, just below the threshold, with one of the cues of a rule to it
+            homed is None and self.concepts.cued_rule(core, found, best_id) is not None
         )
+        steered = cued and bool(found & self.concepts.domain) and len(question_parts(question)) == 1
         if best < needed and not steered:
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         if rule is not None:
