@@ -830,3 +830,17 @@ def test_the_bologna_process_names_the_eqf_and_gets_the_levels_of_the_degree_cyc
     the process (QF-EHEA, its degree cycles) is what the EQF-to-degree table maps."""
     reply = shipped.ask(text)
     assert (reply.status, reply.intent) == ("answer", "eqf-degree-mapping")
+
+
+def test_a_second_question_naming_no_platform_gets_the_partner_answer_it_gets_alone(shipped: Engine) -> None:
+    """Trial 92: "… and can i pay in instalments or is it all upfront" was dropped: its answer is
+    FutureLearn's, and a second answer had to name its platform; asked alone it gets that answer."""
+    reply = shipped.ask(
+        "hey so do i need to show my id for the exam? and can i pay in instalments or is it all upfront"
+    )
+    assert reply.intent == "cmf-id-verification"
+    assert reply.also is not None and reply.also.intent == "partner-futurelearn-mc-instalments"
+    fun = shipped.ask(
+        "je fais un mooc sur FUN, l'examen est surveillé ? et on peut payer en plusieurs fois ?"
+    )
+    assert fun.also is None or fun.also.intent != "partner-futurelearn-mc-instalments"

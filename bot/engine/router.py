@@ -564,14 +564,15 @@ class Router:
     def _admissible_also(self, intent_id: str, found: set[str]) -> bool:
         """Whether a part's intent may answer the message naming `found`: as for the whole message
         (`_admissible`); an intent specific to a partner platform (`PARTNER_SPECIFIC`) only when the
-        message names it; and when the message names a platform, no intent whose phrasings name
-        another one most (`HOME_PARTNER_SHARE`). A part alone loses what the message names: "…
+        message names it or no platform ("… and can I pay in instalments?": FutureLearn's, as asked
+        alone); and when the message names a platform, no intent whose phrasings name another one
+        most (`HOME_PARTNER_SHARE`). A part alone loses what the message names: "…
         formation qualifiante sur FUN, et peut-on payer en une fois ?" is not FutureLearn's
         instalments."""
-        specific = self._specific_partners(intent_id)
-        if specific and not specific & found:
-            return False
         named = found & self.concepts.partners
+        specific = self._specific_partners(intent_id)
+        if specific and named and not specific & found:
+            return False
         share = self._partner_share(intent_id)
         most = max(share, key=lambda c: (share[c], c), default=None)
         if named and most is not None and share[most] >= HOME_PARTNER_SHARE and most not in named:
