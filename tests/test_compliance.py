@@ -986,3 +986,26 @@ def test_a_course_record_s_hours_in_all_are_worked_out_from_its_workload(
     workload: str | None, hours: float | None, expected: tuple[float, float] | None
 ) -> None:
     assert listed_hours(workload, hours) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # trial 92: three courses of 2 ECTS and 50 hours each were checked as one of 50 hours
+        (
+            "Stiamo progettando un percorso di 3 corsi da 2 ECTS ciascuno, 50 ore l'uno. Rispetta il CMF?",
+            {"ects": 6, "study_hours": 150},
+        ),
+        ("we have 3 modules of 2 ECTS, 50 hours each, is that cmf?", {"ects": 6, "study_hours": 150}),
+        ("3 modules de 2 ECTS chacun, 50 heures chacun", {"ects": 6, "study_hours": 150}),
+        ("4 cursos de 1,5 ECTS cada uno", {"ects": 6}),
+        ("3 Kurse mit je 2 ECTS und jeweils 40 Stunden", {"ects": 6, "study_hours": 120}),
+        # a total is a total, and parts without a figure of each add nothing up
+        ("I did 2 courses on FutureLearn, 5 ECTS in total", {"ects": 5}),
+        ("2 modules, 60 hours in total, 5 ECTS", {"ects": 5, "study_hours": 60}),
+        ("3 courses a week", {}),
+    ],
+)
+def test_a_programme_of_parts_is_checked_on_the_figures_of_all_its_parts(text: str, facts: dict) -> None:
+    found = parse_facts(text)
+    assert {k: found[k] for k in ("ects", "study_hours") if k in found} == facts

@@ -693,6 +693,47 @@ _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_PARTS = re.compile(rf"(?<![\d.,])([2-9]|1[0-2])\s+(?:{_any('part_units')})\b")
+"""A programme's number of parts ("3 corsi", "4 modules"): 2 to 12."""
+_EACH = rf"(?:{_any('each')})"
+_PART_OF = rf"^\s*(?:{_any('part_of')})\s+"
+_PART_ECTS = re.compile(_PART_OF + _NUMBER + rf"\s*(?:{_any('ects_units')})\b")
+"""The ECTS right after the parts ("3 corsi da 2 ECTS", "3 Kurse mit je 2 ECTS"): each part's."""
+_PART_HOURS = re.compile(_PART_OF + _NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")
+"""The hours right after the parts ("3 modules of 50 hours"): each part's."""
+_HOURS_EACH = re.compile(
+    _NUMBER
+    + r"\s*-?\s*"
+    + _HOUR_WORDS
+    + rf"\W*\s*{_EACH}(?!\w)"
+    + rf"|(?<!\w){_EACH}\s+"
+    + _NUMBER
+    + r"\s*-?\s*"
+    + _HOUR_WORDS
+    + r"\b"
+)
+"""Hours said to be each part's ("50 ore l'uno", "50 hours each", "jeweils 40 Stunden")."""
+
+
+def _summed_parts(low: str) -> dict[str, int | float]:
+    """The ECTS and study hours in all of a programme of parts ("3 corsi da 2 ECTS ciascuno, 50 ore
+    l'uno" → 6 ECTS, 150 hours), when the text states the number of parts and a figure of each;
+    empty otherwise."""
+    parts = _PARTS.search(low)
+    if parts is None:
+        return {}
+    count, after = int(parts.group(1)), low[parts.end() :]
+    found: dict[str, int | float] = {}
+    ects = _PART_ECTS.search(after)
+    if ects is not None:
+        found["ects"] = _whole(count * _num(ects.group(1)))
+    hours = _PART_HOURS.search(after) or _HOURS_EACH.search(after)
+    each = next((g for g in hours.groups() if g), None) if hours is not None else None
+    if each is not None and _num(each) > 0:
+        found["study_hours"] = _whole(count * _num(each))
+    return found
+
+
 def _num(text: str) -> float:
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
         return float(re.sub(r"[.,]", "", text))
@@ -730,6 +771,8 @@ def parse_facts(text: str) -> dict[str, Any]:
         "awards_credit": _awards_credit(norm),
         "transcript": _transcript(text),
     }
+    if in_low:
+        found |= _summed_parts(low)  # "3 corsi da 2 ECTS ciascuno, 50 ore l'uno": the programme's total
     return {name: value for name, value in found.items() if value is not None}
 
 
