@@ -844,3 +844,28 @@ def test_a_second_question_naming_no_platform_gets_the_partner_answer_it_gets_al
         "je fais un mooc sur FUN, l'examen est surveillé ? et on peut payer en plusieurs fois ?"
     )
     assert fun.also is None or fun.also.intent != "partner-futurelearn-mc-instalments"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        (
+            "le microcredenziali scadono? e chi le rilascia, l'universita o la piattaforma?",
+            "credential-expiry",
+            "employers-check-credential",
+        ),
+        (
+            "ho 10 ore a settimana, quanto ci metto per una microcredenziale? e quanti crediti prendo?",
+            "cmf-study-hours",
+            "cmf-credits",
+        ),
+    ],
+)
+def test_a_first_question_answered_surely_alone_comes_before_a_weak_reading_of_the_whole(
+    shipped: Engine, text: str, first: str, second: str
+) -> None:
+    """The whole message read weakly as its second question answered that first and the first
+    question second ("You also asked"); the first question, answered surely alone, now comes first."""
+    reply = shipped.ask(text)
+    assert (reply.intent, reply.also.intent if reply.also else None) == (first, second)
+    assert reply.question == text and reply.also is not None and reply.also.question in text

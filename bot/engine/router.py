@@ -86,6 +86,10 @@ FOLLOW_UP_WORDS = 10
 FOLLOW_UP_REASONS = frozenset({"no_match", "below_answer_threshold"})
 """The replies a follow-up may replace: "I don't know" and "did you mean" (not a guard's decline,
 another provider, a greeting)."""
+WEAK_WHOLE = 0.5
+SURE_PART = 0.9
+"""A message whose whole reading is below `WEAK_WHOLE` and whose first question alone is answered at
+`SURE_PART` or more is answered first by that question's answer (`_also_asked`)."""
 QUESTION_SENTENCE_RANKS = 6
 """The sentence's answer must be among the whole message's best intents: the context agrees."""
 SUGGESTION_FLOOR = 0.5
@@ -635,6 +639,12 @@ class Router:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
                 if answer.intent in high and self._admissible_also(answer.intent, found):
+                    if part == parts[0] and reply.confidence < WEAK_WHOLE <= SURE_PART <= answer.confidence:
+                        # "que es un slp, cuantos ects tiene y …?": the first question, answered surely
+                        # alone, comes first; the whole message's weak reading second
+                        answer.question, answer.also, reply.also = question, reply, None
+                        reply.question = question
+                        return answer
                     answer.question = part
                     reply.also = answer
                     return reply
