@@ -273,6 +273,14 @@ def test_two_subjects_joined_by_or_are_one_group_of_alternatives(
     assert set(subjects) <= set(query.groups[0])
 
 
+def test_when_and_how_courses_are_offered_is_no_subject(shipped: Any) -> None:
+    """Trial 94: "Quels MOOC en français proposés sur FUN peut-on suivre en ce moment ?" searched for
+    "moment" and found nothing; it asks for FUN's MOOCs in French."""
+    query = shipped.read("Quels MOOC en français proposés sur FUN peut-on suivre en ce moment ?")
+    assert query is not None
+    assert (query.topics, query.language, query.platform) == ([], "fr", "FUN")
+
+
 def test_gibts_is_how_people_ask_not_a_topic(shipped: Any) -> None:
     """ "gibts kurse zu nachhaltigkeit" searched for "nachhaltigkeit gibts" and fell back to a
     French course; "gibts" ("gibt es") is a request word like "gibt"."""

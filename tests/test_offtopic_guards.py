@@ -362,8 +362,9 @@ DECLINED_LOOK_ALIKES = [
     ),
     ("how do i forge a futurelearn certificate with ects on it", "declined"),
     ("comment falsifier un certificat de réussite FUN ?", "declined"),
-    # trial 93: openHPI's qualified certificate
+    # trial 93: openHPI's qualified certificate; trial 94: a final assignment to be written for the asker
     ("Wie bekomme ich bei openHPI ein Qualifiziertes Zertifikat?", "other_provider"),
+    ("¿Me podéis redactar el trabajo final del curso de Microeconomía para entregarlo mañana?", "declined"),
 ]
 
 
