@@ -172,6 +172,11 @@ def test_a_question_sentence_alone_does_not_answer_for_a_platform_the_message_do
             "For an employer, what does EQF 6 mean? and what is EQF 7",
             ["For an employer, what does EQF 6 mean?", "what is EQF 7"],
         ),
+        # trial 95: a list whose middle question has two words
+        (
+            "Micro-certification : combien d'heures, quel niveau, et faut-il passer un examen ?",
+            ["Micro-certification : combien d'heures", "faut-il passer un examen ?"],
+        ),
         # trial 89: "und muss die …" opens a second German question
         (
             "wie lang darf eine cmf microcredential maximal sein und muss die pruefung beaufsichtigt sein?",

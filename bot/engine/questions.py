@@ -33,6 +33,9 @@ MIN_WORDS = 3
 """A question part has at least this many words (white-space separated, as written, with a letter or
 a digit: the "?" of "c'est gratuit ?" is no word)."""
 
+MIN_LIST_WORDS = 2
+"""A question of a list of three or more, after a comma, has at least this many words ("quel niveau")."""
+
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _SPANISH_OPEN = "¿"
 
@@ -118,8 +121,10 @@ def split_joined(sentence: str) -> list[str]:
     cuts = [0]
     at_commas: list[int] = []
     for i in range(1, len(words) - 1):
+        # a question between two commas of a list may be shorter ("combien d'heures, quel niveau, et …")
+        least = MIN_LIST_WORDS if cuts[-1] in at_commas else MIN_WORDS
         if words[i - 1].endswith(",") and _after_a_comma(norms, cuts[-1], i):
-            if _count(words[cuts[-1] : i]) >= MIN_WORDS and _count(words[i:]) >= MIN_WORDS:
+            if _count(words[cuts[-1] : i]) >= least and _count(words[i:]) >= MIN_WORDS:
                 cuts.append(i)
                 at_commas.append(i)
             continue
@@ -127,7 +132,7 @@ def split_joined(sentence: str) -> list[str]:
             continue
         if not _opens_question(norms[i][0], [w for n in norms[i + 1 : i + 6] for w in n]):
             continue
-        if _count(words[cuts[-1] : i]) >= MIN_WORDS and _count(words[i + 1 :]) >= MIN_WORDS:
+        if _count(words[cuts[-1] : i]) >= least and _count(words[i + 1 :]) >= MIN_WORDS:
             cuts.append(i)
     if len(cuts) < 3 and at_commas:
         # a comma cuts only a list of three questions or more ("A, B, and C?"): "how does FutureLearn
