@@ -730,8 +730,12 @@ class Router:
         if rule is not None and rule.to not in self.kb.intents:
             rule = None  # the loader refuses such a rule; a hand-built knowledge base may still hold one
         cued = rule is not None or (
-            # the matcher's own choice, just below the threshold, with one of the cues of a rule to it
-            homed is None and self.concepts.cued_rule(core, found, best_id) is not None
+            # the matcher's own choice, just below the threshold, with one of the cues of a rule to it,
+            # in a message naming the CMF or a microcredential ("Wie viele Stunden darf ein Werkstudent
+            # pro Woche arbeiten?" has the cue of the weekly pace, and is no question of ours)
+            homed is None
+            and bool(found & self.concepts.cmf_named)
+            and self.concepts.cued_rule(core, found, best_id) is not None
         )
         steered = cued and bool(found & self.concepts.domain) and len(question_parts(question)) == 1
         if best < needed and not steered:
