@@ -14,6 +14,7 @@ traceback, and the bot keeps running with the commands Discord already has.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import functools
@@ -142,6 +143,29 @@ class UserCooldown:
         return sum(1 for t in self._uses.get(user_id, []) if now - t < self.per) >= self.rate
 
 
+class RecentQuestions:
+    """Each asker's last answered question in each channel, for `ttl` seconds: a short follow-up
+    ("and in French?") is read with it (`Engine.ask(previous=…)`). At most `most` are kept, the
+    oldest forgotten first; shared by free text and `/ask`, never across askers or channels."""
+
+    def __init__(self, ttl: float = 10 * 60.0, most: int = 2000) -> None:
+        self.ttl = ttl
+        self.most = most
+        self._kept: collections.OrderedDict[tuple[int, int], tuple[str, float]] = collections.OrderedDict()
+
+    def previous(self, channel_id: int, user_id: int, now: float) -> str | None:
+        """The asker's last answered question in this channel, if asked within `ttl`."""
+        kept = self._kept.get((channel_id, user_id))
+        return kept[0] if kept is not None and now - kept[1] <= self.ttl else None
+
+    def remember(self, channel_id: int, user_id: int, question: str, now: float) -> None:
+        key = (channel_id, user_id)
+        self._kept.pop(key, None)
+        self._kept[key] = (question, now)
+        while len(self._kept) > self.most:
+            self._kept.popitem(last=False)
+
+
 @dataclasses.dataclass(frozen=True)
 class SyncResult:
     """What one command sync did: `kind` names its UI string (`ui.sync.<kind>`), `values` fill it."""
@@ -189,6 +213,7 @@ class CMFBot(commands.Bot):
         self.live = Live(self.clock)
         self.ask_cooldown = UserCooldown(settings.ask_cooldown)
         self.freetext_cooldown = UserCooldown(settings.freetext_cooldown)
+        self.recent_questions = RecentQuestions()
         self.freetext_log_budget = UserCooldown(
             Cooldown(2 * settings.freetext_cooldown.rate, settings.freetext_cooldown.per)
         )

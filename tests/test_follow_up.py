@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_bot_e2e import started
+from test_bot_e2e import message_response, started
 
 from bot.cli import main
 from bot.engine.engine import Engine
@@ -114,3 +114,28 @@ async def test_discord_reads_a_follow_up_with_the_askers_own_last_question(fake_
         reply = await fake_discord.wait_for_message("help", after=asked)
     assert other["id"] != asked["id"]
     assert reply["embeds"][0]["title"] == origin
+
+
+async def test_ask_reads_a_follow_up_with_the_askers_last_question_in_that_channel(
+    fake_discord, bot_engine
+) -> None:
+    """`/ask` and free text share the asker's last answered question: "/ask and who made it?" after
+    "what is the cmf?" (asked in the help channel) answers who launched the CMF; in another channel,
+    or from another member, it is asked alone."""
+    origin = bot_engine.answer_intent("cmf-origin", "en").title
+    async with started(fake_discord, bot_engine):
+        first = await fake_discord.send_message("what is the cmf?", channel="help")
+        await fake_discord.wait_for_message("help", after=first)
+        followed = await message_response(
+            await fake_discord.slash("ask", {"question": "and who made it?"}, channel="help")
+        )
+        elsewhere = await message_response(
+            await fake_discord.slash("ask", {"question": "and who made it?"}, channel="general")
+        )
+        other = await message_response(
+            await fake_discord.slash(
+                "ask", {"question": "and who made it?"}, channel="help", user="moderator"
+            )
+        )
+    assert followed["embeds"][0]["title"] == origin
+    assert all(origin not in str(d.get("embeds")) for d in (elsewhere, other))

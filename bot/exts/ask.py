@@ -70,11 +70,15 @@ class Ask(commands.Cog):
             await notice(interaction, refusal)
             return
         intent = self._offered.get((lang, text))
+        channel_id, user_id, now = interaction.channel_id or 0, interaction.user.id, bot.clock.now()
         if intent:
-            work = bot.run_engine(bot.answer_logged, intent, lang, text, interaction.user.id)
+            work = bot.run_engine(bot.answer_logged, intent, lang, text, user_id)
         else:
-            work = bot.run_engine(bot.ask_logged, text, lang, interaction.user.id)
+            previous = bot.recent_questions.previous(channel_id, user_id, now)
+            work = bot.run_engine(bot.ask_logged, text, lang, user_id, previous)
         reply, qid = await ack_soon(interaction, work, ephemeral=private)
+        if reply.status == "answer":  # "/ask and in French?" next is read with it
+            bot.recent_questions.remember(channel_id, user_id, reply.read_as or text, now)
         await send_reply(
             interaction, reply, lang, qid=qid, sources_key=sources_key_for(reply), ephemeral=private
         )

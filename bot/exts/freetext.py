@@ -49,11 +49,6 @@ OFFER_TTL = 24 * 3600.0
 """Seconds the asker's ❔ still brings the closest topics."""
 OFFERS_MAX = 2000
 """Open offers kept at most (the oldest are forgotten first)."""
-FOLLOW_UP_TTL = 10 * 60.0
-"""Seconds an answered question stays the asker's previous question in that channel: a short
-follow-up ("and in French?") may be read with it."""
-PREVIOUS_MAX = 2000
-"""Previous questions kept at most (the oldest are forgotten first)."""
 
 
 @dataclasses.dataclass
@@ -70,20 +65,6 @@ class FreeText(commands.Cog):
     def __init__(self, bot: CMFBot) -> None:
         self.bot = bot
         self._offers: OrderedDict[int, HelpOffer] = OrderedDict()
-        self._previous: OrderedDict[tuple[int, int], tuple[str, float]] = OrderedDict()
-        """The last question answered, by (channel, asker), with when (`FOLLOW_UP_TTL`)."""
-
-    def _previous_question(self, message: discord.Message, now: float) -> str | None:
-        """The asker's last question answered in this channel, if within `FOLLOW_UP_TTL`."""
-        kept = self._previous.get((message.channel.id, message.author.id))
-        return kept[0] if kept is not None and now - kept[1] <= FOLLOW_UP_TTL else None
-
-    def _remember(self, message: discord.Message, question: str, now: float) -> None:
-        key = (message.channel.id, message.author.id)
-        self._previous.pop(key, None)
-        self._previous[key] = (question, now)
-        while len(self._previous) > PREVIOUS_MAX:
-            self._previous.popitem(last=False)
 
     def _in_help_channel(self, channel: discord.abc.Messageable, help_ids: tuple[int, ...]) -> bool:
         return getattr(channel, "id", None) in help_ids or getattr(channel, "parent_id", None) in help_ids
@@ -235,7 +216,8 @@ class FreeText(commands.Cog):
     ) -> None:
         bot = self.bot
         uid, now = message.author.id, bot.clock.now()
-        previous = self._previous_question(message, now) if post is None else None
+        recent = bot.recent_questions
+        previous = recent.previous(message.channel.id, uid, now) if post is None else None
         if bot.freetext_cooldown.waiting(uid, now) or bot.freetext_log_budget.hit(uid, now) is not None:
             # on cooldown, or over the log budget: answered (or not) as usual, but not recorded
             reply, qid = await bot.run_engine(bot.ask_unlogged, questions, None, previous), None
@@ -254,7 +236,8 @@ class FreeText(commands.Cog):
             return
         sent = await reply_to_message(message, bot, reply, reply.lang or locale_lang(None), qid=qid)
         if sent and reply.status == "answer" and post is None:
-            self._remember(message, reply.read_as or questions[0], now)  # a follow-up keeps its subject
+            # a follow-up keeps its subject: "and in French?" is remembered as what it was read as
+            recent.remember(message.channel.id, uid, reply.read_as or questions[0], now)
         if sent and post is not None and bot.settings_store is not None and message.guild is not None:
             await bot.run_settings(bot.settings_store.mark_answered, post.id, message.guild.id)
 
