@@ -507,14 +507,13 @@ def listed_hours(workload: str | None, hours: float | None) -> tuple[float, floa
         _num(m.group(1)) + (_num(m.group(2)) if m.group(2) else 0.0) for m in _LISTED_WEEKS.finditer(low)
     ]
     if paces and weeks:
-        least = min(w for w in weeks) * min(p[0] for p in paces)
-        most = max(w for w in weeks) * max(p[1] for p in paces)
+        least = min(weeks) * min(p[0] for p in paces)
+        most = max(weeks) * max(p[1] for p in paces)
         return (least, most) if least > 0 else None
-    paced = {m.start() for m in _HOURS_PER_WEEK.finditer(low)}
-    totals = [_num(m.group(1)) for m in _HOURS.finditer(low) if m.start() not in paced]
-    if totals and not paces:
-        return min(totals), max(totals)
-    return None
+    if paces:
+        return None  # a weekly pace without its weeks
+    totals = [_num(m.group(1)) for m in _HOURS.finditer(low)]
+    return (min(totals), max(totals)) if totals else None
 
 
 def _stated_hours(low: str, pace: re.Match[str] | None) -> tuple[float, float] | None:

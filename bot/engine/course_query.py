@@ -612,9 +612,10 @@ LANGUAGES_APART = 3
 
 
 def _joined_as_alternative(between: list[str]) -> bool:
-    """Whether the words between two languages join them as alternatives: an "or" / "and"
-    (`TOPIC_ALTERNATIVES`) and otherwise only function words ("italiano o inglese", "in italiano o in
-    inglese", "deutsch oder englisch"), not a sentence between them."""
+    """Whether the words between two languages, or two subjects, join them as alternatives: an "or" /
+    "and" (`TOPIC_ALTERNATIVES`) and otherwise only function words ("italiano o inglese", "in italiano
+    o in inglese", "deutsch oder englisch", "la cryptographie ou les maths"), not a sentence between
+    them."""
     return (
         0 < len(between) <= LANGUAGES_APART
         and any(w in TOPIC_ALTERNATIVES for w in between)

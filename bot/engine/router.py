@@ -87,9 +87,10 @@ FOLLOW_UP_REASONS = frozenset({"no_match", "below_answer_threshold"})
 """The replies a follow-up may replace: "I don't know" and "did you mean" (not a guard's decline,
 another provider, a greeting)."""
 WEAK_WHOLE = 0.5
+"""Below this, a message's whole reading yields to its first question answered surely (`SURE_PART`)."""
 SURE_PART = 0.9
 """A message whose whole reading is below `WEAK_WHOLE` and whose first question alone is answered at
-`SURE_PART` or more is answered first by that question's answer (`_also_asked`)."""
+this or more is answered first by that question's answer (`_also_asked`)."""
 QUESTION_SENTENCE_RANKS = 6
 """The sentence's answer must be among the whole message's best intents: the context agrees."""
 SUGGESTION_FLOOR = 0.5
@@ -291,11 +292,11 @@ class Router:
     def _follow_up(self, reply: Reply, question: str, previous: str, lang: str | None) -> Reply:
         """`reply`, or, for a short question (`FOLLOW_UP_WORDS`) that gets no answer alone and is
         not declined, or a search for courses of no subject, the answer to it read with what the
-        previous question names and it does not:
-        the subject ("… eso" after "¿qué es una microcredencial de FutureLearn?": the microcredential,
-        `_with_subject`), the platforms (`_with_platforms`), the course subjects ("and in French?"
-        after a search for data science courses in Spanish, `_topics_to_follow`). The answer opens with
-        a line saying it was read so (`answer.follow_up`)."""
+        previous question names and it does not, put before it: the course subjects ("and in
+        French?" after a search for data science courses in Spanish, `_topics_to_follow`), the domain
+        concepts ("… eso" after "¿qué es una microcredencial de FutureLearn?": the microcredential)
+        and the platforms. The answer opens with a line saying it was read so (`answer.follow_up`)
+        and keeps the text it read (`Reply.read_as`)."""
         if len(normalize(question).split()) > FOLLOW_UP_WORDS:
             return reply
         topics = self._topics_to_follow(question, previous)
@@ -642,8 +643,8 @@ class Router:
                     if part == parts[0] and reply.confidence < WEAK_WHOLE <= SURE_PART <= answer.confidence:
                         # "que es un slp, cuantos ects tiene y …?": the first question, answered surely
                         # alone, comes first; the whole message's weak reading second
-                        answer.question, answer.also, reply.also = question, reply, None
-                        reply.question = question
+                        weak = reply if reply.kind != "courses" or reply.items else None  # no empty search
+                        answer.question, answer.also, reply.question = question, weak, question
                         return answer
                     answer.question = part
                     reply.also = answer
