@@ -630,20 +630,32 @@ def _join_alternatives(query: CourseQuery, words: list[str]) -> None:
     those on both; function words may stand beside the "or" ("la cryptographie ou les maths"). Words
     outside the vocabulary stay apart: "física cuántica y arqueología" may name a subject in two
     words."""
-    text = f" {' '.join(words)} "
     n = 0
     while n + 1 < len(query.topics):
         first, second = query.topics[n], query.topics[n + 1]
         known = len(query.groups[n]) > 1 and len(query.groups[n + 1]) > 1
-        apart = re.search(rf" {re.escape(first)} ((?:\S+ ){{1,{LANGUAGES_APART}}}){re.escape(second)} ", text)
-        between = apart.group(1).split() if apart else []
         # "cryptographie ou les maths": an article may follow the "or"
-        joined = f"{first} {' '.join(between)} {second}" if _joined_as_alternative(between) else None
-        if joined is None or not known:
+        between = _words_between(words, first.split(), second.split()) if known else None
+        if between is None or not _joined_as_alternative(between):
             n += 1
             continue
+        joined = f"{first} {' '.join(between)} {second}"
         query.topics[n : n + 2] = [joined]
         query.groups[n : n + 2] = [list(dict.fromkeys(query.groups[n] + query.groups[n + 1]))]
+
+
+def _words_between(words: list[str], first: list[str], second: list[str]) -> list[str] | None:
+    """The words between the first place `first` is followed by `second` within `LANGUAGES_APART`
+    words, or None."""
+    size = len(first)
+    for i in range(len(words) - size + 1):
+        if words[i : i + size] != first:
+            continue
+        start = i + size
+        for gap in range(1, LANGUAGES_APART + 1):
+            if words[start + gap : start + gap + len(second)] == second:
+                return words[start : start + gap]
+    return None
 
 
 def _keep_vocabulary_topics(reading: _Reading, at_vocab: list[int]) -> None:

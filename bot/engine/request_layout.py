@@ -286,6 +286,10 @@ _CUE_IDIOMS = tuple(idiom.split() for idiom in _words("cue_idioms"))
 message or before a question word (`_idiom_ends`); "any good courses on python?" asks for courses."""
 
 
+_IDIOM_STARTS = frozenset(idiom[0] for idiom in _CUE_IDIOMS if idiom)
+"""The first words of the `_CUE_IDIOMS`: a message without any is read without looking for them."""
+
+
 def _idiom_ends(words: list[str]) -> set[int]:
     """The positions of the words of `words` that are one of the `_CUE_IDIOMS` (`has_request_cue`)."""
     idle: set[int] = set()
@@ -301,8 +305,8 @@ def _idiom_ends(words: list[str]) -> set[int]:
 def has_request_cue(words: list[str]) -> bool:
     """Plural "list me the microcredentials"-style requests carry no topic: a cue word is enough (not
     inside one of the `_CUE_IDIOMS`)."""
-    idle = _idiom_ends(words) if _CUE_IDIOMS else set()
-    kept = [w for i, w in enumerate(words) if i not in idle]
+    idle = _idiom_ends(words) if _IDIOM_STARTS.intersection(words) else set()
+    kept = [w for i, w in enumerate(words) if i not in idle] if idle else words
     if any(w in REQUEST_CUES for w in kept):
         return True
     padded = f" {' '.join(kept)} "

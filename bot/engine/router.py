@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
@@ -393,7 +394,8 @@ class Router:
         if not core:  # only a greeting or thanks: say what the bot answers, with an example
             return self.answers.fallback(question, lang, "greeting")
         ranked, oos = self._rank_all(core)
-        if any(self._profiles_named_course(i) for i, _ in ranked[:CREDENTIAL_RANKS]):
+        cmf_named = bool(found & self.concepts.cmf_named)
+        if any(self._profiles_named_course(i, cmf_named) for i, _ in ranked[:CREDENTIAL_RANKS]):
             named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
             if named is not None:
                 return named
@@ -1006,12 +1008,19 @@ class Router:
         rest = " ".join(w for w in words if w not in topic_words)
         return NamedCourse(courses[0], rest, DESCRIBED_COURSE_MATCH, 0) if rest else None
 
-    def _profiles_named_course(self, intent_id: str) -> bool:
+    def _profiles_named_course(self, intent_id: str, cmf_named: bool = True) -> bool:
         """Whether a question naming a catalogue course that `intent_id` answers gets that course's
-        record: the credential profile, and an entry intent marked `named_course: profile` ("how long
-        does Introduction to Dutch take?" reads the course's workload, not the general answer)."""
+        record: the credential profile, an entry intent marked `named_course: profile` ("how long
+        does Introduction to Dutch take?" reads the course's workload, not the general answer), and
+        one marked `named_course: cmf` when the question names the CMF or a microcredential
+        (`cmf_named`)."""
         leads = self._leads(intent_id)
-        return leads.get("type") == "credential_profile" or leads.get("named_course") in ("profile", "cmf")
+        named_course = leads.get("named_course")
+        return (
+            leads.get("type") == "credential_profile"
+            or named_course == "profile"
+            or (named_course == "cmf" and cmf_named)
+        )
 
     def _credential_for_named_course(
         self, core: str, lang: str, question: str, *, forced: bool
@@ -1840,7 +1849,12 @@ _QUOTED = re.compile(r"""(?<!\w)["'«“‘„‚]\s*([^"'«»“”‘’„‚
 word ("I'd", "l'iscrizione") opens none."""
 
 
-def _title_forms(title: str) -> list[str]:
+TITLE_FORMS_KEPT = 4096
+"""Titles whose forms are kept (`_title_forms` runs for every candidate title of every question)."""
+
+
+@lru_cache(maxsize=TITLE_FORMS_KEPT)
+def _title_forms(title: str) -> tuple[str, ...]:
     """A course title normalised, each half of a title given in two languages ("Du manager au
     leader agile / From manager to agile leader"), and its main title of at least
     `MAIN_TITLE_WORDS` words without a subtitle in brackets or after a colon ("Mindfulness para
@@ -1849,7 +1863,7 @@ def _title_forms(title: str) -> list[str]:
     parts = [p for p in title.split(" / ") if p.strip()] if " / " in title else []
     main = [m for m in (_BRACKETED_END.sub("", title), title.split(":")[0]) if m != title]
     short = [m for m in main if len(normalize(m).split()) >= MAIN_TITLE_WORDS]
-    return list(dict.fromkeys(normalize(t) for t in [title, *parts, *short]))
+    return tuple(dict.fromkeys(normalize(t) for t in [title, *parts, *short]))
 
 
 _BRACKETED_END = re.compile(r"\s*\([^()]*\)\s*$")
