@@ -365,8 +365,10 @@ DECLINED_LOOK_ALIKES = [
     # trial 93: openHPI's qualified certificate; trial 94: a final assignment to be written for the asker
     ("Wie bekomme ich bei openHPI ein Qualifiziertes Zertifikat?", "other_provider"),
     ("¿Me podéis redactar el trabajo final del curso de Microeconomía para entregarlo mañana?", "declined"),
-    # a working student's hours (a retraining read them as a microcredential's study hours)
+    # a working student's hours (a retraining read them as a microcredential's study hours); trial 94:
+    # another provider's instructor page
     ("Wie viele Stunden darf ein Werkstudent pro Woche arbeiten?", "declined"),
+    ("How to Enable Certificates of Completion", "declined"),
 ]
 
 
