@@ -315,10 +315,17 @@ class Router:
             [*subject, question] if subject else [],
             [*platforms, question] if platforms else [],
         ]
+        before: str | None = None
         for text in dict.fromkeys(" ".join(c) for c in candidates if c):
             read = self._ask(text, lang or reply.lang)
             if read.status != "answer" or (read.kind == "courses" and not read.items):
                 continue
+            if read.kind != "courses":
+                # a read that gets the previous question's own answer adds nothing the question asked
+                # ("xqzv blorptk?" after "what is the cmf?" is read as the CMF again)
+                before = before or self._ask(previous, lang or reply.lang).intent
+                if read.intent == before:
+                    continue
             read.question, read.read_as = question, text
             return _opening_with(read, self.strings.get("answer.follow_up", read.lang))
         return reply
