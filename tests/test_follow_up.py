@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from db_copies import copy_database
 from test_bot_e2e import message_response, started
 
 from bot.cli import main
@@ -18,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = Engine.open(tmp_path_factory.mktemp("follow-up") / "db.sqlite3", ROOT)
+def shipped(bot_knowledge_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The shipped knowledge over a copy of the session's database (its trained matcher linked)."""
+    db = copy_database(bot_knowledge_db, tmp_path_factory.mktemp("follow-up") / "db.sqlite3")
+    engine = Engine.open(db, ROOT)
     yield engine
     engine.close()
 
@@ -96,9 +99,9 @@ def test_a_question_answered_alone_declined_or_long_is_not_read_with_the_previou
 
 
 def test_the_console_chat_reads_a_follow_up_with_the_last_answered_question(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], shipped: Engine
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], shipped: Engine
 ) -> None:
-    monkeypatch.setenv("CMF_BOT_DB", str(tmp_path / "db.sqlite3"))
+    monkeypatch.setenv("CMF_BOT_DB", str(shipped.database_file))
     monkeypatch.setenv("CMF_BOT_KNOWLEDGE", str(ROOT))
     monkeypatch.setattr(sys, "stdin", io.StringIO("what is the cmf?\nand who made it?\n"))
     assert main(["chat", "--no-log"]) == 0
