@@ -725,6 +725,9 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
             "el curso de microeconomia de la rey juan carlos cuantas semanas dura y cumple con el cmf?",
             "Curso Fundamental",
         ),
+        # trials 93, 95: one subject and its platform, with "the course" pointing at one course
+        ("cuanto dura el curso de microeconomia de miriadax?", "Curso Fundamental de Microeconomía"),
+        ("quel corso di matematica di base su eduopen quanto dura", "Matematica Base"),
     ],
 )
 def test_a_course_described_by_its_subject_and_university_gets_its_record(
@@ -735,6 +738,22 @@ def test_a_course_described_by_its_subject_and_university_gets_its_record(
     reply = shipped.ask(text)
     shown = {i.ref: i.text for i in reply.items}
     assert reply.kind == "credential" and shown.get("title", "").startswith(title), reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "un MOOC de microeconomia sur MiriadaX, ça dure combien ?",  # "un": any course
+        "cuanto duran los cursos de microeconomia de miriadax?",  # courses
+        "cuanto dura un curso de microeconomia?",
+    ],
+)
+def test_one_subject_without_a_determiner_pointing_at_one_course_is_no_course_named(
+    shipped: Engine, text: str
+) -> None:
+    """One subject names a course only with "the course" ("el curso de …"): a course, or courses, of
+    that subject is a question about courses like it."""
+    assert shipped.ask(text).kind != "credential"
 
 
 @pytest.mark.parametrize(

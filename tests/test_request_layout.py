@@ -11,6 +11,7 @@ from bot.engine.request_layout import (
     describes_credit,
     has_request_cue,
     lay_out,
+    refers_to_one_course,
     self_introductions,
 )
 
@@ -138,3 +139,14 @@ def test_a_request_cue_of_several_words_is_read_whole() -> None:
     assert has_request_cue(_words("Il y a un mooc sur les réseaux de données ?"))
     assert has_request_cue(_words("y a-t-il des cours de statistique ?"))
     assert not has_request_cue(_words("horas y créditos de una microcredencial"))  # Spanish "y": and
+
+
+def test_a_singular_determiner_before_a_course_word_points_at_one_course() -> None:
+    """Trials 93, 95: "el curso de microeconomia de miriadax" is one course; "un mooc", "courses" are not."""
+    assert refers_to_one_course(_words("cuanto dura el curso de microeconomia de miriadax"))
+    assert refers_to_one_course(_words("is the python course on futurelearn free"))
+    assert refers_to_one_course(_words("quel corso di matematica di base"))
+    assert refers_to_one_course(_words("wie lange dauert der python kurs"))
+    assert not refers_to_one_course(_words("un mooc gratuit sur fun"))
+    assert not refers_to_one_course(_words("the courses on python"))
+    assert not refers_to_one_course(_words("is there a course on python"))

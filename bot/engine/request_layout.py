@@ -277,6 +277,25 @@ def _near(words: list[str], k: int) -> list[str]:
     return words[max(0, k - _CREDIT_REACH) : k + _CREDIT_REACH + 1]
 
 
+_ONE_COURSE_DETERMINERS = _words("one_course_determiners")
+_ONE_COURSE_NOUNS = _words("one_course_nouns")
+_ONE_COURSE_REACH = 3
+"""How many words may stand between the determiner and the course word: "the python course", "den
+python kurs", "el curso"."""
+
+
+def refers_to_one_course(words: list[str]) -> bool:
+    """Whether `words` point at one course with a singular determiner a few words before a singular
+    course word ("cuanto dura el curso de microeconomia de miriadax", "is the python course on
+    futurelearn free", "quel corso di matematica"), not at courses in general ("un mooc", "courses")."""
+    for k, word in enumerate(words):
+        if word in _ONE_COURSE_NOUNS and any(
+            w in _ONE_COURSE_DETERMINERS for w in words[max(0, k - _ONE_COURSE_REACH) : k]
+        ):
+            return True
+    return False
+
+
 _REQUEST_CUE_PHRASES = tuple(f" {cue} " for cue in REQUEST_CUES if " " in cue)
 """Cues of several words ("il y a"): French "y" alone is Spanish "and"."""
 

@@ -56,7 +56,7 @@ from bot.engine.questions import (
     question_sentences,
     sentences,
 )
-from bot.engine.request_layout import QUESTION_WORDS, has_request_cue
+from bot.engine.request_layout import QUESTION_WORDS, has_request_cue, refers_to_one_course
 from bot.engine.snapshot import Snapshot
 
 MAX_QUESTION_CHARS = 500
@@ -994,17 +994,17 @@ class Router:
         """The one catalogue course that `text` describes by its subject and another of its words
         (its university, the rest of its title) without writing its title: "ese de estadistica para
         investigadores de la de salamanca cuanto dura", "el de mindfulnes de malaga da certificado??".
-        Read as a course query naming at least `DESCRIBED_COURSE_TOPICS` topics, one of them a
-        vocabulary subject (free words alone are not worth a search), no request for courses, and all
-        of them found in exactly one course. The rest is the text without the topics."""
+        Read as a course query naming at least `DESCRIBED_COURSE_TOPICS` topics, or one that points
+        at one course ("cuanto dura el curso de microeconomia de miriadax", `refers_to_one_course`),
+        one of them a vocabulary subject (free words alone are not worth a search), no request for
+        courses, and all of them found in exactly one course (with the platform, language or
+        institution named). The rest is the text without the topics."""
         query = self._course_query(text, require_request=False)
-        if (
-            query is None
-            or len(query.topics) < DESCRIBED_COURSE_TOPICS
-            or query.other_words == len(query.topics)
-        ):
+        if query is None or not query.topics or query.other_words == len(query.topics):
             return None
         words = normalize(text).split()
+        if len(query.topics) < DESCRIBED_COURSE_TOPICS and not refers_to_one_course(words):
+            return None
         if has_request_cue(words):
             return None  # "hay algún curso de estadística de salamanca?": a search lists it
         text_searched, filters = _search_arguments(query)
