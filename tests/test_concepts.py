@@ -728,6 +728,9 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
         # trials 93, 95: one subject and its platform, with "the course" pointing at one course
         ("cuanto dura el curso de microeconomia de miriadax?", "Curso Fundamental de Microeconomía"),
         ("quel corso di matematica di base su eduopen quanto dura", "Matematica Base"),
+        # trial 97: "that … microcred", "the … one", "workload" asked of it
+        ("that OU online teaching microcred, how many credits and how long is it", "Online Teaching"),
+        ("is the dcu fintech one cmf compliant? whats the workload", "FinTech: Financial Innovation"),
     ],
 )
 def test_a_course_described_by_its_subject_and_university_gets_its_record(

@@ -13,6 +13,7 @@ from bot.engine.request_layout import (
     lay_out,
     refers_to_one_course,
     self_introductions,
+    speaks_of_own_course,
 )
 
 
@@ -150,3 +151,11 @@ def test_a_singular_determiner_before_a_course_word_points_at_one_course() -> No
     assert not refers_to_one_course(_words("un mooc gratuit sur fun"))
     assert not refers_to_one_course(_words("the courses on python"))
     assert not refers_to_one_course(_words("is there a course on python"))
+
+
+def test_a_possessive_before_a_course_word_speaks_of_ones_own_course() -> None:
+    assert speaks_of_own_course(_words("mein kurs hat 5 ects und 120h"))
+    assert speaks_of_own_course(_words("mi curso son 6 semanas"))
+    assert speaks_of_own_course(_words("il mio corso dura 4 settimane"))
+    assert not speaks_of_own_course(_words("ein kurs hat 5 ects"))
+    assert not speaks_of_own_course(_words("my courses on futurelearn"))

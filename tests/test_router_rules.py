@@ -217,6 +217,30 @@ def test_a_university_stating_its_figure_asks_for_the_check_only_when_no_other_i
     assert engine.ask(question, "en").kind == "compliance"  # nothing sure: the figure is checked
 
 
+def test_anyones_own_course_asked_of_the_cmf_gets_its_figures_checked(scripted: Any) -> None:
+    """Trial 97: "mein kurs hat 5 ects und 120h, zaehlt das als cmf microcredential?" got the CMF's
+    credits, and "mi curso son … unas 30h, vale como microcredencial cmf?" a menu: a learner's "my
+    course" states its figures as a university's "our course" does. Without the CMF named, "my course"
+    asks a conversion ("si mon cours fait 150 heures, combien de crédits ects ?")."""
+    engine, matcher = scripted
+    others = [(o, 0.02) for o in ("cmf-level", "ects-what-is", "eqf-what-is", "cmf-what-is", "cmf-partners")]
+    others += [(o, 0.02) for o in ("cmf-origin", "cmf-benefits", "slp-what-is")]  # the check ranks 10th
+    matcher.ranking = [("cmf-credits", 0.54), *others, ("compliance-check", 0.01), (OUT_OF_SCOPE, 0.0)]
+    two = engine.ask("mein kurs hat 5 ects und 120h, zaehlt das als cmf microcredential?", "de")
+    assert (two.status, two.kind) == ("answer", "compliance")
+    assert (
+        engine.ask("ein kurs hat 5 ects und 120h, zaehlt das als cmf microcredential?", "de").kind
+        != "compliance"
+    )
+    matcher.ranking = [("cmf-requirements-learner", 0.23), ("cmf-study-hours", 0.18), (OUT_OF_SCOPE, 0.0)]
+    one = engine.ask(
+        "mi curso son 6 semanas de 5h semanales o sea unas 30h, vale como microcredencial cmf?", "es"
+    )
+    assert (one.status, one.kind) == ("answer", "compliance")
+    matcher.ranking = [("cmf-hours-to-ects", 0.4), ("compliance-check", 0.1), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask("si mon cours fait 150 heures, combien de crédits ects ?", "fr").kind != "compliance"
+
+
 def test_an_employer_stating_a_candidates_figures_is_not_given_a_compliance_check(scripted: Any) -> None:
     # two facts and no sure intent make a compliance check, unless an employer reads a credential
     engine, matcher = scripted

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.engine.languages import union
 from bot.engine.normalize import normalize
@@ -279,9 +280,9 @@ def _near(words: list[str], k: int) -> list[str]:
 
 _ONE_COURSE_DETERMINERS = _words("one_course_determiners")
 _ONE_COURSE_NOUNS = _words("one_course_nouns")
-_ONE_COURSE_REACH = 3
-"""How many words may stand between the determiner and the course word: "the python course", "den
-python kurs", "el curso"."""
+_ONE_COURSE_REACH = 4
+"""How many words before the course word the determiner may stand: "el curso", "the python course",
+"that OU online teaching microcred"."""
 
 
 def refers_to_one_course(words: list[str]) -> bool:
@@ -294,6 +295,12 @@ def refers_to_one_course(words: list[str]) -> bool:
         ):
             return True
     return False
+
+
+def speaks_of_own_course(words: list[str]) -> bool:
+    """Whether `words` speak of the asker's own course: a possessive right before a singular course
+    word ("mi curso", "mein kurs", "my course")."""
+    return any(word in POSSESSIVES and after in _ONE_COURSE_NOUNS for word, after in pairwise(words))
 
 
 _REQUEST_CUE_PHRASES = tuple(f" {cue} " for cue in REQUEST_CUES if " " in cue)

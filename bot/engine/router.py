@@ -56,7 +56,12 @@ from bot.engine.questions import (
     question_sentences,
     sentences,
 )
-from bot.engine.request_layout import QUESTION_WORDS, has_request_cue, refers_to_one_course
+from bot.engine.request_layout import (
+    QUESTION_WORDS,
+    has_request_cue,
+    refers_to_one_course,
+    speaks_of_own_course,
+)
 from bot.engine.snapshot import Snapshot
 
 MAX_QUESTION_CHARS = 500
@@ -800,8 +805,9 @@ class Router:
     ) -> Reply | None:
         """The compliance check when the question states course facts (`parse_facts`: "80 hours at
         EQF 6 with a proctored exam"): one fact is enough when the best intent is the compliance check
-        (or a university states a measured figure of its own course); two unless another intent is
-        confidently matched; three always."""
+        (or a university states a measured figure of its own course, `_checks_own_course`); two unless
+        another intent is confidently matched, or of one's own course ("mein kurs hat 5 ects und 120h,
+        zaehlt das als cmf microcredential?"); three always."""
         if not facts:
             return None
         best_id, best = ranked[0]
@@ -818,14 +824,23 @@ class Router:
             )
             or len(facts) >= FACTS_ALWAYS_CHECKED
             or (
-                self._states_own_course(found)
+                self._checks_own_course(question, found)
                 and any(k in facts for k in MEASURED_FACTS)
-                and self._may_be_a_check(ranked, check_id)
+                and (len(facts) >= 2 or self._may_be_a_check(ranked, check_id))
             )
         ):
             confidence = max(check_score, self.answer_threshold)
             return self._compliance_reply(facts, lang, question, check_id, confidence)
         return None
+
+    def _checks_own_course(self, question: str, found: set[str]) -> bool:
+        """Whether the figures `question` states are its own course's, to check: a university's
+        (`_states_own_course`), or anyone's "my course" asked of the CMF or a microcredential ("mi
+        curso son 6 semanas de 5h …, vale como microcredencial cmf?", not "si mon cours fait 150
+        heures, combien de crédits ects ?": a conversion)."""
+        if self._states_own_course(found):
+            return True
+        return bool(found & self.concepts.cmf_named) and speaks_of_own_course(normalize(question).split())
 
     def _may_be_a_check(self, ranked: list[tuple[str, float]], check_id: str | None) -> bool:
         """Whether a university stating a figure of its own course may be asking for the compliance
