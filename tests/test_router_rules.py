@@ -414,6 +414,9 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
         # trials 90, 92 and 93: CFU against ECTS or grades
         ("differenza tra cfu e ects?", "it", "cfu"),
         ("CFU e voti sono la stessa cosa?", "it", "cfu"),
+        # trial 96: the heading of a university's CFU page; trial 97: France's national register
+        ("Cosa sono e a cosa servono i Crediti Formativi Universitari - CFU", "it", "cfu"),
+        ("une microcredential cmf est elle inscrite au rncp ou pas du tout", "fr", "national-registers"),
     ],
 )
 def test_competitions_employment_services_and_cfu_are_said_to_be_outside_the_sources(
