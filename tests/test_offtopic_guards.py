@@ -701,3 +701,16 @@ def test_card_details_asked_in_a_partners_name_are_phishing(shipped: Engine) -> 
         " ¿se los doy?"
     )
     assert (reply.status, reply.reason) == ("no_match", "declined") and "phishing" in reply.answer
+
+
+@pytest.mark.parametrize("text", ["löse: 2x² - 8 = 0", "résous x² - 5x + 6 = 0 stp", "8?"])
+def test_an_equation_naming_none_of_our_topics_gets_no_answer(shipped: Engine, text: str) -> None:
+    """Dev set: "löse: 2x² - 8 = 0" was offered, then answered, EQF level 8 for its "8"; a message of
+    fewer than two words naming none of our topics gets "I don't know", not a guess."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason, reply.suggestions) == ("no_match", "no_match", []), reply.answer
+
+
+def test_one_word_naming_our_topic_or_a_catalogue_subject_is_still_answered(shipped: Engine) -> None:
+    assert shipped.ask("mindfulness").kind == "courses"
+    assert shipped.ask("Mikro-Qualifikationen?").status == "answer"  # trial 96: a German word for them
