@@ -731,6 +731,12 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
         # trial 97: "that … microcred", "the … one", "workload" asked of it
         ("that OU online teaching microcred, how many credits and how long is it", "Online Teaching"),
         ("is the dcu fintech one cmf compliant? whats the workload", "FinTech: Financial Innovation"),
+        # trial 97: a title written out, asked about by the rest's third-best intent
+        (
+            "hi, ich studier in graz und hab den mooc lernen im netz gemacht. bekomm ich dafuer was "
+            "angerechnet oder nur ne teilnahmebestaetigung? danke",
+            "Lernen im Netz",
+        ),
     ],
 )
 def test_a_course_described_by_its_subject_and_university_gets_its_record(
@@ -891,3 +897,9 @@ def test_a_first_question_answered_surely_alone_comes_before_a_weak_reading_of_t
     reply = shipped.ask(text)
     assert (reply.intent, reply.also.intent if reply.also else None) == (first, second)
     assert reply.question == text and reply.also is not None and reply.also.question in text
+
+
+def test_a_title_with_only_a_course_word_asks_for_the_course_in_a_list(shipped: Engine) -> None:
+    """Dev set: "presentaciones eficaces curso" is a search (the title found in a list), not a question
+    about the course's record."""
+    assert shipped.ask("presentaciones eficaces curso").kind == "courses"

@@ -180,6 +180,9 @@ DESCRIBED_COURSE_MATCH = 0.9
 CREDENTIAL_RANKS = 5
 """A question is looked at for a named course title only when a credential-profile intent is among
 this many best-ranked intents (the title lookup is the costly part)."""
+TITLED_PROFILE_RANKS = 3
+"""A question naming a catalogue course by its title gets the course's record when an intent about a
+fact of the record is among the rest's this many best (one described without its title: the best)."""
 NAMED_TITLE_MATCH = 90
 """A catalogue title is named in a question when it aligns with part of it at least this well
 (rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
@@ -1057,13 +1060,20 @@ class Router:
         profile or for one of its facts (they rank first an intent that `_profiles_named_course`,
         once partner names are dropped: the course says where it is) gets that course's profile, in
         the language of those other words."""
-        named = self._named_course(core) or self._described_course(core)
+        titled = self._named_course(core)
+        named = titled or self._described_course(core)
         if named is None:
             return None
         course, rest = named.course, named.rest
         rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
-        ranked, oos = self._rank_all(rest, limit=1)  # a named course is domain evidence: no off-topic
-        if not ranked or not self._profiles_named_course(ranked[0][0]):
+        # a named course is domain evidence: no off-topic; a title written out may be asked about by
+        # any of the rest's best intents ("… den mooc lernen im netz gemacht. bekomm ich dafuer was
+        # angerechnet oder nur ne teilnahmebestaetigung?": the attendance certificate ranks first)
+        ranked, oos = self._rank_all(rest, limit=TITLED_PROFILE_RANKS if titled else 1)
+        if ranked and self._leads(ranked[0][0]).get("type") == "course_search":
+            return None  # "presentaciones eficaces curso" asks for the course in a list
+        ranked = [r for r in ranked if self._profiles_named_course(r[0])][:1]
+        if not ranked:
             return None
         intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
         if (
