@@ -737,6 +737,15 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
             "angerechnet oder nur ne teilnahmebestaetigung? danke",
             "Lernen im Netz",
         ),
+        # trial 98: words no course has ("fit", "band", "total") beside the description
+        (
+            "the fintech one from dublin city uni, how many hours is it and does it fit the cmf band?",
+            "FinTech",
+        ),
+        (
+            "le mooc du cnam sur le leadership agile, ca fait combien d'heures au total ?",
+            "Du manager au leader",
+        ),
     ],
 )
 def test_a_course_described_by_its_subject_and_university_gets_its_record(
@@ -903,3 +912,28 @@ def test_a_title_with_only_a_course_word_asks_for_the_course_in_a_list(shipped: 
     """Dev set: "presentaciones eficaces curso" is a search (the title found in a list), not a question
     about the course's record."""
     assert shipped.ask("presentaciones eficaces curso").kind == "courses"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # more words dropped than kept: a long question is no course's description ("micro" ~ "Miró")
+        "Bonjour, nous formons nos salariés et voudrions passer par des micro-certifications. Est-ce que "
+        "nos employés pourront ensuite les faire valoir pour obtenir un diplôme universitaire ?",
+        # beside another provider, a subject and a word describe their course, not ours
+        "is coursera plus worth it for data science or should i just do the google cert",
+    ],
+)
+def test_a_question_is_no_course_description_when_most_of_its_words_are_not_the_courses(
+    shipped: Engine, text: str
+) -> None:
+    assert shipped.ask(text).kind != "credential"
+
+
+def test_a_courses_record_gets_no_second_answer_its_cmf_line_gives(shipped: Engine) -> None:
+    """Trial 98: "… ca fait combien d'heures au total ? assez pour le CMF ?" added what the CMF offers
+    (0.5 alone) after the course's record, whose CMF line answers "assez pour le CMF"."""
+    reply = shipped.ask(
+        "le mooc du cnam sur le leadership agile, ca fait combien d'heures au total ? assez pour le CMF ?"
+    )
+    assert reply.kind == "credential" and reply.also is None

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -97,6 +97,10 @@ WEAK_WHOLE = 0.5
 SURE_PART = 0.9
 """A message whose whole reading is below `WEAK_WHOLE` and whose first question alone is answered at
 this or more is answered first by that question's answer (`_also_asked`)."""
+PROFILE_ALSO_SURE = 0.6
+"""A course's record (its credential profile) gets a second answer only for a part answered this
+surely alone: "… ca fait combien d'heures au total ? assez pour le CMF ?" read "assez pour le CMF"
+as what the CMF offers (0.5), which the record's CMF line already answers."""
 QUESTION_SENTENCE_RANKS = 6
 """The sentence's answer must be among the whole message's best intents: the context agrees."""
 SUGGESTION_FLOOR = 0.5
@@ -656,6 +660,8 @@ class Router:
                     continue  # the same courses found by another course-search intent
                 if answer.kind == "courses" and not answer.items and self._course_query(part) is None:
                     continue  # "… e si possono verificare online?" searched for "verificare": no request
+                if reply.kind == "credential" and answer.confidence < PROFILE_ALSO_SURE:
+                    continue  # "le mooc du cnam … assez pour le CMF ?": the record's CMF line answers it
                 if high is None:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
@@ -1026,10 +1032,13 @@ class Router:
         if query is None or not query.topics or query.other_words == len(query.topics):
             return None
         words = normalize(text).split()
-        if len(query.topics) < DESCRIBED_COURSE_TOPICS and not refers_to_one_course(words):
-            return None
         if has_request_cue(words):
             return None  # "hay algún curso de estadística de salamanca?": a search lists it
+        query = self._without_stray_words(query)
+        if query is None:
+            return None
+        if len(query.topics) < DESCRIBED_COURSE_TOPICS and not refers_to_one_course(words):
+            return None
         text_searched, filters = _search_arguments(query)
         courses, total = self._run_search(text_searched, limit=1, exact_only=True, **filters)
         if total != 1 or not courses:
@@ -1037,6 +1046,35 @@ class Router:
         topic_words = {w for topic in query.topics for w in topic.split()}
         rest = " ".join(w for w in words if w not in topic_words)
         return NamedCourse(courses[0], rest, DESCRIBED_COURSE_MATCH, 0) if rest else None
+
+    def _without_stray_words(self, query: CourseQuery) -> CourseQuery | None:
+        """`query` without the words outside the vocabulary that no course has beside its other
+        topics ("the fintech one from dublin city uni, … does it fit the cmf band?": "fit", "band"), or
+        unchanged when every course it finds has them all; None when it finds no course even so, or
+        when more words would be dropped than kept (a long question is no course's description: "nous
+        formons nos salariés … micro-certifications …" kept "miro" and a word or two). The vocabulary
+        subjects are all kept."""
+        if self._exact_hits(query):
+            return query
+        pairs = list(zip(query.topics, query.groups, strict=True))
+        kept = [(t, g) for t, g in pairs if len(g) > 1]
+        for topic, group in pairs:
+            if len(group) > 1:
+                continue
+            trial = replace(
+                query, topics=[t for t, _ in kept] + [topic], groups=[g for _, g in kept] + [group]
+            )
+            if self._exact_hits(trial):
+                kept.append((topic, group))
+        if len(query.topics) - len(kept) > len(kept):
+            return None
+        reduced = replace(query, topics=[t for t, _ in kept], groups=[g for _, g in kept])
+        return reduced if self._exact_hits(reduced) else None
+
+    def _exact_hits(self, query: CourseQuery) -> int:
+        """How many courses have every topic of `query` (with its filters)."""
+        text, filters = _search_arguments(query)
+        return self._run_search(text, limit=1, exact_only=True, **filters)[1]
 
     def _profiles_named_course(self, intent_id: str, cmf_named: bool = True) -> bool:
         """Whether a question naming a catalogue course that `intent_id` answers gets that course's
@@ -1061,8 +1099,9 @@ class Router:
         once partner names are dropped: the course says where it is) gets that course's profile, in
         the language of those other words."""
         titled = self._named_course(core)
-        named = titled or self._described_course(core)
-        if named is None:
+        elsewhere = bool(self.concepts.concepts(core) & self.concepts.off_domain)
+        named = titled or (None if elsewhere else self._described_course(core))
+        if named is None:  # (a course described beside another provider is theirs: "… the google cert")
             return None
         course, rest = named.course, named.rest
         rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
