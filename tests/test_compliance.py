@@ -701,7 +701,7 @@ def test_the_hours_worked_out_are_set_against_the_rules_study_hours() -> None:
             "Das liegt innerhalb",
         ),
         (
-            "my course is 200 hours, is that a cmf microcredential?",
+            "a course of 200 hours, is that a cmf microcredential?",
             "That is more than the 100–150 study hours",
         ),
     ],
@@ -1009,3 +1009,12 @@ def test_a_course_record_s_hours_in_all_are_worked_out_from_its_workload(
 def test_a_programme_of_parts_is_checked_on_the_figures_of_all_its_parts(text: str, facts: dict) -> None:
     found = parse_facts(text)
     assert {k: found[k] for k in ("ects", "study_hours") if k in found} == facts
+
+
+def test_ones_own_course_of_200_hours_asked_of_the_cmf_is_checked(bot_engine: Any) -> None:
+    """Trial 97: "my course" states its own figure, as a university's "our course" does: the check
+    sets it against each requirement (the hours above the 100–150)."""
+    reply = bot_engine.ask("my course is 200 hours, is that a cmf microcredential?")
+    assert reply.kind == "compliance"
+    hours = next(i for i in reply.items if "study hours" in i.text.lower())
+    assert hours.status == "not_met", reply.answer

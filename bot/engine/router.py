@@ -116,9 +116,6 @@ CERTAIN_OFF_TOPIC = 0.99
 this surely ("how do I import a module in python")."""
 NO_CONCEPT_ANSWER = 0.9
 """A question that names none of the concept layer's concepts is answered only from this probability."""
-NO_CONCEPT_MIN_WORDS = 2
-"""A question naming none of our concepts, asked exactly as no phrasing, with fewer words of letters
-than this gets no answer nor "did you mean": "löse: 2x² - 8 = 0" matched EQF level 8 by its "8"."""
 HOME_PARTNER_BELOW = 0.75
 """A question naming no platform is read as about its language's home platform only when no intent
 answers it from this probability (`Router._home_partner`; measured 0.6–0.75 on the development sets,
@@ -739,7 +736,10 @@ class Router:
         needed = self.answer_threshold
         if not (found or known):  # a question naming none of our concepts needs a clearer match
             needed = max(needed, NO_CONCEPT_ANSWER)
-            if topic is None and sum(w.isalpha() for w in normalize(core).split()) < NO_CONCEPT_MIN_WORDS:
+            words = normalize(core).split()
+            if topic is None and 2 * sum(w.isalpha() for w in words) < len(words):
+                # mostly figures, naming none of our topics: "löse: 2x² - 8 = 0" was offered, then
+                # answered, EQF level 8 for its "8"
                 return self.answers.fallback(question, lang, "no_match", confidence=best)
         if topic is not None and best < needed:
             # "mindfulness", "reti di computer": a subject the catalogue has, and nothing else
