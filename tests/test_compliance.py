@@ -13,6 +13,7 @@ from bot.engine.answers import UiStrings
 from bot.engine.compliance import (
     UNIVERSITIES_CHECKLIST,
     FactError,
+    asks_the_other_unit,
     check,
     credit_hours,
     evaluate_rule,
@@ -1018,3 +1019,29 @@ def test_ones_own_course_of_200_hours_asked_of_the_cmf_is_checked(bot_engine: An
     assert reply.kind == "compliance"
     hours = next(i for i in reply.items if "study hours" in i.text.lower())
     assert hours.status == "not_met", reply.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        # trial 99: answered with the platforms' credit and with recognition, the figure never worked out
+        ("i did a 150h course on futurelearn, how many ects is that roughly", "**150 hours ≈ 5–6 ECTS**"),
+        (
+            "hi, ich hab 125 std kurs gemacht. wie viel ects? und kann ich mir das an der uni wien "
+            "anrechnen lassen?",
+            "**125 Stunden ≈ 4,2–5 ECTS**",
+        ),
+    ],
+)
+def test_a_figure_asked_in_the_other_unit_is_worked_out_whatever_answers(
+    bot_engine: Any, question: str, line: str
+) -> None:
+    reply = bot_engine.ask(question)
+    assert reply.kind == "text" and reply.answer.split("\n\n")[1].startswith(line), reply.answer
+
+
+def test_asks_the_other_unit_needs_one_figure_and_the_other_units_word() -> None:
+    assert asks_the_other_unit("150h, how many ects?", {"study_hours": 150})
+    assert asks_the_other_unit("6 ects, quante ore sono?", {"ects": 6})
+    assert not asks_the_other_unit("150h, is that enough?", {"study_hours": 150})
+    assert not asks_the_other_unit("6 ects and 150 hours", {"ects": 6, "study_hours": 150})

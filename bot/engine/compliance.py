@@ -614,6 +614,22 @@ def states_a_range(text: str) -> bool:
     return bool(_ECTS_RANGE.search(low) or _HOUR_RANGE.search(low))
 
 
+_UNIT_NAMED = {
+    "ects": re.compile(rf"\b(?:{_any('ects_units')})\b"),
+    "study_hours": re.compile(rf"\b{_HOUR_WORDS}\b"),
+}
+"""The words for a unit, figure or not ("how many ects", "wie viele stunden")."""
+
+
+def asks_the_other_unit(text: str, facts: Mapping[str, Any]) -> bool:
+    """Whether `text`, stating its study hours or its ECTS (not both, `facts`), names the other unit:
+    "i did a 150h course on futurelearn, how many ects is that roughly" asks for the hours as ECTS."""
+    hours, credits = facts.get("study_hours"), facts.get("ects")
+    if (hours is None) == (credits is None):
+        return False
+    return bool(_UNIT_NAMED["ects" if hours is not None else "study_hours"].search(text.casefold()))
+
+
 _EQF_WORDS = f"{_any('eqf_names')}|{_any('level_words')}"
 _EQF = re.compile(rf"\b(?:{_EQF_WORDS})(?:\s*(?:{_EQF_WORDS}|{_any('level_connectors')}))*\s*([1-8])\b")
 _EQF_AFTER = re.compile(

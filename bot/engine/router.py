@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 from bot.engine.compliance import (
     UNIVERSITIES_CHECKLIST,
     against_study_hours,
+    asks_the_other_unit,
     check,
     credit_hours,
     figure_span,
@@ -1324,7 +1325,9 @@ class Router:
             and self._asks_if_it_qualifies(text)
             and not states_a_range(text)
         )
-        if judged_only:
+        # "ich hab 125 std kurs gemacht. wie viel ects?": the figure in the unit asked, whatever answers
+        converted = works_out is None and asks_the_other_unit(text, facts) and not states_a_range(text)
+        if judged_only or converted:
             works_out = "credit-hours"
             if facts.get("ects") is not None and facts.get("study_hours") is not None:
                 # "8 ECTS und 200 Stunden … passt das in den CMF-Rahmen?": the hours are set against it
@@ -1339,7 +1342,7 @@ class Router:
             return None
         kind = worked.pop("kind")
         against = {k: worked.pop(k) for k in ("against", "least", "most") if k in worked}
-        if judged_only and not against:
+        if judged_only and not converted and not against:
             return None
         if lang != "en":  # "2,5 ECTS", as these languages write decimals
             worked = {k: v.replace(".", ",") for k, v in worked.items()}
