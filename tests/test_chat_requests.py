@@ -518,6 +518,12 @@ def test_what_a_level_means_in_skills_is_that_levels_answer_not_the_employers_ov
         assert engine.ask(cv, "fr").intent == "eqf-level-6"
         assert engine.ask("a candidate lists a microcredential on her cv, what does it mean?").intent == first
 
+    # trial 99: a digital badge "niveau 6" read as the Open Badge fields
+    matcher.ranking = [("employers-open-badges", 0.7), ("eqf-level-6", 0.1), (OUT_OF_SCOPE, 0.0)]
+    badge = "le badge numerique d'un candidat indique 'niveau 6', ca correspond a quoi ? bac+3 ?"
+    assert engine.ask(badge, "fr").intent == "eqf-level-6"
+    assert engine.ask("what is an open badge?").intent == "employers-open-badges"
+
 
 @pytest.mark.parametrize(
     ("lang", "text"),

@@ -951,6 +951,7 @@ def test_ects_alone_settle_the_study_hours_only_when_every_reading_agrees(
         ("tenemos un curso de 4 ects, 110 h, eqf 4, examen presencial con dni", True),
         ("esame finale online con proctoring ma senza controllo del documento", False),
         ("esame finale con controllo del documento", True),
+        ("esame online con proctoring e riconoscimento documento", True),  # trial 99
     ],
 )
 def test_identity_checks_said_with_a_document_are_read(text: str, id_checked: bool) -> None:
