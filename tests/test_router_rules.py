@@ -241,6 +241,22 @@ def test_anyones_own_course_asked_of_the_cmf_gets_its_figures_checked(scripted: 
     assert engine.ask("si mon cours fait 150 heures, combien de crédits ects ?", "fr").kind != "compliance"
 
 
+def test_one_figure_asked_if_it_qualifies_for_the_cmf_is_checked_when_nothing_else_answers(
+    scripted: Any,
+) -> None:
+    """Trial 98: "is 4 ects enough to count as one of those cmf things or do i need more" got a menu;
+    a yes/no question on whether one figure qualifies for the CMF, which no intent answers, gets the
+    check (4 ECTS ≈ 100–120 h, within 100–150). A sure intent keeps the question."""
+    engine, matcher = scripted
+    text = "is 4 ects enough to count as one of those cmf things or do i need more"
+    matcher.ranking = [("cmf-credits", 0.16), ("prerequisites", 0.1), (OUT_OF_SCOPE, 0.0)]
+    reply = engine.ask(text, "en")
+    assert (reply.status, reply.kind) == ("answer", "compliance")
+    assert engine.ask("is 4 ects a lot of work?", "en").kind != "compliance"  # no CMF, no microcredential
+    matcher.ranking = [("cmf-credits", 0.9), (OUT_OF_SCOPE, 0.0)]
+    assert engine.ask(text, "en").intent == "cmf-credits"
+
+
 def test_an_employer_stating_a_candidates_figures_is_not_given_a_compliance_check(scripted: Any) -> None:
     # two facts and no sure intent make a compliance check, unless an employer reads a credential
     engine, matcher = scripted

@@ -843,6 +843,13 @@ class Router:
                 and any(k in facts for k in MEASURED_FACTS)
                 and (len(facts) >= 2 or self._may_be_a_check(ranked, check_id))
             )
+            or (
+                # "is 4 ects enough to count as one of those cmf things…?": nothing else answers it
+                best < self.answer_threshold
+                and any(k in facts for k in MEASURED_FACTS)
+                and not reads_credential
+                and self._asks_if_it_qualifies(question)
+            )
         ):
             confidence = max(check_score, self.answer_threshold)
             return self._compliance_reply(facts, lang, question, check_id, confidence)
