@@ -937,3 +937,17 @@ def test_a_courses_record_gets_no_second_answer_its_cmf_line_gives(shipped: Engi
         "le mooc du cnam sur le leadership agile, ca fait combien d'heures au total ? assez pour le CMF ?"
     )
     assert reply.kind == "credential" and reply.also is None
+
+
+def test_the_askers_own_company_is_no_subject_of_the_search(shipped: Engine) -> None:
+    """Trial 98: "notre entreprise … gestion de crise … combien de temps faut-il" searched for
+    "entreprise gestion de crise temps faut" and found an unrelated course; the company after
+    "notre" is the asker's, "temps" and "faut" ask how long."""
+    reply = shipped.ask(
+        "Bonjour, notre entreprise souhaite former des salariés en gestion de crise. Existe-t-il un MOOC "
+        "sur FUN sur ce sujet et combien de temps faut-il prévoir par semaine ?"
+    )
+    search = reply if reply.kind == "courses" else reply.also
+    assert search is not None and search.kind == "courses", reply.answer
+    assert "gestion de crise" in search.title and "entreprise" not in search.title
+    assert [item.ref for item in search.items] == ["fun-paris2-gestion-de-crise"]

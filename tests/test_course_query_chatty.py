@@ -53,6 +53,9 @@ CHATTY: list[tuple[str, set[str], dict[str, Any]]] = [
     ("We're a mid-size firm wanting to upskill 20 staff in project management. Is there something on these "
      "platforms with a proper assessment we could use?", {"project", "management"}, {}),
     # French
+    # the asker's own staff ("nos techniciens") are no subject
+    ("on cherche une formation cybersecurite certifiante pour nos techniciens, vous avez quoi",
+     {"cybersecurite"}, {}),
     ("Bonjour, je suis responsable RH dans une PME à Lyon. Je cherche des cours sur la gestion de projet "
      "pour mes collaborateurs.", {"gestion", "de", "projet"}, {}),
     ("Salut ! Nous sommes une équipe de 15 ingénieurs et nous voudrions des formations en cybersécurité "

@@ -222,6 +222,7 @@ class CourseQueryReader:
         reading = self._scan(text, words, intro)
         free = self._add_free_topics(reading, words, layout, intro)
         query = reading.query
+        self._drop_owned_topics(query, words)
         query.leading = reading.opening in (("course", "topic"), ("topic", "course"))
         query.bare = (
             reading.opening[:1] == ("course",)
@@ -237,6 +238,24 @@ class CourseQueryReader:
             query.cued = True
             return named, query
         return named, None
+
+    def _drop_owned_topics(self, query: CourseQuery, words: list[str]) -> None:
+        """Drops from `query` a topic written right after a possessive and not before a course word,
+        when it has another topic: "notre entreprise souhaite former des salariés en gestion de
+        crise" asks about crisis management; the company is the asker's ("my python course" keeps
+        its subject)."""
+        if len(query.topics) < 2:
+            return
+        for k, topic in reversed(list(enumerate(query.topics))):
+            size = len(topic.split())
+            at = next((i for i in range(len(words)) if words[i : i + size] == topic.split()), None)
+            if at is None or at == 0 or words[at - 1] not in POSSESSIVES:
+                continue
+            if any(tuple(words[at + size : at + size + n]) in self.course_forms for n in (1, 2, 3)):
+                continue
+            if len(query.topics) > 1:
+                del query.topics[k], query.groups[k]
+                query.written.pop(topic, None)
 
     def _asks_at(self, words: list[str], j: int) -> bool:
         """Whether a phrase asking for courses (a course word, type, platform or request phrase)
