@@ -1042,10 +1042,11 @@ class Router:
         words = normalize(text).split()
         if has_request_cue(words):
             return None  # "hay algún curso de estadística de salamanca?": a search lists it
+        one_course = refers_to_one_course(words)
+        if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course:
+            return None  # (dropping stray words leaves fewer)
         query = self._without_stray_words(query)
-        if query is None:
-            return None
-        if len(query.topics) < DESCRIBED_COURSE_TOPICS and not refers_to_one_course(words):
+        if query is None or (len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course):
             return None
         text_searched, filters = _search_arguments(query)
         courses, total = self._run_search(text_searched, limit=1, exact_only=True, **filters)
@@ -1080,9 +1081,12 @@ class Router:
         return reduced if self._exact_hits(reduced) else None
 
     def _exact_hits(self, query: CourseQuery) -> int:
-        """How many courses have every topic of `query` (with its filters)."""
+        """How many courses have every topic of `query` (with its filters), their records not read."""
         text, filters = _search_arguments(query)
-        return self._run_search(text, limit=1, exact_only=True, **filters)[1]
+        found = self._search(text, 1, 0, filters)
+        if found is None or not getattr(found[0], "exact", True):
+            return 0
+        return int(getattr(found[0], "total", 0))
 
     def _profiles_named_course(self, intent_id: str, cmf_named: bool = True) -> bool:
         """Whether a question naming a catalogue course that `intent_id` answers gets that course's
