@@ -951,3 +951,15 @@ def test_the_askers_own_company_is_no_subject_of_the_search(shipped: Engine) -> 
     assert search is not None and search.kind == "courses", reply.answer
     assert "gestion de crise" in search.title and "entreprise" not in search.title
     assert [item.ref for item in search.items] == ["fun-paris2-gestion-de-crise"]
+
+
+def test_a_language_a_platform_lacks_gets_that_languages_courses_elsewhere(shipped: Engine) -> None:
+    """Trial 99: "Les cours FutureLearn existent-ils en français ?" got "no course found" and nothing
+    more; the French courses of the other platforms are the useful answer, said to be without the
+    FutureLearn filter. "iMooX ha corsi in italiano?" searched for the word "ha"."""
+    reply = shipped.ask("Les cours FutureLearn existent-ils en français ?")
+    assert reply.kind == "courses" and reply.items, reply.answer
+    assert "FutureLearn" in reply.answer.split("\n\n")[1]  # the note names the filter left out
+    assert all("FutureLearn ·" not in item.text for item in reply.items)
+    italian = shipped.ask("iMooX ha corsi in italiano?")
+    assert italian.kind == "courses" and italian.items and "«ha" not in italian.title

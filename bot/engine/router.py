@@ -1565,7 +1565,12 @@ class Router:
         shown = {k: getattr(v, "shown", v) for k, v in filters.items() if k != "any_of"}
         note = None
         narrowing = {k: v for k, v in shown.items() if k in ("language", "platform", "type")}
-        if not courses and narrowing and (text or filters.get("any_of")):
+        if not (text or filters.get("any_of")):
+            # no subject: only a language asked of a platform is looked for elsewhere ("Les cours
+            # FutureLearn existent-ils en français ?": the French courses of the other platforms)
+            both = "language" in narrowing and "platform" in narrowing
+            narrowing = {"platform": narrowing["platform"]} if both else {}
+        if not courses and narrowing:
             # "data science in Spanish" with no Spanish course: show the topic in other languages
             relaxed = {k: v for k, v in filters.items() if k not in narrowing}
             courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **relaxed)
