@@ -714,3 +714,22 @@ def test_an_equation_naming_none_of_our_topics_gets_no_answer(shipped: Engine, t
 def test_one_word_naming_our_topic_or_a_catalogue_subject_is_still_answered(shipped: Engine) -> None:
     assert shipped.ask("mindfulness").kind == "courses"
     assert shipped.ask("Mikro-Qualifikationen?").status == "answer"  # trial 96: a German word for them
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # trial 101: a microcredential compared with another provider's certificate, by an employer
+        (
+            "sono un hr manager, che valore ha una microcredenziale rispetto a un certificato coursera per "
+            "assumere qualcuno",
+            "employers-hiring-value",
+        ),
+        ("hola q onda, q es eso de las microcredenciales?? es como un curso normal o q", "eu-definition"),
+    ],
+)
+def test_a_comparison_with_another_provider_and_slang_are_answered(
+    shipped: Engine, text: str, intent: str
+) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.intent) == ("answer", intent), reply.answer

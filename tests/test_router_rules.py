@@ -433,6 +433,8 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
         # trial 96: the heading of a university's CFU page; trial 97: France's national register
         ("Cosa sono e a cosa servono i Crediti Formativi Universitari - CFU", "it", "cfu"),
         ("une microcredential cmf est elle inscrite au rncp ou pas du tout", "fr", "national-registers"),
+        # trial 101: face recognition at the exam
+        ("l'esame finale come funziona, c'è il riconoscimento facciale?", "it", "exam-conditions"),
     ],
 )
 def test_competitions_employment_services_and_cfu_are_said_to_be_outside_the_sources(
