@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,3 +149,36 @@ async def test_ask_reads_a_follow_up_with_the_askers_last_question_in_that_chann
         )
     assert followed["embeds"][0]["title"] == origin
     assert all(origin not in str(d.get("embeds")) for d in (elsewhere, other))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # trial 101: replies to an imagined earlier message, asked alone
+        ("y cuanto cuesta eso", "es"),
+        ("ok thx. and for the italian ones? do they give credits too", "en"),
+        ("und was ist mit den anderen?", "de"),
+    ],
+)
+def test_a_follow_up_asked_without_a_previous_question_says_it_cannot_see_it(
+    shipped: Engine, text: str, lang: str
+) -> None:
+    """Asked with no previous question (the console's `ask`, or more than ten minutes later on
+    Discord), a short reply to an earlier message that nothing answers says the earlier message is
+    not known here, with a whole question to ask instead."""
+    reply = shipped.ask(text)
+    assert reply.status != "answer" and shipped.string("answer.needs_context", lang) in reply.answer
+    read = shipped.ask(text, previous="what is a futurelearn microcredential?")
+    assert shipped.string("answer.needs_context", lang) not in read.answer
+    assert shipped.string("answer.needs_context", "en") not in shipped.ask("xyzzy plugh").answer
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "it", "de"])
+def test_the_whole_question_the_context_hint_suggests_is_answered(shipped: Engine, lang: str) -> None:
+    """Every example the bot suggests is a test: the question quoted in `answer.needs_context`."""
+    hint = shipped.string("answer.needs_context", lang)
+    quoted = re.search(r"[“«„]\s?([^”»“]+?)\s?[”»“]", hint)
+    assert quoted is not None, hint
+    example = quoted.group(1)
+    reply = shipped.ask(example, lang)
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-prices"), example

@@ -297,6 +297,15 @@ def refers_to_one_course(words: list[str]) -> bool:
     return False
 
 
+_FOLLOW_UP_OPENERS = tuple(opener.split() for opener in _words("follow_up_openers"))
+
+
+def follows_up(words: list[str]) -> bool:
+    """Whether `words` open like a reply to an earlier message ("y cuanto cuesta eso", "and for the
+    italian ones?", "und was kostet das"): one of the `follow_up_openers` first."""
+    return any(words[: len(opener)] == opener for opener in _FOLLOW_UP_OPENERS)
+
+
 def speaks_of_own_course(words: list[str]) -> bool:
     """Whether `words` speak of the asker's own course: a possessive right before a singular course
     word ("mi curso", "mein kurs", "my course")."""

@@ -59,6 +59,7 @@ from bot.engine.questions import (
 )
 from bot.engine.request_layout import (
     QUESTION_WORDS,
+    follows_up,
     has_request_cue,
     refers_to_one_course,
     speaks_of_own_course,
@@ -301,7 +302,21 @@ class Router:
             reply = self._also_asked(first, question, lang)
         if previous:
             reply = self._follow_up(reply, question, previous, lang)
+        else:
+            reply = self._context_hint(reply, question)
         return self._unsourced_lines(reply, question)
+
+    def _context_hint(self, reply: Reply, question: str) -> Reply:
+        """A short message opening as a follow-up ("y cuanto cuesta eso", "and for the italian ones?",
+        `follows_up`) that nothing answers, asked with no previous question to read it with, says
+        so: the asker's earlier message is not known here (`answer.needs_context`)."""
+        if reply.status == "answer" or reply.reason not in FOLLOW_UP_REASONS:
+            return reply
+        core = self.concepts.core(" ".join(question.split()))
+        words = normalize(core).split()
+        if not words or len(words) > FOLLOW_UP_WORDS or not follows_up(words):
+            return reply
+        return _opening_with(reply, self.strings.get("answer.needs_context", reply.lang))
 
     def _follow_up(self, reply: Reply, question: str, previous: str, lang: str | None) -> Reply:
         """`reply`, or, for a short question (`FOLLOW_UP_WORDS`) that gets no answer alone and is
