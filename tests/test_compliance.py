@@ -1046,3 +1046,28 @@ def test_asks_the_other_unit_needs_one_figure_and_the_other_units_word() -> None
     assert asks_the_other_unit("6 ects, quante ore sono?", {"ects": 6})
     assert not asks_the_other_unit("150h, is that enough?", {"study_hours": 150})
     assert not asks_the_other_unit("6 ects and 150 hours", {"ects": 6, "study_hours": 150})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # trial 103: "nessun esame" read as a final exam; a MECES level named by its degree; an ID
+        # checked at an in-person assessment
+        ("il nostro corso: 50 ore, nessun esame finale, solo attestato", {"assessment": "none"}),
+        ("notre cours : aucun examen, 40 heures", {"assessment": "none"}),
+        (
+            "nuestro curso: 4 ects, 110 horas, nivel MECES 2 (grado), evaluacion final presencial con dni",
+            {"eqf_level": 6, "id_verification": True},
+        ),
+        # trial 102: an in-person exam
+        (
+            "6 ECTS auf Masterniveau, Prüfung in Präsenz mit Ausweiskontrolle",
+            {"assessment": "supervised-exam"},
+        ),
+    ],
+)
+def test_negated_exams_degree_named_levels_and_in_person_checks_are_read(
+    text: str, expected: dict[str, Any]
+) -> None:
+    facts = parse_facts(text)
+    assert {k: facts.get(k) for k in expected} == expected, facts
