@@ -186,14 +186,15 @@ def _error(message: str) -> None:
 
 
 def render(reply: Reply, engine: Any) -> str:
-    """A reply as console text: the answer, then its sources; then a second answer (a message that
-    asked two things) under "You also asked: <title>", with its own sources."""
+    """A reply as console text: the answer, then its sources; then each further answer (a message that
+    asked two or three things) under "You also asked: <title>", with its own sources."""
     text = _render_one(reply, reply.answer.strip(), engine)
     also = reply.also
-    if also is None:
-        return text
-    heading = engine.string("reply.also_asked", reply.lang, title=also.title or also.question)
-    return f"{text}\n\n{heading}\n\n{_render_one(also, also.body(), engine)}"
+    while also is not None:
+        heading = engine.string("reply.also_asked", reply.lang, title=also.title or also.question)
+        text = f"{text}\n\n{heading}\n\n{_render_one(also, also.body(), engine)}"
+        also = also.also
+    return text
 
 
 def _render_one(reply: Reply, answer: str, engine: Any) -> str:

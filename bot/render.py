@@ -189,8 +189,10 @@ def reply_messages(
         continued=label("render.continued") or "(…)",
     )
     messages = pack(embeds)
-    if reply.also is not None:
-        _add_also(messages, reply.also, label, _COLOUR.get(reply.status, _COLOUR["answer"]))
+    also = reply.also
+    while also is not None:  # a message asking two or three things
+        _add_also(messages, also, label, _COLOUR.get(reply.status, _COLOUR["answer"]))
+        also = also.also
     return messages
 
 
@@ -239,9 +241,11 @@ def reply_text(reply: Reply, labels: Labels | None = None, *, footer: str | None
         parts.append(f"**{name}**\n{value}")
     if footer:
         parts.append("-# " + truncate(neutralise(footer), FOOTER_MAX))
-    if reply.also is not None:
-        heading = truncate(neutralise(_also_heading(reply.also, labels or (lambda key: ""))), TITLE_MAX)
-        parts += [f"**{heading}**", neutralise(reply.also.body())]
+    also = reply.also
+    while also is not None:
+        heading = truncate(neutralise(_also_heading(also, labels or (lambda key: ""))), TITLE_MAX)
+        parts += [f"**{heading}**", neutralise(also.body())]
+        also = also.also
     text = "\n\n".join(part for part in parts if part.strip() and part != ZWSP)
     return split_text(text, CONTENT_MAX) or [ZWSP]
 

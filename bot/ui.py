@@ -519,11 +519,11 @@ def answer_view(
 
 
 def _local_commands(bot: CMFBot, reply: Reply, lang: str) -> Reply:
-    """The reply, and its second answer (`Reply.also`), with the slash commands they name spelt as
-    users of `lang` see them (`CMFBot.with_local_commands`)."""
+    """The reply, and its further answers (`Reply.also`, chained), with the slash commands they name
+    spelt as users of `lang` see them (`CMFBot.with_local_commands`)."""
     reply = bot.with_local_commands(reply, lang)
     if reply.also is not None:
-        also = bot.with_local_commands(reply.also, lang)
+        also = _local_commands(bot, reply.also, lang)
         if also is not reply.also:
             reply = dataclasses.replace(reply, also=also)
     return reply

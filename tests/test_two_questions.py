@@ -541,3 +541,79 @@ def test_a_course_request_inside_a_longer_message_finds_its_course(
     reply = bot_engine.ask(message)
     searches = [r for r in (reply, reply.also) if r is not None and r.kind == "courses"]
     assert searches and course in [item.label for item in searches[0].items]
+
+
+# -- three questions in one message -----------------------------------------------------------------
+
+THREE = "ok so 3 things: how much does a futurelearn microcredential cost, can i pay monthly, and can i get a refund if i hate it"  # noqa: E501  (trial 95's wording)
+THREE_INTENTS = [
+    "partner-futurelearn-mc-instalments",
+    "partner-futurelearn-mc-prices",
+    "partner-futurelearn-mc-refunds",
+]
+
+
+def _chain(reply: Any) -> list[Any]:
+    replies = []
+    while reply is not None:
+        replies.append(reply)
+        reply = reply.also
+    return replies
+
+
+def test_a_message_asking_three_things_gets_three_answers(bot_engine: Any) -> None:
+    """Trials 95, 103: the third question of a message was dropped; each part gives at most one
+    further answer, and never more answers than the message has parts."""
+    reply = bot_engine.ask(THREE, log=False)
+    assert sorted(r.intent for r in _chain(reply)) == sorted(THREE_INTENTS)
+    assert reply.to_json()["also"]["also"]["intent"] == _chain(reply)[2].intent
+    two = bot_engine.ask(
+        "How long does a microcredential take? How many ECTS credits is it worth?", log=False
+    )
+    assert len(_chain(two)) == 2  # two questions: two answers, not a third reading of one
+
+
+def test_a_third_answer_gets_its_own_heading_within_discords_limits() -> None:
+    third = Reply(
+        question="and a refund?",
+        lang="en",
+        status="answer",
+        intent="c",
+        kind="text",
+        title="Third",
+        answer="**Third**\n\nrefunds",
+    )
+    reply = _reply(800, 800)
+    assert reply.also is not None
+    reply.also.also = third
+    messages = render.reply_messages(reply, _labels)
+    titles = [e.title for embeds in messages for e in embeds]
+    assert titles[-2:] == ["You also asked: Second", "You also asked: Third"]
+    for embeds in messages:
+        assert sum(len(e) for e in embeds) <= render.MESSAGE_TOTAL_MAX
+    joined = "\n\n".join(render.reply_text(reply, _labels))
+    assert joined.index("**You also asked: Second**") < joined.index("**You also asked: Third**")
+
+
+def test_console_ask_prints_each_further_answer(
+    shipped_db: str, bot_engine: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = _chain(bot_engine.ask(THREE, log=False))
+    assert main(["ask", "--db", shipped_db, "--no-log", THREE]) == 0
+    out = capsys.readouterr().out
+    assert [f"You also asked: {r.title}" in out for r in expected[1:]] == [True, True]
+
+
+async def test_ask_sends_three_answers_as_three_embeds(fake_discord: Any, bot_engine: Any) -> None:
+    expected = _chain(bot_engine.ask(THREE, log=False))
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("ask", {"question": THREE})
+        data = await message_response(handle)
+    assert data["allowed_mentions"] == NO_PINGS
+    embeds = data["embeds"]
+    _within_limits(embeds)
+    assert [e["title"] for e in embeds] == [
+        expected[0].title,
+        f"You also asked: {expected[1].title}",
+        f"You also asked: {expected[2].title}",
+    ]

@@ -162,8 +162,9 @@ class Reply:
     question_id: int | None = None
     """Id of the logged question (when the engine logs), for feedback buttons; not part of the JSON."""
     also: Reply | None = None
-    """The answer to a second, different question the message asks ("… and how long does it take?"),
-    shown after this one; never has its own `also`. Status, intent and confidence stay this reply's."""
+    """The answer to a further, different question the message asks ("… and how long does it take?"),
+    shown after this one; it may have its own `also`, a third question's (at most three answers in
+    all). Status, intent and confidence stay this reply's."""
 
     read_as: str | None = None
     """The text answered when it is not the question: a short follow-up read with what the asker's

@@ -99,6 +99,9 @@ WEAK_WHOLE = 0.5
 SURE_PART = 0.9
 """A message whose whole reading is below `WEAK_WHOLE` and whose first question alone is answered at
 this or more is answered first by that question's answer (`_also_asked`)."""
+MOST_ALSO = 2
+"""At most this many further answers after the first (`Reply.also`, chained): a message asking
+"durata, livello EQF e tipo di valutazione" gets three; more parts are left to a new question."""
 PROFILE_ALSO_SURE = 0.6
 """A course's record (its credential profile) gets a second answer only for a part answered this
 surely alone: "… ca fait combien d'heures au total ? assez pour le CMF ?" read "assez pour le CMF"
@@ -628,14 +631,16 @@ class Router:
         return {intent_id for intent_id, _ in whole}
 
     def _also_asked(self, reply: Reply, question: str, lang: str | None) -> Reply:
-        """A second answer (`reply.also`) for a message that asks two different things.
+        """Further answers (`reply.also`, chained: at most `MOST_ALSO`) for a message that asks two or
+        three different things.
 
         When the message's reply answers an intent A and the message has at least two question parts
         (`questions.question_parts`: its question sentences, and two questions joined in one, "… e
-        quanto tempo …"), each part is asked alone, in the reply's language; the first whose answer
-        is for another intent B, one the whole message also ranks high (`_ranked_high`) and that may
-        answer what the whole message names (`_admissible_also`: no partner's intent unless the
-        message names that partner), is kept as the second answer. A part that asks something
+        quanto tempo …"), each part is asked alone, in the reply's language; a part whose answer is
+        for another intent B, not answered yet (`_new_answer`), one the whole message also ranks
+        high (`_ranked_high`) and that may answer what the whole message names (`_admissible_also`:
+        no partner's intent unless the message names that partner), gives a further answer, in the
+        order the message asks them (`_part_readings` lists a part's readings). A part that asks something
         (answered, "did you mean", or no match; not declined) is asked again with the platforms only
         the message names
         (`_with_platforms`): "… iMooX … and do any of them give credits?"; one that gets no answer,
@@ -649,32 +654,14 @@ class Router:
         lang = lang or reply.lang
         high: set[str] | None = None
         found: set[str] = set()
+        extra: list[Reply] = []  # the further answers, one a part
+        most = min(MOST_ALSO, max(1, len(parts) - 1))  # never more answers than parts
         for part in parts:
-            alone = self._ask(part, lang)
-            answers = [alone]
-            if (alone.status in ("answer", "suggestions") or alone.reason == "no_match") and (
-                with_platforms := self._with_platforms(part, question)
-            ):
-                # a part that asks something (not declined by a guard, not about another provider) may
-                # ask it of a platform only the message names
-                answers.append(self._ask(with_platforms, lang))
-            if alone.kind == "courses" and (with_topics := self._with_topics(part, question)):
-                # "Quiero que mis empleados mejoren hablando en público. ¿Hay algún curso en español?":
-                # the subject is in the sentence before, not in the part
-                answers.insert(0, self._ask(with_topics, lang))
-            if alone.status != "answer" and (with_subject := self._with_subject(part, question)):
-                # "… FutureLearn microcredentials. …, how long do they take, …": of the subject the
-                # message names
-                answers.append(self._ask(with_subject, lang))
-            for answer in answers:
-                if answer.status != "answer" or answer.intent is None or answer.intent == reply.intent:
+            if len(extra) >= most:
+                break
+            for answer in self._part_readings(part, question, lang):
+                if not self._new_answer(answer, part, reply, extra):
                     continue
-                if answer.kind == reply.kind == "courses" and answer.items == reply.items:
-                    continue  # the same courses found by another course-search intent
-                if answer.kind == "courses" and not answer.items and self._course_query(part) is None:
-                    continue  # "… e si possono verificare online?" searched for "verificare": no request
-                if reply.kind == "credential" and answer.confidence < PROFILE_ALSO_SURE:
-                    continue  # "le mooc du cnam … assez pour le CMF ?": the record's CMF line answers it
                 if high is None:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
@@ -686,9 +673,46 @@ class Router:
                         answer.question, answer.also, reply.question = question, weak, question
                         return answer
                     answer.question = part
-                    reply.also = answer
-                    return reply
+                    extra.append(answer)
+                    break  # one answer a part
+        for earlier, later in zip([reply, *extra], extra, strict=False):
+            earlier.also = later  # the answers in the order the message asks them
         return reply
+
+    def _part_readings(self, part: str, question: str, lang: str) -> list[Reply]:
+        """The answers to one part of a message, in the order they are tried: the part alone, and with
+        what the rest of the message names that the part leaves out (`_also_asked`)."""
+        alone = self._ask(part, lang)
+        answers = [alone]
+        if (alone.status in ("answer", "suggestions") or alone.reason == "no_match") and (
+            with_platforms := self._with_platforms(part, question)
+        ):
+            # a part that asks something (not declined by a guard, not about another provider) may
+            # ask it of a platform only the message names
+            answers.append(self._ask(with_platforms, lang))
+        if alone.kind == "courses" and (with_topics := self._with_topics(part, question)):
+            # "Quiero que mis empleados mejoren hablando en público. ¿Hay algún curso en español?":
+            # the subject is in the sentence before, not in the part
+            answers.insert(0, self._ask(with_topics, lang))
+        if alone.status != "answer" and (with_subject := self._with_subject(part, question)):
+            # "… FutureLearn microcredentials. …, how long do they take, …": of the subject the
+            # message names
+            answers.append(self._ask(with_subject, lang))
+        return answers
+
+    def _new_answer(self, answer: Reply, part: str, reply: Reply, extra: list[Reply]) -> bool:
+        """Whether `answer`, to `part`, says something the reply and the further answers found so far
+        (`extra`) do not."""
+        if answer.status != "answer" or answer.intent is None or answer.intent == reply.intent:
+            return False
+        if any(answer.intent == other.intent for other in extra):
+            return False  # "… how many hours, and how many hours a week?": answered once
+        if answer.kind == reply.kind == "courses" and answer.items == reply.items:
+            return False  # the same courses found by another course-search intent
+        if answer.kind == "courses" and not answer.items and self._course_query(part) is None:
+            return False  # "… e si possono verificare online?" searched for "verificare": no request
+        # "le mooc du cnam … assez pour le CMF ?": the record's CMF line answers it
+        return not (reply.kind == "credential" and answer.confidence < PROFILE_ALSO_SURE)
 
     def _unsourced_lines(self, reply: Reply, question: str) -> Reply:
         """An answer (or "did you mean") to a message naming something the sources do not cover
