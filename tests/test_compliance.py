@@ -1071,3 +1071,13 @@ def test_negated_exams_degree_named_levels_and_in_person_checks_are_read(
 ) -> None:
     facts = parse_facts(text)
     assert {k: facts.get(k) for k in expected} == expected, facts
+
+
+def test_parts_added_up_and_asked_of_a_microcredential_are_checked(bot_engine: Any) -> None:
+    """Trial 103: "ho fatto 3 mooc su eduopen da 25 ore l'uno, insieme fanno una microcredenziale?" got
+    EduOpen's overview; parts added up (75 h) and asked whether they make one are checked, whatever
+    else ranks first."""
+    reply = bot_engine.ask("ho fatto 3 mooc su eduopen da 25 ore l'uno, insieme fanno una microcredenziale?")
+    assert reply.kind == "compliance"
+    hours = next(i for i in reply.items if "75" in i.text)
+    assert hours.status == "not_met", reply.answer

@@ -749,6 +749,12 @@ def _summed_parts(low: str) -> dict[str, int | float]:
     return found
 
 
+def states_parts(text: str) -> bool:
+    """Whether `text` adds up a programme of parts ("ho fatto 3 mooc su eduopen da 25 ore l'uno"): its
+    figures are a whole made of those parts (`_summed_parts`)."""
+    return bool(_summed_parts(text.casefold()))
+
+
 def _num(text: str) -> float:
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
         return float(re.sub(r"[.,]", "", text))

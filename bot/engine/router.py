@@ -41,6 +41,7 @@ from bot.engine.compliance import (
     listed_hours,
     parse_facts,
     states_a_range,
+    states_parts,
     study_pace,
     validate_facts,
 )
@@ -883,8 +884,9 @@ class Router:
                 and (len(facts) >= 2 or self._may_be_a_check(ranked, check_id))
             )
             or (
-                # "is 4 ects enough to count as one of those cmf things…?": nothing else answers it
-                best < self.answer_threshold
+                # "is 4 ects enough to count as one of those cmf things…?": nothing else answers it;
+                # "ho fatto 3 mooc … da 25 ore l'uno, insieme fanno una microcredenziale?" adds them up
+                (best < self.answer_threshold or states_parts(question))
                 and any(k in facts for k in MEASURED_FACTS)
                 and not reads_credential
                 and self._asks_if_it_qualifies(question)
