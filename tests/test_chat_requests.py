@@ -1233,7 +1233,8 @@ def test_whether_courses_give_credit_is_the_credit_by_platform_answer(scripted: 
 @pytest.mark.parametrize(
     ("text", "lang", "heading"),
     [
-        ("hi, gibts bei futurelearn auch kurse auf deutsch?", "de", "Deutsch, FutureLearn"),  # trial 55
+        # trial 55; none in German on FutureLearn: the German courses elsewhere, the filter left out said
+        ("hi, gibts bei futurelearn auch kurse auf deutsch?", "de", "Deutsch"),
         ("y a-t-il des cours en anglais sur FUN ?", "fr", "anglais, FUN"),
         ("hay cursos en ingles en miriadax?", "es", "inglés, MiríadaX"),
     ],
@@ -1249,9 +1250,11 @@ def test_a_platforms_courses_in_a_language_are_searched_and_the_language_named(
     reply = engine.ask(text)
     assert (reply.lang, reply.status, reply.kind) == (lang, "answer", "courses")
     assert heading in reply.answer.splitlines()[0]
+    if lang == "de":
+        assert "FutureLearn" in reply.answer.split("\n\n")[1]  # "… Ohne den Filter FutureLearn"
     language = heading.split(", ")[0]
     for item in reply.items:
-        languages = next(p for p in item.text.split(" · ") if p.startswith(("langue", "idioma")))
+        languages = next(p for p in item.text.split(" · ") if p.startswith(("langue", "idioma", "Sprache")))
         assert language in languages.split(": ")[1].split(", "), languages
     # a platform's languages asked without a request word keep the intent's answer
     matcher.ranking = [("partner-platforms-by-language", 0.9), ("course-search", 0.05)]
