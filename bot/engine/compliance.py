@@ -703,6 +703,8 @@ _WITHOUT_A = re.compile(
 )
 """A negation right before the word "transcript" ("without a transcript", "senza transcript", "no
 damos transcript"): the course has none."""
+_ONLY = re.compile(rf"\b(?:{_any('only_words')})\b")
+"""A list said to be all there is ("a transcript with only the learning outcomes")."""
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
     item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS
 }
@@ -883,6 +885,10 @@ def _transcript(text: str) -> list[str] | None:
                 for item, words in _TRANSCRIPT_ITEM_WORDS.items()
                 if any(_named_without_figure(padded, w) for w in words)
             ]
+            if len(listed) < len(TRANSCRIPT_ITEMS) and not _ONLY.search(sentence_norm):
+                # "relevé avec acquis d'apprentissage" names what stands out, not all it states: the
+                # other items are not known to be missing ("transcript with only the outcomes" are)
+                return None
             return listed or None
     return None
 
