@@ -369,6 +369,9 @@ DECLINED_LOOK_ALIKES = [
     # another provider's instructor page
     ("Wie viele Stunden darf ein Werkstudent pro Woche arbeiten?", "declined"),
     ("How to Enable Certificates of Completion", "declined"),
+    # trials 96, 100: a learning platform's admin pages
+    ("Badges verwalten", "declined"),
+    ("Wie man ein Zertifikat erstellt", "declined"),
 ]
 
 
@@ -733,3 +736,8 @@ def test_a_comparison_with_another_provider_and_slang_are_answered(
 ) -> None:
     reply = shipped.ask(text)
     assert (reply.status, reply.intent) == ("answer", intent), reply.answer
+
+
+def test_a_certificate_made_for_a_microcredential_is_not_an_lms_page(shipped: Engine) -> None:
+    reply = shipped.ask("Zertifikat erstellen für unser Microcredential")
+    assert reply.reason != "declined"
