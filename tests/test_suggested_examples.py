@@ -202,6 +202,7 @@ def _string_examples() -> dict[str, dict[str, list[str]]]:
 STRING_EXAMPLES = _string_examples()
 FOLLOWED = {
     "fallback.greeting",
+    "answer.needs_context",
     "credential.how_to",
     "credential.for_one_course",
     "compliance.how_to",
@@ -233,6 +234,16 @@ def test_the_greeting_example_is_answered_in_its_language(engine: Engine, lang: 
     assert question in greeting.answer
     reply = engine.ask(question)
     assert (reply.status, reply.intent, reply.lang) == ("answer", "cmf-study-hours", lang), question
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_whole_question_a_lone_follow_up_is_told_to_ask_is_answered(engine: Engine, lang: str) -> None:
+    """`answer.needs_context` quotes a whole question to ask instead of a reply to an unseen message."""
+    (question,) = STRING_EXAMPLES["answer.needs_context"][lang]
+    reply = engine.ask(question)
+    assert (reply.status, reply.intent, reply.lang) == ("answer", "partner-futurelearn-mc-prices", lang), (
+        question
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
