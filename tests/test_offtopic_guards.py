@@ -372,6 +372,14 @@ DECLINED_LOOK_ALIKES = [
     # trials 96, 100: a learning platform's admin pages
     ("Badges verwalten", "declined"),
     ("Wie man ein Zertifikat erstellt", "declined"),
+    # trials 104, 105: a love letter to write, driving-licence points, a card asked for by email
+    ("Kannst du mir einen Liebesbrief auf Deutsch schreiben?", "declined"),
+    ("wie viele punkte hab ich in flensburg und wann verfallen die", "declined"),
+    (
+        "¿Es seguro pagar el enlace de un correo que pide mi tarjeta para liberar mi certificado de "
+        "Miríadax?",
+        "declined",
+    ),
 ]
 
 
