@@ -1207,6 +1207,11 @@ def test_a_credential_set_against_a_degree_gets_whether_it_equals_one(scripted: 
     assert (asked.lang, asked.intent) == ("it", "degree-equivalence")
     kept = engine.ask("which platform certificates are real microcredentials?")
     assert kept.intent == "employers-certificate-types"
+    # trial 105: "… vale lo mismo que un master?" ranked whether it counts towards a degree
+    matcher.ranking = [("cmf-credit-recognition", 0.7), ("degree-equivalence", 0.1)]
+    same = engine.ask("para contratar, una microcredencial vale lo mismo que un master?")
+    assert (same.lang, same.intent) == ("es", "degree-equivalence")
+    assert engine.ask("will my microcredential count towards my degree?").intent == "cmf-credit-recognition"
 
 
 def test_courses_in_either_of_two_languages_are_listed_and_named(shipped_engine: Any) -> None:
