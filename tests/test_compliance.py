@@ -269,7 +269,7 @@ def test_parse_facts_credit_and_transcript() -> None:
     # figures beside an item are the credential's values, not a list of what its transcript shows
     valued = parse_facts("We received a CMF transcript for 6 ECTS at EQF 7. Must we recognise it?")
     assert valued == {"ects": 6, "eqf_level": 7}
-    assert parse_facts("transcript with 5 ECTS and the learning outcomes")["transcript"] == [
+    assert parse_facts("transcript with 5 ECTS and only the learning outcomes")["transcript"] == [
         "learning-outcomes"
     ]
 

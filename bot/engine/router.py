@@ -188,8 +188,9 @@ CREDENTIAL_RANKS = 5
 """A question is looked at for a named course title only when a credential-profile intent is among
 this many best-ranked intents (the title lookup is the costly part)."""
 TITLED_PROFILE_RANKS = 3
-"""A question naming a catalogue course by its title gets the course's record when an intent about a
-fact of the record is among the rest's this many best (one described without its title: the best)."""
+"""A question naming a catalogue course, by its title or described, gets the course's record when an
+intent about a fact of the record is among the rest's this many best ("that OU online teaching
+microcred, how many credits…": the rest's "ou" ranks the Open University's overview first)."""
 NAMED_TITLE_MATCH = 90
 """A catalogue title is named in a question when it aligns with part of it at least this well
 (rapidfuzz `partial_ratio` on normalised text, 0-100: a typo or a missing accent still counts)."""
@@ -1158,10 +1159,10 @@ class Router:
             return None
         course, rest = named.course, named.rest
         rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
-        # a named course is domain evidence: no off-topic; a title written out may be asked about by
-        # any of the rest's best intents ("… den mooc lernen im netz gemacht. bekomm ich dafuer was
-        # angerechnet oder nur ne teilnahmebestaetigung?": the attendance certificate ranks first)
-        ranked, oos = self._rank_all(rest, limit=TITLED_PROFILE_RANKS if titled else 1)
+        # a named course is domain evidence: no off-topic; it may be asked about by any of the rest's
+        # best intents ("… den mooc lernen im netz gemacht. bekomm ich dafuer was angerechnet oder
+        # nur ne teilnahmebestaetigung?": the attendance certificate ranks first)
+        ranked, oos = self._rank_all(rest, limit=TITLED_PROFILE_RANKS)
         if ranked and self._leads(ranked[0][0]).get("type") == "course_search":
             return None  # "presentaciones eficaces curso" asks for the course in a list
         ranked = [r for r in ranked if self._profiles_named_course(r[0])][:1]
