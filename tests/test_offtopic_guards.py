@@ -728,25 +728,6 @@ def test_one_word_naming_our_topic_or_a_catalogue_subject_is_still_answered(ship
     assert shipped.ask("Was sind Mikro-Qualifikationen?").intent == "eu-definition"
 
 
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        # trial 101: a microcredential compared with another provider's certificate, by an employer
-        (
-            "sono un hr manager, che valore ha una microcredenziale rispetto a un certificato coursera per "
-            "assumere qualcuno",
-            "employers-hiring-value",
-        ),
-        ("hola q onda, q es eso de las microcredenciales?? es como un curso normal o q", "eu-definition"),
-    ],
-)
-def test_a_comparison_with_another_provider_and_slang_are_answered(
-    shipped: Engine, text: str, intent: str
-) -> None:
-    reply = shipped.ask(text)
-    assert (reply.status, reply.intent) == ("answer", intent), reply.answer
-
-
 def test_a_certificate_made_for_a_microcredential_is_not_an_lms_page(shipped: Engine) -> None:
     reply = shipped.ask("Zertifikat erstellen für unser Microcredential")
     assert reply.reason != "declined"
