@@ -1109,15 +1109,19 @@ class Router:
             return query
         pairs = list(zip(query.topics, query.groups, strict=True))
         kept = [(t, g) for t, g in pairs if len(g) > 1]
-        for topic, group in pairs:
-            if len(group) > 1:
-                continue
+        free = [(t, g) for t, g in pairs if len(g) == 1]
+        dropped = 0
+        for tried, (topic, group) in enumerate(free):
+            if dropped > len(kept) + len(free) - tried:
+                return None  # more dropped than kept even if every word left is kept: no more searches
             trial = replace(
                 query, topics=[t for t, _ in kept] + [topic], groups=[g for _, g in kept] + [group]
             )
             if self._exact_hits(trial):
                 kept.append((topic, group))
-        if len(query.topics) - len(kept) > len(kept):
+            else:
+                dropped += 1
+        if dropped > len(kept):
             return None
         reduced = replace(query, topics=[t for t, _ in kept], groups=[g for _, g in kept])
         return reduced if self._exact_hits(reduced) else None
