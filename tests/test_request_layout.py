@@ -159,3 +159,4 @@ def test_a_possessive_before_a_course_word_speaks_of_ones_own_course() -> None:
     assert speaks_of_own_course(_words("il mio corso dura 4 settimane"))
     assert not speaks_of_own_course(_words("ein kurs hat 5 ects"))
     assert not speaks_of_own_course(_words("my courses on futurelearn"))
+    assert not speaks_of_own_course(_words("my one concern: is 3 ects enough for a microcredential?"))

@@ -280,6 +280,8 @@ def _near(words: list[str], k: int) -> list[str]:
 
 _ONE_COURSE_DETERMINERS = _words("one_course_determiners")
 _ONE_COURSE_NOUNS = _words("one_course_nouns")
+_ONE_COURSE_WORDS = _ONE_COURSE_NOUNS | _words("one_course_pronouns")
+"""The nouns and the pronouns ("the fintech one") that stand for one course after a determiner."""
 _ONE_COURSE_REACH = 4
 """How many words before the course word the determiner may stand: "el curso", "the python course",
 "that OU online teaching microcred"."""
@@ -290,7 +292,7 @@ def refers_to_one_course(words: list[str]) -> bool:
     course word ("cuanto dura el curso de microeconomia de miriadax", "is the python course on
     futurelearn free", "quel corso di matematica"), not at courses in general ("un mooc", "courses")."""
     for k, word in enumerate(words):
-        if word in _ONE_COURSE_NOUNS and any(
+        if word in _ONE_COURSE_WORDS and any(
             w in _ONE_COURSE_DETERMINERS for w in words[max(0, k - _ONE_COURSE_REACH) : k]
         ):
             return True
@@ -308,7 +310,7 @@ def follows_up(words: list[str]) -> bool:
 
 def speaks_of_own_course(words: list[str]) -> bool:
     """Whether `words` speak of the asker's own course: a possessive right before a singular course
-    word ("mi curso", "mein kurs", "my course")."""
+    noun ("mi curso", "mein kurs", "my course"; not "my one question")."""
     return any(word in POSSESSIVES and after in _ONE_COURSE_NOUNS for word, after in pairwise(words))
 
 
