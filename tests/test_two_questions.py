@@ -545,7 +545,10 @@ def test_a_course_request_inside_a_longer_message_finds_its_course(
 
 # -- three questions in one message -----------------------------------------------------------------
 
-THREE = "ok so 3 things: how much does a futurelearn microcredential cost, can i pay monthly, and can i get a refund if i hate it"  # noqa: E501  (trial 95's wording)
+THREE = (  # a trial's wording
+    "ok so 3 things: how much does a futurelearn microcredential cost, can i pay monthly, and can i get a "
+    "refund if i hate it"
+)
 THREE_INTENTS = [
     "partner-futurelearn-mc-instalments",
     "partner-futurelearn-mc-prices",
