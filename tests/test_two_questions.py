@@ -403,16 +403,21 @@ async def test_ask_sends_the_second_answer_as_a_second_embed(fake_discord: Any, 
 # -- rendering within Discord's limits --------------------------------------------------------------
 
 
-def _reply(answer_chars: int, also_chars: int) -> Reply:
-    also = Reply(
-        question="and how long?",
+def _text_reply(question: str, intent: str, title: str, body: str) -> Reply:
+    return Reply(
+        question=question,
         lang="en",
         status="answer",
-        intent="b",
+        intent=intent,
         kind="text",
-        title="Second",
-        answer="**Second**\n\n" + "\n\n".join(["word " * 40] * (also_chars // 200 + 1))[:also_chars],
+        title=title,
+        answer=f"**{title}**\n\n{body}",
     )
+
+
+def _reply(answer_chars: int, also_chars: int) -> Reply:
+    body = "\n\n".join(["word " * 40] * (also_chars // 200 + 1))[:also_chars]
+    also = _text_reply("and how long?", "b", "Second", body)
     return Reply(
         question="what and how long?",
         lang="en",
@@ -577,15 +582,7 @@ def test_a_message_asking_three_things_gets_three_answers(bot_engine: Any) -> No
 
 
 def test_a_third_answer_gets_its_own_heading_within_discords_limits() -> None:
-    third = Reply(
-        question="and a refund?",
-        lang="en",
-        status="answer",
-        intent="c",
-        kind="text",
-        title="Third",
-        answer="**Third**\n\nrefunds",
-    )
+    third = _text_reply("and a refund?", "c", "Third", "refunds")
     reply = _reply(800, 800)
     assert reply.also is not None
     reply.also.also = third
