@@ -249,6 +249,26 @@ def test_hours_a_week_said_with_an_adjective_are_multiplied_out(text: str, hours
     assert parse_facts(text)["study_hours"] == hours
 
 
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        # trial 103: an exam week added to the weeks was dropped (96, not 106)
+        ("Our module runs 12 weeks at about 8 hours a week, plus an exam week of roughly 10 hours", 106),
+        ("8h/week for 12 weeks + 10h exam", 106),
+        ("12 semanas de 8 horas más 10 horas de examen", 106),
+        ("12 Wochen à 8 Stunden und noch 10 Stunden Prüfungsvorbereitung", 106),
+        ("100 hours + 20 hours self-study", 120),
+        ("plus 10 hours", 10),  # nothing to add them to: the hours stated
+        # "plus de", "más de", "più di" mean "more than"
+        ("plus de 10 heures par semaine pendant 12 semaines", 120),
+        ("12 semanas de 8 horas, más de 10 horas de examen", 96),
+        ("10 settimane da 12 ore, più di 5 ore a settimana", 120),
+    ],
+)
+def test_hours_added_to_the_weeks_are_counted(text: str, hours: int) -> None:
+    assert parse_facts(text)["study_hours"] == hours
+
+
 def test_parse_facts_credit_and_transcript() -> None:
     facts = parse_facts(
         "130h, level 6, awards credit via RPL, IDs are checked. Transcript with only the learning outcomes."

@@ -592,6 +592,19 @@ _WEEKS_OF_HOURS = re.compile(
 )
 
 
+_ADDED_HOURS = re.compile(
+    # "plus an exam week of 10 hours", "+10h", "und noch 10 Stunden"; never "plus de 10 heures",
+    # "más de", "più di" (more than)
+    rf"(?<!\w)(?:{_any('added_hours')})(?:(?<=\+)|(?!\w))\s*"
+    + r"(?!(?:de|di|del|della|d|than|que|als)\b)(?:[\w'’]+\s+){0,5}?"
+    + _NUMBER
+    + r"\s*-?\s*"
+    + _HOUR_WORDS
+    + r"\b"
+)
+"""Hours added to the rest ("12 weeks at 8 hours plus an exam week of 10 hours": 96 + 10)."""
+
+
 def _weeks_of_hours(low: str) -> re.Match[str] | None:
     """Weeks of so many hours each ("10 weeks at 12 hours", "6 semanas de 5 horas"); not when the
     hours are more than anyone studies in a week: "12 semanas de 150 horas" gives the hours in all."""
@@ -806,17 +819,28 @@ def _whole(value: float) -> int | float:
 def _study_hours(low: str) -> int | float | None:
     """Hours as stated ("80 hours", "80h", "80 heures"), else "10 weeks at 10 h/week" multiplied out;
     "10 weeks at 12 hours", "3 Wochen à 3 Stunden" (`weeks_of`) are multiplied out first."""
-    weeks_of = _weeks_of_hours(low)
-    if weeks_of:
-        return _whole(_num(weeks_of.group(1)) * _num(weeks_of.group(2)))
     per_week = _HOURS_PER_WEEK.search(low)
     paces = {m.start() for m in (per_week, _HOURS_PER_MONTH.search(low)) if m}
+    added = {m.start(1): _num(m.group(1)) for m in _ADDED_HOURS.finditer(low) if m.start(1) not in paces}
+    base = _base_study_hours(low, per_week, paces | set(added))
+    if base is None:
+        # nothing to add to: "plus 10 hours" alone is the hours stated
+        return next((_whole(_num(m.group(1))) for m in _HOURS.finditer(low) if m.start() not in paces), None)
+    return _whole(base + sum(added.values()))
+
+
+def _base_study_hours(low: str, per_week: re.Match[str] | None, skipped: set[int]) -> float | None:
+    """The hours before any added ones (`_ADDED_HOURS`): weeks of so many hours multiplied out,
+    else the first hours stated that are no pace, else a weekly pace times the weeks."""
+    weeks_of = _weeks_of_hours(low)
+    if weeks_of:
+        return _num(weeks_of.group(1)) * _num(weeks_of.group(2))
     for m in _HOURS.finditer(low):
-        if m.start() not in paces:
-            return _whole(_num(m.group(1)))
+        if m.start() not in skipped:
+            return _num(m.group(1))
     weeks = _WEEKS.search(low)
     if per_week and weeks:
-        return _whole(_num(per_week.group(1)) * _num(weeks.group(1)))
+        return _num(per_week.group(1)) * _num(weeks.group(1))
     return None
 
 
