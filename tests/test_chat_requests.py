@@ -723,6 +723,9 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
             "entro quanto posso cambiare idea dopo essermi iscritto a una microcredenziale?",
         ),
         ("change-of-mind", "de", "wie lange kann ich die Anmeldung rückgängig machen?"),
+        # trial 106: a German FAQ heading on withdrawing got the study hours
+        ("change-of-mind", "de", "Wie lange habe ich Zeit, mich von einem Microcredential abzumelden?"),
+        ("change-of-mind", "it", "come posso disiscrivermi da una microcredenziale"),
         ("slp-or-cmf", "en", "is a 20 ECTS short learning programme still inside the CMF?"),
         ("slp-or-cmf", "fr", "un SLP de 15 ECTS, ça rentre dans le CMF ?"),
         ("slp-or-cmf", "es", "¿un SLP cabe en el marco común de microcredenciales?"),
