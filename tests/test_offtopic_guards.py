@@ -99,6 +99,8 @@ def test_a_certification_vendor_named_with_the_cmf_gets_the_non_partner_answer(s
         "¿me devuelven el dinero del billete de avión?",
         "posso avere il rimborso del biglietto del concerto?",
         "Flug gestrichen, bekomme ich das Geld für mein Flugticket zurückerstattet?",
+        # trial 107: a shop's help heading, naming no course nor platform
+        "Was ist der Unterschied zwischen der Erstattung und der Stornierung eines Kaufs?",
     ],
 )
 def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) -> None:
@@ -110,6 +112,8 @@ def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) 
 def test_a_microcredential_refund_is_still_answered(shipped: Engine) -> None:
     reply = shipped.ask("can i get a refund on my futurelearn microcredential?")
     assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-refunds")
+    bought = shipped.ask("can i get a refund on my purchase of a microcredential?")
+    assert (bought.status, bought.intent) == ("answer", "partner-futurelearn-mc-refunds")
 
 
 def test_a_password_reset_is_declined_whatever_the_word_for_password(shipped: Engine) -> None:
@@ -378,6 +382,12 @@ DECLINED_LOOK_ALIKES = [
     (
         "¿Es seguro pagar el enlace de un correo que pide mi tarjeta para liberar mi certificado de "
         "Miríadax?",
+        "declined",
+    ),
+    # trial 107: a certificate "blocked" until a fee is paid is phishing
+    (
+        "jai recu un mail 'FUN MOOC: votre certificat est bloqué, payez 19€ ici pour le débloquer' "
+        "c normal ?? je clique ?",
         "declined",
     ),
 ]
