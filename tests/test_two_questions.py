@@ -265,6 +265,36 @@ def test_a_part_that_lost_the_platform_gets_no_other_platforms_answer(bot_engine
     assert reply.also is None
 
 
+@pytest.mark.parametrize(
+    ("message", "first", "then"),
+    [
+        # trial 106: the platform where the asker saw the word is context, not the question
+        (
+            "hola q onda, q es exactamente una microcredencial?? la vi en miriadax y no entendi nada",
+            "eu-definition",
+            "partner-miriadax",
+        ),
+        (
+            "hallo, wir sind eine FH in österreich und überlegen microcredentials über imoox anzubieten. "
+            "wie viele ECTS sind in österreich üblich?",
+            "other-size-conventions",
+            "partner-imoox-microcredentials",
+        ),
+    ],
+)
+def test_a_question_comes_before_the_platform_its_context_names(
+    bot_engine: Any, message: str, first: str, then: str
+) -> None:
+    reply = bot_engine.ask(message)
+    assert (reply.status, reply.intent) == ("answer", first)
+    assert reply.also is not None and reply.also.intent == then
+
+
+def test_a_question_naming_the_platform_keeps_the_platforms_answer(bot_engine: Any) -> None:
+    reply = bot_engine.ask("la vi en miriadax y no entendi nada. q es exactamente miriadax??")
+    assert (reply.status, reply.intent) == ("answer", "partner-miriadax")
+
+
 CREDIT_ANY_PARTNER = "learners-credits-by-platform"
 """Which partners' courses give credit, iMooX's (microcredentials.at) among them."""
 

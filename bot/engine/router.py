@@ -103,6 +103,10 @@ this or more is answered first by that question's answer (`_also_asked`)."""
 MOST_ALSO = 2
 """At most this many further answers after the first (`Reply.also`, chained): a message asking
 "durata, livello EQF e tipo di valutazione" gets three; more parts are left to a new question."""
+QUESTION_OVER_CONTEXT = 0.6
+"""A message whose context names a partner platform and whose one question names none ("q es
+exactamente una microcredencial?? la vi en miriadax") is answered first by its question, when an
+intent specific to no platform answers it alone at least this surely (`_question_over_context`)."""
 PROFILE_ALSO_SURE = 0.6
 """A course's record (its credential profile) gets a second answer only for a part answered this
 surely alone: "… ca fait combien d'heures au total ? assez pour le CMF ?" read "assez pour le CMF"
@@ -298,7 +302,8 @@ class Router:
         moment ago in the same conversation: a short question nothing answers alone may be read with
         its subject ("y cuánto cuesta eso?", `_follow_up`)."""
         lang = lang if lang in LANGS else None
-        reply = self._also_asked(self._ask_question_sentence(question, lang), question, lang)
+        reply = self._ask_question_sentence(question, lang)
+        reply = self._also_asked(self._question_over_context(reply, question, lang), question, lang)
         if reply.kind == "courses" and not reply.items and reply.also is not None:
             # "le microcredenziali scadono? e si possono verificare online?" searched for "scadono":
             # the answer to a part comes first, and another part may be answered after it
@@ -310,6 +315,30 @@ class Router:
         else:
             reply = self._context_hint(reply, question)
         return self._unsourced_lines(reply, question)
+
+    def _question_over_context(self, reply: Reply, question: str, lang: str | None) -> Reply:
+        """The answer to a message's one question sentence, with the message's own answer after it
+        (`also`), when the message went to an intent specific to a partner platform and the question
+        sentence names none: "hola, q es exactamente una microcredencial?? la vi en miriadax y no
+        entendi nada" asks what a microcredential is, not what MiríadaX offers. The question, asked
+        alone, must get a text answer from an intent specific to no platform
+        (`QUESTION_OVER_CONTEXT`). Over all trial questions this changed three replies, each better."""
+        if reply.status != "answer" or reply.intent is None or reply.also is not None:
+            return reply
+        if not self._specific_partners(reply.intent):
+            return reply
+        asking = question_sentences(question)
+        if len(asking) != 1 or normalize(asking[0]) == normalize(question):
+            return reply
+        if self.concepts.concepts(asking[0]) & self.concepts.partners:
+            return reply  # the question names the platform itself
+        alone = self._ask(asking[0], lang or reply.lang)
+        if alone.status != "answer" or alone.intent is None or alone.kind != "text":
+            return reply
+        if alone.confidence < QUESTION_OVER_CONTEXT or self._specific_partners(alone.intent):
+            return reply
+        alone.question, alone.also = question, reply
+        return alone
 
     def _context_hint(self, reply: Reply, question: str) -> Reply:
         """A short message opening as a follow-up ("y cuanto cuesta eso", "and for the italian ones?",
