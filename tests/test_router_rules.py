@@ -435,6 +435,10 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
         ("une microcredential cmf est elle inscrite au rncp ou pas du tout", "fr", "national-registers"),
         # trial 101: face recognition at the exam
         ("l'esame finale come funziona, c'è il riconoscimento facciale?", "it", "exam-conditions"),
+        # trial 106: an enrolment deadline got the enrolment steps, with no word on the date
+        ("cual es la fecha limite para inscribirme en una microcredencial", "es", "enrolment-deadline"),
+        ("scadenza iscrizioni microcredenziali futurelearn quando", "it", "enrolment-deadline"),
+        ("wann ist Anmeldeschluss für ein Microcredential?", "de", "enrolment-deadline"),
     ],
 )
 def test_competitions_employment_services_and_cfu_are_said_to_be_outside_the_sources(
