@@ -1030,6 +1030,12 @@ def test_a_course_record_s_hours_in_all_are_worked_out_from_its_workload(
         ("I did 2 courses on FutureLearn, 5 ECTS in total", {"ects": 5}),
         ("2 modules, 60 hours in total, 5 ECTS", {"ects": 5, "study_hours": 60}),
         ("3 courses a week", {}),
+        # trial 108: the number of parts written as a word
+        ("trasformare tre MOOC da 40 ore l'uno in una microcredenziale CMF", {"study_hours": 120}),
+        ("two modules of 50 hours each", {"study_hours": 100}),
+        ("drei Kurse mit je 2 ECTS", {"ects": 6}),
+        ("sei corsi da 20 ore l'uno", {"study_hours": 120}),
+        ("sei sicura? 40 ore", {"study_hours": 40}),
     ],
 )
 def test_a_programme_of_parts_is_checked_on_the_figures_of_all_its_parts(text: str, facts: dict) -> None:

@@ -723,8 +723,20 @@ _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-_PARTS = re.compile(rf"(?<![\d.,])([2-9]|1[0-2])\s+(?:{_any('part_units')})\b")
-"""A programme's number of parts ("3 corsi", "4 modules"): 2 to 12."""
+def _part_counts() -> dict[str, int]:
+    """Each pattern of a number of parts written as a word ("tre", "three") → that number."""
+    counts: dict[str, int] = {}
+    for lang in languages():
+        for number, patterns in (lang.compliance.get("part_counts") or {}).items():
+            for pattern in patterns:
+                counts.setdefault(pattern, int(number))
+    return counts
+
+
+_PART_COUNTS = _part_counts()
+_COUNT_WORDS = "|".join(_PART_COUNTS) or "(?!)"
+_PARTS = re.compile(rf"(?:(?<![\d.,])([2-9]|1[0-2])|(?<!\w)({_COUNT_WORDS}))\s+(?:{_any('part_units')})\b")
+"""A programme's number of parts ("3 corsi", "4 modules", "tre MOOC"): 2 to 12."""
 _EACH = rf"(?:{_any('each')})"
 _PART_OF = rf"^\s*(?:{_any('part_of')})\s+"
 _PART_ECTS = re.compile(_PART_OF + _NUMBER + rf"\s*(?:{_any('ects_units')})\b")
@@ -752,7 +764,8 @@ def _summed_parts(low: str) -> dict[str, int | float]:
     parts = _PARTS.search(low)
     if parts is None:
         return {}
-    count, after = int(parts.group(1)), low[parts.end() :]
+    count = int(parts.group(1)) if parts.group(1) else _count_of(parts.group(2))
+    after = low[parts.end() :]
     found: dict[str, int | float] = {}
     ects = _PART_ECTS.search(after)
     if ects is not None:
@@ -762,6 +775,11 @@ def _summed_parts(low: str) -> dict[str, int | float]:
     if each is not None and _num(each) > 0:
         found["study_hours"] = _whole(count * _num(each))
     return found
+
+
+def _count_of(word: str) -> int:
+    """The number a count word stands for (`part_counts`), matched against each pattern."""
+    return next(n for pattern, n in _PART_COUNTS.items() if re.fullmatch(pattern, word))
 
 
 def states_parts(text: str) -> bool:
