@@ -18,6 +18,7 @@ from bot.engine.compliance import (
     credit_hours,
     evaluate_rule,
     listed_hours,
+    named_facts,
     parse_facts,
     study_pace,
     validate_facts,
@@ -267,6 +268,43 @@ def test_hours_a_week_said_with_an_adjective_are_multiplied_out(text: str, hours
 )
 def test_hours_added_to_the_weeks_are_counted(text: str, hours: int) -> None:
     assert parse_facts(text)["study_hours"] == hours
+
+
+def test_a_transcript_named_without_its_contents_is_said_to_be_named(bot_engine: Any) -> None:
+    """Trial 109: "… avec vérif d'identité et relevé de notes" said the ID check and the transcript
+    were "not given". The ID check is read; the transcript, named without what it states, stays
+    open and the check says it was named."""
+    question = (
+        "bjr, notre MOOC fait 5 ECTS, 125h, niveau EQF 6, examen final surveille avec verif d'identite "
+        "et releve de notes. est-ce conforme au CMF?"
+    )
+    assert parse_facts(question)["id_verification"] is True
+    assert named_facts(question) == {"transcript"}
+    reply = bot_engine.ask(question)
+    assert reply.kind == "compliance"
+    statuses = {item.ref: (item.status, item.text) for item in reply.items}
+    assert statuses["id-verification"][0] == "met"
+    assert statuses["transcript"] == (
+        "unknown",
+        bot_engine.string(
+            "compliance.reason.named_unread", "fr", fact=bot_engine.string("fact.transcript", "fr")
+        ),
+    )
+    assert named_facts("80 hours, EQF 6, supervised exam") == set()
+    assert named_facts("transcript with only the learning outcomes") == set()  # its contents are read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 109: a course giving only a certificate of completion gives no transcript
+        "150 ore, EQF 7, ma rilasciamo solo un attestato senza elenco dei risultati di apprendimento",
+        "notre mooc fait 6 semaines a 4h/semaine, juste une attestation de suivi a la fin",
+        "5 ECTS, we give only a certificate of completion",
+    ],
+)
+def test_a_certificate_of_completion_alone_is_no_transcript(text: str) -> None:
+    assert parse_facts(text)["transcript"] == []
 
 
 def test_parse_facts_credit_and_transcript() -> None:

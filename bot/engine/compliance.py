@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -134,8 +134,10 @@ class _Evaluator:
         lang: str,
         strings: StringFn,
         hours_per_credit: tuple[float, float] | None = None,
+        named: frozenset[str] = frozenset(),
     ) -> None:
         self.facts = facts
+        self.named = named
         self.lang = lang
         self.s = strings
         self.hours_per_credit = hours_per_credit
@@ -204,7 +206,8 @@ class _Evaluator:
             from_credits = self._hours_from_credits(rule, fact, label)
             if from_credits is not None:
                 return from_credits
-            return "unknown", self.s("compliance.reason.not_given", self.lang, fact=label)
+            given = "named_unread" if fact in self.named else "not_given"
+            return "unknown", self.s(f"compliance.reason.{given}", self.lang, fact=label)
         status, reason = self._test(rule, fact, label, self.facts[fact])
         if status == "met" and rule.get("settles") is False:
             # a value the sources neither admit nor exclude: the item stays open, and the note says why
@@ -348,13 +351,21 @@ def evaluate_rule(
     return _Evaluator(facts, lang, strings).evaluate(rule)
 
 
-def check(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) -> ComplianceReport:
+def check(
+    entry: Entry,
+    facts: Mapping[str, Any],
+    lang: str,
+    strings: StringFn,
+    named: Collection[str] = (),
+) -> ComplianceReport:
     """Every checklist item of `entry` against `facts` (validated with `validate_facts` first).
 
     An item whose rule `informs` is shown with status `info` and never counts towards the verdict.
+    A fact in `named` (`named_facts`: the question names it, not its value) is said to be named,
+    not "not given".
     """
     clean = validate_facts(facts)
-    evaluator = _Evaluator(clean, lang, strings, hours_per_credit(entry))
+    evaluator = _Evaluator(clean, lang, strings, hours_per_credit(entry), frozenset(named))
     items: list[ItemResult] = []
     for item in entry.checklist:
         text = pick(item.text, lang)
@@ -716,6 +727,8 @@ _WITHOUT_A = re.compile(
 )
 """A negation right before the word "transcript" ("without a transcript", "senza transcript", "no
 damos transcript"): the course has none."""
+_CERTIFICATE_ONLY = re.compile(rf"\b(?:{_any('certificate_only')})\b")
+"""A course said to give only a certificate of completion: it gives no transcript."""
 _ONLY = re.compile(rf"\b(?:{_any('only_words')})\b")
 """A list said to be all there is ("a transcript with only the learning outcomes")."""
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
@@ -918,6 +931,8 @@ def _transcript(text: str) -> list[str] | None:
     for sentence in re.split(r"[.;!?\n]+(?!\d)", text):
         sentence_norm = normalize(sentence)
         found = _TRANSCRIPT_WORDS.search(sentence_norm)
+        if not found and _CERTIFICATE_ONLY.search(sentence_norm):
+            return []  # "rilasciamo solo un attestato senza elenco dei risultati": no transcript
         if found and _WITHOUT_A.search(sentence_norm[: found.start()]):
             return []  # "ma senza transcript": given, and listing nothing
         if found:
@@ -933,6 +948,16 @@ def _transcript(text: str) -> list[str] | None:
                 return None
             return listed or None
     return None
+
+
+def named_facts(text: str) -> set[str]:
+    """The facts `text` names without a value `parse_facts` can read: a transcript named without
+    what it states ("examen surveillé avec vérif d'identité et relevé de notes"), which the check
+    then says was named rather than "not given"."""
+    if _transcript(text) is not None:
+        return set()
+    named = any(_TRANSCRIPT_WORDS.search(normalize(s)) for s in re.split(r"[.;!?\n]+(?!\d)", text))
+    return {"transcript"} if named else set()
 
 
 def _named_without_figure(padded: str, words: str) -> bool:

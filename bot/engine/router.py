@@ -39,6 +39,7 @@ from bot.engine.compliance import (
     figure_span,
     hours_per_credit,
     listed_hours,
+    named_facts,
     parse_facts,
     states_a_range,
     states_parts,
@@ -1856,7 +1857,7 @@ class Router:
         if entry is None:
             return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
         clean = validate_facts(facts)
-        report = check(entry, clean, lang, self.strings.get)
+        report = check(entry, clean, lang, self.strings.get, named_facts(question) if question else ())
         return self.answers.compliance(
             report, entry, clean, lang, question=question, intent=intent_id, confidence=confidence
         )
