@@ -67,6 +67,7 @@ from bot.engine.request_layout import (
     speaks_of_own_course,
 )
 from bot.engine.snapshot import Snapshot
+from bot.engine.spelling import respell
 
 MAX_QUESTION_CHARS = 500
 """Longer questions are declined (reason `too_long`) before any matching."""
@@ -303,6 +304,19 @@ class Router:
         moment ago in the same conversation: a short question nothing answers alone may be read with
         its subject ("y cuánto cuesta eso?", `_follow_up`)."""
         lang = lang if lang in LANGS else None
+        typed, question = question, respell(question, self.snapshot.spellings)  # "pruefung": "prüfung"
+        if previous:
+            previous = respell(previous, self.snapshot.spellings)
+        reply = self._answer(question, lang, previous)
+        if question != typed:
+            answer: Reply | None = reply
+            while answer is not None:
+                answer.question = typed if answer.question == question else answer.question
+                answer = answer.also
+        return reply
+
+    def _answer(self, question: str, lang: str | None, previous: str | None) -> Reply:
+        """`ask` for a question already respelled."""
         reply = self._ask_question_sentence(question, lang)
         reply = self._also_asked(self._question_over_context(reply, question, lang), question, lang)
         if reply.kind == "courses" and not reply.items and reply.also is not None:

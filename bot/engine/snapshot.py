@@ -48,6 +48,7 @@ from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher, MatcherBase
 from bot.engine.model import DEFAULT_LANG, LANGS, Intent, KnowledgeBase, pick
 from bot.engine.normalize import normalize
 from bot.engine.paths import PROJECT_ROOT
+from bot.engine.spelling import umlaut_spellings
 
 if TYPE_CHECKING:  # imported when the engine needs it (see `matcher_class`)
     from bot.engine.sparse_matcher import SparseIntentMatcher
@@ -127,6 +128,9 @@ class Snapshot:
     normalized: Mapping[str, str] = field(default_factory=dict)
     """Training text → its normalised form (reused by the next snapshot: at 10× the knowledge base,
     normalising every text again took ~1 s of a rebuild)."""
+    spellings: Mapping[str, str] = field(default_factory=dict)
+    """Words the knowledge base writes with umlauts, as typed with "ae", "oe", "ue" → as written
+    (`spelling.umlaut_spellings`: "pruefung" → "prüfung")."""
 
     def course_query(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
         """The course request in `text`, or None (see `CourseQueryReader.read`)."""
@@ -209,6 +213,9 @@ def build_snapshot(
         complete=tuple(complete),
         answerable=answerable,
         normalized=MappingProxyType(norm),
+        spellings=MappingProxyType(
+            umlaut_spellings([*(text for _, _, text in rows), *(c.title for c in kb.courses.values())])
+        ),
     )
 
 
