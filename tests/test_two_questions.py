@@ -179,12 +179,12 @@ def test_every_language_lists_question_openers() -> None:
 # -- Engine.ask with the shipped knowledge ---------------------------------------------------------
 
 
-TWO_QUESTIONS = [
+TWO_QUESTIONS = [  # (language, message, its first answer, its second): in the order it asks them
     (
         "en",
         "What exactly is a micro-credential, and how many hours of study does one take?",
-        "cmf-study-hours",
         "eu-definition",
+        "cmf-study-hours",
     ),
     (
         "en",
@@ -196,20 +196,20 @@ TWO_QUESTIONS = [
     (
         "it",
         "Quante ore di studio richiede una microcredenziale e quanti crediti ECTS dà?",
-        "cmf-credits",
         "cmf-study-hours",
+        "cmf-credits",
     ),
     (
         "es",
         "¿Cuántas horas de estudio requiere una microcredencial y cuántos créditos ECTS da?",
-        "cmf-credits",
         "cmf-study-hours",
+        "cmf-credits",
     ),
     (
         "de",
         "Wie viele Stunden dauert eine Microcredential und wie viele ECTS-Punkte bekomme ich?",
-        "cmf-credits",
         "cmf-study-hours",
+        "cmf-credits",
     ),
 ]
 
@@ -266,28 +266,26 @@ def test_a_part_that_lost_the_platform_gets_no_other_platforms_answer(bot_engine
 
 
 @pytest.mark.parametrize(
-    ("message", "first", "then"),
+    ("message", "intent"),
     [
         # trial 106: the platform where the asker saw the word is context, not the question
         (
             "hola q onda, q es exactamente una microcredencial?? la vi en miriadax y no entendi nada",
             "eu-definition",
-            "partner-miriadax",
         ),
         (
             "hallo, wir sind eine FH in österreich und überlegen microcredentials über imoox anzubieten. "
             "wie viele ECTS sind in österreich üblich?",
             "other-size-conventions",
-            "partner-imoox-microcredentials",
         ),
     ],
 )
-def test_a_question_comes_before_the_platform_its_context_names(
-    bot_engine: Any, message: str, first: str, then: str
+def test_a_question_is_answered_rather_than_the_platform_its_context_names(
+    bot_engine: Any, message: str, intent: str
 ) -> None:
     reply = bot_engine.ask(message)
-    assert (reply.status, reply.intent) == ("answer", first)
-    assert reply.also is not None and reply.also.intent == then
+    assert (reply.status, reply.intent) == ("answer", intent)
+    assert reply.also is None  # one question, one answer
 
 
 def test_a_question_naming_the_platform_keeps_the_platforms_answer(bot_engine: Any) -> None:

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
@@ -332,9 +333,9 @@ class Router:
         return self._unsourced_lines(reply, question)
 
     def _question_over_context(self, reply: Reply, question: str, lang: str | None) -> Reply:
-        """The answer to a message's one question sentence, with the message's own answer after it
-        (`also`), when the message went to an intent specific to a partner platform and the question
-        sentence names none: "hola, q es exactamente una microcredencial?? la vi en miriadax y no
+        """The answer to a message's one question sentence instead of the message's own, when the
+        message went to an intent specific to a partner platform and the question sentence names
+        none: "hola, q es exactamente una microcredencial?? la vi en miriadax y no
         entendi nada" asks what a microcredential is, not what MiríadaX offers. The question, asked
         alone, must get a text answer from an intent specific to no platform
         (`QUESTION_OVER_CONTEXT`). Over all trial questions this changed three replies, each better."""
@@ -352,7 +353,12 @@ class Router:
             return reply
         if alone.confidence < QUESTION_OVER_CONTEXT or self._specific_partners(alone.intent):
             return reply
-        alone.question, alone.also = question, reply
+        ranked, _ = self._rank_all(self.concepts.core(asking[0]), limit=1)
+        if not ranked or ranked[0][0] != alone.intent:
+            # a steering rule's choice: its `unless` may be the platform the sentence left out ("… sur
+            # un de nos MOOC FUN. quel est le prix minimum ?" is FUN's certificate price)
+            return reply
+        alone.question = question  # one question, one answer: the platform was only its context
         return alone
 
     def _context_hint(self, reply: Reply, question: str) -> Reply:
@@ -690,8 +696,12 @@ class Router:
         (answered, "did you mean", or no match; not declined) is asked again with the platforms only
         the message names
         (`_with_platforms`): "… iMooX … and do any of them give credits?"; one that gets no answer,
-        with the subject words only the message names (`_with_subject`). The reply itself (status,
-        intent, confidence) is unchanged."""
+        with the subject words only the message names (`_with_subject`). The answers come in the order
+        the message asks them: when the whole message reads as a later part ("… so viel wert wie ein
+        bachelor? und wird bei der prüfung die identität geprüft?" reads as the identity check), the
+        answers to the parts before it come first. Over all trial questions this reordered 90
+        two- and three-part replies into the order asked (prices before instalments, a definition
+        before its hours)."""
         if reply.status != "answer" or reply.also is not None:
             return reply
         parts = question_parts(question)
@@ -701,11 +711,18 @@ class Router:
         high: set[str] | None = None
         found: set[str] = set()
         extra: list[Reply] = []  # the further answers, one a part
+        before = 0  # how many of them answer parts asked before the part the reply answers
+        replied: str | None = None  # the first part that, read alone, got the reply's own answer
         most = min(MOST_ALSO, max(1, len(parts) - 1))  # never more answers than parts
-        for part in parts:
+        for at, part in enumerate(parts):
             if len(extra) >= most:
+                # the parts left may still be the reply's: then the answers found come before it
+                if replied is None and before > 0:
+                    replied = next((p for p in parts[at:] if self._ask(p, lang).intent == reply.intent), None)
                 break
             for answer in self._part_readings(part, question, lang):
+                if replied is None and answer.status == "answer" and answer.intent == reply.intent:
+                    replied = part
                 if not self._new_answer(answer, part, reply, extra):
                     continue
                 if high is None:
@@ -720,10 +737,18 @@ class Router:
                         return answer
                     answer.question = part
                     extra.append(answer)
+                    before += 0 if replied is not None else 1
                     break  # one answer a part
-        for earlier, later in zip([reply, *extra], extra, strict=False):
+        if replied is None:
+            before = 0  # no part is the reply's: it stays first
+        chain = [*extra[:before], reply, *extra[before:]]
+        for earlier, later in pairwise(chain):
             earlier.also = later  # the answers in the order the message asks them
-        return reply
+        if before:
+            # "ist ein microcredential so viel wert wie ein bachelor? und wird bei der prüfung die
+            # identität geprüft?": the whole message reads as its second question; the first comes first
+            reply.question, chain[0].question = replied or question, question
+        return chain[0]
 
     def _part_readings(self, part: str, question: str, lang: str) -> list[Reply]:
         """The answers to one part of a message, in the order they are tried: the part alone, and with
