@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.spelling import respell, umlaut_spellings
+from bot.engine.spelling import respell, typed_back, umlaut_spellings
 
 SPELLINGS = umlaut_spellings(["Wie läuft die Identitätsprüfung?", "Prüfung vor Ort", "no umlaut here"])
 
@@ -27,6 +27,14 @@ def test_words_that_only_look_like_pairs_are_left_alone() -> None:
     text = "aktuell, Dauer, zuerst, que, goethe"
     assert respell(text, SPELLINGS) == text
     assert respell(text, {}) == text
+
+
+def test_a_respelled_part_is_quoted_as_typed() -> None:
+    typed = "wie laeuft die identitaetspruefung? und die Pruefung?"
+    written = respell(typed, SPELLINGS)
+    assert typed_back(written, typed, SPELLINGS) == typed
+    assert typed_back("und die Prüfung?", typed, SPELLINGS) == "und die Pruefung?"
+    assert typed_back("no change", "no change", SPELLINGS) == "no change"
 
 
 def test_the_engine_reads_a_question_typed_without_umlauts(bot_engine: Any) -> None:

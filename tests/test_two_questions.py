@@ -231,6 +231,20 @@ def test_a_message_asking_two_things_gets_both_answers(
     assert data["also"]["answer"] == also.answer
 
 
+def test_answers_come_in_the_order_the_message_asks_them(bot_engine: Any) -> None:
+    """Trial 109: the whole message reads as its second question (the identity check); the first,
+    whether a microcredential is worth a bachelor, was answered second."""
+    message = (
+        "moin, personalabteilung hier. ist ein microcredential so viel wert wie ein bachelor? und wird "
+        "bei der pruefung die identitaet geprueft?"
+    )
+    reply = bot_engine.ask(message)
+    assert reply.also is not None
+    assert [reply.intent, reply.also.intent] == ["degree-equivalence", "cmf-id-verification"]
+    assert reply.question == message
+    assert reply.also.question == question_parts(message)[1]  # as typed, without umlauts
+
+
 def test_the_second_answer_leaves_the_main_reply_and_its_log_alone(bot_engine: Any) -> None:
     _, message, first, _ = TWO_QUESTIONS[0]
     reply = bot_engine.ask(message)

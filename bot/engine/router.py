@@ -68,7 +68,7 @@ from bot.engine.request_layout import (
     speaks_of_own_course,
 )
 from bot.engine.snapshot import Snapshot
-from bot.engine.spelling import respell
+from bot.engine.spelling import respell, typed_back
 
 MAX_QUESTION_CHARS = 500
 """Longer questions are declined (reason `too_long`) before any matching."""
@@ -311,8 +311,8 @@ class Router:
         reply = self._answer(question, lang, previous)
         if question != typed:
             answer: Reply | None = reply
-            while answer is not None:
-                answer.question = typed if answer.question == question else answer.question
+            while answer is not None:  # each answer quotes the asker's own words
+                answer.question = typed_back(answer.question, typed, self.snapshot.spellings)
                 answer = answer.also
         return reply
 

@@ -48,4 +48,17 @@ def respell(text: str, spellings: Mapping[str, str]) -> str:
     return _WITH_PAIR.sub(known, text)
 
 
-__all__ = ["respell", "umlaut_spellings"]
+def typed_back(text: str, typed: str, spellings: Mapping[str, str]) -> str:
+    """`text` (a part of `respell(typed, spellings)`) with each respelled word as the asker typed it:
+    a reply quotes the asker's own words."""
+    changed: dict[str, str] = {}
+    for match in _WITH_PAIR.finditer(typed):
+        written = respell(match.group(0), spellings)
+        if written != match.group(0):
+            changed[written] = match.group(0)
+    if not changed:
+        return text
+    return _WORD.sub(lambda m: changed.get(m.group(0), m.group(0)), text)
+
+
+__all__ = ["respell", "typed_back", "umlaut_spellings"]
