@@ -47,6 +47,8 @@ SENTENCES = {
         "Est-ce que je peux obtenir des crédits avec ce cours",
         "Qui délivre le certificat et est-il reconnu par mon employeur ?",
         "je cherche un cours de statistique en français",
+        # trial 108: "comme" is French (answered in English before)
+        "un mooc de 2 ects ca compte comme microcredential cmf ?",
     ],
     "es": [
         "¿Cuántas horas dura una microcredencial?",
