@@ -84,7 +84,13 @@ def test_a_chat_request_for_a_catalogue_subject_searches_even_when_the_off_topic
 
 
 @pytest.mark.parametrize(
-    ("lang", "text"), [("it", "cè qualcosa per migliorare il mio inglese"), ("en", "anything about poetry??")]
+    ("lang", "text"),
+    [
+        ("it", "cè qualcosa per migliorare il mio inglese"),
+        ("en", "anything about poetry??"),
+        # trial 108: a language filter beside the subject is part of the request
+        ("it", "mi serve qualcosa di psicologia cognitiva, anche in inglese va bene"),
+    ],
 )
 def test_a_chat_request_of_vocabulary_words_only_searches_even_when_the_off_topic_class_is_sure(
     scripted: Any, lang: str, text: str

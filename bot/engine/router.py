@@ -911,7 +911,11 @@ class Router:
         elsewhere = bool(found & self.concepts.off_domain)
         # a chat request whose every topic word is the vocabulary's ("c'è qualcosa per migliorare il
         # mio inglese") is one even when an off-topic example matches it surely
-        clean_chat = course_query is not None and course_query.cued and course_query.other_words == 0
+        clean_chat = (
+            course_query is not None
+            and (course_query.cued or course_query.language is not None)
+            and course_query.other_words == 0
+        )  # "mi serve qualcosa di psicologia cognitiva, anche in inglese va bene" asks in a language too
         sure = oos >= CERTAIN_OFF_TOPIC and not clean_chat
         requested = (
             not sure
