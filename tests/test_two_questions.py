@@ -213,7 +213,8 @@ TWO_QUESTIONS = [  # (language, message, its first answer, its second): in the o
     ),
     (  # trial 109: "me devuelven …" opens a yes/no question after "y"
         "es",
-        "hola! quiero hacer una microcredencial, cuanto cuesta en futurelearn y me devuelven el dinero si no me gusta?",
+        "hola! quiero hacer una microcredencial, cuanto cuesta en futurelearn y me devuelven el dinero "
+        "si no me gusta?",
         "partner-futurelearn-mc-prices",
         "partner-futurelearn-mc-refunds",
     ),
