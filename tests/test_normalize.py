@@ -71,6 +71,8 @@ SENTENCES = {
         "Kann ich dafür Leistungspunkte bekommen",
         "Wer stellt das Zertifikat aus und erkennt mein Arbeitgeber es an?",
         "Gibt es einen Kurs über Statistik auf Deutsch",
+        # trial 111: chat German ("eig", "ne", "kurz erklaert") was answered in English
+        "hi was is eig ne microcredential kurz erklaert",
     ],
 }
 
