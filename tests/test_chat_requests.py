@@ -598,6 +598,11 @@ STEERED = {
         "how long does a microcredential take?",
     ),
     "slp-or-cmf": (("slp-what-is",), "slp-vs-cmf", "what is a short learning programme?"),
+    "foreign-degree": (
+        ("partner-fun-certificate", "employers-certificate-types"),
+        "recognition-abroad",
+        "what is a FUN attestation?",
+    ),
     "cmf-demands": (
         ("cmf-credit-recognition",),
         "universities-futurelearn-microcredential-rules",
@@ -732,6 +737,9 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         # trial 106: a German FAQ heading on withdrawing got the study hours
         ("change-of-mind", "de", "Wie lange habe ich Zeit, mich von einem Microcredential abzumelden?"),
         ("change-of-mind", "it", "come posso disiscrivermi da una microcredenziale"),
+        # trial 110: a foreign degree's comparability statement is no FUN attestation, even as a
+        # French heading naming no platform (which is otherwise read as FUN's)
+        ("foreign-degree", "fr", "1. Pourquoi demander une attestation de comparabilité ?"),
         ("slp-or-cmf", "en", "is a 20 ECTS short learning programme still inside the CMF?"),
         ("slp-or-cmf", "fr", "un SLP de 15 ECTS, ça rentre dans le CMF ?"),
         ("slp-or-cmf", "es", "¿un SLP cabe en el marco común de microcredenciales?"),

@@ -439,6 +439,9 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
         ("cual es la fecha limite para inscribirme en una microcredencial", "es", "enrolment-deadline"),
         ("scadenza iscrizioni microcredenziali futurelearn quando", "it", "enrolment-deadline"),
         ("wann ist Anmeldeschluss für ein Microcredential?", "de", "enrolment-deadline"),
+        # trials 107, 110: national recognition of a foreign degree
+        ("Ist Ihr ausländischer Hochschulabschluss anerkannt in Deutschland?", "de", "foreign-degree"),
+        ("Qu'est-ce que l'attestation de comparabilité ? À quoi sert-elle ?", "fr", "foreign-degree"),
     ],
 )
 def test_competitions_employment_services_and_cfu_are_said_to_be_outside_the_sources(

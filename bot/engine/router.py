@@ -739,8 +739,10 @@ class Router:
                     extra.append(answer)
                     before += 0 if replied is not None else 1
                     break  # one answer a part
-        if replied is None:
-            before = 0  # no part is the reply's: it stays first
+        if replied is None or (before and asks_the_other_unit(question, parse_facts(question))):
+            # no part is the reply's, or the reply opens with the figure the message asks worked
+            # out ("ich hab 125 std kurs gemacht. wie viel ects? …": "125 Stunden ≈ 4,2–5 ECTS")
+            before = 0
         chain = [*extra[:before], reply, *extra[before:]]
         for earlier, later in pairwise(chain):
             earlier.also = later  # the answers in the order the message asks them
@@ -840,6 +842,14 @@ class Router:
         """Step 7: the best probability decides between the answer, "did you mean", a catalogue topic's
         courses and the fallback with the closest topics."""
         homed = self._home_partner(core, lang, found, ranked)
+        if (
+            homed is not None
+            and self.concepts.unsourced(core)
+            and self.concepts.steer_rule(core, found, homed[0]) is not None
+        ):
+            # "Pourquoi demander une attestation de comparabilité ?" names what no help centre of a
+            # platform covers, and a steering cue says what it asks
+            homed = None
         if homed is not None:  # "Qui délivre le certificat ?": FUN's certificate, as its help centre says
             ranked = [homed] + [r for r in ranked if r[0] != homed[0]]
         best_id, best = ranked[0]
