@@ -30,6 +30,14 @@ from bot.engine.questions import question_parts
             "Quanti ECTS vale di solito e quanto tempo devo dedicarci?",
             ["Quanti ECTS vale di solito", "quanto tempo devo dedicarci?"],
         ),
+        (  # trial 111: a condition between the join and the question
+            "kann ich mir nen imoox mooc an der uni anrechnen lassen und wenn ja wieviel ects",
+            ["kann ich mir nen imoox mooc an der uni anrechnen lassen", "wenn ja wieviel ects"],
+        ),
+        (
+            "can I get credit for it, and if so how many ECTS?",
+            ["can I get credit for it", "if so how many ECTS?"],
+        ),
         (
             "le certificat fun il coûte combien ? et l'exam c surveillé comment",
             ["le certificat fun il coûte combien ?", "et l'exam c surveillé comment"],

@@ -166,8 +166,20 @@ def _count(words: list[str]) -> int:
 
 
 def _opens_question(join: str, after: list[str]) -> bool:
-    """Whether the normalised words `after` a clause join start one of its languages' openers."""
+    """Whether the normalised words `after` a clause join start one of its languages' openers, maybe
+    after a condition ("und wenn ja wieviel ects", `if_so`)."""
+    for condition in _conditions():
+        if tuple(after[: len(condition)]) == condition:
+            after = after[len(condition) :]
+            break
     return any(tuple(after[: len(o)]) == o for o in _joins().get(join, ()))
+
+
+@cache
+def _conditions() -> tuple[tuple[str, ...], ...]:
+    """The conditions of every language (`if_so`), as word tuples, the longest first."""
+    found = {tuple(c.split()) for lang in languages() for c in lang.course_request.get("if_so") or ()}
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 def _without_leading_join(part: str) -> str:
