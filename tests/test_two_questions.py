@@ -320,6 +320,11 @@ def test_a_question_is_answered_rather_than_the_platform_its_context_names(
 def test_a_question_naming_the_platform_keeps_the_platforms_answer(bot_engine: Any) -> None:
     reply = bot_engine.ask("la vi en miriadax y no entendi nada. q es exactamente miriadax??")
     assert (reply.status, reply.intent) == ("answer", "partner-miriadax")
+    # trial 113: a question naming nothing asks about what its context names (an EduOpen badge)
+    badge = bot_engine.ask(
+        "ciao, un candidato ha un badge di eduopen tramite bestr. cosa certifica di preciso?"
+    )
+    assert (badge.status, badge.intent) == ("answer", "partner-eduopen-credits")
 
 
 CREDIT_ANY_PARTNER = "learners-credits-by-platform"

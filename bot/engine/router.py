@@ -346,8 +346,11 @@ class Router:
         asking = question_sentences(question)
         if len(asking) != 1 or normalize(asking[0]) == normalize(question):
             return reply
-        if self.concepts.concepts(asking[0]) & self.concepts.partners:
-            return reply  # the question names the platform itself
+        named = self.concepts.concepts(asking[0])
+        if not named or named & self.concepts.partners:
+            # the question names the platform itself, or nothing at all: "… un badge di eduopen
+            # tramite bestr. cosa certifica di preciso?" asks about the badge its context names
+            return reply
         alone = self._ask(asking[0], lang or reply.lang)
         if alone.status != "answer" or alone.intent is None or alone.kind != "text":
             return reply
