@@ -260,6 +260,28 @@ def test_answers_come_in_the_order_the_message_asks_them(bot_engine: Any) -> Non
     assert reply.also.question == question_parts(message)[1]  # as typed, without umlauts
 
 
+@pytest.mark.parametrize(
+    ("message", "first", "second"),
+    [
+        # trial 113: a plain comparison of two levels got a "did you mean"
+        ("c'est quoi la difference entre EQF 5 et EQF 6 en gros", "eqf-level-5", "eqf-level-6"),
+        ("arbeitgeber hier: was sagt EQF 5 vs EQF 7 auf einem zertifikat aus?", "eqf-level-5", "eqf-level-7"),
+    ],
+)
+def test_two_levels_compared_get_both_levels_answers(
+    bot_engine: Any, message: str, first: str, second: str
+) -> None:
+    reply = bot_engine.ask(message)
+    assert (reply.status, reply.intent) == ("answer", first)
+    assert reply.also is not None and reply.also.intent == second
+    assert reply.also.also is None
+
+
+def test_one_level_named_gets_one_answer(bot_engine: Any) -> None:
+    reply = bot_engine.ask("what does EQF 6 mean?")
+    assert (reply.status, reply.intent, reply.also) == ("answer", "eqf-level-6", None)
+
+
 def test_the_second_answer_leaves_the_main_reply_and_its_log_alone(bot_engine: Any) -> None:
     _, message, first, _ = TWO_QUESTIONS[0]
     reply = bot_engine.ask(message)

@@ -319,6 +319,19 @@ class ConceptLayer:
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
         return next((r for r in rules if r.rule in cued), None)
 
+    def alternatives_cued(self, text: str, found: set[str]) -> tuple[SteerRule, SteerRule] | None:
+        """The first two steering rules `text` cues, in the order it names them, that are
+        alternatives of one family (the same `steer_from` intents, different `steer_to`): "la
+        différence entre EQF 5 et EQF 6" cues `level-5-named` and `level-6-named`. None otherwise."""
+        spans = sorted(_spans(self._steer_cues, normalize(text).split()))
+        rules = [self.steering[label] for label in dict.fromkeys(label for _, _, label in spans)]
+        rules = [r for r in rules if self._admits(r, found)]
+        for i, first in enumerate(rules):
+            for second in rules[i + 1 :]:
+                if first.from_ == second.from_ and first.to != second.to:
+                    return first, second
+        return None
+
     def steer_rule(self, text: str, found: set[str], best: str) -> SteerRule | None:
         """The steering rule that applies to `text` when the matcher ranked `best` first: a rule applies
         when `best` is one of its `steer_from` intents, one of its `steer_cues` occurs or one of its

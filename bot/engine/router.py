@@ -326,11 +326,33 @@ class Router:
             first, reply.also = reply.also, None
             first.question = question
             reply = self._also_asked(first, question, lang)
+        reply = self._alternatives_compared(reply, question)
         if previous:
             reply = self._follow_up(reply, question, previous, lang)
         else:
             reply = self._context_hint(reply, question)
         return self._unsourced_lines(reply, question)
+
+    def _alternatives_compared(self, reply: Reply, question: str) -> Reply:
+        """A one-question message naming two alternatives of one steering family ("c'est quoi la
+        différence entre EQF 5 et EQF 6 ?": `ConceptLayer.alternatives_cued`) gets both their
+        answers, in the order it names them, when it was answered by one of them or by an intent
+        either would take a question from, or was offered a "did you mean"."""
+        if reply.also is not None or reply.status not in ("answer", "suggestions"):
+            return reply
+        if len(question_parts(question)) > 1:
+            return reply
+        text = " ".join(question.split())
+        pair = self.concepts.alternatives_cued(self.concepts.core(text), self.concepts.concepts(text))
+        if pair is None or any(rule.to not in self.kb.intents for rule in pair):
+            return reply
+        first, second = pair
+        if reply.status == "answer" and reply.intent not in {first.to, second.to} | first.from_:
+            return reply  # the message asks something else about them
+        answers = [self.answer_intent(rule.to, reply.lang, question) for rule in pair]
+        answers[0].also, answers[1].question = answers[1], question
+        answers[0].confidence = answers[1].confidence = max(reply.confidence, self.answer_threshold)
+        return answers[0]
 
     def _question_over_context(self, reply: Reply, question: str, lang: str | None) -> Reply:
         """The answer to a message's one question sentence instead of the message's own, when the
