@@ -282,6 +282,48 @@ def test_one_level_named_gets_one_answer(bot_engine: Any) -> None:
     assert (reply.status, reply.intent, reply.also) == ("answer", "eqf-level-6", None)
 
 
+@pytest.mark.parametrize(
+    ("message", "first", "platform"),
+    [
+        # trials 109, 111, 113: an employer asking about a named platform's credential got only the
+        # general employer answer
+        (
+            "hallo, bewerberin hat ein microcredential von imoox im lebenslauf. was ist das wert?",
+            "employers-hiring-value",
+            "partner-imoox-microcredentials",
+        ),
+        (
+            "hola, un candidato tiene una microcredencial de miriadax en el cv, eso tiene valor oficial?",
+            "employers-hiring-value",
+            "partner-miriadax",
+        ),
+        (
+            "je suis recruteur, un candidat a un certificat fun mooc, ca vaut quoi?",
+            "employers-certificate-types",
+            "partner-fun-certificate",
+        ),
+    ],
+)
+def test_an_employer_asking_about_a_platforms_credential_gets_the_platforms_answer_second(
+    bot_engine: Any, message: str, first: str, platform: str
+) -> None:
+    reply = bot_engine.ask(message)
+    assert (reply.status, reply.intent) == ("answer", first)
+    assert reply.also is not None and reply.also.intent == platform
+    assert bot_engine.kb.intents[platform].leads_to.get("platform_credential") is True
+
+
+def test_a_learner_or_a_message_naming_no_platform_gets_no_platform_answer(bot_engine: Any) -> None:
+    assert (
+        bot_engine.ask("un candidato tiene una microcredencial en el cv, eso tiene valor oficial?").also
+        is None
+    )
+    learner = bot_engine.ask(
+        "hola q onda, q es exactamente una microcredencial?? la vi en miriadax y no entendi nada"
+    )
+    assert learner.also is None
+
+
 def test_the_second_answer_leaves_the_main_reply_and_its_log_alone(bot_engine: Any) -> None:
     _, message, first, _ = TWO_QUESTIONS[0]
     reply = bot_engine.ask(message)

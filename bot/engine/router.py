@@ -327,11 +327,37 @@ class Router:
             first.question = question
             reply = self._also_asked(first, question, lang)
         reply = self._alternatives_compared(reply, question)
+        reply = self._platform_of_the_credential(reply, question, lang)
         if previous:
             reply = self._follow_up(reply, question, previous, lang)
         else:
             reply = self._context_hint(reply, question)
         return self._unsourced_lines(reply, question)
+
+    def _platform_of_the_credential(self, reply: Reply, question: str, lang: str | None) -> Reply:
+        """An employer's one question about a credential from one named partner platform ("bewerberin
+        hat ein microcredential von imoox im lebenslauf. was ist das wert?"), answered by an intent
+        specific to no platform (what a microcredential tells an employer), gets that platform's own
+        answer second: its intent marked `platform_credential` in intents.yaml."""
+        if reply.status != "answer" or reply.also is not None or reply.intent is None or reply.kind != "text":
+            return reply
+        if self._specific_partners(reply.intent) or len(question_parts(question)) > 1:
+            return reply
+        text = " ".join(question.split())
+        found = self.concepts.concepts(text)
+        named = found & self.concepts.partners
+        if len(named) != 1 or not self._asks_as_employer(found):
+            return reply
+        own = next((i for i in self._platform_credentials() if self._specific_partners(i) == named), None)
+        if own is None or own == reply.intent:
+            return reply
+        reply.also = self.answer_intent(own, reply.lang, question)
+        reply.also.confidence = reply.confidence
+        return reply
+
+    def _platform_credentials(self) -> list[str]:
+        """The intents marked `platform_credential` (what one platform's credentials are)."""
+        return [i for i, intent in self.kb.intents.items() if intent.leads_to.get("platform_credential")]
 
     def _alternatives_compared(self, reply: Reply, question: str) -> Reply:
         """A one-question message naming two alternatives of one steering family ("c'est quoi la
