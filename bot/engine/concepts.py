@@ -319,13 +319,16 @@ class ConceptLayer:
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
         return next((r for r in rules if r.rule in cued), None)
 
-    def alternatives_cued(self, text: str, found: set[str]) -> tuple[SteerRule, SteerRule] | None:
+    def alternatives_cued(self, text: str) -> tuple[SteerRule, SteerRule] | None:
         """The first two steering rules `text` cues, in the order it names them, that are
         alternatives of one family (the same `steer_from` intents, different `steer_to`): "la
         différence entre EQF 5 et EQF 6" cues `level-5-named` and `level-6-named`. None otherwise."""
         spans = sorted(_spans(self._steer_cues, normalize(text).split()))
-        rules = [self.steering[label] for label in dict.fromkeys(label for _, _, label in spans)]
-        rules = [r for r in rules if self._admits(r, found)]
+        labels = list(dict.fromkeys(label for _, _, label in spans))
+        if len(labels) < 2:  # most messages: no pair to look at
+            return None
+        found = self.concepts(text)
+        rules = [r for r in (self.steering[label] for label in labels) if self._admits(r, found)]
         for i, first in enumerate(rules):
             for second in rules[i + 1 :]:
                 if first.from_ == second.from_ and first.to != second.to:

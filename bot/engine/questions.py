@@ -168,11 +168,18 @@ def _count(words: list[str]) -> int:
 def _opens_question(join: str, after: list[str]) -> bool:
     """Whether the normalised words `after` a clause join start one of its languages' openers, maybe
     after a condition ("und wenn ja wieviel ects", `if_so`)."""
-    for condition in _conditions():
-        if tuple(after[: len(condition)]) == condition:
-            after = after[len(condition) :]
-            break
+    if after and after[0] in _condition_starts():
+        for condition in _conditions():
+            if tuple(after[: len(condition)]) == condition:
+                after = after[len(condition) :]
+                break
     return any(tuple(after[: len(o)]) == o for o in _joins().get(join, ()))
+
+
+@cache
+def _condition_starts() -> frozenset[str]:
+    """The first words of the conditions (`_conditions`): most words after a join start none."""
+    return frozenset(condition[0] for condition in _conditions())
 
 
 @cache

@@ -294,6 +294,8 @@ class Router:
         """This question's catalogue titles quoted, by text (`_quoted_course`)."""
         self._queries: dict[tuple[str, bool], CourseQuery | None] = {}
         """This question's course-query readings by (text, `require_request`) (`_course_query`)."""
+        self._parts: dict[str, list[str]] = {}
+        """This question's question parts by text (`_question_parts`)."""
         self._ranks: dict[str, tuple[list[tuple[str, float]], float]] = {}
         """This question's rankings by text (`_rank_all`): a message's parts and the whole are asked
         again when it has two questions or its question sentence is rescued."""
@@ -341,12 +343,12 @@ class Router:
         answer second: its intent marked `platform_credential` in intents.yaml."""
         if reply.status != "answer" or reply.also is not None or reply.intent is None or reply.kind != "text":
             return reply
-        if self._specific_partners(reply.intent) or len(question_parts(question)) > 1:
-            return reply
         text = " ".join(question.split())
         found = self.concepts.concepts(text)
         named = found & self.concepts.partners
-        if len(named) != 1 or not self._asks_as_employer(found):
+        if len(named) != 1 or not self._asks_as_employer(found) or self._specific_partners(reply.intent):
+            return reply
+        if len(self._question_parts(question)) > 1:
             return reply
         own = next((i for i in self._platform_credentials() if self._specific_partners(i) == named), None)
         if own is None or own == reply.intent:
@@ -366,11 +368,11 @@ class Router:
         either would take a question from, or was offered a "did you mean"."""
         if reply.also is not None or reply.status not in ("answer", "suggestions"):
             return reply
-        if len(question_parts(question)) > 1:
-            return reply
         text = " ".join(question.split())
-        pair = self.concepts.alternatives_cued(self.concepts.core(text), self.concepts.concepts(text))
+        pair = self.concepts.alternatives_cued(text)
         if pair is None or any(rule.to not in self.kb.intents for rule in pair):
+            return reply
+        if len(self._question_parts(question)) > 1:
             return reply
         first, second = pair
         if reply.status == "answer" and reply.intent not in {first.to, second.to} | first.from_:
@@ -379,6 +381,12 @@ class Router:
         answers[0].also, answers[1].question = answers[1], question
         answers[0].confidence = answers[1].confidence = max(reply.confidence, self.answer_threshold)
         return answers[0]
+
+    def _question_parts(self, text: str) -> list[str]:
+        """`questions.question_parts(text)`, read once a question (several steps look at the parts)."""
+        if text not in self._parts:
+            self._parts[text] = question_parts(text)
+        return list(self._parts[text])
 
     def _question_over_context(self, reply: Reply, question: str, lang: str | None) -> Reply:
         """The answer to a message's one question sentence instead of the message's own, when the
@@ -610,7 +618,7 @@ class Router:
         (`_with_subject`: "…a futurelearn microcredential on the side. how many hours am i signing up
         for in total??")."""
         sentence = question_sentence(question)
-        candidates = list(dict.fromkeys([*([sentence] if sentence else []), *question_parts(question)]))
+        candidates = list(dict.fromkeys([*([sentence] if sentence else []), *self._question_parts(question)]))
         if not candidates or candidates == [" ".join(question.split())]:
             return None
         high: set[str] | None = None
@@ -755,7 +763,7 @@ class Router:
         before its hours)."""
         if reply.status != "answer" or reply.also is not None:
             return reply
-        parts = question_parts(question)
+        parts = self._question_parts(question)
         if len(parts) < 2 and not self._search_beside_a_question(reply, parts, question):
             return reply
         lang = lang or reply.lang
@@ -938,7 +946,7 @@ class Router:
             and bool(found & self.concepts.cmf_named)
             and self.concepts.cued_rule(core, found, best_id) is not None
         )
-        steered = cued and bool(found & self.concepts.domain) and len(question_parts(question)) == 1
+        steered = cued and bool(found & self.concepts.domain) and len(self._question_parts(question)) == 1
         if best < needed and not steered:
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         if rule is not None:
