@@ -108,8 +108,8 @@ MOST_ALSO = 2
 "durata, livello EQF e tipo di valutazione" gets three; more parts are left to a new question."""
 QUESTION_OVER_CONTEXT = 0.6
 """A message whose context names a partner platform and whose one question names none ("q es
-exactamente una microcredencial?? la vi en miriadax") is answered first by its question, when an
-intent specific to no platform answers it alone at least this surely (`_question_over_context`)."""
+exactamente una microcredencial?? la vi en miriadax") is answered by its question, when an intent
+specific to no platform answers it alone at least this surely (`_question_over_context`)."""
 PROFILE_ALSO_SURE = 0.6
 """A course's record (its credential profile) gets a second answer only for a part answered this
 surely alone: "… ca fait combien d'heures au total ? assez pour le CMF ?" read "assez pour le CMF"
@@ -378,7 +378,7 @@ class Router:
         if reply.status == "answer" and reply.intent not in {first.to, second.to} | first.from_:
             return reply  # the message asks something else about them
         answers = [self.answer_intent(rule.to, reply.lang, question) for rule in pair]
-        answers[0].also, answers[1].question = answers[1], question
+        answers[0].also = answers[1]
         answers[0].confidence = answers[1].confidence = max(reply.confidence, self.answer_threshold)
         return answers[0]
 
@@ -394,7 +394,8 @@ class Router:
         none: "hola, q es exactamente una microcredencial?? la vi en miriadax y no
         entendi nada" asks what a microcredential is, not what MiríadaX offers. The question, asked
         alone, must get a text answer from an intent specific to no platform
-        (`QUESTION_OVER_CONTEXT`). Over all trial questions this changed three replies, each better."""
+        (`QUESTION_OVER_CONTEXT`). Over all trial questions (4,800) this changed four replies' first
+        answer: Austria's usual ECTS, what a microcredential is, the CMF level, credit recognition."""
         if reply.status != "answer" or reply.intent is None or reply.also is not None:
             return reply
         if not self._specific_partners(reply.intent):
