@@ -924,11 +924,15 @@ def _awards_credit(norm: str) -> bool | None:
     return True if _has_any(norm, _CREDIT_WORDS) or _AWARDED.search(norm) else None
 
 
+_SENTENCE_END = re.compile(r"[.;!?\n]+(?!\d)")
+"""Where a sentence ends ("1.5 ECTS" keeps its point): a transcript's items are read in its sentence."""
+
+
 def _transcript(text: str) -> list[str] | None:
     """The transcript's contents, named after the word "transcript" in the same sentence. An item
     with a figure beside it is the course's value, not an item listed: "a CMF transcript for 6 ECTS
     at EQF 7" says what the credential is worth, not that the transcript lacks the learning outcomes."""
-    for sentence in re.split(r"[.;!?\n]+(?!\d)", text):
+    for sentence in _SENTENCE_END.split(text):
         sentence_norm = normalize(sentence)
         found = _TRANSCRIPT_WORDS.search(sentence_norm)
         if not found and _CERTIFICATE_ONLY.search(sentence_norm):
@@ -956,7 +960,7 @@ def named_facts(text: str) -> set[str]:
     then says was named rather than "not given"."""
     if _transcript(text) is not None:
         return set()
-    named = any(_TRANSCRIPT_WORDS.search(normalize(s)) for s in re.split(r"[.;!?\n]+(?!\d)", text))
+    named = any(_TRANSCRIPT_WORDS.search(normalize(s)) for s in _SENTENCE_END.split(text))
     return {"transcript"} if named else set()
 
 
