@@ -191,7 +191,7 @@ def render(reply: Reply, engine: Any) -> str:
     text = _render_one(reply, reply.answer.strip(), engine)
     also = reply.also
     while also is not None:
-        heading = engine.string("reply.also_asked", reply.lang, title=also.title or also.question)
+        heading = engine.string(also.heading_key, reply.lang, title=also.title or also.question)
         text = f"{text}\n\n{heading}\n\n{_render_one(also, also.body(), engine)}"
         also = also.also
     return text

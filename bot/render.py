@@ -28,8 +28,6 @@ CONTENT_MAX = 2000
 ALSO_MIN = 300
 """Fewest characters a second answer's embed needs in the message of the first (else it goes in a
 message of its own)."""
-ALSO_HEADING = "reply.also_asked"
-"""The string key of the second answer's heading ("You also asked: {title}")."""
 
 ZWSP = "\u200b"
 ELLIPSIS = "…"
@@ -197,8 +195,9 @@ def reply_messages(
 
 
 def _also_heading(also: Reply, label: Labels) -> str:
-    """The heading of a second answer ("You also asked: <title>") in the labels' language."""
-    return fill(label(ALSO_HEADING) or "{title}", {"title": also.title or also.question}).strip()
+    """The heading of a second answer ("You also asked: <title>", or the key the answer names in
+    `Reply.heading_key`) in the labels' language."""
+    return fill(label(also.heading_key) or "{title}", {"title": also.title or also.question}).strip()
 
 
 def _add_also(messages: list[list[discord.Embed]], also: Reply, label: Labels, colour: int) -> None:

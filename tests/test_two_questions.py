@@ -313,6 +313,35 @@ def test_an_employer_asking_about_a_platforms_credential_gets_the_platforms_answ
     assert bot_engine.kb.intents[platform].leads_to.get("platform_credential") is True
 
 
+PLATFORM_QUESTION = "hallo, bewerberin hat ein microcredential von imoox im lebenslauf. was ist das wert?"
+
+
+def test_console_shows_a_platforms_answer_under_a_heading_of_its_own(
+    shipped_db: str, bot_engine: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 115 took "Du hast auch gefragt: …" above the platform's answer for a question the
+    asker never wrote: the platform's answer says what it is."""
+    expected = bot_engine.ask(PLATFORM_QUESTION, log=False)
+    assert expected.also is not None
+    assert main(["ask", "--db", shipped_db, "--no-log", PLATFORM_QUESTION]) == 0
+    out = capsys.readouterr().out
+    assert f"Zur genannten Plattform: {expected.also.title}" in out
+    assert "Du hast auch gefragt" not in out
+
+
+async def test_discord_shows_a_platforms_answer_under_a_heading_of_its_own(
+    fake_discord: Any, bot_engine: Any
+) -> None:
+    expected = bot_engine.ask(PLATFORM_QUESTION, "de", log=False)
+    assert expected.also is not None
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("ask", {"question": PLATFORM_QUESTION}, locale="de")
+        data = await message_response(handle)
+    assert data["allowed_mentions"] == NO_PINGS
+    titles = [e["title"] for e in data["embeds"]]
+    assert titles == [expected.title, f"Zur genannten Plattform: {expected.also.title}"]
+
+
 def test_a_learner_or_a_message_naming_no_platform_gets_no_platform_answer(bot_engine: Any) -> None:
     assert (
         bot_engine.ask("un candidato tiene una microcredencial en el cv, eso tiene valor oficial?").also

@@ -165,6 +165,10 @@ class Reply:
     """The answer to a further, different question the message asks ("… and how long does it take?"),
     shown after this one; it may have its own `also`, a third question's (at most three answers in
     all). Status, intent and confidence stay this reply's."""
+    heading_key: str = "reply.also_asked"
+    """The string key of the heading this reply is shown under when it is another's `also`: "You
+    also asked: {title}", or "About the platform you named: {title}" for a platform's own answer
+    added to an employer's question (`Router._platform_of_the_credential`)."""
 
     read_as: str | None = None
     """The text answered when it is not the question: a short follow-up read with what the asker's

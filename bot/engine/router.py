@@ -355,6 +355,7 @@ class Router:
             return reply
         reply.also = self.answer_intent(own, reply.lang, question)
         reply.also.confidence = reply.confidence
+        reply.also.heading_key = "reply.about_platform"
         return reply
 
     def _platform_credentials(self) -> list[str]:
