@@ -611,3 +611,19 @@ def test_each_unsourced_aspect_has_its_line_and_each_line_an_aspect() -> None:
         ),
     }
     assert "linkdin" in lines[next(e.line for e in errors if e.file == "knowledge/concepts.yaml")]
+
+
+def test_an_unsourced_aspect_for_course_cards_must_be_an_aspect() -> None:
+    """`unsourced_on_courses` naming no aspect of `unsourced` would silently leave a course's card
+    without its line: the load names the file, line and field, and loads nothing."""
+    texts = _shipped_texts()
+    concepts = texts["knowledge/concepts.yaml"]
+    assert b"\n    - course-dates\n" in concepts
+    texts["knowledge/concepts.yaml"] = concepts.replace(b"\n    - course-dates\n", b"\n    - course-date\n")
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.field, e.reason) for e in errors] == [
+        ("knowledge/concepts.yaml", "vocabulary.unsourced_on_courses[0]", 'unknown aspect "course-date"')
+    ]
+    lines = texts["knowledge/concepts.yaml"].decode().splitlines()
+    assert "course-date" in lines[errors[0].line - 1]

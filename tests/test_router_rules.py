@@ -453,6 +453,39 @@ def test_competitions_employment_services_and_cfu_are_said_to_be_outside_the_sou
     assert reply.status == "answer" and engine.string(f"unsourced.{aspect}", lang) in reply.answer
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [
+        # trial 115: a named course's card answered "is it still open?" with a 2015 run date and no
+        # word that the sources cannot tell
+        (
+            "el curso ese de estadistica para investigadores de la de salamanca sigue abierto?",
+            "es",
+            "credential-profile",
+        ),
+        ("quando parte la prossima edizione di come sta il mio inglese?", "it", "credential-profile"),
+        ("le mooc Biodiversité est encore ouvert ?", "fr", "course-search"),
+    ],
+)
+def test_whether_a_course_is_open_now_is_said_to_be_outside_the_sources_on_its_card(
+    bot_engine: Any, text: str, lang: str, intent: str
+) -> None:
+    """A course's card states the catalogue's figures and leaves the other aspects' lines off; the
+    aspects no course record answers (`unsourced_on_courses`: its current dates) open it too."""
+    reply = bot_engine.ask(text, log=False)
+    line = bot_engine.string("unsourced.course-dates", lang)
+    assert (reply.status, reply.intent, reply.lang) == ("answer", intent, lang)
+    assert line in reply.answer
+    assert "course-dates" in bot_engine.kb.vocabulary["unsourced_on_courses"]
+
+
+def test_moving_to_the_next_run_is_not_asking_for_its_dates(bot_engine: Any) -> None:
+    """Deferring to the next run is the refunds answer's business, not a question of dates."""
+    reply = bot_engine.ask("can i defer my microcredential to the next run and who do i email", log=False)
+    assert reply.intent == "partner-futurelearn-mc-refunds"
+    assert bot_engine.string("unsourced.course-dates", "en") not in reply.answer
+
+
 def test_no_aspect_line_for_another_providers_question_or_a_declined_one(scripted: Any) -> None:
     """The line speaks of the partner platforms' courses: a message about another provider ("… on
     my LinkedIn profile, from LinkedIn Learning") or one declined as off-topic, naming none of our

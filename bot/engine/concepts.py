@@ -204,6 +204,9 @@ class ConceptLayer:
         }
         self._steer_cues = _compile(steer["steer_cues"])
         self._unsourced = _compile(vocab.get("unsourced") or {})
+        self.unsourced_on_courses = frozenset(str(a) for a in vocab.get("unsourced_on_courses") or [])
+        """The aspects no course record answers (`unsourced_on_courses`): their lines open a course's
+        card too."""
         self.steering = {
             str(rule): SteerRule(
                 rule=str(rule),

@@ -1162,7 +1162,8 @@ def _guard_advice_checks(docs: list[_Doc], err: _Reporter) -> None:
 
 def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each aspect the sources do not cover (`unsourced`) has its line `unsourced.<aspect id>` in
-    knowledge/ui, and each such line names an aspect: either typo would silently drop the line."""
+    knowledge/ui, each such line names an aspect, and so does each of `unsourced_on_courses`: any
+    typo would silently drop a line."""
     aspects = _defined(_vocabularies(docs), "unsourced")
     strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
     for doc in _vocabularies(docs):
@@ -1170,6 +1171,14 @@ def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
             if f"{UNSOURCED_LEAD}{aspect}" not in strings:
                 where = ("vocabulary", "unsourced", aspect)
                 err(doc, where, f'no string "{UNSOURCED_LEAD}{aspect}" in knowledge/ui')
+        _known_names(
+            doc,
+            ("vocabulary", "unsourced_on_courses"),
+            doc.body.get("unsourced_on_courses"),
+            aspects,
+            "aspect",
+            err,
+        )
     for doc in docs:
         if doc.kind != "strings" or not isinstance(doc.body, dict):
             continue
@@ -1436,7 +1445,13 @@ def _copy_value(value: Any) -> Any:
 
 
 def _merge_vocabulary(target: dict[str, Any], raw: Mapping[str, Any]) -> None:
+    """Each file's sections merged into `target`: mappings key by key, lists (`unsourced_on_courses`)
+    item by item, without repeats."""
     for section, mapping in raw.items():
+        if isinstance(mapping, list):
+            items = target.setdefault(section, [])
+            items.extend(w for w in mapping if w not in items)
+            continue
         merged = target.setdefault(section, {})
         for key, words in mapping.items():
             bucket = merged.setdefault(key, [])

@@ -854,10 +854,12 @@ class Router:
         aspect's line (`unsourced.<aspect>`), which says so and who would know: the part is not
         silently left out. "I don't know that one" gets it only for a message naming one of our
         topics ("any student discount on FUN?", not "… on Spotify?"); a message about another
-        provider, a compliance check and a course's credential profile (which state figures) get
-        none."""
+        provider and a compliance check get none, and a course's credential profile (which states
+        figures) only those of `unsourced_on_courses` ("… sigue abierto?")."""
         aspects = self.concepts.unsourced(question)
-        if not aspects or reply.kind in ("compliance", "credential"):
+        if reply.kind == "credential":  # a course's card states its figures; not whether it is open now
+            aspects = [a for a in aspects if a in self.concepts.unsourced_on_courses]
+        if not aspects or reply.kind == "compliance":
             return reply  # "… online exam with webcam + ID check, does it qualify?" states, not asks
         found = self.concepts.concepts(question)
         if found & self.concepts.off_domain:  # "… my LinkedIn Learning certificate …"
