@@ -357,6 +357,56 @@ def test_credits_only_stated_do_not_say_they_are_awarded() -> None:
     assert "awards_credit" not in parse_facts("a course of 5 ECTS at EQF 6")
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # trials 113 and 116: a course described in full got "not enough facts", its ECTS not read
+        (
+            "we have a module at 5 ECTS / 125 hours, EQF 7, proctored online exam with ID verification and "
+            "a transcript listing outcomes, hours, level and credits. does that tick all the CMF boxes?",
+            "en",
+        ),
+        (
+            "unser kurs hat 8 ects, 150 stunden, eqf 6, präsenzprüfung mit ausweiskontrolle. "
+            "erfüllt das den cmf?",
+            "de",
+        ),
+    ],
+)
+def test_a_described_course_carrying_ects_and_an_exam_is_read_as_awarding_credit(
+    bot_engine: Any, text: str, lang: str
+) -> None:
+    """The ECTS a course described in words carries, with its exam, are read as credit awarded
+    to whoever passes; the reason says it was read so and what would make it not met."""
+    assert "awards_credit" not in parse_facts(text)  # a reading of the check, not a fact stated
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.kind, reply.lang) == ("compliance", lang)
+    assessment = next(item for item in reply.items if item.ref == "assessment")
+    ects = str(parse_facts(text)["ects"])
+    reason = bot_engine.string(
+        "compliance.reason.credit_from_ects",
+        lang,
+        fact=bot_engine.string("fact.awards_credit", lang),
+        ects=ects,
+    )
+    assert assessment.status == "met" and assessment.text.endswith(reason)
+
+
+def test_ects_read_as_credit_only_in_words_with_an_assessment(bot_engine: Any) -> None:
+    """A form or the command line asks whether credit is awarded: not given there, it stays open.
+    ECTS with no assessment named are a workload, and an explicit "no credit" is not met."""
+    form = bot_engine.check_compliance({"ects": 5, "study_hours": 125, "assessment": "proctored-exam"}, "en")
+    assert {i.ref: i.status for i in form.items}["assessment"] == "unknown"
+    workload = bot_engine.ask("our course is 5 ects, 125 hours, eqf 6. does it meet the cmf?", log=False)
+    assert workload.kind == "compliance"
+    assert {i.ref: i.status for i in workload.items}["assessment"] == "unknown"
+    refused = bot_engine.ask(
+        "our course is 5 ects, 125 hours, eqf 6, proctored exam, not credit-bearing. does it meet the cmf?",
+        log=False,
+    )
+    assert {i.ref: i.status for i in refused.items}["assessment"] == "not_met"
+
+
 def test_parse_facts_negations_and_nothing() -> None:
     assert parse_facts("not credit-bearing and no ID check")["awards_credit"] is False
     assert parse_facts("no ID check")["id_verification"] is False

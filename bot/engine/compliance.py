@@ -135,9 +135,11 @@ class _Evaluator:
         strings: StringFn,
         hours_per_credit: tuple[float, float] | None = None,
         named: frozenset[str] = frozenset(),
+        described: bool = False,
     ) -> None:
         self.facts = facts
         self.named = named
+        self.described = described
         self.lang = lang
         self.s = strings
         self.hours_per_credit = hours_per_credit
@@ -203,7 +205,9 @@ class _Evaluator:
             return "unknown", self.s("compliance.reason.bad_rule", self.lang)
         label = self.label(fact)
         if fact not in self.facts:
-            from_credits = self._hours_from_credits(rule, fact, label)
+            from_credits = self._hours_from_credits(rule, fact, label) or self._credit_from_ects(
+                rule, fact, label
+            )
             if from_credits is not None:
                 return from_credits
             given = "named_unread" if fact in self.named else "not_given"
@@ -217,6 +221,23 @@ class _Evaluator:
             note_text = self.note(rule)
             return "unknown", f"{unsettled} {note_text}" if note_text else unsettled
         return status, reason
+
+    def _credit_from_ects(self, rule: Mapping[str, Any], fact: str, label: str) -> tuple[Verdict, str] | None:
+        """A rule asking that the assessment award credit, when the course states the ECTS it carries
+        and its assessment but not whether passing awards them: read as yes, and said to be read so
+        ("5 ECTS / 125 hours, proctored online exam …" carries its 5 ECTS to whoever passes), in a
+        course described in words. None otherwise: ECTS alone, with no assessment, are a workload
+        and settle nothing."""
+        credits = self.facts.get("ects")
+        if not self.described or fact != "awards_credit" or rule.get("equals") is not True:
+            return None
+        if "assessment" not in self.facts:
+            return None
+        if not isinstance(credits, int | float) or isinstance(credits, bool) or credits <= 0:
+            return None
+        return "met", self.s(
+            "compliance.reason.credit_from_ects", self.lang, fact=label, ects=_number(credits)
+        )
 
     def _hours_from_credits(
         self, rule: Mapping[str, Any], fact: str, label: str
@@ -357,15 +378,19 @@ def check(
     lang: str,
     strings: StringFn,
     named: Collection[str] = (),
+    *,
+    described: bool = False,
 ) -> ComplianceReport:
     """Every checklist item of `entry` against `facts` (validated with `validate_facts` first).
 
     An item whose rule `informs` is shown with status `info` and never counts towards the verdict.
     A fact in `named` (`named_facts`: the question names it, not its value) is said to be named,
-    not "not given".
+    not "not given". `described`: the facts were read from a course described in words, where the
+    ECTS a course carries with its assessment are read as credit awarded (said so in the reason);
+    a form or the command line asks that fact itself, and leaves it open when not given.
     """
     clean = validate_facts(facts)
-    evaluator = _Evaluator(clean, lang, strings, hours_per_credit(entry), frozenset(named))
+    evaluator = _Evaluator(clean, lang, strings, hours_per_credit(entry), frozenset(named), described)
     items: list[ItemResult] = []
     for item in entry.checklist:
         text = pick(item.text, lang)

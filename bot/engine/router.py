@@ -1973,7 +1973,8 @@ class Router:
         if entry is None:
             return self.answers.fallback(question, lang, "missing_entry", confidence=confidence)
         clean = validate_facts(facts)
-        report = check(entry, clean, lang, self.strings.get, named_facts(question) if question else ())
+        named = named_facts(question) if question else ()
+        report = check(entry, clean, lang, self.strings.get, named, described=bool(question))
         return self.answers.compliance(
             report, entry, clean, lang, question=question, intent=intent_id, confidence=confidence
         )
