@@ -308,6 +308,9 @@ def test_asking_whether_credit_needs_an_exam_is_not_declined(shipped: Engine, te
     [
         ("hey! quick q, how many hours is a microcredential usually? lol", "cmf-study-hours"),
         ("salut ! petite question : combien d'heures dure une microcertification ? merci", "cmf-study-hours"),
+        # trial 117: "someone explain" before the question got "I don't know"
+        ("hola alguien me explica q es una microcredencial? nunca lo habia oido", "eu-definition"),
+        ("kann mir jemand erklären was ein microcredential ist", "eu-definition"),
     ],
 )
 def test_chatty_wording_around_a_real_question_is_answered(shipped: Engine, text: str, intent: str) -> None:
