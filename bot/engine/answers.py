@@ -216,7 +216,10 @@ class Answers:
             self.s(f"language.{code}", lang) if self.s.has(f"language.{code}") else code for code in codes
         )
 
-    def course_item(self, course: Course, lang: str) -> Item:
+    def course_item(self, course: Course, lang: str, asked: Sequence[str] = ()) -> Item:
+        """One course found: platform, institution, type, languages, workload, credits and listing;
+        then each record field in `asked` (`price`, `assessment`…: what the message asks of the
+        courses), as the record states it or "not stated"."""
         esc = escape_markdown
         parts = [esc(course.platform)]
         if course.institution:
@@ -231,6 +234,10 @@ class Answers:
         credits = _credits(course)
         if credits:
             parts.append(self.s("course.credits", lang, credits=esc(credits)))
+        for field_ in asked:
+            value = _credits(course) if field_ == "credits" else getattr(course, field_, None)
+            shown = esc(str(value)) if value not in (None, "", []) else self.s("profile.not_stated", lang)
+            parts.append(f"{self.s(f'profile.{field_}', lang)}: {shown}")
         parts.append(self.listing_note(course, lang))
         if course.partial:
             parts.append(self.s("course.partial", lang))
@@ -255,10 +262,12 @@ class Answers:
         filters: Mapping[str, Any] | None = None,
         note: str | None = None,
         catalogues: Mapping[str, Sequence[str]] | None = None,
+        asked: Sequence[str] = (),
     ) -> Reply:
         """A page of search results (`total` is the number of hits over all pages); `note` goes first
         (e.g. that a filter was dropped because nothing matched with it). With no result, the
-        partners' own catalogue pages (`catalogues`: partner -> URLs, maybe none) are offered."""
+        partners' own catalogue pages (`catalogues`: partner -> URLs, maybe none) are offered.
+        `asked`: record fields the message asks of the courses, shown on each (`course_item`)."""
         shown_filters = ", ".join(
             self.language_names(list(v) if isinstance(v, list | tuple) else [v], lang)
             if key == "language"
@@ -291,7 +300,7 @@ class Answers:
                 confidence=confidence,
                 links=links,
             )
-        items = [self.course_item(c, lang) for c in courses]
+        items = [self.course_item(c, lang, asked) for c in courses]
         key = "course.heading" if what else "course.heading_all"
         title = self.s(self.plural(key, total), lang, query=what, total=total)
         parts = [f"**{title}**", *([note] if note else []), _bullets(items)]

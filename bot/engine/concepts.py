@@ -204,6 +204,12 @@ class ConceptLayer:
         }
         self._steer_cues = _compile(steer["steer_cues"])
         self._unsourced = _compile(vocab.get("unsourced") or {})
+        self.course_facets = {
+            str(field_): frozenset(str(c) for c in names or [])
+            for field_, names in (vocab.get("course_facets") or {}).items()
+        }
+        """Course record field → the concepts naming it (`course_facets`): a course search whose message
+        names one shows that field of each course found."""
         self.unsourced_on_courses = frozenset(str(a) for a in vocab.get("unsourced_on_courses") or [])
         """The aspects no course record answers (`unsourced_on_courses`): their lines open a course's
         card too."""
@@ -350,6 +356,11 @@ class ConceptLayer:
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
         cued |= {r.rule for r in rules if found & r.when}
         return next((r for r in rules if r.rule in cued), None)
+
+    def facets_asked(self, text: str) -> list[str]:
+        """The course record fields `text` asks about (`course_facets`), in the data's order."""
+        found = self.concepts(text)
+        return [field_ for field_, names in self.course_facets.items() if found & names]
 
     def unsourced(self, text: str) -> list[str]:
         """The aspects (`unsourced`) `text` names that the sources do not cover, in the order the

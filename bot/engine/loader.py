@@ -1131,13 +1131,14 @@ def _guard_unless_checks(docs: list[_Doc], err: _Reporter) -> None:
 
 
 def _evidence_checks(docs: list[_Doc], err: _Reporter) -> None:
-    """Each kind of `evidence` (domain, partner, request_filters…) names concepts that exist: a typo
-    would silently leave a concept out of it."""
+    """Each kind of `evidence` (domain, partner, request_filters…) and each course facet names
+    concepts that exist: a typo would silently leave a concept out of it."""
     vocabularies = _vocabularies(docs)
     concepts = _defined(vocabularies, "concepts")
     for doc in vocabularies:
-        for kind, names in (doc.body.get("evidence") or {}).items():
-            _known_names(doc, ("vocabulary", "evidence", kind), names, concepts, "concept", err)
+        for section in ("evidence", "course_facets"):
+            for kind, names in (doc.body.get(section) or {}).items():
+                _known_names(doc, ("vocabulary", section, kind), names, concepts, "concept", err)
 
 
 def _guard_advice_checks(docs: list[_Doc], err: _Reporter) -> None:

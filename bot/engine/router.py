@@ -1800,6 +1800,7 @@ class Router:
             filters=shown,
             note=note,
             catalogues=self._partner_catalogues(),
+            asked=self.concepts.facets_asked(question),
         )
 
     def _finds(self, query: CourseQuery, filters: dict[str, Any]) -> bool:

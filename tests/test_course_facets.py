@@ -1,0 +1,96 @@
+"""A course request that also asks what the courses cost or whether they give a certificate: each
+course found shows that field of its record, or that the record does not state it (trial 117:
+"… y dan certificado?", "… combien ça coûte", "… rilascia un attestato?" listed the courses and
+left the question unanswered)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_bot_e2e import NO_PINGS, message_response, started
+from test_loader import _shipped_texts
+
+from bot.engine.loader import check_texts
+
+
+def _item(reply: Any, course_id: str) -> Any:
+    return next(item for item in reply.items if item.ref == course_id)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "course_id", "field", "value"),
+    [
+        (
+            "hay algo de desarrollo web html javascript en miriadax? y dan certificado?",
+            "es",
+            "mx-upm-html5-webapps",
+            "assessment",
+            "Statement of Accomplishment or Verified Certificate",
+        ),
+        (
+            "salve gestisco la formazione in un'azienda, vorremmo far fare ai dipendenti un corso sulla "
+            "gestione della qualita, c'e qualcosa su openuped e rilascia un attestato?",
+            "it",
+            None,
+            "assessment",
+            "listing says no exam or final project and no certificate",
+        ),
+    ],
+)
+def test_a_request_asking_for_a_certificate_shows_what_each_record_says(
+    bot_engine: Any, question: str, lang: str, course_id: str | None, field: str, value: str
+) -> None:
+    reply = bot_engine.ask(question, log=False)
+    assert (reply.kind, reply.lang) == ("courses", lang) and reply.items
+    item = _item(reply, course_id) if course_id else reply.items[0]
+    assert f"{bot_engine.string(f'profile.{field}', lang)}: {value}" in item.text
+    assert item.text in reply.answer
+
+
+def test_a_record_without_the_field_says_it_does_not_state_it(bot_engine: Any) -> None:
+    reply = bot_engine.ask(
+        "hay algo de desarrollo web html javascript en miriadax? y dan certificado?", log=False
+    )
+    unstated = _item(reply, "mx-upm-cloud-node")  # its listing has no certificate information
+    assert "Evaluación: no certificate information in listing" in unstated.text
+    priced = bot_engine.ask("cursos de programacion web html5 en español? cuanto cuestan?", log=False)
+    assert priced.kind == "courses" and priced.items
+    missing = bot_engine.string("profile.not_stated", "es")
+    assert all(f"Precio: {missing}" in item.text for item in priced.items if "Precio" in item.text)
+    assert any(f"Precio: {missing}" in item.text for item in priced.items)
+
+
+def test_a_plain_request_shows_no_extra_field(bot_engine: Any) -> None:
+    reply = bot_engine.ask("hay algo de desarrollo web html javascript en miriadax?", log=False)
+    assert reply.kind == "courses" and reply.items
+    assert not any("Evaluación:" in item.text or "Precio:" in item.text for item in reply.items)
+
+
+async def test_discord_shows_the_field_asked_on_each_course(fake_discord: Any, bot_engine: Any) -> None:
+    question = "any free data mining course? heard theres one with weka"
+    expected = bot_engine.ask(question, "en", log=False)
+    assert expected.kind == "courses" and expected.items
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("ask", {"question": question})
+        data = await message_response(handle)
+    assert data["allowed_mentions"] == NO_PINGS
+    shown = " ".join(
+        [e.get("description", "") for e in data["embeds"]]
+        + [f["value"] for e in data["embeds"] for f in e.get("fields", [])]
+    )
+    assert "Price: " in shown
+
+
+def test_a_facet_naming_an_unknown_concept_is_refused_at_load() -> None:
+    texts = _shipped_texts()
+    concepts = texts["knowledge/concepts.yaml"]
+    assert b"\n    price: [price, free-offer]\n" in concepts
+    texts["knowledge/concepts.yaml"] = concepts.replace(
+        b"\n    price: [price, free-offer]\n", b"\n    price: [prize, free-offer]\n"
+    )
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.field, e.reason) for e in errors] == [
+        ("knowledge/concepts.yaml", "vocabulary.course_facets.price[0]", 'unknown concept "prize"')
+    ]
