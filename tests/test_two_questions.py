@@ -313,6 +313,47 @@ def test_an_employer_asking_about_a_platforms_credential_gets_the_platforms_answ
     assert bot_engine.kb.intents[platform].leads_to.get("platform_credential") is True
 
 
+@pytest.mark.parametrize(
+    ("message", "first", "second"),
+    [
+        # trial 117: "und krieg ich da ein zertifikat" was no question, then when certificates arrive
+        (
+            "kosten die kurse auf imoox was? und krieg ich da ein zertifikat",
+            "learners-is-it-free",
+            "partner-imoox-microcredentials",
+        ),
+        (
+            "sind die kurse auf imoox kostenlos? und krieg ich da ein zertifikat?",
+            "learners-is-it-free",
+            "partner-imoox-microcredentials",
+        ),
+        # trial 117: MiríadaX's own certificates, not every platform's
+        (
+            "hay algo de desarrollo web html javascript en miriadax? y dan certificado?",
+            "course-search",
+            "partner-miriadax",
+        ),
+    ],
+)
+def test_a_part_is_read_of_the_platform_the_message_names_when_that_platform_answers_it(
+    bot_engine: Any, message: str, first: str, second: str
+) -> None:
+    reply = bot_engine.ask(message, log=False)
+    assert (reply.status, reply.intent) == ("answer", first)
+    assert reply.also is not None and reply.also.intent == second
+
+
+def test_a_part_the_platform_does_not_answer_keeps_its_own_reading(bot_engine: Any) -> None:
+    """EduOpen's overview says nothing of EQF levels: the level question keeps the CMF's level."""
+    message = (
+        "Buongiorno, sono referente della didattica in un ateneo aderente a EduOpen. Vorremmo trasformare "
+        "un percorso EduOpen in una microcredenziale conforme al CMF: quante ore e quanti CFU servono, e a "
+        "quale livello EQF va collocata?"
+    )
+    chain = _chain(bot_engine.ask(message, log=False))
+    assert "cmf-level" in [r.intent for r in chain] and "partner-eduopen" not in [r.intent for r in chain]
+
+
 PLATFORM_QUESTION = "hallo, bewerberin hat ein microcredential von imoox im lebenslauf. was ist das wert?"
 
 

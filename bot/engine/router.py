@@ -110,6 +110,11 @@ QUESTION_OVER_CONTEXT = 0.6
 """A message whose context names a partner platform and whose one question names none ("q es
 exactamente una microcredencial?? la vi en miriadax") is answered by its question, when an intent
 specific to no platform answers it alone at least this surely (`_question_over_context`)."""
+PLATFORM_READING_SHARE = 0.05
+"""A part asked with the platform the message names is read so first only when at least this share of
+the platform intent's phrasings name one of the part's concepts (`_platform_reads_first`): iMooX's
+certificates answer "krieg ich da ein zertifikat" (0.12), EduOpen's overview never "a quale livello
+EQF" (0)."""
 PROFILE_ALSO_SURE = 0.6
 """A course's record (its credential profile) gets a second answer only for a part answered this
 surely alone: "… ca fait combien d'heures au total ? assez pour le CMF ?" read "assez pour le CMF"
@@ -822,8 +827,11 @@ class Router:
             with_platforms := self._with_platforms(part, question)
         ):
             # a part that asks something (not declined by a guard, not about another provider) may
-            # ask it of a platform only the message names
-            answers.append(self._ask(with_platforms, lang))
+            # ask it of a platform only the message names; read so first when that platform's own
+            # intent answers it ("kosten die kurse auf imoox was? und krieg ich da ein zertifikat":
+            # iMooX's certificates, not when certificates arrive in general)
+            of_platform = self._ask(with_platforms, lang)
+            answers.insert(1 - self._platform_reads_first(alone, of_platform, part), of_platform)
         if alone.kind == "courses" and (with_topics := self._with_topics(part, question)):
             # "Quiero que mis empleados mejoren hablando en público. ¿Hay algún curso en español?":
             # the subject is in the sentence before, not in the part
@@ -833,6 +841,23 @@ class Router:
             # message names
             answers.append(self._ask(with_subject, lang))
         return answers
+
+    def _platform_reads_first(self, alone: Reply, of_platform: Reply, part: str) -> bool:
+        """Whether a part asked with the platform the message names (`_with_platforms`) is read so
+        before it is read alone: when that reading is an intent specific to the platform, surer than
+        the part's own general answer, and about what the part names (`PLATFORM_READING_SHARE` of its
+        phrasings name one of the part's concepts). "kosten die kurse auf imoox was? und krieg ich
+        da ein zertifikat" gets iMooX's certificates, not when certificates arrive; "… EduOpen …
+        a quale livello EQF va collocata?" keeps the CMF's level, not EduOpen's overview."""
+        if of_platform.status != "answer" or of_platform.confidence <= alone.confidence:
+            return False
+        if not self._specific_partners(of_platform.intent or ""):
+            return False
+        if alone.status == "answer" and self._specific_partners(alone.intent or ""):
+            return False
+        profile = self.snapshot.profiles.get(of_platform.intent or "", {})
+        named = self.concepts.concepts(part) - self.concepts.partners
+        return any(profile.get(c, 0.0) >= PLATFORM_READING_SHARE for c in named)
 
     def _new_answer(self, answer: Reply, part: str, reply: Reply, extra: list[Reply]) -> bool:
         """Whether `answer`, to `part`, says something the reply and the further answers found so far
