@@ -353,6 +353,15 @@ def test_credits_a_course_awards_say_it_awards_credit(text: str) -> None:
     assert parse_facts(text)["awards_credit"] is True
 
 
+def test_the_ects_asked_of_is_not_the_unit_said_before_it() -> None:
+    """Trial 116: "combien d'heures pour 1 ECTS ? et du coup 4 ects …" was worked out for 1 ECTS."""
+    assert (
+        parse_facts("combien d'heures pour 1 ECTS ? et du coup 4 ects ca fait combien d'heures")["ects"] == 4
+    )
+    assert parse_facts("1 ECTS, c'est combien d'heures ?")["ects"] == 1
+    assert parse_facts("un module de 5 ECTS, soit 1 ECTS par semaine")["ects"] == 5
+
+
 def test_credits_only_stated_do_not_say_they_are_awarded() -> None:
     assert "awards_credit" not in parse_facts("a course of 5 ECTS at EQF 6")
 

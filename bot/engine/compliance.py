@@ -910,8 +910,14 @@ def _eqf_level(norm: str, *, numbers: bool = True) -> int | None:
 
 
 def _ects(low: str, norm: str) -> int | float | None:
-    ects = _ECTS.search(low) or _ECTS.search(norm)
-    return _whole(_num(ects.group(1))) if ects else None
+    """The ECTS the text states: the first figure, unless it is the unit itself (1 ECTS) and another
+    follows ("combien d'heures pour 1 ECTS ? et du coup 4 ects ca fait combien d'heures" asks of 4)."""
+    figures = [_whole(_num(m.group(1))) for m in _ECTS.finditer(low)] or [
+        _whole(_num(m.group(1))) for m in _ECTS.finditer(norm)
+    ]
+    if not figures:
+        return None
+    return next((f for f in figures[1:] if f != 1), figures[0]) if figures[0] == 1 else figures[0]
 
 
 def _assessment(norm: str) -> str | None:
