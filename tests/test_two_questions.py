@@ -38,6 +38,18 @@ from bot.engine.questions import question_parts
             "can I get credit for it, and if so how many ECTS?",
             ["can I get credit for it", "if so how many ECTS?"],
         ),
+        (  # trial 116: a filler between the join and the question
+            "Can you explain what EQF level 6 means in plain terms, and roughly how much work 5 ECTS "
+            "represents?",
+            [
+                "Can you explain what EQF level 6 means in plain terms",
+                "roughly how much work 5 ECTS represents?",
+            ],
+        ),
+        (
+            "kosten die kurse auf imoox was? und krieg ich da ein zertifikat",
+            ["kosten die kurse auf imoox was?", "krieg ich da ein zertifikat"],
+        ),
         (
             "le certificat fun il coûte combien ? et l'exam c surveillé comment",
             ["le certificat fun il coûte combien ?", "et l'exam c surveillé comment"],

@@ -167,7 +167,7 @@ def _count(words: list[str]) -> int:
 
 def _opens_question(join: str, after: list[str]) -> bool:
     """Whether the normalised words `after` a clause join start one of its languages' openers, maybe
-    after a condition ("und wenn ja wieviel ects", `if_so`)."""
+    after a condition or a filler ("und wenn ja wieviel ects", "and roughly how much": `_conditions`)."""
     if after and after[0] in _condition_starts():
         for condition in _conditions():
             if tuple(after[: len(condition)]) == condition:
@@ -184,8 +184,14 @@ def _condition_starts() -> frozenset[str]:
 
 @cache
 def _conditions() -> tuple[tuple[str, ...], ...]:
-    """The conditions of every language (`if_so`), as word tuples, the longest first."""
-    found = {tuple(c.split()) for lang in languages() for c in lang.course_request.get("if_so") or ()}
+    """What may stand between a clause join and its question in every language, as word tuples, the
+    longest first: the conditions (`if_so`: "wenn ja") and fillers (`join_fillers`: "roughly")."""
+    found = {
+        tuple(c.split())
+        for lang in languages()
+        for key in ("if_so", "join_fillers")
+        for c in lang.course_request.get(key) or ()
+    }
     return tuple(sorted(found, key=len, reverse=True))
 
 
