@@ -1229,6 +1229,15 @@ def test_a_credential_set_against_a_degree_gets_whether_it_equals_one(scripted: 
     same = engine.ask("para contratar, una microcredencial vale lo mismo que un master?")
     assert (same.lang, same.intent) == ("es", "degree-equivalence")
     assert engine.ask("will my microcredential count towards my degree?").intent == "cmf-credit-recognition"
+    # trial 116: a recruiter's "worth the same as a degree??" got what a credential tells employers
+    matcher.ranking = [("employers-hiring-value", 0.46), ("degree-equivalence", 0.45)]
+    recruiter = engine.ask(
+        "is a microcredential worth the same as a degree?? recruiter asking, we get these alot now"
+    )
+    assert (recruiter.lang, recruiter.intent) == ("en", "degree-equivalence")
+    assert (
+        engine.ask("what does a microcredential on a cv tell a recruiter?").intent == "employers-hiring-value"
+    )
 
 
 def test_courses_in_either_of_two_languages_are_listed_and_named(shipped_engine: Any) -> None:
