@@ -976,6 +976,12 @@ JOINING = [
         "partner-eduopen",
     ),
     ("it", "siamo già su EduOpen: come facciamo ad aderire al CMF?", "partner-eduopen"),
+    # trial 116: a university asking how it can offer microcredentials on a platform
+    (
+        "es",
+        "somos una uni en valencia, como podemos ofrecer microcredenciales en miriadax?",
+        "partner-miriadax",
+    ),
 ]
 
 
@@ -994,6 +1000,7 @@ def test_becoming_a_partner_gets_how_a_university_joins(
         ("en", "what is iMooX?", "partner-imoox"),
         ("fr", "comment rejoindre un cours sur FUN ?", "partner-fun"),  # a learner joining a course
         ("de", "ist FUN ein Partner des CMF?", "cmf-partners"),
+        ("es", "que cursos ofrece miriadax?", "partner-miriadax"),  # what it offers learners
     ],
 )
 def test_other_partner_questions_keep_their_intent(
