@@ -50,6 +50,10 @@ from bot.engine.questions import question_parts
             "kosten die kurse auf imoox was? und krieg ich da ein zertifikat",
             ["kosten die kurse auf imoox was?", "krieg ich da ein zertifikat"],
         ),
+        (  # trial 116: "brauchen wir" opens a question as "brauche ich" does
+            "was sind die voraussetzungen und brauchen wir das quality label?",
+            ["was sind die voraussetzungen", "brauchen wir das quality label?"],
+        ),
         (
             "le certificat fun il coûte combien ? et l'exam c surveillé comment",
             ["le certificat fun il coûte combien ?", "et l'exam c surveillé comment"],
@@ -353,6 +357,20 @@ def test_a_part_is_read_of_the_platform_the_message_names_when_that_platform_ans
     reply = bot_engine.ask(message, log=False)
     assert (reply.status, reply.intent) == ("answer", first)
     assert reply.also is not None and reply.also.intent == second
+
+
+def test_a_university_joining_openuped_gets_how_to_join_and_the_label(bot_engine: Any) -> None:
+    """Trial 116: "… bei openuped mitmachen. was sind die voraussetzungen und brauchen wir das quality
+    label?" got the label alone."""
+    reply = bot_engine.ask(
+        "wir sind eine FH und wollen bei openuped mitmachen. was sind die voraussetzungen und brauchen wir "
+        "das quality label?",
+        log=False,
+    )
+    assert [r.intent for r in _chain(reply)] == [
+        "universities-join-openuped",
+        "partner-openuped-quality-label",
+    ]
 
 
 def test_a_part_the_platform_does_not_answer_keeps_its_own_reading(bot_engine: Any) -> None:
