@@ -412,6 +412,19 @@ DECLINED_LOOK_ALIKES = [
 ]
 
 
+def test_a_mail_asking_for_a_password_or_bank_details_gets_the_phishing_warning(shipped: Engine) -> None:
+    """Trial 117: "jai recu un mail de FUN qui me demande mon mot de passe et mon rib …" was sent to
+    the help centre as an account question, with no word that it looks like phishing."""
+    reply = shipped.ask(
+        "jai recu un mail de FUN qui me demande mon mot de passe et mon rib pour valider mon certificat, "
+        "c normal??"
+    )
+    assert (reply.status, reply.reason, reply.lang) == ("no_match", "declined", "fr")
+    assert shipped.string("fallback.declined.phishing", "fr") in reply.answer
+    forgot = shipped.ask("j'ai oublié mon mot de passe fun")  # no mail asking for it: the help centre
+    assert shipped.string("fallback.declined.phishing", "fr") not in forgot.answer
+
+
 @pytest.mark.parametrize(("text", "reason"), DECLINED_LOOK_ALIKES)
 def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text: str, reason: str) -> None:
     reply = shipped.ask(text)
