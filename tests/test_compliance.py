@@ -353,6 +353,28 @@ def test_credits_a_course_awards_say_it_awards_credit(text: str) -> None:
     assert parse_facts(text)["awards_credit"] is True
 
 
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        # trial 118: "5h x 5 semaines" was read as 5 hours ("0,2 ECTS")
+        ("le mooc de l'IMT sur les reseaux c 5h x 5 semaines, ca fait combien d'ects", 25),
+        ("3 horas x 12 semanas", 36),
+        ("12 semanas x 3 horas", 36),
+        ("5 std x 6 wochen", 30),
+    ],
+)
+def test_hours_times_weeks_are_multiplied_out(text: str, hours: int) -> None:
+    assert parse_facts(text)["study_hours"] == hours
+
+
+def test_a_short_question_on_credit_asks_it_and_states_nothing() -> None:
+    """Trial 118: "… cumple el cmf? y da creditos?" was checked as if the course said it gives credit."""
+    asked = parse_facts("el curso de microeconomia son 12 semanas x 3 horas. cumple el cmf? y da creditos?")
+    assert asked == {"study_hours": 36}
+    assert "awards_credit" not in parse_facts("does it award credit?")
+    assert parse_facts("our course awards credit, 120 hours. is it cmf?")["awards_credit"] is True
+
+
 def test_the_ects_asked_of_is_not_the_unit_said_before_it() -> None:
     """Trial 116: "combien d'heures pour 1 ECTS ? et du coup 4 ects …" was worked out for 1 ECTS."""
     assert (

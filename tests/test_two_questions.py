@@ -382,6 +382,11 @@ def test_a_part_the_platform_does_not_answer_keeps_its_own_reading(bot_engine: A
     )
     chain = _chain(bot_engine.ask(message, log=False))
     assert "cmf-level" in [r.intent for r in chain] and "partner-eduopen" not in [r.intent for r in chain]
+    # trial 118: a definition asked surely alone stays the definition, first
+    defined = bot_engine.ask(
+        "hola! q es exactamente una microcredencial? es lo mismo q un certificado de miriadax?", log=False
+    )
+    assert [r.intent for r in _chain(defined)] == ["eu-definition", "partner-miriadax"]
 
 
 PLATFORM_QUESTION = "hallo, bewerberin hat ein microcredential von imoox im lebenslauf. was ist das wert?"

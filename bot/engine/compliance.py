@@ -641,11 +641,24 @@ _ADDED_HOURS = re.compile(
 """Hours added to the rest ("12 weeks at 8 hours plus an exam week of 10 hours": 96 + 10)."""
 
 
-def _weeks_of_hours(low: str) -> re.Match[str] | None:
-    """Weeks of so many hours each ("10 weeks at 12 hours", "6 semanas de 5 horas"); not when the
-    hours are more than anyone studies in a week: "12 semanas de 150 horas" gives the hours in all."""
+_HOURS_TIMES_WEEKS = re.compile(
+    # "5h x 5 semaines", "3 horas x 12 semanas": the hours of each week, times the weeks
+    _NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\s*[x×*]\s*" + _NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b"
+)
+
+
+def _weeks_of_hours(low: str) -> tuple[float, float] | None:
+    """(weeks, hours each week) of weeks of so many hours each ("10 weeks at 12 hours", "6 semanas de
+    5 horas", "5h x 5 semaines"); not when the hours are more than anyone studies in a week: "12
+    semanas de 150 horas" gives the hours in all."""
     found = _WEEKS_OF_HOURS.search(low)
-    return found if found and _num(found.group(2)) <= MOST_HOURS_A_WEEK else None
+    if found:
+        weeks, hours = _num(found.group(1)), _num(found.group(2))
+    elif times := _HOURS_TIMES_WEEKS.search(low):
+        hours, weeks = _num(times.group(1)), _num(times.group(2))
+    else:
+        return None
+    return (weeks, hours) if hours <= MOST_HOURS_A_WEEK else None
 
 
 _PACE_FROM = re.compile(_NUMBER + r"\s*[-–—]\s*$")
@@ -860,7 +873,7 @@ def parse_facts(text: str) -> dict[str, Any]:
         "ects": _ects(low, norm) if in_low or in_norm else None,
         "assessment": _assessment(norm),
         "id_verification": _id_verification(norm),
-        "awards_credit": _awards_credit(norm),
+        "awards_credit": _awards_credit(_without_short_questions(text, norm)),
         "transcript": _transcript(text),
     }
     if in_low:
@@ -890,7 +903,7 @@ def _base_study_hours(low: str, per_week: re.Match[str] | None, skipped: set[int
     else the first hours stated that are no pace, else a weekly pace times the weeks."""
     weeks_of = _weeks_of_hours(low)
     if weeks_of:
-        return _num(weeks_of.group(1)) * _num(weeks_of.group(2))
+        return weeks_of[0] * weeks_of[1]
     for m in _HOURS.finditer(low):
         if m.start() not in skipped:
             return _num(m.group(1))
@@ -947,6 +960,24 @@ def _id_verification(norm: str) -> bool | None:
     if _ID_PATTERNS.search(norm) and not _AT_ENROLMENT.search(norm):
         return True
     return None
+
+
+_SENTENCE_WITH_END = re.compile(r"[^.;!?\n]+[.;!?\n]*")
+SHORT_QUESTION_WORDS = 5
+"""A question sentence of at most this many words asks about what it names ("… cumple el cmf? y da
+creditos?" asks whether the course gives credit; it does not state it)."""
+
+
+def _without_short_questions(text: str, norm: str) -> str:
+    """`norm` without the short question sentences of `text` (`SHORT_QUESTION_WORDS`), when it has
+    any: what they name is asked, not stated."""
+    pieces = _SENTENCE_WITH_END.findall(text)
+    kept = [p for p in pieces if not (p.rstrip().endswith("?") and len(p.split()) <= SHORT_QUESTION_WORDS)]
+    return (
+        norm
+        if len(kept) == len(pieces)
+        else _SPELLING.sub(lambda m: _SPELLINGS[m.group(0)], normalize(" ".join(kept)))
+    )
 
 
 def _awards_credit(norm: str) -> bool | None:

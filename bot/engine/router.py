@@ -845,12 +845,16 @@ class Router:
     def _platform_reads_first(self, alone: Reply, of_platform: Reply, part: str) -> bool:
         """Whether a part asked with the platform the message names (`_with_platforms`) is read so
         before it is read alone: when that reading is an intent specific to the platform, surer than
-        the part's own general answer, and about what the part names (`PLATFORM_READING_SHARE` of its
-        phrasings name one of the part's concepts). "kosten die kurse auf imoox was? und krieg ich
-        da ein zertifikat" gets iMooX's certificates, not when certificates arrive; "… EduOpen …
-        a quale livello EQF va collocata?" keeps the CMF's level, not EduOpen's overview."""
+        the part's own general answer, which is not sure (below `HOME_PARTNER_BELOW`, as for a
+        question read as its language's home platform), and about what the part names
+        (`PLATFORM_READING_SHARE` of its phrasings name one of the part's concepts). "kosten die
+        kurse auf imoox was? und krieg ich da ein zertifikat" gets iMooX's certificates, not when
+        certificates arrive; "… EduOpen … a quale livello EQF va collocata?" keeps the CMF's level,
+        not EduOpen's overview."""
         if of_platform.status != "answer" or of_platform.confidence <= alone.confidence:
             return False
+        if alone.status == "answer" and alone.confidence >= HOME_PARTNER_BELOW:
+            return False  # "q es exactamente una microcredencial? … miriadax?" asks the definition
         if not self._specific_partners(of_platform.intent or ""):
             return False
         if alone.status == "answer" and self._specific_partners(alone.intent or ""):
