@@ -476,6 +476,12 @@ def test_a_part_that_lost_the_platform_gets_no_other_platforms_answer(bot_engine
             "wie viele ECTS sind in österreich üblich?",
             "other-size-conventions",
         ),
+        # trial 119: a press heading read weakly whole; its question, alone, is answered surely
+        (
+            "¿Qué son las microcredenciales? Los nuevos títulos para que los adultos vuelvan a la "
+            "universidad",
+            "eu-definition",
+        ),
     ],
 )
 def test_a_question_is_answered_rather_than_the_platform_its_context_names(
@@ -484,6 +490,20 @@ def test_a_question_is_answered_rather_than_the_platform_its_context_names(
     reply = bot_engine.ask(message)
     assert (reply.status, reply.intent) == ("answer", intent)
     assert reply.also is None  # one question, one answer
+
+
+def test_a_weak_whole_reading_of_a_check_or_of_two_questions_is_kept(bot_engine: Any) -> None:
+    """Only a text answer to a message asking one thing yields to its question sentence: a
+    compliance check read from the figures before it stays a check."""
+    check = bot_engine.ask(
+        "notre DU fait 2 ECTS, 20h, niveau licence, evaluation par quiz non surveille. est-ce que ca rentre "
+        "dans le cadre CMF ?",
+        log=False,
+    )
+    assert check.kind == "compliance"
+    # trial 118: "tengo q" opens a question, and a DNI is an identity document
+    two = bot_engine.ask("hay examen al final? y tengo q mostrar mi dni o algo", log=False)
+    assert [r.intent for r in _chain(two)] == ["cmf-assessment", "cmf-id-verification"]
 
 
 def test_a_question_naming_the_platform_keeps_the_platforms_answer(bot_engine: Any) -> None:

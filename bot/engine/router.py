@@ -401,11 +401,18 @@ class Router:
         entendi nada" asks what a microcredential is, not what MiríadaX offers. The question, asked
         alone, must get a text answer from an intent specific to no platform
         (`QUESTION_OVER_CONTEXT`). Over all trial questions (4,800) this changed four replies' first
-        answer: Austria's usual ECTS, what a microcredential is, the CMF level, credit recognition."""
+        answer: Austria's usual ECTS, what a microcredential is, the CMF level, credit recognition.
+        A message read weakly as a whole (below `WEAK_WHOLE`) whose question sentence, alone, is
+        answered surely (`SURE_PART`) gets that answer too: "¿Qué son las microcredenciales? Los
+        nuevos títulos para que los adultos vuelvan a la universidad" (a press heading) asks the
+        definition, not what the CMF offers adults."""
         if reply.status != "answer" or reply.intent is None or reply.also is not None:
             return reply
-        if not self._specific_partners(reply.intent):
-            return reply
+        of_a_partner = bool(self._specific_partners(reply.intent))
+        if not of_a_partner and (
+            reply.confidence >= WEAK_WHOLE or reply.kind != "text" or len(self._question_parts(question)) != 1
+        ):
+            return reply  # a compliance check, a search or two questions read whole stay so
         asking = question_sentences(question)
         if len(asking) != 1 or normalize(asking[0]) == normalize(question):
             return reply
@@ -417,7 +424,8 @@ class Router:
         alone = self._ask(asking[0], lang or reply.lang)
         if alone.status != "answer" or alone.intent is None or alone.kind != "text":
             return reply
-        if alone.confidence < QUESTION_OVER_CONTEXT or self._specific_partners(alone.intent):
+        needed = QUESTION_OVER_CONTEXT if of_a_partner else SURE_PART
+        if alone.confidence < needed or self._specific_partners(alone.intent):
             return reply
         ranked, _ = self._rank_all(self.concepts.core(asking[0]), limit=1)
         if not ranked or ranked[0][0] != alone.intent:
