@@ -1247,6 +1247,25 @@ def test_a_credential_set_against_a_degree_gets_whether_it_equals_one(scripted: 
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # trial 119: a help page's "How do microcredentials work?" got a menu of three other topics
+        ("How do microcredentials work?", "en"),
+        ("comment fonctionnent les microcertifications ?", "fr"),
+        ("wie funktionieren microcredentials?", "de"),
+    ],
+)
+def test_how_microcredentials_work_gets_what_they_are(shipped_engine: Any, text: str, lang: str) -> None:
+    reply = shipped_engine.ask(text)
+    assert (reply.status, reply.intent, reply.lang) == ("answer", "eu-definition", lang)
+
+
+def test_how_a_platforms_microcredentials_work_keeps_the_platform(shipped_engine: Any) -> None:
+    reply = shipped_engine.ask("how do futurelearn microcredentials work?")
+    assert reply.intent == "partner-futurelearn-mc-enrolment"
+
+
 def test_courses_in_either_of_two_languages_are_listed_and_named(shipped_engine: Any) -> None:
     """ "python in Italian or French" lists the courses in either language, and the heading names
     both."""
