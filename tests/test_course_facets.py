@@ -1,16 +1,22 @@
-"""A course request that also asks what the courses cost or whether they give a certificate: each
-course found shows that field of its record, or that the record does not state it (trial 117:
-"… y dan certificado?", "… combien ça coûte", "… rilascia un attestato?" listed the courses and
-left the question unanswered)."""
+"""What a course request asks of the courses, and the courses a language question asks for.
+
+A request that also asks what the courses cost or whether they give a certificate: each course found
+shows that field of its record, or that the record does not state it (trial 117: "… y dan
+certificado?", "… combien ça coûte", "… rilascia un attestato?" listed the courses and left the
+question unanswered). A question on which platform teaches in a language gets the catalogue's
+courses in it too (trials 116 and 119: "busco cursos en portugues, hay alguno?")."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from db_copies import copy_database
 from test_bot_e2e import NO_PINGS, message_response, started
 from test_loader import _shipped_texts
 
+from bot.cli import main
 from bot.engine.loader import check_texts
 
 
@@ -94,3 +100,33 @@ def test_a_facet_naming_an_unknown_concept_is_refused_at_load() -> None:
     assert [(e.file, e.field, e.reason) for e in errors] == [
         ("knowledge/concepts.yaml", "vocabulary.course_facets.price[0]", 'unknown concept "prize"')
     ]
+
+
+@pytest.fixture
+def shipped_db(bot_knowledge_db: Path, tmp_path: Path) -> str:
+    return str(copy_database(bot_knowledge_db, tmp_path / "console.sqlite3"))
+
+
+def test_a_language_question_also_gets_the_catalogues_courses_in_that_language(
+    bot_engine: Any, shipped_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = "busco cursos en portugues, hay alguno?"
+    reply = bot_engine.ask(question, log=False)
+    assert reply.intent == "partner-platforms-by-language"
+    assert bot_engine.kb.intents[reply.intent].leads_to.get("lists_courses_in_language") is True
+    assert reply.also is not None and reply.also.kind == "courses" and reply.also.items
+    assert all("portugués" in item.text for item in reply.also.items)
+    assert main(["ask", "--db", shipped_db, "--no-log", question]) == 0
+    assert f"En el catálogo: {reply.also.title}" in capsys.readouterr().out
+
+
+def test_a_platform_asked_for_courses_in_a_language_searches_them(bot_engine: Any) -> None:
+    reply = bot_engine.ask("¿MiríadaX ofrece cursos en portugués?", log=False)
+    assert reply.kind == "courses" and reply.items
+    assert all(item.text.startswith("MiríadaX") for item in reply.items)
+
+
+def test_two_languages_named_get_no_list_of_either(bot_engine: Any) -> None:
+    """ "Italian courses taught in German": which language is the subject is not read safely."""
+    reply = bot_engine.ask("gibts italienisch kurse auf deutsch?", log=False)
+    assert reply.intent == "partner-platforms-by-language" and reply.also is None

@@ -335,6 +335,7 @@ class Router:
             reply = self._also_asked(first, question, lang)
         reply = self._alternatives_compared(reply, question)
         reply = self._platform_of_the_credential(reply, question, lang)
+        reply = self._courses_in_the_language(reply, question)
         if previous:
             reply = self._follow_up(reply, question, previous, lang)
         else:
@@ -362,6 +363,36 @@ class Router:
         reply.also.confidence = reply.confidence
         reply.also.heading_key = "reply.about_platform"
         return reply
+
+    def _courses_in_the_language(self, reply: Reply, question: str) -> Reply:
+        """A message asking for courses in a language and naming no subject ("busco cursos en
+        portugués, hay alguno?", "¿MiríadaX ofrece cursos en portugués?"), answered by an intent
+        marked `lists_courses_in_language` (which platform teaches in which language; one platform's
+        overview), also gets the catalogue's courses in that language, on the platform it names."""
+        if reply.status != "answer" or reply.also is not None or reply.intent is None or reply.kind != "text":
+            return reply
+        if not self._leads(reply.intent).get("lists_courses_in_language"):
+            return reply
+        query = self._course_query(self.concepts.core(" ".join(question.split())), require_request=False)
+        if query is None or query.language is None or query.topics or query.institution is not None:
+            return reply
+        if len(self._languages_named(question)) != 1:
+            return reply  # "gibts italienisch kurse auf deutsch?": which is taught, which the subject?
+        intent_id, _ = self._best_of_type([], "course_search")
+        found = self._course_reply(question, reply.lang, query, intent_id, reply.confidence)
+        if found.kind != "courses" or not found.items:
+            return reply
+        found.heading_key = "reply.in_the_catalogue"
+        reply.also = found
+        return reply
+
+    def _languages_named(self, text: str) -> set[str]:
+        """The languages (codes) whose names `text` has, by the vocabulary's `languages`."""
+        reader = self.snapshot.reader
+        if reader is None:
+            return set()
+        named = (reader.phrases.get((word,)) for word in normalize(text).split())
+        return {value for kind, value in filter(None, named) if kind == "languages"}
 
     def _platform_credentials(self) -> list[str]:
         """The intents marked `platform_credential` (what one platform's credentials are)."""
