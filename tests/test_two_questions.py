@@ -50,6 +50,10 @@ from bot.engine.questions import question_parts
             "kosten die kurse auf imoox was? und krieg ich da ein zertifikat",
             ["kosten die kurse auf imoox was?", "krieg ich da ein zertifikat"],
         ),
+        (  # trial 118: "et ça coûte combien" after a comma
+            "ça me prendrait combien de semaines, et ça coûte combien en gros ?",
+            ["ça me prendrait combien de semaines", "ça coûte combien en gros ?"],
+        ),
         (  # trial 116: "brauchen wir" opens a question as "brauche ich" does
             "was sind die voraussetzungen und brauchen wir das quality label?",
             ["was sind die voraussetzungen", "brauchen wir das quality label?"],
