@@ -458,6 +458,8 @@ class Router:
         needed = QUESTION_OVER_CONTEXT if of_a_partner else SURE_PART
         if alone.confidence < needed or self._specific_partners(alone.intent):
             return reply
+        if not of_a_partner and alone.intent not in self._ranked_high(question):
+            return reply  # "… programa corto de 20 ECTS … ¿Eso encaja con el CMF?" needs its context
         ranked, _ = self._rank_all(self.concepts.core(asking[0]), limit=1)
         if not ranked or ranked[0][0] != alone.intent:
             # a steering rule's choice: its `unless` may be the platform the sentence left out ("… sur
