@@ -50,6 +50,10 @@ from bot.engine.questions import question_parts
             "kosten die kurse auf imoox was? und krieg ich da ein zertifikat",
             ["kosten die kurse auf imoox was?", "krieg ich da ein zertifikat"],
         ),
+        (  # trial 118: "and would my uni …" opens a second question
+            "does it fit the CMF hours wise, and would my uni have to accept the credits?",
+            ["does it fit the CMF hours wise", "would my uni have to accept the credits?"],
+        ),
         (  # trial 118: "et ça coûte combien" after a comma
             "ça me prendrait combien de semaines, et ça coûte combien en gros ?",
             ["ça me prendrait combien de semaines", "ça coûte combien en gros ?"],
@@ -361,6 +365,19 @@ def test_a_part_is_read_of_the_platform_the_message_names_when_that_platform_ans
     reply = bot_engine.ask(message, log=False)
     assert (reply.status, reply.intent) == ("answer", first)
     assert reply.also is not None and reply.also.intent == second
+
+
+def test_a_courses_card_answers_whether_it_fits_the_cmf_and_the_other_question_is_answered(
+    bot_engine: Any,
+) -> None:
+    """Trial 118: the card's CMF line answers "does it fit the CMF hours wise"; the credits question
+    after it was dropped."""
+    reply = bot_engine.ask(
+        "hi all. im doing a bachelor in business in ireland and saw the DCU fintech microcredential. does it "
+        "fit the CMF hours wise, and would my uni have to accept the credits?",
+        log=False,
+    )
+    assert [r.intent for r in _chain(reply)] == ["credential-profile", "cmf-credit-recognition"]
 
 
 def test_a_university_joining_openuped_gets_how_to_join_and_the_label(bot_engine: Any) -> None:

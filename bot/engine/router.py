@@ -915,6 +915,12 @@ class Router:
             return False  # the same courses found by another course-search intent
         if answer.kind == "courses" and not answer.items and self._course_query(part) is None:
             return False  # "… e si possono verificare online?" searched for "verificare": no request
+        if (
+            reply.kind == "credential"
+            and self._leads(answer.intent).get("named_course")
+            and self.concepts.concepts(part) & self.concepts.cmf_named
+        ):
+            return False  # "… the DCU fintech microcredential. does it fit the CMF hours wise": its CMF line
         # "le mooc du cnam … assez pour le CMF ?": the record's CMF line answers it
         return not (reply.kind == "credential" and answer.confidence < PROFILE_ALSO_SURE)
 
