@@ -380,6 +380,21 @@ def test_a_courses_card_answers_whether_it_fits_the_cmf_and_the_other_question_i
     assert [r.intent for r in _chain(reply)] == ["credential-profile", "cmf-credit-recognition"]
 
 
+def test_a_cue_naming_what_the_best_intent_answers_lets_a_question_naming_no_concept_through(
+    bot_engine: Any,
+) -> None:
+    """Trial 116: "… et est-ce que ca expire ?" ranked the expiry answer at 0.81 and got a menu (a
+    question naming none of our concepts needs 0.9); the expiry cue agrees with it. Other expiries
+    are still declined."""
+    reply = bot_engine.ask(
+        "salut, recruteuse ici. un badge micro-credential, comment je verifie que c'est bien la personne qui "
+        "a passe l'examen ? et est-ce que ca expire ?",
+        log=False,
+    )
+    assert [r.intent for r in _chain(reply)] == ["cmf-id-verification", "credential-expiry"]
+    assert bot_engine.ask("does my gym membership expire?", log=False).status == "no_match"
+
+
 def test_a_university_joining_openuped_gets_how_to_join_and_the_label(bot_engine: Any) -> None:
     """Trial 116: "… bei openuped mitmachen. was sind die voraussetzungen und brauchen wir das quality
     label?" got the label alone."""

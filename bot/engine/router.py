@@ -995,7 +995,11 @@ class Router:
         known = self.snapshot.phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
         needed = self.answer_threshold
         if not (found or known):  # a question naming none of our concepts needs a clearer match
-            needed = max(needed, NO_CONCEPT_ANSWER)
+            # unless a steering cue names what the matcher's choice answers ("est-ce que ça expire ?")
+            cue_agrees = (
+                best >= HOME_PARTNER_BELOW and self.concepts.cued_rule(core, found, best_id) is not None
+            )
+            needed = max(needed, HOME_PARTNER_BELOW if cue_agrees else NO_CONCEPT_ANSWER)
             words = normalize(core).split()
             if topic is None and 2 * sum(w.isalpha() for w in words) < len(words):
                 # mostly figures, naming none of our topics: "löse: 2x² - 8 = 0" was offered, then
