@@ -525,6 +525,8 @@ def test_exams_called_final_are_read(text: str, assessment: str) -> None:
         ("quiz finali senza sorveglianza", "quiz"),
         ("muendliche Abschlusspruefung per Zoom", "supervised-exam"),
         ("an oral exam with the tutor", "supervised-exam"),
+        # trial 121: a supervised final exam was "supervision not stated"
+        ("8 ECTS, 200 Stunden, beaufsichtigte Abschlussprüfung mit Ausweiskontrolle", "supervised-exam"),
     ],
 )
 def test_portfolios_and_german_online_exams_are_read(text: str, assessment: str) -> None:
