@@ -1266,6 +1266,18 @@ def test_how_a_platforms_microcredentials_work_keeps_the_platform(shipped_engine
     assert reply.intent == "partner-futurelearn-mc-enrolment"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 121: Spanish got FutureLearn's prices, Italian a menu; English was answered
+        "mi microcredencial de futurelearn caduca??",
+        "Una microcredenziale CMF ha una scadenza?",
+    ],
+)
+def test_whether_a_credential_expires_is_asked_in_any_language(shipped_engine: Any, text: str) -> None:
+    assert shipped_engine.ask(text).intent == "credential-expiry"
+
+
 def test_courses_in_either_of_two_languages_are_listed_and_named(shipped_engine: Any) -> None:
     """ "python in Italian or French" lists the courses in either language, and the heading names
     both."""
