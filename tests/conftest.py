@@ -121,6 +121,14 @@ def bot_engine(bot_knowledge_db: Any, tmp_path: Any) -> Iterator[Any]:
     engine.close()
 
 
+@pytest.fixture
+def shipped_db(bot_knowledge_db: Any, tmp_path: Any) -> str:
+    """A private copy of the session's knowledge database, for `cmf-bot` console commands."""
+    from db_copies import copy_database
+
+    return str(copy_database(bot_knowledge_db, tmp_path / "console.sqlite3"))
+
+
 # ---------------------------------------------------------------------------------------------
 # the small fixture knowledge base in SQLite (moderation service, `cmf-bot kb` commands, imports)
 

@@ -8,11 +8,9 @@ courses in it too (trials 116 and 119: "busco cursos en portugues, hay alguno?")
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from db_copies import copy_database
 from test_bot_e2e import NO_PINGS, message_response, started
 from test_loader import _shipped_texts
 
@@ -100,11 +98,6 @@ def test_a_facet_naming_an_unknown_concept_is_refused_at_load() -> None:
     assert [(e.file, e.field, e.reason) for e in errors] == [
         ("knowledge/concepts.yaml", "vocabulary.course_facets.price[0]", 'unknown concept "prize"')
     ]
-
-
-@pytest.fixture
-def shipped_db(bot_knowledge_db: Path, tmp_path: Path) -> str:
-    return str(copy_database(bot_knowledge_db, tmp_path / "console.sqlite3"))
 
 
 def test_a_language_question_also_gets_the_catalogues_courses_in_that_language(

@@ -7,11 +7,9 @@ from __future__ import annotations
 import io
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
-from db_copies import copy_database
 from test_bot_e2e import NO_PINGS, custom_ids, message_response, started
 
 from bot import render
@@ -609,11 +607,6 @@ def test_a_single_question_never_gets_a_second_answer(bot_engine: Any, message: 
 
 
 # -- the console ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def shipped_db(bot_knowledge_db: Path, tmp_path: Path) -> str:
-    return str(copy_database(bot_knowledge_db, tmp_path / "console.sqlite3"))
 
 
 def test_console_ask_prints_the_second_answer_under_its_heading(
