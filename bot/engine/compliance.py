@@ -865,7 +865,7 @@ def parse_facts(text: str) -> dict[str, Any]:
     credit is awarded, and the transcript's contents.
     """
     low = text.casefold()
-    norm = _SPELLING.sub(lambda m: _SPELLINGS[m.group(0)], normalize(text))
+    norm = _normalized(text)
     in_low, in_norm = _DIGIT.search(low) is not None, _DIGIT.search(norm) is not None
     found: dict[str, Any] = {
         "study_hours": _study_hours(low) if in_low else None,
@@ -968,16 +968,17 @@ SHORT_QUESTION_WORDS = 5
 creditos?" asks whether the course gives credit; it does not state it)."""
 
 
+def _normalized(text: str) -> str:
+    """`text` as the fact readers match it: `normalize`d, with the spellings of `_SPELLINGS`."""
+    return _SPELLING.sub(lambda m: _SPELLINGS[m.group(0)], normalize(text))
+
+
 def _without_short_questions(text: str, norm: str) -> str:
-    """`norm` without the short question sentences of `text` (`SHORT_QUESTION_WORDS`), when it has
-    any: what they name is asked, not stated."""
+    """`norm` (`text` normalised) without the short question sentences of `text`
+    (`SHORT_QUESTION_WORDS`), when it has any: what they name is asked, not stated."""
     pieces = _SENTENCE_WITH_END.findall(text)
     kept = [p for p in pieces if not (p.rstrip().endswith("?") and len(p.split()) <= SHORT_QUESTION_WORDS)]
-    return (
-        norm
-        if len(kept) == len(pieces)
-        else _SPELLING.sub(lambda m: _SPELLINGS[m.group(0)], normalize(" ".join(kept)))
-    )
+    return norm if len(kept) == len(pieces) else _normalized(" ".join(kept))
 
 
 def _awards_credit(norm: str) -> bool | None:

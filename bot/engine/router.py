@@ -387,7 +387,8 @@ class Router:
         return reply
 
     def _languages_named(self, text: str) -> set[str]:
-        """The languages (codes) whose names `text` has, by the vocabulary's `languages`."""
+        """The languages (codes) `text` names in one word ("portugués", "deutsch"), by the
+        vocabulary's `languages`."""
         reader = self.snapshot.reader
         if reader is None:
             return set()
@@ -872,7 +873,8 @@ class Router:
             # intent answers it ("kosten die kurse auf imoox was? und krieg ich da ein zertifikat":
             # iMooX's certificates, not when certificates arrive in general)
             of_platform = self._ask(with_platforms, lang)
-            answers.insert(1 - self._platform_reads_first(alone, of_platform, part), of_platform)
+            first = self._platform_reads_first(alone, of_platform, part)
+            answers.insert(0 if first else len(answers), of_platform)
         if alone.kind == "courses" and (with_topics := self._with_topics(part, question)):
             # "Quiero que mis empleados mejoren hablando en público. ¿Hay algún curso en español?":
             # the subject is in the sentence before, not in the part
