@@ -1261,6 +1261,12 @@ def test_how_microcredentials_work_gets_what_they_are(shipped_engine: Any, text:
     assert (reply.status, reply.intent, reply.lang) == ("answer", "eu-definition", lang)
 
 
+def test_what_microcredentials_are_asked_in_slang_gets_what_they_are(shipped_engine: Any) -> None:
+    """Trial 120: "q es eso de las microcredenciales? es como un curso normal o q" got a menu."""
+    reply = shipped_engine.ask("hola q onda, q es eso de las microcredenciales? es como un curso normal o q")
+    assert (reply.status, reply.intent, reply.lang) == ("answer", "eu-definition", "es")
+
+
 def test_how_a_platforms_microcredentials_work_keeps_the_platform(shipped_engine: Any) -> None:
     reply = shipped_engine.ask("how do futurelearn microcredentials work?")
     assert reply.intent == "partner-futurelearn-mc-enrolment"
