@@ -11,6 +11,7 @@ import pytest
 
 from bot.engine.answers import UiStrings
 from bot.engine.compliance import (
+    TRANSCRIPT_ITEMS,
     UNIVERSITIES_CHECKLIST,
     FactError,
     asks_the_other_unit,
@@ -373,6 +374,20 @@ def test_a_short_question_on_credit_asks_it_and_states_nothing() -> None:
     assert asked == {"study_hours": 36}
     assert "awards_credit" not in parse_facts("does it award credit?")
     assert parse_facts("our course awards credit, 120 hours. is it cmf?")["awards_credit"] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 121: a transcript stating everything was read as named without its contents
+        "beaufsichtigte Abschlussprüfung, Transcript mit allen Angaben",
+        "examen final surveillé, relevé avec acquis, heures, niveau et crédits",
+        "proctored exam and a transcript with all the details",
+    ],
+)
+def test_a_transcript_said_to_state_everything_lists_every_item(text: str) -> None:
+    assert parse_facts(text)["transcript"] == list(TRANSCRIPT_ITEMS)
+    assert named_facts(text) == set()
 
 
 def test_the_ects_asked_of_is_not_the_unit_said_before_it() -> None:

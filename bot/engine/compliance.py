@@ -769,6 +769,8 @@ _CERTIFICATE_ONLY = re.compile(rf"\b(?:{_any('certificate_only')})\b")
 """A course said to give only a certificate of completion: it gives no transcript."""
 _ONLY = re.compile(rf"\b(?:{_any('only_words')})\b")
 """A list said to be all there is ("a transcript with only the learning outcomes")."""
+_TRANSCRIPT_ALL = _among(_phrases("transcript_all"))
+"""Words after "transcript" saying it states every item ("mit allen Angaben", "with all the details")."""
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
     item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS
 }
@@ -1009,6 +1011,8 @@ def _transcript(text: str) -> list[str] | None:
                 for item, words in _TRANSCRIPT_ITEM_WORDS.items()
                 if any(_named_without_figure(padded, w) for w in words)
             ]
+            if _TRANSCRIPT_ALL.search(padded):
+                return list(TRANSCRIPT_ITEMS)  # "Transcript mit allen Angaben": every item
             if len(listed) < len(TRANSCRIPT_ITEMS) and not _ONLY.search(sentence_norm):
                 # "relevé avec acquis d'apprentissage" names what stands out, not all it states: the
                 # other items are not known to be missing ("transcript with only the outcomes" are)
