@@ -442,6 +442,13 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
         # trials 107, 110: national recognition of a foreign degree
         ("Ist Ihr ausländischer Hochschulabschluss anerkannt in Deutschland?", "de", "foreign-degree"),
         ("Qu'est-ce que l'attestation de comparabilité ? À quoi sert-elle ?", "fr", "foreign-degree"),
+        # trial 120: whether a country regulates microcredentials by law
+        (
+            "Sind Microcredentials in Österreich gesetzlich geregelt und wie groß sind die?",
+            "de",
+            "national-law",
+        ),
+        ("¿las microcredenciales están reguladas por ley en España?", "es", "national-law"),
     ],
 )
 def test_competitions_employment_services_and_cfu_are_said_to_be_outside_the_sources(
