@@ -123,3 +123,10 @@ def test_two_languages_named_get_no_list_of_either(bot_engine: Any) -> None:
     """ "Italian courses taught in German": which language is the subject is not read safely."""
     reply = bot_engine.ask("gibts italienisch kurse auf deutsch?", log=False)
     assert reply.intent == "partner-platforms-by-language" and reply.also is None
+
+
+def test_a_language_to_learn_taught_in_another_is_searched(bot_engine: Any) -> None:
+    """Trial 120: "kurs um italienisch zu lernen auf deutsch" searched for "um" and found nothing."""
+    reply = bot_engine.ask("gibts einen kurs um italienisch zu lernen auf deutsch", log=False)
+    assert reply.kind == "courses" and reply.items
+    assert any("italienischer" in item.label for item in reply.items)
