@@ -426,6 +426,28 @@ def test_a_part_the_platform_does_not_answer_keeps_its_own_reading(bot_engine: A
 PLATFORM_QUESTION = "hallo, bewerberin hat ein microcredential von imoox im lebenslauf. was ist das wert?"
 
 
+def test_an_employer_asking_two_things_about_a_platforms_credential_gets_the_platforms_answer_last(
+    bot_engine: Any,
+) -> None:
+    """Trial 121: "… von imoox … was sagt das aus? gab es da ueberhaupt eine pruefung?" got the two
+    general answers and nothing on iMooX."""
+    reply = bot_engine.ask(
+        "hi, bewerberin hat ein microcredential von imoox im lebenslauf. was sagt das aus? gab es da "
+        "ueberhaupt eine pruefung?",
+        log=False,
+    )
+    chain = _chain(reply)
+    assert [r.intent for r in chain][-1] == "partner-imoox-microcredentials" and len(chain) == 3
+    assert chain[-1].heading_key == "reply.about_platform"
+    # a course's card named on a platform's site gets the platform's certificate after it
+    card = bot_engine.ask(
+        "we're hiring data analysts, is 'Data Mining with Weka' from futurelearn a microcredential or just "
+        "a short course",
+        log=False,
+    )
+    assert [r.intent for r in _chain(card)] == ["credential-profile", "partner-futurelearn-product-types"]
+
+
 def test_console_shows_a_platforms_answer_under_a_heading_of_its_own(
     shipped_db: str, bot_engine: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

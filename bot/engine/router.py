@@ -343,25 +343,34 @@ class Router:
         return self._unsourced_lines(reply, question)
 
     def _platform_of_the_credential(self, reply: Reply, question: str, lang: str | None) -> Reply:
-        """An employer's one question about a credential from one named partner platform ("bewerberin
-        hat ein microcredential von imoox im lebenslauf. was ist das wert?"), answered by an intent
-        specific to no platform (what a microcredential tells an employer), gets that platform's own
-        answer second: its intent marked `platform_credential` in intents.yaml."""
-        if reply.status != "answer" or reply.also is not None or reply.intent is None or reply.kind != "text":
+        """An employer's question about a credential from one named partner platform ("bewerberin
+        hat ein microcredential von imoox im lebenslauf. was ist das wert?"), answered by intents
+        specific to no platform (what a microcredential tells an employer, a course's card), gets
+        that platform's own answer after them: its intent marked `platform_credential` in
+        intents.yaml, shown under "About the platform you named". Also after the answers to two
+        questions ("… was sagt das aus? gab es da ueberhaupt eine pruefung?", trial 121), as a
+        third answer at most; not when a message asking two things got one answer."""
+        if reply.status != "answer" or reply.intent is None or reply.kind not in ("text", "credential"):
             return reply
         text = " ".join(question.split())
         found = self.concepts.concepts(text)
         named = found & self.concepts.partners
-        if len(named) != 1 or not self._asks_as_employer(found) or self._specific_partners(reply.intent):
+        if len(named) != 1 or not self._asks_as_employer(found):
             return reply
-        if len(self._question_parts(question)) > 1:
-            return reply
+        chain = [reply]
+        while chain[-1].also is not None:
+            chain.append(chain[-1].also)
+        if len(chain) > MOST_ALSO or any(self._specific_partners(r.intent or "") for r in chain):
+            return reply  # three answers already, or one of them is the platform's
+        if reply.also is None and len(self._question_parts(question)) > 1:
+            return reply  # two questions, one answered: the other is no platform's question
         own = next((i for i in self._platform_credentials() if self._specific_partners(i) == named), None)
-        if own is None or own == reply.intent:
+        if own is None:
             return reply
-        reply.also = self.answer_intent(own, reply.lang, question)
-        reply.also.confidence = reply.confidence
-        reply.also.heading_key = "reply.about_platform"
+        added = self.answer_intent(own, reply.lang, question)
+        added.confidence = reply.confidence
+        added.heading_key = "reply.about_platform"
+        chain[-1].also = added  # after the answers to what was asked ("… gab es da eine pruefung?")
         return reply
 
     def _courses_in_the_language(self, reply: Reply, question: str) -> Reply:
