@@ -365,46 +365,39 @@ def test_a_part_is_read_of_the_platform_the_message_names_when_that_platform_ans
     assert reply.also is not None and reply.also.intent == second
 
 
-def test_a_courses_card_answers_whether_it_fits_the_cmf_and_the_other_question_is_answered(
-    bot_engine: Any,
+@pytest.mark.parametrize(
+    ("message", "intents"),
+    [
+        # trial 118: the card's CMF line answers "does it fit the CMF hours wise"; the credits
+        # question after it was dropped
+        (
+            "hi all. im doing a bachelor in business in ireland and saw the DCU fintech microcredential. "
+            "does it fit the CMF hours wise, and would my uni have to accept the credits?",
+            ["credential-profile", "cmf-credit-recognition"],
+        ),
+        # trial 116: "… et est-ce que ca expire ?" ranked the expiry answer at 0.81 and got a menu (a
+        # question naming none of our concepts needs 0.9); the expiry cue agrees with it
+        (
+            "salut, recruteuse ici. un badge micro-credential, comment je verifie que c'est bien la personne "
+            "qui a passe l'examen ? et est-ce que ca expire ?",
+            ["cmf-id-verification", "credential-expiry"],
+        ),
+        # trial 116: joining OpenupEd got the label alone
+        (
+            "wir sind eine FH und wollen bei openuped mitmachen. was sind die voraussetzungen und brauchen "
+            "wir das quality label?",
+            ["universities-join-openuped", "partner-openuped-quality-label"],
+        ),
+    ],
+)
+def test_each_question_the_trials_found_dropped_is_answered_in_order(
+    bot_engine: Any, message: str, intents: list[str]
 ) -> None:
-    """Trial 118: the card's CMF line answers "does it fit the CMF hours wise"; the credits question
-    after it was dropped."""
-    reply = bot_engine.ask(
-        "hi all. im doing a bachelor in business in ireland and saw the DCU fintech microcredential. does it "
-        "fit the CMF hours wise, and would my uni have to accept the credits?",
-        log=False,
-    )
-    assert [r.intent for r in _chain(reply)] == ["credential-profile", "cmf-credit-recognition"]
+    assert [r.intent for r in _chain(bot_engine.ask(message, log=False))] == intents
 
 
-def test_a_cue_naming_what_the_best_intent_answers_lets_a_question_naming_no_concept_through(
-    bot_engine: Any,
-) -> None:
-    """Trial 116: "… et est-ce que ca expire ?" ranked the expiry answer at 0.81 and got a menu (a
-    question naming none of our concepts needs 0.9); the expiry cue agrees with it. Other expiries
-    are still declined."""
-    reply = bot_engine.ask(
-        "salut, recruteuse ici. un badge micro-credential, comment je verifie que c'est bien la personne qui "
-        "a passe l'examen ? et est-ce que ca expire ?",
-        log=False,
-    )
-    assert [r.intent for r in _chain(reply)] == ["cmf-id-verification", "credential-expiry"]
+def test_an_expiry_cue_does_not_answer_another_kind_of_expiry(bot_engine: Any) -> None:
     assert bot_engine.ask("does my gym membership expire?", log=False).status == "no_match"
-
-
-def test_a_university_joining_openuped_gets_how_to_join_and_the_label(bot_engine: Any) -> None:
-    """Trial 116: "… bei openuped mitmachen. was sind die voraussetzungen und brauchen wir das quality
-    label?" got the label alone."""
-    reply = bot_engine.ask(
-        "wir sind eine FH und wollen bei openuped mitmachen. was sind die voraussetzungen und brauchen wir "
-        "das quality label?",
-        log=False,
-    )
-    assert [r.intent for r in _chain(reply)] == [
-        "universities-join-openuped",
-        "partner-openuped-quality-label",
-    ]
 
 
 def test_a_part_the_platform_does_not_answer_keeps_its_own_reading(bot_engine: Any) -> None:
