@@ -49,9 +49,11 @@ CHAT_REQUESTS = [
     ("de", "statistik für anfänger, gibts da was?"),
     ("en", "is there smth on data mining w weka"),  # "w": shorthand for "with", not a subject
     ("fr", "y a qqch en crypto ? (la vraie, pas le bitcoin lol)"),
+    ("de", "ich such nen kostenlosen kurs zu informatik auf deutsch fuer studienanfaenger"),  # trial 123
 ]
 """A chat phrase and a subject the shipped catalogue has (poetry, corpus linguistics, biodiversity,
-García Márquez, statistics, epidemiology, microeconomics, project management, Weka, cryptography)."""
+García Márquez, statistics, epidemiology, microeconomics, project management, Weka, cryptography,
+computer science)."""
 
 CHAT_DECLINES = [
     ("en", "anything about the weather tomorrow??"),

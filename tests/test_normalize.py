@@ -73,6 +73,8 @@ SENTENCES = {
         "Gibt es einen Kurs über Statistik auf Deutsch",
         # trial 111: chat German ("eig", "ne", "kurz erklaert") was answered in English
         "hi was is eig ne microcredential kurz erklaert",
+        # trial 123: "kurze frage" is German (answered in English before)
+        "hi kurze frage was is eig ne microcredential",
     ],
 }
 
