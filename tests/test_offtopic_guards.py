@@ -409,6 +409,19 @@ DECLINED_LOOK_ALIKES = [
         "c normal ?? je clique ?",
         "declined",
     ),
+    # trial 124 (real headings): a loan's or consumer credit's requirements, driving-licence points,
+    # other providers' certificates and a distance-learning centre's diplomas
+    ("Crédito hipotecario: ¿qué requisitos necesito para pedirlo?", "declined"),
+    ("Quali sono i requisiti minimi per ottenere un prestito?", "declined"),
+    ("Quelles sont les conditions à remplir pour bénéficier d'un crédit conso ?", "declined"),
+    ("Puntos DGT: consulta, funcionamiento y recuperación", "declined"),
+    ("Recupero punti patente", "declined"),
+    ("¿Cómo puedo obtener una certificación oficial de Microsoft?", "other_provider"),
+    (
+        "Al terminar un curso en Platzi, ¿el usuario recibe algún tipo de diploma, certificado o credencial?",
+        "other_provider",
+    ),
+    ("Non-reconnaissance des diplômes français délivrés par le CNED", "other_provider"),
 ]
 
 
