@@ -669,6 +669,12 @@ STEERED = {
         "cmf-id-verification",
         "how does the remote proctored exam work?",
     ),
+    # trial 123: a training-funding scheme named with a platform's microcredential got its instalments
+    "funding-scheme-named": (
+        ("partner-futurelearn-mc-instalments", "partner-futurelearn-mc-prices", "learners-is-it-free"),
+        "training-funding",
+        "can I pay a futurelearn microcredential in instalments?",
+    ),
     # trials 89 and 92: a weekly pace asked of a microcredential got the certificate-or-microcredential
     # advice, or a menu
     "weekly-pace": (
@@ -839,6 +845,9 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         ("weekly-pace", "es", "tengo 10 horas a la semana, me da para hacer una microcredencial?"),
         ("weekly-pace", "it", "ho 5 ore a settimana, bastano per una microcredenziale?"),
         ("weekly-pace", "de", "ich hab 4 stunden die woche, reicht das für ein microcredential?"),
+        ("funding-scheme-named", "fr", "je peux utiliser mon CPF pour payer une microcertif futurelearn ?"),
+        ("funding-scheme-named", "es", "¿fundae paga una microcredencial de futurelearn?"),
+        ("funding-scheme-named", "de", "zahlt der bildungsgutschein ein futurelearn microcredential?"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(
