@@ -69,6 +69,7 @@ CHAT_DECLINES = [
     ("en", "anything about the python 3.12 release date?"),
     ("es", "tienes algo de estadística de accidentes de tráfico?"),
     ("it", "c'è qualcosa sulla probabilità di pioggia domani?"),
+    ("es", "¿Cómo gestiono mi saldo?"),  # trial 124: a verb close to a subject ("gestión")
 ]
 """The same chat phrases about things the catalogue does not have, or naming a catalogue subject in
 another sense (the off-topic examples ranking first): no request."""
