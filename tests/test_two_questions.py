@@ -248,6 +248,12 @@ TWO_QUESTIONS = [  # (language, message, its first answer, its second): in the o
         "partner-futurelearn-mc-prices",
         "partner-futurelearn-mc-refunds",
     ),
+    (  # trial 126: "ça équivaut à …" opens a question after "et" (the level was dropped)
+        "fr",
+        "c est quoi le niveau eqf d une microcertification et ca equivaut a combien de credits",
+        "cmf-level",
+        "cmf-credits",
+    ),
 ]
 
 
