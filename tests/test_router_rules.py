@@ -439,6 +439,13 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
         ("cual es la fecha limite para inscribirme en una microcredencial", "es", "enrolment-deadline"),
         ("scadenza iscrizioni microcredenziali futurelearn quando", "it", "enrolment-deadline"),
         ("wann ist Anmeldeschluss für ein Microcredential?", "de", "enrolment-deadline"),
+        # trial 126: a deadline "to sign up" ("para inscribirse") got the entry requirements alone
+        (
+            "hay algun plazo para inscribirse a las microcredenciales o puedo entrar cuando quiera",
+            "es",
+            "enrolment-deadline",
+        ),
+        ("is there a deadline to sign up for a microcredential?", "en", "enrolment-deadline"),
         # trials 107, 110: national recognition of a foreign degree
         ("Ist Ihr ausländischer Hochschulabschluss anerkannt in Deutschland?", "de", "foreign-degree"),
         ("Qu'est-ce que l'attestation de comparabilité ? À quoi sert-elle ?", "fr", "foreign-degree"),
