@@ -422,6 +422,18 @@ DECLINED_LOOK_ALIKES = [
         "other_provider",
     ),
     ("Non-reconnaissance des diplômes français délivrés par le CNED", "other_provider"),
+    # trial 125 (real headings): phone credit, a tax or work-history certificate, a copy of a diploma,
+    # a university entrance mark, school recognition and professionals' compulsory training
+    ("Will my call credit expire?", "declined"),
+    ("Credito residuo e validità", "declined"),
+    ("Quelle est la durée de validité d’une attestation fiscale ?", "declined"),
+    ("¿Qué contiene el certificado de vida laboral?", "declined"),
+    ("Comment obtenir la copie d'un diplôme ?", "declined"),
+    ("Cómo se calcula la nota de acceso a la universidad", "declined"),
+    ("Anerkennung im Schulbereich", "declined"),
+    ("Formazione Continua Avvocati", "declined"),
+    ("Comment satisfaire à son obligation de formation", "declined"),
+    ("Formación Profesorado. Modalidades, convocatorias y reconocimiento actividades", "declined"),
 ]
 
 
