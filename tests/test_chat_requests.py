@@ -670,6 +670,12 @@ STEERED = {
         "cmf-id-verification",
         "how does the remote proctored exam work?",
     ),
+    # trial 126: a recruiter asking how to tell whether a microcredential is serious got its definition
+    "serious": (
+        ("eu-definition", "cmf-what-is", "cmf-requirements-learner"),
+        "employers-check-credential",
+        "what is a micro-credential?",
+    ),
     # trial 123: a training-funding scheme named with a platform's microcredential got its instalments
     "funding-scheme-named": (
         ("partner-futurelearn-mc-instalments", "partner-futurelearn-mc-prices", "learners-is-it-free"),
@@ -846,6 +852,9 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         ("weekly-pace", "es", "tengo 10 horas a la semana, me da para hacer una microcredencial?"),
         ("weekly-pace", "it", "ho 5 ore a settimana, bastano per una microcredenziale?"),
         ("weekly-pace", "de", "ich hab 4 stunden die woche, reicht das für ein microcredential?"),
+        ("serious", "fr", "En tant que recruteur, comment savoir si une micro-certification est serieuse ?"),
+        ("serious", "de", "wie erkenne ich ob ein microcredential serioes ist?"),
+        ("serious", "es", "¿cómo sé si una microcredencial es seria?"),
         ("funding-scheme-named", "fr", "je peux utiliser mon CPF pour payer une microcertif futurelearn ?"),
         ("funding-scheme-named", "es", "¿fundae paga una microcredencial de futurelearn?"),
         ("funding-scheme-named", "de", "zahlt der bildungsgutschein ein futurelearn microcredential?"),
