@@ -140,6 +140,9 @@ def test_a_message_opening_with_a_course_word_and_a_subject_searches(
     [
         ("en", "where can i find 5 ects courses on sustainability"),
         ("it", "vorrei fare un corso breve sulla finanza sostenibile con crediti ECTS"),
+        # trial 126: "con crediti", "with credits" describe the courses wanted
+        ("it", "dove trovo corsi di cybersecurity con crediti"),
+        ("en", "where can I find cybersecurity courses with credits"),
     ],
 )
 def test_a_request_naming_only_the_credit_it_wants_searches_unless_an_intent_is_sure(
