@@ -456,6 +456,16 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
             "national-law",
         ),
         ("¿las microcredenciales están reguladas por ley en España?", "es", "national-law"),
+        # trials 126 and 128: whether a company can issue its own microcredentials
+        ("¿Las empresas pueden emitir microcredenciales propias?", "es", "company-issued"),
+        (
+            "can our company get our own in-house training certified as a microcredential?",
+            "en",
+            "company-issued",
+        ),
+        ("peut-on délivrer nos propres microcertifications en entreprise ?", "fr", "company-issued"),
+        ("possiamo rilasciare microcredenziali proprie come azienda?", "it", "company-issued"),
+        ("dürfen wir als Firma eigene Microcredentials ausstellen?", "de", "company-issued"),
     ],
 )
 def test_competitions_employment_services_and_cfu_are_said_to_be_outside_the_sources(
