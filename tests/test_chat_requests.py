@@ -681,7 +681,7 @@ STEERED = {
     ),
     # trial 123: a training-funding scheme named with a platform's microcredential got its instalments
     "funding-scheme-named": (
-        ("partner-futurelearn-mc-instalments", "partner-futurelearn-mc-prices", "learners-is-it-free"),
+        ("partner-futurelearn-mc-instalments", "partner-futurelearn-mc-prices", "ects-what-is"),
         "training-funding",
         "can I pay a futurelearn microcredential in instalments?",
     ),
@@ -861,6 +861,7 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         ("funding-scheme-named", "fr", "je peux utiliser mon CPF pour payer une microcertif futurelearn ?"),
         ("funding-scheme-named", "es", "¿fundae paga una microcredencial de futurelearn?"),
         ("funding-scheme-named", "de", "zahlt der bildungsgutschein ein futurelearn microcredential?"),
+        ("funding-scheme-named", "es", "Qué son los créditos FUNDAE"),
     ],
 )
 def test_a_steering_rule_gives_a_cued_question_to_its_intent(

@@ -434,6 +434,11 @@ DECLINED_LOOK_ALIKES = [
     ("Formazione Continua Avvocati", "declined"),
     ("Comment satisfaire à son obligation de formation", "declined"),
     ("Formación Profesorado. Modalidades, convocatorias y reconocimiento actividades", "declined"),
+    # trial 127 (real headings): loyalty points and airline credits, a certificate of employment
+    ("Can Loyalty Points or Tiers Expire?", "declined"),
+    ("Do e-credits have an expiration date? What if my clients cannot fly before then?", "declined"),
+    ("What is a Request for Certificate of Employment Form?", "declined"),
+    ("Quelle sont les mentions obligatoires du certificat de travail ?", "declined"),
 ]
 
 
