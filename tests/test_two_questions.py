@@ -918,3 +918,21 @@ async def test_ask_sends_three_answers_as_three_embeds(fake_discord: Any, bot_en
         f"You also asked: {expected[1].title}",
         f"You also asked: {expected[2].title}",
     ]
+
+
+def test_the_workload_of_a_stated_credit_opens_the_answer_once(bot_engine: Any) -> None:
+    """Trial 128: "… 5 ects niveau eqr 6. wie viel arbeit steckt da drin?" got what EQF level 6 means
+    and not the work 5 ECTS stand for; asked as two questions, the figure opens the ECTS answer only."""
+    line = "**5 ECTS ≈ 125–150 Stunden**"
+    reply = bot_engine.ask(
+        "bin personaler. bewerberin hat microcredential mit 5 ects niveau eqr 6. "
+        "wie viel arbeit steckt da drin?"
+    )
+    assert reply.answer.split("\n\n")[1].startswith(line)
+    two = bot_engine.ask(
+        "We're seeing applicants with credentials labelled 'EQF 6' and '5 ECTS'. Can you explain what EQF "
+        "level 6 means in plain terms, and roughly how much work 5 ECTS represents?"
+    )
+    answers = [two, *([two.also] if two.also else [])]
+    assert [a.intent for a in answers] == ["eqf-level-6", "ects-what-is"]
+    assert [a.answer.count("**5 ECTS ≈ 125–150 hours**") for a in answers] == [0, 1]

@@ -685,11 +685,16 @@ _UNIT_NAMED = {
 
 def asks_the_other_unit(text: str, facts: Mapping[str, Any]) -> bool:
     """Whether `text`, stating its study hours or its ECTS (not both, `facts`), names the other unit:
-    "i did a 150h course on futurelearn, how many ects is that roughly" asks for the hours as ECTS."""
+    "i did a 150h course on futurelearn, how many ects is that roughly" asks for the hours as ECTS;
+    "… mit 5 ects … wie viel arbeit steckt da drin?" asks for the ECTS as hours (`workload_asked`)."""
     hours, credits = facts.get("study_hours"), facts.get("ects")
     if (hours is None) == (credits is None):
         return False
-    return bool(_UNIT_NAMED["ects" if hours is not None else "study_hours"].search(text.casefold()))
+    if hours is not None:
+        return bool(_UNIT_NAMED["ects"].search(text.casefold()))
+    return bool(
+        _UNIT_NAMED["study_hours"].search(text.casefold()) or _WORKLOAD_ASKED.search(f" {_normalized(text)} ")
+    )
 
 
 _EQF_WORDS = f"{_any('eqf_names')}|{_any('level_words')}"
@@ -770,6 +775,8 @@ _CERTIFICATE_ONLY = re.compile(rf"\b(?:{_any('certificate_only')})\b")
 _ONLY = re.compile(rf"\b(?:{_any('only_words')})\b")
 """A list said to be all there is ("a transcript with only the learning outcomes")."""
 _TRANSCRIPT_ALL = _among(_phrases("transcript_all"))
+_WORKLOAD_ASKED = _among(_phrases("workload_asked"))
+"""Phrases asking how much work a credit stands for, with no word for hours ("wie viel arbeit")."""
 """Words after "transcript" saying it states every item ("mit allen Angaben", "with all the details")."""
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
     item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS

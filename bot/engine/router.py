@@ -861,6 +861,7 @@ class Router:
             # out ("ich hab 125 std kurs gemacht. wie viel ects? …": "125 Stunden ≈ 4,2–5 ECTS")
             before = 0
         chain = [*extra[:before], reply, *extra[before:]]
+        self._one_worked_line(chain)
         for earlier, later in pairwise(chain):
             earlier.also = later  # the answers in the order the message asks them
         if before:
@@ -1592,6 +1593,18 @@ class Router:
             return reply
         return _opening_with(reply, self.strings.get(key, lang))
 
+    def _one_worked_line(self, chain: list[Reply]) -> None:
+        """A figure worked out opens one answer of a message's: an answer whose intent does not work it
+        out loses the line when another answer's intent does ("… what EQF level 6 means, and roughly
+        how much work 5 ECTS represents?": the ECTS answer's, not the level's)."""
+        openings = [_opening_of(answer) for answer in chain]
+        working = [bool(self._leads(answer.intent or "").get("works_out")) for answer in chain]
+        for k, answer in enumerate(chain):
+            shared = any(working[j] and openings[j] == openings[k] for j in range(len(chain)) if j != k)
+            if openings[k] and not working[k] and shared:
+                title, _, body = answer.answer.partition("\n\n")
+                answer.answer = f"{title}\n\n{body.partition(PARAGRAPH)[2]}"
+
     def _worked_out(self, reply: Reply, intent_id: str, text: str, facts: dict[str, Any], lang: str) -> Reply:
         """An answer whose intent `works_out` a figure starts with the figure the question states
         worked out (`_worked_line`)."""
@@ -2150,6 +2163,17 @@ def _distinct(suggestions: list[Suggestion]) -> list[Suggestion]:
     for suggestion in suggestions:
         first.setdefault(suggestion.title, suggestion)
     return list(first.values())
+
+
+PARAGRAPH = "\n\n"
+"""What separates a reply's title and paragraphs."""
+
+
+def _opening_of(reply: Reply) -> str:
+    """The first paragraph after `reply`'s title ("" when it has no other after it)."""
+    _, _, body = reply.answer.partition(PARAGRAPH)
+    first, _, rest = body.partition(PARAGRAPH)
+    return first if rest else ""
 
 
 def _opening_with(reply: Reply, line: str) -> Reply:
