@@ -220,6 +220,14 @@ def test_bad_facts_are_refused(facts: dict) -> None:
             "Unser Kurs hat 150 Stunden, EQR-Niveau 6, 6 ECTS-Punkte und eine Identitätsprüfung",
             {"study_hours": 150, "eqf_level": 6, "ects": 6, "id_verification": True},
         ),
+        # trial 128: the CMF's range of levels is not the course's
+        (
+            "il cmf chiede eqf 6-7 ma noi abbiamo un corso di livello 5, si puo?",
+            {"eqf_level": 5},
+        ),
+        # a level before "course of N hours" is no number of courses (read as 6 × 120 hours)
+        ("Our EQF 6 course of 120 hours", {"study_hours": 120, "eqf_level": 6}),
+        ("An EQF 6-7 course of 120 hours", {"study_hours": 120, "eqf_level": 6}),
     ],
 )
 def test_parse_facts_in_five_languages(text: str, expected: dict) -> None:

@@ -817,11 +817,16 @@ _HOURS_EACH = re.compile(
 """Hours said to be each part's ("50 ore l'uno", "50 hours each", "jeweils 40 Stunden")."""
 
 
+_LEVEL_BEFORE = re.compile(rf"\b(?:{_EQF_WORDS})\s*(?:[1-8]\s*[-–/]\s*)?$")
+"""A level word right before a number (or a range of levels): "EQF 6 course of 120 hours" and "EQF
+6-7 course of 120 hours" are one course at a level."""
+
+
 def _summed_parts(low: str) -> dict[str, int | float]:
     """The ECTS and study hours in all of a programme of parts ("3 corsi da 2 ECTS ciascuno, 50 ore
     l'uno" → 6 ECTS, 150 hours), when the text states the number of parts and a figure of each;
     empty otherwise."""
-    parts = _PARTS.search(low)
+    parts = next((m for m in _PARTS.finditer(low) if not _LEVEL_BEFORE.search(low, 0, m.start())), None)
     if parts is None:
         return {}
     count = int(parts.group(1)) if parts.group(1) else _count_of(parts.group(2))
@@ -922,12 +927,18 @@ def _base_study_hours(low: str, per_week: re.Match[str] | None, skipped: set[int
     return None
 
 
+_LEVEL_RANGE_END = re.compile(r" (?:(?:or|ou|o|oder|to|a|bis|e|y|und|and) )?[1-8]\b")
+"""The second end of a range of levels, right after the first ("eqf 6-7", "livello 6 o 7")."""
+
+
 def _eqf_level(norm: str, *, numbers: bool = True) -> int | None:
     """An explicit EQF level, else the level of a named degree (bachelor 6, master 7). `numbers`
-    False: `norm` has no digit, so no explicit level."""
-    eqf = (_EQF.search(norm) or _EQF_AFTER.search(norm)) if numbers else None
-    if eqf:
-        return int(eqf.group(1))
+    False: `norm` has no digit, so no explicit level. A range of levels is the CMF's or a
+    convention's, not a course's: "il cmf chiede eqf 6-7 ma noi abbiamo un corso di livello 5" is 5."""
+    stated = ([*_EQF.finditer(norm)] or [*_EQF_AFTER.finditer(norm)]) if numbers else []
+    single = [m for m in stated if not _LEVEL_RANGE_END.match(norm, m.end())]
+    if stated:
+        return int((single or stated)[0].group(1))
     return next((level for level, pattern in _DEGREE_LEVELS if pattern.search(norm)), None)
 
 
