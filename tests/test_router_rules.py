@@ -600,3 +600,17 @@ def test_an_aspect_line_follows_a_did_you_mean_menu(scripted: Any) -> None:
     assert reply.status == "suggestions" and f"\n\n{line}\n\n" in reply.answer
     menu, _, after = reply.answer.partition(line)
     assert all(s.title in menu for s in reply.suggestions) and after.strip()
+
+
+def test_a_university_asking_what_its_course_needs_gets_its_hours_set_against_the_cmf(
+    bot_engine: Any,
+) -> None:
+    """Trial 128: "what do we need to make our 6-week short course count as a cmf microcredential? its
+    about 40 hours of study right now" got the requirements, with no word that 40 hours is too few."""
+    reply = bot_engine.ask(
+        "im a programme lead at a uni thats a futurelearn partner. what do we need to make our 6-week "
+        "short course count as a cmf microcredential? its about 40 hours of study right now"
+    )
+    assert reply.intent == "universities-meet-cmf"
+    assert reply.answer.split("\n\n")[1].startswith("**40 hours ≈ 1.3–1.6 ECTS**")
+    assert "fewer than the 100–150 study hours" in reply.answer
