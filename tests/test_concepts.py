@@ -592,6 +592,14 @@ def test_the_english_word_fun_names_no_partner(shipped: Engine, text: str) -> No
     assert "partner-fun" not in shipped.concepts.concepts(text)
 
 
+def test_the_ou_named_by_its_qualifications_is_futurelearns_open_university(shipped: Engine) -> None:
+    """Trials 122, 125 and 127: the Open University's heading "Counting microcredentials towards OU
+    qualifications" got the general answer on stacking; French "ou" ("or") names no partner."""
+    reply = shipped.ask("Counting microcredentials towards OU qualifications")
+    assert reply.intent == "partner-open-university-microcredentials"
+    assert "partner-futurelearn" not in shipped.concepts.concepts("un master ou qualification equivalente")
+
+
 def test_another_partners_exam_gets_no_fun_exam_answer(shipped: Engine) -> None:
     reply = shipped.ask("is the MiríadaX exam supervised with a webcam?")
     assert reply.intent != "partner-fun-proctored-exam"
