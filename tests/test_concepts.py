@@ -600,6 +600,16 @@ def test_the_ou_named_by_its_qualifications_is_futurelearns_open_university(ship
     assert "partner-futurelearn" not in shipped.concepts.concepts("un master ou qualification equivalente")
 
 
+def test_miriadaxs_founders_named_together_name_miriadax_and_a_bank_alone_does_not(shipped: Engine) -> None:
+    """Trials 124 and 127: the press headline of MiríadaX's launch names only its founders and got "I
+    don't know"; a loan from the same bank stays declined."""
+    reply = shipped.ask(
+        "Telefónica y Banco Santander lanzan la mayor plataforma mundial de educación virtual"
+    )
+    assert reply.intent == "partner-miriadax"
+    assert shipped.ask("me aprobaron un credito del banco santander, me conviene?").status == "no_match"
+
+
 def test_another_partners_exam_gets_no_fun_exam_answer(shipped: Engine) -> None:
     reply = shipped.ask("is the MiríadaX exam supervised with a webcam?")
     assert reply.intent != "partner-fun-proctored-exam"
