@@ -228,6 +228,10 @@ def test_bad_facts_are_refused(facts: dict) -> None:
         # a level before "course of N hours" is no number of courses (read as 6 × 120 hours)
         ("Our EQF 6 course of 120 hours", {"study_hours": 120, "eqf_level": 6}),
         ("An EQF 6-7 course of 120 hours", {"study_hours": 120, "eqf_level": 6}),
+        # trial 130: a check of the identity denied with a verb or with a link word
+        ("a final exam, but we dont check ids", {"assessment": "final-exam", "id_verification": False}),
+        ("cuestionarios autocorregidos, sin control de identidad", {"id_verification": False}),
+        ("examen sin apuntes con verificación de identidad", {"id_verification": True}),
     ],
 )
 def test_parse_facts_in_five_languages(text: str, expected: dict) -> None:

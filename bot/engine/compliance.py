@@ -757,7 +757,12 @@ _SPELLINGS: dict[str, str] = {
 """Word parts typed without the language's letters -> as normalised ("pruef" -> "pruf")."""
 _SPELLING = re.compile("|".join(sorted(map(re.escape, _SPELLINGS), key=len, reverse=True)) or "(?!)")
 _ID_PATTERNS = re.compile(_any("id_checked"))
-_NO_ID = re.compile(rf"\b(?:{_any('id_negations')})\s+(?:\w+\s+)?(?:{_any('id_words')})\b")
+_ID_LINKS = "(?:of|the|any|their|de|d|du|des|la|le|l|del|el|los|las|di|della|dell|il|der|die|das)"
+"""Short words between a check and the identity checked ("control de identidad", "check of the id")."""
+_NO_ID = re.compile(
+    # "without id", "sin control de identidad", "we dont check ids": a word and a link between
+    rf"\b(?:{_any('id_negations')})\s+(?:\w+\s+)?(?:{_ID_LINKS}\s+)?(?:{_any('id_words')})\b"
+)
 _CREDIT_WORDS = _among(_phrases("credit_phrases"))
 _NO_CREDIT = re.compile(rf"\b(?:{_any('credit_negations')})\s+(?:\w+\s+){{0,2}}(?:{_any('credit_words')})\b")
 _AWARDED = re.compile(
