@@ -65,6 +65,9 @@ SENTENCES = {
         "se faccio un mooc su eduopen risulto iscritto all'universita?",
         "Requisiti del Common Microcredential Framework",
         "Un docente chiede se una microcredenziale CMF deve prevedere un esame o se basta la frequenza.",
+        # trials 129, 130: "fa", "semplici" are Italian (answered in English before)
+        "eduopen fa parte del common microcredential framework?",
+        "Le Micro-credential in parole semplici",
     ],
     "de": [
         "Wie viele Stunden dauert ein Microcredential?",
