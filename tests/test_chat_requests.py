@@ -679,6 +679,12 @@ STEERED = {
         "employers-check-credential",
         "what is a micro-credential?",
     ),
+    # trial 129: a heading on microcredentials for employment got the credit towards a degree
+    "for-employment": (
+        ("cmf-credit-recognition", "recognition-abroad", "cmf-id-verification"),
+        "employers-hiring-value",
+        "will a CMF microcredential count towards my degree?",
+    ),
     # trial 123: a training-funding scheme named with a platform's microcredential got its instalments
     "funding-scheme-named": (
         ("partner-futurelearn-mc-instalments", "partner-futurelearn-mc-prices", "ects-what-is"),
@@ -858,6 +864,9 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         ("serious", "fr", "En tant que recruteur, comment savoir si une micro-certification est serieuse ?"),
         ("serious", "de", "wie erkenne ich ob ein microcredential serioes ist?"),
         ("serious", "es", "¿cómo sé si una microcredencial es seria?"),
+        ("for-employment", "en", "Recognition of micro-credentials for employment"),
+        ("for-employment", "it", "Le microcredenziali come “Passaporto per l’occupazione”"),
+        ("for-employment", "es", "¿las microcredenciales sirven para el empleo?"),
         ("funding-scheme-named", "fr", "je peux utiliser mon CPF pour payer une microcertif futurelearn ?"),
         ("funding-scheme-named", "es", "¿fundae paga una microcredencial de futurelearn?"),
         ("funding-scheme-named", "de", "zahlt der bildungsgutschein ein futurelearn microcredential?"),
