@@ -434,11 +434,9 @@ DECLINED_LOOK_ALIKES = [
     ("Formazione Continua Avvocati", "declined"),
     ("Comment satisfaire à son obligation de formation", "declined"),
     ("Formación Profesorado. Modalidades, convocatorias y reconocimiento actividades", "declined"),
-    # trial 127 (real headings): loyalty points and airline credits, a certificate of employment
+    # trial 127 (real headings): loyalty points and airline credits
     ("Can Loyalty Points or Tiers Expire?", "declined"),
     ("Do e-credits have an expiration date? What if my clients cannot fly before then?", "declined"),
-    ("What is a Request for Certificate of Employment Form?", "declined"),
-    ("Quelle sont les mentions obligatoires du certificat de travail ?", "declined"),
     # trial 130: a text saying a training account expires unless its credits are "validated" here
     (
         "j'ai recu un sms 'votre CPF expire, validez vos 500 euros de credits formation ici' c'est vrai ou "
