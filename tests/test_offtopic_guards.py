@@ -434,6 +434,8 @@ DECLINED_LOOK_ALIKES = [
     ("Formazione Continua Avvocati", "declined"),
     ("Comment satisfaire à son obligation de formation", "declined"),
     ("Formación Profesorado. Modalidades, convocatorias y reconocimiento actividades", "declined"),
+    # trial 129 (a real heading): tax savings from further training
+    ("Steuerersparnis durch Fortbildung", "declined"),
     # trial 127 (real headings): loyalty points and airline credits
     ("Can Loyalty Points or Tiers Expire?", "declined"),
     ("Do e-credits have an expiration date? What if my clients cannot fly before then?", "declined"),
