@@ -36,6 +36,10 @@ from bot.engine.questions import question_parts
             "can I get credit for it, and if so how many ECTS?",
             ["can I get credit for it", "if so how many ECTS?"],
         ),
+        (  # trial 130: "and can ppl …" without "?" asks a second question
+            "do these badges expire at some point? and can ppl stack a few of them into a proper degree",
+            ["do these badges expire at some point?", "can ppl stack a few of them into a proper degree"],
+        ),
         (  # trial 116: a filler between the join and the question
             "Can you explain what EQF level 6 means in plain terms, and roughly how much work 5 ECTS "
             "represents?",
