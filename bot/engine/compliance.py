@@ -780,9 +780,9 @@ _CERTIFICATE_ONLY = re.compile(rf"\b(?:{_any('certificate_only')})\b")
 _ONLY = re.compile(rf"\b(?:{_any('only_words')})\b")
 """A list said to be all there is ("a transcript with only the learning outcomes")."""
 _TRANSCRIPT_ALL = _among(_phrases("transcript_all"))
+"""Words after "transcript" saying it states every item ("mit allen Angaben", "with all the details")."""
 _WORKLOAD_ASKED = _among(_phrases("workload_asked"))
 """Phrases asking how much work a credit stands for, with no word for hours ("wie viel arbeit")."""
-"""Words after "transcript" saying it states every item ("mit allen Angaben", "with all the details")."""
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
     item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS
 }

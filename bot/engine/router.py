@@ -1602,8 +1602,8 @@ class Router:
         for k, answer in enumerate(chain):
             shared = any(working[j] and openings[j] == openings[k] for j in range(len(chain)) if j != k)
             if openings[k] and not working[k] and shared:
-                title, _, body = answer.answer.partition("\n\n")
-                answer.answer = f"{title}\n\n{body.partition(PARAGRAPH)[2]}"
+                title, _, body = answer.answer.partition(PARAGRAPH)
+                answer.answer = f"{title}{PARAGRAPH}{body.partition(PARAGRAPH)[2]}"
 
     def _worked_out(self, reply: Reply, intent_id: str, text: str, facts: dict[str, Any], lang: str) -> Reply:
         """An answer whose intent `works_out` a figure starts with the figure the question states
