@@ -685,6 +685,12 @@ STEERED = {
         "employers-hiring-value",
         "will a CMF microcredential count towards my degree?",
     ),
+    # trial 132: "miriadax da creditos ects?" got MiríadaX's overview, not what it says of credit
+    "platform-credit": (
+        ("partner-miriadax",),
+        "learners-credits-by-platform",
+        "what is miriadax?",
+    ),
     # trial 123: a training-funding scheme named with a platform's microcredential got its instalments
     "funding-scheme-named": (
         ("partner-futurelearn-mc-instalments", "partner-futurelearn-mc-prices", "ects-what-is"),
@@ -867,6 +873,8 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         ("for-employment", "en", "Recognition of micro-credentials for employment"),
         ("for-employment", "it", "Le microcredenziali come “Passaporto per l’occupazione”"),
         ("for-employment", "es", "¿las microcredenciales sirven para el empleo?"),
+        ("platform-credit", "es", "miriadax da creditos ects?"),
+        ("platform-credit", "it", "Come si ottengono i crediti formativi universitari?"),
         ("funding-scheme-named", "fr", "je peux utiliser mon CPF pour payer une microcertif futurelearn ?"),
         ("funding-scheme-named", "es", "¿fundae paga una microcredencial de futurelearn?"),
         ("funding-scheme-named", "de", "zahlt der bildungsgutschein ein futurelearn microcredential?"),
