@@ -189,11 +189,9 @@ def render(reply: Reply, engine: Any) -> str:
     """A reply as console text: the answer, then its sources; then each further answer (a message that
     asked two or three things) under "You also asked: <title>", with its own sources."""
     text = _render_one(reply, reply.answer.strip(), engine)
-    also = reply.also
-    while also is not None:
+    for also in reply.further():
         heading = engine.string(also.heading_key, reply.lang, title=also.title or also.question)
         text = f"{text}\n\n{heading}\n\n{_render_one(also, also.body(), engine)}"
-        also = also.also
     return text
 
 

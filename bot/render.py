@@ -187,10 +187,8 @@ def reply_messages(
         continued=label("render.continued") or "(…)",
     )
     messages = pack(embeds)
-    also = reply.also
-    while also is not None:  # a message asking two or three things
+    for also in reply.further():  # a message asking two or three things
         _add_also(messages, also, label, _COLOUR.get(reply.status, _COLOUR["answer"]))
-        also = also.also
     return messages
 
 
@@ -240,11 +238,9 @@ def reply_text(reply: Reply, labels: Labels | None = None, *, footer: str | None
         parts.append(f"**{name}**\n{value}")
     if footer:
         parts.append("-# " + truncate(neutralise(footer), FOOTER_MAX))
-    also = reply.also
-    while also is not None:
+    for also in reply.further():
         heading = truncate(neutralise(_also_heading(also, labels or (lambda key: ""))), TITLE_MAX)
         parts += [f"**{heading}**", neutralise(also.body())]
-        also = also.also
     text = "\n\n".join(part for part in parts if part.strip() and part != ZWSP)
     return split_text(text, CONTENT_MAX) or [ZWSP]
 

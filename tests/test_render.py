@@ -149,3 +149,13 @@ def test_an_answer_shows_its_title_once() -> None:
     embed = render.reply_messages(reply)[0][0]
     assert (embed.title, embed.description) == ("Hours", "100 to 150 hours.")
     assert render.reply_text(reply)[0].count("Hours") == 1
+
+
+def test_a_replys_further_answers_come_in_the_order_they_are_shown() -> None:
+    """`Reply.further()` walks the chain of `also` answers every renderer shows after the first."""
+    second = Reply(question="q2", lang="en", status="answer", title="Second", answer="b")
+    third = Reply(question="q3", lang="en", status="answer", title="Third", answer="c")
+    second.also = third
+    first = Reply(question="q", lang="en", status="answer", title="First", answer="a", also=second)
+    assert first.further() == [second, third]
+    assert third.further() == []

@@ -174,6 +174,15 @@ class Reply:
     """The text answered when it is not the question: a short follow-up read with what the asker's
     previous question names ("data science and in French?" for "and in French?")."""
 
+    def further(self) -> list[Reply]:
+        """The further answers after this one (`also`, chained), in the order they are shown."""
+        chain: list[Reply] = []
+        also = self.also
+        while also is not None:
+            chain.append(also)
+            also = also.also
+        return chain
+
     def to_json(self) -> dict[str, Any]:
         """The documented JSON contract of `cmf-bot ask --json` (README, "JSON output")."""
         out: dict[str, Any] = {

@@ -357,9 +357,7 @@ class Router:
         named = found & self.concepts.partners
         if len(named) != 1 or not self._asks_as_employer(found):
             return reply
-        chain = [reply]
-        while chain[-1].also is not None:
-            chain.append(chain[-1].also)
+        chain = [reply, *reply.further()]
         if len(chain) > MOST_ALSO or any(self._specific_partners(r.intent or "") for r in chain):
             return reply  # three answers already, or one of them is the platform's
         if reply.also is None and len(self._question_parts(question)) > 1:
@@ -2179,8 +2177,8 @@ def _opening_of(reply: Reply) -> str:
 def _opening_with(reply: Reply, line: str) -> Reply:
     """`reply` with `line` as the first paragraph after its title (a yes/no lead, a steering lead, a
     figure worked out)."""
-    title, _, body = reply.answer.partition("\n\n")
-    reply.answer = f"{title}\n\n{line}\n\n{body}" if body else f"{title}\n\n{line}"
+    title, _, body = reply.answer.partition(PARAGRAPH)
+    reply.answer = f"{title}{PARAGRAPH}{line}{PARAGRAPH}{body}" if body else f"{title}{PARAGRAPH}{line}"
     return reply
 
 
