@@ -780,6 +780,30 @@ def test_a_course_described_by_its_subject_and_university_gets_its_record(
 
 
 @pytest.mark.parametrize(
+    ("text", "title", "languages"),
+    [
+        # trial 132: the course is in English; German is what is asked, not a filter
+        (
+            "der kurs von der tu graz zu bayes wahrscheinlichkeit ist der auf deutsch?",
+            "Bayesian probability theory",
+            "Englisch",
+        ),
+        ("el curso de bayes de la tu graz esta en español?", "Bayesian probability theory", "inglés"),
+    ],
+)
+def test_a_course_pointed_at_and_asked_for_another_language_gets_its_record(
+    shipped: Engine, text: str, title: str, languages: str
+) -> None:
+    """A language named of the one course a question points at, in which no course fits the
+    description, is the question ("is it in German?"): the record answers it with the course's
+    languages, where a language filter had found nothing and the reply was a notice on old listings."""
+    reply = shipped.ask(text)
+    shown = {i.ref: i.text for i in reply.items}
+    assert reply.kind == "credential" and shown.get("title") == title, reply.answer
+    assert shown.get("languages") == languages, shown
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "un MOOC de microeconomia sur MiriadaX, ça dure combien ?",  # "un": any course

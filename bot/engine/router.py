@@ -1313,7 +1313,8 @@ class Router:
         at one course ("cuanto dura el curso de microeconomia de miriadax", `refers_to_one_course`),
         one of them a vocabulary subject (free words alone are not worth a search), no request for
         courses, and all of them found in exactly one course (with the platform, language or
-        institution named). The rest is the text without the topics."""
+        institution named; a language named of a course pointed at is asked, not a filter, when no
+        course in it fits). The rest is the text without the topics."""
         query = self._course_query(text, require_request=False)
         if query is None or not query.topics or query.other_words == len(query.topics):
             return None
@@ -1323,7 +1324,13 @@ class Router:
         one_course = refers_to_one_course(words)
         if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course:
             return None  # (dropping stray words leaves fewer)
-        query = self._without_stray_words(query)
+        described = self._without_stray_words(query)
+        language_asked = described is None and one_course and bool(query.language)
+        if language_asked:
+            # "der kurs von der tu graz zu bayes wahrscheinlichkeit ist der auf deutsch?": the one
+            # course pointed at is described by its other words; its language is what is asked
+            described = self._without_stray_words(replace(query, language=None, other_languages=[]))
+        query = described
         if query is None or (len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course):
             return None
         text_searched, filters = _search_arguments(query)
@@ -1332,7 +1339,7 @@ class Router:
             return None
         topic_words = {w for topic in query.topics for w in topic.split()}
         rest = " ".join(w for w in words if w not in topic_words)
-        return NamedCourse(courses[0], rest, DESCRIBED_COURSE_MATCH, 0) if rest else None
+        return NamedCourse(courses[0], rest, DESCRIBED_COURSE_MATCH, 0, language_asked) if rest else None
 
     def _without_stray_words(self, query: CourseQuery) -> CourseQuery | None:
         """`query` without the words outside the vocabulary that no course has beside its other
@@ -1403,6 +1410,9 @@ class Router:
         # best intents ("… den mooc lernen im netz gemacht. bekomm ich dafuer was angerechnet oder
         # nur ne teilnahmebestaetigung?": the attendance certificate ranks first)
         ranked, oos = self._rank_all(rest, limit=TITLED_PROFILE_RANKS)
+        if named.language_asked:  # the course's record says its language
+            profile = self._best_of_type((), "credential_profile")[0]
+            ranked, oos = ([(profile, DESCRIBED_COURSE_MATCH)] if profile else []), 0.0
         if ranked and self._leads(ranked[0][0]).get("type") == "course_search":
             return None  # "presentaciones eficaces curso" asks for the course in a list
         ranked = [r for r in ranked if self._profiles_named_course(r[0])][:1]
@@ -2218,6 +2228,8 @@ class NamedCourse(NamedTuple):
     """How well the title aligns with the question, 0-1 (rapidfuzz `partial_ratio` / 100)."""
     span: int
     """How many characters of the normalised question the title covers."""
+    language_asked: bool = False
+    """Whether the question asks whether the course is in the language it names (`_described_course`)."""
 
 
 def _plain_request(query: CourseQuery | None, core: str) -> bool:
