@@ -318,6 +318,13 @@ def test_chatty_wording_around_a_real_question_is_answered(shipped: Engine, text
     assert (reply.status, reply.intent) == ("answer", intent)
 
 
+def test_europe_wide_rules_for_microcredentials_are_the_council_recommendation(shipped: Engine) -> None:
+    """Trial 133 (a real heading): "Auf dem Weg zu europaweiten Regeln für Microcredentials" got
+    FutureLearn's own rules for its partners; rules for all of Europe are the EU's."""
+    reply = shipped.ask("Auf dem Weg zu europaweiten Regeln für Microcredentials")
+    assert (reply.status, reply.intent) == ("answer", "eu-recommendation")
+
+
 @pytest.mark.parametrize(
     "text",
     [

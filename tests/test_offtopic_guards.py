@@ -445,6 +445,18 @@ DECLINED_LOOK_ALIKES = [
         "arnaque ?",
         "declined",
     ),
+    # trial 133 (real headings): a driving test's theory exam, a road-safety certificate, a student
+    # grant's progress check, first-aid training, health professionals' CFC credits, language
+    # certificates
+    ("Wie lange ist eine bestandene Theorieprüfung gültig?", "declined"),
+    ("Cosa succede se si viene bocciati all’esame di teoria?", "declined"),
+    ("L’épreuve théorique générale : quelles sont les conditions d’obtention ?", "declined"),
+    ("Comment obtenir mon attestation de sécurité routière (ASSR) ?", "declined"),
+    ("Wie viele ECTS braucht man für den BAföG-Leistungsnachweis?", "declined"),
+    ("Do online First Aid courses count?", "declined"),
+    ("Problématique des équivalences des diplômes PSC1 et SST", "declined"),
+    ("¿Cuántas horas equivale un crédito CFC?", "declined"),
+    ("Riconoscimento certificazioni linguistiche e informatiche", "other_provider"),
 ]
 
 
@@ -469,6 +481,15 @@ def test_look_alikes_found_by_the_user_trials_are_declined(shipped: Engine, text
 
 def test_ecm_credits_asked_of_a_partners_course_are_not_declined(shipped: Engine) -> None:
     assert shipped.ask("un corso EduOpen dà crediti ECM?").reason != "declined"
+    # a first-aid course asked of a partner is a course request, not compulsory safety training
+    assert shipped.ask("is there a first aid course on futurelearn?").reason != "declined"
+
+
+def test_an_ects_credits_hours_are_answered_where_another_units_are_declined(shipped: Engine) -> None:
+    """Trial 133: "¿Cuántas horas equivale un crédito CFC?" (health professionals' training credits)
+    got the ECTS answer; the same question of an ECTS credit still gets it."""
+    reply = shipped.ask("¿Cuántas horas equivale un crédito ECTS?")
+    assert (reply.status, reply.intent) == ("answer", "ects-what-is")
 
 
 def test_another_providers_decline_is_in_the_askers_language(shipped: Engine) -> None:
