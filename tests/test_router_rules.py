@@ -614,3 +614,19 @@ def test_a_university_asking_what_its_course_needs_gets_its_hours_set_against_th
     assert reply.intent == "universities-meet-cmf"
     assert reply.answer.split("\n\n")[1].startswith("**40 hours ≈ 1.3–1.6 ECTS**")
     assert "fewer than the 100–150 study hours" in reply.answer
+
+
+def test_a_list_of_the_platforms_opens_with_the_one_the_question_names(scripted: Any) -> None:
+    """Trial 134: "Bekomme ich für einen iMooX-Kurs ECTS-Punkte?" got the partners' credit list with
+    iMooX's line fifth of six; the line of the one platform named now comes first, the list kept."""
+    engine, matcher = scripted
+    matcher.ranking = [("learners-credits-by-platform", 0.9), (OUT_OF_SCOPE, 0.0)]
+    plain = engine.ask("welche Kurse der Partner bringen ECTS-Punkte?", "de").answer
+    named = engine.ask("Bekomme ich für einen iMooX-Kurs ECTS-Punkte?", "de").answer
+    lines = [line for line in named.split("\n") if line.startswith("- **")]
+    assert lines[0].startswith("- **iMooX**") and len(lines) == 6
+    assert sorted(lines) == sorted(line for line in plain.split("\n") if line.startswith("- **"))
+    assert not plain.split("\n\n")[1].startswith("- **iMooX**")
+    # two platforms named: the list stays as written
+    both = engine.ask("bekomme ich bei iMooX oder EduOpen ECTS-Punkte?", "de").answer
+    assert both == plain

@@ -335,12 +335,26 @@ class Router:
             reply = self._also_asked(first, question, lang)
         reply = self._alternatives_compared(reply, question)
         reply = self._platform_of_the_credential(reply, question, lang)
+        self._named_platform_first(reply, question)
         reply = self._courses_in_the_language(reply, question)
         if previous:
             reply = self._follow_up(reply, question, previous, lang)
         else:
             reply = self._context_hint(reply, question)
         return self._unsourced_lines(reply, question)
+
+    def _named_platform_first(self, reply: Reply, question: str) -> None:
+        """In an answer listing the partner platforms one line each ("- **iMooX**: …"), the line of the
+        one platform the question names comes first ("Bekomme ich für einen iMooX-Kurs ECTS-Punkte?"
+        read iMooX's line fifth of six, after four platforms it did not ask about)."""
+        if len(self.concepts.concepts(question) & self.concepts.partners) != 1:
+            return
+        query = self._course_query(normalize(question), require_request=False)
+        if query is None or not query.platform:
+            return
+        for answer in (reply, *reply.further()):
+            if answer.status == "answer" and answer.kind == "text":
+                answer.answer = _line_first(answer.answer, f"{_BULLET}**{query.platform}**")
 
     def _platform_of_the_credential(self, reply: Reply, question: str, lang: str | None) -> Reply:
         """An employer's question about a credential from one named partner platform ("bewerberin
@@ -2230,6 +2244,23 @@ class NamedCourse(NamedTuple):
     """How many characters of the normalised question the title covers."""
     language_asked: bool = False
     """Whether the question asks whether the course is in the language it names (`_described_course`)."""
+
+
+_BULLET = "- "
+
+
+def _line_first(text: str, opening: str) -> str:
+    """`text` with its one bullet line starting with `opening` moved to the top of its list (the
+    bullet lines around it); unchanged when no line, or more than one, starts so."""
+    lines = text.split("\n")
+    found = [k for k, line in enumerate(lines) if line.startswith(opening)]
+    if len(found) != 1:
+        return text
+    start = found[0]
+    while start > 0 and lines[start - 1].startswith(_BULLET):
+        start -= 1
+    lines.insert(start, lines.pop(found[0]))
+    return "\n".join(lines)
 
 
 def _plain_request(query: CourseQuery | None, core: str) -> bool:
