@@ -584,7 +584,7 @@ def test_whether_a_level_is_a_degree_gets_the_level_to_degree_table(
 STEERED = {
     # rule: (intents it takes a question from, the intent it gives it, a question without its cue)
     "credits-transfer": (
-        ("ects-what-is", "cmf-credits", "university-joins"),
+        ("ects-what-is", "cmf-credits", "university-joins", "learners-credits-by-platform"),
         "cmf-credit-recognition",
         "what is an ECTS credit?",
     ),
@@ -792,6 +792,12 @@ microcredencial, eso significa que tiene un master?"); without a degree named, t
         ("credits-transfer", "fr", "puis-je transférer mes crédits ECTS dans une autre université ?"),
         ("credits-transfer", "it", "posso trasferire i crediti ECTS in un'altra università?"),
         ("credits-transfer", "de", "kann ich meine ECTS an eine andere Hochschule übertragen?"),
+        # trial 135: one's own credits "convalidated" at a university, not which platforms give credit
+        (
+            "credits-transfer",
+            "es",
+            "tengo 6 ects de un curso online, me los convalidan en la uni de sevilla?",
+        ),
         ("authentic", "en", "how can I tell if a badge is fake?"),
         ("authentic", "fr", "ce badge numérique est-il authentique ?"),
         ("authentic", "es", "¿cómo sé si un open badge es auténtico?"),
