@@ -614,7 +614,9 @@ class Router:
             return self.answers.fallback(question, lang, "greeting")
         ranked, oos = self._rank_all(core)
         cmf_named = bool(found & self.concepts.cmf_named)
-        if any(self._profiles_named_course(i, cmf_named) for i, _ in ranked[:CREDENTIAL_RANKS]):
+        if any(self._profiles_named_course(i, cmf_named) for i, _ in ranked[:CREDENTIAL_RANKS]) or (
+            set(self.concepts.unsourced(core)) & self.concepts.unsourced_on_courses
+        ):  # (whether a course is still open: its record, if the question names one)
             named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
             if named is not None:
                 return named
@@ -1424,7 +1426,12 @@ class Router:
         # best intents ("… den mooc lernen im netz gemacht. bekomm ich dafuer was angerechnet oder
         # nur ne teilnahmebestaetigung?": the attendance certificate ranks first)
         ranked, oos = self._rank_all(rest, limit=TITLED_PROFILE_RANKS)
-        if named.language_asked:  # the course's record says its language
+        if named.language_asked or (
+            not titled and set(self.concepts.unsourced(rest)) & self.concepts.unsourced_on_courses
+        ):
+            # the record says the course's language; it is what answers whether a course described
+            # is still open ("habia uno de mindfulness de la uni de malaga, sigue abierto?"), with the
+            # line that the sources do not say and the year it was listed
             profile = self._best_of_type((), "credential_profile")[0]
             ranked, oos = ([(profile, DESCRIBED_COURSE_MATCH)] if profile else []), 0.0
         if ranked and self._leads(ranked[0][0]).get("type") == "course_search":
