@@ -786,6 +786,23 @@ def test_a_course_described_by_its_subject_and_university_gets_its_record(
     assert reply.kind == "credential" and shown.get("title", "").startswith(title), reply.answer
 
 
+def test_a_course_described_and_asked_whether_it_is_still_open_gets_its_record(shipped: Engine) -> None:
+    """Trial 136: "habia uno de mindfulness de la uni de malaga, sigue abierto? cuando empieza" got "I
+    don't know": nothing else it says ranks an intent. Whether a course is open is no record's fact,
+    so the record opens with the line saying the sources lack it, and shows when it was listed."""
+    reply = shipped.ask("habia uno de mindfulness de la uni de malaga, sigue abierto? cuando empieza")
+    shown = {i.ref: i.text for i in reply.items}
+    assert reply.kind == "credential" and shown.get("title", "").startswith("Mindfulness para regular")
+    assert shipped.string("unsourced.course-dates", "es") in reply.answer.split("\n\n")[1]
+
+
+def test_an_italian_request_typed_without_its_apostrophe_is_searched(shipped: Engine) -> None:
+    """Trial 136: "cè un corso di inglese su eduopen?" ("c'è" typed without its apostrophe) got
+    EduOpen's overview; it asks for courses as "c'è un corso" does."""
+    reply = shipped.ask("cè un corso di inglese su eduopen? tipo come sta il mio inglese")
+    assert reply.kind == "courses" and [i.label for i in reply.items][:1] == ["Come sta il mio inglese"]
+
+
 @pytest.mark.parametrize(
     ("text", "title", "languages"),
     [
