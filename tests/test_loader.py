@@ -627,3 +627,18 @@ def test_an_unsourced_aspect_for_course_cards_must_be_an_aspect() -> None:
     ]
     lines = texts["knowledge/concepts.yaml"].decode().splitlines()
     assert "course-date" in lines[errors[0].line - 1]
+
+
+def test_an_unsourced_aspect_for_compliance_checks_must_be_an_aspect() -> None:
+    """`unsourced_on_checks` is checked like `unsourced_on_courses`: a typo names file, line and field."""
+    texts = _shipped_texts()
+    concepts = texts["knowledge/concepts.yaml"]
+    assert b"\n  unsourced_on_checks:\n    - cfu\n" in concepts
+    texts["knowledge/concepts.yaml"] = concepts.replace(
+        b"\n  unsourced_on_checks:\n    - cfu\n", b"\n  unsourced_on_checks:\n    - cfus\n"
+    )
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.field, e.reason) for e in errors] == [
+        ("knowledge/concepts.yaml", "vocabulary.unsourced_on_checks[0]", 'unknown aspect "cfus"')
+    ]

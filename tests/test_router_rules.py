@@ -503,6 +503,17 @@ def test_whether_a_course_is_open_now_is_said_to_be_outside_the_sources_on_its_c
     assert "course-dates" in bot_engine.kb.vocabulary["unsourced_on_courses"]
 
 
+def test_a_compliance_check_stating_cfu_says_their_ects_are_outside_the_sources(bot_engine: Any) -> None:
+    """Trial 138: "il mio corso ha 4 cfu e 100 ore va bene per il cmf?" was checked with its credits
+    "not given" and no word why; CFU are not converted to ECTS by the sources, and the check now
+    opens with the line that says so (`unsourced_on_checks`). Other aspects still stay off a check."""
+    reply = bot_engine.ask("il mio corso ha 4 cfu e 100 ore va bene per il cmf?", log=False)
+    assert reply.kind == "compliance"
+    assert reply.answer.split("\n\n")[1] == bot_engine.string("unsourced.cfu", "it")
+    ects = bot_engine.ask("il mio corso ha 4 ects e 100 ore va bene per il cmf?", log=False)
+    assert ects.kind == "compliance" and bot_engine.string("unsourced.cfu", "it") not in ects.answer
+
+
 def test_moving_to_the_next_run_is_not_asking_for_its_dates(bot_engine: Any) -> None:
     """Deferring to the next run is the refunds answer's business, not a question of dates."""
     reply = bot_engine.ask("can i defer my microcredential to the next run and who do i email", log=False)

@@ -213,6 +213,9 @@ class ConceptLayer:
         self.unsourced_on_courses = frozenset(str(a) for a in vocab.get("unsourced_on_courses") or [])
         """The aspects no course record answers (`unsourced_on_courses`): their lines open a course's
         card too."""
+        self.unsourced_on_checks = frozenset(str(a) for a in vocab.get("unsourced_on_checks") or [])
+        """The aspects a compliance check cannot work out (`unsourced_on_checks`: credits in CFU):
+        their lines open the check too."""
         self.steering = {
             str(rule): SteerRule(
                 rule=str(rule),

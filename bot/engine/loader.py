@@ -1163,8 +1163,8 @@ def _guard_advice_checks(docs: list[_Doc], err: _Reporter) -> None:
 
 def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each aspect the sources do not cover (`unsourced`) has its line `unsourced.<aspect id>` in
-    knowledge/ui, each such line names an aspect, and so does each of `unsourced_on_courses`: any
-    typo would silently drop a line."""
+    knowledge/ui, each such line names an aspect, and so does each of `unsourced_on_courses` and
+    `unsourced_on_checks`: any typo would silently drop a line."""
     aspects = _defined(_vocabularies(docs), "unsourced")
     strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
     for doc in _vocabularies(docs):
@@ -1172,14 +1172,8 @@ def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
             if f"{UNSOURCED_LEAD}{aspect}" not in strings:
                 where = ("vocabulary", "unsourced", aspect)
                 err(doc, where, f'no string "{UNSOURCED_LEAD}{aspect}" in knowledge/ui')
-        _known_names(
-            doc,
-            ("vocabulary", "unsourced_on_courses"),
-            doc.body.get("unsourced_on_courses"),
-            aspects,
-            "aspect",
-            err,
-        )
+        for listed in ("unsourced_on_courses", "unsourced_on_checks"):
+            _known_names(doc, ("vocabulary", listed), doc.body.get(listed), aspects, "aspect", err)
     for doc in docs:
         if doc.kind != "strings" or not isinstance(doc.body, dict):
             continue

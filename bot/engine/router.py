@@ -956,13 +956,17 @@ class Router:
         aspect's line (`unsourced.<aspect>`), which says so and who would know: the part is not
         silently left out. "I don't know that one" gets it only for a message naming one of our
         topics ("any student discount on FUN?", not "… on Spotify?"); a message about another
-        provider and a compliance check get none, and a course's credential profile (which states
-        figures) only those of `unsourced_on_courses` ("… sigue abierto?")."""
+        provider gets none, a course's credential profile (which states figures) only those of
+        `unsourced_on_courses` ("… sigue abierto?"), and a compliance check (the message states its
+        course's figures) only those of `unsourced_on_checks` ("… 4 cfu e 100 ore …")."""
         aspects = self.concepts.unsourced(question)
         if reply.kind == "credential":  # a course's card states its figures; not whether it is open now
             aspects = [a for a in aspects if a in self.concepts.unsourced_on_courses]
-        if not aspects or reply.kind == "compliance":
-            return reply  # "… online exam with webcam + ID check, does it qualify?" states, not asks
+        if reply.kind == "compliance":  # "… online exam with webcam + ID check, does it qualify?"
+            # states, not asks; but "il mio corso ha 4 cfu e 100 ore" states credits it cannot convert
+            aspects = [a for a in aspects if a in self.concepts.unsourced_on_checks]
+        if not aspects:
+            return reply
         found = self.concepts.concepts(question)
         if found & self.concepts.off_domain:  # "… my LinkedIn Learning certificate …"
             return reply
