@@ -940,3 +940,14 @@ def test_the_workload_of_a_stated_credit_opens_the_answer_once(bot_engine: Any) 
     answers = [two, *([two.also] if two.also else [])]
     assert [a.intent for a in answers] == ["eqf-level-6", "ects-what-is"]
     assert [a.answer.count("**5 ECTS ≈ 125–150 hours**") for a in answers] == [0, 1]
+
+
+def test_the_workload_asked_as_arbeitsaufwand_is_worked_out(bot_engine: Any) -> None:
+    """Trial 137: "… ein Microcredential der TU Graz mit 6 ECTS. Wie viel Arbeitsaufwand steckt da
+    drin …?" got the size conventions with no figure for the 6 ECTS stated."""
+    reply = bot_engine.ask(
+        "Ich bin Personalleiterin in einem Ingenieurbüro in Graz. Eine Bewerberin hat ein Microcredential "
+        "der TU Graz mit 6 ECTS. Wie viel Arbeitsaufwand steckt da drin und ist das mit einem "
+        "CMF-Microcredential vergleichbar?"
+    )
+    assert reply.answer.split("\n\n")[1].startswith("**6 ECTS ≈ 150–180 Stunden**")
