@@ -774,6 +774,16 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
             "le mooc du cnam sur le leadership agile, ca fait combien d'heures au total ?",
             "Du manager au leader",
         ),
+        # trials 132, 138: a request for the course and a fact of it at once
+        ("is there a fintech microcredential from dcu how many hours", "FinTech: Financial Innovation"),
+        (
+            "looking for a fintech microcredential, how many hours is the dcu one and is it cmf",
+            "FinTech: Financial Innovation",
+        ),
+        (
+            "il y a un cours d'epidemio du cnam sur fun, combien d'heures par semaine ?",
+            "Concepts et méthodes",
+        ),
     ],
 )
 def test_a_course_described_by_its_subject_and_university_gets_its_record(
@@ -801,6 +811,17 @@ def test_an_italian_request_typed_without_its_apostrophe_is_searched(shipped: En
     EduOpen's overview; it asks for courses as "c'è un corso" does."""
     reply = shipped.ask("cè un corso di inglese su eduopen? tipo come sta il mio inglese")
     assert reply.kind == "courses" and [i.label for i in reply.items][:1] == ["Come sta il mio inglese"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hay algún curso de estadística de salamanca?",
+        "gibts was kostenloses zu informatik grundlagen auf deutsch?",  # "was" asks for courses
+    ],
+)
+def test_a_request_asking_no_fact_of_the_course_it_describes_is_a_search(shipped: Engine, text: str) -> None:
+    assert shipped.ask(text).kind == "courses"
 
 
 @pytest.mark.parametrize(

@@ -1332,14 +1332,17 @@ class Router:
         Read as a course query naming at least `DESCRIBED_COURSE_TOPICS` topics, or one that points
         at one course ("cuanto dura el curso de microeconomia de miriadax", `refers_to_one_course`),
         one of them a vocabulary subject (free words alone are not worth a search), no request for
-        courses, and all of them found in exactly one course (with the platform, language or
+        courses unless a fact of it is asked too ("is there a fintech microcredential from dcu how
+        many hours"), and all of them found in exactly one course (with the platform, language or
         institution named; a language named of a course pointed at is asked, not a filter, when no
         course in it fits). The rest is the text without the topics."""
         query = self._course_query(text, require_request=False)
         if query is None or not query.topics or query.other_words == len(query.topics):
             return None
         words = normalize(text).split()
-        if has_request_cue(words):
+        subjects = [t for t, group in zip(query.topics, query.groups, strict=True) if len(group) > 1]
+        asks_of_it = has_request_cue(words) and _asks_after(words, subjects)
+        if has_request_cue(words) and not asks_of_it:
             return None  # "hay algún curso de estadística de salamanca?": a search lists it
         one_course = refers_to_one_course(words)
         if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course:
@@ -1359,7 +1362,9 @@ class Router:
             return None
         topic_words = {w for topic in query.topics for w in topic.split()}
         rest = " ".join(w for w in words if w not in topic_words)
-        return NamedCourse(courses[0], rest, DESCRIBED_COURSE_MATCH, 0, language_asked) if rest else None
+        if not rest:
+            return None
+        return NamedCourse(courses[0], rest, DESCRIBED_COURSE_MATCH, 0, language_asked, asks_of_it)
 
     def _without_stray_words(self, query: CourseQuery) -> CourseQuery | None:
         """`query` without the words outside the vocabulary that no course has beside its other
@@ -1450,7 +1455,7 @@ class Router:
         ):
             return None  # "OER kurs für hochschullehrende?" ranks the CMF's checklist but names no CMF
         if self._leads(intent_id).get("type") != "credential_profile":  # a fact of the course's record
-            if self._asks_for_other_courses(rest):
+            if self._asks_for_other_courses(rest) and not named.asked_for_and_of:
                 return None  # "c'è un corso gratuito per capire come sta il mio inglese?" asks for courses
             intent_id = (
                 self._best_of_type((), "credential_profile")[0] or intent_id
@@ -2255,6 +2260,18 @@ class NamedCourse(NamedTuple):
     """How many characters of the normalised question the title covers."""
     language_asked: bool = False
     """Whether the question asks whether the course is in the language it names (`_described_course`)."""
+    asked_for_and_of: bool = False
+    """Whether the question asks for the course and a fact of it at once ("is there a fintech
+    microcredential from dcu how many hours", `_described_course`)."""
+
+
+def _asks_after(words: list[str], subjects: list[str]) -> bool:
+    """Whether a question word follows the last of the vocabulary `subjects` in `words`: a fact asked
+    of what was described ("is there a fintech microcredential from dcu how many hours"), not a
+    request worded with one ("gibts was kostenloses zu informatik grundlagen?")."""
+    topic_words = {w for topic in subjects for w in topic.split()}
+    last = max((k for k, w in enumerate(words) if w in topic_words), default=len(words))
+    return any(w in QUESTION_WORDS for w in words[last + 1 :])
 
 
 _BULLET = "- "
