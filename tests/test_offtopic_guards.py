@@ -457,6 +457,8 @@ DECLINED_LOOK_ALIKES = [
     ("Problématique des équivalences des diplômes PSC1 et SST", "declined"),
     ("¿Cuántas horas equivale un crédito CFC?", "declined"),
     ("Riconoscimento certificazioni linguistiche e informatiche", "other_provider"),
+    # trial 139 (a real heading): an IT certifier's continuing-education credits
+    ("What is a CE credit?", "declined"),
     # trial 137: a text saying one's training rights expire unless a link is clicked
     (
         "j'ai reçu un sms qui dit que mes droits CPF vont expirer et qu'il faut cliquer sur un lien pour "
