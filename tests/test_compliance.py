@@ -232,6 +232,20 @@ def test_bad_facts_are_refused(facts: dict) -> None:
         ("a final exam, but we dont check ids", {"assessment": "final-exam", "id_verification": False}),
         ("cuestionarios autocorregidos, sin control de identidad", {"id_verification": False}),
         ("examen sin apuntes con verificación de identidad", {"id_verification": True}),
+        # trial 140: an exam "with photo ID" checks the identity; a module that is "15 UK credits" awards them
+        (
+            "It's 15 UK credits, 150 hours, proctored online exam with photo ID",
+            {
+                "study_hours": 150,
+                "assessment": "proctored-exam",
+                "id_verification": True,
+                "awards_credit": True,
+            },
+        ),
+        (
+            "online exam without photo ID, 120 hours",
+            {"study_hours": 120, "assessment": "online-exam", "id_verification": False},
+        ),
     ],
 )
 def test_parse_facts_in_five_languages(text: str, expected: dict) -> None:
