@@ -951,3 +951,16 @@ def test_the_workload_asked_as_arbeitsaufwand_is_worked_out(bot_engine: Any) -> 
         "CMF-Microcredential vergleichbar?"
     )
     assert reply.answer.split("\n\n")[1].startswith("**6 ECTS ≈ 150–180 Stunden**")
+
+
+def test_a_compliance_check_asked_beside_another_topic_answers_that_topic_too(bot_engine: Any) -> None:
+    """Trials 138, 140: "Wir planen … 12 ECTS, 300 Stunden … Passt das in den CMF oder ist das eher
+    ein Short Learning Programme?" got the check alone; its question names SLPs, which the course's
+    description does not, so the SLP answer follows. A check asked only about the CMF gets none."""
+    reply = bot_engine.ask(
+        "Wir planen an unserer FH ein Microcredential mit 12 ECTS, 300 Stunden, EQF 6 und Abschlussprüfung "
+        "mit Ausweiskontrolle. Passt das in den CMF oder ist das eher ein Short Learning Programme?"
+    )
+    assert reply.kind == "compliance" and [a.intent for a in reply.further()] == ["slp-vs-cmf"]
+    alone = bot_engine.ask("Unser Kurs hat 5 ECTS und 125 Stunden. Ist das CMF-konform?")
+    assert alone.kind == "compliance" and alone.also is None

@@ -836,7 +836,10 @@ class Router:
         if reply.status != "answer" or reply.also is not None:
             return reply
         parts = self._question_parts(question)
-        if len(parts) < 2 and not self._search_beside_a_question(reply, parts, question):
+        if len(parts) < 2 and not (
+            self._search_beside_a_question(reply, parts, question)
+            or self._check_beside_a_question(reply, parts, question)
+        ):
             return reply
         lang = lang or reply.lang
         high: set[str] | None = None
@@ -987,6 +990,19 @@ class Router:
         if self.concepts.concepts(parts[0]) & self.concepts.search_scope:
             return False
         return normalize(parts[0]) != normalize(question)
+
+    def _check_beside_a_question(self, reply: Reply, parts: list[str], question: str) -> bool:
+        """Whether a compliance check answered a message whose one question sentence, stating no
+        figure, names a topic of ours that the course's description does not, besides the CMF: "Wir
+        planen ein Microcredential mit 12 ECTS, 300 Stunden … Passt das in den CMF oder ist das eher
+        ein Short Learning Programme?" asks about SLPs too."""
+        if len(parts) != 1 or reply.kind != "compliance" or parse_facts(parts[0]):
+            return False
+        statement = normalize(question).replace(normalize(parts[0]), " ")
+        if statement.strip() == "":
+            return False
+        own = self.concepts.concepts(parts[0]) - self.concepts.concepts(statement)
+        return bool(own & self.concepts.domain - self.concepts.cmf_named - {"microcredential"})
 
     def _with_platforms(self, part: str, question: str) -> str | None:
         """A part of `question` with the partner platforms the message names and the part does not
