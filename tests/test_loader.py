@@ -587,7 +587,8 @@ def test_a_home_platform_phrase_must_name_one_partner_platform(phrase: bytes, na
 
 def test_each_unsourced_aspect_has_its_line_and_each_line_an_aspect() -> None:
     """A typo in an aspect id of `unsourced` or in its line's key would silently drop the "not in my
-    sources" line: the load names the file, line and field of both, and loads nothing."""
+    sources" line: the load names the file, line and field of both (and of the lists naming the
+    aspect), and loads nothing."""
     texts = _shipped_texts()
     concepts = texts["knowledge/concepts.yaml"]
     assert b"\n    linkedin: [on linkedin," in concepts
@@ -609,8 +610,10 @@ def test_each_unsourced_aspect_has_its_line_and_each_line_an_aspect() -> None:
             'strings["unsourced.linkedin"]',
             'unknown aspect "linkedin" (vocabulary: unsourced)',
         ),
+        # the concepts keeping the old aspect's line off name it no more
+        ("knowledge/concepts.yaml", "vocabulary.unsourced_unless.linkedin", 'unknown aspect "linkedin"'),
     }
-    assert "linkdin" in lines[next(e.line for e in errors if e.file == "knowledge/concepts.yaml")]
+    assert "linkdin" in lines[next(e.line for e in errors if e.field == "vocabulary.unsourced.linkdin")]
 
 
 def test_an_unsourced_aspect_for_course_cards_must_be_an_aspect() -> None:
@@ -627,6 +630,28 @@ def test_an_unsourced_aspect_for_course_cards_must_be_an_aspect() -> None:
     ]
     lines = texts["knowledge/concepts.yaml"].decode().splitlines()
     assert "course-date" in lines[errors[0].line - 1]
+
+
+def test_an_aspect_kept_off_by_concepts_must_name_an_aspect_and_concepts() -> None:
+    """`unsourced_unless` names an aspect and the concepts keeping its line off; a typo in either
+    names file, line and field."""
+    texts = _shipped_texts()
+    concepts = texts["knowledge/concepts.yaml"]
+    shipped = b"\n  unsourced_unless:\n    linkedin: [asks-as-employer]\n"
+    assert shipped in concepts
+    texts["knowledge/concepts.yaml"] = concepts.replace(
+        shipped, b"\n  unsourced_unless:\n    linkdin: [asks-as-employr]\n"
+    )
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.field, e.reason) for e in errors] == [
+        ("knowledge/concepts.yaml", "vocabulary.unsourced_unless.linkdin", 'unknown aspect "linkdin"'),
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.unsourced_unless.linkdin[0]",
+            'unknown concept "asks-as-employr"',
+        ),
+    ]
 
 
 def test_an_unsourced_aspect_for_compliance_checks_must_be_an_aspect() -> None:

@@ -514,6 +514,19 @@ def test_a_compliance_check_stating_cfu_says_their_ects_are_outside_the_sources(
     assert ects.kind == "compliance" and bot_engine.string("unsourced.cfu", "it") not in ects.answer
 
 
+def test_an_employer_reading_a_linkedin_profile_gets_no_line_on_adding_to_linkedin(bot_engine: Any) -> None:
+    """Trial 140: "… une candidate indique « microcredential 6 ECTS, EQF 6 » sur son profil LinkedIn …"
+    opened with "how to add a certificate to LinkedIn is not in my sources"; an employer's message
+    keeps that line off (`unsourced_unless`), a learner asking to add theirs still gets it."""
+    line = bot_engine.string("unsourced.linkedin", "it")
+    employer = bot_engine.ask(
+        "ciao, un candidato ha un badge eduopen su linkedin, cosa certifica di preciso?"
+    )
+    assert employer.status == "answer" and line not in employer.answer
+    learner = bot_engine.ask("posso mettere la mia microcredenziale su linkedin?")
+    assert line in learner.answer
+
+
 def test_moving_to_the_next_run_is_not_asking_for_its_dates(bot_engine: Any) -> None:
     """Deferring to the next run is the refunds answer's business, not a question of dates."""
     reply = bot_engine.ask("can i defer my microcredential to the next run and who do i email", log=False)

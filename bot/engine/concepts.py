@@ -213,6 +213,12 @@ class ConceptLayer:
         self.unsourced_on_courses = frozenset(str(a) for a in vocab.get("unsourced_on_courses") or [])
         """The aspects no course record answers (`unsourced_on_courses`): their lines open a course's
         card too."""
+        self.unsourced_unless = {
+            str(aspect): frozenset(str(c) for c in names or [])
+            for aspect, names in (vocab.get("unsourced_unless") or {}).items()
+        }
+        """Aspect → the concepts that keep its line off (`unsourced_unless`): an employer reading a
+        candidate's LinkedIn profile asks nothing about adding a certificate to LinkedIn."""
         self.unsourced_on_checks = frozenset(str(a) for a in vocab.get("unsourced_on_checks") or [])
         """The aspects a compliance check cannot work out (`unsourced_on_checks`: credits in CFU):
         their lines open the check too."""
@@ -367,9 +373,14 @@ class ConceptLayer:
 
     def unsourced(self, text: str) -> list[str]:
         """The aspects (`unsourced`) `text` names that the sources do not cover, in the order the
-        text names them first ("student discount", "on linkedin")."""
+        text names them first ("student discount", "on linkedin"), but none whose `unsourced_unless`
+        concepts it names."""
         spans = sorted(_spans(self._unsourced, normalize(text).split()))
-        return list(dict.fromkeys(label for _, _, label in spans))
+        aspects = list(dict.fromkeys(label for _, _, label in spans))
+        if any(a in self.unsourced_unless for a in aspects):
+            found = self.concepts(text)
+            aspects = [a for a in aspects if not found & self.unsourced_unless.get(a, frozenset())]
+        return aspects
 
     def _admits(self, rule: SteerRule, found: set[str]) -> bool:
         """Whether a question naming `found` may be steered by `rule`: none of its `unless` concepts,

@@ -1164,7 +1164,8 @@ def _guard_advice_checks(docs: list[_Doc], err: _Reporter) -> None:
 def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each aspect the sources do not cover (`unsourced`) has its line `unsourced.<aspect id>` in
     knowledge/ui, each such line names an aspect, and so does each of `unsourced_on_courses` and
-    `unsourced_on_checks`: any typo would silently drop a line."""
+    `unsourced_on_checks` and each key of `unsourced_unless` (whose concepts exist): any typo would
+    silently drop or keep a line."""
     aspects = _defined(_vocabularies(docs), "unsourced")
     strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
     for doc in _vocabularies(docs):
@@ -1174,6 +1175,12 @@ def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
                 err(doc, where, f'no string "{UNSOURCED_LEAD}{aspect}" in knowledge/ui')
         for listed in ("unsourced_on_courses", "unsourced_on_checks"):
             _known_names(doc, ("vocabulary", listed), doc.body.get(listed), aspects, "aspect", err)
+        concepts = _defined(_vocabularies(docs), "concepts")
+        for aspect, names in (doc.body.get("unsourced_unless") or {}).items():
+            where = ("vocabulary", "unsourced_unless", aspect)
+            if str(aspect) not in aspects:
+                err(doc, where, f'unknown aspect "{aspect}"')
+            _known_names(doc, where, names, concepts, "concept", err)
     for doc in docs:
         if doc.kind != "strings" or not isinstance(doc.body, dict):
             continue
