@@ -616,20 +616,40 @@ def test_each_unsourced_aspect_has_its_line_and_each_line_an_aspect() -> None:
     assert "linkdin" in lines[next(e.line for e in errors if e.field == "vocabulary.unsourced.linkdin")]
 
 
-def test_an_unsourced_aspect_for_course_cards_must_be_an_aspect() -> None:
-    """`unsourced_on_courses` naming no aspect of `unsourced` would silently leave a course's card
-    without its line: the load names the file, line and field, and loads nothing."""
+@pytest.mark.parametrize(
+    ("shipped", "typo", "field", "reason"),
+    [
+        (
+            b"\n    - course-dates\n",
+            b"\n    - course-date\n",
+            "unsourced_on_courses[0]",
+            'unknown aspect "course-date"',
+        ),
+        (
+            b"\n  unsourced_on_checks:\n    - cfu\n",
+            b"\n  unsourced_on_checks:\n    - cfus\n",
+            "unsourced_on_checks[0]",
+            'unknown aspect "cfus"',
+        ),
+    ],
+)
+def test_an_unsourced_aspect_for_course_cards_or_checks_must_be_an_aspect(
+    shipped: bytes, typo: bytes, field: str, reason: str
+) -> None:
+    """`unsourced_on_courses` (or `unsourced_on_checks`) naming no aspect of `unsourced` would silently
+    leave a course's card (or a compliance check) without its line: the load names the file, line
+    and field, and loads nothing."""
     texts = _shipped_texts()
     concepts = texts["knowledge/concepts.yaml"]
-    assert b"\n    - course-dates\n" in concepts
-    texts["knowledge/concepts.yaml"] = concepts.replace(b"\n    - course-dates\n", b"\n    - course-date\n")
+    assert shipped in concepts
+    texts["knowledge/concepts.yaml"] = concepts.replace(shipped, typo)
     kb, errors = check_texts(texts)
     assert kb is None
     assert [(e.file, e.field, e.reason) for e in errors] == [
-        ("knowledge/concepts.yaml", "vocabulary.unsourced_on_courses[0]", 'unknown aspect "course-date"')
+        ("knowledge/concepts.yaml", f"vocabulary.{field}", reason)
     ]
     lines = texts["knowledge/concepts.yaml"].decode().splitlines()
-    assert "course-date" in lines[errors[0].line - 1]
+    assert typo.decode().split()[-1] in lines[errors[0].line - 1]
 
 
 def test_an_aspect_kept_off_by_concepts_must_name_an_aspect_and_concepts() -> None:
@@ -651,19 +671,4 @@ def test_an_aspect_kept_off_by_concepts_must_name_an_aspect_and_concepts() -> No
             "vocabulary.unsourced_unless.linkdin[0]",
             'unknown concept "asks-as-employr"',
         ),
-    ]
-
-
-def test_an_unsourced_aspect_for_compliance_checks_must_be_an_aspect() -> None:
-    """`unsourced_on_checks` is checked like `unsourced_on_courses`: a typo names file, line and field."""
-    texts = _shipped_texts()
-    concepts = texts["knowledge/concepts.yaml"]
-    assert b"\n  unsourced_on_checks:\n    - cfu\n" in concepts
-    texts["knowledge/concepts.yaml"] = concepts.replace(
-        b"\n  unsourced_on_checks:\n    - cfu\n", b"\n  unsourced_on_checks:\n    - cfus\n"
-    )
-    kb, errors = check_texts(texts)
-    assert kb is None
-    assert [(e.file, e.field, e.reason) for e in errors] == [
-        ("knowledge/concepts.yaml", "vocabulary.unsourced_on_checks[0]", 'unknown aspect "cfus"')
     ]

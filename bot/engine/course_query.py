@@ -161,6 +161,8 @@ class CourseQueryReader:
         """Topic key -> its normalised synonyms (the key first)."""
         for kind in ("types", "platforms", "languages", "topics"):
             self._add_named(vocab, kind)
+        self.platform_names = frozenset(str(key) for key in (vocab.get("platforms") or {}))
+        """The partner platforms' names as the catalogue writes them ("iMooX", "MiríadaX")."""
         for phrase in _phrases(vocab, "institution_words"):
             self.phrases.setdefault(phrase, ("institution", ""))
         self.course_forms: set[tuple[str, ...]] = set()

@@ -347,14 +347,21 @@ class Router:
         """In an answer listing the partner platforms one line each ("- **iMooX**: …"), the line of the
         one platform the question names comes first ("Bekomme ich für einen iMooX-Kurs ECTS-Punkte?"
         read iMooX's line fifth of six, after four platforms it did not ask about)."""
-        if len(self.concepts.concepts(question) & self.concepts.partners) != 1:
-            return
+        names = self.snapshot.reader.platform_names if self.snapshot.reader is not None else frozenset()
+        listing = [
+            a
+            for a in (reply, *reply.further())
+            if a.status == "answer"
+            and a.kind == "text"
+            and sum(f"{_PLATFORM_LINE}{name}**" in a.answer for name in names) > 1
+        ]
+        if not listing or len(self.concepts.concepts(question) & self.concepts.partners) != 1:
+            return  # (most answers list no platforms: the question is not read for one)
         query = self._course_query(normalize(question), require_request=False)
         if query is None or not query.platform:
             return
-        for answer in (reply, *reply.further()):
-            if answer.status == "answer" and answer.kind == "text":
-                answer.answer = _line_first(answer.answer, f"{_BULLET}**{query.platform}**")
+        for answer in listing:
+            answer.answer = _line_first(answer.answer, f"{_BULLET}**{query.platform}**")
 
     def _platform_of_the_credential(self, reply: Reply, question: str, lang: str | None) -> Reply:
         """An employer's question about a credential from one named partner platform ("bewerberin
@@ -2291,6 +2298,9 @@ def _asks_after(words: list[str], subjects: list[str]) -> bool:
 
 
 _BULLET = "- "
+_PLATFORM_LINE = f"\n{_BULLET}**"
+"""The start of a bold-led bullet line ("- **iMooX**: …"), as an answer listing the platforms one a
+line has them."""
 
 
 def _line_first(text: str, opening: str) -> str:
