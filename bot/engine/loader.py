@@ -1167,6 +1167,7 @@ def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
     `unsourced_on_checks` and each key of `unsourced_unless` (whose concepts exist): any typo would
     silently drop or keep a line."""
     aspects = _defined(_vocabularies(docs), "unsourced")
+    concepts = _defined(_vocabularies(docs), "concepts")
     strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
     for doc in _vocabularies(docs):
         for aspect in doc.body.get("unsourced") or {}:
@@ -1175,7 +1176,6 @@ def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
                 err(doc, where, f'no string "{UNSOURCED_LEAD}{aspect}" in knowledge/ui')
         for listed in ("unsourced_on_courses", "unsourced_on_checks"):
             _known_names(doc, ("vocabulary", listed), doc.body.get(listed), aspects, "aspect", err)
-        concepts = _defined(_vocabularies(docs), "concepts")
         for aspect, names in (doc.body.get("unsourced_unless") or {}).items():
             where = ("vocabulary", "unsourced_unless", aspect)
             if str(aspect) not in aspects:

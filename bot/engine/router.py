@@ -335,7 +335,7 @@ class Router:
             reply = self._also_asked(first, question, lang)
         reply = self._alternatives_compared(reply, question)
         reply = self._platform_of_the_credential(reply, question, lang)
-        self._named_platform_first(reply, question)
+        reply = self._named_platform_first(reply, question)
         reply = self._courses_in_the_language(reply, question)
         if previous:
             reply = self._follow_up(reply, question, previous, lang)
@@ -343,7 +343,7 @@ class Router:
             reply = self._context_hint(reply, question)
         return self._unsourced_lines(reply, question)
 
-    def _named_platform_first(self, reply: Reply, question: str) -> None:
+    def _named_platform_first(self, reply: Reply, question: str) -> Reply:
         """In an answer listing the partner platforms one line each ("- **iMooX**: …"), the line of the
         one platform the question names comes first ("Bekomme ich für einen iMooX-Kurs ECTS-Punkte?"
         read iMooX's line fifth of six, after four platforms it did not ask about)."""
@@ -356,12 +356,12 @@ class Router:
             and sum(f"{_PLATFORM_LINE}{name}**" in a.answer for name in names) > 1
         ]
         if not listing or len(self.concepts.concepts(question) & self.concepts.partners) != 1:
-            return  # (most answers list no platforms: the question is not read for one)
+            return reply  # (most answers list no platforms: the question is not read for one)
         query = self._course_query(normalize(question), require_request=False)
-        if query is None or not query.platform:
-            return
-        for answer in listing:
-            answer.answer = _line_first(answer.answer, f"{_BULLET}**{query.platform}**")
+        if query is not None and query.platform:
+            for answer in listing:
+                answer.answer = _line_first(answer.answer, f"{_BULLET}**{query.platform}**")
+        return reply
 
     def _platform_of_the_credential(self, reply: Reply, question: str, lang: str | None) -> Reply:
         """An employer's question about a credential from one named partner platform ("bewerberin
@@ -1364,8 +1364,9 @@ class Router:
             return None
         words = normalize(text).split()
         subjects = [t for t, group in zip(query.topics, query.groups, strict=True) if len(group) > 1]
-        asks_of_it = has_request_cue(words) and _asks_after(words, subjects)
-        if has_request_cue(words) and not asks_of_it:
+        requested = has_request_cue(words)
+        asks_of_it = requested and _asks_after(words, subjects)
+        if requested and not asks_of_it:
             return None  # "hay algún curso de estadística de salamanca?": a search lists it
         one_course = refers_to_one_course(words)
         if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course:
