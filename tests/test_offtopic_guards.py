@@ -493,6 +493,20 @@ def test_ecm_credits_asked_of_a_partners_course_are_not_declined(shipped: Engine
     assert shipped.ask("is there a first aid course on futurelearn?").reason != "declined"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la microcredenziale eduopen prevede un esame teorico finale?",
+        "el curso tiene un examen teorico final?",
+        "un mooc sur la sécurité routière ?",
+    ],
+)
+def test_a_theory_exam_or_road_safety_of_our_courses_is_not_declined(shipped: Engine, text: str) -> None:
+    """A driving test's theory exam and a road-safety certificate are declined as headings (trial 133),
+    not when a microcredential, a MOOC or a course is named with them."""
+    assert shipped.ask(text).reason != "declined"
+
+
 def test_an_ects_credits_hours_are_answered_where_another_units_are_declined(shipped: Engine) -> None:
     """Trial 133: "¿Cuántas horas equivale un crédito CFC?" (health professionals' training credits)
     got the ECTS answer; the same question of an ECTS credit still gets it."""
