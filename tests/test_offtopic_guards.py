@@ -456,7 +456,7 @@ DECLINED_LOOK_ALIKES = [
     ("Do online First Aid courses count?", "declined"),
     ("Problématique des équivalences des diplômes PSC1 et SST", "declined"),
     ("¿Cuántas horas equivale un crédito CFC?", "declined"),
-    ("Riconoscimento certificazioni linguistiche e informatiche", "other_provider"),
+    ("Riconoscimento certificazioni linguistiche e informatiche", "declined"),
     # trial 139 (a real heading): an IT certifier's continuing-education credits
     ("What is a CE credit?", "declined"),
     # trial 137: a text saying one's training rights expire unless a link is clicked
@@ -499,11 +499,16 @@ def test_ecm_credits_asked_of_a_partners_course_are_not_declined(shipped: Engine
         "la microcredenziale eduopen prevede un esame teorico finale?",
         "el curso tiene un examen teorico final?",
         "un mooc sur la sécurité routière ?",
+        # language certificates (trial 133) asked of our courses
+        "est-ce que le MOOC de FUN donne un certificat de langue ?",
+        "il corso eduopen di inglese da una certificazione linguistica?",
     ],
 )
-def test_a_theory_exam_or_road_safety_of_our_courses_is_not_declined(shipped: Engine, text: str) -> None:
-    """A driving test's theory exam and a road-safety certificate are declined as headings (trial 133),
-    not when a microcredential, a MOOC or a course is named with them."""
+def test_a_theory_exam_or_a_certificate_asked_of_our_courses_is_not_declined(
+    shipped: Engine, text: str
+) -> None:
+    """A driving test's theory exam, a road-safety or a language certificate are declined as headings
+    (trial 133), not when a microcredential, a MOOC or a course is named with them."""
     assert shipped.ask(text).reason != "declined"
 
 
