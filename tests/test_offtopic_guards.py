@@ -502,6 +502,8 @@ def test_ecm_credits_asked_of_a_partners_course_are_not_declined(shipped: Engine
         # language certificates (trial 133) asked of our courses
         "est-ce que le MOOC de FUN donne un certificat de langue ?",
         "il corso eduopen di inglese da una certificazione linguistica?",
+        # French "ce crédit" is "this credit", not an IT certifier's CE credit (trial 139)
+        "ce crédit compte pour ma licence ?",
     ],
 )
 def test_a_theory_exam_or_a_certificate_asked_of_our_courses_is_not_declined(
