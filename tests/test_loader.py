@@ -652,6 +652,51 @@ def test_an_unsourced_aspect_for_course_cards_or_checks_must_be_an_aspect(
     assert typo.decode().split()[-1] in lines[errors[0].line - 1]
 
 
+@pytest.mark.parametrize(
+    ("shipped", "wrong", "field", "reason"),
+    [
+        (
+            b"\n  unsourced_on_courses:\n    - course-dates\n",
+            b"\n  unsourced_on_courses: course-dates\n",
+            "unsourced_on_courses",
+            "expected a list, got text",
+        ),
+        (
+            b"\n  unsourced_on_checks:\n    - cfu\n",
+            b"\n  unsourced_on_checks: cfu\n",
+            "unsourced_on_checks",
+            "expected a list, got text",
+        ),
+        (
+            b"\n  unsourced_unless:\n    linkedin: [asks-as-employer]\n",
+            b"\n  unsourced_unless: linkedin\n",
+            "unsourced_unless",
+            "expected a mapping, got text",
+        ),
+        (
+            b"\n    linkedin: [asks-as-employer]\n",
+            b"\n    linkedin: asks-as-employer\n",
+            "unsourced_unless.linkedin",
+            "expected a list, got text",
+        ),
+    ],
+)
+def test_an_aspect_section_of_the_wrong_shape_is_one_clear_error(
+    shipped: bytes, wrong: bytes, field: str, reason: str
+) -> None:
+    """A section written as text where a list or a mapping is expected is named with its file, line
+    and field, once, and nothing loads (it had crashed the vocabulary merge, or been read letter by
+    letter as names)."""
+    texts = _shipped_texts()
+    assert shipped in texts["knowledge/concepts.yaml"]
+    texts["knowledge/concepts.yaml"] = texts["knowledge/concepts.yaml"].replace(shipped, wrong, 1)
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.field, e.reason) for e in errors] == [
+        ("knowledge/concepts.yaml", f"vocabulary.{field}", reason)
+    ]
+
+
 def test_an_aspect_kept_off_by_concepts_must_name_an_aspect_and_concepts() -> None:
     """`unsourced_unless` names an aspect and the concepts keeping its line off; a typo in either
     names file, line and field."""

@@ -1082,8 +1082,9 @@ def _defined(vocabularies: list[_Doc], section: str) -> set[str]:
 
 
 def _known_names(doc: _Doc, path: Path_, names: Any, known: set[str], what: str, err: _Reporter) -> None:
-    """Each of `names` (a list under `path`) is one of `known`, else an error at its position."""
-    for k, name in enumerate(names or []):
+    """Each of `names` (a list under `path`) is one of `known`, else an error at its position (a value
+    that is no list is the schema check's to report)."""
+    for k, name in enumerate(names if isinstance(names, list) else []):
         if str(name) not in known:
             err(doc, (*path, k), f'unknown {what} "{name}"')
 
@@ -1170,13 +1171,15 @@ def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
     concepts = _defined(_vocabularies(docs), "concepts")
     strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
     for doc in _vocabularies(docs):
-        for aspect in doc.body.get("unsourced") or {}:
+        unsourced = doc.body.get("unsourced")
+        for aspect in unsourced if isinstance(unsourced, Mapping) else {}:
             if f"{UNSOURCED_LEAD}{aspect}" not in strings:
                 where = ("vocabulary", "unsourced", aspect)
                 err(doc, where, f'no string "{UNSOURCED_LEAD}{aspect}" in knowledge/ui')
         for listed in ("unsourced_on_courses", "unsourced_on_checks"):
             _known_names(doc, ("vocabulary", listed), doc.body.get(listed), aspects, "aspect", err)
-        for aspect, names in (doc.body.get("unsourced_unless") or {}).items():
+        kept_off = doc.body.get("unsourced_unless")
+        for aspect, names in (kept_off if isinstance(kept_off, Mapping) else {}).items():
             where = ("vocabulary", "unsourced_unless", aspect)
             if str(aspect) not in aspects:
                 err(doc, where, f'unknown aspect "{aspect}"')
@@ -1448,16 +1451,19 @@ def _copy_value(value: Any) -> Any:
 
 def _merge_vocabulary(target: dict[str, Any], raw: Mapping[str, Any]) -> None:
     """Each file's sections merged into `target`: mappings key by key, lists (`unsourced_on_courses`)
-    item by item, without repeats."""
+    item by item, without repeats. A section or entry of another shape is left out: the schema check
+    reports it with its file, line and field."""
     for section, mapping in raw.items():
         if isinstance(mapping, list):
             items = target.setdefault(section, [])
             items.extend(w for w in mapping if w not in items)
             continue
+        if not isinstance(mapping, Mapping):
+            continue
         merged = target.setdefault(section, {})
         for key, words in mapping.items():
             bucket = merged.setdefault(key, [])
-            bucket.extend(w for w in words if w not in bucket)
+            bucket.extend(w for w in (words if isinstance(words, list) else []) if w not in bucket)
 
 
 # ---------------------------------------------------------------------------------------------
