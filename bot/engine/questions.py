@@ -5,8 +5,9 @@ question a message asks ("Quanti ECTS vale di solito e quanto tempo devo dedicar
 long message's question sentence.
 
 - A **question sentence** ends with "?" (a Spanish one starts at its "¿"); a message without any
-  "?" is read as asking its last sentence, and a last sentence that opens with a clause join after
-  a question ("… ? et l'exam c surveillé comment") asks too.
+  "?" is read as asking its last sentence, and a last sentence that opens with a clause join or a
+  question word after a question ("… ? et l'exam c surveillé comment", "… ? che tipo di certificati
+  rilasciano") asks too.
 - Within a question sentence, one of a language's `clause_joins` followed by one of its
   `question_openers` (both lists of `course_request` in knowledge/languages.json, words as
   `normalize` leaves them) starts a second question: "… e quanto tempo …", "… and how do I …",
@@ -80,9 +81,26 @@ def question_sentences(text: str) -> list[str]:
     if "?" not in text and _SPANISH_OPEN not in text:
         return found[-1:]
     asking = [s for s in found if _asks(s)]
-    if len(found) > 1 and not _asks(found[-1]) and _opens_with_join(found[-1]):
-        asking.append(found[-1])  # "… combien ? et l'exam c surveillé comment": a question without "?"
+    if (
+        len(found) > 1
+        and not _asks(found[-1])
+        and (_opens_with_join(found[-1]) or _opens_with_question_word(found[-1]))
+    ):
+        # "… combien ? et l'exam c surveillé comment", "… gratis? che tipo di certificati
+        # rilasciano": a last question typed without its "?"
+        asking.append(found[-1])
     return asking
+
+
+def _opens_with_question_word(sentence: str) -> bool:
+    """Whether `sentence` has `MIN_WORDS` words and opens with a question word of any language or
+    an opener of two words or more ("che tipo", "is there", "gibt es"; not "if" or "se" alone)."""
+    words = normalize(sentence).split()
+    if len(words) < MIN_WORDS:
+        return False
+    return words[0] in _question_words() or any(
+        len(o) > 1 and tuple(words[: len(o)]) == o for o in _all_openers()
+    )
 
 
 def before_trailing_remark(text: str) -> str | None:

@@ -859,7 +859,7 @@ class Router:
             if len(extra) >= most:
                 # the parts left may still be the reply's: then the answers found come before it
                 if replied is None and before > 0:
-                    replied = next((p for p in parts[at:] if self._ask(p, lang).intent == reply.intent), None)
+                    replied = next((p for p in parts[at:] if self._reads_as(p, question, lang, reply)), None)
                 break
             for answer in self._part_readings(part, question, lang):
                 if replied is None and answer.status == "answer" and answer.intent == reply.intent:
@@ -893,6 +893,15 @@ class Router:
             # identität geprüft?": the whole message reads as its second question; the first comes first
             reply.question, chain[0].question = replied or question, question
         return chain[0]
+
+    def _reads_as(self, part: str, question: str, lang: str, reply: Reply) -> bool:
+        """Whether one of the part's readings (`_part_readings`) answers the reply's intent: "… sono
+        gratis? che tipo di certificati rilasciano" reads its second part, with the EduOpen the
+        message names, as the reply's EduOpen certificates."""
+        return any(
+            a.status == "answer" and a.intent == reply.intent
+            for a in self._part_readings(part, question, lang)
+        )
 
     def _part_readings(self, part: str, question: str, lang: str) -> list[Reply]:
         """The answers to one part of a message, in the order they are tried: the part alone, and with
