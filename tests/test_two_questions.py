@@ -148,6 +148,14 @@ from bot.engine.questions import question_parts
             "could you tell me what the level is and whether a university would accept it?",
             ["could you tell me what the level is", "whether a university would accept it?"],
         ),
+        (  # trial 144: the last question typed without its "?" after one with it
+            "ciao, i corsi su eduopen sono gratis? che tipo di certificati rilasciano",
+            ["ciao, i corsi su eduopen sono gratis?", "che tipo di certificati rilasciano"],
+        ),
+        (
+            "are the courses free? is there a certificate at the end",
+            ["are the courses free?", "is there a certificate at the end"],
+        ),
     ],
 )
 def test_question_parts_in_five_languages(message: str, parts: list[str]) -> None:
@@ -187,6 +195,14 @@ def test_what_is_not_a_second_question(message: str, contrast: str, contrast_par
 
 def test_a_closing_remark_after_a_question_is_no_question_part() -> None:
     assert question_parts("Is a FutureLearn microcredential free? And thanks a lot for your help!") == [
+        "Is a FutureLearn microcredential free?"
+    ]
+    # a last sentence without "?" asks only when it opens with a question word or an opener of two
+    # words: "if so" or "se" alone opens a condition, not a question
+    assert question_parts("Is a FutureLearn microcredential free? if so that would be great") == [
+        "Is a FutureLearn microcredential free?"
+    ]
+    assert question_parts("Is a FutureLearn microcredential free? se no pazienza lo stesso") == [
         "Is a FutureLearn microcredential free?"
     ]
 
@@ -276,6 +292,15 @@ def test_a_message_asking_two_things_gets_both_answers(
     assert data["intent"] == first
     assert data["also"]["intent"] == second
     assert data["also"]["answer"] == also.answer
+
+
+def test_a_later_part_read_with_the_platform_the_message_names_keeps_its_place(bot_engine: Any) -> None:
+    """Trial 144: the whole message reads as EduOpen's certificates, which its second part asks with
+    the EduOpen the first names; whether the courses are free, asked first, comes first."""
+    message = "ciao, i corsi su eduopen sono gratis? che tipo di certificati rilasciano"
+    reply = bot_engine.ask(message, log=False)
+    assert reply.also is not None
+    assert [reply.intent, reply.also.intent] == ["learners-is-it-free", "partner-eduopen-credits"]
 
 
 def test_answers_come_in_the_order_the_message_asks_them(bot_engine: Any) -> None:

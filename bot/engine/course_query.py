@@ -284,7 +284,7 @@ class CourseQueryReader:
             if kind == "institution":
                 i = self._read_institution(text, words, i, length, reading, intro)
             else:
-                self._take_phrase(reading, words, i - length, i, kind, value)
+                self._take_phrase(reading, words, i - length, i, kind, value, intro)
         reading.asks_course = reading.asks_course or (reading.course_by_type and reading.types_named == 1)
         return reading
 
@@ -299,10 +299,18 @@ class CourseQueryReader:
             reading.opening_end = i + length
 
     def _take_phrase(
-        self, reading: _Reading, words: list[str], start: int, end: int, kind: str, value: str
+        self,
+        reading: _Reading,
+        words: list[str],
+        start: int,
+        end: int,
+        kind: str,
+        value: str,
+        intro: frozenset[int] = frozenset(),
     ) -> None:
         """Reads the phrase `start:end` of `kind` (not an institution) into the query (the first type,
-        platform and language named are the filters; each topic once) and the evidence of a request."""
+        platform and language named are the filters; each topic once, where it is named outside a
+        self-introduction if it is: `intro`) and the evidence of a request."""
         query = reading.query
         if kind == "course":
             reading.asks_course = True
@@ -339,6 +347,13 @@ class CourseQueryReader:
             query.topics.append(" ".join(words[start:end]))
             query.groups.append(self.synonyms[value])
             reading.topic_at.append(start)
+        else:
+            # "je suis dirigeant d'une pme dans le tourisme …, je cherche une formation … sur le
+            # tourisme durable": the topic asked for, not the one of the self-introduction
+            n = query.groups.index(self.synonyms[value])
+            if reading.topic_at[n] in intro and start not in intro:
+                query.topics[n] = " ".join(words[start:end])
+                reading.topic_at[n] = start
 
     def _read_institution(
         self, text: str, words: list[str], i: int, length: int, reading: _Reading, intro: frozenset[int]
@@ -381,6 +396,10 @@ class CourseQueryReader:
             if kept[0] or kept[1]:
                 break
         at_vocab, at_free = kept
+        if at_vocab and len(at_free) > _MAX_FREE_TOPIC_WORDS:
+            # "devo iscrivermi all'universita … la matematica del liceo me la sono dimenticata quasi
+            # tutta, avete qualche corso …": the vocabulary's topic is the subject, the rest its story
+            at_free = []
         _keep_vocabulary_topics(reading, at_vocab)
         free = [words[k] for k in at_free]
         for word in free:

@@ -5,9 +5,9 @@ question a message asks ("Quanti ECTS vale di solito e quanto tempo devo dedicar
 long message's question sentence.
 
 - A **question sentence** ends with "?" (a Spanish one starts at its "¿"); a message without any
-  "?" is read as asking its last sentence, and a last sentence that opens with a clause join or a
-  question word after a question ("… ? et l'exam c surveillé comment", "… ? che tipo di certificati
-  rilasciano") asks too.
+  "?" is read as asking its last sentence, and a last sentence that opens with a clause join after
+  a question ("… ? et l'exam c surveillé comment") asks too. A last sentence without "?" that opens
+  with a question word ("… ? che tipo di certificati rilasciano") is a question part too.
 - Within a question sentence, one of a language's `clause_joins` followed by one of its
   `question_openers` (both lists of `course_request` in knowledge/languages.json, words as
   `normalize` leaves them) starts a second question: "… e quanto tempo …", "… and how do I …",
@@ -81,14 +81,8 @@ def question_sentences(text: str) -> list[str]:
     if "?" not in text and _SPANISH_OPEN not in text:
         return found[-1:]
     asking = [s for s in found if _asks(s)]
-    if (
-        len(found) > 1
-        and not _asks(found[-1])
-        and (_opens_with_join(found[-1]) or _opens_with_question_word(found[-1]))
-    ):
-        # "… combien ? et l'exam c surveillé comment", "… gratis? che tipo di certificati
-        # rilasciano": a last question typed without its "?"
-        asking.append(found[-1])
+    if len(found) > 1 and not _asks(found[-1]) and _opens_with_join(found[-1]):
+        asking.append(found[-1])  # "… combien ? et l'exam c surveillé comment": a question without "?"
     return asking
 
 
@@ -229,7 +223,14 @@ def question_parts(text: str) -> list[str]:
     """The questions a message asks, in order: its question sentences, each cut where a clause join
     opens another question; parts of fewer than `MIN_WORDS` words are left out."""
     parts: list[str] = []
-    for sentence in question_sentences(text):
+    asking = question_sentences(text)
+    found = sentences(text)
+    if asking and len(found) > 1 and found[-1] not in asking and _opens_with_question_word(found[-1]):
+        # "… gratis? che tipo di certificati rilasciano": a last question typed without its "?" is a
+        # part of its own (not the message's question sentence: "l'examen était surveillé ou pas ?
+        # comment je le sais" asks the first, and the second asks how to tell)
+        asking = [*asking, found[-1]]
+    for sentence in asking:
         for part in split_joined(sentence):
             if _count(part.split()) >= MIN_WORDS:
                 parts.append(part)

@@ -1174,16 +1174,22 @@ class Router:
             )
             or (
                 # "is 4 ects enough to count as one of those cmf things…?": nothing else answers it;
-                # "ho fatto 3 mooc … da 25 ore l'uno, insieme fanno una microcredenziale?" adds them up
-                (best < self.answer_threshold or states_parts(question))
+                # "ho fatto 3 mooc … da 25 ore l'uno, insieme fanno una microcredenziale?" adds them up;
+                # "… 12 settimane con circa 12 ore a settimana … rispetta i requisiti del cmf?" asks the
+                # requirements of its figures; an employer asking whether a candidate's course counts
+                # ("4 weeks at 3 hours per week. does that count as a cmf microcredential?") too
+                (best < self.answer_threshold or states_parts(question) or self._lists_requirements(best_id))
                 and any(k in facts for k in MEASURED_FACTS)
-                and not reads_credential
                 and self._asks_if_it_qualifies(question)
             )
         ):
             confidence = max(check_score, self.answer_threshold)
             return self._compliance_reply(facts, lang, question, check_id, confidence)
         return None
+
+    def _lists_requirements(self, intent_id: str) -> bool:
+        """Whether the intent answers with the CMF's requirements for an audience (`AUDIENCE_CHECKLISTS`)."""
+        return self._leads(intent_id).get("entry") in AUDIENCE_CHECKLISTS.values()
 
     def _checks_own_course(self, question: str, found: set[str]) -> bool:
         """Whether the figures `question` states are its own course's, to check: a university's
@@ -1251,6 +1257,12 @@ class Router:
             # "Queremos ofrecer en MiríadaX un programa de 3 ECTS. ¿Cumple con … el CMF?")
             intent_id, confidence = self._best_of_type(ranked[:COURSE_ROUTE_RANKS], "course_search")
             if intent_id is not None and (confidence > 0 or COURSE_ROUTE_RANKS == 0):
+                return self._course_reply(question, lang, course_query, intent_id, confidence)
+            if course_query.topics and course_query.platform and self._finds(course_query, {}):
+                # "… Weiterbildung zum Thema X … Hat iMooX da etwas und bekommen die Mitarbeiter ein
+                # Zeugnis?": nothing answers it clearly, and the platform it names has a course on
+                # the subject it asks for
+                intent_id, confidence = self._best_of_type(ranked, "course_search")
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         named = found & self.concepts.domain - self.concepts.request_filters
         if self._asks_for_a_list(question):
