@@ -242,7 +242,7 @@ TWO_QUESTIONS = [  # (language, message, its first answer, its second): in the o
         "employers-check-credential",
         "credential-profile",
     ),
-    ("fr", "Qu'est-ce que le CMF ? Et qui sont les partenaires ?", "cmf-partners", "cmf-what-is"),
+    ("fr", "Qu'est-ce que le CMF ? Et qui sont les partenaires ?", "cmf-what-is", "cmf-partners"),
     (
         "it",
         "Quante ore di studio richiede una microcredenziale e quanti crediti ECTS dà?",

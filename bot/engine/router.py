@@ -852,19 +852,25 @@ class Router:
         high: set[str] | None = None
         found: set[str] = set()
         extra: list[Reply] = []  # the further answers, one a part
-        before = 0  # how many of them answer parts asked before the part the reply answers
+        extra_at: list[int] = []  # the index of the part each answers
         replied: str | None = None  # the first part that, read alone, got the reply's own answer
+        replied_with_platform: str | None = None  # …or got it asked with the platform the message names
         most = min(MOST_ALSO, max(1, len(parts) - 1))  # never more answers than parts
         for at, part in enumerate(parts):
             if len(extra) >= most:
                 # the parts left may still be the reply's: then the answers found come before it
-                if replied is None and before > 0:
+                if replied is None and extra_at:
                     replied = next((p for p in parts[at:] if self._reads_as(p, question, lang, reply)), None)
                 break
             for answer in self._part_readings(part, question, lang):
                 if replied is None and answer.status == "answer" and answer.intent == reply.intent:
-                    replied = part
-                if not self._new_answer(answer, part, reply, extra):
+                    # a reading with the platform the message names counts last: a later part may
+                    # ask it ("q es exactamente una microcredencial? es lo mismo q un certificado de
+                    # miriadax?" asks MiríadaX's in its second part)
+                    replied, replied_with_platform = _replied_by(answer, part, replied_with_platform)
+                if not self._new_answer(answer, part, reply, extra) or self._one_of_the_platforms(
+                    answer, part
+                ):
                     continue
                 if high is None:
                     high = self._ranked_high(question)
@@ -878,11 +884,14 @@ class Router:
                         return answer
                     answer.question = part
                     extra.append(answer)
-                    before += 0 if replied is not None else 1
+                    extra_at.append(at)
                     break  # one answer a part
-        if replied is None or (before and asks_the_other_unit(question, parse_facts(question))):
-            # no part is the reply's, or the reply opens with the figure the message asks worked
-            # out ("ich hab 125 std kurs gemacht. wie viel ects? …": "125 Stunden ≈ 4,2–5 ECTS")
+        replied = replied or replied_with_platform
+        # how many of the further answers answer parts asked before the part the reply answers
+        before = 0 if replied is None else sum(1 for i in extra_at if i < parts.index(replied))
+        if before and asks_the_other_unit(question, parse_facts(question)):
+            # the reply opens with the figure the message asks worked out ("ich hab 125 std kurs
+            # gemacht. wie viel ects? …": "125 Stunden ≈ 4,2–5 ECTS")
             before = 0
         chain = [*extra[:before], reply, *extra[before:]]
         self._one_worked_line(chain)
@@ -893,6 +902,12 @@ class Router:
             # identität geprüft?": the whole message reads as its second question; the first comes first
             reply.question, chain[0].question = replied or question, question
         return chain[0]
+
+    def _one_of_the_platforms(self, answer: Reply, part: str) -> bool:
+        """Whether `answer` is one platform's own to a part naming two or more ("FutureLearn o
+        MiriadaX?" asks to compare them, not MiríadaX's overview)."""
+        named = self.concepts.concepts(part) & self.concepts.partners
+        return len(named) >= 2 and bool(self._specific_partners(answer.intent or ""))
 
     def _reads_as(self, part: str, question: str, lang: str, reply: Reply) -> bool:
         """Whether one of the part's readings (`_part_readings`) answers the reply's intent: "… sono
@@ -2216,6 +2231,14 @@ class Router:
     def string(self, key: str, lang: str, **values: Any) -> str:
         """A UI string from knowledge/ui/*.yaml in `lang`, with placeholders filled."""
         return self.strings.get(key, _lang(lang), **values)
+
+
+def _replied_by(answer: Reply, part: str, with_platform: str | None) -> tuple[str | None, str | None]:
+    """(the part that got the reply's answer read alone, the first that got it read with the message's
+    platform) once `answer`, a reading of `part`, is found to be the reply's (`Router._also_asked`)."""
+    if answer.question == part:
+        return part, with_platform
+    return None, with_platform or part
 
 
 def _lang(lang: str | None) -> str:
