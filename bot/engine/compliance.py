@@ -703,6 +703,11 @@ _EQF_AFTER = re.compile(
     rf"\b([1-8])(?:{_any('ordinals')})?\s*(?:{_any('eqf_names')})?\s*(?:{_any('level_after')})\b"
 )
 _ECTS = re.compile(_NUMBER + rf"\s*(?:{_any('ects_units')})\b")
+_PLAIN_CREDITS = re.compile(
+    _NUMBER + r"\s*(?:credits?|crediti|credito|creditos|leistungspunkte|punkte)\b"
+    r"(?!\s+(?:uk|us|americ\w*|britann?ic\w*|britisch\w*|cfu|formativi|universitari))"
+)
+"""Credits without their unit ("6 crediti"), read as ECTS in a text that names ECTS (`_ects`)."""
 
 _DEGREE_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
     # a level named by its degree, as the EQF maps them (knowledge entry eqf-degree-mapping):
@@ -953,6 +958,9 @@ def _ects(low: str, norm: str) -> int | float | None:
     figures = [_whole(_num(m.group(1))) for m in _ECTS.finditer(low)] or [
         _whole(_num(m.group(1))) for m in _ECTS.finditer(norm)
     ]
+    if not figures and "ects" in norm.split():
+        # "cosa significa ECTS e quante ore corrispondono a 6 crediti?": the credits of the system it names
+        figures = [_whole(_num(m.group(1))) for m in _PLAIN_CREDITS.finditer(norm)]
     if not figures:
         return None
     return next((f for f in figures[1:] if f != 1), figures[0]) if figures[0] == 1 else figures[0]

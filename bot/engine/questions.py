@@ -231,10 +231,34 @@ def question_parts(text: str) -> list[str]:
         # comment je le sais" asks the first, and the second asks how to tell)
         asking = [*asking, found[-1]]
     for sentence in asking:
-        for part in split_joined(sentence):
+        joined = split_joined(sentence)
+        for n, part in enumerate(joined):
+            if n == 0 and len(joined) > 1 and _introduces(part):
+                continue  # "trabajo en una universidad y me piden …": who asks, not a question
             if _count(part.split()) >= MIN_WORDS:
                 parts.append(part)
     return parts
+
+
+def _introduces(part: str) -> bool:
+    """Whether `part` opens with a self-introduction of any language ("trabajo en", "we are") and
+    has no question word."""
+    words = normalize(part).split()
+    if not _question_words().isdisjoint(words):
+        return False
+    return any(tuple(words[: len(p)]) == p for p in _introductions())
+
+
+@cache
+def _introductions() -> tuple[tuple[str, ...], ...]:
+    """The self-introductions of every language (`course_request.self_introductions`), as word tuples."""
+    return tuple(
+        {
+            tuple(p.split())
+            for lang in languages()
+            for p in lang.course_request.get("self_introductions") or ()
+        }
+    )
 
 
 def question_sentence(text: str) -> str | None:
