@@ -1444,3 +1444,28 @@ def test_whether_a_degree_is_needed_is_the_entry_requirements_question(scripted:
     assert engine.ask(text).intent == "prerequisites"
     equivalence = engine.ask("is a microcredential equivalent to a bachelor's degree?")
     assert equivalence.intent == "degree-equivalence"
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        # trial 146: an employer's long request naming iMooX and a subject got a "did you mean"
+        (
+            "Wir sind ein Bauunternehmen in der Steiermark und suchen fuer unsere Bauleiter eine "
+            "Weiterbildung zum Thema nachhaltiges Bauen, am liebsten kostenlos und online. Hat iMooX da "
+            "etwas und bekommen die Mitarbeiter am Ende ein Zeugnis?",
+            "Lebenszyklusorientierter Hochbau",
+        ),
+        (
+            "We're an engineering SME in Austria and want to upskill about 15 people on digital topics. "
+            "Budget is small so free courses would be ideal, and ideally in German. Does iMooX have "
+            "anything we could use, and would they get a certificate at the end?",
+            "DigiStudi",
+        ),
+    ],
+)
+def test_a_weakly_read_request_naming_a_platform_that_has_the_course_lists_it(
+    bot_engine: Any, message: str, title: str
+) -> None:
+    reply = bot_engine.ask(message, log=False)
+    assert reply.kind == "courses" and title in reply.answer, (reply.intent, reply.answer[:200])

@@ -1138,6 +1138,9 @@ def test_ects_alone_settle_the_study_hours_only_when_every_reading_agrees(
         ("esame finale online con proctoring ma senza controllo del documento", False),
         ("esame finale con controllo del documento", True),
         ("esame online con proctoring e riconoscimento documento", True),  # trial 99
+        # trial 146: "con riconoscimento" after an exam is an identity check, of credits it is not
+        ("6 CFU (150 ore), esame finale in presenza con riconoscimento. rispetta il cmf?", True),
+        ("esame finale con riconoscimento dei crediti, 150 ore", None),
     ],
 )
 def test_identity_checks_said_with_a_document_are_read(text: str, id_checked: bool) -> None:
@@ -1273,3 +1276,53 @@ def test_parts_added_up_and_asked_of_a_microcredential_are_checked(bot_engine: A
     assert reply.kind == "compliance"
     hours = next(i for i in reply.items if "75" in i.text)
     assert hours.status == "not_met", reply.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # trial 146: credits named without their unit beside the ECTS the message asks about
+        ("cosa significa ECTS e quante ore corrispondono a 6 crediti?", {"ects": 6}),
+        ("what does ECTS mean and how many hours are 6 credits?", {"ects": 6}),
+        ("how many hours are 6 credits?", {}),  # no ECTS named: which credits is not said
+        ("ECTS vs UK: what are 10 uk credits?", {}),  # UK credits are not ECTS
+        # US credit hours are credit awarded, not ECTS
+        (
+            "our course is worth 3 US credit hours, around 135 hours total",
+            {"study_hours": 135, "awards_credit": True},
+        ),
+    ],
+)
+def test_credits_beside_ects_are_ects_and_us_credit_hours_award_credit(text: str, facts: dict) -> None:
+    assert parse_facts(text) == facts
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        # trial 146: an employer asking whether a candidate's course counts; trial 145: figures asked
+        # against the CMF's requirements; both got a menu or the requirements list
+        (
+            "candidate shows me a futurelearn certificate, course was 4 weeks at 3 hours per week. does that "
+            "count as a cmf microcredential or not?",
+            "12",
+        ),
+        (
+            "bewerberin hat ein microcredential mit 2 ECTS von einer uni, ist das nach CMF ein vollwertiges "
+            "microcredential?",
+            "2",
+        ),
+        (
+            "ho trovato un corso che dura 12 settimane con circa 12 ore a settimana e da 15 crediti uk, c'e "
+            "scritto che e una microcredenziale. rispetta i requisiti del cmf per il monte ore?",
+            "144",
+        ),
+    ],
+)
+def test_figures_asked_whether_they_make_a_cmf_microcredential_are_checked(
+    bot_engine: Any, question: str, shown: str
+) -> None:
+    reply = bot_engine.ask(question, log=False)
+    assert reply.kind == "compliance", (reply.intent, reply.answer[:200])
+    assert reply.items[0].status == ("met" if shown == "144" else "not_met")
+    assert shown in reply.items[0].text

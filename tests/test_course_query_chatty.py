@@ -131,6 +131,22 @@ CHATTY: list[tuple[str, set[str], dict[str, Any]]] = [
      "dazu?", {"digitale", "lehre"}, {"platform": "iMooX"}),
     ("Guten Tag, ich bin Krankenpfleger. Gibt es Mikrozertifikate zu öffentlicher Gesundheit, die "
      "anerkannt werden?", {"offentlicher", "gesundheit"}, {}),
+    # trials 145-146 (thirtieth pass): the topic named again after the self-introduction names it,
+    # "de préférence", "on voudrait", "cuanto tiempo les llevaria" and a story beside a known topic
+    # are no subject; "all'universita a settembre" names no institution
+    ("je suis dirigeant d'une pme dans le tourisme en bretagne, je cherche une formation courte pour mes "
+     "salaries sur le tourisme durable, de preference en francais. vous avez quelque chose ?",
+     {"tourisme", "durable"}, {"language": "fr"}),
+    ("Bonjour, je suis responsable formation dans une PME a Lyon. On voudrait former nos chefs de projet "
+     "avec un MOOC gratuit en francais, et idealement qu'ils aient une preuve de reussite. Vous avez "
+     "quelque chose sur FUN ?", {"projet"}, {"platform": "FUN", "language": "fr"}),
+    ("Hola, soy de RRHH en una empresa de telecomunicaciones en Valencia. Queremos que nuestros "
+     "desarrolladores junior se formen en desarrollo web con javascript, preferiblemente gratis y en "
+     "castellano. Hay algo en MiriadaX que sirva y cuanto tiempo les llevaria?",
+     {"desarrollo", "web", "javascript"}, {"platform": "MiríadaX", "language": "es"}),
+    ("allora, devo iscrivermi all'universita a settembre ma la matematica del liceo me la sono dimenticata "
+     "quasi tutta, avete qualche corso online in italiano per ripassare le basi?",
+     {"matematica", "basi"}, {"language": "it", "institution": None}),
 ]  # fmt: skip
 
 

@@ -109,6 +109,35 @@ def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) 
     assert (reply.status, reply.reason) == ("no_match", "declined"), text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 144: a language school's or a university's fees and papers got FutureLearn's refunds
+        # or the degree answer
+        "can i get a trial lesson before booking the 10 week english course? and whats the refund policy",
+        "puedo cancelar la matricula en la academia de ingles y que me devuelvan el dinero?",
+        "wie bekomme ich meinen semesterbeitrag zurück wenn ich mich exmatrikuliere?",
+        "Kann ich von meinem Vertrag bei der Sprachschule zurücktreten? der kurs beginnt in 3 wochen",
+        "il test di livello della scuola di lingue è obbligatorio? si può fare online?",
+        "como pido un duplicado del titulo universitario? lo perdi en la mudanza",
+        # trial 143: a named degree's admissions
+        "what are the admission requirements for the msc computer science at tu delft",
+    ],
+)
+def test_language_schools_university_fees_papers_and_admissions_are_declined(
+    shipped: Engine, text: str
+) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), (text, reply.intent)
+
+
+def test_admission_asked_of_a_microcredential_is_still_answered(shipped: Engine) -> None:
+    reply = shipped.ask(
+        "what are the admission requirements for the master, does a cmf microcredential count?"
+    )
+    assert reply.status == "answer"
+
+
 def test_a_microcredential_refund_is_still_answered(shipped: Engine) -> None:
     reply = shipped.ask("can i get a refund on my futurelearn microcredential?")
     assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-refunds")

@@ -435,6 +435,15 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
         ("une microcredential cmf est elle inscrite au rncp ou pas du tout", "fr", "national-registers"),
         # trial 101: face recognition at the exam
         ("l'esame finale come funziona, c'è il riconoscimento facciale?", "it", "exam-conditions"),
+        # trial 144: what happens when the connection drops, what is stored, what may be on the desk
+        ("What happens if I am disconnected during my online proctored exam?", "en", "exam-conditions"),
+        ("wo werden die aufnahmen beim online proctoring gespeichert?", "de", "exam-conditions"),
+        ("esame con proctoring online: posso usare due monitor? e la calcolatrice?", "it", "exam-conditions"),
+        (
+            "en el examen online con supervision puedo tener un vaso de agua en la mesa?",
+            "es",
+            "exam-conditions",
+        ),
         # trial 106: an enrolment deadline got the enrolment steps, with no word on the date
         ("cual es la fecha limite para inscribirme en una microcredencial", "es", "enrolment-deadline"),
         ("scadenza iscrizioni microcredenziali futurelearn quando", "it", "enrolment-deadline"),
@@ -654,3 +663,30 @@ def test_a_list_of_the_platforms_opens_with_the_one_the_question_names(scripted:
     # two platforms named: the list stays as written
     both = engine.ask("bekomme ich bei iMooX oder EduOpen ECTS-Punkte?", "de").answer
     assert both == plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 145: "ist imoox teil vom common microcredential framework?" got what the CMF is
+        "ist imoox teil vom common microcredential framework?",
+        "is FutureLearn a member of the Common Microcredential Framework?",
+    ],
+)
+def test_a_platform_asked_to_be_part_of_the_cmf_gets_the_partners(bot_engine: Any, text: str) -> None:
+    assert bot_engine.ask(text, log=False).intent == "cmf-partners"
+    assert bot_engine.ask("what is the common microcredential framework?", log=False).intent == "cmf-what-is"
+
+
+def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
+    """Trial 143: "how much" was a price cue, so "… what does it actually certify and how much work is
+    behind it?" opened with whether the partners' courses are free."""
+    message = (
+        'Hi, I\'m hiring for a junior data analyst role and one applicant lists a "CMF microcredential" from '
+        "FutureLearn on their CV. I have honestly never heard of this. What does it actually certify and how "
+        "much work is behind it?"
+    )
+    reply = bot_engine.ask(message, log=False)
+    intents = [r.intent for r in [reply, *reply.further()]]
+    assert "learners-is-it-free" not in intents and "cmf-study-hours" in intents
+    assert bot_engine.ask("how much is a futurelearn certificate?", log=False).intent != "cmf-study-hours"

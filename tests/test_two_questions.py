@@ -148,6 +148,11 @@ from bot.engine.questions import question_parts
             "could you tell me what the level is and whether a university would accept it?",
             ["could you tell me what the level is", "whether a university would accept it?"],
         ),
+        (  # trial 145: who asks, before a joined question, is no question of its own
+            "trabajo en una universidad y me piden resumir que datos obligatorios tiene una microcredencial, "
+            "me los puedes listar?",
+            ["me piden resumir que datos obligatorios tiene una microcredencial, me los puedes listar?"],
+        ),
         (  # trial 144: the last question typed without its "?" after one with it
             "ciao, i corsi su eduopen sono gratis? che tipo di certificati rilasciano",
             ["ciao, i corsi su eduopen sono gratis?", "che tipo di certificati rilasciano"],
