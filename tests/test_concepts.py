@@ -412,6 +412,30 @@ def test_a_yes_no_question_starts_with_the_entrys_lead(shipped: Engine) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "lang", "lead_shown"),
+    [
+        ("does the cmf require identity verification at the exam?", "en", True),
+        ("braucht man beim cmf eine ausweiskontrolle?", "de", True),
+        # trial 147: a negated question ("without an ID check, is that enough?") is not answered by
+        # "Yes", nor one asked of the EU recommendation, where the check is optional
+        ("reicht beim cmf eine online prüfung ohne ausweiskontrolle?", "de", False),
+        (
+            "is checking identity during the exam mandatory under the eu micro-credentials recommendation?",
+            "en",
+            False,
+        ),
+    ],
+)
+def test_a_yes_no_lead_is_left_off_a_negated_question_or_one_asked_of_another_framework(
+    shipped: Engine, question: str, lang: str, lead_shown: bool
+) -> None:
+    reply = shipped.ask(question)
+    assert reply.intent == "cmf-id-verification"
+    lead = shipped.string("polar.cmf-id-verification", lang)
+    assert reply.answer.startswith(f"**{reply.title}**\n\n{lead}") is lead_shown, reply.answer[:120]
+
+
+@pytest.mark.parametrize(
     ("question", "lang", "word"),
     [
         ("can I defer my microcredential to the next run?", "en", "deferral"),

@@ -888,3 +888,14 @@ def test_one_word_naming_our_topic_or_a_catalogue_subject_is_still_answered(ship
 def test_a_certificate_made_for_a_microcredential_is_not_an_lms_page(shipped: Engine) -> None:
     reply = shipped.ask("Zertifikat erstellen für unser Microcredential")
     assert reply.reason != "declined"
+
+
+def test_a_partner_named_in_a_newsletter_or_beside_another_provider_is_answered(shipped: Engine) -> None:
+    """Trial 148: "newsletter" declined a question about iMooX, and Coursera named as a comparison
+    made "what is EduOpen?" another provider's question."""
+    assert shipped.ask("Was ist iMooX? hab das im uni newsletter gesehen").intent == "partner-imoox"
+    assert (
+        shipped.ask("ciao a tutti, Cos'è EduOpen? è tipo coursera ma italiano?").intent == "partner-eduopen"
+    )
+    assert shipped.ask("how do i unsubscribe from the newsletter?").reason == "declined"
+    assert shipped.ask("what is coursera?").reason == "other_provider"

@@ -161,6 +161,10 @@ from bot.engine.questions import question_parts
             "are the courses free? is there a certificate at the end",
             ["are the courses free?", "is there a certificate at the end"],
         ),
+        (  # trial 148: the question word among the first three words
+            "Qu'est-ce que le Common Microcredential Framework ? c'est combien d'heures de travail",
+            ["Qu'est-ce que le Common Microcredential Framework ?", "c'est combien d'heures de travail"],
+        ),
     ],
 )
 def test_question_parts_in_five_languages(message: str, parts: list[str]) -> None:

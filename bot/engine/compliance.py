@@ -764,6 +764,17 @@ _SPELLING = re.compile("|".join(sorted(map(re.escape, _SPELLINGS), key=len, reve
 _ID_PATTERNS = re.compile(_any("id_checked"))
 _ID_LINKS = "(?:of|the|any|their|de|d|du|des|la|le|l|del|el|los|las|di|della|dell|il|der|die|das)"
 """Short words between a check and the identity checked ("control de identidad", "check of the id")."""
+_NEGATION = re.compile(rf"\b(?:{_any('id_negations')}|{_any('credit_negations')})\b")
+"""A word or phrase that negates ("without", "ohne", "sin", "pas de"), in a normalised text."""
+
+
+def negates(text: str) -> bool:
+    """Whether the normalised `text` holds a negation (`id_negations`, `credit_negations`): "reicht …
+    eine online prüfung ohne ausweiskontrolle?" is not answered by a lead saying "yes, an ID check is
+    required"."""
+    return _NEGATION.search(text) is not None
+
+
 _NO_ID = re.compile(
     # "without id", "sin control de identidad", "we dont check ids": a word and a link between
     rf"\b(?:{_any('id_negations')})\s+(?:\w+\s+)?(?:{_ID_LINKS}\s+)?(?:{_any('id_words')})\b"

@@ -173,6 +173,9 @@ class ConceptLayer:
         self.cmf_named = frozenset(evidence.get("cmf_named") or [])
         """Concepts naming the CMF or a microcredential: a figure a question states is set against the
         CMF's study hours only in a question naming one (`Router._worked_line`)."""
+        self.frameworks = frozenset(evidence.get("frameworks") or [])
+        """Concepts naming a framework other than the CMF (the EU recommendation): a yes/no lead of an
+        answer whose phrasings seldom name it does not answer a question asked of it."""
         self.search_scope = frozenset(evidence.get("search_scope") or [])
         """Concepts a course request may name as where to search or what kind of course it wants (the
         partner platforms, "microcredential", "MOOC")."""

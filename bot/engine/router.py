@@ -41,6 +41,7 @@ from bot.engine.compliance import (
     hours_per_credit,
     listed_hours,
     named_facts,
+    negates,
     parse_facts,
     states_a_range,
     states_parts,
@@ -333,6 +334,7 @@ class Router:
             first, reply.also = reply.also, None
             first.question = question
             reply = self._also_asked(first, question, lang)
+        _drop_empty_searches(reply)
         reply = self._alternatives_compared(reply, question)
         reply = self._platform_of_the_credential(reply, question, lang)
         reply = self._named_platform_first(reply, question)
@@ -1495,12 +1497,14 @@ class Router:
         # best intents ("… den mooc lernen im netz gemacht. bekomm ich dafuer was angerechnet oder
         # nur ne teilnahmebestaetigung?": the attendance certificate ranks first)
         ranked, oos = self._rank_all(rest, limit=TITLED_PROFILE_RANKS)
-        if named.language_asked or (
-            not titled and set(self.concepts.unsourced(rest)) & self.concepts.unsourced_on_courses
-        ):
-            # the record says the course's language; it is what answers whether a course described
-            # is still open ("habia uno de mindfulness de la uni de malaga, sigue abierto?"), with the
-            # line that the sources do not say and the year it was listed
+        searched = bool(ranked) and self._leads(ranked[0][0]).get("type") == "course_search"
+        dates = set(self.concepts.unsourced(rest)) & self.concepts.unsourced_on_courses
+        if named.language_asked or (dates and not (titled and searched)):
+            # the record says the course's language; it is what answers whether a course named or
+            # described is still open ("habia uno de mindfulness de la uni de malaga, sigue abierto?",
+            # "quando parte la prossima edizione di come sta il mio inglese?"), with the line that
+            # the sources do not say and the year it was listed (a title the rest asks to search
+            # for is searched: "le mooc Biodiversité est encore ouvert ?")
             profile = self._best_of_type((), "credential_profile")[0]
             ranked, oos = ([(profile, DESCRIBED_COURSE_MATCH)] if profile else []), 0.0
         if ranked and self._leads(ranked[0][0]).get("type") == "course_search":
@@ -1604,9 +1608,11 @@ class Router:
         out = []
         for intent_id, p in ranked:
             profile = self.snapshot.profiles.get(intent_id, {})
-            if others and not any(profile.get(c, 0.0) > 0 for c in others):
-                continue
             specific = self._specific_partners(intent_id)
+            if others and not any(profile.get(c, 0.0) > 0 for c in others) and not specific & partners:
+                # (a partner's own intent still answers of the partner named beside another provider:
+                # "Cos'è EduOpen? è tipo coursera ma italiano?")
+                continue
             if partners and specific and not (specific & partners):
                 continue
             out.append((intent_id, p))
@@ -1684,12 +1690,24 @@ class Router:
             return reply
         if not self.concepts.is_polar(core):
             return reply
-        if _DIGIT.search(core) and self.strings.get(key, DEFAULT_LANG).startswith(("Yes", "No")):
+        if self.strings.get(key, DEFAULT_LANG).startswith(("Yes", "No")) and (
+            _DIGIT.search(core) or negates(normalize(core)) or self._asks_in_another_frame(intent_id, core)
+        ):
             # "is a CMF microcredential worth 10 ECTS?", "1 CFU = 1 ECTS?": a figure the question
             # states is not what a lead's "yes" or "no" answers (the leads are written in English
-            # first: its opening word says whether a lead answers yes or no)
+            # first: its opening word says whether a lead answers yes or no); nor is a question
+            # negated ("reicht … eine online prüfung ohne ausweiskontrolle?") or asked of a
+            # framework the answer's phrasings do not name ("… mandatory under the eu
+            # micro-credentials recommendation?" is not what the CMF requires)
             return reply
         return _opening_with(reply, self.strings.get(key, lang))
+
+    def _asks_in_another_frame(self, intent_id: str, core: str) -> bool:
+        """Whether `core` names a framework (`evidence.frameworks`: the EU recommendation) that fewer
+        than `PARTNER_SPECIFIC` of the intent's phrasings name."""
+        named = self.concepts.concepts(core) & self.concepts.frameworks
+        profile = self.snapshot.profiles.get(intent_id, {})
+        return any(profile.get(c, 0.0) < PARTNER_SPECIFIC for c in named)
 
     def _one_worked_line(self, chain: list[Reply]) -> None:
         """A figure worked out opens one answer of a message's: an answer whose intent does not work it
@@ -2231,6 +2249,17 @@ class Router:
     def string(self, key: str, lang: str, **values: Any) -> str:
         """A UI string from knowledge/ui/*.yaml in `lang`, with placeholders filled."""
         return self.strings.get(key, _lang(lang), **values)
+
+
+def _drop_empty_searches(reply: Reply) -> None:
+    """Leaves out of `reply`'s further answers a course search that found nothing ("… scadono? e si
+    possono verificare online?" searched for "verificare" after the expiry answer)."""
+    answer = reply
+    while answer.also is not None:
+        if answer.also.kind == "courses" and not answer.also.items:
+            answer.also = answer.also.also
+        else:
+            answer = answer.also
 
 
 def _replied_by(answer: Reply, part: str, with_platform: str | None) -> tuple[str | None, str | None]:
