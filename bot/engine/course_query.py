@@ -452,6 +452,11 @@ class CourseQueryReader:
             and k not in left_out
             and (pool is None or k in pool)
         ]
+        if pool is not None and (free or any(at in pool for at in vocab)):
+            # "me encanta la literatura latinoamericana, existe algun mooc sobre garcia marquez": the
+            # topic after the marker is the subject, not the one of a clause before it without one
+            asked = {layout.clause_of[k] for k in pool}
+            vocab = [at for at in vocab if at in pool or layout.clause_of[at] in asked]
         return vocab, free
 
     def _topic_spans(

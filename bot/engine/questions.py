@@ -34,10 +34,6 @@ MIN_WORDS = 3
 """A question part has at least this many words (white-space separated, as written, with a letter or
 a digit: the "?" of "c'est gratuit ?" is no word)."""
 
-QUESTION_WORD_WITHIN = 3
-"""A last sentence typed without "?" asks when a question word is among its first this many words
-("c'est combien d'heures de travail")."""
-
 MIN_LIST_WORDS = 2
 """A question of a list of three or more, after a comma, has at least this many words ("quel niveau")."""
 
@@ -91,13 +87,13 @@ def question_sentences(text: str) -> list[str]:
 
 
 def _opens_with_question_word(sentence: str) -> bool:
-    """Whether `sentence` has `MIN_WORDS` words and opens with a question word of any language (among
-    its first `QUESTION_WORD_WITHIN` words) or an opener of two words or more ("che tipo", "is there",
-    "gibt es"; not "if" or "se" alone)."""
+    """Whether `sentence` has `MIN_WORDS` words and opens with a question word of any language or an
+    opener of two words or more ("che tipo", "is there", "gibt es", "c est combien"; not "if" or "se"
+    alone, nor a question word further in: Spanish "es como un curso normal" is "like")."""
     words = normalize(sentence).split()
     if len(words) < MIN_WORDS:
         return False
-    return not _question_words().isdisjoint(words[:QUESTION_WORD_WITHIN]) or any(
+    return words[0] in _question_words() or any(
         len(o) > 1 and tuple(words[: len(o)]) == o for o in _all_openers()
     )
 
