@@ -1469,3 +1469,11 @@ def test_a_weakly_read_request_naming_a_platform_that_has_the_course_lists_it(
 ) -> None:
     reply = bot_engine.ask(message, log=False)
     assert reply.kind == "courses" and title in reply.answer, (reply.intent, reply.answer[:200])
+
+
+def test_italian_c_e_un_corso_asks_for_courses(bot_engine: Any) -> None:
+    """Trial 149: "c'è un corso apposta su eduopen?" ("c e un" once normalised) was no request word, so
+    EduOpen's overview answered a request for its English course."""
+    reply = bot_engine.ask("vorrei migliorare il mio inglese, c'è un corso apposta su eduopen?", log=False)
+    assert reply.kind == "courses" and "Come sta il mio inglese" in reply.answer
+    assert bot_engine.ask("c'è un esame finale nella microcredenziale?", log=False).kind != "courses"

@@ -144,6 +144,9 @@ CHATTY: list[tuple[str, set[str], dict[str, Any]]] = [
      "desarrolladores junior se formen en desarrollo web con javascript, preferiblemente gratis y en "
      "castellano. Hay algo en MiriadaX que sirva y cuanto tiempo les llevaria?",
      {"desarrollo", "web", "javascript"}, {"platform": "MiríadaX", "language": "es"}),
+    # trial 149: "apposta" (on purpose) is no subject
+    ("vorrei migliorare il mio inglese, c'è un corso apposta su eduopen?",
+     {"english", "language"}, {"platform": "EduOpen"}),
     ("allora, devo iscrivermi all'universita a settembre ma la matematica del liceo me la sono dimenticata "
      "quasi tutta, avete qualche corso online in italiano per ripassare le basi?",
      {"matematica", "basi"}, {"language": "it", "institution": None}),
@@ -271,3 +274,16 @@ def test_an_institution_after_a_possessive_is_the_askers_own_not_a_filter(
     assert query is not None and query.institution is None
     named = shipped.read("courses from the University of Leeds", require_request=False)
     assert named is not None and named.institution is not None
+
+
+def test_a_topic_of_a_clause_before_the_one_naming_the_subject_is_left_out(
+    shipped: CourseQueryReader,
+) -> None:
+    """Trial 149: "me encanta la literatura latinoamericana, existe algun mooc sobre garcia marquez"
+    searched literature too and listed a poetry course first. The clause before the one that names its
+    subject after a marker ("sobre …") adds no topic; without the comma it is one clause, and both stay."""
+    text = "me encanta la literatura latinoamericana, existe algun mooc sobre garcia marquez"
+    query = shipped.read(text, require_request=False)
+    assert query is not None and set(query.text.split()) == {"garcia", "marquez"}
+    run_on = shipped.read(text.replace(",", ""), require_request=False)
+    assert run_on is not None and {"garcia", "marquez"} <= set(run_on.text.split())
