@@ -433,6 +433,17 @@ def test_an_aspect_the_sources_lack_opens_the_answer_with_who_would_know(scripte
         # trial 96: the heading of a university's CFU page; trial 97: France's national register
         ("Cosa sono e a cosa servono i Crediti Formativi Universitari - CFU", "it", "cfu"),
         ("une microcredential cmf est elle inscrite au rncp ou pas du tout", "fr", "national-registers"),
+        # trial 101: face recognition at the exam
+        ("l'esame finale come funziona, c'è il riconoscimento facciale?", "it", "exam-conditions"),
+        # trial 144: what happens when the connection drops, what is stored, what may be on the desk
+        ("What happens if I am disconnected during my online proctored exam?", "en", "exam-conditions"),
+        ("wo werden die aufnahmen beim online proctoring gespeichert?", "de", "exam-conditions"),
+        ("esame con proctoring online: posso usare due monitor? e la calcolatrice?", "it", "exam-conditions"),
+        (
+            "en el examen online con supervision puedo tener un vaso de agua en la mesa?",
+            "es",
+            "exam-conditions",
+        ),
         # trial 106: an enrolment deadline got the enrolment steps, with no word on the date
         ("cual es la fecha limite para inscribirme en una microcredencial", "es", "enrolment-deadline"),
         ("scadenza iscrizioni microcredenziali futurelearn quando", "it", "enrolment-deadline"),
@@ -681,33 +692,3 @@ def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
     intents = [r.intent for r in [reply, *reply.further()]]
     assert "learners-is-it-free" not in intents and "cmf-study-hours" in intents
     assert bot_engine.ask("how much is a futurelearn certificate?", log=False).intent != "cmf-study-hours"
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        # trial 101: face recognition at the exam; trials 144 and 150: what happens when the
-        # connection drops, what is stored, what may be on the desk, a webcam (FUN's proctoring card
-        # answered another question)
-        ("l'esame finale come funziona, c'è il riconoscimento facciale?", "it"),
-        ("What happens if I am disconnected during my online proctored exam?", "en"),
-        ("wo werden die aufnahmen beim online proctoring gespeichert?", "de"),
-        ("esame con proctoring online: posso usare due monitor? e la calcolatrice?", "it"),
-        ("en el examen online con supervision puedo tener un vaso de agua en la mesa?", "es"),
-        ("Is a webcam required? its for the proctored exam next week", "en"),
-    ],
-)
-def test_exam_conditions_asked_of_no_platform_nor_microcredential_get_the_line_alone(
-    bot_engine: Any, text: str, lang: str
-) -> None:
-    reply = bot_engine.ask(text, log=False)
-    assert reply.status == "no_match" and bot_engine.string("unsourced.exam-conditions", lang) in reply.answer
-    assert "exam-conditions" in bot_engine.kb.vocabulary["unsourced_alone"]
-
-
-def test_exam_conditions_asked_of_a_platform_or_a_microcredential_open_its_answer(bot_engine: Any) -> None:
-    for text in ("do i need a webcam for the fun exam?", "does a cmf microcredential exam need a webcam?"):
-        reply = bot_engine.ask(text, log=False)
-        assert (
-            reply.status == "answer" and bot_engine.string("unsourced.exam-conditions", "en") in reply.answer
-        )

@@ -222,9 +222,6 @@ class ConceptLayer:
         }
         """Aspect → the concepts that keep its line off (`unsourced_unless`): an employer reading a
         candidate's LinkedIn profile asks nothing about adding a certificate to LinkedIn."""
-        self.unsourced_alone = frozenset(str(a) for a in vocab.get("unsourced_alone") or [])
-        """The aspects whose line is the whole reply to a message naming none of the CMF, a
-        microcredential or a partner (`unsourced_alone`: exam conditions)."""
         self.unsourced_on_checks = frozenset(str(a) for a in vocab.get("unsourced_on_checks") or [])
         """The aspects a compliance check cannot work out (`unsourced_on_checks`: credits in CFU):
         their lines open the check too."""

@@ -1164,9 +1164,9 @@ def _guard_advice_checks(docs: list[_Doc], err: _Reporter) -> None:
 
 def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each aspect the sources do not cover (`unsourced`) has its line `unsourced.<aspect id>` in
-    knowledge/ui, each such line names an aspect, and so does each of `unsourced_on_courses`,
-    `unsourced_on_checks`, `unsourced_alone` and each key of `unsourced_unless` (whose concepts
-    exist): any typo would silently drop or keep a line."""
+    knowledge/ui, each such line names an aspect, and so does each of `unsourced_on_courses` and
+    `unsourced_on_checks` and each key of `unsourced_unless` (whose concepts exist): any typo would
+    silently drop or keep a line."""
     aspects = _defined(_vocabularies(docs), "unsourced")
     concepts = _defined(_vocabularies(docs), "concepts")
     strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
@@ -1176,7 +1176,7 @@ def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
             if f"{UNSOURCED_LEAD}{aspect}" not in strings:
                 where = ("vocabulary", "unsourced", aspect)
                 err(doc, where, f'no string "{UNSOURCED_LEAD}{aspect}" in knowledge/ui')
-        for listed in ("unsourced_on_courses", "unsourced_on_checks", "unsourced_alone"):
+        for listed in ("unsourced_on_courses", "unsourced_on_checks"):
             _known_names(doc, ("vocabulary", listed), doc.body.get(listed), aspects, "aspect", err)
         kept_off = doc.body.get("unsourced_unless")
         for aspect, names in (kept_off if isinstance(kept_off, Mapping) else {}).items():

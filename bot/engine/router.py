@@ -1008,18 +1008,6 @@ class Router:
             return reply
         if reply.status == "no_match" and not (reply.reason == "no_match" and found & self.concepts.domain):
             return reply
-        alone = [a for a in aspects if a in self.concepts.unsourced_alone]
-        if (
-            alone
-            and reply.kind != "courses"
-            and not found & (self.concepts.cmf_named | self.concepts.partners)
-        ):
-            # "What happens if I am disconnected during my online proctored exam?": the line is the
-            # answer; a card on FUN's proctored exams would answer another question
-            reply, aspects = (
-                self.answers.fallback(question, reply.lang, "no_match", confidence=reply.confidence),
-                alone,
-            )
         keys = [f"{UNSOURCED_LEAD}{aspect}" for aspect in aspects]
         lines = "\n".join(self.strings.get(key, reply.lang) for key in keys if self.strings.has(key))
         return _opening_with(reply, lines) if lines else reply  # after "did you mean" and its list
