@@ -122,6 +122,11 @@ def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) 
         "como pido un duplicado del titulo universitario? lo perdi en la mudanza",
         # trial 143: a named degree's admissions
         "what are the admission requirements for the msc computer science at tu delft",
+        # trial 150: a student loan, student housing, educational leave, a coding site's hidden tests
+        "mon prêt étudiant garanti par l'état, est-ce que je peux différer le remboursement ?",
+        "comment se passe l'attribution des logements en residence universitaire ?",
+        "darf der arbeitgeber meinen bildungsurlaub für einen sprachkurs ablehnen?",
+        "la mia soluzione supera i test di esempio ma non quelli nascosti, perché?",
     ],
 )
 def test_language_schools_university_fees_papers_and_admissions_are_declined(
@@ -899,3 +904,11 @@ def test_a_partner_named_in_a_newsletter_or_beside_another_provider_is_answered(
     )
     assert shipped.ask("how do i unsubscribe from the newsletter?").reason == "declined"
     assert shipped.ask("what is coursera?").reason == "other_provider"
+
+
+def test_a_bootcamp_is_another_provider(shipped: Engine) -> None:
+    """Trial 150: a bootcamp's prerequisites and instalments got the microcredential's."""
+    reply = shipped.ask(
+        "necesito conocimientos previos para el bootcamp de programacion? y se puede pagar a plazos"
+    )
+    assert reply.status == "no_match" and reply.reason in ("other_provider", "declined")
