@@ -692,15 +692,3 @@ def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
     intents = [r.intent for r in [reply, *reply.further()]]
     assert "learners-is-it-free" not in intents and "cmf-study-hours" in intents
     assert bot_engine.ask("how much is a futurelearn certificate?", log=False).intent != "cmf-study-hours"
-
-
-def test_a_level_cue_keeps_a_french_heading_from_being_read_as_funs(bot_engine: Any) -> None:
-    """Trial 151: "que veut dire 'niveau CEC 6' sur un certificat ?" was read as FUN's certificates (the
-    French home platform); the cue "cec 6" names what the matcher's choice, EQF level 6, answers."""
-    assert (
-        bot_engine.ask("que veut dire 'niveau CEC 6' sur un certificat ?", log=False).intent == "eqf-level-6"
-    )
-    assert (
-        bot_engine.ask("Est-ce que le certificat est gratuit ?", log=False).intent
-        == "partner-fun-certificate"
-    )

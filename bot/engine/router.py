@@ -1068,10 +1068,6 @@ class Router:
             # "Pourquoi demander une attestation de comparabilité ?" names what no help centre of a
             # platform covers, and a steering cue says what it asks
             homed = None
-        if homed is not None and ranked and self.concepts.cued_rule(core, found, ranked[0][0]) is not None:
-            # "que veut dire 'niveau CEC 6' sur un certificat ?": a steering cue ("cec 6") names what
-            # the matcher's own choice answers (EQF level 6), not FUN's certificates
-            homed = None
         if homed is not None:  # "Qui délivre le certificat ?": FUN's certificate, as its help centre says
             ranked = [homed] + [r for r in ranked if r[0] != homed[0]]
         best_id, best = ranked[0]
