@@ -130,6 +130,10 @@ if a course-search intent is among this many best-ranked intents; 0 = always."""
 PARTNER_SPECIFIC = 0.3
 """An intent is specific to a partner platform when at least this share of its phrasings name it
 (FutureLearn's prices, instalments and refunds: 0.3–0.5; general intents: below 0.25)."""
+FRAMEWORK_NAMED = 0.3
+"""An answer's yes/no lead answers a question asked of a framework other than the CMF (the EU
+recommendation, `evidence.frameworks`) only when at least this share of its intent's phrasings name it."""
+
 CERTAIN_OFF_TOPIC = 0.99
 """A course request naming a catalogue subject is declined only when an off-topic example matches it
 this surely ("how do I import a module in python")."""
@@ -1704,10 +1708,10 @@ class Router:
 
     def _asks_in_another_frame(self, intent_id: str, core: str) -> bool:
         """Whether `core` names a framework (`evidence.frameworks`: the EU recommendation) that fewer
-        than `PARTNER_SPECIFIC` of the intent's phrasings name."""
+        than `FRAMEWORK_NAMED` of the intent's phrasings name."""
         named = self.concepts.concepts(core) & self.concepts.frameworks
         profile = self.snapshot.profiles.get(intent_id, {})
-        return any(profile.get(c, 0.0) < PARTNER_SPECIFIC for c in named)
+        return any(profile.get(c, 0.0) < FRAMEWORK_NAMED for c in named)
 
     def _one_worked_line(self, chain: list[Reply]) -> None:
         """A figure worked out opens one answer of a message's: an answer whose intent does not work it
