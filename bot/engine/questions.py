@@ -29,6 +29,7 @@ from functools import cache
 
 from bot.engine.languages import languages
 from bot.engine.normalize import normalize
+from bot.engine.request_layout import opens_with_introduction
 
 MIN_WORDS = 3
 """A question part has at least this many words (white-space separated, as written, with a letter or
@@ -245,21 +246,7 @@ def _introduces(part: str) -> bool:
     """Whether `part` opens with a self-introduction of any language ("trabajo en", "we are") and
     has no question word."""
     words = normalize(part).split()
-    if not _question_words().isdisjoint(words):
-        return False
-    return any(tuple(words[: len(p)]) == p for p in _introductions())
-
-
-@cache
-def _introductions() -> tuple[tuple[str, ...], ...]:
-    """The self-introductions of every language (`course_request.self_introductions`), as word tuples."""
-    return tuple(
-        {
-            tuple(p.split())
-            for lang in languages()
-            for p in lang.course_request.get("self_introductions") or ()
-        }
-    )
+    return _question_words().isdisjoint(words) and opens_with_introduction(words)
 
 
 def question_sentence(text: str) -> str | None:

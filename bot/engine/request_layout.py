@@ -182,6 +182,11 @@ def self_introductions(
     return frozenset(intro)
 
 
+def opens_with_introduction(words: list[str]) -> bool:
+    """Whether the normalised `words` open with a `self_introductions` phrase ("trabajo en …")."""
+    return _introduction_at(words, 0) > 0
+
+
 def _introduction_at(words: list[str], i: int) -> int:
     """The length in words of the longest `self_introductions` phrase starting at `i`, or 0."""
     longest = range(_LONGEST_INTRODUCTION, 0, -1)
