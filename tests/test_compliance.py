@@ -464,6 +464,47 @@ def test_a_described_course_carrying_ects_and_an_exam_is_read_as_awarding_credit
     assert assessment.status == "met" and assessment.text.endswith(reason)
 
 
+def test_a_transcript_listing_the_credits_earned_is_read_as_awarding_credit(bot_engine: Any) -> None:
+    """Trial 151: "esame finale … e rilasciamo un transcript con … crediti" left the credit open
+    though the transcript records the credits earned; read as yes, and said to be read so."""
+    text = (
+        "Siamo un ateneo italiano. Il nostro corso online è di 130 ore, livello EQF 6, esame finale in "
+        "presenza con controllo del documento, e rilasciamo un transcript con risultati di "
+        "apprendimento, ore, livello e crediti. È conforme al CMF?"
+    )
+    assert "ects" not in parse_facts(text) and "credits" in parse_facts(text)["transcript"]
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.kind, reply.lang) == ("compliance", "it")
+    assessment = next(item for item in reply.items if item.ref == "assessment")
+    reason = bot_engine.string(
+        "compliance.reason.credit_from_transcript", "it", fact=bot_engine.string("fact.awards_credit", "it")
+    )
+    assert assessment.status == "met" and assessment.text.endswith(reason)
+    assert bot_engine.string("compliance.verdict.met", "it", total=5) in reply.answer
+    # without an assessment named, the transcript alone settles nothing
+    bare = bot_engine.ask(
+        "our course: 130 hours, EQF 6, transcript with outcomes, hours, level and credits. cmf ok?", log=False
+    )
+    assert {i.ref: i.status for i in bare.items}["assessment"] == "unknown"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "it", "de"])
+def test_a_verdict_with_one_item_open_and_the_rest_met_says_that_one_decides(lang: str) -> None:
+    """Trial 152: a course meeting four requirements with its transcript named but not described
+    got "not enough facts to decide"; the verdict now says the open one decides."""
+    from bot.engine.answers import Answers
+
+    facts = {k: v for k, v in COMPLETE.items() if k != "transcript"}
+    report = check(SHIPPED, facts, lang, STRINGS.get)
+    assert report.verdict == "unknown" and report.count("unknown") == 1
+    verdict_line = Answers(STRINGS).compliance(report, SHIPPED, facts, lang).answer.split("\n\n")[2]
+    assert verdict_line == STRINGS.get("compliance.verdict.one_open", lang, met=4, total=5)
+    two_open = {k: v for k, v in facts.items() if k != "eqf_level"}
+    report = check(SHIPPED, two_open, lang, STRINGS.get)
+    verdict_line = Answers(STRINGS).compliance(report, SHIPPED, two_open, lang).answer.split("\n\n")[2]
+    assert verdict_line == STRINGS.get("compliance.verdict.unknown", lang, met=3, total=5, unknown=2)
+
+
 def test_ects_read_as_credit_only_in_words_with_an_assessment(bot_engine: Any) -> None:
     """A form or the command line asks whether credit is awarded: not given there, it stays open.
     ECTS with no assessment named are a workload, and an explicit "no credit" is not met."""

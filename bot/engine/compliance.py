@@ -224,20 +224,23 @@ class _Evaluator:
 
     def _credit_from_ects(self, rule: Mapping[str, Any], fact: str, label: str) -> tuple[Verdict, str] | None:
         """A rule asking that the assessment award credit, when the course states the ECTS it carries
-        and its assessment but not whether passing awards them: read as yes, and said to be read so
-        ("5 ECTS / 125 hours, proctored online exam …" carries its 5 ECTS to whoever passes), in a
-        course described in words. None otherwise: ECTS alone, with no assessment, are a workload
-        and settle nothing."""
+        (or a transcript listing the credits earned) and its assessment but not whether passing
+        awards them: read as yes, and said to be read so ("5 ECTS / 125 hours, proctored online
+        exam …" carries its 5 ECTS to whoever passes), in a course described in words. None
+        otherwise: ECTS alone, with no assessment, are a workload and settle nothing."""
         credits = self.facts.get("ects")
         if not self.described or fact != "awards_credit" or rule.get("equals") is not True:
             return None
         if "assessment" not in self.facts:
             return None
-        if not isinstance(credits, int | float) or isinstance(credits, bool) or credits <= 0:
-            return None
-        return "met", self.s(
-            "compliance.reason.credit_from_ects", self.lang, fact=label, ects=_number(credits)
-        )
+        if isinstance(credits, int | float) and not isinstance(credits, bool) and credits > 0:
+            return "met", self.s(
+                "compliance.reason.credit_from_ects", self.lang, fact=label, ects=_number(credits)
+            )
+        if "credits" in self.facts.get("transcript", ()):
+            # "we issue a transcript with … credits": the credits earned are on the record
+            return "met", self.s("compliance.reason.credit_from_transcript", self.lang, fact=label)
+        return None
 
     def _hours_from_credits(
         self, rule: Mapping[str, Any], fact: str, label: str
