@@ -1367,3 +1367,47 @@ def test_figures_asked_whether_they_make_a_cmf_microcredential_are_checked(
     assert reply.kind == "compliance", (reply.intent, reply.answer[:200])
     assert reply.items[0].status == ("met" if shown == "144" else "not_met")
     assert shown in reply.items[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("notre cours dure 6 semaines à 3h30 par semaine et donne 2 ECTS", 21),  # trial 154
+        ("8 weeks at 2h15 a week", 18),
+        ("examen le 3 mai à 14h30, 120h", 120),  # a time of day is no pace
+    ],
+)
+def test_a_weekly_pace_in_hours_and_minutes_is_read_as_hours(text: str, hours: int) -> None:
+    assert parse_facts(text)["study_hours"] == hours
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tenemos un curso de 10 semanas x 12 horas, eqf 6, 5 ects, examen con verificacion de identidad",
+        "120 Stunden, Prüfung mit Ausweiskontrolle",
+        "esame con verifica dell'identità, 5 ects",
+    ],
+)
+def test_an_exam_with_an_identity_check_beside_a_courses_figures_is_a_final_exam(text: str) -> None:
+    """Trial 154: "… 5 ects, examen con verificacion de identidad" left the assessment "not given"."""
+    facts = parse_facts(text)
+    assert (facts["assessment"], facts["id_verification"]) == ("final-exam", True)
+
+
+def test_an_exam_with_an_identity_check_asked_about_states_no_assessment() -> None:
+    """Without a figure of a course, an exam named with its ID check is asked about, not described."""
+    assert "assessment" not in parse_facts("can I retake the exam with ID check?")
+
+
+def test_ones_own_mooc_with_figures_is_checked_not_read_as_a_catalogue_course(bot_engine: Any) -> None:
+    """Trial 153: "Notre MOOC fait environ 30h et donne 1 ECTS. Le service communication veut le
+    vendre comme microcredential CMF" got the card of a catalogue course on communication: a course
+    the asker calls their own, stating its figures, is theirs to check."""
+    reply = bot_engine.ask(
+        "Notre MOOC fait environ 30h et donne 1 ECTS. Le service communication veut le vendre comme "
+        "microcredential CMF. On peut?",
+        log=False,
+    )
+    assert (reply.kind, reply.lang) == ("compliance", "fr")
+    assert {i.ref: i.status for i in reply.items}["study-hours"] == "not_met"

@@ -241,6 +241,25 @@ def test_anyones_own_course_asked_of_the_cmf_gets_its_figures_checked(scripted: 
     assert engine.ask("si mon cours fait 150 heures, combien de crédits ects ?", "fr").kind != "compliance"
 
 
+def test_a_course_presented_as_ones_own_gets_its_figures_checked(scripted: Any) -> None:
+    """Trial 154: "abbiamo un mooc su eduopen di 4 settimane da 5 ore … possiamo chiamarlo
+    microcredenziale cmf?" got EduOpen's credits and "unser weiterbildungskurs hat 3 ECTS und 75
+    stunden, reicht das für den CMF?" the ECTS conversion: "we have a course" and a compound course
+    noun present one's own course as "our course" does. "a course" alone is anyone's."""
+    engine, matcher = scripted
+    matcher.ranking = [("partner-eduopen-credits", 0.36), ("compliance-check", 0.05), (OUT_OF_SCOPE, 0.0)]
+    text = (
+        "abbiamo un mooc su eduopen di 4 settimane da 5 ore, rilascia 1 cfu. "
+        "possiamo chiamarlo microcredenziale cmf?"
+    )
+    assert engine.ask(text, "it").kind == "compliance"
+    assert engine.ask(text.replace("abbiamo un mooc", "un mooc"), "it").kind != "compliance"
+    matcher.ranking = [("cmf-hours-to-ects", 0.41), ("compliance-check", 0.31), (OUT_OF_SCOPE, 0.0)]
+    text = "unser weiterbildungskurs hat 3 ECTS und 75 stunden, reicht das für den CMF?"
+    assert engine.ask(text, "de").kind == "compliance"
+    assert engine.ask(text.replace("unser ", "ein "), "de").kind != "compliance"
+
+
 def test_one_figure_asked_if_it_qualifies_for_the_cmf_is_checked_when_nothing_else_answers(
     scripted: Any,
 ) -> None:

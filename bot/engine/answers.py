@@ -433,7 +433,7 @@ class Answers:
             for r in report.items
         ]
         title = self.s("compliance.heading", lang)
-        verdict_key = report.verdict
+        verdict_key: str = report.verdict
         if verdict_key == "unknown" and report.count("unknown") == 1 and not report.count("not_met"):
             verdict_key = "one_open"  # everything else is met: say what would settle it
         verdict = self.s(

@@ -615,6 +615,9 @@ _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_WEEK)
 _PER_MONTH = rf"(?:\s*(?:/|{_any('per')})\s*(?:{_any('month')})\b|\s+(?:{_any('monthly')})\b)"
 _HOURS_PER_MONTH = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_MONTH)
 """A monthly pace: "40 hours a month", "40 horas al mes", "40 Stunden im Monat"."""
+_HOURS_AND_MINUTES_PER_WEEK = re.compile(r"(?<![\d.,])(\d{1,2})\s*h\s*([0-5]\d)(?=" + _PER_WEEK + ")")
+"""A weekly pace in hours and minutes ("3h30 par semaine"), read as hours ("3.5h par semaine"); a
+time of day ("examen à 14h30") is no pace and left alone."""
 _WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
 _LISTED_WEEKS = re.compile(_NUMBER + r"(?:\s*\+\s*" + _NUMBER + rf")?\s*-?\s*(?:{_any('week_units')})\b")
 """A record's weeks, an added week counted ("6+1 weeks": 7)."""
@@ -765,6 +768,11 @@ _SPELLINGS: dict[str, str] = {
 """Word parts typed without the language's letters -> as normalised ("pruef" -> "pruf")."""
 _SPELLING = re.compile("|".join(sorted(map(re.escape, _SPELLINGS), key=len, reverse=True)) or "(?!)")
 _ID_PATTERNS = re.compile(_any("id_checked"))
+_EXAM_WITH_ID_CHECK = re.compile(
+    # "examen con verificacion de identidad", "Prüfung mit Ausweiskontrolle": an exam word right
+    # before the identity check (`_ID_PATTERNS`)
+    rf"\b(?:{_any('exam_words')}) (?:\w+ )?(?={_ID_PATTERNS.pattern})"
+)
 _ID_LINKS = "(?:of|the|any|their|de|d|du|des|la|le|l|del|el|los|las|di|della|dell|il|der|die|das)"
 """Short words between a check and the identity checked ("control de identidad", "check of the id")."""
 _NEGATION = re.compile(rf"\b(?:{_any('id_negations')}|{_any('credit_negations')})\b")
@@ -902,7 +910,9 @@ def parse_facts(text: str) -> dict[str, Any]:
     negation; a check at enrolment is left open, the CMF asks for one at the assessment), whether
     credit is awarded, and the transcript's contents.
     """
-    low = text.casefold()
+    low = _HOURS_AND_MINUTES_PER_WEEK.sub(
+        lambda m: f"{_number(int(m.group(1)) + int(m.group(2)) / 60)}h", text.casefold()
+    )
     norm = _normalized(text)
     in_low, in_norm = _DIGIT.search(low) is not None, _DIGIT.search(norm) is not None
     found: dict[str, Any] = {
@@ -916,6 +926,15 @@ def parse_facts(text: str) -> dict[str, Any]:
     }
     if in_low:
         found |= _summed_parts(low)  # "3 corsi da 2 ECTS ciascuno, 50 ore l'uno": the programme's total
+    if (
+        found["assessment"] is None
+        and found["id_verification"]
+        and any(found[name] is not None for name in ("study_hours", "eqf_level", "ects"))
+        and _EXAM_WITH_ID_CHECK.search(norm)
+    ):
+        # "10 semanas x 12 horas, eqf 6, 5 ects, examen con verificacion de identidad": a course's
+        # figures with an exam whose candidates' identity is checked, its supervision not stated
+        found["assessment"] = "final-exam"
     return {name: value for name, value in found.items() if value is not None}
 
 

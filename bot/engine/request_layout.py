@@ -313,10 +313,23 @@ def follows_up(words: list[str]) -> bool:
     return any(words[: len(opener)] == opener for opener in _FOLLOW_UP_OPENERS)
 
 
+_OWN_COURSE_OPENERS = frozenset(tuple(p.split()) for p in _words("own_course_openers"))
+"""Phrases presenting the asker's own course before a course noun ("abbiamo un", "we have a")."""
+_LONGEST_OPENER = max((len(p) for p in _OWN_COURSE_OPENERS), default=0)
+
+
 def speaks_of_own_course(words: list[str]) -> bool:
     """Whether `words` speak of the asker's own course: a possessive right before a singular course
-    noun ("mi curso", "mein kurs", "my course"; not "my one question")."""
-    return any(word in POSSESSIVES and after in _ONE_COURSE_NOUNS for word, after in pairwise(words))
+    noun ("mi curso", "mein kurs", "my course"; not "my one question"), or a phrase presenting one
+    ("abbiamo un mooc su eduopen …", "we have a module of …")."""
+    if any(word in POSSESSIVES and after in _ONE_COURSE_NOUNS for word, after in pairwise(words)):
+        return True
+    return any(
+        tuple(words[k - size : k]) in _OWN_COURSE_OPENERS
+        for k, word in enumerate(words)
+        if word in _ONE_COURSE_NOUNS
+        for size in range(2, min(k, _LONGEST_OPENER) + 1)
+    )
 
 
 _REQUEST_CUE_PHRASES = tuple(f" {cue} " for cue in REQUEST_CUES if " " in cue)

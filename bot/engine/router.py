@@ -1411,6 +1411,8 @@ class Router:
         if requested and not asks_of_it:
             return None  # "hay algún curso de estadística de salamanca?": a search lists it
         one_course = refers_to_one_course(words)
+        if one_course and speaks_of_own_course(words) and parse_facts(text).keys() & set(MEASURED_FACTS):
+            return None  # "notre MOOC fait environ 30h et donne 1 ECTS …": their course, to check
         if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course:
             return None  # (dropping stray words leaves fewer)
         described = self._without_stray_words(query)
