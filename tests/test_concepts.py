@@ -1022,6 +1022,22 @@ def test_a_first_question_answered_surely_alone_comes_before_a_weak_reading_of_t
     assert reply.question == text and reply.also is not None and reply.also.question in text
 
 
+def test_a_third_question_is_answered_after_a_sure_first_and_a_weak_whole(shipped: Engine) -> None:
+    """Trial 152: "How many hours …and roughly how many ECTS is that? Also what EQF level are they?"
+    put the hours first and the ECTS second, and left the third question unanswered."""
+    text = (
+        "How many hours is a CMF microcredential and roughly how many ECTS is that? "
+        "Also what EQF level are they?"
+    )
+    reply = shipped.ask(text)
+    assert [reply.intent, *(a.intent for a in reply.further())] == [
+        "cmf-study-hours",
+        "cmf-credits",
+        "cmf-level",
+    ]
+    assert reply.further()[-1].question == "what EQF level are they?"
+
+
 def test_a_title_with_only_a_course_word_asks_for_the_course_in_a_list(shipped: Engine) -> None:
     """Dev set: "presentaciones eficaces curso" is a search (the title found in a list), not a question
     about the course's record."""

@@ -882,17 +882,33 @@ class Router:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
                 if answer.intent in high and self._admissible_also(answer.intent, found):
-                    if part == parts[0] and reply.confidence < WEAK_WHOLE <= SURE_PART <= answer.confidence:
-                        # "que es un slp, cuantos ects tiene y …?": the first question, answered surely
-                        # alone, comes first; the whole message's weak reading second
-                        weak = reply if reply.kind != "courses" or reply.items else None  # no empty search
-                        answer.question, answer.also, reply.question = question, weak, question
-                        return answer
                     answer.question = part
                     extra.append(answer)
                     extra_at.append(at)
                     break  # one answer a part
-        replied = replied or replied_with_platform
+        return self._in_order_asked(reply, question, parts, extra, extra_at, replied or replied_with_platform)
+
+    def _in_order_asked(
+        self,
+        reply: Reply,
+        question: str,
+        parts: list[str],
+        extra: list[Reply],
+        extra_at: list[int],
+        replied: str | None,
+    ) -> Reply:
+        """The reply and the further answers found for the message's parts (`extra`, answering the
+        parts at `extra_at`), chained in the order the message asks them (`_also_asked`); `replied`
+        is the part the reply answers, if one does."""
+        if extra_at[:1] == [0] and reply.confidence < WEAK_WHOLE <= SURE_PART <= extra[0].confidence:
+            # "que es un slp, cuantos ects tiene y …?": the first question, answered surely alone,
+            # comes first; the whole message's weak reading second, the answers to later parts after
+            weak = [reply] if reply.kind != "courses" or reply.items else []  # no empty search
+            extra[0].question, reply.question = question, question
+            chain = [extra[0], *weak, *extra[1:]]
+            for earlier, later in pairwise(chain):
+                earlier.also = later
+            return chain[0]
         # how many of the further answers answer parts asked before the part the reply answers
         before = 0 if replied is None else sum(1 for i in extra_at if i < parts.index(replied))
         if before and asks_the_other_unit(question, parse_facts(question)):
