@@ -1477,3 +1477,13 @@ def test_italian_c_e_un_corso_asks_for_courses(bot_engine: Any) -> None:
     reply = bot_engine.ask("vorrei migliorare il mio inglese, c'è un corso apposta su eduopen?", log=False)
     assert reply.kind == "courses" and "Come sta il mio inglese" in reply.answer
     assert bot_engine.ask("c'è un esame finale nella microcredenziale?", log=False).kind != "courses"
+
+
+def test_anything_on_a_platform_asks_for_its_courses(bot_engine: Any) -> None:
+    """Trial 153: "i want to learn dutch online before moving to groningen, anything on futurelearn?"
+    got FutureLearn's access rules: "anything on" asks for courses, as "any" does."""
+    reply = bot_engine.ask(
+        "i want to learn dutch online before moving to groningen, anything on futurelearn?", log=False
+    )
+    assert reply.kind == "courses" and "Introduction to Dutch" in reply.answer
+    assert bot_engine.ask("anything about the weather tomorrow??", log=False).status == "no_match"

@@ -122,6 +122,8 @@ def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) 
         "como pido un duplicado del titulo universitario? lo perdi en la mudanza",
         # trial 143: a named degree's admissions
         "what are the admission requirements for the msc computer science at tu delft",
+        # trial 154: the Open University is read as FutureLearn's, but its MSc's admissions are not ours
+        "what are the entry requirements for the MSc in business analytics at the open university",
         # trial 150: a student loan, student housing, educational leave, a coding site's hidden tests
         "mon prêt étudiant garanti par l'état, est-ce que je peux différer le remboursement ?",
         "comment se passe l'attribution des logements en residence universitaire ?",

@@ -151,6 +151,28 @@ def test_a_steering_rules_lead_opens_the_answer_it_chose(scripted: Any) -> None:
     assert lead not in engine.ask("come verifico la microcredenziale di un candidato?", "it").answer
 
 
+def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine: Any) -> None:
+    """Trials 152 and 154: "who actually awards a futurelearn microcredential, futurelearn or the
+    university?" got the FutureLearn proposal and "… wer vergibt eigentlich die credits" FutureLearn's
+    rules for universities: both ask who issues it, answered first by the `who-issues` lead."""
+    two = bot_engine.ask(
+        "two things - who actually awards a futurelearn microcredential, futurelearn or the university? "
+        "and does the certificate show ects",
+        log=False,
+    )
+    assert two.intent == "employers-check-credential"
+    assert two.answer.split("\n\n")[1] == bot_engine.string("steer.who-issues", "en")
+    german = bot_engine.ask(
+        "ein bewerber hat ein microcredential von futurelearn. ist das identitätsgeprüft? und wer "
+        "vergibt eigentlich die credits",
+        log=False,
+    )
+    assert [german.intent, *(a.intent for a in german.further())][:2] == [
+        "cmf-id-verification",
+        "employers-check-credential",
+    ]
+
+
 def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:
     """Trial 68: "candidate has a 'microcredential' from futurelearn on her cv, what eqf level is that
     meant to be?" ranked the certificate types first, too weakly to answer; the `level-of-a-credential`

@@ -719,7 +719,7 @@ class Router:
                     continue  # "is he right??" searched for "right": no request, no course found
                 if high is None:
                     high = self._ranked_high(question)
-                if alone.intent not in high:
+                if alone.intent not in high and not self._steered_from_high(text, alone.intent, high):
                     continue  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
                 if alone.intent and not self._admissible_also(alone.intent, found):
                     continue  # "Tengo un curso de Udemy … ¿Puedo pedir el reembolso?": not FL's refunds
@@ -825,6 +825,18 @@ class Router:
         counts only when the context agrees."""
         whole, _ = self._rank_all(self.concepts.core(" ".join(question.split())), QUESTION_SENTENCE_RANKS)
         return {intent_id for intent_id, _ in whole}
+
+    def _steered_from_high(self, text: str, intent_id: str | None, high: set[str]) -> bool:
+        """Whether `text`'s own best intent is one of the whole message's `high` ones and a steering
+        rule gave `text` to `intent_id`: "two things - who actually awards a futurelearn
+        microcredential, …? and …" ranks the FutureLearn proposal high, which its first question,
+        asked alone, is steered from to who issues a credential."""
+        core = self.concepts.core(text)
+        ranked, _ = self._rank_all(core)
+        if intent_id is None or not ranked or ranked[0][0] not in high:
+            return False
+        rule = self.concepts.steer_rule(core, self.concepts.concepts(text), ranked[0][0])
+        return rule is not None and rule.to == intent_id
 
     def _also_asked(self, reply: Reply, question: str, lang: str | None) -> Reply:
         """Further answers (`reply.also`, chained: at most `MOST_ALSO`) for a message that asks two or
