@@ -436,6 +436,30 @@ def test_a_yes_no_lead_is_left_off_a_negated_question_or_one_asked_of_another_fr
 
 
 @pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("does a FUN mooc certificate mean the person sat a proctored exam", "partner-fun-proctored-exam"),
+        (
+            "how does id verification work for futurelearn microcredentials, do we need to set up our own "
+            "proctoring",
+            "cmf-id-verification",
+        ),
+    ],
+)
+def test_a_yes_no_lead_is_left_off_a_yes_no_question_about_something_else(
+    shipped: Engine, question: str, entry: str
+) -> None:
+    """Trials 153 and 154: "… do we need to set up our own proctoring" opened with "Yes." (an ID check
+    is required) and "does a FUN mooc certificate mean the person sat a proctored exam" with "Not when
+    you register"; those leads answer whether identity is checked (`polar_about`), which the yes/no
+    clause does not ask."""
+    reply = shipped.ask(question)
+    assert reply.intent == entry
+    lead = shipped.string(f"polar.{entry}", "en")
+    assert not reply.answer.startswith(f"**{reply.title}**\n\n{lead}"), reply.answer[:160]
+
+
+@pytest.mark.parametrize(
     ("question", "lang", "word"),
     [
         ("can I defer my microcredential to the next run?", "en", "deferral"),

@@ -563,6 +563,32 @@ def test_guard_unless_names_an_existing_guard_rule_and_concepts() -> None:
     assert all(b"everyday-lives" in concepts.splitlines()[e.line - 1] for e in errors)
 
 
+def test_polar_about_names_an_existing_entry_and_concepts() -> None:
+    """A typo in `polar_about` would put an entry's yes/no lead on every yes/no question again, or on
+    none: the load names the file, line and field of an unknown entry or concept, and loads nothing."""
+    texts = _shipped_texts()
+    concepts = texts["knowledge/concepts.yaml"]
+    shipped = b"    cmf-id-verification: [identity]\n"
+    assert shipped in concepts
+    concepts = concepts.replace(shipped, b"    cmf-id-verifcation: [identty]\n")
+    texts["knowledge/concepts.yaml"] = concepts
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert {(e.file, e.field, e.reason) for e in errors} == {
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.polar_about.cmf-id-verifcation",
+            'unknown entry "cmf-id-verifcation"',
+        ),
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.polar_about.cmf-id-verifcation[0]",
+            'unknown concept "identty"',
+        ),
+    }
+    assert all(b"cmf-id-verifcation" in concepts.splitlines()[e.line - 1] for e in errors)
+
+
 @pytest.mark.parametrize(
     ("phrase", "names"),
     [(b"sur la plateforme", "none"), (b"sur fun ou eduopen", "partner-eduopen, partner-fun")],

@@ -188,6 +188,11 @@ class ConceptLayer:
             for rule, concepts in (vocab.get("guard_unless") or {}).items()
         }
         """Guard rule → concepts any of which keeps it from declining (`guard_unless`)."""
+        self.polar_about = {
+            str(entry): frozenset(str(c) for c in concepts or [])
+            for entry, concepts in (vocab.get("polar_about") or {}).items()
+        }
+        """Entry → concepts one of which a yes/no clause must name for its yes/no lead (`polar_about`)."""
         self.guard_advice = {
             str(rule): str(advice)
             for advice, rules in (vocab.get("guard_advice") or {}).items()

@@ -1131,6 +1131,18 @@ def _guard_unless_checks(docs: list[_Doc], err: _Reporter) -> None:
             _known_names(doc, ("vocabulary", "guard_unless", rule), names, concepts, "concept", err)
 
 
+def _polar_about_checks(docs: list[_Doc], entries: set[str], err: _Reporter) -> None:
+    """Each `polar_about` names an entry and concepts that exist: a typo would silently leave a yes/no
+    lead on every yes/no question again, or never."""
+    vocabularies = _vocabularies(docs)
+    concepts = _defined(vocabularies, "concepts")
+    for doc in vocabularies:
+        for entry, names in (doc.body.get("polar_about") or {}).items():
+            if str(entry) not in entries:
+                err(doc, ("vocabulary", "polar_about", entry), f'unknown entry "{entry}"')
+            _known_names(doc, ("vocabulary", "polar_about", entry), names, concepts, "concept", err)
+
+
 def _evidence_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each kind of `evidence` (domain, partner, request_filters…) and each course facet names
     concepts that exist: a typo would silently leave a concept out of it."""
@@ -1225,6 +1237,7 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
         _home_partner_checks(docs, err)
         _guard_advice_checks(docs, err)
         _guard_unless_checks(docs, err)
+        _polar_about_checks(docs, set(entries), err)
         _unsourced_checks(docs, err)
     return err.errors
 

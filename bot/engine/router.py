@@ -1724,6 +1724,11 @@ class Router:
             return reply
         if not self.concepts.is_polar(core):
             return reply
+        about = self.concepts.polar_about.get(entry_id)
+        if about and not self.concepts.polar_naming(core, about):
+            # "does a FUN mooc certificate mean the person sat a proctored exam" is not answered by
+            # "Not when you register: FUN checks your identity only at the exam"
+            return reply
         if self.strings.get(key, DEFAULT_LANG).startswith(("Yes", "No")) and (
             _DIGIT.search(core) or negates(normalize(core)) or self._asks_in_another_frame(intent_id, core)
         ):
