@@ -1117,3 +1117,43 @@ def test_a_language_a_platform_lacks_gets_that_languages_courses_elsewhere(shipp
     assert all("FutureLearn ·" not in item.text for item in reply.items)
     italian = shipped.ask("iMooX ha corsi in italiano?")
     assert italian.kind == "courses" and italian.items and "«ha" not in italian.title
+
+
+def test_a_university_asking_all_requirements_on_futurelearn_gets_the_cmfs_five_too(shipped: Engine) -> None:
+    """Trial 153: "… turn our 5 ECTS module … into a CMF microcredential on FutureLearn. What are all
+    the requirements we'd have to meet?" got FutureLearn's own rules without the five CMF ones."""
+    reply = shipped.ask(
+        "I'm a programme lead at a Dutch university of applied sciences. We want to turn our 5 ECTS module "
+        "on supply chain management into a CMF microcredential on FutureLearn. What are all the "
+        "requirements we'd have to meet?"
+    )
+    assert reply.intent == "universities-futurelearn-microcredential-rules"
+    for requirement in ("100–150 study hours", "EQF 6–7", "summative assessment", "ID check", "transcript"):
+        assert requirement in reply.answer, requirement
+
+
+def test_what_a_university_must_do_to_join_openuped_gets_the_joining_steps(shipped: Engine) -> None:
+    """Trial 153: "… A colleague mentioned OpenupEd. What do we need to do to join?" got the quality
+    label alone."""
+    reply = shipped.ask(
+        "We're a small Italian university and want our MOOCs to carry a European quality label. "
+        "A colleague mentioned OpenupEd. What do we need to do to join?"
+    )
+    assert reply.intent == "universities-join-openuped"
+
+
+def test_a_course_too_big_for_the_cmf_asking_for_another_format_gets_the_slp_too(shipped: Engine) -> None:
+    """Trial 153: a 200-hour programme's check answered "is it too big", and "is there some other
+    EADTU format it would fit better?" was dropped; the Short Learning Programme answers it, without
+    the "No: …" lead that answers whether an SLP is a microcredential (`polar_about`)."""
+    reply = shipped.ask(
+        "We run a postgraduate certificate that is about 200 hours and worth 8 ECTS. Our dean wants to "
+        "badge it as a CMF microcredential. Is it too big, and is there some other EADTU format it would "
+        "fit better?"
+    )
+    assert reply.kind == "compliance"
+    assert [a.intent for a in reply.further()] == ["slp-vs-cmf"]
+    slp = reply.further()[0]
+    assert not slp.answer.startswith(f"**{slp.title}**\n\n{shipped.string('polar.slp-vs-cmf', 'en')}")
+    asked = shipped.ask("is a short learning programme a cmf microcredential?")
+    assert asked.answer.startswith(f"**{asked.title}**\n\n{shipped.string('polar.slp-vs-cmf', 'en')}")
