@@ -1411,3 +1411,9 @@ def test_ones_own_mooc_with_figures_is_checked_not_read_as_a_catalogue_course(bo
     )
     assert (reply.kind, reply.lang) == ("compliance", "fr")
     assert {i.ref: i.status for i in reply.items}["study-hours"] == "not_met"
+
+
+def test_studienpunkte_are_ects() -> None:
+    """"Studienpunkte" ("Bei welchen Plattformen bekomme ich echte Studienpunkte?", in the questions set)
+    are ECTS credits, as "Leistungspunkte" are."""
+    assert parse_facts("unser kurs hat 5 Studienpunkte und 125 Stunden") == {"study_hours": 125, "ects": 5}
