@@ -1487,3 +1487,16 @@ def test_anything_on_a_platform_asks_for_its_courses(bot_engine: Any) -> None:
     )
     assert reply.kind == "courses" and "Introduction to Dutch" in reply.answer
     assert bot_engine.ask("anything about the weather tomorrow??", log=False).status == "no_match"
+
+
+def test_a_word_beside_the_subject_that_no_course_has_is_said_to_be_missing(bot_engine: Any) -> None:
+    """Trial 151: "is there a course on quantum computing in the catalog" listed eight computing
+    courses as if they were on quantum computing; the list now says none mentions "quantum". A word
+    some course has, or one that is not beside the subject, gets no such line."""
+    reply = bot_engine.ask("is there a course on quantum computing in the catalog", log=False)
+    missing = bot_engine.string("course.word_missing", "en", words="quantum")
+    assert reply.kind == "courses" and reply.items and missing in reply.answer
+    dutch = bot_engine.ask(
+        "i want to learn dutch online before moving to groningen, anything on futurelearn?", log=False
+    )
+    assert "No course in my list mentions" not in dutch.answer

@@ -2047,6 +2047,11 @@ class Router:
                 if linked is not None
                 else self.answers.s("course.no_credit_data", lang)
             )
+        if note is None and courses and not exact_only and query is not None:
+            missing = self._qualifiers_no_course_has(query, question)
+            if missing:
+                # "quantum computing": the computing courses are listed, and said not to be on quantum
+                note = self.answers.s("course.word_missing", lang, words=", ".join(missing))
         note = note or credit_note
         return self.answers.courses(
             courses,
@@ -2061,6 +2066,28 @@ class Router:
             catalogues=self._partner_catalogues(),
             asked=self.concepts.facets_asked(question),
         )
+
+    def _qualifiers_no_course_has(self, query: CourseQuery, question: str) -> list[str]:
+        """The free words of a request (outside the vocabulary) that stand right beside one of its
+        vocabulary subjects and that no catalogue course has: "a course on quantum computing" lists
+        the computing courses found for the subject, none of them on "quantum"."""
+        words = normalize(question).split()
+        subjects = {
+            w
+            for topic, group in zip(query.topics, query.groups, strict=True)
+            if len(group) > 1
+            for w in topic.split()
+        }
+        at = {w: k for k, w in enumerate(words)}
+        missing = []
+        for topic, group in zip(query.topics, query.groups, strict=True):
+            if len(group) != 1 or " " in topic or topic not in at:
+                continue
+            k = at[topic]
+            beside = {words[j] for j in (k - 1, k + 1) if 0 <= j < len(words)}
+            if beside & subjects and not self._finds_a_course(topic, exact_only=True):
+                missing.append(topic)
+        return missing
 
     def _finds(self, query: CourseQuery, filters: dict[str, Any]) -> bool:
         """Whether `query` (with the intent's `filters`) finds a course, a whole-words match."""
