@@ -1414,6 +1414,6 @@ def test_ones_own_mooc_with_figures_is_checked_not_read_as_a_catalogue_course(bo
 
 
 def test_studienpunkte_are_ects() -> None:
-    """"Studienpunkte" ("Bei welchen Plattformen bekomme ich echte Studienpunkte?", in the questions set)
+    """ "Studienpunkte" ("Bei welchen Plattformen bekomme ich echte Studienpunkte?", in the questions set)
     are ECTS credits, as "Leistungspunkte" are."""
     assert parse_facts("unser kurs hat 5 Studienpunkte und 125 Stunden") == {"study_hours": 125, "ects": 5}

@@ -173,6 +173,28 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trials 146, 147, 149 and 150 got the Recommendation's overview, which names the 11 elements
+        # without listing them
+        "what has to be on a micro-credential according to the 2022 council recommendation",
+        "que datos tienen que aparecer si o si en una microcredencial segun la recomendacion de la ue",
+        "la recomendacion del consejo europeo sobre microcredenciales que elementos obligatorios pide?",
+        "welche pflichtangaben nennt die eu-empfehlung für microcredentials?",
+    ],
+)
+def test_what_the_recommendation_makes_mandatory_on_a_credential_lists_the_elements(
+    bot_engine: Any, text: str
+) -> None:
+    assert bot_engine.ask(text, log=False).intent == "eu-mandatory-elements"
+
+
+def test_whether_the_recommendation_itself_is_mandatory_keeps_its_overview(bot_engine: Any) -> None:
+    reply = bot_engine.ask("is the council recommendation on micro-credentials mandatory for member states?")
+    assert reply.intent == "eu-recommendation"
+
+
 def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:
     """Trial 68: "candidate has a 'microcredential' from futurelearn on her cv, what eqf level is that
     meant to be?" ranked the certificate types first, too weakly to answer; the `level-of-a-credential`
