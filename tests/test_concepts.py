@@ -29,6 +29,7 @@ DATA: dict[str, Any] = {
     "guards": {"scam": ["buy", "fake", "document"], "contact-offer": ["document", "contact"]},
     "small_talk": {"en": ["hi", "hey", "quick q", "thanks"], "fr": ["salut", "merci"]},
     "polar": {"en": ["is", "can i"], "fr": ["est ce que"]},
+    "polar_inverted": {"fr": ["t il", "est il"]},
 }
 
 
@@ -110,6 +111,10 @@ def test_polar_questions_by_their_opening_words(layer: ConceptLayer) -> None:
     assert layer.is_polar("est-ce que c'est reconnu ?")
     assert not layer.is_polar("what is it?")
     assert not layer.is_polar("this is it")
+    # French puts the subject before an inverted verb
+    assert layer.is_polar("le mooc principes des réseaux de données de l'imt respecte-t-il le CMF ?")
+    assert layer.is_polar("ce certificat est-il reconnu ?")
+    assert not layer.is_polar("il dit qu'il faut " + "beaucoup de mots " * 6 + "est-il reconnu")  # too far in
 
 
 def test_empty_data_finds_nothing() -> None:

@@ -128,6 +128,9 @@ def _spans(
 
 STEER_LEAD = "steer."
 """Key prefix of a steering rule's lead in the UI strings (`steer.<rule id>`, knowledge/ui/steer.yaml)."""
+INVERTED_REACH = 16
+"""How far into a clause an inverted verb (`polar_inverted`: "… respecte t il …") makes it a yes/no
+question: "le mooc principes des reseaux de donnees de l imt respecte t il le cmf"."""
 UNSOURCED_LEAD = "unsourced."
 """Key prefix of the line on an aspect the sources do not cover (`unsourced.<aspect id>`,
 knowledge/ui/unsourced.yaml)."""
@@ -159,6 +162,9 @@ class ConceptLayer:
         self._concepts = _compile(self._data["concepts"])
         self._small_talk = _compile({"_": [p for ps in self._data["small_talk"].values() for p in ps or []]})
         self._polar = _compile({lang: ps for lang, ps in self._data["polar"].items()})
+        self._polar_inverted = _compile(
+            {lang: ps for lang, ps in (vocab.get("polar_inverted") or {}).items()}
+        )
         evidence = self._data["evidence"]
         self.domain = frozenset(evidence.get("domain") or [])
         self.off_domain = frozenset(evidence.get("off_domain") or [])
@@ -329,10 +335,14 @@ class ConceptLayer:
         return any(self._named(" ".join(words)) & wanted for words in self._polar_clauses(text))
 
     def _polar_clauses(self, text: str) -> Iterator[list[str]]:
-        """The normalised words of each clause of `text` that opens like a yes/no question."""
+        """The normalised words of each clause of `text` that opens like a yes/no question, or that
+        has an inverted verb among its first `INVERTED_REACH` words ("le mooc … respecte t il le cmf")."""
         for clause in _CLAUSE.split(text):
             words = normalize(clause).split()
-            if words and any(start == 0 for start, _, _ in _spans(self._polar, words[:4])):
+            if words and (
+                any(start == 0 for start, _, _ in _spans(self._polar, words[:4]))
+                or any(True for _ in _spans(self._polar_inverted, words[:INVERTED_REACH]))
+            ):
                 yield words
 
     def cued_rule(self, text: str, found: set[str], to: str) -> SteerRule | None:

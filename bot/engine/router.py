@@ -1220,6 +1220,15 @@ class Router:
             )
             or len(facts) >= FACTS_ALWAYS_CHECKED
             or (
+                # "le mooc … respecte t il le cmf? c'est 5h par semaine sur 5 semaines pour 2 ects",
+                # "… 6 settimane da 4 ore a settimana con 2 cfu, potrebbe rientrare nel cmf?": figures
+                # asked against the CMF by name, whatever else the words recall (the EU principles)
+                len(facts) >= 2
+                and not reads_credential
+                and any(k in facts for k in MEASURED_FACTS)
+                and self.concepts.polar_naming(question, frozenset({"cmf"}))
+            )
+            or (
                 self._checks_own_course(question, found)
                 and any(k in facts for k in MEASURED_FACTS)
                 and (len(facts) >= 2 or self._may_be_a_check(ranked, check_id))
