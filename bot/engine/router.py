@@ -440,7 +440,8 @@ class Router:
         """A one-question message naming two alternatives of one steering family ("c'est quoi la
         différence entre EQF 5 et EQF 6 ?": `ConceptLayer.alternatives_cued`) gets both their
         answers, in the order it names them, when it was answered by one of them or by an intent
-        either would take a question from, or was offered a "did you mean"."""
+        either would take a question from, or weakly (below `WEAK_WHOLE`) by another, or was offered
+        a "did you mean"."""
         if reply.also is not None or reply.status not in ("answer", "suggestions"):
             return reply
         text = " ".join(question.split())
@@ -450,8 +451,12 @@ class Router:
         if len(self._question_parts(question)) > 1:
             return reply
         first, second = pair
-        if reply.status == "answer" and reply.intent not in {first.to, second.to} | first.from_:
-            return reply  # the message asks something else about them
+        if (
+            reply.status == "answer"
+            and reply.intent not in {first.to, second.to} | first.from_
+            and reply.confidence >= WEAK_WHOLE
+        ):
+            return reply  # the message asks something else about them (a weak reading may not)
         answers = [self.answer_intent(rule.to, reply.lang, question) for rule in pair]
         answers[0].also = answers[1]
         answers[0].confidence = answers[1].confidence = max(reply.confidence, self.answer_threshold)
@@ -630,9 +635,12 @@ class Router:
             return self.answers.fallback(question, lang, "greeting")
         ranked, oos = self._rank_all(core)
         cmf_named = bool(found & self.concepts.cmf_named)
-        if any(self._profiles_named_course(i, cmf_named) for i, _ in ranked[:CREDENTIAL_RANKS]) or (
-            set(self.concepts.unsourced(core)) & self.concepts.unsourced_on_courses
-        ):  # (whether a course is still open: its record, if the question names one)
+        if (
+            any(self._profiles_named_course(i, cmf_named) for i, _ in ranked[:CREDENTIAL_RANKS])
+            or set(self.concepts.unsourced(core)) & self.concepts.unsourced_on_courses
+            or refers_to_one_course(normalize(core).split())
+        ):  # (whether a course is still open: its record, if the question names one; "el curso de
+            # bayes de la tu graz esta en español?" points at one course, whatever the matcher ranks)
             named = self._credential_for_named_course(core, lang, question, forced=lang_forced)
             if named is not None:
                 return named
@@ -878,7 +886,8 @@ class Router:
         replied_with_platform: str | None = None  # …or got it asked with the platform the message names
         most = min(MOST_ALSO, max(1, len(parts) - 1))  # never more answers than parts
         for at, part in enumerate(parts):
-            if len(extra) >= most:
+            # a first question answered surely before a weak whole reading leaves room for one more
+            if len(extra) >= min(most + _leads_weak_whole(reply, extra, extra_at), len(parts)):
                 # the parts left may still be the reply's: then the answers found come before it
                 if replied is None and extra_at:
                     replied = next((p for p in parts[at:] if self._reads_as(p, question, lang, reply)), None)
@@ -915,10 +924,12 @@ class Router:
         """The reply and the further answers found for the message's parts (`extra`, answering the
         parts at `extra_at`), chained in the order the message asks them (`_also_asked`); `replied`
         is the part the reply answers, if one does."""
-        if extra_at[:1] == [0] and reply.confidence < WEAK_WHOLE <= SURE_PART <= extra[0].confidence:
+        if _leads_weak_whole(reply, extra, extra_at):
             # "que es un slp, cuantos ects tiene y …?": the first question, answered surely alone,
-            # comes first; the whole message's weak reading second, the answers to later parts after
-            weak = [reply] if reply.kind != "courses" or reply.items else []  # no empty search
+            # comes first; the whole message's weak reading second (unless every part has its own
+            # answer), the answers to later parts after
+            kept = (reply.kind != "courses" or reply.items) and len(extra) < len(parts)  # no empty search
+            weak = [reply] if kept else []
             extra[0].question, reply.question = question, question
             chain = [extra[0], *weak, *extra[1:]]
             for earlier, later in pairwise(chain):
@@ -2338,6 +2349,12 @@ def _drop_empty_searches(reply: Reply) -> None:
             answer.also = answer.also.also
         else:
             answer = answer.also
+
+
+def _leads_weak_whole(reply: Reply, extra: list[Reply], extra_at: list[int]) -> bool:
+    """Whether the message's first part, answered surely alone (`SURE_PART`), goes before the whole
+    message's weak reading (below `WEAK_WHOLE`; `Router._in_order_asked`)."""
+    return extra_at[:1] == [0] and reply.confidence < WEAK_WHOLE <= SURE_PART <= extra[0].confidence
 
 
 def _replied_by(answer: Reply, part: str, with_platform: str | None) -> tuple[str | None, str | None]:
