@@ -122,6 +122,8 @@ def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) 
         "como pido un duplicado del titulo universitario? lo perdi en la mudanza",
         # trial 143: a named degree's admissions
         "what are the admission requirements for the msc computer science at tu delft",
+        # trial 155: a medical school's pre-registration
+        "Come si fa la preiscrizione su Universitaly per il test di medicina?",
         # trial 154: the Open University is read as FutureLearn's, but its MSc's admissions are not ours
         "what are the entry requirements for the MSc in business analytics at the open university",
         # trial 150: a student loan, student housing, educational leave, a coding site's hidden tests
@@ -914,3 +916,18 @@ def test_a_bootcamp_is_another_provider(shipped: Engine) -> None:
         "necesito conocimientos previos para el bootcamp de programacion? y se puede pagar a plazos"
     )
     assert reply.status == "no_match" and reply.reason in ("other_provider", "declined")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 155: a proctoring company that is no CMF partner got the CMF's or FUN's exam cards
+        "What equipment will I need in order to be proctored? my ProctorU exam is next week",
+        "Darf ich bei der Online-Prüfung mit ProctorU zwei Monitore benutzen?",
+    ],
+)
+def test_a_proctoring_company_that_is_no_partner_gets_the_other_provider_answer(
+    shipped: Engine, text: str
+) -> None:
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "other_provider"), (text, reply.intent)

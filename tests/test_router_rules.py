@@ -195,6 +195,23 @@ def test_whether_the_recommendation_itself_is_mandatory_keeps_its_overview(bot_e
     assert reply.intent == "eu-recommendation"
 
 
+def test_a_refund_asked_of_another_platform_is_not_futurelearns(bot_engine: Any) -> None:
+    """Trial 155: "Puis-je annuler mon inscription au certificat et être remboursé ? j'ai payé l'examen
+    surveillé sur fun …" got "Oui : un remboursement dans les 14 jours", FutureLearn's rule for its
+    microcredentials: the question sentence alone was read without the FUN of its context. FUN's
+    answer now opens by saying refunds other than FutureLearn's are not in the sources."""
+    reply = bot_engine.ask(
+        "Puis-je annuler mon inscription au certificat et être remboursé ? j'ai payé l'examen surveillé "
+        "sur fun la semaine derniere",
+        log=False,
+    )
+    assert reply.intent != "partner-futurelearn-mc-refunds"
+    assert bot_engine.string("unsourced.other-refunds", "fr") in reply.answer
+    german = bot_engine.ask("wie lange hab ich bei futurelearn microcredentials ein ruckgaberecht", log=False)
+    assert german.intent == "partner-futurelearn-mc-refunds"
+    assert bot_engine.string("unsourced.other-refunds", "de") not in german.answer
+
+
 def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:
     """Trial 68: "candidate has a 'microcredential' from futurelearn on her cv, what eqf level is that
     meant to be?" ranked the certificate types first, too weakly to answer; the `level-of-a-credential`
