@@ -1500,3 +1500,10 @@ def test_a_word_beside_the_subject_that_no_course_has_is_said_to_be_missing(bot_
         "i want to learn dutch online before moving to groningen, anything on futurelearn?", log=False
     )
     assert "No course in my list mentions" not in dutch.answer
+
+
+def test_a_language_with_a_verb_of_learning_after_it_is_the_subject(bot_engine: Any) -> None:
+    """Trial 156: "gibt es auf imoox einen kurs wo man italienisch lernt?" filtered on courses taught
+    in Italian and searched for "lernt": German puts the verb after the language learnt."""
+    reply = bot_engine.ask("gibt es auf imoox einen kurs wo man italienisch lernt?", log=False)
+    assert reply.kind == "courses" and "Ja, das klingt doch schon italienischer" in reply.answer

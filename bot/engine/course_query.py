@@ -40,6 +40,7 @@ from bot.engine.request_layout import (
     DESCRIPTIVE_WORDS,
     GENERAL_WORDS,
     GREETINGS,
+    LANGUAGE_SUBJECT_FOLLOWERS,
     LANGUAGE_SUBJECT_MARKERS,
     NEVER_TOPICS,
     POSSESSIVES,
@@ -324,7 +325,7 @@ class CourseQueryReader:
         elif kind == "platforms":
             reading.names_platform = True
             query.platform = query.platform or value
-        elif kind == "languages" and not (start and words[start - 1] in LANGUAGE_SUBJECT_MARKERS):
+        elif kind == "languages" and not _language_learnt(words, start, end):
             if query.language is None:
                 query.language = value
             elif (
@@ -666,6 +667,14 @@ def _joined_as_alternative(between: list[str]) -> bool:
         and any(w in TOPIC_ALTERNATIVES for w in between)
         and all(w in TOPIC_ALTERNATIVES or w in STOPWORDS or w in CONNECTORS for w in between)
     )
+
+
+def _language_learnt(words: list[str], start: int, end: int) -> bool:
+    """Whether the language named at `start:end` is the subject learnt: a marker before it ("corso
+    di inglese", `LANGUAGE_SUBJECT_MARKERS`) or a verb of learning after it ("wo man Italienisch
+    lernt", `LANGUAGE_SUBJECT_FOLLOWERS`)."""
+    before = start > 0 and words[start - 1] in LANGUAGE_SUBJECT_MARKERS
+    return before or (end < len(words) and words[end] in LANGUAGE_SUBJECT_FOLLOWERS)
 
 
 def _join_alternatives(query: CourseQuery, words: list[str]) -> None:

@@ -79,6 +79,9 @@ REQUEST_CUES = _words("request_cues")
 LANGUAGE_SUBJECT_MARKERS = _words("language_subject_markers")
 """Words before a language's name that make it the subject learnt ("corso di inglese", "improve my
 English"), not the language of the course ("corso in inglese")."""
+LANGUAGE_SUBJECT_FOLLOWERS = _words("language_subject_followers")
+"""Words right after a language's name that make it the subject learnt ("wo man Italienisch lernt"):
+German puts its verb last."""
 
 NEVER_TOPICS = (
     STOPWORDS,
