@@ -212,6 +212,17 @@ def test_a_refund_asked_of_another_platform_is_not_futurelearns(bot_engine: Any)
     assert bot_engine.string("unsourced.other-refunds", "de") not in german.answer
 
 
+def test_a_diploma_asked_of_a_fun_mooc_gets_funs_certificates(bot_engine: Any) -> None:
+    """Trial 156: "un mooc fun peut il me donner un diplome universitaire?" got "Non." from the
+    microcredential-is-no-degree card; a FUN certificate may lead to a university diploma (DU)."""
+    reply = bot_engine.ask("un mooc fun peut il me donner un diplome universitaire?", log=False)
+    assert reply.intent == "partner-fun-certificate" and "(DU)" in reply.answer
+    assert (
+        bot_engine.ask("une microcertification est-elle un diplôme ?", log=False).intent
+        == "degree-equivalence"
+    )
+
+
 def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:
     """Trial 68: "candidate has a 'microcredential' from futurelearn on her cv, what eqf level is that
     meant to be?" ranked the certificate types first, too weakly to answer; the `level-of-a-credential`
