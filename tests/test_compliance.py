@@ -1417,27 +1417,3 @@ def test_studienpunkte_are_ects() -> None:
     """ "Studienpunkte" ("Bei welchen Plattformen bekomme ich echte Studienpunkte?", in the questions set)
     are ECTS credits, as "Leistungspunkte" are."""
     assert parse_facts("unser kurs hat 5 Studienpunkte und 125 Stunden") == {"study_hours": 125, "ects": 5}
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        # trial 156: the EU principles (for "principes" in the course's title) and EduOpen's credits
-        (
-            "le mooc principes des reseaux de donnees de l'imt respecte t il le cmf? c'est 5h par semaine "
-            "sur 5 semaines pour 2 ects",
-            "fr",
-        ),
-        (
-            "sto progettando un corso per eduopen di 6 settimane da 4 ore a settimana con 2 cfu, potrebbe "
-            "rientrare nel cmf come microcredenziale? cosa mi manca?",
-            "it",
-        ),
-    ],
-)
-def test_figures_asked_against_the_cmf_by_name_get_the_check(bot_engine: Any, text: str, lang: str) -> None:
-    """Two facts of a course, one of them a figure, in a message whose yes/no clause names the CMF
-    ("… respecte t il le cmf", an inverted French verb after a long subject) get the check."""
-    reply = bot_engine.ask(text, log=False)
-    assert (reply.kind, reply.lang) == ("compliance", lang)
-    assert {i.ref: i.status for i in reply.items}["study-hours"] == "not_met"

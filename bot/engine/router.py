@@ -183,6 +183,9 @@ another question ("can I pay with PayPal?" → "Yes, … in instalments"). On th
 half a, leads below 0.7 were wrong 4 times in 13 and 2 in 102 above; dev half b and dev set C: 4 in
 11 and 2 in 32. The answer itself is given either way."""
 
+CONVERTER_RANKS = 3
+"""A figure asked in the other unit that nothing answers clearly gets the best of this many intents
+that work credit-hours out (`Router._best_converter`)."""
 QUALIFIER_LETTERS = 4
 """A free word beside a request's subject is said to be in no course (`_qualifiers_no_course_has`)
 only with this many letters: "quantum", not "bzw" or "ai"."""
@@ -514,7 +517,18 @@ class Router:
             # un de nos MOOC FUN. quel est le prix minimum ?" is FUN's certificate price)
             return reply
         alone.question = question  # one question, one answer: the platform was only its context
-        return alone
+        return self._worked_from_context(alone, asking[0], question)
+
+    def _worked_from_context(self, alone: Reply, text: str, question: str) -> Reply:
+        """`alone`, the answer to `text` (a question of the message `question`) asked alone, opened
+        by the figure the rest of the message states when `text` states none to work out ("… what
+        do we need to make our 6-week short course count as a cmf microcredential? its about 40
+        hours of study right now")."""
+        intent_id, asked_in = alone.intent, alone.lang
+        if not intent_id or self._worked_line(intent_id, text, parse_facts(text), asked_in) is not None:
+            return alone
+        whole = " ".join(question.split())
+        return self._worked_out(alone, intent_id, whole, parse_facts(whole), asked_in)
 
     def _context_hint(self, reply: Reply, question: str) -> Reply:
         """A short message opening as a follow-up ("y cuanto cuesta eso", "and for the italian ones?",
@@ -739,12 +753,9 @@ class Router:
                     continue  # "¿Eso encaja con el CMF?": alone, the sentence lost what "eso" is
                 if alone.intent and not self._admissible_also(alone.intent, found):
                     continue  # "Tengo un curso de Udemy … ¿Puedo pedir el reembolso?": not FL's refunds
-                intent_id, asked_in = alone.intent, alone.lang
-                if intent_id and self._worked_line(intent_id, text, parse_facts(text), asked_in) is None:
-                    # "j'ai genre 5h par semaine. je peux faire une microcredential en combien de temps ?":
-                    # the figure is in the context sentence
-                    whole = " ".join(question.split())
-                    alone = self._worked_out(alone, intent_id, whole, parse_facts(whole), asked_in)
+                # "j'ai genre 5h par semaine. je peux faire une microcredential en combien de temps ?":
+                # the figure is in the context sentence
+                alone = self._worked_from_context(alone, text, question)
                 alone.question = question
                 return alone
         return None
@@ -1161,6 +1172,13 @@ class Router:
             and self.concepts.cued_rule(core, found, best_id) is not None
         )
         steered = cued and bool(found & self.concepts.domain) and len(self._question_parts(question)) == 1
+        if best < needed and not steered and asks_the_other_unit(text, facts):
+            # "i did a 150h course on futurelearn, how many ects is that roughly": whatever ranks
+            # first, the answer that works the figure out into the unit asked
+            converter = self._best_converter(ranked)
+            if converter is not None:
+                best_id, best, rule = converter, max(best, self.answer_threshold), None
+                steered = True
         if best < needed and not steered:
             return self.answers.suggestions(question, lang, self._suggestions(ranked, lang), best)
         if rule is not None:
@@ -1171,6 +1189,14 @@ class Router:
         if rule is not None:
             reply = self._steer_lead(reply, rule.rule, lang)
         return self._worked_out(self._polar(reply, best_id, core, lang), best_id, text, facts, lang)
+
+    def _best_converter(self, ranked: list[tuple[str, float]]) -> str | None:
+        """The best-ranked intent, among the first `CONVERTER_RANKS` and offered at least the suggest
+        threshold, that works out credit-hours (`works_out`): hours as ECTS, or ECTS as hours."""
+        for intent_id, score in ranked[:CONVERTER_RANKS]:
+            if score >= self.suggest_threshold and self._leads(intent_id).get("works_out") == "credit-hours":
+                return intent_id
+        return None
 
     def _steer_lead(self, reply: Reply, rule: str, lang: str) -> Reply:
         """An answer a steering rule chose starts with that rule's lead (`steer.<rule>` in
@@ -1235,15 +1261,6 @@ class Router:
                 and (best < self.answer_threshold or best_id == check_id)
             )
             or len(facts) >= FACTS_ALWAYS_CHECKED
-            or (
-                # "le mooc … respecte t il le cmf? c'est 5h par semaine sur 5 semaines pour 2 ects",
-                # "… 6 settimane da 4 ore a settimana con 2 cfu, potrebbe rientrare nel cmf?": figures
-                # asked against the CMF by name, whatever else the words recall (the EU principles)
-                len(facts) >= 2
-                and not reads_credential
-                and any(k in facts for k in MEASURED_FACTS)
-                and self.concepts.polar_naming(question, frozenset({"cmf"}))
-            )
             or (
                 self._checks_own_course(question, found)
                 and any(k in facts for k in MEASURED_FACTS)
