@@ -28,6 +28,10 @@ from bot.engine.questions import question_parts
             "Quanti ECTS vale di solito e quanto tempo devo dedicarci?",
             ["Quanti ECTS vale di solito", "quanto tempo devo dedicarci?"],
         ),
+        (  # trial 155: a last question opening with a one-word opener, typed without its "?"
+            "Was ist der Europäische Qualifikationsrahmen (EQR)? welche stufe ist ein bachelor",
+            ["Was ist der Europäische Qualifikationsrahmen (EQR)?", "welche stufe ist ein bachelor"],
+        ),
         (  # trial 111: a condition between the join and the question
             "kann ich mir nen imoox mooc an der uni anrechnen lassen und wenn ja wieviel ects",
             ["kann ich mir nen imoox mooc an der uni anrechnen lassen", "wenn ja wieviel ects"],

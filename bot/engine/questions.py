@@ -88,15 +88,21 @@ def question_sentences(text: str) -> list[str]:
 
 
 def _opens_with_question_word(sentence: str) -> bool:
-    """Whether `sentence` has `MIN_WORDS` words and opens with a question word of any language or an
-    opener of two words or more ("che tipo", "is there", "gibt es", "c est combien"; not "if" or "se"
-    alone, nor a question word further in: Spanish "es como un curso normal" is "like")."""
+    """Whether `sentence` has `MIN_WORDS` words and opens with a question word of any language or a
+    question opener ("che tipo", "is there", "gibt es", "c est combien", "welche"; not "if" or "se"
+    alone, `_CONDITIONALS`, nor a question word further in: Spanish "es como un curso normal" is
+    "like")."""
     words = normalize(sentence).split()
     if len(words) < MIN_WORDS:
         return False
     return words[0] in _question_words() or any(
-        len(o) > 1 and tuple(words[: len(o)]) == o for o in _all_openers()
+        (len(o) > 1 or o[0] not in _CONDITIONALS) and tuple(words[: len(o)]) == o for o in _all_openers()
     )
+
+
+_CONDITIONALS = frozenset({"if", "whether", "si", "se", "ob"})
+"""One-word question openers that, alone at the start of a sentence, open a condition ("se hai tempo
+…") as often as a question: a last sentence without "?" opening with one is no question part."""
 
 
 def before_trailing_remark(text: str) -> str | None:
