@@ -223,6 +223,19 @@ def test_a_diploma_asked_of_a_fun_mooc_gets_funs_certificates(bot_engine: Any) -
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 152 and dev set C: a check "0 of 5 met" for an EQF level alone, which the level's rule answers
+        "what eqf levels are allowed in the cmf and is eqf 5 ok? our continuing ed unit runs level 5 stuff",
+        "nuestro curso es de nivel 5 EQF, técnico superior. sirve para el CMF o hace falta 6?",
+        "serve per forza il livello EQF 6 o 7? abbiamo un corso di livello 5",
+    ],
+)
+def test_an_eqf_level_alone_of_ones_own_course_gets_the_cmfs_level_rule(bot_engine: Any, text: str) -> None:
+    assert bot_engine.ask(text, log=False).intent == "cmf-level"
+
+
 def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:
     """Trial 68: "candidate has a 'microcredential' from futurelearn on her cv, what eqf level is that
     meant to be?" ranked the certificate types first, too weakly to answer; the `level-of-a-credential`

@@ -446,8 +446,7 @@ class Router:
         """A one-question message naming two alternatives of one steering family ("c'est quoi la
         différence entre EQF 5 et EQF 6 ?": `ConceptLayer.alternatives_cued`) gets both their
         answers, in the order it names them, when it was answered by one of them or by an intent
-        either would take a question from, or weakly (below `WEAK_WHOLE`) by another, or was offered
-        a "did you mean"."""
+        either would take a question from, or was offered a "did you mean"."""
         if reply.also is not None or reply.status not in ("answer", "suggestions"):
             return reply
         text = " ".join(question.split())
@@ -457,12 +456,8 @@ class Router:
         if len(self._question_parts(question)) > 1:
             return reply
         first, second = pair
-        if (
-            reply.status == "answer"
-            and reply.intent not in {first.to, second.to} | first.from_
-            and reply.confidence >= WEAK_WHOLE
-        ):
-            return reply  # the message asks something else about them (a weak reading may not)
+        if reply.status == "answer" and reply.intent not in {first.to, second.to} | first.from_:
+            return reply  # the message asks something else about them
         answers = [self.answer_intent(rule.to, reply.lang, question) for rule in pair]
         answers[0].also = answers[1]
         answers[0].confidence = answers[1].confidence = max(reply.confidence, self.answer_threshold)
@@ -1264,7 +1259,7 @@ class Router:
             or (
                 self._checks_own_course(question, found)
                 and any(k in facts for k in MEASURED_FACTS)
-                and (len(facts) >= 2 or self._may_be_a_check(ranked, check_id))
+                and (len(facts) >= 2 or (self._may_be_a_check(ranked, check_id) and "eqf_level" not in facts))
             )
             or (
                 # "is 4 ects enough to count as one of those cmf things…?": nothing else answers it;
