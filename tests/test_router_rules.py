@@ -236,6 +236,22 @@ def test_an_eqf_level_alone_of_ones_own_course_gets_the_cmfs_level_rule(bot_engi
     assert bot_engine.ask(text, log=False).intent == "cmf-level"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # the questions set: the comparison with the EU standard answered whether the CMF requires it
+        ("does the CMF require id verification?", "cmf-id-verification"),
+        ("la vérification d'identité est-elle obligatoire dans le CMF ?", "cmf-id-verification"),
+        # named beside the EU standard, the comparison answers
+        ("what is the difference between the eu standard and the cmf on identity checks?", "eu-vs-cmf"),
+    ],
+)
+def test_whether_the_cmf_requires_an_id_check_is_not_the_comparison_with_the_eu(
+    bot_engine: Any, text: str, intent: str
+) -> None:
+    assert bot_engine.ask(text, log=False).intent == intent
+
+
 def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:
     """Trial 68: "candidate has a 'microcredential' from futurelearn on her cv, what eqf level is that
     meant to be?" ranked the certificate types first, too weakly to answer; the `level-of-a-credential`
