@@ -694,7 +694,8 @@ def test_an_unsourced_aspect_for_course_cards_or_checks_must_be_an_aspect(
             "expected a list, got text",
         ),
         (
-            b"\n  unsourced_unless:\n    linkedin: [asks-as-employer]\n",
+            b"\n  unsourced_unless:\n    linkedin: [asks-as-employer]\n"
+            b"    other-refunds: [partner-futurelearn, microcredential]\n",
             b"\n  unsourced_unless: linkedin\n",
             "unsourced_unless",
             "expected a mapping, got text",
