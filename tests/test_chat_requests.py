@@ -1507,3 +1507,10 @@ def test_a_language_with_a_verb_of_learning_after_it_is_the_subject(bot_engine: 
     in Italian and searched for "lernt": German puts the verb after the language learnt."""
     reply = bot_engine.ask("gibt es auf imoox einen kurs wo man italienisch lernt?", log=False)
     assert reply.kind == "courses" and "Ja, das klingt doch schon italienischer" in reply.answer
+
+
+def test_a_kind_of_course_asked_of_a_platform_in_a_language_is_searched(bot_engine: Any) -> None:
+    """Trial 153: "je peux suivre une microcertification futurelearn en français?" got a menu of
+    FutureLearn's refunds and prices; the search says whether the catalogue has one."""
+    reply = bot_engine.ask("je peux suivre une microcertification futurelearn en français?", log=False)
+    assert (reply.kind, reply.lang) == ("courses", "fr")

@@ -1334,12 +1334,14 @@ class Router:
             not course_query.topics
             and course_query.platform
             and (course_query.language or self._credit_on(course_query, question))
-            and self._asks_for_a_list(question)
+            and (self._asks_for_a_list(question) or (course_query.type and course_query.language))
             and not self._states_own_course(found)
         ):
             # "gibt es bei FutureLearn Kurse auf Deutsch?" asks for a platform's courses in a
-            # language: the search says which (or none), not FutureLearn's access rules; "des moocs
-            # fun qui donnent des ects ?", those with credit when the catalogue has some
+            # language: the search says which (or none), not FutureLearn's access rules; so does "je
+            # peux suivre une microcertification futurelearn en français ?", naming the kind of
+            # course; "des moocs fun qui donnent des ects ?", those with credit when the catalogue
+            # has some
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         if best < self.answer_threshold and not self._states_own_course(found):
