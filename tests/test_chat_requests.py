@@ -1514,3 +1514,12 @@ def test_a_kind_of_course_asked_of_a_platform_in_a_language_is_searched(bot_engi
     FutureLearn's refunds and prices; the search says whether the catalogue has one."""
     reply = bot_engine.ask("je peux suivre une microcertification futurelearn en français?", log=False)
     assert (reply.kind, reply.lang) == ("courses", "fr")
+
+
+def test_two_subjects_joined_by_or_after_the_marker_are_both_read(bot_engine: Any) -> None:
+    """Trial 156: "hay cursos de cocina o gastronomia en el catalogo de miriadax?" stopped reading at
+    "o", was no plain request, and got the card on machine-readable catalogues; both subjects are
+    read and the search says the catalogue has none."""
+    reply = bot_engine.ask("hay cursos de cocina o gastronomia en el catalogo de miriadax?", log=False)
+    assert reply.kind == "courses" and not reply.items
+    assert "gastronomia" in reply.answer.split("\n")[0]

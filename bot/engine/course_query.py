@@ -741,6 +741,7 @@ def _words_after_marker(
             content.append(k)
         elif not (
             (content and words[k] in CONNECTORS)
+            or (content and words[k] in TOPIC_ALTERNATIVES and _topic_follows(words, marks, candidate, k))
             or words[k].isdigit()
             or words[k] in DESCRIPTIVE_WORDS
             or words[k] in GREETINGS
@@ -749,6 +750,11 @@ def _words_after_marker(
             break
         k += 1
     return content
+
+
+def _topic_follows(words: list[str], marks: list[str], candidate: list[bool], k: int) -> bool:
+    """Whether a topic word stands right after the word at `k` ("cocina o gastronomia")."""
+    return k + 1 < len(words) and (marks[k + 1] == "topics" or candidate[k + 1])
 
 
 _REQUEST_FILLER = (
