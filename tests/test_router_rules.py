@@ -252,6 +252,20 @@ def test_whether_the_cmf_requires_an_id_check_is_not_the_comparison_with_the_eu(
     assert bot_engine.ask(text, log=False).intent == intent
 
 
+def test_whether_a_university_must_recognise_a_microcredential_gets_the_recognition_answer(
+    bot_engine: Any,
+) -> None:
+    """Trial 156: "… de 15 credits uk avec l'open university, est ce que ma fac en belgique est obligee
+    de la reconnaitre??" searched the catalogue for "reconnaitre"; it asks whether credit is
+    recognised, which the receiving university decides."""
+    reply = bot_engine.ask(
+        "j'ai fait une microcredential futurelearn de 15 credits uk avec l'open university, est ce que ma "
+        "fac en belgique est obligee de la reconnaitre??",
+        log=False,
+    )
+    assert reply.intent == "cmf-credit-recognition"
+
+
 def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:
     """Trial 68: "candidate has a 'microcredential' from futurelearn on her cv, what eqf level is that
     meant to be?" ranked the certificate types first, too weakly to answer; the `level-of-a-credential`
