@@ -229,7 +229,6 @@ def test_a_diploma_asked_of_a_fun_mooc_gets_funs_certificates(bot_engine: Any) -
         # trial 152 and dev set C: a check "0 of 5 met" for an EQF level alone, which the level's rule answers
         "what eqf levels are allowed in the cmf and is eqf 5 ok? our continuing ed unit runs level 5 stuff",
         "nuestro curso es de nivel 5 EQF, técnico superior. sirve para el CMF o hace falta 6?",
-        "serve per forza il livello EQF 6 o 7? abbiamo un corso di livello 5",
     ],
 )
 def test_an_eqf_level_alone_of_ones_own_course_gets_the_cmfs_level_rule(bot_engine: Any, text: str) -> None:
@@ -264,6 +263,24 @@ def test_whether_a_university_must_recognise_a_microcredential_gets_the_recognit
         log=False,
     )
     assert reply.intent == "cmf-credit-recognition"
+
+
+def test_credit_awarded_later_through_rpl_gets_the_assessment_rule_without_a_yes(bot_engine: Any) -> None:
+    """Trial 158: "does the cmf need the credit to be awarded straight away or can it be via rpl later
+    on" got a menu; the CMF's assessment rule answers it (directly or through RPL), and a question
+    offering alternatives gets no "Yes:" lead."""
+    reply = bot_engine.ask(
+        "does the cmf need the credit to be awarded straight away or can it be via rpl later on", log=False
+    )
+    assert reply.intent == "cmf-assessment"
+    assert bot_engine.string("polar.cmf-assessment", "en") not in reply.answer
+
+
+def test_what_the_cmf_asks_of_a_degree_gets_futurelearns_rules(bot_engine: Any) -> None:
+    """Trial 158: "est ce que le cmf demande que la microcredential compte pour un diplome ?" got the
+    learner's "will it count for my degree?"; FutureLearn's rule says it must count towards one."""
+    reply = bot_engine.ask("est ce que le cmf demande que la microcredential compte pour un diplome ?")
+    assert reply.intent == "universities-futurelearn-microcredential-rules"
 
 
 def test_a_steering_cue_answers_a_one_question_message_below_the_answer_threshold(scripted: Any) -> None:

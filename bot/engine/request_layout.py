@@ -105,6 +105,8 @@ router may pass the message without its punctuation)."""
 
 TOPIC_ALTERNATIVES = _words("topic_alternatives")
 """Words between two subjects that ask for either ("and", "or", "y", "oder")."""
+OR_WORDS = _words("or_words")
+"""The words for "or" ("ou", "o", "oder"): a question offering alternatives is no plain yes/no one."""
 
 POSSESSIVES = _words("possessives")
 """Possessive words ("my", "mi", "unsere"): an institution after one is the asker's own."""

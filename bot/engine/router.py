@@ -62,6 +62,7 @@ from bot.engine.questions import (
     sentences,
 )
 from bot.engine.request_layout import (
+    OR_WORDS,
     QUESTION_WORDS,
     follows_up,
     has_request_cue,
@@ -1785,14 +1786,18 @@ class Router:
             # "Not when you register: FUN checks your identity only at the exam"
             return reply
         if self.strings.get(key, DEFAULT_LANG).startswith(("Yes", "No")) and (
-            _DIGIT.search(core) or negates(normalize(core)) or self._asks_in_another_frame(intent_id, core)
+            _DIGIT.search(core)
+            or negates(normalize(core))
+            or self._asks_in_another_frame(intent_id, core)
+            or not OR_WORDS.isdisjoint(normalize(core).split())
         ):
             # "is a CMF microcredential worth 10 ECTS?", "1 CFU = 1 ECTS?": a figure the question
             # states is not what a lead's "yes" or "no" answers (the leads are written in English
             # first: its opening word says whether a lead answers yes or no); nor is a question
             # negated ("reicht … eine online prüfung ohne ausweiskontrolle?") or asked of a
             # framework the answer's phrasings do not name ("… mandatory under the eu
-            # micro-credentials recommendation?" is not what the CMF requires)
+            # micro-credentials recommendation?" is not what the CMF requires), nor one offering
+            # alternatives ("… awarded straight away or can it be via rpl later on?")
             return reply
         return _opening_with(reply, self.strings.get(key, lang))
 
