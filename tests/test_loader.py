@@ -540,53 +540,45 @@ def test_evidence_names_existing_concepts() -> None:
     assert "credits" in concepts.decode().splitlines()[errors[0].line - 1]
 
 
-def test_guard_unless_names_an_existing_guard_rule_and_concepts() -> None:
-    """A typo in `guard_unless` would let the everyday-life guard decline a learner's real question
-    again: the load names the file, line and field of an unknown rule or concept, and loads nothing."""
+@pytest.mark.parametrize(
+    ("shipped", "typos", "name", "errors"),
+    [
+        # a typo in `guard_unless` would let the everyday-life guard decline a learner's real question
+        (
+            b"  guard_unless:\n    everyday-life: [microcredential, cmf, eqf, ects, mooc, course-request]",
+            b"  guard_unless:\n    everyday-lives: [microcredential, cmf, eqf, ects, moocs, course-request]",
+            b"everyday-lives",
+            {
+                ("vocabulary.guard_unless.everyday-lives", 'unknown guard rule "everyday-lives"'),
+                ("vocabulary.guard_unless.everyday-lives[4]", 'unknown concept "moocs"'),
+            },
+        ),
+        # a typo in `polar_about` would put an entry's yes/no lead on every yes/no question, or on none
+        (
+            b"    cmf-id-verification: [identity]\n",
+            b"    cmf-id-verifcation: [identty]\n",
+            b"cmf-id-verifcation",
+            {
+                ("vocabulary.polar_about.cmf-id-verifcation", 'unknown entry "cmf-id-verifcation"'),
+                ("vocabulary.polar_about.cmf-id-verifcation[0]", 'unknown concept "identty"'),
+            },
+        ),
+    ],
+)
+def test_rules_keyed_by_a_rule_or_an_entry_name_ones_that_exist(
+    shipped: bytes, typos: bytes, name: bytes, errors: set[tuple[str, str]]
+) -> None:
+    """`guard_unless` names guard rules and `polar_about` entries, each with concepts: the load names
+    the file, line and field of an unknown one, and loads nothing."""
     texts = _shipped_texts()
     concepts = texts["knowledge/concepts.yaml"]
-    shipped = b"  guard_unless:\n    everyday-life: [microcredential, cmf, eqf, ects, mooc, course-request]"
     assert shipped in concepts
-    typos = b"  guard_unless:\n    everyday-lives: [microcredential, cmf, eqf, ects, moocs, course-request]"
     concepts = concepts.replace(shipped, typos)
     texts["knowledge/concepts.yaml"] = concepts
-    kb, errors = check_texts(texts)
+    kb, found = check_texts(texts)
     assert kb is None
-    assert {(e.file, e.field, e.reason) for e in errors} == {
-        (
-            "knowledge/concepts.yaml",
-            "vocabulary.guard_unless.everyday-lives",
-            'unknown guard rule "everyday-lives"',
-        ),
-        ("knowledge/concepts.yaml", "vocabulary.guard_unless.everyday-lives[4]", 'unknown concept "moocs"'),
-    }
-    assert all(b"everyday-lives" in concepts.splitlines()[e.line - 1] for e in errors)
-
-
-def test_polar_about_names_an_existing_entry_and_concepts() -> None:
-    """A typo in `polar_about` would put an entry's yes/no lead on every yes/no question again, or on
-    none: the load names the file, line and field of an unknown entry or concept, and loads nothing."""
-    texts = _shipped_texts()
-    concepts = texts["knowledge/concepts.yaml"]
-    shipped = b"    cmf-id-verification: [identity]\n"
-    assert shipped in concepts
-    concepts = concepts.replace(shipped, b"    cmf-id-verifcation: [identty]\n")
-    texts["knowledge/concepts.yaml"] = concepts
-    kb, errors = check_texts(texts)
-    assert kb is None
-    assert {(e.file, e.field, e.reason) for e in errors} == {
-        (
-            "knowledge/concepts.yaml",
-            "vocabulary.polar_about.cmf-id-verifcation",
-            'unknown entry "cmf-id-verifcation"',
-        ),
-        (
-            "knowledge/concepts.yaml",
-            "vocabulary.polar_about.cmf-id-verifcation[0]",
-            'unknown concept "identty"',
-        ),
-    }
-    assert all(b"cmf-id-verifcation" in concepts.splitlines()[e.line - 1] for e in errors)
+    assert {(e.file, e.field, e.reason) for e in found} == {("knowledge/concepts.yaml", *e) for e in errors}
+    assert all(name in concepts.splitlines()[e.line - 1] for e in found)
 
 
 @pytest.mark.parametrize(
