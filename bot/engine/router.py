@@ -1240,7 +1240,9 @@ class Router:
     ) -> Reply | None:
         """The compliance check when the question states course facts (`parse_facts`: "80 hours at
         EQF 6 with a proctored exam"): one fact is enough when the best intent is the compliance check
-        (or a university states a measured figure of its own course, `_checks_own_course`); two unless
+        (or a university states a measured figure of its own course, `_checks_own_course`, other than
+        an EQF level alone, which the CMF's level rule answers: "our unit runs level 5, is eqf 5
+        ok?"); two unless
         another intent is confidently matched, or of one's own course ("mein kurs hat 5 ects und 120h,
         zaehlt das als cmf microcredential?"); three always."""
         if not facts:
