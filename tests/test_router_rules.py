@@ -223,6 +223,19 @@ def test_a_trial_question_gets_the_answer_that_answers_it(bot_engine: Any, text:
     assert bot_engine.ask(text, log=False).intent == intent
 
 
+def test_a_course_named_by_its_code_gets_its_record_when_nothing_else_answers(bot_engine: Any) -> None:
+    """Trial 158: "candidate has a cyber security microcredential from the open university, code
+    TZFM862. is that a legit cmf one and how was it assessed" got a menu; the code the course's title
+    carries names it. A code no record carries names nothing."""
+    reply = bot_engine.ask(
+        "candidate has a cyber security microcredential from the open university, code TZFM862. is that a "
+        "legit cmf one and how was it assessed",
+        log=False,
+    )
+    assert reply.kind == "credential" and "TZFM862" in reply.title
+    assert bot_engine.ask("is there covid19 training for nurses?", log=False).kind != "credential"
+
+
 def test_a_refund_asked_of_another_platform_is_not_futurelearns(bot_engine: Any) -> None:
     """Trial 155: "Puis-je annuler mon inscription au certificat et être remboursé ? j'ai payé l'examen
     surveillé sur fun …" got "Oui : un remboursement dans les 14 jours", FutureLearn's rule for its

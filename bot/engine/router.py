@@ -790,13 +790,25 @@ class Router:
         named = self._named_course(core) if core else None
         if named is not None and named.span >= FALLBACK_TITLE_CHARS:
             course, match, rest = named.course, named.match, named.rest
-        else:  # "quality management" inside a question about software is no course named
-            quoted = self._quoted_course(question)
-            if quoted is None:
-                return None
+        elif (quoted := self._quoted_course(question)) is not None:
             (course, match), rest = quoted, _QUOTED.sub(" ", question)
+        elif (coded := self._coded_course(question)) is not None:
+            # "… a cyber security microcredential from the open university, code TZFM862. is that a
+            # legit cmf one …": the code its title carries names it
+            course, match, rest = coded, CREDENTIAL_MATCH, question
+        else:  # "quality management" inside a question about software is no course named
+            return None
         lang = lang or self.detect_language(rest)  # the asker's words, not the title's language
         return self._profile(course, lang, question, match)
+
+    def _coded_course(self, question: str) -> Course | None:
+        """The one catalogue course whose record carries a course code the question writes
+        (`_COURSE_CODE`: letters then digits, "TZFM862"), found by the search's whole-word match."""
+        for code in dict.fromkeys(w for w in normalize(question).split() if _COURSE_CODE.fullmatch(w)):
+            courses, total = self._run_search(code, limit=2, exact_only=True)
+            if total == 1 and courses:
+                return courses[0]
+        return None
 
     def _profile(self, course: Course, lang: str, question: str, confidence: float) -> Reply:
         """The credential profile of `course`, answered for `question` under the profile intent."""
@@ -2550,6 +2562,8 @@ def _bare_catalogue_request(query: CourseQuery | None) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+_COURSE_CODE = re.compile(r"[a-z]{2,}\d{3,}")
+"""A course code as a message writes it, normalised: letters then at least three digits ("tzfm862")."""
 
 _QUOTED = re.compile(r"""(?<!\w)["'«“‘„‚]\s*([^"'«»“”‘’„‚]{3,}?)\s*["'»”’“‘](?!\w)""")
 """A stretch of text between quotes of any style ("…", '…', «…», “…”, „…“); an apostrophe inside a
