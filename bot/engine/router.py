@@ -1009,10 +1009,12 @@ class Router:
             # "Quiero que mis empleados mejoren hablando en público. ¿Hay algún curso en español?":
             # the subject is in the sentence before, not in the part
             answers.insert(0, self._ask(with_topics, lang))
-        if with_subject := self._with_subject(part, question):
+        if (alone.status != "answer" or alone.intent not in self._ranked_high(question)) and (
+            with_subject := self._with_subject(part, question)
+        ):
             # "… FutureLearn microcredentials. …, how long do they take, …": of the subject the
             # message names; tried last, when the part alone gets no answer the message agrees with
-            # ("… Also what EQF level are they?" alone is what the EQF is)
+            # ("… Also what EQF level are they?" alone is what the EQF is; asked only then)
             answers.append(self._ask(with_subject, lang))
         return answers
 
