@@ -32,6 +32,10 @@ from bot.engine.questions import question_parts
             "Was ist der Europäische Qualifikationsrahmen (EQR)? welche stufe ist ein bachelor",
             ["Was ist der Europäische Qualifikationsrahmen (EQR)?", "welche stufe ist ein bachelor"],
         ),
+        (  # a last sentence opening with a condition (`conditionals` in languages.json) asks nothing
+            "Quanto costa un corso su EduOpen? se hai tempo rispondimi grazie",
+            ["Quanto costa un corso su EduOpen?"],
+        ),
         (  # trial 111: a condition between the join and the question
             "kann ich mir nen imoox mooc an der uni anrechnen lassen und wenn ja wieviel ects",
             ["kann ich mir nen imoox mooc an der uni anrechnen lassen", "wenn ja wieviel ects"],

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from bot.engine.languages import languages
+from bot.engine.languages import languages, union
 from bot.engine.normalize import normalize
 from bot.engine.request_layout import opens_with_introduction
 
@@ -90,19 +90,21 @@ def question_sentences(text: str) -> list[str]:
 def _opens_with_question_word(sentence: str) -> bool:
     """Whether `sentence` has `MIN_WORDS` words and opens with a question word of any language or a
     question opener ("che tipo", "is there", "gibt es", "c est combien", "welche"; not "if" or "se"
-    alone, `_CONDITIONALS`, nor a question word further in: Spanish "es como un curso normal" is
-    "like")."""
+    alone, `conditionals` in knowledge/languages.json, nor a question word further in: Spanish "es
+    como un curso normal" is "like")."""
     words = normalize(sentence).split()
     if len(words) < MIN_WORDS:
         return False
     return words[0] in _question_words() or any(
-        (len(o) > 1 or o[0] not in _CONDITIONALS) and tuple(words[: len(o)]) == o for o in _all_openers()
+        (len(o) > 1 or o[0] not in _conditionals()) and tuple(words[: len(o)]) == o for o in _all_openers()
     )
 
 
-_CONDITIONALS = frozenset({"if", "whether", "si", "se", "ob"})
-"""One-word question openers that, alone at the start of a sentence, open a condition ("se hai tempo
-…") as often as a question: a last sentence without "?" opening with one is no question part."""
+@cache
+def _conditionals() -> frozenset[str]:
+    """One-word openers that, alone at the start of a sentence, open a condition ("se hai tempo …")
+    as often as a question (`conditionals` of every language): no question part opens with one."""
+    return frozenset(normalize(w) for w in union("course_request", "conditionals"))
 
 
 def before_trailing_remark(text: str) -> str | None:
