@@ -416,6 +416,72 @@ def test_a_transcript_said_to_state_everything_lists_every_item(text: str) -> No
     assert named_facts(text) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        (  # trial 159: the item said to be missing was read as "not what it states"
+            "We give students a transcript with the learning outcomes and hours but we never put the EQF "
+            "level on it.",
+            ["learning-outcomes", "study-hours"],
+        ),
+        (
+            "entregamos un transcript con resultados de aprendizaje, horas y créditos pero sin el nivel EQF",
+            ["learning-outcomes", "study-hours", "credits"],
+        ),
+        (
+            "Transcript mit Lernergebnissen und Stunden, aber ohne EQR-Stufe",
+            ["learning-outcomes", "study-hours"],
+        ),
+    ],
+)
+def test_a_transcript_said_to_lack_an_item_states_only_the_items_named(text: str, states: list[str]) -> None:
+    assert parse_facts(text)["transcript"] == states
+    assert named_facts(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "transcript with outcomes and hours, not sure about the eqf level",  # unsure is not "without"
+        "un transcript con resultados y horas, no sé si el nivel EQF",
+        "transcript with learning outcomes, no proctoring, EQF level 6",  # a figure: the course's value
+    ],
+)
+def test_a_hedge_or_a_figure_is_no_missing_transcript_item(text: str) -> None:
+    assert "transcript" not in parse_facts(text)
+
+
+def test_a_transcript_lacking_the_eqf_level_fails_that_requirement(bot_engine: Any) -> None:
+    """Trial 159: a module meeting four requirements whose transcript never states its EQF level was
+    left open; the transcript requirement is not met."""
+    reply = bot_engine.ask(
+        "We run a 12-week postgrad module at EQF 7, 140 hours including the final exam, proctored with an "
+        "ID check, worth 5 ECTS. We give students a transcript with the learning outcomes and hours but we "
+        "never put the EQF level on it. Is that a problem for CMF?",
+        log=False,
+    )
+    assert reply.kind == "compliance"
+    statuses = {item.ref: item.status for item in reply.items}
+    assert statuses["transcript"] == "not_met"
+    assert [ref for ref, status in statuses.items() if status not in ("met", "info")] == ["transcript"]
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        (
+            "unser kurs: 3 ects bei 30 stunden pro ects, eqf 6, abschlusspruefung beaufsichtigt",
+            90,
+        ),  # trial 160
+        ("our course is 5 ECTS at 25 hours per ECTS", 125),
+        ("4 créditos ECTS, 25 horas por crédito", 100),
+        ("6 ects, 25h/ects, 140 hours in total", 140),  # the hours stated stay
+    ],
+)
+def test_hours_per_credit_are_a_rate_not_the_study_hours(text: str, hours: int) -> None:
+    assert parse_facts(text)["study_hours"] == hours
+
+
 def test_the_ects_asked_of_is_not_the_unit_said_before_it() -> None:
     """Trial 116: "combien d'heures pour 1 ECTS ? et du coup 4 ects …" was worked out for 1 ECTS."""
     assert (

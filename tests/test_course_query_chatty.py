@@ -287,3 +287,31 @@ def test_a_topic_of_a_clause_before_the_one_naming_the_subject_is_left_out(
     assert query is not None and set(query.text.split()) == {"garcia", "marquez"}
     run_on = shipped.read(text.replace(",", ""), require_request=False)
     assert run_on is not None and {"garcia", "marquez"} <= set(run_on.text.split())
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("any courses or microcredentials on project management?", None),
+        ("hay microcredenciales o cursos de marketing?", None),
+        ("any microcredentials on project management?", "microcredential"),  # one kind asked
+    ],
+)
+def test_a_course_type_offered_with_courses_as_an_alternative_is_no_filter(
+    shipped: CourseQueryReader, text: str, kind: str | None
+) -> None:
+    """Trial 158: "are there any courses or microcredentials …" searched microcredentials only."""
+    query = shipped.read(text, require_request=False)
+    assert query is not None and query.type == kind
+
+
+def test_a_subject_asked_of_the_cmf_platforms_is_searched(bot_engine: Any) -> None:
+    """Trial 158: a firm asking for project-management courses "on the cmf platforms" got a menu:
+    "cmf" named where to search was read as a question about the CMF (`scope_phrases`)."""
+    reply = bot_engine.ask(
+        "We're a mid sized engineering firm and want to upskill around 30 people in project management. "
+        "are there any courses or microcredentials on the cmf platforms we could point them to, "
+        "preferably english?"
+    )
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "Project Management: Beyond the Basics" in reply.answer

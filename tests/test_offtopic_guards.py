@@ -54,6 +54,7 @@ def test_account_support_and_microcredential_ads_are_declined(shipped: Engine, t
         "wie lange ist das Goethe Zertifikat gültig?",
         "¿el DELE C1 cuenta como nivel 6 del marco europeo?",
         "does IELTS 7 count as EQF level 6?",
+        "wie kann ich ein ihk zeugnis auf echtheit pruefen",  # trial 160: got the credential checklist
     ],
 )
 def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: str) -> None:

@@ -618,6 +618,13 @@ _HOURS_PER_MONTH = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + _PER_MONTH)
 _HOURS_AND_MINUTES_PER_WEEK = re.compile(r"(?<![\d.,])(\d{1,2})\s*h\s*([0-5]\d)(?=" + _PER_WEEK + ")")
 """A weekly pace in hours and minutes ("3h30 par semaine"), read as hours ("3.5h par semaine"); a
 time of day ("examen à 14h30") is no pace and left alone."""
+_HOURS_PER_CREDIT = re.compile(
+    _NUMBER
+    + r"\s*-?\s*"
+    + _HOUR_WORDS
+    + rf"\s*(?:/|{_any('per')}|per)\s*(?:{_any('ects_units')}|{_any('credit_words')}|ects|cfu)\b"
+)
+"""Hours each credit stands for ("30 stunden pro ects", "25 h per ECTS"): a rate, not the study hours."""
 _WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
 _LISTED_WEEKS = re.compile(_NUMBER + r"(?:\s*\+\s*" + _NUMBER + rf")?\s*-?\s*(?:{_any('week_units')})\b")
 """A record's weeks, an added week counted ("6+1 weeks": 7)."""
@@ -926,6 +933,10 @@ def parse_facts(text: str) -> dict[str, Any]:
     }
     if in_low:
         found |= _summed_parts(low)  # "3 corsi da 2 ECTS ciascuno, 50 ore l'uno": the programme's total
+        rate = _HOURS_PER_CREDIT.search(low) or _HOURS_PER_CREDIT.search(norm)
+        if rate and found["ects"] is not None and found["study_hours"] in (None, _whole(_num(rate.group(1)))):
+            # "3 ects bei 30 stunden pro ects": the hours are the credits times the rate
+            found["study_hours"] = _whole(found["ects"] * _num(rate.group(1)))
     if (
         found["assessment"] is None
         and found["id_verification"]
@@ -946,7 +957,7 @@ def _study_hours(low: str) -> int | float | None:
     """Hours as stated ("80 hours", "80h", "80 heures"), else "10 weeks at 10 h/week" multiplied out;
     "10 weeks at 12 hours", "3 Wochen à 3 Stunden" (`weeks_of`) are multiplied out first."""
     per_week = _HOURS_PER_WEEK.search(low)
-    paces = {m.start() for m in (per_week, _HOURS_PER_MONTH.search(low)) if m}
+    paces = {m.start() for m in (per_week, _HOURS_PER_MONTH.search(low), _HOURS_PER_CREDIT.search(low)) if m}
     added = {m.start(1): _num(m.group(1)) for m in _ADDED_HOURS.finditer(low) if m.start(1) not in paces}
     base = _base_study_hours(low, per_week, paces | set(added))
     if base is None:
@@ -1077,6 +1088,15 @@ def _transcript(text: str) -> list[str] | None:
             ]
             if _TRANSCRIPT_ALL.search(padded):
                 return list(TRANSCRIPT_ITEMS)  # "Transcript mit allen Angaben": every item
+            lacking = {
+                item
+                for item, words in _TRANSCRIPT_ITEM_WORDS.items()
+                if any(_negated_without_figure(padded, w) for w in words)
+            }
+            if lacking:
+                # "… with the learning outcomes and hours but we never put the EQF level on it": the
+                # items named are all it states
+                return [item for item in listed if item not in lacking]
             if len(listed) < len(TRANSCRIPT_ITEMS) and not _ONLY.search(sentence_norm):
                 # "relevé avec acquis d'apprentissage" names what stands out, not all it states: the
                 # other items are not known to be missing ("transcript with only the outcomes" are)
@@ -1093,6 +1113,22 @@ def named_facts(text: str) -> set[str]:
         return set()
     named = any(_TRANSCRIPT_WORDS.search(normalize(s)) for s in _SENTENCE_END.split(text))
     return {"transcript"} if named else set()
+
+
+_ITEM_NEGATION = rf"\b(?:{_any('item_negations')})\s+(?:\w+\s+){{0,2}}"
+"""A negation up to two words before a transcript item ("never put the EQF level", "sin el nivel")."""
+
+
+def _negated_without_figure(padded: str, words: str) -> bool:
+    """Whether `words` occur in `padded` with a negation before them (`item_negations`) and no
+    number in the next two words ("without the eqf level", not "no proctoring, eqf level 5")."""
+    return any(
+        not _FIGURE_FOLLOWS.match(padded[m.end() :])
+        for m in re.finditer(rf"{_ITEM_NEGATION}{re.escape(words)} ", padded)
+    )
+
+
+_FIGURE_FOLLOWS = re.compile(r"(?:\S+ )?\d")
 
 
 def _named_without_figure(padded: str, words: str) -> bool:

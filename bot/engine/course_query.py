@@ -287,6 +287,8 @@ class CourseQueryReader:
             else:
                 self._take_phrase(reading, words, i - length, i, kind, value, intro)
         reading.asks_course = reading.asks_course or (reading.course_by_type and reading.types_named == 1)
+        if reading.types_named == 1 and _type_or_course(reading.marks, words):
+            reading.query.type = None  # "any courses or microcredentials on …": either kind
         return reading
 
     def _mark_phrase(self, reading: _Reading, words: list[str], i: int, length: int, kind: str) -> None:
@@ -667,6 +669,19 @@ def _joined_as_alternative(between: list[str]) -> bool:
         and any(w in TOPIC_ALTERNATIVES for w in between)
         and all(w in TOPIC_ALTERNATIVES or w in STOPWORDS or w in CONNECTORS for w in between)
     )
+
+
+def _type_or_course(marks: list[str], words: list[str]) -> bool:
+    """Whether a course type and a word for "a course" are offered as alternatives ("courses or
+    microcredentials", "microcredenciales o cursos"): either kind will do, so the type is no filter."""
+    for k in range(1, len(words) - 1):
+        if (
+            words[k] in TOPIC_ALTERNATIVES
+            and not marks[k]
+            and {marks[k - 1], marks[k + 1]} == {"course", "types"}
+        ):
+            return True
+    return False
 
 
 def _language_learnt(words: list[str], start: int, end: int) -> bool:

@@ -362,6 +362,20 @@ def _idiom_ends(words: list[str]) -> set[int]:
     return idle
 
 
+_SCOPE_PHRASES = tuple(
+    sorted({normalize(p) for p in union("course_request", "scope_phrases")}, key=len, reverse=True)
+)
+
+
+def without_scope_phrases(text: str) -> str:
+    """`text` normalised, without the phrases that name where to search ("on the cmf platforms",
+    "plataformas del cmf": `scope_phrases`), which are not what a request asks about."""
+    padded = f" {normalize(text)} "
+    for phrase in _SCOPE_PHRASES:
+        padded = padded.replace(f" {phrase} ", " ")
+    return " ".join(padded.split())
+
+
 def has_request_cue(words: list[str]) -> bool:
     """Plural "list me the microcredentials"-style requests carry no topic: a cue word is enough (not
     inside one of the `_CUE_IDIOMS`)."""

@@ -68,6 +68,7 @@ from bot.engine.request_layout import (
     has_request_cue,
     refers_to_one_course,
     speaks_of_own_course,
+    without_scope_phrases,
 )
 from bot.engine.snapshot import Snapshot
 from bot.engine.spelling import respell, typed_back
@@ -1375,7 +1376,9 @@ class Router:
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         named = found & self.concepts.domain - self.concepts.request_filters
         if self._asks_for_a_list(question):
-            # "¿hay algún curso en MiríadaX sobre eso?": where to search, not what is asked about
+            # "¿hay algún curso en MiríadaX sobre eso?", "… any courses on the cmf platforms …":
+            # where to search, not what is asked about
+            named &= self.concepts.concepts_of_normalized(without_scope_phrases(question))
             named -= self.concepts.search_scope
         if best >= SUBJECT_REQUEST_ANSWER and self._names_only_trainees(course_query):
             return None  # "Formación para empresas": training for companies, not courses about them
