@@ -217,10 +217,54 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "est ce que le cmf demande que la microcredential compte pour un diplome ?",
             "universities-futurelearn-microcredential-rules",
         ),
+        # trials 159 and 160: steering rules (`level-shown`, `courses-in-one`, `how-assessed`,
+        # `mandatory-data`, `credential-against-a-degree`) and "eu micro-credential standard"
+        ("does a futurelearn microcredential show an eqf level anywhere", "cmf-transcript"),
+        (
+            "can our microcredential be just one short course or does it have to be several",
+            "universities-futurelearn-microcredential-design",
+        ),
+        (
+            "come faccio a sapere come e stato valutato il candidato in una microcredenziale europea? c'e "
+            "scritto da qualche parte?",
+            "eu-mandatory-elements",
+        ),
+        ("ist die angabe in ects bei microcredentials nach eu-empfehlung pflicht?", "eu-mandatory-elements"),
+        (
+            "hallo, ich bin personalreferentin bei einem maschinenbauer in stuttgart. ein bewerber hat ein "
+            "microcredential von futurelearn im lebenslauf und behauptet, das sei wie ein teil eines "
+            "masterstudiums. stimmt das, und was genau steht da drauf (lernergebnisse, stunden usw)?",
+            "degree-equivalence",
+        ),
+        (
+            "does the eu micro-credential standard require id verification during the exam? and does "
+            "the cmf?",
+            "eu-vs-cmf",
+        ),
     ],
 )
 def test_a_trial_question_gets_the_answer_that_answers_it(bot_engine: Any, text: str, intent: str) -> None:
     assert bot_engine.ask(text, log=False).intent == intent
+
+
+def test_ones_own_course_asked_what_it_lacks_gets_its_facts_checked(bot_engine: Any) -> None:
+    """Trial 160: a university stating its course's test and transcript, asking "what exactly is
+    missing?", got the transcript card; its facts are checked (`missing_asked`), and the transcript
+    said to lack the EQF level fails."""
+    reply = bot_engine.ask(
+        "we designed a microcredential for nurses with an unsupervised online multiple choice test at the "
+        "end. the transcript lists learning outcomes and hours but not the eqf level. our partner says it "
+        "wont pass cmf. what exactly is missing?",
+        log=False,
+    )
+    assert reply.kind == "compliance"
+    assert {item.ref: item.status for item in reply.items}["transcript"] == "not_met"
+    # the same facts of someone else's course, not asked what is missing, are no check
+    other = bot_engine.ask(
+        "a candidate did a microcredential with an online quiz; the transcript lists outcomes and hours",
+        log=False,
+    )
+    assert other.kind != "compliance"
 
 
 def test_a_course_named_by_its_code_gets_its_record_when_nothing_else_answers(bot_engine: Any) -> None:

@@ -696,6 +696,12 @@ _UNIT_NAMED = {
 """The words for a unit, figure or not ("how many ects", "wie viele stunden")."""
 
 
+def asks_what_is_missing(text: str) -> bool:
+    """Whether `text` asks what a course lacks to meet the CMF ("what exactly is missing?", "was
+    fehlt noch?": `missing_asked`)."""
+    return _MISSING_ASKED.search(f" {_normalized(text)} ") is not None
+
+
 def asks_the_other_unit(text: str, facts: Mapping[str, Any]) -> bool:
     """Whether `text`, stating its study hours or its ECTS (not both, `facts`), names the other unit:
     "i did a 150h course on futurelearn, how many ects is that roughly" asks for the hours as ECTS;
@@ -816,6 +822,7 @@ _ONLY = re.compile(rf"\b(?:{_any('only_words')})\b")
 _TRANSCRIPT_ALL = _among(_phrases("transcript_all"))
 """Words after "transcript" saying it states every item ("mit allen Angaben", "with all the details")."""
 _WORKLOAD_ASKED = _among(_phrases("workload_asked"))
+_MISSING_ASKED = _among(_phrases("missing_asked"))
 """Phrases asking how much work a credit stands for, with no word for hours ("wie viel arbeit")."""
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
     item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS

@@ -35,6 +35,7 @@ from bot.engine.compliance import (
     UNIVERSITIES_CHECKLIST,
     against_study_hours,
     asks_the_other_unit,
+    asks_what_is_missing,
     check,
     credit_hours,
     figure_span,
@@ -1275,6 +1276,13 @@ class Router:
                 and (best < self.answer_threshold or best_id == check_id)
             )
             or len(facts) >= FACTS_ALWAYS_CHECKED
+            or (
+                # "… unsupervised online test … transcript lists outcomes and hours but not the eqf
+                # level. … what exactly is missing?": the facts of one's own course, checked
+                len(facts) >= 2
+                and self._checks_own_course(question, found)
+                and asks_what_is_missing(question)
+            )
             or (
                 self._checks_own_course(question, found)
                 and any(k in facts for k in MEASURED_FACTS)
