@@ -482,6 +482,24 @@ def test_hours_per_credit_are_a_rate_not_the_study_hours(text: str, hours: int) 
     assert parse_facts(text)["study_hours"] == hours
 
 
+@pytest.mark.parametrize(
+    ("text", "awarded"),
+    [
+        # trial 159: "not directly" leaves room for credit through recognition of prior learning later
+        (
+            "120 horas, nivel de grado, examen con verificación de identidad, pero no da créditos "
+            "directamente",
+            None,
+        ),
+        ("no credit directly, only through rpl when they enrol", None),
+        ("our course gives no credits at all", False),
+        ("sin créditos", False),
+    ],
+)
+def test_credit_denied_only_directly_stays_open(text: str, awarded: bool | None) -> None:
+    assert parse_facts(text).get("awards_credit") is awarded
+
+
 def test_the_ects_asked_of_is_not_the_unit_said_before_it() -> None:
     """Trial 116: "combien d'heures pour 1 ECTS ? et du coup 4 ects …" was worked out for 1 ECTS."""
     assert (

@@ -230,6 +230,13 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "eu-mandatory-elements",
         ),
         ("ist die angabe in ects bei microcredentials nach eu-empfehlung pflicht?", "eu-mandatory-elements"),
+        ("cuantos ects tiene que tener nuestro curso para entrar en el cmf", "cmf-credits"),  # `ects-asked`
+        (  # trial 159: an employer comparing two candidates' credentials got one check merging both
+            "As HR manager I see lots of CVs listing MOOCs. One applicant has a 'certificate of attendance' "
+            "from a MOOC with no exam. Another has a microcredential with 4 ECTS at EQF 6. Are these really "
+            "worth the same?",
+            "eu-attendance-certificate",
+        ),
         (
             "hallo, ich bin personalreferentin bei einem maschinenbauer in stuttgart. ein bewerber hat ein "
             "microcredential von futurelearn im lebenslauf und behauptet, das sei wie ein teil eines "

@@ -809,6 +809,8 @@ _AWARDED = re.compile(
     # "awards 5 ECTS", "otorga 6 ECTS", "rilascia 8 CFU": a number of credits the course awards
     rf"\b(?:{_any('credit_verbs')})\s+(?:\w+\s+)?{_NUMBER}\s*(?:{_any('ects_units')}|{_any('credit_words')}|cfu)\b"
 )
+_DIRECTLY = re.compile(rf"\s+(?:\w+\s+){{0,2}}(?:{_any('directly_words')})\b")
+"""A word saying "directly" within three words after a denied credit ("no credit directly")."""
 _TRANSCRIPT_WORDS = re.compile(rf"\b(?:{_any('transcript_words')})\b")
 _WITHOUT_A = re.compile(
     rf"\b(?:{_any('id_negations')}|{_any('credit_negations')}|{_any('not_issued')})\s+(?:\w{{1,4}}\s+)?$"
@@ -1066,7 +1068,12 @@ def _without_short_questions(text: str, norm: str) -> str:
 
 
 def _awards_credit(norm: str) -> bool | None:
-    if _NO_CREDIT.search(norm):
+    denied = _NO_CREDIT.search(norm)
+    if denied:
+        if _DIRECTLY.match(norm, denied.end()):
+            # "pero no da créditos directamente": credit may still come later through recognition of
+            # prior learning, which the CMF also counts
+            return None
         return False
     return True if _has_any(norm, _CREDIT_WORDS) or _AWARDED.search(norm) else None
 

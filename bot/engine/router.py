@@ -179,7 +179,8 @@ any python snakes for sale?" are not (chosen on our own probes, not on a labelle
 FACTS_ALWAYS_CHECKED = 3
 """A question stating this many course facts (hours, EQF level, ECTS, assessment…) always gets the
 compliance check, even when it names an institution ("a 12-week module at a UK university, level 7,
-assessed by portfolio, with an ID check")."""
+assessed by portfolio, with an ID check"), unless an employer states them of candidates and does
+not ask them of the CMF."""
 POLAR_LEAD_CONFIDENCE = 0.7
 """A yes/no lead opens the answer only at this confidence or more: below it the lead is as often about
 another question ("can I pay with PayPal?" → "Yes, … in instalments"). On the tune split and dev
@@ -1275,7 +1276,13 @@ class Router:
                 and not reads_credential
                 and (best < self.answer_threshold or best_id == check_id)
             )
-            or len(facts) >= FACTS_ALWAYS_CHECKED
+            or (
+                # (an employer's candidates with three figures between them are compared, not checked:
+                # "One applicant has a 'certificate of attendance' … Another has … 4 ECTS at EQF 6.
+                # Are these really worth the same?", unless asked of the CMF)
+                len(facts) >= FACTS_ALWAYS_CHECKED
+                and (not reads_credential or self._asks_if_it_qualifies(question))
+            )
             or (
                 # "… unsupervised online test … transcript lists outcomes and hours but not the eqf
                 # level. … what exactly is missing?": the facts of one's own course, checked
