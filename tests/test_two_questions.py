@@ -32,6 +32,17 @@ from bot.engine.questions import question_parts
             "Was ist der Europäische Qualifikationsrahmen (EQR)? welche stufe ist ein bachelor",
             ["Was ist der Europäische Qualifikationsrahmen (EQR)?", "welche stufe ist ein bachelor"],
         ),
+        (  # trial 162: a two-word question whose first word elides ("cos'è" is "cos e") is one
+            "cos'e openuped e come funziona il marchio di qualita?",
+            ["cos'e openuped", "come funziona il marchio di qualita?"],
+        ),
+        (  # trial 162: a last sentence after a join, with a one-word opener further in, asks
+            "Qu'est-ce que le cadre europeen des certifications (CEC) ? et une licence c'est quel niveau",
+            [
+                "Qu'est-ce que le cadre europeen des certifications (CEC) ?",
+                "et une licence c'est quel niveau",
+            ],
+        ),
         (  # a last sentence opening with a condition (`conditionals` in languages.json) asks nothing
             "Quanto costa un corso su EduOpen? se hai tempo rispondimi grazie",
             ["Quanto costa un corso su EduOpen?"],
@@ -1006,3 +1017,10 @@ def test_a_compliance_check_asked_beside_another_topic_answers_that_topic_too(bo
     assert reply.kind == "compliance" and [a.intent for a in reply.further()] == ["slp-vs-cmf"]
     alone = bot_engine.ask("Unser Kurs hat 5 ECTS und 125 Stunden. Ist das CMF-konform?")
     assert alone.kind == "compliance" and alone.also is None
+
+
+def test_what_a_platform_is_comes_before_how_its_label_works(bot_engine: Any) -> None:
+    """Trial 162: "cos'e openuped e come funziona il marchio di qualita?" got only the quality label."""
+    reply = bot_engine.ask("cos'e openuped e come funziona il marchio di qualita?")
+    assert (reply.status, reply.intent) == ("answer", "partner-openuped")
+    assert reply.also is not None and reply.also.intent == "partner-openuped-quality-label"

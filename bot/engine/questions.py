@@ -119,14 +119,19 @@ def before_trailing_remark(text: str) -> str | None:
 
 def _opens_with_join(sentence: str) -> bool:
     """Whether `sentence` opens with a clause join ("and", "et", "y", "e", "und"), has `MIN_WORDS`
-    words after it and a question word among them or a question opener right after the join ("et
-    l'exam c surveillé comment", "y se puede pagar a plazos", not "and thanks a lot")."""
+    words after it and a question word among them, a question opener right after the join, or a
+    one-word opener of the join's languages among them ("et l'exam c surveillé comment", "y se puede
+    pagar a plazos", "et une licence c'est quel niveau"; not "and thanks a lot")."""
     words = sentence.split()
     first = normalize(words[0]).split() if words else []
     if len(first) != 1 or first[0] not in _joins() or _count(words[1:]) < MIN_WORDS:
         return False
     after = normalize(" ".join(words[1:])).split()
-    return not _question_words().isdisjoint(after) or _opens_question(first[0], after)
+    return (
+        not _question_words().isdisjoint(after)
+        or _opens_question(first[0], after)
+        or any(len(o) == 1 and o[0] in after and o[0] not in _conditionals() for o in _joins()[first[0]])
+    )
 
 
 @cache
@@ -154,7 +159,10 @@ def split_joined(sentence: str) -> list[str]:
             continue
         if not _opens_question(norms[i][0], [w for n in norms[i + 1 : i + 6] for w in n]):
             continue
-        if _count(words[cuts[-1] : i]) >= least and _count(words[i + 1 :]) >= MIN_WORDS:
+        if (
+            _head_count(words[cuts[-1] : i], norms[cuts[-1] : i]) >= least
+            and _count(words[i + 1 :]) >= MIN_WORDS
+        ):
             cuts.append(i)
     if len(cuts) < 3 and at_commas:
         # a comma cuts only a list of three questions or more ("A, B, and C?"): "how does FutureLearn
@@ -180,6 +188,15 @@ def _after_a_comma(norms: list[list[str]], start: int, i: int) -> bool:
 def _all_openers() -> tuple[tuple[str, ...], ...]:
     """The question openers of every language, as word tuples."""
     return tuple({o for found in _joins().values() for o in found})
+
+
+def _head_count(words: list[str], norms: list[list[str]]) -> int:
+    """The words of a question before a join: as `normalize` splits them when it opens with a question
+    word ("cos'è openuped e come funziona …" asks "cos e openuped", three words), else as written."""
+    flat = [w for n in norms for w in n]
+    if flat and flat[0] in _question_words():
+        return len(flat)
+    return _count(words)
 
 
 def _count(words: list[str]) -> int:
@@ -245,7 +262,8 @@ def question_parts(text: str) -> list[str]:
         for n, part in enumerate(joined):
             if n == 0 and len(joined) > 1 and _introduces(part):
                 continue  # "trabajo en una universidad y me piden …": who asks, not a question
-            if _count(part.split()) >= MIN_WORDS:
+            words = part.split()
+            if _head_count(words, [normalize(w).split() for w in words]) >= MIN_WORDS:
                 parts.append(part)
     return parts
 
