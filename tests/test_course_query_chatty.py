@@ -315,3 +315,13 @@ def test_a_subject_asked_of_the_cmf_platforms_is_searched(bot_engine: Any) -> No
     )
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert "Project Management: Beyond the Basics" in reply.answer
+
+
+def test_a_heading_before_a_course_request_does_not_replace_its_search(bot_engine: Any) -> None:
+    """Trial 162: "How do I find a course?" answered surely alone put the help on searching first and
+    dropped the search the next sentence asks for."""
+    reply = bot_engine.ask(
+        "How do I find a course? im looking for a microcredential in cyber security specifically"
+    )
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "TZFM862" in reply.answer

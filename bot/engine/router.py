@@ -2424,7 +2424,11 @@ def _drop_empty_searches(reply: Reply) -> None:
 
 def _leads_weak_whole(reply: Reply, extra: list[Reply], extra_at: list[int]) -> bool:
     """Whether the message's first part, answered surely alone (`SURE_PART`), goes before the whole
-    message's weak reading (below `WEAK_WHOLE`; `Router._in_order_asked`)."""
+    message's weak reading (below `WEAK_WHOLE`; `Router._in_order_asked`). A search that found
+    courses is no weak reading: "How do I find a course? im looking for a microcredential in cyber
+    security" lists the course first, the help on searching after it."""
+    if reply.kind == "courses" and reply.items:
+        return False
     return extra_at[:1] == [0] and reply.confidence < WEAK_WHOLE <= SURE_PART <= extra[0].confidence
 
 
