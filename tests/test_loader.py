@@ -540,6 +540,27 @@ def test_evidence_names_existing_concepts() -> None:
     assert "credits" in concepts.decode().splitlines()[errors[0].line - 1]
 
 
+def test_a_guard_names_existing_concepts() -> None:
+    """A guard declines a message only when all its concepts occur: a typo in one would keep it from
+    ever declining. The load names the file, line and field, and loads nothing."""
+    texts = _shipped_texts()
+    concepts = texts["knowledge/concepts.yaml"].replace(
+        b"    jobs-and-employment: [jobs-and-employment]", b"    jobs-and-employment: [jobs-and-employmnt]"
+    )
+    assert concepts != texts["knowledge/concepts.yaml"]
+    texts["knowledge/concepts.yaml"] = concepts
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.field, e.reason) for e in errors] == [
+        (
+            "knowledge/concepts.yaml",
+            "vocabulary.guards.jobs-and-employment[0]",
+            'unknown concept "jobs-and-employmnt"',
+        )
+    ]
+    assert "jobs-and-employmnt" in concepts.decode().splitlines()[errors[0].line - 1]
+
+
 @pytest.mark.parametrize(
     ("shipped", "typos", "name", "errors"),
     [

@@ -132,6 +132,10 @@ def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) 
         "comment se passe l'attribution des logements en residence universitaire ?",
         "darf der arbeitgeber meinen bildungsurlaub für einen sprachkurs ablehnen?",
         "la mia soluzione supera i test di esempio ma non quelli nascosti, perché?",
+        # trials 161, 162: an employment agency's voucher, a job board's prices (`jobs-and-employment`)
+        "wie bekomme ich einen bildungsgutschein von der arbeitsagentur?",
+        "wo kann ich eine stellenanzeige auf stepstone schalten und was kostet das?",
+        "comment verifier qu'un candidat a vraiment son diplome d'ingenieur cti ?",  # a degree (CTI)
     ],
 )
 def test_language_schools_university_fees_papers_and_admissions_are_declined(
@@ -932,3 +936,9 @@ def test_a_proctoring_company_that_is_no_partner_gets_the_other_provider_answer(
 ) -> None:
     reply = shipped.ask(text)
     assert (reply.status, reply.reason) == ("no_match", "other_provider"), (text, reply.intent)
+
+
+def test_a_microcredential_paid_through_an_employment_agency_is_still_answered(shipped: Engine) -> None:
+    """The employment agencies' guard keeps a question about our topics (`guard_unless`)."""
+    reply = shipped.ask("kann die arbeitsagentur ein microcredential von futurelearn bezahlen?")
+    assert reply.reason != "declined" and reply.status == "answer"

@@ -1144,12 +1144,13 @@ def _polar_about_checks(docs: list[_Doc], entries: set[str], err: _Reporter) -> 
 
 
 def _evidence_checks(docs: list[_Doc], err: _Reporter) -> None:
-    """Each kind of `evidence` (domain, partner, request_filters…) and each course facet names
-    concepts that exist: a typo would silently leave a concept out of it."""
+    """Each kind of `evidence` (domain, partner, request_filters…), each course facet and each guard
+    rule names concepts that exist: a typo would silently leave a concept out of it, or keep a guard,
+    which needs all its concepts, from ever declining."""
     vocabularies = _vocabularies(docs)
     concepts = _defined(vocabularies, "concepts")
     for doc in vocabularies:
-        for section in ("evidence", "course_facets"):
+        for section in ("evidence", "course_facets", "guards"):
             for kind, names in (doc.body.get(section) or {}).items():
                 _known_names(doc, ("vocabulary", section, kind), names, concepts, "concept", err)
 
