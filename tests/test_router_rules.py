@@ -231,6 +231,24 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
         ),
         ("ist die angabe in ects bei microcredentials nach eu-empfehlung pflicht?", "eu-mandatory-elements"),
         ("cuantos ects tiene que tener nuestro curso para entrar en el cmf", "cmf-credits"),  # `ects-asked`
+        (  # trial 161: `transcript-must-contain`
+            "lavoro all'ufficio didattica di un ateneo del consorzio eduopen. vorremmo trasformare alcuni "
+            "mooc in microcredenziali conformi al cmf: quali informazioni deve contenere il transcript che "
+            "rilasciamo?",
+            "cmf-transcript",
+        ),
+        (  # trial 161: what the EU Recommendation wants a certificate to state, asked by an employer
+            "wir sind ein mittelstaendisches unternehmen und ueberlegen mitarbeitende ueber microcredentials "
+            "weiterzubilden. was sagt die eu-empfehlung, welche angaben muss so ein zertifikat enthalten "
+            "damit wir die vergleichen koennen?",
+            "eu-mandatory-elements",
+        ),
+        (  # trial 161: "cuánto sale" asks the price
+            "cuanto sale una microcredencial en futurelearn? se puede pagar a plazos o hay que pagar todo de "
+            "golpe",
+            "partner-futurelearn-mc-prices",
+        ),
+        ("what is a futurelearn microcredential?", "partner-futurelearn"),  # trial 162: got the proposal
         (  # trial 159: an employer comparing two candidates' credentials got one check merging both
             "As HR manager I see lots of CVs listing MOOCs. One applicant has a 'certificate of attendance' "
             "from a MOOC with no exam. Another has a microcredential with 4 ECTS at EQF 6. Are these really "
