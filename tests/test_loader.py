@@ -540,6 +540,24 @@ def test_evidence_names_existing_concepts() -> None:
     assert "credits" in concepts.decode().splitlines()[errors[0].line - 1]
 
 
+def test_an_intents_platform_is_a_partner_platform() -> None:
+    """`leads_to.platform` keeps an intent to its platform's questions: an unknown one would silently
+    let it answer questions about every platform. The load names the file, line and field."""
+    texts = _shipped_texts()
+    shipped = b"      entry: partner-futurelearn-mc-refunds\n      platform: partner-futurelearn\n"
+    assert shipped in texts["intents.yaml"]
+    texts["intents.yaml"] = texts["intents.yaml"].replace(
+        shipped, shipped.replace(b"platform: partner-", b"platform: ")
+    )
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.reason) for e in errors] == [
+        ("intents.yaml", 'unknown partner platform "futurelearn"')
+    ]
+    assert errors[0].field.endswith(".leads_to.platform")
+    assert "platform: futurelearn" in texts["intents.yaml"].decode().splitlines()[errors[0].line - 1]
+
+
 def test_a_guard_names_existing_concepts() -> None:
     """A guard declines a message only when all its concepts occur: a typo in one would keep it from
     ever declining. The load names the file, line and field, and loads nothing."""

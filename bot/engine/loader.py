@@ -1226,6 +1226,24 @@ def _home_partner_checks(docs: list[_Doc], err: _Reporter) -> None:
                 err(doc, where, f'"{phrases[0]}" must name one partner platform, names {names}')
 
 
+def _intent_platform_checks(docs: list[_Doc], err: _Reporter) -> None:
+    """Each intent's `leads_to.platform` is a partner platform (a concept of `evidence.partner`): any
+    other would silently leave the intent answering questions about every platform."""
+    partners = {
+        str(name)
+        for doc in _vocabularies(docs)
+        for name in ((doc.body.get("evidence") or {}).get("partner") or [])
+    }
+    for doc in docs:
+        if doc.kind != "intents":
+            continue
+        for n, obj in _items(doc):
+            leads_to = obj.get("leads_to") if isinstance(obj, dict) else None
+            platform = leads_to.get("platform") if isinstance(leads_to, dict) else None
+            if platform is not None and str(platform) not in partners:
+                err(doc, ("intents", n, "leads_to", "platform"), f'unknown partner platform "{platform}"')
+
+
 def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
     """The rules between objects and files (`refs_ok`: every file parsed, so references can be checked)."""
     err = _Reporter()
@@ -1236,6 +1254,7 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
         _steering_checks(docs, err)
         _evidence_checks(docs, err)
         _home_partner_checks(docs, err)
+        _intent_platform_checks(docs, err)
         _guard_advice_checks(docs, err)
         _guard_unless_checks(docs, err)
         _polar_about_checks(docs, set(entries), err)

@@ -132,10 +132,8 @@ COURSE_ROUTE_RANKS = 3
 if a course-search intent is among this many best-ranked intents; 0 = always."""
 PARTNER_SPECIFIC = 0.3
 """An intent is specific to a partner platform when at least this share of its phrasings name it
-(FutureLearn's prices, instalments and refunds: 0.3–0.5; general intents: below 0.25)."""
-PARTNER_LEANING = 0.2
-"""An intent leans to a partner platform when this share of its phrasings name it (FutureLearn's
-refunds: 0.25, below `PARTNER_SPECIFIC`); its answer is not read as about another platform."""
+(FutureLearn's prices and enrolment: 0.5–0.6; general intents: below 0.25), or when it declares the
+platform (`leads_to.platform`: FutureLearn's refunds, whose phrasings name it a quarter of the time)."""
 FRAMEWORK_NAMED = 0.3
 """An answer's yes/no lead answers a question asked of a framework other than the CMF (the EU
 recommendation, `evidence.frameworks`) only when at least this share of its intent's phrasings name it."""
@@ -505,9 +503,9 @@ class Router:
             return reply
         needed = QUESTION_OVER_CONTEXT if of_a_partner else SURE_PART
         if alone.confidence < needed or self._specific_partners(alone.intent):
+            # (nor a platform's own answer: "… être remboursé ? j'ai payé l'examen … sur fun" is not
+            # FutureLearn's refunds)
             return reply
-        if self._leans_to_another_partner(alone.intent, question):
-            return reply  # "… être remboursé ? j'ai payé l'examen … sur fun": not FutureLearn's refunds
         if not of_a_partner and alone.intent not in self._ranked_high(question):
             return reply  # "… programa corto de 20 ECTS … ¿Eso encaja con el CMF?" needs its context
         ranked, _ = self._rank_all(self.concepts.core(asking[0]), limit=1)
@@ -1742,22 +1740,12 @@ class Router:
         profile = self.snapshot.profiles.get(intent_id, {})
         return {c: profile.get(c, 0.0) for c in self.concepts.partners}
 
-    def _leans_to_another_partner(self, intent_id: str, question: str) -> bool:
-        """Whether `intent_id`'s phrasings name, at `PARTNER_LEANING` or more, a partner platform
-        the question does not name, and never one it names (FutureLearn's refunds, whose phrasings
-        often say only "my microcredential", for a message about FUN)."""
-        named = self.concepts.concepts(" ".join(question.split())) & self.concepts.partners
-        if not named:
-            return False
-        shares = self._partner_share(intent_id)
-        if any(shares.get(p, 0.0) > 0.0 for p in named):
-            return False
-        return any(share >= PARTNER_LEANING for p, share in shares.items() if p not in named)
-
     def _specific_partners(self, intent_id: str) -> set[str]:
-        """The partner platforms (concept ids) an intent is specific to: named by at least
-        `PARTNER_SPECIFIC` of its phrasings."""
-        return {c for c, share in self._partner_share(intent_id).items() if share >= PARTNER_SPECIFIC}
+        """The partner platforms (concept ids) an intent is specific to: the one it declares
+        (`leads_to.platform`), and any named by at least `PARTNER_SPECIFIC` of its phrasings."""
+        declared = self._leads(intent_id).get("platform")
+        named = {c for c, share in self._partner_share(intent_id).items() if share >= PARTNER_SPECIFIC}
+        return named | {str(declared)} if declared else named
 
     def _home_partner(
         self, core: str, lang: str, found: set[str], ranked: list[tuple[str, float]]
