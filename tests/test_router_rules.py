@@ -249,6 +249,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "partner-futurelearn-mc-prices",
         ),
         ("what is a futurelearn microcredential?", "partner-futurelearn"),  # trial 162: got the proposal
+        # trial 163: counting as part of a degree is credit recognition (not "is it a degree?")
+        (
+            "zählt ein microcredential als teil eines studiums? kann ich mir das anrechnen lassen",
+            "cmf-credit-recognition",
+        ),
         (  # trial 159: an employer comparing two candidates' credentials got one check merging both
             "As HR manager I see lots of CVs listing MOOCs. One applicant has a 'certificate of attendance' "
             "from a MOOC with no exam. Another has a microcredential with 4 ECTS at EQF 6. Are these really "
@@ -290,6 +295,27 @@ def test_ones_own_course_asked_what_it_lacks_gets_its_facts_checked(bot_engine: 
         log=False,
     )
     assert other.kind != "compliance"
+
+
+def test_a_subject_with_its_platform_and_kind_of_course_names_the_one_course(bot_engine: Any) -> None:
+    """Trial 158: "a 'FutureLearn microcredential in FinTech from DCU' on her cv … how much study is
+    behind it" got a card on certificates; the platform, the kind of course and the subject describe
+    one catalogue course, whose record says who issued it and its workload. Two kinds of course
+    compared describe none."""
+    reply = bot_engine.ask(
+        "hi im a recruiter at a logistics company. candidate lists a 'FutureLearn microcredential in FinTech "
+        "from DCU' on her cv. is that a proper university backed thing or just an online course cert? and "
+        "how much study is behind it roughly?",
+        log=False,
+    )
+    assert reply.kind == "credential"
+    assert "FinTech: Financial Innovation" in reply.answer and "Dublin City University" in reply.answer
+    compared = bot_engine.ask(
+        "ma femme hésite entre un MOOC gratuit sur FUN et une vraie microcertification pour sa reconversion "
+        "en santé publique, qu'est-ce qui compte vraiment ?",
+        log=False,
+    )
+    assert compared.kind != "credential"
 
 
 def test_a_course_named_by_its_code_gets_its_record_when_nothing_else_answers(bot_engine: Any) -> None:

@@ -1517,7 +1517,12 @@ class Router:
         one_course = refers_to_one_course(words)
         if one_course and speaks_of_own_course(words) and parse_facts(text).keys() & set(MEASURED_FACTS):
             return None  # "notre MOOC fait environ 30h et donne 1 ECTS …": their course, to check
-        if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course:
+        # a vocabulary subject with the platform and the one kind of course named is a description
+        # too ("a 'FutureLearn microcredential in FinTech from DCU' on her cv"; not "entre un MOOC
+        # gratuit sur FUN et une vraie microcertification … en santé publique")
+        kinds = self.concepts.concepts(text) & (self.concepts.search_scope - self.concepts.partners)
+        typed = bool(subjects and query.platform and query.type and len(kinds) == 1)
+        if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course and not typed:
             return None  # (dropping stray words leaves fewer)
         described = self._without_stray_words(query)
         language_asked = described is None and one_course and bool(query.language)
@@ -1526,7 +1531,7 @@ class Router:
             # course pointed at is described by its other words; its language is what is asked
             described = self._without_stray_words(replace(query, language=None, other_languages=[]))
         query = described
-        if query is None or (len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course):
+        if query is None or (len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course and not typed):
             return None
         text_searched, filters = _search_arguments(query)
         courses, total = self._run_search(text_searched, limit=1, exact_only=True, **filters)
