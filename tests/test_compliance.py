@@ -621,6 +621,7 @@ def test_ids_checked_at_enrolment_are_not_read_as_checked_at_the_assessment() ->
     ("text", "checked"),
     [
         ("esame scritto con riconoscimento dell'identità tramite documento", True),
+        ("esame online e riconoscimento d'identita", True),  # trial 163: the elided article
         ("modulo con identificazione dello studente all'esame", True),
         ("l'identità viene verificata con un documento", True),
         ("corso senza riconoscimento dell'identità", False),

@@ -136,6 +136,7 @@ def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) 
         "wie bekomme ich einen bildungsgutschein von der arbeitsagentur?",
         "wo kann ich eine stellenanzeige auf stepstone schalten und was kostet das?",
         "comment verifier qu'un candidat a vraiment son diplome d'ingenieur cti ?",  # a degree (CTI)
+        "we'd like our university admin to get iso 9001 certified, how does the audit process work",  # 164
     ],
 )
 def test_language_schools_university_fees_papers_and_admissions_are_declined(

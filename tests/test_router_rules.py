@@ -249,6 +249,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "partner-futurelearn-mc-prices",
         ),
         ("what is a futurelearn microcredential?", "partner-futurelearn"),  # trial 162: got the proposal
+        (  # trial 163: `notional-workload`
+            "was bedeutet notional workload auf einer micro-credential und in welcher einheit wird das "
+            "angegeben?",
+            "eu-mandatory-elements",
+        ),
         # trial 163: counting as part of a degree is credit recognition (not "is it a degree?")
         (
             "zählt ein microcredential als teil eines studiums? kann ich mir das anrechnen lassen",
@@ -295,6 +300,24 @@ def test_ones_own_course_asked_what_it_lacks_gets_its_facts_checked(bot_engine: 
         log=False,
     )
     assert other.kind != "compliance"
+
+
+def test_figures_stated_as_spans_are_no_course_to_check_nor_a_figure_to_work_out(bot_engine: Any) -> None:
+    """Trial 164: "unos dicen 100-150 horas y otros hablan de 5-30 ects" got a check of a course of
+    150 h and 30 ECTS; trial 163: "8-10 hrs a week … 12 weeks" opened with "120 hours ≈ 4–4.8 ECTS"."""
+    spans = bot_engine.ask(
+        "queremos lanzar microcredenciales en miriadax siguiendo el cmf pero no tenemos claro el volumen: "
+        "unos dicen 100-150 horas y otros hablan de 5-30 ects. cual es la cifra correcta para el cmf?",
+        log=False,
+    )
+    assert spans.kind != "compliance"
+    assert "30 ECTS ≈" not in spans.answer
+    pace = bot_engine.ask(
+        "I work full time as a nurse and only have like 8-10 hrs a week free in the evenings. the "
+        "futurelearn microcredential page says its 12 weeks long. how much total workload is it usually?",
+        log=False,
+    )
+    assert pace.status == "answer" and "120 hours ≈" not in pace.answer
 
 
 def test_a_subject_with_its_platform_and_kind_of_course_names_the_one_course(bot_engine: Any) -> None:

@@ -1262,6 +1262,10 @@ class Router:
         zaehlt das als cmf microcredential?"); three always."""
         if not facts:
             return None
+        if set(facts) <= {"study_hours", "ects"} and states_a_range(question):
+            # "unos dicen 100-150 horas y otros hablan de 5-30 ects. cual es la cifra correcta": the
+            # spans of conventions, no course's figures
+            return None
         best_id, best = ranked[0]
         check_id, check_score = self._best_of_type(ranked, "compliance_check")
         # an employer stating a candidate's figures reads a credential, not checks a course: "un
@@ -1881,6 +1885,8 @@ class Router:
             if facts.get("ects") is not None and facts.get("study_hours") is not None:
                 # "8 ECTS und 200 Stunden … passt das in den CMF-Rahmen?": the hours are set against it
                 facts = {"study_hours": facts["study_hours"]}
+        if works_out in ("credit-hours", "study-pace") and states_a_range(text):
+            return None  # "some say 5-30 ects", "8-10 hrs a week": a span, not one figure to work out
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST) if works_out else None
         if entry is None:
             return None
