@@ -254,6 +254,25 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "angegeben?",
             "eu-mandatory-elements",
         ),
+        # trial 164: `fl-products-compared`, `identity-in-eu-elements`, `missing-for-cmf`
+        (
+            "candidate has a futurelearn certificate of achievement for a short course, is that the same "
+            "thing as a microcredential??",
+            "partner-futurelearn-product-types",
+        ),
+        ("is a FUN certificate the same as a microcredential?", "learners-certificate-or-microcredential"),
+        ("quels sont les elements obligatoires, et la verification d'identite ?", "eu-vs-cmf"),
+        (
+            "buongiorno, sono nel presidio di qualita di un ateneo che partecipa a eduopen. vorremmo che i "
+            "nostri percorsi diventassero microcredenziali conformi al CMF. eduopen rilascia gia CFU e "
+            "badge, cosa manca ancora rispetto ai requisiti del framework?",
+            "universities-meet-cmf",
+        ),
+        (
+            "we already have a dozen free MOOCs that only give participation certificates. whats the minimum "
+            "we'd have to add for them to count as microcredentials under the EU definition and the CMF?",
+            "universities-meet-cmf",
+        ),
         # trial 163: counting as part of a degree is credit recognition (not "is it a degree?")
         (
             "zählt ein microcredential als teil eines studiums? kann ich mir das anrechnen lassen",
