@@ -271,6 +271,21 @@ def test_a_question_about_a_course_it_quotes_gets_the_course_s_record(shipped_en
     assert others.kind == "courses"
 
 
+def test_a_quoted_title_without_the_subtitle_after_its_last_comma_names_the_course(
+    shipped_engine: Any,
+) -> None:
+    """Trial 164: "… 'Desarrollo en HTML5, CSS y Javascript de WebApps' en miriadax. es una
+    microcredencial con creditos o solo un mooc?" got two general cards; the title before its last
+    comma ("…, incluyendo móviles FirefoxOS") names the course."""
+    reply = shipped_engine.ask(
+        "un candidato pone en el cv que hizo 'Desarrollo en HTML5, CSS y Javascript de WebApps' en miriadax. "
+        "es una microcredencial con creditos o solo un mooc? cuanto dura?"
+    )
+    shown = {i.ref: i.text for i in reply.items}
+    assert reply.kind == "credential"
+    assert shown.get("title", "").startswith("Desarrollo en HTML5, CSS y Javascript de WebApps")
+
+
 def test_a_question_about_what_courses_cost_is_no_request_for_them(scripted: Any) -> None:
     """ "Was kostet ein Kurs auf iMooX?" listed iMooX's courses (trial 51): a price question naming no
     subject sets the course-search intents aside (`evidence.course_facts`); naming one, or asking

@@ -2601,11 +2601,13 @@ TITLE_FORMS_KEPT = 4096
 def _title_forms(title: str) -> tuple[str, ...]:
     """A course title normalised, each half of a title given in two languages ("Du manager au
     leader agile / From manager to agile leader"), and its main title of at least
-    `MAIN_TITLE_WORDS` words without a subtitle in brackets or after a colon ("Mindfulness para
-    regular emociones (Programa Inteligencia Emocional Plena)", "Maths for Humans: Linear, Quadratic
-    & Inverse Relations"): a message names one of them."""
+    `MAIN_TITLE_WORDS` words without a subtitle in brackets, after a colon or after its last comma
+    ("Mindfulness para regular emociones (Programa Inteligencia Emocional Plena)", "Maths for Humans:
+    Linear, Quadratic & Inverse Relations", "Desarrollo en HTML5, CSS y Javascript de WebApps,
+    incluyendo móviles FirefoxOS"): a message names one of them."""
     parts = [p for p in title.split(" / ") if p.strip()] if " / " in title else []
-    main = [m for m in (_BRACKETED_END.sub("", title), title.split(":")[0]) if m != title]
+    cuts = (_BRACKETED_END.sub("", title), title.split(":")[0], title.rsplit(",", 1)[0])
+    main = [m for m in cuts if m != title]
     short = [m for m in main if len(normalize(m).split()) >= MAIN_TITLE_WORDS]
     return tuple(dict.fromkeys(normalize(t) for t in [title, *parts, *short]))
 
