@@ -1521,11 +1521,12 @@ class Router:
         one_course = refers_to_one_course(words)
         if one_course and speaks_of_own_course(words) and parse_facts(text).keys() & set(MEASURED_FACTS):
             return None  # "notre MOOC fait environ 30h et donne 1 ECTS …": their course, to check
-        # a vocabulary subject with the platform and the one kind of course named is a description
-        # too ("a 'FutureLearn microcredential in FinTech from DCU' on her cv"; not "entre un MOOC
-        # gratuit sur FUN et une vraie microcertification … en santé publique")
+        # a vocabulary subject with the platform and the one kind of course named, quoted, is a
+        # description too ("a 'FutureLearn microcredential in FinTech from DCU' on her cv"; not "entre
+        # un MOOC gratuit sur FUN et une vraie microcertification … en santé publique", nor "un MOOC
+        # de microeconomia sur MiriadaX, ça dure combien ?", any such course)
         kinds = self.concepts.concepts(text) & (self.concepts.search_scope - self.concepts.partners)
-        typed = bool(subjects and query.platform and query.type and len(kinds) == 1)
+        typed = bool(subjects and query.platform and query.type and len(kinds) == 1 and _QUOTED.search(text))
         if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course and not typed:
             return None  # (dropping stray words leaves fewer)
         described = self._without_stray_words(query)
