@@ -325,3 +325,14 @@ def test_a_heading_before_a_course_request_does_not_replace_its_search(bot_engin
     )
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert "TZFM862" in reply.answer
+
+
+def test_an_inflected_german_subject_is_searched(bot_engine: Any) -> None:
+    """Trial 166: "… einen deutschsprachigen kurs zu digitalen kompetenzen für unsere azubis?" got a
+    "did you mean": the vocabulary knew "digitale Kompetenzen" only."""
+    reply = bot_engine.ask(
+        "gibt es auf euren plattformen einen deutschsprachigen kurs zu digitalen kompetenzen für unsere "
+        "azubis?"
+    )
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "DigiStudi" in reply.answer

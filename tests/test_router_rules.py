@@ -273,6 +273,17 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "we'd have to add for them to count as microcredentials under the EU definition and the CMF?",
             "universities-meet-cmf",
         ),
+        # trial 166: the ID check under the Recommendation; minimum requirements (`minimum-requirements`)
+        (
+            "is identity verification mandatory under the 2022 council recommendation on microcredentials?",
+            "eu-vs-cmf",
+        ),
+        (
+            "buenas, coordino la formacion continua en una universidad andaluza. queremos publicar "
+            "microcredenciales en miriadax alineadas con el cmf. que requisitos minimos tienen que "
+            "cumplir en horas, nivel y evaluacion?",
+            "universities-meet-cmf",
+        ),
         # trial 163: counting as part of a degree is credit recognition (not "is it a degree?")
         (
             "zählt ein microcredential als teil eines studiums? kann ich mir das anrechnen lassen",
