@@ -237,6 +237,7 @@ def test_bad_facts_are_refused(facts: dict) -> None:
             "It's 15 UK credits, 150 hours, proctored online exam with photo ID",
             {
                 "study_hours": 150,
+                "uk_credits": 15,  # set beside FutureLearn's 10–15, never read as ECTS
                 "assessment": "proctored-exam",
                 "id_verification": True,
                 "awards_credit": True,
@@ -1411,16 +1412,44 @@ def test_parts_added_up_and_asked_of_a_microcredential_are_checked(bot_engine: A
         ("cosa significa ECTS e quante ore corrispondono a 6 crediti?", {"ects": 6}),
         ("what does ECTS mean and how many hours are 6 credits?", {"ects": 6}),
         ("how many hours are 6 credits?", {}),  # no ECTS named: which credits is not said
-        ("ECTS vs UK: what are 10 uk credits?", {}),  # UK credits are not ECTS
+        ("ECTS vs UK: what are 10 uk credits?", {"uk_credits": 10}),  # UK credits are not ECTS
         # US credit hours are credit awarded, not ECTS
         (
             "our course is worth 3 US credit hours, around 135 hours total",
-            {"study_hours": 135, "awards_credit": True},
+            {"study_hours": 135, "us_credits": 3, "awards_credit": True},
         ),
     ],
 )
 def test_credits_beside_ects_are_ects_and_us_credit_hours_award_credit(text: str, facts: dict) -> None:
     assert parse_facts(text) == facts
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        # trials 158-166: UK and US credits were read as nothing ("hours not given")
+        (
+            "planning a 20 UK credit module at level 6, within the CMF size?",
+            "UK credits: 20, outside the 10–15",
+        ),
+        (
+            "the certificate we received says 2 US credits and EQF 6. does that fit the cmf?",
+            "US credits: 2, within the 2–3",
+        ),
+        (
+            "notre module vaut 15 crédits britanniques, niveau 6 : ça rentre dans le CMF ?",
+            "Crédits britanniques : 15, dans la fourchette de 10 à 15",
+        ),
+    ],
+)
+def test_uk_and_us_credits_are_set_beside_futurelearns_equivalence(
+    bot_engine: Any, question: str, shown: str
+) -> None:
+    reply = bot_engine.ask(question, log=False)
+    assert reply.kind == "compliance"
+    info = next(item for item in reply.items if item.status == "info")
+    assert shown in info.text
+    assert "study_hours" not in parse_facts(question)  # never read as hours
 
 
 @pytest.mark.parametrize(

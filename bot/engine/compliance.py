@@ -32,6 +32,8 @@ FACTS: tuple[str, ...] = (
     "study_hours",
     "eqf_level",
     "ects",
+    "uk_credits",
+    "us_credits",
     "assessment",
     "awards_credit",
     "id_verification",
@@ -101,7 +103,7 @@ def validate_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if name not in FACTS:
             raise FactError(f"unknown fact {name!r} (known: {', '.join(FACTS)})")
-        if name in ("study_hours", "ects"):
+        if name in ("study_hours", "ects", "uk_credits", "us_credits"):
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise FactError(f"{name} must be a number ≥ 0, got {value!r}")
         elif name == "eqf_level":
@@ -330,6 +332,29 @@ class _Evaluator:
         return self.evaluate({k: v for k, v in rule.items() if k != "informs"})[1]
 
     def _hours_per_credit(self, rule: Mapping[str, Any]) -> str:
+        """ECTS read as hours at the rule's hours per credit, set beside the study hours given; UK
+        and US credits set beside the rule's ranges of them (`other_credits`)."""
+        others = self._other_credits(rule)
+        if others and self.facts.get("ects") is None:
+            return " ".join(others)
+        line = self._ects_as_hours(rule)
+        return " ".join([line, *others])
+
+    def _other_credits(self, rule: Mapping[str, Any]) -> list[str]:
+        """For each of UK and US credits given, whether they are within the rule's range of them."""
+        lines = []
+        for system, bounds in (rule.get("other_credits") or {}).items():
+            credits = self.facts.get(f"{system}_credits")
+            if credits is None:
+                continue
+            low, high = bounds["min"], bounds["max"]
+            key = "other_credits_within" if low <= credits <= high else "other_credits_outside"
+            values = {"credits": _number(credits), "min": _number(low), "max": _number(high)}
+            label = self.label(f"{system}_credits")
+            lines.append(self.s(f"compliance.reason.{key}", self.lang, fact=label, **values))
+        return lines
+
+    def _ects_as_hours(self, rule: Mapping[str, Any]) -> str:
         """ECTS read as hours at the rule's hours per credit, set beside the study hours given."""
         rate = rule["hours_per_credit"]
         low_rate, high_rate = rate.get("min"), rate.get("max")
@@ -722,6 +747,12 @@ _EQF_AFTER = re.compile(
     rf"\b([1-8])(?:{_any('ordinals')})?\s*(?:{_any('eqf_names')})?\s*(?:{_any('level_after')})\b"
 )
 _ECTS = re.compile(_NUMBER + rf"\s*(?:{_any('ects_units')})\b")
+_OTHER_CREDITS = {
+    "uk_credits": re.compile(_NUMBER + rf"[\s-]*(?:{_any('uk_credit_units')})\b"),
+    "us_credits": re.compile(_NUMBER + rf"[\s-]*(?:{_any('us_credit_units')})\b"),
+}
+"""UK and US credits ("15 UK credits", "a 20 UK credit module", "2 US credits"): set beside
+FutureLearn's equivalence, never read as ECTS or hours."""
 _PLAIN_CREDITS = re.compile(
     _NUMBER + r"\s*(?:credits?|crediti|credito|creditos|leistungspunkte|punkte)\b"
     r"(?!\s+(?:uk|us|americ\w*|britann?ic\w*|britisch\w*|cfu|formativi|universitari))"
@@ -935,6 +966,10 @@ def parse_facts(text: str) -> dict[str, Any]:
         "study_hours": _study_hours(low) if in_low else None,
         "eqf_level": _eqf_level(norm, numbers=in_norm),
         "ects": _ects(low, norm) if in_low or in_norm else None,
+        **{
+            name: _first_number(pattern, norm) if in_norm else None
+            for name, pattern in _OTHER_CREDITS.items()
+        },
         "assessment": _assessment(norm),
         "id_verification": _id_verification(norm),
         "awards_credit": _awards_credit(_without_short_questions(text, norm)),
@@ -956,6 +991,11 @@ def parse_facts(text: str) -> dict[str, Any]:
         # figures with an exam whose candidates' identity is checked, its supervision not stated
         found["assessment"] = "final-exam"
     return {name: value for name, value in found.items() if value is not None}
+
+
+def _first_number(pattern: re.Pattern[str], text: str) -> int | float | None:
+    found = pattern.search(text)
+    return _whole(_num(found.group(1))) if found else None
 
 
 def _whole(value: float) -> int | float:

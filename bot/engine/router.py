@@ -202,7 +202,9 @@ OWN_COURSE_OTHER_SURE = 0.5
 """Below this probability for the best intent, a university's own figure is checked wherever the
 matcher ranks the check ("Queremos ofrecer en MiríadaX un programa de 3 ECTS. ¿Cumple…?")."""
 
-MEASURED_FACTS = ("study_hours", "eqf_level", "ects")
+MEASURED_FACTS = ("study_hours", "eqf_level", "ects", "uk_credits", "us_credits")
+OTHER_CREDITS = ("uk_credits", "us_credits")
+"""Credits the check sets beside FutureLearn's equivalence only (no answer works them out)."""
 """Course facts with a figure: one of them, stated by a university of its own course ("notre mooc fait
 2 ECTS, on peut le labelliser CMF ?"), is enough for the compliance check."""
 CREDENTIAL_MATCH = 0.75
@@ -1284,6 +1286,14 @@ class Router:
                 # Are these really worth the same?", unless asked of the CMF)
                 len(facts) >= FACTS_ALWAYS_CHECKED
                 and (not reads_credential or self._asks_if_it_qualifies(question))
+            )
+            or (
+                # "the certificate we received says 2 US credits and EQF 6. does that fit the common
+                # microcredential framework?": UK or US credits, which no answer works out, asked of
+                # the CMF with another figure, whatever ranks first
+                len(facts) >= 2
+                and not facts.keys().isdisjoint(OTHER_CREDITS)
+                and self._asks_if_it_qualifies(question)
             )
             or (
                 # "… unsupervised online test … transcript lists outcomes and hours but not the eqf
