@@ -284,6 +284,12 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "cumplir en horas, nivel y evaluacion?",
             "universities-meet-cmf",
         ),
+        (  # trial 166: whether EduOpen enrols learners at a university (`eduopen-enrolment`)
+            "quality officer at a small italian university. our senate asks whether putting our courses on "
+            "eduopen automatically means learners are enrolled with us or get credits. i remember something "
+            "in their terms, what does it say?",
+            "partner-eduopen",
+        ),
         # trial 163: counting as part of a degree is credit recognition (not "is it a degree?")
         (
             "zählt ein microcredential als teil eines studiums? kann ich mir das anrechnen lassen",
