@@ -855,8 +855,9 @@ _ONLY = re.compile(rf"\b(?:{_any('only_words')})\b")
 _TRANSCRIPT_ALL = _among(_phrases("transcript_all"))
 """Words after "transcript" saying it states every item ("mit allen Angaben", "with all the details")."""
 _WORKLOAD_ASKED = _among(_phrases("workload_asked"))
-_MISSING_ASKED = _among(_phrases("missing_asked"))
 """Phrases asking how much work a credit stands for, with no word for hours ("wie viel arbeit")."""
+_MISSING_ASKED = _among(_phrases("missing_asked"))
+"""Phrases asking what a course lacks to meet the CMF ("what exactly is missing", "was fehlt")."""
 _TRANSCRIPT_ITEM_WORDS: dict[str, tuple[str, ...]] = {
     item: tuple(_keyed("transcript_items", item)) for item in TRANSCRIPT_ITEMS
 }
@@ -952,10 +953,12 @@ def parse_facts(text: str) -> dict[str, Any]:
 
     Recognises study hours ("80 hours", "80h", "80 heures", "10 weeks at 10 h/week"), the EQF level
     ("EQF 6", "level 6", "niveau 6", "livello 6", or a degree level: "at bachelor level", "niveau
-    licence" = 6, "master level" = 7), ECTS ("5 ECTS"), the kind of assessment ("examen final
-    surveillé" is a supervised exam, never more than the words say), ID verification (also its
-    negation; a check at enrolment is left open, the CMF asks for one at the assessment), whether
-    credit is awarded, and the transcript's contents.
+    licence" = 6, "master level" = 7), ECTS ("5 ECTS"; with hours per credit, "3 ects bei 30 stunden
+    pro ects", the hours are worked out), UK and US credits ("15 UK credits"), the kind of assessment
+    ("examen final surveillé" is a supervised exam, never more than the words say), ID verification
+    (also its negation; a check at enrolment is left open, the CMF asks for one at the assessment),
+    whether credit is awarded (denied only "directly", it stays open), and the transcript's contents
+    (an item said to be missing makes the items named all it states).
     """
     low = _HOURS_AND_MINUTES_PER_WEEK.sub(
         lambda m: f"{_number(int(m.group(1)) + int(m.group(2)) / 60)}h", text.casefold()
@@ -994,6 +997,7 @@ def parse_facts(text: str) -> dict[str, Any]:
 
 
 def _first_number(pattern: re.Pattern[str], text: str) -> int | float | None:
+    """The figure of `pattern`'s first match in `text` (its first group), or None."""
     found = pattern.search(text)
     return _whole(_num(found.group(1))) if found else None
 

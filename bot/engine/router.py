@@ -203,10 +203,10 @@ OWN_COURSE_OTHER_SURE = 0.5
 matcher ranks the check ("Queremos ofrecer en MiríadaX un programa de 3 ECTS. ¿Cumple…?")."""
 
 MEASURED_FACTS = ("study_hours", "eqf_level", "ects", "uk_credits", "us_credits")
-OTHER_CREDITS = ("uk_credits", "us_credits")
-"""Credits the check sets beside FutureLearn's equivalence only (no answer works them out)."""
 """Course facts with a figure: one of them, stated by a university of its own course ("notre mooc fait
 2 ECTS, on peut le labelliser CMF ?"), is enough for the compliance check."""
+OTHER_CREDITS = ("uk_credits", "us_credits")
+"""Credits the check sets beside FutureLearn's equivalence only (no answer works them out)."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
 DESCRIBED_COURSE_TOPICS = 2
