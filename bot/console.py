@@ -54,6 +54,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--hours", type=_non_negative, metavar="N", help="total study hours")
     check.add_argument("--eqf", type=_eqf_level, metavar="LEVEL", help="EQF level (1-8)")
     check.add_argument("--ects", type=_non_negative, metavar="N", help="ECTS credits")
+    check.add_argument(
+        "--uk-credits", type=_non_negative, metavar="N", help="UK credits (never read as hours)"
+    )
+    check.add_argument(
+        "--us-credits", type=_non_negative, metavar="N", help="US credits (never read as hours)"
+    )
     check.add_argument("--assessment", choices=ASSESSMENTS, help="kind of summative assessment")
     check.add_argument(
         "--awards-credit",
@@ -287,6 +293,8 @@ def _run_check(args: argparse.Namespace) -> int:
         "study_hours": args.hours,
         "eqf_level": args.eqf,
         "ects": args.ects,
+        "uk_credits": args.uk_credits,
+        "us_credits": args.us_credits,
         "assessment": args.assessment,
         "awards_credit": args.awards_credit,
         "id_verification": args.id_verification,

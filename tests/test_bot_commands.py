@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from test_bot_e2e import EPHEMERAL, NO_PINGS, custom_ids, feedback_rows, message_response, quiet, started
@@ -87,6 +88,21 @@ async def test_check_with_options_reports_each_requirement(fake_discord, bot_eng
     assert data["embeds"][0].get("title", "") == expected.title[:256]
     assert len(titles_of(data)) >= len(expected.items)
     assert "cmf:src:en:c" in custom_ids(data) or not expected.links
+
+
+async def test_check_with_uk_credits_sets_them_beside_futurelearns_equivalence(
+    fake_discord, bot_engine
+) -> None:
+    facts = {"uk_credits": 20.0, "eqf_level": 6}
+    expected = bot_engine.check_compliance(facts, "en")
+    info = next(item for item in expected.items if item.status == "info")
+    assert "UK credits: 20, outside the 10–15" in info.text
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("check", {"uk_credits": 20, "eqf": 6})
+        data = await message_response(handle)
+    assert data["embeds"][0].get("title", "") == expected.title[:256]
+    sent = json.dumps(data, ensure_ascii=False)
+    assert "UK credits: 20, outside the 10–15" in sent
 
 
 async def test_check_without_options_opens_a_form_and_answers_it(fake_discord, bot_engine) -> None:

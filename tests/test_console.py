@@ -172,9 +172,25 @@ def test_check_json_and_language(kb: Path, capsys: pytest.CaptureFixture[str]) -
     assert "non soddisfatto" in row["answer"] and "FutureLearn" in row["answer"]
 
 
+def test_check_sets_uk_and_us_credits_beside_futurelearns_equivalence(
+    shipped_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The shipped credits rule has the UK and US ranges (`other_credits`)."""
+    assert main(["check", "--uk-credits", "20", "--us-credits", "2", "--eqf", "6", "--db", shipped_db]) == 0
+    out = capsys.readouterr().out
+    assert "UK credits: 20, outside the 10–15" in out and "US credits: 2, within the 2–3" in out
+    assert "Study hours: not given" in out  # never read as hours
+
+
 @pytest.mark.parametrize(
     "args",
-    [["--eqf", "9"], ["--hours", "-5"], ["--assessment", "vibes"], ["--transcript", "grades"]],
+    [
+        ["--eqf", "9"],
+        ["--hours", "-5"],
+        ["--assessment", "vibes"],
+        ["--transcript", "grades"],
+        ["--uk-credits", "-1"],
+    ],
 )
 def test_check_rejects_bad_flags(kb: Path, args: list[str], capsys) -> None:
     with pytest.raises(SystemExit) as exc:

@@ -182,6 +182,8 @@ class Info(commands.Cog):
         hours="Total study hours",
         eqf="EQF level (1-8)",
         ects="ECTS credits",
+        uk_credits="UK credits (set beside FutureLearn's 10-15, never read as hours)",
+        us_credits="US credits (set beside FutureLearn's 2-3, never read as hours)",
         assessment="How learners are assessed",
         id_verification="Is the learner's identity verified at assessment?",
         transcript="What the transcript states, e.g. learning-outcomes, study-hours, eqf-level, credits",
@@ -196,10 +198,12 @@ class Info(commands.Cog):
         assessment: app_commands.Choice[str] | None = None,
         id_verification: bool | None = None,
         transcript: str | None = None,
+        uk_credits: app_commands.Range[float, 0, 1000] | None = None,
+        us_credits: app_commands.Range[float, 0, 1000] | None = None,
     ) -> None:
         bot = self.bot
         lang = locale_lang(interaction.locale)
-        given = (hours, eqf, ects, assessment, id_verification, transcript)
+        given = (hours, eqf, ects, assessment, id_verification, transcript, uk_credits, us_credits)
         if all(value is None for value in given):
             await interaction.response.send_modal(CheckModal(bot, lang, interaction.user.id))
             return
@@ -210,6 +214,10 @@ class Info(commands.Cog):
             facts["eqf_level"] = eqf
         if ects is not None:
             facts["ects"] = ects
+        if uk_credits is not None:
+            facts["uk_credits"] = uk_credits
+        if us_credits is not None:
+            facts["us_credits"] = us_credits
         if assessment is not None:
             facts["assessment"] = assessment.value
         if id_verification is not None:
