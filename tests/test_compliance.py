@@ -477,6 +477,8 @@ def test_a_transcript_lacking_the_eqf_level_fails_that_requirement(bot_engine: A
         ("our course is 5 ECTS at 25 hours per ECTS", 125),
         ("4 créditos ECTS, 25 horas por crédito", 100),
         ("6 ects, 25h/ects, 140 hours in total", 140),  # the hours stated stay
+        # trial 166: CFU at the asker's own rate (what a CFU is in ECTS is not in the sources)
+        ("percorso da 4 CFU (contiamo 25 ore a CFU), livello EQF 7", 100),
     ],
 )
 def test_hours_per_credit_are_a_rate_not_the_study_hours(text: str, hours: int) -> None:

@@ -747,6 +747,8 @@ _EQF_AFTER = re.compile(
     rf"\b([1-8])(?:{_any('ordinals')})?\s*(?:{_any('eqf_names')})?\s*(?:{_any('level_after')})\b"
 )
 _ECTS = re.compile(_NUMBER + rf"\s*(?:{_any('ects_units')})\b")
+_CFU = re.compile(_NUMBER + r"\s*cfu\b")
+"""Italian university credits ("4 CFU"): hours only at a rate the message states."""
 _OTHER_CREDITS = {
     "uk_credits": re.compile(_NUMBER + rf"[\s-]*(?:{_any('uk_credit_units')})\b"),
     "us_credits": re.compile(_NUMBER + rf"[\s-]*(?:{_any('us_credit_units')})\b"),
@@ -981,9 +983,12 @@ def parse_facts(text: str) -> dict[str, Any]:
     if in_low:
         found |= _summed_parts(low)  # "3 corsi da 2 ECTS ciascuno, 50 ore l'uno": the programme's total
         rate = _HOURS_PER_CREDIT.search(low) or _HOURS_PER_CREDIT.search(norm)
-        if rate and found["ects"] is not None and found["study_hours"] in (None, _whole(_num(rate.group(1)))):
+        # the credits the rate applies to: ECTS, else credits in CFU at the asker's own rate ("4 CFU
+        # (contiamo 25 ore a CFU)"), which says nothing of CFU against ECTS
+        credits = found["ects"] if found["ects"] is not None else _first_number(_CFU, norm)
+        if rate and credits is not None and found["study_hours"] in (None, _whole(_num(rate.group(1)))):
             # "3 ects bei 30 stunden pro ects": the hours are the credits times the rate
-            found["study_hours"] = _whole(found["ects"] * _num(rate.group(1)))
+            found["study_hours"] = _whole(credits * _num(rate.group(1)))
     if (
         found["assessment"] is None
         and found["id_verification"]
