@@ -540,6 +540,33 @@ def test_evidence_names_existing_concepts() -> None:
     assert "credits" in concepts.decode().splitlines()[errors[0].line - 1]
 
 
+@pytest.mark.parametrize(
+    ("bad", "field", "reason"),
+    [
+        (b"            uk:\n              min: 10\n", "other_credits.uk.max", "required field is missing"),
+        (
+            b"            gb:\n              min: 10\n              max: 15\n",
+            "other_credits.gb",
+            'unknown field "gb"',
+        ),
+    ],
+)
+def test_the_credits_rules_other_credits_are_checked(bad: bytes, field: str, reason: str) -> None:
+    """A UK or US range missing an end, or a credit system the check does not read, names the file,
+    line and field, and loads nothing."""
+    texts = _shipped_texts()
+    shipped = b"          other_credits:\n            uk:\n              min: 10\n              max: 15\n"
+    assert shipped in texts["knowledge/cmf.yaml"]
+    texts["knowledge/cmf.yaml"] = texts["knowledge/cmf.yaml"].replace(
+        shipped, b"          other_credits:\n" + bad
+    )
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.field.split(".rule.")[-1], e.reason) for e in errors] == [
+        ("knowledge/cmf.yaml", field, reason)
+    ]
+
+
 def test_an_intents_platform_is_a_partner_platform() -> None:
     """`leads_to.platform` keeps an intent to its platform's questions: an unknown one would silently
     let it answer questions about every platform. The load names the file, line and field."""
