@@ -610,7 +610,8 @@ async def reply_to_message(
 
 
 class CheckModal(SafeModal):
-    """/check with no options: the course facts as a form (Discord allows five fields). Its custom id
+    """/check with no options: the course facts as a form (Discord allows five fields, so one field
+    takes ECTS, UK or US credits: `facts_from_form`). Its custom id
     is its own (`cmf:check:<token>:form:<user id>`), so two people filling it in at once each get the
     answer to their own form, in their own language."""
 
@@ -632,7 +633,7 @@ class CheckModal(SafeModal):
 
         self.hours = field("ui.check.hours", "ui.check.hours_hint", 8)
         self.eqf = field("ui.check.eqf", "ui.check.eqf_hint", 2)
-        self.ects = field("ui.check.ects", "ui.check.ects_hint", 6)
+        self.credits = field("ui.check.credits", "ui.check.credits_hint", 30)
         self.assessment = field("ui.check.assessment", "ui.check.assessment_hint", 20)
         self.id_verification = field("ui.check.id_verification", "ui.check.yes_no_hint", 5)
 
@@ -644,7 +645,7 @@ class CheckModal(SafeModal):
             facts = facts_from_form(
                 hours=self.hours.value,
                 eqf=self.eqf.value,
-                ects=self.ects.value,
+                credits=self.credits.value,
                 assessment=self.assessment.value,
                 id_verification=self.id_verification.value,
             )

@@ -124,6 +124,41 @@ async def test_check_without_options_opens_a_form_and_answers_it(fake_discord, b
     assert data["allowed_mentions"] == NO_PINGS
 
 
+async def test_check_form_takes_uk_credits_in_its_credits_field(fake_discord, bot_engine) -> None:
+    """Discord allows a form five fields, so its credits field also takes UK or US credits by name."""
+    expected = bot_engine.check_compliance({"uk_credits": 30.0, "eqf_level": 6}, "en")
+    info = next(item for item in expected.items if item.status == "info")
+    assert "UK credits: 30, outside the 10–15" in info.text
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("check")
+        body = await handle.response()
+        by_label = {c["label"]: c for row in body["data"]["components"] for c in row["components"]}
+        credits = by_label["Credits (ECTS, or UK/US credits)"]
+        assert "30 UK credits" in credits["placeholder"]
+        fields = {credits["custom_id"]: "30 UK", by_label["EQF level (1-8)"]["custom_id"]: "6"}
+        submitted = await fake_discord.submit_modal(body["data"]["custom_id"], fields)
+        data = await message_response(submitted)
+    assert data["embeds"][0].get("title", "") == expected.title[:256]
+    assert "UK credits: 30, outside the 10–15" in json.dumps(data, ensure_ascii=False)
+
+
+async def test_check_form_refuses_two_credit_figures(fake_discord, bot_engine) -> None:
+    async with started(fake_discord, bot_engine):
+        handle = await fake_discord.slash("check")
+        body = await handle.response()
+        (credits_id,) = (
+            c["custom_id"]
+            for row in body["data"]["components"]
+            for c in row["components"]
+            if c["label"].startswith("Credits")
+        )
+        form_id = body["data"]["custom_id"]
+        submitted = await fake_discord.submit_modal(form_id, {credits_id: "5 ECTS or 30 UK"})
+        data = await message_response(submitted)
+    assert int(data["flags"]) & EPHEMERAL and "write one number of credits" in data["content"]
+    assert bot_engine.db.execute("SELECT count(*) FROM questions").fetchone()[0] == 0
+
+
 async def test_check_form_with_a_bad_value_explains_and_checks_nothing(fake_discord, bot_engine) -> None:
     async with started(fake_discord, bot_engine):
         handle = await fake_discord.slash("check")

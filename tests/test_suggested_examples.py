@@ -210,7 +210,7 @@ FOLLOWED = {
     "cmd.check.opt.transcript.description",
     "ui.check.hours_hint",
     "ui.check.eqf_hint",
-    "ui.check.ects_hint",
+    "ui.check.credits_hint",
     "ui.check.bad_number",
     "mod.error.import_platform",
 }
@@ -284,12 +284,21 @@ def test_the_check_form_hints_are_accepted(lang: str) -> None:
     def only(key: str) -> list[str]:
         return STRING_EXAMPLES[key][lang]
 
+    def form(**values: str) -> dict[str, Any]:
+        empty = dict.fromkeys(("hours", "eqf", "credits", "assessment", "id_verification"), "")
+        return facts_from_form(**(empty | values))
+
     for value in only("ui.check.hours_hint") + only("ui.check.bad_number"):
-        assert facts_from_form(hours=value, eqf="", ects="", assessment="", id_verification="")["study_hours"]
-    for value in only("ui.check.ects_hint"):
-        assert facts_from_form(hours="", eqf="", ects=value, assessment="", id_verification="")["ects"]
+        assert form(hours=value)["study_hours"]
+    units = []
+    for value in only("ui.check.credits_hint"):
+        facts = form(credits=value)
+        (unit,) = facts  # one credits figure, in the unit the example names
+        assert facts[unit] == float(value.split()[0]), (value, facts)
+        units.append(unit)
+    assert units == ["ects", "uk_credits", "us_credits"], units
     for value in only("ui.check.eqf_hint"):
-        assert facts_from_form(hours="", eqf=value, ects="", assessment="", id_verification="")["eqf_level"]
+        assert form(eqf=value)["eqf_level"]
     items = only("cmd.check.opt.transcript.description")
     assert parse_transcript(", ".join(items)) == list(TRANSCRIPT_ITEMS)
     for platform in only("mod.error.import_platform"):

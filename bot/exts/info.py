@@ -18,7 +18,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import CMFBot
-from bot.engine.compliance import ASSESSMENTS
+from bot.engine.compliance import ASSESSMENTS, parse_facts
 from bot.engine.compliance import TRANSCRIPT_ITEMS as TRANSCRIPT_PARTS
 from bot.engine.model import Reply
 from bot.i18n import locale_lang
@@ -52,8 +52,30 @@ def _number(raw: str, *, integer: bool = False) -> float | int | None:
     return value
 
 
+_CREDIT_FACTS = ("ects", "uk_credits", "us_credits")
+
+
+def _credits(raw: str) -> dict[str, Any]:
+    """The credits typed into the form's one credits field: a bare figure is ECTS; a figure with its
+    unit is read as a question's would be ("5 ECTS", "30 UK credits", "4 crédits US"), and "30 UK"
+    as "30 UK credits". One figure in one unit, or FactsError."""
+    text = raw.strip()
+    if not text:
+        return {}
+    if re.fullmatch(r"[\d.,]+", text):
+        return {"ects": _number(text)}
+    for candidate in (text, f"{text} credits"):
+        stated = parse_facts(candidate)
+        found = {name: float(stated[name]) for name in _CREDIT_FACTS if name in stated}
+        if found:
+            break
+    if len(found) != 1 or not re.fullmatch(r"\D*\d[\d.,]*\D*", text):
+        raise FactsError("ui.check.bad_credits", raw)
+    return found
+
+
 def facts_from_form(
-    *, hours: str, eqf: str, ects: str, assessment: str, id_verification: str
+    *, hours: str, eqf: str, credits: str, assessment: str, id_verification: str
 ) -> dict[str, Any]:
     """The compliance facts typed into the /check form; raises FactsError for a value it cannot read."""
     facts: dict[str, Any] = {}
@@ -61,8 +83,7 @@ def facts_from_form(
         facts["study_hours"] = value
     if (value := _number(eqf, integer=True)) is not None:
         facts["eqf_level"] = value
-    if (value := _number(ects)) is not None:
-        facts["ects"] = value
+    facts |= _credits(credits)
     kind = assessment.strip().lower().replace(" ", "-")
     if kind:
         if kind not in ASSESSMENTS:
