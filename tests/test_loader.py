@@ -549,11 +549,16 @@ def test_evidence_names_existing_concepts() -> None:
             "other_credits.gb",
             'unknown field "gb"',
         ),
+        (
+            b"            uk:\n              min: 15\n              max: 10\n",
+            "other_credits.uk.min",
+            "min 15 is above max 10",
+        ),
     ],
 )
 def test_the_credits_rules_other_credits_are_checked(bad: bytes, field: str, reason: str) -> None:
-    """A UK or US range missing an end, or a credit system the check does not read, names the file,
-    line and field, and loads nothing."""
+    """A UK or US range missing an end or running downwards, or a credit system the check does not
+    read, names the file, line and field, and loads nothing."""
     texts = _shipped_texts()
     shipped = b"          other_credits:\n            uk:\n              min: 10\n              max: 15\n"
     assert shipped in texts["knowledge/cmf.yaml"]

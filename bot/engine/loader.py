@@ -878,9 +878,25 @@ def _checklist_problems(obj: Mapping[str, Any], where: Where) -> Iterator[tuple[
             ids[iid] = where(path)
 
 
+def _range_problems(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every range in an entry (a rule's, its hours per credit, its UK or US credits: any mapping with
+    a numeric `min` and `max`) runs upwards: a range from 15 to 10 would meet nothing."""
+    if isinstance(value, Mapping):
+        low, high = value.get("min"), value.get("max")
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+        if numbers and low > high:
+            yield (*path, "min"), f"min {low} is above max {high}"
+        for key, inner in value.items():
+            yield from _range_problems(inner, (*path, key))
+    elif isinstance(value, list):
+        for n, inner in enumerate(value):
+            yield from _range_problems(inner, (*path, n))
+
+
 def entry_problems(obj: Mapping[str, Any], where: Where) -> list[tuple[Path_, str]]:
-    """The rules within one entry (its third-party sources, its checklist ids), beyond its schema."""
-    return [*_third_party_problems(obj), *_checklist_problems(obj, where)]
+    """The rules within one entry (its third-party sources, its checklist ids, its ranges), beyond its
+    schema."""
+    return [*_third_party_problems(obj), *_checklist_problems(obj, where), *_range_problems(obj)]
 
 
 @lru_cache(maxsize=65_536)
