@@ -883,8 +883,8 @@ def _range_problems(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]
     a numeric `min` and `max`) runs upwards: a range from 15 to 10 would meet nothing."""
     if isinstance(value, Mapping):
         low, high = value.get("min"), value.get("max")
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
-        if numbers and low > high:
+        numbers = not isinstance(low, bool) and not isinstance(high, bool)
+        if numbers and isinstance(low, int | float) and isinstance(high, int | float) and low > high:
             yield (*path, "min"), f"min {low} is above max {high}"
         for key, inner in value.items():
             yield from _range_problems(inner, (*path, key))
