@@ -247,6 +247,16 @@ def test_bad_facts_are_refused(facts: dict) -> None:
             "online exam without photo ID, 120 hours",
             {"study_hours": 120, "assessment": "online-exam", "id_verification": False},
         ),
+        # trial 167: nobody checks the identity (had been read as a check)
+        (
+            "80 study hours, eqf 5, final exam is online but nobody checks id",
+            {"study_hours": 80, "eqf_level": 5, "assessment": "final-exam", "id_verification": False},
+        ),
+        ("no one checks ids at the exam", {"id_verification": False}),
+        ("nadie verifica la identidad en el examen", {"id_verification": False}),
+        ("personne ne vérifie l'identité à l'examen", {"id_verification": False}),
+        ("nessuno controlla l'identità all'esame", {"id_verification": False}),
+        ("niemand prüft die Identität bei der Prüfung", {"id_verification": False}),
     ],
 )
 def test_parse_facts_in_five_languages(text: str, expected: dict) -> None:
