@@ -257,6 +257,15 @@ def test_bad_facts_are_refused(facts: dict) -> None:
         ("personne ne vérifie l'identité à l'examen", {"id_verification": False}),
         ("nessuno controlla l'identità all'esame", {"id_verification": False}),
         ("niemand prüft die Identität bei der Prüfung", {"id_verification": False}),
+        # trials 167, 168: credits "at" hours each, a Spanish name for the level, an exam said to be online
+        (
+            "5 ECTS a 25h, EQR 7, ohne identitaetspruefung",
+            {"study_hours": 125, "eqf_level": 7, "ects": 5, "id_verification": False},
+        ),
+        ("5 ECTS zu je 25 Stunden", {"study_hours": 125, "ects": 5}),
+        ("a 5 ECTS x 125h course", {"study_hours": 125, "ects": 5}),  # 125 h is no credit's rate
+        ("12 semanas x 10 horas, nivel MECU 6, 5 ECTS", {"study_hours": 120, "eqf_level": 6, "ects": 5}),
+        ("Geprüft wird online mit Ausweiskontrolle", {"assessment": "online-exam", "id_verification": True}),
     ],
 )
 def test_parse_facts_in_five_languages(text: str, expected: dict) -> None:

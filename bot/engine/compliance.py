@@ -650,6 +650,30 @@ _HOURS_PER_CREDIT = re.compile(
     + rf"\s*(?:/|{_any('per')}|per)\s*(?:{_any('ects_units')}|{_any('credit_words')}|ects|cfu)\b"
 )
 """Hours each credit stands for ("30 stunden pro ects", "25 h per ECTS"): a rate, not the study hours."""
+_CREDITS_AT_HOURS = re.compile(
+    rf"(?:{_any('ects_units')}|cfu)(?:\s*[x×@]|\s+(?:à|a|je|zu je|at)(?=\s))\s*"
+    + _NUMBER
+    + r"\s*-?\s*"
+    + _HOUR_WORDS
+    + r"\b"
+)
+"""Credits "at" so many hours each ("5 ECTS à 25h", "5 ECTS zu je 25 Stunden"): a rate when the hours
+are a credit's (`CREDIT_RATE_BOUNDS`), never "5 ECTS x 125h"."""
+CREDIT_RATE_BOUNDS = (10.0, 40.0)
+"""The hours one credit can stand for, for `_CREDITS_AT_HOURS` to read a rate (ECTS is 25–30)."""
+
+
+def _credit_rate(low: str, norm: str) -> float | None:
+    """The hours per credit a text states ("30 stunden pro ects", "5 ECTS à 25h"), or None."""
+    stated = _HOURS_PER_CREDIT.search(low) or _HOURS_PER_CREDIT.search(norm)
+    if stated:
+        return _num(stated.group(1))
+    at = _CREDITS_AT_HOURS.search(low)
+    if at and CREDIT_RATE_BOUNDS[0] <= _num(at.group(1)) <= CREDIT_RATE_BOUNDS[1]:
+        return _num(at.group(1))
+    return None
+
+
 _WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
 _LISTED_WEEKS = re.compile(_NUMBER + r"(?:\s*\+\s*" + _NUMBER + rf")?\s*-?\s*(?:{_any('week_units')})\b")
 """A record's weeks, an added week counted ("6+1 weeks": 7)."""
@@ -982,13 +1006,13 @@ def parse_facts(text: str) -> dict[str, Any]:
     }
     if in_low:
         found |= _summed_parts(low)  # "3 corsi da 2 ECTS ciascuno, 50 ore l'uno": the programme's total
-        rate = _HOURS_PER_CREDIT.search(low) or _HOURS_PER_CREDIT.search(norm)
+        rate = _credit_rate(low, norm)
         # the credits the rate applies to: ECTS, else credits in CFU at the asker's own rate ("4 CFU
         # (contiamo 25 ore a CFU)"), which says nothing of CFU against ECTS
         credits = found["ects"] if found["ects"] is not None else _first_number(_CFU, norm)
-        if rate and credits is not None and found["study_hours"] in (None, _whole(_num(rate.group(1)))):
+        if rate and credits is not None and found["study_hours"] in (None, _whole(rate)):
             # "3 ects bei 30 stunden pro ects": the hours are the credits times the rate
-            found["study_hours"] = _whole(credits * _num(rate.group(1)))
+            found["study_hours"] = _whole(credits * rate)
     if (
         found["assessment"] is None
         and found["id_verification"]
