@@ -336,3 +336,28 @@ def test_an_inflected_german_subject_is_searched(bot_engine: Any) -> None:
     )
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert "DigiStudi" in reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gibts im katalog was zu digitalen kompetenzen auf deutsch fuer neue mitarbeiter?",
+        "habt ihr in eurem katalog was zu digitalen kompetenzen?",
+    ],
+)
+def test_a_request_made_of_the_catalogue_is_searched(bot_engine: Any, text: str) -> None:
+    """Trial 168: "gibts im katalog was zu …" got the card on buying courses for a team: "im katalog"
+    between the request's words hid it (`request_phrases`)."""
+    reply = bot_engine.ask(text)
+    assert (reply.status, reply.kind) == ("answer", "courses"), reply.intent
+    assert "DigiStudi" in reply.answer
+
+
+def test_a_course_asked_of_the_catalogue_is_searched_not_the_listings_age(bot_engine: Any) -> None:
+    """Trial 168: "is there any course on negotiation skills … in your catalogue" got the card on old
+    listings; it is a search, which says it found none (`course-in-catalogue`)."""
+    reply = bot_engine.ask("is there any course on negotiation skills for sales people in your catalogue")
+    assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search")
+    assert "negotiation skills" in reply.answer and not reply.items
+    old = bot_engine.ask("why do you show old courses")
+    assert old.intent == "learners-old-listings"
