@@ -361,3 +361,18 @@ def test_a_course_asked_of_the_catalogue_is_searched_not_the_listings_age(bot_en
     assert "negotiation skills" in reply.answer and not reply.items
     old = bot_engine.ask("why do you show old courses")
     assert old.intent == "learners-old-listings"
+
+
+def test_a_long_request_naming_the_cmf_platforms_as_where_to_search_is_searched(bot_engine: Any) -> None:
+    """Trial 168: a company's long request ending "hay alguno en español en las plataformas del cmf?
+    cuanto dura?" got the card on how a university joins the CMF: the CMF named as where to search
+    read as a question about it, "hemos visto" as the subject and "plataformas" as one
+    (`scope_phrases`, `descriptive_words`)."""
+    reply = bot_engine.ask(
+        "somos una pyme y queremos formar a los mandos intermedios en hablar en publico y hacer "
+        "presentaciones. hemos visto que hay cursos de universidades online. hay alguno en español en las "
+        "plataformas del cmf? cuanto dura?"
+    )
+    assert (reply.status, reply.kind) == ("answer", "courses"), reply.intent
+    assert "Presentaciones Eficaces" in reply.answer
+    assert bot_engine.ask("que es el cmf y hay cursos de python?").kind != "courses"

@@ -55,6 +55,7 @@ from bot.engine.request_layout import (
     asks_in_general,
     credit_description,
     has_request_cue,
+    in_scope_phrases,
     lay_out,
     request_sentences,
     self_introductions,
@@ -820,7 +821,12 @@ def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layo
         named = query.topics or query.language or query.platform or query.type or query.institution
         return bool(named or cue)
     # No word for "course": only a short "<topic> in <language>" reads as a course request.
-    short = len(free) <= _MAX_FREE_TOPIC_WORDS and not any(w in GENERAL_WORDS for w in words)
+    # "hay alguno en español en las plataformas del cmf?": the CMF named as where to search is no
+    # question about it (`scope_phrases`)
+    scope = in_scope_phrases(words)
+    short = len(free) <= _MAX_FREE_TOPIC_WORDS and not any(
+        w in GENERAL_WORDS for k, w in enumerate(words) if k not in scope
+    )
     return bool(query.language and query.topics and short and not is_question)
 
 

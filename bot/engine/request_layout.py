@@ -222,7 +222,8 @@ def asks_in_general(words: list[str], marks: list[str], layout: Layout) -> bool:
     follow-up after another sentence ("… a course in Spanish on project management. Which
     platform?"; without punctuation, a message ending with a question word and a general word after
     a longer request). `marks` is each word's vocabulary phrase kind
-    ("course", "types", …; "" outside the vocabulary)."""
+    ("course", "types", …; "" outside the vocabulary). A general word naming where to search ("en las
+    plataformas del cmf") asks nothing general."""
     follow_ups = _follow_ups(words, layout)
     courses = [k for k, mark in enumerate(marks) if mark in ("course", "types")]
     wanted = {k for k in range(len(words)) if courses and courses[0] < k and describes_credit(words, k)}
@@ -238,8 +239,9 @@ def asks_in_general(words: list[str], marks: list[str], layout: Layout) -> bool:
     told = {
         k for k, at in enumerate(layout.sentence_of) if requests & layout.asking and at not in layout.asking
     }
+    scope = in_scope_phrases(words)
     return any(
-        w in GENERAL_WORDS and k not in follow_ups and k not in wanted and k not in told
+        w in GENERAL_WORDS and k not in follow_ups and k not in wanted and k not in told and k not in scope
         for k, w in enumerate(words)
     )
 
@@ -365,6 +367,21 @@ def _idiom_ends(words: list[str]) -> set[int]:
 _SCOPE_PHRASES = tuple(
     sorted({normalize(p) for p in union("course_request", "scope_phrases")}, key=len, reverse=True)
 )
+_SCOPE_WORDS = tuple(tuple(phrase.split()) for phrase in _SCOPE_PHRASES)
+
+
+def in_scope_phrases(words: list[str]) -> frozenset[int]:
+    """The positions of `words` inside a phrase naming where to search ("en las plataformas del cmf":
+    `scope_phrases`): their general words ask nothing about the CMF."""
+    if "cmf" not in words:  # every scope phrase names the CMF
+        return frozenset()
+    found: set[int] = set()
+    for phrase in _SCOPE_WORDS:
+        size = len(phrase)
+        for i in range(len(words) - size + 1):
+            if tuple(words[i : i + size]) == phrase:
+                found.update(range(i, i + size))
+    return frozenset(found)
 
 
 def without_scope_phrases(text: str) -> str:
