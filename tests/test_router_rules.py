@@ -312,10 +312,39 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "the cmf?",
             "eu-vs-cmf",
         ),
+        # trial 169: a university's requirements asked as "que requisitos" (`minimum-requirements`), an
+        # element the Recommendation obliges (`mandatory-data`), the unit of its workload (`workload-unit-eu`)
+        (
+            "trabajo en el vicerrectorado de formacion permanente de una universidad publica y queremos "
+            "ofrecer microcredenciales bajo el cmf a traves de miriadax, que requisitos hay que cumplir en "
+            "horas, nivel y evaluacion?",
+            "universities-meet-cmf",
+        ),
+        (
+            "la recommandation europeenne oblige t elle a indiquer le type d'assurance qualite sur la "
+            "microcertification ?",
+            "eu-mandatory-elements",
+        ),
+        (
+            "nella raccomandazione ue il carico di lavoro va indicato in ects o in ore?",
+            "eu-mandatory-elements",
+        ),
     ],
 )
 def test_a_trial_question_gets_the_answer_that_answers_it(bot_engine: Any, text: str, intent: str) -> None:
     assert bot_engine.ask(text, log=False).intent == intent
+
+
+def test_the_unit_of_the_eu_workload_is_answered_first(bot_engine: Any) -> None:
+    """Trial 169: asked whether the Recommendation wants the workload in ECTS or hours, the answer is
+    its list of mandatory elements, led by the one asked (`steer.workload-unit-eu`)."""
+    reply = bot_engine.ask(
+        "nella raccomandazione ue il carico di lavoro va indicato in ects o in ore?", log=False
+    )
+    lead = bot_engine.string("steer.workload-unit-eu", "it")
+    assert reply.answer.split("\n\n")[1] == lead and "in ECTS ove possibile" in lead
+    ects = bot_engine.ask("quante ore sono 5 ects?", log=False)
+    assert ects.intent != "eu-mandatory-elements" and lead not in ects.answer
 
 
 def test_ones_own_course_asked_what_it_lacks_gets_its_facts_checked(bot_engine: Any) -> None:
