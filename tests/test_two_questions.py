@@ -1024,3 +1024,12 @@ def test_what_a_platform_is_comes_before_how_its_label_works(bot_engine: Any) ->
     reply = bot_engine.ask("cos'e openuped e come funziona il marchio di qualita?")
     assert (reply.status, reply.intent) == ("answer", "partner-openuped")
     assert reply.also is not None and reply.also.intent == "partner-openuped-quality-label"
+
+
+def test_a_platforms_courses_asked_after_what_it_is_are_its_own(bot_engine: Any) -> None:
+    """Trial 169: "cos'e imoox e che tipo di corsi ci sono" listed the whole catalogue (68 courses of
+    every platform) after iMooX's card; the second part asks for iMooX's courses."""
+    reply = bot_engine.ask("cos'e imoox e che tipo di corsi ci sono")
+    assert reply.intent == "partner-imoox"
+    assert reply.also is not None and reply.also.kind == "courses"
+    assert reply.also.items and all("iMooX" in item.text for item in reply.also.items)

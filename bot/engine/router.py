@@ -1029,7 +1029,10 @@ class Router:
         (`PLATFORM_READING_SHARE` of its phrasings name one of the part's concepts). "kosten die
         kurse auf imoox was? und krieg ich da ein zertifikat" gets iMooX's certificates, not when
         certificates arrive; "… EduOpen … a quale livello EQF va collocata?" keeps the CMF's level,
-        not EduOpen's overview."""
+        not EduOpen's overview. A search of the whole catalogue always yields to the platform's
+        courses ("cos'e imoox e che tipo di corsi ci sono")."""
+        if alone.kind == "courses" and of_platform.kind == "courses" and self._searches_everything(part):
+            return True
         if of_platform.status != "answer" or of_platform.confidence <= alone.confidence:
             return False
         if alone.status == "answer" and alone.confidence >= HOME_PARTNER_BELOW:
@@ -1041,6 +1044,14 @@ class Router:
         profile = self.snapshot.profiles.get(of_platform.intent or "", {})
         named = self.concepts.concepts(part) - self.concepts.partners
         return any(profile.get(c, 0.0) >= PLATFORM_READING_SHARE for c in named)
+
+    def _searches_everything(self, part: str) -> bool:
+        """Whether `part` asks for courses without naming anything to search for (no subject,
+        language, platform, type or institution): "che tipo di corsi ci sono"."""
+        query = self._course_query(part, require_request=False)
+        return query is not None and not (
+            query.topics or query.language or query.platform or query.type or query.institution
+        )
 
     def _new_answer(self, answer: Reply, part: str, reply: Reply, extra: list[Reply]) -> bool:
         """Whether `answer`, to `part`, says something the reply and the further answers found so far
