@@ -1093,6 +1093,11 @@ def test_a_platforms_figure_asked_of_a_microcredential_is_set_against_its_study_
     assert "mehr als die 100–150" in both.answer.split("\n\n")[1]
     # nor one stating a convention's range ("3-15 ECTS" is no course's figure)
     assert "≈" not in bot_engine.ask("in österreich sagt uniko 3-15 ECTS, passt das zum CMF?").answer
+    # nor two alternatives for one credit's hours (trial 167: "30 Stunden ≈ 1–1,2 ECTS")
+    rate = bot_engine.ask(
+        "ist ein ects punkt 25 oder 30 stunden? und wie viele ects hat eine cmf microcredential"
+    )
+    assert (rate.intent, "30 Stunden ≈" in rate.answer) == ("cmf-hours-to-ects", False), rate.answer
 
 
 @pytest.mark.parametrize(

@@ -725,8 +725,11 @@ def _weeks_of_hours(low: str) -> tuple[float, float] | None:
 
 _PACE_FROM = re.compile(_NUMBER + r"\s*[-–—]\s*$")
 """The first end of a weekly pace given as a range, just before its second ("8-10 hrs a week")."""
-_HOUR_RANGE = re.compile(_NUMBER + r"\s*[-–—]\s*" + _NUMBER + r"\s*" + _HOUR_WORDS + r"\b")
-"""Study hours stated as a range: "100-150 hours", "100–150 ore"."""
+_SPAN = r"\s*(?:[-–—]|(?:or|oder|ou|o|to|bis|a)(?=\s))\s*"
+"""Between the two ends of a span or two alternatives: "100-150", "100 to 150", "25 oder 30"."""
+_HOUR_RANGE = re.compile(_NUMBER + _SPAN + _NUMBER + r"\s*" + _HOUR_WORDS + r"\b")
+"""Study hours stated as a range or as alternatives: "100-150 hours", "100–150 ore", "25 or 30
+hours" (what one ECTS credit stands for, not a course's hours)."""
 _ECTS_RANGE = re.compile(_NUMBER + r"\s*[-–—]\s*" + _NUMBER + rf"\s*(?:{_any('ects_units')})\b")
 """Credits stated as a range: "3-15 ECTS", "4–6 ECTS"."""
 
