@@ -329,6 +329,12 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "nella raccomandazione ue il carico di lavoro va indicato in ects o in ore?",
             "eu-mandatory-elements",
         ),
+        (  # trial 170: a university's self-introduction named an institution read as a search for its courses
+            "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
+            "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "
+            "avere il corso e eduopen fa parte del CMF?",
+            "universities-meet-cmf",
+        ),
     ],
 )
 def test_a_trial_question_gets_the_answer_that_answers_it(bot_engine: Any, text: str, intent: str) -> None:
@@ -1018,3 +1024,18 @@ def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
     intents = [r.intent for r in [reply, *reply.further()]]
     assert "learners-is-it-free" not in intents and "cmf-study-hours" in intents
     assert bot_engine.ask("how much is a futurelearn certificate?", log=False).intent != "cmf-study-hours"
+
+
+def test_where_a_candidates_credential_is_from_is_no_request_for_its_courses(bot_engine: Any) -> None:
+    """Trial 170: an employer's "… a seperate one labelled microcredential from the open university …"
+    got "No course found for 'got applicant achievement seperate labelled'"; it asks about the two
+    credentials, and the cards it may mean are offered."""
+    reply = bot_engine.ask(
+        "got an applicant with a 'certificate of achievement' from futurelearn for a short course, and a "
+        "seperate one labelled microcredential from the open university. my boss wants to know if both are "
+        "worth the same, we're a recruitment agency so we have to explain this to clients",
+        log=False,
+    )
+    assert reply.kind != "courses", reply.answer[:200]
+    offered = {reply.intent, *(s.intent for s in reply.suggestions)}
+    assert offered & {"employers-certificate-types", "learners-certificate-or-microcredential"}, offered

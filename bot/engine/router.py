@@ -1721,6 +1721,11 @@ class Router:
             return False  # ("Coordino los cursos de la Universidad de Cantabria. Queremos ofrecer…")
         if not found & (self.concepts.domain | self.concepts.off_domain):
             return True
+        if self._asks_as_employer(found) and not self._known_subject(query):
+            # "got an applicant with a 'certificate of achievement' from futurelearn …, and a seperate
+            # one labelled microcredential from the open university": where a candidate's credential
+            # is from, not a request for that university's courses
+            return False
         if not ranked or ranked[0][1] < self.answer_threshold:
             return True
         if self._leads(ranked[0][0]).get("type") == "course_search":
