@@ -1039,3 +1039,22 @@ def test_where_a_candidates_credential_is_from_is_no_request_for_its_courses(bot
     assert reply.kind != "courses", reply.answer[:200]
     offered = {reply.intent, *(s.intent for s in reply.suggestions)}
     assert offered & {"employers-certificate-types", "learners-certificate-or-microcredential"}, offered
+
+
+def test_an_employer_asking_about_a_held_certificate_gets_no_course_list(bot_engine: Any) -> None:
+    """Trial 170: a recruiter asking what a candidate's FUN certificate "en programmation python" proves
+    got FUN's Python course; she asks about the certificate (`evidence.held_credential`). A request for
+    courses on the subject is still searched."""
+    reply = bot_engine.ask(
+        "bonjour, je suis chargee de recrutement dans une ESN a lyon. un candidat presente un 'certificat' "
+        "FUN MOOC en programmation python. je voudrais savoir si c'est un vrai diplome, s'il y a eu un "
+        "examen surveille et une verification d'identite, ou si c'est juste une attestation de suivi",
+        log=False,
+    )
+    assert reply.kind != "courses" and reply.intent in {
+        "partner-fun-proctored-exam",
+        "partner-fun-certificate",
+        "employers-certificate-types",
+    }, reply.intent
+    search = bot_engine.ask("il y a des mooc fun en programmation python ?", log=False)
+    assert search.kind == "courses" and search.items

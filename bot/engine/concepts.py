@@ -182,6 +182,9 @@ class ConceptLayer:
         self.frameworks = frozenset(evidence.get("frameworks") or [])
         """Concepts naming a framework other than the CMF (the EU recommendation): a yes/no lead of an
         answer whose phrasings seldom name it does not answer a question asked of it."""
+        self.held_credential = frozenset(evidence.get("held_credential") or [])
+        """Concepts naming a credential someone holds: an employer naming one asks about it, not for
+        courses on the subject of the course it was for (`Router._course_route`)."""
         self.search_scope = frozenset(evidence.get("search_scope") or [])
         """Concepts a course request may name as where to search or what kind of course it wants (the
         partner platforms, "microcredential", "MOOC")."""

@@ -1424,8 +1424,11 @@ class Router:
         # migliorare il mio inglese" ranks the how-to-search help at 0.3, 0.9 once the off-topic 0.67 is
         # left out
         unscaled = best * (1.0 - oos) if 0.0 < oos < 1.0 else best
+        # "un candidat présente un 'certificat' FUN MOOC en programmation python. je voudrais savoir si
+        # …": an employer asking about a credential someone holds names the subject of its course
+        held = self._asks_as_employer(found) and bool(found & self.concepts.held_credential)
         if (
-            course_query.leading or (unscaled < SUBJECT_REQUEST_ANSWER and not named)
+            course_query.leading or (unscaled < SUBJECT_REQUEST_ANSWER and not named and not held)
         ) and self._known_subject(course_query):
             # "ci sono corsi sulle competenze digitali?"; "mooc <subject> qui donne des ects ?" opens
             # with its request, whatever else it asks; "un corso breve sulla finanza sostenibile con
