@@ -1058,3 +1058,11 @@ def test_an_employer_asking_about_a_held_certificate_gets_no_course_list(bot_eng
     }, reply.intent
     search = bot_engine.ask("il y a des mooc fun en programmation python ?", log=False)
     assert search.kind == "courses" and search.items
+
+
+def test_ones_own_module_in_uk_credits_asked_against_the_cmf_is_checked(bot_engine: Any) -> None:
+    """Trial 170: "our pg module is 20 uk credits at level 7 - too big for the cmf?" got the credits
+    card with no verdict; "our module" speaks of one's own course, and its two figures are checked."""
+    reply = bot_engine.ask("our pg module is 20 uk credits at level 7 - too big for the cmf?", log=False)
+    assert reply.kind == "compliance"
+    assert "UK credits: 20, outside the 10–15" in " ".join(item.text for item in reply.items)
