@@ -1538,3 +1538,18 @@ def test_two_subjects_joined_by_or_after_the_marker_are_both_read(bot_engine: An
     reply = bot_engine.ask("hay cursos de cocina o gastronomia en el catalogo de miriadax?", log=False)
     assert reply.kind == "courses" and not reply.items
     assert "gastronomia" in reply.answer.split("\n")[0]
+
+
+def test_a_course_quoted_as_a_cv_lists_it_gets_its_record(bot_engine: Any) -> None:
+    """Trial 168: an HR manager quoting "'Microcredential - FinTech: Financial Innovation, Dublin City
+    University via FutureLearn'" from a CV got FutureLearn's rules for partners: the kind before the
+    title and the provider after its last comma hid the course (`_listed_forms`). Its record says what
+    it certifies (125 hours)."""
+    reply = bot_engine.ask(
+        "hi, im an HR manager at a mid sized logistics company in rotterdam. we got an applicant for a data "
+        "analyst role who lists 'Microcredential - FinTech: Financial Innovation, Dublin City University via "
+        "FutureLearn'. i have no idea what that means in practice - how much work is that and is it academic "
+        "level or just a webinar type thing?"
+    )
+    assert reply.intent == "credential-profile"
+    assert "FinTech: Financial Innovation" in reply.title and "125 hours" in reply.answer

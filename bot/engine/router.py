@@ -832,12 +832,13 @@ class Router:
         if searcher is None:
             return None
         for quoted in _QUOTED.findall(question):
-            text = normalize(quoted)
-            for course_id, title in searcher.complete(quoted, limit=QUOTED_CANDIDATES):
-                score = max(fuzz.ratio(text, form) for form in _title_forms(title))
-                course = self.kb.courses.get(course_id) if score >= QUOTED_TITLE_MATCH else None
-                if course is not None:
-                    return course, score / 100
+            for typed in _listed_forms(quoted):
+                text = normalize(typed)
+                for course_id, title in searcher.complete(typed, limit=QUOTED_CANDIDATES):
+                    score = max(fuzz.ratio(text, form) for form in _title_forms(title))
+                    course = self.kb.courses.get(course_id) if score >= QUOTED_TITLE_MATCH else None
+                    if course is not None:
+                        return course, score / 100
         return None
 
     def _admissible_also(self, intent_id: str, found: set[str]) -> bool:
@@ -1683,7 +1684,8 @@ class Router:
         or state a course's figures (a compliance check)."""
         if not _QUOTED.search(core) or parse_facts(core):
             return None
-        found = self._quoted_course(core)
+        # (the message as written keeps the commas of a title listed as on a CV: `_listed_forms`)
+        found = self._quoted_course(core) or self._quoted_course(question)
         if found is None:
             return None
         rest = normalize(_QUOTED.sub(" ", core))
@@ -2625,6 +2627,19 @@ word ("I'd", "l'iscrizione") opens none."""
 
 TITLE_FORMS_KEPT = 4096
 """Titles whose forms are kept (`_title_forms` runs for every candidate title of every question)."""
+
+
+_LISTED_KIND = re.compile(r"^\s*[^\W\d_][\w-]*\s+[-–—:]\s+")
+"""A kind written before a title as a CV lists it ("Microcredential - FinTech: …")."""
+
+
+def _listed_forms(quoted: str) -> tuple[str, ...]:
+    """A quoted course as written, and as a CV lists it without a kind before it or its provider
+    after its last comma ("Microcredential - FinTech: Financial Innovation, Dublin City University via
+    FutureLearn" names "FinTech: Financial Innovation")."""
+    bare = _LISTED_KIND.sub("", quoted)
+    cuts = (bare, bare.rsplit(",", 1)[0] if "," in bare else bare)
+    return tuple(dict.fromkeys((quoted, *cuts)))
 
 
 @lru_cache(maxsize=TITLE_FORMS_KEPT)
