@@ -329,6 +329,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "nella raccomandazione ue il carico di lavoro va indicato in ects o in ore?",
             "eu-mandatory-elements",
         ),
+        (  # trial 168: "how does fun handle …" names FUN (read as the word "fun", the price card)
+            "how does fun handle proctoring for paid certificates, whats the minimum price we can set, and "
+            "do we get a share of the revenue?",
+            "partner-fun-certificate",
+        ),
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
             "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "
