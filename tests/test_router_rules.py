@@ -334,6 +334,7 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "do we get a share of the revenue?",
             "partner-fun-certificate",
         ),
+        ("are futurelearn microcredentials id verified?", "cmf-id-verification"),  # trial 168: "id verified"
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
             "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "

@@ -1033,3 +1033,14 @@ def test_a_platforms_courses_asked_after_what_it_is_are_its_own(bot_engine: Any)
     assert reply.intent == "partner-imoox"
     assert reply.also is not None and reply.also.kind == "courses"
     assert reply.also.items and all("iMooX" in item.text for item in reply.also.items)
+
+
+def test_an_id_check_and_a_refund_asked_together_get_both(bot_engine: Any) -> None:
+    """Trial 168: "are futurelearn microcredentials id verified? how do they do the check, and can a
+    learner get money back …?" got prices and refunds only: "id verified" named no identity check."""
+    reply = bot_engine.ask(
+        "are futurelearn microcredentials id verified? how do they do the check, and can a learner get money "
+        "back if they drop out after a few weeks?"
+    )
+    assert reply.intent == "cmf-id-verification" and "Sumsub" in reply.answer
+    assert reply.also is not None and reply.also.intent == "partner-futurelearn-mc-refunds"
