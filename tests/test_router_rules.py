@@ -335,6 +335,14 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "partner-fun-certificate",
         ),
         ("are futurelearn microcredentials id verified?", "cmf-id-verification"),  # trial 168: "id verified"
+        # trial 171: the CMF asked against the Recommendation (`cmf-vs-recommendation`); a course's hours
+        # asked as university credits (`hours-as-credits`)
+        ("is the cmf the same thing as the eu council recommendation on micro-credentials?", "eu-vs-cmf"),
+        (
+            "we're hiring a junior data analyst and one applicant has a futurelearn microcredential in a "
+            "business topic, about 125 hours. how does that compare to normal university credits?",
+            "cmf-credits",
+        ),
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
             "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "
