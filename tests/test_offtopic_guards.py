@@ -946,3 +946,14 @@ def test_a_microcredential_paid_through_an_employment_agency_is_still_answered(s
     """The employment agencies' guard keeps a question about our topics (`guard_unless`)."""
     reply = shipped.ask("kann die arbeitsagentur ein microcredential von futurelearn bezahlen?")
     assert reply.reason != "declined" and reply.status == "answer"
+
+
+def test_an_eqf_level_a_cv_template_asks_for_is_answered(shipped: Engine) -> None:
+    """Trial 172: "What is the European Qualification Framework (EQF)? my europass cv template asks me
+    for an eqf level" was declined as CV writing; the EQF is ours (`guard_unless`). Filling in the CV
+    itself stays declined."""
+    reply = shipped.ask(
+        "What is the European Qualification Framework (EQF)? my europass cv template asks me for an eqf level"
+    )
+    assert (reply.status, reply.intent) == ("answer", "eqf-what-is")
+    assert shipped.ask("how do i fill in my europass cv template?").reason == "declined"
