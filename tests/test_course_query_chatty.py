@@ -376,3 +376,19 @@ def test_a_long_request_naming_the_cmf_platforms_as_where_to_search_is_searched(
     assert (reply.status, reply.kind) == ("answer", "courses"), reply.intent
     assert "Presentaciones Eficaces" in reply.answer
     assert bot_engine.ask("que es el cmf y hay cursos de python?").kind != "courses"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trouver une formation : un mooc d'epidemiologie sur fun qui peut donner des ects ?",
+        "hay algun mooc de epidemiologia que pueda dar ects?",
+    ],
+)
+def test_a_request_for_courses_that_can_give_credit_is_searched(bot_engine: Any, text: str) -> None:
+    """Trial 172: "… un mooc d'epidemiologie sur fun qui peut donner des ects ?" got the card on which
+    platforms give credit: "donner" (the infinitive) was no word describing the credit wanted
+    (`credit_context`), so "ects" read as a general question."""
+    reply = bot_engine.ask(text)
+    assert (reply.status, reply.kind) == ("answer", "courses"), reply.intent
+    assert "épidémiologie" in reply.answer
