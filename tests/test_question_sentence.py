@@ -188,3 +188,18 @@ def test_a_last_sentence_opening_with_a_join_and_an_opener_asks(message: str, pa
     """ "… ? y se puede pagar a plazos" asks a second question without its "?" (trial 51: the price
     half was dropped); a join before thanks asks nothing."""
     assert question_parts(message) == parts
+
+
+def test_a_sentence_saying_what_the_question_meant_keeps_the_messages_answer(bot_engine: Any) -> None:
+    """Trial 172: "What are microcredentials? i mean the microcredentials.at ones in austria, how many
+    hours …" got the EU definition: the sentence after "i mean" (`clarifiers`) asks too, so the first
+    question alone is not the message's."""
+    from bot.engine.questions import question_sentences
+
+    message = (
+        "What are microcredentials? i mean the microcredentials.at ones in austria, how many hours and how "
+        "do you end up with the uni certificate"
+    )
+    assert len(question_sentences(message)) == 2
+    assert bot_engine.ask(message).intent == "partner-imoox-microcredentials"
+    assert question_sentences("What are microcredentials? i mean it thanks") == ["What are microcredentials?"]

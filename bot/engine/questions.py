@@ -82,8 +82,10 @@ def question_sentences(text: str) -> list[str]:
     if "?" not in text and _SPANISH_OPEN not in text:
         return found[-1:]
     asking = [s for s in found if _asks(s)]
-    if len(found) > 1 and not _asks(found[-1]) and _opens_with_join(found[-1]):
-        asking.append(found[-1])  # "… combien ? et l'exam c surveillé comment": a question without "?"
+    if len(found) > 1 and not _asks(found[-1]) and (_opens_with_join(found[-1]) or _clarifies(found[-1])):
+        # "… combien ? et l'exam c surveillé comment", "What are microcredentials? i mean the
+        # microcredentials.at ones …, how many hours …": a question without "?"
+        asking.append(found[-1])
     return asking
 
 
@@ -98,6 +100,21 @@ def _opens_with_question_word(sentence: str) -> bool:
     return words[0] in _question_words() or any(
         (len(o) > 1 or o[0] not in _conditionals()) and tuple(words[: len(o)]) == o for o in _all_openers()
     )
+
+
+@cache
+def _clarifiers() -> tuple[tuple[str, ...], ...]:
+    """Phrases opening a sentence that says what the question before meant ("i mean", "o sea",
+    "cioè": `clarifiers` of every language)."""
+    return tuple(tuple(normalize(p).split()) for p in union("course_request", "clarifiers"))
+
+
+def _clarifies(sentence: str) -> bool:
+    """Whether `sentence` opens with a clarifier and asks with a question word further in ("i mean the
+    microcredentials.at ones in austria, how many hours …")."""
+    words = normalize(sentence).split()
+    opener = next((c for c in _clarifiers() if tuple(words[: len(c)]) == c), None)
+    return opener is not None and not _question_words().isdisjoint(words[len(opener) :])
 
 
 @cache
