@@ -343,6 +343,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "business topic, about 125 hours. how does that compare to normal university credits?",
             "cmf-credits",
         ),
+        (  # trial 172: what a FutureLearn short course's certificate needs (`fl-certificate-qualify`)
+            "How does a learner qualify for a certificate? talking about a normal futurelearn short course "
+            "not a microcredential, what % do i need",
+            "partner-futurelearn-certificate",
+        ),
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
             "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "
