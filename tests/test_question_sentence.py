@@ -203,3 +203,5 @@ def test_a_sentence_saying_what_the_question_meant_keeps_the_messages_answer(bot
     assert len(question_sentences(message)) == 2
     assert bot_engine.ask(message).intent == "partner-imoox-microcredentials"
     assert question_sentences("What are microcredentials? i mean it thanks") == ["What are microcredentials?"]
+    restated = "¿Tienen validez oficial los certificados? o sea si hago un mooc me lo convalidan en la uni"
+    assert len(question_sentences(restated)) == 2  # a restatement without a question word

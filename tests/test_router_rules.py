@@ -348,6 +348,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "not a microcredential, what % do i need",
             "partner-futurelearn-certificate",
         ),
+        (  # trial 172: "validez oficial" is recognition, not expiry (`official-validity`); "o sea …" asks
+            "¿Tienen validez oficial los certificados? o sea si hago un mooc me lo convalidan en la uni "
+            "automaticamente",
+            "cmf-credit-recognition",
+        ),
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
             "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "

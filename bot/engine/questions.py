@@ -109,12 +109,21 @@ def _clarifiers() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(normalize(p).split()) for p in union("course_request", "clarifiers"))
 
 
+CLARIFIED_WORDS = 5
+"""Words after a clarifier that restate a question without a question word ("o sea si hago un mooc
+me lo convalidan en la uni automaticamente")."""
+
+
 def _clarifies(sentence: str) -> bool:
-    """Whether `sentence` opens with a clarifier and asks with a question word further in ("i mean the
-    microcredentials.at ones in austria, how many hours …")."""
+    """Whether `sentence` opens with a clarifier and asks again: a question word further in ("i mean
+    the microcredentials.at ones in austria, how many hours …") or `CLARIFIED_WORDS` words at least
+    ("o sea si hago un mooc me lo convalidan …"; not "i mean it, thanks")."""
     words = normalize(sentence).split()
     opener = next((c for c in _clarifiers() if tuple(words[: len(c)]) == c), None)
-    return opener is not None and not _question_words().isdisjoint(words[len(opener) :])
+    if opener is None:
+        return False
+    rest = words[len(opener) :]
+    return not _question_words().isdisjoint(rest) or len(rest) >= CLARIFIED_WORDS
 
 
 @cache
