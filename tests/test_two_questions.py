@@ -1044,3 +1044,18 @@ def test_an_id_check_and_a_refund_asked_together_get_both(bot_engine: Any) -> No
     )
     assert reply.intent == "cmf-id-verification" and "Sumsub" in reply.answer
     assert reply.also is not None and reply.also.intent == "partner-futurelearn-mc-refunds"
+
+
+def test_a_question_the_next_sentence_says_it_meant_gets_no_answer_alone(bot_engine: Any) -> None:
+    """Trial 172: "Est-ce que c'est obligatoire pour l'apprenant ? je parle du certificat payant sur
+    fun, …" opened with the EU's optional elements (the first question read alone); "je parle du …"
+    (`clarifiers`) says what it meant, and the message is answered as a whole."""
+    reply = bot_engine.ask(
+        "Est-ce que c'est obligatoire pour l'apprenant ? je parle du certificat payant sur fun, je peux juste "
+        "suivre le mooc gratos ?"
+    )
+    chain = []
+    while reply is not None:
+        chain.append(reply.intent)
+        reply = reply.also
+    assert chain[0] == "partner-fun-certificate" and "eu-optional-elements" not in chain, chain

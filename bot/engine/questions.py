@@ -82,7 +82,7 @@ def question_sentences(text: str) -> list[str]:
     if "?" not in text and _SPANISH_OPEN not in text:
         return found[-1:]
     asking = [s for s in found if _asks(s)]
-    if len(found) > 1 and not _asks(found[-1]) and (_opens_with_join(found[-1]) or _clarifies(found[-1])):
+    if len(found) > 1 and not _asks(found[-1]) and (_opens_with_join(found[-1]) or clarifies(found[-1])):
         # "… combien ? et l'exam c surveillé comment", "What are microcredentials? i mean the
         # microcredentials.at ones …, how many hours …": a question without "?"
         asking.append(found[-1])
@@ -114,7 +114,7 @@ CLARIFIED_WORDS = 5
 me lo convalidan en la uni automaticamente")."""
 
 
-def _clarifies(sentence: str) -> bool:
+def clarifies(sentence: str) -> bool:
     """Whether `sentence` opens with a clarifier and asks again: a question word further in ("i mean
     the microcredentials.at ones in austria, how many hours …") or `CLARIFIED_WORDS` words at least
     ("o sea si hago un mooc me lo convalidan …"; not "i mean it, thanks")."""

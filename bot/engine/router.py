@@ -57,6 +57,7 @@ from bot.engine.model import DEFAULT_LANG, LANGS, Course, Entry, Reply, Suggesti
 from bot.engine.normalize import normalize
 from bot.engine.questions import (
     before_trailing_remark,
+    clarifies,
     question_parts,
     question_sentence,
     question_sentences,
@@ -914,6 +915,10 @@ class Router:
         replied_with_platform: str | None = None  # …or got it asked with the platform the message names
         most = min(MOST_ALSO, max(1, len(parts) - 1))  # never more answers than parts
         for at, part in enumerate(parts):
+            if at + 1 < len(parts) and clarifies(parts[at + 1]):
+                # "Est-ce que c'est obligatoire ? je parle du certificat payant sur fun …": the part
+                # the next one says it meant is answered with it, not alone
+                continue
             # a first question answered surely before a weak whole reading leaves room for one more
             if len(extra) >= min(most + _leads_weak_whole(reply, extra, extra_at), len(parts)):
                 # the parts left may still be the reply's: then the answers found come before it
