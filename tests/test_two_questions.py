@@ -1051,8 +1051,8 @@ def test_a_question_the_next_sentence_says_it_meant_gets_no_answer_alone(bot_eng
     fun, …" opened with the EU's optional elements (the first question read alone); "je parle du …"
     (`clarifiers`) says what it meant, and the message is answered as a whole."""
     reply = bot_engine.ask(
-        "Est-ce que c'est obligatoire pour l'apprenant ? je parle du certificat payant sur fun, je peux juste "
-        "suivre le mooc gratos ?"
+        "Est-ce que c'est obligatoire pour l'apprenant ? je parle du certificat payant sur fun, je peux "
+        "juste suivre le mooc gratos ?"
     )
     chain = []
     while reply is not None:
