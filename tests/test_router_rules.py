@@ -353,7 +353,7 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "automaticamente",
             "cmf-credit-recognition",
         ),
-        # trial 171: what a microcredential certifies "secondo l'ue" is the EU's definition (`eu-what-certifies`)
+        # trial 171: what it certifies "secondo l'ue" is the EU's definition (`eu-what-certifies`)
         ("che cosa certifica esattamente una microcredenziale secondo l'ue", "eu-definition"),
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
