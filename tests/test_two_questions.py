@@ -1059,3 +1059,15 @@ def test_a_question_the_next_sentence_says_it_meant_gets_no_answer_alone(bot_eng
         chain.append(reply.intent)
         reply = reply.also
     assert chain[0] == "partner-fun-certificate" and "eu-optional-elements" not in chain, chain
+
+
+def test_a_search_answers_a_request_and_a_price_asked_after_it(bot_engine: Any) -> None:
+    """Trial 171: "… un corso di psicologia cognitiva online, in italiano … esiste qualcosa nel
+    catalogo? e quanto costa?" added the card on old listings after the course found: the search
+    answers the request, and its course shows what its record says of the price."""
+    reply = bot_engine.ask(
+        "ciao, sto facendo la magistrale a bologna e vorrei fare un corso di psicologia cognitiva online, in "
+        "italiano se possibile. esiste qualcosa nel catalogo? e quanto costa?"
+    )
+    assert reply.kind == "courses" and reply.items and reply.also is None
+    assert "Prezzo" in reply.answer

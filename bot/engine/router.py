@@ -919,6 +919,11 @@ class Router:
                 # "Est-ce que c'est obligatoire ? je parle du certificat payant sur fun …": the part
                 # the next one says it meant is answered with it, not alone
                 continue
+            if reply.kind == "courses" and self._answered_by_the_search(part):
+                # "… esiste qualcosa nel catalogo? e quanto costa?": the search answers the request,
+                # and the courses found show their price (`course_facets`); the catalogue's age is
+                # no answer to either
+                continue
             # a first question answered surely before a weak whole reading leaves room for one more
             if len(extra) >= min(most + _leads_weak_whole(reply, extra, extra_at), len(parts)):
                 # the parts left may still be the reply's: then the answers found come before it
@@ -1050,6 +1055,14 @@ class Router:
         profile = self.snapshot.profiles.get(of_platform.intent or "", {})
         named = self.concepts.concepts(part) - self.concepts.partners
         return any(profile.get(c, 0.0) >= PLATFORM_READING_SHARE for c in named)
+
+    def _answered_by_the_search(self, part: str) -> bool:
+        """Whether a course search answers `part`, which names nothing of our domain (no platform, no
+        CMF): a request for courses ("esiste qualcosa nel catalogo?") or a question on what courses
+        are like, their price or certificate (`course_facets`: "e quanto costa?")."""
+        if self.concepts.concepts(part) & self.concepts.domain:
+            return False
+        return self._asks_for_a_list(part) or bool(self.concepts.facets_asked(part))
 
     def _searches_everything(self, part: str) -> bool:
         """Whether `part` asks for courses without naming anything to search for (no subject,
