@@ -392,3 +392,22 @@ def test_a_request_for_courses_that_can_give_credit_is_searched(bot_engine: Any,
     reply = bot_engine.ask(text)
     assert (reply.status, reply.kind) == ("answer", "courses"), reply.intent
     assert "épidémiologie" in reply.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        (
+            "quiero aprender node.js y cosas de la nube pero en español. hay algo en miriadax?",
+            ["node js", "nube"],
+        ),
+        ("python but in french", ["python"]),
+        ("cours de python mais en anglais", ["python"]),
+        ("un corso di python però in inglese", ["python"]),
+    ],
+)
+def test_but_is_no_subject(shipped: CourseQueryReader, text: str, topics: list[str]) -> None:
+    """Trial 171: "… node.js y cosas de la nube pero en español" searched "pero" too and said no course
+    mentions it (`stopwords`)."""
+    query = shipped.read(text)
+    assert query is not None and query.topics == topics
