@@ -919,11 +919,10 @@ class Router:
                 # "Est-ce que c'est obligatoire ? je parle du certificat payant sur fun …": the part
                 # the next one says it meant is answered with it, not alone
                 continue
-            if reply.kind == "courses" and self._answered_by_the_search(part):
-                # "… esiste qualcosa nel catalogo? e quanto costa?": the search answers the request,
-                # and the courses found show their price (`course_facets`); the catalogue's age is
-                # no answer to either
-                continue
+            # "… esiste qualcosa nel catalogo? e quanto costa?": the search answers the request, and
+            # the courses found show their price (`course_facets`); the catalogue's age is no answer
+            # to either (the part may still be the one the reply answers)
+            searched = reply.kind == "courses" and self._answered_by_the_search(part)
             # a first question answered surely before a weak whole reading leaves room for one more
             if len(extra) >= min(most + _leads_weak_whole(reply, extra, extra_at), len(parts)):
                 # the parts left may still be the reply's: then the answers found come before it
@@ -936,8 +935,10 @@ class Router:
                     # ask it ("q es exactamente una microcredencial? es lo mismo q un certificado de
                     # miriadax?" asks MiríadaX's in its second part)
                     replied, replied_with_platform = _replied_by(answer, part, replied_with_platform)
-                if not self._new_answer(answer, part, reply, extra) or self._one_of_the_platforms(
-                    answer, part
+                if (
+                    searched
+                    or not self._new_answer(answer, part, reply, extra)
+                    or self._one_of_the_platforms(answer, part)
                 ):
                     continue
                 if high is None:
@@ -1057,12 +1058,14 @@ class Router:
         return any(profile.get(c, 0.0) >= PLATFORM_READING_SHARE for c in named)
 
     def _answered_by_the_search(self, part: str) -> bool:
-        """Whether a course search answers `part`, which names nothing of our domain (no platform, no
-        CMF): a request for courses ("esiste qualcosa nel catalogo?") or a question on what courses
-        are like, their price or certificate (`course_facets`: "e quanto costa?")."""
-        if self.concepts.concepts(part) & self.concepts.domain:
-            return False
-        return self._asks_for_a_list(part) or bool(self.concepts.facets_asked(part))
+        """Whether a course search answers `part`: a request for courses naming nothing else
+        ("esiste qualcosa nel catalogo?") or a question on their price alone ("e quanto costa?",
+        the `course_facets` price each course found shows). A certificate asked of a platform is
+        the platform's own question."""
+        named = self.concepts.concepts(part)
+        if not named:
+            return self._asks_for_a_list(part)
+        return named <= self.concepts.course_facets.get("price", frozenset())
 
     def _searches_everything(self, part: str) -> bool:
         """Whether `part` asks for courses without naming anything to search for (no subject,
