@@ -266,6 +266,8 @@ def test_bad_facts_are_refused(facts: dict) -> None:
         ("a 5 ECTS x 125h course", {"study_hours": 125, "ects": 5}),  # 125 h is no credit's rate
         ("12 semanas x 10 horas, nivel MECU 6, 5 ECTS", {"study_hours": 120, "eqf_level": 6, "ects": 5}),
         ("Geprüft wird online mit Ausweiskontrolle", {"assessment": "online-exam", "id_verification": True}),
+        # trial 174: an exam without proctoring has no identity check
+        ("esame finale online senza proctoring", {"assessment": "online-exam", "id_verification": False}),
     ],
 )
 def test_parse_facts_in_five_languages(text: str, expected: dict) -> None:
@@ -1557,3 +1559,11 @@ def test_studienpunkte_are_ects() -> None:
     """ "Studienpunkte" ("Bei welchen Plattformen bekomme ich echte Studienpunkte?", in the questions set)
     are ECTS credits, as "Leistungspunkte" are."""
     assert parse_facts("unser kurs hat 5 Studienpunkte und 125 Stunden") == {"study_hours": 125, "ects": 5}
+
+
+def test_both_figures_asked_of_the_cmf_set_the_hours_against_it(bot_engine: Any) -> None:
+    """Trial 174: "microcredential mit 10 ects und 250 stunden – ist das noch cmf?" got the conversion
+    card with no word on whether it fits; its hours are set against the CMF's 100–150."""
+    reply = bot_engine.ask("microcredential mit 10 ects und 250 stunden – ist das noch cmf?")
+    first = reply.answer.split("\n\n")[1]
+    assert first.startswith("**250 Stunden ≈ 8,3–10 ECTS**") and "mehr als die 100–150" in first, first

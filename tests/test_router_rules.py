@@ -1092,3 +1092,4 @@ def test_ones_own_module_in_uk_credits_asked_against_the_cmf_is_checked(bot_engi
     reply = bot_engine.ask("our pg module is 20 uk credits at level 7 - too big for the cmf?", log=False)
     assert reply.kind == "compliance"
     assert "UK credits: 20, outside the 10–15" in " ".join(item.text for item in reply.items)
+

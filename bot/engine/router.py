@@ -1933,11 +1933,16 @@ class Router:
         )
         # "ich hab 125 std kurs gemacht. wie viel ects?": the figure in the unit asked, whatever answers
         converted = works_out is None and asks_the_other_unit(text, facts) and not states_a_range(text)
+        both = facts.get("ects") is not None and facts.get("study_hours") is not None
         if judged_only or converted:
             works_out = "credit-hours"
-            if facts.get("ects") is not None and facts.get("study_hours") is not None:
+            if both:
                 # "8 ECTS und 200 Stunden … passt das in den CMF-Rahmen?": the hours are set against it
                 facts = {"study_hours": facts["study_hours"]}
+        elif works_out == "credit-hours" and both and self._asks_if_it_qualifies(text):
+            # "microcredential mit 10 ects und 250 stunden – ist das noch cmf?", answered by the
+            # conversion: its hours set against the CMF's too
+            facts = {"study_hours": facts["study_hours"]}
         if works_out in ("credit-hours", "study-pace") and states_a_range(text):
             return None  # "some say 5-30 ects", "8-10 hrs a week": a span, not one figure to work out
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST) if works_out else None
