@@ -355,6 +355,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
         ),
         # trial 171: what it certifies "secondo l'ue" is the EU's definition (`eu-what-certifies`)
         ("che cosa certifica esattamente una microcredenziale secondo l'ue", "eu-definition"),
+        (  # trial 173: "me devuelven la plata" asks for a refund
+            "si me apunto a una microcredencial de futurelearn y luego me arrepiento hasta cuando me "
+            "devuelven la plata",
+            "partner-futurelearn-mc-refunds",
+        ),
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
             "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "
