@@ -360,6 +360,10 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "devuelven la plata",
             "partner-futurelearn-mc-refunds",
         ),
+        (  # trial 173: whether it must count towards a degree (`must-count-toward-degree`)
+            "una microcredencial del cmf tiene que poder contar para algun titulo de grado o master?",
+            "universities-futurelearn-microcredential-rules",
+        ),
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
             "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "
@@ -1098,3 +1102,14 @@ def test_ones_own_module_in_uk_credits_asked_against_the_cmf_is_checked(bot_engi
     assert reply.kind == "compliance"
     assert "UK credits: 20, outside the 10–15" in " ".join(item.text for item in reply.items)
 
+
+def test_the_level_a_question_asks_of_is_the_one_set_beside_its_degree(bot_engine: Any) -> None:
+    """Trial 173: "… on m'a dit que le niveau eqf 7 c'est le master. du coup une microcredential cmf de
+    niveau 6 ca correspond a quoi, a la licence ?" was told level 7 is a master's: the level the
+    question asks of comes before the one its context states."""
+    reply = bot_engine.ask(
+        "je suis en master 1 et on m'a dit que le niveau eqf 7 c'est le master. du coup une microcredential "
+        "cmf de niveau 6 ca correspond a quoi, a la licence ?",
+        log=False,
+    )
+    assert reply.answer.split("\n\n")[1].startswith("**Le niveau 6 du CEC est celui de la licence")

@@ -1923,7 +1923,11 @@ class Router:
         (`_asks_if_it_qualifies`). None when there is nothing to work out."""
         works_out = self._leads(intent_id).get("works_out")
         if works_out == "level-cycle":  # "an EQF 7 microcredential, is that a master's?"
-            key = f"answer.level_cycle_{facts.get('eqf_level')}"
+            # the level the question asks of, before one its context states ("on m'a dit que le niveau
+            # eqf 7 c'est le master. du coup … de niveau 6 ca correspond a quoi ?")
+            asked = (parse_facts(s).get("eqf_level") for s in reversed(question_sentences(text)))
+            level = next((found for found in asked if found is not None), facts.get("eqf_level"))
+            key = f"answer.level_cycle_{level}"
             return self.strings.get(key, lang) if self.strings.has(key) else None
         judged_only = (
             works_out is None
