@@ -1553,3 +1553,15 @@ def test_a_course_quoted_as_a_cv_lists_it_gets_its_record(bot_engine: Any) -> No
     )
     assert reply.intent == "credential-profile"
     assert "FinTech: Financial Innovation" in reply.title and "125 hours" in reply.answer
+
+
+def test_a_course_described_by_its_subject_and_university_is_found(bot_engine: Any) -> None:
+    """Trial 174: "… the Open University already has a microcredential on this [online teaching] on
+    FutureLearn. How long is it and how many credits does it carry?" got a "did you mean": a subject
+    with the university teaching it describes one course."""
+    reply = bot_engine.ask(
+        "I'm designing a course on online teaching for our academic staff development programme and a "
+        "colleague said the Open University already has a microcredential on this on FutureLearn. How long "
+        "is it and how many credits does it carry?"
+    )
+    assert reply.status == "answer" and "12 weeks" in reply.answer and "15" in reply.answer

@@ -1573,6 +1573,9 @@ class Router:
         # de microeconomia sur MiriadaX, ça dure combien ?", any such course)
         kinds = self.concepts.concepts(text) & (self.concepts.search_scope - self.concepts.partners)
         typed = bool(subjects and query.platform and query.type and len(kinds) == 1 and _QUOTED.search(text))
+        # a vocabulary subject with the university that teaches it ("the Open University already has a
+        # microcredential on this [online teaching] on FutureLearn. How long is it …?")
+        typed = typed or bool(subjects and query.institution and query.type)
         if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course and not typed:
             return None  # (dropping stray words leaves fewer)
         described = self._without_stray_words(query)
