@@ -1565,3 +1565,15 @@ def test_a_course_described_by_its_subject_and_university_is_found(bot_engine: A
         "is it and how many credits does it carry?"
     )
     assert reply.status == "answer" and "12 weeks" in reply.answer and "15" in reply.answer
+
+
+def test_a_request_naming_a_politecnica_finds_its_courses(bot_engine: Any) -> None:
+    """Trial 174: "… hay alguno de la politecnica de madrid y que carga de trabajo tiene?" got the
+    card on what the CMF offers: "politécnica" names a university (`institution_words`)."""
+    reply = bot_engine.ask(
+        "llevo la formacion interna de una empresa de software en valencia y quiero que el equipo aprenda "
+        "node.js y desarrollo web. he visto que miriadax tiene cursos de universidades, hay alguno de la "
+        "politecnica de madrid y que carga de trabajo tiene?"
+    )
+    assert reply.kind == "courses" and reply.items
+    assert all("Universidad Politécnica de Madrid" in item.text for item in reply.items)
