@@ -364,6 +364,13 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "una microcredencial del cmf tiene que poder contar para algun titulo de grado o master?",
             "universities-futurelearn-microcredential-rules",
         ),
+        # trial 174: what a FUN certificate means of its exam (`fun-certificate-means`)
+        ("does a FUN mooc certificate mean the person passed a proctored exam?", "partner-fun-certificate"),
+        (
+            "un candidat a un certificat FUN MOOC, est-ce que ca veut dire qu'il a passe un examen "
+            "surveille ?",
+            "partner-fun-certificate",
+        ),
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
             "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "
