@@ -371,6 +371,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "surveille ?",
             "partner-fun-certificate",
         ),
+        (  # trial 173: microcredentials at a lower level than EQF 6 (`lower-level`)
+            "faccio l'infermiera e ho solo il diploma di maturita, volevo fare una microcredenziale su "
+            "futurelearn ma leggo livello eqf 6-7, ce ne sono anche di livello piu basso o non fa per me?",
+            "cmf-level",
+        ),
         (  # trial 170: a university's self-introduction named an institution read as a search for its courses
             "salve, coordino i corsi di perfezionamento in un ateneo del sud. vorremmo entrare in EduOpen "
             "con alcuni MOOC e magari trasformarli in microcredenziali secondo il CMF. che requisiti deve "
