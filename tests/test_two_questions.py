@@ -1071,3 +1071,17 @@ def test_a_search_answers_a_request_and_a_price_asked_after_it(bot_engine: Any) 
     )
     assert reply.kind == "courses" and reply.items and reply.also is None
     assert "Prezzo" in reply.answer
+
+
+def test_the_workload_of_the_credits_a_message_states_is_answered_beside_their_level(bot_engine: Any) -> None:
+    """Trial 173: "… eine hat "eqf 7, 5 ects". ist das eher bachelor oder master niveau und wieviel
+    arbeit steckt da drin?" got the level only; the workload part is read with the ECTS the message
+    states (`_with_figure`): 5 ECTS ≈ 125–150 hours."""
+    reply = bot_engine.ask(
+        "wir sind ein maschinenbauunternehmen in stuttgart und kriegen bewerbungen mit microcredentials, "
+        'eine hat "eqf 7, 5 ects". ist das eher bachelor oder master niveau und wieviel arbeit steckt da '
+        "drin?"
+    )
+    chain = [reply, *reply.further()]
+    assert chain[0].intent == "eqf-degree-mapping"
+    assert any("**5 ECTS ≈ 125–150 Stunden**" in r.answer for r in chain[1:]), [r.intent for r in chain]

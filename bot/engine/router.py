@@ -944,7 +944,13 @@ class Router:
                 if high is None:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
-                if answer.intent in high and self._admissible_also(answer.intent, found):
+                # (a conversion of the figure the message states is asked of it whatever ranks high:
+                # `_with_figure`)
+                converts = self._leads(answer.intent).get("works_out") == "credit-hours" and bool(
+                    self._with_figure(part, question)
+                )
+                admitted = answer.intent in high or (converts and answer.intent is not None)
+                if admitted and self._admissible_also(answer.intent or "", found):
                     answer.question = part
                     extra.append(answer)
                     extra_at.append(at)
@@ -1031,7 +1037,22 @@ class Router:
             # message names; tried last, when the part alone gets no answer the message agrees with
             # ("… Also what EQF level are they?" alone is what the EQF is; asked only then)
             answers.append(self._ask(with_subject, lang))
+        if alone.status != "answer" and (with_figure := self._with_figure(part, question)):
+            # "… eine hat "eqf 7, 5 ects". ist das eher bachelor oder master niveau und wieviel arbeit
+            # steckt da drin?": the workload of the credits the message states
+            answers.append(self._ask(with_figure, lang))
         return answers
+
+    def _with_figure(self, part: str, question: str) -> str | None:
+        """`part` after the ECTS (else the study hours) the rest of `question` states, when the part
+        states no figure and asks the other unit or the workload (`asks_the_other_unit`); else None."""
+        if parse_facts(part):
+            return None
+        facts = {k: v for k, v in parse_facts(question).items() if k in ("ects", "study_hours")}
+        if len(facts) != 1 or not asks_the_other_unit(part, facts):
+            return None
+        ((name, value),) = facts.items()
+        return f"{value:g} {'ects' if name == 'ects' else 'h'}: {part}"
 
     def _platform_reads_first(self, alone: Reply, of_platform: Reply, part: str) -> bool:
         """Whether a part asked with the platform the message names (`_with_platforms`) is read so
