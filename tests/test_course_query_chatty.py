@@ -411,3 +411,12 @@ def test_but_is_no_subject(shipped: CourseQueryReader, text: str, topics: list[s
     mentions it (`stopwords`)."""
     query = shipped.read(text)
     assert query is not None and query.topics == topics
+
+
+def test_a_subject_asked_of_a_platform_is_searched_there(bot_engine: Any) -> None:
+    """Trial 175: "quiero aprender javascript, que hay en miriadax" got MiríadaX's overview: the
+    platform is only where to search, and the catalogue has the subject there."""
+    reply = bot_engine.ask("quiero aprender javascript, que hay en miriadax")
+    assert (reply.kind, reply.intent) == ("courses", "course-search")
+    assert reply.items and all("MiríadaX" in item.text for item in reply.items)
+    assert bot_engine.ask("que hay en miriadax?").intent == "partner-miriadax"

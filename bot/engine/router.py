@@ -1456,7 +1456,8 @@ class Router:
                 intent_id, confidence = self._best_of_type(ranked, "course_search")
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         named = found & self.concepts.domain - self.concepts.request_filters
-        if self._asks_for_a_list(question):
+        listed = self._asks_for_a_list(question)
+        if listed:
             # "¿hay algún curso en MiríadaX sobre eso?", "… any courses on the cmf platforms …":
             # where to search, not what is asked about
             named &= self.concepts.concepts_of_normalized(without_scope_phrases(question))
@@ -1470,8 +1471,13 @@ class Router:
         # "un candidat présente un 'certificat' FUN MOOC en programmation python. je voudrais savoir si
         # …": an employer asking about a credential someone holds names the subject of its course
         held = self._asks_as_employer(found) and bool(found & self.concepts.held_credential)
+        # "quiero aprender javascript, que hay en miriadax": a subject asked of the platform named only
+        # as where to search, however surely the platform's overview ranks
+        asked_of_platform = bool(course_query.platform) and listed and not named and not held
         if (
-            course_query.leading or (unscaled < SUBJECT_REQUEST_ANSWER and not named and not held)
+            course_query.leading
+            or asked_of_platform
+            or (unscaled < SUBJECT_REQUEST_ANSWER and not named and not held)
         ) and self._known_subject(course_query):
             # "ci sono corsi sulle competenze digitali?"; "mooc <subject> qui donne des ects ?" opens
             # with its request, whatever else it asks; "un corso breve sulla finanza sostenibile con
