@@ -443,7 +443,6 @@ def test_a_yes_no_lead_is_left_off_a_negated_question_or_one_asked_of_another_fr
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
-        ("does a FUN mooc certificate mean the person sat a proctored exam", "partner-fun-proctored-exam"),
         (
             "how does id verification work for futurelearn microcredentials, do we need to set up our own "
             "proctoring",
@@ -454,14 +453,23 @@ def test_a_yes_no_lead_is_left_off_a_negated_question_or_one_asked_of_another_fr
 def test_a_yes_no_lead_is_left_off_a_yes_no_question_about_something_else(
     shipped: Engine, question: str, entry: str
 ) -> None:
-    """Trials 153 and 154: "… do we need to set up our own proctoring" opened with "Yes." (an ID check
-    is required) and "does a FUN mooc certificate mean the person sat a proctored exam" with "Not when
-    you register"; those leads answer whether identity is checked (`polar_about`), which the yes/no
-    clause does not ask."""
+    """Trial 153: "… do we need to set up our own proctoring" opened with "Yes." (an ID check is
+    required); that lead answers whether identity is checked (`polar_about`), which the yes/no clause
+    does not ask."""
     reply = shipped.ask(question)
     assert reply.intent == entry
     lead = shipped.string(f"polar.{entry}", "en")
     assert not reply.answer.startswith(f"**{reply.title}**\n\n{lead}"), reply.answer[:160]
+
+
+def test_what_a_fun_certificate_means_of_its_exam_is_led_by_the_certificates_answer(shipped: Engine) -> None:
+    """Trial 154's "does a FUN mooc certificate mean the person sat a proctored exam" opened FUN's
+    proctored-exam card with "Not when you register"; since trial 174 (`fun-certificate-means`) it gets
+    the certificate card, whose lead answers it: the certificate needs a proctored exam."""
+    reply = shipped.ask("does a FUN mooc certificate mean the person sat a proctored exam")
+    assert reply.intent == "partner-fun-certificate"
+    lead = shipped.string("polar.partner-fun-certificate", "en")
+    assert reply.answer.startswith(f"**{reply.title}**\n\n{lead}") and "proctored exam" in lead
 
 
 @pytest.mark.parametrize(
