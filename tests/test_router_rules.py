@@ -1125,3 +1125,13 @@ def test_the_level_a_question_asks_of_is_the_one_set_beside_its_degree(bot_engin
         log=False,
     )
     assert reply.answer.split("\n\n")[1].startswith("**Le niveau 6 du CEC est celui de la licence")
+
+
+def test_who_is_behind_futurelearn_gets_its_card_with_its_founding_attributed(bot_engine: Any) -> None:
+    """Trial 176: "wer steckt hinter futurelearn und seit wann gibt es das?" got the CMF's launch
+    (`who-is-behind-futurelearn`); FutureLearn's card gives its founding and owner as a third-party
+    source states them (cmf-facts.md marks them partial)."""
+    reply = bot_engine.ask("wer steckt hinter futurelearn und seit wann gibt es das?", log=False)
+    assert reply.intent == "partner-futurelearn"
+    assert "Dezember 2012" in reply.answer and "Drittquelle" in reply.answer
+    assert any("(third-party)" in link.title or "arc.ask3.ru" in link.url for link in reply.links)
