@@ -611,9 +611,9 @@ async def reply_to_message(
 
 class CheckModal(SafeModal):
     """/check with no options: the course facts as a form (Discord allows five fields, so one field
-    takes ECTS, UK or US credits: `facts_from_form`). Its custom id
-    is its own (`cmf:check:<token>:form:<user id>`), so two people filling it in at once each get the
-    answer to their own form, in their own language."""
+    takes ECTS, UK or US credits: `facts_from_form`). Its custom id is its own
+    (`cmf:check:<token>:form:<user id>`), so two people filling it in at once each get the answer to
+    their own form, in their own language."""
 
     kind = "check"
 
