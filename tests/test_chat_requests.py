@@ -1577,3 +1577,14 @@ def test_a_request_naming_a_politecnica_finds_its_courses(bot_engine: Any) -> No
     )
     assert reply.kind == "courses" and reply.items
     assert all("Universidad Politécnica de Madrid" in item.text for item in reply.items)
+
+
+def test_an_employers_own_company_describes_no_course(bot_engine: Any) -> None:
+    """Trial 173: "como empresa como puedo estar seguro de que el que hizo el examen de la
+    microcredencial es de verdad el candidato …?" got FinTech's record: "empresa" (the asker's
+    company, an `audience_words` word) was read as the subject business of one microcredential."""
+    reply = bot_engine.ask(
+        "como empresa como puedo estar seguro de que el que hizo el examen de la microcredencial es de "
+        "verdad el candidato y no otro?"
+    )
+    assert reply.intent == "cmf-id-verification" and reply.kind != "credential"

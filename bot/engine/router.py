@@ -64,6 +64,7 @@ from bot.engine.questions import (
     sentences,
 )
 from bot.engine.request_layout import (
+    AUDIENCE_WORDS,
     OR_WORDS,
     QUESTION_WORDS,
     follows_up,
@@ -1585,6 +1586,14 @@ class Router:
         query = self._course_query(text, require_request=False)
         if query is None or not query.topics or query.other_words == len(query.topics):
             return None
+        if self._asks_as_employer(self.concepts.concepts(text)):
+            # "como empresa como puedo estar seguro de que el que hizo el examen …": the asker's
+            # company, not a subject its course was on (`audience_words`)
+            pairs = zip(query.topics, query.groups, strict=True)
+            kept = [(t, g) for t, g in pairs if t not in AUDIENCE_WORDS]
+            if not kept:
+                return None
+            query = replace(query, topics=[t for t, _ in kept], groups=[g for _, g in kept])
         words = normalize(text).split()
         subjects = [t for t, group in zip(query.topics, query.groups, strict=True) if len(group) > 1]
         requested = has_request_cue(words)
