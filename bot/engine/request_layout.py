@@ -364,16 +364,14 @@ def _idiom_ends(words: list[str]) -> set[int]:
     return idle
 
 
-_SCOPE_PHRASES = tuple(
-    sorted({normalize(p) for p in union("course_request", "scope_phrases")}, key=len, reverse=True)
-)
-_SCOPE_WORDS = tuple(tuple(phrase.split()) for phrase in _SCOPE_PHRASES)
+_SCOPE_WORDS = frozenset(tuple(normalize(p).split()) for p in union("course_request", "scope_phrases"))
+_SCOPE_STARTS = frozenset(phrase[0] for phrase in _SCOPE_WORDS if phrase)
 
 
 def in_scope_phrases(words: list[str]) -> frozenset[int]:
     """The positions of `words` inside a phrase naming where to search ("en las plataformas del cmf":
     `scope_phrases`): their general words ask nothing about the CMF."""
-    if "cmf" not in words:  # every scope phrase names the CMF
+    if _SCOPE_STARTS.isdisjoint(words):
         return frozenset()
     found: set[int] = set()
     for phrase in _SCOPE_WORDS:
@@ -387,10 +385,9 @@ def in_scope_phrases(words: list[str]) -> frozenset[int]:
 def without_scope_phrases(text: str) -> str:
     """`text` normalised, without the phrases that name where to search ("on the cmf platforms",
     "plataformas del cmf": `scope_phrases`), which are not what a request asks about."""
-    padded = f" {normalize(text)} "
-    for phrase in _SCOPE_PHRASES:
-        padded = padded.replace(f" {phrase} ", " ")
-    return " ".join(padded.split())
+    words = normalize(text).split()
+    scope = in_scope_phrases(words)
+    return " ".join(w for k, w in enumerate(words) if k not in scope)
 
 
 def has_request_cue(words: list[str]) -> bool:

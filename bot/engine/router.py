@@ -924,6 +924,8 @@ class Router:
             # the courses found show their price (`course_facets`); the catalogue's age is no answer
             # to either (the part may still be the one the reply answers)
             searched = reply.kind == "courses" and self._answered_by_the_search(part)
+            # (a conversion of the figure the message states is asked of it whatever ranks high)
+            figure_asked = self._with_figure(part, question) is not None
             # a first question answered surely before a weak whole reading leaves room for one more
             if len(extra) >= min(most + _leads_weak_whole(reply, extra, extra_at), len(parts)):
                 # the parts left may still be the reply's: then the answers found come before it
@@ -945,11 +947,7 @@ class Router:
                 if high is None:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
-                # (a conversion of the figure the message states is asked of it whatever ranks high:
-                # `_with_figure`)
-                converts = self._leads(answer.intent).get("works_out") == "credit-hours" and bool(
-                    self._with_figure(part, question)
-                )
+                converts = figure_asked and self._leads(answer.intent).get("works_out") == "credit-hours"
                 admitted = answer.intent in high or (converts and answer.intent is not None)
                 if admitted and self._admissible_also(answer.intent or "", found):
                     answer.question = part
@@ -2698,8 +2696,9 @@ TITLE_FORMS_KEPT = 4096
 """Titles whose forms are kept (`_title_forms` runs for every candidate title of every question)."""
 
 
-_LISTED_KIND = re.compile(r"^\s*[^\W\d_][\w-]*\s+[-–—:]\s+")
-"""A kind written before a title as a CV lists it ("Microcredential - FinTech: …")."""
+_LISTED_KIND = re.compile(r"^\s*[^\W\d_][\w-]*\s+[-–—]\s+")
+"""A kind written before a title as a CV lists it, with a dash ("Microcredential - FinTech: …"; a
+colon is the title's own: "FinTech: Financial Innovation")."""
 
 
 def _listed_forms(quoted: str) -> tuple[str, ...]:
