@@ -382,6 +382,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "avere il corso e eduopen fa parte del CMF?",
             "universities-meet-cmf",
         ),
+        (  # the work behind a candidate's UK credits, asked at the end of an employer's story
+            "We're hiring and a candidate lists a microcredential worth 15 UK credits from a FutureLearn "
+            "course. Roughly how much work is that?",
+            "cmf-credits",
+        ),
     ],
 )
 def test_a_trial_question_gets_the_answer_that_answers_it(bot_engine: Any, text: str, intent: str) -> None:
