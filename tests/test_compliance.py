@@ -1441,6 +1441,16 @@ def test_parts_added_up_and_asked_of_a_microcredential_are_checked(bot_engine: A
         ("what does ECTS mean and how many hours are 6 credits?", {"ects": 6}),
         ("how many hours are 6 credits?", {}),  # no ECTS named: which credits is not said
         ("ECTS vs UK: what are 10 uk credits?", {"uk_credits": 10}),  # UK credits are not ECTS
+        # trials 177, 178: credits without their unit in a message set in the UK are UK credits
+        (
+            "we're a uk uni, the module is 15 credits at level 7 (masters), about 150 notional hours",
+            {"study_hours": 150, "eqf_level": 7, "uk_credits": 15},
+        ),
+        (
+            "bewerberin hat ein microcredential von futurelearn mit 15 credits. wieviel ects sind das",
+            {"uk_credits": 15},
+        ),
+        ("15 UK academic credits at postgraduate level", {"uk_credits": 15}),
         # US credit hours are credit awarded, not ECTS
         (
             "our course is worth 3 US credit hours, around 135 hours total",
@@ -1567,3 +1577,17 @@ def test_both_figures_asked_of_the_cmf_set_the_hours_against_it(bot_engine: Any)
     reply = bot_engine.ask("microcredential mit 10 ects und 250 stunden – ist das noch cmf?")
     first = reply.answer.split("\n\n")[1]
     assert first.startswith("**250 Stunden ≈ 8,3–10 ECTS**") and "mehr als die 100–150" in first, first
+
+
+def test_credits_of_a_futurelearn_microcredential_are_set_beside_its_uk_equivalence(bot_engine: Any) -> None:
+    """Trial 177: a FutureLearn microcredential "mit 15 credits" was read as 15 ECTS (375–450 hours,
+    "more than a CMF microcredential"); its credits are UK credits, the top of FutureLearn's 10–15."""
+    reply = bot_engine.ask(
+        "bewerberin hat ein microcredential von futurelearn mit 15 credits. ist das viel? wieviel ects "
+        "sind das ungefähr",
+        log=False,
+    )
+    assert reply.intent == "cmf-credits"
+    lead = reply.answer.split("\n\n")[1]
+    assert lead.startswith("Britische Credits: 15, innerhalb der 10–15"), lead
+    assert "375" not in reply.answer

@@ -343,14 +343,8 @@ class _Evaluator:
     def _other_credits(self, rule: Mapping[str, Any]) -> list[str]:
         """For each of UK and US credits given, whether they are within the rule's range of them."""
         lines = []
-        for system, bounds in (rule.get("other_credits") or {}).items():
-            credits = self.facts.get(f"{system}_credits")
-            if credits is None:
-                continue
-            low, high = bounds["min"], bounds["max"]
-            key = "other_credits_within" if low <= credits <= high else "other_credits_outside"
-            values = {"credits": _number(credits), "min": _number(low), "max": _number(high)}
-            label = self.label(f"{system}_credits")
+        for values in _other_credit_values(rule, self.facts):
+            key, label = values.pop("key"), self.label(f"{values.pop('system')}_credits")
             lines.append(self.s(f"compliance.reason.{key}", self.lang, fact=label, **values))
         return lines
 
@@ -442,6 +436,27 @@ def hours_per_credit(entry: Entry) -> tuple[float, float] | None:
     if not rate or rate.get("min") is None or rate.get("max") is None:
         return None
     return float(rate["min"]), float(rate["max"])
+
+
+def other_credits(entry: Entry, facts: Mapping[str, Any]) -> list[dict[str, str]]:
+    """For each of UK and US credits in `facts`, the values of the `compliance.reason.other_credits_*`
+    strings against the range `entry`'s rule that reads ECTS as hours sets for them (`other_credits`:
+    FutureLearn's 10–15 UK credits), with "system" (uk, us) and "key" (within or outside)."""
+    rule = next((i.rule for i in entry.checklist if i.rule and "hours_per_credit" in i.rule), None)
+    return _other_credit_values(rule or {}, facts)
+
+
+def _other_credit_values(rule: Mapping[str, Any], facts: Mapping[str, Any]) -> list[dict[str, str]]:
+    lines = []
+    for system, bounds in (rule.get("other_credits") or {}).items():
+        credits = facts.get(f"{system}_credits")
+        if credits is None or bounds.get("min") is None or bounds.get("max") is None:
+            continue
+        low, high = bounds["min"], bounds["max"]
+        key = "other_credits_within" if low <= credits <= high else "other_credits_outside"
+        values = {"credits": _number(credits), "min": _number(low), "max": _number(high)}
+        lines.append({"system": system, "key": key} | values)
+    return lines
 
 
 def credit_hours(entry: Entry, facts: Mapping[str, Any]) -> dict[str, str] | None:
@@ -787,6 +802,8 @@ _PLAIN_CREDITS = re.compile(
     r"(?!\s+(?:uk|us|americ\w*|britann?ic\w*|britisch\w*|cfu|formativi|universitari))"
 )
 """Credits without their unit ("6 crediti"), read as ECTS in a text that names ECTS (`_ects`)."""
+_UK_CREDIT_CONTEXT = re.compile(rf"\b(?:{_any('uk_credit_context')})\b")
+"""Words that make credits without their unit UK credits (`_plain_uk_credits`)."""
 
 _DEGREE_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
     # a level named by its degree, as the EQF maps them (knowledge entry eqf-degree-mapping):
@@ -994,14 +1011,15 @@ def parse_facts(text: str) -> dict[str, Any]:
     )
     norm = _normalized(text)
     in_low, in_norm = _DIGIT.search(low) is not None, _DIGIT.search(norm) is not None
+    other_credits = {
+        name: _first_number(pattern, norm) if in_norm else None for name, pattern in _OTHER_CREDITS.items()
+    }
+    plain_uk = _plain_uk_credits(norm) if in_norm and not any(other_credits.values()) else None
     found: dict[str, Any] = {
         "study_hours": _study_hours(low) if in_low else None,
         "eqf_level": _eqf_level(norm, numbers=in_norm),
-        "ects": _ects(low, norm) if in_low or in_norm else None,
-        **{
-            name: _first_number(pattern, norm) if in_norm else None
-            for name, pattern in _OTHER_CREDITS.items()
-        },
+        "ects": _ects(low, norm, plain=plain_uk is None) if in_low or in_norm else None,
+        **other_credits,
         "assessment": _assessment(norm),
         "id_verification": _id_verification(norm),
         "awards_credit": _awards_credit(_without_short_questions(text, norm)),
@@ -1025,7 +1043,17 @@ def parse_facts(text: str) -> dict[str, Any]:
         # "10 semanas x 12 horas, eqf 6, 5 ects, examen con verificacion de identidad": a course's
         # figures with an exam whose candidates' identity is checked, its supervision not stated
         found["assessment"] = "final-exam"
+    if plain_uk is not None:
+        found["uk_credits"] = plain_uk
     return {name: value for name, value in found.items() if value is not None}
+
+
+def _plain_uk_credits(norm: str) -> int | float | None:
+    """Credits stated without their unit in a message set in the UK ("we're a uk uni, the module is
+    15 credits", "ein microcredential von futurelearn mit 15 credits"): UK credits, not ECTS."""
+    if not _UK_CREDIT_CONTEXT.search(norm):
+        return None
+    return _first_number(_PLAIN_CREDITS, norm)
 
 
 def _first_number(pattern: re.Pattern[str], text: str) -> int | float | None:
@@ -1081,13 +1109,14 @@ def _eqf_level(norm: str, *, numbers: bool = True) -> int | None:
     return next((level for level, pattern in _DEGREE_LEVELS if pattern.search(norm)), None)
 
 
-def _ects(low: str, norm: str) -> int | float | None:
+def _ects(low: str, norm: str, *, plain: bool = True) -> int | float | None:
     """The ECTS the text states: the first figure, unless it is the unit itself (1 ECTS) and another
-    follows ("combien d'heures pour 1 ECTS ? et du coup 4 ects ca fait combien d'heures" asks of 4)."""
+    follows ("combien d'heures pour 1 ECTS ? et du coup 4 ects ca fait combien d'heures" asks of 4);
+    credits without their unit count when `plain` and the text names ECTS."""
     figures = [_whole(_num(m.group(1))) for m in _ECTS.finditer(low)] or [
         _whole(_num(m.group(1))) for m in _ECTS.finditer(norm)
     ]
-    if not figures and "ects" in norm.split():
+    if not figures and plain and "ects" in norm.split():
         # "cosa significa ECTS e quante ore corrispondono a 6 crediti?": the credits of the system it names
         figures = [_whole(_num(m.group(1))) for m in _PLAIN_CREDITS.finditer(norm)]
     if not figures:
