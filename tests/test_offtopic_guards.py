@@ -957,3 +957,32 @@ def test_an_eqf_level_a_cv_template_asks_for_is_answered(shipped: Engine) -> Non
     )
     assert (reply.status, reply.intent) == ("answer", "eqf-what-is")
     assert shipped.ask("how do i fill in my europass cv template?").reason == "declined"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 177: declined as another provider's exam although a catalogue course prepares for it
+        "i want to prepare for ielts, u have anything for that",
+        "is there a course on ielts?",
+    ],
+)
+def test_a_request_for_courses_on_an_exam_the_catalogue_names_lists_them(shipped: Engine, text: str) -> None:
+    reply = shipped.ask(text)
+    assert reply.kind == "courses", (text, reply.reason)
+    titles = [item.label for item in reply.items]
+    assert titles[:1] == ["Understanding IELTS: Techniques for English Language Tests"], titles
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a course on machine learning on edx",  # no course record names edX
+        "I did the IELTS exam, does it count as a microcredential?",  # no request for courses
+    ],
+)
+def test_another_providers_name_without_a_catalogued_request_gets_no_search(
+    shipped: Engine, text: str
+) -> None:
+    reply = shipped.ask(text)
+    assert reply.kind != "courses" and reply.status != "answer", (text, reply.answer)

@@ -210,6 +210,9 @@ MEASURED_FACTS = ("study_hours", "eqf_level", "ects", "uk_credits", "us_credits"
 2 ECTS, on peut le labelliser CMF ?"), is enough for the compliance check."""
 OTHER_CREDITS = ("uk_credits", "us_credits")
 """Credits the check sets beside FutureLearn's equivalence only (no answer works them out)."""
+CATALOGUED_NAME_HITS = 5
+"""How many search hits for another provider's or exam's name are read for it in a title or subjects
+(`Router._titles_name`)."""
 CREDENTIAL_MATCH = 0.75
 """A free-text credential question is profiled only if a course title matches at least this well."""
 DESCRIBED_COURSE_TOPICS = 2
@@ -677,15 +680,9 @@ class Router:
         ):
             course_query = None  # "do you have any statistics on covid deaths?": not a course request
         facts = parse_facts(text)
-        if (
-            course_query is not None
-            and len(facts) < FACTS_ALWAYS_CHECKED
-            and self._asks_for_institution(course_query, ranked, found)
-        ):
-            # "courses from the University of Glasgow": the courses of an institution (a question
-            # stating three course facts is a compliance check even when it names its university)
-            intent_id, confidence = self._best_of_type(ranked, "course_search")
-            return self._course_reply(question, lang, course_query, intent_id, confidence)
+        searched = self._search_first(question, core, lang, course_query, ranked, found, facts)
+        if searched is not None:
+            return searched
         topic, domain = self._domain_evidence(core, found, oos, course_query)
         best = ranked[0][1] if ranked else 0.0
         if oos >= best and not domain:  # an off-topic example matches best and nothing says otherwise
@@ -1803,6 +1800,57 @@ class Router:
     def _states_own_course(self, found: set[str]) -> bool:
         """Whether the question speaks as a university of its own course ("notre mooc fait 2 ECTS")."""
         return bool(found & self.concepts.audiences.get("university", frozenset()))
+
+    def _search_first(
+        self,
+        question: str,
+        core: str,
+        lang: str,
+        course_query: CourseQuery | None,
+        ranked: list[tuple[str, float]],
+        found: set[str],
+        facts: dict[str, Any],
+    ) -> Reply | None:
+        """The course search for a request whatever the matcher ranks: the courses of an institution
+        ("courses from the University of Glasgow"; a question stating three course facts is a
+        compliance check even when it names its university), or on an exam or provider catalogue
+        courses name (`_request_for_catalogued_provider`). None otherwise."""
+        query = (
+            course_query
+            if course_query is not None
+            and len(facts) < FACTS_ALWAYS_CHECKED
+            and self._asks_for_institution(course_query, ranked, found)
+            else self._request_for_catalogued_provider(core, found)
+        )
+        if query is None:
+            return None
+        intent_id, confidence = self._best_of_type(ranked, "course_search")
+        return self._course_reply(question, lang, query, intent_id, confidence)
+
+    def _request_for_catalogued_provider(self, core: str, found: set[str]) -> CourseQuery | None:
+        """The course request of a message asking for courses (a request cue, or the request first)
+        on another provider or exam that catalogue courses name in their titles or subjects: "i want
+        to prepare for ielts, u have anything for that" asks for FutureLearn's "Understanding IELTS";
+        not "a course on machine learning on edx" (no course names edX) or "I did the IELTS exam, does
+        it count as a microcredential?" (no request)."""
+        if not found & self.concepts.off_domain:
+            return None
+        query = self._course_query(core, require_request=False)
+        if query is None or not (query.leading or has_request_cue(normalize(core).split())):
+            return None
+        names = self.concepts.naming(core, self.concepts.off_domain)
+        if not names or not all(self._titles_name(name) for name in names):
+            return None
+        return query
+
+    def _titles_name(self, name: str) -> bool:
+        """Whether a catalogue course has `name` (normalised) in its title or subjects, as a whole
+        phrase: "ielts" in "Understanding IELTS …"; not "coursera" in a record's source addresses."""
+        courses, _ = self._run_search(name, limit=CATALOGUED_NAME_HITS, exact_only=True)
+        phrase = f" {name} "
+        return any(
+            phrase in f" {normalize(' '.join([course.title, *course.subjects]))} " for course in courses
+        )
 
     def _known_subject(self, query: Any) -> bool:
         """A course request naming a subject of the vocabulary's topics that the catalogue has."""
