@@ -1591,3 +1591,30 @@ def test_credits_of_a_futurelearn_microcredential_are_set_beside_its_uk_equivale
     lead = reply.answer.split("\n\n")[1]
     assert lead.startswith("Britische Credits: 15, innerhalb der 10–15"), lead
     assert "375" not in reply.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # trial 178: the aside "(200 hrs)" cut the yes/no clause from the CMF it names
+        "can a 20 credit module (200 hrs) be offered as a cmf microcredential or is it too big",
+        # trial 179: a weekly pace given as a range is no convention's span
+        "estamos revisando un mooc nuestro de 6 semanas a 5-6 h/semana, llega al minimo del cmf?",
+    ],
+)
+def test_a_courses_hours_asked_against_the_cmf_are_checked(bot_engine: Any, question: str) -> None:
+    reply = bot_engine.ask(question, log=False)
+    assert reply.kind == "compliance", reply.answer
+    hours = next(item for item in reply.items if item.ref == "study-hours")
+    assert hours.status == "not_met", reply.answer
+
+
+def test_credits_asked_as_equal_to_a_cmf_microcredential_are_worked_out(bot_engine: Any) -> None:
+    """Trial 178: "eso equivale a una microcredencial cmf??" is a yes/no question about the CMF, so
+    the 2 ECTS it states are set against the CMF's study hours, whatever card answers."""
+    reply = bot_engine.ask(
+        "un candidato tiene un certificado de 2 ECTS de un mooc, eso equivale a una microcredencial cmf??",
+        log=False,
+    )
+    lead = reply.answer.split("\n\n")[1]
+    assert lead.startswith("**2 ECTS ≈ 50–60 horas**") and "menos que las 100–150 horas" in lead, lead

@@ -749,10 +749,17 @@ _ECTS_RANGE = re.compile(_NUMBER + r"\s*[-–—]\s*" + _NUMBER + rf"\s*(?:{_any
 """Credits stated as a range: "3-15 ECTS", "4–6 ECTS"."""
 
 
-def states_a_range(text: str) -> bool:
+_PACE_RANGE = re.compile(_NUMBER + _SPAN + _NUMBER + r"\s*" + _HOUR_WORDS + _PER_WEEK)
+"""A weekly pace stated as a range: "5-6 h/semana", "8-10 hrs a week"."""
+
+
+def states_a_range(text: str, *, paces: bool = True) -> bool:
     """Whether `text` states its ECTS or its study hours as a range ("uniko sagt 3-15 ECTS"): a
-    convention's span, not one course's figure."""
+    convention's span, not one course's figure; with `paces` False, a weekly pace given as a range
+    does not count ("6 semanas a 5-6 h/semana": a course's weeks at about that pace)."""
     low = text.casefold()
+    if not paces:
+        low = _PACE_RANGE.sub(" ", low)
     return bool(_ECTS_RANGE.search(low) or _HOUR_RANGE.search(low))
 
 

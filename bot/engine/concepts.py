@@ -31,6 +31,9 @@ from typing import Any
 from bot.engine.normalize import normalize
 
 _CLAUSE = re.compile(r"[.!?¿¡;:,\n()\[\]…]+|\s[-–—]\s")
+_ASIDE = re.compile(r"\([^()]*\)")
+"""A parenthesised aside, no clause of its own for a yes/no question: "can a 20 credit module (200
+hrs) be offered as a cmf microcredential"."""
 
 
 @dataclass
@@ -340,7 +343,7 @@ class ConceptLayer:
     def _polar_clauses(self, text: str) -> Iterator[list[str]]:
         """The normalised words of each clause of `text` that opens like a yes/no question, or that
         has an inverted verb among its first `INVERTED_REACH` words ("le mooc … respecte t il le cmf")."""
-        for clause in _CLAUSE.split(text):
+        for clause in _CLAUSE.split(_ASIDE.sub(" ", text)):
             words = normalize(clause).split()
             if words and (
                 any(start == 0 for start, _, _ in _spans(self._polar, words[:4]))

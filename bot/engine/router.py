@@ -1315,7 +1315,7 @@ class Router:
         zaehlt das als cmf microcredential?"); three always."""
         if not facts:
             return None
-        if set(facts) <= {"study_hours", "ects"} and states_a_range(question):
+        if set(facts) <= {"study_hours", "ects"} and states_a_range(question, paces=False):
             # "unos dicen 100-150 horas y otros hablan de 5-30 ects. cual es la cifra correcta": the
             # spans of conventions, no course's figures
             return None
