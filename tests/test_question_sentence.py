@@ -172,11 +172,26 @@ def test_a_question_sentence_alone_does_not_answer_for_a_platform_the_message_do
             "For an employer, what does EQF 6 mean? and what is EQF 7",
             ["For an employer, what does EQF 6 mean?", "what is EQF 7"],
         ),
-        # trial 95: a list whose middle question has two words
+        # trial 95: a list whose middle question has two words (kept since trial 177's "… et quel niveau ?")
         (
             "Micro-certification : combien d'heures, quel niveau, et faut-il passer un examen ?",
-            ["Micro-certification : combien d'heures", "faut-il passer un examen ?"],
+            ["Micro-certification : combien d'heures", "quel niveau", "faut-il passer un examen ?"],
         ),
+        # trial 177: the question a join opens may have two words (its join kept); so may one opening
+        # with its question word
+        (
+            "notre université veut proposer un microcredential selon le CMF: combien d'heures minimum et "
+            "quel niveau?",
+            [
+                "notre université veut proposer un microcredential selon le CMF: combien d'heures minimum",
+                "et quel niveau?",
+            ],
+        ),
+        (
+            "cuantas horas y que nivel necesita una microcredencial?",
+            ["cuantas horas", "que nivel necesita una microcredencial?"],
+        ),
+        ("what is a microcredential and why?", ["what is a microcredential and why?"]),
         # trial 89: "und muss die …" opens a second German question
         (
             "wie lang darf eine cmf microcredential maximal sein und muss die pruefung beaufsichtigt sein?",

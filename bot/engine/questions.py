@@ -185,9 +185,13 @@ def split_joined(sentence: str) -> list[str]:
             continue
         if not _opens_question(norms[i][0], [w for n in norms[i + 1 : i + 6] for w in n]):
             continue
+        # the question a join opens may be shorter ("… combien d'heures minimum et quel niveau ?"), so
+        # may one before it that opens with its question word ("cuantas horas y que nivel …")
+        head = norms[cuts[-1]][:1]
+        head_least = MIN_LIST_WORDS if head and head[0] in _question_words() else least
         if (
-            _head_count(words[cuts[-1] : i], norms[cuts[-1] : i]) >= least
-            and _count(words[i + 1 :]) >= MIN_WORDS
+            _head_count(words[cuts[-1] : i], norms[cuts[-1] : i]) >= head_least
+            and _count(words[i + 1 :]) >= MIN_LIST_WORDS
         ):
             cuts.append(i)
     if len(cuts) < 3 and at_commas:
@@ -289,7 +293,8 @@ def question_parts(text: str) -> list[str]:
             if n == 0 and len(joined) > 1 and _introduces(part):
                 continue  # "trabajo en una universidad y me piden …": who asks, not a question
             words = part.split()
-            if _head_count(words, [normalize(w).split() for w in words]) >= MIN_WORDS:
+            least = MIN_LIST_WORDS if len(joined) > 1 else MIN_WORDS  # "cuantas horas y que nivel …"
+            if _head_count(words, [normalize(w).split() for w in words]) >= least:
                 parts.append(part)
     return parts
 
