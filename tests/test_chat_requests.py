@@ -1588,3 +1588,40 @@ def test_an_employers_own_company_describes_no_course(bot_engine: Any) -> None:
         "verdad el candidato y no otro?"
     )
     assert reply.intent == "cmf-id-verification" and reply.kind != "credential"
+
+
+def test_a_bare_request_after_its_subject_and_platform_searches_them(shipped_engine: Any) -> None:
+    """Trial 177: "… vorrei migliorare il mio inglese. Ho visto che su eduopen c'è qualcosa … Mi
+    consigliate un corso?" got a "did you mean" menu: "ho" (I have) and "rilascia" were read as
+    subjects beside English, and no course has all three."""
+    reply = shipped_engine.ask(
+        "Ciao, lavoro come impiegata e vorrei migliorare il mio inglese. Ho visto che su eduopen c'è "
+        "qualcosa ma non so se è gratis e se rilascia un certificato. Mi consigliate un corso?"
+    )
+    assert reply.kind == "courses", reply.answer
+    assert [item.label for item in reply.items] == ["Come sta il mio inglese"]
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        (  # trial 178: "without sending" was searched beside project management
+            "we want to upskill 40 team leads in project management without sending them on a full "
+            "masters. is there anything on project management in your catalogue?",
+            "**Courses for “project management” (",
+        ),
+        (  # trial 178: "anbieten" (to offer) was searched beside the subject
+            "Wir möchten unseren Ingenieuren eine Weiterbildung zum Thema Unternehmertum anbieten, am "
+            "liebsten kostenlos und online. Gibt es auf iMooX da was?",
+            "**Kurse zu „Unternehmertum (iMooX)“ (",
+        ),
+        (  # trial 179: "in richtung data science" names a direction, no subject
+            "wir wollen ein paar ingenieure in richtung data science / maschinelles lernen weiterbilden, "
+            "was habt ihr da im katalog?",
+            "**Kurse zu „data science maschinelles lernen“ (",
+        ),
+    ],
+)
+def test_words_around_a_subject_are_not_searched(shipped_engine: Any, text: str, heading: str) -> None:
+    reply = shipped_engine.ask(text)
+    assert reply.kind == "courses" and reply.answer.startswith(heading), reply.answer.splitlines()[0]
