@@ -382,6 +382,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "avere il corso e eduopen fa parte del CMF?",
             "universities-meet-cmf",
         ),
+        (  # trial 177: the fields asked of a micro-credential, after naming a Europass credential
+            "got a europass digital credential from an applicant. what fields does an eu micro-credential "
+            "have to contain?",
+            "eu-mandatory-elements",
+        ),
         (  # the work behind a candidate's UK credits, asked at the end of an employer's story
             "We're hiring and a candidate lists a microcredential worth 15 UK credits from a FutureLearn "
             "course. Roughly how much work is that?",
