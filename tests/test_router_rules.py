@@ -382,6 +382,12 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "avere il corso e eduopen fa parte del CMF?",
             "universities-meet-cmf",
         ),
+        (  # trial 178: telling microcredentials from certificates of attendance (`attendance-told-apart`)
+            "our company pays for staff development and finance wants a rule that we only reimburse proper "
+            "microcredentials, not cheap certificates of attendance. based on the EU definition what "
+            "criteria could we use to tell them apart?",
+            "eu-attendance-certificate",
+        ),
         (  # trial 177: the fields asked of a micro-credential, after naming a Europass credential
             "got a europass digital credential from an applicant. what fields does an eu micro-credential "
             "have to contain?",
