@@ -382,6 +382,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "avere il corso e eduopen fa parte del CMF?",
             "universities-meet-cmf",
         ),
+        (  # trial 178: credit "directement ou par RPL" asked of the CMF (`credit-via-rpl`)
+            "nous voulons que nos MOOC puissent etre capitalises dans un diplome universitaire (DU). le CMF "
+            "parle de credits attribues directement ou par RPL, ca veut dire quoi concretement pour nous ?",
+            "cmf-assessment",
+        ),
         (  # trial 178: telling microcredentials from certificates of attendance (`attendance-told-apart`)
             "our company pays for staff development and finance wants a rule that we only reimburse proper "
             "microcredentials, not cheap certificates of attendance. based on the EU definition what "
