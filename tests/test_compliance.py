@@ -1451,6 +1451,9 @@ def test_parts_added_up_and_asked_of_a_microcredential_are_checked(bot_engine: A
             {"uk_credits": 15},
         ),
         ("15 UK academic credits at postgraduate level", {"uk_credits": 15}),
+        # trial 181: "study hrs" are hours; so are German "Lernstunden"
+        ("200 study hrs, 8 ECTS, EQF 7", {"study_hours": 200, "ects": 8, "eqf_level": 7}),
+        ("120 Lernstunden", {"study_hours": 120}),
         # US credit hours are credit awarded, not ECTS
         (
             "our course is worth 3 US credit hours, around 135 hours total",

@@ -55,6 +55,8 @@ def test_account_support_and_microcredential_ads_are_declined(shipped: Engine, t
         "¿el DELE C1 cuenta como nivel 6 del marco europeo?",
         "does IELTS 7 count as EQF level 6?",
         "wie kann ich ein ihk zeugnis auf echtheit pruefen",  # trial 160: got the credential checklist
+        # trials 180, 181: a degree's admission got the entry requirements or the old-listings card
+        "How do I apply through UCAS and when is the deadline for undergraduate courses?",
     ],
 )
 def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: str) -> None:
@@ -986,3 +988,14 @@ def test_another_providers_name_without_a_catalogued_request_gets_no_search(
 ) -> None:
     reply = shipped.ask(text)
     assert reply.kind != "courses" and reply.status != "answer", (text, reply.answer)
+
+
+def test_a_degrees_admission_is_declined(shipped: Engine) -> None:
+    """Trial 181: a master's admission requirements and deadline got the microcredentials' entry
+    requirements (the `university-admission` guard named "admission requirements for the msc" only)."""
+    reply = shipped.ask(
+        "what are the admission requirements and the application deadline for the MSc Project Management "
+        "at the University of Leeds?"
+    )
+    assert (reply.status, reply.reason) == ("no_match", "declined")
+    assert shipped.ask("what are the admission requirements for a microcredential?").intent == "prerequisites"
