@@ -1625,3 +1625,14 @@ def test_a_bare_request_after_its_subject_and_platform_searches_them(shipped_eng
 def test_words_around_a_subject_are_not_searched(shipped_engine: Any, text: str, heading: str) -> None:
     reply = shipped_engine.ask(text)
     assert reply.kind == "courses" and reply.answer.startswith(heading), reply.answer.splitlines()[0]
+
+
+def test_a_verb_after_the_university_is_no_part_of_its_name(shipped_engine: Any) -> None:
+    """Trial 181: "… from Dublin City University taken on FutureLearn" read the institution as
+    "University taken" and found no course."""
+    reply = shipped_engine.ask(
+        "A candidate lists a 'microcredential in FinTech' from Dublin City University taken on FutureLearn "
+        "on her CV. how big is it?"
+    )
+    assert "fl-dcu-fintech-financial-innovation" in {item.ref for item in reply.items}, reply.answer
+    assert "taken" not in reply.answer.splitlines()[0]
