@@ -845,6 +845,12 @@ def test_a_named_course_asked_about_credit_or_recognition_gets_its_record(shippe
             "il y a un cours d'epidemio du cnam sur fun, combien d'heures par semaine ?",
             "Concepts et méthodes",
         ),
+        (  # trial 181: the Open University's example card ranked first
+            "we're the L&D team of a bank and we have budget to sponsor about 15 staff on cyber security "
+            "training next year. someone suggested an open university microcredential on futurelearn. what "
+            "do we know about it - level, credits, how its assessed?",
+            "Cyber security",
+        ),
     ],
 )
 def test_a_course_described_by_its_subject_and_university_gets_its_record(
