@@ -1159,3 +1159,28 @@ def test_who_is_behind_futurelearn_gets_its_card_with_its_founding_attributed(bo
     assert reply.intent == "partner-futurelearn"
     assert "Dezember 2012" in reply.answer and "Drittquelle" in reply.answer
     assert any("(third-party)" in link.title or "arc.ask3.ru" in link.url for link in reply.links)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # trial 181: got the card on buying courses for a team
+        (
+            "la microcredenziale appartiene al dipendente o all'azienda che l'ha pagata? e si puo "
+            "condividere?",
+            "it",
+        ),
+        ("does the microcredential belong to the employee or to the company that paid for it?", "en"),
+        ("gehört das microcredential dem mitarbeiter oder der firma, die es bezahlt hat?", "de"),
+    ],
+)
+def test_who_owns_a_paid_microcredential_is_answered_by_the_eu_definition(
+    bot_engine: Any, text: str, lang: str
+) -> None:
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "eu-definition"
+    assert reply.answer.split("\n\n")[1] == bot_engine.string("steer.who-owns-it", lang)
+    assert (
+        bot_engine.ask("can we buy microcredentials for our team?", log=False).intent
+        == "employer-bulk-purchase"
+    )
