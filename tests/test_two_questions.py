@@ -1085,3 +1085,14 @@ def test_the_workload_of_the_credits_a_message_states_is_answered_beside_their_l
     chain = [reply, *reply.further()]
     assert chain[0].intent == "eqf-degree-mapping"
     assert any("**5 ECTS ≈ 125–150 Stunden**" in r.answer for r in chain[1:]), [r.intent for r in chain]
+
+
+def test_a_platform_named_after_the_question_is_what_it_asks_about(bot_engine: Any) -> None:
+    """Trial 180: "Est-ce que c'est gratuit ? le certificat je veux dire, ca coute combien sur fun"
+    got the general "are courses free" card: the question sentence alone was preferred to the message,
+    as when the platform is only its context; here the platform comes after, as what is asked."""
+    reply = bot_engine.ask("Est-ce que c'est gratuit ? le certificat je veux dire, ca coute combien sur fun")
+    assert reply.intent == "partner-fun-certificate"
+    # the platform as context only, before the question: the question sentence answers
+    reply = bot_engine.ask("hola, q es exactamente una microcredencial?? la vi en miriadax y no entendi nada")
+    assert reply.intent == "eu-definition"

@@ -506,6 +506,12 @@ class Router:
             # the question names the platform itself, or nothing at all: "… un badge di eduopen
             # tramite bestr. cosa certifica di preciso?" asks about the badge its context names
             return reply
+        after = normalize(question.partition(asking[0])[2])
+        platform_after = self.concepts.concepts(after) & self._specific_partners(reply.intent)
+        if platform_after and QUESTION_WORDS.intersection(after.split()):
+            # the platform is asked about after the question: "Est-ce que c'est gratuit ? le certificat
+            # je veux dire, ca coute combien sur fun" (not "… la vi en miriadax y no entendi nada")
+            return reply
         alone = self._ask(asking[0], lang or reply.lang)
         if alone.status != "answer" or alone.intent is None or alone.kind != "text":
             return reply
