@@ -1184,3 +1184,23 @@ def test_who_owns_a_paid_microcredential_is_answered_by_the_eu_definition(
         bot_engine.ask("can we buy microcredentials for our team?", log=False).intent
         == "employer-bulk-purchase"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (  # trial 179: the CMF's hours written as a span kept the weeks at a pace from being worked out
+            "buenas, soy enfermera con turnos rotativos y solo puedo estudiar unas 8 horas por semana. si "
+            "una microcredencial son 100-150 horas cuantas semanas me llevaria mas o menos? el examen final "
+            "entra en esas horas?",
+            "**100–150 horas con 8 horas por semana ≈ 13–19 semanas.**",
+        ),
+        (
+            "I can do 8-10 hrs a week, how long will a microcredential take?",
+            "**100–150 hours at 8–10 hours a week ≈ 10–19 weeks.**",
+        ),
+    ],
+)
+def test_a_pace_beside_a_span_of_hours_is_worked_out_as_weeks(bot_engine: Any, text: str, lead: str) -> None:
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "cmf-study-hours" and reply.answer.split("\n\n")[1] == lead, reply.answer

@@ -2039,14 +2039,17 @@ class Router:
             # "microcredential mit 10 ects und 250 stunden – ist das noch cmf?", answered by the
             # conversion: its hours set against the CMF's too
             facts = {"study_hours": facts["study_hours"]}
-        if works_out in ("credit-hours", "study-pace") and states_a_range(text):
-            return None  # "some say 5-30 ects", "8-10 hrs a week": a span, not one figure to work out
+        spans = works_out in ("credit-hours", "study-pace") and states_a_range(text)
+        if works_out == "credit-hours" and spans:
+            return None  # "some say 5-30 ects": a span, not one figure to work out
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST) if works_out else None
         if entry is None:
             return None
         worked = study_pace(entry, text) if works_out == "study-pace" else None
-        if worked is None and works_out in ("credit-hours", "study-pace"):
-            worked = credit_hours(entry, facts)  # "hab 100 stunden investiert, zählt das?": 100 h as ECTS
+        if worked is None and works_out in ("credit-hours", "study-pace") and not spans:
+            # "hab 100 stunden investiert, zählt das?": 100 h as ECTS (but the weeks of "8-10 hrs a week
+            # … 12 weeks long" are no hours to read as ECTS; a pace and "100-150 horas" are worked out)
+            worked = credit_hours(entry, facts)
         if worked is None and works_out == "credit-hours":
             # "ein microcredential von futurelearn mit 15 credits … wieviel ects": UK credits, set
             # beside FutureLearn's equivalence (no answer works them out as hours)
