@@ -1204,3 +1204,15 @@ def test_who_owns_a_paid_microcredential_is_answered_by_the_eu_definition(
 def test_a_pace_beside_a_span_of_hours_is_worked_out_as_weeks(bot_engine: Any, text: str, lead: str) -> None:
     reply = bot_engine.ask(text, log=False)
     assert reply.intent == "cmf-study-hours" and reply.answer.split("\n\n")[1] == lead, reply.answer
+
+
+def test_a_programme_asked_against_the_cmf_and_an_slp_gets_its_credits_worked_out(bot_engine: Any) -> None:
+    """Trial 179: "… in tutto 12 ects … rientra nel cmf o e piu una short learning programme?" got the
+    comparison without the figure: 12 ECTS are more than the CMF's hours."""
+    reply = bot_engine.ask(
+        "il nostro dipartimento ha progettato un percorso di 4 moduli da 3 ects, in tutto 12 ects, livello "
+        "eqf 7 con esame finale. rientra nel cmf o e piu una short learning programme?",
+        log=False,
+    )
+    assert reply.intent == "slp-vs-cmf"
+    assert reply.answer.split("\n\n")[1].startswith("**12 ECTS ≈ 300–360 ore**"), reply.answer

@@ -954,6 +954,8 @@ class Router:
                 converts = figure_asked and self._leads(answer.intent).get("works_out") == "credit-hours"
                 admitted = answer.intent in high or (converts and answer.intent is not None)
                 if admitted and self._admissible_also(answer.intent or "", found):
+                    if len(parts) == 1:  # the one question beside a check: the course's figure worked out
+                        answer = self._worked_from_context(answer, part, question)
                     answer.question = part
                     extra.append(answer)
                     extra_at.append(at)
