@@ -1216,3 +1216,15 @@ def test_a_programme_asked_against_the_cmf_and_an_slp_gets_its_credits_worked_ou
     )
     assert reply.intent == "slp-vs-cmf"
     assert reply.answer.split("\n\n")[1].startswith("**12 ECTS ≈ 300–360 ore**"), reply.answer
+
+
+def test_the_price_of_a_microcredentials_at_microcredential_is_said_to_be_outside_the_sources(
+    bot_engine: Any,
+) -> None:
+    """Trial 180: "wie viel kostet ein microcredential bei microcredentials.at?" got the model's
+    card with no word on its price (`mc-at-price`)."""
+    reply = bot_engine.ask("wie viel kostet ein microcredential bei microcredentials.at?", log=False)
+    assert reply.intent == "partner-imoox-microcredentials"
+    assert reply.answer.split("\n\n")[1] == bot_engine.string("steer.mc-at-price", "de")
+    plain = bot_engine.ask("what is microcredentials.at?", log=False)
+    assert bot_engine.string("steer.mc-at-price", "en") not in plain.answer
