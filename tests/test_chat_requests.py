@@ -1636,3 +1636,18 @@ def test_a_verb_after_the_university_is_no_part_of_its_name(shipped_engine: Any)
     )
     assert "fl-dcu-fintech-financial-innovation" in {item.ref for item in reply.items}, reply.answer
     assert "taken" not in reply.answer.splitlines()[0]
+
+
+def test_courses_described_by_subject_university_and_platform_are_listed_for_a_fact_asked(
+    shipped_engine: Any,
+) -> None:
+    """Trial 181: "… vimos cursos en miriadax de la politecnica de madrid. cuantas horas son y dan algun
+    credito?" got MiríadaX's overview; the two UPM web courses it describes are listed, with their
+    workload and the line that their records state no credits."""
+    reply = shipped_engine.ask(
+        "Hola, soy responsable de formacion en una empresa de telecomunicaciones en Madrid. queremos que "
+        "unos 30 tecnicos aprendan desarrollo web y vimos cursos en miriadax de la politecnica de madrid. "
+        "cuantas horas son y dan algun credito?"
+    )
+    assert reply.kind == "courses" and len(reply.items) == 2, reply.answer
+    assert all("Universidad Politécnica de Madrid" in item.text for item in reply.items)

@@ -219,6 +219,9 @@ DESCRIBED_COURSE_TOPICS = 2
 """A course described without its title is looked for only when the question names this many topics
 (one subject alone, "python", is what many courses and general questions share)."""
 DESCRIBED_COURSE_MATCH = 0.9
+DESCRIBED_COURSES_LISTED = 3
+"""A description fitting this many catalogue courses at most (two at least) is answered with their list
+("vimos cursos en miriadax de la politecnica de madrid sobre desarrollo web. cuantas horas son")."""
 """The match reported for a course described by its words (`Router._described_course`)."""
 CREDENTIAL_RANKS = 5
 """A question is looked at for a named course title only when a credential-profile intent is among
@@ -1576,9 +1579,9 @@ class Router:
                     best = (len(title), found.score, NamedCourse(course, rest, found.score / 100, span))
         return best[2] if best is not None else None
 
-    def _described_course(self, text: str) -> NamedCourse | None:
-        """The one catalogue course that `text` describes by its subject and another of its words
-        (its university, the rest of its title) without writing its title: "ese de estadistica para
+    def _description(self, text: str) -> _Description | None:
+        """The course query of `text` when it describes a catalogue course by its subject and another of
+        its words (its university, the rest of its title) without its title: "ese de estadistica para
         investigadores de la de salamanca cuanto dura", "el de mindfulnes de malaga da certificado??".
         Read as a course query naming at least `DESCRIBED_COURSE_TOPICS` topics, or one that points
         at one course ("cuanto dura el curso de microeconomia de miriadax", `refers_to_one_course`),
@@ -1586,7 +1589,7 @@ class Router:
         courses unless a fact of it is asked too ("is there a fintech microcredential from dcu how
         many hours"), and all of them found in exactly one course (with the platform, language or
         institution named; a language named of a course pointed at is asked, not a filter, when no
-        course in it fits). The rest is the text without the topics."""
+        course in it fits)."""
         query = self._course_query(text, require_request=False)
         if query is None or not query.topics or query.other_words == len(query.topics):
             return None
@@ -1613,9 +1616,10 @@ class Router:
         # de microeconomia sur MiriadaX, ça dure combien ?", any such course)
         kinds = self.concepts.concepts(text) & (self.concepts.search_scope - self.concepts.partners)
         typed = bool(subjects and query.platform and query.type and len(kinds) == 1 and _QUOTED.search(text))
-        # a vocabulary subject with the university that teaches it ("the Open University already has a
-        # microcredential on this [online teaching] on FutureLearn. How long is it …?")
-        typed = typed or bool(subjects and query.institution and query.type)
+        # a vocabulary subject with the university that teaches it, and the kind of course or the
+        # platform ("the Open University already has a microcredential on this [online teaching] on
+        # FutureLearn. How long is it …?", "cursos en miriadax de la politecnica de madrid sobre …")
+        typed = typed or bool(subjects and query.institution and (query.type or query.platform))
         if len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course and not typed:
             return None  # (dropping stray words leaves fewer)
         described = self._without_stray_words(query)
@@ -1627,6 +1631,14 @@ class Router:
         query = described
         if query is None or (len(query.topics) < DESCRIBED_COURSE_TOPICS and not one_course and not typed):
             return None
+        return _Description(query, words, language_asked, asks_of_it)
+
+    def _described_course(self, text: str) -> NamedCourse | None:
+        """The one catalogue course `text` describes (`_description`), with the rest of the text."""
+        description = self._description(text)
+        if description is None:
+            return None
+        query, words = description.query, description.words
         text_searched, filters = _search_arguments(query)
         courses, total = self._run_search(text_searched, limit=1, exact_only=True, **filters)
         if total != 1 or not courses:
@@ -1635,7 +1647,20 @@ class Router:
         rest = " ".join(w for w in words if w not in topic_words)
         if not rest:
             return None
-        return NamedCourse(courses[0], rest, DESCRIBED_COURSE_MATCH, 0, language_asked, asks_of_it)
+        return NamedCourse(
+            courses[0], rest, DESCRIBED_COURSE_MATCH, 0, description.language_asked, description.asks_of_it
+        )
+
+    def _described_courses(self, text: str) -> CourseQuery | None:
+        """The course query of a description (`_description`) that fits a few catalogue courses, two
+        to `DESCRIBED_COURSES_LISTED`: "vimos cursos en miriadax de la politecnica de madrid sobre
+        desarrollo web. cuantas horas son …" asks of the two UPM courses, which a list shows."""
+        description = self._description(text)
+        if description is None or description.language_asked:
+            return None
+        text_searched, filters = _search_arguments(description.query)
+        _, total = self._run_search(text_searched, limit=1, exact_only=True, **filters)
+        return description.query if 2 <= total <= DESCRIBED_COURSES_LISTED else None
 
     def _without_stray_words(self, query: CourseQuery) -> CourseQuery | None:
         """`query` without the words outside the vocabulary that no course has beside its other
@@ -1699,7 +1724,11 @@ class Router:
         elsewhere = bool(self.concepts.concepts(core) & self.concepts.off_domain)
         named = titled or (None if elsewhere else self._described_course(core))
         if named is None:  # (a course described beside another provider is theirs: "… the google cert")
-            return None
+            several = None if elsewhere else self._described_courses(core)
+            if several is None:
+                return None
+            intent_id, _ = self._best_of_type((), "course_search")
+            return self._course_reply(question, lang, several, intent_id, DESCRIBED_COURSE_MATCH)
         course, rest = named.course, named.rest
         rest = self.concepts.without(rest, self.concepts.partners) or rest  # the course says where
         # a named course is domain evidence: no off-topic; it may be asked about by any of the rest's
@@ -2684,6 +2713,17 @@ def _search_arguments(query: CourseQuery) -> tuple[str, dict[str, Any]]:
 def _shown_filter(value: Any) -> str:
     """A search filter as a reply names it: "es", or languages given as alternatives "it/en"."""
     return "/".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
+
+class _Description(NamedTuple):
+    """A course described in a question (`Router._description`): the query its words make, those
+    words (normalised), whether the language it names is asked of the course, and whether a fact of
+    the course is asked beside a request for it."""
+
+    query: CourseQuery
+    words: list[str]
+    language_asked: bool
+    asks_of_it: bool
 
 
 class NamedCourse(NamedTuple):
