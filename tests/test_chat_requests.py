@@ -1651,3 +1651,27 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
     )
     assert reply.kind == "courses" and len(reply.items) == 2, reply.answer
     assert all("Universidad Politécnica de Madrid" in item.text for item in reply.items)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # trial 183: "pensato", "parla" were searched beside the subject; no course had them all
+        (
+            "c'e un corso per imparare l'italiano pensato per chi parla tedesco?",
+            "Ja, das klingt doch schon italienischer",
+        ),
+        # trial 183: "als", "aufs" searched; the fallback without the language listed an ecotourism MOOC
+        (
+            "gibt es einen deutschsprachigen kurs zu informatik als vorbereitung aufs studium?",
+            "Informatik-Fit",
+        ),
+        # trial 183: "possibilmente gratis" got the card on whether courses are free; the list shows prices
+        ("vorrei un mooc in italiano di psicologia, possibilmente gratis", "Cognitive Psychology"),
+    ],
+)
+def test_a_request_in_a_language_with_words_around_its_subject_finds_the_course(
+    shipped_engine: Any, text: str, title: str
+) -> None:
+    reply = shipped_engine.ask(text)
+    assert reply.kind == "courses" and [item.label for item in reply.items][:1] == [title], reply.answer

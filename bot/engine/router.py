@@ -1463,6 +1463,17 @@ class Router:
                 # the subject it asks for
                 intent_id, confidence = self._best_of_type(ranked, "course_search")
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
+        if (
+            course_query.topics
+            and (course_query.language or course_query.leading or course_query.cued)
+            and "price" in self.concepts.facets_asked(question)
+            and self._known_subject(course_query)
+            and not self._states_own_course(found)
+        ):
+            # "vorrei un mooc in italiano di psicologia, possibilmente gratis": the courses found show
+            # the price asked (`course_facets`), not the card on whether courses are free
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
         named = found & self.concepts.domain - self.concepts.request_filters
         listed = self._asks_for_a_list(question)
         if listed:
