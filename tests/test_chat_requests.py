@@ -1675,3 +1675,11 @@ def test_a_request_in_a_language_with_words_around_its_subject_finds_the_course(
 ) -> None:
     reply = shipped_engine.ask(text)
     assert reply.kind == "courses" and [item.label for item in reply.items][:1] == [title], reply.answer
+
+
+def test_a_german_request_with_was_zu_searches_the_platform_named(shipped_engine: Any) -> None:
+    """Trial 183: "gibts auf futurelearn was zu cybersecurity das credits bringt?" got the card on
+    which platforms give credit; "was zu" asks for courses, the list says what they award."""
+    reply = shipped_engine.ask("gibts auf futurelearn was zu cybersecurity das credits bringt?")
+    assert reply.kind == "courses"
+    assert "fl-ou-cyber-security-tzfm862" in {item.ref for item in reply.items}

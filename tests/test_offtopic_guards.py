@@ -57,6 +57,7 @@ def test_account_support_and_microcredential_ads_are_declined(shipped: Engine, t
         "wie kann ich ein ihk zeugnis auf echtheit pruefen",  # trial 160: got the credential checklist
         # trials 180, 181: a degree's admission got the entry requirements or the old-listings card
         "How do I apply through UCAS and when is the deadline for undergraduate courses?",
+        "comment inscrire les formations de notre université sur parcoursup ?",  # trial 183
     ],
 )
 def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: str) -> None:
