@@ -1683,3 +1683,12 @@ def test_a_german_request_with_was_zu_searches_the_platform_named(shipped_engine
     reply = shipped_engine.ask("gibts auf futurelearn was zu cybersecurity das credits bringt?")
     assert reply.kind == "courses"
     assert "fl-ou-cyber-security-tzfm862" in {item.ref for item in reply.items}
+
+
+def test_one_cmf_platform_named_as_where_to_search_is_no_question_about_the_cmf(shipped_engine: Any) -> None:
+    """Trial 183: "… hay algo en español en alguna plataforma del cmf?" got the platforms by language:
+    "plataforma del cmf" (one platform) says where to search, as "plataformas del cmf" does."""
+    reply = shipped_engine.ask(
+        "quiero aprender a programar webs con javascript, hay algo en español en alguna plataforma del cmf?"
+    )
+    assert reply.kind == "courses" and "mx-upm-html5-webapps" in {item.ref for item in reply.items}
