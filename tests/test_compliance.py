@@ -1621,3 +1621,23 @@ def test_credits_asked_as_equal_to_a_cmf_microcredential_are_worked_out(bot_engi
     )
     lead = reply.answer.split("\n\n")[1]
     assert lead.startswith("**2 ECTS ≈ 50–60 horas**") and "menos que las 100–150 horas" in lead, lead
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # trial 182: an exam "donde se pide el DNI" checks identity; "Non c'è un esame finale" has none
+        (
+            "tenemos un curso de 130 horas con examen final presencial donde se pide el DNI",
+            {"study_hours": 130, "assessment": "supervised-exam", "id_verification": True},
+        ),
+        ("un corso da 25 ore. Non c'è un esame finale", {"study_hours": 25, "assessment": "none"}),
+        ("no se pide el DNI", {"id_verification": False}),
+        ("examen sin DNI", {"id_verification": False}),
+        ("examen avec pièce d'identité", {"id_verification": True}),
+        ("Prüfung mit Ausweis", {"id_verification": True}),
+        ("ohne Abschlussprüfung", {"assessment": "none"}),
+    ],
+)
+def test_identity_documents_and_a_missing_exam_are_read_in_four_languages(text: str, facts: dict) -> None:
+    assert parse_facts(text) == facts
