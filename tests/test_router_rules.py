@@ -1228,3 +1228,18 @@ def test_the_price_of_a_microcredentials_at_microcredential_is_said_to_be_outsid
     assert reply.answer.split("\n\n")[1] == bot_engine.string("steer.mc-at-price", "de")
     plain = bot_engine.ask("what is microcredentials.at?", log=False)
     assert bot_engine.string("steer.mc-at-price", "en") not in plain.answer
+
+
+def test_a_learners_pace_against_the_hours_is_worked_out_not_checked(bot_engine: Any) -> None:
+    """Trial 182: "Je peux y consacrer environ 10h par semaine … réaliste pour une microcredential CMF
+    de 150h ?" got a compliance check of a 150-hour course; the pace is worked out as weeks. A course's
+    weeks at a pace are still its hours, checked."""
+    reply = bot_engine.ask(
+        "Je suis en reconversion professionnelle et je travaille à temps plein. Je peux y consacrer environ "
+        "10h par semaine, pas plus. Est-ce que c'est realiste pour une microcredential CMF de 150h ?",
+        log=False,
+    )
+    assert reply.intent == "cmf-study-hours"
+    assert reply.answer.split("\n\n")[1] == "**150 heures à raison de 10 heures par semaine ≈ 15 semaines.**"
+    checked = bot_engine.ask("our MOOC runs 10 weeks at 10h per week, does it meet the CMF?", log=False)
+    assert checked.kind == "compliance"

@@ -1326,6 +1326,11 @@ class Router:
         zaehlt das als cmf microcredential?"); three always."""
         if not facts:
             return None
+        entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
+        if set(facts) == {"study_hours"} and entry is not None and study_pace(entry, question) is not None:
+            # "Je peux y consacrer environ 10h par semaine … réaliste pour une microcredential CMF de
+            # 150h ?": a learner's pace set against the hours, worked out as weeks, no course checked
+            return None
         if set(facts) <= {"study_hours", "ects"} and states_a_range(question, paces=False):
             # "unos dicen 100-150 horas y otros hablan de 5-30 ects. cual es la cifra correcta": the
             # spans of conventions, no course's figures
