@@ -382,6 +382,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "avere il corso e eduopen fa parte del CMF?",
             "universities-meet-cmf",
         ),
+        (  # trial 182: whether an Open Badge file is genuine, the fields card ranked first (`authentic`)
+            "We got an application with a digital credential attached, it's an open badge json file. Our HR "
+            "tool just shows it as text. How do i check that its genuine and not edited?",
+            "employers-check-credential",
+        ),
         (  # trial 178: credit "directement ou par RPL" asked of the CMF (`credit-via-rpl`)
             "nous voulons que nos MOOC puissent etre capitalises dans un diplome universitaire (DU). le CMF "
             "parle de credits attribues directement ou par RPL, ca veut dire quoi concretement pour nous ?",
