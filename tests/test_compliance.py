@@ -1641,3 +1641,15 @@ def test_credits_asked_as_equal_to_a_cmf_microcredential_are_worked_out(bot_engi
 )
 def test_identity_documents_and_a_missing_exam_are_read_in_four_languages(text: str, facts: dict) -> None:
     assert parse_facts(text) == facts
+
+
+def test_an_italian_trascrizione_is_a_transcript_named(bot_engine: Any) -> None:
+    """Trial 184: "… e una trascrizione con i risultati di apprendimento" was checked as no transcript
+    given; it is one, named with what stands out of it."""
+    reply = bot_engine.ask(
+        "Il nostro corso: 100 ore, eqf 6, esame finale online con riconoscimento dell'identità, 4 cfu, e una "
+        "trascrizione con i risultati di apprendimento. Va bene per il cmf?",
+        log=False,
+    )
+    transcript = next(item for item in reply.items if item.ref == "transcript")
+    assert "menzionato" in transcript.text, transcript.text
