@@ -382,6 +382,15 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "avere il corso e eduopen fa parte del CMF?",
             "universities-meet-cmf",
         ),
+        # trials 183, 185: what a micro-credential is "según la recomendación" is its definition
+        # (`defined-by-recommendation`), not the Recommendation's card
+        (
+            "que es exactamente una microcredencial segun la recomendacion del consejo de la ue de 2022",
+            "eu-definition",
+        ),
+        ("What exactly is a micro-credential according to the 2022 Council recommendation?", "eu-definition"),
+        # trial 185: a founding platform of the CMF (`platform-in-cmf`)
+        ("eduopen e tra le piattaforme fondatrici del cmf?", "cmf-partners"),
         (  # trial 182: whether an Open Badge file is genuine, the fields card ranked first (`authentic`)
             "We got an application with a digital credential attached, it's an open badge json file. Our HR "
             "tool just shows it as text. How do i check that its genuine and not edited?",
@@ -1248,3 +1257,21 @@ def test_a_learners_pace_against_the_hours_is_worked_out_not_checked(bot_engine:
     assert reply.answer.split("\n\n")[1] == "**150 heures à raison de 10 heures par semaine ≈ 15 semaines.**"
     checked = bot_engine.ask("our MOOC runs 10 weeks at 10h per week, does it meet the CMF?", log=False)
     assert checked.kind == "compliance"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("how many weeks does a futurelearn microcredential normally run for", "en"),  # trial 184: a menu
+        ("wie viele wochen dauert ein futurelearn microcredential?", "de"),
+    ],
+)
+def test_the_weeks_of_a_futurelearn_microcredential_are_answered_first(
+    bot_engine: Any, text: str, lang: str
+) -> None:
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "cmf-study-hours"
+    assert reply.answer.split("\n\n")[1] == bot_engine.string("steer.fl-mc-weeks", lang)
+    assert bot_engine.ask("what is the council recommendation on micro-credentials?", log=False).intent == (
+        "eu-recommendation"
+    )
