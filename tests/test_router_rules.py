@@ -1275,3 +1275,16 @@ def test_the_weeks_of_a_futurelearn_microcredential_are_answered_first(
     assert bot_engine.ask("what is the council recommendation on micro-credentials?", log=False).intent == (
         "eu-recommendation"
     )
+
+
+def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) -> None:
+    """Trial 184: "… is it just some multiple choice quizzes?" opened with "Yes: a CMF microcredential
+    ends with a summative assessment", read as "yes, just quizzes"."""
+    lead = bot_engine.string("polar.cmf-assessment", "en")
+    just = bot_engine.ask(
+        "how is the person assessed in a cmf microcredential, is it just some multiple choice quizzes?",
+        log=False,
+    )
+    assert just.intent == "cmf-assessment" and lead not in just.answer
+    plain = bot_engine.ask("does a cmf microcredential need a summative assessment?", log=False)
+    assert plain.answer.split("\n\n")[1] == lead

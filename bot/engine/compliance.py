@@ -876,6 +876,13 @@ _NEGATION = re.compile(rf"\b(?:{_any('id_negations')}|{_any('credit_negations')}
 """A word or phrase that negates ("without", "ohne", "sin", "pas de"), in a normalised text."""
 
 
+def says_only(text: str) -> bool:
+    """Whether the normalised `text` limits what it asks about with "only" or "just" (`only_words`):
+    "is it just some multiple choice quizzes?" asks whether there is nothing more, which a lead's plain
+    "yes" would answer wrongly."""
+    return _ONLY.search(text) is not None
+
+
 def negates(text: str) -> bool:
     """Whether the normalised `text` holds a negation (`id_negations`, `credit_negations`): "reicht …
     eine online prüfung ohne ausweiskontrolle?" is not answered by a lead saying "yes, an ID check is

@@ -45,6 +45,7 @@ from bot.engine.compliance import (
     negates,
     other_credits,
     parse_facts,
+    says_only,
     states_a_range,
     states_parts,
     study_pace,
@@ -2011,13 +2012,15 @@ class Router:
         if self.strings.get(key, DEFAULT_LANG).startswith(("Yes", "No")) and (
             _DIGIT.search(core)
             or negates(normalize(core))
+            or says_only(normalize(core))
             or self._asks_in_another_frame(intent_id, core)
             or not OR_WORDS.isdisjoint(normalize(core).split())
         ):
             # "is a CMF microcredential worth 10 ECTS?", "1 CFU = 1 ECTS?": a figure the question
             # states is not what a lead's "yes" or "no" answers (the leads are written in English
             # first: its opening word says whether a lead answers yes or no); nor is a question
-            # negated ("reicht … eine online prüfung ohne ausweiskontrolle?") or asked of a
+            # negated ("reicht … eine online prüfung ohne ausweiskontrolle?"), limited to "just" one
+            # thing ("is it just some multiple choice quizzes?"), or asked of a
             # framework the answer's phrasings do not name ("… mandatory under the eu
             # micro-credentials recommendation?" is not what the CMF requires), nor one offering
             # alternatives ("… awarded straight away or can it be via rpl later on?")
