@@ -389,6 +389,12 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "eu-definition",
         ),
         ("What exactly is a micro-credential according to the 2022 Council recommendation?", "eu-definition"),
+        (  # trial 185: an Open Badge named by its JSON type (`open-badges`, `open-badge-read`)
+            "personalabteilung hier. eine bewerberin hat ein digitales zertifikat als json datei geschickt, "
+            "da steht was von 'OpenBadgeCredential' und 'achievement' drin. was sagt mir das und wo finde "
+            "ich darin die ects punkte bzw das eqf niveau?",
+            "employers-open-badges",
+        ),
         # trial 185: a founding platform of the CMF (`platform-in-cmf`)
         ("eduopen e tra le piattaforme fondatrici del cmf?", "cmf-partners"),
         (  # trial 182: whether an Open Badge file is genuine, the fields card ranked first (`authentic`)
