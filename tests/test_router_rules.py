@@ -395,6 +395,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "ich darin die ects punkte bzw das eqf niveau?",
             "employers-open-badges",
         ),
+        (  # trial 184: who issues EduOpen's badges, the Open Badges card ranked first (`eduopen-badges`)
+            "una candidata ha un badge digitale di eduopen. tramite quale servizio vengono rilasciati questi "
+            "badge?",
+            "partner-eduopen-credits",
+        ),
         # trial 185: a founding platform of the CMF (`platform-in-cmf`)
         ("eduopen e tra le piattaforme fondatrici del cmf?", "cmf-partners"),
         (  # trial 182: whether an Open Badge file is genuine, the fields card ranked first (`authentic`)
