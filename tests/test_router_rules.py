@@ -1187,31 +1187,6 @@ def test_who_is_behind_futurelearn_gets_its_card_with_its_founding_attributed(bo
 
 
 @pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        # trial 181: got the card on buying courses for a team
-        (
-            "la microcredenziale appartiene al dipendente o all'azienda che l'ha pagata? e si puo "
-            "condividere?",
-            "it",
-        ),
-        ("does the microcredential belong to the employee or to the company that paid for it?", "en"),
-        ("gehört das microcredential dem mitarbeiter oder der firma, die es bezahlt hat?", "de"),
-    ],
-)
-def test_who_owns_a_paid_microcredential_is_answered_by_the_eu_definition(
-    bot_engine: Any, text: str, lang: str
-) -> None:
-    reply = bot_engine.ask(text, log=False)
-    assert reply.intent == "eu-definition"
-    assert reply.answer.split("\n\n")[1] == bot_engine.string("steer.who-owns-it", lang)
-    assert (
-        bot_engine.ask("can we buy microcredentials for our team?", log=False).intent
-        == "employer-bulk-purchase"
-    )
-
-
-@pytest.mark.parametrize(
     ("text", "lead"),
     [
         (  # trial 179: the CMF's hours written as a span kept the weeks at a pace from being worked out
@@ -1243,18 +1218,6 @@ def test_a_programme_asked_against_the_cmf_and_an_slp_gets_its_credits_worked_ou
     assert reply.answer.split("\n\n")[1].startswith("**12 ECTS ≈ 300–360 ore**"), reply.answer
 
 
-def test_the_price_of_a_microcredentials_at_microcredential_is_said_to_be_outside_the_sources(
-    bot_engine: Any,
-) -> None:
-    """Trial 180: "wie viel kostet ein microcredential bei microcredentials.at?" got the model's
-    card with no word on its price (`mc-at-price`)."""
-    reply = bot_engine.ask("wie viel kostet ein microcredential bei microcredentials.at?", log=False)
-    assert reply.intent == "partner-imoox-microcredentials"
-    assert reply.answer.split("\n\n")[1] == bot_engine.string("steer.mc-at-price", "de")
-    plain = bot_engine.ask("what is microcredentials.at?", log=False)
-    assert bot_engine.string("steer.mc-at-price", "en") not in plain.answer
-
-
 def test_a_learners_pace_against_the_hours_is_worked_out_not_checked(bot_engine: Any) -> None:
     """Trial 182: "Je peux y consacrer environ 10h par semaine … réaliste pour une microcredential CMF
     de 150h ?" got a compliance check of a 150-hour course; the pace is worked out as weeks. A course's
@@ -1270,24 +1233,6 @@ def test_a_learners_pace_against_the_hours_is_worked_out_not_checked(bot_engine:
     assert checked.kind == "compliance"
 
 
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        ("how many weeks does a futurelearn microcredential normally run for", "en"),  # trial 184: a menu
-        ("wie viele wochen dauert ein futurelearn microcredential?", "de"),
-    ],
-)
-def test_the_weeks_of_a_futurelearn_microcredential_are_answered_first(
-    bot_engine: Any, text: str, lang: str
-) -> None:
-    reply = bot_engine.ask(text, log=False)
-    assert reply.intent == "cmf-study-hours"
-    assert reply.answer.split("\n\n")[1] == bot_engine.string("steer.fl-mc-weeks", lang)
-    assert bot_engine.ask("what is the council recommendation on micro-credentials?", log=False).intent == (
-        "eu-recommendation"
-    )
-
-
 def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) -> None:
     """Trial 184: "… is it just some multiple choice quizzes?" opened with "Yes: a CMF microcredential
     ends with a summative assessment", read as "yes, just quizzes"."""
@@ -1299,3 +1244,64 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
     assert just.intent == "cmf-assessment" and lead not in just.answer
     plain = bot_engine.ask("does a cmf microcredential need a summative assessment?", log=False)
     assert plain.answer.split("\n\n")[1] == lead
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent", "rule"),
+    [
+        # trial 181: who owns a microcredential a company paid for got the card on buying for a team
+        (
+            "la microcredenziale appartiene al dipendente o all'azienda che l'ha pagata? e si puo "
+            "condividere?",
+            "it",
+            "eu-definition",
+            "who-owns-it",
+        ),
+        (
+            "does the microcredential belong to the employee or to the company that paid for it?",
+            "en",
+            "eu-definition",
+            "who-owns-it",
+        ),
+        (
+            "gehört das microcredential dem mitarbeiter oder der firma, die es bezahlt hat?",
+            "de",
+            "eu-definition",
+            "who-owns-it",
+        ),
+        # trial 180: the microcredentials.at model's card said nothing of its price
+        (
+            "wie viel kostet ein microcredential bei microcredentials.at?",
+            "de",
+            "partner-imoox-microcredentials",
+            "mc-at-price",
+        ),
+        # trial 184: the weeks of a FutureLearn microcredential got a menu
+        (
+            "how many weeks does a futurelearn microcredential normally run for",
+            "en",
+            "cmf-study-hours",
+            "fl-mc-weeks",
+        ),
+        ("wie viele wochen dauert ein futurelearn microcredential?", "de", "cmf-study-hours", "fl-mc-weeks"),
+    ],
+)
+def test_a_steering_rules_lead_opens_the_answer_it_gives(
+    bot_engine: Any, text: str, lang: str, intent: str, rule: str
+) -> None:
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == intent
+    assert reply.answer.split("\n\n")[1] == bot_engine.string(f"steer.{rule}", lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "rule"),
+    [
+        ("can we buy microcredentials for our team?", "employer-bulk-purchase", "who-owns-it"),
+        ("what is microcredentials.at?", "partner-imoox-microcredentials", "mc-at-price"),
+        ("what is the council recommendation on micro-credentials?", "eu-recommendation", "fl-mc-weeks"),
+    ],
+)
+def test_without_a_rules_cue_its_lead_stays_out(bot_engine: Any, text: str, intent: str, rule: str) -> None:
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == intent and bot_engine.string(f"steer.{rule}", "en") not in reply.answer
