@@ -220,10 +220,10 @@ DESCRIBED_COURSE_TOPICS = 2
 """A course described without its title is looked for only when the question names this many topics
 (one subject alone, "python", is what many courses and general questions share)."""
 DESCRIBED_COURSE_MATCH = 0.9
+"""The match reported for a course described by its words (`Router._described_course`)."""
 DESCRIBED_COURSES_LISTED = 3
 """A description fitting this many catalogue courses at most (two at least) is answered with their list
 ("vimos cursos en miriadax de la politecnica de madrid sobre desarrollo web. cuantas horas son")."""
-"""The match reported for a course described by its words (`Router._described_course`)."""
 CREDENTIAL_RANKS = 5
 """A question is looked at for a named course title only when a credential-profile intent is among
 this many best-ranked intents (the title lookup is the costly part)."""
@@ -1650,11 +1650,8 @@ class Router:
             return None
         return _Description(query, words, language_asked, asks_of_it)
 
-    def _described_course(self, text: str) -> NamedCourse | None:
-        """The one catalogue course `text` describes (`_description`), with the rest of the text."""
-        description = self._description(text)
-        if description is None:
-            return None
+    def _described_course(self, description: _Description) -> NamedCourse | None:
+        """The one catalogue course a description fits (`_description`), with the rest of its words."""
         query, words = description.query, description.words
         text_searched, filters = _search_arguments(query)
         courses, total = self._run_search(text_searched, limit=1, exact_only=True, **filters)
@@ -1668,12 +1665,11 @@ class Router:
             courses[0], rest, DESCRIBED_COURSE_MATCH, 0, description.language_asked, description.asks_of_it
         )
 
-    def _described_courses(self, text: str) -> CourseQuery | None:
+    def _described_courses(self, description: _Description) -> CourseQuery | None:
         """The course query of a description (`_description`) that fits a few catalogue courses, two
         to `DESCRIBED_COURSES_LISTED`: "vimos cursos en miriadax de la politecnica de madrid sobre
         desarrollo web. cuantas horas son …" asks of the two UPM courses, which a list shows."""
-        description = self._description(text)
-        if description is None or description.language_asked:
+        if description.language_asked:
             return None
         text_searched, filters = _search_arguments(description.query)
         _, total = self._run_search(text_searched, limit=1, exact_only=True, **filters)
@@ -1739,9 +1735,11 @@ class Router:
         the language of those other words."""
         titled = self._named_course(core)
         elsewhere = bool(self.concepts.concepts(core) & self.concepts.off_domain)
-        named = titled or (None if elsewhere else self._described_course(core))
-        if named is None:  # (a course described beside another provider is theirs: "… the google cert")
-            several = None if elsewhere else self._described_courses(core)
+        # (a course described beside another provider is theirs: "… the google cert")
+        description = None if titled or elsewhere else self._description(core)
+        named = titled or (self._described_course(description) if description else None)
+        if named is None:
+            several = self._described_courses(description) if description else None
             if several is None:
                 return None
             intent_id, _ = self._best_of_type((), "course_search")
