@@ -1093,6 +1093,15 @@ def test_a_platform_named_after_the_question_is_what_it_asks_about(bot_engine: A
     as when the platform is only its context; here the platform comes after, as what is asked."""
     reply = bot_engine.ask("Est-ce que c'est gratuit ? le certificat je veux dire, ca coute combien sur fun")
     assert reply.intent == "partner-fun-certificate"
-    # the platform as context only, before the question: the question sentence answers
+    # a platform named after the question in a statement, asking nothing of it: the question answers
     reply = bot_engine.ask("hola, q es exactamente una microcredencial?? la vi en miriadax y no entendi nada")
     assert reply.intent == "eu-definition"
+
+
+def test_a_two_word_question_after_a_join_gets_its_own_answer(bot_engine: Any) -> None:
+    """ "Quanti crediti ECTS vale una microcredenziale e quanto costa?" asks two things; "e quanto
+    costa?" had been kept with its sentence (a part needed three words) and the price went unanswered."""
+    reply = bot_engine.ask("Quanti crediti ECTS vale una microcredenziale e quanto costa?")
+    assert reply.intent == "cmf-credits"
+    assert reply.also is not None and reply.also.question == "e quanto costa?"
+    assert reply.also.intent != "cmf-credits"
