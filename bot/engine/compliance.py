@@ -334,19 +334,11 @@ class _Evaluator:
     def _hours_per_credit(self, rule: Mapping[str, Any]) -> str:
         """ECTS read as hours at the rule's hours per credit, set beside the study hours given; UK
         and US credits set beside the rule's ranges of them (`other_credits`)."""
-        others = self._other_credits(rule)
+        others = _other_credits_said(rule, self.facts, self.lang, self.s)
         if others and self.facts.get("ects") is None:
             return " ".join(others)
         line = self._ects_as_hours(rule)
         return " ".join([line, *others])
-
-    def _other_credits(self, rule: Mapping[str, Any]) -> list[str]:
-        """For each of UK and US credits given, whether they are within the rule's range of them."""
-        lines = []
-        for values in _other_credit_values(rule, self.facts):
-            key, label = values.pop("key"), self.label(f"{values.pop('system')}_credits")
-            lines.append(self.s(f"compliance.reason.{key}", self.lang, fact=label, **values))
-        return lines
 
     def _ects_as_hours(self, rule: Mapping[str, Any]) -> str:
         """ECTS read as hours at the rule's hours per credit, set beside the study hours given."""
@@ -438,15 +430,17 @@ def hours_per_credit(entry: Entry) -> tuple[float, float] | None:
     return float(rate["min"]), float(rate["max"])
 
 
-def other_credits(entry: Entry, facts: Mapping[str, Any]) -> list[dict[str, str]]:
-    """For each of UK and US credits in `facts`, the values of the `compliance.reason.other_credits_*`
-    strings against the range `entry`'s rule that reads ECTS as hours sets for them (`other_credits`:
-    FutureLearn's 10–15 UK credits), with "system" (uk, us) and "key" (within or outside)."""
+def other_credits_said(entry: Entry, facts: Mapping[str, Any], lang: str, strings: StringFn) -> list[str]:
+    """For each of UK and US credits in `facts`, the line saying whether they are within the range
+    that `entry`'s rule reading ECTS as hours sets for them (`other_credits`: FutureLearn's 10–15 UK
+    credits), as the checklist's credits line says it (`compliance.reason.other_credits_*`)."""
     rule = next((i.rule for i in entry.checklist if i.rule and "hours_per_credit" in i.rule), None)
-    return _other_credit_values(rule or {}, facts)
+    return _other_credits_said(rule or {}, facts, lang, strings)
 
 
-def _other_credit_values(rule: Mapping[str, Any], facts: Mapping[str, Any]) -> list[dict[str, str]]:
+def _other_credits_said(
+    rule: Mapping[str, Any], facts: Mapping[str, Any], lang: str, strings: StringFn
+) -> list[str]:
     lines = []
     for system, bounds in (rule.get("other_credits") or {}).items():
         credits = facts.get(f"{system}_credits")
@@ -455,7 +449,8 @@ def _other_credit_values(rule: Mapping[str, Any], facts: Mapping[str, Any]) -> l
         low, high = bounds["min"], bounds["max"]
         key = "other_credits_within" if low <= credits <= high else "other_credits_outside"
         values = {"credits": _number(credits), "min": _number(low), "max": _number(high)}
-        lines.append({"system": system, "key": key} | values)
+        label = strings(f"fact.{system}_credits", lang)
+        lines.append(strings(f"compliance.reason.{key}", lang, fact=label, **values))
     return lines
 
 

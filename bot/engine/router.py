@@ -43,7 +43,7 @@ from bot.engine.compliance import (
     listed_hours,
     named_facts,
     negates,
-    other_credits,
+    other_credits_said,
     parse_facts,
     says_only,
     states_a_range,
@@ -2101,7 +2101,7 @@ class Router:
         if worked is None and works_out == "credit-hours":
             # "ein microcredential von futurelearn mit 15 credits … wieviel ects": UK credits, set
             # beside FutureLearn's equivalence (no answer works them out as hours)
-            return self._other_credits_line(entry, facts, lang)
+            return " ".join(other_credits_said(entry, facts, lang, self.strings.get)) or None
         if worked is None:
             return None
         kind = worked.pop("kind")
@@ -2117,15 +2117,6 @@ class Router:
             line = f"{line} {self.strings.get(f'answer.study_hours_{verdict}', lang, **against)}"
         paced = self._pace_of_credits(entry, text, facts, kind, lang)
         return f"{line} {paced}" if paced else line
-
-    def _other_credits_line(self, entry: Entry, facts: dict[str, Any], lang: str) -> str | None:
-        """The UK and US credits `facts` state, each within or outside FutureLearn's range of them
-        (`other_credits`, `compliance.reason.other_credits_*`); None when it states none."""
-        lines = []
-        for values in other_credits(entry, facts):
-            key, label = values.pop("key"), self.strings.get(f"fact.{values.pop('system')}_credits", lang)
-            lines.append(self.strings.get(f"compliance.reason.{key}", lang, fact=label, **values))
-        return " ".join(lines) or None
 
     def _pace_of_credits(
         self, entry: Entry, text: str, facts: dict[str, Any], kind: str, lang: str
