@@ -1299,7 +1299,8 @@ def test_a_steering_rules_lead_opens_the_answer_it_gives(
     [
         ("can we buy microcredentials for our team?", "employer-bulk-purchase", "who-owns-it"),
         ("what is microcredentials.at?", "partner-imoox-microcredentials", "mc-at-price"),
-        ("what is the council recommendation on micro-credentials?", "eu-recommendation", "fl-mc-weeks"),
+        # the weeks cue without FutureLearn: the study hours, without FutureLearn's weeks as their lead
+        ("how many weeks does a FUN microcredential take?", "cmf-study-hours", "fl-mc-weeks"),
     ],
 )
 def test_without_a_rules_cue_its_lead_stays_out(bot_engine: Any, text: str, intent: str, rule: str) -> None:
