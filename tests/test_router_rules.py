@@ -1108,6 +1108,29 @@ def test_a_platform_asked_to_be_part_of_the_cmf_gets_the_partners(bot_engine: An
     assert bot_engine.ask("what is the common microcredential framework?", log=False).intent == "cmf-what-is"
 
 
+@pytest.mark.parametrize(
+    ("text", "platform"),
+    [
+        ("is miriadax free?", "MiríadaX"),
+        ("is futurelearn free?", "FutureLearn"),
+        ("¿miriadax es gratis?", "MiríadaX"),
+    ],
+)
+def test_whether_a_platform_is_free_gets_its_line_on_the_price_card_first(
+    bot_engine: Any, text: str, platform: str
+) -> None:
+    """A MiríadaX or FutureLearn card says nothing plain on price ("is miriadax free?" got which
+    microcredentials MiríadaX offers): the card on which partners' courses are free answers, the
+    named platform's line first (for MiríadaX: prices not confirmed in the sources)."""
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "learners-is-it-free"
+    bullets = [line for line in reply.answer.split("\n") if line.startswith("- **")]
+    assert bullets[0].startswith(f"- **{platform}**")
+    # what the platform is, asked beside it, keeps the platform's card
+    both = bot_engine.ask("what is miriadax? and is it free?", log=False)
+    assert [r.intent for r in [both, *both.further()]] == ["partner-miriadax", "learners-is-it-free"]
+
+
 def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
     """Trial 143: "how much" was a price cue, so "… what does it actually certify and how much work is
     behind it?" opened with whether the partners' courses are free."""
