@@ -99,6 +99,20 @@ def test_misspelt_keyword_is_corrected(search: CourseSearch) -> None:
     assert search.search("epidemiologyy").ids[0] == "fun-epidemio"
 
 
+def test_a_word_sharing_only_an_ending_is_no_typo(db: sqlite_utils.Database) -> None:
+    """Trial 187: "photographie" (80 % like "cryptographie") listed a cryptography course; a word
+    with another first letter must be closer to count as a typo of it, as "apidemiology" is."""
+    insert_courses(db, [{"id": "fun-crypto", "title": "Arithmétique : en route pour la cryptographie",
+                         "platform": "FUN MOOC", "type": "MOOC", "languages": ["fr"],
+                         "subjects": ["cryptographie", "arithmétique"]}])  # fmt: skip
+    rebuild_index(db)
+    search = CourseSearch(db)
+    assert search.search("cryptographie").ids == ["fun-crypto"]
+    assert search.search("photographie").ids == []
+    assert search.search("cryptografie").ids == ["fun-crypto"]
+    assert search.search("apidemiology").ids == ["fun-epidemio"]
+
+
 def test_accents_and_case_do_not_matter(search: CourseSearch) -> None:
     assert search.search("ESTADISTICA investigadores").ids[0] == "mx-estadistica"
     assert search.search("epidémiologie").ids[0] == "fun-epidemio"

@@ -68,6 +68,10 @@ WORD_WEIGHT = 0.55
 TERM_MIN_SIMILARITY = 80.0
 """A misspelt query word is replaced by indexed words at least this similar (ratio, 0-100)."""
 
+TERM_MIN_SIMILARITY_OTHER_INITIAL = 85.0
+"""An indexed word with another first letter must be more similar: a typo seldom changes the first
+letter, and a shared ending is no typo ("photographie" is 80 % like "cryptographie", trial 187)."""
+
 BM25_COMMON_DF = 5000
 """bm25 first counts, for each phrase of its query, every row that has it (about 20 ns a row): "de",
 "and", "pour" cost a millisecond each at 100k courses. Words in more than this many courses are
@@ -762,9 +766,9 @@ class CourseSearch:
         return [word, *(term for term, _ in close)]
 
     def _closest_terms(self, word: str) -> tuple[tuple[str, int], ...]:
-        """Up to 3 indexed words at least TERM_MIN_SIMILARITY similar to `word`, closest first, with
-        their document frequencies: among those of the same first letter and about the same length,
-        and the 50 sharing most of its trigrams."""
+        """Up to 3 indexed words at least TERM_MIN_SIMILARITY similar to `word` (another first letter:
+        TERM_MIN_SIMILARITY_OTHER_INITIAL), closest first, with their document frequencies: among those
+        of the same first letter and about the same length, and the 50 sharing most of its trigrams."""
         candidates = dict(
             self.conn.execute(
                 "SELECT term, df FROM course_terms WHERE term >= ? AND term < ? "
@@ -785,7 +789,11 @@ class CourseSearch:
         close = process.extract(
             word, sorted(candidates), scorer=fuzz.ratio, limit=3, score_cutoff=TERM_MIN_SIMILARITY
         )
-        return tuple((term, candidates[term]) for term, _, _ in close)
+        return tuple(
+            (term, candidates[term])
+            for term, score, _ in close
+            if term[0] == word[0] or score >= TERM_MIN_SIMILARITY_OTHER_INITIAL
+        )
 
     def _title_candidates(self, query: str, where: str, params: list[Any], pool: int) -> dict[int, float]:
         """{doc: title similarity 0-1} for titles sharing the rarest trigrams of `query` and at least
