@@ -1096,7 +1096,8 @@ def test_a_platform_named_as_where_to_search_does_not_keep_a_subject_request_fro
     reply = engine.ask(text, lang)
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert any("Presentaciones" in item.label for item in reply.items)
-    assert engine.ask("are MiríadaX courses free?", "en").intent == "partner-miriadax"  # no subject
+    # no subject: whether the platform's courses are free (steered to the card saying so), no search
+    assert engine.ask("are MiríadaX courses free?", "en").intent == "learners-is-it-free"
     # a course taken, not asked for: no sentence that asks has a request word, so no search (its
     # credit is what each platform's courses give: the platform-credit steering rule)
     taken = engine.ask(
@@ -1668,6 +1669,18 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
         ),
         # trial 183: "possibilmente gratis" got the card on whether courses are free; the list shows prices
         ("vorrei un mooc in italiano di psicologia, possibilmente gratis", "Cognitive Psychology"),
+        # trial 186: "vorbereitet" was searched, the subject (in the sentence before) left out
+        (
+            "Ich fange im Herbst an Informatik zu studieren und hab ehrlich gesagt kaum Vorkenntnisse. "
+            "Gibt es einen Kurs der mich vorbereitet? Am besten kostenlos und auf deutsch.",
+            "Informatik-Fit",
+        ),
+        # trial 187: a "Schulung" is a course; "bzw" joins two subjects; "in welcher Sprache" is none
+        (
+            "unsere it-abteilung braucht eine schulung zu data mining bzw machine learning, gibts da was "
+            "und in welcher sprache?",
+            "Data Mining with Weka",
+        ),
     ],
 )
 def test_a_request_in_a_language_with_words_around_its_subject_finds_the_course(
