@@ -420,3 +420,20 @@ def test_a_subject_asked_of_a_platform_is_searched_there(bot_engine: Any) -> Non
     assert (reply.kind, reply.intent) == ("courses", "course-search")
     assert reply.items and all("MiríadaX" in item.text for item in reply.items)
     assert bot_engine.ask("que hay en miriadax?").intent == "partner-miriadax"
+
+
+def test_whom_a_course_is_for_is_no_subject_after_its_type(shipped: CourseQueryReader) -> None:
+    """Trial 187: "… une microcertification à un de mes techniciens" read "techniciens" as the subject
+    (after the marker "à", which follows the course type) and dropped the one asked in the next clause."""
+    text = (
+        "je dirige une pme de cybersecurite a rennes et je voudrais financer une microcertification a un "
+        "de mes techniciens, il existe une offre cmf en securite informatique ? elle donne combien de credits"
+    )
+    query = shipped.read(text, require_request=False)
+    assert query is not None and query.topics == ["securite informatique"]
+    assert query.type == "microcredential"
+    # a subject after the marker is still the one asked: "à" before a possessive only is left out
+    other = shipped.read(
+        "je voudrais une formation à la cybersécurité pour mes techniciens", require_request=False
+    )
+    assert other is not None and other.topics == ["cybersecurite"]

@@ -473,7 +473,9 @@ class CourseQueryReader:
     ) -> list[tuple[bool, list[int]]]:
         """The topic words after each topic marker of `sentences` (`_words_after_marker`): (the marker
         follows a course word, the topic words' indices). A course word or request phrase ending with
-        a marker ("any courses on", "anything about") is one."""
+        a marker ("any courses on", "anything about") is one. A word after a possessive is the asker's
+        own, no topic: "financer une microcertification à un de mes techniciens, il existe une offre
+        en sécurité informatique ?" (trial 187) asks for the subject of the next clause."""
         marks = reading.marks
         spans = []
         for i, word in enumerate(words):
@@ -485,7 +487,8 @@ class CourseQueryReader:
                 attached = self._after_course_word(words, marks, layout, i)
             else:
                 continue
-            spans.append((attached, _words_after_marker(words, marks, layout, i, candidate)))
+            content = _words_after_marker(words, marks, layout, i, candidate)
+            spans.append((attached, [k for k in content if words[k - 1] not in POSSESSIVES]))
         return spans
 
     def _after_course_word(self, words: list[str], marks: list[str], layout: Layout, i: int) -> bool:
