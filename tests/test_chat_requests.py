@@ -1675,6 +1675,14 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
             "Gibt es einen Kurs der mich vorbereitet? Am besten kostenlos und auf deutsch.",
             "Informatik-Fit",
         ),
+        # trial 186: the subject is in the story before a request naming none ("anything like that");
+        # "im" introduces the asker, "something" and "actually" are no subject
+        (
+            "im a secondary teacher in ireland and lately i've been asked to build online modules for adult "
+            "learners. i dont just want a certificate of attendance, i'd like something that actually "
+            "carries university credit. is there anything like that on one of the platforms?",
+            "Online Teaching: Creating Courses for Adult Learners",
+        ),
         # trial 187: a "Schulung" is a course; "bzw" joins two subjects; "in welcher Sprache" is none
         (
             "unsere it-abteilung braucht eine schulung zu data mining bzw machine learning, gibts da was "
