@@ -1307,6 +1307,14 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
             "fl-mc-weeks",
         ),
         ("wie viele wochen dauert ein futurelearn microcredential?", "de", "cmf-study-hours", "fl-mc-weeks"),
+        # trial 187: whether one's microcredential is one's own got how an employer checks one
+        (
+            "la microcredenziale alla fine e di mia proprieta o resta dell'universita che la rilascia?",
+            "it",
+            "eu-definition",
+            "learner-owns-it",
+        ),
+        ("¿la microcredencial es mía o se queda la universidad?", "es", "eu-definition", "learner-owns-it"),
     ],
 )
 def test_a_steering_rules_lead_opens_the_answer_it_gives(
@@ -1322,6 +1330,7 @@ def test_a_steering_rules_lead_opens_the_answer_it_gives(
     [
         ("can we buy microcredentials for our team?", "employer-bulk-purchase", "who-owns-it"),
         ("what is microcredentials.at?", "partner-imoox-microcredentials", "mc-at-price"),
+        ("how do I check a candidate's microcredential?", "employers-check-credential", "learner-owns-it"),
         # the weeks cue without FutureLearn: the study hours, without FutureLearn's weeks as their lead
         ("how many weeks does a FUN microcredential take?", "cmf-study-hours", "fl-mc-weeks"),
     ],
