@@ -9,7 +9,7 @@ from typing import Any
 
 from fakediscord import would_ping
 from fakediscord.menus import message_command
-from test_bot_e2e import EPHEMERAL, NO_PINGS, started
+from test_bot_e2e import EPHEMERAL, NO_PINGS, message_response, started
 
 from bot.credentials.model import MAX_BYTES
 
@@ -177,3 +177,17 @@ async def test_text_from_the_file_cannot_ping_or_format_the_answer(fake_discord,
     title = next(v for k, v in fields(messages).items() if "Title of the micro-credential" in k)
     assert "\\[click me](" in title and "[click me](" not in title.replace("\\[click me](", "")
     assert "\\*\\*Gold\\*\\*" in title  # shown as typed, not as bold
+
+
+async def test_asking_whether_a_file_is_genuine_points_to_verify_as_the_asker_sees_it(
+    fake_discord, bot_engine
+) -> None:
+    """Trial 186: "how do i check its genuine and not edited?" got a checklist naming only the
+    Europass seal; the answer now opens with /verify, spelt as French users see the command."""
+    question = "comment vérifier qu'un open badge est authentique et pas falsifié ?"
+    async with started(fake_discord, bot_engine):
+        tree = fake_discord.synced_commands(fake_discord.guild_id)
+        data = await message_response(await fake_discord.slash("ask", {"question": question}, locale="fr"))
+    local = next(c for c in tree if c["name"] == "verify")["name_localizations"]["fr"]
+    shown = data["embeds"][0]["description"]
+    assert shown.startswith("En bref") and f"/{local}" in shown and "/verify" not in shown

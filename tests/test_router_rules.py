@@ -1315,6 +1315,20 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
             "learner-owns-it",
         ),
         ("¿la microcredencial es mía o se queda la universidad?", "es", "eu-definition", "learner-owns-it"),
+        # trial 186: whether a credential file is genuine got the checklist, only the Europass seal named
+        (
+            "someone emailed me their micro-credential as a json file. how do i check its genuine and "
+            "not edited?",
+            "en",
+            "employers-check-credential",
+            "authentic",
+        ),
+        (
+            "wie prüfe ich ob ein open badge 3.0 nachweis echt ist",
+            "de",
+            "employers-check-credential",
+            "authentic",
+        ),
     ],
 )
 def test_a_steering_rules_lead_opens_the_answer_it_gives(
@@ -1331,6 +1345,7 @@ def test_a_steering_rules_lead_opens_the_answer_it_gives(
         ("can we buy microcredentials for our team?", "employer-bulk-purchase", "who-owns-it"),
         ("what is microcredentials.at?", "partner-imoox-microcredentials", "mc-at-price"),
         ("how do I check a candidate's microcredential?", "employers-check-credential", "learner-owns-it"),
+        ("how do I check a candidate's microcredential?", "employers-check-credential", "authentic"),
         # the weeks cue without FutureLearn: the study hours, without FutureLearn's weeks as their lead
         ("how many weeks does a FUN microcredential take?", "cmf-study-hours", "fl-mc-weeks"),
     ],
