@@ -1101,6 +1101,8 @@ def test_a_list_of_the_platforms_opens_with_the_one_the_question_names(scripted:
         # the platform's own card ranked first: it says what EduOpen is, not whether it is a partner
         "is EduOpen part of the CMF?",
         "¿miriadax forma parte del cmf?",
+        # trial 189: "gehört … zum" got the microcredentials.at model
+        "Gehört iMooX zum Common Microcredential Framework?",
     ],
 )
 def test_a_platform_asked_to_be_part_of_the_cmf_gets_the_partners(bot_engine: Any, text: str) -> None:
