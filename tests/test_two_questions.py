@@ -1035,6 +1035,17 @@ def test_a_platforms_courses_asked_after_what_it_is_are_its_own(bot_engine: Any)
     assert reply.also.items and all("iMooX" in item.text for item in reply.also.items)
 
 
+def test_a_further_part_naming_nothing_of_a_course_gets_no_catalogue_listing(bot_engine: Any) -> None:
+    """Trial 189: "Welche Grundsätze gelten für Microcredentials laut EU? gibt es eine liste" got the
+    principles, then all 68 courses for "gibt es eine liste"; a part asking for courses of a subject
+    still gets them."""
+    reply = bot_engine.ask("Welche Grundsätze gelten für Microcredentials laut EU? gibt es eine liste")
+    assert reply.intent == "eu-principles" and reply.also is None
+    both = bot_engine.ask("what are the EU principles for microcredentials? and are there courses on python?")
+    assert both.intent == "eu-principles"
+    assert both.also is not None and both.also.kind == "courses" and both.also.items
+
+
 def test_an_id_check_and_a_refund_asked_together_get_both(bot_engine: Any) -> None:
     """Trial 168: "are futurelearn microcredentials id verified? how do they do the check, and can a
     learner get money back …?" got prices and refunds only: "id verified" named no identity check."""

@@ -950,6 +950,7 @@ class Router:
                     searched
                     or not self._new_answer(answer, part, reply, extra)
                     or self._one_of_the_platforms(answer, part)
+                    or self._whole_catalogue(answer, part)
                 ):
                     continue
                 if high is None:
@@ -965,6 +966,18 @@ class Router:
                     extra_at.append(at)
                     break  # one answer a part
         return self._in_order_asked(reply, question, parts, extra, extra_at, replied or replied_with_platform)
+
+    def _whole_catalogue(self, answer: Reply, part: str) -> bool:
+        """Whether `answer` to a further part lists courses that part names nothing of (no subject,
+        platform, language, type nor institution): "… laut EU? gibt es eine liste" asks for the list
+        of principles, not for the 68 courses of the catalogue (trial 189)."""
+        if answer.kind != "courses":
+            return False
+        # (the text answered: the part, or the part with the platform the message names)
+        query = self._course_query(" ".join((answer.question or part).split()), require_request=False)
+        return query is None or not (
+            query.topics or query.platform or query.language or query.type or query.institution
+        )
 
     def _in_order_asked(
         self,
