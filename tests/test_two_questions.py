@@ -302,6 +302,12 @@ TWO_QUESTIONS = [  # (language, message, its first answer, its second): in the o
         "cmf-level",
         "cmf-credits",
     ),
+    (  # trial 189: "que plataformas …" opens a question after "y" (the platforms were dropped)
+        "es",
+        "que es el marco comun de microcredenciales y que plataformas lo forman",
+        "cmf-what-is",
+        "cmf-partners",
+    ),
 ]
 
 
