@@ -1116,6 +1116,8 @@ def test_a_platform_asked_to_be_part_of_the_cmf_gets_the_partners(bot_engine: An
         ("is miriadax free?", "MiríadaX"),
         ("is futurelearn free?", "FutureLearn"),
         ("¿miriadax es gratis?", "MiríadaX"),
+        # trial 189: the price of MiríadaX's certificate got which microcredentials it offers
+        ("¿Cuánto cuesta el certificado de superación en miriadax?", "MiríadaX"),
     ],
 )
 def test_whether_a_platform_is_free_gets_its_line_on_the_price_card_first(
