@@ -1135,6 +1135,37 @@ def test_whether_a_platform_is_free_gets_its_line_on_the_price_card_first(
     assert [r.intent for r in [both, *both.further()]] == ["partner-miriadax", "learners-is-it-free"]
 
 
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # trial 187: the credit of an iMooX MOOC's confirmation of participation got credit recognition
+        # in general; the question sentence ("kann ich daraus …") was answered alone over its context
+        (
+            "ich hab auf imoox einen mooc gemacht und nur eine teilnahmebestaetigung bekommen. kann ich "
+            "daraus noch irgendwie eine microcredential machen die an der uni angerechnet wird?",
+            ["partner-imoox-microcredentials"],
+        ),
+        # trial 189: the certificate of an EduOpen MOOC got every platform's certificates
+        ("che tipo di attestato si ottiene alla fine di un mooc eduopen", ["partner-eduopen-credits"]),
+        # trial 186: "bekomm ich" opens a second question after "und", which was dropped
+        (
+            "sind die kurse auf imoox kostenlos? und bekomm ich da ein zertifikat",
+            ["learners-is-it-free", "partner-imoox-microcredentials"],
+        ),
+    ],
+)
+def test_a_platforms_own_certificate_gets_its_card(bot_engine: Any, text: str, intents: list[str]) -> None:
+    reply = bot_engine.ask(text, log=False)
+    assert [r.intent for r in [reply, *reply.further()]] == intents
+    # certificates of several platforms, or of none, keep the card comparing them
+    for other in (
+        "what certificates exist on the partner platforms?",
+        "applicant has a futurelearn certificate of achievement and an eduopen attendance cert, are those "
+        "microcredentials?",
+    ):
+        assert bot_engine.ask(other, log=False).intent == "employers-certificate-types"
+
+
 def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
     """Trial 143: "how much" was a price cue, so "… what does it actually certify and how much work is
     behind it?" opened with whether the partners' courses are free."""

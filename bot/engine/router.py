@@ -531,6 +531,15 @@ class Router:
             # a steering rule's choice: its `unless` may be the platform the sentence left out ("… sur
             # un de nos MOOC FUN. quel est le prix minimum ?" is FUN's certificate price)
             return reply
+        whole = " ".join(question.split())
+        rule = self.concepts.steer_rule(
+            self.concepts.core(whole), self.concepts.concepts(whole), alone.intent
+        )
+        if rule is not None and rule.to == reply.intent:
+            # the whole message steers the sentence's answer to its own: "ich hab auf imoox einen mooc
+            # gemacht und nur eine teilnahmebestaetigung bekommen. kann ich daraus … eine microcredential
+            # machen …?" asks of that MOOC (trial 187), not of credit recognition in general
+            return reply
         alone.question = question  # one question, one answer: the platform was only its context
         return self._worked_from_context(alone, asking[0], question)
 
