@@ -663,6 +663,10 @@ def test_ids_checked_at_enrolment_are_not_read_as_checked_at_the_assessment() ->
         ("aucune vérification d'identité", False),
         ("mündliche Abschlussprüfung per Zoom mit Lichtbildausweis", True),
         ("Identitaetspruefung bei der Abschlusspruefung", True),
+        # trial 186: an unsupervised assessment, nothing said of identity, checks none
+        ("avec un quiz non surveillé à la fin", False),
+        ("examen final sans surveillance", False),
+        ("quiz finali senza sorveglianza, con verifica dell'identità", True),
     ],
 )
 def test_id_checks_worded_in_other_languages(text: str, checked: bool) -> None:
@@ -697,6 +701,9 @@ def test_id_checks_not_read_from_a_negated_or_other_phrase(text: str) -> None:
         ("examen final supervisado por webcam", "proctored-exam"),
         ("Klausur per Webcam überwacht", "proctored-exam"),
         ("QCM final, vérification de l'identité par webcam", "quiz"),  # the webcam checks the ID only
+        # trial 188: "exam at the end" is a final exam
+        ("module is 3 US credits, about 140 hours, eqf 6, exam at the end", "final-exam"),
+        ("Prüfung am Ende, 120 Stunden", "final-exam"),
     ],
 )
 def test_exams_called_final_are_read(text: str, assessment: str) -> None:

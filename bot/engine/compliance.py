@@ -1154,12 +1154,14 @@ def _assessment(norm: str) -> str | None:
 
 
 def _id_verification(norm: str) -> bool | None:
-    """False when negated, True when checked (not only at enrolment), else not stated."""
+    """False when negated, True when checked (not only at enrolment), else not stated. An assessment
+    said to be unsupervised, with no word on identity, checks none ("un quiz non surveillé à la fin",
+    trial 186)."""
     if _NO_ID.search(norm):
         return False
-    if _ID_PATTERNS.search(norm) and not _AT_ENROLMENT.search(norm):
-        return True
-    return None
+    if _ID_PATTERNS.search(norm):
+        return None if _AT_ENROLMENT.search(norm) else True
+    return False if _has_any(norm, _UNSUPERVISED) else None
 
 
 _SENTENCE_WITH_END = re.compile(r"[^.;!?\n]+[.;!?\n]*")
