@@ -1166,6 +1166,17 @@ def test_a_platforms_own_certificate_gets_its_card(bot_engine: Any, text: str, i
         assert bot_engine.ask(other, log=False).intent == "employers-certificate-types"
 
 
+@pytest.mark.parametrize(
+    "text", ["c'est quoi le QF-EHEA et comment ca se relie aux niveaux EQF ?", "what is the QF-EHEA?"]
+)
+def test_the_qf_ehea_named_gets_its_cycles_beside_the_eqf_levels(bot_engine: Any, text: str) -> None:
+    """Trial 188: the QF-EHEA got what the EQF is; the card matching EQF levels to degrees names the
+    four cycles of the EHEA's framework."""
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "eqf-degree-mapping" and "QF-EHEA" in reply.answer
+    assert bot_engine.ask("what is the EQF?", log=False).intent == "eqf-what-is"
+
+
 def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
     """Trial 143: "how much" was a price cue, so "… what does it actually certify and how much work is
     behind it?" opened with whether the partners' courses are free."""
