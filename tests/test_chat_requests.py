@@ -1683,6 +1683,13 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
             "carries university credit. is there anything like that on one of the platforms?",
             "Online Teaching: Creating Courses for Adult Learners",
         ),
+        # trial 188: "ur" (your) was searched as the subject
+        (
+            "I run training at a small cybersecurity consultancy in dublin. a couple of juniors need a "
+            "recognised, credit bearing course in cyber security, ideally from a known uni and fully online. "
+            "anything in ur catalogue?",
+            "Cyber security (OU microcredential, code TZFM862)",
+        ),
         # trial 187: a "Schulung" is a course; "bzw" joins two subjects; "in welcher Sprache" is none
         (
             "unsere it-abteilung braucht eine schulung zu data mining bzw machine learning, gibts da was "
