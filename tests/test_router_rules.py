@@ -784,6 +784,21 @@ def test_a_university_describing_its_own_programme_is_not_sent_to_the_catalogue(
     assert own.status == "suggestions" and own.suggestions[0].intent == "cmf-credits"
 
 
+def test_a_university_planning_a_course_sharing_a_catalogue_title_gets_the_cmf_rules(bot_engine: Any) -> None:
+    """Trial 188: "… queremos ofrecer un curso de estadistica para investigadores como microcredencial.
+    que pide el CMF en horas, nivel y evaluacion?" got the record of MiríadaX's "Estadística para
+    investigadores" checked against the CMF; the university plans a course of its own (`plans_course`)."""
+    plan = bot_engine.ask(
+        "soy coordinadora de formacion continua en una universidad andaluza, queremos ofrecer un curso de "
+        "estadistica para investigadores como microcredencial. que pide el CMF en horas, nivel y evaluacion?",
+        log=False,
+    )
+    assert plan.intent == "universities-meet-cmf" and plan.kind == "text"
+    # the catalogue course asked about by name still gets its record
+    named = bot_engine.ask("does Estadística para investigadores meet the CMF?", log=False)
+    assert named.kind == "credential"
+
+
 def test_a_request_naming_only_who_is_to_be_trained_is_no_subject(scripted: Any) -> None:
     """ "Formación para empresas" (a FAQ heading) searched the catalogue for "empresas" although the
     company-training intent was sure; a subject beside the company word is still searched."""

@@ -188,6 +188,9 @@ class ConceptLayer:
         self.held_credential = frozenset(evidence.get("held_credential") or [])
         """Concepts naming a credential someone holds: an employer naming one asks about it, not for
         courses on the subject of the course it was for (`Router._course_route`)."""
+        self.plans_course = frozenset(evidence.get("plans_course") or [])
+        """Concepts saying a course is to be offered ("queremos ofrecer"): a university naming one plans
+        a course of its own (`Router._plans_own_course`)."""
         self.search_scope = frozenset(evidence.get("search_scope") or [])
         """Concepts a course request may name as where to search or what kind of course it wants (the
         partner platforms, "microcredential", "MOOC")."""

@@ -1788,11 +1788,13 @@ class Router:
         if not ranked:
             return None
         intent_id, confidence = ranked[0][0], ranked[0][1] / (1.0 - oos) if oos < 1.0 else ranked[0][1]
-        if (
-            self._leads(intent_id).get("named_course") == "cmf"
-            and not self.concepts.concepts(rest) & self.concepts.cmf_named
+        if self._leads(intent_id).get("named_course") == "cmf" and (
+            not self.concepts.concepts(rest) & self.concepts.cmf_named or self._plans_own_course(core)
         ):
-            return None  # "OER kurs für hochschullehrende?" ranks the CMF's checklist but names no CMF
+            # "OER kurs für hochschullehrende?" ranks the CMF's checklist but names no CMF; "…
+            # queremos ofrecer un curso de estadistica para investigadores como microcredencial. que
+            # pide el CMF …?" plans a course of its own, whatever catalogue title it shares (trial 188)
+            return None
         if self._leads(intent_id).get("type") != "credential_profile":  # a fact of the course's record
             if self._asks_for_other_courses(rest) and not named.asked_for_and_of:
                 return None  # "c'è un corso gratuito per capire come sta il mio inglese?" asks for courses
@@ -1870,6 +1872,12 @@ class Router:
     def _asks_as_employer(self, found: set[str]) -> bool:
         """Whether the question speaks as an employer ("a candidate has…", "our staff")."""
         return bool(found & self.concepts.audiences.get("employer", frozenset()))
+
+    def _plans_own_course(self, text: str) -> bool:
+        """Whether `text` speaks as a university of a course it means to offer (`provide`: "queremos
+        ofrecer", "we want to offer a")."""
+        found = self.concepts.concepts(text)
+        return self._states_own_course(found) and bool(found & self.concepts.plans_course)
 
     def _states_own_course(self, found: set[str]) -> bool:
         """Whether the question speaks as a university of its own course ("notre mooc fait 2 ECTS")."""
