@@ -1192,6 +1192,17 @@ def test_the_qf_ehea_named_gets_its_cycles_beside_the_eqf_levels(bot_engine: Any
     assert bot_engine.ask("what is the EQF?", log=False).intent == "eqf-what-is"
 
 
+def test_what_to_look_for_on_a_certificate_gets_how_to_check_a_credential(bot_engine: Any) -> None:
+    """Trial 188: a company asking what to look at on its staff's MiríadaX certificates got a menu."""
+    reply = bot_engine.ask(
+        "somos una empresa de logistica en zaragoza y varios empleados han hecho cursos en miriadax por su "
+        "cuenta, queremos reconocerlo en su plan de carrera pero no sabemos si esos cursos tienen creditos "
+        "ECTS o examen. que deberiamos mirar en el certificado?",
+        log=False,
+    )
+    assert reply.intent == "employers-check-credential"
+
+
 def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
     """Trial 143: "how much" was a price cue, so "… what does it actually certify and how much work is
     behind it?" opened with whether the partners' courses are free."""
