@@ -1401,6 +1401,13 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
             "employers-check-credential",
             "authentic",
         ),
+        # trial 189: an ID to enrol on FUN got the access conditions, whose sources say nothing of FUN
+        (
+            "faut il une piece d'identite pour s'inscrire a un mooc sur fun ?",
+            "fr",
+            "partner-fun-proctored-exam",
+            "fun-enrolment-id",
+        ),
     ],
 )
 def test_a_steering_rules_lead_opens_the_answer_it_gives(
@@ -1418,6 +1425,7 @@ def test_a_steering_rules_lead_opens_the_answer_it_gives(
         ("what is microcredentials.at?", "partner-imoox-microcredentials", "mc-at-price"),
         ("how do I check a candidate's microcredential?", "employers-check-credential", "learner-owns-it"),
         ("how do I check a candidate's microcredential?", "employers-check-credential", "authentic"),
+        ("how do FUN's proctored exams check my identity?", "partner-fun-proctored-exam", "fun-enrolment-id"),
         # the weeks cue without FutureLearn: the study hours, without FutureLearn's weeks as their lead
         ("how many weeks does a FUN microcredential take?", "cmf-study-hours", "fl-mc-weeks"),
     ],
