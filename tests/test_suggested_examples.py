@@ -213,6 +213,7 @@ FOLLOWED = {
     "ui.check.credits_hint",
     "ui.check.bad_number",
     "mod.error.import_platform",
+    "steer.authentic",
 }
 
 
@@ -266,6 +267,27 @@ def test_the_compliance_hint_command_runs(tmp_path: Path, capsys: pytest.Capture
     assert main([*args, "--db", str(tmp_path / "db.sqlite3")]) == 0
     out = capsys.readouterr().out
     assert "CMF compliance check" in out and "Verdict: meets all 5 requirements checked." in out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_credential_check_a_lead_names_tells_a_changed_file(
+    lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`steer.authentic` (and the card it leads) names `cmf-bot credential FILE`: run on a signed Open
+    Badge and on the same badge changed after signing, it says which one was changed."""
+    from bot.cli import main
+
+    (command,) = STRING_EXAMPLES["steer.authentic"][lang]
+    args = shlex.split(command)[1:]
+    assert args[0] == "credential" and len(args) == 2, command  # the file's placeholder last
+    signed = ROOT / "tests" / "fixtures" / "credentials" / "dcc_ob3_vc2_Ed25519Signature2020_didkey.json"
+    changed = signed.with_name("dcc_ob3_vc2_Ed25519Signature2020_didkey_TAMPERED.json")
+    assert main([args[0], str(signed)]) == 0
+    assert "the file has not been changed since it was signed" in capsys.readouterr().out
+    assert main([args[0], str(changed)]) == 1
+    assert "the file was changed after it was signed" in capsys.readouterr().out
+    card = KB.data["entries"]["employers-check-credential"]["answer"][lang]
+    assert command in card  # the card the lead opens names the same command
 
 
 @pytest.mark.parametrize("lang", LANGS)
