@@ -1203,6 +1203,23 @@ def test_what_to_look_for_on_a_certificate_gets_how_to_check_a_credential(bot_en
     assert reply.intent == "employers-check-credential"
 
 
+def test_what_a_planned_course_must_have_gets_the_requirements_not_a_check_of_one_fact(
+    bot_engine: Any,
+) -> None:
+    """Trial 187: "… a che livello eqf deve stare e quante ore deve durare, e l'esame deve essere
+    sorvegliato con verifica dell'identita?" was checked as a course with an identity check, four
+    requirements left unknown; it asks what the CMF requires. A course's figures are still checked."""
+    asked = bot_engine.ask(
+        "lavoro all'ufficio didattica di un ateneo del sud e vorremmo proporre un percorso in stile cmf, a "
+        "che livello eqf deve stare e quante ore deve durare, e l'esame deve essere sorvegliato con verifica "
+        "dell'identita?",
+        log=False,
+    )
+    assert asked.intent == "universities-meet-cmf" and asked.kind == "text"
+    checked = bot_engine.ask("our course is 120 hours at eqf 6 with a proctored exam, does it meet the cmf?")
+    assert checked.kind == "compliance"
+
+
 def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
     """Trial 143: "how much" was a price cue, so "… what does it actually certify and how much work is
     behind it?" opened with whether the partners' courses are free."""
