@@ -302,6 +302,13 @@ TWO_QUESTIONS = [  # (language, message, its first answer, its second): in the o
         "cmf-level",
         "cmf-credits",
     ),
+    (  # trial 187: a last question after a condition ("falls nicht, was …"); EADTU's alternative
+        "de",
+        "wir planen eine microcredential mit 200 stunden workload auf eqf 6, passt das noch in den cmf "
+        "rahmen? falls nicht, was waere bei der eadtu die alternative",
+        "cmf-study-hours",
+        "slp-vs-cmf",
+    ),
     (  # trial 189: "que plataformas …" opens a question after "y" (the platforms were dropped)
         "es",
         "que es el marco comun de microcredenciales y que plataformas lo forman",

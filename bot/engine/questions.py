@@ -93,10 +93,13 @@ def _opens_with_question_word(sentence: str) -> bool:
     """Whether `sentence` has `MIN_WORDS` words and opens with a question word of any language or a
     question opener ("che tipo", "is there", "gibt es", "c est combien", "welche"; not "if" or "se"
     alone, `conditionals` in knowledge/languages.json, nor a question word further in: Spanish "es
-    como un curso normal" is "like")."""
+    como un curso normal" is "like"), maybe after a condition ("falls nicht, was …")."""
     words = normalize(sentence).split()
     if len(words) < MIN_WORDS:
         return False
+    if words[0] in _condition_starts():  # "falls nicht, was waere … die alternative" (trial 187)
+        condition = next((c for c in _conditions() if tuple(words[: len(c)]) == c), ())
+        words = words[len(condition) :] or words
     return words[0] in _question_words() or any(
         (len(o) > 1 or o[0] not in _conditionals()) and tuple(words[: len(o)]) == o for o in _all_openers()
     )
