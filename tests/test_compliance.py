@@ -701,6 +701,8 @@ def test_id_checks_not_read_from_a_negated_or_other_phrase(text: str) -> None:
         ("examen final supervisado por webcam", "proctored-exam"),
         ("Klausur per Webcam überwacht", "proctored-exam"),
         ("QCM final, vérification de l'identité par webcam", "quiz"),  # the webcam checks the ID only
+        # trial 191: "unter aufsicht" after "Abschlussprüfung" supervises it
+        ("abschlussprüfung unter aufsicht mit ausweiskontrolle", "supervised-exam"),
         # trial 188: "exam at the end" is a final exam
         ("module is 3 US credits, about 140 hours, eqf 6, exam at the end", "final-exam"),
         ("Prüfung am Ende, 120 Stunden", "final-exam"),
@@ -1660,3 +1662,11 @@ def test_an_italian_trascrizione_is_a_transcript_named(bot_engine: Any) -> None:
     )
     transcript = next(item for item in reply.items if item.ref == "transcript")
     assert "menzionato" in transcript.text, transcript.text
+
+
+def test_a_masters_level_and_a_transcript_with_everything_are_read() -> None:
+    """Trial 191: "nivel de maestria" (Latin American Spanish) and "transcript mit allem drin" were not
+    read, so a course meeting all five requirements got "4 of 5, one open"."""
+    assert parse_facts("nuestro curso tiene 130 horas, nivel de maestria")["eqf_level"] == 7
+    facts = parse_facts("unser kurs hat 150 stunden, eqf 6, transcript mit allem drin")
+    assert facts["transcript"] == list(TRANSCRIPT_ITEMS)
