@@ -191,6 +191,17 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "eu-mandatory-elements",
         ),
         ("welche pflichtangaben nennt die eu-empfehlung für microcredentials?", "eu-mandatory-elements"),
+        # trials 190, 191: "información mínima", what certificates "need to show"
+        (
+            "que informacion minima tiene que traer una microcredencial segun la recomendacion del consejo "
+            "de la ue de 2022? quiero revisar la de un candidato",
+            "eu-mandatory-elements",
+        ),
+        (
+            "what info would our certificates need to show to count as micro-credentials under the EU "
+            "council recommendation? is there an official list?",
+            "eu-mandatory-elements",
+        ),
         (
             "is the council recommendation on micro-credentials mandatory for member states?",
             "eu-recommendation",
