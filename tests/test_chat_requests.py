@@ -1683,6 +1683,12 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
             "carries university credit. is there anything like that on one of the platforms?",
             "Online Teaching: Creating Courses for Adult Learners",
         ),
+        # trial 191: a "Vorbereitungskurs" is a course, the subject in the sentence before it
+        (
+            "Ich fange im Herbst an der TU Graz mit Informatik an und hab vom Programmieren keine Ahnung. "
+            "Gibt es einen Vorbereitungskurs online, am besten kostenlos?",
+            "Informatik-Fit",
+        ),
         # trial 188: "ur" (your) was searched as the subject
         (
             "I run training at a small cybersecurity consultancy in dublin. a couple of juniors need a "
