@@ -1683,6 +1683,14 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
             "carries university credit. is there anything like that on one of the platforms?",
             "Online Teaching: Creating Courses for Adult Learners",
         ),
+        # trial 190: "sull'inglese" made English the language wanted (Italian was asked); "altre",
+        # "vogliamo", "sull" were searched beside the subject
+        (
+            "siamo un'azienda di servizi a bologna e vogliamo formare il personale amministrativo "
+            "sull'inglese. c'è qualche corso in italiano su eduopen o altre piattaforme "
+            "per migliorare l'inglese?",
+            "Come sta il mio inglese",
+        ),
         # trial 191: a "Vorbereitungskurs" is a course, the subject in the sentence before it
         (
             "Ich fange im Herbst an der TU Graz mit Informatik an und hab vom Programmieren keine Ahnung. "
