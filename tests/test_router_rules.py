@@ -375,6 +375,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "una microcredencial del cmf tiene que poder contar para algun titulo de grado o master?",
             "universities-futurelearn-microcredential-rules",
         ),
+        (  # trial 190: "conti per almeno un corso di laurea" got the requirements card, read as "no"
+            "il nostro ateneo vuole sapere se il CMF richiede che la microcredenziale conti per almeno "
+            "un corso di laurea",
+            "universities-futurelearn-microcredential-rules",
+        ),
         # trial 174: what a FUN certificate means of its exam (`fun-certificate-means`)
         ("does a FUN mooc certificate mean the person passed a proctored exam?", "partner-fun-certificate"),
         (
