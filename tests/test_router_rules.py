@@ -380,6 +380,12 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "un corso di laurea",
             "universities-futurelearn-microcredential-rules",
         ),
+        # trial 190: what a FUN certificate with a proctored exam is worth got who runs the proctoring
+        (
+            "bonjour, je suis RH. un candidat a un certificat FUN MOOC obtenu avec examen surveillé, ça vaut "
+            "quoi exactement ?",
+            "partner-fun-certificate",
+        ),
         # trial 174: what a FUN certificate means of its exam (`fun-certificate-means`)
         ("does a FUN mooc certificate mean the person passed a proctored exam?", "partner-fun-certificate"),
         (
