@@ -380,6 +380,12 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "un corso di laurea",
             "universities-futurelearn-microcredential-rules",
         ),
+        # trial 190: whether quality assurance is a mandatory element got the optional ones, which
+        # leave it out; the mandatory list has it (element 11)
+        (
+            'is "type of quality assurance" one of the mandatory elements in annex I or just optional?',
+            "eu-mandatory-elements",
+        ),
         # trial 190: what a FUN certificate with a proctored exam is worth got who runs the proctoring
         (
             "bonjour, je suis RH. un candidat a un certificat FUN MOOC obtenu avec examen surveillé, ça vaut "
