@@ -143,6 +143,7 @@ def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) 
         "bis wann muss man sich an der LMU muenchen fuer den master BWL bewerben und gibts einen NC?",  # 168
         "im applying for a bachelor in computer science at TU munich, what are the admission requirements",
         "Im applying to the MSc Data Science at Edinburgh University, what are the entry requirements",  # 191
+        "quanto costa il TOLC-E e posso ripeterlo?",  # trial 193: an Italian university entrance test
         "we'd like our university admin to get iso 9001 certified, how does the audit process work",  # 164
     ],
 )

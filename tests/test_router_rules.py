@@ -380,6 +380,8 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "un corso di laurea",
             "universities-futurelearn-microcredential-rules",
         ),
+        # trial 193: what "EQF-Stufe" means in a microcredential's description got a menu
+        ('Was bedeutet die Angabe "EQF-Stufe" in den Beschreibungen der Micro-Credentials?', "eqf-what-is"),
         # trial 190: whether quality assurance is a mandatory element got the optional ones, which
         # leave it out; the mandatory list has it (element 11)
         (
@@ -1452,6 +1454,14 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
             "fr",
             "partner-fun-proctored-exam",
             "fun-enrolment-id",
+        ),
+        # trial 193: MiríadaX's two certificates got every other platform's; the sources lack them
+        (
+            "en miriadax que diferencia hay entre el certificado de participacion y el certificado de "
+            "superacion?",
+            "es",
+            "partner-miriadax",
+            "miriadax-certificate",
         ),
     ],
 )
