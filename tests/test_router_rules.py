@@ -1250,6 +1250,17 @@ def test_what_a_planned_course_must_have_gets_the_requirements_not_a_check_of_on
     assert checked.kind == "compliance"
 
 
+def test_an_indirect_yes_no_question_on_a_courses_figures_is_checked(bot_engine: Any) -> None:
+    """Trial 192: "… uno dice 5 semanas a 10 horas semanales, no se si eso llega a lo que pide el marco
+    comun de microcredenciales, me lo confirmas?" got a menu; "no sé si" opens a yes/no question."""
+    reply = bot_engine.ask(
+        "hola, estoy mirando cursos en miriadax y uno dice 5 semanas a 10 horas semanales, no se si eso "
+        "llega a lo que pide el marco comun de microcredenciales, me lo confirmas?",
+        log=False,
+    )
+    assert reply.kind == "compliance" and "50" in reply.answer
+
+
 def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
     """Trial 143: "how much" was a price cue, so "… what does it actually certify and how much work is
     behind it?" opened with whether the partners' courses are free."""
