@@ -1367,8 +1367,8 @@ class Router:
             (
                 best_id == check_id
                 and best >= self.suggest_threshold
-                # (one fact that is no figure, "… l'esame deve essere sorvegliato con verifica
-                # dell'identita?", is asked more often than stated: four of five left unknown)
+                # (one fact that is no figure settles nothing, four of five left unknown, and is often
+                # what the question asks: "… l'esame deve essere sorvegliato con verifica dell'identita?")
                 and (len(facts) >= 2 or any(k in facts for k in MEASURED_FACTS))
             )
             or (
@@ -1880,8 +1880,8 @@ class Router:
         return bool(found & self.concepts.audiences.get("employer", frozenset()))
 
     def _plans_own_course(self, text: str) -> bool:
-        """Whether `text` speaks as a university of a course it means to offer (`provide`: "queremos
-        ofrecer", "we want to offer a")."""
+        """Whether `text` speaks as a university of a course it means to offer (the `plans_course`
+        evidence: "queremos ofrecer", "we want to offer a")."""
         found = self.concepts.concepts(text)
         return self._states_own_course(found) and bool(found & self.concepts.plans_course)
 
