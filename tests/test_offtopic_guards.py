@@ -144,6 +144,7 @@ def test_refunds_of_everyday_purchases_are_declined(shipped: Engine, text: str) 
         "im applying for a bachelor in computer science at TU munich, what are the admission requirements",
         "Im applying to the MSc Data Science at Edinburgh University, what are the entry requirements",  # 191
         "quanto costa il TOLC-E e posso ripeterlo?",  # trial 193: an Italian university entrance test
+        "Bildungsgutschein: Muss ich arbeitslos sein?",  # trial 193: an employment agency's voucher
         # trial 192: CVs asked of the bot, whatever credential the candidates hold
         "on cherche a recruter un developpeur full stack, vous pouvez m'envoyer des cv de gens qui ont fait "
         "des microcredentials ?",

@@ -380,6 +380,12 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "un corso di laurea",
             "universities-futurelearn-microcredential-rules",
         ),
+        # trial 193: the self-study part of the microcredentials.at model got every platform's certificates
+        (
+            "bekomme ich nach dem selbststudium-teil schon ein uni-zertifikat oder nur ne "
+            "teilnahmebestätigung?",
+            "partner-imoox-microcredentials",
+        ),
         # trial 193: what "EQF-Stufe" means in a microcredential's description got a menu
         ('Was bedeutet die Angabe "EQF-Stufe" in den Beschreibungen der Micro-Credentials?', "eqf-what-is"),
         # trial 190: whether quality assurance is a mandatory element got the optional ones, which

@@ -309,6 +309,13 @@ TWO_QUESTIONS = [  # (language, message, its first answer, its second): in the o
         "cmf-study-hours",
         "slp-vs-cmf",
     ),
+    (  # trial 193: "en que se diferencia …" opens a question after "y"; the difference is the comparison
+        "es",
+        "que es un programa de aprendizaje corto (SLP) de la EADTU y en que se diferencia de una "
+        "microcredencial",
+        "slp-what-is",
+        "slp-vs-cmf",
+    ),
     (  # trial 189: "que plataformas …" opens a question after "y" (the platforms were dropped)
         "es",
         "que es el marco comun de microcredenciales y que plataformas lo forman",
