@@ -1066,6 +1066,24 @@ def test_a_further_part_naming_nothing_of_a_course_gets_no_catalogue_listing(bot
     assert both.also is not None and both.also.kind == "courses" and both.also.items
 
 
+def test_a_short_part_read_surely_with_the_messages_subject_is_answered(bot_engine: Any) -> None:
+    """Trial 191: an employer's "… une micro-certification dite 'conforme au CMF'. Concrètement, ça
+    représente combien d'heures de travail et à quel niveau ?" got the hours only: the whole message
+    ranks the employers' cards, not the level, which "à quel niveau ?" read with the microcredential
+    gets surely. A short part that names nothing ("is that right?") gets nothing so."""
+    reply = bot_engine.ask(
+        "Nous recrutons un chargé de projet. Une candidate a une micro-certification dite 'conforme au "
+        "CMF'. Concrètement, ça représente combien d'heures de travail et à quel niveau ?"
+    )
+    assert [r.intent for r in [reply, *reply.further()]] == ["cmf-study-hours", "cmf-level"]
+    vague = bot_engine.ask(
+        "signed up for a microcredential on futurelearn, it started 5 days ago and honestly its not for "
+        "me. my manager says i wont get anything back since its already running. is that right? how long "
+        "do i have"
+    )
+    assert "partner-futurelearn" not in [r.intent for r in [vague, *vague.further()]]
+
+
 def test_an_id_check_and_a_refund_asked_together_get_both(bot_engine: Any) -> None:
     """Trial 168: "are futurelearn microcredentials id verified? how do they do the check, and can a
     learner get money back …?" got prices and refunds only: "id verified" named no identity check."""

@@ -112,6 +112,10 @@ SURE_PART = 0.9
 """A message whose whole reading is below `WEAK_WHOLE` and whose first question alone is answered at
 this or more is answered first by that question's answer (`_also_asked`)."""
 MOST_ALSO = 2
+
+SHORT_PART_WORDS = 3
+"""A part of at most this many words read surely with the message's subject is answered, whatever the
+whole message ranks (`Router._also_asked`)."""
 """At most this many further answers after the first (`Reply.also`, chained): a message asking
 "durata, livello EQF e tipo di valutazione" gets three; more parts are left to a new question."""
 QUESTION_OVER_CONTEXT = 0.6
@@ -966,7 +970,18 @@ class Router:
                     high = self._ranked_high(question)
                     found = self.concepts.concepts(" ".join(question.split()))
                 converts = figure_asked and self._leads(answer.intent).get("works_out") == "credit-hours"
-                admitted = answer.intent in high or (converts and answer.intent is not None)
+                # a short part read surely with the subject the message names ("… combien d'heures de
+                # travail et à quel niveau ?": the level of the microcredential named) counts though the
+                # whole message ranks it low (an employer's message ranks the employer's cards)
+                short_and_sure = (
+                    answer.confidence >= SURE_PART
+                    and answer.question != part
+                    and len(normalize(part).split()) <= SHORT_PART_WORDS
+                    and bool(
+                        self.concepts.concepts(part)
+                    )  # it names what it asks ("niveau"), not "is that right?"
+                )
+                admitted = answer.intent in high or short_and_sure or (converts and answer.intent is not None)
                 if admitted and self._admissible_also(answer.intent or "", found):
                     if len(parts) == 1:  # the one question beside a check: the course's figure worked out
                         answer = self._worked_from_context(answer, part, question)
