@@ -386,6 +386,20 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "teilnahmebestätigung?",
             "partner-imoox-microcredentials",
         ),
+        # trials 188, 190: Irish micro-credentials' sizes set against "what the cmf asks for" got a menu
+        # and the partners' list ("which part of that range … compatible with the CMF")
+        (
+            "I'm a learning designer at an Irish university; we currently run a 5 ECTS micro-credential at NFQ "
+            "level 9. colleagues tell me irish micro-credentials can be anything from 1 to 30 ects. how does "
+            "that compare with what the cmf asks for?",
+            "universities-meet-cmf",
+        ),
+        (
+            "we're an irish institute of technology preparing micro-credentials under the HCI programme and "
+            "also thinking of putting one on futurelearn under the CMF. HCI allows 1-30 ECTS at NFQ levels "
+            "6-9. which part of that range would also be compatible with the CMF?",
+            "universities-meet-cmf",
+        ),
         # trial 193: what "EQF-Stufe" means in a microcredential's description got a menu
         ('Was bedeutet die Angabe "EQF-Stufe" in den Beschreibungen der Micro-Credentials?', "eqf-what-is"),
         # trial 190: whether quality assurance is a mandatory element got the optional ones, which
