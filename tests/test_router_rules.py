@@ -389,9 +389,9 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
         # trials 188, 190: Irish micro-credentials' sizes set against "what the cmf asks for" got a menu
         # and the partners' list ("which part of that range … compatible with the CMF")
         (
-            "I'm a learning designer at an Irish university; we currently run a 5 ECTS micro-credential at NFQ "
-            "level 9. colleagues tell me irish micro-credentials can be anything from 1 to 30 ects. how does "
-            "that compare with what the cmf asks for?",
+            "I'm a learning designer at an Irish university; we currently run a 5 ECTS micro-credential at "
+            "NFQ level 9. colleagues tell me irish micro-credentials can be anything from 1 to 30 ects. how "
+            "does that compare with what the cmf asks for?",
             "universities-meet-cmf",
         ),
         (
