@@ -1278,7 +1278,8 @@ def test_an_indirect_yes_no_question_on_a_courses_figures_is_checked(bot_engine:
         "llega a lo que pide el marco comun de microcredenciales, me lo confirmas?",
         log=False,
     )
-    assert reply.kind == "compliance" and "50" in reply.answer
+    assert reply.kind == "compliance" and "Horas de estudio: 50." in reply.answer
+    assert "no cumple el CMF" in reply.answer  # 50 hours, below the 100–150
 
 
 def test_how_much_work_is_no_price_question(bot_engine: Any) -> None:
