@@ -97,9 +97,7 @@ def _opens_with_question_word(sentence: str) -> bool:
     words = normalize(sentence).split()
     if len(words) < MIN_WORDS:
         return False
-    if words[0] in _condition_starts():  # "falls nicht, was waere … die alternative" (trial 187)
-        condition = next((c for c in _conditions() if tuple(words[: len(c)]) == c), ())
-        words = words[len(condition) :] or words
+    words = _after_condition(words) or words  # "falls nicht, was waere … die alternative" (trial 187)
     return words[0] in _question_words() or any(
         (len(o) > 1 or o[0] not in _conditionals()) and tuple(words[: len(o)]) == o for o in _all_openers()
     )
@@ -240,12 +238,17 @@ def _count(words: list[str]) -> int:
 def _opens_question(join: str, after: list[str]) -> bool:
     """Whether the normalised words `after` a clause join start one of its languages' openers, maybe
     after a condition or a filler ("und wenn ja wieviel ects", "and roughly how much": `_conditions`)."""
-    if after and after[0] in _condition_starts():
-        for condition in _conditions():
-            if tuple(after[: len(condition)]) == condition:
-                after = after[len(condition) :]
-                break
+    after = _after_condition(after)
     return any(tuple(after[: len(o)]) == o for o in _joins().get(join, ()))
+
+
+def _after_condition(words: list[str]) -> list[str]:
+    """`words` without the condition or filler they open with (`_conditions`: "wenn ja", "falls
+    nicht", "roughly"), if any."""
+    if words and words[0] in _condition_starts():
+        condition = next((c for c in _conditions() if tuple(words[: len(c)]) == c), ())
+        return words[len(condition) :]
+    return words
 
 
 @cache
