@@ -387,22 +387,24 @@ def test_a_bare_catalogue_subject_is_a_course_search(shipped: Engine, text: str)
 
 
 @pytest.mark.parametrize(
-    ("text", "language"),
+    ("text", "filters"),
     [
-        ("est-ce que je peux faire un microcredential en français", "français"),
-        ("posso fare una microcredenziale in italiano?", "italiano"),
-        ("kann ich ein Microcredential auf Spanisch machen?", "Spanisch"),
+        ("est-ce que je peux faire un microcredential en français", "microcertification, français"),
+        ("posso fare una microcredenziale in italiano?", "microcredenziale, italiano"),
+        ("kann ich ein Microcredential auf Spanisch machen?", "Microcredential, Spanisch"),
     ],
 )
 def test_asking_for_a_microcredential_in_a_language_searches_the_catalogue(
-    shipped: Engine, text: str, language: str
+    shipped: Engine, text: str, filters: str
 ) -> None:
     """The French question was answered with the EU definition (0.3), the Italian one with the entry
-    requirements; the search says honestly that the catalogue has none in that language (named in
-    the reader's language)."""
+    requirements; the search says honestly that the catalogue has none in that language (type and
+    language named in the reader's language), and lists no course of another type instead."""
     reply = shipped.ask(text)
     assert (reply.status, reply.kind, reply.intent) == ("answer", "courses", "course-search-microcredential")
-    assert f"microcredential, {language}" in reply.answer
+    quoted = reply.answer.replace("« ", "«").replace(" »", "»").replace("„", "«").replace("“", "»")
+    assert f"«{filters}»" in quoted
+    assert reply.items == []
 
 
 def test_a_yes_no_question_starts_with_the_entrys_lead(shipped: Engine) -> None:

@@ -216,6 +216,23 @@ class Answers:
             self.s(f"language.{code}", lang) if self.s.has(f"language.{code}") else code for code in codes
         )
 
+    def filter_names(self, filters: Mapping[str, Any], lang: str) -> str:
+        """Search filters as a reply names them, in the reader's language: languages by name (given
+        as alternatives: "italien/anglais"), a course type by its `choice.type.<type>` string ("corso
+        breve"), anything else (a platform, an institution) as it is."""
+        shown = []
+        for key, value in filters.items():
+            if value in (None, ""):
+                continue
+            if key == "language":
+                codes = list(value) if isinstance(value, list | tuple) else [value]
+                shown.append("/".join(self.language_names([code], lang) for code in codes))
+            elif key == "type" and self.s.has(name := "choice.type." + str(value).lower().replace(" ", "_")):
+                shown.append(self.s(name, lang))
+            else:
+                shown.append(str(value))
+        return ", ".join(shown)
+
     def course_item(self, course: Course, lang: str, asked: Sequence[str] = ()) -> Item:
         """One course found: platform, institution, type, languages, workload, credits and listing;
         then each record field in `asked` (`price`, `assessment`…: what the message asks of the
@@ -268,13 +285,7 @@ class Answers:
         (e.g. that a filter was dropped because nothing matched with it). With no result, the
         partners' own catalogue pages (`catalogues`: partner -> URLs, maybe none) are offered.
         `asked`: record fields the message asks of the courses, shown on each (`course_item`)."""
-        shown_filters = ", ".join(
-            self.language_names(list(v) if isinstance(v, list | tuple) else [v], lang)
-            if key == "language"
-            else f"{v}"
-            for key, v in (filters or {}).items()
-            if v not in (None, "")
-        )
+        shown_filters = self.filter_names(filters or {}, lang)
         what = query.strip()
         if shown_filters:  # "cybersecurity (FutureLearn)", or the filters alone: "University of Leeds"
             what = f"{what} ({shown_filters})" if what else shown_filters

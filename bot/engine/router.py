@@ -2311,6 +2311,21 @@ class Router:
             return list(many(course_ids))
         return [self.kb.courses[cid] for cid in course_ids if cid in self.kb.courses]
 
+    def _relaxations(self, shown: dict[str, Any], *, subject: bool) -> list[dict[str, Any]]:
+        """The filters to drop, in turn, from a search that found nothing: with a subject, the
+        language, platform and type at once; with none, a type of everyday words (`everyday_types`:
+        "corsi brevi in italiano su EduOpen" lists EduOpen's courses in Italian, MOOCs, short in the
+        everyday sense), then the platform a language was asked of ("Les cours FutureLearn
+        existent-ils en français ?": the French courses of the other platforms)."""
+        narrowing = {k: v for k, v in shown.items() if k in ("language", "platform", "type")}
+        if subject:
+            return [narrowing] if narrowing else []
+        everyday = self.kb.vocabulary.get("everyday_types") or ()
+        relaxations = [{"type": narrowing["type"]}] if narrowing.get("type") in everyday else []
+        if "language" in narrowing and "platform" in narrowing:
+            relaxations.append({"platform": narrowing["platform"]})
+        return relaxations
+
     def _course_reply(
         self,
         question: str,
@@ -2368,24 +2383,20 @@ class Router:
         # the filters as the reply names them (an institution as the question wrote it)
         shown = {k: getattr(v, "shown", v) for k, v in filters.items() if k != "any_of"}
         note = None
-        narrowing = {k: v for k, v in shown.items() if k in ("language", "platform", "type")}
-        if not (text or filters.get("any_of")):
-            # no subject: only a language asked of a platform is looked for elsewhere ("Les cours
-            # FutureLearn existent-ils en français ?": the French courses of the other platforms)
-            both = "language" in narrowing and "platform" in narrowing
-            narrowing = {"platform": narrowing["platform"]} if both else {}
-        if not courses and narrowing:
-            # "data science in Spanish" with no Spanish course: show the topic in other languages
-            relaxed = {k: v for k, v in filters.items() if k not in narrowing}
-            courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **relaxed)
-            if courses:
-                shown_text = _heading_text(question, text, query)
-                what = " ".join(
-                    x for x in (shown_text, "({})".format(", ".join(map(_shown_filter, shown.values())))) if x
-                )
-                dropped = ", ".join(_shown_filter(v) for v in narrowing.values())
-                note = self.answers.s("course.relaxed", lang, query=what, dropped=dropped)
-                shown = {k: v for k, v in shown.items() if k not in narrowing}
+        if not courses:
+            # "data science in Spanish" with no Spanish course: the topic in other languages
+            for narrowing in self._relaxations(shown, subject=bool(text or filters.get("any_of"))):
+                relaxed = {k: v for k, v in filters.items() if k not in narrowing}
+                courses, total = self._run_search(text, limit=limit, exact_only=exact_only, **relaxed)
+                if courses:
+                    shown_text = _heading_text(question, text, query)
+                    what = " ".join(
+                        x for x in (shown_text, f"({self.answers.filter_names(shown, lang)})") if x
+                    )
+                    dropped = self.answers.filter_names(narrowing, lang)
+                    note = self.answers.s("course.relaxed", lang, query=what, dropped=dropped)
+                    shown = {k: v for k, v in shown.items() if k not in narrowing}
+                    break
         if (
             note is None
             and courses
@@ -2767,11 +2778,6 @@ def _search_arguments(query: CourseQuery) -> tuple[str, dict[str, Any]]:
     kwargs = dict(query.search_kwargs())
     text = kwargs.pop("text", "") or ""
     return text, {k: v for k, v in kwargs.items() if v not in (None, "", [])}
-
-
-def _shown_filter(value: Any) -> str:
-    """A search filter as a reply names it: "es", or languages given as alternatives "it/en"."""
-    return "/".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
 
 
 class _Description(NamedTuple):
