@@ -551,6 +551,13 @@ def test_what_a_level_means_in_skills_is_that_levels_answer_not_the_employers_ov
     assert engine.ask(badge, "fr").intent == "eqf-level-6"
     assert engine.ask("what is an open badge?").intent == "employers-open-badges"
 
+    # trial 195: what a candidate's EQF 6 is equivalent to ranked the CMF's requirements for employers
+    matcher.ranking = [("cmf-requirements-employer", 0.5), ("eqf-level-6", 0.1), (OUT_OF_SCOPE, 0.0)]
+    equivalent = "en mi empresa un candidato tiene una microcredencial de nivel eqf 6, a que equivale eso"
+    assert engine.ask(equivalent, "es").intent == "eqf-level-6"
+    asked = "¿qué requisitos del CMF debe cumplir una microcredencial, para un empleador?"
+    assert engine.ask(asked, "es").intent == "cmf-requirements-employer"
+
 
 @pytest.mark.parametrize(
     ("lang", "text"),
