@@ -1772,3 +1772,22 @@ def test_short_courses_asked_of_a_platform_without_any_list_its_courses(
     assert reply.kind == "courses" and reply.items, reply.answer
     assert dropped in reply.answer
     assert {item.text.split(" · ")[0] for item in reply.items} == {platform}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im the training lead at a mid size engineering firm. thinking of putting a few of our staff through "
+        "microcredentials next year. how much time per person should we budget and can they realistically do "
+        "it next to a full time job?",
+        "puedo hacer una microcredencial trabajando a tiempo completo?",
+        "peut-on suivre une microcertification en travaillant à temps plein ?",
+    ],
+)
+def test_whether_one_can_study_beside_a_full_time_job_gets_the_hours_and_pace(
+    shipped_engine: Any, text: str
+) -> None:
+    """Trial 195: how much time to budget for staff, and whether it fits beside a full-time job, got
+    a "did you mean" menu; the hours card gives the 100-150 hours and the pace over 10-15 weeks."""
+    reply = shipped_engine.ask(text)
+    assert (reply.status, reply.intent) == ("answer", "cmf-study-hours"), reply.answer
