@@ -1717,6 +1717,15 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
             "und in welcher sprache?",
             "Data Mining with Weka",
         ),
+        # trial 195: "pick up" left "up" as a second subject, and no course had both
+        (
+            "i'm moving to groningen next year and want to pick up some dutch online, any course?",
+            "Introduction to Dutch",
+        ),
+        (
+            "any course to brush up on statistics?",
+            "Estadística para investigadores: Todo lo que siempre quiso saber",
+        ),
     ],
 )
 def test_a_request_in_a_language_with_words_around_its_subject_finds_the_course(
