@@ -1520,3 +1520,22 @@ def test_a_steering_rules_lead_opens_the_answer_it_gives(
 def test_without_a_rules_cue_its_lead_stays_out(bot_engine: Any, text: str, intent: str, rule: str) -> None:
     reply = bot_engine.ask(text, log=False)
     assert reply.intent == intent and bot_engine.string(f"steer.{rule}", "en") not in reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi, im doing a part time degree in ireland and looking at a futurelearn microcredential to get "
+        "ahead. will my uni automatically give me the credit for it or do i need to ask them? really dont "
+        "want to pay and find out it doesnt count",
+        "est-ce que mon université reconnaît automatiquement les ECTS d'une microcertification ?",
+    ],
+)
+def test_whether_credit_is_given_automatically_gets_how_recognition_works(bot_engine: Any, text: str) -> None:
+    """Trial 195: whether one's university gives the credit automatically got which of a certificate
+    or a microcredential one needs (`credit-automatic` steering): the recognition card says it is not
+    automatic and who decides."""
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "cmf-credit-recognition" and "automati" in reply.answer
+    certificate = "do i need a certificate or a microcredential to show an employer?"
+    assert bot_engine.ask(certificate, log=False).intent == "learners-certificate-or-microcredential"
