@@ -1717,6 +1717,25 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
             "und in welcher sprache?",
             "Data Mining with Weka",
         ),
+        # trial 194: "équipe de 15 personnes" gave the subject "personnes", dropping "gestion de crise"
+        (
+            "nous voulons former nos managers a la gestion de crise, equipe de 15 personnes, il y a un MOOC "
+            "en francais sur FUN pour ca ?",
+            "Gestion de crise",
+        ),
+        # trial 194: "unseren", "Azubis", "Berufseinsteigern" and "vermitteln" were searched as subjects
+        (
+            "Hallo, ich bin Personalentwicklerin in einem Maschinenbauunternehmen in Graz. Wir wollen "
+            "unseren Azubis und Berufseinsteigern digitale Grundkompetenzen vermitteln, am besten kostenlos "
+            "und auf Deutsch. Gibt es da was auf iMooX?",
+            "DigiStudi — Digitale Kompetenzen für Studienanfänger\\*innen",
+        ),
+        # trial 194: "designing online courses" is learning design; "send" is no subject
+        (
+            "our academic staff need training in designing online courses for adult learners. is there a "
+            "credit bearing microcredential on that we could send them to?",
+            "Online Teaching: Creating Courses for Adult Learners",
+        ),
         # trial 195: "pick up" left "up" as a second subject, and no course had both
         (
             "i'm moving to groningen next year and want to pick up some dutch online, any course?",
@@ -1786,17 +1805,35 @@ def test_short_courses_asked_of_a_platform_without_any_list_its_courses(
 @pytest.mark.parametrize(
     "text",
     [
-        "im the training lead at a mid size engineering firm. thinking of putting a few of our staff through "
-        "microcredentials next year. how much time per person should we budget and can they realistically do "
-        "it next to a full time job?",
+        "can i do a microcredential next to a full time job?",
         "puedo hacer una microcredencial trabajando a tiempo completo?",
         "peut-on suivre une microcertification en travaillant à temps plein ?",
+        "posso fare una microcredenziale mentre lavoro a tempo pieno?",
     ],
 )
 def test_whether_one_can_study_beside_a_full_time_job_gets_the_hours_and_pace(
     shipped_engine: Any, text: str
 ) -> None:
-    """Trial 195: how much time to budget for staff, and whether it fits beside a full-time job, got
-    a "did you mean" menu; the hours card gives the 100-150 hours and the pace over 10-15 weeks."""
+    """Trial 195: whether a microcredential fits beside a full-time job got a "did you mean" menu
+    (`beside-a-job` steering); the hours card, led by the hours to budget and the weekly pace."""
     reply = shipped_engine.ask(text)
     assert (reply.status, reply.intent) == ("answer", "cmf-study-hours"), reply.answer
+    assert "150" in reply.answer.split("\n\n")[1]
+    # a refund asked beside the job is the refund's question
+    refund = shipped_engine.ask(
+        "i have a full time job and can't keep up, can i get a refund on my microcredential?"
+    )
+    assert refund.intent != "cmf-study-hours"
+
+
+def test_the_courses_of_a_platform_and_a_catalogue_asked_are_a_search(shipped_engine: Any) -> None:
+    """Which courses a platform has in a language is a search (`courses-of-a-platform` steering), not
+    which partners publish a machine-readable catalogue; and "anything on X or Y in your catalogue?",
+    for two subjects the catalogue lacks, gets an honest "no course found" rather than a decline."""
+    listed = shipped_engine.ask("what courses does imoox have in english")
+    assert listed.kind == "courses" and {item.text.split(" · ")[0] for item in listed.items} == {"iMooX"}
+    feed = shipped_engine.ask("does imoox have an api for its courses?")
+    assert feed.intent == "partner-machine-readable-catalogues"
+    none = shipped_engine.ask("anything on astronomy or astrophysics in your catalogue?")
+    assert (none.status, none.kind, none.items) == ("answer", "courses", [])
+    assert shipped_engine.ask("anything about the weather or the news??").status == "no_match"

@@ -348,7 +348,7 @@ def test_a_course_request_with_no_exact_match_drops_the_narrowing_filter(tmp_pat
     eng = _shipped_engine(tmp_path)
     reply = eng.ask("is there one on data science in Spanish?")
     assert reply.kind == "courses" and reply.items
-    assert "No course matches all of “data science (es)”" in reply.answer
+    assert "No course matches all of “data science (Spanish)”" in reply.answer
     assert all("language: es" not in item.text for item in reply.items)
 
 

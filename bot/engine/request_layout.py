@@ -83,8 +83,12 @@ LANGUAGE_SUBJECT_FOLLOWERS = _words("language_subject_followers")
 """Words right after a language's name that make it the subject learnt ("wo man Italienisch lernt"):
 German puts its verb last."""
 
+POSSESSIVES = _words("possessives")
+"""Possessive words ("my", "mi", "unsere"): an institution after one is the asker's own."""
+
 NEVER_TOPICS = (
     STOPWORDS,
+    POSSESSIVES,
     QUESTION_WORDS,
     REQUEST_CUES,
     GENERAL_WORDS,
@@ -107,9 +111,6 @@ TOPIC_ALTERNATIVES = _words("topic_alternatives")
 """Words between two subjects that ask for either ("and", "or", "y", "oder")."""
 OR_WORDS = _words("or_words")
 """The words for "or" ("ou", "o", "oder"): a question offering alternatives is no plain yes/no one."""
-
-POSSESSIVES = _words("possessives")
-"""Possessive words ("my", "mi", "unsere"): an institution after one is the asker's own."""
 
 _SELF_INTRODUCTIONS = frozenset(tuple(p.split()) for p in _words("self_introductions"))
 """Phrases opening a self-introduction ("i m", "sono", "ich bin"), as word tuples."""

@@ -2839,18 +2839,33 @@ def _line_first(text: str, opening: str) -> str:
 
 def _plain_request(query: CourseQuery | None, core: str) -> bool:
     """A request with a course word and a list word for one subject the vocabulary lacks ("any
-    blockchain courses for beginners?"): one the catalogue can answer, even if with "none". A question
-    word makes it a question about something else ("how many holes are there on a golf course")."""
+    blockchain courses for beginners?"), or for either of two ("anything on astronomy or astrophysics
+    in your catalogue?"): one the catalogue can answer, even if with "none". A question word makes it
+    a question about something else ("how many holes are there on a golf course")."""
     if _bare_catalogue_request(query):  # "Kurse zu Lohnbuchhaltung auf iMooX?": a request, nothing else
         return True
     words = normalize(core).split()
     return (
         query is not None
         and not query.cued
-        and query.other_words == 1
-        and len(query.groups) == 1
+        and (
+            (query.other_words == 1 and len(query.groups) == 1)
+            or (query.other_words == 2 and _either_of_two(query, words))
+        )
         and has_request_cue(words)
         and not any(w in QUESTION_WORDS for w in words)
+    )
+
+
+def _either_of_two(query: CourseQuery, words: list[str]) -> bool:
+    """Whether the query's two subjects, one word each, are written as alternatives: "astronomy or
+    astrophysics"."""
+    if len(query.topics) != 2 or any(" " in topic for topic in query.topics):
+        return False
+    first, second = query.topics
+    return any(
+        (words[i], words[i + 2]) == (first, second) and words[i + 1] in OR_WORDS
+        for i in range(len(words) - 2)
     )
 
 
