@@ -465,6 +465,16 @@ def test_a_part_is_read_of_the_platform_the_message_names_when_that_platform_ans
             "qui a passe l'examen ? et est-ce que ca expire ?",
             ["cmf-id-verification", "credential-expiry"],
         ),
+        # trial 194: "… and is id verification one of them?" was no second question ("is" opens one only
+        # after a join: `joined_openers`)
+        (
+            "what are the 11 mandatory elements of an eu microcredential and is id verification one of them?",
+            ["eu-vs-cmf", "eu-mandatory-elements"],
+        ),
+        (
+            "which platforms are in the european mooc consortium and is imoox one of them?",
+            ["cmf-partners", "partner-imoox"],
+        ),
         # trial 116: joining OpenupEd got the label alone
         (
             "wir sind eine FH und wollen bei openuped mitmachen. was sind die voraussetzungen und brauchen "

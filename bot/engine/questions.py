@@ -44,10 +44,16 @@ _SPANISH_OPEN = "¿"
 
 @cache
 def _joins() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Each clause join (normalised) → the question openers (as word tuples) of its languages."""
+    """Each clause join (normalised) → the question openers (as word tuples) of its languages, with
+    those that open a question only after a join (`joined_openers`: "… and is ID verification one of
+    them?")."""
     openers: dict[str, set[tuple[str, ...]]] = {}
     for lang in languages():
-        words = [tuple(o.split()) for o in lang.course_request.get("question_openers") or ()]
+        phrases = [
+            *(lang.course_request.get("question_openers") or ()),
+            *(lang.course_request.get("joined_openers") or ()),
+        ]
+        words = [tuple(o.split()) for o in phrases]
         for join in lang.course_request.get("clause_joins") or ():
             openers.setdefault(join, set()).update(words)
     return {join: tuple(sorted(found, key=len, reverse=True)) for join, found in openers.items()}
