@@ -58,6 +58,9 @@ def test_account_support_and_microcredential_ads_are_declined(shipped: Engine, t
         # trials 180, 181: a degree's admission got the entry requirements or the old-listings card
         "How do I apply through UCAS and when is the deadline for undergraduate courses?",
         "comment inscrire les formations de notre université sur parcoursup ?",  # trial 183
+        # trial 197: a Goethe level and a coding bootcamp got what a microcredential's expiry or funding is
+        "Läuft das Zertifikat ab? hab das goethe b1 von 2019",
+        "le wagon c'est finançable avec mon CPF ?",
     ],
 )
 def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: str) -> None:
