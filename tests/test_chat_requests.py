@@ -1736,6 +1736,14 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
             "credit bearing microcredential on that we could send them to?",
             "Online Teaching: Creating Courses for Adult Learners",
         ),
+        # trials 196, 197: the degree the asker starts was searched beside the subject ("matematica
+        # ingegneria" listed engineering courses in Portuguese and German)
+        ("cerco un corso di matematica di base prima di iniziare ingegneria", "Matematica Base"),
+        (
+            "ciao! a settembre inizio ingegneria a modena e la matematica del liceo non me la ricordo piu, "
+            "ci sono corsi gratis in italiano su eduopen per ripassare prima di iniziare?",
+            "Matematica Base",
+        ),
         # trial 195: "pick up" left "up" as a second subject, and no course had both
         (
             "i'm moving to groningen next year and want to pick up some dutch online, any course?",

@@ -48,6 +48,7 @@ from bot.engine.request_layout import (
     QUESTION_WORDS,
     REQUEST_CUES,
     REQUEST_KINDS,
+    START_VERBS,
     STOPWORDS,
     TOPIC_ALTERNATIVES,
     TOPIC_MARKERS,
@@ -227,6 +228,7 @@ class CourseQueryReader:
         free = self._add_free_topics(reading, words, layout, intro)
         query = reading.query
         self._drop_owned_topics(query, words)
+        _drop_started_topics(query, words)
         query.leading = reading.opening in (("course", "topic"), ("topic", "course"))
         query.bare = (
             reading.opening[:1] == ("course",)
@@ -643,6 +645,27 @@ class _Reading:
     """Where each vocabulary topic of `query.topics` starts (in the same order)."""
     language_end: int = 0
     """Where the last language named as a filter ends."""
+
+
+def _drop_started_topics(query: CourseQuery, words: list[str]) -> None:
+    """Drops from `query` a topic written right after a verb of starting (maybe after function words),
+    when it has another topic: "cerco un corso di matematica di base prima di iniziare ingegneria"
+    asks for mathematics; engineering is the degree the asker starts."""
+    for k, topic in reversed(list(enumerate(query.topics))):
+        if not any(other not in START_VERBS for other in query.topics[:k] + query.topics[k + 1 :]):
+            continue  # no other subject ("im starting a degree": "starting" is none)
+        size = len(topic.split())
+        at = next((i for i in range(len(words)) if words[i : i + size] == topic.split()), None)
+        if at is None:
+            continue
+        before = at - 1  # back over function words ("iniziare l'università", "start my degree")
+        while before >= 0 and at - before <= 3 and words[before] not in START_VERBS:
+            if words[before] not in STOPWORDS and words[before] not in POSSESSIVES:
+                break
+            before -= 1
+        if before >= 0 and words[before] in START_VERBS:
+            del query.topics[k], query.groups[k]
+            query.written.pop(topic, None)
 
 
 def _pass_word(reading: _Reading, words: list[str], i: int) -> None:
