@@ -475,6 +475,11 @@ def test_a_part_is_read_of_the_platform_the_message_names_when_that_platform_ans
             "which platforms are in the european mooc consortium and is imoox one of them?",
             ["cmf-partners", "partner-imoox"],
         ),
+        # trial 196: "tecnologia" was read as a typo of "ecologia", and the course on biodiversity listed
+        (
+            "su che tecnologia gira fun mooc e c'e un'api per leggere il loro catalogo corsi?",
+            ["partner-fun", "partner-machine-readable-catalogues"],
+        ),
         # trial 116: joining OpenupEd got the label alone
         (
             "wir sind eine FH und wollen bei openuped mitmachen. was sind die voraussetzungen und brauchen "

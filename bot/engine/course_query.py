@@ -65,6 +65,10 @@ from bot.engine.request_layout import (
 _TOPIC_MIN_SIMILARITY = 85.0
 """A word not in the vocabulary is matched to a topic synonym this similar (rapidfuzz ratio)."""
 
+_TOPIC_MIN_SIMILARITY_OTHER_INITIAL = 92.0
+"""A synonym with another first letter must be more similar: a typo seldom changes the first letter,
+and "tecnologia" is 89 % like "ecologia" (trial 196, as `search.TERM_MIN_SIMILARITY_OTHER_INITIAL`)."""
+
 CLOSE_TOPICS_KEPT = 4096
 """Words matched to a close vocabulary topic (a fuzzy comparison with the forms of about their
 length) kept by a reader (`bounded.BoundedCache`, sized when the reader is made); 0 keeps none
@@ -563,18 +567,27 @@ class CourseQueryReader:
 
     def _close_topic(self, word: str) -> str | None:
         """The topic of the vocabulary form closest to `word` (rapidfuzz ratio, at least
-        `_TOPIC_MIN_SIMILARITY`; the first form in `topic_forms` order wins a tie), or None."""
+        `_TOPIC_MIN_SIMILARITY`, `_TOPIC_MIN_SIMILARITY_OTHER_INITIAL` for a form with another first
+        letter; the first form in `topic_forms` order wins a tie), or None."""
         if len(word) < 5 or not self.topic_forms:
             return None
         if word in self._close:
             return self._close[word]
         forms = self._near(len(word))
-        best = (
-            process.extractOne(word, forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY)
+        close = (
+            process.extract(word, forms, scorer=fuzz.ratio, score_cutoff=_TOPIC_MIN_SIMILARITY, limit=3)
             if forms
-            else None
+            else []
         )
-        key = self.topic_of[best[0]] if best else None
+        best = next(
+            (
+                form
+                for form, score, _ in close
+                if form[0] == word[0] or score >= _TOPIC_MIN_SIMILARITY_OTHER_INITIAL
+            ),
+            None,
+        )
+        key = self.topic_of[best] if best else None
         self._close.put(word, key)
         return key
 
