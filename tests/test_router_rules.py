@@ -1539,3 +1539,15 @@ def test_whether_credit_is_given_automatically_gets_how_recognition_works(bot_en
     assert reply.intent == "cmf-credit-recognition" and "automati" in reply.answer
     certificate = "do i need a certificate or a microcredential to show an employer?"
     assert bot_engine.ask(certificate, log=False).intent == "learners-certificate-or-microcredential"
+
+
+def test_a_course_being_built_gets_its_figures_checked(bot_engine: Any) -> None:
+    """Trial 196: "estamos montando un curso de 8 semanas a 5 h por semana mas un examen final de 3
+    horas, … llegamos a microcredencial cmf?" got the assessment card; a course being built is the
+    asker's own (`own_course_openers`), its 43 hours checked against the CMF's 100."""
+    reply = bot_engine.ask(
+        "estamos montando un curso de 8 semanas a 5 h por semana mas un examen final de 3 horas, con eso "
+        "llegamos a microcredencial cmf o nos quedamos cortos?",
+        log=False,
+    )
+    assert reply.intent == "compliance-check" and "43" in reply.answer
