@@ -1847,3 +1847,15 @@ def test_the_courses_of_a_platform_and_a_catalogue_asked_are_a_search(shipped_en
     none = shipped_engine.ask("anything on astronomy or astrophysics in your catalogue?")
     assert (none.status, none.kind, none.items) == ("answer", "courses", [])
     assert shipped_engine.ask("anything about the weather or the news??").status == "no_match"
+
+
+def test_two_platforms_named_as_alternatives_filter_neither(shipped_engine: Any) -> None:
+    """Trial 196: "… literatura en futurelearn o miriadax?" searched FutureLearn only and missed
+    MiríadaX's course in Spanish; two platforms joined by "or" filter none, and the heading names
+    neither."""
+    reply = shipped_engine.ask(
+        "soy de mexico y solo hablo español, me gusta mucho la literatura, hay algun curso en español sobre "
+        "literatura en futurelearn o miriadax?"
+    )
+    assert {item.text.split(" · ")[0] for item in reply.items} == {"FutureLearn", "MiríadaX"}
+    assert "FutureLearn" not in reply.title

@@ -26,6 +26,7 @@ import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -296,6 +297,9 @@ class CourseQueryReader:
         reading.asks_course = reading.asks_course or (reading.course_by_type and reading.types_named == 1)
         if reading.types_named == 1 and _type_or_course(reading.marks, words):
             reading.query.type = None  # "any courses or microcredentials on …": either kind
+        spans = reading.platform_spans
+        if any(a[2] != b[2] and _joined_as_alternative(words[a[1] : b[0]]) for a, b in pairwise(spans)):
+            reading.query.platform = None  # "en futurelearn o miriadax": either platform, so any
         return reading
 
     def _mark_phrase(self, reading: _Reading, words: list[str], i: int, length: int, kind: str) -> None:
@@ -334,6 +338,7 @@ class CourseQueryReader:
         elif kind == "platforms":
             reading.names_platform = True
             query.platform = query.platform or value
+            reading.platform_spans.append((start, end, str(value)))
         elif kind == "languages" and not _language_learnt(words, start, end):
             if query.language is None:
                 query.language = value
@@ -634,6 +639,9 @@ class _Reading:
     """A course type: "microcredential" alone may be a question about microcredentials."""
     names_platform: bool = False
     """A platform: "FutureLearn" alone may be a question about the platform."""
+    platform_spans: list[tuple[int, int, str]] = field(default_factory=list)
+    """Where each platform is named (start, end, name): two joined as alternatives ("en futurelearn o
+    miriadax") filter none."""
     types_named: int = 0
     """Several types ("microcredential vs MOOC") compare them: no request."""
     course_by_type: bool = False
