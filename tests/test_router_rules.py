@@ -1551,3 +1551,20 @@ def test_a_course_being_built_gets_its_figures_checked(bot_engine: Any) -> None:
         log=False,
     )
     assert reply.intent == "compliance-check" and "43" in reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he leido en un informe q las microcredenciales del cmf van del eqf 5 al 8, es asi?",
+        "a colleague keeps saying cmf microcredentials are eqf 5 to 8, is that right?",
+    ],
+)
+def test_a_range_of_levels_stated_of_the_cmf_gets_its_level_rule(bot_engine: Any, text: str) -> None:
+    """Trial 196: "… van del eqf 5 al 8, es asi?" got what EQF level 5 means (its cue, "eqf 5"); the
+    CMF's level card (`level-range-stated`) says 6-7 and whose range 5-8 is. Asked of SLPs, the
+    comparison of SLPs with the CMF keeps it."""
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "cmf-level" and "5–8" in reply.answer
+    slp = bot_engine.ask("is the eqf 5-8 range for slps or for cmf microcredentials?", log=False)
+    assert slp.intent == "slp-vs-cmf"
