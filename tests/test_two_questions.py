@@ -480,6 +480,12 @@ def test_a_part_is_read_of_the_platform_the_message_names_when_that_platform_ans
             "su che tecnologia gira fun mooc e c'e un'api per leggere il loro catalogo corsi?",
             ["partner-fun", "partner-machine-readable-catalogues"],
         ),
+        # trial 196: whether the EQF level must be on the transcript got the CMF's level card
+        (
+            "le niveau eqf doit il figurer sur le releve d'une microcredential cmf? et le nombre d'heures "
+            "aussi?",
+            ["cmf-transcript", "cmf-study-hours"],
+        ),
         # trial 116: joining OpenupEd got the label alone
         (
             "wir sind eine FH und wollen bei openuped mitmachen. was sind die voraussetzungen und brauchen "
