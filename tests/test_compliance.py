@@ -1365,6 +1365,15 @@ def test_a_course_record_s_hours_in_all_are_worked_out_from_its_workload(
         ("drei Kurse mit je 2 ECTS", {"ects": 6}),
         ("sei corsi da 20 ore l'uno", {"study_hours": 120}),
         ("sei sicura? 40 ore", {"study_hours": 40}),
+        # trial 198: weeks said to be each part's, at a weekly pace (the parts' count was dropped: 50)
+        (
+            "plan is two short courses on futurelearn of 5 weeks each at about 10 hours a week, then a final "
+            "assignment",
+            {"study_hours": 100},
+        ),
+        ("dos cursos de 6 semanas cada uno a 8 horas por semana", {"study_hours": 96}),
+        ("tre corsi da 4 settimane ciascuno con 10 ore a settimana", {"study_hours": 120}),
+        ("zwei Kurse von je 6 Wochen mit 8 Stunden pro Woche", {"study_hours": 96}),
     ],
 )
 def test_a_programme_of_parts_is_checked_on_the_figures_of_all_its_parts(text: str, facts: dict) -> None:

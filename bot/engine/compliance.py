@@ -950,6 +950,14 @@ _HOURS_EACH = re.compile(
     + r"\b"
 )
 """Hours said to be each part's ("50 ore l'uno", "50 hours each", "jeweils 40 Stunden")."""
+_WEEKS_EACH = re.compile(
+    _NUMBER
+    + rf"\s*-?\s*(?:{_any('week_units')})\W*\s*{_EACH}(?!\w)"
+    + rf"|(?<!\w){_EACH}\s+"
+    + _NUMBER
+    + rf"\s*-?\s*(?:{_any('week_units')})\b"
+)
+"""Weeks said to be each part's ("two short courses of 5 weeks each at 10 hours a week")."""
 
 
 _LEVEL_BEFORE = re.compile(rf"\b(?:{_EQF_WORDS})\s*(?:[1-8]\s*[-–/]\s*)?$")
@@ -974,6 +982,11 @@ def _summed_parts(low: str) -> dict[str, int | float]:
     each = next((g for g in hours.groups() if g), None) if hours is not None else None
     if each is not None and _num(each) > 0:
         found["study_hours"] = _whole(count * _num(each))
+    elif (weeks := _WEEKS_EACH.search(after)) and (pace := _HOURS_PER_WEEK.search(after)):
+        # "two short courses of 5 weeks each at about 10 hours a week": 2 × 5 × 10
+        found["study_hours"] = _whole(
+            count * _num(next(g for g in weeks.groups() if g)) * _num(pace.group(1))
+        )
     return found
 
 
