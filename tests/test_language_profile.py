@@ -122,6 +122,7 @@ def test_a_few_letters_are_answered_in_the_default_language_unless_a_letter_tell
         ("brauch nen kredit fuers auto welche bank is am besten", "de"),  # trial 97: declined in English
         ("welchem dqr niveau entspricht ne cmf microcredential", "de"),  # trial 105: answered in French
         ("la microcredencial me la convalidan en mi universidad si o si?", "es"),  # trial 159: Italian
+        ("que nivel eqf corresponde a un master?", "es"),  # trial 198: answered in French
     ],
 )
 def test_elided_italian_articles_and_german_words_tell_their_language(question: str, lang: str) -> None:
