@@ -1568,3 +1568,15 @@ def test_a_range_of_levels_stated_of_the_cmf_gets_its_level_rule(bot_engine: Any
     assert reply.intent == "cmf-level" and "5–8" in reply.answer
     slp = bot_engine.ask("is the eqf 5-8 range for slps or for cmf microcredentials?", log=False)
     assert slp.intent == "slp-vs-cmf"
+
+
+def test_a_cmf_credential_asked_about_badges_gets_its_credit_not_eduopens(bot_engine: Any) -> None:
+    """Trial 198: "une micro-certification CMF, ça donne des crédits universitaires ou juste un badge ?"
+    got EduOpen's certificates and Bestr badges (`cmf-not-eduopen` steering); asked of EduOpen, its
+    card stays."""
+    reply = bot_engine.ask(
+        "une micro-certification CMF, ca donne des credits universitaires ou juste un badge ?", log=False
+    )
+    assert reply.intent == "cmf-credits"
+    eduopen = bot_engine.ask("un corso eduopen da crediti universitari o solo un badge bestr?", log=False)
+    assert eduopen.intent == "partner-eduopen-credits"
