@@ -1746,6 +1746,8 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
         ),
         # trial 197: "soy de brasil" made Brazil a subject, and MiríadaX's card answered
         ("hay cursos en portugues en miriadax? soy de brasil", "Introdução à Engenharia de Produção"),
+        # trial 199: "learning online" is online learning; "language" of "german language" is none
+        ("r there any german language moocs on imoox about learning online", "Lernen im Netz"),
         # trial 195: "pick up" left "up" as a second subject, and no course had both
         (
             "i'm moving to groningen next year and want to pick up some dutch online, any course?",
