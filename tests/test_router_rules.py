@@ -1480,6 +1480,14 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
             "employers-check-credential",
             "authentic",
         ),
+        # trial 199: what the "proof" section of a credential file is got what a CMF credential tells
+        (
+            'one applicant sent their credential as a .json file with a "proof" section at the bottom. '
+            "what is that exactly",
+            "en",
+            "employers-check-credential",
+            "authentic",
+        ),
         # trial 189: an ID to enrol on FUN got the access conditions, whose sources say nothing of FUN
         (
             "faut il une piece d'identite pour s'inscrire a un mooc sur fun ?",
