@@ -478,6 +478,10 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "course. Roughly how much work is that?",
             "cmf-credits",
         ),
+        (  # trial 199: got which of a certificate or a microcredential one needs, never "no"
+            "is the free certificate you get after a mooc the same thing as a microcredential?",
+            "eu-attendance-certificate",
+        ),
     ],
 )
 def test_a_trial_question_gets_the_answer_that_answers_it(bot_engine: Any, text: str, intent: str) -> None:
