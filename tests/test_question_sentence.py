@@ -10,7 +10,7 @@ import pytest
 from scripted_matcher import ScriptedMatcher, scripted_engine
 
 from bot.engine.engine import Engine
-from bot.engine.questions import question_parts
+from bot.engine.questions import question_parts, without_examples
 from bot.engine.router import question_sentence
 
 
@@ -228,3 +228,37 @@ def test_a_sentence_saying_what_the_question_meant_keeps_the_messages_answer(bot
     assert question_sentences("What are microcredentials? i mean it thanks") == ["What are microcredentials?"]
     restated = "¿Tienen validez oficial los certificados? o sea si hago un mooc me lo convalidan en la uni"
     assert len(question_sentences(restated)) == 2  # a restatement without a question word
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Quelles sont les exigences d'une microcertification CMF ? genre nombre d'heures etc",
+            "Quelles sont les exigences d'une microcertification CMF ?",
+        ),
+        (
+            "what does a cmf microcredential require? like hours, level etc.",
+            "what does a cmf microcredential require?",
+        ),
+        (
+            "was muss ein microcredential erfüllen? stunden, niveau usw",
+            "was muss ein microcredential erfüllen?",
+        ),
+        # a last sentence with no list closer, or that asks, is kept
+        ("what does a cmf microcredential require? i have 100 hours", None),
+        ("what does it require? hours etc?", None),
+        ("hours, level etc", None),
+    ],
+)
+def test_a_list_of_examples_after_a_question_is_dropped(text: str, expected: str | None) -> None:
+    assert without_examples(text) == expected
+
+
+def test_a_question_with_examples_gets_all_it_asks(bot_engine: Any) -> None:
+    """Trial 197: "… exigences d'une microcertification CMF ? genre nombre d'heures etc" got the hours
+    card: the examples ("genre nombre d'heures etc") are of the requirements asked."""
+    reply = bot_engine.ask(
+        "Quelles sont les exigences d'une microcertification CMF ? genre nombre d'heures etc", log=False
+    )
+    assert reply.intent == "cmf-requirements-learner"

@@ -150,6 +150,25 @@ def before_trailing_remark(text: str) -> str | None:
     return " ".join(found[: asking[-1] + 1])
 
 
+@cache
+def _list_closers() -> tuple[tuple[str, ...], ...]:
+    """Words closing a list of examples ("etc", "usw": `list_closers` of every language)."""
+    return tuple(tuple(normalize(p).split()) for p in union("course_request", "list_closers"))
+
+
+def without_examples(text: str) -> str | None:
+    """`text` without its last sentence when that asks nothing and ends a list of examples of the
+    question before it ("Quelles sont les exigences d'une microcertification CMF ? genre nombre
+    d'heures etc" → the question alone: the examples narrowed it to the hours); else None."""
+    found = sentences(text)
+    if len(found) < 2 or _asks(found[-1]) or not _asks(found[-2]):
+        return None
+    words = normalize(found[-1]).split()
+    if not any(len(words) > len(c) and tuple(words[-len(c) :]) == c for c in _list_closers()):
+        return None
+    return " ".join(found[:-1])
+
+
 def _opens_with_join(sentence: str) -> bool:
     """Whether `sentence` opens with a clause join ("and", "et", "y", "e", "und"), has `MIN_WORDS`
     words after it and a question word among them, a question opener right after the join, or a

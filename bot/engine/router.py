@@ -64,6 +64,7 @@ from bot.engine.questions import (
     question_sentence,
     question_sentences,
     sentences,
+    without_examples,
 )
 from bot.engine.request_layout import (
     AUDIENCE_WORDS,
@@ -735,6 +736,13 @@ class Router:
         iMooX…") can outweigh the question it ends with; when the whole message gets no answer, the
         last sentence that asks something is asked on its own, and its answer is kept when it has one
         that the whole message also ranks high."""
+        examples = without_examples(question)
+        if examples is not None:
+            # "… exigences d'une microcertification CMF ? genre nombre d'heures etc": all of them
+            asked = self._ask(examples, lang)
+            if asked.status == "answer":
+                asked.question = question
+                return asked
         reply = self._ask(question, lang)
         if reply.reason == "other_provider":
             # "Understanding IELTS … - is it still on??": a catalogue course may name another provider
