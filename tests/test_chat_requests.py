@@ -1739,6 +1739,11 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
         # trials 196, 197: the degree the asker starts was searched beside the subject ("matematica
         # ingegneria" listed engineering courses in Portuguese and German)
         ("cerco un corso di matematica di base prima di iniziare ingegneria", "Matematica Base"),
+        # trial 201: "all'universita, meglio se gratis" was read as a university named "meglio"
+        (
+            "cerco un corso di matematica di base per prepararmi all'universita, meglio se gratis",
+            "Matematica Base",
+        ),
         (
             "ciao! a settembre inizio ingegneria a modena e la matematica del liceo non me la ricordo piu, "
             "ci sono corsi gratis in italiano su eduopen per ripassare prima di iniziare?",

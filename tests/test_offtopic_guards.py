@@ -61,6 +61,7 @@ def test_account_support_and_microcredential_ads_are_declined(shipped: Engine, t
         # trial 197: a Goethe level and a coding bootcamp got what a microcredential's expiry or funding is
         "Läuft das Zertifikat ab? hab das goethe b1 von 2019",
         "le wagon c'est finançable avec mon CPF ?",
+        "el certificado ACTIC caduca? lo saque en 2019",  # trial 201: got a microcredential's expiry
     ],
 )
 def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: str) -> None:

@@ -478,6 +478,10 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "course. Roughly how much work is that?",
             "cmf-credits",
         ),
+        (  # trial 201: the CMF's minimum requirements got who launched it and when
+            "Welche Mindestanforderungen hat das Common Microcredential Framework?",
+            "universities-meet-cmf",
+        ),
         (  # trial 199: got which of a certificate or a microcredential one needs, never "no"
             "is the free certificate you get after a mooc the same thing as a microcredential?",
             "eu-attendance-certificate",
