@@ -478,6 +478,10 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "course. Roughly how much work is that?",
             "cmf-credits",
         ),
+        (  # trial 200: whether MiríadaX is "dentro del marco común" got a menu
+            "miriadax esta dentro del marco comun de microcredenciales o eso es solo cosa de futurelearn",
+            "cmf-partners",
+        ),
         (  # trial 201: the CMF's minimum requirements got who launched it and when
             "Welche Mindestanforderungen hat das Common Microcredential Framework?",
             "universities-meet-cmf",
