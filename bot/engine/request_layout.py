@@ -79,13 +79,13 @@ REQUEST_CUES = _words("request_cues")
 LANGUAGE_SUBJECT_MARKERS = _words("language_subject_markers")
 """Words before a language's name that make it the subject learnt ("corso di inglese", "improve my
 English"), not the language of the course ("corso in inglese")."""
-
 LANGUAGE_SUBJECT_FOLLOWERS = _words("language_subject_followers")
 """Words right after a language's name that make it the subject learnt ("wo man Italienisch lernt"):
 German puts its verb last."""
 
 POSSESSIVES = _words("possessives")
-"""Possessive words ("my", "mi", "unsere"): an institution after one is the asker's own."""
+"""Possessive words ("my", "mi", "unsere"): never a subject ("unseren Azubis"), and an institution
+after one is the asker's own."""
 
 START_VERBS = _words("start_verbs")
 """Verbs of starting ("inizio", "empezar", "starting"): a subject right after one is the programme the
