@@ -258,15 +258,13 @@ class CourseQueryReader:
         if len(query.topics) < 2:
             return
         for k, topic in reversed(list(enumerate(query.topics))):
-            size = len(topic.split())
-            at = next((i for i in range(len(words)) if words[i : i + size] == topic.split()), None)
+            at, size = _topic_at(words, topic), len(topic.split())
             if at is None or at == 0 or words[at - 1] not in POSSESSIVES:
                 continue
             if any(tuple(words[at + size : at + size + n]) in self.course_forms for n in (1, 2, 3)):
                 continue
             if len(query.topics) > 1:
-                del query.topics[k], query.groups[k]
-                query.written.pop(topic, None)
+                _drop_topic(query, k)
 
     def _asks_at(self, words: list[str], j: int) -> bool:
         """Whether a phrase asking for courses (a course word, type, platform or request phrase)
@@ -675,8 +673,7 @@ def _drop_started_topics(query: CourseQuery, words: list[str]) -> None:
     for k, topic in reversed(list(enumerate(query.topics))):
         if not any(other not in START_VERBS for other in query.topics[:k] + query.topics[k + 1 :]):
             continue  # no other subject ("im starting a degree": "starting" is none)
-        size = len(topic.split())
-        at = next((i for i in range(len(words)) if words[i : i + size] == topic.split()), None)
+        at = _topic_at(words, topic)
         if at is None:
             continue
         before = at - 1  # back over function words ("iniziare l'università", "start my degree")
@@ -685,8 +682,20 @@ def _drop_started_topics(query: CourseQuery, words: list[str]) -> None:
                 break
             before -= 1
         if before >= 0 and words[before] in START_VERBS:
-            del query.topics[k], query.groups[k]
-            query.written.pop(topic, None)
+            _drop_topic(query, k)
+
+
+def _topic_at(words: list[str], topic: str) -> int | None:
+    """Where a topic (one or more normalised words) is first written in `words`, or None."""
+    size = len(topic.split())
+    return next((i for i in range(len(words)) if words[i : i + size] == topic.split()), None)
+
+
+def _drop_topic(query: CourseQuery, k: int) -> None:
+    """Drops the `k`-th topic of `query`, its group and how it was written."""
+    topic = query.topics[k]
+    del query.topics[k], query.groups[k]
+    query.written.pop(topic, None)
 
 
 def _pass_word(reading: _Reading, words: list[str], i: int) -> None:
