@@ -1600,3 +1600,25 @@ def test_a_cmf_credential_asked_about_badges_gets_its_credit_not_eduopens(bot_en
     assert reply.intent == "cmf-credits"
     eduopen = bot_engine.ask("un corso eduopen da crediti universitari o solo un badge bestr?", log=False)
     assert eduopen.intent == "partner-eduopen-credits"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ein bewerber legt ein zertifikat von fun mooc vor, wurde da ueberhaupt die identitaet geprueft?",
+        "un candidat présente un certificat FUN MOOC, son identité a-t-elle été vérifiée ?",
+        "un candidato presenta un certificado de FUN, ¿se verificó su identidad?",
+        "un candidato ha un certificato FUN, è stata verificata l'identità?",
+    ],
+)
+def test_whether_a_fun_certificates_holder_was_identified_gets_its_two_kinds(
+    bot_engine: Any, text: str
+) -> None:
+    """Trial 200: a FUN certificate shown by an applicant, "was the identity checked?", got a "did you
+    mean" menu or the checklist for a CMF credential; FUN's certificate card (`fun-certificate-identity`)
+    says the free attestation has no identity check and the paid certificate's proctored exam has one.
+    Asked of the CMF, its identity rule stays."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "partner-fun-certificate"), reply.answer
+    cmf = bot_engine.ask("does the cmf require an identity check for a microcredential?", log=False)
+    assert cmf.intent == "cmf-id-verification"
