@@ -1596,6 +1596,13 @@ def test_an_employers_own_company_describes_no_course(bot_engine: Any) -> None:
         "verdad el candidato y no otro?"
     )
     assert reply.intent == "cmf-id-verification" and reply.kind != "credential"
+    # trial 202: without the word for a candidate, "como empresa" (a role, `role_markers`) was still
+    # read as the subject business, and FinTech's record answered
+    reply = bot_engine.ask(
+        "como empresa podemos estar seguros de que quien hizo el examen de la microcredencial es de verdad "
+        "nuestro empleado y no otra persona?"
+    )
+    assert reply.intent == "cmf-id-verification" and reply.kind != "credential"
 
 
 def test_a_bare_request_after_its_subject_and_platform_searches_them(shipped_engine: Any) -> None:

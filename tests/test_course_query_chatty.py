@@ -437,3 +437,24 @@ def test_whom_a_course_is_for_is_no_subject_after_its_type(shipped: CourseQueryR
         "je voudrais une formation à la cybersécurité pour mes techniciens", require_request=False
     )
     assert other is not None and other.topics == ["cybersecurite"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("como empresa podemos estar seguros de que quien hizo el examen es nuestro empleado?", []),
+        ("as a company, are there courses on marketing?", ["marketing"]),
+        ("en tant qu'entreprise, quels cours de marketing proposez-vous ?", ["marketing"]),
+        ("als Unternehmen suchen wir Kurse zu Marketing", ["marketing"]),
+        ("come azienda cerchiamo corsi di marketing", ["marketing"]),
+        # the same word after no role marker is still a subject
+        ("cursos de empresa en miriadax", ["empresa"]),
+    ],
+)
+def test_an_audience_word_after_a_role_marker_is_the_asker(
+    shipped: CourseQueryReader, text: str, topics: list[str]
+) -> None:
+    """Trial 202: "como empresa podemos estar seguros de que quien hizo el examen …" read the asker's
+    role ("como empresa", `role_markers`) as the subject business, and FinTech's record answered."""
+    query = shipped.read(text, require_request=False)
+    assert query is not None and query.topics == topics

@@ -49,6 +49,7 @@ from bot.engine.request_layout import (
     QUESTION_WORDS,
     REQUEST_CUES,
     REQUEST_KINDS,
+    ROLE_MARKERS,
     START_VERBS,
     STOPWORDS,
     TOPIC_ALTERNATIVES,
@@ -233,6 +234,7 @@ class CourseQueryReader:
         free = self._add_free_topics(reading, words, layout, intro)
         query = reading.query
         self._drop_owned_topics(query, words)
+        _drop_role_topics(query, words)
         _drop_started_topics(query, words)
         query.leading = reading.opening in (("course", "topic"), ("topic", "course"))
         query.bare = (
@@ -664,6 +666,21 @@ class _Reading:
     """Where each vocabulary topic of `query.topics` starts (in the same order)."""
     language_end: int = 0
     """Where the last language named as a filter ends."""
+
+
+def _drop_role_topics(query: CourseQuery, words: list[str]) -> None:
+    """Drops from `query` an audience word read as a topic right after a role marker (maybe after an
+    article): "como empresa podemos estar seguros de que quien hizo el examen …" speaks as a company;
+    it asks for no business course (`role_markers`, `audience_words`)."""
+    for k, topic in reversed(list(enumerate(query.topics))):
+        if topic not in AUDIENCE_WORDS:
+            continue
+        at = _topic_at(words, topic)
+        if at is None:
+            continue
+        ends = (at, at - 1) if at and words[at - 1] in STOPWORDS else (at,)  # "as a company"
+        if any(tuple(words[end - n : end]) in ROLE_MARKERS for end in ends for n in (1, 2, 3) if end >= n):
+            _drop_topic(query, k)
 
 
 def _drop_started_topics(query: CourseQuery, words: list[str]) -> None:

@@ -91,6 +91,10 @@ START_VERBS = _words("start_verbs")
 """Verbs of starting ("inizio", "empezar", "starting"): a subject right after one is the programme the
 asker starts ("prima di iniziare ingegneria"), when the request names another."""
 
+ROLE_MARKERS = frozenset(tuple(p.split()) for p in _words("role_markers"))
+"""Phrases before the asker's role ("como", "as", "en tant qu"), as word tuples: an audience word after
+one ("como empresa", "as a company") is the asker, never a subject."""
+
 NEVER_TOPICS = (
     STOPWORDS,
     POSSESSIVES,
