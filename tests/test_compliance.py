@@ -1612,6 +1612,13 @@ def test_credits_of_a_futurelearn_microcredential_are_set_beside_its_uk_equivale
     lead = reply.answer.split("\n\n")[1]
     assert lead.startswith("Britische Credits: 15, innerhalb der 10–15"), lead
     assert "375" not in reply.answer
+    # trials 202, 203: the figure asked for, on the scale of the same equivalence (4–6 ECTS), with
+    # a decimal comma where the language writes one, and no general rate claimed
+    assert "etwa **6 ECTS**" in lead and "allgemeinen Umrechnungssatz" in lead, lead
+    twelve = bot_engine.ask("wie viele ects sind 12 uk credits", log=False)
+    assert "etwa **4,8 ECTS**" in twelve.answer, twelve.answer
+    outside = bot_engine.ask("how many ects are 30 uk credits?", log=False)
+    assert "outside the 10–15" in outside.answer and "on that scale" not in outside.answer
 
 
 @pytest.mark.parametrize(

@@ -179,6 +179,7 @@ def test_check_sets_uk_and_us_credits_beside_futurelearns_equivalence(
     assert main(["check", "--uk-credits", "20", "--us-credits", "2", "--eqf", "6", "--db", shipped_db]) == 0
     out = capsys.readouterr().out
     assert "UK credits: 20, outside the 10–15" in out and "US credits: 2, within the 2–3" in out
+    assert "on that scale, about **4 ECTS**" in out  # the US credits, read on the 4–6 ECTS it gives
     assert "Study hours: not given" in out  # never read as hours
 
 

@@ -442,13 +442,23 @@ def _other_credits_said(
     rule: Mapping[str, Any], facts: Mapping[str, Any], lang: str, strings: StringFn
 ) -> list[str]:
     lines = []
-    for system, bounds in (rule.get("other_credits") or {}).items():
+    ranges = rule.get("other_credits") or {}
+    ects = ranges.get("ects") or {}
+    for system, bounds in ranges.items():
         credits = facts.get(f"{system}_credits")
-        if credits is None or bounds.get("min") is None or bounds.get("max") is None:
+        if system == "ects" or credits is None or bounds.get("min") is None or bounds.get("max") is None:
             continue
         low, high = bounds["min"], bounds["max"]
         key = "other_credits_within" if low <= credits <= high else "other_credits_outside"
         values = {"credits": _number(credits), "min": _number(low), "max": _number(high)}
+        if key == "other_credits_within" and ects.get("min") is not None and ects.get("max") is not None:
+            # "15 UK credits": the top of FutureLearn's 10–15, set beside 4–6 ECTS, reads as 6 ECTS
+            share = (credits - low) / (high - low) if high > low else 1.0
+            on_scale = round(ects["min"] + share * (ects["max"] - ects["min"]), 1)
+            values |= {"ects_min": _number(ects["min"]), "ects_max": _number(ects["max"])}
+            figure = _number(float(on_scale))
+            values |= {"ects": figure if lang == "en" else figure.replace(".", ",")}  # "4,8 ECTS"
+            key = "other_credits_on_scale"
         label = strings(f"fact.{system}_credits", lang)
         lines.append(strings(f"compliance.reason.{key}", lang, fact=label, **values))
     return lines
