@@ -1622,3 +1622,17 @@ def test_whether_a_fun_certificates_holder_was_identified_gets_its_two_kinds(
     assert (reply.status, reply.intent) == ("answer", "partner-fun-certificate"), reply.answer
     cmf = bot_engine.ask("does the cmf require an identity check for a microcredential?", log=False)
     assert cmf.intent == "cmf-id-verification"
+
+
+def test_whether_one_must_pass_an_exam_gets_the_assessment_rule(bot_engine: Any) -> None:
+    """Trial 203: "… and does the person actually have to pass an exam?" got the identity card ("the
+    person"); passing an exam is the summative assessment's question (`exam-to-pass`), unless the
+    identity is what is asked."""
+    reply = bot_engine.ask(
+        "how many hours of study are behind one of these cmf micro credentials and does the person "
+        "actually have to pass an exam?",
+        log=False,
+    )
+    assert (reply.intent, reply.also.intent if reply.also else None) == ("cmf-study-hours", "cmf-assessment")
+    identity = bot_engine.ask("is the identity of the person who passes the exam checked?", log=False)
+    assert identity.intent == "cmf-id-verification"
