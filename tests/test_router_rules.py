@@ -1636,3 +1636,16 @@ def test_whether_one_must_pass_an_exam_gets_the_assessment_rule(bot_engine: Any)
     assert (reply.intent, reply.also.intent if reply.also else None) == ("cmf-study-hours", "cmf-assessment")
     identity = bot_engine.ask("is the identity of the person who passes the exam checked?", log=False)
     assert identity.intent == "cmf-id-verification"
+
+
+def test_what_each_course_would_need_gets_what_a_university_course_needs(bot_engine: Any) -> None:
+    """Trial 203: a head of continuing education asking "what exactly would each course need to have?"
+    to turn courses into CMF microcredentials got how a university joins a platform
+    (`what-a-course-needs`)."""
+    reply = bot_engine.ask(
+        "hi, i'm head of continuing education at a mid-size university in the netherlands. we have loads "
+        "of short online courses and we're thinking of turning some into credit-bearing microcredentials "
+        "aligned with the european mooc consortium framework. what exactly would each course need to have?",
+        log=False,
+    )
+    assert reply.intent == "universities-meet-cmf", reply.answer
