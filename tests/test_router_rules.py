@@ -1649,3 +1649,22 @@ def test_what_each_course_would_need_gets_what_a_university_course_needs(bot_eng
         log=False,
     )
     assert reply.intent == "universities-meet-cmf", reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we're a mid sized engineering firm and our training budget is moving from classroom courses to "
+        "online stuff. my boss asked whether microcredentials from these european mooc platforms are "
+        "actually recognised anywhere or if theyre just nice pdfs. whats the honest answer",
+        "sind die microcredentials irgendwo anerkannt oder nur schöne pdfs?",
+    ],
+)
+def test_whether_microcredentials_are_recognised_at_all_gets_how_recognition_works(
+    bot_engine: Any, text: str
+) -> None:
+    """Trial 203: an employer asking whether the platforms' microcredentials are "actually recognised
+    anywhere" or "just nice pdfs" got a "did you mean" menu led by the CMF's partners
+    (`recognised-anywhere`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-credit-recognition"), reply.answer
