@@ -1668,3 +1668,20 @@ def test_whether_microcredentials_are_recognised_at_all_gets_how_recognition_wor
     (`recognised-anywhere`)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", "cmf-credit-recognition"), reply.answer
+
+
+def test_a_miriadax_certificate_held_up_against_the_cmf_gets_the_kinds_of_certificate(
+    bot_engine: Any,
+) -> None:
+    """Trial 203: a recruiter asking whether a candidate's MiríadaX certificate meets the CMF or is
+    only a certificate of participation got MiríadaX's overview (`miriadax-certificate`, now unless
+    the CMF is named); asked of MiríadaX alone, its card stays."""
+    reply = bot_engine.ask(
+        "hola, trabajo en rrhh de una consultora en madrid. un candidato trae un certificado de miriadax de "
+        "un curso de 6 semanas y dice que es una microcredencial europea. como se si de verdad cumple el "
+        "marco cmf o es solo un certificado de participacion?",
+        log=False,
+    )
+    assert reply.intent == "employers-certificate-types", reply.answer
+    alone = bot_engine.ask("que certificado da miriadax?", log=False)
+    assert alone.intent == "partner-miriadax"
