@@ -1685,3 +1685,15 @@ def test_a_miriadax_certificate_held_up_against_the_cmf_gets_the_kinds_of_certif
     assert reply.intent == "employers-certificate-types", reply.answer
     alone = bot_engine.ask("que certificado da miriadax?", log=False)
     assert alone.intent == "partner-miriadax"
+
+
+def test_a_refund_asked_after_an_enrolment_story_gets_the_refund_rules(bot_engine: Any) -> None:
+    """Trial 202: "me inscribi en una microcredencial de futurelearn hace unos dias … hasta cuando me
+    devuelven el dinero?" got how to enrol (the story's enrolment tied with the refund); a refund
+    named steers to the refund and deferral card (`change-of-mind`)."""
+    reply = bot_engine.ask(
+        "hola, me inscribi en una microcredencial de futurelearn hace unos dias pero me ha surgido un "
+        "trabajo nuevo y no voy a poder seguirla, hasta cuando me devuelven el dinero?",
+        log=False,
+    )
+    assert reply.intent == "partner-futurelearn-mc-refunds" and "14" in reply.answer, reply.answer
