@@ -1697,3 +1697,19 @@ def test_a_refund_asked_after_an_enrolment_story_gets_the_refund_rules(bot_engin
         log=False,
     )
     assert reply.intent == "partner-futurelearn-mc-refunds" and "14" in reply.answer, reply.answer
+
+
+def test_a_menu_one_of_whose_suggestions_answers_a_part_gives_that_answer(bot_engine: Any) -> None:
+    """Trial 202: "… est ce que les heures annoncees comptent aussi le temps de revision pour l'examen
+    ou c'est juste les videos? et ca fait combien d'ects au final" got a "did you mean" menu offering
+    the study hours third; its first part, read with the microcredential the message names
+    (`hours-include-revision`), is answered by them, and the hours card says the revision is
+    included and what FutureLearn equates them with in ECTS."""
+    reply = bot_engine.ask(
+        "salut, je suis en L3 de socio a lyon et je voudrais faire une microcredential sur futurelearn cet "
+        "ete. est ce que les heures annoncees comptent aussi le temps de revision pour l'examen ou c'est "
+        "juste les videos? et ca fait combien d'ects au final",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-study-hours"), reply.answer
+    assert "révision" in reply.answer and "4 à 6 ECTS" in reply.answer

@@ -358,7 +358,7 @@ class Router:
 
     def _answer(self, question: str, lang: str | None, previous: str | None) -> Reply:
         """`ask` for a question already respelled."""
-        reply = self._ask_question_sentence(question, lang)
+        reply = self._menu_answered_by_a_part(self._ask_question_sentence(question, lang), question, lang)
         reply = self._also_asked(self._question_over_context(reply, question, lang), question, lang)
         if reply.kind == "courses" and not reply.items and reply.also is not None:
             # "le microcredenziali scadono? e si possono verificare online?" searched for "scadono":
@@ -376,6 +376,31 @@ class Router:
         else:
             reply = self._context_hint(reply, question)
         return self._unsourced_lines(reply, question)
+
+    def _menu_answered_by_a_part(self, reply: Reply, question: str, lang: str | None) -> Reply:
+        """A "did you mean" menu for a message of two or more question parts, one of which, asked
+        alone, is answered by one of the menu's own suggestions: that answer, in the order the parts
+        come ("… est ce que les heures annoncees comptent aussi le temps de revision pour l'examen ou
+        c'est juste les videos? et ca fait combien d'ects au final" offered the study hours third;
+        its first part, read with the microcredential the message names, is answered by them), as
+        `_also_asked` reads a part. The other parts are then asked as usual (`_also_asked`)."""
+        if reply.status != "suggestions" or not reply.suggestions:
+            return reply
+        parts = self._question_parts(question)
+        if len(parts) < 2:
+            return reply
+        offered = {s.intent for s in reply.suggestions}
+        for part in parts:
+            for answer in self._part_readings(part, question, lang or reply.lang):
+                # (a card: a part's search or check, read out of its message, is no answer to it)
+                if (
+                    answer.status == "answer"
+                    and answer.intent in offered
+                    and answer.kind in ("text", "checklist")
+                ):
+                    answer.question = question
+                    return answer
+        return reply
 
     def _named_platform_first(self, reply: Reply, question: str) -> Reply:
         """In an answer listing the partner platforms one line each ("- **iMooX**: …"), the line of the
