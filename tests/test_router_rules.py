@@ -1713,3 +1713,20 @@ def test_a_menu_one_of_whose_suggestions_answers_a_part_gives_that_answer(bot_en
     )
     assert (reply.status, reply.intent) == ("answer", "cmf-study-hours"), reply.answer
     assert "révision" in reply.answer and "4 à 6 ECTS" in reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nous preparons un parcours de 5 microcertifications en data science dans notre universite et on se "
+        "demande si le cadre cmf impose un niveau precis, est ce qu'on peut viser le niveau 5 pour des "
+        "publics bac+2?",
+        "el cmf impone un nivel concreto?",
+    ],
+)
+def test_whether_the_cmf_sets_a_level_to_aim_for_gets_its_level_rule(bot_engine: Any, text: str) -> None:
+    """Trial 202: a university asking whether the CMF imposes a precise level, and whether it may aim
+    for level 5, got a "did you mean" menu (`level-targeted`): the CMF's level card says 6-7 and what
+    FutureLearn's current wording admits."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-level"), reply.answer
