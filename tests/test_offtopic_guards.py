@@ -1015,3 +1015,15 @@ def test_a_degrees_admission_is_declined(shipped: Engine) -> None:
     )
     assert (reply.status, reply.reason) == ("no_match", "declined")
     assert shipped.ask("what are the admission requirements for a microcredential?").intent == "prerequisites"
+
+
+def test_a_degrees_admission_for_next_academic_year_is_declined(shipped: Engine) -> None:
+    """Trial 202: "como solicito plaza en un grado … para el curso que viene, cual es la nota de corte
+    de medicina?" searched courses: "el curso que viene" (next academic year, `academic-year`) named a
+    course; a course asked for still gets its search."""
+    reply = shipped.ask(
+        "como solicito plaza en un grado de la universidad de salamanca para el curso que viene, cual es la "
+        "nota de corte de medicina?"
+    )
+    assert (reply.status, reply.reason) == ("no_match", "declined"), reply.answer
+    assert shipped.ask("hay algun curso para preparar la nota de corte de medicina?").kind == "courses"
