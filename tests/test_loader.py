@@ -554,13 +554,21 @@ def test_evidence_names_existing_concepts() -> None:
             "other_credits.uk.min",
             "min 15 is above max 10",
         ),
+        (
+            b"            ects:\n              min: 6\n              max: 4\n",
+            "other_credits.ects.min",
+            "min 6 is above max 4",
+        ),
     ],
 )
 def test_the_credits_rules_other_credits_are_checked(bad: bytes, field: str, reason: str) -> None:
-    """A UK or US range missing an end or running downwards, or a credit system the check does not
-    read, names the file, line and field, and loads nothing."""
+    """A UK, US or ECTS range missing an end or running downwards, or a credit system the check does
+    not read, names the file, line and field, and loads nothing."""
     texts = _shipped_texts()
-    shipped = b"          other_credits:\n            uk:\n              min: 10\n              max: 15\n"
+    shipped = (
+        b"          other_credits:\n            ects:\n              min: 4\n              max: 6\n"
+        b"            uk:\n              min: 10\n              max: 15\n"
+    )
     assert shipped in texts["knowledge/cmf.yaml"]
     texts["knowledge/cmf.yaml"] = texts["knowledge/cmf.yaml"].replace(
         shipped, b"          other_credits:\n" + bad
