@@ -645,6 +645,35 @@ def test_a_question_is_answered_rather_than_the_platform_its_context_names(
     assert reply.also is None  # one question, one answer
 
 
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        # trial 202: how iMooX's microcredentials work, asked after naming them
+        (
+            "hallo, ich studiere in graz wirtschaftsinformatik und hab gesehen dass man mit imoox kursen "
+            "microcredentials machen kann. wie läuft das genau ab, reicht es die videos anzuschauen oder "
+            "muss ich eine prüfung machen damit die uni mir ects anrechnet?",
+            "partner-imoox-microcredentials",
+        ),
+        (
+            "ich studiere maschinenbau an der tu graz und hab einen imoox kurs abgeschlossen. bekomme ich "
+            "dafür ects? ich hab nur eine teilnahmebestätigung bekommen",
+            "partner-imoox-microcredentials",
+        ),
+    ],
+)
+def test_a_platforms_own_card_yields_only_to_a_question_answered_surely(
+    bot_engine: Any, message: str, intent: str
+) -> None:
+    """A message read as a card of the platform it names (not the platform's overview) keeps it unless
+    its question sentence, pointing back at it (`back_references`: "das", "dafür"), is answered surely
+    alone: "wie läuft das genau ab, …?" asks of what the message names (it got how credit is
+    recognised in general). A question naming what it asks ("wie viele ECTS sind in österreich
+    üblich?", above) still takes the card's place."""
+    reply = bot_engine.ask(message)
+    assert (reply.status, reply.intent) == ("answer", intent), reply.answer
+
+
 def test_a_weak_whole_reading_of_a_check_or_of_two_questions_is_kept(bot_engine: Any) -> None:
     """Only a text answer to a message asking one thing yields to its question sentence: a
     compliance check read from the figures before it stays a check."""

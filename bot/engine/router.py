@@ -68,6 +68,7 @@ from bot.engine.questions import (
 )
 from bot.engine.request_layout import (
     AUDIENCE_WORDS,
+    BACK_REFERENCES,
     OR_WORDS,
     QUESTION_WORDS,
     follows_up,
@@ -550,6 +551,16 @@ class Router:
         if alone.status != "answer" or alone.intent is None or alone.kind != "text":
             return reply
         needed = QUESTION_OVER_CONTEXT if of_a_partner else SURE_PART
+        named_platform = self.concepts.concepts(question) & self._specific_partners(reply.intent)
+        refers_back = bool(BACK_REFERENCES.intersection(normalize(asking[0]).split()))
+        if of_a_partner and reply.intent not in self.concepts.partners and named_platform and refers_back:
+            # a question pointing back at what the message says of the platform it names, read as one
+            # of that platform's own cards (not its overview, nor a home platform's card for a message
+            # naming none), yields to its own answer only when that is sure: "… dass man mit imoox
+            # kursen microcredentials machen kann. wie läuft das genau ab, reicht es die videos
+            # anzuschauen …?" asks how iMooX's microcredentials work (trial 202); "wie viele ECTS sind
+            # in österreich üblich?" names what it asks
+            needed = SURE_PART
         if alone.confidence < needed or self._specific_partners(alone.intent):
             # (nor a platform's own answer: "… être remboursé ? j'ai payé l'examen … sur fun" is not
             # FutureLearn's refunds)
