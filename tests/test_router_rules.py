@@ -1730,3 +1730,15 @@ def test_whether_the_cmf_sets_a_level_to_aim_for_gets_its_level_rule(bot_engine:
     FutureLearn's current wording admits."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", "cmf-level"), reply.answer
+
+
+def test_whether_the_cmf_is_the_european_mooc_consortium_gets_who_launched_it(bot_engine: Any) -> None:
+    """Trial 203: a rector asking whether the CMF is "the same thing as the european mooc consortium"
+    got how a university joins a platform (`cmf-vs-emc`): the EMC launched the CMF in 2019."""
+    reply = bot_engine.ask(
+        "we're a university in portugal and already publish moocs on miriadax. our rector heard about the "
+        "'cmf' and asks whether it's the same thing as the european mooc consortium and which platforms "
+        "are in it. can you give me a quick overview for a briefing note?",
+        log=False,
+    )
+    assert reply.intent == "cmf-origin" and "2019" in reply.answer, reply.answer
