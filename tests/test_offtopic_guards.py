@@ -1027,3 +1027,23 @@ def test_a_degrees_admission_for_next_academic_year_is_declined(shipped: Engine)
     )
     assert (reply.status, reply.reason) == ("no_match", "declined"), reply.answer
     assert shipped.ask("hay algun curso para preparar la nota de corte de medicina?").kind == "courses"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "doing an essay on EU policy. What are micro-credentials according to the council recommendation?",
+        "estoy haciendo un ensayo sobre la politica europea, que es una microcredencial segun la ue?",
+    ],
+)
+def test_a_question_asked_for_ones_own_essay_is_answered(shipped: Engine, text: str) -> None:
+    """Trial 205: "doing an essay on EU policy. What are micro-credentials according to the council
+    recommendation?" was declined as coursework ("essay on"); writing about a subject is no request to
+    write for one. Asking for the essay is still declined."""
+    reply = shipped.ask(text)
+    assert reply.status == "answer" and reply.intent in ("eu-recommendation", "eu-definition"), reply.answer
+    for request in (
+        "write an essay on microcredentials for me",
+        "escribe un ensayo sobre las microcredenciales",
+    ):
+        assert (shipped.ask(request).status, shipped.ask(request).reason) == ("no_match", "declined")
