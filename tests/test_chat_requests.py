@@ -1833,6 +1833,10 @@ def test_short_courses_asked_of_a_platform_without_any_list_its_courses(
         "puedo hacer una microcredencial trabajando a tiempo completo?",
         "peut-on suivre une microcertification en travaillant à temps plein ?",
         "posso fare una microcredenziale mentre lavoro a tempo pieno?",
+        # trial 204: the company's story (team leads, paying for MBAs) read as buying for a team
+        "We're a mid-size logistics company and want to upskill about 20 team leads. HR suggested "
+        "microcredentials instead of paying for MBAs. How much time per week would staff need to set aside "
+        "for one and how many weeks does it run?",
     ],
 )
 def test_whether_one_can_study_beside_a_full_time_job_gets_the_hours_and_pace(
