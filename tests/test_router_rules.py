@@ -1742,3 +1742,18 @@ def test_whether_the_cmf_is_the_european_mooc_consortium_gets_who_launched_it(bo
         log=False,
     )
     assert reply.intent == "cmf-origin" and "2019" in reply.answer, reply.answer
+
+
+def test_what_a_microcredential_guarantees_under_the_recommendation_gets_the_eu_definition(
+    bot_engine: Any,
+) -> None:
+    """Trial 204: an HR manager asking what a microcredential guarantees "segun la recomendacion
+    europea de 2022" got what a CMF credential tells an employer (`eu-guarantee`): the EU's definition
+    says what it records and how it is assessed."""
+    reply = bot_engine.ask(
+        "Trabajo en recursos humanos en una empresa de Valencia. Cada vez nos llegan mas CVs con "
+        "microcredenciales y no sabemos si valen algo. Que garantiza exactamente una microcredencial segun "
+        "la recomendacion europea de 2022?",
+        log=False,
+    )
+    assert reply.intent == "eu-definition", reply.answer
