@@ -1204,3 +1204,18 @@ def test_a_two_word_question_after_a_join_gets_its_own_answer(bot_engine: Any) -
     assert reply.intent == "cmf-credits"
     assert reply.also is not None and reply.also.question == "e quanto costa?"
     assert reply.also.intent != "cmf-credits"
+
+
+def test_the_record_of_a_named_course_comes_before_the_answers_to_the_parts(bot_engine: Any) -> None:
+    """Trial 204: a recruiter naming a candidate's FUN course ("'Principes des reseaux de donnees' de
+    l'IMT") and asking its credits and how its exam went got FUN's certificate card and its proctored
+    exams, not the course's record (2 ECTS, an individual supervised exam): a named course's record is
+    no weak reading of the message. A request for courses still lists them first."""
+    reply = bot_engine.ask(
+        "Je recrute un analyste reseau. Une candidate a un certificat FUN 'Principes des reseaux de donnees' "
+        "de l'IMT. Est ce que ca correspond a des credits, et comment l'examen s'est passe ?"
+    )
+    assert reply.kind == "credential" and "2 ECTS" in reply.answer, reply.answer
+    assert reply.also is not None and reply.also.intent == "partner-fun-certificate"
+    search = bot_engine.ask("y a t il un cours sur l'epidemiologie ? et ca donne combien d'ects")
+    assert search.kind == "courses"

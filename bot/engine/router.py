@@ -2740,8 +2740,14 @@ def _leads_weak_whole(reply: Reply, extra: list[Reply], extra_at: list[int]) -> 
     """Whether the message's first part, answered surely alone (`SURE_PART`), goes before the whole
     message's weak reading (below `WEAK_WHOLE`; `Router._in_order_asked`). A search that found
     courses is no weak reading: "How do I find a course? im looking for a microcredential in cyber
-    security" lists the course first, the help on searching after it."""
+    security" lists the course first, the help on searching after it; nor is the record of a catalogue
+    course the message names ("Une candidate a un certificat FUN 'Principes des reseaux de donnees' de
+    l'IMT. Est ce que ca correspond a des credits, et comment l'examen s'est passe ?": its 2 ECTS and
+    supervised exam), unless the first part asks for courses ("y a t il un cours sur l'epidemiologie ?
+    et ca donne combien d'ects": the list first)."""
     if reply.kind == "courses" and reply.items:
+        return False
+    if reply.kind == "credential" and extra[:1] and extra[0].kind != "courses":
         return False
     return extra_at[:1] == [0] and reply.confidence < WEAK_WHOLE <= SURE_PART <= extra[0].confidence
 
