@@ -1852,6 +1852,15 @@ def test_whether_one_can_study_beside_a_full_time_job_gets_the_hours_and_pace(
         "i have a full time job and can't keep up, can i get a refund on my microcredential?"
     )
     assert refund.intent != "cmf-study-hours"
+    # trial 204: a full-time nurse asking how FutureLearn's products differ and whether the short
+    # course certificate gives credit asks about credit, not the hours
+    credit = shipped_engine.ask(
+        "I work full time as a nurse and did a couple of the free futurelearn courses last year, mostly for "
+        "fun. Now im looking at one of their microcredentials but honestly I dont get how its different from "
+        "the short courses. whats the actual difference and does the short course certificate give me any "
+        "uni credit?"
+    )
+    assert "cmf-study-hours" not in [credit.intent, *(a.intent for a in credit.further())], credit.answer
 
 
 def test_the_courses_of_a_platform_and_a_catalogue_asked_are_a_search(shipped_engine: Any) -> None:
