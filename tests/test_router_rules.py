@@ -1757,3 +1757,20 @@ def test_what_a_microcredential_guarantees_under_the_recommendation_gets_the_eu_
         log=False,
     )
     assert reply.intent == "eu-definition", reply.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("se mi iscrivo a EduOpen sono iscritto all'università?", "In breve: no."),
+        ("if i take a course on eduopen am i enrolled at a university?", "Short answer: no."),
+    ],
+)
+def test_whether_eduopen_enrols_one_at_a_university_is_answered_first(
+    bot_engine: Any, text: str, lead: str
+) -> None:
+    """Trial 205: "se mi iscrivo a EduOpen sono iscritto all'università?" got EduOpen's overview with
+    the answer in its last bullet; the overview now opens with it (`steer.eduopen-enrolment`, written
+    from that bullet)."""
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "partner-eduopen" and reply.answer.split("\n\n")[1].startswith(lead), reply.answer
