@@ -1047,3 +1047,36 @@ def test_a_question_asked_for_ones_own_essay_is_answered(shipped: Engine, text: 
         "escribe un ensayo sobre las microcredenciales",
     ):
         assert (shipped.ask(request).status, shipped.ask(request).reason) == ("no_match", "declined")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 206: look-alike help-page questions that got exam, wallet, funding or search cards
+        "que se passe-t-il si ma connexion internet coupe pendant l'examen telesurveille ? est ce que le "
+        "chrono continue",
+        "¿que pasa si se me cae el internet durante el examen online con vigilancia por webcam? me dejan "
+        "repetirlo?",
+        "Was passiert wenn meine Internetverbindung während der Online-Prüfung abbricht? wird die zeit "
+        "angehalten",
+        "how do i add my debit card to my digital wallet and is it actually safe if i lose my phone",
+        "comment savoir quel est mon niveau avant de m'inscrire au cours d'espagnol, il y a un test de "
+        "placement ?",
+        "me apunte a un curso de aleman en una academia pero tengo que cancelar, tengo derecho a "
+        "desistimiento de 14 dias?",
+        "est-ce que mon CPF va expirer ? je recois des sms qui disent que mes droits vont etre perdus",
+    ],
+)
+def test_look_alike_help_page_questions_are_declined(shipped: Engine, text: str) -> None:
+    """A lost connection during an online exam, a bank card in a phone wallet, a language school's
+    placement test or cancellation, and an SMS saying training rights will expire are no CMF questions
+    (`exam-connection`, `bank-card`, `placement-test` guards; a language school is another provider;
+    the SMS is the phishing guard's)."""
+    reply = shipped.ask(text)
+    assert reply.status == "no_match", reply.answer
+
+
+def test_a_lost_connection_in_a_partners_exam_is_still_answered(shipped: Engine) -> None:
+    """Asked of a partner's proctored exam, the question keeps that partner's card."""
+    reply = shipped.ask("si je perds la connexion pendant l'examen surveillé de FUN ?")
+    assert reply.status == "answer" and reply.intent == "partner-fun-proctored-exam", reply.answer
