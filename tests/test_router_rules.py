@@ -1774,3 +1774,17 @@ def test_whether_eduopen_enrols_one_at_a_university_is_answered_first(
     from that bullet)."""
     reply = bot_engine.ask(text, log=False)
     assert reply.intent == "partner-eduopen" and reply.answer.split("\n\n")[1].startswith(lead), reply.answer
+
+
+def test_the_definition_futurelearn_goes_by_gets_the_cmf_and_its_requirements(bot_engine: Any) -> None:
+    """Trial 206: "so what is a microcredential exactly? futurelearn keeps using the word, whats the
+    actual definition/requirements they go by" got FutureLearn's overview (`fl-microcredential-what`);
+    the definition and requirements asked are the CMF's (`fl-definition-asked`, ordered before it).
+    What a FutureLearn microcredential is keeps FutureLearn's card."""
+    reply = bot_engine.ask(
+        "so what is a microcredential exactly? futurelearn keeps using the word, whats the actual "
+        "definition/requirements they go by",
+        log=False,
+    )
+    assert reply.intent == "cmf-what-is" and "100–150" in reply.answer, reply.answer
+    assert bot_engine.ask("what is a futurelearn microcredential?", log=False).intent == "partner-futurelearn"
