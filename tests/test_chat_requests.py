@@ -1746,6 +1746,12 @@ def test_courses_described_by_subject_university_and_platform_are_listed_for_a_f
         # trials 196, 197: the degree the asker starts was searched beside the subject ("matematica
         # ingegneria" listed engineering courses in Portuguese and German)
         ("cerco un corso di matematica di base prima di iniziare ingegneria", "Matematica Base"),
+        # trial 207: "un percorso sulle reti informatiche" is a course asked for ("cosa avete?")
+        (
+            "sono titolare di una piccola software house a torino e vorrei far seguire ai miei sviluppatori "
+            "un percorso sulle reti informatiche, possibilmente in italiano. cosa avete?",
+            "Computer Networks",
+        ),
         # trial 201: "all'universita, meglio se gratis" was read as a university named "meglio"
         (
             "cerco un corso di matematica di base per prepararmi all'universita, meglio se gratis",
