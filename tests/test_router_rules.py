@@ -1788,3 +1788,18 @@ def test_the_definition_futurelearn_goes_by_gets_the_cmf_and_its_requirements(bo
     )
     assert reply.intent == "cmf-what-is" and "100–150" in reply.answer, reply.answer
     assert bot_engine.ask("what is a futurelearn microcredential?", log=False).intent == "partner-futurelearn"
+
+
+def test_how_an_employer_checks_what_someone_learned_gets_the_five_points(bot_engine: Any) -> None:
+    """Trial 207: "wie kann ich als arbeitgeber nachprüfen was jemand da wirklich gelernt hat?" got a
+    "did you mean" menu (the Spanish wording got the employers' requirements); what someone learned is
+    on the transcript the employers' checklist describes (`what-was-learned`, cues only)."""
+    reply = bot_engine.ask(
+        "wir sind ein mittelständisches unternehmen und überlegen mitarbeitende über microcredentials "
+        "weiterzubilden. wie kann ich als arbeitgeber nachprüfen was jemand da wirklich gelernt hat?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-requirements-employer"), reply.answer
+    # an employer's other questions keep their cards
+    other = bot_engine.ask("why would an employer care about the CMF at all?", log=False)
+    assert other.intent == "cmf-benefits"
