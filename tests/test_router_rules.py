@@ -1803,3 +1803,18 @@ def test_how_an_employer_checks_what_someone_learned_gets_the_five_points(bot_en
     # an employer's other questions keep their cards
     other = bot_engine.ask("why would an employer care about the CMF at all?", log=False)
     assert other.intent == "cmf-benefits"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "futurelearn ha un abbonamento aziendale o annuale per fare piu corsi? quanto costa",
+        "does futurelearn have a company subscription? how much?",
+    ],
+)
+def test_a_futurelearn_subscription_asked_gets_what_unlimited_costs(bot_engine: Any, text: str) -> None:
+    """Trial 207: FutureLearn's yearly or company subscription, asked with its price, got "my sources do
+    not cover buying for a team"; FutureLearn's prices card names Unlimited and its advertised price
+    (`fl-subscription`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "partner-futurelearn-mc-prices" and "249" in reply.answer, reply.answer
