@@ -1818,3 +1818,18 @@ def test_a_futurelearn_subscription_asked_gets_what_unlimited_costs(bot_engine: 
     (`fl-subscription`)."""
     reply = bot_engine.ask(text, log=False)
     assert reply.intent == "partner-futurelearn-mc-prices" and "249" in reply.answer, reply.answer
+
+
+def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_level(bot_engine: Any) -> None:
+    """Trial 207: "tengo un ciclo formativo de grado superior … q nivel eqf tienen normalmente estas
+    microcredenciales?" got whether a microcredential equals a degree (the diploma named pulled it);
+    the EQF level of microcredentials is the CMF's level card (`level-of-microcredentials`). The level
+    of a degree alone keeps the degree mapping."""
+    reply = bot_engine.ask(
+        "hola, tengo un ciclo formativo de grado superior y estoy pensando en hacer una microcredencial en "
+        "futurelearn pero me da miedo que sea demasiado nivel para mi. q nivel eqf tienen normalmente estas "
+        "microcredenciales?",
+        log=False,
+    )
+    assert reply.intent == "cmf-level", reply.answer
+    assert bot_engine.ask("which eqf level is a bachelor?", log=False).intent == "eqf-degree-mapping"
