@@ -458,3 +458,9 @@ def test_an_audience_word_after_a_role_marker_is_the_asker(
     role ("como empresa", `role_markers`) as the subject business, and FinTech's record answered."""
     query = shipped.read(text, require_request=False)
     assert query is not None and query.topics == topics
+
+
+def test_thats_is_no_subject(shipped: CourseQueryReader) -> None:
+    """Trial 209: "anything on imoox thats taught in english" searched for "thats" and found nothing."""
+    query = shipped.read("anything on imoox thats taught in english")
+    assert query is not None and query.topics == [] and query.platform == "iMooX"
