@@ -1686,3 +1686,17 @@ def test_a_masters_level_and_a_transcript_with_everything_are_read() -> None:
     assert parse_facts("nuestro curso tiene 130 horas, nivel de maestria")["eqf_level"] == 7
     facts = parse_facts("unser kurs hat 150 stunden, eqf 6, transcript mit allem drin")
     assert facts["transcript"] == list(TRANSCRIPT_ITEMS)
+
+
+def test_a_programmes_figures_asked_against_the_slp_are_not_checked_against_the_cmf(bot_engine: Any) -> None:
+    """Trial 209: "a short learning programme of 20 ects at eqf 8, does that fit eadtu's slp definition"
+    got the CMF check ("does not meet the CMF"); figures asked against another framework
+    (`evidence.frameworks`: an SLP) get that framework's answer. Asked of the CMF, they are checked."""
+    reply = bot_engine.ask(
+        "we want to offer a short learning programme of 20 ects at eqf 8, does that fit eadtu's slp "
+        "definition",
+        log=False,
+    )
+    assert reply.kind != "compliance" and reply.intent == "slp-what-is", reply.answer
+    cmf = bot_engine.ask("our course has 20 ects at eqf 8, does that fit the cmf?", log=False)
+    assert cmf.kind == "compliance"

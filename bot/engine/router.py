@@ -1408,6 +1408,10 @@ class Router:
         zaehlt das als cmf microcredential?"); three always."""
         if not facts:
             return None
+        if found & self.concepts.frameworks and not found & self.concepts.cmf_named:
+            # "a short learning programme of 20 ects at eqf 8, does that fit eadtu's slp definition":
+            # figures asked against another framework are no course to check against the CMF
+            return None
         entry = self.kb.entries.get(UNIVERSITIES_CHECKLIST)
         if set(facts) == {"study_hours"} and entry is not None and study_pace(entry, question) is not None:
             # "Je peux y consacrer environ 10h par semaine … réaliste pour une microcredential CMF de
