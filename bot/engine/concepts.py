@@ -183,8 +183,9 @@ class ConceptLayer:
         """Concepts naming the CMF or a microcredential: a figure a question states is set against the
         CMF's study hours only in a question naming one (`Router._worked_line`)."""
         self.frameworks = frozenset(evidence.get("frameworks") or [])
-        """Concepts naming a framework other than the CMF (the EU recommendation): a yes/no lead of an
-        answer whose phrasings seldom name it does not answer a question asked of it."""
+        """Concepts naming a framework other than the CMF (the EU recommendation, an SLP): a yes/no lead
+        of an answer whose phrasings seldom name it does not answer a question asked of it, and a
+        course's figures asked against one and not the CMF are not checked against the CMF."""
         self.held_credential = frozenset(evidence.get("held_credential") or [])
         """Concepts naming a credential someone holds: an employer naming one asks about it, not for
         courses on the subject of the course it was for (`Router._course_route`)."""
