@@ -119,10 +119,10 @@ router may pass the message without its punctuation)."""
 TOPIC_ALTERNATIVES = _words("topic_alternatives")
 """Words between two subjects that ask for either ("and", "or", "y", "oder")."""
 OR_WORDS = _words("or_words")
+"""The words for "or" ("ou", "o", "oder"): a question offering alternatives is no plain yes/no one."""
 BACK_REFERENCES = _words("back_references")
 """Words pointing back to what the message said before ("das", "ça", "eso", "it"): a question with one
 asks about its context."""
-"""The words for "or" ("ou", "o", "oder"): a question offering alternatives is no plain yes/no one."""
 
 _SELF_INTRODUCTIONS = frozenset(tuple(p.split()) for p in _words("self_introductions"))
 """Phrases opening a self-introduction ("i m", "sono", "ich bin"), as word tuples."""
