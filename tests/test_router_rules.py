@@ -1153,20 +1153,40 @@ def test_a_university_asking_what_its_course_needs_gets_its_hours_set_against_th
     assert "fewer than the 100–150 study hours" in reply.answer
 
 
-def test_a_list_of_the_platforms_opens_with_the_one_the_question_names(scripted: Any) -> None:
+def test_a_list_of_the_platforms_gives_the_line_of_the_one_the_question_names(scripted: Any) -> None:
     """Trial 134: "Bekomme ich für einen iMooX-Kurs ECTS-Punkte?" got the partners' credit list with
-    iMooX's line fifth of six; the line of the one platform named now comes first, the list kept."""
+    iMooX's line fifth of six; trial 211: "Kosten die Kurse bei imoox etwas?" got six platforms' prices.
+    The one platform named gets its own line, the others named in one line after it."""
     engine, matcher = scripted
     matcher.ranking = [("learners-credits-by-platform", 0.9), (OUT_OF_SCOPE, 0.0)]
     plain = engine.ask("welche Kurse der Partner bringen ECTS-Punkte?", "de").answer
     named = engine.ask("Bekomme ich für einen iMooX-Kurs ECTS-Punkte?", "de").answer
-    lines = [line for line in named.split("\n") if line.startswith("- **")]
-    assert lines[0].startswith("- **iMooX**") and len(lines) == 6
-    assert sorted(lines) == sorted(line for line in plain.split("\n") if line.startswith("- **"))
-    assert not plain.split("\n\n")[1].startswith("- **iMooX**")
+    plain_lines = [line for line in plain.split("\n") if line.startswith("- **")]
+    assert len(plain_lines) >= 4 and not plain_lines[0].startswith("- **iMooX**")
+    lines = named.split("\n")
+    at = next(k for k, line in enumerate(lines) if line.startswith("- **"))
+    assert lines[at] == next(line for line in plain_lines if line.startswith("- **iMooX**"))
+    assert [line for line in lines if line.startswith("- **")] == [lines[at]]
+    others = [line.split("**")[1] for line in plain_lines if not line.startswith("- **iMooX**")]
+    assert (
+        lines[at + 1]
+        == f"Die anderen Partnerplattformen ({', '.join(others)}): frag mich nach einer davon mit Namen."
+    )
+    # what follows the list is kept
+    assert named.split("\n\n")[-1] == plain.split("\n\n")[-1]
     # two platforms named: the list stays as written
     both = engine.ask("bekomme ich bei iMooX oder EduOpen ECTS-Punkte?", "de").answer
     assert both == plain
+
+
+def test_a_list_naming_the_partners_keeps_them_all_the_one_named_first(bot_engine: Any) -> None:
+    """Which platforms are CMF partners is the list itself ("- **iMooX** (Austria)", no facts a line):
+    a question naming one keeps all six, its line first."""
+    reply = bot_engine.ask("Gehört iMooX zum Common Microcredential Framework?", log=False)
+    assert reply.intent == "cmf-partners"
+    bullets = [line for line in reply.answer.split("\n") if line.startswith("- **")]
+    assert len(bullets) == 6 and bullets[0].startswith("- **iMooX**")
+    assert "frag mich nach einer davon" not in reply.answer
 
 
 @pytest.mark.parametrize(
@@ -1197,16 +1217,16 @@ def test_a_platform_asked_to_be_part_of_the_cmf_gets_the_partners(bot_engine: An
         ("¿Cuánto cuesta el certificado de superación en miriadax?", "MiríadaX"),
     ],
 )
-def test_whether_a_platform_is_free_gets_its_line_on_the_price_card_first(
+def test_whether_a_platform_is_free_gets_its_line_of_the_price_card(
     bot_engine: Any, text: str, platform: str
 ) -> None:
     """A MiríadaX or FutureLearn card says nothing plain on price ("is miriadax free?" got which
-    microcredentials MiríadaX offers): the card on which partners' courses are free answers, the
-    named platform's line first (for MiríadaX: prices not confirmed in the sources)."""
+    microcredentials MiríadaX offers): the card on which partners' courses are free answers with the
+    named platform's line (for MiríadaX: prices not confirmed in the sources), the others only named."""
     reply = bot_engine.ask(text, log=False)
     assert reply.intent == "learners-is-it-free"
     bullets = [line for line in reply.answer.split("\n") if line.startswith("- **")]
-    assert bullets[0].startswith(f"- **{platform}**")
+    assert len(bullets) == 1 and bullets[0].startswith(f"- **{platform}**")
     # what the platform is, asked beside it, keeps the platform's card
     both = bot_engine.ask("what is miriadax? and is it free?", log=False)
     assert [r.intent for r in [both, *both.further()]] == ["partner-miriadax", "learners-is-it-free"]

@@ -404,9 +404,10 @@ class Router:
         return reply
 
     def _named_platform_first(self, reply: Reply, question: str) -> Reply:
-        """In an answer listing the partner platforms one line each ("- **iMooX**: …"), the line of the
-        one platform the question names comes first ("Bekomme ich für einen iMooX-Kurs ECTS-Punkte?"
-        read iMooX's line fifth of six, after four platforms it did not ask about)."""
+        """In an answer listing the partner platforms one line each ("- **iMooX**: …"), a question naming
+        one platform gets that platform's line, the others named in one line after it ("Bekomme ich für
+        einen iMooX-Kurs ECTS-Punkte?" read iMooX's line fifth of six, after four platforms it did not
+        ask about; "Kosten die Kurse bei imoox etwas?" was answered for all six, trials 134 and 211)."""
         names = self.snapshot.reader.platform_names if self.snapshot.reader is not None else frozenset()
         listing = [
             a
@@ -420,8 +421,30 @@ class Router:
         query = self._course_query(normalize(question), require_request=False)
         if query is not None and query.platform:
             for answer in listing:
-                answer.answer = _line_first(answer.answer, f"{_BULLET}**{query.platform}**")
+                answer.answer = self._only_line_of(answer.answer, query.platform, names, answer.lang)
         return reply
+
+    def _only_line_of(self, text: str, platform: str, names: frozenset[str], lang: str) -> str:
+        """`text` with the line of `platform` in place of the platforms' facts, one line each
+        ("- **iMooX**: …"), and a line after it naming the others (`answer.other_platforms`). A list
+        that only names the platforms ("- **iMooX** (Austria)": which ones are partners), or gives the
+        facts of fewer than `PLATFORM_FACT_LINES_TRIMMED`, is kept, the platform's line moved first;
+        unchanged when no line, or more than one, is the platform's."""
+        lines = text.split("\n")
+        fact_lines = {
+            k: name
+            for k, line in enumerate(lines)
+            for name in names
+            if line.startswith(f"{_BULLET}**{name}**:")
+        }
+        own = [k for k, name in fact_lines.items() if name == platform]
+        if len(own) != 1 or len(fact_lines) < PLATFORM_FACT_LINES_TRIMMED:
+            return _line_first(text, f"{_BULLET}**{platform}**")
+        others = [name for k, name in sorted(fact_lines.items()) if name != platform]
+        kept = [line for k, line in enumerate(lines) if k not in fact_lines or k == own[0]]
+        at = kept.index(lines[own[0]]) + 1
+        kept.insert(at, self.strings.get("answer.other_platforms", lang, platforms=", ".join(others)))
+        return "\n".join(kept)
 
     def _platform_of_the_credential(self, reply: Reply, question: str, lang: str | None) -> Reply:
         """An employer's question about a credential from one named partner platform ("bewerberin
@@ -2872,6 +2895,10 @@ def _asks_after(words: list[str], subjects: list[str]) -> bool:
 
 
 _BULLET = "- "
+PLATFORM_FACT_LINES_TRIMMED = 4
+"""A list giving this many platforms' facts a line each is one per-platform table ("which partners'
+courses are free?"): a question naming one platform gets its line alone (`Router._only_line_of`); a
+card with two or three such lines mentions them beside its own point and keeps them."""
 _PLATFORM_LINE = f"\n{_BULLET}**"
 """The start of a bold-led bullet line ("- **iMooX**: …"), as an answer listing the platforms one a
 line has them."""
