@@ -1828,6 +1828,12 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "segun la recomendacion europea de 2022?",
             "eu-definition",
         ),
+        # trial 210 (`qa-type-element`): whether the element "type of quality assurance" is mandatory got
+        # the ten principles
+        (
+            "ist das element art der qualitätssicherung in der eu empfehlung wirklich pflicht?",
+            "eu-mandatory-elements",
+        ),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
@@ -1835,3 +1841,38 @@ def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text
     given its answer by a steering rule of knowledge/concepts.yaml (named beside it)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent), reply.answer
+
+
+def test_a_weak_checklist_for_the_whole_message_yields_to_its_question_answered_surely(
+    bot_engine: Any,
+) -> None:
+    """Dev set C: "hi, hiring manager here. candidate lists a 'CMF microcredential in FinTech'. what
+    does that actually certify?" was read whole, weakly, as the CMF's requirements for employers (a
+    checklist); its question, asked alone, is surely what a credential certifies. A weak whole reading
+    that is a checklist now yields to the question as a text answer did."""
+    reply = bot_engine.ask(
+        "hi, hiring manager here. candidate lists a 'CMF microcredential in FinTech'. "
+        "what does that actually certify?",
+        log=False,
+    )
+    assert (reply.status, reply.intent, reply.kind) == ("answer", "credential-profile", "text")
+    assert "/credential" in reply.answer  # how to see the named course's own card
+    # a checklist asked for plainly stays
+    plain = bot_engine.ask("what do the CMF requirements guarantee to an employer?", log=False)
+    assert plain.intent == "cmf-requirements-employer" and plain.kind == "checklist"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie kann ich ein open badge von einem bewerber prüfen",
+        "como verifico una insignia digital open badge que me manda un candidato?",
+    ],
+)
+def test_how_to_check_an_open_badge_points_to_verify(bot_engine: Any, text: str) -> None:
+    """Trials 210 and 212: the Open Badges card said that checking a badge was not in its sources, while
+    the bot's own /verify checks an Open Badge 3.0's signature offline."""
+    reply = bot_engine.ask(text, log=False)
+    assert reply.intent == "employers-open-badges"
+    assert "**/verify**" in reply.answer and "cmf-bot credential" in reply.answer
+    assert "nicht in meinen Quellen" not in reply.answer and "no está en mis fuentes" not in reply.answer

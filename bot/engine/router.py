@@ -553,14 +553,16 @@ class Router:
             return reply
         of_a_partner = bool(self._specific_partners(reply.intent))
         if not of_a_partner and (
-            reply.confidence >= WEAK_WHOLE or reply.kind != "text" or len(self._question_parts(question)) != 1
+            reply.confidence >= WEAK_WHOLE
+            or reply.kind not in ("text", "checklist")
+            or len(self._question_parts(question)) != 1
         ):
             return reply  # a compliance check, a search or two questions read whole stay so
         asking = question_sentences(question)
         if len(asking) != 1 or normalize(asking[0]) == normalize(question):
             return reply
         named = self.concepts.concepts(asking[0])
-        if not named or named & self.concepts.partners:
+        if (of_a_partner and not named) or named & self.concepts.partners:
             # the question names the platform itself, or nothing at all: "… un badge di eduopen
             # tramite bestr. cosa certifica di preciso?" asks about the badge its context names
             return reply
