@@ -1022,6 +1022,22 @@ def test_a_degrees_admission_is_declined(shipped: Engine) -> None:
     )
     assert (reply.status, reply.reason) == ("no_match", "declined")
     assert shipped.ask("what are the admission requirements for a microcredential?").intent == "prerequisites"
+    # trial 213: a master's deadline and the GRE got the record of a catalogue course ("Informatik-Fit")
+    gre = shipped.ask(
+        "I'm finishing my bachelor in Lisbon and want to continue abroad. I'm looking at the MSc Computer "
+        "Science at TU Delft. What's the application deadline and do they need a GRE?"
+    )
+    assert (gre.status, gre.reason) == ("no_match", "declined")
+
+
+def test_an_italian_online_universitys_admission_is_another_provider(shipped: Engine) -> None:
+    """Trial 211: a graduate asking which exams an Italian online university (not a CMF partner) would
+    validate got the CMF's credit recognition."""
+    reply = shipped.ask(
+        "Sono in possesso di una laurea: possono essere convalidati alcuni esami? "
+        "vorrei iscrivermi a unifortunato"
+    )
+    assert (reply.status, reply.reason) == ("no_match", "other_provider")
 
 
 def test_a_degrees_admission_for_next_academic_year_is_declined(shipped: Engine) -> None:

@@ -1834,6 +1834,18 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "ist das element art der qualitätssicherung in der eu empfehlung wirklich pflicht?",
             "eu-mandatory-elements",
         ),
+        # trial 211 (`mc-at-hours`): the hours of a microcredential at microcredentials.at got the CMF's
+        (
+            "Wie viel Aufwand ist ein Microcredential bei microcredentials.at? in stunden bitte",
+            "partner-imoox-microcredentials",
+        ),
+        # trial 213 (`miriadax-certificate` unless a microcredential is named): whether a MiríadaX
+        # certificate counts as a microcredential got MiríadaX's card
+        (
+            "hice un curso de miriadax de 4 semanas y me dieron un certificado, eso ya cuenta como "
+            "microcredencial?",
+            "learners-certificate-or-microcredential",
+        ),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
