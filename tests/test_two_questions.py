@@ -1219,3 +1219,18 @@ def test_the_record_of_a_named_course_comes_before_the_answers_to_the_parts(bot_
     assert reply.also is not None and reply.also.intent == "partner-fun-certificate"
     search = bot_engine.ask("y a t il un cours sur l'epidemiologie ? et ca donne combien d'ects")
     assert search.kind == "courses"
+
+
+def test_hay_que_in_a_second_question_asks_for_no_courses(bot_engine: Any) -> None:
+    """Trial 212: "… y que datos hay que meter en la propuesta" ("what data must go in the proposal")
+    read "hay" ("is there") as a request for courses and listed courses on data; "hay que" is "one must"
+    (`cue_idioms`). "¿hay algún curso de datos?" still asks for courses."""
+    reply = bot_engine.ask(
+        "cuanto tarda futurelearn en contestar a una propuesta de microcredencial? y que datos hay que meter "
+        "en la propuesta",
+        log=False,
+    )
+    chain = [reply, *reply.further()]
+    assert reply.intent == "universities-futurelearn-proposal"
+    assert all(r.kind != "courses" for r in chain), [r.intent for r in chain]
+    assert bot_engine.ask("¿hay algún curso de datos?", log=False).kind == "courses"

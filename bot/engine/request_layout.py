@@ -361,13 +361,28 @@ _CUE_IDIOMS = tuple(idiom.split() for idiom in _words("cue_idioms"))
 message or before a question word (`_idiom_ends`); "any good courses on python?" asks for courses."""
 
 
-_IDIOM_STARTS = frozenset(idiom[0] for idiom in _CUE_IDIOMS if idiom)
-"""The first words of the `_CUE_IDIOMS`: a message without any is read without looking for them."""
+_CUE_EXCEPTIONS = tuple(phrase.split() for phrase in _words("cue_exceptions"))
+"""Phrases in which a cue asks for nothing wherever they stand: "hay que" ("one must": "y que datos
+hay que meter en la propuesta" asks what a proposal must contain, not for courses on data)."""
+
+
+_IDIOM_STARTS = frozenset(phrase[0] for phrase in (*_CUE_IDIOMS, *_CUE_EXCEPTIONS) if phrase)
+"""The first words of the `_CUE_IDIOMS` and `_CUE_EXCEPTIONS`: a message without any is read without
+looking for them."""
 
 
 def _idiom_ends(words: list[str]) -> set[int]:
-    """The positions of the words of `words` that are one of the `_CUE_IDIOMS` (`has_request_cue`)."""
+    """The positions of the words of `words` that are one of the `_CUE_IDIOMS` (at the end or before
+    a question word) or one of the `_CUE_EXCEPTIONS` (anywhere) (`has_request_cue`)."""
     idle: set[int] = set()
+    for phrase in _CUE_EXCEPTIONS:
+        size = len(phrase)
+        idle.update(
+            k
+            for i in range(len(words) - size + 1)
+            if words[i : i + size] == phrase
+            for k in range(i, i + size)
+        )
     for idiom in _CUE_IDIOMS:
         size = len(idiom)
         for i in range(len(words) - size + 1):
@@ -405,7 +420,7 @@ def without_scope_phrases(text: str) -> str:
 
 def has_request_cue(words: list[str]) -> bool:
     """Plural "list me the microcredentials"-style requests carry no topic: a cue word is enough (not
-    inside one of the `_CUE_IDIOMS`)."""
+    inside one of the `_CUE_IDIOMS` or `_CUE_EXCEPTIONS`)."""
     idle = _idiom_ends(words) if _IDIOM_STARTS.intersection(words) else set()
     kept = [w for i, w in enumerate(words) if i not in idle] if idle else words
     if any(w in REQUEST_CUES for w in kept):
