@@ -1382,6 +1382,18 @@ def test_the_level_a_question_asks_of_is_the_one_set_beside_its_degree(bot_engin
     assert reply.answer.split("\n\n")[1].startswith("**Le niveau 6 du CEC est celui de la licence")
 
 
+def test_a_level_stated_as_a_number_comes_before_one_read_from_a_degrees_name(bot_engine: Any) -> None:
+    """Trial 213: "ein bewerber hat ein micro-credential mit eqf 5. ist das ungefähr bachelor niveau?"
+    opened with level 6 (the bachelor's the question names) instead of the level 5 it asks about."""
+    reply = bot_engine.ask(
+        "ein bewerber hat ein micro-credential mit eqf 5. ist das ungefähr bachelor niveau?"
+    )
+    assert reply.answer.split("\n\n")[1] == bot_engine.string("answer.level_cycle_5", "de")
+    # the degree named alone still reads as its level
+    named = bot_engine.ask("ist ein microcredential ungefähr bachelor niveau?")
+    assert bot_engine.string("answer.level_cycle_5", "de") not in named.answer
+
+
 def test_who_is_behind_futurelearn_gets_its_card_with_its_founding_attributed(bot_engine: Any) -> None:
     """Trial 176: "wer steckt hinter futurelearn und seit wann gibt es das?" got the CMF's launch
     (`who-is-behind-futurelearn`); FutureLearn's card gives its founding and owner as a third-party

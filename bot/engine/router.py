@@ -2189,7 +2189,19 @@ class Router:
         if works_out == "level-cycle":  # "an EQF 7 microcredential, is that a master's?"
             # the level the question asks of, before one its context states ("on m'a dit que le niveau
             # eqf 7 c'est le master. du coup … de niveau 6 ca correspond a quoi ?")
-            asked = (parse_facts(s).get("eqf_level") for s in reversed(question_sentences(text)))
+            # a level stated as a number comes before one read from a degree's name ("ein
+            # bewerber hat ein micro-credential mit eqf 5. ist das ungefähr bachelor niveau?" asks
+            # about level 5, trial 213)
+            asking = list(reversed(question_sentences(text)))
+            stating = [s for s in reversed(sentences(text)) if _has_digit(s)]
+            asked = (
+                parse_facts(s).get("eqf_level")
+                for s in [
+                    *(s for s in asking if _has_digit(s)),
+                    *stating,
+                    *(s for s in asking if not _has_digit(s)),
+                ]
+            )
             level = next((found for found in asked if found is not None), facts.get("eqf_level"))
             key = f"answer.level_cycle_{level}"
             return self.strings.get(key, lang) if self.strings.has(key) else None
@@ -2918,6 +2930,10 @@ def _line_first(text: str, opening: str) -> str:
         start -= 1
     lines.insert(start, lines.pop(found[0]))
     return "\n".join(lines)
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
 
 
 def _plain_request(query: CourseQuery | None, core: str) -> bool:
