@@ -1858,6 +1858,13 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "microcredencial?",
             "learners-certificate-or-microcredential",
         ),
+        # trial 212 (`moochub-url`): the address of iMooX's MOOChub feed got the MOOChub format
+        (
+            "wie ist die moochub-schnittstelle von imoox erreichbar, welche url",
+            "partner-machine-readable-catalogues",
+        ),
+        # trial 211 (`fun-what-you-get`): what one gets at the end of a FUN MOOC got every platform's
+        ("Qu'est-ce qu'on obtient à la fin du MOOC ? sur fun je veux dire", "partner-fun-certificate"),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
