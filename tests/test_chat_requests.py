@@ -1892,3 +1892,25 @@ def test_two_platforms_named_as_alternatives_filter_neither(shipped_engine: Any)
     )
     assert {item.text.split(" · ")[0] for item in reply.items} == {"FutureLearn", "MiríadaX"}
     assert "FutureLearn" not in reply.title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 210: "llevo la formacion en una empresa de telecomunicaciones" made the company's trade a
+        # subject; no course had all three, and a FUN networks course came first
+        "Buenas, llevo la formacion en una empresa de telecomunicaciones en Madrid y queremos que el equipo "
+        "de desarrollo aprenda node.js y servicios en la nube, preferiblemente en español y de una "
+        "universidad. hay algun curso en miriadax?",
+        # an earlier trial: "carga de trabajo" (workload) is asked of the course, not a subject
+        "llevo la formacion interna de una empresa de software en valencia y quiero que el equipo aprenda "
+        "node.js y desarrollo web. he visto que miriadax tiene cursos de universidades, hay alguno de la "
+        "politecnica de madrid y que carga de trabajo tiene?",
+    ],
+)
+def test_who_runs_the_training_is_no_subject_of_the_courses_asked(shipped_engine: Any, text: str) -> None:
+    reply = shipped_engine.ask(text)
+    assert reply.kind == "courses"
+    titles = [item.label for item in reply.items]
+    assert titles[0] == "Desarrollo de servicios en la nube con HTML5, Javascript y node.js", titles
+    assert "empresa" not in reply.title and "carga" not in reply.title
