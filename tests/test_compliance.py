@@ -431,6 +431,10 @@ def test_a_short_question_on_credit_asks_it_and_states_nothing() -> None:
         "beaufsichtigte Abschlussprüfung, Transcript mit allen Angaben",
         "examen final surveillé, relevé avec acquis, heures, niveau et crédits",
         "proctored exam and a transcript with all the details",
+        # trial 210: "transcript completo" (complete) was read as named without its contents
+        "esame in presenza con riconoscimento, transcript completo",
+        "examen supervisado y expediente completo",
+        "examen surveillé, relevé complet",
     ],
 )
 def test_a_transcript_said_to_state_everything_lists_every_item(text: str) -> None:
