@@ -355,6 +355,37 @@ DECLINED_LOOK_ALIKES = [
     ("Quelle est la procédure pour poser des congés payés dans notre entreprise ?", "declined"),
     ("¿cómo subo al nivel 7 en candy crush?", "declined"),  # a game's level is no EQF level
     ("wie komme ich in Fortnite auf Level 7?", "declined"),
+    # trial 215: look-alike help-page headings (exam rules, a university's own admin, a language
+    # course's refund, a bank card in a wallet, BAföG, an income share agreement, financial aid)
+    ("si cierro sin querer el navegador durante un examen supervisado puedo reanudar el examen?", "declined"),
+    (
+        "quels sont les objets permis pendant l'examen en telesurveillance ? "
+        "je peux garder ma bouteille d'eau ?",
+        "declined",
+    ),
+    ("Darf ich während der Online-Prüfung Kopfhörer tragen?", "declined"),
+    (
+        "¿Qué hacer si hay un error en el título universitario? me han puesto el apellido sin tilde",
+        "declined",
+    ),
+    ("¿Cuándo se puede solicitar el título universitario? ya aprobe todas las asignaturas", "declined"),
+    ("wie validiere ich meine uni-card für das neue semester", "declined"),
+    ("bekomme ich geld zurück wenn ich meinen sprachkurs abbreche?", "declined"),
+    ("how do i add a card to my digital wallet and is there a fee", "declined"),
+    (
+        "muss ich nach dem 4. semester einen leistungsnachweis fürs bafög abgeben? wie viele credit points",
+        "declined",
+    ),
+    (
+        "What if I get a job in a different field other than software development? do i still pay the ISA",
+        "declined",
+    ),
+    (
+        "¿Cómo puedo acudir a ayuda financiera para conseguir el certificado verificado "
+        "y la insignia digital?",
+        "declined",
+    ),
+    ("Wie lange dauert das Anerkennungsverfahren für meinen ausländischen Berufsabschluss?", "declined"),
     ("Ein Online-Doktortitel für 299 Euro in zwei Wochen, ganz ohne Arbeit: seriös?", "declined"),
     ("Mail: il tuo account EduOpen verrà chiuso se non paghi 19,99 euro. È una truffa?", "declined"),
     ("come mi collego al wifi eduroam dell'università?", "declined"),
