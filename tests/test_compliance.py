@@ -263,6 +263,15 @@ def test_bad_facts_are_refused(facts: dict) -> None:
             {"study_hours": 125, "eqf_level": 7, "ects": 5, "id_verification": False},
         ),
         ("5 ECTS zu je 25 Stunden", {"study_hours": 125, "ects": 5}),
+        # trial 214: "6 CFU da 25 ore" is 6 credits of 25 hours each, not a 25-hour course
+        ("6 CFU da 25 ore, livello EQF 7", {"study_hours": 150, "eqf_level": 7, "awards_credit": True}),
+        ("6 ects de 25 horas, nivel 6", {"study_hours": 150, "eqf_level": 6, "ects": 6}),
+        ("4 ECTS de 120 horas", {"study_hours": 120, "ects": 4}),  # 120 h is no credit's rate
+        # trial 214: automatic tests, and no one identifying the learner
+        (
+            "solo tienen tests automaticos sin identificar al alumno",
+            {"assessment": "quiz", "id_verification": False},
+        ),
         ("a 5 ECTS x 125h course", {"study_hours": 125, "ects": 5}),  # 125 h is no credit's rate
         ("12 semanas x 10 horas, nivel MECU 6, 5 ECTS", {"study_hours": 120, "eqf_level": 6, "ects": 5}),
         ("Geprüft wird online mit Ausweiskontrolle", {"assessment": "online-exam", "id_verification": True}),
@@ -752,6 +761,11 @@ def test_portfolios_and_german_online_exams_are_read(text: str, assessment: str)
         ("livello magistrale", 7),
         ("Masterniveau", 7),
         ("EQF 5, niveau licence", 5),  # a level given as a number wins
+        # trial 214: postgraduate and undergraduate levels ("graduate" alone is a bachelor's in the UK,
+        # a master's in the US: not read)
+        ("a postgraduate level course", 7),
+        ("post-graduate level, 120 hours", 7),
+        ("undergraduate level", 6),
     ],
 )
 def test_a_degree_level_reads_as_its_eqf_level(text: str, level: int) -> None:
@@ -1472,7 +1486,7 @@ def test_parts_added_up_and_asked_of_a_microcredential_are_checked(bot_engine: A
             "bewerberin hat ein microcredential von futurelearn mit 15 credits. wieviel ects sind das",
             {"uk_credits": 15},
         ),
-        ("15 UK academic credits at postgraduate level", {"uk_credits": 15}),
+        ("15 UK academic credits at postgraduate level", {"uk_credits": 15, "eqf_level": 7}),
         # trial 181: "study hrs" are hours; so are German "Lernstunden"
         ("200 study hrs, 8 ECTS, EQF 7", {"study_hours": 200, "ects": 8, "eqf_level": 7}),
         ("120 Lernstunden", {"study_hours": 120}),
@@ -1704,3 +1718,18 @@ def test_a_programmes_figures_asked_against_the_slp_are_not_checked_against_the_
     assert reply.kind != "compliance" and reply.intent == "slp-what-is", reply.answer
     cmf = bot_engine.ask("our course has 20 ects at eqf 8, does that fit the cmf?", log=False)
     assert cmf.kind == "compliance"
+
+
+def test_what_a_platforms_moocs_would_lack_is_checked_from_their_figures(bot_engine: Any) -> None:
+    """Trial 214: "… 6 semanas con 5 horas semanales y solo tienen tests automaticos sin identificar al
+    alumno. que nos faltaria para cumplir el marco comun?" got whether credits count towards a degree:
+    "que nos faltaria" (`missing_asked`), automatic tests and "sin identificar al alumno" are read."""
+    reply = bot_engine.ask(
+        "estamos pensando en ofrecer nuestros moocs de miriadax como microcredenciales con reconocimiento "
+        "de creditos. los cursos duran 6 semanas con 5 horas semanales y solo tienen tests automaticos sin "
+        "identificar al alumno. que nos faltaria para cumplir el marco comun?"
+    )
+    assert reply.intent == "compliance-check"
+    assert "no cumple el CMF" in reply.answer, reply.answer[:300]
+    assert "Horas de estudio: 30, por debajo del mínimo de 100" in reply.answer
+    assert "Verificación de identidad en la evaluación: no" in reply.answer

@@ -1865,6 +1865,16 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         ),
         # trial 211 (`fun-what-you-get`): what one gets at the end of a FUN MOOC got every platform's
         ("Qu'est-ce qu'on obtient à la fin du MOOC ? sur fun je veux dire", "partner-fun-certificate"),
+        # trial 215 (`funding-scheme-not-cmf`): "c'est quoi le CPF" read the CPF as the CMF
+        ("c'est quoi le CPF exactement et comment utiliser son CPF ?", "training-funding"),
+        # trial 214 (`cmf-criteria-on-a-platform`): the criteria of the CMF for a university's MOOCs on
+        # FUN got a "did you mean" menu led by FUN's certificates
+        (
+            "je suis ingenieure pedagogique dans une universite francaise, on prepare un parcours de 4 mooc "
+            "sur fun et on aimerait qu'il soit compatible avec le cadre commun des microcertifications de "
+            "l'EMC. quels criteres doit on respecter?",
+            "cmf-requirements-university",
+        ),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:

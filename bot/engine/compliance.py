@@ -671,7 +671,7 @@ _HOURS_PER_CREDIT = re.compile(
 )
 """Hours each credit stands for ("30 stunden pro ects", "25 h per ECTS"): a rate, not the study hours."""
 _CREDITS_AT_HOURS = re.compile(
-    rf"(?:{_any('ects_units')}|cfu)(?:\s*[x×@]|\s+(?:à|a|je|zu je|at)(?=\s))\s*"
+    rf"(?:{_any('ects_units')}|cfu)(?:\s*[x×@]|\s+(?:à|a|je|zu je|at|da|de|of|von)(?=\s))\s*"
     + _NUMBER
     + r"\s*-?\s*"
     + _HOUR_WORDS
