@@ -1867,6 +1867,14 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         ("Qu'est-ce qu'on obtient à la fin du MOOC ? sur fun je veux dire", "partner-fun-certificate"),
         # trial 215 (`funding-scheme-not-cmf`): "c'est quoi le CPF" read the CPF as the CMF
         ("c'est quoi le CPF exactement et comment utiliser son CPF ?", "training-funding"),
+        # trial 214 (`optional-elements-named`, before `identity-in-eu-elements`): the options of the
+        # optional element on identity checks got the CMF against the EU standard
+        (
+            "stiamo scrivendo il regolamento interno per le microcredenziali del nostro ateneo seguendo la "
+            "raccomandazione ue del 2022. tra gli elementi facoltativi c'e la verifica dell'identita durante "
+            "la valutazione: quali opzioni prevede?",
+            "eu-optional-elements",
+        ),
         # trial 214 (`cmf-criteria-on-a-platform`): the criteria of the CMF for a university's MOOCs on
         # FUN got a "did you mean" menu led by FUN's certificates
         (
@@ -1917,3 +1925,17 @@ def test_how_to_check_an_open_badge_points_to_verify(bot_engine: Any, text: str)
     assert reply.intent == "employers-open-badges"
     assert "**/verify**" in reply.answer and "cmf-bot credential" in reply.answer
     assert "nicht in meinen Quellen" not in reply.answer and "no está en mis fuentes" not in reply.answer
+
+
+def test_the_optional_identity_element_names_its_three_cases(bot_engine: Any) -> None:
+    """Trial 214: asked which options the optional element on supervision and identity checks gives,
+    the card named the element only; it now names its three cases (cmf-facts.md: partial, the
+    Recommendation's wording not retrieved verbatim, so under "could not check their exact wording")."""
+    reply = bot_engine.ask("which elements of annex I are optional?", log=False)
+    assert reply.intent == "eu-optional-elements"
+    cases = (
+        "unsupervised with no ID check; supervised with no ID check; supervised online or on site with an ID"
+    )
+    assert cases in reply.answer
+    exact = reply.answer.index("could not check their exact wording")
+    assert reply.answer.index("unsupervised with no ID check") > exact
