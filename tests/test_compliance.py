@@ -1733,3 +1733,28 @@ def test_what_a_platforms_moocs_would_lack_is_checked_from_their_figures(bot_eng
     assert "no cumple el CMF" in reply.answer, reply.answer[:300]
     assert "Horas de estudio: 30, por debajo del mínimo de 100" in reply.answer
     assert "Verificación de identidad en la evaluación: no" in reply.answer
+
+
+def test_one_figure_of_ones_own_course_asked_in_the_other_unit_is_converted(bot_engine: Any) -> None:
+    """Trial 216: "my microcredential says 150 hours, about how many ects is that" got the compliance
+    check (1 of 5 met) and never the number; a figure asked in the other unit is a conversion."""
+    reply = bot_engine.ask("my microcredential says 150 hours, about how many ects is that")
+    assert reply.intent != "compliance-check"
+    assert "**150 hours ≈ 5–6 ECTS**" in reply.answer
+    # whether it is one still gets the check
+    assert (
+        bot_engine.ask("our course is 150 hours, is that a cmf microcredential?").intent == "compliance-check"
+    )
+
+
+def test_is_it_enough_asked_of_a_schools_own_mooc_is_checked(bot_engine: Any) -> None:
+    """Trial 216: "Notre ecole propose un MOOC sur FUN de 5 semaines a 5h par semaine, avec un examen
+    surveille … reconnu comme microcredential CMF. Est ce suffisant ?" got the summative assessment's card:
+    "notre ecole propose un" states one's own course (`own_course_openers`), "est ce suffisant" asks what
+    it lacks (`missing_asked`)."""
+    reply = bot_engine.ask(
+        "Notre ecole propose un MOOC sur FUN de 5 semaines a 5h par semaine, avec un examen surveille a la "
+        "fin. On aimerait qu'il soit reconnu comme microcredential CMF. Est ce suffisant ?"
+    )
+    assert reply.intent == "compliance-check"
+    assert "Heures d'études : 25" in reply.answer and "non conforme au CMF" in reply.answer

@@ -1487,9 +1487,18 @@ class Router:
                 and asks_what_is_missing(question)
             )
             or (
+                # (one figure asked in the other unit is a conversion: "my microcredential says 150
+                # hours, about how many ects is that", trial 216)
                 self._checks_own_course(question, found)
                 and any(k in facts for k in MEASURED_FACTS)
-                and (len(facts) >= 2 or (self._may_be_a_check(ranked, check_id) and "eqf_level" not in facts))
+                and (
+                    len(facts) >= 2
+                    or (
+                        self._may_be_a_check(ranked, check_id)
+                        and "eqf_level" not in facts
+                        and not asks_the_other_unit(question, facts)
+                    )
+                )
             )
             or (
                 # "is 4 ects enough to count as one of those cmf things…?": nothing else answers it;
