@@ -267,6 +267,11 @@ def test_bad_facts_are_refused(facts: dict) -> None:
         ("6 CFU da 25 ore, livello EQF 7", {"study_hours": 150, "eqf_level": 7, "awards_credit": True}),
         ("6 ects de 25 horas, nivel 6", {"study_hours": 150, "eqf_level": 6, "ects": 6}),
         ("4 ECTS de 120 horas", {"study_hours": 120, "ects": 4}),  # 120 h is no credit's rate
+        # trial 216: "con riconoscimento tramite rpl" is recognition of prior learning, not an ID check
+        (
+            "150 ore eqf 7 esame online con riconoscimento tramite rpl",
+            {"study_hours": 150, "eqf_level": 7, "assessment": "online-exam", "awards_credit": True},
+        ),
         # trial 214: automatic tests, and no one identifying the learner
         (
             "solo tienen tests automaticos sin identificar al alumno",
