@@ -262,3 +262,20 @@ def test_a_question_with_examples_gets_all_it_asks(bot_engine: Any) -> None:
         "Quelles sont les exigences d'une microcertification CMF ? genre nombre d'heures etc", log=False
     )
     assert reply.intent == "cmf-requirements-learner"
+
+
+def test_a_question_sentence_the_whole_message_steers_elsewhere_keeps_the_whole_reading(
+    bot_engine: Any,
+) -> None:
+    """Trial 216: "… sur FUN certains certificats peuvent mener a des ECTS. Est ce que ca peut aller
+    jusqu'a un diplome universitaire ?" was answered by its last sentence alone ("Non: a microcredential
+    is not a degree"), though the whole message steers that answer to FUN's certificates (which can lead
+    to a university diploma, a DU); the whole reading (credit towards a degree) is kept."""
+    reply = bot_engine.ask(
+        "Bonjour, je suis en reconversion pro et je voudrais valider des credits pour un diplome plus tard. "
+        "J'ai vu que sur FUN certains certificats peuvent mener a des ECTS. Est ce que ca peut aller "
+        "jusqu'a un diplome universitaire ?",
+        log=False,
+    )
+    assert reply.intent != "degree-equivalence"
+    assert reply.intent in ("cmf-credit-recognition", "partner-fun-certificate")

@@ -601,7 +601,11 @@ class Router:
         rule = self.concepts.steer_rule(
             self.concepts.core(whole), self.concepts.concepts(whole), alone.intent
         )
-        if rule is not None and rule.to == reply.intent:
+        if (
+            rule is not None
+            and rule.to in (reply.intent, *self._ranked_high(question))
+            and rule.to != alone.intent
+        ):
             # the whole message steers the sentence's answer to its own: "ich hab auf imoox einen mooc
             # gemacht und nur eine teilnahmebestaetigung bekommen. kann ich daraus … eine microcredential
             # machen …?" asks of that MOOC (trial 187), not of credit recognition in general
