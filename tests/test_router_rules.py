@@ -1867,6 +1867,9 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         ("Qu'est-ce qu'on obtient à la fin du MOOC ? sur fun je veux dire", "partner-fun-certificate"),
         # trial 215 (`funding-scheme-not-cmf`): "c'est quoi le CPF" read the CPF as the CMF
         ("c'est quoi le CPF exactement et comment utiliser son CPF ?", "training-funding"),
+        # trial 214 (`workload-unit-eu`, now also from the Recommendation's card): whether the workload
+        # must be stated in ECTS got the Recommendation in general
+        ("müssen microcredentials nach der EU empfehlung in ECTS angegeben werden?", "eu-mandatory-elements"),
         # trial 214 (`optional-elements-named`, before `identity-in-eu-elements`): the options of the
         # optional element on identity checks got the CMF against the EU standard
         (
