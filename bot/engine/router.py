@@ -370,7 +370,7 @@ class Router:
         _drop_empty_searches(reply)
         reply = self._alternatives_compared(reply, question)
         reply = self._platform_of_the_credential(reply, question, lang)
-        reply = self._named_platform_first(reply, question)
+        reply = self._named_platform_line(reply, question)
         reply = self._courses_in_the_language(reply, question)
         if previous:
             reply = self._follow_up(reply, question, previous, lang)
@@ -403,7 +403,7 @@ class Router:
                     return answer
         return reply
 
-    def _named_platform_first(self, reply: Reply, question: str) -> Reply:
+    def _named_platform_line(self, reply: Reply, question: str) -> Reply:
         """In an answer listing the partner platforms one line each ("- **iMooX**: …"), a question naming
         one platform gets that platform's line, the others named in one line after it ("Bekomme ich für
         einen iMooX-Kurs ECTS-Punkte?" read iMooX's line fifth of six, after four platforms it did not
@@ -563,8 +563,10 @@ class Router:
             return reply
         named = self.concepts.concepts(asking[0])
         if (of_a_partner and not named) or named & self.concepts.partners:
-            # the question names the platform itself, or nothing at all: "… un badge di eduopen
-            # tramite bestr. cosa certifica di preciso?" asks about the badge its context names
+            # the question names the platform itself, or, for a platform's card, nothing at all: "… un
+            # badge di eduopen tramite bestr. cosa certifica di preciso?" asks about the badge its
+            # context names (a weak whole reading of no platform yields to a question naming nothing:
+            # "… welche angaben sind laut anhang I optional, also keine pflicht?")
             return reply
         after = normalize(question.partition(asking[0])[2])
         platform_after = self.concepts.concepts(after) & self._specific_partners(reply.intent)
@@ -601,14 +603,12 @@ class Router:
         rule = self.concepts.steer_rule(
             self.concepts.core(whole), self.concepts.concepts(whole), alone.intent
         )
-        if (
-            rule is not None
-            and rule.to in (reply.intent, *self._ranked_high(question))
-            and rule.to != alone.intent
-        ):
-            # the whole message steers the sentence's answer to its own: "ich hab auf imoox einen mooc
-            # gemacht und nur eine teilnahmebestaetigung bekommen. kann ich daraus … eine microcredential
-            # machen …?" asks of that MOOC (trial 187), not of credit recognition in general
+        if rule is not None and rule.to in (reply.intent, *self._ranked_high(question)):
+            # the whole message steers the sentence's answer to its own, or to one it ranks high: "ich
+            # hab auf imoox einen mooc gemacht und nur eine teilnahmebestaetigung bekommen. kann ich
+            # daraus … eine microcredential machen …?" asks of that MOOC (trial 187), not of credit
+            # recognition in general; "… sur FUN certains certificats peuvent mener a des ECTS. Est ce
+            # que ca peut aller jusqu'a un diplome universitaire ?" of FUN's certificates (trial 216)
             return reply
         alone.question = question  # one question, one answer: the platform was only its context
         return self._worked_from_context(alone, asking[0], question)
@@ -2946,6 +2946,7 @@ def _line_first(text: str, opening: str) -> str:
 
 
 def _has_digit(text: str) -> bool:
+    """Whether `text` states a figure (a level given as a number, not read from a degree's name)."""
     return any(ch.isdigit() for ch in text)
 
 
