@@ -2206,15 +2206,13 @@ class Router:
             # bewerber hat ein micro-credential mit eqf 5. ist das ungefähr bachelor niveau?" asks
             # about level 5, trial 213)
             asking = list(reversed(question_sentences(text)))
-            stating = [s for s in reversed(sentences(text)) if _has_digit(s)]
-            asked = (
-                parse_facts(s).get("eqf_level")
-                for s in [
-                    *(s for s in asking if _has_digit(s)),
-                    *stating,
-                    *(s for s in asking if not _has_digit(s)),
-                ]
-            )
+            stating = [s for s in reversed(sentences(text)) if _DIGIT.search(s)]
+            in_order = [
+                *(s for s in asking if _DIGIT.search(s)),
+                *stating,
+                *(s for s in asking if not _DIGIT.search(s)),
+            ]
+            asked = (parse_facts(s).get("eqf_level") for s in in_order)
             level = next((found for found in asked if found is not None), facts.get("eqf_level"))
             key = f"answer.level_cycle_{level}"
             return self.strings.get(key, lang) if self.strings.has(key) else None
@@ -2943,11 +2941,6 @@ def _line_first(text: str, opening: str) -> str:
         start -= 1
     lines.insert(start, lines.pop(found[0]))
     return "\n".join(lines)
-
-
-def _has_digit(text: str) -> bool:
-    """Whether `text` states a figure (a level given as a number, not read from a degree's name)."""
-    return any(ch.isdigit() for ch in text)
 
 
 def _plain_request(query: CourseQuery | None, core: str) -> bool:
