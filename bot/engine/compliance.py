@@ -671,14 +671,14 @@ _HOURS_PER_CREDIT = re.compile(
 )
 """Hours each credit stands for ("30 stunden pro ects", "25 h per ECTS"): a rate, not the study hours."""
 _CREDITS_AT_HOURS = re.compile(
-    rf"(?:{_any('ects_units')}|cfu)(?:\s*[x×@]|\s+(?:à|a|je|zu je|at|da|de|of|von)(?=\s))\s*"
+    rf"(?:{_any('ects_units')}|cfu)(?:\s*[x×@]|\s+(?:{_any('credit_at')})(?=\s))\s*"
     + _NUMBER
     + r"\s*-?\s*"
     + _HOUR_WORDS
     + r"\b"
 )
-"""Credits "at" so many hours each ("5 ECTS à 25h", "5 ECTS zu je 25 Stunden"): a rate when the hours
-are a credit's (`CREDIT_RATE_BOUNDS`), never "5 ECTS x 125h"."""
+"""Credits "at" so many hours each (`credit_at`: "5 ECTS à 25h", "5 ECTS zu je 25 Stunden", "6 CFU da 25
+ore"): a rate when the hours are a credit's (`CREDIT_RATE_BOUNDS`), never "5 ECTS x 125h"."""
 CREDIT_RATE_BOUNDS = (10.0, 40.0)
 """The hours one credit can stand for, for `_CREDITS_AT_HOURS` to read a rate (ECTS is 25–30)."""
 
