@@ -1176,3 +1176,17 @@ def test_a_course_too_big_for_the_cmf_asking_for_another_format_gets_the_slp_too
     assert not slp.answer.startswith(f"**{slp.title}**\n\n{shipped.string('polar.slp-vs-cmf', 'en')}")
     asked = shipped.ask("is a short learning programme a cmf microcredential?")
     assert asked.answer.startswith(f"**{asked.title}**\n\n{shipped.string('polar.slp-vs-cmf', 'en')}")
+
+
+def test_microcredentials_at_a_platform_name_that_platform_not_imoox(shipped: Engine) -> None:
+    """ "microcredentials.at" (iMooX's Austrian model) is read without its dot, so "are there
+    microcredentials at FUN?" named iMooX too and got iMooX's card; the platform named after "at" is
+    the one asked about."""
+    layer = shipped._router().concepts
+    assert layer.concepts("are there microcredentials at FUN?") & layer.partners == {"partner-fun"}
+    assert layer.concepts("microcredentials at futurelearn?") & layer.partners == {"partner-futurelearn"}
+    assert layer.concepts("was ist microcredentials.at") & layer.partners == {"partner-imoox"}
+    for question in ("are there microcredentials at FUN?", "are there microcredentials at futurelearn"):
+        reply = shipped.ask(question)
+        assert reply.intent != "partner-imoox-microcredentials", question
+        assert "iMooX and microcredentials.at" not in reply.title

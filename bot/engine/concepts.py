@@ -275,7 +275,16 @@ class ConceptLayer:
 
     @lru_cache(maxsize=2048)  # noqa: B019 - one layer per knowledge base, kept as long as it
     def _named(self, norm: str) -> frozenset[str]:
-        return frozenset(label for _, _, label in _spans(self._concepts, norm.split()))
+        spans = _spans(self._concepts, norm.split())
+        return frozenset(span[2] for span in spans if not self._cut_by_later_partner(span, spans))
+
+    def _cut_by_later_partner(self, span: tuple[int, int, str], spans: list[tuple[int, int, str]]) -> bool:
+        """Whether a partner's naming ends inside another partner's that starts later: the platform
+        named is the later one ("microcredentials at FUN" names FUN, not microcredentials.at)."""
+        start, end, label = span
+        return label in self.partners and any(
+            other in self.partners and other != label and start < b < end for b, _, other in spans
+        )
 
     def core(self, text: str) -> str:
         """`text` without its small-talk clauses (and small-talk words at either end of a clause).
