@@ -1914,3 +1914,21 @@ def test_who_runs_the_training_is_no_subject_of_the_courses_asked(shipped_engine
     titles = [item.label for item in reply.items]
     assert titles[0] == "Desarrollo de servicios en la nube con HTML5, Javascript y node.js", titles
     assert "empresa" not in reply.title and "carga" not in reply.title
+
+
+def test_credit_bearing_training_asked_with_a_question_is_a_request(
+    shipped_reader: CourseQueryReader, shipped_engine: Any
+) -> None:
+    """Trial 218: "… find credit-bearing training in project management for our team, what are the
+    options" was declined: the credit word before "training" read as a general question about credit
+    (as "what credit do courses give?" still is)."""
+    text = (
+        "my boss asked me to find credit-bearing training in project management for our team, "
+        "what are the options"
+    )
+    query = shipped_reader.read(text)
+    assert query is not None and query.topics == ["project management"]
+    reply = shipped_engine.ask(text)
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    assert all("roject" in item.label or "rojet" in item.label for item in reply.items)
+    assert shipped_reader.read("what credit do courses give?") is None

@@ -246,6 +246,13 @@ def asks_in_general(words: list[str], marks: list[str], layout: Layout) -> bool:
         for k in range(1, len(words) - 1)
         if words[k] in CREDIT_WORDS and words[k - 1].isdigit() and k + 1 in courses
     }
+    # "credit-bearing training in …": the credit word and its description right before a course word
+    wanted |= {
+        j
+        for j, w in enumerate(words)
+        if w in CREDIT_WORDS
+        and any(m > j + 1 and all(x in CREDIT_CONTEXT for x in words[j + 1 : m]) for m in courses)
+    }
     # a statement around a question asking for courses ("Ich habe etwa zwei Stunden pro Woche. Gibt es
     # einen Italienischkurs?") asks nothing general
     requests = request_sentences(words, marks, layout)
