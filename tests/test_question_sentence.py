@@ -279,3 +279,16 @@ def test_a_question_sentence_the_whole_message_steers_elsewhere_keeps_the_whole_
     )
     assert reply.intent != "degree-equivalence"
     assert reply.intent in ("cmf-credit-recognition", "partner-fun-certificate")
+
+
+def test_a_question_after_only_saying_who_asks_gets_its_own_answer(bot_engine: Any) -> None:
+    """Trial 218: "Soy responsable de RRHH, ¿qué nivel tiene una microcredencial del CMF comparada con un
+    grado universitario?" got what the CMF offers employers: the self-introduction outweighed the
+    question, which alone asks the CMF's level (EQF 6–7)."""
+    reply = bot_engine.ask(
+        "Soy responsable de RRHH, ¿qué nivel tiene una microcredencial del CMF comparada con un grado "
+        "universitario?",
+        log=False,
+    )
+    assert reply.intent == "cmf-level"
+    assert "6" in reply.answer and "7" in reply.answer

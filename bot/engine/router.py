@@ -73,6 +73,7 @@ from bot.engine.request_layout import (
     QUESTION_WORDS,
     follows_up,
     has_request_cue,
+    opens_with_introduction,
     refers_to_one_course,
     speaks_of_own_course,
     without_scope_phrases,
@@ -578,6 +579,10 @@ class Router:
         if alone.status != "answer" or alone.intent is None or alone.kind != "text":
             return reply
         needed = QUESTION_OVER_CONTEXT if of_a_partner else SURE_PART
+        if not of_a_partner and opens_with_introduction(normalize(question).split()):
+            # the context only says who asks: "Soy responsable de RRHH, ¿qué nivel tiene una
+            # microcredencial del CMF comparada con un grado universitario?" (trial 218)
+            needed = QUESTION_OVER_CONTEXT
         named_platform = self.concepts.concepts(question) & self._specific_partners(reply.intent)
         refers_back = bool(BACK_REFERENCES.intersection(normalize(asking[0]).split()))
         if of_a_partner and reply.intent not in self.concepts.partners and named_platform and refers_back:
