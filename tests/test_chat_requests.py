@@ -1932,3 +1932,21 @@ def test_credit_bearing_training_asked_with_a_question_is_a_request(
     assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
     assert all("roject" in item.label or "rojet" in item.label for item in reply.items)
     assert shipped_reader.read("what credit do courses give?") is None
+
+
+def test_a_german_compound_ending_in_a_course_word_asks_for_its_subject(
+    shipped_reader: CourseQueryReader, shipped_engine: Any
+) -> None:
+    """Trial 219: "gibt es einen Programmierkurs für absolute Anfänger?" searched for "Programmierkurs
+    absolute" and found nothing; the compound is a subject and a course word, "absolute" describes the
+    beginner. A compound the vocabulary knows keeps its reading."""
+    query = shipped_reader.read("gibt es einen Programmierkurs für absolute Anfänger?")
+    assert query is not None and query.topics == ["programmier"]
+    reply = shipped_engine.ask("gibt es einen Programmierkurs für absolute Anfänger?")
+    assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
+    labels = " | ".join(item.label for item in reply.items)
+    assert "Introduction to Programming" in labels and "Informatik-Fit" in labels, labels
+    italian = shipped_engine.ask("suche einen Italienischkurs")  # a topic of the vocabulary
+    assert italian.kind == "courses" and any("italienischer" in item.label for item in italian.items)
+    crash = shipped_engine.ask("Crashkurs Python?")  # a course word of the vocabulary: not "Crash"
+    assert crash.kind == "courses" and "Python" in crash.title and "Crash" not in crash.title

@@ -35,6 +35,7 @@ from bot.engine.bounded import BoundedCache
 from bot.engine.normalize import normalize
 from bot.engine.request_layout import (
     AUDIENCE_WORDS,
+    COMPOUND_COURSE_ENDINGS,
     CONNECTORS,
     CREDIT_CONTEXT,
     CREDIT_WORDS,
@@ -76,6 +77,12 @@ CLOSE_TOPICS_KEPT = 4096
 length) kept by a reader (`bounded.BoundedCache`, sized when the reader is made); 0 keeps none
 (`bench.tail --kept-off`)."""
 
+
+_COMPOUND_SUBJECT_MIN = 5
+"""The fewest letters of a compound's subject before its course word ("Programmier|kurs"; not
+"Grund|kurs")."""
+
+_WORD_TYPED = re.compile(r"[^\W_]+")
 
 _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
@@ -227,7 +234,8 @@ class CourseQueryReader:
     def read_both(self, text: str) -> tuple[CourseQuery, CourseQuery | None]:
         """`read(text, require_request=False)` and `read(text)` from one reading of the text (two
         objects: only the request may be marked `cued`)."""
-        words = normalize(text or "").split()
+        text = self._compounds_split(text or "")
+        words = normalize(text).split()
         layout = lay_out(text or "", words)
         intro = self_introductions(words, layout.clause_of, lambda j: self._asks_at(words, j))
         reading = self._scan(text, words, intro)
@@ -251,6 +259,24 @@ class CourseQueryReader:
             query.cued = True
             return named, query
         return named, None
+
+    def _compounds_split(self, text: str) -> str:
+        """`text` with each compound ending in a course word (`compound_course_endings`) written as its
+        subject and that word: "gibt es einen Programmierkurs?" asks for courses on "Programmier"
+        (close to "programmieren"). A compound the vocabulary knows ("Italienischkurs", "Crashkurs")
+        and one whose first part is short ("Grundkurs") stay whole."""
+
+        def split(match: re.Match[str]) -> str:
+            word = match.group(0)
+            norm = normalize(word)
+            if (norm,) in self.phrases:
+                return word
+            for ending in COMPOUND_COURSE_ENDINGS:
+                if norm.endswith(ending) and len(norm) - len(ending) >= _COMPOUND_SUBJECT_MIN:
+                    return f"{word[: -len(ending)]} {word[-len(ending) :]}"
+            return word
+
+        return _WORD_TYPED.sub(split, text) if COMPOUND_COURSE_ENDINGS else text
 
     def _drop_owned_topics(self, query: CourseQuery, words: list[str]) -> None:
         """Drops from `query` a topic written right after a possessive and not before a course word,

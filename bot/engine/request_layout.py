@@ -52,6 +52,9 @@ GREETINGS = _words("greetings")
 AUDIENCE_WORDS = _words("audience_words")
 """Who is to be trained ("team", "dipendenti") and training them ("upskill"): never topics."""
 
+COMPOUND_COURSE_ENDINGS = _words("compound_course_endings")
+"""Endings of a compound whose head is a course word ("kurs" in "Programmierkurs")."""
+
 DESCRIPTIVE_WORDS = _words("descriptive_words")
 """Words that describe any course ("short", "european", "thema"): never topics nor an institution name."""
 
