@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -348,13 +348,20 @@ class Router:
         its subject ("y cuánto cuesta eso?", `_follow_up`)."""
         lang = lang if lang in LANGS else None
         typed, question = question, respell(question, self.snapshot.spellings)  # "pruefung": "prüfung"
+        slips: dict[str, str] = {}
+        if self.snapshot.typos is not None:
+            question, slips = self.snapshot.typos.fix(question)  # "refnud": "refund"
         if previous:
             previous = respell(previous, self.snapshot.spellings)
+            if self.snapshot.typos is not None:
+                previous = self.snapshot.typos.fix(previous)[0]
         reply = self._answer(question, lang, previous)
         if question != typed:
             answer: Reply | None = reply
             while answer is not None:  # each answer quotes the asker's own words
-                answer.question = typed_back(answer.question, typed, self.snapshot.spellings)
+                answer.question = typed_back(
+                    _slips_typed_back(answer.question, slips), typed, self.snapshot.spellings
+                )
                 answer = answer.also
         return reply
 
@@ -2780,6 +2787,13 @@ class Router:
     def string(self, key: str, lang: str, **values: Any) -> str:
         """A UI string from knowledge/ui/*.yaml in `lang`, with placeholders filled."""
         return self.strings.get(key, _lang(lang), **values)
+
+
+def _slips_typed_back(text: str, slips: Mapping[str, str]) -> str:
+    """`text` with each word read for a slip (`TypoFixer.fix`) as the asker typed it."""
+    if not slips:
+        return text
+    return re.sub(r"[^\W\d_]+", lambda m: slips.get(m.group(0), m.group(0)), text)
 
 
 def _drop_empty_searches(reply: Reply) -> None:

@@ -45,10 +45,11 @@ from bot.engine.course_query import CourseQuery, CourseQueryReader
 from bot.engine.ensemble import BaggedIntentMatcher
 from bot.engine.language import LanguageProfile
 from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher, MatcherBase
-from bot.engine.model import DEFAULT_LANG, LANGS, Intent, KnowledgeBase, pick
+from bot.engine.model import DEFAULT_LANG, LANGS, Course, Intent, KnowledgeBase, pick
 from bot.engine.normalize import normalize
 from bot.engine.paths import PROJECT_ROOT
 from bot.engine.spelling import umlaut_spellings
+from bot.engine.typos import TypoFixer
 
 if TYPE_CHECKING:  # imported when the engine needs it (see `matcher_class`)
     from bot.engine.sparse_matcher import SparseIntentMatcher
@@ -131,6 +132,9 @@ class Snapshot:
     spellings: Mapping[str, str] = field(default_factory=dict)
     """Words the knowledge base writes with umlauts, as typed with "ae", "oe", "ue" → as written
     (`spelling.umlaut_spellings`: "pruefung" → "prüfung")."""
+    typos: TypoFixer | None = None
+    """The words the knowledge base knows, to read a word typed with one slip ("refnud") as the one
+    meant (`typos.TypoFixer`)."""
 
     def course_query(self, text: str, *, require_request: bool = True) -> CourseQuery | None:
         """The course request in `text`, or None (see `CourseQueryReader.read`)."""
@@ -216,7 +220,15 @@ def build_snapshot(
         spellings=MappingProxyType(
             umlaut_spellings([*(text for _, _, text in rows), *(c.title for c in kb.courses.values())])
         ),
+        typos=TypoFixer.build(
+            [*norm.values(), *(_course_words(c) for c in kb.courses.values())], [kb.vocabulary]
+        ),
     )
+
+
+def _course_words(course: Course) -> str:
+    """The words of a course record a question may name (title, institution, subjects)."""
+    return " ".join([course.title, course.institution or "", *course.subjects])
 
 
 def declines(intent: Intent | None) -> bool:

@@ -1,0 +1,85 @@
+"""A word typed with one slip is read as the word the knowledge base writes (`bot.engine.typos`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.engine.typos import TypoFixer, is_slip
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("pyhton", "python"),  # two neighbours swapped
+        ("refnud", "refund"),
+        ("microcredentails", "microcredentials"),
+        ("trainning", "training"),  # a letter typed twice
+        ("statistcs", "statistics"),  # a letter left out inside a long word
+    ],
+)
+def test_slips_of_the_fingers(typed: str, meant: str) -> None:
+    assert is_slip(typed, meant)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("nurse", "kurse"),  # a changed letter makes another word
+        ("junior", "junio"),  # a letter more at the end: an inflection, not a slip
+        ("scorso", "corso"),  # ... or at the start
+        ("though", "through"),  # a letter left out of a short word
+        ("river", "driver"),
+    ],
+)
+def test_other_words_are_no_slips(typed: str, meant: str) -> None:
+    assert not is_slip(typed, meant)
+
+
+def test_a_fixer_reads_unknown_words_as_the_one_known_word_they_slip_from() -> None:
+    fixer = TypoFixer.build(
+        ["how do I get a refund", "refund rules", "python courses", "python for beginners"],
+        [{"topics": {"statistics": ["statistics", "stats"]}}],
+    )
+    text, typed_as = fixer.fix("any pyhton or statistcs course? and a refnud")
+    assert text == "any python or statistics course? and a refund"
+    assert typed_as == {"python": "pyhton", "statistics": "statistcs", "refund": "refnud"}
+    # known words, short words and words close to none stay as typed
+    assert fixer.fix("how do I get a refund for Python")[0] == "how do I get a refund for Python"
+    assert fixer.fix("the wether in graz")[0] == "the wether in graz"
+    # "refund" is used twice, "rules" once: a word used once is no correction
+    assert fixer.meant("rulse") is None
+
+
+def test_two_words_a_slip_away_leave_the_word_as_typed() -> None:
+    both = TypoFixer.build(["trial tiarl", "trial tiarl"])
+    assert both.meant("tiral") is None  # "trial" and "tiarl" are both one swap away
+    one = TypoFixer.build(["trial", "trial"])
+    assert one.meant("tiral") == "trial"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        (
+            "my employee started a microcredential and now wants out. how long does she have to get a "
+            "refnud?",
+            "partner-futurelearn-mc-refunds",
+        ),
+        ("what exactly has to be on the transrcipt for the CMF", "cmf-transcript"),
+        ("gibts bei FutureLearn ratenzahlung für microcredentails?", "partner-futurelearn-mc-instalments"),
+    ],
+)
+def test_questions_with_a_slip_get_the_right_answer(bot_engine: Any, question: str, intent: str) -> None:
+    """Trials 219-220: each got another answer (the study hours, the CMF's definition, a course)."""
+    reply = bot_engine.ask(question, log=False)
+    assert reply.intent == intent
+    assert reply.question == question  # the reply quotes the asker's own words
+
+
+def test_a_course_search_with_a_slip_finds_the_subject(bot_engine: Any) -> None:
+    """Trial 221: "looking for a pyhton course" listed the platforms by language."""
+    reply = bot_engine.ask("looking for a pyhton course", log=False)
+    assert reply.kind == "courses" and reply.items
+    assert all("Python" in item.label for item in reply.items)
