@@ -1234,3 +1234,16 @@ def test_hay_que_in_a_second_question_asks_for_no_courses(bot_engine: Any) -> No
     assert reply.intent == "universities-futurelearn-proposal"
     assert all(r.kind != "courses" for r in chain), [r.intent for r in chain]
     assert bot_engine.ask("¿hay algún curso de datos?", log=False).kind == "courses"
+
+
+def test_two_platforms_compared_get_both_overviews(bot_engine: Any) -> None:
+    """Trial 219: "Unterschied zwischen iMooX und FutureLearn?" got the table of which platform teaches
+    in which language, no comparison; a comparison naming a language still gets that table."""
+    reply = bot_engine.ask("Unterschied zwischen iMooX und FutureLearn?")
+    assert reply.status == "answer" and reply.intent == "partner-imoox"
+    assert reply.also is not None and reply.also.intent == "partner-futurelearn"
+    assert reply.also.also is None
+    by_language = bot_engine.ask(
+        "que diferencia hay entre MiríadaX y FutureLearn? cual me conviene si solo hablo español"
+    )
+    assert by_language.intent == "partner-platforms-by-language"

@@ -109,6 +109,9 @@ FOLLOW_UP_WORDS = 10
 FOLLOW_UP_REASONS = frozenset({"no_match", "below_answer_threshold"})
 """The replies a follow-up may replace: "I don't know" and "did you mean" (not a guard's decline,
 another provider, a greeting)."""
+COMPARED_PLATFORMS = "partner-platforms-by-language"
+"""The intent questions comparing partner platforms are steered to (`platforms-compared`): which
+platform teaches in which language (`_two_platforms_compared`)."""
 WEAK_WHOLE = 0.5
 """Below this, a message's whole reading yields to its first question answered surely (`SURE_PART`)."""
 SURE_PART = 0.9
@@ -377,6 +380,7 @@ class Router:
             reply = self._also_asked(first, question, lang)
         _drop_empty_searches(reply)
         reply = self._alternatives_compared(reply, question)
+        reply = self._two_platforms_compared(reply, question)
         reply = self._platform_of_the_credential(reply, question, lang)
         reply = self._named_platform_line(reply, question)
         reply = self._courses_in_the_language(reply, question)
@@ -537,6 +541,30 @@ class Router:
         answers = [self.answer_intent(rule.to, reply.lang, question) for rule in pair]
         answers[0].also = answers[1]
         answers[0].confidence = answers[1].confidence = max(reply.confidence, self.answer_threshold)
+        return answers[0]
+
+    def _two_platforms_compared(self, reply: Reply, question: str) -> Reply:
+        """A one-question message comparing two partner platforms and naming no language or credit
+        ("Unterschied zwischen iMooX und FutureLearn?": a `platforms-compared` cue) gets both
+        platforms' overviews, in the order it names them, instead of the table of which platform
+        teaches in which language (still the answer to "… cual me conviene si solo hablo español")
+        or one platform's overview alone (trial 219)."""
+        if reply.also is not None or reply.status != "answer" or reply.intent is None:
+            return reply
+        text = " ".join(question.split())
+        found = self.concepts.concepts(text)
+        named = self.concepts.named_in_order(text, self.concepts.partners)
+        if len(named) != 2 or reply.intent not in {COMPARED_PLATFORMS, *named}:
+            return reply
+        if found & self.concepts.request_filters or self._languages_named(text):
+            return reply
+        if self.concepts.cued_rule(text, found, COMPARED_PLATFORMS) is None:
+            return reply
+        if len(self._question_parts(question)) > 1 or any(p not in self.kb.intents for p in named):
+            return reply
+        answers = [self.answer_intent(platform, reply.lang, question) for platform in named]
+        answers[0].also = answers[1]
+        answers[0].confidence = max(reply.confidence, self.answer_threshold)
         return answers[0]
 
     def _question_parts(self, text: str) -> list[str]:
