@@ -31,6 +31,7 @@ def test_slips_of_the_fingers(typed: str, meant: str) -> None:
         ("scorso", "corso"),  # ... or at the start
         ("though", "through"),  # a letter left out of a short word
         ("river", "driver"),
+        ("curro", "curo"),  # a doubled letter in a short word: Spanish and Italian double letters
     ],
 )
 def test_other_words_are_no_slips(typed: str, meant: str) -> None:

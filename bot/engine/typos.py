@@ -30,8 +30,8 @@ MIN_LENGTH = 5
 """The fewest letters of a word read as a slip: a shorter one is too close to too many words."""
 
 OMISSION_FROM = 7
-"""From this length a word typed with a letter left out is read as a slip ("statistcs"); shorter
-ones are too often other words ("though"/"through")."""
+"""From this length a word typed with a letter left out or doubled is read as a slip ("statistcs",
+"trainning"); shorter ones are too often other words ("though"/"through", "curro"/"curo")."""
 
 MIN_USES = 2
 """A word is a correction only if the training texts use it this often (or a vocabulary names it):
@@ -111,9 +111,10 @@ class TypoFixer:
 
 def is_slip(typed: str, meant: str) -> bool:
     """Whether `typed` is `meant` (one edit away) with a slip of the fingers, not another word: two
-    neighbouring letters swapped ("pyhton"), a letter typed twice ("trainning"), or, in a word of
-    `OMISSION_FROM` letters or more, one left out inside it ("statistcs"). A changed letter, or one
-    added or dropped at either end, makes other words too ("nurse"/"kurse", "junior"/"junio")."""
+    neighbouring letters swapped ("pyhton"), or, in a word of `OMISSION_FROM` letters or more, a letter
+    typed twice ("trainning") or one left out inside it ("statistcs"). A changed letter, one added or
+    dropped at either end, or a doubled letter in a short word makes other words too ("nurse"/"kurse",
+    "junior"/"junio", "curro"/"curo")."""
     if len(typed) == len(meant):
         return any(
             typed[i] == meant[i + 1]
@@ -123,7 +124,7 @@ def is_slip(typed: str, meant: str) -> bool:
             and typed[i + 2 :] == meant[i + 2 :]
             for i in range(len(typed) - 1)
         )
-    if len(typed) == len(meant) + 1:  # a letter typed twice, inside the word
+    if len(typed) == len(meant) + 1 and len(meant) >= OMISSION_FROM:  # a letter typed twice, inside
         return any(
             typed[:i] + typed[i + 1 :] == meant and typed[i] == typed[i - 1] for i in range(1, len(typed) - 1)
         )
