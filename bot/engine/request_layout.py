@@ -123,6 +123,8 @@ TOPIC_ALTERNATIVES = _words("topic_alternatives")
 """Words between two subjects that ask for either ("and", "or", "y", "oder")."""
 OR_WORDS = _words("or_words")
 """The words for "or" ("ou", "o", "oder"): a question offering alternatives is no plain yes/no one."""
+DIFFERENCE_WORDS = _words("difference_words")
+"""Words asking how things differ ("difference", "Unterschied")."""
 BACK_REFERENCES = _words("back_references")
 """Words pointing back to what the message said before ("das", "ça", "eso", "it"): a question with one
 asks about its context."""

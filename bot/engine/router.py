@@ -69,6 +69,7 @@ from bot.engine.questions import (
 from bot.engine.request_layout import (
     AUDIENCE_WORDS,
     BACK_REFERENCES,
+    DIFFERENCE_WORDS,
     OR_WORDS,
     QUESTION_WORDS,
     follows_up,
@@ -544,11 +545,12 @@ class Router:
         return answers[0]
 
     def _two_platforms_compared(self, reply: Reply, question: str) -> Reply:
-        """A one-question message comparing two partner platforms and naming no language or credit
-        ("Unterschied zwischen iMooX und FutureLearn?": a `platforms-compared` cue) gets both
+        """A one-question message asking how two partner platforms differ (`difference_words`) and
+        naming no language or credit ("Unterschied zwischen iMooX und FutureLearn?") gets both
         platforms' overviews, in the order it names them, instead of the table of which platform
-        teaches in which language (still the answer to "… cual me conviene si solo hablo español")
-        or one platform's overview alone (trial 219)."""
+        teaches in which language or one platform's overview alone (trial 219). Asking which is
+        better ("futurelearn vs miriadax, which one is better?") or for one language ("… cual me
+        conviene si solo hablo español") still gets the table."""
         if reply.also is not None or reply.status != "answer" or reply.intent is None:
             return reply
         text = " ".join(question.split())
@@ -558,8 +560,8 @@ class Router:
             return reply
         if found & self.concepts.request_filters or self._languages_named(text):
             return reply
-        if self.concepts.cued_rule(text, found, COMPARED_PLATFORMS) is None:
-            return reply
+        if not DIFFERENCE_WORDS.intersection(normalize(text).split()):
+            return reply  # "futurelearn vs miriadax, which one is better?": the table helps choose
         if len(self._question_parts(question)) > 1 or any(p not in self.kb.intents for p in named):
             return reply
         answers = [self.answer_intent(platform, reply.lang, question) for platform in named]
