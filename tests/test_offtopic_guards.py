@@ -568,6 +568,15 @@ DECLINED_LOOK_ALIKES = [
         "les garder, c'est une arnaque?",
         "declined",
     ),
+    # trial 222: seeing a proctored exam's answers before it starts; a student visa asked in German
+    (
+        "is there any way to see the answers of a proctored exam before it starts? asking for a freind",
+        "declined",
+    ),
+    (
+        "welches Visum brauche ich als Inder um in Deutschland zu studieren, und wie lange dauert das",
+        "declined",
+    ),
 ]
 
 

@@ -1886,6 +1886,10 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "l'EMC. quels criteres doit on respecter?",
             "cmf-requirements-university",
         ),
+        # trial 223 (`mooc-credit-not-cmf`): credit for an ordinary MOOC got the CMF microcredential's
+        # 4-6 ECTS, or a "did you mean" menu
+        ("quanti crediti vale un mooc", "learners-credits-by-platform"),
+        ("Il certificato del MOOC è riconosciuto dalla mia universita?", "learners-credits-by-platform"),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
