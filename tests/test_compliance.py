@@ -724,6 +724,10 @@ def test_id_checks_not_read_from_a_negated_or_other_phrase(text: str) -> None:
         # trial 188: "exam at the end" is a final exam
         ("module is 3 US credits, about 140 hours, eqf 6, exam at the end", "final-exam"),
         ("Prüfung am Ende, 120 Stunden", "final-exam"),
+        # trial 220: a summative exam is the final one ("summative exam with webcam ID check" read none)
+        ("Our MOOC is 150 h, EQF 5, 6 ECTS, summative exam with webcam ID check", "final-exam"),
+        ("120 horas, EQF 6, con una evaluación sumativa", "final-exam"),
+        ("une évaluation sommative à la fin", "final-exam"),
     ],
 )
 def test_exams_called_final_are_read(text: str, assessment: str) -> None:
