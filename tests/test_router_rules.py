@@ -1890,6 +1890,13 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         # 4-6 ECTS, or a "did you mean" menu
         ("quanti crediti vale un mooc", "learners-credits-by-platform"),
         ("Il certificato del MOOC è riconosciuto dalla mia universita?", "learners-credits-by-platform"),
+        # trials 219, 224 (`fl-proposal-review`): how long FutureLearn's review of a proposal takes got
+        # the CMF's study hours ("wie lange dauert …" is `fl-mc-weeks`)
+        (
+            "wir sind eine Hochschule und wollen eine Microcredential auf FutureLearn anbieten, wie lange "
+            "dauert die Prüfung unseres Vorschlags?",
+            "universities-futurelearn-proposal",
+        ),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
