@@ -70,6 +70,8 @@ def test_two_words_a_slip_away_leave_the_word_as_typed() -> None:
         ),
         ("what exactly has to be on the transrcipt for the CMF", "cmf-transcript"),
         ("gibts bei FutureLearn ratenzahlung für microcredentails?", "partner-futurelearn-mc-instalments"),
+        # trial 225: a slip one phrasing also makes ("whats a microcredntial") is still read as a slip
+        ("how many hours of study go into one of these microcredntial framework things", "cmf-study-hours"),
     ],
 )
 def test_questions_with_a_slip_get_the_right_answer(bot_engine: Any, question: str, intent: str) -> None:

@@ -57,9 +57,9 @@ class TypoFixer:
 
     @classmethod
     def build(cls, texts: Iterable[str], vocabularies: Iterable[Any] = ()) -> TypoFixer:
-        """A fixer knowing the words of `texts` (training texts, course titles: those used at least
-        `MIN_USES` times are corrections) and of `vocabularies` (nested lists and mappings of
-        phrases, a trailing "*" dropped: all of them are corrections)."""
+        """A fixer knowing the words `texts` use at least `MIN_USES` times (training texts, course
+        records) and the words of `vocabularies` (nested lists and mappings of phrases, a trailing "*"
+        dropped); each known word is a correction."""
         uses: Counter[str] = Counter()
         for text in texts:
             uses.update(set(normalize(text).split()))
@@ -67,9 +67,10 @@ class TypoFixer:
         for vocabulary in vocabularies:
             for phrase in _strings(vocabulary):
                 named.update(normalize(phrase.rstrip("*")).split())
-        known = set(uses) | named
-        targets = {w for w, n in uses.items() if n >= MIN_USES} | named
-        return cls(known, (w for w in targets if w.isalpha()))
+        # a word written once may be a slip of the knowledge base's own ("whats a microcredntial" is a
+        # phrasing): it is no correction, and typed, it is read as the word it slips from
+        known = {w for w, n in uses.items() if n >= MIN_USES} | named
+        return cls(known, (w for w in known if w.isalpha()))
 
     def fix(self, text: str) -> tuple[str, dict[str, str]]:
         """`text` with each slip replaced by the word meant, and a map of each replacement → the
