@@ -1897,6 +1897,17 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "dauert die Prüfung unseres Vorschlags?",
             "universities-futurelearn-proposal",
         ),
+        # trial 225 (`credit-via-rpl` from an employer's card; `workload-unit-eu` cued "in ECTS angeben")
+        (
+            'what does "RPL" mean in the context of microcredentials? a candidate mentions it in her '
+            "cover letter",
+            "cmf-assessment",
+        ),
+        (
+            "muss unsere micro-credential laut EU-Empfehlung die Lernergebnisse und den Workload in ECTS "
+            "angeben?",
+            "eu-mandatory-elements",
+        ),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
