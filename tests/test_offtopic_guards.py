@@ -577,7 +577,22 @@ DECLINED_LOOK_ALIKES = [
         "welches Visum brauche ich als Inder um in Deutschland zu studieren, und wie lange dauert das",
         "declined",
     ),
+    # trial 227: a help centre's headings on payment methods, invoices and personal details
+    ("Quels moyens de paiement acceptez-vous ?", "declined"),
+    ("¿Qué métodos de pago aceptan?", "declined"),
+    ("Quali metodi di pagamento accettate?", "declined"),
+    ("Welche Zahlungsarten werden akzeptiert?", "declined"),
+    ("wo finde ich meine rechnung?", "declined"),
+    ("¿Cómo actualizo mis datos personales?", "declined"),
 ]
+
+
+def test_payment_methods_asked_of_a_microcredential_are_still_answered(shipped: Engine) -> None:
+    """The payment-methods guard keeps off a question naming a platform or a microcredential."""
+    reply = shipped.ask("¿Qué métodos de pago aceptan para las microcredenciales de FutureLearn?")
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-instalments")
+    declined = shipped.ask("Quels moyens de paiement acceptez-vous ?")
+    assert declined.answer == shipped.string("fallback.declined.payment-methods", "fr")
 
 
 def test_a_mail_asking_for_a_password_or_bank_details_gets_the_phishing_warning(shipped: Engine) -> None:

@@ -1908,6 +1908,9 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "angeben?",
             "eu-mandatory-elements",
         ),
+        # trial 227 (`cmf-requirements-named`): the common framework's requirements got the entry
+        # requirements ("quadro comune" names the CMF in no concept)
+        ("quali sono i requisiti del quadro comune per le microcredenziali", "cmf-requirements-learner"),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
