@@ -1890,8 +1890,8 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         # 4-6 ECTS, or a "did you mean" menu
         ("quanti crediti vale un mooc", "learners-credits-by-platform"),
         ("Il certificato del MOOC è riconosciuto dalla mia universita?", "learners-credits-by-platform"),
-        # trials 219, 224 (`fl-proposal-review`): how long FutureLearn's review of a proposal takes got
-        # the CMF's study hours ("wie lange dauert …" is `fl-mc-weeks`)
+        # trials 219, 224: how long FutureLearn's review of a proposal takes got the CMF's study hours
+        # (`fl-mc-weeks`, "wie lange dauert …", now unless a university asks)
         (
             "wir sind eine Hochschule und wollen eine Microcredential auf FutureLearn anbieten, wie lange "
             "dauert die Prüfung unseres Vorschlags?",
@@ -1911,6 +1911,14 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         # trial 227 (`cmf-requirements-named`): the common framework's requirements got the entry
         # requirements ("quadro comune" names the CMF in no concept)
         ("quali sono i requisiti del quadro comune per le microcredenziali", "cmf-requirements-learner"),
+        # trials 221, 226 (`credit-at-imoox`, `credit-at-eduopen`…): credit for a platform's course at
+        # one's university got the CMF's "not automatic" alone, not what that platform's courses give
+        ("kann ich mir einen imoox kurs an meiner uni anrechnen lassen?", "partner-imoox-microcredentials"),
+        (
+            "sono una studentessa, se faccio un corso su eduopen la mia università mi dà i crediti "
+            "automaticamente?",
+            "partner-eduopen-credits",
+        ),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
