@@ -1247,3 +1247,12 @@ def test_two_platforms_compared_get_both_overviews(bot_engine: Any) -> None:
         "que diferencia hay entre MiríadaX y FutureLearn? cual me conviene si solo hablo español"
     )
     assert by_language.intent == "partner-platforms-by-language"
+
+
+def test_a_bare_fun_compared_with_another_platform_is_fun(bot_engine: Any) -> None:
+    """Trial 228: "Quelle est la différence entre FUN et FutureLearn ?" got FutureLearn's overview alone:
+    "FUN" alone is an English word and names no platform; beside another platform it is FUN."""
+    reply = bot_engine.ask("Quelle est la différence entre FUN et FutureLearn ?")
+    assert (reply.intent, reply.also and reply.also.intent) == ("partner-fun", "partner-futurelearn")
+    italian = bot_engine.ask("differenza tra EduOpen e FUN?")
+    assert (italian.intent, italian.also and italian.also.intent) == ("partner-eduopen", "partner-fun")

@@ -113,6 +113,9 @@ another provider, a greeting)."""
 COMPARED_PLATFORMS = "partner-platforms-by-language"
 """The intent questions comparing partner platforms are steered to (`platforms-compared`): which
 platform teaches in which language (`_two_platforms_compared`)."""
+FUN_PLATFORM = "partner-fun"
+"""The concept of FUN (France Université Numérique), whose name is also an English word."""
+_BARE_FUN = re.compile(r"\bfun\b", re.IGNORECASE)
 WEAK_WHOLE = 0.5
 """Below this, a message's whole reading yields to its first question answered surely (`SURE_PART`)."""
 SURE_PART = 0.9
@@ -556,6 +559,10 @@ class Router:
         text = " ".join(question.split())
         found = self.concepts.concepts(text)
         named = self.concepts.named_in_order(text, self.concepts.partners)
+        if len(named) == 1 and FUN_PLATFORM not in named:
+            # "differenza tra EduOpen e FUN?": a bare "FUN" beside another platform is FUN, read as
+            # "FUN MOOC" (the English word alone names nothing)
+            named = self.concepts.named_in_order(_BARE_FUN.sub("FUN MOOC", text), self.concepts.partners)
         if len(named) != 2 or reply.intent not in {COMPARED_PLATFORMS, *named}:
             return reply
         if found & self.concepts.request_filters or self._languages_named(text):
