@@ -1914,6 +1914,8 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         # trials 221, 226 (`credit-at-imoox`, `credit-at-eduopen`…): credit for a platform's course at
         # one's university got the CMF's "not automatic" alone, not what that platform's courses give
         ("kann ich mir einen imoox kurs an meiner uni anrechnen lassen?", "partner-imoox-microcredentials"),
+        # trial 228 (`fl-unlimited-price`): FutureLearn Unlimited's price got a "did you mean" menu
+        ("Was kostet eine FutureLearn Unlimited Mitgliedschaft?", "partner-futurelearn-mc-prices"),
         (
             "sono una studentessa, se faccio un corso su eduopen la mia università mi dà i crediti "
             "automaticamente?",
