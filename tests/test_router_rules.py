@@ -1916,6 +1916,8 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         ("kann ich mir einen imoox kurs an meiner uni anrechnen lassen?", "partner-imoox-microcredentials"),
         # trial 228 (`fl-unlimited-price`): FutureLearn Unlimited's price got a "did you mean" menu
         ("Was kostet eine FutureLearn Unlimited Mitgliedschaft?", "partner-futurelearn-mc-prices"),
+        # trial 229 (`level-of-a-course`): how an employer tells a course's EQF level got a menu
+        ("come azienda come facciamo a capire il livello EQF di un corso?", "cmf-transcript"),
         (
             "sono una studentessa, se faccio un corso su eduopen la mia università mi dà i crediti "
             "automaticamente?",
