@@ -1950,3 +1950,12 @@ def test_a_german_compound_ending_in_a_course_word_asks_for_its_subject(
     assert italian.kind == "courses" and any("italienischer" in item.label for item in italian.items)
     crash = shipped_engine.ask("Crashkurs Python?")  # a course word of the vocabulary: not "Crash"
     assert crash.kind == "courses" and "Python" in crash.title and "Crash" not in crash.title
+
+
+def test_got_anything_asks_for_courses_on_an_exam_the_catalogue_names(shipped_engine: Any) -> None:
+    """Trial 229: "preparing for IELTS, got anything for me?" was declined as another provider's exam;
+    "got anything" asks for courses, and FutureLearn's "Understanding IELTS" is one (preparing for it
+    is no subject of its own)."""
+    reply = shipped_engine.ask("preparing for IELTS, got anything for me?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert [item.label for item in reply.items if "IELTS" in item.label] and "preparing" not in reply.title
