@@ -583,6 +583,8 @@ DECLINED_LOOK_ALIKES = [
     ("Welche Zahlungsarten werden akzeptiert?", "declined"),
     ("wo finde ich meine rechnung?", "declined"),
     ("¿Cómo actualizo mis datos personales?", "declined"),
+    # trial 231: a site's accessibility for screen readers (plural: "lecteur d'écran" was declined)
+    ("Accessibilité : le site est-il compatible avec les lecteurs d'écran ?", "declined"),
 ]
 
 
