@@ -276,7 +276,10 @@ class CourseQueryReader:
                     return f"{word[: -len(ending)]} {word[-len(ending) :]}"
             return word
 
-        return _WORD_TYPED.sub(split, text) if COMPOUND_COURSE_ENDINGS else text
+        low = text.casefold()
+        if not any(ending in low for ending in COMPOUND_COURSE_ENDINGS):
+            return text  # (most messages)
+        return _WORD_TYPED.sub(split, text)
 
     def _drop_owned_topics(self, query: CourseQuery, words: list[str]) -> None:
         """Drops from `query` a topic written right after a possessive and not before a course word,

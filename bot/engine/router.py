@@ -557,6 +557,8 @@ class Router:
         if reply.also is not None or reply.status != "answer" or reply.intent is None:
             return reply
         text = " ".join(question.split())
+        if not DIFFERENCE_WORDS.intersection(normalize(text).split()):
+            return reply  # "futurelearn vs miriadax, which one is better?": the table helps choose
         found = self.concepts.concepts(text)
         named = self.concepts.named_in_order(text, self.concepts.partners)
         if len(named) == 1 and FUN_PLATFORM not in named:
@@ -567,8 +569,6 @@ class Router:
             return reply
         if found & self.concepts.request_filters or self._languages_named(text):
             return reply
-        if not DIFFERENCE_WORDS.intersection(normalize(text).split()):
-            return reply  # "futurelearn vs miriadax, which one is better?": the table helps choose
         if len(self._question_parts(question)) > 1 or any(p not in self.kb.intents for p in named):
             return reply
         answers = [self.answer_intent(platform, reply.lang, question) for platform in named]
