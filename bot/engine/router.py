@@ -113,9 +113,6 @@ another provider, a greeting)."""
 COMPARED_PLATFORMS = "partner-platforms-by-language"
 """The intent questions comparing partner platforms are steered to (`platforms-compared`): which
 platform teaches in which language (`_two_platforms_compared`)."""
-FUN_PLATFORM = "partner-fun"
-"""The concept of FUN (France Université Numérique), whose name is also an English word."""
-_BARE_FUN = re.compile(r"\bfun\b", re.IGNORECASE)
 WEAK_WHOLE = 0.5
 """Below this, a message's whole reading yields to its first question answered surely (`SURE_PART`)."""
 SURE_PART = 0.9
@@ -343,6 +340,8 @@ class Router:
         """This question's course-query readings by (text, `require_request`) (`_course_query`)."""
         self._parts: dict[str, list[str]] = {}
         """This question's question parts by text (`_question_parts`)."""
+        self._platform_concepts: dict[str, str] | None = None
+        """The course vocabulary's platforms → their partner concepts (`_platforms_named`), when read."""
         self._ranks: dict[str, tuple[list[tuple[str, float]], float]] = {}
         """This question's rankings by text (`_rank_all`): a message's parts and the whole are asked
         again when it has two questions or its question sentence is rescued."""
@@ -561,10 +560,10 @@ class Router:
             return reply  # "futurelearn vs miriadax, which one is better?": the table helps choose
         found = self.concepts.concepts(text)
         named = self.concepts.named_in_order(text, self.concepts.partners)
-        if len(named) == 1 and FUN_PLATFORM not in named:
-            # "differenza tra EduOpen e FUN?": a bare "FUN" beside another platform is FUN, read as
-            # "FUN MOOC" (the English word alone names nothing)
-            named = self.concepts.named_in_order(_BARE_FUN.sub("FUN MOOC", text), self.concepts.partners)
+        if len(named) == 1:
+            # "differenza tra EduOpen e FUN?": a platform's name alone that is also a word of its
+            # own ("FUN") names no concept, but the course vocabulary reads it as the platform
+            named = self._platforms_named(text) or named
         if len(named) != 2 or reply.intent not in {COMPARED_PLATFORMS, *named}:
             return reply
         if found & self.concepts.request_filters or self._languages_named(text):
@@ -575,6 +574,30 @@ class Router:
         answers[0].also = answers[1]
         answers[0].confidence = max(reply.confidence, self.answer_threshold)
         return answers[0]
+
+    def _platforms_named(self, text: str) -> list[str]:
+        """The partner platforms (concept ids) the course vocabulary reads in `text` word by word, in
+        order: each vocabulary platform ("FUN": "fun mooc", …, "fun") stands for the partner concept
+        its names name ("fun mooc" names partner-fun)."""
+        reader = self.snapshot.reader
+        if reader is None:
+            return []
+        if self._platform_concepts is None:
+            vocabulary = self.kb.vocabulary.get("platforms") or {}
+            self._platform_concepts = {
+                str(key): next(iter(sorted(named)))
+                for key, forms in vocabulary.items()
+                if (
+                    named := set().union(*(self.concepts.concepts(str(f)) for f in forms or []))
+                    & self.concepts.partners
+                )
+                and len(named) == 1
+            }
+        read = (reader.phrases.get((word,)) for word in normalize(text).split())
+        platforms = (
+            self._platform_concepts.get(value) for kind, value in filter(None, read) if kind == "platforms"
+        )
+        return list(dict.fromkeys(p for p in platforms if p))
 
     def _question_parts(self, text: str) -> list[str]:
         """`questions.question_parts(text)`, read once a question (several steps look at the parts)."""
