@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -81,6 +81,7 @@ from bot.engine.request_layout import (
 )
 from bot.engine.snapshot import Snapshot
 from bot.engine.spelling import respell, typed_back
+from bot.engine.typos import as_typed
 
 MAX_QUESTION_CHARS = 500
 """Longer questions are declined (reason `too_long`) before any matching."""
@@ -365,9 +366,7 @@ class Router:
         if question != typed:
             answer: Reply | None = reply
             while answer is not None:  # each answer quotes the asker's own words
-                answer.question = typed_back(
-                    _slips_typed_back(answer.question, slips), typed, self.snapshot.spellings
-                )
+                answer.question = typed_back(as_typed(answer.question, slips), typed, self.snapshot.spellings)
                 answer = answer.also
         return reply
 
@@ -2847,13 +2846,6 @@ class Router:
     def string(self, key: str, lang: str, **values: Any) -> str:
         """A UI string from knowledge/ui/*.yaml in `lang`, with placeholders filled."""
         return self.strings.get(key, _lang(lang), **values)
-
-
-def _slips_typed_back(text: str, slips: Mapping[str, str]) -> str:
-    """`text` with each word read for a slip (`TypoFixer.fix`) as the asker typed it."""
-    if not slips:
-        return text
-    return re.sub(r"[^\W\d_]+", lambda m: slips.get(m.group(0), m.group(0)), text)
 
 
 def _drop_empty_searches(reply: Reply) -> None:

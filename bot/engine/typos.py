@@ -7,8 +7,8 @@ named no refund and got the study hours; "looking for a pyhton course" searched 
 
 `TypoFixer` knows every word of the training texts, course records and vocabularies. A word the
 asker types that it does not know, of `MIN_LENGTH` letters or more, is read as the one word it knows
-that the typed word is a slip of (`is_slip`: two neighbouring letters swapped, a letter typed twice,
-one left out inside a long word), among the words the knowledge base uses often (`MIN_USES`) or its
+that the typed word is a slip of (`is_slip`: two neighbouring letters swapped, or a letter typed
+twice or left out inside a long word), among the words the knowledge base uses often (`MIN_USES`) or its
 vocabularies name; with two such words, or none, it stays as typed. A changed letter is not read as a
 slip: over the trial questions it made other words ("nurse" → "Kurse", "faster" → "master").
 """
@@ -134,6 +134,14 @@ def is_slip(typed: str, meant: str) -> bool:
     return False
 
 
+def as_typed(text: str, typed_as: Mapping[str, str]) -> str:
+    """`text` with each word `TypoFixer.fix` read for a slip written as the asker typed it (`typed_as`,
+    from `fix`): a reply quotes the asker's own words."""
+    if not typed_as:
+        return text
+    return _TYPED_WORD.sub(lambda m: typed_as.get(m.group(0), m.group(0)), text)
+
+
 def _strings(data: Any) -> Iterable[str]:
     """Every string in nested lists and mappings (keys of mappings too)."""
     if isinstance(data, str):
@@ -147,4 +155,4 @@ def _strings(data: Any) -> Iterable[str]:
             yield from _strings(item)
 
 
-__all__ = ["TypoFixer"]
+__all__ = ["TypoFixer", "as_typed", "is_slip"]
