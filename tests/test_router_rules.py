@@ -1979,3 +1979,19 @@ def test_the_optional_identity_element_names_its_three_cases(bot_engine: Any) ->
     assert cases in reply.answer
     exact = reply.answer.index("could not check their exact wording")
     assert reply.answer.index("unsupervised with no ID check") > exact
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("How much is an ExpertTrack subscription per month?", "en"),
+        ("whats the monthly price of an experttrack subscription?", "en"),
+        ("Was kostet ein ExpertTrack im Monat?", "de"),
+    ],
+)
+def test_an_experttracks_price_is_outside_the_sources(bot_engine: Any, text: str, lang: str) -> None:
+    """Trials 223, 229, 230: an ExpertTrack's monthly price got FutureLearn's rules for ExpertTracks
+    and no word that the price is missing (cmf-facts.md marks it unverified)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "universities-futurelearn-expertrack")
+    assert bot_engine.string("unsourced.experttrack-price", lang) in reply.answer
