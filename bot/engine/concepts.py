@@ -336,10 +336,10 @@ class ConceptLayer:
 
     def named_in_order(self, text: str, concept_ids: Iterable[str]) -> list[str]:
         """The ones of `concept_ids` that `text` names, in the order it first names them."""
-        wanted = set(concept_ids)
-        spans = sorted(_spans(self._concepts, normalize(text).split()))
-        named = self._named(normalize(text))
-        return list(dict.fromkeys(label for _, _, label in spans if label in wanted and label in named))
+        norm = normalize(text)
+        wanted = set(concept_ids) & self._named(norm)  # (a naming cut by a later partner's is left out)
+        spans = sorted(_spans(self._concepts, norm.split()))
+        return list(dict.fromkeys(label for _, _, label in spans if label in wanted))
 
     def guard(self, text: str, found: set[str] | None = None) -> str | None:
         """The id of the first guard rule all of whose concepts occur in `text` and none of its

@@ -582,16 +582,13 @@ class Router:
         if reader is None:
             return []
         if self._platform_concepts is None:
-            vocabulary = self.kb.vocabulary.get("platforms") or {}
-            self._platform_concepts = {
-                str(key): next(iter(sorted(named)))
-                for key, forms in vocabulary.items()
-                if (
-                    named := set().union(*(self.concepts.concepts(str(f)) for f in forms or []))
-                    & self.concepts.partners
-                )
-                and len(named) == 1
-            }
+            self._platform_concepts = {}
+            for key, forms in (self.kb.vocabulary.get("platforms") or {}).items():
+                named: set[str] = set()
+                for form in forms or []:
+                    named |= self.concepts.concepts(str(form)) & self.concepts.partners
+                if len(named) == 1:  # (a platform whose names name no partner, or two, is left out)
+                    self._platform_concepts[str(key)] = named.pop()
         read = (reader.phrases.get((word,)) for word in normalize(text).split())
         platforms = (
             self._platform_concepts.get(value) for kind, value in filter(None, read) if kind == "platforms"
