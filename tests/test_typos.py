@@ -60,6 +60,24 @@ def test_two_words_a_slip_away_leave_the_word_as_typed() -> None:
     assert one.meant("tiral") == "trial"
 
 
+def test_a_fixer_built_from_the_previous_one_knows_what_a_fresh_build_knows() -> None:
+    """A snapshot rebuilt after an edit counts only the texts added or removed: the words it knows,
+    and so the slips it reads, are those of a fixer built from scratch."""
+    vocabulary = [{"topics": {"statistics": ["statistics"]}}]
+    before = TypoFixer.build(["python courses", "python basics", "refund rules", "refund"], vocabulary)
+    assert before.meant("pyhton") == "python"
+    assert before.meant("rulse") is None  # "rules" is used once
+    edited = ["python courses", "refund rules", "refund", "refund rules", "marketing plan", "marketing"]
+    after = TypoFixer.build(edited, vocabulary, previous=before)
+    assert after.known == TypoFixer.build(edited, vocabulary).known
+    assert after.meant("pyhton") is None  # "python" is now used once
+    assert after.meant("rulse") == "rules"  # ... and "rules" twice
+    assert after.meant("makreting") == "marketing"
+    assert after.meant("statistcs") == "statistics"  # the vocabulary's words are kept
+    back = TypoFixer.build(["python courses", "python basics", "refund rules", "refund"], vocabulary, after)
+    assert back.known == before.known
+
+
 @pytest.mark.parametrize(
     ("question", "intent"),
     [

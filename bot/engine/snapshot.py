@@ -175,8 +175,9 @@ def build_snapshot(
     `matcher_cache` is the cache file to read/write (None: train in memory); `matcher_factory`
     replaces `cached_matcher` (tests and benchmarks). The concept layer and course-query reader of
     `previous` are reused when the vocabulary is the same (compiling them holds the GIL ~0.1 s), and so
-    are its strings when the UI strings are the same, its normalised texts and the concept profiles of
-    the intents that did not change (a phrasing change at 10× rebuilt in ~1 s instead of ~5 s)."""
+    are its strings when the UI strings are the same, its normalised texts, the concept profiles of
+    the intents that did not change (a phrasing change at 10× rebuilt in ~1 s instead of ~5 s) and the
+    typo reader's word counts (`TypoFixer.build`)."""
     same_strings = previous is not None and previous.kb.strings == kb.strings
     strings = (
         previous.strings if previous is not None and same_strings else UiStrings(kb.strings, BUNDLED_UI_DIR)
@@ -221,7 +222,9 @@ def build_snapshot(
             umlaut_spellings([*(text for _, _, text in rows), *(c.title for c in kb.courses.values())])
         ),
         typos=TypoFixer.build(
-            [*norm.values(), *(_course_words(c) for c in kb.courses.values())], [kb.vocabulary]
+            [*norm.values(), *(normalize(_course_words(c)) for c in kb.courses.values())],
+            [kb.vocabulary],
+            previous.typos if previous is not None and same_vocabulary else None,
         ),
     )
 
