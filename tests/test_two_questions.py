@@ -1256,3 +1256,28 @@ def test_a_bare_fun_compared_with_another_platform_is_fun(bot_engine: Any) -> No
     assert (reply.intent, reply.also and reply.also.intent) == ("partner-fun", "partner-futurelearn")
     italian = bot_engine.ask("differenza tra EduOpen e FUN?")
     assert (italian.intent, italian.also and italian.also.intent) == ("partner-eduopen", "partner-fun")
+
+
+def test_a_bare_fun_compared_is_fun_whatever_the_matcher_first_read(bot_engine: Any) -> None:
+    """Trial 233: "différence entre FUN et FutureLearn ?" got FutureLearn's product types (the matcher
+    read "différence" and "FutureLearn" as ExpertTrack against microcredential); a comparison naming
+    no topic but the two platforms gets both overviews. One naming a topic keeps its topic, and two
+    platforms compared for credit get the table of credits by platform."""
+    reply = bot_engine.ask("différence entre FUN et FutureLearn ?")
+    assert (reply.intent, reply.also and reply.also.intent) == ("partner-fun", "partner-futurelearn")
+    german = bot_engine.ask("differenz zwischen FUN und iMooX")
+    assert (german.intent, german.also and german.also.intent) == ("partner-fun", "partner-imoox")
+    credit = bot_engine.ask(
+        "quelle différence entre iMooX et FutureLearn pour avoir des crédits universitaires ?"
+    )
+    assert credit.intent == "learners-credits-by-platform"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["est-ce que FUN délivre des crédits ECTS ?", "does FUN give ECTS credits?", "FUN rilascia crediti?"],
+)
+def test_credits_a_bare_fun_gives_are_funs_certificate(bot_engine: Any, question: str) -> None:
+    """Trial 233: "est-ce que FUN délivre des crédits ECTS ?" got what an ECTS credit is: "FUN" before a
+    verb of giving names the platform (as "FUN exige" did), and ECTS asked of FUN is FUN's certificate."""
+    assert bot_engine.ask(question).intent == "partner-fun-certificate"

@@ -549,7 +549,9 @@ class Router:
         """A one-question message asking how two partner platforms differ (`difference_words`) and
         naming no language or credit ("Unterschied zwischen iMooX und FutureLearn?") gets both
         platforms' overviews, in the order it names them, instead of the table of which platform
-        teaches in which language or one platform's overview alone (trial 219). Asking which is
+        teaches in which language or one platform's overview alone (trial 219), or another intent the
+        matcher read when the message names no topic but the platforms (trial 233: "différence entre
+        FUN et FutureLearn ?" got FutureLearn's product types). Asking which is
         better ("futurelearn vs miriadax, which one is better?") or for one language ("… cual me
         conviene si solo hablo español") still gets the table."""
         if reply.also is not None or reply.status != "answer" or reply.intent is None:
@@ -563,8 +565,11 @@ class Router:
             # "differenza tra EduOpen e FUN?": a platform's name alone that is also a word of its
             # own ("FUN") names no concept, but the course vocabulary reads it as the platform
             named = self._platforms_named(text) or named
-        if len(named) != 2 or reply.intent not in {COMPARED_PLATFORMS, *named}:
+        if len(named) != 2:
             return reply
+        topics = found & self.concepts.domain - self.concepts.partners
+        if reply.intent not in {COMPARED_PLATFORMS, *named} and topics:
+            return reply  # "… between FutureLearn and FUN refund policies?": the refunds are the question
         if found & self.concepts.request_filters or self._languages_named(text):
             return reply
         if len(self._question_parts(question)) > 1 or any(p not in self.kb.intents for p in named):
