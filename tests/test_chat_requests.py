@@ -1959,3 +1959,19 @@ def test_got_anything_asks_for_courses_on_an_exam_the_catalogue_names(shipped_en
     reply = shipped_engine.ask("preparing for IELTS, got anything for me?")
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert [item.label for item in reply.items if "IELTS" in item.label] and "preparing" not in reply.title
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "je veux un cours gratuit en gestion de projet",
+        "vorrei un corso gratuito di gestione progetti",
+        "i want a course on project management, free if possible",
+    ],
+)
+def test_wanting_a_course_on_a_catalogue_title_asks_for_courses(shipped_engine: Any, question: str) -> None:
+    """Trial 232: "je veux un cours gratuit en gestion de projet" got the record of the course titled
+    "Gestion de projet" (its price asked): "I want a course" asks for courses (`request_cues`)."""
+    reply = shipped_engine.ask(question)
+    assert (reply.status, reply.kind) == ("answer", "courses"), reply.intent
+    assert "Gestion de projet" in [item.label for item in reply.items]
