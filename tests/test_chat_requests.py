@@ -1975,3 +1975,12 @@ def test_wanting_a_course_on_a_catalogue_title_asks_for_courses(shipped_engine: 
     reply = shipped_engine.ask(question)
     assert (reply.status, reply.kind) == ("answer", "courses"), reply.intent
     assert "Gestion de projet" in [item.label for item in reply.items]
+
+
+def test_training_oneself_and_what_have_you_ask_for_courses(shipped_engine: Any) -> None:
+    """Trial 237: "mon employeur veut que je me forme à la gestion de projet, vous avez quoi ?" got a
+    menu: "me forme" ("I train") and "vous avez quoi" ("what have you got") ask for courses, as
+    "me former" and "vous avez quoi sur" did."""
+    reply = shipped_engine.ask("mon employeur veut que je me forme à la gestion de projet, vous avez quoi ?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "Gestion de projet" in [item.label for item in reply.items]
