@@ -2006,3 +2006,21 @@ def test_the_recommendations_implementation_names_the_recommendation(bot_engine:
         "getan haben?"
     )
     assert (reply.status, reply.intent) == ("answer", "eu-recommendation")
+
+
+def test_a_steering_cue_steers_a_message_whose_question_is_too_short_to_count(bot_engine: Any) -> None:
+    """Trial 234: "My boss asked me to find out whether a microcredential from FutureLearn is worth the
+    same as a university module. Is it?" got a menu: its only question sentence ("Is it?") is too short
+    to be a question part, and steering wanted exactly one. None is one question too."""
+    reply = bot_engine.ask(
+        "My boss asked me to find out whether a microcredential from FutureLearn is worth the same as a "
+        "university module. Is it?"
+    )
+    assert (reply.status, reply.intent) == ("answer", "degree-equivalence")
+
+
+def test_rpl_against_credit_on_completion_is_the_assessment_rule(bot_engine: Any) -> None:
+    """Trial 234: "whats the diference between RPL and credit on completion for a microcredential?" got
+    a menu (the kinds of certificate ranked first): the CMF's assessment rule names both routes."""
+    reply = bot_engine.ask("whats the diference between RPL and credit on completion for a microcredential?")
+    assert (reply.status, reply.intent) == ("answer", "cmf-assessment")

@@ -1431,7 +1431,9 @@ class Router:
             and bool(found & self.concepts.cmf_named)
             and self.concepts.cued_rule(core, found, best_id) is not None
         )
-        steered = cued and bool(found & self.concepts.domain) and len(self._question_parts(question)) == 1
+        # (a message whose only question is too short to count, "… worth the same as a university module.
+        # Is it?", asks one question too)
+        steered = cued and bool(found & self.concepts.domain) and len(self._question_parts(question)) <= 1
         if best < needed and not steered and asks_the_other_unit(text, facts):
             # "i did a 150h course on futurelearn, how many ects is that roughly": whatever ranks
             # first, the answer that works the figure out into the unit asked
