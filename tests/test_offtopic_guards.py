@@ -1161,3 +1161,20 @@ def test_a_lost_connection_in_a_partners_exam_is_still_answered(shipped: Engine)
     """Asked of a partner's proctored exam, the question keeps that partner's card."""
     reply = shipped.ask("si je perds la connexion pendant l'examen surveillé de FUN ?")
     assert reply.status == "answer" and reply.intent == "partner-fun-proctored-exam", reply.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "phishing"),
+    [
+        ("chi ha vinto la serie A l'anno scorso?", False),  # "who won": no prize won
+        ("¿quién ha ganado la liga este año?", False),
+        ("Congratulazioni! Lei ha vinto un iPhone, clicca sul link", True),
+        ("¡Felicidades! Ha ganado un premio, pulse el enlace", True),
+    ],
+)
+def test_who_won_a_match_is_no_prize_won(shipped: Engine, text: str, phishing: bool) -> None:
+    """Trials 232, 233: "chi ha vinto la serie A l'anno scorso?" was declined with the phishing warning
+    ("ha vinto", "you have won", is also "has won"); the prize a message says its reader won still is."""
+    reply = shipped.ask(text)
+    assert reply.status == "no_match", text
+    assert (reply.reason == "declined") is phishing, (reply.reason, reply.answer)
