@@ -2024,3 +2024,25 @@ def test_rpl_against_credit_on_completion_is_the_assessment_rule(bot_engine: Any
     a menu (the kinds of certificate ranked first): the CMF's assessment rule names both routes."""
     reply = bot_engine.ask("whats the diference between RPL and credit on completion for a microcredential?")
     assert (reply.status, reply.intent) == ("answer", "cmf-assessment")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("is peer assesment enough as the summative assessment for cmf?", "en"),
+        ("la valutazione tra pari basta come valutazione sommativa per il CMF?", "it"),
+    ],
+)
+def test_peer_assessment_as_the_summative_one_is_outside_the_sources(
+    bot_engine: Any, text: str, lang: str
+) -> None:
+    """Trial 234: "is peer assesment enough as the summative assessment for cmf?" got "Yes: a CMF
+    microcredential ends with a summative assessment…": the sources do not say whether a peer review
+    counts (the compliance check says so too). The reply says so, and no yes/no lead answers it."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-assessment")
+    opening = reply.answer.split("\n\n")[1]  # (after the title)
+    assert opening == bot_engine.string("unsourced.peer-assessment-summative", lang)
+    assert bot_engine.string("polar.cmf-assessment", lang) not in reply.answer
+    plain = bot_engine.ask("does a CMF microcredential need a summative assessment?", log=False)
+    assert plain.answer.split("\n\n")[1] == bot_engine.string("polar.cmf-assessment", "en")

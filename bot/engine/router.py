@@ -2214,6 +2214,10 @@ class Router:
             return reply
         if not self.concepts.is_polar(core):
             return reply
+        if self.concepts.unsourced(core):
+            # "is peer assessment enough as the summative assessment?": the yes or no asked is what
+            # the sources lack (the reply opens by saying so), not the entry's own yes
+            return reply
         about = self.concepts.polar_about.get(entry_id)
         if about and not self.concepts.polar_naming(core, about):
             # "does a FUN mooc certificate mean the person sat a proctored exam" is not answered by
