@@ -1984,3 +1984,11 @@ def test_training_oneself_and_what_have_you_ask_for_courses(shipped_engine: Any)
     reply = shipped_engine.ask("mon employeur veut que je me forme à la gestion de projet, vous avez quoi ?")
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert "Gestion de projet" in [item.label for item in reply.items]
+
+
+def test_which_courses_in_italian_asks_for_courses(shipped_engine: Any) -> None:
+    """Trial 238: "quali corsi di eduopen ci sono in italiano?" got EduOpen's overview: "quali" (which)
+    was read as the subject searched; it is a question word."""
+    reply = shipped_engine.ask("quali corsi di eduopen ci sono in italiano?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert reply.items and "quali" not in reply.title.lower()

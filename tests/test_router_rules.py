@@ -2046,3 +2046,19 @@ def test_peer_assessment_as_the_summative_one_is_outside_the_sources(
     assert bot_engine.string("polar.cmf-assessment", lang) not in reply.answer
     plain = bot_engine.ask("does a CMF microcredential need a summative assessment?", log=False)
     assert plain.answer.split("\n\n")[1] == bot_engine.string("polar.cmf-assessment", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # trial 238: both got a menu of their matcher's own first choice, below the threshold
+        ("does a micro credential always include an exam or can you just attend?", "cmf-assessment"),
+        (
+            "serve che il corso valga per almeno un corso di laurea per entrare nel CMF?",
+            "universities-futurelearn-microcredential-rules",
+        ),
+    ],
+)
+def test_a_cue_of_the_rule_asked_answers_a_weak_match(bot_engine: Any, text: str, intent: str) -> None:
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", intent)
