@@ -2062,3 +2062,11 @@ def test_peer_assessment_as_the_summative_one_is_outside_the_sources(
 def test_a_cue_of_the_rule_asked_answers_a_weak_match(bot_engine: Any, text: str, intent: str) -> None:
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent)
+
+
+def test_what_guarantees_a_microcredentials_quality_is_quality_assurance(bot_engine: Any) -> None:
+    """Trial 239: "Soy responsable de RRHH, ¿qué garantiza que una microcredencial tenga calidad?" got the
+    CMF's requirements for employers (the HR introduction tilted it); asked alone it was quality
+    assurance. What guarantees quality is quality assurance (quality-guaranteed)."""
+    reply = bot_engine.ask("Soy responsable de RRHH, ¿qué garantiza que una microcredencial tenga calidad?")
+    assert (reply.status, reply.intent) == ("answer", "quality-assurance")
