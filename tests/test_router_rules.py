@@ -2070,3 +2070,21 @@ def test_what_guarantees_a_microcredentials_quality_is_quality_assurance(bot_eng
     assurance. What guarantees quality is quality assurance (quality-guaranteed)."""
     reply = bot_engine.ask("Soy responsable de RRHH, ¿qué garantiza que una microcredencial tenga calidad?")
     assert (reply.status, reply.intent) == ("answer", "quality-assurance")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # trial 240: got whether a microcredential is a degree
+        ("Was bekomme ich nach Abschluss eines iMooX-Kurses?", "partner-imoox-microcredentials"),
+        ("is a FUN certificate equivalent to a degree?", "partner-fun-certificate"),
+        # trial 241: a menu; two platforms compared for a recognised credential get the credits table
+        (
+            "che differenza c'è tra eduopen e futurelearn se voglio una microcredenziale riconosciuta?",
+            "learners-credits-by-platform",
+        ),
+    ],
+)
+def test_what_a_named_platform_awards_is_its_own_answer(bot_engine: Any, text: str, intent: str) -> None:
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", intent)
