@@ -2088,3 +2088,18 @@ def test_what_guarantees_a_microcredentials_quality_is_quality_assurance(bot_eng
 def test_what_a_named_platform_awards_is_its_own_answer(bot_engine: Any, text: str, intent: str) -> None:
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("quanti studenti ci sono in totale iscritti su FutureLearn?", "it"),
+        ("how many learners does FutureLearn have?", "en"),
+    ],
+)
+def test_a_platforms_learner_numbers_are_outside_the_sources(bot_engine: Any, text: str, lang: str) -> None:
+    """Trial 241: "quanti studenti ci sono in totale iscritti su FutureLearn?" got the enrolment steps
+    alone; the sources give no learner numbers, and the reply now says so first."""
+    reply = bot_engine.ask(text, log=False)
+    assert reply.status == "answer"
+    assert reply.answer.split("\n\n")[1] == bot_engine.string("unsourced.learner-numbers", lang)
