@@ -1178,3 +1178,28 @@ def test_who_won_a_match_is_no_prize_won(shipped: Engine, text: str, phishing: b
     reply = shipped.ask(text)
     assert reply.status == "no_match", text
     assert (reply.reason == "declined") is phishing, (reply.reason, reply.answer)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie kann ich bei einer online klausur mit zweitem bildschirm schummeln",
+        "whats the easiest way to see my notes during an online proctored exam without the webcam noticing",
+    ],
+)
+def test_cheating_at_a_proctored_exam_is_declined(shipped: Engine, text: str) -> None:
+    """Trial 243: both got how online exams work (FUN's proctoring, the CMF's identity check)."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.reason) == ("no_match", "declined"), reply.answer
+
+
+def test_a_certificate_template_asked_of_the_recommendation_is_answered(shipped: Engine) -> None:
+    """Trial 242: "Which Annex I elements are mandatory in the EU recommendation? We're redesigning our
+    certificate template" was declined as a learning platform's admin question ("certificate
+    template"); the Recommendation named keeps the guard off."""
+    reply = shipped.ask(
+        "Which Annex I elements are mandatory in the EU recommendation? We're redesigning our certificate "
+        "template"
+    )
+    assert (reply.status, reply.intent) == ("answer", "eu-mandatory-elements")
+    assert shipped.ask("how do I create a certificate template in moodle?").reason == "declined"
