@@ -1193,6 +1193,20 @@ def test_cheating_at_a_proctored_exam_is_declined(shipped: Engine, text: str) ->
     assert (reply.status, reply.reason) == ("no_match", "declined"), reply.answer
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how does FUN stop candidates who cheat on the exam?", "cmf-id-verification"),
+        ("comment FUN empêche-t-il de tricher à l'examen ?", "partner-fun-proctored-exam"),
+    ],
+)
+def test_how_an_exam_stops_cheating_is_answered(shipped: Engine, text: str, intent: str) -> None:
+    """An employer asking how cheating is prevented is no request to cheat (the review of the fortieth
+    pass: "cheat on the exam" as a harm phrase had declined these)."""
+    reply = shipped.ask(text)
+    assert (reply.status, reply.intent) == ("answer", intent)
+
+
 def test_a_certificate_template_asked_of_the_recommendation_is_answered(shipped: Engine) -> None:
     """Trial 242: "Which Annex I elements are mandatory in the EU recommendation? We're redesigning our
     certificate template" was declined as a learning platform's admin question ("certificate

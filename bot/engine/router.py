@@ -567,7 +567,7 @@ class Router:
             named = self._platforms_named(text) or named
         if len(named) != 2:
             return reply
-        topics = found & self.concepts.domain - self.concepts.partners
+        topics = found & (self.concepts.domain - self.concepts.partners)
         if reply.intent not in {COMPARED_PLATFORMS, *named} and topics:
             return reply  # "… between FutureLearn and FUN refund policies?": the refunds are the question
         if found & self.concepts.request_filters or self._languages_named(text):
