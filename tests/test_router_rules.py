@@ -2103,3 +2103,11 @@ def test_a_platforms_learner_numbers_are_outside_the_sources(bot_engine: Any, te
     reply = bot_engine.ask(text, log=False)
     assert reply.status == "answer"
     assert reply.answer.split("\n\n")[1] == bot_engine.string("unsourced.learner-numbers", lang)
+
+
+def test_ects_asked_of_miriadax_is_the_credits_table(bot_engine: Any) -> None:
+    """Trial 238: "un candidato tiene un curso de miriadax, eso le da creditos ECTS?" got what an ECTS
+    credit is: credits asked of a platform are the table of credits by platform, cut to MiríadaX
+    (whose line says the sources do not tell)."""
+    reply = bot_engine.ask("un candidato tiene un curso de miriadax, eso le da creditos ECTS?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "learners-credits-by-platform")
