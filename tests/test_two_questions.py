@@ -1281,3 +1281,15 @@ def test_credits_a_bare_fun_gives_are_funs_certificate(bot_engine: Any, question
     """Trial 233: "est-ce que FUN délivre des crédits ECTS ?" got what an ECTS credit is: "FUN" before a
     verb of giving names the platform (as "FUN exige" did), and ECTS asked of FUN is FUN's certificate."""
     assert bot_engine.ask(question).intent == "partner-fun-certificate"
+
+
+def test_a_request_after_who_asks_is_a_question_of_its_own(bot_engine: Any) -> None:
+    """Trial 239: "I'm a secondary school teacher - is there a microcredential about teaching online to
+    adults, and how many credits would I get?" got the CMF's credits alone: the first part opens with
+    who asks and has no question word, so it was read as an introduction; it asks for courses."""
+    reply = bot_engine.ask(
+        "I'm a secondary school teacher - is there a microcredential about teaching online to adults, and "
+        "how many credits would I get?"
+    )
+    assert reply.kind == "courses" and reply.items
+    assert reply.also is not None and reply.also.intent == "cmf-credits"

@@ -29,7 +29,7 @@ from functools import cache
 
 from bot.engine.languages import languages, union
 from bot.engine.normalize import normalize
-from bot.engine.request_layout import opens_with_introduction
+from bot.engine.request_layout import has_request_cue, opens_with_introduction
 
 MIN_WORDS = 3
 """A question part has at least this many words (white-space separated, as written, with a letter or
@@ -332,9 +332,12 @@ def question_parts(text: str) -> list[str]:
 
 def _introduces(part: str) -> bool:
     """Whether `part` opens with a self-introduction of any language ("trabajo en", "we are") and
-    has no question word."""
+    has no question word nor a request for courses ("I'm a secondary school teacher - is there a
+    microcredential about teaching online to adults": a request after who asks)."""
     words = normalize(part).split()
-    return _question_words().isdisjoint(words) and opens_with_introduction(words)
+    return (
+        _question_words().isdisjoint(words) and not has_request_cue(words) and opens_with_introduction(words)
+    )
 
 
 def question_sentence(text: str) -> str | None:
