@@ -2111,3 +2111,21 @@ def test_ects_asked_of_miriadax_is_the_credits_table(bot_engine: Any) -> None:
     (whose line says the sources do not tell)."""
     reply = bot_engine.ask("un candidato tiene un curso de miriadax, eso le da creditos ECTS?", log=False)
     assert (reply.status, reply.intent) == ("answer", "learners-credits-by-platform")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who owns a microcredential, me or the university?",
+        "¿de quién es una microcredencial, mía o de la universidad?",
+        "à qui appartient une microcertification ?",
+        "wem gehört ein Microcredential?",
+    ],
+)
+def test_who_owns_a_microcredential_is_the_eu_definition(bot_engine: Any, text: str) -> None:
+    """Trial 237 asked whose a microcredential is (the EU definition: owned by the learner); in four
+    languages the question got a menu or another topic (`credential-owner`). "wem gehört FutureLearn?"
+    asks of a platform and keeps its answer."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "eu-definition")
+    assert bot_engine.ask("wem gehört FutureLearn?", log=False).intent == "partner-futurelearn"
