@@ -258,6 +258,15 @@ class ConceptLayer:
             for rule, to in steer["steer_to"].items()
             if to
         }
+        self.platform_partners: dict[str, str] = {}
+        """The course vocabulary's platforms ("FUN") → the partner concept their names name ("fun mooc"
+        names partner-fun); a platform whose names name none, or two, is left out."""
+        for platform, forms in (vocab.get("platforms") or {}).items():
+            partners: set[str] = set()
+            for form in forms or []:
+                partners |= self.concepts(str(form)) & self.partners
+            if len(partners) == 1:
+                self.platform_partners[str(platform)] = partners.pop()
 
     @property
     def digest(self) -> str:

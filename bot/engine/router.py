@@ -341,8 +341,6 @@ class Router:
         """This question's course-query readings by (text, `require_request`) (`_course_query`)."""
         self._parts: dict[str, list[str]] = {}
         """This question's question parts by text (`_question_parts`)."""
-        self._platform_concepts: dict[str, str] | None = None
-        """The course vocabulary's platforms → their partner concepts (`_platforms_named`), when read."""
         self._ranks: dict[str, tuple[list[tuple[str, float]], float]] = {}
         """This question's rankings by text (`_rank_all`): a message's parts and the whole are asked
         again when it has two questions or its question sentence is rescued."""
@@ -582,22 +580,13 @@ class Router:
     def _platforms_named(self, text: str) -> list[str]:
         """The partner platforms (concept ids) the course vocabulary reads in `text` word by word, in
         order: each vocabulary platform ("FUN": "fun mooc", …, "fun") stands for the partner concept
-        its names name ("fun mooc" names partner-fun)."""
+        its names name (`ConceptLayer.platform_partners`, read once a vocabulary)."""
         reader = self.snapshot.reader
         if reader is None:
             return []
-        if self._platform_concepts is None:
-            self._platform_concepts = {}
-            for key, forms in (self.kb.vocabulary.get("platforms") or {}).items():
-                named: set[str] = set()
-                for form in forms or []:
-                    named |= self.concepts.concepts(str(form)) & self.concepts.partners
-                if len(named) == 1:  # (a platform whose names name no partner, or two, is left out)
-                    self._platform_concepts[str(key)] = named.pop()
         read = (reader.phrases.get((word,)) for word in normalize(text).split())
-        platforms = (
-            self._platform_concepts.get(value) for kind, value in filter(None, read) if kind == "platforms"
-        )
+        partner_of = self.concepts.platform_partners
+        platforms = (partner_of.get(value) for kind, value in filter(None, read) if kind == "platforms")
         return list(dict.fromkeys(p for p in platforms if p))
 
     def _question_parts(self, text: str) -> list[str]:

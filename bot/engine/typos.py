@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -43,14 +43,22 @@ FIXES_KEPT = 4096
 _TYPED_WORD = re.compile(r"[^\W\d_]+")
 
 
+class _Counts(NamedTuple):
+    """The texts a fixer was built from (each as often as it occurs), how many of them use each word,
+    and the vocabularies' words."""
+
+    texts: Counter[str]
+    uses: Counter[str]
+    named: frozenset[str]
+
+
 class TypoFixer:
     """The known words and the corrections of a knowledge base (built once a snapshot)."""
 
-    def __init__(self, known: Iterable[str], targets: Iterable[str]) -> None:
+    def __init__(self, known: Iterable[str], targets: Iterable[str], counts: _Counts | None = None) -> None:
         self.known = frozenset(known)
-        self._texts: Counter[str] = Counter()  # what `build` counted, for the next snapshot's build
-        self._uses: Counter[str] = Counter()
-        self._named: frozenset[str] = frozenset()
+        self._counts = counts or _Counts(Counter(), Counter(), frozenset())
+        """What `build` counted, lent to the next snapshot's build."""
         by_length: dict[int, list[str]] = {}
         for word in sorted(set(targets)):
             if len(word) >= MIN_LENGTH - 1:
@@ -75,15 +83,14 @@ class TypoFixer:
                 for phrase in _strings(vocabulary):
                     named.update(normalize(phrase.rstrip("*")).split())
         else:
-            uses = previous._uses + _word_uses(counted - previous._texts)
-            uses.subtract(_word_uses(previous._texts - counted))
-            named = set(previous._named)
+            before = previous._counts
+            uses = before.uses + _word_uses(counted - before.texts)
+            uses.subtract(_word_uses(before.texts - counted))
+            named = set(before.named)
         # a word written once may be a slip of the knowledge base's own ("whats a microcredntial" is a
         # phrasing): it is no correction, and typed, it is read as the word it slips from
         known = {w for w, n in uses.items() if n >= MIN_USES} | named
-        fixer = cls(known, (w for w in known if w.isalpha()))
-        fixer._texts, fixer._uses, fixer._named = counted, +uses, frozenset(named)
-        return fixer
+        return cls(known, (w for w in known if w.isalpha()), _Counts(counted, +uses, frozenset(named)))
 
     def fix(self, text: str) -> tuple[str, dict[str, str]]:
         """`text` with each slip replaced by the word meant, and a map of each replacement → the
