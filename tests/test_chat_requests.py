@@ -1992,3 +1992,18 @@ def test_which_courses_in_italian_asks_for_courses(shipped_engine: Any) -> None:
     reply = shipped_engine.ask("quali corsi di eduopen ci sono in italiano?")
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert reply.items and "quali" not in reply.title.lower()
+
+
+def test_courses_in_a_language_with_credit_or_free_are_searched(shipped_engine: Any) -> None:
+    """Trial 244: "je cherche un cours en francais qui donne des ECTS" got the card on which platforms
+    give credit, "free courses in german?" the card on whether courses are free: each asks for courses
+    in a language, with credit or with their price. The search lists the French courses whose record
+    gives credit, and the German ones with their price."""
+    credit = shipped_engine.ask("je cherche un cours en francais qui donne des ECTS")
+    assert (credit.status, credit.kind) == ("answer", "courses")
+    assert credit.items and all("ECTS" in line for line in credit.answer.split("\n") if line.startswith("- "))
+    free = shipped_engine.ask("free courses in german?")
+    assert (free.status, free.kind) == ("answer", "courses")
+    assert "Informatik-Fit" in [item.label for item in free.items]
+    about_cmf = shipped_engine.ask("are there free courses in french about the CMF?")
+    assert about_cmf.intent != "course-search"  # the first answer is about the CMF

@@ -1238,15 +1238,50 @@ def test_hay_que_in_a_second_question_asks_for_no_courses(bot_engine: Any) -> No
 
 def test_two_platforms_compared_get_both_overviews(bot_engine: Any) -> None:
     """Trial 219: "Unterschied zwischen iMooX und FutureLearn?" got the table of which platform teaches
-    in which language, no comparison; a comparison naming a language still gets that table."""
+    in which language, no comparison. A comparison in one sentence naming a language still gets that
+    table; asked as a question of its own, both overviews and then the table (trial 245)."""
     reply = bot_engine.ask("Unterschied zwischen iMooX und FutureLearn?")
     assert reply.status == "answer" and reply.intent == "partner-imoox"
     assert reply.also is not None and reply.also.intent == "partner-futurelearn"
     assert reply.also.also is None
+    one_sentence = bot_engine.ask(
+        "diferencia entre MiríadaX y FutureLearn para alguien que solo habla español"
+    )
+    assert one_sentence.intent == "partner-platforms-by-language", one_sentence.intent
     by_language = bot_engine.ask(
         "que diferencia hay entre MiríadaX y FutureLearn? cual me conviene si solo hablo español"
     )
-    assert by_language.intent == "partner-platforms-by-language"
+    chain = [r.intent for r in [by_language, *by_language.further()]]
+    assert chain == ["partner-miriadax", "partner-futurelearn", "partner-platforms-by-language"], chain
+
+
+def test_a_comparison_asked_first_of_two_questions_gets_both_overviews(bot_engine: Any) -> None:
+    """Trial 241: "iMooX e FUN che differenze hanno? sono tutte e due nel CMF?" answered iMooX alone,
+    then the CMF; "Unterschied zwischen iMooX und FutureLearn? Und was kostet ein Microcredential?" had
+    only the price. The comparison's two overviews come first, then the other question's answer."""
+    italian = bot_engine.ask("iMooX e FUN che differenze hanno? sono tutte e due nel CMF?")
+    chain = [r.intent for r in [italian, *italian.further()]]
+    assert chain[:2] == ["partner-imoox", "partner-fun"] and len(chain) == 3, chain
+    german = bot_engine.ask("Unterschied zwischen iMooX und FutureLearn? Und was kostet ein Microcredential?")
+    chain = [r.intent for r in [german, *german.further()]]
+    assert chain == ["partner-imoox", "partner-futurelearn", "partner-futurelearn-mc-prices"], chain
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("tu peux comparer FUN et iMooX ?", ("partner-fun", "partner-imoox")),
+        ("kannst du iMooX und FUN vergleichen?", ("partner-imoox", "partner-fun")),
+        ("compare futurelearn and miriadax", ("partner-futurelearn", "partner-miriadax")),
+    ],
+)
+def test_asked_to_compare_two_platforms_gets_both_overviews(
+    bot_engine: Any, question: str, expected: tuple[str, str]
+) -> None:
+    """Trial 224: "tu peux comparer FUN et iMooX ?" got iMooX's overview alone: "compare" asks how
+    they differ, as "difference" does (`difference_words`)."""
+    reply = bot_engine.ask(question)
+    assert (reply.intent, reply.also and reply.also.intent) == expected
 
 
 def test_a_bare_fun_compared_with_another_platform_is_fun(bot_engine: Any) -> None:

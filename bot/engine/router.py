@@ -544,17 +544,19 @@ class Router:
         return answers[0]
 
     def _two_platforms_compared(self, reply: Reply, question: str) -> Reply:
-        """A one-question message asking how two partner platforms differ (`difference_words`) and
-        naming no language or credit ("Unterschied zwischen iMooX und FutureLearn?") gets both
+        """A message whose first question asks how two partner platforms differ (`difference_words`)
+        and names no language or credit ("Unterschied zwischen iMooX und FutureLearn?") gets both
         platforms' overviews, in the order it names them, instead of the table of which platform
         teaches in which language or one platform's overview alone (trial 219), or another intent the
         matcher read when the message names no topic but the platforms (trial 233: "différence entre
         FUN et FutureLearn ?" got FutureLearn's product types). Asking which is
         better ("futurelearn vs miriadax, which one is better?") or for one language ("… cual me
-        conviene si solo hablo español") still gets the table."""
-        if reply.also is not None or reply.status != "answer" or reply.intent is None:
+        conviene si solo hablo español") still gets the table. The answers to a message's other
+        questions follow ("iMooX e FUN che differenze hanno? sono tutte e due nel CMF?")."""
+        if reply.status != "answer" or reply.intent is None:
             return reply
-        text = " ".join(question.split())
+        parts = self._question_parts(question)
+        text = " ".join((parts[0] if len(parts) > 1 else question).split())
         if not DIFFERENCE_WORDS.intersection(normalize(text).split()):
             return reply  # "futurelearn vs miriadax, which one is better?": the table helps choose
         found = self.concepts.concepts(text)
@@ -563,19 +565,38 @@ class Router:
             # "differenza tra EduOpen e FUN?": a platform's name alone that is also a word of its
             # own ("FUN") names no concept, but the course vocabulary reads it as the platform
             named = self._platforms_named(text) or named
-        if len(named) != 2:
+        if len(named) != 2 or any(p not in self.kb.intents for p in named):
             return reply
         topics = found & (self.concepts.domain - self.concepts.partners)
         if reply.intent not in {COMPARED_PLATFORMS, *named} and topics:
             return reply  # "… between FutureLearn and FUN refund policies?": the refunds are the question
         if found & self.concepts.request_filters or self._languages_named(text):
             return reply
-        if len(self._question_parts(question)) > 1 or any(p not in self.kb.intents for p in named):
-            return reply
         answers = [self.answer_intent(platform, reply.lang, question) for platform in named]
         answers[0].also = answers[1]
+        # the answers to the message's other questions follow, once each ("Unterschied zwischen
+        # iMooX und FutureLearn? Und was kostet ein Microcredential?" had only the price)
+        rest: Reply | None = reply if len(parts) > 1 else None
+        tail = answers[1]
+        # "diferencia entre miriadax y futurelearn?? cual me conviene si solo hablo español": the
+        # table of platforms by language answers the other question
+        answered = {*named} if self._languages_named(question) else {COMPARED_PLATFORMS, *named}
+        while rest is not None:
+            if rest.intent not in answered:
+                tail.also = rest
+                tail = rest
+            rest = rest.also
+        tail.also = None
         answers[0].confidence = max(reply.confidence, self.answer_threshold)
         return answers[0]
+
+    def _with_partners(self, text: str, found: set[str]) -> set[str]:
+        """`found`, with the platforms the course vocabulary reads in `text` when it names a partner
+        already: "Comparez FUN et FutureLearn pour … des crédits universitaires" names two platforms
+        (FUN's name alone, also a word of its own, names no concept)."""
+        if not found & self.concepts.partners:
+            return found
+        return found | set(self._platforms_named(text))
 
     def _platforms_named(self, text: str) -> list[str]:
         """The partner platforms (concept ids) the course vocabulary reads in `text` word by word, in
@@ -1406,7 +1427,11 @@ class Router:
             )
         # a heading read as its home platform's ("Est-ce que le certificat est gratuit ?": FUN's) keeps
         # that platform's answer; otherwise "EQF 4 admitted?" gets the CMF's rule, not what level 4 is
-        rule = None if homed is not None else self.concepts.steer_rule(core, found, best_id)
+        rule = (
+            None
+            if homed is not None
+            else self.concepts.steer_rule(core, self._with_partners(core, found), best_id)
+        )
         # a weak match needs a clearer one (a question naming none of our concepts, or asking below the
         # answer threshold), unless a steering rule's cue names what a one-question message about the
         # domain asks ("candidate has a microcredential on her cv, what eqf level is that?")
@@ -1650,6 +1675,12 @@ class Router:
             # has some
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
+        if self._asks_for_courses_in_a_language(course_query, question, found):
+            # "je cherche un cours en francais qui donne des ECTS", "free courses in german?": the
+            # courses in that language (with credit, with their price), not the card on which
+            # platforms give credit or whether courses are free
+            intent_id, confidence = self._best_of_type(ranked, "course_search")
+            return self._course_reply(question, lang, course_query, intent_id, confidence)
         if best < self.answer_threshold and not self._states_own_course(found):
             # (a university describing its own course is asking about it, not for courses:
             # "Queremos ofrecer en MiríadaX un programa de 3 ECTS. ¿Cumple con … el CMF?")
@@ -1703,6 +1734,21 @@ class Router:
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         return None
+
+    def _asks_for_courses_in_a_language(self, query: CourseQuery, question: str, found: set[str]) -> bool:
+        """A request for courses in a language naming no subject, platform or kind, and of our
+        topics only what its courses should give or cost (`evidence.request_filters`,
+        `course_facets.price`): asked with a request word ("je cherche un cours en francais qui donne
+        des ECTS") or in a few words ("free courses in german?")."""
+        if query.language is None or query.topics or query.platform or query.type:
+            return False
+        facets = self.concepts.course_facets.get("price", frozenset())
+        if found & self.concepts.domain - self.concepts.request_filters:
+            return False  # "courses in french about the CMF?" asks about our topics
+        if not found & (self.concepts.request_filters | facets):
+            return False  # "courses in german?" is searched already
+        short = len(normalize(question).split()) <= MAX_TOPIC_ONLY_WORDS
+        return (short or self._asks_for_a_list(question)) and not self._states_own_course(found)
 
     def _asks_about_courses(self, query: CourseQuery | None, core: str, found: set[str]) -> bool:
         """A question about what courses are like that names no subject ("Was kostet ein Kurs auf
