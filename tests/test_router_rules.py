@@ -2129,3 +2129,65 @@ def test_who_owns_a_microcredential_is_the_eu_definition(bot_engine: Any, text: 
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", "eu-definition")
     assert bot_engine.ask("wem gehört FutureLearn?", log=False).intent == "partner-futurelearn"
+
+
+def test_a_university_asking_the_cmf_requirements_gets_the_universities_list(bot_engine: Any) -> None:
+    """Trial 245: "Wir sind eine Fachhochschule: welche Anforderungen muss eine Microcredential nach dem
+    CMF erfüllen?" got the learners' checklist ("check before paying"); an institution asking gets the
+    one for universities (`requirements-for-an-institution`). Asked by nobody in particular, the
+    learners' one stays."""
+    reply = bot_engine.ask(
+        "Wir sind eine Fachhochschule: welche Anforderungen muss eine Microcredential nach dem CMF erfüllen?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-requirements-university")
+    plain = bot_engine.ask("What are the requirements of the Common Microcredential Framework?", log=False)
+    assert plain.intent == "cmf-requirements-learner"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie lange vor dem Start kann man sich bei einer FutureLearn Microcredential anmelden?",
+        "when does enrolment open for a futurelearn microcredential?",
+    ],
+)
+def test_how_early_one_can_enrol_is_the_enrolment_answer(bot_engine: Any, text: str) -> None:
+    """Trial 245: how long before the start one can enrol on a FutureLearn microcredential got a menu;
+    the enrolment answer opens with it (about 12 weeks). Starting before the start date is another
+    question and keeps its answer."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-enrolment")
+    other = bot_engine.ask("can I start a futurelearn course before the start date?", log=False)
+    assert other.intent == "futurelearn-access-rules"
+
+
+def test_who_owns_futurelearn_is_its_overview(bot_engine: Any) -> None:
+    """Trial 244: "is futurelearn stil owned by the open university?" got the Open University's
+    microcredentials; who owns FutureLearn is in its overview (`futurelearn-owner`). The Open
+    University's microcredentials keep their answer."""
+    reply = bot_engine.ask("is futurelearn stil owned by the open university?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn")
+    assert "Global University Systems" in reply.answer
+    other = bot_engine.ask("what microcredentials does the open university have on futurelearn?", log=False)
+    assert other.intent == "partner-open-university-microcredentials"
+
+
+def test_fun_and_futurelearn_compared_for_credit_is_the_credits_table(bot_engine: Any) -> None:
+    """Trial 245: "Comparez FUN et FutureLearn pour quelqu'un qui veut surtout des crédits universitaires"
+    got FutureLearn's rules for partner universities: "FUN" alone names no concept, but beside another
+    platform the course vocabulary reads it as FUN, and two platforms compared for credit get the
+    table of credit by platform."""
+    reply = bot_engine.ask(
+        "Comparez FUN et FutureLearn pour quelqu'un qui veut surtout des crédits universitaires", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "learners-credits-by-platform")
+
+
+def test_an_exam_taken_from_home_is_the_online_exam_answer(bot_engine: Any) -> None:
+    """Whether the assessment can be taken from home is the answer on online exams, not the general
+    assessment rule (`exam-from-home`); a resit stays a resit."""
+    reply = bot_engine.ask("is the cmf assessment done at home?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "exam-online")
+    resit = bot_engine.ask("if i fail the exam at home can i retake it?", log=False)
+    assert resit.intent == "exam-resits"
