@@ -2007,3 +2007,11 @@ def test_courses_in_a_language_with_credit_or_free_are_searched(shipped_engine: 
     assert "Informatik-Fit" in [item.label for item in free.items]
     about_cmf = shipped_engine.ask("are there free courses in french about the CMF?")
     assert about_cmf.intent != "course-search"  # the first answer is about the CMF
+
+
+def test_find_me_courses_asks_for_courses(shipped_engine: Any) -> None:
+    """Trial 246: "buscame cursos de matematicas en miriadax" got MiríadaX's overview: "búscame"
+    ("find me") asks for courses, as "busco" did (`request_cues`)."""
+    reply = shipped_engine.ask("buscame cursos de matematicas en miriadax")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "Matemáticas básicas" in [item.label for item in reply.items]

@@ -1767,3 +1767,25 @@ def test_is_it_enough_asked_of_a_schools_own_mooc_is_checked(bot_engine: Any) ->
     )
     assert reply.intent == "compliance-check"
     assert "Heures d'études : 25" in reply.answer and "non conforme au CMF" in reply.answer
+
+
+def test_a_transcript_not_issued_and_a_german_transkript_are_read() -> None:
+    """Trial 246: "but we dont issue a transcirpt" (no apostrophe) was read as a transcript named, not
+    as none; "mit … Transkript" (the German spelling) as no transcript named at all."""
+    assert (
+        parse_facts("150 hours, EQF 7, invigilated exam, but we dont issue a transcript.")["transcript"] == []
+    )
+    german = "4 ECTS und 110 Stunden auf EQF-Niveau 7 mit beaufsichtigter Prüfung und Transkript."
+    assert "transcript" not in parse_facts(german) and named_facts(german) == {"transcript"}
+
+
+def test_what_to_add_to_meet_the_cmf_is_checked(bot_engine: Any) -> None:
+    """Trial 246: "we only have weekly online quizzes, no final exam and no id check. what would we need
+    to add to be CMF compliant?" got the identity check alone; two facts asked of the CMF with what to
+    add (`missing_asked`) get the check, which names both missing."""
+    reply = bot_engine.ask(
+        "we only have weekly online quizzes, no final exam and no id check. what would we need to add to "
+        "be CMF compliant?"
+    )
+    assert reply.intent == "compliance-check"
+    assert reply.answer.count("— not met") == 2, reply.answer

@@ -1574,9 +1574,11 @@ class Router:
             )
             or (
                 # "… unsupervised online test … transcript lists outcomes and hours but not the eqf
-                # level. … what exactly is missing?": the facts of one's own course, checked
+                # level. … what exactly is missing?": the facts of one's own course, checked; so are
+                # two facts asked of the CMF ("… no final exam and no id check. what would we need to
+                # add to be CMF compliant?", trial 246)
                 len(facts) >= 2
-                and self._checks_own_course(question, found)
+                and (self._checks_own_course(question, found) or bool(found & self.concepts.cmf_named))
                 and asks_what_is_missing(question)
             )
             or (
