@@ -2191,3 +2191,14 @@ def test_an_exam_taken_from_home_is_the_online_exam_answer(bot_engine: Any) -> N
     assert (reply.status, reply.intent) == ("answer", "exam-online")
     resit = bot_engine.ask("if i fail the exam at home can i retake it?", log=False)
     assert resit.intent == "exam-resits"
+
+
+def test_whether_a_university_may_use_its_own_id_check_is_the_id_answer(bot_engine: Any) -> None:
+    """Trial 246: "does the ID verification have to use a specific tool or can we use our own
+    university's system?" got how a university joins; an identity check asked is the CMF's rule on it
+    (the university's own method may do), `identity-check`."""
+    reply = bot_engine.ask(
+        "does the ID verification have to use a specific tool or can we use our own university's system?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-id-verification")
