@@ -1574,11 +1574,14 @@ class Router:
             )
             or (
                 # "… unsupervised online test … transcript lists outcomes and hours but not the eqf
-                # level. … what exactly is missing?": the facts of one's own course, checked; so are
-                # two facts asked of the CMF ("… no final exam and no id check. what would we need to
-                # add to be CMF compliant?", trial 246)
+                # level. … what exactly is missing?": the facts of one's own course, checked; so is
+                # a course said to lack something, asked of the CMF ("… no final exam and no id check.
+                # what would we need to add to be CMF compliant?", trial 246)
                 len(facts) >= 2
-                and (self._checks_own_course(question, found) or bool(found & self.concepts.cmf_named))
+                and (
+                    self._checks_own_course(question, found)
+                    or (bool(found & self.concepts.cmf_named) and _states_a_lack(facts))
+                )
                 and asks_what_is_missing(question)
             )
             or (
@@ -2891,6 +2894,15 @@ class Router:
     def string(self, key: str, lang: str, **values: Any) -> str:
         """A UI string from knowledge/ui/*.yaml in `lang`, with placeholders filled."""
         return self.strings.get(key, _lang(lang), **values)
+
+
+def _states_a_lack(facts: dict[str, Any]) -> bool:
+    """Whether `facts` say the course lacks something: no assessment, no ID check, no transcript."""
+    return (
+        facts.get("assessment") == "none"
+        or facts.get("id_verification") is False
+        or facts.get("transcript") == []
+    )
 
 
 def _drop_empty_searches(reply: Reply) -> None:
