@@ -585,6 +585,13 @@ DECLINED_LOOK_ALIKES = [
     ("¿Cómo actualizo mis datos personales?", "declined"),
     # trial 231: a site's accessibility for screen readers (plural: "lecteur d'écran" was declined)
     ("Accessibilité : le site est-il compatible avec les lecteurs d'écran ?", "declined"),
+    # trial 248: a degree's admission, a cover letter, cheating at a university's online exam
+    (
+        "Wie bewerbe ich mich für das Informatik-Bachelorstudium an der TU Graz als Nicht-EU-Bürger?",
+        "declined",
+    ),
+    ("Wie schreibe ich ein Motivatonsschreiben für eine Stelle als Projektmanager?", "declined"),
+    ("come si fa a copiare all'esame online dell'università telematica senza essere scoperti", "declined"),
 ]
 
 
@@ -596,6 +603,8 @@ def test_payment_methods_asked_of_a_microcredential_are_still_answered(shipped: 
     declined = shipped.ask("¿Qué métodos de pago aceptan?")
     assert declined.answer == shipped.string("fallback.declined.payment-methods", "es")
     assert shipped.ask("Quels moyens de paiement acceptez-vous ?").intent == "partner-fun-paid-training"
+    # trial 247: a bank transfer got FutureLearn's instalments; FUN's answer says Visa or Mastercard only
+    assert shipped.ask("Puis-je payer par virement bancaire ?").intent == "partner-fun-paid-training"
 
 
 def test_a_mail_asking_for_a_password_or_bank_details_gets_the_phishing_warning(shipped: Engine) -> None:

@@ -2202,3 +2202,36 @@ def test_whether_a_university_may_use_its_own_id_check_is_the_id_answer(bot_engi
         log=False,
     )
     assert (reply.status, reply.intent) == ("answer", "cmf-id-verification")
+
+
+@pytest.mark.parametrize(
+    "text", ["Qu'est-ce que le European Learning Model (ELM) ?", "what is the european learning model, ELM?"]
+)
+def test_what_the_european_learning_model_is_is_the_europass_answer(bot_engine: Any, text: str) -> None:
+    """Trial 249: what the European Learning Model is got the fields a university's credential needs;
+    the answer on Europass digital credentials says what ELM is (`elm-what`). The fields asked keep
+    their answer."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "employers-europass-digital-credentials")
+    fields = bot_engine.ask(
+        "which fields does the european learning model need on our credentials?", log=False
+    )
+    assert fields.intent == "universities-credential-fields"
+
+
+def test_a_microcredential_according_to_the_cmf_is_the_cmfs_answer(bot_engine: Any) -> None:
+    """Trial 249: "c'est quoi une microcertification selon le CMF ?" got the EU definition; asked
+    according to the CMF, it is what the CMF asks of one (`definition-per-cmf`)."""
+    reply = bot_engine.ask("c'est quoi une microcertification selon le CMF ?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-what-is")
+    assert bot_engine.ask("c'est quoi une microcertification ?", log=False).intent == "eu-definition"
+
+
+def test_two_platforms_compared_for_a_language_get_the_table(bot_engine: Any) -> None:
+    """Trial 249: "Quelle différence entre FUN et FutureLearn pour quelqu'un qui parle seulement
+    français ?" got a menu (the matcher read FutureLearn's rules for universities first); two platforms
+    compared for a language get the table of platforms by language (`platforms-compared`)."""
+    reply = bot_engine.ask(
+        "Quelle différence entre FUN et FutureLearn pour quelqu'un qui parle seulement français ?", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "partner-platforms-by-language")
