@@ -2015,3 +2015,25 @@ def test_find_me_courses_asks_for_courses(shipped_engine: Any) -> None:
     reply = shipped_engine.ask("buscame cursos de matematicas en miriadax")
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert "Matemáticas básicas" in [item.label for item in reply.items]
+
+
+def test_a_free_platforms_course_without_a_price_shows_the_platforms_rule(shipped_engine: Any) -> None:
+    """Trials 244 and 250: "free courses in german?" and "corso di python in italiano gratis" listed iMooX
+    and EduOpen courses with "Price: not stated in the source", although those platforms' courses are
+    all free (cmf-facts.md). A record that leaves its price out shows its platform's rule
+    (`price_norms`), whose source the reply lists; a record stating a price keeps it."""
+    reply = shipped_engine.ask("free courses in german?")
+    lines = {item.label: item.text for item in reply.items}
+    norm = shipped_engine.string("price_norm.imoox", "en")
+    assert f"Price: {norm}" in lines["Informatik-Fit"]
+    assert "Price: free ·" in lines["Lernen im Netz"]  # the record's own "free"
+    assert "https://imoox.at/mooc/local/staticpages/view.php?slug=faq&lang=de" in [
+        link.url for link in reply.links
+    ]
+    italian = shipped_engine.ask("corso di python in italiano gratis")
+    assert shipped_engine.string("price_norm.eduopen", "it") in italian.items[0].text
+    plain = shipped_engine.ask("courses in german?")  # no price asked: no price shown
+    assert all("Price" not in item.text for item in plain.items)
+    profile = shipped_engine.ask("what does the Informatik-Fit course certify?")
+    assert profile.kind == "credential"
+    assert {item.ref: item.text for item in profile.items}["price"] == norm

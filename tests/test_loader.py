@@ -815,3 +815,42 @@ def test_an_aspect_kept_off_by_concepts_must_name_an_aspect_and_concepts() -> No
             'unknown concept "asks-as-employr"',
         ),
     ]
+
+
+def test_each_price_norm_has_its_line_and_each_line_a_norm() -> None:
+    """A typo in a price norm's key or in its line's key would silently show "not stated" for a free
+    platform's course: the load names the file, line and field of both, and loads nothing. A norm
+    naming no partner platform or without its source is the schema's to refuse."""
+    texts = _shipped_texts()
+    vocabulary = texts["knowledge/vocabulary.yaml"]
+    assert b"\n    imoox:\n      platform: iMooX\n" in vocabulary
+    texts["knowledge/vocabulary.yaml"] = vocabulary.replace(
+        b"\n    imoox:\n      platform: iMooX\n", b"\n    imox:\n      platform: iMooX\n"
+    )
+    kb, errors = check_texts(texts)
+    assert kb is None
+    lines = {n + 1: line for n, line in enumerate(texts["knowledge/vocabulary.yaml"].decode().splitlines())}
+    assert {(e.file, e.field, e.reason) for e in errors} == {
+        (
+            "knowledge/vocabulary.yaml",
+            "vocabulary.price_norms.imox",
+            'no string "price_norm.imox" in knowledge/ui',
+        ),
+        (
+            "knowledge/ui/messages.yaml",
+            'strings["price_norm.imoox"]',
+            'unknown price norm "imoox" (vocabulary: price_norms)',
+        ),
+    }
+    assert "imox" in lines[next(e.line for e in errors if e.field == "vocabulary.price_norms.imox")]
+    texts = _shipped_texts()
+    texts["knowledge/vocabulary.yaml"] = vocabulary.replace(
+        b"      platform: iMooX\n      source: https://imoox.at",
+        b"      platform: Coursera\n      source: http://imoox.at",
+    )
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert {e.field for e in errors} == {
+        "vocabulary.price_norms.imoox.platform",
+        "vocabulary.price_norms.imoox.source",
+    }

@@ -18,11 +18,13 @@ from urllib.parse import urlsplit
 from bot.engine.compliance import ComplianceReport, figure_span, listed_hours
 from bot.engine.model import (
     DEFAULT_LANG,
+    PRICE_NORM,
     Course,
     Entry,
     Item,
     Kind,
     Link,
+    PriceNorm,
     Reply,
     Suggestion,
     pick,
@@ -119,9 +121,24 @@ def _answer(
 class Answers:
     """Reply builders for one knowledge base; `s` gives UI strings."""
 
-    def __init__(self, s: UiStrings, today: date | None = None) -> None:
+    def __init__(self, s: UiStrings, today: date | None = None, norms: Sequence[PriceNorm] = ()) -> None:
         self.s = s
         self.today = today or date.today()
+        self.norms = tuple(norms)
+        """The platforms' price rules (`price_norms`), shown where a record leaves its price out."""
+
+    def price_norm(self, course: Course) -> PriceNorm | None:
+        """The platform's price rule for a record that does not state its price, if there is one."""
+        if course.price not in (None, ""):
+            return None
+        return next((norm for norm in self.norms if norm.covers(course)), None)
+
+    def _price(self, course: Course, lang: str) -> str | None:
+        """A record's price as it states it, else its platform's rule (`price_norm.<key>`), else None."""
+        if course.price not in (None, ""):
+            return escape_markdown(str(course.price))
+        norm = self.price_norm(course)
+        return self.s(f"{PRICE_NORM}{norm.key}", lang) if norm is not None else None
 
     def plural(self, key: str, count: int) -> str:
         """`key`, or its singular form `key.one` when `count` is 1 and the strings have one."""
@@ -253,8 +270,12 @@ class Answers:
             parts.append(self.s("course.credits", lang, credits=esc(credits)))
         for field_ in asked:
             value = _credits(course) if field_ == "credits" else getattr(course, field_, None)
-            shown = esc(str(value)) if value not in (None, "", []) else self.s("profile.not_stated", lang)
-            parts.append(f"{self.s(f'profile.{field_}', lang)}: {shown}")
+            shown = esc(str(value)) if value not in (None, "", []) else None
+            if field_ == "price":
+                shown = self._price(course, lang)
+            parts.append(
+                f"{self.s(f'profile.{field_}', lang)}: {shown or self.s('profile.not_stated', lang)}"
+            )
         parts.append(self.listing_note(course, lang))
         if course.partial:
             parts.append(self.s("course.partial", lang))
@@ -322,6 +343,8 @@ class Answers:
         parts.append(self.s("course.data_note", lang))
         pages = [Link(title=escape_markdown(c.title), url=c.course_url) for c in courses if c.course_url]
         sources = [c.source_urls[0] for c in courses if not c.course_url and c.source_urls]
+        if "price" in asked:  # the page stating a platform's price rule shown on a line
+            sources += [norm.source for c in courses if (norm := self.price_norm(c)) is not None]
         return _answer(
             "courses",
             title,
@@ -367,7 +390,7 @@ class Answers:
             Item(label=self.s("profile.level", lang), text=level or missing, ref="level"),
             Item(label=self.s("profile.workload", lang), text=workload, ref="workload"),
             field_("credits", _credits(course)),
-            field_("price", course.price),
+            Item(label=self.s("profile.price", lang), text=self._price(course, lang) or missing, ref="price"),
             field_("learning_outcomes", None),
             field_("subjects", ", ".join(course.subjects) if course.subjects else None),
             field_("assessment", course.assessment),
@@ -392,7 +415,9 @@ class Answers:
             intent=intent,
             confidence=confidence,
             items=items,
-            links=source_links(links, course.source_urls),
+            links=source_links(
+                links, [*course.source_urls, *((n.source,) if (n := self.price_norm(course)) else ())]
+            ),
         )
 
     def _workload_line(self, course: Course, lang: str) -> str:

@@ -32,6 +32,7 @@ from bot.engine.catalogue_reader import read_catalogue
 from bot.engine.concepts import STEER_LEAD, UNSOURCED_LEAD, ConceptLayer
 from bot.engine.model import (
     LANGS,
+    PRICE_NORM,
     ChecklistItem,
     Course,
     Entry,
@@ -1242,6 +1243,27 @@ def _home_partner_checks(docs: list[_Doc], err: _Reporter) -> None:
                 err(doc, where, f'"{phrases[0]}" must name one partner platform, names {names}')
 
 
+def _price_norm_checks(docs: list[_Doc], err: _Reporter) -> None:
+    """Each of the vocabulary's `price_norms` has its line `price_norm.<key>` in knowledge/ui, and each
+    such line a norm: a typo would silently show "not stated" or keep a line no record uses."""
+    norms = _defined(_vocabularies(docs), "price_norms")
+    strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
+    for doc in _vocabularies(docs):
+        for key in doc.body.get("price_norms") or {}:
+            if f"{PRICE_NORM}{key}" not in strings:
+                err(doc, ("vocabulary", "price_norms", key), f'no string "{PRICE_NORM}{key}" in knowledge/ui')
+    for doc in docs:
+        if doc.kind != "strings" or not isinstance(doc.body, dict):
+            continue
+        for key in doc.body:
+            if str(key).startswith(PRICE_NORM) and str(key)[len(PRICE_NORM) :] not in norms:
+                err(
+                    doc,
+                    ("strings", key),
+                    f'unknown price norm "{str(key)[len(PRICE_NORM) :]}" (vocabulary: price_norms)',
+                )
+
+
 def _intent_platform_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each intent's `leads_to.platform` is a partner platform (a concept of `evidence.partner`): any
     other would silently leave the intent answering questions about every platform."""
@@ -1270,6 +1292,7 @@ def _cross_checks(docs: list[_Doc], refs_ok: bool) -> list[LoadError]:
         _steering_checks(docs, err)
         _evidence_checks(docs, err)
         _home_partner_checks(docs, err)
+        _price_norm_checks(docs, err)
         _intent_platform_checks(docs, err)
         _guard_advice_checks(docs, err)
         _guard_unless_checks(docs, err)
@@ -1500,8 +1523,9 @@ def _copy_value(value: Any) -> Any:
 
 def _merge_vocabulary(target: dict[str, Any], raw: Mapping[str, Any]) -> None:
     """Each file's sections merged into `target`: mappings key by key, lists (`unsourced_on_courses`)
-    item by item, without repeats. A section or entry of another shape is left out: the schema check
-    reports it with its file, line and field."""
+    item by item, without repeats; an entry that is a mapping (a price norm) as the first file gives it.
+    A section or entry of another shape is left out: the schema check reports it with its file, line
+    and field."""
     for section, mapping in raw.items():
         if isinstance(mapping, list):
             items = target.setdefault(section, [])
@@ -1511,6 +1535,9 @@ def _merge_vocabulary(target: dict[str, Any], raw: Mapping[str, Any]) -> None:
             continue
         merged = target.setdefault(section, {})
         for key, words in mapping.items():
+            if isinstance(words, Mapping):
+                merged.setdefault(key, dict(words))
+                continue
             bucket = merged.setdefault(key, [])
             bucket.extend(w for w in (words if isinstance(words, list) else []) if w not in bucket)
 

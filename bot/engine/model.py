@@ -112,6 +112,40 @@ class Course:
     file: str = ""
 
 
+PRICE_NORM = "price_norm."
+"""Prefix of the string (knowledge/ui) that gives a price norm's text: `price_norm.<key>`."""
+
+
+@dataclass(frozen=True)
+class PriceNorm:
+    """A platform's rule on what its courses cost, from the vocabulary's `price_norms`: shown where a
+    record of that platform (and of one of `types`, or any type when empty) leaves the price out;
+    its text is the string `price_norm.<key>`, its `source` the page that states the rule."""
+
+    key: str
+    platform: str
+    types: frozenset[str]
+    source: str
+
+    def covers(self, course: Course) -> bool:
+        return course.platform == self.platform and (not self.types or course.type in self.types)
+
+
+def price_norms(vocabulary: dict[str, Any]) -> tuple[PriceNorm, ...]:
+    """The vocabulary's `price_norms`, in the data's order."""
+    raw = vocabulary.get("price_norms") or {}
+    return tuple(
+        PriceNorm(
+            key=str(key),
+            platform=str(norm.get("platform", "")),
+            types=frozenset(str(t) for t in norm.get("types") or ()),
+            source=str(norm.get("source", "")),
+        )
+        for key, norm in raw.items()
+        if isinstance(norm, dict)
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Replies
 

@@ -45,7 +45,7 @@ from bot.engine.course_query import CourseQuery, CourseQueryReader
 from bot.engine.ensemble import BaggedIntentMatcher
 from bot.engine.language import LanguageProfile
 from bot.engine.matcher import OUT_OF_SCOPE, IntentMatcher, MatcherBase
-from bot.engine.model import DEFAULT_LANG, LANGS, Course, Intent, KnowledgeBase, pick
+from bot.engine.model import DEFAULT_LANG, LANGS, Course, Intent, KnowledgeBase, pick, price_norms
 from bot.engine.normalize import normalize
 from bot.engine.paths import PROJECT_ROOT
 from bot.engine.spelling import umlaut_spellings
@@ -207,7 +207,11 @@ def build_snapshot(
         generation=generation,
         kb=kb,
         strings=strings,
-        answers=previous.answers if previous is not None and same_strings else Answers(strings),
+        answers=(
+            previous.answers
+            if previous is not None and same_strings and same_vocabulary
+            else Answers(strings, norms=price_norms(kb.vocabulary))
+        ),
         concepts=concepts,
         matcher=matcher,
         searcher=searcher,
