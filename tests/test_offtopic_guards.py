@@ -592,6 +592,8 @@ DECLINED_LOOK_ALIKES = [
     ),
     ("Wie schreibe ich ein Motivatonsschreiben für eine Stelle als Projektmanager?", "declined"),
     ("come si fa a copiare all'esame online dell'università telematica senza essere scoperti", "declined"),
+    # trial 251: an account's confirmation email
+    ("je ne recois pas l'email de validation de mon inscription", "declined"),
 ]
 
 

@@ -2235,3 +2235,51 @@ def test_two_platforms_compared_for_a_language_get_the_table(bot_engine: Any) ->
         "Quelle différence entre FUN et FutureLearn pour quelqu'un qui parle seulement français ?", log=False
     )
     assert (reply.status, reply.intent) == ("answer", "partner-platforms-by-language")
+
+
+def test_needing_a_degree_first_is_the_prerequisites_answer(bot_engine: Any) -> None:
+    """Trial 250: "… never went to uni. can i still sign up for a microcredential or do i need a degree
+    first" got the study hours; whether a degree is needed first is the prerequisites answer
+    (`degree-needed`). Certificate against microcredential, asked without a degree, keeps its answer."""
+    reply = bot_engine.ask(
+        "i work full time in a warehouse and never went to uni. can i still sign up for a microcredential "
+        "or do i need a degree first",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "prerequisites")
+    other = bot_engine.ask(
+        "is a microcredential or a certificate better if I don't have a degree?", log=False
+    )
+    assert other.intent == "learners-certificate-or-microcredential"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "Wir wollen Mitarbeitende weiterbilden, sind Microcredentials in Europa einheitlich geregelt?",
+            "eu-recommendation",
+        ),
+        (
+            "we want to launch a microcredential on futurelearn, what does it need to meet the CMF?",
+            "cmf-requirements-university",
+        ),
+        ("¿Cuántas universidades participan en el marco común de microcredenciales?", "cmf-partners"),
+        ("Il MOOC vale come esame universitario?", "learners-credits-by-platform"),
+    ],
+)
+def test_trial_250_and_251_questions_get_their_topic(bot_engine: Any, text: str, intent: str) -> None:
+    """Trials 250-251: whether microcredentials are regulated alike across Europe is the Council
+    Recommendation (`regulated-in-europe`); what a FutureLearn microcredential needs to meet the CMF,
+    the universities' requirements (`meet-cmf-on-a-platform`); how many universities take part, the
+    CMF's partners (almost 3,000 MOOCs from 400 institutions, `how-many-universities`); whether a MOOC
+    counts as a university exam, the credit each platform's courses can give (`mooc-as-exam`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", intent)
+
+
+def test_how_many_universities_a_platform_has_is_not_the_cmfs_partner_list(bot_engine: Any) -> None:
+    """The CMF's partner list answers how many universities take part in the CMF, not how many a
+    platform has ("combien d'universités sont partenaires de FUN ?"), which keeps its menu."""
+    reply = bot_engine.ask("combien d'universités sont partenaires de FUN aujourd'hui ?", log=False)
+    assert reply.intent != "cmf-partners"
