@@ -1789,3 +1789,24 @@ def test_what_to_add_to_meet_the_cmf_is_checked(bot_engine: Any) -> None:
     )
     assert reply.intent == "compliance-check"
     assert reply.answer.count("— not met") == 2, reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're a doctoral school. can a 140h EQF 8 course be a CMF microcredential?",
+        "Our doctoral school wants to offer a 6 ECTS micro-credential at EQF 8. Does that fit the CMF?",
+    ],
+)
+def test_two_figures_asked_of_the_cmf_get_the_check(bot_engine: Any, text: str) -> None:
+    """Trials 242 and 246: a course's hours or ECTS with its EQF level, asked whether it can be a CMF
+    microcredential, got the CMF's level or credits card with no verdict; two figures asked of the CMF
+    get the check, which says EQF 8 is outside it. Asked of the EU Recommendation, they do not."""
+    reply = bot_engine.ask(text)
+    assert reply.intent == "compliance-check"
+    assert "does not meet the CMF" in reply.answer and "EQF level: 8" in reply.answer
+    eu = bot_engine.ask(
+        "we only give a certificate of participation after self-assessment quizzes, 20 hours total. could "
+        "that be a micro-credential under the EU recommendation?"
+    )
+    assert eu.intent != "compliance-check"

@@ -1604,7 +1604,19 @@ class Router:
                 # "… 12 settimane con circa 12 ore a settimana … rispetta i requisiti del cmf?" asks the
                 # requirements of its figures; an employer asking whether a candidate's course counts
                 # ("4 weeks at 3 hours per week. does that count as a cmf microcredential?") too
-                (best < self.answer_threshold or states_parts(question) or self._lists_requirements(best_id))
+                (
+                    best < self.answer_threshold
+                    or states_parts(question)
+                    or self._lists_requirements(best_id)
+                    # a course's level with its workload asked of the CMF ("… can a 140h EQF 8 course
+                    # be a CMF microcredential?", trial 246), not of the EU Recommendation
+                    or (
+                        "eqf_level" in facts
+                        and len(facts) >= 2
+                        and not reads_credential
+                        and not found & self.concepts.frameworks
+                    )
+                )
                 and any(k in facts for k in MEASURED_FACTS)
                 and self._asks_if_it_qualifies(question)
             )
