@@ -127,3 +127,17 @@ def test_a_few_letters_are_answered_in_the_default_language_unless_a_letter_tell
 )
 def test_elided_italian_articles_and_german_words_tell_their_language(question: str, lang: str) -> None:
     assert detect_language(question) == lang
+
+
+def test_a_quoted_title_does_not_set_the_language(bot_engine: Any) -> None:
+    """Trial 252: "chi ha scritto l'articolo "The Common Microcredentials Framework for MOOCs and Short
+    Learning Programmes"?" was answered in English: the quoted title outweighed the Italian question.
+    A quoted stretch is left out when the rest tells the language; a message that is all quote keeps
+    the quote's."""
+    question = (
+        "chi ha scritto l'articolo \"The Common Microcredentials Framework for MOOCs and Short Learning "
+        'Programmes"?'
+    )
+    assert detect_language(question) == "it"
+    assert bot_engine.ask(question, log=False).lang == "it"
+    assert detect_language('"what is the common microcredential framework"') == "en"
