@@ -2283,3 +2283,29 @@ def test_how_many_universities_a_platform_has_is_not_the_cmfs_partner_list(bot_e
     platform has ("combien d'universités sont partenaires de FUN ?"), which keeps its menu."""
     reply = bot_engine.ask("combien d'universités sont partenaires de FUN aujourd'hui ?", log=False)
     assert reply.intent != "cmf-partners"
+
+
+def test_a_university_asking_to_publish_a_mooc_gets_no_search(bot_engine: Any) -> None:
+    """Trial 252: "nous sommes une école d'ingénieurs, comment faire pour publier un mooc sur FUN ?"
+    searched the catalogue for "publier": a university asking about a course of its own, naming no
+    subject the catalogue has and no request word, gets no search. A university asking for courses on
+    a subject still gets them."""
+    reply = bot_engine.ask("nous sommes une école d'ingénieurs, comment faire pour publier un mooc sur FUN ?")
+    assert reply.status == "answer" and reply.kind != "courses", reply.intent
+    search = bot_engine.ask("nous sommes une université, y a-t-il des cours de gestion de projet sur FUN ?")
+    assert search.kind == "courses"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("q es exactamente una microcredencial segun la recomendacion europea de 2022?", "eu-definition"),
+        ("Combien de temps faut-il pour obtenir une microcertification sur FutureLearn ?", "cmf-study-hours"),
+    ],
+)
+def test_trial_252_and_253_cues(bot_engine: Any, text: str, intent: str) -> None:
+    """Trials 252-253: "q es exactamente una microcredencial" (q for qué) asks the definition the
+    Recommendation gives (`defined-by-recommendation`); how long it takes to get a FutureLearn
+    microcredential is its weeks (`fl-mc-weeks`), not the design guidance for universities."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", intent)

@@ -1784,13 +1784,23 @@ class Router:
         """For a question about what courses are like (`_asks_about_courses`), `ranked` without the
         intents leading to a course search, the others' probabilities rescaled to the mass left (as
         the off-topic class is set aside); otherwise, or if nothing is left, `ranked` unchanged."""
-        if not self._asks_about_courses(query, core, found):
+        if not (self._asks_about_courses(query, core, found) or self._offers_a_course(query, core, found)):
             return ranked
         kept = [(i, p) for i, p in ranked if self._leads(i).get("type") != "course_search"]
         mass = sum(p for _, p in ranked) - sum(p for _, p in kept)
         if not kept or mass <= 0.0:
             return ranked
         return [(i, p / (1.0 - mass)) for i, p in kept] if mass < 1.0 else kept
+
+    def _offers_a_course(self, query: CourseQuery | None, core: str, found: set[str]) -> bool:
+        """A university asking about a course of its own, naming no subject the catalogue has and no
+        request word: "nous sommes une école d'ingénieurs, comment faire pour publier un mooc sur FUN ?"
+        searched the catalogue for "publier" (trial 252)."""
+        return (
+            self._states_own_course(found)
+            and not self._known_subject(query)
+            and not self._asks_for_a_list(core)
+        )
 
     def _asks_for_a_list(self, question: str) -> bool:
         """Whether a sentence of `question` that asks something has a request word ("hay", "gibt es",
