@@ -2309,3 +2309,14 @@ def test_trial_252_and_253_cues(bot_engine: Any, text: str, intent: str) -> None
     microcredential is its weeks (`fl-mc-weeks`), not the design guidance for universities."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent)
+
+
+def test_the_link_between_slps_and_the_cmf_is_said(bot_engine: Any) -> None:
+    """Trial 252: "quel est le lien entre les programmes courts (SLP) de l'EADTU et le CMF ?" got only
+    how they differ; the answer now says the link EADTU gives (SLPs in line with the CMF, built from
+    microcredentials), in the asker's language."""
+    reply = bot_engine.ask(
+        "quel est le lien entre les programmes courts (SLP) de l'EADTU et le CMF ?", log=False
+    )
+    assert reply.intent == "slp-vs-cmf"
+    assert "conformes au CMF" in reply.answer and "microcertifications" in reply.answer
