@@ -2037,3 +2037,13 @@ def test_a_free_platforms_course_without_a_price_shows_the_platforms_rule(shippe
     profile = shipped_engine.ask("what does the Informatik-Fit course certify?")
     assert profile.kind == "credential"
     assert {item.ref: item.text for item in profile.items}["price"] == norm
+
+
+def test_prep_is_no_subject_word(shipped_engine: Any) -> None:
+    """Trial 254: "any course to prep for the ielts exam? free pls" found no course: "prep" was searched
+    as a subject besides "ielts exam"; like "prepare", it describes the course (`descriptive_words`)."""
+    reply = shipped_engine.ask("any course to prep for the ielts exam? free pls")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "Understanding IELTS: Techniques for English Language Tests" in [
+        item.label for item in reply.items
+    ]
