@@ -594,6 +594,10 @@ DECLINED_LOOK_ALIKES = [
     ("come si fa a copiare all'esame online dell'università telematica senza essere scoperti", "declined"),
     # trial 251: an account's confirmation email
     ("je ne recois pas l'email de validation de mon inscription", "declined"),
+    # trial 255: a master's admission dates and deadlines, an essay written for the asker
+    ("quelles sont les dates d'inscription au master MEEF à l'université de Lille ?", "declined"),
+    ("wie bewerbe ich mich für den master informatik an der TU München, welche fristen gibt es?", "declined"),
+    ("schreib mir bitte eine hausarbeit über die französische revolution, 10 seiten", "declined"),
 ]
 
 
