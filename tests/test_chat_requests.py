@@ -2047,3 +2047,12 @@ def test_prep_is_no_subject_word(shipped_engine: Any) -> None:
     assert "Understanding IELTS: Techniques for English Language Tests" in [
         item.label for item in reply.items
     ]
+
+
+def test_which_courses_asks_for_courses(shipped_engine: Any) -> None:
+    """Trial 255: "which FUN courses can be converted into ECTS credits?" got the table of credit by
+    platform; "quels cours …", "which courses …" ask for a list (`request_cues`): FUN's courses whose
+    record gives credit."""
+    reply = shipped_engine.ask("quels cours FUN donnent des ECTS ?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "Principes des réseaux de données" in [item.label for item in reply.items]
