@@ -2320,3 +2320,30 @@ def test_the_link_between_slps_and_the_cmf_is_said(bot_engine: Any) -> None:
     )
     assert reply.intent == "slp-vs-cmf"
     assert "conformes au CMF" in reply.answer and "microcertifications" in reply.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "What does the EU say a micro-credential certificate has to contain? I'm looking at one "
+            "issued by a Croatian university",
+            "eu-mandatory-elements",
+        ),
+        (
+            "how do i find out the learning outcomes of a microcredntial someone did, where are they listed",
+            "cmf-transcript",
+        ),
+        (
+            "Are FutureLearn microcredentials actually assessed or is it just watching videos and clicking "
+            "next?",
+            "cmf-assessment",
+        ),
+    ],
+)
+def test_trial_257_questions_get_their_topic(bot_engine: Any, text: str, intent: str) -> None:
+    """Trial 257: what an EU micro-credential has to contain got how to check a candidate's credential
+    (`mandatory-data`); where its learning outcomes are listed, and whether microcredentials are
+    actually assessed, got a menu (`outcomes-where`, `assessed-or-attendance`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", intent)
