@@ -302,11 +302,12 @@ TWO_QUESTIONS = [  # (language, message, its first answer, its second): in the o
         "cmf-level",
         "cmf-credits",
     ),
-    (  # trial 187: a last question after a condition ("falls nicht, was …"); EADTU's alternative
+    (  # trial 187: a last question after a condition ("falls nicht, was …"); EADTU's alternative (the
+        # course's level and hours asked of the CMF get the check first: 200 h is over, trial 246)
         "de",
         "wir planen eine microcredential mit 200 stunden workload auf eqf 6, passt das noch in den cmf "
         "rahmen? falls nicht, was waere bei der eadtu die alternative",
-        "cmf-study-hours",
+        "compliance-check",
         "slp-vs-cmf",
     ),
     (  # trial 193: "en que se diferencia …" opens a question after "y"; the difference is the comparison
