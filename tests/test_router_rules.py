@@ -2347,3 +2347,33 @@ def test_trial_257_questions_get_their_topic(bot_engine: Any, text: str, intent:
     actually assessed, got a menu (`outcomes-where`, `assessed-or-attendance`)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent)
+
+
+def test_a_platform_written_as_its_name_is_named(bot_engine: Any) -> None:
+    """Trial 258: "whats FUN? is everything in french" searched the catalogue, and "what is FUN?" got a
+    menu: "FUN" names no concept (in lower case it is an English word), so the matcher's choice needed
+    a clearer match. Written as the vocabulary writes it, it names the platform the choice is about;
+    "is it fun?" does not."""
+    for text in ("whats FUN? is everything in french", "what is FUN?"):
+        reply = bot_engine.ask(text, log=False)
+        assert (reply.status, reply.intent) == ("answer", "partner-fun"), text
+    assert bot_engine.ask("is it fun?", log=False).status != "answer"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "¿Cuándo se aprobó la Recomendación del Consejo sobre microcredenciales y cuál es su referencia "
+            "oficial?",
+            "eu-recommendation",
+        ),
+        ("I'm 45 and never went to uni, can I still sign up for a microcredential?", "prerequisites"),
+    ],
+)
+def test_trial_258_and_259_questions_get_their_topic(bot_engine: Any, text: str, intent: str) -> None:
+    """Trials 253, 258 and 259: the Recommendation's official reference asked after its date added whether
+    "CMF" means accredited (`official-reference`: the reference is the Recommendation's); signing up
+    without having been to university got a menu (`degree-needed`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent, reply.also) == ("answer", intent, None)

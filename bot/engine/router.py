@@ -598,6 +598,15 @@ class Router:
             return found
         return found | set(self._platforms_named(text))
 
+    def _platforms_written(self, text: str) -> set[str]:
+        """The partner concepts of the course vocabulary's platforms whose name `text` writes as the
+        vocabulary does, case and all ("FUN", not "fun")."""
+        return {
+            partner
+            for platform, partner in self.concepts.platform_partners.items()
+            if re.search(rf"(?<!\w){re.escape(platform)}(?!\w)", text)
+        }
+
     def _platforms_named(self, text: str) -> list[str]:
         """The partner platforms (concept ids) the course vocabulary reads in `text` word by word, in
         order: each vocabulary platform ("FUN": "fun mooc", …, "fun") stands for the partner concept
@@ -1404,6 +1413,9 @@ class Router:
             ranked = [homed] + [r for r in ranked if r[0] != homed[0]]
         best_id, best = ranked[0]
         known = self.snapshot.phrasing_of.get(normalize(core)) == best_id  # asked exactly as a phrasing
+        # "what is FUN?": a platform written as its name ("FUN", an English word in lower case) names
+        # it when the matcher's choice is about it
+        known = known or bool({best_id, self._leads(best_id).get("platform")} & self._platforms_written(core))
         needed = self.answer_threshold
         if not (found or known):  # a question naming none of our concepts needs a clearer match
             # unless a steering cue names what the matcher's choice answers ("est-ce que ça expire ?")
