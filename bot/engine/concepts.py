@@ -267,6 +267,9 @@ class ConceptLayer:
                 partners |= self.concepts(str(form)) & self.partners
             if len(partners) == 1:
                 self.platform_partners[str(platform)] = partners.pop()
+        names = "|".join(re.escape(p) for p in sorted(self.platform_partners, key=len, reverse=True))
+        self.platform_written = re.compile(rf"(?<!\w)(?:{names})(?!\w)") if names else None
+        """The vocabulary's platform names as it writes them, case and all ("FUN", not "fun")."""
 
     @property
     def digest(self) -> str:

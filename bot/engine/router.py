@@ -601,11 +601,10 @@ class Router:
     def _platforms_written(self, text: str) -> set[str]:
         """The partner concepts of the course vocabulary's platforms whose name `text` writes as the
         vocabulary does, case and all ("FUN", not "fun")."""
-        return {
-            partner
-            for platform, partner in self.concepts.platform_partners.items()
-            if re.search(rf"(?<!\w){re.escape(platform)}(?!\w)", text)
-        }
+        pattern = self.concepts.platform_written
+        if pattern is None:
+            return set()
+        return {self.concepts.platform_partners[name] for name in pattern.findall(text)}
 
     def _platforms_named(self, text: str) -> list[str]:
         """The partner platforms (concept ids) the course vocabulary reads in `text` word by word, in
@@ -1810,8 +1809,8 @@ class Router:
         searched the catalogue for "publier" (trial 252)."""
         return (
             self._states_own_course(found)
-            and not self._known_subject(query)
             and not self._asks_for_a_list(core)
+            and not self._known_subject(query)
         )
 
     def _asks_for_a_list(self, question: str) -> bool:
