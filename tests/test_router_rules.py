@@ -2187,8 +2187,15 @@ def test_fun_and_futurelearn_compared_for_credit_is_the_credits_table(bot_engine
 def test_an_exam_taken_from_home_is_the_online_exam_answer(bot_engine: Any) -> None:
     """Whether the assessment can be taken from home is the answer on online exams, not the general
     assessment rule (`exam-from-home`); a resit stays a resit."""
-    reply = bot_engine.ask("is the cmf assessment done at home?", log=False)
-    assert (reply.status, reply.intent) == ("answer", "exam-online")
+    for text in (
+        "the summative assessment of a cmf microcredential, can I take it from home?",
+        "la valutazione finale del CMF si può fare da casa?",
+    ):
+        reply = bot_engine.ask(text, log=False)
+        assert (reply.status, reply.intent) == ("answer", "exam-online"), text
+    # studying at home is no exam taken from home ("zu hause" alone is no cue)
+    studying = bot_engine.ask("ich lerne zu hause, wie wird die prüfung im CMF bewertet?", log=False)
+    assert studying.intent == "cmf-assessment"
     resit = bot_engine.ask("if i fail the exam at home can i retake it?", log=False)
     assert resit.intent == "exam-resits"
 
