@@ -2171,6 +2171,8 @@ def test_who_owns_futurelearn_is_its_overview(bot_engine: Any) -> None:
     assert "Global University Systems" in reply.answer
     other = bot_engine.ask("what microcredentials does the open university have on futurelearn?", log=False)
     assert other.intent == "partner-open-university-microcredentials"
+    # who owns the Open University is no question about FutureLearn (the review: "who owns" is no cue)
+    assert bot_engine.ask("who owns the open university?", log=False).intent != "partner-futurelearn"
 
 
 def test_fun_and_futurelearn_compared_for_credit_is_the_credits_table(bot_engine: Any) -> None:
@@ -2294,6 +2296,9 @@ def test_how_many_universities_a_platform_has_is_not_the_cmfs_partner_list(bot_e
     platform has ("combien d'universités sont partenaires de FUN ?"), which keeps its menu."""
     reply = bot_engine.ask("combien d'universités sont partenaires de FUN aujourd'hui ?", log=False)
     assert reply.intent != "cmf-partners"
+    # nor how many a joint microcredential needs (the review: the CMF must be named)
+    joint = bot_engine.ask("how many universities do I need for a joint microcredential?", log=False)
+    assert joint.intent == "joint-programmes-guidance"
 
 
 def test_a_university_asking_to_publish_a_mooc_gets_no_search(bot_engine: Any) -> None:
