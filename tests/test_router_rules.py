@@ -2393,3 +2393,14 @@ def test_trial_258_and_259_questions_get_their_topic(bot_engine: Any, text: str,
     without having been to university got a menu (`degree-needed`)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent, reply.also) == ("answer", intent, None)
+
+
+def test_steering_cues_from_this_pass_leave_near_questions_alone(bot_engine: Any) -> None:
+    """The review of the forty-first pass's cues: a course said to meet the CMF, asked how to propose it
+    to FutureLearn, keeps the proposal answer (`meet-cmf-on-a-platform` asks what it needs); whether a
+    microcredential is an official title keeps the accreditation answer (`official-reference` is the
+    Recommendation's reference only)."""
+    proposal = bot_engine.ask("my course meets the CMF, how do I propose it to futurelearn?", log=False)
+    assert proposal.intent == "universities-futurelearn-proposal"
+    title = bot_engine.ask("is 'CMF microcredential' an official title?", log=False)
+    assert title.intent == "cmf-accreditation"
