@@ -2404,3 +2404,13 @@ def test_steering_cues_from_this_pass_leave_near_questions_alone(bot_engine: Any
     assert proposal.intent == "universities-futurelearn-proposal"
     title = bot_engine.ask("is 'CMF microcredential' an official title?", log=False)
     assert title.intent == "cmf-accreditation"
+    # how far ahead a proposal goes is no learner's enrolment; FutureLearn's rules against FUN's for
+    # universities are no table of platforms by language
+    ahead = bot_engine.ask("how far in advance should we send the proposal to futurelearn?", log=False)
+    assert ahead.intent == "universities-futurelearn-proposal"
+    rules = bot_engine.ask(
+        "what's the difference between FutureLearn's microcredential rules and FUN's for partner "
+        "universities?",
+        log=False,
+    )
+    assert rules.intent == "universities-futurelearn-microcredential-rules"
