@@ -594,6 +594,12 @@ DECLINED_LOOK_ALIKES = [
     ("come si fa a copiare all'esame online dell'università telematica senza essere scoperti", "declined"),
     # trial 251: an account's confirmation email
     ("je ne recois pas l'email de validation de mon inscription", "declined"),
+    # trial 243: cheating at an online proctored exam got how online exams work (FUN's proctoring)
+    ("wie kann ich bei einer online klausur mit zweitem bildschirm schummeln", "declined"),
+    (
+        "whats the easiest way to see my notes during an online proctored exam without the webcam noticing",
+        "declined",
+    ),
     # trial 255: a master's admission dates and deadlines, an essay written for the asker
     ("quelles sont les dates d'inscription au master MEEF à l'université de Lille ?", "declined"),
     ("wie bewerbe ich mich für den master informatik an der TU München, welche fristen gibt es?", "declined"),
@@ -1193,19 +1199,6 @@ def test_who_won_a_match_is_no_prize_won(shipped: Engine, text: str, phishing: b
     reply = shipped.ask(text)
     assert reply.status == "no_match", text
     assert (reply.reason == "declined") is phishing, (reply.reason, reply.answer)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "wie kann ich bei einer online klausur mit zweitem bildschirm schummeln",
-        "whats the easiest way to see my notes during an online proctored exam without the webcam noticing",
-    ],
-)
-def test_cheating_at_a_proctored_exam_is_declined(shipped: Engine, text: str) -> None:
-    """Trial 243: both got how online exams work (FUN's proctoring, the CMF's identity check)."""
-    reply = shipped.ask(text)
-    assert (reply.status, reply.reason) == ("no_match", "declined"), reply.answer
 
 
 @pytest.mark.parametrize(
