@@ -1197,15 +1197,9 @@ def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
     knowledge/ui, each such line names an aspect, and so does each of `unsourced_on_courses` and
     `unsourced_on_checks` and each key of `unsourced_unless` (whose concepts exist): any typo would
     silently drop or keep a line."""
-    aspects = _defined(_vocabularies(docs), "unsourced")
+    aspects = _keys_with_lines(docs, err, "unsourced", UNSOURCED_LEAD, "aspect")
     concepts = _defined(_vocabularies(docs), "concepts")
-    strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
     for doc in _vocabularies(docs):
-        unsourced = doc.body.get("unsourced")
-        for aspect in unsourced if isinstance(unsourced, Mapping) else {}:
-            if f"{UNSOURCED_LEAD}{aspect}" not in strings:
-                where = ("vocabulary", "unsourced", aspect)
-                err(doc, where, f'no string "{UNSOURCED_LEAD}{aspect}" in knowledge/ui')
         for listed in ("unsourced_on_courses", "unsourced_on_checks"):
             _known_names(doc, ("vocabulary", listed), doc.body.get(listed), aspects, "aspect", err)
         kept_off = doc.body.get("unsourced_unless")
@@ -1214,13 +1208,26 @@ def _unsourced_checks(docs: list[_Doc], err: _Reporter) -> None:
             if str(aspect) not in aspects:
                 err(doc, where, f'unknown aspect "{aspect}"')
             _known_names(doc, where, names, concepts, "concept", err)
+
+
+def _keys_with_lines(docs: list[_Doc], err: _Reporter, section: str, prefix: str, what: str) -> set[str]:
+    """The keys of the vocabulary's `section`, each checked to have its line `<prefix><key>` in
+    knowledge/ui, and each such line checked to name a key (`what` names a key in the errors)."""
+    keys = _defined(_vocabularies(docs), section)
+    strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
+    for doc in _vocabularies(docs):
+        defined = doc.body.get(section)
+        for key in defined if isinstance(defined, Mapping) else {}:
+            if f"{prefix}{key}" not in strings:
+                err(doc, ("vocabulary", section, key), f'no string "{prefix}{key}" in knowledge/ui')
     for doc in docs:
         if doc.kind != "strings" or not isinstance(doc.body, dict):
             continue
         for key in doc.body:
-            aspect = str(key)[len(UNSOURCED_LEAD) :]
-            if str(key).startswith(UNSOURCED_LEAD) and aspect not in aspects:
-                err(doc, ("strings", key), f'unknown aspect "{aspect}" (vocabulary: unsourced)')
+            named = str(key)[len(prefix) :]
+            if str(key).startswith(prefix) and named not in keys:
+                err(doc, ("strings", key), f'unknown {what} "{named}" (vocabulary: {section})')
+    return keys
 
 
 def _home_partner_checks(docs: list[_Doc], err: _Reporter) -> None:
@@ -1246,22 +1253,7 @@ def _home_partner_checks(docs: list[_Doc], err: _Reporter) -> None:
 def _price_norm_checks(docs: list[_Doc], err: _Reporter) -> None:
     """Each of the vocabulary's `price_norms` has its line `price_norm.<key>` in knowledge/ui, and each
     such line a norm: a typo would silently show "not stated" or keep a line no record uses."""
-    norms = _defined(_vocabularies(docs), "price_norms")
-    strings = {str(k) for doc in docs if doc.kind == "strings" for k in (doc.body or {})}
-    for doc in _vocabularies(docs):
-        for key in doc.body.get("price_norms") or {}:
-            if f"{PRICE_NORM}{key}" not in strings:
-                err(doc, ("vocabulary", "price_norms", key), f'no string "{PRICE_NORM}{key}" in knowledge/ui')
-    for doc in docs:
-        if doc.kind != "strings" or not isinstance(doc.body, dict):
-            continue
-        for key in doc.body:
-            if str(key).startswith(PRICE_NORM) and str(key)[len(PRICE_NORM) :] not in norms:
-                err(
-                    doc,
-                    ("strings", key),
-                    f'unknown price norm "{str(key)[len(PRICE_NORM) :]}" (vocabulary: price_norms)',
-                )
+    _keys_with_lines(docs, err, "price_norms", PRICE_NORM, "price norm")
 
 
 def _intent_platform_checks(docs: list[_Doc], err: _Reporter) -> None:
