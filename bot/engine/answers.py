@@ -133,6 +133,10 @@ class Answers:
             return None
         return next((norm for norm in self.norms if norm.covers(course)), None)
 
+    def _norm_sources(self, courses: Sequence[Course]) -> list[str]:
+        """The sources of the price rules shown for `courses` (one per course that shows one)."""
+        return [norm.source for course in courses if (norm := self.price_norm(course)) is not None]
+
     def _price(self, course: Course, lang: str) -> str | None:
         """A record's price as it states it, else its platform's rule (`price_norm.<key>`), else None."""
         if course.price not in (None, ""):
@@ -344,7 +348,7 @@ class Answers:
         pages = [Link(title=escape_markdown(c.title), url=c.course_url) for c in courses if c.course_url]
         sources = [c.source_urls[0] for c in courses if not c.course_url and c.source_urls]
         if "price" in asked:  # the page stating a platform's price rule shown on a line
-            sources += [norm.source for c in courses if (norm := self.price_norm(c)) is not None]
+            sources += self._norm_sources(courses)
         return _answer(
             "courses",
             title,
@@ -415,9 +419,7 @@ class Answers:
             intent=intent,
             confidence=confidence,
             items=items,
-            links=source_links(
-                links, [*course.source_urls, *((n.source,) if (n := self.price_norm(course)) else ())]
-            ),
+            links=source_links(links, [*course.source_urls, *self._norm_sources([course])]),
         )
 
     def _workload_line(self, course: Course, lang: str) -> str:
