@@ -1113,6 +1113,19 @@ def test_a_platform_named_as_where_to_search_does_not_keep_a_subject_request_fro
     assert (taken.status, taken.kind, taken.intent) == ("answer", "text", "learners-credits-by-platform")
 
 
+def test_a_sure_answer_about_what_a_platform_offers_is_not_taken_for_its_courses(scripted: Any) -> None:
+    """Trial 262: "Is there an API … FUN course data …" asks for something of FUN that an entry
+    answers surely (machine-readable catalogues); "is there" and the platform made it a search for
+    "data". A platform's own overview still gives way ("quiero aprender … que hay en miriadax")."""
+    engine, matcher = scripted
+    matcher.ranking = [("partner-machine-readable-catalogues", 0.93), ("university-joins", 0.01)]
+    reply = engine.ask("Is there an API we can use to pull FUN course data into our portal?", "en")
+    assert (reply.intent, reply.kind) == ("partner-machine-readable-catalogues", "text")
+    matcher.ranking = [("partner-miriadax", 0.95), ("course-search", 0.01)]
+    searched = engine.ask("quiero aprender estadística, ¿qué hay en miriadax?", "es")
+    assert (searched.intent, searched.kind) == ("course-search", "courses")
+
+
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
@@ -1530,6 +1543,15 @@ def test_a_language_with_a_verb_of_learning_after_it_is_the_subject(bot_engine: 
     in Italian and searched for "lernt": German puts the verb after the language learnt."""
     reply = bot_engine.ask("gibt es auf imoox einen kurs wo man italienisch lernt?", log=False)
     assert reply.kind == "courses" and "Ja, das klingt doch schon italienischer" in reply.answer
+
+
+def test_a_course_for_speakers_of_a_language_is_filtered_on_that_language(bot_engine: Any) -> None:
+    """Trial 258: "c'è un corso di inglese per italiani?" read "italiani" as part of the subject and
+    listed an iMooX course for German speakers ("… italienischer"); the plural names the language
+    the course is taught in, like "francophones"."""
+    reply = bot_engine.ask("c'è un corso di inglese per italiani?", log=False)
+    assert reply.kind == "courses"
+    assert [item.label for item in reply.items] == ["Come sta il mio inglese"]
 
 
 def test_a_kind_of_course_asked_of_a_platform_in_a_language_is_searched(bot_engine: Any) -> None:

@@ -1750,7 +1750,15 @@ class Router:
         held = self._asks_as_employer(found) and bool(found & self.concepts.held_credential)
         # "quiero aprender javascript, que hay en miriadax": a subject asked of the platform named only
         # as where to search, however surely the platform's overview ranks
-        asked_of_platform = bool(course_query.platform) and listed and not named and not held
+        # (not when the answer ranked surely is an entry about something else the platform has:
+        # "Is there an API we can use to pull FUN course data into our portal?")
+        asked_of_platform = (
+            bool(course_query.platform)
+            and listed
+            and not named
+            and not held
+            and not self._sure_of_another_entry(ranked, found)
+        )
         if (
             course_query.leading
             or asked_of_platform
@@ -2224,6 +2232,15 @@ class Router:
         """Each partner platform (concept id) → the share of the intent's phrasings that name it."""
         profile = self.snapshot.profiles.get(intent_id, {})
         return {c: profile.get(c, 0.0) for c in self.concepts.partners}
+
+    def _sure_of_another_entry(self, ranked: list[tuple[str, float]], found: set[str]) -> bool:
+        """Whether the best-ranked intent answers surely (`SUBJECT_REQUEST_ANSWER`) with an entry
+        that is not a named platform's own."""
+        if not ranked or ranked[0][1] < SUBJECT_REQUEST_ANSWER:
+            return False
+        intent_id = ranked[0][0]
+        own = self._specific_partners(intent_id) & found
+        return self._leads(intent_id).get("type") == "entry" and not own
 
     def _specific_partners(self, intent_id: str) -> set[str]:
         """The partner platforms (concept ids) an intent is specific to: the one it declares
