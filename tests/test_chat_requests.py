@@ -1954,6 +1954,12 @@ def test_credit_bearing_training_asked_with_a_question_is_a_request(
     assert (reply.status, reply.kind) == ("answer", "courses") and reply.items
     assert all("roject" in item.label or "rojet" in item.label for item in reply.items)
     assert shipped_reader.read("what credit do courses give?") is None
+    # trial 262: "project mgmt" (the vocabulary's abbreviation) was declined
+    short = shipped_engine.ask(
+        "my boss asked me to find training for our team in project mgmt that's recognised somewhere. "
+        "what do u suggest"
+    )
+    assert short.kind == "courses" and all("roject" in i.label or "rojet" in i.label for i in short.items)
 
 
 def test_a_german_compound_ending_in_a_course_word_asks_for_its_subject(
@@ -1972,6 +1978,15 @@ def test_a_german_compound_ending_in_a_course_word_asks_for_its_subject(
     assert italian.kind == "courses" and any("italienischer" in item.label for item in italian.items)
     crash = shipped_engine.ask("Crashkurs Python?")  # a course word of the vocabulary: not "Crash"
     assert crash.kind == "courses" and "Python" in crash.title and "Crash" not in crash.title
+    # trial 263: "… der mich auf das informatikstudium vorbereitet" found no course: a degree's
+    # "-studium" ends a compound too
+    study = shipped_engine.ask(
+        "ich suche einen deutschsprachigen kurs, der mich auf das informatikstudium vorbereitet"
+    )
+    assert [item.label for item in study.items] == ["Informatik-Fit"], study.answer
+    # "bayesscher statistik" (declined adjective) is the vocabulary's Bayesian statistics
+    bayes = shipped_engine.ask("gibt es einen mooc zu bayesscher statistik")
+    assert [item.label for item in bayes.items] == ["Bayesian probability theory"], bayes.answer
 
 
 def test_got_anything_asks_for_courses_on_an_exam_the_catalogue_names(shipped_engine: Any) -> None:

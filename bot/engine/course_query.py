@@ -263,8 +263,9 @@ class CourseQueryReader:
     def _compounds_split(self, text: str) -> str:
         """`text` with each compound ending in a course word (`compound_course_endings`) written as its
         subject and that word: "gibt es einen Programmierkurs?" asks for courses on "Programmier"
-        (close to "programmieren"). A compound the vocabulary knows ("Italienischkurs", "Crashkurs")
-        and one whose first part is short ("Grundkurs") stay whole."""
+        (close to "programmieren"), "… auf das Informatikstudium vorbereitet" on "Informatik". A
+        compound the vocabulary knows ("Italienischkurs", "Crashkurs") and one whose first part is
+        short ("Grundkurs") stay whole."""
 
         def split(match: re.Match[str]) -> str:
             word = match.group(0)
