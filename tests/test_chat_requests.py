@@ -2074,6 +2074,9 @@ def test_a_free_platforms_course_without_a_price_shows_the_platforms_rule(shippe
     profile = shipped_engine.ask("what does the Informatik-Fit course certify?")
     assert profile.kind == "credential"
     assert {item.ref: item.text for item in profile.items}["price"] == norm
+    # trial 262: a FutureLearn short course is free to join with limited access, its upgrade paid
+    fiction = shipped_engine.ask("is there a course about writing fiction? and is it free?")
+    assert shipped_engine.string("price_norm.futurelearn-short", "en") in fiction.items[0].text
 
 
 def test_prep_is_no_subject_word(shipped_engine: Any) -> None:
