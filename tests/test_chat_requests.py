@@ -1428,6 +1428,9 @@ def test_a_platforms_courses_in_a_language_are_searched_and_the_language_named(
     [
         # trial 60: a platform's courses that give credit, though the credits-by-platform answer ranks first
         ("yo vous connaissez des moocs fun qui donnent des ects?", "fr", "learners-credits-by-platform"),
+        # trial 264: "which <platform> courses" asks for a list as "which courses" does
+        ("which FUN MOOC courses in your catalog give ECTS credtis?", "en", "learners-credits-by-platform"),
+        ("welche FUN Kurse geben ECTS?", "de", "learners-credits-by-platform"),
         ("statistics courses with ects", "en", "course-search"),
     ],
 )

@@ -1823,8 +1823,27 @@ class Router:
 
     def _asks_for_a_list(self, question: str) -> bool:
         """Whether a sentence of `question` that asks something has a request word ("hay", "gibt es",
-        "any", "looking"): "Ho fatto un corso su EduOpen, posso farmi riconoscere i CFU?" does not."""
-        return any(has_request_cue(normalize(s).split()) for s in question_sentences(question))
+        "any", "looking"), read also without the platform names in it ("which FUN courses give
+        ECTS?" is "which courses"): "Ho fatto un corso su EduOpen, posso farmi riconoscere i CFU?" has
+        none."""
+        for sentence in question_sentences(question):
+            words = normalize(sentence).split()
+            if has_request_cue(words):
+                return True
+            others = self._without_platform_words(
+                self.concepts.without(sentence, self.concepts.partners).split()
+            )
+            if len(others) < len(words) and has_request_cue(others):
+                return True
+        return False
+
+    def _without_platform_words(self, words: list[str]) -> list[str]:
+        """`words` without those the course vocabulary reads, alone, as a platform ("fun", "imoox"; the
+        concepts name "fun mooc", not "fun")."""
+        reader = self.snapshot.reader
+        if reader is None:
+            return words
+        return [w for w in words if (reader.phrases.get((w,)) or ("", ""))[0] != "platforms"]
 
     def _names_only_trainees(self, query: CourseQuery) -> bool:
         """Every topic word of a course request names who is to be trained (`evidence.trainees`)."""
