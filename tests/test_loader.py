@@ -459,6 +459,9 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
     two = b"  steer_when_two:\n    platforms-compared-credit: [partner-futurelearn,"
     assert two in concepts
     concepts = concepts.replace(two, two.replace(b"futurelearn", b"futurlearn"))
+    polar = b"  steer_polar:\n    - mc-degree-level\n"
+    assert polar in concepts
+    concepts = concepts.replace(polar, polar.replace(b"mc-degree-level", b"mc-degree-levels"))
     texts["knowledge/concepts.yaml"] = concepts
     # a steering rule's lead (knowledge/ui/steer.yaml) names its rule
     texts["knowledge/ui/steer.yaml"] = texts["knowledge/ui/steer.yaml"].replace(
@@ -486,8 +489,9 @@ def test_steering_rules_name_existing_intents_and_concepts() -> None:
             "vocabulary.steer_when_two.platforms-compared-credit[0]",
             'unknown concept "partner-futurlearn"',
         ),
+        ("knowledge/concepts.yaml", "vocabulary.steer_polar[0]", 'unknown steering rule "mc-degree-levels"'),
     }
-    words = ("cmf-levels", "microcred", "abraod", "partner-futurlearn")
+    words = ("cmf-levels", "microcred", "abraod", "partner-futurlearn", "mc-degree-levels")
     assert all(any(w in lines[e.line] for w in words) for e in errors)
 
 

@@ -1806,6 +1806,33 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
+        (
+            "we want to propose a microcredential at postgraduate level to futurelearn, what do we need?",
+            "universities-futurelearn-proposal",
+        ),
+        (
+            "I'd like to design a futurelearn microcredential at masters level, how many hours?",
+            "universities-futurelearn-microcredential-design",
+        ),
+        (
+            "how do I enrol in a futurelearn microcredential at postgraduate level?",
+            "partner-futurelearn-mc-enrolment",
+        ),
+    ],
+)
+def test_a_rule_for_yes_no_questions_leaves_other_questions_with_its_cue(
+    bot_engine: Any, text: str, intent: str
+) -> None:
+    """`steer_polar`: "at postgraduate level" asks the level in "is a futurelearn microcredential at
+    postgraduate level?" (`mc-degree-level` → the CMF's level), not in a question asking how to
+    propose, design or enrol in one at that level."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", intent), reply.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
         # trial 202 (`level-targeted`): whether the CMF imposes a level, and whether one may aim for 5,
         # got a "did you mean" menu
         (
@@ -1989,6 +2016,13 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "next?",
             "cmf-assessment",
         ),
+        # trial 264, mc-degree-level (a level alone is no course to check: "needs a masters" is EQF 7)
+        (
+            "is a futurelearn microcredential at postgraduate level? we're hiring for a role that needs a "
+            "masters",
+            "cmf-level",
+        ),
+        ("sind die microcredentials von futurelearn auf masterniveau?", "cmf-level"),  # mc-degree-level
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:

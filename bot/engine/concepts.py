@@ -152,6 +152,9 @@ class SteerRule:
     when: frozenset[str] = frozenset()
     two_of: frozenset[str] = frozenset()
     """Concepts at least two of which the question must name (`steer_when_two`), when any."""
+    polar: bool = False
+    """Whether the rule steers only a yes/no question (`steer_polar`): "is a futurelearn microcredential
+    at postgraduate level?" asks the level, "how do I enrol in one at postgraduate level?" does not."""
 
 
 class ConceptLayer:
@@ -227,6 +230,7 @@ class ConceptLayer:
             for k in ("steer_to", "steer_from", "steer_cues", "steer_unless", "steer_when", "steer_when_two")
         }
         self._steer_cues = _compile(steer["steer_cues"])
+        polar_rules = {str(r) for r in vocab.get("steer_polar") or []}
         self._unsourced = _compile(vocab.get("unsourced") or {})
         self.course_facets = {
             str(field_): frozenset(str(c) for c in names or [])
@@ -254,6 +258,7 @@ class ConceptLayer:
                 unless=frozenset(str(c) for c in steer["steer_unless"].get(rule) or []),
                 when=frozenset(str(c) for c in steer["steer_when"].get(rule) or []),
                 two_of=frozenset(str(c) for c in steer["steer_when_two"].get(rule) or []),
+                polar=str(rule) in polar_rules,
             )
             for rule, to in steer["steer_to"].items()
             if to
@@ -391,7 +396,7 @@ class ConceptLayer:
         if not rules:  # most answers: no rule leads to them, and the cues are not looked for
             return None
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
-        return next((r for r in rules if r.rule in cued), None)
+        return next((r for r in rules if r.rule in cued and self._asked_as_rule_needs(r, text)), None)
 
     def alternatives_cued(self, text: str) -> tuple[SteerRule, SteerRule] | None:
         """The first two steering rules `text` cues, in the order it names them, that are
@@ -420,7 +425,7 @@ class ConceptLayer:
             return None
         cued = {label for _, _, label in _spans(self._steer_cues, normalize(text).split())}
         cued |= {r.rule for r in rules if found & r.when}
-        return next((r for r in rules if r.rule in cued), None)
+        return next((r for r in rules if r.rule in cued and self._asked_as_rule_needs(r, text)), None)
 
     def facets_asked(self, text: str) -> list[str]:
         """The course record fields `text` asks about (`course_facets`), in the data's order."""
@@ -437,6 +442,10 @@ class ConceptLayer:
             found = self.concepts(text)
             aspects = [a for a in aspects if not found & self.unsourced_unless.get(a, frozenset())]
         return aspects
+
+    def _asked_as_rule_needs(self, rule: SteerRule, text: str) -> bool:
+        """Whether `text` is a yes/no question when `rule` steers only those (`SteerRule.polar`)."""
+        return not rule.polar or self.is_polar(text)
 
     def _admits(self, rule: SteerRule, found: set[str]) -> bool:
         """Whether a question naming `found` may be steered by `rule`: none of its `unless` concepts,

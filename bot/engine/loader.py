@@ -1127,6 +1127,9 @@ def _steering_checks(docs: list[_Doc], err: _Reporter) -> None:
                     err(doc, ("vocabulary", section, rule), f'no steer_to for rule "{rule}"')
                 _known_names(doc, ("vocabulary", section, rule), names, known, what, err)
     rules = _defined(vocabularies, "steer_to")
+    for doc in vocabularies:
+        polar = doc.body.get("steer_polar")
+        _known_names(doc, ("vocabulary", "steer_polar"), polar, rules, "steering rule", err)
     for doc in docs:
         if doc.kind != "strings" or not isinstance(doc.body, dict):
             continue

@@ -1629,6 +1629,9 @@ class Router:
                     )
                 )
                 and any(k in facts for k in MEASURED_FACTS)
+                # (a level alone is the CMF's level rule, not a check with four facts unknown: "is a
+                # futurelearn microcredential at postgraduate level? … a role that needs a masters")
+                and set(facts) != {"eqf_level"}
                 and self._asks_if_it_qualifies(question)
             )
         ):
