@@ -2023,6 +2023,8 @@ def test_a_rule_for_yes_no_questions_leaves_other_questions_with_its_cue(
             "cmf-level",
         ),
         ("sind die microcredentials von futurelearn auf masterniveau?", "cmf-level"),  # mc-degree-level
+        # trial 264, who-owns-it ("own the", not only "owns the")
+        ("does the learner own the micro-credential or the employer who paid for it?", "eu-definition"),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
