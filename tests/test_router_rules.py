@@ -2159,18 +2159,23 @@ def test_what_guarantees_a_microcredentials_quality_is_quality_assurance(bot_eng
 
 
 @pytest.mark.parametrize(
-    ("text", "lang"),
+    ("text", "lang", "aspect"),
     [
-        ("quanti studenti ci sono in totale iscritti su FutureLearn?", "it"),
-        ("how many learners does FutureLearn have?", "en"),
+        # trial 241: the enrolment steps alone
+        ("quanti studenti ci sono in totale iscritti su FutureLearn?", "it", "learner-numbers"),
+        ("how many learners does FutureLearn have?", "en", "learner-numbers"),
+        # trial 264: FutureLearn's prices, as if they were a rule of the CMF
+        ("y a-t-il un prix maximum pour une microcertification CMF ?", "fr", "fee-cap"),
     ],
 )
-def test_a_platforms_learner_numbers_are_outside_the_sources(bot_engine: Any, text: str, lang: str) -> None:
-    """Trial 241: "quanti studenti ci sono in totale iscritti su FutureLearn?" got the enrolment steps
-    alone; the sources give no learner numbers, and the reply now says so first."""
+def test_an_aspect_outside_the_sources_is_said_first(
+    bot_engine: Any, text: str, lang: str, aspect: str
+) -> None:
+    """A question on something the sources do not give (`unsourced`: a platform's learner numbers, a
+    fee cap set by the CMF) got a neighbouring answer alone; the reply now says so first."""
     reply = bot_engine.ask(text, log=False)
     assert reply.status == "answer"
-    assert reply.answer.split("\n\n")[1] == bot_engine.string("unsourced.learner-numbers", lang)
+    assert reply.answer.split("\n\n")[1] == bot_engine.string(f"unsourced.{aspect}", lang)
 
 
 def test_ects_asked_of_miriadax_is_the_credits_table(bot_engine: Any) -> None:
