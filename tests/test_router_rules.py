@@ -1806,6 +1806,9 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
+        # `steer_polar`: "at postgraduate level" asks the level in "is a futurelearn microcredential at
+        # postgraduate level?" (`mc-degree-level`), not in a question asking how to propose, design or
+        # enrol in one at that level
         (
             "we want to propose a microcredential at postgraduate level to futurelearn, what do we need?",
             "universities-futurelearn-proposal",
@@ -1818,14 +1821,19 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "how do I enrol in a futurelearn microcredential at postgraduate level?",
             "partner-futurelearn-mc-enrolment",
         ),
+        # `mooc-vs-microcredential` is a learner's comparison: an employer's, or one of certificates,
+        # keeps the kinds of certificate
+        (
+            "as an employer how do i tell a mooc certificate from a microcredential",
+            "employers-certificate-types",
+        ),
+        ("difference between a mooc certificate and a microcredential", "employers-certificate-types"),
     ],
 )
-def test_a_rule_for_yes_no_questions_leaves_other_questions_with_its_cue(
+def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
     bot_engine: Any, text: str, intent: str
 ) -> None:
-    """`steer_polar`: "at postgraduate level" asks the level in "is a futurelearn microcredential at
-    postgraduate level?" (`mc-degree-level` → the CMF's level), not in a question asking how to
-    propose, design or enrol in one at that level."""
+    """Questions near the forty-second pass's new rules, with their cue, keep the answer they had."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent), reply.answer
 
@@ -2023,6 +2031,12 @@ def test_a_rule_for_yes_no_questions_leaves_other_questions_with_its_cue(
             "cmf-level",
         ),
         ("sind die microcredentials von futurelearn auf masterniveau?", "cmf-level"),  # mc-degree-level
+        # trial 265, mooc-vs-microcredential (not an employer's certificate kinds; dev set +1)
+        ("diferencia entre un MOOC y una microcredencial", "learners-certificate-or-microcredential"),
+        (
+            "Unterschied zwischen einem MOOC und einem Microcredential",
+            "learners-certificate-or-microcredential",
+        ),
         # trial 264, who-owns-it ("own the", not only "owns the")
         ("does the learner own the micro-credential or the employer who paid for it?", "eu-definition"),
     ],
