@@ -604,6 +604,24 @@ DECLINED_LOOK_ALIKES = [
     ("quelles sont les dates d'inscription au master MEEF à l'université de Lille ?", "declined"),
     ("wie bewerbe ich mich für den master informatik an der TU München, welche fristen gibt es?", "declined"),
     ("schreib mir bitte eine hausarbeit über die französische revolution, 10 seiten", "declined"),
+    # trial 266: a CV, a language school, a master's or degree admission, cheating, a job application,
+    # a USB stick (each got a CMF answer or a course search)
+    ("mi jefe me pidio que actualice mi CV, que pongo en el apartado de competencias", "declined"),
+    ("je cherche une école de langue pour apprendre l'allemand à Lyon, cours du soir", "declined"),
+    ("Hallo, welche Voraussetzungen brauche ich für den Master Informatik an der TU München?", "declined"),
+    ("wie kann man bei einer online klausur mit proctoring schummeln", "declined"),
+    (
+        "mein chef will dass ich eine weiterbildung mache, wie schreibe ich eine gute bewerbung für eine "
+        "neue stelle",
+        "declined",
+    ),
+    ("Was ist der NC für Medizin an der Uni Heidelberg dieses Jahr?", "declined"),
+    (
+        "ciao, quali sono i requisiti per iscriversi a ingegneria al Politecnico di Milano? il test TOL è "
+        "obbligatorio?",
+        "declined",
+    ),
+    ("il mio pc non riconosce la chiavetta usb, cosa posso fare", "declined"),
 ]
 
 
