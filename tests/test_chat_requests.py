@@ -2077,6 +2077,17 @@ def test_a_free_platforms_course_without_a_price_shows_the_platforms_rule(shippe
     profile = shipped_engine.ask("what does the Informatik-Fit course certify?")
     assert profile.kind == "credential"
     assert {item.ref: item.text for item in profile.items}["price"] == norm
+    # trial 267: the same asked after saying who asks was declined ("krankenpfleger" searched)
+    nurse = shipped_engine.ask(
+        "ich bin krankenpfleger und suche kostenlose onlinekurse auf deutsch, gibts da was?"
+    )
+    assert nurse.kind == "courses" and "Informatik-Fit" in [item.label for item in nurse.items]
+    # "digitale Grundkenntnisse" are the vocabulary's digital skills (the price card only, before)
+    staff = shipped_engine.ask(
+        "Wir möchten unsere Lagermitarbeiter in digitalen Grundkenntnissen schulen. Gibt es kostenlose Kurse "
+        "dafür?"
+    )
+    assert staff.kind == "courses" and any(item.label.startswith("DigiStudi") for item in staff.items)
     # trial 262: a FutureLearn short course is free to join with limited access, its upgrade paid
     fiction = shipped_engine.ask("is there a course about writing fiction? and is it free?")
     assert shipped_engine.string("price_norm.futurelearn-short", "en") in fiction.items[0].text

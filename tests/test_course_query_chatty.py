@@ -150,6 +150,9 @@ CHATTY: list[tuple[str, set[str], dict[str, Any]]] = [
     ("allora, devo iscrivermi all'universita a settembre ma la matematica del liceo me la sono dimenticata "
      "quasi tutta, avete qualche corso online in italiano per ripassare le basi?",
      {"matematica", "basi"}, {"language": "it", "institution": None}),
+    # trial 267: who asks is no subject when the request names what its courses should be
+    ("ich bin krankenpfleger und suche kostenlose onlinekurse auf deutsch, gibts da was?",
+     set(), {"language": "de"}),
 ]  # fmt: skip
 
 

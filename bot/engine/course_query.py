@@ -436,8 +436,14 @@ class CourseQueryReader:
         # the sentences asking for courses, else all; a self-introduction only when nothing else has a topic
         attempts = ([(asking, intro)] if asking else []) + [(every, intro), (every, frozenset())]
         kept: tuple[list[int], list[int]] = ([], [])
+        query = reading.query
         for sentences, left_out in attempts:
             kept = self._topic_words(words, reading, layout, sentences, left_out, candidate)
+            if intro and not left_out and not kept[0] and (query.language or query.platform or query.type):
+                # "ich bin krankenpfleger und suche kostenlose onlinekurse auf deutsch": a request
+                # naming what its courses should be, whose only other words say who asks (no subject
+                # of the vocabulary), asks for those courses, not for "krankenpfleger"
+                kept = ([], [])
             if kept[0] or kept[1]:
                 break
         at_vocab, at_free = kept

@@ -1516,7 +1516,16 @@ class Router:
         requested = (
             not sure
             and not elsewhere
-            and (self._known_subject(course_query) or _plain_request(course_query, core))
+            and (
+                self._known_subject(course_query)
+                or _plain_request(course_query, core)
+                # "ich bin krankenpfleger und suche kostenlose onlinekurse auf deutsch": free courses
+                # in a language, whoever asks
+                or (
+                    course_query is not None
+                    and self._asks_for_courses_in_a_language(course_query, core, found)
+                )
+            )
         )
         return topic, strong or requested
 
