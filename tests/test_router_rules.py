@@ -1828,6 +1828,8 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "employers-certificate-types",
         ),
         ("difference between a mooc certificate and a microcredential", "employers-certificate-types"),
+        # `certificate-contents` is an employer's: a FUN certificate keeps FUN's answer
+        ("what should the certificate show if I did a FUN mooc?", "partner-fun-certificate"),
     ],
 )
 def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
@@ -2036,6 +2038,17 @@ def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
         (
             "Unterschied zwischen einem MOOC und einem Microcredential",
             "learners-certificate-or-microcredential",
+        ),
+        # trial 263, certificate-contents (what a candidate's certificate should show: the transcript)
+        (
+            "trabajo en RRHH y un candidato trae una microcredencial, que informacion deberia venir en el "
+            "certificado para saber que vale algo?",
+            "cmf-transcript",
+        ),
+        # trial 267, proposal-review-time (how long FutureLearn takes to answer a proposal)
+        (
+            "how long does the review of our proposal take at futurelearn?",
+            "universities-futurelearn-proposal",
         ),
         # trial 264, who-owns-it ("own the", not only "owns the")
         ("does the learner own the micro-credential or the employer who paid for it?", "eu-definition"),
