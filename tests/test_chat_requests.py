@@ -1431,6 +1431,8 @@ def test_a_platforms_courses_in_a_language_are_searched_and_the_language_named(
         # trial 264: "which <platform> courses" asks for a list as "which courses" does
         ("which FUN MOOC courses in your catalog give ECTS credtis?", "en", "learners-credits-by-platform"),
         ("welche FUN Kurse geben ECTS?", "de", "learners-credits-by-platform"),
+        # trial 269: "converted into ECTS" describes the credit, no subject
+        ("show me FUN MOOCs that can be converted into ECTS", "en", "cmf-hours-to-ects"),
         ("statistics courses with ects", "en", "course-search"),
     ],
 )

@@ -622,6 +622,8 @@ DECLINED_LOOK_ALIKES = [
         "declined",
     ),
     ("il mio pc non riconosce la chiavetta usb, cosa posso fare", "declined"),
+    # trial 268: translating a CV was searched as a course on "übersetzen"
+    ("kannst du mir helfen meinen lebenslauf ins englische zu übersetzen?", "declined"),
 ]
 
 

@@ -2052,6 +2052,11 @@ def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
         ),
         # trial 264, who-owns-it ("own the", not only "owns the")
         ("does the learner own the micro-credential or the employer who paid for it?", "eu-definition"),
+        (  # trial 269, who-owns-it asked of the Recommendation
+            "does the EU recommendation say learners own their micro-credential and can share it with "
+            "employers directly?",
+            "eu-definition",
+        ),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
