@@ -1828,6 +1828,8 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "employers-certificate-types",
         ),
         ("difference between a mooc certificate and a microcredential", "employers-certificate-types"),
+        # `platforms-with-courses-in` asks which platforms: a university joining keeps how it joins
+        ("how does a university join the CMF if it has courses in Italian?", "university-joins"),
         # `certificate-contents` is an employer's: a FUN certificate keeps FUN's answer
         ("what should the certificate show if I did a FUN mooc?", "partner-fun-certificate"),
     ],
@@ -2052,6 +2054,11 @@ def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
         ),
         # trial 264, who-owns-it ("own the", not only "owns the")
         ("does the learner own the micro-credential or the employer who paid for it?", "eu-definition"),
+        # trial 269, platforms-with-courses-in (a university introducing itself asks the platforms)
+        (
+            "Somos una universidad española, ¿qué plataformas del CMF tienen cursos en español?",
+            "partner-platforms-by-language",
+        ),
         (  # trial 269, who-owns-it asked of the Recommendation
             "does the EU recommendation say learners own their micro-credential and can share it with "
             "employers directly?",
