@@ -2001,6 +2001,14 @@ def test_got_anything_asks_for_courses_on_an_exam_the_catalogue_names(shipped_en
     reply = shipped_engine.ask("preparing for IELTS, got anything for me?")
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert [item.label for item in reply.items if "IELTS" in item.label] and "preparing" not in reply.title
+    # trials 270, 271: a course word (`evidence.course_asked`) asks as a request word does, whatever
+    # slip is beside it; "anything useful" asks for courses, "useful" describes them
+    for text in ("is ther an ielts preparation course", "preparing for IELTS, anything useful?"):
+        found = shipped_engine.ask(text)
+        assert found.kind == "courses" and [i.label for i in found.items if "IELTS" in i.label], text
+        assert "ther" not in found.title.split() and "useful" not in found.title, found.title
+    # an exam taken, asked of the CMF, asks for no course
+    assert shipped_engine.ask("I did the IELTS exam, does it count as a microcredential?").kind != "courses"
 
 
 @pytest.mark.parametrize(

@@ -195,6 +195,9 @@ class ConceptLayer:
         self.plans_course = frozenset(evidence.get("plans_course") or [])
         """Concepts saying a course is to be offered ("queremos ofrecer"): a university naming one plans
         a course of its own (`Router._plans_own_course`)."""
+        self.course_asked = frozenset(evidence.get("course_asked") or [])
+        """Concepts asking for a course ("is there a … course"): a message naming an exam the catalogue
+        names and one of them asks for courses on it (`Router._request_for_catalogued_provider`)."""
         self.search_scope = frozenset(evidence.get("search_scope") or [])
         """Concepts a course request may name as where to search or what kind of course it wants (the
         partner platforms, "microcredential", "MOOC")."""

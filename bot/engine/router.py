@@ -2212,7 +2212,12 @@ class Router:
         if not found & self.concepts.off_domain:
             return None
         query = self._course_query(core, require_request=False)
-        if query is None or not (query.leading or has_request_cue(normalize(core).split())):
+        asks = query is not None and (
+            query.leading
+            or has_request_cue(normalize(core).split())
+            or bool(found & self.concepts.course_asked)  # "is ther an ielts preparation course"
+        )
+        if query is None or not asks:
             return None
         names = self.concepts.naming(core, self.concepts.off_domain)
         if not names or not all(self._titles_name(name) for name in names):
