@@ -2054,6 +2054,9 @@ def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
         ),
         # trial 264, who-owns-it ("own the", not only "owns the")
         ("does the learner own the micro-credential or the employer who paid for it?", "eu-definition"),
+        # trial 270, mandatory-data (what must be written on one: the 11 elements, not the definition)
+        ("What has to be written on a micro-credential according to the EU?", "eu-mandatory-elements"),
+        ("what must a micro-credential contain according to the EU definition?", "eu-mandatory-elements"),
         # trials 267, 268, 270, rpl-what (what RPL is: credit counted by the receiving university)
         ("what is RPL (recognition of prior learning)?", "cmf-credit-recognition"),
         ("¿qué es el reconocimiento de aprendizajes previos?", "cmf-credit-recognition"),
