@@ -2060,6 +2060,10 @@ def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
         # trials 267, 268, 270, rpl-what (what RPL is: credit counted by the receiving university)
         ("what is RPL (recognition of prior learning)?", "cmf-credit-recognition"),
         ("¿qué es el reconocimiento de aprendizajes previos?", "cmf-credit-recognition"),
+        (
+            "que significa reconocimiento de aprendizajes previos (RPL) en el marco CMF?",
+            "cmf-credit-recognition",
+        ),
         # trial 269, platforms-with-courses-in (a university introducing itself asks the platforms)
         (
             "Somos una universidad española, ¿qué plataformas del CMF tienen cursos en español?",
