@@ -1984,6 +1984,11 @@ def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
             "Comparez FUN et FutureLearn pour quelqu'un qui veut surtout des crédits universitaires",
             "learners-credits-by-platform",
         ),
+        # trial 272 (`platforms-compared-credit`, also from the recognition of credit)
+        (
+            "FUN ou FutureLearn : lequel choisir si je veux des crédits reconnus pour mon master",
+            "learners-credits-by-platform",
+        ),
         # trial 246 (`identity-check`): a university's own ID check got how a university joins
         (
             "does the ID verification have to use a specific tool or can we use our own university's system?",
