@@ -624,6 +624,18 @@ DECLINED_LOOK_ALIKES = [
     ("il mio pc non riconosce la chiavetta usb, cosa posso fare", "declined"),
     # trial 268: translating a CV was searched as a course on "übersetzen"
     ("kannst du mir helfen meinen lebenslauf ins englische zu übersetzen?", "declined"),
+    # trial 275: cheating at an online exam in Italian, Spanish and English got FUN's proctoring or
+    # online exams; a university's fees for non-EU students, a scholarship, applying for a master's
+    ("come si fa a copiare all'esame online con il proctoring", "declined"),
+    ("como puedo copiar en un examen online sin que me pille la webcam", "declined"),
+    ("is there a way to see the answers for a proctored online exam in advance lol", "declined"),
+    ("wie hoch sind die studiengebühren an der uni graz für nicht-eu studierende", "declined"),
+    (
+        "whats the tuition fee for international students at TU Graz for the computer science bachelor",
+        "declined",
+    ),
+    ("borsa di studio ER.GO, quali sono i requisiti isee", "declined"),
+    ("wie bewerbe ich mich an der TU München für den Master Informatik, welche Fristen gibt es?", "declined"),
 ]
 
 
