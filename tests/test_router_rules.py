@@ -1830,6 +1830,10 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         ("difference between a mooc certificate and a microcredential", "employers-certificate-types"),
         # `platforms-with-courses-in` asks which platforms: a university joining keeps how it joins
         ("how does a university join the CMF if it has courses in Italian?", "university-joins"),
+        # `fl-pass-mark` is FutureLearn's: the CMF's assessment keeps the assessment rule; a resit keeps
+        # the resits answer (not the deferral)
+        ("what is the pass mark for a CMF microcredential assessment?", "cmf-assessment"),
+        ("if I fail the exam can I resit it?", "exam-resits"),
         # `certificate-contents` is an employer's: a FUN certificate keeps FUN's answer
         ("what should the certificate show if I did a FUN mooc?", "partner-fun-certificate"),
     ],
@@ -2059,6 +2063,26 @@ def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
         ),
         # trial 264, who-owns-it ("own the", not only "owns the")
         ("does the learner own the micro-credential or the employer who paid for it?", "eu-definition"),
+        # trials 264, 274, eduopen-cfu (a university asking how CFU work on EduOpen got a menu)
+        (
+            "la nostra università vuole offrire corsi su EduOpen, possiamo dare CFU agli studenti?",
+            "partner-eduopen-credits",
+        ),
+        # trial 274, fl-pass-mark (FutureLearn's pass mark is its certificate's rule)
+        (
+            "whats the minimum score to pass the tests on a futurelearn course",
+            "partner-futurelearn-certificate",
+        ),
+        # trial 274, defer-next-run (moving to the next run is FutureLearn's deferral)
+        (
+            "what happens if i cant start on the date, can i move to the next run?",
+            "partner-futurelearn-mc-refunds",
+        ),
+        # trial 274, certificate-contents ("qué información trae el certificado")
+        (
+            "soy responsable de RRHH, ¿que informacion trae el certificado de una microcredencial?",
+            "cmf-transcript",
+        ),
         # trial 270, mandatory-data (what must be written on one: the 11 elements, not the definition)
         ("What has to be written on a micro-credential according to the EU?", "eu-mandatory-elements"),
         ("what must a micro-credential contain according to the EU definition?", "eu-mandatory-elements"),
