@@ -967,6 +967,13 @@ def test_a_course_request_takes_its_subject_from_the_sentence_before(bot_engine:
             "Bauen weiterbilden. Am besten kostenlos und auf Deutsch. Gibts da was Passendes?",
             "Lebenszyklusorientierter Hochbau",
         ),
+        # trial 274: a further part asking for courses was left out (the whole message ranks the
+        # search low); "related" describes the subject ("Maths for Humans: … Relations" matched it)
+        (
+            "I'm a nurse working full time and thinking about a microcredential on the side. roughly how "
+            "many hours a week would that be? and are there any health or medicine related courses?",
+            "Concepts et méthodes en épidémiologie",
+        ),
     ],
 )
 def test_a_course_request_inside_a_longer_message_finds_its_course(
@@ -975,6 +982,18 @@ def test_a_course_request_inside_a_longer_message_finds_its_course(
     reply = bot_engine.ask(message)
     searches = [r for r in (reply, reply.also) if r is not None and r.kind == "courses"]
     assert searches and course in [item.label for item in searches[0].items]
+
+
+def test_a_further_question_asking_what_is_no_course_request(bot_engine: Any) -> None:
+    """A further part is answered by courses only when it asks for them with no question word:
+    "What information does a micro-credential have to show under it?" read "information" as the
+    catalogue's informatics and listed programming courses instead of the mandatory elements."""
+    reply = bot_engine.ask(
+        "The EU adopted a recommendation on micro-credentials a couple of years ago, right? What "
+        "information does a micro-credential have to show under it?"
+    )
+    assert [r.kind for r in _chain(reply)].count("courses") == 0
+    assert "eu-mandatory-elements" in [r.intent for r in _chain(reply)]
 
 
 # -- three questions in one message -----------------------------------------------------------------

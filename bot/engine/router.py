@@ -1145,7 +1145,22 @@ class Router:
                         self.concepts.concepts(part)
                     )  # it names what it asks ("niveau"), not "is that right?"
                 )
-                admitted = answer.intent in high or short_and_sure or (converts and answer.intent is not None)
+                # a part asking for courses (a request word, no question word) on a subject the
+                # catalogue has, that finds some, is one ("… how many hours a week would that be? and
+                # are there any health or medicine related courses?"), however the message ranks it
+                courses_found = (
+                    answer.kind == "courses"
+                    and bool(answer.items)
+                    and has_request_cue(part_words := normalize(part).split())
+                    and not any(w in QUESTION_WORDS for w in part_words)  # "what information does …"
+                    and self._known_subject(self._course_query(" ".join(part.split())))
+                )
+                admitted = (
+                    answer.intent in high
+                    or short_and_sure
+                    or courses_found
+                    or (converts and answer.intent is not None)
+                )
                 if admitted and self._admissible_also(answer.intent or "", found):
                     if len(parts) == 1:  # the one question beside a check: the course's figure worked out
                         answer = self._worked_from_context(answer, part, question)
