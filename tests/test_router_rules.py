@@ -1830,6 +1830,9 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         ("difference between a mooc certificate and a microcredential", "employers-certificate-types"),
         # `platforms-with-courses-in` asks which platforms: a university joining keeps how it joins
         ("how does a university join the CMF if it has courses in Italian?", "university-joins"),
+        # a language course for speakers of another language, asked in English, names two languages the
+        # search would read as one filter: the platforms by language
+        ("is there an english course for spanish speakers?", "partner-platforms-by-language"),
         # `fl-pass-mark` is FutureLearn's: the CMF's assessment keeps the assessment rule; a resit keeps
         # the resits answer (not the deferral)
         ("what is the pass mark for a CMF microcredential assessment?", "cmf-assessment"),
@@ -2063,6 +2066,14 @@ def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
         ),
         # trial 264, who-owns-it ("own the", not only "owns the")
         ("does the learner own the micro-credential or the employer who paid for it?", "eu-definition"),
+        # trials 221, 237, 277, learn-a-language (a language course for speakers of another language)
+        ("gibt es einen Italienischkurs für Deutschsprachige?", "course-search"),
+        # trial 277, official-reference (the exact reference, asked of the definition)
+        (
+            "la recommandation du Conseil sur les micro-certifications, c'est quoi la référence exacte "
+            "au JO ?",
+            "eu-recommendation",
+        ),
         # trials 264, 274, eduopen-cfu (a university asking how CFU work on EduOpen got a menu)
         (
             "la nostra università vuole offrire corsi su EduOpen, possiamo dare CFU agli studenti?",
