@@ -1839,12 +1839,27 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         ("if I fail the exam can I resit it?", "exam-resits"),
         # `certificate-contents` is an employer's: a FUN certificate keeps FUN's answer
         ("what should the certificate show if I did a FUN mooc?", "partner-fun-certificate"),
+        # the forty-first pass's review: a course said to meet the CMF, asked how to propose it, keeps
+        # the proposal (`meet-cmf-on-a-platform` asks what it needs); an official title keeps the
+        # accreditation answer (`official-reference` is the Recommendation's reference only); how far
+        # ahead a proposal goes is no learner's enrolment; FutureLearn's rules against FUN's for
+        # universities are no table of platforms by language
+        ("my course meets the CMF, how do I propose it to futurelearn?", "universities-futurelearn-proposal"),
+        ("is 'CMF microcredential' an official title?", "cmf-accreditation"),
+        (
+            "how far in advance should we send the proposal to futurelearn?",
+            "universities-futurelearn-proposal",
+        ),
+        (
+            "what's the difference between FutureLearn's microcredential rules and FUN's for partner "
+            "universities?",
+            "universities-futurelearn-microcredential-rules",
+        ),
     ],
 )
-def test_steering_cues_of_the_forty_second_pass_leave_near_questions_alone(
-    bot_engine: Any, text: str, intent: str
-) -> None:
-    """Questions near the forty-second pass's new rules, with their cue, keep the answer they had."""
+def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, intent: str) -> None:
+    """Questions near the rules the last passes added, with their cue, keep the answer they had (each
+    review asked them of the start and of main)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent), reply.answer
 
@@ -2458,24 +2473,3 @@ def test_the_official_reference_and_signing_up_without_a_degree_get_one_answer(
     without having been to university got a menu (`degree-needed`)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent, reply.also) == ("answer", intent, None)
-
-
-def test_steering_cues_from_this_pass_leave_near_questions_alone(bot_engine: Any) -> None:
-    """The review of the forty-first pass's cues: a course said to meet the CMF, asked how to propose it
-    to FutureLearn, keeps the proposal answer (`meet-cmf-on-a-platform` asks what it needs); whether a
-    microcredential is an official title keeps the accreditation answer (`official-reference` is the
-    Recommendation's reference only)."""
-    proposal = bot_engine.ask("my course meets the CMF, how do I propose it to futurelearn?", log=False)
-    assert proposal.intent == "universities-futurelearn-proposal"
-    title = bot_engine.ask("is 'CMF microcredential' an official title?", log=False)
-    assert title.intent == "cmf-accreditation"
-    # how far ahead a proposal goes is no learner's enrolment; FutureLearn's rules against FUN's for
-    # universities are no table of platforms by language
-    ahead = bot_engine.ask("how far in advance should we send the proposal to futurelearn?", log=False)
-    assert ahead.intent == "universities-futurelearn-proposal"
-    rules = bot_engine.ask(
-        "what's the difference between FutureLearn's microcredential rules and FUN's for partner "
-        "universities?",
-        log=False,
-    )
-    assert rules.intent == "universities-futurelearn-microcredential-rules"
