@@ -2219,20 +2219,23 @@ class Router:
         return self._course_reply(question, lang, query, intent_id, confidence)
 
     def _request_for_catalogued_provider(self, core: str, found: set[str]) -> CourseQuery | None:
-        """The course request of a message asking for courses (a request cue, or the request first)
-        on another provider or exam that catalogue courses name in their titles or subjects: "i want
+        """The course request of a message asking for courses (a request cue, the request first, or a
+        course word: `evidence.course_asked`) on another provider or exam that catalogue courses name
+        in their titles or subjects: "i want
         to prepare for ielts, u have anything for that" asks for FutureLearn's "Understanding IELTS";
         not "a course on machine learning on edx" (no course names edX) or "I did the IELTS exam, does
         it count as a microcredential?" (no request)."""
         if not found & self.concepts.off_domain:
             return None
         query = self._course_query(core, require_request=False)
-        asks = query is not None and (
+        if query is None:
+            return None
+        asks = (
             query.leading
             or has_request_cue(normalize(core).split())
             or bool(found & self.concepts.course_asked)  # "is ther an ielts preparation course"
         )
-        if query is None or not asks:
+        if not asks:
             return None
         names = self.concepts.naming(core, self.concepts.off_domain)
         if not names or not all(self._titles_name(name) for name in names):
