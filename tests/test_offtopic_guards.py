@@ -86,6 +86,11 @@ def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: s
         # paying by card and checking a forged certificate are no phishing nor forgery
         "puedo pagar con mi tarjeta de credito la microcredencial de futurelearn?",
         "how can an employer tell if a microcredential certificate is forged?",
+        # the forty-second pass's review: an online exam's identity check and a deadline share words
+        # with the guards for cheating at an online exam
+        "Wie funktioniert die Identitätsprüfung bei einer Online-Klausur im CMF?",
+        "sin que me pille el plazo, puedo inscribirme en una microcredencial?",
+        "what do I put in my CV about my microcredential?",
     ],
 )
 def test_real_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:
