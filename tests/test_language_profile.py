@@ -123,6 +123,9 @@ def test_a_few_letters_are_answered_in_the_default_language_unless_a_letter_tell
         ("welchem dqr niveau entspricht ne cmf microcredential", "de"),  # trial 105: answered in French
         ("la microcredencial me la convalidan en mi universidad si o si?", "es"),  # trial 159: Italian
         ("que nivel eqf corresponde a un master?", "es"),  # trial 198: answered in French
+        # an English term in capitals inside a German question (trial 277: answered in English)
+        ("Was bedeutet Recognition of Prior Learning beim CMF?", "de"),
+        ("What is Recognition of Prior Learning?", "en"),
     ],
 )
 def test_elided_italian_articles_and_german_words_tell_their_language(question: str, lang: str) -> None:

@@ -77,16 +77,24 @@ def language_scores(text: str) -> dict[str, float]:
 _QUOTED = re.compile(r'"[^"]{3,}"|“[^”]{3,}”|«[^»]{3,}»|„[^“”]{3,}[“”]')
 """A stretch in double quotes: a title or a term quoted from elsewhere, often in another language."""
 
+_JOINER = r"(?:\s+(?:of|and|for|the))?\s+"
+_TITLED = re.compile(rf"\b[A-Z][a-z]+(?:{_JOINER}[A-Z][a-z]+)+")
+"""Several capitalised words in a row, perhaps joined by "of": a named term ("Recognition of Prior
+Learning"), often English inside another language's sentence."""
+
 
 def detect_language(text: str, default: str | None = None) -> str | None:
     """The language of `text` among `LANGS`, or `default` when the text is too short or ambiguous.
     Quoted stretches are left out when the rest tells the language: "chi ha scritto l'articolo "The
-    Common Microcredentials Framework for MOOCs …"?" asks in Italian (trial 252)."""
+    Common Microcredentials Framework for MOOCs …"?" asks in Italian (trial 252); so are named terms
+    in capitals ("Was bedeutet Recognition of Prior Learning beim CMF?" asks in German)."""
     unquoted = _QUOTED.sub(" ", text)
-    if unquoted != text:
-        told = _decided(language_scores(unquoted))
-        if told is not None:
-            return told
+    untitled = _TITLED.sub(" ", unquoted)
+    for rest in dict.fromkeys((untitled, unquoted)):
+        if rest != text:
+            told = _decided(language_scores(rest))
+            if told is not None:
+                return told
     return _decided(language_scores(text)) or default
 
 
