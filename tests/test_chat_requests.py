@@ -2120,3 +2120,29 @@ def test_which_courses_asks_for_courses(shipped_engine: Any) -> None:
     reply = shipped_engine.ask("quels cours FUN donnent des ECTS ?")
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert "Principes des réseaux de données" in [item.label for item in reply.items]
+
+
+@pytest.mark.parametrize(
+    ("text", "course"),
+    [
+        # trial 278: "bayesche" (as German speakers write it) found the Spanish probability course first
+        ("ich suche einen kurs über bayesche wahrscheinlichkeitsrechnung", "Bayesian probability theory"),
+        # trial 281: "santé" found nothing; the catalogue tags the course "public health"
+        ("Je suis infirmière, il y a des MOOC en santé sur FUN ?", "Concepts et méthodes en épidémiologie"),
+        ("cursos de salud", "Concepts et méthodes en épidémiologie"),
+        # trial 278: "learning" of "machine learning" made "english" the subject (English courses)
+        ("looking for a course on data mining or machine learning, english please", "Data Mining with Weka"),
+    ],
+)
+def test_a_subject_as_speakers_write_it_finds_its_course(shipped_engine: Any, text: str, course: str) -> None:
+    reply = shipped_engine.ask(text)
+    assert reply.kind == "courses" and [item.label for item in reply.items] == [course], reply.answer
+
+
+def test_an_api_asked_of_a_platforms_catalogue_is_no_course_search(shipped_engine: Any) -> None:
+    """Trial 281: "Is there a course catalogue API for FUN MOOC?" read as a bare catalogue request
+    searched FUN for "API"; no subject of the catalogue is named and an entry answers it surely."""
+    reply = shipped_engine.ask("Is there a course catalogue API for FUN MOOC?")
+    assert (reply.intent, reply.kind) == ("partner-machine-readable-catalogues", "text"), reply.answer
+    searched = shipped_engine.ask("mooc de cuisine sur fun ?")  # a bare request is still searched
+    assert searched.kind == "courses"

@@ -231,6 +231,8 @@ def test_a_chatty_course_request_without_its_punctuation_searches_for_its_topic(
         # the language a course is taught in stays a filter
         ("corsi in inglese sull'intelligenza artificiale", None, "en"),
         ("cursos en inglés de ciencia de datos", None, "en"),
+        # trial 278: "learning" ends "machine learning", it marks no language learnt
+        ("looking for a course on data mining or machine learning, english please", None, "en"),
     ],
 )
 def test_a_language_after_of_or_learn_is_the_subject_not_the_course_language(

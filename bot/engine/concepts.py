@@ -162,6 +162,7 @@ class ConceptLayer:
 
     def __init__(self, vocabulary: Mapping[str, Any] | None) -> None:
         vocab = dict(vocabulary or {})
+        self.platform_written: re.Pattern[str] | None = None  # read last, from the course vocabulary
         self._data = {
             k: vocab.get(k) or {} for k in ("concepts", "evidence", "guards", "small_talk", "polar")
         }
@@ -276,8 +277,9 @@ class ConceptLayer:
             if len(partners) == 1:
                 self.platform_partners[str(platform)] = partners.pop()
         names = "|".join(re.escape(p) for p in sorted(self.platform_partners, key=len, reverse=True))
-        self.platform_written = re.compile(rf"(?<!\w)(?:{names})(?!\w)") if names else None
-        """The vocabulary's platform names as it writes them, case and all ("FUN", not "fun")."""
+        if names:
+            self.platform_written = re.compile(rf"(?<!\w)(?:{names})(?!\w)")
+            """The vocabulary's platform names as it writes them, case and all ("FUN", not "fun")."""
 
     @property
     def digest(self) -> str:
@@ -286,8 +288,12 @@ class ConceptLayer:
         return hashlib.sha256(raw).hexdigest()[:16]
 
     def concepts(self, text: str) -> set[str]:
-        """The concept ids named in `text`."""
-        return set(self._named(normalize(text)))
+        """The concept ids named in `text`, and the partner platforms whose name it writes as the
+        course vocabulary does ("FUN" in capitals names FUN; "fun" alone is an English word)."""
+        found = set(self._named(normalize(text)))
+        if self.platform_written is not None and not found >= self.partners:
+            found.update(self.platform_partners[name] for name in self.platform_written.findall(text))
+        return found
 
     def concepts_of_normalized(self, norm: str) -> frozenset[str]:
         """The concept ids named in a text already passed through `normalize`."""

@@ -369,7 +369,7 @@ class CourseQueryReader:
             reading.names_platform = True
             query.platform = query.platform or value
             reading.platform_spans.append((start, end, str(value)))
-        elif kind == "languages" and not _language_learnt(words, start, end):
+        elif kind == "languages" and not _language_learnt(words, start, end, reading.marks):
             if query.language is None:
                 query.language = value
             elif (
@@ -794,11 +794,12 @@ def _type_or_course(marks: list[str], words: list[str]) -> bool:
     return False
 
 
-def _language_learnt(words: list[str], start: int, end: int) -> bool:
+def _language_learnt(words: list[str], start: int, end: int, marks: list[str]) -> bool:
     """Whether the language named at `start:end` is the subject learnt: a marker before it ("corso
-    di inglese", `LANGUAGE_SUBJECT_MARKERS`) or a verb of learning after it ("wo man Italienisch
+    di inglese", `LANGUAGE_SUBJECT_MARKERS`) that ends no other phrase ("machine learning, english
+    please" asks for courses in English), or a verb of learning after it ("wo man Italienisch
     lernt", `LANGUAGE_SUBJECT_FOLLOWERS`)."""
-    before = start > 0 and words[start - 1] in LANGUAGE_SUBJECT_MARKERS
+    before = start > 0 and words[start - 1] in LANGUAGE_SUBJECT_MARKERS and not marks[start - 1]
     return before or (end < len(words) and words[end] in LANGUAGE_SUBJECT_FOLLOWERS)
 
 

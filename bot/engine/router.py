@@ -1447,7 +1447,9 @@ class Router:
             intent_id, _ = self._best_of_type([], "course_search")
             return self._course_reply(question, lang, topic, intent_id, best)
 
-        if best < self.suggest_threshold:
+        if best < self.suggest_threshold and not self._steered_below_suggestions(
+            core, found, best_id, question
+        ):
             return self.answers.fallback(
                 question, lang, "no_match", confidence=best, suggestions=self._closest(ranked, found, lang)
             )
@@ -1491,6 +1493,19 @@ class Router:
         if rule is not None:
             reply = self._steer_lead(reply, rule.rule, lang)
         return self._worked_out(self._polar(reply, best_id, core, lang), best_id, text, facts, lang)
+
+    def _steered_below_suggestions(self, core: str, found: set[str], best_id: str, question: str) -> bool:
+        """Whether a one-question message about our domain, ranked too weakly even to offer topics,
+        has the cue (not only a concept) of a steering rule from the matcher's choice ("Can the
+        credit be awarded later via RPL when the learner enrolls, instead of directly on
+        completion?" names RPL, credit awarded directly or later: the assessment's two ways)."""
+        if not found & self.concepts.domain or len(self._question_parts(question)) > 1:
+            return False
+        rule = self.concepts.steer_rule(core, self._with_partners(core, found), best_id)
+        if rule is None or rule.to not in self.kb.intents:
+            return False
+        cued = self.concepts.cued_rule(core, found, rule.to)  # a cue, not a concept, must name it
+        return cued is not None and cued.rule == rule.rule
 
     def _best_converter(self, ranked: list[tuple[str, float]]) -> str | None:
         """The best-ranked intent, among the first `CONVERTER_RANKS` and offered at least the suggest
@@ -1711,9 +1726,14 @@ class Router:
             return self._course_reply(question, lang, course_query, best_id, best)
         if course_query is None:
             return None
-        if _bare_catalogue_request(course_query) and not self._states_own_course(found):
+        if (
+            _bare_catalogue_request(course_query)
+            and not self._states_own_course(found)
+            and not (self._sure_of_another_entry(ranked, found) and not self._known_subject(course_query))
+        ):
             # "cursos de contabilidad en miriadax?" asks a catalogue for courses and nothing else,
-            # whatever the matcher ranks first (MiríadaX's overview)
+            # whatever the matcher ranks first (MiríadaX's overview); "Is there a course catalogue
+            # API for FUN MOOC?" names no subject the catalogue has, and an entry answers it surely
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         if (
