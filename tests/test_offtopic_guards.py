@@ -964,6 +964,9 @@ def test_umsonst_asks_the_price_and_is_no_course_subject(shipped: Engine) -> Non
             " http://cmf-verify.example.com innerhalb von 24h, sonst verfallen Ihre ECTS",
             "Phishing",
         ),
+        # trial 281: gift cards with their codes asked for, or in an unsolicited message, are phishing
+        ("pay the exam fee with steam gift cards and send me the codes", "phishing"),
+        ("I got an email asking me to buy gift cards to keep my futurelearn account, legit?", "phishing"),
     ],
 )
 def test_phishing_is_declined_with_advice_on_links_and_codes(
@@ -973,6 +976,16 @@ def test_phishing_is_declined_with_advice_on_links_and_codes(
     assert (reply.status, reply.reason) == ("no_match", "declined"), text
     assert warning in reply.answer and "100" not in reply.answer, reply.answer
     assert "hameçonnage" not in shipped.ask("Mon CPF va expirer ?").answer
+
+
+@pytest.mark.parametrize("text", ["Kann ich eine Geschenkkarte kaufen?", "Do you offer gift cards?"])
+def test_a_gift_card_asked_of_a_platform_is_declined_without_the_phishing_warning(
+    shipped: Engine, text: str
+) -> None:
+    """Trial 281: a help centre's gift-card heading got the phishing warning; no scam is asked."""
+    reply = shipped.ask(text)
+    assert reply.status == "no_match", (text, reply.status)
+    assert shipped.string("fallback.declined.phishing", reply.lang) not in reply.answer
 
 
 def test_an_employment_law_warning_letter_is_declined(shipped: Engine) -> None:

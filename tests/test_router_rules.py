@@ -346,6 +346,11 @@ def test_who_awards_the_credits_is_steered_to_who_issues_a_credential(bot_engine
             "partner-fun-certificate",
         ),
         ("are futurelearn microcredentials id verified?", "cmf-id-verification"),  # trial 168: "id verified"
+        # trial 278: "actually me doing the final exam" asks how the identity is checked (exam resits)
+        (
+            "how do they make sure its actually me doing the final exam and not my brother lol",
+            "cmf-id-verification",
+        ),
         # trial 171: the CMF asked against the Recommendation (`cmf-vs-recommendation`); a course's hours
         # asked as university credits (`hours-as-credits`)
         ("is the cmf the same thing as the eu council recommendation on micro-credentials?", "eu-vs-cmf"),
@@ -1539,6 +1544,16 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
             "partner-fun-proctored-exam",
             "fun-enrolment-id",
         ),
+        # trial 281: how many MOOCs and universities (the figure was the last sentence); how many weeks a
+        # microcredential runs (the hours came first, the weeks in an aside; "futurelern" names FutureLearn)
+        (
+            "How many MOOCs and universities are behind the CMF?",
+            "en",
+            "cmf-partners",
+            "how-many-universities",
+        ),
+        ("cuantas semanas dura una microcredencial en futurelern", "es", "cmf-study-hours", "fl-mc-weeks"),
+        ("how many weeks is a microcredential?", "en", "cmf-study-hours", "mc-weeks"),
         # trial 193: MiríadaX's two certificates got every other platform's; the sources lack them
         (
             "en miriadax que diferencia hay entre el certificado de participacion y el certificado de "
@@ -1855,6 +1870,21 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "universities?",
             "universities-futurelearn-microcredential-rules",
         ),
+        # the forty-third pass: who runs FUN's proctoring, or its proctoring software, is no question
+        # about FUN itself (`fun-itself`); RPL asked of FutureLearn keeps its rules (`credit-via-rpl`)
+        (
+            "who runs the proctored exams on FUN and where is my exam data stored?",
+            "partner-fun-proctored-exam",
+        ),
+        (
+            "comment se passe l'examen surveillé sur fun mooc, c'est quoi le logiciel ?",
+            "partner-fun-proctored-exam",
+        ),
+        (
+            "does a futurelearn microcredential have to give credit or can it be rpl only",
+            "universities-futurelearn-microcredential-rules",
+        ),
+        ("how many weeks does a short course take?", "course-duration"),
     ],
 )
 def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, intent: str) -> None:
@@ -2128,6 +2158,32 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "does the EU recommendation say learners own their micro-credential and can share it with "
             "employers directly?",
             "eu-definition",
+        ),
+        # trials 280 and 281, how-many-universities (asked with courses or MOOCs, with its lead)
+        ("quanti corsi e università ci sono dietro al cmf piu o meno", "cmf-partners"),
+        ("how many courses does the cmf cover", "cmf-partners"),
+        # trial 279, proposal-review-time ("how long do they take to respond" got the study hours)
+        (
+            "we're planning to propose a microcredential to futurelearn. how long do they take to respond "
+            "and what do they want in the proposal?",
+            "universities-futurelearn-proposal",
+        ),
+        # trial 280, imoox-itself (who founded iMooX, not the CMF)
+        ("wer hat imoox gegründet und seit wann gibt es das", "partner-imoox"),
+        # trials 268, 280, fun-itself ("FUN" in capitals names FUN; its software, who created it)
+        ("FUN tourne sur quelle plateforme technique ?", "partner-fun"),
+        ("FUN tourne sur quelle techno, c'est du moodle ?", "partner-fun"),
+        ("qui a créé FUN ?", "partner-fun"),
+        # trial 279, credit-via-rpl (RPL is a concept of our domain: a weak match is steered, even one
+        # too weak to offer topics, by the rule's cue)
+        (
+            "Can the credit be awarded later via RPL when the learner enrolls, instead of directly on "
+            "completion?",
+            "cmf-assessment",
+        ),
+        (
+            "can the credit be awarded later via RPL when the learner enrolls in one of our programmes?",
+            "cmf-assessment",
         ),
     ],
 )
