@@ -2174,7 +2174,7 @@ class Router:
         return ranked[:limit], oos
 
     def _asks_for_institution(
-        self, query: CourseQuery, ranked: list[tuple[str, float]], found: set[str]
+        self, core: str, query: CourseQuery, ranked: list[tuple[str, float]], found: set[str]
     ) -> bool:
         """A course request naming an institution goes to its courses when it names nothing of our
         topics or of other providers ("courses from the University of Leeds": whatever intent the word
@@ -2187,6 +2187,8 @@ class Router:
             return False  # ("Coordino los cursos de la Universidad de Cantabria. Queremos ofrecer…")
         if not found & (self.concepts.domain | self.concepts.off_domain):
             return True
+        if found & self.concepts.off_domain and not self._requests_courses(core, query, found):
+            return False  # "is the duolingo english test accepted by university of toronto": no request
         if self._asks_as_employer(found) and not self._known_subject(query):
             # "got an applicant with a 'certificate of achievement' from futurelearn …, and a seperate
             # one labelled microcredential from the open university": where a candidate's credential
@@ -2230,7 +2232,7 @@ class Router:
             course_query
             if course_query is not None
             and len(facts) < FACTS_ALWAYS_CHECKED
-            and self._asks_for_institution(course_query, ranked, found)
+            and self._asks_for_institution(core, course_query, ranked, found)
             else self._request_for_catalogued_provider(core, found)
         )
         if query is None:
@@ -2250,17 +2252,21 @@ class Router:
         query = self._course_query(core, require_request=False)
         if query is None:
             return None
-        asks = (
-            query.leading
-            or has_request_cue(normalize(core).split())
-            or bool(found & self.concepts.course_asked)  # "is ther an ielts preparation course"
-        )
-        if not asks:
+        if not self._requests_courses(core, query, found):
             return None
         names = self.concepts.naming(core, self.concepts.off_domain)
         if not names or not all(self._titles_name(name) for name in names):
             return None
         return query
+
+    def _requests_courses(self, core: str, query: CourseQuery, found: set[str]) -> bool:
+        """Whether a message asks for courses: its request first, a request cue, or a course word
+        (`evidence.course_asked`: "is ther an ielts preparation course")."""
+        return (
+            query.leading
+            or has_request_cue(normalize(core).split())
+            or bool(found & self.concepts.course_asked)
+        )
 
     def _titles_name(self, name: str) -> bool:
         """Whether a catalogue course has `name` (normalised) in its title or subjects, as a whole
