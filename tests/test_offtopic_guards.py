@@ -91,6 +91,9 @@ def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: s
         "Wie funktioniert die Identitätsprüfung bei einer Online-Klausur im CMF?",
         "sin que me pille el plazo, puedo inscribirme en una microcredencial?",
         "what do I put in my CV about my microcredential?",
+        # the forty-third pass: plagiarism and a resit session asked of our courses
+        "does futurelearn check for plagiarism in the microcredential assessment?",
+        "y a t il une session de rattrapage pour le certificat FUN ?",
     ],
 )
 def test_real_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:
@@ -641,6 +644,14 @@ DECLINED_LOOK_ALIKES = [
     ),
     ("borsa di studio ER.GO, quali sono i requisiti isee", "declined"),
     ("wie bewerbe ich mich an der TU München für den Master Informatik, welche Fristen gibt es?", "declined"),
+    # trial 283: a study visa in Italian, a university's plagiarism checker, a French university's
+    # resit session and exam registration, a language test another provider runs asked of a university
+    # (it was searched as the University of Toronto's courses)
+    ("visto per studio in italia da fuori UE, quali documenti servono", "declined"),
+    ("which free plagiarism checker do universities use", "declined"),
+    ("j'ai raté mon partiel, est-ce que je peux le repasser au rattrapage à Lyon 2 ?", "declined"),
+    ("wie melde ich mich an der Uni Wien für Prüfungen an, u:space zeigt nix an", "declined"),
+    ("is the duolingo english test accepted by university of toronto", "other_provider"),
 ]
 
 

@@ -1885,6 +1885,11 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "universities-futurelearn-microcredential-rules",
         ),
         ("how many weeks does a short course take?", "course-duration"),
+        (
+            "does a futurelearn microcredential have to count toward a degree?",
+            "universities-futurelearn-microcredential-rules",
+        ),
+        ("is a microcredential at eqf level 6 or 7?", "cmf-level"),
     ],
 )
 def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, intent: str) -> None:
@@ -2168,6 +2173,16 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "and what do they want in the proposal?",
             "universities-futurelearn-proposal",
         ),
+        # trial 282, mc-gives-credit (whether microcredentials give credit, not their sizes elsewhere);
+        # learner-counts-toward-degree (a nurse asking got FutureLearn's rules for universities)
+        ("le microcredenziali danno CFU?", "cmf-credits"),
+        (
+            "I'm a nurse in Dublin and want to go back to uni eventually. If I do a microcredential on "
+            "futurelearn now, will that count toward a degree later?",
+            "cmf-credit-recognition",
+        ),
+        # trial 278, level-6-named and level-7-named ("Niveau 6 bzw 7": both levels, 6 first)
+        ("was heißt EQF Niveau 6 bzw 7 konkret?", "eqf-level-6"),
         # trial 280, imoox-itself (who founded iMooX, not the CMF)
         ("wer hat imoox gegründet und seit wann gibt es das", "partner-imoox"),
         # trials 268, 280, fun-itself ("FUN" in capitals names FUN; its software, who created it)
