@@ -2149,6 +2149,8 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
         ("what must a micro-credential contain according to the EU definition?", "eu-mandatory-elements"),
         # trials 267, 268, 270, rpl-what (what RPL is: credit counted by the receiving university)
         ("what is RPL (recognition of prior learning)?", "cmf-credit-recognition"),
+        # trial 282: what RPL means comes before credit through RPL (`credit-via-rpl`)
+        ("wat does RPL mean in the framework", "cmf-credit-recognition"),
         ("¿qué es el reconocimiento de aprendizajes previos?", "cmf-credit-recognition"),
         (
             "que significa reconocimiento de aprendizajes previos (RPL) en el marco CMF?",
