@@ -113,6 +113,25 @@ def test_a_language_question_also_gets_the_catalogues_courses_in_that_language(
     assert f"En el catálogo: {reply.also.title}" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "show me courses that come with ECTS credits",  # trial 274: the table only
+        "quels cours de votre catalogue donnent des crédits ECTS ?",  # trial 284
+    ],
+)
+def test_a_request_for_courses_with_credit_also_gets_the_catalogues_courses_with_credit(
+    bot_engine: Any, question: str
+) -> None:
+    reply = bot_engine.ask(question, log=False)
+    assert reply.intent == "learners-credits-by-platform"
+    assert bot_engine.kb.intents[reply.intent].leads_to.get("lists_courses_with_credit") is True
+    assert reply.also is not None and reply.also.kind == "courses" and reply.also.items
+    assert all("ECTS" in item.text for item in reply.also.items), reply.also.answer
+    # asked about platforms, not for courses: the table alone
+    assert bot_engine.ask("which platforms give ects credits?", log=False).also is None
+
+
 def test_a_platform_asked_for_courses_in_a_language_searches_them(bot_engine: Any) -> None:
     reply = bot_engine.ask("¿MiríadaX ofrece cursos en portugués?", log=False)
     assert reply.kind == "courses" and reply.items

@@ -384,6 +384,7 @@ class Router:
         reply = self._platform_of_the_credential(reply, question, lang)
         reply = self._named_platform_line(reply, question)
         reply = self._courses_in_the_language(reply, question)
+        reply = self._courses_with_credit(reply, question)
         if previous:
             reply = self._follow_up(reply, question, previous, lang)
         else:
@@ -501,6 +502,28 @@ class Router:
             return reply
         if len(self._languages_named(question)) != 1:
             return reply  # "gibts italienisch kurse auf deutsch?": which is taught, which the subject?
+        intent_id, _ = self._best_of_type([], "course_search")
+        found = self._course_reply(question, reply.lang, query, intent_id, reply.confidence)
+        if found.kind != "courses" or not found.items:
+            return reply
+        found.heading_key = "reply.in_the_catalogue"
+        reply.also = found
+        return reply
+
+    def _courses_with_credit(self, reply: Reply, question: str) -> Reply:
+        """A message asking for courses with credit and naming no subject, platform, kind or language
+        ("show me courses that come with ECTS credits", "quels cours de votre catalogue donnent des
+        crédits ECTS ?"), answered by an intent marked `lists_courses_with_credit` (which platforms
+        give credit), also gets the catalogue's courses whose record gives a credit figure."""
+        if reply.status != "answer" or reply.also is not None or reply.intent is None or reply.kind != "text":
+            return reply
+        if not self._leads(reply.intent).get("lists_courses_with_credit"):
+            return reply
+        query = self._course_query(self.concepts.core(" ".join(question.split())))
+        if query is None or query.topics or query.platform or query.type or query.language:
+            return reply
+        if not (self._credit_on(query, question) and self._asks_for_a_list(question)):
+            return reply
         intent_id, _ = self._best_of_type([], "course_search")
         found = self._course_reply(question, reply.lang, query, intent_id, reply.confidence)
         if found.kind != "courses" or not found.items:
