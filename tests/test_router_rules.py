@@ -2185,6 +2185,11 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
         ),
         # trial 278, level-6-named and level-7-named ("Niveau 6 bzw 7": both levels, 6 first)
         ("was heißt EQF Niveau 6 bzw 7 konkret?", "eqf-level-6"),
+        # trial 285, change-of-mind (an employee quitting: the refunds, the matcher's own choice, weakly)
+        (
+            "if my employee starts a microcredential and quits after a week can we get our money bck",
+            "partner-futurelearn-mc-refunds",
+        ),
         # trial 280, imoox-itself (who founded iMooX, not the CMF)
         ("wer hat imoox gegründet und seit wann gibt es das", "partner-imoox"),
         # trials 268, 280, fun-itself ("FUN" in capitals names FUN; its software, who created it)
@@ -2343,6 +2348,17 @@ def test_what_guarantees_a_microcredentials_quality_is_quality_assurance(bot_eng
         ("how many learners does FutureLearn have?", "en", "learner-numbers"),
         # trial 264: FutureLearn's prices, as if they were a rule of the CMF
         ("y a-t-il un prix maximum pour une microcertification CMF ?", "fr", "fee-cap"),
+        # trial 285: an EU law obliging employers (the employer's card, without a word on it)
+        (
+            "Is there an EU law that forces employers to recognise micro-credentials?",
+            "en",
+            "binding-recognition",
+        ),
+        (
+            "gibt es ein Gesetz, das Arbeitgeber verpflichtet, Microcredentials anzuerkennen?",
+            "de",
+            "binding-recognition",
+        ),
     ],
 )
 def test_an_aspect_outside_the_sources_is_said_first(

@@ -974,6 +974,12 @@ def test_a_course_request_takes_its_subject_from_the_sentence_before(bot_engine:
             "many hours a week would that be? and are there any health or medicine related courses?",
             "Concepts et méthodes en épidémiologie",
         ),
+        # trial 285: "do you have a microcredential for that?" asks for one on the subject before it
+        (
+            "we want to train our IT staff in cyber security with something that gives real university "
+            "credit. do you have a microcredential for that?",
+            "Cyber security (OU microcredential, code TZFM862)",
+        ),
     ],
 )
 def test_a_course_request_inside_a_longer_message_finds_its_course(
