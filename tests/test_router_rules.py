@@ -1554,6 +1554,15 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
         ),
         ("cuantas semanas dura una microcredencial en futurelern", "es", "cmf-study-hours", "fl-mc-weeks"),
         ("how many weeks is a microcredential?", "en", "cmf-study-hours", "mc-weeks"),
+        # trial 285: whether the exam must be proctored got FUN's proctoring; where OB3 holds the ECTS
+        # came after the ELM paths
+        ("does our exam have to be proctored?", "en", "cmf-id-verification", "proctoring-required"),
+        (
+            "does an open badge 3.0 carry the ECTS credits anywhere? where do i look in the json",
+            "en",
+            "universities-credential-fields",
+            "ob3-fields",
+        ),
         # trial 193: MiríadaX's two certificates got every other platform's; the sources lack them
         (
             "en miriadax que diferencia hay entre el certificado de participacion y el certificado de "
@@ -1890,6 +1899,8 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "universities-futurelearn-microcredential-rules",
         ),
         ("is a microcredential at eqf level 6 or 7?", "cmf-level"),
+        ("can I retake the exam if it has to be proctored again?", "exam-resits"),
+        ("does the FUN exam have to be proctored?", "partner-fun-proctored-exam"),
     ],
 )
 def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, intent: str) -> None:
