@@ -2132,6 +2132,11 @@ def test_which_courses_asks_for_courses(shipped_engine: Any) -> None:
         ("cursos de salud", "Concepts et méthodes en épidémiologie"),
         # trial 278: "learning" of "machine learning" made "english" the subject (English courses)
         ("looking for a course on data mining or machine learning, english please", "Data Mining with Weka"),
+        # trial 287: a request that describes one course got its credential profile, not a search
+        (
+            "cours de programmation python en français gratuit ?",
+            "Python : des fondamentaux à l'utilisation du langage",
+        ),
     ],
 )
 def test_a_subject_as_speakers_write_it_finds_its_course(shipped_engine: Any, text: str, course: str) -> None:

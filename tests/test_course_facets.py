@@ -138,6 +138,14 @@ def test_a_platform_asked_for_courses_in_a_language_searches_them(bot_engine: An
     assert all(item.text.startswith("MiríadaX") for item in reply.items)
 
 
+def test_a_request_opening_with_a_course_word_lists_the_courses_in_its_language(bot_engine: Any) -> None:
+    """Trial 287: "courses in german that are free?" (six words, no request word) got the card on
+    whether courses are free, with no course."""
+    reply = bot_engine.ask("courses in german that are free?", log=False)
+    assert reply.kind == "courses" and reply.items
+    assert all("German" in item.text for item in reply.items), reply.answer
+
+
 def test_two_languages_named_get_no_list_of_either(bot_engine: Any) -> None:
     """ "Italian courses taught in German": which language is the subject is not read safely."""
     reply = bot_engine.ask("gibts italienisch kurse auf deutsch?", log=False)

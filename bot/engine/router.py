@@ -1845,7 +1845,7 @@ class Router:
         """A request for courses in a language naming no subject, platform or kind, and of our
         topics only what its courses should give or cost (`evidence.request_filters`,
         `course_facets.price`): asked with a request word ("je cherche un cours en francais qui donne
-        des ECTS") or in a few words ("free courses in german?")."""
+        des ECTS"), in a few words ("free courses in german?") or opening with a course word."""
         if query.language is None or query.topics or query.platform or query.type:
             return False
         facets = self.concepts.course_facets.get("price", frozenset())
@@ -1853,8 +1853,27 @@ class Router:
             return False  # "courses in french about the CMF?" asks about our topics
         if not found & (self.concepts.request_filters | facets):
             return False  # "courses in german?" is searched already
-        short = len(normalize(question).split()) <= MAX_TOPIC_ONLY_WORDS
-        return (short or self._asks_for_a_list(question)) and not self._states_own_course(found)
+        words = normalize(question).split()
+        short = len(words) <= MAX_TOPIC_ONLY_WORDS
+        return (short or self._opens_with_a_course_word(words) or self._asks_for_a_list(question)) and (
+            not self._states_own_course(found)
+        )
+
+    def _opens_a_course_request(self, core: str) -> bool:
+        """Whether a message opens with a course word and a subject, or a subject and a course word
+        (`CourseQuery.leading`), pointing at no one course: it asks for courses, even when its words
+        describe one ("Le MOOC épidémiologie du Cnam donne-t-il des crédits ?" is about its course,
+        `refers_to_one_course`)."""
+        query = self._course_query(core)
+        return query is not None and query.leading and not refers_to_one_course(normalize(core).split())
+
+    def _opens_with_a_course_word(self, words: list[str]) -> bool:
+        """Whether a message opens with a word the course vocabulary reads as a course ("courses in
+        german that are free?" asks for them first)."""
+        reader = self.snapshot.reader
+        if reader is None or not words:
+            return False
+        return (reader.phrases.get((words[0],)) or ("", ""))[0] == "course"
 
     def _asks_about_courses(self, query: CourseQuery | None, core: str, found: set[str]) -> bool:
         """A question about what courses are like that names no subject ("Was kostet ein Kurs auf
@@ -2136,6 +2155,8 @@ class Router:
             ranked, oos = ([(profile, DESCRIBED_COURSE_MATCH)] if profile else []), 0.0
         if ranked and self._leads(ranked[0][0]).get("type") == "course_search":
             return None  # "presentaciones eficaces curso" asks for the course in a list
+        if not (titled or named.language_asked or dates) and self._opens_a_course_request(core):
+            return None  # "cours de programmation python en français gratuit ?" asks for courses
         ranked = [r for r in ranked if self._profiles_named_course(r[0])][:1]
         if not ranked:
             return None
