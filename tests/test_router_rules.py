@@ -2201,6 +2201,12 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "if my employee starts a microcredential and quits after a week can we get our money bck",
             "partner-futurelearn-mc-refunds",
         ),
+        # trial 287, recognised-abroad (an employer asking if it holds across the EU got the hiring card)
+        (
+            "employer here - are micro-credentials recognised across the EU or only in the country that "
+            "issued them?",
+            "recognition-abroad",
+        ),
         # trial 280, imoox-itself (who founded iMooX, not the CMF)
         ("wer hat imoox gegründet und seit wann gibt es das", "partner-imoox"),
         # trials 268, 280, fun-itself ("FUN" in capitals names FUN; its software, who created it)
