@@ -1354,3 +1354,27 @@ def test_a_request_after_who_asks_is_a_question_of_its_own(bot_engine: Any) -> N
     )
     assert reply.kind == "courses" and reply.items
     assert reply.also is not None and reply.also.intent == "cmf-credits"
+
+
+@pytest.mark.parametrize(
+    ("message", "answers"),
+    [
+        # trial 282: "is it the same thing as a MOOC?" alone read "it" as a degree
+        (
+            "hi, what exactly is a microcredential? is it the same thing as a MOOC?",
+            ["eu-definition", "learners-certificate-or-microcredential"],
+        ),
+        # trial 232: "bekomme ich dafür ects punkte?" read alone came first, before what a
+        # microcredential is
+        ("was ist ein microcredential und bekomme ich dafür ects punkte?", ["eu-definition", "cmf-credits"]),
+    ],
+)
+def test_a_part_pointing_back_is_asked_of_the_subject_the_message_names(
+    bot_engine: Any, message: str, answers: list[str]
+) -> None:
+    reply = bot_engine.ask(message)
+    chain = [reply.intent, reply.also.intent if reply.also is not None else None]
+    assert chain == answers, reply.answer
+    # a message naming a platform may point back at the platform: its own card answers
+    imoox = bot_engine.ask("ist iMooX Teil des CMF? und kostet das was?")
+    assert imoox.also is not None and imoox.also.intent == "learners-is-it-free"

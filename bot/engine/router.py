@@ -1278,13 +1278,22 @@ class Router:
             # "Quiero que mis empleados mejoren hablando en público. ¿Hay algún curso en español?":
             # the subject is in the sentence before, not in the part
             answers.insert(0, self._ask(with_topics, lang))
-        if (alone.status != "answer" or alone.intent not in self._ranked_high(question)) and (
+        # (a message naming a platform may point back at it: "ist iMooX Teil des CMF? und kostet das
+        # was?"; one stating figures, at them: '… eine hat "eqf 7, 5 ects". ist das eher bachelor …')
+        refers_back = (
+            bool(BACK_REFERENCES.intersection(normalize(part).split()))
+            and not self.concepts.concepts(question) & self.concepts.partners
+            and not parse_facts(question)
+        )
+        if (refers_back or alone.status != "answer" or alone.intent not in self._ranked_high(question)) and (
             with_subject := self._with_subject(part, question)
         ):
             # "… FutureLearn microcredentials. …, how long do they take, …": of the subject the
             # message names; tried last, when the part alone gets no answer the message agrees with
-            # ("… Also what EQF level are they?" alone is what the EQF is; asked only then)
-            answers.append(self._ask(with_subject, lang))
+            # ("… Also what EQF level are they?" alone is what the EQF is; asked only then), first
+            # when the part points back at it ("what exactly is a microcredential? is it the same
+            # thing as a MOOC?" asks it of the microcredential, not of a degree)
+            answers.insert(0 if refers_back else len(answers), self._ask(with_subject, lang))
         if alone.status != "answer" and (with_figure := self._with_figure(part, question)):
             # "… eine hat "eqf 7, 5 ects". ist das eher bachelor oder master niveau und wieviel arbeit
             # steckt da drin?": the workload of the credits the message states
