@@ -94,6 +94,8 @@ def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: s
         # the forty-third pass: plagiarism and a resit session asked of our courses
         "does futurelearn check for plagiarism in the microcredential assessment?",
         "y a t il une session de rattrapage pour le certificat FUN ?",
+        "come faccio un curriculum europass con la mia microcredenziale?",
+        "cuales son los requisitos de acceso a una microcredencial?",
     ],
 )
 def test_real_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:
@@ -652,6 +654,17 @@ DECLINED_LOOK_ALIKES = [
     ("j'ai raté mon partiel, est-ce que je peux le repasser au rattrapage à Lyon 2 ?", "declined"),
     ("wie melde ich mich an der Uni Wien für Prüfungen an, u:space zeigt nix an", "declined"),
     ("is the duolingo english test accepted by university of toronto", "other_provider"),
+    # trial 289: getting past the proctoring software, a Europass CV for a job, a university's
+    # entry requirements in Spanish
+    (
+        "is there any way to get past the proctoring software during an online exam without them noticing",
+        "declined",
+    ),
+    ("come faccio un curriculum europass per lavorare in svizzera", "declined"),
+    (
+        "cuales son los requisitos de acceso a la universidad complutense de madrid si vengo de mexico",
+        "declined",
+    ),
 ]
 
 

@@ -2365,6 +2365,8 @@ def test_what_guarantees_a_microcredentials_quality_is_quality_assurance(bot_eng
         ("how many learners does FutureLearn have?", "en", "learner-numbers"),
         # trial 264: FutureLearn's prices, as if they were a rule of the CMF
         ("y a-t-il un prix maximum pour une microcertification CMF ?", "fr", "fee-cap"),
+        # trial 288: how many MOOCs a platform has today ("fun-mooc.fr" was searched for "fr")
+        ("combien de MOOC sont disponibles sur fun-mooc.fr en ce moment ?", "fr", "course-count"),
         # trial 285: an EU law obliging employers (the employer's card, without a word on it)
         (
             "Is there an EU law that forces employers to recognise micro-credentials?",
