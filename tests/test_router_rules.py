@@ -1901,6 +1901,11 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         ("is a microcredential at eqf level 6 or 7?", "cmf-level"),
         ("can I retake the exam if it has to be proctored again?", "exam-resits"),
         ("does the FUN exam have to be proctored?", "partner-fun-proctored-exam"),
+        # an employer's trust in one or the other keeps the employer's card (`badges-vs-europass`)
+        (
+            "open badge vs europass credential, which one should we trust more when recruiting",
+            "employers-open-badges",
+        ),
     ],
 )
 def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, intent: str) -> None:
@@ -2206,6 +2211,11 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "employer here - are micro-credentials recognised across the EU or only in the country that "
             "issued them?",
             "recognition-abroad",
+        ),
+        # trials 249, 288, badges-vs-europass (the difference got the Europass side only)
+        (
+            "Open Badges 3.0 vs. Europass digitale Nachweise, was ist der unterschied?",
+            "universities-credential-fields",
         ),
         # trial 280, imoox-itself (who founded iMooX, not the CMF)
         ("wer hat imoox gegründet und seit wann gibt es das", "partner-imoox"),
