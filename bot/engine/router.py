@@ -493,43 +493,47 @@ class Router:
         portugués, hay alguno?", "¿MiríadaX ofrece cursos en portugués?"), answered by an intent
         marked `lists_courses_in_language` (which platform teaches in which language; one platform's
         overview), also gets the catalogue's courses in that language, on the platform it names."""
-        if reply.status != "answer" or reply.also is not None or reply.intent is None or reply.kind != "text":
-            return reply
-        if not self._leads(reply.intent).get("lists_courses_in_language"):
+        if not self._may_list_courses_beside(reply, "lists_courses_in_language"):
             return reply
         query = self._course_query(self.concepts.core(" ".join(question.split())), require_request=False)
         if query is None or query.language is None or query.topics or query.institution is not None:
             return reply
         if len(self._languages_named(question)) != 1:
             return reply  # "gibts italienisch kurse auf deutsch?": which is taught, which the subject?
-        intent_id, _ = self._best_of_type([], "course_search")
-        found = self._course_reply(question, reply.lang, query, intent_id, reply.confidence)
-        if found.kind != "courses" or not found.items:
-            return reply
-        found.heading_key = "reply.in_the_catalogue"
-        reply.also = found
-        return reply
+        return self._with_catalogue_courses(reply, question, query)
 
     def _courses_with_credit(self, reply: Reply, question: str) -> Reply:
         """A message asking for courses with credit and naming no subject, platform, kind or language
         ("show me courses that come with ECTS credits", "quels cours de votre catalogue donnent des
         crédits ECTS ?"), answered by an intent marked `lists_courses_with_credit` (which platforms
         give credit), also gets the catalogue's courses whose record gives a credit figure."""
-        if reply.status != "answer" or reply.also is not None or reply.intent is None or reply.kind != "text":
-            return reply
-        if not self._leads(reply.intent).get("lists_courses_with_credit"):
+        if not self._may_list_courses_beside(reply, "lists_courses_with_credit"):
             return reply
         query = self._course_query(self.concepts.core(" ".join(question.split())))
         if query is None or query.topics or query.platform or query.type or query.language:
             return reply
         if not (self._credit_on(query, question) and self._asks_for_a_list(question)):
             return reply
+        return self._with_catalogue_courses(reply, question, query)
+
+    def _may_list_courses_beside(self, reply: Reply, flag: str) -> bool:
+        """Whether a text answer with no second answer comes from an intent marked `flag` in its
+        `leads_to` (it may get the catalogue's courses second)."""
+        return (
+            reply.status == "answer"
+            and reply.also is None
+            and reply.intent is not None
+            and reply.kind == "text"
+            and bool(self._leads(reply.intent).get(flag))
+        )
+
+    def _with_catalogue_courses(self, reply: Reply, question: str, query: CourseQuery) -> Reply:
+        """`reply` with the courses `query` finds second, under "In the catalogue", when it finds some."""
         intent_id, _ = self._best_of_type([], "course_search")
         found = self._course_reply(question, reply.lang, query, intent_id, reply.confidence)
-        if found.kind != "courses" or not found.items:
-            return reply
-        found.heading_key = "reply.in_the_catalogue"
-        reply.also = found
+        if found.kind == "courses" and found.items:
+            found.heading_key = "reply.in_the_catalogue"
+            reply.also = found
         return reply
 
     def _languages_named(self, text: str) -> set[str]:
