@@ -289,9 +289,11 @@ class ConceptLayer:
 
     def concepts(self, text: str) -> set[str]:
         """The concept ids named in `text`, and the partner platforms whose name it writes as the
-        course vocabulary does ("FUN" in capitals names FUN; "fun" alone is an English word)."""
+        course vocabulary does ("FUN" in capitals names FUN; "fun" alone is an English word). A text
+        already normalised has lost its capitals (`concepts_of_normalized`, the trainer's phrasings):
+        only a question read as typed names a platform so."""
         found = set(self._named(normalize(text)))
-        if self.platform_written is not None and not found >= self.partners:
+        if self.platform_written is not None:
             found.update(self.platform_partners[name] for name in self.platform_written.findall(text))
         return found
 

@@ -1537,10 +1537,11 @@ class Router:
         completion?" names RPL, credit awarded directly or later: the assessment's two ways)."""
         if not found & self.concepts.domain or len(self._question_parts(question)) > 1:
             return False
-        rule = self.concepts.steer_rule(core, self._with_partners(core, found), best_id)
+        named = self._with_partners(core, found)
+        rule = self.concepts.steer_rule(core, named, best_id)
         if rule is None or rule.to not in self.kb.intents:
             return False
-        cued = self.concepts.cued_rule(core, found, rule.to)  # a cue, not a concept, must name it
+        cued = self.concepts.cued_rule(core, named, rule.to)  # a cue, not a concept, must name it
         return cued is not None and cued.rule == rule.rule
 
     def _best_converter(self, ranked: list[tuple[str, float]]) -> str | None:
