@@ -132,6 +132,21 @@ def test_a_request_for_courses_with_credit_also_gets_the_catalogues_courses_with
     assert bot_engine.ask("which platforms give ects credits?", log=False).also is None
 
 
+def test_a_flag_to_list_courses_with_credit_that_is_no_boolean_is_refused_with_its_place() -> None:
+    texts = _shipped_texts()
+    intents = texts["intents.yaml"]
+    assert b"lists_courses_with_credit: true" in intents
+    texts["intents.yaml"] = intents.replace(
+        b"lists_courses_with_credit: true", b"lists_courses_with_credit: often"
+    )
+    kb, errors = check_texts(texts)
+    assert kb is None
+    assert [(e.file, e.field.split(".", 1)[1], e.reason) for e in errors] == [
+        ("intents.yaml", "leads_to.lists_courses_with_credit", "expected true or false, got text")
+    ]
+    assert errors[0].line is not None  # the line of the field, to find it
+
+
 def test_a_platform_asked_for_courses_in_a_language_searches_them(bot_engine: Any) -> None:
     reply = bot_engine.ask("¿MiríadaX ofrece cursos en portugués?", log=False)
     assert reply.kind == "courses" and reply.items
