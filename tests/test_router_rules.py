@@ -1571,6 +1571,14 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
             "partner-miriadax",
             "miriadax-certificate",
         ),
+        # trial 291: "is the CMF the same thing as the EU recommendation?" was told they "describe the
+        # same things"; the lead says first that they are two texts
+        (
+            "is the CMF the same thing as the EU council recommendation on micro-credentials?",
+            "en",
+            "eu-vs-cmf",
+            "cmf-vs-recommendation",
+        ),
     ],
 )
 def test_a_steering_rules_lead_opens_the_answer_it_gives(
@@ -1906,6 +1914,11 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "open badge vs europass credential, which one should we trust more when recruiting",
             "employers-open-badges",
         ),
+        # how many courses a certificate needs is no count of a platform's courses (`count-on-fun`)
+        ("combien de cours faut-il suivre sur FUN pour le certificat ?", "partner-fun-certificate"),
+        # how long a member has to get the label, or what it is, stays the label's (`joining-openuped`)
+        ("how long do we have to get the OpenupEd label?", "partner-openuped-quality-label"),
+        ("what is the openuped quality label?", "partner-openuped-quality-label"),
     ],
 )
 def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, intent: str) -> None:
@@ -2233,6 +2246,24 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "can the credit be awarded later via RPL when the learner enrolls in one of our programmes?",
             "cmf-assessment",
         ),
+        # session 44, count-on-futurelearn / count-on-fun (how many courses a platform has: its
+        # overview after the "not in my sources" line, not its access rules or certificates)
+        ("how many courses does FutureLearn have?", "partner-futurelearn"),
+        ("combien de cours y a t il sur FUN ?", "partner-fun"),
+        # trial 290, credit-at-imoox before mooc-credit-not-cmf (a MOOC done on iMooX, asked of credit at
+        # a university, is iMooX's microcredentials.at model, not the six platforms' table)
+        (
+            "Ich habe einen MOOC auf iMooX abgeschlossen. Kann ich mir das an der Uni anrechnen lassen?",
+            "partner-imoox-microcredentials",
+        ),
+        # trial 291, joining-openuped (how a university gets the label is how it joins)
+        ("OpenupEd quality label - how does our university get it?", "universities-join-openuped"),
+        ("comment obtenir le label OpenupEd ?", "universities-join-openuped"),
+        # trial 292, must-count-toward-degree ("doit obligatoirement compter" got the EU's eleven elements)
+        (
+            "est ce qu'une microcertification doit obligatoirement compter pour un diplome ?",
+            "universities-futurelearn-microcredential-rules",
+        ),
     ],
 )
 def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text: str, intent: str) -> None:
@@ -2387,6 +2418,8 @@ def test_what_guarantees_a_microcredentials_quality_is_quality_assurance(bot_eng
             "de",
             "binding-recognition",
         ),
+        # trial 290: recognition "by law" (the employer's card, without a word on it)
+        ("do employers in europe have to recognise micro-credentials by law?", "en", "binding-recognition"),
     ],
 )
 def test_an_aspect_outside_the_sources_is_said_first(
