@@ -126,6 +126,7 @@ def test_a_few_letters_are_answered_in_the_default_language_unless_a_letter_tell
         # an English term in capitals inside a German question (trial 277: answered in English)
         ("Was bedeutet Recognition of Prior Learning beim CMF?", "de"),
         ("What is Recognition of Prior Learning?", "en"),
+        ("Passwort vergessen", "de"),  # trial 293: declined in English
     ],
 )
 def test_elided_italian_articles_and_german_words_tell_their_language(question: str, lang: str) -> None:

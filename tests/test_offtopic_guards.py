@@ -96,6 +96,11 @@ def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: s
         "y a t il une session de rattrapage pour le certificat FUN ?",
         "come faccio un curriculum europass con la mia microcredenziale?",
         "cuales son los requisitos de acceso a una microcredencial?",
+        # the forty-fourth pass: paying in the asker's place, an exam taken elsewhere, a thesis on us
+        "can my employer pay instead of me?",
+        "mi azienda può pagare l'esame al posto mio?",
+        "can I do the exam at home instead of at the test centre?",
+        "quiero escribir mi TFG sobre microcredenciales, hay fuentes?",
     ],
 )
 def test_real_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:
@@ -663,6 +668,19 @@ DECLINED_LOOK_ALIKES = [
     ("come faccio un curriculum europass per lavorare in svizzera", "declined"),
     (
         "cuales son los requisitos de acceso a la universidad complutense de madrid si vengo de mexico",
+        "declined",
+    ),
+    # the forty-fourth pass (trial 294): someone else sitting the exam, with a word between "l'examen"
+    # and "à ma place" or arranged by the asker; a thesis written for the asker; a student visa's
+    # work hours; a cover letter for a job; a forgotten password, in German
+    ("quelqu'un peut passer l'examen surveillé à ma place sur FUN MOOC? je paie bien", "declined"),
+    ("come posso far fare a un altro l'esame di inglese B2 all'universita al posto mio", "declined"),
+    ("can someone take the exam instead of me?", "declined"),
+    ("me puedes escribir el TFG sobre marketing digital? son 40 paginas", "declined"),
+    ("can I work part time on a student route visa while studying in the UK? how many hours", "declined"),
+    (
+        "Ich bin Erzieherin und will mich als Quereinsteigerin bei einer IT-Firma bewerben, wie formuliere "
+        "ich das Anschreiben?",
         "declined",
     ),
 ]
