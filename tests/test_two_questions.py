@@ -608,6 +608,40 @@ def test_two_questions_on_the_same_topic_get_one_answer(bot_engine: Any, message
     assert "also" not in reply.to_json()
 
 
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        # the second part read alone is the SLP's credits again, not the CMF's (trial 296)
+        ("Was ist ein Short Learning Programme und wie viele ECTS hat das?", "slp-what-is"),
+        # the hours of a year of study are in the ECTS answer (trial 218)
+        ("wie viele ECTS hat ein volles Studienjahr und wie viele Stunden sind das?", "ects-what-is"),
+    ],
+)
+def test_a_part_read_first_as_the_reply_gets_no_other_answer(
+    bot_engine: Any, message: str, intent: str
+) -> None:
+    """A part whose first reading is the reply's own answer is answered by it: no later reading of it
+    (alone, after a reading with the subject) adds a further answer."""
+    reply = bot_engine.ask(message)
+    assert (reply.intent, reply.also) == (intent, None)
+
+
+def test_two_intents_showing_one_entry_give_one_answer(bot_engine: Any) -> None:
+    """A credential's profile asked of no course shows the employer's card; the employer's own intent,
+    for another part, is that card again (trial 297: "the same card twice")."""
+    reply = bot_engine.ask(
+        "a candidate has a microcredential certificate, what does it actually prove? does it matter to me as "
+        "an employer?"
+    )
+    assert reply.intent == "credential-profile"
+    titles = [reply.title]
+    also = reply.also
+    while also is not None:
+        titles.append(also.title)
+        also = also.also
+    assert len(titles) == len(set(titles)), titles
+
+
 def test_a_part_that_lost_the_platform_gets_no_other_platforms_answer(bot_engine: Any) -> None:
     """Alone, "peut-on payer en plusieurs fois ?" is FutureLearn's instalments; the message is about FUN."""
     message = "Sur FUN, combien coûte une formation certifiante et peut-on payer en plusieurs fois ?"
@@ -1367,6 +1401,13 @@ def test_a_request_after_who_asks_is_a_question_of_its_own(bot_engine: Any) -> N
         # trial 232: "bekomme ich dafür ects punkte?" read alone came first, before what a
         # microcredential is
         ("was ist ein microcredential und bekomme ich dafür ects punkte?", ["eu-definition", "cmf-credits"]),
+        # trial 295: the part, read with the subject, is the whole message's weak reading; read alone
+        # it was when a certificate arrives, which took the part's place
+        (
+            "what is a microcredential exactly? is it the same thing as the certificate you get after a "
+            "mooc?",
+            ["eu-definition", "learners-certificate-or-microcredential"],
+        ),
     ],
 )
 def test_a_part_pointing_back_is_asked_of_the_subject_the_message_names(

@@ -1150,6 +1150,12 @@ class Router:
                     # ask it ("q es exactamente una microcredencial? es lo mismo q un certificado de
                     # miriadax?" asks MiríadaX's in its second part)
                     replied, replied_with_platform = _replied_by(answer, part, replied_with_platform)
+                if answer.status == "answer" and answer.intent == reply.intent:
+                    # the part's first reading is the reply's own: no other reading of it is a further
+                    # answer ("what is a microcredential exactly? is it the same thing as the
+                    # certificate you get after a mooc?" asks the second of the microcredential, as
+                    # the whole message reads it, not when a certificate arrives)
+                    break
                 if (
                     searched
                     or not self._new_answer(answer, part, reply, extra)
@@ -1364,6 +1370,9 @@ class Router:
             return False
         if any(answer.intent == other.intent for other in extra):
             return False  # "… how many hours, and how many hours a week?": answered once
+        entry = self._leads(answer.intent).get("entry")
+        if entry and reply.kind == answer.kind == "text" and entry == self._leads(reply.intent).get("entry"):
+            return False  # two intents showing one entry (a credential's profile without a course)
         if answer.kind == reply.kind == "courses" and answer.items == reply.items:
             return False  # the same courses found by another course-search intent
         if answer.kind == "courses" and not answer.items and self._course_query(part) is None:
