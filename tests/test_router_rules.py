@@ -2022,11 +2022,13 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "dauert die Prüfung unseres Vorschlags?",
             "universities-futurelearn-proposal",
         ),
-        # trial 225 (`credit-via-rpl` from an employer's card; `workload-unit-eu` cued "in ECTS angeben")
+        # trial 225 (what RPL means, `rpl-what`, now also from a credential's profile, with RPL's lead;
+        # it was the assessment's card, which names RPL in passing; `workload-unit-eu` cued "in ECTS
+        # angeben")
         (
             'what does "RPL" mean in the context of microcredentials? a candidate mentions it in her '
             "cover letter",
-            "cmf-assessment",
+            "cmf-credit-recognition",
         ),
         (
             "muss unsere micro-credential laut EU-Empfehlung die Lernergebnisse und den Workload in ECTS "
@@ -2259,6 +2261,23 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
         # trial 291, joining-openuped (how a university gets the label is how it joins)
         ("OpenupEd quality label - how does our university get it?", "universities-join-openuped"),
         ("comment obtenir le label OpenupEd ?", "universities-join-openuped"),
+        # trial 297, who-issues ("who actually awards …, futurelearn or the uni" got a menu)
+        (
+            "who actually awards a CMF microcredential, futurelearn or the uni behind the course?",
+            "employers-check-credential",
+        ),
+        # trial 297, change-of-mind ("get the fee back" is a refund; it got the study hours)
+        (
+            "if one of my staff drops out of a microcredential after it starts, can we get the fee back? how "
+            "long do we have?",
+            "partner-futurelearn-mc-refunds",
+        ),
+        # trial 297, rpl-what (a certificate's "via RPL" read as a credential to profile)
+        (
+            'the certificate mentions credit "via RPL". what does RPL mean and does it matter to me as an '
+            "employer?",
+            "cmf-credit-recognition",
+        ),
         # trial 292, must-count-toward-degree ("doit obligatoirement compter" got the EU's eleven elements)
         (
             "est ce qu'une microcertification doit obligatoirement compter pour un diplome ?",
