@@ -2144,6 +2144,25 @@ def test_a_subject_as_speakers_write_it_finds_its_course(shipped_engine: Any, te
     assert reply.kind == "courses" and [item.label for item in reply.items] == [course], reply.answer
 
 
+@pytest.mark.parametrize(
+    ("text", "course"),
+    [
+        # trial 298: a request word, a subject and "free" got the card on whether courses are free
+        ("do you have any free python courses", "Python : des fondamentaux à l'utilisation du langage"),
+        # trial 298: "Quels MOOC" asks for a list; FUN's courses with a credit figure
+        ("Quels MOOC donnent des crédits ECTS sur FUN ?", "Principes des réseaux de données"),
+        # trial 290: French MOOCs with ECTS, listed beside which platforms give credit
+        ("y a-t-il des MOOC en francais qui donnent des ECTS ?", "Concepts et méthodes en épidémiologie"),
+    ],
+)
+def test_a_request_with_a_condition_lists_the_courses_that_meet_it(
+    shipped_engine: Any, text: str, course: str
+) -> None:
+    reply = shipped_engine.ask(text)
+    searches = [r for r in (reply, reply.also) if r is not None and r.kind == "courses"]
+    assert searches and course in [item.label for item in searches[0].items], reply.answer
+
+
 def test_an_api_asked_of_a_platforms_catalogue_is_no_course_search(shipped_engine: Any) -> None:
     """Trial 281: "Is there a course catalogue API for FUN MOOC?" read as a bare catalogue request
     searched FUN for "API"; no subject of the catalogue is named and an entry answers it surely."""

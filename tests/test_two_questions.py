@@ -1014,6 +1014,12 @@ def test_a_course_request_takes_its_subject_from_the_sentence_before(bot_engine:
             "credit. do you have a microcredential for that?",
             "Cyber security (OU microcredential, code TZFM862)",
         ),
+        # trial 295: "maths school" (the sentence after the request added "school") found two schools
+        # of business
+        (
+            "is there a maths course, somthing basic? I failed maths in school lol",
+            "Maths for Humans: Linear, Quadratic & Inverse Relations",
+        ),
     ],
 )
 def test_a_course_request_inside_a_longer_message_finds_its_course(

@@ -503,14 +503,15 @@ class Router:
         return self._with_catalogue_courses(reply, question, query)
 
     def _courses_with_credit(self, reply: Reply, question: str) -> Reply:
-        """A message asking for courses with credit and naming no subject, platform, kind or language
-        ("show me courses that come with ECTS credits", "quels cours de votre catalogue donnent des
-        crédits ECTS ?"), answered by an intent marked `lists_courses_with_credit` (which platforms
-        give credit), also gets the catalogue's courses whose record gives a credit figure."""
+        """A message asking for courses with credit and naming no subject ("show me courses that come
+        with ECTS credits", "quels cours de votre catalogue donnent des crédits ECTS ?", "Quels MOOC
+        donnent des crédits ECTS sur FUN ?"), answered by an intent marked `lists_courses_with_credit`
+        (which platforms give credit), also gets the catalogue's courses whose record gives a credit
+        figure (of the platform, kind and language it names)."""
         if not self._may_list_courses_beside(reply, "lists_courses_with_credit"):
             return reply
         query = self._course_query(self.concepts.core(" ".join(question.split())))
-        if query is None or query.topics or query.platform or query.type or query.language:
+        if query is None or query.topics:
             return reply
         if not (self._credit_on(query, question) and self._asks_for_a_list(question)):
             return reply
@@ -1760,6 +1761,7 @@ class Router:
         names a course type but is a question about the CMF), or when it asks for a subject the
         catalogue has and nothing of the CMF ("ci sono corsi sulle competenze digitali?")."""
         best_id, best = ranked[0]
+        course_query = self._request_sentence_topics(question, course_query)
         if self._leads(best_id).get("type") == "course_search" and best >= self.suggest_threshold:
             if (
                 course_query is None
@@ -1816,7 +1818,12 @@ class Router:
                 return self._course_reply(question, lang, course_query, intent_id, confidence)
         if (
             course_query.topics
-            and (course_query.language or course_query.leading or course_query.cued)
+            and (
+                course_query.language
+                or course_query.leading
+                or course_query.cued
+                or self._asks_for_a_list(question)  # "do you have any free python courses"
+            )
             and "price" in self.concepts.facets_asked(question)
             and self._known_subject(course_query)
             and not self._states_own_course(found)
@@ -2343,6 +2350,27 @@ class Router:
         return any(
             phrase in f" {normalize(' '.join([course.title, *course.subjects]))} " for course in courses
         )
+
+    def _request_sentence_topics(self, question: str, query: CourseQuery | None) -> CourseQuery | None:
+        """`query` with the subjects of the one sentence of `question` that asks for courses of a
+        subject the catalogue has, when the other sentences add only words that are no subject of
+        the vocabulary ("is there a maths course, somthing basic? I failed maths in school lol"
+        searched for "maths school" and found the schools of business). (A stray word in the
+        request's own sentence stays: the list says when no course mentions it.)"""
+        if query is None or not self._known_subject(query) or len(sentences(question)) < 2:
+            return query
+        asking = [
+            found
+            for sentence in sentences(question)
+            if (found := self._course_query(sentence)) is not None and self._known_subject(found)
+        ]
+        if len(asking) != 1:
+            return query
+        (own,) = asking
+        added = [group for group in query.groups if group not in own.groups]
+        if not added or any(len(group) > 1 for group in added) or len(own.groups) >= len(query.groups):
+            return query
+        return replace(query, topics=own.topics, groups=own.groups)
 
     def _known_subject(self, query: Any) -> bool:
         """A course request naming a subject of the vocabulary's topics that the catalogue has."""
