@@ -683,6 +683,8 @@ DECLINED_LOOK_ALIKES = [
         "ich das Anschreiben?",
         "declined",
     ),
+    # trial 297: a restaurant for a company lunch ("recomiendas" is a request word: it searched "Madrid")
+    ("¿me recomiendas un buen restaurante en Madrid para una comida de empresa?", "declined"),
 ]
 
 
