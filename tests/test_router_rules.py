@@ -1579,6 +1579,14 @@ def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) 
             "eu-vs-cmf",
             "cmf-vs-recommendation",
         ),
+        # trial 299: what RPL is, asked in French, got the assessment's card and its "Oui"; now the
+        # steering lead alone opens it (no yes/no lead above it: "c'est" opens a yes/no question too)
+        (
+            "c'est quoi la RPL (reconnaissance des acquis) et ça marche comment avec les microcredentials ?",
+            "fr",
+            "cmf-credit-recognition",
+            "rpl-what",
+        ),
     ],
 )
 def test_a_steering_rules_lead_opens_the_answer_it_gives(
@@ -2277,6 +2285,12 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             'the certificate mentions credit "via RPL". what does RPL mean and does it matter to me as an '
             "employer?",
             "cmf-credit-recognition",
+        ),
+        # trial 299, university-asks-requirements (a university asking the requirements got how to join)
+        (
+            "we're a university thinking about offering CMF microcredentials. what exactly are the "
+            "requirements?",
+            "cmf-requirements-university",
         ),
         # trial 292, must-count-toward-degree ("doit obligatoirement compter" got the EU's eleven elements)
         (

@@ -1536,9 +1536,12 @@ class Router:
         reply = self._lead_to(best_id, self._leads(best_id), lang, question, best, text)
         if rule is None:  # the matcher's own choice may still have a rule's cue (and its lead)
             rule = self.concepts.cued_rule(core, found, best_id)
+        led = rule is not None and self.strings.has(f"{STEER_LEAD}{rule.rule}")
         if rule is not None:
             reply = self._steer_lead(reply, rule.rule, lang)
-        return self._worked_out(self._polar(reply, best_id, core, lang), best_id, text, facts, lang)
+        if not led:  # one lead: "c'est quoi la RPL …" says what RPL is, not the card's yes/no first
+            reply = self._polar(reply, best_id, core, lang)
+        return self._worked_out(reply, best_id, text, facts, lang)
 
     def _steered_below_suggestions(self, core: str, found: set[str], best_id: str, question: str) -> bool:
         """Whether a one-question message about our domain, ranked too weakly even to offer topics,
