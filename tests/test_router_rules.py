@@ -1184,6 +1184,17 @@ def test_a_list_of_the_platforms_gives_the_line_of_the_one_the_question_names(sc
     assert both == plain
 
 
+def test_the_yes_no_lead_of_a_list_trimmed_to_the_platform_named_is_left_out(bot_engine: Any) -> None:
+    """Trials 293, 301: "¿Puedo obtener créditos ECTS con un curso de MiríadaX?" opened "Sí, en algunas
+    plataformas socias … en cada una" above MiríadaX's line alone, which says the sources do not know.
+    A list kept whole, its platform's line first, keeps its lead."""
+    lead = bot_engine.string("polar.learners-credits-by-platform", "es")
+    trimmed = bot_engine.ask("¿Puedo obtener créditos ECTS con un curso de MiríadaX?", log=False)
+    assert trimmed.intent == "learners-credits-by-platform" and "**MiríadaX**" in trimmed.answer
+    assert lead not in trimmed.answer
+    assert lead in bot_engine.ask("¿Puedo obtener créditos ECTS con un MOOC?", log=False).answer
+
+
 def test_a_list_naming_the_partners_keeps_them_all_the_one_named_first(bot_engine: Any) -> None:
     """Which platforms are CMF partners is the list itself ("- **iMooX** (Austria)", no facts a line):
     a question naming one keeps all six, its line first."""

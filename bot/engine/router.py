@@ -434,8 +434,19 @@ class Router:
         query = self._course_query(normalize(question), require_request=False)
         if query is not None and query.platform:
             for answer in listing:
-                answer.answer = self._only_line_of(answer.answer, query.platform, names, answer.lang)
+                trimmed = self._only_line_of(answer.answer, query.platform, names, answer.lang)
+                fewer = trimmed.count("\n") < answer.answer.count("\n")  # the other platforms' lines left
+                if fewer and (lead := self._polar_lead_of(answer)) is not None:
+                    # "¿Puedo obtener créditos ECTS con un curso de MiríadaX?": the yes/no lead speaks of
+                    # the platforms listed ("Sí, en algunas plataformas socias"), no longer there
+                    trimmed = trimmed.replace(f"{PARAGRAPH}{lead}{PARAGRAPH}", PARAGRAPH, 1)
+                answer.answer = trimmed
         return reply
+
+    def _polar_lead_of(self, answer: Reply) -> str | None:
+        """The yes/no lead of the entry `answer` shows (`polar.<entry>`), in its language, if it has one."""
+        key = f"polar.{self._leads(answer.intent or '').get('entry') or ''}"
+        return self.strings.get(key, answer.lang) if self.strings.has(key) else None
 
     def _only_line_of(self, text: str, platform: str, names: frozenset[str], lang: str) -> str:
         """`text` with the line of `platform` in place of the platforms' facts, one line each
