@@ -1938,6 +1938,13 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         # how long a member has to get the label, or what it is, stays the label's (`joining-openuped`)
         ("how long do we have to get the OpenupEd label?", "partner-openuped-quality-label"),
         ("what is the openuped quality label?", "partner-openuped-quality-label"),
+        # ECTS against the EQF stays so (`uk-credits-compared`); which of the two to choose for credit
+        # too (`learner-counts-toward-degree`)
+        ("what is the difference between ECTS and the EQF?", "ects-vs-eqf"),
+        (
+            "should I do a certificate or a microcredential if I want credit towards my degree?",
+            "learners-certificate-or-microcredential",
+        ),
     ],
 )
 def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, intent: str) -> None:
@@ -2302,6 +2309,15 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "we're a university thinking about offering CMF microcredentials. what exactly are the "
             "requirements?",
             "cmf-requirements-university",
+        ),
+        # trial 301, uk-credits-compared (ECTS against UK credits got ECTS against the EQF)
+        ("wat is the diffrence between ECTS and UK credits", "cmf-credits"),
+        # trial 301, learner-counts-toward-degree ("will it actually count towards a masters" got which
+        # of a certificate or a microcredential to choose)
+        (
+            "im a nurse and my hospital might pay for a futurelearn microcredential, will it actually count "
+            "towards a masters later or is it just a certificate?",
+            "cmf-credit-recognition",
         ),
         # trial 292, must-count-toward-degree ("doit obligatoirement compter" got the EU's eleven elements)
         (
