@@ -1467,6 +1467,23 @@ def test_a_learners_pace_against_the_hours_is_worked_out_not_checked(bot_engine:
     assert checked.kind == "compliance"
 
 
+def test_a_credit_figure_asked_in_hours_is_worked_out_not_checked(bot_engine: Any) -> None:
+    """Trial 297: "… a micro-credential worth 5 ECTS. roughly how many hours of work is that?" got a
+    compliance check ("worth" read as credit awarded, a second fact); the figure is worked out. Asked
+    of the CMF as well, it is still checked."""
+    reply = bot_engine.ask(
+        "I run a small care home. A nurse who applied has a micro-credential worth 5 ECTS. roughly how many "
+        "hours of work is that?",
+        log=False,
+    )
+    assert reply.kind == "text" and reply.answer.split("\n\n")[1].startswith("**5 ECTS ≈ 125–150 hours**")
+    checked = bot_engine.ask(
+        "our course is 5 ECTS with an exam that awards credit, how many hours is that, does it meet the CMF?",
+        log=False,
+    )
+    assert checked.kind == "compliance"
+
+
 def test_a_question_limited_to_just_one_thing_gets_no_yes_lead(bot_engine: Any) -> None:
     """Trial 184: "… is it just some multiple choice quizzes?" opened with "Yes: a CMF microcredential
     ends with a summative assessment", read as "yes, just quizzes"."""

@@ -1646,6 +1646,16 @@ class Router:
             # "Je peux y consacrer environ 10h par semaine … réaliste pour une microcredential CMF de
             # 150h ?": a learner's pace set against the hours, worked out as weeks, no course checked
             return None
+        if (
+            set(facts) <= {"study_hours", "ects", "awards_credit"}
+            and {"study_hours", "ects"} & set(facts)
+            and asks_the_other_unit(question, facts)
+            and not self._asks_if_it_qualifies(question)
+        ):
+            # "A nurse who applied has a micro-credential worth 5 ECTS. roughly how many hours of work
+            # is that?": the figure worked out in the other unit, no course checked ("worth" read as
+            # credit awarded made it two facts)
+            return None
         if set(facts) <= {"study_hours", "ects"} and states_a_range(question, paces=False):
             # "unos dicen 100-150 horas y otros hablan de 5-30 ects. cual es la cifra correcta": the
             # spans of conventions, no course's figures
