@@ -263,6 +263,8 @@ def test_languages_joined_by_or_are_alternatives(shipped: Any, text: str, langua
         # trial 89: an article after the "or"; the two subjects were read as one course's description
         ("des cours sur la cryptographie ou les maths gratuits?", ("cryptography", "mathematics")),
         ("corsi di python o di statistica?", ("python", "statistics")),
+        # trial 302: a word describing the first subject before the "or" ("basicas")
+        ("cursos de matematicas basicas o probabilidad en miriadax", ("mathematics", "probability")),
     ],
 )
 def test_two_subjects_joined_by_or_are_one_group_of_alternatives(

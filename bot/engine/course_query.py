@@ -771,13 +771,16 @@ LANGUAGES_APART = 3
 
 def _joined_as_alternative(between: list[str]) -> bool:
     """Whether the words between two languages, or two subjects, join them as alternatives: an "or" /
-    "and" (`TOPIC_ALTERNATIVES`) and otherwise only function words ("italiano o inglese", "in italiano
-    o in inglese", "deutsch oder englisch", "la cryptographie ou les maths"), not a sentence between
-    them."""
+    "and" (`TOPIC_ALTERNATIVES`) and otherwise only function words or words describing the first
+    ("italiano o inglese", "in italiano o in inglese", "deutsch oder englisch", "la cryptographie ou
+    les maths", "matematicas basicas o probabilidad"), not a sentence between them."""
     return (
         0 < len(between) <= LANGUAGES_APART
         and any(w in TOPIC_ALTERNATIVES for w in between)
-        and all(w in TOPIC_ALTERNATIVES or w in STOPWORDS or w in CONNECTORS for w in between)
+        and all(
+            w in TOPIC_ALTERNATIVES or w in STOPWORDS or w in CONNECTORS or w in DESCRIPTIVE_WORDS
+            for w in between
+        )
     )
 
 
