@@ -291,6 +291,14 @@ def test_gibts_is_how_people_ask_not_a_topic(shipped: Any) -> None:
     assert (query.language, query.topics) == ("de", ["nachhaltigkeit"])
 
 
+def test_ubers_marks_the_topic_like_uber(shipped: Any) -> None:
+    """Trial 302: "ich suche einen deutschsprachigen kurs übers onlien lernen" searched for "übers" too
+    (and said no course mentions it); "übers" ("über das") marks the topic."""
+    query = shipped.read("ich suche einen deutschsprachigen kurs übers online lernen")
+    assert query is not None
+    assert "ubers" not in " ".join(query.topics)
+
+
 @pytest.mark.parametrize(
     "text",
     [
