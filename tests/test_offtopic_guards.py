@@ -677,6 +677,7 @@ DECLINED_LOOK_ALIKES = [
     ("come posso far fare a un altro l'esame di inglese B2 all'universita al posto mio", "declined"),
     ("can someone take the exam instead of me?", "declined"),
     ("me puedes escribir el TFG sobre marketing digital? son 40 paginas", "declined"),
+    ("¿me puedes ayudar a escribir mi TFG sobre marketing digital?", "declined"),  # trial 303
     ("can I work part time on a student route visa while studying in the UK? how many hours", "declined"),
     (
         "Ich bin Erzieherin und will mich als Quereinsteigerin bei einer IT-Firma bewerben, wie formuliere "
