@@ -615,13 +615,21 @@ def test_two_questions_on_the_same_topic_get_one_answer(bot_engine: Any, message
         ("Was ist ein Short Learning Programme und wie viele ECTS hat das?", "slp-what-is"),
         # the hours of a year of study are in the ECTS answer (trial 218)
         ("wie viele ECTS hat ein volles Studienjahr und wie viele Stunden sind das?", "ects-what-is"),
+        # read with FUN, the second part is FUN's certificates too; alone it was a weak guess, how a
+        # university joins (trial 303)
+        (
+            "Nous voulons proposer un certificat payant sur FUN : quel est le prix minimum et quelle part "
+            "revient à l'établissement ?",
+            "partner-fun-certificate",
+        ),
     ],
 )
 def test_a_part_read_first_as_the_reply_gets_no_other_answer(
     bot_engine: Any, message: str, intent: str
 ) -> None:
     """A part whose first reading is the reply's own answer is answered by it: no later reading of it
-    (alone, after a reading with the subject) adds a further answer."""
+    (alone, after a reading with the subject) adds a further answer; nor does a weak reading alone of a
+    part that, read with the one platform the message names, is the reply's own."""
     reply = bot_engine.ask(message)
     assert (reply.intent, reply.also) == (intent, None)
 

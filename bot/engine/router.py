@@ -1156,7 +1156,8 @@ class Router:
                 if replied is None and extra_at:
                     replied = next((p for p in parts[at:] if self._reads_as(p, question, lang, reply)), None)
                 break
-            for answer in self._part_readings(part, question, lang):
+            readings = self._readings_of(part, question, lang, reply)
+            for answer in readings:
                 if replied is None and answer.status == "answer" and answer.intent == reply.intent:
                     # a reading with the platform the message names counts last: a later part may
                     # ask it ("q es exactamente una microcredencial? es lo mismo q un certificado de
@@ -1214,6 +1215,24 @@ class Router:
                     extra_at.append(at)
                     break  # one answer a part
         return self._in_order_asked(reply, question, parts, extra, extra_at, replied or replied_with_platform)
+
+    def _readings_of(self, part: str, question: str, lang: str, reply: Reply) -> list[Reply]:
+        """The part's readings (`_part_readings`), or only the reply's own when the part, read with the
+        one platform the message names, is the reply's answer and, read alone, a weak answer of another
+        (below `WEAK_WHOLE`): "… un certificat payant sur FUN : quel est le prix minimum et quelle part
+        revient à l'établissement ?" asks FUN's certificates in both parts; alone, the second was a
+        guess (how a university joins). (A message naming two platforms compares them: "iMooX e FUN
+        che differenze hanno? sono tutte e due nel CMF?" asks the second part of both.)"""
+        readings = self._part_readings(part, question, lang)
+        if len(self._platforms_named(question)) != 1:
+            return readings
+        own = [
+            a for a in readings if a.status == "answer" and a.intent == reply.intent and a.question != part
+        ]
+        others_weak = all(
+            a.confidence < WEAK_WHOLE for a in readings if a.status == "answer" and a.intent != reply.intent
+        )
+        return own[:1] if own and others_weak else readings
 
     def _whole_catalogue(self, answer: Reply, part: str) -> bool:
         """Whether `answer` to a further part lists courses that part names nothing of (no subject,
