@@ -2163,6 +2163,19 @@ def test_a_request_with_a_condition_lists_the_courses_that_meet_it(
     assert searches and course in [item.label for item in searches[0].items], reply.answer
 
 
+def test_who_issues_a_credential_is_no_search_for_an_institution(shipped_engine: Any) -> None:
+    """Trial 305: "who actually issues the credential — futurelearn or the university behind the
+    course?" searched the courses of a university "behind"; a steering cue of the matcher's choice
+    (who issues) says what it asks, and checking a credential is offered first."""
+    reply = shipped_engine.ask(
+        "who actually issues the credential — futurelearn or the university behind the course?"
+    )
+    assert reply.kind != "courses"
+    assert reply.intent == "employers-check-credential" or (
+        reply.suggestions and reply.suggestions[0].intent == "employers-check-credential"
+    )
+
+
 def test_an_api_asked_of_a_platforms_catalogue_is_no_course_search(shipped_engine: Any) -> None:
     """Trial 281: "Is there a course catalogue API for FUN MOOC?" read as a bare catalogue request
     searched FUN for "API"; no subject of the catalogue is named and an entry answers it surely."""

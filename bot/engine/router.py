@@ -2311,6 +2311,10 @@ class Router:
             # one labelled microcredential from the open university": where a candidate's credential
             # is from, not a request for that university's courses
             return False
+        if ranked and self.concepts.cued_rule(core, found, ranked[0][0]) is not None:
+            # "who issues the credential, futurelearn or the university behind the course?": a steering
+            # cue names what the matcher's choice answers ("university behind" is no institution)
+            return False
         if not ranked or ranked[0][1] < self.answer_threshold:
             return True
         if self._leads(ranked[0][0]).get("type") == "course_search":
