@@ -1958,6 +1958,8 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         # ECTS against the EQF stays so (`uk-credits-compared`); which of the two to choose for credit
         # too (`learner-counts-toward-degree`)
         ("what is the difference between ECTS and the EQF?", "ects-vs-eqf"),
+        # whether a microcredential is a master's stays the degree's card (`level-is-a-degree`)
+        ("¿una microcredencial equivale a un máster?", "degree-equivalence"),
         (
             "should I do a certificate or a microcredential if I want credit towards my degree?",
             "learners-certificate-or-microcredential",
@@ -2327,6 +2329,9 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "requirements?",
             "cmf-requirements-university",
         ),
+        # trial 305, level-is-a-degree ("¿Qué nivel del MEC es equivalente a un máster?" got whether a
+        # microcredential is a degree)
+        ("¿Qué nivel del MEC es equivalente a un máster?", "eqf-degree-mapping"),
         # trial 301, uk-credits-compared (ECTS against UK credits got ECTS against the EQF)
         ("wat is the diffrence between ECTS and UK credits", "cmf-credits"),
         # trial 301, learner-counts-toward-degree ("will it actually count towards a masters" got which
@@ -2493,6 +2498,13 @@ def test_what_guarantees_a_microcredentials_quality_is_quality_assurance(bot_eng
         (
             "gibt es ein Gesetz, das Arbeitgeber verpflichtet, Microcredentials anzuerkennen?",
             "de",
+            "binding-recognition",
+        ),
+        # trial 304: a country that "has to recognise" them automatically (the recommendation's card)
+        (
+            "does the 2022 EU recommendation mean every EU country has to recognise micro-credentials "
+            "automatically?",
+            "en",
             "binding-recognition",
         ),
         # trial 290: recognition "by law" (the employer's card, without a word on it)
