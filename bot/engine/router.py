@@ -434,13 +434,12 @@ class Router:
         query = self._course_query(normalize(question), require_request=False)
         if query is not None and query.platform:
             for answer in listing:
-                trimmed = self._only_line_of(answer.answer, query.platform, names, answer.lang)
-                fewer = trimmed.count("\n") < answer.answer.count("\n")  # the other platforms' lines left
-                if fewer and (lead := self._polar_lead_of(answer)) is not None:
+                text, cut = self._only_line_of(answer.answer, query.platform, names, answer.lang)
+                if cut and (lead := self._polar_lead_of(answer)) is not None:
                     # "¿Puedo obtener créditos ECTS con un curso de MiríadaX?": the yes/no lead speaks of
                     # the platforms listed ("Sí, en algunas plataformas socias"), no longer there
-                    trimmed = trimmed.replace(f"{PARAGRAPH}{lead}{PARAGRAPH}", PARAGRAPH, 1)
-                answer.answer = trimmed
+                    text = text.replace(f"{PARAGRAPH}{lead}{PARAGRAPH}", PARAGRAPH, 1)
+                answer.answer = text
         return reply
 
     def _polar_lead_of(self, answer: Reply) -> str | None:
@@ -448,12 +447,13 @@ class Router:
         key = f"polar.{self._leads(answer.intent or '').get('entry') or ''}"
         return self.strings.get(key, answer.lang) if self.strings.has(key) else None
 
-    def _only_line_of(self, text: str, platform: str, names: frozenset[str], lang: str) -> str:
+    def _only_line_of(self, text: str, platform: str, names: frozenset[str], lang: str) -> tuple[str, bool]:
         """`text` with the line of `platform` in place of the platforms' facts, one line each
         ("- **iMooX**: …"), and a line after it naming the others (`answer.other_platforms`). A list
         that only names the platforms ("- **iMooX** (Austria)": which ones are partners), or gives the
         facts of fewer than `PLATFORM_FACT_LINES_TRIMMED`, is kept, the platform's line moved first;
-        unchanged when no line, or more than one, is the platform's."""
+        unchanged when no line, or more than one, is the platform's. Returns the text and whether the
+        other platforms' lines were cut."""
         lines = text.split("\n")
         fact_lines = {
             k: name
@@ -463,12 +463,12 @@ class Router:
         }
         own = [k for k, name in fact_lines.items() if name == platform]
         if len(own) != 1 or len(fact_lines) < PLATFORM_FACT_LINES_TRIMMED:
-            return _line_first(text, f"{_BULLET}**{platform}**")
+            return _line_first(text, f"{_BULLET}**{platform}**"), False
         others = [name for k, name in sorted(fact_lines.items()) if name != platform]
         kept = [line for k, line in enumerate(lines) if k not in fact_lines or k == own[0]]
         at = kept.index(lines[own[0]]) + 1
         kept.insert(at, self.strings.get("answer.other_platforms", lang, platforms=", ".join(others)))
-        return "\n".join(kept)
+        return "\n".join(kept), True
 
     def _platform_of_the_credential(self, reply: Reply, question: str, lang: str | None) -> Reply:
         """An employer's question about a credential from one named partner platform ("bewerberin
