@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 from test_bot_e2e import NO_PINGS, message_response, started
-from test_loader import _shipped_texts
+from test_loader import _check_shipped_with
 
 from bot.cli import main
-from bot.engine.loader import check_texts
 
 
 def _item(reply: Any, course_id: str) -> Any:
@@ -87,13 +86,11 @@ async def test_discord_shows_the_field_asked_on_each_course(fake_discord: Any, b
 
 
 def test_a_facet_naming_an_unknown_concept_is_refused_at_load() -> None:
-    texts = _shipped_texts()
-    concepts = texts["knowledge/concepts.yaml"]
-    assert b"\n    price: [price, free-offer]\n" in concepts
-    texts["knowledge/concepts.yaml"] = concepts.replace(
-        b"\n    price: [price, free-offer]\n", b"\n    price: [prize, free-offer]\n"
+    kb, errors = _check_shipped_with(
+        "knowledge/concepts.yaml",
+        b"\n    price: [price, free-offer]\n",
+        b"\n    price: [prize, free-offer]\n",
     )
-    kb, errors = check_texts(texts)
     assert kb is None
     assert [(e.file, e.field, e.reason) for e in errors] == [
         ("knowledge/concepts.yaml", "vocabulary.course_facets.price[0]", 'unknown concept "prize"')
@@ -133,13 +130,9 @@ def test_a_request_for_courses_with_credit_also_gets_the_catalogues_courses_with
 
 
 def test_a_flag_to_list_courses_with_credit_that_is_no_boolean_is_refused_with_its_place() -> None:
-    texts = _shipped_texts()
-    intents = texts["intents.yaml"]
-    assert b"lists_courses_with_credit: true" in intents
-    texts["intents.yaml"] = intents.replace(
-        b"lists_courses_with_credit: true", b"lists_courses_with_credit: often"
+    kb, errors = _check_shipped_with(
+        "intents.yaml", b"lists_courses_with_credit: true", b"lists_courses_with_credit: often"
     )
-    kb, errors = check_texts(texts)
     assert kb is None
     assert [(e.file, e.field.split(".", 1)[1], e.reason) for e in errors] == [
         ("intents.yaml", "leads_to.lists_courses_with_credit", "expected true or false, got text")

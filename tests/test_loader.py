@@ -446,6 +446,15 @@ def _shipped_texts() -> dict[str, bytes]:
     return texts
 
 
+def _check_shipped_with(path: str, shipped: bytes, changed: bytes) -> tuple[Any, list[Any]]:
+    """`check_texts` over the shipped files with `shipped` (which must be in `path`) replaced by
+    `changed`: the knowledge base built (None when refused) and the errors."""
+    texts = _shipped_texts()
+    assert shipped in texts[path]
+    texts[path] = texts[path].replace(shipped, changed)
+    return check_texts(texts)
+
+
 def test_steering_rules_name_existing_intents_and_concepts() -> None:
     """A typo in a steering rule (`steer_*` in the vocabulary) would silently switch it off: the load
     names the file, line and field instead, and loads nothing."""
