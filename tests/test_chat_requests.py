@@ -2137,11 +2137,33 @@ def test_which_courses_asks_for_courses(shipped_engine: Any) -> None:
             "cours de programmation python en français gratuit ?",
             "Python : des fondamentaux à l'utilisation du langage",
         ),
+        # trial 307: "english-language" read as the subject "english language" (English courses)
+        (
+            "any english-language courses on project managment in the catalogue?",
+            "Project Management: Beyond the Basics",
+        ),
     ],
 )
 def test_a_subject_as_speakers_write_it_finds_its_course(shipped_engine: Any, text: str, course: str) -> None:
     reply = shipped_engine.ask(text)
     assert reply.kind == "courses" and [item.label for item in reply.items] == [course], reply.answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelled"),
+    [
+        # trial 304: "deutsh" was no language: the card on whether courses are free, or no course
+        ("gibt es kostenlose kurse auf deutsh?", "gibt es kostenlose kurse auf deutsch?"),
+        ("gibt es kostenlose kurse auf deutsh bei imoox?", "gibt es kostenlose kurse auf deutsch bei imoox?"),
+    ],
+)
+def test_a_language_name_as_speakers_misspell_it_lists_the_same_courses(
+    shipped_engine: Any, typed: str, spelled: str
+) -> None:
+    reply, expected = shipped_engine.ask(typed), shipped_engine.ask(spelled)
+    assert expected.kind == "courses" and expected.items
+    assert reply.kind == "courses", reply.answer
+    assert [item.label for item in reply.items] == [item.label for item in expected.items]
 
 
 @pytest.mark.parametrize(

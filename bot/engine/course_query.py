@@ -83,6 +83,8 @@ _COMPOUND_SUBJECT_MIN = 5
 "Grund|kurs")."""
 
 _WORD_TYPED = re.compile(r"[^\W_]+")
+_LANGUAGE_ADJECTIVE = re.compile(r"\b([^\W\d_]+)-(?:language|speaking|taught)\b", re.IGNORECASE)
+"""A language's name joined by a hyphen into an adjective ("english-language", "French-speaking")."""
 
 _MAX_FREE_TOPIC_WORDS = 4
 """Without a course word, a request is short: "Python in French"."""
@@ -234,7 +236,7 @@ class CourseQueryReader:
     def read_both(self, text: str) -> tuple[CourseQuery, CourseQuery | None]:
         """`read(text, require_request=False)` and `read(text)` from one reading of the text (two
         objects: only the request may be marked `cued`)."""
-        text = self._compounds_split(text or "")
+        text = self._language_adjectives_shortened(self._compounds_split(text or ""))
         words = normalize(text).split()
         layout = lay_out(text or "", words)
         intro = self_introductions(words, layout.clause_of, lambda j: self._asks_at(words, j))
@@ -281,6 +283,22 @@ class CourseQueryReader:
         if not any(ending in low for ending in COMPOUND_COURSE_ENDINGS):
             return text  # (most messages)
         return _WORD_TYPED.sub(split, text)
+
+    def _language_adjectives_shortened(self, text: str) -> str:
+        """`text` with each hyphenated adjective of a language ("english-language", "French-speaking",
+        "german-taught") written as the language's name alone: "any english-language courses on
+        project management?" asks for courses in English, where "english language" is the subject
+        of learning it."""
+
+        def shorten(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if self.phrases.get((normalize(name),), ("", ""))[0] == "languages":
+                return name
+            return match.group(0)
+
+        if "-" not in text:
+            return text  # (most messages)
+        return _LANGUAGE_ADJECTIVE.sub(shorten, text)
 
     def _drop_owned_topics(self, query: CourseQuery, words: list[str]) -> None:
         """Drops from `query` a topic written right after a possessive and not before a course word,
