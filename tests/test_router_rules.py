@@ -2355,6 +2355,31 @@ def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text
     assert (reply.status, reply.intent) == ("answer", intent), reply.answer
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # trial 308: platforms compared for credit ranked first, weakly; MiríadaX's card second
+        (
+            "mi jefe me pide comparar MiriadaX con FutureLearn para formar al equipo, cual de las dos da "
+            "creditos universitarios?",
+            "learners-credits-by-platform",
+        ),
+        # trial 303: what an EQF 7 holder can do ranked first, weakly; what it is worth in hiring second
+        (
+            "as an employer, what should I expect someone with an EQF 7 qualification to be able to do?",
+            "eqf-level-7",
+        ),
+    ],
+)
+def test_a_weak_first_choice_a_rule_from_the_second_leads_to_is_answered(
+    bot_engine: Any, text: str, intent: str
+) -> None:
+    """The matcher's first choice, below the answer threshold, is where a steering rule from its second
+    choice leads: the two readings agree, so the message gets that answer, not a menu."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", intent), reply.answer
+
+
 def test_a_weak_checklist_for_the_whole_message_yields_to_its_question_answered_surely(
     bot_engine: Any,
 ) -> None:

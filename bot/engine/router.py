@@ -1548,7 +1548,7 @@ class Router:
             homed is None
             and bool(found & self.concepts.cmf_named)
             and self.concepts.cued_rule(core, found, best_id) is not None
-        )
+        ) or (homed is None and self._runner_up_steered_here(core, found, ranked))
         # (a message whose only question is too short to count, "… worth the same as a university module.
         # Is it?", asks one question too)
         steered = cued and bool(found & self.concepts.domain) and len(self._question_parts(question)) <= 1
@@ -1572,6 +1572,16 @@ class Router:
         if not led:  # one lead: "c'est quoi la RPL …" says what RPL is, not the card's yes/no first
             reply = self._polar(reply, best_id, core, lang)
         return self._worked_out(reply, best_id, text, facts, lang)
+
+    def _runner_up_steered_here(self, core: str, found: set[str], ranked: list[tuple[str, float]]) -> bool:
+        """Whether a steering rule from the matcher's second choice leads to its first: two readings
+        agree on a weak first choice ("comparar MiriadaX con FutureLearn …, cual de las dos da creditos
+        universitarios?" ranks the credit of each platform first, MiríadaX's card second, and the rule
+        of platforms compared for credit leads from that card to the first)."""
+        if len(ranked) < 2:
+            return False
+        rule = self.concepts.steer_rule(core, self._with_partners(core, found), ranked[1][0])
+        return rule is not None and rule.to == ranked[0][0]
 
     def _steered_below_suggestions(self, core: str, found: set[str], best_id: str, question: str) -> bool:
         """Whether a one-question message about our domain, ranked too weakly even to offer topics,
