@@ -127,6 +127,8 @@ def test_a_few_letters_are_answered_in_the_default_language_unless_a_letter_tell
         ("Was bedeutet Recognition of Prior Learning beim CMF?", "de"),
         ("What is Recognition of Prior Learning?", "en"),
         ("Passwort vergessen", "de"),  # trial 293: declined in English
+        # an Italian verb in "-isce" beside a framework's name in capitals (trial 311: answered in English)
+        ("EduOpen aderisce al Common Microcredential Framwork?", "it"),
     ],
 )
 def test_elided_italian_articles_and_german_words_tell_their_language(question: str, lang: str) -> None:

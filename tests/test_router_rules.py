@@ -2341,6 +2341,8 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "towards a masters later or is it just a certificate?",
             "cmf-credit-recognition",
         ),
+        # trial 311, platform-in-cmf ("Framwork", a typo, named no CMF: EduOpen's card, in English)
+        ("EduOpen aderisce al Common Microcredential Framwork?", "cmf-partners"),
         # trial 292, must-count-toward-degree ("doit obligatoirement compter" got the EU's eleven elements)
         (
             "est ce qu'une microcertification doit obligatoirement compter pour un diplome ?",
