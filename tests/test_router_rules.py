@@ -2382,6 +2382,32 @@ def test_a_weak_first_choice_a_rule_from_the_second_leads_to_is_answered(
     assert (reply.status, reply.intent) == ("answer", intent), reply.answer
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # trial 313: FutureLearn's ExpertTrack rules (written for universities) asked by an employer
+        (
+            "Candidate has finished an ExpertTrack on FutureLearn. Does that come with any university "
+            "credit?",
+            "universities-futurelearn-expertrack",
+        ),
+        # trial 261: which of a microcredential or a course certificate, asked by an employer
+        (
+            "two applicants: one has a 5 ECTS microcredential, the other a certificate from a free 3 week "
+            "course. which one is more serious and why?",
+            "learners-certificate-or-microcredential",
+        ),
+    ],
+)
+def test_a_choice_the_askers_audience_leaves_first_keeps_its_confidence(
+    bot_engine: Any, text: str, intent: str
+) -> None:
+    """An intent written for another audience ranks lower; one that stays first all the same is
+    answered as surely as the matcher ranked it, not offered in a menu."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", intent), reply.answer
+
+
 def test_a_weak_checklist_for_the_whole_message_yields_to_its_question_answered_surely(
     bot_engine: Any,
 ) -> None:

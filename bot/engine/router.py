@@ -2453,11 +2453,16 @@ class Router:
             out.append((intent_id, p))
         asked_as = {aud for aud, cs in self.concepts.audiences.items() if found & cs}
         if asked_as:  # "our university…", "an applicant…": intents for other audiences rank lower
+            before = out[0] if out else None
             for n, (intent_id, p) in enumerate(out):
                 intent = self.kb.intents.get(intent_id)
                 if intent is not None and intent.audiences and not asked_as & set(intent.audiences):
                     out[n] = (intent_id, p * AUDIENCE_PENALTY)
             out.sort(key=lambda ip: (-ip[1], ip[0]))
+            if before is not None and out[0][0] == before[0]:
+                # still first for all the penalty: the audience changed no choice, only how sure
+                # the matcher is ("Candidate has finished an ExpertTrack … any university credit?")
+                out[0] = before
         return out
 
     def _partner_share(self, intent_id: str) -> dict[str, float]:
