@@ -1158,6 +1158,20 @@ def test_an_ects_question_with_a_figure_gets_it_worked_out(
     assert "≈" not in bot_engine.ask("what is an ECTS credit?").answer  # no figure, nothing added
 
 
+@pytest.mark.parametrize(
+    ("question", "worked"),
+    [
+        ("cuantas horas de estudio son 6 ECST?", "**6 ECTS ≈ 150–180 horas**"),  # trial 313: no answer
+        ("how many hours is 1 ecst credit", "**1 ECTS ≈ 25–30 hours**"),  # trial 223: no figure worked out
+    ],
+)
+def test_ects_written_with_two_letters_swapped_is_worked_out_as_ects(
+    bot_engine: Any, question: str, worked: str
+) -> None:
+    reply = bot_engine.ask(question)
+    assert reply.status == "answer" and worked in reply.answer, reply.answer
+
+
 def test_study_pace_works_out_weeks_or_weekly_hours_for_the_hours_stated_or_the_rules_range() -> None:
     assert study_pace(ENTRY, "I can study 8 hours a week, how long will it take?") == {
         "kind": "pace_weeks", "hours": "100–150", "per_week": "8", "weeks": "13–19"
