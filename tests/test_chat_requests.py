@@ -2150,6 +2150,28 @@ def test_a_subject_as_speakers_write_it_finds_its_course(shipped_engine: Any, te
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "me encanta garcia marquez, hay algun curso online sobre sus libros?",  # trial 317: "libros"
+        "I love Garcia Marquez, is there a course about his books?",
+    ],
+)
+def test_a_subject_a_possessive_points_back_to_is_searched(shipped_engine: Any, text: str) -> None:
+    """A request's own subject after "his", "sus" (…) that no course has belongs to the subject the
+    message named before: its courses, not "no course found for libros"."""
+    reply = shipped_engine.ask(text)
+    assert reply.kind == "courses", reply.answer
+    assert [item.label for item in reply.items] == ["Reading Macondo: the Works of Gabriel García Márquez"]
+
+
+def test_a_subject_no_course_has_without_a_possessive_is_not_replaced(shipped_engine: Any) -> None:
+    """Without a possessive pointing back, a subject named before is context: "no course found"."""
+    reply = shipped_engine.ask("I work in marketing, is there a course on underwater basket weaving?")
+    assert reply.kind == "courses" and not reply.items, reply.answer
+    assert "underwater basket weaving" in reply.answer
+
+
+@pytest.mark.parametrize(
     ("typed", "spelled"),
     [
         # trial 304: "deutsh" was no language: the card on whether courses are free, or no course

@@ -308,7 +308,7 @@ class CourseQueryReader:
         if len(query.topics) < 2:
             return
         for k, topic in reversed(list(enumerate(query.topics))):
-            at, size = _topic_at(words, topic), len(topic.split())
+            at, size = topic_at(words, topic), len(topic.split())
             if at is None or at == 0 or words[at - 1] not in POSSESSIVES:
                 continue
             if any(tuple(words[at + size : at + size + n]) in self.course_forms for n in (1, 2, 3)):
@@ -729,7 +729,7 @@ def _drop_role_topics(query: CourseQuery, words: list[str]) -> None:
     for k, topic in reversed(list(enumerate(query.topics))):
         if topic not in AUDIENCE_WORDS:
             continue
-        at = _topic_at(words, topic)
+        at = topic_at(words, topic)
         if at is None:
             continue
         ends = (at, at - 1) if at and words[at - 1] in STOPWORDS else (at,)  # "as a company"
@@ -744,7 +744,7 @@ def _drop_started_topics(query: CourseQuery, words: list[str]) -> None:
     for k, topic in reversed(list(enumerate(query.topics))):
         if not any(other not in START_VERBS for other in query.topics[:k] + query.topics[k + 1 :]):
             continue  # no other subject ("im starting a degree": "starting" is none)
-        at = _topic_at(words, topic)
+        at = topic_at(words, topic)
         if at is None:
             continue
         before = at - 1  # back over function words ("iniziare l'università", "start my degree")
@@ -756,7 +756,7 @@ def _drop_started_topics(query: CourseQuery, words: list[str]) -> None:
             _drop_topic(query, k)
 
 
-def _topic_at(words: list[str], topic: str) -> int | None:
+def topic_at(words: list[str], topic: str) -> int | None:
     """Where a topic (one or more normalised words) is first written in `words`, or None."""
     size = len(topic.split())
     return next((i for i in range(len(words)) if words[i : i + size] == topic.split()), None)

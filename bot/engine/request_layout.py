@@ -90,6 +90,10 @@ POSSESSIVES = _words("possessives")
 """Possessive words ("my", "mi", "unsere"): never a subject ("unseren Azubis"), and an institution
 after one is the asker's own."""
 
+POINTING_POSSESSIVES = _words("pointing_possessives")
+"""Possessives of the third person ("his", "sus", "seine"): a subject right after one belongs to
+something the message named before it ("me encanta garcia marquez, hay algun curso sobre sus libros?")."""
+
 START_VERBS = _words("start_verbs")
 """Verbs of starting ("inizio", "empezar", "starting"): a subject right after one is the programme the
 asker starts ("prima di iniziare ingegneria"), when the request names another."""

@@ -52,7 +52,7 @@ from bot.engine.compliance import (
     validate_facts,
 )
 from bot.engine.concepts import STEER_LEAD, UNSOURCED_LEAD
-from bot.engine.course_query import CourseQuery
+from bot.engine.course_query import CourseQuery, topic_at
 from bot.engine.language import PROFILE_MARGIN, detect_language, leaning_language
 from bot.engine.matcher import OUT_OF_SCOPE
 from bot.engine.model import DEFAULT_LANG, LANGS, Course, Entry, Reply, Suggestion
@@ -71,6 +71,7 @@ from bot.engine.request_layout import (
     BACK_REFERENCES,
     DIFFERENCE_WORDS,
     OR_WORDS,
+    POINTING_POSSESSIVES,
     QUESTION_WORDS,
     follows_up,
     has_request_cue,
@@ -1541,14 +1542,18 @@ class Router:
         # domain asks ("candidate has a microcredential on her cv, what eqf level is that?")
         if rule is not None and rule.to not in self.kb.intents:
             rule = None  # the loader refuses such a rule; a hand-built knowledge base may still hold one
-        cued = rule is not None or (
-            # the matcher's own choice, just below the threshold, with one of the cues of a rule to it,
-            # in a message naming the CMF or a microcredential ("Wie viele Stunden darf ein Werkstudent
-            # pro Woche arbeiten?" has the cue of the weekly pace, and is no question of ours)
-            homed is None
-            and bool(found & self.concepts.cmf_named)
-            and self.concepts.cued_rule(core, found, best_id) is not None
-        ) or (homed is None and self._runner_up_steered_here(core, found, ranked))
+        cued = (
+            rule is not None
+            or (
+                # the matcher's own choice, just below the threshold, with one of the cues of a rule to it,
+                # in a message naming the CMF or a microcredential ("Wie viele Stunden darf ein Werkstudent
+                # pro Woche arbeiten?" has the cue of the weekly pace, and is no question of ours)
+                homed is None
+                and bool(found & self.concepts.cmf_named)
+                and self.concepts.cued_rule(core, found, best_id) is not None
+            )
+            or (homed is None and self._runner_up_steered_here(core, found, ranked))
+        )
         # (a message whose only question is too short to count, "… worth the same as a university module.
         # Is it?", asks one question too)
         steered = cued and bool(found & self.concepts.domain) and len(self._question_parts(question)) <= 1
@@ -2867,13 +2872,9 @@ class Router:
             if with_credit[0]:
                 courses, total = with_credit
                 credit_note = self.answers.s("course.with_credit", lang)
-        asked = before_trailing_remark(question) if not courses and query and query.topics else None
-        retry = self._course_query(asked, require_request=False) if asked else None
-        if asked and retry and retry.topics != query.topics and self._finds(retry, filters):
-            # "hay cursos en portugues? mi novia es brasileña": the remark after the question is
-            # context, not the subject; searched only when the whole message finds nothing (once:
-            # the question alone has no remark after it)
-            reply = self._course_reply(asked, lang, retry, intent_id, confidence, limit)
+        other = self._other_reading(question, query, filters) if not courses else None
+        if other is not None:
+            reply = self._course_reply(other[0], lang, other[1], intent_id, confidence, limit)
             reply.question = question
             return reply
         if named and not courses and not (query is not None and query.topics):
@@ -2932,6 +2933,42 @@ class Router:
             catalogues=self._partner_catalogues(),
             asked=self.concepts.facets_asked(question),
         )
+
+    def _other_reading(
+        self, question: str, query: CourseQuery | None, filters: dict[str, Any]
+    ) -> tuple[str, CourseQuery] | None:
+        """For a request that finds no course, another reading of it that finds some, with the text
+        it reads: only the question before a trailing remark ("hay cursos en portugues? mi novia es
+        brasileña": the remark is context, not the subject; once: the question alone has no remark
+        after it), or the subject a possessive points back to (`_subject_pointed_back`)."""
+        if query is None or not query.topics:
+            return None
+        asked = before_trailing_remark(question)
+        retry = self._course_query(asked, require_request=False) if asked else None
+        if asked and retry and retry.topics != query.topics and self._finds(retry, filters):
+            return asked, retry
+        pointed = self._subject_pointed_back(question, query)
+        if pointed is not None and self._finds(pointed, filters):
+            return question, pointed
+        return None
+
+    def _subject_pointed_back(self, question: str, query: CourseQuery) -> CourseQuery | None:
+        """`query` searching the vocabulary subjects `question` names before a request whose own
+        subject, outside the vocabulary, follows a possessive of the third person ("sus libros",
+        "his books"): those subjects are what the possessive points back to. None otherwise."""
+        if self._known_subject(query):
+            return None
+        words = normalize(question).split()
+        first = min((at for t in query.topics if (at := topic_at(words, t)) is not None), default=None)
+        if first is None or first == 0 or words[first - 1] not in POINTING_POSSESSIVES:
+            return None
+        before = self._course_query(" ".join(words[: first - 1]), require_request=False)
+        if before is None:
+            return None
+        known = [(t, g) for t, g in zip(before.topics, before.groups, strict=True) if len(g) > 1]
+        if not known:
+            return None
+        return replace(query, topics=[t for t, _ in known], groups=[g for _, g in known])
 
     def _qualifiers_no_course_has(self, query: CourseQuery, question: str) -> list[str]:
         """The free words of a request (outside the vocabulary) that stand right beside one of its
