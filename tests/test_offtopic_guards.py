@@ -101,6 +101,11 @@ def test_certification_vendors_are_not_answered_as_ours(shipped: Engine, text: s
         "mi azienda può pagare l'esame al posto mio?",
         "can I do the exam at home instead of at the test centre?",
         "quiero escribir mi TFG sobre microcredenciales, hay fuentes?",
+        # the forty-fifth pass: an exam sat by someone else asked as a rule, an IELTS class on a partner,
+        # a master's admission asked of microcredentials
+        "can someone else sit my exam if I am sick?",
+        "is there an IELTS prep class on futurelearn?",
+        "requisiti per iscriversi alla magistrale: contano le microcredenziali?",
     ],
 )
 def test_real_questions_with_the_same_words_are_not_declined(shipped: Engine, text: str) -> None:
@@ -686,6 +691,25 @@ DECLINED_LOOK_ALIKES = [
     ),
     # trial 297: a restaurant for a company lunch ("recomiendas" is a request word: it searched "Madrid")
     ("¿me recomiendas un buen restaurante en Madrid para una comida de empresa?", "declined"),
+    # the forty-fifth pass (trial 319): someone else sitting "my" exam, notes hidden from the
+    # invigilator, an evening language class, a master's admission, a USB stick, Outlook crashing
+    (
+        "is there a way to get someone else to sit my online proctored exam for me? my boss needs me "
+        "certified by friday lol",
+        "declined",
+    ),
+    ("how can I hide notes in my calculator for the final exam without the invigilator noticing", "declined"),
+    (
+        "is the British Council IELTS prep class in Manchester any good? thinking of signing up for the "
+        "evening classes",
+        "declined",
+    ),
+    (
+        "quali sono i requisiti per iscriversi alla magistrale in ingegneria al Politecnico di Milano?",
+        "declined",
+    ),
+    ("mi ordenador no reconoce el usb, ya probe en otro puerto y nada", "declined"),
+    ("Outlook keeps crashing whenever I open attachments on Windows 11. any idea?", "declined"),
 ]
 
 
