@@ -2137,6 +2137,11 @@ def test_which_courses_asks_for_courses(shipped_engine: Any) -> None:
             "cours de programmation python en français gratuit ?",
             "Python : des fondamentaux à l'utilisation du langage",
         ),
+        # trial 318: "mixing", outside the vocabulary, was searched beside "audio" (Data Mining first)
+        (
+            "I'm into muisc production, anything on audio or mixing?",
+            "Critical listening for studio production",
+        ),
         # trial 307: "english-language" read as the subject "english language" (English courses)
         (
             "any english-language courses on project managment in the catalogue?",

@@ -45,6 +45,7 @@ from bot.engine.request_layout import (
     LANGUAGE_SUBJECT_FOLLOWERS,
     LANGUAGE_SUBJECT_MARKERS,
     NEVER_TOPICS,
+    OR_WORDS,
     POSSESSIVES,
     QUESTION_OPENERS,
     QUESTION_WORDS,
@@ -830,14 +831,19 @@ def _join_alternatives(query: CourseQuery, words: list[str]) -> None:
     of alternatives become one group, so the search finds the courses on one or the other, not only
     those on both; function words may stand beside the "or" ("la cryptographie ou les maths"). Words
     outside the vocabulary stay apart: "física cuántica y arqueología" may name a subject in two
-    words."""
+    words; but one beside a vocabulary subject across an "or" is the other alternative ("anything on
+    audio or mixing?" found Data Mining for "mixing" beside "audio")."""
     n = 0
     while n + 1 < len(query.topics):
         first, second = query.topics[n], query.topics[n + 1]
-        known = len(query.groups[n]) > 1 and len(query.groups[n + 1]) > 1
+        known = [len(query.groups[n]) > 1, len(query.groups[n + 1]) > 1]
         # "cryptographie ou les maths": an article may follow the "or"
-        between = _words_between(words, first.split(), second.split()) if known else None
-        if between is None or not _joined_as_alternative(between):
+        between = _words_between(words, first.split(), second.split()) if any(known) else None
+        if (
+            between is None
+            or not _joined_as_alternative(between)
+            or (not all(known) and not set(between) & OR_WORDS)
+        ):
             n += 1
             continue
         joined = f"{first} {' '.join(between)} {second}"
