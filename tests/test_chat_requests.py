@@ -2169,6 +2169,13 @@ def test_a_subject_a_possessive_points_back_to_is_searched(shipped_engine: Any, 
     assert [item.label for item in reply.items] == ["Reading Macondo: the Works of Gabriel García Márquez"]
 
 
+def test_a_question_about_the_catalogues_data_gets_the_feeds_answer(shipped_engine: Any) -> None:
+    """Trial 321: "course data" made "data" a subject the catalogue has, and the search won over the
+    answer on the partners' machine-readable catalogues, ranked surely."""
+    reply = shipped_engine.ask("how can we harvest imoox course data, is there a feed")
+    assert (reply.status, reply.intent) == ("answer", "partner-machine-readable-catalogues"), reply.answer
+
+
 def test_a_subject_no_course_has_without_a_possessive_is_not_replaced(shipped_engine: Any) -> None:
     """Without a possessive pointing back, a subject named before is context: "no course found"."""
     reply = shipped_engine.ask("I work in marketing, is there a course on underwater basket weaving?")

@@ -221,6 +221,23 @@ def test_asking_whether_one_can_take_a_course_adds_no_topic(shipped: Any, text: 
 
 
 @pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        # trial 321: "course data" searched courses on data science (the feed's answer ranked 0.87)
+        ("how can we harvest imoox course data, is there a feed", ["harvest", "feed"]),
+        ("¿cómo obtengo los datos de los cursos de MiríadaX?", ["obtengo"]),
+        # data as the subject of courses
+        ("any courses on data?", ["data"]),
+        ("data courses in spanish", ["data"]),
+        ("cursos de datos", ["datos"]),
+    ],
+)
+def test_data_about_courses_is_no_subject_of_courses(shipped: Any, text: str, topics: list[str]) -> None:
+    query = shipped.read(text, require_request=False)
+    assert query is not None and query.topics == topics
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "where do I find microcredentials?",

@@ -37,6 +37,7 @@ from bot.engine.request_layout import (
     AUDIENCE_WORDS,
     COMPOUND_COURSE_ENDINGS,
     CONNECTORS,
+    COURSE_DATA_WORDS,
     CREDIT_CONTEXT,
     CREDIT_WORDS,
     DESCRIPTIVE_WORDS,
@@ -247,6 +248,7 @@ class CourseQueryReader:
         self._drop_owned_topics(query, words)
         _drop_role_topics(query, words)
         _drop_started_topics(query, words)
+        _drop_course_data_topics(query, words, reading.marks)
         query.leading = reading.opening in (("course", "topic"), ("topic", "course"))
         query.bare = (
             reading.opening[:1] == ("course",)
@@ -755,6 +757,28 @@ def _drop_started_topics(query: CourseQuery, words: list[str]) -> None:
             before -= 1
         if before >= 0 and words[before] in START_VERBS:
             _drop_topic(query, k)
+
+
+def _drop_course_data_topics(query: CourseQuery, words: list[str], marks: list[str]) -> None:
+    """Drops from `query` a one-word topic that names data about courses (`COURSE_DATA_WORDS`): right
+    after a course word ("how can we harvest imoox course data, is there a feed") or before one across
+    function words ("los datos de los cursos de MiríadaX"). It asks for the catalogue's data; "data
+    courses", "courses on data" and "cursos de datos" ask for courses on data."""
+    courses = [  # the course words themselves, not the "on" of "any courses on"
+        k for k, mark in enumerate(marks) if mark == "course" and words[k] not in TOPIC_MARKERS
+    ]
+    if not courses:
+        return
+    for k, topic in reversed(list(enumerate(query.topics))):
+        at = topic_at(words, topic) if topic in COURSE_DATA_WORDS else None
+        if at is None:
+            continue
+        for c in courses:
+            between = words[at + 1 : c]
+            of_courses = 0 < len(between) <= 2 and all(w in STOPWORDS or w in CONNECTORS for w in between)
+            if at == c + 1 or of_courses:
+                _drop_topic(query, k)
+                break
 
 
 def topic_at(words: list[str], topic: str) -> int | None:

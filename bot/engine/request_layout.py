@@ -94,6 +94,10 @@ POINTING_POSSESSIVES = _words("pointing_possessives")
 """Possessives of the third person ("his", "sus", "seine"): a subject right after one belongs to
 something the message named before it ("me encanta garcia marquez, hay algun curso sobre sus libros?")."""
 
+COURSE_DATA_WORDS = _words("course_data_words")
+"""Words for data about courses ("data", "feed", "datos"): one beside a course word, only function words
+between ("course data", "datos de los cursos"), asks for the catalogue's data, not courses on data."""
+
 START_VERBS = _words("start_verbs")
 """Verbs of starting ("inizio", "empezar", "starting"): a subject right after one is the programme the
 asker starts ("prima di iniziare ingegneria"), when the request names another."""
