@@ -1964,6 +1964,9 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
             "should I do a certificate or a microcredential if I want credit towards my degree?",
             "learners-certificate-or-microcredential",
         ),
+        # the forty-fifth pass: a transcript's contents (`rpl-what`) and a MOOChub feed (`moochub-field`)
+        ("what does the transcript of a microcredential show?", "cmf-transcript"),
+        ("what does a MOOChub feed look like?", "universities-moochub-catalogue"),
     ],
 )
 def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, intent: str) -> None:
@@ -2341,6 +2344,29 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "towards a masters later or is it just a certificate?",
             "cmf-credit-recognition",
         ),
+        # trial 325, stacking-claim (a candidate "impilare" her microcredential got a menu)
+        (
+            'La candidata dice che puo "impilare" il suo microcredential in una laurea. Cosa vuol dire, '
+            "e' vero?",
+            "stackability",
+        ),
+        # trial 325, rpl-what ("que veut dire RPL" on a transcript got the transcript's four items)
+        (
+            'Que veut dire RPL ou "reconnaissance des acquis" sur le releve d\'un candidat ?',
+            "cmf-credit-recognition",
+        ),
+        (
+            "que veut dire RPL (reconnaissance des acquis) dans le CMF ?",
+            "cmf-credit-recognition",
+        ),  # trial 274
+        # trial 325, credit-automatic (credit "guaranteed at any university" got a menu)
+        (
+            "Does a CMF microcredential guarantee the holder can get credit at any university?",
+            "cmf-credit-recognition",
+        ),
+        # trial 325, moochub-field (the MOOChub field for ECTS got which platforms give credit)
+        ("which MOOChub field holds the ECTS credits of a course?", "universities-moochub-catalogue"),
+        ("Which MOOChub field holds ECTS credits?", "universities-moochub-catalogue"),  # trial 238
         # trial 311, platform-in-cmf ("Framwork", a typo, named no CMF: EduOpen's card, in English)
         ("EduOpen aderisce al Common Microcredential Framwork?", "cmf-partners"),
         # trial 292, must-count-toward-degree ("doit obligatoirement compter" got the EU's eleven elements)
