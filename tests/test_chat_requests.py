@@ -2142,6 +2142,17 @@ def test_which_courses_asks_for_courses(shipped_engine: Any) -> None:
             "I'm into muisc production, anything on audio or mixing?",
             "Critical listening for studio production",
         ),
+        # trial 325: the stray words "teachers" and "design" beside the subject found nothing with the
+        # microcredential filter, which was then dropped (a Spanish MOOC of 2013)
+        (
+            "is there a microcredential for teachers who want to learn how to design online courses? for our "
+            "training department",
+            "Online Teaching: Creating Courses for Adult Learners",
+        ),
+        (
+            "When does the next intake of the Open University online teaching microcredential start?",
+            "Online Teaching: Creating Courses for Adult Learners",
+        ),
         # trial 307: "english-language" read as the subject "english language" (English courses)
         (
             "any english-language courses on project managment in the catalogue?",

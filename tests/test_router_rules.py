@@ -2588,6 +2588,19 @@ def test_what_guarantees_a_microcredentials_quality_is_quality_assurance(bot_eng
         ),
         # trial 290: recognition "by law" (the employer's card, without a word on it)
         ("do employers in europe have to recognise micro-credentials by law?", "en", "binding-recognition"),
+        # the forty-fifth pass: peer assessment as the summative one (trial 316: a yes/no lead said
+        # "Yes"), an ExpertTrack's monthly price in German (trial 308), the next intake (trial 320)
+        (
+            "can peer assessment be the summative assessment for a CMF microcredential?",
+            "en",
+            "peer-assessment-summative",
+        ),
+        ("wieviel kostet ein experttrack bei futurelearn im monat?", "de", "experttrack-price"),
+        (
+            "When does the next intake of the Open University online teaching microcredential start?",
+            "en",
+            "course-dates",
+        ),
     ],
 )
 def test_an_aspect_outside_the_sources_is_said_first(

@@ -2841,8 +2841,10 @@ class Router:
         intent_id: str | None,
         confidence: float,
         limit: int = 10,
+        missing: list[str] | None = None,
     ) -> Reply:
-        """Search for what a question asks (the intent's `filters`, then what the parser read)."""
+        """Search for what a question asks (the intent's `filters`, then what the parser read);
+        `missing`: words of the request no course mentions, left out of this search."""
         named = query is None and bool(question.strip())
         if named:  # routed here by the matcher, not the parser: search what the question names
             query = self._course_query(" ".join(question.split()), require_request=False)
@@ -2874,7 +2876,8 @@ class Router:
                 credit_note = self.answers.s("course.with_credit", lang)
         other = self._other_reading(question, query, filters) if not courses else None
         if other is not None:
-            reply = self._course_reply(other[0], lang, other[1], intent_id, confidence, limit)
+            searched, reading, left_out = other
+            reply = self._course_reply(searched, lang, reading, intent_id, confidence, limit, left_out)
             reply.question = question
             return reply
         if named and not courses and not (query is not None and query.topics):
@@ -2919,7 +2922,7 @@ class Router:
             if missing:
                 # "quantum computing": the computing courses are listed, and said not to be on quantum
                 note = self.answers.s("course.word_missing", lang, words=", ".join(missing))
-        note = note or credit_note
+        note = note or self._none_mentions(missing, lang) or credit_note
         return self.answers.courses(
             courses,
             total,
@@ -2934,22 +2937,35 @@ class Router:
             asked=self.concepts.facets_asked(question),
         )
 
+    def _none_mentions(self, words: list[str] | None, lang: str) -> str | None:
+        """The line saying no course mentions `words` (left out of a search that found some)."""
+        return self.answers.s("course.word_missing", lang, words=", ".join(words)) if words else None
+
     def _other_reading(
         self, question: str, query: CourseQuery | None, filters: dict[str, Any]
-    ) -> tuple[str, CourseQuery] | None:
+    ) -> tuple[str, CourseQuery, list[str]] | None:
         """For a request that finds no course, another reading of it that finds some, with the text
-        it reads: only the question before a trailing remark ("hay cursos en portugues? mi novia es
-        brasileña": the remark is context, not the subject; once: the question alone has no remark
-        after it), or the subject a possessive points back to (`_subject_pointed_back`)."""
+        it reads and the request's words it leaves out that no course mentions: only the question
+        before a trailing remark ("hay cursos en portugues? mi novia es brasileña": the remark is
+        context, not the subject; once: the question alone has no remark after it), the subject a
+        possessive points back to (`_subject_pointed_back`), or the request's vocabulary subjects
+        alone ("When does the next intake of the Open University online teaching microcredential
+        start?" searched "next", "intake" and "start" too, found nothing, and dropped the filters)."""
         if query is None or not query.topics:
             return None
         asked = before_trailing_remark(question)
         retry = self._course_query(asked, require_request=False) if asked else None
         if asked and retry and retry.topics != query.topics and self._finds(retry, filters):
-            return asked, retry
+            return asked, retry, []
         pointed = self._subject_pointed_back(question, query)
         if pointed is not None and self._finds(pointed, filters):
-            return question, pointed
+            return question, pointed, []
+        known = [(t, g) for t, g in zip(query.topics, query.groups, strict=True) if len(g) > 1]
+        stray = [t for t, g in zip(query.topics, query.groups, strict=True) if len(g) == 1]
+        if known and stray:
+            subjects = replace(query, topics=[t for t, _ in known], groups=[g for _, g in known])
+            if self._finds(subjects, filters):
+                return question, subjects, [t for t in stray if not self._finds_a_course(t, exact_only=True)]
         return None
 
     def _subject_pointed_back(self, question: str, query: CourseQuery) -> CourseQuery | None:
