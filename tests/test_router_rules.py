@@ -1967,6 +1967,12 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         # the forty-fifth pass: a transcript's contents (`rpl-what`) and a MOOChub feed (`moochub-field`)
         ("what does the transcript of a microcredential show?", "cmf-transcript"),
         ("what does a MOOChub feed look like?", "universities-moochub-catalogue"),
+        # whether one means anything in hiring, with how to check it, keeps the check (`for-employment`)
+        (
+            "my boss asked me to find out if futurelearn microcredentials mean anything when we hire. how "
+            "would we check one is real?",
+            "employers-check-credential",
+        ),
     ],
 )
 def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, intent: str) -> None:
@@ -2343,6 +2349,20 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "im a nurse and my hospital might pay for a futurelearn microcredential, will it actually count "
             "towards a masters later or is it just a certificate?",
             "cmf-credit-recognition",
+        ),
+        # trial 318, platform-in-cmf ("does the cmf apply to iMoox too" got a menu)
+        ("hey, does the cmf apply to iMoox too or just futurelearn", "cmf-partners"),
+        # trial 327, employee-degree-level (an HR head asking bachelor or master got entry requirements)
+        (
+            "je suis DRH, un salarié a une microcertification FutureLearn, ça correspond à un niveau licence "
+            "ou master ?",
+            "eqf-degree-mapping",
+        ),
+        # trial 326, for-employment (whether it "actually means anything" on a CV got a menu)
+        (
+            "my boss asked me to find out whether a CMF microcredential on a CV actually means anything. how "
+            "do we know it's legit?",
+            "employers-hiring-value",
         ),
         # trial 325, stacking-claim (a candidate "impilare" her microcredential got a menu)
         (
