@@ -710,6 +710,14 @@ DECLINED_LOOK_ALIKES = [
     ),
     ("mi ordenador no reconoce el usb, ya probe en otro puerto y nada", "declined"),
     ("Outlook keeps crashing whenever I open attachments on Windows 11. any idea?", "declined"),
+    # trial 331: notes hidden in a proctored exam, a text paraphrased past Turnitin, evening classes
+    ("whats the best way to hide notes during an online proctored exam lol", "declined"),
+    (
+        'paraphrase this paragraph so turnitin doesnt detect it: "Microcredentials are short courses that '
+        'certify specific skills."',
+        "declined",
+    ),
+    ("est-ce que l'Alliance Française de Lyon propose des cours du soir ?", "declined"),
 ]
 
 
