@@ -2350,6 +2350,8 @@ def test_steering_cues_leave_near_questions_alone(bot_engine: Any, text: str, in
             "towards a masters later or is it just a certificate?",
             "cmf-credit-recognition",
         ),
+        # trial 329, slp-size (SLPs' ECTS and EQF levels got the other size conventions)
+        ("What size are SLPs in ECTS and what EQF levles do they cover", "slp-what-is"),
         # trial 318, platform-in-cmf ("does the cmf apply to iMoox too" got a menu)
         ("hey, does the cmf apply to iMoox too or just futurelearn", "cmf-partners"),
         # trial 327, employee-degree-level (an HR head asking bachelor or master got entry requirements)
