@@ -2408,6 +2408,7 @@ def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
+        # a steering rule from the second choice leads to the first
         # trial 308: platforms compared for credit ranked first, weakly; MiríadaX's card second
         (
             "mi jefe me pide comparar MiriadaX con FutureLearn para formar al equipo, cual de las dos da "
@@ -2419,20 +2420,7 @@ def test_a_trial_question_is_steered_to_the_answer_it_asks(bot_engine: Any, text
             "as an employer, what should I expect someone with an EQF 7 qualification to be able to do?",
             "eqf-level-7",
         ),
-    ],
-)
-def test_a_weak_first_choice_a_rule_from_the_second_leads_to_is_answered(
-    bot_engine: Any, text: str, intent: str
-) -> None:
-    """The matcher's first choice, below the answer threshold, is where a steering rule from its second
-    choice leads: the two readings agree, so the message gets that answer, not a menu."""
-    reply = bot_engine.ask(text, log=False)
-    assert (reply.status, reply.intent) == ("answer", intent), reply.answer
-
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
+        # the first choice, written for another audience, stays first after the audience penalty
         # trial 313: FutureLearn's ExpertTrack rules (written for universities) asked by an employer
         (
             "Candidate has finished an ExpertTrack on FutureLearn. Does that come with any university "
@@ -2447,11 +2435,12 @@ def test_a_weak_first_choice_a_rule_from_the_second_leads_to_is_answered(
         ),
     ],
 )
-def test_a_choice_the_askers_audience_leaves_first_keeps_its_confidence(
+def test_a_weak_first_choice_another_reading_agrees_with_is_answered(
     bot_engine: Any, text: str, intent: str
 ) -> None:
-    """An intent written for another audience ranks lower; one that stays first all the same is
-    answered as surely as the matcher ranked it, not offered in a menu."""
+    """A first choice below the answer threshold gets its answer, not a menu, when another reading
+    agrees with it: a steering rule from the matcher's second choice leads to it, or it stays first
+    for all the penalty on intents written for another audience (which lowered it below the threshold)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent), reply.answer
 
