@@ -2180,6 +2180,16 @@ def test_a_subject_a_possessive_points_back_to_is_searched(shipped_engine: Any, 
     assert [item.label for item in reply.items] == ["Reading Macondo: the Works of Gabriel García Márquez"]
 
 
+def test_words_left_out_of_a_search_are_said_to_be_in_no_course(shipped_engine: Any) -> None:
+    """Trial 320: a request whose stray words found nothing with its filters is searched on its
+    vocabulary subjects alone, and the words no course mentions are named, not silently dropped."""
+    reply = shipped_engine.ask(
+        "When does the next intake of the Open University online teaching microcredential start?"
+    )
+    assert [item.label for item in reply.items] == ["Online Teaching: Creating Courses for Adult Learners"]
+    assert shipped_engine.string("course.word_missing", "en").format(words="next, intake") in reply.answer
+
+
 def test_a_question_about_the_catalogues_data_gets_the_feeds_answer(shipped_engine: Any) -> None:
     """Trial 321: "course data" made "data" a subject the catalogue has, and the search won over the
     answer on the partners' machine-readable catalogues, ranked surely."""

@@ -2841,10 +2841,10 @@ class Router:
         intent_id: str | None,
         confidence: float,
         limit: int = 10,
-        missing: list[str] | None = None,
+        left_out: list[str] | None = None,
     ) -> Reply:
         """Search for what a question asks (the intent's `filters`, then what the parser read);
-        `missing`: words of the request no course mentions, left out of this search."""
+        `left_out`: words of the request that no course mentions, left out of this search."""
         named = query is None and bool(question.strip())
         if named:  # routed here by the matcher, not the parser: search what the question names
             query = self._course_query(" ".join(question.split()), require_request=False)
@@ -2922,7 +2922,7 @@ class Router:
             if missing:
                 # "quantum computing": the computing courses are listed, and said not to be on quantum
                 note = self.answers.s("course.word_missing", lang, words=", ".join(missing))
-        note = note or self._none_mentions(missing, lang) or credit_note
+        note = note or self._none_mentions(left_out, lang) or credit_note
         return self.answers.courses(
             courses,
             total,
@@ -2960,12 +2960,10 @@ class Router:
         pointed = self._subject_pointed_back(question, query)
         if pointed is not None and self._finds(pointed, filters):
             return question, pointed, []
-        known = [(t, g) for t, g in zip(query.topics, query.groups, strict=True) if len(g) > 1]
         stray = [t for t, g in zip(query.topics, query.groups, strict=True) if len(g) == 1]
-        if known and stray:
-            subjects = replace(query, topics=[t for t, _ in known], groups=[g for _, g in known])
-            if self._finds(subjects, filters):
-                return question, subjects, [t for t in stray if not self._finds_a_course(t, exact_only=True)]
+        subjects = _vocabulary_subjects(query) if stray else None
+        if subjects is not None and self._finds(subjects, filters):
+            return question, subjects, [t for t in stray if not self._finds_a_course(t, exact_only=True)]
         return None
 
     def _subject_pointed_back(self, question: str, query: CourseQuery) -> CourseQuery | None:
@@ -2979,12 +2977,8 @@ class Router:
         if first is None or first == 0 or words[first - 1] not in POINTING_POSSESSIVES:
             return None
         before = self._course_query(" ".join(words[: first - 1]), require_request=False)
-        if before is None:
-            return None
-        known = [(t, g) for t, g in zip(before.topics, before.groups, strict=True) if len(g) > 1]
-        if not known:
-            return None
-        return replace(query, topics=[t for t, _ in known], groups=[g for _, g in known])
+        named = _vocabulary_subjects(before) if before is not None else None
+        return replace(query, topics=named.topics, groups=named.groups) if named is not None else None
 
     def _qualifiers_no_course_has(self, query: CourseQuery, question: str) -> list[str]:
         """The free words of a request (outside the vocabulary) that stand right beside one of its
@@ -3341,6 +3335,14 @@ def _as_written(question: str, text: str) -> str:
     """The search words as the user typed them ("estadística", not the normalised "estadistica")."""
     typed = {normalize(word): word.strip(".,;:!?¿¡()[]\"'«»“”") for word in question.split()}
     return " ".join(typed.get(word, word) for word in text.split())
+
+
+def _vocabulary_subjects(query: CourseQuery) -> CourseQuery | None:
+    """`query` with only its subjects from the vocabulary (those with synonyms), or None if it has none."""
+    known = [(t, g) for t, g in zip(query.topics, query.groups, strict=True) if len(g) > 1]
+    if not known:
+        return None
+    return replace(query, topics=[t for t, _ in known], groups=[g for _, g in known])
 
 
 def _search_arguments(query: CourseQuery) -> tuple[str, dict[str, Any]]:
