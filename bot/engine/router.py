@@ -1542,7 +1542,8 @@ class Router:
         # domain asks ("candidate has a microcredential on her cv, what eqf level is that?")
         if rule is not None and rule.to not in self.kb.intents:
             rule = None  # the loader refuses such a rule; a hand-built knowledge base may still hold one
-        cued = (
+        # (read only below the threshold: a surer match is answered whatever steers it)
+        cued = best < needed and (
             rule is not None
             or (
                 # the matcher's own choice, just below the threshold, with one of the cues of a rule to it,
