@@ -2260,3 +2260,28 @@ def test_an_api_asked_of_a_platforms_catalogue_is_no_course_search(shipped_engin
     assert (reply.intent, reply.kind) == ("partner-machine-readable-catalogues", "text"), reply.answer
     searched = shipped_engine.ask("mooc de cuisine sur fun ?")  # a bare request is still searched
     assert searched.kind == "courses"
+
+
+def test_course_data_asked_for_programmatically_gets_the_feeds_answer(shipped_engine: Any) -> None:
+    """Trial 316: "how do i get iMooX course data programatically" was a search for "programatically"
+    (no course found); a steering rule leads a search that finds nothing to the catalogue feeds. A
+    search that finds courses keeps them, whatever the rule's cue."""
+    reply = shipped_engine.ask("how do i get iMooX course data programatically")
+    assert (reply.status, reply.intent) == ("answer", "partner-machine-readable-catalogues"), reply.answer
+    searched = shipped_engine.ask("is there a course on using an api in python")
+    assert searched.kind == "courses" and searched.items, searched.answer
+
+
+def test_a_credential_from_a_university_asked_about_is_no_search_of_its_courses(shipped_engine: Any) -> None:
+    """Trial 333: a nurse's 15-credit Open University microcredential, asked "is that comparable to
+    a proper uni module?", searched the OU's courses for "week comparable" (no course found); with no
+    request for courses, the entry ranked surely (the OU's microcredentials) answers. Asked for, the
+    OU's courses are listed."""
+    reply = shipped_engine.ask(
+        "I'm a ward manager. One of my nurses finished a 12 week Open University microcredential worth"
+        " 15 credits - is that comparable to a proper uni module?"
+    )
+    expected = ("answer", "partner-open-university-microcredentials")
+    assert (reply.status, reply.intent) == expected, reply.answer
+    listed = shipped_engine.ask("list the Open University microcredentials")
+    assert listed.kind == "courses" and listed.items, listed.answer

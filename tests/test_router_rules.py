@@ -2815,3 +2815,21 @@ def test_the_official_reference_and_signing_up_without_a_degree_get_one_answer(
     without having been to university got a menu (`degree-needed`)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent, reply.also) == ("answer", intent, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'HR manager here. A candidate lists a "CMF micro-credential" on her CV, roughly how many ECTS is'
+        " that worth?",
+        "un candidato ha una microcredenziale, quanti crediti vale?",
+    ],
+)
+def test_how_many_ects_a_candidates_microcredential_is_worth_is_the_credits_answer(
+    bot_engine: Any, text: str
+) -> None:
+    """Trial 333: an employer asking how many ECTS a candidate's CMF microcredential is worth got the
+    employers' list of requirements, without the 4–6 ECTS asked (`ects-worth-asked`; "HR" also reads
+    as hours, which kept the rule for ECTS asked out)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-credits"), reply.answer

@@ -1806,6 +1806,22 @@ class Router:
             return True
         return check_id in {intent_id for intent_id, _ in ranked[:OWN_COURSE_CHECK_RANKS]}
 
+    def _steered_off_a_search(
+        self, question: str, course_query: CourseQuery | None, search_id: str, found: set[str]
+    ) -> bool:
+        """Whether a steering rule leads the matcher's course search `search_id` to an intent that is
+        no search, for a request that finds no course: "how do i get iMooX course data
+        programatically" names a platform and asks for course data (no subject), and
+        "programatically" found nothing; the catalogue-feed answer says how."""
+        core = self.concepts.core(" ".join(question.split()))
+        rule = self.concepts.steer_rule(core, self._with_partners(core, found), search_id)
+        if rule is None or rule.to not in self.kb.intents:
+            return False
+        if self._leads(rule.to).get("type") == "course_search":
+            return False
+        filters = self._leads(search_id).get("filters") or {}
+        return course_query is None or not self._finds(course_query, filters)
+
     def _course_route(
         self,
         question: str,
@@ -1822,6 +1838,8 @@ class Router:
         best_id, best = ranked[0]
         course_query = self._request_sentence_topics(question, course_query)
         if self._leads(best_id).get("type") == "course_search" and best >= self.suggest_threshold:
+            if self._steered_off_a_search(question, course_query, best_id, found):
+                return None  # `_decide` answers what the rule leads to
             if (
                 course_query is None
                 and oos >= CUED_CHATTY_OFF_TOPIC
@@ -2335,6 +2353,11 @@ class Router:
             return True
         if self._leads(ranked[0][0]).get("type") == "course_search":
             return True
+        # an intent sure of its answer keeps it unless the message asks for courses: "One of my nurses
+        # finished a 12 week Open University microcredential worth 15 credits - is that comparable to
+        # a proper uni module?" asks about the OU's microcredentials, not for its courses
+        if not self._requests_courses(core, query, found):
+            return False
         return self._finds_a_course("", institution=institution)
 
     def _asks_as_employer(self, found: set[str]) -> bool:
