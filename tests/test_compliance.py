@@ -749,6 +749,9 @@ def test_exams_called_final_are_read(text: str, assessment: str) -> None:
         ("an oral exam with the tutor", "supervised-exam"),
         # trial 121: a supervised final exam was "supervision not stated"
         ("8 ECTS, 200 Stunden, beaufsichtigte Abschlussprüfung mit Ausweiskontrolle", "supervised-exam"),
+        # trial 333: "Klausur" (supervised) inside "Online-Klausur" was read as a supervised exam
+        ("6 ECTS auf EQF-Niveau 7 und eine Online-Klausur ohne Ausweiskontrolle", "online-exam"),
+        ("120 Stunden, EQF 6, Klausur unter Aufsicht", "supervised-exam"),
     ],
 )
 def test_portfolios_and_german_online_exams_are_read(text: str, assessment: str) -> None:

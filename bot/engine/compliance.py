@@ -853,7 +853,8 @@ def _among(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
     each end (what `f" {phrase} " in padded` tests phrase by phrase; never matches without phrases)."""
     if not phrases:
         return re.compile("(?!)")
-    return re.compile(" (?:" + "|".join(re.escape(p) for p in phrases) + ") ")
+    longest_first = sorted(phrases, key=len, reverse=True)  # the longest phrase found at a place
+    return re.compile(" (?:" + "|".join(re.escape(p) for p in longest_first) + ") ")
 
 
 _ASSESSMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -1163,17 +1164,35 @@ def _assessment(norm: str) -> str | None:
     other kind is named."""
     exams = _FINAL.sub(lambda m: m.group(1) or "", norm)
     unsupervised = _has_any(norm, _UNSUPERVISED)
+    places = {kind: _places(exams, phrases) for kind, phrases in _ASSESSMENT_WORDS}
     named = next(
         (
             kind
-            for kind, phrases in _ASSESSMENT_WORDS
-            if not (unsupervised and kind in _SUPERVISED_KINDS) and _has_any(exams, phrases)
+            for kind, _ in _ASSESSMENT_WORDS
+            if not (unsupervised and kind in _SUPERVISED_KINDS)
+            and any(not _within_another(kind, place, places) for place in places[kind])
         ),
         None,
     )
     if named is None and unsupervised:
         return "online-exam"  # an exam said to be unsupervised, no other kind named
     return named or ("final-exam" if _FINAL.search(norm) else None)
+
+
+def _places(text: str, phrases: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where the phrases of `phrases` (`_among`) occur in `text`: (start, end) in the padded text."""
+    return [match.span() for match in phrases.finditer(f" {text} ")]
+
+
+def _within_another(kind: str, place: tuple[int, int], places: dict[str, list[tuple[int, int]]]) -> bool:
+    """Whether a phrase of `kind` at `place` is part of a longer phrase of another kind: "klausur"
+    (a supervised exam) in "online klausur" (an online one)."""
+    start, end = place
+    return any(
+        other != kind and s <= start and end <= e and e - s > end - start
+        for other, spans in places.items()
+        for s, e in spans
+    )
 
 
 def _id_verification(norm: str) -> bool | None:
