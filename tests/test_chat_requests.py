@@ -386,6 +386,10 @@ def test_a_request_opening_with_the_words_asking_for_it_is_leading(
         ("hay cursos de contabilidad en miriadax?", True),
         # a course word ("training") after words that ask nothing (the full suite caught it)
         ("can my training fund pay for a futurelearn microcredential?", False),
+        # trial 334: a question word asking which courses asks for them, as "welche Kurse" did
+        ("quali corsi dell'uninettuno ci sono su openuped?", True),
+        ("which courses on python on futurelearn?", True),
+        ("¿cuántos cursos de idiomas tiene FutureLearn?", False),  # how many: no request
     ],
 )
 def test_a_message_that_is_only_a_course_request_is_bare(
@@ -2285,3 +2289,20 @@ def test_a_credential_from_a_university_asked_about_is_no_search_of_its_courses(
     assert (reply.status, reply.intent) == expected, reply.answer
     listed = shipped_engine.ask("list the Open University microcredentials")
     assert listed.kind == "courses" and listed.items, listed.answer
+
+
+def test_which_courses_of_a_university_a_platform_has_are_listed(shipped_engine: Any) -> None:
+    """Trial 334: "quali corsi dell'uninettuno ci sono su openuped?" got OpenupEd's quality label:
+    "quali" before the course word asks for the courses, as "welche Kurse" does."""
+    reply = shipped_engine.ask("quali corsi dell'uninettuno ci sono su openuped?")
+    assert reply.kind == "courses" and reply.items, reply.answer
+    assert all("UNINETTUNO" in item.text for item in reply.items), reply.answer
+
+
+def test_a_platforms_api_is_the_machine_readable_catalogues_answer(shipped_engine: Any) -> None:
+    """Trial 335: "Does FUN … have an API to get its course list?" got FUN's overview; the API cue
+    steers a platform's overview to the answer on machine-readable catalogues (FUN's Richie API)."""
+    reply = shipped_engine.ask("Does FUN (France Université Numérique) have an API to get its course list?")
+    assert (reply.status, reply.intent) == ("answer", "partner-machine-readable-catalogues"), reply.answer
+    assert "Richie" in reply.answer
+    assert shipped_engine.ask("what is FUN?").intent == "partner-fun"

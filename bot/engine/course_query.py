@@ -57,6 +57,7 @@ from bot.engine.request_layout import (
     STOPWORDS,
     TOPIC_ALTERNATIVES,
     TOPIC_MARKERS,
+    WHICH_WORDS,
     Layout,
     asks_in_general,
     credit_description,
@@ -358,6 +359,8 @@ class CourseQueryReader:
         right after that, joins `reading.opening`."""
         reading.marks[i : i + length] = [kind] * length
         reading.ends.add(i + length - 1)
+        if not reading.opening and i == reading.opening_end + 1 and _asks_which(words, i):
+            reading.opening_end = i  # "quali corsi di …": the question word asks for the courses
         if i == reading.opening_end and len(reading.opening) < 2:
             is_course = kind == "course" or tuple(words[i : i + length]) in self.course_forms
             reading.opening += ("course" if is_course else "topic" if kind == "topics" else kind,)
@@ -956,9 +959,22 @@ def _opens_with_the_request(words: list[str], marks: list[str]) -> bool:
 
 
 def _only_a_request(words: list[str], marks: list[str], free: list[str]) -> bool:
-    """Whether each word is part of a vocabulary phrase, a topic word or request filler."""
+    """Whether each word is part of a vocabulary phrase, a topic word or request filler (a question
+    word asking which courses: "quali corsi di uninettuno ci sono su openuped?")."""
     topics = set(free)
-    return all(marks[k] or word in topics or word in _REQUEST_FILLER for k, word in enumerate(words))
+    return all(
+        marks[k]
+        or word in topics
+        or word in _REQUEST_FILLER
+        or (marks[k + 1 : k + 2] == ["course"] and _asks_which(words, k + 1))
+        for k, word in enumerate(words)
+    )
+
+
+def _asks_which(words: list[str], course_at: int) -> bool:
+    """Whether the word before the course word at `course_at` asks which ones (`WHICH_WORDS`:
+    "which courses", "quali corsi"; not "cuántos cursos")."""
+    return course_at > 0 and words[course_at - 1] in WHICH_WORDS
 
 
 def _asks_for_courses(reading: _Reading, words: list[str], free: list[str], layout: Layout) -> bool:

@@ -90,6 +90,9 @@ POSSESSIVES = _words("possessives")
 """Possessive words ("my", "mi", "unsere"): never a subject ("unseren Azubis"), and an institution
 after one is the asker's own."""
 
+WHICH_WORDS = _words("which_words")
+"""Question words asking which ones ("which", "quali"), not how many: "quali corsi di …" asks for courses."""
+
 POINTING_POSSESSIVES = _words("pointing_possessives")
 """Possessives of the third person ("his", "sus", "seine"): a subject right after one belongs to
 something the message named before it ("me encanta garcia marquez, hay algun curso sobre sus libros?")."""
