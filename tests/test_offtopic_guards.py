@@ -718,6 +718,18 @@ DECLINED_LOOK_ALIKES = [
         "declined",
     ),
     ("est-ce que l'Alliance Française de Lyon propose des cours du soir ?", "declined"),
+    # the forty-sixth pass (trial 337): a student visa, a parcel paid with Klarna, housing benefit
+    # with a CROUS grant, an English school for a child
+    ("sono brasiliano, che visto mi serve per studiare in italia e quanto tempo ci vuole?", "declined"),
+    (
+        "Ich habe bei einem Onlineshop mit Klarna bezahlt aber die Ware kam nie an, was kann ich tun?",
+        "declined",
+    ),
+    ("les APL sont elles cumulables avec une bourse du CROUS ?", "declined"),
+    (
+        "scuola di inglese a Roma per mio figlio di 10 anni, meglio Wall Street English o British School?",
+        "declined",
+    ),
 ]
 
 
