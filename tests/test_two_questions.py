@@ -1150,6 +1150,17 @@ def test_the_workload_asked_as_arbeitsaufwand_is_worked_out(bot_engine: Any) -> 
     assert reply.answer.split("\n\n")[1].startswith("**6 ECTS ≈ 150–180 Stunden**")
 
 
+def test_the_workload_asked_as_lernaufwand_is_worked_out(bot_engine: Any) -> None:
+    """Trial 336: "… "4 ECTS Microcredential" im Lebenslauf, wie viel Lernaufwand ist das ungefähr?"
+    got a menu: "Lernaufwand" asks for the hours as "Arbeitsaufwand" does (`workload_asked`)."""
+    reply = bot_engine.ask(
+        'eine Bewerberin hat eine "4 ECTS Microcredential" im Lebenslauf, wie viel Lernaufwand ist das '
+        "ungefähr?"
+    )
+    assert reply.status == "answer", reply.answer
+    assert reply.answer.split("\n\n")[1].startswith("**4 ECTS ≈ 100–120 Stunden**")
+
+
 def test_a_compliance_check_asked_beside_another_topic_answers_that_topic_too(bot_engine: Any) -> None:
     """Trials 138, 140: "Wir planen … 12 ECTS, 300 Stunden … Passt das in den CMF oder ist das eher
     ein Short Learning Programme?" got the check alone; its question names SLPs, which the course's
