@@ -2544,6 +2544,8 @@ def test_rpl_against_credit_on_completion_is_the_assessment_rule(bot_engine: Any
     [
         ("is peer assesment enough as the summative assessment for cmf?", "en"),
         ("la valutazione tra pari basta come valutazione sommativa per il CMF?", "it"),
+        # trial 339: asked as what the summative assessment can be
+        ("can the summative assesment be a peer-graded essay, or does it have to be an exam?", "en"),
     ],
 )
 def test_peer_assessment_as_the_summative_one_is_outside_the_sources(
@@ -2833,3 +2835,14 @@ def test_how_many_ects_a_candidates_microcredential_is_worth_is_the_credits_answ
     as hours, which kept the rule for ECTS asked out)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", "cmf-credits"), reply.answer
+
+
+def test_a_login_as_the_identity_check_is_outside_the_sources(bot_engine: Any) -> None:
+    """Trial 339: "what counts as "reliable" id verification for the cmf? we just use our own LMS
+    login" got the rule without a word on the login asked about: the sources do not say whether a
+    platform's login counts, and the reply says so first (`lms-login-id`)."""
+    reply = bot_engine.ask(
+        'what counts as "reliable" id verification for the cmf? we just use our own LMS login', log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-id-verification"), reply.answer
+    assert reply.answer.split("\n\n")[1] == bot_engine.string("unsourced.lms-login-id", "en")
