@@ -2846,3 +2846,23 @@ def test_a_login_as_the_identity_check_is_outside_the_sources(bot_engine: Any) -
     )
     assert (reply.status, reply.intent) == ("answer", "cmf-id-verification"), reply.answer
     assert reply.answer.split("\n\n")[1] == bot_engine.string("unsourced.lms-login-id", "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Was kostet das FutureLearn Unlimited Abo?",
+        "how much is futurelearn unlimited?",
+        "is futurlearn unlimited worth it, what do i actually get",
+    ],
+)
+def test_futurelearn_unlimited_asked_about_gets_its_price_and_what_it_covers(
+    bot_engine: Any, text: str
+) -> None:
+    """Trials 334, 336: FutureLearn Unlimited's price (and what it covers) got whether courses are free
+    or FutureLearn's overview: the card on FutureLearn's prices says what Unlimited is and its
+    advertised price (`fl-unlimited-named`, `fl-unlimited-price` ahead of `platform-free`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-prices"), reply.answer
+    assert "249" in reply.answer
+    assert bot_engine.ask("is futurelearn free?", log=False).intent == "learners-is-it-free"
