@@ -1444,3 +1444,18 @@ def test_a_part_pointing_back_is_asked_of_the_subject_the_message_names(
     # a message naming a platform may point back at the platform: its own card answers
     imoox = bot_engine.ask("ist iMooX Teil des CMF? und kostet das was?")
     assert imoox.also is not None and imoox.also.intent == "learners-is-it-free"
+
+
+def test_a_question_pointing_at_the_platform_its_context_names_keeps_that_platforms_card(
+    bot_engine: Any,
+) -> None:
+    """Trial 341: "Sono docente in un ateneo del sud, vorremmo aderire a OpenupEd. Quali requisiti
+    servono per entrare?" read surely as how a university joins OpenupEd, got the learners' entry
+    requirements: its question, asked alone, lost the platform the context names ("per entrare")."""
+    reply = bot_engine.ask(
+        "Sono docente in un ateneo del sud, vorremmo aderire a OpenupEd. Quali requisiti servono per entrare?"
+    )
+    assert (reply.status, reply.intent) == ("answer", "universities-join-openuped"), reply.answer
+    # a question naming its own subject after a context naming a platform is still its own
+    asked = bot_engine.ask("hola, q es exactamente una microcredencial?? la vi en miriadax y no entendi nada")
+    assert asked.intent != "partner-miriadax"
