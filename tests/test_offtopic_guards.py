@@ -726,6 +726,16 @@ DECLINED_LOOK_ALIKES = [
         "declined",
     ),
     ("les APL sont elles cumulables avec une bourse du CROUS ?", "declined"),
+    # trial 342: BAföG for a second bachelor, an appeal against a master's refusal, cheating with a
+    # typo ("schumeln"), a career switch
+    ("bekomme ich bafög wenn ich schon 31 bin und einen zweiten bachelor machen will", "declined"),
+    ("ma candidature au master MIAGE à Dauphine a été refusée, je peux faire un recours ?", "declined"),
+    ("gibt es tricks um bei einer online klausur mit proctoring zu schumeln", "declined"),
+    (
+        "I'm a high school teacher, is it worth switching careers to data analysis at 40? which jobs pay "
+        "best",
+        "declined",
+    ),
     (
         "scuola di inglese a Roma per mio figlio di 10 anni, meglio Wall Street English o British School?",
         "declined",

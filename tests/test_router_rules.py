@@ -2866,3 +2866,18 @@ def test_futurelearn_unlimited_asked_about_gets_its_price_and_what_it_covers(
     assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-prices"), reply.answer
     assert "249" in reply.answer
     assert bot_engine.ask("is futurelearn free?", log=False).intent == "learners-is-it-free"
+
+
+def test_who_owns_futurelearn_asked_in_french_is_its_overview(bot_engine: Any) -> None:
+    """Trial 341: "a qui appartient futurelearn aujourd'hui ?" got FutureLearn's rules for partner
+    microcredentials; who owns it is in its overview (Global University Systems since 2022)."""
+    reply = bot_engine.ask("a qui appartient futurelearn aujourd'hui ?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn"), reply.answer
+    assert "Global University Systems" in reply.answer
+
+
+def test_ects_misspelt_etcs_is_still_ects(bot_engine: Any) -> None:
+    """Trial 343: "how many hours of work is 1 ETCS" was declined; "ETCS" is ECTS, worked out."""
+    reply = bot_engine.ask("how many hours of work is 1 ETCS", log=False)
+    assert reply.status == "answer", reply.answer
+    assert "**1 ECTS ≈ 25–30 hours**" in reply.answer
