@@ -2306,3 +2306,21 @@ def test_a_platforms_api_is_the_machine_readable_catalogues_answer(shipped_engin
     assert (reply.status, reply.intent) == ("answer", "partner-machine-readable-catalogues"), reply.answer
     assert "Richie" in reply.answer
     assert shipped_engine.ask("what is FUN?").intent == "partner-fun"
+
+
+@pytest.mark.parametrize(
+    ("text", "platform"),
+    [
+        ("che corsi ci sono su eduopen? mi interessa qualcosa in italiano", "EduOpen"),
+        ("quali corsi ci sono su eduopen?", "EduOpen"),
+        ("que cursos hay en miriadax?", "MiríadaX"),
+    ],
+)
+def test_which_courses_a_platform_has_lists_them(shipped_engine: Any, text: str, platform: str) -> None:
+    """Trial 344: "che corsi ci sono su eduopen?" got EduOpen's overview, though "welche Kurse gibt es
+    auf iMooX?" listed iMooX's courses: asking which courses a platform has steers its overview to the
+    catalogue's courses on it (`courses-of-a-platform`)."""
+    reply = shipped_engine.ask(text)
+    assert reply.kind == "courses" and reply.items, reply.answer
+    assert all(platform in item.text for item in reply.items), reply.answer
+    assert shipped_engine.ask("cos'è EduOpen?").intent == "partner-eduopen"
