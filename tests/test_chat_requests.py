@@ -2324,3 +2324,13 @@ def test_which_courses_a_platform_has_lists_them(shipped_engine: Any, text: str,
     assert reply.kind == "courses" and reply.items, reply.answer
     assert all(platform in item.text for item in reply.items), reply.answer
     assert shipped_engine.ask("cos'è EduOpen?").intent == "partner-eduopen"
+
+
+def test_courses_linked_to_the_cmf_are_the_catalogues_microcredentials(shipped_engine: Any) -> None:
+    """Trial 345: "Which courses in your catalogue are linked to the CMF?" searched for "linked" and
+    found nothing; courses linked to the CMF are its microcredentials (a form of that course type)."""
+    reply = shipped_engine.ask("Which courses in your catalogue are linked to the CMF?")
+    assert reply.kind == "courses" and reply.items, reply.answer
+    assert all("microcredential" in item.text for item in reply.items), reply.answer
+    asked = shipped_engine.ask("is a course linked to the CMF recognised?")  # no request: an answer
+    assert asked.kind == "text", asked.answer
