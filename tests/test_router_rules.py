@@ -2881,3 +2881,22 @@ def test_ects_misspelt_etcs_is_still_ects(bot_engine: Any) -> None:
     reply = bot_engine.ask("how many hours of work is 1 ETCS", log=False)
     assert reply.status == "answer", reply.answer
     assert "**1 ECTS ≈ 25–30 hours**" in reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how does a 4-6 ECTS microcredential compare to a full year of university in workload?",
+        "how many ECTS is a full year of univeristy study? trying to put a 5 ECTS microcredential in "
+        "perspective",
+    ],
+)
+def test_a_microcredential_compared_with_a_year_of_study_gets_what_an_ects_credit_is(
+    bot_engine: Any, text: str
+) -> None:
+    """Trials 285, 332, 347: a microcredential's credits compared with a full year of university got
+    the hours-to-ECTS conversion or the credits of a microcredential, without the 60 ECTS of a year;
+    what an ECTS credit is says it (`year-compared`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "ects-what-is"), reply.answer
+    assert "**60 ECTS** = one full-time academic year" in reply.answer
