@@ -2234,6 +2234,11 @@ def test_a_language_name_as_speakers_misspell_it_lists_the_same_courses(
         ("Quels MOOC donnent des crédits ECTS sur FUN ?", "Principes des réseaux de données"),
         # trial 290: French MOOCs with ECTS, listed beside which platforms give credit
         ("y a-t-il des MOOC en francais qui donnent des ECTS ?", "Concepts et méthodes en épidémiologie"),
+        # trial 349: "on the partner platforms" is where to search (a scope phrase), no question about them
+        (
+            "Where can my team find a project management course on the partner platforms?",
+            "Project Management: Beyond the Basics",
+        ),
     ],
 )
 def test_a_request_with_a_condition_lists_the_courses_that_meet_it(
