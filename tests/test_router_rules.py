@@ -2887,6 +2887,7 @@ def test_ects_misspelt_etcs_is_still_ects(bot_engine: Any) -> None:
     "text",
     [
         "how does a 4-6 ECTS microcredential compare to a full year of university in workload?",
+        "how many ECTS is a full year of uni? just want to compare with the microcredential",  # trial 350
         "how many ECTS is a full year of univeristy study? trying to put a 5 ECTS microcredential in "
         "perspective",
     ],
