@@ -407,6 +407,19 @@ def test_hours_with_a_word_between_and_italian_credits_are_read() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "I'm a nurse working 12h shifts, how many hours per week would a microcredential take?",
+        "Ich arbeite in 12-Stunden-Schichten, schaffe ich ein Microcredential?",
+    ],
+)
+def test_hours_of_a_work_shift_are_no_study_hours(text: str) -> None:
+    """Trials 343, 350: "12h shifts" was read as a 12-hour course ("12 hours ≈ 0.4–0.5 ECTS")."""
+    assert "study_hours" not in parse_facts(text)
+    assert parse_facts("a 120 hour course with an exam")["study_hours"] == 120
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "It is set at EQF level 6 and awards 5 ECTS.",
         "un curso que otorga 6 ECTS",
         "un module qui donne 4 ECTS",

@@ -697,7 +697,8 @@ def _credit_rate(low: str, norm: str) -> float | None:
 _WEEKS = re.compile(_NUMBER + rf"\s*-?\s*(?:{_any('week_units')})\b")
 _LISTED_WEEKS = re.compile(_NUMBER + r"(?:\s*\+\s*" + _NUMBER + rf")?\s*-?\s*(?:{_any('week_units')})\b")
 """A record's weeks, an added week counted ("6+1 weeks": 7)."""
-_HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + r"\b")
+_HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + rf"\b(?![\s-]*(?:{_any('not_study_hours')})\b)")
+"""A number of hours ("120 hours", "80h"), not one of work ("12h shifts": `not_study_hours`)."""
 _WEEKS_OF_HOURS = re.compile(
     # "10 weeks at 12 hours", "3 Wochen à 3 Stunden": the hours are each week's
     _NUMBER
