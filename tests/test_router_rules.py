@@ -2901,3 +2901,15 @@ def test_a_microcredential_compared_with_a_year_of_study_gets_what_an_ects_credi
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", "ects-what-is"), reply.answer
     assert "**60 ECTS** = one full-time academic year" in reply.answer
+
+
+@pytest.mark.parametrize(
+    "text", ["le CMF s'adresse à qui ? quels publics sont visés ?", "an wen richtet sich das CMF?"]
+)
+def test_whom_the_cmf_is_for_is_what_it_offers_each_group(bot_engine: Any, text: str) -> None:
+    """Trial 352: "le CMF s'adresse à qui ? quels publics sont visés ?" got how a university joins the
+    CMF and who launched it; whom it is for is what it offers students, employers and universities
+    (`cmf-audiences`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-benefits"), reply.answer
+    assert bot_engine.ask("how does a university join the cmf?", log=False).intent == "university-joins"
