@@ -2927,3 +2927,27 @@ def test_the_common_framework_named_short_is_the_cmf(bot_engine: Any, text: str,
     launched it got a menu, which platforms are in it got iMooX's overview alone."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent), reply.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "que requisitos pide el marco comun de microcredenciales (CMF)? trabajo en una universidad",
+            "cmf-requirements-university",
+        ),
+        (
+            "Wie erkenne ich, ob ein Microcredential dem CMF entspricht? Ich bin Personalerin",
+            "cmf-requirements-employer",
+        ),
+    ],
+)
+def test_the_cmf_requirements_asked_by_a_university_or_an_employer_are_theirs(
+    bot_engine: Any, text: str, intent: str
+) -> None:
+    """Trial 355: someone working at a university and an HR officer asking the CMF's requirements got
+    the learners' checklist ("check before paying"): "trabajo en una universidad" is a cue of
+    `requirements-for-an-institution`, and an employer asking steers it to the employers' list
+    (`requirements-for-an-employer`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", intent), reply.answer
