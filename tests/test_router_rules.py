@@ -2951,3 +2951,15 @@ def test_the_cmf_requirements_asked_by_a_university_or_an_employer_are_theirs(
     (`requirements-for-an-employer`)."""
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", intent), reply.answer
+
+
+def test_professional_training_credits_are_outside_the_sources(bot_engine: Any) -> None:
+    """Trial 356: "sono infermiere, una microcredenziale del CMF mi vale come crediti ECM?" got the
+    ECTS a microcredential carries, as if ECM (Italian continuing medical education) credits were
+    ECTS: the reply says first that the sources do not cover professional credits
+    (`professional-credits`)."""
+    reply = bot_engine.ask(
+        "sono infermiere, una microcredenziale del CMF mi vale come crediti ECM?", log=False
+    )
+    assert reply.status == "answer", reply.answer
+    assert reply.answer.split("\n\n")[1] == bot_engine.string("unsourced.professional-credits", "it")
