@@ -2963,3 +2963,22 @@ def test_professional_training_credits_are_outside_the_sources(bot_engine: Any) 
     )
     assert reply.status == "answer", reply.answer
     assert reply.answer.split("\n\n")[1] == bot_engine.string("unsourced.professional-credits", "it")
+
+
+def test_how_a_university_gets_its_course_on_futurelearn_is_the_proposal_route(bot_engine: Any) -> None:
+    """Trial 354: "I'm a learning designer at a university. How do we get one of our courses recognised
+    as a CMF microcredential on FutureLearn?" got how a course meets the CMF, not FutureLearn's route
+    (`fl-course-route`: a university naming FutureLearn and asking how to get its course there). What a
+    course must meet to be CMF compliant keeps the CMF's requirements."""
+    reply = bot_engine.ask(
+        "I'm a learning designer at a university. How do we get one of our courses recognised as a CMF "
+        "microcredential on FutureLearn?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "universities-futurelearn-proposal"), reply.answer
+    kept = bot_engine.ask(
+        "Our university wants to offer a microcredential on FutureLearn. What do we need to meet to be CMF "
+        "compliant?",
+        log=False,
+    )
+    assert kept.intent == "universities-meet-cmf"
