@@ -1074,7 +1074,8 @@ def test_becoming_a_partner_gets_how_a_university_joins(
         ("en", "what is iMooX?", "partner-imoox"),
         ("fr", "comment rejoindre un cours sur FUN ?", "partner-fun"),  # a learner joining a course
         ("de", "ist FUN ein Partner des CMF?", "cmf-partners"),
-        ("es", "que cursos ofrece miriadax?", "partner-miriadax"),  # what it offers learners
+        # what it offers learners (which courses it has lists them: `courses-of-a-platform`)
+        ("es", "que ofrece miriadax a los estudiantes?", "partner-miriadax"),
     ],
 )
 def test_other_partner_questions_keep_their_intent(

@@ -2918,20 +2918,6 @@ def test_whom_the_cmf_is_for_is_what_it_offers_each_group(bot_engine: Any, text:
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        ("cuándo se lanzo el marco comun y quien lo impulso?", "cmf-origin"),
-        ("Qué plataformas forman parte del marco comun? esta iMooX tambien?", "cmf-partners"),
-    ],
-)
-def test_the_common_framework_named_short_is_the_cmf(bot_engine: Any, text: str, intent: str) -> None:
-    """Trials 277, 352: "el marco común" (without "de microcredenciales") named nothing of ours: who
-    launched it got a menu, which platforms are in it got iMooX's overview alone."""
-    reply = bot_engine.ask(text, log=False)
-    assert (reply.status, reply.intent) == ("answer", intent), reply.answer
-
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
         (
             "que requisitos pide el marco comun de microcredenciales (CMF)? trabajo en una universidad",
             "cmf-requirements-university",

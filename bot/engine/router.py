@@ -723,11 +723,17 @@ class Router:
             # (nor a platform's own answer: "… être remboursé ? j'ai payé l'examen … sur fun" is not
             # FutureLearn's refunds)
             return reply
-        if named_platform and reply.confidence >= SURE_PART and alone.confidence < reply.confidence:
-            # the whole message, naming the platform, is surely its card and its question alone less
-            # so: "Sono docente in un ateneo del sud, vorremmo aderire a OpenupEd. Quali requisiti
-            # servono per entrare?" asks what joining OpenupEd takes, not who may enrol on a
-            # microcredential
+        if (
+            named_platform
+            and reply.confidence >= SURE_PART
+            and alone.confidence < reply.confidence
+            and not named & self.concepts.domain
+        ):
+            # the whole message, naming the platform, is surely its card, and its question names
+            # nothing of our domain and is less sure alone: "Sono docente in un ateneo del sud,
+            # vorremmo aderire a OpenupEd. Quali requisiti servono per entrare?" asks what joining
+            # OpenupEd takes, not who may enrol on a microcredential ("… über imoox anzubieten. wie
+            # viele ECTS sind in österreich üblich?" names what it asks)
             return reply
         if not of_a_partner and alone.intent not in self._ranked_high(question):
             return reply  # "… programa corto de 20 ECTS … ¿Eso encaja con el CMF?" needs its context
