@@ -359,10 +359,10 @@ class CourseQueryReader:
         right after that, joins `reading.opening`."""
         reading.marks[i : i + length] = [kind] * length
         reading.ends.add(i + length - 1)
-        if not reading.opening and i == reading.opening_end + 1 and _asks_which(words, i):
+        is_course = kind == "course" or tuple(words[i : i + length]) in self.course_forms
+        if is_course and not reading.opening and i == reading.opening_end + 1 and _asks_which(words, i):
             reading.opening_end = i  # "quali corsi di …": the question word asks for the courses
         if i == reading.opening_end and len(reading.opening) < 2:
-            is_course = kind == "course" or tuple(words[i : i + length]) in self.course_forms
             reading.opening += ("course" if is_course else "topic" if kind == "topics" else kind,)
             reading.opening_end = i + length
 
