@@ -930,7 +930,7 @@ class Router:
             return self.answers.fallback(question, lang, "other_provider")
         routed = self._compliance_route(facts, question, lang, ranked, found)
         if routed is None:
-            routed = self._course_route(question, lang, course_query, ranked, found, oos)
+            routed = self._course_route(question, lang, course_query, ranked, found, oos, core)
         if routed is not None:
             return routed
         return self._decide(question, text, core, lang, ranked, found, oos, topic, facts)
@@ -1819,13 +1819,12 @@ class Router:
         return check_id in {intent_id for intent_id, _ in ranked[:OWN_COURSE_CHECK_RANKS]}
 
     def _steered_off_a_search(
-        self, question: str, course_query: CourseQuery | None, search_id: str, found: set[str]
+        self, core: str, course_query: CourseQuery | None, search_id: str, found: set[str]
     ) -> bool:
         """Whether a steering rule leads the matcher's course search `search_id` to an intent that is
         no search, for a request that finds no course: "how do i get iMooX course data
         programatically" names a platform and asks for course data (no subject), and
         "programatically" found nothing; the catalogue-feed answer says how."""
-        core = self.concepts.core(" ".join(question.split()))
         rule = self.concepts.steer_rule(core, self._with_partners(core, found), search_id)
         if rule is None or rule.to not in self.kb.intents:
             return False
@@ -1842,15 +1841,17 @@ class Router:
         ranked: list[tuple[str, float]],
         found: set[str],
         oos: float,
+        core: str,
     ) -> Reply | None:
         """The course search when the best intent leads there, or when the parser reads a course
         request and no other intent is confidently matched ("how many hours is a microcredential"
         names a course type but is a question about the CMF), or when it asks for a subject the
-        catalogue has and nothing of the CMF ("ci sono corsi sulle competenze digitali?")."""
+        catalogue has and nothing of the CMF ("ci sono corsi sulle competenze digitali?"). `core`:
+        the question without its small talk, as `_ask` read it."""
         best_id, best = ranked[0]
         course_query = self._request_sentence_topics(question, course_query)
         if self._leads(best_id).get("type") == "course_search" and best >= self.suggest_threshold:
-            if self._steered_off_a_search(question, course_query, best_id, found):
+            if self._steered_off_a_search(core, course_query, best_id, found):
                 return None  # `_decide` answers what the rule leads to
             if (
                 course_query is None
