@@ -228,6 +228,9 @@ def test_a_chatty_course_request_without_its_punctuation_searches_for_its_topic(
         ("gibt es einen Kurs für mein Italienisch?", "italian language", None),
         ("cerco qualcosa per migliorare l'inglese", "english language", None),  # after an article
         ("un corso per studiare l'italiano?", "italian language", None),
+        # trial 358: a word between the verb of learning and the language ("learn some Italian")
+        ("I want to learn some Italian, anything in the catalogue?", "italian language", None),
+        ("any course to improve my basic english?", "english language", None),
         # the language a course is taught in stays a filter
         ("corsi in inglese sull'intelligenza artificiale", None, "en"),
         ("cursos en inglés de ciencia de datos", None, "en"),
@@ -469,3 +472,12 @@ def test_thats_is_no_subject(shipped: CourseQueryReader) -> None:
     """Trial 209: "anything on imoox thats taught in english" searched for "thats" and found nothing."""
     query = shipped.read("anything on imoox thats taught in english")
     assert query is not None and query.topics == [] and query.platform == "iMooX"
+
+
+def test_learning_some_of_a_language_lists_the_course_teaching_it(bot_engine: Any) -> None:
+    """Trial 358: "learn some Italian" (a word between the verb and the language) read Italian as
+    the course language without a subject, and got a menu; the catalogue's Italian course for German
+    speakers is what the asker wants."""
+    reply = bot_engine.ask("I want to learn some Italian, anything in the catalogue?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "Ja, das klingt doch schon italienischer" in reply.answer

@@ -43,6 +43,7 @@ from bot.engine.request_layout import (
     DESCRIPTIVE_WORDS,
     GENERAL_WORDS,
     GREETINGS,
+    LANGUAGE_SUBJECT_FILLERS,
     LANGUAGE_SUBJECT_FOLLOWERS,
     LANGUAGE_SUBJECT_MARKERS,
     NEVER_TOPICS,
@@ -847,8 +848,14 @@ def _language_learnt(words: list[str], start: int, end: int, marks: list[str]) -
     """Whether the language named at `start:end` is the subject learnt: a marker before it ("corso
     di inglese", `LANGUAGE_SUBJECT_MARKERS`) that ends no other phrase ("machine learning, english
     please" asks for courses in English), or a verb of learning after it ("wo man Italienisch
-    lernt", `LANGUAGE_SUBJECT_FOLLOWERS`)."""
-    before = start > 0 and words[start - 1] in LANGUAGE_SUBJECT_MARKERS and not marks[start - 1]
+    lernt", `LANGUAGE_SUBJECT_FOLLOWERS`); up to two fillers may stand between the marker and the
+    language ("learn some Italian", `LANGUAGE_SUBJECT_FILLERS`)."""
+    k = start - 1
+    while k >= start - 2 and k > 0 and words[k] in LANGUAGE_SUBJECT_FILLERS and not marks[k]:
+        k -= 1
+    # past a filler the marker may be a request cue too ("learn" in "I want to learn some Italian")
+    free = not marks[k] or (k < start - 1 and marks[k] == "cue")
+    before = k >= 0 and words[k] in LANGUAGE_SUBJECT_MARKERS and free
     return before or (end < len(words) and words[end] in LANGUAGE_SUBJECT_FOLLOWERS)
 
 

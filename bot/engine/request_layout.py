@@ -86,6 +86,9 @@ LANGUAGE_SUBJECT_FOLLOWERS = _words("language_subject_followers")
 """Words right after a language's name that make it the subject learnt ("wo man Italienisch lernt"):
 German puts its verb last."""
 
+LANGUAGE_SUBJECT_FILLERS = _words("language_subject_fillers")
+"""Words that may stand between a marker and a language's name ("learn some Italian")."""
+
 POSSESSIVES = _words("possessives")
 """Possessive words ("my", "mi", "unsere"): never a subject ("unseren Azubis"), and an institution
 after one is the asker's own."""
