@@ -740,6 +740,14 @@ DECLINED_LOOK_ALIKES = [
         "scuola di inglese a Roma per mio figlio di 10 anni, meglio Wall Street English o British School?",
         "declined",
     ),
+    # the forty-seventh pass (trials 361, 363): council tax, a parcel tracked, shipping time, a
+    # lawyer's state exam, a chartered accountant, a French master's admission
+    ("Do students have to pay council tax?", "declined"),
+    ("Come posso tracciare la mia spedizione?", "declined"),
+    ("Wie lange dauert der Versand?", "declined"),
+    ("come funziona l'esame di stato per diventare avvocato?", "declined"),
+    ("how do I become a chartered accountant (ACCA) and how long does it take?", "declined"),
+    ("quelle est la différence entre une licence et un BTS pour entrer en master ?", "declined"),
 ]
 
 

@@ -2968,3 +2968,16 @@ def test_how_a_university_gets_its_course_on_futurelearn_is_the_proposal_route(b
         log=False,
     )
     assert kept.intent == "universities-meet-cmf"
+
+
+def test_whether_fun_is_a_company_is_funs_own_card(bot_engine: Any) -> None:
+    """Trial 359: "c'est qui FUN, une entreprise privée ?" got buying courses for a team ("entreprise"
+    is the employer's word); FUN's card says what FUN is, a public-interest group (`fun-a-company`).
+    A company buying FUN courses for its staff keeps the purchase answer."""
+    reply = bot_engine.ask("c'est qui FUN, une entreprise privée ?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "partner-fun"), reply.answer
+    assert "GIP" in reply.answer
+    buyer = bot_engine.ask(
+        "nous sommes une entreprise privée, peut-on acheter des formations FUN pour nos salariés ?", log=False
+    )
+    assert buyer.intent == "employer-bulk-purchase"
