@@ -2981,3 +2981,23 @@ def test_whether_fun_is_a_company_is_funs_own_card(bot_engine: Any) -> None:
         "nous sommes une entreprise privée, peut-on acheter des formations FUN pour nos salariés ?", log=False
     )
     assert buyer.intent == "employer-bulk-purchase"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who owns a micro-credential once it has been issued?",
+        "Wem gehört das Microcredential nach der Ausstellung?",
+    ],
+)
+def test_who_owns_an_issued_microcredential_is_the_eu_definitions_answer(bot_engine: Any, text: str) -> None:
+    """Trial 361: the FAQ heading "Who owns a micro-credential once it has been issued?" got a menu
+    (the German one, when a certificate arrives): the EU definition says the learner owns it
+    (`who-owns-an-issued-one`). An employer checking who owns a candidate's credential keeps the
+    checking answer."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "eu-definition"), reply.answer
+    lang = "de" if text.startswith("Wem") else "en"
+    assert bot_engine.string("steer.who-owns-an-issued-one", lang) in reply.answer
+    employer = bot_engine.ask("how do I check who owns this credential a candidate sent?", log=False)
+    assert employer.intent == "employers-check-credential"
