@@ -3001,3 +3001,28 @@ def test_who_owns_an_issued_microcredential_is_the_eu_definitions_answer(bot_eng
     assert bot_engine.string("steer.who-owns-an-issued-one", lang) in reply.answer
     employer = bot_engine.ask("how do I check who owns this credential a candidate sent?", log=False)
     assert employer.intent == "employers-check-credential"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Will my university automatically accept credits from a MOOC?", "en"),
+        ("Mon université acceptera-t-elle automatiquement les crédits d'un MOOC ?", "fr"),
+    ],
+)
+def test_whether_a_moocs_credit_counts_automatically_is_answered_no(
+    bot_engine: Any, text: str, lang: str
+) -> None:
+    """Trial 365: "Will my university automatically accept credits from a MOOC?" got the platforms'
+    credit card opening with its yes/no lead "Yes, on some partner platforms": the card's own answer
+    is that credit never transfers automatically (`mooc-credit-automatic`, whose lead replaces the
+    yes). Whether MOOCs give credit keeps the "yes, on some platforms"; the CMF's credits asked the
+    same way keep their own card."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "learners-credits-by-platform"), reply.answer
+    assert bot_engine.string("steer.mooc-credit-automatic", lang) in reply.answer
+    assert bot_engine.string("polar.learners-credits-by-platform", lang) not in reply.answer
+    plain = bot_engine.ask("do MOOCs give credits?", log=False)
+    assert bot_engine.string("polar.learners-credits-by-platform", "en") in plain.answer
+    cmf = bot_engine.ask("will my university automatically accept the credits?", log=False)
+    assert cmf.intent == "cmf-credit-recognition"
