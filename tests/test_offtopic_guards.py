@@ -1382,3 +1382,16 @@ def test_a_certificate_template_asked_of_the_recommendation_is_answered(shipped:
     )
     assert (reply.status, reply.intent) == ("answer", "eu-mandatory-elements")
     assert shipped.ask("how do I create a certificate template in moodle?").reason == "declined"
+
+
+def test_a_microcredential_reimbursed_through_payroll_is_still_answered(shipped: Engine) -> None:
+    """Trial 364: "Can a member of staff pay for a microcredential in instalments? We would reimburse
+    them monthly through payroll." was declined as a question about payroll software: the
+    business-software guard keeps off a question naming a microcredential, the CMF, a MOOC or a
+    partner (`guard_unless`). Payroll software alone is still declined."""
+    reply = shipped.ask(
+        "Can a member of staff pay for a microcredential in instalments? We would reimburse them monthly "
+        "through payroll."
+    )
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-instalments"), reply.answer
+    assert shipped.ask("our payroll software Zucchetti crashes").status == "no_match"

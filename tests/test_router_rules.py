@@ -3026,3 +3026,30 @@ def test_whether_a_moocs_credit_counts_automatically_is_answered_no(
     assert bot_engine.string("polar.learners-credits-by-platform", "en") in plain.answer
     cmf = bot_engine.ask("will my university automatically accept the credits?", log=False)
     assert cmf.intent == "cmf-credit-recognition"
+
+
+def test_whether_the_cmf_requires_proctoring_is_the_identity_check(bot_engine: Any) -> None:
+    """Trial 364: "Does the CMF require the assessment to be proctored? …" got whether the exam can be
+    taken online: the CMF asks for a reliable identity check at the assessment (`proctoring-required`)."""
+    reply = bot_engine.ask(
+        "Does the CMF require the assessment to be proctored? We'd like to use an online quiz without any "
+        "supervision.",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-id-verification"), reply.answer
+
+
+def test_a_certificates_academic_value_is_which_courses_give_credit(bot_engine: Any) -> None:
+    """Trial 364: "… cursos de MiríadaX. ¿Dan algún certificado con validez académica?" got whether a
+    microcredential expires ("validez"): academic value is which courses give credit
+    (`academic-validity`), here for the platform the message names. How long one is valid keeps the
+    expiry answer."""
+    reply = bot_engine.ask(
+        "Buenas tardes, queremos formar a nuestro equipo comercial con cursos de MiríadaX. ¿Dan algún "
+        "certificado con validez académica?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "learners-credits-by-platform"), reply.answer
+    assert "MiríadaX" in reply.answer
+    expiry = bot_engine.ask("¿Cuánto tiempo tiene validez una microcredencial?", log=False)
+    assert expiry.intent == "credential-expiry"
