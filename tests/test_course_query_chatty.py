@@ -481,3 +481,17 @@ def test_learning_some_of_a_language_lists_the_course_teaching_it(bot_engine: An
     reply = bot_engine.ask("I want to learn some Italian, anything in the catalogue?")
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert "Ja, das klingt doch schon italienischer" in reply.answer
+
+
+def test_a_question_whose_subject_only_its_context_names_is_answered_not_searched(bot_engine: Any) -> None:
+    """Trial 366: "do experttracks give you any academic credit? thinking of doing the one on digital
+    marketing" listed marketing courses: the question names no subject, its context asks for no
+    courses, and the question alone is answered (`_question_over_a_context_search`). A request in
+    the context, or a subject in the question, keeps the search."""
+    reply = bot_engine.ask(
+        "do experttracks give you any academic credit? thinking of doing the one on digital marketing"
+    )
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-product-types"), reply.answer
+    searched = bot_engine.ask("I'm looking for a course on marketing. Do they give credit?")
+    assert (searched.kind, searched.intent) == ("courses", "course-search")
+    assert bot_engine.ask("any courses on python? I'm a beginner").kind == "courses"

@@ -664,6 +664,29 @@ class Router:
             self._parts[text] = question_parts(text)
         return list(self._parts[text])
 
+    def _question_over_a_context_search(self, reply: Reply, question: str, lang: str | None) -> Reply:
+        """The answer to a message's one question sentence instead of a course search for a subject
+        only its context names: "do experttracks give you any academic credit? thinking of doing the
+        one on digital marketing" asks about ExpertTracks' credit, not for marketing courses. The
+        question names no subject and no course word (`evidence.course_asked`), the context asks for
+        no courses (no request word, no request first), and the question alone gets a text answer at
+        `QUESTION_OVER_CONTEXT` or more."""
+        asking = question_sentences(question)
+        if len(asking) != 1 or normalize(asking[0]) == normalize(question):
+            return reply
+        core = self.concepts.core(asking[0])
+        own = self._course_query(core, require_request=False)
+        if own is not None and (own.topics or self.concepts.concepts(core) & self.concepts.course_asked):
+            return reply  # "any courses on python? I'm a beginner", "… ¿Hay algún curso en MiríadaX?"
+        context = " ".join(s for s in sentences(question) if s != asking[0])
+        if self._course_query(self.concepts.core(context)) is not None:
+            return reply  # "I'm looking for a course on marketing. Do they give credit?"
+        alone = self._ask(asking[0], lang or reply.lang)
+        if alone.status != "answer" or alone.kind != "text" or alone.confidence < QUESTION_OVER_CONTEXT:
+            return reply
+        alone.question = question
+        return alone
+
     def _question_over_context(self, reply: Reply, question: str, lang: str | None) -> Reply:
         """The answer to a message's one question sentence instead of the message's own, when the
         message went to an intent specific to a partner platform and the question sentence names
@@ -678,6 +701,8 @@ class Router:
         definition, not what the CMF offers adults."""
         if reply.status != "answer" or reply.intent is None or reply.also is not None:
             return reply
+        if reply.kind == "courses":
+            return self._question_over_a_context_search(reply, question, lang)
         of_a_partner = bool(self._specific_partners(reply.intent))
         if not of_a_partner and (
             reply.confidence >= WEAK_WHOLE
