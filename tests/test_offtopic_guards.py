@@ -748,6 +748,8 @@ DECLINED_LOOK_ALIKES = [
     ("come funziona l'esame di stato per diventare avvocato?", "declined"),
     ("how do I become a chartered accountant (ACCA) and how long does it take?", "declined"),
     ("quelle est la différence entre une licence et un BTS pour entrer en master ?", "declined"),
+    # trial 369: an Italian accountant's state exam
+    ("come si diventa commercialista, com'è l'esame di stato", "declined"),
 ]
 
 
