@@ -3053,3 +3053,20 @@ def test_a_certificates_academic_value_is_which_courses_give_credit(bot_engine: 
     assert "MiríadaX" in reply.answer
     expiry = bot_engine.ask("¿Cuánto tiempo tiene validez una microcredencial?", log=False)
     assert expiry.intent == "credential-expiry"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do these microcredentials have a proper exam or is it just watching videos and clicking next??",
+        "gibt es eine Prüfung am Ende oder nur Videos anschauen?",
+    ],
+)
+def test_an_exam_or_just_videos_is_the_assessment_a_microcredential_needs(bot_engine: Any, text: str) -> None:
+    """Trial 364: "do these microcredentials have a proper exam or is it just watching videos and
+    clicking next??" got the identity check: it asks whether there is an assessment
+    (`exam-to-pass`). A proper exam asked with its ID check keeps the identity check."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-assessment"), reply.answer
+    with_id = bot_engine.ask("is there a proper exam with an ID check?", log=False)
+    assert with_id.intent == "cmf-id-verification"
