@@ -3070,3 +3070,20 @@ def test_an_exam_or_just_videos_is_the_assessment_a_microcredential_needs(bot_en
     assert (reply.status, reply.intent) == ("answer", "cmf-assessment"), reply.answer
     with_id = bot_engine.ask("is there a proper exam with an ID check?", log=False)
     assert with_id.intent == "cmf-id-verification"
+
+
+def test_futurelearn_unlimited_named_opens_with_what_it_covers(bot_engine: Any) -> None:
+    """Trials 358, 361: "does FutureLearn Unlimited include microcredentials or do I pay separately?"
+    got paying a microcredential in instalments, and "What is FutureLearn Unlimited?" FutureLearn's
+    prices with Unlimited at their end: the price card opens with what Unlimited covers
+    (`fl-unlimited-named`'s lead), or with its advertised price when the price is asked
+    (`fl-unlimited-price`'s)."""
+    included = bot_engine.ask(
+        "does FutureLearn Unlimited include microcredentials or do I pay separately?", log=False
+    )
+    assert (included.status, included.intent) == ("answer", "partner-futurelearn-mc-prices"), included.answer
+    assert bot_engine.string("steer.fl-unlimited-named", "en") in included.answer
+    named = bot_engine.ask("What is FutureLearn Unlimited?", log=False)
+    assert bot_engine.string("steer.fl-unlimited-named", "en") in named.answer
+    price = bot_engine.ask("wie viel kostet futurelearn unlimited?", log=False)
+    assert bot_engine.string("steer.fl-unlimited-price", "de") in price.answer
