@@ -1167,6 +1167,7 @@ class Router:
         if len(parts) < 2 and not (
             self._search_beside_a_question(reply, parts, question)
             or self._check_beside_a_question(reply, parts, question)
+            or self._short_question_beside_a_part(reply, parts, question)
         ):
             return reply
         lang = lang or reply.lang
@@ -1252,7 +1253,21 @@ class Router:
                     extra.append(answer)
                     extra_at.append(at)
                     break  # one answer a part
+        if len(parts) == 1 and extra and self._short_question_beside_a_part(reply, parts, question):
+            return self._part_before_the_short_question(reply, extra[0], parts[0], question)
         return self._in_order_asked(reply, question, parts, extra, extra_at, replied or replied_with_platform)
+
+    def _part_before_the_short_question(self, reply: Reply, answer: Reply, part: str, question: str) -> Reply:
+        """The answer to a message's one question part, then the reply, when the part is asked before
+        the short question the reply answers ("c'est quoi FUN MOOC exactement ? c'est gratuit ?": what
+        FUN is, then whether courses are free); the reply first otherwise."""
+        asking = question_sentences(question)
+        if asking.index(part) > 0:
+            reply.also = answer
+            return reply
+        answer.question, reply.question = question, " ".join(asking[1:])
+        answer.also = reply
+        return answer
 
     def _readings_of(self, part: str, question: str, lang: str, reply: Reply) -> list[Reply]:
         """The part's readings (`_part_readings`), or only the reply's own when the part, read with the
@@ -1505,6 +1520,16 @@ class Router:
             return False
         own = self.concepts.concepts(parts[0]) - self.concepts.concepts(statement)
         return bool(own & self.concepts.domain - self.concepts.cmf_named - {"microcredential"})
+
+    def _short_question_beside_a_part(self, reply: Reply, parts: list[str], question: str) -> bool:
+        """Whether a message asks one question part and, in another sentence, a question too short to
+        count as a part, and its text answer may be the short one's: "c'est quoi FUN MOOC exactement ?
+        c'est gratuit ?" was answered whether courses are free, not what FUN is (the part is then
+        answered too, when it reads as an answer of its own)."""
+        if len(parts) != 1 or reply.kind != "text":
+            return False
+        asking = question_sentences(question)
+        return len(asking) >= 2 and parts[0] in asking and normalize(parts[0]) != normalize(question)
 
     def _with_platforms(self, part: str, question: str) -> str | None:
         """A part of `question` with the partner platforms the message names and the part does not
