@@ -3087,3 +3087,16 @@ def test_futurelearn_unlimited_named_opens_with_what_it_covers(bot_engine: Any) 
     assert bot_engine.string("steer.fl-unlimited-named", "en") in named.answer
     price = bot_engine.ask("wie viel kostet futurelearn unlimited?", log=False)
     assert bot_engine.string("steer.fl-unlimited-price", "de") in price.answer
+
+
+def test_credit_straight_away_or_via_rpl_asked_by_a_university_is_the_assessment(bot_engine: Any) -> None:
+    """Trial 372: "Does the learner get credit immediately, or via RPL when they enrol at our
+    university?" got a menu led by how a university joins: the assessment awards credit directly or
+    through RPL (`credit-via-rpl-at-a-university`). A university asking to join the CMF keeps the
+    joining answer."""
+    reply = bot_engine.ask(
+        "Does the learner get credit immediately, or via RPL when they enrol at our university?", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-assessment"), reply.answer
+    joins = bot_engine.ask("can our university join the CMF and award credit via RPL?", log=False)
+    assert joins.intent == "university-joins"

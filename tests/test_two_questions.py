@@ -1459,3 +1459,27 @@ def test_a_question_pointing_at_the_platform_its_context_names_keeps_that_platfo
     # a question naming its own subject after a context naming a platform is still its own
     asked = bot_engine.ask("hola, q es exactamente una microcredencial?? la vi en miriadax y no entendi nada")
     assert asked.intent != "partner-miriadax"
+
+
+def test_a_short_question_after_a_part_is_answered_after_the_parts_answer(bot_engine: Any) -> None:
+    """Trial 373: "bonjour, c'est quoi FUN MOOC exactement ? c'est gratuit ?" was answered whether
+    courses are free only: "c'est gratuit ?" is too short to count as a question part, the whole
+    message reads as it, and what FUN is went unanswered. The part's answer comes first, as asked,
+    then the reply (`_short_question_beside_a_part`); asked the other way round, the reply first."""
+    reply = bot_engine.ask("bonjour, c'est quoi FUN MOOC exactement ? c'est gratuit ?")
+    assert reply.intent == "partner-fun", reply.answer
+    assert reply.also is not None and reply.also.intent == "learners-is-it-free"
+    turned = bot_engine.ask("c'est gratuit ? c'est quoi FUN MOOC exactement ?")
+    assert turned.intent == "learners-is-it-free"
+    assert turned.also is not None and turned.also.intent == "partner-fun"
+
+
+def test_whether_the_microcredential_is_mine_is_answered_before_recognition_abroad(bot_engine: Any) -> None:
+    """Trial 373: "la microcredenziale è mia? posso condividerla e usarla in un altro paese europeo?"
+    got recognition abroad only: the EU definition says the learner owns it (`learner-owns-it`),
+    then recognition abroad answers the second question."""
+    reply = bot_engine.ask(
+        "la microcredenziale è mia? posso condividerla e usarla in un altro paese europeo?"
+    )
+    assert reply.intent == "eu-definition", reply.answer
+    assert reply.also is not None and reply.also.intent == "recognition-abroad"
