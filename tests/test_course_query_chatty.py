@@ -495,3 +495,22 @@ def test_a_question_whose_subject_only_its_context_names_is_answered_not_searche
     searched = bot_engine.ask("I'm looking for a course on marketing. Do they give credit?")
     assert (searched.kind, searched.intent) == ("courses", "course-search")
     assert bot_engine.ask("any courses on python? I'm a beginner").kind == "courses"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are there courses for learning dutch or irish?",
+        "any courses for learning languages, like Dutch or Irish?",
+    ],
+)
+def test_a_second_language_offered_as_an_alternative_to_learn_is_learnt_too(
+    bot_engine: Any, text: str
+) -> None:
+    """Trials 366, 374: "are there courses for learning dutch or irish?" read Irish as the course
+    language and listed only the Dutch course: a language joined by "or" to a language learnt right
+    before it is learnt too, so both courses are listed."""
+    reply = bot_engine.ask(text)
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    titles = {item.label for item in reply.items}
+    assert {"Introduction to Dutch", "Irish 101: An Introduction to Irish Language and Culture"} <= titles

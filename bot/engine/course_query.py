@@ -204,6 +204,9 @@ class CourseQueryReader:
             key = f"{normalize(str(names[0]))} language" if names else ""
             if key in self.synonyms:
                 self.language_topic[str(code)] = key
+        self.languages_learnt = frozenset(key for key in self.synonyms if key.endswith(" language"))
+        """The vocabulary topics of learning a language, named "<its English name> language" ("dutch
+        language"), whether or not that language is one courses are taught in."""
         self.topic_forms = sorted({form for forms in self.synonyms.values() for form in forms})
         self.topic_of = {form: key for key, forms in self.synonyms.items() for form in forms}
         self._forms_near: dict[int, list[str]] = {}
@@ -394,7 +397,10 @@ class CourseQueryReader:
             reading.names_platform = True
             query.platform = query.platform or value
             reading.platform_spans.append((start, end, str(value)))
-        elif kind == "languages" and not _language_learnt(words, start, end, reading.marks):
+        elif kind == "languages" and not (
+            _language_learnt(words, start, end, reading.marks)
+            or self._learnt_like_the_one_before(reading, words, start)
+        ):
             if query.language is None:
                 query.language = value
             elif (
@@ -424,6 +430,16 @@ class CourseQueryReader:
             if reading.topic_at[n] in intro and start not in intro:
                 query.topics[n] = " ".join(words[start:end])
                 reading.topic_at[n] = start
+
+    def _learnt_like_the_one_before(self, reading: _Reading, words: list[str], start: int) -> bool:
+        """Whether the language at `start` is an alternative to a language learnt right before it:
+        "courses for learning dutch or irish" asks to learn either, not Dutch courses taught in Irish."""
+        query = reading.query
+        if not query.topics or not reading.topic_at or query.groups[-1][0] not in self.languages_learnt:
+            return False
+        last = query.topics[-1]
+        end = reading.topic_at[-1] + len(query.written.get(last, last).split())
+        return _joined_as_alternative(words[end:start])
 
     def _read_institution(
         self, text: str, words: list[str], i: int, length: int, reading: _Reading, intro: frozenset[int]
