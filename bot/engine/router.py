@@ -1609,10 +1609,11 @@ class Router:
             rule is not None
             or (
                 # the matcher's own choice, just below the threshold, with one of the cues of a rule to it,
-                # in a message naming the CMF or a microcredential ("Wie viele Stunden darf ein Werkstudent
-                # pro Woche arbeiten?" has the cue of the weekly pace, and is no question of ours)
+                # in a message naming the CMF, a microcredential or a partner platform ("Wie viele Stunden
+                # darf ein Werkstudent pro Woche arbeiten?" has the cue of the weekly pace, and is no
+                # question of ours; "Who actually issues the credential, FutureLearn or the university …?")
                 homed is None
-                and bool(found & self.concepts.cmf_named)
+                and bool(found & (self.concepts.cmf_named | self.concepts.partners))
                 and self.concepts.cued_rule(core, found, best_id) is not None
             )
             or (homed is None and self._runner_up_steered_here(core, found, ranked))
