@@ -3100,3 +3100,21 @@ def test_credit_straight_away_or_via_rpl_asked_by_a_university_is_the_assessment
     assert (reply.status, reply.intent) == ("answer", "cmf-assessment"), reply.answer
     joins = bot_engine.ask("can our university join the CMF and award credit via RPL?", log=False)
     assert joins.intent == "university-joins"
+
+
+def test_who_issues_a_credential_asked_of_a_platform_is_the_checking_answer(bot_engine: Any) -> None:
+    """Trial 377: "Who actually issues the credential, FutureLearn or the university behind the
+    course?" got a menu: the matcher's own first choice, below the threshold, has a cue of the rule
+    leading to it (`who-issues`), and the message names a partner platform (the CMF or a
+    microcredential were needed)."""
+    reply = bot_engine.ask(
+        "Who actually issues the credential, FutureLearn or the university behind the course?", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "employers-check-credential"), reply.answer
+
+
+def test_who_owns_futurelearn_in_italian_is_its_card(bot_engine: Any) -> None:
+    """Trial 376: "chi e il proprietario di futurelearn adesso?" got FutureLearn's rules for partner
+    microcredentials: its owner is on FutureLearn's card (`who-is-behind-futurelearn`)."""
+    reply = bot_engine.ask("chi e il proprietario di futurelearn adesso?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn"), reply.answer
