@@ -514,3 +514,15 @@ def test_a_second_language_offered_as_an_alternative_to_learn_is_learnt_too(
     assert (reply.status, reply.kind) == ("answer", "courses")
     titles = {item.label for item in reply.items}
     assert {"Introduction to Dutch", "Irish 101: An Introduction to Irish Language and Culture"} <= titles
+
+
+def test_a_course_list_api_asked_beside_a_language_keeps_the_catalogue_feeds(bot_engine: Any) -> None:
+    """Trial 378: "does FUN have an API for its course list? need it for a school project on french
+    moocs" was searched as FUN's courses in French: an entry the matcher is sure of (the catalogue
+    feeds) keeps the question. A platform's courses in a language asked alone are still searched."""
+    reply = bot_engine.ask(
+        "does FUN have an API for its course list? need it for a school project on french moocs"
+    )
+    assert (reply.status, reply.intent) == ("answer", "partner-machine-readable-catalogues"), reply.answer
+    searched = bot_engine.ask("gibt es bei FutureLearn Kurse auf Deutsch?")
+    assert searched.kind == "courses"

@@ -1931,12 +1931,14 @@ class Router:
             and (course_query.language or self._credit_on(course_query, question))
             and (self._asks_for_a_list(question) or (course_query.type and course_query.language))
             and not self._states_own_course(found)
+            and not self._sure_of_another_entry(ranked, found)
         ):
             # "gibt es bei FutureLearn Kurse auf Deutsch?" asks for a platform's courses in a
             # language: the search says which (or none), not FutureLearn's access rules; so does "je
             # peux suivre une microcertification futurelearn en français ?", naming the kind of
             # course; "des moocs fun qui donnent des ects ?", those with credit when the catalogue
-            # has some
+            # has some (an entry the matcher is sure of keeps it: "does FUN have an API for its
+            # course list? need it for a school project on french moocs")
             intent_id, confidence = self._best_of_type(ranked, "course_search")
             return self._course_reply(question, lang, course_query, intent_id, confidence)
         if self._asks_for_courses_in_a_language(course_query, question, found):
