@@ -750,6 +750,8 @@ DECLINED_LOOK_ALIKES = [
     ("quelle est la différence entre une licence et un BTS pour entrer en master ?", "declined"),
     # trial 369: an Italian accountant's state exam
     ("come si diventa commercialista, com'è l'esame di stato", "declined"),
+    # trial 383: a doctor's licence with a foreign degree
+    ("Wie bekomme ich die Approbation als Arzt mit einem Abschluss aus dem Ausland?", "declined"),
 ]
 
 
@@ -1397,3 +1399,14 @@ def test_a_microcredential_reimbursed_through_payroll_is_still_answered(shipped:
     )
     assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-instalments"), reply.answer
     assert shipped.ask("our payroll software Zucchetti crashes").status == "no_match"
+
+
+def test_a_masters_degree_without_study_asked_as_legit_gets_the_scam_warning(shipped: Engine) -> None:
+    """Trial 383: "un site me propose un master reconnu en 2 semaines sans cours pour 300€, c'est
+    légit ?" got whether credit counts towards a degree: a degree-level award without study, asked
+    as legit, is the scam guard's (`shortcut-degree-check`)."""
+    reply = shipped.ask(
+        "un site me propose un master reconnu en 2 semaines sans cours pour 300€, c'est légit ?"
+    )
+    assert reply.status == "no_match", reply.answer
+    assert reply.answer == shipped.string("fallback.declined.scam", "fr")

@@ -3118,3 +3118,21 @@ def test_who_owns_futurelearn_in_italian_is_its_card(bot_engine: Any) -> None:
     microcredentials: its owner is on FutureLearn's card (`who-is-behind-futurelearn`)."""
     reply = bot_engine.ask("chi e il proprietario di futurelearn adesso?", log=False)
     assert (reply.status, reply.intent) == ("answer", "partner-futurelearn"), reply.answer
+
+
+def test_a_list_of_learning_outcomes_asked_of_a_microcredential_is_its_transcript(bot_engine: Any) -> None:
+    """Trial 380: "Does a microcredential come with a list of learning outcomes I can look at before an
+    interview?" got a menu: the CMF transcript sets out the learning outcomes (`outcomes-listed`)."""
+    reply = bot_engine.ask(
+        "Does a microcredential come with a list of learning outcomes I can look at before an interview?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-transcript"), reply.answer
+
+
+def test_a_futurelearn_microcredentials_length_in_weeks_is_its_weekly_pace(bot_engine: Any) -> None:
+    """Trial 382: "how long is a futurelearn microcredential in weeks?" got the proposal route (whose
+    answer speaks of two weeks): FutureLearn runs them over about 10–15 weeks (`fl-mc-weeks`)."""
+    reply = bot_engine.ask("how long is a futurelearn microcredential in weeks?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-study-hours"), reply.answer
+    assert "10–15 weeks" in reply.answer
