@@ -526,3 +526,13 @@ def test_a_course_list_api_asked_beside_a_language_keeps_the_catalogue_feeds(bot
     assert (reply.status, reply.intent) == ("answer", "partner-machine-readable-catalogues"), reply.answer
     searched = bot_engine.ask("gibt es bei FutureLearn Kurse auf Deutsch?")
     assert searched.kind == "courses"
+
+
+def test_the_speakers_a_course_is_for_are_no_subject(bot_engine: Any) -> None:
+    """Trial 382: "Italian courses for German speakers on iMooX?" searched for "speakers" and found
+    nothing: whom a course is for ("speakers", "germanophones", `audience_words`) is no subject, so
+    iMooX's Italian course is listed. "public speaking" stays a subject."""
+    reply = bot_engine.ask("Italian courses for German speakers on iMooX?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "Ja, das klingt doch schon italienischer" in {item.label for item in reply.items}
+    assert "public speaking" in bot_engine.ask("public speaking courses?").answer.casefold()
