@@ -3136,3 +3136,23 @@ def test_a_futurelearn_microcredentials_length_in_weeks_is_its_weekly_pace(bot_e
     reply = bot_engine.ask("how long is a futurelearn microcredential in weeks?", log=False)
     assert (reply.status, reply.intent) == ("answer", "cmf-study-hours"), reply.answer
     assert "10–15 weeks" in reply.answer
+
+
+def test_an_employers_refund_for_a_drop_out_is_futurelearns_refund_rule(bot_engine: Any) -> None:
+    """Trial 384: "If our staff member drops out after the first week, can we get the microcredential
+    fee back?" got buying courses for a team: the refund rule answers it (`change-of-mind`, from the
+    purchase card)."""
+    reply = bot_engine.ask(
+        "If our staff member drops out after the first week, can we get the microcredential fee back?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-mc-refunds"), reply.answer
+
+
+def test_a_german_university_offering_on_futurelearn_gets_the_proposal_route(bot_engine: Any) -> None:
+    """Trial 385: "unsere hochschule möchte microcredentials auf FutureLearn anbieten, wie läuft das
+    ab?" got how a course meets the CMF: FutureLearn's proposal route (`fl-course-route`)."""
+    reply = bot_engine.ask(
+        "unsere hochschule möchte microcredentials auf FutureLearn anbieten, wie läuft das ab?", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "universities-futurelearn-proposal"), reply.answer
