@@ -3042,15 +3042,18 @@ def test_whether_the_cmf_requires_proctoring_is_the_identity_check(bot_engine: A
 def test_a_certificates_academic_value_is_which_courses_give_credit(bot_engine: Any) -> None:
     """Trial 364: "… cursos de MiríadaX. ¿Dan algún certificado con validez académica?" got whether a
     microcredential expires ("validez"): academic value is which courses give credit
-    (`academic-validity`), here for the platform the message names. How long one is valid keeps the
-    expiry answer."""
+    (`academic-validity`); the message naming MiríadaX and its certificates gets MiríadaX's card,
+    which says its sources do not describe them (`miriadax-certificate`, its cue read in a message
+    naming a platform). How long one is valid keeps the expiry answer."""
+    general = bot_engine.ask("¿Dan algún certificado con validez académica?", log=False)
+    assert (general.status, general.intent) == ("answer", "learners-credits-by-platform"), general.answer
     reply = bot_engine.ask(
         "Buenas tardes, queremos formar a nuestro equipo comercial con cursos de MiríadaX. ¿Dan algún "
         "certificado con validez académica?",
         log=False,
     )
-    assert (reply.status, reply.intent) == ("answer", "learners-credits-by-platform"), reply.answer
-    assert "MiríadaX" in reply.answer
+    assert (reply.status, reply.intent) == ("answer", "partner-miriadax"), reply.answer
+    assert bot_engine.string("steer.miriadax-certificate", "es") in reply.answer
     expiry = bot_engine.ask("¿Cuánto tiempo tiene validez una microcredencial?", log=False)
     assert expiry.intent == "credential-expiry"
 
