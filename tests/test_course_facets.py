@@ -100,14 +100,25 @@ def test_a_facet_naming_an_unknown_concept_is_refused_at_load() -> None:
 def test_a_language_question_also_gets_the_catalogues_courses_in_that_language(
     bot_engine: Any, shipped_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    question = "busco cursos en portugues, hay alguno?"
+    """A question on which platform teaches in a language (an intent marked
+    `lists_courses_in_language`) gets the catalogue's courses in it second ("In the catalogue"); a
+    request for the courses themselves (trials 370, 375, 386: "Courses in Portuguese please") gets
+    them first, the platforms after ("See also")."""
+    question = "which platform has courses in portuguese?"
     reply = bot_engine.ask(question, log=False)
     assert reply.intent == "partner-platforms-by-language"
     assert bot_engine.kb.intents[reply.intent].leads_to.get("lists_courses_in_language") is True
     assert reply.also is not None and reply.also.kind == "courses" and reply.also.items
-    assert all("portugués" in item.text for item in reply.also.items)
+    assert all("Portuguese" in item.text for item in reply.also.items)
     assert main(["ask", "--db", shipped_db, "--no-log", question]) == 0
-    assert f"En el catálogo: {reply.also.title}" in capsys.readouterr().out
+    assert f"In the catalogue: {reply.also.title}" in capsys.readouterr().out
+    request = "busco cursos en portugues, hay alguno?"
+    courses = bot_engine.ask(request, log=False)
+    assert (courses.kind, courses.intent) == ("courses", "course-search") and courses.items
+    assert all("portugués" in item.text for item in courses.items)
+    assert courses.also is not None and courses.also.intent == "partner-platforms-by-language"
+    assert main(["ask", "--db", shipped_db, "--no-log", request]) == 0
+    assert f"Ver también: {courses.also.title}" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

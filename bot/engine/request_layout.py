@@ -89,6 +89,9 @@ German puts its verb last."""
 LANGUAGE_SUBJECT_FILLERS = _words("language_subject_fillers")
 """Words that may stand between a marker and a language's name ("learn some Italian")."""
 
+PLATFORM_WORDS = _words("platform_words")
+"""Words for a platform or site: "which platform has courses in Portuguese?" asks about platforms."""
+
 POSSESSIVES = _words("possessives")
 """Possessive words ("my", "mi", "unsere"): never a subject ("unseren Azubis"), and an institution
 after one is the asker's own."""

@@ -71,6 +71,7 @@ from bot.engine.request_layout import (
     BACK_REFERENCES,
     DIFFERENCE_WORDS,
     OR_WORDS,
+    PLATFORM_WORDS,
     POINTING_POSSESSIVES,
     QUESTION_WORDS,
     follows_up,
@@ -504,7 +505,9 @@ class Router:
         """A message asking for courses in a language and naming no subject ("busco cursos en
         portugués, hay alguno?", "¿MiríadaX ofrece cursos en portugués?"), answered by an intent
         marked `lists_courses_in_language` (which platform teaches in which language; one platform's
-        overview), also gets the catalogue's courses in that language, on the platform it names."""
+        overview), also gets the catalogue's courses in that language, on the platform it names. A
+        request for the courses naming nothing of our domain nor a platform ("Courses in Portuguese
+        please") gets them first, the answer on the platforms after them ("See also")."""
         if not self._may_list_courses_beside(reply, "lists_courses_in_language"):
             return reply
         query = self._course_query(self.concepts.core(" ".join(question.split())), require_request=False)
@@ -512,7 +515,23 @@ class Router:
             return reply
         if len(self._languages_named(question)) != 1:
             return reply  # "gibts italienisch kurse auf deutsch?": which is taught, which the subject?
-        return self._with_catalogue_courses(reply, question, query)
+        reply = self._with_catalogue_courses(reply, question, query)
+        asked = self._course_query(self.concepts.core(" ".join(question.split())))
+        if (
+            reply.also is None
+            or asked is None
+            or self.concepts.concepts(question) & self.concepts.domain
+            or PLATFORM_WORDS.intersection(normalize(question).split())
+        ):
+            # "which of the partner platforms has courses in italian", "iMooX oder FutureLearn, was
+            # ist besser für Deutschsprachige?", "are there free courses in french about the CMF?":
+            # what the message asks first, the courses after
+            return reply
+        # "Courses in Portuguese please" asks for the courses: they come first, the platforms after
+        courses, reply.also = reply.also, None
+        courses.heading_key, reply.heading_key = "reply.also_asked", "reply.see_also"
+        courses.question, courses.also = reply.question, reply
+        return courses
 
     def _courses_with_credit(self, reply: Reply, question: str) -> Reply:
         """A message asking for courses with credit and naming no subject ("show me courses that come
