@@ -3159,3 +3159,20 @@ def test_a_german_university_offering_on_futurelearn_gets_the_proposal_route(bot
         "unsere hochschule möchte microcredentials auf FutureLearn anbieten, wie läuft das ab?", log=False
     )
     assert (reply.status, reply.intent) == ("answer", "universities-futurelearn-proposal"), reply.answer
+
+
+def test_a_university_publishing_on_a_platform_gets_how_universities_take_part(bot_engine: Any) -> None:
+    """Trial 389: "notre université voudrait publier des MOOC sur FUN, quelle est la démarche ?" got
+    FUN's learner overview: how a university takes part, which says for FUN that joining is not in
+    the sources (`publish-on-a-platform`)."""
+    reply = bot_engine.ask(
+        "notre université voudrait publier des MOOC sur FUN, quelle est la démarche ?", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "university-joins"), reply.answer
+
+
+def test_whether_the_final_assessment_is_proctored_is_the_identity_check(bot_engine: Any) -> None:
+    """Trial 388: "Is the final assessment of a microcredential proctored / supervised?" got whether a
+    failed exam can be retaken: the identity check at the assessment (`proctoring-required`)."""
+    reply = bot_engine.ask("Is the final assessment of a microcredential proctored / supervised?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-id-verification"), reply.answer
