@@ -3176,3 +3176,21 @@ def test_whether_the_final_assessment_is_proctored_is_the_identity_check(bot_eng
     failed exam can be retaken: the identity check at the assessment (`proctoring-required`)."""
     reply = bot_engine.ask("Is the final assessment of a microcredential proctored / supervised?", log=False)
     assert (reply.status, reply.intent) == ("answer", "cmf-id-verification"), reply.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will I get academic credit for completing a microcredential?",
+        "Will I receive academic credit for completing a microcredential?",
+    ],
+)
+def test_academic_credit_for_completing_a_microcredential_is_the_assessments_yes(
+    bot_engine: Any, text: str
+) -> None:
+    """Trials 361, 391: "Will I receive academic credit for completing a microcredential?" got whether
+    a certificate or a microcredential is needed: passing the summative assessment leads to credit,
+    directly or via RPL (`credit-for-completing`, with its lead)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-assessment"), reply.answer
+    assert bot_engine.string("steer.credit-for-completing", "en") in reply.answer
