@@ -3194,3 +3194,17 @@ def test_academic_credit_for_completing_a_microcredential_is_the_assessments_yes
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", "cmf-assessment"), reply.answer
     assert bot_engine.string("steer.credit-for-completing", "en") in reply.answer
+
+
+def test_an_unproctored_quiz_asked_as_enough_is_the_identity_check(bot_engine: Any) -> None:
+    """Trial 392: "Would an unproctored online multiple-choice quiz be enough as the summative
+    assessment for a CMF microcredential?" got the assessment card opening "Yes:": the identity check
+    at the assessment answers it, with the lead that proctoring itself is not in the sources
+    (`proctoring-required`)."""
+    reply = bot_engine.ask(
+        "Would an unproctored online multiple-choice quiz be enough as the summative assessment for a CMF "
+        "microcredential?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-id-verification"), reply.answer
+    assert bot_engine.string("steer.proctoring-required", "en") in reply.answer
