@@ -752,6 +752,9 @@ DECLINED_LOOK_ALIKES = [
     ("come si diventa commercialista, com'è l'esame di stato", "declined"),
     # trial 383: a doctor's licence with a foreign degree
     ("Wie bekomme ich die Approbation als Arzt mit einem Abschluss aus dem Ausland?", "declined"),
+    # trial 395: a VAT refund, a tax refund
+    ("Come posso richiedere il rimborso IVA?", "declined"),
+    ("Wann bekomme ich meine Steuerrückerstattung?", "declined"),
 ]
 
 
