@@ -870,8 +870,11 @@ def _language_learnt(words: list[str], start: int, end: int, marks: list[str]) -
     while k >= start - 2 and k > 0 and words[k] in LANGUAGE_SUBJECT_FILLERS and not marks[k]:
         k -= 1
     # past a filler the marker may be a request cue too ("learn" in "I want to learn some Italian")
-    free = not marks[k] or (k < start - 1 and marks[k] == "cue")
-    before = k >= 0 and words[k] in LANGUAGE_SUBJECT_MARKERS and free
+    before = (
+        k >= 0
+        and words[k] in LANGUAGE_SUBJECT_MARKERS
+        and (not marks[k] or (k < start - 1 and marks[k] == "cue"))
+    )
     return before or (end < len(words) and words[end] in LANGUAGE_SUBJECT_FOLLOWERS)
 
 

@@ -510,13 +510,14 @@ class Router:
         please") gets them first, the answer on the platforms after them ("See also")."""
         if not self._may_list_courses_beside(reply, "lists_courses_in_language"):
             return reply
-        query = self._course_query(self.concepts.core(" ".join(question.split())), require_request=False)
+        core = self.concepts.core(" ".join(question.split()))
+        query = self._course_query(core, require_request=False)
         if query is None or query.language is None or query.topics or query.institution is not None:
             return reply
         if len(self._languages_named(question)) != 1:
             return reply  # "gibts italienisch kurse auf deutsch?": which is taught, which the subject?
         reply = self._with_catalogue_courses(reply, question, query)
-        asked = self._course_query(self.concepts.core(" ".join(question.split())))
+        asked = self._course_query(core)
         if (
             reply.also is None
             or asked is None
@@ -1183,10 +1184,11 @@ class Router:
         if reply.status != "answer" or reply.also is not None:
             return reply
         parts = self._question_parts(question)
+        short_beside = self._short_question_beside_a_part(reply, parts, question)
         if len(parts) < 2 and not (
             self._search_beside_a_question(reply, parts, question)
             or self._check_beside_a_question(reply, parts, question)
-            or self._short_question_beside_a_part(reply, parts, question)
+            or short_beside
         ):
             return reply
         lang = lang or reply.lang
@@ -1272,7 +1274,7 @@ class Router:
                     extra.append(answer)
                     extra_at.append(at)
                     break  # one answer a part
-        if len(parts) == 1 and extra and self._short_question_beside_a_part(reply, parts, question):
+        if short_beside and extra:
             return self._part_before_the_short_question(reply, extra[0], parts[0], question)
         return self._in_order_asked(reply, question, parts, extra, extra_at, replied or replied_with_platform)
 
