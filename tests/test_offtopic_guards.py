@@ -1413,3 +1413,10 @@ def test_a_masters_degree_without_study_asked_as_legit_gets_the_scam_warning(shi
     )
     assert reply.status == "no_match", reply.answer
     assert reply.answer == shipped.string("fallback.declined.scam", "fr")
+
+
+def test_a_french_approval_is_no_doctors_licence(shipped: Engine) -> None:
+    """The forty-seventh pass declines a doctor's German "Approbation als Arzt" (trial 383); the word
+    alone is French for an approval, so a university's approval asked of a FUN course is no guard's."""
+    reply = shipped.ask("faut-il une approbation de l'université pour proposer un cours sur FUN ?")
+    assert reply.status == "answer", reply.answer
