@@ -536,3 +536,12 @@ def test_the_speakers_a_course_is_for_are_no_subject(bot_engine: Any) -> None:
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert "Ja, das klingt doch schon italienischer" in {item.label for item in reply.items}
     assert "public speaking" in bot_engine.ask("public speaking courses?").answer.casefold()
+
+
+def test_teaching_online_asked_as_a_verb_finds_the_online_teaching_microcredential(bot_engine: Any) -> None:
+    """Trial 397: "Are there microcredentials for teachers who want to teach online?" searched for
+    "teachers teach", said no microcredential matched and listed a Spanish MOOC: "teach online" is
+    the online-teaching subject, as "teaching online" was."""
+    reply = bot_engine.ask("Are there microcredentials for teachers who want to teach online?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert [item.label for item in reply.items] == ["Online Teaching: Creating Courses for Adult Learners"]
