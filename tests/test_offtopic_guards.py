@@ -755,6 +755,12 @@ DECLINED_LOOK_ALIKES = [
     # trial 395: a VAT refund, a tax refund
     ("Come posso richiedere il rimborso IVA?", "declined"),
     ("Wann bekomme ich meine Steuerrückerstattung?", "declined"),
+    # the forty-eighth pass (trial 397): a shop's shipping costs, in five languages
+    ("Quali sono i costi di spedizione?", "declined"),
+    ("Was kostet der Versand?", "declined"),
+    ("What are the shipping costs?", "declined"),
+    ("Quels sont les frais de port ?", "declined"),
+    ("¿Cuáles son los gastos de envío?", "declined"),
 ]
 
 

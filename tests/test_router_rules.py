@@ -3208,3 +3208,58 @@ def test_an_unproctored_quiz_asked_as_enough_is_the_identity_check(bot_engine: A
     )
     assert (reply.status, reply.intent) == ("answer", "cmf-id-verification"), reply.answer
     assert bot_engine.string("steer.proctoring-required", "en") in reply.answer
+
+
+def test_the_founding_partners_of_the_consortium_are_who_launched_the_cmf(bot_engine: Any) -> None:
+    """Trial 397: "Who are the founding partners of the European MOOC Consortium?" got today's six
+    partners, the founders only to be worked out: the CMF's origin names them (`founding-partners`).
+    Which platforms are part of the CMF keeps its list."""
+    reply = bot_engine.ask("Who are the founding partners of the European MOOC Consortium?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-origin"), reply.answer
+    assert bot_engine.ask("quali sono i partner fondatori del CMF?", log=False).intent == "cmf-origin"
+    assert bot_engine.ask("Which platforms are part of the CMF?", log=False).intent == "cmf-partners"
+
+
+def test_the_benefits_of_upgrading_a_course_are_futurelearns_access_rules(bot_engine: Any) -> None:
+    """Trial 397: "What are the benefits of upgrading a course?" got what the CMF offers each group:
+    upgrading a FutureLearn short course gives unlimited access to the run, the tests and a
+    Certificate of Achievement (`fl-upgrade-benefits`)."""
+    reply = bot_engine.ask("What are the benefits of upgrading a course?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "futurelearn-access-rules"), reply.answer
+    assert "unlimited access to that run" in reply.answer
+
+
+def test_an_expertracks_free_trial_is_not_answered_no(bot_engine: Any) -> None:
+    """Trial 397: "Is there a free trial for ExpertTracks?" opened "No: an ExpertTrack carries no
+    academic credit", a "no" to a question the card answers yes (a 7-day free trial): that yes/no
+    lead is for a question on credit, degrees or recognition (`polar_about`)."""
+    reply = bot_engine.ask("Is there a free trial for ExpertTracks?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "universities-futurelearn-expertrack")
+    assert bot_engine.string("polar.universities-futurelearn-expertrack", "en") not in reply.answer
+    assert "7-day free trial" in reply.answer
+    credit = bot_engine.ask("can an expertrack give credits?", log=False)
+    assert "an ExpertTrack carries no academic credit" in credit.answer
+
+
+def test_the_cmf_called_this_common_framework_is_the_cmf(bot_engine: Any) -> None:
+    """Trial 396: "I manage L&D for a bank. Which platforms are part of this common framework
+    exactly?" was declined: "common framework" names the CMF; the languages' common framework of
+    reference (CEFR) stays another provider's."""
+    reply = bot_engine.ask(
+        "I manage L&D for a bank. Which platforms are part of this common framework exactly?", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-partners"), reply.answer
+    assert bot_engine.ask("what is the common framework for languages?", log=False).status != "answer"
+
+
+def test_the_uk_credits_a_futurelearn_microcredential_should_carry_are_the_cmfs(bot_engine: Any) -> None:
+    """Trial 396: "We are a UK university. How many UK credits should a microcredential on
+    FutureLearn be?" got the Open University's microcredentials (one with 15 credits): the rule,
+    10–15 UK credits, is the CMF's credits card (`credits-required`). The Open University's own
+    credits keep its card."""
+    reply = bot_engine.ask(
+        "We are a UK university. How many UK credits should a microcredential on FutureLearn be?", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-credits"), reply.answer
+    own = bot_engine.ask("How many UK credits are the Open University microcredentials?", log=False)
+    assert own.intent == "partner-open-university-microcredentials"
