@@ -184,6 +184,10 @@ from bot.engine.questions import question_parts
             "Qu'est-ce que le Common Microcredential Framework ? c'est combien d'heures de travail",
             ["Qu'est-ce que le Common Microcredential Framework ?", "c'est combien d'heures de travail"],
         ),
+        # the forty-eighth pass (trial 390): "is it" after a join in Spanish, French and Italian
+        ("hola, que es miriadax y es gratis?", ["hola, que es miriadax", "y es gratis?"]),
+        ("qu'est-ce que FUN et c'est gratuit ?", ["qu'est-ce que FUN", "et c'est gratuit ?"]),
+        ("cos'è eduopen ed è gratis?", ["cos'è eduopen", "ed è gratis?"]),
     ],
 )
 def test_question_parts_in_five_languages(message: str, parts: list[str]) -> None:
@@ -1483,3 +1487,13 @@ def test_whether_the_microcredential_is_mine_is_answered_before_recognition_abro
     )
     assert reply.intent == "eu-definition", reply.answer
     assert reply.also is not None and reply.also.intent == "recognition-abroad"
+
+
+def test_what_a_platform_is_and_whether_it_is_free_in_one_sentence_gets_both(bot_engine: Any) -> None:
+    """Trial 390: "hola, que es miriadax y es gratis?" got whether courses are free only: "y es" opens
+    a second question after a join, as "and is" does in English ("what is miriadax and is it free?").
+    Such an opener alone starts no question sentence: "es para mi trabajo" states."""
+    reply = bot_engine.ask("hola, que es miriadax y es gratis?")
+    assert reply.intent == "partner-miriadax", reply.answer
+    assert reply.also is not None and reply.also.intent == "learners-is-it-free"
+    assert question_parts("hay cursos de historia? es para mi trabajo") == ["hay cursos de historia?"]

@@ -105,7 +105,8 @@ def _opens_with_question_word(sentence: str) -> bool:
         return False
     words = _after_condition(words) or words  # "falls nicht, was waere … die alternative" (trial 187)
     return words[0] in _question_words() or any(
-        (len(o) > 1 or o[0] not in _conditionals()) and tuple(words[: len(o)]) == o for o in _all_openers()
+        (len(o) > 1 or o[0] not in _conditionals()) and tuple(words[: len(o)]) == o
+        for o in _sentence_openers()
     )
 
 
@@ -242,8 +243,18 @@ def _after_a_comma(norms: list[list[str]], start: int, i: int) -> bool:
 
 @cache
 def _all_openers() -> tuple[tuple[str, ...], ...]:
-    """The question openers of every language, as word tuples."""
+    """The question openers of every language, with those that open one only after a join or a comma
+    (`joined_openers`), as word tuples."""
     return tuple({o for found in _joins().values() for o in found})
+
+
+@cache
+def _sentence_openers() -> tuple[tuple[str, ...], ...]:
+    """The openers that start a question sentence of their own: not those that open one only after a
+    join (`joined_openers`: Spanish "es para mi trabajo" states, "… y es gratis?" asks)."""
+    return tuple(
+        {tuple(o.split()) for lang in languages() for o in lang.course_request.get("question_openers") or ()}
+    )
 
 
 def _head_count(words: list[str], norms: list[list[str]]) -> int:
