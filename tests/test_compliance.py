@@ -1840,3 +1840,20 @@ def test_two_figures_asked_of_the_cmf_get_the_check(bot_engine: Any, text: str) 
         "that be a micro-credential under the EU recommendation?"
     )
     assert eu.intent != "compliance-check"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a nurse, 2 kids, working 30h/week. Is it realistic to do a microcredential?",
+        "je travaille 35h par semaine, c'est faisable une microcertification ?",
+        "trabajo 40 horas a la semana, puedo hacer una microcredencial?",
+        "lavoro 38 ore a settimana, ce la faccio con una microcredenziale?",
+        "ich arbeite Vollzeit, 40 Stunden pro Woche. schaffe ich ein Microcredential?",
+    ],
+)
+def test_weekly_hours_of_ones_job_are_no_study_pace(text: str) -> None:
+    """Trial 398: "I'm a nurse, 2 kids, working 30h/week …" opened "100–150 hours at 30 hours a week ≈
+    3–5 weeks", the job read as the study pace (`work_before_hours`). A study pace after it is read."""
+    assert study_pace(ENTRY, text) is None
+    assert study_pace(ENTRY, "I work 40 hours a week but can study 8 hours a week")["weeks"] == "13–19"

@@ -537,8 +537,8 @@ def study_pace(
     if required is None:
         return None
     low = text.casefold()
-    per_week, weeks = _HOURS_PER_WEEK.search(low), _WEEKS.search(low)
-    per_month = _HOURS_PER_MONTH.search(low)
+    per_week, weeks = _study_pace(_HOURS_PER_WEEK, low), _WEEKS.search(low)
+    per_month = _study_pace(_HOURS_PER_MONTH, low)
     if per_month and (per_week or weeks):
         return None  # "20 hours a month, and a 10 week course?": two paces, nothing sure to work out
     if (bool(per_week) == bool(weeks) and not per_month) or _weeks_of_hours(low):
@@ -600,17 +600,28 @@ def listed_hours(workload: str | None, hours: float | None) -> tuple[float, floa
     return (min(totals), max(totals)) if totals else None
 
 
+def _study_pace(pattern: re.Pattern[str], low: str) -> re.Match[str] | None:
+    """The first weekly or monthly figure `pattern` finds in `low` that is not one's job ("I'm a nurse,
+    working 30h/week": `work_before_hours` up to three words before it)."""
+    for found in pattern.finditer(low):
+        if not _WORK_BEFORE.search(low[: found.start()]):
+            return found
+    return None
+
+
 def _stated_hours(low: str, pace: re.Match[str] | None) -> tuple[float, float] | None:
     """The study hours a question states, as a range (one figure is both ends), leaving out its
     weekly or monthly hours (`pace`); None when it states none."""
     stated = _HOUR_RANGE.search(low)
     paced = pace.span() if pace else (len(low), len(low))
-    if stated and stated.end() > paced[0] and stated.start() < paced[1]:
-        stated = None  # "8-10 hrs a week" is the weekly pace, not the hours in all
+    if stated and (
+        (stated.end() > paced[0] and stated.start() < paced[1]) or _WORK_BEFORE.search(low[: stated.start()])
+    ):
+        stated = None  # "8-10 hrs a week" is the weekly pace, not the hours in all; "I work 35-40 h" a job
     if stated and _num(stated.group(1)) <= _num(stated.group(2)):
         return _num(stated.group(1)), _num(stated.group(2))
     for m in _HOURS.finditer(low):
-        if not (pace and m.start() == pace.start()):
+        if not (pace and m.start() == pace.start()) and not _WORK_BEFORE.search(low[: m.start()]):
             return _num(m.group(1)), _num(m.group(1))
     return None
 
@@ -699,6 +710,8 @@ _LISTED_WEEKS = re.compile(_NUMBER + r"(?:\s*\+\s*" + _NUMBER + rf")?\s*-?\s*(?:
 """A record's weeks, an added week counted ("6+1 weeks": 7)."""
 _HOURS = re.compile(_NUMBER + r"\s*-?\s*" + _HOUR_WORDS + rf"\b(?![\s-]*(?:{_any('not_study_hours')})\b)")
 """A number of hours ("120 hours", "80h"), not one of work ("12h shifts": `not_study_hours`)."""
+_WORK_BEFORE = re.compile(rf"(?<!\w)(?:{_any('work_before_hours')})\W+(?:\w+\W+){{0,3}}$")
+"""One's job right before a figure ("working 30h/week", "je travaille 35h"): work hours, no study pace."""
 _WEEKS_OF_HOURS = re.compile(
     # "10 weeks at 12 hours", "3 Wochen à 3 Stunden": the hours are each week's
     _NUMBER
