@@ -236,6 +236,12 @@ def test_a_chatty_course_request_without_its_punctuation_searches_for_its_topic(
         ("cursos en inglés de ciencia de datos", None, "en"),
         # trial 278: "learning" ends "machine learning", it marks no language learnt
         ("looking for a course on data mining or machine learning, english please", None, "en"),
+        # trial 399: a language before a course word, for the speakers of another, is learnt
+        ("Italian courses for German speakers?", "italian language", "de"),
+        ("gibts italienisch kurse für deutschsprachige?", "italian language", "de"),
+        # the speakers' own language before a course word is the course language
+        ("deutschsprachige kurse zu python", None, "de"),
+        ("Python courses for German speakers", None, "de"),
     ],
 )
 def test_a_language_after_of_or_learn_is_the_subject_not_the_course_language(
@@ -545,3 +551,15 @@ def test_teaching_online_asked_as_a_verb_finds_the_online_teaching_microcredenti
     reply = bot_engine.ask("Are there microcredentials for teachers who want to teach online?")
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert [item.label for item in reply.items] == ["Online Teaching: Creating Courses for Adult Learners"]
+
+
+def test_courses_of_a_language_for_the_speakers_of_another_list_the_course_teaching_it(
+    bot_engine: Any,
+) -> None:
+    """Trial 399: "gibts italienisch kurse für deutschsprachige?" got only which platform teaches in
+    which language: the Italian course for German speakers is listed first, the platforms after it
+    ("See also")."""
+    reply = bot_engine.ask("gibts italienisch kurse für deutschsprachige?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert [item.label for item in reply.items] == ["Ja, das klingt doch schon italienischer"]
+    assert reply.also is not None and reply.also.intent == "partner-platforms-by-language"

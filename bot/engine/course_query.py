@@ -54,6 +54,7 @@ from bot.engine.request_layout import (
     REQUEST_CUES,
     REQUEST_KINDS,
     ROLE_MARKERS,
+    SPEAKER_WORDS,
     START_VERBS,
     STOPWORDS,
     TOPIC_ALTERNATIVES,
@@ -400,6 +401,7 @@ class CourseQueryReader:
         elif kind == "languages" and not (
             _language_learnt(words, start, end, reading.marks)
             or self._learnt_like_the_one_before(reading, words, start)
+            or self._learnt_by_speakers(words, start, end)
         ):
             if query.language is None:
                 query.language = value
@@ -440,6 +442,16 @@ class CourseQueryReader:
         last = query.topics[-1]
         end = reading.topic_at[-1] + len(query.written.get(last, last).split())
         return _joined_as_alternative(words[end:start])
+
+    def _learnt_by_speakers(self, words: list[str], start: int, end: int) -> bool:
+        """Whether the language at `start:end`, right before a course word, is learnt by the speakers
+        of another language the message names ("Italian courses for German speakers", "gibts
+        italienisch kurse für deutschsprachige?", `SPEAKER_WORDS`): not Italian-taught courses."""
+        if end >= len(words) or self.phrases.get((words[end],), ("", ""))[0] != "course":
+            return False
+        if words[end - 1] in SPEAKER_WORDS:
+            return False  # "deutschsprachige kurse": courses in German
+        return any(word in SPEAKER_WORDS and not start <= k < end for k, word in enumerate(words))
 
     def _read_institution(
         self, text: str, words: list[str], i: int, length: int, reading: _Reading, intro: frozenset[int]

@@ -89,6 +89,11 @@ German puts its verb last."""
 LANGUAGE_SUBJECT_FILLERS = _words("language_subject_fillers")
 """Words that may stand between a marker and a language's name ("learn some Italian")."""
 
+SPEAKER_WORDS = _words("speaker_words")
+"""Words saying whose language a language is ("German speakers", "deutschsprachige"): beside them,
+a language named right before a course word is the subject learnt ("Italian courses for German
+speakers")."""
+
 PLATFORM_WORDS = _words("platform_words")
 """Words for a platform or site: "which platform has courses in Portuguese?" asks about platforms."""
 

@@ -512,9 +512,14 @@ class Router:
             return reply
         core = self.concepts.core(" ".join(question.split()))
         query = self._course_query(core, require_request=False)
-        if query is None or query.language is None or query.topics or query.institution is not None:
+        if query is None or query.language is None or query.institution is not None:
             return reply
-        if len(self._languages_named(question)) != 1:
+        # "Italian courses for German speakers": the language learnt by the speakers of another
+        # (`CourseQueryReader.languages_learnt`), the only subject
+        learnt = bool(query.topics) and all(group[0] in self._languages_learnt() for group in query.groups)
+        if query.topics and not learnt:
+            return reply
+        if len(self._languages_named(question)) != 1 and not learnt:
             return reply  # "gibts italienisch kurse auf deutsch?": which is taught, which the subject?
         reply = self._with_catalogue_courses(reply, question, query)
         asked = self._course_query(core)
@@ -568,6 +573,11 @@ class Router:
             found.heading_key = "reply.in_the_catalogue"
             reply.also = found
         return reply
+
+    def _languages_learnt(self) -> frozenset[str]:
+        """The course search's subjects that are languages learnt ("italian language")."""
+        reader = self.snapshot.reader
+        return reader.languages_learnt if reader is not None else frozenset()
 
     def _languages_named(self, text: str) -> set[str]:
         """The languages (codes) `text` names in one word ("portugués", "deutsch"), by the
