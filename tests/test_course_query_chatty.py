@@ -563,3 +563,19 @@ def test_courses_of_a_language_for_the_speakers_of_another_list_the_course_teach
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert [item.label for item in reply.items] == ["Ja, das klingt doch schon italienischer"]
     assert reply.also is not None and reply.also.intent == "partner-platforms-by-language"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "any courses for university lecturers on online teaching?",
+        "corsi per docenti universitari sulla didattica online?",
+    ],
+)
+def test_whom_a_course_is_for_after_university_is_no_institution(bot_engine: Any, text: str) -> None:
+    """Trial 401: "any courses for university lecturers on online teaching?" read "lecturers" as the
+    name of a university and found nothing: an audience word ("lecturers", "docenti") after
+    "university" names no institution, and is no subject either."""
+    reply = bot_engine.ask(text)
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert [item.label for item in reply.items] == ["Online Teaching: Creating Courses for Adult Learners"]

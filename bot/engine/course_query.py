@@ -638,8 +638,8 @@ class CourseQueryReader:
                 continue
             if word in STOPWORDS or word in QUESTION_WORDS or self._phrase_at(words, j) is not None:
                 break
-            if word in DESCRIPTIVE_WORDS or word in GENERAL_WORDS:
-                break  # "universidades europeas", "university credit": no name
+            if word in DESCRIPTIVE_WORDS or word in GENERAL_WORDS or word in AUDIENCE_WORDS:
+                break  # "universidades europeas", "university credit", "university lecturers": no name
             name.append(word)
             j += 1
         while name and name[-1] in CONNECTORS:
