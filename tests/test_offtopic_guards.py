@@ -761,6 +761,11 @@ DECLINED_LOOK_ALIKES = [
     ("What are the shipping costs?", "declined"),
     ("Quels sont les frais de port ?", "declined"),
     ("¿Cuáles son los gastos de envío?", "declined"),
+    # trial 401: a German term paper to write by tomorrow
+    (
+        "Kannst du meine Hausarbeit über die Französische Revolution schreiben? 1500 Wörter bis morgen",
+        "declined",
+    ),
 ]
 
 
