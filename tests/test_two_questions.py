@@ -376,6 +376,15 @@ def test_answers_come_in_the_order_the_message_asks_them(bot_engine: Any) -> Non
         # trial 113: a plain comparison of two levels got a "did you mean"
         ("c'est quoi la difference entre EQF 5 et EQF 6 en gros", "eqf-level-5", "eqf-level-6"),
         ("arbeitgeber hier: was sagt EQF 5 vs EQF 7 auf einem zertifikat aus?", "eqf-level-5", "eqf-level-7"),
+        # trials 399, 402: how two levels differ got the table of degrees (6 = bachelor, 7 = master),
+        # not what each level means
+        ("Quelle est la différence entre le niveau 6 et le niveau 7 du CEC ?", "eqf-level-6", "eqf-level-7"),
+        ("was ist der unterschied zwischen EQF stufe 6 und 7", "eqf-level-6", "eqf-level-7"),
+        (
+            "what's the difference between EQF level 7 and level 8 in plain words?",
+            "eqf-level-7",
+            "eqf-level-8",
+        ),
     ],
 )
 def test_two_levels_compared_get_both_levels_answers(
@@ -390,6 +399,8 @@ def test_two_levels_compared_get_both_levels_answers(
 def test_one_level_named_gets_one_answer(bot_engine: Any) -> None:
     reply = bot_engine.ask("what does EQF 6 mean?")
     assert (reply.status, reply.intent, reply.also) == ("answer", "eqf-level-6", None)
+    # which level a degree is keeps the degrees' table
+    assert bot_engine.ask("is a master's degree EQF level 7?").intent == "eqf-degree-mapping"
 
 
 @pytest.mark.parametrize(

@@ -596,7 +596,7 @@ class Router:
         """A one-question message naming two alternatives of one steering family ("c'est quoi la
         différence entre EQF 5 et EQF 6 ?": `ConceptLayer.alternatives_cued`) gets both their
         answers, in the order it names them, when it was answered by one of them or by an intent
-        either would take a question from, or was offered a "did you mean"."""
+        either would take a question from, was offered a "did you mean", or asks how they differ."""
         if reply.also is not None or reply.status not in ("answer", "suggestions"):
             return reply
         text = " ".join(question.split())
@@ -606,8 +606,14 @@ class Router:
         if len(self._question_parts(question)) > 1:
             return reply
         first, second = pair
-        if reply.status == "answer" and reply.intent not in {first.to, second.to} | first.from_:
-            return reply  # the message asks something else about them
+        if (
+            reply.status == "answer"
+            and reply.intent not in {first.to, second.to} | first.from_
+            and not DIFFERENCE_WORDS.intersection(normalize(text).split())
+        ):
+            # the message asks something else about them; how they differ asks about both ("la
+            # différence entre le niveau 6 et le niveau 7 du CEC", answered with the degrees' table)
+            return reply
         answers = [self.answer_intent(rule.to, reply.lang, question) for rule in pair]
         answers[0].also = answers[1]
         answers[0].confidence = answers[1].confidence = max(reply.confidence, self.answer_threshold)
