@@ -3263,3 +3263,48 @@ def test_the_uk_credits_a_futurelearn_microcredential_should_carry_are_the_cmfs(
     assert (reply.status, reply.intent) == ("answer", "cmf-credits"), reply.answer
     own = bot_engine.ask("How many UK credits are the Open University microcredentials?", log=False)
     assert own.intent == "partner-open-university-microcredentials"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bekomme ich ein Zertifikat, wenn ich nur den MOOC mache?",
+        "do I get a certificate if I only do the MOOC?",
+        "est-ce que j'ai un certificat si je fais juste le MOOC ?",
+    ],
+)
+def test_a_certificate_for_only_the_mooc_is_what_each_platform_gives(bot_engine: Any, text: str) -> None:
+    """Trial 403: "Bekomme ich ein Zertifikat, wenn ich nur den MOOC mache?" got a menu: what the free
+    MOOC alone gives on each platform (FUN's attestation, iMooX's confirmation, OpenupEd's badge)
+    answers it (`only-the-mooc`). Whether that certificate is a microcredential keeps its card."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "employers-certificate-types"), reply.answer
+    near = bot_engine.ask("is a certificate for just the MOOC a microcredential?", log=False)
+    assert near.intent == "eu-attendance-certificate"
+
+
+def test_a_short_courses_certificate_asked_of_futurelearn_is_its_certificate_card(bot_engine: Any) -> None:
+    """Trial 402: "FutureLearn c'est gratuit ? je veux juste le certificat d'un short course" got
+    whether a certificate or a microcredential is needed, which named a FutureLearn short course as
+    free: the Certificate of Achievement needs an upgrade (`short-course-certificate`). Choosing
+    between a short course's certificate and a microcredential keeps that card."""
+    reply = bot_engine.ask(
+        "FutureLearn c'est gratuit ? je veux juste le certificat d'un short course", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-certificate"), reply.answer
+    near = bot_engine.ask("should I get a short course certificate or a microcredential?", log=False)
+    assert near.intent == "learners-certificate-or-microcredential"
+
+
+def test_a_certificate_of_achievement_asked_as_a_microcredential_is_told_apart_first(bot_engine: Any) -> None:
+    """Trial 400: "Is a FutureLearn short course "certificate of achievement" the same thing as a
+    microcredential?" opened "Only the microcredential: it is credit-bearing, while an ExpertTrack
+    carries no academic credit", no answer to what was asked: the products card now opens with how
+    the two differ (`achievement-vs-microcredential`, its lead)."""
+    reply = bot_engine.ask(
+        'Is a FutureLearn short course "certificate of achievement" the same thing as a microcredential?',
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-product-types"), reply.answer
+    assert bot_engine.string("steer.achievement-vs-microcredential", "en") in reply.answer
+    assert bot_engine.string("polar.partner-futurelearn-product-types", "en") not in reply.answer
