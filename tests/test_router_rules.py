@@ -3308,3 +3308,27 @@ def test_a_certificate_of_achievement_asked_as_a_microcredential_is_told_apart_f
     assert (reply.status, reply.intent) == ("answer", "partner-futurelearn-product-types"), reply.answer
     assert bot_engine.string("steer.achievement-vs-microcredential", "en") in reply.answer
     assert bot_engine.string("polar.partner-futurelearn-product-types", "en") not in reply.answer
+
+
+def test_whether_a_microcredential_counts_for_admission_abroad_is_recognition_abroad(bot_engine: Any) -> None:
+    """Trial 401: "My daughter wants to study in Spain later, would a FutureLearn microcredential count
+    for her admission there?" got how a university designs a FutureLearn microcredential: the
+    university there decides, ENIC-NARIC for official recognition (`counts-for-admission`)."""
+    reply = bot_engine.ask(
+        "My daughter wants to study in Spain later, would a FutureLearn microcredential count for her "
+        "admission there?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "recognition-abroad"), reply.answer
+
+
+def test_whether_every_micro_credential_needs_an_id_check_is_not_a_plain_yes(bot_engine: Any) -> None:
+    """Trial 403: "Is ID verification mandatory for all micro-credentials?" opened "Yes.", though the
+    EU standard makes it optional: the lead says yes for the CMF, optional in the EU standard
+    (`id-check-for-all`). Asked of the CMF, the plain yes stays."""
+    reply = bot_engine.ask("Is ID verification mandatory for all micro-credentials?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-id-verification"), reply.answer
+    assert bot_engine.string("steer.id-check-for-all", "en") in reply.answer
+    assert not reply.answer.split("\n\n")[1].startswith(bot_engine.string("polar.cmf-id-verification", "en"))
+    cmf = bot_engine.ask("does the CMF require an ID check?", log=False)
+    assert bot_engine.string("steer.id-check-for-all", "en") not in cmf.answer
