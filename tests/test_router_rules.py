@@ -3332,3 +3332,21 @@ def test_whether_every_micro_credential_needs_an_id_check_is_not_a_plain_yes(bot
     assert not reply.answer.split("\n\n")[1].startswith(bot_engine.string("polar.cmf-id-verification", "en"))
     cmf = bot_engine.ask("does the CMF require an ID check?", log=False)
     assert bot_engine.string("steer.id-check-for-all", "en") not in cmf.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How many MOOCs and higher education institutions does the CMF cover, according to FutureLearn?",
+        "wie viele MOOCs und hochschulen hat futurelearn laut der cmf seite",
+        "combien de MOOCs et d'universités participent au CMF ?",
+    ],
+)
+def test_how_many_moocs_the_cmf_covers_opens_with_futurelearns_figure(bot_engine: Any, text: str) -> None:
+    """Trials 402, 403, 404: the number of MOOCs and universities was the last sentence of the
+    partners' card, or (trial 404) a course's profile: "higher education institutions" described
+    the Open University's online-teaching microcredential ("institutions" is no subject). The
+    card now opens with FutureLearn's figure (`mooc-count`)."""
+    reply = bot_engine.ask(text, log=False)
+    assert (reply.status, reply.intent) == ("answer", "cmf-partners"), reply.answer
+    assert bot_engine.string("steer.mooc-count", reply.lang) in reply.answer
