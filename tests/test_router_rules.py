@@ -3350,3 +3350,18 @@ def test_how_many_moocs_the_cmf_covers_opens_with_futurelearns_figure(bot_engine
     reply = bot_engine.ask(text, log=False)
     assert (reply.status, reply.intent) == ("answer", "cmf-partners"), reply.answer
     assert bot_engine.string("steer.mooc-count", reply.lang) in reply.answer
+
+
+def test_the_details_a_transcript_must_show_asked_by_an_employer_is_the_transcript(bot_engine: Any) -> None:
+    """Trial 404: "… an applicant sent us a PDF transcript from a microcredential. Which details should
+    be on it for it to count as a proper CMF microcredential? …" got a menu: the transcript's four
+    items answer it (`transcript-details`). An Italian online university that is an OpenupEd
+    partner is still no other provider."""
+    reply = bot_engine.ask(
+        "Dear team, an applicant sent us a PDF transcript from a microcredential. Which details should be "
+        "on it for it to count as a proper CMF microcredential? Thanks, Marta (HR, Lisbon)",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-transcript"), reply.answer
+    uninettuno = bot_engine.ask("l'università telematica UNINETTUNO fa parte di OpenupEd?", log=False)
+    assert uninettuno.status == "answer"
