@@ -563,6 +563,11 @@ def test_courses_of_a_language_for_the_speakers_of_another_list_the_course_teach
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert [item.label for item in reply.items] == ["Ja, das klingt doch schon italienischer"]
     assert reply.also is not None and reply.also.intent == "partner-platforms-by-language"
+    # (it was a near question of the platforms card, read as one filter of two languages): English
+    # courses for Spanish speakers are the English-learning courses, none of them taught in Spanish
+    english = bot_engine.ask("is there an english course for spanish speakers?")
+    assert english.kind == "courses"
+    assert "Exploring English: Language and Culture" in {item.label for item in english.items}
 
 
 @pytest.mark.parametrize(

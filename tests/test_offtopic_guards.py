@@ -766,6 +766,8 @@ DECLINED_LOOK_ALIKES = [
         "Kannst du meine Hausarbeit über die Französische Revolution schreiben? 1500 Wörter bis morgen",
         "declined",
     ),
+    # trial 405: an Italian online university recognised by the ministry
+    ("le università telematiche tipo eCampus sono riconosciute dal ministero?", "other_provider"),
 ]
 
 

@@ -1898,9 +1898,6 @@ def test_the_eqf_level_of_microcredentials_asked_beside_a_degree_gets_the_cmf_le
         ("difference between a mooc certificate and a microcredential", "employers-certificate-types"),
         # `platforms-with-courses-in` asks which platforms: a university joining keeps how it joins
         ("how does a university join the CMF if it has courses in Italian?", "university-joins"),
-        # a language course for speakers of another language, asked in English, names two languages the
-        # search would read as one filter: the platforms by language
-        ("is there an english course for spanish speakers?", "partner-platforms-by-language"),
         # `fl-pass-mark` is FutureLearn's: the CMF's assessment keeps the assessment rule; a resit keeps
         # the resits answer (not the deferral)
         ("what is the pass mark for a CMF microcredential assessment?", "cmf-assessment"),
