@@ -971,6 +971,9 @@ def test_real_certificate_questions_with_the_same_words_are_not_declined(shipped
             " hochladen. ist das echt??",
             "Betrug",
         ),
+        # trial 405: a doctorate offered for money over WhatsApp, a doctor's title sold online
+        ("me ofrecen un doctorado honoris causa por 2000 euros por WhatsApp, ¿es real?", "estafa"),
+        ("Jemand verkauft mir online einen Doktortitel für 3000 Euro, ist das legal?", "Betrug"),
     ],
 )
 def test_a_scam_is_declined_with_a_warning(shipped: Engine, text: str, warning: str) -> None:
