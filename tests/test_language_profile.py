@@ -147,3 +147,12 @@ def test_a_quoted_title_does_not_set_the_language(bot_engine: Any) -> None:
     assert detect_language(question) == "it"
     assert bot_engine.ask(question, log=False).lang == "it"
     assert detect_language('"what is the common microcredential framework"') == "en"
+
+
+def test_a_german_question_opening_with_capitalised_words_is_answered_in_german(bot_engine: Any) -> None:
+    """Trial 406: "Werden Microcredentials an Hochschulen angerechnet?" was answered in English: its
+    first two capitalised words were left out as a named term, and "an" is English too. A run of
+    capitalised words holding a German function word ("Werden") is no named term."""
+    assert detect_language("Werden Microcredentials an Hochschulen angerechnet?") != "en"
+    assert bot_engine.ask("Werden Microcredentials an Hochschulen angerechnet?").lang == "de"
+    assert detect_language("Was bedeutet Recognition of Prior Learning beim CMF?") == "de"

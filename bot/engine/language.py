@@ -89,13 +89,23 @@ def detect_language(text: str, default: str | None = None) -> str | None:
     Common Microcredentials Framework for MOOCs …"?" asks in Italian (trial 252); so are named terms
     in capitals ("Was bedeutet Recognition of Prior Learning beim CMF?" asks in German)."""
     unquoted = _QUOTED.sub(" ", text)
-    untitled = _TITLED.sub(" ", unquoted)
+    untitled = _TITLED.sub(_named_term, unquoted)
     for rest in dict.fromkeys((untitled, unquoted)):
         if rest != text:
             told = _decided(language_scores(rest))
             if told is not None:
                 return told
     return _decided(language_scores(text)) or default
+
+
+def _named_term(found: re.Match[str]) -> str:
+    """A run of capitalised words, left out as a named term unless one of its words is a function
+    word of a language other than English: German capitalises its nouns, and "Werden
+    Microcredentials an Hochschulen angerechnet?" opens with one of its verbs."""
+    words = tokens(found.group(0))
+    if any(lang != "en" for word in words for lang in _WORD_LANGS.get(word, ())):
+        return found.group(0)
+    return " "
 
 
 def _decided(scores: dict[str, float]) -> str | None:
