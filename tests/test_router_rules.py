@@ -3362,3 +3362,19 @@ def test_the_details_a_transcript_must_show_asked_by_an_employer_is_the_transcri
     assert (reply.status, reply.intent) == ("answer", "cmf-transcript"), reply.answer
     uninettuno = bot_engine.ask("l'università telematica UNINETTUNO fa parte di OpenupEd?", log=False)
     assert uninettuno.status == "answer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Can I earn academic credit for a microcredential?", "Can I get academic credit for a microcredential?"],
+)
+def test_a_learners_credit_heading_is_not_read_as_futurelearns_partner_rules(
+    bot_engine: Any, text: str
+) -> None:
+    """Trial 406: "Can I earn academic credit for a microcredential?" was read as a FutureLearn help
+    heading (the home platform of English) and got its rules for partner universities: a heading
+    naming no platform is read as the home platform's only for an answer to learners too, unless a
+    university asks."""
+    reply = bot_engine.ask(text, log=False)
+    assert reply.status == "answer"
+    assert reply.intent in {"cmf-assessment", "cmf-credit-recognition"}, reply.intent
