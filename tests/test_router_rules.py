@@ -3378,3 +3378,21 @@ def test_a_learners_credit_heading_is_not_read_as_futurelearns_partner_rules(
     reply = bot_engine.ask(text, log=False)
     assert reply.status == "answer"
     assert reply.intent in {"cmf-assessment", "cmf-credit-recognition"}, reply.intent
+
+
+def test_paying_to_enrol_on_a_fun_mooc_is_whether_courses_are_free(bot_engine: Any) -> None:
+    """Trial 407: "devo pagare per iscrivermi a un mooc su FUN?" got FUN's paid "formations
+    qualifiantes": enrolling on a FUN MOOC is free, the proctored certificate paid
+    (`mooc-enrolment-fee`). Paying to enrol on a formation qualifiante keeps that card."""
+    reply = bot_engine.ask("devo pagare per iscrivermi a un mooc su FUN?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "learners-is-it-free"), reply.answer
+    near = bot_engine.ask("faut-il payer pour s'inscrire à une formation qualifiante sur FUN ?", log=False)
+    assert near.intent == "partner-fun-paid-training"
+
+
+def test_microcredentials_recognised_by_companies_is_what_they_tell_an_employer(bot_engine: Any) -> None:
+    """Trial 406: "Le microcredenziali sono riconosciute dalle aziende?" got what the CMF offers each
+    group: what a microcredential tells an employer answers it, as in English
+    (`recognised-by-companies`)."""
+    reply = bot_engine.ask("Le microcredenziali sono riconosciute dalle aziende?", log=False)
+    assert (reply.status, reply.intent) == ("answer", "employers-hiring-value"), reply.answer
