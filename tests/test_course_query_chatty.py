@@ -584,3 +584,14 @@ def test_whom_a_course_is_for_after_university_is_no_institution(bot_engine: Any
     reply = bot_engine.ask(text)
     assert (reply.status, reply.kind) == ("answer", "courses")
     assert [item.label for item in reply.items] == ["Online Teaching: Creating Courses for Adult Learners"]
+
+
+def test_a_course_title_named_as_one_of_two_subjects_lists_the_courses(bot_engine: Any) -> None:
+    """Trial 402: "Kurse zum Thema Lernen im Netz oder digitale Kompetenzen für Studienanfänger?" got
+    the credential profile of the course "Lernen im Netz": a title named as one subject of two, in a
+    message opening with a course word, asks for the courses on either."""
+    reply = bot_engine.ask("Kurse zum Thema Lernen im Netz oder digitale Kompetenzen für Studienanfänger?")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert "DigiStudi — Digitale Kompetenzen für Studienanfänger\\*innen" in {
+        item.label for item in reply.items
+    }

@@ -2367,6 +2367,14 @@ class Router:
             return None  # "presentaciones eficaces curso" asks for the course in a list
         if not (titled or named.language_asked or dates) and self._opens_a_course_request(core):
             return None  # "cours de programmation python en français gratuit ?" asks for courses
+        if (
+            titled
+            and self._opens_with_a_course_word(normalize(core).split())
+            and not OR_WORDS.isdisjoint(normalize(rest).split())
+        ):
+            # "Kurse zum Thema Lernen im Netz oder digitale Kompetenzen …?": a title named as one
+            # subject of two asks for the courses on either (trial 402)
+            return None
         ranked = [r for r in ranked if self._profiles_named_course(r[0])][:1]
         if not ranked:
             return None
