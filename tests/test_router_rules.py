@@ -3396,3 +3396,27 @@ def test_microcredentials_recognised_by_companies_is_what_they_tell_an_employer(
     (`recognised-by-companies`)."""
     reply = bot_engine.ask("Le microcredenziali sono riconosciute dalle aziende?", log=False)
     assert (reply.status, reply.intent) == ("answer", "employers-hiring-value"), reply.answer
+
+
+def test_credit_directly_or_later_is_the_assessments_two_ways(bot_engine: Any) -> None:
+    """Trial 408: "hiya, do microcredentials give credit directly or only later when you enrol at a
+    uni?" got whether a certificate or a microcredential is needed: the assessment awards credit
+    directly or via RPL on later enrolment (`credit-for-completing`, with its lead)."""
+    reply = bot_engine.ask(
+        "hiya, do microcredentials give credit directly or only later when you enrol at a uni?", log=False
+    )
+    assert (reply.status, reply.intent) == ("answer", "cmf-assessment"), reply.answer
+    assert bot_engine.string("steer.credit-for-completing", "en") in reply.answer
+
+
+def test_whether_imoox_courses_must_be_openly_licensed_is_imooxs_card(bot_engine: Any) -> None:
+    """Trial 409: "Wir sind eine Fachhochschule und möchten auf iMooX Kurse anbieten. Müssen die Kurse
+    offen lizenziert sein?" got how a university joins the CMF, silent on iMooX: iMooX's card says its
+    courses must carry an open licence (`imoox-open-licence`, with its lead)."""
+    reply = bot_engine.ask(
+        "Wir sind eine Fachhochschule und möchten auf iMooX Kurse anbieten. Müssen die Kurse offen "
+        "lizenziert sein?",
+        log=False,
+    )
+    assert (reply.status, reply.intent) == ("answer", "partner-imoox"), reply.answer
+    assert bot_engine.string("steer.imoox-open-licence", "de") in reply.answer
