@@ -768,6 +768,9 @@ DECLINED_LOOK_ALIKES = [
     ),
     # trial 405: an Italian online university recognised by the ministry
     ("le università telematiche tipo eCampus sono riconosciute dal ministero?", "other_provider"),
+    # trial 411: the price of a bitcoin ("Kurs" is also a course)
+    ("Wie ist der aktuelle Bitcoin Kurs?", "declined"),
+    ("what is the bitcoin price today?", "declined"),
 ]
 
 
@@ -1436,3 +1439,9 @@ def test_a_french_approval_is_no_doctors_licence(shipped: Engine) -> None:
     alone is French for an approval, so a university's approval asked of a FUN course is no guard's."""
     reply = shipped.ask("faut-il une approbation de l'université pour proposer un cours sur FUN ?")
     assert reply.status == "answer", reply.answer
+
+
+def test_an_exchange_rate_between_credits_is_not_a_market_price(shipped: Engine) -> None:
+    """The market-price guard (trial 411: "Wie ist der aktuelle Bitcoin Kurs?") keeps off a question
+    naming ECTS, credits, the CMF or a microcredential."""
+    assert shipped.ask("what's the exchange rate for ECTS to UK credits?").intent == "cmf-credits"
