@@ -597,8 +597,10 @@ def test_a_course_title_named_as_one_of_two_subjects_lists_the_courses(bot_engin
     }
 
 
-def test_only_is_no_subject(shipped: CourseQueryReader) -> None:
+def test_only_is_no_subject(bot_engine: Any) -> None:
     """Trial 411: "… si les cours iMooX sont seulement en allemand" searched for "seulement" and found
-    nothing: "only" ("seulement", "solo", "nur") is no subject."""
-    query = shipped.read("bonjour je voudrais savoir si les cours iMooX sont seulement en allemand")
-    assert query is not None and query.topics == [] and (query.platform, query.language) == ("iMooX", "de")
+    nothing: "only" ("seulement", "solo", "nur") is no subject; iMooX's German courses are listed."""
+    reply = bot_engine.ask("bonjour je voudrais savoir si les cours iMooX sont seulement en allemand")
+    assert (reply.status, reply.kind) == ("answer", "courses")
+    assert reply.items and "seulement" not in reply.answer
+    assert "Informatik-Fit" in {item.label for item in reply.items}
