@@ -1508,3 +1508,16 @@ def test_what_a_platform_is_and_whether_it_is_free_in_one_sentence_gets_both(bot
     assert reply.intent == "partner-miriadax", reply.answer
     assert reply.also is not None and reply.also.intent == "learners-is-it-free"
     assert question_parts("hay cursos de historia? es para mi trabajo") == ["hay cursos de historia?"]
+
+
+def test_a_platform_named_before_what_it_is_is_a_question_of_its_own(bot_engine: Any) -> None:
+    """Trial 411: "iMooX cos'è? i corsi sono a pagamento?" got whether courses are free only: "iMooX
+    cos'è?" has two words as written, three as `normalize` splits them ("imoox cos e"), as the same
+    question opening with its question word ("cos'è iMooX?") had."""
+    assert question_parts("iMooX cos'è? i corsi sono a pagamento?") == [
+        "iMooX cos'è?",
+        "i corsi sono a pagamento?",
+    ]
+    reply = bot_engine.ask("iMooX cos'è? i corsi sono a pagamento?")
+    assert reply.intent == "partner-imoox", reply.answer
+    assert reply.also is not None and reply.also.intent == "learners-is-it-free"

@@ -258,10 +258,11 @@ def _sentence_openers() -> tuple[tuple[str, ...], ...]:
 
 
 def _head_count(words: list[str], norms: list[list[str]]) -> int:
-    """The words of a question before a join: as `normalize` splits them when it opens with a question
-    word ("cos'è openuped e come funziona …" asks "cos e openuped", three words), else as written."""
+    """The words of a question before a join: as `normalize` splits them when it has a question word
+    ("cos'è openuped e come funziona …" asks "cos e openuped", three words; so does "iMooX cos'è?"),
+    else as written."""
     flat = [w for n in norms for w in n]
-    if flat and flat[0] in _question_words():
+    if not _question_words().isdisjoint(flat):  # "iMooX cos'è?" asks "imoox cos e" too
         return len(flat)
     return _count(words)
 
