@@ -771,6 +771,8 @@ DECLINED_LOOK_ALIKES = [
     # trial 411: the price of a bitcoin ("Kurs" is also a course)
     ("Wie ist der aktuelle Bitcoin Kurs?", "declined"),
     ("what is the bitcoin price today?", "declined"),
+    # trial 413: a shop's delivery time
+    ("How long does delivery take to Europe?", "declined"),
 ]
 
 

@@ -3180,6 +3180,8 @@ def test_whether_the_final_assessment_is_proctored_is_the_identity_check(bot_eng
     [
         "Will I get academic credit for completing a microcredential?",
         "Will I receive academic credit for completing a microcredential?",
+        # trial 413: read as when the certificate arrives
+        "Will I receive academic credit when I complete a microcredential?",
     ],
 )
 def test_academic_credit_for_completing_a_microcredential_is_the_assessments_yes(
