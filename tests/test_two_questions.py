@@ -399,8 +399,10 @@ def test_two_levels_compared_get_both_levels_answers(
 def test_one_level_named_gets_one_answer(bot_engine: Any) -> None:
     reply = bot_engine.ask("what does EQF 6 mean?")
     assert (reply.status, reply.intent, reply.also) == ("answer", "eqf-level-6", None)
-    # which level a degree is keeps the degrees' table
+    # which level a degree is keeps the degrees' table, and so does a difference asked with degrees
     assert bot_engine.ask("is a master's degree EQF level 7?").intent == "eqf-degree-mapping"
+    degrees = bot_engine.ask("what's the difference between EQF 6 and EQF 7, bachelor vs master?")
+    assert degrees.intent == "eqf-degree-mapping"
 
 
 @pytest.mark.parametrize(

@@ -574,6 +574,13 @@ class Router:
             reply.also = found
         return reply
 
+    def _asks_how_they_differ(self, text: str) -> bool:
+        """Whether `text` asks how two alternatives differ (`difference_words`) and names no degree:
+        "… the difference between EQF 6 and 7, bachelor or master?" asks the degrees' table."""
+        if not DIFFERENCE_WORDS.intersection(normalize(text).split()):
+            return False
+        return "degree-level" not in self.concepts.concepts(text)
+
     def _languages_learnt(self) -> frozenset[str]:
         """The course search's subjects that are languages learnt ("italian language")."""
         reader = self.snapshot.reader
@@ -609,7 +616,7 @@ class Router:
         if (
             reply.status == "answer"
             and reply.intent not in {first.to, second.to} | first.from_
-            and not DIFFERENCE_WORDS.intersection(normalize(text).split())
+            and not self._asks_how_they_differ(text)
         ):
             # the message asks something else about them; how they differ asks about both ("la
             # différence entre le niveau 6 et le niveau 7 du CEC", answered with the degrees' table)
