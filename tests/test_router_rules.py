@@ -3375,11 +3375,15 @@ def test_a_learners_credit_heading_is_not_read_as_futurelearns_partner_rules(
 ) -> None:
     """Trial 406: "Can I earn academic credit for a microcredential?" was read as a FutureLearn help
     heading (the home platform of English) and got its rules for partner universities: a heading
-    naming no platform is read as the home platform's only for an answer to learners too, unless a
-    university asks."""
+    naming no platform asked in the first person ("I", "my") is a learner's, not read as the home
+    platform's rules for its partner universities, unless a university asks."""
     reply = bot_engine.ask(text, log=False)
     assert reply.status == "answer"
     assert reply.intent in {"cmf-assessment", "cmf-credit-recognition"}, reply.intent
+    # a heading of the platform's partner help centre, asked for no one (`first_person_words`), keeps
+    # its rules for partner universities
+    rule = bot_engine.ask("Does a microcredential have to count towards a degree?", log=False)
+    assert rule.intent == "universities-futurelearn-microcredential-rules"
 
 
 def test_paying_to_enrol_on_a_fun_mooc_is_whether_courses_are_free(bot_engine: Any) -> None:

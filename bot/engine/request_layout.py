@@ -89,6 +89,9 @@ German puts its verb last."""
 LANGUAGE_SUBJECT_FILLERS = _words("language_subject_fillers")
 """Words that may stand between a marker and a language's name ("learn some Italian")."""
 
+FIRST_PERSON_WORDS = _words("first_person_words")
+"""Words of someone speaking for themselves ("I", "my", "je", "ich")."""
+
 SPEAKER_WORDS = _words("speaker_words")
 """Words saying whose language a language is ("German speakers", "deutschsprachige"): beside them,
 a language named right before a course word is the subject learnt ("Italian courses for German

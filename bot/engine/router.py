@@ -70,6 +70,7 @@ from bot.engine.request_layout import (
     AUDIENCE_WORDS,
     BACK_REFERENCES,
     DIFFERENCE_WORDS,
+    FIRST_PERSON_WORDS,
     OR_WORDS,
     PLATFORM_WORDS,
     POINTING_POSSESSIVES,
@@ -2661,9 +2662,10 @@ class Router:
             intent is not None
             and set(intent.audiences) == {"university"}
             and not self._states_own_course(found)
+            and not FIRST_PERSON_WORDS.isdisjoint(normalize(core).split())
         ):
-            # "Can I earn academic credit for a microcredential?" is no heading of the platform's rules
-            # for its partner universities (trial 406), unless a university asks
+            # "Can I earn academic credit for a microcredential?" is a learner's question, no heading
+            # of the platform's rules for its partner universities (trial 406)
             return None
         return again[0]
 
