@@ -1446,4 +1446,6 @@ def test_a_french_approval_is_no_doctors_licence(shipped: Engine) -> None:
 def test_an_exchange_rate_between_credits_is_not_a_market_price(shipped: Engine) -> None:
     """The market-price guard (trial 411: "Wie ist der aktuelle Bitcoin Kurs?") keeps off a question
     naming ECTS, credits, the CMF or a microcredential."""
-    assert shipped.ask("what's the exchange rate for ECTS to UK credits?").intent == "cmf-credits"
+    asked = shipped.ask("quel est le taux de change entre les ECTS et les crédits britanniques ?")
+    assert asked.intent == "cmf-credits"
+    assert shipped.ask("quel est le taux de change euro dollar ?").reason == "declined"
