@@ -196,6 +196,9 @@ class ConceptLayer:
         self.plans_course = frozenset(evidence.get("plans_course") or [])
         """Concepts saying a course is to be offered ("queremos ofrecer"): a university naming one plans
         a course of its own (`Router._plans_own_course`)."""
+        self.degrees_named = frozenset(evidence.get("degrees_named") or [])
+        """Concepts naming a degree: two levels asked how they differ beside one keep the answer that
+        matches levels and degrees (`Router._asks_how_they_differ`)."""
         self.course_asked = frozenset(evidence.get("course_asked") or [])
         """Concepts asking for a course ("is there a … course"): a message naming an exam the catalogue
         names and one of them asks for courses on it (`Router._request_for_catalogued_provider`)."""

@@ -580,7 +580,7 @@ class Router:
         "… the difference between EQF 6 and 7, bachelor or master?" asks the degrees' table."""
         if not DIFFERENCE_WORDS.intersection(normalize(text).split()):
             return False
-        return "degree-level" not in self.concepts.concepts(text)
+        return not self.concepts.concepts(text) & self.concepts.degrees_named
 
     def _languages_learnt(self) -> frozenset[str]:
         """The course search's subjects that are languages learnt ("italian language")."""
